@@ -1,0 +1,48 @@
+# perfbudget: `make run` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: run test lint bench fonts clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Runtime install, re-done when pyproject.toml changes.
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e . 2>&1 | grep -v "is ignored: it is neither" || true
+	$(BIN)/python -c "import flows.pipeline, camelot, duckdb, dbt.cli.main"
+	touch $@
+
+# Test and lint tools on top of the runtime.
+$(VENV)/.dev: $(VENV)/.runtime
+	$(BIN)/pip install -q -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
+	$(BIN)/python -c "import pytest, reportlab"
+	touch $@
+
+# The fixture builders render with a CJK TrueType font from Debian (reportlab embeds TrueType).
+fonts:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
+	  { apt-get update -q && apt-get install -y -q fonts-wqy-zenhei; }
+
+run: $(VENV)/.runtime
+	$(BIN)/perfbudget run
+
+test: $(VENV)/.dev fonts
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check flows ocr tests bench
+	$(BIN)/ruff format --check flows ocr tests bench
+	cd dbt_project && ../$(BIN)/sqlfluff lint models
+
+bench: $(VENV)/.dev fonts
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs data/warehouse/*.duckdb*

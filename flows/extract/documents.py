@@ -1,0 +1,119 @@
+"""One source file → `DocumentExtraction`: read, identify, route each page, parse the forms.
+
+Nothing here raises for bad input: every way a file can be unreadable becomes an error entry
+(stage, a sentence a person understands) on the extraction, so the run goes on and the warehouse
+records why the document has no rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from flows.extract.textlayer import CamelotLatticeExtractor
+from flows.forms import parse_document
+from flows.models import DocumentExtraction, PageGrid, PageStatus
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF"
+IMAGE_MAGICS = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+}
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    """Content hash and size: the hash is the document's identity, whatever its file name."""
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def sniff_kind(head: bytes) -> str | None:
+    """'pdf', 'image' or None, from the file's first bytes rather than its extension."""
+    if head.lstrip(b"\r\n\t ")[:4] == PDF_MAGIC or PDF_MAGIC in head[:1024]:
+        return "pdf"
+    for magic in IMAGE_MAGICS:
+        if head.startswith(magic):
+            return "image"
+    return None
+
+
+def extract_document(path: Path, raw_dir: Path) -> DocumentExtraction:
+    """Extract every page of one file and parse its 绩效目标表; errors are collected, not raised."""
+    inside = path.is_relative_to(raw_dir)
+    source_file = path.relative_to(raw_dir).as_posix() if inside else path.name
+    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+        doc = DocumentExtraction(source_file=source_file, sha256=None, file_size=0, page_count=None)
+        doc.errors.append(("read", "a symlink pointing outside the raw folder; not followed"))
+        return doc
+    sha, size = sha256_of(path)
+    doc = DocumentExtraction(source_file=source_file, sha256=sha, file_size=size, page_count=None)
+    if size == 0:
+        doc.errors.append(("read", "the file is empty (0 bytes)"))
+        return doc
+    with path.open("rb") as f:
+        head = f.read(1024)
+    kind = sniff_kind(head)
+    if kind is None:
+        doc.errors.append(
+            ("read", f"not a PDF or an image (PNG, JPEG, TIFF): the file starts with {head[:8]!r}")
+        )
+        return doc
+    if kind == "image":
+        doc.errors.append(("extract", "image files need OCR, which is not available yet"))
+        return doc
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        doc.errors.append(("open", _pdf_open_error(exc)))
+        return doc
+    try:
+        doc.page_count = len(pdf)
+    finally:
+        pdf.close()
+    extractor = CamelotLatticeExtractor()
+    for page in range(1, doc.page_count + 1):
+        try:
+            doc.pages.append(extractor.extract_page(str(path), page))
+        except Exception as exc:  # one bad page must not lose the others
+            log.warning("%s page %d: %s", source_file, page, exc)
+            doc.errors.append(("extract", f"page {page} could not be read: {exc}"))
+    doc.projects, problems = parse_document(doc.pages)
+    doc.errors.extend(("parse", p) for p in problems)
+    if not doc.projects:
+        doc.errors.append(("parse", _nothing_found(doc.pages, doc.page_count)))
+    return doc
+
+
+def _pdf_open_error(exc: pdfium.PdfiumError) -> str:
+    text = str(exc)
+    if "password" in text.lower():
+        return "the PDF is password-protected; supply an unprotected copy"
+    return f"the PDF cannot be opened; it is damaged or truncated ({text})"
+
+
+def _nothing_found(pages: list[PageGrid], page_count: int) -> str:
+    """Why a document yielded no project, in terms an operator can act on."""
+    if page_count == 0:
+        return "the PDF has no pages"
+    needs_ocr = [p.page for p in pages if p.status is PageStatus.NEEDS_OCR]
+    if needs_ocr and len(needs_ocr) == len(pages):
+        return f"no 绩效目标表 found: all {page_count} pages have no text layer and need OCR"
+    without = [p.page for p in pages if p.status is PageStatus.NO_TABLE]
+    parts = [f"no 绩效目标表 found in {page_count} page(s)"]
+    if without:
+        parts.append(f"{len(without)} page(s) have no ruled table")
+    if needs_ocr:
+        parts.append(f"{len(needs_ocr)} page(s) have no text layer and need OCR")
+    return "; ".join(parts)

@@ -1,0 +1,180 @@
+"""The data model every stage shares: one cell grid for every extractor, one form for every grid.
+
+Extractors (camelot for text layers, PP-OCR for scans) produce `PageGrid`s; the form parser turns
+them into `ProjectForm`s whose every value is a `SourcedValue` that remembers where it was printed,
+so an auditor can trace any number in the warehouse back to its page and cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+BBox = tuple[float, float, float, float]
+"""(x0, y0, x1, y1) in the page's coordinate system, origin top-left, y growing downwards."""
+
+
+class PageStatus(StrEnum):
+    EXTRACTED = "extracted"
+    NEEDS_OCR = "needs_ocr"
+    NO_TABLE = "no_table"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printed cell of a ruled table; a merged cell is one `Cell` with spans > 1."""
+
+    row: int
+    col: int
+    text: str
+    bbox: BBox
+    rowspan: int = 1
+    colspan: int = 1
+    confidence: float = 1.0
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.rowspan - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + self.colspan - 1
+
+
+@dataclass
+class Table:
+    """A ruled table on one page: cells on an n_rows × n_cols grid (merged cells cover several)."""
+
+    n_rows: int
+    n_cols: int
+    cells: list[Cell]
+    bbox: BBox
+    extractor: str
+
+    def at(self, row: int, col: int) -> Cell | None:
+        """The cell covering grid position (row, col), merged or not."""
+        for cell in self.cells:
+            if cell.row <= row <= cell.last_row and cell.col <= col <= cell.last_col:
+                return cell
+        return None
+
+    def row_cells(self, row: int) -> list[Cell]:
+        """Cells that start on `row`, left to right."""
+        return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """Printed text outside any table (title, year line, 附件 line)."""
+
+    text: str
+    bbox: BBox
+    confidence: float = 1.0
+
+
+@dataclass
+class PageGrid:
+    """What one extractor saw on one page: its tables and the free text around them."""
+
+    page: int  # 1-based page of the source file
+    width: float
+    height: float
+    bbox_unit: str  # "pt" for text layers, "px" for rasters
+    has_text_layer: bool
+    status: PageStatus
+    extractor: str | None
+    tables: list[Table] = field(default_factory=list)
+    lines: list[TextLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourcedValue:
+    """A printed value with its provenance: the page, table, cell and confidence it came from."""
+
+    value: str
+    page: int
+    table_index: int | None = None
+    row: int | None = None
+    col: int | None = None
+    bbox: BBox | None = None
+    confidence: float = 1.0
+    extractor: str = ""
+
+    def joined(self, other: SourcedValue) -> SourcedValue:
+        """This value continued by `other` (a cell split across a page break): text concatenated,
+        provenance kept from the first part, confidence the lower of the two."""
+        return SourcedValue(
+            value=join_wrapped([self.value, other.value]),
+            page=self.page,
+            table_index=self.table_index,
+            row=self.row,
+            col=self.col,
+            bbox=self.bbox,
+            confidence=min(self.confidence, other.confidence),
+            extractor=self.extractor,
+        )
+
+
+@dataclass
+class IndicatorRow:
+    """One 三级指标 with its filled-down 一级/二级 labels and its 指标值, all as printed."""
+
+    level1: SourcedValue
+    level2: SourcedValue
+    name: SourcedValue
+    target: SourcedValue
+
+
+@dataclass
+class FundsBlock:
+    """项目资金 (万元): 年度资金总额, 其中财政拨款, 其他资金 as printed (blank stays blank)."""
+
+    total: SourcedValue | None = None
+    fiscal: SourcedValue | None = None
+    other: SourcedValue | None = None
+
+
+@dataclass
+class ProjectForm:
+    """One project's 绩效目标表, stitched across its pages."""
+
+    fields: dict[str, SourcedValue]
+    funds: FundsBlock
+    indicators: list[IndicatorRow]
+    first_page: int
+
+
+@dataclass
+class DocumentExtraction:
+    """Everything extracted from one source file, or why nothing could be."""
+
+    source_file: str
+    sha256: str | None  # None when the file could not be read at all
+    file_size: int
+    page_count: int | None
+    pages: list[PageGrid] = field(default_factory=list)
+    projects: list[ProjectForm] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (stage, message)
+
+    @property
+    def failed(self) -> bool:
+        return not self.projects
+
+
+def join_wrapped(parts: list[str]) -> str:
+    """Join the lines of a wrapped cell in reading order.
+
+    Chinese wraps at any character, so lines join with nothing; a space is kept only between two
+    Latin letters/digits, where the printer broke at a word boundary."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and _latin(out[-1]) and _latin(part[0]):
+            out += " "
+        out += part
+    return out
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()

@@ -1,0 +1,69 @@
+-- The landing contract: what the extractors write and dbt reads (schema `raw`).
+-- Every table is keyed by the document's content hash, so re-landing a document replaces its rows.
+-- Bounding boxes are in the page's own coordinate system (raw.pages.bbox_unit): PDF points for
+-- text-layer pages, pixels for OCRed images; origin top-left, y grows downwards.
+create schema if not exists raw;
+
+create table if not exists raw.documents (
+    document_sha256 varchar primary key,  -- sha256 of the file's bytes: the document's identity
+    source_file varchar not null,         -- path relative to the raw folder, as found
+    file_size bigint not null,
+    page_count integer,                   -- null when the file could not be opened
+    status varchar not null,              -- ingested | failed
+    landed_at timestamp not null
+);
+
+create table if not exists raw.pages (
+    document_sha256 varchar not null,
+    page integer not null,                -- 1-based page of the source file
+    width double,
+    height double,
+    bbox_unit varchar not null,           -- pt | px
+    has_text_layer boolean not null,
+    status varchar not null,              -- extracted | needs_ocr | no_table
+    extractor varchar,                    -- camelot | rapidocr | paddleocr | null
+    n_tables integer not null,
+    primary key (document_sha256, page)
+);
+
+create table if not exists raw.cells (
+    document_sha256 varchar not null,
+    page integer not null,
+    table_index integer not null,         -- 0-based table on the page
+    row integer not null,                 -- 0-based grid row of the cell's top-left
+    col integer not null,
+    rowspan integer not null,
+    colspan integer not null,
+    text varchar not null,                -- printed text, wrapped lines joined
+    x0 double, y0 double, x1 double, y1 double,
+    confidence double not null,           -- 1.0 for a text layer; min over OCR lines otherwise
+    extractor varchar not null
+);
+
+create table if not exists raw.extracted_values (
+    document_sha256 varchar not null,
+    source_file varchar not null,
+    project_seq integer not null,         -- 1-based order of the project's table in the document
+    record_type varchar not null,         -- field | indicator
+    indicator_seq integer,                -- 1-based order of the indicator in its project; null for fields
+    field varchar not null,
+    -- field: year, project_name, department_code, implementing_unit, project_attribute,
+    --        project_period, total_funds, fiscal_funds, other_funds, overall_goal
+    -- indicator: level1, level2, indicator_name, target
+    value varchar not null,               -- as printed ('' when the cell is blank)
+    page integer not null,
+    table_index integer,
+    row integer,
+    col integer,
+    x0 double, y0 double, x1 double, y1 double,
+    confidence double not null,
+    extractor varchar not null
+);
+
+create table if not exists raw.ingest_errors (
+    source_file varchar not null,
+    document_sha256 varchar,              -- null when the file could not even be read
+    stage varchar not null,               -- read | open | extract | parse | land
+    error varchar not null,               -- a sentence a person understands
+    occurred_at timestamp not null
+);

@@ -1,0 +1,47 @@
+"""Run options as a pydantic model: every setting has a description, a default and an env var."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+# Telemetry off before prefect or dbt are imported anywhere: no machine here reaches the internet.
+for _key, _value in (
+    ("DO_NOT_TRACK", "1"),
+    ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
+    ("DBT_SEND_ANONYMOUS_USAGE_STATS", "false"),
+    ("PREFECT_LOGGING_LEVEL", "WARNING"),
+):
+    os.environ.setdefault(_key, _value)
+
+
+class RunOptions(BaseModel):
+    """What one ingestion run reads and where it writes."""
+
+    raw_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "raw",
+        description="Folder of source documents (PDF, PNG, JPEG, TIFF), searched recursively.",
+    )
+    warehouse: Path = Field(
+        default=PROJECT_ROOT / "data" / "warehouse" / "perfbudget.duckdb",
+        description="DuckDB file the raw rows land in and dbt builds the marts in.",
+    )
+    build_marts: bool = Field(
+        default=True, description="Run `dbt build` after landing (off only in narrow tests)."
+    )
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> RunOptions:
+        """Defaults, then PERFBUDGET_RAW_DIR / PERFBUDGET_WAREHOUSE, then explicit overrides."""
+        values: dict[str, object] = {}
+        if os.environ.get("PERFBUDGET_RAW_DIR"):
+            values["raw_dir"] = Path(os.environ["PERFBUDGET_RAW_DIR"])
+        if os.environ.get("PERFBUDGET_WAREHOUSE"):
+            values["warehouse"] = Path(os.environ["PERFBUDGET_WAREHOUSE"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)

@@ -1,0 +1,66 @@
+"""camelot + pypdfium2 on the rendered seed: exact cells, the left-rule glue, pages needing OCR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import camelot
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from flows.extract.documents import extract_document
+from flows.extract.textlayer import CamelotLatticeExtractor
+from flows.models import PageStatus
+from tests.conftest import SEED_PDF
+
+
+@pytest.fixture(scope="module")
+def first_page():
+    return CamelotLatticeExtractor().extract_page(str(SEED_PDF), 1)
+
+
+def texts(table) -> dict[tuple[int, int], str]:
+    return {(c.row, c.col): c.text for c in table.cells}
+
+
+def test_value_printed_on_the_left_rule_stays_in_its_cell(first_page) -> None:
+    # camelot's own text assignment glues 075001 onto the label cell: the failure we guard against
+    df = camelot.read_pdf(str(SEED_PDF), pages="1", flavor="lattice", backend="pdfium")[0].df
+    assert (df.iloc[1, 0].replace(" ", ""), df.iloc[1, 1]) == ("主管部门及代码075001", "")
+    cells = texts(first_page.tables[0])
+    assert cells[(1, 0)] == "主管部门及代码"
+    assert cells[(1, 1)] == "075001"
+
+
+def test_merged_cells_and_wrapped_text(first_page) -> None:
+    (table,) = first_page.tables
+    assert (table.n_rows, table.n_cols) == (9, 5)
+    funds_label = table.at(4, 0)
+    assert (funds_label.text, funds_label.row, funds_label.rowspan) == ("项目资金 (万元)", 3, 3)
+    assert table.at(0, 3).text == "创新社会治理、国家安全、反邪教工作经费"  # spans cols 1-4
+    assert texts(table)[(8, 2)] == "数量指标 (必填硬性指"  # wraps over two printed lines
+    assert texts(table)[(6, 1)] == (
+        "维护国家政治安全、人民安全、防范处理邪教问题, 维护铁路安全、运营, 化解信访积案。"
+    )
+    assert [line.text for line in first_page.lines] == [
+        "附件 2：中国共产党平罗县委员会政法委员会项目支出预算绩效目标表",
+        "部门项目支出预算绩效目标表",
+        "(2024 年度)",
+    ]
+    assert all(c.confidence == 1.0 for c in table.cells)
+
+
+def test_page_without_text_layer_is_marked_for_ocr(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    canvas.rect(72, 500, 400, 200)  # a ruled box but no characters: what a scan looks like
+    canvas.showPage()
+    canvas.save()
+    grid = CamelotLatticeExtractor().extract_page(str(path), 1)
+    assert (grid.status, grid.has_text_layer, grid.tables) == (PageStatus.NEEDS_OCR, False, [])
+    doc = extract_document(path, tmp_path)
+    assert doc.failed
+    assert [p.status for p in doc.pages] == [PageStatus.NEEDS_OCR]
+    assert doc.errors == [
+        ("parse", "no 绩效目标表 found: all 1 pages have no text layer and need OCR")
+    ]
