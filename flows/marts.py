@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from flows.settings import DBT_PROJECT_DIR
@@ -13,23 +15,22 @@ class DbtBuildError(RuntimeError):
 
 
 def dbt_build(warehouse: Path, project_dir: Path = DBT_PROJECT_DIR) -> None:
-    """Run `dbt build` in-process against `warehouse` (the profile reads PERFBUDGET_WAREHOUSE)."""
-    from dbt.cli.main import dbtRunner  # dbt is slow to import; only the build needs it
+    """Run `dbt build` against `warehouse` in a child process.
 
-    os.environ["PERFBUDGET_WAREHOUSE"] = str(warehouse.resolve())
-    args = [
+    A child process, not dbtRunner in-process: dbt-duckdb keeps its DuckDB connection open after
+    the build, and DuckDB refuses a second connection with another configuration in the same
+    process, so the flow could not read its own warehouse afterwards."""
+    env = {**os.environ, "PERFBUDGET_WAREHOUSE": str(warehouse.resolve())}
+    cmd = [
+        sys.executable, "-c", "from dbt.cli.main import cli; cli()",
         "build",
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
         "--log-path", str(project_dir / "logs"),
         "--target-path", str(project_dir / "target"),
-        "--quiet",
+        "--quiet", "--no-use-colors",
     ]  # fmt: skip
-    result = dbtRunner().invoke(args)
-    if not result.success:
-        failures = []
-        for r in getattr(result.result, "results", None) or []:
-            if str(r.status) not in ("success", "pass"):
-                failures.append(f"{r.node.name}: {r.status} {r.message or ''}".strip())
-        detail = "; ".join(failures) or str(result.exception)
-        raise DbtBuildError(f"dbt build failed: {detail}")
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        detail = (proc.stdout + proc.stderr).strip()[-4000:]
+        raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")

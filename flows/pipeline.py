@@ -92,7 +92,9 @@ def summarize(docs: list[DocumentExtraction], warehouse: Path) -> RunSummary:
         summary.errors += [(doc.source_file, stage, msg) for stage, msg in doc.errors]
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        tables = {r[0] for r in con.execute("select table_name from information_schema.tables")}
+        tables = {
+            r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+        }
         if {"dim_project", "fct_indicator"} <= tables:
             summary.projects = con.execute("select count(*) from dim_project").fetchall()[0][0]
             summary.indicators = con.execute("select count(*) from fct_indicator").fetchall()[0][0]

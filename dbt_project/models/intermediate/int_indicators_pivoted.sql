@@ -1,0 +1,71 @@
+with
+
+extracted_values as (
+
+    select * from {{ ref('stg_raw__extracted_values') }}
+
+),
+
+indicator_values as (
+
+    select * from extracted_values
+
+    where record_type = 'indicator'
+
+),
+
+pivoted as (
+
+    select
+        document_sha256,
+        project_seq,
+        indicator_seq,
+        max(source_file) as source_file,
+        max(case when field_name = 'level1' then printed_value end) as level1_printed,
+        max(case when field_name = 'level2' then printed_value end) as level2_printed,
+        max(case when field_name = 'indicator_name' then printed_value end) as indicator_name_printed,
+        max(case when field_name = 'target' then printed_value end) as target_raw,
+        max(case when field_name = 'target' then page end) as target_page,
+        max(case when field_name = 'target' then x0 end) as target_x0,
+        max(case when field_name = 'target' then y0 end) as target_y0,
+        max(case when field_name = 'target' then x1 end) as target_x1,
+        max(case when field_name = 'target' then y1 end) as target_y1,
+        max(case when field_name = 'target' then extractor end) as target_extractor,
+        min(page) as first_page,
+        min(confidence) as min_confidence,
+        min(extractor) as any_extractor
+
+    from indicator_values
+
+    group by
+        document_sha256,
+        project_seq,
+        indicator_seq
+
+),
+
+final as (
+
+    select
+        document_sha256,
+        project_seq,
+        indicator_seq,
+        source_file,
+        level1_printed,
+        level2_printed,
+        nullif(trim(indicator_name_printed), '') as indicator_name,
+        -- kept exactly as printed; blank cells stay ''
+        target_raw,
+        coalesce(target_page, first_page) as page,
+        target_x0,
+        target_y0,
+        target_x1,
+        target_y1,
+        min_confidence,
+        coalesce(target_extractor, any_extractor) as extractor
+
+    from pivoted
+
+)
+
+select * from final

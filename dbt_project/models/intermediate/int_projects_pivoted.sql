@@ -1,0 +1,131 @@
+with
+
+extracted_values as (
+
+    select * from {{ ref('stg_raw__extracted_values') }}
+
+),
+
+field_values as (
+
+    select * from extracted_values
+
+    where record_type = 'field'
+
+),
+
+pivoted as (
+
+    select
+        document_sha256,
+        project_seq,
+        max(source_file) as source_file,
+        max(case when field_name = 'year' then printed_value end) as year_printed,
+        max(case when field_name = 'project_name' then printed_value end) as project_name_printed,
+        max(case when field_name = 'department_code' then printed_value end) as department_code_printed,
+        max(case when field_name = 'implementing_unit' then printed_value end) as implementing_unit_printed,
+        max(case when field_name = 'project_attribute' then printed_value end) as project_attribute_printed,
+        max(case when field_name = 'project_period' then printed_value end) as project_period_printed,
+        max(case when field_name = 'overall_goal' then printed_value end) as overall_goal_printed,
+        max(case when field_name = 'total_funds' then printed_value end) as total_funds_printed,
+        max(case when field_name = 'fiscal_funds' then printed_value end) as fiscal_funds_printed,
+        max(case when field_name = 'other_funds' then printed_value end) as other_funds_printed
+
+    from field_values
+
+    group by
+        document_sha256,
+        project_seq
+
+),
+
+provenance as (
+
+    -- over every value of the project, header fields and indicators alike
+    select
+        document_sha256,
+        project_seq,
+        min(confidence) as min_confidence,
+        bool_and(is_text_layer) as is_text_layer,
+        string_agg(distinct extractor, ',' order by extractor) as extractors
+
+    from extracted_values
+
+    group by
+        document_sha256,
+        project_seq
+
+),
+
+typed as (
+
+    select
+        pivoted.document_sha256,
+        pivoted.project_seq,
+        pivoted.source_file,
+        try_cast(
+            nullif(regexp_extract({{ normalize_label('pivoted.year_printed') }}, '[0-9]{4}'), '')
+            as integer
+        ) as year,
+        nullif(trim(pivoted.project_name_printed), '') as project_name,
+        nullif(trim(pivoted.department_code_printed), '') as department_code,
+        nullif(trim(pivoted.implementing_unit_printed), '') as implementing_unit,
+        nullif(trim(pivoted.project_attribute_printed), '') as project_attribute,
+        nullif(trim(pivoted.project_period_printed), '') as project_period,
+        nullif(trim(pivoted.overall_goal_printed), '') as overall_goal,
+        nullif({{ normalize_label('pivoted.project_name_printed') }}, '') as project_name_key,
+        coalesce({{ normalize_label('pivoted.department_code_printed') }}, '') as department_code_key,
+        {{ parse_amount_wan('pivoted.total_funds_printed') }} as total_funds_wan,
+        {{ parse_amount_wan('pivoted.fiscal_funds_printed') }} as fiscal_funds_wan,
+        {{ parse_amount_wan('pivoted.other_funds_printed') }} as other_funds_parsed_wan,
+        coalesce(trim(pivoted.other_funds_printed), '') = '' as is_other_funds_blank,
+        provenance.min_confidence,
+        provenance.is_text_layer,
+        provenance.extractors
+
+    from pivoted
+
+    left join provenance
+        on
+            pivoted.document_sha256 = provenance.document_sha256
+            and pivoted.project_seq = provenance.project_seq
+
+),
+
+final as (
+
+    select
+        left(
+            md5(
+                department_code_key
+                || '|'
+                || coalesce(project_name_key, 'unnamed:' || document_sha256 || ':' || project_seq)
+            ),
+            16
+        ) as project_id,
+        document_sha256,
+        project_seq,
+        source_file,
+        year,
+        project_name,
+        department_code,
+        implementing_unit,
+        project_attribute,
+        project_period,
+        overall_goal,
+        project_name_key,
+        total_funds_wan,
+        fiscal_funds_wan,
+        case
+            when not is_other_funds_blank then other_funds_parsed_wan
+            when total_funds_wan = fiscal_funds_wan then cast(0 as decimal(18, 6))
+        end as other_funds_wan,
+        min_confidence,
+        is_text_layer,
+        extractors
+
+    from typed
+
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with
+
+projects as (
+
+    select * from {{ ref('int_projects_deduplicated') }}
+
+),
+
+final as (
+
+    select
+        project_id,
+        year,
+        project_name,
+        department_code,
+        implementing_unit,
+        project_attribute,
+        project_period,
+        overall_goal,
+        source_file
+
+    from projects
+
+)
+
+select * from final

@@ -1,0 +1,139 @@
+"""End to end: `perfbudget run` on the seed PDF and bad files → marts equal the committed golden."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+
+from flows import landing
+from flows.extract.documents import extract_document
+from flows.marts import dbt_build
+from tests.conftest import GOLDEN, SEED_PDF, SampleRun
+from tests.fixtures.build_seed_pdf import build_seed_pdf
+from tests.fixtures.seed_truth import SEED_PROJECTS
+
+
+def golden(name: str) -> list[dict[str, str]]:
+    with (GOLDEN / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_run_summary_counts_ingested_and_failed(sample_run: SampleRun) -> None:
+    s = sample_run.summary
+    assert (s.documents_seen, s.documents_ingested, s.documents_failed) == (4, 1, 3)
+    assert (s.projects, s.indicators) == (5, 49)
+
+
+def test_projects_and_funds_match_golden(sample_run: SampleRun) -> None:
+    rows = sample_run.query(
+        """
+        select p.project_name, p.year, p.department_code, p.implementing_unit,
+               p.project_attribute, p.project_period, f.total_funds_wan, f.fiscal_funds_wan,
+               f.other_funds_wan, p.overall_goal, p.source_file
+        from dim_project p join fct_project_funds f using (project_id, year)
+        order by f.total_funds_wan, p.project_name
+        """
+    )
+    expected = sorted(golden("seed_projects.csv"), key=lambda r: Decimal(r["total_funds"]))
+    assert len(rows) == 5
+    for row, exp in zip(rows, expected, strict=True):
+        assert row[:6] == (
+            exp["project_name"],
+            int(exp["year"]),
+            exp["department_code"],
+            exp["implementing_unit"],
+            exp["project_attribute"],
+            exp["project_period"],
+        )
+        # a blank 其他资金 is 0 when the total equals 财政拨款
+        assert row[6:9] == (Decimal(exp["total_funds"]), Decimal(exp["fiscal_funds"]), Decimal(0))
+        assert row[9] == exp["overall_goal"]
+        assert row[10] == SEED_PDF.name
+    assert sorted(r[6] for r in rows) == [Decimal(x) for x in ("10", "15", "20", "30", "148.796")]
+
+
+def test_indicators_match_golden(sample_run: SampleRun) -> None:
+    rows = sample_run.query(
+        """
+        select p.project_name, i.level1, i.level2, i.indicator_name, i.target_raw,
+               i.is_mandatory, i.is_hard, i.level2_printed
+        from fct_indicator i join dim_project p using (project_id, year)
+        order by i.source_file, i.page, i.indicator_seq
+        """
+    )
+    expected = [
+        (
+            r["project_name"], r["level1"], r["level2"], r["indicator_name"], r["target"],
+            r["is_mandatory"] == "true", r["is_hard"] == "true", r["level2_printed"],
+        )
+        for r in golden("seed_indicators.csv")
+    ]  # fmt: skip
+    assert rows == expected
+    counts = sample_run.query(
+        "select project_name, count(*) from fct_indicator join dim_project using (project_id, year)"
+        " group by all"
+    )
+    assert sorted(n for _, n in counts) == [8, 9, 10, 10, 12]
+
+
+def test_every_indicator_traces_to_its_page(sample_run: SampleRun) -> None:
+    rows = sample_run.query(
+        "select page, source_file, ocr_confidence from fct_indicator where indicator_name = ?",
+        ["专职网格员"],
+    )
+    assert rows == [(8, SEED_PDF.name, 1.0)]  # continued on page 8 after the break
+    missing = sample_run.query(
+        "select count(*) from raw.extracted_values where x0 is null and field <> 'year'"
+    )
+    assert missing == [(0,)]
+
+
+def test_each_bad_document_yields_one_clear_error(sample_run: SampleRun) -> None:
+    rows = sample_run.query(
+        "select source_file, stage, error from ingest_errors order by source_file"
+    )
+    assert {r[0]: r[1] for r in rows} == sample_run.bad
+    assert len(rows) == len(sample_run.bad)
+    messages = {r[0]: r[2] for r in rows}
+    assert messages["empty.pdf"] == "the file is empty (0 bytes)"
+    assert messages["损坏的 文件.pdf"].startswith("the PDF cannot be opened; it is damaged")
+    assert messages["meeting_minutes.pdf"] == (
+        "no 绩效目标表 found in 1 page(s); 1 page(s) have no ruled table"
+    )
+    docs = sample_run.query("select source_file, status from dim_document order by source_file")
+    assert dict(docs) == {
+        SEED_PDF.name: "ingested",
+        "empty.pdf": "failed",
+        "meeting_minutes.pdf": "failed",
+        "损坏的 文件.pdf": "failed",
+    }
+
+
+def test_project_id_is_stable_across_years(tmp_path: Path) -> None:
+    """The same department code and project name in another year's table → the same project_id,
+    so a year-over-year comparison is one join."""
+    later = [
+        dataclasses.replace(p, year=2025, total_funds="12", fiscal_funds="12")
+        for p in SEED_PROJECTS[2:3]
+    ]
+    raw = tmp_path / "raw"
+    build_seed_pdf(raw / "2025.pdf", projects=later)
+    (raw / SEED_PDF.name).write_bytes(SEED_PDF.read_bytes())
+    warehouse = tmp_path / "wh.duckdb"
+    con = landing.connect(warehouse)
+    for path in sorted(raw.iterdir()):
+        landing.land_document(con, extract_document(path, raw))
+    con.close()
+    dbt_build(warehouse)
+    run = SampleRun(raw=raw, warehouse=warehouse, summary=None, bad={})
+    rows = run.query(
+        """
+        select p.project_name, a.total_funds_wan, b.total_funds_wan
+        from fct_project_funds a
+        join fct_project_funds b on a.project_id = b.project_id and b.year = a.year + 1
+        join dim_project p on p.project_id = a.project_id and p.year = a.year
+        """
+    )
+    assert rows == [("司法救助资金", Decimal("10"), Decimal("12"))]
