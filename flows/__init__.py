@@ -1,3 +1,7 @@
 """perfbudget: 绩效目标表 documents → cell grids → long-format rows in DuckDB → dbt marts."""
 
 from __future__ import annotations
+
+EXTRACTION_VERSION = "1"
+"""Bump when extraction or parsing changes what a document yields: every document landed by an
+older version is extracted again on the next run."""

@@ -12,7 +12,9 @@ from flows.settings import RunOptions
 def _cmd_run(args: argparse.Namespace) -> int:
     from flows.pipeline import ingest
 
-    options = RunOptions.from_env(raw_dir=args.raw, warehouse=args.warehouse)
+    options = RunOptions.from_env(
+        raw_dir=args.raw, warehouse=args.warehouse, progress=sys.stderr.isatty()
+    )
     summary = ingest(options)
     print("\n".join(summary.lines()))
     print(f"warehouse at {options.warehouse}")

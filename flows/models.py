@@ -152,6 +152,7 @@ class DocumentExtraction:
     sha256: str | None  # None when the file could not be read at all
     file_size: int
     page_count: int | None
+    kind: str | None = None  # pdf | image, sniffed from the bytes
     pages: list[PageGrid] = field(default_factory=list)
     projects: list[ProjectForm] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (stage, message)

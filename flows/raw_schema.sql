@@ -9,8 +9,35 @@ create table if not exists raw.documents (
     source_file varchar not null,         -- path relative to the raw folder, as found
     file_size bigint not null,
     page_count integer,                   -- null when the file could not be opened
-    status varchar not null,              -- ingested | failed
-    landed_at timestamp not null
+    status varchar not null,              -- ingested | failed | quarantined
+    landed_at timestamp not null,
+    extraction_version varchar not null   -- flows.EXTRACTION_VERSION that produced the rows
+);
+
+-- Which file names carry which document: a renamed copy maps to the same hash (ingested once);
+-- a file that disappears from the raw folder keeps its rows and is marked not present.
+create table if not exists raw.document_files (
+    source_file varchar primary key,
+    document_sha256 varchar,              -- null when the file could not be read at all
+    is_present boolean not null,
+    first_seen_at timestamp not null,
+    last_seen_at timestamp not null
+);
+
+-- One row per ingestion run, for the operator's morning check.
+create table if not exists raw.runs (
+    run_id varchar primary key,
+    started_at timestamp not null,
+    ended_at timestamp not null,
+    documents_new integer not null,
+    documents_changed integer not null,
+    documents_unchanged integer not null,
+    documents_removed integer not null,
+    documents_failed integer not null,
+    pages_extracted integer not null,
+    pages_ocred integer not null,
+    low_confidence_cells integer not null,
+    duration_seconds double not null
 );
 
 create table if not exists raw.pages (

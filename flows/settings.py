@@ -31,6 +31,13 @@ class RunOptions(BaseModel):
         default=PROJECT_ROOT / "data" / "warehouse" / "perfbudget.duckdb",
         description="DuckDB file the raw rows land in and dbt builds the marts in.",
     )
+    max_pages: int = Field(
+        default=1000, description="Documents with more pages are refused (bounds a run's time)."
+    )
+    low_confidence_threshold: float = Field(
+        default=0.8, description="Cells recognised with less confidence are counted in the run."
+    )
+    progress: bool = Field(default=False, description="Show a progress bar in the terminal.")
     build_marts: bool = Field(
         default=True, description="Run `dbt build` after landing (off only in narrow tests)."
     )

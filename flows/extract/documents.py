@@ -1,8 +1,10 @@
-"""One source file → `DocumentExtraction`: read, identify, route each page, parse the forms.
+"""One source file → `DocumentExtraction`: identify, route each page, parse the forms.
 
-Nothing here raises for bad input: every way a file can be unreadable becomes an error entry
-(stage, a sentence a person understands) on the extraction, so the run goes on and the warehouse
-records why the document has no rows.
+Split in three so the flow can fan pages out to workers: `open_document` (hash, sniff, count
+pages, or say why it can't), `extract_page` (one page through the extractor its kind needs) and
+`finish_document` (parse the stitched pages into projects). Nothing here raises for bad input:
+every way a file can be unreadable becomes an error entry (stage, a sentence a person
+understands), so the run goes on and the warehouse records why the document has no rows.
 """
 
 from __future__ import annotations
@@ -49,10 +51,15 @@ def sniff_kind(head: bytes) -> str | None:
     return None
 
 
-def extract_document(path: Path, raw_dir: Path) -> DocumentExtraction:
-    """Extract every page of one file and parse its 绩效目标表; errors are collected, not raised."""
+def source_name(path: Path, raw_dir: Path) -> str:
+    """The file's name as recorded in the warehouse: its path under the raw folder."""
     inside = path.is_relative_to(raw_dir)
-    source_file = path.relative_to(raw_dir).as_posix() if inside else path.name
+    return path.relative_to(raw_dir).as_posix() if inside else path.name
+
+
+def open_document(path: Path, raw_dir: Path, max_pages: int = 1000) -> DocumentExtraction:
+    """Identify a file and count its pages; a file that cannot be read gets its error here."""
+    source_file = source_name(path, raw_dir)
     if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
         doc = DocumentExtraction(source_file=source_file, sha256=None, file_size=0, page_count=None)
         doc.errors.append(("read", "a symlink pointing outside the raw folder; not followed"))
@@ -64,13 +71,13 @@ def extract_document(path: Path, raw_dir: Path) -> DocumentExtraction:
         return doc
     with path.open("rb") as f:
         head = f.read(1024)
-    kind = sniff_kind(head)
-    if kind is None:
+    doc.kind = sniff_kind(head)
+    if doc.kind is None:
         doc.errors.append(
             ("read", f"not a PDF or an image (PNG, JPEG, TIFF): the file starts with {head[:8]!r}")
         )
         return doc
-    if kind == "image":
+    if doc.kind == "image":
         doc.errors.append(("extract", "image files need OCR, which is not available yet"))
         return doc
     try:
@@ -82,18 +89,44 @@ def extract_document(path: Path, raw_dir: Path) -> DocumentExtraction:
         doc.page_count = len(pdf)
     finally:
         pdf.close()
-    extractor = CamelotLatticeExtractor()
+    if doc.page_count > max_pages:
+        doc.errors.append(
+            ("open", f"the PDF has {doc.page_count} pages, over the limit of {max_pages}")
+        )
+    return doc
+
+
+def extract_page(path: Path, page: int, kind: str = "pdf") -> PageGrid:
+    """One page through the extractor it needs (text layer → camelot)."""
+    return CamelotLatticeExtractor().extract_page(str(path), page)
+
+
+def finish_document(doc: DocumentExtraction, pages: list[PageGrid]) -> DocumentExtraction:
+    """Parse the document's pages (in page order) into projects; say why if there are none."""
+    doc.pages = sorted(pages, key=lambda p: p.page)
+    doc.projects, problems = parse_document(doc.pages)
+    if doc.projects:
+        doc.errors.extend(("parse", p) for p in problems)
+    else:  # one error row for the document, saying everything that was found instead
+        doc.errors.append(
+            ("parse", "; ".join([_nothing_found(doc.pages, doc.page_count), *problems]))
+        )
+    return doc
+
+
+def extract_document(path: Path, raw_dir: Path) -> DocumentExtraction:
+    """The whole document in this process, page by page (tests and one-off use)."""
+    doc = open_document(path, raw_dir)
+    if doc.errors or not doc.page_count:
+        return doc if doc.errors else finish_document(doc, [])
+    pages = []
     for page in range(1, doc.page_count + 1):
         try:
-            doc.pages.append(extractor.extract_page(str(path), page))
+            pages.append(extract_page(path, page, doc.kind or "pdf"))
         except Exception as exc:  # one bad page must not lose the others
-            log.warning("%s page %d: %s", source_file, page, exc)
+            log.warning("%s page %d: %s", doc.source_file, page, exc)
             doc.errors.append(("extract", f"page {page} could not be read: {exc}"))
-    doc.projects, problems = parse_document(doc.pages)
-    doc.errors.extend(("parse", p) for p in problems)
-    if not doc.projects:
-        doc.errors.append(("parse", _nothing_found(doc.pages, doc.page_count)))
-    return doc
+    return finish_document(doc, pages)
 
 
 def _pdf_open_error(exc: pdfium.PdfiumError) -> str:
@@ -103,9 +136,9 @@ def _pdf_open_error(exc: pdfium.PdfiumError) -> str:
     return f"the PDF cannot be opened; it is damaged or truncated ({text})"
 
 
-def _nothing_found(pages: list[PageGrid], page_count: int) -> str:
+def _nothing_found(pages: list[PageGrid], page_count: int | None) -> str:
     """Why a document yielded no project, in terms an operator can act on."""
-    if page_count == 0:
+    if not page_count:
         return "the PDF has no pages"
     needs_ocr = [p.page for p in pages if p.status is PageStatus.NEEDS_OCR]
     if needs_ocr and len(needs_ocr) == len(pages):
