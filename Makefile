@@ -7,7 +7,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run test lint bench fonts clean
+.PHONY: run serve test lint bench fonts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ fonts:
 
 run: $(VENV)/.runtime
 	$(BIN)/perfbudget run
+
+serve: $(VENV)/.runtime
+	$(BIN)/perfbudget serve
 
 test: $(VENV)/.dev fonts
 	$(BIN)/python -m pytest -q

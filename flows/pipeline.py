@@ -29,7 +29,7 @@ from flows.inventory import Inventory, SourceFile
 from flows.inventory import take_inventory as classify
 from flows.marts import dbt_build
 from flows.models import DocumentExtraction, PageGrid
-from flows.publish import failpoint, prepare_working_copy, publish
+from flows.publish import failpoint, fault, prepare_working_copy, publish
 from flows.settings import RunOptions
 
 
@@ -129,9 +129,10 @@ def open_source(entry: SourceFile, raw_dir: Path, max_pages: int) -> DocumentExt
     return open_document(entry.path, raw_dir, max_pages=max_pages)
 
 
-@task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def extract_one_page(path: Path, page: int, kind: str) -> PageGrid:
     """One page, on whichever worker the task runner picks; retried for transient faults."""
+    fault("extract", str(path))
     return extract_page(path, page, kind)
 
 
@@ -277,3 +278,21 @@ def _progress(options: RunOptions, docs: list, futures: dict):
     progress.add_task("documents", total=len(docs))
     progress.add_task("pages", total=sum(len(f) for f in futures.values()))
     return progress
+
+
+def task_runner_for(options: RunOptions):
+    """The task runner the options ask for: a local process pool, or an existing Dask cluster."""
+    if options.runner == "dask":
+        if not options.dask_address:
+            raise ValueError("runner 'dask' needs --dask-address tcp://HOST:PORT")
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=options.dask_address)
+    if options.runner == "process":
+        return ProcessPoolTaskRunner(max_workers=options.workers)
+    raise ValueError(f"unknown runner {options.runner!r}: use 'process' or 'dask'")
+
+
+def run_ingest(options: RunOptions) -> RunSummary:
+    """Run the flow on the task runner the options name."""
+    return ingest.with_options(task_runner=task_runner_for(options))(options)

@@ -53,3 +53,16 @@ def failpoint(stage: str) -> None:
     the dbt build) instead of racing a timer against the pipeline."""
     if os.environ.get("PERFBUDGET_FAILPOINT") == stage:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+class InjectedFault(RuntimeError):
+    """A fault raised on purpose by PERFBUDGET_FAULT, to test retries and quarantine."""
+
+
+def fault(stage: str, subject: str) -> None:
+    """Raise when PERFBUDGET_FAULT is `stage:<part of subject>` (e.g. `extract:broken.pdf`): a
+    transient-looking error that survives the retries, so a test can watch the quarantine."""
+    spec = os.environ.get("PERFBUDGET_FAULT", "")
+    want_stage, _, want_subject = spec.partition(":")
+    if want_stage == stage and want_subject and want_subject in subject:
+        raise InjectedFault(f"injected {stage} fault for {subject}")

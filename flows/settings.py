@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -41,6 +41,22 @@ class RunOptions(BaseModel):
     build_marts: bool = Field(
         default=True, description="Run `dbt build` after landing (off only in narrow tests)."
     )
+
+    runner: str = Field(
+        default="process",
+        description="Where per-page extraction runs: 'process' (a pool over the local cores) or "
+        "'dask' (an existing Dask cluster at dask_address).",
+    )
+    dask_address: str | None = Field(
+        default=None, description="Scheduler address for runner 'dask', e.g. tcp://10.0.0.5:8786."
+    )
+    workers: int = Field(default=2, description="Processes for runner 'process'.")
+
+    @field_validator("raw_dir", "warehouse")
+    @classmethod
+    def _relative_to_project(cls, value: Path) -> Path:
+        """Relative paths (as in prefect.yaml) mean the project folder, wherever the run starts."""
+        return value if value.is_absolute() else PROJECT_ROOT / value
 
     @classmethod
     def from_env(cls, **overrides: object) -> RunOptions:

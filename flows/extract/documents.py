@@ -107,6 +107,8 @@ def finish_document(doc: DocumentExtraction, pages: list[PageGrid]) -> DocumentE
     doc.projects, problems = parse_document(doc.pages)
     if doc.projects:
         doc.errors.extend(("parse", p) for p in problems)
+    elif any(stage == "extract" for stage, _ in doc.errors):
+        pass  # pages that could not be extracted already say why the document has no rows
     else:  # one error row for the document, saying everything that was found instead
         doc.errors.append(
             ("parse", "; ".join([_nothing_found(doc.pages, doc.page_count), *problems]))

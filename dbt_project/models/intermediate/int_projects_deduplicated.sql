@@ -6,6 +6,22 @@ projects as (
 
 ),
 
+source_lists as (
+
+    -- every source file carrying the project and year, whether chosen or not
+    select
+        project_id,
+        year,
+        string_agg(distinct source_file, '; ' order by source_file) as source_files
+
+    from projects
+
+    group by
+        project_id,
+        year
+
+),
+
 ranked as (
 
     select
@@ -28,28 +44,35 @@ ranked as (
 final as (
 
     select
-        project_id,
-        year,
-        document_sha256,
-        project_seq,
-        source_file,
-        project_name,
-        department_code,
-        implementing_unit,
-        project_attribute,
-        project_period,
-        overall_goal,
-        total_funds_wan,
-        fiscal_funds_wan,
-        other_funds_wan,
-        min_confidence,
-        is_text_layer,
-        extractors,
-        n_candidate_sources
+        ranked.project_id,
+        ranked.year,
+        ranked.document_sha256,
+        ranked.project_seq,
+        ranked.source_file,
+        ranked.project_page,
+        ranked.project_name,
+        ranked.department_code,
+        ranked.implementing_unit,
+        ranked.project_attribute,
+        ranked.project_period,
+        ranked.overall_goal,
+        ranked.total_funds_wan,
+        ranked.fiscal_funds_wan,
+        ranked.other_funds_wan,
+        ranked.min_confidence,
+        ranked.is_text_layer,
+        ranked.extractors,
+        ranked.n_candidate_sources,
+        source_lists.source_files
 
     from ranked
 
-    where source_rank = 1
+    left join source_lists
+        on
+            ranked.project_id = source_lists.project_id
+            and ranked.year is not distinct from source_lists.year
+
+    where ranked.source_rank = 1
 
 )
 

@@ -29,7 +29,9 @@ pivoted as (
         max(case when field_name = 'overall_goal' then printed_value end) as overall_goal_printed,
         max(case when field_name = 'total_funds' then printed_value end) as total_funds_printed,
         max(case when field_name = 'fiscal_funds' then printed_value end) as fiscal_funds_printed,
-        max(case when field_name = 'other_funds' then printed_value end) as other_funds_printed
+        max(case when field_name = 'other_funds' then printed_value end) as other_funds_printed,
+        max(case when field_name = 'project_name' then page end) as project_name_page,
+        min(page) as first_field_page
 
     from field_values
 
@@ -63,6 +65,7 @@ typed as (
         pivoted.document_sha256,
         pivoted.project_seq,
         pivoted.source_file,
+        coalesce(pivoted.project_name_page, pivoted.first_field_page) as project_page,
         try_cast(
             nullif(regexp_extract({{ normalize_label('pivoted.year_printed') }}, '[0-9]{4}'), '')
             as integer
@@ -106,6 +109,7 @@ final as (
         document_sha256,
         project_seq,
         source_file,
+        project_page,
         year,
         project_name,
         department_code,

@@ -17,7 +17,8 @@ final as (
         project_attribute,
         project_period,
         overall_goal,
-        source_file
+        source_file,
+        source_files
 
     from projects
 

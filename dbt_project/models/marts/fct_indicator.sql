@@ -1,51 +1,15 @@
 with
 
-projects as (
-
-    select * from {{ ref('int_projects_deduplicated') }}
-
-),
-
 indicators as (
 
-    select * from {{ ref('int_indicator_targets_parsed') }}
-
-),
-
-joined as (
-
-    -- only the indicators of the source document chosen for each (project_id, year)
-    select
-        projects.project_id,
-        projects.year,
-        indicators.*
-
-    from indicators
-
-    inner join projects
-        on
-            indicators.document_sha256 = projects.document_sha256
-            and indicators.project_seq = projects.project_seq
+    select * from {{ ref('int_indicators_identified') }}
 
 ),
 
 final as (
 
     select
-        left(
-            md5(
-                concat_ws(
-                    '|',
-                    project_id,
-                    coalesce(cast(year as varchar), ''),
-                    coalesce(level1, ''),
-                    coalesce(level2, ''),
-                    coalesce({{ normalize_label('indicator_name') }}, ''),
-                    cast(indicator_seq as varchar)
-                )
-            ),
-            16
-        ) as indicator_id,
+        indicator_id,
         project_id,
         year,
         indicator_seq,
@@ -62,9 +26,9 @@ final as (
         is_hard,
         source_file,
         page,
-        min_confidence as ocr_confidence
+        ocr_confidence
 
-    from joined
+    from indicators
 
 )
 

@@ -1,0 +1,166 @@
+{#-
+    Audit rules on the shape of a project's indicator table (see docs blocks
+    rule_mandatory_category_missing and rule_duplicate_indicator):
+      mandatory_category_missing  one of the seven 必填 二级指标 has no indicator     high
+      duplicate_indicator         the same (二级指标, 三级指标, 指标值) twice          low
+-#}
+
+with
+
+projects as (
+
+    select * from {{ ref('int_projects_deduplicated') }}
+
+),
+
+indicators as (
+
+    select * from {{ ref('int_indicators_identified') }}
+
+),
+
+required_categories as (
+
+    -- the categories the national form marks 必填 (财预〔2021〕101号 and the seed's printed labels)
+    select
+        required_category_values.level1,
+        required_category_values.level2,
+        required_category_values.level2_en
+
+    from (
+        values
+        ('产出指标', '数量指标', 'quantity'),
+        ('产出指标', '质量指标', 'quality'),
+        ('产出指标', '时效指标', 'timeliness'),
+        ('产出指标', '成本指标', 'cost'),
+        ('效益指标', '社会效益指标', 'social benefit'),
+        ('效益指标', '可持续影响指标', 'sustainable impact'),
+        ('满意度指标', '服务对象满意度指标', 'beneficiary satisfaction')
+    ) as required_category_values (level1, level2, level2_en)
+
+),
+
+present_categories as (
+
+    select distinct
+        project_id,
+        year,
+        level2
+
+    from indicators
+
+    where level2 is not null
+
+),
+
+missing_categories as (
+
+    select
+        projects.project_id,
+        projects.year,
+        projects.source_file,
+        projects.project_page,
+        required_categories.level1,
+        required_categories.level2,
+        required_categories.level2_en
+
+    from projects
+
+    cross join required_categories
+
+    left join present_categories
+        on
+            projects.project_id = present_categories.project_id
+            and projects.year is not distinct from present_categories.year
+            and required_categories.level2 = present_categories.level2
+
+    where present_categories.level2 is null
+
+),
+
+missing_findings as (
+
+    select
+        project_id,
+        year,
+        cast(null as varchar) as indicator_id,
+        'mandatory_category_missing' as rule,
+        'high' as severity,
+        level2 as finding_key,
+        level1 || '下缺少必填二级指标“' || level2 || '” / mandatory category ' || level2 || ' ('
+        || level2_en || ', under ' || level1 || ') has no indicator' as detail,
+        source_file,
+        project_page as page
+
+    from missing_categories
+
+),
+
+keyed_indicators as (
+
+    select
+        *,
+        coalesce({{ normalize_label('indicator_name') }}, '') as indicator_name_key,
+        coalesce({{ normalize_label('target_raw') }}, '') as target_key
+
+    from indicators
+
+),
+
+numbered_indicators as (
+
+    select
+        *,
+        row_number() over (
+            partition by project_id, year, level2, indicator_name_key, target_key
+            order by indicator_seq
+        ) as occurrence,
+        first_value(indicator_seq) over (
+            partition by project_id, year, level2, indicator_name_key, target_key
+            order by indicator_seq
+        ) as first_indicator_seq,
+        first_value(page) over (
+            partition by project_id, year, level2, indicator_name_key, target_key
+            order by indicator_seq
+        ) as first_page
+
+    from keyed_indicators
+
+),
+
+duplicate_findings as (
+
+    select
+        project_id,
+        year,
+        indicator_id,
+        'duplicate_indicator' as rule,
+        'low' as severity,
+        'duplicate' as finding_key,
+        coalesce(level2, '（未识别的二级指标）') || '下的“' || coalesce(indicator_name, '') || '”（指标值“'
+        || coalesce(target_raw, '') || '”）重复：第 ' || cast(indicator_seq as varchar) || ' 条与第 '
+        || cast(first_indicator_seq as varchar) || ' 条（第 ' || cast(first_page as varchar)
+        || ' 页）相同 / indicator “' || coalesce(indicator_name, '') || '” with target “'
+        || coalesce(target_raw, '') || '” under ' || coalesce(level2, 'an unrecognised category')
+        || ' is repeated: row ' || cast(indicator_seq as varchar) || ' repeats row '
+        || cast(first_indicator_seq as varchar) || ' (page ' || cast(first_page as varchar) || ')' as detail,
+        source_file,
+        page
+
+    from numbered_indicators
+
+    where occurrence > 1
+
+),
+
+final as (
+
+    select * from missing_findings
+
+    union all
+
+    select * from duplicate_findings
+
+)
+
+select * from final

@@ -1,0 +1,74 @@
+with
+
+projects as (
+
+    select * from {{ ref('int_projects_deduplicated') }}
+
+),
+
+indicators as (
+
+    select * from {{ ref('int_indicator_targets_parsed') }}
+
+),
+
+joined as (
+
+    -- only the indicators of the source document chosen for each (project_id, year)
+    select
+        projects.project_id,
+        projects.year,
+        indicators.*
+
+    from indicators
+
+    inner join projects
+        on
+            indicators.document_sha256 = projects.document_sha256
+            and indicators.project_seq = projects.project_seq
+
+),
+
+final as (
+
+    select
+        left(
+            md5(
+                concat_ws(
+                    '|',
+                    project_id,
+                    coalesce(cast(year as varchar), ''),
+                    coalesce(level1, ''),
+                    coalesce(level2, ''),
+                    coalesce({{ normalize_label('indicator_name') }}, ''),
+                    cast(indicator_seq as varchar)
+                )
+            ),
+            16
+        ) as indicator_id,
+        project_id,
+        year,
+        document_sha256,
+        project_seq,
+        indicator_seq,
+        level1,
+        level2,
+        level2_printed,
+        indicator_name,
+        target_raw,
+        target_kind,
+        comparator,
+        target_value,
+        target_unit,
+        target_date,
+        is_mandatory,
+        is_hard,
+        source_file,
+        page,
+        min_confidence as ocr_confidence
+
+    from joined
+
+)
+
+select * from final

@@ -1,0 +1,304 @@
+"""Nightly operations: incremental by content hash, crash-safe publishing, readers never blocked,
+quarantine, the schedule and the Dask runner."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.pipeline import RunSummary, ingest, run_ingest
+from flows.settings import RunOptions
+from tests.fixtures.build_seed_pdf import build_seed_pdf
+from tests.fixtures.seed_truth import SEED_PROJECTS
+
+MARTS = ("dim_project", "fct_project_funds", "fct_indicator", "dim_document", "ingest_errors")
+
+
+@pytest.fixture(scope="module")
+def small_docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two short documents (one project each) and a changed version of the first."""
+    root = tmp_path_factory.mktemp("docs")
+    a, b = SEED_PROJECTS[2], SEED_PROJECTS[4]
+    return {
+        "a": build_seed_pdf(root / "a.pdf", projects=[a]),
+        "a_changed": build_seed_pdf(
+            root / "a_changed.pdf",
+            projects=[dataclasses.replace(a, total_funds="12", fiscal_funds="12")],
+        ),
+        "b": build_seed_pdf(root / "b.pdf", projects=[b]),
+    }
+
+
+def run(raw: Path, warehouse: Path) -> RunSummary:
+    return ingest(RunOptions(raw_dir=raw, warehouse=warehouse))
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def marts_dump(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every mart's rows, landing timestamps aside (they say when, not what)."""
+    dump = {}
+    for mart in MARTS:
+        stamp = {"dim_document": "landed_at", "ingest_errors": "occurred_at"}.get(mart)
+        columns = f"* exclude ({stamp})" if stamp else "*"
+        dump[mart] = query(warehouse, f"select {columns} from {mart} order by all")
+    return dump
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_incremental_by_content_hash(
+    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
+) -> None:
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "perfbudget.duckdb"
+    raw.mkdir()
+    shutil.copy(small_docs["a"], raw / "a.pdf")
+    first = run(raw, wh)
+    assert (first.documents_new, first.pages_extracted, first.projects) == (1, 2, 1)
+    before = marts_dump(wh)
+
+    # unchanged folder: nothing re-extracted, marts the same
+    again = run(raw, wh)
+    assert (again.documents_new, again.documents_unchanged, again.pages_extracted) == (0, 1, 0)
+    assert marts_dump(wh) == before
+
+    # a renamed copy is not ingested twice
+    shutil.copy(small_docs["a"], raw / "a 的副本.pdf")
+    copy = run(raw, wh)
+    assert (copy.documents_new, copy.pages_extracted) == (0, 0)
+    assert query(wh, "select count(*) from raw.documents") == [(1,)]
+    assert query(wh, "select file_names from dim_document") == [("a 的副本.pdf; a.pdf",)]
+    assert query(wh, "select count(*) from dim_project") == [(1,)]
+
+    # a changed file replaces its earlier rows
+    (raw / "a 的副本.pdf").unlink()
+    shutil.copy(small_docs["a_changed"], raw / "a.pdf")
+    changed = run(raw, wh)
+    assert (changed.documents_changed, changed.pages_extracted) == (1, 2)
+    assert query(wh, "select count(*) from raw.documents") == [(1,)]
+    assert query(wh, "select total_funds_wan from fct_project_funds") == [(Decimal(12),)]
+
+    # a deleted file's rows are kept and marked as no longer present
+    (raw / "a.pdf").unlink()
+    gone = run(raw, wh)
+    assert gone.documents_removed == 1
+    assert query(wh, "select source_file, is_present from dim_document") == [("a.pdf", False)]
+    assert query(wh, "select project_name from dim_project") == [("司法救助资金",)]
+    assert [r[0] for r in query(wh, "select documents_new from runs order by started_at")] == [
+        1, 0, 0, 0, 0,
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def published(
+    tmp_path_factory: pytest.TempPathFactory, small_docs: dict[str, Path], prefect_harness: None
+) -> Path:
+    """A warehouse published from document a, to copy into each crash test."""
+    root = tmp_path_factory.mktemp("published")
+    raw = root / "raw"
+    raw.mkdir()
+    shutil.copy(small_docs["a"], raw / "a.pdf")
+    wh = root / "perfbudget.duckdb"
+    run(raw, wh)
+    return wh
+
+
+def _api_env() -> dict[str, str]:
+    """The environment for a child `perfbudget run` that talks to the test's Prefect API."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or ""}
+
+
+@pytest.mark.parametrize("stage", ["extract", "land", "dbt"])
+def test_run_killed_midway_leaves_published_warehouse_intact(
+    stage: str, tmp_path: Path, published: Path, small_docs: dict[str, Path]
+) -> None:
+    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
+    raw.mkdir()
+    shutil.copy(published, wh)
+    shutil.copy(small_docs["a"], raw / "a.pdf")
+    shutil.copy(small_docs["b"], raw / "b.pdf")
+    before = sha256(wh)
+    log = tmp_path / "killed.log"
+    with log.open("wb") as out:
+        killed = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--warehouse", str(wh)],
+            env={**_api_env(), "PERFBUDGET_FAILPOINT": stage},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            assert killed.wait(timeout=300) == -9, log.read_text()[-2000:]
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(killed.pid, signal.SIGKILL)  # its orphaned page workers
+    assert sha256(wh) == before  # byte for byte what was published
+    assert query(wh, "select count(*) from dim_project") == [(1,)]
+    # the next run completes the work
+    summary = run(raw, wh)
+    assert (summary.documents_new, summary.documents_unchanged) == (1, 1)
+    assert query(wh, "select count(*) from dim_project") == [(2,)]
+
+
+READER = textwrap.dedent(
+    """
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("select count(*) from dim_project").fetchall()[0][0], flush=True)
+    sys.stdin.readline()  # hold the connection open while the nightly run goes on
+    print(con.execute("select count(*) from dim_project").fetchall()[0][0], flush=True)
+    """
+)
+
+
+def test_reader_holding_a_connection_neither_fails_nor_blocks_the_run(
+    tmp_path: Path, published: Path, small_docs: dict[str, Path]
+) -> None:
+    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
+    raw.mkdir()
+    shutil.copy(published, wh)
+    shutil.copy(small_docs["a"], raw / "a.pdf")
+    shutil.copy(small_docs["b"], raw / "b.pdf")
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(wh)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "1"
+        summary = run(raw, wh)  # the reader still holds its connection
+        assert summary.documents_new == 1
+        out, err = reader.communicate("next\n", timeout=60)
+        assert reader.returncode == 0, err
+        assert out.strip() == "1"  # the open session still sees the previous complete state
+    finally:
+        reader.kill()
+    assert query(wh, "select count(*) from dim_project") == [(2,)]  # a new query sees the new one
+
+
+def test_document_failing_after_retries_is_quarantined_and_run_goes_on(
+    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None, monkeypatch
+) -> None:
+    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
+    raw.mkdir()
+    shutil.copy(small_docs["a"], raw / "a.pdf")
+    shutil.copy(small_docs["b"], raw / "broken.pdf")
+    monkeypatch.setenv("PERFBUDGET_FAULT", "extract:broken.pdf")
+    summary = run(raw, wh)
+    assert (summary.documents_ingested, summary.documents_failed) == (1, 1)
+    assert query(wh, "select source_file, status from dim_document order by 1") == [
+        ("a.pdf", "ingested"),
+        ("broken.pdf", "quarantined"),
+    ]
+    errors = query(wh, "select source_file, stage, error from ingest_errors order by error")
+    assert [e[:2] for e in errors] == [("broken.pdf", "extract")] * 2
+    assert errors[0][2].startswith("page 1 failed after retries")
+    # the fault is gone next night: the quarantined document is retried and lands
+    monkeypatch.delenv("PERFBUDGET_FAULT")
+    summary = run(raw, wh)
+    assert summary.documents_ingested == 1
+    assert query(wh, "select count(*) from ingest_errors") == [(0,)]
+    assert query(wh, "select count(*) from dim_project") == [(2,)]
+
+
+def test_nightly_deployment_schedule_and_parameters() -> None:
+    from flows.deploy import deployment_spec, nightly_deployment
+
+    dep = nightly_deployment()
+    assert dep.name == "nightly-ingest"
+    (schedule,) = dep.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
+    assert schedule.active
+    assert dep.parameters == {
+        "options": {"raw_dir": "data/raw", "warehouse": "data/warehouse/perfbudget.duckdb"}
+    }
+    assert deployment_spec()["entrypoint"] == "flows/pipeline.py:ingest"
+    options = RunOptions(**dep.parameters["options"])
+    assert options.raw_dir.is_absolute() and options.raw_dir.name == "raw"
+
+
+def test_dask_runner_sends_pages_to_a_cluster(
+    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
+) -> None:
+    from distributed import LocalCluster
+
+    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
+    raw.mkdir()
+    shutil.copy(small_docs["b"], raw / "b.pdf")
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        options = RunOptions(
+            raw_dir=raw, warehouse=wh, runner="dask", dask_address=cluster.scheduler_address
+        )
+        summary = run_ingest(options)
+    assert (summary.pages_extracted, summary.projects, summary.indicators) == (2, 1, 10)
+
+
+def test_perfbudget_serve_serves_the_scheduled_deployment(tmp_path: Path) -> None:
+    """One command starts a local Prefect server on 127.0.0.1 and serves nightly-ingest."""
+    import asyncio
+    import socket
+    import time
+
+    from prefect.client.orchestration import PrefectClient
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+    async def served() -> object:
+        async with PrefectClient(f"http://127.0.0.1:{port}/api") as client:
+            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
+
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                dep = asyncio.run(served())
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(2)
+        (schedule,) = dep.schedules
+        assert (schedule.schedule.cron, schedule.schedule.timezone) == (
+            "0 2 * * *",
+            "Asia/Shanghai",
+        )
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
