@@ -1,0 +1,168 @@
+"""OCR benchmark: speed, memory and cell-text accuracy of `ocr.page.ocr_page` per damage type.
+
+Pages come from the seed PDF (text layer) when present, else from the demo form of
+tests/fixtures/scans.py. Each page is damaged deterministically (tests/fixtures/scans.DAMAGES),
+written to an image-only PDF and read back like a real scan. The truth of every cell is the text
+layer of the same page inside the cell rectangle found on the clean render (pypdfium2), so the
+score is independent of the OCR engine.
+
+    .venv/bin/python bench/bench_ocr.py --pages 4 --kinds clean skew noise seal rotate
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flows.models import join_wrapped  # noqa: E402
+from ocr.engines import OcrOptions, get_engine  # noqa: E402
+from ocr.grid import find_tables  # noqa: E402
+from ocr.page import ocr_page, rasterize_pdf_page  # noqa: E402
+from ocr.preprocess import prepare  # noqa: E402
+from tests.fixtures import scans  # noqa: E402
+
+Truth = dict[tuple[int, int, int], tuple[int, int, str]]
+
+
+def page_truth(pdf: Path, index: int, dpi: int) -> Truth:
+    """(table, row, col) → (rowspan, colspan, text-layer text) from the clean render's grid."""
+    import pypdfium2 as pdfium
+
+    img = rasterize_pdf_page(pdf, index, dpi)
+    tables = find_tables(prepare(img, None, fix_orientation=False).gray)
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        page = doc[index]
+        _, height = page.get_size()
+        tp = page.get_textpage()
+        s = 72 / dpi
+        out: Truth = {}
+        for ti, t in enumerate(tables):
+            for c in t.cells:
+                x0, y0, x1, y1 = c.bbox
+                raw = tp.get_text_bounded(x0 * s + 1, height - y1 * s + 1, x1 * s - 1,
+                                          height - y0 * s - 1)
+                text = join_wrapped(raw.replace("\r", "").split("\n"))
+                out[(ti, c.row, c.col)] = (c.rowspan, c.colspan, text)
+    finally:
+        doc.close()
+    return out
+
+
+def loose(text: str) -> str:
+    """Comparison key that forgives what a scan cannot show: full/half width, spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _work(args: tuple[str, int, str, int, int, int, str]) -> dict:
+    """Damage one page, round-trip it through an image-only PDF, OCR it, score it."""
+    pdf, index, kind, seed, dpi, threads, engine_name = args
+    options = OcrOptions(engine=engine_name, threads=threads)
+    engine = _ENGINE.get("e")
+    if engine is None:
+        engine = _ENGINE["e"] = get_engine(engine_name, options)
+    clean = rasterize_pdf_page(pdf, index, dpi)
+    damaged = scans.damage(clean, kind, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        scan_pdf = scans.write_scanned_pdf([damaged], Path(tmp) / "scan.pdf", dpi)
+        image = rasterize_pdf_page(scan_pdf, 0, dpi)
+    t0, c0 = time.perf_counter(), time.process_time()
+    grid = ocr_page(image, index + 1, options, engine=engine)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    got = {(ti, c.row, c.col): (c.rowspan, c.colspan, c.text, c.confidence)
+           for ti, t in enumerate(grid.tables) for c in t.cells}
+    return {"kind": kind, "page": index, "wall": wall, "cpu": cpu, "got": got,
+            "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+_ENGINE: dict[str, object] = {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=3, help="pages per damage type")
+    ap.add_argument("--dpi", type=int, default=200)
+    ap.add_argument("--kinds", nargs="*", default=list(scans.DAMAGES))
+    ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                    help="processes, each with its own engine (throughput: one per core)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="inference threads per engine (0: runtime default)")
+    ap.add_argument("--engine", default="rapidocr", choices=["rapidocr", "paddleocr"])
+    ap.add_argument("--pdf", type=Path, default=None, help="text-layer PDF to scan")
+    ap.add_argument("--show", type=int, default=0, help="print up to N mismatches per kind")
+    a = ap.parse_args(argv)
+
+    tmpdir = Path(tempfile.mkdtemp(prefix="bench_ocr_"))
+    pdf = a.pdf or (scans.SEED_PDF if scans.SEED_PDF.exists() else None)
+    if pdf is None:
+        pdf = scans.render_pdf(tmpdir / "demo.pdf", [scans.demo_page_spec()])
+    import pypdfium2 as pdfium
+
+    n_src = len(pdfium.PdfDocument(str(pdf)))
+    print(f"engine {a.engine}; source {pdf.name}: {n_src} pages, {a.pages} per damage type, "
+          f"dpi {a.dpi}, workers {a.workers}, threads {a.threads or 'default'}, "
+          f"cpus {os.cpu_count()}")
+    truths = {i: page_truth(pdf, i, a.dpi) for i in range(min(n_src, a.pages))}
+    jobs = [(str(pdf), i % n_src, kind, 1000 * k + i, a.dpi, a.threads, a.engine)
+            for k, kind in enumerate(a.kinds) for i in range(a.pages)]
+    for i in {j[1] for j in jobs} - truths.keys():
+        truths[i] = page_truth(pdf, i, a.dpi)
+
+    t0 = time.perf_counter()
+    if a.workers > 1:
+        with mp.get_context("fork").Pool(a.workers) as pool:
+            results = pool.map(_work, jobs, chunksize=1)
+    else:
+        results = [_work(j) for j in jobs]
+    total = time.perf_counter() - t0
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    print(f"\n{'damage':8} {'pages':>5} {'grid ok':>7} {'cells':>6} {'exact':>7} {'loose':>7} "
+          f"{'s/page':>7} {'cpu/page':>8}")
+    all_ex = all_lo = all_n = 0
+    for kind in a.kinds:
+        rs = [r for r in results if r["kind"] == kind]
+        n = ex = lo = grid_ok = 0
+        shown = 0
+        for r in rs:
+            truth = truths[r["page"]]
+            got = r["got"]
+            grid_ok += {k: v[:2] for k, v in truth.items()} == {k: v[:2] for k, v in got.items()}
+            for key, (_, _, text) in truth.items():
+                if not text:
+                    continue
+                n += 1
+                g = got.get(key, (0, 0, "", 0.0))[2]
+                ex += g == text
+                lo += loose(g) == loose(text)
+                if loose(g) != loose(text) and shown < a.show:
+                    shown += 1
+                    print(f"   {kind} p{r['page'] + 1} {key}: {text!r} -> {g!r}")
+        all_ex, all_lo, all_n = all_ex + ex, all_lo + lo, all_n + n
+        wall = sum(r["wall"] for r in rs) / len(rs)
+        cpu = sum(r["cpu"] for r in rs) / len(rs)
+        print(f"{kind:8} {len(rs):5d} {grid_ok:4d}/{len(rs):<2d} {n:6d} {ex / n:7.1%} "
+              f"{lo / n:7.1%} {wall:7.2f} {cpu:8.2f}")
+    print(f"{'all':8} {len(results):5d} {'':7} {all_n:6d} {all_ex / all_n:7.1%} "
+          f"{all_lo / all_n:7.1%}")
+    print(f"\npages {len(results)} in {total:.1f} s (damage + scan PDF round trip + OCR): "
+          f"{60 * len(results) / total:.1f} pages/min; OCR only "
+          f"{60 * len(results) / sum(r['wall'] for r in results) * max(1, a.workers):.1f} "
+          f"pages/min")
+    print(f"peak RSS: main {peak_self:.0f} MiB, largest worker {peak_kids:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,252 @@
+"""Recover ruled tables (rows, columns, merged cells) from a normalised page image.
+
+Rules come from morphology (`ocr.preprocess.line_masks`); each connected ruled region is a
+table. Separator positions are clustered from the rule segments; a merged cell is where the rule
+between two grid positions is missing, checked segment by segment (≥ `edge_min_cover` of the
+segment's length on the rule mask) and merged with union-find into rectangles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr.preprocess import binarize, line_masks
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of a recovered grid: position, spans and its rectangle in page pixels."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: tuple[float, float, float, float]
+
+
+@dataclass
+class GridTable:
+    """One recovered table: separator positions (page px) and its cells."""
+
+    xs: list[float]
+    ys: list[float]
+    cells: list[GridCell]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> list[tuple[float, int, int]]:
+    """Rule segments of a one-direction mask: (position across, start, end along)."""
+    num, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for i in range(1, num):
+        x, y, w, h, _ = stats[i]
+        if horizontal and w >= min_len:
+            out.append((float(cents[i][1]), int(x), int(x + w)))
+        elif not horizontal and h >= min_len:
+            out.append((float(cents[i][0]), int(y), int(y + h)))
+    return out
+
+
+def _cluster(segs: list[tuple[float, int, int]], tol: float) -> list[tuple[float, list]]:
+    """Group segments whose cross positions lie within `tol`; position = length-weighted mean."""
+    segs = sorted(segs)
+    groups: list[list[tuple[float, int, int]]] = []
+    for s in segs:
+        if groups and s[0] - groups[-1][-1][0] <= tol:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    out = []
+    for g in groups:
+        wts = np.array([e - b for _, b, e in g], float)
+        pos = float(np.average([p for p, _, _ in g], weights=wts))
+        out.append((pos, g))
+    return out
+
+
+def _coverage(mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float,
+              band: int) -> float:
+    """Fraction of the segment [a, b] at cross position `pos` lying on the rule mask (±band)."""
+    a_i, b_i = int(round(a)), int(round(b))
+    if b_i <= a_i:
+        return 0.0
+    p = int(round(pos))
+    if horizontal:
+        strip = mask[max(0, p - band): p + band + 1, a_i:b_i]
+        hits = strip.any(axis=0)
+    else:
+        strip = mask[a_i:b_i, max(0, p - band): p + band + 1]
+        hits = strip.any(axis=1)
+    return float(hits.mean()) if hits.size else 0.0
+
+
+def _thin_coverage(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float,
+                   band: int) -> float:
+    """Fraction of [a, b] with thin ink at `pos`: ink within ±band but none just beyond it.
+
+    Broken rules lose their short pieces in the long-kernel opening; on the raw ink they remain
+    and look like thin lines, while text crossing a merged cell's missing edge is thick."""
+    a_i, b_i = int(round(a)), int(round(b))
+    p = int(round(pos))
+    lo, hi = p - band, p + band + 1
+    off = band + 2
+    if b_i <= a_i or lo - off - 4 < 0:
+        return 0.0
+    if horizontal:
+        if hi + off + 4 > ink.shape[0]:
+            return 0.0
+        core = ink[lo:hi, a_i:b_i].any(axis=0)
+        side = ink[lo - off - 4:lo - off, a_i:b_i].any(axis=0) | ink[
+            hi + off:hi + off + 4, a_i:b_i].any(axis=0)
+    else:
+        if hi + off + 4 > ink.shape[1]:
+            return 0.0
+        core = ink[a_i:b_i, lo:hi].any(axis=1)
+        side = ink[a_i:b_i, lo - off - 4:lo - off].any(axis=1) | ink[
+            a_i:b_i, hi + off:hi + off + 4].any(axis=1)
+    return float((core & ~side).mean()) if core.size else 0.0
+
+
+def _edge_present(mask: np.ndarray, ink: np.ndarray | None, horizontal: bool, pos: float,
+                  a: float, b: float, band: int, min_cover: float) -> bool:
+    if _coverage(mask, horizontal, pos, a, b, band) >= min_cover:
+        return True
+    return ink is not None and _thin_coverage(ink, horizontal, pos, a, b, band) >= 0.35
+
+
+class _UF:
+    def __init__(self, n: int) -> None:
+        self.p = list(range(n))
+
+    def find(self, a: int) -> int:
+        while self.p[a] != a:
+            self.p[a] = self.p[self.p[a]]
+            a = self.p[a]
+        return a
+
+    def union(self, a: int, b: int) -> None:
+        self.p[self.find(a)] = self.find(b)
+
+
+def _valid_separators(cands: list[float], cross: list[float], mask: np.ndarray,
+                      horizontal: bool, band: int, min_cover: float) -> list[float]:
+    """Keep separator candidates that fully cover at least one interval of the crossing rules
+    (a text stroke mistaken for a rule rarely spans a whole cell)."""
+    keep = []
+    for i, p in enumerate(cands):
+        if i in (0, len(cands) - 1):
+            keep.append(p)
+            continue
+        for a, b in zip(cross, cross[1:], strict=False):
+            m = 0.15 * (b - a)
+            if _coverage(mask, horizontal, p, a + m, b - m, band) >= min_cover:
+                keep.append(p)
+                break
+    return keep
+
+
+def build_cells(xs: list[float], ys: list[float], hor: np.ndarray, ver: np.ndarray,
+                band: int = 4, edge_min_cover: float = 0.45,
+                ink: np.ndarray | None = None) -> list[GridCell]:
+    """Cells with spans: union grid positions whose shared edge has no rule (neither on the
+    rule masks nor, for broken rules, as thin ink in `ink`)."""
+    nr, nc = len(ys) - 1, len(xs) - 1
+    uf = _UF(nr * nc)
+    for r in range(nr):
+        for c in range(nc):
+            if r + 1 < nr:  # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
+                m = 0.12 * (xs[c + 1] - xs[c])
+                if not _edge_present(hor, ink, True, ys[r + 1], xs[c] + m, xs[c + 1] - m, band,
+                                     edge_min_cover):
+                    uf.union(r * nc + c, (r + 1) * nc + c)
+            if c + 1 < nc:  # edge right of (r, c)
+                m = 0.12 * (ys[r + 1] - ys[r])
+                if not _edge_present(ver, ink, False, xs[c + 1], ys[r] + m, ys[r + 1] - m, band,
+                                     edge_min_cover):
+                    uf.union(r * nc + c, r * nc + c + 1)
+    # groups → bounding rectangles; merge overlapping rectangles until stable
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            groups.setdefault(uf.find(r * nc + c), []).append((r, c))
+    rects = [
+        [min(r for r, _ in g), min(c for _, c in g), max(r for r, _ in g), max(c for _, c in g)]
+        for g in groups.values()
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(rects)):
+            for j in range(i + 1, len(rects)):
+                a, b = rects[i], rects[j]
+                if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
+                    rects[i] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]),
+                                max(a[3], b[3])]
+                    rects.pop(j)
+                    changed = True
+                    break
+            if changed:
+                break
+    cells = [
+        GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+        for r0, c0, r1, c1 in rects
+    ]
+    cells.sort(key=lambda g: (g.row, g.col))
+    return cells
+
+
+def find_tables(gray: np.ndarray, *, min_table_frac: float = 0.08,
+                edge_min_cover: float = 0.45,
+                masks: tuple[np.ndarray, np.ndarray] | None = None) -> list[GridTable]:
+    """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
+    horizontal/vertical rule masks from `line_masks`)."""
+    ink = binarize(gray)
+    hor, ver = masks if masks is not None else line_masks(ink)
+    h, w = gray.shape
+    k = max(25, min(h, w) // 28)
+    tol = max(6.0, min(h, w) / 160)
+    band = max(3, int(round(min(h, w) / 400)))
+    grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+    tables: list[GridTable] = []
+    for i in range(1, num):
+        x, y, bw, bh, _ = stats[i]
+        if bw < min_table_frac * w or bh < 0.02 * h:
+            continue
+        region = labels[y:y + bh, x:x + bw] == i
+        hr = hor[y:y + bh, x:x + bw] & region
+        vr = ver[y:y + bh, x:x + bw] & region
+        hsegs = _segments(hr, True, int(k * 1.2))
+        vsegs = _segments(vr, False, int(k * 1.2))
+        hs = [p for p, _ in _cluster(hsegs, tol)]
+        vs = [p for p, _ in _cluster(vsegs, tol)]
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        hs = _valid_separators(hs, vs, hr, True, band, 0.6)
+        vs = _valid_separators(vs, hs, vr, False, band, 0.6)
+        if len(hs) < 2 or len(vs) < 2:
+            continue
+        cells = build_cells(vs, hs, hr, vr, band, edge_min_cover,
+                            ink[y:y + bh, x:x + bw])
+        off = [
+            GridCell(c.row, c.col, c.rowspan, c.colspan,
+                     (c.bbox[0] + x, c.bbox[1] + y, c.bbox[2] + x, c.bbox[3] + y))
+            for c in cells
+        ]
+        tables.append(GridTable([v + x for v in vs], [p + y for p in hs], off))
+    tables.sort(key=lambda t: (t.ys[0], t.xs[0]))
+    return tables

@@ -1,0 +1,299 @@
+"""Make a scanned page look like a clean render before grid detection and OCR.
+
+Order matters: red seals are suppressed first (their ring would otherwise read as rules and their
+text as cell text), then the background is flattened (grey paper, uneven light), then the page is
+turned upright (90° steps, decided from text-line shapes and OCR confidence), deskewed (a few
+degrees, projection-profile search) and, for phone photos, the table's outer quadrilateral is
+warped back to a rectangle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from ocr.engines import OcrEngine
+
+
+@dataclass
+class Prepared:
+    """The normalised page and how it was obtained (for provenance and debugging)."""
+
+    image: np.ndarray  # BGR, upright, deskewed, seal-free: what OCR reads
+    gray: np.ndarray  # background-normalised grey of `image`
+    quarter_turns: int = 0  # counter-clockwise 90° turns applied
+    angle: float = 0.0  # deskew rotation applied (degrees, counter-clockwise)
+    warped: bool = False  # perspective correction applied
+    notes: list[str] = field(default_factory=list)
+
+
+def to_bgr(image: np.ndarray) -> np.ndarray:
+    """Any 8-bit grey/BGR/BGRA array as contiguous BGR."""
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    if image.ndim == 2:
+        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    return np.ascontiguousarray(image)
+
+
+def suppress_red(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """Whiten red/pink seal ink, keeping dark ink printed under it.
+
+    A pixel is seal ink when it is saturated and red in HSV; its replacement is its red channel
+    (as a grey), which is bright where only the seal is and stays dark where black text lies under
+    the seal. Returns the cleaned image and the fraction of pixels touched."""
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red = ((h <= 12) | (h >= 160)) & (s >= 60) & (v >= 70)
+    frac = float(red.mean())
+    if frac < 1e-4:
+        return image, 0.0
+    # grow the mask a little so anti-aliased seal edges go too
+    red = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    r = image[..., 2]
+    out = image.copy()
+    # brighten: seal-only pixels become paper, ink under the seal keeps its darkness
+    lifted = np.clip(r.astype(np.int16) * 1.15 + 10, 0, 255).astype(np.uint8)
+    for c in range(3):
+        ch = out[..., c]
+        ch[red] = lifted[red]
+    return out, frac
+
+
+def flatten_background(gray: np.ndarray) -> np.ndarray:
+    """Divide by the estimated paper brightness: removes grey paper and uneven light."""
+    h, w = gray.shape
+    scale = 8
+    small = cv2.resize(gray, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA)
+    # closing removes dark ink (rules, text) and leaves the paper level
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    bg = cv2.GaussianBlur(bg, (0, 0), 3)
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    out = gray.astype(np.float32) / np.maximum(bg, 1.0) * 255.0
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (uint8 0/1) of a background-flattened grey page; keeps faint rules."""
+    # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
+    return (gray < 200).astype(np.uint8)
+
+
+def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, int]]]:
+    """Count horizontally vs vertically elongated text blobs of an ink mask (downscaled page).
+
+    Characters of one line are merged by a short closing along the line direction; rules are
+    removed first so they don't dominate."""
+    h, w = ink.shape
+    k = max(15, w // 25)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)) | cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)
+    )
+    text = ink & (1 - cv2.dilate(rules, np.ones((3, 3), np.uint8)))
+    horiz = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8))
+    vert = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((7, 1), np.uint8))
+    n_h = n_v = 0
+    boxes: list[tuple[int, int, int, int]] = []
+    for mask, is_h in ((horiz, True), (vert, False)):
+        num, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        for i in range(1, num):
+            x, y, bw, bh, area = stats[i]
+            if area < 20:
+                continue
+            if is_h and bw >= 3 * bh and 5 <= bh <= 40:
+                n_h += 1
+                boxes.append((int(x), int(y), int(bw), int(bh)))
+            elif not is_h and bh >= 3 * bw and 5 <= bw <= 40:
+                n_v += 1
+    return n_h, n_v, boxes
+
+
+def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
+    """Counter-clockwise 90° turns that make the page upright (0..3).
+
+    Sideways vs upright from the shape of merged text lines (cheap morphology on a downscaled
+    copy); upright vs upside-down by reading a few text lines both ways round and keeping the
+    orientation the recogniser is more confident about."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    f = 1000 / max(h, w)
+    small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+    ink = binarize(flatten_background(small))
+    n_h, n_v, _ = _text_blobs(ink)
+    turns = 0
+    if n_v > n_h * 1.3:
+        turns = 1
+        small = np.ascontiguousarray(np.rot90(small, 1))
+        ink = np.ascontiguousarray(np.rot90(ink, 1))
+    if engine is None:
+        return turns
+    _, _, boxes = _text_blobs(ink)
+    if not boxes:
+        return turns
+    # widest mid-sized blobs: most likely real text lines
+    boxes.sort(key=lambda b: -b[2])
+    full = np.ascontiguousarray(np.rot90(gray, turns)) if turns else gray
+    crops = []
+    for x, y, bw, bh in boxes[:4]:
+        x0, y0 = max(0, int((x - 3) / f)), max(0, int((y - 3) / f))
+        # a few characters decide the orientation; long crops only cost recognition time
+        x1, y1 = int((x + min(bw, 6 * bh) + 3) / f), int((y + bh + 3) / f)
+        crop = full[y0:y1, x0:x1]
+        if crop.size:
+            crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+    if not crops:
+        return turns
+    flipped = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
+    res = engine.read_crops(crops + flipped)
+    up = sum(s for _, s in res[: len(crops)])
+    down = sum(s for _, s in res[len(crops):])
+    if down > up:
+        turns += 2
+    return turns % 4
+
+
+def rotate_quarter(image: np.ndarray, turns: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(image, turns % 4)) if turns % 4 else image
+
+
+def skew_angle(ink: np.ndarray, max_angle: float = 6.0) -> float:
+    """Dominant skew (degrees, counter-clockwise positive as in cv2) from row projections.
+
+    Rules and text lines both give sharp row-profile peaks when level; the angle maximising the
+    profile's sum of squares wins (coarse 0.5° scan, then 0.05° refinement)."""
+    h, w = ink.shape
+    f = 800 / max(h, w)
+    small = cv2.resize(ink.astype(np.uint8) * 255, (int(w * f), int(h * f)),
+                       interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape
+    centre = (sw / 2, sh / 2)
+
+    def score(a: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, a, 1.0)
+        rot = cv2.warpAffine(small, m, (sw, sh), flags=cv2.INTER_LINEAR, borderValue=0)
+        prof = rot.sum(axis=1, dtype=np.float64)
+        return float((prof**2).sum())
+
+    best = max(np.arange(-max_angle, max_angle + 1e-6, 0.5), key=score)
+    fine = max(np.arange(best - 0.5, best + 0.5 + 1e-6, 0.05), key=score)
+    return float(fine)
+
+
+def rotate_deg(image: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate by `angle` degrees about the centre, keeping the size, white fill."""
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    border = (255, 255, 255) if image.ndim == 3 else 255
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=border)
+
+
+def line_masks(ink: np.ndarray, min_len: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rule masks: opening with long thin kernels on a slightly thickened
+    ink mask (tolerates residual skew), then closing short gaps along the line (broken rules)."""
+    h, w = ink.shape
+    k = min_len or max(25, min(h, w) // 28)
+    # thicken across the line direction only: tolerates slant without bridging the small gaps
+    # between neighbouring characters (which would turn a text baseline into a "rule")
+    hor = cv2.morphologyEx(cv2.dilate(ink, np.ones((3, 1), np.uint8)), cv2.MORPH_OPEN,
+                           np.ones((1, k), np.uint8))
+    ver = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_OPEN,
+                           np.ones((k, 1), np.uint8))
+    gap = max(9, k // 2)
+    hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    return hor, ver
+
+
+def table_quad(hor: np.ndarray, ver: np.ndarray) -> np.ndarray | None:
+    """Outer quadrilateral (4×2, TL TR BR BL) of the largest ruled region, if it is one."""
+    grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    c = max(contours, key=cv2.contourArea)
+    h, w = hor.shape
+    if cv2.contourArea(c) < 0.05 * h * w:
+        return None
+    hull = cv2.convexHull(c)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            pts = approx.reshape(4, 2).astype(np.float32)
+            s = pts.sum(axis=1)
+            d = np.diff(pts, axis=1).ravel()
+            return np.array([pts[s.argmin()], pts[d.argmin()], pts[s.argmax()], pts[d.argmax()]],
+                            np.float32)
+    return None
+
+
+def quad_edges_ruled(quad: np.ndarray, hor: np.ndarray, ver: np.ndarray,
+                     min_cover: float = 0.8) -> bool:
+    """Whether all four sides of `quad` lie on detected rules (a table border, not the hull of
+    a table whose outer rule is faint or missing — warping to that would bend the page)."""
+    grid = cv2.dilate(hor | ver, np.ones((7, 7), np.uint8))
+    h, w = grid.shape
+    for a, b in zip(quad, np.roll(quad, -1, axis=0), strict=False):
+        t = np.linspace(0.05, 0.95, 60)
+        xs = np.clip((a[0] + (b[0] - a[0]) * t).astype(int), 0, w - 1)
+        ys = np.clip((a[1] + (b[1] - a[1]) * t).astype(int), 0, h - 1)
+        if grid[ys, xs].mean() < min_cover:
+            return False
+    return True
+
+
+def unwarp(image: np.ndarray, quad: np.ndarray, min_shift: float = 4.0
+           ) -> tuple[np.ndarray, bool]:
+    """Warp so the table quadrilateral becomes an axis-aligned rectangle (same page size);
+    skipped when the corners are already within `min_shift` px of a rectangle."""
+    tl, tr, br, bl = quad
+    x0 = (tl[0] + bl[0]) / 2
+    x1 = (tr[0] + br[0]) / 2
+    y0 = (tl[1] + tr[1]) / 2
+    y1 = (bl[1] + br[1]) / 2
+    dst = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+    if float(np.abs(dst - quad).max()) < min_shift:
+        return image, False
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    h, w = image.shape[:2]
+    border = (255, 255, 255) if image.ndim == 3 else 255
+    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC,
+                               borderValue=border), True
+
+
+def prepare(image: np.ndarray, engine: OcrEngine | None = None, *,
+            fix_orientation: bool = True) -> Prepared:
+    """Seal → background → orientation → deskew → perspective, in that order (see module doc)."""
+    img = to_bgr(image)
+    notes: list[str] = []
+    img, red = suppress_red(img)
+    if red:
+        notes.append(f"red ink suppressed on {red:.2%} of the page")
+    gray = flatten_background(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
+    turns = detect_quarter_turns(img, engine) if fix_orientation else 0
+    if turns:
+        img, gray = rotate_quarter(img, turns), rotate_quarter(gray, turns)
+        notes.append(f"turned {90 * turns}° counter-clockwise")
+    angle = skew_angle(binarize(gray))
+    if abs(angle) >= 0.1:
+        img, gray = rotate_deg(img, angle), rotate_deg(gray, angle)
+        notes.append(f"deskewed {angle:+.2f}°")
+    else:
+        angle = 0.0
+    hor, ver = line_masks(binarize(gray))
+    quad = table_quad(hor, ver)
+    warped = False
+    if quad is not None and quad_edges_ruled(quad, hor, ver):
+        img2, warped = unwarp(img, quad)
+        if warped:
+            img = img2
+            gray, _ = unwarp(gray, quad)
+            notes.append("perspective corrected")
+    # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
+    # tried: it made detection miss a lone "6", so the grey stays as flattened.)
+    ocr_img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    return Prepared(ocr_img, gray, turns, angle, warped, notes)

@@ -1,0 +1,168 @@
+"""Grid recovery and pre-processing on simulated scans (no OCR model needed: fast)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from ocr.grid import build_cells, find_tables
+from ocr.page import load_image_pages, normalise_text, rasterize_pdf_page
+from ocr.preprocess import (
+    binarize,
+    detect_quarter_turns,
+    flatten_background,
+    prepare,
+    skew_angle,
+    suppress_red,
+)
+from tests.fixtures import scans
+
+SPEC = scans.demo_page_spec()
+TRUTH = {k: v[:2] for k, v in scans.spec_truth(SPEC).items()}
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    two = scans.PageSpec(
+        [("两个表", 14.0, True)], [120, 80], [26] * 3,
+        [scans.CellSpec(r, c, f"{r}{c}") for r in range(3) for c in range(2)],
+        extra_tables=[([90, 90, 90], [26, 26], [
+            scans.CellSpec(0, 0, "合并", colspan=2), scans.CellSpec(0, 2, "x"),
+            scans.CellSpec(1, 0, "a"), scans.CellSpec(1, 1, "b"), scans.CellSpec(1, 2, "c")])],
+    )
+    return scans.render_pdf(tmp_path_factory.mktemp("grid") / "demo.pdf", [SPEC, two])
+
+
+@pytest.fixture(scope="module")
+def clean(demo_pdf: Path) -> np.ndarray:
+    return rasterize_pdf_page(demo_pdf, 0, 200)
+
+
+def spans(image: np.ndarray) -> dict[tuple[int, int], tuple[int, int]]:
+    tables = find_tables(prepare(image, None).gray)
+    assert len(tables) == 1
+    return {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells}
+
+
+def test_clean_render_gives_spec_grid(clean: np.ndarray) -> None:
+    tables = find_tables(prepare(clean, None).gray)
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(20, 5)]
+    got = {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells}
+    assert got == TRUTH
+    # merged cells of the form: 项目资金 over 3 rows, 绩效指标 over the 12 indicator rows
+    assert got[(3, 0)] == (3, 1) and got[(8, 0)] == (12, 1) and got[(0, 1)] == (1, 4)
+    # bboxes are page pixels: the table sits inside the 1654×2339 page
+    x0, y0, x1, y1 = tables[0].bbox
+    assert 0 < x0 < x1 < clean.shape[1] and 0 < y0 < y1 < clean.shape[0]
+
+
+@pytest.mark.parametrize("kind", ["noise", "seal", "light", "faint", "photo", "combo"])
+def test_damaged_scans_give_same_grid(clean: np.ndarray, kind: str) -> None:
+    assert spans(scans.damage(clean, kind, seed=7)) == TRUTH
+
+
+@pytest.mark.parametrize("angle", [-2.0, -0.7, 1.3, 2.0])
+def test_skewed_scan_is_deskewed(clean: np.ndarray, angle: float) -> None:
+    skewed = scans.skew(clean, angle)
+    est = skew_angle(binarize(flatten_background(cv2.cvtColor(skewed, cv2.COLOR_BGR2GRAY))))
+    assert est == pytest.approx(-angle, abs=0.15)
+    assert spans(skewed) == TRUTH
+
+
+def test_broken_faint_rules_keep_their_edges(clean: np.ndarray) -> None:
+    harsh = scans.faint_rules(clean, seed=3, fade=0.65, gap_rate=0.06)
+    assert spans(harsh) == TRUTH
+
+
+@pytest.mark.parametrize("turns", [1, 3])
+def test_sideways_page_is_detected_from_line_shapes(clean: np.ndarray, turns: int) -> None:
+    # without an engine only "sideways or not" is decided; 0 vs 180 needs recognition
+    got = detect_quarter_turns(scans.rotate90(clean, turns), None)
+    assert (turns + got) % 2 == 0
+
+
+def test_two_tables_on_one_page(demo_pdf: Path) -> None:
+    img = rasterize_pdf_page(demo_pdf, 1, 200)
+    tables = find_tables(prepare(img, None).gray)
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(3, 2), (2, 3)]
+    second = {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[1].cells}
+    assert second == {(0, 0): (1, 2), (0, 2): (1, 1), (1, 0): (1, 1), (1, 1): (1, 1),
+                      (1, 2): (1, 1)}
+
+
+def test_build_cells_unions_missing_edges() -> None:
+    # 3×3 grid on 300×300 px; the rule between (0,0) and (0,1) and the one under (1,2) missing
+    hor = np.zeros((301, 301), np.uint8)
+    ver = np.zeros((301, 301), np.uint8)
+    for p in (0, 100, 200, 300):
+        hor[p, :] = 1
+        ver[:, p] = 1
+    ver[0:100, 100] = 0
+    hor[200, 200:300] = 0
+    cells = build_cells([0, 100, 200, 300], [0, 100, 200, 300], hor, ver, band=2)
+    got = {(c.row, c.col): (c.rowspan, c.colspan) for c in cells}
+    assert got == {(0, 0): (1, 2), (0, 2): (1, 1), (1, 0): (1, 1), (1, 1): (1, 1),
+                   (1, 2): (2, 1), (2, 0): (1, 1), (2, 1): (1, 1)}
+    assert next(c for c in cells if (c.row, c.col) == (1, 2)).bbox == (200, 100, 300, 300)
+
+
+def test_red_seal_is_suppressed_but_ink_under_it_kept(clean: np.ndarray) -> None:
+    (cx, cy), r = (800, 1000), 140
+    sealed = scans.red_seal(clean, (cx, cy), r, seed=1)
+    out, frac = suppress_red(sealed)
+    assert frac > 0.001
+    hsv = cv2.cvtColor(out, cv2.COLOR_BGR2HSV)
+    red = ((hsv[..., 0] <= 12) | (hsv[..., 0] >= 160)) & (hsv[..., 1] >= 60)
+    assert red.mean() < 1e-4
+    # the printed ink under the seal stays dark
+    region = (slice(cy - r, cy + r), slice(cx - r, cx + r))
+    ink_before = cv2.cvtColor(clean, cv2.COLOR_BGR2GRAY)[region] < 128
+    after = cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)[region]
+    assert ink_before.sum() > 100
+    assert (after[ink_before] < 160).mean() > 0.9
+
+
+def test_normalise_text_only_safe_fixes() -> None:
+    assert normalise_text("≧95％") == "≥95%"
+    assert normalise_text("＜＝0％") == "<=0%"
+    assert normalise_text("２０２４年") == "2024年"
+    assert normalise_text("5%0") == "5‰" and normalise_text("100%") == "100%"
+    assert normalise_text("质量指标（必填)") == "质量指标（必填）"
+    assert normalise_text("数量指标(必填硬性指标）") == "数量指标(必填硬性指标)"
+    assert normalise_text("指标 （必填） ") == "指标（必填）"
+    # kept as printed: ">=" is a real target spelling, spaces between number and unit stay
+    assert normalise_text(">=90%") == ">=90%"
+    assert normalise_text("20 人以上") == "20 人以上"
+
+
+def test_load_image_pages_multipage_tiff(tmp_path: Path) -> None:
+    frames = [Image.new("RGB", (64, 48), color) for color in ("white", "black", "red")]
+    path = tmp_path / "scan.tiff"
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    pages = load_image_pages(path)
+    assert [p.shape for p in pages] == [(48, 64, 3)] * 3
+    assert pages[1].max() == 0 and tuple(pages[2][0, 0]) == (0, 0, 255)  # BGR
+
+
+def test_load_image_pages_refuses_decompression_bombs(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.png"
+    Image.new("1", (11_000, 10_000)).save(path)  # 110 Mpx, a few kB on disk
+    with pytest.raises(ValueError, match="pixels|bomb"):
+        load_image_pages(path)
+
+
+def test_scanned_pdf_has_no_text_layer(tmp_path: Path, clean: np.ndarray) -> None:
+    pdf = scans.write_scanned_pdf([clean, scans.damage(clean, "noise", 1)], tmp_path / "s.pdf")
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        assert len(doc) == 2
+        assert doc[0].get_textpage().count_chars() == 0
+    finally:
+        doc.close()
+    back = rasterize_pdf_page(pdf, 0, 200)
+    assert abs(back.shape[0] - clean.shape[0]) <= 2 and abs(back.shape[1] - clean.shape[1]) <= 2
