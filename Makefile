@@ -7,7 +7,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run serve test lint bench fonts clean
+.PHONY: run serve docs test lint bench fonts browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,15 @@ run: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(BIN)/perfbudget serve
 
-test: $(VENV)/.dev fonts
+docs: $(VENV)/.runtime
+	$(BIN)/perfbudget docs
+
+# Headless Chromium (Debian's) for the dbt docs site test, tests/test_docs_site.py.
+browser:
+	@command -v chromium >/dev/null || \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+
+test: $(VENV)/.dev fonts browser
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.dev

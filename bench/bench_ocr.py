@@ -50,8 +50,9 @@ def page_truth(pdf: Path, index: int, dpi: int) -> Truth:
         for ti, t in enumerate(tables):
             for c in t.cells:
                 x0, y0, x1, y1 = c.bbox
-                raw = tp.get_text_bounded(x0 * s + 1, height - y1 * s + 1, x1 * s - 1,
-                                          height - y0 * s - 1)
+                raw = tp.get_text_bounded(
+                    x0 * s + 1, height - y1 * s + 1, x1 * s - 1, height - y0 * s - 1
+                )
                 text = join_wrapped(raw.replace("\r", "").split("\n"))
                 out[(ti, c.row, c.col)] = (c.rowspan, c.colspan, text)
     finally:
@@ -79,10 +80,19 @@ def _work(args: tuple[str, int, str, int, int, int, str]) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     grid = ocr_page(image, index + 1, options, engine=engine)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    got = {(ti, c.row, c.col): (c.rowspan, c.colspan, c.text, c.confidence)
-           for ti, t in enumerate(grid.tables) for c in t.cells}
-    return {"kind": kind, "page": index, "wall": wall, "cpu": cpu, "got": got,
-            "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+    got = {
+        (ti, c.row, c.col): (c.rowspan, c.colspan, c.text, c.confidence)
+        for ti, t in enumerate(grid.tables)
+        for c in t.cells
+    }
+    return {
+        "kind": kind,
+        "page": index,
+        "wall": wall,
+        "cpu": cpu,
+        "got": got,
+        "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
 
 
 _ENGINE: dict[str, object] = {}
@@ -93,10 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=3, help="pages per damage type")
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--kinds", nargs="*", default=list(scans.DAMAGES))
-    ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                    help="processes, each with its own engine (throughput: one per core)")
-    ap.add_argument("--threads", type=int, default=1,
-                    help="inference threads per engine (0: runtime default)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes, each with its own engine (throughput: one per core)",
+    )
+    ap.add_argument(
+        "--threads", type=int, default=1, help="inference threads per engine (0: runtime default)"
+    )
     ap.add_argument("--engine", default="rapidocr", choices=["rapidocr", "paddleocr"])
     ap.add_argument("--pdf", type=Path, default=None, help="text-layer PDF to scan")
     ap.add_argument("--show", type=int, default=0, help="print up to N mismatches per kind")
@@ -109,12 +124,17 @@ def main(argv: list[str] | None = None) -> int:
     import pypdfium2 as pdfium
 
     n_src = len(pdfium.PdfDocument(str(pdf)))
-    print(f"engine {a.engine}; source {pdf.name}: {n_src} pages, {a.pages} per damage type, "
-          f"dpi {a.dpi}, workers {a.workers}, threads {a.threads or 'default'}, "
-          f"cpus {os.cpu_count()}")
+    print(
+        f"engine {a.engine}; source {pdf.name}: {n_src} pages, {a.pages} per damage type, "
+        f"dpi {a.dpi}, workers {a.workers}, threads {a.threads or 'default'}, "
+        f"cpus {os.cpu_count()}"
+    )
     truths = {i: page_truth(pdf, i, a.dpi) for i in range(min(n_src, a.pages))}
-    jobs = [(str(pdf), i % n_src, kind, 1000 * k + i, a.dpi, a.threads, a.engine)
-            for k, kind in enumerate(a.kinds) for i in range(a.pages)]
+    jobs = [
+        (str(pdf), i % n_src, kind, 1000 * k + i, a.dpi, a.threads, a.engine)
+        for k, kind in enumerate(a.kinds)
+        for i in range(a.pages)
+    ]
     for i in {j[1] for j in jobs} - truths.keys():
         truths[i] = page_truth(pdf, i, a.dpi)
 
@@ -128,8 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
-    print(f"\n{'damage':8} {'pages':>5} {'grid ok':>7} {'cells':>6} {'exact':>7} {'loose':>7} "
-          f"{'s/page':>7} {'cpu/page':>8}")
+    print(
+        f"\n{'damage':8} {'pages':>5} {'grid ok':>7} {'cells':>6} {'exact':>7} {'loose':>7} "
+        f"{'s/page':>7} {'cpu/page':>8}"
+    )
     all_ex = all_lo = all_n = 0
     for kind in a.kinds:
         rs = [r for r in results if r["kind"] == kind]
@@ -152,14 +174,19 @@ def main(argv: list[str] | None = None) -> int:
         all_ex, all_lo, all_n = all_ex + ex, all_lo + lo, all_n + n
         wall = sum(r["wall"] for r in rs) / len(rs)
         cpu = sum(r["cpu"] for r in rs) / len(rs)
-        print(f"{kind:8} {len(rs):5d} {grid_ok:4d}/{len(rs):<2d} {n:6d} {ex / n:7.1%} "
-              f"{lo / n:7.1%} {wall:7.2f} {cpu:8.2f}")
-    print(f"{'all':8} {len(results):5d} {'':7} {all_n:6d} {all_ex / all_n:7.1%} "
-          f"{all_lo / all_n:7.1%}")
-    print(f"\npages {len(results)} in {total:.1f} s (damage + scan PDF round trip + OCR): "
-          f"{60 * len(results) / total:.1f} pages/min; OCR only "
-          f"{60 * len(results) / sum(r['wall'] for r in results) * max(1, a.workers):.1f} "
-          f"pages/min")
+        print(
+            f"{kind:8} {len(rs):5d} {grid_ok:4d}/{len(rs):<2d} {n:6d} {ex / n:7.1%} "
+            f"{lo / n:7.1%} {wall:7.2f} {cpu:8.2f}"
+        )
+    print(
+        f"{'all':8} {len(results):5d} {'':7} {all_n:6d} {all_ex / all_n:7.1%} {all_lo / all_n:7.1%}"
+    )
+    print(
+        f"\npages {len(results)} in {total:.1f} s (damage + scan PDF round trip + OCR): "
+        f"{60 * len(results) / total:.1f} pages/min; OCR only "
+        f"{60 * len(results) / sum(r['wall'] for r in results) * max(1, a.workers):.1f} "
+        f"pages/min"
+    )
     print(f"peak RSS: main {peak_self:.0f} MiB, largest worker {peak_kids:.0f} MiB")
     return 0
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-EXTRACTION_VERSION = "1"
+EXTRACTION_VERSION = "2"  # 2: pages without a text layer and image files go to OCR
 """Bump when extraction or parsing changes what a document yields: every document landed by an
 older version is extracted again on the next run."""

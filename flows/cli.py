@@ -1,4 +1,5 @@
-"""`perfbudget`: the command line behind `make run` and the auditors' SQL."""
+"""`perfbudget`: the command line behind `make run` and the auditors' tools (sql, show, export,
+docs)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,25 @@ from flows.settings import RunOptions
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from flows.pipeline import ingest
+    from flows.pipeline import run_ingest
 
     options = RunOptions.from_env(
-        raw_dir=args.raw, warehouse=args.warehouse, progress=sys.stderr.isatty()
+        raw_dir=args.raw,
+        warehouse=args.warehouse,
+        progress=sys.stderr.isatty(),
+        runner=args.runner,
+        dask_address=args.dask_address,
     )
-    summary = ingest(options)
+    summary = run_ingest(options)
     print("\n".join(summary.lines()))
     print(f"warehouse at {options.warehouse}")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from flows.deploy import serve
+
+    serve(port=args.port)
     return 0
 
 
@@ -30,9 +42,11 @@ def _read_query(args: argparse.Namespace) -> str:
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
-    from flows.query import QueryRefused, format_result, run_query
+    from flows.query import QueryRefused, format_result, interactive, run_query
 
     options = RunOptions.from_env(warehouse=args.warehouse)
+    if not args.file and not args.query and sys.stdin.isatty():
+        return interactive(options.warehouse, args.format)
     query = _read_query(args)
     try:
         columns, rows = run_query(options.warehouse, query)
@@ -46,6 +60,54 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_show(args: argparse.Namespace) -> int:
+    from flows.show import ShowError, show
+
+    options = RunOptions.from_env(raw_dir=args.raw, warehouse=args.warehouse)
+    try:
+        text, _crops, problems = show(
+            options.warehouse, args.id.strip(), options.raw_dir, args.out, args.year
+        )
+    except ShowError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(text)
+    return 1 if problems else 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from flows.export import ExportError, export
+
+    options = RunOptions.from_env(warehouse=args.warehouse)
+    try:
+        paths = export(options.warehouse, args.format, args.out)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(str(p) for p in paths))
+    return 0
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from flows.docs_site import DocsError, generate, serve
+
+    options = RunOptions.from_env(warehouse=args.warehouse)
+    try:
+        site = generate(options.warehouse, args.target)
+    except DocsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.no_serve:
+        print(f"dbt docs in {site}")
+        return 0
+    try:
+        serve(site, args.host, args.port)
+    except OSError as exc:  # the port is taken, most likely
+        print(f"error: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="perfbudget", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -53,7 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="ingest data/raw into the warehouse and build the marts")
     run.add_argument("--raw", type=Path, help="folder of source documents (default data/raw)")
     run.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse/…)")
+    run.add_argument("--runner", choices=("process", "dask"), help="where pages are extracted")
+    run.add_argument("--dask-address", help="Dask scheduler for --runner dask (tcp://HOST:PORT)")
     run.set_defaults(func=_cmd_run)
+
+    serve = sub.add_parser("serve", help="start a local Prefect server and serve nightly-ingest")
+    serve.add_argument("--port", type=int, default=4200)
+    serve.set_defaults(func=_cmd_serve)
 
     sql = sub.add_parser("sql", help="run a read-only query against the warehouse")
     sql.add_argument("query", nargs="?", help="SQL text; '-' or nothing reads stdin")
@@ -61,6 +129,32 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse/…)")
     sql.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
     sql.set_defaults(func=_cmd_sql)
+
+    show = sub.add_parser(
+        "show", help="trace an indicator or project to its page: provenance and a PNG of the cell"
+    )
+    show.add_argument("id", help="fct_indicator.indicator_id or dim_project.project_id")
+    show.add_argument("--out", type=Path, default=Path("."), help="folder for the PNG (default .)")
+    show.add_argument("--raw", type=Path, help="folder of source documents (default data/raw)")
+    show.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse/…)")
+    show.add_argument("--year", type=int, help="for a project: only this budget year")
+    show.set_defaults(func=_cmd_show)
+
+    export = sub.add_parser("export", help="write the auditor marts as xlsx, parquet or csv")
+    export.add_argument("--format", choices=("xlsx", "parquet", "csv"), default="xlsx")
+    export.add_argument("--out", type=Path, default=Path("export"), help="folder (default export)")
+    export.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse/…)")
+    export.set_defaults(func=_cmd_export)
+
+    docs = sub.add_parser("docs", help="generate the dbt docs site and serve it on localhost")
+    docs.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    docs.add_argument("--host", default="127.0.0.1")
+    docs.add_argument("--no-serve", action="store_true", help="generate only")
+    docs.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse/…)")
+    docs.add_argument(
+        "--target", type=Path, help="folder for the generated site (default dbt_project/target)"
+    )
+    docs.set_defaults(func=_cmd_docs)
     return parser
 
 

@@ -18,6 +18,7 @@ class PageStatus(StrEnum):
     EXTRACTED = "extracted"
     NEEDS_OCR = "needs_ocr"
     NO_TABLE = "no_table"
+    BLANK = "blank"  # nothing printed on the page: not worth OCR
 
 
 @dataclass(frozen=True)

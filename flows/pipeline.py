@@ -31,6 +31,7 @@ from flows.marts import dbt_build
 from flows.models import DocumentExtraction, PageGrid
 from flows.publish import failpoint, fault, prepare_working_copy, publish
 from flows.settings import RunOptions
+from ocr.engines import OcrOptions
 
 
 @dataclass
@@ -130,10 +131,10 @@ def open_source(entry: SourceFile, raw_dir: Path, max_pages: int) -> DocumentExt
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def extract_one_page(path: Path, page: int, kind: str) -> PageGrid:
+def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageGrid:
     """One page, on whichever worker the task runner picks; retried for transient faults."""
     fault("extract", str(path))
-    return extract_page(path, page, kind)
+    return extract_page(path, page, kind, ocr)
 
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -232,7 +233,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     docs = [open_source(e, raw_dir, options.max_pages) for e in inventory.to_extract]
     futures = {
         i: [
-            extract_one_page.submit(entry.path, n, doc.kind or "pdf")
+            extract_one_page.submit(entry.path, n, doc.kind or "pdf", options.ocr_options())
             for n in range(1, (doc.page_count or 0) + 1)
         ]
         for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))

@@ -1,10 +1,13 @@
-"""Read-only SQL for auditors: the warehouse opened read-only, results as text."""
+"""Read-only SQL for auditors: the warehouse opened read-only, results as text, one query at a
+time or in an interactive session."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import sys
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,25 +15,45 @@ from pathlib import Path
 
 import duckdb
 
+READ_ONLY_MESSAGE = (
+    "the warehouse is read-only for queries; it changes only through `perfbudget run`"
+)
+
+# A read-only connection refuses writes to the warehouse itself, but not statements that write
+# elsewhere: COPY … TO and EXPORT DATABASE write files, ATTACH opens (or creates) another
+# database, INSTALL/LOAD fetch and run extensions. None of them belongs in an auditor's query.
+_REFUSED_TYPES = {"COPY", "EXPORT", "ATTACH", "LOAD"}
+FORMATS = ("table", "csv", "json", "markdown")
+
 
 class QueryRefused(RuntimeError):
     """The query would change the warehouse, or the warehouse does not exist yet."""
 
 
+def check_read_only(query: str) -> None:
+    """Refuse statements that write files or other databases, before any connection is made."""
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error:
+        return  # a syntax error: DuckDB says what is wrong when the query runs
+    for statement in statements:
+        if statement.type.name in _REFUSED_TYPES:
+            raise QueryRefused(f"{READ_ONLY_MESSAGE} ({statement.type.name} is not allowed)")
+
+
 def run_query(warehouse: Path, query: str) -> tuple[list[str], list[tuple]]:
-    """Run `query` on a read-only connection: DuckDB itself refuses any write."""
+    """Run `query` on a read-only connection: DuckDB itself refuses writes to the warehouse, and
+    statements that would write anywhere else are refused before it runs."""
     if not warehouse.exists():
         raise QueryRefused(f"no warehouse at {warehouse}; run `perfbudget run` first")
+    check_read_only(query)
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         try:
             cur = con.execute(query)
         except duckdb.Error as exc:
             if "read-only" in str(exc).lower():
-                raise QueryRefused(
-                    "the warehouse is read-only for queries; it changes only through "
-                    "`perfbudget run`"
-                ) from exc
+                raise QueryRefused(READ_ONLY_MESSAGE) from exc
             raise
         if cur.description is None:
             return [], []
@@ -81,3 +104,139 @@ def format_result(columns: list[str], rows: list[tuple], fmt: str = "table") -> 
     out += [line(row) for row in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(o.rstrip() for o in out)
+
+
+# --------------------------------------------------------------------------- interactive session
+
+PROMPT = "perfbudget> "
+CONTINUATION = "       ...> "
+HISTORY_FILE = "~/.perfbudget_history"
+HELP = """\
+Statements end with ';' and may span lines; results print as --format says.
+  .tables           the warehouse's tables and views
+  .format NAME      table | csv | json | markdown
+  .help             this text
+  .quit, .exit      leave (so does Ctrl-D); Ctrl-C drops the statement being typed"""
+
+
+def _statements(text: str) -> list[str]:
+    """`text` split into statements, so each result is printed; one piece if it does not parse."""
+    try:
+        pieces = [s.query.strip() for s in duckdb.extract_statements(text)]
+    except duckdb.Error:
+        return [text]
+    return [p for p in pieces if p] or [text]
+
+
+class _History:
+    """readline history in ~/.perfbudget_history; a no-op where readline is missing."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            import readline
+        except ImportError:  # pragma: no cover - Windows without pyreadline
+            self.readline = None
+            return
+        self.readline = readline
+        readline.set_history_length(2000)
+        if path.exists():
+            with contextlib.suppress(OSError):
+                readline.read_history_file(str(path))
+
+    def squash(self, n_lines: int, text: str) -> None:
+        """A statement typed over several lines becomes one history entry, recalled whole."""
+        rl = self.readline
+        if rl is None or n_lines < 2:
+            return
+        length = rl.get_current_history_length()
+        for pos in range(length - 1, max(length - n_lines, 0) - 1, -1):
+            rl.remove_history_item(pos)
+        rl.add_history(" ".join(line.strip() for line in text.splitlines()))
+
+    def save(self) -> None:
+        if self.readline is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.readline.write_history_file(str(self.path))
+            self.path.chmod(0o600)  # queries can name what is being audited
+        except OSError:
+            pass
+
+
+def interactive(warehouse: Path, fmt: str = "table", history: Path | None = None) -> int:
+    """A read-only SQL prompt. Each statement opens its own read-only connection, so an idle
+    session never holds the file lock that the nightly `perfbudget run` needs."""
+    if not warehouse.exists():
+        print(f"refused: no warehouse at {warehouse}; run `perfbudget run` first", file=sys.stderr)
+        return 2
+    hist = _History((history or Path(HISTORY_FILE)).expanduser())
+    print(f"perfbudget sql: read-only session on {warehouse}")
+    print("End statements with ';'. .help for help, .quit or Ctrl-D to leave.")
+    buffer: list[str] = []
+    try:
+        while True:
+            try:
+                line = input(CONTINUATION if buffer else PROMPT)
+            except EOFError:
+                print()
+                break
+            except KeyboardInterrupt:
+                print()
+                buffer.clear()
+                continue
+            if not buffer and line.strip().startswith("."):
+                words = line.split()
+                if words[0] in (".quit", ".exit", ".q"):
+                    break
+                fmt = _dot_command(words, warehouse, fmt)
+                continue
+            if not buffer and not line.strip():
+                continue
+            buffer.append(line)
+            text = "\n".join(buffer)
+            if not text.rstrip().endswith(";"):
+                continue
+            hist.squash(len(buffer), text)
+            buffer.clear()
+            for statement in _statements(text):
+                _run_and_print(warehouse, statement, fmt)
+    finally:
+        hist.save()
+    return 0
+
+
+def _run_and_print(warehouse: Path, statement: str, fmt: str) -> None:
+    try:
+        columns, rows = run_query(warehouse, statement)
+    except QueryRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return
+    except Exception as exc:  # the auditor fixes the query and types it again
+        print(f"error: {exc}", file=sys.stderr)
+        return
+    print(format_result(columns, rows, fmt) if columns else "ok")
+
+
+def _dot_command(words: list[str], warehouse: Path, fmt: str) -> str:
+    """Run a dot command; returns the (possibly changed) output format."""
+    if words[0] == ".help":
+        print(HELP)
+    elif words[0] == ".tables":
+        _run_and_print(
+            warehouse,
+            "select table_schema as schema, table_name as name, lower(table_type) as type"
+            " from information_schema.tables order by table_schema <> 'main', table_name",
+            fmt,
+        )
+    elif words[0] == ".format" and len(words) == 2 and words[1] in FORMATS:
+        return words[1]
+    elif words[0] == ".format":
+        print(f"format is {fmt}; choose one of {', '.join(FORMATS)}")
+    else:
+        print(f"unknown command {words[0]}; .help lists them")
+    return fmt

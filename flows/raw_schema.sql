@@ -47,7 +47,7 @@ create table if not exists raw.pages (
     height double,
     bbox_unit varchar not null,           -- pt | px
     has_text_layer boolean not null,
-    status varchar not null,              -- extracted | needs_ocr | no_table
+    status varchar not null,              -- extracted | needs_ocr | no_table | blank
     extractor varchar,                    -- camelot | rapidocr | paddleocr | null
     n_tables integer not null,
     primary key (document_sha256, page)

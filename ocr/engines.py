@@ -46,8 +46,9 @@ class OcrOptions(BaseModel):
         description=f"Folder holding the paddle det/rec model folders ({PADDLE_MODEL_DIR_ENV}).",
     )
     erase_rules: bool = Field(
-        False, description="Paint ruled lines white before OCR. Measured worse on the seed "
-        "(drops '、', misreads text set against a rule), so off by default."
+        False,
+        description="Paint ruled lines white before OCR. Measured worse on the seed "
+        "(drops '、', misreads text set against a rule), so off by default.",
     )
     threads: int = Field(0, description="Inference threads per engine (0: runtime default).")
 
@@ -149,8 +150,14 @@ class RapidOcrEngine(OcrEngine):
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         # rapidocr keeps per-call flags as state: pass every one, every call
-        res = self._ocr(image, use_det=True, use_cls=False, use_rec=True, return_word_box=True,
-                        return_single_char_box=True)
+        res = self._ocr(
+            image,
+            use_det=True,
+            use_cls=False,
+            use_rec=True,
+            return_word_box=True,
+            return_single_char_box=True,
+        )
         if res is None or getattr(res, "boxes", None) is None or res.txts is None:
             return []
         words = list(res.word_results) if res.word_results else []
@@ -165,8 +172,7 @@ class RapidOcrEngine(OcrEngine):
         return out
 
     def detect(self, image: np.ndarray) -> list[Quad]:
-        res = self._ocr(image, use_det=True, use_cls=False, use_rec=False,
-                        return_word_box=False)
+        res = self._ocr(image, use_det=True, use_cls=False, use_rec=False, return_word_box=False)
         boxes = getattr(res, "boxes", None)
         return [] if boxes is None else [_as_quad(b) for b in boxes]
 
@@ -184,18 +190,24 @@ class RapidOcrEngine(OcrEngine):
 
 def _bbox_of(pts: object) -> tuple[float, float, float, float]:
     arr = np.asarray(pts, dtype=float).reshape(-1, 2)
-    return float(arr[:, 0].min()), float(arr[:, 1].min()), float(arr[:, 0].max()), float(
-        arr[:, 1].max()
+    return (
+        float(arr[:, 0].min()),
+        float(arr[:, 1].min()),
+        float(arr[:, 0].max()),
+        float(arr[:, 1].max()),
     )
 
 
 def _find_model_dir(root: Path, kind: str) -> Path:
     """The sub-folder of `root` holding the `kind` ('det' | 'rec') inference model."""
     cands = [
-        p for p in sorted(root.rglob("*"))
-        if p.is_dir() and kind in p.name.lower()
-        and any((p / f).exists() for f in ("inference.pdiparams", "inference.json",
-                                           "inference.pdmodel"))
+        p
+        for p in sorted(root.rglob("*"))
+        if p.is_dir()
+        and kind in p.name.lower()
+        and any(
+            (p / f).exists() for f in ("inference.pdiparams", "inference.json", "inference.pdmodel")
+        )
     ]
     if not cands:
         raise FileNotFoundError(
@@ -264,8 +276,9 @@ class PaddleOcrEngine(OcrEngine):
         for res in self._ocr.predict(image):
             data = res.json.get("res", res.json) if hasattr(res, "json") else res
             polys = data.get("rec_polys", data.get("dt_polys", []))
-            for poly, text, score in zip(polys, data["rec_texts"], data["rec_scores"],
-                                         strict=False):
+            for poly, text, score in zip(
+                polys, data["rec_texts"], data["rec_scores"], strict=False
+            ):
                 if str(text).strip():
                     out.append(OcrLine(str(text), _as_quad(np.asarray(poly)), float(score)))
         return out

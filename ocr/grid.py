@@ -78,24 +78,26 @@ def _cluster(segs: list[tuple[float, int, int]], tol: float) -> list[tuple[float
     return out
 
 
-def _coverage(mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float,
-              band: int) -> float:
+def _coverage(
+    mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
+) -> float:
     """Fraction of the segment [a, b] at cross position `pos` lying on the rule mask (±band)."""
     a_i, b_i = int(round(a)), int(round(b))
     if b_i <= a_i:
         return 0.0
     p = int(round(pos))
     if horizontal:
-        strip = mask[max(0, p - band): p + band + 1, a_i:b_i]
+        strip = mask[max(0, p - band) : p + band + 1, a_i:b_i]
         hits = strip.any(axis=0)
     else:
-        strip = mask[a_i:b_i, max(0, p - band): p + band + 1]
+        strip = mask[a_i:b_i, max(0, p - band) : p + band + 1]
         hits = strip.any(axis=1)
     return float(hits.mean()) if hits.size else 0.0
 
 
-def _thin_coverage(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float,
-                   band: int) -> float:
+def _thin_coverage(
+    ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
+) -> float:
     """Fraction of [a, b] with thin ink at `pos`: ink within ±band but none just beyond it.
 
     Broken rules lose their short pieces in the long-kernel opening; on the raw ink they remain
@@ -110,19 +112,29 @@ def _thin_coverage(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: f
         if hi + off + 4 > ink.shape[0]:
             return 0.0
         core = ink[lo:hi, a_i:b_i].any(axis=0)
-        side = ink[lo - off - 4:lo - off, a_i:b_i].any(axis=0) | ink[
-            hi + off:hi + off + 4, a_i:b_i].any(axis=0)
+        side = ink[lo - off - 4 : lo - off, a_i:b_i].any(axis=0) | ink[
+            hi + off : hi + off + 4, a_i:b_i
+        ].any(axis=0)
     else:
         if hi + off + 4 > ink.shape[1]:
             return 0.0
         core = ink[a_i:b_i, lo:hi].any(axis=1)
-        side = ink[a_i:b_i, lo - off - 4:lo - off].any(axis=1) | ink[
-            a_i:b_i, hi + off:hi + off + 4].any(axis=1)
+        side = ink[a_i:b_i, lo - off - 4 : lo - off].any(axis=1) | ink[
+            a_i:b_i, hi + off : hi + off + 4
+        ].any(axis=1)
     return float((core & ~side).mean()) if core.size else 0.0
 
 
-def _edge_present(mask: np.ndarray, ink: np.ndarray | None, horizontal: bool, pos: float,
-                  a: float, b: float, band: int, min_cover: float) -> bool:
+def _edge_present(
+    mask: np.ndarray,
+    ink: np.ndarray | None,
+    horizontal: bool,
+    pos: float,
+    a: float,
+    b: float,
+    band: int,
+    min_cover: float,
+) -> bool:
     if _coverage(mask, horizontal, pos, a, b, band) >= min_cover:
         return True
     return ink is not None and _thin_coverage(ink, horizontal, pos, a, b, band) >= 0.35
@@ -142,8 +154,14 @@ class _UF:
         self.p[self.find(a)] = self.find(b)
 
 
-def _valid_separators(cands: list[float], cross: list[float], mask: np.ndarray,
-                      horizontal: bool, band: int, min_cover: float) -> list[float]:
+def _valid_separators(
+    cands: list[float],
+    cross: list[float],
+    mask: np.ndarray,
+    horizontal: bool,
+    band: int,
+    min_cover: float,
+) -> list[float]:
     """Keep separator candidates that fully cover at least one interval of the crossing rules
     (a text stroke mistaken for a rule rarely spans a whole cell)."""
     keep = []
@@ -159,9 +177,15 @@ def _valid_separators(cands: list[float], cross: list[float], mask: np.ndarray,
     return keep
 
 
-def build_cells(xs: list[float], ys: list[float], hor: np.ndarray, ver: np.ndarray,
-                band: int = 4, edge_min_cover: float = 0.45,
-                ink: np.ndarray | None = None) -> list[GridCell]:
+def build_cells(
+    xs: list[float],
+    ys: list[float],
+    hor: np.ndarray,
+    ver: np.ndarray,
+    band: int = 4,
+    edge_min_cover: float = 0.45,
+    ink: np.ndarray | None = None,
+) -> list[GridCell]:
     """Cells with spans: union grid positions whose shared edge has no rule (neither on the
     rule masks nor, for broken rules, as thin ink in `ink`)."""
     nr, nc = len(ys) - 1, len(xs) - 1
@@ -170,13 +194,15 @@ def build_cells(xs: list[float], ys: list[float], hor: np.ndarray, ver: np.ndarr
         for c in range(nc):
             if r + 1 < nr:  # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
                 m = 0.12 * (xs[c + 1] - xs[c])
-                if not _edge_present(hor, ink, True, ys[r + 1], xs[c] + m, xs[c + 1] - m, band,
-                                     edge_min_cover):
+                if not _edge_present(
+                    hor, ink, True, ys[r + 1], xs[c] + m, xs[c + 1] - m, band, edge_min_cover
+                ):
                     uf.union(r * nc + c, (r + 1) * nc + c)
             if c + 1 < nc:  # edge right of (r, c)
                 m = 0.12 * (ys[r + 1] - ys[r])
-                if not _edge_present(ver, ink, False, xs[c + 1], ys[r] + m, ys[r + 1] - m, band,
-                                     edge_min_cover):
+                if not _edge_present(
+                    ver, ink, False, xs[c + 1], ys[r] + m, ys[r + 1] - m, band, edge_min_cover
+                ):
                     uf.union(r * nc + c, r * nc + c + 1)
     # groups → bounding rectangles; merge overlapping rectangles until stable
     groups: dict[int, list[tuple[int, int]]] = {}
@@ -194,8 +220,7 @@ def build_cells(xs: list[float], ys: list[float], hor: np.ndarray, ver: np.ndarr
             for j in range(i + 1, len(rects)):
                 a, b = rects[i], rects[j]
                 if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
-                    rects[i] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]),
-                                max(a[3], b[3])]
+                    rects[i] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
                     rects.pop(j)
                     changed = True
                     break
@@ -209,9 +234,13 @@ def build_cells(xs: list[float], ys: list[float], hor: np.ndarray, ver: np.ndarr
     return cells
 
 
-def find_tables(gray: np.ndarray, *, min_table_frac: float = 0.08,
-                edge_min_cover: float = 0.45,
-                masks: tuple[np.ndarray, np.ndarray] | None = None) -> list[GridTable]:
+def find_tables(
+    gray: np.ndarray,
+    *,
+    min_table_frac: float = 0.08,
+    edge_min_cover: float = 0.45,
+    masks: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[GridTable]:
     """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
     horizontal/vertical rule masks from `line_masks`)."""
     ink = binarize(gray)
@@ -227,9 +256,9 @@ def find_tables(gray: np.ndarray, *, min_table_frac: float = 0.08,
         x, y, bw, bh, _ = stats[i]
         if bw < min_table_frac * w or bh < 0.02 * h:
             continue
-        region = labels[y:y + bh, x:x + bw] == i
-        hr = hor[y:y + bh, x:x + bw] & region
-        vr = ver[y:y + bh, x:x + bw] & region
+        region = labels[y : y + bh, x : x + bw] == i
+        hr = hor[y : y + bh, x : x + bw] & region
+        vr = ver[y : y + bh, x : x + bw] & region
         hsegs = _segments(hr, True, int(k * 1.2))
         vsegs = _segments(vr, False, int(k * 1.2))
         hs = [p for p, _ in _cluster(hsegs, tol)]
@@ -240,11 +269,15 @@ def find_tables(gray: np.ndarray, *, min_table_frac: float = 0.08,
         vs = _valid_separators(vs, hs, vr, False, band, 0.6)
         if len(hs) < 2 or len(vs) < 2:
             continue
-        cells = build_cells(vs, hs, hr, vr, band, edge_min_cover,
-                            ink[y:y + bh, x:x + bw])
+        cells = build_cells(vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw])
         off = [
-            GridCell(c.row, c.col, c.rowspan, c.colspan,
-                     (c.bbox[0] + x, c.bbox[1] + y, c.bbox[2] + x, c.bbox[3] + y))
+            GridCell(
+                c.row,
+                c.col,
+                c.rowspan,
+                c.colspan,
+                (c.bbox[0] + x, c.bbox[1] + y, c.bbox[2] + x, c.bbox[3] + y),
+            )
             for c in cells
         ]
         tables.append(GridTable([v + x for v in vs], [p + y for p in hs], off))

@@ -84,10 +84,18 @@ def load_image_pages(path: str | Path) -> list[np.ndarray]:
 
 # --------------------------------------------------------------------------- text clean-up
 
-_SAFE_MAP = str.maketrans({
-    "％": "%", "＞": ">", "＜": "<", "＝": "=", "≧": "≥", "≦": "≤", "﹪": "%",
-    **{chr(0xFF10 + i): str(i) for i in range(10)},
-})
+_SAFE_MAP = str.maketrans(
+    {
+        "％": "%",
+        "＞": ">",
+        "＜": "<",
+        "＝": "=",
+        "≧": "≥",
+        "≦": "≤",
+        "﹪": "%",
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+    }
+)
 _PAIRS = {"(": ")", "（": "）"}
 _PERMILLE = re.compile(r"(?<=\d)%0(?!\d)")
 # full-width punctuation carries its own spacing: a space next to it is a recogniser artefact
@@ -147,14 +155,15 @@ def restore_spaces(line: OcrLine, gray: np.ndarray, min_gap: float = 0.3) -> Ocr
     if not line.chars or "".join(c.text for c in line.chars) != text:
         line = OcrLine(text, line.quad, line.confidence, _estimate_chars(line))
     cand = [
-        i for i in range(len(text) - 1)
+        i
+        for i in range(len(text) - 1)
         if (_is_alnum_ascii(text[i]) and _is_cjk(text[i + 1]))
         or (_is_cjk(text[i]) and _is_alnum_ascii(text[i + 1]))
     ]
     if not cand:
         return line
     x0, y0, x1, y1 = (int(round(v)) for v in line.bbox)
-    crop = gray[max(0, y0):y1, max(0, x0):x1] < 140
+    crop = gray[max(0, y0) : y1, max(0, x0) : x1] < 140
     if crop.size == 0:
         return line
     # drop ruled lines caught in the box: rows/columns that are almost all ink
@@ -198,8 +207,12 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
 
-def _split_line(line: OcrLine, table: GridTable, image: np.ndarray | None = None,
-                engine: OcrEngine | None = None) -> list[_Frag] | None:
+def _split_line(
+    line: OcrLine,
+    table: GridTable,
+    image: np.ndarray | None = None,
+    engine: OcrEngine | None = None,
+) -> list[_Frag] | None:
     """If `line` runs over a vertical rule of `table` (text set tight against a rule gets one
     detection box for two cells), its parts per column; None when it crosses no rule.
 
@@ -221,7 +234,7 @@ def _split_line(line: OcrLine, table: GridTable, image: np.ndarray | None = None
         for a, b in spans:
             xa = int(a) + (pad if a in cuts else 0)
             xb = int(b) - (pad if b in cuts else 0)
-            crop = image[max(0, int(y0)):int(y1) + 1, max(0, xa):max(0, xb)]
+            crop = image[max(0, int(y0)) : int(y1) + 1, max(0, xa) : max(0, xb)]
             if crop.shape[0] > 4 and crop.shape[1] > 4:
                 crops.append(np.ascontiguousarray(crop))
                 kept.append((a, b))
@@ -280,8 +293,12 @@ def _text_lines(frags: Iterable[_Frag]) -> list[TextLine]:
 
     def flush() -> None:
         if group:
-            box = (min(g.bbox[0] for g in group), min(g.bbox[1] for g in group),
-                   max(g.bbox[2] for g in group), max(g.bbox[3] for g in group))
+            box = (
+                min(g.bbox[0] for g in group),
+                min(g.bbox[1] for g in group),
+                max(g.bbox[2] for g in group),
+                max(g.bbox[3] for g in group),
+            )
             text = " ".join(g.text for g in group)
             out.append(TextLine(normalise_text(text), box, min(g.conf for g in group)))
             group.clear()
@@ -298,9 +315,13 @@ def _text_lines(frags: Iterable[_Frag]) -> list[TextLine]:
     return out
 
 
-def assign_lines(tables: list[GridTable], lines: list[OcrLine], extractor: str,
-                 image: np.ndarray | None = None, engine: OcrEngine | None = None
-                 ) -> tuple[list[Table], list[TextLine]]:
+def assign_lines(
+    tables: list[GridTable],
+    lines: list[OcrLine],
+    extractor: str,
+    image: np.ndarray | None = None,
+    engine: OcrEngine | None = None,
+) -> tuple[list[Table], list[TextLine]]:
     """Put OCR lines into cells (or free text) and build the `Table`s; `image`/`engine` let
     lines that cross a rule be re-read per cell."""
     per_cell: list[dict[int, list[_Frag]]] = [{} for _ in tables]
@@ -332,10 +353,20 @@ def assign_lines(tables: list[GridTable], lines: list[OcrLine], extractor: str,
             frags = _reading_order(per_cell[ti].get(ci, []))
             text = normalise_text(join_wrapped([f.text for f in frags]))
             conf = min((f.conf for f in frags), default=1.0)
-            cells.append(Cell(g.row, g.col, text, tuple(float(v) for v in g.bbox), g.rowspan,
-                              g.colspan, round(float(conf), 4)))
-        out_tables.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox),
-                                extractor))
+            cells.append(
+                Cell(
+                    g.row,
+                    g.col,
+                    text,
+                    tuple(float(v) for v in g.bbox),
+                    g.rowspan,
+                    g.colspan,
+                    round(float(conf), 4),
+                )
+            )
+        out_tables.append(
+            Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor)
+        )
     return out_tables, _text_lines(free)
 
 
@@ -346,8 +377,9 @@ def _dist(b: tuple[float, float, float, float], x: float, y: float) -> float:
 # --------------------------------------------------------------------------- entry point
 
 
-def reread_low_confidence(lines: list[OcrLine], gray: np.ndarray, engine: OcrEngine,
-                          threshold: float) -> list[OcrLine]:
+def reread_low_confidence(
+    lines: list[OcrLine], gray: np.ndarray, engine: OcrEngine, threshold: float
+) -> list[OcrLine]:
     """Re-read lines below `threshold` from a padded crop of their own (a tight detection box
     clips strokes; seal/noise residue shifts the batch padding) and keep the surer reading."""
     low = [i for i, ln in enumerate(lines) if ln.confidence < threshold]
@@ -358,8 +390,10 @@ def reread_low_confidence(lines: list[OcrLine], gray: np.ndarray, engine: OcrEng
     for i in low:
         x0, y0, x1, y1 = lines[i].bbox
         pad = 0.15 * (y1 - y0)
-        crop = gray[max(0, int(y0 - pad)):min(h, int(y1 + pad)),
-                    max(0, int(x0 - pad)):min(w, int(x1 + pad))]
+        crop = gray[
+            max(0, int(y0 - pad)) : min(h, int(y1 + pad)),
+            max(0, int(x0 - pad)) : min(w, int(x1 + pad)),
+        ]
         crops.append(to_bgr(np.ascontiguousarray(crop)))
     out = list(lines)
     for i, (text, conf) in zip(low, engine.read_crops(crops), strict=False):
@@ -376,15 +410,21 @@ def erase_rules(gray: np.ndarray, hor: np.ndarray, ver: np.ndarray) -> np.ndarra
 
 
 def _engine_for(options: OcrOptions) -> OcrEngine:
-    key = (options.engine, options.det_limit_side_len, options.rec_batch_num, options.threads,
-           str(options.paddle_model_dir))
+    key = (
+        options.engine,
+        options.det_limit_side_len,
+        options.rec_batch_num,
+        options.threads,
+        str(options.paddle_model_dir),
+    )
     if key not in _ENGINE_CACHE:
         _ENGINE_CACHE[key] = get_engine(options.engine, options)
     return _ENGINE_CACHE[key]
 
 
-def ocr_page(image: np.ndarray, page: int, options: OcrOptions | None = None,
-             engine: OcrEngine | None = None) -> PageGrid:
+def ocr_page(
+    image: np.ndarray, page: int, options: OcrOptions | None = None, engine: OcrEngine | None = None
+) -> PageGrid:
     """OCR one page image (BGR/grey uint8) into a `PageGrid` (bbox_unit "px").
 
     Coordinates are pixels of the normalised page (upright, deskewed), whose size is the
@@ -400,20 +440,32 @@ def ocr_page(image: np.ndarray, page: int, options: OcrOptions | None = None,
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
     image = to_bgr(clean)
-    lines = reread_low_confidence(engine.recognize(image), clean, engine,
-                                  options.low_confidence_threshold)
+    lines = reread_low_confidence(
+        engine.recognize(image), clean, engine, options.low_confidence_threshold
+    )
     lines = [restore_spaces(ln, prep.gray) for ln in lines]
     out_tables, free = assign_lines(tables, lines, engine.name, image, engine)
     h, w = prep.gray.shape
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
-    return PageGrid(page=page, width=float(w), height=float(h), bbox_unit="px",
-                    has_text_layer=False, status=status, extractor=engine.name,
-                    tables=out_tables, lines=free)
+    return PageGrid(
+        page=page,
+        width=float(w),
+        height=float(h),
+        bbox_unit="px",
+        has_text_layer=False,
+        status=status,
+        extractor=engine.name,
+        tables=out_tables,
+        lines=free,
+    )
 
 
-
-def ocr_file(path: str | Path, options: OcrOptions | None = None,
-             engine: OcrEngine | None = None, pages: list[int] | None = None) -> list[PageGrid]:
+def ocr_file(
+    path: str | Path,
+    options: OcrOptions | None = None,
+    engine: OcrEngine | None = None,
+    pages: list[int] | None = None,
+) -> list[PageGrid]:
     """OCR an image-only PDF (rasterised at `options.dpi`) or a PNG/JPEG/TIFF file.
 
     `pages` are 1-based page numbers to read (default: all). One engine is reused for all
@@ -428,8 +480,10 @@ def ocr_file(path: str | Path, options: OcrOptions | None = None,
         n = len(doc)
         doc.close()
         wanted = pages or list(range(1, n + 1))
-        return [ocr_page(rasterize_pdf_page(path, p - 1, options.dpi), p, options, engine)
-                for p in wanted]
+        return [
+            ocr_page(rasterize_pdf_page(path, p - 1, options.dpi), p, options, engine)
+            for p in wanted
+        ]
     images = load_image_pages(path)
     wanted = pages or list(range(1, len(images) + 1))
     return [ocr_page(images[p - 1], p, options, engine) for p in wanted]

@@ -150,7 +150,7 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     flipped = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
     res = engine.read_crops(crops + flipped)
     up = sum(s for _, s in res[: len(crops)])
-    down = sum(s for _, s in res[len(crops):])
+    down = sum(s for _, s in res[len(crops) :])
     if down > up:
         turns += 2
     return turns % 4
@@ -167,8 +167,9 @@ def skew_angle(ink: np.ndarray, max_angle: float = 6.0) -> float:
     profile's sum of squares wins (coarse 0.5° scan, then 0.05° refinement)."""
     h, w = ink.shape
     f = 800 / max(h, w)
-    small = cv2.resize(ink.astype(np.uint8) * 255, (int(w * f), int(h * f)),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        ink.astype(np.uint8) * 255, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA
+    )
     sh, sw = small.shape
     centre = (sw / 2, sh / 2)
 
@@ -198,10 +199,12 @@ def line_masks(ink: np.ndarray, min_len: int | None = None) -> tuple[np.ndarray,
     k = min_len or max(25, min(h, w) // 28)
     # thicken across the line direction only: tolerates slant without bridging the small gaps
     # between neighbouring characters (which would turn a text baseline into a "rule")
-    hor = cv2.morphologyEx(cv2.dilate(ink, np.ones((3, 1), np.uint8)), cv2.MORPH_OPEN,
-                           np.ones((1, k), np.uint8))
-    ver = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_OPEN,
-                           np.ones((k, 1), np.uint8))
+    hor = cv2.morphologyEx(
+        cv2.dilate(ink, np.ones((3, 1), np.uint8)), cv2.MORPH_OPEN, np.ones((1, k), np.uint8)
+    )
+    ver = cv2.morphologyEx(
+        cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)
+    )
     gap = max(9, k // 2)
     hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
     ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
@@ -226,13 +229,15 @@ def table_quad(hor: np.ndarray, ver: np.ndarray) -> np.ndarray | None:
             pts = approx.reshape(4, 2).astype(np.float32)
             s = pts.sum(axis=1)
             d = np.diff(pts, axis=1).ravel()
-            return np.array([pts[s.argmin()], pts[d.argmin()], pts[s.argmax()], pts[d.argmax()]],
-                            np.float32)
+            return np.array(
+                [pts[s.argmin()], pts[d.argmin()], pts[s.argmax()], pts[d.argmax()]], np.float32
+            )
     return None
 
 
-def quad_edges_ruled(quad: np.ndarray, hor: np.ndarray, ver: np.ndarray,
-                     min_cover: float = 0.8) -> bool:
+def quad_edges_ruled(
+    quad: np.ndarray, hor: np.ndarray, ver: np.ndarray, min_cover: float = 0.8
+) -> bool:
     """Whether all four sides of `quad` lie on detected rules (a table border, not the hull of
     a table whose outer rule is faint or missing — warping to that would bend the page)."""
     grid = cv2.dilate(hor | ver, np.ones((7, 7), np.uint8))
@@ -246,8 +251,7 @@ def quad_edges_ruled(quad: np.ndarray, hor: np.ndarray, ver: np.ndarray,
     return True
 
 
-def unwarp(image: np.ndarray, quad: np.ndarray, min_shift: float = 4.0
-           ) -> tuple[np.ndarray, bool]:
+def unwarp(image: np.ndarray, quad: np.ndarray, min_shift: float = 4.0) -> tuple[np.ndarray, bool]:
     """Warp so the table quadrilateral becomes an axis-aligned rectangle (same page size);
     skipped when the corners are already within `min_shift` px of a rectangle."""
     tl, tr, br, bl = quad
@@ -261,12 +265,12 @@ def unwarp(image: np.ndarray, quad: np.ndarray, min_shift: float = 4.0
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
     h, w = image.shape[:2]
     border = (255, 255, 255) if image.ndim == 3 else 255
-    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC,
-                               borderValue=border), True
+    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=border), True
 
 
-def prepare(image: np.ndarray, engine: OcrEngine | None = None, *,
-            fix_orientation: bool = True) -> Prepared:
+def prepare(
+    image: np.ndarray, engine: OcrEngine | None = None, *, fix_orientation: bool = True
+) -> Prepared:
     """Seal → background → orientation → deskew → perspective, in that order (see module doc)."""
     img = to_bgr(image)
     notes: list[str] = []

@@ -9,6 +9,7 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from flows.extract.documents import extract_document, open_document
+from flows.models import PageStatus
 from tests.conftest import SEED_PDF
 
 
@@ -101,6 +102,21 @@ def test_page_limit_refuses_huge_documents_up_front(blank_500: Path) -> None:
 
 
 def test_500_blank_pages_end_with_one_clear_error(blank_500: Path) -> None:
-    assert errors_of(blank_500, blank_500.parent) == [
-        ("parse", "no 绩效目标表 found: all 500 pages have no text layer and need OCR")
+    """Blank pages are recognised from a cheap render and never OCRed (bench: bounded time)."""
+    doc = extract_document(blank_500, blank_500.parent)
+    assert doc.errors == [("parse", "no 绩效目标表 found: all 500 pages are blank")]
+    assert {p.status for p in doc.pages} == {PageStatus.BLANK}
+
+
+def test_decompression_bomb_image_is_refused_unread(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "bomb.png"
+    Image.new("1", (20000, 20000)).save(path)  # tiny file, 400 Mpx when decoded
+    assert errors_of(path, tmp_path) == [
+        (
+            "open",
+            "the image is 20000×20000 pixels (400 Mpx), over the limit of 100 Mpx; "
+            "refused as a possible decompression bomb",
+        )
     ]

@@ -1,12 +1,21 @@
-"""`perfbudget sql`: read-only, readable output, query from argument, file or stdin."""
+"""`perfbudget sql`: read-only, readable output, query from argument, file or stdin, and an
+interactive session on a terminal."""
 
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import duckdb
+import pytest
+
+from flows.settings import PROJECT_ROOT
 from tests.conftest import SampleRun
 
 
@@ -17,6 +26,7 @@ def perfbudget(*args: str, stdin: str | None = None) -> subprocess.CompletedProc
         capture_output=True,
         text=True,
         timeout=120,
+        cwd=PROJECT_ROOT,
     )
 
 
@@ -59,3 +69,134 @@ def test_sql_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
     out = perfbudget("sql", "--warehouse", str(tmp_path / "none.duckdb"), "select 1")
     assert out.returncode == 2
     assert "run `perfbudget run` first" in out.stderr
+
+
+def _warehouse_state(run: SampleRun) -> list[tuple]:
+    """Every table and view with its row count: what a refused statement must leave alone."""
+    con = duckdb.connect(str(run.warehouse), read_only=True)
+    try:
+        objects = con.execute(
+            "select table_schema, table_name from information_schema.tables order by all"
+        ).fetchall()
+        return [
+            (schema, name, con.execute(f'select count(*) from {schema}."{name}"').fetchone())
+            for schema, name in objects
+        ]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "delete from fct_indicator",
+        "insert into dim_document select * from dim_document",
+        "create table scratch as select 1 as x",
+        "attach '{tmp}/other.duckdb' as other; create table other.t as select * from fct_indicator",
+        "copy fct_indicator to '{tmp}/leak.csv'",
+        "copy (select * from dim_project) to '{tmp}/leak.parquet' (format parquet)",
+        "export database '{tmp}/dump'",
+        "select 1; drop table fct_indicator",
+    ],
+)
+def test_sql_refuses_every_write(sample_run: SampleRun, tmp_path: Path, statement: str) -> None:
+    before = _warehouse_state(sample_run)
+    out = perfbudget(
+        "sql", "--warehouse", str(sample_run.warehouse), statement.format(tmp=tmp_path)
+    )
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "refused: the warehouse is read-only" in out.stderr
+    assert _warehouse_state(sample_run) == before
+    assert list(tmp_path.iterdir()) == []  # no file written, no database attached
+
+
+class Terminal:
+    """A child process on a pseudo-terminal: what an auditor types and sees."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen(
+            args, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=PROJECT_ROOT
+        )
+        os.close(slave)
+        self.screen = ""
+
+    def expect(self, text: str, timeout: float = 60) -> str:
+        """Read until `text` shows; returns what was printed since the last expect."""
+        start = len(self.screen)
+        deadline = time.monotonic() + timeout
+        while text not in self.screen[start:]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not shown; screen so far:\n{self.screen}")
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 65536)
+                except OSError:  # the child closed the terminal
+                    chunk = b""
+                self.screen += chunk.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        return self.screen[start:]
+
+    def type(self, line: str) -> None:
+        os.write(self.master, (line + "\n").encode())
+
+    def close(self) -> int:
+        try:
+            return self.proc.wait(timeout=30)
+        finally:
+            os.close(self.master)
+
+
+def test_sql_on_a_terminal_is_an_interactive_session(sample_run: SampleRun, tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "TERM": "xterm"}
+    term = Terminal(
+        [sys.executable, "-m", "flows.cli", "sql", "--warehouse", str(sample_run.warehouse)], env
+    )
+    try:
+        term.expect("perfbudget> ")
+        term.type("select project_name, total_funds_wan")  # a statement over three lines
+        term.expect("...> ")
+        term.type("from dim_project join fct_project_funds using (project_id, year)")
+        term.expect("...> ")
+        term.type("where total_funds_wan > 100;")
+        shown = term.expect("perfbudget> ")
+        lines = [line.split() for line in shown.splitlines()]
+        assert ["project_name", "total_funds_wan"] in lines
+        assert ["网格员工作补贴及绩效", "148.796"] in lines
+        assert ["(1", "row)"] in lines
+
+        term.type("delete from fct_indicator;")
+        assert "refused: the warehouse is read-only" in term.expect("perfbudget> ")
+        term.type("select nosuchcolumn;")
+        assert "error:" in term.expect("perfbudget> ")  # a bad query does not end the session
+        term.type(".format csv")
+        term.expect("perfbudget> ")
+        term.type("select count(*) as n from fct_indicator; select 2 as two;")
+        shown = term.expect("two\n2\n")
+        assert "n\n49\n" in shown
+        term.type(".quit")
+        assert term.close() == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    history = (tmp_path / ".perfbudget_history").read_text(encoding="utf-8")
+    # the three typed lines are one entry, recalled whole with the up arrow
+    assert (
+        "select project_name, total_funds_wan from dim_project join fct_project_funds"
+        " using (project_id, year) where total_funds_wan > 100;"
+    ) in history.splitlines()
+    assert sample_run.query("select count(*) from fct_indicator") == [(49,)]
+
+
+def test_sql_session_ends_on_ctrl_d(sample_run: SampleRun, tmp_path: Path) -> None:
+    env = {**os.environ, "HOME": str(tmp_path), "TERM": "xterm"}
+    term = Terminal(
+        [sys.executable, "-m", "flows.cli", "sql", "--warehouse", str(sample_run.warehouse)], env
+    )
+    try:
+        term.expect("perfbudget> ")
+        os.write(term.master, b"\x04")  # Ctrl-D on an empty line
+        assert term.close() == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()

@@ -43,8 +43,10 @@ def seed_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return scans.render_pdf(tmp_path_factory.mktemp("ocr") / "demo.pdf",
-                            [scans.demo_page_spec(), scans.numbers_page_spec()])
+    return scans.render_pdf(
+        tmp_path_factory.mktemp("ocr") / "demo.pdf",
+        [scans.demo_page_spec(), scans.numbers_page_spec()],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -143,8 +145,20 @@ def test_sideways_and_upside_down_pages_are_turned_upright(
     grid = ocr_page(img, 2, engine=engine)
     assert grid.height > grid.width  # portrait again
     assert [c.text for c in grid.tables[0].cells] == [
-        "指标", "指标值", "指标1", "99", "指标2", "66", "指标3", "96", "指标4", "69",
-        "指标5", "9", "指标6", "6",
+        "指标",
+        "指标值",
+        "指标1",
+        "99",
+        "指标2",
+        "66",
+        "指标3",
+        "96",
+        "指标4",
+        "69",
+        "指标5",
+        "9",
+        "指标6",
+        "6",
     ]
     assert [ln.text for ln in grid.lines] == ["短数字测试"]
 
@@ -226,12 +240,20 @@ def test_ocr_file_reads_scanned_pdf_and_multipage_tiff(
     page = rasterize_pdf_page(demo_pdf, 1, 200)
     pdf = scans.write_scanned_pdf([page, scans.rotate90(page, 2)], tmp_path / "scan.pdf", 200)
     tiff = tmp_path / "scan.tiff"
-    frames = [Image.fromarray(np.ascontiguousarray(im[..., ::-1]))
-              for im in (page, scans.rotate90(page, 1))]
+    frames = [
+        Image.fromarray(np.ascontiguousarray(im[..., ::-1]))
+        for im in (page, scans.rotate90(page, 1))
+    ]
     frames[0].save(tiff, save_all=True, append_images=frames[1:], dpi=(200, 200))
     for path in (pdf, tiff):
         grids = ocr_file(path, OcrOptions(dpi=200), engine=engine)
         assert [g.page for g in grids] == [1, 2]
         for g in grids:
             assert [c.text for c in g.tables[0].cells if c.col == 1][1:] == [
-                "99", "66", "96", "69", "9", "6"]
+                "99",
+                "66",
+                "96",
+                "69",
+                "9",
+                "6",
+            ]

@@ -29,11 +29,23 @@ TRUTH = {k: v[:2] for k, v in scans.spec_truth(SPEC).items()}
 @pytest.fixture(scope="module")
 def demo_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     two = scans.PageSpec(
-        [("两个表", 14.0, True)], [120, 80], [26] * 3,
+        [("两个表", 14.0, True)],
+        [120, 80],
+        [26] * 3,
         [scans.CellSpec(r, c, f"{r}{c}") for r in range(3) for c in range(2)],
-        extra_tables=[([90, 90, 90], [26, 26], [
-            scans.CellSpec(0, 0, "合并", colspan=2), scans.CellSpec(0, 2, "x"),
-            scans.CellSpec(1, 0, "a"), scans.CellSpec(1, 1, "b"), scans.CellSpec(1, 2, "c")])],
+        extra_tables=[
+            (
+                [90, 90, 90],
+                [26, 26],
+                [
+                    scans.CellSpec(0, 0, "合并", colspan=2),
+                    scans.CellSpec(0, 2, "x"),
+                    scans.CellSpec(1, 0, "a"),
+                    scans.CellSpec(1, 1, "b"),
+                    scans.CellSpec(1, 2, "c"),
+                ],
+            )
+        ],
     )
     return scans.render_pdf(tmp_path_factory.mktemp("grid") / "demo.pdf", [SPEC, two])
 
@@ -91,8 +103,13 @@ def test_two_tables_on_one_page(demo_pdf: Path) -> None:
     tables = find_tables(prepare(img, None).gray)
     assert [(t.n_rows, t.n_cols) for t in tables] == [(3, 2), (2, 3)]
     second = {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[1].cells}
-    assert second == {(0, 0): (1, 2), (0, 2): (1, 1), (1, 0): (1, 1), (1, 1): (1, 1),
-                      (1, 2): (1, 1)}
+    assert second == {
+        (0, 0): (1, 2),
+        (0, 2): (1, 1),
+        (1, 0): (1, 1),
+        (1, 1): (1, 1),
+        (1, 2): (1, 1),
+    }
 
 
 def test_build_cells_unions_missing_edges() -> None:
@@ -106,8 +123,15 @@ def test_build_cells_unions_missing_edges() -> None:
     hor[200, 200:300] = 0
     cells = build_cells([0, 100, 200, 300], [0, 100, 200, 300], hor, ver, band=2)
     got = {(c.row, c.col): (c.rowspan, c.colspan) for c in cells}
-    assert got == {(0, 0): (1, 2), (0, 2): (1, 1), (1, 0): (1, 1), (1, 1): (1, 1),
-                   (1, 2): (2, 1), (2, 0): (1, 1), (2, 1): (1, 1)}
+    assert got == {
+        (0, 0): (1, 2),
+        (0, 2): (1, 1),
+        (1, 0): (1, 1),
+        (1, 1): (1, 1),
+        (1, 2): (2, 1),
+        (2, 0): (1, 1),
+        (2, 1): (1, 1),
+    }
     assert next(c for c in cells if (c.row, c.col) == (1, 2)).bbox == (200, 100, 300, 300)
 
 

@@ -50,7 +50,7 @@ def test_merged_cells_and_wrapped_text(first_page) -> None:
     assert all(c.confidence == 1.0 for c in table.cells)
 
 
-def test_page_without_text_layer_is_marked_for_ocr(tmp_path: Path) -> None:
+def test_page_without_text_layer_goes_to_ocr(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     canvas = Canvas(str(path), invariant=1)
     canvas.rect(72, 500, 400, 200)  # a ruled box but no characters: what a scan looks like
@@ -59,8 +59,13 @@ def test_page_without_text_layer_is_marked_for_ocr(tmp_path: Path) -> None:
     grid = CamelotLatticeExtractor().extract_page(str(path), 1)
     assert (grid.status, grid.has_text_layer, grid.tables) == (PageStatus.NEEDS_OCR, False, [])
     doc = extract_document(path, tmp_path)
-    assert doc.failed
-    assert [p.status for p in doc.pages] == [PageStatus.NEEDS_OCR]
+    (page,) = doc.pages  # recorded, and read by OCR instead of dropped
+    assert (page.has_text_layer, page.extractor, page.bbox_unit) == (False, "rapidocr", "px")
+    assert [(t.n_rows, t.n_cols) for t in page.tables] == [(1, 1)]
     assert doc.errors == [
-        ("parse", "no 绩效目标表 found: all 1 pages have no text layer and need OCR")
+        (
+            "parse",
+            "no 绩效目标表 found in 1 page(s); "
+            "page 1: a table that is not part of a 绩效目标表 (1×1); skipped",
+        )
     ]

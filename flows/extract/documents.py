@@ -13,11 +13,14 @@ import hashlib
 import logging
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 
 from flows.extract.textlayer import CamelotLatticeExtractor
 from flows.forms import parse_document
 from flows.models import DocumentExtraction, PageGrid, PageStatus
+from ocr.engines import OcrOptions
+from ocr.page import MAX_PIXELS
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,7 @@ def open_document(path: Path, raw_dir: Path, max_pages: int = 1000) -> DocumentE
         )
         return doc
     if doc.kind == "image":
-        doc.errors.append(("extract", "image files need OCR, which is not available yet"))
+        _open_image(path, doc)
         return doc
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -96,9 +99,68 @@ def open_document(path: Path, raw_dir: Path, max_pages: int = 1000) -> DocumentE
     return doc
 
 
-def extract_page(path: Path, page: int, kind: str = "pdf") -> PageGrid:
-    """One page through the extractor it needs (text layer → camelot)."""
-    return CamelotLatticeExtractor().extract_page(str(path), page)
+def _open_image(path: Path, doc: DocumentExtraction) -> None:
+    """Count an image file's pages (TIFF frames) without decoding them; refuse decompression
+    bombs from the header's size alone."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None  # the size check below is ours, with a clearer message
+    try:
+        with Image.open(path) as im:
+            width, height = im.size
+            if width * height > MAX_PIXELS:
+                doc.errors.append(
+                    (
+                        "open",
+                        f"the image is {width}×{height} pixels ({width * height / 1e6:.0f} Mpx), "
+                        f"over the limit of {MAX_PIXELS / 1e6:.0f} Mpx; refused as a possible "
+                        "decompression bomb",
+                    )
+                )
+                return
+            doc.page_count = getattr(im, "n_frames", 1)
+    except (OSError, SyntaxError, ValueError) as exc:
+        doc.errors.append(("open", f"the image cannot be read; it is damaged or truncated ({exc})"))
+
+
+def load_image_page(path: Path, page: int) -> np.ndarray:
+    """Page `page` (1-based) of a PNG/JPEG/TIFF as a BGR image."""
+    import cv2
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im.seek(page - 1)
+        rgb = np.asarray(im.convert("RGB"))
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+
+
+def is_blank(path: Path, page: int) -> bool:
+    """A page with (almost) nothing printed on it, judged on a cheap 36-dpi render: blank pages
+    are common in scanned bundles and not worth seconds of OCR each."""
+    from ocr.page import rasterize_pdf_page
+
+    small = rasterize_pdf_page(path, page - 1, dpi=36)
+    grey = small.min(axis=2)
+    return float((grey < 160).mean()) < 0.001
+
+
+def extract_page(
+    path: Path, page: int, kind: str = "pdf", ocr: OcrOptions | None = None
+) -> PageGrid:
+    """One page through the extractor it needs: a text layer goes to camelot; a page without
+    one, or an image, goes to OCR; a blank page is recorded as blank."""
+    from ocr.page import ocr_page, rasterize_pdf_page
+
+    ocr = ocr or OcrOptions()
+    if kind == "image":
+        return ocr_page(load_image_page(path, page), page, ocr)
+    grid = CamelotLatticeExtractor().extract_page(str(path), page)
+    if grid.status is not PageStatus.NEEDS_OCR:
+        return grid
+    if is_blank(path, page):
+        grid.status = PageStatus.BLANK
+        return grid
+    return ocr_page(rasterize_pdf_page(path, page - 1, ocr.dpi), page, ocr)
 
 
 def finish_document(doc: DocumentExtraction, pages: list[PageGrid]) -> DocumentExtraction:
@@ -116,7 +178,9 @@ def finish_document(doc: DocumentExtraction, pages: list[PageGrid]) -> DocumentE
     return doc
 
 
-def extract_document(path: Path, raw_dir: Path) -> DocumentExtraction:
+def extract_document(
+    path: Path, raw_dir: Path, ocr: OcrOptions | None = None
+) -> DocumentExtraction:
     """The whole document in this process, page by page (tests and one-off use)."""
     doc = open_document(path, raw_dir)
     if doc.errors or not doc.page_count:
@@ -124,7 +188,7 @@ def extract_document(path: Path, raw_dir: Path) -> DocumentExtraction:
     pages = []
     for page in range(1, doc.page_count + 1):
         try:
-            pages.append(extract_page(path, page, doc.kind or "pdf"))
+            pages.append(extract_page(path, page, doc.kind or "pdf", ocr))
         except Exception as exc:  # one bad page must not lose the others
             log.warning("%s page %d: %s", doc.source_file, page, exc)
             doc.errors.append(("extract", f"page {page} could not be read: {exc}"))
@@ -142,13 +206,16 @@ def _nothing_found(pages: list[PageGrid], page_count: int | None) -> str:
     """Why a document yielded no project, in terms an operator can act on."""
     if not page_count:
         return "the PDF has no pages"
+    blank = [p.page for p in pages if p.status is PageStatus.BLANK]
+    if blank and len(blank) == len(pages):
+        return f"no 绩效目标表 found: all {page_count} pages are blank"
     needs_ocr = [p.page for p in pages if p.status is PageStatus.NEEDS_OCR]
-    if needs_ocr and len(needs_ocr) == len(pages):
-        return f"no 绩效目标表 found: all {page_count} pages have no text layer and need OCR"
     without = [p.page for p in pages if p.status is PageStatus.NO_TABLE]
     parts = [f"no 绩效目标表 found in {page_count} page(s)"]
     if without:
         parts.append(f"{len(without)} page(s) have no ruled table")
+    if blank:
+        parts.append(f"{len(blank)} page(s) are blank")
     if needs_ocr:
         parts.append(f"{len(needs_ocr)} page(s) have no text layer and need OCR")
     return "; ".join(parts)
