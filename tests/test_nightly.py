@@ -302,3 +302,56 @@ def test_perfbudget_serve_serves_the_scheduled_deployment(tmp_path: Path) -> Non
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
+
+
+def test_text_pdf_and_its_scan_make_one_project_with_both_sources(
+    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
+) -> None:
+    """A text-layer PDF and a scan of it: one dim_project row listing both files, the values
+    taken from the text layer, and no disagreement when the scan reads the same."""
+    from tests.fixtures.scans import rasterize, write_scanned_pdf
+
+    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
+    raw.mkdir()
+    shutil.copy(small_docs["b"], raw / "b.pdf")
+    images = [rasterize(small_docs["b"], i, 200) for i in range(2)]
+    write_scanned_pdf(images, raw / "b_scan.pdf", 200)
+    summary = run(raw, wh)
+    assert (summary.documents_ingested, summary.pages_ocred) == (2, 2)
+    assert query(wh, "select source_file, source_files from dim_project") == [
+        ("b.pdf", "b.pdf; b_scan.pdf")
+    ]
+    assert query(wh, "select distinct source_file, ocr_confidence from fct_indicator") == [
+        ("b.pdf", 1.0)
+    ]
+    assert query(wh, "select count(*) from audit_findings where rule = 'sources_disagree'") == [
+        (0,)
+    ]
+
+
+def test_run_publishes_a_summary_artifact_and_a_runs_row(
+    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
+) -> None:
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
+    raw.mkdir()
+    shutil.copy(small_docs["a"], raw / "a.pdf")
+    summary = run(raw, wh)
+    assert query(wh, "select run_id, documents_new, pages_extracted from runs") == [
+        (summary.run_id, 1, 2)
+    ]
+
+    async def latest() -> list:
+        async with get_client() as client:
+            return await client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(any_=["nightly-ingest-summary"])
+                )
+            )
+
+    artifacts = asyncio.run(latest())
+    assert any("| projects / indicators | 1 / 8 |" in (a.data or "") for a in artifacts)
