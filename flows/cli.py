@@ -19,6 +19,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
         runner=args.runner,
         dask_address=args.dask_address,
+        ocr_engine=args.ocr_engine,
     )
     summary = run_ingest(options)
     print("\n".join(summary.lines()))
@@ -117,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, help="DuckDB file (default data/warehouse/…)")
     run.add_argument("--runner", choices=("process", "dask"), help="where pages are extracted")
     run.add_argument("--dask-address", help="Dask scheduler for --runner dask (tcp://HOST:PORT)")
+    run.add_argument(
+        "--ocr-engine",
+        choices=("rapidocr", "paddleocr"),
+        help="OCR engine for scans (default rapidocr; env PERFBUDGET_OCR_ENGINE)",
+    )
     run.set_defaults(func=_cmd_run)
 
     serve = sub.add_parser("serve", help="start a local Prefect server and serve nightly-ingest")

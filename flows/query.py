@@ -63,7 +63,8 @@ def run_query(warehouse: Path, query: str) -> tuple[list[str], list[tuple]]:
         con.close()
 
 
-def _cell(value: object) -> str:
+def display_value(value: object) -> str:
+    """A value as an auditor reads it: decimals without trailing zeros, ISO dates, blank null."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -80,7 +81,7 @@ def _width(text: str) -> int:
 
 def format_result(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
     """Render rows as an aligned table, CSV, JSON lines or a markdown table."""
-    cells = [[_cell(v) for v in row] for row in rows]
+    cells = [[display_value(v) for v in row] for row in rows]
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

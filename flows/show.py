@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
 
-from flows.query import format_result
+from flows.query import display_value, format_result
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -233,16 +231,6 @@ def lookup(warehouse: Path, key: str, year: int | None = None) -> list[Provenanc
         con.close()
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
 def _fmt_bbox(v: PrintedValue) -> str:
     return "" if v.bbox is None else ",".join(f"{c:.1f}" for c in v.bbox)
 
@@ -254,7 +242,7 @@ def describe(prov: Provenance) -> str:
     width = max(len(k) for k in prov.record)
     out = [f"{prov.kind} {prov.key}" + (f" ({prov.year})" if prov.year is not None else "")]
     out.append(f"{mart}:")
-    out += [f"  {k.ljust(width)}  {_text(v)}" for k, v in prov.record.items()]
+    out += [f"  {k.ljust(width)}  {display_value(v)}" for k, v in prov.record.items()]
     out.append("")
     out.append(f"document sha256 {prov.document_sha256}, table {prov.project_seq} of the document")
     for name, present in prov.file_names:
