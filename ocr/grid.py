@@ -98,31 +98,35 @@ def _coverage(
 def _thin_coverage(
     ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
 ) -> float:
-    """Fraction of [a, b] with thin ink at `pos`: ink within ±band but none just beyond it.
+    """Fraction of [a, b] with thin, straight ink at `pos`: ink within ±band, none just beyond it,
+    and all at one height (across the segment).
 
     Broken rules lose their short pieces in the long-kernel opening; on the raw ink they remain
-    and look like thin lines, while text crossing a merged cell's missing edge is thick."""
+    and look like thin lines, while text crossing a merged cell's missing edge is thick. Text
+    centred on the missing edge can still leave thin strokes inside the band (the middle strokes
+    of 产出指标); those sit at different heights, whereas the pieces of a rule lie on one line."""
     a_i, b_i = int(round(a)), int(round(b))
     p = int(round(pos))
     lo, hi = p - band, p + band + 1
     off = band + 2
     if b_i <= a_i or lo - off - 4 < 0:
         return 0.0
-    if horizontal:
-        if hi + off + 4 > ink.shape[0]:
-            return 0.0
-        core = ink[lo:hi, a_i:b_i].any(axis=0)
-        side = ink[lo - off - 4 : lo - off, a_i:b_i].any(axis=0) | ink[
-            hi + off : hi + off + 4, a_i:b_i
-        ].any(axis=0)
-    else:
-        if hi + off + 4 > ink.shape[1]:
-            return 0.0
-        core = ink[a_i:b_i, lo:hi].any(axis=1)
-        side = ink[a_i:b_i, lo - off - 4 : lo - off].any(axis=1) | ink[
-            a_i:b_i, hi + off : hi + off + 4
-        ].any(axis=1)
-    return float((core & ~side).mean()) if core.size else 0.0
+    if not horizontal:
+        ink = ink.T  # columns of a vertical edge become rows: one code path for both
+    if hi + off + 4 > ink.shape[0]:
+        return 0.0
+    core_win = ink[lo:hi, a_i:b_i] > 0
+    core = core_win.any(axis=0)
+    side = ink[lo - off - 4 : lo - off, a_i:b_i].any(axis=0) | ink[
+        hi + off : hi + off + 4, a_i:b_i
+    ].any(axis=0)
+    thin = core & ~side
+    if not thin.any():
+        return 0.0
+    rows = np.arange(lo, hi, dtype=float)[:, None]
+    height = (core_win * rows).sum(axis=0) / np.maximum(core_win.sum(axis=0), 1)
+    on_one_line = np.abs(height - np.median(height[thin])) <= 1.5
+    return float((thin & on_one_line).mean())
 
 
 def _edge_present(

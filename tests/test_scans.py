@@ -348,18 +348,13 @@ def test_ocr_confidence_reaches_the_warehouse(
     assert min(conf for _, conf, _ in rows) < 0.9
 
 
-# --------------------------------------------------------------------------- known limitation
+# --------------------------------------------------------------------------- regressions
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ocr.grid reads the horizontal strokes of a one-line label centred on the inner edge "
-    "of a two-row merged cell as a broken rule (_thin_coverage), splitting the cell: the lower "
-    "row gets the label, the upper row a blank 一级指标",
-)
 def test_two_row_merged_label_stays_merged(tmp_path: Path) -> None:
-    """The 农业农村局 sample breaks project 2 after three rows because of this; two rows of 产出指标
-    on the first page (a layout real forms use) lose the label of the first row."""
+    """A one-line label centred on the inner edge of a two-row merged cell (two rows of 产出指标
+    before a page break, a layout real forms use): its middle strokes once read as a broken rule,
+    splitting the cell and leaving the first row without its 一级指标."""
     project = replace(
         AGRI_PROJECTS[1],
         page_break=PageBreak(
