@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from flows.extract.base import merge_spans
 from ocr.preprocess import binarize, line_masks
 
 
@@ -144,20 +145,6 @@ def _edge_present(
     return ink is not None and _thin_coverage(ink, horizontal, pos, a, b, band) >= 0.35
 
 
-class _UF:
-    def __init__(self, n: int) -> None:
-        self.p = list(range(n))
-
-    def find(self, a: int) -> int:
-        while self.p[a] != a:
-            self.p[a] = self.p[self.p[a]]
-            a = self.p[a]
-        return a
-
-    def union(self, a: int, b: int) -> None:
-        self.p[self.find(a)] = self.find(b)
-
-
 def _valid_separators(
     cands: list[float],
     cross: list[float],
@@ -193,29 +180,25 @@ def build_cells(
     """Cells with spans: union grid positions whose shared edge has no rule (neither on the
     rule masks nor, for broken rules, as thin ink in `ink`)."""
     nr, nc = len(ys) - 1, len(xs) - 1
-    uf = _UF(nr * nc)
+    joined_down = [[False] * nc for _ in range(nr)]
+    joined_right = [[False] * nc for _ in range(nr)]
     for r in range(nr):
         for c in range(nc):
             if r + 1 < nr:  # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
                 m = 0.12 * (xs[c + 1] - xs[c])
-                if not _edge_present(
+                joined_down[r][c] = not _edge_present(
                     hor, ink, True, ys[r + 1], xs[c] + m, xs[c + 1] - m, band, edge_min_cover
-                ):
-                    uf.union(r * nc + c, (r + 1) * nc + c)
+                )
             if c + 1 < nc:  # edge right of (r, c)
                 m = 0.12 * (ys[r + 1] - ys[r])
-                if not _edge_present(
+                joined_right[r][c] = not _edge_present(
                     ver, ink, False, xs[c + 1], ys[r] + m, ys[r + 1] - m, band, edge_min_cover
-                ):
-                    uf.union(r * nc + c, r * nc + c + 1)
-    # groups → bounding rectangles; merge overlapping rectangles until stable
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for r in range(nr):
-        for c in range(nc):
-            groups.setdefault(uf.find(r * nc + c), []).append((r, c))
+                )
+    # the same merged-cell rule as the text-layer path; then merge overlapping rectangles
+    # (a missed rule can make two non-rectangular groups overlap) until stable
     rects = [
-        [min(r for r, _ in g), min(c for _, c in g), max(r for r, _ in g), max(c for _, c in g)]
-        for g in groups.values()
+        [r, c, r + rs - 1, c + cs - 1]
+        for r, c, rs, cs in merge_spans(nr, nc, joined_right, joined_down)
     ]
     changed = True
     while changed:
