@@ -127,7 +127,7 @@ def take_inventory(raw_dir: Path, building: Path) -> Inventory:
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def open_source(entry: SourceFile, raw_dir: Path, max_pages: int) -> DocumentExtraction:
     """Hash, sniff and count pages; an unreadable file comes back with its error, not raised."""
-    return open_document(entry.path, raw_dir, max_pages=max_pages)
+    return open_document(entry.path, raw_dir, max_pages=max_pages, sha256=entry.sha256)
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)

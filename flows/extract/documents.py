@@ -60,14 +60,19 @@ def source_name(path: Path, raw_dir: Path) -> str:
     return path.relative_to(raw_dir).as_posix() if inside else path.name
 
 
-def open_document(path: Path, raw_dir: Path, max_pages: int = 1000) -> DocumentExtraction:
-    """Identify a file and count its pages; a file that cannot be read gets its error here."""
+def open_document(
+    path: Path, raw_dir: Path, max_pages: int = 1000, sha256: str | None = None
+) -> DocumentExtraction:
+    """Identify a file and count its pages; a file that cannot be read gets its error here.
+
+    `sha256`, when the caller already hashed the file (the run's inventory does), saves reading
+    every byte a second time."""
     source_file = source_name(path, raw_dir)
     if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
         doc = DocumentExtraction(source_file=source_file, sha256=None, file_size=0, page_count=None)
         doc.errors.append(("read", "a symlink pointing outside the raw folder; not followed"))
         return doc
-    sha, size = sha256_of(path)
+    sha, size = (sha256, path.stat().st_size) if sha256 else sha256_of(path)
     doc = DocumentExtraction(source_file=source_file, sha256=sha, file_size=size, page_count=None)
     if size == 0:
         doc.errors.append(("read", "the file is empty (0 bytes)"))
