@@ -53,15 +53,15 @@ def _bbox(v: SourcedValue) -> tuple:
 def value_rows(doc: DocumentExtraction) -> Iterator[tuple]:
     """raw.extracted_values rows: every header field and every indicator value of every project."""
 
-    def row(seq: int, kind: str, ind: int | None, name: str, v: SourcedValue) -> tuple:
+    def row(p: ProjectForm, seq: int, kind: str, ind: int | None, name: str, v: SourcedValue):
         return (
-            doc.sha256, doc.source_file, seq, kind, ind, name, v.value, v.page,
+            doc.sha256, doc.source_file, seq, p.form, kind, ind, name, v.value, v.page,
             v.table_index, v.row, v.col, *_bbox(v), v.confidence, v.extractor,
         )  # fmt: skip
 
     for seq, project in enumerate(doc.projects, start=1):
         for name, v in _header_values(project):
-            yield row(seq, "field", None, name, v)
+            yield row(project, seq, "field", None, name, v)
         for i, ind in enumerate(project.indicators, start=1):
             for name, v in (
                 ("level1", ind.level1),
@@ -69,7 +69,7 @@ def value_rows(doc: DocumentExtraction) -> Iterator[tuple]:
                 ("indicator_name", ind.name),
                 ("target", ind.target),
             ):
-                yield row(seq, "indicator", i, name, v)
+                yield row(project, seq, "indicator", i, name, v)
 
 
 def _header_values(project: ProjectForm) -> Iterator[tuple[str, SourcedValue]]:
@@ -121,7 +121,7 @@ def land_document(
         values = list(value_rows(doc))
         if values:
             con.executemany(
-                f"insert into raw.extracted_values values ({', '.join('?' * 17)})", values
+                f"insert into raw.extracted_values values ({', '.join('?' * 18)})", values
             )
         if doc.errors:
             con.executemany(

@@ -143,6 +143,7 @@ class ProjectForm:
     funds: FundsBlock
     indicators: list[IndicatorRow]
     first_page: int
+    form: str = "project_target"  # project_target | project_self_eval | department_target
 
 
 @dataclass
@@ -180,3 +181,39 @@ def join_wrapped(parts: list[str]) -> str:
 
 def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
+
+
+def merge_spans(
+    n_rows: int, n_cols: int, joined_right: list[list[bool]], joined_down: list[list[bool]]
+) -> list[tuple[int, int, int, int]]:
+    """Merged cells of a ruled grid as (row, col, rowspan, colspan).
+
+    `joined_right[r][c]` says no rule separates grid position (r, c) from (r, c+1);
+    `joined_down[r][c]` the same for (r, c) and (r+1, c). Positions joined without a rule belong to
+    one printed cell, so a union-find over them gives the merged cells; each is reported by its
+    bounding rectangle (printed merged cells are rectangles)."""
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            i = r * n_cols + c
+            if c + 1 < n_cols and joined_right[r][c]:
+                parent[find(i)] = find(i + 1)
+            if r + 1 < n_rows and joined_down[r][c]:
+                parent[find(i)] = find(i + n_cols)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    spans = []
+    for members in groups.values():
+        rows = [m[0] for m in members]
+        cols = [m[1] for m in members]
+        spans.append((min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1))
+    return sorted(spans)

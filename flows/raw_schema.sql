@@ -70,13 +70,15 @@ create table if not exists raw.cells (
 create table if not exists raw.extracted_values (
     document_sha256 varchar not null,
     source_file varchar not null,
-    project_seq integer not null,         -- 1-based order of the project's table in the document
+    project_seq integer not null,         -- 1-based order of the form's table in the document
+    form varchar not null,                -- which form the table is, from its headings:
+                                          -- project_target (项目支出绩效目标表) |
+                                          -- project_self_eval (项目支出绩效自评表) |
+                                          -- department_target (部门整体绩效目标表)
     record_type varchar not null,         -- field | indicator
-    indicator_seq integer,                -- 1-based order of the indicator in its project; null for fields
-    field varchar not null,
-    -- field: year, project_name, department_code, implementing_unit, project_attribute,
-    --        project_period, total_funds, fiscal_funds, other_funds, overall_goal
-    -- indicator: level1, level2, indicator_name, target
+    indicator_seq integer,                -- 1-based order of the indicator in its table; null for fields
+    field varchar not null,               -- the field names each form lands are listed, per form,
+                                          -- in the form descriptions (flows/forms)
     value varchar not null,               -- as printed ('' when the cell is blank)
     page integer not null,
     table_index integer,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from flows.extract.base import merge_spans
+from flows.models import merge_spans
 from ocr.preprocess import binarize, line_masks
 
 

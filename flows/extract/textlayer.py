@@ -14,8 +14,8 @@ import warnings
 import camelot
 import pypdfium2 as pdfium
 
-from flows.extract.base import Extractor, Glyph, fill_table, free_lines, merge_spans
-from flows.models import PageGrid, PageStatus, Table
+from flows.extract.base import Extractor, Glyph, fill_table, free_lines
+from flows.models import PageGrid, PageStatus, Table, merge_spans
 
 log = logging.getLogger(__name__)
 

@@ -86,7 +86,7 @@ field_values as (
 
     from extracted_values
 
-    where record_type = 'field'
+    where form = 'project_target' and record_type = 'field'
 
 ),
 

@@ -10,7 +10,7 @@ indicator_values as (
 
     select * from extracted_values
 
-    where record_type = 'indicator'
+    where form = 'project_target' and record_type = 'indicator'
 
 ),
 

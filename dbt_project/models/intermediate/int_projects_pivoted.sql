@@ -10,7 +10,7 @@ field_values as (
 
     select * from extracted_values
 
-    where record_type = 'field'
+    where form = 'project_target' and record_type = 'field'
 
 ),
 

@@ -16,6 +16,7 @@ renamed as (
 
         ---------- text
         source_file,
+        form,
         record_type,
         field as field_name,
         value as printed_value,
