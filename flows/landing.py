@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from flows import EXTRACTION_VERSION
 from flows.inventory import Inventory
@@ -83,6 +84,29 @@ def _header_values(project: ProjectForm) -> Iterator[tuple[str, SourcedValue]]:
             yield name, v
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Append rows (in the table's column order) to `raw.<table>` as one columnar insert.
+
+    Row-by-row `executemany` costs ~0.4 ms a row in DuckDB, seconds for one OCRed document and
+    hours for a province's backlog; a DataFrame scan inserts the same rows in milliseconds."""
+    if not rows:
+        return
+    columns = [
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'raw' and table_name = ? order by ordinal_position",
+            [table],
+        ).fetchall()
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    con.register("_landing_rows", frame)
+    try:
+        con.execute(f"insert into raw.{table} select * from _landing_rows")
+    finally:
+        con.unregister("_landing_rows")
+
+
 def land_document(
     con: duckdb.DuckDBPyConnection, doc: DocumentExtraction, status: str | None = None
 ) -> None:
@@ -100,15 +124,15 @@ def land_document(
                 [doc.sha256, doc.source_file, doc.file_size, doc.page_count, status, landed_at,
                  EXTRACTION_VERSION],
             )  # fmt: skip
-        if doc.pages:
-            con.executemany(
-                "insert into raw.pages values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (doc.sha256, p.page, p.width, p.height, p.bbox_unit, p.has_text_layer,
-                     str(p.status), p.extractor, len(p.tables))
-                    for p in doc.pages
-                ],
-            )  # fmt: skip
+        insert_rows(
+            con,
+            "pages",
+            [
+                (doc.sha256, p.page, p.width, p.height, p.bbox_unit, p.has_text_layer,
+                 str(p.status), p.extractor, len(p.tables))
+                for p in doc.pages
+            ],
+        )  # fmt: skip
         cells = [
             (doc.sha256, p.page, ti, c.row, c.col, c.rowspan, c.colspan, c.text, *c.bbox,
              c.confidence, t.extractor)
@@ -116,13 +140,8 @@ def land_document(
             for ti, t in enumerate(p.tables)
             for c in t.cells
         ]  # fmt: skip
-        if cells:
-            con.executemany(f"insert into raw.cells values ({', '.join('?' * 14)})", cells)
-        values = list(value_rows(doc))
-        if values:
-            con.executemany(
-                f"insert into raw.extracted_values values ({', '.join('?' * 18)})", values
-            )
+        insert_rows(con, "cells", cells)
+        insert_rows(con, "extracted_values", list(value_rows(doc)))
         if doc.errors:
             con.executemany(
                 "insert into raw.ingest_errors values (?, ?, ?, ?, ?)",
