@@ -111,42 +111,71 @@ def land_document(
     con: duckdb.DuckDBPyConnection, doc: DocumentExtraction, status: str | None = None
 ) -> None:
     """Replace this document's rows (by hash) and its file's earlier errors in one transaction."""
+    land_documents(con, [(doc, status)])
+
+
+def land_documents(
+    con: duckdb.DuckDBPyConnection, docs: list[tuple[DocumentExtraction, str | None]]
+) -> None:
+    """Replace several documents' rows in one transaction (each with its status, or None to
+    derive it): one delete and one columnar insert per table, whatever the number of documents,
+    so landing a backlog costs the rows it writes, not a scan of the warehouse per document."""
     landed_at = _now()
+    shas = [doc.sha256 for doc, _ in docs if doc.sha256 is not None]
+    files = [doc.source_file for doc, _ in docs]
     con.execute("begin transaction")
     try:
         for table in RAW_TABLES:
-            con.execute(f"delete from raw.{table} where document_sha256 = ?", [doc.sha256])
-        con.execute("delete from raw.ingest_errors where source_file = ?", [doc.source_file])
-        status = status or ("failed" if doc.failed else "ingested")
-        if doc.sha256 is not None:
             con.execute(
-                "insert into raw.documents values (?, ?, ?, ?, ?, ?, ?)",
-                [doc.sha256, doc.source_file, doc.file_size, doc.page_count, status, landed_at,
-                 EXTRACTION_VERSION],
-            )  # fmt: skip
+                f"delete from raw.{table} where document_sha256 in (select unnest(?::varchar[]))",
+                [shas],
+            )
+        con.execute(
+            "delete from raw.ingest_errors where source_file in (select unnest(?::varchar[]))",
+            [files],
+        )
+        insert_rows(
+            con,
+            "documents",
+            [
+                (doc.sha256, doc.source_file, doc.file_size, doc.page_count,
+                 status or ("failed" if doc.failed else "ingested"), landed_at, EXTRACTION_VERSION)
+                for doc, status in docs
+                if doc.sha256 is not None
+            ],
+        )  # fmt: skip
         insert_rows(
             con,
             "pages",
             [
                 (doc.sha256, p.page, p.width, p.height, p.bbox_unit, p.has_text_layer,
                  str(p.status), p.extractor, len(p.tables))
+                for doc, _ in docs
                 for p in doc.pages
             ],
         )  # fmt: skip
-        cells = [
-            (doc.sha256, p.page, ti, c.row, c.col, c.rowspan, c.colspan, c.text, *c.bbox,
-             c.confidence, t.extractor)
-            for p in doc.pages
-            for ti, t in enumerate(p.tables)
-            for c in t.cells
-        ]  # fmt: skip
-        insert_rows(con, "cells", cells)
-        insert_rows(con, "extracted_values", list(value_rows(doc)))
-        if doc.errors:
-            con.executemany(
-                "insert into raw.ingest_errors values (?, ?, ?, ?, ?)",
-                [(doc.source_file, doc.sha256, stage, msg, landed_at) for stage, msg in doc.errors],
-            )
+        insert_rows(
+            con,
+            "cells",
+            [
+                (doc.sha256, p.page, ti, c.row, c.col, c.rowspan, c.colspan, c.text, *c.bbox,
+                 c.confidence, t.extractor)
+                for doc, _ in docs
+                for p in doc.pages
+                for ti, t in enumerate(p.tables)
+                for c in t.cells
+            ],
+        )  # fmt: skip
+        insert_rows(con, "extracted_values", [row for doc, _ in docs for row in value_rows(doc)])
+        insert_rows(
+            con,
+            "ingest_errors",
+            [
+                (doc.source_file, doc.sha256, stage, msg, landed_at)
+                for doc, _ in docs
+                for stage, msg in doc.errors
+            ],
+        )
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -1,0 +1,310 @@
+"""``make bench-scale``: what a nightly run costs when the warehouse is large and the night small.
+
+Why: a province's warehouse grows every year while a night brings a handful of documents, so the
+cost of a run must follow what changed, not what is held. This builds warehouses holding the landed
+rows of N documents (1,000 and 10,000 by default) quickly — the seed PDF is extracted once and its
+rows are landed N times through the real landing code, each under its own file and content hash —
+and then times real nightly runs (`perfbudget run` in a child process, as the operator runs it):
+
+* 0 new documents (an unchanged night),
+* 1 new text-layer document,
+* 50 new documents,
+
+printing for each: wall time split by stage (from the run's own `raw.runs.<stage>_seconds`),
+interpreter start-up measured apart, warehouse size, peak RSS of the whole process tree, and the
+latency of the auditor queries in ``queries/`` on the published file. It also measures the merge
+step of the sharded design the README describes for a Dask cluster: per-worker Parquet files of
+the landed rows merged into one warehouse by a single writer.
+
+    python -m bench.bench_scale [--docs 1000 10000] [--workdir DIR] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import duckdb
+
+from flows import landing
+from flows.extract.documents import extract_document
+from flows.inventory import Inventory, SourceFile
+from flows.marts import dbt_build
+from flows.models import DocumentExtraction, ProjectForm
+from flows.settings import PROJECT_ROOT
+
+SEED_PDF = PROJECT_ROOT / "data" / "raw" / "平罗县委政法委_2024年项目支出绩效目标表.pdf"
+QUERIES = PROJECT_ROOT / "queries"
+PERFBUDGET = Path(sys.executable).with_name("perfbudget")
+TARGETS = {"unchanged": 5.0, "1 new": 15.0}  # seconds, end to end without interpreter start-up
+QUERY_TARGET = 1.0
+LANDING_BATCH = 500  # documents per landing transaction while building the corpus
+STAGES = ("inventory", "extraction", "landing", "dbt", "publish")
+
+
+def variant_bytes(template: bytes, i: int) -> bytes:
+    """The template PDF with a comment after %%EOF: a valid PDF with its own content hash."""
+    return template + f"\n% perfbudget bench-scale document {i}\n".encode()
+
+
+def renamed(doc: DocumentExtraction, i: int, sha: str, name: str) -> DocumentExtraction:
+    """The template extraction as document `i`: its own hash and file, its own project names
+    (so dim_project grows with the warehouse, as it would with real departments)."""
+
+    def project(p: ProjectForm) -> ProjectForm:
+        fields = dict(p.fields)
+        old = fields["project_name"]
+        fields["project_name"] = replace(old, value=f"{old.value}（{i:05d}）")
+        return replace(p, fields=fields)
+
+    return replace(doc, sha256=sha, source_file=name, projects=[project(p) for p in doc.projects])
+
+
+def build_corpus(workdir: Path, n: int, template: DocumentExtraction) -> tuple[Path, Path, float]:
+    """A raw folder of `n` files and a published warehouse holding their landed rows and marts."""
+    import hashlib
+
+    raw = workdir / "raw"
+    warehouse = workdir / "warehouse" / "perfbudget.duckdb"
+    raw.mkdir(parents=True)
+    seed = SEED_PDF.read_bytes()
+    t0 = time.perf_counter()
+    con = landing.connect(warehouse)
+    inv = Inventory()
+    batch: list[tuple[DocumentExtraction, str | None]] = []
+    try:
+        for i in range(n):
+            data = variant_bytes(seed, i)
+            name = f"dept_{i:05d}.pdf"
+            (raw / name).write_bytes(data)
+            sha = hashlib.sha256(data).hexdigest()
+            batch.append((replace(renamed(template, i, sha, name), file_size=len(data)), None))
+            inv.new.append(SourceFile(path=raw / name, source_file=name, sha256=sha))
+            if len(batch) == LANDING_BATCH or i == n - 1:
+                landing.land_documents(con, batch)
+                batch = []
+        landing.record_files(con, inv)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    land_s = time.perf_counter() - t0
+    dbt_build(warehouse)
+    return raw, warehouse, land_s
+
+
+@dataclass
+class RunResult:
+    label: str
+    wall_s: float
+    startup_s: float
+    peak_rss_mb: float
+    stages: dict[str, float] = field(default_factory=dict)
+    size_mb: float = 0.0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+    return total / 1024
+
+
+def run_nightly(raw: Path, warehouse: Path, label: str) -> RunResult:
+    """`perfbudget run` as the operator runs it, sampling the process tree's memory."""
+    env = {**os.environ, "PERFBUDGET_RAW_DIR": str(raw), "PERFBUDGET_WAREHOUSE": str(warehouse)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(PERFBUDGET), "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_mb(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{label}: perfbudget run failed:\n{out.decode()[-3000:]}")
+    stages = last_run_stages(warehouse)
+    return RunResult(
+        label=label,
+        wall_s=wall,
+        startup_s=startup_seconds(),
+        peak_rss_mb=peak,
+        stages=stages,
+        size_mb=warehouse.stat().st_size / 2**20,
+    )
+
+
+def last_run_stages(warehouse: Path) -> dict[str, float]:
+    """The stage timings the run recorded about itself (raw.runs.<stage>_seconds)."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cols = [f"{s}_seconds" for s in STAGES]
+        row = con.execute(
+            f"select {', '.join(cols)} from raw.runs order by started_at desc limit 1"
+        ).fetchone()
+        return dict(zip(STAGES, row, strict=True))
+    finally:
+        con.close()
+
+
+_STARTUP: float | None = None
+
+
+def startup_seconds() -> float:
+    """What a run pays before it does anything: the interpreter importing the flow."""
+    global _STARTUP
+    if _STARTUP is None:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import flows.cli, flows.pipeline"], check=True)
+        _STARTUP = time.perf_counter() - t0
+    return _STARTUP
+
+
+def query_latencies(warehouse: Path) -> dict[str, float]:
+    """Each auditor query in queries/ on the published file, as `perfbudget sql` runs it."""
+    out = {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        for path in sorted(QUERIES.glob("*.sql")):
+            t0 = time.perf_counter()
+            con.execute(path.read_text(encoding="utf-8")).fetchall()
+            out[path.stem] = time.perf_counter() - t0
+    finally:
+        con.close()
+    return out
+
+
+def add_new_documents(raw: Path, count: int, start: int) -> None:
+    """`count` new text-layer documents for tonight (fresh bytes, so fresh hashes)."""
+    seed = SEED_PDF.read_bytes()
+    for i in range(start, start + count):
+        (raw / f"new_{i:05d}.pdf").write_bytes(variant_bytes(seed, 10**6 + i))
+
+
+def sharded_merge(warehouse: Path, workdir: Path, shards: int = 8) -> tuple[float, float]:
+    """The Dask design's single-writer step: write the landed rows as `shards` per-worker Parquet
+    files (as workers would), then merge them into a fresh warehouse. Returns (write s, merge s)."""
+    shard_dir = workdir / "shards"
+    shard_dir.mkdir()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    t0 = time.perf_counter()
+    try:
+        for table in landing.RAW_TABLES:
+            for k in range(shards):
+                con.execute(
+                    f"copy (select * from raw.{table} where hash(document_sha256) % {shards} = {k})"
+                    f" to '{shard_dir / f'{table}_{k}.parquet'}' (format parquet)"
+                )
+    finally:
+        con.close()
+    write_s = time.perf_counter() - t0
+    merged = workdir / "merged.duckdb"
+    t0 = time.perf_counter()
+    con = landing.connect(merged)
+    try:
+        for table in landing.RAW_TABLES:
+            con.execute(
+                f"insert into raw.{table} select * "
+                f"from read_parquet('{shard_dir}/{table}_*.parquet')"
+            )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return write_s, time.perf_counter() - t0
+
+
+def bench(n: int, workdir: Path, template: DocumentExtraction) -> None:
+    print(f"\n== {n:,} documents ==", flush=True)
+    raw, warehouse, land_s = build_corpus(workdir, n, template)
+    print(
+        f"corpus: {n:,} documents landed in {land_s:.1f} s through flows.landing "
+        f"({n / land_s:.0f}/s); warehouse {warehouse.stat().st_size / 2**20:.0f} MB",
+        flush=True,
+    )
+    results = [run_nightly(raw, warehouse, "unchanged")]
+    add_new_documents(raw, 1, 0)
+    results.append(run_nightly(raw, warehouse, "1 new"))
+    add_new_documents(raw, 50, 1)
+    results.append(run_nightly(raw, warehouse, "50 new"))
+    header = f"{'run':<10}{'wall s':>8}{'start-up':>9}{'net s':>8}" + "".join(
+        f"{s:>11}" for s in STAGES
+    )
+    print(header + f"{'peak RSS':>10}{'size MB':>9}{'target':>8}")
+    for r in results:
+        net = r.wall_s - r.startup_s
+        target = TARGETS.get(r.label)
+        verdict = "" if target is None else ("ok" if net <= target else f"> {target:.0f}")
+        stages = "".join(f"{r.stages.get(s, float('nan')):>11.2f}" for s in STAGES)
+        print(
+            f"{r.label:<10}{r.wall_s:>8.2f}{r.startup_s:>9.2f}{net:>8.2f}{stages}"
+            f"{r.peak_rss_mb:>9.0f}M{r.size_mb:>9.0f}{verdict:>8}"
+        )
+    extraction = results[2].stages.get("extraction")
+    if extraction is not None:
+        rest = results[2].wall_s - results[2].startup_s - extraction
+        print(f"50 new: extraction {extraction:.1f} s + the rest {rest:.1f} s (target rest ≤ 30 s)")
+    for name, secs in query_latencies(warehouse).items():
+        print(f"query {name:<32}{secs * 1000:>8.0f} ms {'ok' if secs <= QUERY_TARGET else 'SLOW'}")
+    size = warehouse.stat().st_size
+    t0 = time.perf_counter()
+    shutil.copyfile(warehouse, workdir / "copy.duckdb")
+    copy_s = time.perf_counter() - t0
+    print(
+        f"publish copy of {size / 2**20:.0f} MB: {copy_s:.2f} s ({size / 2**20 / copy_s:.0f} MB/s)"
+    )
+    write_s, merge_s = sharded_merge(warehouse, workdir)
+    print(
+        f"sharded landing: 8 Parquet shards written in {write_s:.1f} s, merged in {merge_s:.1f} s"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    args = ap.parse_args(argv)
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="perfbudget-scale-"))
+    template = extract_document(SEED_PDF, SEED_PDF.parent)
+    print(
+        f"template: {SEED_PDF.name}, {len(template.projects)} projects, "
+        f"{sum(len(p.indicators) for p in template.projects)} indicators; workdir {root}"
+    )
+    try:
+        for n in args.docs:
+            bench(n, root / f"n{n}", template)
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
