@@ -10,8 +10,10 @@ recorded in `ingest_errors` and never stops the run.
 
 from __future__ import annotations
 
+import time
 import uuid
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +34,23 @@ from flows.models import DocumentExtraction, PageGrid
 from flows.publish import failpoint, fault, prepare_working_copy, publish
 from flows.settings import RunOptions
 from ocr.engines import OcrOptions
+
+STAGES = ("inventory", "extraction", "landing", "dbt", "publish")
+
+
+class StageClock:
+    """Adds up wall time per stage, so each run says where its time went (`raw.runs`)."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.into[stage] = self.into.get(stage, 0.0) + time.perf_counter() - t0
 
 
 @dataclass
@@ -54,6 +73,7 @@ class RunSummary:
     projects: int = 0
     indicators: int = 0
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (file, stage, message)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # inventory, extraction, …
 
     @property
     def duration_seconds(self) -> float:
@@ -70,6 +90,7 @@ class RunSummary:
             f"pages: {self.pages_extracted} extracted, {self.pages_ocred} OCRed, "
             f"{self.low_confidence_cells} low-confidence cells",
             f"warehouse: {self.projects} projects, {self.indicators} indicators",
+            "time: " + ", ".join(f"{s} {self.stage_seconds.get(s, 0.0):.1f} s" for s in STAGES),
         ]
         out += [f"  ! {f} [{stage}] {msg}" for f, stage, msg in self.errors]
         return out
@@ -107,6 +128,7 @@ class RunSummary:
             "pages_ocred": self.pages_ocred,
             "low_confidence_cells": self.low_confidence_cells,
             "duration_seconds": self.duration_seconds,
+            **{f"{stage}_seconds": self.stage_seconds.get(stage, 0.0) for stage in STAGES},
         }
 
 
@@ -223,14 +245,18 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     options = options or RunOptions.from_env()
     raw_dir = options.raw_dir.resolve()
     summary = RunSummary(run_id=uuid.uuid4().hex, started_at=_now())
-    building = prepare_working_copy(options.warehouse)
-    inventory = take_inventory(raw_dir, building)
+    clock = StageClock(summary.stage_seconds)
+    with clock("publish"):
+        building = prepare_working_copy(options.warehouse)
+    with clock("inventory"):
+        inventory = take_inventory(raw_dir, building)
     summary.documents_seen = len(inventory.present)
     summary.documents_new, summary.documents_changed = len(inventory.new), len(inventory.changed)
     summary.documents_unchanged = len(inventory.unchanged) + len(inventory.copies)
     summary.documents_removed = len(inventory.removed)
 
-    docs = [open_source(e, raw_dir, options.max_pages) for e in inventory.to_extract]
+    with clock("extraction"):
+        docs = [open_source(e, raw_dir, options.max_pages) for e in inventory.to_extract]
     futures = {
         i: [
             extract_one_page.submit(entry.path, n, doc.kind or "pdf", options.ocr_options())
@@ -241,16 +267,20 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     }
     with _progress(options, docs, futures) as progress:
         for i, doc in enumerate(docs):
-            if i in futures:
-                finish_document(doc, _collect_pages(doc, futures[i], progress))
+            with clock("extraction"):
+                if i in futures:
+                    finish_document(doc, _collect_pages(doc, futures[i], progress))
             quarantined = any(stage == "extract" for stage, _ in doc.errors) and doc.failed
-            land(doc, building, status="quarantined" if quarantined else None)
+            with clock("landing"):
+                land(doc, building, status="quarantined" if quarantined else None)
             _count(summary, doc, options.low_confidence_threshold)
             if progress is not None:
                 progress.advance(progress.task_ids[0])
-    update_file_map(inventory, building)
+    with clock("landing"):
+        update_file_map(inventory, building)
     if options.build_marts and (inventory.has_changes or not _marts_exist(options.warehouse)):
-        build_marts(building)
+        with clock("dbt"):
+            build_marts(building)
     summary = finish_run(summary, building, options.warehouse)
     create_markdown_artifact(
         key="nightly-ingest-summary", markdown=summary.markdown(), description="run summary"

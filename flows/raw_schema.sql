@@ -37,7 +37,15 @@ create table if not exists raw.runs (
     pages_extracted integer not null,
     pages_ocred integer not null,
     low_confidence_cells integer not null,
-    duration_seconds double not null
+    duration_seconds double not null,
+    -- where the time went: the inventory of the raw folder, page extraction (OCR included),
+    -- landing rows, the dbt build, and publishing (the working copy made at the start; the
+    -- final rename is instant)
+    inventory_seconds double,
+    extraction_seconds double,
+    landing_seconds double,
+    dbt_seconds double,
+    publish_seconds double
 );
 
 create table if not exists raw.pages (

@@ -339,6 +339,14 @@ def test_run_publishes_a_summary_artifact_and_a_runs_row(
     assert query(wh, "select run_id, documents_new, pages_extracted from runs") == [
         (summary.run_id, 1, 2)
     ]
+    # each stage's time is recorded, and the stages account for the run (up to Prefect's own)
+    (stages,) = query(
+        wh,
+        "select inventory_seconds, extraction_seconds, landing_seconds, dbt_seconds,"
+        " publish_seconds, duration_seconds from runs",
+    )
+    assert all(s > 0 for s in stages[1:4]) and stages[0] >= 0 and stages[4] >= 0
+    assert sum(stages[:5]) <= stages[5]
 
     async def latest() -> list:
         async with get_client() as client:

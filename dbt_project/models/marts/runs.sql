@@ -23,7 +23,12 @@ final as (
         pages_extracted,
         pages_ocred,
         low_confidence_cells,
-        duration_seconds
+        duration_seconds,
+        inventory_seconds,
+        extraction_seconds,
+        landing_seconds,
+        dbt_seconds,
+        publish_seconds
 
     from runs
 

@@ -22,6 +22,11 @@ renamed as (
         pages_ocred,
         low_confidence_cells,
         duration_seconds,
+        inventory_seconds,
+        extraction_seconds,
+        landing_seconds,
+        dbt_seconds,
+        publish_seconds,
 
         ---------- timestamps
         started_at,
