@@ -14,7 +14,8 @@ import pytest
 
 from flows import landing
 from flows.marts import dbt_build
-from flows.models import DocumentExtraction, FundsBlock, IndicatorRow, ProjectForm, SourcedValue
+from flows.models import DocumentExtraction, FundsBlock, IndicatorRow, ProjectForm
+from flows.models import SourcedValue as SV
 from tests.conftest import SampleRun
 
 PLAN_FILE = "政法委_2024年项目支出绩效目标表.pdf"
@@ -61,8 +62,8 @@ EVAL_INDICATORS = [
 ]  # fmt: skip
 
 
-def v(text: str, page: int = 1, confidence: float = 1.0, extractor: str = "camelot") -> SourcedValue:
-    return SourcedValue(
+def v(text: str, page: int = 1, confidence: float = 1.0, extractor: str = "camelot") -> SV:
+    return SV(
         value=text, page=page, table_index=0, row=0, col=0, bbox=(10.0, 10.0, 50.0, 20.0),
         confidence=confidence, extractor=extractor,
     )  # fmt: skip
@@ -91,7 +92,7 @@ def eval_projects(confidence: float, extractor: str) -> list[tuple[ProjectForm, 
     """The two self-evaluated projects and their indicator rows (with the columns the target form
     lacks). The second is in 元, prints its rate as a fraction, and has no target table."""
 
-    def sv(text: str, page: int = 1) -> SourcedValue:
+    def sv(text: str, page: int = 1) -> SV:
         return v(text, page, confidence, extractor)
 
     relief = {
@@ -115,7 +116,9 @@ def eval_projects(confidence: float, extractor: str) -> list[tuple[ProjectForm, 
         form = ProjectForm(
             fields={k: sv(val) for k, val in fields.items()},
             funds=FundsBlock(),
-            indicators=[IndicatorRow(sv(a), sv(b), sv(c), sv(d, 2)) for a, b, c, d, *_ in indicators],
+            indicators=[
+                IndicatorRow(sv(a), sv(b), sv(c), sv(d, 2)) for a, b, c, d, *_ in indicators
+            ],
             first_page=1,
             form="project_self_eval",
         )
@@ -162,7 +165,8 @@ def test_project_execution_takes_the_plans_project_id(marts: SampleRun) -> None:
     rows = marts.query(
         """
         select project_id, year, project_name, budget_initial_wan, budget_full_year_wan,
-               executed_wan, execution_rate, funds_weight, funds_score, total_score, source_file, page
+               executed_wan, execution_rate, funds_weight, funds_score, total_score,
+               source_file, page
         from fct_project_execution order by project_name
         """
     )
@@ -174,7 +178,8 @@ def test_project_execution_takes_the_plans_project_id(marts: SampleRun) -> None:
     ]  # fmt: skip
     # the plan's project and the evaluation's join on (project_id, year)
     joined = marts.query(
-        "select p.project_name from dim_project p join fct_project_execution e using (project_id, year)"
+        "select p.project_name from dim_project p "
+        "join fct_project_execution e using (project_id, year)"
     )
     assert joined == [(RELIEF,)]
 
@@ -214,7 +219,8 @@ def test_target_vs_actual_join(marts: SampleRun) -> None:
     )
     plan = PLAN_FILE
     assert rows == [
-        ("司法救助人数", "20人以上", "25人以上", "26人", True, True, "name_level2", plan, EVAL_FILE),
+        ("司法救助人数", "20人以上", "25人以上", "26人", True, True, "name_level2", plan,
+         EVAL_FILE),
         ("救助资金发放准确率", "100%", "100%", "98%", False, False, "name_level2", plan, EVAL_FILE),
         ("及时救助及时支付", "2024年", "2024 年", "2024年12月", False, True, "name_level2", plan,
          EVAL_FILE),
@@ -274,11 +280,13 @@ def test_self_evaluation_findings(marts: SampleRun) -> None:
          "自评指标“宣传活动次数”（年度指标值“4次”）不在绩效目标表中 / self-evaluated indicator "
          "“宣传活动次数” (target “4次”) was never planned in the target table"),
         (RELIEF_ID, "target_changed_at_year_end", "medium", EVAL_FILE, 2,
-         "指标“司法救助人数”的年度指标值“25人以上”与绩效目标表的指标值“20人以上”不同 / the year-end "
-         "target “25人以上” of “司法救助人数” differs from the planned target “20人以上”"),
+         "指标“司法救助人数”的年度指标值“25人以上”与绩效目标表的指标值“20人以上”不同 / "
+         "the year-end target “25人以上” of “司法救助人数” differs from the planned target "
+         "“20人以上”"),
         (RELIEF_ID, "total_score_mismatch", "medium", EVAL_FILE, 1,
-         "总分 96 不等于各项得分之和 95.5（预算执行 9.5 + 指标 86） / the total score 96 is not the "
-         "sum of the scores 95.5 (budget execution 9.5 + indicators 86)"),
+         "总分 96 不等于各项得分之和 95.5（预算执行 9.5 + 指标 86） / "
+         "the total score 96 is not the sum of the scores 95.5 (budget execution 9.5 + "
+         "indicators 86)"),
     ]  # fmt: skip
     assert rows == sorted(expected)
 
