@@ -16,6 +16,7 @@ from flows import landing
 from flows.marts import dbt_build
 from flows.models import DocumentExtraction, FundsBlock, IndicatorRow, ProjectForm
 from flows.models import SourcedValue as SV
+from flows.settings import PROJECT_ROOT
 from tests.conftest import SampleRun
 
 PLAN_FILE = "政法委_2024年项目支出绩效目标表.pdf"
@@ -325,3 +326,13 @@ def test_rules_that_hold_stay_silent(marts: SampleRun) -> None:
         [RELIEF_ID, ANTI_FRAUD_ID],
     )
     assert rows == [("total_score_mismatch",)]  # 司法救助资金's 96 ≠ 95.5 only
+
+
+def test_promised_vs_reported_query(marts: SampleRun) -> None:
+    """queries/promised_vs_reported.sql (named by an exposure, checked for style with the other
+    queries in tests/test_queries.py): one row per planned project, self-evaluated or not."""
+    sql = (PROJECT_ROOT / "queries" / "promised_vs_reported.sql").read_text(encoding="utf-8")
+    assert marts.query(sql) == [
+        (2024, RELIEF, D(10), D("11.4"), D(95), 7, 7, 1, 2, D(96), PLAN_FILE, EVAL_FILE),
+        (2024, GRID, D("148.796"), None, None, 1, None, None, None, None, PLAN_FILE, None),
+    ]
