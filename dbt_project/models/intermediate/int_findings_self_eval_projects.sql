@@ -56,13 +56,7 @@ projects as (
         evaluated.*,
         coalesce(indicator_totals.indicator_weights, 0) as indicator_weights,
         coalesce(indicator_totals.indicator_scores, 0) as indicator_scores,
-        coalesce(indicator_totals.n_indicators, 0) as n_indicators,
-        case
-            when evaluated.execution_rate_printed is not null and not contains(evaluated.execution_rate_printed, '%')
-                and evaluated.execution_rate != {{ parse_decimal('evaluated.execution_rate_printed') }}
-                then 100
-            else 1
-        end as rate_scale
+        coalesce(indicator_totals.n_indicators, 0) as n_indicators
 
     from evaluated
 
@@ -96,7 +90,7 @@ rate_findings as (
         execution_rate is not null
         and execution_rate_computed is not null
         and abs(execution_rate - execution_rate_computed)
-        > 0.5 * power(10, -execution_rate_decimals) * rate_scale + 0.005
+        > 0.5 * power(10, -execution_rate_decimals) * execution_rate_scale + 0.005
 
 ),
 
@@ -156,10 +150,11 @@ total_findings as (
         '总分 ' || {{ format_number('total_score') }} || ' 不等于各项得分之和 '
         || {{ format_number('coalesce(funds_score, 0) + indicator_scores') }} || '（预算执行 '
         || {{ format_number('coalesce(funds_score, 0)') }} || ' + 指标 ' || {{ format_number('indicator_scores') }}
-        || '） / the total score ' || {{ format_number('total_score') }} || ' is not the sum of the scores '
+        || '） / the total score ' || {{ format_number('total_score') }}
+        || ' is not the sum of the scores '
         || {{ format_number('coalesce(funds_score, 0) + indicator_scores') }} || ' (budget execution '
-        || {{ format_number('coalesce(funds_score, 0)') }} || ' + indicators ' || {{ format_number('indicator_scores') }}
-        || ')' as detail,
+        || {{ format_number('coalesce(funds_score, 0)') }} || ' + indicators '
+        || {{ format_number('indicator_scores') }} || ')' as detail,
         source_file,
         funds_page as page
 

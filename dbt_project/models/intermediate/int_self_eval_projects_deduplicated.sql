@@ -49,7 +49,36 @@ ranked as (
 final as (
 
     select
-        ranked.* exclude (source_rank),
+        ranked.project_id,
+        ranked.document_sha256,
+        ranked.project_seq,
+        ranked.source_file,
+        ranked.project_page,
+        ranked.funds_page,
+        ranked.year,
+        ranked.project_name,
+        ranked.project_name_key,
+        ranked.department_name,
+        ranked.department_code,
+        ranked.project_id_source,
+        ranked.implementing_unit,
+        ranked.overall_goal,
+        ranked.overall_goal_actual,
+        ranked.budget_initial_wan,
+        ranked.budget_full_year_wan,
+        ranked.executed_wan,
+        ranked.execution_rate_printed,
+        ranked.execution_rate,
+        ranked.execution_rate_computed,
+        ranked.execution_rate_decimals,
+        ranked.execution_rate_scale,
+        ranked.funds_weight,
+        ranked.funds_score,
+        ranked.overall_weight,
+        ranked.total_score,
+        ranked.min_confidence,
+        ranked.is_text_layer,
+        ranked.n_candidate_sources,
         source_lists.source_files
 
     from ranked

@@ -188,7 +188,18 @@ rates_read as (
                 < abs(execution_rate_number - execution_rate_computed)
                 then execution_rate_number * 100
             else execution_rate_number
-        end as execution_rate
+        end as execution_rate,
+        -- 100 when a bare fraction was read as percent: the rounding it allows scales with it
+        case
+            when
+                execution_rate_number is not null
+                and not contains(execution_rate_text, '%')
+                and execution_rate_computed is not null
+                and abs(execution_rate_number * 100 - execution_rate_computed)
+                < abs(execution_rate_number - execution_rate_computed)
+                then 100
+            else 1
+        end as execution_rate_scale
 
     from rates
 
@@ -359,6 +370,7 @@ final as (
         execution_rate,
         execution_rate_computed,
         execution_rate_decimals,
+        execution_rate_scale,
         funds_weight,
         funds_score,
         overall_weight,

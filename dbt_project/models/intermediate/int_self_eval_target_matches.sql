@@ -99,28 +99,36 @@ matched_on_level2 as (
 evaluated_left as (
 
     select
-        *,
+        evaluated.*,
         row_number() over (
-            partition by project_id, year, indicator_name_key order by indicator_seq
+            partition by evaluated.project_id, evaluated.year, evaluated.indicator_name_key
+            order by evaluated.indicator_seq
         ) as name_occurrence
 
     from evaluated
 
-    where indicator_result_id not in (select indicator_result_id from matched_on_level2)
+    left join matched_on_level2
+        on evaluated.indicator_result_id = matched_on_level2.indicator_result_id
+
+    where matched_on_level2.indicator_result_id is null
 
 ),
 
 planned_left as (
 
     select
-        *,
+        planned.*,
         row_number() over (
-            partition by project_id, year, indicator_name_key order by indicator_seq
+            partition by planned.project_id, planned.year, planned.indicator_name_key
+            order by planned.indicator_seq
         ) as name_occurrence
 
     from planned
 
-    where indicator_id not in (select plan_indicator_id from matched_on_level2)
+    left join matched_on_level2
+        on planned.indicator_id = matched_on_level2.plan_indicator_id
+
+    where matched_on_level2.plan_indicator_id is null
 
 ),
 
