@@ -24,7 +24,19 @@ source_findings as (
 
 ),
 
-unioned as (
+self_eval_indicator_findings as (
+
+    select * from {{ ref('int_findings_self_eval_indicators') }}
+
+),
+
+self_eval_project_findings as (
+
+    select * from {{ ref('int_findings_self_eval_projects') }}
+
+),
+
+target_table_findings as (
 
     select * from funds_findings
 
@@ -42,6 +54,21 @@ unioned as (
 
 ),
 
+unioned as (
+
+    -- by name: the self-evaluation families also name the self-evaluated indicator
+    select * from target_table_findings
+
+    union all by name
+
+    select * from self_eval_indicator_findings
+
+    union all by name
+
+    select * from self_eval_project_findings
+
+),
+
 final as (
 
     select
@@ -53,7 +80,9 @@ final as (
                     project_id,
                     coalesce(cast(year as varchar), ''),
                     coalesce(indicator_id, ''),
-                    finding_key
+                    finding_key,
+                    -- null (and so skipped) outside the self-evaluation rules: earlier ids stay
+                    indicator_result_id
                 )
             ),
             16
@@ -65,7 +94,8 @@ final as (
         detail,
         source_file,
         page,
-        indicator_id
+        indicator_id,
+        indicator_result_id
 
     from unioned
 

@@ -1,0 +1,198 @@
+{#-
+    parse_target_ctes(source, text_expr, level2_expr, p): the 指标值 parser as a chain of CTEs, so
+    the planned target (int_indicator_targets_parsed), the self-evaluation's 年度指标值 and its
+    实际完成值 (int_self_eval_indicators_parsed) are read by one parser.
+    Emits the CTEs {p}_normalized → {p}_classified → {p}_extracted → {p}_interpreted over the CTE
+    `source`; the last one holds every column of `source` plus
+      {p}_text        the normalised text the patterns ran on
+      {p}_kind        number | date | text (qualitative) | blank
+      {p}_comparator  >= > <= < = ('<=' for a deadline, null for qualitative text)
+      {p}_value       DECIMAL(18,6)
+      {p}_unit        '%', '次', '万元' ('万' alone means 万元), 'date' for a deadline, null when none
+      {p}_date        the deadline: last day of the printed period
+    Patterns run on the normalised text (no whitespace, full-width ASCII -> half-width,
+    ≥ ≧ ≤ ≦ ﹥ ﹤ -> >= >= <= <= > <, thousands separators dropped).
+    [0-9] is used instead of backslash classes on purpose (no escaping through Jinja).
+      date range   2023.07-2024.01           -> '<=', unit 'date', last day of the end month
+      date (day)   2024年12月31日 / 2024-12-31 -> '<=', that day
+      date (month) 2024年12月 / 2024年12月底    -> '<=', last day of the month
+                   (2024.12 only under 时效指标: elsewhere it is a number)
+      date (year)  2024年 / 2024年底 / 2023年全年 -> '<=', 31 December
+      number       ≥98% / >92% / ≤30万元 / 5次 / 20人以上 / 148.796万 / 1021
+      otherwise    qualitative: comparator, value and unit stay null
+-#}
+{%- macro parse_target_ctes(source, text_expr, level2_expr, p) -%}
+{%- set year_re = '((?:19|20)[0-9]{2})' -%}
+{%- set month_re = '(0?[1-9]|1[0-2])' -%}
+{%- set day_re = '(0?[1-9]|[12][0-9]|3[01])' -%}
+{%- set deadline_re = '(?:前|之前|以前|内|以内)?(?:完成|完工|结束)?' -%}
+{%- set date_range_re = '^' ~ year_re ~ '[./年-]' ~ month_re ~ '月?(?:底|末)?[-~—–至到]'
+    ~ year_re ~ '[./年-]' ~ month_re ~ '月?(?:底|末)?' ~ deadline_re ~ '$' -%}
+{%- set date_day_re = '^' ~ year_re ~ '(?:年|[./-])' ~ month_re ~ '(?:月|[./-])' ~ day_re
+    ~ '(?:日|号)?' ~ deadline_re ~ '$' -%}
+{%- set date_month_re = '^' ~ year_re ~ '(年|[./-])' ~ month_re ~ '(?:月份?)?(?:底|末)?'
+    ~ deadline_re ~ '$' -%}
+{%- set date_year_re = '^' ~ year_re ~ '年度?(?:全年|年底|年末|底|末|内)?' ~ deadline_re ~ '$' -%}
+{%- set number_re = '^(>=|<=|=>|=<|>|<|=)?'
+    ~ '(不低于|不少于|不小于|不超过|不高于|不多于|不大于|大于|高于|超过|多于|小于|低于|少于|达到|约)?'
+    ~ '(-?[0-9]+(?:[.][0-9]+)?)([^0-9<>=]{0,6}?)(及以上|以上|及以下|以下|以内|之内)?$' -%}
+{{ p }}_normalized as (
+
+    select
+        *,
+        regexp_replace(
+            replace(
+                replace(
+                    translate({{ normalize_label(text_expr) }}, '≧≦﹥﹤', '≥≤><'),
+                    '≥',
+                    '>='
+                ),
+                '≤',
+                '<='
+            ),
+            ',([0-9]{3})',
+            '\1',
+            'g'
+        ) as {{ p }}_text
+
+    from {{ source }}
+
+),
+
+{{ p }}_classified as (
+
+    select
+        *,
+        case
+            when coalesce({{ p }}_text, '') = '' then 'blank'
+            when regexp_matches({{ p }}_text, '{{ date_range_re }}') then 'date_range'
+            when regexp_matches({{ p }}_text, '{{ date_day_re }}') then 'date_day'
+            when
+                regexp_matches({{ p }}_text, '{{ date_month_re }}')
+                and (
+                    regexp_extract({{ p }}_text, '{{ date_month_re }}', 2) != '.'
+                    or {{ level2_expr }} = '时效指标'
+                )
+                then 'date_month'
+            when regexp_matches({{ p }}_text, '{{ date_year_re }}') then 'date_year'
+            when regexp_matches({{ p }}_text, '{{ number_re }}') then 'number'
+            else 'text'
+        end as {{ p }}_pattern
+
+    from {{ p }}_normalized
+
+),
+
+{{ p }}_extracted as (
+
+    select
+        *,
+        case {{ p }}_pattern
+            when 'date_range' then regexp_extract({{ p }}_text, '{{ date_range_re }}', 3)
+            when 'date_day' then regexp_extract({{ p }}_text, '{{ date_day_re }}', 1)
+            when 'date_month' then regexp_extract({{ p }}_text, '{{ date_month_re }}', 1)
+            when 'date_year' then regexp_extract({{ p }}_text, '{{ date_year_re }}', 1)
+        end as {{ p }}_date_year_text,
+        case {{ p }}_pattern
+            when 'date_range' then regexp_extract({{ p }}_text, '{{ date_range_re }}', 4)
+            when 'date_day' then regexp_extract({{ p }}_text, '{{ date_day_re }}', 2)
+            when 'date_month' then regexp_extract({{ p }}_text, '{{ date_month_re }}', 3)
+            when 'date_year' then '12'
+        end as {{ p }}_date_month_text,
+        case {{ p }}_pattern
+            when 'date_day' then regexp_extract({{ p }}_text, '{{ date_day_re }}', 3)
+        end as {{ p }}_date_day_text,
+        case {{ p }}_pattern
+            when 'number' then regexp_extract({{ p }}_text, '{{ number_re }}', 1)
+        end as {{ p }}_number_symbol,
+        case {{ p }}_pattern
+            when 'number' then regexp_extract({{ p }}_text, '{{ number_re }}', 2)
+        end as {{ p }}_number_word,
+        case {{ p }}_pattern
+            when 'number' then regexp_extract({{ p }}_text, '{{ number_re }}', 3)
+        end as {{ p }}_number_amount,
+        case {{ p }}_pattern
+            when 'number' then regexp_extract({{ p }}_text, '{{ number_re }}', 4)
+        end as {{ p }}_number_unit,
+        case {{ p }}_pattern
+            when 'number' then regexp_extract({{ p }}_text, '{{ number_re }}', 5)
+        end as {{ p }}_number_suffix
+
+    from {{ p }}_classified
+
+),
+
+{{ p }}_interpreted as (
+
+    select
+        *,
+        case
+            when {{ p }}_pattern like 'date%' then 'date'
+            else {{ p }}_pattern
+        end as {{ p }}_kind,
+        case
+            when {{ p }}_date_day_text is not null
+                then try(make_date(
+                    cast({{ p }}_date_year_text as integer),
+                    cast({{ p }}_date_month_text as integer),
+                    cast({{ p }}_date_day_text as integer)
+                ))
+            when {{ p }}_date_month_text is not null
+                then last_day(try(make_date(
+                    cast({{ p }}_date_year_text as integer),
+                    cast({{ p }}_date_month_text as integer),
+                    1
+                )))
+        end as {{ p }}_date,
+        case
+            when {{ p }}_pattern like 'date%' then '<='
+            when {{ p }}_pattern != 'number' then null
+            when {{ p }}_number_symbol in ('>=', '=>') then '>='
+            when {{ p }}_number_symbol in ('<=', '=<') then '<='
+            when {{ p }}_number_symbol != '' then {{ p }}_number_symbol
+            when {{ p }}_number_word in ('不低于', '不少于', '不小于', '达到') then '>='
+            when {{ p }}_number_word in ('不超过', '不高于', '不多于', '不大于') then '<='
+            when {{ p }}_number_word in ('大于', '高于', '超过', '多于') then '>'
+            when {{ p }}_number_word in ('小于', '低于', '少于') then '<'
+            when {{ p }}_number_suffix in ('及以上', '以上') then '>='
+            when {{ p }}_number_suffix in ('及以下', '以下', '以内', '之内') then '<='
+            else '='
+        end as {{ p }}_comparator,
+        try_cast({{ p }}_number_amount as decimal(18, 6)) as {{ p }}_value,
+        case
+            when {{ p }}_pattern like 'date%' then 'date'
+            when {{ p }}_pattern != 'number' then null
+            when {{ p }}_number_unit = '万' then '万元'
+            else nullif({{ p }}_number_unit, '')
+        end as {{ p }}_unit
+
+    from {{ p }}_extracted
+
+)
+{%- endmacro -%}
+
+
+{#-
+    target_met(t, a, level2): whether the actual (columns {a}_kind/_value/_unit/_date of the
+    parser above) meets the target ({t}_comparator/_value/_unit/_date); null when either is
+    qualitative, blank or in another unit, so nothing is claimed that the page does not show.
+      deadline  actual date on or before the target date
+      number    by the target's comparator; a bare '=' target ('5次', '100%') is met at or above
+                it, except under 成本指标 where spending at or below the planned cost meets it
+    Units must agree when both sides print one ('万元' and '元' are not converted).
+-#}
+{%- macro target_met(t, a, level2) -%}
+case
+    when {{ t }}_kind = 'date' and {{ a }}_kind = 'date'
+        then {{ a }}_date <= {{ t }}_date
+    when {{ t }}_kind != 'number' or {{ a }}_kind != 'number' then null
+    when {{ t }}_value is null or {{ a }}_value is null then null
+    when {{ t }}_unit is not null and {{ a }}_unit is not null and {{ t }}_unit != {{ a }}_unit then null
+    when {{ t }}_comparator = '>=' then {{ a }}_value >= {{ t }}_value
+    when {{ t }}_comparator = '>' then {{ a }}_value > {{ t }}_value
+    when {{ t }}_comparator = '<=' then {{ a }}_value <= {{ t }}_value
+    when {{ t }}_comparator = '<' then {{ a }}_value < {{ t }}_value
+    when {{ level2 }} = '成本指标' then {{ a }}_value <= {{ t }}_value
+    else {{ a }}_value >= {{ t }}_value
+end
+{%- endmacro -%}

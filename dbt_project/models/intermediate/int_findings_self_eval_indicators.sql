@@ -1,0 +1,157 @@
+{#-
+    Audit rules on single self-evaluated indicators against their plan (see the docs blocks rule_*):
+      target_changed_at_year_end  year-end 年度指标值 differs from the planned 指标值         medium
+      indicator_not_evaluated     planned indicator missing from the project's self-evaluation   medium
+      indicator_not_planned       self-evaluated indicator the project's plan never had          medium
+      full_score_target_missed    得分 = 分值 claimed although the actual misses its target      high
+    indicator_id is the planned indicator (fct_indicator) when there is one, indicator_result_id
+    the self-evaluated one (fct_indicator_result).
+-#}
+
+with
+
+matches as (
+
+    select * from {{ ref('int_self_eval_target_matches') }}
+
+),
+
+evaluated_projects as (
+
+    select * from {{ ref('int_self_eval_projects_deduplicated') }}
+
+),
+
+planned_projects as (
+
+    select * from {{ ref('int_projects_deduplicated') }}
+
+),
+
+changed_findings as (
+
+    select
+        project_id,
+        year,
+        plan_indicator_id as indicator_id,
+        indicator_result_id,
+        'target_changed_at_year_end' as rule,
+        'medium' as severity,
+        'target_changed' as finding_key,
+        '指标“' || coalesce(indicator_name, '') || '”的年度指标值“' || coalesce(eval_target_raw, '')
+        || '”与绩效目标表的指标值“' || coalesce(plan_target_raw, '') || '”不同 / the year-end target “'
+        || coalesce(eval_target_raw, '') || '” of “' || coalesce(indicator_name, '')
+        || '” differs from the planned target “' || coalesce(plan_target_raw, '') || '”' as detail,
+        eval_source_file as source_file,
+        eval_page as page
+
+    from matches
+
+    where target_changed
+
+),
+
+not_evaluated_findings as (
+
+    select
+        matches.project_id,
+        matches.year,
+        matches.plan_indicator_id as indicator_id,
+        cast(null as varchar) as indicator_result_id,
+        'indicator_not_evaluated' as rule,
+        'medium' as severity,
+        'not_evaluated' as finding_key,
+        '绩效目标表的指标“' || coalesce(matches.indicator_name, '') || '”（指标值“'
+        || coalesce(matches.plan_target_raw, '') || '”）在自评表中没有自评 / planned indicator “'
+        || coalesce(matches.indicator_name, '') || '” (target “' || coalesce(matches.plan_target_raw, '')
+        || '”) is missing from the self-evaluation' as detail,
+        matches.plan_source_file as source_file,
+        matches.plan_page as page
+
+    from matches
+
+    inner join evaluated_projects
+        on
+            matches.project_id = evaluated_projects.project_id
+            and matches.year = evaluated_projects.year
+
+    where matches.indicator_result_id is null
+
+),
+
+not_planned_findings as (
+
+    select
+        matches.project_id,
+        matches.year,
+        cast(null as varchar) as indicator_id,
+        matches.indicator_result_id,
+        'indicator_not_planned' as rule,
+        'medium' as severity,
+        'not_planned' as finding_key,
+        '自评指标“' || coalesce(matches.indicator_name, '') || '”（年度指标值“'
+        || coalesce(matches.eval_target_raw, '') || '”）不在绩效目标表中 / self-evaluated indicator “'
+        || coalesce(matches.indicator_name, '') || '” (target “' || coalesce(matches.eval_target_raw, '')
+        || '”) was never planned in the target table' as detail,
+        matches.eval_source_file as source_file,
+        matches.eval_page as page
+
+    from matches
+
+    inner join planned_projects
+        on
+            matches.project_id = planned_projects.project_id
+            and matches.year = planned_projects.year
+
+    where matches.indicator_result_id is not null and matches.plan_indicator_id is null
+
+),
+
+full_score_findings as (
+
+    select
+        project_id,
+        year,
+        plan_indicator_id as indicator_id,
+        indicator_result_id,
+        'full_score_target_missed' as rule,
+        'high' as severity,
+        'full_score_missed' as finding_key,
+        '指标“' || coalesce(indicator_name, '') || '”实际完成值“' || coalesce(actual_raw, '')
+        || '”未达到目标“' || coalesce(eval_target_raw, plan_target_raw, '') || '”，却得满分 '
+        || {{ format_number('score') }} || '/' || {{ format_number('weight') }} || ' / indicator “'
+        || coalesce(indicator_name, '') || '” claims the full score ' || {{ format_number('score') }}
+        || '/' || {{ format_number('weight') }} || ' although its actual “' || coalesce(actual_raw, '')
+        || '” misses the target “' || coalesce(eval_target_raw, plan_target_raw, '') || '”' as detail,
+        eval_source_file as source_file,
+        eval_page as page
+
+    from matches
+
+    where
+        indicator_result_id is not null
+        and not is_achieved
+        and weight > 0
+        and score >= weight
+
+),
+
+final as (
+
+    select * from changed_findings
+
+    union all
+
+    select * from not_evaluated_findings
+
+    union all
+
+    select * from not_planned_findings
+
+    union all
+
+    select * from full_score_findings
+
+)
+
+select * from final

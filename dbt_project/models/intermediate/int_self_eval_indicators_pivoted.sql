@@ -1,0 +1,97 @@
+{#-
+    One row per indicator of every self-evaluation table, its printed values side by side, the
+    一级 / 二级 labels mapped to the canonical categories the 绩效目标表 uses (macros
+    indicator_level1 / indicator_level2). Values stay as printed; parsing is downstream.
+    target is the 年度指标值 and actual the 实际完成值, each already composed by the reader when a
+    table splits them over 指标性质 / 度量单位 columns.
+-#}
+
+with
+
+extracted_values as (
+
+    select * from {{ ref('stg_raw__extracted_values') }}
+
+),
+
+indicator_values as (
+
+    select * from extracted_values
+
+    where form = 'project_self_eval' and record_type = 'indicator'
+
+),
+
+pivoted as (
+
+    select
+        document_sha256,
+        project_seq,
+        indicator_seq,
+        max(source_file) as source_file,
+        max(case when field_name = 'level1' then printed_value end) as level1_printed,
+        max(case when field_name = 'level2' then printed_value end) as level2_printed,
+        max(case when field_name = 'indicator_name' then printed_value end) as indicator_name_printed,
+        max(case when field_name = 'target' then printed_value end) as target_raw,
+        max(case when field_name = 'actual' then printed_value end) as actual_raw,
+        max(case when field_name = 'weight' then printed_value end) as weight_printed,
+        max(case when field_name = 'score' then printed_value end) as score_printed,
+        max(case when field_name = 'deviation_reason' then printed_value end) as deviation_reason_printed,
+        max(case when field_name = 'target_nature' then printed_value end) as target_nature,
+        max(case when field_name = 'measure_unit' then printed_value end) as measure_unit,
+        max(case when field_name = 'actual' then page end) as actual_page,
+        min(page) as first_page,
+        min(confidence) as min_confidence
+
+    from indicator_values
+
+    group by
+        document_sha256,
+        project_seq,
+        indicator_seq
+
+),
+
+normalized as (
+
+    select
+        *,
+        coalesce({{ normalize_label('level1_printed') }}, '') as level1_key,
+        -- the parenthetical note dropped: '数量指标(必填硬性指标)' -> '数量指标'
+        regexp_replace(coalesce({{ normalize_label('level2_printed') }}, ''), '[(\[【].*$', '') as level2_stem
+
+    from pivoted
+
+),
+
+final as (
+
+    select
+        document_sha256,
+        project_seq,
+        indicator_seq,
+        source_file,
+        {{ indicator_level1('level1_key') }} as level1,
+        level1_printed,
+        {{ indicator_level2('level2_stem') }} as level2,
+        level2_printed,
+        nullif(trim(indicator_name_printed), '') as indicator_name,
+        nullif({{ normalize_label('indicator_name_printed') }}, '') as indicator_name_key,
+        -- kept exactly as printed; blank cells stay ''
+        target_raw,
+        actual_raw,
+        weight_printed,
+        score_printed,
+        {{ parse_decimal('weight_printed') }} as weight,
+        {{ parse_decimal('score_printed') }} as score,
+        trim(deviation_reason_printed) as deviation_reason,
+        target_nature,
+        measure_unit,
+        coalesce(actual_page, first_page) as page,
+        min_confidence
+
+    from normalized
+
+)
+
+select * from final

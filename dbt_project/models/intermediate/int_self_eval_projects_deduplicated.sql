@@ -1,0 +1,95 @@
+{#-
+    One self-evaluation per (project_id, year): when a project's 自评表 arrives in several documents
+    (a text PDF and a scan of it), the text layer wins, then the higher confidence, then the file
+    name — the same order int_projects_deduplicated uses for the 绩效目标表.
+-#}
+
+with
+
+projects as (
+
+    select * from {{ ref('int_self_eval_projects_pivoted') }}
+
+),
+
+source_lists as (
+
+    select
+        project_id,
+        year,
+        string_agg(distinct source_file, '; ' order by source_file) as source_files
+
+    from projects
+
+    group by
+        project_id,
+        year
+
+),
+
+ranked as (
+
+    select
+        *,
+        count(*) over (partition by project_id, year) as n_candidate_sources,
+        row_number() over (
+            partition by project_id, year
+            order by
+                is_text_layer desc,
+                min_confidence desc,
+                source_file asc,
+                document_sha256 asc,
+                project_seq asc
+        ) as source_rank
+
+    from projects
+
+),
+
+final as (
+
+    select
+        ranked.project_id,
+        ranked.document_sha256,
+        ranked.project_seq,
+        ranked.source_file,
+        ranked.project_page,
+        ranked.funds_page,
+        ranked.year,
+        ranked.project_name,
+        ranked.project_name_key,
+        ranked.department_name,
+        ranked.department_code,
+        ranked.project_id_source,
+        ranked.implementing_unit,
+        ranked.overall_goal,
+        ranked.overall_goal_actual,
+        ranked.budget_initial_wan,
+        ranked.budget_full_year_wan,
+        ranked.executed_wan,
+        ranked.execution_rate_printed,
+        ranked.execution_rate,
+        ranked.execution_rate_computed,
+        ranked.execution_rate_decimals,
+        ranked.execution_rate_scale,
+        ranked.funds_weight,
+        ranked.funds_score,
+        ranked.overall_weight,
+        ranked.total_score,
+        ranked.min_confidence,
+        ranked.is_text_layer,
+        ranked.n_candidate_sources,
+        source_lists.source_files
+
+    from ranked
+
+    left join source_lists
+        on
+            ranked.project_id = source_lists.project_id
+            and ranked.year is not distinct from source_lists.year
+
+    where ranked.source_rank = 1
+
+)
+
+select * from final

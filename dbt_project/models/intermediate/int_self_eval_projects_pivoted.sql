@@ -1,0 +1,385 @@
+{#-
+    One row per self-evaluation table (项目支出绩效自评表) of every document: header fields, the
+    funds block (年度资金总额 row) and the 总分 row, parsed; and the project_id the 绩效目标表 gives
+    the same project.
+
+    project_id is the id the 绩效目标表 gives the same project (int_projects_pivoted: md5 of the
+    department code and the normalised project name). The self-evaluation usually prints 主管部门
+    as a name without a code, so the project is found among the 绩效目标表 tables with the same
+    normalised project name (a code printed on both sides must agree), preferring in this order
+    (0) the same printed code, (1) the same normalised department name and year, (2) the same
+    department name, (3) the same year, (4) the name alone; the first tier with candidates wins,
+    and only when they name one project_id. Otherwise the id is computed the same way from the
+    code printed on the self-evaluation, or from '' (no code, as a 绩效目标表 without a code).
+    project_id_source says which ('target_table' | 'printed' | 'none').
+
+    Amounts are 万元: a funds_unit of '元' divides by 10,000; '/', '—' and blanks are null.
+    execution_rate is in percent (95.2 means 95.2%): a printed '%' is stripped; a bare number is read
+    as a fraction (×100) only when that is the closer reading of 全年执行数 / 全年预算数.
+-#}
+
+with
+
+extracted_values as (
+
+    select * from {{ ref('stg_raw__extracted_values') }}
+
+),
+
+target_projects as (
+
+    select * from {{ ref('int_projects_pivoted') }}
+
+),
+
+field_values as (
+
+    select * from extracted_values
+
+    where form = 'project_self_eval' and record_type = 'field'
+
+),
+
+pivoted as (
+
+    select
+        document_sha256,
+        project_seq,
+        max(source_file) as source_file,
+        max(case when field_name = 'year' then printed_value end) as year_printed,
+        max(case when field_name = 'project_name' then printed_value end) as project_name_printed,
+        max(case when field_name = 'department_name' then printed_value end) as department_name_printed,
+        max(case when field_name = 'department_code' then printed_value end) as department_code_printed,
+        max(case when field_name = 'implementing_unit' then printed_value end) as implementing_unit_printed,
+        max(case when field_name = 'overall_goal' then printed_value end) as overall_goal_printed,
+        max(case when field_name = 'overall_goal_actual' then printed_value end) as overall_goal_actual_printed,
+        max(case when field_name = 'funds_unit' then printed_value end) as funds_unit_printed,
+        max(case when field_name = 'total_budget_initial' then printed_value end) as budget_initial_printed,
+        max(case when field_name = 'total_budget_full_year' then printed_value end) as budget_full_year_printed,
+        max(case when field_name = 'total_executed' then printed_value end) as executed_printed,
+        max(case when field_name = 'total_weight' then printed_value end) as funds_weight_printed,
+        max(case when field_name = 'total_execution_rate' then printed_value end) as execution_rate_printed,
+        max(case when field_name = 'total_score' then printed_value end) as funds_score_printed,
+        max(case when field_name = 'overall_weight' then printed_value end) as overall_weight_printed,
+        max(case when field_name = 'overall_score' then printed_value end) as overall_score_printed,
+        max(case when field_name = 'project_name' then page end) as project_name_page,
+        max(case when field_name = 'total_executed' then page end) as funds_page,
+        min(page) as first_field_page
+
+    from field_values
+
+    group by
+        document_sha256,
+        project_seq
+
+),
+
+provenance as (
+
+    -- over every value of the table, header fields and indicators alike
+    select
+        document_sha256,
+        project_seq,
+        min(confidence) as min_confidence,
+        bool_and(is_text_layer) as is_text_layer
+
+    from extracted_values
+
+    where form = 'project_self_eval'
+
+    group by
+        document_sha256,
+        project_seq
+
+),
+
+typed as (
+
+    select
+        pivoted.document_sha256,
+        pivoted.project_seq,
+        pivoted.source_file,
+        coalesce(pivoted.project_name_page, pivoted.first_field_page) as project_page,
+        coalesce(pivoted.funds_page, pivoted.project_name_page, pivoted.first_field_page) as funds_page,
+        try_cast(
+            nullif(regexp_extract({{ normalize_label('pivoted.year_printed') }}, '[0-9]{4}'), '')
+            as integer
+        ) as year,
+        nullif(trim(pivoted.project_name_printed), '') as project_name,
+        nullif(trim(pivoted.department_name_printed), '') as department_name,
+        nullif(trim(pivoted.department_code_printed), '') as department_code_printed,
+        nullif(trim(pivoted.implementing_unit_printed), '') as implementing_unit,
+        nullif(trim(pivoted.overall_goal_printed), '') as overall_goal,
+        nullif(trim(pivoted.overall_goal_actual_printed), '') as overall_goal_actual,
+        nullif({{ normalize_label('pivoted.project_name_printed') }}, '') as project_name_key,
+        nullif({{ normalize_label('pivoted.department_name_printed') }}, '') as department_name_key,
+        nullif({{ normalize_label('pivoted.department_code_printed') }}, '') as printed_code_key,
+        -- a printed 元 (not 万元) means every amount of the block is in 元
+        case
+            when regexp_matches(coalesce({{ normalize_label('pivoted.funds_unit_printed') }}, ''), '(^|[^万])元')
+                then cast(10000 as decimal(18, 6))
+            else cast(1 as decimal(18, 6))
+        end as funds_divisor,
+        pivoted.budget_initial_printed,
+        pivoted.budget_full_year_printed,
+        pivoted.executed_printed,
+        pivoted.execution_rate_printed,
+        {{ normalize_label('pivoted.execution_rate_printed') }} as execution_rate_text,
+        {{ parse_decimal('pivoted.execution_rate_printed') }} as execution_rate_number,
+        {{ parse_amount_wan('pivoted.budget_initial_printed') }} as budget_initial_amount,
+        {{ parse_amount_wan('pivoted.budget_full_year_printed') }} as budget_full_year_amount,
+        {{ parse_amount_wan('pivoted.executed_printed') }} as executed_amount,
+        {{ parse_decimal('pivoted.funds_weight_printed') }} as funds_weight,
+        {{ parse_decimal('pivoted.funds_score_printed') }} as funds_score,
+        {{ parse_decimal('pivoted.overall_weight_printed') }} as overall_weight,
+        {{ parse_decimal('pivoted.overall_score_printed') }} as total_score,
+        provenance.min_confidence,
+        provenance.is_text_layer
+
+    from pivoted
+
+    left join provenance
+        on
+            pivoted.document_sha256 = provenance.document_sha256
+            and pivoted.project_seq = provenance.project_seq
+
+),
+
+amounts as (
+
+    select
+        *,
+        cast(budget_initial_amount / funds_divisor as decimal(18, 6)) as budget_initial_wan,
+        cast(budget_full_year_amount / funds_divisor as decimal(18, 6)) as budget_full_year_wan,
+        cast(executed_amount / funds_divisor as decimal(18, 6)) as executed_wan
+
+    from typed
+
+),
+
+rates as (
+
+    select
+        *,
+        case
+            when coalesce(budget_full_year_wan, budget_initial_wan) > 0
+                then cast(
+                    executed_wan * 100 / coalesce(budget_full_year_wan, budget_initial_wan)
+                    as decimal(18, 6)
+                )
+        end as execution_rate_computed,
+        -- decimals printed after the point: the rounding the printed rate allows
+        length(regexp_extract(coalesce(execution_rate_text, ''), '[.]([0-9]+)', 1)) as execution_rate_decimals
+
+    from amounts
+
+),
+
+rates_read as (
+
+    select
+        *,
+        case
+            when execution_rate_number is null then null
+            when contains(execution_rate_text, '%') then execution_rate_number
+            when
+                execution_rate_computed is not null
+                and abs(execution_rate_number * 100 - execution_rate_computed)
+                < abs(execution_rate_number - execution_rate_computed)
+                then execution_rate_number * 100
+            else execution_rate_number
+        end as execution_rate,
+        -- 100 when a bare fraction was read as percent: the rounding it allows scales with it
+        case
+            when
+                execution_rate_number is not null
+                and not contains(execution_rate_text, '%')
+                and execution_rate_computed is not null
+                and abs(execution_rate_number * 100 - execution_rate_computed)
+                < abs(execution_rate_number - execution_rate_computed)
+                then 100
+            else 1
+        end as execution_rate_scale
+
+    from rates
+
+),
+
+target_names as (
+
+    -- 主管部门 name as printed on the 绩效目标表 (when the form prints one)
+    select
+        document_sha256,
+        project_seq,
+        max({{ normalize_label('printed_value') }}) as department_name_key
+
+    from extracted_values
+
+    where form = 'project_target' and record_type = 'field' and field_name = 'department_name'
+
+    group by
+        document_sha256,
+        project_seq
+
+),
+
+target_codes as (
+
+    select
+        target_projects.project_id,
+        target_projects.project_name_key,
+        target_projects.year,
+        target_projects.department_code,
+        nullif({{ normalize_label('target_projects.department_code') }}, '') as department_code_key,
+        target_names.department_name_key
+
+    from target_projects
+
+    left join target_names
+        on
+            target_projects.document_sha256 = target_names.document_sha256
+            and target_projects.project_seq = target_names.project_seq
+
+),
+
+candidates as (
+
+    -- a 绩效目标表 of the same project name; a code printed on both sides must agree
+    select
+        rates_read.document_sha256,
+        rates_read.project_seq,
+        target_codes.project_id,
+        target_codes.department_code,
+        case
+            when target_codes.department_code_key = rates_read.printed_code_key then 0
+            when
+                target_codes.department_name_key = rates_read.department_name_key
+                and target_codes.year = rates_read.year
+                then 1
+            when target_codes.department_name_key = rates_read.department_name_key then 2
+            when target_codes.year = rates_read.year then 3
+            else 4
+        end as match_tier
+
+    from rates_read
+
+    inner join target_codes
+        on
+            rates_read.project_name_key = target_codes.project_name_key
+            and (
+                rates_read.printed_code_key is null
+                or target_codes.department_code_key is null
+                or rates_read.printed_code_key = target_codes.department_code_key
+            )
+
+),
+
+best_tier as (
+
+    select
+        document_sha256,
+        project_seq,
+        min(match_tier) as match_tier
+
+    from candidates
+
+    group by
+        document_sha256,
+        project_seq
+
+),
+
+resolved as (
+
+    -- one project in the best tier, or none: two departments' projects of that name stay unresolved
+    select
+        candidates.document_sha256,
+        candidates.project_seq,
+        min(candidates.project_id) as target_project_id,
+        min(candidates.department_code) as target_department_code
+
+    from candidates
+
+    inner join best_tier
+        on
+            candidates.document_sha256 = best_tier.document_sha256
+            and candidates.project_seq = best_tier.project_seq
+            and candidates.match_tier = best_tier.match_tier
+
+    group by
+        candidates.document_sha256,
+        candidates.project_seq
+
+    having count(distinct candidates.project_id) = 1
+
+),
+
+coded as (
+
+    select
+        rates_read.*,
+        resolved.target_project_id,
+        coalesce(rates_read.department_code_printed, resolved.target_department_code) as department_code,
+        case
+            when resolved.target_project_id is not null then 'target_table'
+            when rates_read.printed_code_key is not null then 'printed'
+            else 'none'
+        end as project_id_source
+
+    from rates_read
+
+    left join resolved
+        on
+            rates_read.document_sha256 = resolved.document_sha256
+            and rates_read.project_seq = resolved.project_seq
+
+),
+
+final as (
+
+    select
+        coalesce(
+            target_project_id,
+            left(
+                md5(
+                    coalesce(printed_code_key, '')
+                    || '|'
+                    || coalesce(project_name_key, 'unnamed:' || document_sha256 || ':' || project_seq)
+                ),
+                16
+            )
+        ) as project_id,
+        document_sha256,
+        project_seq,
+        source_file,
+        project_page,
+        funds_page,
+        year,
+        project_name,
+        project_name_key,
+        department_name,
+        department_code,
+        project_id_source,
+        implementing_unit,
+        overall_goal,
+        overall_goal_actual,
+        budget_initial_wan,
+        budget_full_year_wan,
+        executed_wan,
+        execution_rate_printed,
+        execution_rate,
+        execution_rate_computed,
+        execution_rate_decimals,
+        execution_rate_scale,
+        funds_weight,
+        funds_score,
+        overall_weight,
+        total_score,
+        min_confidence,
+        is_text_layer
+
+    from coded
+
+)
+
+select * from final

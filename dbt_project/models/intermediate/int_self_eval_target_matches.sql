@@ -1,0 +1,287 @@
+{#-
+    Each self-evaluated indicator next to the planned indicator of the 绩效目标表 for the same
+    (project_id, year), matched one-to-one:
+      1. on the normalised 三级指标 name and the canonical 二级指标 ('name_level2');
+      2. what is left, on the normalised name alone ('name': the 二级 was relabelled);
+    a name printed twice is paired in printed order. Unmatched indicators of either side are kept
+    (plan_indicator_id or indicator_result_id null) for the planned-but-not-evaluated and
+    evaluated-but-never-planned findings.
+    target_changed: the year-end 年度指标值 differs from the planned 指标值 after normalisation
+    (whitespace, full-width forms, ≥ → >=, thousands separators); null without a plan.
+    is_achieved: the actual against the year-end target, or the planned one when the year-end
+    target is blank or does not parse (macro target_met).
+-#}
+
+with
+
+evaluated as (
+
+    select * from {{ ref('int_self_eval_indicators_identified') }}
+
+),
+
+planned_all as (
+
+    select * from {{ ref('int_indicators_identified') }}
+
+),
+
+planned_base as (
+
+    select
+        indicator_id,
+        project_id,
+        year,
+        indicator_seq,
+        level1,
+        level2,
+        indicator_name,
+        nullif({{ normalize_label('indicator_name') }}, '') as indicator_name_key,
+        target_raw,
+        source_file,
+        page
+
+    from planned_all
+
+),
+
+-- the planned 指标值 read again by the one parser, for its normalised text
+{{ parse_target_ctes('planned_base', 'target_raw', 'level2', 'plan') }},
+
+planned as (
+
+    select * from plan_interpreted
+
+),
+
+evaluated_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by project_id, year, indicator_name_key, level2 order by indicator_seq
+        ) as occurrence
+
+    from evaluated
+
+),
+
+planned_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by project_id, year, indicator_name_key, level2 order by indicator_seq
+        ) as occurrence
+
+    from planned
+
+),
+
+matched_on_level2 as (
+
+    select
+        evaluated_ranked.indicator_result_id,
+        planned_ranked.indicator_id as plan_indicator_id
+
+    from evaluated_ranked
+
+    inner join planned_ranked
+        on
+            evaluated_ranked.project_id = planned_ranked.project_id
+            and evaluated_ranked.year = planned_ranked.year
+            and evaluated_ranked.indicator_name_key = planned_ranked.indicator_name_key
+            and evaluated_ranked.level2 is not distinct from planned_ranked.level2
+            and evaluated_ranked.occurrence = planned_ranked.occurrence
+
+),
+
+evaluated_left as (
+
+    select
+        evaluated.*,
+        row_number() over (
+            partition by evaluated.project_id, evaluated.year, evaluated.indicator_name_key
+            order by evaluated.indicator_seq
+        ) as name_occurrence
+
+    from evaluated
+
+    left join matched_on_level2
+        on evaluated.indicator_result_id = matched_on_level2.indicator_result_id
+
+    where matched_on_level2.indicator_result_id is null
+
+),
+
+planned_left as (
+
+    select
+        planned.*,
+        row_number() over (
+            partition by planned.project_id, planned.year, planned.indicator_name_key
+            order by planned.indicator_seq
+        ) as name_occurrence
+
+    from planned
+
+    left join matched_on_level2
+        on planned.indicator_id = matched_on_level2.plan_indicator_id
+
+    where matched_on_level2.plan_indicator_id is null
+
+),
+
+matched_on_name as (
+
+    select
+        evaluated_left.indicator_result_id,
+        planned_left.indicator_id as plan_indicator_id
+
+    from evaluated_left
+
+    inner join planned_left
+        on
+            evaluated_left.project_id = planned_left.project_id
+            and evaluated_left.year = planned_left.year
+            and evaluated_left.indicator_name_key = planned_left.indicator_name_key
+            and evaluated_left.name_occurrence = planned_left.name_occurrence
+
+),
+
+pairs as (
+
+    select
+        indicator_result_id,
+        plan_indicator_id,
+        'name_level2' as match_method
+
+    from matched_on_level2
+
+    union all
+
+    select
+        indicator_result_id,
+        plan_indicator_id,
+        'name' as match_method
+
+    from matched_on_name
+
+),
+
+evaluated_with_plan as (
+
+    select
+        evaluated.*,
+        pairs.plan_indicator_id,
+        pairs.match_method
+
+    from evaluated
+
+    left join pairs
+        on evaluated.indicator_result_id = pairs.indicator_result_id
+
+),
+
+joined as (
+
+    select
+        coalesce(evaluated_with_plan.project_id, planned.project_id) as project_id,
+        coalesce(evaluated_with_plan.year, planned.year) as year,
+        evaluated_with_plan.indicator_result_id,
+        planned.indicator_id as plan_indicator_id,
+        evaluated_with_plan.match_method,
+        coalesce(evaluated_with_plan.level1, planned.level1) as level1,
+        coalesce(evaluated_with_plan.level2, planned.level2) as level2,
+        coalesce(evaluated_with_plan.indicator_name, planned.indicator_name) as indicator_name,
+        planned.level2 as plan_level2,
+        planned.target_raw as plan_target_raw,
+        evaluated_with_plan.target_raw as eval_target_raw,
+        evaluated_with_plan.actual_raw,
+        evaluated_with_plan.weight,
+        evaluated_with_plan.score,
+        evaluated_with_plan.target_text as eval_target_text,
+        evaluated_with_plan.target_kind as eval_target_kind,
+        evaluated_with_plan.actual_kind,
+        evaluated_with_plan.actual_value,
+        evaluated_with_plan.actual_unit,
+        evaluated_with_plan.actual_date,
+        evaluated_with_plan.is_achieved as is_achieved_eval,
+        planned.plan_text as plan_target_text,
+        planned.plan_kind,
+        planned.plan_comparator,
+        planned.plan_value,
+        planned.plan_unit,
+        planned.plan_date,
+        case
+            when evaluated_with_plan.target_kind in ('number', 'date')
+                then evaluated_with_plan.target_comparator
+            else planned.plan_comparator
+        end as comparator,
+        case
+            when evaluated_with_plan.target_kind in ('number', 'date')
+                then evaluated_with_plan.target_value
+            else planned.plan_value
+        end as target_value,
+        case
+            when evaluated_with_plan.target_kind in ('number', 'date')
+                then evaluated_with_plan.target_unit
+            else planned.plan_unit
+        end as target_unit,
+        evaluated_with_plan.source_file as eval_source_file,
+        evaluated_with_plan.page as eval_page,
+        planned.source_file as plan_source_file,
+        planned.page as plan_page,
+        evaluated_with_plan.indicator_seq as eval_indicator_seq,
+        planned.indicator_seq as plan_indicator_seq
+
+    from evaluated_with_plan
+
+    full outer join planned
+        on evaluated_with_plan.plan_indicator_id = planned.indicator_id
+
+),
+
+final as (
+
+    select
+        project_id,
+        year,
+        indicator_result_id,
+        plan_indicator_id,
+        match_method,
+        level1,
+        level2,
+        indicator_name,
+        plan_target_raw,
+        eval_target_raw,
+        actual_raw,
+        case
+            when indicator_result_id is null or plan_indicator_id is null then null
+            else coalesce(eval_target_text, '') != coalesce(plan_target_text, '')
+        end as target_changed,
+        case
+            when is_achieved_eval is not null then is_achieved_eval
+            when eval_target_kind in ('number', 'date') then null
+            -- the year-end target is blank or qualitative: measure against the plan
+            else {{ target_met('plan', 'actual', 'level2') }}
+        end as is_achieved,
+        comparator,
+        target_value,
+        target_unit,
+        actual_value,
+        actual_unit,
+        weight,
+        score,
+        eval_source_file,
+        eval_page,
+        eval_indicator_seq,
+        plan_source_file,
+        plan_page,
+        plan_indicator_seq
+
+    from joined
+
+)
+
+select * from final

@@ -1,0 +1,147 @@
+"""Golden test of the sample self-evaluations: `perfbudget run` on the two sample 绩效目标表 (the
+seed's text PDF and 农业农村局's scan) and the two sample 自评表 (政法委 text PDF, 农业农村局
+scan) gives every printed value of the self-evaluation tables exactly, each one joined to its
+planned indicator, and the findings the sample was written to show.
+
+These need the form reader's support for 项目支出绩效自评表 (flows.forms, branch "reader"): on a
+branch without it the self-evaluation files are ingest errors and these tests fail; the marts
+themselves are checked on hand-landed rows in tests/test_self_eval_models.py."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from flows.settings import PROJECT_ROOT
+from tests.conftest import GOLDEN, SEED_PDF, SampleRun
+from tests.fixtures.build_agri_scan import DEFAULT_OUTPUT as AGRI_SCAN
+from tests.fixtures.selfeval_truth import AGRI_SCAN_FILE, ZF_FILE
+
+RAW = PROJECT_ROOT / "data" / "raw"
+
+
+def golden(name: str) -> list[dict[str, str]]:
+    with (GOLDEN / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def flag(text: str) -> bool | None:
+    return {"true": True, "false": False, "": None}[text]
+
+
+@pytest.fixture(scope="module")
+def joined_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> SampleRun:
+    """The four sample documents of the two departments, plans and self-evaluations."""
+    from flows.pipeline import ingest
+    from flows.settings import RunOptions
+
+    root = tmp_path_factory.mktemp("self_eval_sample")
+    raw = root / "raw"
+    raw.mkdir()
+    for path in (SEED_PDF, AGRI_SCAN, RAW / ZF_FILE, RAW / AGRI_SCAN_FILE):
+        shutil.copy(path, raw / path.name)
+    warehouse = root / "warehouse" / "perfbudget.duckdb"
+    summary = ingest(RunOptions(raw_dir=raw, warehouse=warehouse))
+    return SampleRun(raw=raw, warehouse=warehouse, summary=summary, bad={})
+
+
+def test_every_document_is_read(joined_run: SampleRun) -> None:
+    assert joined_run.query("select source_file, stage, error from ingest_errors") == []
+    files = joined_run.query("select distinct source_file from fct_project_execution order by 1")
+    assert files == sorted([(ZF_FILE,), (AGRI_SCAN_FILE,)])
+
+
+def test_execution_block_exact(joined_run: SampleRun) -> None:
+    rows = joined_run.query(
+        """
+        select e.source_file, p.project_name, e.year, e.budget_initial_wan,
+               e.budget_full_year_wan, e.executed_wan, e.execution_rate, e.funds_weight,
+               e.funds_score, e.total_score
+        from fct_project_execution e join dim_project p using (project_id, year)
+        order by e.source_file, p.project_name
+        """
+    )
+    expected = [
+        (r["source_file"], r["project_name"], int(r["year"]),
+         *(Decimal(r[k]) for k in ("budget_initial_wan", "budget_full_year_wan", "executed_wan",
+                                   "execution_rate", "funds_weight", "funds_score",
+                                   "total_score")))
+        for r in golden("selfeval_execution.csv")
+    ]  # fmt: skip
+    assert rows == sorted(expected)
+
+
+def test_every_indicator_value_exact_and_joined(joined_run: SampleRun) -> None:
+    rows = joined_run.query(
+        """
+        select r.source_file, p.project_name, r.indicator_seq, r.level1, r.level2,
+               r.indicator_name, t.plan_target_raw, r.target_raw, r.actual_raw, r.weight,
+               r.score, coalesce(r.deviation_reason, ''), t.target_changed, t.achieved
+        from fct_indicator_result r
+        join dim_project p using (project_id, year)
+        join fct_target_vs_actual t using (indicator_result_id)
+        order by r.source_file, p.project_name, r.indicator_seq
+        """
+    )
+    expected = [
+        (r["source_file"], r["project_name"], int(r["indicator_seq"]), r["level1"], r["level2"],
+         r["indicator_name"], r["plan_target_raw"], r["target_raw"], r["actual_raw"],
+         Decimal(r["weight"]), Decimal(r["score"]), r["deviation_reason"],
+         flag(r["target_changed"]), flag(r["achieved"]))
+        for r in golden("selfeval_indicators.csv")
+    ]  # fmt: skip
+    assert rows == sorted(expected)
+
+
+def test_the_join_is_complete(joined_run: SampleRun) -> None:
+    """Every self-evaluated indicator found its planned indicator on name and category, and every
+    planned indicator of the three evaluated projects was evaluated."""
+    unmatched = joined_run.query(
+        "select indicator_name from fct_target_vs_actual "
+        "where indicator_id is null or match_method != 'name_level2'"
+    )
+    assert unmatched == []
+    counts = joined_run.query(
+        """
+        select
+            (select count(*) from fct_target_vs_actual),
+            (select count(distinct indicator_id) from fct_target_vs_actual),
+            (select count(*) from fct_indicator
+             where project_id in (select project_id from fct_project_execution))
+        """
+    )
+    assert counts == [(30, 30, 30)]
+
+
+def test_findings_show_the_changed_and_missed_targets(joined_run: SampleRun) -> None:
+    rows = joined_run.query(
+        """
+        select p.project_name, a.rule, coalesce(r.indicator_name, ''), a.source_file
+        from audit_findings a
+        join dim_project p using (project_id, year)
+        left join fct_indicator_result r using (indicator_result_id)
+        where a.rule in ('target_changed_at_year_end', 'indicator_not_evaluated',
+            'indicator_not_planned', 'full_score_target_missed', 'execution_rate_mismatch',
+            'funds_score_above_weight', 'funds_score_inconsistent_with_rate',
+            'total_score_mismatch', 'weights_not_100', 'targets_without_self_evaluation',
+            'self_evaluation_without_targets')
+        order by all
+        """
+    )
+    seed = SEED_PDF.name
+    agri = AGRI_SCAN.name
+    assert rows == sorted([
+        ("司法救助资金", "target_changed_at_year_end", "司法救助人数", ZF_FILE),
+        ("司法救助资金", "full_score_target_missed", "人民群众满意度", ZF_FILE),
+        ("高标准农田建设项目管理经费", "target_changed_at_year_end", "开展项目实地督导检查",
+         AGRI_SCAN_FILE),
+        # the department published self-evaluations, but not of these projects
+        ("创新社会治理、国家安全、反邪教工作经费", "targets_without_self_evaluation", "", seed),
+        ("扫黑除恶及政法队伍教育整顿工作经费", "targets_without_self_evaluation", "", seed),
+        ("社会治安综合治理工作经费", "targets_without_self_evaluation", "", seed),
+        ("农村人居环境整治经费", "targets_without_self_evaluation", "", agri),
+        ("动物疫病防控经费", "targets_without_self_evaluation", "", agri),
+    ])  # fmt: skip
