@@ -1,0 +1,253 @@
+"""The bench's layout generator: deterministic, every variant reachable, truth = what is printed."""
+
+from __future__ import annotations
+
+import json
+import random
+import unicodedata
+from dataclasses import fields
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytest.importorskip("reportlab")
+pypdfium2 = pytest.importorskip("pypdfium2")
+
+from bench.layoutgen import DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
+from bench.layoutgen.generate import KINDS, generate, plan  # noqa: E402
+from bench.layoutgen.score import score_all  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    not set(fonts.FONTS) <= set(fonts.available()), reason="CJK fonts missing: make fonts"
+)
+
+
+def _fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _first_seed(pred) -> int:
+    """The first development seed whose plan satisfies `pred` (kind, self_eval, params)."""
+    for s in DEV_SEEDS:
+        if pred(*plan(random.Random(s))):
+            return s
+    raise AssertionError("no such seed")
+
+
+def test_seed_ranges_are_disjoint_and_documented():
+    assert set(DEV_SEEDS).isdisjoint(HELDOUT_SEEDS)
+    assert len(params.PARAMETERS) >= 30
+
+
+def test_every_variant_is_reachable():
+    """Every choice of every parameter, every kind and self-evaluations occur in 600 seeds."""
+    plans = [plan(random.Random(s)) for s in DEV_SEEDS[:600]]
+    seen: dict[str, set] = {f.name: set() for f in fields(params.LayoutParams)}
+    for _, _, p in plans:
+        for name in seen:
+            seen[name].add(getattr(p, name))
+    assert {k for k, _, _ in plans} == {k for k, _ in KINDS}
+    assert {se for _, se, _ in plans} == {True, False}
+    choices = {
+        "title_wording": params.TITLE_WORDING,
+        "target_heading": params.TARGET_HEADING,
+        "period_label": params.PERIOD_LABEL,
+        "dept_layout": params.DEPT_LAYOUT,
+        "funds_layout": params.FUNDS_LAYOUT,
+        "extra_columns": params.EXTRA_COLUMNS,
+        "break_mode": params.BREAK_MODES,
+        "standard_heading": params.STANDARD_HEADING,
+        "se_budget_heading": params.SE_BUDGET_HEADING,
+        "se_exec_heading": params.SE_EXEC_HEADING,
+        "se_weight_heading": params.SE_WEIGHT_HEADING,
+        "se_deviation_heading": params.SE_DEVIATION_HEADING,
+        "font": tuple(fonts.FONTS),
+        "title_font": tuple(fonts.FONTS),
+        "colon": ("", "：", ":"),
+        "qizhong": ("其中：", "其中:", ""),
+        "numbered": ("", "指标{k}：", "指标{k}:", "{k}."),
+        "department_table": ("", "before", "after"),
+        "level2_style": (0, 1, 2),
+    }
+    for name, values in choices.items():
+        assert set(values) <= seen[name], (name, set(values) - seen[name])
+    for f in fields(params.LayoutParams):
+        if f.type in ("bool", bool):
+            assert seen[f.name] == {True, False}, f.name
+    years = {y for _, _, p in plans for y in p.years}
+    assert years == set(range(2020, 2031))
+    assert any(len(p.years) == 2 for _, _, p in plans)
+
+
+def test_generation_is_deterministic(tmp_path: Path):
+    seed = _first_seed(lambda kind, se, p: kind == "text_pdf" and se)
+    a = generate(seed, tmp_path / "a")
+    b = generate(seed, tmp_path / "b")
+    assert json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
+    assert [t["doc_type"] for t in a] == ["target", "self_evaluation"]
+    pdf = a[0]["file"]
+    assert (tmp_path / "a" / pdf).read_bytes() == (tmp_path / "b" / pdf).read_bytes()
+
+
+def _check_printed(pdf: Path, truth: dict) -> int:
+    """Every printed value cell of the truth is exactly the text pdfium finds in its bbox."""
+    doc = pypdfium2.PdfDocument(str(pdf))
+    checked = 0
+    try:
+        for pr in truth["projects"]:
+            texts = {c["field"]: [] for c in pr["printed_cells"]}
+            for c in pr["printed_cells"]:
+                page = doc[c["page"] - 1]
+                h = page.get_height()
+                x0, top, x1, bot = c["bbox"]
+                got = page.get_textpage().get_text_bounded(x0 + 1, h - bot + 1, x1 - 1, h - top - 1)
+                assert _fold(got) == _fold(c["text"]), (c, got)
+                texts[c["field"]].append((c["page"], _fold(c["text"])))
+                checked += 1
+            names = {t for _, t in texts["indicator_name"]}
+            for ind in pr["indicators"]:
+                assert _fold(ind["name"]) in names
+                pages = {pg for pg, t in texts["indicator_name"] if t == _fold(ind["name"])}
+                assert ind["page"] in pages
+            assert _fold(pr["project_name"]) in {t for _, t in texts["project_name"]}
+    finally:
+        doc.close()
+    return checked
+
+
+def test_truth_is_what_the_text_layer_prints(tmp_path: Path):
+    """Targets split over columns, a 部门整体表 and a 自评表 included: truth strings are printed."""
+    seed = _first_seed(
+        lambda kind, se, p: (
+            kind == "text_pdf" and se and p.split_target is False and p.break_mode == "grid"
+        )
+    )
+    truths = generate(seed, tmp_path)
+    target = truths[0]
+    assert _check_printed(tmp_path / target["file"], target) > 20
+    for pr in target["projects"]:
+        printed = {_fold(c["text"]) for c in pr["printed_cells"]}
+        for ind in pr["indicators"]:
+            assert _fold(ind["target_raw"]) in printed
+    seed = _first_seed(
+        lambda kind, se, p: kind == "text_pdf" and p.split_target and p.department_table
+    )
+    truths = generate(seed, tmp_path / "split")
+    doc = truths[0]
+    _check_printed(tmp_path / "split" / doc["file"], doc)
+    for pr in doc["projects"]:
+        by_page = {}
+        for c in pr["printed_cells"]:
+            by_page.setdefault(c["field"], set()).add(_fold(c["text"]))
+        for ind in pr["indicators"]:
+            sp = ind["target_split"]
+            assert _fold(sp["value"]) in by_page["target_value"]
+            nat = "" if sp["nature"] == "定性" else sp["nature"]
+            assert ind["target_raw"] == f"{nat}{sp['value']}{sp['unit']}"
+    assert doc["other_tables"] and doc["other_tables"][0]["type"] == "department_overall"
+
+
+def test_self_evaluation_truth_adds_up(tmp_path: Path):
+    seed = _first_seed(lambda kind, se, p: se and kind == "text_pdf")
+    truths = generate(seed, tmp_path)
+    se = next(t for t in truths if t["doc_type"] == "self_evaluation")
+    for pr in se["projects"]:
+        f = pr["funds"]
+        assert f["rows"]["total"] == [f["initial"], f["full_year"], f["executed"]]
+        assert f["score"] == round(10 * min(f["rate"], 100) / 100, 2)
+        weights = sum(i["weight"] for i in pr["indicators"]) + f["weight"]
+        assert weights == 100
+        assert pr["total_score"] == round(f["score"] + sum(i["score"] for i in pr["indicators"]), 2)
+        for ind in pr["indicators"]:
+            assert 0 <= ind["score"] <= ind["weight"]
+            assert ind["target_changed"] == (ind["target_raw"] != ind["plan_target_raw"])
+
+
+def _perfect_warehouse(path: Path, truths: list[dict]) -> None:
+    """A warehouse as a perfect reader would land the truth (the marts the scorer reads)."""
+    con = duckdb.connect(str(path))
+    con.execute(
+        "create table dim_project(project_id varchar, year int, project_name varchar,"
+        " department_code varchar, implementing_unit varchar, project_attribute varchar,"
+        " project_period varchar, overall_goal varchar, source_file varchar,"
+        " source_files varchar[])"
+    )
+    con.execute(
+        "create table fct_project_funds(project_id varchar, year int,"
+        " total_funds_wan decimal(18,6),"
+        " fiscal_funds_wan decimal(18,6), other_funds_wan decimal(18,6))"
+    )
+    con.execute(
+        "create table fct_indicator(project_id varchar, year int, level1 varchar, level2 varchar,"
+        " indicator_name varchar, target_raw varchar, source_file varchar)"
+    )
+    for t in truths:
+        if t["doc_type"] != "target":
+            continue
+        for k, pr in enumerate(t["projects"]):
+            pid = f"{t['file']}#{k}"
+            con.execute(
+                "insert into dim_project values (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    pid,
+                    pr["year"],
+                    pr["project_name"],
+                    pr["department_code"],
+                    pr["implementing_unit"],
+                    pr["project_attribute"],
+                    pr["project_period"],
+                    pr["overall_goal"],
+                    t["file"],
+                    [t["file"]],
+                ],
+            )
+            f = pr["funds"]
+            con.execute(
+                "insert into fct_project_funds values (?,?,?,?,?)",
+                [pid, pr["year"], f["total"], f["fiscal"], f["other"]],
+            )
+            for ind in pr["indicators"]:
+                con.execute(
+                    "insert into fct_indicator values (?,?,?,?,?,?,?)",
+                    [
+                        pid,
+                        pr["year"],
+                        ind["level1"],
+                        ind["level2"],
+                        ind["name"],
+                        ind["target_raw"],
+                        t["file"],
+                    ],
+                )
+    con.close()
+
+
+def test_scorer_gives_a_perfect_reader_full_marks_and_counts_slips(tmp_path: Path):
+    seed = _first_seed(lambda kind, se, p: kind == "text_pdf" and not se and len(p.years) == 1)
+    truths = generate(seed, tmp_path / "raw")
+    _perfect_warehouse(tmp_path / "w.duckdb", truths)
+    target, selfeval, missing = score_all(truths, tmp_path / "w.duckdb")
+    f = target["all"].figures()
+    assert f == {
+        "project_recall": 1.0,
+        "project_precision": 1.0,
+        "indicator_precision": 1.0,
+        "indicator_recall": 1.0,
+        "indicator_f1": 1.0,
+        "funds_exact": 1.0,
+        "header_exact": 1.0,
+    }
+    assert set(missing) == {"fct_project_execution", "fct_indicator_result", "fct_target_vs_actual"}
+    n = target["all"].indicators
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute(
+        "update fct_indicator set target_raw = target_raw || 'x'"
+        " where rowid = (select min(rowid) from fct_indicator)"
+    )
+    con.execute("update fct_project_funds set other_funds_wan = other_funds_wan + 1")
+    con.close()
+    target, _, _ = score_all(truths, tmp_path / "w.duckdb")
+    t = target["all"]
+    assert t.indicators_ok == n - 1 and t.indicators_predicted == n
+    assert t.funds_ok == 0
