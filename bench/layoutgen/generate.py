@@ -268,7 +268,7 @@ def generate(seed: int, out_dir: Path) -> list[dict]:
     out_dir.mkdir(parents=True, exist_ok=True)
     kind, self_eval, p = plan(rng)
     image = kind == "image"
-    n_projects = 1 if image else rng.choice((1, 2, 2, 3, 4))
+    n_projects = 1 if image else rng.choice((1, 1, 2, 2, 3))
     content = make_content(
         rng,
         list(p.years),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import unicodedata
 from collections import Counter, defaultdict
@@ -100,7 +101,8 @@ class Tally:
 def _table(con: duckdb.DuckDBPyConnection, name: str) -> list[dict] | None:
     """All rows of a mart as dicts, or None when the table does not exist."""
     try:
-        cur = con.execute(f'select * from "{name}"')  # noqa: S608 - names are ours
+        quoted = ".".join(f'"{part}"' for part in name.split("."))
+        cur = con.execute(f"select * from {quoted}")  # noqa: S608 - names are ours
     except duckdb.Error:
         return None
     cols = [d[0] for d in cur.description]
@@ -117,16 +119,126 @@ def _files_of(row: dict) -> set[str]:
     return files - {""}
 
 
-class Warehouse:
-    """The marts the scorer reads, indexed by source file."""
+def _amount_wan(printed: str | None, unit: str | None) -> float | None:
+    """A printed amount in 万元 ('1,487,960' with unit 元 → 148.796); blank is 0."""
+    text = norm(printed).replace(",", "")
+    if not text:
+        return 0.0
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value / 10000 if unit and norm(unit) == "元" else value
 
-    def __init__(self, path: Path) -> None:
+
+def _funds(f: dict[str, str]) -> dict[str, float | None]:
+    """The three amounts in 万元 by the contract: 财政拨款 = 本级 + 上级 when split; a single
+    年度本级预算金额 line (only the total landed) is all 财政拨款; a blank 其他资金 is 0."""
+    unit = f.get("funds_unit")
+    total = _amount_wan(f.get("total_funds"), unit)
+    fiscal = _amount_wan(f.get("fiscal_funds"), unit) if "fiscal_funds" in f else None
+    if fiscal is None and "local_fiscal_funds" in f:
+        local = _amount_wan(f.get("local_fiscal_funds"), unit)
+        upper = _amount_wan(f.get("superior_funds"), unit)
+        fiscal = None if local is None or upper is None else round(local + upper, 6)
+    if fiscal is None and "fiscal_funds" not in f and "other_funds" not in f:
+        fiscal = total
+    other = _amount_wan(f.get("other_funds"), unit)
+    return {"total_funds_wan": total, "fiscal_funds_wan": fiscal, "other_funds_wan": other}
+
+
+def _level2(printed: str | None) -> str:
+    """二级 without its (必填…) mark, as the marts canonicalise it."""
+    return re.split(r"[(（]", norm(printed))[0]
+
+
+def marts_from_raw(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict] | None]:
+    """What the marts would hold, pivoted straight from raw.extracted_values (the landed rows).
+
+    Why: when dbt fails (a data test on a value it does not know yet) no mart is published, but
+    the reader's work is landed; scoring it keeps the benchmark informative. Amounts are parsed
+    as printed (thousands separators, 元 → 万元 by the landed ``funds_unit``).
+    """
+    rows = _table(con, "raw.extracted_values") or []
+    tables: dict[str, list[dict] | None] = {n: [] for n in ("dim_project", "fct_project_funds")}
+    tables |= {"fct_indicator": [], "fct_project_execution": [], "fct_indicator_result": []}
+    tables["fct_target_vs_actual"] = None
+    fields: dict[tuple, dict[str, str]] = defaultdict(dict)
+    inds: dict[tuple, dict[str, str]] = defaultdict(dict)
+    for r in rows:
+        key = (Path(r["source_file"]).name, r["project_seq"], r.get("form") or "project_target")
+        if r["record_type"] == "field":
+            fields[key].setdefault(r["field"], r["value"])
+        else:
+            inds[(*key, r["indicator_seq"])][r["field"]] = r["value"]
+    years: dict[tuple, int | None] = {}
+    for (file, seq, form), f in fields.items():
+        pid = f"{file}#{seq}"
+        year = int(f["year"]) if str(f.get("year", "")).isdigit() else None
+        years[(file, seq, form)] = year
+        if form == "project_target":
+            tables["dim_project"].append(
+                {
+                    "project_id": pid,
+                    "year": year,
+                    "source_file": file,
+                    "department_name": f.get("department_name"),
+                }
+                | {k: f.get(k) for k in ("project_name", *HEADER_FIELDS)}
+            )
+            tables["fct_project_funds"].append({"project_id": pid, "year": year} | _funds(f))
+        elif form == "project_self_eval":
+            e = {
+                "project_id": pid,
+                "year": year,
+                "source_file": file,
+                "project_name": f.get("project_name"),
+            }
+            cols = (
+                ("budget_initial_wan", "total_budget_initial"),
+                ("budget_full_year_wan", "total_budget_full_year"),
+            )
+            cols += (("executed_wan", "total_executed"), ("funds_weight", "total_weight"))
+            cols += (("funds_score", "total_score"), ("total_score", "overall_score"))
+            e |= {c: _amount_wan(f.get(k), None) for c, k in cols}
+            e["execution_rate"] = _amount_wan(norm(f.get("total_execution_rate")).rstrip("%"), None)
+            tables["fct_project_execution"].append(e)
+    for (file, seq, form, _), v in sorted(inds.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        base = {
+            "project_id": f"{file}#{seq}",
+            "year": years.get((file, seq, form)),
+            "source_file": file,
+        }
+        row = base | {
+            "level1": v.get("level1"), "level2": _level2(v.get("level2")),
+            "indicator_name": v.get("indicator_name"), "target_raw": v.get("target"),
+        }  # fmt: skip
+        if form == "project_target":
+            tables["fct_indicator"].append(row)
+        elif form == "project_self_eval":
+            name = fields.get((file, seq, form), {}).get("project_name")
+            row |= {"project_name": name, "actual_raw": v.get("actual")}
+            row |= {
+                "weight": _amount_wan(v.get("weight"), None),
+                "score": _amount_wan(v.get("score"), None),
+            }
+            tables["fct_indicator_result"].append(row)
+    return tables
+
+
+class Warehouse:
+    """The marts the scorer reads, indexed by source file (or their stand-in from raw rows)."""
+
+    def __init__(self, path: Path, from_raw: bool = False) -> None:
         con = duckdb.connect(str(path), read_only=True)
         try:
-            self.tables = {
-                n: _table(con, n)
-                for n in ("dim_project", "fct_project_funds", "fct_indicator", *SE_TABLES)
-            }
+            if from_raw:
+                self.tables = marts_from_raw(con)
+            else:
+                self.tables = {
+                    n: _table(con, n)
+                    for n in ("dim_project", "fct_project_funds", "fct_indicator", *SE_TABLES)
+                }
         finally:
             con.close()
         self.projects_by_file: dict[str, list[dict]] = defaultdict(list)
@@ -149,18 +261,35 @@ class Warehouse:
         return row.get("project_name") or self.name_of.get(row.get("project_id"), "")
 
 
+def match_projects(truths: list[dict], preds: list[dict]) -> dict[int, dict]:
+    """Truth project index → predicted row: by (year, name), then by name alone (year wrong)."""
+    out: dict[int, dict] = {}
+    free = list(preds)
+    for exact in (True, False):
+        for i, pr in enumerate(truths):
+            if i in out:
+                continue
+            for row in free:
+                same_year = row.get("year") == pr["year"] or not exact
+                if same_year and norm(row.get("project_name")) == norm(pr["project_name"]):
+                    out[i] = row
+                    free.remove(row)
+                    break
+    return out
+
+
 def score_target_doc(truth: dict, wh: Warehouse) -> Tally:
     """Projects, funds, header fields and indicators of one 绩效目标表 document."""
     t = Tally(docs=1, pages=truth.get("pages", 0))
     file = truth["file"]
-    preds = [r for r in wh.projects_by_file.get(file, [])]
+    preds = list(wh.projects_by_file.get(file, []))
     t.projects_predicted = len(preds)
-    by_key = {(r["year"], norm(r["project_name"])): r for r in preds}
+    matched = match_projects(truth["projects"], preds)
     ind_truth: Counter = Counter()
-    for pr in truth["projects"]:
+    for i, pr in enumerate(truth["projects"]):
         t.projects += 1
         key = (pr["year"], norm(pr["project_name"]))
-        row = by_key.get(key)
+        row = matched.get(i)
         for ind in pr["indicators"]:
             ind_truth[
                 (
@@ -175,6 +304,8 @@ def score_target_doc(truth: dict, wh: Warehouse) -> Tally:
             t.misses.append(f"{file}: project {pr['year']} {pr['project_name']} not found")
             continue
         t.projects_found += 1
+        t.header_n["year"] += 1
+        t.header["year"] += row.get("year") == pr["year"]
         for fld in HEADER_FIELDS:
             t.header_n[fld] += 1
             if norm(row.get(fld)) == norm(pr.get(fld)):
@@ -298,10 +429,10 @@ def groups_of(truth: dict) -> list[str]:
 
 
 def score_all(
-    truths: list[dict], warehouse: Path
+    truths: list[dict], warehouse: Path, from_raw: bool = False
 ) -> tuple[dict[str, Tally], dict[str, Tally], list[str]]:
     """(target-table groups, self-evaluation groups, missing self-evaluation tables)."""
-    wh = Warehouse(warehouse)
+    wh = Warehouse(warehouse, from_raw)
     missing = [n for n in SE_TABLES if wh.tables[n] is None]
     target: dict[str, Tally] = defaultdict(Tally)
     selfeval: dict[str, Tally] = defaultdict(Tally)
@@ -385,8 +516,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--truth", type=Path, required=True)
     ap.add_argument("--warehouse", type=Path, required=True)
     ap.add_argument("--show", type=int, default=20)
+    ap.add_argument("--from-raw", action="store_true", help="score raw.extracted_values, not marts")
     a = ap.parse_args(argv)
-    target, selfeval, missing = score_all(load_truths(a.truth), a.warehouse)
+    target, selfeval, missing = score_all(load_truths(a.truth), a.warehouse, a.from_raw)
     print("\n".join(report_target(target)))
     if selfeval:
         print("\nself-evaluations (项目支出绩效自评表)")
