@@ -251,3 +251,27 @@ def test_scorer_gives_a_perfect_reader_full_marks_and_counts_slips(tmp_path: Pat
     t = target["all"]
     assert t.indicators_ok == n - 1 and t.indicators_predicted == n
     assert t.funds_ok == 0
+
+
+def test_landed_rows_stand_in_for_the_marts_by_the_funds_contract():
+    """When no mart is published the scorer pivots raw rows: 本级+上级, 元, a lone budget line."""
+    from bench.layoutgen.score import _funds
+
+    in_yuan = {"total_funds": "1,487,960", "fiscal_funds": "1,487,960", "funds_unit": "元"}
+    assert _funds(in_yuan) == {
+        "total_funds_wan": 148.796,
+        "fiscal_funds_wan": 148.796,
+        "other_funds_wan": 0.0,
+    }
+    split = {"total_funds": "50", "local_fiscal_funds": "30.5", "superior_funds": "14.5"}
+    assert _funds(split | {"other_funds": "5"}) == {
+        "total_funds_wan": 50.0,
+        "fiscal_funds_wan": 45.0,
+        "other_funds_wan": 5.0,
+    }
+    assert _funds({"total_funds": "52.58"}) == {
+        "total_funds_wan": 52.58,
+        "fiscal_funds_wan": 52.58,
+        "other_funds_wan": 0.0,
+    }
+    assert _funds({"total_funds": "x", "fiscal_funds": ""})["total_funds_wan"] is None

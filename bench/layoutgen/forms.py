@@ -9,6 +9,7 @@ its 一级/二级 labels can be merged down.
 from __future__ import annotations
 
 import random
+import re
 
 from bench.layoutgen.content import DepartmentTable, Funds, Indicator, Project, Target, fmt_num
 from bench.layoutgen.params import LayoutParams
@@ -39,8 +40,17 @@ def _label(text: str, p: LayoutParams, colon: bool = True) -> Cell:
     return Cell(0, text + (p.colon if colon else ""), align="center")
 
 
+NUMERIC = re.compile(r"[\d.,%/≥≤<>=+-]{1,14}")
+NOWRAP_FIELDS = {"weight", "score", "target_value", "overall_weight", "overall_score"}
+
+
 def _val(col: int, text: str, fld: str, p: LayoutParams, span: int = 1) -> Cell:
-    return Cell(col, text, span=span, field=fld, align="left" if p.align_values_left else "center")
+    """A value cell; amounts, weights, scores and short numbers never break inside."""
+    numeric = bool(NUMERIC.fullmatch(text))
+    nowrap = numeric and (fld.startswith(("funds_", "total_", "fiscal_", "carryover_", "other_")))
+    nowrap = nowrap or (numeric and fld in NOWRAP_FIELDS | {"actual", "target"})
+    align = "left" if p.align_values_left else "center"
+    return Cell(col, text, span=span, field=fld, align=align, nowrap=nowrap)
 
 
 def _cols(p: LayoutParams, rng: random.Random, weights: list[float]) -> list[float]:
@@ -264,10 +274,10 @@ def grid_block(
         t = ind.target
         if p.split_target:
             cells += [
-                Cell(col + 1, t.nature, field="target_nature"),
+                Cell(col + 1, t.nature, field="target_nature", nowrap=len(t.nature) <= 3),
                 _val(col + 2, t.value, "target_value", p),
             ]
-            cells.append(Cell(col + 3, t.unit, field="measure_unit"))
+            cells.append(Cell(col + 3, t.unit, field="measure_unit", nowrap=len(t.unit) <= 3))
             col += 3
         else:
             cells.append(_val(col + 1, t.raw, "target", p))
@@ -556,9 +566,9 @@ def self_eval_table(pr: Project, p: LayoutParams, rng: random.Random, key: str) 
         col = 4
         if p.se_split_target:
             cells += [
-                Cell(4, t.nature, field="target_nature"),
+                Cell(4, t.nature, field="target_nature", nowrap=len(t.nature) <= 3),
                 _val(5, t.value, "target_value", p),
-                Cell(6, t.unit, field="measure_unit"),
+                Cell(6, t.unit, field="measure_unit", nowrap=len(t.unit) <= 3),
             ]
             cells.append(_val(7, a.value, "actual", p))
             col = 8
@@ -576,8 +586,8 @@ def self_eval_table(pr: Project, p: LayoutParams, rng: random.Random, key: str) 
         Row(
             [
                 Cell(1, "总分", span=n - 4),
-                Cell(n - 3, "100", field="overall_weight"),
-                Cell(n - 2, _w(pr.total_score), field="overall_score"),
+                Cell(n - 3, "100", field="overall_weight", nowrap=True),
+                Cell(n - 2, _w(pr.total_score), field="overall_score", nowrap=True),
                 Cell(n - 1, ""),
             ],
             "total",

@@ -123,6 +123,10 @@ class LayoutParams:
             v["wrapped_labels"] = True
         if self.colon:
             v["label_colon"] = self.colon
+        if self.title_wording != TITLE_WORDING[0]:
+            v["title_wording"] = self.title_wording
+        if self.annex_line and "{year}" not in self.title_wording:
+            v["year_only_in_annex_line"] = True
         return v
 
 

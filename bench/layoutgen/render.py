@@ -28,6 +28,7 @@ class Cell:
     field: str = "label"  # truth name of what the cell holds
     vertical: bool = False
     align: str = "center"
+    nowrap: bool = False  # numbers and units: the column widens rather than break "13" in two
 
 
 @dataclass
@@ -115,6 +116,33 @@ class Typesetter:
             xs.append(xs[-1] + f * self.width)
         return xs
 
+    def _fit(self, block: Block) -> None:
+        """Widen columns whose unbreakable cells do not fit, taking the room from the others."""
+        need = [0.0] * len(block.cols)
+        for row in block.rows:
+            for c in row.cells:
+                if c.nowrap and c.span == 1 and c.text:
+                    w = (
+                        stringWidth(c.text, self.font, self.p.font_size)
+                        + 2 * self.p.cell_padding
+                        + 2
+                    )
+                    need[c.col] = max(need[c.col], w / self.width)
+        short = sum(max(0.0, n - f) for n, f in zip(need, block.cols, strict=True))
+        if short <= 0:
+            return
+        floor = (3 * self.p.font_size + 2 * self.p.cell_padding) / self.width
+        spare = [
+            max(0.0, f - floor) if n == 0 else 0.0 for f, n in zip(block.cols, need, strict=True)
+        ]
+        room = sum(spare)
+        if room <= short:
+            return
+        block.cols = [
+            max(f, n) if n else f - short * s / room
+            for f, n, s in zip(block.cols, need, spare, strict=True)
+        ]
+
     def _lines(self, cell: Cell, xs: list[float]) -> list[str]:
         w = xs[cell.col + cell.span] - xs[cell.col] - 2 * self.p.cell_padding
         return wrap(cell.text, max(w, self.p.font_size), self.font, self.p.font_size, cell.vertical)
@@ -153,6 +181,8 @@ class Typesetter:
     def place(self, table: Table) -> None:
         """Flow one table from the current position; rows never split, merged cells may."""
         p = self.p
+        for b in table.blocks:
+            self._fit(b)
         heights = [self._heights(b) for b in table.blocks]
         title_h = sum(s * 1.6 for _, s, _, _ in table.lines)
         first_rows = sum(heights[0][:3]) if heights and heights[0] else 0
