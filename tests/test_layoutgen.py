@@ -275,3 +275,41 @@ def test_landed_rows_stand_in_for_the_marts_by_the_funds_contract():
         "other_funds_wan": 0.0,
     }
     assert _funds({"total_funds": "x", "fiscal_funds": ""})["total_funds_wan"] is None
+
+
+def test_every_named_variant_occurs():
+    names = {
+        "extra_column", "split_target", "vertical_level1", "numbered_level3", "name_column",
+        "period_实施期", "dept_code_only", "dept_two_cells", "dept_two_rows", "dept_brackets",
+        "funds_one_row", "funds_single_line", "funds_split_local_upper", "thousands",
+        "amounts_in_yuan", "target_heading", "break_in_header", "break_in_grid",
+        "tables_share_pages", "department_table", "two_years", "wrapped_labels", "label_colon",
+        "title_wording", "year_only_in_annex_line",
+    }  # fmt: skip
+    seen = {v for s in DEV_SEEDS[:300] for v in plan(random.Random(s))[2].variants()}
+    assert seen == names
+
+
+def test_a_merged_label_cut_by_a_page_break_shares_its_lines(tmp_path: Path):
+    """产出指标 typeset vertically over four rows, broken after the second: 产出 | 指标."""
+    from bench.layoutgen.render import Block, Cell, Row, Table, typeset
+
+    p = params.draw(random.Random(1), "text_pdf")
+    p.font, p.font_size, p.cell_padding, p.row_min_height = "zenhei", 10.0, 3.0, 20.0
+    p.repeat_split_labels, p.repeat_heading, p.page_numbers = False, True, False
+    head = Row([Cell(0, "一级指标"), Cell(1, "三级指标")], "grid_head")
+    rows = [head] + [
+        Row(([Cell(0, "产出指标", rowspan=4, vertical=True)] if k == 0 else []) + [Cell(1, f"指标{k}", field="indicator_name")], f"ind:{k}")
+        for k in range(4)
+    ]  # fmt: skip
+    rows[3].break_before = True
+    table = Table("project:0", [], [Block([0.3, 0.7], rows)], grid_head=(0, 0))
+    out = typeset(str(tmp_path / "cut.pdf"), p, [table])
+    assert out.pages == 2
+    assert out.table_pages["project:0"] == [1, 2]
+    assert [out.row_pages[("project:0", f"ind:{k}")] for k in range(4)] == [1, 1, 2, 2]
+    labels = [(pr.page, pr.text) for pr in out.printed if pr.field == "label"]
+    # two rows of 20 pt hold two lines: 产出 at the foot of page 1, 指标 on page 2
+    assert [x for x in labels if x[1] in ("产出", "指标", "产出指标")] == [(1, "产出"), (2, "指标")]
+    # the heading row is printed again on page 2
+    assert [x for x in labels if x[1] == "一级指标"] == [(1, "一级指标"), (2, "一级指标")]

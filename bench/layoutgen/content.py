@@ -297,7 +297,8 @@ def _target(
         name = rng.choice(
             (f"{act}合格率", "验收合格率", "资金使用合规率", f"{obj}达标率", f"{act}完成率")
         )
-        return name, Target(rng.choice(("≥", ">", "=", "")), _pct(rng, 90), "%")
+        nature = rng.choice(("≥", ">", "=", ""))
+        return name, Target(nature, _pct(rng, 90, 99 if nature == ">" else 100), "%")
     if level2 == "时效指标":
         name = rng.choice(("项目完成时间", "资金拨付及时率", f"{act}完成时限", "项目实施进度"))
         if "率" in name:
@@ -368,7 +369,7 @@ def indicators(
             if name not in seen:
                 break
         else:
-            name = f"{name}{len(out) + 1}"
+            continue  # this category has no fresh name left: one indicator fewer
         seen.add(name)
         out.append(Indicator(l1, l2, name, target, _level2_printed(rng, l2, style)))
     return out
