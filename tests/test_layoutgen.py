@@ -298,10 +298,11 @@ def test_a_merged_label_cut_by_a_page_break_shares_its_lines(tmp_path: Path):
     p.font, p.font_size, p.cell_padding, p.row_min_height = "zenhei", 10.0, 3.0, 20.0
     p.repeat_split_labels, p.repeat_heading, p.page_numbers = False, True, False
     head = Row([Cell(0, "一级指标"), Cell(1, "三级指标")], "grid_head")
-    rows = [head] + [
-        Row(([Cell(0, "产出指标", rowspan=4, vertical=True)] if k == 0 else []) + [Cell(1, f"指标{k}", field="indicator_name")], f"ind:{k}")
-        for k in range(4)
-    ]  # fmt: skip
+    label = Cell(0, "产出指标", rowspan=4, vertical=True)
+    rows = [head]
+    for k in range(4):
+        name = Cell(1, f"指标{k}", field="indicator_name")
+        rows.append(Row(([label] if k == 0 else []) + [name], f"ind:{k}"))
     rows[3].break_before = True
     table = Table("project:0", [], [Block([0.3, 0.7], rows)], grid_head=(0, 0))
     out = typeset(str(tmp_path / "cut.pdf"), p, [table])
