@@ -9,6 +9,7 @@ piece of text is recorded with its page and bbox, which is where the truth's pag
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4, landscape
@@ -70,19 +71,27 @@ class Rendered:
     table_pages: dict[str, list[int]] = field(default_factory=dict)
 
 
+LATIN_RUN = re.compile(r"[0-9A-Za-z.,%\-]+|.", re.S)
+
+
 def wrap(text: str, width: float, font: str, size: float, vertical: bool = False) -> list[str]:
-    """Break at any character to fit `width` (CJK printing); explicit newlines kept."""
+    """Break between any two CJK characters to fit `width`, as word processors do, but keep a
+    run of digits or Latin letters whole unless it alone is wider; explicit newlines kept."""
     if vertical:
         return [ch for ch in text if not ch.isspace()]
     out: list[str] = []
     for para in text.split("\n"):
+        tokens: list[str] = []
+        for tok in LATIN_RUN.findall(para):
+            too_wide = len(tok) > 1 and stringWidth(tok, font, size) > width
+            tokens.extend(tok if too_wide else [tok])
         cur = ""
-        for ch in para:
-            if cur and stringWidth(cur + ch, font, size) > width:
-                out.append(cur)
-                cur = ch
+        for tok in tokens:
+            if cur and stringWidth(cur + tok, font, size) > width:
+                out.append(cur.rstrip())
+                cur = tok.lstrip()
             else:
-                cur += ch
+                cur += tok
         out.append(cur)
     return out
 
