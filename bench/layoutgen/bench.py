@@ -14,12 +14,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+import duckdb
 
 from bench.layoutgen import HELDOUT_DOCS
 from bench.layoutgen.generate import generate, seeds, write_truths
@@ -102,6 +106,28 @@ def shortfalls(groups: dict[str, Tally]) -> list[str]:
     return out
 
 
+def ingest_notes(warehouse: Path, truths: list[dict]) -> list[str]:
+    """The reader's own notes (raw.ingest_errors) per document kind, most frequent first."""
+    kind_of = {t["file"]: t["kind"] for t in truths}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("select source_file, stage, error from raw.ingest_errors").fetchall()
+    except duckdb.Error:
+        return []
+    finally:
+        con.close()
+    docs: dict[str, set[str]] = {}
+    notes: Counter = Counter()
+    for file, stage, error in rows:
+        kind = kind_of.get(Path(file).name, "?")
+        docs.setdefault(kind, set()).add(Path(file).name)
+        for part in re.split(r";\s*(?=page \d+:)", error):
+            notes[(kind, stage, re.sub(r"\d+", "N", part)[:90])] += 1
+    out = [f"{k}: {len(v)} documents with notes" for k, v in sorted(docs.items())]
+    out += [f"{n:4}  {k} {s}: {text}" for (k, s, text), n in notes.most_common(12)]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--range", choices=("heldout", "dev"), default="heldout")
@@ -174,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
         if short:
             print("\nwhere the reader falls short (below 0.99), worst first:")
             for line in short:
+                print("  " + line)
+        notes = ingest_notes(warehouse, truths)
+        if notes:
+            print("\nthe reader's notes (raw.ingest_errors):")
+            for line in notes:
                 print("  " + line)
         misses = target.get("all", Tally()).misses + selfeval.get("all", Tally()).misses
         if misses and a.show:
