@@ -314,3 +314,49 @@ def test_a_merged_label_cut_by_a_page_break_shares_its_lines(tmp_path: Path):
     assert [x for x in labels if x[1] in ("产出", "指标", "产出指标")] == [(1, "产出"), (2, "指标")]
     # the heading row is printed again on page 2
     assert [x for x in labels if x[1] == "一级指标"] == [(1, "一级指标"), (2, "一级指标")]
+
+
+def test_truth_has_the_validation_sample_shape(tmp_path: Path):
+    """The keys the independent sample's truth uses, so one scorer reads both."""
+    seed = _first_seed(lambda kind, se, p: kind == "image" and se)
+    truths = generate(seed, tmp_path)
+    target, selfeval = truths
+    top = {
+        "file",
+        "kind",
+        "doc_type",
+        "pages",
+        "expected_error",
+        "degradations",
+        "projects",
+        "layout",
+    }
+    assert top <= set(target) and top <= set(selfeval)
+    assert target["kind"] == "image" and target["pages"] == 1
+    assert (tmp_path / target["file"]).suffix in (".png", ".jpg")
+    assert target["degradations"][0]["page"] == 1
+    pr = target["projects"][0]
+    assert {"year", "project_name", "department", "department_code", "implementing_unit"} <= set(pr)
+    assert {"project_attribute", "project_period", "funds", "overall_goal", "indicators"} <= set(pr)
+    assert {"total", "fiscal", "other"} <= set(pr["funds"])
+    ind = pr["indicators"][0]
+    assert {"level1", "level2", "name", "target_raw", "level2_printed", "page"} <= set(ind)
+    se = selfeval["projects"][0]
+    assert {
+        "initial",
+        "full_year",
+        "executed",
+        "weight",
+        "rate_printed",
+        "rate",
+        "score",
+        "rows",
+    } <= set(se["funds"])
+    assert {"goal_expected", "goal_actual", "total_weight", "total_score", "plan_file"} <= set(se)
+    assert se["plan_file"] == target["file"]
+    sind = se["indicators"][0]
+    assert {"target_raw", "plan_target_raw", "target_changed", "actual_raw", "achieved"} <= set(
+        sind
+    )
+    assert {"weight", "score", "deviation", "page"} <= set(sind)
+    assert isinstance(target["layout"]["variants"], dict)
