@@ -81,13 +81,18 @@ def test_every_variant_is_reachable():
 
 
 def test_generation_is_deterministic(tmp_path: Path):
-    seed = _first_seed(lambda kind, se, p: kind == "text_pdf" and se)
+    seed = 31  # a text 绩效目标表 and a text 自评表 (asserted below), so no rasterising
     a = generate(seed, tmp_path / "a")
     b = generate(seed, tmp_path / "b")
     assert json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
-    assert [t["doc_type"] for t in a] == ["target", "self_evaluation"]
-    pdf = a[0]["file"]
-    assert (tmp_path / "a" / pdf).read_bytes() == (tmp_path / "b" / pdf).read_bytes()
+    assert [(t["doc_type"], t["kind"]) for t in a] == [
+        ("target", "text_pdf"),
+        ("self_evaluation", "text_pdf"),
+    ]
+    for t in a:
+        assert (tmp_path / "a" / t["file"]).read_bytes() == (
+            tmp_path / "b" / t["file"]
+        ).read_bytes()
 
 
 def _check_printed(pdf: Path, truth: dict) -> int:
@@ -117,10 +122,10 @@ def _check_printed(pdf: Path, truth: dict) -> int:
 
 
 def test_truth_is_what_the_text_layer_prints(tmp_path: Path):
-    """Targets split over columns, a 部门整体表 and a 自评表 included: truth strings are printed."""
+    """A break in the grid, targets split over columns, a 部门整体表: truth strings are printed."""
     seed = _first_seed(
         lambda kind, se, p: (
-            kind == "text_pdf" and se and p.split_target is False and p.break_mode == "grid"
+            kind == "text_pdf" and not se and p.split_target is False and p.break_mode == "grid"
         )
     )
     truths = generate(seed, tmp_path)
@@ -149,9 +154,14 @@ def test_truth_is_what_the_text_layer_prints(tmp_path: Path):
 
 
 def test_self_evaluation_truth_adds_up(tmp_path: Path):
-    seed = _first_seed(lambda kind, se, p: se and kind == "text_pdf")
-    truths = generate(seed, tmp_path)
+    truths = generate(31, tmp_path)  # both documents text PDFs
     se = next(t for t in truths if t["doc_type"] == "self_evaluation")
+    assert _check_printed(tmp_path / se["file"], se) > 30  # 自评表 truth = its text layer
+    for pr in se["projects"]:
+        printed = {(c["field"], _fold(c["text"])) for c in pr["printed_cells"]}
+        assert ("total_execution_rate", pr["funds"]["rate_printed"]) in printed
+        for ind in pr["indicators"]:
+            assert ("deviation_reason", _fold(ind["deviation"])) in printed
     for pr in se["projects"]:
         f = pr["funds"]
         assert f["rows"]["total"] == [f["initial"], f["full_year"], f["executed"]]
