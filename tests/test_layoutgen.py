@@ -192,9 +192,20 @@ def _perfect_warehouse(path: Path, truths: list[dict]) -> None:
         "create table fct_indicator(project_id varchar, year int, level1 varchar, level2 varchar,"
         " indicator_name varchar, target_raw varchar, source_file varchar)"
     )
+    con.execute("create schema raw")
+    con.execute(
+        "create table raw.extracted_values(source_file varchar, project_seq int, form varchar,"
+        " field varchar, value varchar)"
+    )
     for t in truths:
         if t["doc_type"] != "target":
             continue
+        for k, other in enumerate(t.get("other_tables") or []):
+            con.execute(
+                "insert into raw.extracted_values"
+                " values (?, ?, 'department_target', 'overall_goal', ?)",
+                [t["file"], 100 + k, other["overall_goal"]],
+            )
         for k, pr in enumerate(t["projects"]):
             pid = f"{t['file']}#{k}"
             con.execute(
@@ -234,7 +245,11 @@ def _perfect_warehouse(path: Path, truths: list[dict]) -> None:
 
 
 def test_scorer_gives_a_perfect_reader_full_marks_and_counts_slips(tmp_path: Path):
-    seed = _first_seed(lambda kind, se, p: kind == "text_pdf" and not se and len(p.years) == 1)
+    seed = _first_seed(
+        lambda kind, se, p: (
+            kind == "text_pdf" and not se and len(p.years) == 1 and p.department_table
+        )
+    )
     truths = generate(seed, tmp_path / "raw")
     _perfect_warehouse(tmp_path / "w.duckdb", truths)
     target, selfeval, missing = score_all(truths, tmp_path / "w.duckdb")
@@ -249,6 +264,7 @@ def test_scorer_gives_a_perfect_reader_full_marks_and_counts_slips(tmp_path: Pat
         "header_exact": 1.0,
     }
     assert set(missing) == {"fct_project_execution", "fct_indicator_result", "fct_target_vs_actual"}
+    assert (target["all"].dept_tables, target["all"].dept_found) == (1, 1)
     n = target["all"].indicators
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     con.execute(

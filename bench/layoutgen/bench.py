@@ -182,6 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(report_target(target)))
         print("\n项目支出绩效自评表")
         print("\n".join(report_selfeval(selfeval, missing)))
+        every = target.get("all", Tally())
+        print(
+            f"\n部门整体绩效目标表: {every.dept_found} of {every.dept_tables} landed as their own"
+            " form"
+            " (department_target); any read as a project lowers project precision above"
+        )
         ok = True
         print("\ntargets (issue #8):")
         for g, goals in TARGETS.items():

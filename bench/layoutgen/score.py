@@ -67,6 +67,8 @@ class Tally:
     se_field_ok: Counter = field(default_factory=Counter)  # actual_raw / weight / score
     tc_n: int = 0
     tc_ok: int = 0
+    dept_tables: int = 0  # 部门整体绩效目标表 printed
+    dept_found: int = 0  # … landed as their own form (department_target)
     misses: list[str] = field(default_factory=list)
 
     def add(self, o: Tally) -> None:
@@ -253,6 +255,19 @@ class Warehouse:
         self.indicators_by_file: dict[str, list[dict]] = defaultdict(list)
         for row in self.tables["fct_indicator"] or []:
             self.indicators_by_file[Path(str(row.get("source_file"))).name].append(row)
+        # department tables read as their own form, from the landed rows (no mart needed)
+        self.department_tables: Counter = Counter()
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            for file, n in con.execute(
+                "select source_file, count(distinct project_seq) from raw.extracted_values"
+                " where form = 'department_target' group by 1"
+            ).fetchall():
+                self.department_tables[Path(file).name] += n
+        except duckdb.Error:
+            pass
+        finally:
+            con.close()
 
     def rows_of(self, table: str, file: str) -> list[dict]:
         return [r for r in self.tables[table] or [] if Path(str(r.get("source_file"))).name == file]
@@ -340,6 +355,8 @@ def score_target_doc(truth: dict, wh: Warehouse) -> Tally:
                 norm(r.get("target_raw")),
             )
         ] += 1
+    t.dept_tables = len(truth.get("other_tables") or [])
+    t.dept_found = min(t.dept_tables, wh.department_tables.get(file, 0))
     t.indicators = sum(ind_truth.values())
     t.indicators_predicted = sum(pred_inds.values())
     t.indicators_ok = sum((ind_truth & pred_inds).values())
