@@ -475,7 +475,7 @@ def self_eval_table(pr: Project, p: LayoutParams, rng: random.Random, key: str) 
             [
                 Cell(
                     0,
-                    funds_label(p).replace("元", "元") if not p.in_yuan else "项目资金（万元）",
+                    "项目资金（万元）" if p.in_yuan else funds_label(p),  # 自评表 amounts: 万元
                     rowspan=5,
                 ),
                 Cell(1, ""),
