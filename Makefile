@@ -25,10 +25,15 @@ $(VENV)/.dev: $(VENV)/.runtime
 	$(BIN)/python -c "import pytest, reportlab"
 	touch $@
 
-# The fixture builders render with a CJK TrueType font from Debian (reportlab embeds TrueType).
+# CJK fonts from Debian: the fixture builders use wqy-zenhei; the bench's layout generator
+# (bench/layoutgen) prints in every CJK font Debian packages (Noto CJK is converted to TrueType).
+CJK_FONT_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc \
+  /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/fonts/truetype/arphic/ukai.ttc \
+  /usr/share/fonts/truetype/arphic/uming.ttc /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 fonts:
-	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
-	  { apt-get update -q && apt-get install -y -q fonts-wqy-zenhei; }
+	@( for f in $(CJK_FONT_FILES); do test -f $$f || exit 1; done ) || \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-noto-cjk; }
 
 run: $(VENV)/.runtime
 	$(BIN)/perfbudget run
@@ -66,8 +71,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check flows ocr tests bench
 	cd dbt_project && ../$(BIN)/sqlfluff lint models
 
+# Held-out layout-generator documents through `perfbudget run`, scored per kind and variant
+# (bench/layoutgen). The older scan-only bench on the fixture truths: `python -m bench.run`.
 bench: $(VENV)/.dev fonts
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.layoutgen.bench
 
 clean:
 	rm -rf $(VENV) $(PADDLE_VENV) dbt_project/target dbt_project/logs data/warehouse/*.duckdb*

@@ -1,0 +1,21 @@
+"""A layout generator of 绩效目标表 / 绩效自评表 documents with their truth, for ``make bench``.
+
+Why: a benchmark that renders the project's own fixtures measures the training set. This package
+draws random but plausible projects (content), random layout parameters per document (fonts,
+widths, label wording, header variants, split target columns, page breaks …), renders them with
+reportlab as text-layer PDFs, or rasterises and damages them into scanned PDFs and images, and
+writes one truth JSON per document in the format of the independent validation sample.
+
+Two seed ranges (a document is a pure function of its seed):
+
+* ``DEV_SEEDS`` (0 … 9 999): develop and debug against these;
+* ``HELDOUT_SEEDS`` (1 000 000 …): only measured, by ``make bench``. Never tune on them.
+"""
+
+from __future__ import annotations
+
+DEV_SEEDS = range(0, 10_000)
+HELDOUT_SEEDS = range(1_000_000, 1_010_000)
+
+# ``make bench`` documents: the first N seeds of the held-out range.
+HELDOUT_DOCS = 40
