@@ -7,7 +7,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run serve docs test test-paddle lint bench fonts browser clean
+.PHONY: run serve docs test test-paddle lint bench bench-scale fonts browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ lint: $(VENV)/.dev
 # (bench/layoutgen). The older scan-only bench on the fixture truths: `python -m bench.run`.
 bench: $(VENV)/.dev fonts
 	$(BIN)/python -m bench.layoutgen.bench
+
+# What a nightly run costs on warehouses of 1,000 and 10,000 landed documents (bench/bench_scale.py).
+bench-scale: $(VENV)/.runtime
+	$(BIN)/python -m bench.bench_scale
 
 clean:
 	rm -rf $(VENV) $(PADDLE_VENV) dbt_project/target dbt_project/logs data/warehouse/*.duckdb*
