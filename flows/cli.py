@@ -73,12 +73,10 @@ def _cmd_sql(args: argparse.Namespace) -> int:
         return interactive(options.warehouse, args.format)
     try:
         query = _read_query(args)
-        printed = 0
-        for columns, rows in run_queries(options.warehouse, query):
-            if printed:
-                print()
+        for n, (columns, rows) in enumerate(run_queries(options.warehouse, query)):
+            if n:
+                print()  # a blank line between the results of several statements
             print(format_result(columns, rows, args.format) if columns else "ok")
-            printed += 1
     except QueryInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
