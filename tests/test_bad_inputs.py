@@ -2,15 +2,49 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from flows.extract.documents import extract_document, open_document
+from flows.cli import build_parser
+from flows.extract.documents import (
+    NotARegularFile,
+    PageRefused,
+    extract_document,
+    load_image_page,
+    open_document,
+    open_regular,
+    printable,
+    source_name,
+)
+from flows.inventory import discover
 from flows.models import PageStatus
+from flows.pipeline import preflight
+from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions, check_ocr_engine
 from tests.conftest import SEED_PDF
+
+
+def perfbudget(
+    *args: str, cwd: Path = PROJECT_ROOT, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**(env if env is not None else os.environ), "PYTHONPATH": str(PROJECT_ROOT)},
+    )
 
 
 def errors_of(path: Path, raw: Path) -> list[tuple[str, str]]:
@@ -120,3 +154,214 @@ def test_decompression_bomb_image_is_refused_unread(tmp_path: Path) -> None:
             "refused as a possible decompression bomb",
         )
     ]
+
+
+# --------------------------------------------------------------------------- odd entries in raw/
+
+
+def _odd_entries(raw: Path, elsewhere: Path) -> dict[str, str]:
+    """Every kind of entry that is not a regular file, each with the sentence it must get."""
+    (raw / "a.pdf").symlink_to("b.pdf")  # a → b → a
+    (raw / "b.pdf").symlink_to("a.pdf")
+    (raw / "dangling.pdf").symlink_to(raw / "gone.pdf")
+    (raw / "sub").mkdir()
+    (raw / "to_dir.pdf").symlink_to(raw / "sub")
+    os.mkfifo(raw / "pipe.pdf")
+    (raw / "to_pipe.pdf").symlink_to(raw / "pipe.pdf")
+    (raw / "folder.pdf").mkdir()
+    loop = "a symlink loop (the link leads back to itself); not followed"
+    return {
+        "a.pdf": loop,
+        "b.pdf": loop,
+        "dangling.pdf": "a dangling symlink: its target does not exist",
+        "folder.pdf": "a folder named like a document, not a file; its files are read on their own",
+        "pipe.pdf": "a FIFO (named pipe), not a file; skipped unread",
+        "to_dir.pdf": "a symlink to a folder, not to a file; not followed",
+        "to_pipe.pdf": "a symlink to a FIFO (named pipe), not to a file; not followed",
+    }
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail instead of hanging forever when something opens a FIFO for reading."""
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("blocked: a FIFO was opened without O_NONBLOCK")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(600)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_odd_entries_each_get_one_sentence_and_never_block(tmp_path: Path, no_hang: None) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    expected = _odd_entries(raw, tmp_path)
+    found = {source_name(p, raw): p for p in discover(raw)}
+    assert sorted(found) == sorted(expected)  # `sub` is an ordinary folder: descended, not listed
+    for name, sentence in expected.items():
+        doc = open_document(found[name], raw)
+        assert (doc.sha256, doc.errors) == (None, [("read", sentence)]), name
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
+    tmp_path: Path, no_hang: None
+) -> None:
+    os.mkfifo(tmp_path / "late.pdf")
+    with pytest.raises(NotARegularFile, match=r"not a regular file \(a FIFO \(named pipe\)\)"):
+        open_regular(tmp_path / "late.pdf")
+
+
+def test_a_gbk_file_name_is_kept_escaped(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    gbk = "平罗县预算.pdf".encode("gbk")  # as a Windows zip archive stores it
+    path = Path(os.fsdecode(bytes(raw) + b"/" + gbk))
+    path.write_bytes(b"%PDF-1.4\n")
+    # bytes that are not UTF-8 are shown as \xNN; pairs that happen to be UTF-8 decode as such
+    assert source_name(path, raw) == "ƽ\\xc2\\xde\\xcf\\xd8Ԥ\\xcb\\xe3.pdf"
+    assert printable("plain 名称.pdf") == "plain 名称.pdf"
+
+
+# --------------------------------------------------------------------------- images
+
+
+def test_a_huge_later_tiff_frame_is_refused_from_its_header(tmp_path: Path) -> None:
+    """Frame 1 is small, frame 2 is 150 Mpx: below PIL's own error limit (2 × 89 Mpx), so only
+    checking every frame against ours refuses it, before any pixel is decoded."""
+    from PIL import Image
+
+    path = tmp_path / "scan.tif"
+    small = Image.new("1", (800, 600), 1)
+    huge = Image.new("1", (12500, 12000), 1)
+    small.save(path, save_all=True, append_images=[huge], compression="group4")
+    del huge
+    limit = Image.MAX_IMAGE_PIXELS
+    doc = open_document(path, tmp_path)
+    assert doc.errors == [
+        (
+            "open",
+            "frame 2 of 2 of the image is 12500×12000 pixels (150 Mpx), over the limit of "
+            "100 Mpx; refused as a possible decompression bomb",
+        )
+    ]
+    assert Image.MAX_IMAGE_PIXELS == limit is not None  # PIL's own guard stays on
+    with pytest.raises(PageRefused, match="frame 2 of 2"):
+        load_image_page(path, 2)  # a worker handed the page anyway refuses it too
+
+
+# --------------------------------------------------------------------------- failures that repeat
+
+
+def test_deterministic_failures_are_not_retried(prefect_harness: None) -> None:
+    from PIL import Image
+    from prefect import flow, task
+
+    from flows.pipeline import _worth_retrying, deterministic
+    from flows.publish import InjectedFault
+
+    assert deterministic(PageRefused("too many pixels"))
+    assert deterministic(Image.DecompressionBombError("bomb"))
+    assert deterministic(ImportError("no paddle"))
+    assert not deterministic(InjectedFault("flaky worker"))
+    attempts: list[str] = []
+
+    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=_worth_retrying)
+    def page(exc: Exception) -> None:
+        attempts.append(type(exc).__name__)
+        raise exc
+
+    @flow
+    def night(exc: Exception) -> str:
+        return page(exc, return_state=True).type.value
+
+    assert night(PageRefused("too many pixels")) == "FAILED"
+    assert attempts == ["PageRefused"]
+    attempts.clear()
+    assert night(InjectedFault("flaky worker")) == "FAILED"
+    assert attempts == ["InjectedFault"] * 3
+
+
+def test_a_missing_ocr_engine_fails_fast_in_one_sentence(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PERFBUDGET_PADDLE_MODEL_DIR"}
+    out = perfbudget(
+        "run", "--raw", "raw", "--warehouse", "wh.duckdb", "--ocr-engine", "paddleocr",
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert out.returncode == 2
+    (line,) = out.stderr.splitlines()
+    if find_spec("paddleocr") is None:
+        assert line == (
+            "error: OCR engine paddleocr is not installed: pip install -e .[paddle], "
+            "or choose --ocr-engine rapidocr"
+        )
+    else:  # the paddle test environment: the models are what is missing
+        assert line.startswith("error: OCR engine paddleocr needs PERFBUDGET_PADDLE_MODEL_DIR")
+    assert not (tmp_path / "wh.duckdb").exists()
+    with pytest.raises(ConfigurationError, match="unknown OCR engine 'tesseract'"):
+        check_ocr_engine("tesseract")
+
+
+# --------------------------------------------------------------------------- the raw folder
+
+
+def _warehouse_knowing(path: Path, names: list[str]) -> Path:
+    """A warehouse whose file map holds `names` as present documents."""
+    from flows import landing
+    from flows.inventory import Inventory, SourceFile
+
+    con = landing.connect(path)
+    try:
+        inv = Inventory(new=[SourceFile(Path(n), n, f"{i:064x}") for i, n in enumerate(names)])
+        landing.record_files(con, inv)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return path
+
+
+def test_missing_or_empty_raw_folder_leaves_the_warehouse_untouched(tmp_path: Path) -> None:
+    wh = _warehouse_knowing(tmp_path / "wh.duckdb", ["a.pdf", "b.pdf"])
+    before = wh.read_bytes()
+    out = perfbudget("run", "--raw", "nowhere", "--warehouse", "wh.duckdb", cwd=tmp_path)
+    assert (out.returncode, out.stderr) == (
+        2,
+        "error: the raw folder nowhere does not exist; pass --allow-empty-raw to run anyway\n",
+    )
+    (tmp_path / "empty").mkdir()
+    out = perfbudget("run", "--raw", "empty", "--warehouse", "wh.duckdb", cwd=tmp_path)
+    assert (out.returncode, out.stderr) == (
+        2,
+        "error: the raw folder empty is empty but the warehouse holds 2 document file(s) from "
+        "it; pass --allow-empty-raw to mark them all removed\n",
+    )
+    assert wh.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "wh.duckdb"]
+    # said explicitly, the run may go ahead; a first run on an empty folder needs no flag
+    args = build_parser().parse_args(["run", "--raw", "empty", "--allow-empty-raw"])
+    preflight(
+        RunOptions(raw_dir=tmp_path / "empty", warehouse=wh, allow_empty_raw=args.allow_empty_raw)
+    )
+    preflight(RunOptions(raw_dir=tmp_path / "empty", warehouse=tmp_path / "new.duckdb"))
+
+
+def test_relative_paths_mean_the_current_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert RunOptions(raw_dir=Path("in"), warehouse=Path("wh/x.duckdb")).warehouse == (
+        tmp_path / "wh" / "x.duckdb"
+    )
+    monkeypatch.setenv("PERFBUDGET_RAW_DIR", "docs")
+    assert RunOptions.from_env().raw_dir == tmp_path / "docs"
+    args = build_parser().parse_args(["sql", "--warehouse", "wh_rel/x.duckdb", "select 1"])
+    assert RunOptions.from_env(warehouse=args.warehouse).warehouse == tmp_path / "wh_rel/x.duckdb"
+    out = perfbudget("sql", "--warehouse", "wh_rel/x.duckdb", "select 1", cwd=tmp_path)
+    assert out.stderr == (
+        f"refused: no warehouse at {tmp_path / 'wh_rel/x.duckdb'}; run `perfbudget run` first\n"
+    )
+    assert not (PROJECT_ROOT / "wh_rel").exists()
