@@ -30,6 +30,9 @@ from flows.models import PageStatus
 from flows.pipeline import preflight
 from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions, check_ocr_engine
 from tests.conftest import SEED_PDF
+from tests.fixtures.seed_truth import SEED_PROJECTS
+
+ONE = SEED_PROJECTS[2]  # 司法救助资金: a one-project document for the whole-night tests
 
 
 def perfbudget(
@@ -222,8 +225,9 @@ def test_a_gbk_file_name_is_kept_escaped(tmp_path: Path) -> None:
     gbk = "平罗县预算.pdf".encode("gbk")  # as a Windows zip archive stores it
     path = Path(os.fsdecode(bytes(raw) + b"/" + gbk))
     path.write_bytes(b"%PDF-1.4\n")
-    # bytes that are not UTF-8 are shown as \xNN; pairs that happen to be UTF-8 decode as such
-    assert source_name(path, raw) == "ƽ\\xc2\\xde\\xcf\\xd8Ԥ\\xcb\\xe3.pdf"
+    assert source_name(path, raw) == r"\xc6\xbd\xc2\xde\xcf\xd8\xd4\xa4\xcb\xe3.pdf"
+    sub = Path(os.fsdecode(bytes(raw) + "/子目录/".encode() + gbk))  # a UTF-8 folder stays as is
+    assert source_name(sub, raw) == r"子目录/\xc6\xbd\xc2\xde\xcf\xd8\xd4\xa4\xcb\xe3.pdf"
     assert printable("plain 名称.pdf") == "plain 名称.pdf"
 
 
@@ -365,3 +369,136 @@ def test_relative_paths_mean_the_current_folder(tmp_path: Path, monkeypatch) -> 
         f"refused: no warehouse at {tmp_path / 'wh_rel/x.duckdb'}; run `perfbudget run` first\n"
     )
     assert not (PROJECT_ROOT / "wh_rel").exists()
+
+
+# --------------------------------------------------------------------------- a whole night
+
+
+@pytest.fixture(scope="module")
+def one_project_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short text PDF with one project (two pages)."""
+    from tests.fixtures.build_seed_pdf import build_seed_pdf
+
+    return build_seed_pdf(tmp_path_factory.mktemp("one") / "one.pdf", projects=[ONE])
+
+
+def _query(warehouse: Path, sql: str) -> list[tuple]:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _extracted_value_columns() -> list[str]:
+    """raw.extracted_values' columns, from the landing contract itself."""
+    import duckdb
+
+    from flows.landing import SCHEMA_SQL
+
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL)
+    return [d[0] for d in con.execute("select * from raw.extracted_values limit 0").description]
+
+
+def test_a_data_test_failing_on_one_document_quarantines_it_and_the_night_is_published(
+    tmp_path: Path, one_project_pdf: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three documents land rows a staging data test refuses — a field name the yml does not
+    know, a null indicator key, a duplicate key — beside a good one. Each is quarantined with the
+    test and the page named; the good one is built and published."""
+    from flows import landing
+    from flows.pipeline import ingest
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "perfbudget.duckdb"
+    raw.mkdir()
+    pdf = one_project_pdf.read_bytes()
+    shutil.copy(one_project_pdf, raw / "good.pdf")
+    for n, name in enumerate(("unexpected_field.pdf", "null_key.pdf", "duplicate_key.pdf")):
+        (raw / name).write_bytes(pdf + f"\n% copy {n}\n".encode())  # other bytes, same tables
+    col = {c: i for i, c in enumerate(_extracted_value_columns())}
+    real_rows = landing.value_rows
+    pages: dict[str, int] = {}
+
+    def spoiled(doc):  # the rows a faulty parser would land
+        rows = [list(r) for r in real_rows(doc)]
+        target = [r for r in rows if r[col["field"]] == "target"]
+        if doc.source_file == "unexpected_field.pdf":
+            extra = list(rows[0])
+            extra[col["field"]] = "department_nickname"
+            rows.append(extra)
+        elif doc.source_file == "null_key.pdf":
+            extra = target[2]
+            extra[col["indicator_seq"]] = None
+        elif doc.source_file == "duplicate_key.pdf":
+            extra = list(target[1])
+            rows.append(extra)
+        else:
+            return iter(map(tuple, rows))
+        pages[doc.source_file] = extra[col["page"]]
+        return iter(map(tuple, rows))
+
+    monkeypatch.setattr(landing, "value_rows", spoiled)
+    summary = ingest(RunOptions(raw_dir=raw, warehouse=wh))
+
+    assert (summary.documents_ingested, summary.documents_failed) == (1, 3)
+    assert _query(wh, "select source_file, status from dim_document order by 1") == [
+        ("duplicate_key.pdf", "quarantined"),
+        ("good.pdf", "ingested"),
+        ("null_key.pdf", "quarantined"),
+        ("unexpected_field.pdf", "quarantined"),
+    ]
+    tail = "; the document is quarantined and its rows are left out of the marts"
+    assert _query(wh, "select source_file, stage, error from ingest_errors order by 1") == [
+        (
+            "duplicate_key.pdf",
+            "validate",
+            "the data test unique_combination_of_columns on stg_raw__extracted_values fails on "
+            f"page {pages['duplicate_key.pdf']} (project_seq=1, indicator_seq=2, "
+            f"field_name=target, n_rows=2){tail}",
+        ),
+        (
+            "null_key.pdf",
+            "validate",
+            "the data test not_null on stg_raw__extracted_values.indicator_seq fails on page "
+            f"{pages['null_key.pdf']} (indicator_seq=null){tail}",
+        ),
+        (
+            "unexpected_field.pdf",
+            "validate",
+            "the data test accepted_values on stg_raw__extracted_values.field_name fails on page "
+            f"{pages['unexpected_field.pdf']} (value_field=department_nickname, n_records=1)"
+            f"{tail}",
+        ),
+    ]
+    # everything else is there: the good document's project and all its indicators
+    assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
+    assert _query(wh, "select count(*) from fct_indicator") == [(len(ONE.indicators),)]
+    assert _query(wh, "select count(distinct document_sha256) from raw.extracted_values") == [(1,)]
+
+
+def test_odd_entries_and_a_gbk_name_in_one_night(
+    tmp_path: Path, one_project_pdf: Path, prefect_harness: None, no_hang: None
+) -> None:
+    """Symlink loops, dangling links, links to a folder or a FIFO, a FIFO and a folder named
+    x.pdf: one ingest_errors row each; the document under a GBK file name lands."""
+    from flows.pipeline import ingest
+
+    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
+    raw.mkdir()
+    expected = _odd_entries(raw, tmp_path)
+    gbk_name = Path(os.fsdecode(bytes(raw) + b"/" + "预算.pdf".encode("gbk")))
+    shutil.copy(one_project_pdf, gbk_name)
+    shown_name = source_name(gbk_name, raw)
+    assert shown_name == "\\xd4\\xa4\\xcb\\xe3.pdf"
+
+    summary = ingest(RunOptions(raw_dir=raw, warehouse=wh))
+
+    assert summary.documents_ingested == 1
+    assert _query(wh, "select source_file, stage, error from ingest_errors order by 1") == [
+        (name, "read", sentence) for name, sentence in sorted(expected.items())
+    ]
+    assert _query(wh, "select source_file, status from dim_document") == [(shown_name, "ingested")]
+    assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]

@@ -134,8 +134,15 @@ def source_name(path: Path, raw_dir: Path) -> str:
 
 
 def printable(text: str) -> str:
-    """`text` with undecodable file-name bytes (surrogate escapes) shown as `\\xNN`."""
-    return os.fsencode(text).decode("utf-8", "backslashreplace") if _has_surrogates(text) else text
+    """`text` with every part (between slashes) that is not valid UTF-8 shown byte by byte as
+    `\\xNN` (ASCII kept): decoding GBK bytes as UTF-8 where they happen to fit would show
+    characters that were never meant."""
+    if not _has_surrogates(text):
+        return text
+    return "/".join(
+        os.fsencode(part).decode("ascii", "backslashreplace") if _has_surrogates(part) else part
+        for part in text.split("/")
+    )
 
 
 def _has_surrogates(text: str) -> bool:
