@@ -45,28 +45,26 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _read_query(args: argparse.Namespace) -> str:
-    """The SQL text from -f, the argument or stdin; QueryInputError when there is none."""
+    """The SQL text from -f, the argument or stdin; NoQuery when there is none."""
+    from flows.query import NoQuery
+
     if args.file:
         try:
             text = Path(args.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise QueryInputError(f"cannot read the query file {args.file}: {reason}") from None
+            raise NoQuery(f"cannot read the query file {args.file}: {reason}") from None
     elif args.query and args.query != "-":
         text = args.query
     else:
         text = sys.stdin.read()
     if not text.strip():
-        raise QueryInputError("no query given: pass SQL text, -f FILE or SQL on stdin")
+        raise NoQuery("no query given: pass SQL text, -f FILE or SQL on stdin")
     return text
 
 
-class QueryInputError(ValueError):
-    """No SQL to run: an empty input or a query file that cannot be read."""
-
-
 def _cmd_sql(args: argparse.Namespace) -> int:
-    from flows.query import QueryRefused, format_result, interactive, run_queries
+    from flows.query import NoQuery, QueryRefused, format_result, interactive, run_queries
 
     options = RunOptions.from_env(warehouse=args.warehouse)
     if not args.file and not args.query and sys.stdin.isatty():
@@ -77,7 +75,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
             if n:
                 print()  # a blank line between the results of several statements
             print(format_result(columns, rows, args.format) if columns else "ok")
-    except QueryInputError as exc:
+    except NoQuery as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except QueryRefused as exc:

@@ -46,6 +46,10 @@ class QueryRefused(RuntimeError):
     """The query would change the warehouse or reach past it, or there is no warehouse yet."""
 
 
+class NoQuery(ValueError):
+    """No SQL to run: an empty input, only `;`, or a query file that cannot be read."""
+
+
 def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
     """The warehouse, read-only, behind DuckDB's guards, configuration locked."""
     if not warehouse.exists():
@@ -83,7 +87,7 @@ def run_queries(warehouse: Path, query: str) -> Iterator[tuple[list[str], list[t
     QueryRefused at the first statement DuckDB refuses."""
     statements = split_statements(query)
     if not statements:
-        raise ValueError("no query given: pass SQL text, -f FILE or SQL on stdin")
+        raise NoQuery("no query given: pass SQL text, -f FILE or SQL on stdin")
     con = connect_read_only(warehouse)
     try:
         for statement in statements:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -502,3 +504,118 @@ def test_odd_entries_and_a_gbk_name_in_one_night(
     ]
     assert _query(wh, "select source_file, status from dim_document") == [(shown_name, "ingested")]
     assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
+
+
+# --------------------------------------------------------------------------- perfbudget sql
+
+
+@pytest.fixture(scope="module")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse file with one table of every kind of value an auditor's query returns."""
+    import duckdb
+
+    path = tmp_path_factory.mktemp("sqlwh") / "perfbudget.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        """
+        create table funds as select * from (values
+            (1, 148.796::decimal(18, 4), null::varchar, '司法救助资金', date '2024-12-31',
+             0.5::double, [1, 2]),
+            (2, 10::decimal(18, 4), 'x', 'a "quoted" name', null, null, [])
+        ) t(project_seq, total_funds_wan, note, project_name, target_date, confidence, pages)
+        """
+    )
+    con.close()
+    return path
+
+
+HOSTILE = {
+    "log_query_path": "set log_query_path = '{out}/log.txt'",
+    "profiling_output": "set profiling_output = '{out}/profile.json'",
+    "profiling_through_a_symlink": "pragma enable_profiling = 'json'; "
+    "set profiling_output = '{link}'; select 1",
+    "enable_logging_to_file": "call enable_logging(storage = 'file', storage_path = '{out}/logs')",
+    "read_csv_passwd": "select * from read_csv('/etc/passwd')",
+    "read_text": "select * from read_text('/etc/passwd')",
+    "read_blob": "select * from read_blob('/etc/passwd')",
+    "glob": "select * from glob('/root/*')",
+    "read_csv_https": "select * from read_csv('https://example.com/budget.csv')",
+    "install": "install httpfs",
+    "load": "load httpfs",
+    "attach": "attach '{out}/other.duckdb' as other",
+    "copy_to": "copy funds to '{out}/leak.csv'",
+    "export": "export database '{out}/dump'",
+    "unlock": "set enable_external_access = true",
+    "delete": "delete from funds",
+}
+
+
+@pytest.mark.parametrize("statement", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_sql_reaches_nothing_but_the_warehouse(
+    small_warehouse: Path, tmp_path: Path, statement: str
+) -> None:
+    out_dir, home = tmp_path / "out", tmp_path / "home"
+    out_dir.mkdir()
+    home.mkdir()
+    victim = tmp_path / "victim.duckdb"  # a copy of a warehouse behind a symlink
+    shutil.copy(small_warehouse, victim)
+    (tmp_path / "link").symlink_to(victim)
+    before = (small_warehouse.read_bytes(), victim.read_bytes())
+    env = {**os.environ, "HOME": str(home)}  # where DuckDB would install extensions
+    sql = statement.format(out=out_dir, link=tmp_path / "link")
+    out = perfbudget("sql", "--warehouse", str(small_warehouse), sql, env=env)
+    assert out.returncode == 2, out.stdout + out.stderr
+    (line,) = out.stderr.splitlines()
+    assert line.startswith("refused: the warehouse is read-only for queries")
+    assert "root:" not in out.stdout
+    assert list(out_dir.iterdir()) == [] and list(home.iterdir()) == []
+    assert (small_warehouse.read_bytes(), victim.read_bytes()) == before
+
+
+def test_sql_json_keeps_types(small_warehouse: Path) -> None:
+    out = perfbudget(
+        "sql", "--warehouse", str(small_warehouse), "--format", "json",
+        "select * from funds order by project_seq",
+    )  # fmt: skip
+    assert out.stdout == (
+        "[\n"
+        ' {"project_seq": 1, "total_funds_wan": 148.796, "note": null,'
+        ' "project_name": "司法救助资金", "target_date": "2024-12-31", "confidence": 0.5,'
+        ' "pages": [1, 2]},\n'
+        ' {"project_seq": 2, "total_funds_wan": 10, "note": "x", "project_name":'
+        ' "a \\"quoted\\" name", "target_date": null, "confidence": null, "pages": []}\n'
+        "]\n"
+    )
+    assert json.loads(out.stdout, parse_float=Decimal)[0]["total_funds_wan"] == Decimal("148.796")
+
+
+def test_sql_file_with_several_statements_prints_each(
+    small_warehouse: Path, tmp_path: Path
+) -> None:
+    q = tmp_path / "q.sql"
+    q.write_text(
+        "select count(*) as n from funds;\n-- the names\nselect project_seq from funds order by 1;",
+        encoding="utf-8",
+    )
+    out = perfbudget("sql", "--warehouse", str(small_warehouse), "-f", str(q), "--format", "csv")
+    assert (out.returncode, out.stdout) == (0, "n\n2\n\nproject_seq\n1\n2\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        ((), "", "error: no query given: pass SQL text, -f FILE or SQL on stdin"),
+        ((), " ;\n ; ", "error: no query given: pass SQL text, -f FILE or SQL on stdin"),
+        (
+            ("-f", "missing.sql"),
+            "",
+            "error: cannot read the query file missing.sql: No such file or directory",
+        ),
+    ],
+    ids=["empty", "only_semicolons", "missing_file"],
+)
+def test_sql_without_a_query_says_so_in_one_line(
+    small_warehouse: Path, tmp_path: Path, args: tuple[str, ...], stdin: str, message: str
+) -> None:
+    out = perfbudget("sql", "--warehouse", str(small_warehouse), *args, stdin=stdin, cwd=tmp_path)
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", message + "\n")
