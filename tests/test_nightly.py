@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from flows.pipeline import RunSummary, ingest, run_ingest
-from flows.settings import RunOptions
+from flows.settings import PROJECT_ROOT, RunOptions
 from tests.fixtures.build_seed_pdf import build_seed_pdf
 from tests.fixtures.seed_truth import SEED_PROJECTS
 
@@ -220,16 +220,21 @@ def test_document_failing_after_retries_is_quarantined_and_run_goes_on(
     assert query(wh, "select count(*) from dim_project") == [(2,)]
 
 
-def test_nightly_deployment_schedule_and_parameters() -> None:
+def test_nightly_deployment_schedule_and_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
     from flows.deploy import deployment_spec, nightly_deployment
 
+    for env in ("PERFBUDGET_RAW_DIR", "PERFBUDGET_WAREHOUSE", "PERFBUDGET_OCR_ENGINE"):
+        monkeypatch.delenv(env, raising=False)
     dep = nightly_deployment()
     assert dep.name == "nightly-ingest"
     (schedule,) = dep.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
     assert schedule.active
-    assert dep.parameters == {
-        "options": {"raw_dir": "data/raw", "warehouse": "data/warehouse/perfbudget.duckdb"}
+    assert dep.parameters == {  # prefect.yaml's relative paths mean the checkout
+        "options": {
+            "raw_dir": str(PROJECT_ROOT / "data/raw"),
+            "warehouse": str(PROJECT_ROOT / "data/warehouse/perfbudget.duckdb"),
+        }
     }
     assert deployment_spec()["entrypoint"] == "flows/pipeline.py:ingest"
     options = RunOptions(**dep.parameters["options"])
