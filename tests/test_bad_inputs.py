@@ -619,3 +619,115 @@ def test_sql_without_a_query_says_so_in_one_line(
 ) -> None:
     out = perfbudget("sql", "--warehouse", str(small_warehouse), *args, stdin=stdin, cwd=tmp_path)
     assert (out.returncode, out.stdout, out.stderr) == (2, "", message + "\n")
+
+
+# --------------------------------------------------------------------------- perfbudget serve
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop a `perfbudget serve` and everything it started."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+def test_serve_refuses_a_port_that_is_taken(tmp_path: Path) -> None:
+    import socket
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = perfbudget("serve", "--port", str(port), env=env)
+    assert (out.returncode, out.stdout, out.stderr) == (
+        2,
+        "",
+        f"error: port {port} on 127.0.0.1 is already in use; choose another with --port\n",
+    )
+
+
+def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
+    tmp_path: Path, one_project_pdf: Path
+) -> None:
+    """`perfbudget serve` starts a Prefect server, serves nightly-ingest against that server and
+    passes PERFBUDGET_RAW_DIR / PERFBUDGET_WAREHOUSE through: a run triggered through that
+    server's API lands in the warehouse the settings name."""
+    import asyncio
+    import time
+
+    from prefect.client.orchestration import PrefectClient
+
+    raw, wh = tmp_path / "inbox", tmp_path / "wh" / "night.duckdb"
+    raw.mkdir()
+    shutil.copy(one_project_pdf, raw / "one.pdf")
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PERFBUDGET_RAW_DIR": str(raw),
+        "PERFBUDGET_WAREHOUSE": str(wh),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    api = f"http://127.0.0.1:{port}/api"
+
+    async def deployment() -> object:
+        async with PrefectClient(api) as client:
+            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
+
+    async def trigger(deployment_id: object) -> object:
+        async with PrefectClient(api) as client:
+            return (await client.create_flow_run_from_deployment(deployment_id)).id
+
+    async def state_of(run_id: object) -> object:
+        async with PrefectClient(api) as client:
+            return (await client.read_flow_run(run_id)).state
+
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                dep = asyncio.run(deployment())
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(2)
+        (schedule,) = dep.schedules
+        assert (schedule.schedule.cron, schedule.schedule.timezone) == (
+            "0 2 * * *",
+            "Asia/Shanghai",
+        )
+        assert dep.parameters["options"] == {"raw_dir": str(raw), "warehouse": str(wh)}
+        run_id = asyncio.run(trigger(dep.id))
+        deadline = time.monotonic() + 400
+        while not (state := asyncio.run(state_of(run_id))).is_final():
+            assert time.monotonic() < deadline and proc.poll() is None, state
+            time.sleep(3)
+        assert state.is_completed(), state
+    finally:
+        _stop(proc)
+        log.close()
+    assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
+    assert _query(wh, "select source_file from dim_document") == [("one.pdf",)]
