@@ -213,10 +213,11 @@ def finish_run(summary: RunSummary, building: Path, warehouse: Path) -> RunSumma
 
 
 def _collect_pages(
-    doc: DocumentExtraction, futures: list[PrefectFuture], progress: object
+    doc: DocumentExtraction, futures: list[PrefectFuture], progress: object, path: Path
 ) -> tuple[list[PageGrid], bool]:
-    """Page results in page order; a page whose task failed becomes an error. Also whether any
-    failure was transient (worth quarantining and trying again next run)."""
+    """Page results in page order; a page whose task failed becomes an error (naming the file as
+    the warehouse does, not by its absolute path). Also whether any failure was transient (worth
+    quarantining and trying again next run)."""
     pages = []
     transient = False
     for number, fut in enumerate(futures, start=1):
@@ -227,7 +228,8 @@ def _collect_pages(
             continue
         exc = _exception_of(fut.state)
         if deterministic(exc):
-            doc.errors.append(("extract", f"page {number} cannot be read: {exc}"))
+            why = str(exc).replace(str(path), doc.source_file)
+            doc.errors.append(("extract", f"page {number} cannot be read: {why}"))
         else:
             transient = True
             why = f"{type(exc).__name__}: {exc}" if exc is not None else fut.state.message
@@ -278,7 +280,8 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
         for i, doc in enumerate(docs):
             transient = False
             if i in futures:
-                pages, transient = _collect_pages(doc, futures[i], progress)
+                path = inventory.to_extract[i].path
+                pages, transient = _collect_pages(doc, futures[i], progress, path)
                 finish_document(doc, pages)
             doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
             quarantined = transient and doc.failed

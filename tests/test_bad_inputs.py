@@ -481,16 +481,20 @@ def test_a_data_test_failing_on_one_document_quarantines_it_and_the_night_is_pub
     assert _query(wh, "select count(distinct document_sha256) from raw.extracted_values") == [(1,)]
 
 
-def test_odd_entries_and_a_gbk_name_in_one_night(
+def test_odd_entries_a_gbk_name_and_an_unrenderable_page_in_one_night(
     tmp_path: Path, one_project_pdf: Path, prefect_harness: None, no_hang: None
 ) -> None:
     """Symlink loops, dangling links, links to a folder or a FIFO, a FIFO and a folder named
-    x.pdf: one ingest_errors row each; the document under a GBK file name lands."""
+    x.pdf: one ingest_errors row each; a scanned page too big to render fails for good (not
+    retried, not quarantined); the document under a GBK file name lands."""
     from flows.pipeline import ingest
 
     raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
     raw.mkdir()
     expected = _odd_entries(raw, tmp_path)
+    big = Canvas(str(raw / "big.pdf"), pagesize=(4000, 4000), invariant=1)
+    big.rect(100, 100, 3800, 3800, fill=1)  # no text layer, not blank: it must be OCRed
+    big.save()
     gbk_name = Path(os.fsdecode(bytes(raw) + b"/" + "预算.pdf".encode("gbk")))
     shutil.copy(one_project_pdf, gbk_name)
     shown_name = source_name(gbk_name, raw)
@@ -498,11 +502,23 @@ def test_odd_entries_and_a_gbk_name_in_one_night(
 
     summary = ingest(RunOptions(raw_dir=raw, warehouse=wh))
 
-    assert summary.documents_ingested == 1
-    assert _query(wh, "select source_file, stage, error from ingest_errors order by 1") == [
-        (name, "read", sentence) for name, sentence in sorted(expected.items())
+    assert (summary.documents_ingested, summary.documents_failed) == (1, 1 + len(expected))
+    rows = [(name, "read", sentence) for name, sentence in expected.items()]
+    rows.append(
+        (
+            "big.pdf",
+            "extract",
+            "page 1 cannot be read: page 1 of big.pdf would rasterise to more than 100,000,000 "
+            "pixels at 200 dpi",
+        )
+    )
+    assert _query(wh, "select source_file, stage, error from ingest_errors order by 1") == sorted(
+        rows
+    )
+    assert _query(wh, "select source_file, status from dim_document order by 1") == [
+        ("\\xd4\\xa4\\xcb\\xe3.pdf", "ingested"),
+        ("big.pdf", "failed"),  # deterministic: tried again only when its bytes change
     ]
-    assert _query(wh, "select source_file, status from dim_document") == [(shown_name, "ingested")]
     assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
 
 
