@@ -333,9 +333,8 @@ def _documents_known(warehouse: Path) -> int:
         return 0
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return con.execute("select count(*) from raw.document_files where is_present").fetchall()[
-            0
-        ][0]
+        row = con.execute("select count(*) from raw.document_files where is_present").fetchone()
+        return row[0] if row else 0
     except duckdb.Error:
         return 0
     finally:
