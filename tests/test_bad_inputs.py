@@ -747,3 +747,46 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
         log.close()
     assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
     assert _query(wh, "select source_file from dim_document") == [("one.pdf",)]
+
+
+def test_serve_uses_prefect_api_url_when_given(prefect_harness: None, tmp_path: Path) -> None:
+    """With PREFECT_API_URL set, `perfbudget serve` serves against that server and starts none."""
+    import asyncio
+    import time
+
+    from prefect.client.orchestration import PrefectClient
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.deploy import port_taken
+
+    api = PREFECT_API_URL.value()  # the test harness's server
+    port = _free_port()
+    env = {**os.environ, "PREFECT_API_URL": api, "PYTHONPATH": str(PROJECT_ROOT)}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+    async def deployment() -> object:
+        async with PrefectClient(api) as client:
+            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
+
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                dep = asyncio.run(deployment())
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(2)
+        assert dep.name == "nightly-ingest"
+        assert not port_taken("127.0.0.1", port)  # no server of its own on --port
+    finally:
+        _stop(proc)

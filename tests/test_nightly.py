@@ -259,51 +259,6 @@ def test_dask_runner_sends_pages_to_a_cluster(
     assert (summary.pages_extracted, summary.projects, summary.indicators) == (2, 1, 10)
 
 
-def test_perfbudget_serve_serves_the_scheduled_deployment(tmp_path: Path) -> None:
-    """One command starts a local Prefect server on 127.0.0.1 and serves nightly-ingest."""
-    import asyncio
-    import socket
-    import time
-
-    from prefect.client.orchestration import PrefectClient
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-    async def served() -> object:
-        async with PrefectClient(f"http://127.0.0.1:{port}/api") as client:
-            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
-
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                dep = asyncio.run(served())
-                break
-            except Exception:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(2)
-        (schedule,) = dep.schedules
-        assert (schedule.schedule.cron, schedule.schedule.timezone) == (
-            "0 2 * * *",
-            "Asia/Shanghai",
-        )
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
-
-
 def test_text_pdf_and_its_scan_make_one_project_with_both_sources(
     tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
 ) -> None:
