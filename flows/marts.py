@@ -112,7 +112,8 @@ def dbt_build(
 
 
 def failed_tests(target: Path) -> tuple[list[FailedTest], list[str]]:
-    """The data tests that failed in the last build, and every other node that errored."""
+    """The data tests that failed in the last build, and every other node that failed or
+    errored (those stop the run)."""
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     relations = {
@@ -129,8 +130,8 @@ def failed_tests(target: Path) -> tuple[list[FailedTest], list[str]]:
                 r for d in node["depends_on"]["nodes"] if (r := relations.get(d)) is not None
             )
             failed.append(FailedTest(uid, _test_name(node), res["compiled_code"], reads))
-        elif status in ("error", "runtime error"):
-            other.append(uid)
+        elif status in ("fail", "error", "runtime error"):
+            other.append(uid)  # a model, a unit test or a contract: no document to blame
     return failed, other
 
 
