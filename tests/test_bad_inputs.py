@@ -790,3 +790,42 @@ def test_serve_uses_prefect_api_url_when_given(prefect_harness: None, tmp_path: 
         assert not port_taken("127.0.0.1", port)  # no server of its own on --port
     finally:
         _stop(proc)
+
+
+def test_a_failure_only_documents_together_explain_is_blamed_on_none(tmp_path: Path) -> None:
+    """`attribute` blames a document only when its rows alone fail the test, and names the page
+    where they start to (a duplicate printed on pages 1 and 2: page 2). A duplicate across two
+    documents is blamed on neither: once the blamed document is out, the next round finds the
+    test still failing with no document to blame, and the build fails, as a wrong mart must."""
+    import duckdb
+
+    from flows.marts import FailedTest, attribute
+
+    wh = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute("create schema raw")
+    con.execute("create table raw.documents (document_sha256 varchar, source_file varchar)")
+    con.execute("insert into raw.documents values ('a', 'a.pdf'), ('b', 'b.pdf'), ('c', 'c.pdf')")
+    con.execute("create table vals (document_sha256 varchar, page int, k varchar)")
+    con.execute(
+        "insert into vals values ('a', 1, 'x'), ('a', 2, 'x'), ('a', 3, 'y'),"
+        " ('b', 1, 'shared'), ('c', 4, 'shared')"
+    )
+    con.close()
+    relation = '"wh"."main"."vals"'
+    within = FailedTest(
+        "test.x.unique_k_per_document", "unique_k_per_document",
+        f"select document_sha256, k, count(*) as n from {relation} "
+        "group by document_sha256, k having count(*) > 1",
+        (relation,),
+    )  # fmt: skip
+    across = FailedTest(
+        "test.x.unique_k", "unique on vals.k",
+        f"select k, count(*) as n from {relation} group by k having count(*) > 1",
+        (relation,),
+    )  # fmt: skip
+    blamed = attribute(wh, [within, across])
+    assert [(q.source_file, q.test, q.pages, q.example) for q in blamed] == [
+        ("a.pdf", "unique_k_per_document", (2,), "k=x, n=2"),
+        ("a.pdf", "unique on vals.k", (2,), "k=x, n=2"),
+    ]  # b.pdf and c.pdf share 'shared': neither alone fails, so neither is blamed
