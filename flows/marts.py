@@ -24,7 +24,7 @@ import duckdb
 
 from flows.settings import DBT_PROJECT_DIR
 
-MAX_ROUNDS = 3  # builds per run: each round quarantines at least one document or stops
+MAX_ROUNDS = 3  # quarantine rounds per run: each takes out at least one document or stops
 QUARANTINED_TABLES = ("pages", "cells", "extracted_values")  # the rows the marts are built from
 
 
@@ -90,13 +90,16 @@ def dbt_build(
     when the build fails for any other reason, or when `quarantine` is off."""
     target = project_dir / "target"
     taken: list[Quarantine] = []
-    for _ in range(MAX_ROUNDS):
+    for attempt in range(MAX_ROUNDS + 1):
+        (target / "run_results.json").unlink(missing_ok=True)  # never read a stale one
         proc = _run_dbt(warehouse, project_dir, target)
         if proc.returncode == 0:
             return taken
         detail = (proc.stdout + proc.stderr).strip()[-4000:]
+        if not quarantine or not (target / "run_results.json").exists():
+            raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")
         failed, other = failed_tests(target)
-        if not quarantine or other or not failed:
+        if other or not failed:
             raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")
         found = attribute(warehouse, failed)
         explained = {q.test for q in found}
@@ -106,6 +109,8 @@ def dbt_build(
                 f"dbt build failed: data tests fail that no single document explains "
                 f"({', '.join(unexplained)}):\n{detail}"
             )
+        if attempt == MAX_ROUNDS:
+            break
         quarantine_documents(warehouse, found)
         taken += found
     raise DbtBuildError(f"dbt build still fails after {MAX_ROUNDS} rounds of quarantine")

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.pipeline import RunSummary, ingest, run_ingest
+from flows.pipeline import RawFolderMissing, RunSummary, ingest, run_ingest
 from flows.settings import PROJECT_ROOT, RunOptions
 from tests.fixtures.build_seed_pdf import build_seed_pdf
 from tests.fixtures.seed_truth import SEED_PROJECTS
@@ -93,9 +93,12 @@ def test_incremental_by_content_hash(
     assert query(wh, "select count(*) from raw.documents") == [(1,)]
     assert query(wh, "select total_funds_wan from fct_project_funds") == [(Decimal(12),)]
 
-    # a deleted file's rows are kept and marked as no longer present
+    # a deleted file's rows are kept and marked as no longer present; the folder is then empty,
+    # which the operator must confirm (else it is refused: an unmounted share looks the same)
     (raw / "a.pdf").unlink()
-    gone = run(raw, wh)
+    with pytest.raises(RawFolderMissing, match="is empty but the warehouse holds 1 document"):
+        run(raw, wh)
+    gone = ingest(RunOptions(raw_dir=raw, warehouse=wh, allow_empty_raw=True))
     assert gone.documents_removed == 1
     assert query(wh, "select source_file, is_present from dim_document") == [("a.pdf", False)]
     assert query(wh, "select project_name from dim_project") == [("司法救助资金",)]
