@@ -13,6 +13,7 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -213,8 +214,16 @@ def _open_image(path: Path, doc: DocumentExtraction) -> None:
                     doc.errors.append(("open", refused))
                     return
             doc.page_count = frames
-    except Image.DecompressionBombError as exc:
-        doc.errors.append(("open", f"refused as a possible decompression bomb ({exc})"))
+    except Image.DecompressionBombError as exc:  # PIL's own guard, above ours, fired first
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(found[1]) / 1e6:.0f} Mpx" if found else "too many pixels"
+        doc.errors.append(
+            (
+                "open",
+                f"the image is {size}, over the limit of {MAX_PIXELS / 1e6:.0f} Mpx; refused as a "
+                "possible decompression bomb",
+            )
+        )
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         doc.errors.append(("open", f"the image cannot be read; it is damaged or truncated ({exc})"))
 
