@@ -16,6 +16,9 @@ for _key, _value in (
     ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
     ("DBT_SEND_ANONYMOUS_USAGE_STATS", "false"),
     ("PREFECT_LOGGING_LEVEL", "WARNING"),
+    # A run without PREFECT_API_URL starts an ephemeral API, and each page worker connects to
+    # it; on a busy machine the 20 s default was measured to expire and fail the whole night.
+    ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"),
 ):
     os.environ.setdefault(_key, _value)
 
