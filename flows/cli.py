@@ -7,57 +7,83 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows.settings import RunOptions
+from flows.settings import ConfigurationError, RunOptions, shown
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from flows.pipeline import run_ingest
+    from flows.pipeline import preflight, run_ingest
 
-    options = RunOptions.from_env(
-        raw_dir=args.raw,
-        warehouse=args.warehouse,
-        progress=sys.stderr.isatty(),
-        runner=args.runner,
-        dask_address=args.dask_address,
-        ocr_engine=args.ocr_engine,
-    )
+    try:
+        options = RunOptions.from_env(
+            raw_dir=args.raw,
+            warehouse=args.warehouse,
+            progress=sys.stderr.isatty(),
+            runner=args.runner,
+            dask_address=args.dask_address,
+            ocr_engine=args.ocr_engine,
+            allow_empty_raw=args.allow_empty_raw or None,
+        )
+        preflight(options)  # before Prefect starts: one sentence, nothing touched
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     summary = run_ingest(options)
     print("\n".join(summary.lines()))
-    print(f"warehouse at {options.warehouse}")
+    print(f"warehouse at {shown(options.warehouse)}")
     return 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from flows.deploy import serve
 
-    serve(port=args.port)
+    try:
+        serve(port=args.port)
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
 def _read_query(args: argparse.Namespace) -> str:
+    """The SQL text from -f, the argument or stdin; NoQuery when there is none."""
+    from flows.query import NoQuery
+
     if args.file:
-        return Path(args.file).read_text(encoding="utf-8")
-    if args.query and args.query != "-":
-        return args.query
-    return sys.stdin.read()
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise NoQuery(f"cannot read the query file {args.file}: {reason}") from None
+    elif args.query and args.query != "-":
+        text = args.query
+    else:
+        text = sys.stdin.read()
+    if not text.strip():
+        raise NoQuery("no query given: pass SQL text, -f FILE or SQL on stdin")
+    return text
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
-    from flows.query import QueryRefused, format_result, interactive, run_query
+    from flows.query import NoQuery, QueryRefused, format_result, interactive, run_queries
 
     options = RunOptions.from_env(warehouse=args.warehouse)
     if not args.file and not args.query and sys.stdin.isatty():
         return interactive(options.warehouse, args.format)
-    query = _read_query(args)
     try:
-        columns, rows = run_query(options.warehouse, query)
+        query = _read_query(args)
+        for n, (columns, rows) in enumerate(run_queries(options.warehouse, query)):
+            if n:
+                print()  # a blank line between the results of several statements
+            print(format_result(columns, rows, args.format) if columns else "ok")
+    except NoQuery as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except QueryRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bad query is the auditor's to fix: say what DuckDB said
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(format_result(columns, rows, args.format))
     return 0
 
 
@@ -122,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--ocr-engine",
         choices=("rapidocr", "paddleocr"),
         help="OCR engine for scans (default rapidocr; env PERFBUDGET_OCR_ENGINE)",
+    )
+    run.add_argument(
+        "--allow-empty-raw",
+        action="store_true",
+        help="run even when the raw folder is missing or empty although the warehouse holds "
+        "documents (marks them all removed)",
     )
     run.set_defaults(func=_cmd_run)
 

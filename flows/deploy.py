@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from flows.settings import PROJECT_ROOT
+from flows.settings import PROJECT_ROOT, ConfigurationError
 
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
 DEPLOYMENT_NAME = "nightly-ingest"
@@ -34,6 +34,8 @@ def nightly_deployment(path: Path = PREFECT_YAML):  # -> RunnerDeployment
     from flows.pipeline import ingest
 
     spec = deployment_spec(path)
+    parameters = dict(spec.get("parameters", {}))
+    parameters["options"] = run_parameters(parameters.get("options", {}))
     schedules = [
         Cron(s["cron"], timezone=s.get("timezone"), active=s.get("active", True))
         for s in spec.get("schedules", [])
@@ -42,43 +44,104 @@ def nightly_deployment(path: Path = PREFECT_YAML):  # -> RunnerDeployment
         name=spec["name"],
         description=spec.get("description"),
         tags=spec.get("tags"),
-        parameters=spec.get("parameters", {}),
+        parameters=parameters,
         schedules=schedules,
     )
 
 
-def _port_open(host: str, port: int) -> bool:
+SETTINGS_FROM_ENV = {
+    "raw_dir": "PERFBUDGET_RAW_DIR",
+    "warehouse": "PERFBUDGET_WAREHOUSE",
+    "ocr_engine": "PERFBUDGET_OCR_ENGINE",
+}
+
+
+def run_parameters(declared: dict[str, Any]) -> dict[str, Any]:
+    """The served runs' options: prefect.yaml's, overridden by PERFBUDGET_RAW_DIR /
+    PERFBUDGET_WAREHOUSE / PERFBUDGET_OCR_ENGINE as `perfbudget serve` sees them.
+
+    Paths become absolute here: prefect.yaml's relative paths mean the project folder, an
+    environment variable's the folder `perfbudget serve` was started in; a flow run must not
+    depend on its own working folder."""
+    options = dict(declared)
+    for key, env in SETTINGS_FROM_ENV.items():
+        value = os.environ.get(env)
+        if key == "ocr_engine":
+            options.update({key: value} if value else {})
+        elif value:
+            options[key] = str(Path(value).expanduser().absolute())
+        elif key in options and not Path(options[key]).is_absolute():
+            options[key] = str(PROJECT_ROOT / options[key])
+    return options
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on (or holds) host:port."""
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
     with socket.socket() as s:
         s.settimeout(0.5)
         return s.connect_ex((host, port)) == 0
 
 
+def _api_healthy(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:  # noqa: S310 - loopback
+            return resp.status == 200
+    except OSError:
+        return False
+
+
 def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.Popen:
-    """`prefect server start` on loopback; returns once its API answers."""
+    """`prefect server start` on loopback; returns once its API answers.
+
+    The port is checked first: with the port taken, `prefect server start` dies, and a check
+    that only connects would find the other program and report success."""
+    if port_taken(host, port):
+        raise ConfigurationError(
+            f"port {port} on {host} is already in use; choose another with --port"
+        )
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env.pop("PREFECT_API_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", host, "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    url = f"http://{host}:{port}/api"
     deadline = time.monotonic() + 120
-    while not _port_open(host, port):
+    while not _api_healthy(url):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"the Prefect server did not start on {host}:{port}")
+            proc.wait()
+            raise ConfigurationError(f"the Prefect server did not start on {host}:{port}")
         time.sleep(0.5)
     return proc
 
 
 def serve(host: str = "127.0.0.1", port: int = 4200) -> None:
-    """Start a local Prefect server and serve the nightly deployment until interrupted."""
+    """Serve the nightly deployment until interrupted: against PREFECT_API_URL when it is set,
+    else against a local Prefect server started here on host:port, and only that server (the
+    served runs and the worker's API client are pointed at it explicitly, so nothing falls back
+    to an ephemeral in-process API)."""
     from prefect import serve as prefect_serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    server = start_local_server(host, port)
-    os.environ["PREFECT_API_URL"] = f"http://{host}:{port}/api"
+    api = os.environ.get("PREFECT_API_URL")
+    server = None if api else start_local_server(host, port)
+    api = api or f"http://{host}:{port}/api"
+    os.environ["PREFECT_API_URL"] = api  # inherited by the processes that run the flow
     try:
-        prefect_serve(nightly_deployment())
+        with temporary_settings({PREFECT_API_URL: api}):
+            print(f"serving nightly-ingest against {api}", flush=True)
+            prefect_serve(nightly_deployment())
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)

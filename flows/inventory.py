@@ -7,13 +7,14 @@ still see what was published) but is marked no longer present.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from flows import EXTRACTION_VERSION
-from flows.extract.documents import sha256_of, source_name
+from flows.extract.documents import DOCUMENT_SUFFIXES, refuse_reason, sha256_of, source_name
 
 IGNORED_NAMES = {".gitkeep", ".DS_Store"}
 
@@ -52,15 +53,34 @@ class Inventory:
 
 
 def discover(raw_dir: Path) -> list[Path]:
-    """Every file under `raw_dir` in name order, hidden files aside; symlinks are kept so that
-    extraction can refuse the ones pointing outside the folder (and not follow them)."""
-    return sorted(
-        p
-        for p in raw_dir.rglob("*")
-        if (p.is_file() or p.is_symlink())
-        and p.name not in IGNORED_NAMES
-        and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-    )
+    """Every entry under `raw_dir` a document could be, in name order, hidden files aside.
+
+    Walked with lstat only: symlinks are listed but never followed (a link to a folder is not
+    descended, so a loop cannot recurse), and FIFOs, sockets, devices and folders named like a
+    document (`x.pdf/`) are listed too, so that each becomes an `ingest_errors` row saying why
+    instead of vanishing without a word or blocking the run."""
+    found: list[Path] = []
+    pending = [raw_dir]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # an unreadable sub-folder: nothing in it can be listed
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in IGNORED_NAMES:
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                pending.append(path)
+                if path.suffix.lower() not in DOCUMENT_SUFFIXES:
+                    continue
+            found.append(path)
+    return sorted(found)
 
 
 def take_inventory(raw_dir: Path, con: duckdb.DuckDBPyConnection) -> Inventory:
@@ -80,8 +100,7 @@ def take_inventory(raw_dir: Path, con: duckdb.DuckDBPyConnection) -> Inventory:
     seen: set[str] = set()
     for path in discover(raw_dir):
         name = source_name(path, raw_dir)
-        outside = path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve())
-        sha = None if outside or not path.exists() else sha256_of(path)[0]
+        sha = None if refuse_reason(path, raw_dir) else _hash(path)
         entry = SourceFile(path=path, source_file=name, sha256=sha)
         landed = known_docs.get(sha or "")
         current = (
@@ -105,3 +124,11 @@ def take_inventory(raw_dir: Path, con: duckdb.DuckDBPyConnection) -> Inventory:
     names = {e.source_file for e in inv.present}
     inv.removed = sorted(set(known_files) - names)
     return inv
+
+
+def _hash(path: Path) -> str | None:
+    """The file's sha256, or None when it cannot be read (opening it says why)."""
+    try:
+        return sha256_of(path)[0]
+    except OSError:
+        return None

@@ -1,21 +1,69 @@
-"""dbt: build the staging → intermediate → marts models on the warehouse file."""
+"""dbt: build the staging → intermediate → marts models on the warehouse file.
+
+A failing data test must never cost the night. When `dbt build` fails on data tests, each
+failing test is run again on one document's rows at a time (the compiled test with every relation
+it reads narrowed to that document): a document that fails it alone is quarantined — its landed
+values leave the build, an `ingest_errors` row names the test and the page — and the build runs
+again on the rest. Nothing here knows which fields or values are legal: that stays in the dbt
+yml. A failure no single document explains (a model error, a mart contract, a test over
+documents) still fails the build: the marts would be wrong, so nothing is published.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from flows.settings import DBT_PROJECT_DIR
+
+MAX_ROUNDS = 3  # quarantine rounds per run: each takes out at least one document or stops
+QUARANTINED_TABLES = ("pages", "cells", "extracted_values")  # the rows the marts are built from
 
 
 class DbtBuildError(RuntimeError):
     """`dbt build` failed: a model, a data test, a unit test or a contract."""
 
 
-def dbt_build(warehouse: Path, project_dir: Path = DBT_PROJECT_DIR) -> None:
-    """Run `dbt build` against `warehouse` in a child process.
+@dataclass(frozen=True)
+class Quarantine:
+    """One document taken out of the build because a data test fails on its rows alone."""
+
+    source_file: str
+    sha256: str
+    test: str  # e.g. accepted_values on stg_raw__extracted_values.field_name
+    pages: tuple[int, ...]  # where the failure is printed; () when the rows carry no page
+    example: str = ""  # the test's first failing row, e.g. "value_field=department_nickname"
+
+    @property
+    def message(self) -> str:
+        where = f" on page {', '.join(map(str, self.pages))}" if self.pages else ""
+        example = f" ({self.example})" if self.example else ""
+        return (
+            f"the data test {self.test} fails{where}{example}; the document is quarantined and "
+            "its rows are left out of the marts"
+        )
+
+
+@dataclass(frozen=True)
+class FailedTest:
+    """A data test that failed, with what is needed to run it again on one document."""
+
+    unique_id: str
+    name: str
+    sql: str  # compiled: selects the failing rows
+    relations: tuple[str, ...]  # relation names the test reads, as they appear in `sql`
+
+
+def _run_dbt(warehouse: Path, project_dir: Path, target: Path) -> subprocess.CompletedProcess:
+    """`dbt build` in a child process.
 
     A child process, not dbtRunner in-process: dbt-duckdb keeps its DuckDB connection open after
     the build, and DuckDB refuses a second connection with another configuration in the same
@@ -27,10 +75,186 @@ def dbt_build(warehouse: Path, project_dir: Path = DBT_PROJECT_DIR) -> None:
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
         "--log-path", str(project_dir / "logs"),
-        "--target-path", str(project_dir / "target"),
+        "--target-path", str(target),
         "--quiet", "--no-use-colors",
     ]  # fmt: skip
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+
+
+def dbt_build(
+    warehouse: Path, project_dir: Path = DBT_PROJECT_DIR, quarantine: bool = True
+) -> list[Quarantine]:
+    """Build the marts; quarantine the documents whose rows alone fail a data test.
+
+    Returns the quarantined documents (already recorded in the warehouse). Raises DbtBuildError
+    when the build fails for any other reason, or when `quarantine` is off."""
+    target = project_dir / "target"
+    taken: list[Quarantine] = []
+    for attempt in range(MAX_ROUNDS + 1):
+        (target / "run_results.json").unlink(missing_ok=True)  # never read a stale one
+        proc = _run_dbt(warehouse, project_dir, target)
+        if proc.returncode == 0:
+            return taken
         detail = (proc.stdout + proc.stderr).strip()[-4000:]
-        raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")
+        if not quarantine or not (target / "run_results.json").exists():
+            raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")
+        failed, other = failed_tests(target)
+        if other or not failed:
+            raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")
+        found = attribute(warehouse, failed)
+        explained = {q.test for q in found}
+        unexplained = [t.name for t in failed if t.name not in explained]
+        if unexplained:
+            raise DbtBuildError(
+                f"dbt build failed: data tests fail that no single document explains "
+                f"({', '.join(unexplained)}):\n{detail}"
+            )
+        if attempt == MAX_ROUNDS:
+            break
+        quarantine_documents(warehouse, found)
+        taken += found
+    raise DbtBuildError(f"dbt build still fails after {MAX_ROUNDS} rounds of quarantine")
+
+
+def failed_tests(target: Path) -> tuple[list[FailedTest], list[str]]:
+    """The data tests that failed in the last build, and every other node that failed or
+    errored (those stop the run)."""
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    relations = {
+        uid: node.get("relation_name")
+        for uid, node in (manifest["nodes"] | manifest["sources"]).items()
+    }
+    failed: list[FailedTest] = []
+    other: list[str] = []
+    for res in results:
+        uid, status = res["unique_id"], res["status"]
+        node = manifest["nodes"].get(uid, {})
+        if status == "fail" and node.get("resource_type") == "test" and res.get("compiled_code"):
+            reads = tuple(
+                r for d in node["depends_on"]["nodes"] if (r := relations.get(d)) is not None
+            )
+            failed.append(FailedTest(uid, _test_name(node), res["compiled_code"], reads))
+        elif status in ("fail", "error", "runtime error"):
+            other.append(uid)  # a model, a unit test or a contract: no document to blame
+    return failed, other
+
+
+def _test_name(node: dict) -> str:
+    """`accepted_values on stg_raw__extracted_values.field_name`, or a singular test's name."""
+    meta = node.get("test_metadata") or {}
+    attached = (node.get("attached_node") or "").rsplit(".", 1)[-1]
+    if not meta or not attached:
+        return node.get("name", node.get("unique_id", "?"))
+    column = node.get("column_name")
+    return f"{meta['name']} on {attached}{'.' + column if column else ''}"
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
+    return {d[0] for d in con.execute(f"select * from {relation} limit 0").description}
+
+
+def _narrowed(test: FailedTest, where: dict[str, str]) -> str:
+    """The test's SQL with each relation it reads replaced by that relation's rows `where` says."""
+    if not where:
+        return test.sql
+    pattern = re.compile("|".join(re.escape(r) for r in where))
+    return pattern.sub(lambda m: f"(select * from {m[0]} where {where[m[0]]})", test.sql)
+
+
+def _fails(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    return con.execute(f"select count(*) from ({sql}) as t").fetchall()[0][0] > 0
+
+
+def attribute(warehouse: Path, failed: list[FailedTest]) -> list[Quarantine]:
+    """For each failing test, the documents that fail it on their own rows, and where."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        documents = dict(
+            con.execute("select document_sha256, source_file from raw.documents").fetchall()
+        )
+        found: list[Quarantine] = []
+        for test in failed:
+            cols = {r: _columns(con, r) for r in test.relations}
+            keyed = [r for r in test.relations if "document_sha256" in cols[r]]
+            if not keyed:
+                continue  # rows that belong to no document: nothing to quarantine
+            paged = [r for r in keyed if "page" in cols[r]]
+            for sha, source_file in sorted(documents.items(), key=lambda d: d[1]):
+                narrowed = _narrowed(test, dict.fromkeys(keyed, f"document_sha256 = '{sha}'"))
+                if not _fails(con, narrowed):
+                    continue
+                pages = _pages(con, test, keyed, paged, sha)
+                found.append(
+                    Quarantine(source_file, sha, test.name, pages, _example(con, narrowed))
+                )
+        return found
+    finally:
+        con.close()
+
+
+def _example(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """The first failing row as `column=value` pairs (document hashes left out), for the
+    operator reading ingest_errors."""
+    cur = con.execute(f"select * from ({sql}) as t limit 1")
+    row = cur.fetchone()
+    if row is None:
+        return ""
+    pairs = [
+        f"{d[0]}={'null' if v is None else v}"
+        for d, v in zip(cur.description, row, strict=True)
+        if d[0] != "document_sha256"
+    ]
+    text = ", ".join(pairs)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _pages(
+    con: duckdb.DuckDBPyConnection,
+    test: FailedTest,
+    keyed: list[str],
+    paged: list[str],
+    sha: str,
+) -> tuple[int, ...]:
+    """The pages whose rows alone fail the test; else the page at which the document's rows,
+    read in page order, first fail it (a duplicate printed on two pages: the second one)."""
+    if not paged:
+        return ()
+    doc = f"document_sha256 = '{sha}'"
+    found = {
+        page
+        for r in paged
+        for (page,) in con.execute(f"select distinct page from {r} where {doc}").fetchall()
+    }
+    pages = sorted(found - {None})
+
+    def fails_on(cond: str) -> bool:
+        where = {r: f"{doc} and page {cond}" if r in paged else doc for r in keyed}
+        return _fails(con, _narrowed(test, where))
+
+    alone = tuple(p for p in pages if fails_on(f"= {int(p)}"))
+    if alone:
+        return alone
+    return next(((p,) for p in pages if fails_on(f"<= {int(p)}")), ())
+
+
+def quarantine_documents(warehouse: Path, found: list[Quarantine]) -> None:
+    """Take each document's rows out of the build, mark it quarantined (extracted again next
+    run) and say why in raw.ingest_errors, all in one transaction."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("begin transaction")
+        for sha in {q.sha256 for q in found}:
+            for table in QUARANTINED_TABLES:
+                con.execute(f"delete from raw.{table} where document_sha256 = ?", [sha])
+            con.execute(
+                "update raw.documents set status = 'quarantined' where document_sha256 = ?", [sha]
+            )
+        con.executemany(
+            "insert into raw.ingest_errors values (?, ?, 'validate', ?, ?)",
+            [(q.source_file, q.sha256, q.message, now) for q in found],
+        )
+        con.execute("commit")
+    finally:
+        con.close()

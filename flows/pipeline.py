@@ -26,13 +26,13 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ProcessPoolTaskRunner
 
 from flows import landing
-from flows.extract.documents import extract_page, finish_document, open_document
-from flows.inventory import Inventory, SourceFile
+from flows.extract.documents import extract_page, finish_document, open_document, printable
+from flows.inventory import Inventory, SourceFile, discover
 from flows.inventory import take_inventory as classify
-from flows.marts import dbt_build
+from flows.marts import Quarantine, dbt_build
 from flows.models import DocumentExtraction, PageGrid
 from flows.publish import failpoint, fault, prepare_working_copy, publish
-from flows.settings import RunOptions
+from flows.settings import ConfigurationError, RunOptions, check_ocr_engine, shown
 from ocr.engines import OcrOptions
 
 STAGES = ("inventory", "extraction", "landing", "dbt", "publish")
@@ -51,6 +51,33 @@ class StageClock:
             yield
         finally:
             self.into[stage] = self.into.get(stage, 0.0) + time.perf_counter() - t0
+
+
+def deterministic(exc: BaseException | None) -> bool:
+    """A failure that would happen again on every attempt: too many pixels, a missing OCR
+    engine or model. Retrying it only costs time, and quarantining it (retried every night)
+    would cost time every night; it fails the document for good instead."""
+    from PIL import Image
+
+    return isinstance(
+        exc, ValueError | ImportError | FileNotFoundError | Image.DecompressionBombError
+    )
+
+
+def _worth_retrying(task: object, task_run: object, state: object) -> bool:
+    """Prefect's retry_condition_fn: retry what may succeed on another attempt only."""
+    return not deterministic(_exception_of(state))
+
+
+def _exception_of(state: object) -> BaseException | None:
+    data = getattr(state, "data", None)
+    if isinstance(data, BaseException):
+        return data
+    try:
+        result = state.result(raise_on_failure=False)  # type: ignore[attr-defined]
+    except Exception:
+        return None
+    return result if isinstance(result, BaseException) else None
 
 
 @dataclass
@@ -152,7 +179,7 @@ def open_source(entry: SourceFile, raw_dir: Path, max_pages: int) -> DocumentExt
     return open_document(entry.path, raw_dir, max_pages=max_pages, sha256=entry.sha256)
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+@task(retries=2, retry_delay_seconds=1, retry_condition_fn=_worth_retrying, cache_policy=NO_CACHE)
 def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageGrid:
     """One page, on whichever worker the task runner picks; retried for transient faults."""
     fault("extract", str(path))
@@ -181,10 +208,11 @@ def update_file_map(inventory: Inventory, building: Path) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def build_marts(building: Path) -> None:
-    """dbt build: staging, intermediate, marts and their tests, in the working copy."""
+def build_marts(building: Path) -> list[Quarantine]:
+    """dbt build: staging, intermediate, marts and their tests, in the working copy; documents
+    whose rows alone fail a data test are quarantined and the rest is built."""
     failpoint("dbt")
-    dbt_build(building)
+    return dbt_build(building)
 
 
 @task(cache_policy=NO_CACHE)
@@ -207,22 +235,30 @@ def finish_run(summary: RunSummary, building: Path, warehouse: Path) -> RunSumma
 
 
 def _collect_pages(
-    doc: DocumentExtraction, futures: list[PrefectFuture], progress: object
-) -> list[PageGrid]:
-    """Page results in page order; a page whose task failed after its retries becomes an error."""
+    doc: DocumentExtraction, futures: list[PrefectFuture], progress: object, path: Path
+) -> tuple[list[PageGrid], bool]:
+    """Page results in page order; a page whose task failed becomes an error (naming the file as
+    the warehouse does, not by its absolute path). Also whether any failure was transient (worth
+    quarantining and trying again next run)."""
     pages = []
+    transient = False
     for number, fut in enumerate(futures, start=1):
         fut.wait()
         failpoint("extract")
         if fut.state.is_completed():
             pages.append(fut.result())
+            continue
+        exc = _exception_of(fut.state)
+        if deterministic(exc):
+            why = str(exc).replace(str(path), doc.source_file)
+            doc.errors.append(("extract", f"page {number} cannot be read: {why}"))
         else:
-            doc.errors.append(
-                ("extract", f"page {number} failed after retries: {fut.state.message}")
-            )
+            transient = True
+            why = f"{type(exc).__name__}: {exc}" if exc is not None else fut.state.message
+            doc.errors.append(("extract", f"page {number} failed after retries: {why}"))
         if progress is not None:
             progress.advance(progress.task_ids[1])
-    return pages
+    return pages, transient
 
 
 def _marts_exist(warehouse: Path) -> bool:
@@ -243,6 +279,7 @@ def _marts_exist(warehouse: Path) -> bool:
 def ingest(options: RunOptions | None = None) -> RunSummary:
     """Bring the warehouse up to date with the raw folder, then publish it."""
     options = options or RunOptions.from_env()
+    preflight(options)
     raw_dir = options.raw_dir.resolve()
     summary = RunSummary(run_id=uuid.uuid4().hex, started_at=_now())
     clock = StageClock(summary.stage_seconds)
@@ -267,10 +304,14 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     }
     with _progress(options, docs, futures) as progress:
         for i, doc in enumerate(docs):
+            transient = False
             with clock("extraction"):
                 if i in futures:
-                    finish_document(doc, _collect_pages(doc, futures[i], progress))
-            quarantined = any(stage == "extract" for stage, _ in doc.errors) and doc.failed
+                    path = inventory.to_extract[i].path
+                    pages, transient = _collect_pages(doc, futures[i], progress, path)
+                    finish_document(doc, pages)
+            doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
+            quarantined = transient and doc.failed
             with clock("landing"):
                 land(doc, building, status="quarantined" if quarantined else None)
             _count(summary, doc, options.low_confidence_threshold)
@@ -280,12 +321,54 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
         update_file_map(inventory, building)
     if options.build_marts and (inventory.has_changes or not _marts_exist(options.warehouse)):
         with clock("dbt"):
-            build_marts(building)
+            _count_quarantined(summary, build_marts(building))
     summary = finish_run(summary, building, options.warehouse)
     create_markdown_artifact(
         key="nightly-ingest-summary", markdown=summary.markdown(), description="run summary"
     )
     return summary
+
+
+class RawFolderMissing(ConfigurationError):
+    """The raw folder is missing or empty while the warehouse holds documents from it."""
+
+
+def preflight(options: RunOptions) -> None:
+    """Refuse a run that would do harm or cannot succeed, before anything is touched.
+
+    A missing or empty raw folder where the warehouse knows documents is almost always a wrong
+    --raw or an unmounted share: running would mark every document removed. It needs the
+    operator's explicit --allow-empty-raw. The OCR engine must be installed (a missing engine
+    would quarantine every scan, every night)."""
+    check_ocr_engine(options.ocr_engine)
+    if options.allow_empty_raw:
+        return
+    raw = options.raw_dir
+    if not raw.is_dir():
+        what = "is not a folder" if raw.exists() else "does not exist"
+        raise RawFolderMissing(
+            f"the raw folder {shown(raw)} {what}; pass --allow-empty-raw to run anyway"
+        )
+    known = _documents_known(options.warehouse)
+    if known and not discover(raw):
+        raise RawFolderMissing(
+            f"the raw folder {shown(raw)} is empty but the warehouse holds {known} document "
+            "file(s) from it; pass --allow-empty-raw to mark them all removed"
+        )
+
+
+def _documents_known(warehouse: Path) -> int:
+    """How many present document files the published warehouse knows (0 for a new one)."""
+    if not warehouse.exists():
+        return 0
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute("select count(*) from raw.document_files where is_present").fetchone()
+        return row[0] if row else 0
+    except duckdb.Error:
+        return 0
+    finally:
+        con.close()
 
 
 def _count(summary: RunSummary, doc: DocumentExtraction, threshold: float) -> None:
@@ -297,6 +380,14 @@ def _count(summary: RunSummary, doc: DocumentExtraction, threshold: float) -> No
         1 for p in doc.pages for t in p.tables for c in t.cells if c.confidence < threshold
     )
     summary.errors += [(doc.source_file, stage, msg) for stage, msg in doc.errors]
+
+
+def _count_quarantined(summary: RunSummary, found: list[Quarantine]) -> None:
+    """Documents taken out of the build by a failing data test count as failed, with why."""
+    n = len({q.sha256 for q in found})
+    summary.documents_ingested = max(0, summary.documents_ingested - n)
+    summary.documents_failed += n
+    summary.errors += [(q.source_file, "validate", q.message) for q in found]
 
 
 def _progress(options: RunOptions, docs: list, futures: dict):

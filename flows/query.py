@@ -7,8 +7,10 @@ import contextlib
 import csv
 import io
 import json
+import math
 import sys
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,49 +20,96 @@ import duckdb
 READ_ONLY_MESSAGE = (
     "the warehouse is read-only for queries; it changes only through `perfbudget run`"
 )
-
-# A read-only connection refuses writes to the warehouse itself, but not statements that write
-# elsewhere: COPY … TO and EXPORT DATABASE write files, ATTACH opens (or creates) another
-# database, INSTALL/LOAD fetch and run extensions. None of them belongs in an auditor's query.
-_REFUSED_TYPES = {"COPY", "EXPORT", "ATTACH", "LOAD"}
+OUTSIDE_MESSAGE = (
+    "the warehouse is read-only for queries and they see nothing else: files, URLs, other "
+    "databases and extensions are off"
+)
+LOCKED_MESSAGE = (
+    "the warehouse is read-only for queries and its settings are locked (log, profiling and "
+    "file settings would write files)"
+)
 FORMATS = ("table", "csv", "json", "markdown")
+
+# DuckDB's own guards, not a list of statements to refuse: with external access off no query
+# reads or writes a file, a URL or another database (read_csv, read_text, read_blob, glob, COPY,
+# EXPORT, ATTACH, INSTALL); extensions are neither installed nor loaded behind a query's back;
+# and once the connection is set up its configuration is locked, so `set log_query_path`,
+# `set profiling_output` or `call enable_logging(storage='file')` cannot write files either.
+GUARDS = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 class QueryRefused(RuntimeError):
-    """The query would change the warehouse, or the warehouse does not exist yet."""
+    """The query would change the warehouse or reach past it, or there is no warehouse yet."""
 
 
-def check_read_only(query: str) -> None:
-    """Refuse statements that write files or other databases, before any connection is made."""
+class NoQuery(ValueError):
+    """No SQL to run: an empty input, only `;`, or a query file that cannot be read."""
+
+
+def connect_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only, behind DuckDB's guards, configuration locked."""
+    if not warehouse.exists():
+        raise QueryRefused(f"no warehouse at {warehouse}; run `perfbudget run` first")
+    con = duckdb.connect(str(warehouse), read_only=True, config=dict(GUARDS))
+    con.execute("set lock_configuration = true")
+    return con
+
+
+def _refusal(exc: duckdb.Error) -> QueryRefused | None:
+    """DuckDB's refusal as one sentence an auditor understands; None for an ordinary error."""
+    text = str(exc)
+    detail = text.splitlines()[0] if text else type(exc).__name__
+    if isinstance(exc, duckdb.PermissionException):
+        return QueryRefused(f"{OUTSIDE_MESSAGE} ({detail})")
+    if "configuration has been locked" in text:
+        return QueryRefused(f"{LOCKED_MESSAGE} ({detail})")
+    if "read-only" in text.lower():
+        return QueryRefused(READ_ONLY_MESSAGE)
+    return None
+
+
+def split_statements(query: str) -> list[str]:
+    """`query` as its statements, so each result is printed; whole when it does not parse (DuckDB
+    then says what is wrong)."""
     try:
-        statements = duckdb.extract_statements(query)
+        pieces = [s.query.strip() for s in duckdb.extract_statements(query)]
     except duckdb.Error:
-        return  # a syntax error: DuckDB says what is wrong when the query runs
-    for statement in statements:
-        if statement.type.name in _REFUSED_TYPES:
-            raise QueryRefused(f"{READ_ONLY_MESSAGE} ({statement.type.name} is not allowed)")
+        return [query]
+    return [p for p in pieces if p]
+
+
+def run_queries(warehouse: Path, query: str) -> Iterator[tuple[list[str], list[tuple]]]:
+    """Each statement's (columns, rows) in turn, on one guarded read-only connection; stops with
+    QueryRefused at the first statement DuckDB refuses."""
+    statements = split_statements(query)
+    if not statements:
+        raise NoQuery("no query given: pass SQL text, -f FILE or SQL on stdin")
+    con = connect_read_only(warehouse)
+    try:
+        for statement in statements:
+            try:
+                cur = con.execute(statement)
+            except duckdb.Error as exc:
+                refused = _refusal(exc)
+                if refused is not None:
+                    raise refused from exc
+                raise
+            if cur.description is None:
+                yield [], []
+            else:
+                yield [d[0] for d in cur.description], cur.fetchall()
+    finally:
+        con.close()
 
 
 def run_query(warehouse: Path, query: str) -> tuple[list[str], list[tuple]]:
-    """Run `query` on a read-only connection: DuckDB itself refuses writes to the warehouse, and
-    statements that would write anywhere else are refused before it runs."""
-    if not warehouse.exists():
-        raise QueryRefused(f"no warehouse at {warehouse}; run `perfbudget run` first")
-    check_read_only(query)
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        try:
-            cur = con.execute(query)
-        except duckdb.Error as exc:
-            if "read-only" in str(exc).lower():
-                raise QueryRefused(READ_ONLY_MESSAGE) from exc
-            raise
-        if cur.description is None:
-            return [], []
-        columns = [d[0] for d in cur.description]
-        return columns, cur.fetchall()
-    finally:
-        con.close()
+    """The last statement's result (a single query's, usually)."""
+    results = list(run_queries(warehouse, query))
+    return results[-1]
 
 
 def display_value(value: object) -> str:
@@ -72,6 +121,43 @@ def display_value(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
+
+
+def json_value(value: object) -> str:
+    """One value as JSON with its type kept: numbers as numbers (a DECIMAL's exact digits, not a
+    float's), null as null, dates as ISO strings, lists and structs as arrays and objects."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return json.dumps(value) if math.isfinite(value) else "null"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value.is_finite() else "null"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(json_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        items = (
+            f"{json.dumps(str(k), ensure_ascii=False)}: {json_value(v)}" for k, v in value.items()
+        )
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, bytes):
+        return json.dumps(value.hex())
+    return json.dumps(display_value(value), ensure_ascii=False)
+
+
+def json_rows(columns: list[str], rows: list[tuple]) -> str:
+    """Rows as a JSON array of objects, one object per line."""
+    if not rows:
+        return "[]"
+    names = [json.dumps(c, ensure_ascii=False) for c in columns]
+    lines = [
+        " {" + ", ".join(f"{n}: {json_value(v)}" for n, v in zip(names, row, strict=True)) + "}"
+        for row in rows
+    ]
+    return "[\n" + ",\n".join(lines) + "\n]"
 
 
 def _width(text: str) -> int:
@@ -89,9 +175,7 @@ def format_result(columns: list[str], rows: list[tuple], fmt: str = "table") -> 
         writer.writerows(cells)
         return buf.getvalue().rstrip("\n")
     if fmt == "json":
-        return json.dumps(
-            [dict(zip(columns, row, strict=True)) for row in cells], ensure_ascii=False, indent=1
-        )
+        return json_rows(columns, rows)
     if fmt == "markdown":
         out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
@@ -122,11 +206,7 @@ Statements end with ';' and may span lines; results print as --format says.
 
 def _statements(text: str) -> list[str]:
     """`text` split into statements, so each result is printed; one piece if it does not parse."""
-    try:
-        pieces = [s.query.strip() for s in duckdb.extract_statements(text)]
-    except duckdb.Error:
-        return [text]
-    return [p for p in pieces if p] or [text]
+    return split_statements(text) or [text]
 
 
 class _History:

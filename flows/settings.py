@@ -16,8 +16,47 @@ for _key, _value in (
     ("PREFECT_SERVER_ANALYTICS_ENABLED", "false"),
     ("DBT_SEND_ANONYMOUS_USAGE_STATS", "false"),
     ("PREFECT_LOGGING_LEVEL", "WARNING"),
+    # A run without PREFECT_API_URL starts an ephemeral API, and each page worker connects to
+    # it; on a busy machine the 20 s default was measured to expire and fail the whole night.
+    ("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"),
 ):
     os.environ.setdefault(_key, _value)
+
+
+class ConfigurationError(RuntimeError):
+    """A run that cannot succeed as configured: said in one sentence, exit 2, nothing touched."""
+
+
+def shown(path: Path) -> str:
+    """A path as an operator typed it: relative to the current folder when it lies inside."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def check_ocr_engine(name: str) -> None:
+    """Fail fast when the chosen OCR engine is not installed or has no models: otherwise every
+    scan would fail, one by one, every night."""
+    from importlib.util import find_spec
+
+    if name == "rapidocr":
+        if find_spec("rapidocr") is None:
+            raise ConfigurationError("OCR engine rapidocr is not installed: pip install -e .")
+    elif name == "paddleocr":
+        if find_spec("paddleocr") is None or find_spec("paddle") is None:
+            raise ConfigurationError(
+                "OCR engine paddleocr is not installed: pip install -e .[paddle], "
+                "or choose --ocr-engine rapidocr"
+            )
+        model_dir = os.environ.get("PERFBUDGET_PADDLE_MODEL_DIR", "")
+        if not model_dir or not Path(model_dir).is_dir():
+            raise ConfigurationError(
+                "OCR engine paddleocr needs PERFBUDGET_PADDLE_MODEL_DIR set to a folder "
+                "holding its det and rec model folders"
+            )
+    else:
+        raise ConfigurationError(f"unknown OCR engine {name!r}: choose rapidocr or paddleocr")
 
 
 class RunOptions(BaseModel):
@@ -38,6 +77,11 @@ class RunOptions(BaseModel):
         default=0.8, description="Cells recognised with less confidence are counted in the run."
     )
     progress: bool = Field(default=False, description="Show a progress bar in the terminal.")
+    allow_empty_raw: bool = Field(
+        default=False,
+        description="Run even when the raw folder is missing or empty while the warehouse holds "
+        "documents (they are then all marked removed).",
+    )
     build_marts: bool = Field(
         default=True, description="Run `dbt build` after landing (off only in narrow tests)."
     )
@@ -68,9 +112,10 @@ class RunOptions(BaseModel):
 
     @field_validator("raw_dir", "warehouse")
     @classmethod
-    def _relative_to_project(cls, value: Path) -> Path:
-        """Relative paths (as in prefect.yaml) mean the project folder, wherever the run starts."""
-        return value if value.is_absolute() else PROJECT_ROOT / value
+    def _relative_to_cwd(cls, value: Path) -> Path:
+        """Relative paths mean the current folder, as in every command-line tool. (prefect.yaml's
+        relative parameters mean the project folder: `flows.deploy` resolves them there.)"""
+        return value.expanduser().absolute()
 
     @classmethod
     def from_env(cls, **overrides: object) -> RunOptions:

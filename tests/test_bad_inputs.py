@@ -2,15 +2,54 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import Decimal
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from flows.extract.documents import extract_document, open_document
+from flows.cli import build_parser
+from flows.extract.documents import (
+    NotARegularFile,
+    PageRefused,
+    extract_document,
+    load_image_page,
+    open_document,
+    open_regular,
+    printable,
+    source_name,
+)
+from flows.inventory import discover
 from flows.models import PageStatus
+from flows.pipeline import preflight
+from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions, check_ocr_engine
 from tests.conftest import SEED_PDF
+from tests.fixtures.seed_truth import SEED_PROJECTS
+
+ONE = SEED_PROJECTS[2]  # 司法救助资金: a one-project document for the whole-night tests
+
+
+def perfbudget(
+    *args: str, cwd: Path = PROJECT_ROOT, env: dict[str, str] | None = None, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        env={**(env if env is not None else os.environ), "PYTHONPATH": str(PROJECT_ROOT)},
+    )
 
 
 def errors_of(path: Path, raw: Path) -> list[tuple[str, str]]:
@@ -113,10 +152,677 @@ def test_decompression_bomb_image_is_refused_unread(tmp_path: Path) -> None:
 
     path = tmp_path / "bomb.png"
     Image.new("1", (20000, 20000)).save(path)  # tiny file, 400 Mpx when decoded
-    assert errors_of(path, tmp_path) == [
+    assert errors_of(path, tmp_path) == [  # PIL's own limit (2 × 89 Mpx) refuses it first
+        ("open", "the image is 400 Mpx, over the limit of 100 Mpx; refused as a possible "
+         "decompression bomb")
+    ]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- odd entries in raw/
+
+
+def _odd_entries(raw: Path, elsewhere: Path) -> dict[str, str]:
+    """Every kind of entry that is not a regular file, each with the sentence it must get."""
+    (raw / "a.pdf").symlink_to("b.pdf")  # a → b → a
+    (raw / "b.pdf").symlink_to("a.pdf")
+    (raw / "dangling.pdf").symlink_to(raw / "gone.pdf")
+    (raw / "sub").mkdir()
+    (raw / "to_dir.pdf").symlink_to(raw / "sub")
+    os.mkfifo(raw / "pipe.pdf")
+    (raw / "to_pipe.pdf").symlink_to(raw / "pipe.pdf")
+    (raw / "folder.pdf").mkdir()
+    loop = "a symlink loop (the link leads back to itself); not followed"
+    return {
+        "a.pdf": loop,
+        "b.pdf": loop,
+        "dangling.pdf": "a dangling symlink: its target does not exist",
+        "folder.pdf": "a folder named like a document, not a file; its files are read on their own",
+        "pipe.pdf": "a FIFO (named pipe), not a file; skipped unread",
+        "to_dir.pdf": "a symlink to a folder, not to a file; not followed",
+        "to_pipe.pdf": "a symlink to a FIFO (named pipe), not to a file; not followed",
+    }
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail instead of hanging forever when something opens a FIFO for reading."""
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("blocked: a FIFO was opened without O_NONBLOCK")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(600)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_odd_entries_each_get_one_sentence_and_never_block(tmp_path: Path, no_hang: None) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    expected = _odd_entries(raw, tmp_path)
+    found = {source_name(p, raw): p for p in discover(raw)}
+    assert sorted(found) == sorted(expected)  # `sub` is an ordinary folder: descended, not listed
+    for name, sentence in expected.items():
+        doc = open_document(found[name], raw)
+        assert (doc.sha256, doc.errors) == (None, [("read", sentence)]), name
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_without_blocking(
+    tmp_path: Path, no_hang: None
+) -> None:
+    os.mkfifo(tmp_path / "late.pdf")
+    with pytest.raises(NotARegularFile, match=r"not a regular file \(a FIFO \(named pipe\)\)"):
+        open_regular(tmp_path / "late.pdf")
+
+
+def test_a_gbk_file_name_is_kept_escaped(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    gbk = "平罗县预算.pdf".encode("gbk")  # as a Windows zip archive stores it
+    path = Path(os.fsdecode(bytes(raw) + b"/" + gbk))
+    path.write_bytes(b"%PDF-1.4\n")
+    assert source_name(path, raw) == r"\xc6\xbd\xc2\xde\xcf\xd8\xd4\xa4\xcb\xe3.pdf"
+    sub = Path(os.fsdecode(bytes(raw) + "/子目录/".encode() + gbk))  # a UTF-8 folder stays as is
+    assert source_name(sub, raw) == r"子目录/\xc6\xbd\xc2\xde\xcf\xd8\xd4\xa4\xcb\xe3.pdf"
+    assert printable("plain 名称.pdf") == "plain 名称.pdf"
+
+
+# --------------------------------------------------------------------------- images
+
+
+def test_a_huge_later_tiff_frame_is_refused_from_its_header(tmp_path: Path) -> None:
+    """Frame 1 is small, frame 2 is 150 Mpx: below PIL's own error limit (2 × 89 Mpx), so only
+    checking every frame against ours refuses it, before any pixel is decoded."""
+    from PIL import Image
+
+    path = tmp_path / "scan.tif"
+    small = Image.new("1", (800, 600), 1)
+    huge = Image.new("1", (12500, 12000), 1)
+    small.save(path, save_all=True, append_images=[huge], compression="group4")
+    del huge
+    limit = Image.MAX_IMAGE_PIXELS
+    doc = open_document(path, tmp_path)
+    assert doc.errors == [
         (
             "open",
-            "the image is 20000×20000 pixels (400 Mpx), over the limit of 100 Mpx; "
-            "refused as a possible decompression bomb",
+            "frame 2 of 2 of the image is 12500×12000 pixels (150 Mpx), over the limit of "
+            "100 Mpx; refused as a possible decompression bomb",
         )
     ]
+    assert Image.MAX_IMAGE_PIXELS == limit is not None  # PIL's own guard stays on
+    with pytest.raises(PageRefused, match="frame 2 of 2"):
+        load_image_page(path, 2)  # a worker handed the page anyway refuses it too
+
+
+# --------------------------------------------------------------------------- failures that repeat
+
+
+def test_deterministic_failures_are_not_retried(prefect_harness: None) -> None:
+    from PIL import Image
+    from prefect import flow, task
+
+    from flows.pipeline import _worth_retrying, deterministic
+    from flows.publish import InjectedFault
+
+    assert deterministic(PageRefused("too many pixels"))
+    assert deterministic(Image.DecompressionBombError("bomb"))
+    assert deterministic(ImportError("no paddle"))
+    assert not deterministic(InjectedFault("flaky worker"))
+    attempts: list[str] = []
+
+    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=_worth_retrying)
+    def page(exc: Exception) -> None:
+        attempts.append(type(exc).__name__)
+        raise exc
+
+    @flow
+    def night(exc: Exception) -> str:
+        return page(exc, return_state=True).type.value
+
+    assert night(PageRefused("too many pixels")) == "FAILED"
+    assert attempts == ["PageRefused"]
+    attempts.clear()
+    assert night(InjectedFault("flaky worker")) == "FAILED"
+    assert attempts == ["InjectedFault"] * 3
+
+
+def test_a_missing_ocr_engine_fails_fast_in_one_sentence(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PERFBUDGET_PADDLE_MODEL_DIR"}
+    out = perfbudget(
+        "run", "--raw", "raw", "--warehouse", "wh.duckdb", "--ocr-engine", "paddleocr",
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert out.returncode == 2
+    (line,) = out.stderr.splitlines()
+    if find_spec("paddleocr") is None:
+        assert line == (
+            "error: OCR engine paddleocr is not installed: pip install -e .[paddle], "
+            "or choose --ocr-engine rapidocr"
+        )
+    else:  # the paddle test environment: the models are what is missing
+        assert line.startswith("error: OCR engine paddleocr needs PERFBUDGET_PADDLE_MODEL_DIR")
+    assert not (tmp_path / "wh.duckdb").exists()
+    with pytest.raises(ConfigurationError, match="unknown OCR engine 'tesseract'"):
+        check_ocr_engine("tesseract")
+
+
+# --------------------------------------------------------------------------- the raw folder
+
+
+def _warehouse_knowing(path: Path, names: list[str]) -> Path:
+    """A warehouse whose file map holds `names` as present documents."""
+    from flows import landing
+    from flows.inventory import Inventory, SourceFile
+
+    con = landing.connect(path)
+    try:
+        inv = Inventory(new=[SourceFile(Path(n), n, f"{i:064x}") for i, n in enumerate(names)])
+        landing.record_files(con, inv)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return path
+
+
+def test_missing_or_empty_raw_folder_leaves_the_warehouse_untouched(tmp_path: Path) -> None:
+    wh = _warehouse_knowing(tmp_path / "wh.duckdb", ["a.pdf", "b.pdf"])
+    before = wh.read_bytes()
+    out = perfbudget("run", "--raw", "nowhere", "--warehouse", "wh.duckdb", cwd=tmp_path)
+    assert (out.returncode, out.stderr) == (
+        2,
+        "error: the raw folder nowhere does not exist; pass --allow-empty-raw to run anyway\n",
+    )
+    (tmp_path / "empty").mkdir()
+    out = perfbudget("run", "--raw", "empty", "--warehouse", "wh.duckdb", cwd=tmp_path)
+    assert (out.returncode, out.stderr) == (
+        2,
+        "error: the raw folder empty is empty but the warehouse holds 2 document file(s) from "
+        "it; pass --allow-empty-raw to mark them all removed\n",
+    )
+    assert wh.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "wh.duckdb"]
+    # said explicitly, the run may go ahead; a first run on an empty folder needs no flag
+    args = build_parser().parse_args(["run", "--raw", "empty", "--allow-empty-raw"])
+    preflight(
+        RunOptions(raw_dir=tmp_path / "empty", warehouse=wh, allow_empty_raw=args.allow_empty_raw)
+    )
+    preflight(RunOptions(raw_dir=tmp_path / "empty", warehouse=tmp_path / "new.duckdb"))
+
+
+def test_relative_paths_mean_the_current_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert RunOptions(raw_dir=Path("in"), warehouse=Path("wh/x.duckdb")).warehouse == (
+        tmp_path / "wh" / "x.duckdb"
+    )
+    monkeypatch.setenv("PERFBUDGET_RAW_DIR", "docs")
+    assert RunOptions.from_env().raw_dir == tmp_path / "docs"
+    args = build_parser().parse_args(["sql", "--warehouse", "wh_rel/x.duckdb", "select 1"])
+    assert RunOptions.from_env(warehouse=args.warehouse).warehouse == tmp_path / "wh_rel/x.duckdb"
+    out = perfbudget("sql", "--warehouse", "wh_rel/x.duckdb", "select 1", cwd=tmp_path)
+    assert out.stderr == (
+        f"refused: no warehouse at {tmp_path / 'wh_rel/x.duckdb'}; run `perfbudget run` first\n"
+    )
+    assert not (PROJECT_ROOT / "wh_rel").exists()
+
+
+# --------------------------------------------------------------------------- a whole night
+
+
+@pytest.fixture(scope="module")
+def one_project_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short text PDF with one project (two pages)."""
+    from tests.fixtures.build_seed_pdf import build_seed_pdf
+
+    return build_seed_pdf(tmp_path_factory.mktemp("one") / "one.pdf", projects=[ONE])
+
+
+def _query(warehouse: Path, sql: str) -> list[tuple]:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _extracted_value_columns() -> list[str]:
+    """raw.extracted_values' columns, from the landing contract itself."""
+    import duckdb
+
+    from flows.landing import SCHEMA_SQL
+
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL)
+    return [d[0] for d in con.execute("select * from raw.extracted_values limit 0").description]
+
+
+def test_a_data_test_failing_on_one_document_quarantines_it_and_the_night_is_published(
+    tmp_path: Path, one_project_pdf: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three documents land rows a staging data test refuses — a field name the yml does not
+    know, a null indicator key, a duplicate key — beside a good one. Each is quarantined with the
+    test and the page named; the good one is built and published."""
+    from flows import landing
+    from flows.pipeline import ingest
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "perfbudget.duckdb"
+    raw.mkdir()
+    pdf = one_project_pdf.read_bytes()
+    shutil.copy(one_project_pdf, raw / "good.pdf")
+    for n, name in enumerate(("unexpected_field.pdf", "null_key.pdf", "duplicate_key.pdf")):
+        (raw / name).write_bytes(pdf + f"\n% copy {n}\n".encode())  # other bytes, same tables
+    col = {c: i for i, c in enumerate(_extracted_value_columns())}
+    real_rows = landing.value_rows
+    pages: dict[str, int] = {}
+
+    def spoiled(doc):  # the rows a faulty parser would land
+        rows = [list(r) for r in real_rows(doc)]
+        target = [r for r in rows if r[col["field"]] == "target"]
+        if doc.source_file == "unexpected_field.pdf":
+            extra = list(rows[0])
+            extra[col["field"]] = "department_nickname"
+            rows.append(extra)
+        elif doc.source_file == "null_key.pdf":
+            extra = target[2]
+            extra[col["indicator_seq"]] = None
+        elif doc.source_file == "duplicate_key.pdf":
+            extra = list(target[1])
+            rows.append(extra)
+        else:
+            return iter(map(tuple, rows))
+        pages[doc.source_file] = extra[col["page"]]
+        return iter(map(tuple, rows))
+
+    monkeypatch.setattr(landing, "value_rows", spoiled)
+    summary = ingest(RunOptions(raw_dir=raw, warehouse=wh))
+
+    assert (summary.documents_ingested, summary.documents_failed) == (1, 3)
+    assert _query(wh, "select source_file, status from dim_document order by 1") == [
+        ("duplicate_key.pdf", "quarantined"),
+        ("good.pdf", "ingested"),
+        ("null_key.pdf", "quarantined"),
+        ("unexpected_field.pdf", "quarantined"),
+    ]
+    tail = "; the document is quarantined and its rows are left out of the marts"
+    assert _query(wh, "select source_file, stage, error from ingest_errors order by 1") == [
+        (
+            "duplicate_key.pdf",
+            "validate",
+            "the data test unique_combination_of_columns on stg_raw__extracted_values fails on "
+            f"page {pages['duplicate_key.pdf']} (project_seq=1, indicator_seq=2, "
+            f"field_name=target, n_rows=2){tail}",
+        ),
+        (
+            "null_key.pdf",
+            "validate",
+            "the data test not_null on stg_raw__extracted_values.indicator_seq fails on page "
+            f"{pages['null_key.pdf']} (indicator_seq=null){tail}",
+        ),
+        (
+            "unexpected_field.pdf",
+            "validate",
+            "the data test accepted_values on stg_raw__extracted_values.field_name fails on page "
+            f"{pages['unexpected_field.pdf']} (value_field=department_nickname, n_records=1)"
+            f"{tail}",
+        ),
+    ]
+    # everything else is there: the good document's project and all its indicators
+    assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
+    assert _query(wh, "select count(*) from fct_indicator") == [(len(ONE.indicators),)]
+    assert _query(wh, "select count(distinct document_sha256) from raw.extracted_values") == [(1,)]
+
+
+def test_odd_entries_a_gbk_name_and_an_unrenderable_page_in_one_night(
+    tmp_path: Path, one_project_pdf: Path, prefect_harness: None, no_hang: None
+) -> None:
+    """Symlink loops, dangling links, links to a folder or a FIFO, a FIFO and a folder named
+    x.pdf: one ingest_errors row each; a scanned page too big to render fails for good (not
+    retried, not quarantined); the document under a GBK file name lands."""
+    from flows.pipeline import ingest
+
+    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
+    raw.mkdir()
+    expected = _odd_entries(raw, tmp_path)
+    big = Canvas(str(raw / "big.pdf"), pagesize=(4000, 4000), invariant=1)
+    big.rect(100, 100, 3800, 3800, fill=1)  # no text layer, not blank: it must be OCRed
+    big.save()
+    gbk_name = Path(os.fsdecode(bytes(raw) + b"/" + "预算.pdf".encode("gbk")))
+    shutil.copy(one_project_pdf, gbk_name)
+    shown_name = source_name(gbk_name, raw)
+    assert shown_name == "\\xd4\\xa4\\xcb\\xe3.pdf"
+
+    summary = ingest(RunOptions(raw_dir=raw, warehouse=wh))
+
+    assert (summary.documents_ingested, summary.documents_failed) == (1, 1 + len(expected))
+    rows = [(name, "read", sentence) for name, sentence in expected.items()]
+    rows.append(
+        (
+            "big.pdf",
+            "extract",
+            "page 1 cannot be read: page 1 of big.pdf would rasterise to more than 100,000,000 "
+            "pixels at 200 dpi",
+        )
+    )
+    assert _query(wh, "select source_file, stage, error from ingest_errors order by 1") == sorted(
+        rows
+    )
+    assert _query(wh, "select source_file, status from dim_document order by 1") == [
+        ("\\xd4\\xa4\\xcb\\xe3.pdf", "ingested"),
+        ("big.pdf", "failed"),  # deterministic: tried again only when its bytes change
+    ]
+    assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
+
+
+# --------------------------------------------------------------------------- perfbudget sql
+
+
+@pytest.fixture(scope="module")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse file with one table of every kind of value an auditor's query returns."""
+    import duckdb
+
+    path = tmp_path_factory.mktemp("sqlwh") / "perfbudget.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        """
+        create table funds as select * from (values
+            (1, 148.796::decimal(18, 4), null::varchar, '司法救助资金', date '2024-12-31',
+             0.5::double, [1, 2]),
+            (2, 10::decimal(18, 4), 'x', 'a "quoted" name', null, null, [])
+        ) t(project_seq, total_funds_wan, note, project_name, target_date, confidence, pages)
+        """
+    )
+    con.close()
+    return path
+
+
+HOSTILE = {
+    "log_query_path": "set log_query_path = '{out}/log.txt'",
+    "profiling_output": "set profiling_output = '{out}/profile.json'",
+    "profiling_through_a_symlink": "pragma enable_profiling = 'json'; "
+    "set profiling_output = '{link}'; select 1",
+    "enable_logging_to_file": "call enable_logging(storage = 'file', storage_path = '{out}/logs')",
+    "read_csv_passwd": "select * from read_csv('/etc/passwd')",
+    "read_text": "select * from read_text('/etc/passwd')",
+    "read_blob": "select * from read_blob('/etc/passwd')",
+    "glob": "select * from glob('/root/*')",
+    "read_csv_https": "select * from read_csv('https://example.com/budget.csv')",
+    "install": "install httpfs",
+    "load": "load httpfs",
+    "attach": "attach '{out}/other.duckdb' as other",
+    "copy_to": "copy funds to '{out}/leak.csv'",
+    "export": "export database '{out}/dump'",
+    "unlock": "set enable_external_access = true",
+    "delete": "delete from funds",
+}
+
+
+@pytest.mark.parametrize("statement", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_sql_reaches_nothing_but_the_warehouse(
+    small_warehouse: Path, tmp_path: Path, statement: str
+) -> None:
+    out_dir, home = tmp_path / "out", tmp_path / "home"
+    out_dir.mkdir()
+    home.mkdir()
+    victim = tmp_path / "victim.duckdb"  # a copy of a warehouse behind a symlink
+    shutil.copy(small_warehouse, victim)
+    (tmp_path / "link").symlink_to(victim)
+    before = (small_warehouse.read_bytes(), victim.read_bytes())
+    env = {**os.environ, "HOME": str(home)}  # where DuckDB would install extensions
+    sql = statement.format(out=out_dir, link=tmp_path / "link")
+    out = perfbudget("sql", "--warehouse", str(small_warehouse), sql, env=env)
+    assert out.returncode == 2, out.stdout + out.stderr
+    (line,) = out.stderr.splitlines()
+    assert line.startswith("refused: the warehouse is read-only for queries")
+    assert "root:" not in out.stdout
+    assert list(out_dir.iterdir()) == [] and list(home.iterdir()) == []
+    assert (small_warehouse.read_bytes(), victim.read_bytes()) == before
+
+
+def test_sql_json_keeps_types(small_warehouse: Path) -> None:
+    out = perfbudget(
+        "sql", "--warehouse", str(small_warehouse), "--format", "json",
+        "select * from funds order by project_seq",
+    )  # fmt: skip
+    assert out.stdout == (
+        "[\n"
+        ' {"project_seq": 1, "total_funds_wan": 148.796, "note": null,'
+        ' "project_name": "司法救助资金", "target_date": "2024-12-31", "confidence": 0.5,'
+        ' "pages": [1, 2]},\n'
+        ' {"project_seq": 2, "total_funds_wan": 10, "note": "x", "project_name":'
+        ' "a \\"quoted\\" name", "target_date": null, "confidence": null, "pages": []}\n'
+        "]\n"
+    )
+    assert json.loads(out.stdout, parse_float=Decimal)[0]["total_funds_wan"] == Decimal("148.796")
+
+
+def test_sql_file_with_several_statements_prints_each(
+    small_warehouse: Path, tmp_path: Path
+) -> None:
+    q = tmp_path / "q.sql"
+    q.write_text(
+        "select count(*) as n from funds;\n-- the names\nselect project_seq from funds order by 1;",
+        encoding="utf-8",
+    )
+    out = perfbudget("sql", "--warehouse", str(small_warehouse), "-f", str(q), "--format", "csv")
+    assert (out.returncode, out.stdout) == (0, "n\n2\n\nproject_seq\n1\n2\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        ((), "", "error: no query given: pass SQL text, -f FILE or SQL on stdin"),
+        ((), " ;\n ; ", "error: no query given: pass SQL text, -f FILE or SQL on stdin"),
+        (
+            ("-f", "missing.sql"),
+            "",
+            "error: cannot read the query file missing.sql: No such file or directory",
+        ),
+    ],
+    ids=["empty", "only_semicolons", "missing_file"],
+)
+def test_sql_without_a_query_says_so_in_one_line(
+    small_warehouse: Path, tmp_path: Path, args: tuple[str, ...], stdin: str, message: str
+) -> None:
+    out = perfbudget("sql", "--warehouse", str(small_warehouse), *args, stdin=stdin, cwd=tmp_path)
+    assert (out.returncode, out.stdout, out.stderr) == (2, "", message + "\n")
+
+
+# --------------------------------------------------------------------------- perfbudget serve
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop a `perfbudget serve` and everything it started."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+
+def test_serve_refuses_a_port_that_is_taken(tmp_path: Path) -> None:
+    import socket
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = perfbudget("serve", "--port", str(port), env=env)
+    assert (out.returncode, out.stdout, out.stderr) == (
+        2,
+        "",
+        f"error: port {port} on 127.0.0.1 is already in use; choose another with --port\n",
+    )
+
+
+def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
+    tmp_path: Path, one_project_pdf: Path
+) -> None:
+    """`perfbudget serve` starts a Prefect server, serves nightly-ingest against that server and
+    passes PERFBUDGET_RAW_DIR / PERFBUDGET_WAREHOUSE through: a run triggered through that
+    server's API lands in the warehouse the settings name."""
+    import asyncio
+    import time
+
+    from prefect.client.orchestration import PrefectClient
+
+    raw, wh = tmp_path / "inbox", tmp_path / "wh" / "night.duckdb"
+    raw.mkdir()
+    shutil.copy(one_project_pdf, raw / "one.pdf")
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PERFBUDGET_RAW_DIR": str(raw),
+        "PERFBUDGET_WAREHOUSE": str(wh),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    api = f"http://127.0.0.1:{port}/api"
+
+    async def deployment() -> object:
+        async with PrefectClient(api) as client:
+            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
+
+    async def trigger(deployment_id: object) -> object:
+        async with PrefectClient(api) as client:
+            return (await client.create_flow_run_from_deployment(deployment_id)).id
+
+    async def state_of(run_id: object) -> object:
+        async with PrefectClient(api) as client:
+            return (await client.read_flow_run(run_id)).state
+
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                dep = asyncio.run(deployment())
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(2)
+        (schedule,) = dep.schedules
+        assert (schedule.schedule.cron, schedule.schedule.timezone) == (
+            "0 2 * * *",
+            "Asia/Shanghai",
+        )
+        assert dep.parameters["options"] == {"raw_dir": str(raw), "warehouse": str(wh)}
+        run_id = asyncio.run(trigger(dep.id))
+        deadline = time.monotonic() + 400
+        while not (state := asyncio.run(state_of(run_id))).is_final():
+            assert time.monotonic() < deadline and proc.poll() is None, state
+            time.sleep(3)
+        assert state.is_completed(), state
+    finally:
+        _stop(proc)
+        log.close()
+    assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
+    assert _query(wh, "select source_file from dim_document") == [("one.pdf",)]
+
+
+def test_serve_uses_prefect_api_url_when_given(prefect_harness: None, tmp_path: Path) -> None:
+    """With PREFECT_API_URL set, `perfbudget serve` serves against that server and starts none."""
+    import asyncio
+    import time
+
+    from prefect.client.orchestration import PrefectClient
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.deploy import port_taken
+
+    api = PREFECT_API_URL.value()  # the test harness's server
+    port = _free_port()
+    env = {**os.environ, "PREFECT_API_URL": api, "PYTHONPATH": str(PROJECT_ROOT)}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+    async def deployment() -> object:
+        async with PrefectClient(api) as client:
+            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
+
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                dep = asyncio.run(deployment())
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(2)
+        assert dep.name == "nightly-ingest"
+        assert not port_taken("127.0.0.1", port)  # no server of its own on --port
+    finally:
+        _stop(proc)
+
+
+def test_a_failure_only_documents_together_explain_is_blamed_on_none(tmp_path: Path) -> None:
+    """`attribute` blames a document only when its rows alone fail the test, and names the page
+    where they start to (a duplicate printed on pages 1 and 2: page 2). A duplicate across two
+    documents is blamed on neither: once the blamed document is out, the next round finds the
+    test still failing with no document to blame, and the build fails, as a wrong mart must."""
+    import duckdb
+
+    from flows.marts import FailedTest, attribute
+
+    wh = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute("create schema raw")
+    con.execute("create table raw.documents (document_sha256 varchar, source_file varchar)")
+    con.execute("insert into raw.documents values ('a', 'a.pdf'), ('b', 'b.pdf'), ('c', 'c.pdf')")
+    con.execute("create table vals (document_sha256 varchar, page int, k varchar)")
+    con.execute(
+        "insert into vals values ('a', 1, 'x'), ('a', 2, 'x'), ('a', 3, 'y'),"
+        " ('b', 1, 'shared'), ('c', 4, 'shared')"
+    )
+    con.close()
+    relation = '"wh"."main"."vals"'
+    within = FailedTest(
+        "test.x.unique_k_per_document", "unique_k_per_document",
+        f"select document_sha256, k, count(*) as n from {relation} "
+        "group by document_sha256, k having count(*) > 1",
+        (relation,),
+    )  # fmt: skip
+    across = FailedTest(
+        "test.x.unique_k", "unique on vals.k",
+        f"select k, count(*) as n from {relation} group by k having count(*) > 1",
+        (relation,),
+    )  # fmt: skip
+    blamed = attribute(wh, [within, across])
+    assert [(q.source_file, q.test, q.pages, q.example) for q in blamed] == [
+        ("a.pdf", "unique_k_per_document", (2,), "k=x, n=2"),
+        ("a.pdf", "unique on vals.k", (2,), "k=x, n=2"),
+    ]  # b.pdf and c.pdf share 'shared': neither alone fails, so neither is blamed

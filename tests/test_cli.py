@@ -56,7 +56,7 @@ def test_sql_reads_stdin_and_file_and_formats_json(sample_run: SampleRun, tmp_pa
     out = perfbudget(
         "sql", "--warehouse", str(sample_run.warehouse), "--format", "json", stdin=query
     )
-    assert json.loads(out.stdout) == [{"n": "49"}]
+    assert json.loads(out.stdout) == [{"n": 49}]  # a number stays a number
     q = tmp_path / "q.sql"
     q.write_text(query, encoding="utf-8")
     out = perfbudget(

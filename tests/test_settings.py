@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flows.cli import build_parser
@@ -21,6 +23,35 @@ def test_page_workers_get_one_inference_thread_each() -> None:
     assert RunOptions(runner="dask", dask_address="tcp://127.0.0.1:1").ocr_options().threads == 0
 
 
-def test_relative_paths_mean_the_project_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_paths_mean_the_current_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PERFBUDGET_WAREHOUSE", "data/warehouse/x.duckdb")
-    assert RunOptions.from_env().warehouse == PROJECT_ROOT / "data/warehouse/x.duckdb"
+    assert RunOptions.from_env().warehouse == tmp_path / "data/warehouse/x.duckdb"
+    assert RunOptions().raw_dir == PROJECT_ROOT / "data" / "raw"  # the default: the checkout's
+
+
+def test_served_runs_take_the_settings_of_perfbudget_serve(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """prefect.yaml's relative paths mean the checkout; PERFBUDGET_* override them, relative to
+    the folder `perfbudget serve` was started in."""
+    from flows.deploy import run_parameters
+
+    declared = {"raw_dir": "data/raw", "warehouse": "data/warehouse/perfbudget.duckdb"}
+    for env in ("PERFBUDGET_RAW_DIR", "PERFBUDGET_WAREHOUSE", "PERFBUDGET_OCR_ENGINE"):
+        monkeypatch.delenv(env, raising=False)
+    assert run_parameters(declared) == {
+        "raw_dir": str(PROJECT_ROOT / "data/raw"),
+        "warehouse": str(PROJECT_ROOT / "data/warehouse/perfbudget.duckdb"),
+    }
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PERFBUDGET_RAW_DIR", "inbox")
+    monkeypatch.setenv("PERFBUDGET_WAREHOUSE", str(tmp_path / "wh.duckdb"))
+    monkeypatch.setenv("PERFBUDGET_OCR_ENGINE", "paddleocr")
+    assert run_parameters(declared) == {
+        "raw_dir": str(tmp_path / "inbox"),
+        "warehouse": str(tmp_path / "wh.duckdb"),
+        "ocr_engine": "paddleocr",
+    }

@@ -9,8 +9,12 @@ understands), so the run goes on and the warehouse records why the document has 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
+import re
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -33,11 +37,76 @@ IMAGE_MAGICS = {
 }
 
 
+DOCUMENT_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
+class NotARegularFile(OSError):
+    """The path is (or became) a FIFO, a socket, a device or a folder: never read it."""
+
+
+def open_regular(path: Path):  # -> BinaryIO
+    """Open a regular file for reading without ever blocking.
+
+    O_NONBLOCK makes opening a FIFO return at once (a plain open waits for a writer forever);
+    fstat on the open descriptor then refuses anything that is not a regular file, also when the
+    name was swapped for a FIFO after it was looked at."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(errno.EINVAL, f"not a regular file ({_kind_of(st.st_mode)})")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def refuse_reason(path: Path, raw_dir: Path) -> str | None:
+    """Why `path` cannot be read as a document, judged without opening it (lstat/stat only, so
+    a symlink loop, a dangling link or a FIFO never blocks or raises); None when it is a
+    regular file in the raw folder."""
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return f"the file cannot be looked at ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "a symlink loop (the link leads back to itself); not followed"
+            if exc.errno == errno.ENOENT:
+                return "a dangling symlink: its target does not exist"
+            return f"a symlink whose target cannot be looked at ({exc.strerror}); not followed"
+        if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(raw_dir)):
+            return "a symlink pointing outside the raw folder; not followed"
+        if not stat.S_ISREG(target.st_mode):
+            return f"a symlink to {_kind_of(target.st_mode)}, not to a file; not followed"
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return "a folder named like a document, not a file; its files are read on their own"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{_kind_of(st.st_mode)}, not a file; skipped unread"
+    return None
+
+
 def sha256_of(path: Path) -> tuple[str, int]:
     """Content hash and size: the hash is the document's identity, whatever its file name."""
     h = hashlib.sha256()
     size = 0
-    with path.open("rb") as f:
+    with open_regular(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
             size += len(chunk)
@@ -55,9 +124,30 @@ def sniff_kind(head: bytes) -> str | None:
 
 
 def source_name(path: Path, raw_dir: Path) -> str:
-    """The file's name as recorded in the warehouse: its path under the raw folder."""
+    """The file's name as recorded in the warehouse: its path under the raw folder.
+
+    A name that is not valid UTF-8 (GBK bytes from a Windows zip) keeps its bytes visibly
+    escaped (`\\xd6\\xd0.pdf`): it is still told apart from every other name, and the
+    warehouse, which stores UTF-8, can hold it."""
     inside = path.is_relative_to(raw_dir)
-    return path.relative_to(raw_dir).as_posix() if inside else path.name
+    name = path.relative_to(raw_dir).as_posix() if inside else path.name
+    return printable(name)
+
+
+def printable(text: str) -> str:
+    """`text` with every part (between slashes) that is not valid UTF-8 shown byte by byte as
+    `\\xNN` (ASCII kept): decoding GBK bytes as UTF-8 where they happen to fit would show
+    characters that were never meant."""
+    if not _has_surrogates(text):
+        return text
+    return "/".join(
+        os.fsencode(part).decode("ascii", "backslashreplace") if _has_surrogates(part) else part
+        for part in text.split("/")
+    )
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def open_document(
@@ -68,17 +158,22 @@ def open_document(
     `sha256`, when the caller already hashed the file (the run's inventory does), saves reading
     every byte a second time."""
     source_file = source_name(path, raw_dir)
-    if path.is_symlink() and not path.resolve().is_relative_to(raw_dir.resolve()):
+    refused = refuse_reason(path, raw_dir)
+    if refused is None:
+        try:
+            sha, size = (sha256, path.stat().st_size) if sha256 else sha256_of(path)
+            with open_regular(path) as f:
+                head = f.read(1024)
+        except OSError as exc:  # vanished or swapped for a FIFO since it was looked at
+            refused = f"the file cannot be read ({exc.strerror or exc})"
+    if refused is not None:
         doc = DocumentExtraction(source_file=source_file, sha256=None, file_size=0, page_count=None)
-        doc.errors.append(("read", "a symlink pointing outside the raw folder; not followed"))
+        doc.errors.append(("read", refused))
         return doc
-    sha, size = (sha256, path.stat().st_size) if sha256 else sha256_of(path)
     doc = DocumentExtraction(source_file=source_file, sha256=sha, file_size=size, page_count=None)
     if size == 0:
         doc.errors.append(("read", "the file is empty (0 bytes)"))
         return doc
-    with path.open("rb") as f:
-        head = f.read(1024)
     doc.kind = sniff_kind(head)
     if doc.kind is None:
         doc.errors.append(
@@ -106,26 +201,46 @@ def open_document(
 
 def _open_image(path: Path, doc: DocumentExtraction) -> None:
     """Count an image file's pages (TIFF frames) without decoding them; refuse decompression
-    bombs from the header's size alone."""
+    bombs from the headers alone: every frame is checked, since a small first frame can hide a
+    150 Mpx one behind it. PIL's own limit stays on as a second guard."""
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = None  # the size check below is ours, with a clearer message
     try:
         with Image.open(path) as im:
-            width, height = im.size
-            if width * height > MAX_PIXELS:
-                doc.errors.append(
-                    (
-                        "open",
-                        f"the image is {width}×{height} pixels ({width * height / 1e6:.0f} Mpx), "
-                        f"over the limit of {MAX_PIXELS / 1e6:.0f} Mpx; refused as a possible "
-                        "decompression bomb",
-                    )
-                )
-                return
-            doc.page_count = getattr(im, "n_frames", 1)
-    except (OSError, SyntaxError, ValueError) as exc:
+            frames = getattr(im, "n_frames", 1)
+            for frame in range(frames):
+                im.seek(frame)  # reads the frame's header (a TIFF IFD), not its pixels
+                if refused := _too_many_pixels(*im.size, frame + 1, frames):
+                    doc.errors.append(("open", refused))
+                    return
+            doc.page_count = frames
+    except Image.DecompressionBombError as exc:  # PIL's own guard, above ours, fired first
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(found[1]) / 1e6:.0f} Mpx" if found else "too many pixels"
+        doc.errors.append(
+            (
+                "open",
+                f"the image is {size}, over the limit of {MAX_PIXELS / 1e6:.0f} Mpx; refused as a "
+                "possible decompression bomb",
+            )
+        )
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         doc.errors.append(("open", f"the image cannot be read; it is damaged or truncated ({exc})"))
+
+
+def _too_many_pixels(width: int, height: int, frame: int = 1, frames: int = 1) -> str | None:
+    """A sentence refusing a frame over MAX_PIXELS, or None."""
+    if width * height <= MAX_PIXELS:
+        return None
+    which = f"frame {frame} of {frames} of the image" if frames > 1 else "the image"
+    return (
+        f"{which} is {width}×{height} pixels ({width * height / 1e6:.0f} Mpx), "
+        f"over the limit of {MAX_PIXELS / 1e6:.0f} Mpx; refused as a possible decompression bomb"
+    )
+
+
+class PageRefused(ValueError):
+    """A page that can never be read (too many pixels): deterministic, so never retried."""
 
 
 def load_image_page(path: Path, page: int) -> np.ndarray:
@@ -135,6 +250,8 @@ def load_image_page(path: Path, page: int) -> np.ndarray:
 
     with Image.open(path) as im:
         im.seek(page - 1)
+        if refused := _too_many_pixels(*im.size, page, getattr(im, "n_frames", 1)):
+            raise PageRefused(refused)
         rgb = np.asarray(im.convert("RGB"))
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
