@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 from decimal import Decimal
 from pathlib import Path
 
 from flows import landing
 from flows.extract.documents import extract_document
 from flows.marts import dbt_build
+from flows.settings import DBT_PROJECT_DIR
 from tests.conftest import GOLDEN, SEED_PDF, SampleRun
 from tests.fixtures.build_seed_pdf import build_seed_pdf
 from tests.fixtures.seed_truth import SEED_PROJECTS
@@ -126,7 +128,10 @@ def test_project_id_is_stable_across_years(tmp_path: Path) -> None:
     for path in sorted(raw.iterdir()):
         landing.land_document(con, extract_document(path, raw))
     con.close()
-    dbt_build(warehouse)
+    dbt_build(warehouse, unit_tests=True)  # the nightly build leaves dbt's unit tests out
+    results = json.loads((DBT_PROJECT_DIR / "target" / "run_results.json").read_text())["results"]
+    unit = [r["status"] for r in results if r["unique_id"].startswith("unit_test.")]
+    assert len(unit) >= 10 and set(unit) == {"pass"}
     run = SampleRun(raw=raw, warehouse=warehouse, summary=None, bad={})
     rows = run.query(
         """
