@@ -22,6 +22,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             dask_address=args.dask_address,
             ocr_engine=args.ocr_engine,
             allow_empty_raw=args.allow_empty_raw or None,
+            full_check=args.full_check or None,
         )
         preflight(options)  # before Prefect starts: one sentence, nothing touched
     except ConfigurationError as exc:
@@ -148,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--ocr-engine",
         choices=("rapidocr", "paddleocr"),
         help="OCR engine for scans (default rapidocr; env PERFBUDGET_OCR_ENGINE)",
+    )
+    run.add_argument(
+        "--full-check",
+        action="store_true",
+        help="hash every file again, not only those whose size, mtime or inode changed",
     )
     run.add_argument(
         "--allow-empty-raw",

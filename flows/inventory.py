@@ -3,6 +3,10 @@
 A document is its bytes: the same bytes under another name are not ingested twice, a file whose
 bytes changed replaces its earlier rows, and a file that disappeared keeps its rows (auditors must
 still see what was published) but is marked no longer present.
+
+Hashing every file every night would cost a read of the whole archive; a file whose size,
+modification time and inode are those recorded when it was last hashed keeps its recorded hash
+unread. `full_check` hashes everything (for bytes rewritten in place with the times restored).
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from flows.extract.documents import DOCUMENT_SUFFIXES, refuse_reason, sha256_of,
 IGNORED_NAMES = {".gitkeep", ".DS_Store"}
 
 
+FileStat = tuple[int, int, int]
+"""(size, mtime in ns, inode): what tells a file unchanged without reading it."""
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file found in the raw folder, with its content hash (None: unreadable or refused)."""
@@ -26,6 +34,8 @@ class SourceFile:
     path: Path
     source_file: str
     sha256: str | None
+    stat: FileStat | None = None  # as hashed; None when unreadable
+    hashed: bool = True  # False when the hash was taken from the last run (stat unchanged)
 
 
 @dataclass
@@ -83,7 +93,9 @@ def discover(raw_dir: Path) -> list[Path]:
     return sorted(found)
 
 
-def take_inventory(raw_dir: Path, con: duckdb.DuckDBPyConnection) -> Inventory:
+def take_inventory(
+    raw_dir: Path, con: duckdb.DuckDBPyConnection, full_check: bool = False
+) -> Inventory:
     """Classify every file in `raw_dir` against the warehouse's documents and file names."""
     known_docs = {
         sha: (status, version)
@@ -91,17 +103,20 @@ def take_inventory(raw_dir: Path, con: duckdb.DuckDBPyConnection) -> Inventory:
             "select document_sha256, status, extraction_version from raw.documents"
         ).fetchall()
     }
-    known_files = dict(
-        con.execute(
-            "select source_file, document_sha256 from raw.document_files where is_present"
+    recorded = {
+        name: (sha, (size, mtime, inode))
+        for name, sha, size, mtime, inode in con.execute(
+            "select source_file, document_sha256, file_size, file_mtime_ns, file_inode"
+            " from raw.document_files where is_present"
         ).fetchall()
-    )
+    }
+    known_files = {name: sha for name, (sha, _) in recorded.items()}
     inv = Inventory()
     seen: set[str] = set()
     for path in discover(raw_dir):
         name = source_name(path, raw_dir)
-        sha = None if refuse_reason(path, raw_dir) else _hash(path)
-        entry = SourceFile(path=path, source_file=name, sha256=sha)
+        entry = _identify(path, name, raw_dir, None if full_check else recorded.get(name))
+        sha = entry.sha256
         landed = known_docs.get(sha or "")
         current = (
             landed is not None and landed[1] == EXTRACTION_VERSION and landed[0] != "quarantined"
@@ -126,9 +141,19 @@ def take_inventory(raw_dir: Path, con: duckdb.DuckDBPyConnection) -> Inventory:
     return inv
 
 
-def _hash(path: Path) -> str | None:
-    """The file's sha256, or None when it cannot be read (opening it says why)."""
+def _identify(
+    path: Path, name: str, raw_dir: Path, recorded: tuple[str | None, FileStat] | None
+) -> SourceFile:
+    """The file's content hash: the recorded one when its size, mtime and inode are as they were
+    when it was hashed, otherwise read and hashed now; None when it cannot be read (opening it
+    says why)."""
+    if refuse_reason(path, raw_dir):
+        return SourceFile(path=path, source_file=name, sha256=None)
     try:
-        return sha256_of(path)[0]
+        st = path.stat()
+        now: FileStat = (st.st_size, st.st_mtime_ns, st.st_ino)
+        if recorded is not None and recorded[0] is not None and recorded[1] == now:
+            return SourceFile(path, name, recorded[0], stat=now, hashed=False)
+        return SourceFile(path, name, sha256_of(path)[0], stat=now)
     except OSError:
-        return None
+        return SourceFile(path=path, source_file=name, sha256=None)

@@ -22,6 +22,10 @@ from flows.models import DocumentExtraction, ProjectForm, SourcedValue
 SCHEMA_SQL = (Path(__file__).with_name("raw_schema.sql")).read_text(encoding="utf-8")
 SCHEMA_VERSION = hashlib.sha256(SCHEMA_SQL.encode()).hexdigest()[:16]
 RAW_TABLES = ("documents", "pages", "cells", "extracted_values")
+FILE_COLUMNS = [
+    "source_file", "document_sha256", "is_present", "first_seen_at", "last_seen_at",
+    "file_size", "file_mtime_ns", "file_inode",
+]  # fmt: skip
 
 
 def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
@@ -198,20 +202,28 @@ def record_files(con: duckdb.DuckDBPyConnection, inv: Inventory) -> None:
     now = _now()
     con.execute("begin transaction")
     try:
-        for entry in inv.present:
-            con.execute(
-                """
-                insert into raw.document_files values (?, ?, true, ?, ?)
-                on conflict (source_file) do update
-                set document_sha256 = excluded.document_sha256, is_present = true,
-                    last_seen_at = excluded.last_seen_at
-                """,
-                [entry.source_file, entry.sha256, now, now],
-            )
-        for name in inv.removed:
-            con.execute(
-                "update raw.document_files set is_present = false where source_file = ?", [name]
-            )
+        seen = [
+            (e.source_file, e.sha256, True, now, now, *(e.stat or (None,) * 3)) for e in inv.present
+        ]
+        if seen:  # one upsert for the whole folder, not a statement per file
+            con.register("_seen_files", pd.DataFrame.from_records(seen, columns=FILE_COLUMNS))
+            try:
+                con.execute(
+                    """
+                    insert into raw.document_files select * from _seen_files
+                    on conflict (source_file) do update
+                    set document_sha256 = excluded.document_sha256, is_present = true,
+                        last_seen_at = excluded.last_seen_at, file_size = excluded.file_size,
+                        file_mtime_ns = excluded.file_mtime_ns, file_inode = excluded.file_inode
+                    """
+                )
+            finally:
+                con.unregister("_seen_files")
+        con.execute(
+            "update raw.document_files set is_present = false"
+            " where source_file in (select unnest(?::varchar[]))",
+            [inv.removed],
+        )
         carried = {e.sha256 for e in inv.present}
         for old in set(inv.replaced.values()) - carried:
             for table in RAW_TABLES:  # replaced bytes: no present file carries them any more

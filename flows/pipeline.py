@@ -164,11 +164,11 @@ def _now() -> datetime:
 
 
 @task(cache_policy=NO_CACHE)
-def take_inventory(raw_dir: Path, building: Path) -> Inventory:
+def take_inventory(raw_dir: Path, building: Path, full_check: bool = False) -> Inventory:
     """Compare the raw folder with the working copy: what is new, changed, unchanged, gone."""
     con = landing.connect(building)
     try:
-        return classify(raw_dir, con)
+        return classify(raw_dir, con, full_check=full_check)
     finally:
         con.close()
 
@@ -286,7 +286,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     with clock("publish"):
         building = prepare_working_copy(options.warehouse)
     with clock("inventory"):
-        inventory = take_inventory(raw_dir, building)
+        inventory = take_inventory(raw_dir, building, options.full_check)
     summary.documents_seen = len(inventory.present)
     summary.documents_new, summary.documents_changed = len(inventory.new), len(inventory.changed)
     summary.documents_unchanged = len(inventory.unchanged) + len(inventory.copies)

@@ -21,7 +21,13 @@ create table if not exists raw.document_files (
     document_sha256 varchar,              -- null when the file could not be read at all
     is_present boolean not null,
     first_seen_at timestamp not null,
-    last_seen_at timestamp not null
+    last_seen_at timestamp not null,
+    -- the file's size, modification time and inode when it was last hashed: a file whose three
+    -- are unchanged is taken as unchanged without reading it (perfbudget run --full-check
+    -- hashes every file regardless)
+    file_size bigint,
+    file_mtime_ns bigint,
+    file_inode bigint
 );
 
 -- One row per ingestion run, for the operator's morning check.

@@ -82,6 +82,11 @@ class RunOptions(BaseModel):
         description="Run even when the raw folder is missing or empty while the warehouse holds "
         "documents (they are then all marked removed).",
     )
+    full_check: bool = Field(
+        default=False,
+        description="Hash every file in the raw folder, even those whose size, modification time "
+        "and inode are as last recorded (a periodic check against bytes changed in place).",
+    )
     build_marts: bool = Field(
         default=True, description="Run `dbt build` after landing (off only in narrow tests)."
     )

@@ -1,0 +1,99 @@
+"""The inventory reads only what may have changed: size, mtime and inode decide, --full-check
+reads everything."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from flows import landing
+from flows.inventory import take_inventory
+from flows.models import DocumentExtraction
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> tuple[Path, Path]:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.pdf").write_bytes(b"%PDF-1.7 first document")
+    (raw / "b.pdf").write_bytes(b"%PDF-1.7 second document")
+    return raw, tmp_path / "wh.duckdb"
+
+
+def record(raw: Path, warehouse: Path, full_check: bool = False):
+    """One night's bookkeeping without extraction: inventory, documents landed, files recorded."""
+    con = landing.connect(warehouse)
+    try:
+        inv = take_inventory(raw, con, full_check=full_check)
+        for entry in inv.to_extract:
+            doc = DocumentExtraction(
+                source_file=entry.source_file, sha256=entry.sha256, file_size=1, page_count=1
+            )
+            landing.land_document(con, doc, status="ingested")
+        landing.record_files(con, inv)
+        files = con.execute(
+            "select source_file, file_size, file_inode from raw.document_files order by 1"
+        ).fetchall()
+        return inv, files
+    finally:
+        con.close()
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import flows.inventory
+
+    reads: list[str] = []
+    real = flows.inventory.sha256_of
+
+    def counting(path: Path) -> tuple[str, int]:
+        reads.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(flows.inventory, "sha256_of", counting)
+    return reads
+
+
+def test_unchanged_files_are_not_read_again(
+    folder: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw, wh = folder
+    reads = count_reads(monkeypatch)
+    inv, files = record(raw, wh)
+    assert sorted(reads) == ["a.pdf", "b.pdf"] and len(inv.new) == 2
+    assert files == [
+        ("a.pdf", 23, (raw / "a.pdf").stat().st_ino),
+        ("b.pdf", 24, (raw / "b.pdf").stat().st_ino),
+    ]
+
+    reads.clear()
+    inv, _ = record(raw, wh)
+    assert reads == [] and len(inv.unchanged) == 2 and not inv.has_changes
+    assert all(not e.hashed for e in inv.unchanged)
+
+    # a touched file (mtime changed, same bytes) is read once more and is still unchanged
+    os.utime(raw / "a.pdf", ns=(0, 10**18))
+    reads.clear()
+    inv, _ = record(raw, wh)
+    assert reads == ["a.pdf"] and len(inv.unchanged) == 2 and not inv.has_changes
+
+
+def test_bytes_rewritten_in_place_are_found_by_a_full_check(
+    folder: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw, wh = folder
+    record(raw, wh)
+    path = raw / "a.pdf"
+    before = path.stat()
+    with path.open("r+b") as f:  # same size, same inode, times put back: invisible to stat
+        f.write(b"%PDF-1.7 FIRST")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    reads = count_reads(monkeypatch)
+    inv, _ = record(raw, wh)
+    assert reads == [] and not inv.has_changes
+
+    inv, _ = record(raw, wh, full_check=True)
+    assert sorted(reads) == ["a.pdf", "b.pdf"]
+    assert [e.source_file for e in inv.changed] == ["a.pdf"]
