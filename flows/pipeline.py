@@ -1,6 +1,6 @@
 """The nightly ingestion as a Prefect flow.
 
-    inventory → open documents → extract pages (fanned out) → parse + land → dbt build → publish
+    inventory → open documents → extract pages (fanned out) → parse → land → dbt build → publish
 
 One typed task per stage; the flow wires them. Work happens in a working copy of the warehouse
 that is published by an atomic rename only when everything succeeded (`flows.publish`), so a run
@@ -25,6 +25,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 
 from flows import landing
 from flows.extract.documents import extract_page, finish_document, open_document
+from flows.forms import read_forms
 from flows.inventory import Inventory, SourceFile
 from flows.inventory import take_inventory as classify
 from flows.marts import dbt_build
@@ -137,6 +138,13 @@ def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageG
     return extract_page(path, page, kind, ocr)
 
 
+@task(cache_policy=NO_CACHE)
+def parse(doc: DocumentExtraction) -> DocumentExtraction:
+    """Read the forms printed on the document's page grids (flows.forms); what the reader cannot
+    read becomes the document's parse errors, never an exception."""
+    return read_forms(doc)
+
+
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def land(doc: DocumentExtraction, building: Path, status: str | None = None) -> None:
     """Land one document in its own transaction in the working copy."""
@@ -242,7 +250,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     with _progress(options, docs, futures) as progress:
         for i, doc in enumerate(docs):
             if i in futures:
-                finish_document(doc, _collect_pages(doc, futures[i], progress))
+                doc = parse(finish_document(doc, _collect_pages(doc, futures[i], progress)))
             quarantined = any(stage == "extract" for stage, _ in doc.errors) and doc.failed
             land(doc, building, status="quarantined" if quarantined else None)
             _count(summary, doc, options.low_confidence_threshold)

@@ -9,12 +9,13 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from flows.extract.documents import extract_document, open_document
+from flows.forms import read_forms
 from flows.models import PageStatus
 from tests.conftest import SEED_PDF
 
 
 def errors_of(path: Path, raw: Path) -> list[tuple[str, str]]:
-    doc = extract_document(path, raw)
+    doc = read_forms(extract_document(path, raw))
     assert doc.failed
     return doc.errors
 
@@ -67,7 +68,7 @@ def test_file_name_with_spaces_and_chinese(tmp_path: Path) -> None:
     path = tmp_path / "子目录 一" / "平罗县 2024 绩效目标 表.pdf"
     path.parent.mkdir()
     shutil.copy(SEED_PDF, path)
-    doc = extract_document(path, tmp_path)
+    doc = read_forms(extract_document(path, tmp_path))
     assert doc.source_file == "子目录 一/平罗县 2024 绩效目标 表.pdf"
     assert (len(doc.projects), doc.errors) == (5, [])
 
@@ -103,7 +104,7 @@ def test_page_limit_refuses_huge_documents_up_front(blank_500: Path) -> None:
 
 def test_500_blank_pages_end_with_one_clear_error(blank_500: Path) -> None:
     """Blank pages are recognised from a cheap render and never OCRed (bench: bounded time)."""
-    doc = extract_document(blank_500, blank_500.parent)
+    doc = read_forms(extract_document(blank_500, blank_500.parent))
     assert doc.errors == [("parse", "no 绩效目标表 found: all 500 pages are blank")]
     assert {p.status for p in doc.pages} == {PageStatus.BLANK}
 

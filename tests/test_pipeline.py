@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flows import landing
 from flows.extract.documents import extract_document
+from flows.forms import read_forms
 from flows.marts import dbt_build
 from tests.conftest import GOLDEN, SEED_PDF, SampleRun
 from tests.fixtures.build_seed_pdf import build_seed_pdf
@@ -124,7 +125,7 @@ def test_project_id_is_stable_across_years(tmp_path: Path) -> None:
     warehouse = tmp_path / "wh.duckdb"
     con = landing.connect(warehouse)
     for path in sorted(raw.iterdir()):
-        landing.land_document(con, extract_document(path, raw))
+        landing.land_document(con, read_forms(extract_document(path, raw)))
     con.close()
     dbt_build(warehouse)
     run = SampleRun(raw=raw, warehouse=warehouse, summary=None, bad={})

@@ -28,29 +28,31 @@ stemmed as (
 
 ),
 
+categories as (
+
+    select * from {{ ref('indicator_categories') }}
+
+),
+
 categorized as (
 
+    -- the canonical 一级 whose keyword the printed label contains, and the first 二级 (by
+    -- match_order) whose keyword the stemmed label contains: satisfaction first, since
+    -- '社会公众或服务对象满意度指标' also contains 社会
     select
-        *,
-        case
-            when contains(level1_key, '产出') then '产出指标'
-            when contains(level1_key, '效益') then '效益指标'
-            when contains(level1_key, '满意') then '满意度指标'
-        end as level1,
-        case
-            -- satisfaction first: '社会公众或服务对象满意度指标' also contains 社会
-            when contains(level2_stem, '满意') then '服务对象满意度指标'
-            when contains(level2_stem, '经济效益') then '经济效益指标'
-            when contains(level2_stem, '社会效益') then '社会效益指标'
-            when contains(level2_stem, '生态效益') then '生态效益指标'
-            when contains(level2_stem, '可持续') then '可持续影响指标'
-            when contains(level2_stem, '数量') then '数量指标'
-            when contains(level2_stem, '质量') then '质量指标'
-            when contains(level2_stem, '时效') then '时效指标'
-            when contains(level2_stem, '成本') then '成本指标'
-        end as level2,
-        contains(level2_key, '必填') as is_mandatory,
-        contains(level2_key, '硬性') as is_hard
+        stemmed.*,
+        (
+            select min(categories.level1)
+            from categories
+            where contains(stemmed.level1_key, categories.level1_keyword)
+        ) as level1,
+        (
+            select arg_min(categories.level2, categories.match_order)
+            from categories
+            where contains(stemmed.level2_stem, categories.level2_keyword)
+        ) as level2,
+        contains(stemmed.level2_key, '必填') as is_mandatory,
+        contains(stemmed.level2_key, '硬性') as is_hard
 
     from stemmed
 
@@ -71,6 +73,11 @@ final as (
         is_hard,
         indicator_name,
         target_raw,
+        target_nature,
+        measure_unit,
+        standard,
+        scoring_standard,
+        weight,
         page,
         target_x0,
         target_y0,

@@ -176,6 +176,11 @@ final as (
         is_hard,
         indicator_name,
         target_raw,
+        target_nature,
+        measure_unit,
+        standard,
+        scoring_standard,
+        weight,
         case
             when target_pattern like 'date%' then 'date'
             else target_pattern
