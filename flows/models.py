@@ -141,8 +141,9 @@ class FundsBlock:
 
 @dataclass
 class ProjectForm:
-    """One printed table of a form (a project's 绩效目标表 or 自评表, a department's 部门整体绩效目标表),
-    stitched across its pages. `fields` holds every header value by field name, as printed."""
+    """One printed table of a form (a project's 绩效目标表 or 自评表, a department's
+    部门整体绩效目标表), stitched across its pages. `fields` holds every header value by
+    field name, as printed."""
 
     fields: dict[str, SourcedValue]
     funds: FundsBlock

@@ -1,11 +1,12 @@
 """The one normaliser of printed text: how two printings of the same words are compared.
 
-Printers differ in width (（ vs (), in the code points a PDF font maps a character to (Kangxi
-radical ⽬ vs 目, vertical forms ︵ vs (), in the spaces they pad with (U+3000, NBSP, zero-width) and
-in bracket styles (【】〔〕). `normalize` folds all of that; values are always landed as printed and
-only compared through it. The SQL side (`normalize_label` in dbt_project/macros) applies the same
-mapping: its character table is generated from `sql_char_map` (`python -m flows.text` rewrites
-the macro file) and tests/test_text.py checks both agree on a list of samples.
+Printers differ in width (（ vs (), in the code points a PDF font maps a character to
+(Kangxi radical ⽬ vs 目, vertical forms ︵ vs (), in the spaces they pad with (U+3000, NBSP,
+zero-width) and in bracket styles (【】〔〕). `normalize` folds all of that; values are
+always landed as printed and only compared through it. The SQL side (`normalize_label` in
+dbt_project/macros) applies the same mapping: its character table is generated from
+`sql_char_map` (`python -m flows.text` rewrites the macro file) and tests/test_text.py checks
+both agree on a list of samples.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 Split in three so the flow can fan pages out to workers: `open_document` (hash, sniff, count
 pages, or say why it can't), `extract_page` (one page through the extractor its kind needs) and
-`finish_document` (the pages in order; the forms on them are read by `flows.forms`). Nothing here raises for bad input:
-every way a file can be unreadable becomes an error entry (stage, a sentence a person
-understands), so the run goes on and the warehouse records why the document has no rows.
+`finish_document` (the pages in order; the forms on them are read by `flows.forms`).
+Nothing here raises for bad input: every way a file can be unreadable becomes an error entry
+(stage, a sentence a person understands), so the run goes on and the warehouse records why the
+document has no rows.
 """
 
 from __future__ import annotations

@@ -298,9 +298,9 @@ def _split_department(fields: dict[str, SourcedValue]) -> None:
             continue
         code_at = text.rfind(m["code"])
         printed_name = text[:code_at].rstrip().rstrip("(（[【-—_/ ").rstrip()
-        if "department_code" in fields and name == "department_name":
-            if normalize(fields["department_code"].value) != m["code"]:
-                continue
+        code = fields.get("department_code")
+        if name == "department_name" and code is not None and normalize(code.value) != m["code"]:
+            continue
         fields["department_name"] = SourcedValue(**{**v.__dict__, "value": printed_name})
         fields["department_code"] = SourcedValue(**{**v.__dict__, "value": m["code"]})
         return
@@ -552,10 +552,7 @@ def _find_year(
             anywhere = anywhere or v
             if line.bbox[3] <= top + 2 and (above is None or line.bbox[1] >= above.bbox[1]):
                 above = v
-        if start > 0 or len(page.tables) > 1:
-            found = above or anywhere
-        else:
-            found = anywhere
+        found = (above or anywhere) if start > 0 or len(page.tables) > 1 else anywhere
         if regex is YEAR_RE:
             for cell in table.cells:
                 m = YEAR_RE.search(cell.text) if start <= cell.row < end else None
