@@ -22,9 +22,13 @@ EXTRA_BRACKETS = {"【": "(", "】": ")", "〔": "(", "〕": ")", "〖": "(", "�
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b-\u200d\ufeff]+")
 _COLON_RE = re.compile(r"[:：]")
 
-# Blocks where a printed table's characters get NFKC-folded: CJK radicals and Kangxi radicals,
-# CJK symbols, compatibility ideographs, vertical/compatibility forms, full- and half-width forms.
+# Blocks where a printed table's characters get NFKC-folded: Latin-1 (² ª), super- and
+# subscripts, circled numbers, CJK radicals and Kangxi radicals, CJK symbols, compatibility
+# ideographs, vertical/compatibility forms, full- and half-width forms.
 SQL_FOLD_RANGES = (
+    (0x00A0, 0x00FF),
+    (0x2070, 0x209F),
+    (0x2460, 0x24FF),
     (0x2E80, 0x2FDF),
     (0x3000, 0x303F),
     (0xF900, 0xFAFF),

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flows.forms.spec import FORMS, FUNDS_UNITS, Column, FormSpec, Label
+from flows.forms.spec import FORMS, FUNDS_UNITS, Column, FormSpec, Label, category_keywords
 from flows.models import (
     Cell,
     FundsBlock,
@@ -38,6 +38,7 @@ CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]
 NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
 UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
 FUNDS_FIELDS = ("total_funds", "fiscal_funds", "other_funds")
+CATEGORY_KEYWORDS = category_keywords()
 
 
 class FormError(ValueError):
@@ -496,9 +497,11 @@ def _read_segment(
         return open_form
     if open_form is not None and heading is not None and head_row == start:
         # the grid continues with its heading row repeated
-        columns = read_columns(table, head_row, data_row, open_form.spec, where, [])
+        unknown: list[str] = []
+        columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
         assert open_form.columns is not None
-        if columns.fields() == open_form.columns.fields():
+        same_grid = columns.fields() == open_form.columns.fields() and not unknown
+        if same_grid and table.n_cols == open_form.columns.n_cols:
             open_form.columns = columns
             _append_rows(open_form, where, data_row, end, after_break=True)
             return open_form
@@ -618,8 +621,9 @@ def _append_rows(form: _OpenForm, where: _Where, start: int, end: int, after_bre
             for attr, cell in (("level1", level1), ("level2", level2)):
                 before: SourcedValue = getattr(prev, attr)
                 cut = is_unfinished_label(before.value)
-                if cell is not None and _text(cell) and cut and not _same(cell.text, before.value):
-                    stitched = before.joined(where.sv(cell))
+                fresh = normalize(_text(cell)).startswith(CATEGORY_KEYWORDS)
+                if cell is not None and _text(cell) and cut and not fresh:
+                    stitched = before.joined(where.sv(cell))  # the rest of the cut label
                     form.relabel(attr, before, stitched)
                     labels[id(cell)] = stitched
         l1 = _label(level1, prev.level1 if prev else None, labels, where)

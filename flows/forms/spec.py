@@ -201,6 +201,22 @@ with the target table and is told apart by its grid (实际完成值) or its tit
 
 FUNDS_UNITS = ("万元", "元")
 
+CATEGORIES_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+CATEGORIES_PATH = CATEGORIES_PATH / "indicator_categories.csv"
+
+
+def category_keywords() -> tuple[str, ...]:
+    """The keywords of the indicator categories (产出, 数量 …), from the one list the warehouse
+    also uses (the dbt seed indicator_categories): a label starting with one is a label of its own,
+    not the rest of a label a page break cut."""
+    if not CATEGORIES_PATH.exists():
+        return ()
+    with CATEGORIES_PATH.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    words = {r["level1_keyword"] for r in rows} | {r["level2_keyword"] for r in rows}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "form_fields.csv"
 
 
