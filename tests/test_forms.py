@@ -539,3 +539,54 @@ def test_label_helpers() -> None:
 def test_form_fields_seed_equals_the_descriptions() -> None:
     assert SEED_PATH.read_text(encoding="utf-8") == form_fields_csv()
     assert [f.form for f in FORMS] == ["project_self_eval", "project_target", "department_target"]
+
+
+# ---------------------------------------------------------------- what scans and stray rules do
+
+
+def test_label_over_its_value_and_a_goal_cut_by_a_stray_rule() -> None:
+    got = read_one(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["项目资金（万元）", "年度本级预算金额", "", ""],
+            [None, "2692.54", "", ""],
+            ["年度总体目标", "深入推进平安建设，排查化解", "矛盾纠纷", ""],
+        ],
+        {(1, 0): 2, (1, 1): (1, 3), (2, 1): (1, 3), (0, 1): (1, 3), (3, 2): (1, 2)},
+    )
+    assert got["total_funds"] == "2692.54"
+    assert got["overall_goal"] == "深入推进平安建设，排查化解矛盾纠纷"
+
+
+def test_continuation_ruled_with_other_columns_is_read_by_the_heading_positions() -> None:
+    # page 1: the name and the target each span two grid columns; page 2's ruling has one each
+    rows = [
+        ["项目名称", "培训项目", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", None, "指标值", None],
+        ["产出指标", "数量指标", "培训人次", None, "≥200人次", None],
+    ]
+    spans = {(0, 1): (1, 5), (1, 2): (1, 2), (1, 4): (1, 2), (2, 2): (1, 2), (2, 4): (1, 2)}
+    cont = Table(
+        n_rows=1, n_cols=4, bbox=(0, 0, 6, 1), extractor="t",
+        cells=[Cell(0, 0, "", (0, 0, 1, 1)), Cell(0, 1, "质量指标", (1, 0, 2, 1)),
+               Cell(0, 2, "合格率", (2, 0, 4, 1)), Cell(0, 3, "100%", (4, 0, 6, 1))],
+    )  # fmt: skip
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE), page(2, cont)])
+    assert problems == []
+    assert lines_of(form)[1] == ("产出指标", "质量指标", "合格率", "100%")
+
+
+def test_a_misread_level_heading_is_taken_from_its_neighbour() -> None:
+    rows = [
+        ["项目名称", "培训项目", "", ""],
+        ["一級指标", "二级指标", "三级指标", "指标值"],  # OCR read 级 as 級
+        ["产出指标", "数量指标", "培训人次", "≥200人次"],
+    ]
+    (form,), problems = read_document([page(1, table(rows), lines=TITLE)])
+    assert problems == []
+    assert lines_of(form) == [("产出指标", "数量指标", "培训人次", "≥200人次")]
+
+
+def test_code_in_brackets_missing_its_closing_bracket() -> None:
+    got = read_one([["项目名称", "培训项目"], ["主管部门及代码", "中共清河县委政法委员会(075002"]])
+    assert (got["department_name"], got["department_code"]) == ("中共清河县委政法委员会", "075002")

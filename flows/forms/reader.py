@@ -34,7 +34,7 @@ from flows.text import label_key, normalize
 
 YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
 TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
-CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]$")
+CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
 NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
 UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
 FUNDS_FIELDS = ("total_funds", "fiscal_funds", "other_funds")
@@ -130,9 +130,56 @@ class GridColumns:
 
     by_field: dict[str, int]
     n_cols: int
+    x_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    width: float = 0.0  # of the table the heading is printed in
 
     def fields(self) -> frozenset[str]:
         return frozenset(self.by_field)
+
+    def on(self, table: Table) -> GridColumns | None:
+        """The same fields on a table continuing the grid on another page, whose ruling may have
+        more or fewer columns: each of its columns takes the field whose heading stands over the
+        column's centre. None when the table does not line up with the heading."""
+        width = table.bbox[2] - table.bbox[0]
+        if self.width and abs(width - self.width) > 0.05 * self.width:
+            return None  # a table of another width is another table
+        edges = _column_edges(table)
+        by_field: dict[str, int] = {}
+        for c, (x0, x1) in enumerate(edges):
+            centre = (x0 + x1) / 2
+            for name, (h0, h1) in self.x_ranges.items():
+                if h0 <= centre < h1 and name not in by_field:
+                    by_field[name] = c
+                    break  # one field per column
+        aligned = {"indicator_name", "target"} <= set(by_field) and all(
+            abs(edges[by_field[f]][0] - self.x_ranges[f][0]) < 0.05
+            for f in ("indicator_name", "target")
+        )
+        if aligned:
+            return GridColumns(
+                by_field=by_field, n_cols=table.n_cols, x_ranges=self.x_ranges, width=width
+            )
+        return self if table.n_cols == self.n_cols else None
+
+
+def _relative(table: Table, x0: float, x1: float) -> tuple[float, float]:
+    """An x-range as fractions of the table's width: pages of one document are scanned or
+    rendered at slightly different scales and offsets, the form's proportions stay."""
+    left, width = table.bbox[0], max(table.bbox[2] - table.bbox[0], 1e-9)
+    return (x0 - left) / width, (x1 - left) / width
+
+
+def _column_edges(table: Table) -> list[tuple[float, float]]:
+    """(left, right) of each grid column as fractions of the table's width, from the cells that
+    start or end in it."""
+    edges: list[tuple[float, float]] = []
+    for c in range(table.n_cols):
+        lefts = [cell.bbox[0] for cell in table.cells if cell.col == c]
+        rights = [cell.bbox[2] for cell in table.cells if cell.last_col == c]
+        x0 = min(lefts) if lefts else (edges[-1][1] if edges else table.bbox[0])
+        x1 = min(rights) if rights else x0
+        edges.append((x0, max(x0, x1)))
+    return [_relative(table, x0, x1) for x0, x1 in edges]
 
 
 def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
@@ -145,7 +192,8 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
             hit = _match(label_key(cell.text), ALL_COLUMNS)
             if hit is not None:
                 found.add(hit[0].field)  # type: ignore[attr-defined]
-        if {"level1", "level2", "indicator_name"} <= found and ("target" in found):
+        levels = {"level1", "level2"} & found
+        if levels and {"indicator_name", "target"} <= found:
             data = r + 1
             if data < end and _is_subheading(table, data):
                 data += 1
@@ -165,6 +213,7 @@ def read_columns(
     (its values would otherwise be dropped silently)."""
     alternatives = _columns(spec.columns)
     by_field: dict[str, int] = {}
+    x_ranges: dict[str, tuple[float, float]] = {}
     for r in range(head, data):
         for cell in table.row_cells(r):
             key = label_key(cell.text)
@@ -184,7 +233,31 @@ def read_columns(
             # a sub-heading row under a merged 指标值 overrides the merged heading's columns
             if r > head or col.field not in by_field:
                 by_field[col.field] = cell.col
-    return GridColumns(by_field=by_field, n_cols=table.n_cols)
+                x_ranges[col.field] = _relative(table, cell.bbox[0], cell.bbox[2])
+    _infer_level_column(table, head, by_field, x_ranges, problems)
+    width = table.bbox[2] - table.bbox[0]
+    return GridColumns(by_field=by_field, n_cols=table.n_cols, x_ranges=x_ranges, width=width)
+
+
+def _infer_level_column(
+    table: Table,
+    head: int,
+    by_field: dict[str, int],
+    x_ranges: dict[str, tuple[float, float]],
+    problems: list[str],
+) -> None:
+    """一级指标 and 二级指标 stand side by side: when one heading was misprinted or misread
+    (一級指标), the column next to the other is taken for it, and the unknown-heading problem
+    reported for that cell is withdrawn."""
+    for missing, present, step in (("level1", "level2", -1), ("level2", "level1", 1)):
+        if missing in by_field or present not in by_field:
+            continue
+        cell = table.at(head, by_field[present] + step) if by_field[present] + step >= 0 else None
+        if cell is None or cell.col in by_field.values():
+            continue
+        by_field[missing] = cell.col
+        x_ranges[missing] = _relative(table, cell.bbox[0], cell.bbox[2])
+        problems[:] = [p for p in problems if f"'{cell.text}'" not in p]
 
 
 # ---------------------------------------------------------------- the header block
@@ -235,6 +308,12 @@ def read_header(
             continue
         right = _right_of(table, cell)
         right_is_label = right is not None and _match(label_key(right.text), labels) is not None
+        below = _value_below(table, cell, end, labels, header)
+        if not rest and below is not None and (right is None or right_is_label or not _text(right)):
+            # a label over its value (年度本级预算金额 above 2692.54)
+            header.used.add(id(below))
+            header.fields.setdefault(lb.field, where.sv(below))
+            continue
         if rest and (right is None or not right.text.strip() or right_is_label):
             header.fields.setdefault(lb.field, where.sv(cell, rest))
             if right is not None and not right.text.strip():
@@ -243,10 +322,44 @@ def read_header(
             header.used.add(id(right))
             if lb.field not in header.fields:
                 header.fields[lb.field] = where.sv(right)
+                if lb.wide:
+                    _run_on(table, right, labels, where, header, lb.field)
                 _read_more_of(table, cell, right, lb, spec, where, header)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
+
+
+def _value_below(table: Table, label: Cell, end: int, labels: list, header: Header) -> Cell | None:
+    """The cell under a label when it is laid out as that label's value: same columns, not a
+    label, not yet read, not blank."""
+    r = label.last_row + 1
+    below = table.at(r, label.col) if r < end else None
+    if below is None or id(below) in header.used or not below.text.strip():
+        return None
+    if (below.row, below.col, below.colspan) != (r, label.col, label.colspan):
+        return None
+    if _match(label_key(below.text), labels) is not None:
+        return None
+    left = table.at(r, below.col - 1) if below.col > 0 else None
+    left_label = _match(label_key(left.text), labels) if left is not None else None
+    if left_label is not None and not left_label[0].group:  # type: ignore[attr-defined]
+        return None  # the value of the label printed on its left
+    return below
+
+
+def _run_on(
+    table: Table, value: Cell, labels: list, where: _Where, header: Header, name: str
+) -> None:
+    """A long value cut into several cells of its row by a stray rule: the cells after it that
+    are neither blank nor a label are the rest of it."""
+    nxt = _right_of(table, value)
+    while nxt is not None and _text(nxt) and _match(label_key(nxt.text), labels) is None:
+        if id(nxt) in header.used or nxt.row != value.row:
+            break
+        header.used.add(id(nxt))
+        header.fields[name] = header.fields[name].joined(where.sv(nxt))
+        nxt = _right_of(table, nxt)
 
 
 def _right_of(table: Table, cell: Cell) -> Cell | None:
@@ -500,20 +613,16 @@ def _read_segment(
         unknown: list[str] = []
         columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
         assert open_form.columns is not None
-        same_grid = columns.fields() == open_form.columns.fields() and not unknown
-        if same_grid and table.n_cols == open_form.columns.n_cols:
+        if columns.fields() == open_form.columns.fields() and not unknown:
             open_form.columns = columns
             _append_rows(open_form, where, data_row, end, after_break=True)
             return open_form
-    elif (
-        open_form is not None
-        and heading is None
-        and open_form.columns is not None
-        and table.n_cols == open_form.columns.n_cols
-        and not open_form.closed_grid
-    ):
-        _append_rows(open_form, where, start, end, after_break=True)
-        return open_form
+    elif open_form is not None and heading is None and open_form.columns is not None:
+        columns = None if open_form.closed_grid else open_form.columns.on(table)
+        if columns is not None:
+            open_form.columns = columns
+            _append_rows(open_form, where, start, end, after_break=True)
+            return open_form
     kind = (
         "with an indicator grid but no 项目名称/部门名称"
         if heading is not None

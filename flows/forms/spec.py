@@ -22,12 +22,14 @@ class Label:
 
     `below`: the value is printed under the label (a column head like 预期目标), not to its right.
     `group`: a label that only groups others (项目资金（万元）); it has no value of its own but may
-    print the funds unit."""
+    print the funds unit.
+    `wide`: a long text that may run on over the next cells of its row (a stray rule cuts it)."""
 
     field: str
     alternatives: tuple[str, ...]
     below: bool = False
     group: bool = False
+    wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ LEVELS = (
     Column("indicator_name", ("三级指标", "指标名称")),
 )
 TARGET_SPLIT = (
-    Column("target_nature", ("指标性质", "指标方向", "符号")),
+    Column("target_nature", ("指标性质", "指标方向", "符号", "性质")),
     Column("measure_unit", ("度量单位", "计量单位", "单位")),
 )
 PLAN_EXTRAS = (
@@ -107,7 +109,7 @@ PLAN_EXTRAS = (
     Column("weight", ("分值", "权重")),
 )
 PROJECT_HEADER = (
-    Label("project_name", ("项目名称",)),
+    Label("project_name", ("项目名称",), wide=True),
     Label("department_code", ("主管部门及代码", "主管部门代码", "部门代码", "单位代码", "代码")),
     Label("department_name", ("主管部门", "主管单位", "部门名称")),
     Label("implementing_unit", ("实施单位", "项目实施单位")),
@@ -127,7 +129,7 @@ PROJECT_TARGET = FormSpec(
         Label("superior_funds", ("上级补助资金", "上级资金", "上级财政资金")),
         Label("fiscal_funds", ("财政拨款", "财政资金")),
         Label("other_funds", ("其他资金",)),
-        Label("overall_goal", ("年度总体目标", "总体目标", "年度绩效目标")),
+        Label("overall_goal", ("年度总体目标", "总体目标", "年度绩效目标"), wide=True),
         FUNDS_GROUP,
     ),
     columns=(
@@ -189,7 +191,7 @@ DEPARTMENT_TARGET = FormSpec(
         Label("department_name", ("部门名称", "单位名称", "部门(单位)名称")),
         Label("department_code", ("部门代码", "单位代码", "部门编码", "代码")),
         Label("main_tasks", ("年度主要任务", "主要任务", "年度主要工作任务")),
-        Label("overall_goal", ("年度总体目标", "总体目标", "年度绩效目标")),
+        Label("overall_goal", ("年度总体目标", "总体目标", "年度绩效目标"), wide=True),
         Label("funds", ("年度预算金额", "预算情况", "部门预算", "资金情况"), group=True),
     ),
     columns=PROJECT_TARGET.columns,
