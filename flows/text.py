@@ -20,7 +20,7 @@ from pathlib import Path
 EXTRA_BRACKETS = {"【": "(", "】": ")", "〔": "(", "〕": ")", "〖": "(", "〗": ")"}
 # Characters treated as space: Unicode whitespace, ideographic space, zero-width characters.
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b-\u200d\ufeff]+")
-_COLON_RE = re.compile(r"[:：]")
+_COLON_RE = re.compile(r"[:：;；]")  # OCR reads a colon as a semicolon
 
 # Blocks where a printed table's characters get NFKC-folded: Latin-1 (² ª), super- and
 # subscripts, circled numbers, CJK radicals and Kangxi radicals, CJK symbols, compatibility
@@ -48,8 +48,8 @@ def normalize(text: str | None) -> str:
 
 
 def label_key(text: str | None) -> str:
-    """A printed label as the form descriptions spell it: normalised, without colons and without
-    the 其中 ("of which") prefix a sub-line of the funds block carries."""
+    """A printed label as the form descriptions spell it: normalised, without colons (or the
+    semicolons OCR reads them as) and without the 其中 ("of which") prefix of a funds sub-line."""
     key = _COLON_RE.sub("", normalize(text))
     return key.removeprefix("其中")
 

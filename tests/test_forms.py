@@ -590,3 +590,25 @@ def test_a_misread_level_heading_is_taken_from_its_neighbour() -> None:
 def test_code_in_brackets_missing_its_closing_bracket() -> None:
     got = read_one([["项目名称", "培训项目"], ["主管部门及代码", "中共清河县委政法委员会(075002"]])
     assert (got["department_name"], got["department_code"]) == ("中共清河县委政法委员会", "075002")
+
+
+def test_labels_and_headings_one_ocr_slip_away_are_still_read() -> None:
+    got = read_one(
+        [
+            ["项目名称", "河道清淤治理", "", ""],
+            ["项目资金（万元）", "年度资金总额：", "791.84", ""],
+            [None, "其中；财政披款", "791.84", ""],  # ；for ：and 披 for 拨
+        ],
+        {(1, 0): 2},
+    )
+    assert (got["total_funds"], got["fiscal_funds"]) == ("791.84", "791.84")
+    rows = [
+        ["项目名称", "培训项目", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值", "四级指标"],  # 1 edit from 3 headings
+        ["产出指标", "数量指标", "培训人次", "≥200人次", ""],
+    ]
+    (form,), problems = read_document([page(1, table(rows), lines=TITLE)])
+    assert problems == [
+        "page 1: column heading '四级指标' is not in the project_target form description; "
+        "its values are not read"
+    ]

@@ -49,12 +49,29 @@ class FormError(ValueError):
 
 
 def _match(key: str, alternatives: Iterable[tuple[str, object]]) -> tuple[object, str] | None:
-    """(item, remainder) for the longest alternative `key` starts with."""
+    """(item, remainder) for the longest alternative `key` starts with; failing that, the one
+    item a whole key of 4+ characters is one edit away from (OCR's 一級指标, 财政披款)."""
+    alternatives = list(alternatives)
     best: tuple[str, object] | None = None
     for alt, item in alternatives:
         if key.startswith(alt) and (best is None or len(alt) > len(best[0])):
             best = (alt, item)
-    return None if best is None else (best[1], key[len(best[0]) :])
+    if best is not None:
+        return best[1], key[len(best[0]) :]
+    if len(key) < 4:
+        return None
+    near = {id(item): item for alt, item in alternatives if len(alt) >= 4 and _one_edit(key, alt)}
+    return (next(iter(near.values())), "") if len(near) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by exactly one substituted, inserted or deleted character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _labels(spec: FormSpec) -> list[tuple[str, Label]]:
