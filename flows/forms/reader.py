@@ -596,7 +596,7 @@ def _read_segment(
     table, page = where.table, where.page
     heading = find_heading(table, start, end)
     head_row, data_row = heading if heading is not None else (end, end)
-    spec = classify(table, start, head_row, page)
+    spec = classify(table, start, min(head_row + 1, end), page)
     if spec is not None:  # a new form starts here
         if open_form is not None:
             forms.append(_close(open_form, problems))

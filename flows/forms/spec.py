@@ -173,8 +173,8 @@ PROJECT_SELF_EVAL = FormSpec(
     columns=(
         LEADING,
         *LEVELS,
-        Column("target", ("年度指标值", "指标值", "目标值")),
-        Column("actual", ("实际完成值", "实际值", "完成值")),
+        Column("target", ("年度指标值", "指标值", "目标值", "年度目标值")),
+        Column("actual", ("实际完成值", "全年实际完成值", "实际值", "全年实际值", "完成值")),
         *TARGET_SPLIT,
         Column("weight", ("分值", "权重")),
         Column("score", ("得分",)),
