@@ -6,7 +6,6 @@
 
 from flows.forms.document import read_forms
 from flows.forms.reader import (
-    FormError,
     is_unfinished_label,
     match_label,
     parse_document,
@@ -16,7 +15,6 @@ from flows.forms.spec import FORMS, FormSpec
 
 __all__ = [
     "FORMS",
-    "FormError",
     "FormSpec",
     "is_unfinished_label",
     "match_label",

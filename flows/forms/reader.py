@@ -37,12 +37,7 @@ TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
 CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
 NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
 UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
-FUNDS_FIELDS = ("total_funds", "fiscal_funds", "other_funds")
 CATEGORY_KEYWORDS = category_keywords()
-
-
-class FormError(ValueError):
-    """A table that looks like a form but cannot be read as one."""
 
 
 # ---------------------------------------------------------------- matching printed text
@@ -388,14 +383,14 @@ def _read_more_of(
 ) -> None:
     """A value printed over more than one cell: 主管部门及代码 | name | code, or a task list
     (年度主要任务) in rows of cells beside its merged label, kept as printed row by row."""
-    if lb.field == "department_code":
+    if lb.code:
         nxt = _right_of(table, value)
         if nxt is not None and re.fullmatch(r"[(\[]?\d{3,}[)\]]?", normalize(nxt.text)):
             header.used.add(id(nxt))
-            header.fields["department_name"] = header.fields["department_code"]
-            header.fields["department_code"] = where.sv(nxt)
+            header.fields["department_name"] = header.fields[lb.field]
+            header.fields[lb.field] = where.sv(nxt)
         return
-    if lb.field != "main_tasks":
+    if not lb.block:
         return
     lines = []
     for r in range(label.row, label.last_row + 1):
@@ -411,8 +406,8 @@ def _read_more_of(
         texts = [c.text for c in row if c.text.strip()]
         if texts:
             lines.append(" | ".join(texts))
-    header.fields["main_tasks"] = SourcedValue(
-        **{**header.fields["main_tasks"].__dict__, "value": "\n".join(lines)}
+    header.fields[lb.field] = SourcedValue(
+        **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
     )
 
 

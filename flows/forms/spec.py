@@ -23,13 +23,19 @@ class Label:
     `below`: the value is printed under the label (a column head like 预期目标), not to its right.
     `group`: a label that only groups others (项目资金（万元）); it has no value of its own but may
     print the funds unit.
-    `wide`: a long text that may run on over the next cells of its row (a stray rule cuts it)."""
+    `wide`: a long text that may run on over the next cells of its row (a stray rule cuts it).
+    `block`: a list printed in rows of cells beside the merged label (年度主要任务), landed as
+    printed, one line per row, cells joined by ' | '.
+    `code`: the label of a code that may be printed after a name in the next cell
+    (主管部门及代码 | name | code)."""
 
     field: str
     alternatives: tuple[str, ...]
     below: bool = False
     group: bool = False
     wide: bool = False
+    block: bool = False
+    code: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,11 @@ PLAN_EXTRAS = (
 )
 PROJECT_HEADER = (
     Label("project_name", ("项目名称",), wide=True),
-    Label("department_code", ("主管部门及代码", "主管部门代码", "部门代码", "单位代码", "代码")),
+    Label(
+        "department_code",
+        ("主管部门及代码", "主管部门代码", "部门代码", "单位代码", "代码"),
+        code=True,
+    ),
     Label("department_name", ("主管部门", "主管单位", "部门名称")),
     Label("implementing_unit", ("实施单位", "项目实施单位")),
 )
@@ -190,7 +200,7 @@ DEPARTMENT_TARGET = FormSpec(
     labels=(
         Label("department_name", ("部门名称", "单位名称", "部门(单位)名称")),
         Label("department_code", ("部门代码", "单位代码", "部门编码", "代码")),
-        Label("main_tasks", ("年度主要任务", "主要任务", "年度主要工作任务")),
+        Label("main_tasks", ("年度主要任务", "主要任务", "年度主要工作任务"), block=True),
         Label("overall_goal", ("年度总体目标", "总体目标", "年度绩效目标"), wide=True),
         Label("funds", ("年度预算金额", "预算情况", "部门预算", "资金情况"), group=True),
     ),
