@@ -160,10 +160,12 @@ def test_header_fields_and_glued_label_value() -> None:
     assert project.form == "project_target"
 
 
-GRID = [
+INDICATORS = [
     ["一级指标", "二级指标", "三级指标", "指标值"],
     ["产出指标", "数量指标", "培训人次", "≥200人次"],
 ]
+FUNDS_ROW = ["年度资金总额", "10", "", ""]
+GRID = [FUNDS_ROW, *INDICATORS]  # the funds line a project table must print, then its grid
 
 
 def read_one(header: list[list[str | None]], spans=None, grid_rows=GRID) -> dict[str, str]:
@@ -299,7 +301,7 @@ def test_whole_grid_on_the_next_page() -> None:
 
 def test_grid_found_by_headings_with_extra_columns_and_split_target() -> None:
     rows = [
-        ["项目名称", "培训项目", "", "", "", "", "", ""],
+        ["项目名称", "培训项目", "年度资金总额", "10", "", "", "", ""],
         ["绩效指标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值（包含数字及文字描述）",
          "度量单位", "分值"],
         ["", "产\n出\n指\n标", "数量指标", "指标1：培训人次", "≥", "90", "%", "10"],
@@ -322,7 +324,7 @@ def test_grid_found_by_headings_with_extra_columns_and_split_target() -> None:
 
 def test_standard_and_scoring_standard_columns_are_read() -> None:
     rows = [
-        ["项目名称", "培训项目", "", "", "", ""],
+        ["项目名称", "培训项目", "年度资金总额", "10", "", ""],
         ["一级指标", "二级指标", "三级指标", "目标值", "绩效标准", "评分标准"],
         ["产出指标", "数量指标", "培训人次", "200人次", "计划标准", "完成得满分"],
     ]
@@ -336,7 +338,7 @@ def test_standard_and_scoring_standard_columns_are_read() -> None:
 
 def test_unknown_column_heading_is_a_problem() -> None:
     rows = [
-        ["项目名称", "培训项目", "", "", ""],
+        ["项目名称", "培训项目", "年度资金总额", "10", ""],
         ["一级指标", "二级指标", "三级指标", "指标值", "备注说明"],
         ["产出指标", "数量指标", "培训人次", "200人次", "无"],
     ]
@@ -357,6 +359,7 @@ def test_two_projects_on_one_page_in_one_ruled_table_and_in_two() -> None:
             ["项目名称", "甲项目", "", ""],
             *GRID,
             ["项目名称", "乙项目", "", ""],
+            FUNDS_ROW,
             ["一级指标", "二级指标", "三级指标", "指标值"],
             ["满意度指标", "服务对象满意度指标", "满意度", "≥90%"],
         ]
@@ -414,7 +417,7 @@ def test_department_wide_table_is_its_own_form() -> None:
             [None, "天然林管护", "有效保护天然林资源", "1,031.26"],
             [None, "森林防火", "提升火灾防控能力", "417.6"],
             ["年度总体目标", "保护森林资源", "", ""],
-            *GRID,
+            *INDICATORS,
         ],
         {(1, 0): 3, (4, 1): (1, 3)},
     )
@@ -561,11 +564,11 @@ def test_label_over_its_value_and_a_goal_cut_by_a_stray_rule() -> None:
 def test_continuation_ruled_with_other_columns_is_read_by_the_heading_positions() -> None:
     # page 1: the name and the target each span two grid columns; page 2's ruling has one each
     rows = [
-        ["项目名称", "培训项目", "", "", "", ""],
+        ["项目名称", "培训项目", "", "", "年度资金总额", "10"],
         ["一级指标", "二级指标", "三级指标", None, "指标值", None],
         ["产出指标", "数量指标", "培训人次", None, "≥200人次", None],
     ]
-    spans = {(0, 1): (1, 5), (1, 2): (1, 2), (1, 4): (1, 2), (2, 2): (1, 2), (2, 4): (1, 2)}
+    spans = {(0, 1): (1, 3), (1, 2): (1, 2), (1, 4): (1, 2), (2, 2): (1, 2), (2, 4): (1, 2)}
     cont = Table(
         n_rows=1, n_cols=4, bbox=(0, 0, 6, 1), extractor="t",
         cells=[Cell(0, 0, "", (0, 0, 1, 1)), Cell(0, 1, "质量指标", (1, 0, 2, 1)),
@@ -578,7 +581,7 @@ def test_continuation_ruled_with_other_columns_is_read_by_the_heading_positions(
 
 def test_a_misread_level_heading_is_taken_from_its_neighbour() -> None:
     rows = [
-        ["项目名称", "培训项目", "", ""],
+        ["项目名称", "培训项目", "年度资金总额", "10"],
         ["一級指标", "二级指标", "三级指标", "指标值"],  # OCR read 级 as 級
         ["产出指标", "数量指标", "培训人次", "≥200人次"],
     ]
@@ -603,7 +606,7 @@ def test_labels_and_headings_one_ocr_slip_away_are_still_read() -> None:
     )
     assert (got["total_funds"], got["fiscal_funds"]) == ("791.84", "791.84")
     rows = [
-        ["项目名称", "培训项目", "", "", ""],
+        ["项目名称", "培训项目", "年度资金总额", "10", ""],
         ["一级指标", "二级指标", "三级指标", "指标值", "四级指标"],  # 1 edit from 3 headings
         ["产出指标", "数量指标", "培训人次", "≥200人次", ""],
     ]
@@ -611,4 +614,14 @@ def test_labels_and_headings_one_ocr_slip_away_are_still_read() -> None:
     assert problems == [
         "page 1: column heading '四级指标' is not in the project_target form description; "
         "its values are not read"
+    ]
+
+
+def test_a_funds_block_that_cannot_be_read_is_reported() -> None:
+    rows = [["项目名称", "培训项目", "", ""], ["项目资金（万元）", "见附表", "", ""], *INDICATORS]
+    (form,), problems = read_document([page(2, table(rows), lines=TITLE)])
+    assert problems == [
+        "page 2: header cell '见附表' is not a label of the project_target form description; "
+        "not read",
+        "page 2: 培训项目: no total_funds could be read from the project_target table",
     ]

@@ -482,10 +482,12 @@ def _report_unknown(
         if not (start <= c.row < end) or id(c) in header.used or not c.text.strip():
             continue
         left = table.at(c.row, c.col - 1) if c.col > 0 else None
-        if left is not None and id(left) in header.used:
+        if left is not None and id(left) in header.used and not _is_label(left, spec):
             continue  # the second cell of a value printed over a merged label's width
-        if YEAR_RE.search(c.text) or any(m in label_key(c.text) for m in ("表", "单位:万元")):
-            continue  # a title or a unit line printed inside the ruled table
+        key = label_key(c.text)
+        titles = (m for f in FORMS for m in f.title_marks)
+        if YEAR_RE.search(c.text) or key.startswith("单位") or any(m in key for m in titles):
+            continue  # a title, year or unit line printed inside the ruled table
         problems.append(
             f"page {where.page.page}: header cell '{c.text}' is not a label of the {spec.form} "
             "form description; not read"
@@ -493,6 +495,10 @@ def _report_unknown(
 
 
 # ---------------------------------------------------------------- classification
+
+
+def _is_label(cell: Cell, spec: FormSpec) -> bool:
+    return _match(label_key(cell.text), _labels(spec)) is not None
 
 
 def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | None:
@@ -836,8 +842,17 @@ def _label(
 # ---------------------------------------------------------------- closing a form
 
 
+_BLANK = SourcedValue(value="", page=0)
+
+
 def _close(form: _OpenForm, problems: list[str]) -> ProjectForm:
     fields = dict(form.fields)
+    missing = [f for f in form.spec.required_fields if not fields.get(f, _BLANK).value.strip()]
+    if missing:
+        problems.append(
+            f"page {form.first_page}: {_name_of(form)}: no {', '.join(missing)} could be read "
+            f"from the {form.spec.form} table"
+        )
     if form.columns is None:
         problems.append(
             f"page {form.first_page}: {_name_of(form)}: the header was read but no indicator "

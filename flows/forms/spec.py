@@ -77,6 +77,7 @@ class FormSpec:
     total_row: tuple[str, ...] = ()  # labels of a closing row (总分 | weight | score)
     composed_target: tuple[str, ...] = ("target_nature", "target", "measure_unit")
     composed_actual: tuple[str, ...] = ()
+    required_fields: tuple[str, ...] = ()  # a table lacking one is reported, never silently
 
     def all_fields(self) -> list[tuple[str, str]]:
         """(record_type, field) of every value this form can land, for the dbt seed form_fields."""
@@ -129,6 +130,7 @@ FUNDS_GROUP = Label("funds", ("项目资金", "资金情况", "资金来源"), g
 PROJECT_TARGET = FormSpec(
     form="project_target",
     openers=("项目名称",),
+    required_fields=("project_name", "total_funds"),
     title_marks=("绩效目标表", "目标申报表"),
     labels=(
         *PROJECT_HEADER,
@@ -154,6 +156,7 @@ PROJECT_TARGET = FormSpec(
 PROJECT_SELF_EVAL = FormSpec(
     form="project_self_eval",
     openers=("项目名称",),
+    required_fields=("project_name", "total_budget_full_year", "total_executed"),
     title_marks=("自评表", "自评"),
     grid_marks=("actual",),
     labels=(
@@ -196,6 +199,7 @@ PROJECT_SELF_EVAL = FormSpec(
 DEPARTMENT_TARGET = FormSpec(
     form="department_target",
     openers=("部门名称", "单位名称", "部门(单位)名称"),
+    required_fields=("department_name",),
     title_marks=("部门整体",),
     labels=(
         Label("department_name", ("部门名称", "单位名称", "部门(单位)名称")),
