@@ -6,7 +6,7 @@
     10000, so '1,487,960元' is 148.796 万元.
 -#}
 {%- macro parse_amount_wan(expr, unit_expr=none) -%}
-(
+cast(
     try_cast(
         nullif(
             replace(regexp_replace({{ normalize_label(expr) }}, '(万元|万|元)$', ''), ',', ''),
@@ -21,7 +21,8 @@
         {%- endif %}
         else 1
     end
-)::decimal(18, 6)
+    as decimal(18, 6)
+)
 {%- endmacro -%}
 
 {#-

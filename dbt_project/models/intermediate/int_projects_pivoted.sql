@@ -36,7 +36,10 @@ pivoted as (
         max(case when field_name = 'funds_unit' then printed_value end) as funds_unit_printed,
         min(
             case
-                when field_name in ('total_funds', 'fiscal_funds', 'local_fiscal_funds', 'superior_funds', 'other_funds')
+                when
+                    field_name in (
+                        'total_funds', 'fiscal_funds', 'local_fiscal_funds', 'superior_funds', 'other_funds'
+                    )
                     then page
             end
         ) as funds_page,
@@ -121,14 +124,16 @@ funds_derived as (
     -- it is the only funds line (年度本级预算金额)
     select
         *,
-        coalesce(
-            fiscal_funds_parsed_wan,
-            case
-                when local_fiscal_funds_wan is not null or superior_funds_wan is not null
-                    then coalesce(local_fiscal_funds_wan, 0) + coalesce(superior_funds_wan, 0)
-            end,
-            case when is_total_the_only_funds_line then total_funds_wan end
-        )::decimal(18, 6) as fiscal_funds_wan
+        cast(
+            coalesce(
+                fiscal_funds_parsed_wan,
+                case
+                    when local_fiscal_funds_wan is not null or superior_funds_wan is not null
+                        then coalesce(local_fiscal_funds_wan, 0) + coalesce(superior_funds_wan, 0)
+                end,
+                case when is_total_the_only_funds_line then total_funds_wan end
+            ) as decimal(18, 6)
+        ) as fiscal_funds_wan
 
     from typed
 
