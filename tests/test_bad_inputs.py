@@ -59,7 +59,8 @@ def test_table_of_another_kind(tmp_path: Path) -> None:
         (
             "parse",
             "no 绩效目标表 found in 1 page(s); "
-            "page 1: a table that is not part of a 绩效目标表 (3×2); skipped",
+            "page 1: a table of another kind (3×2); not read as a 绩效目标表 or 自评表, and "
+            "not appended to another table",
         )
     ]
 

@@ -67,6 +67,7 @@ def test_page_without_text_layer_goes_to_ocr(tmp_path: Path) -> None:
         (
             "parse",
             "no 绩效目标表 found in 1 page(s); "
-            "page 1: a table that is not part of a 绩效目标表 (1×1); skipped",
+            "page 1: a table of another kind (1×1); not read as a 绩效目标表 or 自评表, and "
+            "not appended to another table",
         )
     ]
