@@ -728,7 +728,7 @@ def _append_rows(form: _OpenForm, where: _Where, start: int, end: int, after_bre
     after_break = after_break and bool(form.indicators)
     for r, cells in _grid_rows(where.table, start, end, cols):
         if spec.total_row and _read_total_row(form, where, r, cells):
-            continue
+            break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
         values = {f: where.sv(c) for f, c in cells.items() if f not in ("level1", "level2")}
         target = _compose(values, spec.composed_target, "target")
         nm = values.get("indicator_name", where.sv(None))
