@@ -24,14 +24,3 @@ cast(
     as decimal(18, 6)
 )
 {%- endmacro -%}
-
-{#-
-    parse_decimal(expr): a printed number (a weight, a score) -> decimal(18, 6), null when blank
-    or unreadable; full-width digits, spaces, thousands separators and a trailing 分 or % accepted.
--#}
-{%- macro parse_decimal(expr) -%}
-try_cast(
-    nullif(replace(regexp_replace({{ normalize_label(expr) }}, '(分|%)$', ''), ',', ''), '')
-    as decimal(18, 6)
-)
-{%- endmacro -%}
