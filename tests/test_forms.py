@@ -425,7 +425,9 @@ def test_department_wide_table_is_its_own_form() -> None:
     forms, problems = read_document(
         [page(1, dept, lines=("部门整体支出绩效目标表", "(2025年度)")), page(2, project)]
     )
-    assert problems == ["防火项目: no year line; took 2025 from the document's other tables"]
+    assert problems == [
+        "page 2: 防火项目: no year line; took 2025 from the document's other tables"
+    ]
     assert [f.form for f in forms] == ["department_target", "project_target"]
     got = values(forms[0])
     assert got["department_name"] == "某县林业和草原局"

@@ -885,9 +885,12 @@ def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
         if len(years) == 1:
             (year,) = years
             p.fields["year"] = SourcedValue(value=year, page=p.first_page, confidence=0.0)
-            problems.append(f"{name}: no year line; took {year} from the document's other tables")
+            problems.append(
+                f"page {p.first_page}: {name}: no year line; took {year} from the document's "
+                "other tables"
+            )
         else:
-            problems.append(f"{name}: no year line (…年度) found")
+            problems.append(f"page {p.first_page}: {name}: no year line (…年度) found")
 
 
 parse_document = read_document
