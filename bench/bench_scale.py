@@ -36,6 +36,7 @@ import duckdb
 
 from flows import landing
 from flows.extract.documents import extract_document
+from flows.forms import read_forms
 from flows.inventory import Inventory, SourceFile
 from flows.marts import dbt_build
 from flows.models import DocumentExtraction, ProjectForm
@@ -293,7 +294,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--keep", action="store_true", help="keep the generated corpora")
     args = ap.parse_args(argv)
     root = args.workdir or Path(tempfile.mkdtemp(prefix="perfbudget-scale-"))
-    template = extract_document(SEED_PDF, SEED_PDF.parent)
+    template = read_forms(extract_document(SEED_PDF, SEED_PDF.parent))
     print(
         f"template: {SEED_PDF.name}, {len(template.projects)} projects, "
         f"{sum(len(p.indicators) for p in template.projects)} indicators; workdir {root}"

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.extract.documents import extract_page, finish_document, open_document
+from flows.forms import read_forms
 from flows.models import DocumentExtraction, PageGrid
 from ocr.engines import OcrOptions
 from tests.fixtures import scans
@@ -241,7 +242,7 @@ def extract_all(
                 grid, pid, peak = f.result()
                 pages.append(grid)
                 peaks[pid] = max(peaks.get(pid, 0.0), peak)
-            out.append(finish_document(doc, pages))
+            out.append(read_forms(finish_document(doc, pages)))
     return out, time.perf_counter() - t0, peaks
 
 

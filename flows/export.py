@@ -26,6 +26,22 @@ MARTS = (
     "ingest_errors",
 )
 FORMATS = ("xlsx", "parquet", "csv")
+
+# Each mart in the order an auditor reads the tables: by document, then projects in print order
+# (the page their table starts on), then indicators in print order.
+_PROJECT_PAGE = (
+    "(select min(i.page) from main.fct_indicator i "
+    "where i.project_id = m.project_id and i.year = m.year)"
+)
+ORDER_BY = {
+    "dim_project": f"m.source_file, {_PROJECT_PAGE}, m.year, m.project_name, m.project_id",
+    "fct_project_funds": f"m.source_file, {_PROJECT_PAGE}, m.year, m.project_id",
+    "fct_indicator": "m.source_file, "
+    "min(m.page) over (partition by m.project_id, m.year), m.year, m.project_id, m.indicator_seq",
+    "audit_findings": "m.source_file, m.page, m.project_id, m.rule, m.finding_id",
+    "dim_document": "m.source_file, m.document_sha256",
+    "ingest_errors": "m.source_file, m.occurred_at, m.stage, m.error",
+}
 WORKBOOK_NAME = "perfbudget.xlsx"
 
 
@@ -52,8 +68,13 @@ def _connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _select(mart: str) -> str:
+    """The mart's rows in reading order (ORDER_BY), so every format lists them alike."""
+    return f'select m.* from main."{mart}" m order by {ORDER_BY[mart]}'
+
+
 def _fetch(con: duckdb.DuckDBPyConnection, mart: str) -> tuple[list[str], list[tuple]]:
-    cur = con.execute(f'select * from main."{mart}"')
+    cur = con.execute(_select(mart))
     return [d[0] for d in cur.description], cur.fetchall()
 
 
@@ -89,7 +110,7 @@ def export(warehouse: Path, fmt: str, out_dir: Path) -> list[Path]:
 def _write_parquet(con: duckdb.DuckDBPyConnection, mart: str, path: Path) -> Path:
     """DuckDB writes Parquet itself: DECIMAL, DATE and TIMESTAMP keep their types."""
     target = str(path).replace("'", "''")
-    con.execute(f"copy (select * from main.\"{mart}\") to '{target}' (format parquet)")
+    con.execute(f"copy ({_select(mart)}) to '{target}' (format parquet)")
     return path
 
 

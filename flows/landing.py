@@ -56,7 +56,8 @@ def _bbox(v: SourcedValue) -> tuple:
 
 
 def value_rows(doc: DocumentExtraction) -> Iterator[tuple]:
-    """raw.extracted_values rows: every header field and every indicator value of every project."""
+    """raw.extracted_values rows: every header field and every indicator value of every form's
+    table, field names as the form descriptions (flows/forms/spec.py) give them."""
 
     def row(p: ProjectForm, seq: int, kind: str, ind: int | None, name: str, v: SourcedValue):
         return (
@@ -73,6 +74,7 @@ def value_rows(doc: DocumentExtraction) -> Iterator[tuple]:
                 ("level2", ind.level2),
                 ("indicator_name", ind.name),
                 ("target", ind.target),
+                *ind.extra.items(),
             ):
                 yield row(project, seq, "indicator", i, name, v)
 

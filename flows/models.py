@@ -118,12 +118,16 @@ class SourcedValue:
 
 @dataclass
 class IndicatorRow:
-    """One 三级指标 with its filled-down 一级/二级 labels and its 指标值, all as printed."""
+    """One 三级指标 with its filled-down 一级/二级 labels and its 指标值, all as printed.
+
+    `target` is composed as printed when the form splits it over 指标性质 | 指标值 | 度量单位;
+    `extra` holds the grid's other columns by field name (standard, weight, actual, score …)."""
 
     level1: SourcedValue
     level2: SourcedValue
     name: SourcedValue
     target: SourcedValue
+    extra: dict[str, SourcedValue] = field(default_factory=dict)
 
 
 @dataclass
@@ -137,7 +141,9 @@ class FundsBlock:
 
 @dataclass
 class ProjectForm:
-    """One project's 绩效目标表, stitched across its pages."""
+    """One printed table of a form (a project's 绩效目标表 or 自评表, a department's
+    部门整体绩效目标表), stitched across its pages. `fields` holds every header value by
+    field name, as printed."""
 
     fields: dict[str, SourcedValue]
     funds: FundsBlock

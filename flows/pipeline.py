@@ -1,6 +1,6 @@
 """The nightly ingestion as a Prefect flow.
 
-    inventory → open documents → extract pages (fanned out) → parse + land → dbt build → publish
+    inventory → open documents → extract pages (fanned out) → parse → land → dbt build → publish
 
 One typed task per stage; the flow wires them. Work happens in a working copy of the warehouse
 that is published by an atomic rename only when everything succeeded (`flows.publish`), so a run
@@ -27,6 +27,7 @@ from prefect.task_runners import ProcessPoolTaskRunner
 
 from flows import landing
 from flows.extract.documents import extract_page, finish_document, open_document, printable
+from flows.forms import read_forms
 from flows.inventory import Inventory, SourceFile, discover
 from flows.inventory import take_inventory as classify
 from flows.marts import Quarantine, dbt_build
@@ -186,6 +187,13 @@ def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageG
     return extract_page(path, page, kind, ocr)
 
 
+@task(cache_policy=NO_CACHE)
+def parse(doc: DocumentExtraction) -> DocumentExtraction:
+    """Read the forms printed on the document's page grids (flows.forms); what the reader cannot
+    read becomes the document's parse errors, never an exception."""
+    return read_forms(doc)
+
+
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def land(doc: DocumentExtraction, building: Path, status: str | None = None) -> None:
     """Land one document in its own transaction in the working copy."""
@@ -309,7 +317,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                 if i in futures:
                     path = inventory.to_extract[i].path
                     pages, transient = _collect_pages(doc, futures[i], progress, path)
-                    finish_document(doc, pages)
+                    doc = parse(finish_document(doc, pages))
             doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
             quarantined = transient and doc.failed
             with clock("landing"):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flows import landing
 from flows.extract.documents import extract_document
+from flows.forms import read_forms
 from flows.marts import dbt_build
 from tests.conftest import SEED_PDF, SampleRun
 from tests.fixtures.build_seed_pdf import build_seed_pdf
@@ -88,7 +89,7 @@ def test_two_sources_of_one_project_that_disagree(tmp_path: Path, sample_run: Sa
     warehouse = tmp_path / "wh.duckdb"
     con = landing.connect(warehouse)
     for path in sorted(raw.iterdir()):
-        landing.land_document(con, extract_document(path, raw))
+        landing.land_document(con, read_forms(extract_document(path, raw)))
     con.close()
     dbt_build(warehouse)
     run = SampleRun(raw=raw, warehouse=warehouse, summary=None, bad={})

@@ -27,6 +27,7 @@ from flows.extract.documents import (
     printable,
     source_name,
 )
+from flows.forms import read_forms
 from flows.inventory import discover
 from flows.models import PageStatus
 from flows.pipeline import preflight
@@ -53,7 +54,7 @@ def perfbudget(
 
 
 def errors_of(path: Path, raw: Path) -> list[tuple[str, str]]:
-    doc = extract_document(path, raw)
+    doc = read_forms(extract_document(path, raw))
     assert doc.failed
     return doc.errors
 
@@ -97,7 +98,8 @@ def test_table_of_another_kind(tmp_path: Path) -> None:
         (
             "parse",
             "no 绩效目标表 found in 1 page(s); "
-            "page 1: a table that is not part of a 绩效目标表 (3×2); skipped",
+            "page 1: a table of another kind (3×2); not read as a 绩效目标表 or 自评表, and "
+            "not appended to another table",
         )
     ]
 
@@ -106,7 +108,7 @@ def test_file_name_with_spaces_and_chinese(tmp_path: Path) -> None:
     path = tmp_path / "子目录 一" / "平罗县 2024 绩效目标 表.pdf"
     path.parent.mkdir()
     shutil.copy(SEED_PDF, path)
-    doc = extract_document(path, tmp_path)
+    doc = read_forms(extract_document(path, tmp_path))
     assert doc.source_file == "子目录 一/平罗县 2024 绩效目标 表.pdf"
     assert (len(doc.projects), doc.errors) == (5, [])
 
@@ -142,7 +144,7 @@ def test_page_limit_refuses_huge_documents_up_front(blank_500: Path) -> None:
 
 def test_500_blank_pages_end_with_one_clear_error(blank_500: Path) -> None:
     """Blank pages are recognised from a cheap render and never OCRed (bench: bounded time)."""
-    doc = extract_document(blank_500, blank_500.parent)
+    doc = read_forms(extract_document(blank_500, blank_500.parent))
     assert doc.errors == [("parse", "no 绩效目标表 found: all 500 pages are blank")]
     assert {p.status for p in doc.pages} == {PageStatus.BLANK}
 

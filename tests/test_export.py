@@ -96,3 +96,21 @@ def test_export_without_warehouse(tmp_path: Path) -> None:
     res = perfbudget("export", "--format", "csv", "--warehouse", str(tmp_path / "none.duckdb"))
     assert res.returncode == 2
     assert "run `perfbudget run` first" in res.stderr
+
+
+def test_export_lists_projects_and_indicators_in_print_order(
+    sample_run: SampleRun, tmp_path: Path
+) -> None:
+    _export(sample_run, "csv", tmp_path)
+    with (tmp_path / "fct_indicator.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    projects = [r["project_id"] for r in rows]
+    blocks = [p for i, p in enumerate(projects) if i == 0 or projects[i - 1] != p]
+    assert len(blocks) == len(set(projects))  # each project's indicators together
+    for project in blocks:
+        seqs = [int(r["indicator_seq"]) for r in rows if r["project_id"] == project]
+        assert seqs == sorted(seqs)
+    first_pages = [min(int(r["page"]) for r in rows if r["project_id"] == p) for p in blocks]
+    assert first_pages == sorted(first_pages)  # one document: projects in print order
+    with (tmp_path / "dim_project.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert [r["project_id"] for r in csv.DictReader(fh)] == blocks

@@ -1,35 +1,51 @@
-"""The form parser on hand-made grids: fill-down, page-break stitching, glued labels."""
+"""The form reader on hand-made grids: every layout variant departments print, read against the
+form descriptions (fill-down, page-break stitching, glued labels, header variants, grid variants,
+the self-evaluation and the department-wide form)."""
 
 from __future__ import annotations
 
-from flows.forms import is_unfinished_label, match_label, parse_document
-from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
+from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
+from flows.forms.spec import SEED_PATH, form_fields_csv
+from flows.models import Cell, PageGrid, PageStatus, ProjectForm, Table, TextLine, join_wrapped
+
+Span = tuple[int, int]
 
 
-def grid(rows: list[list[str | None]], spans: dict[tuple[int, int], int] | None = None) -> Table:
-    """A 5-column table from rows of texts; None marks a position covered by the cell above,
-    `spans` gives (row, col) → rowspan for merged cells."""
+def table(
+    rows: list[list[str | None]],
+    spans: dict[tuple[int, int], Span | int] | None = None,
+    top: float = 0,
+) -> Table:
+    """A table from rows of texts; None marks a position covered by a merged cell, `spans` gives
+    (row, col) → rowspan or (rowspan, colspan)."""
     spans = spans or {}
+    n_cols = max(len(r) for r in rows)
     cells = []
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             if text is None:
                 continue
-            cells.append(
-                Cell(
-                    row=r, col=c, text=text, bbox=(c, r, c + 1, r + 1), rowspan=spans.get((r, c), 1)
-                )
-            )
-    return Table(n_rows=len(rows), n_cols=5, cells=cells, bbox=(0, 0, 5, len(rows)), extractor="t")
+            span = spans.get((r, c), 1)
+            rs, cs = (span, 1) if isinstance(span, int) else span
+            box = (c, top + r, c + cs, top + r + rs)
+            cells.append(Cell(row=r, col=c, text=text, bbox=box, rowspan=rs, colspan=cs))
+    box = (0, top, n_cols, top + len(rows))
+    return Table(n_rows=len(rows), n_cols=n_cols, cells=cells, bbox=box, extractor="t")
 
 
-def page(n: int, table: Table, lines: tuple[str, ...] = ()) -> PageGrid:
+grid = table  # the name the stitching tests below were written with
+
+
+def page(n: int, *tables: Table, lines: tuple[str, ...] = (), line_tops=None) -> PageGrid:
+    tops = line_tops or [i * 0.1 - 1 for i in range(len(lines))]
     return PageGrid(
         page=n, width=595, height=842, bbox_unit="pt", has_text_layer=True,
-        status=PageStatus.EXTRACTED, extractor="t", tables=[table],
-        lines=[TextLine(t, (0, 0, 1, 1)) for t in lines],
+        status=PageStatus.EXTRACTED, extractor="t", tables=list(tables),
+        lines=[TextLine(t, (0, y, 1, y + 0.05)) for t, y in zip(lines, tops, strict=True)],
     )  # fmt: skip
 
+
+TITLE = ("部门项目支出预算绩效目标表", "(2024 年度)")
 
 HEADER = [
     ["项目名称", "测试项目", "", "", ""],
@@ -45,8 +61,23 @@ HEADER = [
 
 def first_page() -> PageGrid:
     rows = [*HEADER, ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"]]
-    spans = {(3, 0): 3}
-    return page(1, grid(rows, spans), ("部门项目支出预算绩效目标表", "(2024 年度)"))
+    return page(1, grid(rows, {(3, 0): 3}), lines=TITLE)
+
+
+def values(form: ProjectForm) -> dict[str, str]:
+    out = {k: v.value for k, v in form.fields.items()}
+    for name in ("total", "fiscal", "other"):
+        v = getattr(form.funds, name)
+        if v is not None:
+            out[f"{name}_funds"] = v.value
+    return out
+
+
+def lines_of(form: ProjectForm) -> list[tuple[str, ...]]:
+    return [(i.level1.value, i.level2.value, i.name.value, i.target.value) for i in form.indicators]
+
+
+# ---------------------------------------------------------------- stitching across pages
 
 
 def test_split_labels_are_stitched_and_filled_down() -> None:
@@ -61,10 +92,7 @@ def test_split_labels_are_stitched_and_filled_down() -> None:
     )
     (project,), problems = parse_document([first_page(), page(2, cont)])
     assert problems == []
-    got = [
-        (i.level1.value, i.level2.value, i.name.value, i.target.value) for i in project.indicators
-    ]
-    assert got == [
+    assert lines_of(project) == [
         ("产出指标", "数量指标 (必填硬性指标)", "召开会议", "5 次"),
         ("产出指标", "数量指标 (必填硬性指标)", "宣传教育", "12次"),
         ("产出指标", "数量指标 (必填硬性指标)", "安装监控", "10个"),
@@ -98,39 +126,505 @@ def test_blank_and_repeated_labels_on_continuation_inherit() -> None:
     ]
 
 
+def test_continuation_with_the_heading_row_repeated() -> None:
+    cont = grid(
+        [
+            ["名称", "一级指标", "二级指标", "三级指标", "指标值"],
+            ["", "产出指标", "质量指标", "验收合格率", "100%"],
+        ]
+    )
+    (project,), problems = read_document([first_page(), page(2, cont)])
+    assert problems == []
+    assert lines_of(project)[1] == ("产出指标", "质量指标", "验收合格率", "100%")
+
+
+# ---------------------------------------------------------------- header block variants
+
+
 def test_header_fields_and_glued_label_value() -> None:
-    (project,), _ = parse_document([first_page()])
-    values = {k: v.value for k, v in project.fields.items()}
-    assert values == {
+    (project,), problems = parse_document([first_page()])
+    assert problems == []
+    assert values(project) == {
         "project_name": "测试项目",
         "department_code": "075001",  # glued onto its label by the extractor, split back off
         "implementing_unit": "某单位",
         "project_attribute": "0101-一年期项目",
         "project_period": "1 年",
+        "funds_unit": "万元",
         "overall_goal": "目标",
         "year": "2024",
+        "total_funds": "15",
+        "fiscal_funds": "15",
+        "other_funds": "",
     }
-    assert (project.funds.total.value, project.funds.fiscal.value) == ("15", "15")
-    assert project.funds.other.value == ""
+    assert project.form == "project_target"
 
 
-def test_table_of_another_kind_is_reported_not_parsed() -> None:
+INDICATORS = [
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "培训人次", "≥200人次"],
+]
+FUNDS_ROW = ["年度资金总额", "10", "", ""]
+GRID = [FUNDS_ROW, *INDICATORS]  # the funds line a project table must print, then its grid
+
+
+def read_one(header: list[list[str | None]], spans=None, grid_rows=GRID) -> dict[str, str]:
+    """Read one table made of `header` rows over a 4-column grid; the form's values."""
+    width = max(len(r) for r in header)
+    rows = [*header, *[r + [""] * (width - len(r)) for r in grid_rows]]
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    assert problems == []
+    return values(form)
+
+
+def test_department_and_code_in_two_cells_of_one_row() -> None:
+    got = read_one(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["主管部门", "某县农业农村局", "部门代码", "082001"],
+            ["实施期", "2024.01-2024.12", "实施单位", "某中心"],
+        ]
+    )
+    assert (got["department_name"], got["department_code"]) == ("某县农业农村局", "082001")
+    assert got["project_period"] == "2024.01-2024.12"
+    assert got["implementing_unit"] == "某中心"
+
+
+def test_department_and_code_on_two_rows() -> None:
+    got = read_one(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["主管部门：", "某县农业农村局", "", ""],
+            ["部门代码：", "082001", "", ""],
+        ],
+        {(0, 1): (1, 3), (1, 1): (1, 3), (2, 1): (1, 3)},
+    )
+    assert (got["department_name"], got["department_code"]) == ("某县农业农村局", "082001")
+
+
+def test_code_in_brackets_after_the_department_name() -> None:
+    got = read_one(
+        [["项目名称", "培训项目", "", ""], ["主管部门及代码", "某县农业农村局（082001）", "", ""]],
+        {(1, 1): (1, 3), (0, 1): (1, 3)},
+    )
+    assert (got["department_name"], got["department_code"]) == ("某县农业农村局", "082001")
+
+
+def test_department_label_with_name_and_code_in_two_cells() -> None:
+    got = read_one(
+        [["项目名称", "培训项目", "", ""], ["主管部门及代\n码", "某县农业农村局", "082001", ""]]
+    )
+    assert (got["department_name"], got["department_code"]) == ("某县农业农村局", "082001")
+
+
+def test_funds_in_one_row_with_thousands_separators() -> None:
+    got = read_one(
+        [
+            ["项目名称", "培训项目", "", "", "", ""],
+            ["年度资金总额", "1,168.659", "其中：财政拨款", "1,127.042", "其他资金", "41.617"],
+        ]
+    )
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "1,168.659",
+        "1,127.042",
+        "41.617",
+    )
+
+
+def test_a_single_budget_line_and_the_local_superior_split() -> None:
+    only = read_one([["项目名称", "培训项目"], ["年度本级预算金额（万元）", "88.5"]])
+    assert only["total_funds"] == "88.5" and only["funds_unit"] == "万元"
+    assert "fiscal_funds" not in only
+    split = read_one(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["项目资金（元）", "年度资金总额", "1,487,960", ""],
+            [None, "其中：本级财政资金", "1,000,000", ""],
+            [None, "上级补助资金", "487,960", ""],
+            [None, "其他资金", "", ""],
+        ],
+        {(1, 0): 4},
+    )
+    assert split["funds_unit"] == "元"  # converted to 万元 in dbt, landed as printed
+    assert (split["local_fiscal_funds"], split["superior_funds"]) == ("1,000,000", "487,960")
+    assert split["total_funds"] == "1,487,960" and "fiscal_funds" not in split
+
+
+def test_unknown_header_label_is_a_problem_naming_the_page() -> None:
+    rows = [["项目名称", "培训项目", "", ""], ["资金用途说明", "培训", "", ""], *GRID]
+    (form,), problems = read_document([page(3, table(rows), lines=TITLE)])
+    assert problems == [
+        "page 3: header cell '资金用途说明' is not a label of the project_target form "
+        "description; not read",
+        "page 3: header cell '培训' is not a label of the project_target form description; "
+        "not read",
+    ]
+    assert values(form)["project_name"] == "培训项目"
+
+
+# ---------------------------------------------------------------- header cut by a page break
+
+
+def test_header_cut_by_a_page_break_continues_on_the_next_page() -> None:
+    p1 = table(
+        [["项目名称", "培训项目", "", ""], ["主管部门及代码", "082001", "实施单位", "某中心"]]
+    )
+    p2 = table(
+        [
+            ["项目属性", "一次性项目", "项目期", "1年"],
+            ["年度资金总额", "20", "", ""],
+            *GRID,
+        ]
+    )
+    (form,), problems = read_document([page(1, p1, lines=TITLE), page(2, p2)])
+    assert problems == []
+    got = values(form)
+    assert (got["project_attribute"], got["total_funds"], got["department_code"]) == (
+        "一次性项目",
+        "20",
+        "082001",
+    )
+    assert lines_of(form) == [("产出指标", "数量指标", "培训人次", "≥200人次")]
+    assert form.indicators[0].target.page == 2
+
+
+def test_whole_grid_on_the_next_page() -> None:
+    p1 = table([["项目名称", "培训项目"], ["年度总体目标", "完成培训"]])
+    (form,), problems = read_document([page(1, p1, lines=TITLE), page(2, table(GRID))])
+    assert problems == []
+    assert values(form)["overall_goal"] == "完成培训"
+    assert len(form.indicators) == 1
+
+
+# ---------------------------------------------------------------- indicator grid variants
+
+
+def test_grid_found_by_headings_with_extra_columns_and_split_target() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10", "", "", "", ""],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值（包含数字及文字描述）",
+         "度量单位", "分值"],
+        ["", "产\n出\n指\n标", "数量指标", "指标1：培训人次", "≥", "90", "%", "10"],
+        [None, None, "质量指标", "指标2：合格率", "=", "100", "%", "5"],
+        [None, "效 益 指 标", "社会效益指标", "群众获得感", "定性", "明显提升", "", "20"],
+    ]  # fmt: skip
+    (form,), problems = read_document([page(1, table(rows, {(2, 0): 3, (2, 1): 2}), lines=TITLE)])
+    assert problems == []
+    assert lines_of(form) == [
+        ("产\n出\n指\n标", "数量指标", "指标1：培训人次", "≥90%"),
+        ("产\n出\n指\n标", "质量指标", "指标2：合格率", "=100%"),
+        ("效 益 指 标", "社会效益指标", "群众获得感", "明显提升"),
+    ]
+    extras = [{k: v.value for k, v in i.extra.items()} for i in form.indicators]
+    assert extras[0] == {"target_nature": "≥", "measure_unit": "%", "weight": "10"}
+    assert extras[2] == {"target_nature": "定性", "measure_unit": "", "weight": "20"}
+    # the composed target keeps the provenance of the 指标值 cell
+    assert (form.indicators[0].target.row, form.indicators[0].target.col) == (2, 5)
+
+
+def test_standard_and_scoring_standard_columns_are_read() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10", "", ""],
+        ["一级指标", "二级指标", "三级指标", "目标值", "绩效标准", "评分标准"],
+        ["产出指标", "数量指标", "培训人次", "200人次", "计划标准", "完成得满分"],
+    ]
+    (form,), problems = read_document([page(1, table(rows), lines=TITLE)])
+    assert problems == []
+    assert {k: v.value for k, v in form.indicators[0].extra.items()} == {
+        "standard": "计划标准",
+        "scoring_standard": "完成得满分",
+    }
+
+
+def test_unknown_column_heading_is_a_problem() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值", "备注说明"],
+        ["产出指标", "数量指标", "培训人次", "200人次", "无"],
+    ]
+    (form,), problems = read_document([page(4, table(rows), lines=TITLE)])
+    assert problems == [
+        "page 4: column heading '备注说明' is not in the project_target form description; "
+        "its values are not read"
+    ]
+    assert lines_of(form) == [("产出指标", "数量指标", "培训人次", "200人次")]
+
+
+# ---------------------------------------------------------------- several tables, several kinds
+
+
+def test_two_projects_on_one_page_in_one_ruled_table_and_in_two() -> None:
+    one = table(
+        [
+            ["项目名称", "甲项目", "", ""],
+            *GRID,
+            ["项目名称", "乙项目", "", ""],
+            FUNDS_ROW,
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["满意度指标", "服务对象满意度指标", "满意度", "≥90%"],
+        ]
+    )
+    forms, problems = read_document([page(1, one, lines=TITLE)])
+    assert problems == []
+    assert [values(f)["project_name"] for f in forms] == ["甲项目", "乙项目"]
+    assert [len(f.indicators) for f in forms] == [1, 1]
+    two = [
+        table([["项目名称", "丙项目", "", ""], *GRID], top=10),
+        table([["项目名称", "丁项目", "", ""], *GRID], top=40),
+    ]
+    p = page(2, *two, lines=("(2023年度)", "(2024年度)"), line_tops=[9, 39])
+    forms, problems = read_document([p])
+    assert [(values(f)["project_name"], values(f)["year"]) for f in forms] == [
+        ("丙项目", "2023"),
+        ("丁项目", "2024"),
+    ]
+
+
+def test_a_grid_without_project_name_is_never_appended_to_the_open_project() -> None:
+    stray = table(
+        [["一级指标", "二级指标", "三级指标", "指标值", "备注"], ["产出指标", "x", "y", "z", ""]]
+    )
+    other = table([["序号", "科目", "金额"], ["1", "办公费", "3"]])
+    first = page(1, table([["项目名称", "甲", "", ""], *GRID]), lines=TITLE)
+    forms, problems = read_document([first, page(2, stray), page(3, other)])
+    assert len(forms) == 1 and len(forms[0].indicators) == 1
+    assert problems == [
+        "page 2: a table with an indicator grid but no 项目名称/部门名称 (2×5); not read as a "
+        "绩效目标表 or 自评表, and not appended to another table",
+        "page 3: a table of another kind (2×3); not read as a 绩效目标表 or 自评表, and not "
+        "appended to another table",
+    ]
+
+
+def test_table_of_another_kind_alone_is_reported_not_parsed() -> None:
     other = Table(
         n_rows=1, n_cols=2, cells=[Cell(0, 0, "a", (0, 0, 1, 1)), Cell(0, 1, "b", (1, 0, 2, 1))],
         bbox=(0, 0, 2, 1), extractor="t",
     )  # fmt: skip
     projects, problems = parse_document([page(1, other)])
     assert projects == []
-    assert problems == ["page 1: a table that is not part of a 绩效目标表 (1×2); skipped"]
+    assert problems == [
+        "page 1: a table of another kind (1×2); not read as a 绩效目标表 or 自评表, and not "
+        "appended to another table"
+    ]
+
+
+def test_department_wide_table_is_its_own_form() -> None:
+    dept = table(
+        [
+            ["部门名称", "某县林业和草原局", "", ""],
+            ["年度主要任务", "任务名称", "主要内容", "预算金额（万元）"],
+            [None, "天然林管护", "有效保护天然林资源", "1,031.26"],
+            [None, "森林防火", "提升火灾防控能力", "417.6"],
+            ["年度总体目标", "保护森林资源", "", ""],
+            *INDICATORS,
+        ],
+        {(1, 0): 3, (4, 1): (1, 3)},
+    )
+    project = table([["项目名称", "防火项目", "", ""], *GRID])
+    forms, problems = read_document(
+        [page(1, dept, lines=("部门整体支出绩效目标表", "(2025年度)")), page(2, project)]
+    )
+    assert problems == [
+        "page 2: 防火项目: no year line; took 2025 from the document's other tables"
+    ]
+    assert [f.form for f in forms] == ["department_target", "project_target"]
+    got = values(forms[0])
+    assert got["department_name"] == "某县林业和草原局"
+    assert got["main_tasks"] == (
+        "任务名称 | 主要内容 | 预算金额（万元）\n天然林管护 | 有效保护天然林资源 | 1,031.26\n"
+        "森林防火 | 提升火灾防控能力 | 417.6"
+    )
+    assert got["overall_goal"] == "保护森林资源" and got["year"] == "2025"
+    assert values(forms[1])["year"] == "2025"  # no year line of its own: the document's
+    assert len(forms[0].indicators) == len(forms[1].indicators) == 1
+
+
+def test_self_evaluation_is_read_by_the_same_reader() -> None:
+    rows = [
+        ["项目名称", "农村危房改造", "", "", "", "", "", ""],
+        ["主管部门（单位）", "某县住建局", "", "实施单位", "某所", "", "", ""],
+        [
+            "项目资金（万元）",
+            "",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        [None, "年度资金总额", "683", "684", "684", "10", "100.00%", "10.00"],
+        [None, "其中：当年财政拨款", "683", "684", "684", "—", "—", "—"],
+        [None, "上年结余结转资金", "", "", "", "—", "—", "—"],
+        [None, "其他资金", "", "", "", "—", "—", "—"],
+        ["年度总体目标", "预期目标", "", "", "实际完成情况", "", "", ""],
+        [None, "改造危房", "", "", "全部完成", "", "", ""],
+        [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+        ],
+        ["", "产出指标", "数量指标", "改造户数", "≥126户", "138户", "5.00", "5.00"],
+        [None, "满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%", "10.00", "9.00"],
+        ["总分", "", "", "", "", "", "100", "94.00"],
+        ["填表人：张三", "", "", "", "联系电话：123", "", "", ""],
+    ]  # fmt: skip
+    spans = {(2, 0): 5, (1, 1): (1, 2), (7, 0): 2, (7, 1): (1, 3), (8, 1): (1, 3),
+             (7, 4): (1, 4), (8, 4): (1, 4), (10, 0): 2}  # fmt: skip
+    (form,), problems = read_document(
+        [page(1, table(rows, spans), lines=("项目支出绩效自评表", "（2023年度）"))]
+    )
+    assert problems == []
+    assert form.form == "project_self_eval"
+    got = values(form)
+    assert {k: got[k] for k in ("project_name", "department_name", "implementing_unit")} == {
+        "project_name": "农村危房改造",
+        "department_name": "某县住建局",
+        "implementing_unit": "某所",
+    }
+    assert (got["overall_goal"], got["overall_goal_actual"]) == ("改造危房", "全部完成")
+    assert (got["total_budget_initial"], got["total_budget_full_year"], got["total_executed"]) == (
+        "683",
+        "684",
+        "684",
+    )
+    assert (got["total_weight"], got["total_execution_rate"], got["total_score"]) == (
+        "10",
+        "100.00%",
+        "10.00",
+    )
+    assert (got["fiscal_executed"], got["fiscal_weight"], got["carryover_executed"]) == (
+        "684",
+        "—",
+        "",
+    )
+    assert (got["overall_weight"], got["overall_score"], got["year"]) == ("100", "94.00", "2023")
+    assert got["funds_unit"] == "万元"
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "改造户数", "≥126户"),
+        ("满意度指标", "服务对象满意度指标", "满意度", "≥90%"),
+    ]
+    assert {k: v.value for k, v in form.indicators[1].extra.items()} == {
+        "actual": "95%",
+        "weight": "10.00",
+        "score": "9.00",
+    }
+
+
+def test_years_2020_to_2030() -> None:
+    for year in ("2020", "2027", "2030"):
+        (form,), _ = read_document(
+            [page(1, table([["项目名称", "甲", "", ""], *GRID]), lines=(f"（{year}年度）",))]
+        )
+        assert form.fields["year"].value == year
+
+
+# ---------------------------------------------------------------- helpers and descriptions
 
 
 def test_label_helpers() -> None:
     assert match_label("其中: 财政拨款") == ("fiscal_funds", "")
     assert match_label("年度资金总额：") == ("total_funds", "")
     assert match_label("主管部门及代码075001") == ("department_code", "075001")
+    assert match_label("项目资金（万元）") == ("funds", "")
+    assert match_label("实施期") == ("project_period", "")
     assert is_unfinished_label("产出指") and is_unfinished_label("数量指标 (必填硬性指")
     assert not is_unfinished_label("产出指标") and not is_unfinished_label("质量指标（必填）")
     assert (
         join_wrapped(["开展宣传教育、线索摸排、", "氛围营造"]) == "开展宣传教育、线索摸排、氛围营造"
     )
     assert join_wrapped(["0101-", "一年期项目"]) == "0101-一年期项目"
+
+
+def test_form_fields_seed_equals_the_descriptions() -> None:
+    assert SEED_PATH.read_text(encoding="utf-8") == form_fields_csv()
+    assert [f.form for f in FORMS] == ["project_self_eval", "project_target", "department_target"]
+
+
+# ---------------------------------------------------------------- what scans and stray rules do
+
+
+def test_label_over_its_value_and_a_goal_cut_by_a_stray_rule() -> None:
+    got = read_one(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["项目资金（万元）", "年度本级预算金额", "", ""],
+            [None, "2692.54", "", ""],
+            ["年度总体目标", "深入推进平安建设，排查化解", "矛盾纠纷", ""],
+        ],
+        {(1, 0): 2, (1, 1): (1, 3), (2, 1): (1, 3), (0, 1): (1, 3), (3, 2): (1, 2)},
+    )
+    assert got["total_funds"] == "2692.54"
+    assert got["overall_goal"] == "深入推进平安建设，排查化解矛盾纠纷"
+
+
+def test_continuation_ruled_with_other_columns_is_read_by_the_heading_positions() -> None:
+    # page 1: the name and the target each span two grid columns; page 2's ruling has one each
+    rows = [
+        ["项目名称", "培训项目", "", "", "年度资金总额", "10"],
+        ["一级指标", "二级指标", "三级指标", None, "指标值", None],
+        ["产出指标", "数量指标", "培训人次", None, "≥200人次", None],
+    ]
+    spans = {(0, 1): (1, 3), (1, 2): (1, 2), (1, 4): (1, 2), (2, 2): (1, 2), (2, 4): (1, 2)}
+    cont = Table(
+        n_rows=1, n_cols=4, bbox=(0, 0, 6, 1), extractor="t",
+        cells=[Cell(0, 0, "", (0, 0, 1, 1)), Cell(0, 1, "质量指标", (1, 0, 2, 1)),
+               Cell(0, 2, "合格率", (2, 0, 4, 1)), Cell(0, 3, "100%", (4, 0, 6, 1))],
+    )  # fmt: skip
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE), page(2, cont)])
+    assert problems == []
+    assert lines_of(form)[1] == ("产出指标", "质量指标", "合格率", "100%")
+
+
+def test_a_misread_level_heading_is_taken_from_its_neighbour() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10"],
+        ["一級指标", "二级指标", "三级指标", "指标值"],  # OCR read 级 as 級
+        ["产出指标", "数量指标", "培训人次", "≥200人次"],
+    ]
+    (form,), problems = read_document([page(1, table(rows), lines=TITLE)])
+    assert problems == []
+    assert lines_of(form) == [("产出指标", "数量指标", "培训人次", "≥200人次")]
+
+
+def test_code_in_brackets_missing_its_closing_bracket() -> None:
+    got = read_one([["项目名称", "培训项目"], ["主管部门及代码", "中共清河县委政法委员会(075002"]])
+    assert (got["department_name"], got["department_code"]) == ("中共清河县委政法委员会", "075002")
+
+
+def test_labels_and_headings_one_ocr_slip_away_are_still_read() -> None:
+    got = read_one(
+        [
+            ["项目名称", "河道清淤治理", "", ""],
+            ["项目资金（万元）", "年度资金总额：", "791.84", ""],
+            [None, "其中；财政披款", "791.84", ""],  # ；for ：and 披 for 拨
+        ],
+        {(1, 0): 2},
+    )
+    assert (got["total_funds"], got["fiscal_funds"]) == ("791.84", "791.84")
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值", "四级指标"],  # 1 edit from 3 headings
+        ["产出指标", "数量指标", "培训人次", "≥200人次", ""],
+    ]
+    (form,), problems = read_document([page(1, table(rows), lines=TITLE)])
+    assert problems == [
+        "page 1: column heading '四级指标' is not in the project_target form description; "
+        "its values are not read"
+    ]
+
+
+def test_a_funds_block_that_cannot_be_read_is_reported() -> None:
+    rows = [["项目名称", "培训项目", "", ""], ["项目资金（万元）", "见附表", "", ""], *INDICATORS]
+    (form,), problems = read_document([page(2, table(rows), lines=TITLE)])
+    assert problems == [
+        "page 2: header cell '见附表' is not a label of the project_target form description; "
+        "not read",
+        "page 2: 培训项目: no total_funds could be read from the project_target table",
+    ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flows import landing
 from flows.extract.documents import extract_document
+from flows.forms import read_forms
 from flows.marts import dbt_build
 from flows.settings import DBT_PROJECT_DIR
 from tests.conftest import GOLDEN, SEED_PDF, SampleRun
@@ -126,7 +127,7 @@ def test_project_id_is_stable_across_years(tmp_path: Path) -> None:
     warehouse = tmp_path / "wh.duckdb"
     con = landing.connect(warehouse)
     for path in sorted(raw.iterdir()):
-        landing.land_document(con, extract_document(path, raw))
+        landing.land_document(con, read_forms(extract_document(path, raw)))
     con.close()
     dbt_build(warehouse, unit_tests=True)  # the nightly build leaves dbt's unit tests out
     results = json.loads((DBT_PROJECT_DIR / "target" / "run_results.json").read_text())["results"]

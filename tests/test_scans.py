@@ -26,6 +26,7 @@ from PIL import Image
 
 from flows import landing
 from flows.extract.documents import extract_document, extract_page, finish_document, open_document
+from flows.forms import read_forms
 from flows.marts import dbt_build
 from flows.models import DocumentExtraction, ProjectForm
 from ocr.engines import OcrLine, OcrOptions
@@ -167,7 +168,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentExtra
             if not doc.errors
         }
         out = {
-            name: finish_document(doc, [f.result() for f in futures[name]])
+            name: read_forms(finish_document(doc, [f.result() for f in futures[name]]))
             if name in futures
             else doc  # unreadable: its errors fail the test that reads it
             for name, doc in docs.items()
@@ -180,7 +181,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentExtra
 @pytest.fixture(scope="module")
 def text_layer() -> DocumentExtraction:
     """The seed through its text layer: the page every value must be found on."""
-    return extract_document(SEED_PDF, SEED_PDF.parent)
+    return read_forms(extract_document(SEED_PDF, SEED_PDF.parent))
 
 
 # --------------------------------------------------------------------------- seed scans
@@ -226,7 +227,7 @@ def test_image_files_give_the_text_layer_rows(
     part.save(str(ref_path))
     part.close()
     src.close()
-    ref = extract_document(ref_path, tmp_path)
+    ref = read_forms(extract_document(ref_path, tmp_path))
     assert ref.projects and ref.pages[0].extractor == "camelot"
     assert indicator_tuples(doc) == indicator_tuples(ref)
     assert [funds(p) for p in doc.projects] == [funds(p) for p in ref.projects]

@@ -10,6 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from flows.extract.documents import extract_document
 from flows.extract.textlayer import CamelotLatticeExtractor
+from flows.forms import read_forms
 from flows.models import PageStatus
 from tests.conftest import SEED_PDF
 
@@ -58,7 +59,7 @@ def test_page_without_text_layer_goes_to_ocr(tmp_path: Path) -> None:
     canvas.save()
     grid = CamelotLatticeExtractor().extract_page(str(path), 1)
     assert (grid.status, grid.has_text_layer, grid.tables) == (PageStatus.NEEDS_OCR, False, [])
-    doc = extract_document(path, tmp_path)
+    doc = read_forms(extract_document(path, tmp_path))
     (page,) = doc.pages  # recorded, and read by OCR instead of dropped
     assert (page.has_text_layer, page.extractor, page.bbox_unit) == (False, "rapidocr", "px")
     assert [(t.n_rows, t.n_cols) for t in page.tables] == [(1, 1)]
@@ -66,6 +67,7 @@ def test_page_without_text_layer_goes_to_ocr(tmp_path: Path) -> None:
         (
             "parse",
             "no 绩效目标表 found in 1 page(s); "
-            "page 1: a table that is not part of a 绩效目标表 (1×1); skipped",
+            "page 1: a table of another kind (1×1); not read as a 绩效目标表 or 自评表, and "
+            "not appended to another table",
         )
     ]

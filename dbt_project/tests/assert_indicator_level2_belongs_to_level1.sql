@@ -11,28 +11,33 @@ indicators as (
 
 ),
 
+categories as (
+
+    select * from {{ ref('indicator_categories') }}
+
+),
+
 mismatched as (
 
     select
-        indicator_id,
-        project_id,
-        year,
-        level1,
-        level2,
-        level2_printed,
-        source_file,
-        page
+        indicators.indicator_id,
+        indicators.project_id,
+        indicators.year,
+        indicators.level1,
+        indicators.level2,
+        indicators.level2_printed,
+        indicators.source_file,
+        indicators.page
 
     from indicators
 
+    left join categories
+        on indicators.level2 = categories.level2
+
     where
-        level1 is not null
-        and level2 is not null
-        and not (
-            (level1 = '产出指标' and level2 in ('数量指标', '质量指标', '时效指标', '成本指标'))
-            or (level1 = '效益指标' and level2 in ('经济效益指标', '社会效益指标', '生态效益指标', '可持续影响指标'))
-            or (level1 = '满意度指标' and level2 = '服务对象满意度指标')
-        )
+        indicators.level1 is not null
+        and indicators.level2 is not null
+        and indicators.level1 is distinct from categories.level1
 
 )
 

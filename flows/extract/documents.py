@@ -2,9 +2,10 @@
 
 Split in three so the flow can fan pages out to workers: `open_document` (hash, sniff, count
 pages, or say why it can't), `extract_page` (one page through the extractor its kind needs) and
-`finish_document` (parse the stitched pages into projects). Nothing here raises for bad input:
-every way a file can be unreadable becomes an error entry (stage, a sentence a person
-understands), so the run goes on and the warehouse records why the document has no rows.
+`finish_document` (the pages in order; the forms on them are read by `flows.forms`).
+Nothing here raises for bad input: every way a file can be unreadable becomes an error entry
+(stage, a sentence a person understands), so the run goes on and the warehouse records why the
+document has no rows.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from flows.extract.textlayer import CamelotLatticeExtractor
-from flows.forms import parse_document
 from flows.models import DocumentExtraction, PageGrid, PageStatus
 from ocr.engines import OcrOptions
 from ocr.page import MAX_PIXELS
@@ -286,24 +286,17 @@ def extract_page(
 
 
 def finish_document(doc: DocumentExtraction, pages: list[PageGrid]) -> DocumentExtraction:
-    """Parse the document's pages (in page order) into projects; say why if there are none."""
+    """Gather the document's extracted pages in page order. Reading the forms printed on them is
+    the next stage's work (`flows.forms.read_forms`), kept apart so extraction knows no form."""
     doc.pages = sorted(pages, key=lambda p: p.page)
-    doc.projects, problems = parse_document(doc.pages)
-    if doc.projects:
-        doc.errors.extend(("parse", p) for p in problems)
-    elif any(stage == "extract" for stage, _ in doc.errors):
-        pass  # pages that could not be extracted already say why the document has no rows
-    else:  # one error row for the document, saying everything that was found instead
-        doc.errors.append(
-            ("parse", "; ".join([_nothing_found(doc.pages, doc.page_count), *problems]))
-        )
     return doc
 
 
 def extract_document(
     path: Path, raw_dir: Path, ocr: OcrOptions | None = None
 ) -> DocumentExtraction:
-    """The whole document in this process, page by page (tests and one-off use)."""
+    """The whole document's pages in this process, page by page (tests and one-off use); pass
+    the result to `flows.forms.read_forms` for its forms."""
     doc = open_document(path, raw_dir)
     if doc.errors or not doc.page_count:
         return doc if doc.errors else finish_document(doc, [])
@@ -322,22 +315,3 @@ def _pdf_open_error(exc: pdfium.PdfiumError) -> str:
     if "password" in text.lower():
         return "the PDF is password-protected; supply an unprotected copy"
     return f"the PDF cannot be opened; it is damaged or truncated ({text})"
-
-
-def _nothing_found(pages: list[PageGrid], page_count: int | None) -> str:
-    """Why a document yielded no project, in terms an operator can act on."""
-    if not page_count:
-        return "the PDF has no pages"
-    blank = [p.page for p in pages if p.status is PageStatus.BLANK]
-    if blank and len(blank) == len(pages):
-        return f"no 绩效目标表 found: all {page_count} pages are blank"
-    needs_ocr = [p.page for p in pages if p.status is PageStatus.NEEDS_OCR]
-    without = [p.page for p in pages if p.status is PageStatus.NO_TABLE]
-    parts = [f"no 绩效目标表 found in {page_count} page(s)"]
-    if without:
-        parts.append(f"{len(without)} page(s) have no ruled table")
-    if blank:
-        parts.append(f"{len(blank)} page(s) are blank")
-    if needs_ocr:
-        parts.append(f"{len(needs_ocr)} page(s) have no text layer and need OCR")
-    return "; ".join(parts)

@@ -23,20 +23,13 @@ required_categories as (
 
     -- the categories the national form marks 必填 (财预〔2021〕101号 and the seed's printed labels)
     select
-        required_category_values.level1,
-        required_category_values.level2,
-        required_category_values.level2_en
+        level1,
+        level2,
+        level2_en
 
-    from (
-        values
-        ('产出指标', '数量指标', 'quantity'),
-        ('产出指标', '质量指标', 'quality'),
-        ('产出指标', '时效指标', 'timeliness'),
-        ('产出指标', '成本指标', 'cost'),
-        ('效益指标', '社会效益指标', 'social benefit'),
-        ('效益指标', '可持续影响指标', 'sustainable impact'),
-        ('满意度指标', '服务对象满意度指标', 'beneficiary satisfaction')
-    ) as required_category_values (level1, level2, level2_en)
+    from {{ ref('indicator_categories') }}
+
+    where is_required
 
 ),
 

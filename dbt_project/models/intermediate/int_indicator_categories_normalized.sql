@@ -30,6 +30,7 @@ stemmed as (
 
 categorized as (
 
+    -- the canonical 一级 / 二级 from the seed indicator_categories (macros/indicator_levels.sql)
     select
         *,
         {{ indicator_level1('level1_key') }} as level1,
@@ -56,6 +57,11 @@ final as (
         is_hard,
         indicator_name,
         target_raw,
+        target_nature,
+        measure_unit,
+        standard,
+        scoring_standard,
+        weight,
         page,
         target_x0,
         target_y0,

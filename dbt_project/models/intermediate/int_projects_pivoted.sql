@@ -23,6 +23,7 @@ pivoted as (
         max(case when field_name = 'year' then printed_value end) as year_printed,
         max(case when field_name = 'project_name' then printed_value end) as project_name_printed,
         max(case when field_name = 'department_code' then printed_value end) as department_code_printed,
+        max(case when field_name = 'department_name' then printed_value end) as department_name_printed,
         max(case when field_name = 'implementing_unit' then printed_value end) as implementing_unit_printed,
         max(case when field_name = 'project_attribute' then printed_value end) as project_attribute_printed,
         max(case when field_name = 'project_period' then printed_value end) as project_period_printed,
@@ -30,6 +31,18 @@ pivoted as (
         max(case when field_name = 'total_funds' then printed_value end) as total_funds_printed,
         max(case when field_name = 'fiscal_funds' then printed_value end) as fiscal_funds_printed,
         max(case when field_name = 'other_funds' then printed_value end) as other_funds_printed,
+        max(case when field_name = 'local_fiscal_funds' then printed_value end) as local_fiscal_funds_printed,
+        max(case when field_name = 'superior_funds' then printed_value end) as superior_funds_printed,
+        max(case when field_name = 'funds_unit' then printed_value end) as funds_unit_printed,
+        min(
+            case
+                when
+                    field_name in (
+                        'total_funds', 'fiscal_funds', 'local_fiscal_funds', 'superior_funds', 'other_funds'
+                    )
+                    then page
+            end
+        ) as funds_page,
         max(case when field_name = 'project_name' then page end) as project_name_page,
         min(page) as first_field_page
 
@@ -72,16 +85,26 @@ typed as (
         ) as year,
         nullif(trim(pivoted.project_name_printed), '') as project_name,
         nullif(trim(pivoted.department_code_printed), '') as department_code,
+        nullif(trim(pivoted.department_name_printed), '') as department_name,
         nullif(trim(pivoted.implementing_unit_printed), '') as implementing_unit,
         nullif(trim(pivoted.project_attribute_printed), '') as project_attribute,
         nullif(trim(pivoted.project_period_printed), '') as project_period,
         nullif(trim(pivoted.overall_goal_printed), '') as overall_goal,
         nullif({{ normalize_label('pivoted.project_name_printed') }}, '') as project_name_key,
         coalesce({{ normalize_label('pivoted.department_code_printed') }}, '') as department_code_key,
-        {{ parse_amount_wan('pivoted.total_funds_printed') }} as total_funds_wan,
-        {{ parse_amount_wan('pivoted.fiscal_funds_printed') }} as fiscal_funds_wan,
-        {{ parse_amount_wan('pivoted.other_funds_printed') }} as other_funds_parsed_wan,
+        pivoted.funds_page,
+        nullif(trim(pivoted.funds_unit_printed), '') as funds_unit,
+        {{ parse_amount_wan('pivoted.total_funds_printed', 'pivoted.funds_unit_printed') }} as total_funds_wan,
+        {{ parse_amount_wan('pivoted.fiscal_funds_printed', 'pivoted.funds_unit_printed') }} as fiscal_funds_parsed_wan,
+        {{ parse_amount_wan('pivoted.local_fiscal_funds_printed', 'pivoted.funds_unit_printed') }}
+            as local_fiscal_funds_wan,
+        {{ parse_amount_wan('pivoted.superior_funds_printed', 'pivoted.funds_unit_printed') }} as superior_funds_wan,
+        {{ parse_amount_wan('pivoted.other_funds_printed', 'pivoted.funds_unit_printed') }} as other_funds_parsed_wan,
         coalesce(trim(pivoted.other_funds_printed), '') = '' as is_other_funds_blank,
+        pivoted.fiscal_funds_printed is null
+        and pivoted.local_fiscal_funds_printed is null
+        and pivoted.superior_funds_printed is null
+        and pivoted.other_funds_printed is null as is_total_the_only_funds_line,
         provenance.min_confidence,
         provenance.is_text_layer,
         provenance.extractors
@@ -92,6 +115,27 @@ typed as (
         on
             pivoted.document_sha256 = provenance.document_sha256
             and pivoted.project_seq = provenance.project_seq
+
+),
+
+funds_derived as (
+
+    -- 财政拨款 as printed; else 本级 + 上级 when only the split is printed; else the total when
+    -- it is the only funds line (年度本级预算金额)
+    select
+        *,
+        cast(
+            coalesce(
+                fiscal_funds_parsed_wan,
+                case
+                    when local_fiscal_funds_wan is not null or superior_funds_wan is not null
+                        then coalesce(local_fiscal_funds_wan, 0) + coalesce(superior_funds_wan, 0)
+                end,
+                case when is_total_the_only_funds_line then total_funds_wan end
+            ) as decimal(18, 6)
+        ) as fiscal_funds_wan
+
+    from typed
 
 ),
 
@@ -113,13 +157,18 @@ final as (
         year,
         project_name,
         department_code,
+        department_name,
         implementing_unit,
         project_attribute,
         project_period,
         overall_goal,
         project_name_key,
+        funds_page,
+        funds_unit,
         total_funds_wan,
         fiscal_funds_wan,
+        local_fiscal_funds_wan,
+        superior_funds_wan,
         case
             when not is_other_funds_blank then other_funds_parsed_wan
             when total_funds_wan = fiscal_funds_wan then cast(0 as decimal(18, 6))
@@ -128,7 +177,7 @@ final as (
         is_text_layer,
         extractors
 
-    from typed
+    from funds_derived
 
 )
 

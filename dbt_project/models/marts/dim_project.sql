@@ -13,6 +13,7 @@ final as (
         year,
         project_name,
         department_code,
+        department_name,
         implementing_unit,
         project_attribute,
         project_period,

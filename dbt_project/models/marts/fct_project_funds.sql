@@ -13,7 +13,12 @@ final as (
         year,
         total_funds_wan,
         fiscal_funds_wan,
-        other_funds_wan
+        other_funds_wan,
+        local_fiscal_funds_wan,
+        superior_funds_wan,
+        funds_unit,
+        source_file,
+        funds_page as page
 
     from projects
 

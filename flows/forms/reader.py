@@ -1,0 +1,897 @@
+"""The form reader: the page grids of a document → one `ProjectForm` per printed table, read
+against the form descriptions of `flows.forms.spec`.
+
+A table is cut into segments, one per form printed in it (two projects on one page may share a
+ruled table). A segment is classified by what it prints: the label a form opens with (项目名称,
+部门名称), then its grid columns (实际完成值 makes a self-evaluation) or its funds heads. Its header
+is read label by label (the value to a label's right, or below it for column heads like 预期目标),
+its indicator grid column by column, found by the headings rather than by position. A segment
+without an opener continues the open table: the rest of a header cut by a page break, the grid
+with its heading row repeated, or indicator lines only. Merged 一级/二级 labels are filled down;
+at a page break a merged cell's text may be split in two ("产出指" | "标") or left blank on the
+new page, and `_append_rows` puts it back together. Anything the descriptions do not know (a
+label, a column heading, a table of another kind) is one problem sentence naming the page, and
+is never appended to another table. Every value keeps the page and cell it was printed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flows.forms.spec import FORMS, FUNDS_UNITS, Column, FormSpec, Label, category_keywords
+from flows.models import (
+    Cell,
+    FundsBlock,
+    IndicatorRow,
+    PageGrid,
+    ProjectForm,
+    SourcedValue,
+    Table,
+)
+from flows.text import label_key, normalize
+
+YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
+TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
+CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
+NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
+UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
+CATEGORY_KEYWORDS = category_keywords()
+
+
+# ---------------------------------------------------------------- matching printed text
+
+
+def _match(key: str, alternatives: Iterable[tuple[str, object]]) -> tuple[object, str] | None:
+    """(item, remainder) for the longest alternative `key` starts with; failing that, the one
+    item a whole key of 4+ characters is one edit away from (OCR's 一級指标, 财政披款)."""
+    alternatives = list(alternatives)
+    best: tuple[str, object] | None = None
+    for alt, item in alternatives:
+        if key.startswith(alt) and (best is None or len(alt) > len(best[0])):
+            best = (alt, item)
+    if best is not None:
+        return best[1], key[len(best[0]) :]
+    if len(key) < 4:
+        return None
+    near = {id(item): item for alt, item in alternatives if len(alt) >= 4 and _one_edit(key, alt)}
+    return (next(iter(near.values())), "") if len(near) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by exactly one substituted, inserted or deleted character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _labels(spec: FormSpec) -> list[tuple[str, Label]]:
+    return [(alt, lb) for lb in spec.labels for alt in lb.alternatives]
+
+
+def _columns(columns: Iterable[Column]) -> list[tuple[str, Column]]:
+    return [(alt, c) for c in columns for alt in c.headings]
+
+
+ALL_COLUMNS = _columns(c for spec in FORMS for c in spec.columns)
+ALL_OPENERS = [(alt, spec) for spec in FORMS for alt in spec.openers]
+
+
+def match_label(text: str, spec: FormSpec = FORMS[1]) -> tuple[str, str] | None:
+    """(field, glued value) when `text` is a header label of `spec`, possibly with its value glued
+    on; an annotation in brackets after the label (（万元）, （单位）) is not part of the value."""
+    hit = _match(label_key(text), _labels(spec))
+    if hit is None:
+        return None
+    lb, rest = hit
+    assert isinstance(lb, Label)
+    return lb.field, UNIT_RE.sub("", rest, count=1)
+
+
+def _unit_of(text: str) -> str | None:
+    """The funds unit a label prints in brackets: 项目资金（万元） → 万元."""
+    m = re.search(r"\((万元|元)\)", label_key(text))
+    return m[1] if m and m[1] in FUNDS_UNITS else None
+
+
+# ---------------------------------------------------------------- values with provenance
+
+
+def _value(cell: Cell, page: int, table_index: int, extractor: str, text: str | None = None):
+    return SourcedValue(
+        value=cell.text if text is None else text,
+        page=page,
+        table_index=table_index,
+        row=cell.row,
+        col=cell.col,
+        bbox=cell.bbox,
+        confidence=cell.confidence,
+        extractor=extractor,
+    )
+
+
+@dataclass
+class _Where:
+    """The page and table a segment is on, to give its values their provenance."""
+
+    page: PageGrid
+    table: Table
+    table_index: int
+
+    @property
+    def extractor(self) -> str:
+        return self.page.extractor or ""
+
+    def sv(self, cell: Cell | None, text: str | None = None) -> SourcedValue:
+        if cell is None:
+            return SourcedValue(value="", page=self.page.page, extractor=self.extractor)
+        return _value(cell, self.page.page, self.table_index, self.extractor, text)
+
+
+# ---------------------------------------------------------------- the grid heading
+
+
+@dataclass
+class GridColumns:
+    """Which grid column holds which field in this table (one or more columns for the target
+    when its 指标性质 | 指标值 | 度量单位 are printed apart)."""
+
+    by_field: dict[str, int]
+    n_cols: int
+    x_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    width: float = 0.0  # of the table the heading is printed in
+
+    def fields(self) -> frozenset[str]:
+        return frozenset(self.by_field)
+
+    def on(self, table: Table) -> GridColumns | None:
+        """The same fields on a table continuing the grid on another page, whose ruling may have
+        more or fewer columns: each of its columns takes the field whose heading stands over the
+        column's centre. None when the table does not line up with the heading."""
+        width = table.bbox[2] - table.bbox[0]
+        if self.width and abs(width - self.width) > 0.05 * self.width:
+            return None  # a table of another width is another table
+        edges = _column_edges(table)
+        by_field: dict[str, int] = {}
+        for c, (x0, x1) in enumerate(edges):
+            centre = (x0 + x1) / 2
+            for name, (h0, h1) in self.x_ranges.items():
+                if h0 <= centre < h1 and name not in by_field:
+                    by_field[name] = c
+                    break  # one field per column
+        aligned = {"indicator_name", "target"} <= set(by_field) and all(
+            abs(edges[by_field[f]][0] - self.x_ranges[f][0]) < 0.05
+            for f in ("indicator_name", "target")
+        )
+        if aligned:
+            return GridColumns(
+                by_field=by_field, n_cols=table.n_cols, x_ranges=self.x_ranges, width=width
+            )
+        return self if table.n_cols == self.n_cols else None
+
+
+def _relative(table: Table, x0: float, x1: float) -> tuple[float, float]:
+    """An x-range as fractions of the table's width: pages of one document are scanned or
+    rendered at slightly different scales and offsets, the form's proportions stay."""
+    left, width = table.bbox[0], max(table.bbox[2] - table.bbox[0], 1e-9)
+    return (x0 - left) / width, (x1 - left) / width
+
+
+def _column_edges(table: Table) -> list[tuple[float, float]]:
+    """(left, right) of each grid column as fractions of the table's width, from the cells that
+    start or end in it."""
+    edges: list[tuple[float, float]] = []
+    for c in range(table.n_cols):
+        lefts = [cell.bbox[0] for cell in table.cells if cell.col == c]
+        rights = [cell.bbox[2] for cell in table.cells if cell.last_col == c]
+        x0 = min(lefts) if lefts else (edges[-1][1] if edges else table.bbox[0])
+        x1 = min(rights) if rights else x0
+        edges.append((x0, max(x0, x1)))
+    return [_relative(table, x0, x1) for x0, x1 in edges]
+
+
+def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
+    """(heading row, first data row) of the indicator grid between rows start and end: the row
+    printing 一级/二级/三级指标 and a value column of any form; a second heading row right under
+    it (sub-heads of a merged 指标值) belongs to the heading."""
+    for r in range(start, end):
+        found = set()
+        for cell in table.row_cells(r):
+            hit = _match(label_key(cell.text), ALL_COLUMNS)
+            if hit is not None:
+                found.add(hit[0].field)  # type: ignore[attr-defined]
+        levels = {"level1", "level2"} & found
+        if levels and {"indicator_name", "target"} <= found:
+            data = r + 1
+            if data < end and _is_subheading(table, data):
+                data += 1
+            return r, data
+    return None
+
+
+def _is_subheading(table: Table, row: int) -> bool:
+    cells = [c for c in table.row_cells(row) if c.text.strip()]
+    return bool(cells) and all(_match(label_key(c.text), ALL_COLUMNS) for c in cells)
+
+
+def read_columns(
+    table: Table, head: int, data: int, spec: FormSpec, where: _Where, problems: list[str]
+) -> GridColumns:
+    """The grid's columns from its heading row(s); a heading the form does not know is a problem
+    (its values would otherwise be dropped silently)."""
+    alternatives = _columns(spec.columns)
+    by_field: dict[str, int] = {}
+    x_ranges: dict[str, tuple[float, float]] = {}
+    for r in range(head, data):
+        for cell in table.row_cells(r):
+            key = label_key(cell.text)
+            if not key:
+                continue
+            hit = _match(key, alternatives)
+            if hit is None:
+                problems.append(
+                    f"page {where.page.page}: column heading '{cell.text}' is not in the "
+                    f"{spec.form} form description; its values are not read"
+                )
+                continue
+            col = hit[0]
+            assert isinstance(col, Column)
+            if col.ignored:
+                continue
+            # a sub-heading row under a merged 指标值 overrides the merged heading's columns
+            if r > head or col.field not in by_field:
+                by_field[col.field] = cell.col
+                x_ranges[col.field] = _relative(table, cell.bbox[0], cell.bbox[2])
+    _infer_level_column(table, head, by_field, x_ranges, problems)
+    width = table.bbox[2] - table.bbox[0]
+    return GridColumns(by_field=by_field, n_cols=table.n_cols, x_ranges=x_ranges, width=width)
+
+
+def _infer_level_column(
+    table: Table,
+    head: int,
+    by_field: dict[str, int],
+    x_ranges: dict[str, tuple[float, float]],
+    problems: list[str],
+) -> None:
+    """一级指标 and 二级指标 stand side by side: when one heading was misprinted or misread
+    (一級指标), the column next to the other is taken for it, and the unknown-heading problem
+    reported for that cell is withdrawn."""
+    for missing, present, step in (("level1", "level2", -1), ("level2", "level1", 1)):
+        if missing in by_field or present not in by_field:
+            continue
+        cell = table.at(head, by_field[present] + step) if by_field[present] + step >= 0 else None
+        if cell is None or cell.col in by_field.values():
+            continue
+        by_field[missing] = cell.col
+        x_ranges[missing] = _relative(table, cell.bbox[0], cell.bbox[2])
+        problems[:] = [p for p in problems if f"'{cell.text}'" not in p]
+
+
+# ---------------------------------------------------------------- the header block
+
+
+@dataclass
+class Header:
+    """What a segment's header block printed: fields by name, and cells it has used."""
+
+    fields: dict[str, SourcedValue] = field(default_factory=dict)
+    used: set[int] = field(default_factory=set)  # id() of cells consumed as labels or values
+
+
+def read_header(
+    table: Table, start: int, end: int, spec: FormSpec, where: _Where, problems: list[str]
+) -> Header:
+    """Header fields of rows start..end: each label's value is the cell to its right (or below it
+    for column heads), or the text glued onto the label when an extractor merged the two."""
+    header = Header()
+    if spec.funds_matrix is not None:
+        _read_funds_matrix(table, start, end, spec, where, header)
+    labels = _labels(spec)
+    cells = sorted(
+        (c for c in table.cells if start <= c.row < end and id(c) not in header.used),
+        key=lambda c: (c.row, c.col),
+    )
+    for cell in cells:
+        if id(cell) in header.used:
+            continue
+        key = label_key(cell.text)
+        hit = _match(key, labels)
+        if hit is None:
+            continue
+        lb, rest = hit
+        assert isinstance(lb, Label)
+        header.used.add(id(cell))
+        unit = _unit_of(cell.text)
+        if unit and "funds_unit" not in header.fields:
+            header.fields["funds_unit"] = where.sv(cell, unit)
+        rest = UNIT_RE.sub("", rest, count=1)
+        if lb.group:
+            continue
+        if lb.below:
+            below = table.at(cell.last_row + 1, cell.col) if cell.last_row + 1 < end else None
+            if below is not None and id(below) not in header.used:
+                header.used.add(id(below))
+                header.fields.setdefault(lb.field, where.sv(below))
+            continue
+        right = _right_of(table, cell)
+        right_is_label = right is not None and _match(label_key(right.text), labels) is not None
+        below = _value_below(table, cell, end, labels, header)
+        if not rest and below is not None and (right is None or right_is_label or not _text(right)):
+            # a label over its value (年度本级预算金额 above 2692.54)
+            header.used.add(id(below))
+            header.fields.setdefault(lb.field, where.sv(below))
+            continue
+        if rest and (right is None or not right.text.strip() or right_is_label):
+            header.fields.setdefault(lb.field, where.sv(cell, rest))
+            if right is not None and not right.text.strip():
+                header.used.add(id(right))
+        elif right is not None and not right_is_label and id(right) not in header.used:
+            header.used.add(id(right))
+            if lb.field not in header.fields:
+                header.fields[lb.field] = where.sv(right)
+                if lb.wide:
+                    _run_on(table, right, labels, where, header, lb.field)
+                _read_more_of(table, cell, right, lb, spec, where, header)
+    _split_department(header.fields)
+    _report_unknown(table, start, end, header, spec, where, problems)
+    return header
+
+
+def _value_below(table: Table, label: Cell, end: int, labels: list, header: Header) -> Cell | None:
+    """The cell under a label when it is laid out as that label's value: same columns, not a
+    label, not yet read, not blank."""
+    r = label.last_row + 1
+    below = table.at(r, label.col) if r < end else None
+    if below is None or id(below) in header.used or not below.text.strip():
+        return None
+    if (below.row, below.col, below.colspan) != (r, label.col, label.colspan):
+        return None
+    if _match(label_key(below.text), labels) is not None:
+        return None
+    left = table.at(r, below.col - 1) if below.col > 0 else None
+    left_label = _match(label_key(left.text), labels) if left is not None else None
+    if left_label is not None and not left_label[0].group:  # type: ignore[attr-defined]
+        return None  # the value of the label printed on its left
+    return below
+
+
+def _run_on(
+    table: Table, value: Cell, labels: list, where: _Where, header: Header, name: str
+) -> None:
+    """A long value cut into several cells of its row by a stray rule: the cells after it that
+    are neither blank nor a label are the rest of it."""
+    nxt = _right_of(table, value)
+    while nxt is not None and _text(nxt) and _match(label_key(nxt.text), labels) is None:
+        if id(nxt) in header.used or nxt.row != value.row:
+            break
+        header.used.add(id(nxt))
+        header.fields[name] = header.fields[name].joined(where.sv(nxt))
+        nxt = _right_of(table, nxt)
+
+
+def _right_of(table: Table, cell: Cell) -> Cell | None:
+    return table.at(cell.row, cell.last_col + 1) if cell.last_col + 1 < table.n_cols else None
+
+
+def _read_more_of(
+    table: Table, label: Cell, value: Cell, lb: Label, spec: FormSpec, where: _Where, header: Header
+) -> None:
+    """A value printed over more than one cell: 主管部门及代码 | name | code, or a task list
+    (年度主要任务) in rows of cells beside its merged label, kept as printed row by row."""
+    if lb.code:
+        nxt = _right_of(table, value)
+        if nxt is not None and re.fullmatch(r"[(\[]?\d{3,}[)\]]?", normalize(nxt.text)):
+            header.used.add(id(nxt))
+            header.fields["department_name"] = header.fields[lb.field]
+            header.fields[lb.field] = where.sv(nxt)
+        return
+    if not lb.block:
+        return
+    lines = []
+    for r in range(label.row, label.last_row + 1):
+        row = [
+            c
+            for c in table.row_cells(r)
+            if c.col > label.last_col and _match(label_key(c.text), _labels(spec)) is None
+        ]
+        if r > label.row and not row:
+            continue
+        for c in row:
+            header.used.add(id(c))
+        texts = [c.text for c in row if c.text.strip()]
+        if texts:
+            lines.append(" | ".join(texts))
+    header.fields[lb.field] = SourcedValue(
+        **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
+    )
+
+
+def _split_department(fields: dict[str, SourcedValue]) -> None:
+    """主管部门 printed with its code: `XX局（082001）` in one cell, or `XX局 082001` under a
+    主管部门及代码 label; name and code are landed apart, each as printed."""
+    for name in ("department_name", "department_code"):
+        v = fields.get(name)
+        if v is None:
+            continue
+        text = v.value.strip()
+        m = CODE_IN_BRACKETS_RE.match(normalize(text)) or NAME_THEN_CODE_RE.match(normalize(text))
+        if m is None or not m["name"]:
+            continue
+        code_at = text.rfind(m["code"])
+        printed_name = text[:code_at].rstrip().rstrip("(（[【-—_/ ").rstrip()
+        code = fields.get("department_code")
+        if name == "department_name" and code is not None and normalize(code.value) != m["code"]:
+            continue
+        fields["department_name"] = SourcedValue(**{**v.__dict__, "value": printed_name})
+        fields["department_code"] = SourcedValue(**{**v.__dict__, "value": m["code"]})
+        return
+
+
+def _read_funds_matrix(
+    table: Table, start: int, end: int, spec: FormSpec, where: _Where, header: Header
+) -> None:
+    """A funds block printed as a matrix: the row printing ≥ 2 of its column heads, then one row
+    per row label (年度资金总额, 其中：当年财政拨款 …), each cell landing as {row}_{col}."""
+    matrix = spec.funds_matrix
+    assert matrix is not None
+    col_alts = _columns(matrix.cols)
+    row_alts = [(alt, lb) for lb in matrix.rows for alt in lb.alternatives]
+    for r in range(start, end):
+        heads = {}
+        for c in table.row_cells(r):
+            hit = _match(label_key(c.text), col_alts)
+            if hit is not None:
+                heads[c.col] = (c, hit[0])
+        if len(heads) < 2:
+            continue
+        for c, _ in heads.values():
+            header.used.add(id(c))
+            unit = _unit_of(c.text)
+            if unit:
+                header.fields.setdefault("funds_unit", where.sv(c, unit))
+        for rr in range(r + 1, end):
+            row_label = None
+            for c in table.row_cells(rr):
+                hit = _match(label_key(c.text), row_alts)
+                if hit is not None:
+                    row_label = (c, hit[0])
+                    break
+            if row_label is None:
+                break
+            label_cell, lb = row_label
+            header.used.add(id(label_cell))
+            for col_index, (_, col) in heads.items():
+                cell = table.at(rr, col_index)
+                if cell is None or cell.row != rr:
+                    continue
+                header.used.add(id(cell))
+                header.fields.setdefault(f"{lb.field}_{col.field}", where.sv(cell))  # type: ignore[attr-defined]
+        return
+
+
+def _report_unknown(
+    table: Table, start: int, end: int, header: Header, spec: FormSpec, where: _Where, problems
+) -> None:
+    """A non-blank header cell that is neither a label of the form nor a value read for one."""
+    for c in table.cells:
+        if not (start <= c.row < end) or id(c) in header.used or not c.text.strip():
+            continue
+        left = table.at(c.row, c.col - 1) if c.col > 0 else None
+        if left is not None and id(left) in header.used and not _is_label(left, spec):
+            continue  # the second cell of a value printed over a merged label's width
+        key = label_key(c.text)
+        titles = (m for f in FORMS for m in f.title_marks)
+        if YEAR_RE.search(c.text) or key.startswith("单位") or any(m in key for m in titles):
+            continue  # a title, year or unit line printed inside the ruled table
+        problems.append(
+            f"page {where.page.page}: header cell '{c.text}' is not a label of the {spec.form} "
+            "form description; not read"
+        )
+
+
+# ---------------------------------------------------------------- classification
+
+
+def _is_label(cell: Cell, spec: FormSpec) -> bool:
+    return _match(label_key(cell.text), _labels(spec)) is not None
+
+
+def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | None:
+    """The form a segment opens, from its opener label and what it prints; None when it prints
+    no opener (a continuation, or a table of another kind)."""
+    candidates: list[FormSpec] = []
+    keys = [label_key(c.text) for c in table.cells if start <= c.row < end]
+    for spec in FORMS:
+        if any(key.startswith(op) for key in keys for op in spec.openers):
+            candidates.append(spec)
+    if not candidates:
+        return None
+    if len(candidates) == 1:
+        return candidates[0]
+    # forms sharing an opener: told apart by grid columns, funds heads, then the title lines
+    marks: dict[str, set[str]] = {}
+    for key in keys:
+        hit = _match(key, ALL_COLUMNS)
+        if hit is not None:
+            marks.setdefault("columns", set()).add(hit[0].field)  # type: ignore[attr-defined]
+    for spec in candidates:
+        if spec.grid_marks and set(spec.grid_marks) & marks.get("columns", set()):
+            return spec
+        if spec.funds_matrix is not None:
+            heads = _columns(spec.funds_matrix.cols)
+            if sum(1 for k in keys if _match(k, heads) and k.endswith("数")) >= 2:
+                return spec
+    titles = [label_key(line.text) for line in page.lines]
+    for spec in candidates:
+        if spec.grid_marks and any(m in t for t in titles for m in spec.title_marks):
+            return spec
+    return next(s for s in candidates if not s.grid_marks)
+
+
+def segments(table: Table) -> list[tuple[int, int]]:
+    """Row ranges of the forms printed in one ruled table: a new form starts at a row printing an
+    opener after the previous form's grid heading."""
+    out, start, seen_heading = [], 0, False
+    for r in range(table.n_rows):
+        if find_heading(table, r, r + 1) is not None:
+            seen_heading = True
+            continue
+        opens = any(_match(label_key(c.text), ALL_OPENERS) for c in table.row_cells(r))
+        if opens and seen_heading and r > start:
+            out.append((start, r))
+            start, seen_heading = r, False
+    out.append((start, table.n_rows))
+    return out
+
+
+# ---------------------------------------------------------------- reading a document
+
+
+@dataclass
+class _OpenForm:
+    """A form being read: its header, its indicators so far, and how its grid is laid out."""
+
+    spec: FormSpec
+    fields: dict[str, SourcedValue]
+    first_page: int
+    columns: GridColumns | None = None
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    closed_grid: bool = False  # a 总分 row ended the grid
+
+    def relabel(self, attr: str, old: SourcedValue, new: SourcedValue) -> None:
+        """Give every indicator that carried the cut label `old` the stitched label `new`."""
+        for ind in self.indicators:
+            if getattr(ind, attr) is old:
+                setattr(ind, attr, new)
+
+
+def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
+    """All forms in a document, in print order, and the problems met (one sentence each)."""
+    forms: list[ProjectForm] = []
+    problems: list[str] = []
+    open_form: _OpenForm | None = None
+    for page in pages:
+        for ti, table in enumerate(page.tables):
+            for start, end in segments(table):
+                where = _Where(page, table, ti)
+                open_form = _read_segment(where, start, end, open_form, forms, problems)
+    if open_form is not None:
+        forms.append(_close(open_form, problems))
+    _fill_missing_years(forms, problems)
+    return forms, problems
+
+
+def _read_segment(
+    where: _Where,
+    start: int,
+    end: int,
+    open_form: _OpenForm | None,
+    forms: list[ProjectForm],
+    problems: list[str],
+) -> _OpenForm | None:
+    table, page = where.table, where.page
+    heading = find_heading(table, start, end)
+    head_row, data_row = heading if heading is not None else (end, end)
+    spec = classify(table, start, min(head_row + 1, end), page)
+    if spec is not None:  # a new form starts here
+        if open_form is not None:
+            forms.append(_close(open_form, problems))
+        header = read_header(table, start, head_row, spec, where, problems)
+        year = _find_year(page, table, start, head_row, where)
+        if year is not None:
+            header.fields.setdefault("year", year)
+        open_form = _OpenForm(spec=spec, fields=header.fields, first_page=page.page)
+        if heading is not None:
+            open_form.columns = read_columns(table, head_row, data_row, spec, where, problems)
+            _append_rows(open_form, where, data_row, end, after_break=False)
+        return open_form
+    if open_form is not None and open_form.columns is None:
+        # the rest of a header cut by a page break, and perhaps the grid
+        header = read_header(table, start, head_row, open_form.spec, where, problems)
+        for name, v in header.fields.items():
+            open_form.fields.setdefault(name, v)
+        if heading is not None:
+            open_form.columns = read_columns(
+                table, head_row, data_row, open_form.spec, where, problems
+            )
+            _append_rows(open_form, where, data_row, end, after_break=False)
+        elif not header.fields:
+            problems.append(
+                f"page {page.page}: a table with neither a header label nor an indicator grid "
+                f"after the header of {_name_of(open_form)}; skipped"
+            )
+        return open_form
+    if open_form is not None and heading is not None and head_row == start:
+        # the grid continues with its heading row repeated
+        unknown: list[str] = []
+        columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
+        assert open_form.columns is not None
+        if columns.fields() == open_form.columns.fields() and not unknown:
+            open_form.columns = columns
+            _append_rows(open_form, where, data_row, end, after_break=True)
+            return open_form
+    elif open_form is not None and heading is None and open_form.columns is not None:
+        columns = None if open_form.closed_grid else open_form.columns.on(table)
+        if columns is not None:
+            open_form.columns = columns
+            _append_rows(open_form, where, start, end, after_break=True)
+            return open_form
+    kind = (
+        "with an indicator grid but no 项目名称/部门名称"
+        if heading is not None
+        else "of another kind"
+    )
+    problems.append(
+        f"page {page.page}: a table {kind} ({end - start}×{table.n_cols}); not read as a "
+        "绩效目标表 or 自评表, and not appended to another table"
+    )
+    return open_form
+
+
+def _name_of(form: _OpenForm) -> str:
+    for name in ("project_name", "department_name"):
+        if name in form.fields:
+            return form.fields[name].value
+    return form.spec.form
+
+
+def _find_year(
+    page: PageGrid, table: Table, start: int, end: int, where: _Where
+) -> SourcedValue | None:
+    """The table's year from its "(2024 年度)" line: the nearest such line printed above the
+    table, else one in its top rows, else a title line naming the year (2024年…表)."""
+    top = table.bbox[1]
+    for regex in (YEAR_RE, TITLE_YEAR_RE):
+        above, anywhere = None, None
+        for line in page.lines:
+            m = regex.search(line.text)
+            if not m or (regex is TITLE_YEAR_RE and "表" not in line.text):
+                continue
+            v = SourcedValue(
+                value=m[1],
+                page=page.page,
+                bbox=line.bbox,
+                confidence=line.confidence,
+                extractor=page.extractor or "",
+            )
+            anywhere = anywhere or v
+            if line.bbox[3] <= top + 2 and (above is None or line.bbox[1] >= above.bbox[1]):
+                above = v
+        found = (above or anywhere) if start > 0 or len(page.tables) > 1 else anywhere
+        if regex is YEAR_RE:
+            for cell in table.cells:
+                m = YEAR_RE.search(cell.text) if start <= cell.row < end else None
+                if m:
+                    return where.sv(cell, m[1])
+        if found is not None:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------- indicator lines
+
+ROW_FIELDS = ("level1", "level2", "indicator_name", "target")
+
+
+def _grid_rows(
+    table: Table, start: int, end: int, cols: GridColumns
+) -> Iterable[tuple[int, dict[str, Cell | None]]]:
+    """Each indicator line's cells by field, merged cells repeated down the rows they cover; a
+    line whose value cells are all the cells of the line above is one line, not two."""
+    seen: set[tuple[int, ...]] = set()
+    value_fields = [f for f in cols.by_field if f not in ("level1", "level2")]
+    for r in range(start, end):
+        cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
+        key = tuple(id(cells[f]) for f in value_fields)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield r, cells
+
+
+def _append_rows(form: _OpenForm, where: _Where, start: int, end: int, after_break: bool) -> None:
+    """Append a segment's indicator lines to `form`, joining what a page break cut apart.
+
+    On a continuation page the first line's merged labels may be blank (inherit the previous
+    label), repeated (same label), or the rest of a label the break cut ("标" after "产出指"); its
+    三级指标 or 指标值 may also be the rest of the previous line's cell (blank labels and a blank
+    other half). A 总分 row closes the grid with the form's overall weight and score."""
+    cols = form.columns
+    assert cols is not None
+    spec = form.spec
+    labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
+    after_break = after_break and bool(form.indicators)
+    for r, cells in _grid_rows(where.table, start, end, cols):
+        if spec.total_row and _read_total_row(form, where, r, cells):
+            break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
+        values = {f: where.sv(c) for f, c in cells.items() if f not in ("level1", "level2")}
+        target = _compose(values, spec.composed_target, "target")
+        nm = values.get("indicator_name", where.sv(None))
+        if not (nm.value.strip() or target.value.strip()):
+            continue
+        level1, level2 = cells.get("level1"), cells.get("level2")
+        prev = form.indicators[-1] if form.indicators else None
+        if prev is not None and after_break:
+            after_break = False
+            blank_labels = not _text(level1) and not _text(level2)
+            if blank_labels and nm.value and not target.value:
+                prev.name = prev.name.joined(nm)
+                continue
+            if blank_labels and target.value and not nm.value:
+                prev.target = prev.target.joined(target)
+                continue
+            for attr, cell in (("level1", level1), ("level2", level2)):
+                before: SourcedValue = getattr(prev, attr)
+                cut = is_unfinished_label(before.value)
+                fresh = normalize(_text(cell)).startswith(CATEGORY_KEYWORDS)
+                if cell is not None and _text(cell) and cut and not fresh:
+                    stitched = before.joined(where.sv(cell))  # the rest of the cut label
+                    form.relabel(attr, before, stitched)
+                    labels[id(cell)] = stitched
+        l1 = _label(level1, prev.level1 if prev else None, labels, where)
+        l2 = _label(level2, prev.level2 if prev else None, labels, where)
+        extra = {
+            f: v
+            for f, v in values.items()
+            if f not in ("indicator_name", "target") and f not in spec.composed_actual[:1]
+        }
+        if spec.composed_actual:
+            extra[spec.composed_actual[0]] = _compose(
+                values, spec.composed_actual, spec.composed_actual[0]
+            )
+        form.indicators.append(
+            IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
+        )
+
+
+def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str) -> SourcedValue:
+    """A value printed over several columns (`≥ | 90 | %`) as one printed string (`≥90%`), with
+    the provenance of its main cell; 定性 (qualitative) is a kind, not part of the value."""
+    base = values.get(main)
+    if base is None:
+        return SourcedValue(value="", page=0)
+    texts = []
+    for p in parts:
+        v = values.get(p)
+        if v is None:
+            continue
+        text = v.value.strip()
+        if p == "target_nature" and normalize(text) in ("定性", "定量", "/", "—", "-"):
+            continue
+        texts.append(text)
+    if len(texts) <= 1 and texts == [base.value.strip()]:
+        return base
+    return SourcedValue(**{**base.__dict__, "value": "".join(texts)})
+
+
+def _read_total_row(form: _OpenForm, where: _Where, r: int, cells: dict[str, Cell | None]) -> bool:
+    """The 总分 row of a self-evaluation: its weight (100) and the total score."""
+    first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
+    if first is None or not any(label_key(first.text).startswith(t) for t in form.spec.total_row):
+        return False
+    cols = form.columns
+    assert cols is not None
+    weight, score = cells.get("weight"), cells.get("score")
+    if weight is None or score is None or weight is first:
+        rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
+        weight, score = (rest + [None, None])[:2]
+    form.fields["overall_weight"] = where.sv(weight)
+    form.fields["overall_score"] = where.sv(score)
+    form.closed_grid = True
+    return True
+
+
+def is_unfinished_label(text: str) -> bool:
+    """A merged label cut by a page break: open bracket, or not yet ending in 指标."""
+    norm = normalize(text)
+    if norm.count("(") > norm.count(")"):
+        return True
+    return bool(norm) and not norm.endswith(("指标", ")"))
+
+
+def _text(cell: Cell | None) -> str:
+    return cell.text.strip() if cell is not None else ""
+
+
+def _same(a: str, b: str) -> bool:
+    return normalize(a) == normalize(b)
+
+
+def _label(
+    cell: Cell | None,
+    prev: SourcedValue | None,
+    labels: dict[int, SourcedValue],
+    where: _Where,
+) -> SourcedValue:
+    """The 一级/二级 label of a line: a blank merged cell fills down the previous line's label, a
+    repeated label is the same label, and every line under one merged cell shares one label."""
+    if not _text(cell):
+        return prev if prev is not None else where.sv(None)
+    assert cell is not None
+    if id(cell) not in labels:
+        same = prev is not None and _same(cell.text, prev.value)
+        labels[id(cell)] = prev if same and prev is not None else where.sv(cell)
+    return labels[id(cell)]
+
+
+# ---------------------------------------------------------------- closing a form
+
+
+_BLANK = SourcedValue(value="", page=0)
+
+
+def _close(form: _OpenForm, problems: list[str]) -> ProjectForm:
+    fields = dict(form.fields)
+    missing = [f for f in form.spec.required_fields if not fields.get(f, _BLANK).value.strip()]
+    if missing:
+        problems.append(
+            f"page {form.first_page}: {_name_of(form)}: no {', '.join(missing)} could be read "
+            f"from the {form.spec.form} table"
+        )
+    if form.columns is None:
+        problems.append(
+            f"page {form.first_page}: {_name_of(form)}: the header was read but no indicator "
+            "grid followed it"
+        )
+    funds = FundsBlock(
+        total=fields.pop("total_funds", None),
+        fiscal=fields.pop("fiscal_funds", None),
+        other=fields.pop("other_funds", None),
+    )
+    return ProjectForm(
+        fields=fields,
+        funds=funds,
+        indicators=form.indicators,
+        first_page=form.first_page,
+        form=form.spec.form,
+    )
+
+
+def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
+    """A table without its own year line takes the year printed for the document's other tables."""
+    years = {p.fields["year"].value for p in forms if "year" in p.fields}
+    for p in forms:
+        if "year" in p.fields:
+            continue
+        name = next(
+            (p.fields[n].value for n in ("project_name", "department_name") if n in p.fields),
+            p.form,
+        )
+        if len(years) == 1:
+            (year,) = years
+            p.fields["year"] = SourcedValue(value=year, page=p.first_page, confidence=0.0)
+            problems.append(
+                f"page {p.first_page}: {name}: no year line; took {year} from the document's "
+                "other tables"
+            )
+        else:
+            problems.append(f"page {p.first_page}: {name}: no year line (…年度) found")
+
+
+parse_document = read_document
+"""The name the flow used before the reader read more than one form."""

@@ -1,0 +1,255 @@
+"""The three forms described as data: which printed labels name which fields, which grid headings
+name which columns, which alternatives departments print. The reader (`flows.forms.reader`)
+applies a description; it holds no label or heading of its own.
+
+Labels and headings are written as `flows.text.label_key` spells them (NFKC, no spaces, no
+colons, no 其中 prefix) and match a printed cell by prefix, longest alternative first, so
+`主管部门及代码` wins over `主管部门` and `年度指标值` over `指标值`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Label:
+    """A header label and the field its value lands as.
+
+    `below`: the value is printed under the label (a column head like 预期目标), not to its right.
+    `group`: a label that only groups others (项目资金（万元）); it has no value of its own but may
+    print the funds unit.
+    `wide`: a long text that may run on over the next cells of its row (a stray rule cuts it).
+    `block`: a list printed in rows of cells beside the merged label (年度主要任务), landed as
+    printed, one line per row, cells joined by ' | '.
+    `code`: the label of a code that may be printed after a name in the next cell
+    (主管部门及代码 | name | code)."""
+
+    field: str
+    alternatives: tuple[str, ...]
+    below: bool = False
+    group: bool = False
+    wide: bool = False
+    block: bool = False
+    code: bool = False
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the indicator grid: the field its cells land as and the headings naming it.
+
+    `ignored`: a column the form prints without values of its own (the leading 绩效指标 column)."""
+
+    field: str
+    headings: tuple[str, ...]
+    ignored: bool = False
+
+
+@dataclass(frozen=True)
+class FundsMatrix:
+    """A funds block laid out as a matrix (the self-evaluation's): row labels × column heads,
+    each cell landing as `{row}_{col}`."""
+
+    rows: tuple[Label, ...]
+    cols: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """One form: how to recognise it and what to read from it.
+
+    A table is this form when its header prints one of `openers` (the label a table of this form
+    starts with) and, when `grid_marks` is set, its grid prints one of those columns; `title_marks`
+    found in the lines printed above the table decide between forms that share an opener."""
+
+    form: str
+    openers: tuple[str, ...]
+    labels: tuple[Label, ...]
+    columns: tuple[Column, ...]
+    required_columns: tuple[str, ...] = ("level1", "level2", "indicator_name", "target")
+    grid_marks: tuple[str, ...] = ()
+    title_marks: tuple[str, ...] = ()
+    funds_matrix: FundsMatrix | None = None
+    total_row: tuple[str, ...] = ()  # labels of a closing row (总分 | weight | score)
+    composed_target: tuple[str, ...] = ("target_nature", "target", "measure_unit")
+    composed_actual: tuple[str, ...] = ()
+    required_fields: tuple[str, ...] = ()  # a table lacking one is reported, never silently
+
+    def all_fields(self) -> list[tuple[str, str]]:
+        """(record_type, field) of every value this form can land, for the dbt seed form_fields."""
+        out = [("field", "year")]
+        out += [("field", lb.field) for lb in self.labels if not lb.group]
+        if any(lb.group or "funds" in lb.field for lb in self.labels) or self.funds_matrix:
+            out.append(("field", "funds_unit"))
+        if self.funds_matrix is not None:
+            out += [
+                ("field", f"{r.field}_{c.field}")
+                for r in self.funds_matrix.rows
+                for c in self.funds_matrix.cols
+            ]
+        if self.total_row:
+            out += [("field", "overall_weight"), ("field", "overall_score")]
+        out += [("indicator", c.field) for c in self.columns if not c.ignored]
+        seen: set[tuple[str, str]] = set()
+        return [x for x in out if not (x in seen or seen.add(x))]
+
+
+# ---------------------------------------------------------------- shared pieces
+
+LEADING = Column("label", ("绩效指标", "名称", "指标"), ignored=True)
+LEVELS = (
+    Column("level1", ("一级指标",)),
+    Column("level2", ("二级指标",)),
+    Column("indicator_name", ("三级指标", "指标名称")),
+)
+TARGET_SPLIT = (
+    Column("target_nature", ("指标性质", "指标方向", "符号", "性质")),
+    Column("measure_unit", ("度量单位", "计量单位", "单位")),
+)
+PLAN_EXTRAS = (
+    Column("standard", ("绩效标准", "计划标准", "历史标准", "行业标准", "标准值")),
+    Column("scoring_standard", ("评分标准", "评分规则")),
+    Column("weight", ("分值", "权重")),
+)
+PROJECT_HEADER = (
+    Label("project_name", ("项目名称",), wide=True),
+    Label(
+        "department_code",
+        ("主管部门及代码", "主管部门代码", "部门代码", "单位代码", "代码"),
+        code=True,
+    ),
+    Label("department_name", ("主管部门", "主管单位", "部门名称")),
+    Label("implementing_unit", ("实施单位", "项目实施单位")),
+)
+FUNDS_GROUP = Label("funds", ("项目资金", "资金情况", "资金来源"), group=True)
+
+PROJECT_TARGET = FormSpec(
+    form="project_target",
+    openers=("项目名称",),
+    required_fields=("project_name", "total_funds"),
+    title_marks=("绩效目标表", "目标申报表"),
+    labels=(
+        *PROJECT_HEADER,
+        Label("project_attribute", ("项目属性", "项目类型")),
+        Label("project_period", ("项目期", "实施期", "项目周期", "实施周期")),
+        Label("total_funds", ("年度资金总额", "年度本级预算金额", "资金总额", "年度预算金额")),
+        Label("local_fiscal_funds", ("本级财政资金", "本级资金")),
+        Label("superior_funds", ("上级补助资金", "上级资金", "上级财政资金")),
+        Label("fiscal_funds", ("财政拨款", "财政资金")),
+        Label("other_funds", ("其他资金",)),
+        Label("overall_goal", ("年度总体目标", "总体目标", "年度绩效目标"), wide=True),
+        FUNDS_GROUP,
+    ),
+    columns=(
+        LEADING,
+        *LEVELS,
+        Column("target", ("指标值", "目标值", "年度指标值", "年度目标值")),
+        *TARGET_SPLIT,
+        *PLAN_EXTRAS,
+    ),
+)
+
+PROJECT_SELF_EVAL = FormSpec(
+    form="project_self_eval",
+    openers=("项目名称",),
+    required_fields=("project_name", "total_budget_full_year", "total_executed"),
+    title_marks=("自评表", "自评"),
+    grid_marks=("actual",),
+    labels=(
+        *PROJECT_HEADER,
+        Label("overall_goal", ("预期目标",), below=True),
+        Label("overall_goal_actual", ("实际完成情况",), below=True),
+        Label("goal", ("年度总体目标", "总体目标"), group=True),
+        FUNDS_GROUP,
+    ),
+    funds_matrix=FundsMatrix(
+        rows=(
+            Label("total", ("年度资金总额", "资金总额")),
+            Label("fiscal", ("当年财政拨款", "财政拨款")),
+            Label("carryover", ("上年结余结转资金", "上年结转资金", "上年结余资金", "结转资金")),
+            Label("other", ("其他资金",)),
+        ),
+        cols=(
+            Column("budget_initial", ("年初预算数",)),
+            Column("budget_full_year", ("全年预算数", "调整后预算数")),
+            Column("executed", ("全年执行数", "预算执行数", "执行数")),
+            Column("weight", ("分值", "权重")),
+            Column("execution_rate", ("执行率",)),
+            Column("score", ("得分",)),
+        ),
+    ),
+    total_row=("总分", "合计"),
+    columns=(
+        LEADING,
+        *LEVELS,
+        Column("target", ("年度指标值", "指标值", "目标值", "年度目标值")),
+        Column("actual", ("实际完成值", "全年实际完成值", "实际值", "全年实际值", "完成值")),
+        *TARGET_SPLIT,
+        Column("weight", ("分值", "权重")),
+        Column("score", ("得分",)),
+        Column("deviation_reason", ("偏差原因分析及改进措施", "偏差原因", "未完成原因分析")),
+    ),
+    composed_actual=("actual", "measure_unit"),
+)
+
+DEPARTMENT_TARGET = FormSpec(
+    form="department_target",
+    openers=("部门名称", "单位名称", "部门(单位)名称"),
+    required_fields=("department_name",),
+    title_marks=("部门整体",),
+    labels=(
+        Label("department_name", ("部门名称", "单位名称", "部门(单位)名称")),
+        Label("department_code", ("部门代码", "单位代码", "部门编码", "代码")),
+        Label("main_tasks", ("年度主要任务", "主要任务", "年度主要工作任务"), block=True),
+        Label("overall_goal", ("年度总体目标", "总体目标", "年度绩效目标"), wide=True),
+        Label("funds", ("年度预算金额", "预算情况", "部门预算", "资金情况"), group=True),
+    ),
+    columns=PROJECT_TARGET.columns,
+)
+
+FORMS: tuple[FormSpec, ...] = (PROJECT_SELF_EVAL, PROJECT_TARGET, DEPARTMENT_TARGET)
+"""In the order the reader tries them: the self-evaluation first, since it shares its opener
+with the target table and is told apart by its grid (实际完成值) or its title."""
+
+FUNDS_UNITS = ("万元", "元")
+
+CATEGORIES_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+CATEGORIES_PATH = CATEGORIES_PATH / "indicator_categories.csv"
+
+
+def category_keywords() -> tuple[str, ...]:
+    """The keywords of the indicator categories (产出, 数量 …), from the one list the warehouse
+    also uses (the dbt seed indicator_categories): a label starting with one is a label of its own,
+    not the rest of a label a page break cut."""
+    if not CATEGORIES_PATH.exists():
+        return ()
+    with CATEGORIES_PATH.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    words = {r["level1_keyword"] for r in rows} | {r["level2_keyword"] for r in rows}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "form_fields.csv"
+
+
+def form_fields_csv() -> str:
+    """The dbt seed `form_fields`: every (form, record_type, field_name) a form can land, so the
+    staging tests accept exactly what the descriptions read (tests/test_forms.py checks the seed
+    file equals this)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["form", "record_type", "field_name"])
+    for spec in FORMS:
+        for record_type, name in spec.all_fields():
+            writer.writerow([spec.form, record_type, name])
+    return out.getvalue()
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command
+    SEED_PATH.parent.mkdir(parents=True, exist_ok=True)
+    SEED_PATH.write_text(form_fields_csv(), encoding="utf-8")
+    sys.stdout.write(f"wrote {SEED_PATH}\n")
