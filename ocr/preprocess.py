@@ -77,6 +77,21 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def restore_contrast(gray: np.ndarray, target: float = 40.0) -> tuple[np.ndarray, float]:
+    """Stretch a faded page so its ink is dark again (paper stays 255).
+
+    A faded scan's darkest ink sits near 190 after flattening: above the ink threshold of
+    `binarize`, and strokes of brackets fade out of the recogniser's view. The ink level is a low
+    percentile of the page; when it is paler than 110 it is mapped to `target`. Returns the page
+    and the gain applied (1.0: untouched)."""
+    ink = float(np.percentile(gray, 0.5))
+    if ink <= 110 or ink >= 245:
+        return gray, 1.0
+    gain = (255.0 - target) / (255.0 - ink)
+    out = 255.0 - (255.0 - gray.astype(np.float32)) * gain
+    return np.clip(out, 0, 255).astype(np.uint8), gain
+
+
 def binarize(gray: np.ndarray) -> np.ndarray:
     """Ink mask (uint8 0/1) of a background-flattened grey page; keeps faint rules."""
     # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
@@ -278,6 +293,10 @@ def prepare(
     if red:
         notes.append(f"red ink suppressed on {red:.2%} of the page")
     gray = flatten_background(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
+    gray, gain = restore_contrast(gray)
+    if gain != 1.0:
+        notes.append(f"faded ink darkened ×{gain:.1f}")
+        img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     turns = detect_quarter_turns(img, engine) if fix_orientation else 0
     if turns:
         img, gray = rotate_quarter(img, turns), rotate_quarter(gray, turns)
