@@ -84,3 +84,55 @@ def test_lone_short_values_in_large_cells_are_read(tmp_path: Path, engine: OcrEn
     assert min(conf[(r, 1)] for r in range(1, 7)) >= 0.9
     # cells without ink stay empty: nothing is invented from rules or noise
     assert all(got[(r, 0)][2] == f"第{r}项指标名称" for r in range(1, 7))
+
+
+# --------------------------------------------------------------------------- strokes and rules
+
+
+def _stroke_page(tmp_path: Path, font_size: float, row_h: float) -> np.ndarray:
+    spec = scans.stroke_on_rule_spec()
+    spec.font_size, spec.row_heights, spec.col_widths = font_size, [row_h] * 3, [90, 100, 100, 90]
+    return scans.rasterize(scans.render_pdf(tmp_path / "stroke.pdf", [spec]), 0, 200)
+
+
+STROKE_GRID = {
+    **{(0, c): (1, 1) for c in range(4)},
+    (1, 0): (1, 1),
+    (1, 1): (1, 2),
+    (1, 3): (1, 1),
+    **{(2, c): (1, 1) for c in range(4)},
+}
+
+
+@pytest.mark.parametrize("kind", ["clean", "noise", "lowres"])
+def test_a_characters_stroke_on_a_continuing_rule_does_not_split_the_cell(
+    tmp_path: Path, kind: str
+) -> None:
+    """20 pt text in 28 pt rows: 车's vertical stroke lies where the column rule of the rows
+    above and below continues; it was taken for the rule (公务用 | 运行费). Its own horizontal
+    strokes cross it, which a rule's paper margins never show."""
+    from ocr.grid import find_tables
+    from ocr.preprocess import prepare
+
+    image = scans.damage(_stroke_page(tmp_path, 20, 28), kind, 1)
+    tables = find_tables(prepare(image, None).gray)
+    assert {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells} == STROKE_GRID
+
+
+@pytest.mark.parametrize("font_size, row_h", [(12, 18), (10.5, 18), (14, 22)])
+def test_rules_of_short_rows_are_kept(tmp_path: Path, font_size: float, row_h: float) -> None:
+    """Rows of 18-22 pt: the column rule exists only row by row (one piece above and one below
+    the merged cell), each piece shorter than the long opening kernel; the column was lost and
+    `类别 | 金额` read as one cell. Pieces spanning a whole cell edge are rules."""
+    from ocr.grid import find_tables
+    from ocr.preprocess import prepare
+
+    tables = find_tables(prepare(_stroke_page(tmp_path, font_size, row_h), None).gray)
+    assert {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells} == STROKE_GRID
+
+
+def test_merged_cell_over_a_stroke_reads_whole(tmp_path: Path, engine: OcrEngine) -> None:
+    grid = ocr_page(_stroke_page(tmp_path, 20, 28), 1, engine=engine)
+    got = cells(grid)
+    assert got[(1, 1)] == (1, 2, "公务用车运行费")
+    assert [got[(0, c)][2] for c in range(4)] == ["科目", "类别", "金额", "备注"]
