@@ -16,7 +16,6 @@ import numpy as np
 from flows.models import merge_spans
 from ocr.preprocess import binarize, line_masks
 
-
 # An edge crossed by ink on both sides over more than this share of its length is text, not a
 # rule: 车's horizontal strokes cross its vertical stroke over ~25% of its height.
 CROSSED_MAX = 0.08
@@ -135,9 +134,7 @@ def _thin_coverage(
     return float((thin & on_one_line).mean())
 
 
-def _crossed(
-    ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
-) -> float:
+def _crossed(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int) -> float:
     """Fraction of [a, b] where ink lies just beyond the band on *both* sides at once.
 
     A rule has paper beside it; a character's vertical stroke (the 丨 of 车) is crossed by the
