@@ -92,6 +92,38 @@ def restore_contrast(gray: np.ndarray, target: float = 40.0) -> tuple[np.ndarray
     return np.clip(out, 0, 255).astype(np.uint8), gain
 
 
+def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndarray, int]:
+    """Turn solid cell fills (a blue or grey heading row) into paper, keeping the text on them.
+
+    A fill is a large solid mid-tone region: what survives an opening that removes strokes and
+    rules. Each region is divided by its own median level, so the fill becomes white while the
+    black text printed on it stays dark; otherwise the fill is ink to `binarize` and the grid
+    under it is lost. Returns the page and the number of fills lifted."""
+    h, w = gray.shape
+    mid = ((gray > 50) & (gray < 232)).astype(np.uint8)
+    k = max(7, min(h, w) // 180)
+    solid = cv2.morphologyEx(mid, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    if not solid.any():
+        return gray, 0
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=4)
+    out = gray.copy()
+    lifted = 0
+    for i in range(1, num):
+        x, y, bw, bh, area = stats[i]
+        if area < min_area_frac * h * w:
+            continue
+        comp = labels[y : y + bh, x : x + bw] == i
+        level = float(np.median(gray[y : y + bh, x : x + bw][comp]))
+        # the region with the text holes closed, grown over the fill's anti-aliased edge
+        region = cv2.morphologyEx(comp.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3 * k, 3 * k)))
+        region = cv2.dilate(region, np.ones((3, 3), np.uint8)).astype(bool)
+        patch = out[y : y + bh, x : x + bw]
+        scaled = np.clip(patch.astype(np.float32) * (255.0 / max(level, 1.0)), 0, 255)
+        patch[region] = scaled.astype(np.uint8)[region]
+        lifted += 1
+    return out, lifted
+
+
 def binarize(gray: np.ndarray) -> np.ndarray:
     """Ink mask (uint8 0/1) of a background-flattened grey page; keeps faint rules."""
     # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
@@ -127,48 +159,63 @@ def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, in
     return n_h, n_v, boxes
 
 
+def _orientation_scores(
+    gray: np.ndarray, ink: np.ndarray, f: float, engine: OcrEngine
+) -> tuple[float, float] | None:
+    """Mean recogniser confidence of a few text lines as they stand and turned 180°, or None
+    when no line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`."""
+    _, _, boxes = _text_blobs(ink)
+    if not boxes:
+        return None
+    # widest mid-sized blobs: most likely real text lines
+    boxes.sort(key=lambda b: -b[2])
+    crops = []
+    for x, y, bw, bh in boxes[:4]:
+        x0, y0 = max(0, int((x - 3) / f)), max(0, int((y - 3) / f))
+        # a few characters decide the orientation; long crops only cost recognition time
+        x1, y1 = int((x + min(bw, 6 * bh) + 3) / f), int((y + bh + 3) / f)
+        crop = gray[y0:y1, x0:x1]
+        if crop.size:
+            crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+    if not crops:
+        return None
+    flipped = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
+    res = engine.read_crops(crops + flipped)
+    n = len(crops)
+    return sum(s for _, s in res[:n]) / n, sum(s for _, s in res[n:]) / n
+
+
 def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     """Counter-clockwise 90° turns that make the page upright (0..3).
 
     Sideways vs upright from the shape of merged text lines (cheap morphology on a downscaled
     copy); upright vs upside-down by reading a few text lines both ways round and keeping the
-    orientation the recogniser is more confident about."""
+    orientation the recogniser is more confident about. When the shapes say sideways, the page
+    as it stands is read too and kept if it reads at least as well: solid fills and tall
+    merged cells can outnumber the text lines' shapes, and an upright page was turned 270°."""
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     f = 1000 / max(h, w)
     small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
     ink = binarize(flatten_background(small))
     n_h, n_v, _ = _text_blobs(ink)
-    turns = 0
-    if n_v > n_h * 1.3:
-        turns = 1
-        small = np.ascontiguousarray(np.rot90(small, 1))
-        ink = np.ascontiguousarray(np.rot90(ink, 1))
+    sideways = n_v > n_h * 1.3
     if engine is None:
-        return turns
-    _, _, boxes = _text_blobs(ink)
-    if not boxes:
-        return turns
-    # widest mid-sized blobs: most likely real text lines
-    boxes.sort(key=lambda b: -b[2])
-    full = np.ascontiguousarray(np.rot90(gray, turns)) if turns else gray
-    crops = []
-    for x, y, bw, bh in boxes[:4]:
-        x0, y0 = max(0, int((x - 3) / f)), max(0, int((y - 3) / f))
-        # a few characters decide the orientation; long crops only cost recognition time
-        x1, y1 = int((x + min(bw, 6 * bh) + 3) / f), int((y + bh + 3) / f)
-        crop = full[y0:y1, x0:x1]
-        if crop.size:
-            crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
-    if not crops:
-        return turns
-    flipped = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
-    res = engine.read_crops(crops + flipped)
-    up = sum(s for _, s in res[: len(crops)])
-    down = sum(s for _, s in res[len(crops) :])
-    if down > up:
-        turns += 2
-    return turns % 4
+        return 1 if sideways else 0
+    turned = 1 if sideways else 0
+    gray_t = np.ascontiguousarray(np.rot90(gray, turned)) if turned else gray
+    ink_t = np.ascontiguousarray(np.rot90(ink, turned)) if turned else ink
+    scores = _orientation_scores(gray_t, ink_t, f, engine)
+    if scores is None:
+        return turned
+    best, best_score = (turned, scores[0]) if scores[0] >= scores[1] else (turned + 2, scores[1])
+    if sideways:
+        as_is = _orientation_scores(gray, ink, f, engine)
+        if as_is is not None:
+            for turns, score in ((0, as_is[0]), (2, as_is[1])):
+                if score >= best_score:
+                    best, best_score = turns, score
+    return best % 4
 
 
 def rotate_quarter(image: np.ndarray, turns: int) -> np.ndarray:
@@ -293,9 +340,13 @@ def prepare(
     if red:
         notes.append(f"red ink suppressed on {red:.2%} of the page")
     gray = flatten_background(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
+    gray, fills = lift_fills(gray)
+    if fills:
+        notes.append(f"{fills} solid fill(s) lifted to paper")
     gray, gain = restore_contrast(gray)
     if gain != 1.0:
         notes.append(f"faded ink darkened ×{gain:.1f}")
+    if fills or gain != 1.0:
         img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     turns = detect_quarter_turns(img, engine) if fix_orientation else 0
     if turns:

@@ -136,3 +136,68 @@ def test_merged_cell_over_a_stroke_reads_whole(tmp_path: Path, engine: OcrEngine
     got = cells(grid)
     assert got[(1, 1)] == (1, 2, "公务用车运行费")
     assert [got[(0, c)][2] for c in range(4)] == ["科目", "类别", "金额", "备注"]
+
+
+# --------------------------------------------------------------------------- coloured fills
+
+DARK_BLUE = (0.35, 0.5, 0.85)
+
+
+@pytest.fixture(scope="module")
+def filled_spec() -> scans.PageSpec:
+    """The demo form with its heading row and two label columns filled dark blue."""
+    spec = scans.demo_page_spec(heading_fill=DARK_BLUE)
+    spec.cells = [
+        scans.CellSpec(c.row, c.col, c.text, c.rowspan, c.colspan, DARK_BLUE)
+        if c.col in (0, 1)
+        else c
+        for c in spec.cells
+    ]
+    return spec
+
+
+@pytest.fixture(scope="module")
+def filled_page(filled_spec: scans.PageSpec, tmp_path_factory: pytest.TempPathFactory):
+    pdf = scans.render_pdf(tmp_path_factory.mktemp("fill") / "fill.pdf", [filled_spec])
+    return scans.rasterize(pdf, 0, 200)
+
+
+@pytest.mark.parametrize("kind", ["clean", "photo"])
+def test_coloured_fills_keep_the_grid(filled_spec, filled_page, kind: str) -> None:
+    """A dark blue fill (grey ~126) was ink to the binariser: rules under it vanished into a
+    solid block and the grid was lost. Fills are lifted to paper, their text kept."""
+    from ocr.grid import find_tables
+    from ocr.preprocess import prepare
+
+    prep = prepare(scans.damage(filled_page, kind, 1), None)
+    assert any("fill" in n for n in prep.notes)
+    tables = find_tables(prep.gray)
+    truth = {k: v[:2] for k, v in scans.spec_truth(filled_spec).items()}
+    assert {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells} == truth
+
+
+def test_text_on_fills_is_read(filled_spec, filled_page, engine: OcrEngine) -> None:
+    grid = ocr_page(filled_page, 1, engine=engine)
+    assert grid.extractor == "rapidocr" and len(grid.tables) == 1
+    got = cells(grid)
+    for key in [(7, 0), (7, 1), (7, 2), (7, 3), (7, 4), (0, 0), (1, 0), (6, 0)]:
+        assert loose(got[key][2]) == loose(scans.spec_truth(filled_spec)[key][2])
+
+
+def test_orientation_keeps_a_page_that_reads_well_as_it_is(
+    filled_page, engine: OcrEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the line-shape vote says sideways (fills and tall merged cells outvote the text
+    lines), the page as it stands is read too and wins if it reads at least as well."""
+    import ocr.preprocess as pre
+
+    real = pre._text_blobs
+
+    def vote_sideways(ink: np.ndarray):
+        n_h, n_v, boxes = real(ink)
+        return n_h, 2 * n_h + 10, boxes
+
+    monkeypatch.setattr(pre, "_text_blobs", vote_sideways)
+    assert pre.detect_quarter_turns(filled_page, None) == 1  # the vote alone would turn it
+    assert pre.detect_quarter_turns(filled_page, engine) == 0
+    assert pre.detect_quarter_turns(scans.rotate90(filled_page, 2), engine) == 2
