@@ -480,6 +480,18 @@ def erase_rules(gray: np.ndarray, hor: np.ndarray, ver: np.ndarray) -> np.ndarra
     return out
 
 
+# A page whose grid cannot be recovered still yields its text in reading order, but no line of
+# it can be tied to a cell: its confidence is capped here so every value is flagged for review.
+NO_GRID_CONFIDENCE = 0.5
+
+
+def flag_untrusted(lines: list[TextLine]) -> list[TextLine]:
+    """The lines of a page without a trustworthy grid, confidence capped at NO_GRID_CONFIDENCE."""
+    return [
+        TextLine(ln.text, ln.bbox, round(min(ln.confidence, NO_GRID_CONFIDENCE), 4)) for ln in lines
+    ]
+
+
 def _engine_for(options: OcrOptions) -> OcrEngine:
     key = (
         options.engine,
@@ -519,6 +531,8 @@ def ocr_page(
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     h, w = prep.gray.shape
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
+    if not out_tables:
+        free = flag_untrusted(free)
     return PageGrid(
         page=page,
         width=float(w),

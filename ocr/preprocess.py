@@ -330,12 +330,81 @@ def unwarp(image: np.ndarray, quad: np.ndarray, min_shift: float = 4.0) -> tuple
     return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=border), True
 
 
+def sheet_quad(image: np.ndarray) -> np.ndarray | None:
+    """Corners (TL TR BR BL, image px) of a paper sheet photographed on a darker background,
+    or None when the page fills the frame (a scan) or no four-cornered sheet stands out.
+
+    The sheet is the largest bright region of a blurred, downscaled copy (Otsu threshold) whose
+    surroundings are clearly darker; its hull is approximated by four corners."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    f = 600 / max(h, w)
+    small = cv2.GaussianBlur(
+        cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA), (5, 5), 0
+    )
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    c = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(c)
+    sh, sw = small.shape
+    if not 0.25 * sh * sw <= area <= 0.93 * sh * sw:
+        return None
+    inside = np.zeros_like(bright)
+    cv2.drawContours(inside, [c], -1, 255, -1)
+    if float(small[inside == 0].mean()) > float(small[inside > 0].mean()) - 40:
+        return None  # no dark surround: not a sheet on a desk
+    border = np.concatenate([inside[0], inside[-1], inside[:, 0], inside[:, -1]])
+    if float((border > 0).mean()) > 0.05:
+        return None  # bright up to the frame: a shadow or uneven light, not the sheet's edge
+    hull = cv2.convexHull(c)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            pts = approx.reshape(4, 2).astype(np.float32) / f
+            s_ = pts.sum(axis=1)
+            d = np.diff(pts, axis=1).ravel()
+            return np.array(
+                [pts[s_.argmin()], pts[d.argmin()], pts[s_.argmax()], pts[d.argmax()]], np.float32
+            )
+    return None
+
+
+def flatten_sheet(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Warp the sheet inside `quad` to an upright rectangle of its own size (desk cropped)."""
+    tl, tr, br, bl = quad
+    width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    # pull the corners a little inwards: the sheet's own edge must not become a rule
+    inset = 0.004 * max(width, height)
+    dst = np.array(
+        [
+            [-inset, -inset],
+            [width + inset, -inset],
+            [width + inset, height + inset],
+            [-inset, height + inset],
+        ],
+        np.float32,
+    )
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.warpPerspective(
+        image, m, (width, height), flags=cv2.INTER_CUBIC, borderValue=(255, 255, 255)
+    )
+
+
 def prepare(
     image: np.ndarray, engine: OcrEngine | None = None, *, fix_orientation: bool = True
 ) -> Prepared:
     """Seal → background → orientation → deskew → perspective, in that order (see module doc)."""
     img = to_bgr(image)
     notes: list[str] = []
+    sheet = sheet_quad(img)
+    if sheet is not None:
+        img = flatten_sheet(img, sheet)
+        notes.append("sheet edges found: desk cropped, perspective flattened")
     img, red = suppress_red(img)
     if red:
         notes.append(f"red ink suppressed on {red:.2%} of the page")

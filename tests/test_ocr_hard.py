@@ -201,3 +201,57 @@ def test_orientation_keeps_a_page_that_reads_well_as_it_is(
     assert pre.detect_quarter_turns(filled_page, None) == 1  # the vote alone would turn it
     assert pre.detect_quarter_turns(filled_page, engine) == 0
     assert pre.detect_quarter_turns(scans.rotate90(filled_page, 2), engine) == 2
+
+
+# --------------------------------------------------------------------------- phone photos
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_sheet_on_a_desk_is_cropped_and_flattened(tmp_path: Path, seed: int) -> None:
+    """The sheet's own edges and the desk around it were candidate rules; the sheet is found
+    (bright, dark surround, four corners), warped upright, and the grid is the spec's."""
+    from ocr.grid import find_tables
+    from ocr.preprocess import prepare, sheet_quad
+
+    spec = scans.demo_page_spec()
+    clean = scans.rasterize(scans.render_pdf(tmp_path / "desk.pdf", [spec]), 0, 200)
+    photo = scans.damage(clean, "desk", seed)
+    assert sheet_quad(photo) is not None
+    prep = prepare(photo, None)
+    assert any("sheet" in n for n in prep.notes)
+    tables = find_tables(prep.gray)
+    truth = {k: v[:2] for k, v in scans.spec_truth(spec).items()}
+    assert {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells} == truth
+
+
+@pytest.mark.parametrize("kind", ["clean", "shadow", "light", "perspective"])
+def test_no_sheet_is_found_on_scans_shadows_or_uneven_light(tmp_path: Path, kind: str) -> None:
+    """A shadow or a bright patch reaches the frame; a sheet on a desk does not."""
+    from ocr.preprocess import sheet_quad
+
+    spec = scans.demo_page_spec()
+    clean = scans.rasterize(scans.render_pdf(tmp_path / "nosheet.pdf", [spec]), 0, 100)
+    assert sheet_quad(scans.damage(clean, kind, 12)) is None
+
+
+def test_page_without_a_grid_yields_its_text_in_reading_order_flagged(
+    tmp_path: Path, engine: OcrEngine
+) -> None:
+    """No rules at all (the grid cannot be trusted): the text still comes out, top to bottom
+    and left to right, each line's confidence capped so it is flagged for review."""
+    from ocr.page import NO_GRID_CONFIDENCE
+
+    spec = scans.PageSpec(
+        [("项目名称：公务用车运行维护", 14.0, False), ("年度资金总额：15 万元", 14.0, False)],
+        [],
+        [],
+        [],
+    )
+    image = scans.rasterize(scans.render_pdf(tmp_path / "plain.pdf", [spec]), 0, 200)
+    grid = ocr_page(image, 1, engine=engine)
+    assert grid.tables == []
+    assert [loose(ln.text) for ln in grid.lines][:2] == [
+        "项目名称:公务用车运行维护",
+        "年度资金总额:15万元",
+    ]
+    assert all(ln.confidence <= NO_GRID_CONFIDENCE for ln in grid.lines)
