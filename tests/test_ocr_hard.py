@@ -206,10 +206,11 @@ def test_orientation_keeps_a_page_that_reads_well_as_it_is(
 # --------------------------------------------------------------------------- phone photos
 
 
-@pytest.mark.parametrize("seed", [11, 12])
+@pytest.mark.parametrize("seed", [12, 13])
 def test_sheet_on_a_desk_is_cropped_and_flattened(tmp_path: Path, seed: int) -> None:
     """The sheet's own edges and the desk around it were candidate rules; the sheet is found
-    (bright, dark surround, four corners), warped upright, and the grid is the spec's."""
+    (bright, dark surround, four corners), warped upright, and the grid is the spec's. Seed 13
+    lost its grid before (the table's own quad was warped, desk and sheet edge included)."""
     from ocr.grid import find_tables
     from ocr.preprocess import prepare, sheet_quad
 
