@@ -395,6 +395,53 @@ def flatten_sheet(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     )
 
 
+def straighten_rules(
+    image: np.ndarray, gray: np.ndarray, hor: np.ndarray, min_bow: float = 3.0
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Bend a page that does not lie flat back so its horizontal rules are straight.
+
+    Each long horizontal rule's centre line is fitted by a quadratic y(x); between rules the
+    vertical displacement is interpolated, above and below the table it is held. A page whose
+    rules bow by less than `min_bow` px is left as it is. Returns image, grey and whether it
+    was remapped."""
+    h, w = gray.shape
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(hor, connectivity=8)
+    xs = np.arange(0, w, 16, dtype=np.float32)
+    rules: list[tuple[float, np.ndarray]] = []
+    for i in range(1, num):
+        x, y, bw, bh, _ = stats[i]
+        if bw < 0.4 * w:
+            continue
+        comp = labels[y : y + bh, x : x + bw] == i
+        cols = np.flatnonzero(comp.any(axis=0))
+        ys = np.array([np.flatnonzero(comp[:, c]).mean() for c in cols[::8]]) + y
+        cx = cols[::8].astype(np.float64) + x
+        if len(cx) < 5:
+            continue
+        coef = np.polyfit(cx, ys, 2)
+        fit = np.polyval(coef, xs).astype(np.float32)
+        ref = float(np.polyval(coef, x + bw / 2))
+        rules.append((ref, fit - ref))
+    if len(rules) < 2:
+        return image, gray, False
+    rules.sort(key=lambda r: r[0])
+    bows = np.array([d for _, d in rules])
+    if float(np.abs(bows).max()) < min_bow:
+        return image, gray, False
+    refs = np.array([r for r, _ in rules], np.float32)
+    gy = np.arange(0, h, 16, dtype=np.float32)
+    # displacement on a coarse grid: for each column, interpolate between the rules over y
+    disp = np.empty((len(gy), len(xs)), np.float32)
+    for j in range(len(xs)):
+        disp[:, j] = np.interp(gy, refs, bows[:, j])
+    disp = cv2.resize(disp, (w, h), interpolation=cv2.INTER_LINEAR)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    map_y = yy + disp
+    img = cv2.remap(image, xx, map_y, cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    gr = cv2.remap(gray, xx, map_y, cv2.INTER_LINEAR, borderValue=255)
+    return img, gr, True
+
+
 def prepare(
     image: np.ndarray, engine: OcrEngine | None = None, *, fix_orientation: bool = True
 ) -> Prepared:
@@ -428,6 +475,10 @@ def prepare(
     else:
         angle = 0.0
     hor, ver = line_masks(binarize(gray))
+    img, gray, bent = straighten_rules(img, gray, hor)
+    if bent:
+        notes.append("curved rules straightened")
+        hor, ver = line_masks(binarize(gray))
     quad = table_quad(hor, ver)
     warped = False
     if quad is not None and quad_edges_ruled(quad, hor, ver):

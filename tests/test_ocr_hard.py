@@ -256,3 +256,20 @@ def test_page_without_a_grid_yields_its_text_in_reading_order_flagged(
         "年度资金总额:15万元",
     ]
     assert all(ln.confidence <= NO_GRID_CONFIDENCE for ln in grid.lines)
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_curved_rules_are_straightened(tmp_path: Path, seed: int) -> None:
+    """A sheet that does not lie flat bows its rules by ~20 px: the pieces of one rule fell
+    into different separators and the grid was lost. Each long rule is fitted by a quadratic
+    and the page remapped so the rules are straight."""
+    from ocr.grid import find_tables
+    from ocr.preprocess import prepare
+
+    spec = scans.demo_page_spec()
+    clean = scans.rasterize(scans.render_pdf(tmp_path / "curve.pdf", [spec]), 0, 200)
+    prep = prepare(scans.damage(clean, "curve", seed), None)
+    assert "curved rules straightened" in prep.notes
+    tables = find_tables(prep.gray)
+    truth = {k: v[:2] for k, v in scans.spec_truth(spec).items()}
+    assert {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells} == truth
