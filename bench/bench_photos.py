@@ -9,8 +9,9 @@ fills, clean). Seeds start at 7000 by default: tests and tuning use seeds below 
 pages are held out.
 
 Metric (the issue's): a printed cell string counts when one extracted cell of its page has
-exactly that text; `loose` forgives full/half width and spaces. A page reported blank or
-without a table counts all its cells as missed.
+exactly that text. `nfkc` compares after NFKC and whitespace folding, as the validation scorer
+(shared/validation/score/common.norm) does; `strict` also holds full/half width (（ vs ( ), which
+the recogniser cannot always tell. A page without a table counts all its cells as missed.
 
     .venv/bin/python -m bench.bench_photos --pages 2 --workers 2
 """
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
 
     print(
-        f"\n{'damage':11} {'pages':>5} {'tables':>6} {'cells':>5} {'exact':>7} {'loose':>7} "
+        f"\n{'damage':11} {'pages':>5} {'tables':>6} {'cells':>5} {'strict':>7} {'nfkc':>7} "
         f"{'s/page':>7}"
     )
     all_n = all_ex = all_lo = 0
