@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=3, help="pages per damage type")
     ap.add_argument("--dpi", type=int, default=200)
-    ap.add_argument("--kinds", nargs="*", default=list(scans.DAMAGES))
+    ap.add_argument("--kinds", nargs="*", default=[*scans.DAMAGES, *scans.HARD_DAMAGES])
     ap.add_argument(
         "--workers",
         type=int,

@@ -16,6 +16,10 @@ import numpy as np
 from flows.models import merge_spans
 from ocr.preprocess import binarize, line_masks
 
+# An edge crossed by ink on both sides over more than this share of its length is text, not a
+# rule: 车's horizontal strokes cross its vertical stroke over ~25% of its height.
+CROSSED_MAX = 0.08
+
 
 @dataclass(frozen=True)
 class GridCell:
@@ -130,6 +134,24 @@ def _thin_coverage(
     return float((thin & on_one_line).mean())
 
 
+def _crossed(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int) -> float:
+    """Fraction of [a, b] where ink lies just beyond the band on *both* sides at once.
+
+    A rule has paper beside it; a character's vertical stroke (the 丨 of 车) is crossed by the
+    character's own horizontal strokes. Text set tight against a rule touches one side only."""
+    a_i, b_i = int(round(a)), int(round(b))
+    p = int(round(pos))
+    off = band + 2
+    if not horizontal:
+        ink = ink.T
+    if b_i <= a_i or p - off - 3 < 0 or p + off + 4 > ink.shape[0]:
+        return 0.0
+    before = ink[p - off - 3 : p - off + 1, a_i:b_i].any(axis=0)
+    after = ink[p + off : p + off + 4, a_i:b_i].any(axis=0)
+    both = before & after
+    return float(both.mean()) if both.size else 0.0
+
+
 def _edge_present(
     mask: np.ndarray,
     ink: np.ndarray | None,
@@ -140,6 +162,8 @@ def _edge_present(
     band: int,
     min_cover: float,
 ) -> bool:
+    if ink is not None and _crossed(ink, horizontal, pos, a, b, band) > CROSSED_MAX:
+        return False  # a character's stroke on the line where a rule continues
     if _coverage(mask, horizontal, pos, a, b, band) >= min_cover:
         return True
     return ink is not None and _thin_coverage(ink, horizontal, pos, a, b, band) >= 0.35
@@ -221,6 +245,48 @@ def build_cells(
     return cells
 
 
+def _add_short_rules(
+    ink: np.ndarray,
+    mask: np.ndarray,
+    horizontal: bool,
+    seps: list[float],
+    k_short: int,
+    band: int,
+) -> list[tuple[float, int, int]]:
+    """Rule segments shorter than the long opening kernel that span a whole cell edge: from one
+    crossing separator (`seps`) to the next, within the band. They are painted into `mask` and
+    returned (position across, start, end along).
+
+    A column rule in a table of short rows exists only row by row where cells merge in between
+    (`类别 | 金额` above and below a merged `公务用车运行费`): each piece is shorter than the
+    kernel and the column was lost. A character's stroke never reaches both rules of its cell,
+    nor is it free of crossing ink."""
+    thick = cv2.dilate(ink, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
+    kern = np.ones((1, k_short) if horizontal else (k_short, 1), np.uint8)
+    short = cv2.morphologyEx(thick, cv2.MORPH_OPEN, kern)
+    slack = band + 3
+    out = []
+    for pos, a, b in _segments(short, horizontal, k_short):
+        spans = [
+            (s0, s1)
+            for s0, s1 in zip(seps, seps[1:], strict=False)
+            if a <= s0 + slack and b >= s1 - slack
+        ]
+        if not spans:
+            continue
+        s0, s1 = spans[0][0], spans[-1][1]
+        m = 0.12 * (s1 - s0)
+        if _crossed(ink, horizontal, pos, s0 + m, s1 - m, band) > CROSSED_MAX:
+            continue
+        p = int(round(pos))
+        if horizontal:
+            mask[max(0, p - 1) : p + 2, a:b] = 1
+        else:
+            mask[a:b, max(0, p - 1) : p + 2] = 1
+        out.append((pos, a, b))
+    return out
+
+
 def find_tables(
     gray: np.ndarray,
     *,
@@ -252,6 +318,15 @@ def find_tables(
         vs = [p for p, _ in _cluster(vsegs, tol)]
         if len(hs) < 2 or len(vs) < 2:
             continue
+        # rules shorter than the kernel that still span a whole cell edge (short rows)
+        region_ink = ink[y : y + bh, x : x + bw]
+        k_short = max(12, int(k * 0.35))
+        vr = vr.copy()
+        hr = hr.copy()
+        vsegs += _add_short_rules(region_ink, vr, False, hs, k_short, band)
+        vs = [p for p, _ in _cluster(vsegs, tol)]
+        hsegs += _add_short_rules(region_ink, hr, True, vs, k_short, band)
+        hs = [p for p, _ in _cluster(hsegs, tol)]
         hs = _valid_separators(hs, vs, hr, True, band, 0.6)
         vs = _valid_separators(vs, hs, vr, False, band, 0.6)
         if len(hs) < 2 or len(vs) < 2:

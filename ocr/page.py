@@ -402,11 +402,94 @@ def reread_low_confidence(
     return out
 
 
+def _ink_box(
+    gray: np.ndarray, bbox: tuple[float, float, float, float], inset: int
+) -> tuple[int, int, int, int] | None:
+    """The bounding box (page px) of the ink inside a cell, rules excluded, when it holds a
+    character's worth: at least a few dozen dark pixels, taller than a speck."""
+    x0, y0, x1, y1 = (int(round(v)) for v in bbox)
+    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
+    if x1 - x0 < 6 or y1 - y0 < 6:
+        return None
+    ink = (gray[y0:y1, x0:x1] < 150).astype(np.uint8)
+    if int(ink.sum()) < 12:
+        return None
+    # a lone blob hugging the border is a rule's residue, not a character
+    num, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = [
+        stats[i]
+        for i in range(1, num)
+        if stats[i][4] >= 4
+        and stats[i][3] >= 0.25 * min(y1 - y0, 40)
+        and not (stats[i][2] > 0.9 * (x1 - x0) or stats[i][3] > 0.9 * (y1 - y0))
+    ]
+    if not keep:
+        return None
+    bx0 = min(int(k[0]) for k in keep)
+    by0 = min(int(k[1]) for k in keep)
+    bx1 = max(int(k[0] + k[2]) for k in keep)
+    by1 = max(int(k[1] + k[3]) for k in keep)
+    return x0 + bx0, y0 + by0, x0 + bx1, y0 + by1
+
+
+def reread_empty_cells(
+    tables: list[Table], gray: np.ndarray, engine: OcrEngine, min_confidence: float = 0.5
+) -> list[Table]:
+    """Read cells that whole-page detection left empty but that show ink, from their own crop.
+
+    Detection on the whole page misses a single short value alone in a large cell (`7`, `0`);
+    the same crop read alone is right with confidence ≥ 0.99. All such crops go to the
+    recogniser in one batch."""
+    h, w = gray.shape
+    inset = max(3, int(round(min(h, w) / 400)) + 2)
+    jobs: list[tuple[int, int, tuple[int, int, int, int]]] = []
+    crops: list[np.ndarray] = []
+    for ti, t in enumerate(tables):
+        for ci, c in enumerate(t.cells):
+            if c.text:
+                continue
+            box = _ink_box(gray, c.bbox, inset)
+            if box is None:
+                continue
+            bx0, by0, bx1, by1 = box
+            pad = max(4, int(0.3 * (by1 - by0)))
+            cx0, cy0, cx1, cy1 = (int(round(v)) for v in c.bbox)
+            crop = gray[
+                max(cy0 + 1, by0 - pad) : min(cy1 - 1, by1 + pad),
+                max(cx0 + 1, bx0 - pad) : min(cx1 - 1, bx1 + pad),
+            ]
+            if crop.size:
+                jobs.append((ti, ci, box))
+                crops.append(to_bgr(np.ascontiguousarray(crop)))
+    if not crops:
+        return tables
+    for (ti, ci, _), (text, conf) in zip(jobs, engine.read_crops(crops), strict=False):
+        text = normalise_text(text)
+        if text and conf >= min_confidence:
+            old = tables[ti].cells[ci]
+            tables[ti].cells[ci] = Cell(
+                old.row, old.col, text, old.bbox, old.rowspan, old.colspan, round(float(conf), 4)
+            )
+    return tables
+
+
 def erase_rules(gray: np.ndarray, hor: np.ndarray, ver: np.ndarray) -> np.ndarray:
     """The page with ruled-line pixels painted paper-white."""
     out = gray.copy()
     out[(hor | ver).astype(bool)] = 255
     return out
+
+
+# A page whose grid cannot be recovered still yields its text in reading order, but no line of
+# it can be tied to a cell: its confidence is capped here so every value is flagged for review.
+NO_GRID_CONFIDENCE = 0.5
+
+
+def flag_untrusted(lines: list[TextLine]) -> list[TextLine]:
+    """The lines of a page without a trustworthy grid, confidence capped at NO_GRID_CONFIDENCE."""
+    return [
+        TextLine(ln.text, ln.bbox, round(min(ln.confidence, NO_GRID_CONFIDENCE), 4)) for ln in lines
+    ]
 
 
 def _engine_for(options: OcrOptions) -> OcrEngine:
@@ -445,8 +528,11 @@ def ocr_page(
     )
     lines = [restore_spaces(ln, prep.gray) for ln in lines]
     out_tables, free = assign_lines(tables, lines, engine.name, image, engine)
+    out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     h, w = prep.gray.shape
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
+    if not out_tables:
+        free = flag_untrusted(free)
     return PageGrid(
         page=page,
         width=float(w),

@@ -77,6 +77,53 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
+def restore_contrast(gray: np.ndarray, target: float = 40.0) -> tuple[np.ndarray, float]:
+    """Stretch a faded page so its ink is dark again (paper stays 255).
+
+    A faded scan's darkest ink sits near 190 after flattening: above the ink threshold of
+    `binarize`, and strokes of brackets fade out of the recogniser's view. The ink level is a low
+    percentile of the page; when it is paler than 110 it is mapped to `target`. Returns the page
+    and the gain applied (1.0: untouched)."""
+    ink = float(np.percentile(gray, 0.5))
+    if ink <= 110 or ink >= 245:
+        return gray, 1.0
+    gain = (255.0 - target) / (255.0 - ink)
+    out = 255.0 - (255.0 - gray.astype(np.float32)) * gain
+    return np.clip(out, 0, 255).astype(np.uint8), gain
+
+
+def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndarray, int]:
+    """Turn solid cell fills (a blue or grey heading row) into paper, keeping the text on them.
+
+    A fill is a large solid mid-tone region: what survives an opening that removes strokes and
+    rules. Each region is divided by its own median level, so the fill becomes white while the
+    black text printed on it stays dark; otherwise the fill is ink to `binarize` and the grid
+    under it is lost. Returns the page and the number of fills lifted."""
+    h, w = gray.shape
+    mid = ((gray > 50) & (gray < 232)).astype(np.uint8)
+    k = max(7, min(h, w) // 180)
+    solid = cv2.morphologyEx(mid, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    if not solid.any():
+        return gray, 0
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=4)
+    out = gray.copy()
+    lifted = 0
+    for i in range(1, num):
+        x, y, bw, bh, area = stats[i]
+        if area < min_area_frac * h * w:
+            continue
+        comp = labels[y : y + bh, x : x + bw] == i
+        level = float(np.median(gray[y : y + bh, x : x + bw][comp]))
+        # the region with the text holes closed, grown over the fill's anti-aliased edge
+        region = cv2.morphologyEx(comp.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3 * k, 3 * k)))
+        region = cv2.dilate(region, np.ones((3, 3), np.uint8)).astype(bool)
+        patch = out[y : y + bh, x : x + bw]
+        scaled = np.clip(patch.astype(np.float32) * (255.0 / max(level, 1.0)), 0, 255)
+        patch[region] = scaled.astype(np.uint8)[region]
+        lifted += 1
+    return out, lifted
+
+
 def binarize(gray: np.ndarray) -> np.ndarray:
     """Ink mask (uint8 0/1) of a background-flattened grey page; keeps faint rules."""
     # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
@@ -112,48 +159,63 @@ def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, in
     return n_h, n_v, boxes
 
 
+def _orientation_scores(
+    gray: np.ndarray, ink: np.ndarray, f: float, engine: OcrEngine
+) -> tuple[float, float] | None:
+    """Mean recogniser confidence of a few text lines as they stand and turned 180°, or None
+    when no line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`."""
+    _, _, boxes = _text_blobs(ink)
+    if not boxes:
+        return None
+    # widest mid-sized blobs: most likely real text lines
+    boxes.sort(key=lambda b: -b[2])
+    crops = []
+    for x, y, bw, bh in boxes[:4]:
+        x0, y0 = max(0, int((x - 3) / f)), max(0, int((y - 3) / f))
+        # a few characters decide the orientation; long crops only cost recognition time
+        x1, y1 = int((x + min(bw, 6 * bh) + 3) / f), int((y + bh + 3) / f)
+        crop = gray[y0:y1, x0:x1]
+        if crop.size:
+            crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+    if not crops:
+        return None
+    flipped = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
+    res = engine.read_crops(crops + flipped)
+    n = len(crops)
+    return sum(s for _, s in res[:n]) / n, sum(s for _, s in res[n:]) / n
+
+
 def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     """Counter-clockwise 90° turns that make the page upright (0..3).
 
     Sideways vs upright from the shape of merged text lines (cheap morphology on a downscaled
     copy); upright vs upside-down by reading a few text lines both ways round and keeping the
-    orientation the recogniser is more confident about."""
+    orientation the recogniser is more confident about. When the shapes say sideways, the page
+    as it stands is read too and kept if it reads at least as well: solid fills and tall
+    merged cells can outnumber the text lines' shapes, and an upright page was turned 270°."""
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     f = 1000 / max(h, w)
     small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
     ink = binarize(flatten_background(small))
     n_h, n_v, _ = _text_blobs(ink)
-    turns = 0
-    if n_v > n_h * 1.3:
-        turns = 1
-        small = np.ascontiguousarray(np.rot90(small, 1))
-        ink = np.ascontiguousarray(np.rot90(ink, 1))
+    sideways = n_v > n_h * 1.3
     if engine is None:
-        return turns
-    _, _, boxes = _text_blobs(ink)
-    if not boxes:
-        return turns
-    # widest mid-sized blobs: most likely real text lines
-    boxes.sort(key=lambda b: -b[2])
-    full = np.ascontiguousarray(np.rot90(gray, turns)) if turns else gray
-    crops = []
-    for x, y, bw, bh in boxes[:4]:
-        x0, y0 = max(0, int((x - 3) / f)), max(0, int((y - 3) / f))
-        # a few characters decide the orientation; long crops only cost recognition time
-        x1, y1 = int((x + min(bw, 6 * bh) + 3) / f), int((y + bh + 3) / f)
-        crop = full[y0:y1, x0:x1]
-        if crop.size:
-            crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
-    if not crops:
-        return turns
-    flipped = [np.ascontiguousarray(c[::-1, ::-1]) for c in crops]
-    res = engine.read_crops(crops + flipped)
-    up = sum(s for _, s in res[: len(crops)])
-    down = sum(s for _, s in res[len(crops) :])
-    if down > up:
-        turns += 2
-    return turns % 4
+        return 1 if sideways else 0
+    turned = 1 if sideways else 0
+    gray_t = np.ascontiguousarray(np.rot90(gray, turned)) if turned else gray
+    ink_t = np.ascontiguousarray(np.rot90(ink, turned)) if turned else ink
+    scores = _orientation_scores(gray_t, ink_t, f, engine)
+    if scores is None:
+        return turned
+    best, best_score = (turned, scores[0]) if scores[0] >= scores[1] else (turned + 2, scores[1])
+    if sideways:
+        as_is = _orientation_scores(gray, ink, f, engine)
+        if as_is is not None:
+            for turns, score in ((0, as_is[0]), (2, as_is[1])):
+                if score >= best_score:
+                    best, best_score = turns, score
+    return best % 4
 
 
 def rotate_quarter(image: np.ndarray, turns: int) -> np.ndarray:
@@ -268,16 +330,140 @@ def unwarp(image: np.ndarray, quad: np.ndarray, min_shift: float = 4.0) -> tuple
     return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=border), True
 
 
+def sheet_quad(image: np.ndarray) -> np.ndarray | None:
+    """Corners (TL TR BR BL, image px) of a paper sheet photographed on a darker background,
+    or None when the page fills the frame (a scan) or no four-cornered sheet stands out.
+
+    The sheet is the largest bright region of a blurred, downscaled copy (Otsu threshold) whose
+    surroundings are clearly darker; its hull is approximated by four corners."""
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    f = 600 / max(h, w)
+    small = cv2.GaussianBlur(
+        cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA), (5, 5), 0
+    )
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    c = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(c)
+    sh, sw = small.shape
+    if not 0.25 * sh * sw <= area <= 0.93 * sh * sw:
+        return None
+    inside = np.zeros_like(bright)
+    cv2.drawContours(inside, [c], -1, 255, -1)
+    if float(small[inside == 0].mean()) > float(small[inside > 0].mean()) - 40:
+        return None  # no dark surround: not a sheet on a desk
+    border = np.concatenate([inside[0], inside[-1], inside[:, 0], inside[:, -1]])
+    if float((border > 0).mean()) > 0.05:
+        return None  # bright up to the frame: a shadow or uneven light, not the sheet's edge
+    hull = cv2.convexHull(c)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            pts = approx.reshape(4, 2).astype(np.float32) / f
+            s_ = pts.sum(axis=1)
+            d = np.diff(pts, axis=1).ravel()
+            return np.array(
+                [pts[s_.argmin()], pts[d.argmin()], pts[s_.argmax()], pts[d.argmax()]], np.float32
+            )
+    return None
+
+
+def flatten_sheet(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Warp the sheet inside `quad` to an upright rectangle of its own size (desk cropped)."""
+    tl, tr, br, bl = quad
+    width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    # pull the corners a little inwards: the sheet's own edge must not become a rule
+    inset = 0.004 * max(width, height)
+    dst = np.array(
+        [
+            [-inset, -inset],
+            [width + inset, -inset],
+            [width + inset, height + inset],
+            [-inset, height + inset],
+        ],
+        np.float32,
+    )
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.warpPerspective(
+        image, m, (width, height), flags=cv2.INTER_CUBIC, borderValue=(255, 255, 255)
+    )
+
+
+def straighten_rules(
+    image: np.ndarray, gray: np.ndarray, hor: np.ndarray, min_bow: float = 3.0
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Bend a page that does not lie flat back so its horizontal rules are straight.
+
+    Each long horizontal rule's centre line is fitted by a quadratic y(x); between rules the
+    vertical displacement is interpolated, above and below the table it is held. A page whose
+    rules bow by less than `min_bow` px is left as it is. Returns image, grey and whether it
+    was remapped."""
+    h, w = gray.shape
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(hor, connectivity=8)
+    xs = np.arange(0, w, 16, dtype=np.float32)
+    rules: list[tuple[float, np.ndarray]] = []
+    for i in range(1, num):
+        x, y, bw, bh, _ = stats[i]
+        if bw < 0.4 * w:
+            continue
+        comp = labels[y : y + bh, x : x + bw] == i
+        cols = np.flatnonzero(comp.any(axis=0))
+        ys = np.array([np.flatnonzero(comp[:, c]).mean() for c in cols[::8]]) + y
+        cx = cols[::8].astype(np.float64) + x
+        if len(cx) < 5:
+            continue
+        coef = np.polyfit(cx, ys, 2)
+        fit = np.polyval(coef, xs).astype(np.float32)
+        ref = float(np.polyval(coef, x + bw / 2))
+        rules.append((ref, fit - ref))
+    if len(rules) < 2:
+        return image, gray, False
+    rules.sort(key=lambda r: r[0])
+    bows = np.array([d for _, d in rules])
+    if float(np.abs(bows).max()) < min_bow:
+        return image, gray, False
+    refs = np.array([r for r, _ in rules], np.float32)
+    gy = np.arange(0, h, 16, dtype=np.float32)
+    # displacement on a coarse grid: for each column, interpolate between the rules over y
+    disp = np.empty((len(gy), len(xs)), np.float32)
+    for j in range(len(xs)):
+        disp[:, j] = np.interp(gy, refs, bows[:, j])
+    disp = cv2.resize(disp, (w, h), interpolation=cv2.INTER_LINEAR)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    map_y = yy + disp
+    img = cv2.remap(image, xx, map_y, cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    gr = cv2.remap(gray, xx, map_y, cv2.INTER_LINEAR, borderValue=255)
+    return img, gr, True
+
+
 def prepare(
     image: np.ndarray, engine: OcrEngine | None = None, *, fix_orientation: bool = True
 ) -> Prepared:
     """Seal → background → orientation → deskew → perspective, in that order (see module doc)."""
     img = to_bgr(image)
     notes: list[str] = []
+    sheet = sheet_quad(img)
+    if sheet is not None:
+        img = flatten_sheet(img, sheet)
+        notes.append("sheet edges found: desk cropped, perspective flattened")
     img, red = suppress_red(img)
     if red:
         notes.append(f"red ink suppressed on {red:.2%} of the page")
     gray = flatten_background(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
+    gray, fills = lift_fills(gray)
+    if fills:
+        notes.append(f"{fills} solid fill(s) lifted to paper")
+    gray, gain = restore_contrast(gray)
+    if gain != 1.0:
+        notes.append(f"faded ink darkened ×{gain:.1f}")
+    if fills or gain != 1.0:
+        img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     turns = detect_quarter_turns(img, engine) if fix_orientation else 0
     if turns:
         img, gray = rotate_quarter(img, turns), rotate_quarter(gray, turns)
@@ -289,6 +475,10 @@ def prepare(
     else:
         angle = 0.0
     hor, ver = line_masks(binarize(gray))
+    img, gray, bent = straighten_rules(img, gray, hor)
+    if bent:
+        notes.append("curved rules straightened")
+        hor, ver = line_masks(binarize(gray))
     quad = table_quad(hor, ver)
     warped = False
     if quad is not None and quad_edges_ruled(quad, hor, ver):

@@ -71,3 +71,52 @@ def test_page_without_text_layer_goes_to_ocr(tmp_path: Path) -> None:
             "not appended to another table",
         )
     ]
+
+
+def test_thousands_separators_below_the_digits_centre_stay_on_their_line(tmp_path: Path) -> None:
+    """A comma's box hangs below the baseline: by centres it sat more than half a glyph height
+    from the digits and became a second line (`17464243,,`); by vertical overlap it stays."""
+    from tests.fixtures.scans import CellSpec, PageSpec, render_pdf
+
+    cells = [CellSpec(0, 0, "年度资金总额"), CellSpec(0, 1, "17,464,243")]
+    cells += [CellSpec(1, 0, "其中：财政拨款"), CellSpec(1, 1, "1,234.50万元、经费")]
+    pdf = render_pdf(tmp_path / "commas.pdf", [PageSpec([], [100, 100], [26, 26], cells)])
+    grid = CamelotLatticeExtractor().extract_page(str(pdf), 1)
+    assert texts(grid.tables[0]) == {
+        (0, 0): "年度资金总额",
+        (0, 1): "17,464,243",
+        (1, 0): "其中：财政拨款",
+        (1, 1): "1,234.50万元、经费",
+    }
+
+
+def test_a_comma_set_low_by_its_font_stays_with_its_digits() -> None:
+    """Fonts differ in how low they set the comma: digits from 203 to the baseline 210, commas
+    from 208.8 down to 212.2 (a centre 4 below the digits', more than half their height), as in
+    the published PDF that came out `17464243,,`."""
+    from flows.extract.base import Glyph, cell_text
+
+    glyphs, x = [], 100.0
+    for ch in "17,464,243":
+        box = (x, 208.8, x + 2.0, 212.2) if ch == "," else (x, 203.0, x + 5.0, 210.0)
+        glyphs.append(Glyph(ch, box))
+        x = box[2] + 0.5
+    assert cell_text(glyphs)[0] == "17,464,243"
+
+
+def test_wrapped_lines_and_baseline_punctuation_keep_their_order() -> None:
+    """Two wrapped lines with a 、 and a ， on each: the marks stay on their own line and the
+    lines stay apart (12 pt leading, 10 pt glyphs)."""
+    from flows.extract.base import Glyph, group_lines, line_text
+
+    def line(text: str, top: float) -> list[Glyph]:
+        out = []
+        for i, ch in enumerate(text):
+            low = ch in "、，"  # these marks sit in the lower half of the em box
+            y0, y1 = (top + 6.0, top + 9.5) if low else (top, top + 9.0)
+            box = (10.0 * i, y0, 10.0 * i + 10, y1)
+            out.append(Glyph(ch, box))
+        return out
+
+    lines = group_lines(line("宣传、教育，", 100.0) + line("氛围、营造", 112.0))
+    assert [line_text(ln) for ln in lines] == ["宣传、教育，", "氛围、营造"]
