@@ -21,6 +21,9 @@ MARTS = (
     "dim_project",
     "fct_project_funds",
     "fct_indicator",
+    "fct_project_execution",
+    "fct_indicator_result",
+    "fct_target_vs_actual",
     "audit_findings",
     "dim_document",
     "ingest_errors",
@@ -38,6 +41,10 @@ ORDER_BY = {
     "fct_project_funds": f"m.source_file, {_PROJECT_PAGE}, m.year, m.project_id",
     "fct_indicator": "m.source_file, "
     "min(m.page) over (partition by m.project_id, m.year), m.year, m.project_id, m.indicator_seq",
+    "fct_project_execution": "m.source_file, m.page, m.year, m.project_id",
+    "fct_indicator_result": "m.source_file, m.page, m.year, m.project_id, m.indicator_seq",
+    "fct_target_vs_actual": "m.eval_source_file, m.eval_page, m.year, m.project_id, "
+    "m.indicator_seq",
     "audit_findings": "m.source_file, m.page, m.project_id, m.rule, m.finding_id",
     "dim_document": "m.source_file, m.document_sha256",
     "ingest_errors": "m.source_file, m.occurred_at, m.stage, m.error",
