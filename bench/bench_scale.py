@@ -179,21 +179,15 @@ def run_nightlies(raw: Path, warehouse: Path) -> list[RunResult]:
             current[:] = [" ".join(rest)]
         else:
             label, seconds = " ".join(rest[:-1]), float(rest[-1])
-            results.append(
-                RunResult(
-                    label=label,
-                    wall_s=seconds,
-                    startup_s=startup_seconds(),
-                    peak_rss_mb=peaks.get(label, 0.0),
-                    stages=last_run_stages(warehouse),
-                    size_mb=warehouse.stat().st_size / 2**20,
-                )
-            )
+            size = warehouse.stat().st_size / 2**20
+            results.append(RunResult(label, seconds, 0.0, 0.0, last_run_stages(warehouse), size))
     proc.wait()
     done.set()
     sampler.join()
     if proc.returncode != 0:
         raise RuntimeError("the served runs failed:\n" + "".join(tail))
+    for r in results:  # a run's peak: sampled from its start until the next run starts
+        r.startup_s, r.peak_rss_mb = startup_seconds(), peaks.get(r.label, 0.0)
     return results
 
 

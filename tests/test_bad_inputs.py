@@ -469,9 +469,9 @@ def test_a_data_test_failing_on_one_document_quarantines_it_and_the_night_is_pub
         (
             "unexpected_field.pdf",
             "validate",
-            "the data test accepted_values on stg_raw__extracted_values.field_name fails on page "
-            f"{pages['unexpected_field.pdf']} (value_field=department_nickname, n_records=1)"
-            f"{tail}",
+            "the data test assert_extracted_fields_are_in_form_descriptions fails on page "
+            f"{pages['unexpected_field.pdf']} (form=project_target, record_type=field, "
+            f"field_name=department_nickname, n_values=1){tail}",
         ),
     ]
     # everything else is there: the good document's project and all its indicators
@@ -492,7 +492,8 @@ def test_odd_entries_a_gbk_name_and_an_unrenderable_page_in_one_night(
     raw.mkdir()
     expected = _odd_entries(raw, tmp_path)
     big = Canvas(str(raw / "big.pdf"), pagesize=(4000, 4000), invariant=1)
-    big.rect(100, 100, 3800, 3800, fill=1)  # no text layer, not blank: it must be OCRed
+    steps = list(range(100, 3901, 200))  # a ruled grid, no text layer, not blank: OCR it
+    big.grid(steps, steps)
     big.save()
     gbk_name = Path(os.fsdecode(bytes(raw) + b"/" + "预算.pdf".encode("gbk")))
     shutil.copy(one_project_pdf, gbk_name)
