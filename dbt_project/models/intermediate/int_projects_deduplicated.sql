@@ -6,40 +6,7 @@ projects as (
 
 ),
 
-source_lists as (
-
-    -- every source file carrying the project and year, whether chosen or not
-    select
-        project_id,
-        year,
-        string_agg(distinct source_file, '; ' order by source_file) as source_files
-
-    from projects
-
-    group by
-        project_id,
-        year
-
-),
-
-ranked as (
-
-    select
-        *,
-        count(*) over (partition by project_id, year) as n_candidate_sources,
-        row_number() over (
-            partition by project_id, year
-            order by
-                is_text_layer desc,
-                min_confidence desc,
-                source_file asc,
-                document_sha256 asc,
-                project_seq asc
-        ) as source_rank
-
-    from projects
-
-),
+{{ ranked_project_sources('projects') }},
 
 final as (
 
