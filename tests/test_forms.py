@@ -628,3 +628,177 @@ def test_a_funds_block_that_cannot_be_read_is_reported() -> None:
         "not read",
         "page 2: 培训项目: no total_funds could be read from the project_target table",
     ]
+
+
+# ---------------------------------------------------------------- self-evaluations on OCR grids
+
+SE_TITLE = ("项目支出绩效自评表", "（2024年度）")
+SE_GRID = [
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["产出指标", "数量指标", "改造户数", "≥126户", "138户", "90", "88"],
+    ["总分", "", "", "", "", "100", "96"],
+]
+FUNDS_HEADS = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+
+
+def read_self_eval(matrix: list[list[str | None]], spans=None) -> tuple[dict[str, str], list]:
+    """A self-evaluation whose funds block is `matrix` (7 columns: label + six), with the
+    standard grid under it; (its values, the problems)."""
+    rows = [["项目名称", "农村危房改造", "", "", "", "", ""], *matrix, *SE_GRID]
+    (form,), problems = read_document([page(1, table(rows, spans), lines=SE_TITLE)])
+    assert form.form == "project_self_eval"
+    return values(form), problems
+
+
+def execution(got: dict[str, str], row: str = "total") -> list[str]:
+    cols = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate", "score")
+    return [got.get(f"{row}_{c}", "?") for c in cols]
+
+
+def test_funds_matrix_under_heads_two_rules_tall_with_rows_under_merged_cells() -> None:
+    # OCR grids: the heads span two grid rows and so do the total row's cells; the rows under
+    # them start no cell of their own
+    matrix = [
+        ["", *FUNDS_HEADS],
+        [None] * 7,
+        ["年度资金总额", "40.51", "40.51", "32.39", "10", "80%", "8"],
+        [None] * 7,
+        ["其中：当年财政拨款", "25.67", "25.67", "25.67", "/", "/", "/"],
+    ]
+    spans = {(1, c): (2, 1) for c in range(7)} | {(3, c): (2, 1) for c in range(7)}
+    got, problems = read_self_eval(matrix, spans)
+    assert problems == []
+    assert execution(got) == ["40.51", "40.51", "32.39", "10", "80%", "8"]
+    assert execution(got, "fiscal")[:3] == ["25.67", "25.67", "25.67"]
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "96")
+
+
+def test_funds_cell_under_two_heads_whose_rule_was_lost_prints_one_value_each() -> None:
+    matrix = [
+        ["", "年初预算数", "全年预算数预算执行数", None, "分值", "执行率", "得分"],
+        ["年度资金总额", "40.51", "40.51 32.39", None, "10", "80%", "8"],
+        ["其中：当年财政拨款", "25.67", "25.67 25.67", None, "/", "/", "/"],
+        ["其他资金", "14.84", "14.84", None, "/", "/", "/"],  # one value for two heads
+    ]
+    spans = {(1, 2): (1, 2), (2, 2): (1, 2), (3, 2): (1, 2), (4, 2): (1, 2)}
+    got, problems = read_self_eval(matrix, spans)
+    assert execution(got) == ["40.51", "40.51", "32.39", "10", "80%", "8"]
+    assert (got["fiscal_budget_full_year"], got["fiscal_executed"]) == ("25.67", "25.67")
+    assert "other_executed" not in got
+    assert problems == [
+        "page 1: funds cell '14.84' stands under budget_full_year、executed and 1 row(s) but "
+        "does not print one value for each; not read"
+    ]
+
+
+def test_funds_value_glued_onto_its_row_label_or_split_over_two_cells() -> None:
+    # the rule between the label column and 年初预算数 was lost: the value is glued on the label;
+    # a stray rule splits the 全年预算数 column in two and the value sits in either half
+    matrix = [
+        ["年初预算数", None, "全年预算数", None, "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额46", None, "46", "", "41.83", "10", "90.9%", "9.09"],
+        ["上年结转资金0", None, "", "0", "0", "/", "/", "/"],
+    ]
+    spans = {(1, 0): (1, 2), (1, 2): (1, 2), (2, 0): (1, 2), (3, 0): (1, 2)}
+    rows = [["项目名称", "天然林资源保护", "", "", "", "", "", ""], *matrix, *SE_GRID]
+    (form,), problems = read_document([page(1, table(rows, spans), lines=SE_TITLE)])
+    got = values(form)
+    assert problems == []
+    assert execution(got) == ["46", "46", "41.83", "10", "90.9%", "9.09"]
+    assert execution(got, "carryover")[:3] == ["0", "0", "0"]
+
+
+def test_funds_head_merged_down_over_its_column_prints_one_value_per_row() -> None:
+    matrix = [
+        ["", "年初预算数", "调整后预算数44.4 34.28", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", "34.28", None, "32.28", "10", "72.7%", "7.27"],
+        ["其中：当年财政拨款", "34.28", None, "32.28", "/", "/", "/"],
+    ]
+    got, problems = read_self_eval(matrix, {(1, 2): (3, 1)})
+    assert problems == []
+    assert execution(got) == ["34.28", "44.4", "32.28", "10", "72.7%", "7.27"]
+    assert got["fiscal_budget_full_year"] == "34.28"
+
+
+def test_funds_cell_merged_over_two_rows_prints_one_value_per_row() -> None:
+    matrix = [
+        ["", *FUNDS_HEADS],
+        ["年度资金总额", "40", "40", "40", "10", "100%1", "10"],
+        ["其中：当年财政拨款", "40", "40", "40", "/", None, "/"],
+        ["其他资金", "0", "0", "0", "/", "/", "/"],
+    ]
+    got, problems = read_self_eval(matrix, {(2, 5): (2, 1)})
+    assert problems == []
+    assert execution(got) == ["40", "40", "40", "10", "100%", "10"]
+    assert got["fiscal_execution_rate"] == "1"  # as printed (OCR read its '/' as 1)
+
+
+def test_funds_matrix_in_one_cell_is_read_by_heads_and_row_labels() -> None:
+    text = (
+        "年初预算数全年预算数全年执行数权重执行率得分年度资金总额8 8 5.02 10 62.7%6.27"
+        "其中：当年财政拨款8 8 5.02 / / /上年结转资金0 0 0 / /其他资金0 0 0 / / /"
+    )
+    matrix = [["项目资金（万元）", text, None, None, None, None, None], [None] * 7]
+    got, problems = read_self_eval(matrix, {(1, 0): (2, 1), (1, 1): (2, 6)})
+    assert execution(got) == ["8", "8", "5.02", "10", "62.7%", "6.27"]
+    assert execution(got, "fiscal") == ["8", "8", "5.02", "/", "/", "/"]
+    assert "carryover_executed" not in got
+    assert problems == [
+        "page 1: funds row '上年结余结转资金' prints 5 value(s) for 6 heads in one cell; not read"
+    ]
+
+
+def test_heading_two_rules_tall_is_not_read_as_an_indicator_line() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        [None, None, None, None],  # an OCR grid's row under the heading: no cell starts here
+        ["产出指标", "数量指标", "培训人次", "≥200人次"],
+    ]
+    spans = {(1, c): (2, 1) for c in range(4)}
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    assert problems == []
+    assert lines_of(form) == [("产出指标", "数量指标", "培训人次", "≥200人次")]
+
+
+def test_a_value_column_merged_with_its_heading_is_reported_not_read_as_values() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10"],
+        ["一级指标", "二级指标", "三级指标培训人次合格率", "指标值"],
+        ["产出指标", "数量指标", None, "≥200人次"],
+        [None, "质量指标", None, "100%"],
+    ]
+    spans = {(1, 2): (3, 1), (2, 0): (2, 1)}
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "", "≥200人次"),
+        ("产出指标", "质量指标", "", "100%"),
+    ]
+    assert problems == [
+        "page 1: 培训项目: the grid's indicator_name column is one cell with its heading (no "
+        "rule found under the heading); its values are not read"
+    ]
+
+
+def test_repeated_heading_with_a_misread_head_continues_by_the_column_positions() -> None:
+    first = [
+        ["项目名称", "培训项目", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "权重"],
+        ["产出指标", "数量指标", "培训人次", "≥200人次", "210人次", "50"],
+    ]
+    matrix = [["", "年初预算数", "全年预算数", "全年执行数", "权重", "执行率"],
+              ["年度资金总额", "5", "5", "5", "10", "100%"]]  # fmt: skip
+    cont = [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "权"],  # 权重 misread
+        ["效益指标", "社会效益指标", "群众满意度", "≥90%", "95%", "40"],
+    ]
+    pages = [
+        page(1, table([first[0], *matrix, *first[1:]]), lines=SE_TITLE),
+        page(2, table(cont)),
+    ]
+    (form,), problems = read_document(pages)
+    assert problems == []
+    assert [(i.name.value, i.extra["weight"].value) for i in form.indicators] == [
+        ("培训人次", "50"),
+        ("群众满意度", "40"),
+    ]

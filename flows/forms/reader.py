@@ -206,11 +206,19 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
                 found.add(hit[0].field)  # type: ignore[attr-defined]
         levels = {"level1", "level2"} & found
         if levels and {"indicator_name", "target"} <= found:
-            data = r + 1
+            data = _next_row(table, r + 1, end)
             if data < end and _is_subheading(table, data):
-                data += 1
+                data = _next_row(table, data + 1, end)
             return r, data
     return None
+
+
+def _next_row(table: Table, r: int, end: int) -> int:
+    """The first row from `r` on that a cell starts on: an OCR grid's rows covered only by the
+    merged cells above them (a heading two rules tall) print nothing of their own."""
+    while r < end and not table.row_cells(r):
+        r += 1
+    return r
 
 
 def _is_subheading(table: Table, row: int) -> bool:
@@ -290,7 +298,7 @@ def read_header(
     for column heads), or the text glued onto the label when an extractor merged the two."""
     header = Header()
     if spec.funds_matrix is not None:
-        _read_funds_matrix(table, start, end, spec, where, header)
+        _read_funds_matrix(table, start, end, spec, where, header, problems)
     labels = _labels(spec)
     cells = sorted(
         (c for c in table.cells if start <= c.row < end and id(c) not in header.used),
@@ -433,45 +441,227 @@ def _split_department(fields: dict[str, SourcedValue]) -> None:
 
 
 def _read_funds_matrix(
-    table: Table, start: int, end: int, spec: FormSpec, where: _Where, header: Header
+    table: Table,
+    start: int,
+    end: int,
+    spec: FormSpec,
+    where: _Where,
+    header: Header,
+    problems: list[str],
 ) -> None:
     """A funds block printed as a matrix: the row printing ≥ 2 of its column heads, then one row
-    per row label (年度资金总额, 其中：当年财政拨款 …), each cell landing as {row}_{col}."""
+    per row label (年度资金总额, 其中：当年财政拨款 …), each cell landing as {row}_{col}.
+
+    The matrix is read by its headings, not by grid positions, since an OCR grid may lose a
+    rule: a value is the cell standing under a column head (by x); a cell under two heads whose
+    rule was lost (`全年预算数预算执行数` over `40.51 32.39`) prints one number per head; a value
+    glued onto its row label (`年度资金总额46`) belongs to the head above the label; a head
+    merged down over its column (`调整后预算数44.4 34.28 10.12 0`) prints one number per row.
+    What cannot be shared out this way is a problem, never a guess."""
     matrix = spec.funds_matrix
     assert matrix is not None
     col_alts = _columns(matrix.cols)
     row_alts = [(alt, lb) for lb in matrix.rows for alt in lb.alternatives]
     for r in range(start, end):
-        heads = {}
-        for c in table.row_cells(r):
-            hit = _match(label_key(c.text), col_alts)
-            if hit is not None:
-                heads[c.col] = (c, hit[0])
-        if len(heads) < 2:
+        heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
+        if sum(len(h.fields) for h in heads) < 2:
             continue
-        for c, _ in heads.values():
-            header.used.add(id(c))
-            unit = _unit_of(c.text)
+        for h in heads:
+            header.used.add(id(h.cell))
+            unit = _unit_of(h.cell.text)
             if unit:
-                header.fields.setdefault("funds_unit", where.sv(c, unit))
-        for rr in range(r + 1, end):
-            row_label = None
-            for c in table.row_cells(rr):
-                hit = _match(label_key(c.text), row_alts)
-                if hit is not None:
-                    row_label = (c, hit[0])
-                    break
-            if row_label is None:
-                break
-            label_cell, lb = row_label
-            header.used.add(id(label_cell))
-            for col_index, (_, col) in heads.items():
-                cell = table.at(rr, col_index)
-                if cell is None or cell.row != rr:
-                    continue
-                header.used.add(id(cell))
-                header.fields.setdefault(f"{lb.field}_{col.field}", where.sv(cell))  # type: ignore[attr-defined]
+                header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
+        rows = _matrix_rows(table, r + 1, end, row_alts, header)
+        if not rows and len(heads) == 1 and heads[0].rest:
+            _read_inline_matrix(heads[0], row_alts, where, header, problems)
+            return
+        slots = [s for h in heads for s in h.slots()]
+        got = _matrix_values(table, heads, slots, rows, where, header, problems)
+        for (i, name), found in got.items():
+            printed = [(c, t) for c, t in found if t.strip()] or found[:1]
+            text = " ".join(t.strip() for _, t in printed)
+            lb = rows[i][2]
+            header.fields.setdefault(f"{lb.field}_{name}", where.sv(printed[0][0], text))
         return
+
+
+def _matrix_values(
+    table: Table,
+    heads: list[_Head],
+    slots: list[tuple[str, tuple[float, float]]],
+    rows: list[tuple[int, Cell, Label, str]],
+    where: _Where,
+    header: Header,
+    problems: list[str],
+) -> dict[tuple[int, str], list[tuple[Cell, str]]]:
+    """(matrix row index, column field) → the cells and texts printed there. A cell standing
+    under k heads and over n row labels prints n × k values, row by row."""
+    got: dict[tuple[int, str], list[tuple[Cell, str]]] = {}
+    labelled = [rr for rr, *_ in rows]
+    label_cells = {id(c) for _, c, _, _ in rows}
+    head_cells = {id(h.cell) for h in heads}
+    items = [(c, g) for _, c, _, g in rows if g.strip()]
+    items += [
+        (c, c.text)
+        for c in table.cells
+        if labelled[0] <= c.row <= labelled[-1] and id(c) not in label_cells | head_cells
+    ]
+    for cell, text in items:
+        under = _slots_under(cell, slots)
+        covered = [i for i, rr in enumerate(labelled) if cell.row <= rr <= cell.last_row]
+        if not under or not covered:
+            continue
+        n = len(under) * len(covered)
+        parts = [text] if n == 1 else _values_in(text)
+        if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
+            parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
+        if len(parts) != n:
+            problems.append(
+                f"page {where.page.page}: funds cell '{text}' stands under "
+                f"{'、'.join(s[0] for s in under)} and {len(covered)} row(s) but does not print "
+                "one value for each; not read"
+            )
+            continue
+        header.used.add(id(cell))
+        for k, i in enumerate(covered):
+            for j, (name, _) in enumerate(under):
+                got.setdefault((i, name), []).append((cell, parts[k * len(under) + j]))
+    for h in heads:  # a head merged down over its column's values
+        if not h.rest.strip() or len(h.fields) != 1:
+            continue
+        covered = [i for i, rr in enumerate(labelled) if rr <= h.cell.last_row]
+        if not covered:
+            continue
+        tokens = _values_in(h.rest)
+        if len(tokens) != len(covered):
+            problems.append(
+                f"page {where.page.page}: funds column '{h.cell.text}' prints "
+                f"{len(tokens)} value(s) for {len(covered)} row(s); not read"
+            )
+            continue
+        for i, token in zip(covered, tokens, strict=True):
+            got.setdefault((i, h.fields[0]), []).append((h.cell, token))
+    return got
+
+
+VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
+
+
+def _values_in(text: str) -> list[str]:
+    """The values a cell prints one after the other: numbers, percentages and '/' marks, even
+    glued together (`62.7%6.27`); other text is split at its spaces."""
+    tokens = VALUE_RE.findall(text)
+    return tokens if "".join(tokens) == re.sub(r"\s", "", text) else text.split()
+
+
+def _read_inline_matrix(
+    head: _Head, row_alts: list, where: _Where, header: Header, problems: list[str]
+) -> None:
+    """A funds matrix whose inner rules an OCR grid lost: one cell printing the heads, then each
+    row label followed by one value per head, in reading order."""
+    text = head.rest
+    starts: list[tuple[int, int, Label]] = []
+    for alt, lb in sorted(row_alts, key=lambda a: -len(a[0])):
+        for m in re.finditer(re.escape(alt), text):
+            if not any(s <= m.start() < e for s, e, _ in starts):
+                starts.append((m.start(), m.end(), lb))
+    starts.sort(key=lambda s: s[0])
+    for i, (_, end, lb) in enumerate(starts):
+        segment = text[end : starts[i + 1][0] if i + 1 < len(starts) else len(text)]
+        tokens = VALUE_RE.findall(segment)
+        if len(tokens) != len(head.fields):
+            problems.append(
+                f"page {where.page.page}: funds row '{lb.alternatives[0]}' prints {len(tokens)} "
+                f"value(s) for {len(head.fields)} heads in one cell; not read"
+            )
+            continue
+        for name, token in zip(head.fields, tokens, strict=True):
+            header.fields.setdefault(f"{lb.field}_{name}", where.sv(head.cell, token))
+
+
+@dataclass
+class _Head:
+    """A column head of the funds matrix: its cell, the fields it names in print order (two when
+    OCR lost the rule between two heads) and any text printed after them in the same cell."""
+
+    cell: Cell
+    fields: list[str]
+    rest: str
+
+    def slots(self) -> list[tuple[str, tuple[float, float]]]:
+        """(field, x-range) of each head, the cell's width shared evenly between its heads."""
+        x0, x1 = self.cell.bbox[0], self.cell.bbox[2]
+        w = (x1 - x0) / len(self.fields)
+        return [(f, (x0 + i * w, x0 + (i + 1) * w)) for i, f in enumerate(self.fields)]
+
+
+def _heads_in(cell: Cell, alternatives: list[tuple[str, object]]) -> _Head | None:
+    """The column heads one cell prints, one after the other (全年预算数预算执行数), and what
+    follows them as printed (values of the column when the head is merged down over it)."""
+    key = label_key(cell.text)
+    fields: list[str] = []
+    pos = 0
+    while pos < len(key):
+        best = max(
+            (alt for alt, _ in alternatives if key.startswith(alt, pos)), key=len, default=None
+        )
+        if best is None:
+            break
+        item = next(it for alt, it in alternatives if alt == best)
+        fields.append(item.field)  # type: ignore[attr-defined]
+        pos += len(best)
+    if not fields:
+        hit = _match(key, alternatives)  # one OCR slip away from a head
+        if hit is None:
+            return None
+        return _Head(cell, [hit[0].field], "")  # type: ignore[attr-defined]
+    return _Head(cell, fields, _printed_after(cell.text, pos))
+
+
+def _printed_after(text: str, n: int) -> str:
+    """The printed text after the first `n` characters of its label key (raw, spaces kept)."""
+    for i in range(len(text) + 1):
+        if len(label_key(text[:i])) >= n:
+            return UNIT_RE.sub("", text[i:].strip(), count=1).strip()
+    return ""
+
+
+def _matrix_rows(
+    table: Table, start: int, end: int, row_alts: list, header: Header
+) -> list[tuple[int, Cell, Label, str]]:
+    """(row, label cell, row label, value glued onto the label) of each matrix row under the
+    heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over."""
+    out = []
+    for rr in range(start, end):
+        cells = table.row_cells(rr)
+        if not cells:
+            continue
+        found = None
+        for c in cells:
+            hit = _match(label_key(c.text), row_alts)
+            if hit is not None:
+                lb, rest = hit
+                glued = _printed_after(c.text, len(label_key(c.text)) - len(rest)) if rest else ""
+                found = (rr, c, lb, glued)
+                break
+        if found is None:
+            break
+        header.used.add(id(found[1]))
+        out.append(found)
+    return out
+
+
+def _slots_under(cell: Cell, slots: list[tuple[str, tuple[float, float]]]) -> list:
+    """The heads a value cell stands under: every head whose centre lies well inside the cell
+    (a cell under two heads), else the head over the cell's centre."""
+    x0, x1 = cell.bbox[0], cell.bbox[2]
+    margin = 0.1 * (x1 - x0)
+    inside = [s for s in slots if x0 + margin < (s[1][0] + s[1][1]) / 2 < x1 - margin]
+    if len(inside) > 1:
+        return inside
+    centre = (x0 + x1) / 2
+    over = [s for s in slots if s[1][0] <= centre < s[1][1]]
+    return over or inside
 
 
 def _report_unknown(
@@ -608,7 +798,7 @@ def _read_segment(
         open_form = _OpenForm(spec=spec, fields=header.fields, first_page=page.page)
         if heading is not None:
             open_form.columns = read_columns(table, head_row, data_row, spec, where, problems)
-            _append_rows(open_form, where, data_row, end, after_break=False)
+            _append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
         return open_form
     if open_form is not None and open_form.columns is None:
         # the rest of a header cut by a page break, and perhaps the grid
@@ -619,7 +809,7 @@ def _read_segment(
             open_form.columns = read_columns(
                 table, head_row, data_row, open_form.spec, where, problems
             )
-            _append_rows(open_form, where, data_row, end, after_break=False)
+            _append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
         elif not header.fields:
             problems.append(
                 f"page {page.page}: a table with neither a header label nor an indicator grid "
@@ -631,15 +821,18 @@ def _read_segment(
         unknown: list[str] = []
         columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
         assert open_form.columns is not None
-        if columns.fields() == open_form.columns.fields() and not unknown:
+        if columns.fields() != open_form.columns.fields() or unknown:
+            columns = _repeated_heading(open_form.columns, columns, table, head_row, unknown)
+        if columns is not None:
+            problems.extend(unknown)
             open_form.columns = columns
-            _append_rows(open_form, where, data_row, end, after_break=True)
+            _append_rows(open_form, where, data_row, end, after_break=True, problems=problems)
             return open_form
     elif open_form is not None and heading is None and open_form.columns is not None:
         columns = None if open_form.closed_grid else open_form.columns.on(table)
         if columns is not None:
             open_form.columns = columns
-            _append_rows(open_form, where, start, end, after_break=True)
+            _append_rows(open_form, where, start, end, after_break=True, problems=problems)
             return open_form
     kind = (
         "with an indicator grid but no 项目名称/部门名称"
@@ -651,6 +844,30 @@ def _read_segment(
         "绩效目标表 or 自评表, and not appended to another table"
     )
     return open_form
+
+
+def _repeated_heading(
+    before: GridColumns, read: GridColumns, table: Table, head: int, unknown: list[str]
+) -> GridColumns | None:
+    """A heading row repeated on a continuation page where OCR misread a heading (权 for 权重):
+    the columns read by their headings, completed by the positions of the grid it continues
+    when the two agree; a misread heading whose column got its field that way is no problem.
+    None when the table does not line up with the grid before the break."""
+    aligned = before.on(table)
+    if aligned is None or aligned is before and table.n_cols != before.n_cols:
+        return None
+    if any(aligned.by_field.get(f) not in (None, c) for f, c in read.by_field.items()):
+        return None
+    by_field = {**aligned.by_field, **read.by_field}
+    if set(by_field) != before.fields():
+        return None
+    for c in set(by_field.values()):
+        cell = table.at(head, c)
+        if cell is not None:
+            unknown[:] = [p for p in unknown if f"'{cell.text}'" not in p]
+    return GridColumns(
+        by_field=by_field, n_cols=table.n_cols, x_ranges=before.x_ranges, width=read.width
+    )
 
 
 def _name_of(form: _OpenForm) -> str:
@@ -699,14 +916,21 @@ ROW_FIELDS = ("level1", "level2", "indicator_name", "target")
 
 
 def _grid_rows(
-    table: Table, start: int, end: int, cols: GridColumns
+    table: Table, start: int, end: int, cols: GridColumns, merged: list[str]
 ) -> Iterable[tuple[int, dict[str, Cell | None]]]:
     """Each indicator line's cells by field, merged cells repeated down the rows they cover; a
-    line whose value cells are all the cells of the line above is one line, not two."""
+    line whose value cells are all the cells of the line above is one line, not two. A cell that
+    starts above `start` is not a value of these lines: when a heading cell runs on down over
+    them (an OCR grid that found no rule under it), its field goes into `merged`."""
     seen: set[tuple[int, ...]] = set()
     value_fields = [f for f in cols.by_field if f not in ("level1", "level2")]
     for r in range(start, end):
         cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
+        for f, cell in cells.items():
+            if cell is not None and cell.row < start:  # the heading, or the form above
+                cells[f] = None
+                if cell.last_row >= r and f not in merged:
+                    merged.append(f)
         key = tuple(id(cells[f]) for f in value_fields)
         if key in seen:
             continue
@@ -714,7 +938,14 @@ def _grid_rows(
         yield r, cells
 
 
-def _append_rows(form: _OpenForm, where: _Where, start: int, end: int, after_break: bool) -> None:
+def _append_rows(
+    form: _OpenForm,
+    where: _Where,
+    start: int,
+    end: int,
+    after_break: bool,
+    problems: list[str],
+) -> None:
     """Append a segment's indicator lines to `form`, joining what a page break cut apart.
 
     On a continuation page the first line's merged labels may be blank (inherit the previous
@@ -726,7 +957,8 @@ def _append_rows(form: _OpenForm, where: _Where, start: int, end: int, after_bre
     spec = form.spec
     labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
     after_break = after_break and bool(form.indicators)
-    for r, cells in _grid_rows(where.table, start, end, cols):
+    merged: list[str] = []
+    for r, cells in _grid_rows(where.table, start, end, cols, merged):
         if spec.total_row and _read_total_row(form, where, r, cells):
             break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
         values = {f: where.sv(c) for f, c in cells.items() if f not in ("level1", "level2")}
@@ -766,6 +998,12 @@ def _append_rows(form: _OpenForm, where: _Where, start: int, end: int, after_bre
             )
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
+        )
+    if merged:
+        problems.append(
+            f"page {where.page.page}: {_name_of(form)}: the grid's {', '.join(merged)} column "
+            "is one cell with its heading (no rule found under the heading); its values are "
+            "not read"
         )
 
 
