@@ -802,3 +802,31 @@ def test_repeated_heading_with_a_misread_head_continues_by_the_column_positions(
         ("培训人次", "50"),
         ("群众满意度", "40"),
     ]
+
+
+def ocr_page(n: int, *tables: Table, lines: tuple[str, ...] = ()) -> PageGrid:
+    """A page read by OCR (no text layer)."""
+    p = page(n, *tables, lines=lines)
+    p.has_text_layer, p.extractor = False, "rapidocr"
+    return p
+
+
+def test_a_level_label_an_ocr_grid_cut_in_two_labels_both_halves() -> None:
+    # 时效指标 is printed centred over four rows; OCR cut its cell at the text line, leaving a
+    # blank upper half that must not inherit 质量指标 from above
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "质量指标", "合格率", "98%"],
+        [None, "", "完成时限", "2028年底"],
+        [None, None, "完成时间", "及时"],
+        [None, "时效指标", "拨付及时率", "95%"],
+        [None, None, "实施进度", "按时"],
+    ]
+    spans = {(2, 0): (5, 1), (3, 1): (2, 1), (5, 1): (2, 1)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    assert problems == []
+    assert [i.level2.value for i in form.indicators] == ["质量指标", *["时效指标"] * 4]
+    # a text layer prints what it prints: a blank cell there is filled down
+    (form,), _ = read_document([page(1, table(rows, spans), lines=TITLE)])
+    assert [i.level2.value for i in form.indicators] == [*["质量指标"] * 3, *["时效指标"] * 2]

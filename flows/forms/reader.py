@@ -958,6 +958,7 @@ def _append_rows(
     labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
     after_break = after_break and bool(form.indicators)
     merged: list[str] = []
+    halves = _split_label_halves(where, start, end, cols) if not where.page.has_text_layer else {}
     for r, cells in _grid_rows(where.table, start, end, cols, merged):
         if spec.total_row and _read_total_row(form, where, r, cells):
             break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
@@ -966,7 +967,7 @@ def _append_rows(
         nm = values.get("indicator_name", where.sv(None))
         if not (nm.value.strip() or target.value.strip()):
             continue
-        level1, level2 = cells.get("level1"), cells.get("level2")
+        level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
         prev = form.indicators[-1] if form.indicators else None
         if prev is not None and after_break:
             after_break = False
@@ -1005,6 +1006,36 @@ def _append_rows(
             "is one cell with its heading (no rule found under the heading); its values are "
             "not read"
         )
+
+
+def _split_label_halves(where: _Where, start: int, end: int, cols: GridColumns) -> dict[int, Cell]:
+    """id(blank half) → its printed half, for the 一级/二级 labels an OCR grid cut in two.
+
+    A merged label prints its text centred over the rows it spans; an OCR grid may take the
+    text line for a rule and cut the cell there, leaving a blank upper half and a lower half of
+    the same height holding the text. Such a blank half below another label is not a "same as
+    above" fill-down (a blank label is printed only at the top of a continuation page): it is
+    the upper half of the label under it."""
+    table = where.table
+    out: dict[int, Cell] = {}
+    for name in ("level1", "level2"):
+        c = cols.by_field.get(name)
+        if c is None:
+            continue
+        for r in range(start + 1, end):
+            blank = table.at(r, c)
+            if blank is None or blank.row != r or _text(blank):
+                continue
+            above = table.at(r - 1, c)
+            below = table.at(blank.last_row + 1, c) if blank.last_row + 1 < end else None
+            if above is None or above.row < start or below is None or not _text(below):
+                continue
+            if (below.col, below.colspan) != (blank.col, blank.colspan):
+                continue
+            high, low = blank.bbox[3] - blank.bbox[1], below.bbox[3] - below.bbox[1]
+            if abs(high - low) <= 0.25 * max(high, low):
+                out[id(blank)] = below
+    return out
 
 
 def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str) -> SourcedValue:
