@@ -830,3 +830,28 @@ def test_a_level_label_an_ocr_grid_cut_in_two_labels_both_halves() -> None:
     # a text layer prints what it prints: a blank cell there is filled down
     (form,), _ = read_document([page(1, table(rows, spans), lines=TITLE)])
     assert [i.level2.value for i in form.indicators] == [*["质量指标"] * 3, *["时效指标"] * 2]
+
+
+def test_funds_matrix_cut_by_a_page_break_continues_under_the_heads_of_the_page_before() -> None:
+    first = [
+        ["项目名称", "网格员补贴", "", "", "", "", ""],
+        ["项目资金（万元）", "", *FUNDS_HEADS],
+        [None, "年度资金总额", "9.72", "9.72", "9.72", "10", "100%", "10"],
+    ]
+    first = [r + [""] * (8 - len(r)) for r in first]
+    rest = [
+        ["", "上年结转资金", "0", "0", "0", "/", "/", "/"],
+        [None, "其他资金", "1.5", "1.5", "1.2", "/", "/", "/"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", ""],
+        ["产出指标", "数量指标", "改造户数", "≥126户", "138户", "90", "88", ""],
+    ]
+    pages = [
+        page(1, table(first, {(1, 0): (2, 1)}), lines=SE_TITLE),
+        page(2, table(rest, {(0, 0): (2, 1)})),
+    ]
+    (form,), problems = read_document(pages)
+    got = values(form)
+    assert problems == []
+    assert execution(got)[:3] == ["9.72", "9.72", "9.72"]
+    assert execution(got, "other") == ["1.5", "1.5", "1.2", "/", "/", "/"]
+    assert form.fields["other_executed"].page == 2

@@ -289,14 +289,24 @@ class Header:
 
     fields: dict[str, SourcedValue] = field(default_factory=dict)
     used: set[int] = field(default_factory=set)  # id() of cells consumed as labels or values
+    # the funds matrix heads as (field, x-range in fractions of the table's width), for the
+    # rest of a matrix a page break carries over to the next page
+    matrix: list[tuple[str, tuple[float, float]]] | None = None
 
 
 def read_header(
-    table: Table, start: int, end: int, spec: FormSpec, where: _Where, problems: list[str]
+    table: Table,
+    start: int,
+    end: int,
+    spec: FormSpec,
+    where: _Where,
+    problems: list[str],
+    matrix: list[tuple[str, tuple[float, float]]] | None = None,
 ) -> Header:
     """Header fields of rows start..end: each label's value is the cell to its right (or below it
-    for column heads), or the text glued onto the label when an extractor merged the two."""
-    header = Header()
+    for column heads), or the text glued onto the label when an extractor merged the two.
+    `matrix`: the funds matrix heads of the page before, when this is the rest of a header."""
+    header = Header(matrix=matrix)
     if spec.funds_matrix is not None:
         _read_funds_matrix(table, start, end, spec, where, header, problems)
     labels = _labels(spec)
@@ -476,13 +486,34 @@ def _read_funds_matrix(
             _read_inline_matrix(heads[0], row_alts, where, header, problems)
             return
         slots = [s for h in heads for s in h.slots()]
-        got = _matrix_values(table, heads, slots, rows, where, header, problems)
-        for (i, name), found in got.items():
-            printed = [(c, t) for c, t in found if t.strip()] or found[:1]
-            text = " ".join(t.strip() for _, t in printed)
-            lb = rows[i][2]
-            header.fields.setdefault(f"{lb.field}_{name}", where.sv(printed[0][0], text))
+        header.matrix = [(f, _relative(table, x0, x1)) for f, (x0, x1) in slots]
+        _land_matrix(table, heads, slots, rows, where, header, problems)
         return
+    if header.matrix:  # no heads here: the rest of the matrix of the page before
+        rows = _matrix_rows(table, start, end, row_alts, header)
+        left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
+        slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
+        _land_matrix(table, [], slots, rows, where, header, problems)
+
+
+def _land_matrix(
+    table: Table,
+    heads: list[_Head],
+    slots: list[tuple[str, tuple[float, float]]],
+    rows: list[tuple[int, Cell, Label, str]],
+    where: _Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """Each matrix row's values as fields {row}_{col}, as printed."""
+    if not rows:
+        return
+    got = _matrix_values(table, heads, slots, rows, where, header, problems)
+    for (i, name), found in got.items():
+        printed = [(c, t) for c, t in found if t.strip()] or found[:1]
+        text = " ".join(t.strip() for _, t in printed)
+        lb = rows[i][2]
+        header.fields.setdefault(f"{lb.field}_{name}", where.sv(printed[0][0], text))
 
 
 def _matrix_values(
@@ -752,6 +783,7 @@ class _OpenForm:
     columns: GridColumns | None = None
     indicators: list[IndicatorRow] = field(default_factory=list)
     closed_grid: bool = False  # a 总分 row ended the grid
+    matrix: list[tuple[str, tuple[float, float]]] | None = None  # funds heads (Header.matrix)
 
     def relabel(self, attr: str, old: SourcedValue, new: SourcedValue) -> None:
         """Give every indicator that carried the cut label `old` the stitched label `new`."""
@@ -795,14 +827,19 @@ def _read_segment(
         year = _find_year(page, table, start, head_row, where)
         if year is not None:
             header.fields.setdefault("year", year)
-        open_form = _OpenForm(spec=spec, fields=header.fields, first_page=page.page)
+        open_form = _OpenForm(
+            spec=spec, fields=header.fields, first_page=page.page, matrix=header.matrix
+        )
         if heading is not None:
             open_form.columns = read_columns(table, head_row, data_row, spec, where, problems)
             _append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
         return open_form
     if open_form is not None and open_form.columns is None:
         # the rest of a header cut by a page break, and perhaps the grid
-        header = read_header(table, start, head_row, open_form.spec, where, problems)
+        header = read_header(
+            table, start, head_row, open_form.spec, where, problems, open_form.matrix
+        )
+        open_form.matrix = header.matrix
         for name, v in header.fields.items():
             open_form.fields.setdefault(name, v)
         if heading is not None:
