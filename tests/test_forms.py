@@ -855,3 +855,21 @@ def test_funds_matrix_cut_by_a_page_break_continues_under_the_heads_of_the_page_
     assert execution(got)[:3] == ["9.72", "9.72", "9.72"]
     assert execution(got, "other") == ["1.5", "1.5", "1.2", "/", "/", "/"]
     assert form.fields["other_executed"].page == 2
+
+
+def test_a_repeated_heading_with_misread_level_heads_is_not_an_indicator() -> None:
+    rows = [*HEADER, ["绩效指标", "产出指标", "数量指标", "召开会议", "5 次"]]
+    cont = grid(
+        [
+            ["名称", "一圾指杯", "二圾指杯", "三级指标", "指标值"],  # OCR: neither level head read
+            ["", "产出指标", "质量指标", "指标1：合格率", "100%"],
+        ]
+    )
+    (project,), problems = parse_document(
+        [page(1, grid(rows, {(3, 0): 3}), lines=TITLE), page(2, cont)]
+    )
+    assert problems == []
+    assert lines_of(project) == [
+        ("产出指标", "数量指标", "召开会议", "5 次"),
+        ("产出指标", "质量指标", "指标1：合格率", "100%"),
+    ]

@@ -1004,6 +1004,8 @@ def _append_rows(
         nm = values.get("indicator_name", where.sv(None))
         if not (nm.value.strip() or target.value.strip()):
             continue
+        if _heading_again(cells):
+            continue  # the heading row repeated where it was not recognised as one
         level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
         prev = form.indicators[-1] if form.indicators else None
         if prev is not None and after_break:
@@ -1043,6 +1045,17 @@ def _append_rows(
             "is one cell with its heading (no rule found under the heading); its values are "
             "not read"
         )
+
+
+def _heading_again(cells: dict[str, Cell | None]) -> bool:
+    """A grid line whose 三级指标 and 指标值 cells print their own column headings: the heading
+    row repeated on a continuation page (OCR may have misread another of its headings, so it was
+    not found as a heading). No indicator is named 三级指标 with the target 指标值."""
+    for name in ("indicator_name", "target"):
+        hit = _match(label_key(_text(cells.get(name))), ALL_COLUMNS)
+        if hit is None or hit[0].field != name:  # type: ignore[attr-defined]
+            return False
+    return True
 
 
 def _split_label_halves(where: _Where, start: int, end: int, cols: GridColumns) -> dict[int, Cell]:
