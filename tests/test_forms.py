@@ -873,3 +873,18 @@ def test_a_repeated_heading_with_misread_level_heads_is_not_an_indicator() -> No
         ("产出指标", "数量指标", "召开会议", "5 次"),
         ("产出指标", "质量指标", "指标1：合格率", "100%"),
     ]
+
+
+def test_funds_unit_with_a_lost_bracket_or_on_a_unit_line_above_the_table() -> None:
+    for label in ("资金情况（元", "项目资金元", "项目资金 (元)"):
+        rows = [["项目名称", "培训项目", "", ""], [label, "年度资金总额", "100,000", ""]]
+        got = read_one(rows, {(1, 0): (1, 1)})
+        assert got["funds_unit"] == "元", label
+    rows = [["项目名称", "培训项目", "年度资金总额", "100,000"], *INDICATORS]
+    lines = ("项目支出绩效目标表", "（2022年度）", "单位：元")
+    (form,), problems = read_document([page(1, table(rows), lines=lines)])
+    assert problems == []
+    assert form.fields["funds_unit"].value == "元"
+    # a unit line under the table (a note after it) is not its unit
+    (form,), _ = read_document([page(1, table(rows), lines=lines, line_tops=[-1, -0.9, 5])])
+    assert "funds_unit" not in form.fields

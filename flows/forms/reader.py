@@ -92,10 +92,34 @@ def match_label(text: str, spec: FormSpec = FORMS[1]) -> tuple[str, str] | None:
     return lb.field, UNIT_RE.sub("", rest, count=1)
 
 
-def _unit_of(text: str) -> str | None:
-    """The funds unit a label prints in brackets: 项目资金（万元） → 万元."""
-    m = re.search(r"\((万元|元)\)", label_key(text))
+def _unit_of(text: str, rest: str = "") -> str | None:
+    """The funds unit a label prints in brackets: 项目资金（万元） → 万元, also when OCR lost the
+    closing bracket (资金情况（元) or both (`rest`, what follows a group label: 项目资金元)."""
+    m = re.search(r"\((万元|元)(?:\)|$)", label_key(text)) or re.fullmatch(r"\(?(万元|元)\)?", rest)
     return m[1] if m and m[1] in FUNDS_UNITS else None
+
+
+UNIT_LINE_RE = re.compile(r"单位[:：;；]?\s*(万元|元)\s*$")
+
+
+def _unit_line(page: PageGrid, table: Table) -> SourcedValue | None:
+    """The unit printed on a line of its own above the table (单位：元), nearest first: the unit
+    of its amounts when the funds label prints none."""
+    found = None
+    for line in page.lines:
+        m = UNIT_LINE_RE.search(normalize(line.text))
+        if m and line.bbox[3] <= table.bbox[1] + 2 and (found is None or line.bbox[1] > found[0]):
+            found = (line.bbox[1], line, m[1])
+    if found is None:
+        return None
+    _, line, unit = found
+    return SourcedValue(
+        value=unit,
+        page=page.page,
+        bbox=line.bbox,
+        confidence=line.confidence,
+        extractor=page.extractor or "",
+    )
 
 
 # ---------------------------------------------------------------- values with provenance
@@ -324,7 +348,7 @@ def read_header(
         lb, rest = hit
         assert isinstance(lb, Label)
         header.used.add(id(cell))
-        unit = _unit_of(cell.text)
+        unit = _unit_of(cell.text, rest if lb.group else "")
         if unit and "funds_unit" not in header.fields:
             header.fields["funds_unit"] = where.sv(cell, unit)
         rest = UNIT_RE.sub("", rest, count=1)
@@ -827,6 +851,10 @@ def _read_segment(
         year = _find_year(page, table, start, head_row, where)
         if year is not None:
             header.fields.setdefault("year", year)
+        has_funds = ("field", "funds_unit") in spec.all_fields()
+        unit_line = _unit_line(page, table) if has_funds else None
+        if unit_line is not None:
+            header.fields.setdefault("funds_unit", unit_line)
         open_form = _OpenForm(
             spec=spec, fields=header.fields, first_page=page.page, matrix=header.matrix
         )
