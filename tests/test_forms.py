@@ -307,13 +307,15 @@ def test_grid_found_by_headings_with_extra_columns_and_split_target() -> None:
         ["", "产\n出\n指\n标", "数量指标", "指标1：培训人次", "≥", "90", "%", "10"],
         [None, None, "质量指标", "指标2：合格率", "=", "100", "%", "5"],
         [None, "效 益 指 标", "社会效益指标", "群众获得感", "定性", "明显提升", "", "20"],
+        [None, None, "可持续影响指标", "长效机制", "≥", "", "%", "5"],  # no value: no target
     ]  # fmt: skip
-    (form,), problems = read_document([page(1, table(rows, {(2, 0): 3, (2, 1): 2}), lines=TITLE)])
+    (form,), problems = read_document([page(1, table(rows, {(2, 0): 4, (2, 1): 2}), lines=TITLE)])
     assert problems == []
     assert lines_of(form) == [
         ("产\n出\n指\n标", "数量指标", "指标1：培训人次", "≥90%"),
         ("产\n出\n指\n标", "质量指标", "指标2：合格率", "=100%"),
         ("效 益 指 标", "社会效益指标", "群众获得感", "明显提升"),
+        ("效 益 指 标", "可持续影响指标", "长效机制", ""),
     ]
     extras = [{k: v.value for k, v in i.extra.items()} for i in form.indicators]
     assert extras[0] == {"target_nature": "≥", "measure_unit": "%", "weight": "10"}

@@ -1118,10 +1118,13 @@ def _split_label_halves(where: _Where, start: int, end: int, cols: GridColumns) 
 
 def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str) -> SourcedValue:
     """A value printed over several columns (`≥ | 90 | %`) as one printed string (`≥90%`), with
-    the provenance of its main cell; 定性 (qualitative) is a kind, not part of the value."""
+    the provenance of its main cell; 定性 (qualitative) is a kind, not part of the value. With
+    its main cell blank or unread there is no value: a lone `≥` or `%` is not one."""
     base = values.get(main)
     if base is None:
         return SourcedValue(value="", page=0)
+    if not base.value.strip():
+        return base
     texts = []
     for p in parts:
         v = values.get(p)
