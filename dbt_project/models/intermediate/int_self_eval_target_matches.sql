@@ -6,8 +6,10 @@
     a name printed twice is paired in printed order. Unmatched indicators of either side are kept
     (plan_indicator_id or indicator_result_id null) for the planned-but-not-evaluated and
     evaluated-but-never-planned findings.
-    target_changed: the year-end 年度指标值 differs from the planned 指标值 after normalisation
-    (whitespace, full-width forms, ≥ → >=, thousands separators); null without a plan.
+    target_changed: the year-end 年度指标值 differs from the planned 指标值: when both parse as
+    numbers or deadlines, in comparator, amount, unit or date ('=5次' is '5次'); otherwise in the
+    normalised text (whitespace, full-width forms, ≥ → >=, thousands separators); null without a
+    plan, or when either target is blank (not printed, or not read).
     is_achieved: the actual against the year-end target, or the planned one when the year-end
     target is blank or does not parse (macro target_met).
 -#}
@@ -202,6 +204,10 @@ joined as (
         evaluated_with_plan.score,
         evaluated_with_plan.target_text as eval_target_text,
         evaluated_with_plan.target_kind as eval_target_kind,
+        evaluated_with_plan.target_comparator as eval_comparator,
+        evaluated_with_plan.target_value as eval_value,
+        evaluated_with_plan.target_unit as eval_unit,
+        evaluated_with_plan.target_date as eval_date,
         evaluated_with_plan.actual_kind,
         evaluated_with_plan.actual_value,
         evaluated_with_plan.actual_unit,
@@ -258,7 +264,18 @@ final as (
         actual_raw,
         case
             when indicator_result_id is null or plan_indicator_id is null then null
-            else coalesce(eval_target_text, '') != coalesce(plan_target_text, '')
+            -- a target left blank or not read on either side shows no change
+            when coalesce(eval_target_text, '') = '' or coalesce(plan_target_text, '') = ''
+                then null
+            -- both parse: the same comparator, amount, unit and deadline are the same target
+            -- however printed ('=5次' and '5次', '≥ | 90 | %' and '≥90%')
+            when eval_target_kind = plan_kind and plan_kind in ('number', 'date')
+                then
+                    eval_comparator is distinct from plan_comparator
+                    or eval_value is distinct from plan_value
+                    or eval_unit is distinct from plan_unit
+                    or eval_date is distinct from plan_date
+            else eval_target_text != plan_target_text
         end as target_changed,
         case
             when is_achieved_eval is not null then is_achieved_eval
