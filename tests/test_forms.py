@@ -890,3 +890,23 @@ def test_funds_unit_with_a_lost_bracket_or_on_a_unit_line_above_the_table() -> N
     # a unit line under the table (a note after it) is not its unit
     (form,), _ = read_document([page(1, table(rows), lines=lines, line_tops=[-1, -0.9, 5])])
     assert "funds_unit" not in form.fields
+
+
+def test_a_level_cell_printing_two_labels_is_reported() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "质量指标（必填）时效指标（必填）", "合格率", "98%"],
+        [None, None, "完成时间", "2024年底"],
+        [None, "成本指标", "成本", "≤10万元"],
+    ]
+    (form,), problems = read_document([page(1, table(rows, {(2, 0): 3, (2, 1): 2}), lines=TITLE)])
+    assert [i.level2.value for i in form.indicators] == [
+        "质量指标（必填）时效指标（必填）",
+        "质量指标（必填）时效指标（必填）",
+        "成本指标",
+    ]
+    assert problems == [
+        "page 1: 培训项目: the level2 cell '质量指标（必填）时效指标（必填）' prints two labels "
+        "(OCR found no rule between them); its lines take it as printed"
+    ]

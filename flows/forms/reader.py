@@ -20,7 +20,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flows.forms.spec import FORMS, FUNDS_UNITS, Column, FormSpec, Label, category_keywords
+from flows.forms.spec import (
+    FORMS,
+    FUNDS_UNITS,
+    Column,
+    FormSpec,
+    Label,
+    category_keywords,
+    category_labels,
+)
 from flows.models import (
     Cell,
     FundsBlock,
@@ -38,6 +46,7 @@ CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]
 NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
 UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
 CATEGORY_KEYWORDS = category_keywords()
+CATEGORY_LABELS = category_labels()
 
 
 # ---------------------------------------------------------------- matching printed text
@@ -1024,6 +1033,7 @@ def _append_rows(
     after_break = after_break and bool(form.indicators)
     merged: list[str] = []
     halves = _split_label_halves(where, start, end, cols) if not where.page.has_text_layer else {}
+    merged_labels: set[int] = set()
     for r, cells in _grid_rows(where.table, start, end, cols, merged):
         if spec.total_row and _read_total_row(form, where, r, cells):
             break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
@@ -1035,6 +1045,14 @@ def _append_rows(
         if _heading_again(cells):
             continue  # the heading row repeated where it was not recognised as one
         level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
+        for name, cell in (("level1", level1), ("level2", level2)):
+            if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
+                merged_labels.add(id(cell))
+                problems.append(
+                    f"page {where.page.page}: {_name_of(form)}: the {name} cell '{cell.text}' "
+                    "prints two labels (OCR found no rule between them); its lines take it as "
+                    "printed"
+                )
         prev = form.indicators[-1] if form.indicators else None
         if prev is not None and after_break:
             after_break = False
@@ -1073,6 +1091,18 @@ def _append_rows(
             "is one cell with its heading (no rule found under the heading); its values are "
             "not read"
         )
+
+
+def _two_labels(cell: Cell, level: str) -> bool:
+    """A merged 一级/二级 cell printing two category labels (质量指标时效指标): two cells an
+    OCR grid joined over rows, whose lines cannot be told apart."""
+    text = normalize(cell.text)
+    found = []
+    for lb in sorted(CATEGORY_LABELS.get(level, ()), key=len, reverse=True):
+        for m in re.finditer(re.escape(lb), text):
+            if not any(a <= m.start() < b for a, b in found):
+                found.append((m.start(), m.end()))
+    return cell.rowspan > 1 and len(found) > 1
 
 
 def _heading_again(cells: dict[str, Cell | None]) -> bool:

@@ -233,6 +233,16 @@ def category_keywords() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+def category_labels() -> dict[str, tuple[str, ...]]:
+    """The printed 一级 and 二级 labels of the indicator categories (产出指标, 数量指标 …) by level
+    field, from the same dbt seed: a label cell printing two of them is two cells OCR merged."""
+    if not CATEGORIES_PATH.exists():
+        return {"level1": (), "level2": ()}
+    with CATEGORIES_PATH.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {name: tuple(sorted({r[name] for r in rows})) for name in ("level1", "level2")}
+
+
 SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "form_fields.csv"
 
 
