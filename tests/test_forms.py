@@ -910,3 +910,19 @@ def test_a_level_cell_printing_two_labels_is_reported() -> None:
         "page 1: 培训项目: the level2 cell '质量指标（必填）时效指标（必填）' prints two labels "
         "(OCR found no rule between them); its lines take it as printed"
     ]
+
+
+def test_a_blank_level_label_on_the_first_grid_line_is_the_upper_part_of_the_one_below() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["", "数量指标", "培训人次", "200人次"],
+        [None, "质量指标", "合格率", "98%"],
+        ["产出指标", "时效指标", "完成时间", "2024年底"],
+        [None, "成本指标", "成本", "≤10万元"],
+        [None, "成本指标", "单价", "≤1万元"],
+    ]
+    spans = {(2, 0): (2, 1), (4, 0): (3, 1)}  # unequal halves: the text was not at the cut
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    assert problems == []
+    assert [i.level1.value for i in form.indicators] == ["产出指标"] * 5

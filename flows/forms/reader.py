@@ -1032,7 +1032,8 @@ def _append_rows(
     labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
     after_break = after_break and bool(form.indicators)
     merged: list[str] = []
-    halves = _split_label_halves(where, start, end, cols) if not where.page.has_text_layer else {}
+    ocr = not where.page.has_text_layer
+    halves = _split_label_halves(where, start, end, cols, not form.indicators) if ocr else {}
     merged_labels: set[int] = set()
     for r, cells in _grid_rows(where.table, start, end, cols, merged):
         if spec.total_row and _read_total_row(form, where, r, cells):
@@ -1116,32 +1117,44 @@ def _heading_again(cells: dict[str, Cell | None]) -> bool:
     return True
 
 
-def _split_label_halves(where: _Where, start: int, end: int, cols: GridColumns) -> dict[int, Cell]:
+def _split_label_halves(
+    where: _Where, start: int, end: int, cols: GridColumns, first: bool
+) -> dict[int, Cell]:
     """id(blank half) → its printed half, for the 一级/二级 labels an OCR grid cut in two.
 
     A merged label prints its text centred over the rows it spans; an OCR grid may take the
     text line for a rule and cut the cell there, leaving a blank upper half and a lower half of
     the same height holding the text. Such a blank half below another label is not a "same as
     above" fill-down (a blank label is printed only at the top of a continuation page): it is
-    the upper half of the label under it."""
+    the upper half of the label under it, unless it matches the label above in height (then it
+    is that label's lower half). A blank label on the grid's first line (`first`: no line read
+    before it, so nothing to fill down) is always the upper part of the label under it."""
     table = where.table
     out: dict[int, Cell] = {}
     for name in ("level1", "level2"):
         c = cols.by_field.get(name)
         if c is None:
             continue
-        for r in range(start + 1, end):
+        for r in range(start, end):
             blank = table.at(r, c)
             if blank is None or blank.row != r or _text(blank):
                 continue
-            above = table.at(r - 1, c)
             below = table.at(blank.last_row + 1, c) if blank.last_row + 1 < end else None
-            if above is None or above.row < start or below is None or not _text(below):
+            if below is None or not _text(below):
                 continue
             if (below.col, below.colspan) != (blank.col, blank.colspan):
                 continue
-            high, low = blank.bbox[3] - blank.bbox[1], below.bbox[3] - below.bbox[1]
-            if abs(high - low) <= 0.25 * max(high, low):
+            if r == start:
+                if first:
+                    out[id(blank)] = below
+                continue
+            above = table.at(r - 1, c)
+            if above is None or above.row < start:
+                continue
+            height = blank.bbox[3] - blank.bbox[1]
+            to_below = abs(height - (below.bbox[3] - below.bbox[1]))
+            to_above = abs(height - (above.bbox[3] - above.bbox[1]))
+            if to_below <= 0.25 * height and to_below <= to_above:
                 out[id(blank)] = below
     return out
 
