@@ -926,3 +926,19 @@ def test_a_blank_level_label_on_the_first_grid_line_is_the_upper_part_of_the_one
     (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
     assert problems == []
     assert [i.level1.value for i in form.indicators] == ["产出指标"] * 5
+
+
+def test_a_blank_half_as_tall_as_the_label_above_is_that_labels_lower_half() -> None:
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10"],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "质量指标", "合格率", "98%"],
+        [None, None, "达标率", "99%"],
+        [None, "", "验收率", "100%"],
+        [None, None, "完好率", "97%"],
+        [None, "时效指标", "完成时间", "2024年底"],
+    ]
+    spans = {(2, 0): (5, 1), (2, 1): (2, 1), (4, 1): (2, 1)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    assert problems == []
+    assert [i.level2.value for i in form.indicators] == [*["质量指标"] * 4, "时效指标"]

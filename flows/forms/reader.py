@@ -1126,9 +1126,10 @@ def _split_label_halves(
     text line for a rule and cut the cell there, leaving a blank upper half and a lower half of
     the same height holding the text. Such a blank half below another label is not a "same as
     above" fill-down (a blank label is printed only at the top of a continuation page): it is
-    the upper half of the label under it, unless it matches the label above in height (then it
-    is that label's lower half). A blank label on the grid's first line (`first`: no line read
-    before it, so nothing to fill down) is always the upper part of the label under it."""
+    the upper half of the label under it, unless it is nearer the label above in height (then
+    it is that label's lower half, cut the same way). A blank label on the grid's first line
+    (`first`: no line read before it, nothing to fill down) is the upper part of the one under
+    it."""
     table = where.table
     out: dict[int, Cell] = {}
     for name in ("level1", "level2"):
@@ -1154,7 +1155,7 @@ def _split_label_halves(
             height = blank.bbox[3] - blank.bbox[1]
             to_below = abs(height - (below.bbox[3] - below.bbox[1]))
             to_above = abs(height - (above.bbox[3] - above.bbox[1]))
-            if to_below <= 0.25 * height and to_below <= to_above:
+            if to_below <= to_above:
                 out[id(blank)] = below
     return out
 
