@@ -942,3 +942,26 @@ def test_a_blank_half_as_tall_as_the_label_above_is_that_labels_lower_half() -> 
     (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
     assert problems == []
     assert [i.level2.value for i in form.indicators] == [*["质量指标"] * 4, "时效指标"]
+
+
+def test_a_value_cell_merged_over_lines_prints_one_number_per_line() -> None:
+    rows = [
+        ["项目名称", "保洁经费", "", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "清扫面积", "≥122万㎡", "105万㎡", "3.00 18.00 1.00", "2.58"],
+        [None, None, "清运垃圾", "264吨", "229吨", None, "15.61"],
+        [None, "质量指标", "处理率", "≥98%", "98.6%", None, "1.00"],
+        [None, "时效指标", "及时率", "100%", "100%", "5.00 12", "5.00"],  # 2 values, 3 lines
+        [None, None, "完成时间", "2023年9月", "2023年10月", None, "12.00"],
+        [None, "成本指标", "总成本", "530万", "492万", None, "7.00"],
+    ]  # fmt: skip
+    spans = {(2, 0): (6, 1), (2, 1): (2, 1), (2, 5): (3, 1), (5, 1): (2, 1), (5, 5): (3, 1)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=SE_TITLE)])
+    assert [i.extra["weight"].value for i in form.indicators] == [
+        "3.00", "18.00", "1.00", "5.00 12", "5.00 12", "5.00 12",
+    ]  # fmt: skip
+    assert form.indicators[1].extra["weight"].row == 2  # provenance: the merged cell
+    assert problems[0] == (
+        "page 1: 保洁经费: the grid cell '5.00 12' spans 3 rows (OCR found no rule between "
+        "them) and its values do not match its lines; they keep it as printed"
+    )

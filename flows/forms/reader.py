@@ -1035,10 +1035,17 @@ def _append_rows(
     ocr = not where.page.has_text_layer
     halves = _split_label_halves(where, start, end, cols, not form.indicators) if ocr else {}
     merged_labels: set[int] = set()
-    for r, cells in _grid_rows(where.table, start, end, cols, merged):
+    lines = list(_grid_rows(where.table, start, end, cols, merged))
+    unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
+    starts = [r for r, _ in lines]
+    for r, cells in lines:
         if spec.total_row and _read_total_row(form, where, r, cells):
             break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
-        values = {f: where.sv(c) for f, c in cells.items() if f not in ("level1", "level2")}
+        values = {
+            f: where.sv(c, _share_of(c, r, starts, unshared))
+            for f, c in cells.items()
+            if f not in ("level1", "level2")
+        }
         target = _compose(values, spec.composed_target, "target")
         nm = values.get("indicator_name", where.sv(None))
         if not (nm.value.strip() or target.value.strip()):
@@ -1086,12 +1093,37 @@ def _append_rows(
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
         )
+    for cell in unshared:
+        problems.append(
+            f"page {where.page.page}: {_name_of(form)}: the grid cell '{cell.text}' spans "
+            f"{cell.rowspan} rows (OCR found no rule between them) and its values do not match "
+            "its lines; they keep it as printed"
+        )
     if merged:
         problems.append(
             f"page {where.page.page}: {_name_of(form)}: the grid's {', '.join(merged)} column "
             "is one cell with its heading (no rule found under the heading); its values are "
             "not read"
         )
+
+
+def _share_of(cell: Cell | None, r: int, starts: list[int], unshared: list[Cell]) -> str | None:
+    """Line r's value in a value cell an OCR grid merged over several lines (no rule found
+    between them): the cell prints one number per line (`3.00 18.00 1.00` over three lines of
+    分值). None (the cell's own text) otherwise: a merged cell printing anything else is not
+    shared out by guess; one printing several numbers, but not one per line, goes into
+    `unshared` to be reported."""
+    if cell is None or cell.rowspan == 1:
+        return None
+    covered = [x for x in starts if cell.row <= x <= cell.last_row]
+    tokens = VALUE_RE.findall(cell.text)
+    if len(covered) < 2 or "".join(tokens) != re.sub(r"\s", "", cell.text):
+        return None
+    if len(tokens) == len(covered) and r in covered:
+        return tokens[covered.index(r)]
+    if len(tokens) > 1 and cell not in unshared:
+        unshared.append(cell)
+    return None
 
 
 def _two_labels(cell: Cell, level: str) -> bool:
