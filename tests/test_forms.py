@@ -746,7 +746,7 @@ def test_funds_matrix_in_one_cell_is_read_by_heads_and_row_labels() -> None:
     assert execution(got, "fiscal") == ["8", "8", "5.02", "/", "/", "/"]
     assert "carryover_executed" not in got
     assert problems == [
-        "page 1: funds row '上年结余结转资金' prints 5 value(s) for 6 heads in one cell; not read"
+        "page 1: funds row '上年结转资金' prints 5 value(s) for 6 heads in one cell; not read"
     ]
 
 

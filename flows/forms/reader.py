@@ -630,12 +630,12 @@ def _read_inline_matrix(
             if not any(s <= m.start() < e for s, e, _ in starts):
                 starts.append((m.start(), m.end(), lb))
     starts.sort(key=lambda s: s[0])
-    for i, (_, end, lb) in enumerate(starts):
+    for i, (begin, end, lb) in enumerate(starts):
         segment = text[end : starts[i + 1][0] if i + 1 < len(starts) else len(text)]
         tokens = VALUE_RE.findall(segment)
         if len(tokens) != len(head.fields):
             problems.append(
-                f"page {where.page.page}: funds row '{lb.alternatives[0]}' prints {len(tokens)} "
+                f"page {where.page.page}: funds row '{text[begin:end]}' prints {len(tokens)} "
                 f"value(s) for {len(head.fields)} heads in one cell; not read"
             )
             continue
