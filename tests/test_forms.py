@@ -965,3 +965,23 @@ def test_a_value_cell_merged_over_lines_prints_one_number_per_line() -> None:
         "page 1: 保洁经费: the grid cell '5.00 12' spans 3 rows (OCR found no rule between "
         "them) and its values do not match its lines; they keep it as printed"
     )
+
+
+def test_a_label_cut_by_a_page_break_is_joined_to_its_rest_on_the_next_page() -> None:
+    first = [
+        ["项目名称", "培训项目", "", ""],
+        ["项目资", "年度资金总额", "100,000", ""],
+    ]
+    rest = [
+        ["金（元）", "其中：财政拨款", "80,000", ""],
+        [None, "其他资金", "20,000", ""],
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人次", "≥200人次"],
+    ]
+    pages = [page(1, table(first), lines=TITLE), page(2, table(rest, {(0, 0): (2, 1)}))]
+    (form,), problems = read_document(pages)
+    assert problems == []
+    got = values(form)
+    funds = (got["funds_unit"], got["total_funds"], got["fiscal_funds"])
+    assert funds == ("元", "100,000", "80,000")
+    assert form.fields["funds_unit"].page == 2

@@ -325,6 +325,9 @@ class Header:
     # the funds matrix heads as (field, x-range in fractions of the table's width), for the
     # rest of a matrix a page break carries over to the next page
     matrix: list[tuple[str, tuple[float, float]]] | None = None
+    # unknown cells on the segment's last row that begin a label (项目资 of 项目资金（元）): a
+    # label a page break cut, to be joined to its rest at the top of the next page
+    cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)
 
 
 def read_header(
@@ -742,10 +745,14 @@ def _report_unknown(
         titles = (m for f in FORMS for m in f.title_marks)
         if YEAR_RE.search(c.text) or key.startswith("单位") or any(m in key for m in titles):
             continue  # a title, year or unit line printed inside the ruled table
-        problems.append(
+        note = (
             f"page {where.page.page}: header cell '{c.text}' is not a label of the {spec.form} "
             "form description; not read"
         )
+        problems.append(note)
+        labels = (alt for lb in spec.labels for alt in lb.alternatives)
+        if c.last_row == end - 1 and len(key) >= 2 and any(a.startswith(key) for a in labels):
+            header.cut.append((c, _relative(table, c.bbox[0], c.bbox[2]), note))
 
 
 # ---------------------------------------------------------------- classification
@@ -817,6 +824,7 @@ class _OpenForm:
     indicators: list[IndicatorRow] = field(default_factory=list)
     closed_grid: bool = False  # a 总分 row ended the grid
     matrix: list[tuple[str, tuple[float, float]]] | None = None  # funds heads (Header.matrix)
+    cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)  # Header.cut
 
     def relabel(self, attr: str, old: SourcedValue, new: SourcedValue) -> None:
         """Give every indicator that carried the cut label `old` the stitched label `new`."""
@@ -865,7 +873,11 @@ def _read_segment(
         if unit_line is not None:
             header.fields.setdefault("funds_unit", unit_line)
         open_form = _OpenForm(
-            spec=spec, fields=header.fields, first_page=page.page, matrix=header.matrix
+            spec=spec,
+            fields=header.fields,
+            first_page=page.page,
+            matrix=header.matrix,
+            cut=header.cut,
         )
         if heading is not None:
             open_form.columns = read_columns(table, head_row, data_row, spec, where, problems)
@@ -873,10 +885,13 @@ def _read_segment(
         return open_form
     if open_form is not None and open_form.columns is None:
         # the rest of a header cut by a page break, and perhaps the grid
+        if open_form.cut:
+            table = _stitch_cut_labels(table, start, open_form, problems)
+            where = _Where(page, table, where.table_index)
         header = read_header(
             table, start, head_row, open_form.spec, where, problems, open_form.matrix
         )
-        open_form.matrix = header.matrix
+        open_form.matrix, open_form.cut = header.matrix, header.cut
         for name, v in header.fields.items():
             open_form.fields.setdefault(name, v)
         if heading is not None:
@@ -918,6 +933,36 @@ def _read_segment(
         "绩效目标表 or 自评表, and not appended to another table"
     )
     return open_form
+
+
+def _stitch_cut_labels(table: Table, start: int, form: _OpenForm, problems: list[str]) -> Table:
+    """The table with the rest of a label a page break cut (金（元） under 项目资 at the foot of
+    the page before) joined to its first part, so it reads as the label (项目资金（元）); the
+    first part's unknown-cell note is withdrawn."""
+    labels = _labels(form.spec)
+    cells = list(table.cells)
+    for i, cell in enumerate(cells):
+        if cell.row != start or not _text(cell) or _match(label_key(cell.text), labels):
+            continue
+        x0, x1 = _relative(table, cell.bbox[0], cell.bbox[2])
+        for first, (a, b), note in form.cut:
+            joined = first.text.strip() + cell.text.strip()
+            if min(x1, b) - max(x0, a) <= 0 or _match(label_key(joined), labels) is None:
+                continue
+            cells[i] = Cell(
+                row=cell.row,
+                col=cell.col,
+                text=joined,
+                bbox=cell.bbox,
+                rowspan=cell.rowspan,
+                colspan=cell.colspan,
+                confidence=min(cell.confidence, first.confidence),
+            )
+            if note in problems:
+                problems.remove(note)
+            break
+    form.cut = []
+    return Table(table.n_rows, table.n_cols, cells, table.bbox, table.extractor)
 
 
 def _repeated_heading(
