@@ -270,11 +270,12 @@ final as (
             -- both parse: the same comparator, amount, unit and deadline are the same target
             -- however printed ('=5次' and '5次', '≥ | 90 | %' and '≥90%')
             when eval_target_kind = plan_kind and plan_kind in ('number', 'date')
-                then
-                    eval_comparator is distinct from plan_comparator
-                    or eval_value is distinct from plan_value
-                    or eval_unit is distinct from plan_unit
-                    or eval_date is distinct from plan_date
+                then not (
+                    eval_comparator is not distinct from plan_comparator
+                    and eval_value is not distinct from plan_value
+                    and eval_unit is not distinct from plan_unit
+                    and eval_date is not distinct from plan_date
+                )
             else eval_target_text != plan_target_text
         end as target_changed,
         case
