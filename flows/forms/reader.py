@@ -745,6 +745,8 @@ def _report_unknown(
         titles = (m for f in FORMS for m in f.title_marks)
         if YEAR_RE.search(c.text) or key.startswith("单位") or any(m in key for m in titles):
             continue  # a title, year or unit line printed inside the ruled table
+        if not any(ch.isalnum() for ch in key):
+            continue  # punctuation only: the ）of a label a page break cut, nothing to read
         note = (
             f"page {where.page.page}: header cell '{c.text}' is not a label of the {spec.form} "
             "form description; not read"
