@@ -9,22 +9,23 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: run serve docs test test-main test-paddle test-system lint bench bench-scale fonts browser clean
 
-# Installs go through uv (from PyPI, into .venv): it downloads in parallel and skips compiling
-# every module up front, ~1 min for .venv where pip took several on this machine; the versions
-# it resolves are pip's. The venv keeps its own pip for anyone who wants it.
-UV := $(BIN)/uv
+# Installs go through uv (from PyPI, put beside the venv by the system pip): it downloads in
+# parallel and skips compiling every module up front, ~1 min for .venv where pip took several on
+# this machine; the versions it resolves are pip's. The venvs are made without ensurepip (its
+# own pip install was measured at ~3 min on a loaded machine); .venv gets pip from uv.
+UV := $(VENV)/uv-tool/bin/uv
 UV_INSTALL := $(UV) pip install -q
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
 
 $(UV): | $(BIN)/python
-	$(BIN)/pip install -q uv 2>&1 | grep -v "is ignored: it is neither" || true
+	$(PYTHON) -m pip install -q --root-user-action=ignore --target $(VENV)/uv-tool uv 2>&1 | grep -v "is ignored: it is neither" || true
 	$(UV) --version
 
 # Runtime install, re-done when pyproject.toml changes.
 $(VENV)/.runtime: pyproject.toml | $(UV)
-	$(UV_INSTALL) --python $(BIN)/python -e .
+	$(UV_INSTALL) --python $(BIN)/python pip -e .
 	$(BIN)/python -c "import flows.pipeline, camelot, duckdb, dbt.cli.main"
 	touch $@
 
