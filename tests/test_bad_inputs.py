@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from importlib.util import find_spec
 from pathlib import Path
@@ -30,7 +32,7 @@ from flows.extract.documents import (
 from flows.forms import read_forms
 from flows.inventory import discover
 from flows.models import PageStatus
-from flows.pipeline import preflight
+from flows.pipeline import RunSummary, preflight
 from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions, check_ocr_engine
 from tests.conftest import SEED_PDF
 from tests.fixtures.seed_truth import SEED_PROJECTS
@@ -185,8 +187,8 @@ def _odd_entries(raw: Path, elsewhere: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def no_hang() -> Iterator[None]:
+@contextlib.contextmanager
+def hang_guard() -> Iterator[None]:
     """Fail instead of hanging forever when something opens a FIFO for reading."""
 
     def hung(signum: int, frame: object) -> None:
@@ -199,6 +201,12 @@ def no_hang() -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    with hang_guard():
+        yield
 
 
 def test_odd_entries_each_get_one_sentence_and_never_block(tmp_path: Path, no_hang: None) -> None:
@@ -404,20 +412,50 @@ def _extracted_value_columns() -> list[str]:
     return [d[0] for d in con.execute("select * from raw.extracted_values limit 0").description]
 
 
-def test_a_data_test_failing_on_one_document_quarantines_it_and_the_night_is_published(
-    tmp_path: Path, one_project_pdf: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Three documents land rows a staging data test refuses — a field name the yml does not
-    know, a null indicator key, a duplicate key — beside a good one. Each is quarantined with the
-    test and the page named; the good one is built and published."""
+SPOILED = ("unexpected_field.pdf", "null_key.pdf", "duplicate_key.pdf")
+QUARANTINED = "; the document is quarantined and its rows are left out of the marts"
+
+
+@dataclass
+class HardNight:
+    """One night over a raw folder holding every kind of trouble at once."""
+
+    warehouse: Path
+    summary: RunSummary
+    odd: dict[str, str]  # odd entry → its sentence
+    pages: dict[str, int]  # spoiled document → the page of its spoiled row
+    good_name: str  # the good document's name as shown (its GBK file name escaped)
+
+
+@pytest.fixture(scope="module")
+def hard_night(
+    tmp_path_factory: pytest.TempPathFactory, one_project_pdf: Path, prefect_harness: None
+) -> HardNight:
+    """One `ingest` (one extraction pass, one dbt build with its quarantine rounds) over:
+
+    - symlink loops, dangling links, links to a folder or a FIFO, a FIFO and a folder named x.pdf;
+    - a scanned page too big to render (no text layer, not blank: it goes to OCR);
+    - three copies of the one-project document (other bytes, same tables) whose landed rows a
+      staging data test refuses, as a faulty parser would land them: a field name the yml does
+      not know, a null indicator key, a duplicate key;
+    - the good one-project document under a GBK file name.
+
+    The tests below check each kind's rows, and that the night holds exactly those."""
     from flows import landing
     from flows.pipeline import ingest
 
-    raw, wh = tmp_path / "raw", tmp_path / "wh" / "perfbudget.duckdb"
+    root = tmp_path_factory.mktemp("hard_night")
+    raw, wh = root / "raw", root / "wh" / "perfbudget.duckdb"
     raw.mkdir()
+    odd = _odd_entries(raw, root)
+    big = Canvas(str(raw / "big.pdf"), pagesize=(4000, 4000), invariant=1)
+    steps = list(range(100, 3901, 200))  # a ruled grid, no text layer, not blank: OCR it
+    big.grid(steps, steps)
+    big.save()
+    gbk_name = Path(os.fsdecode(bytes(raw) + b"/" + "预算.pdf".encode("gbk")))
+    shutil.copy(one_project_pdf, gbk_name)
     pdf = one_project_pdf.read_bytes()
-    shutil.copy(one_project_pdf, raw / "good.pdf")
-    for n, name in enumerate(("unexpected_field.pdf", "null_key.pdf", "duplicate_key.pdf")):
+    for n, name in enumerate(SPOILED):
         (raw / name).write_bytes(pdf + f"\n% copy {n}\n".encode())  # other bytes, same tables
     col = {c: i for i, c in enumerate(_extracted_value_columns())}
     real_rows = landing.value_rows
@@ -441,37 +479,48 @@ def test_a_data_test_failing_on_one_document_quarantines_it_and_the_night_is_pub
         pages[doc.source_file] = extra[col["page"]]
         return iter(map(tuple, rows))
 
-    monkeypatch.setattr(landing, "value_rows", spoiled)
-    summary = ingest(RunOptions(raw_dir=raw, warehouse=wh))
+    with pytest.MonkeyPatch.context() as mp, hang_guard():
+        mp.setattr(landing, "value_rows", spoiled)
+        summary = ingest(RunOptions(raw_dir=raw, warehouse=wh))
+    return HardNight(wh, summary, odd, pages, source_name(gbk_name, raw))
 
-    assert (summary.documents_ingested, summary.documents_failed) == (1, 3)
-    assert _query(wh, "select source_file, status from dim_document order by 1") == [
+
+def test_a_data_test_failing_on_one_document_quarantines_it_and_the_night_is_published(
+    hard_night: HardNight,
+) -> None:
+    """Each spoiled document is quarantined with the test and the page named; the good one is
+    built and published."""
+    wh, pages = hard_night.warehouse, hard_night.pages
+    in_spoiled = "source_file in ('" + "', '".join(SPOILED) + "')"
+    assert _query(
+        wh, f"select source_file, status from dim_document where {in_spoiled} order by 1"
+    ) == [
         ("duplicate_key.pdf", "quarantined"),
-        ("good.pdf", "ingested"),
         ("null_key.pdf", "quarantined"),
         ("unexpected_field.pdf", "quarantined"),
     ]
-    tail = "; the document is quarantined and its rows are left out of the marts"
-    assert _query(wh, "select source_file, stage, error from ingest_errors order by 1") == [
+    assert _query(
+        wh, f"select source_file, stage, error from ingest_errors where {in_spoiled} order by 1"
+    ) == [
         (
             "duplicate_key.pdf",
             "validate",
             "the data test unique_combination_of_columns on stg_raw__extracted_values fails on "
             f"page {pages['duplicate_key.pdf']} (project_seq=1, indicator_seq=2, "
-            f"field_name=target, n_rows=2){tail}",
+            f"field_name=target, n_rows=2){QUARANTINED}",
         ),
         (
             "null_key.pdf",
             "validate",
             "the data test not_null on stg_raw__extracted_values.indicator_seq fails on page "
-            f"{pages['null_key.pdf']} (indicator_seq=null){tail}",
+            f"{pages['null_key.pdf']} (indicator_seq=null){QUARANTINED}",
         ),
         (
             "unexpected_field.pdf",
             "validate",
             "the data test assert_extracted_fields_are_in_form_descriptions fails on page "
             f"{pages['unexpected_field.pdf']} (form=project_target, record_type=field, "
-            f"field_name=department_nickname, n_values=1){tail}",
+            f"field_name=department_nickname, n_values=1){QUARANTINED}",
         ),
     ]
     # everything else is there: the good document's project and all its indicators
@@ -481,29 +530,14 @@ def test_a_data_test_failing_on_one_document_quarantines_it_and_the_night_is_pub
 
 
 def test_odd_entries_a_gbk_name_and_an_unrenderable_page_in_one_night(
-    tmp_path: Path, one_project_pdf: Path, prefect_harness: None, no_hang: None
+    hard_night: HardNight,
 ) -> None:
-    """Symlink loops, dangling links, links to a folder or a FIFO, a FIFO and a folder named
-    x.pdf: one ingest_errors row each; a scanned page too big to render fails for good (not
+    """Odd entries: one ingest_errors row each; the page too big to render fails for good (not
     retried, not quarantined); the document under a GBK file name lands."""
-    from flows.pipeline import ingest
-
-    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
-    raw.mkdir()
-    expected = _odd_entries(raw, tmp_path)
-    big = Canvas(str(raw / "big.pdf"), pagesize=(4000, 4000), invariant=1)
-    steps = list(range(100, 3901, 200))  # a ruled grid, no text layer, not blank: OCR it
-    big.grid(steps, steps)
-    big.save()
-    gbk_name = Path(os.fsdecode(bytes(raw) + b"/" + "预算.pdf".encode("gbk")))
-    shutil.copy(one_project_pdf, gbk_name)
-    shown_name = source_name(gbk_name, raw)
-    assert shown_name == "\\xd4\\xa4\\xcb\\xe3.pdf"
-
-    summary = ingest(RunOptions(raw_dir=raw, warehouse=wh))
-
-    assert (summary.documents_ingested, summary.documents_failed) == (1, 1 + len(expected))
-    rows = [(name, "read", sentence) for name, sentence in expected.items()]
+    wh = hard_night.warehouse
+    assert hard_night.good_name == "\\xd4\\xa4\\xcb\\xe3.pdf"
+    odd_or_big = "source_file in ('" + "', '".join([*hard_night.odd, "big.pdf"]) + "')"
+    rows = [(name, "read", sentence) for name, sentence in hard_night.odd.items()]
     rows.append(
         (
             "big.pdf",
@@ -512,14 +546,36 @@ def test_odd_entries_a_gbk_name_and_an_unrenderable_page_in_one_night(
             "pixels at 200 dpi",
         )
     )
-    assert _query(wh, "select source_file, stage, error from ingest_errors order by 1") == sorted(
-        rows
-    )
-    assert _query(wh, "select source_file, status from dim_document order by 1") == [
+    assert _query(
+        wh, f"select source_file, stage, error from ingest_errors where {odd_or_big} order by 1"
+    ) == sorted(rows)
+    assert _query(
+        wh,
+        "select source_file, status from dim_document where source_file in "
+        f"('{hard_night.good_name}', 'big.pdf') order by 1",
+    ) == [
         ("\\xd4\\xa4\\xcb\\xe3.pdf", "ingested"),
         ("big.pdf", "failed"),  # deterministic: tried again only when its bytes change
     ]
     assert _query(wh, "select project_name from dim_project") == [(ONE.project_name,)]
+
+
+def test_the_night_holds_exactly_one_row_per_trouble_and_one_good_document(
+    hard_night: HardNight,
+) -> None:
+    """Nothing beyond what the two tests above name: 1 ingested, 3 quarantined + 1 failed for
+    good + 7 odd entries failed; one error row each; the documents table lists the five files."""
+    wh, odd = hard_night.warehouse, hard_night.odd
+    s = hard_night.summary
+    assert (s.documents_ingested, s.documents_failed) == (1, len(SPOILED) + 1 + len(odd))
+    errors = _query(wh, "select source_file, stage from ingest_errors order by 1")
+    assert errors == sorted(
+        [(n, "read") for n in odd] + [("big.pdf", "extract")] + [(n, "validate") for n in SPOILED]
+    )
+    assert _query(wh, "select source_file, status from dim_document order by 1") == sorted(
+        [(hard_night.good_name, "ingested"), ("big.pdf", "failed")]
+        + [(n, "quarantined") for n in SPOILED]
+    )
 
 
 # --------------------------------------------------------------------------- perfbudget sql

@@ -62,15 +62,48 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_incremental_by_content_hash(
-    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
-) -> None:
-    raw, wh = tmp_path / "raw", tmp_path / "wh" / "perfbudget.duckdb"
+@dataclasses.dataclass
+class Published:
+    """Document a's first night in a fresh warehouse."""
+
+    raw: Path
+    warehouse: Path
+    summary: RunSummary
+    marts: dict[str, list[tuple]]
+
+
+@pytest.fixture(scope="module")
+def published(
+    tmp_path_factory: pytest.TempPathFactory, small_docs: dict[str, Path], prefect_harness: None
+) -> Published:
+    """Document a's first night: the run whose summary, `runs` row and artifact the tests read,
+    the published warehouse the crash and reader tests copy, and the state the incremental chain
+    goes on from. One run (and one dbt build) instead of one per test. Tests never write to it."""
+    root = tmp_path_factory.mktemp("published")
+    raw = root / "raw"
     raw.mkdir()
     shutil.copy(small_docs["a"], raw / "a.pdf")
-    first = run(raw, wh)
+    wh = root / "perfbudget.duckdb"
+    summary = run(raw, wh)
+    return Published(raw=raw, warehouse=wh, summary=summary, marts=marts_dump(wh))
+
+
+def test_first_run_ingests_the_new_document(published: Published) -> None:
+    first = published.summary
     assert (first.documents_new, first.pages_extracted, first.projects) == (1, 2, 1)
-    before = marts_dump(wh)
+
+
+def test_incremental_by_content_hash(
+    tmp_path: Path, small_docs: dict[str, Path], published: Published
+) -> None:
+    """Goes on from the published first night in its own raw folder (the same files, so the
+    unchanged run meets the stat data the file map holds) and a copy of its warehouse. The only
+    test that uses that raw folder, so it may change it."""
+    raw, wh = published.raw, tmp_path / "wh" / "perfbudget.duckdb"
+    wh.parent.mkdir()
+    shutil.copy(published.warehouse, wh)
+    before = published.marts
+    assert marts_dump(wh) == before
 
     # unchanged folder: nothing re-extracted, marts the same
     again = run(raw, wh)
@@ -107,57 +140,11 @@ def test_incremental_by_content_hash(
     ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def published(
-    tmp_path_factory: pytest.TempPathFactory, small_docs: dict[str, Path], prefect_harness: None
-) -> Path:
-    """A warehouse published from document a, to copy into each crash test."""
-    root = tmp_path_factory.mktemp("published")
-    raw = root / "raw"
-    raw.mkdir()
-    shutil.copy(small_docs["a"], raw / "a.pdf")
-    wh = root / "perfbudget.duckdb"
-    run(raw, wh)
-    return wh
-
-
 def _api_env() -> dict[str, str]:
     """The environment for a child `perfbudget run` that talks to the test's Prefect API."""
     from prefect.settings import PREFECT_API_URL
 
     return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or ""}
-
-
-@pytest.mark.parametrize("stage", ["extract", "land", "dbt"])
-def test_run_killed_midway_leaves_published_warehouse_intact(
-    stage: str, tmp_path: Path, published: Path, small_docs: dict[str, Path]
-) -> None:
-    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
-    raw.mkdir()
-    shutil.copy(published, wh)
-    shutil.copy(small_docs["a"], raw / "a.pdf")
-    shutil.copy(small_docs["b"], raw / "b.pdf")
-    before = sha256(wh)
-    log = tmp_path / "killed.log"
-    with log.open("wb") as out:
-        killed = subprocess.Popen(
-            [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--warehouse", str(wh)],
-            env={**_api_env(), "PERFBUDGET_FAILPOINT": stage},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            assert killed.wait(timeout=300) == -9, log.read_text()[-2000:]
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(killed.pid, signal.SIGKILL)  # its orphaned page workers
-    assert sha256(wh) == before  # byte for byte what was published
-    assert query(wh, "select count(*) from dim_project") == [(1,)]
-    # the next run completes the work
-    summary = run(raw, wh)
-    assert (summary.documents_new, summary.documents_unchanged) == (1, 1)
-    assert query(wh, "select count(*) from dim_project") == [(2,)]
 
 
 READER = textwrap.dedent(
@@ -171,14 +158,44 @@ READER = textwrap.dedent(
 )
 
 
-def test_reader_holding_a_connection_neither_fails_nor_blocks_the_run(
-    tmp_path: Path, published: Path, small_docs: dict[str, Path]
+def _killed_run(raw: Path, wh: Path, stage: str, log: Path) -> None:
+    """`perfbudget run` in a child process, SIGKILLed by its failpoint at `stage`."""
+    with log.open("wb") as out:
+        killed = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--warehouse", str(wh)],
+            env={**_api_env(), "PERFBUDGET_FAILPOINT": stage},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            assert killed.wait(timeout=300) == -9, log.read_text()[-2000:]
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(killed.pid, signal.SIGKILL)  # its orphaned page workers
+
+
+def test_runs_killed_midway_leave_the_published_warehouse_intact_and_a_reader_is_not_blocked(
+    tmp_path: Path, published: Published, small_docs: dict[str, Path]
 ) -> None:
+    """A run killed in extraction, in landing or before dbt leaves the published warehouse byte
+    for byte as it was, each time; then the next run completes the work while a reader holds a
+    connection to the published file, which neither fails nor blocks it.
+
+    One completion run after the three kills (not one per kill): each kill is checked to leave
+    the same published bytes, so the completion run starts from that state plus whatever the
+    killed runs left beside it."""
     raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
     raw.mkdir()
-    shutil.copy(published, wh)
+    shutil.copy(published.warehouse, wh)
     shutil.copy(small_docs["a"], raw / "a.pdf")
     shutil.copy(small_docs["b"], raw / "b.pdf")
+    before = sha256(wh)
+    for stage in ("extract", "land", "dbt"):
+        _killed_run(raw, wh, stage, tmp_path / f"killed_{stage}.log")
+        assert sha256(wh) == before, stage  # byte for byte what was published
+        assert query(wh, "select count(*) from dim_project") == [(1,)], stage
+
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(wh)],
         stdin=subprocess.PIPE,
@@ -188,8 +205,8 @@ def test_reader_holding_a_connection_neither_fails_nor_blocks_the_run(
     )
     try:
         assert reader.stdout.readline().strip() == "1"
-        summary = run(raw, wh)  # the reader still holds its connection
-        assert summary.documents_new == 1
+        summary = run(raw, wh)  # the next run completes the work; the reader holds its connection
+        assert (summary.documents_new, summary.documents_unchanged) == (1, 1)
         out, err = reader.communicate("next\n", timeout=60)
         assert reader.returncode == 0, err
         assert out.strip() == "1"  # the open session still sees the previous complete state
@@ -244,29 +261,14 @@ def test_nightly_deployment_schedule_and_parameters(monkeypatch: pytest.MonkeyPa
     assert options.raw_dir.is_absolute() and options.raw_dir.name == "raw"
 
 
-def test_dask_runner_sends_pages_to_a_cluster(
+def test_dask_runner_reads_a_text_pdf_and_its_scan_into_one_project_with_both_sources(
     tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
 ) -> None:
+    """On a Dask cluster, text-layer and OCR pages alike: a text PDF and a scan of it make one
+    dim_project row listing both files, the values taken from the text layer, and no
+    disagreement when the scan reads the same. (One run for the runner and the scan join.)"""
     from distributed import LocalCluster
 
-    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
-    raw.mkdir()
-    shutil.copy(small_docs["b"], raw / "b.pdf")
-    with LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        options = RunOptions(
-            raw_dir=raw, warehouse=wh, runner="dask", dask_address=cluster.scheduler_address
-        )
-        summary = run_ingest(options)
-    assert (summary.pages_extracted, summary.projects, summary.indicators) == (2, 1, 10)
-
-
-def test_text_pdf_and_its_scan_make_one_project_with_both_sources(
-    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
-) -> None:
-    """A text-layer PDF and a scan of it: one dim_project row listing both files, the values
-    taken from the text layer, and no disagreement when the scan reads the same."""
     from tests.fixtures.scans import rasterize, write_scanned_pdf
 
     raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
@@ -274,7 +276,14 @@ def test_text_pdf_and_its_scan_make_one_project_with_both_sources(
     shutil.copy(small_docs["b"], raw / "b.pdf")
     images = [rasterize(small_docs["b"], i, 200) for i in range(2)]
     write_scanned_pdf(images, raw / "b_scan.pdf", 200)
-    summary = run(raw, wh)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        options = RunOptions(
+            raw_dir=raw, warehouse=wh, runner="dask", dask_address=cluster.scheduler_address
+        )
+        summary = run_ingest(options)
+    assert (summary.pages_extracted, summary.projects, summary.indicators) == (4, 1, 10)
     assert (summary.documents_ingested, summary.pages_ocred) == (2, 2)
     assert query(wh, "select source_file, source_files from dim_project") == [
         ("b.pdf", "b.pdf; b_scan.pdf")
@@ -287,18 +296,13 @@ def test_text_pdf_and_its_scan_make_one_project_with_both_sources(
     ]
 
 
-def test_run_publishes_a_summary_artifact_and_a_runs_row(
-    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None
-) -> None:
+def test_run_publishes_a_summary_artifact_and_a_runs_row(published: Published) -> None:
     import asyncio
 
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
-    raw.mkdir()
-    shutil.copy(small_docs["a"], raw / "a.pdf")
-    summary = run(raw, wh)
+    wh, summary = published.warehouse, published.summary
     assert query(wh, "select run_id, documents_new, pages_extracted from runs") == [
         (summary.run_id, 1, 2)
     ]
