@@ -206,18 +206,22 @@ def build_cells(
     nr, nc = len(ys) - 1, len(xs) - 1
     joined_down = [[False] * nc for _ in range(nr)]
     joined_right = [[False] * nc for _ in range(nr)]
+
+    def present(mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float) -> bool:
+        # keep clear of the crossing rules at both ends (their ink lies on both sides of the
+        # edge and reads as a crossing stroke); a sliver between two near rules has no room
+        # left: there the edge is the rule mask running through the whole sliver
+        m = max(0.12 * (b - a), band + 3.0)
+        if b - a - 2 * m < 2 * band:
+            return _coverage(mask, horizontal, pos, a, b, band) >= max(edge_min_cover, 0.8)
+        return _edge_present(mask, ink, horizontal, pos, a + m, b - m, band, edge_min_cover)
+
     for r in range(nr):
         for c in range(nc):
             if r + 1 < nr:  # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
-                m = 0.12 * (xs[c + 1] - xs[c])
-                joined_down[r][c] = not _edge_present(
-                    hor, ink, True, ys[r + 1], xs[c] + m, xs[c + 1] - m, band, edge_min_cover
-                )
+                joined_down[r][c] = not present(hor, True, ys[r + 1], xs[c], xs[c + 1])
             if c + 1 < nc:  # edge right of (r, c)
-                m = 0.12 * (ys[r + 1] - ys[r])
-                joined_right[r][c] = not _edge_present(
-                    ver, ink, False, xs[c + 1], ys[r] + m, ys[r + 1] - m, band, edge_min_cover
-                )
+                joined_right[r][c] = not present(ver, False, xs[c + 1], ys[r], ys[r + 1])
     # the same merged-cell rule as the text-layer path; then merge overlapping rectangles
     # (a missed rule can make two non-rectangular groups overlap) until stable
     rects = [

@@ -190,3 +190,28 @@ def test_scanned_pdf_has_no_text_layer(tmp_path: Path, clean: np.ndarray) -> Non
         doc.close()
     back = rasterize_pdf_page(pdf, 0, 200)
     assert abs(back.shape[0] - clean.shape[0]) <= 2 and abs(back.shape[1] - clean.shape[1]) <= 2
+
+
+# --------------------------------------------------------------------------- near rules
+
+
+def near_rules_spec(gap_pt: float) -> scans.PageSpec:
+    """Two column rules `gap_pt` apart: the funds rows split at one (其中：财政拨款 | 其他资金),
+    the indicator rows at the other (三级指标 | 指标值), as forms print them."""
+    cells = [scans.CellSpec(0, 0, "财政拨款"), scans.CellSpec(0, 1, "其他资金", colspan=2)]
+    cells += [scans.CellSpec(1, 0, "100"), scans.CellSpec(1, 1, "", colspan=2)]
+    for r in range(2, 6):
+        cells += [scans.CellSpec(r, 0, f"指标{r}", colspan=2), scans.CellSpec(r, 2, f"{r}0%")]
+    return scans.PageSpec([("相邻竖线", 14.0, True)], [160, gap_pt, 160], [26] * 6, cells)
+
+
+@pytest.mark.parametrize("gap_pt", [4.0])
+def test_near_column_rules_keep_every_row(tmp_path: Path, gap_pt: float) -> None:
+    """Column rules 11 px apart (200 dpi) leave a sliver column; its edges were judged on the
+    crossing rule's own ink (ink on both sides: "a stroke"), every sliver cell joined the one
+    below and the whole 指标值 column came out as one cell. A sliver's edge is the rule
+    running through it."""
+    spec = near_rules_spec(gap_pt)
+    img = scans.rasterize(scans.render_pdf(tmp_path / "near.pdf", [spec]), 0, 200)
+    for image in (img, scans.damage(img, "noise", 3)):
+        assert spans(image) == {k: v[:2] for k, v in scans.spec_truth(spec).items()}
