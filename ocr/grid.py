@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from flows.models import merge_spans
-from ocr.preprocess import binarize, line_masks
+from ocr.preprocess import binarize, drop_seals, find_seals, line_masks
 
 # An edge crossed by ink on both sides over more than this share of its length is text, not a
 # rule: 车's horizontal strokes cross its vertical stroke over ~25% of its height.
@@ -302,6 +302,8 @@ def find_tables(
     horizontal/vertical rule masks from `line_masks`)."""
     ink = binarize(gray)
     hor, ver = masks if masks is not None else line_masks(ink)
+    # a black or grey seal's ring and star are rule-shaped: out of the masks before anything
+    hor, ver, ink = drop_seals(hor, ver, ink, find_seals(ink))
     h, w = gray.shape
     k = max(25, min(h, w) // 28)
     tol = max(6.0, min(h, w) / 160)

@@ -491,3 +491,106 @@ def prepare(
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
     ocr_img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     return Prepared(ocr_img, gray, turns, angle, warped, notes)
+
+
+def find_seals(ink: np.ndarray, min_ring: float = 0.7) -> list[tuple[float, float, float]]:
+    """Round seals printed in black or grey ink (a photocopied or greyscale scan: no red to
+    suppress), as (cx, cy, r) in page px of the ink mask.
+
+    A seal's ring lies on a circle of 4-15% of the page's short side; its arcs and the star
+    inside pass the rule openings and become rows and columns of the grid. Candidates come
+    from a Hough transform on a small copy; one is kept when the ink covers at least
+    `min_ring` of the circle at a single radius (a seal: ~1.0; circles Hough finds between
+    the rules and text of a table: under 0.3)."""
+    h, w = ink.shape
+    s = 500 / max(h, w)
+    small = cv2.resize(ink * 255, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    r_min, r_max = int(0.04 * min(h, w) * s), int(0.15 * min(h, w) * s)
+    found = cv2.HoughCircles(
+        small,
+        cv2.HOUGH_GRADIENT,
+        dp=1,
+        minDist=2 * r_min,
+        param1=120,
+        param2=35,
+        minRadius=r_min,
+        maxRadius=r_max,
+    )
+    if found is None:
+        return []
+    ang = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    ys_ink, xs_ink = np.nonzero(ink)
+    seals = []
+    for cx, cy, r in found[0][:6] / s:
+        # the small copy places the centre within a few px: refine centre and radius where
+        # the most ink lies in one 5 px band (the ring), then measure how much of the circle
+        # that band covers
+        wide = np.zeros(360, bool)  # cheap first look: most candidates are no ring at all
+        for dr in np.arange(-0.06 * r - 4, 0.06 * r + 5, 2):
+            xs = np.clip((cx + (r + dr) * np.cos(ang)).astype(int), 0, w - 1)
+            ys = np.clip((cy + (r + dr) * np.sin(ang)).astype(int), 0, h - 1)
+            wide |= ink[ys, xs] > 0
+        if wide.mean() < 0.85:
+            continue
+        near = (np.abs(xs_ink - cx) < 1.25 * r) & (np.abs(ys_ink - cy) < 1.25 * r)
+        px, py = xs_ink[near].astype(np.float32), ys_ink[near].astype(np.float32)
+        step = max(1.0, 0.5 / s)
+        best = (-1.0, cx, cy, r)
+        for dx in np.arange(-4, 5) * step:
+            for dy in np.arange(-4, 5) * step:
+                d = np.hypot(px - cx - dx, py - cy - dy)
+                ring = (d > 0.8 * r) & (d < 1.2 * r)
+                hist = np.bincount(d[ring].astype(int), minlength=int(1.2 * r) + 3)
+                band = np.convolve(hist, np.ones(5), mode="same")
+                k = int(band.argmax())
+                if band[k] > best[0]:
+                    best = (float(band[k]), cx + dx, cy + dy, float(k))
+        _, bx, by, br = best
+        hit = np.zeros(360, bool)
+        for dr in (-3, -1, 1, 3):
+            xs = np.clip((bx + (br + dr) * np.cos(ang)).astype(int), 0, w - 1)
+            ys = np.clip((by + (br + dr) * np.sin(ang)).astype(int), 0, h - 1)
+            hit |= ink[ys, xs] > 0
+        if hit.mean() >= min_ring:
+            seals.append((float(bx), float(by), br))
+    return seals
+
+
+def drop_seals(
+    hor: np.ndarray, ver: np.ndarray, ink: np.ndarray, seals: list[tuple[float, float, float]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rule masks and ink mask without what a seal put there: inside each seal's disc only the
+    rule pixels that continue a rule from outside the disc (a run along the rule reaching the
+    disc's edge) are kept; the ring's arcs, the star and the seal's text go (from the ink too,
+    so that no later step finds them again as short rules or crossing strokes)."""
+    if not seals:
+        return hor, ver, ink
+    hor, ver, ink = hor.copy(), ver.copy(), ink.copy()
+    h, w = ink.shape
+    yy, xx = np.ogrid[0:h, 0:w]
+    for cx, cy, r in seals:
+        rad = r * 1.06 + 4
+        for mask in (hor, ver):
+            m = mask if mask is hor else mask.T  # columns of the vertical mask become rows
+            x_c, y_c = (cx, cy) if mask is hor else (cy, cx)
+            n_rows, n_cols = m.shape
+            for y in range(max(0, int(y_c - rad)), min(n_rows, int(y_c + rad) + 1)):
+                half = max(0.0, rad**2 - (y - y_c) ** 2) ** 0.5
+                a, b = max(0, int(x_c - half)), min(n_cols, int(x_c + half) + 1)
+                if b <= a:
+                    continue
+                run = m[y, a:b].copy()
+                m[y, a:b] = 0
+                keep = np.zeros_like(run)
+                if a > 0 and m[y, a - 1]:  # a rule arriving from the left
+                    stop = np.flatnonzero(run == 0)
+                    keep[: stop[0] if stop.size else len(run)] = 1
+                if b < n_cols and m[y, b]:  # and from the right
+                    stop = np.flatnonzero(run[::-1] == 0)
+                    keep[len(run) - (stop[0] if stop.size else len(run)) :] = 1
+                m[y, a:b] = keep
+        disc = (xx - cx) ** 2 + (yy - cy) ** 2 <= rad**2
+        rules = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8)).astype(bool)
+        ink[disc & ~rules] = 0
+    return hor, ver, ink

@@ -215,3 +215,32 @@ def test_near_column_rules_keep_every_row(tmp_path: Path, gap_pt: float) -> None
     img = scans.rasterize(scans.render_pdf(tmp_path / "near.pdf", [spec]), 0, 200)
     for image in (img, scans.damage(img, "noise", 3)):
         assert spans(image) == {k: v[:2] for k, v in scans.spec_truth(spec).items()}
+
+
+# --------------------------------------------------------------------------- black seals
+
+
+def grey_seal(img: np.ndarray, centre: tuple[int, int], radius: int) -> np.ndarray:
+    """The fixture's seal on a greyscale scan or photocopy: no red left to suppress."""
+    sealed = scans.red_seal(img, centre, radius, seed=1)
+    return cv2.cvtColor(cv2.cvtColor(sealed, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+
+
+@pytest.mark.parametrize("where", ["right edge", "bottom right corner"])
+def test_grey_seal_over_the_table_keeps_the_grid(clean: np.ndarray, where: str) -> None:
+    """A grey seal's ring arcs and star passed the rule openings: spurious rows and columns,
+    cells merged around the seal (validation: a 1-row continuation page came out as one
+    cell). Its ring is found as a circle, and inside it only rules continuing from outside
+    are kept."""
+    (table,) = find_tables(prepare(clean, None).gray)
+    x1, y1 = int(table.xs[-1]), int(table.ys[-1])
+    centre = (x1 - 40, int(table.ys[10])) if where == "right edge" else (x1 - 60, y1 - 20)
+    sealed = grey_seal(clean, centre, int(clean.shape[1] * 0.085))
+    assert spans(sealed) == TRUTH
+    assert spans(scans.damage(sealed, "noise", 2)) == TRUTH
+
+
+def test_no_seal_is_found_on_a_plain_table(clean: np.ndarray) -> None:
+    from ocr.preprocess import find_seals
+
+    assert find_seals(binarize(prepare(clean, None).gray)) == []
