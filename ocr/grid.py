@@ -100,6 +100,30 @@ def _coverage(
     return float(hits.mean()) if hits.size else 0.0
 
 
+def _local_rule(
+    mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, reach: int
+) -> float:
+    """Where this edge's own rule lies: the line within ±`reach` of the separator `pos` that
+    the rule mask covers most over [a, b] (`pos` when the mask is empty there).
+
+    A separator is the length-weighted mean of rule pieces clustered across the table; on a
+    photo that is not quite flat the piece of one row or column can sit a few px off it,
+    outside the band, and its edge was judged missing (a label merged into the value
+    beside it)."""
+    a_i, b_i, p = int(round(a)), int(round(b)), int(round(pos))
+    if b_i <= a_i:
+        return pos
+    lo = max(0, p - reach)
+    if horizontal:
+        prof = mask[lo : p + reach + 1, a_i:b_i].sum(axis=1)
+    else:
+        prof = mask[a_i:b_i, lo : p + reach + 1].sum(axis=0)
+    if prof.size == 0 or prof.max() == 0:
+        return pos
+    best = np.flatnonzero(prof == prof.max())
+    return float(lo + best[np.argmin(np.abs(lo + best - pos))])
+
+
 def _thin_coverage(
     ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
 ) -> float:
@@ -200,18 +224,33 @@ def build_cells(
     band: int = 4,
     edge_min_cover: float = 0.45,
     ink: np.ndarray | None = None,
+    reach: int | None = None,
 ) -> list[GridCell]:
     """Cells with spans: union grid positions whose shared edge has no rule (neither on the
-    rule masks nor, for broken rules, as thin ink in `ink`)."""
+    rule masks nor, for broken rules, as thin ink in `ink`). Each edge's rule is looked for
+    within ±`reach` px of its separator (default 2 × band; keep it below the distance at
+    which two rules count as two separators)."""
+    reach = 2 * band if reach is None else reach
     nr, nc = len(ys) - 1, len(xs) - 1
     joined_down = [[False] * nc for _ in range(nr)]
     joined_right = [[False] * nc for _ in range(nr)]
 
-    def present(mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float) -> bool:
+    def reaches(seps: list[float]) -> list[int]:
+        # never as far as halfway to the next separator: that is another rule's place
+        gaps = np.diff(seps) if len(seps) > 1 else np.array([np.inf])
+        near = np.minimum(np.r_[np.inf, gaps], np.r_[gaps, np.inf])
+        return [max(0, min(reach, int(g / 2) - 4)) for g in near]
+
+    reach_x, reach_y = reaches(xs), reaches(ys)
+
+    def present(
+        mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, reach: int
+    ) -> bool:
         # keep clear of the crossing rules at both ends (their ink lies on both sides of the
         # edge and reads as a crossing stroke); a sliver between two near rules has no room
         # left: there the edge is the rule mask running through the whole sliver
         m = max(0.12 * (b - a), band + 3.0)
+        pos = _local_rule(mask, horizontal, pos, a + m, b - m, reach)
         if b - a - 2 * m < 2 * band:
             return _coverage(mask, horizontal, pos, a, b, band) >= max(edge_min_cover, 0.8)
         return _edge_present(mask, ink, horizontal, pos, a + m, b - m, band, edge_min_cover)
@@ -219,9 +258,13 @@ def build_cells(
     for r in range(nr):
         for c in range(nc):
             if r + 1 < nr:  # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
-                joined_down[r][c] = not present(hor, True, ys[r + 1], xs[c], xs[c + 1])
+                joined_down[r][c] = not present(
+                    hor, True, ys[r + 1], xs[c], xs[c + 1], reach_y[r + 1]
+                )
             if c + 1 < nc:  # edge right of (r, c)
-                joined_right[r][c] = not present(ver, False, xs[c + 1], ys[r], ys[r + 1])
+                joined_right[r][c] = not present(
+                    ver, False, xs[c + 1], ys[r], ys[r + 1], reach_x[c + 1]
+                )
     # the same merged-cell rule as the text-layer path; then merge overlapping rectangles
     # (a missed rule can make two non-rectangular groups overlap) until stable
     rects = [
@@ -337,7 +380,10 @@ def find_tables(
         vs = _valid_separators(vs, hs, vr, False, band, 0.6)
         if len(hs) < 2 or len(vs) < 2:
             continue
-        cells = build_cells(vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw])
+        reach = max(band, min(2 * band, int(tol) - 2))
+        cells = build_cells(
+            vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw], reach
+        )
         off = [
             GridCell(
                 c.row,

@@ -244,3 +244,26 @@ def test_no_seal_is_found_on_a_plain_table(clean: np.ndarray) -> None:
     from ocr.preprocess import find_seals
 
     assert find_seals(binarize(prepare(clean, None).gray)) == []
+
+
+# --------------------------------------------------------------------------- offset rule pieces
+
+
+def test_a_rule_piece_off_its_separator_still_splits_its_row() -> None:
+    """On a photo that is not quite flat the column rule of one row sits 10 px off the same
+    column's rule in the rows below; the separator (their length-weighted mean) lay outside
+    that piece's band and the label was merged into the value beside it (主管部门's name |
+    实施单位). Each edge looks for its own rule near the separator."""
+    page = np.full((2339, 1654), 255, np.uint8)
+    xs, ys = [200, 600, 1000, 1400], [300, 500, 700, 900, 1100, 1300, 1500]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 3)
+    for x in (xs[0], xs[2], xs[3]):
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 0, 3)
+    cv2.line(page, (610, ys[0]), (610, ys[1]), 0, 3)  # row 0's piece of column rule 1
+    cv2.line(page, (600, ys[1]), (600, ys[-1]), 0, 3)
+    (table,) = find_tables(page)
+    assert len(table.xs) == 4  # one separator for both pieces
+    assert {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells} == {
+        (r, c): (1, 1) for r in range(6) for c in range(3)
+    }
