@@ -493,6 +493,18 @@ def prepare(
     return Prepared(ocr_img, gray, turns, angle, warped, notes)
 
 
+def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:
+    """Per degree of the circle around (cx, cy): is there ink at some radius in [r0, r1]."""
+    h, w = ink.shape
+    ang = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    hit = np.zeros(360, bool)
+    for rr in np.arange(r0, r1 + 0.1, 2.0):
+        xs = np.clip((cx + rr * np.cos(ang)).astype(int), 0, w - 1)
+        ys = np.clip((cy + rr * np.sin(ang)).astype(int), 0, h - 1)
+        hit |= ink[ys, xs] > 0
+    return hit
+
+
 def find_seals(ink: np.ndarray, min_ring: float = 0.7) -> list[tuple[float, float, float]]:
     """Round seals printed in black or grey ink (a photocopied or greyscale scan: no red to
     suppress), as (cx, cy, r) in page px of the ink mask.
@@ -501,7 +513,9 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.7) -> list[tuple[float, floa
     inside pass the rule openings and become rows and columns of the grid. Candidates come
     from a Hough transform on a small copy; one is kept when the ink covers at least
     `min_ring` of the circle at a single radius (a seal: ~1.0; circles Hough finds between
-    the rules and text of a table: under 0.3)."""
+    the rules and text of a table: under 0.65) with paper on both sides of the ring along at
+    least half of it (seals 0.73-0.82, others under 0.4). A seal whose ring is too faint to
+    binarise (a light grey stamp) is not found: its arcs may still split cells."""
     h, w = ink.shape
     s = 500 / max(h, w)
     small = cv2.resize(ink * 255, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
@@ -519,19 +533,14 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.7) -> list[tuple[float, floa
     )
     if found is None:
         return []
-    ang = np.linspace(0, 2 * np.pi, 360, endpoint=False)
     ys_ink, xs_ink = np.nonzero(ink)
     seals = []
     for cx, cy, r in found[0][:6] / s:
         # the small copy places the centre within a few px: refine centre and radius where
         # the most ink lies in one 5 px band (the ring), then measure how much of the circle
         # that band covers
-        wide = np.zeros(360, bool)  # cheap first look: most candidates are no ring at all
-        for dr in np.arange(-0.06 * r - 4, 0.06 * r + 5, 2):
-            xs = np.clip((cx + (r + dr) * np.cos(ang)).astype(int), 0, w - 1)
-            ys = np.clip((cy + (r + dr) * np.sin(ang)).astype(int), 0, h - 1)
-            wide |= ink[ys, xs] > 0
-        if wide.mean() < 0.85:
+        # cheap first look: most candidates are no ring at all
+        if _on_circle(ink, cx, cy, 0.94 * r - 4, 1.06 * r + 4).mean() < 0.85:
             continue
         near = (np.abs(xs_ink - cx) < 1.25 * r) & (np.abs(ys_ink - cy) < 1.25 * r)
         px, py = xs_ink[near].astype(np.float32), ys_ink[near].astype(np.float32)
@@ -547,12 +556,13 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.7) -> list[tuple[float, floa
                 if band[k] > best[0]:
                     best = (float(band[k]), cx + dx, cy + dy, float(k))
         _, bx, by, br = best
-        hit = np.zeros(360, bool)
-        for dr in (-3, -1, 1, 3):
-            xs = np.clip((bx + (br + dr) * np.cos(ang)).astype(int), 0, w - 1)
-            ys = np.clip((by + (br + dr) * np.sin(ang)).astype(int), 0, h - 1)
-            hit |= ink[ys, xs] > 0
-        if hit.mean() >= min_ring:
+        ring = _on_circle(ink, bx, by, br - 3, br + 3)
+        # a ring is a thin line: paper just inside and outside it along most of the circle
+        # (dense text that happens to cover a circle has ink there too)
+        t = max(4.0, 0.05 * br)
+        inner = _on_circle(ink, bx, by, br - t - 6, br - t - 2)
+        clean = ring & ~inner & ~_on_circle(ink, bx, by, br + t + 2, br + t + 6)
+        if ring.mean() >= min_ring and clean.mean() >= 0.5:
             seals.append((float(bx), float(by), br))
     return seals
 
