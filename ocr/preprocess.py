@@ -505,17 +505,18 @@ def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> n
     return hit
 
 
-def find_seals(ink: np.ndarray, min_ring: float = 0.7) -> list[tuple[float, float, float]]:
+def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, float, float]]:
     """Round seals printed in black or grey ink (a photocopied or greyscale scan: no red to
     suppress), as (cx, cy, r) in page px of the ink mask.
 
     A seal's ring lies on a circle of 4-15% of the page's short side; its arcs and the star
     inside pass the rule openings and become rows and columns of the grid. Candidates come
     from a Hough transform on a small copy; one is kept when the ink covers at least
-    `min_ring` of the circle at a single radius (a seal: ~1.0; circles Hough finds between
-    the rules and text of a table: under 0.65) with paper on both sides of the ring along at
-    least half of it (seals 0.73-0.82, others under 0.4). A seal whose ring is too faint to
-    binarise (a light grey stamp) is not found: its arcs may still split cells."""
+    `min_ring` of the circle at a single radius (seals measured 0.74-1.0, partly faded ones
+    included; circles Hough finds between the rules and text of a table: under 0.6) with
+    paper on both sides of the ring along at least 45% of it (seals 0.6-0.82, others under
+    0.4). A seal whose ring is mostly too faint to binarise (a light grey stamp, ~0.6 of it
+    left) is not found: its arcs may still split cells."""
     h, w = ink.shape
     s = 500 / max(h, w)
     small = cv2.resize(ink * 255, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
@@ -540,7 +541,7 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.7) -> list[tuple[float, floa
         # the most ink lies in one 5 px band (the ring), then measure how much of the circle
         # that band covers
         # cheap first look: most candidates are no ring at all
-        if _on_circle(ink, cx, cy, 0.94 * r - 4, 1.06 * r + 4).mean() < 0.85:
+        if _on_circle(ink, cx, cy, 0.94 * r - 4, 1.06 * r + 4).mean() < 0.7:
             continue
         near = (np.abs(xs_ink - cx) < 1.25 * r) & (np.abs(ys_ink - cy) < 1.25 * r)
         px, py = xs_ink[near].astype(np.float32), ys_ink[near].astype(np.float32)
@@ -562,7 +563,7 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.7) -> list[tuple[float, floa
         t = max(4.0, 0.05 * br)
         inner = _on_circle(ink, bx, by, br - t - 6, br - t - 2)
         clean = ring & ~inner & ~_on_circle(ink, bx, by, br + t + 2, br + t + 6)
-        if ring.mean() >= min_ring and clean.mean() >= 0.5:
+        if ring.mean() >= min_ring and clean.mean() >= 0.45:
             seals.append((float(bx), float(by), br))
     return seals
 
@@ -576,6 +577,7 @@ def drop_seals(
     so that no later step finds them again as short rules or crossing strokes)."""
     if not seals:
         return hor, ver, ink
+    before = (hor, ver)
     hor, ver, ink = hor.copy(), ver.copy(), ink.copy()
     h, w = ink.shape
     yy, xx = np.ogrid[0:h, 0:w]
@@ -601,6 +603,42 @@ def drop_seals(
                     keep[len(run) - (stop[0] if stop.size else len(run)) :] = 1
                 m[y, a:b] = keep
         disc = (xx - cx) ** 2 + (yy - cy) ** 2 <= rad**2
+        _keep_rules_between(before, (hor, ver), disc)
         rules = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8)).astype(bool)
         ink[disc & ~rules] = 0
     return hor, ver, ink
+
+
+def _keep_rules_between(
+    before: tuple[np.ndarray, np.ndarray], after: tuple[np.ndarray, np.ndarray], disc: np.ndarray
+) -> None:
+    """Put back (in `after`, in place) the rules lying wholly inside a seal's disc that run
+    from one kept crossing rule to another: a row's column rule under a large seal never
+    reaches the disc's edge, but it joins the table's rules at both ends; the seal's arcs,
+    star and text do not, and they are not thin straight lines."""
+    for i, horizontal in ((0, True), (1, False)):
+        gone = (before[i] > 0) & (after[i] == 0) & disc
+        if not gone.any():
+            continue
+        cross = cv2.dilate(after[1 - i], np.ones((7, 7), np.uint8)) > 0
+        num, labels, stats, _ = cv2.connectedComponentsWithStats(gone.astype(np.uint8), 8)
+        for k in range(1, num):
+            x, y, bw, bh, _ = stats[k]
+            length, width = (bw, bh) if horizontal else (bh, bw)
+            if length < 20 or width > 9:
+                continue
+            comp = labels[y : y + bh, x : x + bw] == k
+            line = comp.any(axis=0 if horizontal else 1)  # along the rule
+            ends = (
+                (
+                    cross[y : y + bh, x][comp[:, 0]].any(),
+                    cross[y : y + bh, x + bw - 1][comp[:, -1]].any(),
+                )
+                if horizontal
+                else (
+                    cross[y, x : x + bw][comp[0]].any(),
+                    cross[y + bh - 1, x : x + bw][comp[-1]].any(),
+                )
+            )
+            if all(ends) and line.all():
+                after[i][y : y + bh, x : x + bw][comp] = 1

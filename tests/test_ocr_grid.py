@@ -267,3 +267,16 @@ def test_a_rule_piece_off_its_separator_still_splits_its_row() -> None:
     assert {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells} == {
         (r, c): (1, 1) for r in range(6) for c in range(3)
     }
+
+
+def test_a_column_rule_wholly_under_a_seal_is_kept(tmp_path: Path) -> None:
+    """A continuation page's one tall row under a large seal: the column rule between name
+    and target lies wholly inside the seal's disc, never reaching its edge; it joins the
+    table's kept rules at both ends, so it stays (validation: 名称 and 指标值 were merged)."""
+    cells = [scans.CellSpec(0, c, t) for c, t in enumerate(["满意度指标", "群众满意度", "≥90%"])]
+    spec = scans.PageSpec([("印章", 14.0, True)], [120, 200, 120], [80], cells)
+    img = scans.rasterize(scans.render_pdf(tmp_path / "tall.pdf", [spec]), 0, 200)
+    (table,) = find_tables(prepare(img, None).gray)
+    x, y = int(table.xs[2]), int((table.ys[0] + table.ys[1]) / 2)
+    sealed = grey_seal(img, (x + 20, y), 150)
+    assert spans(sealed) == {(0, 0): (1, 1), (0, 1): (1, 1), (0, 2): (1, 1)}
