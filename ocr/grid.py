@@ -4,6 +4,12 @@ Rules come from morphology (`ocr.preprocess.line_masks`); each connected ruled r
 table. Separator positions are clustered from the rule segments; a merged cell is where the rule
 between two grid positions is missing, checked segment by segment (≥ `edge_min_cover` of the
 segment's length on the rule mask) and merged with union-find into rectangles.
+
+Three things keep a damaged page's grid whole: a black or grey seal's ring, star and text are
+taken out of the rule masks first (`ocr.preprocess.find_seals`); each edge is tested on its own
+rule found near the separator (a photo's rule pieces do not all lie on one line) and clear of
+the crossing rules' ink; and the edges of a sliver between two near rules are the rule running
+through it, not a crossing-stroke test it has no room for.
 """
 
 from __future__ import annotations
