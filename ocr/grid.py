@@ -4,6 +4,12 @@ Rules come from morphology (`ocr.preprocess.line_masks`); each connected ruled r
 table. Separator positions are clustered from the rule segments; a merged cell is where the rule
 between two grid positions is missing, checked segment by segment (≥ `edge_min_cover` of the
 segment's length on the rule mask) and merged with union-find into rectangles.
+
+Three things keep a damaged page's grid whole: a black or grey seal's ring, star and text are
+taken out of the rule masks first (`ocr.preprocess.find_seals`); each edge is tested on its own
+rule found near the separator (a photo's rule pieces do not all lie on one line) and clear of
+the crossing rules' ink; and the edges of a sliver between two near rules are the rule running
+through it, not a crossing-stroke test it has no room for.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import cv2
 import numpy as np
 
 from flows.models import merge_spans
-from ocr.preprocess import binarize, line_masks
+from ocr.preprocess import binarize, drop_seals, find_seals, line_masks
 
 # An edge crossed by ink on both sides over more than this share of its length is text, not a
 # rule: 车's horizontal strokes cross its vertical stroke over ~25% of its height.
@@ -98,6 +104,30 @@ def _coverage(
         strip = mask[a_i:b_i, max(0, p - band) : p + band + 1]
         hits = strip.any(axis=1)
     return float(hits.mean()) if hits.size else 0.0
+
+
+def _local_rule(
+    mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, reach: int
+) -> float:
+    """Where this edge's own rule lies: the line within ±`reach` of the separator `pos` that
+    the rule mask covers most over [a, b] (`pos` when the mask is empty there).
+
+    A separator is the length-weighted mean of rule pieces clustered across the table; on a
+    photo that is not quite flat the piece of one row or column can sit a few px off it,
+    outside the band, and its edge was judged missing (a label merged into the value
+    beside it)."""
+    a_i, b_i, p = int(round(a)), int(round(b)), int(round(pos))
+    if b_i <= a_i:
+        return pos
+    lo = max(0, p - reach)
+    if horizontal:
+        prof = mask[lo : p + reach + 1, a_i:b_i].sum(axis=1)
+    else:
+        prof = mask[a_i:b_i, lo : p + reach + 1].sum(axis=0)
+    if prof.size == 0 or prof.max() == 0:
+        return pos
+    best = np.flatnonzero(prof == prof.max())
+    return float(lo + best[np.argmin(np.abs(lo + best - pos))])
 
 
 def _thin_coverage(
@@ -200,23 +230,46 @@ def build_cells(
     band: int = 4,
     edge_min_cover: float = 0.45,
     ink: np.ndarray | None = None,
+    reach: int | None = None,
 ) -> list[GridCell]:
     """Cells with spans: union grid positions whose shared edge has no rule (neither on the
-    rule masks nor, for broken rules, as thin ink in `ink`)."""
+    rule masks nor, for broken rules, as thin ink in `ink`). Each edge's rule is looked for
+    within ±`reach` px of its separator (default 2 × band; keep it below the distance at
+    which two rules count as two separators)."""
+    reach = 2 * band if reach is None else reach
     nr, nc = len(ys) - 1, len(xs) - 1
     joined_down = [[False] * nc for _ in range(nr)]
     joined_right = [[False] * nc for _ in range(nr)]
+
+    def reaches(seps: list[float]) -> list[int]:
+        # never as far as halfway to the next separator: that is another rule's place
+        gaps = np.diff(seps) if len(seps) > 1 else np.array([np.inf])
+        near = np.minimum(np.r_[np.inf, gaps], np.r_[gaps, np.inf])
+        return [max(0, min(reach, int(g / 2) - 4)) for g in near]
+
+    reach_x, reach_y = reaches(xs), reaches(ys)
+
+    def present(
+        mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, reach: int
+    ) -> bool:
+        # keep clear of the crossing rules at both ends (their ink lies on both sides of the
+        # edge and reads as a crossing stroke); a sliver between two near rules has no room
+        # left: there the edge is the rule mask running through the whole sliver
+        m = max(0.12 * (b - a), band + 3.0)
+        pos = _local_rule(mask, horizontal, pos, a + m, b - m, reach)
+        if b - a - 2 * m < 2 * band:
+            return _coverage(mask, horizontal, pos, a, b, band) >= max(edge_min_cover, 0.8)
+        return _edge_present(mask, ink, horizontal, pos, a + m, b - m, band, edge_min_cover)
+
     for r in range(nr):
         for c in range(nc):
             if r + 1 < nr:  # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
-                m = 0.12 * (xs[c + 1] - xs[c])
-                joined_down[r][c] = not _edge_present(
-                    hor, ink, True, ys[r + 1], xs[c] + m, xs[c + 1] - m, band, edge_min_cover
+                joined_down[r][c] = not present(
+                    hor, True, ys[r + 1], xs[c], xs[c + 1], reach_y[r + 1]
                 )
             if c + 1 < nc:  # edge right of (r, c)
-                m = 0.12 * (ys[r + 1] - ys[r])
-                joined_right[r][c] = not _edge_present(
-                    ver, ink, False, xs[c + 1], ys[r] + m, ys[r + 1] - m, band, edge_min_cover
+                joined_right[r][c] = not present(
+                    ver, False, xs[c + 1], ys[r], ys[r + 1], reach_x[c + 1]
                 )
     # the same merged-cell rule as the text-layer path; then merge overlapping rectangles
     # (a missed rule can make two non-rectangular groups overlap) until stable
@@ -298,6 +351,8 @@ def find_tables(
     horizontal/vertical rule masks from `line_masks`)."""
     ink = binarize(gray)
     hor, ver = masks if masks is not None else line_masks(ink)
+    # a black or grey seal's ring and star are rule-shaped: out of the masks before anything
+    hor, ver, ink = drop_seals(hor, ver, ink, find_seals(ink))
     h, w = gray.shape
     k = max(25, min(h, w) // 28)
     tol = max(6.0, min(h, w) / 160)
@@ -331,7 +386,10 @@ def find_tables(
         vs = _valid_separators(vs, hs, vr, False, band, 0.6)
         if len(hs) < 2 or len(vs) < 2:
             continue
-        cells = build_cells(vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw])
+        reach = max(band, min(2 * band, int(tol) - 2))
+        cells = build_cells(
+            vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw], reach
+        )
         off = [
             GridCell(
                 c.row,

@@ -491,3 +491,154 @@ def prepare(
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
     ocr_img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     return Prepared(ocr_img, gray, turns, angle, warped, notes)
+
+
+def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:
+    """Per degree of the circle around (cx, cy): is there ink at some radius in [r0, r1]."""
+    h, w = ink.shape
+    ang = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    hit = np.zeros(360, bool)
+    for rr in np.arange(r0, r1 + 0.1, 2.0):
+        xs = np.clip((cx + rr * np.cos(ang)).astype(int), 0, w - 1)
+        ys = np.clip((cy + rr * np.sin(ang)).astype(int), 0, h - 1)
+        hit |= ink[ys, xs] > 0
+    return hit
+
+
+def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, float, float]]:
+    """Round seals printed in black or grey ink (a photocopied or greyscale scan: no red to
+    suppress), as (cx, cy, r) in page px of the ink mask.
+
+    A seal's ring lies on a circle of 4-15% of the page's short side; its arcs and the star
+    inside pass the rule openings and become rows and columns of the grid. Candidates come
+    from a Hough transform on a small copy; one is kept when the ink covers at least
+    `min_ring` of the circle at a single radius (seals measured 0.74-1.0, partly faded ones
+    included; circles Hough finds between the rules and text of a table: under 0.6) with
+    paper on both sides of the ring along at least 45% of it (seals 0.6-0.82, others under
+    0.4). A seal whose ring is mostly too faint to binarise (a light grey stamp, ~0.6 of it
+    left) is not found: its arcs may still split cells."""
+    h, w = ink.shape
+    s = 500 / max(h, w)
+    small = cv2.resize(ink * 255, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    r_min, r_max = int(0.04 * min(h, w) * s), int(0.15 * min(h, w) * s)
+    found = cv2.HoughCircles(
+        small,
+        cv2.HOUGH_GRADIENT,
+        dp=1,
+        minDist=2 * r_min,
+        param1=120,
+        param2=35,
+        minRadius=r_min,
+        maxRadius=r_max,
+    )
+    if found is None:
+        return []
+    ys_ink, xs_ink = np.nonzero(ink)
+    seals = []
+    for cx, cy, r in found[0][:6] / s:
+        # the small copy places the centre within a few px: refine centre and radius where
+        # the most ink lies in one 5 px band (the ring), then measure how much of the circle
+        # that band covers
+        # cheap first look: most candidates are no ring at all
+        if _on_circle(ink, cx, cy, 0.94 * r - 4, 1.06 * r + 4).mean() < 0.7:
+            continue
+        near = (np.abs(xs_ink - cx) < 1.25 * r) & (np.abs(ys_ink - cy) < 1.25 * r)
+        px, py = xs_ink[near].astype(np.float32), ys_ink[near].astype(np.float32)
+        step = max(1.0, 0.5 / s)
+        best = (-1.0, cx, cy, r)
+        for dx in np.arange(-4, 5) * step:
+            for dy in np.arange(-4, 5) * step:
+                d = np.hypot(px - cx - dx, py - cy - dy)
+                ring = (d > 0.8 * r) & (d < 1.2 * r)
+                hist = np.bincount(d[ring].astype(int), minlength=int(1.2 * r) + 3)
+                band = np.convolve(hist, np.ones(5), mode="same")
+                k = int(band.argmax())
+                if band[k] > best[0]:
+                    best = (float(band[k]), cx + dx, cy + dy, float(k))
+        _, bx, by, br = best
+        ring = _on_circle(ink, bx, by, br - 3, br + 3)
+        # a ring is a thin line: paper just inside and outside it along most of the circle
+        # (dense text that happens to cover a circle has ink there too)
+        t = max(4.0, 0.05 * br)
+        inner = _on_circle(ink, bx, by, br - t - 6, br - t - 2)
+        clean = ring & ~inner & ~_on_circle(ink, bx, by, br + t + 2, br + t + 6)
+        if ring.mean() >= min_ring and clean.mean() >= 0.45:
+            seals.append((float(bx), float(by), br))
+    return seals
+
+
+def drop_seals(
+    hor: np.ndarray, ver: np.ndarray, ink: np.ndarray, seals: list[tuple[float, float, float]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rule masks and ink mask without what a seal put there: inside each seal's disc only the
+    rule pixels that continue a rule from outside the disc (a run along the rule reaching the
+    disc's edge) are kept; the ring's arcs, the star and the seal's text go (from the ink too,
+    so that no later step finds them again as short rules or crossing strokes)."""
+    if not seals:
+        return hor, ver, ink
+    before = (hor, ver)
+    hor, ver, ink = hor.copy(), ver.copy(), ink.copy()
+    h, w = ink.shape
+    yy, xx = np.ogrid[0:h, 0:w]
+    for cx, cy, r in seals:
+        rad = r * 1.06 + 4
+        for mask in (hor, ver):
+            m = mask if mask is hor else mask.T  # columns of the vertical mask become rows
+            x_c, y_c = (cx, cy) if mask is hor else (cy, cx)
+            n_rows, n_cols = m.shape
+            for y in range(max(0, int(y_c - rad)), min(n_rows, int(y_c + rad) + 1)):
+                half = max(0.0, rad**2 - (y - y_c) ** 2) ** 0.5
+                a, b = max(0, int(x_c - half)), min(n_cols, int(x_c + half) + 1)
+                if b <= a:
+                    continue
+                run = m[y, a:b].copy()
+                m[y, a:b] = 0
+                keep = np.zeros_like(run)
+                if a > 0 and m[y, a - 1]:  # a rule arriving from the left
+                    stop = np.flatnonzero(run == 0)
+                    keep[: stop[0] if stop.size else len(run)] = 1
+                if b < n_cols and m[y, b]:  # and from the right
+                    stop = np.flatnonzero(run[::-1] == 0)
+                    keep[len(run) - (stop[0] if stop.size else len(run)) :] = 1
+                m[y, a:b] = keep
+        disc = (xx - cx) ** 2 + (yy - cy) ** 2 <= rad**2
+        _keep_rules_between(before, (hor, ver), disc)
+        rules = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8)).astype(bool)
+        ink[disc & ~rules] = 0
+    return hor, ver, ink
+
+
+def _keep_rules_between(
+    before: tuple[np.ndarray, np.ndarray], after: tuple[np.ndarray, np.ndarray], disc: np.ndarray
+) -> None:
+    """Put back (in `after`, in place) the rules lying wholly inside a seal's disc that run
+    from one kept crossing rule to another: a row's column rule under a large seal never
+    reaches the disc's edge, but it joins the table's rules at both ends; the seal's arcs,
+    star and text do not, and they are not thin straight lines."""
+    for i, horizontal in ((0, True), (1, False)):
+        gone = (before[i] > 0) & (after[i] == 0) & disc
+        if not gone.any():
+            continue
+        cross = cv2.dilate(after[1 - i], np.ones((7, 7), np.uint8)) > 0
+        num, labels, stats, _ = cv2.connectedComponentsWithStats(gone.astype(np.uint8), 8)
+        for k in range(1, num):
+            x, y, bw, bh, _ = stats[k]
+            length, width = (bw, bh) if horizontal else (bh, bw)
+            if length < 20 or width > 9:
+                continue
+            comp = labels[y : y + bh, x : x + bw] == k
+            line = comp.any(axis=0 if horizontal else 1)  # along the rule
+            ends = (
+                (
+                    cross[y : y + bh, x][comp[:, 0]].any(),
+                    cross[y : y + bh, x + bw - 1][comp[:, -1]].any(),
+                )
+                if horizontal
+                else (
+                    cross[y, x : x + bw][comp[0]].any(),
+                    cross[y + bh - 1, x : x + bw][comp[-1]].any(),
+                )
+            )
+            if all(ends) and line.all():
+                after[i][y : y + bh, x : x + bw][comp] = 1

@@ -190,3 +190,93 @@ def test_scanned_pdf_has_no_text_layer(tmp_path: Path, clean: np.ndarray) -> Non
         doc.close()
     back = rasterize_pdf_page(pdf, 0, 200)
     assert abs(back.shape[0] - clean.shape[0]) <= 2 and abs(back.shape[1] - clean.shape[1]) <= 2
+
+
+# --------------------------------------------------------------------------- near rules
+
+
+def near_rules_spec(gap_pt: float) -> scans.PageSpec:
+    """Two column rules `gap_pt` apart: the funds rows split at one (其中：财政拨款 | 其他资金),
+    the indicator rows at the other (三级指标 | 指标值), as forms print them."""
+    cells = [scans.CellSpec(0, 0, "财政拨款"), scans.CellSpec(0, 1, "其他资金", colspan=2)]
+    cells += [scans.CellSpec(1, 0, "100"), scans.CellSpec(1, 1, "", colspan=2)]
+    for r in range(2, 6):
+        cells += [scans.CellSpec(r, 0, f"指标{r}", colspan=2), scans.CellSpec(r, 2, f"{r}0%")]
+    return scans.PageSpec([("相邻竖线", 14.0, True)], [160, gap_pt, 160], [26] * 6, cells)
+
+
+@pytest.mark.parametrize("gap_pt", [4.0])
+def test_near_column_rules_keep_every_row(tmp_path: Path, gap_pt: float) -> None:
+    """Column rules 11 px apart (200 dpi) leave a sliver column; its edges were judged on the
+    crossing rule's own ink (ink on both sides: "a stroke"), every sliver cell joined the one
+    below and the whole 指标值 column came out as one cell. A sliver's edge is the rule
+    running through it."""
+    spec = near_rules_spec(gap_pt)
+    img = scans.rasterize(scans.render_pdf(tmp_path / "near.pdf", [spec]), 0, 200)
+    for image in (img, scans.damage(img, "noise", 3)):
+        assert spans(image) == {k: v[:2] for k, v in scans.spec_truth(spec).items()}
+
+
+# --------------------------------------------------------------------------- black seals
+
+
+def grey_seal(img: np.ndarray, centre: tuple[int, int], radius: int) -> np.ndarray:
+    """The fixture's seal on a greyscale scan or photocopy: no red left to suppress."""
+    sealed = scans.red_seal(img, centre, radius, seed=1)
+    return cv2.cvtColor(cv2.cvtColor(sealed, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+
+
+@pytest.mark.parametrize("where", ["right edge", "bottom right corner"])
+def test_grey_seal_over_the_table_keeps_the_grid(clean: np.ndarray, where: str) -> None:
+    """A grey seal's ring arcs and star passed the rule openings: spurious rows and columns,
+    cells merged around the seal (validation: a 1-row continuation page came out as one
+    cell). Its ring is found as a circle, and inside it only rules continuing from outside
+    are kept."""
+    (table,) = find_tables(prepare(clean, None).gray)
+    x1, y1 = int(table.xs[-1]), int(table.ys[-1])
+    centre = (x1 - 40, int(table.ys[10])) if where == "right edge" else (x1 - 60, y1 - 20)
+    sealed = grey_seal(clean, centre, int(clean.shape[1] * 0.085))
+    assert spans(sealed) == TRUTH
+    assert spans(scans.damage(sealed, "noise", 2)) == TRUTH
+
+
+def test_no_seal_is_found_on_a_plain_table(clean: np.ndarray) -> None:
+    from ocr.preprocess import find_seals
+
+    assert find_seals(binarize(prepare(clean, None).gray)) == []
+
+
+# --------------------------------------------------------------------------- offset rule pieces
+
+
+def test_a_rule_piece_off_its_separator_still_splits_its_row() -> None:
+    """On a photo that is not quite flat the column rule of one row sits 10 px off the same
+    column's rule in the rows below; the separator (their length-weighted mean) lay outside
+    that piece's band and the label was merged into the value beside it (主管部门's name |
+    实施单位). Each edge looks for its own rule near the separator."""
+    page = np.full((2339, 1654), 255, np.uint8)
+    xs, ys = [200, 600, 1000, 1400], [300, 500, 700, 900, 1100, 1300, 1500]
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 0, 3)
+    for x in (xs[0], xs[2], xs[3]):
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 0, 3)
+    cv2.line(page, (610, ys[0]), (610, ys[1]), 0, 3)  # row 0's piece of column rule 1
+    cv2.line(page, (600, ys[1]), (600, ys[-1]), 0, 3)
+    (table,) = find_tables(page)
+    assert len(table.xs) == 4  # one separator for both pieces
+    assert {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells} == {
+        (r, c): (1, 1) for r in range(6) for c in range(3)
+    }
+
+
+def test_a_column_rule_wholly_under_a_seal_is_kept(tmp_path: Path) -> None:
+    """A continuation page's one tall row under a large seal: the column rule between name
+    and target lies wholly inside the seal's disc, never reaching its edge; it joins the
+    table's kept rules at both ends, so it stays (validation: 名称 and 指标值 were merged)."""
+    cells = [scans.CellSpec(0, c, t) for c, t in enumerate(["满意度指标", "群众满意度", "≥90%"])]
+    spec = scans.PageSpec([("印章", 14.0, True)], [120, 200, 120], [80], cells)
+    img = scans.rasterize(scans.render_pdf(tmp_path / "tall.pdf", [spec]), 0, 200)
+    (table,) = find_tables(prepare(img, None).gray)
+    x, y = int(table.xs[2]), int((table.ys[0] + table.ys[1]) / 2)
+    sealed = grey_seal(img, (x + 20, y), 150)
+    assert spans(sealed) == {(0, 0): (1, 1), (0, 1): (1, 1), (0, 2): (1, 1)}
