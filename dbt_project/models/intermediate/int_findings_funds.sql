@@ -13,11 +13,15 @@ projects as (
 
     select * from {{ ref('int_projects_deduplicated') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 indicators as (
 
     select * from {{ ref('int_indicators_identified') }}
+
+    {{ affected_projects_only() }}
 
 ),
 
@@ -162,3 +166,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

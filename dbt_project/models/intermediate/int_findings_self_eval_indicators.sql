@@ -14,17 +14,23 @@ matches as (
 
     select * from {{ ref('int_self_eval_target_matches') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 evaluated_projects as (
 
     select * from {{ ref('int_self_eval_projects_deduplicated') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 planned_projects as (
 
     select * from {{ ref('int_projects_deduplicated') }}
+
+    {{ affected_projects_only() }}
 
 ),
 
@@ -155,3 +161,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

@@ -305,3 +305,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

@@ -15,11 +15,15 @@ candidates as (
 
     select * from {{ ref('int_projects_pivoted') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 chosen as (
 
     select * from {{ ref('int_projects_deduplicated') }}
+
+    {{ affected_projects_only() }}
 
 ),
 
@@ -67,6 +71,16 @@ source_pairs as (
 
 ),
 
+compared_documents as (
+
+    select chosen_sha256 as document_sha256 from source_pairs
+
+    union
+
+    select other_sha256 as document_sha256 from source_pairs
+
+),
+
 field_values as (
 
     select
@@ -87,6 +101,9 @@ field_values as (
     from extracted_values
 
     where form = 'project_target' and record_type = 'field'
+        -- only documents that take part in a comparison: normalising every printed value of
+        -- the warehouse cost most of this model
+        and document_sha256 in (select document_sha256 from compared_documents)
 
 ),
 
@@ -243,6 +260,8 @@ keyed_indicators as (
 
     from indicators
 
+    where document_sha256 in (select document_sha256 from compared_documents)
+
 ),
 
 paired_indicators as (
@@ -398,3 +417,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

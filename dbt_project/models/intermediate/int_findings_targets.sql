@@ -16,6 +16,8 @@ indicators as (
 
     select * from {{ ref('int_indicators_identified') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 timeliness as (
@@ -261,3 +263,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

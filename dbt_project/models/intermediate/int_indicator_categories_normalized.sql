@@ -4,6 +4,8 @@ indicators as (
 
     select * from {{ ref('int_indicators_pivoted') }}
 
+    {{ changed_documents_only() }}
+
 ),
 
 normalized as (

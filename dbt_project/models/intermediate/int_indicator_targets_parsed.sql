@@ -11,6 +11,8 @@ indicators as (
 
     select * from {{ ref('int_indicator_categories_normalized') }}
 
+    {{ changed_documents_only() }}
+
 ),
 
 {{ parse_target_ctes('indicators', 'target_raw', 'level2', 'target') }},

@@ -4,6 +4,8 @@ projects as (
 
     select * from {{ ref('int_projects_deduplicated') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 indicators as (
@@ -77,3 +79,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

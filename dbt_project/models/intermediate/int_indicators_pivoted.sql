@@ -4,6 +4,8 @@ extracted_values as (
 
     select * from {{ ref('stg_raw__extracted_values') }}
 
+    {{ changed_documents_only() }}
+
 ),
 
 indicator_values as (

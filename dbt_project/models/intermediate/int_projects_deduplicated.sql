@@ -4,6 +4,8 @@ projects as (
 
     select * from {{ ref('int_projects_pivoted') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 {{ ranked_project_sources('projects') }},
@@ -49,3 +51,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

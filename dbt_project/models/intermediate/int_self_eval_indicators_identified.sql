@@ -10,6 +10,8 @@ projects as (
 
     select * from {{ ref('int_self_eval_projects_deduplicated') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 indicators as (
@@ -125,3 +127,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

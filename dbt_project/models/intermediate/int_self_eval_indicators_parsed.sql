@@ -10,6 +10,8 @@ indicators as (
 
     select * from {{ ref('int_self_eval_indicators_pivoted') }}
 
+    {{ changed_documents_only() }}
+
 ),
 
 {{ parse_target_ctes('indicators', 'target_raw', 'level2', 'target') }},

@@ -10,6 +10,8 @@ projects as (
 
     select * from {{ ref('int_self_eval_projects_pivoted') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 {{ ranked_project_sources('projects') }},
@@ -61,3 +63,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

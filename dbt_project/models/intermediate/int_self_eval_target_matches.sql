@@ -18,11 +18,15 @@ evaluated as (
 
     select * from {{ ref('int_self_eval_indicators_identified') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 planned_all as (
 
     select * from {{ ref('int_indicators_identified') }}
+
+    {{ affected_projects_only() }}
 
 ),
 
@@ -285,3 +289,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

@@ -4,11 +4,15 @@ funds_findings as (
 
     select * from {{ ref('int_findings_funds') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 completeness_findings as (
 
     select * from {{ ref('int_findings_completeness') }}
+
+    {{ affected_projects_only() }}
 
 ),
 
@@ -16,11 +20,15 @@ target_findings as (
 
     select * from {{ ref('int_findings_targets') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 source_findings as (
 
     select * from {{ ref('int_findings_sources') }}
+
+    {{ affected_projects_only() }}
 
 ),
 
@@ -28,11 +36,15 @@ self_eval_indicator_findings as (
 
     select * from {{ ref('int_findings_self_eval_indicators') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 self_eval_project_findings as (
 
     select * from {{ ref('int_findings_self_eval_projects') }}
+
+    {{ affected_projects_only() }}
 
 ),
 
@@ -102,3 +114,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

@@ -4,6 +4,8 @@ indicators as (
 
     select * from {{ ref('int_indicators_identified') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 final as (
@@ -38,3 +40,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

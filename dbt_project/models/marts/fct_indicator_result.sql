@@ -4,6 +4,8 @@ indicators as (
 
     select * from {{ ref('int_self_eval_indicators_identified') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 final as (
@@ -32,3 +34,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

@@ -4,6 +4,8 @@ projects as (
 
     select * from {{ ref('int_self_eval_projects_deduplicated') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 final as (
@@ -27,3 +29,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

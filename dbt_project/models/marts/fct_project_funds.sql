@@ -4,6 +4,8 @@ projects as (
 
     select * from {{ ref('int_projects_deduplicated') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 final as (
@@ -25,3 +27,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}

@@ -4,6 +4,8 @@ matches as (
 
     select * from {{ ref('int_self_eval_target_matches') }}
 
+    {{ affected_projects_only() }}
+
 ),
 
 final as (
@@ -43,3 +45,5 @@ final as (
 )
 
 select * from final
+
+{{ affected_projects_only() }}
