@@ -17,7 +17,7 @@
     execution_rate is in percent (95.2 means 95.2%): a printed '%' is stripped; a bare number is read
     as a fraction (×100) only when that is the closer reading of 全年执行数 / 全年预算数.
 -#}
-{%- set changes = ref('int_build_changes') %}
+{%- set changes = build_ref('int_build_changes') %}
 
 with
 
