@@ -11,17 +11,13 @@ with
 
 projects as (
 
-    select * from {{ ref('int_projects_deduplicated') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
 indicators as (
 
-    select * from {{ ref('int_indicators_identified') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -165,6 +161,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

@@ -12,25 +12,19 @@ with
 
 matches as (
 
-    select * from {{ ref('int_self_eval_target_matches') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_self_eval_target_matches') }} {{ affected_projects_only() }}
 
 ),
 
 evaluated_projects as (
 
-    select * from {{ ref('int_self_eval_projects_deduplicated') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_self_eval_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
 planned_projects as (
 
-    select * from {{ ref('int_projects_deduplicated') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
@@ -160,6 +154,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

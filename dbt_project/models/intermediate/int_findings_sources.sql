@@ -13,17 +13,13 @@ with
 
 candidates as (
 
-    select * from {{ ref('int_projects_pivoted') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_projects_pivoted') }} {{ affected_projects_only() }}
 
 ),
 
 chosen as (
 
-    select * from {{ ref('int_projects_deduplicated') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
@@ -100,10 +96,12 @@ field_values as (
 
     from extracted_values
 
-    where form = 'project_target' and record_type = 'field'
-        -- only documents that take part in a comparison: normalising every printed value of
-        -- the warehouse cost most of this model
-        and document_sha256 in (select document_sha256 from compared_documents)
+    -- only documents that take part in a comparison: normalising every printed value of the
+    -- warehouse cost most of this model
+    where
+        form = 'project_target'
+        and record_type = 'field'
+        and document_sha256 in (select document_sha256 from compared_documents)  -- noqa: RF02
 
 ),
 
@@ -260,7 +258,7 @@ keyed_indicators as (
 
     from indicators
 
-    where document_sha256 in (select document_sha256 from compared_documents)
+    where document_sha256 in (select document_sha256 from compared_documents)  -- noqa: RF02
 
 ),
 
@@ -416,6 +414,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

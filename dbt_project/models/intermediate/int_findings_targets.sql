@@ -14,9 +14,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_indicators_identified') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -262,6 +260,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

@@ -2,9 +2,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_indicators_pivoted') }}
-
-    {{ changed_documents_only() }}
+    select * from {{ ref('int_indicators_pivoted') }} {{ changed_documents_only() }}
 
 ),
 

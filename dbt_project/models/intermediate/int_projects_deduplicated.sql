@@ -2,9 +2,7 @@ with
 
 projects as (
 
-    select * from {{ ref('int_projects_pivoted') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_projects_pivoted') }} {{ affected_projects_only() }}
 
 ),
 
@@ -50,6 +48,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

@@ -8,9 +8,7 @@ with
 
 projects as (
 
-    select * from {{ ref('int_self_eval_projects_pivoted') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_self_eval_projects_pivoted') }} {{ affected_projects_only() }}
 
 ),
 
@@ -62,6 +60,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

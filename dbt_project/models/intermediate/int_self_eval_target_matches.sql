@@ -16,17 +16,13 @@ with
 
 evaluated as (
 
-    select * from {{ ref('int_self_eval_indicators_identified') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_self_eval_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
 planned_all as (
 
-    select * from {{ ref('int_indicators_identified') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -288,6 +284,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

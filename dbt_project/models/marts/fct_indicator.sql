@@ -2,9 +2,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_indicators_identified') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -39,6 +37,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

@@ -2,9 +2,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_self_eval_indicators_identified') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_self_eval_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -33,6 +31,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

@@ -2,9 +2,7 @@ with
 
 projects as (
 
-    select * from {{ ref('int_self_eval_projects_deduplicated') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_self_eval_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
@@ -28,6 +26,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}

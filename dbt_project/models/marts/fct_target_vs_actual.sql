@@ -2,9 +2,7 @@ with
 
 matches as (
 
-    select * from {{ ref('int_self_eval_target_matches') }}
-
-    {{ affected_projects_only() }}
+    select * from {{ ref('int_self_eval_target_matches') }} {{ affected_projects_only() }}
 
 ),
 
@@ -44,6 +42,4 @@ final as (
 
 )
 
-select * from final
-
-{{ affected_projects_only() }}
+select * from final {{ affected_projects_only() }}
