@@ -7,10 +7,16 @@ values leave the build, an `ingest_errors` row names the test and the page — a
 again on the rest. Nothing here knows which fields or values are legal: that stays in the dbt
 yml. A failure no single document explains (a model error, a mart contract, a test over
 documents) still fails the build: the marts would be wrong, so nothing is published.
+
+The build is incremental (dbt_project/macros/incremental.sql): the models that grow with the
+warehouse rebuild only the documents that changed since the last successful build and the projects
+they touch. A first build, a warehouse built by another version of the dbt project (its fingerprint
+is kept in raw.meta) or an operator's `full_refresh` rebuilds every table from scratch.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,6 +32,8 @@ from flows.settings import DBT_PROJECT_DIR
 
 MAX_ROUNDS = 3  # quarantine rounds per run: each takes out at least one document or stops
 QUARANTINED_TABLES = ("pages", "cells", "extracted_values")  # the rows the marts are built from
+FINGERPRINT_KEY = "dbt_project_fingerprint"  # raw.meta: the dbt project the tables were built by
+BUILT_BY = ("dbt_project.yml", "models", "macros", "seeds")  # what decides the tables' contents
 
 
 class DbtBuildError(RuntimeError):
@@ -63,7 +71,7 @@ class FailedTest:
 
 
 def _run_dbt(
-    warehouse: Path, project_dir: Path, target: Path, unit_tests: bool
+    warehouse: Path, project_dir: Path, target: Path, unit_tests: bool, full_refresh: bool = False
 ) -> subprocess.CompletedProcess:
     """`dbt build` in a child process; without dbt's unit tests unless asked.
 
@@ -83,6 +91,7 @@ def _run_dbt(
         "--target-path", str(target),
         "--quiet", "--no-use-colors",
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
+        *(["--full-refresh"] if full_refresh else []),
     ]  # fmt: skip
     return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
 
@@ -92,17 +101,26 @@ def dbt_build(
     project_dir: Path = DBT_PROJECT_DIR,
     quarantine: bool = True,
     unit_tests: bool = False,
+    full_refresh: bool | None = None,
 ) -> list[Quarantine]:
     """Build the marts; quarantine the documents whose rows alone fail a data test.
+
+    `full_refresh` None rebuilds from scratch only when the tables were built by another version
+    of the dbt project (or never); otherwise the build is incremental.
 
     Returns the quarantined documents (already recorded in the warehouse). Raises DbtBuildError
     when the build fails for any other reason, or when `quarantine` is off."""
     target = project_dir / "target"
+    fingerprint = project_fingerprint(project_dir)
+    if full_refresh is None:
+        full_refresh = built_fingerprint(warehouse) != fingerprint
     taken: list[Quarantine] = []
     for attempt in range(MAX_ROUNDS + 1):
         (target / "run_results.json").unlink(missing_ok=True)  # never read a stale one
-        proc = _run_dbt(warehouse, project_dir, target, unit_tests)
+        # after a quarantine round the tables exist in this project's shape: incremental again
+        proc = _run_dbt(warehouse, project_dir, target, unit_tests, full_refresh and attempt == 0)
         if proc.returncode == 0:
+            record_fingerprint(warehouse, fingerprint)
             return taken
         detail = (proc.stdout + proc.stderr).strip()[-4000:]
         if not quarantine or not (target / "run_results.json").exists():
@@ -123,6 +141,43 @@ def dbt_build(
         quarantine_documents(warehouse, found)
         taken += found
     raise DbtBuildError(f"dbt build still fails after {MAX_ROUNDS} rounds of quarantine")
+
+
+def project_fingerprint(project_dir: Path) -> str:
+    """A hash of everything that decides the tables' contents (models, macros, seeds, the project
+    file): an incremental build is only right on tables the same project built."""
+    digest = hashlib.sha256()
+    for top in BUILT_BY:
+        root = project_dir / top
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file():
+                digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def built_fingerprint(warehouse: Path) -> str | None:
+    """The fingerprint of the dbt project that last built this warehouse's tables, if any."""
+    if not warehouse.exists():
+        return None
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute("select value from raw.meta where key = ?", [FINGERPRINT_KEY]).fetchone()
+        return row[0] if row else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+
+
+def record_fingerprint(warehouse: Path, fingerprint: str) -> None:
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute("create table if not exists raw.meta (key varchar primary key, value varchar)")
+        con.execute("insert or replace into raw.meta values (?, ?)", [FINGERPRINT_KEY, fingerprint])
+    finally:
+        con.close()
 
 
 def failed_tests(target: Path) -> tuple[list[FailedTest], list[str]]:

@@ -167,11 +167,8 @@ def _now() -> datetime:
 @task(cache_policy=NO_CACHE)
 def take_inventory(raw_dir: Path, building: Path, full_check: bool = False) -> Inventory:
     """Compare the raw folder with the working copy: what is new, changed, unchanged, gone."""
-    con = landing.connect(building)
-    try:
+    with landing.session(building) as con:
         return classify(raw_dir, con, full_check=full_check)
-    finally:
-        con.close()
 
 
 @task(retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -196,23 +193,17 @@ def parse(doc: DocumentExtraction) -> DocumentExtraction:
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
 def land(doc: DocumentExtraction, building: Path, status: str | None = None) -> None:
-    """Land one document in its own transaction in the working copy."""
-    con = landing.connect(building)
-    try:
+    """Land one document in its own transaction in the working copy (on the night's connection)."""
+    with landing.session(building) as con:
         landing.land_document(con, doc, status=status)
         failpoint("land")
-    finally:
-        con.close()
 
 
 @task(cache_policy=NO_CACHE)
 def update_file_map(inventory: Inventory, building: Path) -> None:
     """Present, renamed, replaced and vanished file names."""
-    con = landing.connect(building)
-    try:
+    with landing.session(building) as con:
         landing.record_files(con, inventory)
-    finally:
-        con.close()
 
 
 @task(cache_policy=NO_CACHE)
@@ -293,40 +284,44 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     clock = StageClock(summary.stage_seconds)
     with clock("publish"):
         building = prepare_working_copy(options.warehouse)
-    with clock("inventory"):
-        inventory = take_inventory(raw_dir, building, options.full_check)
-    summary.documents_seen = len(inventory.present)
-    summary.documents_new, summary.documents_changed = len(inventory.new), len(inventory.changed)
-    summary.documents_unchanged = len(inventory.unchanged) + len(inventory.copies)
-    summary.documents_removed = len(inventory.removed)
+    # one warehouse connection for the inventory, every landing and the file map (closed before
+    # dbt, which needs the file to itself); each document still lands in its own transaction
+    with landing.night(building):
+        with clock("inventory"):
+            inventory = take_inventory(raw_dir, building, options.full_check)
+        summary.documents_seen = len(inventory.present)
+        summary.documents_new = len(inventory.new)
+        summary.documents_changed = len(inventory.changed)
+        summary.documents_unchanged = len(inventory.unchanged) + len(inventory.copies)
+        summary.documents_removed = len(inventory.removed)
 
-    with clock("extraction"):
-        docs = [open_source(e, raw_dir, options.max_pages) for e in inventory.to_extract]
-    futures = {
-        i: [
-            extract_one_page.submit(entry.path, n, doc.kind or "pdf", options.ocr_options())
-            for n in range(1, (doc.page_count or 0) + 1)
-        ]
-        for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))
-        if not doc.errors
-    }
-    with _progress(options, docs, futures) as progress:
-        for i, doc in enumerate(docs):
-            transient = False
-            with clock("extraction"):
-                if i in futures:
-                    path = inventory.to_extract[i].path
-                    pages, transient = _collect_pages(doc, futures[i], progress, path)
-                    doc = parse(finish_document(doc, pages))
-            doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
-            quarantined = transient and doc.failed
-            with clock("landing"):
-                land(doc, building, status="quarantined" if quarantined else None)
-            _count(summary, doc, options.low_confidence_threshold)
-            if progress is not None:
-                progress.advance(progress.task_ids[0])
-    with clock("landing"):
-        update_file_map(inventory, building)
+        with clock("extraction"):
+            docs = [open_source(e, raw_dir, options.max_pages) for e in inventory.to_extract]
+        futures = {
+            i: [
+                extract_one_page.submit(entry.path, n, doc.kind or "pdf", options.ocr_options())
+                for n in range(1, (doc.page_count or 0) + 1)
+            ]
+            for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))
+            if not doc.errors
+        }
+        with _progress(options, docs, futures) as progress:
+            for i, doc in enumerate(docs):
+                transient = False
+                with clock("extraction"):
+                    if i in futures:
+                        path = inventory.to_extract[i].path
+                        pages, transient = _collect_pages(doc, futures[i], progress, path)
+                        doc = parse(finish_document(doc, pages))
+                doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
+                quarantined = transient and doc.failed
+                with clock("landing"):
+                    land(doc, building, status="quarantined" if quarantined else None)
+                _count(summary, doc, options.low_confidence_threshold)
+                if progress is not None:
+                    progress.advance(progress.task_ids[0])
+        with clock("landing"):
+            update_file_map(inventory, building)
     if options.build_marts and (inventory.has_changes or not _marts_exist(options.warehouse)):
         with clock("dbt"):
             _count_quarantined(summary, build_marts(building))

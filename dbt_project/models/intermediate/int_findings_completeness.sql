@@ -9,13 +9,13 @@ with
 
 projects as (
 
-    select * from {{ ref('int_projects_deduplicated') }}
+    select * from {{ ref('int_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
 indicators as (
 
-    select * from {{ ref('int_indicators_identified') }}
+    select * from {{ ref('int_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -156,4 +156,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

@@ -12,19 +12,19 @@ with
 
 matches as (
 
-    select * from {{ ref('int_self_eval_target_matches') }}
+    select * from {{ ref('int_self_eval_target_matches') }} {{ affected_projects_only() }}
 
 ),
 
 evaluated_projects as (
 
-    select * from {{ ref('int_self_eval_projects_deduplicated') }}
+    select * from {{ ref('int_self_eval_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
 planned_projects as (
 
-    select * from {{ ref('int_projects_deduplicated') }}
+    select * from {{ ref('int_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
@@ -154,4 +154,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

@@ -304,4 +304,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

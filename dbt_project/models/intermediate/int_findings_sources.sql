@@ -13,13 +13,13 @@ with
 
 candidates as (
 
-    select * from {{ ref('int_projects_pivoted') }}
+    select * from {{ ref('int_projects_pivoted') }} {{ affected_projects_only() }}
 
 ),
 
 chosen as (
 
-    select * from {{ ref('int_projects_deduplicated') }}
+    select * from {{ ref('int_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
@@ -67,6 +67,16 @@ source_pairs as (
 
 ),
 
+compared_documents as (
+
+    select chosen_sha256 as document_sha256 from source_pairs
+
+    union
+
+    select other_sha256 as document_sha256 from source_pairs
+
+),
+
 field_values as (
 
     select
@@ -86,7 +96,12 @@ field_values as (
 
     from extracted_values
 
-    where form = 'project_target' and record_type = 'field'
+    -- only documents that take part in a comparison: normalising every printed value of the
+    -- warehouse cost most of this model
+    where
+        form = 'project_target'
+        and record_type = 'field'
+        and document_sha256 in (select document_sha256 from compared_documents)  -- noqa: RF02
 
 ),
 
@@ -243,6 +258,8 @@ keyed_indicators as (
 
     from indicators
 
+    where document_sha256 in (select document_sha256 from compared_documents)  -- noqa: RF02
+
 ),
 
 paired_indicators as (
@@ -397,4 +414,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

@@ -14,7 +14,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_indicators_identified') }}
+    select * from {{ ref('int_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -260,4 +260,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

@@ -2,18 +2,47 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_indicators_pivoted') }}
+    select * from {{ ref('int_indicators_pivoted') }} {{ changed_documents_only() }}
+
+),
+
+labels as (
+
+    -- each printed pair of level labels once: a warehouse prints a few dozen, on every indicator,
+    -- and normalize_label's translate() costs ~0.3 ms a call
+    select distinct
+        level1_printed,
+        level2_printed
+
+    from indicators
+
+),
+
+labels_normalized as (
+
+    select
+        level1_printed,
+        level2_printed,
+        coalesce({{ normalize_label('level1_printed') }}, '') as level1_key,
+        coalesce({{ normalize_label('level2_printed') }}, '') as level2_key
+
+    from labels
 
 ),
 
 normalized as (
 
     select
-        *,
-        coalesce({{ normalize_label('level1_printed') }}, '') as level1_key,
-        coalesce({{ normalize_label('level2_printed') }}, '') as level2_key
+        indicators.*,
+        labels_normalized.level1_key,
+        labels_normalized.level2_key
 
     from indicators
+
+    inner join labels_normalized
+        on
+            indicators.level1_printed is not distinct from labels_normalized.level1_printed
+            and indicators.level2_printed is not distinct from labels_normalized.level2_printed
 
 ),
 

@@ -9,7 +9,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_indicator_categories_normalized') }}
+    select * from {{ ref('int_indicator_categories_normalized') }} {{ changed_documents_only() }}
 
 ),
 

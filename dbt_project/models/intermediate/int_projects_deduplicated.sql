@@ -2,7 +2,7 @@ with
 
 projects as (
 
-    select * from {{ ref('int_projects_pivoted') }}
+    select * from {{ ref('int_projects_pivoted') }} {{ affected_projects_only() }}
 
 ),
 
@@ -48,4 +48,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

@@ -2,7 +2,7 @@ with
 
 extracted_values as (
 
-    select * from {{ ref('stg_raw__extracted_values') }}
+    select * from {{ ref('stg_raw__extracted_values') }} {{ changed_documents_only() }}
 
 ),
 

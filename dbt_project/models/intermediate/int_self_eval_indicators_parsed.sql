@@ -8,7 +8,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_self_eval_indicators_pivoted') }}
+    select * from {{ ref('int_self_eval_indicators_pivoted') }} {{ changed_documents_only() }}
 
 ),
 

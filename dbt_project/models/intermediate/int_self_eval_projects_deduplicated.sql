@@ -8,7 +8,7 @@ with
 
 projects as (
 
-    select * from {{ ref('int_self_eval_projects_pivoted') }}
+    select * from {{ ref('int_self_eval_projects_pivoted') }} {{ affected_projects_only() }}
 
 ),
 
@@ -60,4 +60,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

@@ -17,6 +17,8 @@
     execution_rate is in percent (95.2 means 95.2%): a printed '%' is stripped; a bare number is read
     as a fraction (×100) only when that is the closer reading of 全年执行数 / 全年预算数.
 -#}
+{%- set changed = build_ref('int_build_changed_documents') %}
+{%- set changes = build_ref('int_build_changes') %}
 
 with
 
@@ -36,7 +38,20 @@ field_values as (
 
     select * from extracted_values
 
-    where form = 'project_self_eval' and record_type = 'field'
+    where
+        form = 'project_self_eval' and record_type = 'field'
+
+    {#- incremental: the changed documents, and every self-evaluation of a name they carry (its
+        project may now resolve to another 绩效目标表) -#}
+        {%- if is_incremental() %}
+            and (
+                document_sha256 in (select document_sha256 from {{ changed }})  -- noqa: RF02
+                or document_sha256 in (
+                    select document_sha256 from {{ this }}  -- noqa: RF02
+                    where project_name_key in (select project_name_key from {{ changes }})  -- noqa: RF02
+                )
+            )
+        {%- endif %}
 
 ),
 

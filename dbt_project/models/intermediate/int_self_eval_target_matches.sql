@@ -18,13 +18,13 @@ with
 
 evaluated as (
 
-    select * from {{ ref('int_self_eval_indicators_identified') }}
+    select * from {{ ref('int_self_eval_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
 planned_all as (
 
-    select * from {{ ref('int_indicators_identified') }}
+    select * from {{ ref('int_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -302,4 +302,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

@@ -2,37 +2,37 @@ with
 
 funds_findings as (
 
-    select * from {{ ref('int_findings_funds') }}
+    select * from {{ ref('int_findings_funds') }} {{ affected_projects_only() }}
 
 ),
 
 completeness_findings as (
 
-    select * from {{ ref('int_findings_completeness') }}
+    select * from {{ ref('int_findings_completeness') }} {{ affected_projects_only() }}
 
 ),
 
 target_findings as (
 
-    select * from {{ ref('int_findings_targets') }}
+    select * from {{ ref('int_findings_targets') }} {{ affected_projects_only() }}
 
 ),
 
 source_findings as (
 
-    select * from {{ ref('int_findings_sources') }}
+    select * from {{ ref('int_findings_sources') }} {{ affected_projects_only() }}
 
 ),
 
 self_eval_indicator_findings as (
 
-    select * from {{ ref('int_findings_self_eval_indicators') }}
+    select * from {{ ref('int_findings_self_eval_indicators') }} {{ affected_projects_only() }}
 
 ),
 
 self_eval_project_findings as (
 
-    select * from {{ ref('int_findings_self_eval_projects') }}
+    select * from {{ ref('int_findings_self_eval_projects') }} {{ affected_projects_only() }}
 
 ),
 
@@ -101,4 +101,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

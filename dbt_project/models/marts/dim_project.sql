@@ -2,7 +2,7 @@ with
 
 projects as (
 
-    select * from {{ ref('int_projects_deduplicated') }}
+    select * from {{ ref('int_projects_deduplicated') }} {{ affected_projects_only() }}
 
 ),
 
@@ -25,4 +25,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

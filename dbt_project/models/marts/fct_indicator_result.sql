@@ -2,7 +2,7 @@ with
 
 indicators as (
 
-    select * from {{ ref('int_self_eval_indicators_identified') }}
+    select * from {{ ref('int_self_eval_indicators_identified') }} {{ affected_projects_only() }}
 
 ),
 
@@ -31,4 +31,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

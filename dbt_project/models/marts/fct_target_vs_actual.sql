@@ -2,7 +2,7 @@ with
 
 matches as (
 
-    select * from {{ ref('int_self_eval_target_matches') }}
+    select * from {{ ref('int_self_eval_target_matches') }} {{ affected_projects_only() }}
 
 ),
 
@@ -42,4 +42,4 @@ final as (
 
 )
 
-select * from final
+select * from final {{ affected_projects_only() }}

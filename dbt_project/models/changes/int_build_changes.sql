@@ -1,0 +1,118 @@
+{#-
+    What the changed documents carried before this build and carry now, as the keys rows of
+    several documents are combined by: their normalised project names (a 自评表 finds its project
+    among the 绩效目标表 of the same name), and the project ids, department codes and years the last
+    build gave their tables and the self-evaluations of those names (read from
+    int_projects_pivoted / int_self_eval_projects_pivoted before this build replaces their rows).
+    origin: landed (a name as landed now) | target_table | self_evaluation (the last build's rows).
+-#}
+{%- set old_targets = previous_build('int_projects_pivoted') -%}
+{%- set old_self_evals = previous_build('int_self_eval_projects_pivoted') -%}
+
+-- noqa: disable=RF02
+-- (membership tests `x in (select x from …)` read unqualified on purpose)
+with
+
+changed as (
+
+    select document_sha256 from {{ ref('int_build_changed_documents') }}
+
+),
+
+landed as (
+
+    select
+        document_sha256,
+        cast(null as varchar) as project_id,
+        nullif({{ normalize_label('printed_value') }}, '') as project_name_key,
+        cast(null as varchar) as department_code_key,
+        cast(null as integer) as year,
+        'landed' as origin
+
+    from {{ ref('stg_raw__extracted_values') }}
+
+    where
+        record_type = 'field'
+        and field_name = 'project_name'
+        and document_sha256 in (select document_sha256 from changed)
+
+),
+
+old_targets as (
+
+    {% if old_targets is not none %}
+        select
+            document_sha256,
+            project_id,
+            project_name_key,
+            nullif({{ normalize_label('department_code') }}, '') as department_code_key,
+            year,
+            'target_table' as origin
+
+        from {{ old_targets }}
+
+        where document_sha256 in (select document_sha256 from changed)
+    {% else %}
+        select * from landed
+        where false
+    {% endif %}
+
+),
+
+old_self_evals as (
+
+    {% if old_self_evals is not none %}
+        select
+            document_sha256,
+            project_id,
+            project_name_key,
+            nullif({{ normalize_label('department_code') }}, '') as department_code_key,
+            year,
+            'self_evaluation' as origin
+
+        from {{ old_self_evals }}
+    {% else %}
+        select * from landed
+        where false
+    {% endif %}
+
+),
+
+names as (
+
+    select project_name_key from landed
+
+    union
+
+    select project_name_key from old_targets
+
+    union
+
+    select project_name_key
+    from old_self_evals
+    where document_sha256 in (select document_sha256 from changed)
+
+),
+
+final as (
+
+    select * from landed
+
+    union all
+
+    select * from old_targets
+
+    union all
+
+    -- the changed self-evaluations, and every other one of those names: its project may move
+    select * from old_self_evals
+    where
+        document_sha256 in (select document_sha256 from changed)
+        or project_name_key in (
+            select project_name_key from names
+            where project_name_key is not null
+        )
+
+)
+
+select * from final  -- noqa: AM04
