@@ -614,6 +614,25 @@ def _engine_for(options: OcrOptions) -> OcrEngine:
     return _ENGINE_CACHE[key]
 
 
+def release_memory() -> bool:
+    """Hand the heap a page left behind back to the system (glibc `malloc_trim`); False where
+    there is no glibc.
+
+    A page worker's resident size stayed near its per-page peak after each page (a 250 dpi
+    scan: 530 MiB, of which 230 MiB freed but kept by malloc); trimmed it is back at the engine's
+    300 MiB, so two workers and the Prefect server fit the run's memory budget together."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        return bool(ctypes.CDLL(name).malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
 def ocr_page(
     image: np.ndarray, page: int, options: OcrOptions | None = None, engine: OcrEngine | None = None
 ) -> PageGrid:
@@ -638,6 +657,8 @@ def ocr_page(
     out_tables, free = assign_lines(tables, lines, engine.name, image, engine)
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     h, w = prep.gray.shape
+    del prep, hor, ver, clean, image
+    release_memory()
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
     if not out_tables:
         free = flag_untrusted(free)
