@@ -34,11 +34,11 @@ class OcrOptions(BaseModel):
     )
     rec_batch_num: int = Field(6, description="Text-line crops recognised per inference batch.")
     rec_min_width: int = Field(
-        48,
+        320,
         description="Narrowest input (px, at the recogniser's 48 px height) a batch of crops of "
-        "two glyphs or more is padded to. PP-OCR pads every batch to at least 320 px: a short "
-        "value ('≥90%', '2028年底', most crops of a 绩效目标表) costs a long line's work. "
-        "See `WidthSplitRecognizer`.",
+        "two glyphs or more is padded to (see `WidthSplitRecognizer`). PP-OCR's 320 stays the "
+        "default: 48 cut recognition CPU by 17% on five dev pages but, end to end, read "
+        "'4,916.4' as '4.916.4', '≤4.5%' as '<4.5%' and 级 as 級 on the validation sample.",
     )
     rec_short_ratio: float = Field(
         2.0,
