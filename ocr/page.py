@@ -103,10 +103,10 @@ _FW_SPACE = re.compile(r"\s*([（）：，、。；！？])\s*")
 
 
 def normalise_text(text: str) -> str:
-    """Fix only unambiguous OCR variants: full-width %, <, >, = and digits; ≧/≦ → ≥/≤; "5%0" →
-    "5‰"; a bracket pair read half in full-width and half in ASCII gets the opener's width; no
-    space next to full-width punctuation. ≥/≤ need no fix: PP-OCRv6 reads them right (measured
-    on clean, noisy, photographed renders; see tests)."""
+    """Fix only unambiguous OCR variants: full-width %, <, >, = and digits; ≧/≦ → ≥/≤; "5%0" → "5‰"
+    and a lone "%0" (a 度量单位 cell) → "‰"; a bracket pair read half in full-width and half in
+    ASCII gets the opener's width; no space next to full-width punctuation. ≥/≤ in a line need no
+    fix: PP-OCRv6 reads them right; alone in a cell see `read_upright_glyphs`."""
     text = _FW_SPACE.sub(r"\1", text.translate(_SAFE_MAP)).strip()
     # PP-OCR reads ‰ as "%0" on noisy scans; "%0" not followed by a digit is never a real value
     text = _PERMILLE.sub("‰", text)
