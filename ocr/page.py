@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
-from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, get_engine
+from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, get_engine
 from ocr.grid import GridTable, find_tables
 from ocr.preprocess import Prepared, binarize, line_masks, prepare, to_bgr
 
@@ -97,16 +97,16 @@ _SAFE_MAP = str.maketrans(
     }
 )
 _PAIRS = {"(": ")", "（": "）"}
-_PERMILLE = re.compile(r"(?<=\d)%0(?!\d)")
+_PERMILLE = re.compile(r"(?:(?<=\d)|^)%0(?!\d)")
 # full-width punctuation carries its own spacing: a space next to it is a recogniser artefact
 _FW_SPACE = re.compile(r"\s*([（）：，、。；！？])\s*")
 
 
 def normalise_text(text: str) -> str:
-    """Fix only unambiguous OCR variants: full-width %, <, >, = and digits; ≧/≦ → ≥/≤; "5%0" →
-    "5‰"; a bracket pair read half in full-width and half in ASCII gets the opener's width; no
-    space next to full-width punctuation. ≥/≤ need no fix: PP-OCRv6 reads them right (measured
-    on clean, noisy, photographed renders; see tests)."""
+    """Fix only unambiguous OCR variants: full-width %, <, >, = and digits; ≧/≦ → ≥/≤; "5%0" → "5‰"
+    and a lone "%0" (a 度量单位 cell) → "‰"; a bracket pair read half in full-width and half in
+    ASCII gets the opener's width; no space next to full-width punctuation. ≥/≤ in a line need no
+    fix: PP-OCRv6 reads them right; alone in a cell see `read_upright_glyphs`."""
     text = _FW_SPACE.sub(r"\1", text.translate(_SAFE_MAP)).strip()
     # PP-OCR reads ‰ as "%0" on noisy scans; "%0" not followed by a digit is never a real value
     text = _PERMILLE.sub("‰", text)
@@ -377,6 +377,93 @@ def _dist(b: tuple[float, float, float, float], x: float, y: float) -> float:
 # --------------------------------------------------------------------------- entry point
 
 
+# PP-OCR turns every detected box at least this much taller than wide by 90° before reading it
+# (it takes such a box for a vertical text line). On an upright page a tall box no taller than a
+# text line is one glyph standing alone — a comparator in its 指标性质 cell — and read turned it
+# comes back as its rotation: ≥ → "AI", ≤ → "VI", < → "V", > → "Λ".
+TALL_BOX = 1.5
+
+
+def _turned_by_ppocr(quad: Quad) -> bool:
+    """PP-OCR's own test (rapidocr `get_rotate_crop_image`): the box's sides measured along the
+    quadrilateral, turned when height ≥ TALL_BOX × width."""
+    p = np.asarray(quad, dtype=float)
+    width = max(np.linalg.norm(p[0] - p[1]), np.linalg.norm(p[2] - p[3]))
+    height = max(np.linalg.norm(p[0] - p[3]), np.linalg.norm(p[1] - p[2]))
+    return bool(height >= TALL_BOX * max(width, 1.0))
+
+
+def _paper_edge(band: np.ndarray, x: int, step: int, reach: int) -> int:
+    """Where to cut a horizontal band beside column `x`, going in direction `step`: past the
+    glyph's own ink that runs over the box edge, then over paper for at most `reach` px, never
+    into the next ink (a rule, a neighbour's text)."""
+    w = band.shape[1]
+    inked = (band < 128).any(axis=0)
+    col, paper = x, 0
+    while 0 <= col + step < w and abs(col - x) < 2 * reach and paper < reach:
+        nxt = col + step
+        if inked[nxt]:
+            if paper:  # ink again after paper: a rule or a neighbour
+                break
+        else:
+            paper += 1
+        col = nxt
+    return col + 1 if step > 0 else col
+
+
+def read_upright_glyphs(lines: list[OcrLine], gray: np.ndarray, engine: OcrEngine) -> list[OcrLine]:
+    """Re-read, as it stands, every box PP-OCR turned that is no taller than 1.5 text lines (the
+    page is upright after `prepare`, so reading it turned is wrong by construction).
+
+    A lone glyph read alone is fragile: squeezed to the crop's edges ≤ reads "V", small in a
+    line-high box > reads "二". So each is read from three crops — the box, and its ink with
+    0.3 and 0.6 of the ink's height of paper above and below, all with up to a glyph's width of
+    paper either side — and the text with the highest summed confidence wins."""
+    heights = [ln.bbox[3] - ln.bbox[1] for ln in lines if not _turned_by_ppocr(ln.quad)]
+    if not heights:
+        return lines
+    line_h = float(np.median(heights))
+    glyphs = [
+        i
+        for i, ln in enumerate(lines)
+        if _turned_by_ppocr(ln.quad) and ln.bbox[3] - ln.bbox[1] <= 1.5 * line_h
+    ]
+    if not glyphs:
+        return lines
+    h, w = gray.shape
+    crops: list[np.ndarray] = []
+    owner: list[int] = []
+    for i in glyphs:
+        x0, y0, x1, y1 = (int(round(v)) for v in lines[i].bbox)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+        ink_rows = np.flatnonzero((gray[y0:y1, x0:x1] < 128).any(axis=1))
+        if x1 - x0 < 2 or not ink_rows.size:
+            continue
+        inner = gray[y0 + (y1 - y0) // 8 : y1 - (y1 - y0) // 8]  # clear of the row's rules
+        xa = _paper_edge(inner, x0, -1, x1 - x0)
+        xb = _paper_edge(inner, x1, +1, x1 - x0)
+        iy0, iy1 = y0 + int(ink_rows[0]), y0 + int(ink_rows[-1]) + 1
+        ih = iy1 - iy0
+        box_pad = int(0.15 * (y1 - y0))
+        for ya, yb in (
+            (y0 - box_pad, y1 + box_pad),
+            (iy0 - int(0.3 * ih), iy1 + int(0.3 * ih)),
+            (iy0 - int(0.6 * ih), iy1 + int(0.6 * ih)),
+        ):
+            crop = gray[max(0, ya) : min(h, yb), xa:xb]
+            crops.append(to_bgr(np.ascontiguousarray(crop)))
+            owner.append(i)
+    votes: dict[int, dict[str, list[float]]] = {}
+    for i, (text, conf) in zip(owner, engine.read_crops(crops), strict=False):
+        if text.strip():
+            votes.setdefault(i, {}).setdefault(text.strip(), []).append(conf)
+    out = list(lines)
+    for i, readings in votes.items():
+        text, confs = max(readings.items(), key=lambda kv: sum(kv[1]))
+        out[i] = OcrLine(text, lines[i].quad, max(confs), ())
+    return out
+
+
 def reread_low_confidence(
     lines: list[OcrLine], gray: np.ndarray, engine: OcrEngine, threshold: float
 ) -> list[OcrLine]:
@@ -406,7 +493,12 @@ def _ink_box(
     gray: np.ndarray, bbox: tuple[float, float, float, float], inset: int
 ) -> tuple[int, int, int, int] | None:
     """The bounding box (page px) of the ink inside a cell, rules excluded, when it holds a
-    character's worth: at least a few dozen dark pixels, taller than a speck."""
+    character's worth: at least a dozen dark pixels forming a glyph taller than a speck.
+
+    Strokes are grouped into glyphs by horizontal overlap before their height is judged: the
+    two bars of a lone `=` are each flatter than a speck, and ≥'s bar lies under its chevron —
+    judged stroke by stroke, `=` was never re-read and ≥ was cropped without its bar (read ">").
+    Two strokes stacked one over the other are a glyph whatever their height."""
     x0, y0, x1, y1 = (int(round(v)) for v in bbox)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 - x0 < 6 or y1 - y0 < 6:
@@ -414,21 +506,36 @@ def _ink_box(
     ink = (gray[y0:y1, x0:x1] < 150).astype(np.uint8)
     if int(ink.sum()) < 12:
         return None
-    # a lone blob hugging the border is a rule's residue, not a character
+    cw, ch = x1 - x0, y1 - y0
     num, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    keep = [
-        stats[i]
-        for i in range(1, num)
-        if stats[i][4] >= 4
-        and stats[i][3] >= 0.25 * min(y1 - y0, 40)
-        and not (stats[i][2] > 0.9 * (x1 - x0) or stats[i][3] > 0.9 * (y1 - y0))
-    ]
+    strokes = []
+    for i in range(1, num):
+        sx, sy, sw, sh, area = (int(v) for v in stats[i])
+        if area < 4 or sw > 0.9 * cw or sh > 0.9 * ch:
+            continue  # a speck, or a rule's residue spanning the cell
+        at_edge = sx <= 0 or sy <= 0 or sx + sw >= cw or sy + sh >= ch
+        if at_edge and min(sw, sh) <= 3:
+            continue  # a stub of a crossing rule
+        strokes.append((sx, sy, sx + sw, sy + sh))
+    # glyphs: strokes overlapping horizontally
+    glyphs: list[list[tuple[int, int, int, int]]] = []
+    for st in sorted(strokes):
+        if glyphs and st[0] < max(g[2] for g in glyphs[-1]):
+            glyphs[-1].append(st)
+        else:
+            glyphs.append([st])
+    keep = []
+    for g in glyphs:
+        top, bottom = min(s[1] for s in g), max(s[3] for s in g)
+        stacked = len(g) >= 2 and any(a[3] <= b[1] for a in g for b in g)
+        if bottom - top >= 0.25 * min(ch, 40) or stacked:
+            keep.extend(g)
     if not keep:
         return None
-    bx0 = min(int(k[0]) for k in keep)
-    by0 = min(int(k[1]) for k in keep)
-    bx1 = max(int(k[0] + k[2]) for k in keep)
-    by1 = max(int(k[1] + k[3]) for k in keep)
+    bx0 = min(k[0] for k in keep)
+    by0 = min(k[1] for k in keep)
+    bx1 = max(k[2] for k in keep)
+    by1 = max(k[3] for k in keep)
     return x0 + bx0, y0 + by0, x0 + bx1, y0 + by1
 
 
@@ -497,12 +604,33 @@ def _engine_for(options: OcrOptions) -> OcrEngine:
         options.engine,
         options.det_limit_side_len,
         options.rec_batch_num,
+        options.rec_min_width,
+        options.rec_short_ratio,
         options.threads,
         str(options.paddle_model_dir),
     )
     if key not in _ENGINE_CACHE:
         _ENGINE_CACHE[key] = get_engine(options.engine, options)
     return _ENGINE_CACHE[key]
+
+
+def release_memory() -> bool:
+    """Hand the heap a page left behind back to the system (glibc `malloc_trim`); False where
+    there is no glibc.
+
+    A page worker's resident size stayed near its per-page peak after each page (a 250 dpi
+    scan: 530 MiB, of which 230 MiB freed but kept by malloc); trimmed it is back at the engine's
+    300 MiB, so two workers and the Prefect server fit the run's memory budget together."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        return bool(ctypes.CDLL(name).malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
 
 
 def ocr_page(
@@ -523,13 +651,14 @@ def ocr_page(
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
     image = to_bgr(clean)
-    lines = reread_low_confidence(
-        engine.recognize(image), clean, engine, options.low_confidence_threshold
-    )
+    lines = read_upright_glyphs(engine.recognize(image), clean, engine)
+    lines = reread_low_confidence(lines, clean, engine, options.low_confidence_threshold)
     lines = [restore_spaces(ln, prep.gray) for ln in lines]
     out_tables, free = assign_lines(tables, lines, engine.name, image, engine)
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     h, w = prep.gray.shape
+    del prep, hor, ver, clean, image
+    release_memory()
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
     if not out_tables:
         free = flag_untrusted(free)

@@ -19,7 +19,7 @@ from ocr.engines import (
     RapidOcrEngine,
     get_engine,
 )
-from ocr.page import ocr_page, rasterize_pdf_page
+from ocr.page import normalise_text, ocr_page, rasterize_pdf_page
 from tests.fixtures import scans
 
 SEAL_TEXT = "平罗县委政法委员会"
@@ -135,6 +135,67 @@ def test_comparison_signs_read_exactly(engine: OcrEngine, tmp_path: Path, kind: 
     grid = ocr_page(img, 1, engine=engine)
     values = [c.text for c in grid.tables[0].cells if c.col == 1][1:]
     assert values == ["≥95%", "≤30万元", ">92%", "<=0%", "≥98%", ">90%", "≥1次"]
+
+
+@pytest.fixture(scope="module")
+def nature_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return scans.render_pdf(
+        tmp_path_factory.mktemp("nature") / "nature.pdf", [scans.nature_column_spec()]
+    )
+
+
+@pytest.mark.parametrize(("kind", "dpi"), [("clean", 150), ("noise", 200)])
+def test_lone_comparators_and_permille_in_small_cells(
+    engine: OcrEngine, nature_pdf: Path, kind: str, dpi: int
+) -> None:
+    """A comparator alone in its 指标性质 cell gets a box taller than wide, which PP-OCR reads
+    turned by 90° (≥ → "AI", ≤ → "VI", < → "V"); `=` was found by no detection; a lone ‰ came
+    back "%0". Read upright, re-read from its ink, normalised, each is what is printed."""
+    img = scans.damage(rasterize_pdf_page(nature_pdf, 0, dpi), kind, 3)
+    grid = ocr_page(img, 1, engine=engine)
+    table = grid.tables[0]
+    rows = [[c.text for c in table.row_cells(r)][1:] for r in range(1, table.n_rows)]
+    assert rows == [
+        ["=", "94", "%"],
+        ["≥", "90", "%"],
+        ["≤", "5", "‰"],
+        [">", "98", "%"],
+        ["<", "3", "‰"],
+    ]
+
+
+def test_a_lone_percent_zero_is_permille() -> None:
+    assert [normalise_text(t) for t in ("%0", "5%0", "%05", "50%")] == ["‰", "5‰", "%05", "50%"]
+
+
+def test_width_split_recogniser_keeps_order_and_single_glyphs(
+    engine: OcrEngine, tmp_path: Path
+) -> None:
+    """Short crops keep PP-OCR's 320 px padding, longer ones are padded to their own width; the
+    answers come back in input order, and one glyph alone reads as it does at 320 px."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr.engines import WidthSplitRecognizer
+
+    pdf = scans.render_pdf(
+        tmp_path / "n.pdf",
+        [scans.numbers_page_spec(("1", "0", "2028年12月底", "≥95%", "7"))],
+    )
+    grid = ocr_page(rasterize_pdf_page(pdf, 0, 200), 1, engine=engine)
+    assert [c.text for c in grid.tables[0].cells if c.col == 1][1:] == [
+        "1",
+        "0",
+        "2028年12月底",
+        "≥95%",
+        "7",
+    ]
+    wrapper = engine._ocr.text_rec
+    assert isinstance(wrapper, WidthSplitRecognizer) and wrapper.full_width == 320
+    assert wrapper.rec.rec_image_shape[2] == 320  # restored after each call
+    wide = np.full((48, 400, 3), 255, np.uint8)
+    narrow = np.full((48, 30, 3), 255, np.uint8)
+    res = wrapper(TextRecInput(img=[wide, narrow, wide], return_word_box=False))
+    assert len(res.txts) == len(res.scores) == 3
 
 
 @pytest.mark.parametrize("turns", [1, 2, 3])
