@@ -85,6 +85,8 @@ def _write_groups(items: list[pytest.Item]) -> None:
     tmp.replace(path)
 
 
+# optionalhook: the paddle environment (make test-paddle) has no xdist, yet loads this file.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """`--dist loadgroup`: xdist's scope scheduler, the scopes being our groups. Work units are
     handed out in collection order (with --no-loadscope-reorder: the order set below)."""
