@@ -196,13 +196,18 @@ class SampleRun:
     bad: dict[str, str]
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        import duckdb  # lazily: the paddle test environment (make test-paddle) has no duckdb
+        return query_warehouse(self.warehouse, sql, params)
 
-        con = duckdb.connect(str(self.warehouse), read_only=True)
-        try:
-            return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
+
+def query_warehouse(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """Rows of one query on a warehouse file, read-only (as an auditor would open it)."""
+    import duckdb  # lazily: the paddle test environment (make test-paddle) has no duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="session")

@@ -35,6 +35,7 @@ from flows.models import PageStatus
 from flows.pipeline import RunSummary, preflight
 from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions, check_ocr_engine
 from tests.conftest import SEED_PDF
+from tests.conftest import query_warehouse as _query
 from tests.fixtures.seed_truth import SEED_PROJECTS
 
 ONE = SEED_PROJECTS[2]  # 司法救助资金: a one-project document for the whole-night tests
@@ -389,16 +390,6 @@ def one_project_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.fixtures.build_seed_pdf import build_seed_pdf
 
     return build_seed_pdf(tmp_path_factory.mktemp("one") / "one.pdf", projects=[ONE])
-
-
-def _query(warehouse: Path, sql: str) -> list[tuple]:
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _extracted_value_columns() -> list[str]:

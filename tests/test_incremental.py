@@ -22,6 +22,7 @@ from flows import landing
 from flows.marts import built_fingerprint, dbt_build, project_fingerprint
 from flows.models import DocumentExtraction, ProjectForm
 from flows.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from tests.conftest import query_warehouse as query
 
 RAW = PROJECT_ROOT / "data" / "raw"
 TARGET_PDF = RAW / "平罗县委政法委_2024年项目支出绩效目标表.pdf"
@@ -82,14 +83,6 @@ def remove(warehouse: Path, *docs: DocumentExtraction) -> None:
                 f"delete from raw.{table} where document_sha256 in (select unnest(?::varchar[]))",
                 [[d.sha256 for d in docs]],
             )
-    finally:
-        con.close()
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
     finally:
         con.close()
 

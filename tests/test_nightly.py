@@ -15,11 +15,11 @@ import textwrap
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.pipeline import RawFolderMissing, RunSummary, ingest, run_ingest
 from flows.settings import PROJECT_ROOT, RunOptions
+from tests.conftest import query_warehouse as query
 from tests.fixtures.build_seed_pdf import build_seed_pdf
 from tests.fixtures.seed_truth import SEED_PROJECTS
 
@@ -43,14 +43,6 @@ def small_docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def run(raw: Path, warehouse: Path) -> RunSummary:
     return ingest(RunOptions(raw_dir=raw, warehouse=warehouse))
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def marts_dump(warehouse: Path) -> dict[str, list[tuple]]:
