@@ -990,3 +990,58 @@ def test_a_label_cut_by_a_page_break_is_joined_to_its_rest_on_the_next_page() ->
     pages = [page(1, table(first), lines=TITLE), page(2, table(rest, {(0, 0): (2, 1)}))]
     (form,), problems = read_document(pages)
     assert problems == [] and form.fields["funds_unit"].value == "元"
+
+
+# ---------------------------------------------------------------- damaged funds labels (OCR)
+
+
+def read_funds_label(label_rows: list[list[str | None]], spans) -> tuple[dict[str, str], list]:
+    """A target table whose funds block is `label_rows` (4 columns); its values and problems."""
+    rows = [["项目名称", "培训项目", "", ""], *label_rows, *INDICATORS]
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    return values(form), problems
+
+
+def test_a_damaged_funds_label_still_gives_its_unit() -> None:
+    for label, unit in (("项目资元)", "元"), ("资金(元", "元"), ("项目资（万元）", "万元")):
+        got, problems = read_funds_label(
+            [
+                [label, "年度资金总额", "19,460,000", ""],
+                [None, "其中：财政拨款", "19,460,000", ""],
+            ],
+            {(1, 0): (2, 1)},
+        )
+        assert (got["funds_unit"], got["total_funds"]) == (unit, "19,460,000"), label
+        assert problems == [
+            f"page 1: header cell '{label}' is read as the label 项目资金 printing the funds "
+            f"unit {unit} (OCR damaged it)"
+        ]
+    # a value printing a unit, or a label of another field, is no funds label
+    got, problems = read_funds_label([["项目属性", "5元)", "年度资金总额", "88"]], {})
+    assert "funds_unit" not in got
+
+
+def test_a_funds_label_whose_unit_wrapped_into_the_cell_below() -> None:
+    for first, second, unit in (("项目资金（", "元）", "元"), ("项目资金（万", "元）", "万元")):
+        got, problems = read_funds_label(
+            [
+                [first, "年度资金总额", "1,487,960", ""],
+                [second, "其中：财政拨款", "1,487,960", ""],
+            ],
+            {},
+        )
+        assert problems == [], first
+        assert (got["funds_unit"], got["fiscal_funds"]) == (unit, "1,487,960")
+    # the rest of the annotation lost: an open （万 can only be 万元
+    got, problems = read_funds_label([["项目资金（万", "年度资金总额", "88", ""]], {})
+    assert problems == [] and got["funds_unit"] == "万元"
+
+
+def test_an_amount_too_large_for_wan_with_no_unit_read_is_noted() -> None:
+    # the label lost with its unit: the amount lands as printed, and the doubt is said
+    got, problems = read_funds_label([["项目资", "年度资金总额", "19,460,000", ""]], {})
+    assert "funds_unit" not in got and got["total_funds"] == "19,460,000"
+    assert problems[-1] == (
+        "page 1: 培训项目: the amount '19,460,000' (total_funds) has no funds unit read and is "
+        "over 100,000 万元; it may be printed in 元"
+    )

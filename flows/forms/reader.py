@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from flows.forms.spec import (
     FORMS,
     FUNDS_UNITS,
+    LARGEST_PLAUSIBLE_WAN,
     Column,
     FormSpec,
     Label,
@@ -106,6 +108,45 @@ def _unit_of(text: str, rest: str = "") -> str | None:
     closing bracket (资金情况（元) or both (`rest`, what follows a group label: 项目资金元)."""
     m = re.search(r"\((万元|元)(?:\)|$)", label_key(text)) or re.fullmatch(r"\(?(万元|元)\)?", rest)
     return m[1] if m and m[1] in FUNDS_UNITS else None
+
+
+UNIT_TAIL_RE = re.compile(r"\(?(万元|元)\)?$")
+OPEN_UNIT_RE = re.compile(r"\((万元?)?$")  # 项目资金（万 | 元）: the annotation wrapped or cut
+
+
+def _unit_label(key: str, spec: FormSpec) -> tuple[Label, str] | None:
+    """(label, unit) for a cell OCR damaged that still prints a funds unit after what is left of
+    a label that prints one (`项目资元)` for 项目资金（元）, `资金(元` for 资金情况（元）): the part
+    before the unit must be like one of the label's spellings (a piece of it, or most of it).
+    Why: the unit decides whether amounts are 元 or 万元, a factor of 10 000."""
+    m = UNIT_TAIL_RE.search(key)
+    if m is None or m[1] not in FUNDS_UNITS:
+        return None
+    stem = key[: m.start()].rstrip("(")
+    if len(stem) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
+        return None
+    for lb in spec.labels:
+        if not lb.group:
+            continue
+        for alt in lb.alternatives:
+            if stem in alt or SequenceMatcher(None, stem, alt).ratio() >= 0.6:
+                return lb, m[1]
+    return None
+
+
+def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
+    """(unit, the cell printing its rest) for a group label whose bracket is left open
+    (项目资金（万 | 元）): the annotation wrapped onto a line OCR cut into the cell below; an open
+    `（万` alone can only be 万元."""
+    if OPEN_UNIT_RE.search(rest) is None:
+        return "", None
+    r = cell.last_row + 1
+    below = table.at(r, cell.col) if r < end else None
+    if below is not None and below.row == r and below.col == cell.col:
+        m = re.fullmatch(r"\((万元|元)\)?", OPEN_UNIT_RE.search(rest)[0] + label_key(below.text))
+        if m is not None:
+            return m[1], below
+    return ("万元", None) if rest.endswith("万") else ("", None)
 
 
 UNIT_LINE_RE = re.compile(r"单位[:：;；]?\s*(万元|元)\s*$")
@@ -356,11 +397,24 @@ def read_header(
         key = label_key(cell.text)
         hit = _match(key, labels)
         if hit is None:
+            damaged = _unit_label(key, spec)
+            if damaged is not None:
+                lb, unit = damaged
+                header.used.add(id(cell))
+                header.fields.setdefault("funds_unit", where.sv(cell, unit))
+                problems.append(
+                    f"page {where.page.page}: header cell '{cell.text}' is read as the label "
+                    f"{lb.alternatives[0]} printing the funds unit {unit} (OCR damaged it)"
+                )
             continue
         lb, rest = hit
         assert isinstance(lb, Label)
         header.used.add(id(cell))
         unit = _unit_of(cell.text, rest if lb.group else "")
+        if unit is None and lb.group:
+            unit, rest_cell = _unit_wrapped_below(table, cell, rest, end)
+            if rest_cell is not None:
+                header.used.add(id(rest_cell))
         if unit and "funds_unit" not in header.fields:
             header.fields["funds_unit"] = where.sv(cell, unit)
         rest = UNIT_RE.sub("", rest, count=1)
@@ -1331,6 +1385,7 @@ def _close(form: _OpenForm, problems: list[str]) -> ProjectForm:
             f"page {form.first_page}: {_name_of(form)}: the header was read but no indicator "
             "grid followed it"
         )
+    _note_unitless_amount(form, fields, problems)
     funds = FundsBlock(
         total=fields.pop("total_funds", None),
         fiscal=fields.pop("fiscal_funds", None),
@@ -1343,6 +1398,30 @@ def _close(form: _OpenForm, problems: list[str]) -> ProjectForm:
         first_page=form.first_page,
         form=form.spec.form,
     )
+
+
+def _note_unitless_amount(
+    form: _OpenForm, fields: dict[str, SourcedValue], problems: list[str]
+) -> None:
+    """A year total too large to be 万元 with no funds unit read (the label printing it was lost
+    or misread): amounts in 元 would land 10 000 times too large; say so rather than stay silent."""
+    if "funds_unit" in fields:
+        return
+    for name in ("total_funds", "total_budget_full_year", "total_budget_initial"):
+        v = fields.get(name)
+        amount = _amount(v.value) if v is not None else None
+        if amount is not None and amount > LARGEST_PLAUSIBLE_WAN:
+            problems.append(
+                f"page {v.page}: {_name_of(form)}: the amount '{v.value}' ({name}) has no funds "
+                f"unit read and is over {LARGEST_PLAUSIBLE_WAN:,.0f} 万元; it may be printed in 元"
+            )
+            return
+
+
+def _amount(text: str) -> float | None:
+    """A printed amount as a number (thousands separators dropped); None for anything else."""
+    m = re.fullmatch(r"\d[\d,]*(?:\.\d+)?", normalize(text).replace(" ", ""))
+    return float(m[0].replace(",", "")) if m else None
 
 
 def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:

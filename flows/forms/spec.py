@@ -42,11 +42,14 @@ class Label:
 class Column:
     """A column of the indicator grid: the field its cells land as and the headings naming it.
 
-    `ignored`: a column the form prints without values of its own (the leading 绩效指标 column)."""
+    `ignored`: a column the form prints without values of its own (the leading 绩效指标 column).
+    `numeric`: its cells print one number each (分值, 得分, the funds amounts): a cell printing two
+    numbers apart (`100 95.77`) is two columns' values that OCR put together, never one number."""
 
     field: str
     headings: tuple[str, ...]
     ignored: bool = False
+    numeric: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ TARGET_SPLIT = (
 PLAN_EXTRAS = (
     Column("standard", ("绩效标准", "计划标准", "历史标准", "行业标准", "标准值")),
     Column("scoring_standard", ("评分标准", "评分规则")),
-    Column("weight", ("分值", "权重")),
+    Column("weight", ("分值", "权重"), numeric=True),
 )
 PROJECT_HEADER = (
     Label("project_name", ("项目名称",), wide=True),
@@ -174,12 +177,12 @@ PROJECT_SELF_EVAL = FormSpec(
             Label("other", ("其他资金",)),
         ),
         cols=(
-            Column("budget_initial", ("年初预算数",)),
-            Column("budget_full_year", ("全年预算数", "调整后预算数")),
-            Column("executed", ("全年执行数", "预算执行数", "执行数")),
-            Column("weight", ("分值", "权重")),
-            Column("execution_rate", ("执行率",)),
-            Column("score", ("得分",)),
+            Column("budget_initial", ("年初预算数",), numeric=True),
+            Column("budget_full_year", ("全年预算数", "调整后预算数"), numeric=True),
+            Column("executed", ("全年执行数", "预算执行数", "执行数"), numeric=True),
+            Column("weight", ("分值", "权重"), numeric=True),
+            Column("execution_rate", ("执行率",), numeric=True),
+            Column("score", ("得分",), numeric=True),
         ),
     ),
     total_row=("总分", "合计"),
@@ -189,8 +192,8 @@ PROJECT_SELF_EVAL = FormSpec(
         Column("target", ("年度指标值", "指标值", "目标值", "年度目标值")),
         Column("actual", ("实际完成值", "全年实际完成值", "实际值", "全年实际值", "完成值")),
         *TARGET_SPLIT,
-        Column("weight", ("分值", "权重")),
-        Column("score", ("得分",)),
+        Column("weight", ("分值", "权重"), numeric=True),
+        Column("score", ("得分",), numeric=True),
         Column("deviation_reason", ("偏差原因分析及改进措施", "偏差原因", "未完成原因分析")),
     ),
     composed_actual=("actual", "measure_unit"),
@@ -216,6 +219,10 @@ FORMS: tuple[FormSpec, ...] = (PROJECT_SELF_EVAL, PROJECT_TARGET, DEPARTMENT_TAR
 with the target table and is told apart by its grid (实际完成值) or its title."""
 
 FUNDS_UNITS = ("万元", "元")
+
+LARGEST_PLAUSIBLE_WAN = 100_000.0
+"""A project's year total above this many 万元 (10 亿元) read with no funds unit is more likely
+printed in 元 under a label OCR lost: the reader notes it (the amount still lands as printed)."""
 
 CATEGORIES_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 CATEGORIES_PATH = CATEGORIES_PATH / "indicator_categories.csv"
