@@ -1045,3 +1045,48 @@ def test_an_amount_too_large_for_wan_with_no_unit_read_is_noted() -> None:
         "page 1: 培训项目: the amount '19,460,000' (total_funds) has no funds unit read and is "
         "over 100,000 万元; it may be printed in 元"
     )
+
+
+# ---------------------------------------------------------------- merged heads on OCR grids
+
+
+def test_a_heading_cell_printing_two_heads_spans_their_columns_and_the_total_row_is_read() -> None:
+    rows = [
+        ["项目名称", "保洁经费", "", "", "", "", ""],
+        ["", *FUNDS_HEADS],
+        ["年度资金总额", "40", "40", "38", "10", "95%", "9.5"],
+        ["一级指标", "二级指标", "三级指标年度指标值", None, "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "清扫面积", "≥122万㎡", "105万㎡", "20", "18"],
+        [None, "质量指标", "处理率", "≥98%", "98.6%", "80", "77.77"],
+        ["总分", "", "", "", "", "100", "95.77"],
+    ]
+    spans = {(3, 2): (1, 2), (4, 0): (2, 1)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=SE_TITLE)])
+    assert problems == []
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "清扫面积", "≥122万㎡"),
+        ("产出指标", "质量指标", "处理率", "≥98%"),
+    ]
+    assert [i.extra["actual"].value for i in form.indicators] == ["105万㎡", "98.6%"]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "95.77")
+
+
+def test_two_heads_over_one_grid_column_read_the_rest_and_report_the_lost_head() -> None:
+    rows = [
+        ["项目名称", "保洁经费", "", "", "", ""],
+        ["", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", "40", "38", "10", "95%", "9.5"],
+        ["一级指标", "二级指标", "三级指标年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "清扫面积 ≥122万㎡", "105万㎡", "20", "18"],
+        ["总分", "", "", "", "100", "95.77"],
+    ]
+    (form,), problems = read_document([ocr_page(1, table(rows), lines=SE_TITLE)])
+    assert problems == [
+        "page 1: the heading cell '三级指标年度指标值' prints 2 heads over 1 grid column(s) "
+        "(OCR found no rule between them); the target values are not read"
+    ]
+    assert [(i.name.value, i.target.value) for i in form.indicators] == [("清扫面积 ≥122万㎡", "")]
+    assert [i.extra["score"].value for i in form.indicators] == ["18"]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "95.77")

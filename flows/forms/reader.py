@@ -268,6 +268,25 @@ def _column_edges(table: Table) -> list[tuple[float, float]]:
     return [_relative(table, x0, x1) for x0, x1 in edges]
 
 
+def _column_heads(key: str, alternatives: list[tuple[str, Column]]) -> list[Column]:
+    """The grid heads one heading cell prints: one, or several one after the other when OCR
+    found no rule between them (`三级指标年度指标值`, `分值得分`), each the longest spelling at
+    its place."""
+    heads: list[Column] = []
+    pos = 0
+    while pos < len(key):
+        here = [alt for alt, _ in alternatives if key.startswith(alt, pos)]
+        if not here:
+            break
+        best = max(here, key=len)
+        heads.append(next(col for alt, col in alternatives if alt == best))
+        pos += len(best)
+    if len(heads) > 1:
+        return heads
+    hit = _match(key, alternatives)
+    return [hit[0]] if hit is not None else []  # type: ignore[list-item]
+
+
 def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
     """(heading row, first data row) of the indicator grid between rows start and end: the row
     printing 一级/二级/三级指标 and a value column of any form; a second heading row right under
@@ -275,9 +294,7 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
     for r in range(start, end):
         found = set()
         for cell in table.row_cells(r):
-            hit = _match(label_key(cell.text), ALL_COLUMNS)
-            if hit is not None:
-                found.add(hit[0].field)  # type: ignore[attr-defined]
+            found |= {col.field for col in _column_heads(label_key(cell.text), ALL_COLUMNS)}
         levels = {"level1", "level2"} & found
         if levels and {"indicator_name", "target"} <= found:
             data = _next_row(table, r + 1, end)
@@ -308,29 +325,59 @@ def read_columns(
     alternatives = _columns(spec.columns)
     by_field: dict[str, int] = {}
     x_ranges: dict[str, tuple[float, float]] = {}
+    edges = _column_edges(table)
     for r in range(head, data):
         for cell in table.row_cells(r):
             key = label_key(cell.text)
             if not key:
                 continue
-            hit = _match(key, alternatives)
-            if hit is None:
+            heads = _column_heads(key, alternatives)
+            if not heads:
                 problems.append(
                     f"page {where.page.page}: column heading '{cell.text}' is not in the "
                     f"{spec.form} form description; its values are not read"
                 )
                 continue
-            col = hit[0]
-            assert isinstance(col, Column)
-            if col.ignored:
-                continue
-            # a sub-heading row under a merged 指标值 overrides the merged heading's columns
-            if r > head or col.field not in by_field:
-                by_field[col.field] = cell.col
-                x_ranges[col.field] = _relative(table, cell.bbox[0], cell.bbox[2])
+            spread = _spread_heads(cell, heads, edges)
+            for col, grid_cols in zip(heads, spread, strict=True):
+                # a sub-heading row under a merged 指标值 overrides the merged heading's columns
+                if col.ignored or not grid_cols or (r == head and col.field in by_field):
+                    continue
+                by_field[col.field] = grid_cols[0]
+                if len(heads) == 1:
+                    x_ranges[col.field] = _relative(table, cell.bbox[0], cell.bbox[2])
+                else:
+                    x_ranges[col.field] = (edges[grid_cols[0]][0], edges[grid_cols[-1]][1])
+            lost = [col for col, cols in zip(heads, spread, strict=True) if not cols]
+            if lost and not all(col.ignored for col in lost):
+                problems.append(
+                    f"page {where.page.page}: the heading cell '{cell.text}' prints "
+                    f"{len(heads)} heads over {cell.colspan} grid column(s) (OCR found no rule "
+                    f"between them); the {', '.join(c.field for c in lost)} values are not read"
+                )
     _infer_level_column(table, head, by_field, x_ranges, problems)
     width = table.bbox[2] - table.bbox[0]
     return GridColumns(by_field=by_field, n_cols=table.n_cols, x_ranges=x_ranges, width=width)
+
+
+def _spread_heads(
+    cell: Cell, heads: list[Column], edges: list[tuple[float, float]]
+) -> list[list[int]]:
+    """The grid columns each head of a heading cell stands over: one head takes the cell's first
+    column; several heads share the cell's width evenly, in print order, and each takes the
+    columns whose centres fall in its share. A head left without a column (two heads over one
+    column) gets none: its values cannot be told apart from its neighbour's."""
+    if len(heads) == 1:
+        return [[cell.col]]
+    if cell.colspan < len(heads):
+        return [[cell.col], *([] for _ in heads[1:])]
+    x0, x1 = edges[cell.col][0], edges[cell.last_col][1]
+    share = max(x1 - x0, 1e-9) / len(heads)
+    out: list[list[int]] = [[] for _ in heads]
+    for c in range(cell.col, cell.last_col + 1):
+        centre = (edges[c][0] + edges[c][1]) / 2
+        out[min(max(int((centre - x0) / share), 0), len(heads) - 1)].append(c)
+    return out
 
 
 def _infer_level_column(
