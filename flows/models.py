@@ -7,7 +7,7 @@ so an auditor can trace any number in the warehouse back to its page and cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 BBox = tuple[float, float, float, float]
@@ -100,6 +100,11 @@ class SourcedValue:
     bbox: BBox | None = None
     confidence: float = 1.0
     extractor: str = ""
+
+    def with_value(self, value: str) -> SourcedValue:
+        """The same provenance printing `value`: one of the values a cell printed for several
+        columns (`100 95.77` under 分值 and 得分)."""
+        return replace(self, value=value)
 
     def joined(self, other: SourcedValue) -> SourcedValue:
         """This value continued by `other` (a cell split across a page break): text concatenated,

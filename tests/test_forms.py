@@ -1090,3 +1090,51 @@ def test_two_heads_over_one_grid_column_read_the_rest_and_report_the_lost_head()
     assert [i.extra["score"].value for i in form.indicators] == ["18"]
     got = values(form)
     assert (got["overall_weight"], got["overall_score"]) == ("100", "95.77")
+
+
+# ---------------------------------------------------------------- numbers OCR put in one cell
+
+
+def test_weight_and_score_in_one_cell_are_given_one_number_each_never_a_digit_split() -> None:
+    rows = [
+        ["项目名称", "保洁经费", "", "", "", "", ""],
+        ["", *FUNDS_HEADS],
+        ["年度资金总额", "40", "40", "38", "10", "95%", "9.5"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "清扫面积", "≥122万㎡", "105万㎡", "20 13", None],
+        [None, "质量指标", "处理率", "≥98%", "98.6%", "2013", None],  # no space: no guess
+        [None, "时效指标", "及时率", "100%", "100%", "/", None],
+        [None, "成本指标", "总成本", "530万", "492万", "30", "28.5"],
+        ["总分", "", "", "", "", "100 95.77", ""],  # the rule kept, the text in one cell
+    ]
+    spans = {(4, 0): (4, 1), (4, 5): (1, 2), (5, 5): (1, 2), (6, 5): (1, 2)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=SE_TITLE)])
+    weights = [(i.extra["weight"].value, i.extra["score"].value) for i in form.indicators]
+    assert weights == [("20", "13"), ("", ""), ("/", "/"), ("30", "28.5")]
+    assert form.indicators[0].extra["score"].col == 5  # provenance: the cell printing it
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "95.77")
+    assert problems == [
+        "page 1: 保洁经费: the cell '2013' stands under the weight, score columns (OCR found "
+        "no rule between them) and does not print one number for each; not read"
+    ]
+
+
+def test_a_number_beside_its_blank_neighbour_goes_there_and_a_split_target_is_not_doubled() -> None:
+    rows = [
+        ["项目名称", "保洁经费", "", "", "", "", "", ""],
+        ["", *FUNDS_HEADS, ""],
+        ["年度资金总额", "40", "40", "38", "10", "95%", "9.5", ""],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "分值", "得分"],
+        ["产出指标", "数量指标", "清扫面积", "≥122", None, "万㎡", "", "20 18"],
+        [None, "质量指标", "处理率", "≥", "98", "%", "10 9", "8"],  # no blank neighbour
+    ]
+    spans = {(4, 0): (2, 1), (4, 3): (1, 2)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=SE_TITLE)])
+    assert [i.target.value for i in form.indicators] == ["≥122万㎡", "≥98%"]
+    weights = [(i.extra["weight"].value, i.extra["score"].value) for i in form.indicators]
+    assert weights == [("20", "18"), ("10 9", "8")]
+    assert problems == [
+        "page 1: 保洁经费: the weight cell '10 9' prints 2 numbers and no neighbouring column is "
+        "blank to take them; landed as printed"
+    ]

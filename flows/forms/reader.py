@@ -17,7 +17,7 @@ is never appended to another table. Every value keeps the page and cell it was p
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -1187,17 +1187,19 @@ def _append_rows(
     unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
     starts = [r for r, _ in lines]
     for r, cells in lines:
-        if spec.total_row and _read_total_row(form, where, r, cells):
+        if spec.total_row and _read_total_row(form, where, r, cells, problems):
             break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
         values = {
             f: where.sv(c, _share_of(c, r, starts, unshared))
             for f, c in cells.items()
             if f not in ("level1", "level2")
         }
+        notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared})
         target = _compose(values, spec.composed_target, "target")
         nm = values.get("indicator_name", where.sv(None))
         if not (nm.value.strip() or target.value.strip()):
             continue
+        problems.extend(f"page {where.page.page}: {_name_of(form)}: {n}" for n in notes)
         if _heading_again(cells):
             continue  # the heading row repeated where it was not recognised as one
         level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
@@ -1363,21 +1365,129 @@ def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str)
     return SourcedValue(**{**base.__dict__, "value": "".join(texts)})
 
 
-def _read_total_row(form: _OpenForm, where: _Where, r: int, cells: dict[str, Cell | None]) -> bool:
-    """The 总分 row of a self-evaluation: its weight (100) and the total score."""
+def _read_total_row(
+    form: _OpenForm,
+    where: _Where,
+    r: int,
+    cells: dict[str, Cell | None],
+    problems: list[str],
+) -> bool:
+    """The 总分 row of a self-evaluation: its weight (100) and the total score, shared out like
+    a grid line's numbers when OCR put both in one cell (`100 95.77`)."""
     first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
     if first is None or not any(label_key(first.text).startswith(t) for t in form.spec.total_row):
         return False
     cols = form.columns
     assert cols is not None
-    weight, score = cells.get("weight"), cells.get("score")
-    if weight is None or score is None or weight is first:
+    found = {"weight": cells.get("weight"), "score": cells.get("score")}
+    by_field = dict(cols.by_field)
+    if None in found.values() or found["weight"] is first:
         rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
-        weight, score = (rest + [None, None])[:2]
-    form.fields["overall_weight"] = where.sv(weight)
-    form.fields["overall_score"] = where.sv(score)
+        found = dict(zip(found, (rest + [None, None])[:2], strict=True))
+        by_field = {"weight": 0, "score": 1}
+    values = {f: where.sv(c) for f, c in found.items()}
+    notes = _share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
+    problems.extend(f"page {where.page.page}: {_name_of(form)}: 总分 {n}" for n in notes)
+    form.fields["overall_weight"] = values["weight"]
+    form.fields["overall_score"] = values["score"]
     form.closed_grid = True
     return True
+
+
+NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
+NO_VALUE = ("/", "—", "–", "-")
+
+
+def _numbers_in(text: str) -> list[str] | None:
+    """The numbers a cell prints apart (`100 95.77` → 100, 95.77); None when it prints anything
+    but numbers and '/' marks separated by spaces. Digits are never split where no space is
+    printed: `2013` is one number, whatever two columns it was meant for."""
+    tokens = text.split()
+    ok = all(NUMBER_RE.fullmatch(t) or t in NO_VALUE for t in tokens)
+    return tokens if ok else None
+
+
+def _share_across_columns(
+    cells: dict[str, Cell | None],
+    values: dict[str, SourcedValue],
+    cols: GridColumns,
+    spec: FormSpec,
+    over_lines: Container[int] = frozenset(),
+) -> list[str]:
+    """A grid line's values where OCR put two columns' text in one cell; problems, if any.
+
+    One cell under several numeric columns (分值 and 得分 when their rule was lost) prints one
+    number per column, given out in column order; when it does not (`2013`), none is landed
+    rather than a guess. A cell under a composed value's columns (指标性质 | 指标值 | 度量单位)
+    is the main column's value. A numeric cell printing k numbers (`100 95.77`) whose next (or
+    previous) k-1 numeric columns are blank gives them one each; a cell merged over several
+    lines (`over_lines`, ids) prints their numbers, not its neighbours'."""
+    numeric = {c.field for c in spec.columns if c.numeric}
+    order = sorted((f for f in values if f in cols.by_field), key=lambda f: cols.by_field[f])
+    notes: list[str] = []
+    by_cell: dict[int, list[str]] = {}
+    for f in order:
+        cell = cells.get(f)
+        if cell is not None:
+            by_cell.setdefault(id(cell), []).append(f)
+    for fields in (fs for fs in by_cell.values() if len(fs) > 1):
+        text = values[fields[0]].value
+        if set(fields) <= numeric:
+            tokens = _numbers_in(text)
+            if tokens is not None and len(tokens) == 1 and tokens[0] in NO_VALUE:
+                tokens = tokens * len(fields)
+            if tokens is not None and len(tokens) == len(fields):
+                for f, token in zip(fields, tokens, strict=True):
+                    values[f] = values[f].with_value(token)
+            elif text.strip():
+                notes.append(
+                    f"the cell '{text}' stands under the {', '.join(fields)} columns (OCR found "
+                    "no rule between them) and does not print one number for each; not read"
+                )
+                for f in fields:
+                    values[f] = values[f].with_value("")
+            continue
+        composed = [("target", spec.composed_target)]
+        if spec.composed_actual:
+            composed.append((spec.composed_actual[0], spec.composed_actual))
+        for main, parts in composed:
+            if main in fields and set(fields) <= set(parts):
+                for f in fields:
+                    if f != main:
+                        values[f] = values[f].with_value("")
+                break
+    runs = _numeric_runs(order, numeric)
+    for run in runs:
+        for i, f in enumerate(run):
+            tokens = _numbers_in(values[f].value)
+            if tokens is None or len(tokens) < 2 or id(cells.get(f)) in over_lines:
+                continue
+            k = len(tokens)
+            spots = [run[j : j + k] for j in (i, i - k + 1) if j >= 0 and j + k <= len(run)]
+            free = [
+                spot for spot in spots if all(not values[g].value.strip() for g in spot if g != f)
+            ]
+            if free:
+                printed = values[f]  # each number keeps the provenance of the cell printing it
+                for g, token in zip(free[0], tokens, strict=True):
+                    values[g] = printed.with_value(token)
+            else:
+                notes.append(
+                    f"the {f} cell '{values[f].value}' prints {k} numbers and no neighbouring "
+                    "column is blank to take them; landed as printed"
+                )
+    return notes
+
+
+def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
+    """The line's fields in column order cut into runs of neighbouring numeric columns."""
+    runs: list[list[str]] = [[]]
+    for f in order:
+        if f in numeric:
+            runs[-1].append(f)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
 
 
 def is_unfinished_label(text: str) -> bool:
