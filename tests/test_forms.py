@@ -1135,6 +1135,23 @@ def test_a_number_beside_its_blank_neighbour_goes_there_and_a_split_target_is_no
     weights = [(i.extra["weight"].value, i.extra["score"].value) for i in form.indicators]
     assert weights == [("20", "18"), ("10 9", "8")]
     assert problems == [
-        "page 1: 保洁经费: the weight cell '10 9' prints 2 numbers and no neighbouring column is "
+        "page 1: 保洁经费: the weight cell '10 9' prints 2 values and no neighbouring column is "
         "blank to take them; landed as printed"
+    ]
+
+
+def test_a_funds_matrix_cell_printing_two_numbers_gives_its_blank_neighbour_one() -> None:
+    matrix = [
+        ["", *FUNDS_HEADS],
+        ["年度资金总额", "40.51", "40.51", "32.39 10", "", "80%", "8"],
+        ["其中：当年财政拨款", "25.67", "", "25.67 25.67", "/", "/", "/"],  # the left one blank
+        ["其他资金", "14.84", "14.84", "14.84", "/", "/ /", "/"],  # no blank neighbour
+    ]
+    got, problems = read_self_eval(matrix)
+    assert execution(got) == ["40.51", "40.51", "32.39", "10", "80%", "8"]
+    assert execution(got, "fiscal")[:3] == ["25.67", "25.67", "25.67"]
+    assert got["other_execution_rate"] == "/ /"
+    assert problems == [
+        "page 1: funds row other: the execution_rate cell '/ /' prints 2 values and no "
+        "neighbouring column is blank to take them; landed as printed"
     ]

@@ -624,92 +624,101 @@ def _read_funds_matrix(
             return
         slots = [s for h in heads for s in h.slots()]
         header.matrix = [(f, _relative(table, x0, x1)) for f, (x0, x1) in slots]
-        _land_matrix(table, heads, slots, rows, where, header, problems)
+        _MatrixRead(table, heads, slots, rows, where, header, problems).land()
         return
     if header.matrix:  # no heads here: the rest of the matrix of the page before
         rows = _matrix_rows(table, start, end, row_alts, header)
         left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
-        _land_matrix(table, [], slots, rows, where, header, problems)
+        _MatrixRead(table, [], slots, rows, where, header, problems).land()
 
 
-def _land_matrix(
-    table: Table,
-    heads: list[_Head],
-    slots: list[tuple[str, tuple[float, float]]],
-    rows: list[tuple[int, Cell, Label, str]],
-    where: _Where,
-    header: Header,
-    problems: list[str],
-) -> None:
-    """Each matrix row's values as fields {row}_{col}, as printed."""
-    if not rows:
-        return
-    got = _matrix_values(table, heads, slots, rows, where, header, problems)
-    for (i, name), found in got.items():
-        printed = [(c, t) for c, t in found if t.strip()] or found[:1]
-        text = " ".join(t.strip() for _, t in printed)
-        lb = rows[i][2]
-        header.fields.setdefault(f"{lb.field}_{name}", where.sv(printed[0][0], text))
+@dataclass
+class _MatrixRead:
+    """A funds matrix being read on one table: its heads (none on the rest of a matrix a page
+    break carried over), each head's x-range (`slots`), its labelled rows as
+    (row, label cell, row label, value glued onto the label), and where values and problems go."""
 
+    table: Table
+    heads: list[_Head]
+    slots: list[tuple[str, tuple[float, float]]]
+    rows: list[tuple[int, Cell, Label, str]]
+    where: _Where
+    header: Header
+    problems: list[str]
 
-def _matrix_values(
-    table: Table,
-    heads: list[_Head],
-    slots: list[tuple[str, tuple[float, float]]],
-    rows: list[tuple[int, Cell, Label, str]],
-    where: _Where,
-    header: Header,
-    problems: list[str],
-) -> dict[tuple[int, str], list[tuple[Cell, str]]]:
-    """(matrix row index, column field) → the cells and texts printed there. A cell standing
-    under k heads and over n row labels prints n × k values, row by row."""
-    got: dict[tuple[int, str], list[tuple[Cell, str]]] = {}
-    labelled = [rr for rr, *_ in rows]
-    label_cells = {id(c) for _, c, _, _ in rows}
-    head_cells = {id(h.cell) for h in heads}
-    items = [(c, g) for _, c, _, g in rows if g.strip()]
-    items += [
-        (c, c.text)
-        for c in table.cells
-        if labelled[0] <= c.row <= labelled[-1] and id(c) not in label_cells | head_cells
-    ]
-    for cell, text in items:
-        under = _slots_under(cell, slots)
-        covered = [i for i, rr in enumerate(labelled) if cell.row <= rr <= cell.last_row]
-        if not under or not covered:
-            continue
-        n = len(under) * len(covered)
-        parts = [text] if n == 1 else _values_in(text)
-        if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
-            parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
-        if len(parts) != n:
-            problems.append(
-                f"page {where.page.page}: funds cell '{text}' stands under "
-                f"{'、'.join(s[0] for s in under)} and {len(covered)} row(s) but does not print "
-                "one value for each; not read"
-            )
-            continue
-        header.used.add(id(cell))
-        for k, i in enumerate(covered):
-            for j, (name, _) in enumerate(under):
-                got.setdefault((i, name), []).append((cell, parts[k * len(under) + j]))
-    for h in heads:  # a head merged down over its column's values
-        if not h.rest.strip() or len(h.fields) != 1:
-            continue
-        covered = [i for i, rr in enumerate(labelled) if rr <= h.cell.last_row]
-        if not covered:
-            continue
-        tokens = _values_in(h.rest)
-        if len(tokens) != len(covered):
-            problems.append(
-                f"page {where.page.page}: funds column '{h.cell.text}' prints "
-                f"{len(tokens)} value(s) for {len(covered)} row(s); not read"
-            )
-            continue
-        for i, token in zip(covered, tokens, strict=True):
-            got.setdefault((i, h.fields[0]), []).append((h.cell, token))
-    return got
+    def land(self) -> None:
+        """Each matrix row's values as fields {row}_{col}, as printed; a cell printing two
+        numbers beside a blank column of its row (`100 95.77` | ``) gives that column one."""
+        if not self.rows:
+            return
+        got = self.values()
+        order = [name for name, _ in self.slots]
+        for i, (_, _, lb, _) in enumerate(self.rows):
+            found = {name: got[(i, name)] for name in order if (i, name) in got}
+            values: dict[str, SourcedValue] = {}
+            for name, cells in found.items():
+                printed = [(c, t) for c, t in cells if t.strip()] or cells[:1]
+                text = " ".join(t.strip() for _, t in printed)
+                values[name] = self.where.sv(printed[0][0], text)
+            blank = self.where.sv(None)
+            row_values = {name: values.get(name, blank) for name in order}
+            notes = _spread_numbers(row_values, [order])
+            page = self.where.page.page
+            self.problems.extend(f"page {page}: funds row {lb.field}: {n}" for n in notes)
+            for name in order:
+                if name in values or row_values[name] is not blank:
+                    self.header.fields.setdefault(f"{lb.field}_{name}", row_values[name])
+
+    def values(self) -> dict[tuple[int, str], list[tuple[Cell, str]]]:
+        """(matrix row index, column field) → the cells and texts printed there. A cell standing
+        under k heads and over n row labels prints n × k values, row by row."""
+        got: dict[tuple[int, str], list[tuple[Cell, str]]] = {}
+        labelled = [rr for rr, *_ in self.rows]
+        label_cells = {id(c) for _, c, _, _ in self.rows}
+        head_cells = {id(h.cell) for h in self.heads}
+        items = [(c, g) for _, c, _, g in self.rows if g.strip()]
+        items += [
+            (c, c.text)
+            for c in self.table.cells
+            if labelled[0] <= c.row <= labelled[-1] and id(c) not in label_cells | head_cells
+        ]
+        for cell, text in items:
+            under = _slots_under(cell, self.slots)
+            covered = [i for i, rr in enumerate(labelled) if cell.row <= rr <= cell.last_row]
+            if not under or not covered:
+                continue
+            n = len(under) * len(covered)
+            parts = [text] if n == 1 else _values_in(text)
+            if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
+                parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
+            if len(parts) != n:
+                self.problems.append(
+                    f"page {self.where.page.page}: funds cell '{text}' stands under "
+                    f"{'、'.join(s[0] for s in under)} and {len(covered)} row(s) but does not "
+                    "print one value for each; not read"
+                )
+                continue
+            self.header.used.add(id(cell))
+            for k, i in enumerate(covered):
+                for j, (name, _) in enumerate(under):
+                    got.setdefault((i, name), []).append((cell, parts[k * len(under) + j]))
+        for h in self.heads:  # a head merged down over its column's values
+            if not h.rest.strip() or len(h.fields) != 1:
+                continue
+            covered = [i for i, rr in enumerate(labelled) if rr <= h.cell.last_row]
+            if not covered:
+                continue
+            tokens = _values_in(h.rest)
+            if len(tokens) != len(covered):
+                self.problems.append(
+                    f"page {self.where.page.page}: funds column '{h.cell.text}' prints "
+                    f"{len(tokens)} value(s) for {len(covered)} row(s); not read"
+                )
+                continue
+            for i, token in zip(covered, tokens, strict=True):
+                got.setdefault((i, h.fields[0]), []).append((h.cell, token))
+        return got
 
 
 VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
@@ -1456,24 +1465,36 @@ def _share_across_columns(
                     if f != main:
                         values[f] = values[f].with_value("")
                 break
-    runs = _numeric_runs(order, numeric)
+    return notes + _spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
+
+
+def _spread_numbers(
+    values: dict[str, SourcedValue],
+    runs: list[list[str]],
+    over_lines: Container[int] = frozenset(),
+    cells: dict[str, Cell | None] | None = None,
+) -> list[str]:
+    """A value printing k numbers apart (`100 95.77`) in a run of neighbouring numeric columns
+    whose next (or previous) k-1 columns are blank: one number each, in column order; with no
+    blank neighbours it stays as printed and is reported. Cells merged over several lines
+    (`over_lines`, ids) print those lines' numbers, not their neighbours'."""
+    notes: list[str] = []
     for run in runs:
         for i, f in enumerate(run):
             tokens = _numbers_in(values[f].value)
-            if tokens is None or len(tokens) < 2 or id(cells.get(f)) in over_lines:
+            cell = (cells or {}).get(f)
+            if tokens is None or len(tokens) < 2 or id(cell) in over_lines:
                 continue
             k = len(tokens)
             spots = [run[j : j + k] for j in (i, i - k + 1) if j >= 0 and j + k <= len(run)]
-            free = [
-                spot for spot in spots if all(not values[g].value.strip() for g in spot if g != f)
-            ]
+            free = [s for s in spots if all(not values[g].value.strip() for g in s if g != f)]
             if free:
                 printed = values[f]  # each number keeps the provenance of the cell printing it
                 for g, token in zip(free[0], tokens, strict=True):
                     values[g] = printed.with_value(token)
             else:
                 notes.append(
-                    f"the {f} cell '{values[f].value}' prints {k} numbers and no neighbouring "
+                    f"the {f} cell '{values[f].value}' prints {k} values and no neighbouring "
                     "column is blank to take them; landed as printed"
                 )
     return notes
