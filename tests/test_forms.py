@@ -1155,3 +1155,20 @@ def test_a_funds_matrix_cell_printing_two_numbers_gives_its_blank_neighbour_one(
         "page 1: funds row other: the execution_rate cell '/ /' prints 2 values and no "
         "neighbouring column is blank to take them; landed as printed"
     ]
+
+
+def test_a_total_row_carried_alone_onto_the_next_page_is_read_by_the_headings() -> None:
+    rows = [
+        ["项目名称", "保洁经费", "", "", "", "", ""],
+        ["", *FUNDS_HEADS],
+        ["年度资金总额", "40", "40", "38", "10", "95%", "9.5"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "清扫面积", "≥122万㎡", "105万㎡", "90", "83.44"],
+    ]
+    total = table([["总分", None, None, None, None, "100", "92.94"]], {(0, 0): (1, 5)})
+    pages = [ocr_page(1, table(rows), lines=SE_TITLE), ocr_page(2, total)]
+    (form,), problems = read_document(pages)
+    assert problems == []
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert form.fields["overall_score"].page == 2

@@ -1035,6 +1035,8 @@ def _read_segment(
             open_form.columns = columns
             _append_rows(open_form, where, start, end, after_break=True, problems=problems)
             return open_form
+        if not open_form.closed_grid and _total_row_alone(open_form, where, start, problems):
+            return open_form
     kind = (
         "with an indicator grid but no 项目名称/部门名称"
         if heading is not None
@@ -1509,6 +1511,26 @@ def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
         elif runs[-1]:
             runs.append([])
     return [r for r in runs if r]
+
+
+def _total_row_alone(form: _OpenForm, where: _Where, row: int, problems: list[str]) -> bool:
+    """The 总分 row a page break carried alone onto the next page, ruled with fewer columns than
+    the grid (its label cell spans the rest): its weight and score are the cells standing under
+    the 分值 and 得分 headings (by x, as fractions of the table's width)."""
+    cols, table = form.columns, where.table
+    if not form.spec.total_row or cols is None:
+        return False
+    width = table.bbox[2] - table.bbox[0]
+    if cols.width and abs(width - cols.width) > 0.05 * cols.width:
+        return False
+    centres = [(c, sum(_relative(table, c.bbox[0], c.bbox[2])) / 2) for c in table.row_cells(row)]
+    cells: dict[str, Cell | None] = {}
+    for name in ("weight", "score"):
+        x = cols.x_ranges.get(name)
+        if x is None:
+            return False
+        cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
+    return _read_total_row(form, where, row, cells, problems)
 
 
 def is_unfinished_label(text: str) -> bool:
