@@ -138,12 +138,13 @@ def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[
     """(unit, the cell printing its rest) for a group label whose bracket is left open
     (项目资金（万 | 元）): the annotation wrapped onto a line OCR cut into the cell below; an open
     `（万` alone can only be 万元."""
-    if OPEN_UNIT_RE.search(rest) is None:
+    opened = OPEN_UNIT_RE.search(rest)
+    if opened is None:
         return "", None
     r = cell.last_row + 1
     below = table.at(r, cell.col) if r < end else None
     if below is not None and below.row == r and below.col == cell.col:
-        m = re.fullmatch(r"\((万元|元)\)?", OPEN_UNIT_RE.search(rest)[0] + label_key(below.text))
+        m = re.fullmatch(r"\((万元|元)\)?", opened[0] + label_key(below.text))
         if m is not None:
             return m[1], below
     return ("万元", None) if rest.endswith("万") else ("", None)
