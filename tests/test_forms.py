@@ -1090,6 +1090,11 @@ def test_two_heads_over_one_grid_column_read_the_rest_and_report_the_lost_head()
     assert [i.extra["score"].value for i in form.indicators] == ["18"]
     got = values(form)
     assert (got["overall_weight"], got["overall_score"]) == ("100", "95.77")
+    # two names of one head in one cell are one head
+    rows[3][4] = "分值权重"
+    (form,), problems = read_document([ocr_page(1, table(rows), lines=SE_TITLE)])
+    assert [i.extra["weight"].value for i in form.indicators] == ["20"]
+    assert len(problems) == 1
 
 
 # ---------------------------------------------------------------- numbers OCR put in one cell

@@ -280,7 +280,9 @@ def _column_heads(key: str, alternatives: list[tuple[str, Column]]) -> list[Colu
         if not here:
             break
         best = max(here, key=len)
-        heads.append(next(col for alt, col in alternatives if alt == best))
+        col = next(col for alt, col in alternatives if alt == best)
+        if not heads or heads[-1].field != col.field:  # 分值权重: two names of one head
+            heads.append(col)
         pos += len(best)
     if len(heads) > 1:
         return heads
