@@ -1177,3 +1177,26 @@ def test_a_total_row_carried_alone_onto_the_next_page_is_read_by_the_headings() 
     got = values(form)
     assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
     assert form.fields["overall_score"].page == 2
+
+
+def test_two_heads_wrapped_side_by_side_and_read_line_by_line_are_both_found() -> None:
+    # 全年预算|预算执行 over 数|数: OCR lost the rule between them and read the lines in order
+    matrix = [
+        ["", "年初预算数", "全年预算预算执行数数", None, "分值", "执行率", "得分"],
+        ["年度资金总额", "1117.36", "1117.36 679.02", None, "10", "60.8%", "6.08"],
+    ]
+    got, problems = read_self_eval(matrix, {(1, 2): (1, 2), (2, 2): (1, 2)})
+    assert problems == []
+    assert execution(got) == ["1117.36", "1117.36", "679.02", "10", "60.8%", "6.08"]
+    # the same in the indicator grid's heading: 年度指标|实际完成 over 值|值
+    rows = [
+        ["项目名称", "保洁经费", "", "", "", "", ""],
+        ["", *FUNDS_HEADS],
+        ["年度资金总额", "40", "40", "38", "10", "95%", "9.5"],
+        ["一级指标", "二级指标", "三级指标", "年度指标实际完成值值", None, "分值", "得分"],
+        ["产出指标", "数量指标", "清扫面积", "≥122万㎡", "105万㎡", "90", "83.44"],
+    ]
+    (form,), problems = read_document([ocr_page(1, table(rows, {(3, 3): (1, 2)}), lines=SE_TITLE)])
+    assert problems == []
+    assert lines_of(form) == [("产出指标", "数量指标", "清扫面积", "≥122万㎡")]
+    assert form.indicators[0].extra["actual"].value == "105万㎡"

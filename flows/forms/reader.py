@@ -20,6 +20,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from flows.forms.spec import (
     FORMS,
@@ -273,21 +274,58 @@ def _column_heads(key: str, alternatives: list[tuple[str, Column]]) -> list[Colu
     """The grid heads one heading cell prints: one, or several one after the other when OCR
     found no rule between them (`三级指标年度指标值`, `分值得分`), each the longest spelling at
     its place."""
+    parsed, _ = _parse_heads(key, alternatives)
     heads: list[Column] = []
-    pos = 0
-    while pos < len(key):
-        here = [alt for alt, _ in alternatives if key.startswith(alt, pos)]
-        if not here:
-            break
-        best = max(here, key=len)
-        col = next(col for alt, col in alternatives if alt == best)
+    for col in parsed:
         if not heads or heads[-1].field != col.field:  # 分值权重: two names of one head
             heads.append(col)
-        pos += len(best)
     if len(heads) > 1:
         return heads
     hit = _match(key, alternatives)
     return [hit[0]] if hit is not None else []  # type: ignore[list-item]
+
+
+def _parse_heads(key: str, alternatives: list[tuple[str, Column]]) -> tuple[list[Column], int]:
+    """(heads, characters of `key` they print) for the heads printed one after the other at the
+    start of `key`, each the longest spelling at its place; also two heads wrapped side by side
+    that OCR read line by line (全年预算|预算执行 over 数|数 → `全年预算预算执行数数`)."""
+    heads: list[Column] = []
+    pos = 0
+    while pos < len(key):
+        here = [alt for alt, _ in alternatives if key.startswith(alt, pos)]
+        if here:
+            best = max(here, key=len)
+            heads.append(next(col for alt, col in alternatives if alt == best))
+            pos += len(best)
+            continue
+        pair = _interleaved(key[pos:], tuple(alternatives))
+        if pair is None:
+            break
+        heads += pair[0]
+        pos += pair[1]
+    return heads, pos
+
+
+@lru_cache(maxsize=4096)
+def _interleaved(
+    key: str, alternatives: tuple[tuple[str, Column], ...]
+) -> tuple[list[Column], int] | None:
+    """Two heads each wrapped onto two lines, side by side, read line by line: `key` starts with
+    a1 b1 a2 b2 where a1 a2 and b1 b2 spell two heads (each line at least 2 characters of the
+    first; the longest such reading wins). None when no pair of heads reads so."""
+    firsts = [(alt, col) for alt, col in alternatives if key.startswith(alt[:2])]
+    best: tuple[list[Column], int] | None = None
+    for a, col_a in firsts:
+        for b, col_b in alternatives:
+            if len(a) + len(b) > len(key) or (best is not None and len(a) + len(b) <= best[1]):
+                continue
+            for i in range(2, len(a)):
+                if key[i : i + 1] != b[:1]:
+                    continue
+                for j in range(1, len(b)):
+                    if key.startswith(a[:i] + b[:j] + a[i:] + b[j:]):
+                        best = ([col_a, col_b], len(a) + len(b))
+    return best
 
 
 def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
@@ -775,27 +813,18 @@ class _Head:
         return [(f, (x0 + i * w, x0 + (i + 1) * w)) for i, f in enumerate(self.fields)]
 
 
-def _heads_in(cell: Cell, alternatives: list[tuple[str, object]]) -> _Head | None:
-    """The column heads one cell prints, one after the other (全年预算数预算执行数), and what
-    follows them as printed (values of the column when the head is merged down over it)."""
+def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | None:
+    """The column heads one cell prints, one after the other (全年预算数预算执行数) or wrapped
+    side by side, and what follows them as printed (values of the column when the head is merged
+    down over it)."""
     key = label_key(cell.text)
-    fields: list[str] = []
-    pos = 0
-    while pos < len(key):
-        best = max(
-            (alt for alt, _ in alternatives if key.startswith(alt, pos)), key=len, default=None
-        )
-        if best is None:
-            break
-        item = next(it for alt, it in alternatives if alt == best)
-        fields.append(item.field)  # type: ignore[attr-defined]
-        pos += len(best)
-    if not fields:
+    heads, pos = _parse_heads(key, alternatives)
+    if not heads:
         hit = _match(key, alternatives)  # one OCR slip away from a head
         if hit is None:
             return None
         return _Head(cell, [hit[0].field], "")  # type: ignore[attr-defined]
-    return _Head(cell, fields, _printed_after(cell.text, pos))
+    return _Head(cell, [h.field for h in heads], _printed_after(cell.text, pos))
 
 
 def _printed_after(text: str, n: int) -> str:
