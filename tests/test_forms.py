@@ -985,6 +985,11 @@ def test_a_label_cut_by_a_page_break_is_joined_to_its_rest_on_the_next_page() ->
     funds = (got["funds_unit"], got["total_funds"], got["fiscal_funds"])
     assert funds == ("元", "100,000", "80,000")
     assert form.fields["funds_unit"].page == 2
+    # cut inside its bracket (资金情况（ | 元）): the rest is the unit, no unknown cell
+    first[1][0], rest[0][0] = "资金情况（", "元）"
+    pages = [page(1, table(first), lines=TITLE), page(2, table(rest, {(0, 0): (2, 1)}))]
+    (form,), problems = read_document(pages)
+    assert problems == [] and form.fields["funds_unit"].value == "元"
     # cut after its bracket's content, the rest of a label is punctuation: nothing to report
     first[1][0], rest[0][0] = "项目资金（元", "）"
     pages = [page(1, table(first), lines=TITLE), page(2, table(rest, {(0, 0): (2, 1)}))]

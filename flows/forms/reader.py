@@ -503,6 +503,9 @@ def read_header(
             unit, rest_cell = _unit_wrapped_below(table, cell, rest, end)
             if rest_cell is not None:
                 header.used.add(id(rest_cell))
+            elif OPEN_UNIT_RE.search(rest) and cell.last_row == end - 1:
+                # the annotation's rest is on the next page (资金情况（万 | 元）): stitch it there
+                header.cut.append((cell, _relative(table, cell.bbox[0], cell.bbox[2]), ""))
         if unit and "funds_unit" not in header.fields:
             header.fields["funds_unit"] = where.sv(cell, unit)
         rest = UNIT_RE.sub("", rest, count=1)
