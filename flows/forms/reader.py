@@ -12,6 +12,12 @@ at a page break a merged cell's text may be split in two ("产出指" | "标") o
 new page, and `_append_rows` puts it back together. Anything the descriptions do not know (a
 label, a column heading, a table of another kind) is one problem sentence naming the page, and
 is never appended to another table. Every value keeps the page and cell it was printed in.
+
+OCR grids lose rules and damage labels; the reader still reads by the descriptions: a heading
+cell printing several heads (三级指标年度指标值, or two wrapped heads read line by line) spans the
+columns under it; numbers OCR put in one cell go to the numeric columns (`Column.numeric`) they
+stand under, one each, or to a blank neighbour (`100 95.77` | ``), never split where no space was
+printed; a funds label OCR damaged (项目资元)) still gives the unit printed after it.
 """
 
 from __future__ import annotations
