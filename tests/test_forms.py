@@ -1205,3 +1205,21 @@ def test_two_heads_wrapped_side_by_side_and_read_line_by_line_are_both_found() -
     assert problems == []
     assert lines_of(form) == [("产出指标", "数量指标", "清扫面积", "≥122万㎡")]
     assert form.indicators[0].extra["actual"].value == "105万㎡"
+
+
+def test_headings_ocr_read_only_part_of_are_the_one_column_they_can_be_part_of() -> None:
+    rows = [
+        ["项目名称", "营养改善计划", "年度资金总额", "10", "", ""],
+        ["级", "二级指标", "三级指标", "指标质", "目标值", "位"],  # 一级 / 指标性质 / 度量单位
+        ["产出指标", "数量指标", "受益学生数量", "=", "32", "人"],
+    ]
+    (form,), problems = read_document([ocr_page(1, table(rows), lines=TITLE)])
+    assert problems == []
+    assert lines_of(form) == [("产出指标", "数量指标", "受益学生数量", "=32人")]
+    # a remnant that could be part of two headings (值: 指标值 or 分值) is not taken for either
+    rows[1][5], rows[2][5] = "值", "5"
+    (form,), problems = read_document([ocr_page(1, table(rows), lines=TITLE)])
+    assert problems == [
+        "page 1: column heading '值' is not in the project_target form description; its values "
+        "are not read"
+    ]

@@ -373,17 +373,22 @@ def read_columns(
     by_field: dict[str, int] = {}
     x_ranges: dict[str, tuple[float, float]] = {}
     edges = _column_edges(table)
+    unknown: list[tuple[Cell, str]] = []
     for r in range(head, data):
         for cell in table.row_cells(r):
             key = label_key(cell.text)
             if not key:
                 continue
             heads = _column_heads(key, alternatives)
+            if [h.ignored for h in heads] == [True] and key not in heads[0].headings:
+                heads = []  # 指标质 is no 指标 column with a rest: what is left of 指标性质?
             if not heads:
-                problems.append(
+                note = (
                     f"page {where.page.page}: column heading '{cell.text}' is not in the "
                     f"{spec.form} form description; its values are not read"
                 )
+                problems.append(note)
+                unknown.append((cell, note))
                 continue
             spread = _spread_heads(cell, heads, edges)
             for col, grid_cols in zip(heads, spread, strict=True):
@@ -402,9 +407,34 @@ def read_columns(
                     f"{len(heads)} heads over {cell.colspan} grid column(s) (OCR found no rule "
                     f"between them); the {', '.join(c.field for c in lost)} values are not read"
                 )
+    for cell, note in unknown:
+        name = _remnant_of(label_key(cell.text), alternatives)
+        if name is not None and name not in by_field:
+            by_field[name] = cell.col
+            x_ranges[name] = _relative(table, cell.bbox[0], cell.bbox[2])
+            problems.remove(note)
     _infer_level_column(table, head, by_field, x_ranges, problems)
     width = table.bbox[2] - table.bbox[0]
     return GridColumns(by_field=by_field, n_cols=table.n_cols, x_ranges=x_ranges, width=width)
+
+
+def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:
+    """The column a heading OCR read only part of stands for (`位` of 度量单位, `指标质` of
+    指标性质): the one column some spelling of which holds the characters left, in order. None
+    when they could be part of two columns' headings (`级`: 一级, 二级 or 三级指标)."""
+    if not key:
+        return None
+    found = {col for alt, col in alternatives if _in_order(key, alt)}
+    names = {col.field for col in found}
+    if len(names) != 1 or any(col.ignored for col in found):
+        return None
+    return names.pop()
+
+
+def _in_order(part: str, whole: str) -> bool:
+    """Every character of `part` appears in `whole`, in the same order."""
+    chars = iter(whole)
+    return all(ch in chars for ch in part)
 
 
 def _spread_heads(
