@@ -1223,3 +1223,28 @@ def test_headings_ocr_read_only_part_of_are_the_one_column_they_can_be_part_of()
         "page 1: column heading '值' is not in the project_target form description; its values "
         "are not read"
     ]
+
+
+def test_goal_heads_at_a_page_foot_take_their_values_from_the_next_page() -> None:
+    first = [
+        ["项目名称", "保洁经费", "", "", "", "", ""],
+        ["", *FUNDS_HEADS],
+        ["年度资金总额", "40", "40", "38", "10", "95%", "9.5"],
+        ["年度总体目标", "预期目标", None, None, "实际完成情况", None, None],
+    ]
+    rest = [
+        ["年度总体目标", "保持道路清洁", None, None, "全年道路保持清洁", None, None],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "清扫面积", "≥122万㎡", "105万㎡", "90", "83.44"],
+        ["总分", "", "", "", "", "100", "92.94"],
+    ]
+    spans = {(3, 1): (1, 3), (3, 4): (1, 3)}
+    pages = [
+        ocr_page(1, table(first, spans), lines=SE_TITLE),
+        ocr_page(2, table(rest, {(0, 1): (1, 3), (0, 4): (1, 3)})),
+    ]
+    (form,), problems = read_document(pages)
+    assert problems == []
+    got = values(form)
+    assert (got["overall_goal"], got["overall_goal_actual"]) == ("保持道路清洁", "全年道路保持清洁")
+    assert form.fields["overall_goal"].page == 2

@@ -493,6 +493,9 @@ class Header:
     # unknown cells on the segment's last row that begin a label (项目资 of 项目资金（元）): a
     # label a page break cut, to be joined to its rest at the top of the next page
     cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)
+    # column heads on the segment's last row (预期目标 | 实际完成情况) whose values a page break
+    # carried to the next page, as (field, x-range in fractions of the table's width)
+    below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)
 
 
 def read_header(
@@ -503,11 +506,15 @@ def read_header(
     where: _Where,
     problems: list[str],
     matrix: list[tuple[str, tuple[float, float]]] | None = None,
+    below: list[tuple[str, tuple[float, float]]] | None = None,
 ) -> Header:
     """Header fields of rows start..end: each label's value is the cell to its right (or below it
     for column heads), or the text glued onto the label when an extractor merged the two.
-    `matrix`: the funds matrix heads of the page before, when this is the rest of a header."""
+    `matrix`, `below`: the funds matrix heads and the column heads whose values are still to
+    come (`Header.below`) of the page before, when this is the rest of a header."""
     header = Header(matrix=matrix)
+    if below:
+        _read_carried_below(table, start, end, below, _labels(spec), where, header)
     if spec.funds_matrix is not None:
         _read_funds_matrix(table, start, end, spec, where, header, problems)
     labels = _labels(spec)
@@ -552,6 +559,8 @@ def read_header(
             if below is not None and id(below) not in header.used:
                 header.used.add(id(below))
                 header.fields.setdefault(lb.field, where.sv(below))
+            elif below is None and cell.last_row + 1 == end:  # its value is on the next page
+                header.below.append((lb.field, _relative(table, cell.bbox[0], cell.bbox[2])))
             continue
         right = _right_of(table, cell)
         right_is_label = right is not None and _match(label_key(right.text), labels) is not None
@@ -575,6 +584,32 @@ def read_header(
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
+
+
+def _read_carried_below(
+    table: Table,
+    start: int,
+    end: int,
+    below: list[tuple[str, tuple[float, float]]],
+    labels: list,
+    where: _Where,
+    header: Header,
+) -> None:
+    """The values of column heads printed at the foot of the page before (预期目标 | 实际完成情况):
+    the first row here prints them under the heads' x-ranges (a repeated group label beside them,
+    年度总体目标, is passed over)."""
+    row = next((r for r in range(start, end) if table.row_cells(r)), None)
+    if row is None:
+        return
+    for name, (a, b) in below:
+        for c in table.row_cells(row):
+            centre = sum(_relative(table, c.bbox[0], c.bbox[2])) / 2
+            if not (a <= centre < b) or not _text(c) or id(c) in header.used:
+                continue
+            if _match(label_key(c.text), labels) is None:
+                header.used.add(id(c))
+                header.fields.setdefault(name, where.sv(c))
+                break
 
 
 def _value_below(table: Table, label: Cell, end: int, labels: list, header: Header) -> Cell | None:
@@ -1008,6 +1043,7 @@ class _OpenForm:
     closed_grid: bool = False  # a 总分 row ended the grid
     matrix: list[tuple[str, tuple[float, float]]] | None = None  # funds heads (Header.matrix)
     cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)  # Header.cut
+    below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # Header.below
 
     def relabel(self, attr: str, old: SourcedValue, new: SourcedValue) -> None:
         """Give every indicator that carried the cut label `old` the stitched label `new`."""
@@ -1060,6 +1096,7 @@ def _read_segment(
             fields=header.fields,
             first_page=page.page,
             matrix=header.matrix,
+            below=header.below,
             cut=header.cut,
         )
         if heading is not None:
@@ -1072,9 +1109,16 @@ def _read_segment(
             table = _stitch_cut_labels(table, start, open_form, problems)
             where = _Where(page, table, where.table_index)
         header = read_header(
-            table, start, head_row, open_form.spec, where, problems, open_form.matrix
+            table,
+            start,
+            head_row,
+            open_form.spec,
+            where,
+            problems,
+            open_form.matrix,
+            open_form.below,
         )
-        open_form.matrix, open_form.cut = header.matrix, header.cut
+        open_form.matrix, open_form.cut, open_form.below = header.matrix, header.cut, header.below
         for name, v in header.fields.items():
             open_form.fields.setdefault(name, v)
         if heading is not None:
