@@ -1248,3 +1248,14 @@ def test_goal_heads_at_a_page_foot_take_their_values_from_the_next_page() -> Non
     got = values(form)
     assert (got["overall_goal"], got["overall_goal_actual"]) == ("保持道路清洁", "全年道路保持清洁")
     assert form.fields["overall_goal"].page == 2
+    # a head merged down with its value (OCR found no rule under it): the value follows it
+    first[3][1] = "预期目标 1.保持道路清洁"
+    rows = [*first, [None, None, None, None, "全年道路保持清洁", None, None], *rest[1:]]
+    spans |= {(3, 0): (2, 1), (3, 1): (2, 3), (4, 4): (1, 3)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=SE_TITLE)])
+    assert problems == []
+    got = values(form)
+    assert (got["overall_goal"], got["overall_goal_actual"]) == (
+        "1.保持道路清洁",
+        "全年道路保持清洁",
+    )

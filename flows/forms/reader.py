@@ -554,6 +554,10 @@ def read_header(
         rest = UNIT_RE.sub("", rest, count=1)
         if lb.group:
             continue
+        if lb.below and rest:  # the head merged down with its value (预期目标1.按计划完成…)
+            glued = _printed_after(cell.text, len(key) - len(rest))
+            header.fields.setdefault(lb.field, where.sv(cell, glued))
+            continue
         if lb.below:
             below = table.at(cell.last_row + 1, cell.col) if cell.last_row + 1 < end else None
             if below is not None and id(below) not in header.used:
