@@ -1008,7 +1008,11 @@ def read_funds_label(label_rows: list[list[str | None]], spans) -> tuple[dict[st
 
 
 def test_a_damaged_funds_label_still_gives_its_unit() -> None:
-    for label, unit in (("项目资元)", "元"), ("资金(元", "元"), ("项目资（万元）", "万元")):
+    for label, unit, spelling in (
+        ("项目资元)", "元", "项目资金"),
+        ("资金(元", "元", "资金情况"),
+        ("项目资（万元）", "万元", "项目资金"),
+    ):
         got, problems = read_funds_label(
             [
                 [label, "年度资金总额", "19,460,000", ""],
@@ -1018,7 +1022,7 @@ def test_a_damaged_funds_label_still_gives_its_unit() -> None:
         )
         assert (got["funds_unit"], got["total_funds"]) == (unit, "19,460,000"), label
         assert problems == [
-            f"page 1: header cell '{label}' is read as the label 项目资金 printing the funds "
+            f"page 1: header cell '{label}' is read as the label {spelling} printing the funds "
             f"unit {unit} (OCR damaged it)"
         ]
     # a value printing a unit, or a label of another field, is no funds label

@@ -121,8 +121,9 @@ UNIT_TAIL_RE = re.compile(r"\(?(万元|元)\)?$")
 OPEN_UNIT_RE = re.compile(r"\((万元?)?$")  # 项目资金（万 | 元）: the annotation wrapped or cut
 
 
-def _unit_label(key: str, spec: FormSpec) -> tuple[Label, str] | None:
-    """(label, unit) for a cell OCR damaged that still prints a funds unit after what is left of
+def _unit_label(key: str, spec: FormSpec) -> tuple[str, str] | None:
+    """(label spelling, unit) for a cell OCR damaged that still prints a funds unit after what is
+    left of
     a label that prints one (`项目资元)` for 项目资金（元）, `资金(元` for 资金情况（元）): the part
     before the unit must be like one of the label's spellings (a piece of it, or most of it).
     Why: the unit decides whether amounts are 元 or 万元, a factor of 10 000."""
@@ -132,13 +133,15 @@ def _unit_label(key: str, spec: FormSpec) -> tuple[Label, str] | None:
     stem = key[: m.start()].rstrip("(")
     if len(stem) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
         return None
-    for lb in spec.labels:
-        if not lb.group:
-            continue
-        for alt in lb.alternatives:
-            if stem in alt or SequenceMatcher(None, stem, alt).ratio() >= 0.6:
-                return lb, m[1]
-    return None
+    spellings = [alt for lb in spec.labels if lb.group for alt in lb.alternatives]
+    alike = [
+        (SequenceMatcher(None, stem, alt).ratio(), alt.startswith(stem), stem in alt, alt)
+        for alt in spellings
+    ]
+    best = max(alike, default=None)
+    if best is None or not (best[2] or best[0] >= 0.6):
+        return None
+    return best[3], m[1]
 
 
 def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
@@ -530,12 +533,12 @@ def read_header(
         if hit is None:
             damaged = _unit_label(key, spec)
             if damaged is not None:
-                lb, unit = damaged
+                spelling, unit = damaged
                 header.used.add(id(cell))
                 header.fields.setdefault("funds_unit", where.sv(cell, unit))
                 problems.append(
                     f"page {where.page.page}: header cell '{cell.text}' is read as the label "
-                    f"{lb.alternatives[0]} printing the funds unit {unit} (OCR damaged it)"
+                    f"{spelling} printing the funds unit {unit} (OCR damaged it)"
                 )
             continue
         lb, rest = hit
