@@ -138,7 +138,7 @@ def _unit_label(key: str, spec: FormSpec) -> tuple[str, str] | None:
         (SequenceMatcher(None, stem, alt).ratio(), alt.startswith(stem), stem in alt, alt)
         for alt in spellings
     ]
-    best = max(alike, default=None)
+    best = max(alike, key=lambda a: a[:3], default=None)  # ties: the description's order
     if best is None or not (best[2] or best[0] >= 0.6):
         return None
     return best[3], m[1]
