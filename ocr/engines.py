@@ -63,6 +63,12 @@ class OcrOptions(BaseModel):
         "(drops '、', misreads text set against a rule), so off by default.",
     )
     threads: int = Field(0, description="Inference threads per engine (0: runtime default).")
+    read_cells: bool = Field(
+        True,
+        description="Where a grid is recovered, read each cell from its own ink (no page-wide "
+        "text detection over the tables); False reads the whole page once and assigns lines "
+        "to cells (see `ocr.page.read_cells`).",
+    )
 
 
 @dataclass(frozen=True)

@@ -580,6 +580,206 @@ def reread_empty_cells(
     return tables
 
 
+# --------------------------------------------------------------------------- reading by cell
+
+# A band of ink taller than this many text lines is not one line (lines touching, a seal, a
+# slanted photo row): its cell is read by text detection on the cell crop instead.
+TALL_BAND = 1.6
+# Bands whose union is no taller than this many text lines are one line (二, =, 三 and a lone
+# "一" print as strokes with paper between them).
+ONE_LINE = 1.25
+
+
+@dataclass(frozen=True)
+class InkBand:
+    """One text line found from a cell's ink: its ink box in page pixels."""
+
+    box: tuple[int, int, int, int]
+
+
+def _cell_ink(
+    ink: np.ndarray, bbox: tuple[float, float, float, float], inset: int
+) -> tuple[np.ndarray, int, int] | None:
+    """A cell's text ink (0/1, rules' residue and specks removed) and its page offset."""
+    x0, y0, x1, y1 = (int(round(v)) for v in bbox)
+    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
+    if x1 - x0 < 6 or y1 - y0 < 6:
+        return None
+    sub = ink[y0:y1, x0:x1]
+    if int(sub.sum()) < 12:
+        return None
+    ch, cw = sub.shape
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    keep = np.zeros(num, dtype=bool)
+    for i in range(1, num):
+        sx, sy, sw, sh, area = (int(v) for v in stats[i])
+        if area < 4 or sw > 0.9 * cw or sh > 0.9 * ch:
+            continue  # a speck, or a rule's residue spanning the cell
+        at_edge = sx <= 0 or sy <= 0 or sx + sw >= cw or sy + sh >= ch
+        if at_edge and min(sw, sh) <= 3:
+            continue  # a stub of a crossing rule
+        keep[i] = True
+    if not keep.any():
+        return None
+    return keep[labels].astype(np.uint8), x0, y0
+
+
+def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of rows holding ink: (top, bottom) in mask rows, bottom exclusive."""
+    rows = mask.any(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=False))
+
+
+def _merge_bands(bands: list[tuple[int, int]], line_h: float) -> list[tuple[int, int]]:
+    """Join neighbouring row runs that together are no taller than one text line."""
+    out: list[tuple[int, int]] = []
+    for a, b in bands:
+        if out and b - out[-1][0] <= ONE_LINE * line_h:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _band_box(mask: np.ndarray, a: int, b: int, ox: int, oy: int) -> tuple[int, int, int, int]:
+    cols = np.flatnonzero(mask[a:b].any(axis=0))
+    return ox + int(cols[0]), oy + a, ox + int(cols[-1]) + 1, oy + b
+
+
+def _line_height(bands: Iterable[tuple[int, int]]) -> float:
+    """The page's text line height: the median height of the row runs found in its cells that
+    are tall enough to be a line of glyphs (strokes of 二 or a lone 一 are not)."""
+    heights = [b - a for a, b in bands if b - a >= 8]
+    return float(np.median(heights)) if heights else 24.0
+
+
+def _crop_line(
+    gray: np.ndarray,
+    box: tuple[int, int, int, int],
+    cell: tuple[int, int, int, int],
+    line_h: float,
+) -> np.ndarray:
+    """A line's crop as a detection box would cut it: its ink plus a little paper, never past
+    the cell's own rules."""
+    x0, y0, x1, y1 = box
+    cx0, cy0, cx1, cy1 = cell
+    h = y1 - y0
+    pad_y = max(2, int(round(0.2 * max(h, 0.6 * line_h))))
+    pad_x = max(3, int(round(0.3 * max(h, 0.6 * line_h))))
+    crop = gray[
+        max(cy0, y0 - pad_y) : min(cy1, y1 + pad_y), max(cx0, x0 - pad_x) : min(cx1, x1 + pad_x)
+    ]
+    return to_bgr(np.ascontiguousarray(crop))
+
+
+def read_cells(
+    tables: list[GridTable],
+    gray: np.ndarray,
+    ink: np.ndarray,
+    engine: OcrEngine,
+    min_confidence: float = 0.3,
+) -> tuple[list[dict[int, list[OcrLine]]], int]:
+    """Read every cell of recovered grids from its own ink, without page-wide text detection.
+
+    Each cell's ink (rules and specks removed) is cut into text lines by its blank rows; each
+    line's crop goes to the recogniser, all crops of the page in one call (the recogniser sorts
+    them by width and batches neighbours). A cell with no ink is not read at all, and a number
+    is never glued to its neighbour's across a rule because each cell is read alone. A cell
+    whose ink does not fall into line-high bands (touching lines, a seal, a slanted photo row)
+    is read by text detection on its own crop. Returns the lines per cell (page pixels) and the
+    number of crops recognised."""
+    h, w = gray.shape
+    inset = max(2, int(round(min(h, w) / 600)) + 1)
+    found: list[tuple[int, int, tuple[int, int, int, int], np.ndarray, int, int, list]] = []
+    all_bands: list[tuple[int, int]] = []
+    for ti, t in enumerate(tables):
+        for ci, c in enumerate(t.cells):
+            got = _cell_ink(ink, c.bbox, inset)
+            if got is None:
+                continue
+            mask, ox, oy = got
+            bands = _bands(mask)
+            all_bands.extend(bands)
+            cell = tuple(int(round(v)) for v in c.bbox)
+            found.append((ti, ci, cell, mask, ox, oy, bands))  # type: ignore[arg-type]
+    line_h = _line_height(all_bands)
+    per_cell: list[dict[int, list[OcrLine]]] = [{} for _ in tables]
+    crops: list[np.ndarray] = []
+    owners: list[tuple[int, int, tuple[int, int, int, int]]] = []
+    for ti, ci, cell, mask, ox, oy, bands in found:
+        merged = _merge_bands(bands, line_h)
+        boxes = [_band_box(mask, a, b, ox, oy) for a, b in merged]
+        cx0, cy0, cx1, cy1 = cell
+        if any(b[3] - b[1] > TALL_BAND * line_h for b in boxes):
+            crop = to_bgr(np.ascontiguousarray(gray[cy0 + 1 : cy1 - 1, cx0 + 1 : cx1 - 1]))
+            lines = [
+                _shift(ln, cx0 + 1, cy0 + 1)
+                for ln in read_upright_glyphs(engine.recognize(crop), crop[..., 0], engine)
+                if ln.text.strip() and ln.confidence >= min_confidence
+            ]
+            if lines:
+                per_cell[ti][ci] = lines
+            continue
+        for box in boxes:
+            if box[3] - box[1] < 3 and box[2] - box[0] < 3:
+                continue
+            crops.append(_crop_line(gray, box, (cx0 + 1, cy0 + 1, cx1 - 1, cy1 - 1), line_h))
+            owners.append((ti, ci, box))
+    for (ti, ci, box), (text, conf) in zip(owners, engine.read_crops(crops), strict=False):
+        if not text.strip() or conf < min_confidence:
+            continue
+        x0, y0, x1, y1 = (float(v) for v in box)
+        quad: Quad = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+        per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, conf))
+    return per_cell, len(crops)
+
+
+def _shift(line: OcrLine, dx: float, dy: float) -> OcrLine:
+    q = tuple((x + dx, y + dy) for x, y in line.quad)
+    return OcrLine(line.text, q, line.confidence, ())  # type: ignore[arg-type]
+
+
+def cell_tables(
+    tables: list[GridTable],
+    per_cell: list[dict[int, list[OcrLine]]],
+    gray: np.ndarray,
+    extractor: str,
+) -> list[Table]:
+    """`Table`s from the lines read cell by cell (spaces restored, wrapped lines joined)."""
+    out = []
+    for ti, t in enumerate(tables):
+        cells = []
+        for ci, g in enumerate(t.cells):
+            lines = [restore_spaces(ln, gray) for ln in per_cell[ti].get(ci, [])]
+            frags = _reading_order([_Frag(ln.text, ln.bbox, ln.confidence) for ln in lines])
+            text = normalise_text(join_wrapped([f.text for f in frags]))
+            conf = min((f.conf for f in frags), default=1.0)
+            cells.append(
+                Cell(
+                    g.row,
+                    g.col,
+                    text,
+                    tuple(float(v) for v in g.bbox),
+                    g.rowspan,
+                    g.colspan,
+                    round(float(conf), 4),
+                )
+            )
+        out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
+    return out
+
+
+def blank_tables(gray: np.ndarray, tables: list[GridTable]) -> np.ndarray:
+    """The page with every table's rectangle painted paper-white: what is left is the text
+    outside the grids (title, 单位 line, notes) for page-wide detection."""
+    out = gray.copy()
+    for t in tables:
+        x0, y0, x1, y1 = (int(round(v)) for v in t.bbox)
+        out[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 255
+    return out
+
+
 def erase_rules(gray: np.ndarray, hor: np.ndarray, ver: np.ndarray) -> np.ndarray:
     """The page with ruled-line pixels painted paper-white."""
     out = gray.copy()
@@ -643,21 +843,34 @@ def ocr_page(
     options = options or OcrOptions()
     engine = engine or _engine_for(options)
     prep: Prepared = prepare(image, engine)
-    hor, ver = line_masks(binarize(prep.gray))
+    ink = binarize(prep.gray)
+    hor, ver = line_masks(ink)
     tables = find_tables(prep.gray, masks=(hor, ver))
-    # OCR reads the page with its rules erased: text set against a rule is read better and
-    # detection boxes stop at the cell border
     clean = prep.image[..., 0]  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
-    image = to_bgr(clean)
-    lines = read_upright_glyphs(engine.recognize(image), clean, engine)
-    lines = reread_low_confidence(lines, clean, engine, options.low_confidence_threshold)
-    lines = [restore_spaces(ln, prep.gray) for ln in lines]
-    out_tables, free = assign_lines(tables, lines, engine.name, image, engine)
+    if options.read_cells and tables:
+        # cells are read from their own ink; page-wide detection only for the text around them
+        text_ink = ink & ~(hor | ver)
+        per_cell, _ = read_cells(tables, clean, text_ink, engine)
+        del text_ink
+        out_tables = cell_tables(tables, per_cell, prep.gray, engine.name)
+        outside = blank_tables(clean, tables)
+        lines = read_upright_glyphs(engine.recognize(to_bgr(outside)), outside, engine)
+        lines = reread_low_confidence(lines, outside, engine, options.low_confidence_threshold)
+        lines = [restore_spaces(ln, prep.gray) for ln in lines]
+        _, free = assign_lines([], lines, engine.name)
+        del outside
+    else:
+        image = to_bgr(clean)
+        lines = read_upright_glyphs(engine.recognize(image), clean, engine)
+        lines = reread_low_confidence(lines, clean, engine, options.low_confidence_threshold)
+        lines = [restore_spaces(ln, prep.gray) for ln in lines]
+        out_tables, free = assign_lines(tables, lines, engine.name, image, engine)
+        del image
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     h, w = prep.gray.shape
-    del prep, hor, ver, clean, image
+    del prep, hor, ver, clean, ink
     release_memory()
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
     if not out_tables:
