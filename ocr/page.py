@@ -736,8 +736,13 @@ def read_cells(
 
 
 def _shift(line: OcrLine, dx: float, dy: float) -> OcrLine:
+    """`line` moved by (dx, dy): from a crop's pixels to the page's."""
     q = tuple((x + dx, y + dy) for x, y in line.quad)
-    return OcrLine(line.text, q, line.confidence, ())  # type: ignore[arg-type]
+    chars = tuple(
+        OcrChar(c.text, (c.bbox[0] + dx, c.bbox[1] + dy, c.bbox[2] + dx, c.bbox[3] + dy))
+        for c in line.chars
+    )
+    return OcrLine(line.text, q, line.confidence, chars)  # type: ignore[arg-type]
 
 
 def cell_tables(
@@ -770,14 +775,58 @@ def cell_tables(
     return out
 
 
-def blank_tables(gray: np.ndarray, tables: list[GridTable]) -> np.ndarray:
-    """The page with every table's rectangle painted paper-white: what is left is the text
-    outside the grids (title, 单位 line, notes) for page-wide detection."""
-    out = gray.copy()
+def outside_strips(
+    ink: np.ndarray, tables: list[GridTable], margin: int = 4
+) -> list[tuple[int, int, int, int]]:
+    """The page's text outside its grids (title, 单位 line, notes) as full-width bands between,
+    above and below the tables, each cut to the box of its ink (none where there is no ink).
+
+    Text detection then runs on these bands only, not on the page: its cost follows the area
+    it is given."""
+    h, w = ink.shape
+    covered = np.zeros(h, dtype=bool)
     for t in tables:
-        x0, y0, x1, y1 = (int(round(v)) for v in t.bbox)
-        out[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 255
-    return out
+        _, y0, _, y1 = (int(round(v)) for v in t.bbox)
+        covered[max(0, y0 - margin) : min(h, y1 + margin)] = True
+    free_rows = ~covered & ink.any(axis=1)
+    strips = []
+    for a, b in _bands(free_rows[:, None]):
+        cols = np.flatnonzero(ink[a:b].any(axis=0))
+        if b - a < 6 or len(cols) == 0:
+            continue
+        pad = max(margin, (b - a) // 2)
+        y0, y1 = max(0, a - pad), min(h, b + pad)
+        y0 = max(y0, _last_covered_before(covered, a) + 1)
+        y1 = min(y1, _first_covered_after(covered, b))
+        strips.append((max(0, int(cols[0]) - pad), y0, min(w, int(cols[-1]) + 1 + pad), y1))
+    return strips
+
+
+def _last_covered_before(covered: np.ndarray, y: int) -> int:
+    hits = np.flatnonzero(covered[:y])
+    return int(hits[-1]) if len(hits) else -1
+
+
+def _first_covered_after(covered: np.ndarray, y: int) -> int:
+    hits = np.flatnonzero(covered[y:])
+    return y + int(hits[0]) if len(hits) else len(covered)
+
+
+def read_outside(
+    gray: np.ndarray,
+    ink: np.ndarray,
+    tables: list[GridTable],
+    engine: OcrEngine,
+    low_confidence: float,
+) -> list[OcrLine]:
+    """The text lines outside the grids, by text detection on the bands that hold them."""
+    lines: list[OcrLine] = []
+    for x0, y0, x1, y1 in outside_strips(ink, tables):
+        strip = np.ascontiguousarray(gray[y0:y1, x0:x1])
+        found = read_upright_glyphs(engine.recognize(to_bgr(strip)), strip, engine)
+        found = reread_low_confidence(found, strip, engine, low_confidence)
+        lines.extend(_shift(ln, x0, y0) for ln in found)
+    return lines
 
 
 def erase_rules(gray: np.ndarray, hor: np.ndarray, ver: np.ndarray) -> np.ndarray:
@@ -855,12 +904,9 @@ def ocr_page(
         per_cell, _ = read_cells(tables, clean, text_ink, engine)
         del text_ink
         out_tables = cell_tables(tables, per_cell, prep.gray, engine.name)
-        outside = blank_tables(clean, tables)
-        lines = read_upright_glyphs(engine.recognize(to_bgr(outside)), outside, engine)
-        lines = reread_low_confidence(lines, outside, engine, options.low_confidence_threshold)
+        lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
         lines = [restore_spaces(ln, prep.gray) for ln in lines]
         _, free = assign_lines([], lines, engine.name)
-        del outside
     else:
         image = to_bgr(clean)
         lines = read_upright_glyphs(engine.recognize(image), clean, engine)
