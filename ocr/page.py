@@ -855,6 +855,7 @@ def _engine_for(options: OcrOptions) -> OcrEngine:
         options.rec_batch_num,
         options.rec_min_width,
         options.rec_short_ratio,
+        options.rec_batch_width,
         options.threads,
         str(options.paddle_model_dir),
     )
