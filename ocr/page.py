@@ -100,6 +100,9 @@ _PAIRS = {"(": ")", "（": "）"}
 _PERMILLE = re.compile(r"(?:(?<=\d)|^)%0(?!\d)")
 # full-width punctuation carries its own spacing: a space next to it is a recogniser artefact
 _FW_SPACE = re.compile(r"\s*([（）：，、。；！？])\s*")
+# a comparator or a percent sign carries no space of its own: a full-width ＞ or ％ printed
+# with its side bearings comes back "> 90 %" from a crop read alone
+_SIGN_SPACE = re.compile(r"(?<=[<>=≤≥])\s+(?=[\d.])|(?<=[\d.])\s+(?=[%‰])")
 
 
 def normalise_text(text: str) -> str:
@@ -108,6 +111,7 @@ def normalise_text(text: str) -> str:
     ASCII gets the opener's width; no space next to full-width punctuation. ≥/≤ in a line need no
     fix: PP-OCRv6 reads them right; alone in a cell see `read_upright_glyphs`."""
     text = _FW_SPACE.sub(r"\1", text.translate(_SAFE_MAP)).strip()
+    text = _SIGN_SPACE.sub("", text)
     # PP-OCR reads ‰ as "%0" on noisy scans; "%0" not followed by a digit is never a real value
     text = _PERMILLE.sub("‰", text)
     out = list(text)
@@ -665,8 +669,8 @@ def _crop_line(
     x0, y0, x1, y1 = box
     cx0, cy0, cx1, cy1 = cell
     h = y1 - y0
-    pad_y = max(2, int(round(0.2 * max(h, 0.6 * line_h))))
-    pad_x = max(3, int(round(0.3 * max(h, 0.6 * line_h))))
+    pad_y = max(2, int(round(0.35 * max(h, 0.6 * line_h))))
+    pad_x = max(3, int(round(0.35 * max(h, 0.6 * line_h))))
     crop = gray[
         max(cy0, y0 - pad_y) : min(cy1, y1 + pad_y), max(cx0, x0 - pad_x) : min(cx1, x1 + pad_x)
     ]
@@ -721,18 +725,57 @@ def read_cells(
             if lines:
                 per_cell[ti][ci] = lines
             continue
+        inner = (cx0 + inset, cy0 + inset, cx1 - inset, cy1 - inset)  # clear of the rules
         for box in boxes:
             if box[3] - box[1] < 3 and box[2] - box[0] < 3:
                 continue
-            crops.append(_crop_line(gray, box, (cx0 + 1, cy0 + 1, cx1 - 1, cy1 - 1), line_h))
-            owners.append((ti, ci, box))
-    for (ti, ci, box), (text, conf) in zip(owners, engine.read_crops(crops), strict=False):
-        if not text.strip() or conf < min_confidence:
-            continue
+            if _small_glyph(box, line_h):
+                for crop in _glyph_crops(gray, box, inner, line_h):
+                    crops.append(crop)
+                    owners.append((ti, ci, box))
+            else:
+                crops.append(_crop_line(gray, box, inner, line_h))
+                owners.append((ti, ci, box))
+    votes: dict[tuple[int, int, tuple[int, int, int, int]], dict[str, list[float]]] = {}
+    for owner, (text, conf) in zip(owners, engine.read_crops(crops), strict=False):
+        if text.strip() and conf >= min_confidence:
+            votes.setdefault(owner, {}).setdefault(text.strip(), []).append(conf)
+    for (ti, ci, box), readings in votes.items():
+        # one reading per line; a small glyph read from three crops keeps the reading with
+        # the highest summed confidence
+        text, confs = max(readings.items(), key=lambda kv: sum(kv[1]))
         x0, y0, x1, y1 = (float(v) for v in box)
         quad: Quad = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
-        per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, conf))
+        per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, max(confs)))
     return per_cell, len(crops)
+
+
+def _small_glyph(box: tuple[int, int, int, int], line_h: float) -> bool:
+    """A lone mark lower and narrower than a character (=, ≥, <, ‰, %): what the recogniser
+    reads worst from a single crop."""
+    return box[3] - box[1] < 0.75 * line_h and box[2] - box[0] < 1.2 * line_h
+
+
+def _glyph_crops(
+    gray: np.ndarray, box: tuple[int, int, int, int], cell: tuple[int, int, int, int], line_h: float
+) -> list[np.ndarray]:
+    """Three crops of a lone small glyph, as `read_upright_glyphs` and `reread_empty_cells`
+    cut them: its ink with max(4 px, 0.3 of its height) of paper around it, and with 0.3 and
+    cut as high as 1 and 1.4 text lines with a glyph's width either side, never past the cell.
+    Cut to its own two strokes a flat `=` is read 三; in a line-high crop it reads as printed."""
+    x0, y0, x1, y1 = box
+    cx0, cy0, cx1, cy1 = cell
+    ih, iw = y1 - y0, x1 - x0
+    tight = max(4, int(0.3 * ih))
+    # as high as a detection box of a text line, centred on the glyph
+    line_pads = [max(tight, int((k * line_h - ih) / 2)) for k in (1.0, 1.4)]
+    out = []
+    for pad_y, pad_x in ((tight, tight), (line_pads[0], iw), (line_pads[1], iw)):
+        crop = gray[
+            max(cy0, y0 - pad_y) : min(cy1, y1 + pad_y), max(cx0, x0 - pad_x) : min(cx1, x1 + pad_x)
+        ]
+        out.append(to_bgr(np.ascontiguousarray(crop)))
+    return out
 
 
 def _shift(line: OcrLine, dx: float, dy: float) -> OcrLine:
