@@ -646,9 +646,35 @@ def _merge_bands(bands: list[tuple[int, int]], line_h: float) -> list[tuple[int,
     return out
 
 
-def _band_box(mask: np.ndarray, a: int, b: int, ox: int, oy: int) -> tuple[int, int, int, int]:
-    cols = np.flatnonzero(mask[a:b].any(axis=0))
-    return ox + int(cols[0]), oy + a, ox + int(cols[-1]) + 1, oy + b
+def _edge_residue(mask: np.ndarray, a: int, b: int, line_h: float) -> bool:
+    """A flat run of ink lying along the cell's top or bottom edge: what is left of a broken
+    or slanted rule, not a line of text (it was read 一)."""
+    flat = b - a <= max(3, 0.12 * line_h)
+    return flat and (a <= 2 or b >= mask.shape[0] - 2)
+
+
+def _band_box(
+    mask: np.ndarray, a: int, b: int, ox: int, oy: int, line_h: float
+) -> tuple[int, int, int, int] | None:
+    """The box of a text line's ink in page pixels, without specks standing apart at either
+    end (scan noise read as `.`, `，`, `*`); None when the band holds nothing but specks.
+
+    Ink is grouped into runs of columns split by gaps of half a line; an end run lighter than
+    a speck's worth of ink (4% of a line-high square) is dropped."""
+    sub = mask[a:b]
+    cols = np.flatnonzero(sub.any(axis=0))
+    cuts = np.flatnonzero(np.diff(cols) > 0.5 * line_h)
+    runs = [(int(r[0]), int(r[-1]) + 1) for r in np.split(cols, cuts + 1)]
+    speck = 0.04 * line_h * line_h
+    mass = [int(sub[:, c0:c1].sum()) for c0, c1 in runs]
+    while runs and mass[0] < speck:
+        runs, mass = runs[1:], mass[1:]
+    while runs and mass[-1] < speck:
+        runs, mass = runs[:-1], mass[:-1]
+    if not runs:
+        return None
+    rows = np.flatnonzero(sub[:, runs[0][0] : runs[-1][1]].any(axis=1))
+    return ox + runs[0][0], oy + a + int(rows[0]), ox + runs[-1][1], oy + a + int(rows[-1]) + 1
 
 
 def _line_height(bands: Iterable[tuple[int, int]]) -> float:
@@ -712,8 +738,10 @@ def read_cells(
     crops: list[np.ndarray] = []
     owners: list[tuple[int, int, tuple[int, int, int, int]]] = []
     for ti, ci, cell, mask, ox, oy, bands in found:
+        bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
         merged = _merge_bands(bands, line_h)
-        boxes = [_band_box(mask, a, b, ox, oy) for a, b in merged]
+        found_boxes = [_band_box(mask, a, b, ox, oy, line_h) for a, b in merged]
+        boxes = [bx for bx in found_boxes if bx is not None]
         cx0, cy0, cx1, cy1 = cell
         if any(b[3] - b[1] > TALL_BAND * line_h for b in boxes):
             crop = to_bgr(np.ascontiguousarray(gray[cy0 + 1 : cy1 - 1, cx0 + 1 : cx1 - 1]))
