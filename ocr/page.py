@@ -9,7 +9,7 @@ detection on the bands that hold it. A page without a grid is read once as a who
 flagged for review; `OcrOptions(read_cells=False)` reads every page that way (each recognised
 line goes to the cell holding its centre, a line that runs across a rule is split there).
 
-Measured on 8 dev scan/image pages: 4.8 → 4.3 CPU-s per page (detection only on the bands
+Measured on 8 dev scan/image pages: 4.8 → 3.9 CPU-s per page (detection only on the bands
 outside the grids), page worker peak 600 → 300 MB (recognition batches capped by width), cells
 equal to the page-wide reading but for punctuation width and spaces that scorers fold.
 """
