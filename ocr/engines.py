@@ -33,6 +33,13 @@ class OcrOptions(BaseModel):
         960, description="Text detection resizes the page so its longer side is at most this."
     )
     rec_batch_num: int = Field(6, description="Text-line crops recognised per inference batch.")
+    rec_batch_width: int = Field(
+        1920,
+        description="Most padded input width (px at the recogniser's 48 px height) one "
+        "recognition batch may hold: a batch of wide crops is cut into smaller ones. Peak "
+        "memory follows batch × width (six crops of a 1,900 px line: +600 MB); 1920 is six "
+        "crops at PP-OCR's 320 px. 0: batches of `rec_batch_num` whatever their width.",
+    )
     rec_min_width: int = Field(
         320,
         description="Narrowest input (px, at the recogniser's 48 px height) a batch of crops of "
@@ -63,6 +70,12 @@ class OcrOptions(BaseModel):
         "(drops '、', misreads text set against a rule), so off by default.",
     )
     threads: int = Field(0, description="Inference threads per engine (0: runtime default).")
+    read_cells: bool = Field(
+        True,
+        description="Where a grid is recovered, read each cell from its own ink (no page-wide "
+        "text detection over the tables); False reads the whole page once and assigns lines "
+        "to cells (see `ocr.page.read_cells`).",
+    )
 
 
 @dataclass(frozen=True)
@@ -134,11 +147,31 @@ class WidthSplitRecognizer:
     the single glyphs read as before. Drop-in: same call, same `TextRecOutput`, input order kept.
     """
 
-    def __init__(self, rec: object, min_width: int, short_ratio: float) -> None:
+    def __init__(
+        self, rec: object, min_width: int, short_ratio: float, batch_width: int = 0
+    ) -> None:
         self.rec = rec
         self.min_width = min_width
         self.short_ratio = short_ratio
+        self.batch_width = batch_width
         self.full_width = int(rec.rec_image_shape[2])  # type: ignore[attr-defined]
+
+    def chunks(self, ratios: list[float], group: list[int], width: int) -> list[list[int]]:
+        """`group` (indices into `ratios`) in order of width, cut so that no batch holds more
+        than `batch_width` px of padded input: the recogniser's working memory grows with
+        batch size × widest crop (six crops 40 heights wide: +600 MB, one: +80 MB)."""
+        order = sorted(group, key=lambda i: ratios[i])
+        if self.batch_width <= 0:
+            return [order]
+        height = int(self.rec.rec_image_shape[1])  # type: ignore[attr-defined]
+        out: list[list[int]] = []
+        for i in order:
+            padded = max(width, int(np.ceil(height * ratios[i])))
+            if out and padded * (len(out[-1]) + 1) <= self.batch_width:
+                out[-1].append(i)
+            else:
+                out.append([i])
+        return out
 
     def __call__(self, args: object) -> object:
         from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
@@ -157,17 +190,18 @@ class WidthSplitRecognizer:
                 if not group:
                     continue
                 self.rec.rec_image_shape = [shape[0], shape[1], width]  # type: ignore[attr-defined]
-                res = self.rec(
-                    TextRecInput(
-                        img=[imgs[i] for i in group],
-                        return_word_box=args.return_word_box,  # type: ignore[attr-defined]
+                for chunk in self.chunks(ratios, group, width):
+                    res = self.rec(
+                        TextRecInput(
+                            img=[imgs[i] for i in chunk],
+                            return_word_box=args.return_word_box,  # type: ignore[attr-defined]
+                        )
                     )
-                )
-                viser = res.viser
-                for j, i in enumerate(group):
-                    txts[i] = res.txts[j]
-                    scores[i] = res.scores[j]
-                    words[i] = res.word_results[j]
+                    viser = res.viser
+                    for j, i in enumerate(chunk):
+                        txts[i] = res.txts[j]
+                        scores[i] = res.scores[j]
+                        words[i] = res.word_results[j]
         finally:
             self.rec.rec_image_shape = shape  # type: ignore[attr-defined]
         return TextRecOutput(imgs, tuple(txts), scores, tuple(words), 0.0, viser)
@@ -209,7 +243,10 @@ class RapidOcrEngine(OcrEngine):
         self._ocr = RapidOCR(params=params)
         # every recognition (page lines and read_crops) goes through the width split
         self._ocr.text_rec = WidthSplitRecognizer(
-            self._ocr._load_rec_model(), opts.rec_min_width, opts.rec_short_ratio
+            self._ocr._load_rec_model(),
+            opts.rec_min_width,
+            opts.rec_short_ratio,
+            opts.rec_batch_width,
         )
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:

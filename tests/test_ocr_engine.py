@@ -5,6 +5,7 @@ One rapidocr engine serves the module (loading it costs ~1 s; each page ~1-3 s o
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,13 +15,17 @@ from flows.models import PageGrid, PageStatus, Table
 from ocr.engines import (
     PADDLE_MODEL_DIR_ENV,
     OcrEngine,
+    OcrLine,
     OcrOptions,
     PaddleOcrEngine,
     RapidOcrEngine,
     get_engine,
 )
-from ocr.page import normalise_text, ocr_page, rasterize_pdf_page
+from ocr.grid import find_tables
+from ocr.page import normalise_text, ocr_page, rasterize_pdf_page, read_cells
+from ocr.preprocess import binarize, line_masks, prepare
 from tests.fixtures import scans
+from tests.fixtures.scans import CellSpec
 
 SEAL_TEXT = "平罗县委政法委员会"
 
@@ -106,7 +111,7 @@ def test_seed_page_indicator_rows_exact(seed_pdf: Path, engine: OcrEngine) -> No
         ["开展宣传教育、氛围营造", "12次"],
         ["维护国家安全、保障社会安全稳定有序发展", "≥98%"],
         ["铁路沿线重点部位、区段、关键处视频监控安装等", "10个"],
-        ["群众对国家安全、平安建设的知晓率达90%，营造氛围", "100%"],  # "," printed as ", "
+        ["群众对国家安全、平安建设的知晓率达90%,营造氛围", "100%"],  # printed ", " (ASCII)
         ["本年度内完成", "2024年底"],
         ["防范处理邪教问题,维护铁路安全、运营,化解信访积案等", "15万"],
         ["维护国家安全、保障社会安全稳定有序发展", "明显"],
@@ -318,3 +323,103 @@ def test_ocr_file_reads_scanned_pdf_and_multipage_tiff(
                 "9",
                 "6",
             ]
+
+
+# --------------------------------------------------------------------------- reading by cell
+
+
+class CountingEngine(OcrEngine):
+    """The module's engine, counting the crops it is asked to recognise and the pages it runs
+    text detection on."""
+
+    def __init__(self, inner: OcrEngine) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.crops: list[np.ndarray] = []
+        self.detections = 0
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        self.detections += 1
+        return self.inner.recognize(image)
+
+    def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        self.crops.extend(crops)
+        return self.inner.read_crops(crops)
+
+
+def score_page_spec(rows: Sequence[tuple[str, str]]) -> scans.PageSpec:
+    """分值 | 得分 in two narrow columns: the numbers sit a few points either side of one rule,
+    where one page-wide detection box took both (`20 | 13` read `2013`)."""
+    cells = [CellSpec(0, 0, "三级指标"), CellSpec(0, 1, "分值"), CellSpec(0, 2, "得分")]
+    for i, (weight, score) in enumerate(rows, start=1):
+        cells += [CellSpec(i, 0, f"指标{i}"), CellSpec(i, 1, weight), CellSpec(i, 2, score)]
+    return scans.PageSpec([("分值得分", 14.0, True)], [90, 26, 36], [22] * (len(rows) + 1), cells)
+
+
+SCORE_ROWS = (("20", "13"), ("10", "9.5"), ("30", "30"), ("100", "95.77"))
+
+
+@pytest.mark.parametrize("kind", ["clean", "noise"])
+def test_neighbouring_numbers_are_read_as_two_cells(
+    engine: OcrEngine, tmp_path: Path, kind: str
+) -> None:
+    pdf = scans.render_pdf(tmp_path / "score.pdf", [score_page_spec(SCORE_ROWS)])
+    img = scans.damage(rasterize_pdf_page(pdf, 0, 200), kind, 5)
+    counting = CountingEngine(engine)
+    grid = ocr_page(img, 1, OcrOptions(read_cells=True), engine=counting)
+    table = grid.tables[0]
+    rows = [tuple(c.text for c in table.row_cells(r))[1:] for r in range(1, table.n_rows)]
+    assert rows == list(SCORE_ROWS)
+    assert [ln.text for ln in grid.lines] == ["分值得分"]
+    # text detection ran once (the title around the grid), never over the cells
+    assert counting.detections == 1
+
+
+def read_by_cell(image: np.ndarray, engine: OcrEngine) -> tuple[list, list, int]:
+    """The page's grids, the lines `read_cells` found per cell and how many crops it read."""
+    prep = prepare(image, engine)
+    ink = binarize(prep.gray)
+    hor, ver = line_masks(ink)
+    tables = find_tables(prep.gray, masks=(hor, ver))
+    per_cell, n_crops = read_cells(tables, prep.image[..., 0], ink & ~(hor | ver), engine)
+    return tables, per_cell, n_crops
+
+
+def test_a_wrapped_cell_read_from_its_ink_is_exact(engine: OcrEngine, tmp_path: Path) -> None:
+    """A cell's lines are cut from its blank rows and each read alone: one crop per printed
+    line, top to bottom, joined they are the printed text."""
+    long = "维护国家安全保障社会安全稳定有序发展营造良好氛围"
+    cells = [
+        CellSpec(0, 0, "项目"),
+        CellSpec(0, 1, long),
+        CellSpec(1, 0, "单位"),
+        CellSpec(1, 1, "次"),
+    ]
+    spec = scans.PageSpec([("换行测试", 14.0, True)], [60, 110], [80, 24], cells)
+    pdf = scans.render_pdf(tmp_path / "wrap.pdf", [spec])
+    printed = scans._wrap(long, 110 - 6, 10.0)
+    assert len(printed) >= 3
+    tables, per_cell, n_crops = read_by_cell(rasterize_pdf_page(pdf, 0, 200), engine)
+    (table,) = tables
+    wrapped = next(i for i, c in enumerate(table.cells) if (c.row, c.col) == (0, 1))
+    assert [ln.text for ln in per_cell[0][wrapped]] == printed
+    assert n_crops == 3 + len(printed)
+    grid = ocr_page(rasterize_pdf_page(pdf, 0, 200), 1, OcrOptions(), engine=engine)
+    assert texts(grid.tables[0]) == {(0, 0): "项目", (0, 1): long, (1, 0): "单位", (1, 1): "次"}
+
+
+def test_blank_cells_are_not_recognised(engine: OcrEngine, tmp_path: Path) -> None:
+    """A cell without ink costs nothing: no crop goes to the recogniser for it, and it stays
+    empty even on a noisy scan (specks are not text)."""
+    cells = [CellSpec(0, c, t) for c, t in enumerate(["指标", "指标值", "备注"])]
+    cells += [CellSpec(1, 0, "满意度"), CellSpec(1, 1, "≥95%"), CellSpec(1, 2, "")]
+    cells += [CellSpec(2, 0, "完成率"), CellSpec(2, 1, ""), CellSpec(2, 2, "")]
+    spec = scans.PageSpec([("空白测试", 14.0, True)], [80, 80, 80], [26, 26, 26], cells)
+    pdf = scans.render_pdf(tmp_path / "blank.pdf", [spec])
+    img = scans.damage(rasterize_pdf_page(pdf, 0, 200), "noise", 7)
+    tables, per_cell, n_crops = read_by_cell(img, engine)
+    read = {(tables[0].cells[ci].row, tables[0].cells[ci].col) for ci in per_cell[0]}
+    assert read == {(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (2, 0)}
+    assert n_crops == 6  # the six printed cells, one line each
+    grid = ocr_page(img, 1, OcrOptions(), engine=engine)
+    assert texts(grid.tables[0]) == {k: v[2] for k, v in scans.spec_truth(spec).items()}
