@@ -48,6 +48,9 @@ def _own_dbt_project(worker: str) -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "dear: the module's shared fixture costs minutes (OCR): started first"
+    )
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         flows.settings.DBT_PROJECT_DIR = _own_dbt_project(worker)
@@ -174,8 +177,11 @@ def shared_fixture(item: pytest.Item) -> str | None:
 
 def weight(item: pytest.Item) -> int:
     """A rough cost class, to start the long work first (xdist hands out work in item order
-    under --no-loadscope-reorder): a whole night (the Prefect harness) 2, another shared
-    fixture 1, a lone test 0."""
+    under --no-loadscope-reorder): a shared fixture marked `dear` (minutes of OCR) 3, so that it
+    starts beside the sample run instead of after every night; a whole night (the Prefect
+    harness) 2; another shared fixture 1; a lone test 0."""
+    if item.get_closest_marker("dear") and shared_fixture(item):
+        return 3
     names = getattr(getattr(item, "_fixtureinfo", None), "names_closure", ())
     if "prefect_harness" in names:
         return 2

@@ -45,6 +45,8 @@ from tests.fixtures.build_agri_scan import build_agri_scan
 from tests.fixtures.build_seed_pdf import build_seed_pdf
 from tests.fixtures.seed_truth import PageBreak, SplitCell
 
+pytestmark = pytest.mark.dear  # ~45 OCRed pages: started first under xdist (tests/conftest.py)
+
 PAGES_PER_PROJECT = 2  # each seed project is printed on two pages, its table cut at the break
 LABEL_CUT = 1  # seed pages 1-2: project 1, a 一级/二级 label cut in two at the break
 ROW_CUT = 3  # seed pages 3-4: project 2, an indicator row cut in two at the break
