@@ -253,11 +253,11 @@ class SampleRun:
     summary: object
     bad: dict[str, str]
 
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+    def query(self, sql: str, params: list | dict | None = None) -> list[tuple]:
         return query_warehouse(self.warehouse, sql, params)
 
 
-def query_warehouse(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+def query_warehouse(warehouse: Path, sql: str, params: list | dict | None = None) -> list[tuple]:
     """Rows of one query on a warehouse file, read-only (as an auditor would open it)."""
     import duckdb  # lazily: the paddle test environment (make test-paddle) has no duckdb
 
@@ -297,7 +297,7 @@ class RevisionsRun:
     next_year: str  # the next year's table's file name
     unit_tests: list[str]  # the status of every dbt unit test in that build
 
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+    def query(self, sql: str, params: list | dict | None = None) -> list[tuple]:
         return query_warehouse(self.warehouse, sql, params)
 
 
