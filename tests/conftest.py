@@ -48,6 +48,9 @@ def _own_dbt_project(worker: str) -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "dear: the module's shared fixture costs minutes (OCR): started first"
+    )
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         flows.settings.DBT_PROJECT_DIR = _own_dbt_project(worker)
@@ -108,36 +111,77 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
     return SharedFixtureScheduling(config, log)
 
 
-def shared_fixture(item: pytest.Item) -> str | None:
-    """The expensive fixture an item shares with other tests, as an xdist group name.
-
-    A session-scoped one wins (a test reading the sample run through a module fixture of its own
-    still runs where the sample run is); else the module-scoped one furthest downstream (the
-    published night, not the documents it is made from), named with its module; else None."""
+def _fixture_defs(item: pytest.Item) -> dict[str, object]:
+    """The item's fixtures that group tests (all but the cheap ones), by name."""
     info = getattr(item, "_fixtureinfo", None)
     if info is None:
-        return None
-    defs = {
+        return {}
+    return {
         name: info.name2fixturedefs[name][-1]
         for name in info.names_closure
         if name in info.name2fixturedefs and name not in UNGROUPED_FIXTURES
     }
 
+
+def _session_fixtures(item: pytest.Item) -> list[str]:
+    return sorted(n for n, d in _fixture_defs(item).items() if d.scope == "session")
+
+
+# Session fixture → its group: fixtures one test reads together are one group (set at collection).
+_SESSION_GROUPS: dict[str, str] = {}
+
+
+def _join_session_fixtures(items: list[pytest.Item]) -> None:
+    """Session fixtures read by one test must be built on one worker: join them into groups
+    (connected components over the tests), each named by its first fixture in name order."""
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    for item in items:
+        names = _session_fixtures(item)
+        for name in names[1:]:
+            parent[root(name)] = root(names[0])
+    members: dict[str, list[str]] = {}
+    for name in parent:
+        members.setdefault(root(name), []).append(name)
+    _SESSION_GROUPS.clear()
+    for names in members.values():
+        _SESSION_GROUPS.update(dict.fromkeys(names, min(names)))
+
+
+def shared_fixture(item: pytest.Item) -> str | None:
+    """The expensive fixture an item shares with other tests, as an xdist group name.
+
+    A session-scoped one wins, as its group (a test reading the sample run through a module
+    fixture of its own still runs where the sample run is; two session fixtures one test reads
+    are built on one worker); else the module-scoped one furthest downstream (the published
+    night, not the documents it is made from), named with its module; else None."""
+    defs = _fixture_defs(item)
+    if not defs:
+        return None
+
     def depth(name: str) -> int:
         deps = [d for d in defs[name].argnames if d in defs and d != name]
         return 1 + max((depth(d) for d in deps), default=0)
 
-    session = sorted(n for n, d in defs.items() if d.scope == "session")
+    session = _session_fixtures(item)
     if session:
-        return session[0]
+        return _SESSION_GROUPS.get(session[0], session[0])
     module = sorted((n for n, d in defs.items() if d.scope == "module"), key=lambda n: -depth(n))
     return f"{item.module.__name__}::{module[0]}" if module else None
 
 
 def weight(item: pytest.Item) -> int:
     """A rough cost class, to start the long work first (xdist hands out work in item order
-    under --no-loadscope-reorder): a whole night (the Prefect harness) 2, another shared
-    fixture 1, a lone test 0."""
+    under --no-loadscope-reorder): a shared fixture marked `dear` (minutes of OCR) 3, so that it
+    starts beside the sample run instead of after every night; a whole night (the Prefect
+    harness) 2; another shared fixture 1; a lone test 0."""
+    if item.get_closest_marker("dear") and shared_fixture(item):
+        return 3
     names = getattr(getattr(item, "_fixtureinfo", None), "names_closure", ())
     if "prefect_harness" in names:
         return 2
@@ -148,6 +192,7 @@ def weight(item: pytest.Item) -> int:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under xdist's loadgroup, keep the tests of one expensive shared fixture on one worker, and
     hand out the groups that cost most first (a group's cost class is its dearest test's)."""
+    _join_session_fixtures(items)
     group_weight: dict[str, int] = {}
     for item in items:
         group = shared_fixture(item)
@@ -159,6 +204,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         order = {id(item): i for i, item in enumerate(items)}
         items.sort(key=lambda it: (-group_weight[shared_fixture(it) or it.nodeid], order[id(it)]))
         _write_groups(items)
+
+
+@pytest.fixture
+def models_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """During the test, every `dbt build` (flows.marts, in this process or a child) builds the
+    models and seeds but runs no data test: dbt reads `--resource-type` from this variable.
+
+    For nights whose documents a build elsewhere in the suite already data-tests, in tests that
+    read the marts and not the data tests' verdicts (never where a test checks a quarantine by a
+    data test). The data tests are ~60% of a small build's nodes and about half its time. A
+    module- or session-scoped fixture the test reads is built before this one (pytest sets up
+    wider scopes first), so it keeps its data tests."""
+    monkeypatch.setenv("DBT_RESOURCE_TYPES", "model seed")
 
 
 SEED_PDF = PROJECT_ROOT / "data" / "raw" / "平罗县委政法委_2024年项目支出绩效目标表.pdf"
@@ -195,11 +253,11 @@ class SampleRun:
     summary: object
     bad: dict[str, str]
 
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+    def query(self, sql: str, params: list | dict | None = None) -> list[tuple]:
         return query_warehouse(self.warehouse, sql, params)
 
 
-def query_warehouse(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+def query_warehouse(warehouse: Path, sql: str, params: list | dict | None = None) -> list[tuple]:
     """Rows of one query on a warehouse file, read-only (as an auditor would open it)."""
     import duckdb  # lazily: the paddle test environment (make test-paddle) has no duckdb
 
@@ -224,3 +282,61 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) 
     warehouse = root / "warehouse" / "perfbudget.duckdb"
     summary = ingest(RunOptions(raw_dir=raw, warehouse=warehouse))
     return SampleRun(raw=raw, warehouse=warehouse, summary=summary, bad=bad)
+
+
+@dataclass
+class RevisionsRun:
+    """The seed beside a revision of its 司法救助资金 table (the same year, its 满意度 target
+    lowered) and that project's table of the next year, built by one dbt build with the unit
+    tests: sources_disagree (tests/test_audit_findings.py) and a project_id stable across years
+    (tests/test_pipeline.py) read the same warehouse."""
+
+    raw: Path
+    warehouse: Path
+    revised: str  # the revised table's file name
+    next_year: str  # the next year's table's file name
+    unit_tests: list[str]  # the status of every dbt unit test in that build
+
+    def query(self, sql: str, params: list | dict | None = None) -> list[tuple]:
+        return query_warehouse(self.warehouse, sql, params)
+
+
+@pytest.fixture(scope="session")
+def revisions_run(tmp_path_factory: pytest.TempPathFactory) -> RevisionsRun:
+    """Landed without a night (no Prefect), then `dbt build` with dbt's unit tests, which the
+    nightly build leaves out: their only run in the suite."""
+    import dataclasses
+
+    from flows import landing
+    from flows.extract.documents import extract_document
+    from flows.forms import read_forms
+    from flows.marts import dbt_build
+    from tests.fixtures.build_seed_pdf import build_seed_pdf
+    from tests.fixtures.seed_truth import SEED_PROJECTS
+
+    original = SEED_PROJECTS[2]
+    satisfaction = original.indicators[-1]
+    assert (original.project_name, satisfaction.target) == ("司法救助资金", "≥90%")
+    revised = dataclasses.replace(
+        original,
+        indicators=(*original.indicators[:-1], dataclasses.replace(satisfaction, target="≥85%")),
+    )
+    next_year = dataclasses.replace(original, year=2025, total_funds="12", fiscal_funds="12")
+    root = tmp_path_factory.mktemp("revisions")
+    raw = root / "raw"
+    # '.pdf' sorts before '_修订.pdf': with both on a text layer at confidence 1.0, the original
+    # stays the chosen source
+    revised_name = SEED_PDF.stem + "_修订.pdf"
+    build_seed_pdf(raw / revised_name, projects=[revised])
+    build_seed_pdf(raw / "2025.pdf", projects=[next_year])
+    (raw / SEED_PDF.name).write_bytes(SEED_PDF.read_bytes())
+    warehouse = root / "wh.duckdb"
+    con = landing.connect(warehouse)
+    for path in sorted(raw.iterdir()):
+        landing.land_document(con, read_forms(extract_document(path, raw)))
+    con.close()
+    dbt_build(warehouse, unit_tests=True)
+    target = flows.settings.DBT_PROJECT_DIR / "target"
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    unit = [r["status"] for r in results if r["unique_id"].startswith("unit_test.")]
+    return RevisionsRun(raw, warehouse, revised_name, "2025.pdf", unit)

@@ -86,11 +86,12 @@ def test_first_run_ingests_the_new_document(published: Published) -> None:
 
 
 def test_incremental_by_content_hash(
-    tmp_path: Path, small_docs: dict[str, Path], published: Published
+    tmp_path: Path, small_docs: dict[str, Path], published: Published, models_only: None
 ) -> None:
     """Goes on from the published first night in its own raw folder (the same files, so the
     unchanged run meets the stat data the file map holds) and a copy of its warehouse. The only
-    test that uses that raw folder, so it may change it."""
+    test that uses that raw folder, so it may change it. Its nights build without the data tests
+    (the published night data-tests document a; a_changed differs in its funds only)."""
     raw, wh = published.raw, tmp_path / "wh" / "perfbudget.duckdb"
     wh.parent.mkdir()
     shutil.copy(published.warehouse, wh)
@@ -168,7 +169,7 @@ def _killed_run(raw: Path, wh: Path, stage: str, log: Path) -> None:
 
 
 def test_runs_killed_midway_leave_the_published_warehouse_intact_and_a_reader_is_not_blocked(
-    tmp_path: Path, published: Published, small_docs: dict[str, Path]
+    tmp_path: Path, published: Published, small_docs: dict[str, Path], models_only: None
 ) -> None:
     """A run killed in extraction, in landing or before dbt leaves the published warehouse byte
     for byte as it was, each time; then the next run completes the work while a reader holds a
@@ -176,7 +177,8 @@ def test_runs_killed_midway_leave_the_published_warehouse_intact_and_a_reader_is
 
     One completion run after the three kills (not one per kill): each kill is checked to leave
     the same published bytes, so the completion run starts from that state plus whatever the
-    killed runs left beside it."""
+    killed runs left beside it. It builds without the data tests (documents a and b are
+    data-tested by the published and the Dask nights)."""
     raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
     raw.mkdir()
     shutil.copy(published.warehouse, wh)
@@ -208,8 +210,15 @@ def test_runs_killed_midway_leave_the_published_warehouse_intact_and_a_reader_is
 
 
 def test_document_failing_after_retries_is_quarantined_and_run_goes_on(
-    tmp_path: Path, small_docs: dict[str, Path], prefect_harness: None, monkeypatch
+    tmp_path: Path,
+    small_docs: dict[str, Path],
+    prefect_harness: None,
+    monkeypatch: pytest.MonkeyPatch,
+    models_only: None,
 ) -> None:
+    """A page failing on every retry quarantines its document; the next night retries it. (A
+    quarantine by extraction, not by a data test: both nights build without the data tests,
+    which the published and the Dask nights run on documents a and b.)"""
     raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
     raw.mkdir()
     shutil.copy(small_docs["a"], raw / "a.pdf")

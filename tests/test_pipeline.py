@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
-import json
 from decimal import Decimal
-from pathlib import Path
 
-from flows import landing
-from flows.extract.documents import extract_document
-from flows.forms import read_forms
-from flows.marts import dbt_build
-from flows.settings import DBT_PROJECT_DIR
-from tests.conftest import GOLDEN, SEED_PDF, SampleRun
-from tests.fixtures.build_seed_pdf import build_seed_pdf
-from tests.fixtures.seed_truth import SEED_PROJECTS
+from tests.conftest import GOLDEN, SEED_PDF, RevisionsRun, SampleRun
 
 
 def golden(name: str) -> list[dict[str, str]]:
@@ -114,26 +104,12 @@ def test_each_bad_document_yields_one_clear_error(sample_run: SampleRun) -> None
     }
 
 
-def test_project_id_is_stable_across_years(tmp_path: Path) -> None:
+def test_project_id_is_stable_across_years(revisions_run: RevisionsRun) -> None:
     """The same department code and project name in another year's table → the same project_id,
-    so a year-over-year comparison is one join."""
-    later = [
-        dataclasses.replace(p, year=2025, total_funds="12", fiscal_funds="12")
-        for p in SEED_PROJECTS[2:3]
-    ]
-    raw = tmp_path / "raw"
-    build_seed_pdf(raw / "2025.pdf", projects=later)
-    (raw / SEED_PDF.name).write_bytes(SEED_PDF.read_bytes())
-    warehouse = tmp_path / "wh.duckdb"
-    con = landing.connect(warehouse)
-    for path in sorted(raw.iterdir()):
-        landing.land_document(con, read_forms(extract_document(path, raw)))
-    con.close()
-    dbt_build(warehouse, unit_tests=True)  # the nightly build leaves dbt's unit tests out
-    results = json.loads((DBT_PROJECT_DIR / "target" / "run_results.json").read_text())["results"]
-    unit = [r["status"] for r in results if r["unique_id"].startswith("unit_test.")]
-    assert len(unit) >= 10 and set(unit) == {"pass"}
-    run = SampleRun(raw=raw, warehouse=warehouse, summary=None, bad={})
+    so a year-over-year comparison is one join. (The build also ran dbt's unit tests, which the
+    nightly build leaves out: all pass.)"""
+    assert len(revisions_run.unit_tests) >= 10 and set(revisions_run.unit_tests) == {"pass"}
+    run = revisions_run
     rows = run.query(
         """
         select p.project_name, a.total_funds_wan, b.total_funds_wan

@@ -1,7 +1,8 @@
 """Golden test of the sample self-evaluations: `perfbudget run` on the two sample 绩效目标表 (the
 seed's text PDF and 农业农村局's scan) and the two sample 自评表 (政法委 text PDF, 农业农村局
 scan) gives every printed value of the self-evaluation tables exactly, each one joined to its
-planned indicator, and the findings the sample was written to show.
+planned indicator, and the findings the sample was written to show. The same night shows OCR
+confidence reaching the marts on the 农业农村局 scan.
 
 These need the form reader's support for 项目支出绩效自评表 (flows.forms, branch "reader"): on a
 branch without it the self-evaluation files are ingest errors and these tests fail; the marts
@@ -145,3 +146,54 @@ def test_findings_show_the_changed_and_missed_targets(joined_run: SampleRun) -> 
         ("农村人居环境整治经费", "targets_without_self_evaluation", "", agri),
         ("动物疫病防控经费", "targets_without_self_evaluation", "", agri),
     ])  # fmt: skip
+
+
+def test_ocr_confidence_reaches_the_warehouse(joined_run: SampleRun) -> None:
+    """Cell confidence → raw.extracted_values.confidence → fct_indicator.ocr_confidence (the min
+    over the indicator's four printed values), so low-confidence reads are visible to auditors.
+    Read on the 农业农村局 scan (AGRI_SCAN) as this night landed it."""
+    [(sha,)] = joined_run.query(
+        "select document_sha256 from raw.documents where source_file = ?", [AGRI_SCAN.name]
+    )
+    # every value carries the confidence of the cell it was read from (or the lower of two cells
+    # for a value the page break cut in two)
+    mismatched = joined_run.query(
+        """
+        select v.field, v.value, v.confidence, c.confidence
+        from raw.extracted_values v
+        join raw.cells c using (document_sha256, page, table_index, row, col)
+        where v.document_sha256 = ?
+          and (v.extractor <> 'rapidocr' or v.confidence > c.confidence
+               or (v.value = c.text and v.confidence <> c.confidence))
+        """,
+        [sha],
+    )
+    assert mismatched == []
+    values = joined_run.query(
+        "select min(confidence), max(confidence) from raw.extracted_values"
+        " where field <> 'year' and document_sha256 = ?",
+        [sha],
+    )
+    assert 0 < values[0][0] < values[0][1] <= 1
+    rows = joined_run.query(
+        """
+        with seqs as (
+            select project_seq, value as project_name
+            from raw.extracted_values where field = 'project_name' and document_sha256 = $sha
+        )
+        select i.indicator_name, i.ocr_confidence, min(v.confidence)
+        from fct_indicator i
+        join dim_project p using (project_id, year)
+        join seqs s on s.project_name = p.project_name
+        join raw.extracted_values v
+          on v.project_seq = s.project_seq and v.indicator_seq = i.indicator_seq
+         and v.record_type = 'indicator' and v.document_sha256 = $sha
+        where i.source_file = $file
+        group by all
+        """,
+        {"sha": sha, "file": AGRI_SCAN.name},
+    )
+    assert len(rows) == 37
+    assert all(conf == raw_min for _, conf, raw_min in rows)
+    assert all(conf < 1 for _, conf, _ in rows), [r for r in rows if r[1] >= 1]
+    assert min(conf for _, conf, _ in rows) < 0.9
