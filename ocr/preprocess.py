@@ -505,6 +505,14 @@ def prepare(
         gray = bent
         notes.append("curved rules straightened")
         hor, ver = line_masks(binarize(gray))
+    # a bent sheet bows its columns too (less: the bend runs along the rows); the same fit on
+    # the transposed page straightens the column rules, whose pieces otherwise fall into two
+    # separators and split a column in two
+    bent = straighten_rules(np.ascontiguousarray(gray.T), np.ascontiguousarray(ver.T))
+    if bent is not None:
+        gray = np.ascontiguousarray(bent.T)
+        notes.append("curved columns straightened")
+        hor, ver = line_masks(binarize(gray))
     quad = table_quad(hor, ver)
     warped = False
     if quad is not None and quad_edges_ruled(quad, hor, ver):

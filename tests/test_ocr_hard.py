@@ -275,6 +275,24 @@ def test_curved_rules_are_straightened(tmp_path: Path, seed: int) -> None:
     assert {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells} == truth
 
 
+@pytest.mark.parametrize("seed", [11, 13])
+def test_curved_columns_are_straightened(tmp_path: Path, seed: int) -> None:
+    """A sheet bent harder (rows bow ~40 px) also bows its columns by ~12 px, more than the
+    separator clustering's tolerance: one column rule fell into two separators and the grid
+    got a seventh column. After the rows, the column rules are fitted and straightened the same
+    way (on the transposed page)."""
+    from ocr.grid import find_tables
+    from ocr.preprocess import prepare
+
+    spec = scans.demo_page_spec()
+    clean = scans.rasterize(scans.render_pdf(tmp_path / "curve.pdf", [spec]), 0, 200)
+    prep = prepare(scans.curve(clean, seed, 0.018), None)
+    assert "curved columns straightened" in prep.notes
+    (table,) = find_tables(prep.gray)
+    truth = {k: v[:2] for k, v in scans.spec_truth(spec).items()}
+    assert {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells} == truth
+
+
 # --------------------------------------------------------------------------- preprocessing memory
 
 
