@@ -17,7 +17,8 @@ Seed ranges (one page per seed, every kind damages the same pages):
 Metric (the issue's): a printed cell string counts when one extracted cell of its page has
 exactly that text. `nfkc` compares after NFKC and whitespace folding, as the validation scorer
 (shared/validation/score/common.norm) does; `strict` also holds full/half width (（ vs ( ), which
-the recogniser cannot always tell. A page without a table counts all its cells as missed.
+the recogniser cannot always tell. The verdict against the target is on `nfkc`, as the
+validation scorer counts. A page without a table counts all its cells as missed.
 `blank` counts pages the pipeline's blank test (`flows.extract.documents.is_blank`, on the page
 written as an image-only PDF) would throw away: every page here is readable, so it must be 0.
 
@@ -205,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         blank = sum(r["blank"] for r in rs)
         wall = sum(r["wall"] for r in rs) / len(rs)
         target = GROUPS[kind.split(":")[0]][0]
-        verdict = "ok" if ex / n >= target and not blank else "MISSED"
+        verdict = "ok" if lo / n >= target and not blank else "MISSED"
         print(
             f"{kind:17} {len(rs):5d} {ok:3d}/{len(rs):<2d} {blank:5d} {n:5d} {ex / n:7.1%} "
             f"{lo / n:7.1%} {f'{target:.0%}':>4} {verdict:6} {wall:5.2f}"

@@ -354,7 +354,18 @@ def sheet_quad(image: np.ndarray) -> np.ndarray | None:
     small = cv2.GaussianBlur(
         cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA), (5, 5), 0
     )
-    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    otsu, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # a shadow across the sheet puts part of the paper below Otsu's level (paper 200, shaded
+    # paper 120, desk 64): the sheet is what is clearly brighter than the desk seen along the
+    # frame, when the frame is clearly darker than the paper (a scan's frame is paper)
+    ring = np.concatenate(
+        [small[:4].ravel(), small[-4:].ravel(), small[:, :4].ravel(), small[:, -4:].ravel()]
+    )
+    desk = float(np.median(ring))
+    paper = float(np.median(small[small > otsu])) if (small > otsu).any() else desk
+    if paper - desk >= 80:
+        level = desk + 0.3 * (paper - desk)
+        bright = ((small > level) * 255).astype(np.uint8)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
