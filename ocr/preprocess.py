@@ -3,8 +3,12 @@
 Order matters: red seals are suppressed first (their ring would otherwise read as rules and their
 text as cell text), then the background is flattened (grey paper, uneven light), then the page is
 turned upright (90° steps, decided from text-line shapes and OCR confidence), deskewed (a few
-degrees, projection-profile search) and, for phone photos, the table's outer quadrilateral is
-warped back to a rectangle.
+degrees, projection-profile search) and, for phone photos, bowed rows and then bowed columns are
+straightened and the table's outer quadrilateral is warped back to a rectangle.
+
+Memory: a 300-dpi page is 8.7 Mpx, so every page-sized float32 copy costs 35 MB per page worker.
+Steps work in uint8 (OpenCV's saturating arithmetic, lookup tables), touch only the pixels they
+change, remap in bands of rows, and only the grey page is carried once orientation is decided.
 """
 
 from __future__ import annotations
@@ -46,21 +50,24 @@ def suppress_red(image: np.ndarray) -> tuple[np.ndarray, float]:
     A pixel is seal ink when it is saturated and red in HSV; its replacement is its red channel
     (as a grey), which is bright where only the seal is and stays dark where black text lies under
     the seal. Returns the cleaned image and the fraction of pixels touched."""
+    # uint8 masks from cv2.inRange: no page-sized bool/float temporaries (a 300-dpi page is
+    # 8.7 Mpx; each float64 copy of it was 70 MB)
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
-    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    red = ((h <= 12) | (h >= 160)) & (s >= 60) & (v >= 70)
-    frac = float(red.mean())
+    red = cv2.inRange(hsv, (0, 60, 70), (12, 255, 255))
+    cv2.bitwise_or(red, cv2.inRange(hsv, (160, 60, 70), (180, 255, 255)), dst=red)
+    del hsv
+    frac = cv2.countNonZero(red) / red.size
     if frac < 1e-4:
         return image, 0.0
     # grow the mask a little so anti-aliased seal edges go too
-    red = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    r = image[..., 2]
+    where = np.nonzero(cv2.dilate(red, np.ones((3, 3), np.uint8)))
+    del red
     out = image.copy()
     # brighten: seal-only pixels become paper, ink under the seal keeps its darkness
-    lifted = np.clip(r.astype(np.int16) * 1.15 + 10, 0, 255).astype(np.uint8)
+    r = out[..., 2][where].astype(np.float32)
+    lifted = np.clip(r * 1.15 + 10, 0, 255).astype(np.uint8)
     for c in range(3):
-        ch = out[..., c]
-        ch[red] = lifted[red]
+        out[..., c][where] = lifted
     return out, frac
 
 
@@ -72,9 +79,9 @@ def flatten_background(gray: np.ndarray) -> np.ndarray:
     # closing removes dark ink (rules, text) and leaves the paper level
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     bg = cv2.GaussianBlur(bg, (0, 0), 3)
-    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    out = gray.astype(np.float32) / np.maximum(bg, 1.0) * 255.0
-    return np.clip(out, 0, 255).astype(np.uint8)
+    bg = cv2.resize(np.maximum(bg, 1), (w, h), interpolation=cv2.INTER_LINEAR)
+    # uint8 in, uint8 out, saturated: no page-sized float copies (4 of them were 140 MB at 300 dpi)
+    return cv2.divide(gray, bg, scale=255.0)
 
 
 def restore_contrast(gray: np.ndarray, target: float = 40.0) -> tuple[np.ndarray, float]:
@@ -84,12 +91,21 @@ def restore_contrast(gray: np.ndarray, target: float = 40.0) -> tuple[np.ndarray
     `binarize`, and strokes of brackets fade out of the recogniser's view. The ink level is a low
     percentile of the page; when it is paler than 110 it is mapped to `target`. Returns the page
     and the gain applied (1.0: untouched)."""
-    ink = float(np.percentile(gray, 0.5))
+    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    # the 0.5th percentile from the histogram (linear between levels, as np.percentile):
+    # sorting a page-sized copy is what that cost
+    rank = 0.005 * (gray.size - 1)
+    cum = np.cumsum(hist)
+    lo = int(np.searchsorted(cum, rank, side="right"))
+    hi = int(np.searchsorted(cum, rank + 1, side="right"))
+    ink = lo + (min(hi, 255) - lo) * (rank - np.floor(rank))
     if ink <= 110 or ink >= 245:
         return gray, 1.0
     gain = (255.0 - target) / (255.0 - ink)
-    out = 255.0 - (255.0 - gray.astype(np.float32)) * gain
-    return np.clip(out, 0, 255).astype(np.uint8), gain
+    # one 256-entry table applied in place of page-sized float arithmetic
+    levels = 255.0 - (255.0 - np.arange(256, dtype=np.float32)) * gain
+    lut = np.clip(levels, 0, 255).astype(np.uint8)
+    return cv2.LUT(gray, lut), gain
 
 
 def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndarray, int]:
@@ -100,7 +116,7 @@ def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndar
     black text printed on it stays dark; otherwise the fill is ink to `binarize` and the grid
     under it is lost. Returns the page and the number of fills lifted."""
     h, w = gray.shape
-    mid = ((gray > 50) & (gray < 232)).astype(np.uint8)
+    mid = cv2.inRange(gray, 51, 231) // 255  # no bool temporaries
     k = max(7, min(h, w) // 180)
     solid = cv2.morphologyEx(mid, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     if not solid.any():
@@ -127,7 +143,7 @@ def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndar
 def binarize(gray: np.ndarray) -> np.ndarray:
     """Ink mask (uint8 0/1) of a background-flattened grey page; keeps faint rules."""
     # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
-    return (gray < 200).astype(np.uint8)
+    return cv2.threshold(gray, 199, 1, cv2.THRESH_BINARY_INV)[1]  # gray < 200, no bool copy
 
 
 def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, int]]]:
@@ -186,14 +202,14 @@ def _orientation_scores(
 
 
 def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
-    """Counter-clockwise 90° turns that make the page upright (0..3).
+    """Counter-clockwise 90° turns that make the page (BGR or grey) upright (0..3).
 
     Sideways vs upright from the shape of merged text lines (cheap morphology on a downscaled
     copy); upright vs upside-down by reading a few text lines both ways round and keeping the
     orientation the recogniser is more confident about. When the shapes say sideways, the page
     as it stands is read too and kept if it reads at least as well: solid fills and tall
     merged cells can outnumber the text lines' shapes, and an upright page was turned 270°."""
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     f = 1000 / max(h, w)
     small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
@@ -342,7 +358,18 @@ def sheet_quad(image: np.ndarray) -> np.ndarray | None:
     small = cv2.GaussianBlur(
         cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA), (5, 5), 0
     )
-    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    otsu, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # a shadow across the sheet puts part of the paper below Otsu's level (paper 200, shaded
+    # paper 120, desk 64): the sheet is what is clearly brighter than the desk seen along the
+    # frame, when the frame is clearly darker than the paper (a scan's frame is paper)
+    ring = np.concatenate(
+        [small[:4].ravel(), small[-4:].ravel(), small[:, :4].ravel(), small[:, -4:].ravel()]
+    )
+    desk = float(np.median(ring))
+    paper = float(np.median(small[small > otsu])) if (small > otsu).any() else desk
+    if paper - desk >= 80:
+        level = desk + 0.3 * (paper - desk)
+        bright = ((small > level) * 255).astype(np.uint8)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
     contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
@@ -395,15 +422,15 @@ def flatten_sheet(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     )
 
 
-def straighten_rules(
-    image: np.ndarray, gray: np.ndarray, hor: np.ndarray, min_bow: float = 3.0
-) -> tuple[np.ndarray, np.ndarray, bool]:
+def straighten_rules(gray: np.ndarray, hor: np.ndarray, min_bow: float = 3.0) -> np.ndarray | None:
     """Bend a page that does not lie flat back so its horizontal rules are straight.
 
     Each long horizontal rule's centre line is fitted by a quadratic y(x); between rules the
     vertical displacement is interpolated, above and below the table it is held. A page whose
-    rules bow by less than `min_bow` px is left as it is. Returns image, grey and whether it
-    was remapped."""
+    rules bow by less than `min_bow` px is left as it is (None). Returns the remapped grey.
+
+    The remap goes in bands of rows, each with its own small maps: full-page float32 maps
+    (x, y, displacement, their sum) were four page-sized copies, 140 MB at 300 dpi."""
     h, w = gray.shape
     num, labels, stats, _ = cv2.connectedComponentsWithStats(hor, connectivity=8)
     xs = np.arange(0, w, 16, dtype=np.float32)
@@ -422,24 +449,33 @@ def straighten_rules(
         fit = np.polyval(coef, xs).astype(np.float32)
         ref = float(np.polyval(coef, x + bw / 2))
         rules.append((ref, fit - ref))
+    del labels
     if len(rules) < 2:
-        return image, gray, False
+        return None
     rules.sort(key=lambda r: r[0])
-    bows = np.array([d for _, d in rules])
+    bows = np.array([d for _, d in rules], np.float32)
     if float(np.abs(bows).max()) < min_bow:
-        return image, gray, False
+        return None
     refs = np.array([r for r, _ in rules], np.float32)
-    gy = np.arange(0, h, 16, dtype=np.float32)
-    # displacement on a coarse grid: for each column, interpolate between the rules over y
-    disp = np.empty((len(gy), len(xs)), np.float32)
-    for j in range(len(xs)):
-        disp[:, j] = np.interp(gy, refs, bows[:, j])
-    disp = cv2.resize(disp, (w, h), interpolation=cv2.INTER_LINEAR)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    map_y = yy + disp
-    img = cv2.remap(image, xx, map_y, cv2.INTER_LINEAR, borderValue=(255, 255, 255))
-    gr = cv2.remap(gray, xx, map_y, cv2.INTER_LINEAR, borderValue=255)
-    return img, gr, True
+    # linear interpolation across x from the fitted columns `xs` to every pixel column
+    px = np.arange(w, dtype=np.float32)
+    j0 = np.clip(np.searchsorted(xs, px, side="right") - 1, 0, len(xs) - 1)
+    j1 = np.minimum(j0 + 1, len(xs) - 1)
+    t = np.where(j1 > j0, (px - xs[j0]) / np.maximum(xs[j1] - xs[j0], 1.0), 0.0)
+    t = t.astype(np.float32)
+    out = np.empty_like(gray)
+    step = 128
+    for y0 in range(0, h, step):
+        y1 = min(h, y0 + step)
+        rows = np.arange(y0, y1, dtype=np.float32)
+        # displacement at the fitted columns for these rows: interpolated between the rules
+        coarse = np.stack([np.interp(rows, refs, bows[:, j]) for j in range(len(xs))], axis=1)
+        coarse = coarse.astype(np.float32)
+        map_y = coarse[:, j0] * (1 - t) + coarse[:, j1] * t
+        map_y += rows[:, None]
+        map_x = np.broadcast_to(px, map_y.shape).copy()
+        out[y0:y1] = cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderValue=255)
+    return out
 
 
 def prepare(
@@ -455,37 +491,48 @@ def prepare(
     img, red = suppress_red(img)
     if red:
         notes.append(f"red ink suppressed on {red:.2%} of the page")
-    gray = flatten_background(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
+    plain = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    gray = flatten_background(plain)
     gray, fills = lift_fills(gray)
     if fills:
         notes.append(f"{fills} solid fill(s) lifted to paper")
     gray, gain = restore_contrast(gray)
     if gain != 1.0:
         notes.append(f"faded ink darkened ×{gain:.1f}")
-    if fills or gain != 1.0:
-        img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-    turns = detect_quarter_turns(img, engine) if fix_orientation else 0
+    # from here on only grey pages are carried: the colour page's last use is the orientation
+    # test, which reads its grey (the lifted grey when fills or fading were mended)
+    turns = 0
+    if fix_orientation:
+        turns = detect_quarter_turns(gray if fills or gain != 1.0 else plain, engine)
+    del img, plain
     if turns:
-        img, gray = rotate_quarter(img, turns), rotate_quarter(gray, turns)
+        gray = rotate_quarter(gray, turns)
         notes.append(f"turned {90 * turns}° counter-clockwise")
     angle = skew_angle(binarize(gray))
     if abs(angle) >= 0.1:
-        img, gray = rotate_deg(img, angle), rotate_deg(gray, angle)
+        gray = rotate_deg(gray, angle)
         notes.append(f"deskewed {angle:+.2f}°")
     else:
         angle = 0.0
     hor, ver = line_masks(binarize(gray))
-    img, gray, bent = straighten_rules(img, gray, hor)
-    if bent:
+    bent = straighten_rules(gray, hor)
+    if bent is not None:
+        gray = bent
         notes.append("curved rules straightened")
+        hor, ver = line_masks(binarize(gray))
+    # a bent sheet bows its columns too (less: the bend runs along the rows); the same fit on
+    # the transposed page straightens the column rules, whose pieces otherwise fall into two
+    # separators and split a column in two
+    bent = straighten_rules(np.ascontiguousarray(gray.T), np.ascontiguousarray(ver.T))
+    if bent is not None:
+        gray = np.ascontiguousarray(bent.T)
+        notes.append("curved columns straightened")
         hor, ver = line_masks(binarize(gray))
     quad = table_quad(hor, ver)
     warped = False
     if quad is not None and quad_edges_ruled(quad, hor, ver):
-        img2, warped = unwarp(img, quad)
+        gray, warped = unwarp(gray, quad)
         if warped:
-            img = img2
-            gray, _ = unwarp(gray, quad)
             notes.append("perspective corrected")
     # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
