@@ -98,6 +98,7 @@ lint: $(VENV)/.dev
 # (bench/layoutgen). The older scan-only bench on the fixture truths: `python -m bench.run`.
 bench: $(VENV)/.dev fonts
 	$(BIN)/python -m bench.layoutgen.bench
+	$(BIN)/python -m bench.bench_photos --range heldout --pages 4
 
 # What a nightly run costs on warehouses of 1,000 and 10,000 landed documents (bench/bench_scale.py).
 bench-scale: $(VENV)/.runtime
