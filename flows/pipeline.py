@@ -30,7 +30,7 @@ from flows.extract.documents import extract_page, finish_document, open_document
 from flows.forms import read_forms
 from flows.inventory import Inventory, SourceFile, discover
 from flows.inventory import take_inventory as classify
-from flows.marts import Quarantine, dbt_build
+from flows.marts import Quarantine, dbt_build, marts_current
 from flows.models import DocumentExtraction, PageGrid
 from flows.publish import failpoint, fault, prepare_working_copy, publish
 from flows.settings import ConfigurationError, RunOptions, check_ocr_engine, shown
@@ -260,20 +260,6 @@ def _collect_pages(
     return pages, transient
 
 
-def _marts_exist(warehouse: Path) -> bool:
-    if not warehouse.exists():
-        return False
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return bool(
-            con.execute(
-                "select 1 from duckdb_tables() where table_name = 'fct_indicator'"
-            ).fetchall()
-        )
-    finally:
-        con.close()
-
-
 @flow(name="nightly-ingest", task_runner=ProcessPoolTaskRunner(max_workers=2), log_prints=True)
 def ingest(options: RunOptions | None = None) -> RunSummary:
     """Bring the warehouse up to date with the raw folder, then publish it."""
@@ -322,7 +308,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                     progress.advance(progress.task_ids[0])
         with clock("landing"):
             update_file_map(inventory, building)
-    if options.build_marts and (inventory.has_changes or not _marts_exist(options.warehouse)):
+    if options.build_marts and (inventory.has_changes or not marts_current(building)):
         with clock("dbt"):
             _count_quarantined(summary, build_marts(building))
     summary = finish_run(summary, building, options.warehouse)

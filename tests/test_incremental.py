@@ -175,3 +175,45 @@ def test_incremental_nights_equal_a_full_rebuild(
     assert differences(wh, full) == {}
     landed = {d.sha256 for d in (t1, e2, t1_copy, e3, t3, t2_new, bad)}
     assert {r[0] for r in query(full, "select * from int_build_changed_documents")} == landed
+
+
+def test_an_unchanged_night_rebuilds_marts_built_by_an_older_dbt_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No document changed, but the marts were built by another version of the dbt project: the
+    night builds them (dbt_build sees the stale fingerprint and refreshes); with the current
+    fingerprint an unchanged night builds nothing."""
+    from flows import pipeline
+    from flows.marts import FINGERPRINT_KEY, marts_current, record_fingerprint
+    from flows.settings import RunOptions
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "perfbudget.duckdb"
+    raw.mkdir()
+    con = landing.connect(wh)
+    try:
+        con.execute("create table main.fct_indicator (indicator_id varchar)")
+    finally:
+        con.close()
+    assert marts_current(wh) is False  # marts, but no fingerprint of who built them
+    record_fingerprint(wh, "0000000000000000")
+    assert marts_current(wh) is False  # built by another dbt project
+
+    builds: list[Path] = []
+
+    def fake_build(building: Path) -> list:
+        builds.append(building)
+        record_fingerprint(building, project_fingerprint(DBT_PROJECT_DIR))
+        return []
+
+    monkeypatch.setattr(pipeline, "dbt_build", fake_build)
+    options = RunOptions(raw_dir=raw, warehouse=wh, allow_empty_raw=True)
+    summary = pipeline.ingest(options)
+    assert (summary.documents_seen, summary.documents_new, summary.documents_removed) == (0, 0, 0)
+    assert [b.name for b in builds] == ["perfbudget.duckdb.building"]
+    assert marts_current(wh) is True
+    assert query(wh, f"select value from raw.meta where key = '{FINGERPRINT_KEY}'") == [
+        (project_fingerprint(DBT_PROJECT_DIR),)
+    ]
+
+    pipeline.ingest(options)  # unchanged again, and the marts are this project's: no build
+    assert len(builds) == 1
