@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,10 +23,16 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows import landing
-from flows.extract.documents import extract_page, finish_document, open_document, printable
+from flows.extract.documents import (
+    extract_in_process,
+    extract_page,
+    finish_document,
+    open_document,
+    printable,
+)
 from flows.forms import read_forms
 from flows.inventory import Inventory, SourceFile, discover
 from flows.inventory import take_inventory as classify
@@ -233,6 +239,17 @@ def finish_run(summary: RunSummary, building: Path, warehouse: Path) -> RunSumma
     return summary
 
 
+def _submit_page(
+    local: TaskRunner | None, path: Path, page: int, kind: str, ocr: OcrOptions
+) -> PrefectFuture:
+    """A page to the flow's task runner (the worker pool), or to `local` (a thread of the flow's
+    own process) when the night is too small to pay for starting the pool."""
+    if local is None:
+        return extract_one_page.submit(path, page, kind, ocr)
+    params = {"path": path, "page": page, "kind": kind, "ocr": ocr}
+    return local.submit(extract_one_page, params)
+
+
 def _collect_pages(
     doc: DocumentExtraction, futures: list[PrefectFuture], progress: object, path: Path
 ) -> tuple[list[PageGrid], bool]:
@@ -272,7 +289,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
         building = prepare_working_copy(options.warehouse)
     # one warehouse connection for the inventory, every landing and the file map (closed before
     # dbt, which needs the file to itself); each document still lands in its own transaction
-    with landing.night(building):
+    with landing.night(building), ExitStack() as stack:
         with clock("inventory"):
             inventory = take_inventory(raw_dir, building, options.full_check)
         summary.documents_seen = len(inventory.present)
@@ -283,9 +300,13 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
 
         with clock("extraction"):
             docs = [open_source(e, raw_dir, options.max_pages) for e in inventory.to_extract]
+            # a few text-layer pages: one thread of this process (pdfium allows one at a time)
+            here = [(e.path, d) for e, d in zip(inventory.to_extract, docs, strict=True)]
+            in_process = extract_in_process(here)
+        local = stack.enter_context(ThreadPoolTaskRunner(1)) if in_process else None
         futures = {
             i: [
-                extract_one_page.submit(entry.path, n, doc.kind or "pdf", options.ocr_options())
+                _submit_page(local, entry.path, n, doc.kind or "pdf", options.ocr_options())
                 for n in range(1, (doc.page_count or 0) + 1)
             ]
             for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))

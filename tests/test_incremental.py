@@ -217,3 +217,35 @@ def test_an_unchanged_night_rebuilds_marts_built_by_an_older_dbt_project(
 
     pipeline.ingest(options)  # unchanged again, and the marts are this project's: no build
     assert len(builds) == 1
+
+
+def test_a_small_text_layer_night_is_extracted_without_starting_the_worker_pool(
+    tmp_path: Path,
+) -> None:
+    """Few pages, all with a text layer: the flow's own process extracts them (the pool's start-up
+    would cost more than the pages); a scan, an image or a large night goes to the workers."""
+    from flows.extract.documents import IN_PROCESS_PAGES, extract_in_process, open_document
+
+    scan = RAW / "平罗县农业农村局_2024年项目支出绩效目标表_扫描件.pdf"
+    text = open_document(TARGET_PDF, RAW)
+    assert text.kind == "pdf" and 0 < (text.page_count or 0) <= IN_PROCESS_PAGES
+    assert extract_in_process([(TARGET_PDF, text)]) is True
+    assert extract_in_process([(TARGET_PDF, text), (scan, open_document(scan, RAW))]) is False
+    assert extract_in_process([]) is True  # nothing to extract: no pool either
+
+    # a document that could not be opened has no pages: it does not decide the night
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert extract_in_process([(TARGET_PDF, text), (empty, open_document(empty, tmp_path))])
+
+    # an image is OCRed: the workers
+    png = tmp_path / "page.png"
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), "white").save(png)
+    assert extract_in_process([(png, open_document(png, tmp_path))]) is False
+
+    # too many pages: the pool, decided from the page counts alone (nothing is opened)
+    many = [(tmp_path / f"gone{i}.pdf", text) for i in range(IN_PROCESS_PAGES // 10 + 1)]
+    assert sum(d.page_count or 0 for _, d in many) > IN_PROCESS_PAGES
+    assert extract_in_process(many) is False
