@@ -97,7 +97,13 @@ def build_corpus(workdir: Path, n: int, template: DocumentExtraction) -> tuple[P
     finally:
         con.close()
     land_s = time.perf_counter() - t0
+    print(
+        f"corpus: {n:,} documents landed in {land_s:.1f} s; load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    t0 = time.perf_counter()
     dbt_build(warehouse)
+    print(f"corpus: first (full) dbt build {time.perf_counter() - t0:.1f} s", flush=True)
     return raw, warehouse, land_s
 
 
@@ -181,6 +187,13 @@ def run_nightlies(raw: Path, warehouse: Path) -> list[RunResult]:
             label, seconds = " ".join(rest[:-1]), float(rest[-1])
             size = warehouse.stat().st_size / 2**20
             results.append(RunResult(label, seconds, 0.0, 0.0, last_run_stages(warehouse), size))
+            # as it happens, so a long bench that is stopped still says what it measured
+            stages = ", ".join(f"{k} {v:.2f}" for k, v in results[-1].stages.items())
+            rss, load = peaks.get(label, 0.0), os.getloadavg()[0]
+            print(
+                f"  run {label}: {seconds:.2f} s ({stages}); RSS {rss:.0f} MB; load {load:.1f}",
+                flush=True,
+            )
     proc.wait()
     done.set()
     sampler.join()
