@@ -40,10 +40,10 @@ IMAGE_MAGICS = {
 DOCUMENT_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 # A night with at most this many pages to extract, every one of them with a text layer, is
-# extracted in the flow's own process: starting the worker pool (each worker a fresh interpreter
-# importing Prefect, camelot and the OCR engine) took ~10 s of the 15.4 s one new 10-page text
-# document cost (make bench-scale), while a text-layer page takes ~0.6 s in a process that has
-# camelot loaded already. Below ~2 × 10 / 0.6 pages two workers cannot win that start-up back.
+# extracted in the flow's own process. Measured in CPU seconds (steady under load): each pool
+# worker is a fresh interpreter importing Prefect, camelot and the OCR engine, 7.4 s; a text-layer
+# page costs 0.55 s in a process that has camelot loaded already. Two workers starting together
+# finish N pages in ~7.4 + 0.55·N/2 s, one process in 0.55·N s: the pool wins past ~27 pages.
 IN_PROCESS_PAGES = 30
 
 
