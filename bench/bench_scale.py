@@ -189,6 +189,7 @@ def run_nightlies(raw: Path, warehouse: Path) -> list[RunResult]:
             results.append(RunResult(label, seconds, 0.0, 0.0, last_run_stages(warehouse), size))
             # as it happens, so a long bench that is stopped still says what it measured
             stages = ", ".join(f"{k} {v:.2f}" for k, v in results[-1].stages.items())
+            stages += f", outside the stages {seconds - sum(results[-1].stages.values()):.2f}"
             rss, load = peaks.get(label, 0.0), os.getloadavg()[0]
             print(
                 f"  run {label}: {seconds:.2f} s ({stages}); RSS {rss:.0f} MB; load {load:.1f}",

@@ -303,15 +303,16 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
             # a few text-layer pages: one thread of this process (pdfium allows one at a time)
             here = [(e.path, d) for e, d in zip(inventory.to_extract, docs, strict=True)]
             in_process = extract_in_process(here)
-        local = stack.enter_context(ThreadPoolTaskRunner(1)) if in_process else None
-        futures = {
-            i: [
-                _submit_page(local, entry.path, n, doc.kind or "pdf", options.ocr_options())
-                for n in range(1, (doc.page_count or 0) + 1)
-            ]
-            for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))
-            if not doc.errors
-        }
+            local = stack.enter_context(ThreadPoolTaskRunner(1)) if in_process else None
+            # submitting is extraction's cost too (a task run and a pickled call per page)
+            futures = {
+                i: [
+                    _submit_page(local, entry.path, n, doc.kind or "pdf", options.ocr_options())
+                    for n in range(1, (doc.page_count or 0) + 1)
+                ]
+                for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))
+                if not doc.errors
+            }
         with _progress(options, docs, futures) as progress:
             for i, doc in enumerate(docs):
                 transient = False
