@@ -220,7 +220,7 @@ def test_an_unchanged_night_rebuilds_marts_built_by_an_older_dbt_project(
 
 
 def test_a_small_text_layer_night_is_extracted_without_starting_the_worker_pool(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Few pages, all with a text layer: the flow's own process extracts them (the pool's start-up
     would cost more than the pages); a scan, an image or a large night goes to the workers."""
@@ -249,3 +249,14 @@ def test_a_small_text_layer_night_is_extracted_without_starting_the_worker_pool(
     many = [(tmp_path / f"gone{i}.pdf", text) for i in range(IN_PROCESS_PAGES // 10 + 1)]
     assert sum(d.page_count or 0 for _, d in many) > IN_PROCESS_PAGES
     assert extract_in_process(many) is False
+
+    # a page pdfium cannot load: the workers extract it (and record its error), no crash here
+    import pypdfium2 as pdfium
+
+    from flows.extract import documents
+
+    def unloadable(page: object) -> bool:
+        raise pdfium.PdfiumError("Failed to load page.")
+
+    monkeypatch.setattr(documents, "has_text_layer", unloadable)
+    assert extract_in_process([(TARGET_PDF, text)]) is False

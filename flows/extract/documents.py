@@ -316,6 +316,8 @@ def text_layer_only(path: Path, pages: int) -> bool:
         return False
     try:
         return all(has_text_layer(pdf[i]) for i in range(min(pages, len(pdf))))
+    except pdfium.PdfiumError:
+        return False  # a page that cannot be loaded: its error is the extraction's to record
     finally:
         pdf.close()
 
