@@ -41,6 +41,7 @@ from flows.forms import read_forms
 from flows.inventory import Inventory, SourceFile
 from flows.marts import dbt_build
 from flows.models import DocumentExtraction, ProjectForm
+from flows.publish import prepare_working_copy, publish
 from flows.settings import PROJECT_ROOT
 
 SEED_PDF = PROJECT_ROOT / "data" / "raw" / "平罗县委政法委_2024年项目支出绩效目标表.pdf"
@@ -102,7 +103,12 @@ def build_corpus(workdir: Path, n: int, template: DocumentExtraction) -> tuple[P
         flush=True,
     )
     t0 = time.perf_counter()
-    dbt_build(warehouse)
+    # built as a night builds it, in the working copy published by rename: dbt's partial parse
+    # checks the profile's path, so a corpus built on the published name made the first
+    # measured night re-parse the whole project (41 s of its 106 s dbt at 10,000 documents)
+    building = prepare_working_copy(warehouse)
+    dbt_build(building)
+    publish(building, warehouse)
     print(f"corpus: first (full) dbt build {time.perf_counter() - t0:.1f} s", flush=True)
     return raw, warehouse, land_s
 
