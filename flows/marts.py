@@ -90,6 +90,10 @@ def _run_dbt(
         "--log-path", str(project_dir / "logs"),
         "--target-path", str(target),
         "--quiet", "--no-use-colors",
+        # dbt.log at info: each node's start and result with its time. At debug (dbt's default)
+        # every node also logs its full SQL and each statement, which the event system formats
+        # and writes on the node's critical path: ~1 MB a build for 250 nodes.
+        "--log-level-file", "info",
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         *(["--full-refresh"] if full_refresh else []),
     ]  # fmt: skip
@@ -169,6 +173,27 @@ def built_fingerprint(warehouse: Path) -> str | None:
         return None
     finally:
         con.close()
+
+
+def marts_current(warehouse: Path, project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    """Whether the warehouse holds marts built by this version of the dbt project.
+
+    An unchanged night skips dbt only then: a warehouse built by an older dbt project (its SQL
+    changed since) is rebuilt on the next night even when no document changed. Costs hashing the
+    project's files (milliseconds) and one read-only look at the warehouse."""
+    if not warehouse.exists():
+        return False
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        built = con.execute(
+            "select 1 from duckdb_tables() where table_name = 'fct_indicator'"
+        ).fetchall()
+        row = con.execute("select value from raw.meta where key = ?", [FINGERPRINT_KEY]).fetchone()
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return bool(built) and row is not None and row[0] == project_fingerprint(project_dir)
 
 
 def record_fingerprint(warehouse: Path, fingerprint: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,14 +23,20 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
 from flows import landing
-from flows.extract.documents import extract_page, finish_document, open_document, printable
+from flows.extract.documents import (
+    extract_in_process,
+    extract_page,
+    finish_document,
+    open_document,
+    printable,
+)
 from flows.forms import read_forms
 from flows.inventory import Inventory, SourceFile, discover
 from flows.inventory import take_inventory as classify
-from flows.marts import Quarantine, dbt_build
+from flows.marts import Quarantine, dbt_build, marts_current
 from flows.models import DocumentExtraction, PageGrid
 from flows.publish import failpoint, fault, prepare_working_copy, publish
 from flows.settings import ConfigurationError, RunOptions, check_ocr_engine, shown
@@ -233,6 +239,17 @@ def finish_run(summary: RunSummary, building: Path, warehouse: Path) -> RunSumma
     return summary
 
 
+def _submit_page(
+    local: TaskRunner | None, path: Path, page: int, kind: str, ocr: OcrOptions
+) -> PrefectFuture:
+    """A page to the flow's task runner (the worker pool), or to `local` (a thread of the flow's
+    own process) when the night is too small to pay for starting the pool."""
+    if local is None:
+        return extract_one_page.submit(path, page, kind, ocr)
+    params = {"path": path, "page": page, "kind": kind, "ocr": ocr}
+    return local.submit(extract_one_page, params)
+
+
 def _collect_pages(
     doc: DocumentExtraction, futures: list[PrefectFuture], progress: object, path: Path
 ) -> tuple[list[PageGrid], bool]:
@@ -260,20 +277,6 @@ def _collect_pages(
     return pages, transient
 
 
-def _marts_exist(warehouse: Path) -> bool:
-    if not warehouse.exists():
-        return False
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return bool(
-            con.execute(
-                "select 1 from duckdb_tables() where table_name = 'fct_indicator'"
-            ).fetchall()
-        )
-    finally:
-        con.close()
-
-
 @flow(name="nightly-ingest", task_runner=ProcessPoolTaskRunner(max_workers=2), log_prints=True)
 def ingest(options: RunOptions | None = None) -> RunSummary:
     """Bring the warehouse up to date with the raw folder, then publish it."""
@@ -286,7 +289,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
         building = prepare_working_copy(options.warehouse)
     # one warehouse connection for the inventory, every landing and the file map (closed before
     # dbt, which needs the file to itself); each document still lands in its own transaction
-    with landing.night(building):
+    with landing.night(building), ExitStack() as stack:
         with clock("inventory"):
             inventory = take_inventory(raw_dir, building, options.full_check)
         summary.documents_seen = len(inventory.present)
@@ -297,14 +300,19 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
 
         with clock("extraction"):
             docs = [open_source(e, raw_dir, options.max_pages) for e in inventory.to_extract]
-        futures = {
-            i: [
-                extract_one_page.submit(entry.path, n, doc.kind or "pdf", options.ocr_options())
-                for n in range(1, (doc.page_count or 0) + 1)
-            ]
-            for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))
-            if not doc.errors
-        }
+            # a few text-layer pages: one thread of this process (pdfium allows one at a time)
+            here = [(e.path, d) for e, d in zip(inventory.to_extract, docs, strict=True)]
+            in_process = extract_in_process(here)
+            local = stack.enter_context(ThreadPoolTaskRunner(1)) if in_process else None
+            # submitting is extraction's cost too (a task run and a pickled call per page)
+            futures = {
+                i: [
+                    _submit_page(local, entry.path, n, doc.kind or "pdf", options.ocr_options())
+                    for n in range(1, (doc.page_count or 0) + 1)
+                ]
+                for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))
+                if not doc.errors
+            }
         with _progress(options, docs, futures) as progress:
             for i, doc in enumerate(docs):
                 transient = False
@@ -322,7 +330,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                     progress.advance(progress.task_ids[0])
         with clock("landing"):
             update_file_map(inventory, building)
-    if options.build_marts and (inventory.has_changes or not _marts_exist(options.warehouse)):
+    if options.build_marts and (inventory.has_changes or not marts_current(building)):
         with clock("dbt"):
             _count_quarantined(summary, build_marts(building))
     summary = finish_run(summary, building, options.warehouse)

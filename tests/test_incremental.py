@@ -175,3 +175,88 @@ def test_incremental_nights_equal_a_full_rebuild(
     assert differences(wh, full) == {}
     landed = {d.sha256 for d in (t1, e2, t1_copy, e3, t3, t2_new, bad)}
     assert {r[0] for r in query(full, "select * from int_build_changed_documents")} == landed
+
+
+def test_an_unchanged_night_rebuilds_marts_built_by_an_older_dbt_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No document changed, but the marts were built by another version of the dbt project: the
+    night builds them (dbt_build sees the stale fingerprint and refreshes); with the current
+    fingerprint an unchanged night builds nothing."""
+    from flows import pipeline
+    from flows.marts import FINGERPRINT_KEY, marts_current, record_fingerprint
+    from flows.settings import RunOptions
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "perfbudget.duckdb"
+    raw.mkdir()
+    con = landing.connect(wh)
+    try:
+        con.execute("create table main.fct_indicator (indicator_id varchar)")
+    finally:
+        con.close()
+    assert marts_current(wh) is False  # marts, but no fingerprint of who built them
+    record_fingerprint(wh, "0000000000000000")
+    assert marts_current(wh) is False  # built by another dbt project
+
+    builds: list[Path] = []
+
+    def fake_build(building: Path) -> list:
+        builds.append(building)
+        record_fingerprint(building, project_fingerprint(DBT_PROJECT_DIR))
+        return []
+
+    monkeypatch.setattr(pipeline, "dbt_build", fake_build)
+    options = RunOptions(raw_dir=raw, warehouse=wh, allow_empty_raw=True)
+    summary = pipeline.ingest(options)
+    assert (summary.documents_seen, summary.documents_new, summary.documents_removed) == (0, 0, 0)
+    assert [b.name for b in builds] == ["perfbudget.duckdb.building"]
+    assert marts_current(wh) is True
+    assert query(wh, f"select value from raw.meta where key = '{FINGERPRINT_KEY}'") == [
+        (project_fingerprint(DBT_PROJECT_DIR),)
+    ]
+
+    pipeline.ingest(options)  # unchanged again, and the marts are this project's: no build
+    assert len(builds) == 1
+
+
+def test_a_small_text_layer_night_is_extracted_without_starting_the_worker_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few pages, all with a text layer: the flow's own process extracts them (the pool's start-up
+    would cost more than the pages); a scan, an image or a large night goes to the workers."""
+    from flows.extract.documents import IN_PROCESS_PAGES, extract_in_process, open_document
+
+    scan = RAW / "平罗县农业农村局_2024年项目支出绩效目标表_扫描件.pdf"
+    text = open_document(TARGET_PDF, RAW)
+    assert text.kind == "pdf" and 0 < (text.page_count or 0) <= IN_PROCESS_PAGES
+    assert extract_in_process([(TARGET_PDF, text)]) is True
+    assert extract_in_process([(TARGET_PDF, text), (scan, open_document(scan, RAW))]) is False
+    assert extract_in_process([]) is True  # nothing to extract: no pool either
+
+    # a document that could not be opened has no pages: it does not decide the night
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert extract_in_process([(TARGET_PDF, text), (empty, open_document(empty, tmp_path))])
+
+    # an image is OCRed: the workers
+    png = tmp_path / "page.png"
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), "white").save(png)
+    assert extract_in_process([(png, open_document(png, tmp_path))]) is False
+
+    # too many pages: the pool, decided from the page counts alone (nothing is opened)
+    many = [(tmp_path / f"gone{i}.pdf", text) for i in range(IN_PROCESS_PAGES // 10 + 1)]
+    assert sum(d.page_count or 0 for _, d in many) > IN_PROCESS_PAGES
+    assert extract_in_process(many) is False
+
+    # a page pdfium cannot load: the workers extract it (and record its error), no crash here
+    import pypdfium2 as pdfium
+
+    from flows.extract import documents
+
+    def unloadable(page: object) -> bool:
+        raise pdfium.PdfiumError("Failed to load page.")
+
+    monkeypatch.setattr(documents, "has_text_layer", unloadable)
+    assert extract_in_process([(TARGET_PDF, text)]) is False

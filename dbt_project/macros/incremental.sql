@@ -139,3 +139,21 @@
     {%- endif -%}
     {%- do return('') -%}
 {%- endmacro -%}
+
+{#- The keys by which a project's rows are matched across documents, for the change set
+    (int_build_changes) and the affected projects (int_build_affected_projects): one projection
+    of a projects table (int_projects_pivoted or int_self_eval_projects_pivoted), with `origin`
+    (a string literal) when the rows are told apart by where they came from. -#}
+{%- macro project_match_keys(relation, origin=none) -%}
+    select
+        document_sha256,
+        project_id,
+        project_name_key,
+        nullif({{ normalize_label('department_code') }}, '') as department_code_key,
+        year
+        {%- if origin is not none %},
+        '{{ origin }}' as origin
+        {%- endif %}
+
+    from {{ relation }}
+{%- endmacro -%}

@@ -196,3 +196,21 @@ case
     else {{ a }}_value >= {{ t }}_value
 end
 {%- endmacro -%}
+
+{#- The columns of one self-evaluation indicator as int_self_eval_indicators_parsed gives them
+    and int_self_eval_indicators_identified carries them on (`alias`: the relation they are read
+    from, when the query joins several): one list, so the two models cannot drift apart. -#}
+{%- macro self_eval_indicator_columns(alias=none) -%}
+    {%- set columns = [
+        'document_sha256', 'project_seq', 'indicator_seq', 'source_file',
+        'level1', 'level1_printed', 'level2', 'level2_printed', 'indicator_name', 'indicator_name_key',
+        'target_raw', 'target_text', 'target_kind', 'target_comparator', 'target_value', 'target_unit',
+        'target_date',
+        'actual_raw', 'actual_kind', 'actual_value', 'actual_unit', 'actual_date',
+        'weight_printed', 'score_printed', 'weight', 'score', 'deviation_reason',
+        'target_nature', 'measure_unit', 'is_achieved', 'page', 'min_confidence',
+    ] -%}
+    {%- for column in columns %}
+        {{ alias ~ '.' if alias else '' }}{{ column }}{{ ',' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro -%}

@@ -28,27 +28,13 @@ changes as (
 
 targets as (
 
-    select
-        project_id,
-        document_sha256,
-        project_name_key,
-        nullif({{ normalize_label('department_code') }}, '') as department_code_key,
-        year
-
-    from {{ ref('int_projects_pivoted') }}
+    {{ project_match_keys(ref('int_projects_pivoted')) }}
 
 ),
 
 self_evals as (
 
-    select
-        project_id,
-        document_sha256,
-        project_name_key,
-        nullif({{ normalize_label('department_code') }}, '') as department_code_key,
-        year
-
-    from {{ ref('int_self_eval_projects_pivoted') }}
+    {{ project_match_keys(ref('int_self_eval_projects_pivoted')) }}
 
 ),
 

@@ -41,16 +41,7 @@ landed as (
 old_targets as (
 
     {% if old_targets is not none %}
-        select
-            document_sha256,
-            project_id,
-            project_name_key,
-            nullif({{ normalize_label('department_code') }}, '') as department_code_key,
-            year,
-            'target_table' as origin
-
-        from {{ old_targets }}
-
+        {{ project_match_keys(old_targets, 'target_table') }}
         where document_sha256 in (select document_sha256 from changed)
     {% else %}
         select * from landed
@@ -62,15 +53,7 @@ old_targets as (
 old_self_evals as (
 
     {% if old_self_evals is not none %}
-        select
-            document_sha256,
-            project_id,
-            project_name_key,
-            nullif({{ normalize_label('department_code') }}, '') as department_code_key,
-            year,
-            'self_evaluation' as origin
-
-        from {{ old_self_evals }}
+        {{ project_match_keys(old_self_evals, 'self_evaluation') }}
     {% else %}
         select * from landed
         where false

@@ -16,43 +16,21 @@ indicators as (
 
 {{ parse_target_ctes('target_interpreted', 'actual_raw', 'level2', 'actual') }},
 
-final as (
+achieved as (
 
     select
-        document_sha256,
-        project_seq,
-        indicator_seq,
-        source_file,
-        level1,
-        level1_printed,
-        level2,
-        level2_printed,
-        indicator_name,
-        indicator_name_key,
-        target_raw,
-        target_text,
-        target_kind,
-        target_comparator,
-        target_value,
-        target_unit,
-        target_date,
-        actual_raw,
-        actual_kind,
-        actual_value,
-        actual_unit,
-        actual_date,
-        weight_printed,
-        score_printed,
-        weight,
-        score,
-        deviation_reason,
-        target_nature,
-        measure_unit,
-        {{ target_met('target', 'actual', 'level2') }} as is_achieved,
-        page,
-        min_confidence
+        *,
+        {{ target_met('target', 'actual', 'level2') }} as is_achieved
 
     from actual_interpreted
+
+),
+
+final as (
+
+    select {{ self_eval_indicator_columns() }}
+
+    from achieved
 
 )
 
