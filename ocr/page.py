@@ -27,7 +27,7 @@ import numpy as np
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, get_engine
 from ocr.grid import GridTable, find_tables
-from ocr.preprocess import Prepared, binarize, line_masks, prepare, to_bgr
+from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
 
 MAX_PIXELS = 100_000_000  # refuse decompression bombs above ~100 Mpx
 
@@ -596,6 +596,11 @@ TALL_BAND = 1.6
 # Bands whose union is no taller than this many text lines are one line (二, =, 三 and a lone
 # "一" print as strokes with paper between them).
 ONE_LINE = 1.25
+# Ink at a line's end standing more than this many line heights from the rest, and filling less
+# than STRAY_FILL of its own box, is scattered noise (dots over a seal read as `、`), not a glyph
+# (a glyph fills ~0.2-0.9 of its box, a `1` or `、` the most).
+STRAY_GAP = 1.5
+STRAY_FILL = 0.12
 
 
 @dataclass(frozen=True)
@@ -605,10 +610,29 @@ class InkBand:
     box: tuple[int, int, int, int]
 
 
+def print_darkness_cut(gray: np.ndarray, ink: np.ndarray) -> int:
+    """The grey level a blob of print reaches at its darkest: print's own darkest ink (5th
+    percentile of the page's ink) three quarters of the way up to the ink threshold.
+
+    A lifted seal or bleed-through leaves light speckle just under the ink threshold (measured
+    ~193 against print's ~0 on a sealed scan): read with the text beside it, it became `社、`.
+    Relative to the page's print, so a faded page keeps its light but real text."""
+    inked = gray[ink > 0]
+    if inked.size == 0:
+        return INK_THRESHOLD
+    dark = float(np.percentile(inked, 5))
+    return int(dark + 0.75 * (INK_THRESHOLD - dark))
+
+
 def _cell_ink(
-    ink: np.ndarray, bbox: tuple[float, float, float, float], inset: int
+    ink: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    inset: int,
+    gray: np.ndarray | None = None,
+    light_cut: int = 255,
 ) -> tuple[np.ndarray, int, int] | None:
-    """A cell's text ink (0/1, rules' residue and specks removed) and its page offset."""
+    """A cell's text ink (0/1, rules' residue, specks and blobs lighter than print anywhere
+    (`light_cut`) removed) and its page offset."""
     x0, y0, x1, y1 = (int(round(v)) for v in bbox)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 - x0 < 6 or y1 - y0 < 6:
@@ -618,11 +642,17 @@ def _cell_ink(
         return None
     ch, cw = sub.shape
     num, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    darkest = np.full(num, 255, dtype=np.uint8)
+    if gray is not None:
+        on = sub > 0
+        np.minimum.at(darkest, labels[on], gray[y0:y1, x0:x1][on])
     keep = np.zeros(num, dtype=bool)
     for i in range(1, num):
         sx, sy, sw, sh, area = (int(v) for v in stats[i])
         if area < 4 or sw > 0.9 * cw or sh > 0.9 * ch:
             continue  # a speck, or a rule's residue spanning the cell
+        if gray is not None and darkest[i] > light_cut:
+            continue  # never as dark as print: seal or bleed-through residue
         at_edge = sx <= 0 or sy <= 0 or sx + sw >= cw or sy + sh >= ch
         if at_edge and min(sw, sh) <= 3:
             continue  # a stub of a crossing rule
@@ -672,9 +702,20 @@ def _band_box(
     runs = [(int(r[0]), int(r[-1]) + 1) for r in np.split(cols, cuts + 1)]
     speck = 0.04 * line_h * line_h
     mass = [int(sub[:, c0:c1].sum()) for c0, c1 in runs]
-    while runs and mass[0] < speck:
+
+    def stray(i: int, gap: int) -> bool:
+        """A speck, or scattered dots standing well apart from the text (noise over a seal):
+        a glyph fills a fifth or more of its own box, scattered specks far less."""
+        if mass[i] < speck:
+            return True
+        c0, c1 = runs[i]
+        rows = np.flatnonzero(sub[:, c0:c1].any(axis=1))
+        fill = mass[i] / ((c1 - c0) * (int(rows[-1]) - int(rows[0]) + 1))
+        return gap > STRAY_GAP * line_h and fill < STRAY_FILL
+
+    while runs and stray(0, runs[1][0] - runs[0][1] if len(runs) > 1 else 0):
         runs, mass = runs[1:], mass[1:]
-    while runs and mass[-1] < speck:
+    while runs and stray(len(runs) - 1, runs[-1][0] - runs[-2][1] if len(runs) > 1 else 0):
         runs, mass = runs[:-1], mass[:-1]
     if not runs:
         return None
@@ -726,11 +767,12 @@ def read_cells(
     number of crops recognised."""
     h, w = gray.shape
     inset = max(2, int(round(min(h, w) / 600)) + 1)
+    light_cut = print_darkness_cut(gray, ink)
     found: list[tuple[int, int, tuple[int, int, int, int], np.ndarray, int, int, list]] = []
     all_bands: list[tuple[int, int]] = []
     for ti, t in enumerate(tables):
         for ci, c in enumerate(t.cells):
-            got = _cell_ink(ink, c.bbox, inset)
+            got = _cell_ink(ink, c.bbox, inset, gray, light_cut)
             if got is None:
                 continue
             mask, ox, oy = got

@@ -140,10 +140,13 @@ def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndar
     return out, lifted
 
 
+# after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
+INK_THRESHOLD = 199  # a flattened grey pixel at or below this is ink
+
+
 def binarize(gray: np.ndarray) -> np.ndarray:
     """Ink mask (uint8 0/1) of a background-flattened grey page; keeps faint rules."""
-    # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
-    return cv2.threshold(gray, 199, 1, cv2.THRESH_BINARY_INV)[1]  # gray < 200, no bool copy
+    return cv2.threshold(gray, INK_THRESHOLD, 1, cv2.THRESH_BINARY_INV)[1]  # no bool copy
 
 
 def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, int]]]:

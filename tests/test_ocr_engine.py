@@ -22,7 +22,15 @@ from ocr.engines import (
     get_engine,
 )
 from ocr.grid import find_tables
-from ocr.page import normalise_text, ocr_page, rasterize_pdf_page, read_cells
+from ocr.page import (
+    _band_box,
+    _cell_ink,
+    normalise_text,
+    ocr_page,
+    print_darkness_cut,
+    rasterize_pdf_page,
+    read_cells,
+)
 from ocr.preprocess import binarize, line_masks, prepare
 from tests.fixtures import scans
 from tests.fixtures.scans import CellSpec
@@ -423,3 +431,37 @@ def test_blank_cells_are_not_recognised(engine: OcrEngine, tmp_path: Path) -> No
     assert n_crops == 6  # the six printed cells, one line each
     grid = ocr_page(img, 1, OcrOptions(), engine=engine)
     assert texts(grid.tables[0]) == {k: v[2] for k, v in scans.spec_truth(spec).items()}
+
+
+# --------------------------------------------------------------------------- cell ink
+
+
+def test_scattered_dots_far_from_a_line_are_not_read_with_it() -> None:
+    """Noise dots over a seal, far to the right of a line's last glyph, were cut into its crop
+    and read `升、`; a dense stroke (a `1`) as far away is still part of the line."""
+    line_h = 28.0
+    mask = np.zeros((30, 600), np.uint8)
+    mask[2:28, 10:36] = 1  # a glyph
+    mask[2:28, 11:35:3] = 0  # (not solid: ~2/3 of its box)
+    for x, y in ((300, 5), (310, 20), (322, 9), (400, 3), (415, 24), (426, 14)):
+        mask[y : y + 3, x : x + 3] = 1  # scattered 3x3 dots, each above the speck size
+    assert _band_box(mask, 0, 30, 100, 200, line_h) == (110, 202, 136, 228)
+    mask[4:26, 420:424] = 1  # a printed `1` standing apart
+    assert _band_box(mask, 0, 30, 100, 200, line_h)[2] == 100 + 429  # the 1 and the dot by it
+
+
+def test_ink_never_as_dark_as_print_is_not_text() -> None:
+    """A lifted seal leaves light speckle just under the ink threshold: not read as text, while
+    print and the ink threshold stay relative to the page (a faded page keeps its text)."""
+    gray = np.full((60, 200), 250, np.uint8)
+    gray[10:40, 10:40] = 20  # print
+    gray[10:40, 100:130] = 190  # seal residue: ink by threshold, lighter than print anywhere
+    ink = binarize(gray)
+    cut = print_darkness_cut(gray, ink)
+    mask, ox, oy = _cell_ink(ink, (0, 0, 200, 60), 2, gray, cut)
+    assert (ox, oy) == (2, 2)
+    assert mask[20, 20 - ox] == 1 and mask[20, 110 - ox] == 0
+    faded = np.where(gray == 20, 160, gray).astype(np.uint8)  # the same page, faded
+    ink = binarize(faded)
+    mask, _, _ = _cell_ink(ink, (0, 0, 200, 60), 2, faded, print_darkness_cut(faded, ink))
+    assert mask[20, 20 - 2] == 1
