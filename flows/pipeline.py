@@ -10,6 +10,7 @@ recorded in `ingest_errors` and never stops the run.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -282,6 +283,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     """Bring the warehouse up to date with the raw folder, then publish it."""
     options = options or RunOptions.from_env()
     preflight(options)
+    share_api_with_workers()
     raw_dir = options.raw_dir.resolve()
     summary = RunSummary(run_id=uuid.uuid4().hex, started_at=_now())
     clock = StageClock(summary.stage_seconds)
@@ -342,6 +344,22 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
 
 class RawFolderMissing(ConfigurationError):
     """The raw folder is missing or empty while the warehouse holds documents from it."""
+
+
+def share_api_with_workers() -> None:
+    """Page workers report to the flow's own Prefect API. A run without PREFECT_API_URL uses an
+    ephemeral server that workers do not inherit: each worker started its own (measured ~220 MB
+    apiece, two per night). The ephemeral server is a per-process singleton, so this names the
+    one the flow already runs; a configured API is left alone."""
+    from prefect.settings import get_current_settings
+
+    if get_current_settings().api.url or not get_current_settings().server.ephemeral.enabled:
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()  # already running for this flow: a no-op
+    os.environ["PREFECT_API_URL"] = server.api_url
 
 
 def preflight(options: RunOptions) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,32 @@ def test_served_runs_take_the_settings_of_perfbudget_serve(
         "warehouse": str(tmp_path / "wh.duckdb"),
         "ocr_engine": "paddleocr",
     }
+
+
+def test_page_workers_are_given_the_flows_ephemeral_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without PREFECT_API_URL every page worker started an ephemeral Prefect server of its own
+    (three servers in one night, ~220 MB each): the flow names its own server to them instead,
+    and leaves a configured API alone."""
+    import prefect.server.api.server as server_module
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.pipeline import share_api_with_workers
+
+    started: list[str] = []
+
+    class FlowsServer:  # the per-process singleton the flow's client already started
+        api_url = "http://127.0.0.1:8123/api"
+
+        def start(self) -> None:
+            started.append(self.api_url)
+
+    monkeypatch.setattr(server_module, "SubprocessASGIServer", FlowsServer)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        share_api_with_workers()
+    assert started == [FlowsServer.api_url]
+    assert os.environ["PREFECT_API_URL"] == FlowsServer.api_url
+    monkeypatch.delenv("PREFECT_API_URL")
+    with temporary_settings({PREFECT_API_URL: "http://prefect.example:4200/api"}):
+        share_api_with_workers()
+    assert started == [FlowsServer.api_url] and "PREFECT_API_URL" not in os.environ
