@@ -112,6 +112,10 @@ class OcrEngine:
     orientation and re-read single cells cheaply (default: built on `recognize`)."""
 
     name: str = "ocr"
+    # Whether `read_crops` recognises a line crop directly. The default one detects text on each
+    # crop first, which loses lone glyphs (`9`, `一`) in small crops: such an engine reads pages
+    # whole (the paddle engine lost lone digits and a whole wrapped cell read cell by cell).
+    recognises_crops: bool = False
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         raise NotImplementedError
@@ -211,6 +215,7 @@ class RapidOcrEngine(OcrEngine):
     """PP-OCR det+rec on onnxruntime via rapidocr 3.x, weights from the wheel's models/ folder."""
 
     name = "rapidocr"
+    recognises_crops = True
 
     def __init__(self, options: OcrOptions | None = None) -> None:
         import rapidocr

@@ -1017,7 +1017,7 @@ def ocr_page(
     clean = prep.image[..., 0]  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
-    if options.read_cells and tables:
+    if options.read_cells and engine.recognises_crops and tables:
         # cells are read from their own ink; page-wide detection only for the text around them
         text_ink = ink & ~(hor | ver)
         per_cell, _ = read_cells(tables, clean, text_ink, engine)
