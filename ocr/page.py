@@ -26,7 +26,7 @@ import numpy as np
 
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, get_engine
-from ocr.grid import GridTable, find_tables
+from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
 
 MAX_PIXELS = 100_000_000  # refuse decompression bombs above ~100 Mpx
@@ -323,6 +323,15 @@ def _text_lines(frags: Iterable[_Frag]) -> list[TextLine]:
     return out
 
 
+def _cell_of_frags(g: GridCell, frags: list[_Frag]) -> Cell:
+    """A grid cell with its text fragments in reading order: wrapped lines joined, confidence
+    the lowest of its fragments'."""
+    text = normalise_text(join_wrapped([f.text for f in frags]))
+    conf = min((f.conf for f in frags), default=1.0)
+    bbox = tuple(float(v) for v in g.bbox)
+    return Cell(g.row, g.col, text, bbox, g.rowspan, g.colspan, round(float(conf), 4))
+
+
 def assign_lines(
     tables: list[GridTable],
     lines: list[OcrLine],
@@ -358,20 +367,7 @@ def assign_lines(
     for ti, t in enumerate(tables):
         cells = []
         for ci, g in enumerate(t.cells):
-            frags = _reading_order(per_cell[ti].get(ci, []))
-            text = normalise_text(join_wrapped([f.text for f in frags]))
-            conf = min((f.conf for f in frags), default=1.0)
-            cells.append(
-                Cell(
-                    g.row,
-                    g.col,
-                    text,
-                    tuple(float(v) for v in g.bbox),
-                    g.rowspan,
-                    g.colspan,
-                    round(float(conf), 4),
-                )
-            )
+            cells.append(_cell_of_frags(g, _reading_order(per_cell[ti].get(ci, []))))
         out_tables.append(
             Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor)
         )
@@ -876,19 +872,7 @@ def cell_tables(
         for ci, g in enumerate(t.cells):
             lines = [restore_spaces(ln, gray) for ln in per_cell[ti].get(ci, [])]
             frags = _reading_order([_Frag(ln.text, ln.bbox, ln.confidence) for ln in lines])
-            text = normalise_text(join_wrapped([f.text for f in frags]))
-            conf = min((f.conf for f in frags), default=1.0)
-            cells.append(
-                Cell(
-                    g.row,
-                    g.col,
-                    text,
-                    tuple(float(v) for v in g.bbox),
-                    g.rowspan,
-                    g.colspan,
-                    round(float(conf), 4),
-                )
-            )
+            cells.append(_cell_of_frags(g, frags))
         out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
     return out
 
