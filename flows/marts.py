@@ -180,20 +180,17 @@ def marts_current(warehouse: Path, project_dir: Path = DBT_PROJECT_DIR) -> bool:
 
     An unchanged night skips dbt only then: a warehouse built by an older dbt project (its SQL
     changed since) is rebuilt on the next night even when no document changed. Costs hashing the
-    project's files (milliseconds) and one read-only look at the warehouse."""
-    if not warehouse.exists():
+    project's files (milliseconds) and read-only looks at the warehouse."""
+    if built_fingerprint(warehouse) != project_fingerprint(project_dir):
         return False
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        built = con.execute(
-            "select 1 from duckdb_tables() where table_name = 'fct_indicator'"
-        ).fetchall()
-        row = con.execute("select value from raw.meta where key = ?", [FINGERPRINT_KEY]).fetchone()
+        marts = "select 1 from duckdb_tables() where table_name = 'fct_indicator'"
+        return bool(con.execute(marts).fetchall())
     except duckdb.Error:
         return False
     finally:
         con.close()
-    return bool(built) and row is not None and row[0] == project_fingerprint(project_dir)
 
 
 def record_fingerprint(warehouse: Path, fingerprint: str) -> None:
