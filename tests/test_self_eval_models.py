@@ -336,3 +336,70 @@ def test_promised_vs_reported_query(marts: SampleRun) -> None:
         (2024, RELIEF, D(10), D("11.4"), D(95), 7, 7, 1, 2, D(96), PLAN_FILE, EVAL_FILE),
         (2024, GRID, D("148.796"), None, None, 1, None, None, None, None, PLAN_FILE, None),
     ]
+
+
+# ---------------------------------------------------------------- the parse macros, in DuckDB
+
+MACROS = PROJECT_ROOT / "dbt_project" / "macros"
+PARSE_MACROS = (
+    "nfkc_chars.sql",
+    "normalize_label.sql",
+    "parse_decimal.sql",
+    "parse_amount_wan.sql",
+    "parse_target.sql",
+)
+
+
+def run_macro(name: str, values: list[str | None], *args: str) -> list[object]:
+    """Render one parse macro with jinja (as dbt does) over a column `x` and run it in DuckDB:
+    the macros' SQL is checked without a dbt build."""
+    import duckdb
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MACROS)))
+    source = "".join((MACROS / f).read_text(encoding="utf-8") for f in PARSE_MACROS)
+    expr = str(getattr(env.from_string(source).make_module(), name)("x", *args))
+    con = duckdb.connect()
+    rows = con.execute(
+        f"select {expr} from unnest(?::varchar[]) with ordinality as t(x, i) order by i", [values]
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def parsed_targets(values: list[str]) -> list[tuple[object, ...]]:
+    """(kind, comparator, value, unit) of parse_target_ctes over printed targets."""
+    import duckdb
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MACROS)))
+    source = "".join((MACROS / f).read_text(encoding="utf-8") for f in PARSE_MACROS)
+    ctes = str(env.from_string(source).make_module().parse_target_ctes("src", "x", "lv", "t"))
+    sql = (
+        "with src as (select x, '数量指标' as lv, i from unnest(?::varchar[]) with ordinality"
+        f" as u(x, i)), {ctes} select t_kind, t_comparator, t_value, t_unit from t_interpreted"
+        " order by i"
+    )
+    return duckdb.connect().execute(sql, [values]).fetchall()
+
+
+def test_numbers_printed_apart_are_never_glued() -> None:
+    """`100 95.77` (a 总分 and its score OCR put in one cell) and `5 6 2` are refused, while
+    thousands groups (`1 487 960`, full-width too) and a spaced unit (`≥ 90 %`) still parse."""
+    printed = ["100 95.77", "5 6 2", "1 487 960", "１ ４８７ ９６０", "2 000.5", "95.77", "20 13"]
+    printed.append(None)
+    assert run_macro("digits_apart", printed) == [
+        True, True, False, False, False, False, True, None,
+    ]  # fmt: skip
+    assert run_macro("parse_decimal", printed) == [
+        None, None, D(1487960), D(1487960), D("2000.5"), D("95.77"), None, None,
+    ]  # fmt: skip
+    amounts = ["100 95.77", "1 487 960元", "1,487,960元", "12 3456", "168.659"]
+    assert run_macro("parse_amount_wan", amounts) == [
+        None, D("148.796"), D("148.796"), None, D("168.659"),
+    ]  # fmt: skip
+    assert parsed_targets(["≥ 90 %", "100 95", "1 487 960元", "5 6 2人"]) == [
+        ("number", ">=", D(90), "%"),
+        ("text", None, None, None),
+        ("number", "=", D(1487960), "元"),
+        ("text", None, None, None),
+    ]

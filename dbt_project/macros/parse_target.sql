@@ -10,6 +10,9 @@
       {p}_value       DECIMAL(18,6)
       {p}_unit        '%', '次', '万元' ('万' alone means 万元), 'date' for a deadline, null when none
       {p}_date        the deadline: last day of the printed period
+    A text printing digits apart (macro digits_apart: `100 95`, `5 6 2`; not `1 487 960`) is
+    never read as the number the normaliser would glue it into: it is kind 'text' with no
+    value, kept as printed for the auditor (int_findings_funds reports it).
     Patterns run on the normalised text (no whitespace, full-width ASCII -> half-width,
     ≥ ≧ ≤ ≦ ﹥ ﹤ -> >= >= <= <= > <, thousands separators dropped).
     [0-9] is used instead of backslash classes on purpose (no escaping through Jinja).
@@ -65,6 +68,7 @@
         *,
         case
             when coalesce({{ p }}_text, '') = '' then 'blank'
+            when coalesce({{ digits_apart(text_expr) }}, false) then 'text'
             when regexp_matches({{ p }}_text, '{{ date_range_re }}') then 'date_range'
             when regexp_matches({{ p }}_text, '{{ date_day_re }}') then 'date_day'
             when

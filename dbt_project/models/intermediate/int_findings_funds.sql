@@ -1,11 +1,32 @@
 {#-
-    Audit rules on the money of a project (see docs blocks rule_funds_do_not_add_up and
-    rule_cost_target_differs_from_funds):
+    Audit rules on the money of a project (see docs blocks rule_funds_do_not_add_up,
+    rule_cost_target_differs_from_funds, rule_funds_amount_implausible, rule_number_printed_apart):
       funds_do_not_add_up            年度资金总额 ≠ 财政拨款 + 其他资金 (blank 其他资金 = 0)   high
       cost_target_differs_from_funds the 成本指标 amounts (万元; 元 / 10000) do not add up to   medium
                                      年度资金总额
+      funds_amount_implausible       年度资金总额 more than `funds_outlier_factor` times the     medium
+                                     median of the same department's other projects of the
+                                     year (at least `funds_outlier_min_peers` of them), or
+                                     above `largest_plausible_wan` with no funds unit printed
+      number_printed_apart           a printed amount, score, weight, target or actual whose  medium
+                                     digits stand apart (macro digits_apart: `100 95.77`); the
+                                     parsers leave it null, the value stays as printed
     Amounts agree to 0.0001 万元 (one yuan).
+    The thresholds are dbt vars, set here once (dbt build --vars '{funds_outlier_factor: 5}').
 -#}
+{%- set funds_outlier_factor = var('funds_outlier_factor', 10) -%}
+{%- set funds_outlier_min_peers = var('funds_outlier_min_peers', 2) -%}
+{%- set largest_plausible_wan = var('largest_plausible_wan', 100000) -%}
+{#- the printed fields that hold one number each (the self-evaluation's funds block is
+    {row}_{col}; indicator target and actual are numbers when the parser reads them as such) -#}
+{%- set numeric_fields = [
+    'total_funds', 'fiscal_funds', 'other_funds', 'local_fiscal_funds', 'superior_funds',
+    'overall_weight', 'overall_score', 'target', 'actual', 'weight', 'score',
+] -%}
+{%- set matrix_rows = ['total', 'fiscal', 'carryover', 'other'] -%}
+{%- set matrix_cols = [
+    'budget_initial', 'budget_full_year', 'executed', 'weight', 'execution_rate', 'score',
+] -%}
 
 with
 
@@ -151,6 +172,208 @@ cost_findings as (
 
 ),
 
+all_projects as (
+
+    -- every project, affected or not: the peers a project's amount is compared with
+    select
+        project_id,
+        year,
+        coalesce(
+            nullif({{ normalize_label('department_code') }}, ''),
+            'name:' || {{ normalize_label('department_name') }}
+        ) as department_key,
+        total_funds_wan
+
+    from {{ ref('int_projects_deduplicated') }}
+
+    where total_funds_wan is not null
+
+),
+
+peer_medians as (
+
+    select
+        projects.project_id,
+        projects.year,
+        count(peers.project_id) as n_peers,
+        cast(median(peers.total_funds_wan) as decimal(18, 6)) as peer_median_wan
+
+    from projects
+
+    inner join all_projects as self
+        on
+            projects.project_id = self.project_id
+            and projects.year is not distinct from self.year
+
+    inner join all_projects as peers
+        on
+            self.department_key = peers.department_key
+            and self.year is not distinct from peers.year
+            and self.project_id != peers.project_id
+
+    group by
+        projects.project_id,
+        projects.year
+
+),
+
+implausible_amounts as (
+
+    select
+        projects.project_id,
+        projects.year,
+        projects.source_file,
+        coalesce(projects.funds_page, projects.project_page) as page,
+        projects.total_funds_wan,
+        peer_medians.n_peers,
+        peer_medians.peer_median_wan,
+        coalesce(
+            peer_medians.n_peers >= {{ funds_outlier_min_peers }}
+            and peer_medians.peer_median_wan > 0
+            and projects.total_funds_wan
+            > {{ funds_outlier_factor }} * peer_medians.peer_median_wan,
+            false
+        ) as is_peer_outlier,
+        projects.funds_unit is null
+        and projects.total_funds_wan > {{ largest_plausible_wan }} as is_unitless_too_large
+
+    from projects
+
+    left join peer_medians
+        on
+            projects.project_id = peer_medians.project_id
+            and projects.year is not distinct from peer_medians.year
+
+    where projects.total_funds_wan is not null
+
+),
+
+implausible_findings as (
+
+    select
+        project_id,
+        year,
+        cast(null as varchar) as indicator_id,
+        'funds_amount_implausible' as rule,
+        'medium' as severity,
+        'total_funds' as finding_key,
+        case
+            when is_peer_outlier
+                then
+                    '年度资金总额 ' || {{ format_number('total_funds_wan') }} || ' 万元，超过同部门同年度其他 '
+                    || n_peers || ' 个项目中位数 ' || {{ format_number('peer_median_wan') }}
+                    || ' 万元的 {{ funds_outlier_factor }} 倍，请核对是否多读或多印了数字 / total funds of '
+                    || {{ format_number('total_funds_wan') }} || ' 万元 are more than '
+                    || '{{ funds_outlier_factor }} times the median of ' || {{ format_number('peer_median_wan') }}
+                    || ' 万元 of the department''s ' || n_peers || ' other projects of the year: '
+                    || 'check for an extra digit'
+            else
+                '年度资金总额 ' || {{ format_number('total_funds_wan') }} || ' 万元未印资金单位，且超过 '
+                || {{ format_number(largest_plausible_wan) }} || ' 万元，可能是以元为单位 / total funds of '
+                || {{ format_number('total_funds_wan') }} || ' 万元 carry no printed unit and exceed '
+                || {{ format_number(largest_plausible_wan) }} || ' 万元: the amount may be in 元'
+        end as detail,
+        source_file,
+        page
+
+    from implausible_amounts
+
+    where is_peer_outlier or is_unitless_too_large
+
+),
+
+chosen_sources as (
+
+    -- the tables each affected project's values are read from (target table and self-evaluation)
+    select
+        project_id,
+        year,
+        document_sha256,
+        project_seq,
+        'project_target' as form
+
+    from projects
+
+    union all
+
+    select
+        project_id,
+        year,
+        document_sha256,
+        project_seq,
+        'project_self_eval' as form
+
+    from {{ ref('int_self_eval_projects_deduplicated') }} {{ affected_projects_only() }}
+
+),
+
+numbers_apart as (
+
+    select
+        chosen_sources.project_id,
+        chosen_sources.year,
+        extracted.form,
+        extracted.record_type,
+        extracted.field_name,
+        extracted.indicator_seq,
+        extracted.printed_value,
+        extracted.source_file,
+        extracted.page,
+        extracted.document_sha256,
+        extracted.project_seq
+
+    from {{ ref('stg_raw__extracted_values') }} as extracted
+
+    inner join chosen_sources
+        on
+            extracted.document_sha256 = chosen_sources.document_sha256
+            and extracted.project_seq = chosen_sources.project_seq
+            and extracted.form = chosen_sources.form
+
+    where
+        (
+            extracted.field_name in (
+                {%- for name in numeric_fields %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+            )
+            {%- for row in matrix_rows %}
+            {%- for col in matrix_cols %}
+            or extracted.field_name = '{{ row }}_{{ col }}'
+            {%- endfor %}
+            {%- endfor %}
+        )
+        and {{ digits_apart('extracted.printed_value') }}
+
+),
+
+apart_findings as (
+
+    select
+        numbers_apart.project_id,
+        numbers_apart.year,
+        indicators.indicator_id,
+        'number_printed_apart' as rule,
+        'medium' as severity,
+        numbers_apart.form || ':' || numbers_apart.field_name
+        || coalesce(':' || cast(numbers_apart.indicator_seq as varchar), '') as finding_key,
+        '第 ' || numbers_apart.page || ' 页 ' || numbers_apart.field_name || ' 印作“'
+        || numbers_apart.printed_value || '”：数字间有空格且不是千分位，不读作一个数 / '
+        || numbers_apart.field_name || ' printed as “' || numbers_apart.printed_value
+        || '” on page ' || numbers_apart.page
+        || ': digits apart that are not thousands groups are not read as one number' as detail,
+        numbers_apart.source_file,
+        numbers_apart.page
+
+    from numbers_apart
+
+    left join indicators
+        on
+            numbers_apart.record_type = 'indicator'
+            and numbers_apart.document_sha256 = indicators.document_sha256
+            and numbers_apart.project_seq = indicators.project_seq
+            and numbers_apart.indicator_seq = indicators.indicator_seq
+
+),
+
 final as (
 
     select * from funds_findings
@@ -158,6 +381,14 @@ final as (
     union all
 
     select * from cost_findings
+
+    union all
+
+    select * from implausible_findings
+
+    union all
+
+    select * from apart_findings
 
 )
 
