@@ -31,7 +31,6 @@ from functools import lru_cache
 from flows.forms.spec import (
     FORMS,
     FUNDS_UNITS,
-    LARGEST_PLAUSIBLE_WAN,
     Column,
     FormSpec,
     Label,
@@ -1707,7 +1706,6 @@ def _close(form: _OpenForm, problems: list[str]) -> ProjectForm:
             f"page {form.first_page}: {_name_of(form)}: the header was read but no indicator "
             "grid followed it"
         )
-    _note_unitless_amount(form, fields, problems)
     funds = FundsBlock(
         total=fields.pop("total_funds", None),
         fiscal=fields.pop("fiscal_funds", None),
@@ -1720,30 +1718,6 @@ def _close(form: _OpenForm, problems: list[str]) -> ProjectForm:
         first_page=form.first_page,
         form=form.spec.form,
     )
-
-
-def _note_unitless_amount(
-    form: _OpenForm, fields: dict[str, SourcedValue], problems: list[str]
-) -> None:
-    """A year total too large to be 万元 with no funds unit read (the label printing it was lost
-    or misread): amounts in 元 would land 10 000 times too large; say so rather than stay silent."""
-    if "funds_unit" in fields:
-        return
-    for name in ("total_funds", "total_budget_full_year", "total_budget_initial"):
-        v = fields.get(name)
-        amount = _amount(v.value) if v is not None else None
-        if amount is not None and amount > LARGEST_PLAUSIBLE_WAN:
-            problems.append(
-                f"page {v.page}: {_name_of(form)}: the amount '{v.value}' ({name}) has no funds "
-                f"unit read and is over {LARGEST_PLAUSIBLE_WAN:,.0f} 万元; it may be printed in 元"
-            )
-            return
-
-
-def _amount(text: str) -> float | None:
-    """A printed amount as a number (thousands separators dropped); None for anything else."""
-    m = re.fullmatch(r"\d[\d,]*(?:\.\d+)?", normalize(text).replace(" ", ""))
-    return float(m[0].replace(",", "")) if m else None
 
 
 def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:

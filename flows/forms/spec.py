@@ -220,10 +220,6 @@ with the target table and is told apart by its grid (实际完成值) or its tit
 
 FUNDS_UNITS = ("万元", "元")
 
-LARGEST_PLAUSIBLE_WAN = 100_000.0
-"""A project's year total above this many 万元 (10 亿元) read with no funds unit is more likely
-printed in 元 under a label OCR lost: the reader notes it (the amount still lands as printed)."""
-
 CATEGORIES_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 CATEGORIES_PATH = CATEGORIES_PATH / "indicator_categories.csv"
 
