@@ -566,6 +566,20 @@ def test_label_over_its_value_and_a_goal_cut_by_a_stray_rule() -> None:
     assert got["overall_goal"] == "深入推进平安建设，排查化解矛盾纠纷"
 
 
+def test_a_unit_name_cut_by_another_bands_rule_is_read_whole() -> None:
+    # the grid's column rule, recovered across the header rows, cut 实施单位's value in two: the
+    # cell after it printing words is its rest; a code after a department's name is no rest
+    got = read_one(
+        [
+            ["项目名称", "培训项目", "", "", "", ""],
+            ["主管部门", "某县水务局", "082001", "实施单位", "临溪县河湖", "管理中心"],
+        ],
+        {(0, 1): (1, 5)},
+    )
+    assert got["implementing_unit"] == "临溪县河湖管理中心"
+    assert (got["department_name"], got["department_code"]) == ("某县水务局", "082001")
+
+
 def test_continuation_ruled_with_other_columns_is_read_by_the_heading_positions() -> None:
     # page 1: the name and the target each span two grid columns; page 2's ruling has one each
     rows = [

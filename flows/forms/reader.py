@@ -587,6 +587,7 @@ def read_header(
                 if lb.wide:
                     _run_on(table, right, labels, where, header, lb.field)
                 _read_more_of(table, cell, right, lb, spec, where, header)
+    _text_cut_by_a_rule(table, start, end, labels, where, header)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
@@ -650,6 +651,50 @@ def _run_on(
         nxt = _right_of(table, nxt)
 
 
+def _text_cut_by_a_rule(
+    table: Table, start: int, end: int, labels: list, where: _Where, header: Header
+) -> None:
+    """A header value whose words run on into the next cell of its row: a column rule of another
+    band (the indicator grid's, recovered across the whole sheet) cut one printed line in two
+    (`临溪县河湖` | `管理中心`). An unread cell right of a read value, of the same rows, printing
+    words (not a lone number or code, which may be a value of its own) and not a label, title or
+    unit line, is the rest of that value, never dropped."""
+    for name, sv in list(header.fields.items()):
+        if (sv.page, sv.table_index) != (where.page.page, where.table_index) or sv.row is None:
+            continue
+        if not start <= sv.row < end:
+            continue
+        value = table.at(sv.row, sv.col) if sv.col is not None else None
+        if value is None or (value.row, value.col) != (sv.row, sv.col):
+            continue
+        if _match(label_key(value.text), labels) is not None:
+            continue  # a value read off its label's own cell (项目资金（万元） gives the unit)
+        nxt = _right_of(table, value)
+        while (
+            nxt is not None
+            and id(nxt) not in header.used
+            and (nxt.row, nxt.last_row) == (value.row, value.last_row)
+            and _words(nxt.text)
+            and _match(label_key(nxt.text), labels) is None
+            and not _title_or_unit_line(nxt.text)
+        ):
+            header.used.add(id(nxt))
+            header.fields[name] = header.fields[name].joined(where.sv(nxt))
+            nxt = _right_of(table, nxt)
+
+
+def _words(text: str) -> bool:
+    """Printed words, not only a number or a code (digits, brackets, punctuation)."""
+    return any(ch.isalpha() for ch in normalize(text))
+
+
+def _title_or_unit_line(text: str) -> bool:
+    """A title, year or unit line printed inside the ruled table: no value's continuation."""
+    key = label_key(text)
+    titles = (m for f in FORMS for m in f.title_marks)
+    return bool(YEAR_RE.search(text)) or key.startswith("单位") or any(m in key for m in titles)
+
+
 def _right_of(table: Table, cell: Cell) -> Cell | None:
     return table.at(cell.row, cell.last_col + 1) if cell.last_col + 1 < table.n_cols else None
 
@@ -664,7 +709,7 @@ def _read_more_of(
         if nxt is not None and re.fullmatch(r"[(\[]?\d{3,}[)\]]?", normalize(nxt.text)):
             header.used.add(id(nxt))
             header.fields["department_name"] = header.fields[lb.field]
-            header.fields[lb.field] = where.sv(nxt)
+            header.fields["department_code"] = where.sv(nxt)
         return
     if not lb.block:
         return
@@ -964,8 +1009,7 @@ def _report_unknown(
         if left is not None and id(left) in header.used and not _is_label(left, spec):
             continue  # the second cell of a value printed over a merged label's width
         key = label_key(c.text)
-        titles = (m for f in FORMS for m in f.title_marks)
-        if YEAR_RE.search(c.text) or key.startswith("单位") or any(m in key for m in titles):
+        if _title_or_unit_line(c.text):
             continue  # a title, year or unit line printed inside the ruled table
         if not any(ch.isalnum() for ch in key):
             continue  # punctuation only: the ）of a label a page break cut, nothing to read

@@ -26,8 +26,8 @@ class Label:
     `wide`: a long text that may run on over the next cells of its row (a stray rule cuts it).
     `block`: a list printed in rows of cells beside the merged label (年度主要任务), landed as
     printed, one line per row, cells joined by ' | '.
-    `code`: the label of a code that may be printed after a name in the next cell
-    (主管部门及代码 | name | code)."""
+    `code`: a label whose name may be followed by its code in the next cell
+    (主管部门及代码 | name | code, 主管部门 | name | code): the code lands as department_code."""
 
     field: str
     alternatives: tuple[str, ...]
@@ -125,7 +125,7 @@ PROJECT_HEADER = (
         ("主管部门及代码", "主管部门代码", "部门代码", "单位代码", "代码"),
         code=True,
     ),
-    Label("department_name", ("主管部门", "主管单位", "部门名称")),
+    Label("department_name", ("主管部门", "主管单位", "部门名称"), code=True),
     Label("implementing_unit", ("实施单位", "项目实施单位")),
 )
 FUNDS_GROUP = Label("funds", ("项目资金", "资金情况", "资金来源"), group=True)
