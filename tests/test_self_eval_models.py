@@ -403,3 +403,39 @@ def test_numbers_printed_apart_are_never_glued() -> None:
         ("number", "=", D(1487960), "元"),
         ("text", None, None, None),
     ]
+
+
+def achieved(pairs: list[tuple[str, str, str]]) -> list[object]:
+    """target_met over (二级指标, 年度指标值, 实际完成值), both sides read by parse_target_ctes as
+    int_self_eval_indicators_parsed reads them."""
+    import duckdb
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(MACROS)))
+    source = "".join((MACROS / f).read_text(encoding="utf-8") for f in PARSE_MACROS)
+    module = env.from_string(source).make_module()
+    sql = (
+        "with src as (select p[1] as lv, p[2] as tx, p[3] as ax, i from unnest(?::varchar[][])"
+        f" with ordinality as u(p, i)), {module.parse_target_ctes('src', 'tx', 'lv', 't')},"
+        f" {module.parse_target_ctes('t_interpreted', 'ax', 'lv', 'a')}"
+        f" select {module.target_met('t', 'a', 'lv')} from a_interpreted order by i"
+    )
+    rows = duckdb.connect().execute(sql, [[list(p) for p in pairs]]).fetchall()
+    return [r[0] for r in rows]
+
+
+def test_money_targets_without_a_comparator() -> None:
+    """A plain amount is a ceiling under 成本指标 and a floor elsewhere (the domain scores a
+    positive indicator 实际/目标 × 分值); 元 and 万元 are compared in 万元, other units never."""
+    assert achieved(
+        [
+            ("成本指标", "≤ 168.66万元", "160.2万元"),
+            ("成本指标", "168.66万元", "160.2万元"),
+            ("成本指标", "168.66万元", "170万元"),
+            ("经济效益指标", "168.66万元", "160.2万元"),
+            ("成本指标", "10万元", "95000元"),
+            ("成本指标", "10万元", "120,000元"),
+            ("数量指标", "5次", "6"),
+            ("成本指标", "10万元", "95000人"),
+        ]
+    ) == [True, True, False, False, True, False, True, None]

@@ -181,23 +181,36 @@
     parser above) meets the target ({t}_comparator/_value/_unit/_date); null when either is
     qualitative, blank or in another unit, so nothing is claimed that the page does not show.
       deadline  actual date on or before the target date
-      number    by the target's comparator; a bare '=' target ('5次', '100%') is met at or above
-                it, except under 成本指标 where spending at or below the planned cost meets it
-    Units must agree when both sides print one ('万元' and '元' are not converted).
+      number    by the target's comparator; a bare '=' target ('5次', '100%', '168.66万元') is met
+                at or above it (a positive indicator: the domain scores 实际/目标 × 分值), except
+                under 成本指标 (经济成本指标 and other spellings are that category) where spending
+                at or below the planned cost meets it
+    Units must agree when both sides print one; amounts in 元 and 万元 are compared in 万元
+    ('10万元' is met by '95000元' under 成本指标).
 -#}
 {%- macro target_met(t, a, level2) -%}
+{%- set both_money = t ~ "_unit in ('万元', '元') and " ~ a ~ "_unit in ('万元', '元')" -%}
+{%- set target_value -%}
+case when {{ both_money }} and {{ t }}_unit = '元' then {{ t }}_value / 10000 else {{ t }}_value end
+{%- endset -%}
+{%- set actual_value -%}
+case when {{ both_money }} and {{ a }}_unit = '元' then {{ a }}_value / 10000 else {{ a }}_value end
+{%- endset -%}
 case
     when {{ t }}_kind = 'date' and {{ a }}_kind = 'date'
         then {{ a }}_date <= {{ t }}_date
     when {{ t }}_kind != 'number' or {{ a }}_kind != 'number' then null
     when {{ t }}_value is null or {{ a }}_value is null then null
-    when {{ t }}_unit is not null and {{ a }}_unit is not null and {{ t }}_unit != {{ a }}_unit then null
-    when {{ t }}_comparator = '>=' then {{ a }}_value >= {{ t }}_value
-    when {{ t }}_comparator = '>' then {{ a }}_value > {{ t }}_value
-    when {{ t }}_comparator = '<=' then {{ a }}_value <= {{ t }}_value
-    when {{ t }}_comparator = '<' then {{ a }}_value < {{ t }}_value
-    when {{ level2 }} = '成本指标' then {{ a }}_value <= {{ t }}_value
-    else {{ a }}_value >= {{ t }}_value
+    when
+        {{ t }}_unit is not null and {{ a }}_unit is not null and {{ t }}_unit != {{ a }}_unit
+        and not ({{ both_money }})
+        then null
+    when {{ t }}_comparator = '>=' then {{ actual_value }} >= {{ target_value }}
+    when {{ t }}_comparator = '>' then {{ actual_value }} > {{ target_value }}
+    when {{ t }}_comparator = '<=' then {{ actual_value }} <= {{ target_value }}
+    when {{ t }}_comparator = '<' then {{ actual_value }} < {{ target_value }}
+    when {{ level2 }} = '成本指标' then {{ actual_value }} <= {{ target_value }}
+    else {{ actual_value }} >= {{ target_value }}
 end
 {%- endmacro -%}
 
