@@ -418,10 +418,21 @@ def score_selfeval_doc(truth: dict, wh: Warehouse, missing: list[str]) -> Tally:
         ).get("project_id")
         for ind in pr["indicators"]:
             r = res_by.get((*key, norm(ind["name"])))
-            if r is not None:
-                t.se_field_ok["actual_raw"] += norm(r.get("actual_raw")) == norm(ind["actual_raw"])
-                t.se_field_ok["weight"] += same_number(r.get("weight"), ind["weight"], 1e-4)
-                t.se_field_ok["score"] += same_number(r.get("score"), ind["score"], 1e-4)
+            if r is None:
+                t.misses.append(f"{file}: {pr['project_name']} indicator {ind['name']} not found")
+            else:
+                ok_fields = {
+                    "actual_raw": norm(r.get("actual_raw")) == norm(ind["actual_raw"]),
+                    "weight": same_number(r.get("weight"), ind["weight"], 1e-4),
+                    "score": same_number(r.get("score"), ind["score"], 1e-4),
+                }
+                for name, ok in ok_fields.items():
+                    t.se_field_ok[name] += ok
+                    if not ok:  # say which value differs, as the target tables' misses do
+                        t.misses.append(
+                            f"{file}: {pr['project_name']} / {ind['name']} {name} "
+                            f"{r.get(name)!r} ≠ {ind[name]!r}"
+                        )
             j = next(
                 (
                     x
