@@ -578,6 +578,14 @@ def test_a_unit_name_cut_by_another_bands_rule_is_read_whole() -> None:
     )
     assert got["implementing_unit"] == "临溪县河湖管理中心"
     assert (got["department_name"], got["department_code"]) == ("某县水务局", "082001")
+    # a label OCR misread beyond recognition, then its value: not the rest of the value before
+    rows = [["项目名称", "培训项目", "", ""], ["项目属性", "经常性项目", "顶曰斯", "1 年"], *GRID]
+    (form,), problems = read_document([page(1, table(rows, {(0, 1): (1, 3)}), lines=TITLE)])
+    assert values(form)["project_attribute"] == "经常性项目"
+    assert problems == [
+        "page 1: header cell '1 年' is not a label of the project_target form description; "
+        "not read",
+    ]
 
 
 def test_continuation_ruled_with_other_columns_is_read_by_the_heading_positions() -> None:

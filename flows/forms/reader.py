@@ -657,8 +657,8 @@ def _text_cut_by_a_rule(
     """A header value whose words run on into the next cell of its row: a column rule of another
     band (the indicator grid's, recovered across the whole sheet) cut one printed line in two
     (`临溪县河湖` | `管理中心`). An unread cell right of a read value, of the same rows, printing
-    words (not a lone number or code, which may be a value of its own) and not a label, title or
-    unit line, is the rest of that value, never dropped."""
+    words (no number or code, which may be a value of its own) and not a label, title or
+    unit line, and ending the row, is the rest of that value, never dropped."""
     for name, sv in list(header.fields.items()):
         if (sv.page, sv.table_index) != (where.page.page, where.table_index) or sv.row is None:
             continue
@@ -669,6 +669,7 @@ def _text_cut_by_a_rule(
             continue
         if _match(label_key(value.text), labels) is not None:
             continue  # a value read off its label's own cell (项目资金（万元） gives the unit)
+        rest: list[Cell] = []
         nxt = _right_of(table, value)
         while (
             nxt is not None
@@ -678,14 +679,24 @@ def _text_cut_by_a_rule(
             and _match(label_key(nxt.text), labels) is None
             and not _title_or_unit_line(nxt.text)
         ):
-            header.used.add(id(nxt))
-            header.fields[name] = header.fields[name].joined(where.sv(nxt))
+            rest.append(nxt)
             nxt = _right_of(table, nxt)
+        # the rest ends its row: text after it (a label OCR misread, then its value) would make
+        # the unread cells a pair of their own, reported rather than glued on
+        while nxt is not None and not _text(nxt) and nxt.row == value.row:
+            nxt = _right_of(table, nxt)
+        if nxt is not None and nxt.row == value.row and _text(nxt):
+            continue
+        for cell in rest:
+            header.used.add(id(cell))
+            header.fields[name] = header.fields[name].joined(where.sv(cell))
 
 
 def _words(text: str) -> bool:
-    """Printed words, not only a number or a code (digits, brackets, punctuation)."""
-    return any(ch.isalpha() for ch in normalize(text))
+    """Printed words without a digit: not a number, a code or a period (`1 年`), which may be a
+    value of its own."""
+    key = normalize(text)
+    return any(ch.isalpha() for ch in key) and not any(ch.isdigit() for ch in key)
 
 
 def _title_or_unit_line(text: str) -> bool:
