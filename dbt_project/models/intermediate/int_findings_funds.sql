@@ -1,6 +1,6 @@
 {#-
-    Audit rules on the money of a project (see docs blocks rule_funds_do_not_add_up,
-    rule_cost_target_differs_from_funds, rule_funds_amount_implausible, rule_number_printed_apart):
+    Audit rules on the money of a project (see docs blocks rule_funds_do_not_add_up and
+    rule_cost_target_differs_from_funds, and this model's yml for the last two):
       funds_do_not_add_up            年度资金总额 ≠ 财政拨款 + 其他资金 (blank 其他资金 = 0)   high
       cost_target_differs_from_funds the 成本指标 amounts (万元; 元 / 10000) do not add up to   medium
                                      年度资金总额
@@ -17,16 +17,6 @@
 {%- set funds_outlier_factor = var('funds_outlier_factor', 10) -%}
 {%- set funds_outlier_min_peers = var('funds_outlier_min_peers', 2) -%}
 {%- set largest_plausible_wan = var('largest_plausible_wan', 100000) -%}
-{#- the printed fields that hold one number each (the self-evaluation's funds block is
-    {row}_{col}; indicator target and actual are numbers when the parser reads them as such) -#}
-{%- set numeric_fields = [
-    'total_funds', 'fiscal_funds', 'other_funds', 'local_fiscal_funds', 'superior_funds',
-    'overall_weight', 'overall_score', 'target', 'actual', 'weight', 'score',
-] -%}
-{%- set matrix_rows = ['total', 'fiscal', 'carryover', 'other'] -%}
-{%- set matrix_cols = [
-    'budget_initial', 'budget_full_year', 'executed', 'weight', 'execution_rate', 'score',
-] -%}
 
 with
 
@@ -331,15 +321,18 @@ numbers_apart as (
             and extracted.form = chosen_sources.form
 
     where
+        -- the printed fields that hold one number each: the funds lines, the self-evaluation's
+        -- funds block ({row}_{col}) and 总分 row, an indicator's target, actual, weight, score
         (
-            extracted.field_name in (
-                {%- for name in numeric_fields %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor -%}
+            regexp_full_match(
+                extracted.field_name,
+                '(total|fiscal|carryover|other)_'
+                || '(funds|budget_initial|budget_full_year|executed|weight|execution_rate|score)'
             )
-            {%- for row in matrix_rows %}
-            {%- for col in matrix_cols %}
-            or extracted.field_name = '{{ row }}_{{ col }}'
-            {%- endfor %}
-            {%- endfor %}
+            or extracted.field_name in (
+                'local_fiscal_funds', 'superior_funds', 'overall_weight', 'overall_score',
+                'target', 'actual', 'weight', 'score'
+            )
         )
         and {{ digits_apart('extracted.printed_value') }}
 
