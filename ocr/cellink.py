@@ -52,15 +52,139 @@ def print_darkness_cut(gray: np.ndarray, ink: np.ndarray) -> int:
     return int(dark + 0.75 * (INK_THRESHOLD - dark))
 
 
+# A rule's residue is ink whose pixels lie on the strip where the cell's own rule runs: at
+# least this share of them (a printed `1` stands beside the rule with paper between: none).
+ON_RULE_SHARE = 0.9
+# Pixels the rule's strip reaches past its measured half width either side: the fit of a
+# slanted or slightly bowed rule over a cell's height is good to about this much.
+RULE_SLACK = 1.5
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """Where one rule of a cell runs, measured on the rule mask: its centre `across = a + b *
+    along` (page px; x for a column rule at height y, y for a row rule at x) and the half width
+    of its strip."""
+
+    a: float
+    b: float
+    half: float
+
+    def at(self, along: np.ndarray) -> np.ndarray:
+        return self.a + self.b * along
+
+
+def rule_line(
+    mask: np.ndarray, horizontal: bool, pos: float, lo: int, hi: int, reach: int
+) -> RuleLine | None:
+    """The rule running near separator `pos` between `lo` and `hi` (along the rule), fitted to
+    its mask pixels within ±`reach`; None where the mask has too little of it there.
+
+    A separator is one position for a whole table; on a skewed or photographed page the rule
+    slants a few px over a cell's height, and what a broken rule leaves beside its mask lies on
+    that slanted line, not on the separator."""
+    p = int(round(pos))
+    c0 = max(0, p - reach)
+    lo, hi = max(0, lo), min(mask.shape[1 if horizontal else 0], hi)
+    win = mask[c0 : p + reach + 1, lo:hi].T if horizontal else mask[lo:hi, c0 : p + reach + 1]
+    count = win.sum(axis=1, dtype=np.int64)
+    rows = np.flatnonzero(count)
+    if len(rows) < 8:
+        return None
+    centre = (win[rows] * np.arange(win.shape[1])).sum(axis=1) / count[rows] + c0
+    along = rows.astype(float) + lo
+    if along[-1] - along[0] < 16:
+        fit = np.array([0.0, float(np.median(centre))])
+    else:
+        fit = np.polyfit(along, centre, 1)
+        near = np.abs(centre - np.polyval(fit, along)) <= 2.0  # crossings and stray pixels out
+        if near.sum() >= 8:
+            fit = np.polyfit(along[near], centre[near], 1)
+    # the mask is the rule thickened by one pixel either side (`line_masks`)
+    width = max(1.0, float(np.median(count[rows])) - 2.0)
+    return RuleLine(float(fit[1]), float(fit[0]), width / 2 + RULE_SLACK)
+
+
+def _on_rule(along: np.ndarray, across: np.ndarray, line: RuleLine) -> bool:
+    """Ink (its pixels' coordinates along and across a rule) lying on the rule's strip."""
+    on = np.abs(across - line.at(along)) <= line.half
+    return bool(on.mean() >= ON_RULE_SHARE)
+
+
+def _rule_residue(
+    labels: np.ndarray,
+    i: int,
+    box: tuple[int, int, int, int],
+    origin: tuple[int, int],
+    cell: tuple[float, float, float, float],
+    rules: tuple[np.ndarray, np.ndarray],
+    reach: int,
+) -> int | None:
+    """Which of the cell's own rules (0 left, 1 right, 2 top, 3 bottom) component `i` (its crop
+    box sx, sy, sw, sh) is what is left of: all its ink on the line where that rule runs, as
+    fitted on the rule mask. None when it is no rule's.
+
+    After the rule masks are taken out, a broken or slanted rule leaves thin straight pieces
+    beside them (read as a leading `1` or `|`, or a trailing `一`). A printed `1` or `一` stands
+    inside the text, with paper between it and the rule, so none of its ink is on the strip."""
+    hor, ver = rules
+    sx, sy, sw, sh = box
+    ox, oy = origin
+    x0, y0, x1, y1 = cell
+    height, width = y1 - y0, x1 - x0
+    pix: tuple[np.ndarray, np.ndarray] | None = None
+    for side, (horizontal, pos, near) in enumerate(
+        (
+            (False, x0, ox + sx - x0),
+            (False, x1, x1 - (ox + sx + sw)),
+            (True, y0, oy + sy - y0),
+            (True, y1, y1 - (oy + sy + sh)),
+        )
+    ):
+        if near > reach:
+            continue
+        span = height if not horizontal else width
+        start = (y0 if not horizontal else x0) - span
+        line = rule_line(
+            hor if horizontal else ver, horizontal, pos, int(start), int(start + 3 * span), reach
+        )
+        if line is None:
+            continue
+        if pix is None:
+            ys, xs = np.nonzero(labels[sy : sy + sh, sx : sx + sw] == i)
+            pix = (ys + sy + oy).astype(float), (xs + sx + ox).astype(float)
+        ys_p, xs_p = pix
+        if _on_rule(xs_p, ys_p, line) if horizontal else _on_rule(ys_p, xs_p, line):
+            return side
+    return None
+
+
 def _cell_ink(
     ink: np.ndarray,
     bbox: tuple[float, float, float, float],
     inset: int,
     gray: np.ndarray | None = None,
     light_cut: int = 255,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, int, int] | None:
     """A cell's text ink (0/1, rules' residue, specks and blobs lighter than print anywhere
-    (`light_cut`) removed) and its page offset."""
+    (`light_cut`) removed) and its page offset. With the page's rule masks (`rules`: horizontal,
+    vertical) ink lying on the line of one of the cell's own rules is residue too."""
+    got = _cell_text_ink(ink, bbox, inset, gray, light_cut, rules)
+    return None if got is None else got[:3]
+
+
+def _cell_text_ink(
+    ink: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    inset: int,
+    gray: np.ndarray | None = None,
+    light_cut: int = 255,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, int, int, tuple[int, int, int, int]] | None:
+    """`_cell_ink` and the cell's rectangle clear of its rules (page px): inset from the
+    separators, and past any residue of a rule found inside it, so that a crop padded with
+    paper never takes the residue back in (it was read as a leading `1` all the same)."""
     x0, y0, x1, y1 = (int(round(v)) for v in bbox)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 - x0 < 6 or y1 - y0 < 6:
@@ -74,6 +198,8 @@ def _cell_ink(
     if gray is not None:
         on = sub > 0
         np.minimum.at(darkest, labels[on], gray[y0:y1, x0:x1][on])
+    reach = 2 * inset + 4  # how far from its separator a cell's rule may run
+    clear = [x0, y0, x1, y1]
     keep = np.zeros(num, dtype=bool)
     for i in range(1, num):
         sx, sy, sw, sh, area = (int(v) for v in stats[i])
@@ -84,10 +210,19 @@ def _cell_ink(
         at_edge = sx <= 0 or sy <= 0 or sx + sw >= cw or sy + sh >= ch
         if at_edge and min(sw, sh) <= 3:
             continue  # a stub of a crossing rule
+        side = (
+            None
+            if rules is None
+            else _rule_residue(labels, i, (sx, sy, sw, sh), (x0, y0), bbox, rules, reach)
+        )
+        if side is not None:  # left, right, top, bottom: move that side of `clear` past it
+            at, edge = ((0, x0 + sx + sw), (2, x0 + sx), (1, y0 + sy + sh), (3, y0 + sy))[side]
+            clear[at] = max(clear[at], edge) if at < 2 else min(clear[at], edge)
+            continue
         keep[i] = True
     if not keep.any():
         return None
-    return keep[labels].astype(np.uint8), x0, y0
+    return keep[labels].astype(np.uint8), x0, y0, (clear[0], clear[1], clear[2], clear[3])
 
 
 def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -163,7 +298,7 @@ class CellLines:
     """The text lines a cell's ink gives: `boxes` (page px, top to bottom) to crop and read,
     or `tall` when its ink does not fall into line-high bands and the cell is read by text
     detection on its crop instead. `bbox` is the cell's rectangle, `inner` the same clear of
-    its rules."""
+    its rules and of what a broken rule left inside it (crops never reach past it)."""
 
     table: int
     cell: int
@@ -181,36 +316,39 @@ def cell_inset(shape: tuple[int, ...]) -> int:
 
 
 def cell_lines(
-    tables: list[GridTable], gray: np.ndarray, ink: np.ndarray
+    tables: list[GridTable],
+    gray: np.ndarray,
+    ink: np.ndarray,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[CellLines], float]:
     """The text lines of every inked cell of `tables` and the page's text line height.
 
     `ink` is the page's ink with the rule masks taken out, `gray` the page the crops are cut
-    from. Blank cells are left out: they cost the recogniser nothing."""
+    from, `rules` the page's (horizontal, vertical) rule masks: where given, what a broken or
+    slanted rule left beside its mask is found on the rule's own line and left out. Blank
+    cells are left out: they cost the recogniser nothing."""
     inset = cell_inset(gray.shape)
     light_cut = print_darkness_cut(gray, ink)
-    found: list[tuple[int, int, tuple[int, int, int, int], np.ndarray, int, int, list]] = []
+    found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list]] = []
     all_bands: list[tuple[int, int]] = []
     for ti, t in enumerate(tables):
         for ci, c in enumerate(t.cells):
-            got = _cell_ink(ink, c.bbox, inset, gray, light_cut)
+            got = _cell_text_ink(ink, c.bbox, inset, gray, light_cut, rules)
             if got is None:
                 continue
-            mask, ox, oy = got
+            mask, ox, oy, clear = got
             bands = _bands(mask)
             all_bands.extend(bands)
             cell = tuple(int(round(v)) for v in c.bbox)
-            found.append((ti, ci, cell, mask, ox, oy, bands))  # type: ignore[arg-type]
+            found.append((ti, ci, cell, clear, mask, ox, oy, bands))  # type: ignore[arg-type]
     line_h = _line_height(all_bands)
     out: list[CellLines] = []
-    for ti, ci, cell, mask, ox, oy, bands in found:
+    for ti, ci, cell, inner, mask, ox, oy, bands in found:
         bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
         merged = _merge_bands(bands, line_h)
         found_boxes = [_band_box(mask, a, b, ox, oy, line_h) for a, b in merged]
         boxes = [bx for bx in found_boxes if bx is not None]
         tall = any(b[3] - b[1] > TALL_BAND * line_h for b in boxes)
         boxes = [b for b in boxes if b[3] - b[1] >= 3 or b[2] - b[0] >= 3]
-        cx0, cy0, cx1, cy1 = cell
-        inner = (cx0 + inset, cy0 + inset, cx1 - inset, cy1 - inset)
         out.append(CellLines(ti, ci, cell, inner, boxes, tall))
     return out, line_h

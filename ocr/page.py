@@ -616,6 +616,7 @@ def read_cells(
     ink: np.ndarray,
     engine: OcrEngine,
     min_confidence: float = 0.3,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[dict[int, list[OcrLine]]], int]:
     """Read every cell of recovered grids from its own ink, without page-wide text detection.
 
@@ -624,9 +625,10 @@ def read_cells(
     them by width and batches neighbours). A cell with no ink is not read at all, and a number
     is never glued to its neighbour's across a rule because each cell is read alone. A cell
     whose ink does not fall into line-high bands (touching lines, a seal, a slanted photo row)
-    is read by text detection on its own crop. Returns the lines per cell (page pixels) and the
-    number of crops recognised."""
-    found, line_h = cell_lines(tables, gray, ink)
+    is read by text detection on its own crop. `rules` (the page's horizontal and vertical
+    rule masks) let a cell's ink tell what a broken rule left from text (`ocr.cellink`).
+    Returns the lines per cell (page pixels) and the number of crops recognised."""
+    found, line_h = cell_lines(tables, gray, ink, rules)
     per_cell: list[dict[int, list[OcrLine]]] = [{} for _ in tables]
     crops: list[np.ndarray] = []
     owners: list[tuple[int, int, tuple[int, int, int, int]]] = []
@@ -848,7 +850,7 @@ def ocr_page(
     if options.read_cells and engine.recognises_crops and tables:
         # cells are read from their own ink; page-wide detection only for the text around them
         text_ink = ink & ~(hor | ver)
-        per_cell, _ = read_cells(tables, clean, text_ink, engine)
+        per_cell, _ = read_cells(tables, clean, text_ink, engine, rules=(hor, ver))
         del text_ink
         out_tables = cell_tables(tables, per_cell, prep.gray, engine.name)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
