@@ -29,6 +29,12 @@ ONE_LINE = 1.25
 # (a glyph fills ~0.2-0.9 of its box, a `1` or `、` the most).
 STRAY_GAP = 1.5
 STRAY_FILL = 0.12
+# A gap in a text line's ink at least this many line heights wide, with a column rule of the
+# table running through it, parts two values printed in different columns (`_line_boxes`).
+# Measured on dev scans and photos (seeds 100-115): the widest gaps inside a printed phrase,
+# after a full-width `，` `；` or before `（`, are 0.76-0.84 line heights; a full-width space is
+# ~1.2, digits and `≥ 90%`, `2024.01-2024.12` well under 0.5.
+COLUMN_GAP = 1.0
 
 
 @dataclass(frozen=True)
@@ -250,15 +256,12 @@ def _edge_residue(mask: np.ndarray, a: int, b: int, line_h: float) -> bool:
     return flat and (a <= 2 or b >= mask.shape[0] - 2)
 
 
-def _band_box(
-    mask: np.ndarray, a: int, b: int, ox: int, oy: int, line_h: float
-) -> tuple[int, int, int, int] | None:
-    """The box of a text line's ink in page pixels, without specks standing apart at either
-    end (scan noise read as `.`, `，`, `*`); None when the band holds nothing but specks.
-
-    Ink is grouped into runs of columns split by gaps of 0.8 of a line (a full-width colon or
-    comma stands closer to its text than that); an end run lighter than
-    a speck's worth of ink (4% of a line-high square) is dropped."""
+def _line_runs(mask: np.ndarray, a: int, b: int, line_h: float) -> list[tuple[int, int]]:
+    """A text line's ink (mask rows a..b) as runs of columns (mask x, end exclusive) split by
+    gaps of 0.8 of a line (a full-width colon or comma stands closer to its text than that),
+    without specks standing apart at either end (scan noise read as `.`, `，`, `*`): an end run
+    lighter than a speck's worth of ink (4% of a line-high square) is dropped. Empty when the
+    band holds nothing but specks."""
     sub = mask[a:b]
     cols = np.flatnonzero(sub.any(axis=0))
     cuts = np.flatnonzero(np.diff(cols) > 0.8 * line_h)
@@ -280,10 +283,24 @@ def _band_box(
         runs, mass = runs[1:], mass[1:]
     while runs and stray(len(runs) - 1, runs[-1][0] - runs[-2][1] if len(runs) > 1 else 0):
         runs, mass = runs[:-1], mass[:-1]
-    if not runs:
-        return None
-    rows = np.flatnonzero(sub[:, runs[0][0] : runs[-1][1]].any(axis=1))
+    return runs
+
+
+def _runs_box(
+    mask: np.ndarray, a: int, b: int, runs: list[tuple[int, int]], ox: int, oy: int
+) -> tuple[int, int, int, int]:
+    """The page box of the ink of `runs` (first to last) in mask rows a..b."""
+    rows = np.flatnonzero(mask[a:b, runs[0][0] : runs[-1][1]].any(axis=1))
     return ox + runs[0][0], oy + a + int(rows[0]), ox + runs[-1][1], oy + a + int(rows[-1]) + 1
+
+
+def _band_box(
+    mask: np.ndarray, a: int, b: int, ox: int, oy: int, line_h: float
+) -> tuple[int, int, int, int] | None:
+    """The box of a text line's ink in page pixels, without specks standing apart at either
+    end (see `_line_runs`); None when the band holds nothing but specks."""
+    runs = _line_runs(mask, a, b, line_h)
+    return _runs_box(mask, a, b, runs, ox, oy) if runs else None
 
 
 def _line_height(bands: Iterable[tuple[int, int]]) -> float:
@@ -345,10 +362,48 @@ def cell_lines(
     out: list[CellLines] = []
     for ti, ci, cell, inner, mask, ox, oy, bands in found:
         bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
-        merged = _merge_bands(bands, line_h)
-        found_boxes = [_band_box(mask, a, b, ox, oy, line_h) for a, b in merged]
-        boxes = [bx for bx in found_boxes if bx is not None]
-        tall = any(b[3] - b[1] > TALL_BAND * line_h for b in boxes)
-        boxes = [b for b in boxes if b[3] - b[1] >= 3 or b[2] - b[0] >= 3]
+        lines = [(a, b, _line_runs(mask, a, b, line_h)) for a, b in _merge_bands(bands, line_h)]
+        lines = [(a, b, runs) for a, b, runs in lines if runs]
+        tall = any(
+            (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h
+            for a, b, runs in lines
+        )
+        # a column rule of the table running through this (merged) cell's span
+        seps = [x for x in tables[ti].xs if cell[0] + inset < x < cell[2] - inset]
+        boxes = [
+            box
+            for a, b, runs in lines
+            for box in _line_boxes(mask, a, b, runs, ox, oy, line_h, seps)
+            if box[3] - box[1] >= 3 or box[2] - box[0] >= 3
+        ]
         out.append(CellLines(ti, ci, cell, inner, boxes, tall))
     return out, line_h
+
+
+def _line_boxes(
+    mask: np.ndarray,
+    a: int,
+    b: int,
+    runs: list[tuple[int, int]],
+    ox: int,
+    oy: int,
+    line_h: float,
+    seps: list[float],
+) -> list[tuple[int, int, int, int]]:
+    """The crops one text line's ink (its `runs`) is read from: one, or one per printed value
+    where the line holds values of different columns.
+
+    Two runs belong to different values where a column rule of the table (`seps`, page x)
+    runs through the gap between them and the gap is wider than the spaces printed inside a
+    phrase (`COLUMN_GAP`): the grid lost that rule on this row, so one cell spans both columns
+    (the 总分 row's `100` and `95.77` under 分值 and 得分). Read in one crop the recogniser
+    drops the space and reads `10095.77`. Width alone is no evidence: a seal's residue beside
+    a value stands two line heights away and would be read as text of its own."""
+    groups = [[runs[0]]]
+    for prev, run in zip(runs, runs[1:], strict=False):
+        g0, g1 = ox + prev[1], ox + run[0]
+        if g1 - g0 >= COLUMN_GAP * line_h and any(g0 <= x < g1 for x in seps):
+            groups.append([run])
+        else:
+            groups[-1].append(run)
+    return [_runs_box(mask, a, b, g, ox, oy) for g in groups]

@@ -705,6 +705,28 @@ def _shift(line: OcrLine, dx: float, dy: float) -> OcrLine:
     return OcrLine(line.text, q, line.confidence, chars)  # type: ignore[arg-type]
 
 
+def _join_line_parts(frags: list[_Frag]) -> list[_Frag]:
+    """Fragments read from one visual line of a cell (in reading order) as one, joined by a
+    space: a line's ink is read in parts only where a gap parts two printed values
+    (`ocr.cellink`), and `100` `95.77` must stay two numbers, never `10095.77`."""
+    out: list[_Frag] = []
+    for f in frags:
+        if out:
+            prev = out[-1]
+            h = min(f.bbox[3] - f.bbox[1], prev.bbox[3] - prev.bbox[1])
+            if _overlap(f.bbox[1], f.bbox[3], prev.bbox[1], prev.bbox[3]) > 0.5 * h:
+                box = (
+                    min(prev.bbox[0], f.bbox[0]),
+                    min(prev.bbox[1], f.bbox[1]),
+                    max(prev.bbox[2], f.bbox[2]),
+                    max(prev.bbox[3], f.bbox[3]),
+                )
+                out[-1] = _Frag(f"{prev.text} {f.text}", box, min(prev.conf, f.conf))
+                continue
+        out.append(f)
+    return out
+
+
 def cell_tables(
     tables: list[GridTable],
     per_cell: list[dict[int, list[OcrLine]]],
@@ -718,7 +740,7 @@ def cell_tables(
         for ci, g in enumerate(t.cells):
             lines = [restore_spaces(ln, gray) for ln in per_cell[ti].get(ci, [])]
             frags = _reading_order([_Frag(ln.text, ln.bbox, ln.confidence) for ln in lines])
-            cells.append(_cell_of_frags(g, frags))
+            cells.append(_cell_of_frags(g, _join_line_parts(frags)))
         out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
     return out
 

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.cellink import CellLines, cell_lines
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.grid import GridTable, find_tables
-from ocr.page import read_cells
+from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
 from ocr.preprocess import binarize, line_masks
 from tests.fixtures import scans
 
@@ -151,3 +151,101 @@ def test_the_value_beside_a_broken_rule_reads_as_printed(
     """The recogniser is given the value without the rule's residue (`298.2`, not `1298.2`),
     and a printed `1` with it."""
     assert read_value(ruled_page(value, column_piece=piece, pad=4), engine) == value
+
+
+# --------------------------------------------------------------------------- values of two columns
+
+HEADS = (100, 400, 520, 640)  # x of the column rules: 三级指标 | 分值 | 得分
+HEAD_ROWS = (100, 150, 200, 250)
+
+
+def two_column_page(cells: dict[tuple[int, int], str], merged_row: int = 2) -> np.ndarray:
+    """三级指标 | 分值 | 得分 over three rows; on `merged_row` the rule between 分值 and 得分 is
+    missing (the grid then has one cell spanning both). Each text is centred on its cell, or
+    for key (row, 12) on the missing rule (a phrase spanning both columns)."""
+    img = Image.new("L", (760, 340), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
+    for y in HEAD_ROWS:
+        d.line([(HEADS[0], y), (HEADS[-1], y)], fill=0, width=2)
+    for i, x in enumerate(HEADS):
+        for r, (y0, y1) in enumerate(zip(HEAD_ROWS, HEAD_ROWS[1:], strict=False)):
+            if not (i == 2 and r == merged_row):
+                d.line([(x, y0), (x, y1)], fill=0, width=2)
+    for (r, c), text in cells.items():
+        x0, x1 = (HEADS[1], HEADS[3]) if c == 12 else (HEADS[c], HEADS[c + 1])
+        w = d.textlength(text, font=font)
+        d.text(((x0 + x1 - w) / 2, HEAD_ROWS[r] + 11), text, font=font, fill=0)
+    return np.array(img)
+
+
+def lines_of(page: np.ndarray, row: int, col: int) -> CellLines:
+    ink = binarize(page)
+    hor, ver = line_masks(ink)
+    tables = find_tables(page, masks=(hor, ver))
+    found, _ = cell_lines(tables, page, ink & ~(hor | ver), (hor, ver))
+    (table,) = tables
+    (cell,) = [
+        cl for cl in found if (table.cells[cl.cell].row, table.cells[cl.cell].col) == (row, col)
+    ]
+    return cell
+
+
+SCORES = {(0, 0): "三级指标", (0, 1): "分值", (0, 2): "得分", (1, 0): "指标1", (1, 1): "20"}
+
+
+def test_two_values_of_a_lost_column_rule_are_two_crops() -> None:
+    """The 总分 row lost the rule between 分值 and 得分: its one cell holds `100` and `95.77`,
+    each centred under its head. The rule of those columns runs through the gap between them
+    (on the rows above): two crops, never one (read `10095.77`)."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "总分", (2, 1): "100", (2, 2): "95.77"})
+    total = lines_of(page, 2, 1)
+    left, right = total.boxes
+    assert left[2] < HEADS[2] < right[0]
+    assert all(HEAD_ROWS[2] < box[1] < box[3] < HEAD_ROWS[3] for box in (left, right))
+
+
+@pytest.mark.parametrize(
+    "printed", ["1,487,960", "≥ 90%", "2024.01-2024.12", "提升社会 效益", "提升社会，效益"]
+)
+def test_a_phrase_across_a_lost_column_rule_is_one_crop(printed: str) -> None:
+    """A number or phrase printed over the place of a column rule is one crop: its gaps (a
+    space, thousands separators, a comparator's space, a full-width comma) are all narrower than
+    the gap between two columns' values."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "说明", (2, 12): printed})
+    (box,) = lines_of(page, 2, 1).boxes
+    assert box[0] < HEADS[2] < box[2]
+
+
+def test_a_wide_gap_without_a_column_rule_is_one_crop() -> None:
+    """Width alone does not part a line: a mark two and a half line heights right of a value,
+    in a cell no column rule runs through (a seal's residue by `种植户满意度`), stays in the
+    value's crop (read alone it would be text of its own)."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "满意度     卧"})
+    (box,) = lines_of(page, 2, 0).boxes
+    assert box[2] - box[0] > 6 * 28 * 0.9
+
+
+def test_two_values_of_a_lost_column_rule_read_as_two_numbers(engine: OcrEngine) -> None:
+    """Read through the page reader, the 总分 cell is `100 95.77`: the form reader gives one
+    number to each head."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "总分", (2, 1): "100", (2, 2): "95.77"})
+    grid = ocr_page(page, 1, OcrOptions(), engine=engine)
+    texts = {(c.row, c.col): c.text for c in grid.tables[0].cells}
+    assert texts[(2, 1)] == "100 95.77"
+    assert texts[(1, 1)] == "20" and texts[(1, 2)] == "13"
+
+
+def test_parts_of_one_line_join_with_a_space_and_wrapped_lines_without() -> None:
+    """The crops of one line's values come back as one text with a space between them (`是 否`
+    stays two words for the reader); lines wrapped in the cell still join as printed."""
+    frags = [
+        _Frag("是", (10, 10, 30, 30), 0.9),
+        _Frag("否", (90, 11, 110, 31), 0.8),
+        _Frag("提升社会", (10, 40, 90, 60), 0.95),
+    ]
+    joined = _join_line_parts(frags)
+    assert [(f.text, f.bbox, f.conf) for f in joined] == [
+        ("是 否", (10, 10, 110, 31), 0.8),
+        ("提升社会", (10, 40, 90, 60), 0.95),
+    ]
