@@ -31,7 +31,7 @@ STRAY_GAP = 1.5
 STRAY_FILL = 0.12
 # A gap in a text line's ink at least this many line heights wide, with a column rule of the
 # table running through it, parts two values printed in different columns (`_line_boxes`).
-# Measured on dev scans and photos (seeds 100-115): the widest gaps inside a printed phrase,
+# Measured on six dev scans and photos (seeds 103-111): the widest gaps inside a phrase,
 # after a full-width `，` `；` or before `（`, are 0.76-0.84 line heights; a full-width space is
 # ~1.2, digits and `≥ 90%`, `2024.01-2024.12` well under 0.5.
 COLUMN_GAP = 1.0
