@@ -368,8 +368,11 @@ def cell_lines(
             (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h
             for a, b, runs in lines
         )
-        # a column rule of the table running through this (merged) cell's span
+        # a column rule of the table running through this (merged) cell's span; only a cell of
+        # one line holds values of two columns: the lines of a wrapped phrase or of two heads
+        # wrapped side by side keep their gaps (after a full-width `。` over a line height)
         seps = [x for x in tables[ti].xs if cell[0] + inset < x < cell[2] - inset]
+        seps = seps if len(lines) == 1 else []
         boxes = [
             box
             for a, b, runs in lines

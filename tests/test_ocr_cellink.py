@@ -156,7 +156,7 @@ def test_the_value_beside_a_broken_rule_reads_as_printed(
 # --------------------------------------------------------------------------- values of two columns
 
 HEADS = (100, 400, 520, 640)  # x of the column rules: 三级指标 | 分值 | 得分
-HEAD_ROWS = (100, 150, 200, 250)
+HEAD_ROWS = (100, 150, 200, 290)
 
 
 def two_column_page(cells: dict[tuple[int, int], str], merged_row: int = 2) -> np.ndarray:
@@ -174,8 +174,9 @@ def two_column_page(cells: dict[tuple[int, int], str], merged_row: int = 2) -> n
                 d.line([(x, y0), (x, y1)], fill=0, width=2)
     for (r, c), text in cells.items():
         x0, x1 = (HEADS[1], HEADS[3]) if c == 12 else (HEADS[c], HEADS[c + 1])
-        w = d.textlength(text, font=font)
-        d.text(((x0 + x1 - w) / 2, HEAD_ROWS[r] + 11), text, font=font, fill=0)
+        for k, line in enumerate(text.split("\n")):
+            w = d.textlength(line, font=font)
+            d.text(((x0 + x1 - w) / 2, HEAD_ROWS[r] + 11 + 36 * k), line, font=font, fill=0)
     return np.array(img)
 
 
@@ -215,6 +216,15 @@ def test_a_phrase_across_a_lost_column_rule_is_one_crop(printed: str) -> None:
     page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "说明", (2, 12): printed})
     (box,) = lines_of(page, 2, 1).boxes
     assert box[0] < HEADS[2] < box[2]
+
+
+def test_a_cell_of_several_lines_is_not_parted() -> None:
+    """Only a one-line cell holds values of two columns: a wrapped phrase or two heads wrapped
+    side by side keep each line whole, whatever gap a column rule runs through."""
+    page = two_column_page(
+        {**SCORES, (1, 2): "13", (2, 0): "说明", (2, 1): "年初预算\n数", (2, 2): "全年预算\n数(A)"}
+    )
+    assert len(lines_of(page, 2, 1).boxes) == 2
 
 
 def test_a_wide_gap_without_a_column_rule_is_one_crop() -> None:
