@@ -25,9 +25,13 @@ import cv2
 import numpy as np
 
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
+from ocr.cellink import _band_box as _band_box  # re-exported: moved to ocr.cellink
+from ocr.cellink import _bands, cell_lines
+from ocr.cellink import _cell_ink as _cell_ink  # re-exported: moved to ocr.cellink
+from ocr.cellink import print_darkness_cut as print_darkness_cut  # re-exported
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, get_engine
 from ocr.grid import GridCell, GridTable, find_tables
-from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
+from ocr.preprocess import Prepared, binarize, line_masks, prepare, to_bgr
 
 MAX_PIXELS = 100_000_000  # refuse decompression bombs above ~100 Mpx
 
@@ -586,145 +590,6 @@ def reread_empty_cells(
 
 # --------------------------------------------------------------------------- reading by cell
 
-# A band of ink taller than this many text lines is not one line (lines touching, a seal, a
-# slanted photo row): its cell is read by text detection on the cell crop instead.
-TALL_BAND = 1.6
-# Bands whose union is no taller than this many text lines are one line (二, =, 三 and a lone
-# "一" print as strokes with paper between them).
-ONE_LINE = 1.25
-# Ink at a line's end standing more than this many line heights from the rest, and filling less
-# than STRAY_FILL of its own box, is scattered noise (dots over a seal read as `、`), not a glyph
-# (a glyph fills ~0.2-0.9 of its box, a `1` or `、` the most).
-STRAY_GAP = 1.5
-STRAY_FILL = 0.12
-
-
-@dataclass(frozen=True)
-class InkBand:
-    """One text line found from a cell's ink: its ink box in page pixels."""
-
-    box: tuple[int, int, int, int]
-
-
-def print_darkness_cut(gray: np.ndarray, ink: np.ndarray) -> int:
-    """The grey level a blob of print reaches at its darkest: print's own darkest ink (5th
-    percentile of the page's ink) three quarters of the way up to the ink threshold.
-
-    A lifted seal or bleed-through leaves light speckle just under the ink threshold (measured
-    ~193 against print's ~0 on a sealed scan): read with the text beside it, it became `社、`.
-    Relative to the page's print, so a faded page keeps its light but real text."""
-    inked = gray[ink > 0]
-    if inked.size == 0:
-        return INK_THRESHOLD
-    dark = float(np.percentile(inked, 5))
-    return int(dark + 0.75 * (INK_THRESHOLD - dark))
-
-
-def _cell_ink(
-    ink: np.ndarray,
-    bbox: tuple[float, float, float, float],
-    inset: int,
-    gray: np.ndarray | None = None,
-    light_cut: int = 255,
-) -> tuple[np.ndarray, int, int] | None:
-    """A cell's text ink (0/1, rules' residue, specks and blobs lighter than print anywhere
-    (`light_cut`) removed) and its page offset."""
-    x0, y0, x1, y1 = (int(round(v)) for v in bbox)
-    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
-    if x1 - x0 < 6 or y1 - y0 < 6:
-        return None
-    sub = ink[y0:y1, x0:x1]
-    if int(sub.sum()) < 12:
-        return None
-    ch, cw = sub.shape
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    darkest = np.full(num, 255, dtype=np.uint8)
-    if gray is not None:
-        on = sub > 0
-        np.minimum.at(darkest, labels[on], gray[y0:y1, x0:x1][on])
-    keep = np.zeros(num, dtype=bool)
-    for i in range(1, num):
-        sx, sy, sw, sh, area = (int(v) for v in stats[i])
-        if area < 4 or sw > 0.9 * cw or sh > 0.9 * ch:
-            continue  # a speck, or a rule's residue spanning the cell
-        if gray is not None and darkest[i] > light_cut:
-            continue  # never as dark as print: seal or bleed-through residue
-        at_edge = sx <= 0 or sy <= 0 or sx + sw >= cw or sy + sh >= ch
-        if at_edge and min(sw, sh) <= 3:
-            continue  # a stub of a crossing rule
-        keep[i] = True
-    if not keep.any():
-        return None
-    return keep[labels].astype(np.uint8), x0, y0
-
-
-def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Runs of rows holding ink: (top, bottom) in mask rows, bottom exclusive."""
-    rows = mask.any(axis=1)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=False))
-
-
-def _merge_bands(bands: list[tuple[int, int]], line_h: float) -> list[tuple[int, int]]:
-    """Join neighbouring row runs that together are no taller than one text line."""
-    out: list[tuple[int, int]] = []
-    for a, b in bands:
-        if out and b - out[-1][0] <= ONE_LINE * line_h:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
-
-
-def _edge_residue(mask: np.ndarray, a: int, b: int, line_h: float) -> bool:
-    """A flat run of ink lying along the cell's top or bottom edge: what is left of a broken
-    or slanted rule, not a line of text (it was read 一)."""
-    flat = b - a <= max(3, 0.12 * line_h)
-    return flat and (a <= 2 or b >= mask.shape[0] - 2)
-
-
-def _band_box(
-    mask: np.ndarray, a: int, b: int, ox: int, oy: int, line_h: float
-) -> tuple[int, int, int, int] | None:
-    """The box of a text line's ink in page pixels, without specks standing apart at either
-    end (scan noise read as `.`, `，`, `*`); None when the band holds nothing but specks.
-
-    Ink is grouped into runs of columns split by gaps of 0.8 of a line (a full-width colon or
-    comma stands closer to its text than that); an end run lighter than
-    a speck's worth of ink (4% of a line-high square) is dropped."""
-    sub = mask[a:b]
-    cols = np.flatnonzero(sub.any(axis=0))
-    cuts = np.flatnonzero(np.diff(cols) > 0.8 * line_h)
-    runs = [(int(r[0]), int(r[-1]) + 1) for r in np.split(cols, cuts + 1)]
-    speck = 0.04 * line_h * line_h
-    mass = [int(sub[:, c0:c1].sum()) for c0, c1 in runs]
-
-    def stray(i: int, gap: int) -> bool:
-        """A speck, or scattered dots standing well apart from the text (noise over a seal):
-        a glyph fills a fifth or more of its own box, scattered specks far less."""
-        if mass[i] < speck:
-            return True
-        c0, c1 = runs[i]
-        rows = np.flatnonzero(sub[:, c0:c1].any(axis=1))
-        fill = mass[i] / ((c1 - c0) * (int(rows[-1]) - int(rows[0]) + 1))
-        return gap > STRAY_GAP * line_h and fill < STRAY_FILL
-
-    while runs and stray(0, runs[1][0] - runs[0][1] if len(runs) > 1 else 0):
-        runs, mass = runs[1:], mass[1:]
-    while runs and stray(len(runs) - 1, runs[-1][0] - runs[-2][1] if len(runs) > 1 else 0):
-        runs, mass = runs[:-1], mass[:-1]
-    if not runs:
-        return None
-    rows = np.flatnonzero(sub[:, runs[0][0] : runs[-1][1]].any(axis=1))
-    return ox + runs[0][0], oy + a + int(rows[0]), ox + runs[-1][1], oy + a + int(rows[-1]) + 1
-
-
-def _line_height(bands: Iterable[tuple[int, int]]) -> float:
-    """The page's text line height: the median height of the row runs found in its cells that
-    are tall enough to be a line of glyphs (strokes of 二 or a lone 一 are not)."""
-    heights = [b - a for a, b in bands if b - a >= 8]
-    return float(np.median(heights)) if heights else 24.0
-
 
 def _crop_line(
     gray: np.ndarray,
@@ -751,6 +616,7 @@ def read_cells(
     ink: np.ndarray,
     engine: OcrEngine,
     min_confidence: float = 0.3,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[list[dict[int, list[OcrLine]]], int]:
     """Read every cell of recovered grids from its own ink, without page-wide text detection.
 
@@ -759,34 +625,17 @@ def read_cells(
     them by width and batches neighbours). A cell with no ink is not read at all, and a number
     is never glued to its neighbour's across a rule because each cell is read alone. A cell
     whose ink does not fall into line-high bands (touching lines, a seal, a slanted photo row)
-    is read by text detection on its own crop. Returns the lines per cell (page pixels) and the
-    number of crops recognised."""
-    h, w = gray.shape
-    inset = max(2, int(round(min(h, w) / 600)) + 1)
-    light_cut = print_darkness_cut(gray, ink)
-    found: list[tuple[int, int, tuple[int, int, int, int], np.ndarray, int, int, list]] = []
-    all_bands: list[tuple[int, int]] = []
-    for ti, t in enumerate(tables):
-        for ci, c in enumerate(t.cells):
-            got = _cell_ink(ink, c.bbox, inset, gray, light_cut)
-            if got is None:
-                continue
-            mask, ox, oy = got
-            bands = _bands(mask)
-            all_bands.extend(bands)
-            cell = tuple(int(round(v)) for v in c.bbox)
-            found.append((ti, ci, cell, mask, ox, oy, bands))  # type: ignore[arg-type]
-    line_h = _line_height(all_bands)
+    is read by text detection on its own crop. `rules` (the page's horizontal and vertical
+    rule masks) let a cell's ink tell what a broken rule left from text (`ocr.cellink`).
+    Returns the lines per cell (page pixels) and the number of crops recognised."""
+    found, line_h = cell_lines(tables, gray, ink, rules)
     per_cell: list[dict[int, list[OcrLine]]] = [{} for _ in tables]
     crops: list[np.ndarray] = []
     owners: list[tuple[int, int, tuple[int, int, int, int]]] = []
-    for ti, ci, cell, mask, ox, oy, bands in found:
-        bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
-        merged = _merge_bands(bands, line_h)
-        found_boxes = [_band_box(mask, a, b, ox, oy, line_h) for a, b in merged]
-        boxes = [bx for bx in found_boxes if bx is not None]
-        cx0, cy0, cx1, cy1 = cell
-        if any(b[3] - b[1] > TALL_BAND * line_h for b in boxes):
+    for cl in found:
+        ti, ci = cl.table, cl.cell
+        if cl.tall:
+            cx0, cy0, cx1, cy1 = cl.bbox
             crop = to_bgr(np.ascontiguousarray(gray[cy0 + 1 : cy1 - 1, cx0 + 1 : cx1 - 1]))
             lines = [
                 _shift(ln, cx0 + 1, cy0 + 1)
@@ -796,16 +645,13 @@ def read_cells(
             if lines:
                 per_cell[ti][ci] = lines
             continue
-        inner = (cx0 + inset, cy0 + inset, cx1 - inset, cy1 - inset)  # clear of the rules
-        for box in boxes:
-            if box[3] - box[1] < 3 and box[2] - box[0] < 3:
-                continue
+        for box in cl.boxes:
             if _small_glyph(box, line_h):
-                for crop in _glyph_crops(gray, box, inner, line_h):
+                for crop in _glyph_crops(gray, box, cl.inner, line_h):
                     crops.append(crop)
                     owners.append((ti, ci, box))
             else:
-                crops.append(_crop_line(gray, box, inner, line_h))
+                crops.append(_crop_line(gray, box, cl.inner, line_h))
                 owners.append((ti, ci, box))
     votes: dict[tuple[int, int, tuple[int, int, int, int]], dict[str, list[float]]] = {}
     for owner, (text, conf) in zip(owners, engine.read_crops(crops), strict=False):
@@ -859,6 +705,28 @@ def _shift(line: OcrLine, dx: float, dy: float) -> OcrLine:
     return OcrLine(line.text, q, line.confidence, chars)  # type: ignore[arg-type]
 
 
+def _join_line_parts(frags: list[_Frag]) -> list[_Frag]:
+    """Fragments read from one visual line of a cell (in reading order) as one, joined by a
+    space: a line's ink is read in parts only where a gap parts two printed values
+    (`ocr.cellink`), and `100` `95.77` must stay two numbers, never `10095.77`."""
+    out: list[_Frag] = []
+    for f in frags:
+        if out:
+            prev = out[-1]
+            h = min(f.bbox[3] - f.bbox[1], prev.bbox[3] - prev.bbox[1])
+            if _overlap(f.bbox[1], f.bbox[3], prev.bbox[1], prev.bbox[3]) > 0.5 * h:
+                box = (
+                    min(prev.bbox[0], f.bbox[0]),
+                    min(prev.bbox[1], f.bbox[1]),
+                    max(prev.bbox[2], f.bbox[2]),
+                    max(prev.bbox[3], f.bbox[3]),
+                )
+                out[-1] = _Frag(f"{prev.text} {f.text}", box, min(prev.conf, f.conf))
+                continue
+        out.append(f)
+    return out
+
+
 def cell_tables(
     tables: list[GridTable],
     per_cell: list[dict[int, list[OcrLine]]],
@@ -872,7 +740,7 @@ def cell_tables(
         for ci, g in enumerate(t.cells):
             lines = [restore_spaces(ln, gray) for ln in per_cell[ti].get(ci, [])]
             frags = _reading_order([_Frag(ln.text, ln.bbox, ln.confidence) for ln in lines])
-            cells.append(_cell_of_frags(g, frags))
+            cells.append(_cell_of_frags(g, _join_line_parts(frags)))
         out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
     return out
 
@@ -1004,7 +872,7 @@ def ocr_page(
     if options.read_cells and engine.recognises_crops and tables:
         # cells are read from their own ink; page-wide detection only for the text around them
         text_ink = ink & ~(hor | ver)
-        per_cell, _ = read_cells(tables, clean, text_ink, engine)
+        per_cell, _ = read_cells(tables, clean, text_ink, engine, rules=(hor, ver))
         del text_ink
         out_tables = cell_tables(tables, per_cell, prep.gray, engine.name)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)

@@ -1,0 +1,412 @@
+"""Which ink of a grid cell makes which text-line crop.
+
+A recovered grid's cells are read one by one (`ocr.page.read_cells`): this module decides, from
+a cell's ink alone, what is text and how it falls into lines. A cell's ink is its pixels with
+the rules' masks taken out; what is left of a rule (a stub, a run along an edge), specks, ink
+never as dark as the page's print (seal residue) and dots standing apart are not text. The rest
+is cut into text lines at its blank rows, and each line's box is what the recogniser is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr.grid import GridTable
+from ocr.preprocess import INK_THRESHOLD
+
+# A band of ink taller than this many text lines is not one line (lines touching, a seal, a
+# slanted photo row): its cell is read by text detection on the cell crop instead.
+TALL_BAND = 1.6
+# Bands whose union is no taller than this many text lines are one line (二, =, 三 and a lone
+# "一" print as strokes with paper between them).
+ONE_LINE = 1.25
+# Ink at a line's end standing more than this many line heights from the rest, and filling less
+# than STRAY_FILL of its own box, is scattered noise (dots over a seal read as `、`), not a glyph
+# (a glyph fills ~0.2-0.9 of its box, a `1` or `、` the most).
+STRAY_GAP = 1.5
+STRAY_FILL = 0.12
+# A gap in a text line's ink at least this many line heights wide, with a column rule of the
+# table running through it, parts two values printed in different columns (`_line_boxes`).
+# Measured on six dev scans and photos (seeds 103-111): the widest gaps inside a phrase,
+# after a full-width `，` `；` or before `（`, are 0.76-0.84 line heights; a full-width space is
+# ~1.2, digits and `≥ 90%`, `2024.01-2024.12` well under 0.5.
+COLUMN_GAP = 1.0
+
+
+@dataclass(frozen=True)
+class InkBand:
+    """One text line found from a cell's ink: its ink box in page pixels."""
+
+    box: tuple[int, int, int, int]
+
+
+def print_darkness_cut(gray: np.ndarray, ink: np.ndarray) -> int:
+    """The grey level a blob of print reaches at its darkest: print's own darkest ink (5th
+    percentile of the page's ink) three quarters of the way up to the ink threshold.
+
+    A lifted seal or bleed-through leaves light speckle just under the ink threshold (measured
+    ~193 against print's ~0 on a sealed scan): read with the text beside it, it became `社、`.
+    Relative to the page's print, so a faded page keeps its light but real text."""
+    inked = gray[ink > 0]
+    if inked.size == 0:
+        return INK_THRESHOLD
+    dark = float(np.percentile(inked, 5))
+    return int(dark + 0.75 * (INK_THRESHOLD - dark))
+
+
+# A rule's residue is ink whose pixels lie on the strip where the cell's own rule runs: at
+# least this share of them (a printed `1` stands beside the rule with paper between: none).
+ON_RULE_SHARE = 0.9
+# Pixels the rule's strip reaches past its measured half width either side: the fit of a
+# slanted or slightly bowed rule over a cell's height is good to about this much.
+RULE_SLACK = 1.5
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """Where one rule of a cell runs, measured on the rule mask: its centre `across = a + b *
+    along` (page px; x for a column rule at height y, y for a row rule at x) and the half width
+    of its strip."""
+
+    a: float
+    b: float
+    half: float
+
+    def at(self, along: np.ndarray) -> np.ndarray:
+        return self.a + self.b * along
+
+
+def rule_line(
+    mask: np.ndarray, horizontal: bool, pos: float, lo: int, hi: int, reach: int
+) -> RuleLine | None:
+    """The rule running near separator `pos` between `lo` and `hi` (along the rule), fitted to
+    its mask pixels within ±`reach`; None where the mask has too little of it there.
+
+    A separator is one position for a whole table; on a skewed or photographed page the rule
+    slants a few px over a cell's height, and what a broken rule leaves beside its mask lies on
+    that slanted line, not on the separator."""
+    p = int(round(pos))
+    c0 = max(0, p - reach)
+    lo, hi = max(0, lo), min(mask.shape[1 if horizontal else 0], hi)
+    win = mask[c0 : p + reach + 1, lo:hi].T if horizontal else mask[lo:hi, c0 : p + reach + 1]
+    count = win.sum(axis=1, dtype=np.int64)
+    rows = np.flatnonzero(count)
+    if len(rows) < 8:
+        return None
+    centre = (win[rows] * np.arange(win.shape[1])).sum(axis=1) / count[rows] + c0
+    along = rows.astype(float) + lo
+    if along[-1] - along[0] < 16:
+        fit = np.array([0.0, float(np.median(centre))])
+    else:
+        fit = np.polyfit(along, centre, 1)
+        near = np.abs(centre - np.polyval(fit, along)) <= 2.0  # crossings and stray pixels out
+        if near.sum() >= 8:
+            fit = np.polyfit(along[near], centre[near], 1)
+    # the mask is the rule thickened by one pixel either side (`line_masks`)
+    width = max(1.0, float(np.median(count[rows])) - 2.0)
+    return RuleLine(float(fit[1]), float(fit[0]), width / 2 + RULE_SLACK)
+
+
+def _on_rule(along: np.ndarray, across: np.ndarray, line: RuleLine) -> bool:
+    """Ink (its pixels' coordinates along and across a rule) lying on the rule's strip."""
+    on = np.abs(across - line.at(along)) <= line.half
+    return bool(on.mean() >= ON_RULE_SHARE)
+
+
+def _rule_residue(
+    labels: np.ndarray,
+    i: int,
+    box: tuple[int, int, int, int],
+    origin: tuple[int, int],
+    cell: tuple[float, float, float, float],
+    rules: tuple[np.ndarray, np.ndarray],
+    reach: int,
+) -> int | None:
+    """Which of the cell's own rules (0 left, 1 right, 2 top, 3 bottom) component `i` (its crop
+    box sx, sy, sw, sh) is what is left of: all its ink on the line where that rule runs, as
+    fitted on the rule mask. None when it is no rule's.
+
+    After the rule masks are taken out, a broken or slanted rule leaves thin straight pieces
+    beside them (read as a leading `1` or `|`, or a trailing `一`). A printed `1` or `一` stands
+    inside the text, with paper between it and the rule, so none of its ink is on the strip."""
+    hor, ver = rules
+    sx, sy, sw, sh = box
+    ox, oy = origin
+    x0, y0, x1, y1 = cell
+    height, width = y1 - y0, x1 - x0
+    pix: tuple[np.ndarray, np.ndarray] | None = None
+    for side, (horizontal, pos, near) in enumerate(
+        (
+            (False, x0, ox + sx - x0),
+            (False, x1, x1 - (ox + sx + sw)),
+            (True, y0, oy + sy - y0),
+            (True, y1, y1 - (oy + sy + sh)),
+        )
+    ):
+        if near > reach:
+            continue
+        span = height if not horizontal else width
+        start = (y0 if not horizontal else x0) - span
+        line = rule_line(
+            hor if horizontal else ver, horizontal, pos, int(start), int(start + 3 * span), reach
+        )
+        if line is None:
+            continue
+        if pix is None:
+            ys, xs = np.nonzero(labels[sy : sy + sh, sx : sx + sw] == i)
+            pix = (ys + sy + oy).astype(float), (xs + sx + ox).astype(float)
+        ys_p, xs_p = pix
+        if _on_rule(xs_p, ys_p, line) if horizontal else _on_rule(ys_p, xs_p, line):
+            return side
+    return None
+
+
+def _cell_ink(
+    ink: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    inset: int,
+    gray: np.ndarray | None = None,
+    light_cut: int = 255,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, int, int] | None:
+    """A cell's text ink (0/1, rules' residue, specks and blobs lighter than print anywhere
+    (`light_cut`) removed) and its page offset. With the page's rule masks (`rules`: horizontal,
+    vertical) ink lying on the line of one of the cell's own rules is residue too."""
+    got = _cell_text_ink(ink, bbox, inset, gray, light_cut, rules)
+    return None if got is None else got[:3]
+
+
+def _cell_text_ink(
+    ink: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    inset: int,
+    gray: np.ndarray | None = None,
+    light_cut: int = 255,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, int, int, tuple[int, int, int, int]] | None:
+    """`_cell_ink` and the cell's rectangle clear of its rules (page px): inset from the
+    separators, and past any residue of a rule found inside it, so that a crop padded with
+    paper never takes the residue back in (it was read as a leading `1` all the same)."""
+    x0, y0, x1, y1 = (int(round(v)) for v in bbox)
+    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
+    if x1 - x0 < 6 or y1 - y0 < 6:
+        return None
+    sub = ink[y0:y1, x0:x1]
+    if int(sub.sum()) < 12:
+        return None
+    ch, cw = sub.shape
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    darkest = np.full(num, 255, dtype=np.uint8)
+    if gray is not None:
+        on = sub > 0
+        np.minimum.at(darkest, labels[on], gray[y0:y1, x0:x1][on])
+    reach = 2 * inset + 4  # how far from its separator a cell's rule may run
+    clear = [x0, y0, x1, y1]
+    keep = np.zeros(num, dtype=bool)
+    for i in range(1, num):
+        sx, sy, sw, sh, area = (int(v) for v in stats[i])
+        if area < 4 or sw > 0.9 * cw or sh > 0.9 * ch:
+            continue  # a speck, or a rule's residue spanning the cell
+        if gray is not None and darkest[i] > light_cut:
+            continue  # never as dark as print: seal or bleed-through residue
+        at_edge = sx <= 0 or sy <= 0 or sx + sw >= cw or sy + sh >= ch
+        if at_edge and min(sw, sh) <= 3:
+            continue  # a stub of a crossing rule
+        side = (
+            None
+            if rules is None
+            else _rule_residue(labels, i, (sx, sy, sw, sh), (x0, y0), bbox, rules, reach)
+        )
+        if side is not None:  # left, right, top, bottom: move that side of `clear` past it
+            at, edge = ((0, x0 + sx + sw), (2, x0 + sx), (1, y0 + sy + sh), (3, y0 + sy))[side]
+            clear[at] = max(clear[at], edge) if at < 2 else min(clear[at], edge)
+            continue
+        keep[i] = True
+    if not keep.any():
+        return None
+    return keep[labels].astype(np.uint8), x0, y0, (clear[0], clear[1], clear[2], clear[3])
+
+
+def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of rows holding ink: (top, bottom) in mask rows, bottom exclusive."""
+    rows = mask.any(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=False))
+
+
+def _merge_bands(bands: list[tuple[int, int]], line_h: float) -> list[tuple[int, int]]:
+    """Join neighbouring row runs that together are no taller than one text line."""
+    out: list[tuple[int, int]] = []
+    for a, b in bands:
+        if out and b - out[-1][0] <= ONE_LINE * line_h:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def _edge_residue(mask: np.ndarray, a: int, b: int, line_h: float) -> bool:
+    """A flat run of ink lying along the cell's top or bottom edge: what is left of a broken
+    or slanted rule, not a line of text (it was read 一)."""
+    flat = b - a <= max(3, 0.12 * line_h)
+    return flat and (a <= 2 or b >= mask.shape[0] - 2)
+
+
+def _line_runs(mask: np.ndarray, a: int, b: int, line_h: float) -> list[tuple[int, int]]:
+    """A text line's ink (mask rows a..b) as runs of columns (mask x, end exclusive) split by
+    gaps of 0.8 of a line (a full-width colon or comma stands closer to its text than that),
+    without specks standing apart at either end (scan noise read as `.`, `，`, `*`): an end run
+    lighter than a speck's worth of ink (4% of a line-high square) is dropped. Empty when the
+    band holds nothing but specks."""
+    sub = mask[a:b]
+    cols = np.flatnonzero(sub.any(axis=0))
+    cuts = np.flatnonzero(np.diff(cols) > 0.8 * line_h)
+    runs = [(int(r[0]), int(r[-1]) + 1) for r in np.split(cols, cuts + 1)]
+    speck = 0.04 * line_h * line_h
+    mass = [int(sub[:, c0:c1].sum()) for c0, c1 in runs]
+
+    def stray(i: int, gap: int) -> bool:
+        """A speck, or scattered dots standing well apart from the text (noise over a seal):
+        a glyph fills a fifth or more of its own box, scattered specks far less."""
+        if mass[i] < speck:
+            return True
+        c0, c1 = runs[i]
+        rows = np.flatnonzero(sub[:, c0:c1].any(axis=1))
+        fill = mass[i] / ((c1 - c0) * (int(rows[-1]) - int(rows[0]) + 1))
+        return gap > STRAY_GAP * line_h and fill < STRAY_FILL
+
+    while runs and stray(0, runs[1][0] - runs[0][1] if len(runs) > 1 else 0):
+        runs, mass = runs[1:], mass[1:]
+    while runs and stray(len(runs) - 1, runs[-1][0] - runs[-2][1] if len(runs) > 1 else 0):
+        runs, mass = runs[:-1], mass[:-1]
+    return runs
+
+
+def _runs_box(
+    mask: np.ndarray, a: int, b: int, runs: list[tuple[int, int]], ox: int, oy: int
+) -> tuple[int, int, int, int]:
+    """The page box of the ink of `runs` (first to last) in mask rows a..b."""
+    rows = np.flatnonzero(mask[a:b, runs[0][0] : runs[-1][1]].any(axis=1))
+    return ox + runs[0][0], oy + a + int(rows[0]), ox + runs[-1][1], oy + a + int(rows[-1]) + 1
+
+
+def _band_box(
+    mask: np.ndarray, a: int, b: int, ox: int, oy: int, line_h: float
+) -> tuple[int, int, int, int] | None:
+    """The box of a text line's ink in page pixels, without specks standing apart at either
+    end (see `_line_runs`); None when the band holds nothing but specks."""
+    runs = _line_runs(mask, a, b, line_h)
+    return _runs_box(mask, a, b, runs, ox, oy) if runs else None
+
+
+def _line_height(bands: Iterable[tuple[int, int]]) -> float:
+    """The page's text line height: the median height of the row runs found in its cells that
+    are tall enough to be a line of glyphs (strokes of 二 or a lone 一 are not)."""
+    heights = [b - a for a, b in bands if b - a >= 8]
+    return float(np.median(heights)) if heights else 24.0
+
+
+@dataclass(frozen=True)
+class CellLines:
+    """The text lines a cell's ink gives: `boxes` (page px, top to bottom) to crop and read,
+    or `tall` when its ink does not fall into line-high bands and the cell is read by text
+    detection on its crop instead. `bbox` is the cell's rectangle, `inner` the same clear of
+    its rules and of what a broken rule left inside it (crops never reach past it)."""
+
+    table: int
+    cell: int
+    bbox: tuple[int, int, int, int]
+    inner: tuple[int, int, int, int]
+    boxes: list[tuple[int, int, int, int]]
+    tall: bool
+
+
+def cell_inset(shape: tuple[int, ...]) -> int:
+    """Pixels a cell's rectangle is shrunk by to stay clear of its rules (thicker on larger
+    pages)."""
+    h, w = shape[:2]
+    return max(2, int(round(min(h, w) / 600)) + 1)
+
+
+def cell_lines(
+    tables: list[GridTable],
+    gray: np.ndarray,
+    ink: np.ndarray,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[list[CellLines], float]:
+    """The text lines of every inked cell of `tables` and the page's text line height.
+
+    `ink` is the page's ink with the rule masks taken out, `gray` the page the crops are cut
+    from, `rules` the page's (horizontal, vertical) rule masks: where given, what a broken or
+    slanted rule left beside its mask is found on the rule's own line and left out. Blank
+    cells are left out: they cost the recogniser nothing."""
+    inset = cell_inset(gray.shape)
+    light_cut = print_darkness_cut(gray, ink)
+    found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list]] = []
+    all_bands: list[tuple[int, int]] = []
+    for ti, t in enumerate(tables):
+        for ci, c in enumerate(t.cells):
+            got = _cell_text_ink(ink, c.bbox, inset, gray, light_cut, rules)
+            if got is None:
+                continue
+            mask, ox, oy, clear = got
+            bands = _bands(mask)
+            all_bands.extend(bands)
+            cell = tuple(int(round(v)) for v in c.bbox)
+            found.append((ti, ci, cell, clear, mask, ox, oy, bands))  # type: ignore[arg-type]
+    line_h = _line_height(all_bands)
+    out: list[CellLines] = []
+    for ti, ci, cell, inner, mask, ox, oy, bands in found:
+        bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
+        lines = [(a, b, _line_runs(mask, a, b, line_h)) for a, b in _merge_bands(bands, line_h)]
+        lines = [(a, b, runs) for a, b, runs in lines if runs]
+        tall = any(
+            (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h
+            for a, b, runs in lines
+        )
+        # a column rule of the table running through this (merged) cell's span; only a cell of
+        # one line holds values of two columns: the lines of a wrapped phrase or of two heads
+        # wrapped side by side keep their gaps (after a full-width `。` over a line height)
+        seps = [x for x in tables[ti].xs if cell[0] + inset < x < cell[2] - inset]
+        seps = seps if len(lines) == 1 else []
+        boxes = [
+            box
+            for a, b, runs in lines
+            for box in _line_boxes(mask, a, b, runs, ox, oy, line_h, seps)
+            if box[3] - box[1] >= 3 or box[2] - box[0] >= 3
+        ]
+        out.append(CellLines(ti, ci, cell, inner, boxes, tall))
+    return out, line_h
+
+
+def _line_boxes(
+    mask: np.ndarray,
+    a: int,
+    b: int,
+    runs: list[tuple[int, int]],
+    ox: int,
+    oy: int,
+    line_h: float,
+    seps: list[float],
+) -> list[tuple[int, int, int, int]]:
+    """The crops one text line's ink (its `runs`) is read from: one, or one per printed value
+    where the line holds values of different columns.
+
+    Two runs belong to different values where a column rule of the table (`seps`, page x)
+    runs through the gap between them and the gap is wider than the spaces printed inside a
+    phrase (`COLUMN_GAP`): the grid lost that rule on this row, so one cell spans both columns
+    (the 总分 row's `100` and `95.77` under 分值 and 得分). Read in one crop the recogniser
+    drops the space and reads `10095.77`. Width alone is no evidence: a seal's residue beside
+    a value stands two line heights away and would be read as text of its own."""
+    groups = [[runs[0]]]
+    for prev, run in zip(runs, runs[1:], strict=False):
+        g0, g1 = ox + prev[1], ox + run[0]
+        if g1 - g0 >= COLUMN_GAP * line_h and any(g0 <= x < g1 for x in seps):
+            groups.append([run])
+        else:
+            groups[-1].append(run)
+    return [_runs_box(mask, a, b, g, ox, oy) for g in groups]

@@ -1,0 +1,261 @@
+"""Which ink of a grid cell becomes which text-line crop (`ocr.cellink`), on hand-made pages:
+rules drawn with PIL, values printed with a CJK font, then the page goes through the real
+steps (ink, rule masks, grid) before the cell's ink is cut into lines.
+
+One rapidocr engine serves the tests that read a crop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.cellink import CellLines, cell_lines
+from ocr.engines import OcrEngine, OcrOptions, get_engine
+from ocr.grid import GridTable, find_tables
+from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
+from ocr.preprocess import binarize, line_masks
+from tests.fixtures import scans
+
+
+@pytest.fixture(scope="module")
+def engine() -> OcrEngine:
+    return get_engine("rapidocr", OcrOptions())
+
+
+# A 2-column table of ten rows on a 900×760 page (about a 150-200 dpi scan's cell sizes). The
+# rule between the columns slants 12 px from top to bottom (a scan deskewed to within a
+# fraction of a degree), so in the last, taller row it runs ~5 px right of the separator the
+# grid puts at its mean position: the cell's ink starts there.
+ROWS = [*range(100, 581, 60), 700]
+TOP, BOTTOM = 100, 700
+LEFT, RIGHT = 100, 800
+RULE_TOP_X, RULE_BOTTOM_X = 398, 410
+VALUE_TOP = 664  # the printed value's top in the last row (its digits' ink: ~671-691)
+
+
+def rule_x(y: float) -> float:
+    """Where the slanted column rule runs at height y."""
+    return RULE_TOP_X + (RULE_BOTTOM_X - RULE_TOP_X) * (y - TOP) / (BOTTOM - TOP)
+
+
+def ruled_page(
+    value: str,
+    *,
+    rule_width: int = 3,
+    pad: int = 6,
+    column_piece: tuple[int, int] | None = None,
+    row_piece: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """The page with `value` printed `pad` px right of the column rule in the last row.
+
+    `column_piece` (top, bottom): the column rule is broken over the last row from 660 down and
+    only this piece of it is left (shorter than the rule masks' kernel, so not on the mask).
+    `row_piece` (left, right): the rule above the last row, drawn slanting down 16 px to the
+    right, is broken over x 640-780 and only this piece is left."""
+    img = Image.new("L", (900, 760), 255)
+    d = ImageDraw.Draw(img)
+    for y in ROWS:
+        if y == ROWS[-2] and row_piece is not None:
+            d.line([(LEFT, y - 6), (RIGHT, y + 10)], fill=0, width=rule_width)
+        else:
+            d.line([(LEFT, y), (RIGHT, y)], fill=0, width=2)
+    for x in (LEFT, RIGHT):
+        d.line([(x, TOP), (x, BOTTOM)], fill=0, width=2)
+    d.line([(RULE_TOP_X, TOP), (RULE_BOTTOM_X, BOTTOM)], fill=0, width=rule_width)
+    font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
+    d.text((round(rule_x(680)) + pad, VALUE_TOP), value, font=font, fill=0)
+    page = np.array(img)
+    if column_piece is not None:
+        for y in range(ROWS[-2] + 80, BOTTOM - 1):
+            if not column_piece[0] <= y < column_piece[1]:
+                x = int(rule_x(y))
+                page[y, x - 3 : x + 4] = 255
+    if row_piece is not None:
+        for x in range(640, 780):
+            if not row_piece[0] <= x < row_piece[1]:
+                y = int(ROWS[-2] - 6 + 16 * (x - LEFT) / (RIGHT - LEFT))
+                page[y - 3 : y + 4, x] = 255
+    return page
+
+
+def last_row_value(
+    page: np.ndarray, with_rules: bool = True
+) -> tuple[list[GridTable], np.ndarray, tuple, CellLines]:
+    """The page's grid, text ink and rule masks, and the lines of the value's cell."""
+    ink = binarize(page)
+    hor, ver = line_masks(ink)
+    tables = find_tables(page, masks=(hor, ver))
+    text_ink = ink & ~(hor | ver)
+    found, _ = cell_lines(tables, page, text_ink, (hor, ver) if with_rules else None)
+    (table,) = tables
+    (value,) = [
+        cl for cl in found if (table.cells[cl.cell].row, table.cells[cl.cell].col) == (8, 1)
+    ]
+    return tables, text_ink, (hor, ver), value
+
+
+def read_value(page: np.ndarray, engine: OcrEngine) -> str:
+    tables, text_ink, rules, value = last_row_value(page)
+    per_cell, _ = read_cells(tables, page, text_ink, engine, rules=rules)
+    return "".join(ln.text for ln in per_cell[0][value.cell])
+
+
+# --------------------------------------------------------------------------- rule residue
+
+
+def test_residue_of_a_broken_slanted_column_rule_is_not_text() -> None:
+    """What a broken, slanted column rule leaves beside the value lies on the rule's line as
+    fitted on the rest of the rule: it is not the value's ink, and the crop stops short of it.
+    Without the rule's geometry it is a line's first glyph (it was read `1298.2`)."""
+    page = ruled_page("298.2", column_piece=(670, 692))
+    piece_right = int(rule_x(692)) + 2
+    *_, blind = last_row_value(page, with_rules=False)
+    assert blind.boxes[0][0] <= piece_right  # the piece starts the line
+    *_, value = last_row_value(page)
+    (box,) = value.boxes
+    assert box[0] >= round(rule_x(680)) + 6  # the line starts at the printed `2`
+    assert value.inner[0] > piece_right  # no crop reaches back to the piece
+    assert box[2] == blind.boxes[0][2]
+
+
+def test_a_printed_one_beside_the_rule_is_text() -> None:
+    """A printed `1` stands inside the text with paper between it and the rule: kept, even
+    4 px from a thick rule."""
+    for pad, width in ((6, 3), (4, 4)):
+        *_, value = last_row_value(ruled_page("1298.2", pad=pad, rule_width=width))
+        (box,) = value.boxes
+        left = round(rule_x(680)) + pad
+        assert left <= box[0] <= left + 4
+        *_, two = last_row_value(ruled_page("298.2", pad=pad, rule_width=width))
+        assert box[2] - two.boxes[0][2] >= 10  # the `1` is the line's first glyph
+
+
+def test_residue_of_a_broken_slanted_row_rule_is_not_a_line() -> None:
+    """A flat piece of the slanted rule above the cell, a few px inside it (not on its edge),
+    was a text line of its own (`一`): it lies on the row rule's line and is left out."""
+    page = ruled_page("298.2", row_piece=(740, 762))
+    *_, blind = last_row_value(page, with_rules=False)
+    assert len(blind.boxes) == 2 and blind.boxes[0][3] - blind.boxes[0][1] <= 4
+    *_, value = last_row_value(page)
+    assert value.boxes == blind.boxes[1:]
+    assert value.inner[1] >= blind.boxes[0][3]
+
+
+@pytest.mark.parametrize(
+    ("value", "piece"), [("298.2", (670, 692)), ("298.2", (673, 690)), ("1298.2", None)]
+)
+def test_the_value_beside_a_broken_rule_reads_as_printed(
+    engine: OcrEngine, value: str, piece: tuple[int, int] | None
+) -> None:
+    """The recogniser is given the value without the rule's residue (`298.2`, not `1298.2`),
+    and a printed `1` with it."""
+    assert read_value(ruled_page(value, column_piece=piece, pad=4), engine) == value
+
+
+# --------------------------------------------------------------------------- values of two columns
+
+HEADS = (100, 400, 520, 640)  # x of the column rules: 三级指标 | 分值 | 得分
+HEAD_ROWS = (100, 150, 200, 290)
+
+
+def two_column_page(cells: dict[tuple[int, int], str], merged_row: int = 2) -> np.ndarray:
+    """三级指标 | 分值 | 得分 over three rows; on `merged_row` the rule between 分值 and 得分 is
+    missing (the grid then has one cell spanning both). Each text is centred on its cell, or
+    for key (row, 12) on the missing rule (a phrase spanning both columns)."""
+    img = Image.new("L", (760, 340), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
+    for y in HEAD_ROWS:
+        d.line([(HEADS[0], y), (HEADS[-1], y)], fill=0, width=2)
+    for i, x in enumerate(HEADS):
+        for r, (y0, y1) in enumerate(zip(HEAD_ROWS, HEAD_ROWS[1:], strict=False)):
+            if not (i == 2 and r == merged_row):
+                d.line([(x, y0), (x, y1)], fill=0, width=2)
+    for (r, c), text in cells.items():
+        x0, x1 = (HEADS[1], HEADS[3]) if c == 12 else (HEADS[c], HEADS[c + 1])
+        for k, line in enumerate(text.split("\n")):
+            w = d.textlength(line, font=font)
+            d.text(((x0 + x1 - w) / 2, HEAD_ROWS[r] + 11 + 36 * k), line, font=font, fill=0)
+    return np.array(img)
+
+
+def lines_of(page: np.ndarray, row: int, col: int) -> CellLines:
+    ink = binarize(page)
+    hor, ver = line_masks(ink)
+    tables = find_tables(page, masks=(hor, ver))
+    found, _ = cell_lines(tables, page, ink & ~(hor | ver), (hor, ver))
+    (table,) = tables
+    (cell,) = [
+        cl for cl in found if (table.cells[cl.cell].row, table.cells[cl.cell].col) == (row, col)
+    ]
+    return cell
+
+
+SCORES = {(0, 0): "三级指标", (0, 1): "分值", (0, 2): "得分", (1, 0): "指标1", (1, 1): "20"}
+
+
+def test_two_values_of_a_lost_column_rule_are_two_crops() -> None:
+    """The 总分 row lost the rule between 分值 and 得分: its one cell holds `100` and `95.77`,
+    each centred under its head. The rule of those columns runs through the gap between them
+    (on the rows above): two crops, never one (read `10095.77`)."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "总分", (2, 1): "100", (2, 2): "95.77"})
+    total = lines_of(page, 2, 1)
+    left, right = total.boxes
+    assert left[2] < HEADS[2] < right[0]
+    assert all(HEAD_ROWS[2] < box[1] < box[3] < HEAD_ROWS[3] for box in (left, right))
+
+
+@pytest.mark.parametrize(
+    "printed", ["1,487,960", "≥ 90%", "2024.01-2024.12", "提升社会 效益", "提升社会，效益"]
+)
+def test_a_phrase_across_a_lost_column_rule_is_one_crop(printed: str) -> None:
+    """A number or phrase printed over the place of a column rule is one crop: its gaps (a
+    space, thousands separators, a comparator's space, a full-width comma) are all narrower than
+    the gap between two columns' values."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "说明", (2, 12): printed})
+    (box,) = lines_of(page, 2, 1).boxes
+    assert box[0] < HEADS[2] < box[2]
+
+
+def test_a_cell_of_several_lines_is_not_parted() -> None:
+    """Only a one-line cell holds values of two columns: a wrapped phrase or two heads wrapped
+    side by side keep each line whole, whatever gap a column rule runs through."""
+    page = two_column_page(
+        {**SCORES, (1, 2): "13", (2, 0): "说明", (2, 1): "年初预算\n数", (2, 2): "全年预算\n数(A)"}
+    )
+    assert len(lines_of(page, 2, 1).boxes) == 2
+
+
+def test_a_wide_gap_without_a_column_rule_is_one_crop() -> None:
+    """Width alone does not part a line: a mark two and a half line heights right of a value,
+    in a cell no column rule runs through (a seal's residue by `种植户满意度`), stays in the
+    value's crop (read alone it would be text of its own)."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "满意度     卧"})
+    (box,) = lines_of(page, 2, 0).boxes
+    assert box[2] - box[0] > 6 * 28 * 0.9
+
+
+def test_two_values_of_a_lost_column_rule_read_as_two_numbers(engine: OcrEngine) -> None:
+    """Read through the page reader, the 总分 cell is `100 95.77`: the form reader gives one
+    number to each head."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "总分", (2, 1): "100", (2, 2): "95.77"})
+    grid = ocr_page(page, 1, OcrOptions(), engine=engine)
+    texts = {(c.row, c.col): c.text for c in grid.tables[0].cells}
+    assert texts[(2, 1)] == "100 95.77"
+    assert texts[(1, 1)] == "20" and texts[(1, 2)] == "13"
+
+
+def test_parts_of_one_line_join_with_a_space_and_wrapped_lines_without() -> None:
+    """The crops of one line's values come back as one text with a space between them (`是 否`
+    stays two words for the reader); lines wrapped in the cell still join as printed."""
+    frags = [
+        _Frag("是", (10, 10, 30, 30), 0.9),
+        _Frag("否", (90, 11, 110, 31), 0.8),
+        _Frag("提升社会", (10, 40, 90, 60), 0.95),
+    ]
+    joined = _join_line_parts(frags)
+    assert [(f.text, f.bbox, f.conf) for f in joined] == [
+        ("是 否", (10, 10, 110, 31), 0.8),
+        ("提升社会", (10, 40, 90, 60), 0.95),
+    ]
