@@ -39,7 +39,7 @@ from flows import landing
 from flows.extract.documents import extract_document
 from flows.forms import read_forms
 from flows.inventory import Inventory, SourceFile
-from flows.marts import dbt_build
+from flows.marts import dbt_build, project_fingerprint
 from flows.models import DocumentExtraction, ProjectForm
 from flows.publish import prepare_working_copy, publish
 from flows.settings import PROJECT_ROOT
@@ -70,8 +70,8 @@ def renamed(doc: DocumentExtraction, i: int, sha: str, name: str) -> DocumentExt
     return replace(doc, sha256=sha, source_file=name, projects=[project(p) for p in doc.projects])
 
 
-def build_corpus(workdir: Path, n: int, template: DocumentExtraction) -> tuple[Path, Path, float]:
-    """A raw folder of `n` files and a published warehouse holding their landed rows and marts."""
+def land_corpus(workdir: Path, n: int, template: DocumentExtraction) -> tuple[Path, Path, float]:
+    """A raw folder of `n` files and a warehouse holding their landed rows (no marts yet)."""
     import hashlib
 
     raw = workdir / "raw"
@@ -86,10 +86,13 @@ def build_corpus(workdir: Path, n: int, template: DocumentExtraction) -> tuple[P
         for i in range(n):
             data = variant_bytes(seed, i)
             name = f"dept_{i:05d}.pdf"
-            (raw / name).write_bytes(data)
+            path = raw / name
+            path.write_bytes(data)
             sha = hashlib.sha256(data).hexdigest()
+            st = path.stat()
             batch.append((replace(renamed(template, i, sha, name), file_size=len(data)), None))
-            inv.new.append(SourceFile(path=raw / name, source_file=name, sha256=sha))
+            stat = (st.st_size, st.st_mtime_ns, st.st_ino)
+            inv.new.append(SourceFile(path=path, source_file=name, sha256=sha, stat=stat))
             if len(batch) == LANDING_BATCH or i == n - 1:
                 landing.land_documents(con, batch)
                 batch = []
@@ -102,15 +105,59 @@ def build_corpus(workdir: Path, n: int, template: DocumentExtraction) -> tuple[P
         f"corpus: {n:,} documents landed in {land_s:.1f} s; load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
+    return raw, warehouse, land_s
+
+
+def first_build(warehouse: Path) -> float:
+    """The corpus's first (full) dbt build, as a night builds it: in the working copy published
+    by rename (dbt's partial parse checks the profile's path, so a corpus built on the published
+    name made the first measured night re-parse the whole project)."""
     t0 = time.perf_counter()
-    # built as a night builds it, in the working copy published by rename: dbt's partial parse
-    # checks the profile's path, so a corpus built on the published name made the first
-    # measured night re-parse the whole project (41 s of its 106 s dbt at 10,000 documents)
     building = prepare_working_copy(warehouse)
     dbt_build(building)
     publish(building, warehouse)
-    print(f"corpus: first (full) dbt build {time.perf_counter() - t0:.1f} s", flush=True)
-    return raw, warehouse, land_s
+    seconds = time.perf_counter() - t0
+    load = os.getloadavg()[0]
+    print(f"corpus: first (full) dbt build {seconds:.1f} s; load {load:.1f}", flush=True)
+    return seconds
+
+
+def copy_corpus(src: Path, dst: Path) -> None:
+    """A working copy of a kept corpus: raw files hard-linked (same inode, size and mtime, so the
+    file map recorded when they were landed still recognises them unread), warehouse copied."""
+    shutil.copytree(src / "raw", dst / "raw", copy_function=os.link)
+    shutil.copytree(src / "warehouse", dst / "warehouse")
+
+
+def build_corpus(
+    workdir: Path, n: int, template: DocumentExtraction, kept: Path | None = None
+) -> tuple[Path, Path, float]:
+    """The corpus of `n` documents, landed and built, in `workdir`.
+
+    With `kept` (a folder that outlives the bench), the landed corpus is made once and reused,
+    and so is its first build as long as the dbt project is the one that built it (landing 10,000
+    documents takes minutes, their first full build far longer): the runs measured always start
+    from a copy, so the kept corpus stays as it was."""
+    if kept is None:
+        raw, warehouse, land_s = land_corpus(workdir, n, template)
+        first_build(warehouse)
+        return raw, warehouse, land_s
+    landed, built = kept / f"n{n}" / "landed", kept / f"n{n}" / f"built-{project_fingerprint()}"
+    if not (landed / "done").exists():
+        shutil.rmtree(landed, ignore_errors=True)
+        _, _, land_s = land_corpus(landed, n, template)
+        (landed / "done").write_text(f"{land_s}\n")
+    land_s = float((landed / "done").read_text())
+    if not (built / "done").exists():
+        shutil.rmtree(built, ignore_errors=True)
+        built.mkdir(parents=True)
+        copy_corpus(landed, built)
+        first_build(built / "warehouse" / "perfbudget.duckdb")
+        (built / "done").write_text("built\n")
+    else:
+        print(f"corpus: reused the kept first build {built}", flush=True)
+    copy_corpus(built, workdir)
+    return workdir / "raw", workdir / "warehouse" / "perfbudget.duckdb", land_s
 
 
 @dataclass
@@ -290,9 +337,9 @@ def sharded_merge(warehouse: Path, workdir: Path, shards: int = 8) -> tuple[floa
     return write_s, time.perf_counter() - t0
 
 
-def bench(n: int, workdir: Path, template: DocumentExtraction) -> None:
+def bench(n: int, workdir: Path, template: DocumentExtraction, kept: Path | None = None) -> None:
     print(f"\n== {n:,} documents ==", flush=True)
-    raw, warehouse, land_s = build_corpus(workdir, n, template)
+    raw, warehouse, land_s = build_corpus(workdir, n, template, kept)
     print(
         f"corpus: {n:,} documents landed in {land_s:.1f} s through flows.landing "
         f"({n / land_s:.0f}/s); warehouse {warehouse.stat().st_size / 2**20:.0f} MB",
@@ -340,6 +387,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="a folder to keep the landed (and first-built) corpora in and reuse them from",
+    )
+    ap.add_argument(
+        "--land-only", action="store_true", help="only make the kept corpora (with --corpus)"
+    )
     ap.add_argument("--served", nargs=2, type=Path, help=argparse.SUPPRESS)  # the child process
     args = ap.parse_args(argv)
     if args.served:
@@ -353,7 +409,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     try:
         for n in args.docs:
-            bench(n, root / f"n{n}", template)
+            if args.land_only and args.corpus:
+                landed = args.corpus / f"n{n}" / "landed"
+                if not (landed / "done").exists():
+                    shutil.rmtree(landed, ignore_errors=True)
+                    _, _, land_s = land_corpus(landed, n, template)
+                    (landed / "done").write_text(f"{land_s}\n")
+                continue
+            bench(n, root / f"n{n}", template, args.corpus)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -238,16 +238,28 @@ def record_error(
     )
 
 
+FILES_SEEN_KEY = "files_seen_at"  # raw.meta: when the inventory last saw the raw folder
+
+
 def record_files(con: duckdb.DuckDBPyConnection, inv: Inventory) -> None:
-    """Bring the file-name map up to date: present names with their hashes, vanished names marked
-    not present, the rows of a name's replaced bytes retired, renamed documents renamed."""
+    """Bring the file-name map up to date: new names and names whose bytes or stat changed,
+    vanished names marked not present, the rows of a name's replaced bytes retired, renamed
+    documents renamed.
+
+    A name the map already holds with the same hash, size, mtime and inode is not written: an
+    unchanged night writes one row (`files_seen_at` in raw.meta, the night's time), not a row per
+    file (10,000 names cost 5 s a night). So a present name's `last_seen_at` is the night its
+    state was last recorded; when the folder was last seen is `files_seen_at`
+    (stg_raw__document_files shows it as a present file's last_seen_at), and a vanished name's
+    `last_seen_at` becomes the last night that saw it."""
     now = _now()
     con.execute("begin transaction")
     try:
         seen = [
-            (e.source_file, e.sha256, True, now, now, *(e.stat or (None,) * 3)) for e in inv.present
+            (e.source_file, e.sha256, True, now, now, *(e.stat or (None,) * 3))
+            for e in inv.to_record
         ]
-        if seen:  # one upsert for the whole folder, not a statement per file
+        if seen:  # one upsert for the names that changed, not a statement per file
             con.register("_seen_files", pd.DataFrame.from_records(seen, columns=FILE_COLUMNS))
             try:
                 con.execute(
@@ -261,16 +273,26 @@ def record_files(con: duckdb.DuckDBPyConnection, inv: Inventory) -> None:
                 )
             finally:
                 con.unregister("_seen_files")
+        if inv.removed:
+            con.execute(
+                """
+                update raw.document_files
+                set is_present = false,
+                    last_seen_at = coalesce(
+                        (select try_cast(value as timestamp) from raw.meta where key = ?),
+                        last_seen_at)
+                where source_file in (select unnest(?::varchar[]))
+                """,
+                [FILES_SEEN_KEY, inv.removed],
+            )
         con.execute(
-            "update raw.document_files set is_present = false"
-            " where source_file in (select unnest(?::varchar[]))",
-            [inv.removed],
+            "insert or replace into raw.meta values (?, ?)", [FILES_SEEN_KEY, now.isoformat()]
         )
         carried = {e.sha256 for e in inv.present}
         for old in set(inv.replaced.values()) - carried:
             for table in RAW_TABLES:  # replaced bytes: no present file carries them any more
                 con.execute(f"delete from raw.{table} where document_sha256 = ?", [old])
-        for entry in inv.copies:  # a document whose only file was renamed takes the new name
+        for entry in inv.copies if inv.removed else []:  # a renamed document's only file
             con.execute(
                 """
                 update raw.documents set source_file = ?
