@@ -129,19 +129,34 @@ def serve(host: str = "127.0.0.1", port: int = 4200) -> None:
     """Serve the nightly deployment until interrupted: against PREFECT_API_URL when it is set,
     else against a local Prefect server started here on host:port, and only that server (the
     served runs and the worker's API client are pointed at it explicitly, so nothing falls back
-    to an ephemeral in-process API)."""
+    to an ephemeral in-process API).
+
+    A warm dbt (flows/dbt_server.py) is started beside it: dbt imported and the project parsed
+    once, here, instead of by every night's build (each served night runs in a process of its
+    own, which would pay both again)."""
+    import tempfile
+
     from prefect import serve as prefect_serve
     from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows import dbt_server
 
     api = os.environ.get("PREFECT_API_URL")
     server = None if api else start_local_server(host, port)
     api = api or f"http://{host}:{port}/api"
     os.environ["PREFECT_API_URL"] = api  # inherited by the processes that run the flow
+    sockets = Path(tempfile.mkdtemp(prefix="perfbudget-dbt-"))
+    options = run_parameters(deployment_spec().get("parameters", {}).get("options", {}))
+    warehouse = Path(options["warehouse"]) if options.get("warehouse") else None
+    dbt = dbt_server.start(sockets / "dbt.sock", warehouse)  # sets PERFBUDGET_DBT_SERVER
     try:
         with temporary_settings({PREFECT_API_URL: api}):
             print(f"serving nightly-ingest against {api}", flush=True)
             prefect_serve(nightly_deployment())
     finally:
+        dbt_server.stop(dbt)
+        (sockets / "dbt.sock").unlink(missing_ok=True)
+        sockets.rmdir()
         if server is not None:
             server.terminate()
             server.wait(timeout=30)

@@ -12,7 +12,7 @@ unread. `full_check` hashes everything (for bytes rewritten in place with the ti
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -36,6 +36,19 @@ class SourceFile:
     sha256: str | None
     stat: FileStat | None = None  # as hashed; None when unreadable
     hashed: bool = True  # False when the hash was taken from the last run (stat unchanged)
+    recorded: bool = False  # the file map already holds this name, present, with this hash and stat
+
+
+@dataclass(frozen=True)
+class FileChanges:
+    """What the file map must be told tonight, small whatever the folder's size: a Prefect task
+    given the whole Inventory walks every one of its entries (10,000 at 10,000 documents:
+    seconds a night) to record the task's inputs."""
+
+    to_record: list[SourceFile]  # new names, and names whose hash or stat changed
+    removed: list[str]  # names no longer in the folder
+    retired: list[str]  # hashes of replaced bytes that no present file carries any more
+    renamed: list[SourceFile]  # copies of known bytes on a night names vanished (a rename)
 
 
 @dataclass
@@ -58,8 +71,27 @@ class Inventory:
         return self.new + self.changed + self.unchanged + self.copies
 
     @property
+    def to_record(self) -> list[SourceFile]:
+        """The present names whose file-map row must be written: new names, and names whose
+        hash, size, mtime or inode differ from their row (an unchanged night writes none)."""
+        return [e for e in self.present if not e.recorded]
+
+    def file_changes(self) -> FileChanges:
+        carried = {e.sha256 for e in self.present}
+        return FileChanges(
+            to_record=self.to_record,
+            removed=list(self.removed),
+            retired=sorted(set(self.replaced.values()) - carried),
+            renamed=list(self.copies) if self.removed else [],
+        )
+
+    @property
     def has_changes(self) -> bool:
-        return bool(self.new or self.changed or self.removed or self.copies)
+        """Whether the warehouse's documents or file names differ from the folder: a copy of
+        known bytes under a name already recorded for them is no change."""
+        return bool(
+            self.new or self.changed or self.removed or any(not e.recorded for e in self.copies)
+        )
 
 
 def discover(raw_dir: Path) -> list[Path]:
@@ -117,6 +149,8 @@ def take_inventory(
         name = source_name(path, raw_dir)
         entry = _identify(path, name, raw_dir, None if full_check else recorded.get(name))
         sha = entry.sha256
+        if sha is not None and recorded.get(name) == (sha, entry.stat):
+            entry = replace(entry, recorded=True)
         landed = known_docs.get(sha or "")
         current = (
             landed is not None and landed[1] == EXTRACTION_VERSION and landed[0] != "quarantined"

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from flows import EXTRACTION_VERSION
-from flows.inventory import Inventory
+from flows.inventory import FileChanges, Inventory
 from flows.models import DocumentExtraction, ProjectForm, SourcedValue
 
 SCHEMA_SQL = (Path(__file__).with_name("raw_schema.sql")).read_text(encoding="utf-8")
@@ -238,16 +238,29 @@ def record_error(
     )
 
 
-def record_files(con: duckdb.DuckDBPyConnection, inv: Inventory) -> None:
-    """Bring the file-name map up to date: present names with their hashes, vanished names marked
-    not present, the rows of a name's replaced bytes retired, renamed documents renamed."""
+FILES_SEEN_KEY = "files_seen_at"  # raw.meta: when the inventory last saw the raw folder
+
+
+def record_files(con: duckdb.DuckDBPyConnection, inv: Inventory | FileChanges) -> None:
+    """Bring the file-name map up to date: new names and names whose bytes or stat changed,
+    vanished names marked not present, the rows of a name's replaced bytes retired, renamed
+    documents renamed.
+
+    A name the map already holds with the same hash, size, mtime and inode is not written: an
+    unchanged night writes one row (`files_seen_at` in raw.meta, the night's time), not a row per
+    file (10,000 names cost 5 s a night). So a present name's `last_seen_at` is the night its
+    state was last recorded; when the folder was last seen is `files_seen_at`
+    (stg_raw__document_files shows it as a present file's last_seen_at), and a vanished name's
+    `last_seen_at` becomes the last night that saw it."""
+    changes = inv.file_changes() if isinstance(inv, Inventory) else inv
     now = _now()
     con.execute("begin transaction")
     try:
         seen = [
-            (e.source_file, e.sha256, True, now, now, *(e.stat or (None,) * 3)) for e in inv.present
+            (e.source_file, e.sha256, True, now, now, *(e.stat or (None,) * 3))
+            for e in changes.to_record
         ]
-        if seen:  # one upsert for the whole folder, not a statement per file
+        if seen:  # one upsert for the names that changed, not a statement per file
             con.register("_seen_files", pd.DataFrame.from_records(seen, columns=FILE_COLUMNS))
             try:
                 con.execute(
@@ -261,29 +274,38 @@ def record_files(con: duckdb.DuckDBPyConnection, inv: Inventory) -> None:
                 )
             finally:
                 con.unregister("_seen_files")
+        if changes.removed:
+            con.execute(
+                """
+                update raw.document_files
+                set is_present = false,
+                    last_seen_at = coalesce(
+                        (select try_cast(value as timestamp) from raw.meta where key = ?),
+                        last_seen_at)
+                where source_file in (select unnest(?::varchar[]))
+                """,
+                [FILES_SEEN_KEY, changes.removed],
+            )
         con.execute(
-            "update raw.document_files set is_present = false"
-            " where source_file in (select unnest(?::varchar[]))",
-            [inv.removed],
+            "insert or replace into raw.meta values (?, ?)", [FILES_SEEN_KEY, now.isoformat()]
         )
-        carried = {e.sha256 for e in inv.present}
-        for old in set(inv.replaced.values()) - carried:
+        for old in changes.retired:
             for table in RAW_TABLES:  # replaced bytes: no present file carries them any more
                 con.execute(f"delete from raw.{table} where document_sha256 = ?", [old])
-        for entry in inv.copies:  # a document whose only file was renamed takes the new name
+        for entry in changes.renamed:  # a document whose only file was renamed takes the new name
             con.execute(
                 """
                 update raw.documents set source_file = ?
                 where document_sha256 = ? and source_file in (select unnest(?::varchar[]))
                 """,
-                [entry.source_file, entry.sha256, inv.removed],
+                [entry.source_file, entry.sha256, changes.removed],
             )
             con.execute(
                 """
                 update raw.extracted_values set source_file = ?
                 where document_sha256 = ? and source_file in (select unnest(?::varchar[]))
                 """,
-                [entry.source_file, entry.sha256, inv.removed],
+                [entry.source_file, entry.sha256, changes.removed],
             )
         con.execute("commit")
     except BaseException:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows import dbt_server
 from flows.settings import DBT_PROJECT_DIR
 
 MAX_ROUNDS = 3  # quarantine rounds per run: each takes out at least one document or stops
@@ -62,28 +63,33 @@ class Quarantine:
 
 @dataclass(frozen=True)
 class FailedTest:
-    """A data test that failed, with what is needed to run it again on one document."""
+    """A data test that failed, with what is needed to run it again on one document.
+
+    A model's grouped `checks` test (dbt_project/macros/checks.sql) is one dbt node for all its
+    column checks: it is split into one FailedTest per check it groups (`grouped`), each with that
+    check's own SQL and name, so a quarantine names the check as a test of its own would have
+    been named; `failing_checks` keeps only the checks that fail."""
 
     unique_id: str
     name: str
     sql: str  # compiled: selects the failing rows
     relations: tuple[str, ...]  # relation names the test reads, as they appear in `sql`
+    grouped: bool = False  # one check of a grouped test: whether it fails is still to be seen
 
 
-def _run_dbt(
-    warehouse: Path, project_dir: Path, target: Path, unit_tests: bool, full_refresh: bool = False
-) -> subprocess.CompletedProcess:
-    """`dbt build` in a child process; without dbt's unit tests unless asked.
+GROUPED_TEST = "checks"  # the generic test that runs a model's column checks as one query
+CHECK_MARK = re.compile(r"/\* check (\w+) (\S*) \*/(.*?)/\* end check \*/", re.S)
 
-    Unit tests check the SQL, not the night's data: they run in `make test`
-    (tests/test_pipeline.py), and leaving them out of the nightly build saves ~50 nodes a night.
 
-    A child process, not dbtRunner in-process: dbt-duckdb keeps its DuckDB connection open after
-    the build, and DuckDB refuses a second connection with another configuration in the same
-    process, so the flow could not read its own warehouse afterwards."""
-    env = {**os.environ, "PERFBUDGET_WAREHOUSE": str(warehouse.resolve())}
-    cmd = [
-        sys.executable, "-c", "from dbt.cli.main import cli; cli()",
+def build_args(
+    project_dir: Path,
+    target: Path | None = None,
+    unit_tests: bool = False,
+    full_refresh: bool = False,
+) -> list[str]:
+    """The arguments of a night's `dbt build`."""
+    target = target or project_dir / "target"
+    return [
         "build",
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
@@ -97,6 +103,30 @@ def _run_dbt(
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         *(["--full-refresh"] if full_refresh else []),
     ]  # fmt: skip
+
+
+def _run_dbt(
+    warehouse: Path, project_dir: Path, target: Path, unit_tests: bool, full_refresh: bool = False
+) -> subprocess.CompletedProcess:
+    """`dbt build`, without dbt's unit tests unless asked: on the served process's warm dbt
+    (flows/dbt_server.py) when `perfbudget serve` started one, else in a child process.
+
+    Unit tests check the SQL, not the night's data: they run in `make test`
+    (tests/test_pipeline.py), and leaving them out of the nightly build saves ~50 nodes a night.
+
+    Never dbtRunner in this process: dbt-duckdb keeps its DuckDB connection open after the
+    build, and DuckDB refuses a second connection with another configuration in the same
+    process, so the flow could not read its own warehouse afterwards."""
+    args = build_args(project_dir, target, unit_tests, full_refresh)
+    server = os.environ.get(dbt_server.SERVER_ENV)
+    if server:
+        try:
+            answer = dbt_server.request(server, args, warehouse)
+            return subprocess.CompletedProcess(args, answer["returncode"], answer["output"], "")
+        except OSError:
+            pass  # the server is gone: a build of its own, as an unserved run does
+    env = {**os.environ, "PERFBUDGET_WAREHOUSE": str(warehouse.resolve())}
+    cmd = [sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
 
 
@@ -130,6 +160,7 @@ def dbt_build(
         if not quarantine or not (target / "run_results.json").exists():
             raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")
         failed, other = failed_tests(target)
+        failed = failing_checks(warehouse, failed)
         if other or not failed:
             raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")
         found = attribute(warehouse, failed)
@@ -220,10 +251,36 @@ def failed_tests(target: Path) -> tuple[list[FailedTest], list[str]]:
             reads = tuple(
                 r for d in node["depends_on"]["nodes"] if (r := relations.get(d)) is not None
             )
-            failed.append(FailedTest(uid, _test_name(node), res["compiled_code"], reads))
+            if (node.get("test_metadata") or {}).get("name") == GROUPED_TEST:
+                failed += _grouped_checks(uid, node, res["compiled_code"], reads)
+            else:
+                failed.append(FailedTest(uid, _test_name(node), res["compiled_code"], reads))
         elif status in ("fail", "error", "runtime error"):
             other.append(uid)  # a model, a unit test or a contract: no document to blame
     return failed, other
+
+
+def _grouped_checks(uid: str, node: dict, sql: str, reads: tuple[str, ...]) -> list[FailedTest]:
+    """Every check a grouped test holds, named like a test of its own
+    (`not_null on stg_raw__extracted_values.indicator_seq`), with its own marked SQL."""
+    attached = (node.get("attached_node") or "").rsplit(".", 1)[-1]
+    if not attached:  # a source table's checks: `raw.documents`
+        attached = ".".join((node.get("sources") or [[node.get("name", uid)]])[0])
+    return [
+        FailedTest(uid, f"{check} on {attached}{'.' + column if column else ''}", body, reads, True)
+        for check, column, body in CHECK_MARK.findall(sql)
+    ]
+
+
+def failing_checks(warehouse: Path, failed: list[FailedTest]) -> list[FailedTest]:
+    """The failed tests with each grouped test narrowed to the checks in it that fail."""
+    if not any(t.grouped for t in failed):
+        return failed
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return [t for t in failed if not t.grouped or _fails(con, t.sql)]
+    finally:
+        con.close()
 
 
 def _test_name(node: dict) -> str:

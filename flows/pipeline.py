@@ -35,7 +35,7 @@ from flows.extract.documents import (
     printable,
 )
 from flows.forms import read_forms
-from flows.inventory import Inventory, SourceFile, discover
+from flows.inventory import FileChanges, Inventory, SourceFile, discover
 from flows.inventory import take_inventory as classify
 from flows.marts import Quarantine, dbt_build, marts_current
 from flows.models import DocumentExtraction, PageGrid
@@ -207,10 +207,11 @@ def land(doc: DocumentExtraction, building: Path, status: str | None = None) -> 
 
 
 @task(cache_policy=NO_CACHE)
-def update_file_map(inventory: Inventory, building: Path) -> None:
-    """Present, renamed, replaced and vanished file names."""
+def update_file_map(changes: FileChanges, building: Path) -> None:
+    """New, changed, renamed, replaced and vanished file names (only those: not the Inventory,
+    whose every entry Prefect would walk to record the task's inputs)."""
     with landing.session(building) as con:
-        landing.record_files(con, inventory)
+        landing.record_files(con, changes)
 
 
 @task(cache_policy=NO_CACHE)
@@ -331,7 +332,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                 if progress is not None:
                     progress.advance(progress.task_ids[0])
         with clock("landing"):
-            update_file_map(inventory, building)
+            update_file_map(inventory.file_changes(), building)
     if options.build_marts and (inventory.has_changes or not marts_current(building)):
         with clock("dbt"):
             _count_quarantined(summary, build_marts(building))

@@ -260,3 +260,150 @@ def test_a_small_text_layer_night_is_extracted_without_starting_the_worker_pool(
 
     monkeypatch.setattr(documents, "has_text_layer", unloadable)
     assert extract_in_process([(TARGET_PDF, text)]) is False
+
+
+def _literal(duck_type: str, avoid: list | None = None) -> str:
+    """A SQL value of `duck_type` (not among `avoid`): what a broken row carries."""
+    t = duck_type.upper()
+    if t.startswith(("VARCHAR", "TEXT")):
+        return "'__broken__'"
+    if t == "BOOLEAN":
+        return "false" if True in (avoid or []) else "true"
+    if t in ("DATE", "TIMESTAMP"):
+        return f"cast('1999-01-01' as {t})"
+    return f"cast(-987654 as {t})"
+
+
+def _broken_rows(con: duckdb.DuckDBPyConnection, relation: str, check: str, spec) -> str:
+    """Rows that break `check` on `relation` and nothing the check does not read: the relation's
+    first row (one the check's `where` holds) with the checked column made null, duplicated, or
+    given a value outside its accepted values or without a parent."""
+    spec = {"column": spec} if isinstance(spec, str) else spec
+    where = f"where {spec['where']}" if spec.get("where") else ""
+    types = dict(
+        con.execute(f"select column_name, column_type from (describe {relation})").fetchall()
+    )
+    base = f"(select * from {relation} {where} limit 1)"
+    if not con.execute(f"select count(*) from {base}").fetchone()[0]:
+        base = "(select " + ", ".join(f"{_literal(t)} as {c}" for c, t in types.items()) + ")"
+    column = spec.get("column")
+    if check == "not_null":
+        return f"select * replace (null as {column}) from {base}"
+    if check in ("unique", "unique_combination_of_columns"):
+        if column is not None:  # a duplicate of a value that is there
+            value = f"coalesce({column}, {_literal(types[column])})"
+            base = f"(select * replace ({value} as {column}) from {base})"
+        return f"select * from {base} union all select * from {base}"
+    outside = _literal(types[column], spec.get("values"))
+    return f"select * replace ({outside} as {column}) from {base}"
+
+
+def test_a_grouped_data_test_fails_for_each_check_it_groups(
+    tmp_path: Path, templates: tuple[DocumentExtraction, DocumentExtraction]
+) -> None:
+    """One `checks` test per model (dbt_project/macros/checks.sql) replaced ~190 test nodes:
+    every check it groups must still fail on rows that break it, and name itself. Each check of
+    every grouped test of a full build is broken in turn (a row added to the tested relation) and
+    the grouped test's compiled SQL run: the broken check is among its failing rows, and marts'
+    split of the compiled test finds it under the name a test of its own had."""
+    import json
+    import re
+
+    from flows.marts import GROUPED_TEST, failed_tests, failing_checks
+
+    target, self_eval = templates
+    wh = tmp_path / "perfbudget.duckdb"
+    land(wh, variant(target, "t1.pdf", 1), variant(self_eval, "e1.pdf", 1))
+    land(wh, variant(target, "t1_copy.pdf", 1, edit="修订"))
+    assert dbt_build(wh, full_refresh=True, quarantine=False) == []
+
+    run_dir = DBT_PROJECT_DIR / "target"
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    results = json.loads((run_dir / "run_results.json").read_text(encoding="utf-8"))["results"]
+    compiled = {r["unique_id"]: r["compiled_code"] for r in results if r.get("compiled_code")}
+    grouped = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if (node.get("test_metadata") or {}).get("name") == GROUPED_TEST
+    }
+    assert len(grouped) >= 35  # one per tested model, seed and source table
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    assert len(tests) < 70  # was 212 test nodes
+
+    relations = {
+        uid: n.get("relation_name") for uid, n in (manifest["nodes"] | manifest["sources"]).items()
+    }
+    con = duckdb.connect(str(wh), read_only=True)
+    broken = 0
+    try:
+        for uid, node in grouped.items():
+            sql = compiled[uid]
+            tested = relations[node["attached_node"] or node["depends_on"]["nodes"][0]]
+            assert con.execute(f"select count(*) from ({sql})").fetchone()[0] == 0, uid
+            kwargs = node["test_metadata"]["kwargs"]
+            specs = [(c, s) for c, specs in kwargs.items() if c != "model" for s in specs]
+            assert len(specs) == sql.count("/* end check */"), uid
+            for check, spec in specs:
+                rows = _broken_rows(con, tested, check, spec)
+                with_broken = f"(select * from {tested} union all {rows})"
+                mutated = re.sub(re.escape(tested), lambda _, r=with_broken: r, sql)
+                failing = set(
+                    con.execute(f"select distinct check_name, checked from ({mutated})").fetchall()
+                )
+                column = spec if isinstance(spec, str) else spec.get("column", "")
+                assert (check, column) in failing, (uid, check, spec)
+                broken += 1
+    finally:
+        con.close()
+    assert broken >= 180
+
+    # marts splits a failed grouped test into its checks and keeps the failing ones, by name
+    results_file = run_dir / "run_results.json"
+    saved = results_file.read_text(encoding="utf-8")
+    try:
+        uid = next(
+            u for u, n in grouped.items() if n["attached_node"].endswith(".stg_raw__documents")
+        )
+        for r in results:
+            r["status"] = "fail" if r["unique_id"] == uid else "pass"
+        results_file.write_text(json.dumps({"results": results}), encoding="utf-8")
+        failed, other = failed_tests(run_dir)
+        assert other == [] and len(failed) == compiled[uid].count("/* end check */")
+        assert "not_null on stg_raw__documents.document_sha256" in {t.name for t in failed}
+        assert failing_checks(wh, failed) == []  # the landed rows break none of them
+    finally:
+        results_file.write_text(saved, encoding="utf-8")
+
+
+def test_a_served_night_builds_on_the_warm_dbt_and_gets_its_warehouse_back(
+    tmp_path: Path,
+    templates: tuple[DocumentExtraction, DocumentExtraction],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a warm dbt (flows/dbt_server.py, started by `perfbudget serve`) no build starts a dbt
+    of its own, and after each build the flow's process can write the warehouse again (the
+    server closed its DuckDB connection); a quarantine works through it as through a child."""
+    import subprocess
+
+    from flows import dbt_server
+
+    target, self_eval = templates
+    wh = tmp_path / "perfbudget.duckdb"
+    land(wh, variant(target, "t1.pdf", 1))
+    server = dbt_server.start(tmp_path / "dbt.sock", wh)
+    try:
+
+        def no_child(*args: object, **kwargs: object) -> None:
+            raise AssertionError(f"a dbt of its own was started: {args}")
+
+        monkeypatch.setattr(subprocess, "run", no_child)
+        assert dbt_build(wh) == []
+        land(wh, variant(self_eval, "e1.pdf", 1), variant(target, "bad.pdf", 4, extra_field=True))
+        quarantined = dbt_build(wh)
+        assert [(q.source_file, q.test) for q in quarantined] == [
+            ("bad.pdf", "assert_extracted_fields_are_in_form_descriptions")
+        ]
+        assert query(wh, "select count(*) from dim_project") == [(len(target.projects),)]
+        assert query(wh, "select count(*) from fct_indicator_result")[0][0] > 0
+    finally:
+        dbt_server.stop(server)

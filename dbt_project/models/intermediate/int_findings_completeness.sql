@@ -89,14 +89,35 @@ missing_findings as (
 
 ),
 
+printed_keys as (
+
+    -- each distinct printed name or 指标值 normalised once (they repeat across tables)
+    select
+        printed,
+        coalesce({{ normalize_label('printed') }}, '') as printed_key
+
+    from (
+        select indicator_name as printed from indicators
+        union
+        select target_raw as printed from indicators
+    ) as texts
+
+),
+
 keyed_indicators as (
 
     select
-        *,
-        coalesce({{ normalize_label('indicator_name') }}, '') as indicator_name_key,
-        coalesce({{ normalize_label('target_raw') }}, '') as target_key
+        indicators.*,
+        coalesce(names.printed_key, '') as indicator_name_key,
+        coalesce(targets.printed_key, '') as target_key
 
     from indicators
+
+    left join printed_keys as names
+        on indicators.indicator_name = names.printed
+
+    left join printed_keys as targets
+        on indicators.target_raw = targets.printed
 
 ),
 

@@ -29,6 +29,17 @@ joined as (
 
 ),
 
+name_keys as (
+
+    -- each distinct printed name normalised once (names repeat across departments' tables)
+    select
+        indicator_name as printed_name,
+        coalesce({{ normalize_label('indicator_name') }}, '') as indicator_name_key
+
+    from (select distinct indicator_name from joined) as printed
+
+),
+
 final as (
 
     select
@@ -40,7 +51,7 @@ final as (
                     coalesce(cast(year as varchar), ''),
                     coalesce(level1, ''),
                     coalesce(level2, ''),
-                    coalesce({{ normalize_label('indicator_name') }}, ''),
+                    name_keys.indicator_name_key,
                     cast(indicator_seq as varchar)
                 )
             ),
@@ -73,6 +84,9 @@ final as (
         min_confidence as ocr_confidence
 
     from joined
+
+    left join name_keys
+        on joined.indicator_name is not distinct from name_keys.printed_name
 
 )
 

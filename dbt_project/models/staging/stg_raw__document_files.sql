@@ -6,21 +6,36 @@ source as (
 
 ),
 
+folder_seen as (
+
+    -- when the inventory last saw the raw folder: a present name's row is written only when its
+    -- state changes (flows/landing.py record_files), so its last sighting is the folder's
+    select max(try_cast(value as timestamp)) as files_seen_at
+    from {{ source('raw', 'meta') }}
+    where key = 'files_seen_at'
+
+),
+
 renamed as (
 
     select
         ---------- ids
-        source_file,
-        document_sha256,
+        source.source_file,
+        source.document_sha256,
 
         ---------- booleans
-        is_present,
+        source.is_present,
 
         ---------- timestamps
-        first_seen_at,
-        last_seen_at
+        source.first_seen_at,
+        case
+            when source.is_present
+                then greatest(source.last_seen_at, coalesce(folder_seen.files_seen_at, source.last_seen_at))
+            else source.last_seen_at
+        end as last_seen_at
 
     from source
+    cross join folder_seen
 
 )
 

@@ -1,0 +1,200 @@
+"""A warm dbt for served nights: dbt imported and the project parsed once per served process.
+
+A one-shot `dbt build` pays for importing dbt (3-5 s of CPU; ~20 s wall on a busy machine) and
+for loading or re-parsing the project before its first node, every night. `perfbudget serve`
+(flows/deploy.py) starts this server once; it keeps dbt imported and the parsed manifest in
+memory and runs each night's build with `dbtRunner` on request. Builds are one at a time.
+
+Why a process of its own and not dbtRunner inside the flow: dbt-duckdb keeps its DuckDB
+connection open after a build, and DuckDB allows one process to write a file; the server closes
+its connection after every build, so the flow (another process: `serve` runs each flow run in a
+child) can open the warehouse again to record the run and publish.
+
+The protocol is one JSON line each way over a Unix socket: the request names the dbt arguments
+and the warehouse; the answer carries dbt's exit code (0 ok, 1 a node failed, 2 dbt itself failed)
+and what dbt printed. flows/marts.py falls back to a one-shot child process when no server is
+configured (`PERFBUDGET_DBT_SERVER`) or it does not answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SERVER_ENV = "PERFBUDGET_DBT_SERVER"  # the socket path a served flow run sends its builds to
+PROJECT_IGNORED = {"target", "logs", "dbt_packages"}
+
+
+def request(socket_path: str, args: list[str], warehouse: Path, timeout: float = 6 * 3600) -> dict:
+    """Run `dbt <args>` on the server; raises OSError when it cannot be reached."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(socket_path)
+        # dbt's own settings from the environment (DBT_RESOURCE_TYPES, …) as a child would see them
+        dbt_env = {k: v for k, v in os.environ.items() if k.startswith("DBT_")}
+        message = {"args": args, "warehouse": str(warehouse.resolve()), "env": dbt_env}
+        sock.sendall(json.dumps(message).encode() + b"\n")
+        with sock.makefile("rb") as answer:
+            line = answer.readline()
+    if not line:
+        raise ConnectionError("the dbt server closed the connection without an answer")
+    return json.loads(line)
+
+
+def project_state(project_dir: Path) -> str:
+    """A hash of every file of the dbt project (sources, not its outputs): a parsed manifest is
+    reused only while it is the same."""
+    digest = hashlib.sha256()
+    for path in sorted(project_dir.rglob("*")):
+        rel = path.relative_to(project_dir)
+        if rel.parts[0] in PROJECT_IGNORED or not path.is_file():
+            continue
+        stat = path.stat()
+        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+class WarmDbt:
+    """dbt imported once; the manifest parsed once per (project state, warehouse path)."""
+
+    def __init__(self) -> None:
+        from dbt.cli.main import dbtRunner
+
+        self.runner_class = dbtRunner
+        self.manifest: object | None = None
+        self.manifest_key: tuple[str, str, str] | None = None
+
+    def _parsed(self, args: list[str], warehouse: str, env: dict[str, str] | None) -> None:
+        """The project's manifest for these arguments, parsed now unless the last parse was of
+        the same project files, warehouse path and dbt settings."""
+        for name in [k for k in os.environ if k.startswith("DBT_")]:
+            del os.environ[name]  # only the requesting run's dbt settings apply
+        os.environ.update(env or {})
+        os.environ["PERFBUDGET_WAREHOUSE"] = warehouse  # read by profiles.yml
+        project_dir = Path(args[args.index("--project-dir") + 1])
+        key = (project_state(project_dir), warehouse, json.dumps(env or {}, sort_keys=True))
+        if self.manifest is not None and self.manifest_key == key:
+            return
+        self.manifest = None
+        parsed = self.runner_class().invoke(["parse", *_parse_args(args)])
+        if parsed.success:
+            self.manifest, self.manifest_key = parsed.result, key
+
+    def warm_up(self, args: list[str], warehouse: str) -> None:
+        """Parse the project before the first night asks (the served process's start-up)."""
+        env = {k: v for k, v in os.environ.items() if k.startswith("DBT_")}
+        quiet = io.StringIO()
+        with (
+            contextlib.redirect_stdout(quiet),
+            contextlib.redirect_stderr(quiet),
+            contextlib.suppress(Exception),
+        ):
+            self._parsed(args, warehouse, env)
+
+    def build(self, args: list[str], warehouse: str, env: dict[str, str] | None = None) -> dict:
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                self._parsed(args, warehouse, env)
+                result = self.runner_class(manifest=self.manifest).invoke(args)
+            code = 0 if result.success else (2 if result.exception is not None else 1)
+            if result.exception is not None:
+                out.write(f"\n{type(result.exception).__name__}: {result.exception}\n")
+        except BaseException as exc:  # noqa: BLE001 - reported to the flow, the server lives on
+            code = 2
+            out.write(f"\n{type(exc).__name__}: {exc}\n")
+            self.manifest = None
+        finally:
+            release_warehouse()
+        return {"returncode": code, "output": out.getvalue()[-20000:]}
+
+
+def _parse_args(args: list[str]) -> list[str]:
+    """The build's project, profile, log and target options, for `dbt parse`."""
+    keep = {"--project-dir", "--profiles-dir", "--log-path", "--target-path"}
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a in keep and i + 1 < len(args):
+            out += [a, args[i + 1]]
+    return [*out, "--quiet", "--no-use-colors"]
+
+
+def release_warehouse() -> None:
+    """Close dbt-duckdb's DuckDB connection: the flow's process must open the file next."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        with contextlib.suppress(Exception):
+            env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def serve(socket_path: str, warm_up: dict | None = None) -> None:
+    """Answer build requests on `socket_path`, one at a time, until killed; with `warm_up`
+    (the arguments and warehouse of the nights to come) the project is parsed first."""
+    warm = WarmDbt()
+    if warm_up:
+        warm.warm_up(warm_up["args"], warm_up["warehouse"])
+    Path(socket_path).unlink(missing_ok=True)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(socket_path)
+        server.listen(4)
+        print("ready", flush=True)
+        while True:
+            conn, _ = server.accept()
+            with conn, conn.makefile("rwb") as stream:
+                line = stream.readline()
+                if not line:
+                    continue
+                req = json.loads(line)
+                answer = warm.build(req["args"], req["warehouse"], req.get("env"))
+                stream.write(json.dumps(answer).encode() + b"\n")
+                stream.flush()
+
+
+def start(
+    socket_path: Path, warehouse: Path | None = None, timeout: float = 600
+) -> subprocess.Popen:
+    """Start a server (`python -m flows.dbt_server SOCKET`) and return once it listens (dbt
+    imported; with `warehouse`, the published warehouse the nights build, the project parsed as
+    their builds will need it); PERFBUDGET_DBT_SERVER is set for this process and the flow runs
+    it starts."""
+    cmd = [sys.executable, "-m", "flows.dbt_server", str(socket_path)]
+    if warehouse is not None:
+        from flows.marts import build_args
+        from flows.publish import working_copy_path
+        from flows.settings import DBT_PROJECT_DIR
+
+        building = str(working_copy_path(warehouse).resolve())
+        cmd.append(json.dumps({"args": build_args(DBT_PROJECT_DIR), "warehouse": building}))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    deadline = time.monotonic() + timeout
+    while proc.stdout.readline().strip() != "ready":
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("the dbt server did not start")
+    os.environ[SERVER_ENV] = str(socket_path)
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    os.environ.pop(SERVER_ENV, None)
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else None)
