@@ -998,7 +998,7 @@ def ocr_page(
     ink = binarize(prep.gray)
     hor, ver = line_masks(ink)
     tables = find_tables(prep.gray, masks=(hor, ver))
-    clean = prep.image[..., 0]  # levelled grey: what OCR reads
+    clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
     if options.read_cells and engine.recognises_crops and tables:
