@@ -522,3 +522,28 @@ def test_prepared_page_carries_no_colour_copy(demo_clean: np.ndarray) -> None:
     image = prep.image
     assert image.shape == (*prep.gray.shape, 3)
     assert all(np.array_equal(image[..., c], prep.gray) for c in range(3))
+
+
+def test_recognition_batches_hold_at_most_two_crops_of_320_px(engine: OcrEngine) -> None:
+    """Memory follows batch × width while CPU per pixel does not, so a batch holds at most
+    `rec_batch_width` (640) px of padded input: two short crops, or one wide crop alone."""
+    wrapper = engine._ocr.text_rec
+    assert OcrOptions().rec_batch_width == wrapper.batch_width == 640
+    ratios = [1.0, 3.0, 2.5, 4.0, 5.0, 12.0, 20.0]  # width / height of each crop
+    assert wrapper.chunks(ratios, list(range(len(ratios))), 320) == [[0, 2], [1, 3], [4], [5], [6]]
+
+
+def test_the_c_library_is_looked_up_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`release_memory` runs after every page; looking libc up runs `ldconfig -p` in a child
+    process, so it is done once."""
+    import ctypes.util
+
+    from ocr.page import _libc, release_memory
+
+    calls: list[str] = []
+    real = ctypes.util.find_library
+    monkeypatch.setattr(ctypes.util, "find_library", lambda n: calls.append(n) or real(n))
+    _libc.cache_clear()
+    results = [release_memory() for _ in range(3)]
+    assert calls == ["c"]
+    assert all(isinstance(r, bool) for r in results)
