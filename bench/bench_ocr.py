@@ -7,6 +7,7 @@ layer of the same page inside the cell rectangle found on the clean render (pypd
 score is independent of the OCR engine.
 
     .venv/bin/python bench/bench_ocr.py --pages 4 --kinds clean skew noise seal rotate
+    .venv/bin/python bench/bench_ocr.py --profile RAW_DIR --limit 10   # where a page's CPU goes
 """
 
 from __future__ import annotations
@@ -97,6 +98,86 @@ def _work(args: tuple[str, int, str, int, int, int, str]) -> dict:
 
 _ENGINE: dict[str, object] = {}
 
+# Where a page's CPU goes: (label, function name, file suffix); cumulative, so nested rows
+# overlap (recognition runs inside read_cells, orientation inside prepare).
+STAGES = (
+    ("prepare (all)", "prepare", "ocr/preprocess.py"),
+    ("  orientation test", "detect_quarter_turns", "ocr/preprocess.py"),
+    ("  straighten rules", "straighten_rules", "ocr/preprocess.py"),
+    ("  deskew", "skew_angle", "ocr/preprocess.py"),
+    ("find_tables", "find_tables", "ocr/grid.py"),
+    ("read_cells (all)", "read_cells", "ocr/page.py"),
+    ("  cell ink", "_cell_ink", "ocr/page.py"),
+    ("read_outside (bands)", "read_outside", "ocr/page.py"),
+    ("reread_empty_cells", "reread_empty_cells", "ocr/page.py"),
+    ("cell_tables + spaces", "cell_tables", "ocr/page.py"),
+    ("recognition (onnx)", "__call__", "ch_ppocr_rec/main.py"),
+    ("detection (onnx)", "__call__", "ch_ppocr_det/main.py"),
+)
+
+
+def ocr_pages_of(folder: Path) -> list[tuple[Path, int, str]]:
+    """(file, 1-based page, kind) of every page OCR reads in a raw folder: image pages and PDF
+    pages without a text layer."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from flows.extract.textlayer import has_text_layer
+
+    pages: list[tuple[Path, int, str]] = []
+    for path in sorted(folder.iterdir()):
+        suffix = path.suffix.lower()
+        if suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff"):
+            with Image.open(path) as im:
+                pages += [(path, i, "image") for i in range(1, getattr(im, "n_frames", 1) + 1)]
+        elif suffix == ".pdf":
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                scanned = [i + 1 for i in range(len(pdf)) if not has_text_layer(pdf[i])]
+                pages += [(path, i, "pdf") for i in scanned]
+            finally:
+                pdf.close()
+    return pages
+
+
+def profile(folder: Path, limit: int, dpi: int) -> int:
+    """CPU seconds per OCR page of a raw folder (one process, one inference thread, as a page
+    worker runs) and where they go, stage by stage (cProfile on process time)."""
+    import cProfile
+    import pstats
+
+    from flows.extract.documents import load_image_page
+
+    pages = ocr_pages_of(folder)[:limit]
+    options = OcrOptions(threads=1, dpi=dpi)
+    c0 = time.process_time()
+    engine = get_engine("rapidocr", options)
+    made = time.process_time() - c0
+    c0 = time.process_time()
+    images = [
+        load_image_page(p, n) if kind == "image" else rasterize_pdf_page(p, n - 1, dpi)
+        for p, n, kind in pages
+    ]
+    loading = time.process_time() - c0
+    prof = cProfile.Profile(time.process_time)
+    c0 = time.process_time()
+    prof.enable()
+    for (_, n, _), image in zip(pages, images, strict=True):
+        ocr_page(image, n, options, engine)
+    prof.disable()
+    cpu = time.process_time() - c0
+    n = max(len(pages), 1)
+    print(
+        f"{len(pages)} OCR pages of {folder}: {cpu / n:.2f} CPU-s per page (profiled); engine "
+        f"made in {made:.2f} CPU-s (once per worker); loading/rasterising {loading / n:.2f} "
+        "CPU-s per page"
+    )
+    stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    for label, name, suffix in STAGES:
+        total = sum(v[3] for (f, _, fn), v in stats.items() if fn == name and f.endswith(suffix))
+        print(f"  {label:24s} {total / n:6.2f} CPU-s per page  {total / max(cpu, 1e-9):6.1%}")
+    return 0
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -115,7 +196,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engine", default="rapidocr", choices=["rapidocr", "paddleocr"])
     ap.add_argument("--pdf", type=Path, default=None, help="text-layer PDF to scan")
     ap.add_argument("--show", type=int, default=0, help="print up to N mismatches per kind")
+    ap.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="instead: CPU per OCR page of this raw folder's scans/images, stage by stage",
+    )
+    ap.add_argument("--limit", type=int, default=10, help="pages profiled (--profile)")
     a = ap.parse_args(argv)
+    if a.profile is not None:
+        return profile(a.profile, a.limit, a.dpi)
 
     tmpdir = Path(tempfile.mkdtemp(prefix="bench_ocr_"))
     pdf = a.pdf or (scans.SEED_PDF if scans.SEED_PDF.exists() else None)

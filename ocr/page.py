@@ -16,6 +16,7 @@ equal to the page-wide reading but for punctuation width and spaces that scorers
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -841,16 +842,29 @@ def release_memory() -> bool:
     A page worker's resident size stayed near its per-page peak after each page (a 250 dpi
     scan: 530 MiB, of which 230 MiB freed but kept by malloc); trimmed it is back at the engine's
     300 MiB, so two workers and the Prefect server fit the run's memory budget together."""
+    libc = _libc()
+    if libc is None:
+        return False
+    try:
+        return bool(libc.malloc_trim(0))
+    except AttributeError:
+        return False
+
+
+@functools.cache
+def _libc() -> object | None:
+    """The C library, looked up once per process: `find_library` runs `ldconfig -p` in a
+    child process each time (a fork of a 300 MB worker after every page)."""
     import ctypes
     import ctypes.util
 
     name = ctypes.util.find_library("c")
     if not name:
-        return False
+        return None
     try:
-        return bool(ctypes.CDLL(name).malloc_trim(0))
-    except (OSError, AttributeError):
-        return False
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
 
 
 def ocr_page(
@@ -866,7 +880,7 @@ def ocr_page(
     ink = binarize(prep.gray)
     hor, ver = line_masks(ink)
     tables = find_tables(prep.gray, masks=(hor, ver))
-    clean = prep.image[..., 0]  # levelled grey: what OCR reads
+    clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
     if options.read_cells and engine.recognises_crops and tables:

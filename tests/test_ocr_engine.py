@@ -389,7 +389,7 @@ def read_by_cell(image: np.ndarray, engine: OcrEngine) -> tuple[list, list, int]
     ink = binarize(prep.gray)
     hor, ver = line_masks(ink)
     tables = find_tables(prep.gray, masks=(hor, ver))
-    per_cell, n_crops = read_cells(tables, prep.image[..., 0], ink & ~(hor | ver), engine)
+    per_cell, n_crops = read_cells(tables, prep.gray, ink & ~(hor | ver), engine)
     return tables, per_cell, n_crops
 
 
@@ -465,3 +465,85 @@ def test_ink_never_as_dark_as_print_is_not_text() -> None:
     ink = binarize(faded)
     mask, _, _ = _cell_ink(ink, (0, 0, 200, 60), 2, faded, print_darkness_cut(faded, ink))
     assert mask[20, 20 - 2] == 1
+
+
+class _ScriptedReader(OcrEngine):
+    """Reads every crop with one scripted confidence per call and records the calls."""
+
+    recognises_crops = True
+
+    def __init__(self, confidences: Sequence[float]) -> None:
+        self.confidences = list(confidences)
+        self.calls: list[int] = []
+
+    def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        self.calls.append(len(crops))
+        conf = self.confidences[min(len(self.calls), len(self.confidences)) - 1]
+        return [("项目", conf)] * len(crops)
+
+
+def _orientation_inputs(demo_clean: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    import cv2
+
+    from ocr.preprocess import flatten_background
+
+    gray = cv2.cvtColor(demo_clean, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    f = 1000 / max(h, w)
+    small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+    return gray, binarize(flatten_background(small)), f
+
+
+def test_orientation_reads_lines_turned_only_when_not_sure_upright(
+    demo_clean: np.ndarray,
+) -> None:
+    """Lines read as they stand at SURE_UPRIGHT or better are not read turned 180° as well
+    (half the orientation test's recognition); below it both readings are compared."""
+    from ocr.preprocess import SURE_UPRIGHT, _orientation_scores, detect_quarter_turns
+
+    gray, ink, f = _orientation_inputs(demo_clean)
+    sure = _ScriptedReader([SURE_UPRIGHT])
+    assert _orientation_scores(gray, ink, f, sure) == (SURE_UPRIGHT, None)
+    assert len(sure.calls) == 1 and sure.calls[0] >= 1
+    unsure = _ScriptedReader([0.6, 0.9])
+    assert _orientation_scores(gray, ink, f, unsure) == (0.6, 0.9)
+    assert unsure.calls == [sure.calls[0], sure.calls[0]]  # the same lines, turned
+    # the turned reading wins only when it is surer
+    assert detect_quarter_turns(demo_clean, _ScriptedReader([0.6, 0.9])) == 2
+    assert detect_quarter_turns(demo_clean, _ScriptedReader([0.9, 0.6])) == 0
+    assert detect_quarter_turns(demo_clean, _ScriptedReader([0.99, 0.0])) == 0
+
+
+def test_prepared_page_carries_no_colour_copy(demo_clean: np.ndarray) -> None:
+    """Only the grey page is kept (a BGR copy of a 300-dpi page is 26 MB per worker); the
+    colour view is made on demand and equals the grey in every channel."""
+    prep = prepare(demo_clean, None)
+    assert all(not (isinstance(v, np.ndarray) and v.ndim == 3) for v in vars(prep).values())
+    image = prep.image
+    assert image.shape == (*prep.gray.shape, 3)
+    assert all(np.array_equal(image[..., c], prep.gray) for c in range(3))
+
+
+def test_recognition_batches_hold_at_most_two_crops_of_320_px(engine: OcrEngine) -> None:
+    """Memory follows batch × width while CPU per pixel does not, so a batch holds at most
+    `rec_batch_width` (640) px of padded input: two short crops, or one wide crop alone."""
+    wrapper = engine._ocr.text_rec
+    assert OcrOptions().rec_batch_width == wrapper.batch_width == 640
+    ratios = [1.0, 3.0, 2.5, 4.0, 5.0, 12.0, 20.0]  # width / height of each crop
+    assert wrapper.chunks(ratios, list(range(len(ratios))), 320) == [[0, 2], [1, 3], [4], [5], [6]]
+
+
+def test_the_c_library_is_looked_up_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`release_memory` runs after every page; looking libc up runs `ldconfig -p` in a child
+    process, so it is done once."""
+    import ctypes.util
+
+    from ocr.page import _libc, release_memory
+
+    calls: list[str] = []
+    real = ctypes.util.find_library
+    monkeypatch.setattr(ctypes.util, "find_library", lambda n: calls.append(n) or real(n))
+    _libc.cache_clear()
+    results = [release_memory() for _ in range(3)]
+    assert calls == ["c"]
+    assert all(isinstance(r, bool) for r in results)
