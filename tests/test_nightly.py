@@ -236,6 +236,36 @@ def test_killed_runs_leave_the_warehouse_intact_a_reader_is_not_blocked_a_failin
     assert query(wh, "select count(*) from dim_project") == [(3,)]
 
 
+def test_dbt_gets_the_warehouse_by_name_in_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dbt re-parses its whole project (~8 s of CPU) when the profile's connection details differ
+    from its last parse's: given by name, run in the warehouse's folder, the working copies of
+    nights in different folders (every test's) look alike to dbt and keep one parse. The project
+    and target paths stay absolute, whatever folder they were given from."""
+    from flows import marts
+
+    seen: list[tuple[str, Path, list[str]]] = []
+
+    def child(cmd: list[str], env: dict[str, str], cwd: Path, **kw) -> object:
+        seen.append((env["PERFBUDGET_WAREHOUSE"], cwd, cmd))
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(marts.subprocess, "run", child)
+    monkeypatch.chdir(PROJECT_ROOT)
+    for night in ("first", "second"):
+        (tmp_path / night).mkdir()
+        building = tmp_path / night / "perfbudget.duckdb.building"
+        marts._run_dbt(building, Path("dbt_project"), Path("dbt_project/target"), False)
+    assert [(name, cwd) for name, cwd, _ in seen] == [
+        ("perfbudget.duckdb.building", tmp_path / "first"),
+        ("perfbudget.duckdb.building", tmp_path / "second"),
+    ]
+    cmd = seen[0][2]
+    for option in ("--project-dir", "--profiles-dir", "--log-path", "--target-path"):
+        assert cmd[cmd.index(option) + 1].startswith(str(PROJECT_ROOT / "dbt_project")), option
+
+
 def test_nightly_deployment_schedule_and_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
     from flows.deploy import deployment_spec, nightly_deployment
 
