@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# Python keeps the bytecode it compiles (in __pycache__/, git-ignored). uv installs without
+# compiling, and a shell with PYTHONDONTWRITEBYTECODE set would have every process compile its
+# imports again: `make test` starts ~100 Python processes (dbt builds, CLI runs, Prefect servers,
+# page workers), and importing dbt + flows.pipeline took 12 s of CPU from source, 6.5 s cached.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run serve docs test test-main test-paddle test-system lint bench bench-scale fonts browser clean
 

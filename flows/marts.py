@@ -116,7 +116,13 @@ def _run_dbt(
 
     Never dbtRunner in this process: dbt-duckdb keeps its DuckDB connection open after the
     build, and DuckDB refuses a second connection with another configuration in the same
-    process, so the flow could not read its own warehouse afterwards."""
+    process, so the flow could not read its own warehouse afterwards.
+
+    The child runs in the warehouse's folder and is given the file by name: dbt re-parses the
+    whole project (~8 s of CPU: 13 instead of 5.5) whenever the profile's connection details
+    differ from the last parse's, and with an absolute path every warehouse folder (every
+    test's) did; every night's `<name>.building` now keeps the parse."""
+    warehouse, project_dir, target = warehouse.resolve(), project_dir.resolve(), target.resolve()
     args = build_args(project_dir, target, unit_tests, full_refresh)
     server = os.environ.get(dbt_server.SERVER_ENV)
     if server:
@@ -125,9 +131,11 @@ def _run_dbt(
             return subprocess.CompletedProcess(args, answer["returncode"], answer["output"], "")
         except OSError:
             pass  # the server is gone: a build of its own, as an unserved run does
-    env = {**os.environ, "PERFBUDGET_WAREHOUSE": str(warehouse.resolve())}
+    env = {**os.environ, "PERFBUDGET_WAREHOUSE": warehouse.name}
     cmd = [sys.executable, "-c", "from dbt.cli.main import cli; cli()", *args]
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        cmd, env=env, cwd=warehouse.parent, capture_output=True, text=True, check=False
+    )
 
 
 def dbt_build(

@@ -28,9 +28,9 @@ MARTS = ("dim_project", "fct_project_funds", "fct_indicator", "dim_document", "i
 
 @pytest.fixture(scope="module")
 def small_docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Two short documents (one project each) and a changed version of the first."""
+    """Three short documents (one project each) and a changed version of the first."""
     root = tmp_path_factory.mktemp("docs")
-    a, b = SEED_PROJECTS[2], SEED_PROJECTS[4]
+    a, b, c = SEED_PROJECTS[2], SEED_PROJECTS[4], SEED_PROJECTS[0]
     return {
         "a": build_seed_pdf(root / "a.pdf", projects=[a]),
         "a_changed": build_seed_pdf(
@@ -38,6 +38,7 @@ def small_docs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             projects=[dataclasses.replace(a, total_funds="12", fiscal_funds="12")],
         ),
         "b": build_seed_pdf(root / "b.pdf", projects=[b]),
+        "c": build_seed_pdf(root / "c.pdf", projects=[c]),
     }
 
 
@@ -168,17 +169,25 @@ def _killed_run(raw: Path, wh: Path, stage: str, log: Path) -> None:
                 os.killpg(killed.pid, signal.SIGKILL)  # its orphaned page workers
 
 
-def test_runs_killed_midway_leave_the_published_warehouse_intact_and_a_reader_is_not_blocked(
-    tmp_path: Path, published: Published, small_docs: dict[str, Path], models_only: None
+def test_killed_runs_leave_the_warehouse_intact_a_reader_is_not_blocked_a_failing_document_waits(
+    tmp_path: Path,
+    published: Published,
+    small_docs: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    models_only: None,
 ) -> None:
     """A run killed in extraction, in landing or before dbt leaves the published warehouse byte
     for byte as it was, each time; then the next run completes the work while a reader holds a
-    connection to the published file, which neither fails nor blocks it.
+    connection to the published file, which neither fails nor blocks it. In that same night a
+    document whose page fails on every retry is quarantined and the run goes on; the next night,
+    the fault gone, it is retried and lands. (The quarantine had two nights of its own: one night
+    less, with every assertion kept.)
 
     One completion run after the three kills (not one per kill): each kill is checked to leave
     the same published bytes, so the completion run starts from that state plus whatever the
-    killed runs left beside it. It builds without the data tests (documents a and b are
-    data-tested by the published and the Dask nights)."""
+    killed runs left beside it. Its nights build without the data tests (a quarantine by
+    extraction, not by a data test; documents a and b are data-tested by the published and the
+    Dask nights, c as part of the seed by the sample night)."""
     raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
     raw.mkdir()
     shutil.copy(published.warehouse, wh)
@@ -190,6 +199,8 @@ def test_runs_killed_midway_leave_the_published_warehouse_intact_and_a_reader_is
         assert sha256(wh) == before, stage  # byte for byte what was published
         assert query(wh, "select count(*) from dim_project") == [(1,)], stage
 
+    shutil.copy(small_docs["c"], raw / "broken.pdf")
+    monkeypatch.setenv("PERFBUDGET_FAULT", "extract:broken.pdf")
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(wh)],
         stdin=subprocess.PIPE,
@@ -200,45 +211,59 @@ def test_runs_killed_midway_leave_the_published_warehouse_intact_and_a_reader_is
     try:
         assert reader.stdout.readline().strip() == "1"
         summary = run(raw, wh)  # the next run completes the work; the reader holds its connection
-        assert (summary.documents_new, summary.documents_unchanged) == (1, 1)
+        assert (summary.documents_new, summary.documents_unchanged) == (2, 1)
+        assert (summary.documents_ingested, summary.documents_failed) == (1, 1)
         out, err = reader.communicate("next\n", timeout=60)
         assert reader.returncode == 0, err
         assert out.strip() == "1"  # the open session still sees the previous complete state
     finally:
         reader.kill()
     assert query(wh, "select count(*) from dim_project") == [(2,)]  # a new query sees the new one
-
-
-def test_document_failing_after_retries_is_quarantined_and_run_goes_on(
-    tmp_path: Path,
-    small_docs: dict[str, Path],
-    prefect_harness: None,
-    monkeypatch: pytest.MonkeyPatch,
-    models_only: None,
-) -> None:
-    """A page failing on every retry quarantines its document; the next night retries it. (A
-    quarantine by extraction, not by a data test: both nights build without the data tests,
-    which the published and the Dask nights run on documents a and b.)"""
-    raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
-    raw.mkdir()
-    shutil.copy(small_docs["a"], raw / "a.pdf")
-    shutil.copy(small_docs["b"], raw / "broken.pdf")
-    monkeypatch.setenv("PERFBUDGET_FAULT", "extract:broken.pdf")
-    summary = run(raw, wh)
-    assert (summary.documents_ingested, summary.documents_failed) == (1, 1)
     assert query(wh, "select source_file, status from dim_document order by 1") == [
         ("a.pdf", "ingested"),
+        ("b.pdf", "ingested"),
         ("broken.pdf", "quarantined"),
     ]
     errors = query(wh, "select source_file, stage, error from ingest_errors order by error")
     assert [e[:2] for e in errors] == [("broken.pdf", "extract")] * 2
     assert errors[0][2].startswith("page 1 failed after retries")
+
     # the fault is gone next night: the quarantined document is retried and lands
     monkeypatch.delenv("PERFBUDGET_FAULT")
     summary = run(raw, wh)
     assert summary.documents_ingested == 1
     assert query(wh, "select count(*) from ingest_errors") == [(0,)]
-    assert query(wh, "select count(*) from dim_project") == [(2,)]
+    assert query(wh, "select count(*) from dim_project") == [(3,)]
+
+
+def test_dbt_gets_the_warehouse_by_name_in_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dbt re-parses its whole project (~8 s of CPU) when the profile's connection details differ
+    from its last parse's: given by name, run in the warehouse's folder, the working copies of
+    nights in different folders (every test's) look alike to dbt and keep one parse. The project
+    and target paths stay absolute, whatever folder they were given from."""
+    from flows import marts
+
+    seen: list[tuple[str, Path, list[str]]] = []
+
+    def child(cmd: list[str], env: dict[str, str], cwd: Path, **kw) -> object:
+        seen.append((env["PERFBUDGET_WAREHOUSE"], cwd, cmd))
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(marts.subprocess, "run", child)
+    monkeypatch.chdir(PROJECT_ROOT)
+    for night in ("first", "second"):
+        (tmp_path / night).mkdir()
+        building = tmp_path / night / "perfbudget.duckdb.building"
+        marts._run_dbt(building, Path("dbt_project"), Path("dbt_project/target"), False)
+    assert [(name, cwd) for name, cwd, _ in seen] == [
+        ("perfbudget.duckdb.building", tmp_path / "first"),
+        ("perfbudget.duckdb.building", tmp_path / "second"),
+    ]
+    cmd = seen[0][2]
+    for option in ("--project-dir", "--profiles-dir", "--log-path", "--target-path"):
+        assert cmd[cmd.index(option) + 1].startswith(str(PROJECT_ROOT / "dbt_project")), option
 
 
 def test_nightly_deployment_schedule_and_parameters(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,7 @@
-"""Scans end to end: damaged scans of the seed, the committed 农业农村局 scan and image files give
-the golden rows through the production extractor (that OCR confidence reaches the marts is read
-on the 农业农村局 scan's night in tests/test_self_eval_golden.py).
+"""Scans end to end: damaged scans of the seed and image files give the golden rows through the
+production extractor. The committed 农业农村局 scan is generated reproducibly here; its golden rows
+and that OCR confidence reaches the marts are read on the night that lands it among the sample
+documents, in tests/test_self_eval_golden.py (its six pages are OCRed once in the suite).
 
 Why this shape: OCR costs ~1.5-3 s per page, so only `clean` at 200 dpi reads all ten seed pages.
 Every other variant reads one or two of the seed's first projects, each with a page break: pages
@@ -44,7 +45,7 @@ from tests.fixtures.build_agri_scan import build_agri_scan
 from tests.fixtures.build_seed_pdf import build_seed_pdf
 from tests.fixtures.seed_truth import PageBreak, SplitCell
 
-pytestmark = pytest.mark.dear  # ~45 OCRed pages: started first under xdist (tests/conftest.py)
+pytestmark = pytest.mark.dear  # 37 OCRed pages: started first under xdist (tests/conftest.py)
 
 PAGES_PER_PROJECT = 2  # each seed project is printed on two pages, its table cut at the break
 LABEL_CUT = 1  # seed pages 1-2: project 1, a 一级/二级 label cut in two at the break
@@ -175,7 +176,6 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentExtra
     folder = tmp_path_factory.mktemp("scans")
     paths = {name: _scan_pdf(folder / f"{name}.pdf", v) for name, v in VARIANTS.items()}
     paths.update({p.name: p for p in _image_files(folder)})
-    paths["agri"] = AGRI_SCAN
     docs = {name: open_document(path, path.parent) for name, path in paths.items()}
     options = OcrOptions(threads=1)  # one inference thread per worker process, as in the flow
     t0 = time.perf_counter()
@@ -278,26 +278,8 @@ def test_agri_scan_is_reproducible(tmp_path: Path) -> None:
     assert build_agri_scan(tmp_path / "again.pdf").read_bytes() == AGRI_SCAN.read_bytes()
 
 
-def test_agri_scan_gives_golden_rows(scanned: dict[str, DocumentExtraction]) -> None:
-    doc = scanned["agri"]
-    assert_ocred(doc, 2 * len(AGRI_PROJECTS))
-    expected = golden("agri_projects.csv")
-    assert len(doc.projects) == len(expected) == 3
-    for project, exp in zip(doc.projects, expected, strict=True):
-        got = {k: v.value for k, v in project.fields.items()}
-        for key in (
-            "project_name", "year", "department_code", "implementing_unit",
-            "project_attribute", "project_period", "overall_goal",
-        ):  # fmt: skip
-            assert norm(got[key]) == norm(exp[key]), key
-        # funds exact, including the printed 其他资金 of the first project (50 = 45 + 5)
-        assert funds(project) == (exp["total_funds"], exp["fiscal_funds"], exp["other_funds"])
-    assert funds(doc.projects[0]) == ("50", "45", "5")
-    names = [r["project_name"] for r in expected]
-    assert indicator_tuples(doc) == golden_indicators("agri_indicators.csv", names)
-    # each project's table starts on an odd page and continues on the next
-    assert [p.first_page for p in doc.projects] == [1, 3, 5]
-    assert {i.target.page for p in doc.projects for i in p.indicators} == set(range(1, 7))
+# test_agri_scan_gives_golden_rows: in tests/test_self_eval_golden.py, on the rows the night that
+# lands this scan among the sample documents read (its six pages were OCRed twice in the suite).
 
 
 # --------------------------------------------------------------------------- confidence

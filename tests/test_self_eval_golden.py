@@ -2,7 +2,8 @@
 seed's text PDF and 农业农村局's scan) and the two sample 自评表 (政法委 text PDF, 农业农村局
 scan) gives every printed value of the self-evaluation tables exactly, each one joined to its
 planned indicator, and the findings the sample was written to show. The same night shows OCR
-confidence reaching the marts on the 农业农村局 scan.
+confidence reaching the marts on the 农业农村局 scan, and that scan's golden rows as the night read
+and landed them (tests/test_scans.py OCRed the same six pages a second time for them).
 
 These need the form reader's support for 项目支出绩效自评表 (flows.forms, branch "reader"): on a
 branch without it the self-evaluation files are ingest errors and these tests fail; the marts
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import csv
 import shutil
+import unicodedata
 from decimal import Decimal
 
 import pytest
 
 from flows.settings import PROJECT_ROOT
 from tests.conftest import GOLDEN, SEED_PDF, SampleRun
+from tests.fixtures.agri_truth import AGRI_PROJECTS
 from tests.fixtures.build_agri_scan import DEFAULT_OUTPUT as AGRI_SCAN
 from tests.fixtures.selfeval_truth import AGRI_SCAN_FILE, ZF_FILE
 
@@ -197,3 +200,75 @@ def test_ocr_confidence_reaches_the_warehouse(joined_run: SampleRun) -> None:
     assert all(conf == raw_min for _, conf, raw_min in rows)
     assert all(conf < 1 for _, conf, _ in rows), [r for r in rows if r[1] >= 1]
     assert min(conf for _, conf, _ in rows) < 0.9
+
+
+def norm(text: str | None) -> str:
+    """What a scan can be held to: NFKC (full/half width) and no whitespace (tests/test_scans)."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+FUNDS = ("total_funds", "fiscal_funds", "other_funds")
+
+
+def test_agri_scan_gives_golden_rows(joined_run: SampleRun) -> None:
+    """The 农业农村局 scan (AGRI_SCAN) as this night OCRed and landed it: every page read by
+    rapidocr, each project's header fields, its funds exact (including the printed 其他资金 of
+    the first project, 50 = 45 + 5; a blank cell as ''), every indicator, and each table starting
+    on an odd page and continuing on the next. Moved from tests/test_scans.py, where it was read
+    on the extraction itself; here the same values are read where the night landed them."""
+    [(sha,)] = joined_run.query(
+        "select document_sha256 from raw.documents where source_file = ?", [AGRI_SCAN.name]
+    )
+    errors = "select stage, error from ingest_errors where source_file = ?"
+    assert joined_run.query(errors, [AGRI_SCAN.name]) == []
+    pages = joined_run.query(
+        "select page, extractor, bbox_unit, has_text_layer, n_tables > 0 from raw.pages"
+        " where document_sha256 = ? order by page",
+        [sha],
+    )
+    assert pages == [
+        (n, "rapidocr", "px", False, True) for n in range(1, 2 * len(AGRI_PROJECTS) + 1)
+    ]
+    cells = "select distinct extractor from raw.cells where document_sha256 = ?"
+    assert joined_run.query(cells, [sha]) == [("rapidocr",)]
+    fields: dict[int, dict[str, tuple[str, int]]] = {}
+    indicators: dict[tuple[int, int], dict[str, tuple[str, int]]] = {}
+    for seq, kind, ind, field, value, page in joined_run.query(
+        "select project_seq, record_type, indicator_seq, field, value, page"
+        " from raw.extracted_values where document_sha256 = ?",
+        [sha],
+    ):
+        into = (
+            fields.setdefault(seq, {}) if kind == "field" else indicators.setdefault((seq, ind), {})
+        )
+        into[field] = (value, page)
+
+    def printed(values: dict[str, tuple[str, int]], key: str) -> str:
+        return norm(values[key][0]) if key in values else ""
+
+    expected = golden("agri_projects.csv")
+    assert sorted(fields) == list(range(1, len(expected) + 1)) and len(expected) == 3
+    for seq, exp in zip(sorted(fields), expected, strict=True):
+        for key in (
+            "project_name", "year", "department_code", "implementing_unit",
+            "project_attribute", "project_period", "overall_goal",
+        ):  # fmt: skip
+            assert printed(fields[seq], key) == norm(exp[key]), key
+        assert tuple(printed(fields[seq], k) for k in FUNDS) == tuple(exp[k] for k in FUNDS)
+    assert tuple(printed(fields[1], k) for k in FUNDS) == ("50", "45", "5")
+    names = [r["project_name"] for r in expected]
+    got = [
+        (printed(fields[seq], "project_name"),
+         *(printed(values, k) for k in ("level1", "level2", "indicator_name", "target")))
+        for (seq, _), values in sorted(indicators.items())
+    ]  # fmt: skip
+    assert got == [
+        tuple(norm(r[k]) for k in ("project_name", "level1", "level2_printed", "indicator_name"))
+        + (norm(r["target"]),)
+        for r in golden("agri_indicators.csv")
+        if r["project_name"] in names
+    ]
+    # each project's table starts on an odd page (its name is printed there) and continues on
+    # the next
+    assert [fields[seq]["project_name"][1] for seq in sorted(fields)] == [1, 3, 5]
+    assert {values["target"][1] for values in indicators.values()} == set(range(1, 7))
