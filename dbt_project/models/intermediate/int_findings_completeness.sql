@@ -108,16 +108,16 @@ keyed_indicators as (
 
     select
         indicators.*,
-        coalesce(names.printed_key, '') as indicator_name_key,
-        coalesce(targets.printed_key, '') as target_key
+        coalesce(name_keys.printed_key, '') as indicator_name_key,
+        coalesce(target_keys.printed_key, '') as target_key
 
     from indicators
 
-    left join printed_keys as names
-        on indicators.indicator_name = names.printed
+    left join printed_keys as name_keys
+        on indicators.indicator_name = name_keys.printed
 
-    left join printed_keys as targets
-        on indicators.target_raw = targets.printed
+    left join printed_keys as target_keys
+        on indicators.target_raw = target_keys.printed
 
 ),
 

@@ -56,7 +56,13 @@ planned_texts as (
         level2,
         nullif({{ normalize_label('indicator_name') }}, '') as indicator_name_key
 
-    from (select distinct indicator_name, target_raw, level2 from planned_base) as printed
+    from (
+        select distinct
+            indicator_name,
+            target_raw,
+            level2
+        from planned_base
+    ) as printed
 
 ),
 
