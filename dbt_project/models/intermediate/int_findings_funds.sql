@@ -180,30 +180,78 @@ all_projects as (
 
 ),
 
-peer_medians as (
+ranked_projects as (
 
+    -- each project's place among its department's projects of the year, by amount
     select
-        projects.project_id,
-        projects.year,
-        count(peers.project_id) as n_peers,
-        cast(median(peers.total_funds_wan) as decimal(18, 6)) as peer_median_wan
+        project_id,
+        year,
+        department_key,
+        total_funds_wan,
+        row_number() over (
+            partition by department_key, year
+            order by total_funds_wan, project_id
+        ) as funds_rank,
+        count(*) over (partition by department_key, year) - 1 as n_peers
+
+    from all_projects
+
+),
+
+middle_ranks as (
+
+    -- The median of a project's peers without pairing it with each of them (a department of
+    -- n projects made n² pairs: out of memory at 50 000 projects of one department). Among the
+    -- n_peers others the middle ranks are (n_peers + 1) // 2 and n_peers // 2 + 1; ranks from
+    -- the project's own onwards stand one further in the whole department.
+    select
+        ranked.project_id,
+        ranked.year,
+        ranked.department_key,
+        ranked.n_peers,
+        case
+            when (ranked.n_peers + 1) // 2 < ranked.funds_rank then (ranked.n_peers + 1) // 2
+            else (ranked.n_peers + 1) // 2 + 1
+        end as low_rank,
+        case
+            when ranked.n_peers // 2 + 1 < ranked.funds_rank then ranked.n_peers // 2 + 1
+            else ranked.n_peers // 2 + 2
+        end as high_rank
 
     from projects
 
-    inner join all_projects as self
+    inner join ranked_projects as ranked
         on
-            projects.project_id = self.project_id
-            and projects.year is not distinct from self.year
+            projects.project_id = ranked.project_id
+            and projects.year is not distinct from ranked.year
 
-    inner join all_projects as peers
+    where ranked.n_peers >= 1
+
+),
+
+peer_medians as (
+
+    select
+        middle_ranks.project_id,
+        middle_ranks.year,
+        middle_ranks.n_peers,
+        cast(
+            (low_amounts.total_funds_wan + high_amounts.total_funds_wan) / 2 as decimal(18, 6)
+        ) as peer_median_wan
+
+    from middle_ranks
+
+    inner join ranked_projects as low_amounts
         on
-            self.department_key = peers.department_key
-            and self.year is not distinct from peers.year
-            and self.project_id != peers.project_id
+            middle_ranks.department_key = low_amounts.department_key
+            and middle_ranks.year is not distinct from low_amounts.year
+            and middle_ranks.low_rank = low_amounts.funds_rank
 
-    group by
-        projects.project_id,
-        projects.year
+    inner join ranked_projects as high_amounts
+        on
+            middle_ranks.department_key = high_amounts.department_key
+            and middle_ranks.year is not distinct from high_amounts.year
+            and middle_ranks.high_rank = high_amounts.funds_rank
 
 ),
 
