@@ -107,7 +107,7 @@ STAGES = (
     ("  deskew", "skew_angle", "ocr/preprocess.py"),
     ("find_tables", "find_tables", "ocr/grid.py"),
     ("read_cells (all)", "read_cells", "ocr/page.py"),
-    ("  cell ink", "_cell_ink", "ocr/page.py"),
+    ("  cell ink", "_cell_ink", "ocr/cellink.py"),
     ("read_outside (bands)", "read_outside", "ocr/page.py"),
     ("reread_empty_cells", "reread_empty_cells", "ocr/page.py"),
     ("cell_tables + spaces", "cell_tables", "ocr/page.py"),

@@ -172,25 +172,13 @@ def _cell_ink(
     gray: np.ndarray | None = None,
     light_cut: int = 255,
     rules: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, int, int] | None:
-    """A cell's text ink (0/1, rules' residue, specks and blobs lighter than print anywhere
-    (`light_cut`) removed) and its page offset. With the page's rule masks (`rules`: horizontal,
-    vertical) ink lying on the line of one of the cell's own rules is residue too."""
-    got = _cell_text_ink(ink, bbox, inset, gray, light_cut, rules)
-    return None if got is None else got[:3]
-
-
-def _cell_text_ink(
-    ink: np.ndarray,
-    bbox: tuple[float, float, float, float],
-    inset: int,
-    gray: np.ndarray | None = None,
-    light_cut: int = 255,
-    rules: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, int, int, tuple[int, int, int, int]] | None:
-    """`_cell_ink` and the cell's rectangle clear of its rules (page px): inset from the
-    separators, and past any residue of a rule found inside it, so that a crop padded with
-    paper never takes the residue back in (it was read as a leading `1` all the same)."""
+    """A cell's text ink (0/1, rules' residue, specks and blobs lighter than print anywhere
+    (`light_cut`) removed), its page offset, and the cell's rectangle clear of its rules (page
+    px). With the page's rule masks (`rules`: horizontal, vertical) ink lying on the line of one
+    of the cell's own rules is residue too, and the rectangle stops short of it, so that a crop
+    padded with paper never takes the residue back in (it was read as a leading `1` all the
+    same)."""
     x0, y0, x1, y1 = (int(round(v)) for v in bbox)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 - x0 < 6 or y1 - y0 < 6:
@@ -350,7 +338,7 @@ def cell_lines(
     all_bands: list[tuple[int, int]] = []
     for ti, t in enumerate(tables):
         for ci, c in enumerate(t.cells):
-            got = _cell_text_ink(ink, c.bbox, inset, gray, light_cut, rules)
+            got = _cell_ink(ink, c.bbox, inset, gray, light_cut, rules)
             if got is None:
                 continue
             mask, ox, oy, clear = got

@@ -26,10 +26,7 @@ import cv2
 import numpy as np
 
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
-from ocr.cellink import _band_box as _band_box  # re-exported: moved to ocr.cellink
 from ocr.cellink import _bands, cell_lines
-from ocr.cellink import _cell_ink as _cell_ink  # re-exported: moved to ocr.cellink
-from ocr.cellink import print_darkness_cut as print_darkness_cut  # re-exported
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, get_engine
 from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import Prepared, binarize, line_masks, prepare, to_bgr

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from flows.models import PageGrid, PageStatus, Table
+from ocr.cellink import _band_box, _cell_ink, print_darkness_cut
 from ocr.engines import (
     PADDLE_MODEL_DIR_ENV,
     OcrEngine,
@@ -22,15 +23,7 @@ from ocr.engines import (
     get_engine,
 )
 from ocr.grid import find_tables
-from ocr.page import (
-    _band_box,
-    _cell_ink,
-    normalise_text,
-    ocr_page,
-    print_darkness_cut,
-    rasterize_pdf_page,
-    read_cells,
-)
+from ocr.page import normalise_text, ocr_page, rasterize_pdf_page, read_cells
 from ocr.preprocess import binarize, line_masks, prepare
 from tests.fixtures import scans
 from tests.fixtures.scans import CellSpec
@@ -458,12 +451,12 @@ def test_ink_never_as_dark_as_print_is_not_text() -> None:
     gray[10:40, 100:130] = 190  # seal residue: ink by threshold, lighter than print anywhere
     ink = binarize(gray)
     cut = print_darkness_cut(gray, ink)
-    mask, ox, oy = _cell_ink(ink, (0, 0, 200, 60), 2, gray, cut)
+    mask, ox, oy, _ = _cell_ink(ink, (0, 0, 200, 60), 2, gray, cut)
     assert (ox, oy) == (2, 2)
     assert mask[20, 20 - ox] == 1 and mask[20, 110 - ox] == 0
     faded = np.where(gray == 20, 160, gray).astype(np.uint8)  # the same page, faded
     ink = binarize(faded)
-    mask, _, _ = _cell_ink(ink, (0, 0, 200, 60), 2, faded, print_darkness_cut(faded, ink))
+    mask, _, _, _ = _cell_ink(ink, (0, 0, 200, 60), 2, faded, print_darkness_cut(faded, ink))
     assert mask[20, 20 - 2] == 1
 
 
