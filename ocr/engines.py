@@ -189,8 +189,10 @@ class WidthSplitRecognizer:
 
         imgs = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)  # type: ignore[attr-defined]
         ratios = [im.shape[1] / max(im.shape[0], 1) for im in imgs]
-        short = [i for i, r in enumerate(ratios) if r < self.short_ratio]
-        long = [i for i, r in enumerate(ratios) if r >= self.short_ratio]
+        first = same_crops(imgs)
+        todo = [i for i in range(len(imgs)) if first[i] == i]
+        short = [i for i in todo if ratios[i] < self.short_ratio]
+        long = [i for i in todo if ratios[i] >= self.short_ratio]
         viser = None
         txts: list[str] = [""] * len(imgs)
         scores: list[float] = [0.0] * len(imgs)
@@ -215,7 +217,25 @@ class WidthSplitRecognizer:
                         words[i] = res.word_results[j]
         finally:
             self.rec.rec_image_shape = shape  # type: ignore[attr-defined]
+        for i, j in enumerate(first):
+            if j != i:  # a repeated crop gets its first copy's reading
+                txts[i], scores[i], words[i] = txts[j], scores[j], words[j]
         return TextRecOutput(imgs, tuple(txts), scores, tuple(words), 0.0, viser)
+
+
+def same_crops(imgs: list[np.ndarray]) -> list[int]:
+    """For each crop, the index of the first crop with the same pixels (itself when none).
+
+    A crop's reading depends on its own pixels only (every crop is padded to the same 320 px
+    whatever its batch, and a wider one is read alone), so an identical crop is recognised
+    once: on 35 dev scan/image pages 76 of 3,609 crops (2%) repeated one read earlier in the
+    same call (the same digit printed clean in several cells: '6', '1', '0')."""
+    seen: dict[tuple[tuple[int, ...], str, bytes], int] = {}
+    out: list[int] = []
+    for i, im in enumerate(imgs):
+        key = (im.shape, str(im.dtype), np.ascontiguousarray(im).tobytes())
+        out.append(seen.setdefault(key, i))
+    return out
 
 
 class RapidOcrEngine(OcrEngine):
