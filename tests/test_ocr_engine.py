@@ -540,3 +540,89 @@ def test_the_c_library_is_looked_up_once_per_process(monkeypatch: pytest.MonkeyP
     results = [release_memory() for _ in range(3)]
     assert calls == ["c"]
     assert all(isinstance(r, bool) for r in results)
+
+
+class _CountingRecognizer:
+    """Stands in for rapidocr's TextRecognizer: reads a crop as its mean grey level and counts
+    the crops it was given."""
+
+    def __init__(self) -> None:
+        self.rec_image_shape = [3, 48, 320]
+        self.crops = 0
+
+    def __call__(self, args: object) -> object:
+        from rapidocr.ch_ppocr_rec import TextRecOutput
+
+        imgs = list(args.img)  # type: ignore[attr-defined]
+        self.crops += len(imgs)
+        txts = tuple(f"{im.mean():.1f}" for im in imgs)
+        return TextRecOutput(imgs, txts, [0.9] * len(imgs), (None,) * len(imgs), 0.0, None)
+
+
+def test_a_repeated_crop_is_recognised_once() -> None:
+    """Identical crops in one call (the same digit printed clean in several cells) are read
+    once and every copy gets that reading, in input order; a crop of the same size but other
+    pixels is still read."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr.engines import WidthSplitRecognizer, same_crops
+
+    one = np.full((40, 30, 3), 10, np.uint8)
+    other = np.full((40, 30, 3), 200, np.uint8)
+    wide = np.full((40, 300, 3), 90, np.uint8)
+    assert same_crops([one, other, one.copy(), wide, other.copy()]) == [0, 1, 0, 3, 1]
+    rec = _CountingRecognizer()
+    wrapper = WidthSplitRecognizer(rec, 320, 2.0, 640)
+    res = wrapper(TextRecInput(img=[one, other, one.copy(), wide, other.copy()]))
+    assert rec.crops == 3
+    assert list(res.txts) == ["10.0", "200.0", "10.0", "90.0", "200.0"]
+    assert list(res.scores) == [0.9] * 5
+
+
+def test_repeated_crops_read_as_when_read_alone(engine: OcrEngine, demo_clean: np.ndarray) -> None:
+    """The readings (text and confidence) of a crop set with repeats equal each crop's reading
+    alone: a crop's reading depends on its own pixels, whatever its batch."""
+    gray = prepare(demo_clean, None).gray
+    ink = binarize(gray)
+    tables = find_tables(gray, masks=line_masks(ink))
+    boxes = [tuple(int(v) for v in c.bbox) for c in tables[0].cells[:8]]
+    crops = [
+        np.ascontiguousarray(np.repeat(gray[y0 + 3 : y1 - 3, x0 + 3 : x1 - 3, None], 3, axis=2))
+        for x0, y0, x1, y1 in boxes
+    ]
+    crops = [crops[0], *crops, crops[2], crops[0]]
+    together = engine.read_crops(crops)
+    alone = [engine.read_crops([c])[0] for c in crops]
+    assert together == alone
+    assert together[0] == together[1] == together[-1] and together[3] == together[-2]
+    assert any(text for text, _ in together)
+
+
+def test_a_scanned_page_is_rendered_once(
+    tmp_path: Path, demo_clean: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The blank test judges the raster OCR then reads (it rendered the PDF twice more, at 36
+    and 100 dpi, each render decoding the whole embedded scan); a white page is still blank."""
+    import ocr.page
+    from flows.extract.documents import extract_page
+
+    pdf = scans.write_scanned_pdf([demo_clean], tmp_path / "scan.pdf", 200)
+    white = scans.write_scanned_pdf([np.full_like(demo_clean, 255)], tmp_path / "white.pdf", 200)
+    renders: list[int] = []
+    real = ocr.page.rasterize_pdf_page
+    monkeypatch.setattr(
+        ocr.page, "rasterize_pdf_page", lambda p, i, dpi=200: renders.append(dpi) or real(p, i, dpi)
+    )
+    read: list[tuple[int, ...]] = []
+    monkeypatch.setattr(
+        ocr.page,
+        "ocr_page",
+        lambda image, page, options=None, engine=None: (
+            read.append(image.shape)
+            or PageGrid(page, 1.0, 1.0, "px", False, PageStatus.EXTRACTED, "rapidocr")
+        ),
+    )
+    assert extract_page(pdf, 1).status is PageStatus.EXTRACTED
+    assert renders == [200] and len(read) == 1  # the page OCR reads is the one rendered
+    assert extract_page(white, 1).status is PageStatus.BLANK
+    assert renders == [200, 200] and len(read) == 1
