@@ -626,3 +626,23 @@ def test_a_scanned_page_is_rendered_once(
     assert renders == [200] and len(read) == 1  # the page OCR reads is the one rendered
     assert extract_page(white, 1).status is PageStatus.BLANK
     assert renders == [200, 200] and len(read) == 1
+
+
+def test_inference_threads_wait_without_spinning(engine: OcrEngine) -> None:
+    """With several inference threads onnxruntime's threads busy-waited between operators
+    (twice the CPU per crop); the engine's sessions are made with spinning off, and sessions
+    made by anyone else afterwards keep rapidocr's own options."""
+    import onnxruntime
+    from rapidocr.inference_engine.onnxruntime import OrtInferSession
+
+    from ocr.engines import NO_SPINNING
+
+    sessions = [engine._ocr.text_rec.rec.session.session, engine._ocr.text_det.session.session]
+    for session in sessions:
+        options = session.get_session_options()
+        assert [options.get_session_config_entry(k) for k in NO_SPINNING] == ["0", "0"]
+    cfg = engine._ocr.cfg.Rec.engine_cfg
+    fresh = OrtInferSession._init_sess_opts(cfg)
+    assert isinstance(fresh, onnxruntime.SessionOptions)
+    with pytest.raises(RuntimeError):  # onnxruntime's answer for a key never set
+        fresh.get_session_config_entry(NO_SPINNING[0])
