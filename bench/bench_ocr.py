@@ -116,6 +116,77 @@ STAGES = (
 )
 
 
+# Who asks the recogniser for crops, nearest first: (label, function name, file suffix).
+CROP_SOURCES = (
+    ("small-glyph crops (3 each)", "_glyph_crops", "ocr/page.py"),
+    ("read_upright_glyphs", "read_upright_glyphs", "ocr/page.py"),
+    ("reread_low_confidence", "reread_low_confidence", "ocr/page.py"),
+    ("reread_empty_cells", "reread_empty_cells", "ocr/page.py"),
+    ("line split at a rule", "_split_line", "ocr/page.py"),
+    ("read_cells: lines", "read_cells", "ocr/page.py"),
+    ("read_outside (bands)", "read_outside", "ocr/page.py"),
+    ("orientation test", "detect_quarter_turns", "ocr/preprocess.py"),
+)
+
+
+REPEATED = "(repeats, read once)"
+
+
+class CropCounter:
+    """Counts the crops each stage sends to the recogniser (`WidthSplitRecognizer`), and those
+    read once for a repeated crop: what each re-read adds per page."""
+
+    def __init__(self) -> None:
+        from collections import Counter
+
+        self.crops: Counter[str] = Counter()
+        self.glyph_ids: set[int] = set()
+
+    def __enter__(self) -> CropCounter:
+        import ocr.page as page_mod
+        from ocr import engines
+
+        self._patched = [
+            (engines.WidthSplitRecognizer, "__call__", engines.WidthSplitRecognizer.__call__),
+            (page_mod, "_glyph_crops", page_mod._glyph_crops),
+        ]
+        call, glyph_crops = self._patched[0][2], self._patched[1][2]
+        counter = self
+
+        def counted_glyph_crops(*args: object, **kw: object) -> list:
+            out = glyph_crops(*args, **kw)
+            counter.glyph_ids.update(id(c) for c in out)
+            return out
+
+        def counted_call(rec: object, args: object) -> object:
+            imgs = [args.img] if hasattr(args.img, "shape") else list(args.img)  # type: ignore[attr-defined]
+            source = counter.source(sys._getframe(1))
+            for im in imgs:
+                counter.crops[CROP_SOURCES[0][0] if id(im) in counter.glyph_ids else source] += 1
+            counter.crops[REPEATED] += len(imgs) - len(set(engines.same_crops(imgs)))
+            return call(rec, args)
+
+        engines.WidthSplitRecognizer.__call__ = counted_call  # type: ignore[method-assign]
+        page_mod._glyph_crops = counted_glyph_crops
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for owner, name, value in self._patched:
+            setattr(owner, name, value)
+
+    @staticmethod
+    def source(frame: object) -> str:
+        """The label of the nearest calling stage in CROP_SOURCES."""
+        labels = {(name, suffix): label for label, name, suffix in CROP_SOURCES[1:]}
+        while frame is not None:
+            code = frame.f_code  # type: ignore[attr-defined]
+            for (name, suffix), label in labels.items():
+                if code.co_name == name and code.co_filename.endswith(suffix):
+                    return label
+            frame = frame.f_back  # type: ignore[attr-defined]
+        return "other"
+
+
 def ocr_pages_of(folder: Path) -> list[tuple[Path, int, str]]:
     """(file, 1-based page, kind) of every page OCR reads in a raw folder: image pages and PDF
     pages without a text layer."""
@@ -161,10 +232,11 @@ def profile(folder: Path, limit: int, dpi: int) -> int:
     loading = time.process_time() - c0
     prof = cProfile.Profile(time.process_time)
     c0 = time.process_time()
-    prof.enable()
-    for (_, n, _), image in zip(pages, images, strict=True):
-        ocr_page(image, n, options, engine)
-    prof.disable()
+    with CropCounter() as counter:
+        prof.enable()
+        for (_, n, _), image in zip(pages, images, strict=True):
+            ocr_page(image, n, options, engine)
+        prof.disable()
     cpu = time.process_time() - c0
     n = max(len(pages), 1)
     print(
@@ -176,6 +248,13 @@ def profile(folder: Path, limit: int, dpi: int) -> int:
     for label, name, suffix in STAGES:
         total = sum(v[3] for (f, _, fn), v in stats.items() if fn == name and f.endswith(suffix))
         print(f"  {label:24s} {total / n:6.2f} CPU-s per page  {total / max(cpu, 1e-9):6.1%}")
+    repeats = counter.crops.pop(REPEATED, 0)
+    print(
+        f"crops sent to the recogniser: {sum(counter.crops.values()) / n:.1f} per page, "
+        f"{repeats / n:.1f} of them repeats read once"
+    )
+    for label, count in counter.crops.most_common():
+        print(f"  {label:28s} {count / n:6.1f} per page")
     return 0
 
 
