@@ -164,6 +164,7 @@ class CropCounter:
             for im in imgs:
                 counter.crops[CROP_SOURCES[0][0] if id(im) in counter.glyph_ids else source] += 1
             counter.crops[REPEATED] += len(imgs) - len(set(engines.same_crops(imgs)))
+            counter.glyph_ids.clear()  # read now: an id may be reused by a later crop
             return call(rec, args)
 
         engines.WidthSplitRecognizer.__call__ = counted_call  # type: ignore[method-assign]
