@@ -62,31 +62,48 @@ def project_state(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
+# dbt settings that choose which nodes a build runs, not what the parse makes: a manifest parsed
+# without them serves a build with them (`models_only` builds in the tests set the first).
+BUILD_ONLY_ENV = frozenset({"DBT_RESOURCE_TYPES", "DBT_EXCLUDE_RESOURCE_TYPES"})
+MANIFESTS_KEPT = 4  # parsed manifests kept: a few warehouses (or settings) built in turn
+
+
 class WarmDbt:
-    """dbt imported once; the manifest parsed once per (project state, warehouse path)."""
+    """dbt imported once; the manifest parsed once per (project state, warehouse file name,
+    dbt settings).
+
+    The file's name, not its path: the manifest names relations by the DuckDB catalog, which is
+    the file name up to its first dot, and holds no path (profiles.yml reads the path from the
+    environment at each build). So nights in different folders (every test's own) share one
+    parse, as one-shot builds share dbt's partial parse by running in the warehouse's folder."""
 
     def __init__(self) -> None:
         from dbt.cli.main import dbtRunner
 
         self.runner_class = dbtRunner
+        self.manifests: dict[tuple[str, str, str], object] = {}  # oldest first
         self.manifest: object | None = None
-        self.manifest_key: tuple[str, str, str] | None = None
 
     def _parsed(self, args: list[str], warehouse: str, env: dict[str, str] | None) -> None:
-        """The project's manifest for these arguments, parsed now unless the last parse was of
-        the same project files, warehouse path and dbt settings."""
+        """The project's manifest for these arguments, parsed now unless one was parsed of the
+        same project files, warehouse file name and dbt settings."""
         for name in [k for k in os.environ if k.startswith("DBT_")]:
             del os.environ[name]  # only the requesting run's dbt settings apply
         os.environ.update(env or {})
         os.environ["PERFBUDGET_WAREHOUSE"] = warehouse  # read by profiles.yml
         project_dir = Path(args[args.index("--project-dir") + 1])
-        key = (project_state(project_dir), warehouse, json.dumps(env or {}, sort_keys=True))
-        if self.manifest is not None and self.manifest_key == key:
-            return
-        self.manifest = None
-        parsed = self.runner_class().invoke(["parse", *_parse_args(args)])
-        if parsed.success:
-            self.manifest, self.manifest_key = parsed.result, key
+        settings = {k: v for k, v in (env or {}).items() if k not in BUILD_ONLY_ENV}
+        name = Path(warehouse).name
+        key = (project_state(project_dir), name, json.dumps(settings, sort_keys=True))
+        self.manifest = self.manifests.pop(key, None)
+        if self.manifest is None:
+            parsed = self.runner_class().invoke(["parse", *_parse_args(args)])
+            if not parsed.success:
+                return
+            self.manifest = parsed.result
+        self.manifests[key] = self.manifest  # the newest last
+        while len(self.manifests) > MANIFESTS_KEPT:
+            del self.manifests[next(iter(self.manifests))]
 
     def warm_up(self, args: list[str], warehouse: str) -> None:
         """Parse the project before the first night asks (the served process's start-up)."""
@@ -111,6 +128,7 @@ class WarmDbt:
         except BaseException as exc:  # noqa: BLE001 - reported to the flow, the server lives on
             code = 2
             out.write(f"\n{type(exc).__name__}: {exc}\n")
+            self.manifests.clear()
             self.manifest = None
         finally:
             release_warehouse()
@@ -157,8 +175,9 @@ def serve(socket_path: str, warm_up: dict | None = None) -> None:
                     continue
                 req = json.loads(line)
                 answer = warm.build(req["args"], req["warehouse"], req.get("env"))
-                stream.write(json.dumps(answer).encode() + b"\n")
-                stream.flush()
+                with contextlib.suppress(OSError):  # the asking run was killed: serve the next
+                    stream.write(json.dumps(answer).encode() + b"\n")
+                    stream.flush()
 
 
 def start(

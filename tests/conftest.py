@@ -29,7 +29,7 @@ import flows.settings
 from flows.settings import PROJECT_ROOT
 
 # Session-scoped fixtures cheap enough to start on each worker: they do not group their tests.
-UNGROUPED_FIXTURES = frozenset({"prefect_harness", "tmp_path_factory", "worker_id"})
+UNGROUPED_FIXTURES = frozenset({"prefect_harness", "tmp_path_factory", "worker_id", "warm_dbt"})
 
 
 def _own_dbt_project(worker: str) -> Path:
@@ -217,6 +217,47 @@ def models_only(monkeypatch: pytest.MonkeyPatch) -> None:
     module- or session-scoped fixture the test reads is built before this one (pytest sets up
     wider scopes first), so it keeps its data tests."""
     monkeypatch.setenv("DBT_RESOURCE_TYPES", "model seed")
+
+
+# The worker's warm dbt (flows/dbt_server.py): the socket every build of this process and of the
+# runs it starts is sent to, while it runs.
+_WARM_DBT: list[str] = []
+ONE_SHOT_ENV = "PERFBUDGET_TEST_DBT"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_dbt() -> Iterator[str | None]:
+    """One warm dbt per worker, as `perfbudget serve` keeps one: every `dbt build` of the suite
+    (nights in this process, `perfbudget run` children, direct builds) goes to it, and builds of
+    warehouses with one file name share one parse. A one-shot build paid ~14 CPU-s on the sample
+    night (interpreter, dbt import, project load); a warm one ~7. Tests of the one-shot path
+    unset PERFBUDGET_DBT_SERVER (monkeypatch). Not in the paddle environment (no dbt there), nor
+    with PERFBUDGET_TEST_DBT=one-shot (every build a child of its own, as an unserved night)."""
+    import importlib.util
+
+    if importlib.util.find_spec("dbt") is None or os.environ.get(ONE_SHOT_ENV) == "one-shot":
+        yield None
+        return
+    from flows import dbt_server
+
+    # a short folder: a Unix socket's path is limited to ~100 bytes
+    folder = Path(tempfile.mkdtemp(prefix="pb-dbt-"))
+    server = dbt_server.start(folder / "dbt.sock")  # sets PERFBUDGET_DBT_SERVER
+    _WARM_DBT.append(os.environ[dbt_server.SERVER_ENV])
+    try:
+        yield _WARM_DBT[0]
+    finally:
+        _WARM_DBT.clear()
+        dbt_server.stop(server)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test: the warm dbt is this process's again (a test that started
+    and stopped a server of its own took PERFBUDGET_DBT_SERVER away with it)."""
+    if _WARM_DBT:
+        os.environ["PERFBUDGET_DBT_SERVER"] = _WARM_DBT[0]
 
 
 SEED_PDF = PROJECT_ROOT / "data" / "raw" / "平罗县委政法委_2024年项目支出绩效目标表.pdf"

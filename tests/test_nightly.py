@@ -252,6 +252,7 @@ def test_dbt_gets_the_warehouse_by_name_in_its_folder(
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
     monkeypatch.setattr(marts.subprocess, "run", child)
+    monkeypatch.delenv("PERFBUDGET_DBT_SERVER", raising=False)  # the one-shot path, not warm dbt
     monkeypatch.chdir(PROJECT_ROOT)
     for night in ("first", "second"):
         (tmp_path / night).mkdir()
