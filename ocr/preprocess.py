@@ -169,6 +169,54 @@ def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndar
     return out, lifted
 
 
+# A grey seal (a red seal scanned in grey, or a grey stamp) is told from the print by its
+# level: its ring's median grey must be at least this much lighter than the print's darkest
+# ink (validation-like grey scans: seal ~125-135, print ~45-55). A seal printed as dark as the
+# text cannot be told by colour; the grid step still drops its arcs from the rule masks.
+GREY_SEAL_MARGIN = 40
+
+
+def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """Turn a grey seal's ink into paper where it is lighter than the print, keeping the print
+    under it and the table's rules across it. Returns the page and the number of seals lifted.
+
+    The seal is found by its geometry (`find_seals`: a thin ring on a circle); inside its disc
+    ink lighter than the midpoint of the seal's and the print's levels, not touching darker
+    print and not on a rule that continues outside the disc (`drop_seals`), becomes paper.
+    Otherwise its characters are read into the value cells it covers."""
+    ink = binarize(gray)
+    seals = find_seals(ink)
+    if not seals:
+        return gray, 0
+    print_level = float(np.percentile(gray[ink > 0], 5))
+    hor, ver = line_masks(ink)
+    hor, ver, _ = drop_seals(hor, ver, ink, seals)
+    rules = cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
+    del hor, ver
+    out = gray.copy()
+    h, w = gray.shape
+    lifted = 0
+    for cx, cy, r in seals:
+        rad = 1.06 * r + 4
+        x0, x1 = max(0, int(cx - rad)), min(w, int(cx + rad) + 1)
+        y0, y1 = max(0, int(cy - rad)), min(h, int(cy + rad) + 1)
+        yy, xx = np.ogrid[y0:y1, x0:x1]
+        d = np.hypot(xx - cx, yy - cy)
+        sub, sub_ink = out[y0:y1, x0:x1], ink[y0:y1, x0:x1] > 0
+        ring = sub_ink & (np.abs(d - r) <= max(3.0, 0.05 * r))
+        if not ring.any():
+            continue
+        seal_level = float(np.median(sub[ring]))
+        if seal_level - print_level < GREY_SEAL_MARGIN:
+            continue
+        cut = (print_level + seal_level) / 2
+        near_print = cv2.dilate((sub <= cut).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        erase = sub_ink & (d <= rad) & ~near_print & (rules[y0:y1, x0:x1] == 0)
+        sub[erase] = 255
+        lifted += 1
+    return out, lifted
+
+
 # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
 INK_THRESHOLD = 199  # a flattened grey pixel at or below this is ink
 
@@ -580,6 +628,9 @@ def prepare(
     gray, gain = restore_contrast(gray)
     if gain != 1.0:
         notes.append(f"faded ink darkened ×{gain:.1f}")
+    gray, grey_seals = lift_grey_seals(gray)
+    if grey_seals:
+        notes.append(f"{grey_seals} grey seal(s) lifted to paper")
     # from here on only grey pages are carried: the colour page's last use is the orientation
     # test, which reads its grey (the lifted grey when fills or fading were mended)
     turns = 0
@@ -661,7 +712,7 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
     )
     if found is None:
         return []
-    ys_ink, xs_ink = np.nonzero(ink)
+    ink_points: tuple[np.ndarray, np.ndarray] | None = None  # made once a candidate needs it
     seals = []
     for cx, cy, r in found[0][:6] / s:
         # the small copy places the centre within a few px: refine centre and radius where
@@ -670,6 +721,10 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
         # cheap first look: most candidates are no ring at all
         if _on_circle(ink, cx, cy, 0.94 * r - 4, 1.06 * r + 4).mean() < 0.7:
             continue
+        if ink_points is None:
+            # every ink pixel of the page: most pages' candidates fail the cheap look above
+            ink_points = np.nonzero(ink)
+        ys_ink, xs_ink = ink_points
         near = (np.abs(xs_ink - cx) < 1.25 * r) & (np.abs(ys_ink - cy) < 1.25 * r)
         px, py = xs_ink[near].astype(np.float32), ys_ink[near].astype(np.float32)
         step = max(1.0, 0.5 / s)

@@ -94,3 +94,34 @@ def test_red_seal_leaves_no_ink_but_keeps_the_print_under_it(numbers_page: np.nd
     assert residue <= 0.03 * int((base & disc).sum())  # 36% before
     kept = (ink & base & disc).sum() / (base & disc).sum()
     assert kept >= 0.9
+
+
+def _grey(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+
+
+@pytest.mark.parametrize("row", [1, 3])
+def test_grey_seal_over_a_value_cell_adds_no_character(
+    numbers_page: np.ndarray, engine: OcrEngine, row: int
+) -> None:
+    """A red seal scanned in grey (no colour to suppress) lies ~130 grey over print ~0-50: its
+    ring finds it, and inside its disc ink lighter than the print, off the table's rules,
+    becomes paper; the cell under it reads exactly and the grid keeps its rules."""
+    page = _grey(_sealed(numbers_page, row, 5))
+    prep = prepare(page, None)
+    assert "1 grey seal(s) lifted to paper" in prep.notes
+    grid = ocr_page(page, 1, engine=engine)
+    assert len(grid.tables) == 1 and len(grid.tables[0].cells) == 2 * (len(VALUES) + 1)
+    assert _values(grid) == list(VALUES)
+
+
+def test_seal_as_dark_as_the_print_is_left_to_the_grid(numbers_page: np.ndarray) -> None:
+    """A seal printed black cannot be told from the print by its level: nothing is erased."""
+    cx, cy = _value_cell_centre(numbers_page, 3)
+    layer = np.full(numbers_page.shape[:2], 255, np.uint8)
+    cv2.circle(layer, (cx + 18, cy - 6), int(0.07 * numbers_page.shape[1]), 0, 5)
+    black = cv2.cvtColor(
+        np.minimum(cv2.cvtColor(numbers_page, cv2.COLOR_BGR2GRAY), layer), cv2.COLOR_GRAY2BGR
+    )
+    prep = prepare(black, None)
+    assert not any("grey seal" in n for n in prep.notes)
