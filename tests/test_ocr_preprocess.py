@@ -1,5 +1,5 @@
-"""Seals over value cells: a red or grey seal printed across a numeric cell must add no
-character to what the cell reads. Hand-built pages (a small table of short numbers) through the
+"""Seals over value cells: a grey seal printed across a numeric cell must add no character to
+what the cell reads. Hand-built pages (a small table of short numbers) through the
 real preprocessing, grid and recogniser; each damage as scanners and the scanned PDF apply it."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PIL import Image
 
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.page import ocr_page
-from ocr.preprocess import binarize, prepare, suppress_red
+from ocr.preprocess import prepare
 from tests.fixtures import scans
 
 VALUES = ("30", "20", "96", "12", "10", "8")
@@ -54,7 +54,8 @@ def _scanned_pdf_jpeg(image: np.ndarray, quality: int = 75) -> np.ndarray:
 
 def _sealed(page: np.ndarray, row: int, seed: int) -> np.ndarray:
     """A red seal centred on a value cell (ring across the cell rules), then scanner noise,
-    the scanner's JPEG 55 and the scanned PDF's JPEG 75: the dev combo scans' damage."""
+    the scanner's JPEG 55 and the scanned PDF's JPEG 75: the dev combo scans' damage (the
+    grey tests take its grey)."""
     cx, cy = _value_cell_centre(page, row)
     sealed = scans.red_seal(page, (cx + 18, cy - 6), int(0.07 * page.shape[1]), seed=seed)
     return _scanned_pdf_jpeg(scans.jpeg(scans.gaussian_noise(sealed, 8, seed), 55))
@@ -63,37 +64,6 @@ def _sealed(page: np.ndarray, row: int, seed: int) -> np.ndarray:
 def _values(grid) -> list[str]:
     cells = {(c.row, c.col): c.text for c in grid.tables[0].cells}
     return [cells[(r, 1)] for r in range(1, len(VALUES) + 1)]
-
-
-@pytest.mark.parametrize("row", [1, 3])
-def test_red_seal_over_a_value_cell_adds_no_character(
-    numbers_page: np.ndarray, engine: OcrEngine, row: int
-) -> None:
-    """`政30`: the seal's characters, whose colour JPEG had diluted below the saturation test
-    or whose red level it had lowered (lifted to ~188: still ink), were read into the value
-    cell. Pixels near clear seal ink that are redder than green or blue are seal ink too, and
-    each is lifted by its brightness against the seal's own darkest level."""
-    grid = ocr_page(_sealed(numbers_page, row, 5), 1, engine=engine)
-    assert _values(grid) == list(VALUES)
-
-
-def test_red_seal_leaves_no_ink_but_keeps_the_print_under_it(numbers_page: np.ndarray) -> None:
-    """After preprocessing, ink inside the seal's disc is the print's, and the print under the
-    seal is still ink."""
-    base = binarize(prepare(_scanned_pdf_jpeg(numbers_page), None).gray).astype(bool)
-    sealed = _sealed(numbers_page, 3, 7)
-    cx, cy = _value_cell_centre(numbers_page, 3)
-    h, w = base.shape
-    yy, xx = np.ogrid[:h, :w]
-    disc = (xx - cx - 18) ** 2 + (yy - cy + 6) ** 2 <= (0.077 * w) ** 2
-    cleaned, frac = suppress_red(sealed)
-    assert frac > 0.001
-    ink = binarize(prepare(cleaned, None).gray).astype(bool)
-    near_print = cv2.dilate(base.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    residue = int((ink & ~near_print & disc).sum())
-    assert residue <= 0.03 * int((base & disc).sum())  # 36% before
-    kept = (ink & base & disc).sum() / (base & disc).sum()
-    assert kept >= 0.9
 
 
 def _grey(image: np.ndarray) -> np.ndarray:
