@@ -145,6 +145,54 @@ def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndar
     return out, lifted
 
 
+# A grey seal (a red seal scanned in grey, or a grey stamp) is told from the print by its
+# level: its ring's median grey must be at least this much lighter than the print's darkest
+# ink (validation-like grey scans: seal ~125-135, print ~45-55). A seal printed as dark as the
+# text cannot be told by colour; the grid step still drops its arcs from the rule masks.
+GREY_SEAL_MARGIN = 40
+
+
+def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """Turn a grey seal's ink into paper where it is lighter than the print, keeping the print
+    under it and the table's rules across it. Returns the page and the number of seals lifted.
+
+    The seal is found by its geometry (`find_seals`: a thin ring on a circle); inside its disc
+    ink lighter than the midpoint of the seal's and the print's levels, not touching darker
+    print and not on a rule that continues outside the disc (`drop_seals`), becomes paper.
+    Otherwise its characters are read into the value cells it covers."""
+    ink = binarize(gray)
+    seals = find_seals(ink)
+    if not seals:
+        return gray, 0
+    print_level = float(np.percentile(gray[ink > 0], 5))
+    hor, ver = line_masks(ink)
+    hor, ver, _ = drop_seals(hor, ver, ink, seals)
+    rules = cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
+    del hor, ver
+    out = gray.copy()
+    h, w = gray.shape
+    lifted = 0
+    for cx, cy, r in seals:
+        rad = 1.06 * r + 4
+        x0, x1 = max(0, int(cx - rad)), min(w, int(cx + rad) + 1)
+        y0, y1 = max(0, int(cy - rad)), min(h, int(cy + rad) + 1)
+        yy, xx = np.ogrid[y0:y1, x0:x1]
+        d = np.hypot(xx - cx, yy - cy)
+        sub, sub_ink = out[y0:y1, x0:x1], ink[y0:y1, x0:x1] > 0
+        ring = sub_ink & (np.abs(d - r) <= max(3.0, 0.05 * r))
+        if not ring.any():
+            continue
+        seal_level = float(np.median(sub[ring]))
+        if seal_level - print_level < GREY_SEAL_MARGIN:
+            continue
+        cut = (print_level + seal_level) / 2
+        near_print = cv2.dilate((sub <= cut).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        erase = sub_ink & (d <= rad) & ~near_print & (rules[y0:y1, x0:x1] == 0)
+        sub[erase] = 255
+        lifted += 1
+    return out, lifted
+
+
 # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
 INK_THRESHOLD = 199  # a flattened grey pixel at or below this is ink
 
@@ -155,10 +203,14 @@ def binarize(gray: np.ndarray) -> np.ndarray:
 
 
 def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, int]]]:
-    """Count horizontally vs vertically elongated text blobs of an ink mask (downscaled page).
+    """How much text runs horizontally and how much vertically on an ink mask (downscaled
+    page): the summed lengths (px) of horizontally and of vertically elongated line blobs, and
+    the horizontal blobs' boxes (x, y, w, h).
 
     Characters of one line are merged by a short closing along the line direction; rules are
-    removed first so they don't dominate."""
+    removed first so they don't dominate. Lengths, not counts: a page's few vertically typeset
+    labels (产/出/指/标) or a narrow column of wrapped lines make short blobs, its text lines long
+    ones."""
     h, w = ink.shape
     k = max(15, w // 25)
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)) | cv2.morphologyEx(
@@ -167,7 +219,7 @@ def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, in
     text = ink & (1 - cv2.dilate(rules, np.ones((3, 3), np.uint8)))
     horiz = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8))
     vert = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((7, 1), np.uint8))
-    n_h = n_v = 0
+    len_h = len_v = 0
     boxes: list[tuple[int, int, int, int]] = []
     for mask, is_h in ((horiz, True), (vert, False)):
         num, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -176,11 +228,11 @@ def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, in
             if area < 20:
                 continue
             if is_h and bw >= 3 * bh and 5 <= bh <= 40:
-                n_h += 1
+                len_h += int(bw)
                 boxes.append((int(x), int(y), int(bw), int(bh)))
             elif not is_h and bh >= 3 * bw and 5 <= bw <= 40:
-                n_v += 1
-    return n_h, n_v, boxes
+                len_v += int(bh)
+    return len_h, len_v, boxes
 
 
 # Mean recogniser confidence of a page's text lines read as they stand at or above which the
@@ -188,6 +240,17 @@ def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, in
 # the same lines turned 0.13-0.59 (one line 0.88): upside-down text is never read this surely,
 # so the second read only confirms and costs half the orientation test's recognition.
 SURE_UPRIGHT = 0.95
+
+# The text lines' direction alone decides "upright or upside down" vs "sideways" when one
+# direction's line length is at least LINE_AXIS_RATIO times the other's and amounts to
+# MIN_LINE_LENGTH px on the 1000-px copy. On the 35 scanned/photographed pages of dev seeds
+# 0-39 the upright text ran 3.0-3900× longer horizontally than vertically (self-evaluations'
+# narrow columns of wrapped lines and vertically typeset 一级 labels make the vertical part).
+# Reading is no judge of the direction: a sideways page's vertical labels, turned with it,
+# read 1.00 as they stand, and turned characters stacked across lines read 0.95-0.99 as
+# characters that are not there.
+LINE_AXIS_RATIO = 2.0
+MIN_LINE_LENGTH = 300
 
 
 def _orientation_scores(
@@ -218,39 +281,62 @@ def _orientation_scores(
     return upright, sum(s for _, s in flipped) / len(crops)
 
 
+def line_axis(len_h: int, len_v: int) -> int | None:
+    """0 when the text lines run horizontally (upright or upside down), 1 when they run
+    vertically (sideways), None when their lengths do not tell (see LINE_AXIS_RATIO)."""
+    if max(len_h, len_v) < MIN_LINE_LENGTH:
+        return None
+    if len_h >= LINE_AXIS_RATIO * len_v:
+        return 0
+    if len_v >= LINE_AXIS_RATIO * len_h:
+        return 1
+    return None
+
+
+def _read_axis(
+    gray: np.ndarray, ink: np.ndarray, f: float, engine: OcrEngine, axis: int
+) -> tuple[int, float] | None:
+    """The better of the two orientations of one axis (turns `axis` or `axis + 2`) by reading
+    its text lines both ways round, with its mean confidence; None when no line is found."""
+    gray_t = np.ascontiguousarray(np.rot90(gray, axis)) if axis else gray
+    ink_t = np.ascontiguousarray(np.rot90(ink, axis)) if axis else ink
+    scores = _orientation_scores(gray_t, ink_t, f, engine)
+    if scores is None:
+        return None
+    if scores[1] is not None and scores[1] > scores[0]:
+        return axis + 2, scores[1]
+    return axis, scores[0]
+
+
 def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     """Counter-clockwise 90° turns that make the page (BGR or grey) upright (0..3).
 
-    Sideways vs upright from the shape of merged text lines (cheap morphology on a downscaled
-    copy); upright vs upside-down by reading a few text lines both ways round and keeping the
-    orientation the recogniser is more confident about. When the shapes say sideways, the page
-    as it stands is read too and kept if it reads at least as well: solid fills and tall
-    merged cells can outnumber the text lines' shapes, and an upright page was turned 270°."""
+    Evidence in order of trust: the direction the text lines run (cheap morphology on a
+    downscaled copy) decides upright/upside-down vs sideways; reading a few lines both ways
+    round decides between the two turns left. When the line direction does not tell (solid
+    fills or tall merged cells beside few lines), the page as it stands is read first and kept
+    when it reads surely (a page that reads well as it is is never turned); otherwise both
+    axes are read and the page is turned only to an orientation that reads better."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     f = 1000 / max(h, w)
     small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
     ink = binarize(flatten_background(small))
-    n_h, n_v, _ = _text_blobs(ink)
-    sideways = n_v > n_h * 1.3
+    len_h, len_v, _ = _text_blobs(ink)
+    axis = line_axis(len_h, len_v)
     if engine is None:
-        return 1 if sideways else 0
-    turned = 1 if sideways else 0
-    gray_t = np.ascontiguousarray(np.rot90(gray, turned)) if turned else gray
-    ink_t = np.ascontiguousarray(np.rot90(ink, turned)) if turned else ink
-    scores = _orientation_scores(gray_t, ink_t, f, engine)
-    if scores is None:
-        return turned
-    best, best_score = turned, scores[0]
-    if scores[1] is not None and scores[1] > scores[0]:
-        best, best_score = turned + 2, scores[1]
-    if sideways:
-        as_is = _orientation_scores(gray, ink, f, engine)
-        if as_is is not None:
-            for turns, score in ((0, as_is[0]), (2, as_is[1])):
-                if score is not None and score >= best_score:
-                    best, best_score = turns, score
-    return best % 4
+        return axis if axis is not None else int(len_v > 1.3 * len_h)
+    if axis is not None:
+        read = _read_axis(gray, ink, f, engine, axis)
+        return (read[0] if read else axis) % 4
+    as_is = _read_axis(gray, ink, f, engine, 0)
+    if as_is is not None and as_is[0] == 0 and as_is[1] >= SURE_UPRIGHT:
+        return 0
+    sideways = _read_axis(gray, ink, f, engine, 1)
+    best = as_is or (0, 0.0)
+    if sideways is not None and sideways[1] > best[1]:
+        best = sideways
+    return best[0] % 4
 
 
 def rotate_quarter(image: np.ndarray, turns: int) -> np.ndarray:
@@ -518,6 +604,9 @@ def prepare(
     gray, gain = restore_contrast(gray)
     if gain != 1.0:
         notes.append(f"faded ink darkened ×{gain:.1f}")
+    gray, grey_seals = lift_grey_seals(gray)
+    if grey_seals:
+        notes.append(f"{grey_seals} grey seal(s) lifted to paper")
     # from here on only grey pages are carried: the colour page's last use is the orientation
     # test, which reads its grey (the lifted grey when fills or fading were mended)
     turns = 0
@@ -599,7 +688,7 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
     )
     if found is None:
         return []
-    ys_ink, xs_ink = np.nonzero(ink)
+    ink_points: tuple[np.ndarray, np.ndarray] | None = None  # made once a candidate needs it
     seals = []
     for cx, cy, r in found[0][:6] / s:
         # the small copy places the centre within a few px: refine centre and radius where
@@ -608,6 +697,10 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
         # cheap first look: most candidates are no ring at all
         if _on_circle(ink, cx, cy, 0.94 * r - 4, 1.06 * r + 4).mean() < 0.7:
             continue
+        if ink_points is None:
+            # every ink pixel of the page: most pages' candidates fail the cheap look above
+            ink_points = np.nonzero(ink)
+        ys_ink, xs_ink = ink_points
         near = (np.abs(xs_ink - cx) < 1.25 * r) & (np.abs(ys_ink - cy) < 1.25 * r)
         px, py = xs_ink[near].astype(np.float32), ys_ink[near].astype(np.float32)
         step = max(1.0, 0.5 / s)

@@ -187,20 +187,61 @@ def test_text_on_fills_is_read(filled_spec, filled_page, engine: OcrEngine) -> N
 def test_orientation_keeps_a_page_that_reads_well_as_it_is(
     filled_page, engine: OcrEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """When the line-shape vote says sideways (fills and tall merged cells outvote the text
-    lines), the page as it stands is read too and wins if it reads at least as well."""
+    """When the text lines' direction does not tell (fills and tall merged cells beside few
+    lines), the page as it stands is read first and kept when it reads surely; turned 180° it
+    is turned back, not sideways."""
     import ocr.preprocess as pre
 
     real = pre._text_blobs
 
-    def vote_sideways(ink: np.ndarray):
-        n_h, n_v, boxes = real(ink)
-        return n_h, 2 * n_h + 10, boxes
+    def undecided(ink: np.ndarray):
+        len_h, _, boxes = real(ink)
+        return len_h, len_h, boxes
 
-    monkeypatch.setattr(pre, "_text_blobs", vote_sideways)
-    assert pre.detect_quarter_turns(filled_page, None) == 1  # the vote alone would turn it
+    monkeypatch.setattr(pre, "_text_blobs", undecided)
+    assert pre.line_axis(*undecided(np.zeros((10, 10), np.uint8))[:2]) is None
     assert pre.detect_quarter_turns(filled_page, engine) == 0
     assert pre.detect_quarter_turns(scans.rotate90(filled_page, 2), engine) == 2
+
+
+@pytest.fixture(scope="module")
+def demo_clean_page(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    pdf = scans.render_pdf(tmp_path_factory.mktemp("demo") / "demo.pdf", [scans.demo_page_spec()])
+    return scans.rasterize(pdf, 0, 200)
+
+
+@pytest.fixture(scope="module")
+def vertical_labels_page(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    """The demo form with its 一级指标 column 16 pt wide: 产出指标 / 效益指标 / 满意度指标 are
+    typeset one character per line, as many departments print them; scanner noise on top."""
+    spec = scans.demo_page_spec()
+    spec.col_widths = [60, 16, 120, 250, 72]
+    pdf = scans.render_pdf(tmp_path_factory.mktemp("vlabels") / "vlabels.pdf", [spec])
+    return scans.damage(scans.rasterize(pdf, 0, 200), "noise", 1)
+
+
+@pytest.mark.parametrize("variant", ["plain", "fills", "seal", "vertical_labels"])
+def test_page_turned_any_quarter_is_turned_back_upright(
+    variant: str,
+    demo_clean_page: np.ndarray,
+    filled_page: np.ndarray,
+    vertical_labels_page: np.ndarray,
+    engine: OcrEngine,
+) -> None:
+    """Each page turned 0/90/180/270° comes back upright. The text lines' direction decides
+    sideways or not; reading decides only between the two turns left. A sideways page with
+    vertically typeset 一级 labels was left sideways: turned with the page, its labels lie
+    horizontally and read 1.00 as they stand, and reading had the last word."""
+    from ocr.preprocess import detect_quarter_turns
+
+    page = {
+        "plain": demo_clean_page,
+        "fills": filled_page,
+        "seal": scans.damage(demo_clean_page, "seal", 4),
+        "vertical_labels": vertical_labels_page,
+    }[variant]
+    got = [detect_quarter_turns(scans.rotate90(page, turns), engine) for turns in range(4)]
+    assert got == [0, 3, 2, 1]
 
 
 # --------------------------------------------------------------------------- phone photos

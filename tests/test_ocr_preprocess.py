@@ -1,0 +1,97 @@
+"""Seals over value cells: a grey seal printed across a numeric cell must add no character to
+what the cell reads. Hand-built pages (a small table of short numbers) through the
+real preprocessing, grid and recogniser; each damage as scanners and the scanned PDF apply it."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from ocr.engines import OcrEngine, OcrOptions, get_engine
+from ocr.page import ocr_page
+from ocr.preprocess import prepare
+from tests.fixtures import scans
+
+VALUES = ("30", "20", "96", "12", "10", "8")
+DPI = 150
+PT = DPI / 72
+
+
+@pytest.fixture(scope="module")
+def engine() -> OcrEngine:
+    return get_engine("rapidocr", OcrOptions())
+
+
+@pytest.fixture(scope="module")
+def numbers_page(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    pdf = scans.render_pdf(
+        tmp_path_factory.mktemp("seal") / "numbers.pdf", [scans.numbers_page_spec(VALUES)]
+    )
+    return scans.rasterize(pdf, 0, DPI)
+
+
+def _value_cell_centre(page: np.ndarray, row: int) -> tuple[int, int]:
+    """Centre (px) of the 指标值 cell of table row `row` of `numbers_page_spec` on A4."""
+    spec = scans.numbers_page_spec(VALUES)
+    w_pt = page.shape[1] / PT
+    x0 = (w_pt - sum(spec.col_widths)) / 2 + spec.col_widths[0]
+    top = 60.0 + sum(size * 1.9 for _, size, _ in spec.lines) + 4
+    y = top + sum(spec.row_heights[:row]) + spec.row_heights[row] / 2
+    return int((x0 + spec.col_widths[1] / 2) * PT), int(y * PT)
+
+
+def _scanned_pdf_jpeg(image: np.ndarray, quality: int = 75) -> np.ndarray:
+    """What a scanned PDF page holds: the page JPEG-compressed (colour at half resolution)."""
+    buf = io.BytesIO()
+    Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB)).save(buf, "JPEG", quality=quality)
+    rgb = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+
+
+def _sealed(page: np.ndarray, row: int, seed: int) -> np.ndarray:
+    """A red seal centred on a value cell (ring across the cell rules), then scanner noise,
+    the scanner's JPEG 55 and the scanned PDF's JPEG 75: the dev combo scans' damage (the
+    grey tests take its grey)."""
+    cx, cy = _value_cell_centre(page, row)
+    sealed = scans.red_seal(page, (cx + 18, cy - 6), int(0.07 * page.shape[1]), seed=seed)
+    return _scanned_pdf_jpeg(scans.jpeg(scans.gaussian_noise(sealed, 8, seed), 55))
+
+
+def _values(grid) -> list[str]:
+    cells = {(c.row, c.col): c.text for c in grid.tables[0].cells}
+    return [cells[(r, 1)] for r in range(1, len(VALUES) + 1)]
+
+
+def _grey(image: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+
+
+@pytest.mark.parametrize("row", [1, 3])
+def test_grey_seal_over_a_value_cell_adds_no_character(
+    numbers_page: np.ndarray, engine: OcrEngine, row: int
+) -> None:
+    """A red seal scanned in grey (no colour to suppress) lies ~130 grey over print ~0-50: its
+    ring finds it, and inside its disc ink lighter than the print, off the table's rules,
+    becomes paper; the cell under it reads exactly and the grid keeps its rules."""
+    page = _grey(_sealed(numbers_page, row, 5))
+    prep = prepare(page, None)
+    assert "1 grey seal(s) lifted to paper" in prep.notes
+    grid = ocr_page(page, 1, engine=engine)
+    assert len(grid.tables) == 1 and len(grid.tables[0].cells) == 2 * (len(VALUES) + 1)
+    assert _values(grid) == list(VALUES)
+
+
+def test_seal_as_dark_as_the_print_is_left_to_the_grid(numbers_page: np.ndarray) -> None:
+    """A seal printed black cannot be told from the print by its level: nothing is erased."""
+    cx, cy = _value_cell_centre(numbers_page, 3)
+    layer = np.full(numbers_page.shape[:2], 255, np.uint8)
+    cv2.circle(layer, (cx + 18, cy - 6), int(0.07 * numbers_page.shape[1]), 0, 5)
+    black = cv2.cvtColor(
+        np.minimum(cv2.cvtColor(numbers_page, cv2.COLOR_BGR2GRAY), layer), cv2.COLOR_GRAY2BGR
+    )
+    prep = prepare(black, None)
+    assert not any("grey seal" in n for n in prep.notes)
