@@ -25,11 +25,11 @@ from ocr.preprocess import binarize, drop_seals, find_seals, line_masks
 # An edge crossed by ink on both sides over more than this share of its length is text, not a
 # rule: 车's horizontal strokes cross its vertical stroke over ~25% of its height.
 CROSSED_MAX = 0.08
-# Where a row's text stands beside a column edge, the edge is a rule only if the rule shows
-# (on the mask or as thin straight ink) over at least this share of the row's height above and
-# below that text: a rule runs from the row's top rule to its bottom rule, a character's stroke
-# lying where another row's column rule would continue (管 in 临溪县河湖管理中心) stays inside
-# the text's own height.
+# Where a row's text stands beside a column edge that the rule mask shows over less than this
+# share of the row, the edge is a rule only if it shows (on the mask or as thin straight ink)
+# over at least this share of the row's height above or below that text: a rule runs from the
+# row's top rule to its bottom rule, a character's stroke lying where another row's column rule
+# would continue (管 in 临溪县河湖管理中心) stays inside the text's own height.
 CLEAR_COVER = 0.5
 # Parts of an edge shorter than this many px beside the text are too short to judge.
 CLEAR_MIN = 4
@@ -209,19 +209,23 @@ def _rule_beside_text(
 
     A column rule runs the whole height of its row; a character's stroke lying where another
     row's column rule would continue stays within its text line, with nothing above or below it.
-    Without text beside the edge, or with text filling the row, there is nothing to tell: True."""
+    A rule on the mask over most of the row is a rule (no glyph is that long and straight),
+    broken above or below the text or not. Without text beside the edge, or with text filling
+    the row, there is nothing to tell: True."""
     a_i, b_i = int(round(a)) + band + 3, int(round(b)) - band - 3
+    p = int(round(pos))
+    on_mask = mask[a_i:b_i, max(0, p - band) : p + band + 1].any(axis=1)
+    if on_mask.size == 0 or on_mask.mean() >= CLEAR_COVER:
+        return True
     span = _text_span(text, pos, a_i, b_i, band, width)
     if span is None:
         return True
-    p = int(round(pos))
-    on_mask = mask[a_i:b_i, max(0, p - band) : p + band + 1].any(axis=1)
     thin = _thin_hits(ink, False, pos, a_i, b_i, band)
     hits = on_mask | thin if thin.size == on_mask.size else on_mask
     t0, t1 = span[0] - a_i - 2, span[1] - a_i + 2
     parts = [hits[: max(0, t0)], hits[max(0, t1) :]]
     judged = [part for part in parts if part.size >= CLEAR_MIN]
-    return all(part.mean() >= CLEAR_COVER for part in judged)
+    return not judged or any(part.mean() >= CLEAR_COVER for part in judged)
 
 
 def _crossed(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int) -> float:
