@@ -35,6 +35,13 @@ STRAY_FILL = 0.12
 # after a full-width `，` `；` or before `（`, are 0.76-0.84 line heights; a full-width space is
 # ~1.2, digits and `≥ 90%`, `2024.01-2024.12` well under 0.5.
 COLUMN_GAP = 1.0
+# Where the row above or below has a cell edge on that column rule, a narrower gap parts the
+# line too (at least this many line heights: wider than the paper between two glyphs or
+# digits, ~0.1-0.2), provided each side sits in its own column as a printed value does:
+# centred on it, or both sides set the same padding from their column's left rule (within
+# ALIGN_TOL line heights). A phrase printed across the place of the rule is neither.
+NEAR_GAP = 0.3
+ALIGN_TOL = 0.3
 
 
 @dataclass(frozen=True)
@@ -361,14 +368,55 @@ def cell_lines(
         # wrapped side by side keep their gaps (after a full-width `。` over a line height)
         seps = [x for x in tables[ti].xs if cell[0] + inset < x < cell[2] - inset]
         seps = seps if len(lines) == 1 else []
+        columns = _ruled_nearby(tables[ti], ci, seps)
         boxes = [
             box
             for a, b, runs in lines
-            for box in _line_boxes(mask, a, b, runs, ox, oy, line_h, seps)
+            for box in _line_boxes(mask, a, b, runs, ox, oy, line_h, seps, columns)
             if box[3] - box[1] >= 3 or box[2] - box[0] >= 3
         ]
         out.append(CellLines(ti, ci, cell, inner, boxes, tall))
     return out, line_h
+
+
+def _ruled_nearby(table: GridTable, ci: int, seps: list[float]) -> dict[float, tuple[float, float]]:
+    """Of the column rules running through cell `ci` (`seps`, page x), those on which a cell
+    of the row just above or below has an edge: each with the columns it parts (the table's
+    separators before and after it, page x).
+
+    Only these are known to part this row's columns: the grid lost them on this row alone
+    (the 总分 row under 分值 | 得分), not a header block's rows that span a lower grid's
+    columns."""
+    cell = table.cells[ci]
+    above, below = cell.row - 1, cell.row + cell.rowspan
+    edges = {
+        k
+        for c in table.cells
+        if c.row + c.rowspan - 1 == above or c.row == below
+        for k in (c.col, c.col + c.colspan)
+    }
+    out = {}
+    for x in seps:
+        k = table.xs.index(x)
+        if k in edges:
+            out[x] = (table.xs[k - 1], table.xs[k + 1])
+    return out
+
+
+def _in_own_columns(
+    left: tuple[int, int], right: tuple[int, int], x: float, cols: tuple[float, float], lh: float
+) -> bool:
+    """Whether ink spans `left` and `right` (page x) sit each in its own column either side of
+    the rule at `x` as printed values do: both centred on their columns, or both set the same
+    padding from their column's left rule."""
+    tol = ALIGN_TOL * lh
+    centred = (
+        abs((left[0] + left[1]) / 2 - (cols[0] + x) / 2) <= tol
+        and abs((right[0] + right[1]) / 2 - (x + cols[1]) / 2) <= tol
+    )
+    pad_left, pad_right = left[0] - cols[0], right[0] - x
+    padded = abs(pad_left - pad_right) <= tol and 0 <= pad_right <= 1.5 * lh
+    return centred or padded
 
 
 def _line_boxes(
@@ -380,6 +428,7 @@ def _line_boxes(
     oy: int,
     line_h: float,
     seps: list[float],
+    columns: dict[float, tuple[float, float]] | None = None,
 ) -> list[tuple[int, int, int, int]]:
     """The crops one text line's ink (its `runs`) is read from: one, or one per printed value
     where the line holds values of different columns.
@@ -389,7 +438,9 @@ def _line_boxes(
     phrase (`COLUMN_GAP`): the grid lost that rule on this row, so one cell spans both columns
     (the 总分 row's `100` and `95.77` under 分值 and 得分). Read in one crop the recogniser
     drops the space and reads `10095.77`. Width alone is no evidence: a seal's residue beside
-    a value stands two line heights away and would be read as text of its own."""
+    a value stands two line heights away and would be read as text of its own. Where the rows
+    beside have an edge on that rule (`columns`, from `_ruled_nearby`), a gap of `NEAR_GAP`
+    parts the line when the ink either side sits in its own column (`_in_own_columns`)."""
     groups = [[runs[0]]]
     for prev, run in zip(runs, runs[1:], strict=False):
         g0, g1 = ox + prev[1], ox + run[0]
@@ -397,4 +448,54 @@ def _line_boxes(
             groups.append([run])
         else:
             groups[-1].append(run)
-    return [_runs_box(mask, a, b, g, ox, oy) for g in groups]
+    boxes = []
+    for g in groups:
+        c0, c1 = g[0][0], g[-1][1]
+        cuts = [c0]
+        for x, cols in sorted((columns or {}).items()):
+            cut = _narrow_cut(
+                mask[a:b, c0:c1], x - ox - c0, (cols[0] - ox - c0, cols[1] - ox - c0), line_h
+            )
+            if cut is not None:
+                cuts.append(c0 + cut)
+        cuts.append(c1)
+        for k0, k1 in zip(cuts, cuts[1:], strict=False):
+            box = _cols_box(mask, a, b, k0, k1, ox, oy)
+            if box is not None:
+                boxes.append(box)
+    return boxes
+
+
+def _narrow_cut(line: np.ndarray, x: float, cols: tuple[float, float], line_h: float) -> int | None:
+    """Where (line column) to part a line's ink (`line`, its rows) at a column rule running at
+    column `x` between columns `cols`: inside a paper gap of at least `NEAR_GAP` line heights
+    holding the rule, with the ink either side in its own column (`_in_own_columns`)."""
+    inked = line.any(axis=0)
+    xi = int(round(x))
+    if not 0 < xi < inked.size - 1 or inked[xi]:
+        return None
+    left, right = np.flatnonzero(inked[:xi]), np.flatnonzero(inked[xi:]) + xi
+    if left.size == 0 or right.size == 0 or right[0] - left[-1] - 1 < NEAR_GAP * line_h:
+        return None
+    lo, hi = max(0, int(cols[0])), min(inked.size, int(cols[1]) + 1)
+    left, right = left[left >= lo], right[right < hi]
+    if left.size == 0 or right.size == 0:
+        return None
+    spans = (float(left[0]), float(left[-1] + 1)), (float(right[0]), float(right[-1] + 1))
+    return xi if _in_own_columns(*spans, x, cols, line_h) else None
+
+
+def _cols_box(
+    mask: np.ndarray, a: int, b: int, c0: int, c1: int, ox: int, oy: int
+) -> tuple[int, int, int, int] | None:
+    """The page box of the ink in mask rows a..b, columns c0..c1; None without ink."""
+    sub = mask[a:b, c0:c1]
+    rows, cols = np.flatnonzero(sub.any(axis=1)), np.flatnonzero(sub.any(axis=0))
+    if rows.size == 0:
+        return None
+    return (
+        ox + c0 + int(cols[0]),
+        oy + a + int(rows[0]),
+        ox + c0 + int(cols[-1]) + 1,
+        oy + a + int(rows[-1]) + 1,
+    )
