@@ -124,6 +124,59 @@ def _on_rule(along: np.ndarray, across: np.ndarray, line: RuleLine) -> bool:
     return bool(on.mean() >= ON_RULE_SHARE)
 
 
+def _fills_break(
+    along: np.ndarray,
+    across: np.ndarray,
+    line: RuleLine,
+    gray: np.ndarray | None,
+    horizontal: bool,
+    reach: int,
+) -> bool:
+    """Ink (its pixels along and across a rule) that is a piece of the rule pushed off its line:
+    a stroke no thicker than the rule, running along it within `reach`, beside a break in the
+    rule's own print (no ink on the rule's strip there, on the grey page `gray`).
+
+    A scan's broken rule can leave one piece a few px off the line the rest of the rule runs
+    on (read as a leading `1`). A printed `1` beside the rule stands by unbroken rule print,
+    and a glyph is thicker or shorter than such a piece."""
+    if gray is None or along.size < 8:
+        return False
+    thick = float(np.ptp(across)) + 1
+    length = float(np.ptp(along)) + 1
+    rule_width = max(1.0, 2 * (line.half - RULE_SLACK))
+    if thick > rule_width + 2 or length < 3 * thick:
+        return False
+    if np.abs(across - line.at(along)).max() > reach:
+        return False
+    steps = np.arange(int(along.min()), int(along.max()) + 1)
+    centre = np.rint(line.at(steps.astype(float))).astype(int)
+    half = int(np.ceil(line.half - RULE_SLACK))
+    printed = 0
+    size = gray.shape[0 if horizontal else 1]
+    for s, c in zip(steps, centre, strict=False):
+        row = gray[:, s] if horizontal else gray[s]
+        dark = row[max(0, c - half - 8) : c + half + 9] < INK_THRESHOLD
+        base = max(0, c - half - 8)
+        # the piece's own print on this row, with what touches it (its pixels the rule mask
+        # took), is not the rule's
+        own = set()
+        for k in across[along == s].astype(int):
+            j = k - base
+            while 0 <= j < dark.size and dark[j] and j + base not in own:
+                own.add(j + base)
+                j -= 1
+            j = k - base + 1
+            while 0 <= j < dark.size and dark[j] and j + base not in own:
+                own.add(j + base)
+                j += 1
+        if any(
+            0 <= k < size and k - base < dark.size and dark[k - base] and k not in own
+            for k in range(c - half, c + half + 1)
+        ):
+            printed += 1
+    return printed < 0.5 * len(steps)
+
+
 def _rule_residue(
     labels: np.ndarray,
     i: int,
@@ -132,6 +185,7 @@ def _rule_residue(
     cell: tuple[float, float, float, float],
     rules: tuple[np.ndarray, np.ndarray],
     reach: int,
+    gray: np.ndarray | None = None,
 ) -> int | None:
     """Which of the cell's own rules (0 left, 1 right, 2 top, 3 bottom) component `i` (its crop
     box sx, sy, sw, sh) is what is left of: all its ink on the line where that rule runs, as
@@ -154,7 +208,7 @@ def _rule_residue(
             (True, y1, y1 - (oy + sy + sh)),
         )
     ):
-        if near > reach:
+        if near > 2 * reach:  # from the separator; the rule itself may run `reach` off it
             continue
         span = height if not horizontal else width
         start = (y0 if not horizontal else x0) - span
@@ -167,7 +221,10 @@ def _rule_residue(
             ys, xs = np.nonzero(labels[sy : sy + sh, sx : sx + sw] == i)
             pix = (ys + sy + oy).astype(float), (xs + sx + ox).astype(float)
         ys_p, xs_p = pix
-        if _on_rule(xs_p, ys_p, line) if horizontal else _on_rule(ys_p, xs_p, line):
+        along, across = (xs_p, ys_p) if horizontal else (ys_p, xs_p)
+        if _on_rule(along, across, line) or _fills_break(
+            along, across, line, gray, horizontal, reach
+        ):
             return side
     return None
 
@@ -214,7 +271,7 @@ def _cell_ink(
         side = (
             None
             if rules is None
-            else _rule_residue(labels, i, (sx, sy, sw, sh), (x0, y0), bbox, rules, reach)
+            else _rule_residue(labels, i, (sx, sy, sw, sh), (x0, y0), bbox, rules, reach, gray)
         )
         if side is not None:  # left, right, top, bottom: move that side of `clear` past it
             at, edge = ((0, x0 + sx + sw), (2, x0 + sx), (1, y0 + sy + sh), (3, y0 + sy))[side]
@@ -469,7 +526,8 @@ def _line_boxes(
 def _narrow_cut(line: np.ndarray, x: float, cols: tuple[float, float], line_h: float) -> int | None:
     """Where (line column) to part a line's ink (`line`, its rows) at a column rule running at
     column `x` between columns `cols`: inside a paper gap of at least `NEAR_GAP` line heights
-    holding the rule, with the ink either side in its own column (`_in_own_columns`)."""
+    holding the rule, with paper at the columns' other rules where the line reaches them and
+    the ink either side in its own column (`_in_own_columns`)."""
     inked = line.any(axis=0)
     xi = int(round(x))
     if not 0 < xi < inked.size - 1 or inked[xi]:
@@ -478,6 +536,12 @@ def _narrow_cut(line: np.ndarray, x: float, cols: tuple[float, float], line_h: f
     if left.size == 0 or right.size == 0 or right[0] - left[-1] - 1 < NEAR_GAP * line_h:
         return None
     lo, hi = max(0, int(cols[0])), min(inked.size, int(cols[1]) + 1)
+    # a value stays inside its column: where the line reaches past the columns' other rules,
+    # paper must stand there too (a phrase running on across them is one text)
+    g = max(1, int(NEAR_GAP * line_h / 2))
+    for edge in (lo, hi):
+        if 0 < edge < inked.size and inked[max(0, edge - g) : edge + g + 1].any():
+            return None
     left, right = left[left >= lo], right[right < hi]
     if left.size == 0 or right.size == 0:
         return None

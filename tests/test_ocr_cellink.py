@@ -142,6 +142,37 @@ def test_residue_of_a_broken_slanted_row_rule_is_not_a_line() -> None:
     assert value.inner[1] >= blind.boxes[0][3]
 
 
+def shifted_piece_page(value: str, shift: int) -> np.ndarray:
+    """The page with the column rule broken over y 668-694 beside the last row's value, and
+    that piece of it printed `shift` px right of the rule's line (a scan's displaced piece)."""
+    page = ruled_page(value)
+    for y in range(668, 694):
+        x = int(rule_x(y))
+        page[y, x - 2 : x + 3] = 255
+        page[y, x - 1 + shift : x + 2 + shift] = 0
+    return page
+
+
+@pytest.mark.parametrize("shift", [3, 4, 5])
+def test_a_rule_piece_pushed_off_its_line_is_not_text(shift: int) -> None:
+    """A piece of the column rule printed a few px off the rule's line, where the rule itself
+    is broken: as thin as the rule and running along it, beside no rule print. It is the rule's
+    residue (it started the line, read as a leading `1`), and no crop reaches back to it."""
+    page = shifted_piece_page("298.2", shift)
+    *_, value = last_row_value(page)
+    (box,) = value.boxes
+    assert box[0] >= round(rule_x(680)) + 6  # the line starts at the printed `2`
+    assert value.inner[0] >= int(rule_x(680)) + shift + 1
+
+
+def test_a_printed_one_by_a_broken_rule_is_text() -> None:
+    """A printed `1` beside the rule where the rule is broken over the value's whole height
+    is kept: a glyph is wider than the rule's stroke."""
+    *_, value = last_row_value(ruled_page("1298.2", pad=4, column_piece=(600, 601)))
+    (box,) = value.boxes
+    assert box[0] <= round(rule_x(680)) + 4 + 4
+
+
 @pytest.mark.parametrize(
     ("value", "piece"), [("298.2", (670, 692)), ("298.2", (673, 690)), ("1298.2", None)]
 )
