@@ -10,6 +10,11 @@ taken out of the rule masks first (`ocr.preprocess.find_seals`); each edge is te
 rule found near the separator (a photo's rule pieces do not all lie on one line) and clear of
 the crossing rules' ink; and the edges of a sliver between two near rules are the rule running
 through it, not a crossing-stroke test it has no room for.
+
+A column separator is found where a rule runs in some rows and carried through the others; in a
+row where the mask does not show the rule over most of the row, ink on its line counts as a rule
+only where it also shows above or below the row's text (a header value's 管 lying where the
+indicator grid's column rule would continue is text, and its cell spans the separator).
 """
 
 from __future__ import annotations
@@ -205,7 +210,7 @@ def _rule_beside_text(
     width: int,
 ) -> bool:
     """Whether a column edge at x = `pos` over rows [a, b] (the row between its two row rules)
-    shows a rule above and below the text standing beside it, on the rule mask or as thin ink.
+    shows a rule above or below the text standing beside it, on the rule mask or as thin ink.
 
     A column rule runs the whole height of its row; a character's stroke lying where another
     row's column rule would continue stays within its text line, with nothing above or below it.
@@ -317,7 +322,7 @@ def build_cells(
     text = None if ink is None else ink & ~(hor | ver)
     gaps_x = np.diff(xs) if len(xs) > 1 else np.array([np.inf])
     near_x = np.minimum(np.r_[np.inf, gaps_x], np.r_[gaps_x, np.inf])
-    beside_x = [max(0, min(6 * band, int(g) - 2 * band - 4)) for g in near_x]
+    beside_x = [max(0, int(min(6 * band, g - 2 * band - 4))) for g in near_x]
 
     def present(
         mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, reach: int, i: int
