@@ -444,6 +444,8 @@ def _ruled_nearby(table: GridTable, ci: int, seps: list[float]) -> dict[float, t
     Only these are known to part this row's columns: the grid lost them on this row alone
     (the 总分 row under 分值 | 得分), not a header block's rows that span a lower grid's
     columns."""
+    if not seps:
+        return {}
     cell = table.cells[ci]
     above, below = cell.row - 1, cell.row + cell.rowspan
     edges = {
