@@ -35,6 +35,13 @@ STRAY_FILL = 0.12
 # after a full-width `，` `；` or before `（`, are 0.76-0.84 line heights; a full-width space is
 # ~1.2, digits and `≥ 90%`, `2024.01-2024.12` well under 0.5.
 COLUMN_GAP = 1.0
+# Where the row above or below has a cell edge on that column rule, a narrower gap parts the
+# line too (at least this many line heights: wider than the paper between two glyphs or
+# digits, ~0.1-0.2), provided each side sits in its own column as a printed value does:
+# centred on it, or both sides set the same padding from their column's left rule (within
+# ALIGN_TOL line heights). A phrase printed across the place of the rule is neither.
+NEAR_GAP = 0.3
+ALIGN_TOL = 0.3
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,59 @@ def _on_rule(along: np.ndarray, across: np.ndarray, line: RuleLine) -> bool:
     return bool(on.mean() >= ON_RULE_SHARE)
 
 
+def _fills_break(
+    along: np.ndarray,
+    across: np.ndarray,
+    line: RuleLine,
+    gray: np.ndarray | None,
+    horizontal: bool,
+    reach: int,
+) -> bool:
+    """Ink (its pixels along and across a rule) that is a piece of the rule pushed off its line:
+    a stroke no thicker than the rule, running along it within `reach`, beside a break in the
+    rule's own print (no ink on the rule's strip there, on the grey page `gray`).
+
+    A scan's broken rule can leave one piece a few px off the line the rest of the rule runs
+    on (read as a leading `1`). A printed `1` beside the rule stands by unbroken rule print,
+    and a glyph is thicker or shorter than such a piece."""
+    if gray is None or along.size < 8:
+        return False
+    thick = float(np.ptp(across)) + 1
+    length = float(np.ptp(along)) + 1
+    rule_width = max(1.0, 2 * (line.half - RULE_SLACK))
+    if thick > rule_width + 2 or length < 3 * thick:
+        return False
+    if np.abs(across - line.at(along)).max() > reach:
+        return False
+    steps = np.arange(int(along.min()), int(along.max()) + 1)
+    centre = np.rint(line.at(steps.astype(float))).astype(int)
+    half = int(np.ceil(line.half - RULE_SLACK))
+    printed = 0
+    size = gray.shape[0 if horizontal else 1]
+    for s, c in zip(steps, centre, strict=False):
+        row = gray[:, s] if horizontal else gray[s]
+        dark = row[max(0, c - half - 8) : c + half + 9] < INK_THRESHOLD
+        base = max(0, c - half - 8)
+        # the piece's own print on this row, with what touches it (its pixels the rule mask
+        # took), is not the rule's
+        own = set()
+        for k in across[along == s].astype(int):
+            j = k - base
+            while 0 <= j < dark.size and dark[j] and j + base not in own:
+                own.add(j + base)
+                j -= 1
+            j = k - base + 1
+            while 0 <= j < dark.size and dark[j] and j + base not in own:
+                own.add(j + base)
+                j += 1
+        if any(
+            0 <= k < size and k - base < dark.size and dark[k - base] and k not in own
+            for k in range(c - half, c + half + 1)
+        ):
+            printed += 1
+    return printed < 0.5 * len(steps)
+
+
 def _rule_residue(
     labels: np.ndarray,
     i: int,
@@ -125,6 +185,7 @@ def _rule_residue(
     cell: tuple[float, float, float, float],
     rules: tuple[np.ndarray, np.ndarray],
     reach: int,
+    gray: np.ndarray | None = None,
 ) -> int | None:
     """Which of the cell's own rules (0 left, 1 right, 2 top, 3 bottom) component `i` (its crop
     box sx, sy, sw, sh) is what is left of: all its ink on the line where that rule runs, as
@@ -147,7 +208,7 @@ def _rule_residue(
             (True, y1, y1 - (oy + sy + sh)),
         )
     ):
-        if near > reach:
+        if near > 2 * reach:  # from the separator; the rule itself may run `reach` off it
             continue
         span = height if not horizontal else width
         start = (y0 if not horizontal else x0) - span
@@ -160,7 +221,10 @@ def _rule_residue(
             ys, xs = np.nonzero(labels[sy : sy + sh, sx : sx + sw] == i)
             pix = (ys + sy + oy).astype(float), (xs + sx + ox).astype(float)
         ys_p, xs_p = pix
-        if _on_rule(xs_p, ys_p, line) if horizontal else _on_rule(ys_p, xs_p, line):
+        along, across = (xs_p, ys_p) if horizontal else (ys_p, xs_p)
+        if _on_rule(along, across, line) or _fills_break(
+            along, across, line, gray, horizontal, reach
+        ):
             return side
     return None
 
@@ -207,7 +271,7 @@ def _cell_ink(
         side = (
             None
             if rules is None
-            else _rule_residue(labels, i, (sx, sy, sw, sh), (x0, y0), bbox, rules, reach)
+            else _rule_residue(labels, i, (sx, sy, sw, sh), (x0, y0), bbox, rules, reach, gray)
         )
         if side is not None:  # left, right, top, bottom: move that side of `clear` past it
             at, edge = ((0, x0 + sx + sw), (2, x0 + sx), (1, y0 + sy + sh), (3, y0 + sy))[side]
@@ -361,14 +425,57 @@ def cell_lines(
         # wrapped side by side keep their gaps (after a full-width `。` over a line height)
         seps = [x for x in tables[ti].xs if cell[0] + inset < x < cell[2] - inset]
         seps = seps if len(lines) == 1 else []
+        columns = _ruled_nearby(tables[ti], ci, seps)
         boxes = [
             box
             for a, b, runs in lines
-            for box in _line_boxes(mask, a, b, runs, ox, oy, line_h, seps)
+            for box in _line_boxes(mask, a, b, runs, ox, oy, line_h, seps, columns)
             if box[3] - box[1] >= 3 or box[2] - box[0] >= 3
         ]
         out.append(CellLines(ti, ci, cell, inner, boxes, tall))
     return out, line_h
+
+
+def _ruled_nearby(table: GridTable, ci: int, seps: list[float]) -> dict[float, tuple[float, float]]:
+    """Of the column rules running through cell `ci` (`seps`, page x), those on which a cell
+    of the row just above or below has an edge: each with the columns it parts (the table's
+    separators before and after it, page x).
+
+    Only these are known to part this row's columns: the grid lost them on this row alone
+    (the 总分 row under 分值 | 得分), not a header block's rows that span a lower grid's
+    columns."""
+    if not seps:
+        return {}
+    cell = table.cells[ci]
+    above, below = cell.row - 1, cell.row + cell.rowspan
+    edges = {
+        k
+        for c in table.cells
+        if c.row + c.rowspan - 1 == above or c.row == below
+        for k in (c.col, c.col + c.colspan)
+    }
+    out = {}
+    for x in seps:
+        k = table.xs.index(x)
+        if k in edges:
+            out[x] = (table.xs[k - 1], table.xs[k + 1])
+    return out
+
+
+def _in_own_columns(
+    left: tuple[int, int], right: tuple[int, int], x: float, cols: tuple[float, float], lh: float
+) -> bool:
+    """Whether ink spans `left` and `right` (page x) sit each in its own column either side of
+    the rule at `x` as printed values do: both centred on their columns, or both set the same
+    padding from their column's left rule."""
+    tol = ALIGN_TOL * lh
+    centred = (
+        abs((left[0] + left[1]) / 2 - (cols[0] + x) / 2) <= tol
+        and abs((right[0] + right[1]) / 2 - (x + cols[1]) / 2) <= tol
+    )
+    pad_left, pad_right = left[0] - cols[0], right[0] - x
+    padded = abs(pad_left - pad_right) <= tol and 0 <= pad_right <= 1.5 * lh
+    return centred or padded
 
 
 def _line_boxes(
@@ -380,6 +487,7 @@ def _line_boxes(
     oy: int,
     line_h: float,
     seps: list[float],
+    columns: dict[float, tuple[float, float]] | None = None,
 ) -> list[tuple[int, int, int, int]]:
     """The crops one text line's ink (its `runs`) is read from: one, or one per printed value
     where the line holds values of different columns.
@@ -389,7 +497,9 @@ def _line_boxes(
     phrase (`COLUMN_GAP`): the grid lost that rule on this row, so one cell spans both columns
     (the 总分 row's `100` and `95.77` under 分值 and 得分). Read in one crop the recogniser
     drops the space and reads `10095.77`. Width alone is no evidence: a seal's residue beside
-    a value stands two line heights away and would be read as text of its own."""
+    a value stands two line heights away and would be read as text of its own. Where the rows
+    beside have an edge on that rule (`columns`, from `_ruled_nearby`), a gap of `NEAR_GAP`
+    parts the line when the ink either side sits in its own column (`_in_own_columns`)."""
     groups = [[runs[0]]]
     for prev, run in zip(runs, runs[1:], strict=False):
         g0, g1 = ox + prev[1], ox + run[0]
@@ -397,4 +507,61 @@ def _line_boxes(
             groups.append([run])
         else:
             groups[-1].append(run)
-    return [_runs_box(mask, a, b, g, ox, oy) for g in groups]
+    boxes = []
+    for g in groups:
+        c0, c1 = g[0][0], g[-1][1]
+        cuts = [c0]
+        for x, cols in sorted((columns or {}).items()):
+            cut = _narrow_cut(
+                mask[a:b, c0:c1], x - ox - c0, (cols[0] - ox - c0, cols[1] - ox - c0), line_h
+            )
+            if cut is not None:
+                cuts.append(c0 + cut)
+        cuts.append(c1)
+        for k0, k1 in zip(cuts, cuts[1:], strict=False):
+            box = _cols_box(mask, a, b, k0, k1, ox, oy)
+            if box is not None:
+                boxes.append(box)
+    return boxes
+
+
+def _narrow_cut(line: np.ndarray, x: float, cols: tuple[float, float], line_h: float) -> int | None:
+    """Where (line column) to part a line's ink (`line`, its rows) at a column rule running at
+    column `x` between columns `cols`: inside a paper gap of at least `NEAR_GAP` line heights
+    holding the rule, with paper at the columns' other rules where the line reaches them and
+    the ink either side in its own column (`_in_own_columns`)."""
+    inked = line.any(axis=0)
+    xi = int(round(x))
+    if not 0 < xi < inked.size - 1 or inked[xi]:
+        return None
+    left, right = np.flatnonzero(inked[:xi]), np.flatnonzero(inked[xi:]) + xi
+    if left.size == 0 or right.size == 0 or right[0] - left[-1] - 1 < NEAR_GAP * line_h:
+        return None
+    lo, hi = max(0, int(cols[0])), min(inked.size, int(cols[1]) + 1)
+    # a value stays inside its column: where the line reaches past the columns' other rules,
+    # paper must stand there too (a phrase running on across them is one text)
+    g = max(1, int(NEAR_GAP * line_h / 2))
+    for edge in (lo, hi):
+        if 0 < edge < inked.size and inked[max(0, edge - g) : edge + g + 1].any():
+            return None
+    left, right = left[left >= lo], right[right < hi]
+    if left.size == 0 or right.size == 0:
+        return None
+    spans = (float(left[0]), float(left[-1] + 1)), (float(right[0]), float(right[-1] + 1))
+    return xi if _in_own_columns(*spans, x, cols, line_h) else None
+
+
+def _cols_box(
+    mask: np.ndarray, a: int, b: int, c0: int, c1: int, ox: int, oy: int
+) -> tuple[int, int, int, int] | None:
+    """The page box of the ink in mask rows a..b, columns c0..c1; None without ink."""
+    sub = mask[a:b, c0:c1]
+    rows, cols = np.flatnonzero(sub.any(axis=1)), np.flatnonzero(sub.any(axis=0))
+    if rows.size == 0:
+        return None
+    return (
+        ox + c0 + int(cols[0]),
+        oy + a + int(rows[0]),
+        ox + c0 + int(cols[-1]) + 1,
+        oy + a + int(rows[-1]) + 1,
+    )

@@ -10,6 +10,11 @@ taken out of the rule masks first (`ocr.preprocess.find_seals`); each edge is te
 rule found near the separator (a photo's rule pieces do not all lie on one line) and clear of
 the crossing rules' ink; and the edges of a sliver between two near rules are the rule running
 through it, not a crossing-stroke test it has no room for.
+
+A column separator is found where a rule runs in some rows and carried through the others; in a
+row where the mask does not show the rule over most of the row, ink on its line counts as a rule
+only where it also shows above or below the row's text (a header value's 管 lying where the
+indicator grid's column rule would continue is text, and its cell spans the separator).
 """
 
 from __future__ import annotations
@@ -25,6 +30,14 @@ from ocr.preprocess import binarize, drop_seals, find_seals, line_masks
 # An edge crossed by ink on both sides over more than this share of its length is text, not a
 # rule: 车's horizontal strokes cross its vertical stroke over ~25% of its height.
 CROSSED_MAX = 0.08
+# Where a row's text stands beside a column edge that the rule mask shows over less than this
+# share of the row, the edge is a rule only if it shows (on the mask or as thin straight ink)
+# over at least this share of the row's height above or below that text: a rule runs from the
+# row's top rule to its bottom rule, a character's stroke lying where another row's column rule
+# would continue (管 in 临溪县河湖管理中心) stays inside the text's own height.
+CLEAR_COVER = 0.5
+# Parts of an edge shorter than this many px beside the text are too short to judge.
+CLEAR_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -130,11 +143,11 @@ def _local_rule(
     return float(lo + best[np.argmin(np.abs(lo + best - pos))])
 
 
-def _thin_coverage(
+def _thin_hits(
     ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
-) -> float:
-    """Fraction of [a, b] with thin, straight ink at `pos`: ink within ±band, none just beyond it,
-    and all at one height (across the segment).
+) -> np.ndarray:
+    """Per position of [a, b]: thin, straight ink at `pos` (ink within ±band, none just beyond
+    it, all at one height across the segment). Empty where the band has no room.
 
     Broken rules lose their short pieces in the long-kernel opening; on the raw ink they remain
     and look like thin lines, while text crossing a merged cell's missing edge is thick. Text
@@ -145,11 +158,11 @@ def _thin_coverage(
     lo, hi = p - band, p + band + 1
     off = band + 2
     if b_i <= a_i or lo - off - 4 < 0:
-        return 0.0
+        return np.zeros(0, dtype=bool)
     if not horizontal:
         ink = ink.T  # columns of a vertical edge become rows: one code path for both
     if hi + off + 4 > ink.shape[0]:
-        return 0.0
+        return np.zeros(0, dtype=bool)
     core_win = ink[lo:hi, a_i:b_i] > 0
     core = core_win.any(axis=0)
     side = ink[lo - off - 4 : lo - off, a_i:b_i].any(axis=0) | ink[
@@ -157,11 +170,67 @@ def _thin_coverage(
     ].any(axis=0)
     thin = core & ~side
     if not thin.any():
-        return 0.0
+        return thin
     rows = np.arange(lo, hi, dtype=float)[:, None]
     height = (core_win * rows).sum(axis=0) / np.maximum(core_win.sum(axis=0), 1)
     on_one_line = np.abs(height - np.median(height[thin])) <= 1.5
-    return float((thin & on_one_line).mean())
+    return thin & on_one_line
+
+
+def _thin_coverage(
+    ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
+) -> float:
+    """Fraction of [a, b] with thin, straight ink at `pos` (`_thin_hits`)."""
+    hits = _thin_hits(ink, horizontal, pos, a, b, band)
+    return float(hits.mean()) if hits.size else 0.0
+
+
+def _text_span(
+    text: np.ndarray, pos: float, a: int, b: int, band: int, width: int
+) -> tuple[int, int] | None:
+    """Rows (page px, end exclusive) of [a, b) where text ink stands within `width` px either
+    side of a column edge at x = `pos`, clear of the edge's own band; None without text."""
+    p = int(round(pos))
+    left = text[a:b, max(0, p - band - 2 - width) : max(0, p - band - 2)]
+    right = text[a:b, p + band + 3 : p + band + 3 + width]
+    rows = np.flatnonzero(left.any(axis=1) | right.any(axis=1)) if b > a else np.zeros(0)
+    if rows.size == 0:
+        return None
+    return a + int(rows[0]), a + int(rows[-1]) + 1
+
+
+def _rule_beside_text(
+    mask: np.ndarray,
+    ink: np.ndarray,
+    text: np.ndarray,
+    pos: float,
+    a: float,
+    b: float,
+    band: int,
+    width: int,
+) -> bool:
+    """Whether a column edge at x = `pos` over rows [a, b] (the row between its two row rules)
+    shows a rule above or below the text standing beside it, on the rule mask or as thin ink.
+
+    A column rule runs the whole height of its row; a character's stroke lying where another
+    row's column rule would continue stays within its text line, with nothing above or below it.
+    A rule on the mask over most of the row is a rule (no glyph is that long and straight),
+    broken above or below the text or not. Without text beside the edge, or with text filling
+    the row, there is nothing to tell: True."""
+    a_i, b_i = int(round(a)) + band + 3, int(round(b)) - band - 3
+    p = int(round(pos))
+    on_mask = mask[a_i:b_i, max(0, p - band) : p + band + 1].any(axis=1)
+    if on_mask.size == 0 or on_mask.mean() >= CLEAR_COVER:
+        return True
+    span = _text_span(text, pos, a_i, b_i, band, width)
+    if span is None:
+        return True
+    thin = _thin_hits(ink, False, pos, a_i, b_i, band)
+    hits = on_mask | thin if thin.size == on_mask.size else on_mask
+    t0, t1 = span[0] - a_i - 2, span[1] - a_i + 2
+    parts = [hits[: max(0, t0)], hits[max(0, t1) :]]
+    judged = [part for part in parts if part.size >= CLEAR_MIN]
+    return not judged or any(part.mean() >= CLEAR_COVER for part in judged)
 
 
 def _crossed(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int) -> float:
@@ -248,9 +317,15 @@ def build_cells(
         return [max(0, min(reach, int(g / 2) - 4)) for g in near]
 
     reach_x, reach_y = reaches(xs), reaches(ys)
+    # text ink (rules out) and how far beside a column edge the text of its row is looked for:
+    # about a glyph's width, never into the next column's rule
+    text = None if ink is None else ink & ~(hor | ver)
+    gaps_x = np.diff(xs) if len(xs) > 1 else np.array([np.inf])
+    near_x = np.minimum(np.r_[np.inf, gaps_x], np.r_[gaps_x, np.inf])
+    beside_x = [max(0, int(min(6 * band, g - 2 * band - 4))) for g in near_x]
 
     def present(
-        mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, reach: int
+        mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, reach: int, i: int
     ) -> bool:
         # keep clear of the crossing rules at both ends (their ink lies on both sides of the
         # edge and reads as a crossing stroke); a sliver between two near rules has no room
@@ -259,17 +334,22 @@ def build_cells(
         pos = _local_rule(mask, horizontal, pos, a + m, b - m, reach)
         if b - a - 2 * m < 2 * band:
             return _coverage(mask, horizontal, pos, a, b, band) >= max(edge_min_cover, 0.8)
-        return _edge_present(mask, ink, horizontal, pos, a + m, b - m, band, edge_min_cover)
+        if not _edge_present(mask, ink, horizontal, pos, a + m, b - m, band, edge_min_cover):
+            return False
+        if horizontal or ink is None or text is None or beside_x[i] < band:
+            return True
+        # a column edge is a rule in this row only where it shows above and below the text
+        return _rule_beside_text(mask, ink, text, pos, a, b, band, beside_x[i])
 
     for r in range(nr):
         for c in range(nc):
             if r + 1 < nr:  # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
                 joined_down[r][c] = not present(
-                    hor, True, ys[r + 1], xs[c], xs[c + 1], reach_y[r + 1]
+                    hor, True, ys[r + 1], xs[c], xs[c + 1], reach_y[r + 1], r + 1
                 )
             if c + 1 < nc:  # edge right of (r, c)
                 joined_right[r][c] = not present(
-                    ver, False, xs[c + 1], ys[r], ys[r + 1], reach_x[c + 1]
+                    ver, False, xs[c + 1], ys[r], ys[r + 1], reach_x[c + 1], c + 1
                 )
     # the same merged-cell rule as the text-layer path; then merge overlapping rectangles
     # (a missed rule can make two non-rectangular groups overlap) until stable

@@ -142,6 +142,37 @@ def test_residue_of_a_broken_slanted_row_rule_is_not_a_line() -> None:
     assert value.inner[1] >= blind.boxes[0][3]
 
 
+def shifted_piece_page(value: str, shift: int) -> np.ndarray:
+    """The page with the column rule broken over y 668-694 beside the last row's value, and
+    that piece of it printed `shift` px right of the rule's line (a scan's displaced piece)."""
+    page = ruled_page(value)
+    for y in range(668, 694):
+        x = int(rule_x(y))
+        page[y, x - 2 : x + 3] = 255
+        page[y, x - 1 + shift : x + 2 + shift] = 0
+    return page
+
+
+@pytest.mark.parametrize("shift", [3, 4, 5])
+def test_a_rule_piece_pushed_off_its_line_is_not_text(shift: int) -> None:
+    """A piece of the column rule printed a few px off the rule's line, where the rule itself
+    is broken: as thin as the rule and running along it, beside no rule print. It is the rule's
+    residue (it started the line, read as a leading `1`), and no crop reaches back to it."""
+    page = shifted_piece_page("298.2", shift)
+    *_, value = last_row_value(page)
+    (box,) = value.boxes
+    assert box[0] >= round(rule_x(680)) + 6  # the line starts at the printed `2`
+    assert value.inner[0] >= int(rule_x(680)) + shift + 1
+
+
+def test_a_printed_one_by_a_broken_rule_is_text() -> None:
+    """A printed `1` beside the rule where the rule is broken over the value's whole height
+    is kept: a glyph is wider than the rule's stroke."""
+    *_, value = last_row_value(ruled_page("1298.2", pad=4, column_piece=(600, 601)))
+    (box,) = value.boxes
+    assert box[0] <= round(rule_x(680)) + 4 + 4
+
+
 @pytest.mark.parametrize(
     ("value", "piece"), [("298.2", (670, 692)), ("298.2", (673, 690)), ("1298.2", None)]
 )
@@ -159,24 +190,36 @@ HEADS = (100, 400, 520, 640)  # x of the column rules: 三级指标 | 分值 | �
 HEAD_ROWS = (100, 150, 200, 290)
 
 
-def two_column_page(cells: dict[tuple[int, int], str], merged_row: int = 2) -> np.ndarray:
-    """三级指标 | 分值 | 得分 over three rows; on `merged_row` the rule between 分值 and 得分 is
-    missing (the grid then has one cell spanning both). Each text is centred on its cell, or
-    for key (row, 12) on the missing rule (a phrase spanning both columns)."""
+def two_column_page(
+    cells: dict[tuple[int, int], str],
+    merged_row: int = 2,
+    heads: tuple[int, ...] = HEADS,
+    pad: int | None = None,
+    shift: int = 0,
+) -> np.ndarray:
+    """三级指标 | 分值 | 得分 over three rows (column rules at `heads`); on `merged_row` the rule
+    between 分值 and 得分 is missing (the grid then has one cell spanning both). Each text is
+    centred on its cell, or set `pad` px from its left rule, or for key (row, 12) centred on
+    the merged cell and moved `shift` px (a phrase spanning both columns)."""
     img = Image.new("L", (760, 340), 255)
     d = ImageDraw.Draw(img)
     font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
     for y in HEAD_ROWS:
-        d.line([(HEADS[0], y), (HEADS[-1], y)], fill=0, width=2)
-    for i, x in enumerate(HEADS):
+        d.line([(heads[0], y), (heads[-1], y)], fill=0, width=2)
+    for i, x in enumerate(heads):
         for r, (y0, y1) in enumerate(zip(HEAD_ROWS, HEAD_ROWS[1:], strict=False)):
             if not (i == 2 and r == merged_row):
                 d.line([(x, y0), (x, y1)], fill=0, width=2)
     for (r, c), text in cells.items():
-        x0, x1 = (HEADS[1], HEADS[3]) if c == 12 else (HEADS[c], HEADS[c + 1])
+        x0, x1 = (heads[1], heads[3]) if c == 12 else (heads[c], heads[c + 1])
         for k, line in enumerate(text.split("\n")):
             w = d.textlength(line, font=font)
-            d.text(((x0 + x1 - w) / 2, HEAD_ROWS[r] + 11 + 36 * k), line, font=font, fill=0)
+            x = (
+                (x0 + x1 - w) / 2 + (shift if c == 12 else 0)
+                if pad is None or c == 12
+                else x0 + pad
+            )
+            d.text((x, HEAD_ROWS[r] + 11 + 36 * k), line, font=font, fill=0)
     return np.array(img)
 
 
@@ -218,6 +261,50 @@ def test_a_phrase_across_a_lost_column_rule_is_one_crop(printed: str) -> None:
     assert box[0] < HEADS[2] < box[2]
 
 
+# 分值 and 得分 columns 70 and 90 px wide: `100` and `95.77` stand less than a line height apart
+NARROW = (100, 400, 470, 560)
+
+
+@pytest.mark.parametrize("pad", [None, 8])
+def test_two_values_closer_than_a_line_are_two_crops_where_the_rows_above_part_them(
+    pad: int | None,
+) -> None:
+    """In narrow columns the 总分 row's `100` and `95.77` stand ~0.5 line heights apart, under
+    the column wider gaps need: the row above has its edge on that rule, and each value sits in
+    its own column (centred, or set the same padding from its left rule): two crops."""
+    page = two_column_page(
+        {**SCORES, (1, 2): "13", (2, 0): "总分", (2, 1): "100", (2, 2): "95.77"},
+        heads=NARROW,
+        pad=pad,
+    )
+    left, right = lines_of(page, 2, 1).boxes
+    assert left[2] < NARROW[2] < right[0]
+    assert right[0] - left[2] < 28  # narrower than a line: the gap rule alone would not part it
+
+
+def test_a_phrase_whose_gap_holds_the_rule_stays_one_crop() -> None:
+    """A phrase centred over a merged cell with the rule's place in the paper after its `，`
+    (half a line height, wider than `NEAR_GAP`; the row above has its edge there): neither
+    side sits in its own column, so the phrase is one crop."""
+    heads = (100, 360, 512, 600)
+    page = two_column_page(
+        {**SCORES, (1, 2): "13", (2, 0): "说明", (2, 12): "提升社会，效益"}, heads=heads, shift=10
+    )
+    ink = binarize(page)
+    (box,) = lines_of(page, 2, 1).boxes
+    assert box[0] < heads[2] < box[2]
+    # the rule's place is paper on this row, over more than NEAR_GAP line heights
+    assert not ink[box[1] : box[3], heads[2] - 2 : heads[2] + 3].any()
+
+
+@pytest.mark.parametrize("printed", ["1,487,960", "≥ 90%", "提升社会 效益", "提升社会，效益"])
+def test_a_phrase_across_a_narrow_lost_column_rule_is_one_crop(printed: str) -> None:
+    """In the narrow columns too a number or phrase printed over the rule's place is one crop."""
+    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "说明", (2, 12): printed}, heads=NARROW)
+    (box,) = lines_of(page, 2, 1).boxes
+    assert box[0] < NARROW[2] < box[2]
+
+
 def test_a_cell_of_several_lines_is_not_parted() -> None:
     """Only a one-line cell holds values of two columns: a wrapped phrase or two heads wrapped
     side by side keep each line whole, whatever gap a column rule runs through."""
@@ -236,10 +323,16 @@ def test_a_wide_gap_without_a_column_rule_is_one_crop() -> None:
     assert box[2] - box[0] > 6 * 28 * 0.9
 
 
-def test_two_values_of_a_lost_column_rule_read_as_two_numbers(engine: OcrEngine) -> None:
-    """Read through the page reader, the 总分 cell is `100 95.77`: the form reader gives one
-    number to each head."""
-    page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "总分", (2, 1): "100", (2, 2): "95.77"})
+@pytest.mark.parametrize("heads", [HEADS, NARROW])
+def test_two_values_of_a_lost_column_rule_read_as_two_numbers(
+    engine: OcrEngine, heads: tuple[int, ...]
+) -> None:
+    """Read through the page reader, the 总分 cell is `100 95.77`, in wide columns and in
+    columns so narrow that the values stand less than a line height apart: the form reader
+    gives one number to each head."""
+    page = two_column_page(
+        {**SCORES, (1, 2): "13", (2, 0): "总分", (2, 1): "100", (2, 2): "95.77"}, heads=heads
+    )
     grid = ocr_page(page, 1, OcrOptions(), engine=engine)
     texts = {(c.row, c.col): c.text for c in grid.tables[0].cells}
     assert texts[(2, 1)] == "100 95.77"

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from ocr.grid import build_cells, find_tables
 from ocr.page import load_image_pages, normalise_text, rasterize_pdf_page
@@ -16,6 +16,7 @@ from ocr.preprocess import (
     binarize,
     detect_quarter_turns,
     flatten_background,
+    line_masks,
     prepare,
     skew_angle,
     suppress_red,
@@ -280,3 +281,54 @@ def test_a_column_rule_wholly_under_a_seal_is_kept(tmp_path: Path) -> None:
     x, y = int(table.xs[2]), int((table.ys[0] + table.ys[1]) / 2)
     sealed = grey_seal(img, (x + 20, y), 150)
     assert spans(sealed) == {(0, 0): (1, 1), (0, 1): (1, 1), (0, 2): (1, 1)}
+
+
+# --------------------------------------------------------------------------- header rows
+# A header block above an indicator grid: the grid's column rule at x = 1000 starts two rows
+# down, so grid recovery carries that separator up through the header rows. In a Song face
+# (AR PL UMing) at 32 px in 56 px rows, 中's long thin stroke lands on that line when the value
+# starts 240 px left of it; the page's size gives the rule kernels of a 200 dpi scan.
+HEADER_FONT = "/usr/share/fonts/truetype/arphic/uming.ttc"
+HEADER_RULE_X = 1000
+HEADER_ROWS = [200 + 56 * i for i in range(6)]
+
+
+def header_page(value_dx: int, column_rule_from_row: int = 2) -> np.ndarray:
+    """Two header rows (label | value) over three rows cut by a column rule at x = 1000 that
+    starts `column_rule_from_row` rows down; the first value starts `value_dx` px left of it."""
+    img = Image.new("L", (1654, 1654), 255)
+    d = ImageDraw.Draw(img)
+    ys = HEADER_ROWS
+    for y in ys:
+        d.line([(200, y), (1450, y)], fill=0, width=3)
+    for x in (200, 500, 1450):
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)
+    d.line([(HEADER_RULE_X, ys[column_rule_from_row]), (HEADER_RULE_X, ys[-1])], fill=0, width=3)
+    font = ImageFont.truetype(HEADER_FONT, 32, index=0)
+    d.text((220, ys[0] + 12), "实施单位", font=font, fill=0)
+    d.text((220, ys[1] + 12), "项目属性", font=font, fill=0)
+    d.text((HEADER_RULE_X - value_dx, ys[0] + 12), "临溪县河湖管理中心", font=font, fill=0)
+    d.text((520, ys[1] + 12), "经常性项目", font=font, fill=0)
+    return np.array(img)
+
+
+def header_rows(page: np.ndarray) -> list[list[tuple[int, int]]]:
+    (table,) = find_tables(page, masks=line_masks(binarize(page)))
+    return [[(c.col, c.colspan) for c in table.cells if c.row == r] for r in range(3)]
+
+
+def test_a_stroke_where_a_lower_column_rule_would_continue_is_text() -> None:
+    """中's stroke lies on the line of a column rule that only exists lower down: the mask shows
+    no rule above or below the text in that row, so the value's cell spans the boundary (it was
+    cut there, and the character on the line was lost: `临溪县河湖管理中心` → `…理` | `心`)."""
+    rows = header_rows(header_page(240))
+    assert rows[0] == [(0, 1), (1, 2)]
+    assert rows[1] == [(0, 1), (1, 2)]
+    assert rows[2] == [(0, 1), (1, 1), (2, 1)]
+
+
+def test_a_column_rule_beside_header_text_still_parts_the_row() -> None:
+    """The same page with the column rule drawn through the header rows too: the rule shows
+    above and below the text standing beside it, and every row keeps both cells."""
+    rows = header_rows(header_page(240 + 58, column_rule_from_row=0))
+    assert rows == [[(0, 1), (1, 1), (2, 1)]] * 3
