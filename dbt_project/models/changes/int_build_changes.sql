@@ -44,9 +44,8 @@ landed as (
         record_type = 'field'
         and field_name = 'project_name'
         and document_sha256 in (select document_sha256 from changed)
-        {%- if built is none %}
-            and false
-        {%- endif %}
+        -- none on a first or full build (see above)
+        and {{ 'true' if built is not none else 'false' }}
 
 ),
 
