@@ -112,13 +112,22 @@ def first_build(warehouse: Path) -> float:
     """The corpus's first (full) dbt build, as a night builds it: in the working copy published
     by rename (dbt's partial parse checks the profile's path, so a corpus built on the published
     name made the first measured night re-parse the whole project)."""
-    t0 = time.perf_counter()
+    import resource
+
+    def cpu() -> float:
+        used = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        return sum(u.ru_utime + u.ru_stime for u in used)
+
+    t0, c0 = time.perf_counter(), cpu()
     building = prepare_working_copy(warehouse)
     dbt_build(building)
     publish(building, warehouse)
     seconds = time.perf_counter() - t0
     load = os.getloadavg()[0]
-    print(f"corpus: first (full) dbt build {seconds:.1f} s; load {load:.1f}", flush=True)
+    print(
+        f"corpus: first (full) dbt build {seconds:.1f} s, CPU {cpu() - c0:.1f} s; load {load:.1f}",
+        flush=True,
+    )
     return seconds
 
 
@@ -176,6 +185,7 @@ class RunResult:
     peak_rss_mb: float
     stages: dict[str, float] = field(default_factory=dict)
     size_mb: float = 0.0
+    cpu_s: float = 0.0  # CPU seconds of the whole process tree (flow, workers, dbt, Prefect)
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -193,6 +203,24 @@ def tree_rss_mb(pid: int) -> float:
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
     return total / 1024
+
+
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process and its descendants have used so far, the ended
+    children it waited for included: on a machine others share, what a run costs when its wall
+    time is stretched by their load."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 MARK = "@@bench"  # prefix of the served child's own lines among Prefect's log output
@@ -235,6 +263,7 @@ def run_nightlies(raw: Path, warehouse: Path, runs: int = len(PLAN)) -> list[Run
     )
     current: list[str] = []
     peaks: dict[str, float] = {}
+    cpu_at_start: dict[str, float] = {}
     done = threading.Event()
 
     def sample() -> None:
@@ -261,16 +290,20 @@ def run_nightlies(raw: Path, warehouse: Path, runs: int = len(PLAN)) -> list[Run
             )
         elif what == "start":
             current[:] = [" ".join(rest)]
+            cpu_at_start[current[0]] = tree_cpu_s(proc.pid)
         else:
             label, seconds = " ".join(rest[:-1]), float(rest[-1])
             size = warehouse.stat().st_size / 2**20
-            results.append(RunResult(label, seconds, 0.0, 0.0, last_run_stages(warehouse), size))
+            cpu = tree_cpu_s(proc.pid) - cpu_at_start.get(label, 0.0)
+            stages_run = last_run_stages(warehouse)
+            results.append(RunResult(label, seconds, 0.0, 0.0, stages_run, size, cpu))
             # as it happens, so a long bench that is stopped still says what it measured
             stages = ", ".join(f"{k} {v:.2f}" for k, v in results[-1].stages.items())
             stages += f", outside the stages {seconds - sum(results[-1].stages.values()):.2f}"
             rss, load = peaks.get(label, 0.0), os.getloadavg()[0]
             print(
-                f"  run {label}: {seconds:.2f} s ({stages}); RSS {rss:.0f} MB; load {load:.1f}",
+                f"  run {label}: {seconds:.2f} s ({stages}); CPU {cpu:.2f} s; RSS {rss:.0f} MB; "
+                f"load {load:.1f}",
                 flush=True,
             )
     proc.wait()
@@ -401,13 +434,13 @@ def bench(
         "on top of each night's build (served: paid once, by the warm dbt)"
     )
     header = f"{'run':<10}{'wall s':>8}" + "".join(f"{s:>11}" for s in STAGES)
-    print(header + f"{'peak RSS':>10}{'size MB':>9}{'target':>8}")
+    print(header + f"{'CPU s':>8}{'peak RSS':>10}{'size MB':>9}{'target':>8}")
     for r in results:
         target = TARGETS.get(r.label)
         verdict = "" if target is None else ("ok" if r.wall_s <= target else f"> {target:.0f}")
         stages = "".join(f"{r.stages.get(s, float('nan')):>11.2f}" for s in STAGES)
         print(
-            f"{r.label:<10}{r.wall_s:>8.2f}{stages}"
+            f"{r.label:<10}{r.wall_s:>8.2f}{stages}{r.cpu_s:>8.2f}"
             f"{r.peak_rss_mb:>9.0f}M{r.size_mb:>9.0f}{verdict:>8}"
         )
     last = results[-1]

@@ -12,6 +12,7 @@ unread. `full_check` hashes everything (for bytes rewritten in place with the ti
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -100,8 +101,20 @@ def discover(raw_dir: Path) -> list[Path]:
     Walked with lstat only: symlinks are listed but never followed (a link to a folder is not
     descended, so a loop cannot recurse), and FIFOs, sockets, devices and folders named like a
     document (`x.pdf/`) are listed too, so that each becomes an `ingest_errors` row saying why
-    instead of vanishing without a word or blocking the run."""
-    found: list[Path] = []
+    instead of vanishing without a word or blocking the run.
+
+    Sorted by the paths' parts (the order Path comparison gives) compared as tuples of strings:
+    comparing Path objects cost ~1.2 s of CPU for 10,000 files, every night."""
+    return sorted(_entries(raw_dir), key=lambda path: path.parts)
+
+
+def any_entry(raw_dir: Path) -> bool:
+    """Whether `discover` would list anything, found without listing the whole folder."""
+    return next(_entries(raw_dir), None) is not None
+
+
+def _entries(raw_dir: Path) -> Iterator[Path]:
+    """The entries `discover` lists, in the order the folders are walked."""
     pending = [raw_dir]
     while pending:
         folder = pending.pop()
@@ -121,8 +134,7 @@ def discover(raw_dir: Path) -> list[Path]:
                 pending.append(path)
                 if path.suffix.lower() not in DOCUMENT_SUFFIXES:
                     continue
-            found.append(path)
-    return sorted(found)
+            yield path
 
 
 def take_inventory(

@@ -171,10 +171,22 @@ def land_documents(
     files = [doc.source_file for doc, _ in docs]
     con.execute("begin transaction")
     try:
-        for table in RAW_TABLES:
+        # Only a document landed before has rows to replace: it has a raw.documents row (its
+        # key), and the other raw tables hold rows of landed documents only. A night's new
+        # documents (almost all of them) then delete nothing, and the deletes that remain scan
+        # the large tables (millions of cells at 10,000 documents) once per batch, not per file.
+        landed_before = [
+            sha
+            for (sha,) in con.execute(
+                "select document_sha256 from raw.documents"
+                " where document_sha256 in (select unnest(?::varchar[]))",
+                [shas],
+            ).fetchall()
+        ]
+        for table in RAW_TABLES if landed_before else ():
             con.execute(
                 f"delete from raw.{table} where document_sha256 in (select unnest(?::varchar[]))",
-                [shas],
+                [landed_before],
             )
         con.execute(
             "delete from raw.ingest_errors where source_file in (select unnest(?::varchar[]))",
@@ -226,6 +238,29 @@ def land_documents(
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def land_batch(
+    con: duckdb.DuckDBPyConnection, docs: list[tuple[DocumentExtraction, str | None]]
+) -> list[tuple[DocumentExtraction, str]]:
+    """Land a night's batch of documents in one transaction (`land_documents`); when the batch
+    cannot be landed, each document alone, so one bad document costs only itself: its rows stay
+    out, an ingest_errors row (stage `land`) says why, and with no raw.documents row it is new
+    again next night. Returns the documents that could not be landed, each with its error."""
+    try:
+        land_documents(con, docs)
+        return []
+    except Exception:  # noqa: BLE001 - which document it was is found below, one by one
+        pass
+    refused: list[tuple[DocumentExtraction, str]] = []
+    for doc, status in docs:
+        try:
+            land_documents(con, [(doc, status)])
+        except Exception as exc:  # noqa: BLE001 - that document's problem, not the night's
+            why = f"its rows could not be landed: {type(exc).__name__}: {exc}"
+            record_error(con, doc.source_file, doc.sha256, "land", why)
+            refused.append((doc, why))
+    return refused
 
 
 def record_error(

@@ -25,6 +25,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows import landing
 from flows.extract.documents import (
@@ -35,7 +36,7 @@ from flows.extract.documents import (
     printable,
 )
 from flows.forms import read_forms
-from flows.inventory import FileChanges, Inventory, SourceFile, discover
+from flows.inventory import FileChanges, Inventory, SourceFile, any_entry
 from flows.inventory import take_inventory as classify
 from flows.marts import Quarantine, dbt_build, marts_current
 from flows.models import DocumentExtraction, PageGrid
@@ -44,6 +45,10 @@ from flows.settings import ConfigurationError, RunOptions, check_ocr_engine, sho
 from ocr.engines import OcrOptions
 
 STAGES = ("inventory", "extraction", "landing", "dbt", "publish")
+# documents landed per transaction: one transaction per batch, not per document (each landing
+# scans the warehouse's large raw tables once to replace rows); small enough that a night's
+# batch of OCRed documents held in memory stays small
+LANDING_BATCH = 25
 
 
 class StageClock:
@@ -194,16 +199,24 @@ def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageG
 @task(cache_policy=NO_CACHE)
 def parse(doc: DocumentExtraction) -> DocumentExtraction:
     """Read the forms printed on the document's page grids (flows.forms); what the reader cannot
-    read becomes the document's parse errors, never an exception."""
+    read becomes the document's parse errors, never an exception. Call it with the document
+    `quote()`d: Prefect would otherwise walk every cell of it to find task inputs (~0.1 CPU-s
+    for a 10-page text PDF, per task call)."""
     return read_forms(doc)
 
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def land(doc: DocumentExtraction, building: Path, status: str | None = None) -> None:
-    """Land one document in its own transaction in the working copy (on the night's connection)."""
+def land(
+    docs: list[tuple[DocumentExtraction, str | None]], building: Path
+) -> list[tuple[str, str]]:
+    """Land a batch of documents (each with its status) in one transaction in the working copy,
+    on the night's connection; a document that cannot be landed is recorded as its ingest error
+    and the others land (`landing.land_batch`). Returns (source_file, why) of those. Called with
+    the batch `quote()`d, as `parse` is."""
     with landing.session(building) as con:
-        landing.land_document(con, doc, status=status)
+        refused = landing.land_batch(con, docs)
         failpoint("land")
+    return [(doc.source_file, why) for doc, why in refused]
 
 
 @task(cache_policy=NO_CACHE)
@@ -316,6 +329,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                 for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))
                 if not doc.errors
             }
+        pending: list[tuple[DocumentExtraction, str | None]] = []  # parsed, to be landed
         with _progress(options, docs, futures) as progress:
             for i, doc in enumerate(docs):
                 transient = False
@@ -323,12 +337,15 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                     if i in futures:
                         path = inventory.to_extract[i].path
                         pages, transient = _collect_pages(doc, futures[i], progress, path)
-                        doc = parse(finish_document(doc, pages))
+                        doc = parse(quote(finish_document(doc, pages)))
                 doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
                 quarantined = transient and doc.failed
-                with clock("landing"):
-                    land(doc, building, status="quarantined" if quarantined else None)
+                pending.append((doc, "quarantined" if quarantined else None))
                 _count(summary, doc, options.low_confidence_threshold)
+                if len(pending) == LANDING_BATCH or i == len(docs) - 1:
+                    with clock("landing"):
+                        _refused(summary, pending, land(quote(pending), building))
+                    pending = []
                 if progress is not None:
                     progress.advance(progress.task_ids[0])
         with clock("landing"):
@@ -380,7 +397,7 @@ def preflight(options: RunOptions) -> None:
             f"the raw folder {shown(raw)} {what}; pass --allow-empty-raw to run anyway"
         )
     known = _documents_known(options.warehouse)
-    if known and not discover(raw):
+    if known and not any_entry(raw):  # not discover(): 10,000 files listed and sorted for this
         raise RawFolderMissing(
             f"the raw folder {shown(raw)} is empty but the warehouse holds {known} document "
             "file(s) from it; pass --allow-empty-raw to mark them all removed"
@@ -410,6 +427,19 @@ def _count(summary: RunSummary, doc: DocumentExtraction, threshold: float) -> No
         1 for p in doc.pages for t in p.tables for c in t.cells if c.confidence < threshold
     )
     summary.errors += [(doc.source_file, stage, msg) for stage, msg in doc.errors]
+
+
+def _refused(
+    summary: RunSummary,
+    landed: list[tuple[DocumentExtraction, str | None]],
+    refused: list[tuple[str, str]],
+) -> None:
+    """Documents of a landed batch whose rows could not be landed count as failed, with why."""
+    names = {source_file for source_file, _ in refused}
+    moved = sum(1 for doc, _ in landed if doc.source_file in names and not doc.failed)
+    summary.documents_ingested -= moved
+    summary.documents_failed += moved
+    summary.errors += [(source_file, "land", why) for source_file, why in refused]
 
 
 def _count_quarantined(summary: RunSummary, found: list[Quarantine]) -> None:

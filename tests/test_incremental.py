@@ -154,8 +154,10 @@ def test_incremental_nights_equal_a_full_rebuild(
     t3 = variant(target, "t3.pdf", 3)
     t2_new = variant(target, "t2.pdf", 2, edit="调整")
     bad = variant(target, "bad.pdf", 4, extra_field=True)
+    # t1 is landed again in the same batch (same bytes, a new landing): its rows are replaced,
+    # not doubled, beside the batch's new documents
     remove(wh, t2, e1)
-    land(wh, t3, t2_new, bad)
+    land(wh, t3, t2_new, bad, t1)
     quarantined = dbt_build(wh)
     assert {q.source_file for q in quarantined} == {"bad.pdf"}
     assert query(wh, unplanned) == [(0,)]
@@ -165,7 +167,7 @@ def test_incremental_nights_equal_a_full_rebuild(
     assert query(wh, "select count(*) from dim_project")[0][0] == 3 * projects_1
     # only what changed was rebuilt: t1, its copy, e2 and e3 kept their rows
     changed = {r[0] for r in query(wh, "select document_sha256 from int_build_changed_documents")}
-    assert changed == {t3.sha256, t2_new.sha256, bad.sha256, t2.sha256, e1.sha256}
+    assert changed == {t3.sha256, t2_new.sha256, bad.sha256, t2.sha256, e1.sha256, t1.sha256}
 
     # the same landed rows built from scratch: every table equal, row for row
     full = tmp_path / "full.duckdb"
@@ -175,6 +177,94 @@ def test_incremental_nights_equal_a_full_rebuild(
     assert differences(wh, full) == {}
     landed = {d.sha256 for d in (t1, e2, t1_copy, e3, t3, t2_new, bad)}
     assert {r[0] for r in query(full, "select * from int_build_changed_documents")} == landed
+
+
+def test_a_batch_lands_in_one_transaction_and_a_bad_document_costs_only_itself(
+    tmp_path: Path, templates: tuple[DocumentExtraction, DocumentExtraction]
+) -> None:
+    """landing.land_batch: the night's documents land together; a document landed before has its
+    rows replaced (not doubled); one whose rows cannot be landed (two rows for one page break
+    raw.pages' key) is left out with an ingest error of stage `land` while the rest of its batch
+    lands, and with no raw.documents row it is new again next night."""
+    target, self_eval = templates
+    wh = tmp_path / "perfbudget.duckdb"
+    t1, e1 = variant(target, "t1.pdf", 1), variant(self_eval, "e1.pdf", 1)
+    land(wh, t1)
+    per_doc = {
+        table: query(wh, f"select count(*) from raw.{table}")[0][0] for table in landing.RAW_TABLES
+    }
+    bad = variant(target, "bad.pdf", 2)
+    bad = replace(bad, pages=[*bad.pages, bad.pages[0]])  # page 1 twice
+    con = landing.connect(wh)
+    try:
+        refused = landing.land_batch(con, [(t1, None), (bad, None), (e1, None)])
+    finally:
+        con.close()
+    assert [(doc.source_file, why.split(":")[0]) for doc, why in refused] == [
+        ("bad.pdf", "its rows could not be landed")
+    ]
+    landed = query(wh, "select source_file from raw.documents order by 1")
+    assert landed == [("e1.pdf",), ("t1.pdf",)]
+    assert query(wh, "select count(*) from raw.cells where document_sha256 = ?", [t1.sha256]) == [
+        (per_doc["cells"],)
+    ]
+    assert query(
+        wh, "select count(*) from raw.extracted_values where document_sha256 = ?", [t1.sha256]
+    ) == [(per_doc["extracted_values"],)]
+    assert query(wh, "select count(*) from raw.pages where document_sha256 = ?", [bad.sha256]) == [
+        (0,)
+    ]
+    errors = query(wh, "select source_file, document_sha256, stage from raw.ingest_errors")
+    assert errors == [("bad.pdf", bad.sha256, "land")]
+
+
+def test_a_night_lands_its_documents_as_one_batch_and_goes_on_past_one_that_cannot_land(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flow lands a night's parsed documents in batches (pipeline.LANDING_BATCH per
+    transaction), not one transaction per document; a document whose rows cannot be landed is
+    that document's failure (an ingest error of stage `land`), never the run's."""
+    from flows import pipeline
+    from flows.settings import RunOptions
+
+    raw, wh = tmp_path / "raw", tmp_path / "wh" / "perfbudget.duckdb"
+    raw.mkdir()
+    shutil.copy(TARGET_PDF, raw / "target.pdf")
+    shutil.copy(SELF_EVAL_PDF, raw / "self_eval.pdf")
+    batches: list[list[str]] = []
+    land_batch, land_documents = landing.land_batch, landing.land_documents
+
+    def recorded(con: duckdb.DuckDBPyConnection, docs: list) -> list:
+        batches.append(sorted(doc.source_file for doc, _ in docs))
+        return land_batch(con, docs)
+
+    def refusing(con: duckdb.DuckDBPyConnection, docs: list) -> None:
+        if any(doc.source_file == "self_eval.pdf" for doc, _ in docs):
+            raise duckdb.ConstraintException("a row this warehouse refuses")
+        land_documents(con, docs)
+
+    monkeypatch.setattr(landing, "land_batch", recorded)
+    monkeypatch.setattr(landing, "land_documents", refusing)
+    monkeypatch.setattr(pipeline, "dbt_build", lambda building: [])
+    summary = pipeline.ingest(RunOptions(raw_dir=raw, warehouse=wh))
+    assert batches == [["self_eval.pdf", "target.pdf"]]
+    assert (summary.documents_new, summary.documents_ingested, summary.documents_failed) == (
+        2,
+        1,
+        1,
+    )
+    assert [(f, stage) for f, stage, _ in summary.errors] == [("self_eval.pdf", "land")]
+    assert query(wh, "select source_file from raw.documents") == [("target.pdf",)]
+    assert query(wh, "select source_file, stage from raw.ingest_errors") == [
+        ("self_eval.pdf", "land")
+    ]
+
+    monkeypatch.setattr(landing, "land_documents", land_documents)  # the fault is gone
+    batches.clear()
+    summary = pipeline.ingest(RunOptions(raw_dir=raw, warehouse=wh))
+    assert (summary.documents_new, summary.documents_ingested) == (1, 1)  # landed this time
+    assert batches == [["self_eval.pdf"]]
+    assert query(wh, "select count(*) from raw.ingest_errors") == [(0,)]
 
 
 def test_an_unchanged_night_rebuilds_marts_built_by_an_older_dbt_project(

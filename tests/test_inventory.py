@@ -165,3 +165,26 @@ def test_a_copy_already_recorded_is_no_change(folder: tuple[Path, Path]) -> None
     assert [e.source_file for e in inv.copies] == ["c.pdf"] and inv.has_changes
     inv, _ = record(raw, wh)
     assert [e.source_file for e in inv.copies] == ["c.pdf"] and not inv.has_changes
+
+
+def test_discover_lists_in_path_order_and_any_entry_stops_at_the_first(tmp_path: Path) -> None:
+    """discover sorts by the paths' parts as tuples of strings (cheaper than comparing Path
+    objects): the same order Path comparison gives, where a string sort differs ('a-b.pdf'
+    sorts before 'a/b.pdf' as text, after it by parts). any_entry says whether it would list
+    anything; hidden files are not documents."""
+    from flows.inventory import any_entry, discover
+
+    raw = tmp_path / "raw"
+    (raw / "a").mkdir(parents=True)
+    assert any_entry(raw) is False
+    (raw / ".hidden.pdf").write_bytes(b"x")
+    assert any_entry(raw) is False
+    for name in ("a-b.pdf", "a/b.pdf", "B.pdf", "a.pdf", "a/a b.png"):
+        (raw / name).write_bytes(b"x")
+    found = discover(raw)
+    assert found == sorted(found)  # Path order
+    assert [p.relative_to(raw).as_posix() for p in found] == [
+        "B.pdf", "a/a b.png", "a/b.pdf", "a-b.pdf", "a.pdf",
+    ]  # fmt: skip
+    assert sorted(str(p) for p in found) != [str(p) for p in found]
+    assert any_entry(raw) is True

@@ -5,7 +5,16 @@
     build gave their tables and the self-evaluations of those names (read from
     int_projects_pivoted / int_self_eval_projects_pivoted before this build replaces their rows).
     origin: landed (a name as landed now) | target_table | self_evaluation (the last build's rows).
+    No landed names on a first or full build (no build_state_documents to compare with): every
+    present document has changed then, so each of their projects is affected by its document
+    alone (int_build_affected_projects), and normalising every landed project name only to
+    find projects already affected cost ~40 s at 10,000 documents. The last build's rows
+    (target_table, self_evaluation) are kept: a document quarantined in such a build still
+    names the projects its old rows made.
+    Read before this build replaces those tables: int_projects_pivoted depends on this model
+    (int_self_eval_projects_pivoted reads it), so with dbt threads > 1 neither runs alongside it.
 -#}
+{%- set built = previous_build('build_state_documents') -%}
 {%- set old_targets = previous_build('int_projects_pivoted') -%}
 {%- set old_self_evals = previous_build('int_self_eval_projects_pivoted') -%}
 
@@ -35,6 +44,8 @@ landed as (
         record_type = 'field'
         and field_name = 'project_name'
         and document_sha256 in (select document_sha256 from changed)
+        -- none on a first or full build (see above)
+        and {{ 'true' if built is not none else 'false' }}
 
 ),
 

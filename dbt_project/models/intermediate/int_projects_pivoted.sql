@@ -1,3 +1,5 @@
+-- depends_on: {{ build_ref('int_build_changes') }}
+-- (int_build_changes reads this table as the last build left it: it must run first)
 with
 
 extracted_values as (
