@@ -186,6 +186,7 @@ def _rule_residue(
     rules: tuple[np.ndarray, np.ndarray],
     reach: int,
     gray: np.ndarray | None = None,
+    fitted: dict[int, RuleLine | None] | None = None,
 ) -> int | None:
     """Which of the cell's own rules (0 left, 1 right, 2 top, 3 bottom) component `i` (its crop
     box sx, sy, sw, sh) is what is left of: all its ink on the line where that rule runs, as
@@ -193,8 +194,11 @@ def _rule_residue(
 
     After the rule masks are taken out, a broken or slanted rule leaves thin straight pieces
     beside them (read as a leading `1` or `|`, or a trailing `一`). A printed `1` or `一` stands
-    inside the text, with paper between it and the rule, so none of its ink is on the strip."""
+    inside the text, with paper between it and the rule, so none of its ink is on the strip.
+    `fitted` keeps the cell's rule lines by side across its components (a fit depends on the
+    cell and the masks only, and was most of the cost of a cell's ink)."""
     hor, ver = rules
+    fitted = {} if fitted is None else fitted
     sx, sy, sw, sh = box
     ox, oy = origin
     x0, y0, x1, y1 = cell
@@ -210,11 +214,14 @@ def _rule_residue(
     ):
         if near > 2 * reach:  # from the separator; the rule itself may run `reach` off it
             continue
-        span = height if not horizontal else width
-        start = (y0 if not horizontal else x0) - span
-        line = rule_line(
-            hor if horizontal else ver, horizontal, pos, int(start), int(start + 3 * span), reach
-        )
+        if side not in fitted:
+            span = height if not horizontal else width
+            start = (y0 if not horizontal else x0) - span
+            mask = hor if horizontal else ver
+            fitted[side] = rule_line(
+                mask, horizontal, pos, int(start), int(start + 3 * span), reach
+            )
+        line = fitted[side]
         if line is None:
             continue
         if pix is None:
@@ -259,6 +266,7 @@ def _cell_ink(
     reach = 2 * inset + 4  # how far from its separator a cell's rule may run
     clear = [x0, y0, x1, y1]
     keep = np.zeros(num, dtype=bool)
+    fitted: dict[int, RuleLine | None] = {}  # the cell's rule lines, fitted once per side
     for i in range(1, num):
         sx, sy, sw, sh, area = (int(v) for v in stats[i])
         if area < 4 or sw > 0.9 * cw or sh > 0.9 * ch:
@@ -271,7 +279,9 @@ def _cell_ink(
         side = (
             None
             if rules is None
-            else _rule_residue(labels, i, (sx, sy, sw, sh), (x0, y0), bbox, rules, reach, gray)
+            else _rule_residue(
+                labels, i, (sx, sy, sw, sh), (x0, y0), bbox, rules, reach, gray, fitted
+            )
         )
         if side is not None:  # left, right, top, bottom: move that side of `clear` past it
             at, edge = ((0, x0 + sx + sw), (2, x0 + sx), (1, y0 + sy + sh), (3, y0 + sy))[side]
