@@ -351,9 +351,11 @@ def _line_runs(mask: np.ndarray, a: int, b: int, line_h: float) -> list[tuple[in
 def _runs_box(
     mask: np.ndarray, a: int, b: int, runs: list[tuple[int, int]], ox: int, oy: int
 ) -> tuple[int, int, int, int]:
-    """The page box of the ink of `runs` (first to last) in mask rows a..b."""
-    rows = np.flatnonzero(mask[a:b, runs[0][0] : runs[-1][1]].any(axis=1))
-    return ox + runs[0][0], oy + a + int(rows[0]), ox + runs[-1][1], oy + a + int(rows[-1]) + 1
+    """The page box of the ink of `runs` (first to last) in mask rows a..b: `_cols_box` over
+    their columns (runs start and end on ink, so there is always a box)."""
+    box = _cols_box(mask, a, b, runs[0][0], runs[-1][1], ox, oy)
+    assert box is not None, "runs hold ink"
+    return box
 
 
 def _band_box(
