@@ -38,6 +38,11 @@ CROSSED_MAX = 0.08
 CLEAR_COVER = 0.5
 # Parts of an edge shorter than this many px beside the text are too short to judge.
 CLEAR_MIN = 4
+# An edge crossed by ink on both sides is still a rule where the rule mask covers at least
+# this share of each part of the edge past the crossing ink, up to both its ends: a rule runs
+# from crossing rule to crossing rule, a character's stroke ends inside the character (the 丨
+# of 车 runs a few px past its last horizontal stroke, then paper).
+RULE_PAST_COVER = 0.8
 
 
 @dataclass(frozen=True)
@@ -233,8 +238,11 @@ def _rule_beside_text(
     return not judged or any(part.mean() >= CLEAR_COVER for part in judged)
 
 
-def _crossed(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int) -> float:
-    """Fraction of [a, b] where ink lies just beyond the band on *both* sides at once.
+def _crossing(
+    ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
+) -> np.ndarray:
+    """Per position of [a, b]: ink lies just beyond the band on *both* sides at once (empty
+    where the band has no room).
 
     A rule has paper beside it; a character's vertical stroke (the 丨 of 车) is crossed by the
     character's own horizontal strokes. Text set tight against a rule touches one side only."""
@@ -244,11 +252,50 @@ def _crossed(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, 
     if not horizontal:
         ink = ink.T
     if b_i <= a_i or p - off - 3 < 0 or p + off + 4 > ink.shape[0]:
-        return 0.0
+        return np.zeros(0, dtype=bool)
     before = ink[p - off - 3 : p - off + 1, a_i:b_i].any(axis=0)
     after = ink[p + off : p + off + 4, a_i:b_i].any(axis=0)
-    both = before & after
+    return before & after
+
+
+def _crossed(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int) -> float:
+    """Fraction of [a, b] where ink lies just beyond the band on both sides (`_crossing`)."""
+    both = _crossing(ink, horizontal, pos, a, b, band)
     return float(both.mean()) if both.size else 0.0
+
+
+def _rule_past_crossing(
+    mask: np.ndarray,
+    ink: np.ndarray,
+    horizontal: bool,
+    pos: float,
+    a: float,
+    b: float,
+    band: int,
+    min_cover: float,
+) -> bool:
+    """Whether an edge crossed by ink on both sides (`_crossing`) is still a rule: the rule
+    mask runs on from the edge's start to the first crossing and from the last crossing to its
+    end (over at least `RULE_PAST_COVER` of each part, each at least `CLEAR_MIN` px).
+
+    Two values set tight against the rule between their columns (the 总分 row's `100` and
+    `95.77` under narrow 分值 | 得分 columns, a cell padding of a few px) have ink just beside
+    the rule on both sides over their text's height: the rule was judged a crossed stroke and
+    the two cells one (read `10095.77`). A rule runs from its row's top rule to its bottom rule,
+    beyond the text; a character's stroke stays inside the character, with paper past it."""
+    both = _crossing(ink, horizontal, pos, a, b, band)
+    if not both.any():
+        return False
+    a_i, b_i, p = int(round(a)), int(round(b)), int(round(pos))
+    if horizontal:
+        hits = mask[max(0, p - band) : p + band + 1, a_i:b_i].any(axis=0)
+    else:
+        hits = mask[a_i:b_i, max(0, p - band) : p + band + 1].any(axis=1)
+    if hits.size != both.size or hits.mean() < min_cover:
+        return False
+    crossed = np.flatnonzero(both)
+    parts = (hits[: crossed[0]], hits[crossed[-1] + 1 :])
+    return all(part.size >= CLEAR_MIN and part.mean() >= RULE_PAST_COVER for part in parts)
 
 
 def _edge_present(
@@ -262,7 +309,9 @@ def _edge_present(
     min_cover: float,
 ) -> bool:
     if ink is not None and _crossed(ink, horizontal, pos, a, b, band) > CROSSED_MAX:
-        return False  # a character's stroke on the line where a rule continues
+        # a character's stroke on the line where a rule continues, unless the rule runs on
+        # past the ink crossing it, to both ends of the edge (values set tight either side)
+        return _rule_past_crossing(mask, ink, horizontal, pos, a, b, band, min_cover)
     if _coverage(mask, horizontal, pos, a, b, band) >= min_cover:
         return True
     return ink is not None and _thin_coverage(ink, horizontal, pos, a, b, band) >= 0.35

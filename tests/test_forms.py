@@ -104,6 +104,29 @@ def test_split_labels_are_stitched_and_filled_down() -> None:
     assert [i.target.page for i in project.indicators] == [1, 2, 2, 2, 2]
 
 
+def test_a_note_cut_off_a_finished_label_is_that_labels_rest() -> None:
+    """`社会效益指标(必填)` cut by the page break after its word: the next page's first line
+    prints only `(必填)` in the 二级 cell. It is the rest of the label above (it normalised to
+    no label and the line's 二级 was blank), and the next label starts afresh."""
+    rows = [*HEADER, ["绩效指标", "效益指标", "社会效益指标", "促进和谐", "明显"]]
+    cont = grid(
+        [
+            ["", "", "(必填)", "保障游客权益", "有效带动"],
+            [None, None, "生态效益指标(必填)", "减少污染", "有效"],
+        ],
+        {(0, 0): 2, (0, 1): 2},
+    )
+    (project,), problems = parse_document(
+        [page(1, grid(rows, {(3, 0): 3}), lines=TITLE), page(2, cont)]
+    )
+    assert problems == []
+    assert lines_of(project) == [
+        ("效益指标", "社会效益指标(必填)", "促进和谐", "明显"),
+        ("效益指标", "社会效益指标(必填)", "保障游客权益", "有效带动"),
+        ("效益指标", "生态效益指标(必填)", "减少污染", "有效"),
+    ]
+
+
 def test_name_cut_by_page_break_is_joined_to_previous_indicator() -> None:
     cont = grid(
         [["", "", "", "氛围营造", ""], [None, None, "时效指标（必填）", "完成时限", "2024年12月"]]

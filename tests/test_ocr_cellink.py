@@ -352,3 +352,48 @@ def test_parts_of_one_line_join_with_a_space_and_wrapped_lines_without() -> None
         ("是 否", (10, 10, 110, 31), 0.8),
         ("提升社会", (10, 40, 90, 60), 0.95),
     ]
+
+
+# --------------------------------------------------------------------------- values tight by a rule
+
+
+def tight_heads(gap: int) -> tuple[int, int, int, int]:
+    """Column rules for 分值 | 得分 fitted to `100` and `95.77` (28 px) with `gap` px of paper
+    between each value and its rules, as a typesetter widens a column to its widest value."""
+    d = ImageDraw.Draw(Image.new("L", (8, 8)))
+    font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
+    w100, w95 = (round(d.textlength(t, font=font)) for t in ("100", "95.77"))
+    mid = 400 + w100 + 2 * gap
+    return (100, 400, mid, mid + w95 + 2 * gap)
+
+
+TOTAL_ROW = {**SCORES, (1, 2): "13", (2, 0): "总分", (2, 1): "100", (2, 2): "95.77"}
+
+
+@pytest.mark.parametrize("gap", [3, 5])
+def test_a_rule_with_values_tight_on_both_sides_parts_its_cells(gap: int) -> None:
+    """`100` and `95.77` set a few px either side of the rule between 分值 and 得分: ink just
+    beside the rule on both sides, as a character's crossed stroke has. The rule runs on above
+    and below the values to its row's rules, so it is a rule and the two cells stay two (it
+    was judged a stroke and the cells one, read `10095.77`)."""
+    heads = tight_heads(gap)
+    page = two_column_page(TOTAL_ROW, merged_row=-1, heads=heads)
+    ink = binarize(page)
+    hor, ver = line_masks(ink)
+    (table,) = find_tables(page, masks=(hor, ver))
+    assert [(c.col, c.colspan) for c in table.cells if c.row == 2] == [(0, 1), (1, 1), (2, 1)]
+    # the values' ink stands within the crossing test's reach of the rule on both sides
+    text = ink & ~(hor | ver)
+    row = text[HEAD_ROWS[2] + 4 : HEAD_ROWS[3] - 4]
+    cols = np.flatnonzero(row.any(axis=0))
+    left_end = cols[cols < heads[2]].max()
+    right_start = cols[cols > heads[2]].min()
+    assert heads[2] - left_end <= 9 and right_start - heads[2] <= 9
+
+
+def test_values_tight_by_a_rule_read_as_printed(engine: OcrEngine) -> None:
+    """Through the page reader the 总分 row's values come back one per cell."""
+    page = two_column_page(TOTAL_ROW, merged_row=-1, heads=tight_heads(4))
+    grid = ocr_page(page, 1, OcrOptions(), engine=engine)
+    texts = {(c.row, c.col): c.text for c in grid.tables[0].cells}
+    assert (texts[(2, 1)], texts[(2, 2)]) == ("100", "95.77")

@@ -1410,7 +1410,7 @@ def _append_rows(
                 continue
             for attr, cell in (("level1", level1), ("level2", level2)):
                 before: SourcedValue = getattr(prev, attr)
-                cut = is_unfinished_label(before.value)
+                cut = is_unfinished_label(before.value) or continues_label(_text(cell))
                 fresh = normalize(_text(cell)).startswith(CATEGORY_KEYWORDS)
                 if cell is not None and _text(cell) and cut and not fresh:
                     stitched = before.joined(where.sv(cell))  # the rest of the cut label
@@ -1715,6 +1715,13 @@ def is_unfinished_label(text: str) -> bool:
     if norm.count("(") > norm.count(")"):
         return True
     return bool(norm) and not norm.endswith(("指标", ")"))
+
+
+def continues_label(text: str) -> bool:
+    """The rest of a merged label a page break cut after a finished word: a bracketed note
+    (`(必填)` under `社会效益指标`) — no 一级/二级 label starts with a bracket. Read alone it
+    normalises to no label at all, and the line's level was lost."""
+    return normalize(text).startswith("(")
 
 
 def _text(cell: Cell | None) -> str:
