@@ -236,6 +236,23 @@ def _rule_residue(
     return None
 
 
+def _rule_like(comp: np.ndarray, horizontal: bool, inset: int) -> bool:
+    """Whether ink spanning a cell (`comp`, its box's pixels) is a rule's residue: a stroke
+    no thicker across, at most of its places along, than a rule with the slack a cell's inset
+    gives it (2 × `inset` + 2 px; a slanted rule is thin at each place, however far it runs
+    across).
+
+    A line of text set tight in a narrow cell (`年初预算` of a bold face, 2.5 pt padding at 150
+    dpi) touches glyph to glyph and spans the cell too: its glyphs are as tall as a line at
+    most places along it, and it was dropped whole (the head read `数`)."""
+    runs = comp if horizontal else comp.T
+    rows = np.arange(runs.shape[0])[:, None]
+    inked = runs.any(axis=0)
+    top = np.where(runs, rows, runs.shape[0]).min(axis=0)[inked]
+    bottom = np.where(runs, rows, -1).max(axis=0)[inked]
+    return bool(np.median(bottom - top + 1) <= 2 * inset + 2)
+
+
 def _cell_ink(
     ink: np.ndarray,
     bbox: tuple[float, float, float, float],
@@ -269,8 +286,11 @@ def _cell_ink(
     fitted: dict[int, RuleLine | None] = {}  # the cell's rule lines, fitted once per side
     for i in range(1, num):
         sx, sy, sw, sh, area = (int(v) for v in stats[i])
-        if area < 4 or sw > 0.9 * cw or sh > 0.9 * ch:
-            continue  # a speck, or a rule's residue spanning the cell
+        if area < 4:
+            continue  # a speck
+        spans = sw > 0.9 * cw or sh > 0.9 * ch
+        if spans and _rule_like(labels[sy : sy + sh, sx : sx + sw] == i, sw >= sh, inset):
+            continue  # a rule's residue spanning the cell
         if gray is not None and darkest[i] > light_cut:
             continue  # never as dark as print: seal or bleed-through residue
         at_edge = sx <= 0 or sy <= 0 or sx + sw >= cw or sy + sh >= ch

@@ -6,11 +6,12 @@ One rapidocr engine serves the tests that read a crop."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.cellink import CellLines, cell_lines
+from ocr.cellink import CellLines, _cell_ink, cell_lines
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.grid import GridTable, find_tables
 from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
@@ -397,3 +398,61 @@ def test_values_tight_by_a_rule_read_as_printed(engine: OcrEngine) -> None:
     grid = ocr_page(page, 1, OcrOptions(), engine=engine)
     texts = {(c.row, c.col): c.text for c in grid.tables[0].cells}
     assert (texts[(2, 1)], texts[(2, 2)]) == ("100", "95.77")
+
+
+# --------------------------------------------------------------------------- text spanning a cell
+
+
+BOLD_FONT = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2)
+
+
+def touching_head_ink() -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A cell's text ink (rules already taken out): a head wrapped over two lines, `年初预算` /
+    `数`, in a bold face at 20 px (10 pt at 150 dpi) set 2 px tighter than its advance, so that
+    the first line's glyphs touch and fill the cell's width but for 4 px either side (2.5 pt of
+    padding). Returns the page's ink and the cell's rectangle."""
+    font = ImageFont.truetype(BOLD_FONT[0], 20, index=BOLD_FONT[1])
+    d0 = ImageDraw.Draw(Image.new("L", (8, 8)))
+    advance = round(d0.textlength("年", font=font)) - 2
+    x0, y0 = 60, 40
+    x1, y1 = x0 + 4 * advance + 2 + 8, y0 + 64
+    img = Image.new("L", (240, 160), 255)
+    d = ImageDraw.Draw(img)
+    for k, ch in enumerate("年初预算"):
+        d.text((x0 + 4 + k * advance, y0 + 6), ch, font=font, fill=0)
+    d.text(((x0 + x1) / 2 - 10, y0 + 34), "数", font=font, fill=0)
+    return binarize(np.array(img)), (x0, y0, x1, y1)
+
+
+def test_a_text_line_spanning_its_cell_is_text_not_a_rules_residue() -> None:
+    """The first line of `年初预算` / `数` is one inked run from the cell's left to its right
+    (glyphs touching): ink spanning a cell was taken for a rule's residue and dropped, and the
+    head read `数`. It is as tall as a line at most places along it, no rule is: both lines
+    are the cell's text."""
+    ink, bbox = touching_head_ink()
+    inset = 3  # a 150 dpi page's
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(
+        ink[bbox[1] + inset : bbox[3] - inset, bbox[0] + inset : bbox[2] - inset], connectivity=8
+    )
+    assert stats[1:, 2].max() > 0.9 * (bbox[2] - bbox[0] - 2 * inset)  # the line spans the cell
+    got = _cell_ink(ink, bbox, inset)
+    assert got is not None
+    mask = got[0]
+    rows = np.flatnonzero(mask.any(axis=1))
+    assert rows[0] < 10 and rows[-1] > 40  # both lines' ink kept
+    assert int(mask.sum()) == int(
+        ink[bbox[1] + inset : bbox[3] - inset, bbox[0] + inset : bbox[2] - inset].sum()
+    )
+
+
+def test_a_rules_residue_spanning_its_cell_is_still_left_out() -> None:
+    """A piece of a slanted rule running the cell's whole width (4 px thick, 6 px of slant) is
+    no text: dropped, and the value under it kept."""
+    ink = np.zeros((160, 240), np.uint8)
+    x0, y0, x1, y1 = 60, 40, 160, 104
+    for x in range(x0 + 3, x1 - 3):
+        y = y0 + 6 + (x - x0) * 6 // (x1 - x0)
+        ink[y : y + 4, x] = 1
+    ink[70:90, 100:104] = 1  # the value: a `1`
+    mask, _, _, _ = _cell_ink(ink, (x0, y0, x1, y1), 3)
+    assert int(mask.sum()) == 80
