@@ -65,6 +65,56 @@ def print_darkness_cut(gray: np.ndarray, ink: np.ndarray) -> int:
     return int(dark + 0.75 * (INK_THRESHOLD - dark))
 
 
+# The share of a text line's ink whose grey tells print from a faint mark: print's darker
+# tenth reaches print's own darkness whatever noise or blur did to its edges (measured 13-37 on
+# a noisy, sealed 200 dpi scan whose print reaches 11), a seal's desaturated strokes or
+# bleed-through never do (145-146 there).
+LINE_DARK_SHARE = 10
+
+
+def print_line_cut(gray: np.ndarray, ink: np.ndarray) -> int:
+    """The grey a line of print's darker tenth (`LINE_DARK_SHARE`) stays under: halfway from
+    print's own darkest ink (5th percentile of the page's ink) to the ink threshold."""
+    inked = gray[ink > 0]
+    if inked.size == 0:
+        return INK_THRESHOLD
+    dark = float(np.percentile(inked, 5))
+    return int(dark + 0.5 * (INK_THRESHOLD - dark))
+
+
+def _print_lines(
+    lines: list[tuple[int, int, list[tuple[int, int]]]],
+    mask: np.ndarray,
+    gray: np.ndarray,
+    ox: int,
+    oy: int,
+    cut: int,
+) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """A cell's text lines without those that are no print beside a line that is: a line whose
+    ink's darker tenth is lighter than `cut` (`print_line_cut`) while another line of the cell
+    reaches it.
+
+    What is left of a red seal after noise and JPEG (its strokes desaturated to grey, a few
+    pixels dark with noise) can make a short band of its own over a value: read as a line, it
+    put `1` before `及时完成` and `2` before `项目实施进度`. It must also be lighter than halfway
+    from the cell's darkest line to the ink threshold. A cell's only line is kept as it is (a
+    thin `/` or `-` on a blurred page is light and still printed)."""
+    if len(lines) < 2:
+        return lines
+    h, w = mask.shape
+    tenth = []
+    for a, b, _ in lines:
+        on = mask[a:b] > 0
+        tenth.append(np.percentile(gray[oy + a : oy + b, ox : ox + w][on], LINE_DARK_SHARE))
+    darkest = min(tenth)
+    if darkest > cut:
+        return lines
+    # and lighter than the cell's own print by half the way to the ink threshold: on a photo
+    # lit unevenly a light corner's print (`元)` of a wrapped label) sits near the page's cut
+    cut = max(cut, (darkest + INK_THRESHOLD) / 2)
+    return [line for line, t in zip(lines, tenth, strict=True) if t <= cut]
+
+
 # A rule's residue is ink whose pixels lie on the strip where the cell's own rule runs: at
 # least this share of them (a printed `1` stands beside the rule with paper between: none).
 ON_RULE_SHARE = 0.9
@@ -430,6 +480,7 @@ def cell_lines(
     cells are left out: they cost the recogniser nothing."""
     inset = cell_inset(gray.shape)
     light_cut = print_darkness_cut(gray, ink)
+    faint_cut = print_line_cut(gray, ink)
     found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list]] = []
     all_bands: list[tuple[int, int]] = []
     for ti, t in enumerate(tables):
@@ -448,6 +499,7 @@ def cell_lines(
         bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
         lines = [(a, b, _line_runs(mask, a, b, line_h)) for a, b in _merge_bands(bands, line_h)]
         lines = [(a, b, runs) for a, b, runs in lines if runs]
+        lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
         tall = any(
             (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h
             for a, b, runs in lines

@@ -456,3 +456,36 @@ def test_a_rules_residue_spanning_its_cell_is_still_left_out() -> None:
     ink[70:90, 100:104] = 1  # the value: a `1`
     mask, _, _, _ = _cell_ink(ink, (x0, y0, x1, y1), 3)
     assert int(mask.sum()) == 80
+
+
+# ----------------------------------------------------------------------- faint marks over a value
+
+
+def faint_mark_page(mark_grey: int) -> np.ndarray:
+    """The two-column table with `及时完成` in the last row's value cell and, above it in the
+    same cell, a short mark of grey `mark_grey` with a few darker noise pixels (a red seal's
+    strokes after noise and JPEG: desaturated, lighter than print), standing apart as a band of
+    its own."""
+    page = ruled_page("及时完成", pad=12)
+    x = round(rule_x(640)) + 40
+    rng = np.random.default_rng(3)
+    patch = np.full((10, 22), mark_grey, np.uint8)
+    dark = rng.random(patch.shape) < 0.04
+    patch[dark] = max(0, mark_grey - 50)
+    page[VALUE_TOP - 26 : VALUE_TOP - 16, x : x + 22] = patch
+    return page
+
+
+def test_a_faint_mark_over_a_value_is_no_line_of_it() -> None:
+    """A seal's grey residue over `及时完成` makes a band of its own: its ink's darker tenth
+    never reaches print's darkness, so it is no line of the cell (read as one it gave
+    `1及时完成`)."""
+    _, _, _, value = last_row_value(faint_mark_page(160))
+    (box,) = value.boxes
+    assert box[1] >= VALUE_TOP - 2
+
+
+def test_a_mark_as_dark_as_print_over_a_value_is_a_line() -> None:
+    """The same mark printed as dark as the text stays a line of its own."""
+    _, _, _, value = last_row_value(faint_mark_page(20))
+    assert len(value.boxes) == 2
