@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.cellink import CellLines, _cell_ink, cell_lines
+from ocr.cellink import CellLines, _cell_ink, _print_lines, cell_lines
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.grid import GridTable, find_tables
 from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
@@ -489,3 +489,26 @@ def test_a_mark_as_dark_as_print_over_a_value_is_a_line() -> None:
     """The same mark printed as dark as the text stays a line of its own."""
     _, _, _, value = last_row_value(faint_mark_page(20))
     assert len(value.boxes) == 2
+
+
+@pytest.mark.parametrize(
+    "mark, kept",
+    [
+        ({165: 0.94, 110: 0.06}, True),  # a thin light stroke with a core as dark as print nearby
+        ({140: 1.0}, False),  # seal residue: evenly light
+    ],
+)
+def test_a_light_stroke_of_print_stays_a_line(mark: dict[int, float], kept: bool) -> None:
+    """On a faded page a thin stroke (`一` of a vertical 一/级/指/标) is light over most of its
+    ink, its darker tenth past the page's cut, yet its darkest twentieth reaches halfway to its
+    neighbours' print: it stays a line; an evenly light mark does not."""
+    mask = np.zeros((30, 40), np.uint8)
+    mask[0:4, 5:35] = 1
+    mask[10:30, 5:35] = 1
+    gray = np.full((30, 40), 255, np.uint8)
+    gray[10:30, 5:35] = 60  # the print line
+    values = np.concatenate([np.full(round(120 * share), v) for v, share in mark.items()])
+    gray[0:4, 5:35] = values[:120].reshape(4, 30)
+    lines = [(0, 4, [(5, 35)]), (10, 30, [(5, 35)])]
+    got = _print_lines(lines, mask, gray, 0, 0, 99)
+    assert got == (lines if kept else lines[1:])
