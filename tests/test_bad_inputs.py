@@ -146,10 +146,39 @@ def test_page_limit_refuses_huge_documents_up_front(blank_500: Path) -> None:
 
 
 def test_500_blank_pages_end_with_one_clear_error(blank_500: Path) -> None:
-    """Blank pages are recognised from a cheap render and never OCRed (bench: bounded time)."""
+    """Blank pages are recognised without OCR (bench: bounded time); these hold nothing at all,
+    so not even a render is needed (the next test)."""
     doc = read_forms(extract_document(blank_500, blank_500.parent))
     assert doc.errors == [("parse", "no 绩效目标表 found: all 500 pages are blank")]
     assert {p.status for p in doc.pages} == {PageStatus.BLANK}
+
+
+def test_an_empty_page_is_blank_unrendered_a_page_with_paper_only_from_its_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page without any object is blank as it stands; a page that draws something, even
+    white on white, is judged on its raster as a scan is (and found blank there)."""
+    import ocr.page
+    from flows.extract.documents import extract_page
+
+    path = tmp_path / "two.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    canvas.showPage()  # page 1: nothing at all
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.rect(100, 100, 200, 200, stroke=0, fill=1)  # page 2: white paper drawn on white
+    canvas.showPage()
+    canvas.save()
+    rendered: list[int] = []
+    render = ocr.page.rasterize_pdf_page
+
+    def counted(pdf: Path, index: int, dpi: int = 200) -> object:
+        rendered.append(index + 1)
+        return render(pdf, index, dpi)
+
+    monkeypatch.setattr(ocr.page, "rasterize_pdf_page", counted)
+    grids = [extract_page(path, n) for n in (1, 2)]
+    assert [(g.status, g.has_text_layer) for g in grids] == [(PageStatus.BLANK, False)] * 2
+    assert rendered == [2]
 
 
 def test_decompression_bomb_image_is_refused_unread(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ document, a deleted one, a quarantined one — and compares every table the buil
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -469,18 +470,25 @@ def test_a_served_night_builds_on_the_warm_dbt_and_gets_its_warehouse_back(
     tmp_path: Path,
     templates: tuple[DocumentExtraction, DocumentExtraction],
     monkeypatch: pytest.MonkeyPatch,
+    warm_dbt: str | None,
 ) -> None:
     """With a warm dbt (flows/dbt_server.py, started by `perfbudget serve`) no build starts a dbt
     of its own, and after each build the flow's process can write the warehouse again (the
-    server closed its DuckDB connection); a quarantine works through it as through a child."""
+    server closed its DuckDB connection); a quarantine works through it as through a child.
+
+    The warm dbt is the worker's (tests/conftest.py `warm_dbt`, started as serve starts one),
+    and the warehouse is named like a night's working copy, whose parse that server keeps: a
+    server of the test's own cost ~20 CPU-s more (dbt imported, the project parsed twice).
+    Under PERFBUDGET_TEST_DBT=one-shot there is none, and the test starts its own."""
     import subprocess
 
     from flows import dbt_server
 
     target, self_eval = templates
-    wh = tmp_path / "perfbudget.duckdb"
+    wh = tmp_path / "perfbudget.duckdb.building"
     land(wh, variant(target, "t1.pdf", 1))
-    server = dbt_server.start(tmp_path / "dbt.sock", wh)
+    server = None if warm_dbt else dbt_server.start(tmp_path / "dbt.sock", wh)
+    assert os.environ[dbt_server.SERVER_ENV] == (warm_dbt or str(tmp_path / "dbt.sock"))
     try:
 
         def no_child(*args: object, **kwargs: object) -> None:
@@ -496,4 +504,5 @@ def test_a_served_night_builds_on_the_warm_dbt_and_gets_its_warehouse_back(
         assert query(wh, "select count(*) from dim_project") == [(len(target.projects),)]
         assert query(wh, "select count(*) from fct_indicator_result")[0][0] > 0
     finally:
-        dbt_server.stop(server)
+        if server is not None:
+            dbt_server.stop(server)
