@@ -61,6 +61,11 @@ class OcrOptions(BaseModel):
         description="Crops narrower than this many heights (one glyph: '1', '0', '=') keep "
         "PP-OCR's 320 px padding: read with less they come back as '一', '10', '二'.",
     )
+    rec_short_width: int = Field(
+        320,
+        description="Narrowest input (px, at the recogniser's 48 px height) a batch of crops "
+        "narrower than `rec_short_ratio` heights (one glyph) is padded to.",
+    )
     dpi: int = Field(200, description="Resolution used when rasterising image-only PDF pages.")
     low_confidence_threshold: float = Field(
         0.85,
@@ -161,13 +166,19 @@ class WidthSplitRecognizer:
     """
 
     def __init__(
-        self, rec: object, min_width: int, short_ratio: float, batch_width: int = 0
+        self,
+        rec: object,
+        min_width: int,
+        short_ratio: float,
+        batch_width: int = 0,
+        short_width: int | None = None,
     ) -> None:
         self.rec = rec
         self.min_width = min_width
         self.short_ratio = short_ratio
         self.batch_width = batch_width
         self.full_width = int(rec.rec_image_shape[2])  # type: ignore[attr-defined]
+        self.short_width = self.full_width if short_width is None else short_width
 
     def chunks(self, ratios: list[float], group: list[int], width: int) -> list[list[int]]:
         """`group` (indices into `ratios`) in order of width, cut so that no batch holds more
@@ -201,7 +212,7 @@ class WidthSplitRecognizer:
         words: list[object] = [None] * len(imgs)
         shape = list(self.rec.rec_image_shape)  # type: ignore[attr-defined]
         try:
-            for group, width in ((short, self.full_width), (long, self.min_width)):
+            for group, width in ((short, self.short_width), (long, self.min_width)):
                 if not group:
                     continue
                 self.rec.rec_image_shape = [shape[0], shape[1], width]  # type: ignore[attr-defined]
@@ -284,6 +295,7 @@ class RapidOcrEngine(OcrEngine):
             opts.rec_min_width,
             opts.rec_short_ratio,
             opts.rec_batch_width,
+            opts.rec_short_width,
         )
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:

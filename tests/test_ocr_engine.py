@@ -559,6 +559,38 @@ class _CountingRecognizer:
         return TextRecOutput(imgs, txts, [0.9] * len(imgs), (None,) * len(imgs), 0.0, None)
 
 
+class _PaddingRecognizer(_CountingRecognizer):
+    """Reads a crop as the padded width it was given (the width `WidthSplitRecognizer` sets
+    on the recogniser for the crop's batch)."""
+
+    def __call__(self, args: object) -> object:
+        from rapidocr.ch_ppocr_rec import TextRecOutput
+
+        imgs = list(args.img)  # type: ignore[attr-defined]
+        txts = tuple(str(self.rec_image_shape[2]) for _ in imgs)
+        return TextRecOutput(imgs, txts, [0.9] * len(imgs), (None,) * len(imgs), 0.0, None)
+
+
+def test_padding_class_is_chosen_by_the_crops_width() -> None:
+    """A crop narrower than `short_ratio` heights (one glyph) is padded to the short width, a
+    longer one to the long width, one wider than both to its own width; the recogniser's own
+    320 px comes back after the call."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr.engines import WidthSplitRecognizer
+
+    glyph = np.full((40, 30, 3), 10, np.uint8)  # 0.75 heights
+    pair = np.full((40, 79, 3), 20, np.uint8)  # 1.98 heights: still one glyph's class
+    phrase = np.full((40, 100, 3), 30, np.uint8)  # 2.5 heights
+    rec = _PaddingRecognizer()
+    wrapper = WidthSplitRecognizer(rec, 192, 2.0, 640, 128)
+    res = wrapper(TextRecInput(img=[phrase, glyph, pair]))
+    assert list(res.txts) == ["192", "128", "128"]
+    assert rec.rec_image_shape == [3, 48, 320]
+    default = WidthSplitRecognizer(_PaddingRecognizer(), 320, 2.0, 640)
+    assert list(default(TextRecInput(img=[glyph, phrase])).txts) == ["320", "320"]
+
+
 def test_a_repeated_crop_is_recognised_once() -> None:
     """Identical crops in one call (the same digit printed clean in several cells) are read
     once and every copy gets that reading, in input order; a crop of the same size but other
