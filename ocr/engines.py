@@ -66,6 +66,12 @@ class OcrOptions(BaseModel):
         description="Narrowest input (px, at the recogniser's 48 px height) a batch of crops "
         "narrower than `rec_short_ratio` heights (one glyph) is padded to.",
     )
+    rec_short_recheck: float = Field(
+        0.0,
+        description="A one-glyph crop read at `rec_short_width` (when narrower than 320) below "
+        "this confidence is read again at PP-OCR's 320 px and that reading kept: the narrow "
+        "padding is trusted only where it is sure. 0: never re-read.",
+    )
     dpi: int = Field(200, description="Resolution used when rasterising image-only PDF pages.")
     low_confidence_threshold: float = Field(
         0.85,
@@ -172,6 +178,7 @@ class WidthSplitRecognizer:
         short_ratio: float,
         batch_width: int = 0,
         short_width: int | None = None,
+        short_recheck: float = 0.0,
     ) -> None:
         self.rec = rec
         self.min_width = min_width
@@ -179,6 +186,7 @@ class WidthSplitRecognizer:
         self.batch_width = batch_width
         self.full_width = int(rec.rec_image_shape[2])  # type: ignore[attr-defined]
         self.short_width = self.full_width if short_width is None else short_width
+        self.short_recheck = short_recheck
 
     def chunks(self, ratios: list[float], group: list[int], width: int) -> list[list[int]]:
         """`group` (indices into `ratios`) in order of width, cut so that no batch holds more
@@ -212,7 +220,12 @@ class WidthSplitRecognizer:
         words: list[object] = [None] * len(imgs)
         shape = list(self.rec.rec_image_shape)  # type: ignore[attr-defined]
         try:
-            for group, width in ((short, self.short_width), (long, self.min_width)):
+            passes = [(short, self.short_width), (long, self.min_width)]
+            if self.short_width < self.full_width and self.short_recheck > 0:
+                passes.append(([], self.full_width))  # filled after the short pass
+            for k, (group, width) in enumerate(passes):
+                if k == 2:  # unsure narrow readings of one glyph: read as PP-OCR was trained
+                    group = [i for i in short if scores[i] < self.short_recheck]
                 if not group:
                     continue
                 self.rec.rec_image_shape = [shape[0], shape[1], width]  # type: ignore[attr-defined]
@@ -296,6 +309,7 @@ class RapidOcrEngine(OcrEngine):
             opts.rec_short_ratio,
             opts.rec_batch_width,
             opts.rec_short_width,
+            opts.rec_short_recheck,
         )
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:

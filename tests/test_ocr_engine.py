@@ -591,6 +591,42 @@ def test_padding_class_is_chosen_by_the_crops_width() -> None:
     assert list(default(TextRecInput(img=[glyph, phrase])).txts) == ["320", "320"]
 
 
+class _UnsureWhenNarrow(_CountingRecognizer):
+    """Reads a crop as `<padded width>:<grey>`; a dark crop (grey < 100) is read at 0.5
+    confidence when padded narrower than 320 px, everything else at 0.99."""
+
+    def __call__(self, args: object) -> object:
+        from rapidocr.ch_ppocr_rec import TextRecOutput
+
+        imgs = list(args.img)  # type: ignore[attr-defined]
+        width = self.rec_image_shape[2]
+        self.crops += len(imgs)
+        txts = tuple(f"{width}:{im.mean():.0f}" for im in imgs)
+        scores = [0.5 if width < 320 and im.mean() < 100 else 0.99 for im in imgs]
+        return TextRecOutput(imgs, txts, scores, (None,) * len(imgs), 0.0, None)
+
+
+def test_an_unsure_narrow_glyph_is_read_again_at_full_padding() -> None:
+    """A one-glyph crop whose narrow-padded reading is below `short_recheck` gets the 320 px
+    reading; a sure one keeps its narrow reading; longer crops are never re-read; with the
+    re-check off (0) the narrow reading stays whatever its confidence."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr.engines import WidthSplitRecognizer
+
+    unsure = np.full((40, 30, 3), 10, np.uint8)
+    sure = np.full((40, 30, 3), 200, np.uint8)
+    phrase = np.full((40, 120, 3), 20, np.uint8)
+    rec = _UnsureWhenNarrow()
+    wrapper = WidthSplitRecognizer(rec, 192, 2.0, 640, 96, short_recheck=0.9)
+    res = wrapper(TextRecInput(img=[unsure, sure, phrase]))
+    assert list(res.txts) == ["320:10", "96:200", "192:20"]
+    assert list(res.scores) == [0.99, 0.99, 0.5]
+    assert rec.crops == 4 and rec.rec_image_shape == [3, 48, 320]
+    off = WidthSplitRecognizer(_UnsureWhenNarrow(), 192, 2.0, 640, 96, short_recheck=0.0)
+    assert list(off(TextRecInput(img=[unsure, sure])).txts) == ["96:10", "96:200"]
+
+
 def test_a_repeated_crop_is_recognised_once() -> None:
     """Identical crops in one call (the same digit printed clean in several cells) are read
     once and every copy gets that reading, in input order; a crop of the same size but other
