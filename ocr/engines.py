@@ -46,28 +46,29 @@ class OcrOptions(BaseModel):
         "width.",
     )
     rec_min_width: int = Field(
-        320,
+        192,
         description="Narrowest input (px, at the recogniser's 48 px height) a batch of crops of "
-        "two glyphs or more is padded to (see `WidthSplitRecognizer`). PP-OCR's 320 stays the "
-        "default: 48 cut recognition CPU by 17% on five dev pages but, end to end, read "
-        "'4,916.4' as '4.916.4', '≤4.5%' as '<4.5%' and 级 as 級 on the validation sample. "
-        "On 1,090 crops of 16 dev pages 256 cut recognition CPU by 15% and 192 by 23%, "
-        "changing 6 and 8 readings (full/half-width punctuation, '：' → '；', noise crops "
-        "rising above the 0.3 confidence cut as 'Le', '要'): not adopted before an end-to-end "
-        "check on the validation sample.",
+        "two glyphs or more is padded to (see `WidthSplitRecognizer`); PP-OCR pads to 320. "
+        "Judged by accuracy end to end (this stop's rule), not identical readings: 192 with "
+        "one glyph at `rec_short_width` cut recognition 1.94 -> 1.42 CPU-s per page on 8 dev "
+        "pages with the same dev-range and validation figures (see the closing note). Earlier: "
+        "48 read '4,916.4' as '4.916.4' and '≤4.5%' as '<4.5%' on the validation sample; 192 "
+        "changed 8 of 1,090 crop readings of 16 dev pages (punctuation width, noise crops).",
     )
     rec_short_ratio: float = Field(
         2.0,
-        description="Crops narrower than this many heights (one glyph: '1', '0', '=') keep "
-        "PP-OCR's 320 px padding: read with less they come back as '一', '10', '二'.",
+        description="Crops narrower than this many heights (one glyph: '1', '0', '=') form "
+        "their own padding class (`rec_short_width`, `rec_short_recheck`): padded to 48 px "
+        "they came back as '一', '10', '二'.",
     )
     rec_short_width: int = Field(
-        320,
+        128,
         description="Narrowest input (px, at the recogniser's 48 px height) a batch of crops "
-        "narrower than `rec_short_ratio` heights (one glyph) is padded to.",
+        "narrower than `rec_short_ratio` heights (one glyph) is padded to; 320 is PP-OCR's. "
+        "Half the crops of a page are one glyph, each padded to 320 before.",
     )
     rec_short_recheck: float = Field(
-        0.0,
+        0.9,
         description="A one-glyph crop read at `rec_short_width` (when narrower than 320) below "
         "this confidence is read again at PP-OCR's 320 px and that reading kept: the narrow "
         "padding is trusted only where it is sure. 0: never re-read.",
@@ -163,8 +164,9 @@ def _as_quad(box: np.ndarray) -> Quad:
 
 
 class WidthSplitRecognizer:
-    """rapidocr's text recogniser with two paddings: crops of one glyph are padded to 320 px as
-    PP-OCR was trained; longer crops only to `min_width`, so a batch costs its own width.
+    """rapidocr's text recogniser with two padding classes: crops of one glyph are padded to
+    `short_width` (re-read at PP-OCR's 320 px when unsure, `short_recheck`); longer crops to
+    `min_width`, so a batch costs its own width rather than 320 px per crop.
 
     Measured on the 474 crops of five dev pages: 320 px everywhere 14.6 CPU-s; 48 px everywhere
     5.8 CPU-s but 28 readings change ('1' → '一', '0' → '10', '=' → '二'); split at two heights
