@@ -714,3 +714,18 @@ def test_inference_threads_wait_without_spinning(engine: OcrEngine) -> None:
     assert isinstance(fresh, onnxruntime.SessionOptions)
     with pytest.raises(RuntimeError):  # onnxruntime's answer for a key never set
         fresh.get_session_config_entry(NO_SPINNING[0])
+
+
+def test_rule_centre_lines_equal_the_per_column_means() -> None:
+    """`straighten_rules` fits a rule's centre line from the mean row of its ink per sampled
+    column, now computed for all columns at once: the same floats as one mean per column."""
+    from ocr.preprocess import _mean_rows
+
+    rs = np.random.RandomState(1)
+    for _ in range(50):
+        h, w = rs.randint(1, 30), rs.randint(1, 400)
+        mask = rs.rand(h, w) < rs.rand()
+        mask[rs.randint(0, h, w), np.arange(w)] = True  # every column has ink, as sampled
+        per_column = np.array([np.flatnonzero(mask[:, c]).mean() for c in range(w)])
+        assert np.array_equal(_mean_rows(mask), per_column)
+    assert _mean_rows(np.array([[1, 0], [1, 1], [0, 1]], bool)).tolist() == [0.5, 1.5]
