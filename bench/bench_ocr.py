@@ -8,6 +8,8 @@ score is independent of the OCR engine.
 
     .venv/bin/python bench/bench_ocr.py --pages 4 --kinds clean skew noise seal rotate
     .venv/bin/python bench/bench_ocr.py --profile RAW_DIR --limit 10   # where a page's CPU goes
+    .venv/bin/python bench/bench_ocr.py --record RAW_DIR crops.pkl --limit 10  # keep the crops
+    .venv/bin/python bench/bench_ocr.py --replay crops.pkl --widths 320/320 192/128  # try paddings
 """
 
 from __future__ import annotations
@@ -311,8 +313,9 @@ def record_crops(folder: Path, limit: int, dpi: int, out: Path) -> int:
 
 
 def replay_crops(recorded: Path, settings: list[str], show: int) -> int:
-    """Recognition CPU and changed readings of each setting ('min_width/short_width', e.g.
-    '320/320' = the default) on recorded crops, call by call as the pipeline made them.
+    """Recognition CPU and changed readings (against the readings recorded with the default
+    `OcrOptions`) of each setting 'min_width/short_width[/short_recheck]' (e.g. '320/320' =
+    PP-OCR's padding, '192/128/0.9') on recorded crops, call by call as the pipeline made them.
 
     A changed reading is not an error in itself (the truth is per cell, not per crop): the
     changes listed here are what the end-to-end accuracy runs must judge."""
@@ -331,8 +334,10 @@ def replay_crops(recorded: Path, settings: list[str], show: int) -> int:
     print(f"{sum(len(c['imgs']) for c in calls)} crops of {n_pages} pages")
     print(f"{'setting':>12} {'CPU-s/page':>10} {'changed':>8} {'short':>6} {'long':>6}")
     for setting in settings:
-        min_w, short_w = (int(x) for x in setting.split("/"))
-        rec = engines.WidthSplitRecognizer(base_rec, min_w, 2.0, 640, short_w)
+        parts = setting.split("/")
+        min_w, short_w = int(parts[0]), int(parts[1])
+        recheck = float(parts[2]) if len(parts) > 2 else 0.0
+        rec = engines.WidthSplitRecognizer(base_rec, min_w, 2.0, 640, short_w, recheck)
         changed: list[tuple[str, str, str, float, float, str]] = []
         n_short = n_long = 0
         c0 = time.process_time()
@@ -395,8 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--widths",
         nargs="*",
-        default=["320/320", "256/320", "192/320"],
-        help="replayed settings: rec_min_width/rec_short_width",
+        default=["320/320", "192/320", "192/128/0.9", "192/96/0.9"],
+        help="replayed settings: rec_min_width/rec_short_width[/rec_short_recheck]",
     )
     a = ap.parse_args(argv)
     if a.profile is not None:
