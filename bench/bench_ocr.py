@@ -8,6 +8,8 @@ score is independent of the OCR engine.
 
     .venv/bin/python bench/bench_ocr.py --pages 4 --kinds clean skew noise seal rotate
     .venv/bin/python bench/bench_ocr.py --profile RAW_DIR --limit 10   # where a page's CPU goes
+    .venv/bin/python bench/bench_ocr.py --record RAW_DIR crops.pkl --limit 10  # keep the crops
+    .venv/bin/python bench/bench_ocr.py --replay crops.pkl --widths 320/320 192/128  # try paddings
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import tempfile
 import time
 import unicodedata
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -259,6 +263,103 @@ def profile(folder: Path, limit: int, dpi: int) -> int:
     return 0
 
 
+def record_crops(folder: Path, limit: int, dpi: int, out: Path) -> int:
+    """Every recogniser call of OCR-reading a raw folder's scan/image pages, kept with its
+    readings (pickle): the input of `replay_crops`, which tries a recogniser setting on exactly
+    these crops in seconds instead of re-running whole pages."""
+    import pickle
+
+    from flows.extract.documents import load_image_page
+    from ocr import engines
+
+    pages = ocr_pages_of(folder)[:limit]
+    options = OcrOptions(threads=1, dpi=dpi)
+    engine = get_engine("rapidocr", options)
+    calls: list[dict] = []
+    call = engines.WidthSplitRecognizer.__call__
+
+    def recorded(rec: object, args: object) -> object:
+        res = call(rec, args)  # type: ignore[arg-type]
+        imgs = [args.img] if hasattr(args.img, "shape") else list(args.img)  # type: ignore[attr-defined]
+        calls.append(
+            {
+                "page": current,
+                "source": CropCounter.source(sys._getframe(1)),
+                "imgs": [np.ascontiguousarray(im) for im in imgs],
+                "txts": list(res.txts),  # type: ignore[attr-defined]
+                "scores": [float(x) for x in res.scores],  # type: ignore[attr-defined]
+            }
+        )
+        return res
+
+    engines.WidthSplitRecognizer.__call__ = recorded  # type: ignore[method-assign]
+    try:
+        for current_page in pages:
+            current = f"{current_page[0].name}#{current_page[1]}"
+            path, n, kind = current_page
+            image = (
+                load_image_page(path, n)
+                if kind == "image"
+                else rasterize_pdf_page(path, n - 1, dpi)
+            )
+            ocr_page(image, n, options, engine)
+    finally:
+        engines.WidthSplitRecognizer.__call__ = call  # type: ignore[method-assign]
+    with out.open("wb") as fh:
+        pickle.dump({"pages": [f"{p.name}#{n}" for p, n, _ in pages], "calls": calls}, fh)
+    crops = sum(len(c["imgs"]) for c in calls)
+    print(f"{crops} crops in {len(calls)} calls of {len(pages)} pages -> {out}")
+    return 0
+
+
+def replay_crops(recorded: Path, settings: list[str], show: int) -> int:
+    """Recognition CPU and changed readings (against the readings recorded with the default
+    `OcrOptions`) of each setting 'min_width/short_width[/short_recheck]' (e.g. '320/320' =
+    PP-OCR's padding, '192/128/0.9') on recorded crops, call by call as the pipeline made them.
+
+    A changed reading is not an error in itself (the truth is per cell, not per crop): the
+    changes listed here are what the end-to-end accuracy runs must judge."""
+    import pickle
+
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr import engines
+
+    with recorded.open("rb") as fh:
+        data = pickle.load(fh)
+    calls = data["calls"]
+    n_pages = max(len(data["pages"]), 1)
+    engine = get_engine("rapidocr", OcrOptions(threads=1))
+    base_rec = engine._ocr.text_rec.rec  # type: ignore[attr-defined]
+    print(f"{sum(len(c['imgs']) for c in calls)} crops of {n_pages} pages")
+    print(f"{'setting':>12} {'CPU-s/page':>10} {'changed':>8} {'short':>6} {'long':>6}")
+    for setting in settings:
+        parts = setting.split("/")
+        min_w, short_w = int(parts[0]), int(parts[1])
+        recheck = float(parts[2]) if len(parts) > 2 else 0.0
+        rec = engines.WidthSplitRecognizer(base_rec, min_w, 2.0, 640, short_w, recheck)
+        changed: list[tuple[str, str, str, float, float, str]] = []
+        n_short = n_long = 0
+        c0 = time.process_time()
+        outs = [rec(TextRecInput(img=c["imgs"], return_word_box=False)) for c in calls]
+        cpu = time.process_time() - c0
+        for c, res in zip(calls, outs, strict=True):
+            for im, old, new, so, sn in zip(
+                c["imgs"], c["txts"], res.txts, c["scores"], res.scores, strict=True
+            ):
+                if old != new:
+                    short = im.shape[1] / max(im.shape[0], 1) < 2.0
+                    n_short += short
+                    n_long += not short
+                    changed.append(
+                        (c["page"], old, new, so, float(sn), "short" if short else "long")
+                    )
+        print(f"{setting:>12} {cpu / n_pages:10.2f} {len(changed):8d} {n_short:6d} {n_long:6d}")
+        for page, old, new, so, sn, cls in changed[:show]:
+            print(f"    {cls:5} {page}: {old!r} ({so:.2f}) -> {new!r} ({sn:.2f})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=3, help="pages per damage type")
@@ -283,9 +384,32 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: CPU per OCR page of this raw folder's scans/images, stage by stage",
     )
     ap.add_argument("--limit", type=int, default=10, help="pages profiled (--profile)")
+    ap.add_argument(
+        "--record",
+        nargs=2,
+        type=Path,
+        metavar=("RAW", "OUT"),
+        help="instead: keep every recogniser call of RAW's scan/image pages in OUT (pickle)",
+    )
+    ap.add_argument(
+        "--replay",
+        type=Path,
+        default=None,
+        help="instead: CPU and changed readings of --widths settings on recorded crops",
+    )
+    ap.add_argument(
+        "--widths",
+        nargs="*",
+        default=["320/320", "192/320", "192/128/0.9", "192/96/0.9"],
+        help="replayed settings: rec_min_width/rec_short_width[/rec_short_recheck]",
+    )
     a = ap.parse_args(argv)
     if a.profile is not None:
         return profile(a.profile, a.limit, a.dpi)
+    if a.record is not None:
+        return record_crops(a.record[0], a.limit, a.dpi, a.record[1])
+    if a.replay is not None:
+        return replay_crops(a.replay, a.widths, a.show)
 
     tmpdir = Path(tempfile.mkdtemp(prefix="bench_ocr_"))
     pdf = a.pdf or (scans.SEED_PDF if scans.SEED_PDF.exists() else None)

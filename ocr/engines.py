@@ -48,18 +48,30 @@ class OcrOptions(BaseModel):
     rec_min_width: int = Field(
         320,
         description="Narrowest input (px, at the recogniser's 48 px height) a batch of crops of "
-        "two glyphs or more is padded to (see `WidthSplitRecognizer`). PP-OCR's 320 stays the "
-        "default: 48 cut recognition CPU by 17% on five dev pages but, end to end, read "
-        "'4,916.4' as '4.916.4', '≤4.5%' as '<4.5%' and 级 as 級 on the validation sample. "
-        "On 1,090 crops of 16 dev pages 256 cut recognition CPU by 15% and 192 by 23%, "
-        "changing 6 and 8 readings (full/half-width punctuation, '：' → '；', noise crops "
-        "rising above the 0.3 confidence cut as 'Le', '要'): not adopted before an end-to-end "
-        "check on the validation sample.",
+        "two glyphs or more is padded to (see `WidthSplitRecognizer`). PP-OCR's 320 stays: 192 "
+        "cut recognition CPU by ~25% with the dev range (40 seeds) and the validation sample "
+        "scoring the same, but on the photo bench's dev pages the demo form's "
+        "'成本指标(必填硬性指标)' came back '成本指标_(必填硬性指标)' (6 scan kinds 100.0 -> "
+        "98.3% NFKC); earlier 48 read '4,916.4' as '4.916.4' and 256/192 changed full/half-width "
+        "punctuation.",
     )
     rec_short_ratio: float = Field(
         2.0,
-        description="Crops narrower than this many heights (one glyph: '1', '0', '=') keep "
-        "PP-OCR's 320 px padding: read with less they come back as '一', '10', '二'.",
+        description="Crops narrower than this many heights (one glyph: '1', '0', '=') form "
+        "their own padding class (`rec_short_width`, `rec_short_recheck`): padded to 48 px "
+        "they came back as '一', '10', '二'.",
+    )
+    rec_short_width: int = Field(
+        128,
+        description="Narrowest input (px, at the recogniser's 48 px height) a batch of crops "
+        "narrower than `rec_short_ratio` heights (one glyph) is padded to; 320 is PP-OCR's. "
+        "Half the crops of a page are one glyph, each padded to 320 before.",
+    )
+    rec_short_recheck: float = Field(
+        0.9,
+        description="A one-glyph crop read at `rec_short_width` (when narrower than 320) below "
+        "this confidence is read again at PP-OCR's 320 px and that reading kept: the narrow "
+        "padding is trusted only where it is sure. 0: never re-read.",
     )
     dpi: int = Field(200, description="Resolution used when rasterising image-only PDF pages.")
     low_confidence_threshold: float = Field(
@@ -152,8 +164,9 @@ def _as_quad(box: np.ndarray) -> Quad:
 
 
 class WidthSplitRecognizer:
-    """rapidocr's text recogniser with two paddings: crops of one glyph are padded to 320 px as
-    PP-OCR was trained; longer crops only to `min_width`, so a batch costs its own width.
+    """rapidocr's text recogniser with two padding classes: crops of one glyph are padded to
+    `short_width` (re-read at PP-OCR's 320 px when unsure, `short_recheck`); longer crops to
+    `min_width`, so a batch costs its own width rather than 320 px per crop.
 
     Measured on the 474 crops of five dev pages: 320 px everywhere 14.6 CPU-s; 48 px everywhere
     5.8 CPU-s but 28 readings change ('1' → '一', '0' → '10', '=' → '二'); split at two heights
@@ -161,13 +174,21 @@ class WidthSplitRecognizer:
     """
 
     def __init__(
-        self, rec: object, min_width: int, short_ratio: float, batch_width: int = 0
+        self,
+        rec: object,
+        min_width: int,
+        short_ratio: float,
+        batch_width: int = 0,
+        short_width: int | None = None,
+        short_recheck: float = 0.0,
     ) -> None:
         self.rec = rec
         self.min_width = min_width
         self.short_ratio = short_ratio
         self.batch_width = batch_width
         self.full_width = int(rec.rec_image_shape[2])  # type: ignore[attr-defined]
+        self.short_width = self.full_width if short_width is None else short_width
+        self.short_recheck = short_recheck
 
     def chunks(self, ratios: list[float], group: list[int], width: int) -> list[list[int]]:
         """`group` (indices into `ratios`) in order of width, cut so that no batch holds more
@@ -201,7 +222,12 @@ class WidthSplitRecognizer:
         words: list[object] = [None] * len(imgs)
         shape = list(self.rec.rec_image_shape)  # type: ignore[attr-defined]
         try:
-            for group, width in ((short, self.full_width), (long, self.min_width)):
+            passes = [(short, self.short_width), (long, self.min_width)]
+            if self.short_width < self.full_width and self.short_recheck > 0:
+                passes.append(([], self.full_width))  # filled after the short pass
+            for k, (group, width) in enumerate(passes):
+                if k == 2:  # unsure narrow readings of one glyph: read as PP-OCR was trained
+                    group = [i for i in short if scores[i] < self.short_recheck]
                 if not group:
                     continue
                 self.rec.rec_image_shape = [shape[0], shape[1], width]  # type: ignore[attr-defined]
@@ -284,6 +310,8 @@ class RapidOcrEngine(OcrEngine):
             opts.rec_min_width,
             opts.rec_short_ratio,
             opts.rec_batch_width,
+            opts.rec_short_width,
+            opts.rec_short_recheck,
         )
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:

@@ -559,6 +559,74 @@ class _CountingRecognizer:
         return TextRecOutput(imgs, txts, [0.9] * len(imgs), (None,) * len(imgs), 0.0, None)
 
 
+class _PaddingRecognizer(_CountingRecognizer):
+    """Reads a crop as the padded width it was given (the width `WidthSplitRecognizer` sets
+    on the recogniser for the crop's batch)."""
+
+    def __call__(self, args: object) -> object:
+        from rapidocr.ch_ppocr_rec import TextRecOutput
+
+        imgs = list(args.img)  # type: ignore[attr-defined]
+        txts = tuple(str(self.rec_image_shape[2]) for _ in imgs)
+        return TextRecOutput(imgs, txts, [0.9] * len(imgs), (None,) * len(imgs), 0.0, None)
+
+
+def test_padding_class_is_chosen_by_the_crops_width() -> None:
+    """A crop narrower than `short_ratio` heights (one glyph) is padded to the short width, a
+    longer one to the long width, one wider than both to its own width; the recogniser's own
+    320 px comes back after the call."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr.engines import WidthSplitRecognizer
+
+    glyph = np.full((40, 30, 3), 10, np.uint8)  # 0.75 heights
+    pair = np.full((40, 79, 3), 20, np.uint8)  # 1.98 heights: still one glyph's class
+    phrase = np.full((40, 100, 3), 30, np.uint8)  # 2.5 heights
+    rec = _PaddingRecognizer()
+    wrapper = WidthSplitRecognizer(rec, 192, 2.0, 640, 128)
+    res = wrapper(TextRecInput(img=[phrase, glyph, pair]))
+    assert list(res.txts) == ["192", "128", "128"]
+    assert rec.rec_image_shape == [3, 48, 320]
+    default = WidthSplitRecognizer(_PaddingRecognizer(), 320, 2.0, 640)
+    assert list(default(TextRecInput(img=[glyph, phrase])).txts) == ["320", "320"]
+
+
+class _UnsureWhenNarrow(_CountingRecognizer):
+    """Reads a crop as `<padded width>:<grey>`; a dark crop (grey < 100) is read at 0.5
+    confidence when padded narrower than 320 px, everything else at 0.99."""
+
+    def __call__(self, args: object) -> object:
+        from rapidocr.ch_ppocr_rec import TextRecOutput
+
+        imgs = list(args.img)  # type: ignore[attr-defined]
+        width = self.rec_image_shape[2]
+        self.crops += len(imgs)
+        txts = tuple(f"{width}:{im.mean():.0f}" for im in imgs)
+        scores = [0.5 if width < 320 and im.mean() < 100 else 0.99 for im in imgs]
+        return TextRecOutput(imgs, txts, scores, (None,) * len(imgs), 0.0, None)
+
+
+def test_an_unsure_narrow_glyph_is_read_again_at_full_padding() -> None:
+    """A one-glyph crop whose narrow-padded reading is below `short_recheck` gets the 320 px
+    reading; a sure one keeps its narrow reading; longer crops are never re-read; with the
+    re-check off (0) the narrow reading stays whatever its confidence."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr.engines import WidthSplitRecognizer
+
+    unsure = np.full((40, 30, 3), 10, np.uint8)
+    sure = np.full((40, 30, 3), 200, np.uint8)
+    phrase = np.full((40, 120, 3), 20, np.uint8)
+    rec = _UnsureWhenNarrow()
+    wrapper = WidthSplitRecognizer(rec, 192, 2.0, 640, 96, short_recheck=0.9)
+    res = wrapper(TextRecInput(img=[unsure, sure, phrase]))
+    assert list(res.txts) == ["320:10", "96:200", "192:20"]
+    assert list(res.scores) == [0.99, 0.99, 0.5]
+    assert rec.crops == 4 and rec.rec_image_shape == [3, 48, 320]
+    off = WidthSplitRecognizer(_UnsureWhenNarrow(), 192, 2.0, 640, 96, short_recheck=0.0)
+    assert list(off(TextRecInput(img=[unsure, sure])).txts) == ["96:10", "96:200"]
+
+
 def test_a_repeated_crop_is_recognised_once() -> None:
     """Identical crops in one call (the same digit printed clean in several cells) are read
     once and every copy gets that reading, in input order; a crop of the same size but other
@@ -646,3 +714,18 @@ def test_inference_threads_wait_without_spinning(engine: OcrEngine) -> None:
     assert isinstance(fresh, onnxruntime.SessionOptions)
     with pytest.raises(RuntimeError):  # onnxruntime's answer for a key never set
         fresh.get_session_config_entry(NO_SPINNING[0])
+
+
+def test_rule_centre_lines_equal_the_per_column_means() -> None:
+    """`straighten_rules` fits a rule's centre line from the mean row of its ink per sampled
+    column, now computed for all columns at once: the same floats as one mean per column."""
+    from ocr.preprocess import _mean_rows
+
+    rs = np.random.RandomState(1)
+    for _ in range(50):
+        h, w = rs.randint(1, 30), rs.randint(1, 400)
+        mask = rs.rand(h, w) < rs.rand()
+        mask[rs.randint(0, h, w), np.arange(w)] = True  # every column has ink, as sampled
+        per_column = np.array([np.flatnonzero(mask[:, c]).mean() for c in range(w)])
+        assert np.array_equal(_mean_rows(mask), per_column)
+    assert _mean_rows(np.array([[1, 0], [1, 1], [0, 1]], bool)).tolist() == [0.5, 1.5]
