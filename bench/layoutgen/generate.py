@@ -3,7 +3,8 @@
 Why: deterministic, self-describing test documents. ``generate(seed, out)`` draws the kind, the
 layout parameters and the content from ``random.Random(seed)``, typesets the tables, and for scans
 and images rasterises the pages and damages them with the OCR bench's scan damage
-(``tests/fixtures/scans.py``). The truth follows the independent validation sample's format
+(``tests/fixtures/scans.py``): one damage kind per page, or for half the scanned PDFs and a third
+of the images the compound damage (every parameter drawn per page, recorded in ``degradations``). The truth follows the independent validation sample's format
 (``file``, ``kind``, ``doc_type``, ``pages``, ``projects`` with ``indicators`` and their pages,
 ``other_tables``, ``layout.variants``) so both can be scored the same way.
 
@@ -195,13 +196,27 @@ def _department_truth(content: Content, r: Rendered) -> list[dict]:
     ]
 
 
+# Share of scanned PDFs (and of images) whose pages get the compound damage: every parameter
+# drawn independently per page (scans.draw_compound), as office scans vary; the rest keep one
+# damage kind per page from scans.DAMAGES.
+COMPOUND_SHARE = {"scan_pdf": 0.5, "image": 0.35}
+
+
 def _rasterise(
     pdf: Path, kind: str, pages: int, rng: random.Random, stem: Path
 ) -> tuple[Path, list[dict]]:
     """Scan or photograph the rendered pages; returns the file written and its damage record."""
     dpi = rng.choice((150, 200, 200, 250)) if kind == "scan_pdf" else rng.choice((150, 200))
+    compound = rng.random() < COMPOUND_SHARE[kind]
+    if compound:
+        dpi = rng.choice((150, 180, 200, 220, 240))
     images, record = [], []
     for i in range(pages):
+        if compound:
+            rec = scans.draw_compound(rng.randrange(1 << 30), dpi)
+            images.append(scans.apply_compound(scans.rasterize(pdf, i, dpi), rec))
+            record.append({"page": i + 1, **rec})
+            continue
         dmg = rng.choice(
             SCAN_DAMAGES
             if kind == "scan_pdf"
