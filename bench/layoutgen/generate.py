@@ -4,9 +4,10 @@ Why: deterministic, self-describing test documents. ``generate(seed, out)`` draw
 layout parameters and the content from ``random.Random(seed)``, typesets the tables, and for scans
 and images rasterises the pages and damages them with the OCR bench's scan damage
 (``tests/fixtures/scans.py``): one damage kind per page, or for half the scanned PDFs and a third
-of the images the compound damage (every parameter drawn per page, recorded in ``degradations``). The truth follows the independent validation sample's format
-(``file``, ``kind``, ``doc_type``, ``pages``, ``projects`` with ``indicators`` and their pages,
-``other_tables``, ``layout.variants``) so both can be scored the same way.
+of the images the compound damage (every parameter drawn per page, recorded in ``degradations``).
+The truth follows the independent validation sample's format (``file``, ``kind``, ``doc_type``,
+``pages``, ``projects`` with ``indicators`` and their pages, ``other_tables``,
+``layout.variants``) so both can be scored the same way.
 
     python -m bench.layoutgen.generate --range dev --count 20 --out /tmp/lg
 """
