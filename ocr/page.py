@@ -28,7 +28,6 @@ import numpy as np
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from ocr.cellink import _bands, cell_lines
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, get_engine
-from ocr.glyphs import reread_unsure
 from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import Prepared, binarize, line_masks, prepare, to_bgr
 
@@ -653,16 +652,13 @@ def read_cells(
                 crops.append(_crop_line(gray, box, cl.inner, line_h))
                 owners.append((ti, ci, box))
     votes: dict[tuple[int, int, tuple[int, int, int, int]], dict[str, list[float]]] = {}
-    # an unsure lone glyph is read again with a paper margin (ocr.glyphs)
-    read = reread_unsure(crops, engine.read_crops(crops), engine.read_crops)
-    for owner, readings in zip(owners, read, strict=False):
-        for text, conf in readings:
-            if text.strip() and conf >= min_confidence:
-                votes.setdefault(owner, {}).setdefault(text.strip(), []).append(conf)
+    for owner, (text, conf) in zip(owners, engine.read_crops(crops), strict=False):
+        if text.strip() and conf >= min_confidence:
+            votes.setdefault(owner, {}).setdefault(text.strip(), []).append(conf)
     for (ti, ci, box), readings in votes.items():
-        # one reading per line; a glyph read from several crops and views keeps its most
-        # confident reading (a sum let two unsure 二 from tight crops outvote a sure =)
-        text, confs = max(readings.items(), key=lambda kv: max(kv[1]))
+        # one reading per line; a small glyph read from three crops keeps the reading with
+        # the highest summed confidence
+        text, confs = max(readings.items(), key=lambda kv: sum(kv[1]))
         x0, y0, x1, y1 = (float(v) for v in box)
         quad: Quad = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
         per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, max(confs)))
