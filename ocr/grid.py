@@ -111,17 +111,19 @@ def _coverage(
     mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
 ) -> float:
     """Fraction of the segment [a, b] at cross position `pos` lying on the rule mask (±band)."""
-    a_i, b_i = int(round(a)), int(round(b))
-    if b_i <= a_i:
-        return 0.0
-    p = int(round(pos))
-    if horizontal:
-        strip = mask[max(0, p - band) : p + band + 1, a_i:b_i]
-        hits = strip.any(axis=0)
-    else:
-        strip = mask[a_i:b_i, max(0, p - band) : p + band + 1]
-        hits = strip.any(axis=1)
+    hits = _mask_hits(mask, horizontal, pos, a, b, band)
     return float(hits.mean()) if hits.size else 0.0
+
+
+def _mask_hits(
+    mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
+) -> np.ndarray:
+    """Per position of the segment [a, b]: the rule mask lies at cross position `pos` (±band)
+    (empty when b <= a)."""
+    a_i, b_i, p = int(round(a)), int(round(b)), int(round(pos))
+    if horizontal:
+        return mask[max(0, p - band) : p + band + 1, a_i:b_i].any(axis=0)
+    return mask[a_i:b_i, max(0, p - band) : p + band + 1].any(axis=1)
 
 
 def _local_rule(
@@ -223,8 +225,7 @@ def _rule_beside_text(
     broken above or below the text or not. Without text beside the edge, or with text filling
     the row, there is nothing to tell: True."""
     a_i, b_i = int(round(a)) + band + 3, int(round(b)) - band - 3
-    p = int(round(pos))
-    on_mask = mask[a_i:b_i, max(0, p - band) : p + band + 1].any(axis=1)
+    on_mask = _mask_hits(mask, False, pos, a_i, b_i, band)
     if on_mask.size == 0 or on_mask.mean() >= CLEAR_COVER:
         return True
     span = _text_span(text, pos, a_i, b_i, band, width)
@@ -264,33 +265,19 @@ def _crossed(ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, 
     return float(both.mean()) if both.size else 0.0
 
 
-def _rule_past_crossing(
-    mask: np.ndarray,
-    ink: np.ndarray,
-    horizontal: bool,
-    pos: float,
-    a: float,
-    b: float,
-    band: int,
-    min_cover: float,
-) -> bool:
-    """Whether an edge crossed by ink on both sides (`_crossing`) is still a rule: the rule
-    mask runs on from the edge's start to the first crossing and from the last crossing to its
-    end (over at least `RULE_PAST_COVER` of each part, each at least `CLEAR_MIN` px).
+def _rule_past_crossing(both: np.ndarray, hits: np.ndarray, min_cover: float) -> bool:
+    """Whether an edge crossed by ink on both sides (`both`, per position: `_crossing`) is
+    still a rule: the rule mask (`hits`, per position: `_mask_hits`) runs on from the edge's
+    start to the first crossing and from the last crossing to its end (over at least
+    `RULE_PAST_COVER` of each part, each at least `CLEAR_MIN` px).
 
     Two values set tight against the rule between their columns (the 总分 row's `100` and
     `95.77` under narrow 分值 | 得分 columns, a cell padding of a few px) have ink just beside
     the rule on both sides over their text's height: the rule was judged a crossed stroke and
     the two cells one (read `10095.77`). A rule runs from its row's top rule to its bottom rule,
     beyond the text; a character's stroke stays inside the character, with paper past it."""
-    both = _crossing(ink, horizontal, pos, a, b, band)
     if not both.any():
         return False
-    a_i, b_i, p = int(round(a)), int(round(b)), int(round(pos))
-    if horizontal:
-        hits = mask[max(0, p - band) : p + band + 1, a_i:b_i].any(axis=0)
-    else:
-        hits = mask[a_i:b_i, max(0, p - band) : p + band + 1].any(axis=1)
     if hits.size != both.size or hits.mean() < min_cover:
         return False
     crossed = np.flatnonzero(both)
@@ -308,11 +295,14 @@ def _edge_present(
     band: int,
     min_cover: float,
 ) -> bool:
-    if ink is not None and _crossed(ink, horizontal, pos, a, b, band) > CROSSED_MAX:
-        # a character's stroke on the line where a rule continues, unless the rule runs on
-        # past the ink crossing it, to both ends of the edge (values set tight either side)
-        return _rule_past_crossing(mask, ink, horizontal, pos, a, b, band, min_cover)
-    if _coverage(mask, horizontal, pos, a, b, band) >= min_cover:
+    hits = _mask_hits(mask, horizontal, pos, a, b, band)
+    if ink is not None:
+        both = _crossing(ink, horizontal, pos, a, b, band)
+        if both.size and both.mean() > CROSSED_MAX:
+            # a character's stroke on the line where a rule continues, unless the rule runs on
+            # past the ink crossing it, to both ends of the edge (values set tight either side)
+            return _rule_past_crossing(both, hits, min_cover)
+    if (float(hits.mean()) if hits.size else 0.0) >= min_cover:
         return True
     return ink is not None and _thin_coverage(ink, horizontal, pos, a, b, band) >= 0.35
 
