@@ -51,18 +51,26 @@ class InkBand:
     box: tuple[int, int, int, int]
 
 
-def print_darkness_cut(gray: np.ndarray, ink: np.ndarray) -> int:
-    """The grey level a blob of print reaches at its darkest: print's own darkest ink (5th
-    percentile of the page's ink) three quarters of the way up to the ink threshold.
-
-    A lifted seal or bleed-through leaves light speckle just under the ink threshold (measured
-    ~193 against print's ~0 on a sealed scan): read with the text beside it, it became `社、`.
-    Relative to the page's print, so a faded page keeps its light but real text."""
+def print_cuts(gray: np.ndarray, ink: np.ndarray, *shares: float) -> tuple[int, ...]:
+    """Grey levels `shares` of the way from print's own darkest ink (5th percentile of the
+    page's ink, computed once) up to the ink threshold; the threshold itself on a page without
+    ink. Relative to the page's print, so a faded page keeps its light but real text."""
     inked = gray[ink > 0]
     if inked.size == 0:
-        return INK_THRESHOLD
+        return tuple(INK_THRESHOLD for _ in shares)
     dark = float(np.percentile(inked, 5))
-    return int(dark + 0.75 * (INK_THRESHOLD - dark))
+    return tuple(int(dark + share * (INK_THRESHOLD - dark)) for share in shares)
+
+
+# How far up from print's darkest ink to the ink threshold a blob must reach to be print: a
+# lifted seal or bleed-through leaves light speckle just under the ink threshold (measured ~193
+# against print's ~0 on a sealed scan): read with the text beside it, it became `社、`.
+DARKNESS_SHARE = 0.75
+
+
+def print_darkness_cut(gray: np.ndarray, ink: np.ndarray) -> int:
+    """The grey level a blob of print reaches at its darkest (`DARKNESS_SHARE`)."""
+    return print_cuts(gray, ink, DARKNESS_SHARE)[0]
 
 
 # The share of a text line's ink whose grey tells print from a faint mark: print's darker
@@ -70,16 +78,9 @@ def print_darkness_cut(gray: np.ndarray, ink: np.ndarray) -> int:
 # a noisy, sealed 200 dpi scan whose print reaches 11), a seal's desaturated strokes or
 # bleed-through never do (145-146 there).
 LINE_DARK_SHARE = 10
-
-
-def print_line_cut(gray: np.ndarray, ink: np.ndarray) -> int:
-    """The grey a line of print's darker tenth (`LINE_DARK_SHARE`) stays under: halfway from
-    print's own darkest ink (5th percentile of the page's ink) to the ink threshold."""
-    inked = gray[ink > 0]
-    if inked.size == 0:
-        return INK_THRESHOLD
-    dark = float(np.percentile(inked, 5))
-    return int(dark + 0.5 * (INK_THRESHOLD - dark))
+# A line of print's darker tenth stays under the grey halfway from print's darkest ink to the
+# ink threshold (`print_cuts`).
+LINE_CUT_SHARE = 0.5
 
 
 def _print_lines(
@@ -91,7 +92,7 @@ def _print_lines(
     cut: int,
 ) -> list[tuple[int, int, list[tuple[int, int]]]]:
     """A cell's text lines without those that are no print beside a line that is: a line whose
-    ink's darker tenth is lighter than `cut` (`print_line_cut`) while another line of the cell
+    ink's darker tenth is lighter than `cut` (`LINE_CUT_SHARE`) while another line of the cell
     reaches it.
 
     What is left of a red seal after noise and JPEG (its strokes desaturated to grey, a few
@@ -484,8 +485,7 @@ def cell_lines(
     slanted rule left beside its mask is found on the rule's own line and left out. Blank
     cells are left out: they cost the recogniser nothing."""
     inset = cell_inset(gray.shape)
-    light_cut = print_darkness_cut(gray, ink)
-    faint_cut = print_line_cut(gray, ink)
+    light_cut, faint_cut = print_cuts(gray, ink, DARKNESS_SHARE, LINE_CUT_SHARE)
     found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list]] = []
     all_bands: list[tuple[int, int]] = []
     for ti, t in enumerate(tables):
