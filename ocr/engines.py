@@ -206,25 +206,22 @@ def ctc_probability(probs: np.ndarray, labels: Sequence[int], blank: int = BLANK
 
     The greedy reading takes the best class at each timestep; a reading's own probability is
     what tells two readings apart when the best path and the most probable text disagree."""
-    p = np.asarray(probs, dtype=np.float64)
     ext = [blank]
     for c in labels:
         ext += [int(c), blank]
     s = len(ext)
-    ext_arr = np.asarray(ext)
     # a label may follow the one two places back unless that is the same label (or a blank)
-    skip = np.zeros(s, dtype=bool)
-    for i in range(2, s):
-        skip[i] = ext[i] != blank and ext[i] != ext[i - 2]
-    alpha = np.zeros(s)
-    alpha[0] = p[0, blank]
-    if s > 1:
-        alpha[1] = p[0, ext[1]]
-    for t in range(1, p.shape[0]):
-        prev = alpha.copy()
-        alpha[1:] += prev[:-1]
-        alpha[2:] += np.where(skip[2:], prev[:-2], 0.0)
-        alpha *= p[t, ext_arr]
+    skip = [i >= 2 and ext[i] != blank and ext[i] != ext[i - 2] for i in range(s)]
+    # the columns of the extended labels only, as Python floats: a handful of states per
+    # timestep, where numpy's per-call cost would dominate
+    cols = np.asarray(probs)[:, ext].astype(np.float64).tolist()
+    alpha = [cols[0][0], cols[0][1]] + [0.0] * (s - 2) if s > 1 else [cols[0][0]]
+    for row in cols[1:]:
+        alpha = [
+            (alpha[i] + (alpha[i - 1] if i >= 1 else 0.0) + (alpha[i - 2] if skip[i] else 0.0))
+            * row[i]
+            for i in range(s)
+        ]
     return float(alpha[-1] + (alpha[-2] if s > 1 else 0.0))
 
 
@@ -242,8 +239,17 @@ def ctc_readings(
     each timestep proposes the readings; each is then scored exactly by `ctc_probability`.
     A faded lone ≥ whose best class is > at its timestep keeps ≥ as a reading with its own
     probability, which a column that may only hold comparators can weigh (greedy decoding
-    throws it away)."""
+    throws it away). Readings below `floor` are not kept: when the best path alone holds all
+    but `floor` of the probability (most crops: a clean digit), it is the only reading and no
+    search is run."""
     p = np.asarray(probs)
+    best = p.argmax(axis=1)
+    if 1.0 - float(np.prod(p[np.arange(len(best)), best], dtype=np.float64)) < floor:
+        labels = [int(c) for i, c in enumerate(best) if c != BLANK and (i == 0 or best[i - 1] != c)]
+        if not labels:
+            return ()
+        text = "".join(charset[c] for c in labels)
+        return ((text, round(ctc_probability(p, labels), 6)),)
     # the few classes above `floor` anywhere: the search runs on their columns only
     near = np.flatnonzero(p.max(axis=0) >= floor)
     sub = p[:, near].astype(np.float64)
@@ -270,7 +276,7 @@ def ctc_readings(
         kept = sorted(nxt.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:beam]
         beams = {prefix: (v[0], v[1]) for prefix, v in kept}
     scored = [(prefix, ctc_probability(p, prefix)) for prefix in beams if prefix]
-    scored.sort(key=lambda x: -x[1])
+    scored = sorted((x for x in scored if x[1] >= floor), key=lambda x: -x[1])
     return tuple(("".join(charset[c] for c in prefix), round(pr, 6)) for prefix, pr in scored[:n])
 
 

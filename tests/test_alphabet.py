@@ -44,6 +44,8 @@ def test_ctc_probability_sums_every_alignment() -> None:
     # '2' over two timesteps: 2-2, 2-blank, blank-2
     assert ctc_probability(two, (1,)) == pytest.approx(0.3 * 0.3 + 0.3 * 0.5 + 0.5 * 0.3)
     assert ctc_probability(two, ()) == pytest.approx(0.25)
+    assert ctc_probability(two[:1], ()) == pytest.approx(0.5)
+    assert ctc_probability(two[:1], (2,)) == pytest.approx(0.2)
     rng = np.random.default_rng(7)
     probs = rng.dirichlet(np.ones(4), size=4)
     for labels in [(1,), (2,), (1, 2), (2, 2), (3, 1, 3), ()]:
@@ -55,6 +57,14 @@ def test_ranked_readings_weigh_text_not_the_best_path() -> None:
     text is '2' (0.39), then '≥' (0.24): what each reading is worth summed over its paths."""
     two = np.array([[0.5, 0.3, 0.2, 0.0], [0.5, 0.3, 0.2, 0.0]])
     assert ctc_readings(two, CHARSET, n=2) == (("2", 0.39), ("≥", 0.24))
+
+
+def test_a_sure_best_path_is_the_only_reading() -> None:
+    """When the best path alone holds all but 1e-3 of the probability, no other reading can
+    reach the floor: the greedy text is the one reading, with its summed probability."""
+    sure = np.array([[0.99995, 0.00005, 0, 0], [0.0001, 0.9999, 0, 0], [0.99995, 0.00005, 0, 0]])
+    assert ctc_readings(sure, CHARSET) == (("2", 0.9999),)
+    assert ctc_readings(np.array([[1.0, 0, 0, 0]] * 3), CHARSET) == ()
 
 
 def test_hand_made_matrix_picks_the_allowed_comparator() -> None:
