@@ -760,3 +760,18 @@ def test_a_faded_lone_comparator_reads_through_its_column_alphabet(
     (form,), problems = read_document([scanned])
     assert form.indicators[0].target.value == "≥90%"
     assert "was read '2'" in problems[0] and "taken as '≥'" in problems[0]
+
+
+def test_short_cells_keep_their_ranked_readings_in_input_order(
+    engine: OcrEngine, tmp_path: Path
+) -> None:
+    """Crops are recognised in order of width; each short one gets back its own ranked
+    readings (best first, its text on top), a longer one none."""
+    values = ("1", "≥", "2028年12月底", "定性", "≥95%", "7")
+    pdf = scans.render_pdf(tmp_path / "r.pdf", [scans.numbers_page_spec(values)])
+    cells = ocr_page(rasterize_pdf_page(pdf, 0, 200), 1, engine=engine).tables[0].cells
+    read = {c.text: c.readings for c in cells if c.col == 1 and c.row > 0}
+    assert list(read) == list(values)
+    for text in ("1", "≥", "定性", "7"):
+        assert read[text] and read[text][0][0] == text
+    assert read["2028年12月底"] == () and read["≥95%"] == ()
