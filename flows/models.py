@@ -32,6 +32,10 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     confidence: float = 1.0
+    # OCR of a short cell (a lone comparator, 定性): the recogniser's most probable readings
+    # with their probabilities, best first, so a column that may hold only some values can
+    # weigh them (flows.forms.spec.Column.alphabet); empty for text layers and longer cells
+    readings: tuple[tuple[str, float], ...] = ()
 
     @property
     def last_row(self) -> int:

@@ -10,7 +10,7 @@ The text-line angle classifier is off in both: on scans it flips short numbers (
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +91,16 @@ class OcrOptions(BaseModel):
         "(drops '、', misreads text set against a rule), so off by default.",
     )
     threads: int = Field(0, description="Inference threads per engine (0: runtime default).")
+    rec_readings_chars: int = Field(
+        3,
+        description="A crop whose best reading has at most this many characters (a lone "
+        "comparator in its 指标性质 cell, 定性, a unit) keeps its ranked readings with their CTC "
+        "probabilities (`ctc_readings`), so a column declaring the values it may hold "
+        "(`flows.forms.spec.Column.alphabet`) can pick the most probable allowed one. 0: none.",
+    )
+    rec_readings: int = Field(
+        5, description="How many ranked readings such a crop keeps (most probable first)."
+    )
     read_cells: bool = Field(
         True,
         description="Where a grid is recovered, read each cell from its own ink (no page-wide "
@@ -107,14 +117,30 @@ class OcrChar:
     bbox: tuple[float, float, float, float]
 
 
+Readings = tuple[tuple[str, float], ...]
+"""Ranked readings of a short crop: (text, CTC probability), most probable first."""
+
+
+@dataclass(frozen=True)
+class CropReading:
+    """What the recogniser read in one crop: its best (greedy) text and confidence and, for a
+    short crop, its ranked readings (`ctc_readings`; empty otherwise)."""
+
+    text: str
+    confidence: float
+    readings: Readings = ()
+
+
 @dataclass(frozen=True)
 class OcrLine:
-    """One recognised text line: text, its quadrilateral in image pixels, confidence."""
+    """One recognised text line: text, its quadrilateral in image pixels, confidence, and the
+    ranked readings of a short line (`CropReading.readings`)."""
 
     text: str
     quad: Quad
     confidence: float
     chars: tuple[OcrChar, ...] = ()
+    readings: Readings = ()
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -145,6 +171,11 @@ class OcrEngine:
         """Text-line boxes only (no recognition)."""
         return [line.quad for line in self.recognize(image)]
 
+    def read_crops_ranked(self, crops: list[np.ndarray]) -> list[CropReading]:
+        """`read_crops` with each short crop's ranked readings, where the engine gives them
+        (default: none)."""
+        return [CropReading(t, c) for t, c in self.read_crops(crops)]
+
     def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Recognise already-cropped single text lines: (text, confidence) per crop."""
         out: list[tuple[str, float]] = []
@@ -163,6 +194,115 @@ def _as_quad(box: np.ndarray) -> Quad:
     return pts[0], pts[1], pts[2], pts[3]
 
 
+# --------------------------------------------------------------------------- ranked readings
+
+BLANK = 0  # PP-OCR's CTC blank is class 0 of its character list
+
+
+def ctc_probability(probs: np.ndarray, labels: Sequence[int], blank: int = BLANK) -> float:
+    """P(labels | probs): the probability the recogniser gives one reading, summed over every
+    CTC alignment of it to the timesteps (the forward algorithm). `probs` is the recogniser's
+    (timesteps × classes) softmax output for one crop.
+
+    The greedy reading takes the best class at each timestep; a reading's own probability is
+    what tells two readings apart when the best path and the most probable text disagree."""
+    ext = [blank]
+    for c in labels:
+        ext += [int(c), blank]
+    s = len(ext)
+    # a label may follow the one two places back unless that is the same label (or a blank)
+    skip = [i >= 2 and ext[i] != blank and ext[i] != ext[i - 2] for i in range(s)]
+    # the columns of the extended labels only, as Python floats: a handful of states per
+    # timestep, where numpy's per-call cost would dominate
+    cols = np.asarray(probs)[:, ext].astype(np.float64).tolist()
+    alpha = [cols[0][0], cols[0][1]] + [0.0] * (s - 2) if s > 1 else [cols[0][0]]
+    for row in cols[1:]:
+        alpha = [
+            (alpha[i] + (alpha[i - 1] if i >= 1 else 0.0) + (alpha[i - 2] if skip[i] else 0.0))
+            * row[i]
+            for i in range(s)
+        ]
+    return float(alpha[-1] + (alpha[-2] if s > 1 else 0.0))
+
+
+def ctc_readings(
+    probs: np.ndarray,
+    charset: Sequence[str],
+    n: int = 5,
+    beam: int = 8,
+    top_k: int = 5,
+    floor: float = 1e-3,
+) -> Readings:
+    """The `n` most probable readings of one crop with their CTC probabilities, best first.
+
+    A prefix beam search over the classes of at least `floor` probability (at most `top_k`) at
+    each timestep proposes the readings; each is then scored exactly by `ctc_probability`.
+    A faded lone ≥ whose best class is > at its timestep keeps ≥ as a reading with its own
+    probability, which a column that may only hold comparators can weigh (greedy decoding
+    throws it away). Readings below `floor` are not kept: when the best path alone holds all
+    but `floor` of the probability (most crops: a clean digit), it is the only reading and no
+    search is run."""
+    p = np.asarray(probs)
+    best = p.argmax(axis=1)
+    if 1.0 - float(np.prod(p[np.arange(len(best)), best], dtype=np.float64)) < floor:
+        labels = [int(c) for i, c in enumerate(best) if c != BLANK and (i == 0 or best[i - 1] != c)]
+        if not labels:
+            return ()
+        text = "".join(charset[c] for c in labels)
+        return ((text, round(ctc_probability(p, labels), 6)),)
+    # the few classes above `floor` anywhere: the search runs on their columns only
+    near = np.flatnonzero(p.max(axis=0) >= floor)
+    sub = p[:, near].astype(np.float64)
+    k = min(top_k, sub.shape[1])
+    top = np.argsort(-sub, axis=1)[:, :k]
+    blank = p[:, BLANK].astype(np.float64)
+    # prefix → (ending in a blank, ending in its last label)
+    beams: dict[tuple[int, ...], tuple[float, float]] = {(): (1.0, 0.0)}
+    for t in range(p.shape[0]):
+        row = {int(near[j]): float(sub[t, j]) for j in top[t] if sub[t, j] >= floor}
+        row[BLANK] = float(blank[t])
+        classes = [c for c in row if c != BLANK]
+        nxt: dict[tuple[int, ...], list[float]] = {}
+        for prefix, (pb, pnb) in beams.items():
+            total = pb + pnb
+            here = nxt.setdefault(prefix, [0.0, 0.0])
+            here[0] += total * row[BLANK]
+            for c in classes:
+                if prefix and prefix[-1] == c:
+                    here[1] += pnb * row[c]  # the same label again: collapsed
+                    nxt.setdefault(prefix + (c,), [0.0, 0.0])[1] += pb * row[c]
+                else:
+                    nxt.setdefault(prefix + (c,), [0.0, 0.0])[1] += total * row[c]
+        kept = sorted(nxt.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:beam]
+        beams = {prefix: (v[0], v[1]) for prefix, v in kept}
+    scored = [(prefix, ctc_probability(p, prefix)) for prefix in beams if prefix]
+    scored = sorted((x for x in scored if x[1] >= floor), key=lambda x: -x[1])
+    return tuple(("".join(charset[c] for c in prefix), round(pr, 6)) for prefix, pr in scored[:n])
+
+
+class ShortReadingsDecoder:
+    """rapidocr's CTC decoder (`CTCLabelDecode`), decoding exactly as before, that also keeps the
+    ranked readings (`ctc_readings`) of every line whose greedy text has at most `max_chars`
+    characters, in the order of the rows it decoded (`kept`, emptied by the caller)."""
+
+    def __init__(self, decode: object, max_chars: int, n: int) -> None:
+        self.decode = decode
+        self.max_chars = max_chars
+        self.n = n
+        self.kept: list[tuple[str, Readings]] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.decode, name)
+
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs: object):  # noqa: ANN204 - rapidocr's own return
+        lines, words = self.decode(preds, return_word_box, **kwargs)  # type: ignore[operator]
+        charset = self.decode.character  # type: ignore[attr-defined]
+        for row, (text, _) in zip(preds, lines, strict=True):
+            short = 0 < len(text) <= self.max_chars
+            self.kept.append((text, ctc_readings(row, charset, self.n) if short else ()))
+        return lines, words
+
+
 class WidthSplitRecognizer:
     """rapidocr's text recogniser with two padding classes: crops of one glyph are padded to
     `short_width` (re-read at PP-OCR's 320 px when unsure, `short_recheck`); longer crops to
@@ -170,7 +310,8 @@ class WidthSplitRecognizer:
 
     Measured on the 474 crops of five dev pages: 320 px everywhere 14.6 CPU-s; 48 px everywhere
     5.8 CPU-s but 28 readings change ('1' → '一', '0' → '10', '=' → '二'); split at two heights
-    the single glyphs read as before. Drop-in: same call, same `TextRecOutput`, input order kept.
+    the single glyphs read as before. Drop-in: same call, same `TextRecOutput`, input order
+    kept; `read` also gives each short crop's ranked readings (`ShortReadingsDecoder`).
     """
 
     def __init__(
@@ -181,6 +322,8 @@ class WidthSplitRecognizer:
         batch_width: int = 0,
         short_width: int | None = None,
         short_recheck: float = 0.0,
+        readings_chars: int = 0,
+        readings: int = 5,
     ) -> None:
         self.rec = rec
         self.min_width = min_width
@@ -189,6 +332,14 @@ class WidthSplitRecognizer:
         self.full_width = int(rec.rec_image_shape[2])  # type: ignore[attr-defined]
         self.short_width = self.full_width if short_width is None else short_width
         self.short_recheck = short_recheck
+        self.decoder: ShortReadingsDecoder | None = None
+        if readings_chars > 0:
+            self.decoder = ShortReadingsDecoder(
+                rec.postprocess_op,  # type: ignore[attr-defined]
+                readings_chars,
+                readings,
+            )
+            rec.postprocess_op = self.decoder  # type: ignore[attr-defined]
 
     def chunks(self, ratios: list[float], group: list[int], width: int) -> list[list[int]]:
         """`group` (indices into `ratios`) in order of width, cut so that no batch holds more
@@ -208,6 +359,11 @@ class WidthSplitRecognizer:
         return out
 
     def __call__(self, args: object) -> object:
+        return self.read(args)[0]
+
+    def read(self, args: object) -> tuple[object, tuple[Readings, ...]]:
+        """rapidocr's `TextRecOutput` for the crops of `args`, and each crop's ranked readings
+        (empty for crops read longer than `readings_chars`)."""
         from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
 
         imgs = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)  # type: ignore[attr-defined]
@@ -220,6 +376,7 @@ class WidthSplitRecognizer:
         txts: list[str] = [""] * len(imgs)
         scores: list[float] = [0.0] * len(imgs)
         words: list[object] = [None] * len(imgs)
+        readings: list[Readings] = [()] * len(imgs)
         shape = list(self.rec.rec_image_shape)  # type: ignore[attr-defined]
         try:
             passes = [(short, self.short_width), (long, self.min_width)]
@@ -232,23 +389,45 @@ class WidthSplitRecognizer:
                     continue
                 self.rec.rec_image_shape = [shape[0], shape[1], width]  # type: ignore[attr-defined]
                 for chunk in self.chunks(ratios, group, width):
+                    batch = [imgs[i] for i in chunk]
+                    if self.decoder is not None:
+                        self.decoder.kept.clear()
                     res = self.rec(
                         TextRecInput(
-                            img=[imgs[i] for i in chunk],
+                            img=batch,
                             return_word_box=args.return_word_box,  # type: ignore[attr-defined]
                         )
                     )
                     viser = res.viser
+                    ranked = self._ranked(batch, res.txts)
                     for j, i in enumerate(chunk):
                         txts[i] = res.txts[j]
                         scores[i] = res.scores[j]
                         words[i] = res.word_results[j]
+                        readings[i] = ranked[j]
         finally:
             self.rec.rec_image_shape = shape  # type: ignore[attr-defined]
         for i, j in enumerate(first):
             if j != i:  # a repeated crop gets its first copy's reading
                 txts[i], scores[i], words[i] = txts[j], scores[j], words[j]
-        return TextRecOutput(imgs, tuple(txts), scores, tuple(words), 0.0, viser)
+                readings[i] = readings[j]
+        out = TextRecOutput(imgs, tuple(txts), scores, tuple(words), 0.0, viser)
+        return out, tuple(readings)
+
+    def _ranked(self, batch: list[np.ndarray], txts: Sequence[str]) -> list[Readings]:
+        """The ranked readings the decoder kept for `batch`, in the batch's order. rapidocr
+        recognises a call's crops in order of width (`np.argsort` of width / height, as
+        `TextRecognizer.__call__` computes it), so the k-th row decoded is crop `order[k]`; a
+        row whose greedy text is not its crop's gives no readings rather than another's."""
+        out: list[Readings] = [()] * len(batch)
+        if self.decoder is None or len(self.decoder.kept) != len(batch):
+            return out
+        order = np.argsort(np.array([im.shape[1] / float(im.shape[0]) for im in batch]))
+        for k, (text, ranked) in enumerate(self.decoder.kept):
+            i = int(order[k])
+            if txts[i] == text:
+                out[i] = ranked
+        return out
 
 
 def same_crops(imgs: list[np.ndarray]) -> list[int]:
@@ -312,6 +491,8 @@ class RapidOcrEngine(OcrEngine):
             opts.rec_batch_width,
             opts.rec_short_width,
             opts.rec_short_recheck,
+            opts.rec_readings_chars,
+            opts.rec_readings,
         )
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
@@ -343,14 +524,21 @@ class RapidOcrEngine(OcrEngine):
         return [] if boxes is None else [_as_quad(b) for b in boxes]
 
     def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        return [(r.text, r.confidence) for r in self.read_crops_ranked(crops)]
+
+    def read_crops_ranked(self, crops: list[np.ndarray]) -> list[CropReading]:
         if not crops:
             return []
         from rapidocr.ch_ppocr_rec import TextRecInput
 
-        res = self._ocr._load_rec_model()(TextRecInput(img=list(crops), return_word_box=False))
+        rec = self._ocr._load_rec_model()
+        res, ranked = rec.read(TextRecInput(img=list(crops), return_word_box=False))
         if res.txts is None:
-            return [("", 0.0)] * len(crops)
-        return [(str(t), float(s)) for t, s in zip(res.txts, res.scores, strict=False)]
+            return [CropReading("", 0.0)] * len(crops)
+        return [
+            CropReading(str(t), float(s), r)
+            for t, s, r in zip(res.txts, res.scores, ranked, strict=False)
+        ]
 
 
 # onnxruntime's session settings that keep its worker threads from busy-waiting for work

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -27,7 +27,7 @@ import numpy as np
 
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from ocr.cellink import _bands, cell_lines
-from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, get_engine
+from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, Readings, get_engine
 from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import Prepared, binarize, line_masks, prepare, to_bgr
 
@@ -163,7 +163,7 @@ def restore_spaces(line: OcrLine, gray: np.ndarray, min_gap: float = 0.3) -> Ocr
     if len(text) < 2:
         return line
     if not line.chars or "".join(c.text for c in line.chars) != text:
-        line = OcrLine(text, line.quad, line.confidence, _estimate_chars(line))
+        line = replace(line, chars=_estimate_chars(line))
     cand = [
         i
         for i in range(len(text) - 1)
@@ -211,6 +211,7 @@ class _Frag:
     text: str
     bbox: tuple[float, float, float, float]
     conf: float
+    readings: Readings = ()
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -331,7 +332,31 @@ def _cell_of_frags(g: GridCell, frags: list[_Frag]) -> Cell:
     text = normalise_text(join_wrapped([f.text for f in frags]))
     conf = min((f.conf for f in frags), default=1.0)
     bbox = tuple(float(v) for v in g.bbox)
-    return Cell(g.row, g.col, text, bbox, g.rowspan, g.colspan, round(float(conf), 4))
+    readings = cell_readings(frags[0].readings) if len(frags) == 1 else ()
+    return Cell(g.row, g.col, text, bbox, g.rowspan, g.colspan, round(float(conf), 4), readings)
+
+
+def cell_readings(readings: Readings, n: int = 5) -> Readings:
+    """A one-line cell's ranked readings as its text is printed (`normalise_text`: ＞ and > are
+    one reading, their probabilities added), most probable first."""
+    merged: dict[str, float] = {}
+    for text, prob in readings:
+        key = normalise_text(text)
+        merged[key] = merged.get(key, 0.0) + prob
+    ranked = sorted(merged.items(), key=lambda kv: -kv[1])[:n]
+    return tuple((t, round(pr, 6)) for t, pr in ranked)
+
+
+def merge_readings(per_crop: list[Readings], n: int = 5) -> Readings:
+    """One glyph read from several crops: each reading's probability averaged over the crops
+    (0 where a crop did not rank it), most probable first. The crops are views of one glyph,
+    so their readings are pooled as probabilities, not counted as votes."""
+    total: dict[str, float] = {}
+    for readings in per_crop:
+        for text, prob in readings:
+            total[text] = total.get(text, 0.0) + prob / len(per_crop)
+    ranked = sorted(total.items(), key=lambda kv: -kv[1])[:n]
+    return tuple((t, round(pr, 6)) for t, pr in ranked)
 
 
 def assign_lines(
@@ -576,12 +601,15 @@ def reread_empty_cells(
                 crops.append(to_bgr(np.ascontiguousarray(crop)))
     if not crops:
         return tables
-    for (ti, ci, _), (text, conf) in zip(jobs, engine.read_crops(crops), strict=False):
-        text = normalise_text(text)
+    for (ti, ci, _), read in zip(jobs, engine.read_crops_ranked(crops), strict=False):
+        text, conf = normalise_text(read.text), read.confidence
         if text and conf >= min_confidence:
             old = tables[ti].cells[ci]
-            tables[ti].cells[ci] = Cell(
-                old.row, old.col, text, old.bbox, old.rowspan, old.colspan, round(float(conf), 4)
+            tables[ti].cells[ci] = replace(
+                old,
+                text=text,
+                confidence=round(float(conf), 4),
+                readings=cell_readings(read.readings),
             )
     return tables
 
@@ -652,16 +680,19 @@ def read_cells(
                 crops.append(_crop_line(gray, box, cl.inner, line_h))
                 owners.append((ti, ci, box))
     votes: dict[tuple[int, int, tuple[int, int, int, int]], dict[str, list[float]]] = {}
-    for owner, (text, conf) in zip(owners, engine.read_crops(crops), strict=False):
-        if text.strip() and conf >= min_confidence:
-            votes.setdefault(owner, {}).setdefault(text.strip(), []).append(conf)
+    ranked: dict[tuple[int, int, tuple[int, int, int, int]], list[Readings]] = {}
+    for owner, read in zip(owners, engine.read_crops_ranked(crops), strict=False):
+        ranked.setdefault(owner, []).append(read.readings)
+        if read.text.strip() and read.confidence >= min_confidence:
+            votes.setdefault(owner, {}).setdefault(read.text.strip(), []).append(read.confidence)
     for (ti, ci, box), readings in votes.items():
         # one reading per line; a small glyph read from three crops keeps the reading with
         # the highest summed confidence
         text, confs = max(readings.items(), key=lambda kv: sum(kv[1]))
         x0, y0, x1, y1 = (float(v) for v in box)
         quad: Quad = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
-        per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, max(confs)))
+        alts = merge_readings(ranked[(ti, ci, box)])
+        per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, max(confs), (), alts))
     return per_cell, len(crops)
 
 
@@ -737,7 +768,9 @@ def cell_tables(
         cells = []
         for ci, g in enumerate(t.cells):
             lines = [restore_spaces(ln, gray) for ln in per_cell[ti].get(ci, [])]
-            frags = _reading_order([_Frag(ln.text, ln.bbox, ln.confidence) for ln in lines])
+            frags = _reading_order(
+                [_Frag(ln.text, ln.bbox, ln.confidence, ln.readings) for ln in lines]
+            )
             cells.append(_cell_of_frags(g, _join_line_parts(frags)))
         out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
     return out

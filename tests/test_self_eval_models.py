@@ -346,6 +346,7 @@ PARSE_MACROS = (
     "normalize_label.sql",
     "parse_decimal.sql",
     "parse_amount_wan.sql",
+    "target_comparators.sql",
     "parse_target.sql",
 )
 

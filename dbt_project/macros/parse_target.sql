@@ -14,7 +14,9 @@
     never read as the number the normaliser would glue it into: it is kind 'text' with no
     value, kept as printed for the auditor (int_findings_funds reports it).
     Patterns run on the normalised text (no whitespace, full-width ASCII -> half-width,
-    ≥ ≧ ≤ ≦ ﹥ ﹤ -> >= >= <= <= > <, thousands separators dropped).
+    ≥ ≧ ≤ ≦ ﹥ ﹤ -> >= >= <= <= > <, thousands separators dropped). The comparators come from
+    macros/target_comparators.sql, generated from the list the form reader uses
+    (flows/forms/spec.py COMPARATORS).
     [0-9] is used instead of backslash classes on purpose (no escaping through Jinja).
       date range   2023.07-2024.01           -> '<=', unit 'date', last day of the end month
       date (day)   2024年12月31日 / 2024-12-31 -> '<=', that day
@@ -36,7 +38,7 @@
 {%- set date_month_re = '^' ~ year_re ~ '(年|[./-])' ~ month_re ~ '(?:月份?)?(?:底|末)?'
     ~ deadline_re ~ '$' -%}
 {%- set date_year_re = '^' ~ year_re ~ '年度?(?:全年|年底|年末|底|末|内)?' ~ deadline_re ~ '$' -%}
-{%- set number_re = '^(>=|<=|=>|=<|>|<|=)?'
+{%- set number_re = '^' ~ comparator_pattern() ~ '?'
     ~ '(不低于|不少于|不小于|不超过|不高于|不多于|不大于|大于|高于|超过|多于|小于|低于|少于|达到|约)?'
     ~ '(-?[0-9]+(?:[.][0-9]+)?)([^0-9<>=]{0,6}?)(及以上|以上|及以下|以下|以内|之内)?$' -%}
 {{ p }}_normalized as (
@@ -44,15 +46,7 @@
     select
         *,
         regexp_replace(
-            replace(
-                replace(
-                    translate({{ normalize_label(text_expr) }}, '≧≦﹥﹤', '≥≤><'),
-                    '≥',
-                    '>='
-                ),
-                '≤',
-                '<='
-            ),
+            {{ fold_comparators(normalize_label(text_expr)) }},
             ',([0-9]{3})',
             '\1',
             'g'
@@ -151,9 +145,7 @@
         case
             when {{ p }}_pattern like 'date%' then '<='
             when {{ p }}_pattern != 'number' then null
-            when {{ p }}_number_symbol in ('>=', '=>') then '>='
-            when {{ p }}_number_symbol in ('<=', '=<') then '<='
-            when {{ p }}_number_symbol != '' then {{ p }}_number_symbol
+            when {{ p }}_number_symbol != '' then {{ comparator_of(p ~ '_number_symbol') }}
             when {{ p }}_number_word in ('不低于', '不少于', '不小于', '达到') then '>='
             when {{ p }}_number_word in ('不超过', '不高于', '不多于', '不大于') then '<='
             when {{ p }}_number_word in ('大于', '高于', '超过', '多于') then '>'

@@ -31,6 +31,8 @@ from functools import lru_cache
 from flows.forms.spec import (
     FORMS,
     FUNDS_UNITS,
+    NO_VALUE,
+    TARGET_KINDS,
     Column,
     FormSpec,
     Label,
@@ -1382,6 +1384,7 @@ def _append_rows(
             if f not in ("level1", "level2")
         }
         notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared})
+        notes += _read_by_alphabet(cells, values, spec)
         target = _compose(values, spec.composed_target, "target")
         nm = values.get("indicator_name", where.sv(None))
         if not (nm.value.strip() or target.value.strip()):
@@ -1529,6 +1532,62 @@ def _split_label_halves(
     return out
 
 
+# A column's alphabet overrules the recogniser's best reading only with at least this
+# probability for the allowed reading (a cell printing something the description does not
+# know stays as read) and, when the best reading is itself allowed, only when the other is this
+# many times more probable.
+ALPHABET_MIN_PROBABILITY = 0.05
+ALPHABET_CLEAR_RATIO = 2.0
+
+
+def alphabet_choice(cell: Cell, alphabet: Iterable[str]) -> tuple[str, float] | None:
+    """The value a cell of a column declaring `alphabet` prints, when the recogniser's best
+    (greedy) reading is not it: the allowed reading it ranked most probable, taken when the best
+    reading is not allowed, or is allowed but clearly less probable. None: keep the cell's text.
+
+    A faded lone ≥ is read `>` or `2` by greedy decoding while the recogniser still gives ≥ a
+    probability of its own; only the column knows `2` cannot be printed there."""
+    if not cell.readings:
+        return None
+    allowed = {normalize(a) for a in alphabet}
+    ranked = [(t, p) for t, p in cell.readings if normalize(t) in allowed]
+    if not ranked:
+        return None
+    text, prob = max(ranked, key=lambda r: r[1])
+    greedy = normalize(cell.text)
+    if normalize(text) == greedy:
+        return None
+    if greedy in allowed:
+        own = max((p for t, p in cell.readings if normalize(t) == greedy), default=0.0)
+        return (text, prob) if prob >= ALPHABET_CLEAR_RATIO * own else None
+    return (text, prob) if prob >= ALPHABET_MIN_PROBABILITY else None
+
+
+def _read_by_alphabet(
+    cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
+) -> list[str]:
+    """Values of columns declaring an alphabet read as `alphabet_choice` picks, each change
+    reported with the recogniser's own reading (the raw cell keeps it as read)."""
+    notes = []
+    for col in spec.columns:
+        cell, value = cells.get(col.field), values.get(col.field)
+        if not col.alphabet or cell is None or value is None or value.value != cell.text:
+            continue
+        choice = alphabet_choice(cell, col.alphabet)
+        if choice is None:
+            continue
+        text, prob = choice
+        own = next((p for t, p in cell.readings if normalize(t) == normalize(cell.text)), 0.0)
+        values[col.field] = SourcedValue(
+            **{**value.__dict__, "value": text, "confidence": round(min(prob, 1.0), 4)}
+        )
+        notes.append(
+            f"the {col.field} cell (row {cell.row}) was read '{cell.text}' (p={own:.3f}) and is "
+            f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
+        )
+    return notes
+
+
 def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str) -> SourcedValue:
     """A value printed over several columns (`≥ | 90 | %`) as one printed string (`≥90%`), with
     the provenance of its main cell; 定性 (qualitative) is a kind, not part of the value. With
@@ -1544,7 +1603,7 @@ def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str)
         if v is None:
             continue
         text = v.value.strip()
-        if p == "target_nature" and normalize(text) in ("定性", "定量", "/", "—", "-"):
+        if p == "target_nature" and normalize(text) in (*TARGET_KINDS, *NO_VALUE):
             continue
         texts.append(text)
     if len(texts) <= 1 and texts == [base.value.strip()]:
@@ -1582,7 +1641,6 @@ def _read_total_row(
 
 
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
-NO_VALUE = ("/", "—", "–", "-")
 
 
 def _numbers_in(text: str) -> list[str] | None:
