@@ -94,6 +94,16 @@ class SharedPrefectServer:
     folder: Path
     api_url: str
 
+    def cpu_seconds(self) -> float | None:
+        """The server's CPU so far (its own and its waited-for children's), from /proc: no test
+        counts it (tests/cputimes.py counts a worker's descendants; this is the controller's)."""
+        try:
+            stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
@@ -105,6 +115,13 @@ class SharedPrefectServer:
 
 
 _SHARED_SERVER: list[SharedPrefectServer] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for server in _SHARED_SERVER:
+        cpu = server.cpu_seconds()
+        if cpu is not None:
+            terminalreporter.write_line(f"shared Prefect test server: {cpu:.1f} CPU-s")
 
 
 def _free_port() -> int:
