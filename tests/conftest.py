@@ -1,7 +1,9 @@
-"""Shared fixtures: one Prefect test harness and one end-to-end run per test session.
+"""Shared fixtures: one Prefect test server and one end-to-end run per test session.
 
-The harness starts a throwaway Prefect API (~18 s), so it is session-scoped; the sample run
-(seed PDF plus deliberately bad files) is built once and read by every end-to-end test.
+The server is a throwaway Prefect API (~20 CPU-s to start), so there is one per session: under
+xdist the controller starts it for both workers, in a serial run `prefect_harness` starts a test
+harness; the sample run (seed PDF plus deliberately bad files) is built once and read by every
+end-to-end test.
 
 `make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`). Two things make
 that safe and cheap:
@@ -14,11 +16,15 @@ that safe and cheap:
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
         fd, path = tempfile.mkstemp(prefix="perfbudget-xdist-groups-", suffix=".json")
         os.close(fd)
         os.environ[GROUPS_FILE_ENV] = path
+        if importlib.util.find_spec("prefect") is not None:
+            _SHARED_SERVER.append(start_shared_prefect_server())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -65,6 +73,106 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(flows.settings.DBT_PROJECT_DIR.parent, ignore_errors=True)
     elif _distributing(config):
         Path(os.environ.pop(GROUPS_FILE_ENV)).unlink(missing_ok=True)
+        while _SHARED_SERVER:
+            _SHARED_SERVER.pop().stop()
+
+
+# --------------------------------------------------------------------------- one Prefect server
+
+# The shared test server's API URL, for the workers: set by the xdist controller.
+SHARED_API_ENV = "PERFBUDGET_TEST_PREFECT_API"
+
+
+@dataclass
+class SharedPrefectServer:
+    """The Prefect API of a whole xdist session: one server for both workers, as
+    prefect_test_harness runs it (uvicorn on Prefect's app factory, a throwaway SQLite
+    database, no UI). A harness per worker started two servers (~20 CPU-s each, ~8 of them
+    database migrations) for the same job."""
+
+    proc: subprocess.Popen
+    folder: Path
+    api_url: str
+
+    def cpu_seconds(self) -> float | None:
+        """The server's CPU so far (its own and its waited-for children's), from /proc: no test
+        counts it (tests/cputimes.py counts a worker's descendants; this is the controller's)."""
+        try:
+            stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_SHARED_SERVER: list[SharedPrefectServer] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for server in _SHARED_SERVER:
+        cpu = server.cpu_seconds()
+        if cpu is not None:
+            terminalreporter.write_line(f"shared Prefect test server: {cpu:.1f} CPU-s")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_shared_prefect_server() -> SharedPrefectServer:
+    """Start the session's server without waiting for it (the workers collect meanwhile; the
+    first `prefect_harness` waits for its health), and hand its URL to the workers."""
+    folder = Path(tempfile.mkdtemp(prefix="perfbudget-prefect-"))
+    port = _free_port()
+    prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
+    env = {
+        **os.environ,
+        "PREFECT_UI_ENABLED": "0",  # as prefect_test_harness's server
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{folder}/prefect.db",
+        "PREFECT_HOME": str(folder),
+    }
+    env.pop("PREFECT_API_URL", None)
+    with (folder / "server.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent),
+                "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+                "--port", str(port), "--log-level", "error", "--lifespan", "on",
+            ],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    server = SharedPrefectServer(proc, folder, f"http://127.0.0.1:{port}/api")
+    os.environ[SHARED_API_ENV] = server.api_url
+    return server
+
+
+def wait_for_api(api_url: str, timeout: float) -> None:
+    """Return once the API answers its health check; fail with the server's log otherwise."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{api_url}/health", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the shared Prefect test server at {api_url} did not answer")
+        time.sleep(0.2)
 
 
 # The groups travel from a worker's collection to the controller's scheduler in a file: xdist's
@@ -233,8 +341,6 @@ def warm_dbt() -> Iterator[str | None]:
     night (interpreter, dbt import, project load); a warm one ~7. Tests of the one-shot path
     unset PERFBUDGET_DBT_SERVER (monkeypatch). Not in the paddle environment (no dbt there), nor
     with PERFBUDGET_TEST_DBT=one-shot (every build a child of its own, as an unserved night)."""
-    import importlib.util
-
     if importlib.util.find_spec("dbt") is None or os.environ.get(ONE_SHOT_ENV) == "one-shot":
         yield None
         return
@@ -266,10 +372,19 @@ GOLDEN = PROJECT_ROOT / "tests" / "golden"
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
+    """A Prefect API for the tests that run flows: under xdist the session's one server (started
+    by the controller), else a test harness of this process's own."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    # Generous: on two xdist workers two harnesses start at once, and a busy machine (load ~30
-    # was measured while five people shared it) took over 120 s to answer.
+    # Generous: a busy machine (load ~30 was measured while five people shared it) took over
+    # 120 s to answer.
+    shared = os.environ.get(SHARED_API_ENV)
+    if shared:
+        wait_for_api(shared, timeout=600)
+        with temporary_settings({PREFECT_API_URL: shared}):
+            yield
+        return
     with prefect_test_harness(server_startup_timeout=600):
         yield
 

@@ -774,6 +774,9 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
         "PERFBUDGET_RAW_DIR": str(raw),
         "PERFBUDGET_WAREHOUSE": str(wh),
         "PYTHONPATH": str(PROJECT_ROOT),
+        # the runner looks for scheduled runs every 10 s by default: up to 10 s of the test's
+        # wall spent waiting for the triggered run to be picked up
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "flows.cli", "serve", "--port", str(port)],
@@ -817,7 +820,7 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
         deadline = time.monotonic() + 400
         while not (state := asyncio.run(state_of(run_id))).is_final():
             assert time.monotonic() < deadline and proc.poll() is None, state
-            time.sleep(3)
+            time.sleep(1)
         assert state.is_completed(), state
     finally:
         _stop(proc)

@@ -22,6 +22,7 @@ import pytest
 from flows import landing
 from flows.marts import built_fingerprint, dbt_build, project_fingerprint
 from flows.models import DocumentExtraction, ProjectForm
+from flows.publish import working_copy_path
 from flows.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 from tests.conftest import query_warehouse as query
 
@@ -65,6 +66,14 @@ def variant(
     sha = hashlib.sha256(f"{template.sha256}|{name}|{series}|{edit}".encode()).hexdigest()
     projects = [project(p, k) for k, p in enumerate(template.projects)]
     return replace(template, sha256=sha, source_file=name, projects=projects, errors=[])
+
+
+def night_warehouse(folder: Path) -> Path:
+    """A warehouse file named as a night's working copy (`perfbudget.duckdb.building`): the
+    worker's warm dbt keeps a parsed manifest per file name, and the nights built on that worker
+    parsed this one already (a name of its own cost a parse: ~11 CPU-s per name)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return working_copy_path(folder / "perfbudget.duckdb")
 
 
 def land(warehouse: Path, *docs: DocumentExtraction) -> None:
@@ -126,7 +135,7 @@ def test_incremental_nights_equal_a_full_rebuild(
     tmp_path: Path, templates: tuple[DocumentExtraction, DocumentExtraction]
 ) -> None:
     target, self_eval = templates
-    wh = tmp_path / "perfbudget.duckdb"
+    wh = night_warehouse(tmp_path / "incremental")
     t1, e1 = variant(target, "t1.pdf", 1), variant(self_eval, "e1.pdf", 1)
 
     # night 1: the first build is a full one, and remembers the dbt project it was built by
@@ -171,7 +180,7 @@ def test_incremental_nights_equal_a_full_rebuild(
     assert changed == {t3.sha256, t2_new.sha256, bad.sha256, t2.sha256, e1.sha256, t1.sha256}
 
     # the same landed rows built from scratch: every table equal, row for row
-    full = tmp_path / "full.duckdb"
+    full = night_warehouse(tmp_path / "full")
     shutil.copyfile(wh, full)
     assert dbt_build(full, full_refresh=True, quarantine=False) == []
     assert built_tables(wh) == built_tables(full)
@@ -220,11 +229,12 @@ def test_a_batch_lands_in_one_transaction_and_a_bad_document_costs_only_itself(
 
 
 def test_a_night_lands_its_documents_as_one_batch_and_goes_on_past_one_that_cannot_land(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
 ) -> None:
     """The flow lands a night's parsed documents in batches (pipeline.LANDING_BATCH per
     transaction), not one transaction per document; a document whose rows cannot be landed is
-    that document's failure (an ingest error of stage `land`), never the run's."""
+    that document's failure (an ingest error of stage `land`), never the run's. (Its nights run
+    on the session's Prefect API: without one a flow starts an ephemeral server, ~12 CPU-s.)"""
     from flows import pipeline
     from flows.settings import RunOptions
 
@@ -269,7 +279,7 @@ def test_a_night_lands_its_documents_as_one_batch_and_goes_on_past_one_that_cann
 
 
 def test_an_unchanged_night_rebuilds_marts_built_by_an_older_dbt_project(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
 ) -> None:
     """No document changed, but the marts were built by another version of the dbt project: the
     night builds them (dbt_build sees the stale fingerprint and refreshes); with the current
@@ -403,7 +413,7 @@ def test_a_grouped_data_test_fails_for_each_check_it_groups(
     from flows.marts import GROUPED_TEST, failed_tests, failing_checks
 
     target, self_eval = templates
-    wh = tmp_path / "perfbudget.duckdb"
+    wh = night_warehouse(tmp_path)
     land(wh, variant(target, "t1.pdf", 1), variant(self_eval, "e1.pdf", 1))
     land(wh, variant(target, "t1_copy.pdf", 1, edit="修订"))
     assert dbt_build(wh, full_refresh=True, quarantine=False) == []
