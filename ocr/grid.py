@@ -43,6 +43,9 @@ CLEAR_MIN = 4
 # from crossing rule to crossing rule, a character's stroke ends inside the character (the 丨
 # of 车 runs a few px past its last horizontal stroke, then paper).
 RULE_PAST_COVER = 0.8
+# A piece of rule at least this many bands long standing inside an edge (clear of the margins
+# at its crossings) makes the edge a rule, however little of it the wear left.
+WORN_PIECE = 2
 
 
 @dataclass(frozen=True)
@@ -304,7 +307,47 @@ def _edge_present(
             return _rule_past_crossing(both, hits, min_cover)
     if (float(hits.mean()) if hits.size else 0.0) >= min_cover:
         return True
+    if int(hits.sum()) >= WORN_PIECE * band:
+        # a piece of rule standing inside the edge, clear of its crossings: a worn rule
+        # (a merged cell's edge has no rule at all; a rule is drawn from crossing to crossing)
+        return True
     return ink is not None and _thin_coverage(ink, horizontal, pos, a, b, band) >= 0.35
+
+
+def _gap_through(
+    mask: np.ndarray,
+    horizontal: bool,
+    pos: float,
+    a: float,
+    b: float,
+    cross: list[float],
+    band: int,
+    reach: int,
+) -> bool:
+    """Whether the edge [a, b] of a separator at `pos` (its crossing separators `cross`) lies
+    inside a gap worn into a rule: the stretch of the separator without rule (on the mask
+    within ±`reach`) around the edge ends where the rule resumes in the middle of an edge.
+
+    A merged cell's edge is missing from crossing rule to crossing rule: the rules beside it
+    run up to the crossings and stop there. A gap worn into a printed rule (15-30% of its
+    length, cuts as long as a cell) starts and ends wherever the wear put it: where both its
+    ends lie away from every crossing, the rule ran through the edge. A gap with one end on
+    a crossing is not told from a merged cell with wear beside it: the edge stays missing."""
+    lo = cross[0]
+    hits = _mask_hits(mask, horizontal, pos, lo, cross[-1], reach)
+    mid = int(round((a + b) / 2 - lo))
+    if hits.size == 0 or not 0 <= mid < hits.size or hits[mid]:
+        return False
+    on = np.flatnonzero(hits)
+    before, after = on[on < mid], on[on > mid]
+    if before.size == 0 or after.size == 0:
+        return False  # the run reaches the table's frame: a crossing
+    e0, e1 = lo + before[-1] + 1, lo + after[0]
+    # a rule meeting its crossing stops within the crossing rule's half width, the mask's
+    # thickening and the band
+    slack = band + 3
+    loose = [min(abs(e - c) for c in cross) > slack for e in (e0, e1)]
+    return all(loose)
 
 
 def _valid_separators(
@@ -374,7 +417,12 @@ def build_cells(
         if b - a - 2 * m < 2 * band:
             return _coverage(mask, horizontal, pos, a, b, band) >= max(edge_min_cover, 0.8)
         if not _edge_present(mask, ink, horizontal, pos, a + m, b - m, band, edge_min_cover):
-            return False
+            # no rule on the edge: still one where a gap worn into the rule runs through it,
+            # unless text runs across the line (a merged cell's text spans its missing rule)
+            if ink is not None and _crossed(ink, horizontal, pos, a + m, b - m, band) > 0:
+                return False
+            cross = xs if horizontal else ys
+            return _gap_through(mask, horizontal, pos, a, b, cross, band, reach)
         if horizontal or ink is None or text is None or beside_x[i] < band:
             return True
         # a column edge is a rule in this row only where it shows above and below the text
@@ -417,6 +465,14 @@ def build_cells(
     return cells
 
 
+def _short_pieces(ink: np.ndarray, horizontal: bool, k_short: int) -> np.ndarray:
+    """Straight runs of ink at least `k_short` px along one direction (thickened across it by
+    one px either side, for residual slant): a rule's short pieces, and a few strokes."""
+    thick = cv2.dilate(ink, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
+    kern = np.ones((1, k_short) if horizontal else (k_short, 1), np.uint8)
+    return cv2.morphologyEx(thick, cv2.MORPH_OPEN, kern)
+
+
 def _add_short_rules(
     ink: np.ndarray,
     mask: np.ndarray,
@@ -433,9 +489,7 @@ def _add_short_rules(
     (`类别 | 金额` above and below a merged `公务用车运行费`): each piece is shorter than the
     kernel and the column was lost. A character's stroke never reaches both rules of its cell,
     nor is it free of crossing ink."""
-    thick = cv2.dilate(ink, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
-    kern = np.ones((1, k_short) if horizontal else (k_short, 1), np.uint8)
-    short = cv2.morphologyEx(thick, cv2.MORPH_OPEN, kern)
+    short = _short_pieces(ink, horizontal, k_short)
     slack = band + 3
     out = []
     for pos, a, b in _segments(short, horizontal, k_short):
@@ -459,6 +513,62 @@ def _add_short_rules(
     return out
 
 
+def _ruled_regions(
+    boxes: np.ndarray, margin: int, min_len: int
+) -> list[tuple[list[int], tuple[int, int, int, int]]]:
+    """Rule components (boxes x, y, w, h of labels 1..n) grouped into tables: components at
+    least `min_len` long whose boxes overlap (grown by `margin` px) are one table; a shorter
+    one stays on its own. Returns (labels, union box) per group.
+
+    A worn rule broken by gaps (15-30% of its length missing, several gaps at once on every
+    rule of a table) cuts one table's rules into pieces that no longer touch: the rules above a
+    gap and those below it interleave (each piece is bounded by the other's rules), so their
+    boxes overlap. Two tables stacked or set side by side on a page keep paper between their
+    frames: their boxes do not overlap and they stay two. A short piece lying inside a table
+    is more often a character's stroke run together with its neighbours' (`-一` of `0101-一年期`
+    under heavy toner) than a rule: it joins only where it touches the table's rules."""
+    n = len(boxes)
+    long_enough = boxes[:, 2:4].max(axis=1) >= min_len
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    lo = boxes[:, :2] - margin
+    hi = boxes[:, :2] + boxes[:, 2:4] + margin
+    # largest first: small pieces join the table they lie in
+    order = np.argsort(-(boxes[:, 2] * boxes[:, 3]), kind="stable")
+    changed = True
+    while changed:
+        changed = False
+        for a_pos, i in enumerate(order):
+            if not long_enough[i]:
+                continue
+            for j in order[a_pos + 1 :]:
+                if not long_enough[j]:
+                    continue
+                ri, rj = root(int(i)), root(int(j))
+                if ri == rj:
+                    continue
+                if (lo[ri] <= hi[rj]).all() and (lo[rj] <= hi[ri]).all():
+                    parent[rj] = ri
+                    lo[ri] = np.minimum(lo[ri], lo[rj])
+                    hi[ri] = np.maximum(hi[ri], hi[rj])
+                    changed = True
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i + 1)
+    out = []
+    for r, members in groups.items():
+        x0, y0 = (lo[r] + margin).tolist()
+        x1, y1 = (hi[r] - margin).tolist()
+        out.append((members, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))))
+    return out
+
+
 def find_tables(
     gray: np.ndarray,
     *,
@@ -479,11 +589,10 @@ def find_tables(
     grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
     num, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     tables: list[GridTable] = []
-    for i in range(1, num):
-        x, y, bw, bh, _ = stats[i]
+    for members, (x, y, bw, bh) in _ruled_regions(stats[1:, :4], int(tol), 2 * k):
         if bw < min_table_frac * w or bh < 0.02 * h:
             continue
-        region = labels[y : y + bh, x : x + bw] == i
+        region = np.isin(labels[y : y + bh, x : x + bw], members)
         hr = hor[y : y + bh, x : x + bw] & region
         vr = ver[y : y + bh, x : x + bw] & region
         hsegs = _segments(hr, True, int(k * 1.2))

@@ -332,3 +332,72 @@ def test_a_column_rule_beside_header_text_still_parts_the_row() -> None:
     above and below the text standing beside it, and every row keeps both cells."""
     rows = header_rows(header_page(240 + 58, column_rule_from_row=0))
     assert rows == [[(0, 1), (1, 1), (2, 1)]] * 3
+
+
+# A 4×4 grid whose (1,1) spans two columns and (2,3) two rows, rules printed grey (110).
+WORN_XS, WORN_YS = [100, 300, 500, 700, 900], [100, 180, 260, 340, 420]
+WORN_CELLS = [
+    (0, 0, 1, 1), (0, 1, 1, 1), (0, 2, 1, 1), (0, 3, 1, 1),
+    (1, 0, 1, 1), (1, 1, 1, 2), (1, 3, 1, 1),
+    (2, 0, 1, 1), (2, 1, 1, 1), (2, 2, 1, 1), (2, 3, 2, 1),
+    (3, 0, 1, 1), (3, 1, 1, 1), (3, 2, 1, 1),
+]  # fmt: skip
+
+
+def worn_grid(gaps: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """The grid with paper painted over each (x0, y0, x1, y1) of `gaps`, then sensor noise."""
+    page = np.full((1400, 1000), 255, np.uint8)
+    xs, ys = WORN_XS, WORN_YS
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 110, 2)
+    for x in xs:
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 110, 2)
+    page[ys[1] + 2 : ys[2] - 1, xs[2] - 2 : xs[2] + 3] = 255  # (1,1) spans columns 1-2
+    page[ys[3] - 2 : ys[3] + 3, xs[3] + 2 : xs[4] - 1] = 255  # (2,3) spans rows 2-3
+    for x0, y0, x1, y1 in gaps:
+        page[y0:y1, x0:x1] = 255
+    return scans.gaussian_noise(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 6, 0)[..., 0]
+
+
+def worn_cells(page: np.ndarray) -> list[tuple[int, int, int, int]]:
+    (table,) = find_tables(page)
+    return sorted((c.row, c.col, c.rowspan, c.colspan) for c in table.cells)
+
+
+def test_worn_grey_rules_keep_every_edge() -> None:
+    """Gaps worn into grey rules, each as long as a cell: the rule over row 3's top in column 1
+    and the column rule at x=300 over all of row 1 are gone from crossing to crossing, their
+    gaps ending in the middle of the edges beside them; the frame and two more rules are cut
+    too. Every edge stays (before, (1,0) merged into (1,1)-(1,2) and (0,3) into (1,3)), and
+    the two merged cells stay merged: their rules end at the crossings."""
+    assert worn_cells(worn_grid([])) == WORN_CELLS
+    gaps = [
+        (250, 335, 560, 346),  # rule y=340: all of column 1, ends mid column 0 and mid column 2
+        (295, 150, 306, 280),  # column rule x=300: all of row 1, ends mid rows 0 and 2
+        (560, 95, 640, 106),  # top frame inside column 2
+        (95, 200, 106, 300),  # left frame across the crossing at y=260
+        (750, 175, 850, 186),  # rule y=180 inside column 3
+        (695, 380, 706, 425),  # column rule x=700 from mid row 3 into the bottom frame
+    ]
+    assert worn_cells(worn_grid(gaps)) == WORN_CELLS
+
+
+def test_a_merged_cell_beside_a_worn_rule_stays_merged() -> None:
+    """The column rule x=500 is missing over row 1 because (1,1) spans it; wear beside it, from
+    mid row 0 to the crossing at y=180, makes one run without rule from mid row 0 to the
+    crossing at y=260. One end of it lies on a crossing, as a merged cell's does: not split."""
+    gaps = [(495, 140, 506, 182)]  # x=500 from mid row 0 to the crossing at y=180
+    assert worn_cells(worn_grid(gaps)) == WORN_CELLS
+
+
+def test_worn_rules_keep_the_table_whole(clean: np.ndarray) -> None:
+    """The demo form with every rule grey (100), 25% of each worn away in cell-long gaps, the
+    scanner's blur and noise: the pieces of rule no longer touch, but they are one table of
+    the form's 20 rows and 5 columns (it fell apart into three tables)."""
+    worn = scans.grey_rules(clean, 0, 100, 0.25)
+    img = scans.gaussian_noise(scans.blur_sigma(worn, 0.8), 6, 0)
+    tables = find_tables(prepare(img, None).gray)
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(20, 5)]
+    got = {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells}
+    # the merged cells of the form's label column are whole
+    assert got[(3, 0)] == (3, 1) and got[(8, 0)] == (12, 1)
