@@ -29,7 +29,7 @@ from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapp
 from ocr.cellink import _bands, cell_lines, print_darkness_cut
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, get_engine
 from ocr.grid import GridCell, GridTable, find_tables
-from ocr.preprocess import Prepared, binarize, line_masks, prepare, to_bgr
+from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
 
 MAX_PIXELS = 100_000_000  # refuse decompression bombs above ~100 Mpx
 
@@ -748,7 +748,7 @@ def outside_strips(
 ) -> list[tuple[int, int, int, int]]:
     """The page's text outside its grids (title, 单位 line, notes) as full-width bands between,
     above and below the tables, each cut to the box of its ink (none where there is no ink).
-    With the page's `gray`, a band holding no glyph of print (`glyph_rows`) is no text.
+    With the page's `gray`, a band holding no glyph of print (`holds_glyph`) is no text.
 
     Text detection then runs on these bands only, not on the page: its cost follows the area
     it is given."""
@@ -758,17 +758,21 @@ def outside_strips(
         _, y0, _, y1 = (int(round(v)) for v in t.bbox)
         covered[max(0, y0 - margin) : min(h, y1 + margin)] = True
     free_rows = ~covered & ink.any(axis=1)
-    glyphs = None if gray is None else glyph_rows(gray, ink, covered)
+    cut = INK_THRESHOLD if gray is None else print_darkness_cut(gray, ink)
+    glyph = GLYPH_PT * min(h, w) / 595.0
     strips = []
     for a, b in _bands(free_rows[:, None]):
         cols = np.flatnonzero(ink[a:b].any(axis=0))
-        if b - a < 6 or len(cols) == 0 or (glyphs is not None and not glyphs[a:b].any()):
+        if b - a < 6 or len(cols) == 0:
+            continue
+        c0, c1 = int(cols[0]), int(cols[-1]) + 1
+        if gray is not None and not holds_glyph(ink[a:b, c0:c1], gray[a:b, c0:c1], cut, glyph):
             continue
         pad = max(margin, (b - a) // 2)
         y0, y1 = max(0, a - pad), min(h, b + pad)
         y0 = max(y0, _last_covered_before(covered, a) + 1)
         y1 = min(y1, _first_covered_after(covered, b))
-        strips.append((max(0, int(cols[0]) - pad), y0, min(w, int(cols[-1]) + 1 + pad), y1))
+        strips.append((max(0, c0 - pad), y0, min(w, c1 + pad), y1))
     return strips
 
 
@@ -780,33 +784,23 @@ SPECK_AREA = 4
 GLYPH_PT = 4.0
 
 
-def glyph_rows(gray: np.ndarray, ink: np.ndarray, covered: np.ndarray) -> np.ndarray:
-    """Per page row outside the `covered` rows: does a blob of print as large as a glyph
-    (`GLYPH_PT`) reach it. Print is ink as dark as the page's (`print_darkness_cut`), as a
-    cell's text ink is told (`ocr.cellink._cell_ink`).
+def holds_glyph(ink: np.ndarray, gray: np.ndarray, cut: int, glyph: float) -> bool:
+    """Whether a band's `ink` holds a blob of print at least `glyph` px across: `SPECK_AREA`
+    px or more, and as dark as the page's print somewhere (grey at most `cut`, the page's
+    `print_darkness_cut`), as a cell's text ink is told (`ocr.cellink._cell_ink`).
 
     Dust and light speckle in the margins made bands of their own outside the grids, each a
     text detection call that found nothing (on 11 dev scan pages most of their 74 bands)."""
-    free = ink.copy()
-    free[covered] = 0
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(free, connectivity=8)
-    rows = np.zeros(ink.shape[0], dtype=bool)
-    if num <= 1:
-        return rows
-    darkest = np.full(num, 255, dtype=np.uint8)
-    on = free > 0
-    np.minimum.at(darkest, labels[on], gray[on])
-    glyph = GLYPH_PT * min(ink.shape) / 595.0
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-    print_like = (
-        (stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA)
-        & (darkest <= print_darkness_cut(gray, ink))
-        & (extent >= glyph)
-    )
-    for i in np.flatnonzero(print_like[1:]) + 1:
-        top = int(stats[i, cv2.CC_STAT_TOP])
-        rows[top : top + int(stats[i, cv2.CC_STAT_HEIGHT])] = True
-    return rows
+    big = (stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA) & (extent >= glyph)
+    big[0] = False
+    if not big.any():
+        return False
+    darkest = np.full(num, 255, dtype=np.uint8)
+    on = ink > 0
+    np.minimum.at(darkest, labels[on], gray[on])
+    return bool((big & (darkest <= cut)).any())
 
 
 def _last_covered_before(covered: np.ndarray, y: int) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocr.page import GLYPH_PT, glyph_rows, outside_strips
+from ocr.cellink import print_darkness_cut
+from ocr.page import GLYPH_PT, holds_glyph, outside_strips
 from ocr.preprocess import binarize
 
 # an A4 page at 200 dpi: a glyph blob is at least GLYPH_PT pt = 11 px here
@@ -39,10 +40,15 @@ def test_bands_without_a_glyph_of_print_are_not_read() -> None:
     assert outside_strips(ink, [], gray=gray) == [title]
 
 
-def test_glyph_rows_mark_the_rows_a_glyph_of_print_reaches() -> None:
+def test_a_glyph_is_a_blob_of_print_as_large_as_a_glyph() -> None:
+    """Of the page's three blobs only the title's black ones are glyphs of print: the specks
+    are too small, the light blob never as dark as the page's print (cut 149 here)."""
     gray = _page()
-    rows = glyph_rows(gray, binarize(gray), np.zeros(H, dtype=bool))
-    assert np.flatnonzero(rows).tolist() == list(range(100, 124))
-    covered = np.zeros(H, dtype=bool)
-    covered[90:130] = True  # a table over the title: its ink is the grid's, not outside text
-    assert not glyph_rows(gray, binarize(gray), covered).any()
+    ink = binarize(gray)
+    cut = print_darkness_cut(gray, ink)
+    assert cut == 149
+    glyph = GLYPH_PT * W / 595.0
+    assert holds_glyph(ink[100:124], gray[100:124], cut, glyph)
+    assert not holds_glyph(ink[300:306], gray[300:306], cut, glyph)
+    assert not holds_glyph(ink[500:530], gray[500:530], cut, glyph)
+    assert holds_glyph(ink[500:530], gray[500:530], 190, glyph)  # as dark as a fainter print
