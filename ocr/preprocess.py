@@ -696,7 +696,6 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
     )
     if found is None:
         return []
-    ink_points: tuple[np.ndarray, np.ndarray] | None = None  # made once a candidate needs it
     seals = []
     for cx, cy, r in found[0][:6] / s:
         # the small copy places the centre within a few px: refine centre and radius where
@@ -705,13 +704,20 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
         # cheap first look: most candidates are no ring at all
         if _on_circle(ink, cx, cy, 0.94 * r - 4, 1.06 * r + 4).mean() < 0.7:
             continue
-        if ink_points is None:
-            # every ink pixel of the page: most pages' candidates fail the cheap look above
-            ink_points = np.nonzero(ink)
-        ys_ink, xs_ink = ink_points
+        # the ink of the candidate's square only, not of the page
+        x0, y0 = max(0, int(cx - 1.25 * r) - 1), max(0, int(cy - 1.25 * r) - 1)
+        ys_ink, xs_ink = np.nonzero(ink[y0 : int(cy + 1.25 * r) + 2, x0 : int(cx + 1.25 * r) + 2])
+        xs_ink, ys_ink = xs_ink + x0, ys_ink + y0
         near = (np.abs(xs_ink - cx) < 1.25 * r) & (np.abs(ys_ink - cy) < 1.25 * r)
         px, py = xs_ink[near].astype(np.float32), ys_ink[near].astype(np.float32)
         step = max(1.0, 0.5 / s)
+        # only ink that some shifted centre below can put in its ring band (0.8-1.2 r): a
+        # shift moves a point's distance by at most its length, 4√2 steps; the disc's text
+        # and star inside, most of the ink near a seal, never can
+        d0 = np.hypot(px - cx, py - cy)
+        reach = 6 * step
+        band_ink = (d0 > 0.8 * r - reach) & (d0 < 1.2 * r + reach)
+        px, py = px[band_ink], py[band_ink]
         best = (-1.0, cx, cy, r)
         for dx in np.arange(-4, 5) * step:
             for dy in np.arange(-4, 5) * step:
