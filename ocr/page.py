@@ -910,7 +910,8 @@ def ocr_page(
     engine = engine or _engine_for(options)
     prep: Prepared = prepare(image, engine)
     ink = binarize(prep.gray)
-    hor, ver = line_masks(ink)
+    hor, ver = prep.rules if prep.rules is not None else line_masks(ink)
+    prep.rules = None  # the page's masks live as long as `hor`, `ver` here
     tables = find_tables(prep.gray, masks=(hor, ver))
     clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:

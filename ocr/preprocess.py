@@ -30,6 +30,9 @@ class Prepared:
     angle: float = 0.0  # deskew rotation applied (degrees, counter-clockwise)
     warped: bool = False  # perspective correction applied
     notes: list[str] = field(default_factory=list)
+    # `line_masks(binarize(gray))` (horizontal, vertical) when prepare made them of the final
+    # page (not warped after): `ocr_page` needs the same masks and made them a second time
+    rules: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def image(self) -> np.ndarray:
@@ -652,7 +655,7 @@ def prepare(
             notes.append("perspective corrected")
     # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
-    return Prepared(gray, turns, angle, warped, notes)
+    return Prepared(gray, turns, angle, warped, notes, None if warped else (hor, ver))
 
 
 def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:
