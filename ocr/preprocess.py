@@ -257,12 +257,19 @@ MIN_LINE_LENGTH = 300
 
 
 def _orientation_scores(
-    gray: np.ndarray, ink: np.ndarray, f: float, engine: OcrEngine
+    gray: np.ndarray,
+    ink: np.ndarray,
+    f: float,
+    engine: OcrEngine,
+    boxes: list[tuple[int, int, int, int]] | None = None,
 ) -> tuple[float, float | None] | None:
     """Mean recogniser confidence of a few text lines as they stand and turned 180°, or None
-    when no line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`.
+    when no line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`,
+    `boxes` its line blobs when `_text_blobs` has already found them.
     The turned reading is None when the lines read as they stand at SURE_UPRIGHT or better."""
-    _, _, boxes = _text_blobs(ink)
+    if boxes is None:
+        _, _, boxes = _text_blobs(ink)
+    boxes = list(boxes)
     if not boxes:
         return None
     # widest mid-sized blobs: most likely real text lines
@@ -297,13 +304,19 @@ def line_axis(len_h: int, len_v: int) -> int | None:
 
 
 def _read_axis(
-    gray: np.ndarray, ink: np.ndarray, f: float, engine: OcrEngine, axis: int
+    gray: np.ndarray,
+    ink: np.ndarray,
+    f: float,
+    engine: OcrEngine,
+    axis: int,
+    boxes: list[tuple[int, int, int, int]] | None = None,
 ) -> tuple[int, float] | None:
     """The better of the two orientations of one axis (turns `axis` or `axis + 2`) by reading
-    its text lines both ways round, with its mean confidence; None when no line is found."""
+    its text lines both ways round, with its mean confidence; None when no line is found.
+    `boxes`: the line blobs of `ink` as it stands, used for axis 0 (not found a second time)."""
     gray_t = np.ascontiguousarray(np.rot90(gray, axis)) if axis else gray
     ink_t = np.ascontiguousarray(np.rot90(ink, axis)) if axis else ink
-    scores = _orientation_scores(gray_t, ink_t, f, engine)
+    scores = _orientation_scores(gray_t, ink_t, f, engine, None if axis else boxes)
     if scores is None:
         return None
     if scores[1] is not None and scores[1] > scores[0]:
@@ -325,14 +338,14 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     f = 1000 / max(h, w)
     small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
     ink = binarize(flatten_background(small))
-    len_h, len_v, _ = _text_blobs(ink)
+    len_h, len_v, boxes = _text_blobs(ink)
     axis = line_axis(len_h, len_v)
     if engine is None:
         return axis if axis is not None else int(len_v > 1.3 * len_h)
     if axis is not None:
-        read = _read_axis(gray, ink, f, engine, axis)
+        read = _read_axis(gray, ink, f, engine, axis, boxes)
         return (read[0] if read else axis) % 4
-    as_is = _read_axis(gray, ink, f, engine, 0)
+    as_is = _read_axis(gray, ink, f, engine, 0, boxes)
     if as_is is not None and as_is[0] == 0 and as_is[1] >= SURE_UPRIGHT:
         return 0
     sideways = _read_axis(gray, ink, f, engine, 1)

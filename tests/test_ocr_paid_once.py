@@ -1,5 +1,6 @@
-"""`prepare` hands over the rule masks of the page it returns, so `ocr_page` does not make them
-a second time; a page warped after they were made hands over none."""
+"""Page work done once: `prepare` hands over the rule masks of the page it returns, so
+`ocr_page` does not make them a second time (a page warped after they were made hands over
+none); the orientation test finds the page's text line blobs once."""
 
 from __future__ import annotations
 
@@ -49,3 +50,27 @@ def test_a_warped_page_hands_over_no_rules(
     prep = prepare(scans.damage(demo, "skew", 3), None)
     assert prep.warped and prep.rules is None
     assert "perspective corrected" in prep.notes
+
+
+class _SureReader:
+    """Reads every crop at 0.99: the page as it stands reads surely."""
+
+    def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        return [("项目", 0.99)] * len(crops)
+
+
+def test_the_orientation_test_finds_the_line_blobs_once(
+    demo: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upright page: its lines run horizontally, read as they stand they are sure, so it
+    stays as it is, and its line blobs were found once, for the direction and the reading."""
+    calls: list[tuple[int, ...]] = []
+    real = preprocess._text_blobs
+
+    def counted(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, int]]]:
+        calls.append(ink.shape)
+        return real(ink)
+
+    monkeypatch.setattr(preprocess, "_text_blobs", counted)
+    assert preprocess.detect_quarter_turns(demo, _SureReader()) == 0  # type: ignore[arg-type]
+    assert len(calls) == 1
