@@ -251,8 +251,12 @@ def profile(folder: Path, limit: int, dpi: int) -> int:
     )
     stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
     for label, name, suffix in STAGES:
-        total = sum(v[3] for (f, _, fn), v in stats.items() if fn == name and f.endswith(suffix))
-        print(f"  {label:24s} {total / n:6.2f} CPU-s per page  {total / max(cpu, 1e-9):6.1%}")
+        rows = [v for (f, _, fn), v in stats.items() if fn == name and f.endswith(suffix)]
+        total, calls = sum(v[3] for v in rows), sum(v[1] for v in rows)
+        print(
+            f"  {label:24s} {total / n:6.2f} CPU-s per page  {total / max(cpu, 1e-9):6.1%}  "
+            f"{calls / n:6.1f} calls per page"
+        )
     repeats = counter.crops.pop(REPEATED, 0)
     print(
         f"crops sent to the recogniser: {sum(counter.crops.values()) / n:.1f} per page, "
@@ -312,10 +316,33 @@ def record_crops(folder: Path, limit: int, dpi: int, out: Path) -> int:
     return 0
 
 
+class WidthCounter:
+    """The recogniser under `WidthSplitRecognizer`, counting the crops it reads at each padded
+    width: how many crops a setting re-reads at 320 px."""
+
+    def __init__(self, rec: object) -> None:
+        from collections import Counter
+
+        self.__dict__["rec"] = rec
+        self.__dict__["crops"] = Counter()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.rec, name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        setattr(self.rec, name, value)
+
+    def __call__(self, args: object) -> object:
+        imgs = [args.img] if hasattr(args.img, "shape") else list(args.img)  # type: ignore[attr-defined]
+        self.crops[int(self.rec.rec_image_shape[2])] += len(imgs)  # type: ignore[attr-defined]
+        return self.rec(args)  # type: ignore[operator]
+
+
 def replay_crops(recorded: Path, settings: list[str], show: int) -> int:
     """Recognition CPU and changed readings (against the readings recorded with the default
     `OcrOptions`) of each setting 'min_width/short_width[/short_recheck]' (e.g. '320/320' =
-    PP-OCR's padding, '192/128/0.9') on recorded crops, call by call as the pipeline made them.
+    PP-OCR's padding, '192/128/0.9') on recorded crops, call by call as the pipeline made them,
+    and how many crops each padded width read (re-reads at 320 included).
 
     A changed reading is not an error in itself (the truth is per cell, not per crop): the
     changes listed here are what the end-to-end accuracy runs must judge."""
@@ -332,12 +359,16 @@ def replay_crops(recorded: Path, settings: list[str], show: int) -> int:
     engine = get_engine("rapidocr", OcrOptions(threads=1))
     base_rec = engine._ocr.text_rec.rec  # type: ignore[attr-defined]
     print(f"{sum(len(c['imgs']) for c in calls)} crops of {n_pages} pages")
-    print(f"{'setting':>12} {'CPU-s/page':>10} {'changed':>8} {'short':>6} {'long':>6}")
+    print(
+        f"{'setting':>16} {'CPU-s/page':>10} {'changed':>8} {'short':>6} {'long':>6}  "
+        "crops per padded width"
+    )
     for setting in settings:
         parts = setting.split("/")
         min_w, short_w = int(parts[0]), int(parts[1])
         recheck = float(parts[2]) if len(parts) > 2 else 0.0
-        rec = engines.WidthSplitRecognizer(base_rec, min_w, 2.0, 640, short_w, recheck)
+        counted = WidthCounter(base_rec)
+        rec = engines.WidthSplitRecognizer(counted, min_w, 2.0, 640, short_w, recheck)
         changed: list[tuple[str, str, str, float, float, str]] = []
         n_short = n_long = 0
         c0 = time.process_time()
@@ -354,7 +385,11 @@ def replay_crops(recorded: Path, settings: list[str], show: int) -> int:
                     changed.append(
                         (c["page"], old, new, so, float(sn), "short" if short else "long")
                     )
-        print(f"{setting:>12} {cpu / n_pages:10.2f} {len(changed):8d} {n_short:6d} {n_long:6d}")
+        widths = " ".join(f"{w}:{n}" for w, n in sorted(counted.crops.items()))
+        print(
+            f"{setting:>16} {cpu / n_pages:10.2f} {len(changed):8d} {n_short:6d} {n_long:6d}  "
+            f"{widths}"
+        )
         for page, old, new, so, sn, cls in changed[:show]:
             print(f"    {cls:5} {page}: {old!r} ({so:.2f}) -> {new!r} ({sn:.2f})")
     return 0

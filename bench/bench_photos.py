@@ -93,9 +93,9 @@ def _work(args: tuple[str, int, str, int]) -> dict:
     image = GROUPS[group][1][name](scans.rasterize(pdf, 0, 200), seed)
     scanned = scans.write_scanned_pdf([image], Path(tmp) / f"{stem}_{seed}_scan.pdf")
     blank = is_blank(scanned, 1)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     grid = ocr_page(image, 1, OcrOptions(threads=threads), engine=engine)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     texts = [c.text for t in grid.tables for c in t.cells]
     truth = [c.text for c in spec.cells if c.text]
     got_exact = set(texts)
@@ -104,6 +104,7 @@ def _work(args: tuple[str, int, str, int]) -> dict:
         "kind": kind,
         "seed": seed,
         "wall": wall,
+        "cpu": cpu,
         "n": len(truth),
         "exact": sum(t in got_exact for t in truth),
         "loose": sum(loose(t) in got_loose for t in truth),
@@ -193,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"\n{'damage':17} {'pages':>5} {'tables':>6} {'blank':>5} {'cells':>5} {'strict':>7} "
-        f"{'nfkc':>7} {'target':>7} {'s/page':>7}"
+        f"{'nfkc':>7} {'target':>7} {'s/page':>7} {'CPU-s/page':>10}"
     )
     all_n = all_ex = all_lo = 0
     for kind in a.kinds:
@@ -205,11 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         ok = sum(r["tables"] == 1 for r in rs)
         blank = sum(r["blank"] for r in rs)
         wall = sum(r["wall"] for r in rs) / len(rs)
+        cpu = sum(r["cpu"] for r in rs) / len(rs)
         target = GROUPS[kind.split(":")[0]][0]
         verdict = "ok" if lo / n >= target and not blank else "MISSED"
         print(
             f"{kind:17} {len(rs):5d} {ok:3d}/{len(rs):<2d} {blank:5d} {n:5d} {ex / n:7.1%} "
-            f"{lo / n:7.1%} {f'{target:.0%}':>4} {verdict:6} {wall:5.2f}"
+            f"{lo / n:7.1%} {f'{target:.0%}':>4} {verdict:6} {wall:5.2f} {cpu:10.2f}"
         )
         if a.show:
             missed = [m for r in rs for m in r["missed"]][: a.show]
@@ -217,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    missed: {m!r}")
     print(
         f"{'all':17} {len(results):5d} {'':6} {sum(r['blank'] for r in results):5d} {all_n:5d} "
-        f"{all_ex / all_n:7.1%} {all_lo / all_n:7.1%}"
+        f"{all_ex / all_n:7.1%} {all_lo / all_n:7.1%} {'':15} "
+        f"{sum(r['cpu'] for r in results) / len(results):10.2f}"
     )
     print(
         f"\n{len(results)} pages in {total:.1f} s (render + damage + OCR): "

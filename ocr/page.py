@@ -26,10 +26,10 @@ import cv2
 import numpy as np
 
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
-from ocr.cellink import _bands, cell_lines
+from ocr.cellink import _bands, cell_lines, print_darkness_cut
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, Readings, get_engine
 from ocr.grid import GridCell, GridTable, find_tables
-from ocr.preprocess import Prepared, binarize, line_masks, prepare, to_bgr
+from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
 
 MAX_PIXELS = 100_000_000  # refuse decompression bombs above ~100 Mpx
 
@@ -777,10 +777,11 @@ def cell_tables(
 
 
 def outside_strips(
-    ink: np.ndarray, tables: list[GridTable], margin: int = 4
+    ink: np.ndarray, tables: list[GridTable], margin: int = 4, gray: np.ndarray | None = None
 ) -> list[tuple[int, int, int, int]]:
     """The page's text outside its grids (title, 单位 line, notes) as full-width bands between,
     above and below the tables, each cut to the box of its ink (none where there is no ink).
+    With the page's `gray`, a band holding no glyph of print (`holds_glyph`) is no text.
 
     Text detection then runs on these bands only, not on the page: its cost follows the area
     it is given."""
@@ -790,17 +791,49 @@ def outside_strips(
         _, y0, _, y1 = (int(round(v)) for v in t.bbox)
         covered[max(0, y0 - margin) : min(h, y1 + margin)] = True
     free_rows = ~covered & ink.any(axis=1)
+    cut = INK_THRESHOLD if gray is None else print_darkness_cut(gray, ink)
+    glyph = GLYPH_PT * min(h, w) / 595.0
     strips = []
     for a, b in _bands(free_rows[:, None]):
         cols = np.flatnonzero(ink[a:b].any(axis=0))
         if b - a < 6 or len(cols) == 0:
             continue
+        c0, c1 = int(cols[0]), int(cols[-1]) + 1
+        if gray is not None and not holds_glyph(ink[a:b, c0:c1], gray[a:b, c0:c1], cut, glyph):
+            continue
         pad = max(margin, (b - a) // 2)
         y0, y1 = max(0, a - pad), min(h, b + pad)
         y0 = max(y0, _last_covered_before(covered, a) + 1)
         y1 = min(y1, _first_covered_after(covered, b))
-        strips.append((max(0, int(cols[0]) - pad), y0, min(w, int(cols[-1]) + 1 + pad), y1))
+        strips.append((max(0, c0 - pad), y0, min(w, c1 + pad), y1))
     return strips
+
+
+# A blob of fewer pixels than this is a speck, never print (as in a cell: `ocr.cellink`).
+SPECK_AREA = 4
+# The least extent (height or width, in points of an A4 page's 595 pt short side) of one blob
+# of a printed glyph: a digit or a CJK radical at the forms' 9-16 pt is 5-12 pt; a toner or
+# dust speck, blurred, ~1.5-3 pt (`、` and `.` alone, ~2 pt, are no line of text either).
+GLYPH_PT = 4.0
+
+
+def holds_glyph(ink: np.ndarray, gray: np.ndarray, cut: int, glyph: float) -> bool:
+    """Whether a band's `ink` holds a blob of print at least `glyph` px across: `SPECK_AREA`
+    px or more, and as dark as the page's print somewhere (grey at most `cut`, the page's
+    `print_darkness_cut`), as a cell's text ink is told (`ocr.cellink._cell_ink`).
+
+    Dust and light speckle in the margins made bands of their own outside the grids, each a
+    text detection call that found nothing (on 11 dev scan pages most of their 74 bands)."""
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
+    big = (stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA) & (extent >= glyph)
+    big[0] = False
+    if not big.any():
+        return False
+    darkest = np.full(num, 255, dtype=np.uint8)
+    on = ink > 0
+    np.minimum.at(darkest, labels[on], gray[on])
+    return bool((big & (darkest <= cut)).any())
 
 
 def _last_covered_before(covered: np.ndarray, y: int) -> int:
@@ -820,9 +853,9 @@ def read_outside(
     engine: OcrEngine,
     low_confidence: float,
 ) -> list[OcrLine]:
-    """The text lines outside the grids, by text detection on the bands that hold them."""
+    """The text lines outside the grids, by text detection on the bands that hold print."""
     lines: list[OcrLine] = []
-    for x0, y0, x1, y1 in outside_strips(ink, tables):
+    for x0, y0, x1, y1 in outside_strips(ink, tables, gray=gray):
         strip = np.ascontiguousarray(gray[y0:y1, x0:x1])
         found = read_upright_glyphs(engine.recognize(to_bgr(strip)), strip, engine)
         found = reread_low_confidence(found, strip, engine, low_confidence)
@@ -856,6 +889,8 @@ def _engine_for(options: OcrOptions) -> OcrEngine:
         options.rec_batch_num,
         options.rec_min_width,
         options.rec_short_ratio,
+        options.rec_short_width,
+        options.rec_short_recheck,
         options.rec_batch_width,
         options.threads,
         str(options.paddle_model_dir),
@@ -908,7 +943,8 @@ def ocr_page(
     engine = engine or _engine_for(options)
     prep: Prepared = prepare(image, engine)
     ink = binarize(prep.gray)
-    hor, ver = line_masks(ink)
+    hor, ver = prep.rules if prep.rules is not None else line_masks(ink)
+    prep.rules = None  # the page's masks live as long as `hor`, `ver` here
     tables = find_tables(prep.gray, masks=(hor, ver))
     clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:

@@ -30,6 +30,9 @@ class Prepared:
     angle: float = 0.0  # deskew rotation applied (degrees, counter-clockwise)
     warped: bool = False  # perspective correction applied
     notes: list[str] = field(default_factory=list)
+    # `line_masks(binarize(gray))` (horizontal, vertical) when prepare made them of the final
+    # page (not warped after): `ocr_page` needs the same masks and made them a second time
+    rules: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def image(self) -> np.ndarray:
@@ -254,12 +257,19 @@ MIN_LINE_LENGTH = 300
 
 
 def _orientation_scores(
-    gray: np.ndarray, ink: np.ndarray, f: float, engine: OcrEngine
+    gray: np.ndarray,
+    ink: np.ndarray,
+    f: float,
+    engine: OcrEngine,
+    boxes: list[tuple[int, int, int, int]] | None = None,
 ) -> tuple[float, float | None] | None:
     """Mean recogniser confidence of a few text lines as they stand and turned 180°, or None
-    when no line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`.
+    when no line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`,
+    `boxes` its line blobs when `_text_blobs` has already found them.
     The turned reading is None when the lines read as they stand at SURE_UPRIGHT or better."""
-    _, _, boxes = _text_blobs(ink)
+    if boxes is None:
+        _, _, boxes = _text_blobs(ink)
+    boxes = list(boxes)
     if not boxes:
         return None
     # widest mid-sized blobs: most likely real text lines
@@ -294,13 +304,19 @@ def line_axis(len_h: int, len_v: int) -> int | None:
 
 
 def _read_axis(
-    gray: np.ndarray, ink: np.ndarray, f: float, engine: OcrEngine, axis: int
+    gray: np.ndarray,
+    ink: np.ndarray,
+    f: float,
+    engine: OcrEngine,
+    axis: int,
+    boxes: list[tuple[int, int, int, int]] | None = None,
 ) -> tuple[int, float] | None:
     """The better of the two orientations of one axis (turns `axis` or `axis + 2`) by reading
-    its text lines both ways round, with its mean confidence; None when no line is found."""
+    its text lines both ways round, with its mean confidence; None when no line is found.
+    `boxes`: the line blobs of `ink` as it stands, used for axis 0 (not found a second time)."""
     gray_t = np.ascontiguousarray(np.rot90(gray, axis)) if axis else gray
     ink_t = np.ascontiguousarray(np.rot90(ink, axis)) if axis else ink
-    scores = _orientation_scores(gray_t, ink_t, f, engine)
+    scores = _orientation_scores(gray_t, ink_t, f, engine, None if axis else boxes)
     if scores is None:
         return None
     if scores[1] is not None and scores[1] > scores[0]:
@@ -322,14 +338,14 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     f = 1000 / max(h, w)
     small = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
     ink = binarize(flatten_background(small))
-    len_h, len_v, _ = _text_blobs(ink)
+    len_h, len_v, boxes = _text_blobs(ink)
     axis = line_axis(len_h, len_v)
     if engine is None:
         return axis if axis is not None else int(len_v > 1.3 * len_h)
     if axis is not None:
-        read = _read_axis(gray, ink, f, engine, axis)
+        read = _read_axis(gray, ink, f, engine, axis, boxes)
         return (read[0] if read else axis) % 4
-    as_is = _read_axis(gray, ink, f, engine, 0)
+    as_is = _read_axis(gray, ink, f, engine, 0, boxes)
     if as_is is not None and as_is[0] == 0 and as_is[1] >= SURE_UPRIGHT:
         return 0
     sideways = _read_axis(gray, ink, f, engine, 1)
@@ -652,7 +668,7 @@ def prepare(
             notes.append("perspective corrected")
     # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
-    return Prepared(gray, turns, angle, warped, notes)
+    return Prepared(gray, turns, angle, warped, notes, None if warped else (hor, ver))
 
 
 def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:
@@ -696,7 +712,6 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
     )
     if found is None:
         return []
-    ink_points: tuple[np.ndarray, np.ndarray] | None = None  # made once a candidate needs it
     seals = []
     for cx, cy, r in found[0][:6] / s:
         # the small copy places the centre within a few px: refine centre and radius where
@@ -705,13 +720,20 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
         # cheap first look: most candidates are no ring at all
         if _on_circle(ink, cx, cy, 0.94 * r - 4, 1.06 * r + 4).mean() < 0.7:
             continue
-        if ink_points is None:
-            # every ink pixel of the page: most pages' candidates fail the cheap look above
-            ink_points = np.nonzero(ink)
-        ys_ink, xs_ink = ink_points
+        # the ink of the candidate's square only, not of the page
+        x0, y0 = max(0, int(cx - 1.25 * r) - 1), max(0, int(cy - 1.25 * r) - 1)
+        ys_ink, xs_ink = np.nonzero(ink[y0 : int(cy + 1.25 * r) + 2, x0 : int(cx + 1.25 * r) + 2])
+        xs_ink, ys_ink = xs_ink + x0, ys_ink + y0
         near = (np.abs(xs_ink - cx) < 1.25 * r) & (np.abs(ys_ink - cy) < 1.25 * r)
         px, py = xs_ink[near].astype(np.float32), ys_ink[near].astype(np.float32)
         step = max(1.0, 0.5 / s)
+        # only ink that some shifted centre below can put in its ring band (0.8-1.2 r): a
+        # shift moves a point's distance by at most its length, 4√2 steps; the disc's text
+        # and star inside, most of the ink near a seal, never can
+        d0 = np.hypot(px - cx, py - cy)
+        reach = 6 * step
+        band_ink = (d0 > 0.8 * r - reach) & (d0 < 1.2 * r + reach)
+        px, py = px[band_ink], py[band_ink]
         best = (-1.0, cx, cy, r)
         for dx in np.arange(-4, 5) * step:
             for dy in np.arange(-4, 5) * step:
