@@ -11,6 +11,11 @@ rule found near the separator (a photo's rule pieces do not all lie on one line)
 the crossing rules' ink; and the edges of a sliver between two near rules are the rule running
 through it, not a crossing-stroke test it has no room for.
 
+A table whose every column rule is worn in the same row band falls into pieces stacked one
+above the other, boxes apart: they are joined where their column rules are collinear, the band
+is no taller than a row and its text stays inside the cells (a title between two tables runs
+across a column rule).
+
 A column separator is found where a rule runs in some rows and carried through the others; in a
 row where the mask does not show the rule over most of the row, ink on its line counts as a rule
 only where it also shows above or below the row's text (a header value's 管 lying where the
@@ -569,6 +574,115 @@ def _ruled_regions(
     return out
 
 
+def _separators(
+    hor: np.ndarray, ver: np.ndarray, k: int, tol: float
+) -> tuple[list[float], list[float]]:
+    """Row and column separator positions (y, x) of a region's rule masks: long segments
+    clustered within `tol`."""
+    hs = [p for p, _ in _cluster(_segments(hor, True, int(k * 1.2)), tol)]
+    vs = [p for p, _ in _cluster(_segments(ver, False, int(k * 1.2)), tol)]
+    return hs, vs
+
+
+def _worn_band_between(
+    upper: tuple[list[float], list[float], tuple[int, int, int, int]],
+    lower: tuple[list[float], list[float], tuple[int, int, int, int]],
+    ink: np.ndarray,
+    tol: float,
+    band: int,
+) -> bool:
+    """Whether two ruled regions stacked one above the other (each given as row separators,
+    column separators and box, in page px) are one table cut across by a worn band.
+
+    When every column rule of a table is worn in the same row band, the rules above the band
+    and those below it no longer touch, nor do their boxes overlap. What tells that band from
+    the paper between two tables stacked on a page: the piece's column rules go on, at the
+    same x, in the other piece (each of them, at least one inside the frame, not the frames
+    alone, which any two tables of one width share); the band is no taller than the pieces'
+    typical row (a gap between tables holds a title and paper either side of it); and text in
+    the band (`ink`: text only, rules out) stays inside the columns' cells, where a title
+    line runs across a column rule."""
+    pieces = sorted((upper, lower), key=lambda r: len(r[1]))
+    (_, few, _), (_, many, _) = pieces
+    if len(few) < 2:
+        return False
+    match = [min(range(len(many)), key=lambda j: abs(many[j] - x)) for x in few]
+    if any(abs(many[j] - x) > tol for j, x in zip(match, few, strict=True)):
+        return False
+    shared = [many[j] for j in match if 0 < j < len(many) - 1]
+    if not shared:
+        return False
+    top = upper[2][1] + upper[2][3]
+    bottom = lower[2][1]
+    pitches = np.diff(sorted(upper[0] + lower[0]))
+    pitches = pitches[pitches > 2 * tol]
+    if not pitches.size or bottom - top > float(np.median(pitches)):
+        return False
+    return all(_crossed(ink, False, x, top, max(bottom, top + 1), band) <= 0 for x in shared)
+
+
+def _within(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int], tol: float) -> bool:
+    """Whether box `inner` lies within `outer`'s width (x, y, w, h boxes, `tol` px slack)."""
+    return inner[0] >= outer[0] - tol and inner[0] + inner[2] <= outer[0] + outer[2] + tol
+
+
+def _join_worn_bands(
+    regions: list[tuple[list[int], tuple[int, int, int, int]]],
+    labels: np.ndarray,
+    hor: np.ndarray,
+    ver: np.ndarray,
+    ink: np.ndarray,
+    k: int,
+    tol: float,
+    band: int,
+    min_len: int,
+) -> list[tuple[list[int], tuple[int, int, int, int]]]:
+    """Regions (component labels, box) with the pieces of one table cut across by a worn
+    band joined (`_worn_band_between`); boxes that overlap after a join are joined too (a
+    third piece beside the band)."""
+    seps = []
+    for members, (x, y, bw, bh) in regions:
+        if max(bw, bh) < min_len:
+            seps.append(([], [], (x, y, bw, bh)))  # a short piece: no long rules to match
+            continue
+        inside = np.isin(labels[y : y + bh, x : x + bw], members)
+        hs, vs = _separators(
+            hor[y : y + bh, x : x + bw] & inside, ver[y : y + bh, x : x + bw] & inside, k, tol
+        )
+        seps.append(([p + y for p in hs], [p + x for p in vs], (x, y, bw, bh)))
+    parent = list(range(len(regions)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(seps):
+        for j, b in enumerate(seps):
+            upper, lower = a[2], b[2]
+            if i == j or upper[1] + upper[3] > lower[1]:
+                continue  # b not below a
+            if not (_within(upper, lower, tol) or _within(lower, upper, tol)):
+                continue  # neither lies within the other's width
+            if root(i) != root(j) and _worn_band_between(a, b, ink, tol, band):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(regions)):
+        groups.setdefault(root(i), []).append(i)
+    if len(groups) == len(regions):
+        return regions
+    joined = []
+    for idx in groups.values():
+        boxes = np.array([regions[i][1] for i in idx])
+        x0, y0 = boxes[:, :2].min(axis=0)
+        x1, y1 = (boxes[:, :2] + boxes[:, 2:]).max(axis=0)
+        members = [m for i in idx for m in regions[i][0]]
+        joined.append((members, (int(x0), int(y0), int(x1 - x0), int(y1 - y0))))
+    # a piece beside the band now inside the joined box: the overlap rule at the group level
+    regrouped = _ruled_regions(np.array([b for _, b in joined]), int(tol), min_len)
+    return [([m for g in gs for m in joined[g - 1][0]], box) for gs, box in regrouped]
+
+
 def find_tables(
     gray: np.ndarray,
     *,
@@ -589,7 +703,11 @@ def find_tables(
     grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
     num, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     tables: list[GridTable] = []
-    for members, (x, y, bw, bh) in _ruled_regions(stats[1:, :4], int(tol), 2 * k):
+    regions = _ruled_regions(stats[1:, :4], int(tol), 2 * k)
+    # text ink for the band test: a rule lying across the band (its row rule) is no title
+    text = ink & ~cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
+    regions = _join_worn_bands(regions, labels, hor, ver, text, k, tol, band, 2 * k)
+    for members, (x, y, bw, bh) in regions:
         if bw < min_table_frac * w or bh < 0.02 * h:
             continue
         region = np.isin(labels[y : y + bh, x : x + bw], members)

@@ -401,3 +401,55 @@ def test_worn_rules_keep_the_table_whole(clean: np.ndarray) -> None:
     got = {(c.row, c.col): (c.rowspan, c.colspan) for c in tables[0].cells}
     # the merged cells of the form's label column are whole
     assert got[(3, 0)] == (3, 1) and got[(8, 0)] == (12, 1)
+
+
+BAND_XS = [100, 300, 500, 700, 900]
+
+
+def ruled_page(tables: list[list[int]], title: tuple[int, str] | None = None) -> np.ndarray:
+    """Grey-ruled tables of BAND_XS's columns, one per list of row rules, each cell holding
+    two characters set in its middle; `title`: a line (y, text) centred on the page."""
+    img = Image.new("L", (1000, 1400), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(scans.FONT_PATH, 24)
+    for ys in tables:
+        for y in ys:
+            draw.line([(BAND_XS[0], y), (BAND_XS[-1], y)], fill=110, width=2)
+        for x in BAND_XS:
+            draw.line([(x, ys[0]), (x, ys[-1])], fill=110, width=2)
+        for y0, y1 in zip(ys, ys[1:], strict=False):
+            for x0, x1 in zip(BAND_XS, BAND_XS[1:], strict=False):
+                draw.text(((x0 + x1) / 2, (y0 + y1) / 2), "金额", font=font, fill=0, anchor="mm")
+    if title is not None:
+        draw.text((500, title[0]), title[1], font=font, fill=0, anchor="mm")
+    return np.array(img)
+
+
+def test_a_table_cut_across_by_a_worn_band_stays_one() -> None:
+    """Every column rule worn from mid row 3 to mid row 4 (the frame's too): the rules above
+    the band and those below no longer touch, nor do their boxes overlap. The column rules go
+    on at the same x below the band, the band is one row high and its text lies inside the
+    cells: one table of 8 rows and 4 columns, every cell single (it read as two tables)."""
+    ys = list(range(100, 741, 80))
+    page = ruled_page([ys])
+    for x in BAND_XS:
+        page[380:460, x - 4 : x + 5] = 255
+    page = scans.gaussian_noise(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 6, 0)[..., 0]
+    tables = find_tables(page)
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(8, 4)]
+    assert sorted((c.row, c.col, c.rowspan, c.colspan) for c in tables[0].cells) == [
+        (r, c, 1, 1) for r in range(8) for c in range(4)
+    ]
+
+
+def test_two_tables_of_one_layout_with_a_title_between_stay_two() -> None:
+    """Two tables of the same columns stacked one row's height apart with a title line
+    between them: the column rules are collinear and the gap is as short as a worn band, but
+    the title runs across the column rule at x=500 where a band's text stays in its cells."""
+    page = ruled_page(
+        [list(range(100, 421, 80)), list(range(500, 821, 80))], (460, "第二张表的标题文字")
+    )
+    page = scans.gaussian_noise(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 6, 0)[..., 0]
+    tables = find_tables(page)
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(4, 4), (4, 4)]
+    assert [round(t.ys[0]) for t in tables] == [100, 500]
