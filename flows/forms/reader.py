@@ -25,19 +25,38 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import lru_cache
 
+from flows.forms.labels import (
+    ALL_COLUMNS,
+    ALL_OPENERS,
+    CATEGORY_KEYWORDS,
+    CATEGORY_LABELS,
+    CODE_IN_BRACKETS_RE,
+    NAME_THEN_CODE_RE,
+    OPEN_UNIT_RE,
+    TITLE_YEAR_RE,
+    UNIT_RE,
+    YEAR_RE,
+    cell_text,
+    column_alternatives,
+    continues_label,
+    is_label,
+    is_unfinished_label,
+    label_alternatives,
+    match_printed,
+    printed_after,
+    same_text,
+    unit_label,
+    unit_of,
+)
 from flows.forms.spec import (
     FORMS,
-    FUNDS_UNITS,
     NO_VALUE,
     TARGET_KINDS,
     Column,
     FormSpec,
     Label,
-    category_keywords,
-    category_labels,
 )
 from flows.models import (
     Cell,
@@ -49,100 +68,6 @@ from flows.models import (
     Table,
 )
 from flows.text import label_key, normalize
-
-YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
-TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
-CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
-NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
-UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
-CATEGORY_KEYWORDS = category_keywords()
-CATEGORY_LABELS = category_labels()
-
-
-# ---------------------------------------------------------------- matching printed text
-
-
-def _match(key: str, alternatives: Iterable[tuple[str, object]]) -> tuple[object, str] | None:
-    """(item, remainder) for the longest alternative `key` starts with; failing that, the one
-    item a whole key of 4+ characters is one edit away from (OCR's 一級指标, 财政披款)."""
-    alternatives = list(alternatives)
-    best: tuple[str, object] | None = None
-    for alt, item in alternatives:
-        if key.startswith(alt) and (best is None or len(alt) > len(best[0])):
-            best = (alt, item)
-    if best is not None:
-        return best[1], key[len(best[0]) :]
-    if len(key) < 4:
-        return None
-    near = {id(item): item for alt, item in alternatives if len(alt) >= 4 and _one_edit(key, alt)}
-    return (next(iter(near.values())), "") if len(near) == 1 else None
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """a and b differ by exactly one substituted, inserted or deleted character."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
-def _labels(spec: FormSpec) -> list[tuple[str, Label]]:
-    return [(alt, lb) for lb in spec.labels for alt in lb.alternatives]
-
-
-def _columns(columns: Iterable[Column]) -> list[tuple[str, Column]]:
-    return [(alt, c) for c in columns for alt in c.headings]
-
-
-ALL_COLUMNS = _columns(c for spec in FORMS for c in spec.columns)
-ALL_OPENERS = [(alt, spec) for spec in FORMS for alt in spec.openers]
-
-
-def match_label(text: str, spec: FormSpec = FORMS[1]) -> tuple[str, str] | None:
-    """(field, glued value) when `text` is a header label of `spec`, possibly with its value glued
-    on; an annotation in brackets after the label (（万元）, （单位）) is not part of the value."""
-    hit = _match(label_key(text), _labels(spec))
-    if hit is None:
-        return None
-    lb, rest = hit
-    assert isinstance(lb, Label)
-    return lb.field, UNIT_RE.sub("", rest, count=1)
-
-
-def _unit_of(text: str, rest: str = "") -> str | None:
-    """The funds unit a label prints in brackets: 项目资金（万元） → 万元, also when OCR lost the
-    closing bracket (资金情况（元) or both (`rest`, what follows a group label: 项目资金元)."""
-    m = re.search(r"\((万元|元)(?:\)|$)", label_key(text)) or re.fullmatch(r"\(?(万元|元)\)?", rest)
-    return m[1] if m and m[1] in FUNDS_UNITS else None
-
-
-UNIT_TAIL_RE = re.compile(r"\(?(万元|元)\)?$")
-OPEN_UNIT_RE = re.compile(r"\((万元?)?$")  # 项目资金（万 | 元）: the annotation wrapped or cut
-
-
-def _unit_label(key: str, spec: FormSpec) -> tuple[str, str] | None:
-    """(label spelling, unit) for a cell OCR damaged that still prints a funds unit after what is
-    left of
-    a label that prints one (`项目资元)` for 项目资金（元）, `资金(元` for 资金情况（元）): the part
-    before the unit must be like one of the label's spellings (a piece of it, or most of it).
-    Why: the unit decides whether amounts are 元 or 万元, a factor of 10 000."""
-    m = UNIT_TAIL_RE.search(key)
-    if m is None or m[1] not in FUNDS_UNITS:
-        return None
-    stem = key[: m.start()].rstrip("(")
-    if len(stem) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
-        return None
-    spellings = [alt for lb in spec.labels if lb.group for alt in lb.alternatives]
-    alike = [
-        (SequenceMatcher(None, stem, alt).ratio(), alt.startswith(stem), stem in alt, alt)
-        for alt in spellings
-    ]
-    best = max(alike, key=lambda a: a[:3], default=None)  # ties: the description's order
-    if best is None or not (best[2] or best[0] >= 0.6):
-        return None
-    return best[3], m[1]
 
 
 def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
@@ -291,7 +216,7 @@ def _column_heads(key: str, alternatives: list[tuple[str, Column]]) -> list[Colu
             heads.append(col)
     if len(heads) > 1:
         return heads
-    hit = _match(key, alternatives)
+    hit = match_printed(key, alternatives)
     return [hit[0]] if hit is not None else []  # type: ignore[list-item]
 
 
@@ -365,7 +290,7 @@ def _next_row(table: Table, r: int, end: int) -> int:
 
 def _is_subheading(table: Table, row: int) -> bool:
     cells = [c for c in table.row_cells(row) if c.text.strip()]
-    return bool(cells) and all(_match(label_key(c.text), ALL_COLUMNS) for c in cells)
+    return bool(cells) and all(match_printed(label_key(c.text), ALL_COLUMNS) for c in cells)
 
 
 def read_columns(
@@ -373,7 +298,7 @@ def read_columns(
 ) -> GridColumns:
     """The grid's columns from its heading row(s); a heading the form does not know is a problem
     (its values would otherwise be dropped silently)."""
-    alternatives = _columns(spec.columns)
+    alternatives = column_alternatives(spec.columns)
     by_field: dict[str, int] = {}
     x_ranges: dict[str, tuple[float, float]] = {}
     edges = _column_edges(table)
@@ -518,10 +443,10 @@ def read_header(
     come (`Header.below`) of the page before, when this is the rest of a header."""
     header = Header(matrix=matrix)
     if below:
-        _read_carried_below(table, start, end, below, _labels(spec), where, header)
+        _read_carried_below(table, start, end, below, label_alternatives(spec), where, header)
     if spec.funds_matrix is not None:
         _read_funds_matrix(table, start, end, spec, where, header, problems)
-    labels = _labels(spec)
+    labels = label_alternatives(spec)
     cells = sorted(
         (c for c in table.cells if start <= c.row < end and id(c) not in header.used),
         key=lambda c: (c.row, c.col),
@@ -530,9 +455,9 @@ def read_header(
         if id(cell) in header.used:
             continue
         key = label_key(cell.text)
-        hit = _match(key, labels)
+        hit = match_printed(key, labels)
         if hit is None:
-            damaged = _unit_label(key, spec)
+            damaged = unit_label(key, spec)
             if damaged is not None:
                 spelling, unit = damaged
                 header.used.add(id(cell))
@@ -545,7 +470,7 @@ def read_header(
         lb, rest = hit
         assert isinstance(lb, Label)
         header.used.add(id(cell))
-        unit = _unit_of(cell.text, rest if lb.group else "")
+        unit = unit_of(cell.text, rest if lb.group else "")
         if unit is None and lb.group:
             unit, rest_cell = _unit_wrapped_below(table, cell, rest, end)
             if rest_cell is not None:
@@ -559,7 +484,7 @@ def read_header(
         if lb.group:
             continue
         if lb.below and rest:  # the head merged down with its value (预期目标1.按计划完成…)
-            glued = _printed_after(cell.text, len(key) - len(rest))
+            glued = printed_after(cell.text, len(key) - len(rest))
             header.fields.setdefault(lb.field, where.sv(cell, glued))
             continue
         if lb.below:
@@ -571,9 +496,15 @@ def read_header(
                 header.below.append((lb.field, _relative(table, cell.bbox[0], cell.bbox[2])))
             continue
         right = _right_of(table, cell)
-        right_is_label = right is not None and _match(label_key(right.text), labels) is not None
+        right_is_label = (
+            right is not None and match_printed(label_key(right.text), labels) is not None
+        )
         below = _value_below(table, cell, end, labels, header)
-        if not rest and below is not None and (right is None or right_is_label or not _text(right)):
+        if (
+            not rest
+            and below is not None
+            and (right is None or right_is_label or not cell_text(right))
+        ):
             # a label over its value (年度本级预算金额 above 2692.54)
             header.used.add(id(below))
             header.fields.setdefault(lb.field, where.sv(below))
@@ -613,9 +544,9 @@ def _read_carried_below(
     for name, (a, b) in below:
         for c in table.row_cells(row):
             centre = sum(_relative(table, c.bbox[0], c.bbox[2])) / 2
-            if not (a <= centre < b) or not _text(c) or id(c) in header.used:
+            if not (a <= centre < b) or not cell_text(c) or id(c) in header.used:
                 continue
-            if _match(label_key(c.text), labels) is None:
+            if match_printed(label_key(c.text), labels) is None:
                 header.used.add(id(c))
                 header.fields.setdefault(name, where.sv(c))
                 break
@@ -630,10 +561,10 @@ def _value_below(table: Table, label: Cell, end: int, labels: list, header: Head
         return None
     if (below.row, below.col, below.colspan) != (r, label.col, label.colspan):
         return None
-    if _match(label_key(below.text), labels) is not None:
+    if match_printed(label_key(below.text), labels) is not None:
         return None
     left = table.at(r, below.col - 1) if below.col > 0 else None
-    left_label = _match(label_key(left.text), labels) if left is not None else None
+    left_label = match_printed(label_key(left.text), labels) if left is not None else None
     if left_label is not None and not left_label[0].group:  # type: ignore[attr-defined]
         return None  # the value of the label printed on its left
     return below
@@ -645,7 +576,7 @@ def _run_on(
     """A long value cut into several cells of its row by a stray rule: the cells after it that
     are neither blank nor a label are the rest of it."""
     nxt = _right_of(table, value)
-    while nxt is not None and _text(nxt) and _match(label_key(nxt.text), labels) is None:
+    while nxt is not None and cell_text(nxt) and match_printed(label_key(nxt.text), labels) is None:
         if id(nxt) in header.used or nxt.row != value.row:
             break
         header.used.add(id(nxt))
@@ -669,7 +600,7 @@ def _text_cut_by_a_rule(
         value = table.at(sv.row, sv.col) if sv.col is not None else None
         if value is None or (value.row, value.col) != (sv.row, sv.col):
             continue
-        if _match(label_key(value.text), labels) is not None:
+        if match_printed(label_key(value.text), labels) is not None:
             continue  # a value read off its label's own cell (项目资金（万元） gives the unit)
         rest: list[Cell] = []
         nxt = _right_of(table, value)
@@ -678,16 +609,16 @@ def _text_cut_by_a_rule(
             and id(nxt) not in header.used
             and (nxt.row, nxt.last_row) == (value.row, value.last_row)
             and _words(nxt.text)
-            and _match(label_key(nxt.text), labels) is None
+            and match_printed(label_key(nxt.text), labels) is None
             and not _title_or_unit_line(nxt.text)
         ):
             rest.append(nxt)
             nxt = _right_of(table, nxt)
         # the rest ends its row: text after it (a label OCR misread, then its value) would make
         # the unread cells a pair of their own, reported rather than glued on
-        while nxt is not None and not _text(nxt) and nxt.row == value.row:
+        while nxt is not None and not cell_text(nxt) and nxt.row == value.row:
             nxt = _right_of(table, nxt)
-        if nxt is not None and nxt.row == value.row and _text(nxt):
+        if nxt is not None and nxt.row == value.row and cell_text(nxt):
             continue
         for cell in rest:
             header.used.add(id(cell))
@@ -731,7 +662,8 @@ def _read_more_of(
         row = [
             c
             for c in table.row_cells(r)
-            if c.col > label.last_col and _match(label_key(c.text), _labels(spec)) is None
+            if c.col > label.last_col
+            and match_printed(label_key(c.text), label_alternatives(spec)) is None
         ]
         if r > label.row and not row:
             continue
@@ -786,7 +718,7 @@ def _read_funds_matrix(
     What cannot be shared out this way is a problem, never a guess."""
     matrix = spec.funds_matrix
     assert matrix is not None
-    col_alts = _columns(matrix.cols)
+    col_alts = column_alternatives(matrix.cols)
     row_alts = [(alt, lb) for lb in matrix.rows for alt in lb.alternatives]
     for r in range(start, end):
         heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
@@ -794,7 +726,7 @@ def _read_funds_matrix(
             continue
         for h in heads:
             header.used.add(id(h.cell))
-            unit = _unit_of(h.cell.text)
+            unit = unit_of(h.cell.text)
             if unit:
                 header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
         rows = _matrix_rows(table, r + 1, end, row_alts, header)
@@ -958,19 +890,11 @@ def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | Non
     key = label_key(cell.text)
     heads, pos = _parse_heads(key, alternatives)
     if not heads:
-        hit = _match(key, alternatives)  # one OCR slip away from a head
+        hit = match_printed(key, alternatives)  # one OCR slip away from a head
         if hit is None:
             return None
         return _Head(cell, [hit[0].field], "")  # type: ignore[attr-defined]
-    return _Head(cell, [h.field for h in heads], _printed_after(cell.text, pos))
-
-
-def _printed_after(text: str, n: int) -> str:
-    """The printed text after the first `n` characters of its label key (raw, spaces kept)."""
-    for i in range(len(text) + 1):
-        if len(label_key(text[:i])) >= n:
-            return UNIT_RE.sub("", text[i:].strip(), count=1).strip()
-    return ""
+    return _Head(cell, [h.field for h in heads], printed_after(cell.text, pos))
 
 
 def _matrix_rows(
@@ -985,10 +909,10 @@ def _matrix_rows(
             continue
         found = None
         for c in cells:
-            hit = _match(label_key(c.text), row_alts)
+            hit = match_printed(label_key(c.text), row_alts)
             if hit is not None:
                 lb, rest = hit
-                glued = _printed_after(c.text, len(label_key(c.text)) - len(rest)) if rest else ""
+                glued = printed_after(c.text, len(label_key(c.text)) - len(rest)) if rest else ""
                 found = (rr, c, lb, glued)
                 break
         if found is None:
@@ -1019,7 +943,7 @@ def _report_unknown(
         if not (start <= c.row < end) or id(c) in header.used or not c.text.strip():
             continue
         left = table.at(c.row, c.col - 1) if c.col > 0 else None
-        if left is not None and id(left) in header.used and not _is_label(left, spec):
+        if left is not None and id(left) in header.used and not is_label(left, spec):
             continue  # the second cell of a value printed over a merged label's width
         key = label_key(c.text)
         if _title_or_unit_line(c.text):
@@ -1034,13 +958,6 @@ def _report_unknown(
         labels = (alt for lb in spec.labels for alt in lb.alternatives)
         if c.last_row == end - 1 and len(key) >= 2 and any(a.startswith(key) for a in labels):
             header.cut.append((c, _relative(table, c.bbox[0], c.bbox[2]), note))
-
-
-# ---------------------------------------------------------------- classification
-
-
-def _is_label(cell: Cell, spec: FormSpec) -> bool:
-    return _match(label_key(cell.text), _labels(spec)) is not None
 
 
 def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | None:
@@ -1058,15 +975,15 @@ def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | N
     # forms sharing an opener: told apart by grid columns, funds heads, then the title lines
     marks: dict[str, set[str]] = {}
     for key in keys:
-        hit = _match(key, ALL_COLUMNS)
+        hit = match_printed(key, ALL_COLUMNS)
         if hit is not None:
             marks.setdefault("columns", set()).add(hit[0].field)  # type: ignore[attr-defined]
     for spec in candidates:
         if spec.grid_marks and set(spec.grid_marks) & marks.get("columns", set()):
             return spec
         if spec.funds_matrix is not None:
-            heads = _columns(spec.funds_matrix.cols)
-            if sum(1 for k in keys if _match(k, heads) and k.endswith("数")) >= 2:
+            heads = column_alternatives(spec.funds_matrix.cols)
+            if sum(1 for k in keys if match_printed(k, heads) and k.endswith("数")) >= 2:
                 return spec
     titles = [label_key(line.text) for line in page.lines]
     for spec in candidates:
@@ -1083,7 +1000,7 @@ def segments(table: Table) -> list[tuple[int, int]]:
         if find_heading(table, r, r + 1) is not None:
             seen_heading = True
             continue
-        opens = any(_match(label_key(c.text), ALL_OPENERS) for c in table.row_cells(r))
+        opens = any(match_printed(label_key(c.text), ALL_OPENERS) for c in table.row_cells(r))
         if opens and seen_heading and r > start:
             out.append((start, r))
             start, seen_heading = r, False
@@ -1231,15 +1148,15 @@ def _stitch_cut_labels(table: Table, start: int, form: _OpenForm, problems: list
     """The table with the rest of a label a page break cut (金（元） under 项目资 at the foot of
     the page before) joined to its first part, so it reads as the label (项目资金（元）); the
     first part's unknown-cell note is withdrawn."""
-    labels = _labels(form.spec)
+    labels = label_alternatives(form.spec)
     cells = list(table.cells)
     for i, cell in enumerate(cells):
-        if cell.row != start or not _text(cell) or _match(label_key(cell.text), labels):
+        if cell.row != start or not cell_text(cell) or match_printed(label_key(cell.text), labels):
             continue
         x0, x1 = _relative(table, cell.bbox[0], cell.bbox[2])
         for first, (a, b), note in form.cut:
             joined = first.text.strip() + cell.text.strip()
-            if min(x1, b) - max(x0, a) <= 0 or _match(label_key(joined), labels) is None:
+            if min(x1, b) - max(x0, a) <= 0 or match_printed(label_key(joined), labels) is None:
                 continue
             cells[i] = Cell(
                 row=cell.row,
@@ -1404,7 +1321,7 @@ def _append_rows(
         prev = form.indicators[-1] if form.indicators else None
         if prev is not None and after_break:
             after_break = False
-            blank_labels = not _text(level1) and not _text(level2)
+            blank_labels = not cell_text(level1) and not cell_text(level2)
             if blank_labels and nm.value and not target.value:
                 prev.name = prev.name.joined(nm)
                 continue
@@ -1413,9 +1330,9 @@ def _append_rows(
                 continue
             for attr, cell in (("level1", level1), ("level2", level2)):
                 before: SourcedValue = getattr(prev, attr)
-                cut = is_unfinished_label(before.value) or continues_label(_text(cell))
-                fresh = normalize(_text(cell)).startswith(CATEGORY_KEYWORDS)
-                if cell is not None and _text(cell) and cut and not fresh:
+                cut = is_unfinished_label(before.value) or continues_label(cell_text(cell))
+                fresh = normalize(cell_text(cell)).startswith(CATEGORY_KEYWORDS)
+                if cell is not None and cell_text(cell) and cut and not fresh:
                     stitched = before.joined(where.sv(cell))  # the rest of the cut label
                     form.relabel(attr, before, stitched)
                     labels[id(cell)] = stitched
@@ -1483,7 +1400,7 @@ def _heading_again(cells: dict[str, Cell | None]) -> bool:
     row repeated on a continuation page (OCR may have misread another of its headings, so it was
     not found as a heading). No indicator is named 三级指标 with the target 指标值."""
     for name in ("indicator_name", "target"):
-        hit = _match(label_key(_text(cells.get(name))), ALL_COLUMNS)
+        hit = match_printed(label_key(cell_text(cells.get(name))), ALL_COLUMNS)
         if hit is None or hit[0].field != name:  # type: ignore[attr-defined]
             return False
     return True
@@ -1510,10 +1427,10 @@ def _split_label_halves(
             continue
         for r in range(start, end):
             blank = table.at(r, c)
-            if blank is None or blank.row != r or _text(blank):
+            if blank is None or blank.row != r or cell_text(blank):
                 continue
             below = table.at(blank.last_row + 1, c) if blank.last_row + 1 < end else None
-            if below is None or not _text(below):
+            if below is None or not cell_text(below):
                 continue
             if (below.col, below.colspan) != (blank.col, blank.colspan):
                 continue
@@ -1767,29 +1684,6 @@ def _total_row_alone(form: _OpenForm, where: _Where, row: int, problems: list[st
     return _read_total_row(form, where, row, cells, problems)
 
 
-def is_unfinished_label(text: str) -> bool:
-    """A merged label cut by a page break: open bracket, or not yet ending in 指标."""
-    norm = normalize(text)
-    if norm.count("(") > norm.count(")"):
-        return True
-    return bool(norm) and not norm.endswith(("指标", ")"))
-
-
-def continues_label(text: str) -> bool:
-    """The rest of a merged label a page break cut after a finished word: a bracketed note
-    (`(必填)` under `社会效益指标`) — no 一级/二级 label starts with a bracket. Read alone it
-    normalises to no label at all, and the line's level was lost."""
-    return normalize(text).startswith("(")
-
-
-def _text(cell: Cell | None) -> str:
-    return cell.text.strip() if cell is not None else ""
-
-
-def _same(a: str, b: str) -> bool:
-    return normalize(a) == normalize(b)
-
-
 def _label(
     cell: Cell | None,
     prev: SourcedValue | None,
@@ -1798,11 +1692,11 @@ def _label(
 ) -> SourcedValue:
     """The 一级/二级 label of a line: a blank merged cell fills down the previous line's label, a
     repeated label is the same label, and every line under one merged cell shares one label."""
-    if not _text(cell):
+    if not cell_text(cell):
         return prev if prev is not None else where.sv(None)
     assert cell is not None
     if id(cell) not in labels:
-        same = prev is not None and _same(cell.text, prev.value)
+        same = prev is not None and same_text(cell.text, prev.value)
         labels[id(cell)] = prev if same and prev is not None else where.sv(cell)
     return labels[id(cell)]
 
