@@ -50,6 +50,9 @@ from flows.forms.labels import (
     unit_label,
     unit_of,
 )
+from flows.forms.provenance import (
+    Where,
+)
 from flows.forms.spec import (
     FORMS,
     NO_VALUE,
@@ -107,40 +110,6 @@ def _unit_line(page: PageGrid, table: Table) -> SourcedValue | None:
         confidence=line.confidence,
         extractor=page.extractor or "",
     )
-
-
-# ---------------------------------------------------------------- values with provenance
-
-
-def _value(cell: Cell, page: int, table_index: int, extractor: str, text: str | None = None):
-    return SourcedValue(
-        value=cell.text if text is None else text,
-        page=page,
-        table_index=table_index,
-        row=cell.row,
-        col=cell.col,
-        bbox=cell.bbox,
-        confidence=cell.confidence,
-        extractor=extractor,
-    )
-
-
-@dataclass
-class _Where:
-    """The page and table a segment is on, to give its values their provenance."""
-
-    page: PageGrid
-    table: Table
-    table_index: int
-
-    @property
-    def extractor(self) -> str:
-        return self.page.extractor or ""
-
-    def sv(self, cell: Cell | None, text: str | None = None) -> SourcedValue:
-        if cell is None:
-            return SourcedValue(value="", page=self.page.page, extractor=self.extractor)
-        return _value(cell, self.page.page, self.table_index, self.extractor, text)
 
 
 # ---------------------------------------------------------------- the grid heading
@@ -294,7 +263,7 @@ def _is_subheading(table: Table, row: int) -> bool:
 
 
 def read_columns(
-    table: Table, head: int, data: int, spec: FormSpec, where: _Where, problems: list[str]
+    table: Table, head: int, data: int, spec: FormSpec, where: Where, problems: list[str]
 ) -> GridColumns:
     """The grid's columns from its heading row(s); a heading the form does not know is a problem
     (its values would otherwise be dropped silently)."""
@@ -432,7 +401,7 @@ def read_header(
     start: int,
     end: int,
     spec: FormSpec,
-    where: _Where,
+    where: Where,
     problems: list[str],
     matrix: list[tuple[str, tuple[float, float]]] | None = None,
     below: list[tuple[str, tuple[float, float]]] | None = None,
@@ -532,7 +501,7 @@ def _read_carried_below(
     end: int,
     below: list[tuple[str, tuple[float, float]]],
     labels: list,
-    where: _Where,
+    where: Where,
     header: Header,
 ) -> None:
     """The values of column heads printed at the foot of the page before (预期目标 | 实际完成情况):
@@ -571,7 +540,7 @@ def _value_below(table: Table, label: Cell, end: int, labels: list, header: Head
 
 
 def _run_on(
-    table: Table, value: Cell, labels: list, where: _Where, header: Header, name: str
+    table: Table, value: Cell, labels: list, where: Where, header: Header, name: str
 ) -> None:
     """A long value cut into several cells of its row by a stray rule: the cells after it that
     are neither blank nor a label are the rest of it."""
@@ -585,7 +554,7 @@ def _run_on(
 
 
 def _text_cut_by_a_rule(
-    table: Table, start: int, end: int, labels: list, where: _Where, header: Header
+    table: Table, start: int, end: int, labels: list, where: Where, header: Header
 ) -> None:
     """A header value whose words run on into the next cell of its row: a column rule of another
     band (the indicator grid's, recovered across the whole sheet) cut one printed line in two
@@ -644,7 +613,7 @@ def _right_of(table: Table, cell: Cell) -> Cell | None:
 
 
 def _read_more_of(
-    table: Table, label: Cell, value: Cell, lb: Label, spec: FormSpec, where: _Where, header: Header
+    table: Table, label: Cell, value: Cell, lb: Label, spec: FormSpec, where: Where, header: Header
 ) -> None:
     """A value printed over more than one cell: 主管部门及代码 | name | code, or a task list
     (年度主要任务) in rows of cells beside its merged label, kept as printed row by row."""
@@ -703,7 +672,7 @@ def _read_funds_matrix(
     start: int,
     end: int,
     spec: FormSpec,
-    where: _Where,
+    where: Where,
     header: Header,
     problems: list[str],
 ) -> None:
@@ -754,7 +723,7 @@ class _MatrixRead:
     heads: list[_Head]
     slots: list[tuple[str, tuple[float, float]]]
     rows: list[tuple[int, Cell, Label, str]]
-    where: _Where
+    where: Where
     header: Header
     problems: list[str]
 
@@ -843,7 +812,7 @@ def _values_in(text: str) -> list[str]:
 
 
 def _read_inline_matrix(
-    head: _Head, row_alts: list, where: _Where, header: Header, problems: list[str]
+    head: _Head, row_alts: list, where: Where, header: Header, problems: list[str]
 ) -> None:
     """A funds matrix whose inner rules an OCR grid lost: one cell printing the heads, then each
     row label followed by one value per head, in reading order."""
@@ -936,7 +905,7 @@ def _slots_under(cell: Cell, slots: list[tuple[str, tuple[float, float]]]) -> li
 
 
 def _report_unknown(
-    table: Table, start: int, end: int, header: Header, spec: FormSpec, where: _Where, problems
+    table: Table, start: int, end: int, header: Header, spec: FormSpec, where: Where, problems
 ) -> None:
     """A non-blank header cell that is neither a label of the form nor a value read for one."""
     for c in table.cells:
@@ -1040,7 +1009,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     for page in pages:
         for ti, table in enumerate(page.tables):
             for start, end in segments(table):
-                where = _Where(page, table, ti)
+                where = Where(page, table, ti)
                 open_form = _read_segment(where, start, end, open_form, forms, problems)
     if open_form is not None:
         forms.append(_close(open_form, problems))
@@ -1049,7 +1018,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
 
 
 def _read_segment(
-    where: _Where,
+    where: Where,
     start: int,
     end: int,
     open_form: _OpenForm | None,
@@ -1087,7 +1056,7 @@ def _read_segment(
         # the rest of a header cut by a page break, and perhaps the grid
         if open_form.cut:
             table = _stitch_cut_labels(table, start, open_form, problems)
-            where = _Where(page, table, where.table_index)
+            where = Where(page, table, where.table_index)
         header = read_header(
             table,
             start,
@@ -1206,7 +1175,7 @@ def _name_of(form: _OpenForm) -> str:
 
 
 def _find_year(
-    page: PageGrid, table: Table, start: int, end: int, where: _Where
+    page: PageGrid, table: Table, start: int, end: int, where: Where
 ) -> SourcedValue | None:
     """The table's year from its "(2024 年度)" line: the nearest such line printed above the
     table, else one in its top rows, else a title line naming the year (2024年…表)."""
@@ -1268,7 +1237,7 @@ def _grid_rows(
 
 def _append_rows(
     form: _OpenForm,
-    where: _Where,
+    where: Where,
     start: int,
     end: int,
     after_break: bool,
@@ -1407,7 +1376,7 @@ def _heading_again(cells: dict[str, Cell | None]) -> bool:
 
 
 def _split_label_halves(
-    where: _Where, start: int, end: int, cols: GridColumns, first: bool
+    where: Where, start: int, end: int, cols: GridColumns, first: bool
 ) -> dict[int, Cell]:
     """id(blank half) → its printed half, for the 一级/二级 labels an OCR grid cut in two.
 
@@ -1530,7 +1499,7 @@ def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str)
 
 def _read_total_row(
     form: _OpenForm,
-    where: _Where,
+    where: Where,
     r: int,
     cells: dict[str, Cell | None],
     problems: list[str],
@@ -1664,7 +1633,7 @@ def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-def _total_row_alone(form: _OpenForm, where: _Where, row: int, problems: list[str]) -> bool:
+def _total_row_alone(form: _OpenForm, where: Where, row: int, problems: list[str]) -> bool:
     """The 总分 row a page break carried alone onto the next page, ruled with fewer columns than
     the grid (its label cell spans the rest): its weight and score are the cells standing under
     the 分值 and 得分 headings (by x, as fractions of the table's width)."""
@@ -1688,7 +1657,7 @@ def _label(
     cell: Cell | None,
     prev: SourcedValue | None,
     labels: dict[int, SourcedValue],
-    where: _Where,
+    where: Where,
 ) -> SourcedValue:
     """The 一级/二级 label of a line: a blank merged cell fills down the previous line's label, a
     repeated label is the same label, and every line under one merged cell shares one label."""
