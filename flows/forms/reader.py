@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flows.forms.columns import (
     GridColumns,
@@ -66,6 +66,11 @@ from flows.forms.spec import (
     Column,
     FormSpec,
     Label,
+)
+from flows.forms.state import (
+    Header,
+    OpenForm,
+    name_of,
 )
 from flows.models import (
     Cell,
@@ -116,26 +121,6 @@ def _unit_line(page: PageGrid, table: Table) -> SourcedValue | None:
         confidence=line.confidence,
         extractor=page.extractor or "",
     )
-
-
-# ---------------------------------------------------------------- the header block
-
-
-@dataclass
-class Header:
-    """What a segment's header block printed: fields by name, and cells it has used."""
-
-    fields: dict[str, SourcedValue] = field(default_factory=dict)
-    used: set[int] = field(default_factory=set)  # id() of cells consumed as labels or values
-    # the funds matrix heads as (field, x-range in fractions of the table's width), for the
-    # rest of a matrix a page break carries over to the next page
-    matrix: list[tuple[str, tuple[float, float]]] | None = None
-    # unknown cells on the segment's last row that begin a label (项目资 of 项目资金（元）): a
-    # label a page break cut, to be joined to its rest at the top of the next page
-    cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)
-    # column heads on the segment's last row (预期目标 | 实际完成情况) whose values a page break
-    # carried to the next page, as (field, x-range in fractions of the table's width)
-    below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)
 
 
 def read_header(
@@ -719,35 +704,11 @@ def segments(table: Table) -> list[tuple[int, int]]:
     return out
 
 
-# ---------------------------------------------------------------- reading a document
-
-
-@dataclass
-class _OpenForm:
-    """A form being read: its header, its indicators so far, and how its grid is laid out."""
-
-    spec: FormSpec
-    fields: dict[str, SourcedValue]
-    first_page: int
-    columns: GridColumns | None = None
-    indicators: list[IndicatorRow] = field(default_factory=list)
-    closed_grid: bool = False  # a 总分 row ended the grid
-    matrix: list[tuple[str, tuple[float, float]]] | None = None  # funds heads (Header.matrix)
-    cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)  # Header.cut
-    below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # Header.below
-
-    def relabel(self, attr: str, old: SourcedValue, new: SourcedValue) -> None:
-        """Give every indicator that carried the cut label `old` the stitched label `new`."""
-        for ind in self.indicators:
-            if getattr(ind, attr) is old:
-                setattr(ind, attr, new)
-
-
 def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     """All forms in a document, in print order, and the problems met (one sentence each)."""
     forms: list[ProjectForm] = []
     problems: list[str] = []
-    open_form: _OpenForm | None = None
+    open_form: OpenForm | None = None
     for page in pages:
         for ti, table in enumerate(page.tables):
             for start, end in segments(table):
@@ -763,10 +724,10 @@ def _read_segment(
     where: Where,
     start: int,
     end: int,
-    open_form: _OpenForm | None,
+    open_form: OpenForm | None,
     forms: list[ProjectForm],
     problems: list[str],
-) -> _OpenForm | None:
+) -> OpenForm | None:
     table, page = where.table, where.page
     heading = find_heading(table, start, end)
     head_row, data_row = heading if heading is not None else (end, end)
@@ -782,7 +743,7 @@ def _read_segment(
         unit_line = _unit_line(page, table) if has_funds else None
         if unit_line is not None:
             header.fields.setdefault("funds_unit", unit_line)
-        open_form = _OpenForm(
+        open_form = OpenForm(
             spec=spec,
             fields=header.fields,
             first_page=page.page,
@@ -820,7 +781,7 @@ def _read_segment(
         elif not header.fields:
             problems.append(
                 f"page {page.page}: a table with neither a header label nor an indicator grid "
-                f"after the header of {_name_of(open_form)}; skipped"
+                f"after the header of {name_of(open_form)}; skipped"
             )
         return open_form
     if open_form is not None and heading is not None and head_row == start:
@@ -855,7 +816,7 @@ def _read_segment(
     return open_form
 
 
-def _stitch_cut_labels(table: Table, start: int, form: _OpenForm, problems: list[str]) -> Table:
+def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[str]) -> Table:
     """The table with the rest of a label a page break cut (金（元） under 项目资 at the foot of
     the page before) joined to its first part, so it reads as the label (项目资金（元）); the
     first part's unknown-cell note is withdrawn."""
@@ -907,13 +868,6 @@ def _repeated_heading(
     return GridColumns(
         by_field=by_field, n_cols=table.n_cols, x_ranges=before.x_ranges, width=read.width
     )
-
-
-def _name_of(form: _OpenForm) -> str:
-    for name in ("project_name", "department_name"):
-        if name in form.fields:
-            return form.fields[name].value
-    return form.spec.form
 
 
 def _find_year(
@@ -978,7 +932,7 @@ def _grid_rows(
 
 
 def _append_rows(
-    form: _OpenForm,
+    form: OpenForm,
     where: Where,
     start: int,
     end: int,
@@ -1017,7 +971,7 @@ def _append_rows(
         nm = values.get("indicator_name", where.sv(None))
         if not (nm.value.strip() or target.value.strip()):
             continue
-        problems.extend(f"page {where.page.page}: {_name_of(form)}: {n}" for n in notes)
+        problems.extend(f"page {where.page.page}: {name_of(form)}: {n}" for n in notes)
         if _heading_again(cells):
             continue  # the heading row repeated where it was not recognised as one
         level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
@@ -1025,7 +979,7 @@ def _append_rows(
             if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
                 merged_labels.add(id(cell))
                 problems.append(
-                    f"page {where.page.page}: {_name_of(form)}: the {name} cell '{cell.text}' "
+                    f"page {where.page.page}: {name_of(form)}: the {name} cell '{cell.text}' "
                     "prints two labels (OCR found no rule between them); its lines take it as "
                     "printed"
                 )
@@ -1063,13 +1017,13 @@ def _append_rows(
         )
     for cell in unshared:
         problems.append(
-            f"page {where.page.page}: {_name_of(form)}: the grid cell '{cell.text}' spans "
+            f"page {where.page.page}: {name_of(form)}: the grid cell '{cell.text}' spans "
             f"{cell.rowspan} rows (OCR found no rule between them) and its values do not match "
             "its lines; they keep it as printed"
         )
     if merged:
         problems.append(
-            f"page {where.page.page}: {_name_of(form)}: the grid's {', '.join(merged)} column "
+            f"page {where.page.page}: {name_of(form)}: the grid's {', '.join(merged)} column "
             "is one cell with its heading (no rule found under the heading); its values are "
             "not read"
         )
@@ -1240,7 +1194,7 @@ def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str)
 
 
 def _read_total_row(
-    form: _OpenForm,
+    form: OpenForm,
     where: Where,
     r: int,
     cells: dict[str, Cell | None],
@@ -1261,7 +1215,7 @@ def _read_total_row(
         by_field = {"weight": 0, "score": 1}
     values = {f: where.sv(c) for f, c in found.items()}
     notes = _share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
-    problems.extend(f"page {where.page.page}: {_name_of(form)}: 总分 {n}" for n in notes)
+    problems.extend(f"page {where.page.page}: {name_of(form)}: 总分 {n}" for n in notes)
     form.fields["overall_weight"] = values["weight"]
     form.fields["overall_score"] = values["score"]
     form.closed_grid = True
@@ -1375,7 +1329,7 @@ def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-def _total_row_alone(form: _OpenForm, where: Where, row: int, problems: list[str]) -> bool:
+def _total_row_alone(form: OpenForm, where: Where, row: int, problems: list[str]) -> bool:
     """The 总分 row a page break carried alone onto the next page, ruled with fewer columns than
     the grid (its label cell spans the rest): its weight and score are the cells standing under
     the 分值 and 得分 headings (by x, as fractions of the table's width)."""
@@ -1418,17 +1372,17 @@ def _label(
 _BLANK = SourcedValue(value="", page=0)
 
 
-def _close(form: _OpenForm, problems: list[str]) -> ProjectForm:
+def _close(form: OpenForm, problems: list[str]) -> ProjectForm:
     fields = dict(form.fields)
     missing = [f for f in form.spec.required_fields if not fields.get(f, _BLANK).value.strip()]
     if missing:
         problems.append(
-            f"page {form.first_page}: {_name_of(form)}: no {', '.join(missing)} could be read "
+            f"page {form.first_page}: {name_of(form)}: no {', '.join(missing)} could be read "
             f"from the {form.spec.form} table"
         )
     if form.columns is None:
         problems.append(
-            f"page {form.first_page}: {_name_of(form)}: the header was read but no indicator "
+            f"page {form.first_page}: {name_of(form)}: the header was read but no indicator "
             "grid followed it"
         )
     funds = FundsBlock(
