@@ -26,6 +26,11 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from flows.forms.cellvalues import (
+    VALUE_RE,
+    numbers_in,
+    spread_numbers,
+)
 from flows.forms.columns import (
     GridColumns,
     find_heading,
@@ -470,7 +475,7 @@ class _MatrixRead:
                 values[name] = self.where.sv(printed[0][0], text)
             blank = self.where.sv(None)
             row_values = {name: values.get(name, blank) for name in order}
-            notes = _spread_numbers(row_values, [order])
+            notes = spread_numbers(row_values, [order])
             page = self.where.page.page
             self.problems.extend(f"page {page}: funds row {lb.field}: {n}" for n in notes)
             for name in order:
@@ -526,9 +531,6 @@ class _MatrixRead:
             for i, token in zip(covered, tokens, strict=True):
                 got.setdefault((i, h.fields[0]), []).append((h.cell, token))
         return got
-
-
-VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
 
 
 def _values_in(text: str) -> list[str]:
@@ -1222,18 +1224,6 @@ def _read_total_row(
     return True
 
 
-NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
-
-
-def _numbers_in(text: str) -> list[str] | None:
-    """The numbers a cell prints apart (`100 95.77` → 100, 95.77); None when it prints anything
-    but numbers and '/' marks separated by spaces. Digits are never split where no space is
-    printed: `2013` is one number, whatever two columns it was meant for."""
-    tokens = text.split()
-    ok = all(NUMBER_RE.fullmatch(t) or t in NO_VALUE for t in tokens)
-    return tokens if ok else None
-
-
 def _share_across_columns(
     cells: dict[str, Cell | None],
     values: dict[str, SourcedValue],
@@ -1260,7 +1250,7 @@ def _share_across_columns(
     for fields in (fs for fs in by_cell.values() if len(fs) > 1):
         text = values[fields[0]].value
         if set(fields) <= numeric:
-            tokens = _numbers_in(text)
+            tokens = numbers_in(text)
             if tokens is not None and len(tokens) == 1 and tokens[0] in NO_VALUE:
                 tokens = tokens * len(fields)
             if tokens is not None and len(tokens) == len(fields):
@@ -1283,39 +1273,7 @@ def _share_across_columns(
                     if f != main:
                         values[f] = values[f].with_value("")
                 break
-    return notes + _spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
-
-
-def _spread_numbers(
-    values: dict[str, SourcedValue],
-    runs: list[list[str]],
-    over_lines: Container[int] = frozenset(),
-    cells: dict[str, Cell | None] | None = None,
-) -> list[str]:
-    """A value printing k numbers apart (`100 95.77`) in a run of neighbouring numeric columns
-    whose next (or previous) k-1 columns are blank: one number each, in column order; with no
-    blank neighbours it stays as printed and is reported. Cells merged over several lines
-    (`over_lines`, ids) print those lines' numbers, not their neighbours'."""
-    notes: list[str] = []
-    for run in runs:
-        for i, f in enumerate(run):
-            tokens = _numbers_in(values[f].value)
-            cell = (cells or {}).get(f)
-            if tokens is None or len(tokens) < 2 or id(cell) in over_lines:
-                continue
-            k = len(tokens)
-            spots = [run[j : j + k] for j in (i, i - k + 1) if j >= 0 and j + k <= len(run)]
-            free = [s for s in spots if all(not values[g].value.strip() for g in s if g != f)]
-            if free:
-                printed = values[f]  # each number keeps the provenance of the cell printing it
-                for g, token in zip(free[0], tokens, strict=True):
-                    values[g] = printed.with_value(token)
-            else:
-                notes.append(
-                    f"the {f} cell '{values[f].value}' prints {k} values and no neighbouring "
-                    "column is blank to take them; landed as printed"
-                )
-    return notes
+    return notes + spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
 
 
 def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
