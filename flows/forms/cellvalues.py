@@ -10,13 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from flows.forms.spec import (
-    NO_VALUE,
-)
-from flows.models import (
-    Cell,
-    SourcedValue,
-)
+from flows.forms.spec import NO_VALUE
+from flows.models import Cell, SourcedValue
 
 VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
 

@@ -11,22 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from flows.forms.labels import (
-    ALL_COLUMNS,
-    column_alternatives,
-    match_printed,
-)
-from flows.forms.provenance import (
-    Where,
-)
-from flows.forms.spec import (
-    Column,
-    FormSpec,
-)
-from flows.models import (
-    Cell,
-    Table,
-)
+from flows.forms.labels import ALL_COLUMNS, column_alternatives, match_printed
+from flows.forms.provenance import Where
+from flows.forms.spec import Column, FormSpec
+from flows.models import Cell, Table
 from flows.text import label_key
 
 # ---------------------------------------------------------------- the grid heading

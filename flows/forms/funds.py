@@ -11,36 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.forms.cellvalues import (
-    VALUE_RE,
-    spread_numbers,
-)
-from flows.forms.columns import (
-    parse_heads,
-    relative,
-)
-from flows.forms.labels import (
-    column_alternatives,
-    match_printed,
-    printed_after,
-    unit_of,
-)
-from flows.forms.provenance import (
-    Where,
-)
-from flows.forms.spec import (
-    Column,
-    FormSpec,
-    Label,
-)
-from flows.forms.state import (
-    Header,
-)
-from flows.models import (
-    Cell,
-    SourcedValue,
-    Table,
-)
+from flows.forms.cellvalues import VALUE_RE, spread_numbers
+from flows.forms.columns import parse_heads, relative
+from flows.forms.labels import column_alternatives, match_printed, printed_after, unit_of
+from flows.forms.provenance import Where
+from flows.forms.spec import Column, FormSpec, Label
+from flows.forms.state import Header
+from flows.models import Cell, SourcedValue, Table
 from flows.text import label_key
 
 

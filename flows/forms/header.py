@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import re
 
-from flows.forms.columns import (
-    relative,
-)
-from flows.forms.funds import (
-    read_funds_matrix,
-)
+from flows.forms.columns import relative
+from flows.forms.funds import read_funds_matrix
 from flows.forms.labels import (
     CODE_IN_BRACKETS_RE,
     NAME_THEN_CODE_RE,
@@ -29,23 +25,10 @@ from flows.forms.labels import (
     unit_label,
     unit_of,
 )
-from flows.forms.provenance import (
-    Where,
-)
-from flows.forms.spec import (
-    FORMS,
-    FormSpec,
-    Label,
-)
-from flows.forms.state import (
-    Header,
-)
-from flows.models import (
-    Cell,
-    PageGrid,
-    SourcedValue,
-    Table,
-)
+from flows.forms.provenance import Where
+from flows.forms.spec import FORMS, FormSpec, Label
+from flows.forms.state import Header
+from flows.models import Cell, PageGrid, SourcedValue, Table
 from flows.text import label_key, normalize
 
 

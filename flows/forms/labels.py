@@ -20,9 +20,7 @@ from flows.forms.spec import (
     category_keywords,
     category_labels,
 )
-from flows.models import (
-    Cell,
-)
+from flows.models import Cell
 from flows.text import label_key, normalize
 
 YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
@@ -128,9 +126,6 @@ def printed_after(text: str, n: int) -> str:
         if len(label_key(text[:i])) >= n:
             return UNIT_RE.sub("", text[i:].strip(), count=1).strip()
     return ""
-
-
-# ---------------------------------------------------------------- classification
 
 
 def is_label(cell: Cell, spec: FormSpec) -> bool:

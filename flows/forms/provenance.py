@@ -8,12 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.models import (
-    Cell,
-    PageGrid,
-    SourcedValue,
-    Table,
-)
+from flows.models import Cell, PageGrid, SourcedValue, Table
 
 # ---------------------------------------------------------------- values with provenance
 

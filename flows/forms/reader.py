@@ -18,20 +18,19 @@ cell printing several heads (三级指标年度指标值, or two wrapped heads r
 columns under it; numbers OCR put in one cell go to the numeric columns (`Column.numeric`) they
 stand under, one each, or to a blank neighbour (`100 95.77` | ``), never split where no space was
 printed; a funds label OCR damaged (项目资元)) still gives the unit printed after it.
+
+This module keeps the document-level reading: classifying segments, opening, continuing,
+stitching and closing forms. The parts it applies live apart, each reading one thing:
+`labels` (matching printed text to the descriptions), `provenance` (where a value was printed),
+`columns` (the grid's columns by their headings), `state` (the header and open-form records),
+`cellvalues` (several values in one cell), `funds` (the funds matrix), `header` (the header
+block, label by label) and `rows` (grid lines into indicator rows).
 """
 
 from __future__ import annotations
 
-from flows.forms.columns import (
-    GridColumns,
-    find_heading,
-    read_columns,
-    relative,
-)
-from flows.forms.header import (
-    read_header,
-    unit_line_above,
-)
+from flows.forms.columns import GridColumns, find_heading, read_columns, relative
+from flows.forms.header import read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
     ALL_OPENERS,
@@ -42,30 +41,14 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
-from flows.forms.provenance import (
-    Where,
-)
-from flows.forms.rows import (
-    append_rows,
-    total_row_alone,
-)
-from flows.forms.spec import (
-    FORMS,
-    FormSpec,
-)
-from flows.forms.state import (
-    OpenForm,
-    name_of,
-)
-from flows.models import (
-    Cell,
-    FundsBlock,
-    PageGrid,
-    ProjectForm,
-    SourcedValue,
-    Table,
-)
+from flows.forms.provenance import Where
+from flows.forms.rows import append_rows, total_row_alone
+from flows.forms.spec import FORMS, FormSpec
+from flows.forms.state import OpenForm, name_of
+from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
+
+# ---------------------------------------------------------------- classification
 
 
 def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | None:
@@ -114,6 +97,9 @@ def segments(table: Table) -> list[tuple[int, int]]:
             start, seen_heading = r, False
     out.append((start, table.n_rows))
     return out
+
+
+# ---------------------------------------------------------------- reading a document
 
 
 def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:

@@ -12,15 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 
-from flows.forms.cellvalues import (
-    VALUE_RE,
-    numbers_in,
-    spread_numbers,
-)
-from flows.forms.columns import (
-    GridColumns,
-    relative,
-)
+from flows.forms.cellvalues import VALUE_RE, numbers_in, spread_numbers
+from flows.forms.columns import GridColumns, relative
 from flows.forms.labels import (
     ALL_COLUMNS,
     CATEGORY_KEYWORDS,
@@ -31,24 +24,10 @@ from flows.forms.labels import (
     match_printed,
     same_text,
 )
-from flows.forms.provenance import (
-    Where,
-)
-from flows.forms.spec import (
-    NO_VALUE,
-    TARGET_KINDS,
-    FormSpec,
-)
-from flows.forms.state import (
-    OpenForm,
-    name_of,
-)
-from flows.models import (
-    Cell,
-    IndicatorRow,
-    SourcedValue,
-    Table,
-)
+from flows.forms.provenance import Where
+from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
+from flows.forms.state import OpenForm, name_of
+from flows.models import Cell, IndicatorRow, SourcedValue, Table
 from flows.text import label_key, normalize
 
 # ---------------------------------------------------------------- indicator lines

@@ -10,17 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flows.forms.columns import (
-    GridColumns,
-)
-from flows.forms.spec import (
-    FormSpec,
-)
-from flows.models import (
-    Cell,
-    IndicatorRow,
-    SourcedValue,
-)
+from flows.forms.columns import GridColumns
+from flows.forms.spec import FormSpec
+from flows.models import Cell, IndicatorRow, SourcedValue
 
 # ---------------------------------------------------------------- the header block
 
