@@ -1,6 +1,6 @@
 """Lone comparators on faded low-resolution scans: how many 指标性质 cells read exactly as the
 recogniser's greedy reading, and as the reader takes them through the column's alphabet
-(`flows.forms.reader.alphabet_choice` over `Cell.readings`).
+(`flows.forms.rows.alphabet_choice` over `Cell.readings`).
 
 Pages are `tests/fixtures/scans.nature_column_spec` (三级指标 | 指标性质 | 指标值 | 度量单位, a
 comparator alone in each 指标性质 cell) rasterised at `--dpi` (150) with the compound scan damage
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.forms.reader import alphabet_choice  # noqa: E402
+from flows.forms.rows import alphabet_choice  # noqa: E402
 from flows.forms.spec import NATURE_ALPHABET  # noqa: E402
 from ocr.engines import OcrOptions, get_engine  # noqa: E402
 from ocr.page import ocr_page  # noqa: E402

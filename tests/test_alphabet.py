@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from flows.forms import read_document
-from flows.forms.reader import alphabet_choice
+from flows.forms.rows import alphabet_choice
 from flows.forms.spec import (
     COMPARATORS,
     COMPARATORS_MACRO_PATH,

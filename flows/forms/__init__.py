@@ -5,12 +5,8 @@
 """
 
 from flows.forms.document import read_forms
-from flows.forms.reader import (
-    is_unfinished_label,
-    match_label,
-    parse_document,
-    read_document,
-)
+from flows.forms.labels import is_unfinished_label, match_label
+from flows.forms.reader import parse_document, read_document
 from flows.forms.spec import FORMS, FormSpec
 
 __all__ = [

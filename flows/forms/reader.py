@@ -9,7 +9,7 @@ its indicator grid column by column, found by the headings rather than by positi
 without an opener continues the open table: the rest of a header cut by a page break, the grid
 with its heading row repeated, or indicator lines only. Merged 一级/二级 labels are filled down;
 at a page break a merged cell's text may be split in two ("产出指" | "标") or left blank on the
-new page, and `_append_rows` puts it back together. Anything the descriptions do not know (a
+new page, and `append_rows` puts it back together. Anything the descriptions do not know (a
 label, a column heading, a table of another kind) is one problem sentence naming the page, and
 is never appended to another table. Every value keeps the page and cell it was printed in.
 
@@ -18,1029 +18,37 @@ cell printing several heads (三级指标年度指标值, or two wrapped heads r
 columns under it; numbers OCR put in one cell go to the numeric columns (`Column.numeric`) they
 stand under, one each, or to a blank neighbour (`100 95.77` | ``), never split where no space was
 printed; a funds label OCR damaged (项目资元)) still gives the unit printed after it.
+
+This module keeps the document-level reading: classifying segments, opening, continuing,
+stitching and closing forms. The parts it applies live apart, each reading one thing:
+`labels` (matching printed text to the descriptions), `provenance` (where a value was printed),
+`columns` (the grid's columns by their headings), `state` (the header and open-form records),
+`cellvalues` (several values in one cell), `funds` (the funds matrix), `header` (the header
+block, label by label) and `rows` (grid lines into indicator rows).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from functools import lru_cache
-
-from flows.forms.spec import (
-    FORMS,
-    FUNDS_UNITS,
-    NO_VALUE,
-    TARGET_KINDS,
-    Column,
-    FormSpec,
-    Label,
-    category_keywords,
-    category_labels,
+from flows.forms.columns import GridColumns, find_heading, read_columns, relative
+from flows.forms.header import read_header, unit_line_above
+from flows.forms.labels import (
+    ALL_COLUMNS,
+    ALL_OPENERS,
+    TITLE_YEAR_RE,
+    YEAR_RE,
+    cell_text,
+    column_alternatives,
+    label_alternatives,
+    match_printed,
 )
-from flows.models import (
-    Cell,
-    FundsBlock,
-    IndicatorRow,
-    PageGrid,
-    ProjectForm,
-    SourcedValue,
-    Table,
-)
-from flows.text import label_key, normalize
-
-YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
-TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
-CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
-NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
-UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
-CATEGORY_KEYWORDS = category_keywords()
-CATEGORY_LABELS = category_labels()
-
-
-# ---------------------------------------------------------------- matching printed text
-
-
-def _match(key: str, alternatives: Iterable[tuple[str, object]]) -> tuple[object, str] | None:
-    """(item, remainder) for the longest alternative `key` starts with; failing that, the one
-    item a whole key of 4+ characters is one edit away from (OCR's 一級指标, 财政披款)."""
-    alternatives = list(alternatives)
-    best: tuple[str, object] | None = None
-    for alt, item in alternatives:
-        if key.startswith(alt) and (best is None or len(alt) > len(best[0])):
-            best = (alt, item)
-    if best is not None:
-        return best[1], key[len(best[0]) :]
-    if len(key) < 4:
-        return None
-    near = {id(item): item for alt, item in alternatives if len(alt) >= 4 and _one_edit(key, alt)}
-    return (next(iter(near.values())), "") if len(near) == 1 else None
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """a and b differ by exactly one substituted, inserted or deleted character."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
-def _labels(spec: FormSpec) -> list[tuple[str, Label]]:
-    return [(alt, lb) for lb in spec.labels for alt in lb.alternatives]
-
-
-def _columns(columns: Iterable[Column]) -> list[tuple[str, Column]]:
-    return [(alt, c) for c in columns for alt in c.headings]
-
-
-ALL_COLUMNS = _columns(c for spec in FORMS for c in spec.columns)
-ALL_OPENERS = [(alt, spec) for spec in FORMS for alt in spec.openers]
-
-
-def match_label(text: str, spec: FormSpec = FORMS[1]) -> tuple[str, str] | None:
-    """(field, glued value) when `text` is a header label of `spec`, possibly with its value glued
-    on; an annotation in brackets after the label (（万元）, （单位）) is not part of the value."""
-    hit = _match(label_key(text), _labels(spec))
-    if hit is None:
-        return None
-    lb, rest = hit
-    assert isinstance(lb, Label)
-    return lb.field, UNIT_RE.sub("", rest, count=1)
-
-
-def _unit_of(text: str, rest: str = "") -> str | None:
-    """The funds unit a label prints in brackets: 项目资金（万元） → 万元, also when OCR lost the
-    closing bracket (资金情况（元) or both (`rest`, what follows a group label: 项目资金元)."""
-    m = re.search(r"\((万元|元)(?:\)|$)", label_key(text)) or re.fullmatch(r"\(?(万元|元)\)?", rest)
-    return m[1] if m and m[1] in FUNDS_UNITS else None
-
-
-UNIT_TAIL_RE = re.compile(r"\(?(万元|元)\)?$")
-OPEN_UNIT_RE = re.compile(r"\((万元?)?$")  # 项目资金（万 | 元）: the annotation wrapped or cut
-
-
-def _unit_label(key: str, spec: FormSpec) -> tuple[str, str] | None:
-    """(label spelling, unit) for a cell OCR damaged that still prints a funds unit after what is
-    left of
-    a label that prints one (`项目资元)` for 项目资金（元）, `资金(元` for 资金情况（元）): the part
-    before the unit must be like one of the label's spellings (a piece of it, or most of it).
-    Why: the unit decides whether amounts are 元 or 万元, a factor of 10 000."""
-    m = UNIT_TAIL_RE.search(key)
-    if m is None or m[1] not in FUNDS_UNITS:
-        return None
-    stem = key[: m.start()].rstrip("(")
-    if len(stem) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
-        return None
-    spellings = [alt for lb in spec.labels if lb.group for alt in lb.alternatives]
-    alike = [
-        (SequenceMatcher(None, stem, alt).ratio(), alt.startswith(stem), stem in alt, alt)
-        for alt in spellings
-    ]
-    best = max(alike, key=lambda a: a[:3], default=None)  # ties: the description's order
-    if best is None or not (best[2] or best[0] >= 0.6):
-        return None
-    return best[3], m[1]
-
-
-def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
-    """(unit, the cell printing its rest) for a group label whose bracket is left open
-    (项目资金（万 | 元）): the annotation wrapped onto a line OCR cut into the cell below; an open
-    `（万` alone can only be 万元."""
-    opened = OPEN_UNIT_RE.search(rest)
-    if opened is None:
-        return "", None
-    r = cell.last_row + 1
-    below = table.at(r, cell.col) if r < end else None
-    if below is not None and below.row == r and below.col == cell.col:
-        m = re.fullmatch(r"\((万元|元)\)?", opened[0] + label_key(below.text))
-        if m is not None:
-            return m[1], below
-    return ("万元", None) if rest.endswith("万") else ("", None)
-
-
-UNIT_LINE_RE = re.compile(r"单位[:：;；]?\s*(万元|元)\s*$")
-
-
-def _unit_line(page: PageGrid, table: Table) -> SourcedValue | None:
-    """The unit printed on a line of its own above the table (单位：元), nearest first: the unit
-    of its amounts when the funds label prints none."""
-    found = None
-    for line in page.lines:
-        m = UNIT_LINE_RE.search(normalize(line.text))
-        if m and line.bbox[3] <= table.bbox[1] + 2 and (found is None or line.bbox[1] > found[0]):
-            found = (line.bbox[1], line, m[1])
-    if found is None:
-        return None
-    _, line, unit = found
-    return SourcedValue(
-        value=unit,
-        page=page.page,
-        bbox=line.bbox,
-        confidence=line.confidence,
-        extractor=page.extractor or "",
-    )
-
-
-# ---------------------------------------------------------------- values with provenance
-
-
-def _value(cell: Cell, page: int, table_index: int, extractor: str, text: str | None = None):
-    return SourcedValue(
-        value=cell.text if text is None else text,
-        page=page,
-        table_index=table_index,
-        row=cell.row,
-        col=cell.col,
-        bbox=cell.bbox,
-        confidence=cell.confidence,
-        extractor=extractor,
-    )
-
-
-@dataclass
-class _Where:
-    """The page and table a segment is on, to give its values their provenance."""
-
-    page: PageGrid
-    table: Table
-    table_index: int
-
-    @property
-    def extractor(self) -> str:
-        return self.page.extractor or ""
-
-    def sv(self, cell: Cell | None, text: str | None = None) -> SourcedValue:
-        if cell is None:
-            return SourcedValue(value="", page=self.page.page, extractor=self.extractor)
-        return _value(cell, self.page.page, self.table_index, self.extractor, text)
-
-
-# ---------------------------------------------------------------- the grid heading
-
-
-@dataclass
-class GridColumns:
-    """Which grid column holds which field in this table (one or more columns for the target
-    when its 指标性质 | 指标值 | 度量单位 are printed apart)."""
-
-    by_field: dict[str, int]
-    n_cols: int
-    x_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
-    width: float = 0.0  # of the table the heading is printed in
-
-    def fields(self) -> frozenset[str]:
-        return frozenset(self.by_field)
-
-    def on(self, table: Table) -> GridColumns | None:
-        """The same fields on a table continuing the grid on another page, whose ruling may have
-        more or fewer columns: each of its columns takes the field whose heading stands over the
-        column's centre. None when the table does not line up with the heading."""
-        width = table.bbox[2] - table.bbox[0]
-        if self.width and abs(width - self.width) > 0.05 * self.width:
-            return None  # a table of another width is another table
-        edges = _column_edges(table)
-        by_field: dict[str, int] = {}
-        for c, (x0, x1) in enumerate(edges):
-            centre = (x0 + x1) / 2
-            for name, (h0, h1) in self.x_ranges.items():
-                if h0 <= centre < h1 and name not in by_field:
-                    by_field[name] = c
-                    break  # one field per column
-        aligned = {"indicator_name", "target"} <= set(by_field) and all(
-            abs(edges[by_field[f]][0] - self.x_ranges[f][0]) < 0.05
-            for f in ("indicator_name", "target")
-        )
-        if aligned:
-            return GridColumns(
-                by_field=by_field, n_cols=table.n_cols, x_ranges=self.x_ranges, width=width
-            )
-        return self if table.n_cols == self.n_cols else None
-
-
-def _relative(table: Table, x0: float, x1: float) -> tuple[float, float]:
-    """An x-range as fractions of the table's width: pages of one document are scanned or
-    rendered at slightly different scales and offsets, the form's proportions stay."""
-    left, width = table.bbox[0], max(table.bbox[2] - table.bbox[0], 1e-9)
-    return (x0 - left) / width, (x1 - left) / width
-
-
-def _column_edges(table: Table) -> list[tuple[float, float]]:
-    """(left, right) of each grid column as fractions of the table's width, from the cells that
-    start or end in it."""
-    edges: list[tuple[float, float]] = []
-    for c in range(table.n_cols):
-        lefts = [cell.bbox[0] for cell in table.cells if cell.col == c]
-        rights = [cell.bbox[2] for cell in table.cells if cell.last_col == c]
-        x0 = min(lefts) if lefts else (edges[-1][1] if edges else table.bbox[0])
-        x1 = min(rights) if rights else x0
-        edges.append((x0, max(x0, x1)))
-    return [_relative(table, x0, x1) for x0, x1 in edges]
-
-
-def _column_heads(key: str, alternatives: list[tuple[str, Column]]) -> list[Column]:
-    """The grid heads one heading cell prints: one, or several one after the other when OCR
-    found no rule between them (`三级指标年度指标值`, `分值得分`), each the longest spelling at
-    its place."""
-    parsed, _ = _parse_heads(key, alternatives)
-    heads: list[Column] = []
-    for col in parsed:
-        if not heads or heads[-1].field != col.field:  # 分值权重: two names of one head
-            heads.append(col)
-    if len(heads) > 1:
-        return heads
-    hit = _match(key, alternatives)
-    return [hit[0]] if hit is not None else []  # type: ignore[list-item]
-
-
-def _parse_heads(key: str, alternatives: list[tuple[str, Column]]) -> tuple[list[Column], int]:
-    """(heads, characters of `key` they print) for the heads printed one after the other at the
-    start of `key`, each the longest spelling at its place; also two heads wrapped side by side
-    that OCR read line by line (全年预算|预算执行 over 数|数 → `全年预算预算执行数数`)."""
-    heads: list[Column] = []
-    pos = 0
-    while pos < len(key):
-        here = [alt for alt, _ in alternatives if key.startswith(alt, pos)]
-        if here:
-            best = max(here, key=len)
-            heads.append(next(col for alt, col in alternatives if alt == best))
-            pos += len(best)
-            continue
-        pair = _interleaved(key[pos:], tuple(alternatives))
-        if pair is None:
-            break
-        heads += pair[0]
-        pos += pair[1]
-    return heads, pos
-
-
-@lru_cache(maxsize=4096)
-def _interleaved(
-    key: str, alternatives: tuple[tuple[str, Column], ...]
-) -> tuple[list[Column], int] | None:
-    """Two heads each wrapped onto two lines, side by side, read line by line: `key` starts with
-    a1 b1 a2 b2 where a1 a2 and b1 b2 spell two heads (each line at least 2 characters of the
-    first; the longest such reading wins). None when no pair of heads reads so."""
-    firsts = [(alt, col) for alt, col in alternatives if key.startswith(alt[:2])]
-    best: tuple[list[Column], int] | None = None
-    for a, col_a in firsts:
-        for b, col_b in alternatives:
-            if len(a) + len(b) > len(key) or (best is not None and len(a) + len(b) <= best[1]):
-                continue
-            for i in range(2, len(a)):
-                if key[i : i + 1] != b[:1]:
-                    continue
-                for j in range(1, len(b)):
-                    if key.startswith(a[:i] + b[:j] + a[i:] + b[j:]):
-                        best = ([col_a, col_b], len(a) + len(b))
-    return best
-
-
-def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
-    """(heading row, first data row) of the indicator grid between rows start and end: the row
-    printing 一级/二级/三级指标 and a value column of any form; a second heading row right under
-    it (sub-heads of a merged 指标值) belongs to the heading."""
-    for r in range(start, end):
-        found = set()
-        for cell in table.row_cells(r):
-            found |= {col.field for col in _column_heads(label_key(cell.text), ALL_COLUMNS)}
-        levels = {"level1", "level2"} & found
-        if levels and {"indicator_name", "target"} <= found:
-            data = _next_row(table, r + 1, end)
-            if data < end and _is_subheading(table, data):
-                data = _next_row(table, data + 1, end)
-            return r, data
-    return None
-
-
-def _next_row(table: Table, r: int, end: int) -> int:
-    """The first row from `r` on that a cell starts on: an OCR grid's rows covered only by the
-    merged cells above them (a heading two rules tall) print nothing of their own."""
-    while r < end and not table.row_cells(r):
-        r += 1
-    return r
-
-
-def _is_subheading(table: Table, row: int) -> bool:
-    cells = [c for c in table.row_cells(row) if c.text.strip()]
-    return bool(cells) and all(_match(label_key(c.text), ALL_COLUMNS) for c in cells)
-
-
-def read_columns(
-    table: Table, head: int, data: int, spec: FormSpec, where: _Where, problems: list[str]
-) -> GridColumns:
-    """The grid's columns from its heading row(s); a heading the form does not know is a problem
-    (its values would otherwise be dropped silently)."""
-    alternatives = _columns(spec.columns)
-    by_field: dict[str, int] = {}
-    x_ranges: dict[str, tuple[float, float]] = {}
-    edges = _column_edges(table)
-    unknown: list[tuple[Cell, str]] = []
-    for r in range(head, data):
-        for cell in table.row_cells(r):
-            key = label_key(cell.text)
-            if not key:
-                continue
-            heads = _column_heads(key, alternatives)
-            if [h.ignored for h in heads] == [True] and key not in heads[0].headings:
-                heads = []  # 指标质 is no 指标 column with a rest: what is left of 指标性质?
-            if not heads:
-                note = (
-                    f"page {where.page.page}: column heading '{cell.text}' is not in the "
-                    f"{spec.form} form description; its values are not read"
-                )
-                problems.append(note)
-                unknown.append((cell, note))
-                continue
-            spread = _spread_heads(cell, heads, edges)
-            for col, grid_cols in zip(heads, spread, strict=True):
-                # a sub-heading row under a merged 指标值 overrides the merged heading's columns
-                if col.ignored or not grid_cols or (r == head and col.field in by_field):
-                    continue
-                by_field[col.field] = grid_cols[0]
-                if len(heads) == 1:
-                    x_ranges[col.field] = _relative(table, cell.bbox[0], cell.bbox[2])
-                else:
-                    x_ranges[col.field] = (edges[grid_cols[0]][0], edges[grid_cols[-1]][1])
-            lost = [col for col, cols in zip(heads, spread, strict=True) if not cols]
-            if lost and not all(col.ignored for col in lost):
-                problems.append(
-                    f"page {where.page.page}: the heading cell '{cell.text}' prints "
-                    f"{len(heads)} heads over {cell.colspan} grid column(s) (OCR found no rule "
-                    f"between them); the {', '.join(c.field for c in lost)} values are not read"
-                )
-    for cell, note in unknown:
-        name = _remnant_of(label_key(cell.text), alternatives)
-        if name is not None and name not in by_field:
-            by_field[name] = cell.col
-            x_ranges[name] = _relative(table, cell.bbox[0], cell.bbox[2])
-            problems.remove(note)
-    _infer_level_column(table, head, by_field, x_ranges, problems)
-    width = table.bbox[2] - table.bbox[0]
-    return GridColumns(by_field=by_field, n_cols=table.n_cols, x_ranges=x_ranges, width=width)
-
-
-def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:
-    """The column a heading OCR read only part of stands for (`位` of 度量单位, `指标质` of
-    指标性质): the one column some spelling of which holds the characters left, in order. None
-    when they could be part of two columns' headings (`级`: 一级, 二级 or 三级指标)."""
-    if not key:
-        return None
-    found = {col for alt, col in alternatives if _in_order(key, alt)}
-    names = {col.field for col in found}
-    if len(names) != 1 or any(col.ignored for col in found):
-        return None
-    return names.pop()
-
-
-def _in_order(part: str, whole: str) -> bool:
-    """Every character of `part` appears in `whole`, in the same order."""
-    chars = iter(whole)
-    return all(ch in chars for ch in part)
-
-
-def _spread_heads(
-    cell: Cell, heads: list[Column], edges: list[tuple[float, float]]
-) -> list[list[int]]:
-    """The grid columns each head of a heading cell stands over: one head takes the cell's first
-    column; several heads share the cell's width evenly, in print order, and each takes the
-    columns whose centres fall in its share. A head left without a column (two heads over one
-    column) gets none: its values cannot be told apart from its neighbour's."""
-    if len(heads) == 1:
-        return [[cell.col]]
-    if cell.colspan < len(heads):
-        return [[cell.col], *([] for _ in heads[1:])]
-    x0, x1 = edges[cell.col][0], edges[cell.last_col][1]
-    share = max(x1 - x0, 1e-9) / len(heads)
-    out: list[list[int]] = [[] for _ in heads]
-    for c in range(cell.col, cell.last_col + 1):
-        centre = (edges[c][0] + edges[c][1]) / 2
-        out[min(max(int((centre - x0) / share), 0), len(heads) - 1)].append(c)
-    return out
-
-
-def _infer_level_column(
-    table: Table,
-    head: int,
-    by_field: dict[str, int],
-    x_ranges: dict[str, tuple[float, float]],
-    problems: list[str],
-) -> None:
-    """一级指标 and 二级指标 stand side by side: when one heading was misprinted or misread
-    (一級指标), the column next to the other is taken for it, and the unknown-heading problem
-    reported for that cell is withdrawn."""
-    for missing, present, step in (("level1", "level2", -1), ("level2", "level1", 1)):
-        if missing in by_field or present not in by_field:
-            continue
-        cell = table.at(head, by_field[present] + step) if by_field[present] + step >= 0 else None
-        if cell is None or cell.col in by_field.values():
-            continue
-        by_field[missing] = cell.col
-        x_ranges[missing] = _relative(table, cell.bbox[0], cell.bbox[2])
-        problems[:] = [p for p in problems if f"'{cell.text}'" not in p]
-
-
-# ---------------------------------------------------------------- the header block
-
-
-@dataclass
-class Header:
-    """What a segment's header block printed: fields by name, and cells it has used."""
-
-    fields: dict[str, SourcedValue] = field(default_factory=dict)
-    used: set[int] = field(default_factory=set)  # id() of cells consumed as labels or values
-    # the funds matrix heads as (field, x-range in fractions of the table's width), for the
-    # rest of a matrix a page break carries over to the next page
-    matrix: list[tuple[str, tuple[float, float]]] | None = None
-    # unknown cells on the segment's last row that begin a label (项目资 of 项目资金（元）): a
-    # label a page break cut, to be joined to its rest at the top of the next page
-    cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)
-    # column heads on the segment's last row (预期目标 | 实际完成情况) whose values a page break
-    # carried to the next page, as (field, x-range in fractions of the table's width)
-    below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)
-
-
-def read_header(
-    table: Table,
-    start: int,
-    end: int,
-    spec: FormSpec,
-    where: _Where,
-    problems: list[str],
-    matrix: list[tuple[str, tuple[float, float]]] | None = None,
-    below: list[tuple[str, tuple[float, float]]] | None = None,
-) -> Header:
-    """Header fields of rows start..end: each label's value is the cell to its right (or below it
-    for column heads), or the text glued onto the label when an extractor merged the two.
-    `matrix`, `below`: the funds matrix heads and the column heads whose values are still to
-    come (`Header.below`) of the page before, when this is the rest of a header."""
-    header = Header(matrix=matrix)
-    if below:
-        _read_carried_below(table, start, end, below, _labels(spec), where, header)
-    if spec.funds_matrix is not None:
-        _read_funds_matrix(table, start, end, spec, where, header, problems)
-    labels = _labels(spec)
-    cells = sorted(
-        (c for c in table.cells if start <= c.row < end and id(c) not in header.used),
-        key=lambda c: (c.row, c.col),
-    )
-    for cell in cells:
-        if id(cell) in header.used:
-            continue
-        key = label_key(cell.text)
-        hit = _match(key, labels)
-        if hit is None:
-            damaged = _unit_label(key, spec)
-            if damaged is not None:
-                spelling, unit = damaged
-                header.used.add(id(cell))
-                header.fields.setdefault("funds_unit", where.sv(cell, unit))
-                problems.append(
-                    f"page {where.page.page}: header cell '{cell.text}' is read as the label "
-                    f"{spelling} printing the funds unit {unit} (OCR damaged it)"
-                )
-            continue
-        lb, rest = hit
-        assert isinstance(lb, Label)
-        header.used.add(id(cell))
-        unit = _unit_of(cell.text, rest if lb.group else "")
-        if unit is None and lb.group:
-            unit, rest_cell = _unit_wrapped_below(table, cell, rest, end)
-            if rest_cell is not None:
-                header.used.add(id(rest_cell))
-            elif OPEN_UNIT_RE.search(rest) and cell.last_row == end - 1:
-                # the annotation's rest is on the next page (资金情况（万 | 元）): stitch it there
-                header.cut.append((cell, _relative(table, cell.bbox[0], cell.bbox[2]), ""))
-        if unit and "funds_unit" not in header.fields:
-            header.fields["funds_unit"] = where.sv(cell, unit)
-        rest = UNIT_RE.sub("", rest, count=1)
-        if lb.group:
-            continue
-        if lb.below and rest:  # the head merged down with its value (预期目标1.按计划完成…)
-            glued = _printed_after(cell.text, len(key) - len(rest))
-            header.fields.setdefault(lb.field, where.sv(cell, glued))
-            continue
-        if lb.below:
-            below = table.at(cell.last_row + 1, cell.col) if cell.last_row + 1 < end else None
-            if below is not None and id(below) not in header.used:
-                header.used.add(id(below))
-                header.fields.setdefault(lb.field, where.sv(below))
-            elif below is None and cell.last_row + 1 == end:  # its value is on the next page
-                header.below.append((lb.field, _relative(table, cell.bbox[0], cell.bbox[2])))
-            continue
-        right = _right_of(table, cell)
-        right_is_label = right is not None and _match(label_key(right.text), labels) is not None
-        below = _value_below(table, cell, end, labels, header)
-        if not rest and below is not None and (right is None or right_is_label or not _text(right)):
-            # a label over its value (年度本级预算金额 above 2692.54)
-            header.used.add(id(below))
-            header.fields.setdefault(lb.field, where.sv(below))
-            continue
-        if rest and (right is None or not right.text.strip() or right_is_label):
-            header.fields.setdefault(lb.field, where.sv(cell, rest))
-            if right is not None and not right.text.strip():
-                header.used.add(id(right))
-        elif right is not None and not right_is_label and id(right) not in header.used:
-            header.used.add(id(right))
-            if lb.field not in header.fields:
-                header.fields[lb.field] = where.sv(right)
-                if lb.wide:
-                    _run_on(table, right, labels, where, header, lb.field)
-                _read_more_of(table, cell, right, lb, spec, where, header)
-    _text_cut_by_a_rule(table, start, end, labels, where, header)
-    _split_department(header.fields)
-    _report_unknown(table, start, end, header, spec, where, problems)
-    return header
-
-
-def _read_carried_below(
-    table: Table,
-    start: int,
-    end: int,
-    below: list[tuple[str, tuple[float, float]]],
-    labels: list,
-    where: _Where,
-    header: Header,
-) -> None:
-    """The values of column heads printed at the foot of the page before (预期目标 | 实际完成情况):
-    the first row here prints them under the heads' x-ranges (a repeated group label beside them,
-    年度总体目标, is passed over)."""
-    row = next((r for r in range(start, end) if table.row_cells(r)), None)
-    if row is None:
-        return
-    for name, (a, b) in below:
-        for c in table.row_cells(row):
-            centre = sum(_relative(table, c.bbox[0], c.bbox[2])) / 2
-            if not (a <= centre < b) or not _text(c) or id(c) in header.used:
-                continue
-            if _match(label_key(c.text), labels) is None:
-                header.used.add(id(c))
-                header.fields.setdefault(name, where.sv(c))
-                break
-
-
-def _value_below(table: Table, label: Cell, end: int, labels: list, header: Header) -> Cell | None:
-    """The cell under a label when it is laid out as that label's value: same columns, not a
-    label, not yet read, not blank."""
-    r = label.last_row + 1
-    below = table.at(r, label.col) if r < end else None
-    if below is None or id(below) in header.used or not below.text.strip():
-        return None
-    if (below.row, below.col, below.colspan) != (r, label.col, label.colspan):
-        return None
-    if _match(label_key(below.text), labels) is not None:
-        return None
-    left = table.at(r, below.col - 1) if below.col > 0 else None
-    left_label = _match(label_key(left.text), labels) if left is not None else None
-    if left_label is not None and not left_label[0].group:  # type: ignore[attr-defined]
-        return None  # the value of the label printed on its left
-    return below
-
-
-def _run_on(
-    table: Table, value: Cell, labels: list, where: _Where, header: Header, name: str
-) -> None:
-    """A long value cut into several cells of its row by a stray rule: the cells after it that
-    are neither blank nor a label are the rest of it."""
-    nxt = _right_of(table, value)
-    while nxt is not None and _text(nxt) and _match(label_key(nxt.text), labels) is None:
-        if id(nxt) in header.used or nxt.row != value.row:
-            break
-        header.used.add(id(nxt))
-        header.fields[name] = header.fields[name].joined(where.sv(nxt))
-        nxt = _right_of(table, nxt)
-
-
-def _text_cut_by_a_rule(
-    table: Table, start: int, end: int, labels: list, where: _Where, header: Header
-) -> None:
-    """A header value whose words run on into the next cell of its row: a column rule of another
-    band (the indicator grid's, recovered across the whole sheet) cut one printed line in two
-    (`临溪县河湖` | `管理中心`). An unread cell right of a read value, of the same rows, printing
-    words (no number or code, which may be a value of its own) and not a label, title or
-    unit line, and ending the row, is the rest of that value, never dropped."""
-    for name, sv in list(header.fields.items()):
-        if (sv.page, sv.table_index) != (where.page.page, where.table_index) or sv.row is None:
-            continue
-        if not start <= sv.row < end:
-            continue
-        value = table.at(sv.row, sv.col) if sv.col is not None else None
-        if value is None or (value.row, value.col) != (sv.row, sv.col):
-            continue
-        if _match(label_key(value.text), labels) is not None:
-            continue  # a value read off its label's own cell (项目资金（万元） gives the unit)
-        rest: list[Cell] = []
-        nxt = _right_of(table, value)
-        while (
-            nxt is not None
-            and id(nxt) not in header.used
-            and (nxt.row, nxt.last_row) == (value.row, value.last_row)
-            and _words(nxt.text)
-            and _match(label_key(nxt.text), labels) is None
-            and not _title_or_unit_line(nxt.text)
-        ):
-            rest.append(nxt)
-            nxt = _right_of(table, nxt)
-        # the rest ends its row: text after it (a label OCR misread, then its value) would make
-        # the unread cells a pair of their own, reported rather than glued on
-        while nxt is not None and not _text(nxt) and nxt.row == value.row:
-            nxt = _right_of(table, nxt)
-        if nxt is not None and nxt.row == value.row and _text(nxt):
-            continue
-        for cell in rest:
-            header.used.add(id(cell))
-            header.fields[name] = header.fields[name].joined(where.sv(cell))
-
-
-def _words(text: str) -> bool:
-    """Printed words without a digit: not a number, a code or a period (`1 年`), which may be a
-    value of its own."""
-    key = normalize(text)
-    return any(ch.isalpha() for ch in key) and not any(ch.isdigit() for ch in key)
-
-
-def _title_or_unit_line(text: str) -> bool:
-    """A title, year or unit line printed inside the ruled table: no value's continuation."""
-    key = label_key(text)
-    titles = (m for f in FORMS for m in f.title_marks)
-    return bool(YEAR_RE.search(text)) or key.startswith("单位") or any(m in key for m in titles)
-
-
-def _right_of(table: Table, cell: Cell) -> Cell | None:
-    return table.at(cell.row, cell.last_col + 1) if cell.last_col + 1 < table.n_cols else None
-
-
-def _read_more_of(
-    table: Table, label: Cell, value: Cell, lb: Label, spec: FormSpec, where: _Where, header: Header
-) -> None:
-    """A value printed over more than one cell: 主管部门及代码 | name | code, or a task list
-    (年度主要任务) in rows of cells beside its merged label, kept as printed row by row."""
-    if lb.code:
-        nxt = _right_of(table, value)
-        if nxt is not None and re.fullmatch(r"[(\[]?\d{3,}[)\]]?", normalize(nxt.text)):
-            header.used.add(id(nxt))
-            header.fields["department_name"] = header.fields[lb.field]
-            header.fields["department_code"] = where.sv(nxt)
-        return
-    if not lb.block:
-        return
-    lines = []
-    for r in range(label.row, label.last_row + 1):
-        row = [
-            c
-            for c in table.row_cells(r)
-            if c.col > label.last_col and _match(label_key(c.text), _labels(spec)) is None
-        ]
-        if r > label.row and not row:
-            continue
-        for c in row:
-            header.used.add(id(c))
-        texts = [c.text for c in row if c.text.strip()]
-        if texts:
-            lines.append(" | ".join(texts))
-    header.fields[lb.field] = SourcedValue(
-        **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
-    )
-
-
-def _split_department(fields: dict[str, SourcedValue]) -> None:
-    """主管部门 printed with its code: `XX局（082001）` in one cell, or `XX局 082001` under a
-    主管部门及代码 label; name and code are landed apart, each as printed."""
-    for name in ("department_name", "department_code"):
-        v = fields.get(name)
-        if v is None:
-            continue
-        text = v.value.strip()
-        m = CODE_IN_BRACKETS_RE.match(normalize(text)) or NAME_THEN_CODE_RE.match(normalize(text))
-        if m is None or not m["name"]:
-            continue
-        code_at = text.rfind(m["code"])
-        printed_name = text[:code_at].rstrip().rstrip("(（[【-—_/ ").rstrip()
-        code = fields.get("department_code")
-        if name == "department_name" and code is not None and normalize(code.value) != m["code"]:
-            continue
-        fields["department_name"] = SourcedValue(**{**v.__dict__, "value": printed_name})
-        fields["department_code"] = SourcedValue(**{**v.__dict__, "value": m["code"]})
-        return
-
-
-def _read_funds_matrix(
-    table: Table,
-    start: int,
-    end: int,
-    spec: FormSpec,
-    where: _Where,
-    header: Header,
-    problems: list[str],
-) -> None:
-    """A funds block printed as a matrix: the row printing ≥ 2 of its column heads, then one row
-    per row label (年度资金总额, 其中：当年财政拨款 …), each cell landing as {row}_{col}.
-
-    The matrix is read by its headings, not by grid positions, since an OCR grid may lose a
-    rule: a value is the cell standing under a column head (by x); a cell under two heads whose
-    rule was lost (`全年预算数预算执行数` over `40.51 32.39`) prints one number per head; a value
-    glued onto its row label (`年度资金总额46`) belongs to the head above the label; a head
-    merged down over its column (`调整后预算数44.4 34.28 10.12 0`) prints one number per row.
-    What cannot be shared out this way is a problem, never a guess."""
-    matrix = spec.funds_matrix
-    assert matrix is not None
-    col_alts = _columns(matrix.cols)
-    row_alts = [(alt, lb) for lb in matrix.rows for alt in lb.alternatives]
-    for r in range(start, end):
-        heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
-        if sum(len(h.fields) for h in heads) < 2:
-            continue
-        for h in heads:
-            header.used.add(id(h.cell))
-            unit = _unit_of(h.cell.text)
-            if unit:
-                header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
-        rows = _matrix_rows(table, r + 1, end, row_alts, header)
-        if not rows and len(heads) == 1 and heads[0].rest:
-            _read_inline_matrix(heads[0], row_alts, where, header, problems)
-            return
-        slots = [s for h in heads for s in h.slots()]
-        header.matrix = [(f, _relative(table, x0, x1)) for f, (x0, x1) in slots]
-        _MatrixRead(table, heads, slots, rows, where, header, problems).land()
-        return
-    if header.matrix:  # no heads here: the rest of the matrix of the page before
-        rows = _matrix_rows(table, start, end, row_alts, header)
-        left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
-        slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
-        _MatrixRead(table, [], slots, rows, where, header, problems).land()
-
-
-@dataclass
-class _MatrixRead:
-    """A funds matrix being read on one table: its heads (none on the rest of a matrix a page
-    break carried over), each head's x-range (`slots`), its labelled rows as
-    (row, label cell, row label, value glued onto the label), and where values and problems go."""
-
-    table: Table
-    heads: list[_Head]
-    slots: list[tuple[str, tuple[float, float]]]
-    rows: list[tuple[int, Cell, Label, str]]
-    where: _Where
-    header: Header
-    problems: list[str]
-
-    def land(self) -> None:
-        """Each matrix row's values as fields {row}_{col}, as printed; a cell printing two
-        numbers beside a blank column of its row (`100 95.77` | ``) gives that column one."""
-        if not self.rows:
-            return
-        got = self.values()
-        order = [name for name, _ in self.slots]
-        for i, (_, _, lb, _) in enumerate(self.rows):
-            found = {name: got[(i, name)] for name in order if (i, name) in got}
-            values: dict[str, SourcedValue] = {}
-            for name, cells in found.items():
-                printed = [(c, t) for c, t in cells if t.strip()] or cells[:1]
-                text = " ".join(t.strip() for _, t in printed)
-                values[name] = self.where.sv(printed[0][0], text)
-            blank = self.where.sv(None)
-            row_values = {name: values.get(name, blank) for name in order}
-            notes = _spread_numbers(row_values, [order])
-            page = self.where.page.page
-            self.problems.extend(f"page {page}: funds row {lb.field}: {n}" for n in notes)
-            for name in order:
-                if name in values or row_values[name] is not blank:
-                    self.header.fields.setdefault(f"{lb.field}_{name}", row_values[name])
-
-    def values(self) -> dict[tuple[int, str], list[tuple[Cell, str]]]:
-        """(matrix row index, column field) → the cells and texts printed there. A cell standing
-        under k heads and over n row labels prints n × k values, row by row."""
-        got: dict[tuple[int, str], list[tuple[Cell, str]]] = {}
-        labelled = [rr for rr, *_ in self.rows]
-        label_cells = {id(c) for _, c, _, _ in self.rows}
-        head_cells = {id(h.cell) for h in self.heads}
-        items = [(c, g) for _, c, _, g in self.rows if g.strip()]
-        items += [
-            (c, c.text)
-            for c in self.table.cells
-            if labelled[0] <= c.row <= labelled[-1] and id(c) not in label_cells | head_cells
-        ]
-        for cell, text in items:
-            under = _slots_under(cell, self.slots)
-            covered = [i for i, rr in enumerate(labelled) if cell.row <= rr <= cell.last_row]
-            if not under or not covered:
-                continue
-            n = len(under) * len(covered)
-            parts = [text] if n == 1 else _values_in(text)
-            if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
-                parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
-            if len(parts) != n:
-                self.problems.append(
-                    f"page {self.where.page.page}: funds cell '{text}' stands under "
-                    f"{'、'.join(s[0] for s in under)} and {len(covered)} row(s) but does not "
-                    "print one value for each; not read"
-                )
-                continue
-            self.header.used.add(id(cell))
-            for k, i in enumerate(covered):
-                for j, (name, _) in enumerate(under):
-                    got.setdefault((i, name), []).append((cell, parts[k * len(under) + j]))
-        for h in self.heads:  # a head merged down over its column's values
-            if not h.rest.strip() or len(h.fields) != 1:
-                continue
-            covered = [i for i, rr in enumerate(labelled) if rr <= h.cell.last_row]
-            if not covered:
-                continue
-            tokens = _values_in(h.rest)
-            if len(tokens) != len(covered):
-                self.problems.append(
-                    f"page {self.where.page.page}: funds column '{h.cell.text}' prints "
-                    f"{len(tokens)} value(s) for {len(covered)} row(s); not read"
-                )
-                continue
-            for i, token in zip(covered, tokens, strict=True):
-                got.setdefault((i, h.fields[0]), []).append((h.cell, token))
-        return got
-
-
-VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
-
-
-def _values_in(text: str) -> list[str]:
-    """The values a cell prints one after the other: numbers, percentages and '/' marks, even
-    glued together (`62.7%6.27`); other text is split at its spaces."""
-    tokens = VALUE_RE.findall(text)
-    return tokens if "".join(tokens) == re.sub(r"\s", "", text) else text.split()
-
-
-def _read_inline_matrix(
-    head: _Head, row_alts: list, where: _Where, header: Header, problems: list[str]
-) -> None:
-    """A funds matrix whose inner rules an OCR grid lost: one cell printing the heads, then each
-    row label followed by one value per head, in reading order."""
-    text = head.rest
-    starts: list[tuple[int, int, Label]] = []
-    for alt, lb in sorted(row_alts, key=lambda a: -len(a[0])):
-        for m in re.finditer(re.escape(alt), text):
-            if not any(s <= m.start() < e for s, e, _ in starts):
-                starts.append((m.start(), m.end(), lb))
-    starts.sort(key=lambda s: s[0])
-    for i, (begin, end, lb) in enumerate(starts):
-        segment = text[end : starts[i + 1][0] if i + 1 < len(starts) else len(text)]
-        tokens = VALUE_RE.findall(segment)
-        if len(tokens) != len(head.fields):
-            problems.append(
-                f"page {where.page.page}: funds row '{text[begin:end]}' prints {len(tokens)} "
-                f"value(s) for {len(head.fields)} heads in one cell; not read"
-            )
-            continue
-        for name, token in zip(head.fields, tokens, strict=True):
-            header.fields.setdefault(f"{lb.field}_{name}", where.sv(head.cell, token))
-
-
-@dataclass
-class _Head:
-    """A column head of the funds matrix: its cell, the fields it names in print order (two when
-    OCR lost the rule between two heads) and any text printed after them in the same cell."""
-
-    cell: Cell
-    fields: list[str]
-    rest: str
-
-    def slots(self) -> list[tuple[str, tuple[float, float]]]:
-        """(field, x-range) of each head, the cell's width shared evenly between its heads."""
-        x0, x1 = self.cell.bbox[0], self.cell.bbox[2]
-        w = (x1 - x0) / len(self.fields)
-        return [(f, (x0 + i * w, x0 + (i + 1) * w)) for i, f in enumerate(self.fields)]
-
-
-def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | None:
-    """The column heads one cell prints, one after the other (全年预算数预算执行数) or wrapped
-    side by side, and what follows them as printed (values of the column when the head is merged
-    down over it)."""
-    key = label_key(cell.text)
-    heads, pos = _parse_heads(key, alternatives)
-    if not heads:
-        hit = _match(key, alternatives)  # one OCR slip away from a head
-        if hit is None:
-            return None
-        return _Head(cell, [hit[0].field], "")  # type: ignore[attr-defined]
-    return _Head(cell, [h.field for h in heads], _printed_after(cell.text, pos))
-
-
-def _printed_after(text: str, n: int) -> str:
-    """The printed text after the first `n` characters of its label key (raw, spaces kept)."""
-    for i in range(len(text) + 1):
-        if len(label_key(text[:i])) >= n:
-            return UNIT_RE.sub("", text[i:].strip(), count=1).strip()
-    return ""
-
-
-def _matrix_rows(
-    table: Table, start: int, end: int, row_alts: list, header: Header
-) -> list[tuple[int, Cell, Label, str]]:
-    """(row, label cell, row label, value glued onto the label) of each matrix row under the
-    heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over."""
-    out = []
-    for rr in range(start, end):
-        cells = table.row_cells(rr)
-        if not cells:
-            continue
-        found = None
-        for c in cells:
-            hit = _match(label_key(c.text), row_alts)
-            if hit is not None:
-                lb, rest = hit
-                glued = _printed_after(c.text, len(label_key(c.text)) - len(rest)) if rest else ""
-                found = (rr, c, lb, glued)
-                break
-        if found is None:
-            break
-        header.used.add(id(found[1]))
-        out.append(found)
-    return out
-
-
-def _slots_under(cell: Cell, slots: list[tuple[str, tuple[float, float]]]) -> list:
-    """The heads a value cell stands under: every head whose centre lies well inside the cell
-    (a cell under two heads), else the head over the cell's centre."""
-    x0, x1 = cell.bbox[0], cell.bbox[2]
-    margin = 0.1 * (x1 - x0)
-    inside = [s for s in slots if x0 + margin < (s[1][0] + s[1][1]) / 2 < x1 - margin]
-    if len(inside) > 1:
-        return inside
-    centre = (x0 + x1) / 2
-    over = [s for s in slots if s[1][0] <= centre < s[1][1]]
-    return over or inside
-
-
-def _report_unknown(
-    table: Table, start: int, end: int, header: Header, spec: FormSpec, where: _Where, problems
-) -> None:
-    """A non-blank header cell that is neither a label of the form nor a value read for one."""
-    for c in table.cells:
-        if not (start <= c.row < end) or id(c) in header.used or not c.text.strip():
-            continue
-        left = table.at(c.row, c.col - 1) if c.col > 0 else None
-        if left is not None and id(left) in header.used and not _is_label(left, spec):
-            continue  # the second cell of a value printed over a merged label's width
-        key = label_key(c.text)
-        if _title_or_unit_line(c.text):
-            continue  # a title, year or unit line printed inside the ruled table
-        if not any(ch.isalnum() for ch in key):
-            continue  # punctuation only: the ）of a label a page break cut, nothing to read
-        note = (
-            f"page {where.page.page}: header cell '{c.text}' is not a label of the {spec.form} "
-            "form description; not read"
-        )
-        problems.append(note)
-        labels = (alt for lb in spec.labels for alt in lb.alternatives)
-        if c.last_row == end - 1 and len(key) >= 2 and any(a.startswith(key) for a in labels):
-            header.cut.append((c, _relative(table, c.bbox[0], c.bbox[2]), note))
-
+from flows.forms.provenance import Where
+from flows.forms.rows import append_rows, total_row_alone
+from flows.forms.spec import FORMS, FormSpec
+from flows.forms.state import OpenForm, name_of
+from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
+from flows.text import label_key
 
 # ---------------------------------------------------------------- classification
-
-
-def _is_label(cell: Cell, spec: FormSpec) -> bool:
-    return _match(label_key(cell.text), _labels(spec)) is not None
 
 
 def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | None:
@@ -1058,15 +66,15 @@ def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | N
     # forms sharing an opener: told apart by grid columns, funds heads, then the title lines
     marks: dict[str, set[str]] = {}
     for key in keys:
-        hit = _match(key, ALL_COLUMNS)
+        hit = match_printed(key, ALL_COLUMNS)
         if hit is not None:
             marks.setdefault("columns", set()).add(hit[0].field)  # type: ignore[attr-defined]
     for spec in candidates:
         if spec.grid_marks and set(spec.grid_marks) & marks.get("columns", set()):
             return spec
         if spec.funds_matrix is not None:
-            heads = _columns(spec.funds_matrix.cols)
-            if sum(1 for k in keys if _match(k, heads) and k.endswith("数")) >= 2:
+            heads = column_alternatives(spec.funds_matrix.cols)
+            if sum(1 for k in keys if match_printed(k, heads) and k.endswith("数")) >= 2:
                 return spec
     titles = [label_key(line.text) for line in page.lines]
     for spec in candidates:
@@ -1083,7 +91,7 @@ def segments(table: Table) -> list[tuple[int, int]]:
         if find_heading(table, r, r + 1) is not None:
             seen_heading = True
             continue
-        opens = any(_match(label_key(c.text), ALL_OPENERS) for c in table.row_cells(r))
+        opens = any(match_printed(label_key(c.text), ALL_OPENERS) for c in table.row_cells(r))
         if opens and seen_heading and r > start:
             out.append((start, r))
             start, seen_heading = r, False
@@ -1094,36 +102,15 @@ def segments(table: Table) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- reading a document
 
 
-@dataclass
-class _OpenForm:
-    """A form being read: its header, its indicators so far, and how its grid is laid out."""
-
-    spec: FormSpec
-    fields: dict[str, SourcedValue]
-    first_page: int
-    columns: GridColumns | None = None
-    indicators: list[IndicatorRow] = field(default_factory=list)
-    closed_grid: bool = False  # a 总分 row ended the grid
-    matrix: list[tuple[str, tuple[float, float]]] | None = None  # funds heads (Header.matrix)
-    cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)  # Header.cut
-    below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # Header.below
-
-    def relabel(self, attr: str, old: SourcedValue, new: SourcedValue) -> None:
-        """Give every indicator that carried the cut label `old` the stitched label `new`."""
-        for ind in self.indicators:
-            if getattr(ind, attr) is old:
-                setattr(ind, attr, new)
-
-
 def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     """All forms in a document, in print order, and the problems met (one sentence each)."""
     forms: list[ProjectForm] = []
     problems: list[str] = []
-    open_form: _OpenForm | None = None
+    open_form: OpenForm | None = None
     for page in pages:
         for ti, table in enumerate(page.tables):
             for start, end in segments(table):
-                where = _Where(page, table, ti)
+                where = Where(page, table, ti)
                 open_form = _read_segment(where, start, end, open_form, forms, problems)
     if open_form is not None:
         forms.append(_close(open_form, problems))
@@ -1132,13 +119,13 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
 
 
 def _read_segment(
-    where: _Where,
+    where: Where,
     start: int,
     end: int,
-    open_form: _OpenForm | None,
+    open_form: OpenForm | None,
     forms: list[ProjectForm],
     problems: list[str],
-) -> _OpenForm | None:
+) -> OpenForm | None:
     table, page = where.table, where.page
     heading = find_heading(table, start, end)
     head_row, data_row = heading if heading is not None else (end, end)
@@ -1151,10 +138,10 @@ def _read_segment(
         if year is not None:
             header.fields.setdefault("year", year)
         has_funds = ("field", "funds_unit") in spec.all_fields()
-        unit_line = _unit_line(page, table) if has_funds else None
+        unit_line = unit_line_above(page, table) if has_funds else None
         if unit_line is not None:
             header.fields.setdefault("funds_unit", unit_line)
-        open_form = _OpenForm(
+        open_form = OpenForm(
             spec=spec,
             fields=header.fields,
             first_page=page.page,
@@ -1164,13 +151,13 @@ def _read_segment(
         )
         if heading is not None:
             open_form.columns = read_columns(table, head_row, data_row, spec, where, problems)
-            _append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
+            append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
         return open_form
     if open_form is not None and open_form.columns is None:
         # the rest of a header cut by a page break, and perhaps the grid
         if open_form.cut:
             table = _stitch_cut_labels(table, start, open_form, problems)
-            where = _Where(page, table, where.table_index)
+            where = Where(page, table, where.table_index)
         header = read_header(
             table,
             start,
@@ -1188,11 +175,11 @@ def _read_segment(
             open_form.columns = read_columns(
                 table, head_row, data_row, open_form.spec, where, problems
             )
-            _append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
+            append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
         elif not header.fields:
             problems.append(
                 f"page {page.page}: a table with neither a header label nor an indicator grid "
-                f"after the header of {_name_of(open_form)}; skipped"
+                f"after the header of {name_of(open_form)}; skipped"
             )
         return open_form
     if open_form is not None and heading is not None and head_row == start:
@@ -1205,15 +192,15 @@ def _read_segment(
         if columns is not None:
             problems.extend(unknown)
             open_form.columns = columns
-            _append_rows(open_form, where, data_row, end, after_break=True, problems=problems)
+            append_rows(open_form, where, data_row, end, after_break=True, problems=problems)
             return open_form
     elif open_form is not None and heading is None and open_form.columns is not None:
         columns = None if open_form.closed_grid else open_form.columns.on(table)
         if columns is not None:
             open_form.columns = columns
-            _append_rows(open_form, where, start, end, after_break=True, problems=problems)
+            append_rows(open_form, where, start, end, after_break=True, problems=problems)
             return open_form
-        if not open_form.closed_grid and _total_row_alone(open_form, where, start, problems):
+        if not open_form.closed_grid and total_row_alone(open_form, where, start, problems):
             return open_form
     kind = (
         "with an indicator grid but no 项目名称/部门名称"
@@ -1227,19 +214,19 @@ def _read_segment(
     return open_form
 
 
-def _stitch_cut_labels(table: Table, start: int, form: _OpenForm, problems: list[str]) -> Table:
+def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[str]) -> Table:
     """The table with the rest of a label a page break cut (金（元） under 项目资 at the foot of
     the page before) joined to its first part, so it reads as the label (项目资金（元）); the
     first part's unknown-cell note is withdrawn."""
-    labels = _labels(form.spec)
+    labels = label_alternatives(form.spec)
     cells = list(table.cells)
     for i, cell in enumerate(cells):
-        if cell.row != start or not _text(cell) or _match(label_key(cell.text), labels):
+        if cell.row != start or not cell_text(cell) or match_printed(label_key(cell.text), labels):
             continue
-        x0, x1 = _relative(table, cell.bbox[0], cell.bbox[2])
+        x0, x1 = relative(table, cell.bbox[0], cell.bbox[2])
         for first, (a, b), note in form.cut:
             joined = first.text.strip() + cell.text.strip()
-            if min(x1, b) - max(x0, a) <= 0 or _match(label_key(joined), labels) is None:
+            if min(x1, b) - max(x0, a) <= 0 or match_printed(label_key(joined), labels) is None:
                 continue
             cells[i] = Cell(
                 row=cell.row,
@@ -1281,15 +268,8 @@ def _repeated_heading(
     )
 
 
-def _name_of(form: _OpenForm) -> str:
-    for name in ("project_name", "department_name"):
-        if name in form.fields:
-            return form.fields[name].value
-    return form.spec.form
-
-
 def _find_year(
-    page: PageGrid, table: Table, start: int, end: int, where: _Where
+    page: PageGrid, table: Table, start: int, end: int, where: Where
 ) -> SourcedValue | None:
     """The table's year from its "(2024 年度)" line: the nearest such line printed above the
     table, else one in its top rows, else a title line naming the year (2024年…表)."""
@@ -1321,509 +301,23 @@ def _find_year(
     return None
 
 
-# ---------------------------------------------------------------- indicator lines
-
-ROW_FIELDS = ("level1", "level2", "indicator_name", "target")
-
-
-def _grid_rows(
-    table: Table, start: int, end: int, cols: GridColumns, merged: list[str]
-) -> Iterable[tuple[int, dict[str, Cell | None]]]:
-    """Each indicator line's cells by field, merged cells repeated down the rows they cover; a
-    line whose value cells are all the cells of the line above is one line, not two. A cell that
-    starts above `start` is not a value of these lines: when a heading cell runs on down over
-    them (an OCR grid that found no rule under it), its field goes into `merged`."""
-    seen: set[tuple[int, ...]] = set()
-    value_fields = [f for f in cols.by_field if f not in ("level1", "level2")]
-    for r in range(start, end):
-        cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
-        for f, cell in cells.items():
-            if cell is not None and cell.row < start:  # the heading, or the form above
-                cells[f] = None
-                if cell.last_row >= r and f not in merged:
-                    merged.append(f)
-        key = tuple(id(cells[f]) for f in value_fields)
-        if key in seen:
-            continue
-        seen.add(key)
-        yield r, cells
-
-
-def _append_rows(
-    form: _OpenForm,
-    where: _Where,
-    start: int,
-    end: int,
-    after_break: bool,
-    problems: list[str],
-) -> None:
-    """Append a segment's indicator lines to `form`, joining what a page break cut apart.
-
-    On a continuation page the first line's merged labels may be blank (inherit the previous
-    label), repeated (same label), or the rest of a label the break cut ("标" after "产出指"); its
-    三级指标 or 指标值 may also be the rest of the previous line's cell (blank labels and a blank
-    other half). A 总分 row closes the grid with the form's overall weight and score."""
-    cols = form.columns
-    assert cols is not None
-    spec = form.spec
-    labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
-    after_break = after_break and bool(form.indicators)
-    merged: list[str] = []
-    ocr = not where.page.has_text_layer
-    halves = _split_label_halves(where, start, end, cols, not form.indicators) if ocr else {}
-    merged_labels: set[int] = set()
-    lines = list(_grid_rows(where.table, start, end, cols, merged))
-    unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
-    starts = [r for r, _ in lines]
-    for r, cells in lines:
-        if spec.total_row and _read_total_row(form, where, r, cells, problems):
-            break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
-        values = {
-            f: where.sv(c, _share_of(c, r, starts, unshared))
-            for f, c in cells.items()
-            if f not in ("level1", "level2")
-        }
-        notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared})
-        notes += _read_by_alphabet(cells, values, spec)
-        target = _compose(values, spec.composed_target, "target")
-        nm = values.get("indicator_name", where.sv(None))
-        if not (nm.value.strip() or target.value.strip()):
-            continue
-        problems.extend(f"page {where.page.page}: {_name_of(form)}: {n}" for n in notes)
-        if _heading_again(cells):
-            continue  # the heading row repeated where it was not recognised as one
-        level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
-        for name, cell in (("level1", level1), ("level2", level2)):
-            if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
-                merged_labels.add(id(cell))
-                problems.append(
-                    f"page {where.page.page}: {_name_of(form)}: the {name} cell '{cell.text}' "
-                    "prints two labels (OCR found no rule between them); its lines take it as "
-                    "printed"
-                )
-        prev = form.indicators[-1] if form.indicators else None
-        if prev is not None and after_break:
-            after_break = False
-            blank_labels = not _text(level1) and not _text(level2)
-            if blank_labels and nm.value and not target.value:
-                prev.name = prev.name.joined(nm)
-                continue
-            if blank_labels and target.value and not nm.value:
-                prev.target = prev.target.joined(target)
-                continue
-            for attr, cell in (("level1", level1), ("level2", level2)):
-                before: SourcedValue = getattr(prev, attr)
-                cut = is_unfinished_label(before.value) or continues_label(_text(cell))
-                fresh = normalize(_text(cell)).startswith(CATEGORY_KEYWORDS)
-                if cell is not None and _text(cell) and cut and not fresh:
-                    stitched = before.joined(where.sv(cell))  # the rest of the cut label
-                    form.relabel(attr, before, stitched)
-                    labels[id(cell)] = stitched
-        l1 = _label(level1, prev.level1 if prev else None, labels, where)
-        l2 = _label(level2, prev.level2 if prev else None, labels, where)
-        extra = {
-            f: v
-            for f, v in values.items()
-            if f not in ("indicator_name", "target") and f not in spec.composed_actual[:1]
-        }
-        if spec.composed_actual:
-            extra[spec.composed_actual[0]] = _compose(
-                values, spec.composed_actual, spec.composed_actual[0]
-            )
-        form.indicators.append(
-            IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
-        )
-    for cell in unshared:
-        problems.append(
-            f"page {where.page.page}: {_name_of(form)}: the grid cell '{cell.text}' spans "
-            f"{cell.rowspan} rows (OCR found no rule between them) and its values do not match "
-            "its lines; they keep it as printed"
-        )
-    if merged:
-        problems.append(
-            f"page {where.page.page}: {_name_of(form)}: the grid's {', '.join(merged)} column "
-            "is one cell with its heading (no rule found under the heading); its values are "
-            "not read"
-        )
-
-
-def _share_of(cell: Cell | None, r: int, starts: list[int], unshared: list[Cell]) -> str | None:
-    """Line r's value in a value cell an OCR grid merged over several lines (no rule found
-    between them): the cell prints one number per line (`3.00 18.00 1.00` over three lines of
-    分值). None (the cell's own text) otherwise: a merged cell printing anything else is not
-    shared out by guess; one printing several numbers, but not one per line, goes into
-    `unshared` to be reported."""
-    if cell is None or cell.rowspan == 1:
-        return None
-    covered = [x for x in starts if cell.row <= x <= cell.last_row]
-    tokens = VALUE_RE.findall(cell.text)
-    if len(covered) < 2 or "".join(tokens) != re.sub(r"\s", "", cell.text):
-        return None
-    if len(tokens) == len(covered) and r in covered:
-        return tokens[covered.index(r)]
-    if len(tokens) > 1 and cell not in unshared:
-        unshared.append(cell)
-    return None
-
-
-def _two_labels(cell: Cell, level: str) -> bool:
-    """A merged 一级/二级 cell printing two category labels (质量指标时效指标): two cells an
-    OCR grid joined over rows, whose lines cannot be told apart."""
-    text = normalize(cell.text)
-    found = []
-    for lb in sorted(CATEGORY_LABELS.get(level, ()), key=len, reverse=True):
-        for m in re.finditer(re.escape(lb), text):
-            if not any(a <= m.start() < b for a, b in found):
-                found.append((m.start(), m.end()))
-    return cell.rowspan > 1 and len(found) > 1
-
-
-def _heading_again(cells: dict[str, Cell | None]) -> bool:
-    """A grid line whose 三级指标 and 指标值 cells print their own column headings: the heading
-    row repeated on a continuation page (OCR may have misread another of its headings, so it was
-    not found as a heading). No indicator is named 三级指标 with the target 指标值."""
-    for name in ("indicator_name", "target"):
-        hit = _match(label_key(_text(cells.get(name))), ALL_COLUMNS)
-        if hit is None or hit[0].field != name:  # type: ignore[attr-defined]
-            return False
-    return True
-
-
-def _split_label_halves(
-    where: _Where, start: int, end: int, cols: GridColumns, first: bool
-) -> dict[int, Cell]:
-    """id(blank half) → its printed half, for the 一级/二级 labels an OCR grid cut in two.
-
-    A merged label prints its text centred over the rows it spans; an OCR grid may take the
-    text line for a rule and cut the cell there, leaving a blank upper half and a lower half of
-    the same height holding the text. Such a blank half below another label is not a "same as
-    above" fill-down (a blank label is printed only at the top of a continuation page): it is
-    the upper half of the label under it, unless it is nearer the label above in height (then
-    it is that label's lower half, cut the same way). A blank label on the grid's first line
-    (`first`: no line read before it, nothing to fill down) is the upper part of the one under
-    it."""
-    table = where.table
-    out: dict[int, Cell] = {}
-    for name in ("level1", "level2"):
-        c = cols.by_field.get(name)
-        if c is None:
-            continue
-        for r in range(start, end):
-            blank = table.at(r, c)
-            if blank is None or blank.row != r or _text(blank):
-                continue
-            below = table.at(blank.last_row + 1, c) if blank.last_row + 1 < end else None
-            if below is None or not _text(below):
-                continue
-            if (below.col, below.colspan) != (blank.col, blank.colspan):
-                continue
-            if r == start:
-                if first:
-                    out[id(blank)] = below
-                continue
-            above = table.at(r - 1, c)
-            if above is None or above.row < start:
-                continue
-            height = blank.bbox[3] - blank.bbox[1]
-            to_below = abs(height - (below.bbox[3] - below.bbox[1]))
-            to_above = abs(height - (above.bbox[3] - above.bbox[1]))
-            if to_below <= to_above:
-                out[id(blank)] = below
-    return out
-
-
-# A column's alphabet overrules the recogniser's best reading only with at least this
-# probability for the allowed reading (a cell printing something the description does not
-# know stays as read) and, when the best reading is itself allowed, only when the other is this
-# many times more probable.
-ALPHABET_MIN_PROBABILITY = 0.05
-ALPHABET_CLEAR_RATIO = 2.0
-
-
-def alphabet_choice(cell: Cell, alphabet: Iterable[str]) -> tuple[str, float] | None:
-    """The value a cell of a column declaring `alphabet` prints, when the recogniser's best
-    (greedy) reading is not it: the allowed reading it ranked most probable, taken when the best
-    reading is not allowed, or is allowed but clearly less probable. None: keep the cell's text.
-
-    A faded lone ≥ is read `>` or `2` by greedy decoding while the recogniser still gives ≥ a
-    probability of its own; only the column knows `2` cannot be printed there."""
-    if not cell.readings:
-        return None
-    allowed = {normalize(a) for a in alphabet}
-    ranked = [(t, p) for t, p in cell.readings if normalize(t) in allowed]
-    if not ranked:
-        return None
-    text, prob = max(ranked, key=lambda r: r[1])
-    greedy = normalize(cell.text)
-    if normalize(text) == greedy:
-        return None
-    if greedy in allowed:
-        own = max((p for t, p in cell.readings if normalize(t) == greedy), default=0.0)
-        return (text, prob) if prob >= ALPHABET_CLEAR_RATIO * own else None
-    return (text, prob) if prob >= ALPHABET_MIN_PROBABILITY else None
-
-
-def _read_by_alphabet(
-    cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
-) -> list[str]:
-    """Values of columns declaring an alphabet read as `alphabet_choice` picks, each change
-    reported with the recogniser's own reading (the raw cell keeps it as read)."""
-    notes = []
-    for col in spec.columns:
-        cell, value = cells.get(col.field), values.get(col.field)
-        if not col.alphabet or cell is None or value is None or value.value != cell.text:
-            continue
-        choice = alphabet_choice(cell, col.alphabet)
-        if choice is None:
-            continue
-        text, prob = choice
-        own = next((p for t, p in cell.readings if normalize(t) == normalize(cell.text)), 0.0)
-        values[col.field] = SourcedValue(
-            **{**value.__dict__, "value": text, "confidence": round(min(prob, 1.0), 4)}
-        )
-        notes.append(
-            f"the {col.field} cell (row {cell.row}) was read '{cell.text}' (p={own:.3f}) and is "
-            f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
-        )
-    return notes
-
-
-def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str) -> SourcedValue:
-    """A value printed over several columns (`≥ | 90 | %`) as one printed string (`≥90%`), with
-    the provenance of its main cell; 定性 (qualitative) is a kind, not part of the value. With
-    its main cell blank or unread there is no value: a lone `≥` or `%` is not one."""
-    base = values.get(main)
-    if base is None:
-        return SourcedValue(value="", page=0)
-    if not base.value.strip():
-        return base
-    texts = []
-    for p in parts:
-        v = values.get(p)
-        if v is None:
-            continue
-        text = v.value.strip()
-        if p == "target_nature" and normalize(text) in (*TARGET_KINDS, *NO_VALUE):
-            continue
-        texts.append(text)
-    if len(texts) <= 1 and texts == [base.value.strip()]:
-        return base
-    return SourcedValue(**{**base.__dict__, "value": "".join(texts)})
-
-
-def _read_total_row(
-    form: _OpenForm,
-    where: _Where,
-    r: int,
-    cells: dict[str, Cell | None],
-    problems: list[str],
-) -> bool:
-    """The 总分 row of a self-evaluation: its weight (100) and the total score, shared out like
-    a grid line's numbers when OCR put both in one cell (`100 95.77`)."""
-    first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
-    if first is None or not any(label_key(first.text).startswith(t) for t in form.spec.total_row):
-        return False
-    cols = form.columns
-    assert cols is not None
-    found = {"weight": cells.get("weight"), "score": cells.get("score")}
-    by_field = dict(cols.by_field)
-    if None in found.values() or found["weight"] is first:
-        rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
-        found = dict(zip(found, (rest + [None, None])[:2], strict=True))
-        by_field = {"weight": 0, "score": 1}
-    values = {f: where.sv(c) for f, c in found.items()}
-    notes = _share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
-    problems.extend(f"page {where.page.page}: {_name_of(form)}: 总分 {n}" for n in notes)
-    form.fields["overall_weight"] = values["weight"]
-    form.fields["overall_score"] = values["score"]
-    form.closed_grid = True
-    return True
-
-
-NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
-
-
-def _numbers_in(text: str) -> list[str] | None:
-    """The numbers a cell prints apart (`100 95.77` → 100, 95.77); None when it prints anything
-    but numbers and '/' marks separated by spaces. Digits are never split where no space is
-    printed: `2013` is one number, whatever two columns it was meant for."""
-    tokens = text.split()
-    ok = all(NUMBER_RE.fullmatch(t) or t in NO_VALUE for t in tokens)
-    return tokens if ok else None
-
-
-def _share_across_columns(
-    cells: dict[str, Cell | None],
-    values: dict[str, SourcedValue],
-    cols: GridColumns,
-    spec: FormSpec,
-    over_lines: Container[int] = frozenset(),
-) -> list[str]:
-    """A grid line's values where OCR put two columns' text in one cell; problems, if any.
-
-    One cell under several numeric columns (分值 and 得分 when their rule was lost) prints one
-    number per column, given out in column order; when it does not (`2013`), none is landed
-    rather than a guess. A cell under a composed value's columns (指标性质 | 指标值 | 度量单位)
-    is the main column's value. A numeric cell printing k numbers (`100 95.77`) whose next (or
-    previous) k-1 numeric columns are blank gives them one each; a cell merged over several
-    lines (`over_lines`, ids) prints their numbers, not its neighbours'."""
-    numeric = {c.field for c in spec.columns if c.numeric}
-    order = sorted((f for f in values if f in cols.by_field), key=lambda f: cols.by_field[f])
-    notes: list[str] = []
-    by_cell: dict[int, list[str]] = {}
-    for f in order:
-        cell = cells.get(f)
-        if cell is not None:
-            by_cell.setdefault(id(cell), []).append(f)
-    for fields in (fs for fs in by_cell.values() if len(fs) > 1):
-        text = values[fields[0]].value
-        if set(fields) <= numeric:
-            tokens = _numbers_in(text)
-            if tokens is not None and len(tokens) == 1 and tokens[0] in NO_VALUE:
-                tokens = tokens * len(fields)
-            if tokens is not None and len(tokens) == len(fields):
-                for f, token in zip(fields, tokens, strict=True):
-                    values[f] = values[f].with_value(token)
-            elif text.strip():
-                notes.append(
-                    f"the cell '{text}' stands under the {', '.join(fields)} columns (OCR found "
-                    "no rule between them) and does not print one number for each; not read"
-                )
-                for f in fields:
-                    values[f] = values[f].with_value("")
-            continue
-        composed = [("target", spec.composed_target)]
-        if spec.composed_actual:
-            composed.append((spec.composed_actual[0], spec.composed_actual))
-        for main, parts in composed:
-            if main in fields and set(fields) <= set(parts):
-                for f in fields:
-                    if f != main:
-                        values[f] = values[f].with_value("")
-                break
-    return notes + _spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
-
-
-def _spread_numbers(
-    values: dict[str, SourcedValue],
-    runs: list[list[str]],
-    over_lines: Container[int] = frozenset(),
-    cells: dict[str, Cell | None] | None = None,
-) -> list[str]:
-    """A value printing k numbers apart (`100 95.77`) in a run of neighbouring numeric columns
-    whose next (or previous) k-1 columns are blank: one number each, in column order; with no
-    blank neighbours it stays as printed and is reported. Cells merged over several lines
-    (`over_lines`, ids) print those lines' numbers, not their neighbours'."""
-    notes: list[str] = []
-    for run in runs:
-        for i, f in enumerate(run):
-            tokens = _numbers_in(values[f].value)
-            cell = (cells or {}).get(f)
-            if tokens is None or len(tokens) < 2 or id(cell) in over_lines:
-                continue
-            k = len(tokens)
-            spots = [run[j : j + k] for j in (i, i - k + 1) if j >= 0 and j + k <= len(run)]
-            free = [s for s in spots if all(not values[g].value.strip() for g in s if g != f)]
-            if free:
-                printed = values[f]  # each number keeps the provenance of the cell printing it
-                for g, token in zip(free[0], tokens, strict=True):
-                    values[g] = printed.with_value(token)
-            else:
-                notes.append(
-                    f"the {f} cell '{values[f].value}' prints {k} values and no neighbouring "
-                    "column is blank to take them; landed as printed"
-                )
-    return notes
-
-
-def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
-    """The line's fields in column order cut into runs of neighbouring numeric columns."""
-    runs: list[list[str]] = [[]]
-    for f in order:
-        if f in numeric:
-            runs[-1].append(f)
-        elif runs[-1]:
-            runs.append([])
-    return [r for r in runs if r]
-
-
-def _total_row_alone(form: _OpenForm, where: _Where, row: int, problems: list[str]) -> bool:
-    """The 总分 row a page break carried alone onto the next page, ruled with fewer columns than
-    the grid (its label cell spans the rest): its weight and score are the cells standing under
-    the 分值 and 得分 headings (by x, as fractions of the table's width)."""
-    cols, table = form.columns, where.table
-    if not form.spec.total_row or cols is None:
-        return False
-    width = table.bbox[2] - table.bbox[0]
-    if cols.width and abs(width - cols.width) > 0.05 * cols.width:
-        return False
-    centres = [(c, sum(_relative(table, c.bbox[0], c.bbox[2])) / 2) for c in table.row_cells(row)]
-    cells: dict[str, Cell | None] = {}
-    for name in ("weight", "score"):
-        x = cols.x_ranges.get(name)
-        if x is None:
-            return False
-        cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
-    return _read_total_row(form, where, row, cells, problems)
-
-
-def is_unfinished_label(text: str) -> bool:
-    """A merged label cut by a page break: open bracket, or not yet ending in 指标."""
-    norm = normalize(text)
-    if norm.count("(") > norm.count(")"):
-        return True
-    return bool(norm) and not norm.endswith(("指标", ")"))
-
-
-def continues_label(text: str) -> bool:
-    """The rest of a merged label a page break cut after a finished word: a bracketed note
-    (`(必填)` under `社会效益指标`) — no 一级/二级 label starts with a bracket. Read alone it
-    normalises to no label at all, and the line's level was lost."""
-    return normalize(text).startswith("(")
-
-
-def _text(cell: Cell | None) -> str:
-    return cell.text.strip() if cell is not None else ""
-
-
-def _same(a: str, b: str) -> bool:
-    return normalize(a) == normalize(b)
-
-
-def _label(
-    cell: Cell | None,
-    prev: SourcedValue | None,
-    labels: dict[int, SourcedValue],
-    where: _Where,
-) -> SourcedValue:
-    """The 一级/二级 label of a line: a blank merged cell fills down the previous line's label, a
-    repeated label is the same label, and every line under one merged cell shares one label."""
-    if not _text(cell):
-        return prev if prev is not None else where.sv(None)
-    assert cell is not None
-    if id(cell) not in labels:
-        same = prev is not None and _same(cell.text, prev.value)
-        labels[id(cell)] = prev if same and prev is not None else where.sv(cell)
-    return labels[id(cell)]
-
-
 # ---------------------------------------------------------------- closing a form
 
 
 _BLANK = SourcedValue(value="", page=0)
 
 
-def _close(form: _OpenForm, problems: list[str]) -> ProjectForm:
+def _close(form: OpenForm, problems: list[str]) -> ProjectForm:
     fields = dict(form.fields)
     missing = [f for f in form.spec.required_fields if not fields.get(f, _BLANK).value.strip()]
     if missing:
         problems.append(
-            f"page {form.first_page}: {_name_of(form)}: no {', '.join(missing)} could be read "
+            f"page {form.first_page}: {name_of(form)}: no {', '.join(missing)} could be read "
             f"from the {form.spec.form} table"
         )
     if form.columns is None:
         problems.append(
-            f"page {form.first_page}: {_name_of(form)}: the header was read but no indicator "
+            f"page {form.first_page}: {name_of(form)}: the header was read but no indicator "
             "grid followed it"
         )
     funds = FundsBlock(

@@ -1,0 +1,281 @@
+"""The indicator grid's columns, found by their headings rather than by position (`GridColumns`,
+`read_columns`): a heading cell printing several heads spans the columns under it, and a grid
+continued on another page keeps its fields by where the heading stood.
+
+Apart because the rows, the funds matrix and the document reader all place cells by these
+columns, and finding them is its own problem (wrapped, merged or OCR-damaged headings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flows.forms.labels import ALL_COLUMNS, column_alternatives, match_printed
+from flows.forms.provenance import Where
+from flows.forms.spec import Column, FormSpec
+from flows.models import Cell, Table
+from flows.text import label_key
+
+# ---------------------------------------------------------------- the grid heading
+
+
+@dataclass
+class GridColumns:
+    """Which grid column holds which field in this table (one or more columns for the target
+    when its 指标性质 | 指标值 | 度量单位 are printed apart)."""
+
+    by_field: dict[str, int]
+    n_cols: int
+    x_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    width: float = 0.0  # of the table the heading is printed in
+
+    def fields(self) -> frozenset[str]:
+        return frozenset(self.by_field)
+
+    def on(self, table: Table) -> GridColumns | None:
+        """The same fields on a table continuing the grid on another page, whose ruling may have
+        more or fewer columns: each of its columns takes the field whose heading stands over the
+        column's centre. None when the table does not line up with the heading."""
+        width = table.bbox[2] - table.bbox[0]
+        if self.width and abs(width - self.width) > 0.05 * self.width:
+            return None  # a table of another width is another table
+        edges = _column_edges(table)
+        by_field: dict[str, int] = {}
+        for c, (x0, x1) in enumerate(edges):
+            centre = (x0 + x1) / 2
+            for name, (h0, h1) in self.x_ranges.items():
+                if h0 <= centre < h1 and name not in by_field:
+                    by_field[name] = c
+                    break  # one field per column
+        aligned = {"indicator_name", "target"} <= set(by_field) and all(
+            abs(edges[by_field[f]][0] - self.x_ranges[f][0]) < 0.05
+            for f in ("indicator_name", "target")
+        )
+        if aligned:
+            return GridColumns(
+                by_field=by_field, n_cols=table.n_cols, x_ranges=self.x_ranges, width=width
+            )
+        return self if table.n_cols == self.n_cols else None
+
+
+def relative(table: Table, x0: float, x1: float) -> tuple[float, float]:
+    """An x-range as fractions of the table's width: pages of one document are scanned or
+    rendered at slightly different scales and offsets, the form's proportions stay."""
+    left, width = table.bbox[0], max(table.bbox[2] - table.bbox[0], 1e-9)
+    return (x0 - left) / width, (x1 - left) / width
+
+
+def _column_edges(table: Table) -> list[tuple[float, float]]:
+    """(left, right) of each grid column as fractions of the table's width, from the cells that
+    start or end in it."""
+    edges: list[tuple[float, float]] = []
+    for c in range(table.n_cols):
+        lefts = [cell.bbox[0] for cell in table.cells if cell.col == c]
+        rights = [cell.bbox[2] for cell in table.cells if cell.last_col == c]
+        x0 = min(lefts) if lefts else (edges[-1][1] if edges else table.bbox[0])
+        x1 = min(rights) if rights else x0
+        edges.append((x0, max(x0, x1)))
+    return [relative(table, x0, x1) for x0, x1 in edges]
+
+
+def _column_heads(key: str, alternatives: list[tuple[str, Column]]) -> list[Column]:
+    """The grid heads one heading cell prints: one, or several one after the other when OCR
+    found no rule between them (`三级指标年度指标值`, `分值得分`), each the longest spelling at
+    its place."""
+    parsed, _ = parse_heads(key, alternatives)
+    heads: list[Column] = []
+    for col in parsed:
+        if not heads or heads[-1].field != col.field:  # 分值权重: two names of one head
+            heads.append(col)
+    if len(heads) > 1:
+        return heads
+    hit = match_printed(key, alternatives)
+    return [hit[0]] if hit is not None else []  # type: ignore[list-item]
+
+
+def parse_heads(key: str, alternatives: list[tuple[str, Column]]) -> tuple[list[Column], int]:
+    """(heads, characters of `key` they print) for the heads printed one after the other at the
+    start of `key`, each the longest spelling at its place; also two heads wrapped side by side
+    that OCR read line by line (全年预算|预算执行 over 数|数 → `全年预算预算执行数数`)."""
+    heads: list[Column] = []
+    pos = 0
+    while pos < len(key):
+        here = [alt for alt, _ in alternatives if key.startswith(alt, pos)]
+        if here:
+            best = max(here, key=len)
+            heads.append(next(col for alt, col in alternatives if alt == best))
+            pos += len(best)
+            continue
+        pair = _interleaved(key[pos:], tuple(alternatives))
+        if pair is None:
+            break
+        heads += pair[0]
+        pos += pair[1]
+    return heads, pos
+
+
+@lru_cache(maxsize=4096)
+def _interleaved(
+    key: str, alternatives: tuple[tuple[str, Column], ...]
+) -> tuple[list[Column], int] | None:
+    """Two heads each wrapped onto two lines, side by side, read line by line: `key` starts with
+    a1 b1 a2 b2 where a1 a2 and b1 b2 spell two heads (each line at least 2 characters of the
+    first; the longest such reading wins). None when no pair of heads reads so."""
+    firsts = [(alt, col) for alt, col in alternatives if key.startswith(alt[:2])]
+    best: tuple[list[Column], int] | None = None
+    for a, col_a in firsts:
+        for b, col_b in alternatives:
+            if len(a) + len(b) > len(key) or (best is not None and len(a) + len(b) <= best[1]):
+                continue
+            for i in range(2, len(a)):
+                if key[i : i + 1] != b[:1]:
+                    continue
+                for j in range(1, len(b)):
+                    if key.startswith(a[:i] + b[:j] + a[i:] + b[j:]):
+                        best = ([col_a, col_b], len(a) + len(b))
+    return best
+
+
+def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
+    """(heading row, first data row) of the indicator grid between rows start and end: the row
+    printing 一级/二级/三级指标 and a value column of any form; a second heading row right under
+    it (sub-heads of a merged 指标值) belongs to the heading."""
+    for r in range(start, end):
+        found = set()
+        for cell in table.row_cells(r):
+            found |= {col.field for col in _column_heads(label_key(cell.text), ALL_COLUMNS)}
+        levels = {"level1", "level2"} & found
+        if levels and {"indicator_name", "target"} <= found:
+            data = _next_row(table, r + 1, end)
+            if data < end and _is_subheading(table, data):
+                data = _next_row(table, data + 1, end)
+            return r, data
+    return None
+
+
+def _next_row(table: Table, r: int, end: int) -> int:
+    """The first row from `r` on that a cell starts on: an OCR grid's rows covered only by the
+    merged cells above them (a heading two rules tall) print nothing of their own."""
+    while r < end and not table.row_cells(r):
+        r += 1
+    return r
+
+
+def _is_subheading(table: Table, row: int) -> bool:
+    cells = [c for c in table.row_cells(row) if c.text.strip()]
+    return bool(cells) and all(match_printed(label_key(c.text), ALL_COLUMNS) for c in cells)
+
+
+def read_columns(
+    table: Table, head: int, data: int, spec: FormSpec, where: Where, problems: list[str]
+) -> GridColumns:
+    """The grid's columns from its heading row(s); a heading the form does not know is a problem
+    (its values would otherwise be dropped silently)."""
+    alternatives = column_alternatives(spec.columns)
+    by_field: dict[str, int] = {}
+    x_ranges: dict[str, tuple[float, float]] = {}
+    edges = _column_edges(table)
+    unknown: list[tuple[Cell, str]] = []
+    for r in range(head, data):
+        for cell in table.row_cells(r):
+            key = label_key(cell.text)
+            if not key:
+                continue
+            heads = _column_heads(key, alternatives)
+            if [h.ignored for h in heads] == [True] and key not in heads[0].headings:
+                heads = []  # 指标质 is no 指标 column with a rest: what is left of 指标性质?
+            if not heads:
+                note = (
+                    f"page {where.page.page}: column heading '{cell.text}' is not in the "
+                    f"{spec.form} form description; its values are not read"
+                )
+                problems.append(note)
+                unknown.append((cell, note))
+                continue
+            spread = _spread_heads(cell, heads, edges)
+            for col, grid_cols in zip(heads, spread, strict=True):
+                # a sub-heading row under a merged 指标值 overrides the merged heading's columns
+                if col.ignored or not grid_cols or (r == head and col.field in by_field):
+                    continue
+                by_field[col.field] = grid_cols[0]
+                if len(heads) == 1:
+                    x_ranges[col.field] = relative(table, cell.bbox[0], cell.bbox[2])
+                else:
+                    x_ranges[col.field] = (edges[grid_cols[0]][0], edges[grid_cols[-1]][1])
+            lost = [col for col, cols in zip(heads, spread, strict=True) if not cols]
+            if lost and not all(col.ignored for col in lost):
+                problems.append(
+                    f"page {where.page.page}: the heading cell '{cell.text}' prints "
+                    f"{len(heads)} heads over {cell.colspan} grid column(s) (OCR found no rule "
+                    f"between them); the {', '.join(c.field for c in lost)} values are not read"
+                )
+    for cell, note in unknown:
+        name = _remnant_of(label_key(cell.text), alternatives)
+        if name is not None and name not in by_field:
+            by_field[name] = cell.col
+            x_ranges[name] = relative(table, cell.bbox[0], cell.bbox[2])
+            problems.remove(note)
+    _infer_level_column(table, head, by_field, x_ranges, problems)
+    width = table.bbox[2] - table.bbox[0]
+    return GridColumns(by_field=by_field, n_cols=table.n_cols, x_ranges=x_ranges, width=width)
+
+
+def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:
+    """The column a heading OCR read only part of stands for (`位` of 度量单位, `指标质` of
+    指标性质): the one column some spelling of which holds the characters left, in order. None
+    when they could be part of two columns' headings (`级`: 一级, 二级 or 三级指标)."""
+    if not key:
+        return None
+    found = {col for alt, col in alternatives if _in_order(key, alt)}
+    names = {col.field for col in found}
+    if len(names) != 1 or any(col.ignored for col in found):
+        return None
+    return names.pop()
+
+
+def _in_order(part: str, whole: str) -> bool:
+    """Every character of `part` appears in `whole`, in the same order."""
+    chars = iter(whole)
+    return all(ch in chars for ch in part)
+
+
+def _spread_heads(
+    cell: Cell, heads: list[Column], edges: list[tuple[float, float]]
+) -> list[list[int]]:
+    """The grid columns each head of a heading cell stands over: one head takes the cell's first
+    column; several heads share the cell's width evenly, in print order, and each takes the
+    columns whose centres fall in its share. A head left without a column (two heads over one
+    column) gets none: its values cannot be told apart from its neighbour's."""
+    if len(heads) == 1:
+        return [[cell.col]]
+    if cell.colspan < len(heads):
+        return [[cell.col], *([] for _ in heads[1:])]
+    x0, x1 = edges[cell.col][0], edges[cell.last_col][1]
+    share = max(x1 - x0, 1e-9) / len(heads)
+    out: list[list[int]] = [[] for _ in heads]
+    for c in range(cell.col, cell.last_col + 1):
+        centre = (edges[c][0] + edges[c][1]) / 2
+        out[min(max(int((centre - x0) / share), 0), len(heads) - 1)].append(c)
+    return out
+
+
+def _infer_level_column(
+    table: Table,
+    head: int,
+    by_field: dict[str, int],
+    x_ranges: dict[str, tuple[float, float]],
+    problems: list[str],
+) -> None:
+    """一级指标 and 二级指标 stand side by side: when one heading was misprinted or misread
+    (一級指标), the column next to the other is taken for it, and the unknown-heading problem
+    reported for that cell is withdrawn."""
+    for missing, present, step in (("level1", "level2", -1), ("level2", "level1", 1)):
+        if missing in by_field or present not in by_field:
+            continue
+        cell = table.at(head, by_field[present] + step) if by_field[present] + step >= 0 else None
+        if cell is None or cell.col in by_field.values():
+            continue
+        by_field[missing] = cell.col
+        x_ranges[missing] = relative(table, cell.bbox[0], cell.bbox[2])
+        problems[:] = [p for p in problems if f"'{cell.text}'" not in p]

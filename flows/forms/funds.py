@@ -1,0 +1,255 @@
+"""The funds matrix of a header: a row printing its column heads (预算数 | 执行数 …), then
+one row per row label (年度资金总额, 其中：当年财政拨款 …), each value landing as {row}_{col};
+or, where OCR lost the inner rules, the heads and the rows printed in one cell.
+
+Apart because a matrix is read by its heads' x-ranges, not label by label like the rest of the
+header, and a page break may carry its rest to the next page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flows.forms.cellvalues import VALUE_RE, spread_numbers
+from flows.forms.columns import parse_heads, relative
+from flows.forms.labels import column_alternatives, match_printed, printed_after, unit_of
+from flows.forms.provenance import Where
+from flows.forms.spec import Column, FormSpec, Label
+from flows.forms.state import Header
+from flows.models import Cell, SourcedValue, Table
+from flows.text import label_key
+
+
+def read_funds_matrix(
+    table: Table,
+    start: int,
+    end: int,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """A funds block printed as a matrix: the row printing ≥ 2 of its column heads, then one row
+    per row label (年度资金总额, 其中：当年财政拨款 …), each cell landing as {row}_{col}.
+
+    The matrix is read by its headings, not by grid positions, since an OCR grid may lose a
+    rule: a value is the cell standing under a column head (by x); a cell under two heads whose
+    rule was lost (`全年预算数预算执行数` over `40.51 32.39`) prints one number per head; a value
+    glued onto its row label (`年度资金总额46`) belongs to the head above the label; a head
+    merged down over its column (`调整后预算数44.4 34.28 10.12 0`) prints one number per row.
+    What cannot be shared out this way is a problem, never a guess."""
+    matrix = spec.funds_matrix
+    assert matrix is not None
+    col_alts = column_alternatives(matrix.cols)
+    row_alts = [(alt, lb) for lb in matrix.rows for alt in lb.alternatives]
+    for r in range(start, end):
+        heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
+        if sum(len(h.fields) for h in heads) < 2:
+            continue
+        for h in heads:
+            header.used.add(id(h.cell))
+            unit = unit_of(h.cell.text)
+            if unit:
+                header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
+        rows = _matrix_rows(table, r + 1, end, row_alts, header)
+        if not rows and len(heads) == 1 and heads[0].rest:
+            _read_inline_matrix(heads[0], row_alts, where, header, problems)
+            return
+        slots = [s for h in heads for s in h.slots()]
+        header.matrix = [(f, relative(table, x0, x1)) for f, (x0, x1) in slots]
+        _MatrixRead(table, heads, slots, rows, where, header, problems).land()
+        return
+    if header.matrix:  # no heads here: the rest of the matrix of the page before
+        rows = _matrix_rows(table, start, end, row_alts, header)
+        left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
+        slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
+        _MatrixRead(table, [], slots, rows, where, header, problems).land()
+
+
+@dataclass
+class _MatrixRead:
+    """A funds matrix being read on one table: its heads (none on the rest of a matrix a page
+    break carried over), each head's x-range (`slots`), its labelled rows as
+    (row, label cell, row label, value glued onto the label), and where values and problems go."""
+
+    table: Table
+    heads: list[_Head]
+    slots: list[tuple[str, tuple[float, float]]]
+    rows: list[tuple[int, Cell, Label, str]]
+    where: Where
+    header: Header
+    problems: list[str]
+
+    def land(self) -> None:
+        """Each matrix row's values as fields {row}_{col}, as printed; a cell printing two
+        numbers beside a blank column of its row (`100 95.77` | ``) gives that column one."""
+        if not self.rows:
+            return
+        got = self.values()
+        order = [name for name, _ in self.slots]
+        for i, (_, _, lb, _) in enumerate(self.rows):
+            found = {name: got[(i, name)] for name in order if (i, name) in got}
+            values: dict[str, SourcedValue] = {}
+            for name, cells in found.items():
+                printed = [(c, t) for c, t in cells if t.strip()] or cells[:1]
+                text = " ".join(t.strip() for _, t in printed)
+                values[name] = self.where.sv(printed[0][0], text)
+            blank = self.where.sv(None)
+            row_values = {name: values.get(name, blank) for name in order}
+            notes = spread_numbers(row_values, [order])
+            page = self.where.page.page
+            self.problems.extend(f"page {page}: funds row {lb.field}: {n}" for n in notes)
+            for name in order:
+                if name in values or row_values[name] is not blank:
+                    self.header.fields.setdefault(f"{lb.field}_{name}", row_values[name])
+
+    def values(self) -> dict[tuple[int, str], list[tuple[Cell, str]]]:
+        """(matrix row index, column field) → the cells and texts printed there. A cell standing
+        under k heads and over n row labels prints n × k values, row by row."""
+        got: dict[tuple[int, str], list[tuple[Cell, str]]] = {}
+        labelled = [rr for rr, *_ in self.rows]
+        label_cells = {id(c) for _, c, _, _ in self.rows}
+        head_cells = {id(h.cell) for h in self.heads}
+        items = [(c, g) for _, c, _, g in self.rows if g.strip()]
+        items += [
+            (c, c.text)
+            for c in self.table.cells
+            if labelled[0] <= c.row <= labelled[-1] and id(c) not in label_cells | head_cells
+        ]
+        for cell, text in items:
+            under = _slots_under(cell, self.slots)
+            covered = [i for i, rr in enumerate(labelled) if cell.row <= rr <= cell.last_row]
+            if not under or not covered:
+                continue
+            n = len(under) * len(covered)
+            parts = [text] if n == 1 else _values_in(text)
+            if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
+                parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
+            if len(parts) != n:
+                self.problems.append(
+                    f"page {self.where.page.page}: funds cell '{text}' stands under "
+                    f"{'、'.join(s[0] for s in under)} and {len(covered)} row(s) but does not "
+                    "print one value for each; not read"
+                )
+                continue
+            self.header.used.add(id(cell))
+            for k, i in enumerate(covered):
+                for j, (name, _) in enumerate(under):
+                    got.setdefault((i, name), []).append((cell, parts[k * len(under) + j]))
+        for h in self.heads:  # a head merged down over its column's values
+            if not h.rest.strip() or len(h.fields) != 1:
+                continue
+            covered = [i for i, rr in enumerate(labelled) if rr <= h.cell.last_row]
+            if not covered:
+                continue
+            tokens = _values_in(h.rest)
+            if len(tokens) != len(covered):
+                self.problems.append(
+                    f"page {self.where.page.page}: funds column '{h.cell.text}' prints "
+                    f"{len(tokens)} value(s) for {len(covered)} row(s); not read"
+                )
+                continue
+            for i, token in zip(covered, tokens, strict=True):
+                got.setdefault((i, h.fields[0]), []).append((h.cell, token))
+        return got
+
+
+def _values_in(text: str) -> list[str]:
+    """The values a cell prints one after the other: numbers, percentages and '/' marks, even
+    glued together (`62.7%6.27`); other text is split at its spaces."""
+    tokens = VALUE_RE.findall(text)
+    return tokens if "".join(tokens) == re.sub(r"\s", "", text) else text.split()
+
+
+def _read_inline_matrix(
+    head: _Head, row_alts: list, where: Where, header: Header, problems: list[str]
+) -> None:
+    """A funds matrix whose inner rules an OCR grid lost: one cell printing the heads, then each
+    row label followed by one value per head, in reading order."""
+    text = head.rest
+    starts: list[tuple[int, int, Label]] = []
+    for alt, lb in sorted(row_alts, key=lambda a: -len(a[0])):
+        for m in re.finditer(re.escape(alt), text):
+            if not any(s <= m.start() < e for s, e, _ in starts):
+                starts.append((m.start(), m.end(), lb))
+    starts.sort(key=lambda s: s[0])
+    for i, (begin, end, lb) in enumerate(starts):
+        segment = text[end : starts[i + 1][0] if i + 1 < len(starts) else len(text)]
+        tokens = VALUE_RE.findall(segment)
+        if len(tokens) != len(head.fields):
+            problems.append(
+                f"page {where.page.page}: funds row '{text[begin:end]}' prints {len(tokens)} "
+                f"value(s) for {len(head.fields)} heads in one cell; not read"
+            )
+            continue
+        for name, token in zip(head.fields, tokens, strict=True):
+            header.fields.setdefault(f"{lb.field}_{name}", where.sv(head.cell, token))
+
+
+@dataclass
+class _Head:
+    """A column head of the funds matrix: its cell, the fields it names in print order (two when
+    OCR lost the rule between two heads) and any text printed after them in the same cell."""
+
+    cell: Cell
+    fields: list[str]
+    rest: str
+
+    def slots(self) -> list[tuple[str, tuple[float, float]]]:
+        """(field, x-range) of each head, the cell's width shared evenly between its heads."""
+        x0, x1 = self.cell.bbox[0], self.cell.bbox[2]
+        w = (x1 - x0) / len(self.fields)
+        return [(f, (x0 + i * w, x0 + (i + 1) * w)) for i, f in enumerate(self.fields)]
+
+
+def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | None:
+    """The column heads one cell prints, one after the other (全年预算数预算执行数) or wrapped
+    side by side, and what follows them as printed (values of the column when the head is merged
+    down over it)."""
+    key = label_key(cell.text)
+    heads, pos = parse_heads(key, alternatives)
+    if not heads:
+        hit = match_printed(key, alternatives)  # one OCR slip away from a head
+        if hit is None:
+            return None
+        return _Head(cell, [hit[0].field], "")  # type: ignore[attr-defined]
+    return _Head(cell, [h.field for h in heads], printed_after(cell.text, pos))
+
+
+def _matrix_rows(
+    table: Table, start: int, end: int, row_alts: list, header: Header
+) -> list[tuple[int, Cell, Label, str]]:
+    """(row, label cell, row label, value glued onto the label) of each matrix row under the
+    heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over."""
+    out = []
+    for rr in range(start, end):
+        cells = table.row_cells(rr)
+        if not cells:
+            continue
+        found = None
+        for c in cells:
+            hit = match_printed(label_key(c.text), row_alts)
+            if hit is not None:
+                lb, rest = hit
+                glued = printed_after(c.text, len(label_key(c.text)) - len(rest)) if rest else ""
+                found = (rr, c, lb, glued)
+                break
+        if found is None:
+            break
+        header.used.add(id(found[1]))
+        out.append(found)
+    return out
+
+
+def _slots_under(cell: Cell, slots: list[tuple[str, tuple[float, float]]]) -> list:
+    """The heads a value cell stands under: every head whose centre lies well inside the cell
+    (a cell under two heads), else the head over the cell's centre."""
+    x0, x1 = cell.bbox[0], cell.bbox[2]
+    margin = 0.1 * (x1 - x0)
+    inside = [s for s in slots if x0 + margin < (s[1][0] + s[1][1]) / 2 < x1 - margin]
+    if len(inside) > 1:
+        return inside
+    centre = (x0 + x1) / 2
+    over = [s for s in slots if s[1][0] <= centre < s[1][1]]
+    return over or inside

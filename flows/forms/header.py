@@ -1,0 +1,367 @@
+"""A segment's header block, label by label: the value to a label's right (or glued onto it), or
+below it for column heads like 预期目标; a value a page break cut or carried over; the unit a funds
+label or a line above the table prints; the cells the descriptions do not know, reported.
+
+Apart because the header is read by labels while the grid below it is read by columns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flows.forms.columns import relative
+from flows.forms.funds import read_funds_matrix
+from flows.forms.labels import (
+    CODE_IN_BRACKETS_RE,
+    NAME_THEN_CODE_RE,
+    OPEN_UNIT_RE,
+    UNIT_RE,
+    YEAR_RE,
+    cell_text,
+    is_label,
+    label_alternatives,
+    match_printed,
+    printed_after,
+    unit_label,
+    unit_of,
+)
+from flows.forms.provenance import Where
+from flows.forms.spec import FORMS, FormSpec, Label
+from flows.forms.state import Header
+from flows.models import Cell, PageGrid, SourcedValue, Table
+from flows.text import label_key, normalize
+
+
+def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
+    """(unit, the cell printing its rest) for a group label whose bracket is left open
+    (项目资金（万 | 元）): the annotation wrapped onto a line OCR cut into the cell below; an open
+    `（万` alone can only be 万元."""
+    opened = OPEN_UNIT_RE.search(rest)
+    if opened is None:
+        return "", None
+    r = cell.last_row + 1
+    below = table.at(r, cell.col) if r < end else None
+    if below is not None and below.row == r and below.col == cell.col:
+        m = re.fullmatch(r"\((万元|元)\)?", opened[0] + label_key(below.text))
+        if m is not None:
+            return m[1], below
+    return ("万元", None) if rest.endswith("万") else ("", None)
+
+
+UNIT_LINE_RE = re.compile(r"单位[:：;；]?\s*(万元|元)\s*$")
+
+
+def unit_line_above(page: PageGrid, table: Table) -> SourcedValue | None:
+    """The unit printed on a line of its own above the table (单位：元), nearest first: the unit
+    of its amounts when the funds label prints none."""
+    found = None
+    for line in page.lines:
+        m = UNIT_LINE_RE.search(normalize(line.text))
+        if m and line.bbox[3] <= table.bbox[1] + 2 and (found is None or line.bbox[1] > found[0]):
+            found = (line.bbox[1], line, m[1])
+    if found is None:
+        return None
+    _, line, unit = found
+    return SourcedValue(
+        value=unit,
+        page=page.page,
+        bbox=line.bbox,
+        confidence=line.confidence,
+        extractor=page.extractor or "",
+    )
+
+
+def read_header(
+    table: Table,
+    start: int,
+    end: int,
+    spec: FormSpec,
+    where: Where,
+    problems: list[str],
+    matrix: list[tuple[str, tuple[float, float]]] | None = None,
+    below: list[tuple[str, tuple[float, float]]] | None = None,
+) -> Header:
+    """Header fields of rows start..end: each label's value is the cell to its right (or below it
+    for column heads), or the text glued onto the label when an extractor merged the two.
+    `matrix`, `below`: the funds matrix heads and the column heads whose values are still to
+    come (`Header.below`) of the page before, when this is the rest of a header."""
+    header = Header(matrix=matrix)
+    if below:
+        _read_carried_below(table, start, end, below, label_alternatives(spec), where, header)
+    if spec.funds_matrix is not None:
+        read_funds_matrix(table, start, end, spec, where, header, problems)
+    labels = label_alternatives(spec)
+    cells = sorted(
+        (c for c in table.cells if start <= c.row < end and id(c) not in header.used),
+        key=lambda c: (c.row, c.col),
+    )
+    for cell in cells:
+        if id(cell) in header.used:
+            continue
+        key = label_key(cell.text)
+        hit = match_printed(key, labels)
+        if hit is None:
+            damaged = unit_label(key, spec)
+            if damaged is not None:
+                spelling, unit = damaged
+                header.used.add(id(cell))
+                header.fields.setdefault("funds_unit", where.sv(cell, unit))
+                problems.append(
+                    f"page {where.page.page}: header cell '{cell.text}' is read as the label "
+                    f"{spelling} printing the funds unit {unit} (OCR damaged it)"
+                )
+            continue
+        lb, rest = hit
+        assert isinstance(lb, Label)
+        header.used.add(id(cell))
+        unit = unit_of(cell.text, rest if lb.group else "")
+        if unit is None and lb.group:
+            unit, rest_cell = _unit_wrapped_below(table, cell, rest, end)
+            if rest_cell is not None:
+                header.used.add(id(rest_cell))
+            elif OPEN_UNIT_RE.search(rest) and cell.last_row == end - 1:
+                # the annotation's rest is on the next page (资金情况（万 | 元）): stitch it there
+                header.cut.append((cell, relative(table, cell.bbox[0], cell.bbox[2]), ""))
+        if unit and "funds_unit" not in header.fields:
+            header.fields["funds_unit"] = where.sv(cell, unit)
+        rest = UNIT_RE.sub("", rest, count=1)
+        if lb.group:
+            continue
+        if lb.below and rest:  # the head merged down with its value (预期目标1.按计划完成…)
+            glued = printed_after(cell.text, len(key) - len(rest))
+            header.fields.setdefault(lb.field, where.sv(cell, glued))
+            continue
+        if lb.below:
+            below = table.at(cell.last_row + 1, cell.col) if cell.last_row + 1 < end else None
+            if below is not None and id(below) not in header.used:
+                header.used.add(id(below))
+                header.fields.setdefault(lb.field, where.sv(below))
+            elif below is None and cell.last_row + 1 == end:  # its value is on the next page
+                header.below.append((lb.field, relative(table, cell.bbox[0], cell.bbox[2])))
+            continue
+        right = _right_of(table, cell)
+        right_is_label = (
+            right is not None and match_printed(label_key(right.text), labels) is not None
+        )
+        below = _value_below(table, cell, end, labels, header)
+        if (
+            not rest
+            and below is not None
+            and (right is None or right_is_label or not cell_text(right))
+        ):
+            # a label over its value (年度本级预算金额 above 2692.54)
+            header.used.add(id(below))
+            header.fields.setdefault(lb.field, where.sv(below))
+            continue
+        if rest and (right is None or not right.text.strip() or right_is_label):
+            header.fields.setdefault(lb.field, where.sv(cell, rest))
+            if right is not None and not right.text.strip():
+                header.used.add(id(right))
+        elif right is not None and not right_is_label and id(right) not in header.used:
+            header.used.add(id(right))
+            if lb.field not in header.fields:
+                header.fields[lb.field] = where.sv(right)
+                if lb.wide:
+                    _run_on(table, right, labels, where, header, lb.field)
+                _read_more_of(table, cell, right, lb, spec, where, header)
+    _text_cut_by_a_rule(table, start, end, labels, where, header)
+    _split_department(header.fields)
+    _report_unknown(table, start, end, header, spec, where, problems)
+    return header
+
+
+def _read_carried_below(
+    table: Table,
+    start: int,
+    end: int,
+    below: list[tuple[str, tuple[float, float]]],
+    labels: list,
+    where: Where,
+    header: Header,
+) -> None:
+    """The values of column heads printed at the foot of the page before (预期目标 | 实际完成情况):
+    the first row here prints them under the heads' x-ranges (a repeated group label beside them,
+    年度总体目标, is passed over)."""
+    row = next((r for r in range(start, end) if table.row_cells(r)), None)
+    if row is None:
+        return
+    for name, (a, b) in below:
+        for c in table.row_cells(row):
+            centre = sum(relative(table, c.bbox[0], c.bbox[2])) / 2
+            if not (a <= centre < b) or not cell_text(c) or id(c) in header.used:
+                continue
+            if match_printed(label_key(c.text), labels) is None:
+                header.used.add(id(c))
+                header.fields.setdefault(name, where.sv(c))
+                break
+
+
+def _value_below(table: Table, label: Cell, end: int, labels: list, header: Header) -> Cell | None:
+    """The cell under a label when it is laid out as that label's value: same columns, not a
+    label, not yet read, not blank."""
+    r = label.last_row + 1
+    below = table.at(r, label.col) if r < end else None
+    if below is None or id(below) in header.used or not below.text.strip():
+        return None
+    if (below.row, below.col, below.colspan) != (r, label.col, label.colspan):
+        return None
+    if match_printed(label_key(below.text), labels) is not None:
+        return None
+    left = table.at(r, below.col - 1) if below.col > 0 else None
+    left_label = match_printed(label_key(left.text), labels) if left is not None else None
+    if left_label is not None and not left_label[0].group:  # type: ignore[attr-defined]
+        return None  # the value of the label printed on its left
+    return below
+
+
+def _run_on(
+    table: Table, value: Cell, labels: list, where: Where, header: Header, name: str
+) -> None:
+    """A long value cut into several cells of its row by a stray rule: the cells after it that
+    are neither blank nor a label are the rest of it."""
+    nxt = _right_of(table, value)
+    while nxt is not None and cell_text(nxt) and match_printed(label_key(nxt.text), labels) is None:
+        if id(nxt) in header.used or nxt.row != value.row:
+            break
+        header.used.add(id(nxt))
+        header.fields[name] = header.fields[name].joined(where.sv(nxt))
+        nxt = _right_of(table, nxt)
+
+
+def _text_cut_by_a_rule(
+    table: Table, start: int, end: int, labels: list, where: Where, header: Header
+) -> None:
+    """A header value whose words run on into the next cell of its row: a column rule of another
+    band (the indicator grid's, recovered across the whole sheet) cut one printed line in two
+    (`临溪县河湖` | `管理中心`). An unread cell right of a read value, of the same rows, printing
+    words (no number or code, which may be a value of its own) and not a label, title or
+    unit line, and ending the row, is the rest of that value, never dropped."""
+    for name, sv in list(header.fields.items()):
+        if (sv.page, sv.table_index) != (where.page.page, where.table_index) or sv.row is None:
+            continue
+        if not start <= sv.row < end:
+            continue
+        value = table.at(sv.row, sv.col) if sv.col is not None else None
+        if value is None or (value.row, value.col) != (sv.row, sv.col):
+            continue
+        if match_printed(label_key(value.text), labels) is not None:
+            continue  # a value read off its label's own cell (项目资金（万元） gives the unit)
+        rest: list[Cell] = []
+        nxt = _right_of(table, value)
+        while (
+            nxt is not None
+            and id(nxt) not in header.used
+            and (nxt.row, nxt.last_row) == (value.row, value.last_row)
+            and _words(nxt.text)
+            and match_printed(label_key(nxt.text), labels) is None
+            and not _title_or_unit_line(nxt.text)
+        ):
+            rest.append(nxt)
+            nxt = _right_of(table, nxt)
+        # the rest ends its row: text after it (a label OCR misread, then its value) would make
+        # the unread cells a pair of their own, reported rather than glued on
+        while nxt is not None and not cell_text(nxt) and nxt.row == value.row:
+            nxt = _right_of(table, nxt)
+        if nxt is not None and nxt.row == value.row and cell_text(nxt):
+            continue
+        for cell in rest:
+            header.used.add(id(cell))
+            header.fields[name] = header.fields[name].joined(where.sv(cell))
+
+
+def _words(text: str) -> bool:
+    """Printed words without a digit: not a number, a code or a period (`1 年`), which may be a
+    value of its own."""
+    key = normalize(text)
+    return any(ch.isalpha() for ch in key) and not any(ch.isdigit() for ch in key)
+
+
+def _title_or_unit_line(text: str) -> bool:
+    """A title, year or unit line printed inside the ruled table: no value's continuation."""
+    key = label_key(text)
+    titles = (m for f in FORMS for m in f.title_marks)
+    return bool(YEAR_RE.search(text)) or key.startswith("单位") or any(m in key for m in titles)
+
+
+def _right_of(table: Table, cell: Cell) -> Cell | None:
+    return table.at(cell.row, cell.last_col + 1) if cell.last_col + 1 < table.n_cols else None
+
+
+def _read_more_of(
+    table: Table, label: Cell, value: Cell, lb: Label, spec: FormSpec, where: Where, header: Header
+) -> None:
+    """A value printed over more than one cell: 主管部门及代码 | name | code, or a task list
+    (年度主要任务) in rows of cells beside its merged label, kept as printed row by row."""
+    if lb.code:
+        nxt = _right_of(table, value)
+        if nxt is not None and re.fullmatch(r"[(\[]?\d{3,}[)\]]?", normalize(nxt.text)):
+            header.used.add(id(nxt))
+            header.fields["department_name"] = header.fields[lb.field]
+            header.fields["department_code"] = where.sv(nxt)
+        return
+    if not lb.block:
+        return
+    lines = []
+    for r in range(label.row, label.last_row + 1):
+        row = [
+            c
+            for c in table.row_cells(r)
+            if c.col > label.last_col
+            and match_printed(label_key(c.text), label_alternatives(spec)) is None
+        ]
+        if r > label.row and not row:
+            continue
+        for c in row:
+            header.used.add(id(c))
+        texts = [c.text for c in row if c.text.strip()]
+        if texts:
+            lines.append(" | ".join(texts))
+    header.fields[lb.field] = SourcedValue(
+        **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
+    )
+
+
+def _split_department(fields: dict[str, SourcedValue]) -> None:
+    """主管部门 printed with its code: `XX局（082001）` in one cell, or `XX局 082001` under a
+    主管部门及代码 label; name and code are landed apart, each as printed."""
+    for name in ("department_name", "department_code"):
+        v = fields.get(name)
+        if v is None:
+            continue
+        text = v.value.strip()
+        m = CODE_IN_BRACKETS_RE.match(normalize(text)) or NAME_THEN_CODE_RE.match(normalize(text))
+        if m is None or not m["name"]:
+            continue
+        code_at = text.rfind(m["code"])
+        printed_name = text[:code_at].rstrip().rstrip("(（[【-—_/ ").rstrip()
+        code = fields.get("department_code")
+        if name == "department_name" and code is not None and normalize(code.value) != m["code"]:
+            continue
+        fields["department_name"] = SourcedValue(**{**v.__dict__, "value": printed_name})
+        fields["department_code"] = SourcedValue(**{**v.__dict__, "value": m["code"]})
+        return
+
+
+def _report_unknown(
+    table: Table, start: int, end: int, header: Header, spec: FormSpec, where: Where, problems
+) -> None:
+    """A non-blank header cell that is neither a label of the form nor a value read for one."""
+    for c in table.cells:
+        if not (start <= c.row < end) or id(c) in header.used or not c.text.strip():
+            continue
+        left = table.at(c.row, c.col - 1) if c.col > 0 else None
+        if left is not None and id(left) in header.used and not is_label(left, spec):
+            continue  # the second cell of a value printed over a merged label's width
+        key = label_key(c.text)
+        if _title_or_unit_line(c.text):
+            continue  # a title, year or unit line printed inside the ruled table
+        if not any(ch.isalnum() for ch in key):
+            continue  # punctuation only: the ）of a label a page break cut, nothing to read
+        note = (
+            f"page {where.page.page}: header cell '{c.text}' is not a label of the {spec.form} "
+            "form description; not read"
+        )
+        problems.append(note)
+        labels = (alt for lb in spec.labels for alt in lb.alternatives)
+        if c.last_row == end - 1 and len(key) >= 2 and any(a.startswith(key) for a in labels):
+            header.cut.append((c, relative(table, c.bbox[0], c.bbox[2]), note))

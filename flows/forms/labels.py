@@ -1,0 +1,155 @@
+"""Matching printed text against the form descriptions: labels, column headings, openers, funds
+units and the year line, read by key (`flows.text.label_key`) and tolerant of one OCR edit.
+
+Apart because every other reader (columns, header, funds, rows, document) asks the same
+question — which described label does this printed text start with — and must answer it alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+
+from flows.forms.spec import (
+    FORMS,
+    FUNDS_UNITS,
+    Column,
+    FormSpec,
+    Label,
+    category_keywords,
+    category_labels,
+)
+from flows.models import Cell
+from flows.text import label_key, normalize
+
+YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
+TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
+CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
+NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
+UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
+CATEGORY_KEYWORDS = category_keywords()
+CATEGORY_LABELS = category_labels()
+
+
+# ---------------------------------------------------------------- matching printed text
+
+
+def match_printed(
+    key: str, alternatives: Iterable[tuple[str, object]]
+) -> tuple[object, str] | None:
+    """(item, remainder) for the longest alternative `key` starts with; failing that, the one
+    item a whole key of 4+ characters is one edit away from (OCR's 一級指标, 财政披款)."""
+    alternatives = list(alternatives)
+    best: tuple[str, object] | None = None
+    for alt, item in alternatives:
+        if key.startswith(alt) and (best is None or len(alt) > len(best[0])):
+            best = (alt, item)
+    if best is not None:
+        return best[1], key[len(best[0]) :]
+    if len(key) < 4:
+        return None
+    near = {id(item): item for alt, item in alternatives if len(alt) >= 4 and _one_edit(key, alt)}
+    return (next(iter(near.values())), "") if len(near) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """a and b differ by exactly one substituted, inserted or deleted character."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def label_alternatives(spec: FormSpec) -> list[tuple[str, Label]]:
+    return [(alt, lb) for lb in spec.labels for alt in lb.alternatives]
+
+
+def column_alternatives(columns: Iterable[Column]) -> list[tuple[str, Column]]:
+    return [(alt, c) for c in columns for alt in c.headings]
+
+
+ALL_COLUMNS = column_alternatives(c for spec in FORMS for c in spec.columns)
+ALL_OPENERS = [(alt, spec) for spec in FORMS for alt in spec.openers]
+
+
+def match_label(text: str, spec: FormSpec = FORMS[1]) -> tuple[str, str] | None:
+    """(field, glued value) when `text` is a header label of `spec`, possibly with its value glued
+    on; an annotation in brackets after the label (（万元）, （单位）) is not part of the value."""
+    hit = match_printed(label_key(text), label_alternatives(spec))
+    if hit is None:
+        return None
+    lb, rest = hit
+    assert isinstance(lb, Label)
+    return lb.field, UNIT_RE.sub("", rest, count=1)
+
+
+def unit_of(text: str, rest: str = "") -> str | None:
+    """The funds unit a label prints in brackets: 项目资金（万元） → 万元, also when OCR lost the
+    closing bracket (资金情况（元) or both (`rest`, what follows a group label: 项目资金元)."""
+    m = re.search(r"\((万元|元)(?:\)|$)", label_key(text)) or re.fullmatch(r"\(?(万元|元)\)?", rest)
+    return m[1] if m and m[1] in FUNDS_UNITS else None
+
+
+UNIT_TAIL_RE = re.compile(r"\(?(万元|元)\)?$")
+OPEN_UNIT_RE = re.compile(r"\((万元?)?$")  # 项目资金（万 | 元）: the annotation wrapped or cut
+
+
+def unit_label(key: str, spec: FormSpec) -> tuple[str, str] | None:
+    """(label spelling, unit) for a cell OCR damaged that still prints a funds unit after what is
+    left of
+    a label that prints one (`项目资元)` for 项目资金（元）, `资金(元` for 资金情况（元）): the part
+    before the unit must be like one of the label's spellings (a piece of it, or most of it).
+    Why: the unit decides whether amounts are 元 or 万元, a factor of 10 000."""
+    m = UNIT_TAIL_RE.search(key)
+    if m is None or m[1] not in FUNDS_UNITS:
+        return None
+    stem = key[: m.start()].rstrip("(")
+    if len(stem) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
+        return None
+    spellings = [alt for lb in spec.labels if lb.group for alt in lb.alternatives]
+    alike = [
+        (SequenceMatcher(None, stem, alt).ratio(), alt.startswith(stem), stem in alt, alt)
+        for alt in spellings
+    ]
+    best = max(alike, key=lambda a: a[:3], default=None)  # ties: the description's order
+    if best is None or not (best[2] or best[0] >= 0.6):
+        return None
+    return best[3], m[1]
+
+
+def printed_after(text: str, n: int) -> str:
+    """The printed text after the first `n` characters of its label key (raw, spaces kept)."""
+    for i in range(len(text) + 1):
+        if len(label_key(text[:i])) >= n:
+            return UNIT_RE.sub("", text[i:].strip(), count=1).strip()
+    return ""
+
+
+def is_label(cell: Cell, spec: FormSpec) -> bool:
+    return match_printed(label_key(cell.text), label_alternatives(spec)) is not None
+
+
+def is_unfinished_label(text: str) -> bool:
+    """A merged label cut by a page break: open bracket, or not yet ending in 指标."""
+    norm = normalize(text)
+    if norm.count("(") > norm.count(")"):
+        return True
+    return bool(norm) and not norm.endswith(("指标", ")"))
+
+
+def continues_label(text: str) -> bool:
+    """The rest of a merged label a page break cut after a finished word: a bracketed note
+    (`(必填)` under `社会效益指标`) — no 一级/二级 label starts with a bracket. Read alone it
+    normalises to no label at all, and the line's level was lost."""
+    return normalize(text).startswith("(")
+
+
+def cell_text(cell: Cell | None) -> str:
+    return cell.text.strip() if cell is not None else ""
+
+
+def same_text(a: str, b: str) -> bool:
+    return normalize(a) == normalize(b)

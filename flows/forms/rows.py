@@ -1,0 +1,449 @@
+"""The indicator grid's lines → `IndicatorRow`s: each line's cells by the grid's columns, merged
+一级/二级 labels filled down and put back together where a page break split them, a target printed
+apart (指标性质 | 指标值 | 度量单位) composed into one, numbers OCR put in one cell shared out, a
+column with a declared alphabet read from the recogniser's ranked readings, and the 总分 line.
+
+Apart because reading grid lines is the largest job and does not depend on how a document is
+cut into tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable
+
+from flows.forms.cellvalues import VALUE_RE, numbers_in, spread_numbers
+from flows.forms.columns import GridColumns, relative
+from flows.forms.labels import (
+    ALL_COLUMNS,
+    CATEGORY_KEYWORDS,
+    CATEGORY_LABELS,
+    cell_text,
+    continues_label,
+    is_unfinished_label,
+    match_printed,
+    same_text,
+)
+from flows.forms.provenance import Where
+from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
+from flows.forms.state import OpenForm, name_of
+from flows.models import Cell, IndicatorRow, SourcedValue, Table
+from flows.text import label_key, normalize
+
+# ---------------------------------------------------------------- indicator lines
+
+ROW_FIELDS = ("level1", "level2", "indicator_name", "target")
+
+
+def _grid_rows(
+    table: Table, start: int, end: int, cols: GridColumns, merged: list[str]
+) -> Iterable[tuple[int, dict[str, Cell | None]]]:
+    """Each indicator line's cells by field, merged cells repeated down the rows they cover; a
+    line whose value cells are all the cells of the line above is one line, not two. A cell that
+    starts above `start` is not a value of these lines: when a heading cell runs on down over
+    them (an OCR grid that found no rule under it), its field goes into `merged`."""
+    seen: set[tuple[int, ...]] = set()
+    value_fields = [f for f in cols.by_field if f not in ("level1", "level2")]
+    for r in range(start, end):
+        cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
+        for f, cell in cells.items():
+            if cell is not None and cell.row < start:  # the heading, or the form above
+                cells[f] = None
+                if cell.last_row >= r and f not in merged:
+                    merged.append(f)
+        key = tuple(id(cells[f]) for f in value_fields)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield r, cells
+
+
+def append_rows(
+    form: OpenForm,
+    where: Where,
+    start: int,
+    end: int,
+    after_break: bool,
+    problems: list[str],
+) -> None:
+    """Append a segment's indicator lines to `form`, joining what a page break cut apart.
+
+    On a continuation page the first line's merged labels may be blank (inherit the previous
+    label), repeated (same label), or the rest of a label the break cut ("标" after "产出指"); its
+    三级指标 or 指标值 may also be the rest of the previous line's cell (blank labels and a blank
+    other half). A 总分 row closes the grid with the form's overall weight and score."""
+    cols = form.columns
+    assert cols is not None
+    spec = form.spec
+    labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
+    after_break = after_break and bool(form.indicators)
+    merged: list[str] = []
+    ocr = not where.page.has_text_layer
+    halves = _split_label_halves(where, start, end, cols, not form.indicators) if ocr else {}
+    merged_labels: set[int] = set()
+    lines = list(_grid_rows(where.table, start, end, cols, merged))
+    unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
+    starts = [r for r, _ in lines]
+    for r, cells in lines:
+        if spec.total_row and _read_total_row(form, where, r, cells, problems):
+            break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
+        values = {
+            f: where.sv(c, _share_of(c, r, starts, unshared))
+            for f, c in cells.items()
+            if f not in ("level1", "level2")
+        }
+        notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared})
+        notes += _read_by_alphabet(cells, values, spec)
+        target = _compose(values, spec.composed_target, "target")
+        nm = values.get("indicator_name", where.sv(None))
+        if not (nm.value.strip() or target.value.strip()):
+            continue
+        problems.extend(f"page {where.page.page}: {name_of(form)}: {n}" for n in notes)
+        if _heading_again(cells):
+            continue  # the heading row repeated where it was not recognised as one
+        level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
+        for name, cell in (("level1", level1), ("level2", level2)):
+            if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
+                merged_labels.add(id(cell))
+                problems.append(
+                    f"page {where.page.page}: {name_of(form)}: the {name} cell '{cell.text}' "
+                    "prints two labels (OCR found no rule between them); its lines take it as "
+                    "printed"
+                )
+        prev = form.indicators[-1] if form.indicators else None
+        if prev is not None and after_break:
+            after_break = False
+            blank_labels = not cell_text(level1) and not cell_text(level2)
+            if blank_labels and nm.value and not target.value:
+                prev.name = prev.name.joined(nm)
+                continue
+            if blank_labels and target.value and not nm.value:
+                prev.target = prev.target.joined(target)
+                continue
+            for attr, cell in (("level1", level1), ("level2", level2)):
+                before: SourcedValue = getattr(prev, attr)
+                cut = is_unfinished_label(before.value) or continues_label(cell_text(cell))
+                fresh = normalize(cell_text(cell)).startswith(CATEGORY_KEYWORDS)
+                if cell is not None and cell_text(cell) and cut and not fresh:
+                    stitched = before.joined(where.sv(cell))  # the rest of the cut label
+                    form.relabel(attr, before, stitched)
+                    labels[id(cell)] = stitched
+        l1 = _label(level1, prev.level1 if prev else None, labels, where)
+        l2 = _label(level2, prev.level2 if prev else None, labels, where)
+        extra = {
+            f: v
+            for f, v in values.items()
+            if f not in ("indicator_name", "target") and f not in spec.composed_actual[:1]
+        }
+        if spec.composed_actual:
+            extra[spec.composed_actual[0]] = _compose(
+                values, spec.composed_actual, spec.composed_actual[0]
+            )
+        form.indicators.append(
+            IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
+        )
+    for cell in unshared:
+        problems.append(
+            f"page {where.page.page}: {name_of(form)}: the grid cell '{cell.text}' spans "
+            f"{cell.rowspan} rows (OCR found no rule between them) and its values do not match "
+            "its lines; they keep it as printed"
+        )
+    if merged:
+        problems.append(
+            f"page {where.page.page}: {name_of(form)}: the grid's {', '.join(merged)} column "
+            "is one cell with its heading (no rule found under the heading); its values are "
+            "not read"
+        )
+
+
+def _share_of(cell: Cell | None, r: int, starts: list[int], unshared: list[Cell]) -> str | None:
+    """Line r's value in a value cell an OCR grid merged over several lines (no rule found
+    between them): the cell prints one number per line (`3.00 18.00 1.00` over three lines of
+    分值). None (the cell's own text) otherwise: a merged cell printing anything else is not
+    shared out by guess; one printing several numbers, but not one per line, goes into
+    `unshared` to be reported."""
+    if cell is None or cell.rowspan == 1:
+        return None
+    covered = [x for x in starts if cell.row <= x <= cell.last_row]
+    tokens = VALUE_RE.findall(cell.text)
+    if len(covered) < 2 or "".join(tokens) != re.sub(r"\s", "", cell.text):
+        return None
+    if len(tokens) == len(covered) and r in covered:
+        return tokens[covered.index(r)]
+    if len(tokens) > 1 and cell not in unshared:
+        unshared.append(cell)
+    return None
+
+
+def _two_labels(cell: Cell, level: str) -> bool:
+    """A merged 一级/二级 cell printing two category labels (质量指标时效指标): two cells an
+    OCR grid joined over rows, whose lines cannot be told apart."""
+    text = normalize(cell.text)
+    found = []
+    for lb in sorted(CATEGORY_LABELS.get(level, ()), key=len, reverse=True):
+        for m in re.finditer(re.escape(lb), text):
+            if not any(a <= m.start() < b for a, b in found):
+                found.append((m.start(), m.end()))
+    return cell.rowspan > 1 and len(found) > 1
+
+
+def _heading_again(cells: dict[str, Cell | None]) -> bool:
+    """A grid line whose 三级指标 and 指标值 cells print their own column headings: the heading
+    row repeated on a continuation page (OCR may have misread another of its headings, so it was
+    not found as a heading). No indicator is named 三级指标 with the target 指标值."""
+    for name in ("indicator_name", "target"):
+        hit = match_printed(label_key(cell_text(cells.get(name))), ALL_COLUMNS)
+        if hit is None or hit[0].field != name:  # type: ignore[attr-defined]
+            return False
+    return True
+
+
+def _split_label_halves(
+    where: Where, start: int, end: int, cols: GridColumns, first: bool
+) -> dict[int, Cell]:
+    """id(blank half) → its printed half, for the 一级/二级 labels an OCR grid cut in two.
+
+    A merged label prints its text centred over the rows it spans; an OCR grid may take the
+    text line for a rule and cut the cell there, leaving a blank upper half and a lower half of
+    the same height holding the text. Such a blank half below another label is not a "same as
+    above" fill-down (a blank label is printed only at the top of a continuation page): it is
+    the upper half of the label under it, unless it is nearer the label above in height (then
+    it is that label's lower half, cut the same way). A blank label on the grid's first line
+    (`first`: no line read before it, nothing to fill down) is the upper part of the one under
+    it."""
+    table = where.table
+    out: dict[int, Cell] = {}
+    for name in ("level1", "level2"):
+        c = cols.by_field.get(name)
+        if c is None:
+            continue
+        for r in range(start, end):
+            blank = table.at(r, c)
+            if blank is None or blank.row != r or cell_text(blank):
+                continue
+            below = table.at(blank.last_row + 1, c) if blank.last_row + 1 < end else None
+            if below is None or not cell_text(below):
+                continue
+            if (below.col, below.colspan) != (blank.col, blank.colspan):
+                continue
+            if r == start:
+                if first:
+                    out[id(blank)] = below
+                continue
+            above = table.at(r - 1, c)
+            if above is None or above.row < start:
+                continue
+            height = blank.bbox[3] - blank.bbox[1]
+            to_below = abs(height - (below.bbox[3] - below.bbox[1]))
+            to_above = abs(height - (above.bbox[3] - above.bbox[1]))
+            if to_below <= to_above:
+                out[id(blank)] = below
+    return out
+
+
+# A column's alphabet overrules the recogniser's best reading only with at least this
+# probability for the allowed reading (a cell printing something the description does not
+# know stays as read) and, when the best reading is itself allowed, only when the other is this
+# many times more probable.
+ALPHABET_MIN_PROBABILITY = 0.05
+ALPHABET_CLEAR_RATIO = 2.0
+
+
+def alphabet_choice(cell: Cell, alphabet: Iterable[str]) -> tuple[str, float] | None:
+    """The value a cell of a column declaring `alphabet` prints, when the recogniser's best
+    (greedy) reading is not it: the allowed reading it ranked most probable, taken when the best
+    reading is not allowed, or is allowed but clearly less probable. None: keep the cell's text.
+
+    A faded lone ≥ is read `>` or `2` by greedy decoding while the recogniser still gives ≥ a
+    probability of its own; only the column knows `2` cannot be printed there."""
+    if not cell.readings:
+        return None
+    allowed = {normalize(a) for a in alphabet}
+    ranked = [(t, p) for t, p in cell.readings if normalize(t) in allowed]
+    if not ranked:
+        return None
+    text, prob = max(ranked, key=lambda r: r[1])
+    greedy = normalize(cell.text)
+    if normalize(text) == greedy:
+        return None
+    if greedy in allowed:
+        own = max((p for t, p in cell.readings if normalize(t) == greedy), default=0.0)
+        return (text, prob) if prob >= ALPHABET_CLEAR_RATIO * own else None
+    return (text, prob) if prob >= ALPHABET_MIN_PROBABILITY else None
+
+
+def _read_by_alphabet(
+    cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
+) -> list[str]:
+    """Values of columns declaring an alphabet read as `alphabet_choice` picks, each change
+    reported with the recogniser's own reading (the raw cell keeps it as read)."""
+    notes = []
+    for col in spec.columns:
+        cell, value = cells.get(col.field), values.get(col.field)
+        if not col.alphabet or cell is None or value is None or value.value != cell.text:
+            continue
+        choice = alphabet_choice(cell, col.alphabet)
+        if choice is None:
+            continue
+        text, prob = choice
+        own = next((p for t, p in cell.readings if normalize(t) == normalize(cell.text)), 0.0)
+        values[col.field] = SourcedValue(
+            **{**value.__dict__, "value": text, "confidence": round(min(prob, 1.0), 4)}
+        )
+        notes.append(
+            f"the {col.field} cell (row {cell.row}) was read '{cell.text}' (p={own:.3f}) and is "
+            f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
+        )
+    return notes
+
+
+def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str) -> SourcedValue:
+    """A value printed over several columns (`≥ | 90 | %`) as one printed string (`≥90%`), with
+    the provenance of its main cell; 定性 (qualitative) is a kind, not part of the value. With
+    its main cell blank or unread there is no value: a lone `≥` or `%` is not one."""
+    base = values.get(main)
+    if base is None:
+        return SourcedValue(value="", page=0)
+    if not base.value.strip():
+        return base
+    texts = []
+    for p in parts:
+        v = values.get(p)
+        if v is None:
+            continue
+        text = v.value.strip()
+        if p == "target_nature" and normalize(text) in (*TARGET_KINDS, *NO_VALUE):
+            continue
+        texts.append(text)
+    if len(texts) <= 1 and texts == [base.value.strip()]:
+        return base
+    return SourcedValue(**{**base.__dict__, "value": "".join(texts)})
+
+
+def _read_total_row(
+    form: OpenForm,
+    where: Where,
+    r: int,
+    cells: dict[str, Cell | None],
+    problems: list[str],
+) -> bool:
+    """The 总分 row of a self-evaluation: its weight (100) and the total score, shared out like
+    a grid line's numbers when OCR put both in one cell (`100 95.77`)."""
+    first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
+    if first is None or not any(label_key(first.text).startswith(t) for t in form.spec.total_row):
+        return False
+    cols = form.columns
+    assert cols is not None
+    found = {"weight": cells.get("weight"), "score": cells.get("score")}
+    by_field = dict(cols.by_field)
+    if None in found.values() or found["weight"] is first:
+        rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
+        found = dict(zip(found, (rest + [None, None])[:2], strict=True))
+        by_field = {"weight": 0, "score": 1}
+    values = {f: where.sv(c) for f, c in found.items()}
+    notes = _share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
+    problems.extend(f"page {where.page.page}: {name_of(form)}: 总分 {n}" for n in notes)
+    form.fields["overall_weight"] = values["weight"]
+    form.fields["overall_score"] = values["score"]
+    form.closed_grid = True
+    return True
+
+
+def _share_across_columns(
+    cells: dict[str, Cell | None],
+    values: dict[str, SourcedValue],
+    cols: GridColumns,
+    spec: FormSpec,
+    over_lines: Container[int] = frozenset(),
+) -> list[str]:
+    """A grid line's values where OCR put two columns' text in one cell; problems, if any.
+
+    One cell under several numeric columns (分值 and 得分 when their rule was lost) prints one
+    number per column, given out in column order; when it does not (`2013`), none is landed
+    rather than a guess. A cell under a composed value's columns (指标性质 | 指标值 | 度量单位)
+    is the main column's value. A numeric cell printing k numbers (`100 95.77`) whose next (or
+    previous) k-1 numeric columns are blank gives them one each; a cell merged over several
+    lines (`over_lines`, ids) prints their numbers, not its neighbours'."""
+    numeric = {c.field for c in spec.columns if c.numeric}
+    order = sorted((f for f in values if f in cols.by_field), key=lambda f: cols.by_field[f])
+    notes: list[str] = []
+    by_cell: dict[int, list[str]] = {}
+    for f in order:
+        cell = cells.get(f)
+        if cell is not None:
+            by_cell.setdefault(id(cell), []).append(f)
+    for fields in (fs for fs in by_cell.values() if len(fs) > 1):
+        text = values[fields[0]].value
+        if set(fields) <= numeric:
+            tokens = numbers_in(text)
+            if tokens is not None and len(tokens) == 1 and tokens[0] in NO_VALUE:
+                tokens = tokens * len(fields)
+            if tokens is not None and len(tokens) == len(fields):
+                for f, token in zip(fields, tokens, strict=True):
+                    values[f] = values[f].with_value(token)
+            elif text.strip():
+                notes.append(
+                    f"the cell '{text}' stands under the {', '.join(fields)} columns (OCR found "
+                    "no rule between them) and does not print one number for each; not read"
+                )
+                for f in fields:
+                    values[f] = values[f].with_value("")
+            continue
+        composed = [("target", spec.composed_target)]
+        if spec.composed_actual:
+            composed.append((spec.composed_actual[0], spec.composed_actual))
+        for main, parts in composed:
+            if main in fields and set(fields) <= set(parts):
+                for f in fields:
+                    if f != main:
+                        values[f] = values[f].with_value("")
+                break
+    return notes + spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
+
+
+def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
+    """The line's fields in column order cut into runs of neighbouring numeric columns."""
+    runs: list[list[str]] = [[]]
+    for f in order:
+        if f in numeric:
+            runs[-1].append(f)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if r]
+
+
+def total_row_alone(form: OpenForm, where: Where, row: int, problems: list[str]) -> bool:
+    """The 总分 row a page break carried alone onto the next page, ruled with fewer columns than
+    the grid (its label cell spans the rest): its weight and score are the cells standing under
+    the 分值 and 得分 headings (by x, as fractions of the table's width)."""
+    cols, table = form.columns, where.table
+    if not form.spec.total_row or cols is None:
+        return False
+    width = table.bbox[2] - table.bbox[0]
+    if cols.width and abs(width - cols.width) > 0.05 * cols.width:
+        return False
+    centres = [(c, sum(relative(table, c.bbox[0], c.bbox[2])) / 2) for c in table.row_cells(row)]
+    cells: dict[str, Cell | None] = {}
+    for name in ("weight", "score"):
+        x = cols.x_ranges.get(name)
+        if x is None:
+            return False
+        cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
+    return _read_total_row(form, where, row, cells, problems)
+
+
+def _label(
+    cell: Cell | None,
+    prev: SourcedValue | None,
+    labels: dict[int, SourcedValue],
+    where: Where,
+) -> SourcedValue:
+    """The 一级/二级 label of a line: a blank merged cell fills down the previous line's label, a
+    repeated label is the same label, and every line under one merged cell shares one label."""
+    if not cell_text(cell):
+        return prev if prev is not None else where.sv(None)
+    assert cell is not None
+    if id(cell) not in labels:
+        same = prev is not None and same_text(cell.text, prev.value)
+        labels[id(cell)] = prev if same and prev is not None else where.sv(cell)
+    return labels[id(cell)]
