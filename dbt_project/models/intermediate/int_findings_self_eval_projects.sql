@@ -56,7 +56,14 @@ projects as (
         evaluated.*,
         coalesce(indicator_totals.indicator_weights, 0) as indicator_weights,
         coalesce(indicator_totals.indicator_scores, 0) as indicator_scores,
-        coalesce(indicator_totals.n_indicators, 0) as n_indicators
+        coalesce(indicator_totals.n_indicators, 0) as n_indicators,
+        -- the rate the funds score is checked against: the printed one, else 全年执行数 / 全年预算数
+        -- (a rate cell left blank or unread); capped at 100%. No rate at all: null, no score check
+        -- (DuckDB's least() skips nulls: least(null, 100) is 100, so the cap waits for a rate).
+        case
+            when coalesce(evaluated.execution_rate, evaluated.execution_rate_computed) is not null
+                then least(coalesce(evaluated.execution_rate, evaluated.execution_rate_computed), 100)
+        end as scoring_rate
 
     from evaluated
 
@@ -123,11 +130,11 @@ score_rate_findings as (
         'low' as severity,
         'funds_score_rate' as finding_key,
         '预算执行得分 ' || {{ format_number('funds_score') }} || ' 与分值 ' || {{ format_number('funds_weight') }}
-        || ' × 执行率 ' || {{ format_number('execution_rate') }} || '% = '
-        || printf('%.2f', funds_weight * least(execution_rate, 100) / 100) || ' 不符 / the budget execution score '
+        || ' × 执行率 ' || {{ format_number('scoring_rate') }} || '% = '
+        || printf('%.2f', funds_weight * scoring_rate / 100) || ' 不符 / the budget execution score '
         || {{ format_number('funds_score') }} || ' does not match weight ' || {{ format_number('funds_weight') }}
-        || ' × rate ' || {{ format_number('execution_rate') }} || '% = '
-        || printf('%.2f', funds_weight * least(execution_rate, 100) / 100) as detail,
+        || ' × rate ' || {{ format_number('scoring_rate') }} || '% = '
+        || printf('%.2f', funds_weight * scoring_rate / 100) as detail,
         source_file,
         funds_page as page
 
@@ -135,7 +142,7 @@ score_rate_findings as (
 
     where
         funds_score <= funds_weight
-        and abs(funds_score - funds_weight * least(execution_rate, 100) / 100) > 0.05
+        and abs(funds_score - funds_weight * scoring_rate / 100) > 0.05
 
 ),
 
