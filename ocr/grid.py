@@ -16,6 +16,10 @@ above the other, boxes apart: they are joined where their column rules are colli
 is no taller than a row and its text stays inside the cells (a title between two tables runs
 across a column rule).
 
+A rule worn from a crossing to the middle of the next edge looks at that crossing like a
+merged cell's missing rule. Such an edge is a rule where the cells on both sides of it are
+ruled all round and cannot make one rectangle (a merged cell's two halves always do).
+
 A column separator is found where a rule runs in some rows and carried through the others; in a
 row where the mask does not show the rule over most of the row, ink on its line counts as a rule
 only where it also shows above or below the row's text (a header value's 管 lying where the
@@ -319,7 +323,7 @@ def _edge_present(
     return ink is not None and _thin_coverage(ink, horizontal, pos, a, b, band) >= 0.35
 
 
-def _gap_through(
+def _gap_ends_loose(
     mask: np.ndarray,
     horizontal: bool,
     pos: float,
@@ -328,31 +332,180 @@ def _gap_through(
     cross: list[float],
     band: int,
     reach: int,
-) -> bool:
-    """Whether the edge [a, b] of a separator at `pos` (its crossing separators `cross`) lies
-    inside a gap worn into a rule: the stretch of the separator without rule (on the mask
-    within ±`reach`) around the edge ends where the rule resumes in the middle of an edge.
+) -> tuple[bool, bool]:
+    """For the edge [a, b] of a separator at `pos` (its crossing separators `cross`) with no
+    rule at its middle: whether each end of the stretch without rule around it (on the mask
+    within ±`reach`) lies away from every crossing, i.e. where the rule resumes mid-edge.
 
     A merged cell's edge is missing from crossing rule to crossing rule: the rules beside it
     run up to the crossings and stop there. A gap worn into a printed rule (15-30% of its
-    length, cuts as long as a cell) starts and ends wherever the wear put it: where both its
-    ends lie away from every crossing, the rule ran through the edge. A gap with one end on
-    a crossing is not told from a merged cell with wear beside it: the edge stays missing."""
+    length, cuts as long as a cell) starts and ends wherever the wear put it. An end on the
+    table's frame counts as on a crossing; (False, False) where the middle shows rule."""
     lo = cross[0]
     hits = _mask_hits(mask, horizontal, pos, lo, cross[-1], reach)
     mid = int(round((a + b) / 2 - lo))
     if hits.size == 0 or not 0 <= mid < hits.size or hits[mid]:
-        return False
+        return False, False
     on = np.flatnonzero(hits)
     before, after = on[on < mid], on[on > mid]
-    if before.size == 0 or after.size == 0:
-        return False  # the run reaches the table's frame: a crossing
-    e0, e1 = lo + before[-1] + 1, lo + after[0]
     # a rule meeting its crossing stops within the crossing rule's half width, the mask's
     # thickening and the band
     slack = band + 3
-    loose = [min(abs(e - c) for c in cross) > slack for e in (e0, e1)]
-    return all(loose)
+    ends = (lo + before[-1] + 1 if before.size else None, lo + after[0] if after.size else None)
+    return tuple(e is not None and min(abs(e - c) for c in cross) > slack for e in ends)
+
+
+def _rectangles(
+    nr: int,
+    nc: int,
+    joined_right: list[list[bool]],
+    joined_down: list[list[bool]],
+) -> list[list[int]]:
+    """Merged cells as rectangles [r0, c0, r1, c1] (`merge_spans`, then overlapping rectangles
+    merged until stable: a missed rule can make two non-rectangular groups overlap)."""
+    rects = [
+        [r, c, r + rs - 1, c + cs - 1]
+        for r, c, rs, cs in merge_spans(nr, nc, joined_right, joined_down)
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(rects)):
+            for j in range(i + 1, len(rects)):
+                a, b = rects[i], rects[j]
+                if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
+                    rects[i] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+                    rects.pop(j)
+                    changed = True
+                    break
+            if changed:
+                break
+    return rects
+
+
+def _groups(
+    nr: int, nc: int, joined_right: list[list[bool]], joined_down: list[list[bool]]
+) -> list[list[int]]:
+    """Label per grid position: positions joined without a rule share a label."""
+    label = [[-1] * nc for _ in range(nr)]
+    for r0 in range(nr):
+        for c0 in range(nc):
+            if label[r0][c0] >= 0:
+                continue
+            label[r0][c0] = r0 * nc + c0
+            stack = [(r0, c0)]
+            while stack:
+                r, c = stack.pop()
+                steps = (
+                    (r, c + 1, c + 1 < nc and joined_right[r][c]),
+                    (r, c - 1, c > 0 and joined_right[r][c - 1]),
+                    (r + 1, c, r + 1 < nr and joined_down[r][c]),
+                    (r - 1, c, r > 0 and joined_down[r - 1][c]),
+                )
+                for r2, c2, ok in steps:
+                    if ok and label[r2][c2] < 0:
+                        label[r2][c2] = r0 * nc + c0
+                        stack.append((r2, c2))
+    return label
+
+
+def _clean_cell(
+    members: list[tuple[int, int]], ruled_right: list[list[bool]], ruled_down: list[list[bool]]
+) -> bool:
+    """Whether grid positions make a printed cell: they fill their bounding rectangle and no
+    rule the page shows (`ruled_right[r][c]`: right of (r, c); `ruled_down`: below it) lies
+    inside it."""
+    rows = [m[0] for m in members]
+    cols = [m[1] for m in members]
+    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    if len(set(members)) != (r1 - r0 + 1) * (c1 - c0 + 1):
+        return False
+    return not any(ruled_right[r][c] for r in range(r0, r1 + 1) for c in range(c0, c1)) and not any(
+        ruled_down[r][c] for r in range(r0, r1) for c in range(c0, c1 + 1)
+    )
+
+
+def _ruled_round(
+    members: list[tuple[int, int]],
+    ruled_right: list[list[bool]],
+    ruled_down: list[list[bool]],
+    doubt: set[tuple[bool, int, int]],
+    line: tuple[bool, int],
+) -> bool:
+    """Whether the page shows a rule (or the frame) along each side of the box of grid
+    positions, except on the separator `line` (horizontal?, index of the rule: below row /
+    right of column `index`) that is being judged: each side shows a rule on at least one of
+    its edges and the others are in `doubt` (horizontal?, row, col: a worn gap), none joined
+    for sure."""
+    rows = [m[0] for m in members]
+    cols = [m[1] for m in members]
+    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    nr, nc = len(ruled_down), len(ruled_down[0])
+    horizontal, index = line
+    sides = []
+    for r in (r0 - 1, r1):
+        if 0 <= r < nr - 1 and not (horizontal and r == index):
+            sides.append([(ruled_down[r][c], (True, r, c) in doubt) for c in range(c0, c1 + 1)])
+    for c in (c0 - 1, c1):
+        if 0 <= c < nc - 1 and not (not horizontal and c == index):
+            sides.append([(ruled_right[r][c], (False, r, c) in doubt) for r in range(r0, r1 + 1)])
+    return all(
+        any(shown for shown, _ in side) and all(shown or worn for shown, worn in side)
+        for side in sides
+    )
+
+
+def _settle_unsure(
+    joined_right: list[list[bool]],
+    joined_down: list[list[bool]],
+    ruled_right: list[list[bool]],
+    ruled_down: list[list[bool]],
+    unsure: list[tuple[bool, int, int]],
+) -> None:
+    """Decide the edges without rule whose worn gap ends on a crossing at one end only
+    (`unsure`: horizontal?, row, col of the position above / left of the edge), in place.
+
+    A merged cell's missing rule joins two rectangles into one (the pieces the other unsure
+    edges cut it into). Where the cells on both sides are printed cells (rectangles, no rule
+    inside, rules all round but on the judged line) that cannot make one rectangle, the edge
+    is a worn rule; it then bounds its cells, which may settle another edge, until none
+    changes. Where a side is no printed cell (a missed rule elsewhere), nothing tells: the
+    edge stays joined, as a merged cell's."""
+    nr, nc = len(joined_down), len(joined_down[0])
+    for horizontal, r, c in unsure:
+        (joined_down if horizontal else joined_right)[r][c] = False
+    label = _groups(nr, nc, joined_right, joined_down)
+    members: dict[int, list[tuple[int, int]]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            members.setdefault(label[r][c], []).append((r, c))
+
+    def printed(cell: list[tuple[int, int]], line: tuple[bool, int]) -> bool:
+        return _clean_cell(cell, ruled_right, ruled_down) and _ruled_round(
+            cell, ruled_right, ruled_down, set(left), line
+        )
+
+    left = list(unsure)
+    while True:
+        rules = []
+        for horizontal, r, c in left:
+            r2, c2 = (r + 1, c) if horizontal else (r, c + 1)
+            one, two = members[label[r][c]], members[label[r2][c2]]
+            line = (horizontal, r if horizontal else c)
+            if (
+                one is not two
+                and printed(one, line)
+                and printed(two, line)
+                and not _clean_cell(one + two, ruled_right, ruled_down)
+            ):
+                rules.append((horizontal, r, c))
+        if not rules:
+            break
+        for horizontal, r, c in rules:
+            (ruled_down if horizontal else ruled_right)[r][c] = True
+        left = [e for e in left if e not in rules]
+    for horizontal, r, c in left:
+        (joined_down if horizontal else joined_right)[r][c] = True
 
 
 def _valid_separators(
@@ -413,7 +566,7 @@ def build_cells(
 
     def present(
         mask: np.ndarray, horizontal: bool, pos: float, a: float, b: float, reach: int, i: int
-    ) -> bool:
+    ) -> bool | None:
         # keep clear of the crossing rules at both ends (their ink lies on both sides of the
         # edge and reads as a crossing stroke); a sliver between two near rules has no room
         # left: there the edge is the rule mask running through the whole sliver
@@ -423,45 +576,43 @@ def build_cells(
             return _coverage(mask, horizontal, pos, a, b, band) >= max(edge_min_cover, 0.8)
         if not _edge_present(mask, ink, horizontal, pos, a + m, b - m, band, edge_min_cover):
             # no rule on the edge: still one where a gap worn into the rule runs through it,
-            # unless text runs across the line (a merged cell's text spans its missing rule)
+            # unless text runs across the line (a merged cell's text spans its missing rule);
+            # a gap with only one end mid-edge is told by the cells around it (None)
             if ink is not None and _crossed(ink, horizontal, pos, a + m, b - m, band) > 0:
                 return False
             cross = xs if horizontal else ys
-            return _gap_through(mask, horizontal, pos, a, b, cross, band, reach)
+            loose = _gap_ends_loose(mask, horizontal, pos, a, b, cross, band, reach)
+            return True if all(loose) else (None if any(loose) else False)
         if horizontal or ink is None or text is None or beside_x[i] < band:
             return True
         # a column edge is a rule in this row only where it shows above and below the text
         return _rule_beside_text(mask, ink, text, pos, a, b, band, beside_x[i])
 
+    unsure: list[tuple[bool, int, int]] = []
+    ruled_down = [[False] * nc for _ in range(nr)]
+    ruled_right = [[False] * nc for _ in range(nr)]
     for r in range(nr):
         for c in range(nc):
-            if r + 1 < nr:  # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
-                joined_down[r][c] = not present(
-                    hor, True, ys[r + 1], xs[c], xs[c + 1], reach_y[r + 1], r + 1
+            for joined, ruled, here, edge in (
+                # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
+                (joined_down, ruled_down, r + 1 < nr, (hor, True, ys[r + 1], xs[c], xs[c + 1])),
+                # edge right of (r, c)
+                (joined_right, ruled_right, c + 1 < nc, (ver, False, xs[c + 1], ys[r], ys[r + 1])),
+            ):
+                if not here:
+                    continue
+                mask, horizontal, pos, a, b = edge
+                i = r + 1 if horizontal else c + 1
+                seen = present(
+                    mask, horizontal, pos, a, b, (reach_y if horizontal else reach_x)[i], i
                 )
-            if c + 1 < nc:  # edge right of (r, c)
-                joined_right[r][c] = not present(
-                    ver, False, xs[c + 1], ys[r], ys[r + 1], reach_x[c + 1], c + 1
-                )
-    # the same merged-cell rule as the text-layer path; then merge overlapping rectangles
-    # (a missed rule can make two non-rectangular groups overlap) until stable
-    rects = [
-        [r, c, r + rs - 1, c + cs - 1]
-        for r, c, rs, cs in merge_spans(nr, nc, joined_right, joined_down)
-    ]
-    changed = True
-    while changed:
-        changed = False
-        for i in range(len(rects)):
-            for j in range(i + 1, len(rects)):
-                a, b = rects[i], rects[j]
-                if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
-                    rects[i] = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
-                    rects.pop(j)
-                    changed = True
-                    break
-            if changed:
-                break
+                joined[r][c] = not seen
+                ruled[r][c] = seen is True
+                if seen is None:
+                    unsure.append((horizontal, r, c))
+    _settle_unsure(joined_right, joined_down, ruled_right, ruled_down, unsure)
+    # the same merged-cell rule as the text-layer path, merged into rectangles
+    rects = _rectangles(nr, nc, joined_right, joined_down)
     cells = [
         GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
         for r0, c0, r1, c1 in rects

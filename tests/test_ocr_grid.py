@@ -390,6 +390,25 @@ def test_a_merged_cell_beside_a_worn_rule_stays_merged() -> None:
     assert worn_cells(worn_grid(gaps)) == WORN_CELLS
 
 
+def test_a_worn_gap_ending_on_a_crossing_beside_a_merged_cell_is_a_rule() -> None:
+    """The column rule x=700 is worn from the crossing at y=260 to mid row 3: all of row 2's
+    edge between (2,2) and (2,3), which spans rows 2-3. One end of the gap lies on a crossing,
+    as a merged cell's does, but the cells on both sides are ruled all round and cannot make
+    one rectangle: the edge is a rule (before, (2,2) joined (2,3) and the rectangle took
+    (3,2) too, one 2x2 cell)."""
+    gaps = [(695, 263, 706, 380)]  # x=700 from the crossing at y=260 to mid row 3
+    assert worn_cells(worn_grid(gaps)) == WORN_CELLS
+
+
+def test_a_merged_cell_whose_sides_make_one_rectangle_stays_merged() -> None:
+    """The rule y=340 is missing over column 3 because (2,3) spans rows 2-3; wear in column 2,
+    from its middle to the crossing at x=700, makes one run without rule from mid column 2 to
+    the frame. With that edge kept as a rule, (2,3) and (3,3) are cells ruled all round but
+    on the judged line, and together one rectangle: the edge stays a merged cell's."""
+    gaps = [(600, 335, 698, 346)]  # y=340 from mid column 2 to the crossing at x=700
+    assert worn_cells(worn_grid(gaps)) == WORN_CELLS
+
+
 def test_worn_rules_keep_the_table_whole(clean: np.ndarray) -> None:
     """The demo form with every rule grey (100), 25% of each worn away in cell-long gaps, the
     scanner's blur and noise: the pieces of rule no longer touch, but they are one table of
