@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -107,6 +107,17 @@ class OcrOptions(BaseModel):
         "text detection over the tables); False reads the whole page once and assigns lines "
         "to cells (see `ocr.page.read_cells`).",
     )
+
+    # Settings of the page pipeline around the engine, not of the engine: every other field
+    # builds it (`get_engine`), so a page worker keeps one engine per distinct rest.
+    PAGE_ONLY: ClassVar[frozenset[str]] = frozenset(
+        {"dpi", "low_confidence_threshold", "erase_rules", "read_cells"}
+    )
+
+    def engine_key(self) -> str:
+        """What the engine built from these options depends on: two options equal here share
+        one engine (`ocr.page`'s cache). A new setting is part of it unless listed as page-only."""
+        return self.model_dump_json(exclude=set(self.PAGE_ONLY))
 
 
 @dataclass(frozen=True)

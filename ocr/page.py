@@ -33,7 +33,7 @@ from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepar
 
 MAX_PIXELS = 100_000_000  # refuse decompression bombs above ~100 Mpx
 
-_ENGINE_CACHE: dict[tuple, OcrEngine] = {}
+_ENGINE_CACHE: dict[str, OcrEngine] = {}
 
 
 # --------------------------------------------------------------------------- loading
@@ -883,18 +883,7 @@ def flag_untrusted(lines: list[TextLine]) -> list[TextLine]:
 
 
 def _engine_for(options: OcrOptions) -> OcrEngine:
-    key = (
-        options.engine,
-        options.det_limit_side_len,
-        options.rec_batch_num,
-        options.rec_min_width,
-        options.rec_short_ratio,
-        options.rec_short_width,
-        options.rec_short_recheck,
-        options.rec_batch_width,
-        options.threads,
-        str(options.paddle_model_dir),
-    )
+    key = options.engine_key()
     if key not in _ENGINE_CACHE:
         _ENGINE_CACHE[key] = get_engine(options.engine, options)
     return _ENGINE_CACHE[key]

@@ -775,3 +775,14 @@ def test_short_cells_keep_their_ranked_readings_in_input_order(
     for text in ("1", "≥", "定性", "7"):
         assert read[text] and read[text][0][0] == text
     assert read["2028年12月底"] == () and read["≥95%"] == ()
+
+
+def test_engine_key_follows_every_engine_setting_and_no_page_setting() -> None:
+    """Page workers keep one engine per `OcrOptions.engine_key`: options that build another
+    engine (the ranked-readings settings were once left out of a hand-kept key) never share
+    one; page-pipeline settings (dpi, thresholds) never cost a second engine."""
+    base = OcrOptions()
+    for field, value in (("rec_readings_chars", 0), ("rec_readings", 3), ("rec_short_width", 320)):
+        assert base.model_copy(update={field: value}).engine_key() != base.engine_key(), field
+    for field, value in (("dpi", 300), ("low_confidence_threshold", 0.5), ("read_cells", False)):
+        assert base.model_copy(update={field: value}).engine_key() == base.engine_key(), field
