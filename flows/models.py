@@ -198,15 +198,12 @@ def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def merge_spans(
+def joined_groups(
     n_rows: int, n_cols: int, joined_right: list[list[bool]], joined_down: list[list[bool]]
-) -> list[tuple[int, int, int, int]]:
-    """Merged cells of a ruled grid as (row, col, rowspan, colspan).
-
-    `joined_right[r][c]` says no rule separates grid position (r, c) from (r, c+1);
-    `joined_down[r][c]` the same for (r, c) and (r+1, c). Positions joined without a rule belong to
-    one printed cell, so a union-find over them gives the merged cells; each is reported by its
-    bounding rectangle (printed merged cells are rectangles)."""
+) -> list[list[tuple[int, int]]]:
+    """The grid positions of each printed cell: `joined_right[r][c]` says no rule separates
+    grid position (r, c) from (r, c+1), `joined_down[r][c]` the same for (r, c) and (r+1, c);
+    positions joined without a rule belong to one cell (a union-find over them)."""
     parent = list(range(n_rows * n_cols))
 
     def find(i: int) -> int:
@@ -226,8 +223,16 @@ def merge_spans(
     for r in range(n_rows):
         for c in range(n_cols):
             groups.setdefault(find(r * n_cols + c), []).append((r, c))
+    return list(groups.values())
+
+
+def merge_spans(
+    n_rows: int, n_cols: int, joined_right: list[list[bool]], joined_down: list[list[bool]]
+) -> list[tuple[int, int, int, int]]:
+    """Merged cells of a ruled grid as (row, col, rowspan, colspan): each group of
+    `joined_groups` by its bounding rectangle (printed merged cells are rectangles)."""
     spans = []
-    for members in groups.values():
+    for members in joined_groups(n_rows, n_cols, joined_right, joined_down):
         rows = [m[0] for m in members]
         cols = [m[1] for m in members]
         spans.append((min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1))

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from flows.models import merge_spans
+from flows.models import joined_groups, merge_spans
 from ocr.preprocess import binarize, drop_seals, find_seals, line_masks
 
 # An edge crossed by ink on both sides over more than this share of its length is text, not a
@@ -383,32 +383,6 @@ def _rectangles(
     return rects
 
 
-def _groups(
-    nr: int, nc: int, joined_right: list[list[bool]], joined_down: list[list[bool]]
-) -> list[list[int]]:
-    """Label per grid position: positions joined without a rule share a label."""
-    label = [[-1] * nc for _ in range(nr)]
-    for r0 in range(nr):
-        for c0 in range(nc):
-            if label[r0][c0] >= 0:
-                continue
-            label[r0][c0] = r0 * nc + c0
-            stack = [(r0, c0)]
-            while stack:
-                r, c = stack.pop()
-                steps = (
-                    (r, c + 1, c + 1 < nc and joined_right[r][c]),
-                    (r, c - 1, c > 0 and joined_right[r][c - 1]),
-                    (r + 1, c, r + 1 < nr and joined_down[r][c]),
-                    (r - 1, c, r > 0 and joined_down[r - 1][c]),
-                )
-                for r2, c2, ok in steps:
-                    if ok and label[r2][c2] < 0:
-                        label[r2][c2] = r0 * nc + c0
-                        stack.append((r2, c2))
-    return label
-
-
 def _clean_cell(
     members: list[tuple[int, int]], ruled_right: list[list[bool]], ruled_down: list[list[bool]]
 ) -> bool:
@@ -474,11 +448,9 @@ def _settle_unsure(
     nr, nc = len(joined_down), len(joined_down[0])
     for horizontal, r, c in unsure:
         (joined_down if horizontal else joined_right)[r][c] = False
-    label = _groups(nr, nc, joined_right, joined_down)
-    members: dict[int, list[tuple[int, int]]] = {}
-    for r in range(nr):
-        for c in range(nc):
-            members.setdefault(label[r][c], []).append((r, c))
+    cell_of = {
+        pos: group for group in joined_groups(nr, nc, joined_right, joined_down) for pos in group
+    }
 
     def printed(cell: list[tuple[int, int]], line: tuple[bool, int]) -> bool:
         return _clean_cell(cell, ruled_right, ruled_down) and _ruled_round(
@@ -490,7 +462,7 @@ def _settle_unsure(
         rules = []
         for horizontal, r, c in left:
             r2, c2 = (r + 1, c) if horizontal else (r, c + 1)
-            one, two = members[label[r][c]], members[label[r2][c2]]
+            one, two = cell_of[(r, c)], cell_of[(r2, c2)]
             line = (horizontal, r if horizontal else c)
             if (
                 one is not two
