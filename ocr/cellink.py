@@ -309,6 +309,24 @@ def _rule_like(comp: np.ndarray, horizontal: bool, inset: int) -> bool:
     return bool(np.median(bottom - top + 1) <= 2 * inset + 2)
 
 
+# A blob of fewer ink pixels than this is a speck, never print.
+SPECK_AREA = 4
+
+
+def ink_components(
+    ink: np.ndarray, gray: np.ndarray | None = None
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """The 8-connected blobs of `ink` (count, labels, stats as OpenCV gives them) and the
+    darkest grey of each on `gray` (255 without it): print is told from seal, bleed-through and
+    dust residue by being as dark as the page's print somewhere."""
+    num, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    darkest = np.full(num, 255, dtype=np.uint8)
+    if gray is not None:
+        on = ink > 0
+        np.minimum.at(darkest, labels[on], gray[on])
+    return num, labels, stats, darkest
+
+
 def _cell_ink(
     ink: np.ndarray,
     bbox: tuple[float, float, float, float],
@@ -331,18 +349,14 @@ def _cell_ink(
     if int(sub.sum()) < 12:
         return None
     ch, cw = sub.shape
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
-    darkest = np.full(num, 255, dtype=np.uint8)
-    if gray is not None:
-        on = sub > 0
-        np.minimum.at(darkest, labels[on], gray[y0:y1, x0:x1][on])
+    num, labels, stats, darkest = ink_components(sub, None if gray is None else gray[y0:y1, x0:x1])
     reach = 2 * inset + 4  # how far from its separator a cell's rule may run
     clear = [x0, y0, x1, y1]
     keep = np.zeros(num, dtype=bool)
     fitted: dict[int, RuleLine | None] = {}  # the cell's rule lines, fitted once per side
     for i in range(1, num):
         sx, sy, sw, sh, area = (int(v) for v in stats[i])
-        if area < 4:
+        if area < SPECK_AREA:
             continue  # a speck
         spans = sw > 0.9 * cw or sh > 0.9 * ch
         if spans and _rule_like(labels[sy : sy + sh, sx : sx + sw] == i, sw >= sh, inset):

@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
-from ocr.cellink import _bands, cell_lines, print_darkness_cut
+from ocr.cellink import SPECK_AREA, _bands, cell_lines, ink_components, print_darkness_cut
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, Readings, get_engine
 from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
@@ -809,8 +809,6 @@ def outside_strips(
     return strips
 
 
-# A blob of fewer pixels than this is a speck, never print (as in a cell: `ocr.cellink`).
-SPECK_AREA = 4
 # The least extent (height or width, in points of an A4 page's 595 pt short side) of one blob
 # of a printed glyph: a digit or a CJK radical at the forms' 9-16 pt is 5-12 pt; a toner or
 # dust speck, blurred, ~1.5-3 pt (`、` and `.` alone, ~2 pt, are no line of text either).
@@ -824,15 +822,10 @@ def holds_glyph(ink: np.ndarray, gray: np.ndarray, cut: int, glyph: float) -> bo
 
     Dust and light speckle in the margins made bands of their own outside the grids, each a
     text detection call that found nothing (on 11 dev scan pages most of their 74 bands)."""
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, darkest = ink_components(ink, gray)
     extent = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     big = (stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA) & (extent >= glyph)
     big[0] = False
-    if not big.any():
-        return False
-    darkest = np.full(num, 255, dtype=np.uint8)
-    on = ink > 0
-    np.minimum.at(darkest, labels[on], gray[on])
     return bool((big & (darkest <= cut)).any())
 
 
