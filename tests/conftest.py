@@ -33,6 +33,7 @@ import pytest
 
 import flows.settings
 from flows.settings import PROJECT_ROOT
+from tests import cputimes
 
 # Session-scoped fixtures cheap enough to start on each worker: they do not group their tests.
 UNGROUPED_FIXTURES = frozenset({"prefect_harness", "tmp_path_factory", "worker_id", "warm_dbt"})
@@ -97,12 +98,8 @@ class SharedPrefectServer:
     def cpu_seconds(self) -> float | None:
         """The server's CPU so far (its own and its waited-for children's), from /proc: no test
         counts it (tests/cputimes.py counts a worker's descendants; this is the controller's)."""
-        try:
-            stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
-        except OSError:
-            return None
-        fields = stat[stat.rindex(")") + 2 :].split()
-        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        stat = cputimes.proc_stat(self.proc.pid)
+        return None if stat is None else stat[1] / cputimes.TICK
 
     def stop(self) -> None:
         self.proc.terminate()

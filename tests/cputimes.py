@@ -30,7 +30,18 @@ OUT_ENV = "PERFBUDGET_CPU_TIMES"
 DEFAULT_OUT = "/tmp/perfbudget-cpu.jsonl"
 
 
-_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def proc_stat(pid: int) -> tuple[int, int] | None:
+    """A process's parent pid and its CPU in clock ticks (its own and its waited-for
+    children's: utime stime cutime cstime) from /proc; None when it is gone or there is none."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()  # after the command name, which may hold ' '
+    return int(fields[1]), sum(int(f) for f in fields[11:15])
 
 
 def _descendants_cpu() -> float:
@@ -41,14 +52,11 @@ def _descendants_cpu() -> float:
     for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else ():
         if not entry.name.isdigit():
             continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
+        stat = proc_stat(int(entry.name))
+        if stat is None:
             continue  # gone meanwhile
-        fields = stat[stat.rindex(")") + 2 :].split()  # after the command name, which may hold ' '
         pid = int(entry.name)
-        parent[pid] = int(fields[1])
-        ticks[pid] = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+        parent[pid], ticks[pid] = stat
     me, total = os.getpid(), 0
     for pid in ticks:
         p, seen = parent.get(pid), 0
@@ -57,7 +65,7 @@ def _descendants_cpu() -> float:
                 total += ticks[pid]
                 break
             p, seen = parent.get(p), seen + 1
-    return total / _TICK
+    return total / TICK
 
 
 def _cpu() -> float:
