@@ -480,6 +480,57 @@ def _settle_unsure(
         (joined_down if horizontal else joined_right)[r][c] = True
 
 
+def _rule_runs_through(
+    joined_right: list[list[bool]],
+    joined_down: list[list[bool]],
+    ruled_right: list[list[bool]],
+    ruled_down: list[list[bool]],
+) -> None:
+    """Restore, in place, the rules a worn gap took from inside a printed cell that would not
+    be a rectangle: in a group of joined grid positions that does not fill its box, an edge
+    without rule whose two neighbours on the same rule line (left and right of a row rule's
+    edge, above and below a column rule's) both show the rule is that rule, worn through.
+
+    A printed cell is a rectangle; a group that is not one holds a missed rule, and the
+    rectangle closure took the cells around it in (a header's value row swallowing the row
+    below it: 主管部门's value merged with 部门代码 | 实施单位). A rule in a ruled table runs
+    on across its row band; a merged cell's missing rule ends at its sides, where the rule
+    beyond is not shown on both sides of one edge unless the cell is one edge wide — that
+    case stays to the closure, as before. Repeated until no group changes."""
+    nr, nc = len(joined_down), len(joined_down[0])
+    while True:
+        cut = []
+        for group in joined_groups(nr, nc, joined_right, joined_down):
+            rows = [m[0] for m in group]
+            cols = [m[1] for m in group]
+            if len(group) == (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1):
+                continue
+            members = set(group)
+            for r, c in group:
+                # the edge below (r, c), then the one right of it, inside the group
+                if (
+                    (r + 1, c) in members
+                    and joined_down[r][c]
+                    and 0 < c < nc - 1
+                    and ruled_down[r][c - 1]
+                    and ruled_down[r][c + 1]
+                ):
+                    cut.append((True, r, c))
+                if (
+                    (r, c + 1) in members
+                    and joined_right[r][c]
+                    and 0 < r < nr - 1
+                    and ruled_right[r - 1][c]
+                    and ruled_right[r + 1][c]
+                ):
+                    cut.append((False, r, c))
+        if not cut:
+            return
+        for horizontal, r, c in cut:
+            (joined_down if horizontal else joined_right)[r][c] = False
+            (ruled_down if horizontal else ruled_right)[r][c] = True
+
+
 def _valid_separators(
     cands: list[float],
     cross: list[float],
@@ -582,7 +633,10 @@ def build_cells(
                 ruled[r][c] = seen is True
                 if seen is None:
                     unsure.append((horizontal, r, c))
+    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down)
+    unsure = [e for e in unsure if (joined_down if e[0] else joined_right)[e[1]][e[2]]]
     _settle_unsure(joined_right, joined_down, ruled_right, ruled_down, unsure)
+    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down)
     # the same merged-cell rule as the text-layer path, merged into rectangles
     rects = _rectangles(nr, nc, joined_right, joined_down)
     cells = [

@@ -472,3 +472,61 @@ def test_two_tables_of_one_layout_with_a_title_between_stay_two() -> None:
     tables = find_tables(page)
     assert [(t.n_rows, t.n_cols) for t in tables] == [(4, 4), (4, 4)]
     assert [round(t.ys[0]) for t in tables] == [100, 500]
+
+
+# A header block: (0,0) a label, (0,1) its value across three columns; rows 1-2 label | value
+# | label | value. The column rules x=500 and x=700 start on the rule y=180 (T-junctions).
+HEADER_XS, HEADER_YS = [100, 300, 500, 700, 900], [100, 180, 260, 340]
+HEADER_CELLS = [(0, 0, 1, 1), (0, 1, 1, 3)] + [(r, c, 1, 1) for r in (1, 2) for c in range(4)]
+
+
+def header_block(
+    gaps: list[tuple[int, int, int, int]], merged: tuple[int, int] | None = None
+) -> list[tuple[int, int, int, int]]:
+    """The header block's cells as recovered: rules grey (110), paper painted over each
+    (x0, y0, x1, y1) of `gaps`, sensor noise; `merged` (row, col): that grid position spans
+    two rows (the rule below it not printed)."""
+    page = np.full((1400, 1000), 255, np.uint8)
+    xs, ys = HEADER_XS, HEADER_YS
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 110, 2)
+    for x in xs:
+        cv2.line(page, (x, ys[0] if x in (xs[0], xs[1], xs[-1]) else ys[1]), (x, ys[-1]), 110, 2)
+    if merged is not None:
+        r, c = merged
+        page[ys[r + 1] - 2 : ys[r + 1] + 3, xs[c] + 2 : xs[c + 1] - 1] = 255
+    for x0, y0, x1, y1 in gaps:
+        page[y0:y1, x0:x1] = 255
+    page = scans.gaussian_noise(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 6, 0)[..., 0]
+    (table,) = find_tables(page)
+    return sorted((c.row, c.col, c.rowspan, c.colspan) for c in table.cells)
+
+
+@pytest.mark.parametrize(
+    "gap",
+    [
+        (450, 175, 703, 186),  # y=180 from mid column 1 to the T-junction at x=700
+        (497, 175, 703, 186),  # y=180 over all of column 2, T-junction to T-junction
+    ],
+)
+def test_a_header_row_rule_worn_to_a_t_junction_keeps_both_rows(
+    gap: tuple[int, int, int, int],
+) -> None:
+    """The rule under the value of row 0 is worn over column 2 up to the column rules that
+    start on it: one end of the gap (or both) lies on a crossing, as a merged cell's does, and
+    the edge joined (0,1)'s value with (1,2). That group is no rectangle, and the rectangle
+    closure made one cell of rows 0-1 (主管部门's value swallowing 代码 | 实施单位) or split the
+    value. The rule shows on both edges beside the worn one on its line: it runs through,
+    and the block keeps its cells."""
+    assert header_block([]) == HEADER_CELLS
+    assert header_block([gap]) == HEADER_CELLS
+
+
+def test_a_merged_cell_between_ruled_neighbours_stays_merged() -> None:
+    """(1,2) spans rows 1-2 (no rule below it), the rule y=260 shows on both sides of it and
+    is worn from mid column 1 to the crossing at x=500: the merged cell is a rectangle, its
+    missing rule is no worn rule run through, and it stays one cell."""
+    want = [c for c in HEADER_CELLS if c[:2] != (2, 2)]
+    want[want.index((1, 2, 1, 1))] = (1, 2, 2, 1)
+    assert header_block([], merged=(1, 2)) == want
+    assert header_block([(400, 255, 498, 266)], merged=(1, 2)) == want
