@@ -151,7 +151,8 @@ class CropCounter:
         from ocr import engines
 
         self._patched = [
-            (engines.WidthSplitRecognizer, "__call__", engines.WidthSplitRecognizer.__call__),
+            # `read` (which __call__ delegates to): the page reads cells through it directly
+            (engines.WidthSplitRecognizer, "read", engines.WidthSplitRecognizer.read),
             (page_mod, "_glyph_crops", page_mod._glyph_crops),
         ]
         call, glyph_crops = self._patched[0][2], self._patched[1][2]
@@ -171,7 +172,7 @@ class CropCounter:
             counter.glyph_ids.clear()  # read now: an id may be reused by a later crop
             return call(rec, args)
 
-        engines.WidthSplitRecognizer.__call__ = counted_call  # type: ignore[method-assign]
+        engines.WidthSplitRecognizer.read = counted_call  # type: ignore[method-assign]
         page_mod._glyph_crops = counted_glyph_crops
         return self
 
@@ -280,10 +281,11 @@ def record_crops(folder: Path, limit: int, dpi: int, out: Path) -> int:
     options = OcrOptions(threads=1, dpi=dpi)
     engine = get_engine("rapidocr", options)
     calls: list[dict] = []
-    call = engines.WidthSplitRecognizer.__call__
+    call = engines.WidthSplitRecognizer.read  # __call__ and the cell reads both come here
 
     def recorded(rec: object, args: object) -> object:
-        res = call(rec, args)  # type: ignore[arg-type]
+        out = call(rec, args)  # type: ignore[arg-type]
+        res = out[0]
         imgs = [args.img] if hasattr(args.img, "shape") else list(args.img)  # type: ignore[attr-defined]
         calls.append(
             {
@@ -294,9 +296,9 @@ def record_crops(folder: Path, limit: int, dpi: int, out: Path) -> int:
                 "scores": [float(x) for x in res.scores],  # type: ignore[attr-defined]
             }
         )
-        return res
+        return out
 
-    engines.WidthSplitRecognizer.__call__ = recorded  # type: ignore[method-assign]
+    engines.WidthSplitRecognizer.read = recorded  # type: ignore[method-assign]
     try:
         for current_page in pages:
             current = f"{current_page[0].name}#{current_page[1]}"
@@ -308,7 +310,7 @@ def record_crops(folder: Path, limit: int, dpi: int, out: Path) -> int:
             )
             ocr_page(image, n, options, engine)
     finally:
-        engines.WidthSplitRecognizer.__call__ = call  # type: ignore[method-assign]
+        engines.WidthSplitRecognizer.read = call  # type: ignore[method-assign]
     with out.open("wb") as fh:
         pickle.dump({"pages": [f"{p.name}#{n}" for p, n, _ in pages], "calls": calls}, fh)
     crops = sum(len(c["imgs"]) for c in calls)

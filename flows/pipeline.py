@@ -24,7 +24,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import landing
@@ -35,6 +35,7 @@ from flows.extract.documents import (
     open_document,
     printable,
 )
+from flows.extract.workers import PageWorkers
 from flows.forms import read_forms
 from flows.inventory import FileChanges, Inventory, SourceFile, any_entry
 from flows.inventory import take_inventory as classify
@@ -292,7 +293,7 @@ def _collect_pages(
     return pages, transient
 
 
-@flow(name="nightly-ingest", task_runner=ProcessPoolTaskRunner(max_workers=2), log_prints=True)
+@flow(name="nightly-ingest", task_runner=PageWorkers(2), log_prints=True)
 def ingest(options: RunOptions | None = None) -> RunSummary:
     """Bring the warehouse up to date with the raw folder, then publish it."""
     options = options or RunOptions.from_env()
@@ -471,7 +472,7 @@ def task_runner_for(options: RunOptions):
 
         return DaskTaskRunner(address=options.dask_address)
     if options.runner == "process":
-        return ProcessPoolTaskRunner(max_workers=options.workers)
+        return PageWorkers(options.workers)
     raise ValueError(f"unknown runner {options.runner!r}: use 'process' or 'dask'")
 
 

@@ -1,0 +1,45 @@
+"""The page workers hold one Prefect API client each, used by every task (page) they run."""
+
+from __future__ import annotations
+
+import os
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.extract.workers import PageWorkers, hold_api_client
+
+
+@task(cache_policy=NO_CACHE)
+def client_seen_before() -> tuple[int, bool]:
+    """This worker's pid, and whether the API client this task got had served a task before
+    (a client built for the task is new, unmarked)."""
+    from prefect.client.orchestration import get_client
+
+    client = get_client(sync_client=True)
+    seen = getattr(client, "_served_a_test_task", False)
+    client._served_a_test_task = True  # type: ignore[attr-defined]
+    return os.getpid(), seen
+
+
+@flow(task_runner=PageWorkers(1))
+def three_pages() -> list[tuple[int, bool]]:
+    return [client_seen_before.submit().result() for _ in range(3)]
+
+
+def test_a_page_worker_reuses_one_api_client_for_every_task(prefect_harness: None) -> None:
+    runs = three_pages()
+    pids = {pid for pid, _ in runs}
+    assert len(pids) == 1 and os.getpid() not in pids  # one worker process, not the flow's
+    assert [seen for _, seen in runs] == [False, True, True]
+
+
+def test_no_api_no_client_held(monkeypatch) -> None:
+    """Without an API named anywhere, a worker opens nothing (an ephemeral server would start)."""
+    from prefect.context import SyncClientContext
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        hold_api_client(None)
+        assert SyncClientContext.get() is None
