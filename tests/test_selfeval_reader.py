@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flows.forms import read_document
 from flows.forms.inline import printed_span
+from flows.forms.totals import split_weight_and_score
 from tests.test_forms import page, table, values
 
 GRID_HEAD = ["绩效指标", "一级指标", "二级指标", "三级指标"]
@@ -87,3 +88,97 @@ def test_printed_span_keeps_spaces_and_skips_colons() -> None:
     text = "主管部门： 某局 实施单位 某所"
     assert printed_span(text, 4, 6) == "： 某局"
     assert printed_span(text, 10, 12) == " 某所"
+
+
+def test_a_last_inline_label_takes_the_cell_to_its_right() -> None:
+    rows = [
+        [
+            "主管部门 宁远县农业农村局 实施单位",
+            None,
+            "宁远县农业技术推广中心",
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+        *GRID,
+    ]
+    rows.insert(0, ["项目名称", "高标准农田建设项目", None, None, None, None, None, None])
+    spans = {(0, 1): (1, 7), (1, 0): (1, 2), (1, 2): (1, 6)}
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    got = values(form)
+    assert (got["department_name"], got["implementing_unit"]) == (
+        "宁远县农业农村局",
+        "宁远县农业技术推广中心",
+    )
+    assert problems[0] == (
+        "page 1: header cell '主管部门 宁远县农业农村局 实施单位…' prints several labels with "
+        "their values (OCR found no rules between them): read department_name, implementing_unit"
+    )
+
+
+# ---------------------------------------------------------------- the 总分 row
+
+
+def _with_total(total_row: list[str | None], spans: dict, weights=("50", "40")) -> tuple:
+    """A self-evaluation whose funds weight is 10 and whose two indicators weigh `weights`."""
+    rows = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        [
+            "项目资金（万元）",
+            "",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
+        GRID_HEAD,
+        ["", "产出指标", "数量指标", "防治面积", "1385亩", "1385亩", weights[0], "50"],
+        [None, "效益指标", "社会效益指标", "满意度", "≥90%", "95%", weights[1], "39.93"],
+        total_row,
+    ]
+    spans = {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, **spans}
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    got = values(form)
+    return (got.get("overall_weight"), got.get("overall_score")), problems
+
+
+def test_total_weight_glued_onto_the_label() -> None:
+    got, problems = _with_total(
+        ["总分 100", None, None, None, None, None, None, "99.43"], {(6, 0): (1, 7)}
+    )
+    assert got == ("100", "99.43")
+    assert problems == []
+
+
+def test_total_weight_and_score_read_as_one_number_split_by_the_weights_sum() -> None:
+    row = ["总分", None, None, None, None, None, "10099.43", None]
+    got, problems = _with_total(row, {(6, 0): (1, 6), (6, 6): (1, 2)})
+    assert got == ("100", "99.43")
+    assert problems == [
+        "page 1: 某项目: 总分 the cell '10099.43' prints the weight and the score without a "
+        "space; read as 100 | 99.43, 100 being the sum of the weights read"
+    ]
+
+
+def test_a_glued_total_is_not_split_when_the_weights_do_not_add_up_to_it() -> None:
+    row = ["总分", None, None, None, None, None, "10099.43", None]
+    got, problems = _with_total(row, {(6, 0): (1, 6), (6, 6): (1, 2)}, weights=("50", "30"))
+    assert got == ("", "")
+    assert problems == [
+        "page 1: 某项目: 总分 the cell '10099.43' stands under the weight, score columns (OCR "
+        "found no rule between them) and does not print one number for each; not read"
+    ]
+
+
+def test_split_weight_and_score() -> None:
+    assert split_weight_and_score("10099.43", 100.0) == ("100", "99.43")
+    assert split_weight_and_score("10099.43", 90.0) is None
+    assert split_weight_and_score("100101", 100.0) is None  # a score above its weight
+    assert split_weight_and_score("10005", 100.0) is None  # no number starts with 0 but 0
+    assert split_weight_and_score("100.5", 100.0) is None
+    assert split_weight_and_score("10099.43", None) is None

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 from flows.forms.columns import parse_heads
 from flows.forms.funds import read_inline_matrix
-from flows.forms.labels import UNIT_RE, column_alternatives, unit_of
+from flows.forms.labels import (
+    UNIT_RE,
+    cell_text,
+    column_alternatives,
+    label_alternatives,
+    match_printed,
+    unit_of,
+)
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec, Label
 from flows.forms.state import Header
@@ -63,6 +70,17 @@ def read_inline_labels(
             continue
         header.used.add(id(cell))
         read, unread = _read_marks(cell, key, marks, spec, where, header, problems)
+        last = marks[-1].item
+        if isinstance(last, Label) and unread[-1:] == [last.field]:
+            # the cell ends with a label (实施单位): its value is the cell to its right
+            right = (
+                table.at(cell.row, cell.last_col + 1) if cell.last_col + 1 < table.n_cols else None
+            )
+            free = right is not None and id(right) not in header.used and cell_text(right)
+            if free and match_printed(label_key(right.text), label_alternatives(spec)) is None:
+                header.used.add(id(right))
+                header.fields.setdefault(last.field, where.sv(right))
+                read.append(unread.pop())
         problems.append(
             f"page {where.page.page}: header cell '{cell.text[:60]}…' prints several labels "
             f"with their values (OCR found no rules between them): read {', '.join(read)}"

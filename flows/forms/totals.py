@@ -1,0 +1,47 @@
+"""The 总分 row's two numbers where an OCR grid lost a rule of that row: the weight glued onto
+the 总分 label (`总分 100` | `97.92`), or the weight and the score read as one number
+(`10099.43` under 分值 and 得分).
+
+Apart because it reads the total row against what the form printed above it: the 总分 weight is
+the sum of the weights printed (the funds block's and every indicator's), and a score is never
+above its weight. A glued number is split only where that check holds; otherwise nothing is
+landed and the row is reported, as before.
+"""
+
+from __future__ import annotations
+
+from flows.forms.cellvalues import NUMBER_RE
+from flows.models import IndicatorRow, SourcedValue
+
+
+def _number(text: str) -> float | None:
+    text = text.strip().replace(",", "")
+    return float(text) if NUMBER_RE.fullmatch(text) and not text.endswith("%") else None
+
+
+def weights_sum(fields: dict[str, SourcedValue], indicators: list[IndicatorRow]) -> float | None:
+    """The sum of the weights a self-evaluation printed: the funds block's (total_weight) and
+    every indicator's. None when one of them was not read as a number: the sum is then
+    unknown, not smaller."""
+    printed = [fields.get("total_weight")] + [i.extra.get("weight") for i in indicators]
+    values = [_number(v.value) if v is not None else None for v in printed]
+    if not indicators or any(v is None for v in values):
+        return None
+    return round(sum(v for v in values if v is not None), 6)
+
+
+def split_weight_and_score(text: str, total: float | None) -> tuple[str, str] | None:
+    """(weight, score) of a 总分 cell printing both without a space (`10099.43`): split after the
+    printed digits of `total`, the sum of the weights read, when what follows is a number no
+    larger than it. None when the check does not hold (or no sum is known)."""
+    digits = text.strip()
+    if total is None or not NUMBER_RE.fullmatch(digits) or digits.endswith("%"):
+        return None
+    head = f"{total:g}"
+    score = digits[len(head) :]
+    if not digits.startswith(head) or not score or score.startswith("."):
+        return None
+    value = _number(score)
+    if value is None or value > total or (len(score) > 1 and score.startswith("0")):
+        return None
+    return head, score
