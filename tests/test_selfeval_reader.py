@@ -7,6 +7,7 @@ from __future__ import annotations
 from flows.forms import read_document
 from flows.forms.inline import printed_span
 from flows.forms.totals import split_weight_and_score
+from flows.models import Cell, PageGrid, PageStatus, Table, TextLine
 from tests.test_forms import page, table, values
 
 GRID_HEAD = ["绩效指标", "一级指标", "二级指标", "三级指标"]
@@ -182,3 +183,78 @@ def test_split_weight_and_score() -> None:
     assert split_weight_and_score("10005", 100.0) is None  # no number starts with 0 but 0
     assert split_weight_and_score("100.5", 100.0) is None
     assert split_weight_and_score("10099.43", None) is None
+
+
+# ---------------------------------------------------------------- a header row outside the grid
+
+
+def _ocr_page(tables: list, lines: list[tuple[str, tuple[float, float, float, float]]]):
+    return PageGrid(
+        page=2, width=1650, height=2300, bbox_unit="px", has_text_layer=False,
+        status=PageStatus.EXTRACTED, extractor="rapidocr", tables=tables,
+        lines=[TextLine(t, box) for t, box in lines],
+    )  # fmt: skip
+
+
+def _second_project(top: float) -> Table:
+    """A self-evaluation table whose 项目名称 row the grid lost: it starts at 主管部门."""
+    rows = [
+        [
+            "主管部门",
+            "中共龙门县委政法委员会",
+            "实施单位",
+            "龙门县网格化服务管理中心",
+            None,
+            None,
+            None,
+            None,
+        ],
+        [
+            "项目资金（万元）",
+            "",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+        ],
+        [None, "年度资金总额", "6", "6", "5.99", "10", "99.8%", "9.98"],
+        *GRID,
+    ]
+    t = table(rows, {(0, 3): (1, 5), (1, 0): 2}, top=top)
+    scale = 60.0  # rows of 60 px, as on a 180 dpi scan
+    cells = [
+        Cell(c.row, c.col, c.text, tuple(v * scale for v in c.bbox), c.rowspan, c.colspan)
+        for c in t.cells
+    ]
+    return Table(t.n_rows, t.n_cols, cells, tuple(v * scale for v in t.bbox), "rapidocr")
+
+
+def test_a_first_header_row_read_as_a_line_above_the_grid_opens_the_form() -> None:
+    second = _second_project(top=10)  # the table's top at 600 px
+    lines = [
+        ("项目支出绩效自评表", (200.0, 470.0, 400.0, 500.0)),
+        ("(2030年度)", (250.0, 510.0, 350.0, 540.0)),
+        ("项目名称网格员工作补贴及绩效", (4.0, 545.0, 300.0, 596.0)),
+    ]
+    (form,), problems = read_document([_ocr_page([second], lines)])
+    got = values(form)
+    assert (got["project_name"], got["year"], got["department_name"]) == (
+        "网格员工作补贴及绩效",
+        "2030",
+        "中共龙门县委政法委员会",
+    )
+    assert (got["total_executed"], got["overall_score"]) == ("5.99", "95.7")
+    assert form.fields["project_name"].bbox == (0.0, 545.0, 480.0, 600.0)
+    assert problems == []
+
+
+def test_a_line_above_is_not_taken_when_far_or_the_table_prints_no_header_label() -> None:
+    far = [("项目名称网格员工作补贴及绩效", (4.0, 500.0, 300.0, 560.0))]  # 40 px above: no
+    forms, problems = read_document([_ocr_page([_second_project(top=10)], far)])
+    assert forms == []
+    grid_only = table(GRID, top=10)
+    near = [("项目名称网格员工作补贴及绩效", (4.0, 0.0, 300.0, 9.9))]
+    forms, _ = read_document([_ocr_page([grid_only], near)])
+    assert forms == []
