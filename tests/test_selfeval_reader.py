@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flows.forms import read_document
 from flows.forms.inline import printed_span
-from flows.forms.totals import split_weight_and_score
-from flows.models import Cell, PageGrid, PageStatus, Table, TextLine
+from flows.forms.totals import score_problem, split_weight_and_score
+from flows.models import Cell, PageGrid, PageStatus, SourcedValue, Table, TextLine
 from tests.test_forms import page, table, values
 
 GRID_HEAD = ["绩效指标", "一级指标", "二级指标", "三级指标"]
@@ -139,7 +139,7 @@ def _with_total(total_row: list[str | None], spans: dict, weights=("50", "40")) 
         [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
         GRID_HEAD,
         ["", "产出指标", "数量指标", "防治面积", "1385亩", "1385亩", weights[0], "50"],
-        [None, "效益指标", "社会效益指标", "满意度", "≥90%", "95%", weights[1], "39.93"],
+        [None, "效益指标", "社会效益指标", "满意度", "≥90%", "95%", weights[1], "29.93"],
         total_row,
     ]
     spans = {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, **spans}
@@ -258,3 +258,50 @@ def test_a_line_above_is_not_taken_when_far_or_the_table_prints_no_header_label(
     near = [("项目名称网格员工作补贴及绩效", (4.0, 0.0, 300.0, 9.9))]
     forms, _ = read_document([_ocr_page([grid_only], near)])
     assert forms == []
+
+
+# ---------------------------------------------------------------- a line's weight and score
+
+
+def test_a_line_whose_score_or_weight_is_unreadable_or_too_high_is_reported() -> None:
+    rows = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        GRID_HEAD,
+        ["", "产出指标", "数量指标", "防治面积", "1385亩", "1385亩", "6", ""],
+        [None, None, "质量指标", "验收合格率", "≥90%", "95%", "", "5"],
+        [None, None, "时效指标", "完成时间", "年底", "年底", "5", "6"],
+        [None, None, "成本指标", "成本", "≤5万元", "5万元", "5", "4.5"],
+        ["总分", None, None, None, None, None, "100", "95.5"],
+    ]
+    spans = {(0, 1): (1, 7), (2, 0): 4, (2, 1): 4, (6, 0): (1, 6)}
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    assert [(i.extra["weight"].value, i.extra["score"].value) for i in form.indicators] == [
+        ("6", ""),
+        ("", "5"),
+        ("5", "6"),
+        ("5", "4.5"),
+    ]
+    assert [p for p in problems if "its " in p] == [
+        "page 1: 某项目: 防治面积: its weight 6 is printed but its score is blank or unreadable",
+        "page 1: 某项目: 验收合格率: its score 5 is printed but its weight is blank or unreadable",
+        "page 1: 某项目: 完成时间: its score 6 is above its weight 5",
+    ]
+
+
+def test_score_problem() -> None:
+    def sv(text: str) -> SourcedValue:
+        return SourcedValue(value=text, page=1)
+
+    assert score_problem(sv("6"), sv("6")) is None
+    assert (
+        score_problem(sv("6"), sv(""))
+        == "its weight 6 is printed but its score is blank or unreadable"
+    )
+    assert (
+        score_problem(sv("6"), sv("5.5."))
+        == "its weight 6 is printed but its score '5.5.' is not a number"
+    )
+    assert score_problem(sv(""), sv("")) is None  # neither read: nothing to set against
+    assert score_problem(sv("10 9"), sv("8")) is None  # reported where it is shared out
+    assert score_problem(sv("6"), None) is None  # no 得分 column
+    assert score_problem(sv("/"), sv("/")) is None

@@ -28,7 +28,7 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
-from flows.forms.totals import split_weight_and_score, weights_sum
+from flows.forms.totals import score_problem, split_weight_and_score, weights_sum
 from flows.models import Cell, IndicatorRow, SourcedValue, Table
 from flows.text import label_key, normalize
 
@@ -144,6 +144,11 @@ def append_rows(
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
         )
+        reported = any(cells.get(f) in unshared for f in ("weight", "score"))
+        if spec.total_row and not reported:  # each graded line's score against its weight
+            note = score_problem(extra.get("weight"), extra.get("score"))
+            if note is not None:
+                problems.append(f"page {where.page.page}: {name_of(form)}: {nm.value}: {note}")
     for cell in unshared:
         problems.append(
             f"page {where.page.page}: {name_of(form)}: the grid cell '{cell.text}' spans "
