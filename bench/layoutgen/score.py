@@ -249,6 +249,12 @@ class Warehouse:
             self.name_of[row["project_id"]] = row["project_name"]
             for f in _files_of(row):
                 self.projects_by_file[f].append(row)
+        # a self-evaluated project without a landed 绩效目标表 (its plan unread, or never
+        # published) is in no dim_project row: its indicator results take the name its own
+        # fct_project_execution row prints, as its execution block does
+        for row in self.tables["fct_project_execution"] or []:
+            if row.get("project_name"):
+                self.name_of.setdefault(row["project_id"], row["project_name"])
         self.funds = {
             (r["project_id"], r["year"]): r for r in self.tables["fct_project_funds"] or []
         }

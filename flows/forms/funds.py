@@ -162,15 +162,33 @@ def _values_in(text: str) -> list[str]:
     return tokens if "".join(tokens) == re.sub(r"\s", "", text) else text.split()
 
 
+def read_inline_matrix(
+    cell: Cell,
+    fields: list[str],
+    rest: str,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """The funds matrix printed inside one cell after its heads (`fields`, in print order):
+    `rest` prints each row label followed by one value per head."""
+    matrix = spec.funds_matrix
+    assert matrix is not None
+    row_alts = [(alt, lb) for lb in matrix.rows for alt in lb.alternatives]
+    _read_inline_matrix(_Head(cell, fields, rest), row_alts, where, header, problems)
+
+
 def _read_inline_matrix(
     head: _Head, row_alts: list, where: Where, header: Header, problems: list[str]
 ) -> None:
     """A funds matrix whose inner rules an OCR grid lost: one cell printing the heads, then each
-    row label followed by one value per head, in reading order."""
+    row label followed by one value per head, in reading order. A row label may be printed
+    wrapped (`当年财政 拨款`): it is found with spaces between its characters."""
     text = head.rest
     starts: list[tuple[int, int, Label]] = []
     for alt, lb in sorted(row_alts, key=lambda a: -len(a[0])):
-        for m in re.finditer(re.escape(alt), text):
+        for m in re.finditer(r"\s*".join(map(re.escape, alt)), text):
             if not any(s <= m.start() < e for s, e, _ in starts):
                 starts.append((m.start(), m.end(), lb))
     starts.sort(key=lambda s: s[0])

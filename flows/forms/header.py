@@ -11,6 +11,7 @@ import re
 
 from flows.forms.columns import relative
 from flows.forms.funds import read_funds_matrix
+from flows.forms.inline import read_inline_labels
 from flows.forms.labels import (
     CODE_IN_BRACKETS_RE,
     NAME_THEN_CODE_RE,
@@ -90,6 +91,7 @@ def read_header(
         _read_carried_below(table, start, end, below, label_alternatives(spec), where, header)
     if spec.funds_matrix is not None:
         read_funds_matrix(table, start, end, spec, where, header, problems)
+    read_inline_labels(table, start, end, spec, where, header, problems)
     labels = label_alternatives(spec)
     cells = sorted(
         (c for c in table.cells if start <= c.row < end and id(c) not in header.used),

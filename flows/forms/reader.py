@@ -41,6 +41,7 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
+from flows.forms.outside import with_opener_above
 from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
@@ -108,7 +109,8 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     problems: list[str] = []
     open_form: OpenForm | None = None
     for page in pages:
-        for ti, table in enumerate(page.tables):
+        for ti, printed in enumerate(page.tables):
+            table = with_opener_above(page, printed)
             for start, end in segments(table):
                 where = Where(page, table, ti)
                 open_form = _read_segment(where, start, end, open_form, forms, problems)

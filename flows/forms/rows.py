@@ -22,11 +22,13 @@ from flows.forms.labels import (
     continues_label,
     is_unfinished_label,
     match_printed,
+    printed_after,
     same_text,
 )
 from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
+from flows.forms.totals import score_problem, split_weight_and_score, weights_sum
 from flows.models import Cell, IndicatorRow, SourcedValue, Table
 from flows.text import label_key, normalize
 
@@ -142,6 +144,11 @@ def append_rows(
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
         )
+        reported = any(cells.get(f) in unshared for f in ("weight", "score"))
+        if spec.total_row and not reported:  # each graded line's score against its weight
+            note = score_problem(extra.get("weight"), extra.get("score"))
+            if note is not None:
+                problems.append(f"page {where.page.page}: {name_of(form)}: {nm.value}: {note}")
     for cell in unshared:
         problems.append(
             f"page {where.page.page}: {name_of(form)}: the grid cell '{cell.text}' spans "
@@ -330,23 +337,53 @@ def _read_total_row(
     """The 总分 row of a self-evaluation: its weight (100) and the total score, shared out like
     a grid line's numbers when OCR put both in one cell (`100 95.77`)."""
     first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
-    if first is None or not any(label_key(first.text).startswith(t) for t in form.spec.total_row):
+    key = label_key(first.text) if first is not None else ""
+    label = next((t for t in form.spec.total_row if key.startswith(t)), None)
+    if first is None or label is None:
         return False
     cols = form.columns
     assert cols is not None
     found = {"weight": cells.get("weight"), "score": cells.get("score")}
     by_field = dict(cols.by_field)
-    if None in found.values() or found["weight"] is first:
-        rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
-        found = dict(zip(found, (rest + [None, None])[:2], strict=True))
-        by_field = {"weight": 0, "score": 1}
-    values = {f: where.sv(c) for f, c in found.items()}
-    notes = _share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
+    rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
+    glued = numbers_in(printed_after(first.text, len(label))) or []
+    if glued and len(glued) + len(rest) == 2:
+        # the weight glued onto the label (`总分 100` | `97.92`): the row's numbers in print order
+        printed = [where.sv(first, t) for t in glued] + [where.sv(c) for c in rest]
+        values = dict(zip(found, printed, strict=True))
+        notes: list[str] = []
+    else:
+        if None in found.values() or found["weight"] is first:
+            found = dict(zip(found, (rest + [None, None])[:2], strict=True))
+            by_field = {"weight": 0, "score": 1}
+        values = {f: where.sv(c) for f, c in found.items()}
+        notes = _split_glued_total(found, values, form, where)
+        if not notes:
+            notes = _share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
     problems.extend(f"page {where.page.page}: {name_of(form)}: 总分 {n}" for n in notes)
     form.fields["overall_weight"] = values["weight"]
     form.fields["overall_score"] = values["score"]
     form.closed_grid = True
     return True
+
+
+def _split_glued_total(
+    found: dict[str, Cell | None], values: dict[str, SourcedValue], form: OpenForm, where: Where
+) -> list[str]:
+    """The 总分 weight and score read as one number in one cell (`10099.43`): split where the
+    sum of the weights read says the weight ends (`totals.split_weight_and_score`); a note
+    saying so, or none when the cell is not such a cell or the check does not hold."""
+    cell = found["weight"]
+    if cell is None or cell is not found["score"]:
+        return []
+    split = split_weight_and_score(cell.text, weights_sum(form.fields, form.indicators))
+    if split is None:
+        return []
+    values["weight"], values["score"] = (where.sv(cell, t) for t in split)
+    return [
+        f"the cell '{cell.text}' prints the weight and the score without a space; read as "
+        f"{split[0]} | {split[1]}, {split[0]} being the sum of the weights read"
+    ]
 
 
 def _share_across_columns(

@@ -1,0 +1,76 @@
+"""A table's opening row printed just above its recovered grid: on a scan whose rules around the
+first header row (项目名称 | name) wore away, the grid starts at the next rule and the outside-grid
+text detector reads that row as a free line (`项目名称网格员工作补贴及绩效`). Without it the
+table opens no form, and its header and grid are lost or appended nowhere.
+
+Apart because it decides, from the page's lines and the table's frame, which text belongs to the
+table before the reader cuts the table into forms. Only OCR pages: a text layer's table is ruled
+as printed.
+"""
+
+from __future__ import annotations
+
+from flows.forms.labels import ALL_OPENERS, label_alternatives, match_printed
+from flows.models import Cell, PageGrid, Table, TextLine
+from flows.text import label_key
+
+
+def with_opener_above(page: PageGrid, table: Table) -> Table:
+    """`table` with the line printed right above it as a first row spanning its width, when that
+    line prints an opener label with its value (项目名称 + a name), the table's own first row
+    prints none, and its top rows print a label of a form opening with it (主管部门, the funds
+    heads …). The table as it is otherwise."""
+    if page.has_text_layer or not table.cells:
+        return table
+    first = table.row_cells(0)
+    if any(match_printed(label_key(c.text), ALL_OPENERS) for c in first):
+        return table
+    line = _line_above(page, table, first)
+    if line is None:
+        return table
+    hit = match_printed(label_key(line.text), ALL_OPENERS)
+    if hit is None or not hit[1]:
+        return table
+    spec = hit[0]
+    labels = label_alternatives(spec)  # type: ignore[arg-type]
+    top = [c for c in table.cells if c.row <= 2]
+    if not any(match_printed(label_key(c.text), labels) for c in top):
+        return table
+    x0, y0, x1, y1 = table.bbox
+    row = Cell(
+        row=0,
+        col=0,
+        text=line.text,
+        bbox=(x0, line.bbox[1], x1, y0),
+        colspan=table.n_cols,
+        confidence=line.confidence,
+    )
+    shifted = [
+        Cell(
+            row=c.row + 1,
+            col=c.col,
+            text=c.text,
+            bbox=c.bbox,
+            rowspan=c.rowspan,
+            colspan=c.colspan,
+            confidence=c.confidence,
+            readings=c.readings,
+        )
+        for c in table.cells
+    ]
+    return Table(
+        table.n_rows + 1, table.n_cols, [row, *shifted], (x0, line.bbox[1], x1, y1), table.extractor
+    )
+
+
+def _line_above(page: PageGrid, table: Table, first: list[Cell]) -> TextLine | None:
+    """The line nearest above the table, starting within its frame and ending no further above
+    it than half its first row's height (the row whose rules were lost was as tall)."""
+    x0, y0, x1, _ = table.bbox
+    height = min((c.bbox[3] - c.bbox[1]) / c.rowspan for c in first) if first else 0.0
+    near = [
+        line
+        for line in page.lines
+        if 0 <= y0 - line.bbox[3] <= height / 2 and x0 - height <= line.bbox[0] < x1
+    ]
+    return max(near, key=lambda line: line.bbox[3], default=None)

@@ -1,0 +1,70 @@
+"""The bench's self-evaluation scoring: a self-evaluated project whose 绩效目标表 did not land
+(no dim_project row) still has its indicator results scored, by the name its own execution
+row prints, as its execution block already is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from bench.layoutgen.score import Warehouse, score_selfeval_doc
+
+
+def _warehouse(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("create table dim_project (project_id varchar, project_name varchar, year int)")
+    con.execute("create table fct_project_funds (project_id varchar, year int)")
+    con.execute("create table fct_indicator (project_id varchar, source_file varchar)")
+    con.execute(
+        "create table fct_project_execution (project_id varchar, year int, project_name varchar,"
+        " source_file varchar, budget_initial_wan double, budget_full_year_wan double,"
+        " executed_wan double, funds_weight double, funds_score double, total_score double,"
+        " execution_rate double)"
+    )
+    con.execute(
+        "insert into fct_project_execution values"
+        " ('p1', 2025, '农作物病虫害防治', 'se.pdf', 6.4, 6.4, 6.28, 10, 9.81, 95, 98.1)"
+    )
+    con.execute(
+        "create table fct_indicator_result (project_id varchar, year int,"
+        " indicator_name varchar, actual_raw varchar, weight double, score double,"
+        " source_file varchar)"
+    )
+    con.execute(
+        "insert into fct_indicator_result values"
+        " ('p1', 2025, '防治面积', '1385亩', 6, 6, 'se.pdf'),"
+        " ('p1', 2025, '验收合格率', '96%', 6, 5.5, 'se.pdf')"
+    )
+    con.execute("create table fct_target_vs_actual (project_id varchar)")
+    con.close()
+
+
+def _truth() -> dict:
+    funds = {"initial": 6.4, "full_year": 6.4, "executed": 6.28, "weight": 10}
+    funds |= {"rate": 98.1, "score": 9.81}
+    return {
+        "file": "se.pdf",
+        "pages": 1,
+        "projects": [
+            {
+                "year": 2025,
+                "project_name": "农作物病虫害防治",
+                "funds": funds,
+                "total_score": 95,
+                "indicators": [
+                    {"name": "防治面积", "actual_raw": "1385亩", "weight": 6, "score": 6},
+                    {"name": "验收合格率", "actual_raw": "96%", "weight": 6, "score": 6},
+                ],
+            }
+        ],
+    }
+
+
+def test_results_of_a_project_without_plan_are_scored(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    t = score_selfeval_doc(_truth(), Warehouse(path), [])
+    assert (t.se_projects, t.se_found, t.exec_ok, t.se_ind) == (1, 1, 1, 2)
+    assert dict(t.se_field_ok) == {"actual_raw": 2, "weight": 2, "score": 1}
+    assert t.misses == ["se.pdf: 农作物病虫害防治 / 验收合格率 score 5.5 ≠ 6"]
