@@ -48,6 +48,7 @@ class Search:
     warehouse: Path
     build: Build
     max_builds: int
+    found: Callable[[str, tuple[ModelError, ...]], None]  # each culprit, as soon as it is proved
     builds: int = 0
 
     def _build(self) -> tuple[ModelError, ...]:
@@ -59,13 +60,10 @@ class Search:
         self.builds += 1
         return self.build()
 
-    def culprits(
-        self, suspects: Sequence[str], errors: tuple[ModelError, ...]
-    ) -> dict[str, tuple[ModelError, ...]]:
+    def culprits(self, suspects: Sequence[str], errors: tuple[ModelError, ...]) -> list[str]:
         """The suspects whose rows make a model fail (`errors`: the failing build's, with every
-        suspect in it), each with the errors of the build that proved it. Leaves the culprits
-        held aside and every other suspect restored; on any failure, restores every suspect
-        before raising."""
+        suspect in it), each given to `found` with the errors of the build that proved it while
+        still held aside. Every other suspect is restored, also when this raises."""
         held_aside.hold(self.warehouse, suspects)
         try:
             if still := self._build():
@@ -74,20 +72,21 @@ class Search:
                     f"{names} fails with every document this build rebuilds held aside "
                     f"({len(suspects)}): the error is not in one document's rows"
                 )
-            found: dict[str, tuple[ModelError, ...]] = {}
+            found: list[str] = []
             self._split(list(suspects), errors, found)
             return found
         except BaseException:
             held_aside.restore_all(self.warehouse)
             raise
 
-    def _split(self, group: list[str], errors: tuple[ModelError, ...], found: dict) -> None:
+    def _split(self, group: list[str], errors: tuple[ModelError, ...], found: list[str]) -> None:
         """`group` is held and with the documents restored so far a build passes; with `group`
         restored too it fails with `errors` (none: not known yet, tried first)."""
         if not errors and not (errors := self._try(group)):
             return
         if len(group) == 1:
-            found[group[0]] = errors
+            found.append(group[0])
+            self.found(group[0], errors)
             return
         half = len(group) // 2
         first, second = group[:half], group[half:]

@@ -193,6 +193,7 @@ class _Builds:
     refresh: bool  # until a build has built every model in this project's shape
     fingerprint: str
     moved: set[str]
+    settled: bool = False  # the last build succeeded and nothing changed since
 
     @property
     def target(self) -> Path:
@@ -210,6 +211,7 @@ class _Builds:
             self.refresh = False  # every table is in this project's shape now: incremental
         if proc.returncode == 0:
             record_fingerprint(self.warehouse, self.fingerprint)
+        self.settled = proc.returncode == 0
         return proc
 
     def model_errors(self) -> tuple[ModelError, ...]:
@@ -260,8 +262,10 @@ def dbt_build(
             if attempt == MAX_ROUNDS:
                 break
             found, budget = _model_culprits(builds, errors, budget, detail)
-            quarantine_documents(warehouse, found)
             taken += found
+            if builds.settled:  # the search's last build had every other document: published
+                held_aside.drop(warehouse)
+                return taken
             continue
         failed, other = failed_tests(target)
         failed = failing_checks(warehouse, failed)
@@ -286,25 +290,30 @@ def _model_culprits(
     builds: _Builds, errors: list[ModelError], budget: int, detail: str
 ) -> tuple[list[ModelQuarantine], int]:
     """The documents whose rows make a model fail, found by builds without them (at most
-    `budget`), with the builds left; left held aside for `quarantine_documents`."""
+    `budget`) and quarantined as each is found, with the builds left. Quarantined at once, the
+    search's last build is the night's final one when it passed after the last culprit."""
     warehouse = builds.warehouse
     suspects = _suspects(warehouse, builds.target)
     builds.moved.update(suspects)
-    search = Search(warehouse, builds.model_errors, budget)
+    names = _source_files(warehouse)
+    taken: list[ModelQuarantine] = []
+
+    def quarantine_now(sha: str, errs: tuple[ModelError, ...]) -> None:
+        found = ModelQuarantine(names[sha], sha, errs, _model_pages(warehouse, errs, sha))
+        quarantine_documents(warehouse, [found])
+        taken.append(found)
+        builds.settled = False  # the marts do not show this quarantine yet
+
+    search = Search(warehouse, builds.model_errors, budget, quarantine_now)
     try:
-        found = search.culprits(suspects, tuple(errors))
+        search.culprits(suspects, tuple(errors))
     except Unexplained as exc:
         failing = ", ".join(dict.fromkeys(e.name for e in errors))
         raise DbtBuildError(
             f"dbt build failed: {failing} fails and no single document explains it ({exc}):\n"
             f"{detail}"
         ) from exc
-    names = _source_files(warehouse)
-    quarantined = [
-        ModelQuarantine(names[sha], sha, errs, _model_pages(warehouse, errs, sha))
-        for sha, errs in sorted(found.items(), key=lambda f: names[f[0]])
-    ]
-    return quarantined, budget - search.builds
+    return sorted(taken, key=lambda q: q.source_file), budget - search.builds
 
 
 def project_fingerprint(project_dir: Path) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from flows import landing, pipeline
-from flows.marts import DbtBuildError, dbt_build
+from flows.marts import DbtBuildError, ModelQuarantine, dbt_build, quarantine_documents
 from flows.pipeline import RunSummary, ingest
 from flows.publish import working_copy_path
 from flows.settings import DBT_PROJECT_DIR, RunOptions
@@ -176,3 +176,145 @@ def test_a_model_error_no_document_explains_fails_the_night_and_publishes_nothin
     assert query(
         building, "select count(*) from duckdb_tables() where schema_name = 'held_aside'"
     ) == [(0,)]
+
+
+# --------------------------------------------------------------------------- the search alone
+
+
+def landed_warehouse(folder: Path, n: int) -> Path:
+    """A warehouse of `n` documents (d00, d01 …) with one landed row in each table a build
+    reads, two of them failed or quarantined before (their status must come back as it was)."""
+    import duckdb
+
+    wh = folder / "wh.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute(landing.SCHEMA_SQL)
+    for i in range(n):
+        sha = f"d{i:02}"
+        status = {1: "failed", 2: "quarantined"}.get(i, "ingested")
+        con.execute(
+            "insert into raw.documents values (?, ?, 1, 1, ?, timestamp '2024-01-01', 'v')",
+            [sha, f"{sha}.pdf", status],
+        )
+        con.execute(
+            "insert into raw.pages values (?, 1, 1, 1, 'pt', true, 'extracted', null, 1)", [sha]
+        )
+        con.execute(
+            "insert into raw.cells values (?, 1, 0, 0, 0, 1, 1, 'x', 0, 0, 1, 1, 1.0, 'camelot')",
+            [sha],
+        )
+        con.execute(
+            "insert into raw.extracted_values values (?, ?, 1, 'project_target', 'field', null,"
+            " 'project_name', 'x', 1, 0, 0, 0, 0, 0, 1, 1, 1.0, 'camelot')",
+            [sha, f"{sha}.pdf"],
+        )
+    con.close()
+    return wh
+
+
+def raw_rows(wh: Path) -> dict[str, list[tuple]]:
+    return {t: query(wh, f"select * from raw.{t} order by all") for t in landing.RAW_TABLES}
+
+
+def failing_while_landed(wh: Path, *together: set[str]):
+    """A stand-in for `dbt build`: model m<i> fails while every document of together[i] has its
+    rows landed (a set of one: that document's rows alone make it fail)."""
+    from flows.culprits import ModelError
+
+    def build() -> tuple[ModelError, ...]:
+        landed = {r[0] for r in query(wh, "select distinct document_sha256 from raw.cells")}
+        return tuple(
+            ModelError(f"model.perfbudget.m{i}", f"m{i}", f"fails on {', '.join(sorted(docs))}")
+            for i, docs in enumerate(together)
+            if docs <= landed
+        )
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("culprits", "builds"),
+    [
+        # last of 16: each half tried first passes, the failure is in the other: 1 + log2(16)
+        ({"d15"}, 5),
+        # first of 16: each half tried fails and the other half is tried too: 1 + 2 log2(16)
+        ({"d00"}, 9),
+        # a failed and a quarantined document among them; d12 alone in its half of 16: each
+        # half of 8 (2 builds), of 4 (3 + 2), of 2 (4 + 2 + 2 + 2)
+        ({"d01", "d02", "d12"}, 15),
+    ],
+)
+def test_the_search_finds_each_document_whose_rows_alone_make_a_model_fail(
+    tmp_path: Path, culprits: set[str], builds: int
+) -> None:
+    """Each culprit is proved with its own model's error while held aside; every other document
+    comes back with its rows and its status, and nothing stays held."""
+    from flows import held_aside
+    from flows.culprits import Search
+
+    wh = landed_warehouse(tmp_path, 16)
+    before = raw_rows(wh)
+    build = failing_while_landed(wh, *({c} for c in sorted(culprits)))
+    proved: dict[str, list[str]] = {}
+
+    def found(sha: str, errors: tuple) -> None:
+        assert sha in held_aside.held(wh)
+        proved[sha] = [e.error for e in errors]
+        quarantine_documents(wh, [ModelQuarantine(f"{sha}.pdf", sha, errors)])
+
+    search = Search(wh, build, max_builds=20, found=found)
+    assert sorted(search.culprits([f"d{i:02}" for i in range(16)], build())) == sorted(culprits)
+    assert proved == {c: [f"fails on {c}"] for c in culprits}
+    assert search.builds == builds
+    assert held_aside.held(wh) == []
+    after = raw_rows(wh)
+    for table in ("pages", "cells", "extracted_values"):
+        assert after[table] == [r for r in before[table] if r[0] not in culprits]
+    assert after["documents"] == [
+        (*r[:4], "quarantined" if r[0] in culprits else r[4], *r[5:]) for r in before["documents"]
+    ]
+    assert query(wh, "select source_file, stage, error from raw.ingest_errors order by 1") == [
+        (
+            f"{c}.pdf",
+            "validate",
+            f"the model m{i} fails on this document's rows (fails on {c}){QUARANTINED}",
+        )
+        for i, c in enumerate(sorted(culprits))
+    ]
+
+
+def test_a_failure_two_documents_make_together_is_blamed_on_the_one_returned_last(
+    tmp_path: Path,
+) -> None:
+    """m0 fails only while d02 and d09 are both landed: d02 comes back with its half (the build
+    passes), then d09's return makes it fail, so d09 is the culprit and d02 stays."""
+    from flows.culprits import Search
+
+    wh = landed_warehouse(tmp_path, 16)
+    build = failing_while_landed(wh, {"d02", "d09"})
+    search = Search(wh, build, max_builds=20, found=lambda sha, errors: None)
+    assert search.culprits([f"d{i:02}" for i in range(16)], build()) == ["d09"]
+
+
+@pytest.mark.parametrize("max_builds", [20, 3])
+def test_an_error_the_search_cannot_pin_on_a_document_restores_every_row(
+    tmp_path: Path, max_builds: int
+) -> None:
+    """A model failing with every suspect held aside (d00 and a constant), or a culprit not
+    found within the limit on builds: Unexplained, and the warehouse's raw rows are as landed,
+    byte for byte, with no side schema left."""
+    from flows.culprits import ModelError, Search, Unexplained
+
+    wh = landed_warehouse(tmp_path, 16)
+    before = raw_rows(wh)
+    doc_build = failing_while_landed(wh, {"d00"})
+    always = ModelError("model.perfbudget.broken", "broken", "Conversion Error")
+    build = (lambda: (*doc_build(), always)) if max_builds == 20 else doc_build
+    search = Search(wh, build, max_builds=max_builds, found=lambda sha, errors: None)
+    with pytest.raises(Unexplained):
+        search.culprits([f"d{i:02}" for i in range(16)], build())
+    assert search.builds == (1 if max_builds == 20 else 3)
+    assert raw_rows(wh) == before
+    assert query(wh, "select count(*) from duckdb_schemas() where schema_name = 'held_aside'") == [
+        (0,)
+    ]
