@@ -130,8 +130,9 @@ def build_args(
     target: Path | None = None,
     unit_tests: bool = False,
     full_refresh: bool = False,
+    models_only: bool = False,
 ) -> list[str]:
-    """The arguments of a night's `dbt build`."""
+    """The arguments of a night's `dbt build` (`models_only`: models and seeds, no test)."""
     target = target or project_dir / "target"
     return [
         "build",
@@ -146,11 +147,17 @@ def build_args(
         "--log-level-file", "info",
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         *(["--full-refresh"] if full_refresh else []),
+        *(["--resource-type", "model", "--resource-type", "seed"] if models_only else []),
     ]  # fmt: skip
 
 
 def _run_dbt(
-    warehouse: Path, project_dir: Path, target: Path, unit_tests: bool, full_refresh: bool = False
+    warehouse: Path,
+    project_dir: Path,
+    target: Path,
+    unit_tests: bool,
+    full_refresh: bool = False,
+    models_only: bool = False,
 ) -> subprocess.CompletedProcess:
     """`dbt build`, without dbt's unit tests unless asked: on the served process's warm dbt
     (flows/dbt_server.py) when `perfbudget serve` started one, else in a child process.
@@ -167,7 +174,7 @@ def _run_dbt(
     differ from the last parse's, and with an absolute path every warehouse folder (every
     test's) did; every night's `<name>.building` now keeps the parse."""
     warehouse, project_dir, target = warehouse.resolve(), project_dir.resolve(), target.resolve()
-    args = build_args(project_dir, target, unit_tests, full_refresh)
+    args = build_args(project_dir, target, unit_tests, full_refresh, models_only)
     server = os.environ.get(dbt_server.SERVER_ENV)
     if server:
         try:
@@ -193,30 +200,32 @@ class _Builds:
     refresh: bool  # until a build has built every model in this project's shape
     fingerprint: str
     moved: set[str]
-    settled: bool = False  # the last build succeeded and nothing changed since
 
     @property
     def target(self) -> Path:
         return self.project_dir / "target"
 
-    def run(self) -> subprocess.CompletedProcess:
+    def run(self, models_only: bool = False) -> subprocess.CompletedProcess:
         """One `dbt build`; records the project's fingerprint when it succeeds."""
         if self.moved:
             held_aside.forget_built(self.warehouse, self.moved)
         (self.target / "run_results.json").unlink(missing_ok=True)  # never read a stale one
+        unit_tests = self.unit_tests and not models_only
         proc = _run_dbt(
-            self.warehouse, self.project_dir, self.target, self.unit_tests, self.refresh
+            self.warehouse, self.project_dir, self.target, unit_tests, self.refresh, models_only
         )
         if (self.target / "run_results.json").exists() and not model_errors(self.target):
             self.refresh = False  # every table is in this project's shape now: incremental
-        if proc.returncode == 0:
+        if proc.returncode == 0 and not models_only:
             record_fingerprint(self.warehouse, self.fingerprint)
-        self.settled = proc.returncode == 0
         return proc
 
     def model_errors(self) -> tuple[ModelError, ...]:
-        """One build, for the culprit search: the models that failed in it."""
-        proc = self.run()
+        """One build for the culprit search, of the models alone (their data tests are half a
+        build's time and tell the search nothing): the models that failed in it. Safe for the
+        tests: every document the search moves is rebuilt, and so tested, by each build after
+        (`moved`)."""
+        proc = self.run(models_only=True)
         if not (self.target / "run_results.json").exists():
             raise Unexplained(f"dbt build failed (exit {proc.returncode}):\n{_detail(proc)}")
         return tuple(model_errors(self.target))
@@ -263,9 +272,6 @@ def dbt_build(
                 break
             found, budget = _model_culprits(builds, errors, budget, detail)
             taken += found
-            if builds.settled:  # the search's last build had every other document: published
-                held_aside.drop(warehouse)
-                return taken
             continue
         failed, other = failed_tests(target)
         failed = failing_checks(warehouse, failed)
@@ -290,8 +296,7 @@ def _model_culprits(
     builds: _Builds, errors: list[ModelError], budget: int, detail: str
 ) -> tuple[list[ModelQuarantine], int]:
     """The documents whose rows make a model fail, found by builds without them (at most
-    `budget`) and quarantined as each is found, with the builds left. Quarantined at once, the
-    search's last build is the night's final one when it passed after the last culprit."""
+    `budget`) and quarantined as each is found, with the builds left."""
     warehouse = builds.warehouse
     suspects = _suspects(warehouse, builds.target)
     builds.moved.update(suspects)
@@ -302,7 +307,6 @@ def _model_culprits(
         found = ModelQuarantine(names[sha], sha, errs, _model_pages(warehouse, errs, sha))
         quarantine_documents(warehouse, [found])
         taken.append(found)
-        builds.settled = False  # the marts do not show this quarantine yet
 
     search = Search(warehouse, builds.model_errors, budget, quarantine_now)
     try:

@@ -230,7 +230,8 @@ def update_file_map(changes: FileChanges, building: Path) -> None:
 @task(cache_policy=NO_CACHE)
 def build_marts(building: Path) -> list[Quarantined]:
     """dbt build: staging, intermediate, marts and their tests, in the working copy; documents
-    whose rows alone fail a data test are quarantined and the rest is built."""
+    whose rows alone fail a data test or make a model fail are quarantined and the rest is
+    built."""
     failpoint("dbt")
     return dbt_build(building)
 
@@ -443,7 +444,8 @@ def _refused(
 
 
 def _count_quarantined(summary: RunSummary, found: list[Quarantined]) -> None:
-    """Documents taken out of the build by a failing data test count as failed, with why."""
+    """Documents taken out of the build by a failing data test or model count as failed, with
+    why."""
     n = len({q.sha256 for q in found})
     summary.documents_ingested = max(0, summary.documents_ingested - n)
     summary.documents_failed += n

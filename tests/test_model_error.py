@@ -29,6 +29,7 @@ from tests.fixtures.seed_truth import SEED_PROJECTS
 QUARANTINED = "; the document is quarantined and its rows are left out of the marts"
 GOOD = ("a.pdf", "b.pdf", "d.pdf")
 CULPRIT = "c.pdf"
+UNKNOWN_FIELD = "e.pdf"  # a data test's culprit in the same night
 # The 本级 and 上级 funds as an OCR that ran a cell's digits together could read them, with the
 # 财政拨款 cell blank: int_projects_pivoted derives 财政拨款 as their sum and casts it to
 # decimal(18, 6), which a sum of 1.1e12 万元 overflows (each part alone still parses).
@@ -59,92 +60,123 @@ def run_together(rows: Iterator[tuple], columns: dict[str, int]) -> tuple[list[t
 class Nights:
     raw: Path
     warehouse: Path
-    first: RunSummary  # the culprit's funds read run together
+    first: RunSummary  # the culprit's funds read run together, e.pdf with an unknown field
     first_marts: dict[str, list[tuple]]
-    funds_page: int
-    second: RunSummary  # the culprit read right: retried and landed
+    pages: dict[str, int]  # each spoiled document's page of the spoiled row
+    builds: list[bool]  # the first night's dbt builds: whether each built the models alone
+    second: RunSummary  # both read right: retried and landed
 
 
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Nights:
-    """Night 1: four one-project documents; c.pdf lands funds that make a model fail. Night 2:
-    the same folder, c.pdf read right."""
+    """Night 1: five one-project documents; c.pdf lands funds that make a model fail, e.pdf a
+    field no form description knows (a data test fails). Night 2: the same folder, read right."""
     import duckdb
+
+    from flows import marts
 
     root = tmp_path_factory.mktemp("model_error")
     raw, wh = root / "raw", root / "perfbudget.duckdb"
-    for name, project in zip((*GOOD, CULPRIT), SEED_PROJECTS[:4], strict=True):
+    names = (*GOOD, CULPRIT, UNKNOWN_FIELD)
+    for name, project in zip(names, SEED_PROJECTS[:5], strict=True):
         build_seed_pdf(raw / name, projects=[project])
     con = duckdb.connect()
     con.execute(landing.SCHEMA_SQL)
     description = con.execute("select * from raw.extracted_values limit 0").description
     columns = {d[0]: i for i, d in enumerate(description)}
     con.close()
-    real_rows = landing.value_rows
-    pages: list[int] = []
+    real_rows, real_dbt = landing.value_rows, marts._run_dbt
+    pages: dict[str, int] = {}
+    builds: list[bool] = []
 
-    def read_run_together(doc):
-        if doc.source_file != CULPRIT:
+    def misread(doc):
+        if doc.source_file == CULPRIT:
+            rows, pages[CULPRIT] = run_together(real_rows(doc), columns)
+        elif doc.source_file == UNKNOWN_FIELD:
+            rows = list(real_rows(doc))
+            extra = list(rows[0])
+            extra[columns["field"]] = "department_nickname"
+            rows.append(tuple(extra))
+            pages[UNKNOWN_FIELD] = extra[columns["page"]]
+        else:
             return real_rows(doc)
-        rows, page = run_together(real_rows(doc), columns)
-        pages.append(page)
         return iter(rows)
 
+    def counted(*args, **kwargs):
+        builds.append(bool(kwargs.get("models_only", args[5] if len(args) > 5 else False)))
+        return real_dbt(*args, **kwargs)
+
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(landing, "value_rows", read_run_together)
+        mp.setattr(landing, "value_rows", misread)
+        mp.setattr(marts, "_run_dbt", counted)
         first = ingest(RunOptions(raw_dir=raw, warehouse=wh))
     first_marts = {
         "dim_document": query(wh, "select source_file, status from dim_document order by 1"),
         "dim_project": query(wh, "select source_file from dim_project order by 1"),
-        "ingest_errors": query(wh, "select source_file, stage, error from ingest_errors"),
+        "ingest_errors": query(
+            wh, "select source_file, stage, error from ingest_errors order by 1"
+        ),
         "fct_indicator": query(wh, GOOD_INDICATORS),
         "raw": query(wh, "select source_file, status from raw.documents order by 1"),
         "schemas": query(wh, "select schema_name from duckdb_schemas() order by 1"),
     }
-    second = ingest(RunOptions(raw_dir=raw, warehouse=wh))
-    return Nights(raw, wh, first, first_marts, pages[0], second)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DBT_RESOURCE_TYPES", "model seed")  # as `models_only`: night 1 tested them
+        second = ingest(RunOptions(raw_dir=raw, warehouse=wh))
+    return Nights(raw, wh, first, first_marts, pages, builds, second)
 
 
 def test_a_model_failing_on_one_documents_rows_quarantines_it_and_the_night_is_published(
     nights: Nights,
 ) -> None:
-    """The night is published with every good document in the marts; the culprit is quarantined
-    with the model, the database's error and the page of its funds named; the next night
-    extracts it again and, read right, it lands."""
+    """The night is published with every good document in the marts; the model's culprit is
+    quarantined with the model, the database's error and the page of its funds named, the data
+    test's in the same night with its test; the next night extracts both again and, read right,
+    they land."""
     marts = nights.first_marts
     assert marts["dim_document"] == [
         ("a.pdf", "ingested"),
         ("b.pdf", "ingested"),
         ("c.pdf", "quarantined"),
         ("d.pdf", "ingested"),
+        ("e.pdf", "quarantined"),
     ]
     assert marts["dim_project"] == [(name,) for name in GOOD]
     # the good documents' indicators, row for row as a night without the culprit's error has them
     assert len(marts["fct_indicator"]) > 3
     assert marts["fct_indicator"] == query(nights.warehouse, GOOD_INDICATORS)
-    message = (
+    model_message = (
         "the model int_projects_pivoted fails on this document's rows on page "
-        f'{nights.funds_page} (Conversion Error: Casting value "1100000000000.000000" to type '
-        f"DECIMAL(18,6) failed: value is out of range!){QUARANTINED}"
+        f'{nights.pages[CULPRIT]} (Conversion Error: Casting value "1100000000000.000000" to '
+        f"type DECIMAL(18,6) failed: value is out of range!){QUARANTINED}"
     )
-    assert marts["ingest_errors"] == [(CULPRIT, "validate", message)]
-    assert (nights.first.documents_ingested, nights.first.documents_failed) == (3, 1)
-    assert nights.first.errors == [(CULPRIT, "validate", message)]
-    # nothing held aside is left in the published warehouse
-    assert ("held_aside",) not in marts["schemas"]
+    test_message = (
+        "the data test assert_extracted_fields_are_in_form_descriptions fails on page "
+        f"{nights.pages[UNKNOWN_FIELD]} (form=project_target, record_type=field, "
+        f"field_name=department_nickname, n_values=1){QUARANTINED}"
+    )
+    errors = [(CULPRIT, "validate", model_message), (UNKNOWN_FIELD, "validate", test_message)]
+    assert marts["ingest_errors"] == errors
+    assert (nights.first.documents_ingested, nights.first.documents_failed) == (3, 2)
+    assert nights.first.errors == errors
+    # the failing build; then of the models alone: every suspect held aside, a and b back
+    # (pass), c back (fails: the culprit), d and e back (pass); the build that fails e's data
+    # test; the final build
+    assert nights.builds == [False, True, True, True, True, False, False]
+    assert ("held_aside",) not in marts["schemas"]  # nothing held aside is published
 
-    # next night the quarantined document is extracted again; read right, it lands
-    assert (nights.second.documents_new, nights.second.documents_unchanged) == (1, 3)
-    assert (nights.second.documents_ingested, nights.second.documents_failed) == (1, 0)
+    # next night the quarantined documents are extracted again; read right, they land
+    assert (nights.second.documents_new, nights.second.documents_unchanged) == (2, 3)
+    assert (nights.second.documents_ingested, nights.second.documents_failed) == (2, 0)
     wh = nights.warehouse
     assert query(wh, "select source_file from dim_project order by 1") == [
-        (n,) for n in sorted((*GOOD, CULPRIT))
+        (n,) for n in sorted((*GOOD, CULPRIT, UNKNOWN_FIELD))
     ]
     assert query(wh, "select count(*) from ingest_errors") == [(0,)]
 
 
 def test_a_model_error_no_document_explains_fails_the_night_and_publishes_nothing(
-    nights: Nights, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    nights: Nights, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, models_only: None
 ) -> None:
     """A model that fails whatever the documents (here: one casting a constant, in a copy of the
     dbt project) still fails the build, after one build with every document held aside; the
@@ -159,18 +191,21 @@ def test_a_model_error_no_document_explains_fails_the_night_and_publishes_nothin
     raw, wh = tmp_path / "raw", tmp_path / "perfbudget.duckdb"
     shutil.copytree(nights.raw, raw)
     shutil.copy(nights.warehouse, wh)
-    build_seed_pdf(raw / "e.pdf", projects=[SEED_PROJECTS[4]])
+    build_seed_pdf(raw / "f.pdf", projects=SEED_PROJECTS[:2])  # a new document beside them
     before = sha256(wh)
     monkeypatch.setattr(pipeline, "dbt_build", functools.partial(dbt_build, project_dir=project))
-    with pytest.raises(DbtBuildError, match="broken fails and no single document explains it"):
+    with pytest.raises(
+        DbtBuildError,
+        match=r"broken fails with every document this build rebuilds held aside \(6\)",
+    ):
         ingest(RunOptions(raw_dir=raw, warehouse=wh))
     assert sha256(wh) == before
     building = working_copy_path(wh)
     assert query(building, "select source_file, status from raw.documents order by 1") == [
-        (n, "ingested") for n in sorted((*GOOD, CULPRIT, "e.pdf"))
+        (n, "ingested") for n in sorted((*GOOD, CULPRIT, UNKNOWN_FIELD, "f.pdf"))
     ]
     assert query(building, "select count(distinct document_sha256) from raw.extracted_values") == [
-        (5,)
+        (6,)
     ]
     assert query(building, "select count(*) from raw.ingest_errors") == [(0,)]
     assert query(
