@@ -353,3 +353,37 @@ def test_an_error_the_search_cannot_pin_on_a_document_restores_every_row(
     assert query(wh, "select count(*) from duckdb_schemas() where schema_name = 'held_aside'") == [
         (0,)
     ]
+
+
+def test_held_rows_come_back_after_an_interrupted_search_and_after_a_killed_one(
+    tmp_path: Path,
+) -> None:
+    """An interrupt in the middle of the search (here from its third build) puts every held row
+    back before it propagates. A process killed outright cannot: its rows stay in `held_aside`
+    of that file, which a night never publishes (flows/publish.py) and which `dbt_build`
+    restores first (`restore_all`) when it is given that file again."""
+    from flows import held_aside
+    from flows.culprits import Search
+
+    wh = landed_warehouse(tmp_path, 16)
+    before = raw_rows(wh)
+    doc_build = failing_while_landed(wh, {"d00"})
+    calls: list[int] = []
+
+    def interrupted() -> tuple:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return doc_build()
+
+    search = Search(wh, interrupted, max_builds=20, found=lambda sha, errors: None)
+    with pytest.raises(KeyboardInterrupt):
+        search.culprits([f"d{i:02}" for i in range(16)], doc_build())
+    assert raw_rows(wh) == before
+
+    held_aside.hold(wh, ["d03", "d07"])  # as a killed search leaves them
+    assert held_aside.held(wh) == ["d03", "d07"]
+    assert query(wh, "select count(*) from raw.cells") == [(14,)]
+    held_aside.restore_all(wh)
+    assert raw_rows(wh) == before
+    assert held_aside.held(wh) == []
