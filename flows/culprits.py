@@ -66,6 +66,8 @@ class Search:
         """The suspects whose rows make a model fail (`errors`: the failing build's, with every
         suspect in it), each given to `found` with the errors of the build that proved it while
         still held aside. Every other suspect is restored, also when this raises."""
+        if not suspects:
+            raise Unexplained("the build rebuilds no document to hold aside")
         held_aside.hold(self.warehouse, suspects)
         try:
             if still := self._build():

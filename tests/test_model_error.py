@@ -349,6 +349,8 @@ def test_an_error_the_search_cannot_pin_on_a_document_restores_every_row(
     with pytest.raises(Unexplained):
         search.culprits([f"d{i:02}" for i in range(16)], build())
     assert search.builds == (1 if max_builds == 20 else 3)
+    with pytest.raises(Unexplained, match="rebuilds no document"):
+        search.culprits([], build())
     assert raw_rows(wh) == before
     assert query(wh, "select count(*) from duckdb_schemas() where schema_name = 'held_aside'") == [
         (0,)
