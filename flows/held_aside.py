@@ -33,7 +33,9 @@ BUILD_STATE = "main.build_state_documents"
 def _shas(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> None:
     """The documents to move, as the temporary table `moving`."""
     con.execute("create or replace temp table moving (document_sha256 varchar primary key)")
-    con.executemany("insert into moving values (?)", [(s,) for s in sorted(set(shas))])
+    rows = [(s,) for s in sorted(set(shas))]
+    if rows:
+        con.executemany("insert into moving values (?)", rows)
 
 
 def _ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -122,22 +124,35 @@ def held(warehouse: Path) -> list[str]:
 
 
 def restore_all(warehouse: Path) -> None:
-    """Every held document back, and the side schema gone: what a build leaves behind."""
-    if held(warehouse):
-        restore(warehouse, held(warehouse))
-    drop(warehouse)
-
-
-def drop(warehouse: Path) -> None:
-    """Remove the (empty) side schema, so the published warehouse holds only its own schemas."""
+    """Every held document back, and the side schema gone: what a build leaves behind. One
+    connection when nothing is held (every night but one whose build a model failed)."""
     if not warehouse.exists():
         return
     con = duckdb.connect(str(warehouse))
     try:
-        exists = con.execute(
-            "select 1 from duckdb_schemas() where schema_name = ?", [SCHEMA]
-        ).fetchall()
-        if not exists:
+        if not _exists(con):
+            return
+        held = f"select document_sha256 from {SCHEMA}.{STATUS_TABLE}"
+        left = [sha for (sha,) in con.execute(held).fetchall()]
+        con.execute("begin transaction")
+        restore_in(con, left)
+        con.execute(f"drop schema {SCHEMA} cascade")
+        con.execute("commit")
+    finally:
+        con.close()
+
+
+def _exists(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute("select 1 from duckdb_schemas() where schema_name = ?", [SCHEMA]).fetchall()
+    )
+
+
+def drop(warehouse: Path) -> None:
+    """Remove the (empty) side schema, so the published warehouse holds only its own schemas."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        if not _exists(con):
             return
         left = con.execute(f"select count(*) from {SCHEMA}.{STATUS_TABLE}").fetchone()[0]
         if left:

@@ -262,7 +262,8 @@ def dbt_build(
     for attempt in range(MAX_ROUNDS + 1):
         proc = builds.run()
         if proc.returncode == 0:
-            held_aside.drop(warehouse)
+            if builds.moved:
+                held_aside.drop(warehouse)  # the culprits' side schema, empty by now
             return taken
         detail = _detail(proc)
         if not quarantine or not (target / "run_results.json").exists():
