@@ -1,12 +1,20 @@
 """dbt: build the staging → intermediate → marts models on the warehouse file.
 
-A failing data test must never cost the night. When `dbt build` fails on data tests, each
-failing test is run again on one document's rows at a time (the compiled test with every relation
-it reads narrowed to that document): a document that fails it alone is quarantined — its landed
-values leave the build, an `ingest_errors` row names the test and the page — and the build runs
-again on the rest. Nothing here knows which fields or values are legal: that stays in the dbt
-yml. A failure no single document explains (a model error, a mart contract, a test over
-documents) still fails the build: the marts would be wrong, so nothing is published.
+A data problem in one document must never cost the night. When `dbt build` fails on data tests,
+each failing test is run again on one document's rows at a time (the compiled test with every
+relation it reads narrowed to that document): a document that fails it alone is quarantined — its
+landed values leave the build, an `ingest_errors` row names the test and the page — and the build
+runs again on the rest. Nothing here knows which fields or values are legal: that stays in the
+dbt yml.
+
+When a model fails at run time (a cast, a contract's not-null, DuckDB's error()), no row is named:
+the documents the build was rebuilding are held aside and given back half by half until each
+document whose rows alone make a model fail is found (flows/culprits.py, at most
+MODEL_ERROR_BUILDS builds a night); it is quarantined the same way, its message naming the model,
+the database's error and, when the model's own SQL fails on a prefix of its pages, the page. A
+failure no single document explains (a model that fails with every suspect held aside, a mart
+contract or a test over documents) still fails the build: the marts would be wrong, so nothing is
+published.
 
 The build is incremental (dbt_project/macros/incremental.sql): the models that grow with the
 warehouse rebuild only the documents that changed since the last successful build and the projects
@@ -22,16 +30,23 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from flows import dbt_server
+from flows import dbt_server, held_aside
+from flows.culprits import ModelError, Search, Unexplained
 from flows.settings import DBT_PROJECT_DIR
 
 MAX_ROUNDS = 3  # quarantine rounds per run: each takes out at least one document or stops
+# dbt builds spent finding the documents that make a model fail, per run (~7-11 s each on a
+# small night): one culprit among N suspects costs about log2(N) + 1
+MODEL_ERROR_BUILDS = 16
+FAILED_BUILD_NODES = ("model", "seed", "snapshot")  # a node whose error stops its descendants
+CHANGE_SET = "int_build_changed_documents"  # the documents a build rebuilds (incremental.sql)
 QUARANTINED_TABLES = ("pages", "cells", "extracted_values")  # the rows the marts are built from
 FINGERPRINT_KEY = "dbt_project_fingerprint"  # raw.meta: the dbt project the tables were built by
 BUILT_BY = ("dbt_project.yml", "models", "macros", "seeds")  # what decides the tables' contents
@@ -62,6 +77,35 @@ class Quarantine:
 
 
 @dataclass(frozen=True)
+class ModelQuarantine:
+    """One document taken out of the build because a model fails at run time on its rows."""
+
+    source_file: str
+    sha256: str
+    errors: tuple[ModelError, ...]  # of the build that proved it
+    pages: tuple[int, ...] = ()  # where the model's SQL starts to fail; () when not known
+
+    @property
+    def message(self) -> str:
+        models = list(dict.fromkeys(e.name for e in self.errors))
+        what = (
+            f"the model {models[0]} fails"
+            if len(models) == 1
+            else (f"the models {', '.join(models)} fail")
+        )
+        where = f" on page {', '.join(map(str, self.pages))}" if self.pages else ""
+        errors = "; ".join(dict.fromkeys(e.error for e in self.errors))
+        errors = errors if len(errors) <= 200 else errors[:199] + "…"
+        return (
+            f"{what} on this document's rows{where} ({errors}); the document is quarantined and "
+            "its rows are left out of the marts"
+        )
+
+
+Quarantined = Quarantine | ModelQuarantine
+
+
+@dataclass(frozen=True)
 class FailedTest:
     """A data test that failed, with what is needed to run it again on one document.
 
@@ -86,8 +130,9 @@ def build_args(
     target: Path | None = None,
     unit_tests: bool = False,
     full_refresh: bool = False,
+    models_only: bool = False,
 ) -> list[str]:
-    """The arguments of a night's `dbt build`."""
+    """The arguments of a night's `dbt build` (`models_only`: models and seeds, no test)."""
     target = target or project_dir / "target"
     return [
         "build",
@@ -102,11 +147,17 @@ def build_args(
         "--log-level-file", "info",
         *([] if unit_tests else ["--exclude-resource-type", "unit_test"]),
         *(["--full-refresh"] if full_refresh else []),
+        *(["--resource-type", "model", "--resource-type", "seed"] if models_only else []),
     ]  # fmt: skip
 
 
 def _run_dbt(
-    warehouse: Path, project_dir: Path, target: Path, unit_tests: bool, full_refresh: bool = False
+    warehouse: Path,
+    project_dir: Path,
+    target: Path,
+    unit_tests: bool,
+    full_refresh: bool = False,
+    models_only: bool = False,
 ) -> subprocess.CompletedProcess:
     """`dbt build`, without dbt's unit tests unless asked: on the served process's warm dbt
     (flows/dbt_server.py) when `perfbudget serve` started one, else in a child process.
@@ -123,7 +174,7 @@ def _run_dbt(
     differ from the last parse's, and with an absolute path every warehouse folder (every
     test's) did; every night's `<name>.building` now keeps the parse."""
     warehouse, project_dir, target = warehouse.resolve(), project_dir.resolve(), target.resolve()
-    args = build_args(project_dir, target, unit_tests, full_refresh)
+    args = build_args(project_dir, target, unit_tests, full_refresh, models_only)
     server = os.environ.get(dbt_server.SERVER_ENV)
     if server:
         try:
@@ -138,35 +189,91 @@ def _run_dbt(
     )
 
 
+@dataclass
+class _Builds:
+    """The builds of one `dbt_build` call: whether the next one must refresh from scratch, and
+    the documents whose rows were moved aside and back (rebuilt by every build after)."""
+
+    warehouse: Path
+    project_dir: Path
+    unit_tests: bool
+    refresh: bool  # until a build has built every model in this project's shape
+    fingerprint: str
+    moved: set[str]
+
+    @property
+    def target(self) -> Path:
+        return self.project_dir / "target"
+
+    def run(self, models_only: bool = False) -> subprocess.CompletedProcess:
+        """One `dbt build`; records the project's fingerprint when it succeeds."""
+        if self.moved:
+            held_aside.forget_built(self.warehouse, self.moved)
+        (self.target / "run_results.json").unlink(missing_ok=True)  # never read a stale one
+        unit_tests = self.unit_tests and not models_only
+        proc = _run_dbt(
+            self.warehouse, self.project_dir, self.target, unit_tests, self.refresh, models_only
+        )
+        if (self.target / "run_results.json").exists() and not model_errors(self.target):
+            self.refresh = False  # every table is in this project's shape now: incremental
+        if proc.returncode == 0 and not models_only:
+            record_fingerprint(self.warehouse, self.fingerprint)
+        return proc
+
+    def model_errors(self) -> tuple[ModelError, ...]:
+        """One build for the culprit search, of the models alone (their data tests are half a
+        build's time and tell the search nothing): the models that failed in it. Safe for the
+        tests: every document the search moves is rebuilt, and so tested, by each build after
+        (`moved`)."""
+        proc = self.run(models_only=True)
+        if not (self.target / "run_results.json").exists():
+            raise Unexplained(f"dbt build failed (exit {proc.returncode}):\n{_detail(proc)}")
+        return tuple(model_errors(self.target))
+
+
+def _detail(proc: subprocess.CompletedProcess) -> str:
+    return (proc.stdout + proc.stderr).strip()[-4000:]
+
+
 def dbt_build(
     warehouse: Path,
     project_dir: Path = DBT_PROJECT_DIR,
     quarantine: bool = True,
     unit_tests: bool = False,
     full_refresh: bool | None = None,
-) -> list[Quarantine]:
-    """Build the marts; quarantine the documents whose rows alone fail a data test.
+) -> list[Quarantined]:
+    """Build the marts; quarantine the documents whose rows alone fail a data test or make a
+    model fail.
 
     `full_refresh` None rebuilds from scratch only when the tables were built by another version
     of the dbt project (or never); otherwise the build is incremental.
 
     Returns the quarantined documents (already recorded in the warehouse). Raises DbtBuildError
-    when the build fails for any other reason, or when `quarantine` is off."""
-    target = project_dir / "target"
+    when the build fails for any other reason, or when `quarantine` is off; documents held aside
+    to find a failing model's culprit are back in raw by then."""
     fingerprint = project_fingerprint(project_dir)
     if full_refresh is None:
         full_refresh = built_fingerprint(warehouse) != fingerprint
-    taken: list[Quarantine] = []
+    held_aside.restore_all(warehouse)  # rows a killed build (not a night's copy) left aside
+    builds = _Builds(warehouse, project_dir, unit_tests, full_refresh, fingerprint, set())
+    target = builds.target
+    budget = MODEL_ERROR_BUILDS
+    taken: list[Quarantined] = []
     for attempt in range(MAX_ROUNDS + 1):
-        (target / "run_results.json").unlink(missing_ok=True)  # never read a stale one
-        # after a quarantine round the tables exist in this project's shape: incremental again
-        proc = _run_dbt(warehouse, project_dir, target, unit_tests, full_refresh and attempt == 0)
+        proc = builds.run()
         if proc.returncode == 0:
-            record_fingerprint(warehouse, fingerprint)
+            if builds.moved:
+                held_aside.drop(warehouse)  # the culprits' side schema, empty by now
             return taken
-        detail = (proc.stdout + proc.stderr).strip()[-4000:]
+        detail = _detail(proc)
         if not quarantine or not (target / "run_results.json").exists():
             raise DbtBuildError(f"dbt build failed (exit {proc.returncode}):\n{detail}")
+        if errors := model_errors(target):
+            if attempt == MAX_ROUNDS:
+                break
+            found, budget = _model_culprits(builds, errors, budget, detail)
+            taken += found
+            continue
         failed, other = failed_tests(target)
         failed = failing_checks(warehouse, failed)
         if other or not failed:
@@ -184,6 +291,34 @@ def dbt_build(
         quarantine_documents(warehouse, found)
         taken += found
     raise DbtBuildError(f"dbt build still fails after {MAX_ROUNDS} rounds of quarantine")
+
+
+def _model_culprits(
+    builds: _Builds, errors: list[ModelError], budget: int, detail: str
+) -> tuple[list[ModelQuarantine], int]:
+    """The documents whose rows make a model fail, found by builds without them (at most
+    `budget`) and quarantined as each is found, with the builds left."""
+    warehouse = builds.warehouse
+    suspects = _suspects(warehouse, builds.target)
+    builds.moved.update(suspects)
+    names = _source_files(warehouse)
+    taken: list[ModelQuarantine] = []
+
+    def quarantine_now(sha: str, errs: tuple[ModelError, ...]) -> None:
+        found = ModelQuarantine(names[sha], sha, errs, _model_pages(warehouse, errs, sha))
+        quarantine_documents(warehouse, [found])
+        taken.append(found)
+
+    search = Search(warehouse, builds.model_errors, budget, quarantine_now)
+    try:
+        search.culprits(suspects, tuple(errors))
+    except Unexplained as exc:
+        failing = ", ".join(dict.fromkeys(e.name for e in errors))
+        raise DbtBuildError(
+            f"dbt build failed: {failing} fails and no single document explains it ({exc}):\n"
+            f"{detail}"
+        ) from exc
+    return sorted(taken, key=lambda q: q.source_file), budget - search.builds
 
 
 def project_fingerprint(project_dir: Path) -> str:
@@ -268,6 +403,81 @@ def failed_tests(target: Path) -> tuple[list[FailedTest], list[str]]:
     return failed, other
 
 
+def model_errors(target: Path) -> list[ModelError]:
+    """The models (seeds, snapshots) that failed at run time in the last build; the nodes dbt
+    skipped after them are not causes."""
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    nodes = manifest["nodes"]
+    relations = {uid: n.get("relation_name") for uid, n in (nodes | manifest["sources"]).items()}
+    errors = []
+    for res in results:
+        node = nodes.get(res["unique_id"], {})
+        if res["status"] != "error" or node.get("resource_type") not in FAILED_BUILD_NODES:
+            continue
+        reads = tuple(
+            r for d in node.get("depends_on", {}).get("nodes", []) if (r := relations.get(d))
+        )
+        errors.append(
+            ModelError(
+                res["unique_id"],
+                node.get("name", res["unique_id"]),
+                _first_line(res.get("message") or "", node),
+                res.get("compiled_code") or "",
+                reads,
+            )
+        )
+    return errors
+
+
+def _first_line(message: str, node: dict) -> str:
+    """The database's own first line of dbt's message, without dbt's `Runtime Error in model
+    <name> (<path>)` heading."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    path = node.get("original_file_path")
+    if len(lines) > 1 and path and lines[0].endswith(f"({path})"):
+        lines = lines[1:]
+    return lines[0] if lines else "no message"
+
+
+def _suspects(warehouse: Path, target: Path) -> list[str]:
+    """The documents the last build was rebuilding (its change set, when that model built;
+    else every document), present in raw.documents, in source file order."""
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    change_set = next(
+        (
+            manifest["nodes"][r["unique_id"]]["relation_name"]
+            for r in results
+            if r["unique_id"].rsplit(".", 1)[-1] == CHANGE_SET
+            and r["unique_id"].startswith("model.")
+            and r["status"] == "success"
+        ),
+        None,
+    )
+    where = f"where document_sha256 in (select document_sha256 from {change_set})"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return [
+            sha
+            for (sha,) in con.execute(
+                "select document_sha256 from raw.documents "
+                f"{where if change_set else ''} order by source_file, document_sha256"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+
+
+def _source_files(warehouse: Path) -> dict[str, str]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute("select document_sha256, source_file from raw.documents").fetchall()
+        return dict(rows)
+    finally:
+        con.close()
+
+
 def _grouped_checks(uid: str, node: dict, sql: str, reads: tuple[str, ...]) -> list[FailedTest]:
     """Every check a grouped test holds, named like a test of its own
     (`not_null on stg_raw__extracted_values.indicator_seq`), with its own marked SQL."""
@@ -305,12 +515,13 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> set[str]:
     return {d[0] for d in con.execute(f"select * from {relation} limit 0").description}
 
 
-def _narrowed(test: FailedTest, where: dict[str, str]) -> str:
-    """The test's SQL with each relation it reads replaced by that relation's rows `where` says."""
+def _narrowed(sql: str, where: dict[str, str]) -> str:
+    """A test's or model's SQL with each relation it reads replaced by that relation's rows
+    `where` says."""
     if not where:
-        return test.sql
+        return sql
     pattern = re.compile("|".join(re.escape(r) for r in where))
-    return pattern.sub(lambda m: f"(select * from {m[0]} where {where[m[0]]})", test.sql)
+    return pattern.sub(lambda m: f"(select * from {m[0]} where {where[m[0]]})", sql)
 
 
 def _fails(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
@@ -332,7 +543,7 @@ def attribute(warehouse: Path, failed: list[FailedTest]) -> list[Quarantine]:
                 continue  # rows that belong to no document: nothing to quarantine
             paged = [r for r in keyed if "page" in cols[r]]
             for sha, source_file in sorted(documents.items(), key=lambda d: d[1]):
-                narrowed = _narrowed(test, dict.fromkeys(keyed, f"document_sha256 = '{sha}'"))
+                narrowed = _narrowed(test.sql, dict.fromkeys(keyed, f"document_sha256 = '{sha}'"))
                 if not _fails(con, narrowed):
                     continue
                 pages = _pages(con, test, keyed, paged, sha)
@@ -372,26 +583,78 @@ def _pages(
     if not paged:
         return ()
     doc = f"document_sha256 = '{sha}'"
-    found = {
-        page
-        for r in paged
-        for (page,) in con.execute(f"select distinct page from {r} where {doc}").fetchall()
-    }
-    pages = sorted(found - {None})
 
     def fails_on(cond: str) -> bool:
         where = {r: f"{doc} and page {cond}" if r in paged else doc for r in keyed}
-        return _fails(con, _narrowed(test, where))
+        return _fails(con, _narrowed(test.sql, where))
 
+    return _first_pages(_printed_pages(con, paged, sha), fails_on)
+
+
+def _printed_pages(con: duckdb.DuckDBPyConnection, paged: list[str], sha: str) -> list[int]:
+    found = {
+        page
+        for r in paged
+        for (page,) in con.execute(
+            f"select distinct page from {r} where document_sha256 = ?", [sha]
+        ).fetchall()
+    }
+    return sorted(found - {None})
+
+
+def _first_pages(pages: list[int], fails_on: Callable[[str], bool]) -> tuple[int, ...]:
+    """The pages that fail alone, else the first page at which the pages up to it fail
+    (`fails_on` takes a condition on `page`: `= 3`, `<= 3`)."""
     alone = tuple(p for p in pages if fails_on(f"= {int(p)}"))
     if alone:
         return alone
     return next(((p,) for p in pages if fails_on(f"<= {int(p)}")), ())
 
 
-def quarantine_documents(warehouse: Path, found: list[Quarantine]) -> None:
-    """Take each document's rows out of the build, mark it quarantined (extracted again next
-    run) and say why in raw.ingest_errors, all in one transaction."""
+def _model_pages(warehouse: Path, errors: tuple[ModelError, ...], sha: str) -> tuple[int, ...]:
+    """Where a held-aside document's rows make a failing model's own SQL fail. () when that SQL
+    does not fail on them (the error came from a contract, or from a model it reads)."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        return next((p for e in errors if e.sql and (p := _error_pages(con, e, sha))), ())
+    finally:
+        con.close()
+
+
+def _error_pages(con: duckdb.DuckDBPyConnection, error: ModelError, sha: str) -> tuple[int, ...]:
+    """Each look restores the document's rows in a transaction that is rolled back."""
+    cols = {r: _columns(con, r) for r in error.relations}
+    keyed = [r for r in error.relations if "document_sha256" in cols[r]]
+    paged = [r for r in keyed if "page" in cols[r]]
+    doc = f"document_sha256 = '{sha}'"
+
+    def raises(cond: str | None) -> bool:
+        where = {r: f"{doc} and page {cond}" if cond and r in paged else doc for r in keyed}
+        con.execute("begin transaction")
+        try:
+            held_aside.restore_in(con, [sha])
+            try:
+                con.execute(f"select count(*) from ({_narrowed(error.sql, where)}) as t")
+            except duckdb.Error:
+                return True
+            return False
+        finally:
+            con.execute("rollback")
+
+    if not paged or not raises(None):
+        return ()
+    con.execute("begin transaction")
+    try:
+        held_aside.restore_in(con, [sha])
+        pages = _printed_pages(con, paged, sha)
+    finally:
+        con.execute("rollback")
+    return _first_pages(pages, raises)
+
+
+def quarantine_documents(warehouse: Path, found: Sequence[Quarantined]) -> None:
+    """Take each document's rows out of the build (held-aside rows too), mark it quarantined
+    (extracted again next run) and say why in raw.ingest_errors, all in one transaction."""
     now = datetime.now(UTC).replace(tzinfo=None)
     con = duckdb.connect(str(warehouse))
     try:
@@ -402,6 +665,7 @@ def quarantine_documents(warehouse: Path, found: list[Quarantine]) -> None:
             con.execute(
                 "update raw.documents set status = 'quarantined' where document_sha256 = ?", [sha]
             )
+        held_aside.discard(con, {q.sha256 for q in found})
         con.executemany(
             "insert into raw.ingest_errors values (?, ?, 'validate', ?, ?)",
             [(q.source_file, q.sha256, q.message, now) for q in found],

@@ -39,7 +39,7 @@ from flows.extract.workers import PageWorkers
 from flows.forms import read_forms
 from flows.inventory import FileChanges, Inventory, SourceFile, any_entry
 from flows.inventory import take_inventory as classify
-from flows.marts import Quarantine, dbt_build, marts_current
+from flows.marts import Quarantined, dbt_build, marts_current
 from flows.models import DocumentExtraction, PageGrid
 from flows.publish import failpoint, fault, prepare_working_copy, publish
 from flows.settings import ConfigurationError, RunOptions, check_ocr_engine, shown
@@ -229,9 +229,10 @@ def update_file_map(changes: FileChanges, building: Path) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def build_marts(building: Path) -> list[Quarantine]:
+def build_marts(building: Path) -> list[Quarantined]:
     """dbt build: staging, intermediate, marts and their tests, in the working copy; documents
-    whose rows alone fail a data test are quarantined and the rest is built."""
+    whose rows alone fail a data test or make a model fail are quarantined and the rest is
+    built."""
     failpoint("dbt")
     return dbt_build(building)
 
@@ -443,8 +444,9 @@ def _refused(
     summary.errors += [(source_file, "land", why) for source_file, why in refused]
 
 
-def _count_quarantined(summary: RunSummary, found: list[Quarantine]) -> None:
-    """Documents taken out of the build by a failing data test count as failed, with why."""
+def _count_quarantined(summary: RunSummary, found: list[Quarantined]) -> None:
+    """Documents taken out of the build by a failing data test or model count as failed, with
+    why."""
     n = len({q.sha256 for q in found})
     summary.documents_ingested = max(0, summary.documents_ingested - n)
     summary.documents_failed += n
