@@ -7,7 +7,11 @@ comparator alone in each 指标性质 cell) rasterised at `--dpi` (150) with the
 of one seed each (`scans.draw_compound`); even seeds have their ink faded (at least 0.5). Seed
 ranges as bench/bench_photos.py: dev 100–999 for developing, held-out from 7000 (the default),
 tests below 100. A cell counts when its text (NFKC) is the printed comparator; `changed` lists
-every cell the alphabet changed, right or wrong.
+every cell the alphabet changed, right or wrong, `empty` every comparator read as nothing.
+
+Each seed also damages a page of the same table whose cells are blank in a pattern (`BLANK`:
+every cell of some rows, the 指标性质 cell of others): a blank cell read as any text is a false
+reading (the re-read of empty cells showing ink must never add one).
 
     .venv/bin/python -m bench.bench_comparators --range dev --pages 24
 """
@@ -41,6 +45,17 @@ ROWS = [
     ("=", "100", "%"),
     ("≤", "2", "天"),
 ]
+# Rows of the blank page: "" prints nothing.
+BLANK = [
+    ("", "", ""),
+    ("", "90", "%"),
+    ("≥", "", ""),
+    ("", "", ""),
+    ("", "5", "‰"),
+    ("=", "", "%"),
+    ("", "", ""),
+    ("", "2", ""),
+]
 
 
 def loose(text: str | None) -> str:
@@ -59,8 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pdf = scans.render_pdf(Path(tmp) / "nature.pdf", [scans.nature_column_spec(ROWS)])
         clean = scans.rasterize(pdf, 0, a.dpi)
-    cells = greedy = chosen = 0
+        blank_pdf = scans.render_pdf(Path(tmp) / "blank.pdf", [scans.nature_column_spec(BLANK)])
+        blank_page = scans.rasterize(blank_pdf, 0, a.dpi)
+    cells = greedy = chosen = blanks = false_reads = 0
     changed: list[str] = []
+    empty: list[str] = []
+    false: list[str] = []
     cpu0 = resource.getrusage(resource.RUSAGE_SELF).ru_utime
     for seed in range(first, first + a.pages):
         rec = scans.draw_compound(seed, a.dpi)
@@ -75,19 +94,38 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             pick = alphabet_choice(cell, NATURE_ALPHABET)
             after = pick[0] if pick else cell.text
+            if not cell.text:
+                empty.append(f"seed {seed} row {r}: printed {printed!r}")
             greedy += loose(cell.text) == loose(printed)
             chosen += loose(after) == loose(printed)
             if after != cell.text:
                 changed.append(
                     f"seed {seed} row {r}: printed {printed!r}, read {cell.text!r} -> {after!r}"
                 )
+        grid = ocr_page(scans.apply_compound(blank_page, rec), 1, opts, engine)
+        table = grid.tables[0] if grid.tables else None
+        for r, row in enumerate(BLANK, start=1):
+            for c, printed in enumerate(row, start=1):
+                cell = table.at(r, c) if table is not None else None
+                if printed or cell is None or (cell.row, cell.col) != (r, c):
+                    continue  # printed, or merged with a neighbour by a lost rule
+                blanks += 1
+                if cell.text:
+                    false_reads += 1
+                    false.append(f"seed {seed} row {r} col {c}: blank read {cell.text!r}")
     cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime - cpu0
     print(f"{a.pages} pages ({a.range} seeds from {first}), {a.dpi} dpi compound damage")
     print(f"greedy reading exact   {greedy}/{cells} ({greedy / max(cells, 1):.1%})")
     print(f"through the alphabet   {chosen}/{cells} ({chosen / max(cells, 1):.1%})")
-    print(f"OCR {cpu:.1f} CPU-s ({cpu / max(a.pages, 1):.2f} per page, one thread)")
+    print(f"read empty             {len(empty)}/{cells}")
+    print(f"blank cells read as text {false_reads}/{blanks}")
+    print(f"OCR {cpu:.1f} CPU-s ({cpu / max(2 * a.pages, 1):.2f} per page, one thread)")
     for line in changed:
         print("  changed:", line)
+    for line in empty:
+        print("  empty:", line)
+    for line in false:
+        print("  false:", line)
     return 0
 
 
