@@ -24,6 +24,10 @@ A column separator is found where a rule runs in some rows and carried through t
 row where the mask does not show the rule over most of the row, ink on its line counts as a rule
 only where it also shows above or below the row's text (a header value's 管 lying where the
 indicator grid's column rule would continue is text, and its cell spans the separator).
+
+A row separator found only from short pieces (a bold glyph's 一 spans a narrow column's width)
+is a rule where a column rule meets it at an end of the cell edge it spans: inside a merged
+cell no column rule comes near a glyph's stroke.
 """
 
 from __future__ import annotations
