@@ -24,6 +24,10 @@ A column separator is found where a rule runs in some rows and carried through t
 row where the mask does not show the rule over most of the row, ink on its line counts as a rule
 only where it also shows above or below the row's text (a header value's 管 lying where the
 indicator grid's column rule would continue is text, and its cell spans the separator).
+
+A row separator found only from short pieces (a bold glyph's 一 spans a narrow column's width)
+is a rule where a column rule meets it at an end of the cell edge it spans: inside a merged
+cell no column rule comes near a glyph's stroke.
 """
 
 from __future__ import annotations
@@ -55,6 +59,14 @@ RULE_PAST_COVER = 0.8
 # A piece of rule at least this many bands long standing inside an edge (clear of the margins
 # at its crossings) makes the edge a rule, however little of it the wear left.
 WORN_PIECE = 2
+# A cell edge meets a crossing rule at one of its ends: the crossing rule covers most of this
+# many bands beside the edge's line on one side (a glyph's stroke inside a merged cell
+# has paper there, the cell's text padding).
+JOIN_REACH = 3
+# Where no crossing rule meets it, a separator is still a rule where it runs on across this
+# many crossing positions (worn crossing rules); a glyph's stroke spans one narrow column, or
+# two side by side, never three.
+RUN_ON = 2
 
 
 @dataclass(frozen=True)
@@ -531,6 +543,19 @@ def _rule_runs_through(
             (ruled_down if horizontal else ruled_right)[r][c] = True
 
 
+def _meets_crossing_rule(
+    cross_mask: np.ndarray, horizontal: bool, pos: float, q: float, band: int
+) -> bool:
+    """Whether a crossing rule at `q` (on `cross_mask`, the other direction's rules) reaches the
+    line at `pos` from one side or the other: covers most of the `JOIN_REACH` bands just above
+    or just below it (left or right, for a column)."""
+    span = JOIN_REACH * band
+    return any(
+        _coverage(cross_mask, not horizontal, q, lo, hi, band) >= 0.5
+        for lo, hi in ((pos - span, pos - band), (pos + band, pos + span))
+    )
+
+
 def _valid_separators(
     cands: list[float],
     cross: list[float],
@@ -538,17 +563,46 @@ def _valid_separators(
     horizontal: bool,
     band: int,
     min_cover: float,
+    cross_mask: np.ndarray | None = None,
+    long_rules: tuple[float, ...] = (),
 ) -> list[float]:
     """Keep separator candidates that fully cover at least one interval of the crossing rules
-    (a text stroke mistaken for a rule rarely spans a whole cell)."""
+    (a text stroke mistaken for a rule rarely spans a whole cell). Given `cross_mask`, a
+    candidate made of short pieces only (none in `long_rules`, the positions of rules as long
+    as the long opening kernel, which no glyph is) must also meet a crossing rule at one end of
+    such an interval, or run on across `RUN_ON` crossing positions, unbroken (`RULE_PAST_COVER`:
+    a line of bold text holds strokes at the rule's height in most of its glyphs, with the
+    glyphs' spacing between).
+
+    A cell edge runs from crossing rule to crossing rule and at least one of them reaches it (a
+    T-junction or a cross); where wear took the crossing rules there, the rule still runs on
+    across their positions. A bold glyph's horizontal stroke inside a merged cell can span the
+    narrow interval between two column separators (a 20 px column under a paragraph of 自评
+    text) with no column rule near it, and stops soon after: it cut the cell into rows."""
     keep = []
+    spans = list(zip(cross, cross[1:], strict=False))
+
+    def covered(a: float, b: float, p: float, cover: float = min_cover) -> bool:
+        m = 0.15 * (b - a)
+        return _coverage(mask, horizontal, p, a + m, b - m, band) >= cover
+
     for i, p in enumerate(cands):
         if i in (0, len(cands) - 1):
             keep.append(p)
             continue
-        for a, b in zip(cross, cross[1:], strict=False):
-            m = 0.15 * (b - a)
-            if _coverage(mask, horizontal, p, a + m, b - m, band) >= min_cover:
+        for j, (a, b) in enumerate(spans):
+            if not covered(a, b, p):
+                continue
+            if (
+                cross_mask is None
+                or any(abs(p - q) <= band for q in long_rules)
+                or any(_meets_crossing_rule(cross_mask, horizontal, p, q, band) for q in (a, b))
+                or any(
+                    covered(spans[k][0], spans[k + RUN_ON][1], p, RULE_PAST_COVER)
+                    for k in range(j - RUN_ON, j + 1)
+                    if 0 <= k < len(spans) - RUN_ON
+                )
+            ):
                 keep.append(p)
                 break
     return keep
@@ -896,6 +950,7 @@ def find_tables(
         vs = [p for p, _ in _cluster(vsegs, tol)]
         if len(hs) < 2 or len(vs) < 2:
             continue
+        long_hs, long_vs = tuple(hs), tuple(vs)
         # rules shorter than the kernel that still span a whole cell edge (short rows)
         region_ink = ink[y : y + bh, x : x + bw]
         k_short = max(12, int(k * 0.35))
@@ -905,8 +960,11 @@ def find_tables(
         vs = [p for p, _ in _cluster(vsegs, tol)]
         hsegs += _add_short_rules(region_ink, hr, True, vs, k_short, band)
         hs = [p for p, _ in _cluster(hsegs, tol)]
-        hs = _valid_separators(hs, vs, hr, True, band, 0.6)
-        vs = _valid_separators(vs, hs, vr, False, band, 0.6)
+        # the row rules are checked against column separators that span a whole row (a
+        # glyph's vertical strokes beside the 一 would otherwise be the crossings it meets)
+        spanning = _valid_separators(vs, hs, vr, False, band, 0.6)
+        hs = _valid_separators(hs, spanning, hr, True, band, 0.6, vr, long_hs)
+        vs = _valid_separators(vs, hs, vr, False, band, 0.6, hr, long_vs)
         if len(hs) < 2 or len(vs) < 2:
             continue
         reach = max(band, min(2 * band, int(tol) - 2))

@@ -530,3 +530,44 @@ def test_a_merged_cell_between_ruled_neighbours_stays_merged() -> None:
     want[want.index((1, 2, 1, 1))] = (1, 2, 2, 1)
     assert header_block([], merged=(1, 2)) == want
     assert header_block([(400, 255, 498, 266)], merged=(1, 2)) == want
+
+
+# columns of a 自评 table's score block: 指标 | 分值 (narrow) | 得分 | 备注
+NARROW_XS = [100, 420, 446, 700, 900]
+NARROW_YS = [100, 180, 260, 420, 500]
+
+
+def narrow_column_page(stroke_x: float) -> np.ndarray:
+    """Rows 0, 1 and 3 ruled into NARROW_XS's four columns; row 2 one cell across columns 0-2
+    (no column rule at x=420 or x=446 there) holding a line of bold text whose 一 lies over the
+    26 px column at `stroke_x` (its centre)."""
+    img = Image.new("L", (1000, 700), 255)
+    draw = ImageDraw.Draw(img)
+    for y in NARROW_YS:
+        draw.line([(NARROW_XS[0], y), (NARROW_XS[-1], y)], fill=0, width=3)
+    for x in NARROW_XS:
+        merged = x in NARROW_XS[1:3]
+        for y0, y1 in zip(NARROW_YS, NARROW_YS[1:], strict=False):
+            if not (merged and y0 == NARROW_YS[2]):
+                draw.line([(x, y0), (x, y1)], fill=0, width=3)
+    font = ImageFont.truetype(scans.FONT_PATH, 40)
+    mid = (NARROW_YS[2] + NARROW_YS[3]) / 2
+    draw.text((stroke_x, mid), "一", font=font, fill=0, anchor="mm", stroke_width=1)
+    draw.text((stroke_x - 30, mid), "完成", font=font, fill=0, anchor="rm", stroke_width=1)
+    draw.text((stroke_x + 30, mid), "年度", font=font, fill=0, anchor="lm", stroke_width=1)
+    return np.array(img)
+
+
+@pytest.mark.parametrize("stroke_x", [433.0, 428.0])
+def test_a_glyph_stroke_across_a_narrow_column_inside_a_merged_cell_is_no_rule(
+    stroke_x: float,
+) -> None:
+    """The 一 of bold text in a cell merged across a narrow column spans that column's whole
+    width, straight and thin: it was taken for a row rule there (a short rule from crossing
+    separator to crossing separator) and cut the table into an extra row. No column rule
+    comes near it and it stops inside the next column: 4 rows, row 2 one cell of 3 columns."""
+    (table,) = find_tables(narrow_column_page(stroke_x))
+    assert (table.n_rows, table.n_cols) == (4, 4)
+    assert sorted((c.row, c.col, c.rowspan, c.colspan) for c in table.cells) == sorted(
+        [(r, c, 1, 1) for r in (0, 1, 3) for c in range(4)] + [(2, 0, 1, 3), (2, 3, 1, 1)]
+    )
