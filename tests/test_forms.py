@@ -7,6 +7,10 @@ from __future__ import annotations
 from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
 from flows.forms.spec import SEED_PATH, form_fields_csv
 from flows.models import Cell, PageGrid, PageStatus, ProjectForm, Table, TextLine, join_wrapped
+from tests.fixtures.selfeval_truth import FUNDS_COLUMNS
+
+# a self-evaluation's funds head row as the standard layout prints it
+FUNDS_HEAD_ROW = ["项目资金（万元）", "", *FUNDS_COLUMNS]
 
 Span = tuple[int, int]
 
@@ -469,16 +473,7 @@ def test_self_evaluation_is_read_by_the_same_reader() -> None:
     rows = [
         ["项目名称", "农村危房改造", "", "", "", "", "", ""],
         ["主管部门（单位）", "某县住建局", "", "实施单位", "某所", "", "", ""],
-        [
-            "项目资金（万元）",
-            "",
-            "年初预算数",
-            "全年预算数",
-            "全年执行数",
-            "分值",
-            "执行率",
-            "得分",
-        ],
+        FUNDS_HEAD_ROW,
         [None, "年度资金总额", "683", "684", "684", "10", "100.00%", "10.00"],
         [None, "其中：当年财政拨款", "683", "684", "684", "—", "—", "—"],
         [None, "上年结余结转资金", "", "", "", "—", "—", "—"],

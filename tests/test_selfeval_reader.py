@@ -8,7 +8,7 @@ from flows.forms import read_document
 from flows.forms.inline import printed_span
 from flows.forms.totals import score_problem, split_weight_and_score
 from flows.models import Cell, PageGrid, PageStatus, SourcedValue, Table, TextLine
-from tests.test_forms import page, table, values
+from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 
 GRID_HEAD = ["绩效指标", "一级指标", "二级指标", "三级指标"]
 GRID_HEAD += ["年度指标值", "实际完成值", "分值", "得分"]
@@ -126,16 +126,7 @@ def _with_total(total_row: list[str | None], spans: dict, weights=("50", "40")) 
     """A self-evaluation whose funds weight is 10 and whose two indicators weigh `weights`."""
     rows = [
         ["项目名称", "某项目", None, None, None, None, None, None],
-        [
-            "项目资金（万元）",
-            "",
-            "年初预算数",
-            "全年预算数",
-            "全年执行数",
-            "分值",
-            "执行率",
-            "得分",
-        ],
+        FUNDS_HEAD_ROW,
         [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
         GRID_HEAD,
         ["", "产出指标", "数量指标", "防治面积", "1385亩", "1385亩", weights[0], "50"],
@@ -209,16 +200,7 @@ def _second_project(top: float) -> Table:
             None,
             None,
         ],
-        [
-            "项目资金（万元）",
-            "",
-            "年初预算数",
-            "全年预算数",
-            "全年执行数",
-            "分值",
-            "执行率",
-            "得分",
-        ],
+        FUNDS_HEAD_ROW,
         [None, "年度资金总额", "6", "6", "5.99", "10", "99.8%", "9.98"],
         *GRID,
     ]
