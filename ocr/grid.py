@@ -924,7 +924,7 @@ def find_tables(
     """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
     horizontal/vertical rule masks from `line_masks`)."""
     ink = binarize(gray)
-    hor, ver = masks if masks is not None else line_masks(ink)
+    hor, ver = masks if masks is not None else line_masks(ink, gray=gray)
     # a black or grey seal's ring and star are rule-shaped: out of the masks before anything
     hor, ver, ink = drop_seals(hor, ver, ink, find_seals(ink))
     h, w = gray.shape

@@ -382,6 +382,29 @@ def test_worn_grey_rules_keep_every_edge() -> None:
     assert worn_cells(worn_grid(gaps)) == WORN_CELLS
 
 
+def test_thin_grey_rules_near_the_ink_threshold_keep_the_table() -> None:
+    """The worn grid's rules printed one px wide and grey (150), blurred by the scanner
+    (σ 0.9) to ~208 on paper 250, with black text in every cell: `binarize` keeps the rules
+    in pieces a few px long, on about 3% of their length. Their contrast with the paper beside
+    them still marks them (`thin_line_ink`): the table is found with every edge and both
+    merged cells (before, no table at all)."""
+    page = np.full((1400, 1000), 255, np.uint8)
+    xs, ys = WORN_XS, WORN_YS
+    for y in ys:
+        cv2.line(page, (xs[0], y), (xs[-1], y), 150, 1)
+    for x in xs:
+        cv2.line(page, (x, ys[0]), (x, ys[-1]), 150, 1)
+    page[ys[1] + 1 : ys[2], xs[2] - 1 : xs[2] + 2] = 255  # (1,1) spans columns 1-2
+    page[ys[3] - 1 : ys[3] + 2, xs[3] + 1 : xs[4]] = 255  # (2,3) spans rows 2-3
+    for y1 in ys[1:]:
+        for x0 in xs[:-1]:
+            cv2.putText(page, "ab 12", (x0 + 40, y1 - 25), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
+    scan = scans.blur_sigma(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 0.9)
+    gray = prepare(scans.gaussian_noise(scan, 6, 0), None).gray
+    assert binarize(gray)[ys[0] + 10 : ys[-1] - 10, xs[1]].mean() < 0.05
+    assert worn_cells(gray) == WORN_CELLS
+
+
 def test_a_merged_cell_beside_a_worn_rule_stays_merged() -> None:
     """The column rule x=500 is missing over row 1 because (1,1) spans it; wear beside it, from
     mid row 0 to the crossing at y=180, makes one run without rule from mid row 0 to the
