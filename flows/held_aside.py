@@ -22,9 +22,10 @@ from pathlib import Path
 import duckdb
 
 SCHEMA = "held_aside"
-MOVED_TABLES = ("pages", "cells", "extracted_values")  # the landed rows the marts are built from
+# the landed rows the marts are built from: what a quarantine deletes and a hold moves aside
+LANDED_TABLES = ("pages", "cells", "extracted_values")
 STATUS_TABLE = "document_status"  # each held document's status before it was held
-HELD_STATUS = "quarantined"  # what a held document looks like to the build
+QUARANTINED = "quarantined"  # a quarantined document's status, and what a held one looks like
 # the dbt project's record of what its last successful build was built from
 # (dbt_project/macros/incremental.sql, record_build_state)
 BUILD_STATE = "main.build_state_documents"
@@ -40,7 +41,7 @@ def _shas(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> None:
 
 def _ensure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {SCHEMA}")
-    for table in MOVED_TABLES:
+    for table in LANDED_TABLES:
         con.execute(
             f"create table if not exists {SCHEMA}.{table} as select * from raw.{table} limit 0"
         )
@@ -63,14 +64,14 @@ def hold(warehouse: Path, shas: Iterable[str]) -> None:
         )
         con.execute("begin transaction")
         where = "where document_sha256 in (select document_sha256 from moving)"
-        for table in MOVED_TABLES:
+        for table in LANDED_TABLES:
             con.execute(f"insert into {SCHEMA}.{table} select * from raw.{table} {where}")
             con.execute(f"delete from raw.{table} {where}")
         con.execute(
             f"insert into {SCHEMA}.{STATUS_TABLE} select document_sha256, status "
             f"from raw.documents {where}"
         )
-        con.execute(f"update raw.documents set status = '{HELD_STATUS}' {where}")
+        con.execute(f"update raw.documents set status = '{QUARANTINED}' {where}")
         con.execute("commit")
     finally:
         con.close()
@@ -93,7 +94,7 @@ def restore_in(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> None:
     roll back: flows/marts.py looks at a held document's rows that way)."""
     _shas(con, shas)
     where = "where document_sha256 in (select document_sha256 from moving)"
-    for table in MOVED_TABLES:
+    for table in LANDED_TABLES:
         con.execute(f"insert into raw.{table} select * from {SCHEMA}.{table} {where}")
         con.execute(f"delete from {SCHEMA}.{table} {where}")
     con.execute(
@@ -169,7 +170,7 @@ def discard(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> None:
         return
     _shas(con, shas)
     where = "where document_sha256 in (select document_sha256 from moving)"
-    for table in (*MOVED_TABLES, STATUS_TABLE):
+    for table in (*LANDED_TABLES, STATUS_TABLE):
         con.execute(f"delete from {SCHEMA}.{table} {where}")
 
 

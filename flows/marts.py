@@ -47,7 +47,6 @@ MAX_ROUNDS = 3  # quarantine rounds per run: each takes out at least one documen
 MODEL_ERROR_BUILDS = 16
 FAILED_BUILD_NODES = ("model", "seed", "snapshot")  # a node whose error stops its descendants
 CHANGE_SET = "int_build_changed_documents"  # the documents a build rebuilds (incremental.sql)
-QUARANTINED_TABLES = ("pages", "cells", "extracted_values")  # the rows the marts are built from
 FINGERPRINT_KEY = "dbt_project_fingerprint"  # raw.meta: the dbt project the tables were built by
 BUILT_BY = ("dbt_project.yml", "models", "macros", "seeds")  # what decides the tables' contents
 
@@ -472,10 +471,24 @@ def _suspects(warehouse: Path, target: Path) -> list[str]:
 def _source_files(warehouse: Path) -> dict[str, str]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        rows = con.execute("select document_sha256, source_file from raw.documents").fetchall()
-        return dict(rows)
+        return _source_files_in(con)
     finally:
         con.close()
+
+
+def _source_files_in(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each landed document's source file, by hash."""
+    return dict(con.execute("select document_sha256, source_file from raw.documents").fetchall())
+
+
+def _document_relations(
+    con: duckdb.DuckDBPyConnection, relations: tuple[str, ...]
+) -> tuple[list[str], list[str]]:
+    """Of the relations a test or model reads, those keyed by document, and of those the ones
+    with a page: what narrowing to one document (and its pages) rewrites."""
+    cols = {r: _columns(con, r) for r in relations}
+    keyed = [r for r in relations if "document_sha256" in cols[r]]
+    return keyed, [r for r in keyed if "page" in cols[r]]
 
 
 def _grouped_checks(uid: str, node: dict, sql: str, reads: tuple[str, ...]) -> list[FailedTest]:
@@ -532,16 +545,12 @@ def attribute(warehouse: Path, failed: list[FailedTest]) -> list[Quarantine]:
     """For each failing test, the documents that fail it on their own rows, and where."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        documents = dict(
-            con.execute("select document_sha256, source_file from raw.documents").fetchall()
-        )
+        documents = _source_files_in(con)
         found: list[Quarantine] = []
         for test in failed:
-            cols = {r: _columns(con, r) for r in test.relations}
-            keyed = [r for r in test.relations if "document_sha256" in cols[r]]
+            keyed, paged = _document_relations(con, test.relations)
             if not keyed:
                 continue  # rows that belong to no document: nothing to quarantine
-            paged = [r for r in keyed if "page" in cols[r]]
             for sha, source_file in sorted(documents.items(), key=lambda d: d[1]):
                 narrowed = _narrowed(test.sql, dict.fromkeys(keyed, f"document_sha256 = '{sha}'"))
                 if not _fails(con, narrowed):
@@ -623,9 +632,7 @@ def _model_pages(warehouse: Path, errors: tuple[ModelError, ...], sha: str) -> t
 
 def _error_pages(con: duckdb.DuckDBPyConnection, error: ModelError, sha: str) -> tuple[int, ...]:
     """Each look restores the document's rows in a transaction that is rolled back."""
-    cols = {r: _columns(con, r) for r in error.relations}
-    keyed = [r for r in error.relations if "document_sha256" in cols[r]]
-    paged = [r for r in keyed if "page" in cols[r]]
+    keyed, paged = _document_relations(con, error.relations)
     doc = f"document_sha256 = '{sha}'"
 
     def raises(cond: str | None) -> bool:
@@ -660,10 +667,11 @@ def quarantine_documents(warehouse: Path, found: Sequence[Quarantined]) -> None:
     try:
         con.execute("begin transaction")
         for sha in {q.sha256 for q in found}:
-            for table in QUARANTINED_TABLES:
+            for table in held_aside.LANDED_TABLES:
                 con.execute(f"delete from raw.{table} where document_sha256 = ?", [sha])
             con.execute(
-                "update raw.documents set status = 'quarantined' where document_sha256 = ?", [sha]
+                "update raw.documents set status = ? where document_sha256 = ?",
+                [held_aside.QUARANTINED, sha],
             )
         held_aside.discard(con, {q.sha256 for q in found})
         con.executemany(

@@ -10,6 +10,8 @@ as printed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms.labels import ALL_OPENERS, label_alternatives, match_printed
 from flows.models import Cell, PageGrid, Table, TextLine
 from flows.text import label_key
@@ -45,19 +47,7 @@ def with_opener_above(page: PageGrid, table: Table) -> Table:
         colspan=table.n_cols,
         confidence=line.confidence,
     )
-    shifted = [
-        Cell(
-            row=c.row + 1,
-            col=c.col,
-            text=c.text,
-            bbox=c.bbox,
-            rowspan=c.rowspan,
-            colspan=c.colspan,
-            confidence=c.confidence,
-            readings=c.readings,
-        )
-        for c in table.cells
-    ]
+    shifted = [replace(c, row=c.row + 1) for c in table.cells]
     return Table(
         table.n_rows + 1, table.n_cols, [row, *shifted], (x0, line.bbox[1], x1, y1), table.extractor
     )
