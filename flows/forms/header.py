@@ -156,13 +156,17 @@ def read_header(
             header.fields.setdefault(lb.field, where.sv(below))
             continue
         if rest and (right is None or not right.text.strip() or right_is_label):
-            header.fields.setdefault(lb.field, where.sv(cell, rest))
+            if lb.field not in header.fields:
+                header.fields[lb.field] = where.sv(cell, rest)
+                printed = printed_after(cell.text, len(key) - len(rest))
+                _split_at_labels(cell, printed, lb, spec, where, header, problems)
             if right is not None and not right.text.strip():
                 header.used.add(id(right))
         elif right is not None and not right_is_label and id(right) not in header.used:
             header.used.add(id(right))
             if lb.field not in header.fields:
                 header.fields[lb.field] = where.sv(right)
+                _split_at_labels(right, right.text, lb, spec, where, header, problems)
                 if lb.wide:
                     _run_on(table, right, labels, where, header, lb.field)
                 _read_more_of(table, cell, right, lb, spec, where, header)
@@ -170,6 +174,72 @@ def read_header(
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
+
+
+# A label printed inside a value cell is told from words of the value by what OCR saw around
+# it: a gap before it (the lost rule's place) or a colon after it. Shorter spellings (代码, 单位)
+# are too often part of a value to be looked for.
+MIN_EMBEDDED_LABEL = 3
+_COLON = r"\s*[:：;；]"
+
+
+def _labels_inside(text: str, host: Label, spec: FormSpec) -> list[tuple[int, int, Label]]:
+    """(start, end, label) of the form's labels printed inside a value's text after its first
+    character, each standing apart (a gap before it or a colon after it), an optional 其中
+    prefix included, in print order; longest spelling first where two overlap."""
+    found: list[tuple[int, int, Label]] = []
+    alts = [
+        (alt, lb)
+        for lb in spec.labels
+        if lb.field != host.field and not (lb.below or lb.group or lb.block)
+        for alt in lb.alternatives
+        if len(alt) >= MIN_EMBEDDED_LABEL
+    ]
+    for alt, lb in sorted(alts, key=lambda a: -len(a[0])):
+        spelled = r"\s*".join(map(re.escape, alt))
+        for m in re.finditer(rf"(?:其中{_COLON}?\s*)?{spelled}(?P<colon>{_COLON})?", text):
+            a, b = m.span()
+            gap = a > 0 and text[a - 1].isspace()
+            if a == 0 or not (gap or m["colon"]):
+                continue
+            if not any(x < b and a < y for x, y, _ in found):
+                found.append((a, b, lb))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _split_at_labels(
+    cell: Cell,
+    printed: str,
+    host: Label,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """A value cell printing other labels of the form with their values (`白河县教育局 211879
+    实施单位：白河县学生资助管理中心`): the rule between a value and the next label was lost. The
+    host keeps the text before the first label; each label takes the text up to the next. A
+    label whose field is already read, or with nothing after it, leaves the cell as printed.
+    Each value so recovered is reported, so an auditor can check it."""
+    marks = _labels_inside(printed, host, spec)
+    own = printed[: marks[0][0]].strip(" :：;；") if marks else ""
+    if not own:
+        return
+    parts = []
+    for i, (_, b, lb) in enumerate(marks):
+        value = printed[b : marks[i + 1][0] if i + 1 < len(marks) else len(printed)].strip()
+        if lb.field in header.fields or not value:
+            return
+        parts.append((lb, value))
+    header.fields[host.field] = where.sv(cell, own)
+    for lb, value in parts:
+        header.fields[lb.field] = where.sv(cell, value)
+    problems.append(
+        f"page {where.page.page}: header cell '{printed}' prints the value of {host.field} and "
+        f"the label(s) {'、'.join(printed[a:b].strip() for a, b, _ in marks)} with their values "
+        f"(OCR found no rule between them): read {', '.join(lb.field for lb, _ in parts)} "
+        "from it"
+    )
 
 
 def _read_carried_below(

@@ -1,0 +1,57 @@
+"""What the form reader recovers from cells an OCR grid merged because a rule wore away: labels
+printed inside a value cell, amounts of several funds lines in one cell, two category labels in
+one 一级 cell. Each recovery is reported; what cannot be shared out stays as printed."""
+
+from __future__ import annotations
+
+from flows.forms import read_document
+from tests.test_forms import GRID, TITLE, page, table, values
+
+
+def read(header: list[list[str | None]], spans=None, grid_rows=GRID) -> tuple[dict, list[str]]:
+    """One table of `header` rows over a 4-column grid: its values and the reader's problems."""
+    width = max(len(r) for r in header)
+    rows = [*header, *[r + [""] * (width - len(r)) for r in grid_rows]]
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    return values(form), problems
+
+
+# ---------------------------------------------------------------- labels inside a value cell
+
+
+def test_a_value_cell_printing_the_next_label_and_its_value_is_split_at_the_label() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["主管部门及代码：", "白河县教育局 211879 实施单位：白河县资助中心", None, None],
+            ["项目属性：", "0101-一年期项目 实施期：2023.07-2024.06", None, None],
+        ],
+        {(1, 1): (1, 3), (2, 1): (1, 3)},
+    )
+    assert (got["department_name"], got["department_code"]) == ("白河县教育局", "211879")
+    assert got["implementing_unit"] == "白河县资助中心"
+    assert got["project_attribute"] == "0101-一年期项目"
+    assert got["project_period"] == "2023.07-2024.06"
+    assert len(problems) == 2
+    assert "read implementing_unit from it" in problems[0]
+    assert "read project_period from it" in problems[1]
+
+
+def test_a_label_glued_onto_its_value_is_split_when_it_prints_the_next_label() -> None:
+    got, problems = read([["项目名称", "培训项目"], ["项目属性：一年期项目 实施期：2024年", ""]])
+    assert (got["project_attribute"], got["project_period"]) == ("一年期项目", "2024年")
+    assert len(problems) == 1 and "read project_period" in problems[0]
+
+
+def test_a_label_spelling_inside_a_value_without_gap_or_colon_is_part_of_the_value() -> None:
+    """`实施单位` inside a name, neither after a gap nor before a colon, is a word of the name;
+    a label whose field is already read leaves the cell as printed."""
+    got, problems = read(
+        [
+            ["项目名称", "乡村实施单位建设", "", ""],
+            ["实施单位", "某中心 项目名称：另一个", "", ""],
+        ]
+    )
+    assert got["project_name"] == "乡村实施单位建设"
+    assert got["implementing_unit"] == "某中心 项目名称：另一个"
+    assert problems == []
