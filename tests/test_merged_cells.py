@@ -55,3 +55,26 @@ def test_a_label_spelling_inside_a_value_without_gap_or_colon_is_part_of_the_val
     assert got["project_name"] == "乡村实施单位建设"
     assert got["implementing_unit"] == "某中心 项目名称：另一个"
     assert problems == []
+
+
+# ---------------------------------------------------------------- two 一级 labels in one cell
+
+
+def test_a_level1_cell_printing_two_labels_gives_each_line_its_level2_category() -> None:
+    header = [["项目名称", "培训项目", "", ""], ["年度资金总额", "10", "", ""]]
+    grid_rows = [
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标效益指标", "数量指标（必填）", "培训人次", "≥200人次"],
+        [None, "质量指标", "合格率", "≥95%"],
+        [None, "社会效益指标", "就业率", "提高"],
+        [None, "其他指标", "满意率", "≥90%"],
+    ]
+    rows = [*header, *grid_rows]
+    (form,), problems = read_document([page(1, table(rows, {(3, 0): 4}), lines=TITLE)])
+    assert [(i.level1.value, i.name.value) for i in form.indicators] == [
+        ("产出指标", "培训人次"),
+        ("产出指标", "合格率"),
+        ("效益指标", "就业率"),
+        ("产出指标效益指标", "满意率"),  # a 二级 label of no known category: as printed
+    ]
+    assert len(problems) == 1 and "each line takes the one its 二级 label" in problems[0]

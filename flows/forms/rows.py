@@ -21,6 +21,7 @@ from flows.forms.labels import (
     cell_text,
     continues_label,
     is_unfinished_label,
+    level1_of,
     match_printed,
     printed_after,
     same_text,
@@ -107,10 +108,15 @@ def append_rows(
         for name, cell in (("level1", level1), ("level2", level2)):
             if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
                 merged_labels.add(id(cell))
+                how = (
+                    "each line takes the one its 二级 label belongs to (indicator categories), "
+                    "a line whose 二级 label names none of them takes it as printed"
+                    if name == "level1"
+                    else "its lines take it as printed"
+                )
                 problems.append(
                     f"page {where.page.page}: {name_of(form)}: the {name} cell '{cell.text}' "
-                    "prints two labels (OCR found no rule between them); its lines take it as "
-                    "printed"
+                    f"prints two labels (OCR found no rule between them); {how}"
                 )
         prev = form.indicators[-1] if form.indicators else None
         if prev is not None and after_break:
@@ -132,6 +138,9 @@ def append_rows(
                     labels[id(cell)] = stitched
         l1 = _label(level1, prev.level1 if prev else None, labels, where)
         l2 = _label(level2, prev.level2 if prev else None, labels, where)
+        if level1 is not None and id(level1) in merged_labels:
+            own = _level1_by_category(level1, l2.value)
+            l1 = where.sv(level1, own) if own is not None else l1
         extra = {
             f: v
             for f, v in values.items()
@@ -182,16 +191,30 @@ def _share_of(cell: Cell | None, r: int, starts: list[int], unshared: list[Cell]
     return None
 
 
-def _two_labels(cell: Cell, level: str) -> bool:
-    """A merged 一级/二级 cell printing two category labels (质量指标时效指标): two cells an
-    OCR grid joined over rows, whose lines cannot be told apart."""
+def _labels_printed(cell: Cell, level: str) -> list[str]:
+    """The category labels of `level` (产出指标, 效益指标 …) a cell prints, in print order."""
     text = normalize(cell.text)
-    found = []
+    found: list[tuple[int, int, str]] = []
     for lb in sorted(CATEGORY_LABELS.get(level, ()), key=len, reverse=True):
         for m in re.finditer(re.escape(lb), text):
-            if not any(a <= m.start() < b for a, b in found):
-                found.append((m.start(), m.end()))
-    return cell.rowspan > 1 and len(found) > 1
+            if not any(a <= m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), lb))
+    return [lb for _, _, lb in sorted(found)]
+
+
+def _two_labels(cell: Cell, level: str) -> bool:
+    """A merged 一级/二级 cell printing two category labels (质量指标时效指标): two cells an
+    OCR grid joined over rows, whose lines cannot be told apart by position."""
+    return cell.rowspan > 1 and len(_labels_printed(cell, level)) > 1
+
+
+def _level1_by_category(cell: Cell, level2: str) -> str | None:
+    """A line's 一级 label in a merged cell printing several (`产出指标…效益指标`): the one its
+    二级 label belongs to by the indicator categories (数量指标 → 产出指标), when the cell prints
+    it once; None (keep the cell as printed) otherwise."""
+    own = level1_of(level2)
+    printed = _labels_printed(cell, "level1")
+    return own if own is not None and printed.count(own) == 1 else None
 
 
 def _heading_again(cells: dict[str, Cell | None]) -> bool:
