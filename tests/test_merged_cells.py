@@ -57,6 +57,43 @@ def test_a_label_spelling_inside_a_value_without_gap_or_colon_is_part_of_the_val
     assert problems == []
 
 
+def test_a_funds_label_glued_after_the_digits_of_a_value_above_it_is_split_off() -> None:
+    """Two rows merged: the period's value runs on into the funds line under it
+    (`2027.01-2027.12年度资金总额 275.73`); its label stands after digits, not inside a word."""
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["项目属性", "持续性项目 实施期 2027.01-2027.12年度资金总额 275.73", None, None],
+            ["项目资金(万元)", "财政拨款", "247.49", ""],
+        ],
+        {(1, 1): (1, 3)},
+        grid_rows=GRID[1:],
+    )
+    assert (got["project_attribute"], got["project_period"]) == ("持续性项目", "2027.01-2027.12")
+    assert (got["total_funds"], got["fiscal_funds"]) == ("275.73", "247.49")
+    assert len(problems) == 1 and "read project_period, total_funds" in problems[0]
+
+
+def test_a_label_read_from_a_cell_of_its_own_is_never_taken_from_inside_a_value() -> None:
+    """The split waits for the whole header: 财政资金 printed in a name after a gap is a word of
+    the name when the form prints 财政资金 as a label of its own further down."""
+    got, problems = read(
+        [
+            ["项目名称", "2024年 财政资金绩效管理", "", ""],
+            ["年度资金总额", "10", "财政资金", "8"],
+        ],
+        grid_rows=GRID[1:],
+    )
+    assert got["project_name"] == "2024年 财政资金绩效管理"
+    assert got["fiscal_funds"] == "8"
+    assert problems == []
+
+
+def test_a_label_after_a_worn_rules_mark_is_read_as_that_label() -> None:
+    got, _ = read([["项目名称", "培训项目", "", ""], ["部门代码", "180443", "!实施单位某中心", ""]])
+    assert (got["department_code"], got["implementing_unit"]) == ("180443", "某中心")
+
+
 # ---------------------------------------------------------------- two 一级 labels in one cell
 
 

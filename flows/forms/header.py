@@ -93,6 +93,8 @@ def read_header(
         read_funds_matrix(table, start, end, spec, where, header, problems)
     read_inline_labels(table, start, end, spec, where, header, problems)
     labels = label_alternatives(spec)
+    # (value cell, its printed text, its label, the value read): values that may print labels
+    hosts: list[tuple[Cell, str, Label, SourcedValue]] = []
     cells = sorted(
         (c for c in table.cells if start <= c.row < end and id(c) not in header.used),
         key=lambda c: (c.row, c.col),
@@ -101,7 +103,7 @@ def read_header(
         if id(cell) in header.used:
             continue
         key = label_key(cell.text)
-        hit = match_printed(key, labels)
+        hit = match_printed(key, labels) or _after_a_mark(key, labels)
         if hit is None:
             damaged = unit_label(key, spec)
             if damaged is not None:
@@ -159,34 +161,47 @@ def read_header(
             if lb.field not in header.fields:
                 header.fields[lb.field] = where.sv(cell, rest)
                 printed = printed_after(cell.text, len(key) - len(rest))
-                _split_at_labels(cell, printed, lb, spec, where, header, problems)
+                hosts.append((cell, printed, lb, header.fields[lb.field]))
             if right is not None and not right.text.strip():
                 header.used.add(id(right))
         elif right is not None and not right_is_label and id(right) not in header.used:
             header.used.add(id(right))
             if lb.field not in header.fields:
                 header.fields[lb.field] = where.sv(right)
-                _split_at_labels(right, right.text, lb, spec, where, header, problems)
+                hosts.append((right, right.text, lb, header.fields[lb.field]))
                 if lb.wide:
                     _run_on(table, right, labels, where, header, lb.field)
                 _read_more_of(table, cell, right, lb, spec, where, header)
+    for value_cell, printed, lb, read in hosts:  # once each label in a cell of its own is read
+        if header.fields.get(lb.field) is read:  # not run on, moved or replaced since
+            _split_at_labels(value_cell, printed, lb, spec, where, header, problems)
     _text_cut_by_a_rule(table, start, end, labels, where, header)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
 
 
+def _after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
+    """A label printed after a mark no label starts with (`!实施单位…`): the remnant of a worn
+    rule OCR read as punctuation. Only an exact spelling counts, never one OCR slip away."""
+    bare = re.sub(r"^[^\w(]+", "", key)
+    if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
+        return None
+    return match_printed(bare, labels)
+
+
 # A label printed inside a value cell is told from words of the value by what OCR saw around
-# it: a gap before it (the lost rule's place) or a colon after it. Shorter spellings (代码, 单位)
-# are too often part of a value to be looked for.
+# it: no word character before it (a gap, a rule's remnant `!`, or the digits of the value
+# before) or a colon after it. Shorter spellings (代码, 单位) are too often part of a value.
 MIN_EMBEDDED_LABEL = 3
 _COLON = r"\s*[:：;；]"
 
 
 def _labels_inside(text: str, host: Label, spec: FormSpec) -> list[tuple[int, int, Label]]:
     """(start, end, label) of the form's labels printed inside a value's text after its first
-    character, each standing apart (a gap before it or a colon after it), an optional 其中
-    prefix included, in print order; longest spelling first where two overlap."""
+    character, each standing apart (no letter or CJK character before it, or a colon after
+    it), an optional 其中 prefix included, in print order; longest spelling first where two
+    overlap."""
     found: list[tuple[int, int, Label]] = []
     alts = [
         (alt, lb)
@@ -199,8 +214,7 @@ def _labels_inside(text: str, host: Label, spec: FormSpec) -> list[tuple[int, in
         spelled = r"\s*".join(map(re.escape, alt))
         for m in re.finditer(rf"(?:其中{_COLON}?\s*)?{spelled}(?P<colon>{_COLON})?", text):
             a, b = m.span()
-            gap = a > 0 and text[a - 1].isspace()
-            if a == 0 or not (gap or m["colon"]):
+            if a == 0 or not (not text[a - 1].isalpha() or m["colon"]):
                 continue
             if not any(x < b and a < y for x, y, _ in found):
                 found.append((a, b, lb))
@@ -219,7 +233,8 @@ def _split_at_labels(
     """A value cell printing other labels of the form with their values (`白河县教育局 211879
     实施单位：白河县学生资助管理中心`): the rule between a value and the next label was lost. The
     host keeps the text before the first label; each label takes the text up to the next. A
-    label whose field is already read, or with nothing after it, leaves the cell as printed.
+    label whose field was read from a cell of its own, or with nothing after it, leaves the
+    cell as printed.
     Each value so recovered is reported, so an auditor can check it."""
     marks = _labels_inside(printed, host, spec)
     own = printed[: marks[0][0]].strip(" :：;；") if marks else ""
