@@ -115,3 +115,46 @@ def test_a_level1_cell_printing_two_labels_gives_each_line_its_level2_category()
         ("产出指标效益指标", "满意率"),  # a 二级 label of no known category: as printed
     ]
     assert len(problems) == 1 and "each line takes the one its 二级 label" in problems[0]
+
+
+def ocr_page(rows: list[list[str | None]], spans) -> list:
+    """One OCRed page (no text layer) holding a table of `rows` under the title."""
+    p = page(1, table(rows, spans), lines=TITLE)
+    p.has_text_layer = False
+    return [p]
+
+
+HEADER = [["项目名称", "培训项目", "", ""], ["年度资金总额", "10", "", ""]]
+
+
+def test_a_level1_heading_merged_down_over_its_lines_gives_them_the_label_under_it() -> None:
+    rows = [
+        *HEADER,
+        ["一级指标产出指标", "二级指标", "三级指标", "指标值"],
+        [None, "数量指标", "培训人次", "≥200人次"],
+        [None, "质量指标", "合格率", "≥95%"],
+    ]
+    (form,), problems = read_document(ocr_page(rows, {(2, 0): 3}))
+    assert [(i.level1.value, i.level2.value) for i in form.indicators] == [
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+    ]
+    assert len(problems) == 1 and "the label '产出指标' printed under it" in problems[0]
+
+
+def test_a_name_merged_with_its_target_is_split_at_the_last_gap_on_ocr_pages_only() -> None:
+    rows = [
+        *HEADER,
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "1. 培训人次 ≥200人次", None],
+        [None, "质量指标", "合格率", "≥95%"],
+    ]
+    spans = {(3, 0): 2, (3, 2): (1, 2)}
+    (form,), problems = read_document(ocr_page(rows, spans))
+    assert [(i.name.value, i.target.value) for i in form.indicators] == [
+        ("1. 培训人次", "≥200人次"),
+        ("合格率", "≥95%"),
+    ]
+    assert len(problems) == 1 and "read as the name '1. 培训人次'" in problems[0]
+    (text_form,), _ = read_document([page(1, table(rows, spans), lines=TITLE)])
+    assert text_form.indicators[0].name.value == "1. 培训人次 ≥200人次"  # a text layer as printed
