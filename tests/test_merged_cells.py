@@ -94,6 +94,24 @@ def test_a_label_after_a_worn_rules_mark_is_read_as_that_label() -> None:
     assert (got["department_code"], got["implementing_unit"]) == ("180443", "某中心")
 
 
+def test_a_label_ending_a_value_cell_takes_the_cell_beside_and_a_latin_mark_is_passed_over() -> (
+    None
+):
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["部门代码：", "331730 实施单位:", "汉阴县劳动保障监察大队", ""],
+            ["项目属性：", "一年期项目", "T实施期：长期", ""],
+        ]
+    )
+    assert (got["department_code"], got["implementing_unit"]) == (
+        "331730",
+        "汉阴县劳动保障监察大队",
+    )
+    assert (got["project_attribute"], got["project_period"]) == ("一年期项目", "长期")
+    assert len(problems) == 1 and "read implementing_unit" in problems[0]
+
+
 # ---------------------------------------------------------------- two 一级 labels in one cell
 
 

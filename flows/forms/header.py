@@ -174,7 +174,7 @@ def read_header(
                 _read_more_of(table, cell, right, lb, spec, where, header)
     for value_cell, printed, lb, read in hosts:  # once each label in a cell of its own is read
         if header.fields.get(lb.field) is read:  # not run on, moved or replaced since
-            _split_at_labels(value_cell, printed, lb, spec, where, header, problems)
+            _split_at_labels(table, value_cell, printed, lb, spec, where, header, problems)
     _text_cut_by_a_rule(table, start, end, labels, where, header)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
@@ -182,9 +182,10 @@ def read_header(
 
 
 def _after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
-    """A label printed after a mark no label starts with (`!实施单位…`): the remnant of a worn
-    rule OCR read as punctuation. Only an exact spelling counts, never one OCR slip away."""
-    bare = re.sub(r"^[^\w(]+", "", key)
+    """A label printed after a mark or two no label starts with (`!实施单位…`, `T实施期：…`):
+    the remnant of a worn rule OCR read as punctuation or a Latin letter. Only an exact
+    spelling counts, never one OCR slip away."""
+    bare = re.sub(r"^[^\u4e00-\u9fff(]{1,2}", "", key)
     if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
         return None
     return match_printed(bare, labels)
@@ -222,6 +223,7 @@ def _labels_inside(text: str, host: Label, spec: FormSpec) -> list[tuple[int, in
 
 
 def _split_at_labels(
+    table: Table,
     cell: Cell,
     printed: str,
     host: Label,
@@ -232,10 +234,10 @@ def _split_at_labels(
 ) -> None:
     """A value cell printing other labels of the form with their values (`白河县教育局 211879
     实施单位：白河县学生资助管理中心`): the rule between a value and the next label was lost. The
-    host keeps the text before the first label; each label takes the text up to the next. A
-    label whose field was read from a cell of its own, or with nothing after it, leaves the
-    cell as printed.
-    Each value so recovered is reported, so an auditor can check it."""
+    host keeps the text before the first label; each label takes the text up to the next, the
+    last one the cell beside when it prints nothing after it (`331730 实施单位:` | name). A
+    label whose field was read from a cell of its own, or with no value, leaves the cell as
+    printed. Each value so recovered is reported, so an auditor can check it."""
     marks = _labels_inside(printed, host, spec)
     own = printed[: marks[0][0]].strip(" :：;；") if marks else ""
     if not own:
@@ -243,12 +245,18 @@ def _split_at_labels(
     parts = []
     for i, (_, b, lb) in enumerate(marks):
         value = printed[b : marks[i + 1][0] if i + 1 < len(marks) else len(printed)].strip()
-        if lb.field in header.fields or not value:
-            return
-        parts.append((lb, value))
+        parts.append((lb, where.sv(cell, value)))
+    beside = _right_of(table, cell)  # 331730 实施单位: | 某大队: the last label's value
+    free = beside is not None and id(beside) not in header.used and cell_text(beside)
+    if not parts[-1][1].value and free and not is_label(beside, spec):  # type: ignore[arg-type]
+        parts[-1] = (parts[-1][0], where.sv(beside))
+    if any(lb.field in header.fields or not v.value for lb, v in parts):
+        return
+    if parts[-1][1].col != cell.col:
+        header.used.add(id(beside))
     header.fields[host.field] = where.sv(cell, own)
     for lb, value in parts:
-        header.fields[lb.field] = where.sv(cell, value)
+        header.fields[lb.field] = value
     problems.append(
         f"page {where.page.page}: header cell '{printed}' prints the value of {host.field} and "
         f"the label(s) {'、'.join(printed[a:b].strip() for a, b, _ in marks)} with their values "
