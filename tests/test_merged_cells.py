@@ -112,6 +112,55 @@ def test_a_label_ending_a_value_cell_takes_the_cell_beside_and_a_latin_mark_is_p
     assert len(problems) == 1 and "read implementing_unit" in problems[0]
 
 
+# ---------------------------------------------------------------- amounts of several funds lines
+
+
+def test_a_value_cell_merged_beside_two_funds_labels_gives_each_its_amount() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", ""],
+            ["资金情况(万元)", "年度资金总额:", "239.8 239.8"],
+            [None, "财政拨款", None],
+            [None, "其他资金", "0.00"],
+        ],
+        {(1, 0): 3, (1, 2): 2},
+        grid_rows=GRID[1:],
+    )
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "239.8",
+        "239.8",
+        "0.00",
+    )
+    assert len(problems) == 1 and "prints one amount for each" in problems[0]
+
+
+def test_a_merged_value_not_printing_one_amount_per_label_is_not_shared_out() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", ""],
+            ["资金情况(万元)", "年度资金总额:", "239.8"],
+            [None, "财政拨款", None],
+        ],
+        {(1, 0): 2, (1, 2): 2},
+        grid_rows=GRID[1:],
+    )
+    assert got["total_funds"] == "239.8" and "fiscal_funds" not in got
+
+
+def test_a_funds_label_after_a_worn_rules_mark_is_no_value_of_the_label_above() -> None:
+    got, _ = read(
+        [
+            ["项目名称", "培训项目"],
+            ["项目资金(元)", "年度资金总额：15180800"],
+            [None, "上级补助资金"],
+            [None, "1其他资金 1910640"],
+        ],
+        {(1, 0): 3},
+        grid_rows=GRID[1:],
+    )
+    assert got["other_funds"] == "1910640" and "superior_funds" not in got
+
+
 # ---------------------------------------------------------------- two 一级 labels in one cell
 
 

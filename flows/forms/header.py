@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from flows.forms.cellvalues import numbers_in
 from flows.forms.columns import relative
 from flows.forms.funds import read_funds_matrix
 from flows.forms.inline import read_inline_labels
@@ -103,7 +104,7 @@ def read_header(
         if id(cell) in header.used:
             continue
         key = label_key(cell.text)
-        hit = match_printed(key, labels) or _after_a_mark(key, labels)
+        hit = _label_of(key, labels)
         if hit is None:
             damaged = unit_label(key, spec)
             if damaged is not None:
@@ -144,9 +145,7 @@ def read_header(
                 header.below.append((lb.field, relative(table, cell.bbox[0], cell.bbox[2])))
             continue
         right = _right_of(table, cell)
-        right_is_label = (
-            right is not None and match_printed(label_key(right.text), labels) is not None
-        )
+        right_is_label = right is not None and _label_of(label_key(right.text), labels) is not None
         below = _value_below(table, cell, end, labels, header)
         if (
             not rest
@@ -164,6 +163,12 @@ def read_header(
                 hosts.append((cell, printed, lb, header.fields[lb.field]))
             if right is not None and not right.text.strip():
                 header.used.add(id(right))
+        elif right is not None and _amounts_of_several(table, right, labels, where, header):
+            problems.append(
+                f"page {where.page.page}: header cell '{right.text}' stands beside several "
+                "labels and prints one amount for each (OCR found no rule between them): "
+                "read one per label, in order"
+            )
         elif right is not None and not right_is_label and id(right) not in header.used:
             header.used.add(id(right))
             if lb.field not in header.fields:
@@ -179,6 +184,38 @@ def read_header(
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
+
+
+def _label_of(key: str, labels: list) -> tuple[object, str] | None:
+    """(label, rest) of a printed cell key: a described label, perhaps after a worn rule's mark."""
+    return match_printed(key, labels) or _after_a_mark(key, labels)
+
+
+def _amounts_of_several(
+    table: Table, value: Cell, labels: list, where: Where, header: Header
+) -> bool:
+    """A value cell merged down beside several label cells (年度资金总额 | 财政拨款 beside
+    `239.8 239.8`): the rule between their values was lost. When it prints exactly one amount
+    per label, each label takes its own, in order; otherwise (or a label already read) the
+    cell is left to be read as printed."""
+    if value.rowspan < 2 or id(value) in header.used:
+        return False
+    beside = sorted(
+        (c for c in table.cells if c.last_col + 1 == value.col),
+        key=lambda c: c.row,
+    )
+    beside = [c for c in beside if value.row <= c.row <= value.last_row and cell_text(c)]
+    hits = [_label_of(label_key(c.text), labels) for c in beside]
+    if len(beside) < 2 or any(h is None or h[1] or h[0].group for h in hits):  # type: ignore[union-attr]
+        return False
+    amounts = numbers_in(value.text)
+    fields = [h[0].field for h in hits]  # type: ignore[index,union-attr]
+    if amounts is None or len(amounts) != len(fields) or any(f in header.fields for f in fields):
+        return False
+    header.used.update(id(c) for c in (value, *beside))
+    for name, amount in zip(fields, amounts, strict=True):
+        header.fields[name] = where.sv(value, amount)
+    return True
 
 
 def _after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
@@ -300,7 +337,7 @@ def _value_below(table: Table, label: Cell, end: int, labels: list, header: Head
         return None
     if (below.row, below.col, below.colspan) != (r, label.col, label.colspan):
         return None
-    if match_printed(label_key(below.text), labels) is not None:
+    if _label_of(label_key(below.text), labels) is not None:
         return None
     left = table.at(r, below.col - 1) if below.col > 0 else None
     left_label = match_printed(label_key(left.text), labels) if left is not None else None
