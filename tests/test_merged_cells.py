@@ -134,6 +134,21 @@ def test_a_value_cell_merged_beside_two_funds_labels_gives_each_its_amount() -> 
     assert len(problems) == 1 and "prints one amount for each" in problems[0]
 
 
+def test_a_label_cell_merged_over_two_rows_gives_each_label_the_value_beside_its_row() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", ""],
+            ["项目资金", "年度资金总额:财政拨款", "3.4"],
+            [None, None, "3.4"],
+            [None, "其他资金", ""],
+        ],
+        {(1, 0): 3, (1, 1): 2},
+        grid_rows=GRID[1:],
+    )
+    assert (got["total_funds"], got["fiscal_funds"]) == ("3.4", "3.4")
+    assert len(problems) == 1 and "prints the labels of several rows" in problems[0]
+
+
 def test_a_merged_value_not_printing_one_amount_per_label_is_not_shared_out() -> None:
     got, problems = read(
         [

@@ -92,8 +92,18 @@ def read_header(
         _read_carried_below(table, start, end, below, label_alternatives(spec), where, header)
     if spec.funds_matrix is not None:
         read_funds_matrix(table, start, end, spec, where, header, problems)
-    read_inline_labels(table, start, end, spec, where, header, problems)
     labels = label_alternatives(spec)
+    for cell in table.cells:  # before the inline reader, which would read them as one line
+        hit = _label_of(label_key(cell.text), labels) if start <= cell.row < end else None
+        if hit is None or not hit[1] or hit[0].group or id(cell) in header.used:  # type: ignore[attr-defined]
+            continue
+        if _labels_of_several_rows(table, cell, hit[0], hit[1], labels, where, header):  # type: ignore[arg-type]
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' prints the labels of "
+                "several rows (OCR found no rule between them): each takes the value beside "
+                "its row, in order"
+            )
+    read_inline_labels(table, start, end, spec, where, header, problems)
     # (value cell, its printed text, its label, the value read): values that may print labels
     hosts: list[tuple[Cell, str, Label, SourcedValue]] = []
     cells = sorted(
@@ -189,6 +199,46 @@ def read_header(
 def _label_of(key: str, labels: list) -> tuple[object, str] | None:
     """(label, rest) of a printed cell key: a described label, perhaps after a worn rule's mark."""
     return match_printed(key, labels) or _after_a_mark(key, labels)
+
+
+def _labels_of_several_rows(
+    table: Table, cell: Cell, first: Label, rest: str, labels: list, where: Where, header: Header
+) -> bool:
+    """A label cell merged down over several rows printing their labels one after the other
+    (`年度资金总额:财政拨款` beside `3.4` | `3.4`): each label takes, in order, the value beside
+    its row — one value cell per label, or one cell printing one amount per label. Anything
+    else (a label already read, a count that does not match) is left to be read as printed."""
+    if cell.rowspan < 2:
+        return False
+    fields = [first.field]
+    while rest:
+        hit = match_printed(rest.removeprefix("其中"), labels)
+        if hit is None or hit[0].group:  # type: ignore[attr-defined]
+            return False
+        fields.append(hit[0].field)  # type: ignore[attr-defined]
+        rest = hit[1]
+    values = sorted(
+        (
+            c
+            for c in table.cells
+            if c.col == cell.last_col + 1 and cell.row <= c.row <= cell.last_row
+            and id(c) not in header.used and cell_text(c)
+        ),
+        key=lambda c: c.row,
+    )  # fmt: skip
+    if any(f in header.fields for f in fields) or not values:
+        return False
+    if any(_label_of(label_key(c.text), labels) is not None for c in values):
+        return False
+    if len(values) == len(fields):
+        read = [where.sv(c) for c in values]
+    elif len(values) == 1 and len(numbers_in(values[0].text) or ()) == len(fields):
+        read = [where.sv(values[0], n) for n in numbers_in(values[0].text) or ()]
+    else:
+        return False
+    header.used.update(id(c) for c in (cell, *values))
+    header.fields.update(zip(fields, read, strict=True))
+    return True
 
 
 def _amounts_of_several(
