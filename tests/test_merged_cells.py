@@ -240,3 +240,25 @@ def test_a_name_merged_with_its_target_is_split_at_the_last_gap_on_ocr_pages_onl
     assert len(problems) == 1 and "read as the name '1. 培训人次'" in problems[0]
     (text_form,), _ = read_document([page(1, table(rows, spans), lines=TITLE)])
     assert text_form.indicators[0].name.value == "1. 培训人次 ≥200人次"  # a text layer as printed
+
+
+def test_a_stroke_after_an_amount_is_a_worn_rules_remnant_and_is_reported() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", ""],
+            ["资金情况（万元）", "年度资金总额：48.514", ""],
+            [None, "财政拨款 29.565 I", ""],
+            [None, "其他资金 18.949", ""],
+        ],
+        {(1, 0): 3},
+        grid_rows=GRID[1:],
+    )
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "48.514",
+        "29.565",
+        "18.949",
+    )
+    assert problems == [
+        "page 1: header value '29.565I' of fiscal_funds ends in a stroke taken for a worn "
+        "rule's remnant; read as 29.565"
+    ]

@@ -191,6 +191,7 @@ def read_header(
         if header.fields.get(lb.field) is read:  # not run on, moved or replaced since
             _split_at_labels(table, value_cell, printed, lb, spec, where, header, problems)
     _text_cut_by_a_rule(table, start, end, labels, where, header)
+    _drop_rule_marks(header, where, problems)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
@@ -501,6 +502,26 @@ def _read_more_of(
     header.fields[lb.field] = SourcedValue(
         **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
     )
+
+
+# A worn column rule OCR read as a stroke at the edge of a number (`29.565 I`, `29.565I`)
+RULE_MARK_AFTER_NUMBER_RE = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*[|Il!丨｜]")
+
+
+def _drop_rule_marks(header: Header, where: Where, problems: list[str]) -> None:
+    """A header value printing a number followed by one vertical stroke: the stroke is a worn
+    rule's remnant OCR read as a character (no amount, code or count ends in `I` or `|`). The
+    number is kept and the reading reported."""
+    for name, sv in header.fields.items():
+        if sv.page != where.page.page or sv.table_index != where.table_index:
+            continue
+        m = RULE_MARK_AFTER_NUMBER_RE.fullmatch(sv.value.strip())
+        if m is not None:
+            header.fields[name] = sv.with_value(m["number"])
+            problems.append(
+                f"page {where.page.page}: header value '{sv.value}' of {name} ends in a stroke "
+                f"taken for a worn rule's remnant; read as {m['number']}"
+            )
 
 
 def _split_department(fields: dict[str, SourcedValue]) -> None:
