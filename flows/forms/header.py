@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from flows.forms.cellvalues import numbers_in
 from flows.forms.columns import relative
 from flows.forms.funds import read_funds_matrix
 from flows.forms.inline import read_inline_labels
@@ -91,8 +92,20 @@ def read_header(
         _read_carried_below(table, start, end, below, label_alternatives(spec), where, header)
     if spec.funds_matrix is not None:
         read_funds_matrix(table, start, end, spec, where, header, problems)
-    read_inline_labels(table, start, end, spec, where, header, problems)
     labels = label_alternatives(spec)
+    for cell in table.cells:  # before the inline reader, which would read them as one line
+        hit = _label_of(label_key(cell.text), labels) if start <= cell.row < end else None
+        if hit is None or not hit[1] or hit[0].group or id(cell) in header.used:  # type: ignore[attr-defined]
+            continue
+        if _labels_of_several_rows(table, cell, hit[0], hit[1], labels, where, header):  # type: ignore[arg-type]
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' prints the labels of "
+                "several rows (OCR found no rule between them): each takes the value beside "
+                "its row, in order"
+            )
+    read_inline_labels(table, start, end, spec, where, header, problems)
+    # (value cell, its printed text, its label, the value read): values that may print labels
+    hosts: list[tuple[Cell, str, Label, SourcedValue]] = []
     cells = sorted(
         (c for c in table.cells if start <= c.row < end and id(c) not in header.used),
         key=lambda c: (c.row, c.col),
@@ -101,7 +114,7 @@ def read_header(
         if id(cell) in header.used:
             continue
         key = label_key(cell.text)
-        hit = match_printed(key, labels)
+        hit = _label_of(key, labels)
         if hit is None:
             damaged = unit_label(key, spec)
             if damaged is not None:
@@ -142,9 +155,7 @@ def read_header(
                 header.below.append((lb.field, relative(table, cell.bbox[0], cell.bbox[2])))
             continue
         right = _right_of(table, cell)
-        right_is_label = (
-            right is not None and match_printed(label_key(right.text), labels) is not None
-        )
+        right_is_label = right is not None and _label_of(label_key(right.text), labels) is not None
         below = _value_below(table, cell, end, labels, header)
         if (
             not rest
@@ -156,20 +167,190 @@ def read_header(
             header.fields.setdefault(lb.field, where.sv(below))
             continue
         if rest and (right is None or not right.text.strip() or right_is_label):
-            header.fields.setdefault(lb.field, where.sv(cell, rest))
+            if lb.field not in header.fields:
+                header.fields[lb.field] = where.sv(cell, rest)
+                printed = printed_after(cell.text, len(key) - len(rest))
+                hosts.append((cell, printed, lb, header.fields[lb.field]))
             if right is not None and not right.text.strip():
                 header.used.add(id(right))
+        elif right is not None and _amounts_of_several(table, right, labels, where, header):
+            problems.append(
+                f"page {where.page.page}: header cell '{right.text}' stands beside several "
+                "labels and prints one amount for each (OCR found no rule between them): "
+                "read one per label, in order"
+            )
         elif right is not None and not right_is_label and id(right) not in header.used:
             header.used.add(id(right))
             if lb.field not in header.fields:
                 header.fields[lb.field] = where.sv(right)
+                hosts.append((right, right.text, lb, header.fields[lb.field]))
                 if lb.wide:
                     _run_on(table, right, labels, where, header, lb.field)
                 _read_more_of(table, cell, right, lb, spec, where, header)
+    for value_cell, printed, lb, read in hosts:  # once each label in a cell of its own is read
+        if header.fields.get(lb.field) is read:  # not run on, moved or replaced since
+            _split_at_labels(table, value_cell, printed, lb, spec, where, header, problems)
     _text_cut_by_a_rule(table, start, end, labels, where, header)
+    _drop_rule_marks(header, where, problems)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
+
+
+def _label_of(key: str, labels: list) -> tuple[object, str] | None:
+    """(label, rest) of a printed cell key: a described label, perhaps after a worn rule's mark."""
+    return match_printed(key, labels) or _after_a_mark(key, labels)
+
+
+def _labels_of_several_rows(
+    table: Table, cell: Cell, first: Label, rest: str, labels: list, where: Where, header: Header
+) -> bool:
+    """A label cell merged down over several rows printing their labels one after the other
+    (`年度资金总额:财政拨款` beside `3.4` | `3.4`): each label takes, in order, the value beside
+    its row — one value cell per label, or one cell printing one amount per label. Anything
+    else (a label already read, a count that does not match) is left to be read as printed."""
+    if cell.rowspan < 2:
+        return False
+    fields = [first.field]
+    while rest:
+        hit = match_printed(rest.removeprefix("其中"), labels)
+        if hit is None or hit[0].group:  # type: ignore[attr-defined]
+            return False
+        fields.append(hit[0].field)  # type: ignore[attr-defined]
+        rest = hit[1]
+    values = sorted(
+        (
+            c
+            for c in table.cells
+            if c.col == cell.last_col + 1 and cell.row <= c.row <= cell.last_row
+            and id(c) not in header.used and cell_text(c)
+        ),
+        key=lambda c: c.row,
+    )  # fmt: skip
+    if any(f in header.fields for f in fields) or not values:
+        return False
+    if any(_label_of(label_key(c.text), labels) is not None for c in values):
+        return False
+    if len(values) == len(fields):
+        read = [where.sv(c) for c in values]
+    elif len(values) == 1 and len(numbers_in(values[0].text) or ()) == len(fields):
+        read = [where.sv(values[0], n) for n in numbers_in(values[0].text) or ()]
+    else:
+        return False
+    header.used.update(id(c) for c in (cell, *values))
+    header.fields.update(zip(fields, read, strict=True))
+    return True
+
+
+def _amounts_of_several(
+    table: Table, value: Cell, labels: list, where: Where, header: Header
+) -> bool:
+    """A value cell merged down beside several label cells (年度资金总额 | 财政拨款 beside
+    `239.8 239.8`): the rule between their values was lost. When it prints exactly one amount
+    per label, each label takes its own, in order; otherwise (or a label already read) the
+    cell is left to be read as printed."""
+    if value.rowspan < 2 or id(value) in header.used:
+        return False
+    beside = sorted(
+        (c for c in table.cells if c.last_col + 1 == value.col),
+        key=lambda c: c.row,
+    )
+    beside = [c for c in beside if value.row <= c.row <= value.last_row and cell_text(c)]
+    hits = [_label_of(label_key(c.text), labels) for c in beside]
+    if len(beside) < 2 or any(h is None or h[1] or h[0].group for h in hits):  # type: ignore[union-attr]
+        return False
+    amounts = numbers_in(value.text)
+    fields = [h[0].field for h in hits]  # type: ignore[index,union-attr]
+    if amounts is None or len(amounts) != len(fields) or any(f in header.fields for f in fields):
+        return False
+    header.used.update(id(c) for c in (value, *beside))
+    for name, amount in zip(fields, amounts, strict=True):
+        header.fields[name] = where.sv(value, amount)
+    return True
+
+
+def _after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
+    """A label printed after a mark or two no label starts with (`!实施单位…`, `T实施期：…`):
+    the remnant of a worn rule OCR read as punctuation or a Latin letter. Only an exact
+    spelling counts, never one OCR slip away."""
+    bare = re.sub(r"^[^\u4e00-\u9fff(]{1,2}", "", key)
+    if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
+        return None
+    return match_printed(bare, labels)
+
+
+# A label printed inside a value cell is told from words of the value by what OCR saw around
+# it: no word character before it (a gap, a rule's remnant `!`, or the digits of the value
+# before) or a colon after it. Shorter spellings (代码, 单位) are too often part of a value.
+MIN_EMBEDDED_LABEL = 3
+_COLON = r"\s*[:：;；]"
+
+
+def _labels_inside(text: str, host: Label, spec: FormSpec) -> list[tuple[int, int, Label]]:
+    """(start, end, label) of the form's labels printed inside a value's text after its first
+    character, each standing apart (no letter or CJK character before it, or a colon after
+    it), an optional 其中 prefix included, in print order; longest spelling first where two
+    overlap."""
+    found: list[tuple[int, int, Label]] = []
+    alts = [
+        (alt, lb)
+        for lb in spec.labels
+        if lb.field != host.field and not (lb.below or lb.group or lb.block)
+        for alt in lb.alternatives
+        if len(alt) >= MIN_EMBEDDED_LABEL
+    ]
+    for alt, lb in sorted(alts, key=lambda a: -len(a[0])):
+        spelled = r"\s*".join(map(re.escape, alt))
+        for m in re.finditer(rf"(?:其中{_COLON}?\s*)?{spelled}(?P<colon>{_COLON})?", text):
+            a, b = m.span()
+            if a == 0 or not (not text[a - 1].isalpha() or m["colon"]):
+                continue
+            if not any(x < b and a < y for x, y, _ in found):
+                found.append((a, b, lb))
+    return sorted(found, key=lambda f: f[0])
+
+
+def _split_at_labels(
+    table: Table,
+    cell: Cell,
+    printed: str,
+    host: Label,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """A value cell printing other labels of the form with their values (`白河县教育局 211879
+    实施单位：白河县学生资助管理中心`): the rule between a value and the next label was lost. The
+    host keeps the text before the first label; each label takes the text up to the next, the
+    last one the cell beside when it prints nothing after it (`331730 实施单位:` | name). A
+    label whose field was read from a cell of its own, or with no value, leaves the cell as
+    printed. Each value so recovered is reported, so an auditor can check it."""
+    marks = _labels_inside(printed, host, spec)
+    own = printed[: marks[0][0]].strip(" :：;；") if marks else ""
+    if not own:
+        return
+    parts = []
+    for i, (_, b, lb) in enumerate(marks):
+        value = printed[b : marks[i + 1][0] if i + 1 < len(marks) else len(printed)].strip()
+        parts.append((lb, where.sv(cell, value)))
+    beside = _right_of(table, cell)  # 331730 实施单位: | 某大队: the last label's value
+    free = beside is not None and id(beside) not in header.used and cell_text(beside)
+    if not parts[-1][1].value and free and not is_label(beside, spec):  # type: ignore[arg-type]
+        parts[-1] = (parts[-1][0], where.sv(beside))
+    if any(lb.field in header.fields or not v.value for lb, v in parts):
+        return
+    if parts[-1][1].col != cell.col:
+        header.used.add(id(beside))
+    header.fields[host.field] = where.sv(cell, own)
+    for lb, value in parts:
+        header.fields[lb.field] = value
+    problems.append(
+        f"page {where.page.page}: header cell '{printed}' prints the value of {host.field} and "
+        f"the label(s) {'、'.join(printed[a:b].strip() for a, b, _ in marks)} with their values "
+        f"(OCR found no rule between them): read {', '.join(lb.field for lb, _ in parts)} "
+        "from it"
+    )
 
 
 def _read_carried_below(
@@ -207,7 +388,7 @@ def _value_below(table: Table, label: Cell, end: int, labels: list, header: Head
         return None
     if (below.row, below.col, below.colspan) != (r, label.col, label.colspan):
         return None
-    if match_printed(label_key(below.text), labels) is not None:
+    if _label_of(label_key(below.text), labels) is not None:
         return None
     left = table.at(r, below.col - 1) if below.col > 0 else None
     left_label = match_printed(label_key(left.text), labels) if left is not None else None
@@ -321,6 +502,26 @@ def _read_more_of(
     header.fields[lb.field] = SourcedValue(
         **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
     )
+
+
+# A worn column rule OCR read as a stroke at the edge of a number (`29.565 I`, `29.565I`)
+RULE_MARK_AFTER_NUMBER_RE = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*[|Il!丨｜]")
+
+
+def _drop_rule_marks(header: Header, where: Where, problems: list[str]) -> None:
+    """A header value printing a number followed by one vertical stroke: the stroke is a worn
+    rule's remnant OCR read as a character (no amount, code or count ends in `I` or `|`). The
+    number is kept and the reading reported."""
+    for name, sv in header.fields.items():
+        if sv.page != where.page.page or sv.table_index != where.table_index:
+            continue
+        m = RULE_MARK_AFTER_NUMBER_RE.fullmatch(sv.value.strip())
+        if m is not None:
+            header.fields[name] = sv.with_value(m["number"])
+            problems.append(
+                f"page {where.page.page}: header value '{sv.value}' of {name} ends in a stroke "
+                f"taken for a worn rule's remnant; read as {m['number']}"
+            )
 
 
 def _split_department(fields: dict[str, SourcedValue]) -> None:

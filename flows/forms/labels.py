@@ -7,11 +7,13 @@ question — which described label does this printed text start with — and mus
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from flows.forms.spec import (
+    CATEGORIES_PATH,
     FORMS,
     FUNDS_UNITS,
     Column,
@@ -30,6 +32,28 @@ NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
 UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
 CATEGORY_KEYWORDS = category_keywords()
 CATEGORY_LABELS = category_labels()
+
+
+def _level1_by_level2_keyword() -> dict[str, str]:
+    """The 一级 label each 二级 keyword belongs to (数量 → 产出指标), from the dbt seed
+    indicator_categories the warehouse classifies indicators with."""
+    if not CATEGORIES_PATH.exists():
+        return {}
+    with CATEGORIES_PATH.open(encoding="utf-8", newline="") as f:
+        return {r["level2_keyword"]: r["level1"] for r in csv.DictReader(f)}
+
+
+LEVEL1_OF_LEVEL2 = _level1_by_level2_keyword()
+
+
+def level1_of(level2: str) -> str | None:
+    """The 一级 label a printed 二级 label belongs to (`质量指标（必填）` → 产出指标), by the
+    category keyword it starts with; None when it starts with none."""
+    key = normalize(level2)
+    for word in sorted(LEVEL1_OF_LEVEL2, key=len, reverse=True):
+        if key.startswith(word):
+            return LEVEL1_OF_LEVEL2[word]
+    return None
 
 
 # ---------------------------------------------------------------- matching printed text

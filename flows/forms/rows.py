@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
+from dataclasses import replace
 
 from flows.forms.cellvalues import VALUE_RE, numbers_in, spread_numbers
 from flows.forms.columns import GridColumns, relative
@@ -21,6 +22,7 @@ from flows.forms.labels import (
     cell_text,
     continues_label,
     is_unfinished_label,
+    level1_of,
     match_printed,
     printed_after,
     same_text,
@@ -38,26 +40,76 @@ ROW_FIELDS = ("level1", "level2", "indicator_name", "target")
 
 
 def _grid_rows(
-    table: Table, start: int, end: int, cols: GridColumns, merged: list[str]
+    table: Table,
+    start: int,
+    end: int,
+    cols: GridColumns,
+    merged: list[str],
+    recovered: list[Cell],
 ) -> Iterable[tuple[int, dict[str, Cell | None]]]:
     """Each indicator line's cells by field, merged cells repeated down the rows they cover; a
     line whose value cells are all the cells of the line above is one line, not two. A cell that
     starts above `start` is not a value of these lines: when a heading cell runs on down over
-    them (an OCR grid that found no rule under it), its field goes into `merged`."""
+    them (an OCR grid that found no rule under it), its field goes into `merged` — unless it is
+    a 一级/二级 heading printing category labels under it (`一级指标产出指标`): a merged label by
+    nature, read for the lines it covers (the label's cell goes into `recovered`)."""
     seen: set[tuple[int, ...]] = set()
     value_fields = [f for f in cols.by_field if f not in ("level1", "level2")]
+    under: dict[int, Cell | None] = {}  # id(heading cell) → the label printed under its heading
     for r in range(start, end):
         cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
         for f, cell in cells.items():
             if cell is not None and cell.row < start:  # the heading, or the form above
-                cells[f] = None
-                if cell.last_row >= r and f not in merged:
+                if id(cell) not in under:
+                    under[id(cell)] = _label_under_heading(cell, f)
+                cells[f] = under[id(cell)]
+                if cells[f] is None and cell.last_row >= r and f not in merged:
                     merged.append(f)
+                elif cells[f] is not None and all(c is not cells[f] for c in recovered):
+                    recovered.append(cells[f])
         key = tuple(id(cells[f]) for f in value_fields)
         if key in seen:
             continue
         seen.add(key)
         yield r, cells
+
+
+def _split_name_and_target(
+    cells: dict[str, Cell | None], values: dict[str, SourcedValue]
+) -> list[str]:
+    """A 三级指标 cell an OCR grid merged with the 指标值 cell beside it (`项目实施进度
+    ≤2026年底`): the name is what is printed before the last gap, the target after it, when
+    no other column shares the cell. A name may print a gap (`1. 治理面积`); a target seldom
+    does. Reported, so an auditor can check the split."""
+    cell = cells.get("indicator_name")
+    if cell is None or cells.get("target") is not cell:
+        return []
+    if any(c is cell for f, c in cells.items() if f not in ("indicator_name", "target")):
+        return []
+    parts = cell.text.strip().rsplit(None, 1)
+    if len(parts) != 2:
+        return []
+    values["indicator_name"] = values["indicator_name"].with_value(parts[0])
+    values["target"] = values["target"].with_value(parts[1])
+    return [
+        f"the cell '{cell.text}' spans the 三级指标 and 指标值 columns (OCR found no rule "
+        f"between them): read as the name '{parts[0]}' and the target '{parts[1]}'"
+    ]
+
+
+def _label_under_heading(cell: Cell, field: str) -> Cell | None:
+    """The 一级/二级 label printed under its column heading in one cell an OCR grid merged down
+    over the lines (`一级指标产出指标`): the cell as printed after the heading, when that names
+    a category label of the column; None otherwise (the heading alone, or another column)."""
+    if field not in ("level1", "level2"):
+        return None
+    key = label_key(cell.text)
+    hit = match_printed(key, ALL_COLUMNS)
+    if hit is None or hit[0].field != field or not hit[1]:  # type: ignore[attr-defined]
+        return None
+    rest = printed_after(cell.text, len(key) - len(hit[1]))
+    label = replace(cell, text=rest)
+    return label if _labels_printed(label, field) else None
 
 
 def append_rows(
@@ -83,7 +135,8 @@ def append_rows(
     ocr = not where.page.has_text_layer
     halves = _split_label_halves(where, start, end, cols, not form.indicators) if ocr else {}
     merged_labels: set[int] = set()
-    lines = list(_grid_rows(where.table, start, end, cols, merged))
+    recovered: list[Cell] = []
+    lines = list(_grid_rows(where.table, start, end, cols, merged, recovered))
     unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
     starts = [r for r, _ in lines]
     for r, cells in lines:
@@ -95,6 +148,7 @@ def append_rows(
             if f not in ("level1", "level2")
         }
         notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared})
+        notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
         target = _compose(values, spec.composed_target, "target")
         nm = values.get("indicator_name", where.sv(None))
@@ -107,10 +161,15 @@ def append_rows(
         for name, cell in (("level1", level1), ("level2", level2)):
             if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
                 merged_labels.add(id(cell))
+                how = (
+                    "each line takes the one its 二级 label belongs to (indicator categories), "
+                    "a line whose 二级 label names none of them takes it as printed"
+                    if name == "level1"
+                    else "its lines take it as printed"
+                )
                 problems.append(
                     f"page {where.page.page}: {name_of(form)}: the {name} cell '{cell.text}' "
-                    "prints two labels (OCR found no rule between them); its lines take it as "
-                    "printed"
+                    f"prints two labels (OCR found no rule between them); {how}"
                 )
         prev = form.indicators[-1] if form.indicators else None
         if prev is not None and after_break:
@@ -132,6 +191,9 @@ def append_rows(
                     labels[id(cell)] = stitched
         l1 = _label(level1, prev.level1 if prev else None, labels, where)
         l2 = _label(level2, prev.level2 if prev else None, labels, where)
+        if level1 is not None and id(level1) in merged_labels:
+            own = _level1_by_category(level1, l2.value)
+            l1 = where.sv(level1, own) if own is not None else l1
         extra = {
             f: v
             for f, v in values.items()
@@ -154,6 +216,12 @@ def append_rows(
             f"page {where.page.page}: {name_of(form)}: the grid cell '{cell.text}' spans "
             f"{cell.rowspan} rows (OCR found no rule between them) and its values do not match "
             "its lines; they keep it as printed"
+        )
+    for cell in recovered:
+        problems.append(
+            f"page {where.page.page}: {name_of(form)}: the grid's heading cell runs on down over "
+            f"its lines (no rule found under the heading); the label '{cell.text}' printed "
+            "under it is read for the lines it covers"
         )
     if merged:
         problems.append(
@@ -182,16 +250,30 @@ def _share_of(cell: Cell | None, r: int, starts: list[int], unshared: list[Cell]
     return None
 
 
-def _two_labels(cell: Cell, level: str) -> bool:
-    """A merged 一级/二级 cell printing two category labels (质量指标时效指标): two cells an
-    OCR grid joined over rows, whose lines cannot be told apart."""
+def _labels_printed(cell: Cell, level: str) -> list[str]:
+    """The category labels of `level` (产出指标, 效益指标 …) a cell prints, in print order."""
     text = normalize(cell.text)
-    found = []
+    found: list[tuple[int, int, str]] = []
     for lb in sorted(CATEGORY_LABELS.get(level, ()), key=len, reverse=True):
         for m in re.finditer(re.escape(lb), text):
-            if not any(a <= m.start() < b for a, b in found):
-                found.append((m.start(), m.end()))
-    return cell.rowspan > 1 and len(found) > 1
+            if not any(a <= m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), lb))
+    return [lb for _, _, lb in sorted(found)]
+
+
+def _two_labels(cell: Cell, level: str) -> bool:
+    """A merged 一级/二级 cell printing two category labels (质量指标时效指标): two cells an
+    OCR grid joined over rows, whose lines cannot be told apart by position."""
+    return cell.rowspan > 1 and len(_labels_printed(cell, level)) > 1
+
+
+def _level1_by_category(cell: Cell, level2: str) -> str | None:
+    """A line's 一级 label in a merged cell printing several (`产出指标…效益指标`): the one its
+    二级 label belongs to by the indicator categories (数量指标 → 产出指标), when the cell prints
+    it once; None (keep the cell as printed) otherwise."""
+    own = level1_of(level2)
+    printed = _labels_printed(cell, "level1")
+    return own if own is not None and printed.count(own) == 1 else None
 
 
 def _heading_again(cells: dict[str, Cell | None]) -> bool:

@@ -1,0 +1,264 @@
+"""What the form reader recovers from cells an OCR grid merged because a rule wore away: labels
+printed inside a value cell, amounts of several funds lines in one cell, two category labels in
+one 一级 cell. Each recovery is reported; what cannot be shared out stays as printed."""
+
+from __future__ import annotations
+
+from flows.forms import read_document
+from tests.test_forms import GRID, TITLE, page, table, values
+
+
+def read(header: list[list[str | None]], spans=None, grid_rows=GRID) -> tuple[dict, list[str]]:
+    """One table of `header` rows over a 4-column grid: its values and the reader's problems."""
+    width = max(len(r) for r in header)
+    rows = [*header, *[r + [""] * (width - len(r)) for r in grid_rows]]
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    return values(form), problems
+
+
+# ---------------------------------------------------------------- labels inside a value cell
+
+
+def test_a_value_cell_printing_the_next_label_and_its_value_is_split_at_the_label() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["主管部门及代码：", "白河县教育局 211879 实施单位：白河县资助中心", None, None],
+            ["项目属性：", "0101-一年期项目 实施期：2023.07-2024.06", None, None],
+        ],
+        {(1, 1): (1, 3), (2, 1): (1, 3)},
+    )
+    assert (got["department_name"], got["department_code"]) == ("白河县教育局", "211879")
+    assert got["implementing_unit"] == "白河县资助中心"
+    assert got["project_attribute"] == "0101-一年期项目"
+    assert got["project_period"] == "2023.07-2024.06"
+    assert len(problems) == 2
+    assert "read implementing_unit from it" in problems[0]
+    assert "read project_period from it" in problems[1]
+
+
+def test_a_label_glued_onto_its_value_is_split_when_it_prints_the_next_label() -> None:
+    got, problems = read([["项目名称", "培训项目"], ["项目属性：一年期项目 实施期：2024年", ""]])
+    assert (got["project_attribute"], got["project_period"]) == ("一年期项目", "2024年")
+    assert len(problems) == 1 and "read project_period" in problems[0]
+
+
+def test_a_label_spelling_inside_a_value_without_gap_or_colon_is_part_of_the_value() -> None:
+    """`实施单位` inside a name, neither after a gap nor before a colon, is a word of the name;
+    a label whose field is already read leaves the cell as printed."""
+    got, problems = read(
+        [
+            ["项目名称", "乡村实施单位建设", "", ""],
+            ["实施单位", "某中心 项目名称：另一个", "", ""],
+        ]
+    )
+    assert got["project_name"] == "乡村实施单位建设"
+    assert got["implementing_unit"] == "某中心 项目名称：另一个"
+    assert problems == []
+
+
+def test_a_funds_label_glued_after_the_digits_of_a_value_above_it_is_split_off() -> None:
+    """Two rows merged: the period's value runs on into the funds line under it
+    (`2027.01-2027.12年度资金总额 275.73`); its label stands after digits, not inside a word."""
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["项目属性", "持续性项目 实施期 2027.01-2027.12年度资金总额 275.73", None, None],
+            ["项目资金(万元)", "财政拨款", "247.49", ""],
+        ],
+        {(1, 1): (1, 3)},
+        grid_rows=GRID[1:],
+    )
+    assert (got["project_attribute"], got["project_period"]) == ("持续性项目", "2027.01-2027.12")
+    assert (got["total_funds"], got["fiscal_funds"]) == ("275.73", "247.49")
+    assert len(problems) == 1 and "read project_period, total_funds" in problems[0]
+
+
+def test_a_label_read_from_a_cell_of_its_own_is_never_taken_from_inside_a_value() -> None:
+    """The split waits for the whole header: 财政资金 printed in a name after a gap is a word of
+    the name when the form prints 财政资金 as a label of its own further down."""
+    got, problems = read(
+        [
+            ["项目名称", "2024年 财政资金绩效管理", "", ""],
+            ["年度资金总额", "10", "财政资金", "8"],
+        ],
+        grid_rows=GRID[1:],
+    )
+    assert got["project_name"] == "2024年 财政资金绩效管理"
+    assert got["fiscal_funds"] == "8"
+    assert problems == []
+
+
+def test_a_label_after_a_worn_rules_mark_is_read_as_that_label() -> None:
+    got, _ = read([["项目名称", "培训项目", "", ""], ["部门代码", "180443", "!实施单位某中心", ""]])
+    assert (got["department_code"], got["implementing_unit"]) == ("180443", "某中心")
+
+
+def test_a_label_ending_a_value_cell_takes_the_cell_beside_and_a_latin_mark_is_passed_over() -> (
+    None
+):
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["部门代码：", "331730 实施单位:", "汉阴县劳动保障监察大队", ""],
+            ["项目属性：", "一年期项目", "T实施期：长期", ""],
+        ]
+    )
+    assert (got["department_code"], got["implementing_unit"]) == (
+        "331730",
+        "汉阴县劳动保障监察大队",
+    )
+    assert (got["project_attribute"], got["project_period"]) == ("一年期项目", "长期")
+    assert len(problems) == 1 and "read implementing_unit" in problems[0]
+
+
+# ---------------------------------------------------------------- amounts of several funds lines
+
+
+def test_a_value_cell_merged_beside_two_funds_labels_gives_each_its_amount() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", ""],
+            ["资金情况(万元)", "年度资金总额:", "239.8 239.8"],
+            [None, "财政拨款", None],
+            [None, "其他资金", "0.00"],
+        ],
+        {(1, 0): 3, (1, 2): 2},
+        grid_rows=GRID[1:],
+    )
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "239.8",
+        "239.8",
+        "0.00",
+    )
+    assert len(problems) == 1 and "prints one amount for each" in problems[0]
+
+
+def test_a_label_cell_merged_over_two_rows_gives_each_label_the_value_beside_its_row() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", ""],
+            ["项目资金", "年度资金总额:财政拨款", "3.4"],
+            [None, None, "3.4"],
+            [None, "其他资金", ""],
+        ],
+        {(1, 0): 3, (1, 1): 2},
+        grid_rows=GRID[1:],
+    )
+    assert (got["total_funds"], got["fiscal_funds"]) == ("3.4", "3.4")
+    assert len(problems) == 1 and "prints the labels of several rows" in problems[0]
+
+
+def test_a_merged_value_not_printing_one_amount_per_label_is_not_shared_out() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", ""],
+            ["资金情况(万元)", "年度资金总额:", "239.8"],
+            [None, "财政拨款", None],
+        ],
+        {(1, 0): 2, (1, 2): 2},
+        grid_rows=GRID[1:],
+    )
+    assert got["total_funds"] == "239.8" and "fiscal_funds" not in got
+
+
+def test_a_funds_label_after_a_worn_rules_mark_is_no_value_of_the_label_above() -> None:
+    got, _ = read(
+        [
+            ["项目名称", "培训项目"],
+            ["项目资金(元)", "年度资金总额：15180800"],
+            [None, "上级补助资金"],
+            [None, "1其他资金 1910640"],
+        ],
+        {(1, 0): 3},
+        grid_rows=GRID[1:],
+    )
+    assert got["other_funds"] == "1910640" and "superior_funds" not in got
+
+
+# ---------------------------------------------------------------- two 一级 labels in one cell
+
+
+def test_a_level1_cell_printing_two_labels_gives_each_line_its_level2_category() -> None:
+    header = [["项目名称", "培训项目", "", ""], ["年度资金总额", "10", "", ""]]
+    grid_rows = [
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标效益指标", "数量指标（必填）", "培训人次", "≥200人次"],
+        [None, "质量指标", "合格率", "≥95%"],
+        [None, "社会效益指标", "就业率", "提高"],
+        [None, "其他指标", "满意率", "≥90%"],
+    ]
+    rows = [*header, *grid_rows]
+    (form,), problems = read_document([page(1, table(rows, {(3, 0): 4}), lines=TITLE)])
+    assert [(i.level1.value, i.name.value) for i in form.indicators] == [
+        ("产出指标", "培训人次"),
+        ("产出指标", "合格率"),
+        ("效益指标", "就业率"),
+        ("产出指标效益指标", "满意率"),  # a 二级 label of no known category: as printed
+    ]
+    assert len(problems) == 1 and "each line takes the one its 二级 label" in problems[0]
+
+
+def ocr_page(rows: list[list[str | None]], spans) -> list:
+    """One OCRed page (no text layer) holding a table of `rows` under the title."""
+    p = page(1, table(rows, spans), lines=TITLE)
+    p.has_text_layer = False
+    return [p]
+
+
+HEADER = [["项目名称", "培训项目", "", ""], ["年度资金总额", "10", "", ""]]
+
+
+def test_a_level1_heading_merged_down_over_its_lines_gives_them_the_label_under_it() -> None:
+    rows = [
+        *HEADER,
+        ["一级指标产出指标", "二级指标", "三级指标", "指标值"],
+        [None, "数量指标", "培训人次", "≥200人次"],
+        [None, "质量指标", "合格率", "≥95%"],
+    ]
+    (form,), problems = read_document(ocr_page(rows, {(2, 0): 3}))
+    assert [(i.level1.value, i.level2.value) for i in form.indicators] == [
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+    ]
+    assert len(problems) == 1 and "the label '产出指标' printed under it" in problems[0]
+
+
+def test_a_name_merged_with_its_target_is_split_at_the_last_gap_on_ocr_pages_only() -> None:
+    rows = [
+        *HEADER,
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "1. 培训人次 ≥200人次", None],
+        [None, "质量指标", "合格率", "≥95%"],
+    ]
+    spans = {(3, 0): 2, (3, 2): (1, 2)}
+    (form,), problems = read_document(ocr_page(rows, spans))
+    assert [(i.name.value, i.target.value) for i in form.indicators] == [
+        ("1. 培训人次", "≥200人次"),
+        ("合格率", "≥95%"),
+    ]
+    assert len(problems) == 1 and "read as the name '1. 培训人次'" in problems[0]
+    (text_form,), _ = read_document([page(1, table(rows, spans), lines=TITLE)])
+    assert text_form.indicators[0].name.value == "1. 培训人次 ≥200人次"  # a text layer as printed
+
+
+def test_a_stroke_after_an_amount_is_a_worn_rules_remnant_and_is_reported() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", ""],
+            ["资金情况（万元）", "年度资金总额：48.514", ""],
+            [None, "财政拨款 29.565 I", ""],
+            [None, "其他资金 18.949", ""],
+        ],
+        {(1, 0): 3},
+        grid_rows=GRID[1:],
+    )
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "48.514",
+        "29.565",
+        "18.949",
+    )
+    assert problems == [
+        "page 1: header value '29.565I' of fiscal_funds ends in a stroke taken for a worn "
+        "rule's remnant; read as 29.565"
+    ]
