@@ -218,8 +218,19 @@ end
         'actual_raw', 'actual_kind', 'actual_value', 'actual_unit', 'actual_date',
         'weight_printed', 'score_printed', 'weight', 'score', 'deviation_reason',
         'target_nature', 'measure_unit', 'is_achieved', 'page', 'min_confidence',
+        'is_text_layer',
     ] -%}
     {%- for column in columns %}
         {{ alias ~ '.' if alias else '' }}{{ column }}{{ ',' if not loop.last }}
     {%- endfor -%}
+{%- endmacro -%}
+
+{#- The numbers two normalised targets print, in order, are the same and there is one at least:
+    the texts then differ only in the characters around them ('90F%' and '90%'). -#}
+{%- macro same_printed_numbers(a, b) -%}
+    (
+        len(regexp_extract_all(coalesce({{ a }}, ''), '[0-9]+([.][0-9]+)?')) > 0
+        and regexp_extract_all(coalesce({{ a }}, ''), '[0-9]+([.][0-9]+)?')
+        = regexp_extract_all(coalesce({{ b }}, ''), '[0-9]+([.][0-9]+)?')
+    )
 {%- endmacro -%}
