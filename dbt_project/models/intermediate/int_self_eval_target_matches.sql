@@ -311,10 +311,12 @@ final as (
             when
                 eval_target_kind = plan_kind
                 and plan_kind in ('number', 'date')
-                and eval_comparator is not distinct from plan_comparator
-                and eval_value is not distinct from plan_value
-                and eval_unit is not distinct from plan_unit
-                and eval_date is not distinct from plan_date
+                and (
+                    eval_comparator is not distinct from plan_comparator
+                    and eval_value is not distinct from plan_value
+                    and eval_unit is not distinct from plan_unit
+                    and eval_date is not distinct from plan_date
+                )
                 then false
             when eval_target_text = plan_target_text then false
             -- an OCR reading that differs from the other side only around the same printed
