@@ -234,3 +234,17 @@ end
         = regexp_extract_all(coalesce({{ b }}, ''), '[0-9]+([.][0-9]+)?')
     )
 {%- endmacro -%}
+
+{#- `longer` is the whole of `shorter` and more: text read into it after it, such as the next
+    cell's value or a stray mark ('>=87%87%' after '>=87%'), never the same number going on
+    ('500' after '50'). -#}
+{%- macro reads_the_other_and_more(longer, shorter) -%}
+    (
+        length({{ longer }}) > length({{ shorter }})
+        and starts_with({{ longer }}, {{ shorter }})
+        and not (
+            regexp_matches({{ shorter }}, '[0-9]$')
+            and regexp_matches(substr({{ longer }}, length({{ shorter }}) + 1, 1), '^[0-9.]')
+        )
+    )
+{%- endmacro -%}

@@ -10,7 +10,8 @@
     numbers or deadlines, in comparator, amount, unit or date ('=5次' is '5次'); otherwise in the
     normalised text (whitespace, full-width forms, ≥ → >=, thousands separators); null without a
     plan, or when either target is blank (not printed, or not read), or when a side read by OCR
-    differs only in the characters around the same printed numbers (a misreading, not a change).
+    differs only in the characters around the same printed numbers, or reads the whole other
+    side and more (a misreading, not a change).
     is_achieved: the actual against the year-end target, or the planned one when the year-end
     target is blank or does not parse (macro target_met).
 -#}
@@ -320,10 +321,16 @@ final as (
                 then false
             when eval_target_text = plan_target_text then false
             -- an OCR reading that differs from the other side only around the same printed
-            -- numbers ('90F%' for '90%', '.≥93%' for '≥93%') is no evidence of a change: unknown
+            -- numbers ('90F%' for '90%', '.≥93%' for '≥93%'), or reads the whole other side and
+            -- more (the next cell's value glued on: '>87% 87%' for '>87%') is no evidence of a
+            -- change: unknown
             when
                 not coalesce(eval_is_text_layer and plan_confidence >= 1, true)
-                and {{ same_printed_numbers('eval_target_text', 'plan_target_text') }}
+                and (
+                    {{ same_printed_numbers('eval_target_text', 'plan_target_text') }}
+                    or {{ reads_the_other_and_more('eval_target_text', 'plan_target_text') }}
+                    or {{ reads_the_other_and_more('plan_target_text', 'eval_target_text') }}
+                )
                 then null
             when eval_target_kind = plan_kind and plan_kind in ('number', 'date') then true
             else eval_target_text != plan_target_text
