@@ -218,8 +218,33 @@ end
         'actual_raw', 'actual_kind', 'actual_value', 'actual_unit', 'actual_date',
         'weight_printed', 'score_printed', 'weight', 'score', 'deviation_reason',
         'target_nature', 'measure_unit', 'is_achieved', 'page', 'min_confidence',
+        'is_text_layer',
     ] -%}
     {%- for column in columns %}
         {{ alias ~ '.' if alias else '' }}{{ column }}{{ ',' if not loop.last }}
     {%- endfor -%}
+{%- endmacro -%}
+
+{#- The numbers two normalised targets print, in order, are the same and there is one at least:
+    the texts then differ only in the characters around them ('90F%' and '90%'). -#}
+{%- macro same_printed_numbers(a, b) -%}
+    (
+        len(regexp_extract_all(coalesce({{ a }}, ''), '[0-9]+([.][0-9]+)?')) > 0
+        and regexp_extract_all(coalesce({{ a }}, ''), '[0-9]+([.][0-9]+)?')
+        = regexp_extract_all(coalesce({{ b }}, ''), '[0-9]+([.][0-9]+)?')
+    )
+{%- endmacro -%}
+
+{#- `longer` is the whole of `shorter` and more: text read into it after it, such as the next
+    cell's value or a stray mark ('>=87%87%' after '>=87%'), never the same number going on
+    ('500' after '50'). -#}
+{%- macro reads_the_other_and_more(longer, shorter) -%}
+    (
+        length({{ longer }}) > length({{ shorter }})
+        and starts_with({{ longer }}, {{ shorter }})
+        and not (
+            regexp_matches({{ shorter }}, '[0-9]$')
+            and regexp_matches(substr({{ longer }}, length({{ shorter }}) + 1, 1), '^[0-9.]')
+        )
+    )
 {%- endmacro -%}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.forms.cellvalues import VALUE_RE, spread_numbers
+from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, spread_numbers
 from flows.forms.columns import parse_heads, relative
 from flows.forms.labels import column_alternatives, match_printed, printed_after, unit_of
 from flows.forms.provenance import Where
@@ -98,6 +98,7 @@ class _MatrixRead:
             blank = self.where.sv(None)
             row_values = {name: values.get(name, blank) for name in order}
             notes = spread_numbers(row_values, [order])
+            notes += _unglue_weight_and_rate(row_values)
             page = self.where.page.page
             self.problems.extend(f"page {page}: funds row {lb.field}: {n}" for n in notes)
             for name in order:
@@ -153,6 +154,43 @@ class _MatrixRead:
             for i, token in zip(covered, tokens, strict=True):
                 got.setdefault((i, h.fields[0]), []).append((h.cell, token))
         return got
+
+
+def _amount(v: SourcedValue | None) -> float | None:
+    text = v.value.strip().replace(",", "") if v is not None else ""
+    return float(text) if NUMBER_RE.fullmatch(text) and not text.endswith("%") else None
+
+
+def _unglue_weight_and_rate(row: dict[str, SourcedValue]) -> list[str]:
+    """A funds row whose 分值 was read glued onto its 执行率 (`1079.3%` under both heads, the
+    weight cell left with noise): split where the rate printed after the weight is the row's
+    own 全年执行数 / 全年预算数 (年初预算数 when no full-year budget) to the decimals printed.
+    The one cut that holds is taken, with a note; otherwise the values stay as read."""
+    weight, rate = row.get("weight"), row.get("execution_rate")
+    if weight is None or rate is None or _amount(weight) is not None:
+        return []
+    tokens = [t for t in rate.value.split() if NUMBER_RE.fullmatch(t)]
+    executed = _amount(row.get("executed"))
+    budget = _amount(row.get("budget_full_year")) or _amount(row.get("budget_initial"))
+    if len(tokens) != 1 or not tokens[0].endswith("%") or executed is None or not budget:
+        return []
+    digits = tokens[0][:-1]
+    computed = executed / budget * 100
+    cuts = []
+    for i in range(1, len(digits)):
+        head, tail = digits[:i], digits[i:]
+        if "." in head or tail.startswith(".") or (len(tail) > 1 and tail[0] == "0"):
+            continue
+        decimals = len(tail.split(".")[1]) if "." in tail else 0
+        if abs(float(tail) - computed) <= 0.5 * 10**-decimals + 1e-9:
+            cuts.append((head, tail + "%"))
+    if len(cuts) != 1:
+        return []
+    row["weight"], row["execution_rate"] = rate.with_value(cuts[0][0]), rate.with_value(cuts[0][1])
+    return [
+        f"'{rate.value}' prints the weight and the execution rate without a space; read as "
+        f"{cuts[0][0]} | {cuts[0][1]}, the rate being 全年执行数 / 预算数 ({computed:.2f}%)"
+    ]
 
 
 def _values_in(text: str) -> list[str]:

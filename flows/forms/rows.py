@@ -30,7 +30,7 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
-from flows.forms.totals import score_problem, split_weight_and_score, weights_sum
+from flows.forms.totals import score_problem, split_glued_total
 from flows.models import Cell, IndicatorRow, SourcedValue, Table
 from flows.text import label_key, normalize
 
@@ -453,18 +453,19 @@ def _split_glued_total(
     found: dict[str, Cell | None], values: dict[str, SourcedValue], form: OpenForm, where: Where
 ) -> list[str]:
     """The 总分 weight and score read as one number in one cell (`10099.43`): split where the
-    sum of the weights read says the weight ends (`totals.split_weight_and_score`); a note
+    weights and scores read say the weight ends (`totals.split_glued_total`); a note
     saying so, or none when the cell is not such a cell or the check does not hold."""
     cell = found["weight"]
     if cell is None or cell is not found["score"]:
         return []
-    split = split_weight_and_score(cell.text, weights_sum(form.fields, form.indicators))
+    split = split_glued_total(cell.text, form.fields, form.indicators)
     if split is None:
         return []
-    values["weight"], values["score"] = (where.sv(cell, t) for t in split)
+    weight, score, why = split
+    values["weight"], values["score"] = where.sv(cell, weight), where.sv(cell, score)
     return [
         f"the cell '{cell.text}' prints the weight and the score without a space; read as "
-        f"{split[0]} | {split[1]}, {split[0]} being the sum of the weights read"
+        f"{weight} | {score}, {why}"
     ]
 
 

@@ -2,7 +2,8 @@
 
 The 总分 row's two numbers where an OCR grid lost a rule of that row: the weight glued onto the
 总分 label (`总分 100` | `97.92`), or the weight and the score read as one number
-(`10099.43` under 分值 and 得分).
+(`10099.43` under 分值 and 得分), split where the sum of the weights says, or where the weights
+and scores read (floors of the totals, when a weight was not read) allow one cut only.
 
 Apart because it reads the total row against what the form printed above it: the 总分 weight is
 the sum of the weights printed (the funds block's and every indicator's), and a score is never
@@ -48,6 +49,59 @@ def split_weight_and_score(text: str, total: float | None) -> tuple[str, str] | 
     if value is None or value > total or (len(score) > 1 and score.startswith("0")):
         return None
     return head, score
+
+
+def _read_sum(values: list[SourcedValue | None]) -> float:
+    """The sum of the values read as numbers (the others count 0): a floor of the true sum."""
+    numbers = [_number(v.value) if v is not None else None for v in values]
+    return round(sum(n for n in numbers if n is not None), 6)
+
+
+def _splits(digits: str) -> list[tuple[str, str]]:
+    """Every way to cut `digits` into two printed numbers (neither starting with a 0 unless it
+    is 0 or 0.x, neither starting or ending with a point), the second no larger than the first."""
+    out = []
+    for i in range(1, len(digits)):
+        head, tail = digits[:i], digits[i:]
+        if any(
+            t.startswith(".") or t.endswith(".") or (len(t) > 1 and t[0] == "0" and t[1] != ".")
+            for t in (head, tail)
+        ):
+            continue
+        w, sc = _number(head), _number(tail)
+        if w is not None and sc is not None and sc <= w:
+            out.append((head, tail))
+    return out
+
+
+def split_glued_total(
+    text: str, fields: dict[str, SourcedValue], indicators: list[IndicatorRow]
+) -> tuple[str, str, str] | None:
+    """(weight, score, why) of a 总分 cell printing both as one number (`10099.43`), or None.
+
+    When every weight was read, the weight is their sum (`split_weight_and_score`). When one
+    was not (a rule lost in the grid), the weights and the scores read are floors of the total
+    weight and score: the cell is split only where exactly one cut gives a weight at least the
+    weights read and a score at least the scores read."""
+    total = weights_sum(fields, indicators)
+    if total is not None:
+        split = split_weight_and_score(text, total)
+        return None if split is None else (*split, f"{split[0]} being the sum of the weights read")
+    digits = text.strip()
+    if not NUMBER_RE.fullmatch(digits) or digits.endswith("%"):
+        return None
+    weights = _read_sum([fields.get("total_weight")] + [i.extra.get("weight") for i in indicators])
+    scores = _read_sum([fields.get("total_score")] + [i.extra.get("score") for i in indicators])
+    fits = [(w, sc) for w, sc in _splits(digits) if float(w) >= weights and float(sc) >= scores]
+    if len(fits) != 1 or scores <= 0:
+        return None
+    w, sc = fits[0]
+    return (
+        w,
+        sc,
+        f"the only cut whose weight is at least the weights read ({weights:g}) and whose "
+        f"score is at least the scores read ({scores:g})",
+    )
 
 
 def score_problem(weight: SourcedValue | None, score: SourcedValue | None) -> str | None:

@@ -41,7 +41,9 @@ pivoted as (
         max(case when field_name = 'measure_unit' then printed_value end) as measure_unit,
         max(case when field_name = 'actual' then page end) as actual_page,
         min(page) as first_page,
-        min(confidence) as min_confidence
+        min(confidence) as min_confidence,
+        -- read from a text layer, not by OCR: an OCR misreading is no evidence of a change
+        bool_and(is_text_layer) as is_text_layer
 
     from indicator_values
 
@@ -88,7 +90,8 @@ final as (
         target_nature,
         measure_unit,
         coalesce(actual_page, first_page) as page,
-        min_confidence
+        min_confidence,
+        is_text_layer
 
     from normalized
 

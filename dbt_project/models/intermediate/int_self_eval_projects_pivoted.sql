@@ -9,7 +9,10 @@
     normalised project name (a code printed on both sides must agree), preferring in this order
     (0) the same printed code, (1) the same normalised department name and year, (2) the same
     department name, (3) the same year, (4) the name alone; the first tier with candidates wins,
-    and only when they name one project_id. Otherwise the id is computed the same way from the
+    and only when they name one project_id. A name no 绩效目标表 prints, read glued onto the 主管部门
+    printed below it (an OCR grid lost the rule between the two rows), is matched last, (5) the
+    same year, (6) any, to the 绩效目标表 whose name followed by its own 主管部门 starts it; it
+    then takes that table's project name (and its 主管部门 when none was read). Otherwise the id is computed the same way from the
     code printed on the self-evaluation, or from '' (no code, as a 绩效目标表 without a code).
     project_id_source says which ('target_table' | 'printed' | 'none').
 
@@ -48,7 +51,11 @@ field_values as (
                 document_sha256 in (select document_sha256 from {{ changed }})  -- noqa: RF02
                 or document_sha256 in (
                     select document_sha256 from {{ this }}  -- noqa: RF02
-                    where project_name_key in (select project_name_key from {{ changes }})  -- noqa: RF02
+                    -- a name read glued onto its department starts with the planned name
+                    where exists (
+                        select 1 from {{ changes }} as changed_names  -- noqa: RF02
+                        where starts_with({{ this }}.project_name_key, changed_names.project_name_key)  -- noqa: RF02
+                    )
                 )
             )
         {%- endif %}
@@ -226,7 +233,8 @@ target_names as (
     select
         document_sha256,
         project_seq,
-        max({{ normalize_label('printed_value') }}) as department_name_key
+        max({{ normalize_label('printed_value') }}) as department_name_key,
+        max(trim(printed_value)) as department_name
 
     from extracted_values
 
@@ -243,10 +251,12 @@ target_codes as (
     select
         target_projects.project_id,
         target_projects.project_name_key,
+        target_projects.project_name,
         target_projects.year,
         target_projects.department_code,
         nullif({{ normalize_label('target_projects.department_code') }}, '') as department_code_key,
-        target_names.department_name_key
+        target_names.department_name_key,
+        target_names.department_name
 
     from target_projects
 
@@ -257,7 +267,7 @@ target_codes as (
 
 ),
 
-candidates as (
+named_candidates as (
 
     -- a 绩效目标表 of the same project name; a code printed on both sides must agree
     select
@@ -265,6 +275,10 @@ candidates as (
         rates_read.project_seq,
         target_codes.project_id,
         target_codes.department_code,
+        target_codes.project_name_key,
+        target_codes.project_name,
+        target_codes.department_name,
+        false as name_glued,
         case
             when target_codes.department_code_key = rates_read.printed_code_key then 0
             when
@@ -286,6 +300,55 @@ candidates as (
                 or target_codes.department_code_key is null
                 or rates_read.printed_code_key = target_codes.department_code_key
             )
+
+),
+
+glued_candidates as (
+
+    -- a name no 绩效目标表 prints, read glued onto the department printed below it (the grid
+    -- lost the rule between the two rows: project name, then 主管部门, in one value cell): a
+    -- 绩效目标表 whose name followed by its own 主管部门 is what was read; the same year first
+    select
+        rates_read.document_sha256,
+        rates_read.project_seq,
+        target_codes.project_id,
+        target_codes.department_code,
+        target_codes.project_name_key,
+        target_codes.project_name,
+        target_codes.department_name,
+        true as name_glued,
+        case when target_codes.year = rates_read.year then 5 else 6 end as match_tier
+
+    from rates_read
+
+    inner join target_codes
+        on
+            starts_with(
+                rates_read.project_name_key,
+                target_codes.project_name_key || target_codes.department_name_key
+            )
+            and (
+                rates_read.printed_code_key is null
+                or target_codes.department_code_key is null
+                or rates_read.printed_code_key = target_codes.department_code_key
+            )
+
+    where not exists (
+        select 1 from named_candidates
+        where
+            named_candidates.document_sha256 = rates_read.document_sha256
+            and named_candidates.project_seq = rates_read.project_seq
+    )
+
+),
+
+candidates as (
+
+    select * from named_candidates
+
+    union all
+
+    select * from glued_candidates
 
 ),
 
@@ -311,7 +374,11 @@ resolved as (
         candidates.document_sha256,
         candidates.project_seq,
         min(candidates.project_id) as target_project_id,
-        min(candidates.department_code) as target_department_code
+        min(candidates.department_code) as target_department_code,
+        bool_or(candidates.name_glued) as name_glued,
+        min(candidates.project_name_key) as target_project_name_key,
+        min(candidates.project_name) as target_project_name,
+        min(candidates.department_name) as target_department_name
 
     from candidates
 
@@ -331,8 +398,23 @@ resolved as (
 
 coded as (
 
+    -- a name read glued onto its department takes the plan's name and department
     select
-        rates_read.*,
+        rates_read.* replace (
+            case
+                when resolved.name_glued then resolved.target_project_name
+                else rates_read.project_name
+            end as project_name,
+            case
+                when resolved.name_glued then resolved.target_project_name_key
+                else rates_read.project_name_key
+            end as project_name_key,
+            case
+                when resolved.name_glued
+                    then coalesce(rates_read.department_name, resolved.target_department_name)
+                else rates_read.department_name
+            end as department_name
+        ),
         resolved.target_project_id,
         coalesce(rates_read.department_code_printed, resolved.target_department_code) as department_code,
         case

@@ -9,7 +9,9 @@
     target_changed: the year-end 年度指标值 differs from the planned 指标值: when both parse as
     numbers or deadlines, in comparator, amount, unit or date ('=5次' is '5次'); otherwise in the
     normalised text (whitespace, full-width forms, ≥ → >=, thousands separators); null without a
-    plan, or when either target is blank (not printed, or not read).
+    plan, or when either target is blank (not printed, or not read), or when a side read by OCR
+    differs only in the characters around the same printed numbers, or reads the whole other
+    side and more (a misreading, not a change).
     is_achieved: the actual against the year-end target, or the planned one when the year-end
     target is blank or does not parse (macro target_met).
 -#}
@@ -40,7 +42,8 @@ planned_base as (
         indicator_name,
         target_raw,
         source_file,
-        page
+        page,
+        ocr_confidence
 
     from planned_all
 
@@ -248,6 +251,8 @@ joined as (
         evaluated_with_plan.actual_unit,
         evaluated_with_plan.actual_date,
         evaluated_with_plan.is_achieved as is_achieved_eval,
+        evaluated_with_plan.is_text_layer as eval_is_text_layer,
+        planned.ocr_confidence as plan_confidence,
         planned.plan_text as plan_target_text,
         planned.plan_kind,
         planned.plan_comparator,
@@ -304,13 +309,30 @@ final as (
                 then null
             -- both parse: the same comparator, amount, unit and deadline are the same target
             -- however printed ('=5次' and '5次', '≥ | 90 | %' and '≥90%')
-            when eval_target_kind = plan_kind and plan_kind in ('number', 'date')
-                then not (
+            when
+                eval_target_kind = plan_kind
+                and plan_kind in ('number', 'date')
+                and (
                     eval_comparator is not distinct from plan_comparator
                     and eval_value is not distinct from plan_value
                     and eval_unit is not distinct from plan_unit
                     and eval_date is not distinct from plan_date
                 )
+                then false
+            when eval_target_text = plan_target_text then false
+            -- an OCR reading that differs from the other side only around the same printed
+            -- numbers ('90F%' for '90%', '.≥93%' for '≥93%'), or reads the whole other side and
+            -- more (the next cell's value glued on: '>87% 87%' for '>87%') is no evidence of a
+            -- change: unknown
+            when
+                not coalesce(eval_is_text_layer and plan_confidence >= 1, true)
+                and (
+                    {{ same_printed_numbers('eval_target_text', 'plan_target_text') }}
+                    or {{ reads_the_other_and_more('eval_target_text', 'plan_target_text') }}
+                    or {{ reads_the_other_and_more('plan_target_text', 'eval_target_text') }}
+                )
+                then null
+            when eval_target_kind = plan_kind and plan_kind in ('number', 'date') then true
             else eval_target_text != plan_target_text
         end as target_changed,
         case
