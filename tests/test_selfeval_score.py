@@ -68,3 +68,26 @@ def test_results_of_a_project_without_plan_are_scored(tmp_path: Path) -> None:
     assert (t.se_projects, t.se_found, t.exec_ok, t.se_ind) == (1, 1, 1, 2)
     assert dict(t.se_field_ok) == {"actual_raw": 2, "weight": 2, "score": 1}
     assert t.misses == ["se.pdf: 农作物病虫害防治 / 验收合格率 score 5.5 ≠ 6"]
+
+
+def test_an_unknown_target_changed_is_not_counted_right(tmp_path: Path) -> None:
+    """A null target_changed (the reader could not tell) is no answer: the independent sample's
+    scorer counts it wrong, and so does the bench, whatever the truth."""
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    con = duckdb.connect(str(path))
+    con.execute("drop table fct_target_vs_actual")
+    con.execute(
+        "create table fct_target_vs_actual (project_id varchar, year int, indicator_name varchar,"
+        " plan_target_raw varchar, target_changed boolean)"
+    )
+    con.execute(
+        "insert into fct_target_vs_actual values"
+        " ('p1', 2025, '防治面积', '≥1385亩', null), ('p1', 2025, '验收合格率', '≥95%', false)"
+    )
+    con.close()
+    truth = _truth()
+    for ind in truth["projects"][0]["indicators"]:
+        ind["target_changed"] = False
+    t = score_selfeval_doc(truth, Warehouse(path), [])
+    assert (t.tc_n, t.tc_ok) == (2, 1)

@@ -451,7 +451,9 @@ def score_selfeval_doc(truth: dict, wh: Warehouse, missing: list[str]) -> Tally:
             )
             if j is not None and j.get("plan_target_raw") is not None:
                 t.tc_n += 1
-                t.tc_ok += bool(j.get("target_changed")) == ind["target_changed"]
+                # unknown (null) is not right, as the independent sample's scorer counts it
+                changed = j.get("target_changed")
+                t.tc_ok += changed is not None and bool(changed) == ind["target_changed"]
     return t
 
 
