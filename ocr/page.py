@@ -40,7 +40,11 @@ _ENGINE_CACHE: dict[str, OcrEngine] = {}
 
 
 def rasterize_pdf_page(pdf_path: str | Path, page_index: int, dpi: int = 200) -> np.ndarray:
-    """One PDF page (0-based) rendered to a BGR uint8 image at `dpi` (pypdfium2)."""
+    """One PDF page (0-based) rendered to a BGR uint8 image at `dpi` (pypdfium2).
+
+    pdfium renders BGR(x) itself: its buffer is copied once as it is, not through PIL's RGB
+    and back (the same pixels; on 35 dev scan pages 1.56 -> 1.12 CPU-s in all, two page-sized
+    copies fewer)."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(pdf_path))
@@ -52,10 +56,14 @@ def rasterize_pdf_page(pdf_path: str | Path, page_index: int, dpi: int = 200) ->
                 f"page {page_index + 1} of {pdf_path} would rasterise to more than "
                 f"{MAX_PIXELS:,} pixels at {dpi} dpi"
             )
-        pil = page.render(scale=dpi / 72).to_pil().convert("RGB")
+        pixels = page.render(scale=dpi / 72).to_numpy()
+        if pixels.ndim == 2 or pixels.shape[2] == 1:
+            return cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR)
+        if pixels.shape[2] == 4:
+            return cv2.cvtColor(pixels, cv2.COLOR_BGRA2BGR)
+        return pixels.copy()  # the bitmap's own buffer goes with it
     finally:
         doc.close()
-    return cv2.cvtColor(np.asarray(pil), cv2.COLOR_RGB2BGR)
 
 
 def load_image_pages(path: str | Path) -> list[np.ndarray]:
