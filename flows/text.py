@@ -47,11 +47,15 @@ def normalize(text: str | None) -> str:
     return _SPACE_RE.sub("", text)
 
 
+# The "of which" a funds sub-line's label starts with (其中：财政拨款); no part of the label.
+SUB_LINE_PREFIX = "其中"
+
+
 def label_key(text: str | None) -> str:
     """A printed label as the form descriptions spell it: normalised, without colons (or the
     semicolons OCR reads them as) and without the 其中 ("of which") prefix of a funds sub-line."""
     key = _COLON_RE.sub("", normalize(text))
-    return key.removeprefix("其中")
+    return key.removeprefix(SUB_LINE_PREFIX)
 
 
 def spaced_out(text: str) -> bool:

@@ -262,3 +262,21 @@ def test_a_stroke_after_an_amount_is_a_worn_rules_remnant_and_is_reported() -> N
         "page 1: header value '29.565I' of fiscal_funds ends in a stroke taken for a worn "
         "rule's remnant; read as 29.565"
     ]
+
+
+def test_the_of_which_before_an_inline_funds_label_is_no_part_of_the_value_before_it() -> None:
+    """One cell printing the funds line (`年度资金总额 8 其中:财政拨款 4.901 …`): 其中 starts the
+    sub-line's label, so the total is `8`, not `8 其中`."""
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", "", ""],
+            ["年度资金总额 8 其中:财政拨款 4.901 其他资金 3.099", None, None, None],
+        ],
+        {(1, 0): (1, 4)},
+    )
+    assert [got[f] for f in ("total_funds", "fiscal_funds", "other_funds")] == [
+        "8",
+        "4.901",
+        "3.099",
+    ]
+    assert len(problems) == 1 and "read total_funds, fiscal_funds, other_funds" in problems[0]

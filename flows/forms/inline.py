@@ -28,7 +28,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, Table
-from flows.text import label_key
+from flows.text import SUB_LINE_PREFIX, label_key
 
 # Labels and headings shorter than this are not looked for inside a cell's text: `代码`, `单位`
 # or `分值` may be part of a printed value; the labels a header prints inline are longer.
@@ -90,7 +90,8 @@ def read_inline_labels(
 
 def _marks(key: str, spec: FormSpec) -> list[_Mark]:
     """The labels, funds heads and grid headings of `spec` printed in `key`, longest spelling
-    first where two overlap, in print order."""
+    first where two overlap, in print order. A label printed after 其中 starts at the 其中: the
+    prefix belongs to the label of a sub-line, not to the value before it."""
     found: list[_Mark] = []
     candidates: list[tuple[str, Label | Column, bool]] = [
         (alt, lb, False) for lb in spec.labels for alt in lb.alternatives
@@ -104,8 +105,9 @@ def _marks(key: str, spec: FormSpec) -> list[_Mark]:
         at = key.find(alt)
         while at >= 0:
             stop = at + len(alt)
-            if not any(m.start < stop and at < m.end for m in found):
-                found.append(_Mark(at, stop, item, funds))
+            begin = at - len(SUB_LINE_PREFIX) if key[:at].endswith(SUB_LINE_PREFIX) else at
+            if not any(m.start < stop and begin < m.end for m in found):
+                found.append(_Mark(begin, stop, item, funds))
             at = key.find(alt, stop)
     return sorted(found, key=lambda m: m.start)
 
