@@ -344,6 +344,8 @@ def _gap_ends_loose(
     cross: list[float],
     band: int,
     reach: int,
+    cross_mask: np.ndarray | None = None,
+    beside: tuple[float, float] | None = None,
 ) -> tuple[bool, bool]:
     """For the edge [a, b] of a separator at `pos` (its crossing separators `cross`) with no
     rule at its middle: whether each end of the stretch without rule around it (on the mask
@@ -352,7 +354,13 @@ def _gap_ends_loose(
     A merged cell's edge is missing from crossing rule to crossing rule: the rules beside it
     run up to the crossings and stop there. A gap worn into a printed rule (15-30% of its
     length, cuts as long as a cell) starts and ends wherever the wear put it. An end on the
-    table's frame counts as on a crossing; (False, False) where the middle shows rule."""
+    table's frame counts as on a crossing; (False, False) where the middle shows rule.
+
+    Given `cross_mask` (the other direction's rules) and `beside` (the separators before and
+    after `pos`), an end counts as on a crossing only where that crossing shows a piece of its
+    rule on the cell edge just before or just after the line: a separator is a rule in some
+    rows only, and a gap worn across a wide merged value cell could end, by chance, at the
+    place of a column rule that runs in other rows, not in this one."""
     lo = cross[0]
     hits = _mask_hits(mask, horizontal, pos, lo, cross[-1], reach)
     mid = int(round((a + b) / 2 - lo))
@@ -364,7 +372,41 @@ def _gap_ends_loose(
     # thickening and the band
     slack = band + 3
     ends = (lo + before[-1] + 1 if before.size else None, lo + after[0] if after.size else None)
-    return tuple(e is not None and min(abs(e - c) for c in cross) > slack for e in ends)
+
+    def on_crossing(e: float) -> bool:
+        return any(
+            abs(e - c) <= slack
+            and (
+                cross_mask is None
+                or beside is None
+                or c in (cross[0], cross[-1])
+                or _crossing_shown(cross_mask, horizontal, pos, c, beside, band)
+            )
+            for c in cross
+        )
+
+    return tuple(e is not None and not on_crossing(e) for e in ends)
+
+
+def _crossing_shown(
+    cross_mask: np.ndarray,
+    horizontal: bool,
+    pos: float,
+    c: float,
+    beside: tuple[float, float],
+    band: int,
+) -> bool:
+    """Whether the crossing separator at `c` shows a piece of rule (`WORN_PIECE` bands of it on
+    `cross_mask`) on the cell edge just before or just after the line at `pos` (`beside`: the
+    separators before and after it), clear of the far rules' thickening. An edge too short for
+    such a piece (a sliver between two near separators) cannot tell: shown."""
+    m, piece = band + 3, WORN_PIECE * band
+    spans = [(lo + m, hi - m) for lo, hi in ((beside[0], pos), (pos, beside[1]))]
+    return any(
+        hi - lo < 2 * piece
+        or int(_mask_hits(cross_mask, not horizontal, c, lo, hi, band).sum()) >= piece
+        for lo, hi in spans
+    )
 
 
 def _rectangles(
@@ -658,7 +700,11 @@ def build_cells(
             if ink is not None and _crossed(ink, horizontal, pos, a + m, b - m, band) > 0:
                 return False
             cross = xs if horizontal else ys
-            loose = _gap_ends_loose(mask, horizontal, pos, a, b, cross, band, reach)
+            cross_mask, seps = (ver, ys) if horizontal else (hor, xs)
+            beside = (seps[max(0, i - 1)], seps[min(len(seps) - 1, i + 1)])
+            loose = _gap_ends_loose(
+                mask, horizontal, pos, a, b, cross, band, reach, cross_mask, beside
+            )
             return True if all(loose) else (None if any(loose) else False)
         if horizontal or ink is None or text is None or beside_x[i] < band:
             return True

@@ -1,0 +1,64 @@
+"""Worn gaps in the rules of damaged scans (`ocr.grid`): where a gap ends tells a worn rule from
+a merged cell's missing rule only where a crossing rule really meets the line there."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr.grid import find_tables
+from tests.fixtures import scans
+
+XS = [100, 300, 500, 700, 900]
+YS = [100, 180, 260, 340, 420]
+
+
+def value_rows_page(gaps: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """A header-like table: rows 0-1 hold a label (column 0) and a value cell spanning columns
+    1-3 (no column rule at x=500 or x=700 there); rows 2-3 are fully ruled. Grey 2 px rules,
+    paper painted over each (x0, y0, x1, y1) of `gaps`, then sensor noise."""
+    page = np.full((600, 1000), 255, np.uint8)
+    for y in YS:
+        cv2.line(page, (XS[0], y), (XS[-1], y), 110, 2)
+    for x in XS:
+        top = YS[0] if x in (XS[0], XS[1], XS[-1]) else YS[2]
+        cv2.line(page, (x, top), (x, YS[-1]), 110, 2)
+    for x0, y0, x1, y1 in gaps:
+        page[y0:y1, x0:x1] = 255
+    return scans.gaussian_noise(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 6, 0)[..., 0]
+
+
+def cells(page: np.ndarray) -> list[tuple[int, int, int, int]]:
+    (table,) = find_tables(page)
+    return sorted((c.row, c.col, c.rowspan, c.colspan) for c in table.cells)
+
+
+VALUE_ROWS = [
+    (0, 0, 1, 1), (0, 1, 1, 3),
+    (1, 0, 1, 1), (1, 1, 1, 3),
+    (2, 0, 1, 1), (2, 1, 1, 1), (2, 2, 1, 1), (2, 3, 1, 1),
+    (3, 0, 1, 1), (3, 1, 1, 1), (3, 2, 1, 1), (3, 3, 1, 1),
+]  # fmt: skip
+
+
+def test_value_rows_page_unworn() -> None:
+    assert cells(value_rows_page([])) == VALUE_ROWS
+
+
+def test_a_gap_ending_where_another_rows_column_rule_stands_is_worn() -> None:
+    """The rule y=180 between the two value rows is worn from x=500 to x=700, where the rows
+    below have column rules but these rows none (lg_70: a gap across a funds value's width
+    ending by chance at the indicator grid's columns). Neither end is a crossing: no rule meets
+    the line there, above or below. The gap ends mid-edge on both sides and the rule stays
+    (before, both ends counted as on crossings and the two value rows read as one cell)."""
+    gaps = [(497, 175, 703, 186)]
+    assert cells(value_rows_page(gaps)) == VALUE_ROWS
+
+
+def test_a_merged_cells_missing_rule_ending_on_real_crossings_stays_merged() -> None:
+    """The same rule y=180 missing from the column rule x=300 to the frame (the label and the
+    value merged down two rows would print it so only within the value's width): its ends lie
+    on the crossing rule x=300, which meets the line, and on the frame: one merged value."""
+    gaps = [(302, 175, 898, 186)]
+    got = cells(value_rows_page(gaps))
+    assert (0, 1, 2, 3) in got and (0, 0, 1, 1) in got and (1, 0, 1, 1) in got
