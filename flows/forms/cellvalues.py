@@ -19,6 +19,13 @@ VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
 
+def amount(text: str) -> float | None:
+    """A cell's text as one printed amount (`1,234.5`), None when it is not one (a rate `98%`,
+    a word, several numbers)."""
+    text = text.strip().replace(",", "")
+    return float(text) if NUMBER_RE.fullmatch(text) and not text.endswith("%") else None
+
+
 def numbers_in(text: str) -> list[str] | None:
     """The numbers a cell prints apart (`100 95.77` → 100, 95.77); None when it prints anything
     but numbers and '/' marks separated by spaces. Digits are never split where no space is

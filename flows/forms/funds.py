@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, spread_numbers
+from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, spread_numbers
 from flows.forms.columns import parse_heads, relative
 from flows.forms.labels import column_alternatives, match_printed, printed_after, unit_of
 from flows.forms.provenance import Where
@@ -157,8 +157,7 @@ class _MatrixRead:
 
 
 def _amount(v: SourcedValue | None) -> float | None:
-    text = v.value.strip().replace(",", "") if v is not None else ""
-    return float(text) if NUMBER_RE.fullmatch(text) and not text.endswith("%") else None
+    return amount(v.value) if v is not None else None
 
 
 def _unglue_weight_and_rate(row: dict[str, SourcedValue]) -> list[str]:

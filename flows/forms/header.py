@@ -12,7 +12,7 @@ import re
 from flows.forms.cellvalues import numbers_in
 from flows.forms.columns import relative
 from flows.forms.funds import read_funds_matrix
-from flows.forms.inline import read_inline_labels
+from flows.forms.inline import printed_inline, read_inline_labels
 from flows.forms.labels import (
     CODE_IN_BRACKETS_RE,
     NAME_THEN_CODE_RE,
@@ -31,7 +31,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import FORMS, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, PageGrid, SourcedValue, Table
-from flows.text import label_key, normalize
+from flows.text import SUB_LINE_PREFIX, label_key, normalize
 
 
 def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
@@ -213,7 +213,7 @@ def _labels_of_several_rows(
         return False
     fields = [first.field]
     while rest:
-        hit = match_printed(rest.removeprefix("其中"), labels)
+        hit = match_printed(rest.removeprefix(SUB_LINE_PREFIX), labels)
         if hit is None or hit[0].group:  # type: ignore[attr-defined]
             return False
         fields.append(hit[0].field)  # type: ignore[attr-defined]
@@ -295,13 +295,15 @@ def _labels_inside(text: str, host: Label, spec: FormSpec) -> list[tuple[int, in
     alts = [
         (alt, lb)
         for lb in spec.labels
-        if lb.field != host.field and not (lb.below or lb.group or lb.block)
+        if lb.field != host.field and printed_inline(lb)
         for alt in lb.alternatives
         if len(alt) >= MIN_EMBEDDED_LABEL
     ]
     for alt, lb in sorted(alts, key=lambda a: -len(a[0])):
         spelled = r"\s*".join(map(re.escape, alt))
-        for m in re.finditer(rf"(?:其中{_COLON}?\s*)?{spelled}(?P<colon>{_COLON})?", text):
+        for m in re.finditer(
+            rf"(?:{re.escape(SUB_LINE_PREFIX)}{_COLON}?\s*)?{spelled}(?P<colon>{_COLON})?", text
+        ):
             a, b = m.span()
             if a == 0 or not (not text[a - 1].isalpha() or m["colon"]):
                 continue

@@ -65,7 +65,7 @@ def read_inline_labels(
             continue
         key = label_key(cell.text)
         marks = _marks(key, spec)
-        inline = [m for m in marks if isinstance(m.item, Label) and _inline(m.item)]
+        inline = [m for m in marks if isinstance(m.item, Label) and printed_inline(m.item)]
         if not marks or marks[0].start != 0 or len(inline) < 2:
             continue
         header.used.add(id(cell))
@@ -148,7 +148,7 @@ def _read_marks(
                 i += 1
             continue
         item = m.item
-        if isinstance(item, Label) and _inline(item):
+        if isinstance(item, Label) and printed_inline(item):
             printed = printed_span(cell.text, m.end, nxt).strip(" :：;；")
             value = UNIT_RE.sub("", printed, count=1).strip()
             if value and item.field not in header.fields:
@@ -176,7 +176,7 @@ def _read_unit(cell: Cell, key: str, mark: _Mark, where: Where, header: Header) 
             header.fields.setdefault("funds_unit", where.sv(cell, unit))
 
 
-def _inline(label: Label) -> bool:
+def printed_inline(label: Label) -> bool:
     """A label whose value is printed after it on its line (not below it, not a group)."""
     return not (label.below or label.group or label.block)
 

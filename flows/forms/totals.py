@@ -14,21 +14,24 @@ readable score (or a score above its weight) is reported, never filled in.
 
 from __future__ import annotations
 
-from flows.forms.cellvalues import NUMBER_RE
+from flows.forms.cellvalues import NUMBER_RE, amount
 from flows.models import IndicatorRow, SourcedValue
 
 
-def _number(text: str) -> float | None:
-    text = text.strip().replace(",", "")
-    return float(text) if NUMBER_RE.fullmatch(text) and not text.endswith("%") else None
+def _printed(
+    fields: dict[str, SourcedValue], indicators: list[IndicatorRow], name: str
+) -> list[SourcedValue | None]:
+    """The funds block's `name` (weight or score: total_weight, total_score) and every
+    indicator's, as read (None where not read)."""
+    return [fields.get(f"total_{name}")] + [i.extra.get(name) for i in indicators]
 
 
 def weights_sum(fields: dict[str, SourcedValue], indicators: list[IndicatorRow]) -> float | None:
     """The sum of the weights a self-evaluation printed: the funds block's (total_weight) and
     every indicator's. None when one of them was not read as a number: the sum is then
     unknown, not smaller."""
-    printed = [fields.get("total_weight")] + [i.extra.get("weight") for i in indicators]
-    values = [_number(v.value) if v is not None else None for v in printed]
+    printed = _printed(fields, indicators, "weight")
+    values = [amount(v.value) if v is not None else None for v in printed]
     if not indicators or any(v is None for v in values):
         return None
     return round(sum(v for v in values if v is not None), 6)
@@ -45,7 +48,7 @@ def split_weight_and_score(text: str, total: float | None) -> tuple[str, str] | 
     score = digits[len(head) :]
     if not digits.startswith(head) or not score or score.startswith("."):
         return None
-    value = _number(score)
+    value = amount(score)
     if value is None or value > total or (len(score) > 1 and score.startswith("0")):
         return None
     return head, score
@@ -53,7 +56,7 @@ def split_weight_and_score(text: str, total: float | None) -> tuple[str, str] | 
 
 def _read_sum(values: list[SourcedValue | None]) -> float:
     """The sum of the values read as numbers (the others count 0): a floor of the true sum."""
-    numbers = [_number(v.value) if v is not None else None for v in values]
+    numbers = [amount(v.value) if v is not None else None for v in values]
     return round(sum(n for n in numbers if n is not None), 6)
 
 
@@ -68,7 +71,7 @@ def _splits(digits: str) -> list[tuple[str, str]]:
             for t in (head, tail)
         ):
             continue
-        w, sc = _number(head), _number(tail)
+        w, sc = amount(head), amount(tail)
         if w is not None and sc is not None and sc <= w:
             out.append((head, tail))
     return out
@@ -90,8 +93,8 @@ def split_glued_total(
     digits = text.strip()
     if not NUMBER_RE.fullmatch(digits) or digits.endswith("%"):
         return None
-    weights = _read_sum([fields.get("total_weight")] + [i.extra.get("weight") for i in indicators])
-    scores = _read_sum([fields.get("total_score")] + [i.extra.get("score") for i in indicators])
+    weights = _read_sum(_printed(fields, indicators, "weight"))
+    scores = _read_sum(_printed(fields, indicators, "score"))
     fits = [(w, sc) for w, sc in _splits(digits) if float(w) >= weights and float(sc) >= scores]
     if len(fits) != 1 or scores <= 0:
         return None
@@ -114,8 +117,8 @@ def score_problem(weight: SourcedValue | None, score: SourcedValue | None) -> st
     text = score.value.strip()
     if len(printed_weight.split()) > 1 or len(text.split()) > 1:
         return None  # several values in one cell: reported where they are shared out
-    w = _number(printed_weight)
-    s = _number(text)
+    w = amount(printed_weight)
+    s = amount(text)
     if w is None:
         if s is None:  # neither value read: nothing to set against the other
             return None
