@@ -7,13 +7,11 @@ question — which described label does this printed text start with — and mus
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
 from flows.forms.spec import (
-    CATEGORIES_PATH,
     FORMS,
     FUNDS_UNITS,
     Column,
@@ -21,6 +19,7 @@ from flows.forms.spec import (
     Label,
     category_keywords,
     category_labels,
+    level1_by_level2_keyword,
 )
 from flows.models import Cell
 from flows.text import label_key, normalize
@@ -34,16 +33,7 @@ CATEGORY_KEYWORDS = category_keywords()
 CATEGORY_LABELS = category_labels()
 
 
-def _level1_by_level2_keyword() -> dict[str, str]:
-    """The 一级 label each 二级 keyword belongs to (数量 → 产出指标), from the dbt seed
-    indicator_categories the warehouse classifies indicators with."""
-    if not CATEGORIES_PATH.exists():
-        return {}
-    with CATEGORIES_PATH.open(encoding="utf-8", newline="") as f:
-        return {r["level2_keyword"]: r["level1"] for r in csv.DictReader(f)}
-
-
-LEVEL1_OF_LEVEL2 = _level1_by_level2_keyword()
+LEVEL1_OF_LEVEL2 = level1_by_level2_keyword()
 
 
 def level1_of(level2: str) -> str | None:

@@ -10,6 +10,7 @@ colons, no 其中 prefix) and match a printed cell by prefix, longest alternativ
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import sys
 from dataclasses import dataclass
@@ -244,14 +245,21 @@ CATEGORIES_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 CATEGORIES_PATH = CATEGORIES_PATH / "indicator_categories.csv"
 
 
+@functools.cache
+def category_rows() -> tuple[dict[str, str], ...]:
+    """The rows of the dbt seed indicator_categories, read once; none when the seed is absent
+    (an installed package without the dbt project)."""
+    if not CATEGORIES_PATH.exists():
+        return ()
+    with CATEGORIES_PATH.open(encoding="utf-8", newline="") as f:
+        return tuple(csv.DictReader(f))
+
+
 def category_keywords() -> tuple[str, ...]:
     """The keywords of the indicator categories (产出, 数量 …), from the one list the warehouse
     also uses (the dbt seed indicator_categories): a label starting with one is a label of its own,
     not the rest of a label a page break cut."""
-    if not CATEGORIES_PATH.exists():
-        return ()
-    with CATEGORIES_PATH.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = category_rows()
     words = {r["level1_keyword"] for r in rows} | {r["level2_keyword"] for r in rows}
     return tuple(sorted(words, key=len, reverse=True))
 
@@ -259,11 +267,13 @@ def category_keywords() -> tuple[str, ...]:
 def category_labels() -> dict[str, tuple[str, ...]]:
     """The printed 一级 and 二级 labels of the indicator categories (产出指标, 数量指标 …) by level
     field, from the same dbt seed: a label cell printing two of them is two cells OCR merged."""
-    if not CATEGORIES_PATH.exists():
-        return {"level1": (), "level2": ()}
-    with CATEGORIES_PATH.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = category_rows()
     return {name: tuple(sorted({r[name] for r in rows})) for name in ("level1", "level2")}
+
+
+def level1_by_level2_keyword() -> dict[str, str]:
+    """The 一级 label each 二级 keyword belongs to (数量 → 产出指标), from the same dbt seed."""
+    return {r["level2_keyword"]: r["level1"] for r in category_rows()}
 
 
 SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "form_fields.csv"
