@@ -712,13 +712,16 @@ def prepare(
     if turns:
         gray = rotate_quarter(gray, turns)
         notes.append(f"turned {90 * turns}° counter-clockwise")
-    angle = skew_angle(binarize(gray))
+    ink = binarize(gray)
+    angle = skew_angle(ink)
     if abs(angle) >= 0.1:
         gray = rotate_deg(gray, angle)
         notes.append(f"deskewed {angle:+.2f}°")
+        ink = binarize(gray)
     else:
-        angle = 0.0
-    hor, ver = line_masks(binarize(gray), gray=gray)
+        angle = 0.0  # the page as it is: its ink is the one just binarised
+    hor, ver = line_masks(ink, gray=gray)
+    del ink
     bent = straighten_rules(gray, hor)
     if bent is not None:
         gray = bent
