@@ -73,7 +73,10 @@ def test_a_name_cell_over_two_rows_is_cut_at_the_row_rule_beside_it_and_its_sliv
     }
     assert [c.bbox for c in got.cells if c.col == 0] == [(0, 0, 100, 100), (0, 100, 100, 200)]
     assert [ln.text for ln in done[0].remnants] == ["一"]
-    assert "cut at the rules" in done[0].note() and "'一' lying on a rule" in done[0].note()
+    assert (
+        "cut at the rules" in done[0].note()
+        and "'一' taken for a worn rule's remnant" in done[0].note()
+    )
 
 
 def test_four_category_labels_stacked_in_one_cell_each_take_their_own_rows():
@@ -179,3 +182,19 @@ def test_the_header_reads_a_label_and_values_its_lost_rules_ran_between():
     got = values(form)
     assert (got["department_name"], got["implementing_unit"]) == ("某县农业农村局", "某中心")
     assert any("cut at the rules of the cells beside it" in p for p in problems)
+
+
+def test_a_speck_read_as_a_digit_is_dropped_but_a_flat_comparator_is_kept():
+    """A digit under half the text height is dirt OCR read (`…满意度。` then a tiny `2`); a
+    comparator `=` OCR read as the flat `二`, alone in its cell off any rule, is printed text."""
+    t = ocr_table(
+        [["年度总体目标", "提升满意度", "二"]],
+        None,
+        {
+            (0, 1): [line("提升满意度", 105, 50, 80), CellLine("2", (150, 66, 158, 76), 0.6)],
+            (0, 2): [CellLine("二", (240, 46, 254, 55), 0.9)],
+        },
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got) == {(0, 0): "年度总体目标", (0, 1): "提升满意度", (0, 2): "二"}
+    assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["2"]

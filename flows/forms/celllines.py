@@ -27,6 +27,8 @@ REACH = 0.3
 # text height (a worn rule OCR read as `一`, `_`, `|` or `I`)
 SLIVER = 0.3
 MAX_SLIVER_MARKS = 2
+# A speck: a line of a digit or capital or two standing under this share of the text height
+SPECK = 0.5
 # A text block stands in a row of its own when its centre is this close to the row's middle
 # (a share of the row's height): a printed cell centres its text in its row, while the lines
 # of one label merged over two rows gather round the rule between them.
@@ -67,7 +69,7 @@ class Unmerged:
             )
         if self.remnants:
             marks = " ".join(f"'{ln.text}'" for ln in self.remnants)
-            said.append(f"{marks} lying on a rule taken for the rule's remnant")
+            said.append(f"{marks} taken for a worn rule's remnant or a speck, not text")
         if self.reordered:
             said.append("its lines read column by column (two cells side by side)")
         return f"cell '{self.cell.text}': " + "; ".join(said)
@@ -137,6 +139,18 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
         rules = [cell.bbox[0], cell.bbox[2], *(k.at for k in cuts if k.vertical)]
         return any(x0 - reach <= x <= x1 + reach for x in rules)
     return False
+
+
+def is_speck(line: CellLine, height: float) -> bool:
+    """A line of a digit or capital or two whose box is under half the text height: a speck of
+    dirt or seal OCR read as a character, never printed text (a printed digit or capital
+    stands most of the text height; flat marks such as `-` or `一` are left to `is_remnant`)."""
+    text = line.text.strip()
+    if not text or len(text) > MAX_SLIVER_MARKS or height <= 0:
+        return False
+    if not all(ch.isdigit() or "A" <= ch <= "Z" for ch in text):
+        return False  # lower-case letters (`m`, `cm`) and flat CJK (`一`, `二`) stand low
+    return line.bbox[3] - line.bbox[1] < SPECK * height
 
 
 def _groups(lines: list[CellLine], reach: float) -> list[list[CellLine]]:
@@ -224,7 +238,9 @@ def read_cell(table: Table, cell: Cell, height: float) -> Unmerged | None:
         return None
     reach = REACH * height
     cuts = lost_rules(table, cell)
-    remnants = [ln for ln in cell.lines if is_remnant(ln, cell, cuts, height)]
+    remnants = [
+        ln for ln in cell.lines if is_remnant(ln, cell, cuts, height) or is_speck(ln, height)
+    ]
     lines = [ln for ln in cell.lines if ln.text.strip() and ln not in remnants]
     across = [k for k in cuts if k.vertical]
     across = _segment(lines, cell.bbox[0], cell.bbox[2], across, height, centred=False)
