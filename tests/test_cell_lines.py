@@ -198,3 +198,16 @@ def test_a_speck_read_as_a_digit_is_dropped_but_a_flat_comparator_is_kept():
     got, done = unmerge(t, range(0, 1))
     assert texts(got) == {(0, 0): "年度总体目标", (0, 1): "提升满意度", (0, 2): "二"}
     assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["2"]
+
+
+def test_a_streak_along_the_cells_rule_read_as_a_letter_is_the_rules_remnant():
+    """`T` in a box five times wider than tall, on the rule under the project's name: a smear
+    of the rule, not a letter of the name (which would stand about square)."""
+    t = ocr_table(
+        [["项目名称", "特困人员供养经费T", ""]],
+        None,
+        {(0, 1): [line("特困人员供养经费", 105, 50, 80), CellLine("T", (145, 82, 195, 98), 0.5)]},
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got)[(0, 1)] == "特困人员供养经费"
+    assert [ln.text for ln in done[0].remnants] == ["T"]

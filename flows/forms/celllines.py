@@ -27,6 +27,9 @@ REACH = 0.3
 # text height (a worn rule OCR read as `一`, `_`, `|` or `I`)
 SLIVER = 0.3
 MAX_SLIVER_MARKS = 2
+# ... or a streak along the rule: a box this many times longer per mark than it is thick (a
+# printed character's box is about square)
+STREAK = 2.5
 # A speck: a line of a digit or capital or two standing under this share of the text height
 SPECK = 0.5
 # A text block stands in a row of its own when its centre is this close to the row's middle
@@ -127,15 +130,17 @@ def _span(line: CellLine, vertical: bool) -> tuple[float, float]:
 
 def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bool:
     """A line of a mark or two whose box is a sliver across a rule (a lost one inside the cell,
-    or the cell's own border): what OCR read of a worn rule, not printed text."""
+    or the cell's own border) — thinner than text, or a streak far longer than its marks
+    could print: what OCR read of a worn rule, not printed text."""
     if not line.text.strip() or len(line.text.strip()) > MAX_SLIVER_MARKS or height <= 0:
         return False
     x0, y0, x1, y1 = line.bbox
     reach = REACH * height
-    if y1 - y0 < SLIVER * height:  # flat: a row rule's remnant
+    n = len(line.text.strip())
+    if y1 - y0 < SLIVER * height or x1 - x0 > STREAK * n * (y1 - y0):  # a row rule's remnant
         rules = [cell.bbox[1], cell.bbox[3], *(k.at for k in cuts if not k.vertical)]
         return any(y0 - reach <= y <= y1 + reach for y in rules)
-    if x1 - x0 < SLIVER * height:  # thin: a column rule's remnant
+    if x1 - x0 < SLIVER * height or y1 - y0 > STREAK * n * (x1 - x0):  # a column rule's
         rules = [cell.bbox[0], cell.bbox[2], *(k.at for k in cuts if k.vertical)]
         return any(x0 - reach <= x <= x1 + reach for x in rules)
     return False
