@@ -150,7 +150,7 @@ def test_two_cells_lines_side_by_side_are_read_column_by_column():
                   line("(170726)", 110, 70, 50)]},
     )  # fmt: skip
     got, done = unmerge(t, range(0, 1))
-    assert texts(got)[(0, 1)] == "某县林业局(170726)实施单位：林场"
+    assert texts(got)[(0, 1)] == "某县林业局(170726) 实施单位：林场"
     assert done[0].reordered and "column by column" in done[0].note()
 
 
@@ -211,3 +211,31 @@ def test_a_streak_along_the_cells_rule_read_as_a_letter_is_the_rules_remnant():
     got, done = unmerge(t, range(0, 1))
     assert texts(got)[(0, 1)] == "特困人员供养经费"
     assert [ln.text for ln in done[0].remnants] == ["T"]
+
+
+def test_a_label_wrapped_beside_its_value_is_read_word_column_by_word_column():
+    """OCR read one line across three lost cells (`年度资金总 569.5 其中：财政`) and the wrapped
+    rests of both labels under it (`额 拨款`): the words stand in columns, read one after the
+    other, so each label is whole again before its value."""
+    t = ocr_table(
+        [["项目资金", "x"]],
+        None,
+        {(0, 1): [CellLine("年度资金总 569.5 其中：财政", (102, 20, 400, 45), 0.9),
+                  CellLine("额 拨款", (120, 55, 390, 80), 0.9)]},
+        v=100,
+    )  # fmt: skip
+    t = replace(t, cells=[replace(c, bbox=(c.bbox[0], 0, c.bbox[2] + 300 * c.col, 100))
+                          for c in t.cells])  # fmt: skip
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got)[(0, 1)] == "年度资金总额 569.5 其中：财政拨款"
+    assert done[0].reordered
+
+
+def test_a_paragraph_wrapped_under_the_first_words_of_a_line_with_a_gap_keeps_its_order():
+    t = ocr_table(
+        [["总体目标", "x"]],
+        None,
+        {(0, 1): [CellLine("1.按计划完成任务：2 加强资金监管", (102, 20, 600, 45), 0.9),
+                  CellLine("确保安全。", (102, 55, 230, 80), 0.9)]},
+    )  # fmt: skip
+    assert unmerge(t, range(0, 1)) == (t, [])

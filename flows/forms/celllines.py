@@ -241,7 +241,6 @@ def read_cell(table: Table, cell: Cell, height: float) -> Unmerged | None:
     nothing to undo (one printed cell, its lines in order, no rule remnant)."""
     if height <= 0:  # no line of text to measure the page by
         return None
-    reach = REACH * height
     cuts = lost_rules(table, cell)
     remnants = [
         ln for ln in cell.lines if is_remnant(ln, cell, cuts, height) or is_speck(ln, height)
@@ -258,14 +257,59 @@ def read_cell(table: Table, cell: Cell, height: float) -> Unmerged | None:
         parts += _split_rows(band, inside, rows)
     reordered = False
     if len(parts) == 1 and len(lines) > 1:
-        runs = _groups(lines, reach)
-        by_column = [ln for run in runs for ln in sorted(run, key=lambda ln: ln.bbox[1])]
-        reordered = len(runs) > 1 and by_column != lines
-        if reordered:
-            parts = [_part(cell, by_column)]
+        columns = _side_by_side(lines, height)
+        reordered = columns is not None
+        if columns is not None:
+            text = " ".join(join_wrapped([t.text for t in col]) for col in columns)
+            parts = [replace(_part(cell, lines), text=text, readings=())]
     if len(parts) == 1 and not remnants and not reordered:
         return None
     return Unmerged(cell, parts, remnants, reordered)
+
+
+def _tokens(line: CellLine, height: float) -> list[CellLine]:
+    """The words of an OCR line (runs between its spaces), each placed in the line's box by the
+    widths its characters print at the table's text height (CJK about square, others about
+    half as wide), the room left over shared out among the gaps."""
+    words = line.text.split()
+    if len(words) < 2:
+        return [line]
+    widths = [sum(height if ord(ch) > 0x2E7F else 0.55 * height for ch in w) for w in words]
+    x0, y0, x1, y1 = line.bbox
+    gap = max(0.0, (x1 - x0 - sum(widths)) / (len(words) - 1))
+    out, x = [], x0
+    for word, w in zip(words, widths, strict=True):
+        out.append(CellLine(word, (x, y0, min(x + w, x1), y1), line.confidence))
+        x += w + gap
+    return out
+
+
+def _side_by_side(lines: list[CellLine], height: float) -> list[list[CellLine]] | None:
+    """The columns of text of two or more cells printed side by side in one cell (no rule
+    found between them), each column top to bottom, when the lines interleave them: whole
+    lines standing apart, or words of at least two lines standing in two columns (a label
+    wrapped beside its value: `年度资金总 569.5 其中：财政` over `额 拨款`). None when the
+    cell reads in line order already, or is one text (a wrapped line under the first word of
+    a line with a gap is not a column of its own)."""
+    reach = REACH * height
+    units = lines
+    runs = _groups(units, reach)
+    if len(runs) < 2:
+        of_line = {}
+        units = []
+        for i, ln in enumerate(lines):
+            for t in _tokens(ln, height):
+                of_line[id(t)] = i
+                units.append(t)
+        runs = _groups(units, reach)
+        spanning = [len({k for k, run in enumerate(runs) for t in run if of_line[id(t)] == i})
+                    for i in range(len(lines))]  # fmt: skip
+        if len(runs) < 2 or sum(n >= 2 for n in spanning) < 2:
+            return None
+    columns = [sorted(run, key=lambda t: (t.bbox[1], t.bbox[0])) for run in runs]
+    if [t for col in columns for t in col] == units:
+        return None
+    return columns
 
 
 def _part(cell: Cell, lines: list[CellLine], **grid: object) -> Cell:
