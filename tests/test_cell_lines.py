@@ -9,7 +9,7 @@ from dataclasses import replace
 from flows.forms import read_document
 from flows.forms.celllines import unmerge
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
-from tests.test_forms import GRID, values
+from tests.test_forms import GRID, INDICATORS, values
 
 U = 100.0  # one grid unit in pixels
 H = 30.0  # the height of a printed text line
@@ -239,3 +239,30 @@ def test_a_paragraph_wrapped_under_the_first_words_of_a_line_with_a_gap_keeps_it
                   CellLine("确保安全。", (102, 55, 230, 80), 0.9)]},
     )  # fmt: skip
     assert unmerge(t, range(0, 1)) == (t, [])
+
+
+def _read_header_rows(funds_label_mid: float) -> tuple[dict, list[str]]:
+    """A header whose funds label OCR read as `年度资金` (its wrapped `总额` lost), its line's
+    middle at `funds_label_mid` in a cell from y=100 to 200."""
+    rows = [["项目名称", "培训项目", "", ""], ["年度资金", "10", "", ""],
+            *INDICATORS]  # fmt: skip
+    t = ocr_table(rows, None, {(1, 0): [line("年度资金", 5, funds_label_mid, 90)]})
+    title = [TextLine("部门项目支出预算绩效目标表", (0, -80, 400, -50)),
+             TextLine("(2024 年度)", (0, -40, 400, -10))]  # fmt: skip
+    page = PageGrid(1, 800, 1000, "px", False, PageStatus.EXTRACTED, "rapidocr", [t], title)
+    (form,), problems = read_document([page])
+    return values(form), problems
+
+
+def test_a_label_standing_high_in_its_cell_is_the_one_label_it_begins():
+    """`年度资金` standing half a text height above its cell's middle: the wrapped rest of
+    年度资金总额 was there and OCR lost it; read as that label, reported."""
+    got, problems = _read_header_rows(150 - 0.5 * H)
+    assert got["total_funds"] == "10"
+    assert any("read as the label 年度资金总额" in p for p in problems)
+
+
+def test_a_centred_start_of_a_label_is_not_read_as_the_label():
+    got, problems = _read_header_rows(150)
+    assert "total_funds" not in got or got["total_funds"] != "10"
+    assert not any("read as the label 年度资金总额" in p for p in problems)

@@ -374,3 +374,29 @@ def unmerge(table: Table, rows: range) -> tuple[Table, list[Unmerged]]:
     if not done:
         return table, []
     return replace(table, cells=cells), done
+
+
+# A label's lines stand high in their cell when their middle is at least this share of the text
+# height above the cell's: room for a wrapped line under them that OCR did not read.
+HIGH = 0.35
+MIN_LABEL_START = 4
+
+
+def wrapped_rest_lost(
+    cell: Cell, key: str, spellings: list[tuple[str, object]], height: float
+) -> object | None:
+    """The one label whose spelling a cell's key begins (at least 4 characters and half of the
+    spelling: `年度资金` of 年度资金总额) when the cell's lines stand high in it, leaving room for
+    the wrapped rest OCR lost; None otherwise (a whole label, a value, a centred text)."""
+    if not cell.lines or height <= 0 or len(key) < MIN_LABEL_START:
+        return None
+    top = min(ln.bbox[1] for ln in cell.lines)
+    bottom = max(ln.bbox[3] for ln in cell.lines)
+    if (cell.bbox[1] + cell.bbox[3]) / 2 - (top + bottom) / 2 < HIGH * height:
+        return None
+    items = {
+        id(item): item
+        for alt, item in spellings
+        if alt.startswith(key) and len(alt) > len(key) and 2 * len(key) >= len(alt)
+    }
+    return next(iter(items.values())) if len(items) == 1 else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flows.forms.celllines import unmerge
+from flows.forms.celllines import text_height, unmerge, wrapped_rest_lost
 from flows.forms.cellvalues import numbers_in
 from flows.forms.columns import relative
 from flows.forms.funds import read_funds_matrix
@@ -92,6 +92,7 @@ def read_header(
     come (`Header.below`) of the page before, when this is the rest of a header."""
     header = Header(matrix=matrix)
     table, unmerged = unmerge(table, range(start, end))
+    height = text_height(table)
     problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
     if below:
         _read_carried_below(table, start, end, below, label_alternatives(spec), where, header)
@@ -120,6 +121,13 @@ def read_header(
             continue
         key = label_key(cell.text)
         hit = _label_of(key, labels)
+        if hit is None and (lost := wrapped_rest_lost(cell, key, labels, height)) is not None:
+            hit = (lost, "")
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' is read as the label "
+                f"{lost.alternatives[0]} (its lines stand high in the cell: OCR lost the "
+                "wrapped rest of the label)"
+            )
         if hit is None:
             damaged = unit_label(key, spec)
             if damaged is not None:
