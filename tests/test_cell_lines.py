@@ -266,3 +266,34 @@ def test_a_centred_start_of_a_label_is_not_read_as_the_label():
     got, problems = _read_header_rows(150)
     assert "total_funds" not in got or got["total_funds"] != "10"
     assert not any("read as the label 年度资金总额" in p for p in problems)
+
+
+def test_a_blank_sliver_of_a_column_is_part_of_the_cell_beside_it_that_prints_text():
+    """A stray rule beside the 三级 column's left rule makes a grid column too narrow to print
+    anything: the name beside it covers it, so the column read at the sliver finds the name."""
+    t = ocr_table(
+        [
+            ["二级指标", "三级指标", None, "指标值"],
+            ["数量指标", "", "指标1:完成管网铺设", "14公里"],
+        ],
+        {(0, 1): (1, 2)},
+    )
+    t = replace(
+        t,
+        cells=[
+            replace(c, bbox=(100, 100, 110, 200)) if (c.row, c.col) == (1, 1)
+            else replace(c, bbox=(110, 100, 200, 200)) if (c.row, c.col) == (1, 2)
+            else c
+            for c in t.cells
+        ],
+    )  # fmt: skip
+    got, done = unmerge(t, range(1, 2))
+    name = got.at(1, 1)
+    assert name is not None and (name.text, name.col, name.colspan) == ("指标1:完成管网铺设", 1, 2)
+    assert name.bbox == (100, 100, 200, 200) and got.at(1, 2) is name
+    assert "blank sliver" in done[0].note()
+
+
+def test_a_blank_cell_as_wide_as_text_stays_a_cell_of_its_own():
+    t = ocr_table([["数量指标", "", "指标1:完成管网铺设", "14公里"]])
+    assert unmerge(t, range(0, 1)) == (t, [])

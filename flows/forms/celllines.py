@@ -61,6 +61,7 @@ class Unmerged:
     parts: list[Cell]
     remnants: list[CellLine]
     reordered: bool
+    joined: bool = False  # a blank sliver of a column beside it taken in
 
     def note(self) -> str:
         """One sentence for the reader's problems, so an auditor can check the recovery."""
@@ -75,6 +76,10 @@ class Unmerged:
             said.append(f"{marks} taken for a worn rule's remnant or a speck, not text")
         if self.reordered:
             said.append("its lines read column by column (two cells side by side)")
+        if self.joined:
+            said.append(
+                "the blank sliver of a grid column beside it (a doubled rule) is part of it"
+            )
         return f"cell '{self.cell.text}': " + "; ".join(said)
 
 
@@ -371,9 +376,71 @@ def unmerge(table: Table, rows: range) -> tuple[Table, list[Unmerged]]:
         else:
             cells.extend(read.parts)
             done.append(read)
+    cells, joined = _join_slivers(table, cells, rows, height)
+    done += joined
     if not done:
         return table, []
     return replace(table, cells=cells), done
+
+
+# A grid column narrower than this share of the text height can print nothing: a blank cell so
+# narrow is the room between a doubled or stray rule and the cell's own.
+SLIVER_COLUMN = 0.6
+
+
+def _join_slivers(
+    table: Table, cells: list[Cell], rows: range, height: float
+) -> tuple[list[Cell], list[Unmerged]]:
+    """Each blank cell too narrow to print text taken into the cell of its row beside it that
+    prints text, across the rule no row of the band (or its heading) prints between two cells
+    wide enough to print text (a stray rule's, not a column's), so a column read by its grid
+    position finds the text printed there."""
+    if height <= 0:
+        return cells, []
+
+    def narrow(c: Cell) -> bool:
+        return c.bbox[2] - c.bbox[0] < SLIVER_COLUMN * height
+
+    # the column rules a row of this band (or its heading above) prints between two cells
+    # wide enough to print text
+    band = [c for c in table.cells if rows.start - 1 <= c.row < rows.stop and not narrow(c)]
+    ends = {(c.row, c.last_col) for c in band}
+    shown = {(c.col - 1) for c in band if (c.row, c.col - 1) in ends}
+    out = list(cells)
+    done: list[Unmerged] = []
+    for sliver in cells:
+        if sliver.text.strip() or not narrow(sliver) or not rows.start <= sliver.row < rows.stop:
+            continue
+        sides = []
+        for edge, left in ((sliver.col - 1, True), (sliver.last_col, False)):
+            hosts = [
+                c
+                for c in out
+                if (c.last_col == edge if left else c.col == edge + 1)
+                and sliver.row <= c.row
+                and c.last_row <= sliver.last_row
+            ]
+            covered = sum(c.rowspan for c in hosts) == sliver.rowspan
+            if edge not in shown and covered and any(c.text.strip() for c in hosts):
+                sides.append(hosts)
+        if len(sides) != 1 or sliver not in out:
+            continue
+        for host in sides[0]:
+            joined = replace(
+                host,
+                col=min(host.col, sliver.col),
+                colspan=host.colspan + sliver.colspan,
+                bbox=(
+                    min(host.bbox[0], sliver.bbox[0]),
+                    host.bbox[1],
+                    max(host.bbox[2], sliver.bbox[2]),
+                    host.bbox[3],
+                ),
+            )
+            out = [joined if c is host else c for c in out]
+            done.append(Unmerged(host, [joined], [], False, joined=True))
+        out = [c for c in out if c is not sliver]
+    return out, done
 
 
 # A label's lines stand high in their cell when their middle is at least this share of the text
