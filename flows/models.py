@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import NamedTuple
 
 BBox = tuple[float, float, float, float]
 """(x0, y0, x1, y1) in the page's coordinate system, origin top-left, y growing downwards."""
+
+
+class CellLine(NamedTuple):
+    """One OCR text line inside a cell, with its page box: where a merged cell's text was
+    printed, so the reader can split the cell where its lost rules ran."""
+
+    text: str
+    bbox: BBox
+    confidence: float = 1.0
 
 
 class PageStatus(StrEnum):
@@ -36,6 +46,8 @@ class Cell:
     # with their probabilities, best first, so a column that may hold only some values can
     # weigh them (flows.forms.spec.Column.alphabet); empty for text layers and longer cells
     readings: tuple[tuple[str, float], ...] = ()
+    # OCR: the cell's text lines in reading order with their page boxes; empty for text layers
+    lines: tuple[CellLine, ...] = ()
 
     @property
     def last_row(self) -> int:

@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from flows.models import Cell, PageGrid, PageStatus, Table, TextLine, join_wrapped
+from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from ocr.cellink import SPECK_AREA, _bands, cell_lines, ink_components, print_darkness_cut
 from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, Readings, get_engine
 from ocr.grid import GridCell, GridTable, find_tables
@@ -341,7 +341,13 @@ def _cell_of_frags(g: GridCell, frags: list[_Frag]) -> Cell:
     conf = min((f.conf for f in frags), default=1.0)
     bbox = tuple(float(v) for v in g.bbox)
     readings = cell_readings(frags[0].readings) if len(frags) == 1 else ()
-    return Cell(g.row, g.col, text, bbox, g.rowspan, g.colspan, round(float(conf), 4), readings)
+    lines = tuple(
+        CellLine(normalise_text(f.text), tuple(float(v) for v in f.bbox), round(float(f.conf), 4))
+        for f in frags
+    )
+    return Cell(
+        g.row, g.col, text, bbox, g.rowspan, g.colspan, round(float(conf), 4), readings, lines
+    )
 
 
 def cell_readings(readings: Readings, n: int = 5) -> Readings:

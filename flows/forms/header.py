@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from flows.forms.celllines import text_height, unmerge, wrapped_rest_lost
 from flows.forms.cellvalues import numbers_in
 from flows.forms.columns import relative
 from flows.forms.funds import read_funds_matrix
@@ -19,9 +20,11 @@ from flows.forms.labels import (
     OPEN_UNIT_RE,
     UNIT_RE,
     YEAR_RE,
+    PrintedLabel,
     cell_text,
     is_label,
     label_alternatives,
+    labels_printed_in,
     match_printed,
     printed_after,
     unit_label,
@@ -88,6 +91,9 @@ def read_header(
     `matrix`, `below`: the funds matrix heads and the column heads whose values are still to
     come (`Header.below`) of the page before, when this is the rest of a header."""
     header = Header(matrix=matrix)
+    table, unmerged = unmerge(table, range(start, end))
+    height = text_height(table)
+    problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
     if below:
         _read_carried_below(table, start, end, below, label_alternatives(spec), where, header)
     if spec.funds_matrix is not None:
@@ -115,6 +121,13 @@ def read_header(
             continue
         key = label_key(cell.text)
         hit = _label_of(key, labels)
+        if hit is None and (lost := wrapped_rest_lost(cell, key, labels, height)) is not None:
+            hit = (lost, "")
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' is read as the label "
+                f"{lost.alternatives[0]} (its lines stand high in the cell: OCR lost the "
+                "wrapped rest of the label)"
+            )
         if hit is None:
             damaged = unit_label(key, spec)
             if damaged is not None:
@@ -283,7 +296,6 @@ def _after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
 # it: no word character before it (a gap, a rule's remnant `!`, or the digits of the value
 # before) or a colon after it. Shorter spellings (代码, 单位) are too often part of a value.
 MIN_EMBEDDED_LABEL = 3
-_COLON = r"\s*[:：;；]"
 
 
 def _labels_inside(text: str, host: Label, spec: FormSpec) -> list[tuple[int, int, Label]]:
@@ -291,25 +303,18 @@ def _labels_inside(text: str, host: Label, spec: FormSpec) -> list[tuple[int, in
     character, each standing apart (no letter or CJK character before it, or a colon after
     it), an optional 其中 prefix included, in print order; longest spelling first where two
     overlap."""
-    found: list[tuple[int, int, Label]] = []
     alts = [
         (alt, lb)
         for lb in spec.labels
         if lb.field != host.field and printed_inline(lb)
         for alt in lb.alternatives
-        if len(alt) >= MIN_EMBEDDED_LABEL
     ]
-    for alt, lb in sorted(alts, key=lambda a: -len(a[0])):
-        spelled = r"\s*".join(map(re.escape, alt))
-        for m in re.finditer(
-            rf"(?:{re.escape(SUB_LINE_PREFIX)}{_COLON}?\s*)?{spelled}(?P<colon>{_COLON})?", text
-        ):
-            a, b = m.span()
-            if a == 0 or not (not text[a - 1].isalpha() or m["colon"]):
-                continue
-            if not any(x < b and a < y for x, y, _ in found):
-                found.append((a, b, lb))
-    return sorted(found, key=lambda f: f[0])
+
+    def apart(printed: str, hit: PrintedLabel) -> bool:
+        return hit.start > 0 and (not printed[hit.start - 1].isalpha() or hit.colon)
+
+    found = labels_printed_in(text, alts, MIN_EMBEDDED_LABEL, spaced=True, keep=apart)
+    return [(f.start, f.end, f.item) for f in found]  # type: ignore[misc]
 
 
 def _split_at_labels(

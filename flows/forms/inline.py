@@ -21,6 +21,7 @@ from flows.forms.labels import (
     cell_text,
     column_alternatives,
     label_alternatives,
+    labels_printed_in,
     match_printed,
     unit_of,
 )
@@ -28,7 +29,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, Table
-from flows.text import SUB_LINE_PREFIX, label_key
+from flows.text import label_key
 
 # Labels and headings shorter than this are not looked for inside a cell's text: `代码`, `单位`
 # or `分值` may be part of a printed value; the labels a header prints inline are longer.
@@ -92,24 +93,14 @@ def _marks(key: str, spec: FormSpec) -> list[_Mark]:
     """The labels, funds heads and grid headings of `spec` printed in `key`, longest spelling
     first where two overlap, in print order. A label printed after 其中 starts at the 其中: the
     prefix belongs to the label of a sub-line, not to the value before it."""
-    found: list[_Mark] = []
     candidates: list[tuple[str, Label | Column, bool]] = [
         (alt, lb, False) for lb in spec.labels for alt in lb.alternatives
     ]
     if spec.funds_matrix is not None:
         candidates += [(alt, c, True) for c in spec.funds_matrix.cols for alt in c.headings]
     candidates += [(alt, c, False) for c in spec.columns if not c.ignored for alt in c.headings]
-    for alt, item, funds in sorted(candidates, key=lambda a: -len(a[0])):
-        if len(alt) < MIN_INLINE_LABEL:
-            continue
-        at = key.find(alt)
-        while at >= 0:
-            stop = at + len(alt)
-            begin = at - len(SUB_LINE_PREFIX) if key[:at].endswith(SUB_LINE_PREFIX) else at
-            if not any(m.start < stop and begin < m.end for m in found):
-                found.append(_Mark(begin, stop, item, funds))
-            at = key.find(alt, stop)
-    return sorted(found, key=lambda m: m.start)
+    found = labels_printed_in(key, [(a, (i, f)) for a, i, f in candidates], MIN_INLINE_LABEL)
+    return [_Mark(m.start, m.end, *m.item) for m in found]  # type: ignore[misc]
 
 
 def _read_marks(

@@ -8,7 +8,8 @@ question — which described label does this printed text start with — and mus
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from flows.forms.spec import (
@@ -22,7 +23,7 @@ from flows.forms.spec import (
     level1_by_level2_keyword,
 )
 from flows.models import Cell
-from flows.text import label_key, normalize
+from flows.text import SUB_LINE_PREFIX, label_key, normalize
 
 YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
 TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
@@ -167,3 +168,49 @@ def cell_text(cell: Cell | None) -> str:
 
 def same_text(a: str, b: str) -> bool:
     return normalize(a) == normalize(b)
+
+
+# ---------------------------------------------------------------- labels printed inside a text
+
+
+@dataclass(frozen=True)
+class PrintedLabel:
+    """A spelling found inside a printed text: where it starts (at its 其中 when a sub-line's
+    prefix stands before it) and ends (after its colon, if one follows), and what it names."""
+
+    start: int
+    end: int
+    item: object
+    colon: bool
+
+
+_COLON = r"\s*[:：;；]"
+
+
+def labels_printed_in(
+    text: str,
+    spellings: Iterable[tuple[str, object]],
+    min_len: int,
+    spaced: bool = False,
+    keep: Callable[[str, PrintedLabel], bool] | None = None,
+) -> list[PrintedLabel]:
+    """Every spelling of at least `min_len` characters printed in `text` (a label key, or the
+    printed text with `spaced`: spaces between its characters allowed), in print order,
+    longest spelling first where two overlap; `keep` rejects a find before it can hide a
+    shorter one. A label printed after 其中 starts at the 其中: the prefix belongs to the label
+    of a sub-line, not to the value before it. The one finder of the header reader (labels
+    inside a value cell) and the inline reader (a cell printing several labels)."""
+    found: list[PrintedLabel] = []
+    sep = r"\s*" if spaced else ""
+    for alt, item in sorted(spellings, key=lambda a: -len(a[0])):
+        if len(alt) < min_len:
+            continue
+        spelled = sep.join(map(re.escape, alt))
+        prefix = rf"(?:{re.escape(SUB_LINE_PREFIX)}(?:{_COLON})?{sep})?"
+        for m in re.finditer(rf"{prefix}{spelled}(?P<colon>{_COLON})?", text):
+            hit = PrintedLabel(m.start(), m.end(), item, m["colon"] is not None)
+            if keep is not None and not keep(text, hit):
+                continue
+            if not any(f.start < hit.end and hit.start < f.end for f in found):
+                found.append(hit)
+    return sorted(found, key=lambda f: f.start)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import replace
 
+from flows.forms.celllines import unmerge
 from flows.forms.cellvalues import VALUE_RE, numbers_in, spread_numbers
 from flows.forms.columns import GridColumns, relative
 from flows.forms.labels import (
@@ -129,6 +130,12 @@ def append_rows(
     cols = form.columns
     assert cols is not None
     spec = form.spec
+    table, unmerged = unmerge(where.table, range(start, end))
+    if unmerged:  # the grid's cells read by where their OCR lines stand
+        where = Where(where.page, table, where.table_index)
+        problems.extend(
+            f"page {where.page.page}: {name_of(form)}: grid {u.note()}" for u in unmerged
+        )
     labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
     after_break = after_break and bool(form.indicators)
     merged: list[str] = []

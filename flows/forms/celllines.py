@@ -1,0 +1,469 @@
+"""A merged cell split where its lost rules ran, by the positions of its OCR text lines.
+
+When a scan's rules wear away, OCR hands the reader one `Cell` holding the text of two or more
+printed cells. The rows of the same table that kept their rules say where the lost ones ran: a
+column rule the row above or below prints inside the merged cell's span, a row rule the cells
+beside print across it. A merged cell whose OCR lines stand apart on both sides of such a rule
+(no line crossing it) was two printed cells; it is cut there, each part keeping its lines. A
+line of a mark or two whose box is a sliver lying on a rule is what is left of that rule, not
+text. Two cells' lines side by side with no rule found between them are read column by column,
+not interleaved line by line.
+
+Apart because it reads geometry only — no label, no spelling — and every reader that must undo a
+merge (header values, funds rows, label columns) asks the same question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from statistics import median
+
+from flows.models import Cell, CellLine, Table, join_wrapped
+
+# A line stands on one side of a rule when its box reaches no further than this share of the
+# text height across it: OCR boxes are padded a little beyond the ink, a scan is a little skewed.
+REACH = 0.3
+# A rule's remnant: a line of at most two marks whose box is thinner than this share of the
+# text height (a worn rule OCR read as `一`, `_`, `|` or `I`)
+SLIVER = 0.3
+MAX_SLIVER_MARKS = 2
+# ... or a streak along the rule: a box this many times longer per mark than it is thick (a
+# printed character's box is about square)
+STREAK = 2.5
+# A speck: a line of a digit or capital or two standing under this share of the text height
+SPECK = 0.5
+# A text block stands in a row of its own when its centre is this close to the row's middle
+# (a share of the row's height): a printed cell centres its text in its row, while the lines
+# of one label merged over two rows gather round the rule between them.
+CENTRED = 0.12
+# Two printed cells' texts stand at least this share of the text height apart across the rule
+# between them (each cell's padding): closer lines are one text (wrapped lines, a label printed
+# upright one character a line).
+MIN_GAP = 0.5
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A lost rule inside a merged cell: vertical (a column rule at x, between grid columns
+    `index` and `index + 1`) or horizontal (a row rule at y, between grid rows)."""
+
+    vertical: bool
+    index: int
+    at: float
+
+
+@dataclass(frozen=True)
+class Unmerged:
+    """What `unmerge` did to one cell: its parts (the cell itself, re-read, when not cut), the
+    rule remnants dropped and whether its lines were reordered column by column."""
+
+    cell: Cell
+    parts: list[Cell]
+    remnants: list[CellLine]
+    reordered: bool
+    joined: bool = False  # a blank sliver of a column beside it taken in
+
+    def note(self) -> str:
+        """One sentence for the reader's problems, so an auditor can check the recovery."""
+        said = []
+        if len(self.parts) > 1:
+            texts = " | ".join(p.text or "(blank)" for p in self.parts)
+            said.append(
+                f"cut at the rules of the cells beside it (OCR found none inside it): {texts}"
+            )
+        if self.remnants:
+            marks = " ".join(f"'{ln.text}'" for ln in self.remnants)
+            said.append(f"{marks} taken for a worn rule's remnant or a speck, not text")
+        if self.reordered:
+            said.append("its lines read column by column (two cells side by side)")
+        if self.joined:
+            said.append(
+                "the blank sliver of a grid column beside it (a doubled rule) is part of it"
+            )
+        return f"cell '{self.cell.text}': " + "; ".join(said)
+
+
+def text_height(table: Table) -> float:
+    """The typical height of a printed text line of the table (its OCR lines' median)."""
+    heights = [
+        ln.bbox[3] - ln.bbox[1]
+        for c in table.cells
+        for ln in c.lines
+        if len(ln.text.strip()) > MAX_SLIVER_MARKS
+    ]
+    return median(heights) if heights else 0.0
+
+
+def column_edges(table: Table, row: int) -> dict[int, float]:
+    """x of the rule after grid column c (c → x) as the cells of grid row `row` print it."""
+    found: dict[int, float] = {}
+    for cell in table.cells:
+        if cell.row <= row <= cell.last_row and cell.last_col + 1 < table.n_cols:
+            found[cell.last_col] = cell.bbox[2]
+    return found
+
+
+def row_edges(table: Table, col: int) -> dict[int, float]:
+    """y of the rule under grid row r (r → y) as the cells of grid column `col` print it."""
+    found: dict[int, float] = {}
+    for cell in table.cells:
+        if cell.col <= col <= cell.last_col and cell.last_row + 1 < table.n_rows:
+            found[cell.last_row] = cell.bbox[3]
+    return found
+
+
+def lost_rules(table: Table, cell: Cell) -> list[Cut]:
+    """The rules the neighbours of a merged cell print inside its span: column rules of the
+    row just above or below it, row rules of the column just left or right of it."""
+    cuts: dict[tuple[bool, int], Cut] = {}
+    for r in (cell.row - 1, cell.last_row + 1):
+        if cell.colspan > 1 and 0 <= r < table.n_rows:
+            for c, x in column_edges(table, r).items():
+                if cell.col <= c < cell.last_col:
+                    cuts.setdefault((True, c), Cut(True, c, x))
+    for c in (cell.col - 1, cell.last_col + 1):
+        if cell.rowspan > 1 and 0 <= c < table.n_cols:
+            for r, y in row_edges(table, c).items():
+                if cell.row <= r < cell.last_row:
+                    cuts.setdefault((False, r), Cut(False, r, y))
+    return sorted(cuts.values(), key=lambda k: (k.vertical, k.at))
+
+
+def _span(line: CellLine, vertical: bool) -> tuple[float, float]:
+    return (line.bbox[0], line.bbox[2]) if vertical else (line.bbox[1], line.bbox[3])
+
+
+def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bool:
+    """A line of a mark or two whose box is a sliver across a rule (a lost one inside the cell,
+    or the cell's own border) — thinner than text, or a streak far longer than its marks
+    could print: what OCR read of a worn rule, not printed text."""
+    if not line.text.strip() or len(line.text.strip()) > MAX_SLIVER_MARKS or height <= 0:
+        return False
+    x0, y0, x1, y1 = line.bbox
+    reach = REACH * height
+    n = len(line.text.strip())
+    if y1 - y0 < SLIVER * height or x1 - x0 > STREAK * n * (y1 - y0):  # a row rule's remnant
+        rules = [cell.bbox[1], cell.bbox[3], *(k.at for k in cuts if not k.vertical)]
+        return any(y0 - reach <= y <= y1 + reach for y in rules)
+    if x1 - x0 < SLIVER * height or y1 - y0 > STREAK * n * (x1 - x0):  # a column rule's
+        rules = [cell.bbox[0], cell.bbox[2], *(k.at for k in cuts if k.vertical)]
+        return any(x0 - reach <= x <= x1 + reach for x in rules)
+    return False
+
+
+def is_speck(line: CellLine, height: float) -> bool:
+    """A line of a digit or capital or two whose box is under half the text height: a speck of
+    dirt or seal OCR read as a character, never printed text (a printed digit or capital
+    stands most of the text height; flat marks such as `-` or `一` are left to `is_remnant`)."""
+    text = line.text.strip()
+    if not text or len(text) > MAX_SLIVER_MARKS or height <= 0:
+        return False
+    if not all(ch.isdigit() or "A" <= ch <= "Z" for ch in text):
+        return False  # lower-case letters (`m`, `cm`) and flat CJK (`一`, `二`) stand low
+    return line.bbox[3] - line.bbox[1] < SPECK * height
+
+
+def _groups(lines: list[CellLine], reach: float) -> list[list[CellLine]]:
+    """Lines gathered into runs side by side: a run ends where the next line starts past the
+    right end of all of it."""
+    out: list[list[CellLine]] = []
+    end = float("-inf")
+    for ln in sorted(lines, key=lambda ln: ln.bbox[0]):
+        if out and ln.bbox[0] < end - reach:
+            out[-1].append(ln)
+            end = max(end, ln.bbox[2])
+        else:
+            out.append([ln])
+            end = ln.bbox[2]
+    return out
+
+
+def _segment(
+    lines: list[CellLine],
+    lo: float,
+    hi: float,
+    cuts: list[Cut],
+    height: float,
+    centred: bool,
+) -> list[Cut]:
+    """The most lost rules (of `cuts`, all of one direction) that part the span lo..hi into
+    printed cells: each part holds lines, none reaching across its rules, and — across row
+    rules (`centred`) — its lines stand centred in it (`CENTRED`), as a printed cell centres
+    its text, where the lines of one label merged over two rows gather round the rule between
+    them. Ties go to the parts best centred. No cut when one part is all there is."""
+    if not cuts or len(lines) < 2:
+        return []
+    vertical = cuts[0].vertical
+    reach = REACH * height
+    spans = [_span(ln, vertical) for ln in lines]
+    cuts = sorted((k for k in cuts if _gap_at(spans, k.at) >= MIN_GAP * height), key=lambda k: k.at)
+    if not cuts:
+        return []
+    at = [lo, *(k.at for k in cuts), hi]
+
+    def cost(i: int, j: int) -> float | None:
+        """How far part at[i]..at[j] is from a printed cell (None: it is none)."""
+        inside = [(a, b) for a, b in spans if at[i] <= (a + b) / 2 < at[j]]
+        if not inside or any(a < at[i] - reach or b > at[j] + reach for a, b in inside):
+            return None
+        off = abs((min(a for a, _ in inside) + max(b for _, b in inside)) / 2 - (at[i] + at[j]) / 2)
+        if centred and off > CENTRED * (at[j] - at[i]):
+            return None
+        return off / (at[j] - at[i])
+
+    # best[j]: (parts, -total cost, previous index) of the best parting of lo..at[j]
+    best: list[tuple[int, float, int] | None] = [(0, 0.0, -1)] + [None] * (len(at) - 1)
+    for j in range(1, len(at)):
+        for i in range(j):
+            prev = best[i]
+            c = cost(i, j) if prev is not None else None
+            if prev is None or c is None:
+                continue
+            cand = (prev[0] + 1, prev[1] - c, i)
+            if best[j] is None or cand[:2] > best[j][:2]:  # type: ignore[index]
+                best[j] = cand
+    end = best[-1]
+    if end is None or end[0] < 2:
+        return []
+    chosen = []
+    j = end[2]
+    while j > 0:
+        chosen.append(cuts[j - 1])
+        j = best[j][2]  # type: ignore[index]
+    return sorted(chosen, key=lambda k: k.at)
+
+
+def _gap_at(spans: list[tuple[float, float]], at: float) -> float:
+    """The room between the lines standing before a rule at `at` and those after it."""
+    before = [b for a, b in spans if (a + b) / 2 < at]
+    after = [a for a, b in spans if (a + b) / 2 >= at]
+    return min(after) - max(before) if before and after else 0.0
+
+
+def read_cell(table: Table, cell: Cell, height: float) -> Unmerged | None:
+    """The printed cells a merged cell stood for, by where its OCR lines stand: cut first at
+    the lost column rules, then each column of it at its lost row rules; None when there is
+    nothing to undo (one printed cell, its lines in order, no rule remnant)."""
+    if height <= 0:  # no line of text to measure the page by
+        return None
+    cuts = lost_rules(table, cell)
+    remnants = [
+        ln for ln in cell.lines if is_remnant(ln, cell, cuts, height) or is_speck(ln, height)
+    ]
+    lines = [ln for ln in cell.lines if ln.text.strip() and ln not in remnants]
+    across = [k for k in cuts if k.vertical]
+    across = _segment(lines, cell.bbox[0], cell.bbox[2], across, height, centred=False)
+    down = [k for k in cuts if not k.vertical]
+    parts: list[Cell] = []
+    for c0, c1, x0, x1 in _bands(cell.col, cell.last_col, cell.bbox[0], cell.bbox[2], across):
+        band = replace(cell, col=c0, colspan=c1 - c0 + 1, bbox=(x0, cell.bbox[1], x1, cell.bbox[3]))
+        inside = [ln for ln in lines if x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 < x1]
+        rows = _segment(inside, cell.bbox[1], cell.bbox[3], down, height, centred=True)
+        parts += _split_rows(band, inside, rows)
+    reordered = False
+    if len(parts) == 1 and len(lines) > 1:
+        columns = _side_by_side(lines, height)
+        reordered = columns is not None
+        if columns is not None:
+            text = " ".join(join_wrapped([t.text for t in col]) for col in columns)
+            parts = [replace(_part(cell, lines), text=text, readings=())]
+    if len(parts) == 1 and not remnants and not reordered:
+        return None
+    return Unmerged(cell, parts, remnants, reordered)
+
+
+def _tokens(line: CellLine, height: float) -> list[CellLine]:
+    """The words of an OCR line (runs between its spaces), each placed in the line's box by the
+    widths its characters print at the table's text height (CJK about square, others about
+    half as wide), the room left over shared out among the gaps."""
+    words = line.text.split()
+    if len(words) < 2:
+        return [line]
+    widths = [sum(height if ord(ch) > 0x2E7F else 0.55 * height for ch in w) for w in words]
+    x0, y0, x1, y1 = line.bbox
+    gap = max(0.0, (x1 - x0 - sum(widths)) / (len(words) - 1))
+    out, x = [], x0
+    for word, w in zip(words, widths, strict=True):
+        out.append(CellLine(word, (x, y0, min(x + w, x1), y1), line.confidence))
+        x += w + gap
+    return out
+
+
+def _side_by_side(lines: list[CellLine], height: float) -> list[list[CellLine]] | None:
+    """The columns of text of two or more cells printed side by side in one cell (no rule
+    found between them), each column top to bottom, when the lines interleave them: whole
+    lines standing apart, or words of at least two lines standing in two columns (a label
+    wrapped beside its value: `年度资金总 569.5 其中：财政` over `额 拨款`). None when the
+    cell reads in line order already, or is one text (a wrapped line under the first word of
+    a line with a gap is not a column of its own)."""
+    reach = REACH * height
+    units = lines
+    runs = _groups(units, reach)
+    if len(runs) < 2:
+        of_line = {}
+        units = []
+        for i, ln in enumerate(lines):
+            for t in _tokens(ln, height):
+                of_line[id(t)] = i
+                units.append(t)
+        runs = _groups(units, reach)
+        spanning = [len({k for k, run in enumerate(runs) for t in run if of_line[id(t)] == i})
+                    for i in range(len(lines))]  # fmt: skip
+        if len(runs) < 2 or sum(n >= 2 for n in spanning) < 2:
+            return None
+    columns = [sorted(run, key=lambda t: (t.bbox[1], t.bbox[0])) for run in runs]
+    if [t for col in columns for t in col] == units:
+        return None
+    return columns
+
+
+def _part(cell: Cell, lines: list[CellLine], **grid: object) -> Cell:
+    """`cell` (or a part of it, `grid`: row, spans, bbox) printing `lines`."""
+    conf = min((ln.confidence for ln in lines), default=cell.confidence)
+    text = join_wrapped([ln.text for ln in lines])
+    same = text == cell.text
+    return replace(
+        cell,
+        text=text,
+        confidence=min(conf, cell.confidence),
+        readings=cell.readings if same else (),
+        lines=tuple(lines),
+        **grid,  # type: ignore[arg-type]
+    )
+
+
+def _split_rows(band: Cell, lines: list[CellLine], cuts: list[Cut]) -> list[Cell]:
+    """The parts of a column band of a cell between its row cuts, each with its lines."""
+    if not cuts:
+        return [_part(band, lines)]
+    parts = []
+    for r0, r1, y0, y1 in _bands(band.row, band.last_row, band.bbox[1], band.bbox[3], cuts):
+        inside = [ln for ln in lines if y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 < y1]
+        box = (band.bbox[0], y0, band.bbox[2], y1)
+        parts.append(_part(band, inside, row=r0, rowspan=r1 - r0 + 1, bbox=box))
+    return parts
+
+
+def _bands(
+    first: int, last: int, lo: float, hi: float, cuts: list[Cut]
+) -> list[tuple[int, int, float, float]]:
+    """(first index, last index, low, high) of the stretches of a span between its cuts."""
+    out = []
+    start, at = first, lo
+    for k in cuts:
+        out.append((start, k.index, at, k.at))
+        start, at = k.index + 1, k.at
+    out.append((start, last, at, hi))
+    return out
+
+
+def unmerge(table: Table, rows: range) -> tuple[Table, list[Unmerged]]:
+    """The table with every OCR cell starting in `rows` read by where its lines stand (cut at
+    lost rules, rule remnants dropped, side-by-side lines read column by column), and what was
+    done to each, to report. Cells without OCR lines (text layers) are left as they are: their
+    rules are printed, not lost."""
+    height = text_height(table)
+    cells: list[Cell] = []
+    done: list[Unmerged] = []
+    for cell in table.cells:
+        read = (
+            read_cell(table, cell, height)
+            if cell.lines and rows.start <= cell.row < rows.stop
+            else None
+        )
+        if read is None:
+            cells.append(cell)
+        else:
+            cells.extend(read.parts)
+            done.append(read)
+    cells, joined = _join_slivers(table, cells, rows, height)
+    done += joined
+    if not done:
+        return table, []
+    return replace(table, cells=cells), done
+
+
+# A grid column narrower than this share of the text height can print nothing: a blank cell so
+# narrow is the room between a doubled or stray rule and the cell's own.
+SLIVER_COLUMN = 0.6
+
+
+def _join_slivers(
+    table: Table, cells: list[Cell], rows: range, height: float
+) -> tuple[list[Cell], list[Unmerged]]:
+    """Each blank cell too narrow to print text taken into the cell of its row beside it that
+    prints text, across the rule no row of the band (or its heading) prints between two cells
+    wide enough to print text (a stray rule's, not a column's), so a column read by its grid
+    position finds the text printed there."""
+    if height <= 0:
+        return cells, []
+
+    def narrow(c: Cell) -> bool:
+        return c.bbox[2] - c.bbox[0] < SLIVER_COLUMN * height
+
+    # the column rules a row of this band (or its heading above) prints between two cells
+    # wide enough to print text
+    band = [c for c in table.cells if rows.start - 1 <= c.row < rows.stop and not narrow(c)]
+    ends = {(c.row, c.last_col) for c in band}
+    shown = {(c.col - 1) for c in band if (c.row, c.col - 1) in ends}
+    out = list(cells)
+    done: list[Unmerged] = []
+    for sliver in cells:
+        if sliver.text.strip() or not narrow(sliver) or not rows.start <= sliver.row < rows.stop:
+            continue
+        sides = []
+        for edge, left in ((sliver.col - 1, True), (sliver.last_col, False)):
+            hosts = [
+                c
+                for c in out
+                if (c.last_col == edge if left else c.col == edge + 1)
+                and sliver.row <= c.row
+                and c.last_row <= sliver.last_row
+            ]
+            covered = sum(c.rowspan for c in hosts) == sliver.rowspan
+            if edge not in shown and covered and any(c.text.strip() for c in hosts):
+                sides.append(hosts)
+        if len(sides) != 1 or sliver not in out:
+            continue
+        for host in sides[0]:
+            joined = replace(
+                host,
+                col=min(host.col, sliver.col),
+                colspan=host.colspan + sliver.colspan,
+                bbox=(
+                    min(host.bbox[0], sliver.bbox[0]),
+                    host.bbox[1],
+                    max(host.bbox[2], sliver.bbox[2]),
+                    host.bbox[3],
+                ),
+            )
+            out = [joined if c is host else c for c in out]
+            done.append(Unmerged(host, [joined], [], False, joined=True))
+        out = [c for c in out if c is not sliver]
+    return out, done
+
+
+# A label's lines stand high in their cell when their middle is at least this share of the text
+# height above the cell's: room for a wrapped line under them that OCR did not read.
+HIGH = 0.35
+MIN_LABEL_START = 4
+
+
+def wrapped_rest_lost(
+    cell: Cell, key: str, spellings: list[tuple[str, object]], height: float
+) -> object | None:
+    """The one label whose spelling a cell's key begins (at least 4 characters and half of the
+    spelling: `年度资金` of 年度资金总额) when the cell's lines stand high in it, leaving room for
+    the wrapped rest OCR lost; None otherwise (a whole label, a value, a centred text)."""
+    if not cell.lines or height <= 0 or len(key) < MIN_LABEL_START:
+        return None
+    top = min(ln.bbox[1] for ln in cell.lines)
+    bottom = max(ln.bbox[3] for ln in cell.lines)
+    if (cell.bbox[1] + cell.bbox[3]) / 2 - (top + bottom) / 2 < HIGH * height:
+        return None
+    items = {
+        id(item): item
+        for alt, item in spellings
+        if alt.startswith(key) and len(alt) > len(key) and 2 * len(key) >= len(alt)
+    }
+    return next(iter(items.values())) if len(items) == 1 else None

@@ -1,0 +1,299 @@
+"""A merged OCR cell read by where its text lines stand (`flows.forms.celllines`): cut at the
+rules its neighbours print, a worn rule's sliver dropped, two cells' lines read column by
+column — and never a cut where the lines are one text (wrapped, upright, crossing a rule)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.forms import read_document
+from flows.forms.celllines import unmerge
+from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
+from tests.test_forms import GRID, INDICATORS, values
+
+U = 100.0  # one grid unit in pixels
+H = 30.0  # the height of a printed text line
+
+
+def line(text: str, x0: float, y_mid: float, width: float | None = None) -> CellLine:
+    """An OCR line of `text` starting at x0, centred on y_mid, one text height tall."""
+    w = width if width is not None else H * len(text)
+    return CellLine(text, (x0, y_mid - H / 2, x0 + w, y_mid + H / 2), 0.9)
+
+
+def ocr_table(
+    rows: list[list[str | None]],
+    spans: dict[tuple[int, int], tuple[int, int]] | None = None,
+    lines: dict[tuple[int, int], list[CellLine]] | None = None,
+    v: float = U,
+) -> Table:
+    """A table of grid positions U wide and `v` tall; each cell's OCR lines are
+    `lines[(row, col)]`, or one line centred in the cell printing its text."""
+    spans, lines = spans or {}, lines or {}
+    n_cols = max(len(r) for r in rows)
+    cells = []
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text is None:
+                continue
+            rs, cs = spans.get((r, c), (1, 1))
+            box = (c * U, r * v, (c + cs) * U, (r + rs) * v)
+            own = lines.get((r, c))
+            if own is None:
+                own = [line(text, box[0] + 5, (box[1] + box[3]) / 2)] if text else []
+            text = "".join(ln.text for ln in own) if (r, c) in lines else text
+            cells.append(Cell(r, c, text, box, rs, cs, 0.9, (), tuple(own)))
+    return Table(len(rows), n_cols, cells, (0, 0, n_cols * U, len(rows) * v), "rapidocr")
+
+
+def texts(table: Table) -> dict[tuple[int, int], str]:
+    return {(c.row, c.col): c.text for c in table.cells}
+
+
+def test_a_name_cell_over_two_rows_is_cut_at_the_row_rule_beside_it_and_its_sliver_dropped():
+    """三级 names of two lines in one cell (the row rule wore away, OCR read its remnant as
+    `一`): each text centred in a row whose rule the target column prints."""
+    t = ocr_table(
+        [["防火宣传次数一防火巡查数量", ">18013次"], [None, ">23136次"]],
+        {(0, 0): (2, 1)},
+        {
+            (0, 0): [
+                line("防火宣传次数", 10, 50, 80),
+                CellLine("一", (80, 98, 95, 102), 0.5),  # flat, on the lost rule at y=100
+                line("防火巡查数量", 10, 150, 80),
+            ]
+        },
+    )
+    got, done = unmerge(t, range(0, 2))
+    assert texts(got) == {
+        (0, 0): "防火宣传次数",
+        (1, 0): "防火巡查数量",
+        (0, 1): ">18013次",
+        (1, 1): ">23136次",
+    }
+    assert [c.bbox for c in got.cells if c.col == 0] == [(0, 0, 100, 100), (0, 100, 100, 200)]
+    assert [ln.text for ln in done[0].remnants] == ["一"]
+    assert (
+        "cut at the rules" in done[0].note()
+        and "'一' taken for a worn rule's remnant" in done[0].note()
+    )
+
+
+def test_four_category_labels_stacked_in_one_cell_each_take_their_own_rows():
+    """Two-line labels each centred over the rows of their group: one cut between groups,
+    none between the wrapped lines of a label (which stand around a row rule)."""
+    rows = [["经济效益指标（必填)社会效益指标（必填)", "a"], [None, "b"], [None, "c"]]
+    t = ocr_table(
+        rows,
+        {(0, 0): (3, 1)},
+        {(0, 0): [line("经济效益", 5, 50, 90), line("社会效益", 5, 180, 90),
+                  line("指标", 20, 220)]},
+    )  # fmt: skip
+    got, _ = unmerge(t, range(0, 3))
+    labels = sorted((c.row, c.rowspan, c.text) for c in got.cells if c.col == 0)
+    assert labels == [(0, 1, "经济效益"), (1, 2, "社会效益指标")]
+
+
+def test_a_label_wrapped_over_the_rule_of_two_rows_is_not_cut():
+    """One label merged over two rows, its two lines gathered round the middle rule: neither
+    line is centred in a row, so the cell is one printed label."""
+    t = ocr_table(
+        [["项目资金(万元)", "年度资金总额"], [None, "财政拨款"]],  # lines 26 px apart
+        {(0, 0): (2, 1)},
+        {(0, 0): [line("项目资金", 5, 72), line("(万元)", 5, 128)]},
+    )
+    assert unmerge(t, range(0, 2)) == (t, [])
+
+
+def test_a_label_printed_upright_one_character_a_line_is_not_cut():
+    """产/出/指/标 one under the other, each as it happens centred in a row beside: the lines
+    stand closer than two cells' texts ever do (each cell's padding), so they are one label."""
+    t = ocr_table(
+        [["产出指标", "培训人次"], [None, "宣传次数"], [None, "检查次数"], [None, "覆盖人数"]],
+        {(0, 0): (4, 1)},
+        {(0, 0): [line(ch, 35, 20 + 40 * i) for i, ch in enumerate("产出指标")]},
+        v=40,
+    )
+    assert unmerge(t, range(0, 4)) == (t, [])
+
+
+def test_a_value_and_the_next_label_side_by_side_are_cut_at_the_column_rules_above():
+    """主管部门's value, 实施单位 and its value in one cell: the row above prints the column
+    rules the lost ones ran on."""
+    t = ocr_table(
+        [["项目名称", "a", "b", "c"], ["主管部门", "某县农业农村局实施单位某中心", None, None]],
+        {(1, 1): (1, 3)},
+        {(1, 1): [line("某县农业农村局", 105, 150, 90), line("实施单位", 210, 150, 80),
+                  line("某中心", 305, 150, 60)]},
+    )  # fmt: skip
+    got, done = unmerge(t, range(0, 2))
+    assert [texts(got)[(1, c)] for c in (1, 2, 3)] == ["某县农业农村局", "实施单位", "某中心"]
+    assert len(done) == 1 and done[0].parts[1].bbox == (200, 100, 300, 200)
+
+
+def test_a_line_crossing_the_column_rule_keeps_the_cell_whole():
+    t = ocr_table(
+        [["项目名称", "a", "b"], ["年度总体目标", "提升群众满意度和获得感", None]],
+        {(1, 1): (1, 2)},
+        {(1, 1): [line("提升群众满意度和获得感", 110, 150, 170)]},
+    )
+    assert unmerge(t, range(0, 2)) == (t, [])
+
+
+def test_two_cells_lines_side_by_side_are_read_column_by_column():
+    """No rule found between a name wrapped with its code and the label beside it: their lines
+    interleave top to bottom, so the cell is read one column of lines after the other."""
+    t = ocr_table(
+        [["主管部门", "x"]],
+        None,
+        {(0, 1): [line("某县林业局", 105, 30, 60), line("实施单位：林场", 170, 45, 25),
+                  line("(170726)", 110, 70, 50)]},
+    )  # fmt: skip
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got)[(0, 1)] == "某县林业局(170726) 实施单位：林场"
+    assert done[0].reordered and "column by column" in done[0].note()
+
+
+def test_a_text_layer_cell_has_no_lines_and_is_never_touched():
+    t = ocr_table([["项目名称", "a", "b"], ["主管部门", "x 实施单位 y", None]], {(1, 1): (1, 2)})
+    t = replace(t, cells=[replace(c, lines=()) for c in t.cells])
+    assert unmerge(t, range(0, 2)) == (t, [])
+
+
+def test_the_header_reads_a_label_and_values_its_lost_rules_ran_between():
+    """The reader end to end: 主管部门's value, 实施单位 and its value OCR merged into one cell
+    printed without a gap or colon (no text rule could split it); the rules of the row above
+    tell where they were. The recovery is reported."""
+    width = 4
+    rows = [
+        ["项目名称", "培训项目", "", ""],
+        ["主管部门", "某县农业农村局实施单位某中心", None, None],
+        *[r + [""] * (width - len(r)) for r in GRID],
+    ]
+    lines = {
+        (1, 1): [line("某县农业农村局", 105, 150, 90), line("实施单位", 210, 150, 80),
+                 line("某中心", 305, 150, 60)],
+    }  # fmt: skip
+    t = ocr_table(rows, {(1, 1): (1, 3)}, lines)
+    title = [TextLine("部门项目支出预算绩效目标表", (0, -80, 400, -50)),
+             TextLine("(2024 年度)", (0, -40, 400, -10))]  # fmt: skip
+    page = PageGrid(1, 800, 1000, "px", False, PageStatus.EXTRACTED, "rapidocr", [t], title)
+    (form,), problems = read_document([page])
+    got = values(form)
+    assert (got["department_name"], got["implementing_unit"]) == ("某县农业农村局", "某中心")
+    assert any("cut at the rules of the cells beside it" in p for p in problems)
+
+
+def test_a_speck_read_as_a_digit_is_dropped_but_a_flat_comparator_is_kept():
+    """A digit under half the text height is dirt OCR read (`…满意度。` then a tiny `2`); a
+    comparator `=` OCR read as the flat `二`, alone in its cell off any rule, is printed text."""
+    t = ocr_table(
+        [["年度总体目标", "提升满意度", "二"]],
+        None,
+        {
+            (0, 1): [line("提升满意度", 105, 50, 80), CellLine("2", (150, 66, 158, 76), 0.6)],
+            (0, 2): [CellLine("二", (240, 46, 254, 55), 0.9)],
+        },
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got) == {(0, 0): "年度总体目标", (0, 1): "提升满意度", (0, 2): "二"}
+    assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["2"]
+
+
+def test_a_streak_along_the_cells_rule_read_as_a_letter_is_the_rules_remnant():
+    """`T` in a box five times wider than tall, on the rule under the project's name: a smear
+    of the rule, not a letter of the name (which would stand about square)."""
+    t = ocr_table(
+        [["项目名称", "特困人员供养经费T", ""]],
+        None,
+        {(0, 1): [line("特困人员供养经费", 105, 50, 80), CellLine("T", (145, 82, 195, 98), 0.5)]},
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got)[(0, 1)] == "特困人员供养经费"
+    assert [ln.text for ln in done[0].remnants] == ["T"]
+
+
+def test_a_label_wrapped_beside_its_value_is_read_word_column_by_word_column():
+    """OCR read one line across three lost cells (`年度资金总 569.5 其中：财政`) and the wrapped
+    rests of both labels under it (`额 拨款`): the words stand in columns, read one after the
+    other, so each label is whole again before its value."""
+    t = ocr_table(
+        [["项目资金", "x"]],
+        None,
+        {(0, 1): [CellLine("年度资金总 569.5 其中：财政", (102, 20, 400, 45), 0.9),
+                  CellLine("额 拨款", (120, 55, 390, 80), 0.9)]},
+        v=100,
+    )  # fmt: skip
+    t = replace(t, cells=[replace(c, bbox=(c.bbox[0], 0, c.bbox[2] + 300 * c.col, 100))
+                          for c in t.cells])  # fmt: skip
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got)[(0, 1)] == "年度资金总额 569.5 其中：财政拨款"
+    assert done[0].reordered
+
+
+def test_a_paragraph_wrapped_under_the_first_words_of_a_line_with_a_gap_keeps_its_order():
+    t = ocr_table(
+        [["总体目标", "x"]],
+        None,
+        {(0, 1): [CellLine("1.按计划完成任务：2 加强资金监管", (102, 20, 600, 45), 0.9),
+                  CellLine("确保安全。", (102, 55, 230, 80), 0.9)]},
+    )  # fmt: skip
+    assert unmerge(t, range(0, 1)) == (t, [])
+
+
+def _read_header_rows(funds_label_mid: float) -> tuple[dict, list[str]]:
+    """A header whose funds label OCR read as `年度资金` (its wrapped `总额` lost), its line's
+    middle at `funds_label_mid` in a cell from y=100 to 200."""
+    rows = [["项目名称", "培训项目", "", ""], ["年度资金", "10", "", ""],
+            *INDICATORS]  # fmt: skip
+    t = ocr_table(rows, None, {(1, 0): [line("年度资金", 5, funds_label_mid, 90)]})
+    title = [TextLine("部门项目支出预算绩效目标表", (0, -80, 400, -50)),
+             TextLine("(2024 年度)", (0, -40, 400, -10))]  # fmt: skip
+    page = PageGrid(1, 800, 1000, "px", False, PageStatus.EXTRACTED, "rapidocr", [t], title)
+    (form,), problems = read_document([page])
+    return values(form), problems
+
+
+def test_a_label_standing_high_in_its_cell_is_the_one_label_it_begins():
+    """`年度资金` standing half a text height above its cell's middle: the wrapped rest of
+    年度资金总额 was there and OCR lost it; read as that label, reported."""
+    got, problems = _read_header_rows(150 - 0.5 * H)
+    assert got["total_funds"] == "10"
+    assert any("read as the label 年度资金总额" in p for p in problems)
+
+
+def test_a_centred_start_of_a_label_is_not_read_as_the_label():
+    got, problems = _read_header_rows(150)
+    assert "total_funds" not in got or got["total_funds"] != "10"
+    assert not any("read as the label 年度资金总额" in p for p in problems)
+
+
+def test_a_blank_sliver_of_a_column_is_part_of_the_cell_beside_it_that_prints_text():
+    """A stray rule beside the 三级 column's left rule makes a grid column too narrow to print
+    anything: the name beside it covers it, so the column read at the sliver finds the name."""
+    t = ocr_table(
+        [
+            ["二级指标", "三级指标", None, "指标值"],
+            ["数量指标", "", "指标1:完成管网铺设", "14公里"],
+        ],
+        {(0, 1): (1, 2)},
+    )
+    t = replace(
+        t,
+        cells=[
+            replace(c, bbox=(100, 100, 110, 200)) if (c.row, c.col) == (1, 1)
+            else replace(c, bbox=(110, 100, 200, 200)) if (c.row, c.col) == (1, 2)
+            else c
+            for c in t.cells
+        ],
+    )  # fmt: skip
+    got, done = unmerge(t, range(1, 2))
+    name = got.at(1, 1)
+    assert name is not None and (name.text, name.col, name.colspan) == ("指标1:完成管网铺设", 1, 2)
+    assert name.bbox == (100, 100, 200, 200) and got.at(1, 2) is name
+    assert "blank sliver" in done[0].note()
+
+
+def test_a_blank_cell_as_wide_as_text_stays_a_cell_of_its_own():
+    t = ocr_table([["数量指标", "", "指标1:完成管网铺设", "14公里"]])
+    assert unmerge(t, range(0, 1)) == (t, [])
