@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, spread_numbers
 from flows.forms.columns import parse_heads, relative
-from flows.forms.labels import column_alternatives, match_printed, printed_after, unit_of
+from flows.forms.labels import (
+    after_a_mark,
+    column_alternatives,
+    match_printed,
+    printed_after,
+    unit_of,
+)
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec, Label
 from flows.forms.state import Header
@@ -52,19 +58,22 @@ def read_funds_matrix(
             unit = unit_of(h.cell.text)
             if unit:
                 header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
-        rows = _matrix_rows(table, r + 1, end, row_alts, header)
+        heads_until = max(h.cell.last_row for h in heads)
+        rows = _matrix_rows(table, r + 1, end, row_alts, header, heads_until)
         if not rows and len(heads) == 1 and heads[0].rest:
             _read_inline_matrix(heads[0], row_alts, where, header, problems)
             return
         slots = [s for h in heads for s in h.slots()]
         header.matrix = [(f, relative(table, x0, x1)) for f, (x0, x1) in slots]
-        _MatrixRead(table, heads, slots, rows, where, header, problems).land()
+        numeric = frozenset(c.field for c in matrix.cols if c.numeric)
+        _MatrixRead(table, heads, slots, rows, where, header, problems, numeric).land()
         return
     if header.matrix:  # no heads here: the rest of the matrix of the page before
         rows = _matrix_rows(table, start, end, row_alts, header)
         left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
-        _MatrixRead(table, [], slots, rows, where, header, problems).land()
+        numeric = frozenset(c.field for c in matrix.cols if c.numeric)
+        _MatrixRead(table, [], slots, rows, where, header, problems, numeric).land()
 
 
 @dataclass
@@ -80,6 +89,7 @@ class _MatrixRead:
     where: Where
     header: Header
     problems: list[str]
+    numeric: frozenset[str] = frozenset()  # the columns that print one number per row
 
     def land(self) -> None:
         """Each matrix row's values as fields {row}_{col}, as printed; a cell printing two
@@ -125,6 +135,8 @@ class _MatrixRead:
                 continue
             n = len(under) * len(covered)
             parts = [text] if n == 1 else _values_in(text)
+            if all(name in self.numeric for name, _ in under):
+                parts = self._numbers_amid_marks(text, parts, n)
             if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
                 parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
             if len(parts) != n:
@@ -145,6 +157,8 @@ class _MatrixRead:
             if not covered:
                 continue
             tokens = _values_in(h.rest)
+            if h.fields[0] in self.numeric:
+                tokens = self._numbers_amid_marks(h.cell.text, tokens, len(covered))
             if len(tokens) != len(covered):
                 self.problems.append(
                     f"page {self.where.page.page}: funds column '{h.cell.text}' prints "
@@ -154,6 +168,22 @@ class _MatrixRead:
             for i, token in zip(covered, tokens, strict=True):
                 got.setdefault((i, h.fields[0]), []).append((h.cell, token))
         return got
+
+    def _numbers_amid_marks(self, text: str, parts: list[str], n: int) -> list[str]:
+        """The n numbers a cell of numeric columns prints amid marks that are no value
+        (`_一60.8%`: a worn rule read as `_一`), when `parts` holds a token that is neither a
+        number nor a no-value mark and the cell prints exactly n numbers; `parts` otherwise.
+        The marks left out are reported."""
+        if all(VALUE_RE.fullmatch(p.strip()) for p in parts if p.strip()):
+            return parts
+        numbers = NUMBER_RE.findall(text)
+        if len(numbers) != n:
+            return parts
+        self.problems.append(
+            f"page {self.where.page.page}: funds cell '{text}' prints {n} number(s) amid marks "
+            f"that are no value; read {' | '.join(numbers)}"
+        )
+        return numbers
 
 
 def _amount(v: SourcedValue | None) -> float | None:
@@ -273,10 +303,18 @@ def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | Non
 
 
 def _matrix_rows(
-    table: Table, start: int, end: int, row_alts: list, header: Header
+    table: Table,
+    start: int,
+    end: int,
+    row_alts: list,
+    header: Header,
+    heads_until: int = -1,
 ) -> list[tuple[int, Cell, Label, str]]:
     """(row, label cell, row label, value glued onto the label) of each matrix row under the
-    heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over."""
+    heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over, and
+    so are rows the head cells still cover (`heads_until`: a head's second line the grid cut
+    into a row of its own, `全年预算` over `数`). A row label after a worn rule's mark
+    (`1年度资金总额`) is found as a header label is (`after_a_mark`)."""
     out = []
     for rr in range(start, end):
         cells = table.row_cells(rr)
@@ -284,12 +322,15 @@ def _matrix_rows(
             continue
         found = None
         for c in cells:
-            hit = match_printed(label_key(c.text), row_alts)
+            key = label_key(c.text)
+            hit = match_printed(key, row_alts) or after_a_mark(key, row_alts)
             if hit is not None:
                 lb, rest = hit
-                glued = printed_after(c.text, len(label_key(c.text)) - len(rest)) if rest else ""
+                glued = printed_after(c.text, len(key) - len(rest)) if rest else ""
                 found = (rr, c, lb, glued)
                 break
+        if found is None and not out and rr <= heads_until:
+            continue
         if found is None:
             break
         header.used.add(id(found[1]))
