@@ -9,7 +9,7 @@
     target_changed: the year-end 年度指标值 differs from the planned 指标值: when both parse as
     numbers or deadlines, in comparator, amount, unit or date ('=5次' is '5次'); otherwise in the
     normalised text (whitespace, full-width forms, ≥ → >=, thousands separators); null without a
-    plan, or when either target is blank (not printed, or not read).
+    plan, or when either target is blank on a text layer (not printed), or both are.
     Where either side was read by OCR, a difference counts only when the reading can support it
     (target_change_evidence 'ocr_clear'); it is "not changed" (false, evidence 'ocr_doubtful')
     when the two print the same numbers in the same order (only the characters around them
@@ -18,7 +18,8 @@
     '>87% 87%', '≤25682568元元/人/人'; never the same number going on: '50' after '5'), when
     one is no target the parser reads and prints the other's digits in order and more (marks, a
     misread comparator or unit left out: 'A981' after '=98%'), or when the year-end target's own
-    OCR confidence is below var('low_confidence_threshold'). Two text layers differ as printed
+    OCR confidence is below var('low_confidence_threshold'), or when OCR read one of the two as
+    blank (a target not read shows no change). Two text layers differ as printed
     (evidence 'text_layer'); equal targets are 'same'. The auditor sees which in
     target_change_evidence: 'ocr_doubtful' rows are worth a look at the page.
     is_achieved: the actual against the year-end target, or the planned one when the year-end
@@ -309,6 +310,7 @@ compared as (
         indicator_result_id is not null and plan_indicator_id is not null as is_paired,
         -- a target left blank or not read on either side shows no change
         coalesce(eval_target_text, '') = '' or coalesce(plan_target_text, '') = '' as is_blank,
+        coalesce(eval_target_text, '') = '' and coalesce(plan_target_text, '') = '' as is_both_blank,
         -- the same text, or both parse to the same comparator, amount, unit and deadline
         -- however printed ('=5次' and '5次', '≥ | 90 | %' and '≥90%')
         coalesce(eval_target_text = plan_target_text, false)
@@ -359,18 +361,19 @@ final as (
         eval_target_raw,
         actual_raw,
         case
-            when not is_paired or is_blank then null
+            when not is_paired or is_both_blank or is_blank and not is_on_ocr then null
             when is_same then false
-            -- on OCR, a difference the reading cannot support is no change (flagged below)
-            when is_on_ocr and is_doubtful then false
+            -- on OCR, a difference the reading cannot support is no change (flagged below), and so
+            -- is a target OCR did not read
+            when is_on_ocr and (is_doubtful or is_blank) then false
             when eval_target_kind = plan_kind and plan_kind in ('number', 'date') then true
             else eval_target_text != plan_target_text
         end as target_changed,
         case
-            when not is_paired or is_blank then null
+            when not is_paired or is_both_blank or is_blank and not is_on_ocr then null
             when is_same then 'same'
             when not is_on_ocr then 'text_layer'
-            when is_doubtful then 'ocr_doubtful'
+            when is_doubtful or is_blank then 'ocr_doubtful'
             else 'ocr_clear'
         end as target_change_evidence,
         case
