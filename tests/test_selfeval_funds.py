@@ -95,3 +95,27 @@ def test_a_numeric_head_merged_down_reads_its_number_amid_marks() -> None:
     heads[6] = "执行率_一79.3% 80"
     got, _ = _matrix([heads, row], {(1, 0): 2, (1, 6): 2})
     assert "total_execution_rate" not in got
+
+
+def test_two_heads_whose_wrapped_lines_ocr_read_across_are_both_heads() -> None:
+    """`年初预算 调整后预数 1 算数`: 年初预算数 and 调整后预算数 side by side, each wrapped, read
+    line by line across both; its characters are exactly those of the two heads the row misses, next
+    to each other in the form's order: the cell's width is shared between them. A cell missing
+    one of their characters names no head and stays unread."""
+    row = [None, "年度资金总额", "64.1", "70", "50.82", "10", "72.6%", "7.26"]
+    for printed, read in (
+        ("年初预算 调整后预数 1 算数", True),
+        ("年初预算 调整后数 1 算数", False),
+    ):
+        heads = ["项目资金（万元）", "", printed, None, "全年执行数", "分值", "执行率", "得分"]
+        got, problems = _matrix([heads, row], {(1, 0): 2, (1, 2): (1, 2)})
+        assert got["total_executed"] == "50.82"
+        if read:
+            assert (got["total_budget_initial"], got["total_budget_full_year"]) == ("64.1", "70")
+            assert (
+                f"page 1: funds head cell '{printed}' prints the heads of budget_initial、"
+                "budget_full_year run together (side by side, their lines read across); read as "
+                "those heads, in the form's order"
+            ) in problems
+        else:
+            assert "total_budget_initial" not in got and "total_budget_full_year" not in got

@@ -9,7 +9,9 @@ header, and a page break may carry its rest to the next page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import product
 
 from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, spread_numbers
 from flows.forms.columns import parse_heads, relative
@@ -53,6 +55,7 @@ def read_funds_matrix(
         heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
         if sum(len(h.fields) for h in heads) < 2:
             continue
+        heads += _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
         for h in heads:
             header.used.add(id(h.cell))
             unit = unit_of(h.cell.text)
@@ -170,12 +173,12 @@ class _MatrixRead:
         return got
 
     def _numbers_amid_marks(self, text: str, parts: list[str], n: int) -> list[str]:
-        """The n numbers a cell of numeric columns prints amid marks that are no value
-        (`_一60.8%`: a worn rule read as `_一`), when `parts` holds a token that is neither a
-        number nor a no-value mark and the cell prints exactly n numbers; `parts` otherwise.
-        The marks left out are reported."""
-        if all(VALUE_RE.fullmatch(p.strip()) for p in parts if p.strip()):
-            return parts
+        """The number a cell of a numeric column prints for one row amid marks that are no
+        value (`_一60.8%`: a worn rule read as `_一`), when `parts` holds a token that is neither
+        a number nor a no-value mark and the cell prints exactly one number; `parts` otherwise
+        (also for a cell standing for several values). The marks left out are reported."""
+        if n != 1 or all(VALUE_RE.fullmatch(p.strip()) for p in parts if p.strip()):
+            return parts  # several values: a mark may read as a digit (`1` for `|`), never guessed
         numbers = NUMBER_RE.findall(text)
         if len(numbers) != n:
             return parts
@@ -300,6 +303,51 @@ def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | Non
             return None
         return _Head(cell, [hit[0].field], "")  # type: ignore[attr-defined]
     return _Head(cell, [h.field for h in heads], printed_after(cell.text, pos))
+
+
+def _interleaved_heads(
+    cells: list[Cell],
+    heads: list[_Head],
+    cols: tuple[Column, ...],
+    problems: list[str],
+    where: Where,
+) -> list[_Head]:
+    """Heads printed side by side in one cell, each wrapped over two lines, whose lines OCR
+    read across (`年初预算 调整后预数 算数`: 年初预算数 and 调整后预算数). A cell of the heads
+    row that names no head is those of the heads not found elsewhere that stand next to each
+    other in the form's order, when its characters are exactly theirs (marks aside) for one
+    spelling of each and one run only; their values are then read under the cell's width
+    shared evenly, as for two heads a lost rule left in one cell."""
+    found = {f for h in heads for f in h.fields}
+    used = {id(h.cell) for h in heads}
+    missing = [i for i, c in enumerate(cols) if c.field not in found]
+    out = []
+    for cell in cells:
+        if id(cell) in used:
+            continue
+        chars = Counter(ch for ch in label_key(cell.text) if "\u4e00" <= ch <= "\u9fff")
+        fits = [
+            run
+            for k in range(2, len(missing) + 1)
+            for i in range(len(missing) - k + 1)
+            if missing[i + k - 1] - missing[i] == k - 1  # next to each other in the form
+            and any(
+                Counter("".join(spelling)) == chars
+                for spelling in product(*(cols[j].headings for j in missing[i : i + k]))
+            )
+            for run in [missing[i : i + k]]
+        ]
+        if len(fits) != 1:
+            continue
+        fields = [cols[j].field for j in fits[0]]
+        out.append(_Head(cell, fields, ""))
+        missing = [j for j in missing if j not in fits[0]]
+        problems.append(
+            f"page {where.page.page}: funds head cell '{cell.text}' prints the heads of "
+            f"{'、'.join(fields)} run together (side by side, their lines read across); "
+            "read as those heads, in the form's order"
+        )
+    return out
 
 
 def _matrix_rows(
