@@ -119,3 +119,26 @@ def test_two_heads_whose_wrapped_lines_ocr_read_across_are_both_heads() -> None:
             ) in problems
         else:
             assert "total_budget_initial" not in got and "total_budget_full_year" not in got
+
+
+def test_a_first_row_column_merged_down_over_two_rows_gives_its_one_value_to_the_first() -> None:
+    """`执行率79.3%` merged down over the 年度资金总额 and 当年财政拨款 rows, printing one value:
+    执行率 is printed on the first row alone, so it is that row's; a column printed on every row
+    (全年执行数) merged down the same way with one value stays unread."""
+    fiscal = [None, "其中：当年财政拨款", "64.1", "64.1", "50.82", "/", None, "/"]
+    for col, text in ((6, "执行率79.3%"), (4, "全年执行数50.82")):
+        heads = list(FUNDS_HEAD_ROW)
+        heads[col] = text
+        total = [None, "年度资金总额", "64.1", "64.1", "50.82", "10", "79.3%", "7.93"]
+        total[col], fiscal_row = None, list(fiscal)
+        fiscal_row[col] = None
+        got, problems = _matrix([heads, total, fiscal_row], {(1, 0): 3, (1, col): 3})
+        if col == 6:
+            assert got["total_execution_rate"] == "79.3%"
+            assert "fiscal_execution_rate" not in got
+            assert (
+                "page 1: funds column execution_rate is merged down over 2 rows and prints one "
+                "value: read as the first row's, the only one the form prints it on"
+            ) in problems
+        else:
+            assert "total_executed" not in got

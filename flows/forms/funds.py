@@ -69,14 +69,16 @@ def read_funds_matrix(
         slots = [s for h in heads for s in h.slots()]
         header.matrix = [(f, relative(table, x0, x1)) for f, (x0, x1) in slots]
         numeric = frozenset(c.field for c in matrix.cols if c.numeric)
-        _MatrixRead(table, heads, slots, rows, where, header, problems, numeric).land()
+        first = frozenset(matrix.first_row_only)
+        _MatrixRead(table, heads, slots, rows, where, header, problems, numeric, first).land()
         return
     if header.matrix:  # no heads here: the rest of the matrix of the page before
         rows = _matrix_rows(table, start, end, row_alts, header)
         left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
         numeric = frozenset(c.field for c in matrix.cols if c.numeric)
-        _MatrixRead(table, [], slots, rows, where, header, problems, numeric).land()
+        first = frozenset(matrix.first_row_only)
+        _MatrixRead(table, [], slots, rows, where, header, problems, numeric, first).land()
 
 
 @dataclass
@@ -93,6 +95,7 @@ class _MatrixRead:
     header: Header
     problems: list[str]
     numeric: frozenset[str] = frozenset()  # the columns that print one number per row
+    first_row_only: frozenset[str] = frozenset()  # printed on the first matrix row alone
 
     def land(self) -> None:
         """Each matrix row's values as fields {row}_{col}, as printed; a cell printing two
@@ -162,6 +165,8 @@ class _MatrixRead:
             tokens = _values_in(h.rest)
             if h.fields[0] in self.numeric:
                 tokens = self._numbers_amid_marks(h.cell.text, tokens, len(covered))
+            if len(tokens) == 1 < len(covered) and self._first_row_only(h.fields[0], covered):
+                covered = covered[:1]  # the rows under it print no value of this column
             if len(tokens) != len(covered):
                 self.problems.append(
                     f"page {self.where.page.page}: funds column '{h.cell.text}' prints "
@@ -171,6 +176,19 @@ class _MatrixRead:
             for i, token in zip(covered, tokens, strict=True):
                 got.setdefault((i, h.fields[0]), []).append((h.cell, token))
         return got
+
+    def _first_row_only(self, field: str, covered: list[int]) -> bool:
+        """Whether a head merged down over matrix rows `covered` printing one value gives it to
+        the first of them: its column is printed on the matrix's first row alone, and that row
+        is among them."""
+        if field not in self.first_row_only or covered[0] != 0:
+            return False
+        self.problems.append(
+            f"page {self.where.page.page}: funds column {field} is merged down over "
+            f"{len(covered)} rows and prints one value: read as the first row's, the only one "
+            "the form prints it on"
+        )
+        return True
 
     def _numbers_amid_marks(self, text: str, parts: list[str], n: int) -> list[str]:
         """The number a cell of a numeric column prints for one row amid marks that are no
