@@ -35,3 +35,110 @@ def test_no_cut_matching_the_computed_rate_leaves_the_values_as_read() -> None:
     assert (got["total_weight"], got["total_execution_rate"]) == ("I", "1079.3%")
     got, _ = _funds("10 79.3%")  # printed apart: read as printed, nothing to split
     assert (got["total_weight"], got["total_execution_rate"]) == ("10", "79.3%")
+
+
+def _matrix(rows: list[list[str | None]], spans: dict) -> tuple[dict[str, str], list[str]]:
+    """A self-evaluation whose funds matrix is `rows` (after the 项目名称 row), then the grid."""
+    head = [["项目名称", "某项目", None, None, None, None, None, None]]
+    n = 1 + len(rows)
+    spans = {(0, 1): (1, 7), **spans, (n + 1, 0): 2}
+    (form,), problems = read_document([page(1, table([*head, *rows, *GRID], spans), lines=TITLE)])
+    return values(form), problems
+
+
+TOTAL_ROW = [None, "年度资金总额", "64.1", "64.1", "50.82", "10", "79.3%", "7.93"]
+
+
+def test_a_heads_second_line_cut_into_a_row_of_its_own_is_passed_over() -> None:
+    """`全年预算` over `数`: the grid cut the head's second line into a row the other heads
+    still cover; the matrix rows start at the first row label under it."""
+    heads = [
+        "项目资金（万元）",
+        "",
+        "年初预算数",
+        "全年预算",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+    ]
+    got, _ = _matrix(
+        [heads, [None, None, None, "数", None, None, None, None], TOTAL_ROW],
+        {(1, 0): 3, (1, 1): 2, (1, 2): 2, (1, 4): 2, (1, 5): 2, (1, 6): 2, (1, 7): 2},
+    )
+    amounts = [got[f"total_{c}"] for c in ("budget_initial", "budget_full_year", "executed")]
+    assert amounts == ["64.1", "64.1", "50.82"]
+    assert (got["total_weight"], got["total_execution_rate"]) == ("10", "79.3%")
+    assert got["total_score"] == "7.93"
+
+
+def test_a_row_label_after_a_worn_rules_mark_is_found() -> None:
+    """`1年度资金总额 64.1`: the rule left of the label read as `1`; the label is found after it
+    and the value glued onto it is the first head's."""
+    row = [None, "1年度资金总额 64.1", None, "64.1", "50.82", "10", "79.3%", "7.93"]
+    got, _ = _matrix([FUNDS_HEAD_ROW, row], {(1, 0): 2, (2, 1): (1, 2)})
+    assert (got["total_budget_initial"], got["total_budget_full_year"]) == ("64.1", "64.1")
+    assert (got["total_executed"], got["total_score"]) == ("50.82", "7.93")
+
+
+def test_a_numeric_head_merged_down_reads_its_number_amid_marks() -> None:
+    """`执行率_一79.3%` merged down over the total row: the rule's marks are no value, the one
+    number is the row's; two numbers for one row stay unread."""
+    heads = [*FUNDS_HEAD_ROW[:6], "执行率_一79.3%", "得分"]
+    row = [None, "年度资金总额", "64.1", "64.1", "50.82", "10", None, "7.93"]
+    got, problems = _matrix([heads, row], {(1, 0): 2, (1, 6): 2})
+    assert got["total_execution_rate"] == "79.3%"
+    assert (
+        "page 1: funds cell '执行率_一79.3%' prints 1 number(s) amid marks that are no value; "
+        "read 79.3%"
+    ) in problems
+    heads[6] = "执行率_一79.3% 80"
+    got, _ = _matrix([heads, row], {(1, 0): 2, (1, 6): 2})
+    assert "total_execution_rate" not in got
+
+
+def test_two_heads_whose_wrapped_lines_ocr_read_across_are_both_heads() -> None:
+    """`年初预算 调整后预数 1 算数`: 年初预算数 and 调整后预算数 side by side, each wrapped, read
+    line by line across both; its characters are exactly those of the two heads the row misses, next
+    to each other in the form's order: the cell's width is shared between them. A cell missing
+    one of their characters names no head and stays unread."""
+    row = [None, "年度资金总额", "64.1", "70", "50.82", "10", "72.6%", "7.26"]
+    for printed, read in (
+        ("年初预算 调整后预数 1 算数", True),
+        ("年初预算 调整后数 1 算数", False),
+    ):
+        heads = ["项目资金（万元）", "", printed, None, "全年执行数", "分值", "执行率", "得分"]
+        got, problems = _matrix([heads, row], {(1, 0): 2, (1, 2): (1, 2)})
+        assert got["total_executed"] == "50.82"
+        if read:
+            assert (got["total_budget_initial"], got["total_budget_full_year"]) == ("64.1", "70")
+            assert (
+                f"page 1: funds head cell '{printed}' prints the heads of budget_initial、"
+                "budget_full_year run together (side by side, their lines read across); read as "
+                "those heads, in the form's order"
+            ) in problems
+        else:
+            assert "total_budget_initial" not in got and "total_budget_full_year" not in got
+
+
+def test_a_first_row_column_merged_down_over_two_rows_gives_its_one_value_to_the_first() -> None:
+    """`执行率79.3%` merged down over the 年度资金总额 and 当年财政拨款 rows, printing one value:
+    执行率 is printed on the first row alone, so it is that row's; a column printed on every row
+    (全年执行数) merged down the same way with one value stays unread."""
+    fiscal = [None, "其中：当年财政拨款", "64.1", "64.1", "50.82", "/", None, "/"]
+    for col, text in ((6, "执行率79.3%"), (4, "全年执行数50.82")):
+        heads = list(FUNDS_HEAD_ROW)
+        heads[col] = text
+        total = [None, "年度资金总额", "64.1", "64.1", "50.82", "10", "79.3%", "7.93"]
+        total[col], fiscal_row = None, list(fiscal)
+        fiscal_row[col] = None
+        got, problems = _matrix([heads, total, fiscal_row], {(1, 0): 3, (1, col): 3})
+        if col == 6:
+            assert got["total_execution_rate"] == "79.3%"
+            assert "fiscal_execution_rate" not in got
+            assert (
+                "page 1: funds column execution_rate is merged down over 2 rows and prints one "
+                "value: read as the first row's, the only one the form prints it on"
+            ) in problems
+        else:
+            assert "total_executed" not in got

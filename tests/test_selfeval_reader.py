@@ -287,3 +287,34 @@ def test_score_problem() -> None:
     assert score_problem(sv("10 9"), sv("8")) is None  # reported where it is shared out
     assert score_problem(sv("6"), None) is None  # no 得分 column
     assert score_problem(sv("/"), sv("/")) is None
+
+
+def test_stacked_labels_beside_one_cell_printing_their_values_and_the_funds_matrix() -> None:
+    """`项目名称：主管部门：` stacked in one cell beside one cell that prints the name, the
+    department, 实施单位 with its value and the funds matrix (the rules between them lost): the
+    first label takes the text up to the next label (name and department glued: the warehouse
+    finds the plan whose name and department start it), 实施单位 its own, the funds heads cut
+    off the value and read as the matrix."""
+    value = (
+        "农作物病虫害防治临溪县农业农村局 实施单位：临溪县农村经营管理站年初预算数全年预算数"
+        "全年执行数 分值 执行率 得分年度资金总额 6.4 6.4 6.28 10 98.1% 9.81"
+    )
+    rows = [["项目名称：主管部门：", value, None, None, None, None, None, None], *GRID]
+    rows.insert(1, [None, None, None, None, None, None, None, None])
+    spans = {(0, 0): 2, (0, 1): (2, 7), (3, 0): 1}
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    got = values(form)
+    assert (got["project_name"], got["implementing_unit"]) == (
+        "农作物病虫害防治临溪县农业农村局",
+        "临溪县农村经营管理站",
+    )
+    assert "department_name" not in got
+    funds = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate")
+    assert [got[f"total_{c}"] for c in (*funds, "score")] == [
+        "6.4", "6.4", "6.28", "10", "98.1%", "9.81",
+    ]  # fmt: skip
+    assert problems[0] == (
+        "page 1: header cell '项目名称：主管部门：…' prints several labels with their values (OCR "
+        "found no rules between them): read project_name, implementing_unit, the funds matrix; "
+        "not read: department_name"
+    )

@@ -218,7 +218,7 @@ end
         'actual_raw', 'actual_kind', 'actual_value', 'actual_unit', 'actual_date',
         'weight_printed', 'score_printed', 'weight', 'score', 'deviation_reason',
         'target_nature', 'measure_unit', 'is_achieved', 'page', 'min_confidence',
-        'is_text_layer',
+        'target_confidence', 'is_text_layer',
     ] -%}
     {%- for column in columns %}
         {{ alias ~ '.' if alias else '' }}{{ column }}{{ ',' if not loop.last }}
@@ -235,16 +235,36 @@ end
     )
 {%- endmacro -%}
 
-{#- `longer` is the whole of `shorter` and more: text read into it after it, such as the next
-    cell's value or a stray mark ('>=87%87%' after '>=87%'), never the same number going on
-    ('500' after '50'). -#}
-{%- macro reads_the_other_and_more(longer, shorter) -%}
+{#- `longer` prints every character of `shorter` in order, and more: marks, the next cell's value
+    or a line read twice glued on ('>=87%87%' after '>=87%', '<=25682568元元/人/人' after
+    '<=2568元/人'), never the same number going on ('500' after '50'; `digits`: two strings of
+    digits alone, where no number ends). Each character of `shorter` is matched as a
+    one-character class, so no character of a printed target acts as a pattern. -#}
+{%- macro reads_the_other_in_order(longer, shorter, digits=false) -%}
     (
         length({{ longer }}) > length({{ shorter }})
-        and starts_with({{ longer }}, {{ shorter }})
+        and length({{ shorter }}) > 0
+        {%- if not digits %}
         and not (
-            regexp_matches({{ shorter }}, '[0-9]$')
+            starts_with({{ longer }}, {{ shorter }})
+            and regexp_matches({{ shorter }}, '[0-9]$')
             and regexp_matches(substr({{ longer }}, length({{ shorter }}) + 1, 1), '^[0-9.]')
         )
+        {%- endif %}
+        and regexp_matches(
+            {{ longer }},
+            array_to_string(
+                list_transform(
+                    string_split({{ shorter }}, ''),
+                    lambda ch: '[' || (case when ch in ('\', ']', '^', '-', '[') then '\' || ch else ch end) || ']'
+                ),
+                '.*'
+            )
+        )
     )
+{%- endmacro -%}
+
+{#- The digits a normalised target prints, in order, without anything between them. -#}
+{%- macro digits_of(text) -%}
+    regexp_replace(coalesce({{ text }}, ''), '[^0-9]', '', 'g')
 {%- endmacro -%}

@@ -9,11 +9,19 @@ header, and a page break may carry its rest to the next page.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import product
 
 from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, spread_numbers
 from flows.forms.columns import parse_heads, relative
-from flows.forms.labels import column_alternatives, match_printed, printed_after, unit_of
+from flows.forms.labels import (
+    after_a_mark,
+    column_alternatives,
+    match_printed,
+    printed_after,
+    unit_of,
+)
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec, Label
 from flows.forms.state import Header
@@ -47,24 +55,30 @@ def read_funds_matrix(
         heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
         if sum(len(h.fields) for h in heads) < 2:
             continue
+        heads += _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
         for h in heads:
             header.used.add(id(h.cell))
             unit = unit_of(h.cell.text)
             if unit:
                 header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
-        rows = _matrix_rows(table, r + 1, end, row_alts, header)
+        heads_until = max(h.cell.last_row for h in heads)
+        rows = _matrix_rows(table, r + 1, end, row_alts, header, heads_until)
         if not rows and len(heads) == 1 and heads[0].rest:
             _read_inline_matrix(heads[0], row_alts, where, header, problems)
             return
         slots = [s for h in heads for s in h.slots()]
         header.matrix = [(f, relative(table, x0, x1)) for f, (x0, x1) in slots]
-        _MatrixRead(table, heads, slots, rows, where, header, problems).land()
+        numeric = frozenset(c.field for c in matrix.cols if c.numeric)
+        first = frozenset(matrix.first_row_only)
+        _MatrixRead(table, heads, slots, rows, where, header, problems, numeric, first).land()
         return
     if header.matrix:  # no heads here: the rest of the matrix of the page before
         rows = _matrix_rows(table, start, end, row_alts, header)
         left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
-        _MatrixRead(table, [], slots, rows, where, header, problems).land()
+        numeric = frozenset(c.field for c in matrix.cols if c.numeric)
+        first = frozenset(matrix.first_row_only)
+        _MatrixRead(table, [], slots, rows, where, header, problems, numeric, first).land()
 
 
 @dataclass
@@ -80,6 +94,8 @@ class _MatrixRead:
     where: Where
     header: Header
     problems: list[str]
+    numeric: frozenset[str] = frozenset()  # the columns that print one number per row
+    first_row_only: frozenset[str] = frozenset()  # printed on the first matrix row alone
 
     def land(self) -> None:
         """Each matrix row's values as fields {row}_{col}, as printed; a cell printing two
@@ -125,6 +141,8 @@ class _MatrixRead:
                 continue
             n = len(under) * len(covered)
             parts = [text] if n == 1 else _values_in(text)
+            if all(name in self.numeric for name, _ in under):
+                parts = self._numbers_amid_marks(text, parts, n)
             if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
                 parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
             if len(parts) != n:
@@ -145,6 +163,10 @@ class _MatrixRead:
             if not covered:
                 continue
             tokens = _values_in(h.rest)
+            if h.fields[0] in self.numeric:
+                tokens = self._numbers_amid_marks(h.cell.text, tokens, len(covered))
+            if len(tokens) == 1 < len(covered) and self._first_row_only(h.fields[0], covered):
+                covered = covered[:1]  # the rows under it print no value of this column
             if len(tokens) != len(covered):
                 self.problems.append(
                     f"page {self.where.page.page}: funds column '{h.cell.text}' prints "
@@ -154,6 +176,35 @@ class _MatrixRead:
             for i, token in zip(covered, tokens, strict=True):
                 got.setdefault((i, h.fields[0]), []).append((h.cell, token))
         return got
+
+    def _first_row_only(self, field: str, covered: list[int]) -> bool:
+        """Whether a head merged down over matrix rows `covered` printing one value gives it to
+        the first of them: its column is printed on the matrix's first row alone, and that row
+        is among them."""
+        if field not in self.first_row_only or covered[0] != 0:
+            return False
+        self.problems.append(
+            f"page {self.where.page.page}: funds column {field} is merged down over "
+            f"{len(covered)} rows and prints one value: read as the first row's, the only one "
+            "the form prints it on"
+        )
+        return True
+
+    def _numbers_amid_marks(self, text: str, parts: list[str], n: int) -> list[str]:
+        """The number a cell of a numeric column prints for one row amid marks that are no
+        value (`_一60.8%`: a worn rule read as `_一`), when `parts` holds a token that is neither
+        a number nor a no-value mark and the cell prints exactly one number; `parts` otherwise
+        (also for a cell standing for several values). The marks left out are reported."""
+        if n != 1 or all(VALUE_RE.fullmatch(p.strip()) for p in parts if p.strip()):
+            return parts  # several values: a mark may read as a digit (`1` for `|`), never guessed
+        numbers = NUMBER_RE.findall(text)
+        if len(numbers) != n:
+            return parts
+        self.problems.append(
+            f"page {self.where.page.page}: funds cell '{text}' prints {n} number(s) amid marks "
+            f"that are no value; read {' | '.join(numbers)}"
+        )
+        return numbers
 
 
 def _amount(v: SourcedValue | None) -> float | None:
@@ -272,11 +323,64 @@ def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | Non
     return _Head(cell, [h.field for h in heads], printed_after(cell.text, pos))
 
 
+def _interleaved_heads(
+    cells: list[Cell],
+    heads: list[_Head],
+    cols: tuple[Column, ...],
+    problems: list[str],
+    where: Where,
+) -> list[_Head]:
+    """Heads printed side by side in one cell, each wrapped over two lines, whose lines OCR
+    read across (`年初预算 调整后预数 算数`: 年初预算数 and 调整后预算数). A cell of the heads
+    row that names no head is those of the heads not found elsewhere that stand next to each
+    other in the form's order, when its characters are exactly theirs (marks aside) for one
+    spelling of each and one run only; their values are then read under the cell's width
+    shared evenly, as for two heads a lost rule left in one cell."""
+    found = {f for h in heads for f in h.fields}
+    used = {id(h.cell) for h in heads}
+    missing = [i for i, c in enumerate(cols) if c.field not in found]
+    out = []
+    for cell in cells:
+        if id(cell) in used:
+            continue
+        chars = Counter(ch for ch in label_key(cell.text) if "\u4e00" <= ch <= "\u9fff")
+        fits = [
+            run
+            for k in range(2, len(missing) + 1)
+            for i in range(len(missing) - k + 1)
+            if missing[i + k - 1] - missing[i] == k - 1  # next to each other in the form
+            and any(
+                Counter("".join(spelling)) == chars
+                for spelling in product(*(cols[j].headings for j in missing[i : i + k]))
+            )
+            for run in [missing[i : i + k]]
+        ]
+        if len(fits) != 1:
+            continue
+        fields = [cols[j].field for j in fits[0]]
+        out.append(_Head(cell, fields, ""))
+        missing = [j for j in missing if j not in fits[0]]
+        problems.append(
+            f"page {where.page.page}: funds head cell '{cell.text}' prints the heads of "
+            f"{'、'.join(fields)} run together (side by side, their lines read across); "
+            "read as those heads, in the form's order"
+        )
+    return out
+
+
 def _matrix_rows(
-    table: Table, start: int, end: int, row_alts: list, header: Header
+    table: Table,
+    start: int,
+    end: int,
+    row_alts: list,
+    header: Header,
+    heads_until: int = -1,
 ) -> list[tuple[int, Cell, Label, str]]:
     """(row, label cell, row label, value glued onto the label) of each matrix row under the
-    heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over."""
+    heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over, and
+    so are rows the head cells still cover (`heads_until`: a head's second line the grid cut
+    into a row of its own, `全年预算` over `数`). A row label after a worn rule's mark
+    (`1年度资金总额`) is found as a header label is (`after_a_mark`)."""
     out = []
     for rr in range(start, end):
         cells = table.row_cells(rr)
@@ -284,12 +388,15 @@ def _matrix_rows(
             continue
         found = None
         for c in cells:
-            hit = match_printed(label_key(c.text), row_alts)
+            key = label_key(c.text)
+            hit = match_printed(key, row_alts) or after_a_mark(key, row_alts)
             if hit is not None:
                 lb, rest = hit
-                glued = printed_after(c.text, len(label_key(c.text)) - len(rest)) if rest else ""
+                glued = printed_after(c.text, len(key) - len(rest)) if rest else ""
                 found = (rr, c, lb, glued)
                 break
+        if found is None and not out and rr <= heads_until:
+            continue
         if found is None:
             break
         header.used.add(id(found[1]))

@@ -21,6 +21,7 @@ from flows.forms.labels import (
     UNIT_RE,
     YEAR_RE,
     PrintedLabel,
+    after_a_mark,
     cell_text,
     is_label,
     label_alternatives,
@@ -212,7 +213,7 @@ def read_header(
 
 def _label_of(key: str, labels: list) -> tuple[object, str] | None:
     """(label, rest) of a printed cell key: a described label, perhaps after a worn rule's mark."""
-    return match_printed(key, labels) or _after_a_mark(key, labels)
+    return match_printed(key, labels) or after_a_mark(key, labels)
 
 
 def _labels_of_several_rows(
@@ -280,16 +281,6 @@ def _amounts_of_several(
     for name, amount in zip(fields, amounts, strict=True):
         header.fields[name] = where.sv(value, amount)
     return True
-
-
-def _after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
-    """A label printed after a mark or two no label starts with (`!实施单位…`, `T实施期：…`):
-    the remnant of a worn rule OCR read as punctuation or a Latin letter. Only an exact
-    spelling counts, never one OCR slip away."""
-    bare = re.sub(r"^[^\u4e00-\u9fff(]{1,2}", "", key)
-    if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
-        return None
-    return match_printed(bare, labels)
 
 
 # A label printed inside a value cell is told from words of the value by what OCR saw around

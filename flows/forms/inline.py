@@ -79,14 +79,47 @@ def read_inline_labels(
             )
             free = right is not None and id(right) not in header.used and cell_text(right)
             if free and match_printed(label_key(right.text), label_alternatives(spec)) is None:
+                assert right is not None
                 header.used.add(id(right))
-                header.fields.setdefault(last.field, where.sv(right))
-                read.append(unread.pop())
+                _read_beside(cell, right, inline, unread, read, spec, where, header, problems)
         problems.append(
             f"page {where.page.page}: header cell '{cell.text[:60]}…' prints several labels "
             f"with their values (OCR found no rules between them): read {', '.join(read)}"
             + (f"; not read: {', '.join(unread)}" if unread else "")
         )
+
+
+def _read_beside(
+    cell: Cell,
+    right: Cell,
+    inline: list[_Mark],
+    unread: list[str],
+    read: list[str],
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """The value cell beside a label cell whose last label(s) printed no value. The text up to
+    the first label or funds head printed in it is the value of the label it stands beside: the
+    last one (`331730 实施单位:` | name), or the first when no label of the cell printed a
+    value and the value cell starts on the label cell's row (`项目名称：主管部门：` stacked beside
+    one cell printing the name, then the department: the rule between them lost). What follows
+    is read as a cell printing labels with their values: a label printed further on
+    (实施单位) takes its text, funds heads the matrix printed after them, which is cut off the
+    value it was glued onto."""
+    key = label_key(right.text)
+    marks = [m for m in _marks(key, spec) if m.start > 0]
+    lead = printed_span(right.text, 0, marks[0].start) if marks else right.text
+    stacked = len(unread) == len(inline) and right.row <= cell.row
+    field = unread[0] if stacked else unread[-1]
+    if lead.strip(" :：;；") and field not in header.fields:
+        header.fields[field] = where.sv(right, lead.strip(" :：;；"))
+        unread.remove(field)
+        read.append(field)
+    if marks:
+        more, _ = _read_marks(right, key, marks, spec, where, header, problems)
+        read.extend(more)
 
 
 def _marks(key: str, spec: FormSpec) -> list[_Mark]:

@@ -68,6 +68,16 @@ def match_printed(
     return (next(iter(near.values())), "") if len(near) == 1 else None
 
 
+def after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
+    """A label printed after a mark or two no label starts with (`!实施单位…`, `T实施期：…`):
+    the remnant of a worn rule OCR read as punctuation or a Latin letter. Only an exact
+    spelling counts, never one OCR slip away."""
+    bare = re.sub(r"^[^\u4e00-\u9fff(]{1,2}", "", key)
+    if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
+        return None
+    return match_printed(bare, labels)
+
+
 def _one_edit(a: str, b: str) -> bool:
     """a and b differ by exactly one substituted, inserted or deleted character."""
     if a == b or abs(len(a) - len(b)) > 1:

@@ -60,10 +60,13 @@ class Column:
 @dataclass(frozen=True)
 class FundsMatrix:
     """A funds block laid out as a matrix (the self-evaluation's): row labels × column heads,
-    each cell landing as `{row}_{col}`."""
+    each cell landing as `{row}_{col}`. `first_row_only`: the columns whose value the form prints
+    on its first row alone (the 年度资金总额 row's 分值, 执行率, 得分; the rows under it print a
+    no-value mark, if anything)."""
 
     rows: tuple[Label, ...]
     cols: tuple[Column, ...]
+    first_row_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ PROJECT_SELF_EVAL = FormSpec(
             Column("execution_rate", ("执行率",), numeric=True),
             Column("score", ("得分",), numeric=True),
         ),
+        first_row_only=("weight", "execution_rate", "score"),
     ),
     total_row=("总分", "合计"),
     columns=(

@@ -42,6 +42,11 @@ pivoted as (
         max(case when field_name = 'actual' then page end) as actual_page,
         min(page) as first_page,
         min(confidence) as min_confidence,
+        -- the year-end target's own reading (its cell, and the 指标性质 / 度量单位 cells it was
+        -- composed from): what a comparison with the plan rests on
+        min(
+            case when field_name in ('target', 'target_nature', 'measure_unit') then confidence end
+        ) as target_confidence,
         -- read from a text layer, not by OCR: an OCR misreading is no evidence of a change
         bool_and(is_text_layer) as is_text_layer
 
@@ -91,6 +96,7 @@ final as (
         measure_unit,
         coalesce(actual_page, first_page) as page,
         min_confidence,
+        target_confidence,
         is_text_layer
 
     from normalized

@@ -249,6 +249,8 @@ target_names as (
 target_codes as (
 
     select
+        target_projects.document_sha256 as target_document_sha256,
+        target_projects.project_seq as target_project_seq,
         target_projects.project_id,
         target_projects.project_name_key,
         target_projects.project_name,
@@ -267,17 +269,14 @@ target_codes as (
 
 ),
 
-named_candidates as (
+named_keys as (
 
     -- a 绩效目标表 of the same project name; a code printed on both sides must agree
     select
         rates_read.document_sha256,
         rates_read.project_seq,
-        target_codes.project_id,
-        target_codes.department_code,
-        target_codes.project_name_key,
-        target_codes.project_name,
-        target_codes.department_name,
+        target_codes.target_document_sha256,
+        target_codes.target_project_seq,
         false as name_glued,
         case
             when target_codes.department_code_key = rates_read.printed_code_key then 0
@@ -303,7 +302,7 @@ named_candidates as (
 
 ),
 
-glued_candidates as (
+glued_keys as (
 
     -- a name no 绩效目标表 prints, read glued onto the department printed below it (the grid
     -- lost the rule between the two rows: project name, then 主管部门, in one value cell): a
@@ -311,11 +310,8 @@ glued_candidates as (
     select
         rates_read.document_sha256,
         rates_read.project_seq,
-        target_codes.project_id,
-        target_codes.department_code,
-        target_codes.project_name_key,
-        target_codes.project_name,
-        target_codes.department_name,
+        target_codes.target_document_sha256,
+        target_codes.target_project_seq,
         true as name_glued,
         case when target_codes.year = rates_read.year then 5 else 6 end as match_tier
 
@@ -334,21 +330,44 @@ glued_candidates as (
             )
 
     where not exists (
-        select 1 from named_candidates
+        select 1 from named_keys
         where
-            named_candidates.document_sha256 = rates_read.document_sha256
-            and named_candidates.project_seq = rates_read.project_seq
+            named_keys.document_sha256 = rates_read.document_sha256
+            and named_keys.project_seq = rates_read.project_seq
     )
+
+),
+
+candidate_keys as (
+
+    -- each way a 绩效目标表 can be found gives its key and tier; its columns are joined once
+    select * from named_keys
+
+    union all
+
+    select * from glued_keys
 
 ),
 
 candidates as (
 
-    select * from named_candidates
+    select
+        candidate_keys.document_sha256,
+        candidate_keys.project_seq,
+        target_codes.project_id,
+        target_codes.department_code,
+        target_codes.project_name_key,
+        target_codes.project_name,
+        target_codes.department_name,
+        candidate_keys.name_glued,
+        candidate_keys.match_tier
 
-    union all
+    from candidate_keys
 
-    select * from glued_candidates
+    inner join target_codes
+        on
+            candidate_keys.target_document_sha256 = target_codes.target_document_sha256
+            and candidate_keys.target_project_seq = target_codes.target_project_seq
 
 ),
 

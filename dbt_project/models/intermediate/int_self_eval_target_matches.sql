@@ -9,9 +9,19 @@
     target_changed: the year-end 年度指标值 differs from the planned 指标值: when both parse as
     numbers or deadlines, in comparator, amount, unit or date ('=5次' is '5次'); otherwise in the
     normalised text (whitespace, full-width forms, ≥ → >=, thousands separators); null without a
-    plan, or when either target is blank (not printed, or not read), or when a side read by OCR
-    differs only in the characters around the same printed numbers, or reads the whole other
-    side and more (a misreading, not a change).
+    plan, or when either target is blank on a text layer (not printed), or both are.
+    Where either side was read by OCR, a difference counts only when the reading can support it
+    (target_change_evidence 'ocr_clear'); it is "not changed" (false, evidence 'ocr_doubtful')
+    when the two print the same numbers in the same order (only the characters around them
+    differ: '90F%', '.≥93%', a comparator lost or misread), when one reads every character of
+    the other in order and more (a mark, the next cell's value or a line read twice glued on:
+    '>87% 87%', '≤25682568元元/人/人'; never the same number going on: '50' after '5'), when
+    one is no target the parser reads and prints the other's digits in order and more (marks, a
+    misread comparator or unit left out: 'A981' after '=98%'), or when the year-end target's own
+    OCR confidence is below var('low_confidence_threshold'), or when OCR read one of the two as
+    blank (a target not read shows no change). Two text layers differ as printed
+    (evidence 'text_layer'); equal targets are 'same'. The auditor sees which in
+    target_change_evidence: 'ocr_doubtful' rows are worth a look at the page.
     is_achieved: the actual against the year-end target, or the planned one when the year-end
     target is blank or does not parse (macro target_met).
 -#}
@@ -252,6 +262,7 @@ joined as (
         evaluated_with_plan.actual_date,
         evaluated_with_plan.is_achieved as is_achieved_eval,
         evaluated_with_plan.is_text_layer as eval_is_text_layer,
+        evaluated_with_plan.target_confidence as eval_confidence,
         planned.ocr_confidence as plan_confidence,
         planned.plan_text as plan_target_text,
         planned.plan_kind,
@@ -288,6 +299,53 @@ joined as (
 
 ),
 
+{%- set eval_digits = digits_of('eval_target_text') %}
+{%- set plan_digits = digits_of('plan_target_text') %}
+
+compared as (
+
+    -- what the two targets show of a change, before it is decided
+    select
+        *,
+        indicator_result_id is not null and plan_indicator_id is not null as is_paired,
+        -- a target left blank or not read on either side shows no change
+        coalesce(eval_target_text, '') = '' or coalesce(plan_target_text, '') = '' as is_blank,
+        coalesce(eval_target_text, '') = '' and coalesce(plan_target_text, '') = '' as is_both_blank,
+        -- the same text, or both parse to the same comparator, amount, unit and deadline
+        -- however printed ('=5次' and '5次', '≥ | 90 | %' and '≥90%')
+        coalesce(eval_target_text = plan_target_text, false)
+        or coalesce(
+            eval_target_kind = plan_kind
+            and plan_kind in ('number', 'date')
+            and eval_comparator is not distinct from plan_comparator
+            and eval_value is not distinct from plan_value
+            and eval_unit is not distinct from plan_unit
+            and eval_date is not distinct from plan_date,
+            false
+        ) as is_same,
+        not coalesce(eval_is_text_layer and plan_confidence >= 1, true) as is_on_ocr,
+        -- a difference an OCR reading cannot support: the same numbers with other characters
+        -- around them, one side reading the other whole and more (or its digits), or the
+        -- year-end target read below the confidence the warehouse trusts
+        {{ same_printed_numbers('eval_target_text', 'plan_target_text') }}
+        or {{ reads_the_other_in_order('eval_target_text', 'plan_target_text') }}
+        or {{ reads_the_other_in_order('plan_target_text', 'eval_target_text') }}
+        -- a reading that is no target the parser knows, whose digits read the other's in order
+        -- and more ('A981' after '=98%'): its marks and misread comparator or unit left out
+        or (
+            eval_target_kind = 'text'
+            and {{ reads_the_other_in_order(eval_digits, plan_digits, digits=true) }}
+        )
+        or (
+            plan_kind = 'text'
+            and {{ reads_the_other_in_order(plan_digits, eval_digits, digits=true) }}
+        )
+        or coalesce(eval_confidence, 1) < {{ var('low_confidence_threshold') }} as is_doubtful
+
+    from joined
+
+),
+
 final as (
 
     select
@@ -303,38 +361,21 @@ final as (
         eval_target_raw,
         actual_raw,
         case
-            when indicator_result_id is null or plan_indicator_id is null then null
-            -- a target left blank or not read on either side shows no change
-            when coalesce(eval_target_text, '') = '' or coalesce(plan_target_text, '') = ''
-                then null
-            -- both parse: the same comparator, amount, unit and deadline are the same target
-            -- however printed ('=5次' and '5次', '≥ | 90 | %' and '≥90%')
-            when
-                eval_target_kind = plan_kind
-                and plan_kind in ('number', 'date')
-                and (
-                    eval_comparator is not distinct from plan_comparator
-                    and eval_value is not distinct from plan_value
-                    and eval_unit is not distinct from plan_unit
-                    and eval_date is not distinct from plan_date
-                )
-                then false
-            when eval_target_text = plan_target_text then false
-            -- an OCR reading that differs from the other side only around the same printed
-            -- numbers ('90F%' for '90%', '.≥93%' for '≥93%'), or reads the whole other side and
-            -- more (the next cell's value glued on: '>87% 87%' for '>87%') is no evidence of a
-            -- change: unknown
-            when
-                not coalesce(eval_is_text_layer and plan_confidence >= 1, true)
-                and (
-                    {{ same_printed_numbers('eval_target_text', 'plan_target_text') }}
-                    or {{ reads_the_other_and_more('eval_target_text', 'plan_target_text') }}
-                    or {{ reads_the_other_and_more('plan_target_text', 'eval_target_text') }}
-                )
-                then null
+            when not is_paired or is_both_blank or is_blank and not is_on_ocr then null
+            when is_same then false
+            -- on OCR, a difference the reading cannot support is no change (flagged below), and so
+            -- is a target OCR did not read
+            when is_on_ocr and (is_doubtful or is_blank) then false
             when eval_target_kind = plan_kind and plan_kind in ('number', 'date') then true
             else eval_target_text != plan_target_text
         end as target_changed,
+        case
+            when not is_paired or is_both_blank or is_blank and not is_on_ocr then null
+            when is_same then 'same'
+            when not is_on_ocr then 'text_layer'
+            when is_doubtful or is_blank then 'ocr_doubtful'
+            else 'ocr_clear'
+        end as target_change_evidence,
         case
             when is_achieved_eval is not null then is_achieved_eval
             when eval_target_kind in ('number', 'date') then null
@@ -355,7 +396,7 @@ final as (
         plan_page,
         plan_indicator_seq
 
-    from joined
+    from compared
 
 )
 

@@ -23,6 +23,7 @@ final as (
         eval_target_raw,
         actual_raw,
         target_changed,
+        target_change_evidence,
         is_achieved as achieved,
         comparator,
         target_value,
