@@ -8,6 +8,8 @@ from dataclasses import replace
 
 from flows.forms import read_document
 from flows.forms.celllines import unmerge
+from flows.forms.columns import GridColumns
+from flows.forms.rows import _one_label_each
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
 from tests.test_forms import GRID, INDICATORS, values
 
@@ -297,3 +299,25 @@ def test_a_blank_sliver_of_a_column_is_part_of_the_cell_beside_it_that_prints_te
 def test_a_blank_cell_as_wide_as_text_stays_a_cell_of_its_own():
     t = ocr_table([["数量指标", "", "指标1:完成管网铺设", "14公里"]])
     assert unmerge(t, range(0, 1)) == (t, [])
+
+
+def test_a_category_label_spaced_over_two_rows_stays_one_label_in_its_column():
+    """`效益` centred in one row and `指标` in the next look like two cells to geometry alone;
+    in a 一级/二级 column a cut stands only when every part starts a category label of its own."""
+    rows = [["效益指标", "社会效益指标", "a"], [None, "可持续影响指标", "b"]]
+    lines = {(0, 0): [line("效益", 5, 50, 60), line("指标", 5, 150, 60)]}
+    t = ocr_table(rows, {(0, 0): (2, 1)}, lines)
+    cut, _ = unmerge(t, range(0, 2))
+    assert texts(cut)[(1, 0)] == "指标"  # what geometry alone would do
+    cols = GridColumns(by_field={"level1": 0, "level2": 1, "indicator_name": 2}, n_cols=3)
+    kept, done = unmerge(t, range(0, 2), _one_label_each(cols))
+    assert texts(kept) == texts(t) and done == []
+
+
+def test_two_category_labels_stacked_in_a_label_column_are_still_cut():
+    rows = [["数量指标质量指标", "a"], [None, "b"]]
+    lines = {(0, 0): [line("数量指标", 5, 50, 90), line("质量指标", 5, 150, 90)]}
+    t = ocr_table(rows, {(0, 0): (2, 1)}, lines)
+    cols = GridColumns(by_field={"level2": 0, "indicator_name": 1}, n_cols=2)
+    got, _ = unmerge(t, range(0, 2), _one_label_each(cols))
+    assert texts(got) == {(0, 0): "数量指标", (1, 0): "质量指标", (0, 1): "a", (1, 1): "b"}

@@ -15,6 +15,7 @@ merge (header values, funds rows, label columns) asks the same question.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from statistics import median
 
@@ -240,10 +241,18 @@ def _gap_at(spans: list[tuple[float, float]], at: float) -> float:
     return min(after) - max(before) if before and after else 0.0
 
 
-def read_cell(table: Table, cell: Cell, height: float) -> Unmerged | None:
+# Whether a merged cell cut into these parts must stay whole all the same: the reader knows what
+# a column prints (a label column's cell merged down over rows is one label), geometry does not.
+KeepWhole = Callable[[Cell, list[Cell]], bool]
+
+
+def read_cell(
+    table: Table, cell: Cell, height: float, keep_whole: KeepWhole | None = None
+) -> Unmerged | None:
     """The printed cells a merged cell stood for, by where its OCR lines stand: cut first at
-    the lost column rules, then each column of it at its lost row rules; None when there is
-    nothing to undo (one printed cell, its lines in order, no rule remnant)."""
+    the lost column rules, then each column of it at its lost row rules, unless `keep_whole`
+    says the parts are not cells of their own; None when there is nothing to undo (one printed
+    cell, its lines in order, no rule remnant)."""
     if height <= 0:  # no line of text to measure the page by
         return None
     cuts = lost_rules(table, cell)
@@ -260,6 +269,8 @@ def read_cell(table: Table, cell: Cell, height: float) -> Unmerged | None:
         inside = [ln for ln in lines if x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 < x1]
         rows = _segment(inside, cell.bbox[1], cell.bbox[3], down, height, centred=True)
         parts += _split_rows(band, inside, rows)
+    if len(parts) > 1 and keep_whole is not None and keep_whole(cell, parts):
+        parts = [_part(cell, lines)]
     reordered = False
     if len(parts) == 1 and len(lines) > 1:
         columns = _side_by_side(lines, height)
@@ -357,17 +368,19 @@ def _bands(
     return out
 
 
-def unmerge(table: Table, rows: range) -> tuple[Table, list[Unmerged]]:
+def unmerge(
+    table: Table, rows: range, keep_whole: KeepWhole | None = None
+) -> tuple[Table, list[Unmerged]]:
     """The table with every OCR cell starting in `rows` read by where its lines stand (cut at
-    lost rules, rule remnants dropped, side-by-side lines read column by column), and what was
-    done to each, to report. Cells without OCR lines (text layers) are left as they are: their
-    rules are printed, not lost."""
+    lost rules unless `keep_whole` objects, rule remnants dropped, side-by-side lines read
+    column by column), and what was done to each, to report. Cells without OCR lines (text
+    layers) are left as they are: their rules are printed, not lost."""
     height = text_height(table)
     cells: list[Cell] = []
     done: list[Unmerged] = []
     for cell in table.cells:
         read = (
-            read_cell(table, cell, height)
+            read_cell(table, cell, height, keep_whole)
             if cell.lines and rows.start <= cell.row < rows.stop
             else None
         )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import replace
 
-from flows.forms.celllines import unmerge
+from flows.forms.celllines import KeepWhole, unmerge
 from flows.forms.cellvalues import VALUE_RE, numbers_in, spread_numbers
 from flows.forms.columns import GridColumns, relative
 from flows.forms.labels import (
@@ -113,6 +113,21 @@ def _label_under_heading(cell: Cell, field: str) -> Cell | None:
     return label if _labels_printed(label, field) else None
 
 
+def _one_label_each(cols: GridColumns) -> KeepWhole:
+    """A 一级/二级 cell is merged down over its rows by design: cut only when every part that
+    prints text starts a category label of its own (two stacked 二级 labels), never into the
+    lines of one label (`效益` | `指标`)."""
+    label_cols = {cols.by_field[f] for f in ("level1", "level2") if f in cols.by_field}
+
+    def keep_whole(cell: Cell, parts: list[Cell]) -> bool:
+        if cell.col not in label_cols:
+            return False
+        printed = [normalize(p.text) for p in parts if p.text.strip()]
+        return not all(t.startswith(CATEGORY_KEYWORDS) for t in printed)
+
+    return keep_whole
+
+
 def append_rows(
     form: OpenForm,
     where: Where,
@@ -130,7 +145,7 @@ def append_rows(
     cols = form.columns
     assert cols is not None
     spec = form.spec
-    table, unmerged = unmerge(where.table, range(start, end))
+    table, unmerged = unmerge(where.table, range(start, end), _one_label_each(cols))
     if unmerged:  # the grid's cells read by where their OCR lines stand
         where = Where(where.page, table, where.table_index)
         problems.extend(
