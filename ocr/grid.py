@@ -385,7 +385,29 @@ def _gap_ends_loose(
             for c in cross
         )
 
-    return tuple(e is not None and not on_crossing(e) for e in ends)
+    loose = (
+        ends[0] is not None and not on_crossing(ends[0]),
+        ends[1] is not None and not on_crossing(ends[1]),
+    )
+    if (
+        all(loose)
+        and sum(ends[0] < c < ends[1] for c in cross) > 2
+        and ends[1] - ends[0] > _run_length(hits, before[-1], -1) + _run_length(hits, after[0], 1)
+    ):
+        # a cut is as long as a cell at most (it spans one edge and reaches into the two beside
+        # it), and wear takes a fraction of a rule: a stretch across more crossings, longer than
+        # the rule left on either side of it, is an edge missing over several cells whose rules
+        # were worn short of their crossings; the cells around it tell (None)
+        return True, False
+    return loose
+
+
+def _run_length(hits: np.ndarray, start: int, step: int) -> int:
+    """Length of the run of rule (`hits`) from index `start` on, in direction `step` (±1)."""
+    i = int(start)
+    while 0 <= i < hits.size and hits[i]:
+        i += step
+    return abs(i - int(start))
 
 
 def _crossing_shown(

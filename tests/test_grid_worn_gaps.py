@@ -62,3 +62,45 @@ def test_a_merged_cells_missing_rule_ending_on_real_crossings_stays_merged() -> 
     gaps = [(302, 175, 898, 186)]
     got = cells(value_rows_page(gaps))
     assert (0, 1, 2, 3) in got and (0, 0, 1, 1) in got and (1, 0, 1, 1) in got
+
+
+COL_YS = [100, 180, 260, 340, 420, 500, 580]
+
+
+def column_stopping_short_page(worn_end: int) -> np.ndarray:
+    """Six rows; the column rule x=500 stands in rows 0-1 and row 5 only (rows 2-4 hold values
+    spanning columns 1-2), its ends worn `worn_end` px short of the row rules y=260 and y=500
+    where it meets them. Grey 2 px rules, then sensor noise."""
+    page = np.full((700, 1000), 255, np.uint8)
+    for y in COL_YS:
+        cv2.line(page, (XS[0], y), (XS[-1], y), 110, 2)
+    for x in XS:
+        if x == 500:
+            cv2.line(page, (x, COL_YS[0]), (x, COL_YS[2] - worn_end), 110, 2)
+            cv2.line(page, (x, COL_YS[5] + worn_end), (x, COL_YS[6]), 110, 2)
+        else:
+            cv2.line(page, (x, COL_YS[0]), (x, COL_YS[-1]), 110, 2)
+    return scans.gaussian_noise(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 6, 0)[..., 0]
+
+
+COLUMN_STOPPING_SHORT = [
+    (0, 0, 1, 1), (0, 1, 1, 1), (0, 2, 1, 1), (0, 3, 1, 1),
+    (1, 0, 1, 1), (1, 1, 1, 1), (1, 2, 1, 1), (1, 3, 1, 1),
+    (2, 0, 1, 1), (2, 1, 1, 2), (2, 3, 1, 1),
+    (3, 0, 1, 1), (3, 1, 1, 2), (3, 3, 1, 1),
+    (4, 0, 1, 1), (4, 1, 1, 2), (4, 3, 1, 1),
+    (5, 0, 1, 1), (5, 1, 1, 1), (5, 2, 1, 1), (5, 3, 1, 1),
+]  # fmt: skip
+
+
+def test_a_column_meeting_its_row_rules_leaves_the_values_merged() -> None:
+    assert cells(column_stopping_short_page(0)) == COLUMN_STOPPING_SHORT
+
+
+def test_a_stretch_longer_than_the_rule_around_it_is_no_worn_gap() -> None:
+    """The column's ends worn 20 px short of their row rules: the stretch without rule (y=240 to
+    y=520, three rows) has both ends mid-edge, and was taken for a gap worn into a rule, which
+    split the three value cells (demo_143: a worn label-row column over the funds rows). Wear
+    takes a fraction of a rule; a stretch longer than the rule pieces beside it together is a
+    missing edge, and the values stay merged."""
+    assert cells(column_stopping_short_page(20)) == COLUMN_STOPPING_SHORT
