@@ -528,27 +528,50 @@ def _settle_unsure(
         pos: group for group in joined_groups(nr, nc, joined_right, joined_down) for pos in group
     }
 
+    def cells_joined_but(edge: tuple[bool, int, int]) -> dict:
+        """The cells with every edge still left joined but `edge`."""
+        right = [row[:] for row in joined_right]
+        down = [row[:] for row in joined_down]
+        for horizontal, r, c in left:
+            (down if horizontal else right)[r][c] = (horizontal, r, c) != edge
+        return {pos: group for group in joined_groups(nr, nc, right, down) for pos in group}
+
     def printed(cell: list[tuple[int, int]], line: tuple[bool, int]) -> bool:
         return _clean_cell(cell, ruled_right, ruled_down) and _ruled_round(
             cell, ruled_right, ruled_down, set(left), line
         )
 
+    def is_rule(edge: tuple[bool, int, int], cell_of: dict, on_line: bool = False) -> bool:
+        """Both sides printed cells that cannot make one rectangle; `on_line`: because the
+        judged line itself shows its rule on another edge between them."""
+        horizontal, r, c = edge
+        r2, c2 = (r + 1, c) if horizontal else (r, c + 1)
+        one, two = cell_of[(r, c)], cell_of[(r2, c2)]
+        line = (horizontal, r if horizontal else c)
+        if one is two or not (printed(one, line) and printed(two, line)):
+            return False
+        if on_line:
+            # the edges of the judged line the two cells share (both sides of each)
+            shared = [
+                (p, (p[0] + 1, p[1]) if horizontal else (p[0], p[1] + 1))
+                for p in one
+                if (p[0] == r if horizontal else p[1] == c)
+            ]
+            shown = ruled_down if horizontal else ruled_right
+            return any(q in two and shown[p[0]][p[1]] for p, q in shared)
+        return not _clean_cell(one + two, ruled_right, ruled_down)
+
     left = list(unsure)
     while True:
-        rules = []
-        for horizontal, r, c in left:
-            r2, c2 = (r + 1, c) if horizontal else (r, c + 1)
-            one, two = cell_of[(r, c)], cell_of[(r2, c2)]
-            line = (horizontal, r if horizontal else c)
-            if (
-                one is not two
-                and printed(one, line)
-                and printed(two, line)
-                and not _clean_cell(one + two, ruled_right, ruled_down)
-            ):
-                rules.append((horizontal, r, c))
+        rules = [e for e in left if is_rule(e, cell_of)]
         if not rules:
-            break
+            # the edges left are joined, as merged cells' missing rules: an edge whose two sides
+            # are then printed cells sharing the line, which shows its rule between them on
+            # another edge, is that rule worn (a value merged across a column that another
+            # unsure edge cut through hid it); a merged cell has no rule inside
+            rules = [e for e in left if is_rule(e, cells_joined_but(e), on_line=True)]
+            if not rules:
+                break
         for horizontal, r, c in rules:
             (ruled_down if horizontal else ruled_right)[r][c] = True
         left = [e for e in left if e not in rules]

@@ -104,3 +104,24 @@ def test_a_stretch_longer_than_the_rule_around_it_is_no_worn_gap() -> None:
     takes a fraction of a rule; a stretch longer than the rule pieces beside it together is a
     missing edge, and the values stay merged."""
     assert cells(column_stopping_short_page(20)) == COLUMN_STOPPING_SHORT
+
+
+def test_a_rule_worn_to_the_frame_under_a_value_cut_by_an_unsure_column_is_worn() -> None:
+    """The rule y=180 between the two value rows is worn from x=714 to the frame, and the column
+    rule x=700 of the rows below starts 30 px late (its stretch without rule ends mid-edge in
+    row 2): that column's edges in the value rows are unsure too. Taken as cut there, the
+    value's halves left of x=700 are no cells with rules all round and the worn edge was left
+    joined: the two value rows read as one cell (lg_240: 631.92 over 573.017). With the column's
+    edges joined (no rule there), the two values are printed cells whose union holds the rule
+    y=180 over x=300-714: the edge is that rule, worn."""
+    gaps = [(714, 175, 897, 186), (697, 255, 704, 290)]
+    assert cells(value_rows_page(gaps)) == VALUE_ROWS
+
+
+def test_a_merged_value_beside_an_unsure_column_stays_merged() -> None:
+    """The rule y=180 missing over the whole value's width (a value merged down two rows), with
+    the same late column x=700: joining the unsure column's edges finds no rule inside the
+    value, which stays one cell."""
+    gaps = [(302, 175, 898, 186), (697, 255, 704, 290)]
+    got = cells(value_rows_page(gaps))
+    assert (0, 1, 2, 3) in got and (0, 0, 1, 1) in got and (1, 0, 1, 1) in got
