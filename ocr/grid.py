@@ -584,6 +584,7 @@ def _rule_runs_through(
     joined_down: list[list[bool]],
     ruled_right: list[list[bool]],
     ruled_down: list[list[bool]],
+    crossed: set[tuple[bool, int, int]] | None = None,
 ) -> None:
     """Restore, in place, the rules a worn gap took from inside a printed cell that would not
     be a rectangle: in a group of joined grid positions that does not fill its box, an edge
@@ -595,16 +596,24 @@ def _rule_runs_through(
     below it: 主管部门's value merged with 部门代码 | 实施单位). A rule in a ruled table runs
     on across its row band; a merged cell's missing rule ends at its sides, where the rule
     beyond is not shown on both sides of one edge unless the cell is one edge wide — that
-    case stays to the closure, as before. Repeated until no group changes."""
+    case stays to the closure, as before. A rectangle holding a rule it shows on both sides of
+    such an edge (both neighbours inside it) is no printed cell either, unless text crosses the
+    edge (`crossed`: horizontal?, row, col of edges text runs across). Repeated until no group
+    changes."""
     nr, nc = len(joined_down), len(joined_down[0])
+    crossed = crossed or set()
     while True:
         cut = []
         for group in joined_groups(nr, nc, joined_right, joined_down):
             rows = [m[0] for m in group]
             cols = [m[1] for m in group]
-            if len(group) == (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1):
-                continue
             members = set(group)
+            # a rectangle is a printed cell unless a rule it shows runs through it (both
+            # neighbours on the line inside it) over an edge no text crosses (`crossed`), as
+            # across a sliver column a gap took whole; a stroke of damage lying over a heading
+            # is no rule where the heading's text crosses it
+            rectangle = len(group) == (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)
+            inside = members if rectangle else None
             for r, c in group:
                 # the edge below (r, c), then the one right of it, inside the group
                 if (
@@ -613,6 +622,10 @@ def _rule_runs_through(
                     and 0 < c < nc - 1
                     and ruled_down[r][c - 1]
                     and ruled_down[r][c + 1]
+                    and (
+                        inside is None
+                        or ({(r, c - 1), (r, c + 1)} <= inside and (True, r, c) not in crossed)
+                    )
                 ):
                     cut.append((True, r, c))
                 if (
@@ -621,6 +634,10 @@ def _rule_runs_through(
                     and 0 < r < nr - 1
                     and ruled_right[r - 1][c]
                     and ruled_right[r + 1][c]
+                    and (
+                        inside is None
+                        or ({(r - 1, c), (r + 1, c)} <= inside and (False, r, c) not in crossed)
+                    )
                 ):
                     cut.append((False, r, c))
         if not cut:
@@ -743,6 +760,7 @@ def build_cells(
             # unless text runs across the line (a merged cell's text spans its missing rule);
             # a gap with only one end mid-edge is told by the cells around it (None)
             if ink is not None and _crossed(ink, horizontal, pos, a + m, b - m, band) > 0:
+                text_crossed[-1] = True
                 return False
             cross = xs if horizontal else ys
             cross_mask, seps = (ver, ys) if horizontal else (hor, xs)
@@ -757,6 +775,10 @@ def build_cells(
         return _rule_beside_text(mask, ink, text, pos, a, b, band, beside_x[i])
 
     unsure: list[tuple[bool, int, int]] = []
+    # edges without rule that text runs across (horizontal?, row, col), as a merged cell's
+    # text spans its missing rule; `text_crossed` says it of the edge just judged
+    text_crossed: list[bool] = [False]
+    crossed: set[tuple[bool, int, int]] = set()
     ruled_down = [[False] * nc for _ in range(nr)]
     ruled_right = [[False] * nc for _ in range(nr)]
     for r in range(nr):
@@ -771,6 +793,7 @@ def build_cells(
                     continue
                 mask, horizontal, pos, a, b = edge
                 i = r + 1 if horizontal else c + 1
+                text_crossed[-1] = False
                 seen = present(
                     mask, horizontal, pos, a, b, (reach_y if horizontal else reach_x)[i], i
                 )
@@ -778,10 +801,12 @@ def build_cells(
                 ruled[r][c] = seen is True
                 if seen is None:
                     unsure.append((horizontal, r, c))
-    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down)
+                if text_crossed[-1]:
+                    crossed.add((horizontal, r, c))
+    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
     unsure = [e for e in unsure if (joined_down if e[0] else joined_right)[e[1]][e[2]]]
     _settle_unsure(joined_right, joined_down, ruled_right, ruled_down, unsure)
-    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down)
+    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
     # the same merged-cell rule as the text-layer path, merged into rectangles
     rects = _rectangles(nr, nc, joined_right, joined_down)
     cells = [

@@ -125,3 +125,40 @@ def test_a_merged_value_beside_an_unsure_column_stays_merged() -> None:
     gaps = [(302, 175, 898, 186), (697, 255, 704, 290)]
     got = cells(value_rows_page(gaps))
     assert (0, 1, 2, 3) in got and (0, 0, 1, 1) in got and (1, 0, 1, 1) in got
+
+
+def sliver_column_page(gaps: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """Rows 0-1 print a column rule 15 px apart (x=500 in row 0, x=515 in row 1: a header's
+    and a funds row's column), a sliver column; rows 2-3 hold a value spanning x=300-900.
+    Grey 2 px rules, paper painted over each (x0, y0, x1, y1) of `gaps`, then sensor noise."""
+    page = np.full((600, 1000), 255, np.uint8)
+    for y in YS:
+        cv2.line(page, (XS[0], y), (XS[-1], y), 110, 2)
+    for x in (XS[0], XS[1], XS[-1]):
+        cv2.line(page, (x, YS[0]), (x, YS[-1]), 110, 2)
+    cv2.line(page, (500, YS[0]), (500, YS[1]), 110, 2)
+    cv2.line(page, (515, YS[1]), (515, YS[2]), 110, 2)
+    for x0, y0, x1, y1 in gaps:
+        page[y0:y1, x0:x1] = 255
+    return scans.gaussian_noise(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 6, 0)[..., 0]
+
+
+SLIVER_ROWS = [
+    (0, 0, 1, 1), (0, 1, 1, 1), (0, 2, 1, 2),
+    (1, 0, 1, 1), (1, 1, 1, 2), (1, 3, 1, 1),
+    (2, 0, 1, 1), (2, 1, 1, 3),
+    (3, 0, 1, 1), (3, 1, 1, 3),
+]  # fmt: skip
+
+
+def test_sliver_column_page_unworn() -> None:
+    assert cells(sliver_column_page([])) == SLIVER_ROWS
+
+
+def test_a_gap_taking_a_sliver_edge_whole_leaves_the_rule_through_the_value() -> None:
+    """The rule y=340 between the two values is worn from x=490 to x=525: the whole edge across
+    the sliver column, the rule left on both sides of it. The sliver's edge read as no rule,
+    its two positions joined down, and the two values read as one rectangle with a rule
+    inside it (lg_110: two 三级指标 cells read as one). A rule the page shows on both sides
+    of an edge inside one cell runs through it."""
+    assert cells(sliver_column_page([(490, 335, 525, 346)])) == SLIVER_ROWS
