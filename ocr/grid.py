@@ -385,7 +385,29 @@ def _gap_ends_loose(
             for c in cross
         )
 
-    return tuple(e is not None and not on_crossing(e) for e in ends)
+    loose = (
+        ends[0] is not None and not on_crossing(ends[0]),
+        ends[1] is not None and not on_crossing(ends[1]),
+    )
+    if (
+        all(loose)
+        and sum(ends[0] < c < ends[1] for c in cross) > 2
+        and ends[1] - ends[0] > _run_length(hits, before[-1], -1) + _run_length(hits, after[0], 1)
+    ):
+        # a cut is as long as a cell at most (it spans one edge and reaches into the two beside
+        # it), and wear takes a fraction of a rule: a stretch across more crossings, longer than
+        # the rule left on either side of it, is an edge missing over several cells whose rules
+        # were worn short of their crossings; the cells around it tell (None)
+        return True, False
+    return loose
+
+
+def _run_length(hits: np.ndarray, start: int, step: int) -> int:
+    """Length of the run of rule (`hits`) from index `start` on, in direction `step` (±1)."""
+    i = int(start)
+    while 0 <= i < hits.size and hits[i]:
+        i += step
+    return abs(i - int(start))
 
 
 def _crossing_shown(
@@ -506,27 +528,50 @@ def _settle_unsure(
         pos: group for group in joined_groups(nr, nc, joined_right, joined_down) for pos in group
     }
 
+    def cells_joined_but(edge: tuple[bool, int, int]) -> dict:
+        """The cells with every edge still left joined but `edge`."""
+        right = [row[:] for row in joined_right]
+        down = [row[:] for row in joined_down]
+        for horizontal, r, c in left:
+            (down if horizontal else right)[r][c] = (horizontal, r, c) != edge
+        return {pos: group for group in joined_groups(nr, nc, right, down) for pos in group}
+
     def printed(cell: list[tuple[int, int]], line: tuple[bool, int]) -> bool:
         return _clean_cell(cell, ruled_right, ruled_down) and _ruled_round(
             cell, ruled_right, ruled_down, set(left), line
         )
 
+    def is_rule(edge: tuple[bool, int, int], cell_of: dict, on_line: bool = False) -> bool:
+        """Both sides printed cells that cannot make one rectangle; `on_line`: because the
+        judged line itself shows its rule on another edge between them."""
+        horizontal, r, c = edge
+        r2, c2 = (r + 1, c) if horizontal else (r, c + 1)
+        one, two = cell_of[(r, c)], cell_of[(r2, c2)]
+        line = (horizontal, r if horizontal else c)
+        if one is two or not (printed(one, line) and printed(two, line)):
+            return False
+        if on_line:
+            # the edges of the judged line the two cells share (both sides of each)
+            shared = [
+                (p, (p[0] + 1, p[1]) if horizontal else (p[0], p[1] + 1))
+                for p in one
+                if (p[0] == r if horizontal else p[1] == c)
+            ]
+            shown = ruled_down if horizontal else ruled_right
+            return any(q in two and shown[p[0]][p[1]] for p, q in shared)
+        return not _clean_cell(one + two, ruled_right, ruled_down)
+
     left = list(unsure)
     while True:
-        rules = []
-        for horizontal, r, c in left:
-            r2, c2 = (r + 1, c) if horizontal else (r, c + 1)
-            one, two = cell_of[(r, c)], cell_of[(r2, c2)]
-            line = (horizontal, r if horizontal else c)
-            if (
-                one is not two
-                and printed(one, line)
-                and printed(two, line)
-                and not _clean_cell(one + two, ruled_right, ruled_down)
-            ):
-                rules.append((horizontal, r, c))
+        rules = [e for e in left if is_rule(e, cell_of)]
         if not rules:
-            break
+            # the edges left are joined, as merged cells' missing rules: an edge whose two sides
+            # are then printed cells sharing the line, which shows its rule between them on
+            # another edge, is that rule worn (a value merged across a column that another
+            # unsure edge cut through hid it); a merged cell has no rule inside
+            rules = [e for e in left if is_rule(e, cells_joined_but(e), on_line=True)]
+            if not rules:
+                break
         for horizontal, r, c in rules:
             (ruled_down if horizontal else ruled_right)[r][c] = True
         left = [e for e in left if e not in rules]
@@ -539,6 +584,7 @@ def _rule_runs_through(
     joined_down: list[list[bool]],
     ruled_right: list[list[bool]],
     ruled_down: list[list[bool]],
+    crossed: set[tuple[bool, int, int]] | None = None,
 ) -> None:
     """Restore, in place, the rules a worn gap took from inside a printed cell that would not
     be a rectangle: in a group of joined grid positions that does not fill its box, an edge
@@ -550,16 +596,24 @@ def _rule_runs_through(
     below it: 主管部门's value merged with 部门代码 | 实施单位). A rule in a ruled table runs
     on across its row band; a merged cell's missing rule ends at its sides, where the rule
     beyond is not shown on both sides of one edge unless the cell is one edge wide — that
-    case stays to the closure, as before. Repeated until no group changes."""
+    case stays to the closure, as before. A rectangle holding a rule it shows on both sides of
+    such an edge (both neighbours inside it) is no printed cell either, unless text crosses the
+    edge (`crossed`: horizontal?, row, col of edges text runs across). Repeated until no group
+    changes."""
     nr, nc = len(joined_down), len(joined_down[0])
+    crossed = crossed or set()
     while True:
         cut = []
         for group in joined_groups(nr, nc, joined_right, joined_down):
             rows = [m[0] for m in group]
             cols = [m[1] for m in group]
-            if len(group) == (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1):
-                continue
             members = set(group)
+            # a rectangle is a printed cell unless a rule it shows runs through it (both
+            # neighbours on the line inside it) over an edge no text crosses (`crossed`), as
+            # across a sliver column a gap took whole; a stroke of damage lying over a heading
+            # is no rule where the heading's text crosses it
+            rectangle = len(group) == (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)
+            inside = members if rectangle else None
             for r, c in group:
                 # the edge below (r, c), then the one right of it, inside the group
                 if (
@@ -568,6 +622,10 @@ def _rule_runs_through(
                     and 0 < c < nc - 1
                     and ruled_down[r][c - 1]
                     and ruled_down[r][c + 1]
+                    and (
+                        inside is None
+                        or ({(r, c - 1), (r, c + 1)} <= inside and (True, r, c) not in crossed)
+                    )
                 ):
                     cut.append((True, r, c))
                 if (
@@ -576,6 +634,10 @@ def _rule_runs_through(
                     and 0 < r < nr - 1
                     and ruled_right[r - 1][c]
                     and ruled_right[r + 1][c]
+                    and (
+                        inside is None
+                        or ({(r - 1, c), (r + 1, c)} <= inside and (False, r, c) not in crossed)
+                    )
                 ):
                     cut.append((False, r, c))
         if not cut:
@@ -698,6 +760,7 @@ def build_cells(
             # unless text runs across the line (a merged cell's text spans its missing rule);
             # a gap with only one end mid-edge is told by the cells around it (None)
             if ink is not None and _crossed(ink, horizontal, pos, a + m, b - m, band) > 0:
+                text_crossed[-1] = True
                 return False
             cross = xs if horizontal else ys
             cross_mask, seps = (ver, ys) if horizontal else (hor, xs)
@@ -712,6 +775,10 @@ def build_cells(
         return _rule_beside_text(mask, ink, text, pos, a, b, band, beside_x[i])
 
     unsure: list[tuple[bool, int, int]] = []
+    # edges without rule that text runs across (horizontal?, row, col), as a merged cell's
+    # text spans its missing rule; `text_crossed` says it of the edge just judged
+    text_crossed: list[bool] = [False]
+    crossed: set[tuple[bool, int, int]] = set()
     ruled_down = [[False] * nc for _ in range(nr)]
     ruled_right = [[False] * nc for _ in range(nr)]
     for r in range(nr):
@@ -726,6 +793,7 @@ def build_cells(
                     continue
                 mask, horizontal, pos, a, b = edge
                 i = r + 1 if horizontal else c + 1
+                text_crossed[-1] = False
                 seen = present(
                     mask, horizontal, pos, a, b, (reach_y if horizontal else reach_x)[i], i
                 )
@@ -733,10 +801,12 @@ def build_cells(
                 ruled[r][c] = seen is True
                 if seen is None:
                     unsure.append((horizontal, r, c))
-    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down)
+                if text_crossed[-1]:
+                    crossed.add((horizontal, r, c))
+    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
     unsure = [e for e in unsure if (joined_down if e[0] else joined_right)[e[1]][e[2]]]
     _settle_unsure(joined_right, joined_down, ruled_right, ruled_down, unsure)
-    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down)
+    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
     # the same merged-cell rule as the text-layer path, merged into rectangles
     rects = _rectangles(nr, nc, joined_right, joined_down)
     cells = [
