@@ -830,17 +830,21 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
 
 
 def test_serve_uses_prefect_api_url_when_given(prefect_harness: None, tmp_path: Path) -> None:
-    """With PREFECT_API_URL set, `perfbudget serve` serves against that server and starts none."""
+    """With PREFECT_API_URL set, `perfbudget serve` serves against that server and starts none.
+
+    The test holds --port bound itself, so no other process of a busy machine can take it: a
+    serve that tried to start a server of its own there would fail to bind and exit."""
     import asyncio
+    import socket
     import time
 
     from prefect.client.orchestration import PrefectClient
     from prefect.settings import PREFECT_API_URL
 
-    from flows.deploy import port_taken
-
     api = PREFECT_API_URL.value()  # the test harness's server
-    port = _free_port()
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    port = held.getsockname()[1]
     env = {**os.environ, "PREFECT_API_URL": api, "PYTHONPATH": str(PROJECT_ROOT)}
     env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
     proc = subprocess.Popen(
@@ -867,9 +871,11 @@ def test_serve_uses_prefect_api_url_when_given(prefect_harness: None, tmp_path: 
                     raise
                 time.sleep(2)
         assert dep.name == "nightly-ingest"
-        assert not port_taken("127.0.0.1", port)  # no server of its own on --port
+        time.sleep(1)
+        assert proc.poll() is None  # still serving: it never tried to bind --port
     finally:
         _stop(proc)
+        held.close()
 
 
 def test_a_failure_only_documents_together_explain_is_blamed_on_none(tmp_path: Path) -> None:
