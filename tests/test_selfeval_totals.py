@@ -4,9 +4,13 @@ taken (flows/forms/totals.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from flows.forms import read_document
 from flows.forms.totals import split_glued_total
-from flows.models import IndicatorRow, SourcedValue
-from tests.test_selfeval_reader import _with_total
+from flows.models import CellLine, IndicatorRow, SourcedValue
+from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
+from tests.test_selfeval_reader import GRID_HEAD, TITLE, _with_total
 
 
 def _sv(text: str) -> SourcedValue:
@@ -68,3 +72,34 @@ def test_the_total_row_of_a_form_with_an_unread_weight_is_split() -> None:
         "space; read as 100 | 99.43, the only cut whose weight is at least the weights read "
         "(60) and whose score is at least the scores read (89.43)"
     ) in problems
+
+
+def test_a_total_label_inside_a_cell_merged_down_over_the_grid_closes_it() -> None:
+    """OCR lost the grid's row rules left of 分值 and the lines crossed where they ran: the 总分
+    label is one of the merged cell's lines, standing in the last row beside 100 | 95.7."""
+    rows = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        FUNDS_HEAD_ROW,
+        [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
+        GRID_HEAD,
+        ["产出指标 数量指标 防治面积 1385亩 1385亩", None, None, None, None, None, "50", "50"],
+        [None, None, None, None, None, None, "40", "36.2"],
+        [None, None, None, None, None, None, "100", "95.7"],
+    ]
+    spans = {(0, 1): (1, 7), (1, 0): 2, (4, 0): (3, 6)}
+    grid = table(rows, spans)
+    merged = next(c for c in grid.cells if c.row == 4 and c.col == 0)
+    lines = (
+        CellLine("产出指标 数量指标 防治面积 1385亩 1385亩", (0.1, 4.3, 5.9, 4.7)),
+        CellLine("效益指标 满意度指标 满意度 ≥90% 95%", (0.1, 4.8, 5.9, 5.3)),  # across 5
+        CellLine("服务对象满意度", (0.5, 5.8, 3.0, 6.2)),  # across the rule at 6
+        CellLine("总分", (0.5, 6.4, 1.5, 6.8)),
+    )
+    grid.cells[grid.cells.index(merged)] = replace(merged, lines=lines)
+    (form,), problems = read_document([page(1, grid, lines=TITLE)])
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "95.7")
+    # a text layer's cell has no lines: its text alone does not say where 总分 stands
+    grid.cells[grid.cells.index(replace(merged, lines=lines))] = merged
+    (form,), _ = read_document([page(1, grid, lines=TITLE)])
+    assert "overall_score" not in values(form)

@@ -260,6 +260,11 @@ def read_cell(
         ln for ln in cell.lines if is_remnant(ln, cell, cuts, height) or is_speck(ln, height)
     ]
     lines = [ln for ln in cell.lines if ln.text.strip() and ln not in remnants]
+    for i, ln in enumerate(lines):
+        split = edge_remnant(ln, [k.at for k in cuts if k.vertical], height)
+        if split is not None:
+            lines[i] = split[0]
+            remnants.append(split[1])
     across = [k for k in cuts if k.vertical]
     across = _segment(lines, cell.bbox[0], cell.bbox[2], across, height, centred=False)
     down = [k for k in cuts if not k.vertical]
@@ -281,6 +286,29 @@ def read_cell(
     if len(parts) == 1 and not remnants and not reordered:
         return None
     return Unmerged(cell, parts, remnants, reordered)
+
+
+def edge_remnant(
+    line: CellLine, rules: list[float], height: float
+) -> tuple[CellLine, CellLine] | None:
+    """(the line without it, the mark) when the first or last word of a line is a mark or two
+    (no CJK) and the line's box starts (ends) on a lost column rule (`rules`, x): a cell pads
+    its text off its rules, so no printed word starts there — OCR read the worn rule as a
+    character and ran it into the text beside it (`1 10`)."""
+    words = line.text.split()
+    if len(words) < 2 or height <= 0:
+        return None
+    reach = REACH * height
+    tokens = _tokens(line, height)
+    x0, y0, x1, y1 = line.bbox
+    for first, word, edge in ((True, words[0], x0), (False, words[-1], x1)):
+        if len(word) > MAX_SLIVER_MARKS or any(ord(ch) > 0x2E7F for ch in word):
+            continue
+        if any(abs(edge - x) <= reach for x in rules):
+            rest = words[1:] if first else words[:-1]
+            box = (tokens[1].bbox[0], y0, x1, y1) if first else (x0, y0, tokens[-2].bbox[2], y1)
+            return CellLine(" ".join(rest), box, line.confidence), tokens[0 if first else -1]
+    return None
 
 
 def _tokens(line: CellLine, height: float) -> list[CellLine]:

@@ -8,8 +8,10 @@ columns, and finding them is its own problem (wrapped, merged or OCR-damaged hea
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import combinations, product
 
 from flows.forms.labels import ALL_COLUMNS, column_alternatives, match_printed
 from flows.forms.provenance import Where
@@ -141,10 +143,17 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
     """(heading row, first data row) of the indicator grid between rows start and end: the row
     printing 一级/二级/三级指标 and a value column of any form; a second heading row right under
     it (sub-heads of a merged 指标值) belongs to the heading."""
+    every = [col for _, col in ALL_COLUMNS]
     for r in range(start, end):
         found = set()
+        unknown: list[Cell] = []
         for cell in table.row_cells(r):
-            found |= {col.field for col in _column_heads(label_key(cell.text), ALL_COLUMNS)}
+            heads = {col.field for col in _column_heads(label_key(cell.text), ALL_COLUMNS)}
+            found |= heads
+            if not heads and cell.text.strip():
+                unknown.append(cell)
+        for cell in unknown:
+            found |= {col.field for col in heads_run_together(cell, every, found)}
         levels = {"level1", "level2"} & found
         if levels and {"indicator_name", "target"} <= found:
             data = _next_row(table, r + 1, end)
@@ -186,6 +195,14 @@ def read_columns(
             if [h.ignored for h in heads] == [True] and key not in heads[0].headings:
                 heads = []  # 指标质 is no 指标 column with a rest: what is left of 指标性质?
             if not heads:
+                heads = heads_run_together(cell, list(spec.columns), set(by_field))
+                if heads:
+                    problems.append(
+                        f"page {where.page.page}: the heading cell '{cell.text}' prints the "
+                        f"heads of {'、'.join(h.field for h in heads)} run together (their "
+                        "lines read across); read as those heads, in the form's order"
+                    )
+            if not heads:
                 note = (
                     f"page {where.page.page}: column heading '{cell.text}' is not in the "
                     f"{spec.form} form description; its values are not read"
@@ -219,6 +236,33 @@ def read_columns(
     _infer_level_column(table, head, by_field, x_ranges, problems)
     width = table.bbox[2] - table.bbox[0]
     return GridColumns(by_field=by_field, n_cols=table.n_cols, x_ranges=x_ranges, width=width)
+
+
+def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> list[Column]:
+    """The heads a heading cell spanning several grid columns prints when OCR read their wrapped
+    lines across (`年度指标实际完成权值，值重`: 年度指标值, 实际完成值, 权重): the columns not
+    found elsewhere, one per grid column the cell spans at most, whose characters are exactly
+    the cell's (marks aside) for one spelling of each, in the form's order. None (empty) when
+    no such set of heads, or more than one, fits."""
+    chars = Counter(ch for ch in label_key(cell.text) if "\u4e00" <= ch <= "\u9fff")
+    if cell.colspan < 2 or sum(chars.values()) < 4:
+        return []
+    spellings: dict[str, list[str]] = {}  # field → its spellings using only the cell's chars
+    first: dict[str, Column] = {}
+    for col in columns:
+        if col.field in found or col.ignored:
+            continue
+        first.setdefault(col.field, col)
+        fits = [h for h in col.headings if not Counter(h) - chars]
+        spellings.setdefault(col.field, []).extend(fits)
+    names = [f for f in first if spellings.get(f)]
+    hits = [
+        run
+        for k in range(2, min(cell.colspan, len(names)) + 1)
+        for run in combinations(names, k)
+        if any(Counter("".join(spelt)) == chars for spelt in product(*(spellings[f] for f in run)))
+    ]
+    return [first[f] for f in hits[0]] if len(hits) == 1 else []
 
 
 def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:

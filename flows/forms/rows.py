@@ -441,8 +441,12 @@ def _read_total_row(
     """The 总分 row of a self-evaluation: its weight (100) and the total score, shared out like
     a grid line's numbers when OCR put both in one cell (`100 95.77`)."""
     first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
-    key = label_key(first.text) if first is not None else ""
-    label = next((t for t in form.spec.total_row if key.startswith(t)), None)
+    printed = first.text if first is not None else ""
+    label = _total_label(printed, form.spec)
+    if label is None:  # the label may stand in a cell merged down onto the row (lost rules)
+        found_above = _total_label_merged_above(where.table, r, form.spec)
+        if found_above is not None:
+            first, printed, label = found_above
     if first is None or label is None:
         return False
     cols = form.columns
@@ -450,7 +454,7 @@ def _read_total_row(
     found = {"weight": cells.get("weight"), "score": cells.get("score")}
     by_field = dict(cols.by_field)
     rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
-    glued = numbers_in(printed_after(first.text, len(label))) or []
+    glued = numbers_in(printed_after(printed, len(label))) or []
     if glued and len(glued) + len(rest) == 2:
         # the weight glued onto the label (`总分 100` | `97.92`): the row's numbers in print order
         printed = [where.sv(first, t) for t in glued] + [where.sv(c) for c in rest]
@@ -469,6 +473,32 @@ def _read_total_row(
     form.fields["overall_score"] = values["score"]
     form.closed_grid = True
     return True
+
+
+def _total_label(text: str, spec: FormSpec) -> str | None:
+    """The closing row's label `text` starts with (总分, 合计), if any."""
+    key = label_key(text)
+    return next((t for t in spec.total_row if key.startswith(t)), None)
+
+
+def _total_label_merged_above(table: Table, r: int, spec: FormSpec) -> tuple[Cell, str, str] | None:
+    """(cell, its line, label) when the 总分 label of row `r` is printed inside a cell merged
+    down onto the row from above, left of the row's own cells (OCR lost the rules between the
+    grid's lines there and its lines crossed them, so the cell was not cut): one of the cell's
+    OCR lines starts with the label and stands within the row's height. None without OCR
+    lines (text layers) or such a line."""
+    own = table.row_cells(r)
+    if not own:
+        return None
+    top, bottom = min(c.bbox[1] for c in own), max(c.bbox[3] for c in own)
+    for cell in table.cells:
+        if not (cell.row < r <= cell.last_row and cell.last_col < own[0].col):
+            continue
+        for ln in cell.lines:
+            label = _total_label(ln.text, spec)
+            if label is not None and top <= (ln.bbox[1] + ln.bbox[3]) / 2 <= bottom:
+                return cell, ln.text, label
+    return None
 
 
 def _split_glued_total(

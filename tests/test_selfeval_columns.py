@@ -1,0 +1,55 @@
+"""Grid heads OCR read across in one heading cell spanning their columns (flows/forms/columns.py:
+`heads_run_together`): the heads not found elsewhere whose characters are exactly the cell's."""
+
+from __future__ import annotations
+
+from flows.forms import read_document
+from flows.forms.columns import heads_run_together
+from flows.forms.spec import PROJECT_SELF_EVAL
+from flows.models import Cell
+from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
+from tests.test_selfeval_reader import TITLE
+
+COLUMNS = list(PROJECT_SELF_EVAL.columns)
+
+
+def _cell(text: str, colspan: int) -> Cell:
+    return Cell(3, 4, text, (0, 0, 30 * colspan, 10), colspan=colspan)
+
+
+def test_three_heads_read_across_are_those_whose_characters_the_cell_prints() -> None:
+    heads = heads_run_together(_cell("年度指标实际完成权值，值重", 3), COLUMNS, {"score"})
+    assert [h.field for h in heads] == ["target", "actual", "weight"]
+
+
+def test_no_heads_when_characters_are_left_over_or_the_cell_spans_too_few_columns() -> None:
+    assert heads_run_together(_cell("年度指标实际完成权值，值重", 2), COLUMNS, set()) == []
+    assert heads_run_together(_cell("年度指标实际完成权值值重额", 3), COLUMNS, set()) == []
+    # a head found elsewhere is not read again
+    assert heads_run_together(_cell("年度指标实际完成权值值重", 3), COLUMNS, {"weight"}) == []
+
+
+def test_a_grid_whose_heads_ocr_read_across_in_one_cell_is_read() -> None:
+    rows = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        FUNDS_HEAD_ROW,
+        [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标实际完成权值，值重", None, None],
+        ["", "产出指标", "数量指标", "防治面积", "1385亩", "1380亩", "90", "89.5"],
+        ["总分", None, None, None, None, None, "100", "99"],
+    ]
+    rows[3].append("得分")
+    spans = {(0, 1): (1, 7), (1, 0): 2, (3, 4): (1, 3), (5, 0): (1, 6)}
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "99")
+    (line,) = form.indicators
+    assert (line.target.value, line.extra["actual"].value, line.extra["weight"].value) == (
+        "1385亩",
+        "1380亩",
+        "90",
+    )
+    assert (
+        "page 1: the heading cell '年度指标实际完成权值，值重' prints the heads of target、actual、"
+        "weight run together (their lines read across); read as those heads, in the form's order"
+    ) in problems
