@@ -334,16 +334,18 @@ def _text_lines(frags: Iterable[_Frag]) -> list[TextLine]:
     return out
 
 
-def _cell_of_frags(g: GridCell, frags: list[_Frag]) -> Cell:
+def _cell_of_frags(g: GridCell, frags: list[_Frag], parts: list[_Frag] | None = None) -> Cell:
     """A grid cell with its text fragments in reading order: wrapped lines joined, confidence
-    the lowest of its fragments'."""
+    the lowest of its fragments'. Its `lines` are `parts` where given: each crop read on its
+    own keeps its own box, so a line parted at a lost rule stays two lines either side of it
+    (`flows.forms.celllines` cuts the cell there)."""
     text = normalise_text(join_wrapped([f.text for f in frags]))
     conf = min((f.conf for f in frags), default=1.0)
     bbox = tuple(float(v) for v in g.bbox)
     readings = cell_readings(frags[0].readings) if len(frags) == 1 else ()
     lines = tuple(
         CellLine(normalise_text(f.text), tuple(float(v) for v in f.bbox), round(float(f.conf), 4))
-        for f in frags
+        for f in (parts if parts is not None else frags)
     )
     return Cell(
         g.row, g.col, text, bbox, g.rowspan, g.colspan, round(float(conf), 4), readings, lines
@@ -785,7 +787,7 @@ def cell_tables(
             frags = _reading_order(
                 [_Frag(ln.text, ln.bbox, ln.confidence, ln.readings) for ln in lines]
             )
-            cells.append(_cell_of_frags(g, _join_line_parts(frags)))
+            cells.append(_cell_of_frags(g, _join_line_parts(frags), frags))
         out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
     return out
 
