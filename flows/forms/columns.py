@@ -11,9 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations, product
+from itertools import combinations
 
-from flows.forms.labels import ALL_COLUMNS, column_alternatives, match_printed
+from flows.forms.labels import (
+    ALL_COLUMNS,
+    cjk_characters,
+    column_alternatives,
+    match_printed,
+    the_run_spelt,
+)
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec
 from flows.models import Cell, Table
@@ -244,7 +250,7 @@ def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> li
     found elsewhere, one per grid column the cell spans at most, whose characters are exactly
     the cell's (marks aside) for one spelling of each, in the form's order. None (empty) when
     no such set of heads, or more than one, fits."""
-    chars = Counter(ch for ch in label_key(cell.text) if "\u4e00" <= ch <= "\u9fff")
+    chars = cjk_characters(cell.text)
     if cell.colspan < 2 or sum(chars.values()) < 4:
         return []
     spellings: dict[str, list[str]] = {}  # field → its spellings using only the cell's chars
@@ -256,13 +262,11 @@ def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> li
         fits = [h for h in col.headings if not Counter(h) - chars]
         spellings.setdefault(col.field, []).extend(fits)
     names = [f for f in first if spellings.get(f)]
-    hits = [
-        run
-        for k in range(2, min(cell.colspan, len(names)) + 1)
-        for run in combinations(names, k)
-        if any(Counter("".join(spelt)) == chars for spelt in product(*(spellings[f] for f in run)))
-    ]
-    return [first[f] for f in hits[0]] if len(hits) == 1 else []
+    runs = (
+        run for k in range(2, min(cell.colspan, len(names)) + 1) for run in combinations(names, k)
+    )
+    hit = the_run_spelt(chars, runs, spellings.__getitem__)
+    return [first[f] for f in hit] if hit is not None else []
 
 
 def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:

@@ -9,17 +9,17 @@ header, and a page break may carry its rest to the next page.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
-from itertools import product
 
 from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, spread_numbers
 from flows.forms.columns import parse_heads, relative
 from flows.forms.labels import (
     after_a_mark,
+    cjk_characters,
     column_alternatives,
     match_printed,
     printed_after,
+    the_run_spelt,
     unit_of,
 )
 from flows.forms.provenance import Where
@@ -343,23 +343,18 @@ def _interleaved_heads(
     for cell in cells:
         if id(cell) in used:
             continue
-        chars = Counter(ch for ch in label_key(cell.text) if "\u4e00" <= ch <= "\u9fff")
-        fits = [
-            run
+        runs = (
+            missing[i : i + k]
             for k in range(2, len(missing) + 1)
             for i in range(len(missing) - k + 1)
             if missing[i + k - 1] - missing[i] == k - 1  # next to each other in the form
-            and any(
-                Counter("".join(spelling)) == chars
-                for spelling in product(*(cols[j].headings for j in missing[i : i + k]))
-            )
-            for run in [missing[i : i + k]]
-        ]
-        if len(fits) != 1:
+        )
+        hit = the_run_spelt(cjk_characters(cell.text), runs, lambda j: cols[j].headings)
+        if hit is None:
             continue
-        fields = [cols[j].field for j in fits[0]]
+        fields = [cols[j].field for j in hit]
         out.append(_Head(cell, fields, ""))
-        missing = [j for j in missing if j not in fits[0]]
+        missing = [j for j in missing if j not in hit]
         problems.append(
             f"page {where.page.page}: funds head cell '{cell.text}' prints the heads of "
             f"{'、'.join(fields)} run together (side by side, their lines read across); "

@@ -8,9 +8,12 @@ question — which described label does this printed text start with — and mus
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import product
+from typing import TypeVar
 
 from flows.forms.spec import (
     FORMS,
@@ -32,6 +35,8 @@ NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
 UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
 CATEGORY_KEYWORDS = category_keywords()
 CATEGORY_LABELS = category_labels()
+
+Head = TypeVar("Head")
 
 
 LEVEL1_OF_LEVEL2 = level1_by_level2_keyword()
@@ -224,3 +229,25 @@ def labels_printed_in(
             if not any(f.start < hit.end and hit.start < f.end for f in found):
                 found.append(hit)
     return sorted(found, key=lambda f: f.start)
+
+
+def cjk_characters(text: str) -> Counter[str]:
+    """The CJK characters a printed text holds (marks, digits and spaces aside), counted: what
+    is left to compare when OCR read several wrapped heads across one another."""
+    return Counter(ch for ch in label_key(text) if "\u4e00" <= ch <= "\u9fff")
+
+
+def the_run_spelt(
+    chars: Counter[str],
+    runs: Iterable[Sequence[Head]],
+    spellings: Callable[[Head], Sequence[str]],
+) -> Sequence[Head] | None:
+    """The one run of heads whose characters, for one spelling of each, are exactly `chars`
+    (heads printed side by side, wrapped, whose lines OCR read across in one cell); None when
+    no run fits or several do (the grid's heads and the funds matrix's heads ask alike)."""
+    hits = [
+        run
+        for run in runs
+        if any(Counter("".join(spelt)) == chars for spelt in product(*map(spellings, run)))
+    ]
+    return hits[0] if len(hits) == 1 else None
