@@ -1007,6 +1007,40 @@ def test_a_value_cell_merged_over_lines_prints_one_number_per_line() -> None:
     )
 
 
+def test_a_value_cell_cut_by_a_rule_only_it_prints_stays_one_line() -> None:
+    rows = [
+        ["项目名称", "培训经费", "", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "培训人次", "≥300人次", "320人次", "20", "20"],
+        ["效益指标", "社会效益指标", "技能水平", "", "明显提高", "15", "14"],
+        [None, None, None, "有所提高", None, None, None],  # a stray rule cut 年度指标值 alone
+        [None, None, "群众认可度", "较好", "好", "15", "15"],
+    ]  # fmt: skip
+    spans = {(3, 0): 3, (3, 1): 3, (3, 2): 2, (3, 4): 2, (3, 5): 2, (3, 6): 2}
+    (form,), _ = read_document([ocr_page(1, table(rows, spans), lines=SE_TITLE)])
+    read = [(i.name.value, i.target.value, i.extra["score"].value) for i in form.indicators]
+    assert read == [
+        ("培训人次", "≥300人次", "20"),
+        ("技能水平", "有所提高", "14"),
+        ("群众认可度", "较好", "15"),
+    ]
+    assert form.indicators[1].target.row == 4  # provenance: where the target is printed
+
+
+def test_a_name_printed_once_over_two_lines_of_values_stays_two_lines() -> None:
+    rows = [
+        ["项目名称", "培训经费", "", "", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "培训人次", "≥300人次", "320人次", "10", "10"],
+        [None, None, None, "≥200人次", "210人次", "10", "9"],
+    ]  # fmt: skip
+    spans = {(2, 0): 2, (2, 1): 2, (2, 2): 2}
+    (form,), _ = read_document([ocr_page(1, table(rows, spans), lines=SE_TITLE)])
+    assert [(i.name.value, i.target.value) for i in form.indicators] == [
+        ("培训人次", "≥300人次"), ("培训人次", "≥200人次"),
+    ]  # fmt: skip
+
+
 def test_a_label_cut_by_a_page_break_is_joined_to_its_rest_on_the_next_page() -> None:
     first = [
         ["项目名称", "培训项目", "", ""],

@@ -49,13 +49,16 @@ def _grid_rows(
     recovered: list[Cell],
 ) -> Iterable[tuple[int, dict[str, Cell | None]]]:
     """Each indicator line's cells by field, merged cells repeated down the rows they cover; a
-    line whose value cells are all the cells of the line above is one line, not two. A cell that
+    line whose value cells are all the cells of the line above is one line, not two, and so is
+    a line that shares its 三级指标 cell with the line above when each value cell that differs
+    is blank on one of the two (`_one_line_cut`). A cell that
     starts above `start` is not a value of these lines: when a heading cell runs on down over
     them (an OCR grid that found no rule under it), its field goes into `merged` — unless it is
     a 一级/二级 heading printing category labels under it (`一级指标产出指标`): a merged label by
     nature, read for the lines it covers (the label's cell goes into `recovered`)."""
     seen: set[tuple[int, ...]] = set()
     value_fields = [f for f in cols.by_field if f not in ("level1", "level2")]
+    lines: list[tuple[int, dict[str, Cell | None]]] = []
     under: dict[int, Cell | None] = {}  # id(heading cell) → the label printed under its heading
     for r in range(start, end):
         cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
@@ -72,7 +75,28 @@ def _grid_rows(
         if key in seen:
             continue
         seen.add(key)
-        yield r, cells
+        if lines and _one_line_cut(lines[-1][1], cells, value_fields):
+            above = lines[-1][1]
+            for f in value_fields:
+                if not cell_text(above[f]):
+                    above[f] = cells[f]
+            continue
+        lines.append((r, cells))
+    yield from lines
+
+
+def _one_line_cut(
+    above: dict[str, Cell | None], cells: dict[str, Cell | None], value_fields: list[str]
+) -> bool:
+    """True when `cells` are the lower part of the line above cut by a rule that only some of
+    its value columns print (an OCR grid's stray separator, a value's cell split in two): both
+    share one printed 三级指标 cell, and every value cell that differs is blank above or below.
+    A name printed once over two lines of different values stays two lines."""
+    name = cells.get("indicator_name")
+    if name is None or above.get("indicator_name") is not name or not cell_text(name):
+        return False
+    differ = [f for f in value_fields if above[f] is not cells[f]]
+    return bool(differ) and all(not cell_text(above[f]) or not cell_text(cells[f]) for f in differ)
 
 
 def _split_name_and_target(
