@@ -63,6 +63,11 @@ WORN_PIECE = 2
 # many bands beside the edge's line on one side (a glyph's stroke inside a merged cell
 # has paper there, the cell's text padding).
 JOIN_REACH = 3
+# A column rule worn into dashes: pieces at least this many bands long (a speck or a dot of
+# noise is shorter) ...
+DASH_BANDS = 2
+# ... joined across gaps of up to this many bands
+DASH_GAP_BANDS = 3
 # Where no crossing rule meets it, a separator is still a rule where it runs on across this
 # many crossing positions (worn crossing rules); a glyph's stroke spans one narrow column, or
 # two side by side, never three.
@@ -861,10 +866,24 @@ def build_cells(
     return cells
 
 
-def _short_pieces(ink: np.ndarray, horizontal: bool, k_short: int) -> np.ndarray:
+def _short_pieces(ink: np.ndarray, horizontal: bool, k_short: int, band: int) -> np.ndarray:
     """Straight runs of ink at least `k_short` px along one direction (thickened across it by
-    one px either side, for residual slant): a rule's short pieces, and a few strokes."""
+    one px either side, for residual slant): a rule's short pieces, and a few strokes.
+
+    A column rule worn into dashes (grey print, gaps of a few px to a glyph's height between
+    pieces as short) is such a run once the gaps between its dashes are closed: dashes of at
+    least `DASH_BANDS` bands joined across gaps up to `DASH_GAP_BANDS` bands (specks and dots
+    are shorter than a dash and go first). Columns only: text runs along rows, and closing
+    along a row joins a line's glyphs into a run; across it the line spacing and the dash
+    length keep glyphs of two lines apart."""
     thick = cv2.dilate(ink, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
+    if not horizontal:
+        dashes = cv2.morphologyEx(
+            thick, cv2.MORPH_OPEN, np.ones((DASH_BANDS * band + 1, 1), np.uint8)
+        )
+        thick = cv2.morphologyEx(
+            dashes, cv2.MORPH_CLOSE, np.ones((DASH_GAP_BANDS * band, 1), np.uint8)
+        )
     kern = np.ones((1, k_short) if horizontal else (k_short, 1), np.uint8)
     return cv2.morphologyEx(thick, cv2.MORPH_OPEN, kern)
 
@@ -885,7 +904,7 @@ def _add_short_rules(
     (`类别 | 金额` above and below a merged `公务用车运行费`): each piece is shorter than the
     kernel and the column was lost. A character's stroke never reaches both rules of its cell,
     nor is it free of crossing ink."""
-    short = _short_pieces(ink, horizontal, k_short)
+    short = _short_pieces(ink, horizontal, k_short, band)
     slack = band + 3
     out = []
     for pos, a, b in _segments(short, horizontal, k_short):
