@@ -63,10 +63,22 @@ WORN_PIECE = 2
 # many bands beside the edge's line on one side (a glyph's stroke inside a merged cell
 # has paper there, the cell's text padding).
 JOIN_REACH = 3
+# A column rule worn into dashes: pieces at least this many bands long (a speck or a dot of
+# noise is shorter) ...
+DASH_BANDS = 2
+# ... joined across gaps of up to this many bands
+DASH_GAP_BANDS = 3
 # Where no crossing rule meets it, a separator is still a rule where it runs on across this
 # many crossing positions (worn crossing rules); a glyph's stroke spans one narrow column, or
 # two side by side, never three.
 RUN_ON = 2
+# A rule has paper beside it: text in a cell keeps its padding. A row "rule" touched by ink
+# just beyond its edge (above or below) over more than this share of its length is glyph
+# strokes run together along a line of bold text, each stroke joined to the rest of its
+# glyph (dev compound pages: such runs 0.65-1.0, printed row rules at most 0.2).
+TOUCHED_MAX = 0.5
+# How far beyond a run's edge ink counts as touching it (px): the blur of one stroke.
+TOUCH_REACH = 3
 
 
 @dataclass(frozen=True)
@@ -111,6 +123,43 @@ def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> list[tuple[fl
             out.append((float(cents[i][1]), int(x), int(x + w)))
         elif not horizontal and h >= min_len:
             out.append((float(cents[i][0]), int(y), int(y + h)))
+    return out
+
+
+def _touched_share(
+    mask: np.ndarray, ink: np.ndarray, horizontal: bool, min_len: int
+) -> list[tuple[tuple[float, int, int], float, tuple[slice, slice], np.ndarray]]:
+    """Components of a one-direction rule mask at least `min_len` long: each as its segment
+    (as `_segments`), the share of its length where ink touches it across (within
+    `TOUCH_REACH` px beyond its edge, on either side), and its pixels (box slices into `mask`
+    and the component's own pixels in that box).
+
+    The long opening keeps a line of bold, blurred text whose glyphs touch: their horizontal
+    strokes at one height run on from glyph to glyph. Each such stroke is joined to the rest of
+    its glyph, so ink touches the run nearly all along; a rule has paper beside it but where a
+    crossing rule or a character set tight against it meets it."""
+    if not horizontal:
+        mask, ink = mask.T, ink.T
+    num, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    h = mask.shape[0]
+    out = []
+    for i in range(1, num):
+        x, y, w, hh, _ = stats[i]
+        if w < min_len:
+            continue
+        comp = labels[y : y + hh, x : x + w] == i
+        cols = np.flatnonzero(comp.any(axis=0))
+        top = y + comp.argmax(axis=0)[cols]
+        bottom = y + hh - 1 - comp[::-1].argmax(axis=0)[cols]
+        touched = np.zeros(cols.size, bool)
+        for d in range(1, TOUCH_REACH + 1):
+            touched |= ink[np.clip(top - d, 0, h - 1), x + cols] > 0
+            touched |= ink[np.clip(bottom + d, 0, h - 1), x + cols] > 0
+        box = (slice(y, y + hh), slice(x, x + w))
+        if not horizontal:
+            box, comp = (box[1], box[0]), comp.T
+        seg = (float(cents[i][1]), int(x), int(x + w))
+        out.append((seg, float(touched.mean()) if cols.size else 0.0, box, comp))
     return out
 
 
@@ -817,10 +866,24 @@ def build_cells(
     return cells
 
 
-def _short_pieces(ink: np.ndarray, horizontal: bool, k_short: int) -> np.ndarray:
+def _short_pieces(ink: np.ndarray, horizontal: bool, k_short: int, band: int) -> np.ndarray:
     """Straight runs of ink at least `k_short` px along one direction (thickened across it by
-    one px either side, for residual slant): a rule's short pieces, and a few strokes."""
+    one px either side, for residual slant): a rule's short pieces, and a few strokes.
+
+    A column rule worn into dashes (grey print, gaps of a few px to a glyph's height between
+    pieces as short) is such a run once the gaps between its dashes are closed: dashes of at
+    least `DASH_BANDS` bands joined across gaps up to `DASH_GAP_BANDS` bands (specks and dots
+    are shorter than a dash and go first). Columns only: text runs along rows, and closing
+    along a row joins a line's glyphs into a run; across it the line spacing and the dash
+    length keep glyphs of two lines apart."""
     thick = cv2.dilate(ink, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
+    if not horizontal:
+        dashes = cv2.morphologyEx(
+            thick, cv2.MORPH_OPEN, np.ones((DASH_BANDS * band + 1, 1), np.uint8)
+        )
+        thick = cv2.morphologyEx(
+            dashes, cv2.MORPH_CLOSE, np.ones((DASH_GAP_BANDS * band, 1), np.uint8)
+        )
     kern = np.ones((1, k_short) if horizontal else (k_short, 1), np.uint8)
     return cv2.morphologyEx(thick, cv2.MORPH_OPEN, kern)
 
@@ -841,7 +904,7 @@ def _add_short_rules(
     (`类别 | 金额` above and below a merged `公务用车运行费`): each piece is shorter than the
     kernel and the column was lost. A character's stroke never reaches both rules of its cell,
     nor is it free of crossing ink."""
-    short = _short_pieces(ink, horizontal, k_short)
+    short = _short_pieces(ink, horizontal, k_short, band)
     slack = band + 3
     out = []
     for pos, a, b in _segments(short, horizontal, k_short):
@@ -1030,6 +1093,78 @@ def _join_worn_bands(
     return [([m for g in gs for m in joined[g - 1][0]], box) for gs, box in regrouped]
 
 
+def _region_separators(
+    hr: np.ndarray, vr: np.ndarray, ink: np.ndarray, k: int, tol: float, band: int
+) -> tuple[list[float], list[float], np.ndarray, np.ndarray] | None:
+    """Row and column separators of one ruled region (its rule masks `hr`, `vr` and `ink`),
+    with the masks the short rules were painted into; None without two of each.
+
+    A row separator found on long runs that ink touches over more than `TOUCHED_MAX` of their
+    length (`_touched_share`) is a line of bold text whose glyphs touch, no rule: its runs
+    leave the mask and the separators are found again without them, until none is left. Only
+    the separators found are judged: a text run the checks already refused changes nothing,
+    and the grid is the one found as before wherever no text run stood as a row."""
+    runs = _touched_share(hr, ink, True, int(k * 1.2))
+    hr = hr.copy()
+    while True:
+        found = _separators_once(hr, vr, ink, k, tol, band)
+        if found is None:
+            return None
+        hs = found[0]
+        text = [run for p in hs[1:-1] for run in _text_runs_at(runs, p, tol)]
+        if not text:
+            return found
+        gone = {id(run) for run in text}
+        runs = [run for run in runs if id(run) not in gone]
+        for _, _, box, pixels in text:
+            hr[box][pixels] = 0
+
+
+def _text_runs_at(
+    runs: list[tuple[tuple[float, int, int], float, tuple[slice, slice], np.ndarray]],
+    pos: float,
+    tol: float,
+) -> list[tuple[tuple[float, int, int], float, tuple[slice, slice], np.ndarray]]:
+    """The long runs (`_touched_share`) of the separator at `pos` where ink touches them over
+    more than `TOUCHED_MAX` of their length together; none where they are a rule."""
+    near = [r for r in runs if abs(r[0][0] - pos) <= tol]
+    length = sum(r[0][2] - r[0][1] for r in near)
+    if not near or sum(r[1] * (r[0][2] - r[0][1]) for r in near) <= TOUCHED_MAX * length:
+        return []
+    return near
+
+
+def _separators_once(
+    hr: np.ndarray, vr: np.ndarray, ink: np.ndarray, k: int, tol: float, band: int
+) -> tuple[list[float], list[float], np.ndarray, np.ndarray] | None:
+    """Row and column separators of one ruled region from its rule masks (long runs, then
+    short rules spanning a cell edge, then the checks of `_valid_separators`), with copies of
+    the masks the short rules were painted into; None without two of each."""
+    hsegs = _segments(hr, True, int(k * 1.2))
+    vsegs = _segments(vr, False, int(k * 1.2))
+    hs = [p for p, _ in _cluster(hsegs, tol)]
+    vs = [p for p, _ in _cluster(vsegs, tol)]
+    if len(hs) < 2 or len(vs) < 2:
+        return None
+    long_hs, long_vs = tuple(hs), tuple(vs)
+    # rules shorter than the kernel that still span a whole cell edge (short rows)
+    k_short = max(12, int(k * 0.35))
+    vr = vr.copy()
+    hr = hr.copy()
+    vsegs += _add_short_rules(ink, vr, False, hs, k_short, band)
+    vs = [p for p, _ in _cluster(vsegs, tol)]
+    hsegs += _add_short_rules(ink, hr, True, vs, k_short, band)
+    hs = [p for p, _ in _cluster(hsegs, tol)]
+    # the row rules are checked against column separators that span a whole row (a
+    # glyph's vertical strokes beside the 一 would otherwise be the crossings it meets)
+    spanning = _valid_separators(vs, hs, vr, False, band, 0.6)
+    hs = _valid_separators(hs, spanning, hr, True, band, 0.6, vr, long_hs)
+    vs = _valid_separators(vs, hs, vr, False, band, 0.6, hr, long_vs)
+    if len(hs) < 2 or len(vs) < 2:
+        return None
+    return hs, vs, hr, vr
+
+
 def find_tables(
     gray: np.ndarray,
     *,
@@ -1060,29 +1195,11 @@ def find_tables(
         region = np.isin(labels[y : y + bh, x : x + bw], members)
         hr = hor[y : y + bh, x : x + bw] & region
         vr = ver[y : y + bh, x : x + bw] & region
-        hsegs = _segments(hr, True, int(k * 1.2))
-        vsegs = _segments(vr, False, int(k * 1.2))
-        hs = [p for p, _ in _cluster(hsegs, tol)]
-        vs = [p for p, _ in _cluster(vsegs, tol)]
-        if len(hs) < 2 or len(vs) < 2:
-            continue
-        long_hs, long_vs = tuple(hs), tuple(vs)
-        # rules shorter than the kernel that still span a whole cell edge (short rows)
         region_ink = ink[y : y + bh, x : x + bw]
-        k_short = max(12, int(k * 0.35))
-        vr = vr.copy()
-        hr = hr.copy()
-        vsegs += _add_short_rules(region_ink, vr, False, hs, k_short, band)
-        vs = [p for p, _ in _cluster(vsegs, tol)]
-        hsegs += _add_short_rules(region_ink, hr, True, vs, k_short, band)
-        hs = [p for p, _ in _cluster(hsegs, tol)]
-        # the row rules are checked against column separators that span a whole row (a
-        # glyph's vertical strokes beside the 一 would otherwise be the crossings it meets)
-        spanning = _valid_separators(vs, hs, vr, False, band, 0.6)
-        hs = _valid_separators(hs, spanning, hr, True, band, 0.6, vr, long_hs)
-        vs = _valid_separators(vs, hs, vr, False, band, 0.6, hr, long_vs)
-        if len(hs) < 2 or len(vs) < 2:
+        found = _region_separators(hr, vr, region_ink, k, tol, band)
+        if found is None:
             continue
+        hs, vs, hr, vr = found
         reach = max(band, min(2 * band, int(tol) - 2))
         cells = build_cells(
             vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw], reach
