@@ -101,6 +101,12 @@ class OcrOptions(BaseModel):
     rec_readings: int = Field(
         5, description="How many ranked readings such a crop keeps (most probable first)."
     )
+    glyph_sure: float = Field(
+        0.99,
+        description="A small lone glyph of a cell (=, ≥, %, a digit) is read from its tight "
+        "crop first; at or above this confidence that reading stands, below it two line-high "
+        "crops are read too and the three vote (`ocr.page.read_cells`). 0: always three crops.",
+    )
     read_cells: bool = Field(
         True,
         description="Where a grid is recovered, read each cell from its own ink (no page-wide "
@@ -111,7 +117,7 @@ class OcrOptions(BaseModel):
     # Settings of the page pipeline around the engine, not of the engine: every other field
     # builds it (`get_engine`), so a page worker keeps one engine per distinct rest.
     PAGE_ONLY: ClassVar[frozenset[str]] = frozenset(
-        {"dpi", "low_confidence_threshold", "erase_rules", "read_cells"}
+        {"dpi", "low_confidence_threshold", "erase_rules", "read_cells", "glyph_sure"}
     )
 
     def engine_key(self) -> str:

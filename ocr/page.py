@@ -27,7 +27,16 @@ import numpy as np
 
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from ocr.cellink import SPECK_AREA, _bands, cell_lines, ink_components, print_darkness_cut
-from ocr.engines import OcrChar, OcrEngine, OcrLine, OcrOptions, Quad, Readings, get_engine
+from ocr.engines import (
+    CropReading,
+    OcrChar,
+    OcrEngine,
+    OcrLine,
+    OcrOptions,
+    Quad,
+    Readings,
+    get_engine,
+)
 from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
 
@@ -659,6 +668,7 @@ def read_cells(
     engine: OcrEngine,
     min_confidence: float = 0.3,
     rules: tuple[np.ndarray, np.ndarray] | None = None,
+    glyph_sure: float = 0.0,
 ) -> tuple[list[dict[int, list[OcrLine]]], int]:
     """Read every cell of recovered grids from its own ink, without page-wide text detection.
 
@@ -669,11 +679,16 @@ def read_cells(
     whose ink does not fall into line-high bands (touching lines, a seal, a slanted photo row)
     is read by text detection on its own crop. `rules` (the page's horizontal and vertical
     rule masks) let a cell's ink tell what a broken rule left from text (`ocr.cellink`).
+    A small lone glyph is read from its tight crop first; only where that reading is below
+    `glyph_sure` (0: never sure) are its two line-high crops read and the three vote.
     Returns the lines per cell (page pixels) and the number of crops recognised."""
     found, line_h = cell_lines(tables, gray, ink, rules)
     per_cell: list[dict[int, list[OcrLine]]] = [{} for _ in tables]
     crops: list[np.ndarray] = []
     owners: list[tuple[int, int, tuple[int, int, int, int]]] = []
+    # a small glyph's line-high crops, read only when its tight crop is unsure: (its tight
+    # crop's index in `crops`, the other crops)
+    unsure_views: list[tuple[int, list[np.ndarray]]] = []
     for cl in found:
         ti, ci = cl.table, cl.cell
         if cl.tall:
@@ -689,15 +704,19 @@ def read_cells(
             continue
         for box in cl.boxes:
             if _small_glyph(box, line_h):
-                for crop in _glyph_crops(gray, box, cl.inner, line_h):
-                    crops.append(crop)
-                    owners.append((ti, ci, box))
+                tight, *views = _glyph_crops(gray, box, cl.inner, line_h)
+                unsure_views.append((len(crops), views))
+                crops.append(tight)
+                owners.append((ti, ci, box))
             else:
                 crops.append(_crop_line(gray, box, cl.inner, line_h))
                 owners.append((ti, ci, box))
+    reads = engine.read_crops_ranked(crops)
+    more, more_owners = _unsure_glyph_views(unsure_views, owners, reads, glyph_sure)
     votes: dict[tuple[int, int, tuple[int, int, int, int]], dict[str, list[float]]] = {}
     ranked: dict[tuple[int, int, tuple[int, int, int, int]], list[Readings]] = {}
-    for owner, read in zip(owners, engine.read_crops_ranked(crops), strict=False):
+    read_all = zip(owners + more_owners, reads + engine.read_crops_ranked(more), strict=False)
+    for owner, read in read_all:
         ranked.setdefault(owner, []).append(read.readings)
         if read.text.strip() and read.confidence >= min_confidence:
             votes.setdefault(owner, {}).setdefault(read.text.strip(), []).append(read.confidence)
@@ -709,7 +728,30 @@ def read_cells(
         quad: Quad = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
         alts = merge_readings(ranked[(ti, ci, box)])
         per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, max(confs), (), alts))
-    return per_cell, len(crops)
+    return per_cell, len(crops) + len(more)
+
+
+def _unsure_glyph_views(
+    unsure_views: list[tuple[int, list[np.ndarray]]],
+    owners: list[tuple[int, int, tuple[int, int, int, int]]],
+    reads: list[CropReading],
+    glyph_sure: float,
+) -> tuple[list[np.ndarray], list[tuple[int, int, tuple[int, int, int, int]]]]:
+    """The line-high crops of each small glyph whose tight crop read below `glyph_sure`, with
+    their owners: a glyph read sure from its tight crop is not read twice more.
+
+    On 20 dev scan/image pages 100 small glyphs were read from three crops each; the 66 whose
+    tight crop read at least 0.99 (digits, `%`) read the same from all three, the unsure ones
+    (`=` read `二` at 0.60, a faint `≥` at 0.50) are those the line-high crops mend."""
+    more: list[np.ndarray] = []
+    more_owners: list[tuple[int, int, tuple[int, int, int, int]]] = []
+    for i, views in unsure_views:
+        read = reads[i] if i < len(reads) else None
+        if read is not None and read.text.strip() and 0 < glyph_sure <= read.confidence:
+            continue
+        more += views
+        more_owners += [owners[i]] * len(views)
+    return more, more_owners
 
 
 def _small_glyph(box: tuple[int, int, int, int], line_h: float) -> bool:
@@ -979,7 +1021,9 @@ def ocr_page(
     if options.read_cells and engine.recognises_crops and tables:
         # cells are read from their own ink; page-wide detection only for the text around them
         text_ink = ink & ~(hor | ver)
-        per_cell, _ = read_cells(tables, clean, text_ink, engine, rules=(hor, ver))
+        per_cell, _ = read_cells(
+            tables, clean, text_ink, engine, rules=(hor, ver), glyph_sure=options.glyph_sure
+        )
         del text_ink
         out_tables = cell_tables(tables, per_cell, prep.gray, engine.name)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
