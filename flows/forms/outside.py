@@ -64,3 +64,33 @@ def _line_above(page: PageGrid, table: Table, first: list[Cell]) -> TextLine | N
         if 0 <= y0 - line.bbox[3] <= height / 2 and x0 - height <= line.bbox[0] < x1
     ]
     return max(near, key=lambda line: line.bbox[3], default=None)
+
+
+def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
+    """A table's opening row printed alone at the foot of a page, read as a free line because its
+    rules wore away (`项目名称 司法救助资金`), while its header and grid go on at the top of the
+    next page: a one-row table of its own, so the form opens on this page (with the year line
+    above it) and the next page's table is read as the rest of its header. None unless the line
+    prints an opener label with its value, stands below every table of the page with no text
+    after it but a page number, and the next page's first table prints no opener but a label of
+    the same form in its top rows."""
+    if page.has_text_layer or next_page is None or not next_page.tables:
+        return None
+    floor = max((t.bbox[3] for t in page.tables), default=0.0)
+    below = [ln for ln in page.lines if ln.bbox[1] >= floor - 2]
+    worded = [ln for ln in below if any(ch.isalpha() for ch in label_key(ln.text))]
+    if not worded:
+        return None
+    line = max(worded, key=lambda ln: ln.bbox[1])
+    hit = match_printed(label_key(line.text), ALL_OPENERS)
+    if hit is None or not hit[1]:
+        return None
+    following = next_page.tables[0]
+    if any(match_printed(label_key(c.text), ALL_OPENERS) for c in following.row_cells(0)):
+        return None
+    labels = label_alternatives(hit[0])  # type: ignore[arg-type]
+    top = [c for c in following.cells if c.row <= 2]
+    if not any(match_printed(label_key(c.text), labels) for c in top):
+        return None
+    cell = Cell(row=0, col=0, text=line.text, bbox=line.bbox, confidence=line.confidence)
+    return Table(1, 1, [cell], line.bbox, page.extractor or "")

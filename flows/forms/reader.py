@@ -41,7 +41,7 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
-from flows.forms.outside import with_opener_above
+from flows.forms.outside import opener_at_foot, with_opener_above
 from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
@@ -108,8 +108,9 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     forms: list[ProjectForm] = []
     problems: list[str] = []
     open_form: OpenForm | None = None
-    for page in pages:
-        for ti, printed in enumerate(page.tables):
+    for i, page in enumerate(pages):
+        foot = opener_at_foot(page, pages[i + 1] if i + 1 < len(pages) else None)
+        for ti, printed in enumerate([*page.tables, *([foot] if foot is not None else [])]):
             table = with_opener_above(page, printed)
             for start, end in segments(table):
                 where = Where(page, table, ti)

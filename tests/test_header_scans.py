@@ -1,0 +1,56 @@
+"""Header and funds block of scanned target tables on hand-made OCR grids: rows whose rules wore
+away (an opener row read as a free line at a page's foot)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.forms import read_document
+from flows.models import PageGrid, PageStatus, Table, TextLine
+from tests.test_forms import HEADER, TITLE, grid, values
+
+
+def scan_page(n: int, *tables: Table, lines: tuple[TextLine, ...] = ()) -> PageGrid:
+    """An OCR page (no text layer) of the given tables and free lines."""
+    status = PageStatus.EXTRACTED
+    return PageGrid(n, 1000, 1400, "px", False, status, "rapidocr", list(tables), list(lines))
+
+
+def _line(text: str, top: float) -> TextLine:
+    return TextLine(text, (100, top, 600, top + 30))
+
+
+def _rest_of_header(top: float) -> Table:
+    """The header after its 项目名称 row, then the grid, on the next page."""
+    rows = [*HEADER[1:], ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"]]
+    t = grid(rows, {(2, 0): 3}, top=top)
+    return replace(t, extractor="rapidocr")
+
+
+def test_opener_row_at_the_page_foot_opens_the_form_read_on_the_next_page() -> None:
+    """项目名称 and its value read as a free line below every table of page 1 (the row's rules
+    wore away), the header's rest and the grid at the top of page 2: one project, its name from
+    page 1 and its year from the title above it, its funds and labels from page 2."""
+    title = (_line(TITLE[0], 100), _line("(2023 年度)", 150))
+    foot = (_line("项目名称 司法救助资金", 1300), _line("-1-", 1380))
+    p1 = scan_page(1, lines=(*title, *foot))
+    p2 = scan_page(2, _rest_of_header(top=100))
+    forms, _ = read_document([p1, p2])
+    assert len(forms) == 1
+    got = values(forms[0])
+    assert got["project_name"] == "司法救助资金"
+    assert got["year"] == "2023"
+    assert (got["total_funds"], got["fiscal_funds"]) == ("15", "15")
+    assert got["implementing_unit"] == "某单位"
+    assert forms[0].first_page == 1
+    assert [i.name.value for i in forms[0].indicators] == ["召开会议"]
+
+
+def test_opener_line_is_not_carried_when_the_next_page_opens_its_own_table() -> None:
+    """A free 项目名称 line at a page's foot is left alone when the next page's table prints its
+    own opener (the line is no row of it)."""
+    p1 = scan_page(1, lines=(_line(TITLE[0], 100), _line("项目名称 甲项目", 1300)))
+    own = replace(grid([*HEADER, ["绩效指标", "产出指", "数量指标", "召开会议", "5 次"]],
+                       {(3, 0): 3}, top=100), extractor="rapidocr")  # fmt: skip
+    forms, _ = read_document([p1, scan_page(2, own)])
+    assert [values(f)["project_name"] for f in forms] == ["测试项目"]
