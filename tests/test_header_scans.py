@@ -54,3 +54,43 @@ def test_opener_line_is_not_carried_when_the_next_page_opens_its_own_table() -> 
                        {(3, 0): 3}, top=100), extractor="rapidocr")  # fmt: skip
     forms, _ = read_document([p1, scan_page(2, own)])
     assert [values(f)["project_name"] for f in forms] == ["测试项目"]
+
+
+def _read_funds(total: str, fiscal: str, other: str, ocr: bool = True) -> tuple[dict, list[str]]:
+    """The funds block and problems of a one-page target table printing these three amounts."""
+    rows = [list(r) for r in HEADER]
+    rows[3][2], rows[4][2], rows[5][2] = total, fiscal, other
+    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
+    t = grid(rows, {(3, 0): 3}, top=100)
+    title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
+    p = scan_page(1, t, lines=title) if ocr else replace(scan_page(1, t, lines=title),
+                                                          has_text_layer=True)  # fmt: skip
+    forms, problems = read_document([p])
+    got = values(forms[0])
+    return {k: got.get(k) for k in ("total_funds", "fiscal_funds", "other_funds")}, problems
+
+
+def test_speck_after_an_amount_is_cut_off_when_the_block_then_adds_up() -> None:
+    got, problems = _read_funds("260.6.", "260.6", "")
+    assert got == {"total_funds": "260.6", "fiscal_funds": "260.6", "other_funds": ""}
+    assert any("total_funds '260.6.' as 260.6" in p for p in problems)
+
+
+def test_rule_mark_before_an_amount_is_cut_off_when_the_block_then_adds_up() -> None:
+    got, _ = _read_funds("383.2", "202.584", "1 180.616")
+    assert got == {"total_funds": "383.2", "fiscal_funds": "202.584", "other_funds": "180.616"}
+    got, _ = _read_funds("11.1", "1.1", "")  # a worn rule read as `1` with no gap
+    assert got["total_funds"] == "1.1"
+
+
+def test_funds_block_is_left_as_read_when_it_adds_up_or_no_single_mark_explains_it() -> None:
+    assert _read_funds("11.1", "11.1", "")[0]["total_funds"] == "11.1"  # adds up as read
+    assert _read_funds("30", "20", "5")[0] == {  # a printed difference: the audit's finding
+        "total_funds": "30",
+        "fiscal_funds": "20",
+        "other_funds": "5",
+    }
+    # 11 = 11 + 0 with the first or the last `1` cut off: two readings, none kept
+    assert _read_funds("111", "11", "")[0]["total_funds"] == "111"
+    # a text layer prints what it prints
+    assert _read_funds("260.6.", "260.6", "", ocr=False)[0]["total_funds"] == "260.6."

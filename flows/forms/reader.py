@@ -30,6 +30,7 @@ block, label by label) and `rows` (grid lines into indicator rows).
 from __future__ import annotations
 
 from flows.forms.columns import GridColumns, find_heading, read_columns, relative
+from flows.forms.funds import settle_funds_by_sum
 from flows.forms.header import read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -117,6 +118,9 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
                 open_form = _read_segment(where, start, end, open_form, forms, problems)
     if open_form is not None:
         forms.append(_close(open_form, problems))
+    ocr_pages = {page.page for page in pages if not page.has_text_layer}
+    for form in forms:
+        settle_funds_by_sum(form, ocr_pages, problems)
     _fill_missing_years(forms, problems)
     return forms, problems
 
