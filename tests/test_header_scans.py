@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.models import PageGrid, PageStatus, Table, TextLine
+from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
 from tests.test_forms import HEADER, TITLE, grid, values
 
 
@@ -94,3 +94,54 @@ def test_funds_block_is_left_as_read_when_it_adds_up_or_no_single_mark_explains_
     assert _read_funds("111", "11", "")[0]["total_funds"] == "111"
     # a text layer prints what it prints
     assert _read_funds("260.6.", "260.6", "", ocr=False)[0]["total_funds"] == "260.6."
+
+
+def _lined(cell: Cell, *lines: tuple[str, float, float, float]) -> Cell:
+    """`cell` with OCR lines (text, x0, x1, y0 in the cell's row), each a tenth of a row high."""
+    y = cell.bbox[1]
+    boxes = [CellLine(t, (x0, y + dy, x1, y + dy + 0.1)) for t, x0, x1, dy in lines]
+    return replace(cell, lines=tuple(boxes))
+
+
+def test_strokes_one_under_another_are_a_worn_rules_dashes_not_header_text() -> None:
+    """The rule between 410636 and 实施单位 (延续性项目 and 项目期) wore into dashes OCR read as
+    `1` at one x in both rows: they are dropped, each label takes the value beside it."""
+    rows = [list(r) for r in HEADER]
+    rows[1] = ["主管部门及代码", "410636 1 实施单位", "某单位", "", ""]
+    rows[2] = ["项目属性", "延续性项目 1 项目期", "2022年", "", ""]
+    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
+    t = grid(rows, {(3, 0): 3}, top=100)
+    c1 = t.at(1, 1)
+    c2 = t.at(2, 1)
+    assert c1 is not None and c2 is not None
+    new1 = _lined(
+        c1, ("410636", 1.05, 1.35, 0.4), ("1", 1.6, 1.63, 0.1), ("实施单位", 1.7, 1.95, 0.4)
+    )
+    new2 = _lined(
+        c2, ("延续性项目", 1.05, 1.4, 0.4), ("1", 1.6, 1.64, 0.5), ("项目期", 1.7, 1.9, 0.4)
+    )
+    t = replace(t, cells=[new1 if c is c1 else new2 if c is c2 else c for c in t.cells])
+    forms, problems = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    got = values(forms[0])
+    assert got["department_code"] == "410636"
+    assert got["implementing_unit"] == "某单位"
+    assert got["project_attribute"] == "延续性项目"
+    assert got["project_period"] == "2022年"
+    assert sum("dashes of a worn column rule" in p for p in problems) == 2
+
+
+def test_a_lone_stroke_or_a_value_of_its_own_is_kept() -> None:
+    """One stroke with no other under or over it, or strokes that are a cell's whole value, are
+    printed text as far as the header knows."""
+    rows = [list(r) for r in HEADER]
+    rows[2] = ["项目属性", "延续性项目", "项目期", "1", ""]
+    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
+    t = grid(rows, {(3, 0): 3}, top=100)
+    period = t.at(2, 3)
+    above = t.at(1, 3)
+    assert period is not None and above is not None
+    lone = _lined(period, ("1", 3.2, 3.25, 0.4))
+    same_x = _lined(above, ("某单位", 3.1, 3.5, 0.2), ("1", 3.2, 3.25, 0.6))
+    t = replace(t, cells=[lone if c is period else same_x if c is above else c for c in t.cells])
+    got = values(read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])[0][0])
+    assert got["project_period"] == "1"
