@@ -145,3 +145,54 @@ def test_a_lone_stroke_or_a_value_of_its_own_is_kept() -> None:
     t = replace(t, cells=[lone if c is period else same_x if c is above else c for c in t.cells])
     got = values(read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])[0][0])
     assert got["project_period"] == "1"
+
+
+def test_funds_rows_lost_between_two_tables_are_read_from_the_free_lines() -> None:
+    """Dashed rules broke the table in two: the 财政拨款 and 其他资金 rows between the parts were
+    read as free lines, a piece of the group label 资金情况（万元） wrapped beside them and a worn
+    rule's `1` before an amount. They are the upper table's last rows: the block is whole."""
+    upper = [list(r) for r in HEADER[:3]]
+    upper.append(["资金情", "年度资金总额", "383.2", "", ""])
+    lower = [
+        HEADER[6],
+        HEADER[7],
+        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
+    ]
+    between = (
+        TextLine("况（万 其中：财政拨款 202.584", (0.2, 104.1, 3, 104.5)),
+        TextLine("元)", (0.2, 104.5, 0.5, 104.9)),
+        TextLine("其他资金 1 180.616", (1.2, 104.6, 3, 105)),
+    )
+    p = scan_page(
+        1,
+        replace(grid(upper, top=100), extractor="rapidocr"),
+        replace(grid(lower, top=105.2), extractor="rapidocr"),
+        lines=(_line(TITLE[0], 10), *between),
+    )
+    forms, _ = read_document([p])
+    got = values(forms[0])
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "383.2",
+        "202.584",
+        "180.616",
+    )
+    assert got["overall_goal"] == "目标"
+
+
+def test_free_lines_between_tables_printing_no_label_are_no_rows() -> None:
+    """Text between two tables that prints no header label (a note, a caption) is left alone."""
+    upper = [list(r) for r in HEADER[:6]]
+    lower = [
+        HEADER[6],
+        HEADER[7],
+        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
+    ]
+    p = scan_page(
+        1,
+        replace(grid(upper, {(3, 0): 3}, top=100), extractor="rapidocr"),
+        replace(grid(lower, top=106.2), extractor="rapidocr"),
+        lines=(_line(TITLE[0], 10), TextLine("说明：本表金额 12", (0.2, 106.0, 3, 106.1))),
+    )
+    got = values(read_document([p])[0][0])
+    assert got["total_funds"] == "15"
+    assert "说明" not in "".join(str(v) for v in got.values())

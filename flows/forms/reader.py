@@ -42,7 +42,7 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
-from flows.forms.outside import opener_at_foot, with_opener_above
+from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
@@ -111,7 +111,8 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     open_form: OpenForm | None = None
     for i, page in enumerate(pages):
         foot = opener_at_foot(page, pages[i + 1] if i + 1 < len(pages) else None)
-        for ti, printed in enumerate([*page.tables, *([foot] if foot is not None else [])]):
+        tables = with_rows_lost_between(page)
+        for ti, printed in enumerate([*tables, *([foot] if foot is not None else [])]):
             table = with_opener_above(page, printed)
             for start, end in segments(table):
                 where = Where(page, table, ti)
