@@ -196,3 +196,33 @@ def test_free_lines_between_tables_printing_no_label_are_no_rows() -> None:
     got = values(read_document([p])[0][0])
     assert got["total_funds"] == "15"
     assert "说明" not in "".join(str(v) for v in got.values())
+
+
+def test_a_stroke_under_a_strokes_start_is_the_same_worn_rule() -> None:
+    """A funds value cell merged down over the goal's row (the row rule lost) whose amount OCR
+    read with the worn column rule before it (`|7.486`) and the rule's next dash under it
+    (`i`): the dash is dropped, so the cell is cut at the goal label's rule, and the amount
+    keeps its digits."""
+    rows = [list(r) for r in HEADER[:3]]
+    rows.append(["项目资金 (万元)", "merged", None, None, None])
+    rows.append(["年度总体目标", None, None, None, None])
+    rows += [HEADER[7], ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"]]
+    t = grid(rows, {(3, 1): (2, 4)}, top=100)
+    merged = t.at(3, 1)
+    assert merged is not None
+    lines = (
+        CellLine("年度本级预算金额：", (1.1, 103.35, 2.0, 103.6)),
+        CellLine("|7.486", (2.3, 103.3, 2.7, 103.62)),
+        CellLine("i", (2.3, 103.7, 2.34, 103.85)),
+        CellLine("目标甲", (1.1, 104.4, 1.4, 104.6)),
+    )
+    text = "年度本级预算金额：|7.486 i 目标甲"
+    t = replace(
+        t, cells=[replace(c, text=text, lines=lines) if c is merged else c for c in t.cells]
+    )
+    t = replace(t, extractor="rapidocr")
+    forms, problems = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    got = values(forms[0])
+    assert got["total_funds"] == "7.486"
+    assert got["overall_goal"] == "目标甲"
+    assert any("'|7.486' of total_funds starts with a stroke" in p for p in problems)

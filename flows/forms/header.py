@@ -217,6 +217,8 @@ def read_header(
 # What OCR reads a stretch of a worn column rule as: a lone vertical stroke
 RULE_MARKS = frozenset("|Il1i!丨｜")
 MAX_RULE_MARKS = 2
+# ... and the strokes no printed value starts or ends with (a `1` or an `i` may)
+EDGE_STROKES = frozenset("|Il!丨｜")
 
 
 def _is_mark(line: CellLine) -> bool:
@@ -238,6 +240,15 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
         for ln in cell.lines
         if _is_mark(ln)
     ]
+    # strokes a line of text starts or ends with (`|7.486`): the same rule, run into the text
+    strokes = [
+        edge
+        for cell in table.cells
+        if rows.start <= cell.row < rows.stop
+        for ln in cell.lines
+        if not _is_mark(ln)
+        for edge in _edge_strokes(ln)
+    ]
     dashes = [
         (cell, ln)
         for cell, ln in marks
@@ -246,7 +257,7 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
             and other.bbox[0] < ln.bbox[2]
             and ln.bbox[0] < other.bbox[2]
             and (other.bbox[1] >= ln.bbox[3] or ln.bbox[1] >= other.bbox[3])
-            for _, other in marks
+            for other in [*(m for _, m in marks), *strokes]
         )
     ]
     if not dashes:
@@ -270,6 +281,22 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
             "under stroke at one x), not text"
         )
     return replace(table, cells=cells), notes
+
+
+def _edge_strokes(line: CellLine) -> list[CellLine]:
+    """The first and last characters of a line of text when they are strokes no value prints
+    there, each boxed as the line's width shared out evenly among its characters."""
+    text = line.text.strip()
+    if len(text) <= MAX_RULE_MARKS:
+        return []
+    x0, y0, x1, y1 = line.bbox
+    w = (x1 - x0) / len(text)
+    out = []
+    if text[0] in EDGE_STROKES:
+        out.append(CellLine(text[0], (x0, y0, x0 + w, y1), line.confidence))
+    if text[-1] in EDGE_STROKES:
+        out.append(CellLine(text[-1], (x1 - w, y0, x1, y1), line.confidence))
+    return out
 
 
 def _text_without(cell: Cell, dropped: set[int]) -> str | None:
@@ -581,21 +608,30 @@ def _read_more_of(
 
 # A worn column rule OCR read as a stroke at the edge of a number (`29.565 I`, `29.565I`)
 RULE_MARK_AFTER_NUMBER_RE = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*[|Il!丨｜]")
+# ... or before it (`|7.486`): no value starts with a stroke either
+RULE_MARK_BEFORE_NUMBER_RE = re.compile(r"[|Il!丨｜]\s*(?P<number>\d[\d,]*(?:\.\d+)?)")
 
 
 def _drop_rule_marks(header: Header, where: Where, problems: list[str]) -> None:
-    """A header value printing a number followed by one vertical stroke: the stroke is a worn
-    rule's remnant OCR read as a character (no amount, code or count ends in `I` or `|`). The
-    number is kept and the reading reported."""
+    """A header value printing a number followed (or preceded) by one vertical stroke: the
+    stroke is a worn rule's remnant OCR read as a character (no amount, code or count ends or
+    starts with `I` or `|`). The number is kept and the reading reported."""
     for name, sv in header.fields.items():
         if sv.page != where.page.page or sv.table_index != where.table_index:
             continue
         m = RULE_MARK_AFTER_NUMBER_RE.fullmatch(sv.value.strip())
+        before = RULE_MARK_BEFORE_NUMBER_RE.fullmatch(sv.value.strip())
         if m is not None:
             header.fields[name] = sv.with_value(m["number"])
             problems.append(
                 f"page {where.page.page}: header value '{sv.value}' of {name} ends in a stroke "
                 f"taken for a worn rule's remnant; read as {m['number']}"
+            )
+        elif before is not None:
+            header.fields[name] = sv.with_value(before["number"])
+            problems.append(
+                f"page {where.page.page}: header value '{sv.value}' of {name} starts with a "
+                f"stroke taken for a worn rule's remnant; read as {before['number']}"
             )
 
 
