@@ -81,6 +81,10 @@ def test_rule_mark_before_an_amount_is_cut_off_when_the_block_then_adds_up() -> 
     assert got == {"total_funds": "383.2", "fiscal_funds": "202.584", "other_funds": "180.616"}
     got, _ = _read_funds("11.1", "1.1", "")  # a worn rule read as `1` with no gap
     assert got["total_funds"] == "1.1"
+    got, _ = _read_funds("207.8 q", "192.204", "15.596")  # a speck standing apart
+    assert got["total_funds"] == "207.8"
+    got, _ = _read_funds("343", "256.3", "86.7 9")
+    assert got["other_funds"] == "86.7"
 
 
 def test_funds_block_is_left_as_read_when_it_adds_up_or_no_single_mark_explains_it() -> None:

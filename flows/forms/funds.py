@@ -417,8 +417,9 @@ def _slots_under(cell: Cell, slots: list[tuple[str, tuple[float, float]]]) -> li
 # A worn column rule OCR read as a mark at an amount's edge, or a speck read as a full stop after
 # it (`1 180.616`, `|7.486`, `260.6.`): the only readings an amount is cut back to, and only when
 # the block's own sum says so.
-EDGE_MARK_BEFORE_RE = re.compile(r"^[|Il!i1丨｜]\s*(?=\d)")
-EDGE_MARK_AFTER_RE = re.compile(r"(?<=\d)\s*[|Il!i1.丨｜]$")
+# A lone character standing apart after (before) an amount (`207.8 q`, `0.00 9`) is a speck too.
+EDGE_MARK_BEFORE_RE = re.compile(r"^(?:[|Il!i1丨｜]\s*|\S\s+)(?=\d)")
+EDGE_MARK_AFTER_RE = re.compile(r"(?<=\d)(?:\s*[|Il!i1.丨｜]|\s+\S)$")
 # The parts that add up to 年度资金总额, each described part list alone (blank counts 0)
 FUNDS_PARTS = (
     ("fiscal_funds", "other_funds"),
