@@ -25,7 +25,7 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec, Label
 from flows.forms.state import Header
-from flows.models import Cell, SourcedValue, Table
+from flows.models import Cell, FundsBlock, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
 
@@ -410,3 +410,102 @@ def _slots_under(cell: Cell, slots: list[tuple[str, tuple[float, float]]]) -> li
     centre = (x0 + x1) / 2
     over = [s for s in slots if s[1][0] <= centre < s[1][1]]
     return over or inside
+
+
+# ---------------------------------------------------------------- the target funds block's sum
+
+# A worn column rule OCR read as a mark at an amount's edge, or a speck read as a full stop after
+# it (`1 180.616`, `|7.486`, `260.6.`): the only readings an amount is cut back to, and only when
+# the block's own sum says so.
+# A lone character standing apart after (before) an amount (`207.8 q`, `0.00 9`) is a speck too.
+EDGE_MARK_BEFORE_RE = re.compile(r"^(?:[|Il!i1丨｜]\s*|\S\s+)(?=\d)")
+EDGE_MARK_AFTER_RE = re.compile(r"(?<=\d)(?:\s*[|Il!i1.丨｜]|\s+\S)$")
+# The parts that add up to 年度资金总额, each described part list alone (blank counts 0)
+FUNDS_PARTS = (
+    ("fiscal_funds", "other_funds"),
+    ("local_fiscal_funds", "superior_funds", "other_funds"),
+)
+SUM_TOLERANCE = 1e-6
+
+
+def _readings(text: str, ocr: bool) -> list[tuple[int, float, str]]:
+    """(edits, amount, text) an amount may have printed: as read (blank is 0), then — on an OCR
+    page — with one mark cut off either edge."""
+    out = []
+    printed = text.strip()
+    value = 0.0 if not printed else amount(printed)
+    if value is not None:
+        out.append((0, value, printed))
+    if ocr:
+        for rx in (EDGE_MARK_BEFORE_RE, EDGE_MARK_AFTER_RE):
+            cut = rx.sub("", printed, count=1)
+            v = amount(cut) if cut != printed else None
+            if v is not None:
+                out.append((1, v, cut))
+    return out
+
+
+def settle_funds_by_sum(form: ProjectForm, ocr_pages: set[int], problems: list[str]) -> None:
+    """A target table's funds amounts that do not add up as OCR read them (年度资金总额 ≠ 财政拨款 +
+    其他资金, or one is no amount at all) when one mark at an amount's edge — a worn rule or a
+    speck OCR read as `1`, `|`, `.` — is not printed: the one reading with the fewest such
+    marks cut off that makes the block add up is kept, and reported. A block that adds up as
+    read, has no part printed, or could add up more than one way, is left as read (a real
+    printed difference is the audit's finding, not the reader's to correct)."""
+    block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
+    block["other_funds"] = form.funds.other
+    fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
+    if _settle(fields, ocr_pages, problems):
+        form.funds = FundsBlock(
+            total=fields.get("total_funds"),
+            fiscal=fields.get("fiscal_funds"),
+            other=fields.get("other_funds"),
+        )
+        for name in ("local_fiscal_funds", "superior_funds"):
+            if name in form.fields:
+                form.fields[name] = fields[name]
+
+
+def _settle(fields: dict[str, SourcedValue], ocr_pages: set[int], problems: list[str]) -> bool:
+    """`settle_funds_by_sum` on the block's fields by name; whether a reading was changed."""
+    total = fields.get("total_funds")
+    if total is None or not total.value.strip():
+        return False
+    names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
+    if names is None:
+        return False
+    block = ["total_funds", *(n for n in names if n in fields)]
+    options = [_readings(fields[n].value, fields[n].page in ocr_pages) for n in block]
+    if all(o and o[0][0] == 0 for o in options) and _adds_up([o[0][1] for o in options]):
+        return False
+    fits = [combo for combo in _combinations(options) if _adds_up([v for _, v, _ in combo])]
+    if not fits:
+        return False
+    fewest = min(sum(e for e, _, _ in c) for c in fits)
+    best = [c for c in fits if sum(e for e, _, _ in c) == fewest]
+    if len(best) != 1 or fewest == 0:
+        return False
+    changed = []
+    for name, (edits, _, text) in zip(block, best[0], strict=True):
+        if edits:
+            changed.append(f"{name} '{fields[name].value}' as {text}")
+            fields[name] = fields[name].with_value(text)
+    problems.append(
+        f"page {total.page}: funds read {', '.join(changed)}: a mark at the amount's edge taken "
+        "for a worn rule's remnant or a speck, the one reading by which 年度资金总额 is the sum of "
+        "its parts"
+    )
+    return True
+
+
+def _adds_up(values: list[float]) -> bool:
+    return abs(values[0] - sum(values[1:])) <= SUM_TOLERANCE * max(1.0, abs(values[0]))
+
+
+def _combinations(
+    options: list[list[tuple[int, float, str]]],
+) -> list[tuple[tuple[int, float, str], ...]]:
+    out: list[tuple[tuple[int, float, str], ...]] = [()]
+    for opts in options:
+        out = [(*c, o) for c in out for o in opts]
+    return out

@@ -8,6 +8,7 @@ Apart because the header is read by labels while the grid below it is read by co
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flows.forms.celllines import text_height, unmerge, wrapped_rest_lost
 from flows.forms.cellvalues import numbers_in
@@ -34,7 +35,7 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import FORMS, FormSpec, Label
 from flows.forms.state import Header
-from flows.models import Cell, PageGrid, SourcedValue, Table
+from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table
 from flows.text import SUB_LINE_PREFIX, label_key, normalize
 
 
@@ -92,6 +93,8 @@ def read_header(
     `matrix`, `below`: the funds matrix heads and the column heads whose values are still to
     come (`Header.below`) of the page before, when this is the rest of a header."""
     header = Header(matrix=matrix)
+    table, marks = _drop_dashed_rule_marks(table, range(start, end))
+    problems.extend(f"page {where.page.page}: header {note}" for note in marks)
     table, unmerged = unmerge(table, range(start, end))
     height = text_height(table)
     problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
@@ -209,6 +212,107 @@ def read_header(
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
+
+
+# What OCR reads a stretch of a worn column rule as: a lone vertical stroke
+RULE_MARKS = frozenset("|Il1i!丨｜")
+MAX_RULE_MARKS = 2
+# ... and the strokes no printed value starts or ends with (a `1` or an `i` may)
+EDGE_STROKES = frozenset("|Il!丨｜")
+
+
+def _is_mark(line: CellLine) -> bool:
+    text = line.text.strip()
+    return 0 < len(text) <= MAX_RULE_MARKS and all(ch in RULE_MARKS for ch in text)
+
+
+def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
+    """The header's cells without the lines that are what is left of a column rule that wore
+    into dashes: lone strokes (`1`, `i`, `|`) standing one under another at the same x, two or
+    more, each in a cell that prints text besides (`410636 | 1 | 实施单位`, `延续性项目 | 1 |
+    项目期`). The grid lost the rule, so OCR read its dashes into the cells' text; a printed
+    value standing alone in its cell is never taken. Text layers have no lines: untouched."""
+    marks = [
+        (cell, ln)
+        for cell in table.cells
+        if rows.start <= cell.row < rows.stop
+        and any(not _is_mark(other) and other.text.strip() for other in cell.lines)
+        for ln in cell.lines
+        if _is_mark(ln)
+    ]
+    # strokes a line of text starts or ends with (`|7.486`): the same rule, run into the text
+    strokes = [
+        edge
+        for cell in table.cells
+        if rows.start <= cell.row < rows.stop
+        for ln in cell.lines
+        if not _is_mark(ln)
+        for edge in _edge_strokes(ln)
+    ]
+    dashes = [
+        (cell, ln)
+        for cell, ln in marks
+        if any(
+            other is not ln
+            and other.bbox[0] < ln.bbox[2]
+            and ln.bbox[0] < other.bbox[2]
+            and (other.bbox[1] >= ln.bbox[3] or ln.bbox[1] >= other.bbox[3])
+            for other in [*(m for _, m in marks), *strokes]
+        )
+    ]
+    if not dashes:
+        return table, []
+    dropped = {id(ln) for _, ln in dashes}
+    cells, notes = [], []
+    for cell in table.cells:
+        gone = [ln for ln in cell.lines if id(ln) in dropped]
+        if not gone:
+            cells.append(cell)
+            continue
+        text = _text_without(cell, dropped)
+        if text is None:  # the text does not print its lines in order: left as read
+            cells.append(cell)
+            continue
+        kept = tuple(ln for ln in cell.lines if id(ln) not in dropped)
+        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        said = " ".join(f"'{ln.text}'" for ln in gone)
+        notes.append(
+            f"cell '{cell.text}': {said} taken for the dashes of a worn column rule (stroke "
+            "under stroke at one x), not text"
+        )
+    return replace(table, cells=cells), notes
+
+
+def _edge_strokes(line: CellLine) -> list[CellLine]:
+    """The first and last characters of a line of text when they are strokes no value prints
+    there, each boxed as the line's width shared out evenly among its characters."""
+    text = line.text.strip()
+    if len(text) <= MAX_RULE_MARKS:
+        return []
+    x0, y0, x1, y1 = line.bbox
+    w = (x1 - x0) / len(text)
+    out = []
+    if text[0] in EDGE_STROKES:
+        out.append(CellLine(text[0], (x0, y0, x0 + w, y1), line.confidence))
+    if text[-1] in EDGE_STROKES:
+        out.append(CellLine(text[-1], (x1 - w, y0, x1, y1), line.confidence))
+    return out
+
+
+def _text_without(cell: Cell, dropped: set[int]) -> str | None:
+    """The cell's text without the lines in `dropped` (by id), the spaces OCR put between the
+    others kept; None when the text does not print the cell's lines in order."""
+    out, at = [], 0
+    for ln in cell.lines:
+        found = cell.text.find(ln.text, at)
+        if found < 0:
+            return None
+        out.append(cell.text[at:found])
+        if id(ln) not in dropped:
+            out.append(ln.text)
+        at = found + len(ln.text)
+    out.append(cell.text[at:])
+    return " ".join("".join(out).split())
 
 
 def _label_of(key: str, labels: list) -> tuple[object, str] | None:
@@ -504,21 +608,30 @@ def _read_more_of(
 
 # A worn column rule OCR read as a stroke at the edge of a number (`29.565 I`, `29.565I`)
 RULE_MARK_AFTER_NUMBER_RE = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*[|Il!丨｜]")
+# ... or before it (`|7.486`): no value starts with a stroke either
+RULE_MARK_BEFORE_NUMBER_RE = re.compile(r"[|Il!丨｜]\s*(?P<number>\d[\d,]*(?:\.\d+)?)")
 
 
 def _drop_rule_marks(header: Header, where: Where, problems: list[str]) -> None:
-    """A header value printing a number followed by one vertical stroke: the stroke is a worn
-    rule's remnant OCR read as a character (no amount, code or count ends in `I` or `|`). The
-    number is kept and the reading reported."""
+    """A header value printing a number followed (or preceded) by one vertical stroke: the
+    stroke is a worn rule's remnant OCR read as a character (no amount, code or count ends or
+    starts with `I` or `|`). The number is kept and the reading reported."""
     for name, sv in header.fields.items():
         if sv.page != where.page.page or sv.table_index != where.table_index:
             continue
         m = RULE_MARK_AFTER_NUMBER_RE.fullmatch(sv.value.strip())
+        before = RULE_MARK_BEFORE_NUMBER_RE.fullmatch(sv.value.strip())
         if m is not None:
             header.fields[name] = sv.with_value(m["number"])
             problems.append(
                 f"page {where.page.page}: header value '{sv.value}' of {name} ends in a stroke "
                 f"taken for a worn rule's remnant; read as {m['number']}"
+            )
+        elif before is not None:
+            header.fields[name] = sv.with_value(before["number"])
+            problems.append(
+                f"page {where.page.page}: header value '{sv.value}' of {name} starts with a "
+                f"stroke taken for a worn rule's remnant; read as {before['number']}"
             )
 
 

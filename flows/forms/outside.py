@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.forms.labels import ALL_OPENERS, label_alternatives, match_printed
+from flows.forms.labels import ALL_OPENERS, label_alternatives, labels_printed_in, match_printed
+from flows.forms.spec import FORMS
 from flows.models import Cell, PageGrid, Table, TextLine
 from flows.text import label_key
 
@@ -64,3 +65,113 @@ def _line_above(page: PageGrid, table: Table, first: list[Cell]) -> TextLine | N
         if 0 <= y0 - line.bbox[3] <= height / 2 and x0 - height <= line.bbox[0] < x1
     ]
     return max(near, key=lambda line: line.bbox[3], default=None)
+
+
+def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
+    """A table's opening row printed alone at the foot of a page, read as a free line because its
+    rules wore away (`项目名称 司法救助资金`), while its header and grid go on at the top of the
+    next page: a one-row table of its own, so the form opens on this page (with the year line
+    above it) and the next page's table is read as the rest of its header. None unless the line
+    prints an opener label with its value, stands below every table of the page with no text
+    after it but a page number, and the next page's first table prints no opener but a label of
+    the same form in its top rows."""
+    if page.has_text_layer or next_page is None or not next_page.tables:
+        return None
+    floor = max((t.bbox[3] for t in page.tables), default=0.0)
+    below = [ln for ln in page.lines if ln.bbox[1] >= floor - 2]
+    worded = [ln for ln in below if any(ch.isalpha() for ch in label_key(ln.text))]
+    if not worded:
+        return None
+    line = max(worded, key=lambda ln: ln.bbox[1])
+    hit = match_printed(label_key(line.text), ALL_OPENERS)
+    if hit is None or not hit[1]:
+        return None
+    following = next_page.tables[0]
+    if any(match_printed(label_key(c.text), ALL_OPENERS) for c in following.row_cells(0)):
+        return None
+    labels = label_alternatives(hit[0])  # type: ignore[arg-type]
+    top = [c for c in following.cells if c.row <= 2]
+    if not any(match_printed(label_key(c.text), labels) for c in top):
+        return None
+    cell = Cell(row=0, col=0, text=line.text, bbox=line.bbox, confidence=line.confidence)
+    return Table(1, 1, [cell], line.bbox, page.extractor or "")
+
+
+# Header labels shorter than this are not looked for inside a free line (`代码`, `单位` may be
+# part of a value); the labels of a funds block's rows are longer.
+MIN_LINE_LABEL = 4
+# The unit a group label prints after it (项目资金（万元）), wrapped with it
+GROUP_UNITS = ("（万元）", "（元）")
+
+
+def with_rows_lost_between(page: PageGrid) -> list[Table]:
+    """The page's tables, each with the lines printed between it and the next table below as
+    rows of its own at its foot: on a scan whose rules wore into dashes the grid breaks into two
+    tables, and the rows between them, their rules lost, are read as free lines (`其他资金 1
+    180.616`). Taken only when one of those lines prints a header label of a form; a piece of
+    a group label wrapped beside them (`况（万`, `元)`) is dropped, the label's own cell
+    standing above them."""
+    tables = list(page.tables)
+    if page.has_text_layer or len(tables) < 2:
+        return tables
+    out = []
+    for upper, lower in zip(tables, [*tables[1:], None], strict=True):
+        rows = _lost_rows(page, upper, lower) if lower is not None else []
+        if not rows:
+            out.append(upper)
+            continue
+        x0, y0, x1, _ = upper.bbox
+        cells = [
+            Cell(
+                row=upper.n_rows + i,
+                col=0,
+                text=text,
+                bbox=(x0, line.bbox[1], x1, line.bbox[3]),
+                colspan=upper.n_cols,
+                confidence=line.confidence,
+            )
+            for i, (line, text) in enumerate(rows)
+        ]
+        bottom = rows[-1][0].bbox[3]
+        out.append(
+            Table(
+                upper.n_rows + len(rows),
+                upper.n_cols,
+                [*upper.cells, *cells],
+                (x0, y0, x1, bottom),
+                upper.extractor,
+            )
+        )
+    return out
+
+
+def _lost_rows(page: PageGrid, upper: Table, lower: Table) -> list[tuple[TextLine, str]]:
+    """(line, text to read) of the free lines standing between two tables, over the upper one's
+    width, top to bottom, each cut to start at the first header label it prints; [] unless one
+    prints a label."""
+    x0, _, x1, top = upper.bbox
+    between = sorted(
+        (
+            ln
+            for ln in page.lines
+            if ln.bbox[1] >= top - 2 and ln.bbox[3] <= lower.bbox[1] + 2 and x0 <= ln.bbox[2]
+            and ln.bbox[0] < x1
+        ),
+        key=lambda ln: ln.bbox[1],
+    )  # fmt: skip
+    labels = [(alt, lb) for spec in FORMS for alt, lb in label_alternatives(spec) if not lb.group]
+    groups = [label_key(alt + unit) for spec in FORMS for lb in spec.labels if lb.group
+              for alt in lb.alternatives for unit in GROUP_UNITS]  # fmt: skip
+    rows, labelled = [], False
+    for ln in between:
+        found = labels_printed_in(ln.text, labels, MIN_LINE_LABEL, spaced=True)
+        before = ln.text[: found[0].start] if found else ln.text
+        piece = label_key(before)
+        if piece and any(piece in g for g in groups):  # a wrapped piece of a group label
+            if not found:
+                continue
+        elif before.strip():
+            return []  # text that is neither a label nor a group label's piece: no lost row
+        rows.append((ln, ln.text[found[0].start :]))
+        labelled = True
+    return rows if labelled else []

@@ -30,6 +30,7 @@ block, label by label) and `rows` (grid lines into indicator rows).
 from __future__ import annotations
 
 from flows.forms.columns import GridColumns, find_heading, read_columns, relative
+from flows.forms.funds import settle_funds_by_sum
 from flows.forms.header import read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -41,7 +42,7 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
-from flows.forms.outside import with_opener_above
+from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
@@ -108,14 +109,19 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     forms: list[ProjectForm] = []
     problems: list[str] = []
     open_form: OpenForm | None = None
-    for page in pages:
-        for ti, printed in enumerate(page.tables):
+    for i, page in enumerate(pages):
+        foot = opener_at_foot(page, pages[i + 1] if i + 1 < len(pages) else None)
+        tables = with_rows_lost_between(page)
+        for ti, printed in enumerate([*tables, *([foot] if foot is not None else [])]):
             table = with_opener_above(page, printed)
             for start, end in segments(table):
                 where = Where(page, table, ti)
                 open_form = _read_segment(where, start, end, open_form, forms, problems)
     if open_form is not None:
         forms.append(_close(open_form, problems))
+    ocr_pages = {page.page for page in pages if not page.has_text_layer}
+    for form in forms:
+        settle_funds_by_sum(form, ocr_pages, problems)
     _fill_missing_years(forms, problems)
     return forms, problems
 

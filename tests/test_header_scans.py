@@ -1,0 +1,232 @@
+"""Header and funds block of scanned target tables on hand-made OCR grids: rows whose rules wore
+away (an opener row read as a free line at a page's foot)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.forms import read_document
+from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
+from tests.test_forms import HEADER, TITLE, grid, values
+
+
+def scan_page(n: int, *tables: Table, lines: tuple[TextLine, ...] = ()) -> PageGrid:
+    """An OCR page (no text layer) of the given tables and free lines."""
+    status = PageStatus.EXTRACTED
+    return PageGrid(n, 1000, 1400, "px", False, status, "rapidocr", list(tables), list(lines))
+
+
+def _line(text: str, top: float) -> TextLine:
+    return TextLine(text, (100, top, 600, top + 30))
+
+
+def _rest_of_header(top: float) -> Table:
+    """The header after its 项目名称 row, then the grid, on the next page."""
+    rows = [*HEADER[1:], ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"]]
+    t = grid(rows, {(2, 0): 3}, top=top)
+    return replace(t, extractor="rapidocr")
+
+
+def test_opener_row_at_the_page_foot_opens_the_form_read_on_the_next_page() -> None:
+    """项目名称 and its value read as a free line below every table of page 1 (the row's rules
+    wore away), the header's rest and the grid at the top of page 2: one project, its name from
+    page 1 and its year from the title above it, its funds and labels from page 2."""
+    title = (_line(TITLE[0], 100), _line("(2023 年度)", 150))
+    foot = (_line("项目名称 司法救助资金", 1300), _line("-1-", 1380))
+    p1 = scan_page(1, lines=(*title, *foot))
+    p2 = scan_page(2, _rest_of_header(top=100))
+    forms, _ = read_document([p1, p2])
+    assert len(forms) == 1
+    got = values(forms[0])
+    assert got["project_name"] == "司法救助资金"
+    assert got["year"] == "2023"
+    assert (got["total_funds"], got["fiscal_funds"]) == ("15", "15")
+    assert got["implementing_unit"] == "某单位"
+    assert forms[0].first_page == 1
+    assert [i.name.value for i in forms[0].indicators] == ["召开会议"]
+
+
+def test_opener_line_is_not_carried_when_the_next_page_opens_its_own_table() -> None:
+    """A free 项目名称 line at a page's foot is left alone when the next page's table prints its
+    own opener (the line is no row of it)."""
+    p1 = scan_page(1, lines=(_line(TITLE[0], 100), _line("项目名称 甲项目", 1300)))
+    own = replace(grid([*HEADER, ["绩效指标", "产出指", "数量指标", "召开会议", "5 次"]],
+                       {(3, 0): 3}, top=100), extractor="rapidocr")  # fmt: skip
+    forms, _ = read_document([p1, scan_page(2, own)])
+    assert [values(f)["project_name"] for f in forms] == ["测试项目"]
+
+
+def _read_funds(total: str, fiscal: str, other: str, ocr: bool = True) -> tuple[dict, list[str]]:
+    """The funds block and problems of a one-page target table printing these three amounts."""
+    rows = [list(r) for r in HEADER]
+    rows[3][2], rows[4][2], rows[5][2] = total, fiscal, other
+    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
+    t = grid(rows, {(3, 0): 3}, top=100)
+    title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
+    p = scan_page(1, t, lines=title) if ocr else replace(scan_page(1, t, lines=title),
+                                                          has_text_layer=True)  # fmt: skip
+    forms, problems = read_document([p])
+    got = values(forms[0])
+    return {k: got.get(k) for k in ("total_funds", "fiscal_funds", "other_funds")}, problems
+
+
+def test_speck_after_an_amount_is_cut_off_when_the_block_then_adds_up() -> None:
+    got, problems = _read_funds("260.6.", "260.6", "")
+    assert got == {"total_funds": "260.6", "fiscal_funds": "260.6", "other_funds": ""}
+    assert any("total_funds '260.6.' as 260.6" in p for p in problems)
+
+
+def test_rule_mark_before_an_amount_is_cut_off_when_the_block_then_adds_up() -> None:
+    got, _ = _read_funds("383.2", "202.584", "1 180.616")
+    assert got == {"total_funds": "383.2", "fiscal_funds": "202.584", "other_funds": "180.616"}
+    got, _ = _read_funds("11.1", "1.1", "")  # a worn rule read as `1` with no gap
+    assert got["total_funds"] == "1.1"
+    got, _ = _read_funds("207.8 q", "192.204", "15.596")  # a speck standing apart
+    assert got["total_funds"] == "207.8"
+    got, _ = _read_funds("343", "256.3", "86.7 9")
+    assert got["other_funds"] == "86.7"
+
+
+def test_funds_block_is_left_as_read_when_it_adds_up_or_no_single_mark_explains_it() -> None:
+    assert _read_funds("11.1", "11.1", "")[0]["total_funds"] == "11.1"  # adds up as read
+    assert _read_funds("30", "20", "5")[0] == {  # a printed difference: the audit's finding
+        "total_funds": "30",
+        "fiscal_funds": "20",
+        "other_funds": "5",
+    }
+    # 11 = 11 + 0 with the first or the last `1` cut off: two readings, none kept
+    assert _read_funds("111", "11", "")[0]["total_funds"] == "111"
+    # a text layer prints what it prints
+    assert _read_funds("260.6.", "260.6", "", ocr=False)[0]["total_funds"] == "260.6."
+
+
+def _lined(cell: Cell, *lines: tuple[str, float, float, float]) -> Cell:
+    """`cell` with OCR lines (text, x0, x1, y0 in the cell's row), each a tenth of a row high."""
+    y = cell.bbox[1]
+    boxes = [CellLine(t, (x0, y + dy, x1, y + dy + 0.1)) for t, x0, x1, dy in lines]
+    return replace(cell, lines=tuple(boxes))
+
+
+def test_strokes_one_under_another_are_a_worn_rules_dashes_not_header_text() -> None:
+    """The rule between 410636 and 实施单位 (延续性项目 and 项目期) wore into dashes OCR read as
+    `1` at one x in both rows: they are dropped, each label takes the value beside it."""
+    rows = [list(r) for r in HEADER]
+    rows[1] = ["主管部门及代码", "410636 1 实施单位", "某单位", "", ""]
+    rows[2] = ["项目属性", "延续性项目 1 项目期", "2022年", "", ""]
+    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
+    t = grid(rows, {(3, 0): 3}, top=100)
+    c1 = t.at(1, 1)
+    c2 = t.at(2, 1)
+    assert c1 is not None and c2 is not None
+    new1 = _lined(
+        c1, ("410636", 1.05, 1.35, 0.4), ("1", 1.6, 1.63, 0.1), ("实施单位", 1.7, 1.95, 0.4)
+    )
+    new2 = _lined(
+        c2, ("延续性项目", 1.05, 1.4, 0.4), ("1", 1.6, 1.64, 0.5), ("项目期", 1.7, 1.9, 0.4)
+    )
+    t = replace(t, cells=[new1 if c is c1 else new2 if c is c2 else c for c in t.cells])
+    forms, problems = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    got = values(forms[0])
+    assert got["department_code"] == "410636"
+    assert got["implementing_unit"] == "某单位"
+    assert got["project_attribute"] == "延续性项目"
+    assert got["project_period"] == "2022年"
+    assert sum("dashes of a worn column rule" in p for p in problems) == 2
+
+
+def test_a_lone_stroke_or_a_value_of_its_own_is_kept() -> None:
+    """One stroke with no other under or over it, or strokes that are a cell's whole value, are
+    printed text as far as the header knows."""
+    rows = [list(r) for r in HEADER]
+    rows[2] = ["项目属性", "延续性项目", "项目期", "1", ""]
+    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
+    t = grid(rows, {(3, 0): 3}, top=100)
+    period = t.at(2, 3)
+    above = t.at(1, 3)
+    assert period is not None and above is not None
+    lone = _lined(period, ("1", 3.2, 3.25, 0.4))
+    same_x = _lined(above, ("某单位", 3.1, 3.5, 0.2), ("1", 3.2, 3.25, 0.6))
+    t = replace(t, cells=[lone if c is period else same_x if c is above else c for c in t.cells])
+    got = values(read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])[0][0])
+    assert got["project_period"] == "1"
+
+
+def test_funds_rows_lost_between_two_tables_are_read_from_the_free_lines() -> None:
+    """Dashed rules broke the table in two: the 财政拨款 and 其他资金 rows between the parts were
+    read as free lines, a piece of the group label 资金情况（万元） wrapped beside them and a worn
+    rule's `1` before an amount. They are the upper table's last rows: the block is whole."""
+    upper = [list(r) for r in HEADER[:3]]
+    upper.append(["资金情", "年度资金总额", "383.2", "", ""])
+    lower = [
+        HEADER[6],
+        HEADER[7],
+        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
+    ]
+    between = (
+        TextLine("况（万 其中：财政拨款 202.584", (0.2, 104.1, 3, 104.5)),
+        TextLine("元)", (0.2, 104.5, 0.5, 104.9)),
+        TextLine("其他资金 1 180.616", (1.2, 104.6, 3, 105)),
+    )
+    p = scan_page(
+        1,
+        replace(grid(upper, top=100), extractor="rapidocr"),
+        replace(grid(lower, top=105.2), extractor="rapidocr"),
+        lines=(_line(TITLE[0], 10), *between),
+    )
+    forms, _ = read_document([p])
+    got = values(forms[0])
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "383.2",
+        "202.584",
+        "180.616",
+    )
+    assert got["overall_goal"] == "目标"
+
+
+def test_free_lines_between_tables_printing_no_label_are_no_rows() -> None:
+    """Text between two tables that prints no header label (a note, a caption) is left alone."""
+    upper = [list(r) for r in HEADER[:6]]
+    lower = [
+        HEADER[6],
+        HEADER[7],
+        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
+    ]
+    p = scan_page(
+        1,
+        replace(grid(upper, {(3, 0): 3}, top=100), extractor="rapidocr"),
+        replace(grid(lower, top=106.2), extractor="rapidocr"),
+        lines=(_line(TITLE[0], 10), TextLine("说明：本表金额 12", (0.2, 106.0, 3, 106.1))),
+    )
+    got = values(read_document([p])[0][0])
+    assert got["total_funds"] == "15"
+    assert "说明" not in "".join(str(v) for v in got.values())
+
+
+def test_a_stroke_under_a_strokes_start_is_the_same_worn_rule() -> None:
+    """A funds value cell merged down over the goal's row (the row rule lost) whose amount OCR
+    read with the worn column rule before it (`|7.486`) and the rule's next dash under it
+    (`i`): the dash is dropped, so the cell is cut at the goal label's rule, and the amount
+    keeps its digits."""
+    rows = [list(r) for r in HEADER[:3]]
+    rows.append(["项目资金 (万元)", "merged", None, None, None])
+    rows.append(["年度总体目标", None, None, None, None])
+    rows += [HEADER[7], ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"]]
+    t = grid(rows, {(3, 1): (2, 4)}, top=100)
+    merged = t.at(3, 1)
+    assert merged is not None
+    lines = (
+        CellLine("年度本级预算金额：", (1.1, 103.35, 2.0, 103.6)),
+        CellLine("|7.486", (2.3, 103.3, 2.7, 103.62)),
+        CellLine("i", (2.3, 103.7, 2.34, 103.85)),
+        CellLine("目标甲", (1.1, 104.4, 1.4, 104.6)),
+    )
+    text = "年度本级预算金额：|7.486 i 目标甲"
+    t = replace(
+        t, cells=[replace(c, text=text, lines=lines) if c is merged else c for c in t.cells]
+    )
+    t = replace(t, extractor="rapidocr")
+    forms, problems = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    got = values(forms[0])
+    assert got["total_funds"] == "7.486"
+    assert got["overall_goal"] == "目标甲"
+    assert any("'|7.486' of total_funds starts with a stroke" in p for p in problems)
