@@ -56,12 +56,17 @@ def test_opener_line_is_not_carried_when_the_next_page_opens_its_own_table() -> 
     assert [values(f)["project_name"] for f in forms] == ["测试项目"]
 
 
+def _header_table(rows: list[list[str | None]]) -> Table:
+    """A one-page target table: the header rows given, then one indicator line."""
+    rows = [*rows, ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"]]
+    return grid(rows, {(3, 0): 3}, top=100)
+
+
 def _read_funds(total: str, fiscal: str, other: str, ocr: bool = True) -> tuple[dict, list[str]]:
     """The funds block and problems of a one-page target table printing these three amounts."""
     rows = [list(r) for r in HEADER]
     rows[3][2], rows[4][2], rows[5][2] = total, fiscal, other
-    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
-    t = grid(rows, {(3, 0): 3}, top=100)
+    t = _header_table(rows)
     title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
     p = scan_page(1, t, lines=title) if ocr else replace(scan_page(1, t, lines=title),
                                                           has_text_layer=True)  # fmt: skip
@@ -113,8 +118,7 @@ def test_strokes_one_under_another_are_a_worn_rules_dashes_not_header_text() -> 
     rows = [list(r) for r in HEADER]
     rows[1] = ["主管部门及代码", "410636 1 实施单位", "某单位", "", ""]
     rows[2] = ["项目属性", "延续性项目 1 项目期", "2022年", "", ""]
-    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
-    t = grid(rows, {(3, 0): 3}, top=100)
+    t = _header_table(rows)
     c1 = t.at(1, 1)
     c2 = t.at(2, 1)
     assert c1 is not None and c2 is not None
@@ -139,8 +143,7 @@ def test_a_lone_stroke_or_a_value_of_its_own_is_kept() -> None:
     printed text as far as the header knows."""
     rows = [list(r) for r in HEADER]
     rows[2] = ["项目属性", "延续性项目", "项目期", "1", ""]
-    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
-    t = grid(rows, {(3, 0): 3}, top=100)
+    t = _header_table(rows)
     period = t.at(2, 3)
     above = t.at(1, 3)
     assert period is not None and above is not None

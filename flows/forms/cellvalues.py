@@ -18,6 +18,16 @@ VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
 
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
+# How OCR reads a stretch of a worn vertical rule: strokes no printed value starts or ends with,
+# and (`RULE_MARKS`) also the digit and letter a stroke is read as, which values may print
+RULE_STROKES = "|Il!丨｜"
+RULE_MARKS = RULE_STROKES + "1i"
+
+
+def char_class(chars: str) -> str:
+    """A regular expression character class of `chars`."""
+    return "[" + re.escape(chars) + "]"
+
 
 def amount(text: str) -> float | None:
     """A cell's text as one printed amount (`1,234.5`), None when it is not one (a rate `98%`,

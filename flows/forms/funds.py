@@ -10,8 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import product
 
-from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, spread_numbers
+from flows.forms.cellvalues import (
+    NUMBER_RE,
+    RULE_MARKS,
+    VALUE_RE,
+    amount,
+    char_class,
+    spread_numbers,
+)
 from flows.forms.columns import parse_heads, relative
 from flows.forms.labels import (
     after_a_mark,
@@ -418,8 +426,8 @@ def _slots_under(cell: Cell, slots: list[tuple[str, tuple[float, float]]]) -> li
 # it (`1 180.616`, `|7.486`, `260.6.`): the only readings an amount is cut back to, and only when
 # the block's own sum says so.
 # A lone character standing apart after (before) an amount (`207.8 q`, `0.00 9`) is a speck too.
-EDGE_MARK_BEFORE_RE = re.compile(r"^(?:[|Il!i1丨｜]\s*|\S\s+)(?=\d)")
-EDGE_MARK_AFTER_RE = re.compile(r"(?<=\d)(?:\s*[|Il!i1.丨｜]|\s+\S)$")
+EDGE_MARK_BEFORE_RE = re.compile(rf"^(?:{char_class(RULE_MARKS)}\s*|\S\s+)(?=\d)")
+EDGE_MARK_AFTER_RE = re.compile(rf"(?<=\d)(?:\s*{char_class(RULE_MARKS + '.')}|\s+\S)$")
 # The parts that add up to 年度资金总额, each described part list alone (blank counts 0)
 FUNDS_PARTS = (
     ("fiscal_funds", "other_funds"),
@@ -478,7 +486,7 @@ def _settle(fields: dict[str, SourcedValue], ocr_pages: set[int], problems: list
     options = [_readings(fields[n].value, fields[n].page in ocr_pages) for n in block]
     if all(o and o[0][0] == 0 for o in options) and _adds_up([o[0][1] for o in options]):
         return False
-    fits = [combo for combo in _combinations(options) if _adds_up([v for _, v, _ in combo])]
+    fits = [combo for combo in product(*options) if _adds_up([v for _, v, _ in combo])]
     if not fits:
         return False
     fewest = min(sum(e for e, _, _ in c) for c in fits)
@@ -500,12 +508,3 @@ def _settle(fields: dict[str, SourcedValue], ocr_pages: set[int], problems: list
 
 def _adds_up(values: list[float]) -> bool:
     return abs(values[0] - sum(values[1:])) <= SUM_TOLERANCE * max(1.0, abs(values[0]))
-
-
-def _combinations(
-    options: list[list[tuple[int, float, str]]],
-) -> list[tuple[tuple[int, float, str], ...]]:
-    out: list[tuple[tuple[int, float, str], ...]] = [()]
-    for opts in options:
-        out = [(*c, o) for c in out for o in opts]
-    return out

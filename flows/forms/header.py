@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from flows.forms.celllines import text_height, unmerge, wrapped_rest_lost
-from flows.forms.cellvalues import numbers_in
+from flows.forms.cellvalues import RULE_MARKS, RULE_STROKES, char_class, numbers_in
 from flows.forms.columns import relative
 from flows.forms.funds import read_funds_matrix
 from flows.forms.inline import printed_inline, read_inline_labels
@@ -215,10 +215,7 @@ def read_header(
 
 
 # What OCR reads a stretch of a worn column rule as: a lone vertical stroke
-RULE_MARKS = frozenset("|Il1i!丨｜")
 MAX_RULE_MARKS = 2
-# ... and the strokes no printed value starts or ends with (a `1` or an `i` may)
-EDGE_STROKES = frozenset("|Il!丨｜")
 
 
 def _is_mark(line: CellLine) -> bool:
@@ -292,9 +289,9 @@ def _edge_strokes(line: CellLine) -> list[CellLine]:
     x0, y0, x1, y1 = line.bbox
     w = (x1 - x0) / len(text)
     out = []
-    if text[0] in EDGE_STROKES:
+    if text[0] in RULE_STROKES:
         out.append(CellLine(text[0], (x0, y0, x0 + w, y1), line.confidence))
-    if text[-1] in EDGE_STROKES:
+    if text[-1] in RULE_STROKES:
         out.append(CellLine(text[-1], (x1 - w, y0, x1, y1), line.confidence))
     return out
 
@@ -607,9 +604,13 @@ def _read_more_of(
 
 
 # A worn column rule OCR read as a stroke at the edge of a number (`29.565 I`, `29.565I`)
-RULE_MARK_AFTER_NUMBER_RE = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)\s*[|Il!丨｜]")
+RULE_MARK_AFTER_NUMBER_RE = re.compile(
+    rf"(?P<number>\d[\d,]*(?:\.\d+)?)\s*{char_class(RULE_STROKES)}"
+)
 # ... or before it (`|7.486`): no value starts with a stroke either
-RULE_MARK_BEFORE_NUMBER_RE = re.compile(r"[|Il!丨｜]\s*(?P<number>\d[\d,]*(?:\.\d+)?)")
+RULE_MARK_BEFORE_NUMBER_RE = re.compile(
+    rf"{char_class(RULE_STROKES)}\s*(?P<number>\d[\d,]*(?:\.\d+)?)"
+)
 
 
 def _drop_rule_marks(header: Header, where: Where, problems: list[str]) -> None:
@@ -619,20 +620,18 @@ def _drop_rule_marks(header: Header, where: Where, problems: list[str]) -> None:
     for name, sv in header.fields.items():
         if sv.page != where.page.page or sv.table_index != where.table_index:
             continue
-        m = RULE_MARK_AFTER_NUMBER_RE.fullmatch(sv.value.strip())
-        before = RULE_MARK_BEFORE_NUMBER_RE.fullmatch(sv.value.strip())
-        if m is not None:
-            header.fields[name] = sv.with_value(m["number"])
-            problems.append(
-                f"page {where.page.page}: header value '{sv.value}' of {name} ends in a stroke "
-                f"taken for a worn rule's remnant; read as {m['number']}"
-            )
-        elif before is not None:
-            header.fields[name] = sv.with_value(before["number"])
-            problems.append(
-                f"page {where.page.page}: header value '{sv.value}' of {name} starts with a "
-                f"stroke taken for a worn rule's remnant; read as {before['number']}"
-            )
+        for rx, edge in (
+            (RULE_MARK_AFTER_NUMBER_RE, "ends in"),
+            (RULE_MARK_BEFORE_NUMBER_RE, "starts with"),
+        ):
+            m = rx.fullmatch(sv.value.strip())
+            if m is not None:
+                header.fields[name] = sv.with_value(m["number"])
+                problems.append(
+                    f"page {where.page.page}: header value '{sv.value}' of {name} {edge} a "
+                    f"stroke taken for a worn rule's remnant; read as {m['number']}"
+                )
+                break
 
 
 def _split_department(fields: dict[str, SourcedValue]) -> None:
