@@ -126,10 +126,13 @@ def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> list[tuple[fl
     return out
 
 
-def _touched_share(
-    mask: np.ndarray, ink: np.ndarray, horizontal: bool, min_len: int
-) -> list[tuple[tuple[float, int, int], float, tuple[slice, slice], np.ndarray]]:
-    """Components of a one-direction rule mask at least `min_len` long: each as its segment
+# A long run of a row rule mask: its segment (as `_segments`), the share of its length ink
+# touches, and its pixels (box slices into the mask, the component's own pixels in that box)
+RowRun = tuple[tuple[float, int, int], float, tuple[slice, slice], np.ndarray]
+
+
+def _touched_share(mask: np.ndarray, ink: np.ndarray, min_len: int) -> list[RowRun]:
+    """Components of a row rule mask at least `min_len` long: each as its segment
     (as `_segments`), the share of its length where ink touches it across (within
     `TOUCH_REACH` px beyond its edge, on either side), and its pixels (box slices into `mask`
     and the component's own pixels in that box).
@@ -138,8 +141,6 @@ def _touched_share(
     strokes at one height run on from glyph to glyph. Each such stroke is joined to the rest of
     its glyph, so ink touches the run nearly all along; a rule has paper beside it but where a
     crossing rule or a character set tight against it meets it."""
-    if not horizontal:
-        mask, ink = mask.T, ink.T
     num, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
     h = mask.shape[0]
     out = []
@@ -156,8 +157,6 @@ def _touched_share(
             touched |= ink[np.clip(top - d, 0, h - 1), x + cols] > 0
             touched |= ink[np.clip(bottom + d, 0, h - 1), x + cols] > 0
         box = (slice(y, y + hh), slice(x, x + w))
-        if not horizontal:
-            box, comp = (box[1], box[0]), comp.T
         seg = (float(cents[i][1]), int(x), int(x + w))
         out.append((seg, float(touched.mean()) if cols.size else 0.0, box, comp))
     return out
@@ -1104,7 +1103,7 @@ def _region_separators(
     leave the mask and the separators are found again without them, until none is left. Only
     the separators found are judged: a text run the checks already refused changes nothing,
     and the grid is the one found as before wherever no text run stood as a row."""
-    runs = _touched_share(hr, ink, True, int(k * 1.2))
+    runs = _touched_share(hr, ink, int(k * 1.2))
     hr = hr.copy()
     while True:
         found = _separators_once(hr, vr, ink, k, tol, band)
@@ -1120,11 +1119,7 @@ def _region_separators(
             hr[box][pixels] = 0
 
 
-def _text_runs_at(
-    runs: list[tuple[tuple[float, int, int], float, tuple[slice, slice], np.ndarray]],
-    pos: float,
-    tol: float,
-) -> list[tuple[tuple[float, int, int], float, tuple[slice, slice], np.ndarray]]:
+def _text_runs_at(runs: list[RowRun], pos: float, tol: float) -> list[RowRun]:
     """The long runs (`_touched_share`) of the separator at `pos` where ink touches them over
     more than `TOUCHED_MAX` of their length together; none where they are a rule."""
     near = [r for r in runs if abs(r[0][0] - pos) <= tol]

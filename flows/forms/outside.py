@@ -102,6 +102,10 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
 MIN_LINE_LABEL = 4
 # The unit a group label prints after it (项目资金（万元）), wrapped with it
 GROUP_UNITS = ("（万元）", "（元）")
+# The forms' header labels a lost row may print, and their group labels as printed with a unit
+LINE_LABELS = [(alt, lb) for spec in FORMS for alt, lb in label_alternatives(spec) if not lb.group]
+GROUP_LABELS = [label_key(alt + unit) for spec in FORMS for lb in spec.labels if lb.group
+                for alt in lb.alternatives for unit in GROUP_UNITS]  # fmt: skip
 
 
 def with_rows_lost_between(page: PageGrid) -> list[Table]:
@@ -159,15 +163,12 @@ def _lost_rows(page: PageGrid, upper: Table, lower: Table) -> list[tuple[TextLin
         ),
         key=lambda ln: ln.bbox[1],
     )  # fmt: skip
-    labels = [(alt, lb) for spec in FORMS for alt, lb in label_alternatives(spec) if not lb.group]
-    groups = [label_key(alt + unit) for spec in FORMS for lb in spec.labels if lb.group
-              for alt in lb.alternatives for unit in GROUP_UNITS]  # fmt: skip
     rows, labelled = [], False
     for ln in between:
-        found = labels_printed_in(ln.text, labels, MIN_LINE_LABEL, spaced=True)
+        found = labels_printed_in(ln.text, LINE_LABELS, MIN_LINE_LABEL, spaced=True)
         before = ln.text[: found[0].start] if found else ln.text
         piece = label_key(before)
-        if piece and any(piece in g for g in groups):  # a wrapped piece of a group label
+        if piece and any(piece in g for g in GROUP_LABELS):  # a wrapped piece of a group label
             if not found:
                 continue
         elif before.strip():
