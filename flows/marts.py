@@ -549,19 +549,39 @@ def attribute(warehouse: Path, failed: list[FailedTest]) -> list[Quarantine]:
         found: list[Quarantine] = []
         for test in failed:
             keyed, paged = _document_relations(con, test.relations)
-            if not keyed:
+            keyed = [r for r in keyed if r in test.sql]  # a grouped check reads some of them
+            by_file = _keyed_by_file(con, test, keyed)
+            if not keyed and not by_file:
                 continue  # rows that belong to no document: nothing to quarantine
             for sha, source_file in sorted(documents.items(), key=lambda d: d[1]):
-                narrowed = _narrowed(test.sql, dict.fromkeys(keyed, f"document_sha256 = '{sha}'"))
+                where = dict.fromkeys(keyed, f"document_sha256 = '{sha}'")
+                quoted = source_file.replace("'", "''")
+                where |= dict.fromkeys(by_file, f"source_file = '{quoted}'")
+                narrowed = _narrowed(test.sql, where)
                 if not _fails(con, narrowed):
                     continue
-                pages = _pages(con, test, keyed, paged, sha)
+                pages = _pages(con, test, where, paged, sha)
                 found.append(
                     Quarantine(source_file, sha, test.name, pages, _example(con, narrowed))
                 )
         return found
     finally:
         con.close()
+
+
+def _keyed_by_file(con: duckdb.DuckDBPyConnection, test: FailedTest, keyed: list[str]) -> list[str]:
+    """The relations a test's SQL reads that name their document by its source file only (a
+    mart with one row per project, `dim_project`): narrowed to a document by that file. Without
+    them a check of such a mart read nothing a document could be told by, and one document's
+    slip (a project read with no name) failed every document alike."""
+    return [
+        r
+        for r in test.relations
+        if r in test.sql
+        and r not in keyed
+        and "source_file" in _columns(con, r)
+        and "document_sha256" not in _columns(con, r)
+    ]
 
 
 def _example(con: duckdb.DuckDBPyConnection, sql: str) -> str:
@@ -583,18 +603,19 @@ def _example(con: duckdb.DuckDBPyConnection, sql: str) -> str:
 def _pages(
     con: duckdb.DuckDBPyConnection,
     test: FailedTest,
-    keyed: list[str],
+    document: dict[str, str],
     paged: list[str],
     sha: str,
 ) -> tuple[int, ...]:
-    """The pages whose rows alone fail the test; else the page at which the document's rows,
-    read in page order, first fail it (a duplicate printed on two pages: the second one)."""
+    """The pages whose rows alone fail the test (`document`: each relation's condition on the
+    document); else the page at which the document's rows, read in page order, first fail it (a
+    duplicate printed on two pages: the second one)."""
+    paged = [r for r in paged if r in document]
     if not paged:
         return ()
-    doc = f"document_sha256 = '{sha}'"
 
     def fails_on(cond: str) -> bool:
-        where = {r: f"{doc} and page {cond}" if r in paged else doc for r in keyed}
+        where = {r: f"{w} and page {cond}" if r in paged else w for r, w in document.items()}
         return _fails(con, _narrowed(test.sql, where))
 
     return _first_pages(_printed_pages(con, paged, sha), fails_on)

@@ -915,3 +915,33 @@ def test_a_failure_only_documents_together_explain_is_blamed_on_none(tmp_path: P
         ("a.pdf", "unique_k_per_document", (2,), "k=x, n=2"),
         ("a.pdf", "unique on vals.k", (2,), "k=x, n=2"),
     ]  # b.pdf and c.pdf share 'shared': neither alone fails, so neither is blamed
+
+
+def test_a_check_of_a_mart_named_by_source_file_blames_only_that_document(tmp_path: Path) -> None:
+    """A grouped check reads one of its model's relations (`not_null` on a mart of projects
+    that names its document by source_file only, beside a relation keyed by hash that the check
+    does not read): a project read with no name blames its own document, not every document."""
+    import duckdb
+
+    from flows.marts import FailedTest, attribute
+
+    wh = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(wh))
+    con.execute("create schema raw")
+    con.execute("create table raw.documents (document_sha256 varchar, source_file varchar)")
+    con.execute(
+        "insert into raw.documents values ('a', 'a.pdf'), ('b', 'b.pdf'), ('c', 'c''s.pdf')"
+    )
+    con.execute("create table projects (project_name varchar, source_file varchar)")
+    con.execute("insert into projects values ('甲', 'a.pdf'), (null, 'b.pdf'), ('丙', 'c''s.pdf')")
+    con.execute("create table docs (document_sha256 varchar, source_file varchar)")
+    con.close()
+    projects, docs = '"wh"."main"."projects"', '"wh"."main"."docs"'
+    check = FailedTest(
+        "test.x.projects_checks", "not_null on projects.project_name",
+        f"select * from {projects} where project_name is null", (projects, docs), grouped=True,
+    )  # fmt: skip
+    blamed = attribute(wh, [check])
+    assert [(q.source_file, q.test, q.pages, q.example) for q in blamed] == [
+        ("b.pdf", "not_null on projects.project_name", (), "project_name=null, source_file=b.pdf"),
+    ]
