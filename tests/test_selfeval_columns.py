@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flows.forms import read_document
 from flows.forms.columns import heads_run_together
+from flows.forms.labels import cjk_characters, the_run_spelt
 from flows.forms.spec import PROJECT_SELF_EVAL
 from flows.models import Cell
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
@@ -53,3 +54,20 @@ def test_a_grid_whose_heads_ocr_read_across_in_one_cell_is_read() -> None:
         "page 1: the heading cell '年度指标实际完成权值，值重' prints the heads of target、actual、"
         "weight run together (their lines read across); read as those heads, in the form's order"
     ) in problems
+
+
+def test_the_run_spelt_by_one_spelling_of_each_head_and_none_for_a_long_text() -> None:
+    """Two heads read across (`年初预算 调整后预数 1 算数`) are the run whose characters they are
+    for one spelling of each; a cell of a whole region's text (hundreds of characters) spans
+    every run of a dozen heads with several spellings each and spells none of them — answered
+    without trying each combination of spellings (that held a night's reader for minutes)."""
+    heads = {0: ("年初预算数",), 1: ("全年预算数", "调整后预算数"), 2: ("全年执行数", "执行数")}
+    got = the_run_spelt(cjk_characters("年初预算 调整后预数 1 算数"), [(0, 1), (1, 2)], heads.get)
+    assert got == (0, 1)
+    assert (
+        the_run_spelt(cjk_characters("年初预算数 全年执行数"), [(0, 1), (1, 2)], heads.get) is None
+    )
+    many = {i: ("年度指标值", "指标值", "目标值", "年度目标值") for i in range(14)}
+    text = "年度指标值目标值实际完成值" * 25
+    runs = [tuple(range(k)) for k in range(2, 15)]
+    assert the_run_spelt(cjk_characters(text), runs, many.get) is None
