@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from flows.forms import read_document
-from flows.forms.columns import heads_run_together
+from flows.forms.columns import GridColumns, heads_run_together
 from flows.forms.labels import cjk_characters, the_run_spelt
 from flows.forms.spec import PROJECT_SELF_EVAL
-from flows.models import Cell
+from flows.models import Cell, Table
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 from tests.test_selfeval_reader import TITLE
 
@@ -71,3 +71,25 @@ def test_the_run_spelt_by_one_spelling_of_each_head_and_none_for_a_long_text() -
     text = "年度指标值目标值实际完成值" * 25
     runs = [tuple(range(k)) for k in range(2, 15)]
     assert the_run_spelt(cjk_characters(text), runs, many.get) is None
+
+
+def test_a_continued_grid_whose_name_cell_took_in_the_level2_column_still_lines_up() -> None:
+    """The rest of a grid on the next page (no heading) whose 三级指标 cell OCR merged with the
+    二级指标 cell beside it: the name column starts where 二级 does but ends where its heading
+    does, and the 指标值 column lines up by both edges: the same grid, its lines appended. A
+    table whose name column lines up by neither edge is another table."""
+    ranges = {"level2": (0.1, 0.3), "indicator_name": (0.3, 0.5), "target": (0.5, 0.7)}
+    ranges |= {"weight": (0.7, 0.85), "score": (0.85, 1.0)}
+    head = GridColumns(
+        by_field={f: i + 1 for i, f in enumerate(ranges)}, n_cols=7, x_ranges=ranges, width=100.0
+    )
+
+    def rest(name_from: float, name_to: float) -> Table:
+        xs = [(0.0, 0.1), (0.1, name_from), (name_from, name_to), (name_to, 0.7)]
+        xs += [(0.7, 0.85), (0.85, 1.0)]
+        cells = [Cell(0, c, "x", (a * 100, 0, b * 100, 1)) for c, (a, b) in enumerate(xs)]
+        return Table(1, 6, cells, (0, 0, 100, 1), "ocr")
+
+    merged = head.on(rest(0.1, 0.5))  # 二级 + 三级 in one cell: its left edge is 二级's
+    assert merged is not None and merged.by_field["target"] == 3
+    assert head.on(rest(0.2, 0.6)) is None
