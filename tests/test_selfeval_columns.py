@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from flows.forms import read_document
-from flows.forms.columns import heads_run_together
+from flows.forms.columns import GridColumns, heads_run_together
+from flows.forms.labels import cjk_characters, the_run_spelt
 from flows.forms.spec import PROJECT_SELF_EVAL
-from flows.models import Cell
+from flows.models import Cell, Table
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 from tests.test_selfeval_reader import TITLE
 
@@ -53,3 +54,42 @@ def test_a_grid_whose_heads_ocr_read_across_in_one_cell_is_read() -> None:
         "page 1: the heading cell '年度指标实际完成权值，值重' prints the heads of target、actual、"
         "weight run together (their lines read across); read as those heads, in the form's order"
     ) in problems
+
+
+def test_the_run_spelt_by_one_spelling_of_each_head_and_none_for_a_long_text() -> None:
+    """Two heads read across (`年初预算 调整后预数 1 算数`) are the run whose characters they are
+    for one spelling of each; a cell of a whole region's text (hundreds of characters) spans
+    every run of a dozen heads with several spellings each and spells none of them — answered
+    without trying each combination of spellings (that held a night's reader for minutes)."""
+    heads = {0: ("年初预算数",), 1: ("全年预算数", "调整后预算数"), 2: ("全年执行数", "执行数")}
+    got = the_run_spelt(cjk_characters("年初预算 调整后预数 1 算数"), [(0, 1), (1, 2)], heads.get)
+    assert got == (0, 1)
+    assert (
+        the_run_spelt(cjk_characters("年初预算数 全年执行数"), [(0, 1), (1, 2)], heads.get) is None
+    )
+    many = {i: ("年度指标值", "指标值", "目标值", "年度目标值") for i in range(14)}
+    text = "年度指标值目标值实际完成值" * 25
+    runs = [tuple(range(k)) for k in range(2, 15)]
+    assert the_run_spelt(cjk_characters(text), runs, many.get) is None
+
+
+def test_a_continued_grid_whose_name_cell_took_in_the_level2_column_still_lines_up() -> None:
+    """The rest of a grid on the next page (no heading) whose 三级指标 cell OCR merged with the
+    二级指标 cell beside it: the name column starts where 二级 does but ends where its heading
+    does, and the 指标值 column lines up by both edges: the same grid, its lines appended. A
+    table whose name column lines up by neither edge is another table."""
+    ranges = {"level2": (0.1, 0.3), "indicator_name": (0.3, 0.5), "target": (0.5, 0.7)}
+    ranges |= {"weight": (0.7, 0.85), "score": (0.85, 1.0)}
+    head = GridColumns(
+        by_field={f: i + 1 for i, f in enumerate(ranges)}, n_cols=7, x_ranges=ranges, width=100.0
+    )
+
+    def rest(name_from: float, name_to: float) -> Table:
+        xs = [(0.0, 0.1), (0.1, name_from), (name_from, name_to), (name_to, 0.7)]
+        xs += [(0.7, 0.85), (0.85, 1.0)]
+        cells = [Cell(0, c, "x", (a * 100, 0, b * 100, 1)) for c, (a, b) in enumerate(xs)]
+        return Table(1, 6, cells, (0, 0, 100, 1), "ocr")
+
+    merged = head.on(rest(0.1, 0.5))  # 二级 + 三级 in one cell: its left edge is 二级's
+    assert merged is not None and merged.by_field["target"] == 3
+    assert head.on(rest(0.2, 0.6)) is None

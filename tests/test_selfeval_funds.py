@@ -3,7 +3,13 @@ heads): split where the rate is the row's own 全年执行数 / 全年预算数 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms import read_document
+from flows.forms.funds import _heads_in, _slots_under, heads_printed_at
+from flows.forms.labels import column_alternatives
+from flows.forms.spec import PROJECT_SELF_EVAL
+from flows.models import Cell, CellLine
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 from tests.test_selfeval_reader import GRID, TITLE
 
@@ -142,3 +148,99 @@ def test_a_first_row_column_merged_down_over_two_rows_gives_its_one_value_to_the
             ) in problems
         else:
             assert "total_executed" not in got
+
+
+def test_heads_read_in_one_cell_stand_where_their_ocr_lines_are() -> None:
+    """Six heads OCR read in one cell that also spans the row labels' column (x 441–1577, the
+    rules between them lost): each head's x-range is measured from its OCR lines (a wrapped
+    head's two lines overlap in x: one head), not the cell's width shared evenly, so a value
+    cell (688–982) printing two amounts stands under the two heads printed above it."""
+    heads = [("年初预算", 700, 826), ("数", 736, 789), ("全年预算", 848, 972), ("数", 884, 937)]
+    heads += [("全年执行数", 995, 1121), ("分值", 1167, 1248)]
+    heads += [("执行率", 1302, 1414), ("得分", 1454, 1542)]
+    lines = tuple(CellLine(t, (a, 495.0, b, 541.0)) for t, a, b in heads)
+    text = "年初预算数全年预算数全年执行数 分值 执行率 得分"
+    cell = Cell(0, 2, text, (441, 486, 1577, 585), colspan=13, lines=lines)
+    head = _heads_in(cell, column_alternatives(PROJECT_SELF_EVAL.funds_matrix.cols))  # type: ignore[union-attr]
+    assert head is not None
+    slots = head.slots()
+    assert [(f, round(a), round(b)) for f, (a, b) in slots] == [
+        ("budget_initial", 689, 837),
+        ("budget_full_year", 837, 984),
+        ("executed", 984, 1144),
+        ("weight", 1144, 1275),
+        ("execution_rate", 1275, 1434),
+        ("score", 1434, 1562),
+    ]
+    two_amounts = Cell(4, 4, "280.8 293.82", (688, 585, 982, 672), colspan=3)
+    assert [f for f, _ in _slots_under(two_amounts, slots)] == [
+        "budget_initial",
+        "budget_full_year",
+    ]
+
+
+def test_heads_printed_at_needs_one_column_of_lines_per_head_spelling_it() -> None:
+    """The measured x-ranges only when the lines stand in one column per head, left to right,
+    each spelling its head; a line read across two heads (or a misspelt one) gives none."""
+    cols = {c.field: c for c in PROJECT_SELF_EVAL.funds_matrix.cols}  # type: ignore[union-attr]
+    two = [cols["budget_initial"], cols["budget_full_year"]]
+
+    def cell(*lines: tuple[str, float, float]) -> Cell:
+        boxes = tuple(CellLine(t, (a, 0.0, b, 1.0)) for t, a, b in lines)
+        return Cell(0, 0, " ".join(t for t, _, _ in lines), (0, 0, 10, 1), lines=boxes)
+
+    wrapped = cell(("年初预算", 1, 3), ("数", 1.5, 2), ("全年预算数", 5, 8))
+    assert heads_printed_at(wrapped, two) == [(1, 3), (5, 8)]
+    assert heads_printed_at(cell(("年初预算数全年预算数", 1, 8)), two) is None
+    assert heads_printed_at(cell(("年初预算数", 1, 3), ("全年颜算数", 5, 8)), two) is None
+    assert heads_printed_at(Cell(0, 0, "年初预算数全年预算数", (0, 0, 10, 1)), two) is None
+
+
+def test_a_weight_glued_onto_the_rate_in_a_cell_under_three_heads_is_cut_by_the_rate() -> None:
+    """`1099.8%:9.98` in one cell under 分值, 执行率 and 得分 (the rules between them lost, the
+    space after 10 not printed): one number fewer than heads, the rate glued to the weight is
+    cut where the rate is the row's 全年执行数 / 全年预算数; with no such cut neither is read."""
+    for executed, read in (("5.99", True), ("5", False)):
+        row = [None, "年度资金总额", "6", "6", executed, "1099.8%:9.98", None, None]
+        got, problems = _matrix([FUNDS_HEAD_ROW, row], {(1, 0): 2, (2, 5): (1, 3)})
+        assert got["total_score"] == "9.98"
+        if read:
+            assert (got["total_weight"], got["total_execution_rate"]) == ("10", "99.8%")
+            assert (
+                "page 1: funds row total: '1099.8%' prints the weight and the execution rate "
+                "without a space; read as 10 | 99.8%, the rate being 全年执行数 / 预算数 (99.83%)"
+            ) in problems
+        else:
+            assert (got["total_weight"], got["total_execution_rate"]) == ("", "")
+            assert (
+                "page 1: funds row total: the cell printing '1099.8%' under the weight and the "
+                "execution rate gives no cut whose rate is 全年执行数 / 预算数; neither is read"
+            ) in problems
+
+
+def test_heads_between_a_worn_rules_marks_are_read_from_their_lines() -> None:
+    """`1权重 i 执行率`: two heads in one cell with the marks of the rule lost between them
+    read as lines of their own; the lines printing no CJK character and at most two characters
+    are marks, the rest spell 分值 and 执行率, each measured where it is printed. A cell whose
+    other lines print more than heads (a value merged down) is read as before."""
+    alts = column_alternatives(PROJECT_SELF_EVAL.funds_matrix.cols)  # type: ignore[union-attr]
+    lines = [("1", 1173, 1206), ("权重", 1070, 1153), ("i", 1177, 1203), ("执行率", 1214, 1327)]
+    boxes = tuple(CellLine(t, (a, 1530.0, b, 1600.0)) for t, a, b in lines)
+    cell = Cell(1, 7, "1权重 i 执行率", (1035, 1521, 1348, 1623), lines=boxes)
+    head = _heads_in(cell, alts)
+    assert head is not None
+    assert [(f, round(a), round(b)) for f, (a, b) in head.slots()] == [
+        ("weight", 1040, 1184),
+        ("execution_rate", 1184, 1348),
+    ]
+    assert head.note == (
+        "funds head cell '1权重 i 执行率' prints the heads of weight、execution_rate between "
+        "marks of a worn rule (1 i): read as those heads"
+    )
+    across = _heads_in(Cell(1, 2, "年初预算数 1 调整后预算数", (641, 379, 908, 476)), alts)
+    assert across is not None and across.fields == ["budget_initial", "budget_full_year"]
+    merged_down = replace(
+        cell, text="执行率 79.3%", lines=(boxes[3], CellLine("79.3%", (1, 2, 3, 4)))
+    )
+    head = _heads_in(merged_down, alts)
+    assert head is not None and (head.fields, head.rest) == (["execution_rate"], "79.3%")

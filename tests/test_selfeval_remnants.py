@@ -4,7 +4,7 @@ box starts (ends) on the lost rule (flows/forms/celllines.py: `edge_remnant`).""
 
 from __future__ import annotations
 
-from flows.forms.celllines import edge_remnant, read_cell
+from flows.forms.celllines import edge_remnant, is_remnant, read_cell
 from flows.models import Cell, CellLine, Table
 
 LINE = CellLine("1 10", (1024.0, 569.0, 1115.0, 607.0))
@@ -44,3 +44,14 @@ def test_a_merged_funds_cell_is_cut_without_the_rule_read_as_a_digit() -> None:
     assert got is not None
     assert [p.text for p in got.parts] == ["6.28", "10"]
     assert [ln.text for ln in got.remnants] == ["1"]
+
+
+def test_two_characters_in_a_box_stretched_along_a_rule_are_text() -> None:
+    """`总分` whose OCR box ran along the row rule above it (628 px wide for two characters,
+    58 high): a streak on the rule by its box, but characters of several strokes are printed
+    text, never a rule's mark; `一` or `|` in the same box is the rule's remnant."""
+    cell = Cell(3, 1, "总分", (367.0, 543.0, 1528.0, 603.0), colspan=7)
+    box = (653.0, 544.0, 1281.0, 602.0)
+    assert not is_remnant(CellLine("总分", box), cell, [], 28.0)
+    assert is_remnant(CellLine("一", box), cell, [], 28.0)
+    assert is_remnant(CellLine("|", box), cell, [], 28.0)

@@ -31,6 +31,8 @@ MAX_SLIVER_MARKS = 2
 # ... or a streak along the rule: a box this many times longer per mark than it is thick (a
 # printed character's box is about square)
 STREAK = 2.5
+# The CJK characters a worn rule reads as (one straight stroke); any other is printed text
+ONE_STROKE = frozenset("一丨亅丿乀")
 # A speck: a line of a digit or capital or two standing under this share of the text height
 SPECK = 0.5
 # A text block stands in a row of its own when its centre is this close to the row's middle
@@ -137,8 +139,11 @@ def _span(line: CellLine, vertical: bool) -> tuple[float, float]:
 def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bool:
     """A line of a mark or two whose box is a sliver across a rule (a lost one inside the cell,
     or the cell's own border) — thinner than text, or a streak far longer than its marks
-    could print: what OCR read of a worn rule, not printed text."""
+    could print: what OCR read of a worn rule, not printed text. A character of more than one
+    stroke (`总分` in a box OCR stretched along the rule under it) is text, never a rule's mark."""
     if not line.text.strip() or len(line.text.strip()) > MAX_SLIVER_MARKS or height <= 0:
+        return False
+    if any("\u4e00" <= ch <= "\u9fff" and ch not in ONE_STROKE for ch in line.text):
         return False
     x0, y0, x1, y1 = line.bbox
     reach = REACH * height

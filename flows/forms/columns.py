@@ -44,7 +44,9 @@ class GridColumns:
     def on(self, table: Table) -> GridColumns | None:
         """The same fields on a table continuing the grid on another page, whose ruling may have
         more or fewer columns: each of its columns takes the field whose heading stands over the
-        column's centre. None when the table does not line up with the heading."""
+        column's centre. None when the table does not line up with the heading: the 三级指标
+        and 指标值 columns each start or end where the heading's do (a 三级指标 cell merged with
+        the 二级指标 one beside it, its rule lost, still ends where its heading does)."""
         width = table.bbox[2] - table.bbox[0]
         if self.width and abs(width - self.width) > 0.05 * self.width:
             return None  # a table of another width is another table
@@ -57,9 +59,10 @@ class GridColumns:
                     by_field[name] = c
                     break  # one field per column
         aligned = {"indicator_name", "target"} <= set(by_field) and all(
-            abs(edges[by_field[f]][0] - self.x_ranges[f][0]) < 0.05
+            min(abs(a - b) for a, b in zip(edges[by_field[f]], self.x_ranges[f], strict=True))
+            < 0.05
             for f in ("indicator_name", "target")
-        )
+        )  # by either edge: a column may be merged with its neighbour where a rule was lost
         if aligned:
             return GridColumns(
                 by_field=by_field, n_cols=table.n_cols, x_ranges=self.x_ranges, width=width

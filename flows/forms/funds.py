@@ -9,7 +9,7 @@ header, and a page break may carry its rest to the next page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import product
 
 from flows.forms.cellvalues import (
@@ -33,7 +33,7 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec, Label
 from flows.forms.state import Header
-from flows.models import Cell, FundsBlock, ProjectForm, SourcedValue, Table
+from flows.models import Cell, CellLine, FundsBlock, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
 
@@ -63,9 +63,11 @@ def read_funds_matrix(
         heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
         if sum(len(h.fields) for h in heads) < 2:
             continue
-        heads += _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
+        heads = _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
         for h in heads:
             header.used.add(id(h.cell))
+            if h.note:
+                problems.append(f"page {where.page.page}: {h.note}")
             unit = unit_of(h.cell.text)
             if unit:
                 header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
@@ -104,6 +106,7 @@ class _MatrixRead:
     problems: list[str]
     numeric: frozenset[str] = frozenset()  # the columns that print one number per row
     first_row_only: frozenset[str] = frozenset()  # printed on the first matrix row alone
+    glued: set[int] = field(default_factory=set)  # rows whose weight is glued onto the rate
 
     def land(self) -> None:
         """Each matrix row's values as fields {row}_{col}, as printed; a cell printing two
@@ -123,6 +126,13 @@ class _MatrixRead:
             row_values = {name: values.get(name, blank) for name in order}
             notes = spread_numbers(row_values, [order])
             notes += _unglue_weight_and_rate(row_values)
+            if i in self.glued and _amount(row_values.get("weight")) is None:
+                rate = row_values["execution_rate"].value
+                notes.append(
+                    f"the cell printing '{rate}' under the weight and the execution rate gives "
+                    "no cut whose rate is 全年执行数 / 预算数; neither is read"
+                )
+                row_values["weight"] = row_values["execution_rate"] = blank
             page = self.where.page.page
             self.problems.extend(f"page {page}: funds row {lb.field}: {n}" for n in notes)
             for name in order:
@@ -153,6 +163,10 @@ class _MatrixRead:
                 parts = self._numbers_amid_marks(text, parts, n)
             if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
                 parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
+            if len(parts) != n and len(covered) == 1:
+                parts = self._weight_glued_to_rate(text, [name for name, _ in under], parts)
+                if len(parts) == n:
+                    self.glued.add(covered[0])
             if len(parts) != n:
                 self.problems.append(
                     f"page {self.where.page.page}: funds cell '{text}' stands under "
@@ -184,6 +198,23 @@ class _MatrixRead:
             for i, token in zip(covered, tokens, strict=True):
                 got.setdefault((i, h.fields[0]), []).append((h.cell, token))
         return got
+
+    def _weight_glued_to_rate(self, text: str, names: list[str], parts: list[str]) -> list[str]:
+        """The values of a cell standing under 分值 and 执行率 (and more numeric heads) whose
+        weight was printed glued onto the rate (`1099.8%:9.98` under 分值, 执行率, 得分): one
+        number fewer than heads, the rate's a percentage. The weight is left blank and the
+        rate keeps the glued number, for the row to cut where the rate is its own (`land`);
+        `parts` as they were when the cell does not read so."""
+        numbers = NUMBER_RE.findall(text)
+        if "weight" not in names or not all(name in self.numeric for name in names):
+            return parts
+        w = names.index("weight")
+        rest = re.sub(r"[\s:：;；,，.。|_一-]", "", NUMBER_RE.sub("", text))
+        if rest or len(numbers) != len(names) - 1 or names[w + 1 : w + 2] != ["execution_rate"]:
+            return parts
+        if not numbers[w].endswith("%"):
+            return parts
+        return [*numbers[:w], "", *numbers[w:]]
 
     def _first_row_only(self, field: str, covered: list[int]) -> bool:
         """Whether a head merged down over matrix rows `covered` printing one value gives it to
@@ -309,12 +340,51 @@ class _Head:
     cell: Cell
     fields: list[str]
     rest: str
+    printed_at: list[tuple[float, float]] | None = None  # each head's measured x-range
+    slip: bool = False  # named one OCR slip away from a head's spelling, not spelt
+    note: str = ""  # how the heads were read, when the cell printed more than them
 
     def slots(self) -> list[tuple[str, tuple[float, float]]]:
-        """(field, x-range) of each head, the cell's width shared evenly between its heads."""
+        """(field, x-range) of each head: where its OCR lines stand (`printed_at`), each range
+        reaching halfway to the next head's (the outer ones as far out as in, within the cell);
+        without them, the cell's width shared evenly."""
         x0, x1 = self.cell.bbox[0], self.cell.bbox[2]
+        at = self.printed_at
+        if at is not None and len(at) == len(self.fields) > 1:
+            cuts = [(a[1] + b[0]) / 2 for a, b in zip(at, at[1:], strict=False)]
+            left = max(x0, at[0][0] - (cuts[0] - at[0][1]))
+            right = min(x1, at[-1][1] + (at[-1][0] - cuts[-1]))
+            edges = [left, *cuts, right]
+            return [(f, (edges[i], edges[i + 1])) for i, f in enumerate(self.fields)]
         w = (x1 - x0) / len(self.fields)
         return [(f, (x0 + i * w, x0 + (i + 1) * w)) for i, f in enumerate(self.fields)]
+
+
+def heads_printed_at(cell: Cell, heads: list[Column]) -> list[tuple[float, float]] | None:
+    """The x-range each of `heads` (in print order) is printed at in `cell`, measured from its
+    OCR lines: lines whose x-ranges overlap are one head wrapped over them (`全年预算` over
+    `数`). Only when the cell's lines stand in exactly one such column per head, left to right,
+    each spelling its head; None otherwise (a text layer, a line read across two heads, values
+    printed under the heads), and the heads share the cell's width evenly."""
+    columns = _line_columns(list(cell.lines))
+    if len(heads) < 2 or len(columns) != len(heads):
+        return None
+    for col, head in zip(columns, heads, strict=True):
+        if label_key("".join(ln.text for ln in col)) not in head.headings:
+            return None
+    return [(min(ln.bbox[0] for ln in c), max(ln.bbox[2] for ln in c)) for c in columns]
+
+
+def _line_columns(lines: list[CellLine]) -> list[list[CellLine]]:
+    """A cell's OCR lines in columns, left to right, each top to bottom: lines whose x-ranges
+    overlap stand in one column (a head wrapped over two lines)."""
+    columns: list[list[CellLine]] = []
+    for line in sorted(lines, key=lambda ln: ln.bbox[0]):
+        if columns and line.bbox[0] < max(ln.bbox[2] for ln in columns[-1]):
+            columns[-1].append(line)
+        else:
+            columns.append([line])
+    return [sorted(c, key=lambda ln: ln.bbox[1]) for c in columns]
 
 
 def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | None:
@@ -323,12 +393,54 @@ def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | Non
     down over it)."""
     key = label_key(cell.text)
     heads, pos = parse_heads(key, alternatives)
+    among = _heads_among_marks(cell, alternatives) if pos < len(key) else None
+    if among is not None and len(among.fields) > len(heads):
+        return among
     if not heads:
         hit = match_printed(key, alternatives)  # one OCR slip away from a head
         if hit is None:
             return None
-        return _Head(cell, [hit[0].field], "")  # type: ignore[attr-defined]
-    return _Head(cell, [h.field for h in heads], printed_after(cell.text, pos))
+        return _Head(cell, [hit[0].field], "", slip=True)  # type: ignore[attr-defined]
+    rest = printed_after(cell.text, pos)
+    return _Head(cell, [h.field for h in heads], rest, heads_printed_at(cell, heads))
+
+
+def _heads_among_marks(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | None:
+    """The heads a cell prints between marks of its worn rules (`1权重 i 执行率`, `年初预算数 1
+    调整后预算数`: a lost rule's remnants read as `1` and `i`): every run of characters that
+    are not CJK is one or two characters long, and without them the cell spells heads and
+    nothing else. Their x-ranges are measured from the OCR lines that print CJK characters
+    (`heads_printed_at`). None otherwise (a value printed under a head: `执行率 79.3%`)."""
+    key = label_key(cell.text)
+    marks = _NOT_CJK.findall(key)
+    if not marks or any(len(m) > 2 for m in marks):
+        return None
+    spelt = _NOT_CJK.sub("", key)
+    heads, pos = parse_heads(spelt, alternatives)
+    if not heads or pos != len(spelt) or not _one_after_another(spelt, heads):
+        return None
+    kept = tuple(ln for ln in cell.lines if cjk_characters(ln.text))
+    clean = replace(cell, text=" ".join(ln.text for ln in kept) or spelt, lines=kept)
+    fields = [h.field for h in heads]
+    note = (
+        f"funds head cell '{cell.text}' prints the heads of {'、'.join(fields)} between marks "
+        f"of a worn rule ({' '.join(marks)}): read as those heads"
+    )
+    return _Head(cell, fields, "", heads_printed_at(clean, heads), note=note)
+
+
+def _one_after_another(key: str, heads: list[Column]) -> bool:
+    """Whether `key` spells `heads` one after the other (not two wrapped heads read across)."""
+    pos = 0
+    for head in heads:
+        spelling = max((a for a in head.headings if key.startswith(a, pos)), key=len, default="")
+        if not spelling:
+            return False
+        pos += len(spelling)
+    return pos == len(key)
+
+
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 def _interleaved_heads(
@@ -343,11 +455,13 @@ def _interleaved_heads(
     row that names no head is those of the heads not found elsewhere that stand next to each
     other in the form's order, when its characters are exactly theirs (marks aside) for one
     spelling of each and one run only; their values are then read under the cell's width
-    shared evenly, as for two heads a lost rule left in one cell."""
-    found = {f for h in heads for f in h.fields}
-    used = {id(h.cell) for h in heads}
+    shared evenly, as for two heads a lost rule left in one cell. A cell taken for one head
+    one OCR slip away (`年初预算 调整后预 数 1 算数` for 年初预算数) is looked at the same way and
+    read as the run it spells exactly. Returns `heads` with those found."""
+    found = {f for h in heads if not h.slip for f in h.fields}
+    used = {id(h.cell) for h in heads if not h.slip}
     missing = [i for i, c in enumerate(cols) if c.field not in found]
-    out = []
+    out = list(heads)
     for cell in cells:
         if id(cell) in used:
             continue
@@ -361,14 +475,14 @@ def _interleaved_heads(
         if hit is None:
             continue
         fields = [cols[j].field for j in hit]
-        out.append(_Head(cell, fields, ""))
+        out = [h for h in out if h.cell is not cell] + [_Head(cell, fields, "")]
         missing = [j for j in missing if j not in hit]
         problems.append(
             f"page {where.page.page}: funds head cell '{cell.text}' prints the heads of "
             f"{'、'.join(fields)} run together (side by side, their lines read across); "
             "read as those heads, in the form's order"
         )
-    return out
+    return sorted(out, key=lambda h: h.cell.bbox[0])  # print order, as the heads were found
 
 
 def _matrix_rows(

@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import product
 from typing import TypeVar
 
 from flows.forms.spec import (
@@ -245,9 +244,25 @@ def the_run_spelt(
     """The one run of heads whose characters, for one spelling of each, are exactly `chars`
     (heads printed side by side, wrapped, whose lines OCR read across in one cell); None when
     no run fits or several do (the grid's heads and the funds matrix's heads ask alike)."""
-    hits = [
-        run
-        for run in runs
-        if any(Counter("".join(spelt)) == chars for spelt in product(*map(spellings, run)))
-    ]
+    hits = [run for run in runs if _spelt_by(chars, [spellings(h) for h in run])]
     return hits[0] if len(hits) == 1 else None
+
+
+def _spelt_by(chars: Counter[str], options: list[Sequence[str]]) -> bool:
+    """Whether one spelling of each head (`options`, in order) uses exactly `chars`: each
+    spelling taken out of what is left in turn, a branch dropped as soon as a spelling does not
+    fit in it or the spellings still to take cannot add up to the characters left (every
+    combination of spellings was tried before: a cell of 300 characters spanning 16 grid
+    columns held the night's reader for minutes)."""
+    left = sum(chars.values())
+    if not options:
+        return left == 0
+    if (
+        not sum(min(map(len, o), default=0) for o in options)
+        <= left
+        <= sum(max(map(len, o), default=0) for o in options)
+    ):
+        return False  # the spellings are too short or too long for the characters left
+    return any(
+        not Counter(s) - chars and _spelt_by(chars - Counter(s), options[1:]) for s in options[0]
+    )

@@ -32,7 +32,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
 from flows.forms.totals import score_problem, split_glued_total
-from flows.models import Cell, IndicatorRow, SourcedValue, Table
+from flows.models import Cell, IndicatorRow, SourcedValue, Table, join_wrapped
 from flows.text import label_key, normalize
 
 # ---------------------------------------------------------------- indicator lines
@@ -47,6 +47,7 @@ def _grid_rows(
     cols: GridColumns,
     merged: list[str],
     recovered: list[Cell],
+    numeric: frozenset[str] = frozenset(),
 ) -> Iterable[tuple[int, dict[str, Cell | None]]]:
     """Each indicator line's cells by field, merged cells repeated down the rows they cover; a
     line whose value cells are all the cells of the line above is one line, not two, and so is
@@ -55,10 +56,13 @@ def _grid_rows(
     starts above `start` is not a value of these lines: when a heading cell runs on down over
     them (an OCR grid that found no rule under it), its field goes into `merged` — unless it is
     a 一级/二级 heading printing category labels under it (`一级指标产出指标`): a merged label by
-    nature, read for the lines it covers (the label's cell goes into `recovered`)."""
+    nature, read for the lines it covers (the label's cell goes into `recovered`). A row whose
+    target and numbers are the line above's cells, each printing one value, continues that line
+    (`_continues`): a rule the grid found amid a wrapped name or reason is no new line."""
     seen: set[tuple[int, ...]] = set()
+    line: tuple[int, dict[str, Cell | None]] | None = None
+    absorbed: set[int] = set()  # ids of the cells the line is printed in
     value_fields = [f for f in cols.by_field if f not in ("level1", "level2")]
-    lines: list[tuple[int, dict[str, Cell | None]]] = []
     under: dict[int, Cell | None] = {}  # id(heading cell) → the label printed under its heading
     for r in range(start, end):
         cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
@@ -75,14 +79,25 @@ def _grid_rows(
         if key in seen:
             continue
         seen.add(key)
-        if lines and _one_line_cut(lines[-1][1], cells, value_fields):
-            above = lines[-1][1]
-            for f in value_fields:
-                if not cell_text(above[f]):
-                    above[f] = cells[f]
+        if line is not None and _continues(line[1], cells, numeric, absorbed):
+            for f, cell in cells.items():
+                before = line[1][f]
+                if cell is not None and before is not None and id(cell) not in absorbed:
+                    line[1][f] = _cell_continued(before, cell)
+                    absorbed.add(id(cell))
             continue
-        lines.append((r, cells))
-    yield from lines
+        if line is not None and _one_line_cut(line[1], cells, value_fields):
+            for f in value_fields:
+                if not cell_text(line[1][f]):
+                    line[1][f] = cells[f]
+            absorbed.update(id(c) for c in cells.values())
+            continue
+        if line is not None:
+            yield line
+        line = (r, cells)
+        absorbed = {id(c) for c in cells.values()}
+    if line is not None:
+        yield line
 
 
 def _one_line_cut(
@@ -97,6 +112,49 @@ def _one_line_cut(
         return False
     differ = [f for f in value_fields if above[f] is not cells[f]]
     return bool(differ) and all(not cell_text(above[f]) or not cell_text(cells[f]) for f in differ)
+
+
+def _continues(
+    line: dict[str, Cell | None],
+    cells: dict[str, Cell | None],
+    numeric: frozenset[str],
+    absorbed: Container[int],
+) -> bool:
+    """Whether a grid row's cells continue the indicator line above rather than start one: its
+    target and numeric cells (分值, 得分) are the line's own, merged down over the row, and each
+    prints one value at most (a cell printing one number per line is shared out, not this),
+    and it prints a text of its own, if any, only in the name or in a column the line's numbers
+    do not decide (偏差原因): a sliver row printing nothing is no line either. Only grids with
+    numeric columns: a target alone decides nothing."""
+    fixed = ["target", *(f for f in line if f in numeric)]
+    if len(fixed) < 2 or any(f not in line for f in fixed):
+        return False
+    for f in fixed:
+        cell = line[f]
+        if cell is None or cells[f] is not cell or not cell_text(cell):
+            return False
+        if len(VALUE_RE.findall(cell.text)) > 1 and f in numeric:
+            return False
+    own = [f for f, c in cells.items() if c is not None and id(c) not in absorbed and cell_text(c)]
+    return all(f not in ("level1", "level2") for f in own)
+
+
+def _cell_continued(cell: Cell, rest: Cell) -> Cell:
+    """`cell` continued by the cell under it (the rest of its wrapped text)."""
+    box = (
+        min(cell.bbox[0], rest.bbox[0]),
+        cell.bbox[1],
+        max(cell.bbox[2], rest.bbox[2]),
+        rest.bbox[3],
+    )
+    return replace(
+        cell,
+        text=join_wrapped([cell.text, rest.text]),
+        bbox=box,
+        rowspan=rest.last_row - cell.row + 1,
+        confidence=min(cell.confidence, rest.confidence),
+        lines=cell.lines + rest.lines,
+    )
 
 
 def _split_name_and_target(
@@ -182,7 +240,8 @@ def append_rows(
     halves = _split_label_halves(where, start, end, cols, not form.indicators) if ocr else {}
     merged_labels: set[int] = set()
     recovered: list[Cell] = []
-    lines = list(_grid_rows(where.table, start, end, cols, merged, recovered))
+    numeric = frozenset(c.field for c in spec.columns if c.numeric)
+    lines = list(_grid_rows(where.table, start, end, cols, merged, recovered, numeric))
     unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
     starts = [r for r, _ in lines]
     for r, cells in lines:
