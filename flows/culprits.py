@@ -3,13 +3,13 @@
 A model that fails at run time on data (a cast that cannot convert a printed value, a contract's
 not-null refused, DuckDB's error()) names no row, so the documents are tested the only way that
 works for every kind of failure: build without some of them and see whether a model still fails.
-The suspects are the documents the failing build was rebuilding (flows/marts.py reads them from
-the build's change set); they are held aside (flows/held_aside.py) and given back half by half:
-a half whose return keeps every model building is innocent and stays, a half that makes a model
-fail is split again, down to single documents. One culprit among N costs log2(N) + 1 builds when
-each first half tried is innocent, 2 log2(N) + 1 when each is guilty (the other half must then be
-tried too: it may hold another culprit). Each culprit is handed over with the build that proved it
-(its failing models and their errors) while its rows are still held aside.
+The suspects are the documents the failing build was rebuilding (flows/build_results.py reads them
+from the build's change set); they are held aside (flows/held_aside.py) and given back half by
+half: a half whose return keeps every model building is innocent and stays, a half that makes a
+model fail is split again, down to single documents. One culprit among N costs log2(N) + 1 builds
+when each first half tried is innocent, 2 log2(N) + 1 when each is guilty (the other half must then
+be tried too: it may hold another culprit). Each culprit is handed over with the build that proved
+it (its failing models and their errors) while its rows are still held aside.
 
 If the build fails even with every suspect held aside, no document explains the error: the caller
 fails the build, as before.

@@ -91,7 +91,7 @@ def restore(warehouse: Path, shas: Iterable[str]) -> None:
 
 def restore_in(con: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> None:
     """These held documents back from the side schema, in the caller's transaction (which may
-    roll back: flows/marts.py looks at a held document's rows that way)."""
+    roll back: flows/quarantine.py looks at a held document's rows that way)."""
     _shas(con, shas)
     where = "where document_sha256 in (select document_sha256 from moving)"
     for table in LANDED_TABLES:

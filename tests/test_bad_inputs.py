@@ -885,7 +885,8 @@ def test_a_failure_only_documents_together_explain_is_blamed_on_none(tmp_path: P
     test still failing with no document to blame, and the build fails, as a wrong mart must."""
     import duckdb
 
-    from flows.marts import FailedTest, attribute
+    from flows.build_results import FailedTest
+    from flows.quarantine import attribute
 
     wh = tmp_path / "wh.duckdb"
     con = duckdb.connect(str(wh))
@@ -923,7 +924,8 @@ def test_a_check_of_a_mart_named_by_source_file_blames_only_that_document(tmp_pa
     does not read): a project read with no name blames its own document, not every document."""
     import duckdb
 
-    from flows.marts import FailedTest, attribute
+    from flows.build_results import FailedTest
+    from flows.quarantine import attribute
 
     wh = tmp_path / "wh.duckdb"
     con = duckdb.connect(str(wh))

@@ -410,7 +410,8 @@ def test_a_grouped_data_test_fails_for_each_check_it_groups(
     import json
     import re
 
-    from flows.marts import GROUPED_TEST, failed_tests, failing_checks
+    from flows.build_results import GROUPED_TEST, failed_tests
+    from flows.quarantine import failing_checks
 
     target, self_eval = templates
     wh = night_warehouse(tmp_path)

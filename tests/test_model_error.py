@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from flows import landing, pipeline
-from flows.marts import DbtBuildError, ModelQuarantine, dbt_build, quarantine_documents
+from flows.marts import DbtBuildError, dbt_build
 from flows.pipeline import RunSummary, ingest
 from flows.publish import working_copy_path
+from flows.quarantine import ModelQuarantine, quarantine_documents
 from flows.settings import DBT_PROJECT_DIR, RunOptions
 from tests.conftest import query_warehouse as query
 from tests.fixtures.build_seed_pdf import build_seed_pdf

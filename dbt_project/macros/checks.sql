@@ -11,7 +11,7 @@
         checked     the column ('' for a combination of columns)
 
     Each check's SQL is also marked in the compiled test (`/* check <name> <column> */ …
-    /* end check */`): when the test fails, flows/marts.py runs the marked checks one by one to
+    /* end check */`): when the test fails, flows/quarantine.py runs the marked checks one by one to
     say which fail and quarantines a document by the failing check's own query, naming it as a
     test of its own would have been named ('not_null on stg_raw__extracted_values.indicator_seq').
 
