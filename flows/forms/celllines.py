@@ -427,20 +427,24 @@ def _bands(
 
 
 def unmerge(
-    table: Table, rows: range, keep_whole: KeepWhole | None = None
+    table: Table, rows: range, keep_whole: KeepWhole | None = None, reaching_in: bool = False
 ) -> tuple[Table, list[Unmerged]]:
     """The table with every OCR cell starting in `rows` read by where its lines stand (cut at
     lost rules unless `keep_whole` objects, rule remnants dropped, side-by-side lines read
-    column by column), and what was done to each, to report. Cells without OCR lines (text
-    layers) are left as they are: their rules are printed, not lost."""
+    column by column), and what was done to each, to report; with `reaching_in`, also each
+    cell starting above `rows` that runs on down into them (a heading cell whose rule under it
+    was lost, printing the first line's value: `实际完成值` over `3处`). Cells without OCR
+    lines (text layers) are left as they are: their rules are printed, not lost."""
     height = text_height(table)
     numbers = number_height(table)
     cells: list[Cell] = []
     done: list[Unmerged] = []
     for cell in table.cells:
+        inside = rows.start <= cell.row < rows.stop
+        reaches = reaching_in and cell.row < rows.start <= cell.last_row
         read = (
             read_cell(table, cell, height, keep_whole, numbers)
-            if cell.lines and rows.start <= cell.row < rows.stop
+            if cell.lines and (inside or reaches)
             else None
         )
         if read is None:
