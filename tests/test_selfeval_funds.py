@@ -244,3 +244,58 @@ def test_heads_between_a_worn_rules_marks_are_read_from_their_lines() -> None:
     )
     head = _heads_in(merged_down, alts)
     assert head is not None and (head.fields, head.rest) == (["execution_rate"], "79.3%")
+
+
+def _cut_head(value_spans: bool, printed: tuple[str, str] = ("调整", "后预")) -> tuple:
+    """调整后预算数 wrapped over two lines (`调整后预` over `算数`) and cut down the middle by a
+    stray rule of the heads row alone (dev lg_932, lg_1105): `调整` `算` | `后预` `数`. The
+    value under it stands across the rule when `value_spans`."""
+    heads = [
+        "项目资金（万元）",
+        "",
+        "年初预算数",
+        "调整算",
+        "后预数",
+        "全年执行数",
+        "分值",
+        "执行率",
+    ]
+    heads += ["得分"]
+    row = [None, "年度资金总额", "64.1", "70", None, "50.82", "10", "79.3%", "7.93"]
+    if not value_spans:
+        row[4] = ""
+    spans = {(1, 0): 2} | ({(2, 3): (1, 2)} if value_spans else {})
+    head = [["项目名称", "某项目", *[None] * 7]]
+    t = table([*head, heads, row, *GRID], {(0, 1): (1, 8), **spans, (4, 0): 2})
+    lines = {
+        3: (CellLine(printed[0], (3.2, 1.1, 3.95, 1.4)), CellLine("算", (3.6, 1.55, 3.95, 1.9))),
+        4: (CellLine(printed[1], (4.05, 1.1, 4.8, 1.4)), CellLine("数", (4.05, 1.55, 4.4, 1.9))),
+    }
+    t.cells[:] = [
+        replace(c, lines=lines[c.col]) if c.row == 1 and c.col in lines else c for c in t.cells
+    ]
+    (form,), problems = read_document([page(1, t, lines=TITLE)])
+    return values(form), problems
+
+
+def test_a_head_cut_by_a_stray_rule_of_the_heads_row_is_one_head() -> None:
+    """Read in print order across both cells (调整 后预 / 算 数) the two cells spell 调整后预算数,
+    and the value under them runs across the rule: one head over both, reported."""
+    got, problems = _cut_head(value_spans=True)
+    assert [got[f"total_{c}"] for c in ("budget_initial", "budget_full_year", "executed")] == [
+        "64.1", "70", "50.82",
+    ]  # fmt: skip
+    assert (
+        "page 1: funds head cells '调整算' | '后预数' are one head cut by a stray rule at x=4 "
+        "(the values under them run across it): read as '调整后预算数', budget_full_year"
+    ) in problems
+
+
+def test_a_cut_head_is_not_joined_where_the_values_keep_the_rule_or_the_text_is_no_head() -> None:
+    """Values printed on both sides of the rule: two columns, not one head. Cells spelling no
+    head even joined (one slip is allowed, two are not) stay unread."""
+    got, problems = _cut_head(value_spans=False)
+    assert "total_budget_full_year" not in got
+    assert not any("stray rule" in p for p in problems)
+    got, _ = _cut_head(value_spans=True, printed=("调", "后"))
+    assert "total_budget_full_year" not in got

@@ -4,7 +4,14 @@ box starts (ends) on the lost rule (flows/forms/celllines.py: `edge_remnant`).""
 
 from __future__ import annotations
 
-from flows.forms.celllines import edge_remnant, is_remnant, read_cell
+from flows.forms.celllines import (
+    edge_remnant,
+    is_remnant,
+    number_height,
+    read_cell,
+    text_height,
+    unmerge,
+)
 from flows.models import Cell, CellLine, Table
 
 LINE = CellLine("1 10", (1024.0, 569.0, 1115.0, 607.0))
@@ -55,3 +62,43 @@ def test_two_characters_in_a_box_stretched_along_a_rule_are_text() -> None:
     assert not is_remnant(CellLine("总分", box), cell, [], 28.0)
     assert is_remnant(CellLine("一", box), cell, [], 28.0)
     assert is_remnant(CellLine("|", box), cell, [], 28.0)
+
+
+def _grid_with_weights(weight_box: tuple[float, float, float, float]) -> Table:
+    """A grid line of lg_1073 (dev): CJK lines 29 px high, the score `3.81` 19 px, and the
+    weight `6` read alone from its tight crop (`weight_box`)."""
+    cells = [
+        Cell(0, 0, "完成集中培训", (734.0, 741.0, 1086.0, 883.0),
+             lines=(CellLine("完成集中培训", (821.0, 799.0, 1000.0, 828.0)),)),
+        Cell(0, 1, "1086.74 人次", (1287.0, 741.0, 1501.0, 883.0),
+             lines=(CellLine("1086.74 人次", (1315.0, 799.0, 1476.0, 828.0)),)),
+        Cell(0, 2, "3.81", (1601.0, 741.0, 1706.0, 883.0),
+             lines=(CellLine("3.81", (1624.0, 804.0, 1679.0, 823.0)),)),
+        Cell(1, 0, "培训教师", (734.0, 883.0, 1086.0, 985.0),
+             lines=(CellLine("培训教师", (850.0, 921.0, 969.0, 950.0)),)),
+        Cell(1, 1, "6", (1501.0, 883.0, 1601.0, 985.0), lines=(CellLine("6", weight_box),)),
+    ]  # fmt: skip
+    return Table(2, 3, cells, (734.0, 741.0, 1706.0, 985.0), "ocr")
+
+
+def test_a_lone_digit_as_tall_as_the_tables_numbers_is_printed() -> None:
+    """A digit stands about two thirds of a CJK character: `6` 13 px high is under half the
+    text height (29) but well over half the height of the table's numbers (`3.81`, 19 px), so
+    it is the printed weight, not a speck; a mark of 7 px is still a speck."""
+    table = _grid_with_weights((1544.0, 931.0, 1558.0, 944.0))
+    assert text_height(table) == 29.0 and number_height(table) == 19.0
+    fixed, done = unmerge(table, range(0, 2))
+    assert done == [] and fixed.at(1, 1).text == "6"
+    table = _grid_with_weights((1544.0, 931.0, 1551.0, 938.0))
+    fixed, done = unmerge(table, range(0, 2))
+    assert [ln.text for u in done for ln in u.remnants] == ["6"]
+    assert fixed.at(1, 1).text == ""
+
+
+def test_without_printed_numbers_specks_are_measured_by_the_text() -> None:
+    """A table printing no number of three characters or more: the text height decides."""
+    table = _grid_with_weights((1544.0, 931.0, 1558.0, 944.0))
+    table.cells[:] = [c for c in table.cells if c.text not in ("3.81", "1086.74 人次")]
+    assert number_height(table) == 0.0
+    _, done = unmerge(table, range(0, 2))
+    assert [ln.text for u in done for ln in u.remnants] == ["6"]

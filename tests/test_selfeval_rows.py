@@ -3,7 +3,10 @@ numbers are the line above's cells continues that line (flows/forms/rows.py `_co
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms import read_document
+from flows.models import CellLine
 from tests.test_forms import page, table
 from tests.test_selfeval_reader import GRID_HEAD, TITLE
 
@@ -59,3 +62,33 @@ def test_merged_numbers_printing_one_per_line_are_two_lines() -> None:
         ("项目持续发挥效益", "逐步改善", "6", "5"),
         ("改善生态环境", "逐步改善", "4", "4"),
     ]
+
+
+def test_a_heading_cell_run_down_over_the_first_lines_value_is_cut_at_the_rule_beside_it() -> None:
+    """`实际完成值` over `3处` (dev lg_933): the rule under the 实际完成值 heading was lost, so
+    OCR's cell runs from the heading down over the first line's actual; the 分值 heading beside
+    it prints that rule, and the cell's lines stand apart on both sides of it: the heading and
+    the first line's value, not a column merged with its heading (whose values went unread)."""
+    rows = [
+        ["", "产出指标", "数量指标", "保护文物点数量", "=30处", None, "10", "10"],
+        ["", "产出指标", "质量指标", "验收合格率", "≥95%", "96%", "10", "10"],
+    ]
+    grid = [GRID_HEAD, *rows, ["总分", "", "", "", "", "", "20", "20"]]
+    spans = {(0, 1): (1, 7), (1, 1): (1, 7), (2, 5): 2}
+    t = table([*HEAD, *grid], spans)
+    lines = (
+        CellLine("实际完成", (5.1, 2.2, 5.9, 2.5)),
+        CellLine("值", (5.4, 2.55, 5.6, 2.85)),
+        CellLine("3处", (5.3, 3.35, 5.7, 3.65)),
+    )
+    t.cells[:] = [
+        replace(c, text="实际完成值3处", lines=lines) if (c.row, c.col) == (2, 5) else c
+        for c in t.cells
+    ]
+    (form,), problems = read_document([page(1, t, lines=TITLE)])
+    assert [(i.name.value, i.extra["actual"].value) for i in form.indicators] == [
+        ("保护文物点数量", "3处"),
+        ("验收合格率", "96%"),
+    ]
+    assert not any("one cell with its heading" in p for p in problems)
+    assert any("cell '实际完成值3处': cut at the rules" in p for p in problems)

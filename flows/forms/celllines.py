@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from statistics import median
 
+from flows.forms.cellvalues import NUMBER_RE
 from flows.models import Cell, CellLine, Table, join_wrapped
 
 # A line stands on one side of a rule when its box reaches no further than this share of the
@@ -33,8 +34,11 @@ MAX_SLIVER_MARKS = 2
 STREAK = 2.5
 # The CJK characters a worn rule reads as (one straight stroke); any other is printed text
 ONE_STROKE = frozenset("一丨亅丿乀")
-# A speck: a line of a digit or capital or two standing under this share of the text height
+# A speck: a line of a digit or capital or two standing under this share of the height of the
+# table's printed numbers (of its text when it prints none: digits stand shorter than CJK)
 SPECK = 0.5
+# A printed number long enough that OCR's box for it is its line's, not a speck's
+MIN_NUMBER = 3
 # A text block stands in a row of its own when its centre is this close to the row's middle
 # (a share of the row's height): a printed cell centres its text in its row, while the lines
 # of one label merged over two rows gather round the rule between them.
@@ -93,6 +97,20 @@ def text_height(table: Table) -> float:
         for c in table.cells
         for ln in c.lines
         if len(ln.text.strip()) > MAX_SLIVER_MARKS
+    ]
+    return median(heights) if heights else 0.0
+
+
+def number_height(table: Table) -> float:
+    """The typical height of a printed number of the table (its OCR lines of one number of 3+
+    characters: `4.46`, `100%`), 0 when it prints none. A digit stands shorter than a CJK
+    character (about two thirds of it), so a lone printed digit is measured against the
+    numbers, not against the text height the CJK lines set."""
+    heights = [
+        ln.bbox[3] - ln.bbox[1]
+        for c in table.cells
+        for ln in c.lines
+        if len(ln.text.strip()) >= MIN_NUMBER and NUMBER_RE.fullmatch(ln.text.strip())
     ]
     return median(heights) if heights else 0.0
 
@@ -252,17 +270,24 @@ KeepWhole = Callable[[Cell, list[Cell]], bool]
 
 
 def read_cell(
-    table: Table, cell: Cell, height: float, keep_whole: KeepWhole | None = None
+    table: Table,
+    cell: Cell,
+    height: float,
+    keep_whole: KeepWhole | None = None,
+    numbers: float = 0.0,
 ) -> Unmerged | None:
     """The printed cells a merged cell stood for, by where its OCR lines stand: cut first at
     the lost column rules, then each column of it at its lost row rules, unless `keep_whole`
     says the parts are not cells of their own; None when there is nothing to undo (one printed
-    cell, its lines in order, no rule remnant)."""
+    cell, its lines in order, no rule remnant). Specks are measured against the height of the
+    table's printed numbers (`numbers`, `number_height`) when it is known and shorter than
+    the text."""
     if height <= 0:  # no line of text to measure the page by
         return None
     cuts = lost_rules(table, cell)
+    digits = min(height, numbers) if numbers > 0 else height
     remnants = [
-        ln for ln in cell.lines if is_remnant(ln, cell, cuts, height) or is_speck(ln, height)
+        ln for ln in cell.lines if is_remnant(ln, cell, cuts, height) or is_speck(ln, digits)
     ]
     lines = [ln for ln in cell.lines if ln.text.strip() and ln not in remnants]
     for i, ln in enumerate(lines):
@@ -402,19 +427,24 @@ def _bands(
 
 
 def unmerge(
-    table: Table, rows: range, keep_whole: KeepWhole | None = None
+    table: Table, rows: range, keep_whole: KeepWhole | None = None, reaching_in: bool = False
 ) -> tuple[Table, list[Unmerged]]:
     """The table with every OCR cell starting in `rows` read by where its lines stand (cut at
     lost rules unless `keep_whole` objects, rule remnants dropped, side-by-side lines read
-    column by column), and what was done to each, to report. Cells without OCR lines (text
-    layers) are left as they are: their rules are printed, not lost."""
+    column by column), and what was done to each, to report; with `reaching_in`, also each
+    cell starting above `rows` that runs on down into them (a heading cell whose rule under it
+    was lost, printing the first line's value: `实际完成值` over `3处`). Cells without OCR
+    lines (text layers) are left as they are: their rules are printed, not lost."""
     height = text_height(table)
+    numbers = number_height(table)
     cells: list[Cell] = []
     done: list[Unmerged] = []
     for cell in table.cells:
+        inside = rows.start <= cell.row < rows.stop
+        reaches = reaching_in and cell.row < rows.start <= cell.last_row
         read = (
-            read_cell(table, cell, height, keep_whole)
-            if cell.lines and rows.start <= cell.row < rows.stop
+            read_cell(table, cell, height, keep_whole, numbers)
+            if cell.lines and (inside or reaches)
             else None
         )
         if read is None:

@@ -63,9 +63,10 @@ def read_funds_matrix(
         heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
         if sum(len(h.fields) for h in heads) < 2:
             continue
+        heads = _heads_cut_apart(table, r, heads, col_alts, problems, where)
         heads = _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
         for h in heads:
-            header.used.add(id(h.cell))
+            header.used.update(id(c) for c in (h.cell, *h.parts))
             if h.note:
                 problems.append(f"page {where.page.page}: {h.note}")
             unit = unit_of(h.cell.text)
@@ -343,6 +344,7 @@ class _Head:
     printed_at: list[tuple[float, float]] | None = None  # each head's measured x-range
     slip: bool = False  # named one OCR slip away from a head's spelling, not spelt
     note: str = ""  # how the heads were read, when the cell printed more than them
+    parts: tuple[Cell, ...] = ()  # the grid's cells a stray rule cut the head's cell into
 
     def slots(self) -> list[tuple[str, tuple[float, float]]]:
         """(field, x-range) of each head: where its OCR lines stand (`printed_at`), each range
@@ -441,6 +443,72 @@ def _one_after_another(key: str, heads: list[Column]) -> bool:
 
 
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def _heads_cut_apart(
+    table: Table,
+    r: int,
+    heads: list[_Head],
+    alternatives: list[tuple[str, Column]],
+    problems: list[str],
+    where: Where,
+) -> list[_Head]:
+    """A head cut in two by a stray column rule of the heads row alone (the rule between the
+    header's label and value above runs on down through it): two neighbouring cells of the heads
+    row that name no head, read as one, their lines in print order (`调整` `后预` over `算`
+    `数`: 调整后预算数), name heads no other cell names, and a value cell of the row under them
+    stands across the rule between them, so the matrix prints no column there. Read as those
+    heads over both cells' width (reported); `heads` otherwise."""
+    found = {f for h in heads if not h.slip for f in h.fields}
+    named = {id(h.cell) for h in heads if not h.slip}
+    cells = sorted(table.row_cells(r), key=lambda c: c.col)
+    below = table.row_cells(r + 1) if r + 1 < table.n_rows else []
+    out = list(heads)
+    for left, right in zip(cells, cells[1:], strict=False):
+        if id(left) in named or id(right) in named or right.col != left.last_col + 1:
+            continue
+        if not (left.lines and right.lines and left.text.strip() and right.text.strip()):
+            continue
+        rule = left.bbox[2]
+        if not any(c.col <= left.last_col and c.last_col >= right.col for c in below):
+            continue  # the rule runs on under the heads: two columns, not one cut head
+        lines = _print_order([*left.lines, *right.lines])
+        text = "".join(ln.text for ln in lines)
+        box = (
+            left.bbox[0],
+            min(left.bbox[1], right.bbox[1]),
+            right.bbox[2],
+            max(left.bbox[3], right.bbox[3]),
+        )
+        joined = replace(
+            left, text=text, bbox=box, colspan=right.last_col - left.col + 1, lines=tuple(lines)
+        )
+        head = _heads_in(joined, alternatives)
+        if head is None or head.rest.strip() or found & set(head.fields):
+            continue
+        found |= set(head.fields)
+        named |= {id(left), id(right)}
+        out = [h for h in out if h.cell is not left and h.cell is not right]
+        out.append(replace(head, slip=False, parts=(left, right)))
+        problems.append(
+            f"page {where.page.page}: funds head cells '{left.text}' | '{right.text}' are one "
+            f"head cut by a stray rule at x={rule:.0f} (the values under them run across it): "
+            f"read as '{text}', {'、'.join(head.fields)}"
+        )
+    return out
+
+
+def _print_order(lines: list[CellLine]) -> list[CellLine]:
+    """OCR lines in print order: those standing at one height (each centre inside the first's
+    span) left to right, then the next height down."""
+    bands: list[list[CellLine]] = []
+    for ln in sorted(lines, key=lambda ln: ln.bbox[1]):
+        mid = (ln.bbox[1] + ln.bbox[3]) / 2
+        if bands and bands[-1][0].bbox[1] <= mid <= bands[-1][0].bbox[3]:
+            bands[-1].append(ln)
+        else:
+            bands.append([ln])
+    return [ln for band in bands for ln in sorted(band, key=lambda ln: ln.bbox[0])]
 
 
 def _interleaved_heads(

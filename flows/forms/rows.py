@@ -227,7 +227,9 @@ def append_rows(
     cols = form.columns
     assert cols is not None
     spec = form.spec
-    table, unmerged = unmerge(where.table, range(start, end), _one_label_each(cols))
+    table, unmerged = unmerge(
+        where.table, range(start, end), _one_label_each(cols), reaching_in=True
+    )
     if unmerged:  # the grid's cells read by where their OCR lines stand
         where = Where(where.page, table, where.table_index)
         problems.extend(
