@@ -69,16 +69,25 @@
     {{ return(adapter.get_relation(database=target.database, schema=target.schema, identifier=identifier)) }}
 {%- endmacro -%}
 
-{#- on-run-end: after a build in which nothing failed, remember which documents it was built from,
-    so the next build knows what changed. A build that failed (a quarantine round, a model error)
-    records nothing: the next one rebuilds the same changes again, which is idempotent. -#}
+{#- on-run-end: after a build in which nothing failed, remember which documents it was built from
+    (build_state_documents) and the project keys their tables had (build_state_projects: what
+    int_build_changes reads as "before"), so the next build knows what changed and which projects
+    it touches. A build that failed (a quarantine round, a model error) records nothing: the next
+    one rebuilds the same changes from the same "before", however many of the failed build's
+    tables were already replaced (a failing test skips only the models below it). -#}
 {%- macro record_build_state(results) -%}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'runtime error', 'skipped']) | list -%}
         {%- if not failed -%}
             create or replace table {{ target.schema }}.build_state_documents as
             select document_sha256, landed_at, status, source_file
-            from {{ source('raw', 'documents') }}
+            from {{ source('raw', 'documents') }};
+            create or replace table {{ target.schema }}.build_state_projects as
+            select document_sha256, project_id, project_name_key, department_code, year, 'target_table' as origin
+            from {{ target.schema }}.int_projects_pivoted
+            union all
+            select document_sha256, project_id, project_name_key, department_code, year, 'self_evaluation' as origin
+            from {{ target.schema }}.int_self_eval_projects_pivoted
         {%- else -%}
             select 1
         {%- endif -%}

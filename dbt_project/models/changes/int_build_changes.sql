@@ -2,8 +2,12 @@
     What the changed documents carried before this build and carry now, as the keys rows of
     several documents are combined by: their normalised project names (a 自评表 finds its project
     among the 绩效目标表 of the same name), and the project ids, department codes and years the last
-    build gave their tables and the self-evaluations of those names (read from
-    int_projects_pivoted / int_self_eval_projects_pivoted before this build replaces their rows).
+    successful build gave their tables and the self-evaluations of those names
+    (build_state_projects, written by record_build_state), together with those the tables hold now
+    (int_projects_pivoted / int_self_eval_projects_pivoted, read before this build replaces their
+    rows): a failed build in between (a quarantine round) may have replaced some tables, so the
+    recorded keys keep the ids a moved self-evaluation had, and the live ones the ids a
+    quarantined document's rows were given by the build that failed.
     origin: landed (a name as landed now) | target_table | self_evaluation (the last build's rows).
     No landed names on a first or full build (no build_state_documents to compare with): every
     present document has changed then, so each of their projects is affected by its document
@@ -11,12 +15,22 @@
     find projects already affected cost ~40 s at 10,000 documents. The last build's rows
     (target_table, self_evaluation) are kept: a document quarantined in such a build still
     names the projects its old rows made.
-    Read before this build replaces those tables: int_projects_pivoted depends on this model
-    (int_self_eval_projects_pivoted reads it), so with dbt threads > 1 neither runs alongside it.
 -#}
 {%- set built = previous_build('build_state_documents') -%}
-{%- set old_targets = previous_build('int_projects_pivoted') -%}
-{%- set old_self_evals = previous_build('int_self_eval_projects_pivoted') -%}
+{#- "before": what the last successful build recorded, and what the tables hold now (a failed
+    build in between may have written a changed document's new ids there already) -#}
+{%- set before = [] -%}
+{%- set recorded = previous_build('build_state_projects') -%}
+{%- set tables = {'target_table': 'int_projects_pivoted', 'self_evaluation': 'int_self_eval_projects_pivoted'} -%}
+{%- for origin, table in tables.items() -%}
+    {%- set live = previous_build(table) -%}
+    {%- if recorded is not none -%}
+        {%- do before.append((origin, "(select * from " ~ recorded ~ " where origin = '" ~ origin ~ "')")) -%}
+    {%- endif -%}
+    {%- if live is not none -%}
+        {%- do before.append((origin, live)) -%}
+    {%- endif -%}
+{%- endfor -%}
 
 -- noqa: disable=RF02
 -- (membership tests `x in (select x from …)` read unqualified on purpose)
@@ -51,24 +65,24 @@ landed as (
 
 old_targets as (
 
-    {% if old_targets is not none %}
-        {{ project_match_keys(old_targets, 'target_table') }}
+    {% for origin, relation in before if origin == 'target_table' %}
+        {{ project_match_keys(relation, origin) }}
         where document_sha256 in (select document_sha256 from changed)
-    {% else %}
-        select * from landed
-        where false
-    {% endif %}
+        union
+    {% endfor %}
+    select * from landed
+    where false
 
 ),
 
 old_self_evals as (
 
-    {% if old_self_evals is not none %}
-        {{ project_match_keys(old_self_evals, 'self_evaluation') }}
-    {% else %}
-        select * from landed
-        where false
-    {% endif %}
+    {% for origin, relation in before if origin == 'self_evaluation' %}
+        {{ project_match_keys(relation, origin) }}
+        union
+    {% endfor %}
+    select * from landed
+    where false
 
 ),
 
