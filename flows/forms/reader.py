@@ -145,7 +145,7 @@ def _read_segment(
         year = _find_year(page, table, start, head_row, where)
         if year is not None:
             header.fields.setdefault("year", year)
-        has_funds = ("field", "funds_unit") in spec.all_fields()
+        has_funds = any(f[:2] == ("field", "funds_unit") for f in spec.all_fields())
         unit_line = unit_line_above(page, table) if has_funds else None
         if unit_line is not None:
             header.fields.setdefault("funds_unit", unit_line)

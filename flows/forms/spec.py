@@ -90,23 +90,29 @@ class FormSpec:
     composed_actual: tuple[str, ...] = ()
     required_fields: tuple[str, ...] = ()  # a table lacking one is reported, never silently
 
-    def all_fields(self) -> list[tuple[str, str]]:
-        """(record_type, field) of every value this form can land, for the dbt seed form_fields."""
-        out = [("field", "year")]
-        out += [("field", lb.field) for lb in self.labels if not lb.group]
+    def all_fields(self) -> list[tuple[str, str, str]]:
+        """(record_type, field, label) of every value this form can land, for the dbt seed
+        form_fields; the label is the form's first printing of it (年度资金总额·全年执行数 for a
+        matrix cell), so a finding in SQL names a field as the form prints it."""
+        out = [("field", "year", "年度")]
+        out += [("field", lb.field, lb.alternatives[0]) for lb in self.labels if not lb.group]
         if any(lb.group or "funds" in lb.field for lb in self.labels) or self.funds_matrix:
-            out.append(("field", "funds_unit"))
+            out.append(("field", "funds_unit", "金额单位"))
         if self.funds_matrix is not None:
             out += [
-                ("field", f"{r.field}_{c.field}")
+                ("field", f"{r.field}_{c.field}", f"{r.alternatives[0]}·{c.headings[0]}")
                 for r in self.funds_matrix.rows
                 for c in self.funds_matrix.cols
             ]
         if self.total_row:
-            out += [("field", "overall_weight"), ("field", "overall_score")]
-        out += [("indicator", c.field) for c in self.columns if not c.ignored]
+            heads = {c.field: c.headings[0] for c in self.columns}
+            out += [
+                ("field", f"overall_{f}", f"{self.total_row[0]}·{heads[f]}")
+                for f in ("weight", "score")
+            ]
+        out += [("indicator", c.field, c.headings[0]) for c in self.columns if not c.ignored]
         seen: set[tuple[str, str]] = set()
-        return [x for x in out if not (x in seen or seen.add(x))]
+        return [x for x in out if not (x[:2] in seen or seen.add(x[:2]))]
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -284,15 +290,15 @@ SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "for
 
 
 def form_fields_csv() -> str:
-    """The dbt seed `form_fields`: every (form, record_type, field_name) a form can land, so the
-    staging tests accept exactly what the descriptions read (tests/test_forms.py checks the seed
-    file equals this)."""
+    """The dbt seed `form_fields`: every (form, record_type, field_name) a form can land, with its
+    printed label, so the staging tests accept exactly what the descriptions read and findings
+    name a field as printed (tests/test_forms.py checks the seed file equals this)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["form", "record_type", "field_name"])
+    writer.writerow(["form", "record_type", "field_name", "label"])
     for spec in FORMS:
-        for record_type, name in spec.all_fields():
-            writer.writerow([spec.form, record_type, name])
+        for record_type, name, label in spec.all_fields():
+            writer.writerow([spec.form, record_type, name, label])
     return out.getvalue()
 
 

@@ -36,6 +36,12 @@ self_eval_project_findings as (
 
 ),
 
+self_eval_source_findings as (
+
+    select * from {{ ref('int_findings_self_eval_sources') }} {{ affected_projects_only() }}
+
+),
+
 target_table_findings as (
 
     select * from funds_findings
@@ -66,6 +72,10 @@ unioned as (
     union all by name
 
     select * from self_eval_project_findings
+
+    union all by name
+
+    select * from self_eval_source_findings
 
 ),
 
