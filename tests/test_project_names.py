@@ -1,0 +1,68 @@
+"""Every project read is named: a table whose 项目名称 value was lost (its row's rules wore away
+at a page's foot and OCR kept only the label's cell) is one note naming its page, never a
+nameless project in the warehouse."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.forms import read_document
+from flows.models import Cell, Table
+from tests.test_forms import HEADER, TITLE, grid, values
+from tests.test_header_scans import _line, _rest_of_header, scan_page
+
+
+def _label_alone(top: float) -> Table:
+    """The grid recovered from a 项目名称 row whose rules right of the label wore away: the
+    label's cell alone, its value lost."""
+    cell = Cell(row=0, col=0, text="项目名称:", bbox=(100, top, 300, top + 60), confidence=0.94)
+    return Table(1, 1, [cell], (100, top, 300, top + 60), "rapidocr")
+
+
+def _named_table(top: float) -> Table:
+    rows = [*HEADER, ["绩效指标", "产出指", "数量指标", "召开会议", "5 次"]]
+    return replace(grid(rows, {(3, 0): 3}, top=top), extractor="rapidocr")
+
+
+def test_a_table_whose_name_was_lost_is_one_note_naming_its_page_and_no_project() -> None:
+    """Page 1 prints a named table, then the next table's year line and its 项目名称 label cell
+    alone at the foot; its header and grid go on at the top of page 2. The named table is read;
+    the other is not loaded, and is said in one note naming page 1, its year and department,
+    in place of the notes about reading it."""
+    p1 = scan_page(
+        1,
+        _named_table(top=120),
+        _label_alone(top=1250),
+        lines=(_line(TITLE[0], 10), _line("(2023 年度)", 60), _line("(2024 年度)", 1200)),
+    )
+    p2 = scan_page(2, _rest_of_header(top=100))
+    forms, problems = read_document([p1, p2])
+    assert [values(f)["project_name"] for f in forms] == ["测试项目"]
+    assert all(f.fields.get("project_name") for f in forms)
+    assert problems == [
+        "page 1: a project_target table (2024) whose 项目名称 could not be read: not loaded "
+        "(1 indicator lines)"
+    ]
+
+
+def test_the_label_cell_alone_at_a_foot_opens_the_form_its_next_page_continues() -> None:
+    """The lost-name table's header and grid on page 2 are read as that table's, not appended
+    to the named table above it: the named table keeps its own funds and its one indicator."""
+    p1 = scan_page(1, _named_table(top=120), _label_alone(top=1250))
+    p2 = scan_page(2, _rest_of_header(top=100))
+    forms, _ = read_document([p1, p2])
+    assert len(forms) == 1
+    assert [i.name.value for i in forms[0].indicators] == ["召开会议"]
+    assert (values(forms[0])["total_funds"], forms[0].first_page) == ("15", 1)
+
+
+def test_a_named_form_missing_another_required_field_is_still_loaded() -> None:
+    """Only the name decides: a form whose funds were not read is loaded, with its note."""
+    rows = [list(r) for r in HEADER]
+    rows[3][2] = ""
+    t = replace(grid([*rows, ["绩效指标", "产出指", "数量指标", "召开会议", "5 次"]],
+                     {(3, 0): 3}, top=100), extractor="rapidocr")  # fmt: skip
+    forms, problems = read_document([scan_page(1, t, lines=(_line(TITLE[1], 50),))])
+    assert [values(f)["project_name"] for f in forms] == ["测试项目"]
+    note = "page 1: 测试项目: no total_funds could be read from the project_target table"
+    assert note in problems
