@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.models import Cell, Table
+from flows.models import Cell, Table, TextLine
 from tests.test_forms import HEADER, TITLE, grid, values
 from tests.test_header_scans import _line, _rest_of_header, scan_page
 
@@ -66,3 +66,43 @@ def test_a_named_form_missing_another_required_field_is_still_loaded() -> None:
     assert [values(f)["project_name"] for f in forms] == ["测试项目"]
     note = "page 1: 测试项目: no total_funds could be read from the project_target table"
     assert note in problems
+
+
+def _box(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
+    return TextLine(text, (x0, y0, x1, y1))
+
+
+def test_an_opener_label_wrapped_over_two_lines_at_a_page_foot_opens_the_form() -> None:
+    """The foot row's 项目名称 wraps in its narrow cell and OCR cut the row into two lines, the
+    value joined to the label's second line (`项目名` over `称 老旧小区改造`) or to its first
+    (`项目 就业创业补助资金` over `名称：`): the label is the lines' first words at the row's
+    left edge, top to bottom, and the form opens on page 1 with its name."""
+    rows = {
+        "second": (
+            _box("项目名", 172, 1261, 261, 1297),
+            _box("称 老旧小区改造", 192, 1275, 438, 1334),
+        ),
+        "first": (
+            _box("项目 就业创业补助资金", 268, 1241, 989, 1307),
+            _box("名称：", 266, 1278, 345, 1324),
+        ),
+    }
+    for (upper, lower), name in zip(
+        rows.values(), ("老旧小区改造", "就业创业补助资金"), strict=True
+    ):
+        title = (_line(TITLE[0], 100), _line("(2023 年度)", 150))
+        p1 = scan_page(1, lines=(*title, upper, lower, _box("-1-", 797, 1350, 854, 1386)))
+        forms, _ = read_document([p1, scan_page(2, _rest_of_header(top=100))])
+        assert [(values(f)["project_name"], f.first_page) for f in forms] == [(name, 1)]
+        assert values(forms[0])["implementing_unit"] == "某单位"
+
+
+def test_two_lines_side_by_side_at_a_foot_printing_no_opener_open_nothing() -> None:
+    """Lines level with each other at a page's foot that do not print an opener together (a
+    note beside a page number) open no form: the next page's table stays unread."""
+    p1 = scan_page(
+        1, lines=(_box("注 填报", 172, 1261, 261, 1297), _box("说明 某某", 192, 1275, 438, 1334))
+    )
+    forms, problems = read_document([p1, scan_page(2, _rest_of_header(top=100))])
+    assert forms == []
+    assert any("no 项目名称/部门名称" in p or "of another kind" in p for p in problems)

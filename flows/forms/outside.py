@@ -85,6 +85,9 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
     line = max(worded, key=lambda ln: ln.bbox[1])
     hit = match_printed(label_key(line.text), ALL_OPENERS)
     if hit is None or not hit[1]:
+        line = _wrapped_label_row(line, worded)
+        hit = match_printed(label_key(line.text), ALL_OPENERS) if line is not None else None
+    if line is None or hit is None or not hit[1]:
         return None
     following = next_page.tables[0]
     if any(match_printed(label_key(c.text), ALL_OPENERS) for c in following.row_cells(0)):
@@ -95,6 +98,38 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
         return None
     cell = Cell(row=0, col=0, text=line.text, bbox=line.bbox, confidence=line.confidence)
     return Table(1, 1, [cell], line.bbox, page.extractor or "")
+
+
+def _wrapped_label_row(last: TextLine, lines: list[TextLine]) -> TextLine | None:
+    """The row `last` is printed in, read back from the lines OCR cut it into, when its label
+    wraps over two lines of a narrow cell (`项目名` over `称 老旧小区改造`, or `项目 就业…` over
+    `名称：` where the value stands level with the label's first line): the lines overlapping
+    `last` in height, their first words at the row's left edge (within a text height) the
+    label, top to bottom, the rest its value. None when `last` stands alone."""
+    row = sorted(
+        (ln for ln in lines if ln.bbox[1] < last.bbox[3] and last.bbox[1] < ln.bbox[3]),
+        key=lambda ln: ln.bbox[1],
+    )
+    if len(row) < 2:
+        return None
+    height = min(ln.bbox[3] - ln.bbox[1] for ln in row)
+    left = min(ln.bbox[0] for ln in row)
+    label, value = [], []
+    for ln in row:
+        words = ln.text.split()
+        if ln.bbox[0] <= left + height and words:
+            label.append(words[0])
+            value.extend(words[1:])
+        else:
+            value.extend(words)
+    box = (
+        left,
+        min(ln.bbox[1] for ln in row),
+        max(ln.bbox[2] for ln in row),
+        max(ln.bbox[3] for ln in row),
+    )
+    text = " ".join(["".join(label), *value])
+    return TextLine(text, box, min(ln.confidence for ln in row))
 
 
 # Header labels shorter than this are not looked for inside a free line (`代码`, `单位` may be
