@@ -106,3 +106,21 @@ def test_two_lines_side_by_side_at_a_foot_printing_no_opener_open_nothing() -> N
     forms, problems = read_document([p1, scan_page(2, _rest_of_header(top=100))])
     assert forms == []
     assert any("no 项目名称/部门名称" in p or "of another kind" in p for p in problems)
+
+
+def test_an_opener_row_at_a_foot_below_a_table_takes_the_year_line_above_it() -> None:
+    """Page 1 prints a 2023 table, then the 2024 table's year line and its 项目名称 row read as
+    free lines at the foot: the second form is 2024 (the year line nearest above it), not the
+    page's first year line, which made it a copy of the first project the marts merged away."""
+    p1 = scan_page(
+        1,
+        _named_table(top=120),
+        lines=(
+            _line("(2023 年度)", 60),
+            _line("(2024 年度)", 1200),
+            _line("项目名称 司法救助资金", 1300),
+        ),
+    )
+    forms, _ = read_document([p1, scan_page(2, _rest_of_header(top=100))])
+    got = [(values(f)["project_name"], values(f)["year"]) for f in forms]
+    assert got == [("测试项目", "2023"), ("司法救助资金", "2024")]

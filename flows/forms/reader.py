@@ -300,7 +300,10 @@ def _find_year(
             anywhere = anywhere or v
             if line.bbox[3] <= top + 2 and (above is None or line.bbox[1] >= above.bbox[1]):
                 above = v
-        found = (above or anywhere) if start > 0 or len(page.tables) > 1 else anywhere
+        # a table below another (a second grid, or an opener row alone at the page's foot)
+        # has its own year line above it; a page's only table may print its year anywhere
+        shared = len(page.tables) > 1 or any(t.bbox[3] <= top + 2 for t in page.tables)
+        found = (above or anywhere) if start > 0 or shared else anywhere
         if regex is YEAR_RE:
             for cell in table.cells:
                 m = YEAR_RE.search(cell.text) if start <= cell.row < end else None
