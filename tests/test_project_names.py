@@ -124,3 +124,30 @@ def test_an_opener_row_at_a_foot_below_a_table_takes_the_year_line_above_it() ->
     forms, _ = read_document([p1, scan_page(2, _rest_of_header(top=100))])
     got = [(values(f)["project_name"], values(f)["year"]) for f in forms]
     assert got == [("测试项目", "2023"), ("司法救助资金", "2024")]
+
+
+def test_opener_row_and_the_header_rows_under_it_at_a_foot_open_the_form() -> None:
+    """项目名称 and 主管部门 rows both read as free lines at page 1's foot, the rest of the header
+    (部门代码, 实施单位 …) and the grid on page 2: the form opens on page 1 with its name and
+    department from the lines, the rest from page 2."""
+    title = (_line(TITLE[0], 100), _line("(2023 年度)", 150))
+    foot = (_line("项目名称 食品安全抽检监测", 1250), _line("主管部门 某县市场监督管理局", 1300))
+    forms, _ = read_document(
+        [scan_page(1, lines=(*title, *foot)), scan_page(2, _rest_of_header(100))]
+    )
+    got = [
+        (values(f)["project_name"], values(f).get("department_name"), f.first_page) for f in forms
+    ]
+    assert got == [("食品安全抽检监测", "某县市场监督管理局", 1)]
+    assert values(forms[0])["implementing_unit"] == "某单位"
+
+
+def test_foot_lines_after_the_opener_that_print_no_label_open_nothing() -> None:
+    """A free line after the 项目名称 line that prints no header label (a note) is no row of the
+    form: the foot opens nothing rather than guessing which text belongs to it."""
+    title = (_line(TITLE[0], 100), _line("(2023 年度)", 150))
+    foot = (_line("项目名称 食品安全抽检监测", 1250), _line("注：本表由项目单位填报", 1300))
+    forms, _ = read_document(
+        [scan_page(1, lines=(*title, *foot)), scan_page(2, _rest_of_header(100))]
+    )
+    assert forms == []
