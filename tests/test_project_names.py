@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.models import Cell, Table, TextLine
+from flows.models import Cell, CellLine, Table, TextLine
 from tests.test_forms import HEADER, TITLE, grid, values
 from tests.test_header_scans import _line, _rest_of_header, scan_page
 
@@ -151,3 +151,35 @@ def test_foot_lines_after_the_opener_that_print_no_label_open_nothing() -> None:
         [scan_page(1, lines=(*title, *foot)), scan_page(2, _rest_of_header(100))]
     )
     assert forms == []
+
+
+def _name_cell_with(*lines: CellLine) -> Table:
+    """A one-page target table whose 项目名称 value cell holds these OCR lines."""
+    t = _named_table(top=120)
+    cells = []
+    for c in t.cells:
+        if (c.row, c.col) == (0, 1):
+            c = replace(c, text=" ".join(ln.text for ln in lines), lines=lines)
+        cells.append(c)
+    return replace(t, cells=cells)
+
+
+def test_a_name_line_torn_in_two_halves_read_twice_is_read_once() -> None:
+    """The name's printed line torn across its height: OCR reads its top half and its bottom
+    half each as the whole name, one directly over the other; the name is read once, the
+    surer reading kept, and the reading is noted."""
+    halves = (CellLine("文物保护经费", (411, 287, 570, 298), 0.99),
+              CellLine("文物保护经费", (411, 299, 568, 316), 1.0))  # fmt: skip
+    p = scan_page(1, _name_cell_with(*halves), lines=(_line("(2023 年度)", 60),))
+    forms, problems = read_document([p])
+    assert values(forms[0])["project_name"] == "文物保护经费"
+    assert any("read twice" in p for p in problems)
+
+
+def test_a_name_printing_the_same_words_on_two_spaced_lines_is_kept() -> None:
+    """Two lines reading the same words a line spacing apart are two printed lines: kept."""
+    lines = (CellLine("甲乙工程", (411, 280, 520, 308), 1.0),
+             CellLine("甲乙工程", (411, 318, 520, 346), 1.0))  # fmt: skip
+    p = scan_page(1, _name_cell_with(*lines), lines=(_line("(2023 年度)", 60),))
+    forms, _ = read_document([p])
+    assert values(forms[0])["project_name"] == "甲乙工程 甲乙工程"

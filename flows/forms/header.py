@@ -95,6 +95,8 @@ def read_header(
     header = Header(matrix=matrix)
     table, marks = _drop_dashed_rule_marks(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in marks)
+    table, doubled = _drop_lines_read_twice(table, range(start, end))
+    problems.extend(f"page {where.page.page}: header {note}" for note in doubled)
     table, unmerged = unmerge(table, range(start, end))
     height = text_height(table)
     problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
@@ -278,6 +280,53 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
             "under stroke at one x), not text"
         )
     return replace(table, cells=cells), notes
+
+
+# Two OCR lines are halves of one printed line when the gap between them is at most this share
+# of the taller one's height: the halves of a line torn across abut, while a wrapped value's
+# lines stand a line spacing apart
+TORN_GAP = 0.25
+
+
+def _drop_lines_read_twice(table: Table, rows: range) -> tuple[Table, list[str]]:
+    """The header's cells without the second reading of a line OCR read twice: a printed line
+    torn (or shifted) across its height reaches OCR as its top and bottom halves, one on the
+    other, each read as the whole line (`文物保护经费` over `文物保护经费`). Two lines reading
+    the same words over the same width with no line spacing between them are one printed
+    line; the surer reading is kept. Text layers have no lines: untouched."""
+    cells, notes = [], []
+    for cell in table.cells:
+        twice = _read_twice(cell.lines) if rows.start <= cell.row < rows.stop else set()
+        text = _text_without(cell, twice) if twice else None
+        if text is None:
+            cells.append(cell)
+            continue
+        kept = tuple(ln for ln in cell.lines if id(ln) not in twice)
+        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        notes.append(
+            f"cell '{cell.text}': one printed line read twice (two halves of it one over the "
+            f"other, same words, same width); read as '{text}'"
+        )
+    return replace(table, cells=cells), notes
+
+
+def _read_twice(lines: tuple[CellLine, ...]) -> set[int]:
+    """ids of the less sure of each pair of lines one directly over the other reading the same
+    words (two characters or more, a letter among them) over the same width."""
+    out: set[int] = set()
+    for a, b in zip(lines, lines[1:], strict=False):
+        key = label_key(a.text)
+        if key != label_key(b.text) or len(key) < 2 or not any(ch.isalpha() for ch in key):
+            continue
+        (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a.bbox, b.bbox
+        upper, lower = (a.bbox, b.bbox) if ay0 <= by0 else (b.bbox, a.bbox)
+        width = max(ax1 - ax0, bx1 - bx0)
+        across = min(ax1, bx1) - max(ax0, bx0)
+        gap = lower[1] - upper[3]
+        tall = max(ay1 - ay0, by1 - by0)
+        if across >= 0.8 * width and gap <= TORN_GAP * tall:
+            out.add(id(b) if a.confidence >= b.confidence else id(a))
+    return out
 
 
 def _edge_strokes(line: CellLine) -> list[CellLine]:
