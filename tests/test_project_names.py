@@ -183,3 +183,24 @@ def test_a_name_printing_the_same_words_on_two_spaced_lines_is_kept() -> None:
     p = scan_page(1, _name_cell_with(*lines), lines=(_line("(2023 年度)", 60),))
     forms, _ = read_document([p])
     assert values(forms[0])["project_name"] == "甲乙工程 甲乙工程"
+
+
+def test_an_unsure_blot_read_as_a_digit_beside_the_name_is_no_part_of_it() -> None:
+    """Far right in the 项目名称 value cell a blot 1.5 text heights tall and 2.6 wide that OCR
+    read, unsure, as `8`: no printed digit is that size, so the name is read without it."""
+    name = CellLine("农村供水管网改造", (395, 380, 627, 409), 1.0)
+    blot = CellLine("8", (1345, 367, 1419, 411), 0.58)
+    p = scan_page(1, _name_cell_with(name, blot), lines=(_line("(2023 年度)", 60),))
+    forms, problems = read_document([p])
+    assert values(forms[0])["project_name"] == "农村供水管网改造"
+    assert any("'8' taken for a speck" in p for p in problems)
+
+
+def test_a_digit_of_print_size_or_read_sure_stays_in_the_name() -> None:
+    """A digit the size of the print (`改造工程 2`), or read sure whatever its box, is text."""
+    name = CellLine("改造工程", (395, 380, 511, 409), 1.0)
+    for digit in (CellLine("2", (530, 381, 546, 409), 0.58),
+                  CellLine("2", (530, 367, 604, 411), 0.97)):  # fmt: skip
+        p = scan_page(1, _name_cell_with(name, digit), lines=(_line("(2023 年度)", 60),))
+        forms, _ = read_document([p])
+        assert values(forms[0])["project_name"] == "改造工程 2"

@@ -97,6 +97,8 @@ def read_header(
     problems.extend(f"page {where.page.page}: header {note}" for note in marks)
     table, doubled = _drop_lines_read_twice(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in doubled)
+    table, specks = _drop_oversized_marks(table, range(start, end))
+    problems.extend(f"page {where.page.page}: header {note}" for note in specks)
     table, unmerged = unmerge(table, range(start, end))
     height = text_height(table)
     problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
@@ -327,6 +329,60 @@ def _read_twice(lines: tuple[CellLine, ...]) -> set[int]:
         if across >= 0.8 * width and gap <= TORN_GAP * tall:
             out.add(id(b) if a.confidence >= b.confidence else id(a))
     return out
+
+
+# A lone Latin letter or digit OCR was unsure of (below SURE_MARK) is no printed glyph when its
+# box is at least TALL_MARK text heights high and WIDE_MARK text heights wide per character: a
+# printed digit or letter is as high as the text and about half as wide (a dust blot or a worn
+# rule's smudge read as `8`, `1`, `A`, `E`)
+SURE_MARK = 0.9
+TALL_MARK = 1.3
+WIDE_MARK = 1.2
+MAX_MARK_CHARS = 2
+
+
+def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
+    """The header's cells without the lone marks whose box is no printed glyph's
+    (`_oversized_mark`), each in a cell printing text besides (`农村供水管网改造 … 8`: the name,
+    and far right a blot OCR read as `8`, unsure). A value standing alone in its cell is never
+    taken."""
+    height = text_height(table)
+    cells, notes = [], []
+    for cell in table.cells:
+        marks = (
+            {id(ln) for ln in cell.lines if _oversized_mark(ln, height)}
+            if rows.start <= cell.row < rows.stop and height > 0
+            else set()
+        )
+        if not marks or all(id(ln) in marks or not ln.text.strip() for ln in cell.lines):
+            cells.append(cell)
+            continue
+        text = _text_without(cell, marks)
+        if text is None:
+            cells.append(cell)
+            continue
+        kept = tuple(ln for ln in cell.lines if id(ln) not in marks)
+        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in marks)
+        notes.append(
+            f"cell '{cell.text}': {said} taken for a speck (read unsure, its box no printed "
+            "glyph's size), not text"
+        )
+    return replace(table, cells=cells), notes
+
+
+def _oversized_mark(line: CellLine, height: float) -> bool:
+    """A line of one or two Latin letters or digits read below SURE_MARK whose box is at least
+    TALL_MARK text heights high and WIDE_MARK text heights wide per character."""
+    text = line.text.strip()
+    if not 0 < len(text) <= MAX_MARK_CHARS or not all(ch.isascii() and ch.isalnum() for ch in text):
+        return False
+    x0, y0, x1, y1 = line.bbox
+    return (
+        line.confidence < SURE_MARK
+        and y1 - y0 >= TALL_MARK * height
+        and (x1 - x0) / len(text) >= WIDE_MARK * height
+    )
 
 
 def _edge_strokes(line: CellLine) -> list[CellLine]:
