@@ -204,3 +204,49 @@ def test_a_digit_of_print_size_or_read_sure_stays_in_the_name() -> None:
         p = scan_page(1, _name_cell_with(name, digit), lines=(_line("(2023 年度)", 60),))
         forms, _ = read_document([p])
         assert values(forms[0])["project_name"] == "改造工程 2"
+
+
+def _goal_cell_with(*lines: CellLine) -> Table:
+    """A one-page target table whose 年度总体目标 label cell holds these OCR lines, the value
+    cell beside it blank (the grid lost the rule between them)."""
+    t = _named_table(top=120)
+    cells = []
+    for c in t.cells:
+        if (c.row, c.col) == (6, 0):
+            c = replace(c, text=" ".join(ln.text for ln in lines), lines=lines)
+        elif (c.row, c.col) == (6, 1):
+            c = replace(c, text="", lines=())
+        cells.append(c)
+    return replace(t, cells=cells)
+
+
+def test_a_label_wrapped_at_the_left_of_its_value_read_across_is_split() -> None:
+    """年度总体目标 wrapped over two lines at the cell's left (年度总 / 体目标:), its value's two
+    lines beside it, OCR reading each line across both: the label and the value as printed."""
+    lines = (
+        CellLine("年度总 1.完成建设任务，确保目标如期实现；2.加强资金监管，确保资金使用",
+                 (232, 1074, 1582, 1116), 0.99),
+        CellLine("体目标:安全规范有效；3.提升满意度。", (228, 1118, 836, 1161), 0.98),
+    )  # fmt: skip
+    p = scan_page(1, _goal_cell_with(*lines), lines=(_line("(2023 年度)", 60),))
+    forms, problems = read_document([p])
+    want = (
+        "1.完成建设任务，确保目标如期实现；2.加强资金监管，确保资金使用安全规范有效；3.提升满意度。"
+    )
+    assert values(forms[0])["overall_goal"] == want
+    assert any("wrapped at its left" in p for p in problems)
+
+
+def test_a_whole_label_on_its_line_with_grid_heads_under_it_is_not_taken_for_wrapped() -> None:
+    """A cell printing a whole label on its line, its value beside it and the grid's heads
+    under it (rows merged) is left to the other readers: no label is spelt from the heads."""
+    lines = (
+        CellLine("1.完成任务；2.加强资金监管，确保", (467, 717, 1415, 753), 1.0),
+        CellLine("年度绩效目标：", (238, 735, 417, 773), 1.0),
+        CellLine("资金使用安全规范有效。", (660, 750, 1201, 791), 1.0),
+        CellLine("一级指", (231, 797, 344, 858), 1.0),
+        CellLine("标", (254, 843, 295, 883), 1.0),
+    )
+    p = scan_page(1, _goal_cell_with(*lines), lines=(_line("(2023 年度)", 60),))
+    forms, problems = read_document([p])
+    assert not any("wrapped at its left" in p for p in problems)

@@ -35,7 +35,7 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import FORMS, FormSpec, Label
 from flows.forms.state import Header
-from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table
+from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
 from flows.text import SUB_LINE_PREFIX, label_key, normalize
 
 
@@ -129,6 +129,16 @@ def read_header(
             continue
         key = label_key(cell.text)
         hit = _label_of(key, labels)
+        if hit is None and (wrapped := _label_wrapped_beside_value(cell, labels, height)):
+            lb, value = wrapped
+            header.used.add(id(cell))
+            header.fields.setdefault(lb.field, where.sv(cell, value))
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' prints the label "
+                f"{lb.alternatives[0]} wrapped at its left, its value beside it (OCR read "
+                "the two across): read as that label and its value"
+            )
+            continue
         if hit is None and (lost := wrapped_rest_lost(cell, key, labels, height)) is not None:
             hit = (lost, "")
             problems.append(
@@ -282,6 +292,58 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
             "under stroke at one x), not text"
         )
     return replace(table, cells=cells), notes
+
+
+def _label_wrapped_beside_value(
+    cell: Cell, labels: list, height: float
+) -> tuple[Label, str] | None:
+    """(label, value) of a cell holding a label wrapped over lines at its left and its value
+    beside it, the grid having lost the rule between them, when OCR read each line across both
+    (`年度总 1.按计划…确保资金使用` over `体目标:安全规范有效；…`): the first line's first word
+    is a label's unfinished start; with the lines under it starting within that word's width
+    (the label's column, top to bottom, the last one's start) it spells the label; the rest of
+    the lines, top to bottom, is the value, joined as wrapped lines are. None when they spell
+    no label with a value after it, the label is a group's or a column head's, or a line of the
+    cell stands above or below the label's lines (a grid's heads under it)."""
+    lines = sorted((ln for ln in cell.lines if ln.text.strip()), key=lambda ln: ln.bbox[1])
+    if len(lines) < 2 or height <= 0:
+        return None
+    first = lines[0]
+    head = first.text.split()[0]
+    start = label_key(head)
+    if not start or any(alt == start for alt, _ in labels):
+        return None  # a whole label on its own: no wrapped one
+    if not any(alt.startswith(start) for alt, _ in labels):
+        return None
+    x0, _, x1, _ = first.bbox
+    column = x0 + (x1 - x0) * len(head) / max(1, len(first.text.strip()))
+    under = [ln for ln in lines[1:] if x0 - height <= ln.bbox[0] <= column]
+    for k in range(1, len(under) + 1):
+        heads = [head, *(ln.text.split()[0] for ln in under[: k - 1])]
+        spelt = "".join(heads) + under[k - 1].text.strip()
+        key = label_key(spelt)
+        hit = match_printed(key, labels)
+        if hit is None or not hit[1]:
+            continue
+        lb, last = hit[0], under[k - 1]
+        if not isinstance(lb, Label) or lb.group or lb.below:
+            return None
+        used = [first, *under[:k]]
+        top, bottom = first.bbox[1] - height, last.bbox[3] + height
+        if any(ln.bbox[1] < top or ln.bbox[3] > bottom for ln in lines):
+            return None
+        pieces = []
+        for ln in lines:
+            if ln is last:
+                after = printed_after(spelt, len(key) - len(hit[1]))
+                pieces.append(after.lstrip(":：;； "))
+            elif any(ln is u for u in used):
+                pieces.append(ln.text.strip()[len(ln.text.split()[0]) :])
+            else:
+                pieces.append(ln.text)
+        value = join_wrapped(pieces)
+        return (lb, value) if value else None
+    return None
 
 
 # Two OCR lines are halves of one printed line when the gap between them is at most this share
