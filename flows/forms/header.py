@@ -35,7 +35,7 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import FORMS, FormSpec, Label
 from flows.forms.state import Header
-from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table
+from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
 from flows.text import SUB_LINE_PREFIX, label_key, normalize
 
 
@@ -95,6 +95,10 @@ def read_header(
     header = Header(matrix=matrix)
     table, marks = _drop_dashed_rule_marks(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in marks)
+    table, doubled = _drop_lines_read_twice(table, range(start, end))
+    problems.extend(f"page {where.page.page}: header {note}" for note in doubled)
+    table, specks = _drop_oversized_marks(table, range(start, end))
+    problems.extend(f"page {where.page.page}: header {note}" for note in specks)
     table, unmerged = unmerge(table, range(start, end))
     height = text_height(table)
     problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
@@ -125,6 +129,16 @@ def read_header(
             continue
         key = label_key(cell.text)
         hit = _label_of(key, labels)
+        if hit is None and (wrapped := _label_wrapped_beside_value(cell, labels, height)):
+            lb, value = wrapped
+            header.used.add(id(cell))
+            header.fields.setdefault(lb.field, where.sv(cell, value))
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' prints the label "
+                f"{lb.alternatives[0]} wrapped at its left, its value beside it (OCR read "
+                "the two across): read as that label and its value"
+            )
+            continue
         if hit is None and (lost := wrapped_rest_lost(cell, key, labels, height)) is not None:
             hit = (lost, "")
             problems.append(
@@ -278,6 +292,159 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
             "under stroke at one x), not text"
         )
     return replace(table, cells=cells), notes
+
+
+def _label_wrapped_beside_value(
+    cell: Cell, labels: list, height: float
+) -> tuple[Label, str] | None:
+    """(label, value) of a cell holding a label wrapped over lines at its left and its value
+    beside it, the grid having lost the rule between them, when OCR read each line across both
+    (`年度总 1.按计划…确保资金使用` over `体目标:安全规范有效；…`): the first line's first word
+    is a label's unfinished start; with the lines under it starting within that word's width
+    (the label's column, top to bottom, the last one's start) it spells the label; the rest of
+    the lines, top to bottom, is the value, joined as wrapped lines are. None when they spell
+    no label with a value after it, the label is a group's or a column head's, or a line of the
+    cell stands above or below the label's lines (a grid's heads under it)."""
+    lines = sorted((ln for ln in cell.lines if ln.text.strip()), key=lambda ln: ln.bbox[1])
+    if len(lines) < 2 or height <= 0:
+        return None
+    first = lines[0]
+    head = first.text.split()[0]
+    start = label_key(head)
+    if not start or any(alt == start for alt, _ in labels):
+        return None  # a whole label on its own: no wrapped one
+    if not any(alt.startswith(start) for alt, _ in labels):
+        return None
+    x0, _, x1, _ = first.bbox
+    column = x0 + (x1 - x0) * len(head) / max(1, len(first.text.strip()))
+    under = [ln for ln in lines[1:] if x0 - height <= ln.bbox[0] <= column]
+    for k in range(1, len(under) + 1):
+        heads = [head, *(ln.text.split()[0] for ln in under[: k - 1])]
+        spelt = "".join(heads) + under[k - 1].text.strip()
+        key = label_key(spelt)
+        hit = match_printed(key, labels)
+        if hit is None or not hit[1]:
+            continue
+        lb, last = hit[0], under[k - 1]
+        if not isinstance(lb, Label) or lb.group or lb.below:
+            return None
+        used = [first, *under[:k]]
+        top, bottom = first.bbox[1] - height, last.bbox[3] + height
+        if any(ln.bbox[1] < top or ln.bbox[3] > bottom for ln in lines):
+            return None
+        pieces = []
+        for ln in lines:
+            if ln is last:
+                after = printed_after(spelt, len(key) - len(hit[1]))
+                pieces.append(after.lstrip(":：;； "))
+            elif any(ln is u for u in used):
+                pieces.append(ln.text.strip()[len(ln.text.split()[0]) :])
+            else:
+                pieces.append(ln.text)
+        value = join_wrapped(pieces)
+        return (lb, value) if value else None
+    return None
+
+
+# Two OCR lines are halves of one printed line when the gap between them is at most this share
+# of the taller one's height: the halves of a line torn across abut, while a wrapped value's
+# lines stand a line spacing apart
+TORN_GAP = 0.25
+
+
+def _drop_lines_read_twice(table: Table, rows: range) -> tuple[Table, list[str]]:
+    """The header's cells without the second reading of a line OCR read twice: a printed line
+    torn (or shifted) across its height reaches OCR as its top and bottom halves, one on the
+    other, each read as the whole line (`文物保护经费` over `文物保护经费`). Two lines reading
+    the same words over the same width with no line spacing between them are one printed
+    line; the surer reading is kept. Text layers have no lines: untouched."""
+    cells, notes = [], []
+    for cell in table.cells:
+        twice = _read_twice(cell.lines) if rows.start <= cell.row < rows.stop else set()
+        text = _text_without(cell, twice) if twice else None
+        if text is None:
+            cells.append(cell)
+            continue
+        kept = tuple(ln for ln in cell.lines if id(ln) not in twice)
+        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        notes.append(
+            f"cell '{cell.text}': one printed line read twice (two halves of it one over the "
+            f"other, same words, same width); read as '{text}'"
+        )
+    return replace(table, cells=cells), notes
+
+
+def _read_twice(lines: tuple[CellLine, ...]) -> set[int]:
+    """ids of the less sure of each pair of lines one directly over the other reading the same
+    words (two characters or more, a letter among them) over the same width."""
+    out: set[int] = set()
+    for a, b in zip(lines, lines[1:], strict=False):
+        key = label_key(a.text)
+        if key != label_key(b.text) or len(key) < 2 or not any(ch.isalpha() for ch in key):
+            continue
+        (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a.bbox, b.bbox
+        upper, lower = (a.bbox, b.bbox) if ay0 <= by0 else (b.bbox, a.bbox)
+        width = max(ax1 - ax0, bx1 - bx0)
+        across = min(ax1, bx1) - max(ax0, bx0)
+        gap = lower[1] - upper[3]
+        tall = max(ay1 - ay0, by1 - by0)
+        if across >= 0.8 * width and gap <= TORN_GAP * tall:
+            out.add(id(b) if a.confidence >= b.confidence else id(a))
+    return out
+
+
+# A lone Latin letter or digit OCR was unsure of (below SURE_MARK) is no printed glyph when its
+# box is at least TALL_MARK text heights high and WIDE_MARK text heights wide per character: a
+# printed digit or letter is as high as the text and about half as wide (a dust blot or a worn
+# rule's smudge read as `8`, `1`, `A`, `E`)
+SURE_MARK = 0.9
+TALL_MARK = 1.3
+WIDE_MARK = 1.2
+MAX_MARK_CHARS = 2
+
+
+def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
+    """The header's cells without the lone marks whose box is no printed glyph's
+    (`_oversized_mark`), each in a cell printing text besides (`农村供水管网改造 … 8`: the name,
+    and far right a blot OCR read as `8`, unsure). A value standing alone in its cell is never
+    taken."""
+    height = text_height(table)
+    cells, notes = [], []
+    for cell in table.cells:
+        marks = (
+            {id(ln) for ln in cell.lines if _oversized_mark(ln, height)}
+            if rows.start <= cell.row < rows.stop and height > 0
+            else set()
+        )
+        if not marks or all(id(ln) in marks or not ln.text.strip() for ln in cell.lines):
+            cells.append(cell)
+            continue
+        text = _text_without(cell, marks)
+        if text is None:
+            cells.append(cell)
+            continue
+        kept = tuple(ln for ln in cell.lines if id(ln) not in marks)
+        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in marks)
+        notes.append(
+            f"cell '{cell.text}': {said} taken for a speck (read unsure, its box no printed "
+            "glyph's size), not text"
+        )
+    return replace(table, cells=cells), notes
+
+
+def _oversized_mark(line: CellLine, height: float) -> bool:
+    """A line of one or two Latin letters or digits read below SURE_MARK whose box is at least
+    TALL_MARK text heights high and WIDE_MARK text heights wide per character."""
+    text = line.text.strip()
+    if not 0 < len(text) <= MAX_MARK_CHARS or not all(ch.isascii() and ch.isalnum() for ch in text):
+        return False
+    x0, y0, x1, y1 = line.bbox
+    return (
+        line.confidence < SURE_MARK
+        and y1 - y0 >= TALL_MARK * height
+        and (x1 - x0) / len(text) >= WIDE_MARK * height
+    )
 
 
 def _edge_strokes(line: CellLine) -> list[CellLine]:

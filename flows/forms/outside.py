@@ -68,33 +68,110 @@ def _line_above(page: PageGrid, table: Table, first: list[Cell]) -> TextLine | N
 
 
 def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
-    """A table's opening row printed alone at the foot of a page, read as a free line because its
-    rules wore away (`项目名称 司法救助资金`), while its header and grid go on at the top of the
-    next page: a one-row table of its own, so the form opens on this page (with the year line
-    above it) and the next page's table is read as the rest of its header. None unless the line
-    prints an opener label with its value, stands below every table of the page with no text
-    after it but a page number, and the next page's first table prints no opener but a label of
-    the same form in its top rows."""
+    """A table's opening rows printed alone at the foot of a page, read as free lines because
+    their rules wore away (`项目名称 司法救助资金`, perhaps `主管部门 某局` under it), while its
+    header and grid go on at the top of the next page: a table of its own, one row a line, so
+    the form opens on this page (with the year line above it) and the next page's table is read
+    as the rest of its header. None unless the first of those lines prints an opener label with
+    its value and each line after it a label of the same form, they stand below every table of
+    the page with no text after them but a page number, and the next page's first table prints
+    no opener but a label of the same form in its top rows."""
     if page.has_text_layer or next_page is None or not next_page.tables:
         return None
     floor = max((t.bbox[3] for t in page.tables), default=0.0)
     below = [ln for ln in page.lines if ln.bbox[1] >= floor - 2]
-    worded = [ln for ln in below if any(ch.isalpha() for ch in label_key(ln.text))]
-    if not worded:
+    worded = sorted(
+        (ln for ln in below if any(ch.isalpha() for ch in label_key(ln.text))),
+        key=lambda ln: ln.bbox[1],
+    )
+    opener, rows = _opener_rows(worded)
+    if opener is None:
         return None
-    line = max(worded, key=lambda ln: ln.bbox[1])
-    hit = match_printed(label_key(line.text), ALL_OPENERS)
-    if hit is None or not hit[1]:
-        return None
+    spec, _ = opener
     following = next_page.tables[0]
     if any(match_printed(label_key(c.text), ALL_OPENERS) for c in following.row_cells(0)):
         return None
-    labels = label_alternatives(hit[0])  # type: ignore[arg-type]
+    labels = label_alternatives(spec)  # type: ignore[arg-type]
+    if any(match_printed(label_key(ln.text), labels) is None for ln in rows[1:]):
+        return None
     top = [c for c in following.cells if c.row <= 2]
     if not any(match_printed(label_key(c.text), labels) for c in top):
         return None
-    cell = Cell(row=0, col=0, text=line.text, bbox=line.bbox, confidence=line.confidence)
-    return Table(1, 1, [cell], line.bbox, page.extractor or "")
+    cells = [
+        Cell(row=r, col=0, text=ln.text, bbox=ln.bbox, confidence=ln.confidence)
+        for r, ln in enumerate(rows)
+    ]
+    box = (
+        min(ln.bbox[0] for ln in rows),
+        rows[0].bbox[1],
+        max(ln.bbox[2] for ln in rows),
+        rows[-1].bbox[3],
+    )
+    return Table(len(rows), 1, cells, box, page.extractor or "")
+
+
+def _opener_rows(worded: list[TextLine]) -> tuple[tuple[object, str] | None, list[TextLine]]:
+    """(opener hit, rows from the opener's line down) of the worded lines at a page's foot, top
+    to bottom: the last line printing an opener with its value (alone, or read back from the
+    two lines a wrapped label was cut into), the lines after it each a row of its own; no hit
+    when none does. At most `MAX_FOOT_ROWS` rows: a form's opening rows, not a page of text."""
+    taken = set()
+    for i in range(len(worded) - 1, max(-1, len(worded) - 1 - MAX_FOOT_ROWS), -1):
+        line = worded[i]
+        if id(line) in taken:
+            continue
+        row = line
+        hit = match_printed(label_key(line.text), ALL_OPENERS)
+        if hit is None or not hit[1]:
+            row = _wrapped_label_row(line, worded) or line
+            hit = match_printed(label_key(row.text), ALL_OPENERS)
+        if hit is not None and hit[1]:
+            after = [ln for ln in worded[i + 1 :] if id(ln) not in taken and not _level(ln, row)]
+            return hit, [row, *after]
+        taken |= {id(ln) for ln in worded if _level(ln, line) and ln is not line}
+    return None, []
+
+
+def _level(a: TextLine, b: TextLine) -> bool:
+    """Whether two lines overlap in height (pieces of one printed row)."""
+    return a.bbox[1] < b.bbox[3] and b.bbox[1] < a.bbox[3]
+
+
+# The opening rows of a form a page's foot may print without their rules (项目名称, 主管部门,
+# 实施单位 …): a header's rows above its funds block
+MAX_FOOT_ROWS = 4
+
+
+def _wrapped_label_row(last: TextLine, lines: list[TextLine]) -> TextLine | None:
+    """The row `last` is printed in, read back from the lines OCR cut it into, when its label
+    wraps over two lines of a narrow cell (`项目名` over `称 老旧小区改造`, or `项目 就业…` over
+    `名称：` where the value stands level with the label's first line): the lines overlapping
+    `last` in height, their first words at the row's left edge (within a text height) the
+    label, top to bottom, the rest its value. None when `last` stands alone."""
+    row = sorted(
+        (ln for ln in lines if ln.bbox[1] < last.bbox[3] and last.bbox[1] < ln.bbox[3]),
+        key=lambda ln: ln.bbox[1],
+    )
+    if len(row) < 2:
+        return None
+    height = min(ln.bbox[3] - ln.bbox[1] for ln in row)
+    left = min(ln.bbox[0] for ln in row)
+    label, value = [], []
+    for ln in row:
+        words = ln.text.split()
+        if ln.bbox[0] <= left + height and words:
+            label.append(words[0])
+            value.extend(words[1:])
+        else:
+            value.extend(words)
+    box = (
+        left,
+        min(ln.bbox[1] for ln in row),
+        max(ln.bbox[2] for ln in row),
+        max(ln.bbox[3] for ln in row),
+    )
+    text = " ".join(["".join(label), *value])
+    return TextLine(text, box, min(ln.confidence for ln in row))
 
 
 # Header labels shorter than this are not looked for inside a free line (`代码`, `单位` may be

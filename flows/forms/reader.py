@@ -46,7 +46,7 @@ from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_los
 from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
-from flows.forms.state import OpenForm, name_of
+from flows.forms.state import OpenForm, name_field, name_of
 from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
@@ -118,7 +118,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
                 where = Where(page, table, ti)
                 open_form = _read_segment(where, start, end, open_form, forms, problems)
     if open_form is not None:
-        forms.append(_close(open_form, problems))
+        _finish(open_form, forms, problems)
     ocr_pages = {page.page for page in pages if not page.has_text_layer}
     for form in forms:
         settle_funds_by_sum(form, ocr_pages, problems)
@@ -140,7 +140,8 @@ def _read_segment(
     spec = classify(table, start, min(head_row + 1, end), page)
     if spec is not None:  # a new form starts here
         if open_form is not None:
-            forms.append(_close(open_form, problems))
+            _finish(open_form, forms, problems)
+        notes_from = len(problems)
         header = read_header(table, start, head_row, spec, where, problems)
         year = _find_year(page, table, start, head_row, where)
         if year is not None:
@@ -156,6 +157,7 @@ def _read_segment(
             matrix=header.matrix,
             below=header.below,
             cut=header.cut,
+            notes_from=notes_from,
         )
         if heading is not None:
             open_form.columns = read_columns(table, head_row, data_row, spec, where, problems)
@@ -298,7 +300,10 @@ def _find_year(
             anywhere = anywhere or v
             if line.bbox[3] <= top + 2 and (above is None or line.bbox[1] >= above.bbox[1]):
                 above = v
-        found = (above or anywhere) if start > 0 or len(page.tables) > 1 else anywhere
+        # a table below another (a second grid, or an opener row alone at the page's foot)
+        # has its own year line above it; a page's only table may print its year anywhere
+        shared = len(page.tables) > 1 or any(t.bbox[3] <= top + 2 for t in page.tables)
+        found = (above or anywhere) if start > 0 or shared else anywhere
         if regex is YEAR_RE:
             for cell in table.cells:
                 m = YEAR_RE.search(cell.text) if start <= cell.row < end else None
@@ -313,6 +318,32 @@ def _find_year(
 
 
 _BLANK = SourcedValue(value="", page=0)
+
+
+def _finish(form: OpenForm, forms: list[ProjectForm], problems: list[str]) -> None:
+    """Close `form` into `forms`; a form whose name could not be read (its 项目名称 row lost to
+    the grid and OCR) is not loaded but said in one note naming its page, in place of the notes
+    raised while reading it: rows no one can name or join are no project."""
+    key = name_field(form)
+    if form.fields.get(key, _BLANK).value.strip():
+        forms.append(_close(form, problems))
+        return
+    aliases = {name_of(form), form.spec.form}
+    problems[form.notes_from :] = [
+        p for p in problems[form.notes_from :] if not any(f": {a}: " in p for a in aliases)
+    ]
+    context = [
+        form.fields[f].value
+        for f in ("year", "department_name")
+        if form.fields.get(f, _BLANK).value.strip()
+    ]
+    label = next((lb.alternatives[0] for lb in form.spec.labels if lb.field == key), key)
+    problems.append(
+        f"page {form.first_page}: a {form.spec.form} table"
+        + (f" ({', '.join(context)})" if context else "")
+        + f" whose {label} could not be read: not loaded ({len(form.indicators)} indicator "
+        "lines)"
+    )
 
 
 def _close(form: OpenForm, problems: list[str]) -> ProjectForm:

@@ -50,6 +50,7 @@ class OpenForm:
     matrix: list[tuple[str, tuple[float, float]]] | None = None  # funds heads (Header.matrix)
     cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)  # Header.cut
     below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # Header.below
+    notes_from: int = 0  # how many problems the document had when this form opened
 
     def relabel(self, attr: str, old: SourcedValue, new: SourcedValue) -> None:
         """Give every indicator that carried the cut label `old` the stitched label `new`."""
@@ -59,7 +60,19 @@ class OpenForm:
 
 
 def name_of(form: OpenForm) -> str:
+    """What the form's notes call it: its name, else its department's, else the form."""
     for name in ("project_name", "department_name"):
         if name in form.fields:
             return form.fields[name].value
     return form.spec.form
+
+
+def name_field(form: OpenForm) -> str:
+    """The field that names the form: the one its opener label reads (项目名称 → project_name,
+    部门名称 → department_name). A form without it cannot be told apart from the others in the
+    warehouse nor joined to its other half (a plan to its self-evaluation)."""
+    openers = set(form.spec.openers)
+    return next(
+        (lb.field for lb in form.spec.labels if openers & set(lb.alternatives)),
+        form.spec.required_fields[0],
+    )
