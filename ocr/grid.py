@@ -76,6 +76,10 @@ WORN_EDGE_COVER = 0.45
 # edge: a column holds a glyph and its padding on both sides (a `)` set against a rule is no
 # column of its own).
 WORN_COLUMN = 1.5
+# A separator holding a rule piece as long as the long kernel (no glyph is) need show its rule
+# over this share of one interval only, as much as `build_cells` asks of an edge: a row rule
+# worn by 15-30% in gaps as long as a cell left 0.45-0.6 of every interval and was lost.
+LONG_RULE_COVER = 0.45
 # Where no crossing rule meets it, a separator is still a rule where it runs on across this
 # many crossing positions (worn crossing rules); a glyph's stroke spans one narrow column, or
 # two side by side, never three.
@@ -727,7 +731,9 @@ def _valid_separators(
     long_rules: tuple[float, ...] = (),
 ) -> list[float]:
     """Keep separator candidates that fully cover at least one interval of the crossing rules
-    (a text stroke mistaken for a rule rarely spans a whole cell). Given `cross_mask`, a
+    (a text stroke mistaken for a rule rarely spans a whole cell; a candidate holding a piece
+    as long as the long kernel, in `long_rules`, need cover only `LONG_RULE_COVER` of it, as
+    much as an edge needs: wear leaves a rule in pieces). Given `cross_mask`, a
     candidate made of short pieces only (none in `long_rules`, the positions of rules as long
     as the long opening kernel, which no glyph is) must also meet a crossing rule at one end of
     such an interval, or run on across `RUN_ON` crossing positions, unbroken (`RULE_PAST_COVER`:
@@ -750,12 +756,13 @@ def _valid_separators(
         if i in (0, len(cands) - 1):
             keep.append(p)
             continue
+        long_rule = any(abs(p - q) <= band for q in long_rules)
         for j, (a, b) in enumerate(spans):
-            if not covered(a, b, p):
+            if not covered(a, b, p, LONG_RULE_COVER if long_rule else min_cover):
                 continue
             if (
                 cross_mask is None
-                or any(abs(p - q) <= band for q in long_rules)
+                or long_rule
                 or any(_meets_crossing_rule(cross_mask, horizontal, p, q, band) for q in (a, b))
                 or any(
                     covered(spans[k][0], spans[k + RUN_ON][1], p, RULE_PAST_COVER)

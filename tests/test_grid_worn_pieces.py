@@ -63,3 +63,29 @@ def test_a_glyph_stroke_set_against_a_rule_is_no_column() -> None:
     (table,) = find_tables(worn_column_page(stroke=(314, 244, 278)))
     assert [round(x) for x in table.xs] == [100, 300, 600, 900]
     assert (2, 1, 1, 2) in spans(table)
+
+
+def worn_row_rule_page() -> np.ndarray:
+    """A 4-row, 3-column table whose row rule y=220 is worn to one long piece per cell edge,
+    each covering half of its interval (gaps as long as a third of a cell); the other rules
+    are whole. Each cell holds a line of text."""
+    page = np.full((1400, 1000), 255, np.uint8)
+    for y in (YS[0], YS[1], YS[3], YS[4]):
+        cv2.line(page, (XS[0], y), (XS[-1], y), 110, 2)
+    for x0, x1 in ((100, 200), (330, 450), (620, 750)):
+        cv2.line(page, (x0, YS[2]), (x1, YS[2]), 110, 2)
+    for x in XS:
+        cv2.line(page, (x, YS[0]), (x, YS[-1]), 110, 2)
+    for y0 in YS[:-1]:
+        for x0 in XS[:-1]:
+            cv2.putText(page, "ab 12", (x0 + 40, y0 + 38), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    return scans.gaussian_noise(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 6, 0)[..., 0]
+
+
+def test_a_long_row_rule_worn_to_half_of_each_cell_is_a_separator() -> None:
+    """Every piece of the row rule is longer than the long kernel (no glyph is), yet none
+    covers 0.6 of its interval's middle: the row was lost and two indicator rows read as
+    one. A separator of long pieces needs only the share an edge needs (`LONG_RULE_COVER`)."""
+    (table,) = find_tables(worn_row_rule_page())
+    assert [round(y) for y in table.ys] == YS
+    assert spans(table) == [(r, c, 1, 1) for r in range(4) for c in range(3)]
