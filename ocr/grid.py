@@ -76,6 +76,9 @@ WORN_EDGE_COVER = 0.45
 # edge: a column holds a glyph and its padding on both sides (a `)` set against a rule is no
 # column of its own).
 WORN_COLUMN = 1.5
+# ... and where it is longer than this many text heights: a glyph's stroke is no longer than the
+# glyph (text filling a short row, 12 pt in 18 pt rows, put its strokes from rule to rule).
+WORN_PIECE_GLYPHS = 1.25
 # A separator holding a rule piece as long as the long kernel (no glyph is) need show its rule
 # over this share of one interval only, as much as `build_cells` asks of an edge: a row rule
 # worn by 15-30% in gaps as long as a cell left 0.45-0.6 of every interval and was lost.
@@ -916,7 +919,8 @@ def _add_short_rules(
     crossing separator (`seps`) to the next, within the band. They are painted into `mask` and
     returned (position across, start, end along). Given `cross_mask` (the other direction's
     rules) and `own` (this direction's separators found so far), a worn piece that meets a
-    crossing rule at one end counts too (`_worn_edge_piece`), unless a separator of `own` ruled
+    crossing rule at one end counts too (`_worn_edge_piece`) when longer than a glyph
+    (`WORN_PIECE_GLYPHS` text heights), unless a separator of `own` ruled
     along the same edge stands too near for a column between them to print a glyph
     (`WORN_COLUMN` text heights): a stroke of a glyph set against a rule is no column of its
     own, while a rule of one row may stand near another row's column.
@@ -950,6 +954,8 @@ def _add_short_rules(
             s0, s1 = worn
             if glyph is None:
                 glyph = _text_height(ink & ~(mask | cross_mask), band, k_short)
+            if b - a < WORN_PIECE_GLYPHS * glyph:
+                continue
             if any(
                 abs(pos - q) < WORN_COLUMN * glyph
                 and _coverage(mask, horizontal, q, s0, s1, band) >= 0.5
