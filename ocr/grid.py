@@ -68,6 +68,21 @@ JOIN_REACH = 3
 DASH_BANDS = 2
 # ... joined across gaps of up to this many bands
 DASH_GAP_BANDS = 3
+# A column rule's piece spanning no whole cell edge is still the rule, worn, where it covers at
+# least this share of one edge and meets a crossing rule at an end (dev compound pages: worn
+# header rules leave 0.5-0.8 of a row; see `_worn_edge_piece`).
+WORN_EDGE_COVER = 0.45
+# ... and where it stands at least this many text heights from a separator ruled along the same
+# edge: a column holds a glyph and its padding on both sides (a `)` set against a rule is no
+# column of its own).
+WORN_COLUMN = 1.5
+# ... and where it is longer than this many text heights: a glyph's stroke is no longer than the
+# glyph (text filling a short row, 12 pt in 18 pt rows, put its strokes from rule to rule).
+WORN_PIECE_GLYPHS = 1.25
+# A separator holding a rule piece as long as the long kernel (no glyph is) need show its rule
+# over this share of one interval only, as much as `build_cells` asks of an edge: a row rule
+# worn by 15-30% in gaps as long as a cell left 0.45-0.6 of every interval and was lost.
+LONG_RULE_COVER = 0.45
 # Where no crossing rule meets it, a separator is still a rule where it runs on across this
 # many crossing positions (worn crossing rules); a glyph's stroke spans one narrow column, or
 # two side by side, never three.
@@ -719,7 +734,9 @@ def _valid_separators(
     long_rules: tuple[float, ...] = (),
 ) -> list[float]:
     """Keep separator candidates that fully cover at least one interval of the crossing rules
-    (a text stroke mistaken for a rule rarely spans a whole cell). Given `cross_mask`, a
+    (a text stroke mistaken for a rule rarely spans a whole cell; a candidate holding a piece
+    as long as the long kernel, in `long_rules`, need cover only `LONG_RULE_COVER` of it, as
+    much as an edge needs: wear leaves a rule in pieces). Given `cross_mask`, a
     candidate made of short pieces only (none in `long_rules`, the positions of rules as long
     as the long opening kernel, which no glyph is) must also meet a crossing rule at one end of
     such an interval, or run on across `RUN_ON` crossing positions, unbroken (`RULE_PAST_COVER`:
@@ -742,12 +759,13 @@ def _valid_separators(
         if i in (0, len(cands) - 1):
             keep.append(p)
             continue
+        long_rule = any(abs(p - q) <= band for q in long_rules)
         for j, (a, b) in enumerate(spans):
-            if not covered(a, b, p):
+            if not covered(a, b, p, LONG_RULE_COVER if long_rule else min_cover):
                 continue
             if (
                 cross_mask is None
-                or any(abs(p - q) <= band for q in long_rules)
+                or long_rule
                 or any(_meets_crossing_rule(cross_mask, horizontal, p, q, band) for q in (a, b))
                 or any(
                     covered(spans[k][0], spans[k + RUN_ON][1], p, RULE_PAST_COVER)
@@ -894,10 +912,18 @@ def _add_short_rules(
     seps: list[float],
     k_short: int,
     band: int,
+    cross_mask: np.ndarray | None = None,
+    own: list[float] | None = None,
 ) -> list[tuple[float, int, int]]:
     """Rule segments shorter than the long opening kernel that span a whole cell edge: from one
     crossing separator (`seps`) to the next, within the band. They are painted into `mask` and
-    returned (position across, start, end along).
+    returned (position across, start, end along). Given `cross_mask` (the other direction's
+    rules) and `own` (this direction's separators found so far), a worn piece that meets a
+    crossing rule at one end counts too (`_worn_edge_piece`) when longer than a glyph
+    (`WORN_PIECE_GLYPHS` text heights), unless a separator of `own` ruled
+    along the same edge stands too near for a column between them to print a glyph
+    (`WORN_COLUMN` text heights): a stroke of a glyph set against a rule is no column of its
+    own, while a rule of one row may stand near another row's column.
 
     A column rule in a table of short rows exists only row by row where cells merge in between
     (`类别 | 金额` above and below a merged `公务用车运行费`): each piece is shorter than the
@@ -906,17 +932,37 @@ def _add_short_rules(
     short = _short_pieces(ink, horizontal, k_short, band)
     slack = band + 3
     out = []
+    glyph: float | None = None
     for pos, a, b in _segments(short, horizontal, k_short):
         spans = [
             (s0, s1)
             for s0, s1 in zip(seps, seps[1:], strict=False)
             if a <= s0 + slack and b >= s1 - slack
         ]
-        if not spans:
-            continue
-        s0, s1 = spans[0][0], spans[-1][1]
-        m = 0.12 * (s1 - s0)
-        if _crossed(ink, horizontal, pos, s0 + m, s1 - m, band) > CROSSED_MAX:
+        if spans:
+            s0, s1 = spans[0][0], spans[-1][1]
+            m = 0.12 * (s1 - s0)
+            s0, s1 = s0 + m, s1 - m
+        else:
+            worn = (
+                None
+                if cross_mask is None or own is None
+                else _worn_edge_piece(cross_mask, horizontal, pos, a, b, seps, band)
+            )
+            if worn is None:
+                continue
+            s0, s1 = worn
+            if glyph is None:
+                glyph = _text_height(ink & ~(mask | cross_mask), band, k_short)
+            if b - a < WORN_PIECE_GLYPHS * glyph:
+                continue
+            if any(
+                abs(pos - q) < WORN_COLUMN * glyph
+                and _coverage(mask, horizontal, q, s0, s1, band) >= 0.5
+                for q in own
+            ):
+                continue
+        if _crossed(ink, horizontal, pos, s0, s1, band) > CROSSED_MAX:
             continue
         p = int(round(pos))
         if horizontal:
@@ -925,6 +971,59 @@ def _add_short_rules(
             mask[a:b, max(0, p - 1) : p + 2] = 1
         out.append((pos, a, b))
     return out
+
+
+def _text_height(text: np.ndarray, band: int, fallback: float) -> float:
+    """The height of the region's text (px): the median height of its ink components no
+    smaller than two bands (specks, dots) and no taller or wider than the glyph row allows
+    (`3 × fallback`: a rule's remnant or a stack of glyphs run together); `fallback` when the
+    region prints none."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
+    h, w = stats[1:, 3], stats[1:, 2]
+    glyphs = h[(h >= 2 * band) & (h <= 3 * fallback) & (w <= 3 * fallback)]
+    return float(np.median(glyphs)) if glyphs.size else float(fallback)
+
+
+def _worn_edge_piece(
+    cross_mask: np.ndarray,
+    horizontal: bool,
+    pos: float,
+    a: int,
+    b: int,
+    seps: list[float],
+    band: int,
+) -> tuple[float, float] | None:
+    """Where a straight piece [a, b] at `pos` that spans no whole cell edge is a worn rule's
+    remnant, the part of it clear of the crossing rules' ink (for the crossing-ink test); None
+    where it is not. A remnant lies inside one edge (crossing separators `seps`), covers at
+    least `WORN_EDGE_COVER` of it and meets a crossing rule (on `cross_mask`) at one of its ends.
+
+    A column rule printed in one or two rows only (a header's label | value) worn into pieces
+    with gaps as long as half a row spans no edge whole, and its column was lost: label and
+    value read as one cell. A rule is drawn from crossing rule to crossing rule, so what wear
+    leaves of it still starts at one; a glyph's stroke stays inside its cell's padding, clear
+    of the rules around it (and a stack of strokes joined across text lines is crossed by the
+    glyphs' own strokes, `CROSSED_MAX`)."""
+    slack = band + 3
+    inside = [
+        (s0, s1)
+        for s0, s1 in zip(seps, seps[1:], strict=False)
+        if a >= s0 - slack and b <= s1 + slack
+    ]
+    if not inside:
+        return None
+    s0, s1 = inside[0]
+    if (min(b, s1) - max(a, s0)) < WORN_EDGE_COVER * (s1 - s0):
+        return None
+    span = JOIN_REACH * band
+    meets = [
+        _coverage(cross_mask, not horizontal, s, pos - span, pos + span, band) >= 0.5
+        for s, end in ((s0, a), (s1, b))
+        if abs(end - s) <= slack
+    ]
+    if not any(meets):
+        return None
+    return max(a, s0 + slack), min(b, s1 - slack)
 
 
 def _ruled_regions(
@@ -1146,7 +1245,7 @@ def _separators_once(
     k_short = max(12, int(k * 0.35))
     vr = vr.copy()
     hr = hr.copy()
-    vsegs += _add_short_rules(ink, vr, False, hs, k_short, band)
+    vsegs += _add_short_rules(ink, vr, False, hs, k_short, band, hr, vs)
     vs = [p for p, _ in _cluster(vsegs, tol)]
     hsegs += _add_short_rules(ink, hr, True, vs, k_short, band)
     hs = [p for p, _ in _cluster(hsegs, tol)]
