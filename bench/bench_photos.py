@@ -19,6 +19,9 @@ exactly that text. `nfkc` compares after NFKC and whitespace folding, as the val
 (shared/validation/score/common.norm) does; `strict` also holds full/half width (（ vs ( ), which
 the recogniser cannot always tell. The verdict against the target is on `nfkc`, as the
 validation scorer counts. A page without a table counts all its cells as missed.
+With `--show`, each cell the `nfkc` metric misses is printed with its page's seed, the
+extracted cell nearest to it (difflib) and a cause (`miss_cause`), and each kind's misses are
+counted by cause: what tells the grid's misses (cells merged or cut) from the reading's.
 `blank` counts pages the pipeline's blank test (`flows.extract.documents.is_blank`, on the page
 written as an image-only PDF) would throw away: every page here is readable, so it must be 0.
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import multiprocessing as mp
 import os
 import sys
@@ -36,6 +40,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,6 +82,31 @@ def loose(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+# Why a printed cell string was not extracted, from the extracted cell nearest to it
+MERGED = "merged"  # read inside a longer cell: its cell joined a neighbour's (grid)
+GLUED = "glued"  # read with one mark more at its edge or inside (a speck, a rule's stroke)
+CUT = "cut"  # a longer string holds the read text: the cell was split or lost a part
+MISREAD = "misread"  # a cell of its own read otherwise (recognition, specks)
+LOST = "lost"  # nothing near it was extracted
+
+
+def miss_cause(truth: str, read: list[str]) -> tuple[str, str | None]:
+    """The cause of a missed cell (`MERGED`, `GLUED`, `CUT`, `MISREAD`, `LOST`) and the
+    nearest extracted text, compared as the metric compares (`loose`). Containment decides
+    before likeness: a cell merged with its neighbour reads the truth and a neighbour's text
+    (two characters or more), a speck glued to it one mark more."""
+    want = loose(truth)
+    texts = [t for t in {loose(r) for r in read} if t]
+    merged = [t for t in texts if want in t]
+    if merged:
+        near = min(merged, key=len)
+        return (GLUED if len(near) == len(want) + 1 else MERGED), near
+    near = difflib.get_close_matches(want, texts, n=1, cutoff=0.5)
+    if not near:
+        return LOST, None
+    return (CUT if near[0] in want else MISREAD), near[0]
+
+
 _ENGINE: dict[str, object] = {}
 
 
@@ -110,7 +140,7 @@ def _work(args: tuple[str, int, str, int]) -> dict:
         "loose": sum(loose(t) in got_loose for t in truth),
         "tables": len(grid.tables),
         "blank": blank,
-        "missed": [t for t in truth if t not in got_exact],
+        "missed": [(t, *miss_cause(t, texts)) for t in truth if loose(t) not in got_loose],
     }
 
 
@@ -214,9 +244,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{lo / n:7.1%} {f'{target:.0%}':>4} {verdict:6} {wall:5.2f} {cpu:10.2f}"
         )
         if a.show:
-            missed = [m for r in rs for m in r["missed"]][: a.show]
-            for m in missed:
-                print(f"    missed: {m!r}")
+            missed = [(r["seed"], *m) for r in rs for m in r["missed"]]
+            causes = Counter(cause for _, _, cause, _ in missed)
+            if causes:
+                print("    causes: " + ", ".join(f"{c} {n}" for c, n in causes.most_common()))
+            for seed, text, cause, near in missed[: a.show]:
+                print(f"    missed (seed {seed}, {cause}): {text!r} read {near!r}")
     print(
         f"{'all':17} {len(results):5d} {'':6} {sum(r['blank'] for r in results):5d} {all_n:5d} "
         f"{all_ex / all_n:7.1%} {all_lo / all_n:7.1%} {'':15} "

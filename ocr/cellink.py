@@ -163,15 +163,25 @@ def rule_line(
     centre = (win[rows] * np.arange(win.shape[1])).sum(axis=1) / count[rows] + c0
     along = rows.astype(float) + lo
     if along[-1] - along[0] < 16:
-        fit = np.array([0.0, float(np.median(centre))])
+        slope, offset = 0.0, float(np.median(centre))
     else:
-        fit = np.polyfit(along, centre, 1)
-        near = np.abs(centre - np.polyval(fit, along)) <= 2.0  # crossings and stray pixels out
+        slope, offset = _straight_fit(along, centre)
+        near = np.abs(centre - (offset + slope * along)) <= 2.0  # crossings and stray pixels out
         if near.sum() >= 8:
-            fit = np.polyfit(along[near], centre[near], 1)
+            slope, offset = _straight_fit(along[near], centre[near])
     # the mask is the rule thickened by one pixel either side (`line_masks`)
     width = max(1.0, float(np.median(count[rows])) - 2.0)
-    return RuleLine(float(fit[1]), float(fit[0]), width / 2 + RULE_SLACK)
+    return RuleLine(offset, slope, width / 2 + RULE_SLACK)
+
+
+def _straight_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Least-squares line y = offset + slope · x (slope, offset), as `np.polyfit(x, y, 1)` to
+    rounding: the normal equations of two unknowns in closed form. `np.polyfit` (scaling, SVD)
+    was half of `rule_line`, fitted twice for each side of every inked cell."""
+    mx, my = float(x.mean()), float(y.mean())
+    dx = x - mx
+    slope = float(dx @ (y - my)) / float(dx @ dx)
+    return slope, my - slope * mx
 
 
 def _on_rule(along: np.ndarray, across: np.ndarray, line: RuleLine) -> bool:

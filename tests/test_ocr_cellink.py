@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.cellink import CellLines, _cell_ink, _print_lines, cell_lines
+from ocr.cellink import CellLines, _cell_ink, _print_lines, _straight_fit, cell_lines, rule_line
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.grid import GridTable, find_tables
 from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
@@ -512,3 +512,26 @@ def test_a_light_stroke_of_print_stays_a_line(mark: dict[int, float], kept: bool
     lines = [(0, 4, [(5, 35)]), (10, 30, [(5, 35)])]
     got = _print_lines(lines, mask, gray, 0, 0, 99)
     assert got == (lines if kept else lines[1:])
+
+
+def test_a_rules_straight_fit_is_polyfits_line() -> None:
+    """The closed-form fit gives np.polyfit's line to rounding, and a slanted rule's fitted
+    line (its crossing's pixels left out) runs where it was drawn."""
+    rng = np.random.default_rng(3)
+    x = np.arange(40, 400, 3, dtype=float)
+    y = 120.5 + 0.02 * x + rng.normal(0, 0.4, x.size)
+    slope, offset = _straight_fit(x, y)
+    want = np.polyfit(x, y, 1)
+    assert slope == pytest.approx(want[0], abs=1e-12)
+    assert offset == pytest.approx(want[1], abs=1e-9)
+    # a column rule slanting 1 px in 50 down a 300 px window, 3 px thick, crossed by a row rule
+    mask = np.zeros((300, 80), np.uint8)
+    for yy in range(300):
+        c = int(round(30 + yy / 50))
+        mask[yy, c - 1 : c + 2] = 1
+    mask[150:153, :] = 1
+    line = rule_line(mask, False, 33.0, 0, 300, 8)
+    assert line is not None
+    assert line.b == pytest.approx(1 / 50, abs=0.002)
+    assert line.at(np.array([0.0, 299.0])) == pytest.approx([30.0, 36.0], abs=0.5)
+    assert line.half == pytest.approx(0.5 + 1.5)
