@@ -35,41 +35,7 @@ identified_indicators as (
 
 ),
 
-source_pairs as (
-
-    -- the chosen source against each other source of the same project and year
-    select
-        chosen.project_id,
-        chosen.year,
-        chosen.document_sha256 as chosen_sha256,
-        chosen.project_seq as chosen_project_seq,
-        chosen.source_file as chosen_file,
-        candidates.document_sha256 as other_sha256,
-        candidates.project_seq as other_project_seq,
-        candidates.source_file as other_file
-
-    from chosen
-
-    inner join candidates
-        on
-            chosen.project_id = candidates.project_id
-            and chosen.year is not distinct from candidates.year
-            and not (
-                chosen.document_sha256 = candidates.document_sha256
-                and chosen.project_seq = candidates.project_seq
-            )
-
-),
-
-compared_documents as (
-
-    select chosen_sha256 as document_sha256 from source_pairs
-
-    union
-
-    select other_sha256 as document_sha256 from source_pairs
-
-),
+{{ source_pairs() }},
 
 {{ compare_source_fields('project_target', 'field') }},
 

@@ -1,8 +1,50 @@
 {#-
-    The field half of the sources_disagree rule, for any form: given the CTEs `source_pairs`
-    (project_id, year, chosen_sha256, chosen_project_seq, chosen_file, other_sha256,
-    other_project_seq, other_file: the chosen source of a project and year against each other
-    one) and `compared_documents` (the documents in those pairs), it defines `field_findings`:
+    The chosen source of each project and year against each other source of it, from the CTEs
+    `candidates` (every source: document_sha256, project_seq, source_file, project_id, year) and
+    `chosen` (the one deduplication kept): the CTEs `source_pairs` and `compared_documents`.
+-#}
+{%- macro source_pairs() -%}
+
+source_pairs as (
+
+    select
+        chosen.project_id,
+        chosen.year,
+        chosen.document_sha256 as chosen_sha256,
+        chosen.project_seq as chosen_project_seq,
+        chosen.source_file as chosen_file,
+        candidates.document_sha256 as other_sha256,
+        candidates.project_seq as other_project_seq,
+        candidates.source_file as other_file
+
+    from chosen
+
+    inner join candidates
+        on
+            chosen.project_id = candidates.project_id
+            and chosen.year is not distinct from candidates.year
+            and not (
+                chosen.document_sha256 = candidates.document_sha256
+                and chosen.project_seq = candidates.project_seq
+            )
+
+),
+
+compared_documents as (
+
+    select chosen_sha256 as document_sha256 from source_pairs
+
+    union
+
+    select other_sha256 as document_sha256 from source_pairs
+
+)
+
+{%- endmacro -%}
+
+{#-
+    The field half of the sources_disagree rule, for any form: given the CTEs of source_pairs(),
+    it defines `field_findings`:
     one finding per header or funds field whose printed values differ after normalize_label
     (amounts and other numbers compared as parsed, so 15 and 15.0 agree), naming the field by its
     printed label from the seed form_fields and both files, pages and values. `key_prefix` keeps
