@@ -17,7 +17,7 @@ case {{ symbol }} when '=>' then '>=' when '=<' then '<=' else {{ symbol }} end
 {%- endmacro -%}
 
 {#- no_value_marks: the marks a form prints in a cell that holds no value (NO_VALUE), as
-    normalize_label keys them, for `x in {{ no_value_marks() }}`. -#}
+    normalize_label keys them, as literals: `x in ('', {{ no_value_marks() }})`. -#}
 {%- macro no_value_marks() -%}
-('/', '—', '–', '-')
+'/', '—', '–', '-'
 {%- endmacro -%}

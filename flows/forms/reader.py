@@ -146,8 +146,7 @@ def _read_segment(
         year = _find_year(page, table, start, head_row, where)
         if year is not None:
             header.fields.setdefault("year", year)
-        has_funds = any(f[:2] == ("field", "funds_unit") for f in spec.all_fields())
-        unit_line = unit_line_above(page, table) if has_funds else None
+        unit_line = unit_line_above(page, table) if spec.prints_funds else None
         if unit_line is not None:
             header.fields.setdefault("funds_unit", unit_line)
         open_form = OpenForm(

@@ -92,13 +92,18 @@ class FormSpec:
     composed_actual: tuple[str, ...] = ()
     required_fields: tuple[str, ...] = ()  # a table lacking one is reported, never silently
 
+    @property
+    def prints_funds(self) -> bool:
+        """Whether the form prints a funds block (and so may print its unit: 项目资金（万元）)."""
+        return bool(self.funds_matrix) or any(lb.group or "funds" in lb.field for lb in self.labels)
+
     def all_fields(self) -> list[tuple[str, str, str]]:
         """(record_type, field, label) of every value this form can land, for the dbt seed
         form_fields; the label is the form's first printing of it (年度资金总额·全年执行数 for a
         matrix cell), so a finding in SQL names a field as the form prints it."""
         out = [("field", "year", "年度")]
         out += [("field", lb.field, lb.alternatives[0]) for lb in self.labels if not lb.group]
-        if any(lb.group or "funds" in lb.field for lb in self.labels) or self.funds_matrix:
+        if self.prints_funds:
             out.append(("field", "funds_unit", "金额单位"))
         if self.funds_matrix is not None:
             out += [
@@ -336,9 +341,9 @@ def comparators_macro() -> str:
         f"case {{{{ symbol }}}} {cases} else {{{{ symbol }}}} end\n"
         "{%- endmacro -%}\n\n"
         "{#- no_value_marks: the marks a form prints in a cell that holds no value (NO_VALUE), as\n"
-        "    normalize_label keys them, for `x in {{ no_value_marks() }}`. -#}\n"
+        "    normalize_label keys them, as literals: `x in ('', {{ no_value_marks() }})`. -#}\n"
         "{%- macro no_value_marks() -%}\n"
-        f"({no_value})\n"
+        f"{no_value}\n"
         "{%- endmacro -%}\n"
     )
 

@@ -103,8 +103,8 @@ typed as (
         {{ parse_amount_wan('pivoted.superior_funds_printed', 'pivoted.funds_unit_printed') }} as superior_funds_wan,
         {{ parse_amount_wan('pivoted.other_funds_printed', 'pivoted.funds_unit_printed') }} as other_funds_parsed_wan,
         -- blank, or a mark printed for no value (/, —)
-        coalesce({{ normalize_label('pivoted.other_funds_printed') }}, '') = ''
-        or {{ normalize_label('pivoted.other_funds_printed') }} in {{ no_value_marks() }} as is_other_funds_blank,
+        coalesce({{ normalize_label('pivoted.other_funds_printed') }}, '') in ('', {{ no_value_marks() }})
+            as is_other_funds_blank,
         pivoted.fiscal_funds_printed is null
         and pivoted.local_fiscal_funds_printed is null
         and pivoted.superior_funds_printed is null
