@@ -47,6 +47,23 @@ def normalize(text: str | None) -> str:
     return _SPACE_RE.sub("", text)
 
 
+# The Han ideographs (CJK unified with extension A, compatibility ideographs): the characters a
+# form's labels and heads spell, as against digits, marks and a worn rule's Latin look-alikes.
+# A regex class body (`f"[{HAN}]"`) and `is_han` for one character.
+HAN = "\u3400-\u9fff\uf900-\ufaff"
+_HAN_RE = re.compile(f"[{HAN}]")
+
+
+def is_han(ch: str) -> bool:
+    """Whether `ch` is a Han ideograph (see HAN)."""
+    return _HAN_RE.fullmatch(ch) is not None
+
+
+def is_latin(ch: str) -> bool:
+    """Whether `ch` is an ASCII letter or digit (a number's or a unit's character, `m`, `5`)."""
+    return ch.isascii() and ch.isalnum()
+
+
 # The "of which" a funds sub-line's label starts with (其中：财政拨款); no part of the label.
 SUB_LINE_PREFIX = "其中"
 

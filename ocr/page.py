@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
+from flows.text import is_han, is_latin
 from ocr.cellink import SPECK_AREA, _bands, cell_lines, ink_components, print_darkness_cut
 from ocr.engines import (
     CropReading,
@@ -150,14 +151,6 @@ def normalise_text(text: str) -> str:
 # --------------------------------------------------------------------------- spaces
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-def _is_alnum_ascii(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
 def _estimate_chars(line: OcrLine) -> tuple[OcrChar, ...]:
     """Character boxes by advance width (CJK 1, other 0.5) for engines that give none."""
     x0, y0, x1, y1 = line.bbox
@@ -184,8 +177,8 @@ def restore_spaces(line: OcrLine, gray: np.ndarray, min_gap: float = 0.3) -> Ocr
     cand = [
         i
         for i in range(len(text) - 1)
-        if (_is_alnum_ascii(text[i]) and _is_cjk(text[i + 1]))
-        or (_is_cjk(text[i]) and _is_alnum_ascii(text[i + 1]))
+        if (is_latin(text[i]) and is_han(text[i + 1]))
+        or (is_han(text[i]) and is_latin(text[i + 1]))
     ]
     if not cand:
         return line

@@ -8,7 +8,7 @@ import duckdb
 import jinja2
 import pytest
 
-from flows.text import MACRO_PATH, label_key, normalize, render_macro, spaced_out
+from flows.text import MACRO_PATH, is_han, is_latin, label_key, normalize, render_macro, spaced_out
 
 MACROS = Path(__file__).resolve().parent.parent / "dbt_project" / "macros"
 
@@ -78,3 +78,10 @@ def test_spaced_out_labels() -> None:
 
 def test_macro_file_is_generated_from_the_python_table() -> None:
     assert MACRO_PATH.read_text(encoding="utf-8") == render_macro()
+
+
+def test_han_and_latin_characters() -> None:
+    """Han ideographs (unified, extension A, compatibility) against digits, letters and marks."""
+    han = [is_han(ch) for ch in "目㐀﨑1m（一、"]
+    assert han == [True, True, True, False, False, False, True, False]
+    assert [is_latin(ch) for ch in "5mＭ目%"] == [True, True, False, False, False]

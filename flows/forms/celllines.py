@@ -21,6 +21,7 @@ from statistics import median
 
 from flows.forms.cellvalues import NUMBER_RE
 from flows.models import Cell, CellLine, Table, join_wrapped
+from flows.text import is_han
 
 # A line stands on one side of a rule when its box reaches no further than this share of the
 # text height across it: OCR boxes are padded a little beyond the ink, a scan is a little skewed.
@@ -161,7 +162,7 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
     stroke (`总分` in a box OCR stretched along the rule under it) is text, never a rule's mark."""
     if not line.text.strip() or len(line.text.strip()) > MAX_SLIVER_MARKS or height <= 0:
         return False
-    if any("\u4e00" <= ch <= "\u9fff" and ch not in ONE_STROKE for ch in line.text):
+    if any(is_han(ch) and ch not in ONE_STROKE for ch in line.text):
         return False
     x0, y0, x1, y1 = line.bbox
     reach = REACH * height

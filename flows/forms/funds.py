@@ -34,7 +34,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, CellLine, FundsBlock, ProjectForm, SourcedValue, Table
-from flows.text import label_key
+from flows.text import HAN, label_key
 
 
 def read_funds_matrix(
@@ -442,7 +442,7 @@ def _one_after_another(key: str, heads: list[Column]) -> bool:
     return pos == len(key)
 
 
-_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+_NOT_CJK = re.compile(f"[^{HAN}]+")
 
 
 def _heads_cut_apart(

@@ -36,7 +36,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import FORMS, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
-from flows.text import SUB_LINE_PREFIX, label_key, normalize
+from flows.text import SUB_LINE_PREFIX, is_latin, label_key, normalize
 
 
 def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
@@ -437,7 +437,7 @@ def _oversized_mark(line: CellLine, height: float) -> bool:
     """A line of one or two Latin letters or digits read below SURE_MARK whose box is at least
     TALL_MARK text heights high and WIDE_MARK text heights wide per character."""
     text = line.text.strip()
-    if not 0 < len(text) <= MAX_MARK_CHARS or not all(ch.isascii() and ch.isalnum() for ch in text):
+    if not 0 < len(text) <= MAX_MARK_CHARS or not all(is_latin(ch) for ch in text):
         return False
     x0, y0, x1, y1 = line.bbox
     return (

@@ -25,7 +25,7 @@ from flows.forms.spec import (
     level1_by_level2_keyword,
 )
 from flows.models import Cell
-from flows.text import SUB_LINE_PREFIX, label_key, normalize
+from flows.text import HAN, SUB_LINE_PREFIX, is_han, label_key, normalize
 
 YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
 TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
@@ -76,7 +76,7 @@ def after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
     """A label printed after a mark or two no label starts with (`!实施单位…`, `T实施期：…`):
     the remnant of a worn rule OCR read as punctuation or a Latin letter. Only an exact
     spelling counts, never one OCR slip away."""
-    bare = re.sub(r"^[^\u4e00-\u9fff(]{1,2}", "", key)
+    bare = re.sub(f"^[^{HAN}(]{{1,2}}", "", key)
     if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
         return None
     return match_printed(bare, labels)
@@ -136,7 +136,7 @@ def unit_label(key: str, spec: FormSpec) -> tuple[str, str] | None:
     if m is None or m[1] not in FUNDS_UNITS:
         return None
     stem = key[: m.start()].rstrip("(")
-    if len(stem) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
+    if len(stem) < 2 or not re.fullmatch(f"[{HAN}]+", stem):
         return None
     spellings = [alt for lb in spec.labels if lb.group for alt in lb.alternatives]
     alike = [
@@ -233,7 +233,7 @@ def labels_printed_in(
 def cjk_characters(text: str) -> Counter[str]:
     """The CJK characters a printed text holds (marks, digits and spaces aside), counted: what
     is left to compare when OCR read several wrapped heads across one another."""
-    return Counter(ch for ch in label_key(text) if "\u4e00" <= ch <= "\u9fff")
+    return Counter(ch for ch in label_key(text) if is_han(ch))
 
 
 def the_run_spelt(
