@@ -76,11 +76,18 @@ field_values as (
 
 ),
 
+sides as (
+
+    select side from (values ('chosen'), ('other')) as printed_sides (side)
+
+),
+
+-- each pair's field values from both of its sources, one join: the side says which source
 paired_fields as (
 
     select
         source_pairs.*,
-        'chosen' as side,
+        sides.side,
         field_values.field_name,
         field_values.printed_value,
         field_values.page,
@@ -88,27 +95,16 @@ paired_fields as (
 
     from source_pairs
 
-    inner join field_values
-        on
-            source_pairs.chosen_sha256 = field_values.document_sha256
-            and source_pairs.chosen_project_seq = field_values.project_seq
-
-    union all
-
-    select
-        source_pairs.*,
-        'other' as side,
-        field_values.field_name,
-        field_values.printed_value,
-        field_values.page,
-        field_values.value_key
-
-    from source_pairs
+    cross join sides
 
     inner join field_values
         on
-            source_pairs.other_sha256 = field_values.document_sha256
-            and source_pairs.other_project_seq = field_values.project_seq
+            field_values.document_sha256 = case
+                when sides.side = 'chosen' then source_pairs.chosen_sha256 else source_pairs.other_sha256
+            end
+            and field_values.project_seq = case
+                when sides.side = 'chosen' then source_pairs.chosen_project_seq else source_pairs.other_project_seq
+            end
 
 ),
 
