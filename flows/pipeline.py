@@ -198,12 +198,12 @@ def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageG
 
 
 @task(cache_policy=NO_CACHE)
-def parse(doc: DocumentExtraction) -> DocumentExtraction:
+def parse(doc: DocumentExtraction, cpu_seconds_per_page: float) -> DocumentExtraction:
     """Read the forms printed on the document's page grids (flows.forms); what the reader cannot
     read becomes the document's parse errors, never an exception. Call it with the document
     `quote()`d: Prefect would otherwise walk every cell of it to find task inputs (~0.1 CPU-s
     for a 10-page text PDF, per task call)."""
-    return read_forms(doc)
+    return read_forms(doc, cpu_seconds_per_page)
 
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -339,7 +339,9 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                     if i in futures:
                         path = inventory.to_extract[i].path
                         pages, transient = _collect_pages(doc, futures[i], progress, path)
-                        doc = parse(quote(finish_document(doc, pages)))
+                        doc = parse(
+                            quote(finish_document(doc, pages)), options.reader_cpu_seconds_per_page
+                        )
                 doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
                 quarantined = transient and doc.failed
                 pending.append((doc, "quarantined" if quarantined else None))

@@ -87,6 +87,12 @@ class RunOptions(BaseModel):
         description="Hash every file in the raw folder, even those whose size, modification time "
         "and inode are as last recorded (a periodic check against bytes changed in place).",
     )
+    reader_cpu_seconds_per_page: float = Field(
+        default=30.0,
+        description="CPU seconds the form reader may spend per page of a document before it "
+        "gives that document up as one parse error (a reading that explodes on one document "
+        "must not hold up the night; documents read in well under a second per page).",
+    )
     build_marts: bool = Field(
         default=True, description="Run `dbt build` after landing (off only in narrow tests)."
     )

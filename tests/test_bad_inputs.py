@@ -947,3 +947,32 @@ def test_a_check_of_a_mart_named_by_source_file_blames_only_that_document(tmp_pa
     assert [(q.source_file, q.test, q.pages, q.example) for q in blamed] == [
         ("b.pdf", "not_null on projects.project_name", (), "project_name=null, source_file=b.pdf"),
     ]
+
+
+def _spinning_reader(pages: list) -> tuple[list, list[str]]:
+    """A form reader that never finishes (a search that explodes on one document)."""
+    while True:
+        pass
+
+
+def test_a_reader_that_never_finishes_costs_its_document_only(monkeypatch) -> None:
+    """Over its CPU limit the reader gives the document up: one parse error saying so, no
+    projects, and the process's own profiling timer and handler are as they were."""
+    import flows.forms.document as document
+    from flows.models import DocumentExtraction, PageGrid
+
+    page = PageGrid(1, 595.0, 842.0, "pt", True, PageStatus.EXTRACTED, "textlayer")
+    doc = DocumentExtraction("spins.pdf", "ab" * 32, 1, 1, "pdf", pages=[page, page])
+    handler = signal.getsignal(signal.SIGPROF)
+    monkeypatch.setattr(document, "read_document", _spinning_reader)
+    doc = read_forms(doc, cpu_seconds_per_page=0.05)
+    assert doc.projects == []
+    assert doc.errors == [
+        (
+            "parse",
+            "the form reader gave up on this document: it used its limit of 0.1 CPU-s "
+            "(0.05 CPU-s per page, 2 page(s))",
+        )
+    ]
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGPROF) is handler

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from flows.cpu_limit import CpuTimeLimit, cpu_time_limit
 from flows.forms.reader import read_document
 from flows.models import DocumentExtraction, PageGrid, PageStatus
 
 
-def read_forms(doc: DocumentExtraction) -> DocumentExtraction:
+def read_forms(
+    doc: DocumentExtraction, cpu_seconds_per_page: float | None = None
+) -> DocumentExtraction:
     """Read the forms printed on `doc.pages` into `doc.projects`; the reader's problems become
-    parse errors. A document whose file could not be opened is left as it is."""
+    parse errors. A document whose file could not be opened is left as it is. With
+    `cpu_seconds_per_page`, a reading that uses more than that many CPU seconds per page gives
+    up: the document gets one parse error, and the night goes on."""
     if any(stage in ("read", "open") for stage, _ in doc.errors):
         return doc
+    limit = cpu_seconds_per_page * max(len(doc.pages), 1) if cpu_seconds_per_page else None
     try:
-        doc.projects, problems = read_document(doc.pages)
+        with cpu_time_limit(limit):
+            doc.projects, problems = read_document(doc.pages)
+    except CpuTimeLimit as exc:  # nothing of a half-read document is kept
+        doc.projects = []
+        doc.errors.append(
+            (
+                "parse",
+                f"the form reader gave up on this document: it {exc} "
+                f"({cpu_seconds_per_page:g} CPU-s per page, {len(doc.pages)} page(s))",
+            )
+        )
+        return doc
     except Exception as exc:  # a reader bug on one document must not stop the run
         doc.projects, problems = [], [f"the form reader failed on this document: {exc!r}"]
     if doc.projects:
