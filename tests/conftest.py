@@ -127,6 +127,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# Prefect's background services that no test relies on, off in the servers the suite starts:
+# the suite reads flow-run states, artifacts and deployments through the API, never the task runs
+# or events the services record from every state change, nor the runs the scheduler makes up
+# ahead of time for a served deployment's cron schedule.
+IDLE_PREFECT_SERVICES = (
+    "SCHEDULER", "LATE_RUNS", "FOREMAN", "CANCELLATION_CLEANUP", "PAUSE_EXPIRATIONS",
+    "REPOSSESSOR", "CLEANUP_RECONCILER", "DB_VACUUM", "EVENT_PERSISTER", "EVENT_LOGGER",
+    "TRIGGERS", "TASK_RUN_RECORDER",
+)  # fmt: skip
+QUIET_PREFECT_SERVER_ENV = {
+    "PREFECT_UI_ENABLED": "0",  # as prefect_test_harness's server
+    **{f"PREFECT_SERVER_SERVICES_{name}_ENABLED": "false" for name in IDLE_PREFECT_SERVICES},
+}
+
+
 def start_shared_prefect_server() -> SharedPrefectServer:
     """Start the session's server without waiting for it (the workers collect meanwhile; the
     first `prefect_harness` waits for its health), and hand its URL to the workers."""
@@ -135,7 +150,7 @@ def start_shared_prefect_server() -> SharedPrefectServer:
     prefect_dir = Path(importlib.util.find_spec("prefect").origin).parent
     env = {
         **os.environ,
-        "PREFECT_UI_ENABLED": "0",  # as prefect_test_harness's server
+        **QUIET_PREFECT_SERVER_ENV,
         "PREFECT__SERVER_EPHEMERAL": "1",
         "PREFECT__SERVER_FINAL": "1",
         "PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{folder}/prefect.db",

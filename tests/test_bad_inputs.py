@@ -34,7 +34,7 @@ from flows.inventory import discover
 from flows.models import PageStatus
 from flows.pipeline import RunSummary, preflight
 from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions, check_ocr_engine
-from tests.conftest import SEED_PDF
+from tests.conftest import QUIET_PREFECT_SERVER_ENV, SEED_PDF
 from tests.conftest import query_warehouse as _query
 from tests.fixtures.seed_truth import SEED_PROJECTS
 
@@ -769,7 +769,7 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    env |= {
+    env |= QUIET_PREFECT_SERVER_ENV | {
         "PREFECT_HOME": str(tmp_path / "prefect-home"),
         "PERFBUDGET_RAW_DIR": str(raw),
         "PERFBUDGET_WAREHOUSE": str(wh),
