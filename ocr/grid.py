@@ -25,6 +25,11 @@ row where the mask does not show the rule over most of the row, ink on its line 
 only where it also shows above or below the row's text (a header value's 管 lying where the
 indicator grid's column rule would continue is text, and its cell spans the separator).
 
+A column rule worn away over a whole row (a heading row's, from rule to rule) is restored where
+the rule stands on the same line in the row above or below and the row's text on each side of
+the line is a cell's text of its own column: centred in it, or starting where that column's
+text starts in the rows beside (`_worn_column_edges`).
+
 A row separator found only from short pieces (a bold glyph's 一 spans a narrow column's width)
 is a rule where a column rule meets it at an end of the cell edge it spans: inside a merged
 cell no column rule comes near a glyph's stroke.
@@ -94,6 +99,10 @@ RUN_ON = 2
 TOUCHED_MAX = 0.5
 # How far beyond a run's edge ink counts as touching it (px): the blur of one stroke.
 TOUCH_REACH = 3
+# A text block is centred in its column where its margins on the two sides differ by at most
+# this many bands, and aligned with the block of the row above or below where their starts do
+# (blur, a glyph's side bearing, a slant left by deskewing).
+PLACED_BANDS = 3
 
 
 @dataclass(frozen=True)
@@ -710,6 +719,137 @@ def _rule_runs_through(
             (ruled_down if horizontal else ruled_right)[r][c] = True
 
 
+def _text_block(
+    text: np.ndarray, x0: float, x1: float, y0: float, y1: float, band: int
+) -> tuple[tuple[int, int, int] | None, tuple[bool, bool]]:
+    """The text standing between the column lines x0 and x1 in the row [y0, y1] (`text`: ink
+    without the rule masks) as (left, right, glyph height: its tallest piece), None without
+    text; and whether a glyph reaches over each of the two lines. Specks (shorter than two
+    bands) and a rule's remnant lying along a line (inside its band and thickening) are not
+    text."""
+    m = band + 3
+    a, b = max(0, int(round(x0)) - m), int(round(x1)) + m
+    top, bottom = int(round(y0)) + m, int(round(y1)) - m
+    if bottom - top < 2 * band or x1 - x0 <= 4 * m:
+        return None, (False, False)
+    box = np.ascontiguousarray(text[top:bottom, a:b]).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(box, connectivity=8)
+    lo = hi = None
+    tall = 0
+    over = [False, False]
+    for x, _, w, h, _ in stats[1:]:
+        if max(w, h) < 2 * band:
+            continue
+        s, e = a + x, a + x + w
+        if any(line - m <= s and e <= line + m for line in (x0, x1)):
+            continue  # a remnant of the column rule
+        if s < x0 + m:
+            over[0] = True
+        if e > x1 - m:
+            over[1] = True
+        lo = s if lo is None else min(lo, s)
+        hi = e if hi is None else max(hi, e)
+        tall = max(tall, int(h))
+    return (None if lo is None else (lo, hi, tall)), (over[0], over[1])
+
+
+def _placed(
+    block: tuple[int, int, int],
+    x0: float,
+    x1: float,
+    beside: list[tuple[int, int, int]],
+    tol: float,
+    short: bool,
+) -> bool:
+    """Whether a text block (left, right, glyph height) stands in the column [x0, x1] as a
+    cell's text does: centred in it, or starting where the text of the same column starts in
+    a row above or below (`beside`: their blocks in this column). With `short`, it must also
+    end at least a glyph short of the column's right line: a wrapped text fills its column to
+    the line, both margins a sliver, as equal as a centred text's."""
+    left, right = block[0] - x0, x1 - block[1]
+    if short and right < block[2]:
+        return False
+    if abs(left - right) <= tol and (left >= block[2] or not short):
+        return True
+    return any(abs(block[0] - other[0]) <= tol for other in beside)
+
+
+def _worn_column_edges(
+    joined_right: list[list[bool]],
+    ruled_right: list[list[bool]],
+    xs: list[float],
+    ys: list[float],
+    text: np.ndarray,
+    band: int,
+    crossed: set[tuple[bool, int, int]],
+) -> None:
+    """Restore, in place, a column rule worn away over a whole row where the row's text shows
+    it: the rule stands on the same line in the row above or below, and the text on each side
+    of the line is a cell's text of its own column — centred in it, or starting where the text
+    of that column starts in a row above or below — with no glyph over the line.
+
+    A heading row whose column rule wore away from rule to rule left no trace of the rule; the
+    two heads were read as one cell and the columns below lost their heads. A merged cell's
+    text is one block placed in the whole span: it crosses the line, or lies on one side of it,
+    or a gap in it at the line leaves two parts neither centred in its own column nor aligned
+    with the rows beside (a word gap is narrower than the padding on both sides of a rule). A
+    wrapped paragraph parted by a punctuation gap at the line fills both columns, margins a
+    sliver and as equal as a centred text's: one side must end at least a glyph short of its
+    column's right line. Each side's column runs from the line to the nearest grid line its
+    text does not cross (a cell of the row may span several grid columns by design)."""
+    nr, nc = len(ys) - 1, len(xs) - 1
+    tol = PLACED_BANDS * band
+
+    def side(r: int, c: int, step: int) -> tuple[tuple[int, int, int], float, float] | None:
+        """The text block beside the line right of grid column c (step -1: to its left, +1:
+        to its right) and its column (x0, x1); None where there is no such text or a glyph
+        runs over the judged line."""
+        line = c + 1
+        far = line + step
+        while 0 <= far <= nc:
+            x0, x1 = sorted((xs[line], xs[far]))
+            got, over = _text_block(text, x0, x1, ys[r], ys[r + 1], band)
+            near_over, far_over = (over[1], over[0]) if step < 0 else (over[0], over[1])
+            if near_over:
+                return None
+            joined_on = 0 < far < nc and joined_right[r][far - 1]
+            if got is not None and not far_over:
+                return got, x0, x1
+            if not joined_on:
+                return None
+            far += step
+        return None
+
+    def beside(r: int, c: int, step: int) -> list[tuple[int, int, int]]:
+        """Text blocks on the same side of the same line in the rows above and below where
+        the line shows its rule."""
+        out = []
+        for q in (r - 1, r + 1):
+            if 0 <= q < nr and ruled_right[q][c]:
+                got = side(q, c, step)
+                if got is not None:
+                    out.append(got[0])
+        return out
+
+    for r in range(nr):
+        for c in range(nc - 1):
+            if not joined_right[r][c] or (False, r, c) in crossed:
+                continue
+            if not any(0 <= q < nr and ruled_right[q][c] for q in (r - 1, r + 1)):
+                continue
+            left, right = side(r, c, -1), side(r, c, 1)
+            if left is None or right is None:
+                continue
+            placed = [
+                [_placed(blk, x0, x1, beside(r, c, step), tol, short) for short in (True, False)]
+                for (blk, x0, x1), step in ((left, -1), (right, 1))
+            ]
+            # one side a short text set in its column, the other set there too, or filling it
+            if (placed[0][0] and placed[1][1]) or (placed[1][0] and placed[0][1]):
+                joined_right[r][c] = False
+                ruled_right[r][c] = True
+
+
 def _meets_crossing_rule(
     cross_mask: np.ndarray, horizontal: bool, pos: float, q: float, band: int
 ) -> bool:
@@ -873,6 +1013,8 @@ def build_cells(
     unsure = [e for e in unsure if (joined_down if e[0] else joined_right)[e[1]][e[2]]]
     _settle_unsure(joined_right, joined_down, ruled_right, ruled_down, unsure)
     _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
+    if text is not None:
+        _worn_column_edges(joined_right, ruled_right, xs, ys, text, band, crossed)
     # the same merged-cell rule as the text-layer path, merged into rectangles
     rects = _rectangles(nr, nc, joined_right, joined_down)
     cells = [

@@ -19,7 +19,7 @@ def worn_column_page(stroke: tuple[int, int, int] | None = None) -> np.ndarray:
     and is worn to one piece per row, shorter than the long rules' kernel (42 px on this page):
     38 px from the top rule down in row 0, 38 px up from the bottom rule in row 1 (the 44 px
     between them are paper). `stroke` (x, y0, y1) adds a glyph's vertical stroke. Each cell
-    holds a line of text."""
+    holds a line of text (rows 2-3: one per value merged over columns 1-2)."""
     page = np.full((1400, 1000), 255, np.uint8)
     for y in YS:
         cv2.line(page, (XS[0], y), (XS[-1], y), 110, 2)
@@ -27,8 +27,8 @@ def worn_column_page(stroke: tuple[int, int, int] | None = None) -> np.ndarray:
         cv2.line(page, (x, YS[0]), (x, YS[-1]), 110, 2)
     cv2.line(page, (600, YS[0]), (600, YS[0] + 38), 110, 2)
     cv2.line(page, (600, YS[2] - 38), (600, YS[2]), 110, 2)
-    for y0 in YS[:-1]:
-        for x0 in (XS[0], XS[1], 600):
+    for i, y0 in enumerate(YS[:-1]):
+        for x0 in (XS[0], XS[1], 600)[: 3 if i < 2 else 2]:
             cv2.putText(page, "ab 12", (x0 + 40, y0 + 38), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
     if stroke is not None:
         x, y0, y1 = stroke
