@@ -273,7 +273,11 @@ def _repeated_heading(
         if cell is not None:
             unknown[:] = [p for p in unknown if f"'{cell.text}'" not in p]
     return GridColumns(
-        by_field=by_field, n_cols=table.n_cols, x_ranges=before.x_ranges, width=read.width
+        by_field=by_field,
+        n_cols=table.n_cols,
+        x_ranges=before.x_ranges,
+        width=read.width,
+        right=read.right,
     )
 
 
