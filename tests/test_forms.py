@@ -1375,3 +1375,17 @@ def test_a_continuation_without_its_leading_columns_is_placed_by_the_right_edge(
     (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE), page(2, moved)])
     assert len(form.indicators) == 1
     assert "not appended to another table" in problems[-1]
+
+
+def test_an_opener_ocr_misread_by_one_character_still_opens_the_form() -> None:
+    """`顾目名称` (项 misread) opens a project table as 项目名称 does, as every label is matched:
+    the second project is its own form, its lines not appended to the first's grid."""
+    first = [["项目名称", "培训项目", "", ""], *GRID]
+    second = [["顾目名称：", "宣传项目", "", ""], FUNDS_ROW, *INDICATORS]
+    second[-1] = ["产出指标", "数量指标", "宣传次数", "12次"]
+    pages = [page(1, table(first), lines=TITLE), page(2, table(second), lines=TITLE)]
+    forms, problems = read_document(pages)
+    assert [(values(f)["project_name"], lines_of(f)) for f in forms] == [
+        ("培训项目", [("产出指标", "数量指标", "培训人次", "≥200人次")]),
+        ("宣传项目", [("产出指标", "数量指标", "宣传次数", "12次")]),
+    ]

@@ -55,11 +55,13 @@ from flows.text import label_key
 
 def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | None:
     """The form a segment opens, from its opener label and what it prints; None when it prints
-    no opener (a continuation, or a table of another kind)."""
+    no opener (a continuation, or a table of another kind). An opener is matched as every label
+    is (`match_printed`): OCR's 顾目名称 opens a form as 项目名称 does, as `segments` cuts it."""
     candidates: list[FormSpec] = []
     keys = [label_key(c.text) for c in table.cells if start <= c.row < end]
     for spec in FORMS:
-        if any(key.startswith(op) for key in keys for op in spec.openers):
+        openers = [(op, op) for op in spec.openers]
+        if any(match_printed(key, openers) is not None for key in keys):
             candidates.append(spec)
     if not candidates:
         return None
