@@ -47,6 +47,7 @@ from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, name_field, name_of
+from flows.forms.totals import settle_marks_by_totals
 from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
@@ -124,6 +125,8 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     ocr_pages = {page.page for page in pages if not page.has_text_layer}
     for form in forms:
         settle_funds_by_sum(form, ocr_pages, problems)
+        if form.first_page in ocr_pages:
+            settle_marks_by_totals(form, problems)
     _fill_missing_years(forms, problems)
     return forms, problems
 
