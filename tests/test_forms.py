@@ -4,6 +4,8 @@ the self-evaluation and the department-wide form)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
 from flows.forms.spec import SEED_PATH, form_fields_csv
 from flows.models import Cell, PageGrid, PageStatus, ProjectForm, Table, TextLine, join_wrapped
@@ -1335,3 +1337,55 @@ def test_goal_heads_at_a_page_foot_take_their_values_from_the_next_page() -> Non
         "1.保持道路清洁",
         "全年道路保持清洁",
     )
+
+
+def test_a_continuation_without_its_leading_columns_is_placed_by_the_right_edge() -> None:
+    """Page 2 continues the grid in a table whose 绩效指标 and 一级指标 columns were not found
+    (their rules lost with the blank merged labels they held): narrower, but ending where the
+    grid ends. Its columns are placed from that edge on the heading's width, so its lines are
+    appended; each takes the 一级 label its 二级 label belongs to."""
+    rows = [
+        ["项目名称", "培训项目", "", "", "年度资金总额", "10"],
+        ["名称", "一级指标", "二级指标", "三级指标", None, "指标值"],
+        ["绩效指标", "产出指标", "数量指标", "培训人次", None, "≥200人次"],
+    ]
+    spans = {(0, 1): (1, 3), (1, 3): (1, 2), (2, 3): (1, 2)}
+    cont = Table(
+        n_rows=2, n_cols=3, bbox=(2, 0, 6, 2), extractor="t",
+        cells=[Cell(0, 0, "社会效益指标", (2, 0, 3, 1)), Cell(0, 1, "群众知晓", (3, 0, 5, 1)),
+               Cell(0, 2, "明显提高", (5, 0, 6, 1)), Cell(1, 0, "服务对象满意度指标", (2, 1, 3, 2)),
+               Cell(1, 1, "群众满意度", (3, 1, 5, 2)), Cell(1, 2, "≥90%", (5, 1, 6, 2))],
+    )  # fmt: skip
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE), page(2, cont)])
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "培训人次", "≥200人次"),
+        ("效益指标", "社会效益指标", "群众知晓", "明显提高"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+    ]
+    assert problems == [
+        "page 2: 培训项目: the grid continues in a table without the 一级指标 column (its rules "
+        "lost with the leading columns); each line takes the 一级 label its 二级 label belongs "
+        "to (indicator categories), else the line above's"
+    ]
+    # a narrower table ending elsewhere is another table, not appended
+    shifted = [
+        replace(c, bbox=(c.bbox[0] - 1, c.bbox[1], c.bbox[2] - 1, c.bbox[3])) for c in cont.cells
+    ]
+    moved = replace(cont, bbox=(1, 0, 5, 2), cells=shifted)
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE), page(2, moved)])
+    assert len(form.indicators) == 1
+    assert "not appended to another table" in problems[-1]
+
+
+def test_an_opener_ocr_misread_by_one_character_still_opens_the_form() -> None:
+    """`顾目名称` (项 misread) opens a project table as 项目名称 does, as every label is matched:
+    the second project is its own form, its lines not appended to the first's grid."""
+    first = [["项目名称", "培训项目", "", ""], *GRID]
+    second = [["顾目名称：", "宣传项目", "", ""], FUNDS_ROW, *INDICATORS]
+    second[-1] = ["产出指标", "数量指标", "宣传次数", "12次"]
+    pages = [page(1, table(first), lines=TITLE), page(2, table(second), lines=TITLE)]
+    forms, problems = read_document(pages)
+    assert [(values(f)["project_name"], lines_of(f)) for f in forms] == [
+        ("培训项目", [("产出指标", "数量指标", "培训人次", "≥200人次")]),
+        ("宣传项目", [("产出指标", "数量指标", "宣传次数", "12次")]),
+    ]

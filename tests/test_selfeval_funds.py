@@ -10,7 +10,7 @@ from flows.forms.funds import _heads_in, _slots_under, heads_printed_at
 from flows.forms.labels import column_alternatives
 from flows.forms.spec import PROJECT_SELF_EVAL
 from flows.models import Cell, CellLine
-from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
+from tests.test_forms import FUNDS_HEAD_ROW, ocr_page, page, table, values
 from tests.test_selfeval_reader import GRID, TITLE
 
 
@@ -299,3 +299,40 @@ def test_a_cut_head_is_not_joined_where_the_values_keep_the_rule_or_the_text_is_
     assert not any("stray rule" in p for p in problems)
     got, _ = _cut_head(value_spans=True, printed=("调", "后"))
     assert "total_budget_full_year" not in got
+
+
+def _misread_heads(
+    heads: list[str | None], spans: dict | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """A funds matrix on an OCR page whose heads row prints `heads` (some misread past any
+    spelling), over one row of numbers."""
+    rows = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        ["项目资金（万元）", "", *heads],
+        [None, "年度资金总额", "377", "377", "377", "10", "100%", "10"],
+        *GRID,
+    ]
+    spans = {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, **(spans or {})}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    return values(form), problems
+
+
+def test_funds_heads_ocr_misread_are_named_by_their_place_among_the_heads_read() -> None:
+    """`年初後尊数` and `调然后预0` name no head, but stand over numbers before 预算执行数 in a
+    row whose other heads are read in the form's order: they are 年初预算数 and 全年预算数."""
+    got, problems = _misread_heads(
+        ["年初後尊数", "调然后预0", "预算执行数", "权重", "执行率", "得分"]
+    )
+    assert [got.get(f"total_{f}") for f in ("budget_initial", "budget_full_year")] == [
+        "377",
+        "377",
+    ]
+    assert (
+        "page 1: funds head cell(s) '年初後尊数', '调然后预0' name no head (OCR); read as "
+        "budget_initial、budget_full_year by their place among the heads read (the form "
+        "prints them in its order)"
+    ) in problems
+    # one misread cell over two columns where two heads are missing: no guess, neither is read
+    heads = ["调然后预0", None, "预算执行数", "权重", "执行率", "得分"]
+    got, _ = _misread_heads(heads, {(1, 2): (1, 2)})
+    assert "total_budget_initial" not in got and "total_budget_full_year" not in got

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.forms.totals import split_glued_total
-from flows.models import CellLine, IndicatorRow, SourcedValue
+from flows.forms.totals import settle_marks_by_totals, split_glued_total
+from flows.models import CellLine, FundsBlock, IndicatorRow, ProjectForm, SourcedValue
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 from tests.test_selfeval_reader import GRID_HEAD, TITLE, _with_total
 
@@ -103,3 +103,35 @@ def test_a_total_label_inside_a_cell_merged_down_over_the_grid_closes_it() -> No
     grid.cells[grid.cells.index(replace(merged, lines=lines))] = merged
     (form,), _ = read_document([page(1, grid, lines=TITLE)])
     assert "overall_score" not in values(form)
+
+
+def _form(lines: list[IndicatorRow], total_score: str = "99.43") -> ProjectForm:
+    fields = {**FUNDS, "project_name": _sv("某项目")}
+    fields |= {"overall_weight": _sv("100"), "overall_score": _sv(total_score)}
+    return ProjectForm(fields=fields, funds=FundsBlock(), indicators=lines, first_page=1)
+
+
+def test_a_speck_before_a_score_is_cut_when_the_scores_then_add_up_to_the_total() -> None:
+    """`.50` under 得分 (a speck read as a point): read as 50 because the scores then add up to
+    the 总分 (9.5 + 50 + 39.93 = 99.43), reported; the score_problem note on it withdrawn."""
+    form = _form([_line("50", ".50"), _line("40", "39.93")])
+    problems = [
+        "page 1: 某项目: 防治面积: its weight 50 is printed but its score '.50' is not a number"
+    ]
+    settle_marks_by_totals(form, problems)
+    assert [i.extra["score"].value for i in form.indicators] == ["50", "39.93"]
+    assert problems == [
+        "page 1: 某项目: the score '.50' read as 50: a mark at its edge taken for a speck, the "
+        "reading by which the scores add up to the 总分's 99.43"
+    ]
+
+
+def test_a_mark_is_left_as_read_when_the_totals_do_not_hold() -> None:
+    form = _form([_line("50", ".50"), _line("40", "39.93")], total_score="98")
+    problems: list[str] = []
+    settle_marks_by_totals(form, problems)
+    assert (form.indicators[0].extra["score"].value, problems) == (".50", [])
+    # cut, the score would stand above its weight: left as read
+    form = _form([_line("5", ".50"), _line("85", "39.93")], total_score="99.43")
+    settle_marks_by_totals(form, problems)
+    assert (form.indicators[0].extra["score"].value, problems) == (".50", [])

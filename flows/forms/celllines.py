@@ -33,8 +33,8 @@ MAX_SLIVER_MARKS = 2
 # ... or a streak along the rule: a box this many times longer per mark than it is thick (a
 # printed character's box is about square)
 STREAK = 2.5
-# The CJK characters a worn rule reads as (one straight stroke); any other is printed text
-ONE_STROKE = frozenset("一丨亅丿乀")
+# The CJK characters a worn rule reads as (straight strokes along it); any other is printed text
+ONE_STROKE = frozenset("一丨亅丿乀二")  # 二: a doubled or smeared rule's two edges
 # A speck: a line of a digit or capital or two standing under this share of the height of the
 # table's printed numbers (of its text when it prints none: digits stand shorter than CJK)
 SPECK = 0.5
@@ -232,7 +232,10 @@ def _segment(
         if not inside or any(a < at[i] - reach or b > at[j] + reach for a, b in inside):
             return None
         off = abs((min(a for a, _ in inside) + max(b for _, b in inside)) / 2 - (at[i] + at[j]) / 2)
-        if centred and off > CENTRED * (at[j] - at[i]):
+        # a box taller than a text line (a speck or a worn rule's ink taken into it) moves its
+        # middle by up to half the excess
+        slack = max(0.0, max(b - a for a, b in inside) - height) / 2
+        if centred and off > CENTRED * (at[j] - at[i]) + slack:
             return None
         return off / (at[j] - at[i])
 
@@ -256,6 +259,34 @@ def _segment(
         chosen.append(cuts[j - 1])
         j = best[j][2]  # type: ignore[index]
     return sorted(chosen, key=lambda k: k.at)
+
+
+def _one_row_printed(
+    lines: list[CellLine], lo: float, hi: float, cuts: list[Cut], height: float
+) -> list[Cut]:
+    """The lost row rules around the one row of a merged cell its lines stand in, when they all
+    stand centred in that row (`CENTRED`) and not over the merged cell's middle: a printed cell
+    and blank ones below or above it whose rules were lost (`元/年` of the second line read
+    for both lines). A text centred over the merged cell (a label merged down by design) is
+    one cell. No cut otherwise."""
+    if not cuts or not lines or height <= 0:
+        return []
+    top, bottom = min(ln.bbox[1] for ln in lines), max(ln.bbox[3] for ln in lines)
+    middle = (top + bottom) / 2
+    if abs(middle - (lo + hi) / 2) <= CENTRED * (hi - lo):
+        return []
+    reach = REACH * height
+    cuts = sorted(cuts, key=lambda k: k.at)
+    at = [lo, *(k.at for k in cuts), hi]
+    for i in range(len(at) - 1):
+        a, b = at[i], at[i + 1]
+        if (
+            a - reach <= top
+            and bottom <= b + reach
+            and abs(middle - (a + b) / 2) <= CENTRED * (b - a)
+        ):
+            return [k for j, k in enumerate(cuts) if j in (i - 1, i)]
+    return []
 
 
 def _gap_at(spans: list[tuple[float, float]], at: float) -> float:
@@ -304,6 +335,7 @@ def read_cell(
         band = replace(cell, col=c0, colspan=c1 - c0 + 1, bbox=(x0, cell.bbox[1], x1, cell.bbox[3]))
         inside = [ln for ln in lines if x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 < x1]
         rows = _segment(inside, cell.bbox[1], cell.bbox[3], down, height, centred=True)
+        rows = rows or _one_row_printed(inside, cell.bbox[1], cell.bbox[3], down, height)
         parts += _split_rows(band, inside, rows)
     if len(parts) > 1 and keep_whole is not None and keep_whole(cell, parts):
         parts = [_part(cell, lines)]

@@ -37,6 +37,7 @@ class GridColumns:
     n_cols: int
     x_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     width: float = 0.0  # of the table the heading is printed in
+    right: float = 0.0  # where that table ends on its page
 
     def fields(self) -> frozenset[str]:
         return frozenset(self.by_field)
@@ -46,11 +47,20 @@ class GridColumns:
         more or fewer columns: each of its columns takes the field whose heading stands over the
         column's centre. None when the table does not line up with the heading: the 三级指标
         and 指标值 columns each start or end where the heading's do (a 三级指标 cell merged with
-        the 二级指标 one beside it, its rule lost, still ends where its heading does)."""
+        the 二级指标 one beside it, its rule lost, still ends where its heading does).
+
+        A table narrower than the heading's that ends where it ends (the pages of one document
+        share their scale) is the grid without its leading columns, their rules lost with the
+        blank merged labels they held: its columns are placed on the heading's own width."""
         width = table.bbox[2] - table.bbox[0]
         if self.width and abs(width - self.width) > 0.05 * self.width:
-            return None  # a table of another width is another table
-        edges = _column_edges(table)
+            return self._leading_columns_lost(table)
+        return self._lined_up(_column_edges(table), table.n_cols, width, table.bbox[2])
+
+    def _lined_up(
+        self, edges: list[tuple[float, float]], n_cols: int, width: float, right: float
+    ) -> GridColumns | None:
+        """The fields by the column edges of a table (fractions of the heading's frame)."""
         by_field: dict[str, int] = {}
         for c, (x0, x1) in enumerate(edges):
             centre = (x0 + x1) / 2
@@ -65,9 +75,36 @@ class GridColumns:
         )  # by either edge: a column may be merged with its neighbour where a rule was lost
         if aligned:
             return GridColumns(
-                by_field=by_field, n_cols=table.n_cols, x_ranges=self.x_ranges, width=width
+                by_field=by_field,
+                n_cols=n_cols,
+                x_ranges=self.x_ranges,
+                width=width,
+                right=right,
             )
-        return self if table.n_cols == self.n_cols else None
+        return self if n_cols == self.n_cols else None
+
+    def _leading_columns_lost(self, table: Table) -> GridColumns | None:
+        """`on` for a narrower table ending where the heading's table ends (within the same
+        share of its width as a column edge may stray): its columns measured from that right
+        edge on the heading's width; None for any other table, or one that does not line up.
+        The columns keep the heading's width, so the next page is placed on it too."""
+        width = table.bbox[2] - table.bbox[0]
+        if (
+            not self.right
+            or width >= self.width
+            or abs(table.bbox[2] - self.right) > (0.05 * self.width)
+        ):
+            return None
+        left = table.bbox[2] - self.width
+        edges = [
+            ((x0 * width + table.bbox[0] - left) / self.width,
+             (x1 * width + table.bbox[0] - left) / self.width)
+            for x0, x1 in _column_edges(table)
+        ]  # fmt: skip
+        found = self._lined_up(edges, table.n_cols, self.width, self.right)
+        if found is None or found is self:
+            return None
+        return found
 
 
 def relative(table: Table, x0: float, x1: float) -> tuple[float, float]:
@@ -194,6 +231,7 @@ def read_columns(
     by_field: dict[str, int] = {}
     x_ranges: dict[str, tuple[float, float]] = {}
     edges = _column_edges(table)
+    rules = rules_below(table, data)
     unknown: list[tuple[Cell, str]] = []
     for r in range(head, data):
         for cell in table.row_cells(r):
@@ -219,7 +257,7 @@ def read_columns(
                 problems.append(note)
                 unknown.append((cell, note))
                 continue
-            spread = _spread_heads(cell, heads, edges)
+            spread = _spread_heads(cell, heads, edges, rules)
             for col, grid_cols in zip(heads, spread, strict=True):
                 # a sub-heading row under a merged 指标值 overrides the merged heading's columns
                 if col.ignored or not grid_cols or (r == head and col.field in by_field):
@@ -244,7 +282,13 @@ def read_columns(
             problems.remove(note)
     _infer_level_column(table, head, by_field, x_ranges, problems)
     width = table.bbox[2] - table.bbox[0]
-    return GridColumns(by_field=by_field, n_cols=table.n_cols, x_ranges=x_ranges, width=width)
+    return GridColumns(
+        by_field=by_field,
+        n_cols=table.n_cols,
+        x_ranges=x_ranges,
+        width=width,
+        right=table.bbox[2],
+    )
 
 
 def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> list[Column]:
@@ -291,19 +335,50 @@ def _in_order(part: str, whole: str) -> bool:
     return all(ch in chars for ch in part)
 
 
+def rules_below(table: Table, data: int) -> Counter[int]:
+    """How many grid lines from row `data` on draw a rule at the left of each grid column: the
+    column rules the data cells measure. A grid column that only the heading or the header
+    block above starts (a jittered rule of another row) draws none below."""
+    drawn: set[tuple[int, int]] = set()
+    for cell in table.cells:
+        if cell.last_row < data:
+            continue
+        for r in range(max(cell.row, data), cell.last_row + 1):
+            drawn.add((r, cell.col))
+            drawn.add((r, cell.last_col + 1))
+    return Counter(c for _, c in drawn)
+
+
 def _spread_heads(
-    cell: Cell, heads: list[Column], edges: list[tuple[float, float]]
+    cell: Cell,
+    heads: list[Column],
+    edges: list[tuple[float, float]],
+    rules: Counter[int] | None = None,
 ) -> list[list[int]]:
     """The grid columns each head of a heading cell stands over: one head takes the cell's first
-    column; several heads share the cell's width evenly, in print order, and each takes the
-    columns whose centres fall in its share. A head left without a column (two heads over one
-    column) gets none: its values cannot be told apart from its neighbour's."""
+    column; several heads are cut apart at the column rules the data lines below draw most
+    often within the cell (`rules`: a heading's lost rule still stands under it), the nearest
+    to an even share of the cell's width first when as many lines draw them; with no such rule,
+    they share the cell's width evenly, in print order, and each takes the columns whose
+    centres fall in its share. A head left without a column (two heads over one column) gets
+    none: its values cannot be told apart from its neighbour's."""
     if len(heads) == 1:
         return [[cell.col]]
     if cell.colspan < len(heads):
         return [[cell.col], *([] for _ in heads[1:])]
     x0, x1 = edges[cell.col][0], edges[cell.last_col][1]
     share = max(x1 - x0, 1e-9) / len(heads)
+    inside = range(cell.col + 1, cell.last_col + 1)
+    drawn = [c for c in inside if rules is not None and rules[c] > 0]
+    if len(drawn) >= len(heads) - 1:
+        assert rules is not None
+
+        def off_share(c: int) -> float:
+            return min(abs(edges[c][0] - (x0 + i * share)) for i in range(1, len(heads)))
+
+        cuts = sorted(sorted(drawn, key=lambda c: (-rules[c], off_share(c)))[: len(heads) - 1])
+        bounds = [cell.col, *cuts, cell.last_col + 1]
+        return [list(range(a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
     out: list[list[int]] = [[] for _ in heads]
     for c in range(cell.col, cell.last_col + 1):
         centre = (edges[c][0] + edges[c][1]) / 2

@@ -65,6 +65,8 @@ def read_funds_matrix(
             continue
         heads = _heads_cut_apart(table, r, heads, col_alts, problems, where)
         heads = _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
+        if not where.page.has_text_layer:
+            heads = _heads_by_their_place(table, r, end, heads, matrix.cols, problems, where)
         for h in heads:
             header.used.update(id(c) for c in (h.cell, *h.parts))
             if h.note:
@@ -551,6 +553,56 @@ def _interleaved_heads(
             "read as those heads, in the form's order"
         )
     return sorted(out, key=lambda h: h.cell.bbox[0])  # print order, as the heads were found
+
+
+def _heads_by_their_place(
+    table: Table,
+    r: int,
+    end: int,
+    heads: list[_Head],
+    cols: tuple[Column, ...],
+    problems: list[str],
+    where: Where,
+) -> list[_Head]:
+    """Heads OCR misread past any spelling (`调然后预0` for 调整后预算数) named by their place:
+    the matrix prints its heads in the form's order, so the cells of the heads row that name
+    none, each standing over a number in the row below, fill the gaps between the heads read
+    with the heads missing there — only when every gap holds as many such cells as heads are
+    missing in it (no guess where the count differs). Returns `heads` with those found."""
+    index = {c.field: i for i, c in enumerate(cols)}
+    order = [index[f] for h in heads for f in h.fields if f in index]
+    if not order or order != sorted(set(order)):
+        return heads
+    used = {id(h.cell) for h in heads} | {id(p) for h in heads for p in h.parts}
+    below = [c for c in table.cells if c.row == r + 1 < end and NUMBER_RE.search(c.text)]
+
+    def over_a_number(cell: Cell) -> bool:
+        return any(cell.bbox[0] <= (b.bbox[0] + b.bbox[2]) / 2 < cell.bbox[2] for b in below)
+
+    unread = [c for c in table.row_cells(r) if id(c) not in used and over_a_number(c)]
+    # each gap runs from the end of a head read (or the row's start) to the next one's start
+    bounds = [(-1, float("-inf"))]
+    bounds += [(index[h.fields[0]], h.cell.bbox[0]) for h in heads if h.fields[0] in index]
+    ends = [(index[h.fields[-1]], h.cell.bbox[2]) for h in heads if h.fields[-1] in index]
+    ends = [(-1, float("-inf")), *ends]
+    named: list[tuple[Cell, str]] = []
+    for (lo, x_lo), (hi, x_hi) in zip(ends, [*bounds[1:], (len(cols), float("inf"))], strict=True):
+        gap = [cols[i].field for i in range(lo + 1, hi)]
+        cells = [c for c in unread if x_lo <= (c.bbox[0] + c.bbox[2]) / 2 < x_hi]
+        if len(cells) != len(gap):
+            return heads
+        named += list(zip(cells, gap, strict=True))
+    if not named:
+        return heads
+    problems.append(
+        f"page {where.page.page}: funds head cell(s) "
+        + ", ".join(f"'{c.text}'" for c, _ in named)
+        + " name no head (OCR); read as "
+        + "、".join(f for _, f in named)
+        + " by their place among the heads read (the form prints them in its order)"
+    )
+    out = heads + [_Head(c, [f], "") for c, f in named]
+    return sorted(out, key=lambda h: h.cell.bbox[0])
 
 
 def _matrix_rows(

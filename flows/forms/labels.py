@@ -43,12 +43,11 @@ LEVEL1_OF_LEVEL2 = level1_by_level2_keyword()
 
 def level1_of(level2: str) -> str | None:
     """The 一级 label a printed 二级 label belongs to (`质量指标（必填）` → 产出指标), by the
-    category keyword it starts with; None when it starts with none."""
+    category keyword it prints first (`服务对象满意度指标` → 满意度指标: the keyword need not
+    start it), the longest at one place; None when it prints none."""
     key = normalize(level2)
-    for word in sorted(LEVEL1_OF_LEVEL2, key=len, reverse=True):
-        if key.startswith(word):
-            return LEVEL1_OF_LEVEL2[word]
-    return None
+    found = [(key.find(word), -len(word), word) for word in LEVEL1_OF_LEVEL2 if word in key]
+    return LEVEL1_OF_LEVEL2[min(found)[2]] if found else None
 
 
 # ---------------------------------------------------------------- matching printed text

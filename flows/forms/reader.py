@@ -47,6 +47,7 @@ from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, name_field, name_of
+from flows.forms.totals import settle_marks_by_totals
 from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
@@ -55,11 +56,13 @@ from flows.text import label_key
 
 def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | None:
     """The form a segment opens, from its opener label and what it prints; None when it prints
-    no opener (a continuation, or a table of another kind)."""
+    no opener (a continuation, or a table of another kind). An opener is matched as every label
+    is (`match_printed`): OCR's 顾目名称 opens a form as 项目名称 does, as `segments` cuts it."""
     candidates: list[FormSpec] = []
     keys = [label_key(c.text) for c in table.cells if start <= c.row < end]
     for spec in FORMS:
-        if any(key.startswith(op) for key in keys for op in spec.openers):
+        openers = [(op, op) for op in spec.openers]
+        if any(match_printed(key, openers) is not None for key in keys):
             candidates.append(spec)
     if not candidates:
         return None
@@ -122,6 +125,8 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     ocr_pages = {page.page for page in pages if not page.has_text_layer}
     for form in forms:
         settle_funds_by_sum(form, ocr_pages, problems)
+        if form.first_page in ocr_pages:
+            settle_marks_by_totals(form, problems)
     _fill_missing_years(forms, problems)
     return forms, problems
 
@@ -273,7 +278,11 @@ def _repeated_heading(
         if cell is not None:
             unknown[:] = [p for p in unknown if f"'{cell.text}'" not in p]
     return GridColumns(
-        by_field=by_field, n_cols=table.n_cols, x_ranges=before.x_ranges, width=read.width
+        by_field=by_field,
+        n_cols=table.n_cols,
+        x_ranges=before.x_ranges,
+        width=read.width,
+        right=read.right,
     )
 
 

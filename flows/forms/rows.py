@@ -244,6 +244,15 @@ def append_rows(
     recovered: list[Cell] = []
     numeric = frozenset(c.field for c in spec.columns if c.numeric)
     lines = list(_grid_rows(where.table, start, end, cols, merged, recovered, numeric))
+    # a grid continued on a table without the 一级 column its heading printed
+    not_printed_here = "level1" in cols.x_ranges and "level1" not in cols.by_field
+    if not_printed_here and "level2" in cols.by_field and lines:
+        problems.append(
+            f"page {where.page.page}: {name_of(form)}: the grid continues in a table without "
+            "the 一级指标 column (its rules lost with the leading columns); each line takes the "
+            "一级 label its 二级 label belongs to (indicator categories), else the line above's"
+        )
+    not_printed_here = not_printed_here and "level2" in cols.by_field
     unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
     starts = [r for r, _ in lines]
     for r, cells in lines:
@@ -301,15 +310,19 @@ def append_rows(
         if level1 is not None and id(level1) in merged_labels:
             own = _level1_by_category(level1, l2.value)
             l1 = where.sv(level1, own) if own is not None else l1
+        if not_printed_here:  # the 一级 column lost on this page: its label by the categories
+            own = level1_of(l2.value)
+            l1 = l2.with_value(own) if own is not None else l1
         extra = {
             f: v
             for f, v in values.items()
             if f not in ("indicator_name", "target") and f not in spec.composed_actual[:1]
         }
         if spec.composed_actual:
-            extra[spec.composed_actual[0]] = _compose(
-                values, spec.composed_actual, spec.composed_actual[0]
-            )
+            parts, note = _units_of_numbers(values, spec.composed_actual)
+            extra[spec.composed_actual[0]] = _compose(values, parts, spec.composed_actual[0])
+            if note is not None:
+                problems.append(f"page {where.page.page}: {name_of(form)}: {nm.value}: {note}")
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
         )
@@ -514,6 +527,26 @@ def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str)
     if len(texts) <= 1 and texts == [base.value.strip()]:
         return base
     return SourcedValue(**{**base.__dict__, "value": "".join(texts)})
+
+
+def _units_of_numbers(
+    values: dict[str, SourcedValue], parts: tuple[str, ...]
+) -> tuple[tuple[str, ...], str | None]:
+    """The parts a value is composed of (`parts[0]` the value, then its unit columns) and a note:
+    a unit counts what a number measures, so a value printing no digit (`显著增强`, `部分完成`)
+    takes no unit — a unit beside it is another line's, run into this one where a rule was
+    lost. Decided by the value, not by what the unit spells."""
+    main = values.get(parts[0])
+    if main is None or not main.value.strip() or re.search(r"\d", normalize(main.value)):
+        return parts, None
+    units = [p for p in parts[1:] if values.get(p) is not None and values[p].value.strip()]
+    if not units:
+        return parts, None
+    printed = " ".join(values[p].value.strip() for p in units)
+    return tuple(p for p in parts if p not in units), (
+        f"the {parts[0]} '{main.value.strip()}' prints no number, so the unit '{printed}' "
+        "beside it is not part of it (a unit measures a number)"
+    )
 
 
 def _read_total_row(

@@ -15,7 +15,7 @@ readable score (or a score above its weight) is reported, never filled in.
 from __future__ import annotations
 
 from flows.forms.cellvalues import NUMBER_RE, amount
-from flows.models import IndicatorRow, SourcedValue
+from flows.models import IndicatorRow, ProjectForm, SourcedValue
 
 
 def _printed(
@@ -132,3 +132,70 @@ def score_problem(weight: SourcedValue | None, score: SourcedValue | None) -> st
     if s > w:
         return f"its score {text} is above its weight {printed_weight}"
     return None
+
+
+# Marks a speck or a worn rule leaves at a number's edge (`.10`, `6,`, `|5`): never part of a
+# weight or a score, which print digits only
+EDGE_MARKS = ".,·'`|"
+# The 总分 prints the sum of the scores as printed (each to two decimals)
+SUM_TOLERANCE = 0.011
+
+
+def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
+    """A self-evaluation's weights or scores that are no number as read because of a mark at
+    their edge (`.10`): read without it when that makes every weight (or score) a number whose
+    sum, with the funds block's, is the 总分 row's, and no score is then above its weight. The
+    form's own check decides, and each reading is reported; any other value stays as read."""
+    for name, total_field in (("weight", "overall_weight"), ("score", "overall_score")):
+        total_value = form.fields.get(total_field)
+        total = amount(total_value.value) if total_value is not None else None
+        if total is None:
+            continue
+        printed = _printed(form.fields, form.indicators, name)
+        cut: dict[int, str] = {}
+        for k, v in enumerate(printed):
+            text = v.value.strip() if v is not None else ""
+            rest = text.strip(EDGE_MARKS).strip()
+            if amount(text) is None and rest != text and amount(rest) is not None:
+                cut[k] = rest
+        values = [
+            amount(cut.get(k, v.value if v is not None else "")) for k, v in enumerate(printed)
+        ]
+        if not cut or any(x is None for x in values):
+            continue
+        if abs(sum(x for x in values if x is not None) - total) > SUM_TOLERANCE:
+            continue
+        if name == "score" and any(_above_weight(form, k, cut[k]) for k in cut):
+            continue
+        for k, rest in cut.items():
+            v = printed[k]
+            assert v is not None
+            if k == 0:
+                form.fields[f"total_{name}"] = v.with_value(rest)
+            else:
+                line = form.indicators[k - 1]
+                line.extra[name] = v.with_value(rest)
+                said = f"{line.name.value}: its "  # score_problem's note on it, now answered
+                problems[:] = [
+                    p for p in problems if not (said in p and f"'{v.value}' is not a number" in p)
+                ]
+            problems.append(
+                f"page {v.page}: {_name(form)}: the {name} '{v.value}' read as {rest}: a mark at "
+                f"its edge taken for a speck, the reading by which the {name}s add up to the "
+                f"总分's {total_value.value}"  # type: ignore[union-attr]
+            )
+
+
+def _above_weight(form: ProjectForm, k: int, score: str) -> bool:
+    """Whether score `score` of line k (0: the funds block) is above that line's weight."""
+    weight = (
+        form.fields.get("total_weight") if k == 0 else form.indicators[k - 1].extra.get("weight")
+    )
+    w = amount(weight.value) if weight is not None else None
+    s = amount(score)
+    return w is not None and s is not None and s > w
+
+
+def _name(form: ProjectForm) -> str:
+    v = form.fields.get("project_name")
+    return v.value if v is not None and v.value.strip() else form.form
