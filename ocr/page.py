@@ -635,6 +635,16 @@ def reread_empty_cells(
 # --------------------------------------------------------------------------- reading by cell
 
 
+# A crop's paper above and below its ink, as a share of the ink's height (at least 0.6 text
+# lines): a line of several glyphs reads best cut as PP-OCR's detector cuts one (~0.12-0.2);
+# from a taller crop the recogniser dropped a wrapped line's leading comma. A short token (one
+# to four glyphs, no wider than SHORT_TOKEN ink heights) keeps 0.35: cut tighter, a lone 150 dpi
+# `≥` read `N`.
+LINE_PAD = 0.2
+TOKEN_PAD = 0.35
+SHORT_TOKEN = 4.0
+
+
 def _crop_line(
     gray: np.ndarray,
     box: tuple[int, int, int, int],
@@ -642,12 +652,14 @@ def _crop_line(
     line_h: float,
 ) -> np.ndarray:
     """A line's crop as a detection box would cut it: its ink plus a little paper, never past
-    the cell's own rules."""
+    the cell's own rules; a line of glyphs with less paper above and below than a short token
+    (`LINE_PAD`, `TOKEN_PAD`)."""
     x0, y0, x1, y1 = box
     cx0, cy0, cx1, cy1 = cell
-    h = y1 - y0
-    pad_y = max(2, int(round(0.35 * max(h, 0.6 * line_h))))
-    pad_x = max(3, int(round(0.35 * max(h, 0.6 * line_h))))
+    h = max(y1 - y0, 0.6 * line_h)
+    share = TOKEN_PAD if x1 - x0 <= SHORT_TOKEN * h else LINE_PAD
+    pad_y = max(2, int(round(share * h)))
+    pad_x = max(3, int(round(TOKEN_PAD * h)))
     crop = gray[
         max(cy0, y0 - pad_y) : min(cy1, y1 + pad_y), max(cx0, x0 - pad_x) : min(cx1, x1 + pad_x)
     ]
