@@ -496,16 +496,20 @@ def test_orientation_reads_lines_turned_only_when_not_sure_upright(
     demo_clean: np.ndarray,
 ) -> None:
     """Lines read as they stand at SURE_UPRIGHT or better are not read turned 180° as well
-    (half the orientation test's recognition); below it both readings are compared."""
+    (half the orientation test's recognition); below it both readings are compared by the
+    characters read, each weighted by its line's confidence squared (`项目` per crop here)."""
     from ocr.preprocess import SURE_UPRIGHT, _orientation_scores, detect_quarter_turns
 
     gray, ink, f = _orientation_inputs(demo_clean)
     sure = _ScriptedReader([SURE_UPRIGHT])
-    assert _orientation_scores(gray, ink, f, sure) == (SURE_UPRIGHT, None)
+    read = _orientation_scores(gray, ink, f, sure)
     assert len(sure.calls) == 1 and sure.calls[0] >= 1
+    crops = sure.calls[0]
+    assert read == (pytest.approx(crops * 2 * SURE_UPRIGHT**2), None)
     unsure = _ScriptedReader([0.6, 0.9])
-    assert _orientation_scores(gray, ink, f, unsure) == (0.6, 0.9)
-    assert unsure.calls == [sure.calls[0], sure.calls[0]]  # the same lines, turned
+    read = _orientation_scores(gray, ink, f, unsure)
+    assert read == (pytest.approx(crops * 2 * 0.36), pytest.approx(crops * 2 * 0.81))
+    assert unsure.calls == [crops, crops]  # the same lines, turned
     # the turned reading wins only when it is surer
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.6, 0.9])) == 2
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.9, 0.6])) == 0
@@ -837,3 +841,16 @@ def test_sure_small_glyphs_read_once_read_as_before(engine: OcrEngine, tmp_path:
     assert [[c.text for c in table.row_cells(r)][1:] for r in range(1, table.n_rows)] == [
         list(row) for row in rows
     ]
+
+
+def test_orientation_counts_characters_read_not_mean_confidence() -> None:
+    """Blobs that are no text read nothing either way round; one character a turned crop
+    happens to read surely does not outweigh a line read whole as it stands."""
+    from ocr.preprocess import _read_surely
+
+    as_they_stand = [("宁远县市场监督管理局2022", 1.0), ("", 0.0), ("", 0.0), ("", 0.0)]
+    turned = [("学22", 0.5), ("员", 0.99), ("", 0.0), ("", 0.0)]
+    assert _read_surely(as_they_stand) == 14.0
+    assert _read_surely(turned) == pytest.approx(3 * 0.25 + 0.99**2)
+    # a long line of garbage read unsurely counts less than a short line read surely
+    assert _read_surely([("ésaseshs", 0.21)]) < _read_surely([("9107", 0.966)])
