@@ -1389,3 +1389,27 @@ def test_an_opener_ocr_misread_by_one_character_still_opens_the_form() -> None:
         ("培训项目", [("产出指标", "数量指标", "培训人次", "≥200人次")]),
         ("宣传项目", [("产出指标", "数量指标", "宣传次数", "12次")]),
     ]
+
+
+def test_heads_each_read_in_part_are_read_in_the_forms_order() -> None:
+    """OCR lost the first character of 一级, 二级 and 三级指标 alike (`级指标` three times): any
+    of the three could be any head, so the grid is found and read by the form's order of its
+    heads, said in one note; a part that fits none of the heads left is not read so."""
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10"],
+        ["级指标", "级指标", "级指标", "指标值"],
+        ["产出指标", "数量指标", "培训人次", "200人次"],
+    ]
+    (form,), problems = read_document([page(2, table(rows), lines=TITLE)])
+    assert problems == [
+        "page 2: the heading cells '级指标'、'级指标'、'级指标' print part of a head each, any "
+        "of several; read as level1、level2、indicator_name, the heads not found, in the form's "
+        "order"
+    ]
+    assert lines_of(form) == [("产出指标", "数量指标", "培训人次", "200人次")]
+    rows[1] = ["级指标", "二级指标", "级指标", "指标值"]  # 一级 and 三级 left: in order again
+    (form,), _ = read_document([page(2, table(rows), lines=TITLE)])
+    assert lines_of(form) == [("产出指标", "数量指标", "培训人次", "200人次")]
+    rows[1] = ["级指标", "级指标", "备注", "指标值"]  # three heads left for two parts: not read
+    _, problems = read_document([page(2, table(rows), lines=TITLE)])
+    assert not any("in the form's order" in p for p in problems)

@@ -198,8 +198,13 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
             found |= heads
             if not heads and cell.text.strip():
                 unknown.append(cell)
+        parts = []  # heading cells still unread: parts of heads, perhaps
         for cell in unknown:
-            found |= {col.field for col in heads_run_together(cell, every, found)}
+            run = {col.field for col in heads_run_together(cell, every, found)}
+            found |= run
+            if not run:
+                parts.append(label_key(cell.text))
+        found |= set(remnants_in_order(parts, ALL_COLUMNS, found) or ())
         levels = {"level1", "level2"} & found
         if levels and {"indicator_name", "target"} <= found:
             data = _next_row(table, r + 1, end)
@@ -280,6 +285,18 @@ def read_columns(
             by_field[name] = cell.col
             x_ranges[name] = relative(table, cell.bbox[0], cell.bbox[2])
             problems.remove(note)
+    left = sorted(((c, n) for c, n in unknown if n in problems), key=lambda u: u[0].col)
+    names = remnants_in_order([label_key(c.text) for c, _ in left], alternatives, set(by_field))
+    for (cell, note), name in zip(left, names or (), strict=False):
+        by_field[name] = cell.col
+        x_ranges[name] = relative(table, cell.bbox[0], cell.bbox[2])
+        problems.remove(note)
+    if names:
+        problems.append(
+            f"page {where.page.page}: the heading cells "
+            f"{'、'.join(repr(c.text) for c, _ in left)} print part of a head each, any of "
+            f"several; read as {'、'.join(names)}, the heads not found, in the form's order"
+        )
     _infer_level_column(table, head, by_field, x_ranges, problems)
     width = table.bbox[2] - table.bbox[0]
     return GridColumns(
@@ -327,6 +344,28 @@ def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:
     if len(names) != 1 or any(col.ignored for col in found):
         return None
     return names.pop()
+
+
+def remnants_in_order(
+    keys: list[str], alternatives: list[tuple[str, Column]], found: set[str]
+) -> list[str] | None:
+    """The heads of heading cells (`keys`, left to right) that OCR read only part of, when each
+    part could stand for several heads (`级指标` three times: 一级, 二级 and 三级指标 each lost
+    its first character): the heads not found elsewhere that any part could stand for, in the
+    form's order (a grid prints its heads so), one to each part — only when there are exactly
+    as many as parts and each part fits its own. None otherwise, and for fewer than two parts
+    (one part alone is `_remnant_of`'s)."""
+    if len(keys) < 2 or not all(keys):
+        return None
+    fits = [
+        {col.field for alt, col in alternatives if not col.ignored and _in_order(key, alt)}
+        for key in keys
+    ]
+    order = dict.fromkeys(col.field for _, col in alternatives if col.field not in found)
+    names = [f for f in order if any(f in fit for fit in fits)]
+    if len(names) != len(keys) or any(n not in fit for n, fit in zip(names, fits, strict=True)):
+        return None
+    return names
 
 
 def _in_order(part: str, whole: str) -> bool:
