@@ -392,7 +392,7 @@ def _spread_heads(
     cell: Cell,
     heads: list[Column],
     edges: list[tuple[float, float]],
-    rules: Counter[int] | None = None,
+    rules: Counter[int],
 ) -> list[list[int]]:
     """The grid columns each head of a heading cell stands over: one head takes the cell's first
     column; several heads are cut apart at the column rules the data lines below draw most
@@ -408,9 +408,8 @@ def _spread_heads(
     x0, x1 = edges[cell.col][0], edges[cell.last_col][1]
     share = max(x1 - x0, 1e-9) / len(heads)
     inside = range(cell.col + 1, cell.last_col + 1)
-    drawn = [c for c in inside if rules is not None and rules[c] > 0]
+    drawn = [c for c in inside if rules[c] > 0]
     if len(drawn) >= len(heads) - 1:
-        assert rules is not None
 
         def off_share(c: int) -> float:
             return min(abs(edges[c][0] - (x0 + i * share)) for i in range(1, len(heads)))

@@ -244,15 +244,16 @@ def append_rows(
     recovered: list[Cell] = []
     numeric = frozenset(c.field for c in spec.columns if c.numeric)
     lines = list(_grid_rows(where.table, start, end, cols, merged, recovered, numeric))
-    # a grid continued on a table without the 一级 column its heading printed
-    not_printed_here = "level1" in cols.x_ranges and "level1" not in cols.by_field
-    if not_printed_here and "level2" in cols.by_field and lines:
+    # a grid continued on a table without the 一级 column its heading printed (but with 二级)
+    not_printed_here = (
+        "level1" in cols.x_ranges and "level1" not in cols.by_field and "level2" in cols.by_field
+    )
+    if not_printed_here and lines:
         problems.append(
             f"page {where.page.page}: {name_of(form)}: the grid continues in a table without "
             "the 一级指标 column (its rules lost with the leading columns); each line takes the "
             "一级 label its 二级 label belongs to (indicator categories), else the line above's"
         )
-    not_printed_here = not_printed_here and "level2" in cols.by_field
     unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
     starts = [r for r, _ in lines]
     for r, cells in lines:
