@@ -1407,13 +1407,15 @@ def find_tables(
     min_table_frac: float = 0.08,
     edge_min_cover: float = 0.45,
     masks: tuple[np.ndarray, np.ndarray] | None = None,
+    seals: list[tuple[float, float, float]] | None = None,
 ) -> list[GridTable]:
     """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
-    horizontal/vertical rule masks from `line_masks`)."""
+    horizontal/vertical rule masks from `line_masks`; `seals`: the page's `find_seals` when
+    known, `ocr.preprocess.Prepared.seals`)."""
     ink = binarize(gray)
     hor, ver = masks if masks is not None else line_masks(ink, gray=gray)
     # a black or grey seal's ring and star are rule-shaped: out of the masks before anything
-    hor, ver, ink = drop_seals(hor, ver, ink, find_seals(ink))
+    hor, ver, ink = drop_seals(hor, ver, ink, find_seals(ink) if seals is None else seals)
     h, w = gray.shape
     k = max(25, min(h, w) // 28)
     tol = max(6.0, min(h, w) / 160)

@@ -1019,7 +1019,7 @@ def ocr_page(
     ink = binarize(prep.gray)
     hor, ver = prep.rules if prep.rules is not None else line_masks(ink)
     prep.rules = None  # the page's masks live as long as `hor`, `ver` here
-    tables = find_tables(prep.gray, masks=(hor, ver))
+    tables = find_tables(prep.gray, masks=(hor, ver), seals=prep.seals)
     clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)

@@ -13,6 +13,7 @@ change, remap in bands of rows, and only the grey page is carried once orientati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
@@ -33,6 +34,11 @@ class Prepared:
     # `line_masks(binarize(gray))` (horizontal, vertical) when prepare made them of the final
     # page (not warped after): `ocr_page` needs the same masks and made them a second time
     rules: tuple[np.ndarray, np.ndarray] | None = None
+    # the seals `find_seals` finds on the final page where the preprocessing knows them: none
+    # when it found none before turning and deskewing the page (turning a page puts no seal on
+    # it), None when it found some (they moved with the page: `find_tables` looks again).
+    # `find_seals` ran twice a page, ~4% of its CPU (a Hough transform and each candidate's ring)
+    seals: list[tuple[float, float, float]] | None = None
 
     @property
     def image(self) -> np.ndarray:
@@ -116,6 +122,42 @@ def restore_contrast(gray: np.ndarray, target: float = 40.0) -> tuple[np.ndarray
     return cv2.LUT(gray, lut), gain
 
 
+Box = tuple[int, int, int, int, int]
+"""A connected component's x, y, width, height and area (px), as cv2's stats give them."""
+
+
+def components(
+    mask: np.ndarray, connectivity: int, wanted: Callable[[Box], bool]
+) -> list[tuple[Box, np.ndarray]]:
+    """The connected components of a uint8 0/1 `mask` that are `wanted` (judged by their box),
+    each with its own pixels inside its box (bool), in cv2's order (by first pixel, row by row).
+
+    Labelled band by band: a component cannot cross a row without ink, and a page's rule mask
+    or fill mask holds ink on few rows, so only those rows are labelled, never a page-sized
+    label image (on 12 dev scan pages `straighten_rules` and `lift_fills` spent 0.09 CPU-s a
+    page labelling whole pages). The same components, boxes and pixels as one
+    `cv2.connectedComponentsWithStats` of the whole mask."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if not len(rows):
+        return []
+    cuts = np.flatnonzero(np.diff(rows) > 1)
+    # bands start and end on even rows, as cv2's block-wise labelling pairs the rows of the
+    # whole mask: its components come in the same order (a row added is one without ink)
+    starts = np.concatenate(([rows[0]], rows[cuts + 1])) // 2 * 2
+    ends = np.minimum((np.concatenate((rows[cuts], [rows[-1]])) + 2) // 2 * 2, len(mask))
+    out: list[tuple[Box, np.ndarray]] = []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        num, labels, stats, _ = cv2.connectedComponentsWithStats(
+            mask[a:b], connectivity=connectivity
+        )
+        for i in range(1, num):
+            x, y, bw, bh, area = (int(v) for v in stats[i])
+            box = (x, y + a, bw, bh, area)
+            if wanted(box):
+                out.append((box, labels[y : y + bh, x : x + bw] == i))
+    return out
+
+
 def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndarray, int]:
     """Turn solid cell fills (a blue or grey heading row) into paper, keeping the text on them.
 
@@ -129,14 +171,10 @@ def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndar
     solid = cv2.morphologyEx(mid, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     if not solid.any():
         return gray, 0
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=4)
     out = gray.copy()
     lifted = 0
-    for i in range(1, num):
-        x, y, bw, bh, area = stats[i]
-        if area < min_area_frac * h * w:
-            continue
-        comp = labels[y : y + bh, x : x + bw] == i
+    big = components(solid, 4, lambda box: box[4] >= min_area_frac * h * w)
+    for (x, y, bw, bh, _), comp in big:
         level = float(np.median(gray[y : y + bh, x : x + bw][comp]))
         # the region with the text holes closed, grown over the fill's anti-aliased edge
         region = cv2.morphologyEx(comp.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3 * k, 3 * k)))
@@ -155,9 +193,10 @@ def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndar
 GREY_SEAL_MARGIN = 40
 
 
-def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
+def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int, int]:
     """Turn a grey seal's ink into paper where it is lighter than the print, keeping the print
-    under it and the table's rules across it. Returns the page and the number of seals lifted.
+    under it and the table's rules across it. Returns the page, the number of seals lifted and
+    the number found (lifted or not: `prepare` tells `find_tables` whether to look again).
 
     The seal is found by its geometry (`find_seals`: a thin ring on a circle); inside its disc
     ink lighter than the midpoint of the seal's and the print's levels, not touching darker
@@ -166,7 +205,7 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
     ink = binarize(gray)
     seals = find_seals(ink)
     if not seals:
-        return gray, 0
+        return gray, 0, 0
     print_level = float(np.percentile(gray[ink > 0], 5))
     hor, ver = line_masks(ink)
     hor, ver, _ = drop_seals(hor, ver, ink, seals)
@@ -193,7 +232,7 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int]:
         erase = sub_ink & (d <= rad) & ~near_print & (rules[y0:y1, x0:x1] == 0)
         sub[erase] = 255
         lifted += 1
-    return out, lifted
+    return out, lifted, len(seals)
 
 
 # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
@@ -646,14 +685,9 @@ def straighten_rules(gray: np.ndarray, hor: np.ndarray, min_bow: float = 3.0) ->
     The remap goes in bands of rows, each with its own small maps: full-page float32 maps
     (x, y, displacement, their sum) were four page-sized copies, 140 MB at 300 dpi."""
     h, w = gray.shape
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(hor, connectivity=8)
     xs = np.arange(0, w, 16, dtype=np.float32)
     rules: list[tuple[float, np.ndarray]] = []
-    for i in range(1, num):
-        x, y, bw, bh, _ = stats[i]
-        if bw < 0.4 * w:
-            continue
-        comp = labels[y : y + bh, x : x + bw] == i
+    for (x, y, bw, _, _), comp in components(hor, 8, lambda box: box[2] >= 0.4 * w):
         cols = np.flatnonzero(comp.any(axis=0))
         ys = _mean_rows(comp[:, cols[::8]]) + y
         cx = cols[::8].astype(np.float64) + x
@@ -663,7 +697,6 @@ def straighten_rules(gray: np.ndarray, hor: np.ndarray, min_bow: float = 3.0) ->
         fit = np.polyval(coef, xs).astype(np.float32)
         ref = float(np.polyval(coef, x + bw / 2))
         rules.append((ref, fit - ref))
-    del labels
     if len(rules) < 2:
         return None
     rules.sort(key=lambda r: r[0])
@@ -713,7 +746,7 @@ def prepare(
     gray, gain = restore_contrast(gray)
     if gain != 1.0:
         notes.append(f"faded ink darkened ×{gain:.1f}")
-    gray, grey_seals = lift_grey_seals(gray)
+    gray, grey_seals, seals_found = lift_grey_seals(gray)
     if grey_seals:
         notes.append(f"{grey_seals} grey seal(s) lifted to paper")
     # from here on only grey pages are carried: the colour page's last use is the orientation
@@ -756,7 +789,8 @@ def prepare(
             notes.append("perspective corrected")
     # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
-    return Prepared(gray, turns, angle, warped, notes, None if warped else (hor, ver))
+    rules = None if warped else (hor, ver)
+    return Prepared(gray, turns, angle, warped, notes, rules, [] if not seals_found else None)
 
 
 def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:

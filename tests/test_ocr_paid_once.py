@@ -74,3 +74,78 @@ def test_the_orientation_test_finds_the_line_blobs_once(
     monkeypatch.setattr(preprocess, "_text_blobs", counted)
     assert preprocess.detect_quarter_turns(demo, _SureReader()) == 0  # type: ignore[arg-type]
     assert len(calls) == 1
+
+
+def _seal_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many seals each `find_seals` call found, the preprocessing's and the grid's."""
+    from ocr import grid
+
+    found: list[int] = []
+    real = preprocess.find_seals
+
+    def counted(ink: np.ndarray, *args: object, **kw: object) -> list[tuple[float, float, float]]:
+        out = real(ink, *args, **kw)  # type: ignore[arg-type]
+        found.append(len(out))
+        return out
+
+    monkeypatch.setattr(preprocess, "find_seals", counted)
+    monkeypatch.setattr(grid, "find_seals", counted)
+    return found
+
+
+def test_a_page_without_a_seal_is_looked_at_for_seals_once(
+    demo: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preprocessing found no seal on the skewed page: it hands over none, and the grid,
+    given them, does not look again; its tables are those it finds looking itself."""
+    from ocr.grid import find_tables
+
+    found = _seal_calls(monkeypatch)
+    prep = prepare(scans.damage(demo, "skew", 3), None)
+    assert prep.seals == [] and found == [0]
+    given = find_tables(prep.gray, masks=prep.rules, seals=prep.seals)
+    assert found == [0]
+    assert given == find_tables(prep.gray, masks=prep.rules)
+    assert found == [0, 0]
+
+
+def test_a_page_with_a_seal_has_it_found_again_on_the_page_returned(
+    demo: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A seal as dark as the print is found but not lifted; the page is deskewed after, so the
+    seal's place is not handed over (None) and the grid finds it on the page returned."""
+    import cv2
+
+    from ocr.grid import find_tables
+
+    h, w = demo.shape[:2]
+    gray = cv2.cvtColor(demo, cv2.COLOR_BGR2GRAY)
+    cv2.circle(gray, (w // 2, h // 3), int(0.08 * w), 0, 5)
+    found = _seal_calls(monkeypatch)
+    prep = prepare(scans.damage(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), "skew", 3), None)
+    assert prep.seals is None and found == [1]
+    find_tables(prep.gray, masks=prep.rules, seals=prep.seals)
+    assert found == [1, 1]
+
+
+@pytest.mark.parametrize("connectivity", [4, 8])
+def test_components_in_bands_are_cv2s_of_the_whole_mask(connectivity: int) -> None:
+    """Labelled band by band (rows without ink between), the components are those of one
+    labelling of the whole mask: the same boxes, the same pixels, in the same order."""
+    import cv2
+
+    rng = np.random.default_rng(5)
+    for _ in range(60):
+        h, w = (int(v) for v in rng.integers(3, 120, 2))
+        mask = (rng.random((h, w)) < rng.uniform(0.02, 0.5)).astype(np.uint8)
+        mask[rng.integers(0, h, h // 2)] = 0  # empty rows part the bands
+        num, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=connectivity)
+        whole = [tuple(int(v) for v in stats[i]) for i in range(1, num)]
+        pixels = [
+            labels[y : y + bh, x : x + bw] == i for i, (x, y, bw, bh, _) in enumerate(whole, 1)
+        ]
+        got = preprocess.components(mask, connectivity, lambda box: True)
+        assert [box for box, _ in got] == whole
+        assert all(np.array_equal(a, b) for (_, a), b in zip(got, pixels, strict=True))
+    wide = preprocess.components(mask, connectivity, lambda box: box[2] >= w // 2)
+    assert [box for box, _ in wide] == [b for b in whole if b[2] >= w // 2]
