@@ -51,11 +51,28 @@ class GridColumns:
 
         A table narrower than the heading's that ends where it ends (the pages of one document
         share their scale) is the grid without its leading columns, their rules lost with the
-        blank merged labels they held: its columns are placed on the heading's own width."""
+        blank merged labels they held: its columns are placed on the heading's own width.
+
+        Any other table of another width (a photo's next page taken nearer or farther) is the
+        grid when its columns line up with the heading's as shares of its width (`relative`:
+        the form's proportions stay), by both edges of the 三级指标 and 指标值 columns (no
+        shared scale vouches for it here), never by a count of columns alone."""
         width = table.bbox[2] - table.bbox[0]
+        edges = _column_edges(table)
         if self.width and abs(width - self.width) > 0.05 * self.width:
-            return self._leading_columns_lost(table)
-        return self._lined_up(_column_edges(table), table.n_cols, width, table.bbox[2])
+            lost = self._leading_columns_lost(table)
+            if lost is not None:
+                return lost
+            scaled = self._lined_up(edges, table.n_cols, width, table.bbox[2])
+            if scaled is None or scaled is self:
+                return None
+            both_edges = all(
+                abs(a - b) < 0.05
+                for f in ("indicator_name", "target")
+                for a, b in zip(edges[scaled.by_field[f]], self.x_ranges[f], strict=True)
+            )
+            return scaled if both_edges else None
+        return self._lined_up(edges, table.n_cols, width, table.bbox[2])
 
     def _lined_up(
         self, edges: list[tuple[float, float]], n_cols: int, width: float, right: float

@@ -10,7 +10,7 @@ cut into tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
@@ -703,24 +703,54 @@ def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-def total_row_alone(form: OpenForm, where: Where, row: int, problems: list[str]) -> bool:
-    """The 总分 row a page break carried alone onto the next page, ruled with fewer columns than
-    the grid (its label cell spans the rest): its weight and score are the cells standing under
-    the 分值 and 得分 headings (by x, as fractions of the table's width)."""
+def total_row_alone(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """The 总分 row a page break carried onto the next page, ruled with fewer columns than the
+    grid (its label cell spans the rest): its weight and score are the cells standing under the
+    分值 and 得分 headings (by x, as shares of the heading's frame: the table's own width, or
+    measured from its right edge when it is narrower and ends where the heading's table did,
+    its leading columns lost). Lines above it on this table that could not be placed under the
+    heading (OCR merged their cells across the columns) are reported, never read by guess."""
     cols, table = form.columns, where.table
     if not form.spec.total_row or cols is None:
         return False
-    width = table.bbox[2] - table.bbox[0]
-    if cols.width and abs(width - cols.width) > 0.05 * cols.width:
+    frame = _heading_frame(cols, table)
+    if frame is None:
         return False
-    centres = [(c, sum(relative(table, c.bbox[0], c.bbox[2])) / 2) for c in table.row_cells(row)]
-    cells: dict[str, Cell | None] = {}
-    for name in ("weight", "score"):
-        x = cols.x_ranges.get(name)
-        if x is None:
-            return False
-        cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
-    return _read_total_row(form, where, row, cells, problems)
+    for r in range(start, end):
+        centres = [(c, sum(map(frame, (c.bbox[0], c.bbox[2]))) / 2) for c in table.row_cells(r)]
+        cells: dict[str, Cell | None] = {}
+        for name in ("weight", "score"):
+            x = cols.x_ranges.get(name)
+            if x is None:
+                return False
+            cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
+        if _read_total_row(form, where, r, cells, problems):
+            for above in range(start, r):
+                printed = " | ".join(c.text for c in table.row_cells(above) if c.text.strip())
+                if printed:
+                    problems.append(
+                        f"page {where.page.page}: {name_of(form)}: the grid line '{printed}' "
+                        "above the 总分 row does not line up with the heading's columns (OCR "
+                        "found no rules between its cells); not read"
+                    )
+            return True
+    return False
+
+
+def _heading_frame(cols: GridColumns, table: Table) -> Callable[[float], float] | None:
+    """Page x → share of the heading's frame on a table continuing the grid: its own width when
+    that is the heading's (within the share a column edge may stray), else from its right edge
+    on the heading's width when it is narrower and ends where the heading's table ended; None
+    for any other table."""
+    width = table.bbox[2] - table.bbox[0]
+    if not cols.width or abs(width - cols.width) <= 0.05 * cols.width:
+        return lambda x: relative(table, x, x)[0]
+    if cols.right and width < cols.width and abs(table.bbox[2] - cols.right) <= 0.05 * cols.width:
+        left = table.bbox[2] - cols.width
+        return lambda x: (x - left) / cols.width
+    return None
 
 
 def _label(
