@@ -10,7 +10,7 @@ from dataclasses import replace
 from flows.forms import read_document
 from flows.forms.columns import GridColumns
 from flows.forms.reader import _over_placed
-from flows.models import Cell, Table
+from flows.models import Cell, CellLine, Table
 from tests.test_forms import FUNDS_HEADS, SE_TITLE, lines_of, ocr_page, table, values
 
 HEAD = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
@@ -120,3 +120,34 @@ def test_a_column_a_repeated_heading_adds_over_a_placed_field_is_no_lost_head() 
     assert _over_placed((0.8, 1.0), before) is False  # where the first heading named nothing
     assert _over_placed((0.45, 0.75), before) is True  # inside the 指标值 column
     assert _over_placed(None, before) is True
+
+
+def test_a_score_and_a_reason_ocr_read_as_one_cell_are_parted_by_the_heading() -> None:
+    """The 得分 | 偏差原因 rule lost on the next page's only line (dev lg_4790): the cell's OCR
+    lines go to the column whose heading stands over them; the score is read, the reason is
+    the rest of the lines top to bottom."""
+    first = [[*row, ""] for row in FIRST]
+    first[3][-1] = "偏差原因"
+    lines = (
+        CellLine("部分资金拨付时间较晚，项", (7.05, 0.05, 7.95, 0.3)),
+        CellLine("4.58", (6.2, 0.3, 6.7, 0.6)),
+        CellLine("目推进受到影响。", (7.05, 0.35, 7.9, 0.6)),
+    )
+    texts = ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "92%", "5"]
+    cells = [Cell(0, c, t, (c, 0, c + 1, 1)) for c, t in enumerate(texts)]
+    cells.append(Cell(0, 6, "部分资金拨付时间较晚，项4.58 目推进受到影响。", (6, 0, 8, 1), 1, 2))
+    cells[-1] = replace(cells[-1], lines=lines)
+    rest = Table(1, 8, cells, (0, 0, 8, 1), "rapidocr")
+    (form,), problems = read_document(
+        [ocr_page(1, table(first), lines=SE_TITLE), ocr_page(2, rest)]
+    )
+    last = form.indicators[-1]
+    assert (last.extra["weight"].value, last.extra["score"].value) == ("5", "4.58")
+    assert last.extra["deviation_reason"].value == "部分资金拨付时间较晚，项目推进受到影响。"
+    assert problems == [
+        "page 2: 保洁经费: grid cell '部分资金拨付时间较晚，项4.58 目推进受到影响。': its lines "
+        "read column by column (two cells side by side)",
+        "page 2: 保洁经费: the cell '4.58 部分资金拨付时间较晚，项目推进受到影响。' stands under "
+        "the score, deviation_reason columns (OCR found no rule between them): its lines read "
+        "by where they stand under the heading (score 4.58)",
+    ]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
-from flows.forms.cellvalues import VALUE_RE, numbers_in, spread_numbers
+from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, numbers_in, spread_numbers
 from flows.forms.columns import GridColumns, relative
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -32,7 +32,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
 from flows.forms.totals import score_problem, split_glued_total
-from flows.models import Cell, IndicatorRow, SourcedValue, Table, join_wrapped
+from flows.models import Cell, CellLine, IndicatorRow, SourcedValue, Table, join_wrapped
 from flows.text import label_key, normalize
 
 # ---------------------------------------------------------------- indicator lines
@@ -264,7 +264,8 @@ def append_rows(
             for f, c in cells.items()
             if f not in ("level1", "level2")
         }
-        notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared})
+        frame = _heading_frame(cols, where.table) if ocr else None
+        notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
         target = _compose(values, spec.composed_target, "target")
@@ -646,6 +647,7 @@ def _share_across_columns(
     cols: GridColumns,
     spec: FormSpec,
     over_lines: Container[int] = frozenset(),
+    frame: Callable[[float], float] | None = None,
 ) -> list[str]:
     """A grid line's values where OCR put two columns' text in one cell; problems, if any.
 
@@ -654,7 +656,9 @@ def _share_across_columns(
     rather than a guess. A cell under a composed value's columns (指标性质 | 指标值 | 度量单位)
     is the main column's value. A numeric cell printing k numbers (`100 95.77`) whose next (or
     previous) k-1 numeric columns are blank gives them one each; a cell merged over several
-    lines (`over_lines`, ids) prints their numbers, not its neighbours'."""
+    lines (`over_lines`, ids) prints their numbers, not its neighbours'. A cell under a numeric
+    column and a text column (得分 | 偏差原因) gives each its OCR lines by where they stand under
+    the heading (`frame`: page x → share of the heading's frame; `_lines_by_heading`)."""
     numeric = {c.field for c in spec.columns if c.numeric}
     order = sorted((f for f in values if f in cols.by_field), key=lambda f: cols.by_field[f])
     notes: list[str] = []
@@ -665,6 +669,20 @@ def _share_across_columns(
             by_cell.setdefault(id(cell), []).append(f)
     for fields in (fs for fs in by_cell.values() if len(fs) > 1):
         text = values[fields[0]].value
+        if frame is not None and numeric & set(fields) and set(fields) - numeric:
+            cell = cells[fields[0]]
+            assert cell is not None
+            placed = _lines_by_heading(cell, fields, cols, frame, numeric)
+            if placed is not None:
+                for f, printed in placed.items():
+                    values[f] = values[f].with_value(printed)
+                shown = ", ".join(f"{f} {placed[f]}" for f in fields if f in numeric)
+                notes.append(
+                    f"the cell '{text}' stands under the {', '.join(fields)} columns (OCR found "
+                    f"no rule between them): its lines read by where they stand under the "
+                    f"heading ({shown})"
+                )
+                continue
         if set(fields) <= numeric:
             tokens = numbers_in(text)
             if tokens is not None and len(tokens) == 1 and tokens[0] in NO_VALUE:
@@ -690,6 +708,39 @@ def _share_across_columns(
                         values[f] = values[f].with_value("")
                 break
     return notes + spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
+
+
+def _lines_by_heading(
+    cell: Cell,
+    fields: list[str],
+    cols: GridColumns,
+    frame: Callable[[float], float],
+    numeric: Container[str],
+) -> dict[str, str] | None:
+    """The text each of `fields` prints in one cell OCR merged across their columns: each OCR
+    line goes to the field whose heading stands over the line's centre, top to bottom; a
+    numeric field takes one number or nothing. None when a line stands under none of them, or
+    a numeric field's lines are not one number: the cell is not shared out by guess."""
+    got: dict[str, list[CellLine]] = {f: [] for f in fields}
+    for line in cell.lines:
+        centre = (frame(line.bbox[0]) + frame(line.bbox[2])) / 2
+        under = [f for f in fields if f in cols.x_ranges and _inside(centre, cols.x_ranges[f])]
+        if len(under) != 1:
+            return None
+        got[under[0]].append(line)
+    texts = {
+        f: join_wrapped([ln.text for ln in sorted(lines, key=lambda ln: ln.bbox[1])])
+        for f, lines in got.items()
+    }
+    if any(f in numeric and texts[f] and not NUMBER_RE.fullmatch(texts[f]) for f in fields):
+        return None
+    if not any(texts[f] for f in fields if f in numeric):
+        return None  # no number apart from the text: nothing the reading by lines adds
+    return texts
+
+
+def _inside(x: float, span: tuple[float, float]) -> bool:
+    return span[0] <= x < span[1]
 
 
 def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
