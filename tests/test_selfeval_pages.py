@@ -151,3 +151,36 @@ def test_a_score_and_a_reason_ocr_read_as_one_cell_are_parted_by_the_heading() -
         "the score, deviation_reason columns (OCR found no rule between them): its lines read "
         "by where they stand under the heading (score 4.58)",
     ]
+
+
+def _numbers_alone(weight: str, score: str, at: float = 5.0) -> Table:
+    """The last page's table: two numbers alone (the 总分 label and rules lost), at page x `at`
+    (the grid's 分值 column starts at 5 on the first page, 得分 at 6)."""
+    cells = [Cell(0, 0, weight, (at, 0, at + 1, 1)), Cell(0, 1, score, (at + 1, 0, at + 2, 1))]
+    return Table(1, 2, cells, (at, 0, at + 2, 1), "rapidocr")
+
+
+def test_two_numbers_alone_under_the_weight_and_score_adding_up_are_the_total_row() -> None:
+    """Dev lg_5077: the 总分 row on the last page kept only its two numbers; they stand under
+    分值 and 得分 and are the sums of the weights (10 + 40 + 30 + 20) and of the scores
+    (9.5 + 34.44 + 30 + 19), so they are the 总分's."""
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    (form,), problems = read_document([*pages, ocr_page(3, _numbers_alone("100", "92.94"))])
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        "page 3: 保洁经费: a table printing only '100 | 92.94' under the 分值 and 得分 columns "
+        "is read as the 总分 row (its label lost): 100 is the sum of the weights and 92.94 of "
+        "the scores"
+    ]
+
+
+def test_two_numbers_alone_that_do_not_add_up_or_stand_elsewhere_are_not_read() -> None:
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    for last in (_numbers_alone("100", "90"), _numbers_alone("100", "92.94", at=2.0)):
+        (form,), problems = read_document([*pages, ocr_page(3, last)])
+        assert "overall_score" not in values(form)
+        assert problems == [
+            "page 3: a table of another kind (1×2); not read as a 绩效目标表 or 自评表, and not "
+            "appended to another table"
+        ]

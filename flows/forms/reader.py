@@ -44,7 +44,7 @@ from flows.forms.labels import (
 )
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where
-from flows.forms.rows import append_rows, total_row_alone
+from flows.forms.rows import append_rows, total_numbers_alone, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, name_field, name_of
 from flows.forms.totals import settle_marks_by_totals
@@ -217,6 +217,10 @@ def _read_segment(
             append_rows(open_form, where, start, end, after_break=True, problems=problems)
             return open_form
         if not open_form.closed_grid and total_row_alone(open_form, where, start, end, problems):
+            return open_form
+        if not open_form.closed_grid and total_numbers_alone(
+            open_form, where, start, end, problems
+        ):
             return open_form
     kind = (
         "with an indicator grid but no 项目名称/部门名称"

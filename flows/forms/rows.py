@@ -14,7 +14,7 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
-from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, numbers_in, spread_numbers
+from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, numbers_in, spread_numbers
 from flows.forms.columns import GridColumns, relative
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -31,7 +31,8 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
-from flows.forms.totals import score_problem, split_glued_total
+from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
+from flows.forms.totals import score_problem, split_glued_total, weights_sum
 from flows.models import Cell, CellLine, IndicatorRow, SourcedValue, Table, join_wrapped
 from flows.text import label_key, normalize
 
@@ -788,6 +789,48 @@ def total_row_alone(
                     )
             return True
     return False
+
+
+def total_numbers_alone(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """A table of one line printing two numbers alone, standing on the page under the grid's
+    分值 and 得分 columns (the pages of one scan share their scale), the first the sum of the
+    weights read and the second the sum of the scores read: the 总分 row whose label and rules
+    OCR lost. Both sums must hold, or nothing is read; read, it is said so."""
+    cols, table = form.columns, where.table
+    if not form.spec.total_row or cols is None or end - start != 1 or not cols.width:
+        return False
+    printed = [c for c in table.row_cells(start) if c.text.strip()]
+    numbers = [amount(c.text) for c in printed]
+    if len(printed) != 2 or None in numbers or "weight" not in cols.x_ranges:
+        return False
+    left = cols.right - cols.width  # the heading's frame on the page
+    for cell, name in zip(printed, ("weight", "score"), strict=True):
+        a, b = cols.x_ranges.get(name, (0.0, 0.0))
+        if not left + a * cols.width <= (cell.bbox[0] + cell.bbox[2]) / 2 < left + b * cols.width:
+            return False
+    weights = weights_sum(form.fields, form.indicators)
+    scores = [form.fields.get("total_score")] + [i.extra.get("score") for i in form.indicators]
+    read = [amount(v.value) if v is not None else None for v in scores]
+    if weights is None or None in read or not form.indicators:
+        return False
+    total = round(sum(v for v in read if v is not None), 6)
+    weight, score = numbers
+    if weight is None or score is None or abs(weight - weights) > 1e-6:
+        return False
+    if abs(score - total) > TOTAL_TOLERANCE:
+        return False
+    form.fields["overall_weight"] = where.sv(printed[0])
+    form.fields["overall_score"] = where.sv(printed[1])
+    form.closed_grid = True
+    problems.append(
+        f"page {where.page.page}: {name_of(form)}: a table printing only "
+        f"'{printed[0].text} | {printed[1].text}' under the 分值 and 得分 columns is read as the "
+        f"总分 row (its label lost): {weights:g} is the sum of the weights and {total:g} of "
+        "the scores"
+    )
+    return True
 
 
 def _heading_frame(cols: GridColumns, table: Table) -> Callable[[float], float] | None:
