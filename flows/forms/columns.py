@@ -211,7 +211,11 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
         found = set()
         unknown: list[Cell] = []
         for cell in table.row_cells(r):
-            heads = {col.field for col in _column_heads(label_key(cell.text), ALL_COLUMNS)}
+            key = label_key(cell.text)
+            printed = _column_heads(key, ALL_COLUMNS)
+            if [h.ignored for h in printed] == [True] and key not in printed[0].headings:
+                printed = []  # `指标 年度指性质 标值`: no 指标 column with a rest (read_columns)
+            heads = {col.field for col in printed}
             found |= heads
             if not heads and cell.text.strip():
                 unknown.append(cell)
