@@ -7,7 +7,7 @@ from flows.forms import read_document
 from flows.forms.columns import GridColumns, find_heading, heads_run_together
 from flows.forms.labels import cjk_characters, the_run_spelt
 from flows.forms.spec import PROJECT_SELF_EVAL
-from flows.models import Cell, Table
+from flows.models import Cell, CellLine, Table
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 from tests.test_selfeval_reader import TITLE
 
@@ -104,3 +104,25 @@ def test_a_heading_whose_run_together_heads_start_like_the_leading_column_is_fou
         ["产出指标", "数量指标", "改造户数", "≥", "2765户", "2765户", "6"],
     ]
     assert find_heading(table(rows, {(0, 3): (1, 2)}), 0, 2) == (0, 1)
+
+
+def test_heads_run_together_are_given_in_the_order_their_lines_stand() -> None:
+    """指标性质 printed left of 年度指标值, each wrapped (指标/性质 beside 年度指/标值): the lines
+    printing 性质 stand left of those printing 年度 and 值, so 指标性质 is the first head; a cell
+    without its OCR lines keeps the form's order."""
+    lines = (
+        CellLine("指标", (0, 0, 20, 10)),
+        CellLine("年度指", (30, 0, 60, 10)),
+        CellLine("性质", (0, 12, 20, 22)),
+        CellLine("标值", (30, 12, 60, 22)),
+    )
+    cell = Cell(3, 4, "指标 年度指性质 标值", (0, 0, 60, 22), colspan=2, lines=lines)
+    assert [h.field for h in heads_run_together(cell, COLUMNS, set())] == [
+        "target_nature",
+        "target",
+    ]
+    bare = Cell(3, 4, "指标 年度指性质 标值", (0, 0, 60, 22), colspan=2)
+    assert [h.field for h in heads_run_together(bare, COLUMNS, set())] == [
+        "target",
+        "target_nature",
+    ]

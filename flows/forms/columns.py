@@ -270,10 +270,16 @@ def read_columns(
             if not heads:
                 heads = heads_run_together(cell, list(spec.columns), set(by_field))
                 if heads:
+                    form_order = [c.field for c in spec.columns if c in heads]
+                    order = (
+                        "the form's order"
+                        if [h.field for h in heads] == form_order
+                        else "the order their lines stand in"
+                    )
                     problems.append(
                         f"page {where.page.page}: the heading cell '{cell.text}' prints the "
                         f"heads of {'、'.join(h.field for h in heads)} run together (their "
-                        "lines read across); read as those heads, in the form's order"
+                        f"lines read across); read as those heads, in {order}"
                     )
             if not heads:
                 note = (
@@ -351,7 +357,29 @@ def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> li
         run for k in range(2, min(cell.colspan, len(names)) + 1) for run in combinations(names, k)
     )
     hit = the_run_spelt(chars, runs, spellings.__getitem__)
-    return [first[f] for f in hit] if hit is not None else []
+    if hit is None:
+        return []
+    return [first[f] for f in _in_print_order(cell, list(hit), spellings)]
+
+
+def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str]]) -> list[str]:
+    """`fields` in the order their heads stand in the cell, left to right, by the OCR lines
+    printing the characters only one of them spells (性质 is 指标性质's, 年度 and 值 年度指标值's);
+    in the form's order (as given) when a head prints no such line or two stand alike."""
+    own = {
+        f: set("".join(spellings[f]))
+        - {ch for g in fields if g != f for ch in "".join(spellings[g])}
+        for f in fields
+    }
+    at: dict[str, float] = {}
+    for f in fields:
+        xs = [(ln.bbox[0] + ln.bbox[2]) / 2 for ln in cell.lines if own[f] & set(ln.text)]
+        if not xs:
+            return fields
+        at[f] = sum(xs) / len(xs)
+    if len(set(at.values())) < len(fields):
+        return fields
+    return sorted(fields, key=at.__getitem__)
 
 
 def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:
