@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from flows.forms import read_document
-from flows.forms.columns import GridColumns, heads_run_together
+from flows.forms.columns import GridColumns, find_heading, heads_run_together
 from flows.forms.labels import cjk_characters, the_run_spelt
 from flows.forms.spec import PROJECT_SELF_EVAL
-from flows.models import Cell, Table
+from flows.models import Cell, CellLine, Table
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 from tests.test_selfeval_reader import TITLE
 
@@ -93,3 +93,36 @@ def test_a_continued_grid_whose_name_cell_took_in_the_level2_column_still_lines_
     merged = head.on(rest(0.1, 0.5))  # 二级 + 三级 in one cell: its left edge is 二级's
     assert merged is not None and merged.by_field["target"] == 3
     assert head.on(rest(0.2, 0.6)) is None
+
+
+def test_a_heading_whose_run_together_heads_start_like_the_leading_column_is_found() -> None:
+    """Dev lg_5251: `指标 年度指性质 标值` (指标性质 | 年度指标值 read across) starts like the
+    ignored 指标 column; as in `read_columns`, a leading-column head with a rest is no head, so
+    the heads run together are tried and the heading row is the grid's."""
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "指标 年度指性质 标值", None, "实际完成值", "得分"],
+        ["产出指标", "数量指标", "改造户数", "≥", "2765户", "2765户", "6"],
+    ]
+    assert find_heading(table(rows, {(0, 3): (1, 2)}), 0, 2) == (0, 1)
+
+
+def test_heads_run_together_are_given_in_the_order_their_lines_stand() -> None:
+    """指标性质 printed left of 年度指标值, each wrapped (指标/性质 beside 年度指/标值): the lines
+    printing 性质 stand left of those printing 年度 and 值, so 指标性质 is the first head; a cell
+    without its OCR lines keeps the form's order."""
+    lines = (
+        CellLine("指标", (0, 0, 20, 10)),
+        CellLine("年度指", (30, 0, 60, 10)),
+        CellLine("性质", (0, 12, 20, 22)),
+        CellLine("标值", (30, 12, 60, 22)),
+    )
+    cell = Cell(3, 4, "指标 年度指性质 标值", (0, 0, 60, 22), colspan=2, lines=lines)
+    assert [h.field for h in heads_run_together(cell, COLUMNS, set())] == [
+        "target_nature",
+        "target",
+    ]
+    bare = Cell(3, 4, "指标 年度指性质 标值", (0, 0, 60, 22), colspan=2)
+    assert [h.field for h in heads_run_together(bare, COLUMNS, set())] == [
+        "target",
+        "target_nature",
+    ]

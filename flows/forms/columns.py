@@ -51,11 +51,28 @@ class GridColumns:
 
         A table narrower than the heading's that ends where it ends (the pages of one document
         share their scale) is the grid without its leading columns, their rules lost with the
-        blank merged labels they held: its columns are placed on the heading's own width."""
+        blank merged labels they held: its columns are placed on the heading's own width.
+
+        Any other table of another width (a photo's next page taken nearer or farther) is the
+        grid when its columns line up with the heading's as shares of its width (`relative`:
+        the form's proportions stay), by both edges of the 三级指标 and 指标值 columns (no
+        shared scale vouches for it here), never by a count of columns alone."""
         width = table.bbox[2] - table.bbox[0]
+        edges = _column_edges(table)
         if self.width and abs(width - self.width) > 0.05 * self.width:
-            return self._leading_columns_lost(table)
-        return self._lined_up(_column_edges(table), table.n_cols, width, table.bbox[2])
+            lost = self._leading_columns_lost(table)
+            if lost is not None:
+                return lost
+            scaled = self._lined_up(edges, table.n_cols, width, table.bbox[2])
+            if scaled is None or scaled is self:
+                return None
+            both_edges = all(
+                abs(a - b) < 0.05
+                for f in ("indicator_name", "target")
+                for a, b in zip(edges[scaled.by_field[f]], self.x_ranges[f], strict=True)
+            )
+            return scaled if both_edges else None
+        return self._lined_up(edges, table.n_cols, width, table.bbox[2])
 
     def _lined_up(
         self, edges: list[tuple[float, float]], n_cols: int, width: float, right: float
@@ -194,7 +211,11 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
         found = set()
         unknown: list[Cell] = []
         for cell in table.row_cells(r):
-            heads = {col.field for col in _column_heads(label_key(cell.text), ALL_COLUMNS)}
+            key = label_key(cell.text)
+            printed = _column_heads(key, ALL_COLUMNS)
+            if [h.ignored for h in printed] == [True] and key not in printed[0].headings:
+                printed = []  # `指标 年度指性质 标值`: no 指标 column with a rest (read_columns)
+            heads = {col.field for col in printed}
             found |= heads
             if not heads and cell.text.strip():
                 unknown.append(cell)
@@ -249,10 +270,16 @@ def read_columns(
             if not heads:
                 heads = heads_run_together(cell, list(spec.columns), set(by_field))
                 if heads:
+                    form_order = [c.field for c in spec.columns if c in heads]
+                    order = (
+                        "the form's order"
+                        if [h.field for h in heads] == form_order
+                        else "the order their lines stand in"
+                    )
                     problems.append(
                         f"page {where.page.page}: the heading cell '{cell.text}' prints the "
                         f"heads of {'、'.join(h.field for h in heads)} run together (their "
-                        "lines read across); read as those heads, in the form's order"
+                        f"lines read across); read as those heads, in {order}"
                     )
             if not heads:
                 note = (
@@ -330,7 +357,29 @@ def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> li
         run for k in range(2, min(cell.colspan, len(names)) + 1) for run in combinations(names, k)
     )
     hit = the_run_spelt(chars, runs, spellings.__getitem__)
-    return [first[f] for f in hit] if hit is not None else []
+    if hit is None:
+        return []
+    return [first[f] for f in _in_print_order(cell, list(hit), spellings)]
+
+
+def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str]]) -> list[str]:
+    """`fields` in the order their heads stand in the cell, left to right, by the OCR lines
+    printing the characters only one of them spells (性质 is 指标性质's, 年度 and 值 年度指标值's);
+    in the form's order (as given) when a head prints no such line or two stand alike."""
+    own = {
+        f: set("".join(spellings[f]))
+        - {ch for g in fields if g != f for ch in "".join(spellings[g])}
+        for f in fields
+    }
+    at: dict[str, float] = {}
+    for f in fields:
+        xs = [(ln.bbox[0] + ln.bbox[2]) / 2 for ln in cell.lines if own[f] & set(ln.text)]
+        if not xs:
+            return fields
+        at[f] = sum(xs) / len(xs)
+    if len(set(at.values())) < len(fields):
+        return fields
+    return sorted(fields, key=at.__getitem__)
 
 
 def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:

@@ -44,7 +44,7 @@ from flows.forms.labels import (
 )
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where
-from flows.forms.rows import append_rows, total_row_alone
+from flows.forms.rows import append_rows, total_numbers_alone, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, name_field, name_of
 from flows.forms.totals import settle_marks_by_totals
@@ -202,7 +202,9 @@ def _read_segment(
         columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
         assert open_form.columns is not None
         if columns.fields() != open_form.columns.fields() or unknown:
-            columns = _repeated_heading(open_form.columns, columns, table, head_row, unknown)
+            columns = _repeated_heading(
+                open_form.columns, columns, table, head_row, unknown, page.page
+            )
         if columns is not None:
             problems.extend(unknown)
             open_form.columns = columns
@@ -214,7 +216,11 @@ def _read_segment(
             open_form.columns = columns
             append_rows(open_form, where, start, end, after_break=True, problems=problems)
             return open_form
-        if not open_form.closed_grid and total_row_alone(open_form, where, start, problems):
+        if not open_form.closed_grid and total_row_alone(open_form, where, start, end, problems):
+            return open_form
+        if not open_form.closed_grid and total_numbers_alone(
+            open_form, where, start, end, problems
+        ):
             return open_form
     kind = (
         "with an indicator grid but no 项目名称/部门名称"
@@ -259,31 +265,57 @@ def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[
 
 
 def _repeated_heading(
-    before: GridColumns, read: GridColumns, table: Table, head: int, unknown: list[str]
+    before: GridColumns,
+    read: GridColumns,
+    table: Table,
+    head: int,
+    unknown: list[str],
+    page: int,
 ) -> GridColumns | None:
     """A heading row repeated on a continuation page where OCR misread a heading (权 for 权重):
     the columns read by their headings, completed by the positions of the grid it continues
     when the two agree; a misread heading whose column got its field that way is no problem.
-    None when the table does not line up with the grid before the break."""
+    The repeated heading may also name more columns than the first one did (OCR lost 权重 and
+    得分 there): the columns before, where they stand, plus those it adds, which the lines from
+    here on are read by (`unknown` gets a note saying so). None when the table does not line up
+    with the grid before the break."""
     aligned = before.on(table)
     if aligned is None or aligned is before and table.n_cols != before.n_cols:
         return None
     if any(aligned.by_field.get(f) not in (None, c) for f, c in read.by_field.items()):
         return None
     by_field = {**aligned.by_field, **read.by_field}
-    if set(by_field) != before.fields():
+    if not before.fields() <= set(by_field):
         return None
     for c in set(by_field.values()):
         cell = table.at(head, c)
         if cell is not None:
             unknown[:] = [p for p in unknown if f"'{cell.text}'" not in p]
+    added = [f for f in by_field if f not in before.fields()]
+    if any(_over_placed(read.x_ranges.get(f), before) for f in added):
+        return None  # a column the first heading gave to another field: another grid
+    if added:
+        unknown.append(
+            f"page {page}: the grid's heading repeated here names the column(s) "
+            f"{', '.join(added)} its first heading did not (OCR lost them there): the lines "
+            "from here on read them, the lines before keep them blank"
+        )
     return GridColumns(
         by_field=by_field,
         n_cols=table.n_cols,
-        x_ranges=before.x_ranges,
+        x_ranges={**read.x_ranges, **before.x_ranges},
         width=read.width,
         right=read.right,
     )
+
+
+def _over_placed(x: tuple[float, float] | None, before: GridColumns) -> bool:
+    """Whether a column a repeated heading adds stands (by most of its width) where the first
+    heading placed a field of its own: the added column is then no head OCR lost there."""
+    if x is None:
+        return True
+    overlap = max((min(x[1], b) - max(x[0], a) for a, b in before.x_ranges.values()), default=0.0)
+    return overlap > 0.5 * (x[1] - x[0])
 
 
 def _find_year(

@@ -10,11 +10,11 @@ cut into tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
-from flows.forms.cellvalues import VALUE_RE, numbers_in, spread_numbers
+from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, numbers_in, spread_numbers
 from flows.forms.columns import GridColumns, relative
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -31,8 +31,9 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
-from flows.forms.totals import score_problem, split_glued_total
-from flows.models import Cell, IndicatorRow, SourcedValue, Table, join_wrapped
+from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
+from flows.forms.totals import score_problem, split_glued_total, weights_sum
+from flows.models import Cell, CellLine, IndicatorRow, SourcedValue, Table, join_wrapped
 from flows.text import label_key, normalize
 
 # ---------------------------------------------------------------- indicator lines
@@ -264,7 +265,8 @@ def append_rows(
             for f, c in cells.items()
             if f not in ("level1", "level2")
         }
-        notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared})
+        frame = _heading_frame(cols, where.table) if ocr else None
+        notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
         target = _compose(values, spec.composed_target, "target")
@@ -646,6 +648,7 @@ def _share_across_columns(
     cols: GridColumns,
     spec: FormSpec,
     over_lines: Container[int] = frozenset(),
+    frame: Callable[[float], float] | None = None,
 ) -> list[str]:
     """A grid line's values where OCR put two columns' text in one cell; problems, if any.
 
@@ -654,7 +657,9 @@ def _share_across_columns(
     rather than a guess. A cell under a composed value's columns (指标性质 | 指标值 | 度量单位)
     is the main column's value. A numeric cell printing k numbers (`100 95.77`) whose next (or
     previous) k-1 numeric columns are blank gives them one each; a cell merged over several
-    lines (`over_lines`, ids) prints their numbers, not its neighbours'."""
+    lines (`over_lines`, ids) prints their numbers, not its neighbours'. A cell under a numeric
+    column and a text column (得分 | 偏差原因) gives each its OCR lines by where they stand under
+    the heading (`frame`: page x → share of the heading's frame; `_lines_by_heading`)."""
     numeric = {c.field for c in spec.columns if c.numeric}
     order = sorted((f for f in values if f in cols.by_field), key=lambda f: cols.by_field[f])
     notes: list[str] = []
@@ -665,6 +670,20 @@ def _share_across_columns(
             by_cell.setdefault(id(cell), []).append(f)
     for fields in (fs for fs in by_cell.values() if len(fs) > 1):
         text = values[fields[0]].value
+        if frame is not None and numeric & set(fields) and set(fields) - numeric:
+            cell = cells[fields[0]]
+            assert cell is not None
+            placed = _lines_by_heading(cell, fields, cols, frame, numeric)
+            if placed is not None:
+                for f, printed in placed.items():
+                    values[f] = values[f].with_value(printed)
+                shown = ", ".join(f"{f} {placed[f]}" for f in fields if f in numeric)
+                notes.append(
+                    f"the cell '{text}' stands under the {', '.join(fields)} columns (OCR found "
+                    f"no rule between them): its lines read by where they stand under the "
+                    f"heading ({shown})"
+                )
+                continue
         if set(fields) <= numeric:
             tokens = numbers_in(text)
             if tokens is not None and len(tokens) == 1 and tokens[0] in NO_VALUE:
@@ -692,6 +711,39 @@ def _share_across_columns(
     return notes + spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
 
 
+def _lines_by_heading(
+    cell: Cell,
+    fields: list[str],
+    cols: GridColumns,
+    frame: Callable[[float], float],
+    numeric: Container[str],
+) -> dict[str, str] | None:
+    """The text each of `fields` prints in one cell OCR merged across their columns: each OCR
+    line goes to the field whose heading stands over the line's centre, top to bottom; a
+    numeric field takes one number or nothing. None when a line stands under none of them, or
+    a numeric field's lines are not one number: the cell is not shared out by guess."""
+    got: dict[str, list[CellLine]] = {f: [] for f in fields}
+    for line in cell.lines:
+        centre = (frame(line.bbox[0]) + frame(line.bbox[2])) / 2
+        under = [f for f in fields if f in cols.x_ranges and _inside(centre, cols.x_ranges[f])]
+        if len(under) != 1:
+            return None
+        got[under[0]].append(line)
+    texts = {
+        f: join_wrapped([ln.text for ln in sorted(lines, key=lambda ln: ln.bbox[1])])
+        for f, lines in got.items()
+    }
+    if any(f in numeric and texts[f] and not NUMBER_RE.fullmatch(texts[f]) for f in fields):
+        return None
+    if not any(texts[f] for f in fields if f in numeric):
+        return None  # no number apart from the text: nothing the reading by lines adds
+    return texts
+
+
+def _inside(x: float, span: tuple[float, float]) -> bool:
+    return span[0] <= x < span[1]
+
+
 def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
     """The line's fields in column order cut into runs of neighbouring numeric columns."""
     runs: list[list[str]] = [[]]
@@ -703,24 +755,96 @@ def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-def total_row_alone(form: OpenForm, where: Where, row: int, problems: list[str]) -> bool:
-    """The 总分 row a page break carried alone onto the next page, ruled with fewer columns than
-    the grid (its label cell spans the rest): its weight and score are the cells standing under
-    the 分值 and 得分 headings (by x, as fractions of the table's width)."""
+def total_row_alone(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """The 总分 row a page break carried onto the next page, ruled with fewer columns than the
+    grid (its label cell spans the rest): its weight and score are the cells standing under the
+    分值 and 得分 headings (by x, as shares of the heading's frame: the table's own width, or
+    measured from its right edge when it is narrower and ends where the heading's table did,
+    its leading columns lost). Lines above it on this table that could not be placed under the
+    heading (OCR merged their cells across the columns) are reported, never read by guess."""
     cols, table = form.columns, where.table
     if not form.spec.total_row or cols is None:
         return False
-    width = table.bbox[2] - table.bbox[0]
-    if cols.width and abs(width - cols.width) > 0.05 * cols.width:
+    frame = _heading_frame(cols, table)
+    if frame is None:
         return False
-    centres = [(c, sum(relative(table, c.bbox[0], c.bbox[2])) / 2) for c in table.row_cells(row)]
-    cells: dict[str, Cell | None] = {}
-    for name in ("weight", "score"):
-        x = cols.x_ranges.get(name)
-        if x is None:
+    for r in range(start, end):
+        centres = [(c, sum(map(frame, (c.bbox[0], c.bbox[2]))) / 2) for c in table.row_cells(r)]
+        cells: dict[str, Cell | None] = {}
+        for name in ("weight", "score"):
+            x = cols.x_ranges.get(name)
+            if x is None:
+                return False
+            cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
+        if _read_total_row(form, where, r, cells, problems):
+            for above in range(start, r):
+                printed = " | ".join(c.text for c in table.row_cells(above) if c.text.strip())
+                if printed:
+                    problems.append(
+                        f"page {where.page.page}: {name_of(form)}: the grid line '{printed}' "
+                        "above the 总分 row does not line up with the heading's columns (OCR "
+                        "found no rules between its cells); not read"
+                    )
+            return True
+    return False
+
+
+def total_numbers_alone(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """A table of one line printing two numbers alone, standing on the page under the grid's
+    分值 and 得分 columns (the pages of one scan share their scale), the first the sum of the
+    weights read and the second the sum of the scores read: the 总分 row whose label and rules
+    OCR lost. Both sums must hold, or nothing is read; read, it is said so."""
+    cols, table = form.columns, where.table
+    if not form.spec.total_row or cols is None or end - start != 1 or not cols.width:
+        return False
+    printed = [c for c in table.row_cells(start) if c.text.strip()]
+    numbers = [amount(c.text) for c in printed]
+    if len(printed) != 2 or None in numbers or "weight" not in cols.x_ranges:
+        return False
+    left = cols.right - cols.width  # the heading's frame on the page
+    for cell, name in zip(printed, ("weight", "score"), strict=True):
+        a, b = cols.x_ranges.get(name, (0.0, 0.0))
+        if not left + a * cols.width <= (cell.bbox[0] + cell.bbox[2]) / 2 < left + b * cols.width:
             return False
-        cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
-    return _read_total_row(form, where, row, cells, problems)
+    weights = weights_sum(form.fields, form.indicators)
+    scores = [form.fields.get("total_score")] + [i.extra.get("score") for i in form.indicators]
+    read = [amount(v.value) if v is not None else None for v in scores]
+    if weights is None or None in read or not form.indicators:
+        return False
+    total = round(sum(v for v in read if v is not None), 6)
+    weight, score = numbers
+    if weight is None or score is None or abs(weight - weights) > 1e-6:
+        return False
+    if abs(score - total) > TOTAL_TOLERANCE:
+        return False
+    form.fields["overall_weight"] = where.sv(printed[0])
+    form.fields["overall_score"] = where.sv(printed[1])
+    form.closed_grid = True
+    problems.append(
+        f"page {where.page.page}: {name_of(form)}: a table printing only "
+        f"'{printed[0].text} | {printed[1].text}' under the 分值 and 得分 columns is read as the "
+        f"总分 row (its label lost): {weights:g} is the sum of the weights and {total:g} of "
+        "the scores"
+    )
+    return True
+
+
+def _heading_frame(cols: GridColumns, table: Table) -> Callable[[float], float] | None:
+    """Page x → share of the heading's frame on a table continuing the grid: its own width when
+    that is the heading's (within the share a column edge may stray), else from its right edge
+    on the heading's width when it is narrower and ends where the heading's table ended; None
+    for any other table."""
+    width = table.bbox[2] - table.bbox[0]
+    if not cols.width or abs(width - cols.width) <= 0.05 * cols.width:
+        return lambda x: relative(table, x, x)[0]
+    if cols.right and width < cols.width and abs(table.bbox[2] - cols.right) <= 0.05 * cols.width:
+        left = table.bbox[2] - cols.width
+        return lambda x: (x - left) / cols.width
+    return None
 
 
 def _label(

@@ -1,0 +1,186 @@
+"""A self-evaluation's grid continued on the next page (flows/forms/columns.py `GridColumns.on`,
+flows/forms/reader.py `_repeated_heading`, flows/forms/rows.py `total_row_alone`): a page
+photographed at another scale, a 总分 row below a line OCR merged across the columns, and a
+repeated heading that names the columns OCR lost on the first (dev lg_5035, lg_5375, lg_4718)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.forms import read_document
+from flows.forms.columns import GridColumns
+from flows.forms.reader import _over_placed
+from flows.models import Cell, CellLine, Table
+from tests.test_forms import FUNDS_HEADS, SE_TITLE, lines_of, ocr_page, table, values
+
+HEAD = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+FIRST = [
+    ["项目名称", "保洁经费", "", "", "", "", ""],
+    ["", *FUNDS_HEADS],
+    ["年度资金总额", "40", "40", "38", "10", "95%", "9.5"],
+    HEAD,
+    ["产出指标", "数量指标", "清扫面积", "≥122万㎡", "105万㎡", "40", "34.44"],
+]
+REST = [
+    ["效益指标", "社会效益指标", "环境改善", "明显", "明显", "30", "30"],
+    ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "92%", "20", "19"],
+    ["总分", None, None, None, None, "100", "92.94"],
+]
+
+
+def _scaled(t: Table, k: float, dx: float = 0.0) -> Table:
+    """`t` as a photo taken nearer (k > 1) sees it: every box scaled by k and moved by dx."""
+
+    def box(b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        return (b[0] * k + dx, b[1] * k, b[2] * k + dx, b[3] * k)
+
+    return replace(t, cells=[replace(c, bbox=box(c.bbox)) for c in t.cells], bbox=box(t.bbox))
+
+
+def test_a_grid_continued_on_a_page_taken_at_another_scale_is_appended() -> None:
+    rest = _scaled(table(REST, {(2, 0): (1, 5)}), 1.2, dx=3)
+    (form,), problems = read_document(
+        [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, rest)]
+    )
+    assert problems == []
+    assert [line.name.value for line in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    assert [line.extra["score"].value for line in form.indicators] == ["34.44", "30", "19"]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+
+
+def test_a_table_at_another_scale_whose_columns_do_not_line_up_is_not_the_grid() -> None:
+    # the 三级指标 and 指标值 columns stand elsewhere: five columns of another table
+    other = table([["甲", "乙", "丙", "丁", "戊"]] * 2)
+    other = _scaled(other, 1.5)
+    (form,), problems = read_document(
+        [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, other)]
+    )
+    assert lines_of(form) == [("产出指标", "数量指标", "清扫面积", "≥122万㎡")]
+    assert problems == [
+        "page 2: a table of another kind (2×5); not read as a 绩效目标表 or 自评表, and not "
+        "appended to another table"
+    ]
+
+
+def test_a_total_row_below_a_line_merged_across_the_columns_is_read_and_the_line_reported() -> None:
+    """The last page's table lost its leading columns (narrower, ending where the grid ends) and
+    OCR found no rules inside its first line: the 总分 row under it is still read under 分值 and
+    得分 by x; the line that cannot be placed is reported, not read."""
+    xs = [(2, 4), (4, 5), (5, 6), (6, 7)]
+    line = ["满意度指标 社会公众满意度", "≥98%98%", "10", "9"]
+    cells = [
+        Cell(0, c, t, (a, 0, b, 1)) for c, ((a, b), t) in enumerate(zip(xs, line, strict=True))
+    ]
+    cells += [Cell(1, 0, "总分", (2, 1, 5, 2), colspan=2)]
+    cells += [Cell(1, 2, "100", (5, 1, 6, 2)), Cell(1, 3, "92.94", (6, 1, 7, 2))]
+    rest = Table(2, 4, cells, (2, 0, 7, 2), "rapidocr")
+    (form,), problems = read_document(
+        [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, rest)]
+    )
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert len(form.indicators) == 1
+    assert problems == [
+        "page 2: 保洁经费: the grid line '满意度指标 社会公众满意度 | ≥98%98% | 10 | 9' above the "
+        "总分 row does not line up with the heading's columns (OCR found no rules between its "
+        "cells); not read"
+    ]
+
+
+def test_a_repeated_heading_naming_columns_the_first_heading_lost_reads_them_from_there() -> None:
+    first = [*FIRST[:3], [*HEAD[:5], "", "A"], FIRST[4]]
+    rest = [HEAD, *REST]
+    (form,), problems = read_document(
+        [
+            ocr_page(1, table(first), lines=SE_TITLE),
+            ocr_page(2, table(rest, {(3, 0): (1, 5)})),
+        ]
+    )
+    assert [line.name.value for line in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    assert [line.extra.get("weight") for line in form.indicators][0] is None
+    assert [line.extra["weight"].value for line in form.indicators[1:]] == ["30", "20"]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        "page 1: column heading 'A' is not in the project_self_eval form description; its "
+        "values are not read",
+        "page 2: the grid's heading repeated here names the column(s) weight, score its first "
+        "heading did not (OCR lost them there): the lines from here on read them, the lines "
+        "before keep them blank",
+    ]
+
+
+def test_a_column_a_repeated_heading_adds_over_a_placed_field_is_no_lost_head() -> None:
+    before = GridColumns(
+        by_field={"indicator_name": 0, "target": 1},
+        n_cols=3,
+        x_ranges={"indicator_name": (0.0, 0.4), "target": (0.4, 0.8)},
+    )
+    assert _over_placed((0.8, 1.0), before) is False  # where the first heading named nothing
+    assert _over_placed((0.45, 0.75), before) is True  # inside the 指标值 column
+    assert _over_placed(None, before) is True
+
+
+def test_a_score_and_a_reason_ocr_read_as_one_cell_are_parted_by_the_heading() -> None:
+    """The 得分 | 偏差原因 rule lost on the next page's only line (dev lg_4790): the cell's OCR
+    lines go to the column whose heading stands over them; the score is read, the reason is
+    the rest of the lines top to bottom."""
+    first = [[*row, ""] for row in FIRST]
+    first[3][-1] = "偏差原因"
+    lines = (
+        CellLine("部分资金拨付时间较晚，项", (7.05, 0.05, 7.95, 0.3)),
+        CellLine("4.58", (6.2, 0.3, 6.7, 0.6)),
+        CellLine("目推进受到影响。", (7.05, 0.35, 7.9, 0.6)),
+    )
+    texts = ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "92%", "5"]
+    cells = [Cell(0, c, t, (c, 0, c + 1, 1)) for c, t in enumerate(texts)]
+    cells.append(Cell(0, 6, "部分资金拨付时间较晚，项4.58 目推进受到影响。", (6, 0, 8, 1), 1, 2))
+    cells[-1] = replace(cells[-1], lines=lines)
+    rest = Table(1, 8, cells, (0, 0, 8, 1), "rapidocr")
+    (form,), problems = read_document(
+        [ocr_page(1, table(first), lines=SE_TITLE), ocr_page(2, rest)]
+    )
+    last = form.indicators[-1]
+    assert (last.extra["weight"].value, last.extra["score"].value) == ("5", "4.58")
+    assert last.extra["deviation_reason"].value == "部分资金拨付时间较晚，项目推进受到影响。"
+    assert problems == [
+        "page 2: 保洁经费: grid cell '部分资金拨付时间较晚，项4.58 目推进受到影响。': its lines "
+        "read column by column (two cells side by side)",
+        "page 2: 保洁经费: the cell '4.58 部分资金拨付时间较晚，项目推进受到影响。' stands under "
+        "the score, deviation_reason columns (OCR found no rule between them): its lines read "
+        "by where they stand under the heading (score 4.58)",
+    ]
+
+
+def _numbers_alone(weight: str, score: str, at: float = 5.0) -> Table:
+    """The last page's table: two numbers alone (the 总分 label and rules lost), at page x `at`
+    (the grid's 分值 column starts at 5 on the first page, 得分 at 6)."""
+    cells = [Cell(0, 0, weight, (at, 0, at + 1, 1)), Cell(0, 1, score, (at + 1, 0, at + 2, 1))]
+    return Table(1, 2, cells, (at, 0, at + 2, 1), "rapidocr")
+
+
+def test_two_numbers_alone_under_the_weight_and_score_adding_up_are_the_total_row() -> None:
+    """Dev lg_5077: the 总分 row on the last page kept only its two numbers; they stand under
+    分值 and 得分 and are the sums of the weights (10 + 40 + 30 + 20) and of the scores
+    (9.5 + 34.44 + 30 + 19), so they are the 总分's."""
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    (form,), problems = read_document([*pages, ocr_page(3, _numbers_alone("100", "92.94"))])
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        "page 3: 保洁经费: a table printing only '100 | 92.94' under the 分值 and 得分 columns "
+        "is read as the 总分 row (its label lost): 100 is the sum of the weights and 92.94 of "
+        "the scores"
+    ]
+
+
+def test_two_numbers_alone_that_do_not_add_up_or_stand_elsewhere_are_not_read() -> None:
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    for last in (_numbers_alone("100", "90"), _numbers_alone("100", "92.94", at=2.0)):
+        (form,), problems = read_document([*pages, ocr_page(3, last)])
+        assert "overall_score" not in values(form)
+        assert problems == [
+            "page 3: a table of another kind (1×2); not read as a 绩效目标表 or 自评表, and not "
+            "appended to another table"
+        ]
