@@ -120,3 +120,20 @@ def test_wrapped_lines_and_baseline_punctuation_keep_their_order() -> None:
 
     lines = group_lines(line("宣传、教育，", 100.0) + line("氛围、营造", 112.0))
     assert [line_text(ln) for ln in lines] == ["宣传、教育，", "氛围、营造"]
+
+
+def test_a_row_rule_starting_at_a_column_rule_camelot_placed_off_parts_its_rows(
+    tmp_path: Path,
+) -> None:
+    """Dev layout seed 4779's self-evaluation page 2: the funds block above the grid draws its
+    inner rule 1.9 pt right of the grid's (2-pt rules), camelot merges both into one column edge,
+    and with its default joint_tol (2) the grid's row rules that start at the grid's own rule
+    were dropped: 指标11 and 指标12 (and their values) came out as one cell."""
+    from bench.layoutgen.generate import generate
+
+    generate(4779, tmp_path)
+    pdf = next(tmp_path.rglob("lg_4779_自评.pdf"))
+    tables = CamelotLatticeExtractor().extract_page(str(pdf), 2).tables
+    names = [c.text for t in tables for c in t.cells if c.text.startswith("指标1")]
+    assert any(n.startswith("指标11") for n in names)
+    assert not [n for n in names if "指标12" in n and not n.startswith("指标12")]

@@ -63,9 +63,13 @@ class CamelotLatticeExtractor(Extractor):
 
     name = "camelot"
 
-    def __init__(self, line_scale: int = 40) -> None:
+    def __init__(self, line_scale: int = 40, joint_tol: float = 3) -> None:
         # line_scale 40 keeps the short rules of narrow merged cells that the default 15 misses.
         self.line_scale = line_scale
+        # A rule is matched to the column edge it starts at within joint_tol points. camelot's
+        # 2 is less than a 2-pt rule's own half width plus the offset camelot measures a thick
+        # rule's column edge at (1.9 pt seen): such a row rule was dropped and two rows merged.
+        self.joint_tol = joint_tol
 
     def _camelot_tables(self, path: str, page: int) -> list:
         with warnings.catch_warnings():
@@ -76,6 +80,7 @@ class CamelotLatticeExtractor(Extractor):
                 flavor="lattice",
                 backend="pdfium",
                 line_scale=self.line_scale,
+                joint_tol=self.joint_tol,
                 suppress_stdout=True,
             )
         return list(tables)
