@@ -11,7 +11,7 @@ from flows.settings import ConfigurationError, RunOptions, shown
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from flows.pipeline import preflight, run_ingest
+    from flows.preflight import preflight  # without Prefect: a refusal costs no flow import
 
     try:
         options = RunOptions.from_env(
@@ -28,6 +28,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from flows.pipeline import run_ingest
+
     summary = run_ingest(options)
     print("\n".join(summary.lines()))
     print(f"warehouse at {shown(options.warehouse)}")

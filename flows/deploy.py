@@ -136,13 +136,13 @@ def serve(host: str = "127.0.0.1", port: int = 4200) -> None:
     own, which would pay both again)."""
     import tempfile
 
+    api = os.environ.get("PREFECT_API_URL")
+    server = None if api else start_local_server(host, port)  # a taken port: refused first
     from prefect import serve as prefect_serve
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows import dbt_server
 
-    api = os.environ.get("PREFECT_API_URL")
-    server = None if api else start_local_server(host, port)
     api = api or f"http://{host}:{port}/api"
     os.environ["PREFECT_API_URL"] = api  # inherited by the processes that run the flow
     sockets = Path(tempfile.mkdtemp(prefix="perfbudget-dbt-"))

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -37,12 +36,13 @@ from flows.extract.documents import (
 )
 from flows.extract.workers import PageWorkers
 from flows.forms import read_forms
-from flows.inventory import FileChanges, Inventory, SourceFile, any_entry
+from flows.inventory import FileChanges, Inventory, SourceFile
 from flows.inventory import take_inventory as classify
 from flows.marts import Quarantined, dbt_build, marts_current
 from flows.models import DocumentExtraction, PageGrid
+from flows.preflight import preflight
 from flows.publish import failpoint, fault, prepare_working_copy, publish
-from flows.settings import ConfigurationError, RunOptions, check_ocr_engine, shown
+from flows.settings import RunOptions
 from ocr.engines import OcrOptions
 
 STAGES = ("inventory", "extraction", "landing", "dbt", "publish")
@@ -364,10 +364,6 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     return summary
 
 
-class RawFolderMissing(ConfigurationError):
-    """The raw folder is missing or empty while the warehouse holds documents from it."""
-
-
 def share_api_with_workers() -> None:
     """Page workers report to the flow's own Prefect API. A run without PREFECT_API_URL uses an
     ephemeral server that workers do not inherit: each worker started its own (measured ~220 MB
@@ -382,44 +378,6 @@ def share_api_with_workers() -> None:
     server = SubprocessASGIServer()
     server.start()  # already running for this flow: a no-op
     os.environ["PREFECT_API_URL"] = server.api_url
-
-
-def preflight(options: RunOptions) -> None:
-    """Refuse a run that would do harm or cannot succeed, before anything is touched.
-
-    A missing or empty raw folder where the warehouse knows documents is almost always a wrong
-    --raw or an unmounted share: running would mark every document removed. It needs the
-    operator's explicit --allow-empty-raw. The OCR engine must be installed (a missing engine
-    would quarantine every scan, every night)."""
-    check_ocr_engine(options.ocr_engine)
-    if options.allow_empty_raw:
-        return
-    raw = options.raw_dir
-    if not raw.is_dir():
-        what = "is not a folder" if raw.exists() else "does not exist"
-        raise RawFolderMissing(
-            f"the raw folder {shown(raw)} {what}; pass --allow-empty-raw to run anyway"
-        )
-    known = _documents_known(options.warehouse)
-    if known and not any_entry(raw):  # not discover(): 10,000 files listed and sorted for this
-        raise RawFolderMissing(
-            f"the raw folder {shown(raw)} is empty but the warehouse holds {known} document "
-            "file(s) from it; pass --allow-empty-raw to mark them all removed"
-        )
-
-
-def _documents_known(warehouse: Path) -> int:
-    """How many present document files the published warehouse knows (0 for a new one)."""
-    if not warehouse.exists():
-        return 0
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        row = con.execute("select count(*) from raw.document_files where is_present").fetchone()
-        return row[0] if row else 0
-    except duckdb.Error:
-        return 0
-    finally:
-        con.close()
 
 
 def _count(summary: RunSummary, doc: DocumentExtraction, threshold: float) -> None:

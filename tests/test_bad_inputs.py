@@ -32,7 +32,8 @@ from flows.extract.documents import (
 from flows.forms import read_forms
 from flows.inventory import discover
 from flows.models import PageStatus
-from flows.pipeline import RunSummary, preflight
+from flows.pipeline import RunSummary
+from flows.preflight import preflight
 from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions, check_ocr_engine
 from tests.conftest import QUIET_PREFECT_SERVER_ENV, SEED_PDF
 from tests.conftest import query_warehouse as _query
@@ -392,6 +393,35 @@ def test_missing_or_empty_raw_folder_leaves_the_warehouse_untouched(tmp_path: Pa
         RunOptions(raw_dir=tmp_path / "empty", warehouse=wh, allow_empty_raw=args.allow_empty_raw)
     )
     preflight(RunOptions(raw_dir=tmp_path / "empty", warehouse=tmp_path / "new.duckdb"))
+
+
+def test_a_refused_run_and_a_refused_serve_import_no_prefect(tmp_path: Path) -> None:
+    """The refusals come before the flow is imported: Prefect's import alone cost a refused
+    `perfbudget run` ~2.4 of its 3.3 CPU-s, and `perfbudget serve` on a taken port 1.9 of 2.1."""
+    import socket
+
+    probe = (
+        "import sys; from flows.cli import main; code = main(sys.argv[1:]); "
+        "print(code, 'prefect' in sys.modules)"
+    )
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+        runs = [["run", "--raw", "nowhere"], ["serve", "--port", port]]
+        outs = [
+            subprocess.run(
+                [sys.executable, "-c", probe, *args],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd=tmp_path,
+                env=env,
+            ).stdout
+            for args in runs
+        ]
+    assert outs == ["2 False\n", "2 False\n"]
 
 
 def test_relative_paths_mean_the_current_folder(tmp_path: Path, monkeypatch) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.pipeline import RawFolderMissing, RunSummary, ingest, run_ingest
+from flows.pipeline import RunSummary, ingest, run_ingest
+from flows.preflight import RawFolderMissing
 from flows.settings import PROJECT_ROOT, RunOptions
 from tests.conftest import query_warehouse as query
 from tests.fixtures.build_seed_pdf import build_seed_pdf
