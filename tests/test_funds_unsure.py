@@ -82,3 +82,17 @@ def test_a_mark_printed_for_no_value_counts_zero_in_the_sum() -> None:
         }
     )
     assert got == {"total_funds": "260.6", "fiscal_funds": "260.6", "other_funds": "/"}
+
+
+def test_a_total_and_a_part_read_alike_are_not_cut_alike_by_the_sum() -> None:
+    """`47.` under 年度资金总额 and 财政拨款 (47.019 printed, its decimals lost alike in both): cut
+    to 47 the block adds up, but it would whatever was lost; left as read, with a note."""
+    got, problems = _read_funds(
+        {"total_funds": ("47.", 0.9), "fiscal_funds": ("47.", 0.9), "other_funds": ("", 0.99)}
+    )
+    assert got == {"total_funds": "47.", "fiscal_funds": "47.", "other_funds": ""}
+    assert any("both read '47.'" in p for p in problems)
+    got, _ = _read_funds(  # one of them alone read with a speck: the sum tells
+        {"total_funds": ("47.", 0.9), "fiscal_funds": ("47", 0.9), "other_funds": ("", 0.99)}
+    )
+    assert got["total_funds"] == "47"

@@ -705,8 +705,9 @@ def settle_funds_by_sum(form: ProjectForm, ocr_pages: set[int], problems: list[s
     no print at all (a blank 其他资金 read `i01` at 0.51): the one reading with the fewest such
     edits that makes the block add up is kept, and reported. A block that adds up as read, has
     no part printed, or could add up more than one way, is left as read (a real printed
-    difference is the audit's finding, not the reader's to correct); no amount is ever made
-    up, only marks dropped."""
+    difference is the audit's finding, not the reader's to correct); so is a block whose total
+    and a part read the same text cut alike (`47.` and `47.` for 47.019: the sum holds whatever
+    the mark stands for). No amount is ever made up, only marks dropped."""
     block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
     block["other_funds"] = form.funds.other
     fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
@@ -740,6 +741,15 @@ def _settle(fields: dict[str, SourcedValue], ocr_pages: set[int], problems: list
     fewest = min(sum(e for e, _, _ in c) for c in fits)
     best = [c for c in fits if sum(e for e, _, _ in c) == fewest]
     if len(best) != 1 or fewest == 0:
+        return False
+    alike = [n for n, (e, _, _) in zip(block[1:], best[0][1:], strict=True) if e == MARK_CUT]
+    alike = [n for n in alike if fields[n].value.strip() == total.value.strip()]
+    if best[0][0][0] == MARK_CUT and alike:
+        problems.append(
+            f"page {total.page}: funds total_funds and {', '.join(alike)} both read "
+            f"'{total.value}': the sum holds whatever the mark at the edge stands for (lost "
+            "digits read alike in both), so it cannot say the mark is no print; left as read"
+        )
         return False
     changed = []
     for name, (edits, _, text) in zip(block, best[0], strict=True):
