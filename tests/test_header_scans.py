@@ -270,3 +270,30 @@ def test_an_opener_line_read_twice_over_is_read_once() -> None:
 def test_lines_above_are_not_taken_unless_each_below_the_opener_prints_a_label() -> None:
     forms, _ = read_document([_header_rows_lost_above("项目名称 测试项目", "某某情况说明")])
     assert forms == []
+
+
+def _department_row(code_cell: str) -> dict[str, str]:
+    """The header fields of a scanned target table whose 主管部门及代码 row prints the name, then
+    `code_cell`, then the implementing unit's name."""
+    rows = [list(r) for r in HEADER]
+    rows[1] = ["主管部门及代码", "某局", code_cell, "某单位", ""]
+    t = replace(_header_table(rows), extractor="rapidocr")
+    (form,), _ = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    return values(form)
+
+
+def test_a_code_glued_to_the_next_label_gives_the_code_and_that_labels_value() -> None:
+    """`075001 实施单位` (the rule between the code and 实施单位 lost): the code is the
+    department's, 实施单位 takes the cell beside."""
+    got = _department_row("075001 实施单位")
+    assert (got["department_name"], got["department_code"], got["implementing_unit"]) == (
+        "某局",
+        "075001",
+        "某单位",
+    )
+
+
+def test_a_cell_printing_words_before_the_next_label_is_no_code() -> None:
+    got = _department_row("说明 实施单位")
+    assert "implementing_unit" not in got
+    assert got.get("department_code") != "说明"

@@ -217,7 +217,7 @@ def read_header(
                 hosts.append((right, right.text, lb, header.fields[lb.field]))
                 if lb.wide:
                     _run_on(table, right, labels, where, header, lb.field)
-                _read_more_of(table, cell, right, lb, spec, where, header)
+                _read_more_of(table, cell, right, lb, spec, where, header, problems)
     for value_cell, printed, lb, read in hosts:  # once each label in a cell of its own is read
         if header.fields.get(lb.field) is read:  # not run on, moved or replaced since
             _split_at_labels(table, value_cell, printed, lb, spec, where, header, problems)
@@ -737,16 +737,25 @@ def _right_of(table: Table, cell: Cell) -> Cell | None:
 
 
 def _read_more_of(
-    table: Table, label: Cell, value: Cell, lb: Label, spec: FormSpec, where: Where, header: Header
+    table: Table,
+    label: Cell,
+    value: Cell,
+    lb: Label,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
 ) -> None:
     """A value printed over more than one cell: 主管部门及代码 | name | code, or a task list
     (年度主要任务) in rows of cells beside its merged label, kept as printed row by row."""
     if lb.code:
         nxt = _right_of(table, value)
-        if nxt is not None and re.fullmatch(r"[(\[]?\d{3,}[)\]]?", normalize(nxt.text)):
+        if nxt is not None and re.fullmatch(CODE_RE, normalize(nxt.text)):
             header.used.add(id(nxt))
             header.fields["department_name"] = header.fields[lb.field]
             header.fields["department_code"] = where.sv(nxt)
+        elif nxt is not None and id(nxt) not in header.used:
+            _code_then_label(table, nxt, lb, spec, where, header, problems)
         return
     if not lb.block:
         return
@@ -768,6 +777,39 @@ def _read_more_of(
     header.fields[lb.field] = SourcedValue(
         **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
     )
+
+
+# A department code as printed in a cell of its own: digits, perhaps in brackets
+CODE_RE = r"[(\[]?\d{3,}[)\]]?"
+
+
+def _code_then_label(
+    table: Table,
+    cell: Cell,
+    lb: Label,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """主管部门及代码 | name | `250525 实施单位` | unit: the cell after the department's name
+    prints its code, then the next label of the form (the rule between them lost), whose value
+    stands in the cell beside. The code lands as department_code, the name as department_name,
+    and the label takes its value as a value cell printing labels does (`_split_at_labels`).
+    Left as it is when the cell prints anything but a code before a label."""
+    marks = _labels_inside(cell.text, lb, spec)
+    code = cell.text[: marks[0][0]].strip() if marks else ""
+    if not code or not re.fullmatch(CODE_RE, normalize(code)):
+        return
+    name = header.fields[lb.field]
+    header.used.add(id(cell))
+    _split_at_labels(table, cell, cell.text, lb, spec, where, header, problems)
+    if header.fields.get(lb.field) is name:  # not split: the cell is left as printed
+        header.used.discard(id(cell))
+        return
+    code_read = header.fields[lb.field]
+    header.fields["department_name"] = name
+    header.fields["department_code"] = code_read
 
 
 # A worn column rule OCR read as a stroke at the edge of a number (`29.565 I`, `29.565I`)
