@@ -297,3 +297,19 @@ def test_a_cell_printing_words_before_the_next_label_is_no_code() -> None:
     got = _department_row("说明 实施单位")
     assert "implementing_unit" not in got
     assert got.get("department_code") != "说明"
+
+
+def test_a_value_ending_with_the_next_label_gives_that_label_the_cell_beside() -> None:
+    """`延续性项目项目期` | `长期`: the rule between the attribute and 项目期 lost, no space
+    between them; the attribute is read without the label, 项目期 takes the cell beside."""
+    rows = [list(r) for r in HEADER]
+    rows[2] = ["项目属性", "延续性项目项目期", "长期", "", ""]
+    t = replace(_header_table(rows), extractor="rapidocr")
+    (form,), problems = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    got = values(form)
+    assert (got["project_attribute"], got["project_period"]) == ("延续性项目", "长期")
+    assert any("ends with the label 项目期" in p for p in problems)
+    rows[2] = ["项目属性", "延续性项目", "长期", "", ""]  # no label at its end: words run on
+    t = replace(_header_table(rows), extractor="rapidocr")
+    (form,), _ = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    assert values(form)["project_attribute"] == "延续性项目长期"
