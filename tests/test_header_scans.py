@@ -233,3 +233,83 @@ def test_a_stroke_under_a_strokes_start_is_the_same_worn_rule() -> None:
     assert got["total_funds"] == "7.486"
     assert got["overall_goal"] == "目标甲"
     assert any("'|7.486' of total_funds starts with a stroke" in p for p in problems)
+
+
+def _header_rows_lost_above(*rows: str) -> PageGrid:
+    """A scanned target table whose first two header rows (项目名称, 主管部门) lost their rules:
+    the grid starts at 项目属性 (rows one unit high from y = 10) and those rows are free lines
+    above it, each half a row high in its row, as OCR reads them (`rows`, top to bottom)."""
+    rest = [*HEADER[2:], ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"]]
+    t = replace(grid(rest, {(1, 0): 3}, top=10), extractor="rapidocr")
+    title = (TextLine(TITLE[0], (1, 6.0, 4, 6.5)), TextLine(TITLE[1], (1.5, 7.0, 3, 7.5)))
+    tops = [10 - len(rows) + i + 0.25 for i in range(len(rows))]
+    lost = tuple(TextLine(text, (0.1, y, 4.5, y + 0.5)) for text, y in zip(rows, tops, strict=True))
+    return scan_page(1, t, lines=(*title, *lost))
+
+
+def test_two_header_rows_read_as_lines_above_the_grid_open_the_form_as_its_first_rows() -> None:
+    """项目名称 and 主管部门 stand above the recovered grid as free lines, one row apart: both are
+    the table's first rows, the form opens with its name, department and year."""
+    (form,), _ = read_document([_header_rows_lost_above("项目名称 测试项目", HEADER[1][0])])
+    got = values(form)
+    assert (got["project_name"], got["department_code"], got["year"]) == (
+        "测试项目",
+        "075001",
+        "2024",
+    )
+    assert [i.name.value for i in form.indicators] == ["召开会议"]
+
+
+def test_an_opener_line_read_twice_over_is_read_once() -> None:
+    """A torn row read as two halves each read whole: the line prints every piece twice."""
+    page = _header_rows_lost_above("项目名称：项目名称：测试项目 测试项目", HEADER[1][0])
+    (form,), _ = read_document([page])
+    assert values(form)["project_name"] == "测试项目"
+
+
+def test_lines_above_are_not_taken_unless_each_below_the_opener_prints_a_label() -> None:
+    forms, _ = read_document([_header_rows_lost_above("项目名称 测试项目", "某某情况说明")])
+    assert forms == []
+
+
+def _department_row(code_cell: str) -> dict[str, str]:
+    """The header fields of a scanned target table whose 主管部门及代码 row prints the name, then
+    `code_cell`, then the implementing unit's name."""
+    rows = [list(r) for r in HEADER]
+    rows[1] = ["主管部门及代码", "某局", code_cell, "某单位", ""]
+    t = replace(_header_table(rows), extractor="rapidocr")
+    (form,), _ = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    return values(form)
+
+
+def test_a_code_glued_to_the_next_label_gives_the_code_and_that_labels_value() -> None:
+    """`075001 实施单位` (the rule between the code and 实施单位 lost): the code is the
+    department's, 实施单位 takes the cell beside."""
+    got = _department_row("075001 实施单位")
+    assert (got["department_name"], got["department_code"], got["implementing_unit"]) == (
+        "某局",
+        "075001",
+        "某单位",
+    )
+
+
+def test_a_cell_printing_words_before_the_next_label_is_no_code() -> None:
+    got = _department_row("说明 实施单位")
+    assert "implementing_unit" not in got
+    assert got.get("department_code") != "说明"
+
+
+def test_a_value_ending_with_the_next_label_gives_that_label_the_cell_beside() -> None:
+    """`延续性项目项目期` | `长期`: the rule between the attribute and 项目期 lost, no space
+    between them; the attribute is read without the label, 项目期 takes the cell beside."""
+    rows = [list(r) for r in HEADER]
+    rows[2] = ["项目属性", "延续性项目项目期", "长期", "", ""]
+    t = replace(_header_table(rows), extractor="rapidocr")
+    (form,), problems = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    got = values(form)
+    assert (got["project_attribute"], got["project_period"]) == ("延续性项目", "长期")
+    assert any("ends with the label 项目期" in p for p in problems)
+    rows[2] = ["项目属性", "延续性项目", "长期", "", ""]  # no label at its end: words run on
+    t = replace(_header_table(rows), extractor="rapidocr")
+    (form,), _ = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    assert values(form)["project_attribute"] == "延续性项目长期"

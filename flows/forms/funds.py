@@ -31,7 +31,7 @@ from flows.forms.labels import (
     unit_of,
 )
 from flows.forms.provenance import Where
-from flows.forms.spec import Column, FormSpec, Label
+from flows.forms.spec import NO_VALUE, Column, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, CellLine, FundsBlock, ProjectForm, SourcedValue, Table
 from flows.text import HAN, label_key
@@ -668,32 +668,46 @@ FUNDS_PARTS = (
     ("local_fiscal_funds", "superior_funds", "other_funds"),
 )
 SUM_TOLERANCE = 1e-6
+# A reading OCR itself was unsure of: below the engine's own line for cells kept for review
+# (OcrOptions.low_confidence_threshold). Its digits may be no print at all — a rule's ink at a
+# blank cell's edge, a speck (`i01` at 0.51 in a blank 其他资金 cell)
+UNSURE_READING = 0.85
+# What a reading costs to be taken for another: one mark cut off an edge; the whole reading
+# taken for no print (weighed above a cut: the block settles on a cut when one fits as well)
+MARK_CUT, NOTHING_PRINTED = 1, 2
 
 
-def _readings(text: str, ocr: bool) -> list[tuple[int, float, str]]:
-    """(edits, amount, text) an amount may have printed: as read (blank is 0), then — on an OCR
-    page — with one mark cut off either edge."""
+def _readings(value: SourcedValue, ocr: bool) -> list[tuple[int, float, str]]:
+    """(edits, amount, text) an amount may have printed: as read (blank, or a mark printed for
+    no value, is 0), then — on an OCR page — with one mark cut off either edge, and, when OCR
+    was unsure of the whole reading (`UNSURE_READING`), nothing at all (0)."""
     out = []
-    printed = text.strip()
-    value = 0.0 if not printed else amount(printed)
-    if value is not None:
-        out.append((0, value, printed))
-    if ocr:
+    printed = value.value.strip()
+    blank = not printed or printed in NO_VALUE
+    number = 0.0 if blank else amount(printed)
+    if number is not None:
+        out.append((0, number, printed))
+    if ocr and not blank:
         for rx in (EDGE_MARK_BEFORE_RE, EDGE_MARK_AFTER_RE):
             cut = rx.sub("", printed, count=1)
             v = amount(cut) if cut != printed else None
             if v is not None:
-                out.append((1, v, cut))
+                out.append((MARK_CUT, v, cut))
+        if value.confidence < UNSURE_READING:
+            out.append((NOTHING_PRINTED, 0.0, ""))
     return out
 
 
 def settle_funds_by_sum(form: ProjectForm, ocr_pages: set[int], problems: list[str]) -> None:
     """A target table's funds amounts that do not add up as OCR read them (年度资金总额 ≠ 财政拨款 +
     其他资金, or one is no amount at all) when one mark at an amount's edge — a worn rule or a
-    speck OCR read as `1`, `|`, `.` — is not printed: the one reading with the fewest such
-    marks cut off that makes the block add up is kept, and reported. A block that adds up as
-    read, has no part printed, or could add up more than one way, is left as read (a real
-    printed difference is the audit's finding, not the reader's to correct)."""
+    speck OCR read as `1`, `|`, `.` — is not printed, or when a reading OCR was unsure of is
+    no print at all (a blank 其他资金 read `i01` at 0.51): the one reading with the fewest such
+    edits that makes the block add up is kept, and reported. A block that adds up as read, has
+    no part printed, or could add up more than one way, is left as read (a real printed
+    difference is the audit's finding, not the reader's to correct); so is a block whose total
+    and a part read the same text cut alike (`47.` and `47.` for 47.019: the sum holds whatever
+    the mark stands for). No amount is ever made up, only marks dropped."""
     block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
     block["other_funds"] = form.funds.other
     fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
@@ -717,7 +731,8 @@ def _settle(fields: dict[str, SourcedValue], ocr_pages: set[int], problems: list
     if names is None:
         return False
     block = ["total_funds", *(n for n in names if n in fields)]
-    options = [_readings(fields[n].value, fields[n].page in ocr_pages) for n in block]
+    options = [_readings(fields[n], fields[n].page in ocr_pages) for n in block]
+    options[0] = [o for o in options[0] if o[0] != NOTHING_PRINTED]  # the sum's own amount
     if all(o and o[0][0] == 0 for o in options) and _adds_up([o[0][1] for o in options]):
         return False
     fits = [combo for combo in product(*options) if _adds_up([v for _, v, _ in combo])]
@@ -727,15 +742,32 @@ def _settle(fields: dict[str, SourcedValue], ocr_pages: set[int], problems: list
     best = [c for c in fits if sum(e for e, _, _ in c) == fewest]
     if len(best) != 1 or fewest == 0:
         return False
+    alike = [n for n, (e, _, _) in zip(block[1:], best[0][1:], strict=True) if e == MARK_CUT]
+    alike = [n for n in alike if fields[n].value.strip() == total.value.strip()]
+    if best[0][0][0] == MARK_CUT and alike:
+        problems.append(
+            f"page {total.page}: funds total_funds and {', '.join(alike)} both read "
+            f"'{total.value}': the sum holds whatever the mark at the edge stands for (lost "
+            "digits read alike in both), so it cannot say the mark is no print; left as read"
+        )
+        return False
     changed = []
     for name, (edits, _, text) in zip(block, best[0], strict=True):
+        if edits == NOTHING_PRINTED:
+            changed.append(
+                f"{name} '{fields[name].value}' (OCR confidence {fields[name].confidence:.2f}) "
+                "as blank, ink that is no amount"
+            )
+        elif edits:
+            changed.append(
+                f"{name} '{fields[name].value}' as {text}, a mark at the amount's edge taken for "
+                "a worn rule's remnant or a speck"
+            )
         if edits:
-            changed.append(f"{name} '{fields[name].value}' as {text}")
             fields[name] = fields[name].with_value(text)
     problems.append(
-        f"page {total.page}: funds read {', '.join(changed)}: a mark at the amount's edge taken "
-        "for a worn rule's remnant or a speck, the one reading by which 年度资金总额 is the sum of "
-        "its parts"
+        f"page {total.page}: funds read {'; '.join(changed)}: the one reading by which "
+        "年度资金总额 is the sum of its parts"
     )
     return True
 

@@ -217,11 +217,11 @@ def read_header(
                 hosts.append((right, right.text, lb, header.fields[lb.field]))
                 if lb.wide:
                     _run_on(table, right, labels, where, header, lb.field)
-                _read_more_of(table, cell, right, lb, spec, where, header)
+                _read_more_of(table, cell, right, lb, spec, where, header, problems)
     for value_cell, printed, lb, read in hosts:  # once each label in a cell of its own is read
         if header.fields.get(lb.field) is read:  # not run on, moved or replaced since
             _split_at_labels(table, value_cell, printed, lb, spec, where, header, problems)
-    _text_cut_by_a_rule(table, start, end, labels, where, header)
+    _text_cut_by_a_rule(table, start, end, labels, where, header, problems)
     _drop_rule_marks(header, where, problems)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
@@ -678,13 +678,21 @@ def _run_on(
 
 
 def _text_cut_by_a_rule(
-    table: Table, start: int, end: int, labels: list, where: Where, header: Header
+    table: Table,
+    start: int,
+    end: int,
+    labels: list,
+    where: Where,
+    header: Header,
+    problems: list[str],
 ) -> None:
     """A header value whose words run on into the next cell of its row: a column rule of another
     band (the indicator grid's, recovered across the whole sheet) cut one printed line in two
     (`临溪县河湖` | `管理中心`). An unread cell right of a read value, of the same rows, printing
     words (no number or code, which may be a value of its own) and not a label, title or
-    unit line, and ending the row, is the rest of that value, never dropped."""
+    unit line, and ending the row, is the rest of that value, never dropped — unless the value
+    ends with a label of the form not yet read (`_label_ending`): the rest is then that label's
+    value."""
     for name, sv in list(header.fields.items()):
         if (sv.page, sv.table_index) != (where.page.page, where.table_index) or sv.row is None:
             continue
@@ -713,9 +721,37 @@ def _text_cut_by_a_rule(
             nxt = _right_of(table, nxt)
         if nxt is not None and nxt.row == value.row and cell_text(nxt):
             continue
+        ending = _label_ending(value.text, labels, header) if rest else None
         for cell in rest:
             header.used.add(id(cell))
-            header.fields[name] = header.fields[name].joined(where.sv(cell))
+            if ending is None:
+                header.fields[name] = header.fields[name].joined(where.sv(cell))
+        if ending is not None:
+            own, lb = ending
+            header.fields[name] = header.fields[name].with_value(own)
+            read = where.sv(rest[0])
+            for cell in rest[1:]:
+                read = read.joined(where.sv(cell))
+            header.fields[lb.field] = read
+            problems.append(
+                f"page {where.page.page}: header cell '{value.text}' ends with the label "
+                f"{lb.alternatives[0]} (OCR found no rule before it): {name} read as '{own}', "
+                f"{lb.field} as '{read.value}' beside it"
+            )
+
+
+def _label_ending(text: str, labels: list, header: Header) -> tuple[str, Label] | None:
+    """(the value before it, the label) when a value's text ends with a label of the form not
+    yet read, printed after the value with no rule between them even where no space or colon
+    parts them (`延续性项目项目期` | `长期`); None otherwise. The longest spelling is taken."""
+    for alt, lb in sorted(labels, key=lambda a: -len(a[0])):
+        if lb.group or lb.field in header.fields or len(alt) < MIN_EMBEDDED_LABEL:
+            continue
+        m = re.search(r"\s*".join(map(re.escape, alt)) + r"[\s:：]*$", text)
+        own = text[: m.start()].strip() if m is not None else ""
+        if own and _label_of(label_key(own), labels) is None:
+            return own, lb
+    return None
 
 
 def _words(text: str) -> bool:
@@ -737,16 +773,25 @@ def _right_of(table: Table, cell: Cell) -> Cell | None:
 
 
 def _read_more_of(
-    table: Table, label: Cell, value: Cell, lb: Label, spec: FormSpec, where: Where, header: Header
+    table: Table,
+    label: Cell,
+    value: Cell,
+    lb: Label,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
 ) -> None:
     """A value printed over more than one cell: 主管部门及代码 | name | code, or a task list
     (年度主要任务) in rows of cells beside its merged label, kept as printed row by row."""
     if lb.code:
         nxt = _right_of(table, value)
-        if nxt is not None and re.fullmatch(r"[(\[]?\d{3,}[)\]]?", normalize(nxt.text)):
+        if nxt is not None and re.fullmatch(CODE_RE, normalize(nxt.text)):
             header.used.add(id(nxt))
             header.fields["department_name"] = header.fields[lb.field]
             header.fields["department_code"] = where.sv(nxt)
+        elif nxt is not None and id(nxt) not in header.used:
+            _code_then_label(table, nxt, lb, spec, where, header, problems)
         return
     if not lb.block:
         return
@@ -768,6 +813,39 @@ def _read_more_of(
     header.fields[lb.field] = SourcedValue(
         **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
     )
+
+
+# A department code as printed in a cell of its own: digits, perhaps in brackets
+CODE_RE = r"[(\[]?\d{3,}[)\]]?"
+
+
+def _code_then_label(
+    table: Table,
+    cell: Cell,
+    lb: Label,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """主管部门及代码 | name | `250525 实施单位` | unit: the cell after the department's name
+    prints its code, then the next label of the form (the rule between them lost), whose value
+    stands in the cell beside. The code lands as department_code, the name as department_name,
+    and the label takes its value as a value cell printing labels does (`_split_at_labels`).
+    Left as it is when the cell prints anything but a code before a label."""
+    marks = _labels_inside(cell.text, lb, spec)
+    code = cell.text[: marks[0][0]].strip() if marks else ""
+    if not code or not re.fullmatch(CODE_RE, normalize(code)):
+        return
+    name = header.fields[lb.field]
+    header.used.add(id(cell))
+    _split_at_labels(table, cell, cell.text, lb, spec, where, header, problems)
+    if header.fields.get(lb.field) is name:  # not split: the cell is left as printed
+        header.used.discard(id(cell))
+        return
+    code_read = header.fields[lb.field]
+    header.fields["department_name"] = name
+    header.fields["department_code"] = code_read
 
 
 # A worn column rule OCR read as a stroke at the edge of a number (`29.565 I`, `29.565I`)

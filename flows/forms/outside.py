@@ -10,6 +10,7 @@ as printed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flows.forms.labels import ALL_OPENERS, label_alternatives, labels_printed_in, match_printed
@@ -19,52 +20,113 @@ from flows.text import label_key
 
 
 def with_opener_above(page: PageGrid, table: Table) -> Table:
-    """`table` with the line printed right above it as a first row spanning its width, when that
-    line prints an opener label with its value (项目名称 + a name), the table's own first row
-    prints none, and its top rows print a label of a form opening with it (主管部门, the funds
-    heads …). The table as it is otherwise."""
+    """`table` with the lines printed right above it as its first rows, each spanning its width,
+    when the top one prints an opener label with its value (项目名称 + a name), each below it a
+    label of the same form (主管部门及代码 …: the rules of more than one row wore away), the
+    table's own first row prints no opener, and its top rows print a label of that form. The
+    lines are taken one row at a time, each no further above the one below it than half a row
+    (`_rows_above`). The table as it is otherwise."""
     if page.has_text_layer or not table.cells:
         return table
     first = table.row_cells(0)
     if any(match_printed(label_key(c.text), ALL_OPENERS) for c in first):
         return table
-    line = _line_above(page, table, first)
-    if line is None:
+    above = _rows_above(page, table, first)
+    opener = next(
+        (
+            i
+            for i, line in enumerate(above)
+            if (hit := match_printed(label_key(line.text), ALL_OPENERS)) is not None and hit[1]
+        ),
+        None,
+    )
+    if opener is None:
         return table
-    hit = match_printed(label_key(line.text), ALL_OPENERS)
-    if hit is None or not hit[1]:
+    hit = match_printed(label_key(above[opener].text), ALL_OPENERS)
+    assert hit is not None
+    labels = label_alternatives(hit[0])  # type: ignore[arg-type]
+    rows = above[opener:]
+    if any(match_printed(label_key(line.text), labels) is None for line in rows[1:]):
         return table
-    spec = hit[0]
-    labels = label_alternatives(spec)  # type: ignore[arg-type]
     top = [c for c in table.cells if c.row <= 2]
     if not any(match_printed(label_key(c.text), labels) for c in top):
         return table
     x0, y0, x1, y1 = table.bbox
-    row = Cell(
-        row=0,
-        col=0,
-        text=line.text,
-        bbox=(x0, line.bbox[1], x1, y0),
-        colspan=table.n_cols,
-        confidence=line.confidence,
-    )
-    shifted = [replace(c, row=c.row + 1) for c in table.cells]
-    return Table(
-        table.n_rows + 1, table.n_cols, [row, *shifted], (x0, line.bbox[1], x1, y1), table.extractor
-    )
+    bottoms = [line.bbox[1] for line in rows[1:]] + [y0]
+    added = [
+        Cell(
+            row=i,
+            col=0,
+            text=line.text,
+            bbox=(x0, line.bbox[1], x1, bottom),
+            colspan=table.n_cols,
+            confidence=line.confidence,
+        )
+        for i, (line, bottom) in enumerate(zip(rows, bottoms, strict=True))
+    ]
+    shifted = [replace(c, row=c.row + len(rows)) for c in table.cells]
+    box = (x0, rows[0].bbox[1], x1, y1)
+    return Table(table.n_rows + len(rows), table.n_cols, [*added, *shifted], box, table.extractor)
 
 
-def _line_above(page: PageGrid, table: Table, first: list[Cell]) -> TextLine | None:
-    """The line nearest above the table, starting within its frame and ending no further above
-    it than half its first row's height (the row whose rules were lost was as tall)."""
+def _rows_above(page: PageGrid, table: Table, first: list[Cell]) -> list[TextLine]:
+    """The lines standing right above the table, one per printed row, top to bottom: the line
+    nearest above it, starting within its frame and ending no further above it than half its
+    first row's height (the row whose rules were lost was as tall), then the same way above
+    that line's top (a row's height less its text's apart), at most `MAX_FOOT_ROWS` rows.
+    Lines level with each other are one row's pieces, read left to right; a row OCR read twice
+    over is read once (`_read_once`)."""
     x0, y0, x1, _ = table.bbox
     height = min((c.bbox[3] - c.bbox[1]) / c.rowspan for c in first) if first else 0.0
-    near = [
-        line
-        for line in page.lines
-        if 0 <= y0 - line.bbox[3] <= height / 2 and x0 - height <= line.bbox[0] < x1
-    ]
-    return max(near, key=lambda line: line.bbox[3], default=None)
+    rows: list[TextLine] = []
+    floor, reach = y0, height / 2
+    for _ in range(MAX_FOOT_ROWS):
+        near = [
+            line
+            for line in page.lines
+            if 0 <= floor - line.bbox[3] <= reach and x0 - height <= line.bbox[0] < x1
+        ]
+        if not near:
+            break
+        lowest = max(near, key=lambda line: line.bbox[3])
+        level = sorted((ln for ln in near if _level(ln, lowest)), key=lambda line: line.bbox[0])
+        text = " ".join(ln.text for ln in level)
+        row = TextLine(
+            _read_once(text) or text,
+            (
+                min(ln.bbox[0] for ln in level),
+                min(ln.bbox[1] for ln in level),
+                max(ln.bbox[2] for ln in level),
+                max(ln.bbox[3] for ln in level),
+            ),
+            min(ln.confidence for ln in level),
+        )
+        rows.insert(0, row)
+        floor, reach = row.bbox[1], height - (row.bbox[3] - row.bbox[1])
+    return rows
+
+
+def _read_once(text: str) -> str | None:
+    """The text of a line OCR read twice over, each piece once, or None: a printed row torn
+    across its height reaches OCR as two halves, each read as the whole row, and the line
+    assembled from them prints every piece twice in a row (`项目名称：项目名称：食品安全抽检监测
+    食品安全抽检监测`). Only a text made wholly of such pairs, each piece two characters or more
+    with a letter among them, is one (printed text does not repeat every word of itself)."""
+    printed = re.sub(r"\s", "", text)
+
+    def pieces(i: int) -> list[str] | None:
+        if i == len(printed):
+            return []
+        for n in range(2, (len(printed) - i) // 2 + 1):
+            piece = printed[i : i + n]
+            if piece == printed[i + n : i + 2 * n] and any(ch.isalpha() for ch in piece):
+                rest = pieces(i + 2 * n)
+                if rest is not None:
+                    return [piece, *rest]
+        return None
+
+    found = pieces(0) if printed else None
+    return "".join(found) if found else None
 
 
 def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:

@@ -1,0 +1,98 @@
+"""The target funds block's sum check on scanned tables where OCR read ink that is no amount in
+a cell printing none (a blank 其他资金 read `i01` at confidence 0.51): read as blank when OCR was
+unsure of it and the block then adds up, never as a value."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.forms import read_document
+from tests.test_forms import HEADER, TITLE, grid, values
+from tests.test_header_scans import _line, scan_page
+
+FUNDS_ROWS = {"total_funds": 3, "fiscal_funds": 4, "other_funds": 5}
+
+
+def _read_funds(amounts: dict[str, tuple[str, float]]) -> tuple[dict, list[str]]:
+    """The funds block and problems of a one-page scanned target table whose amount cells print
+    `amounts` (field → (text, OCR confidence)); the other header cells are read surely."""
+    rows = [list(r) for r in HEADER]
+    for name, (text, _) in amounts.items():
+        rows[FUNDS_ROWS[name]][2] = text
+    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
+    t = grid(rows, {(3, 0): 3}, top=100)
+    confidence = {(FUNDS_ROWS[n], 2): c for n, (_, c) in amounts.items()}
+    cells = [replace(c, confidence=confidence.get((c.row, c.col), 0.99)) for c in t.cells]
+    t = replace(t, cells=cells, extractor="rapidocr")
+    page = scan_page(1, t, lines=(_line(TITLE[0], 10), _line(TITLE[1], 50)))
+    forms, problems = read_document([page])
+    got = values(forms[0])
+    return {k: got.get(k) for k in FUNDS_ROWS}, problems
+
+
+def test_unsure_junk_in_a_blank_other_funds_cell_is_read_blank_when_the_sum_then_holds() -> None:
+    got, problems = _read_funds(
+        {"total_funds": ("244", 0.99), "fiscal_funds": ("244", 0.99), "other_funds": ("i01", 0.51)}
+    )
+    assert got == {"total_funds": "244", "fiscal_funds": "244", "other_funds": ""}
+    assert any("other_funds 'i01' (OCR confidence 0.51) as blank" in p for p in problems)
+    got, _ = _read_funds(  # a digit-only reading OCR was as unsure of
+        {"total_funds": ("75.5", 0.99), "fiscal_funds": ("75.5", 0.98), "other_funds": ("101", 0.6)}
+    )
+    assert got["other_funds"] == ""
+
+
+def test_a_sure_reading_or_one_the_sum_does_not_explain_is_left_as_read() -> None:
+    # read surely: a printed difference is the audit's finding
+    got, _ = _read_funds(
+        {"total_funds": ("244", 0.99), "fiscal_funds": ("244", 0.99), "other_funds": ("101", 0.97)}
+    )
+    assert got["other_funds"] == "101"
+    # unsure, but blank would not make the block add up either: never a value made up
+    got, problems = _read_funds(
+        {"total_funds": ("300", 0.99), "fiscal_funds": ("244", 0.99), "other_funds": ("i01", 0.5)}
+    )
+    assert got == {"total_funds": "300", "fiscal_funds": "244", "other_funds": "i01"}
+    assert not any("funds read" in p for p in problems)
+    # the total is what the parts are checked against: never read away
+    got, _ = _read_funds(
+        {"total_funds": ("i01", 0.5), "fiscal_funds": ("", 0.99), "other_funds": ("", 0.99)}
+    )
+    assert got["total_funds"] == "i01"
+
+
+def test_an_unsure_reading_the_sum_holds_with_is_kept_beside_an_edge_mark_cut() -> None:
+    """`1 56` (a worn rule read `1` before 56) fits by one mark cut with the unsure fiscal
+    reading as read: the cut is taken, the fiscal amount stays (never read away)."""
+    got, problems = _read_funds(
+        {"total_funds": ("100", 0.99), "fiscal_funds": ("44", 0.7), "other_funds": ("1 56", 0.8)}
+    )
+    assert got == {"total_funds": "100", "fiscal_funds": "44", "other_funds": "56"}
+    assert any("other_funds '1 56' as 56" in p for p in problems)
+
+
+def test_a_mark_printed_for_no_value_counts_zero_in_the_sum() -> None:
+    """其他资金 printed `/`: the block adds up once the speck after the total is cut (before, a
+    `/` gave the sum check nothing to add and the speck stayed)."""
+    got, _ = _read_funds(
+        {
+            "total_funds": ("260.6.", 0.9),
+            "fiscal_funds": ("260.6", 0.99),
+            "other_funds": ("/", 0.99),
+        }
+    )
+    assert got == {"total_funds": "260.6", "fiscal_funds": "260.6", "other_funds": "/"}
+
+
+def test_a_total_and_a_part_read_alike_are_not_cut_alike_by_the_sum() -> None:
+    """`47.` under 年度资金总额 and 财政拨款 (47.019 printed, its decimals lost alike in both): cut
+    to 47 the block adds up, but it would whatever was lost; left as read, with a note."""
+    got, problems = _read_funds(
+        {"total_funds": ("47.", 0.9), "fiscal_funds": ("47.", 0.9), "other_funds": ("", 0.99)}
+    )
+    assert got == {"total_funds": "47.", "fiscal_funds": "47.", "other_funds": ""}
+    assert any("both read '47.'" in p for p in problems)
+    got, _ = _read_funds(  # one of them alone read with a speck: the sum tells
+        {"total_funds": ("47.", 0.9), "fiscal_funds": ("47", 0.9), "other_funds": ("", 0.99)}
+    )
+    assert got["total_funds"] == "47"
