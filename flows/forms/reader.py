@@ -29,6 +29,8 @@ block, label by label) and `rows` (grid lines into indicator rows).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms.columns import GridColumns, find_heading, read_columns, relative
 from flows.forms.funds import settle_funds_by_sum
 from flows.forms.header import read_header, unit_line_above
@@ -414,8 +416,12 @@ def _close(form: OpenForm, problems: list[str]) -> ProjectForm:
 
 
 def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
-    """A table without its own year line takes the year printed for the document's other tables."""
-    years = {p.fields["year"].value for p in forms if "year" in p.fields}
+    """A table without its own year line takes the year printed for the document's other tables,
+    with that printed year's provenance (page, box, extractor: an auditor finds where it is
+    printed, and the landed row names its extractor like every other) at confidence 0: it was
+    not read for this table."""
+    printed = {p.fields["year"].value: p.fields["year"] for p in forms if "year" in p.fields}
+    years = set(printed)
     for p in forms:
         if "year" in p.fields:
             continue
@@ -425,7 +431,7 @@ def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
         )
         if len(years) == 1:
             (year,) = years
-            p.fields["year"] = SourcedValue(value=year, page=p.first_page, confidence=0.0)
+            p.fields["year"] = replace(printed[year], confidence=0.0)
             problems.append(
                 f"page {p.first_page}: {name}: no year line; took {year} from the document's "
                 "other tables"
