@@ -854,3 +854,25 @@ def test_orientation_counts_characters_read_not_mean_confidence() -> None:
     assert _read_surely(turned) == pytest.approx(3 * 0.25 + 0.99**2)
     # a long line of garbage read unsurely counts less than a short line read surely
     assert _read_surely([("ésaseshs", 0.21)]) < _read_surely([("9107", 0.966)])
+
+
+@pytest.mark.parametrize(
+    ("sideways", "turns"),
+    [((3, 1.8, False), 0), ((1, 16.0, True), 1)],
+    ids=["a-few-characters-read-sideways", "lines-read-sideways-surely"],
+)
+def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
+    monkeypatch: pytest.MonkeyPatch, sideways: tuple[int, float, bool], turns: int
+) -> None:
+    """One short row and a seal (a table's last 总分 row on a page of its own): the line
+    direction does not tell and the page reads unsurely both ways. A couple of characters read
+    sideways (1.8) against 0.8 as it stands are no reason to turn it; lines read sideways
+    surely are."""
+    import ocr.preprocess as pp
+
+    page = np.full((400, 300), 255, np.uint8)
+    page[40:52, 60:200] = 0  # one short row: its length does not tell the line direction
+    readings = {0: (0, 0.8, False), 1: sideways}
+    monkeypatch.setattr(pp, "_read_axis", lambda g, i, f, e, axis, boxes=None: readings[axis])
+    assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
+    assert pp.detect_quarter_turns(page, object()) == turns
