@@ -137,3 +137,72 @@ def test_a_row_rule_starting_at_a_column_rule_camelot_placed_off_parts_its_rows(
     names = [c.text for t in tables for c in t.cells if c.text.startswith("指标1")]
     assert any(n.startswith("指标11") for n in names)
     assert not [n for n in names if "指标12" in n and not n.startswith("指标12")]
+
+
+def test_a_rule_a_few_points_off_the_column_rule_below_cuts_no_empty_sliver(
+    tmp_path: Path,
+) -> None:
+    """Dev text seed 4623: the funds row's rule stands 2.9 pt right of the indicator grid's column
+    rule below it. camelot gives a rule to the first column edge within joint_tol, so the funds
+    rule also marked the grid's edge and an empty sliver cell stood between 年度本级预算金额 and
+    6.21: the funds were not read. Each rule now goes to its nearest edge."""
+    path = tmp_path / "sliver.pdf"
+    canvas = Canvas(str(path), invariant=1)
+    canvas.setLineWidth(1.25)
+    left, right, tops = 100.0, 500.0, [700.0, 670.0, 650.0, 630.0]
+    for y in tops:
+        canvas.line(left, y, right, y)
+    canvas.line(left, tops[0], left, tops[-1])
+    canvas.line(right, tops[0], right, tops[-1])
+    canvas.line(150, tops[0], 150, tops[-1])
+    canvas.line(259.1, tops[0], 259.1, tops[1])  # the funds row's own rule
+    canvas.line(256.2, tops[1], 256.2, tops[-1])  # the grid's column rule below
+    canvas.line(390, tops[1], 390, tops[-1])
+    canvas.setFont("Helvetica", 10)
+    for x, y, text in [
+        (105, 682, "Funds"),
+        (155, 682, "Budget"),
+        (265, 682, "6.21"),
+        (105, 657, "Name"),
+        (155, 657, "Level"),
+        (262, 657, "Indicator"),
+        (395, 657, "Target"),
+        (105, 637, "Row"),
+        (155, 637, "Output"),
+        (262, 637, "Count"),
+        (395, 637, ">=5"),
+    ]:
+        canvas.drawString(x, y, text)
+    canvas.showPage()
+    canvas.save()
+    (table,) = CamelotLatticeExtractor().extract_page(str(path), 1).tables
+    first_row = sorted((c.col, c.text) for c in table.cells if c.row == 0)
+    assert [text for _, text in first_row] == ["Funds", "Budget", "6.21"]
+    budget = next(c for c in table.cells if c.text == "Budget")
+    value = next(c for c in table.cells if c.text == "6.21")
+    assert budget.bbox[2] == value.bbox[0]
+    assert abs(value.bbox[0] - 259.1) < 0.5  # at the funds row's rule, not the grid's
+    below = sorted((c.row, c.col, c.text) for c in table.cells if c.row > 0)
+    assert [t for *_, t in below] == ["Name", "Level", "Indicator", "Target"] + [
+        "Row",
+        "Output",
+        "Count",
+        ">=5",
+    ]
+    indicator = next(c for c in table.cells if c.text == "Indicator")
+    assert abs(indicator.bbox[0] - 256.2) < 0.5
+
+
+def test_the_funds_value_beside_its_label_on_a_page_whose_grid_rule_stands_close(
+    tmp_path: Path,
+) -> None:
+    """Dev layout seed 4623 page 2 (the case above as generated): 年度本级预算金额 is followed
+    by 6.21, no empty sliver cell between them."""
+    from bench.layoutgen.generate import generate
+
+    generate(4623, tmp_path)
+    pdf = next(tmp_path.rglob("lg_4623.pdf"))
+    (table,) = CamelotLatticeExtractor().extract_page(str(pdf), 2).tables
+    label = next(c for c in table.cells if c.text == "年度本级预算金额")
+    row = sorted((c.col, c.text) for c in table.cells if c.row == label.row)
+    assert [text for _, text in row] == ["项目资金", "年度本级预算金额", "6.21"]
