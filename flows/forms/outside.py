@@ -32,19 +32,18 @@ def with_opener_above(page: PageGrid, table: Table) -> Table:
     if any(match_printed(label_key(c.text), ALL_OPENERS) for c in first):
         return table
     above = _rows_above(page, table, first)
-    opener = next(
+    found = next(
         (
-            i
+            (i, hit)
             for i, line in enumerate(above)
             if (hit := match_printed(label_key(line.text), ALL_OPENERS)) is not None and hit[1]
         ),
         None,
     )
-    if opener is None:
+    if found is None:
         return table
-    hit = match_printed(label_key(above[opener].text), ALL_OPENERS)
-    assert hit is not None
-    labels = label_alternatives(hit[0])  # type: ignore[arg-type]
+    opener, (spec, _) = found
+    labels = label_alternatives(spec)  # type: ignore[arg-type]
     rows = above[opener:]
     if any(match_printed(label_key(line.text), labels) is None for line in rows[1:]):
         return table
