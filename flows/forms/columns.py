@@ -9,6 +9,7 @@ columns, and finding them is its own problem (wrapped, merged or OCR-damaged hea
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -26,6 +27,10 @@ from flows.models import Cell, Table
 from flows.text import label_key
 
 # ---------------------------------------------------------------- the grid heading
+
+# The share of the heading's width a column edge (or a table's edge) may stray between the
+# heading's table and a table continuing the grid, on the same page or the next
+EDGE_STRAY = 0.05
 
 
 @dataclass
@@ -59,7 +64,7 @@ class GridColumns:
         shared scale vouches for it here), never by a count of columns alone."""
         width = table.bbox[2] - table.bbox[0]
         edges = _column_edges(table)
-        if self.width and abs(width - self.width) > 0.05 * self.width:
+        if self.width and abs(width - self.width) > EDGE_STRAY * self.width:
             lost = self._leading_columns_lost(table)
             if lost is not None:
                 return lost
@@ -67,7 +72,7 @@ class GridColumns:
             if scaled is None or scaled is self:
                 return None
             both_edges = all(
-                abs(a - b) < 0.05
+                abs(a - b) < EDGE_STRAY
                 for f in ("indicator_name", "target")
                 for a, b in zip(edges[scaled.by_field[f]], self.x_ranges[f], strict=True)
             )
@@ -87,7 +92,7 @@ class GridColumns:
                     break  # one field per column
         aligned = {"indicator_name", "target"} <= set(by_field) and all(
             min(abs(a - b) for a, b in zip(edges[by_field[f]], self.x_ranges[f], strict=True))
-            < 0.05
+            < EDGE_STRAY
             for f in ("indicator_name", "target")
         )  # by either edge: a column may be merged with its neighbour where a rule was lost
         if aligned:
@@ -101,27 +106,46 @@ class GridColumns:
         return self if n_cols == self.n_cols else None
 
     def _leading_columns_lost(self, table: Table) -> GridColumns | None:
-        """`on` for a narrower table ending where the heading's table ends (within the same
-        share of its width as a column edge may stray): its columns measured from that right
-        edge on the heading's width; None for any other table, or one that does not line up.
-        The columns keep the heading's width, so the next page is placed on it too."""
-        width = table.bbox[2] - table.bbox[0]
-        if (
-            not self.right
-            or width >= self.width
-            or abs(table.bbox[2] - self.right) > (0.05 * self.width)
-        ):
+        """`on` for a narrower table ending where the heading's table ends: its columns measured
+        from that right edge on the heading's width (`_frame_from_right`); None for any other
+        table, or one that does not line up. The columns keep the heading's width, so the next
+        page is placed on it too."""
+        frame = self._frame_from_right(table)
+        if frame is None:
             return None
-        left = table.bbox[2] - self.width
+        x0_page, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         edges = [
-            ((x0 * width + table.bbox[0] - left) / self.width,
-             (x1 * width + table.bbox[0] - left) / self.width)
+            (frame(x0_page + x0 * width), frame(x0_page + x1 * width))
             for x0, x1 in _column_edges(table)
-        ]  # fmt: skip
+        ]
         found = self._lined_up(edges, table.n_cols, self.width, self.right)
         if found is None or found is self:
             return None
         return found
+
+    def frame(self, table: Table) -> Callable[[float], float] | None:
+        """Page x → share of the heading's frame on a table continuing the grid: its own width
+        when that is the heading's (within EDGE_STRAY), else from its right edge on the
+        heading's width when it is narrower and ends where the heading's table ended
+        (`_frame_from_right`); None for any other table."""
+        width = table.bbox[2] - table.bbox[0]
+        if not self.width or abs(width - self.width) <= EDGE_STRAY * self.width:
+            return lambda x: relative(table, x, x)[0]
+        return self._frame_from_right(table)
+
+    def _frame_from_right(self, table: Table) -> Callable[[float], float] | None:
+        """Page x → share of the heading's frame on a table narrower than the heading's that
+        ends where it ended (within EDGE_STRAY; the pages of one document share their scale):
+        the grid without its leading columns. None for any other table."""
+        width = table.bbox[2] - table.bbox[0]
+        if (
+            not self.right
+            or width >= self.width
+            or abs(table.bbox[2] - self.right) > EDGE_STRAY * self.width
+        ):
+            return None
+        left = table.bbox[2] - self.width
+        return lambda x: (x - left) / self.width
 
 
 def relative(table: Table, x0: float, x1: float) -> tuple[float, float]:

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
 from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, numbers_in, spread_numbers
-from flows.forms.columns import GridColumns, relative
+from flows.forms.columns import GridColumns
 from flows.forms.labels import (
     ALL_COLUMNS,
     CATEGORY_KEYWORDS,
@@ -32,7 +32,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
 from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
-from flows.forms.totals import score_problem, split_glued_total, weights_sum
+from flows.forms.totals import printed_sum, score_problem, split_glued_total
 from flows.models import Cell, CellLine, IndicatorRow, SourcedValue, Table, join_wrapped
 from flows.text import label_key, normalize
 
@@ -265,7 +265,7 @@ def append_rows(
             for f, c in cells.items()
             if f not in ("level1", "level2")
         }
-        frame = _heading_frame(cols, where.table) if ocr else None
+        frame = cols.frame(where.table) if ocr else None
         notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
@@ -767,7 +767,7 @@ def total_row_alone(
     cols, table = form.columns, where.table
     if not form.spec.total_row or cols is None:
         return False
-    frame = _heading_frame(cols, table)
+    frame = cols.frame(table)
     if frame is None:
         return False
     for r in range(start, end):
@@ -810,12 +810,10 @@ def total_numbers_alone(
         a, b = cols.x_ranges.get(name, (0.0, 0.0))
         if not left + a * cols.width <= (cell.bbox[0] + cell.bbox[2]) / 2 < left + b * cols.width:
             return False
-    weights = weights_sum(form.fields, form.indicators)
-    scores = [form.fields.get("total_score")] + [i.extra.get("score") for i in form.indicators]
-    read = [amount(v.value) if v is not None else None for v in scores]
-    if weights is None or None in read or not form.indicators:
+    weights = printed_sum(form.fields, form.indicators, "weight")
+    total = printed_sum(form.fields, form.indicators, "score")
+    if weights is None or total is None:
         return False
-    total = round(sum(v for v in read if v is not None), 6)
     weight, score = numbers
     if weight is None or score is None or abs(weight - weights) > 1e-6:
         return False
@@ -831,20 +829,6 @@ def total_numbers_alone(
         "the scores"
     )
     return True
-
-
-def _heading_frame(cols: GridColumns, table: Table) -> Callable[[float], float] | None:
-    """Page x → share of the heading's frame on a table continuing the grid: its own width when
-    that is the heading's (within the share a column edge may stray), else from its right edge
-    on the heading's width when it is narrower and ends where the heading's table ended; None
-    for any other table."""
-    width = table.bbox[2] - table.bbox[0]
-    if not cols.width or abs(width - cols.width) <= 0.05 * cols.width:
-        return lambda x: relative(table, x, x)[0]
-    if cols.right and width < cols.width and abs(table.bbox[2] - cols.right) <= 0.05 * cols.width:
-        left = table.bbox[2] - cols.width
-        return lambda x: (x - left) / cols.width
-    return None
 
 
 def _label(

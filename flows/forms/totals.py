@@ -27,10 +27,17 @@ def _printed(
 
 
 def weights_sum(fields: dict[str, SourcedValue], indicators: list[IndicatorRow]) -> float | None:
-    """The sum of the weights a self-evaluation printed: the funds block's (total_weight) and
-    every indicator's. None when one of them was not read as a number: the sum is then
-    unknown, not smaller."""
-    printed = _printed(fields, indicators, "weight")
+    """The sum of the weights a self-evaluation printed (`printed_sum`)."""
+    return printed_sum(fields, indicators, "weight")
+
+
+def printed_sum(
+    fields: dict[str, SourcedValue], indicators: list[IndicatorRow], name: str
+) -> float | None:
+    """The sum of the weights or scores (`name`) a self-evaluation printed: the funds block's
+    (total_weight, total_score) and every indicator's. None when one of them was not read as a
+    number, or no indicator was read: the sum is then unknown, not smaller."""
+    printed = _printed(fields, indicators, name)
     values = [amount(v.value) if v is not None else None for v in printed]
     if not indicators or any(v is None for v in values):
         return None
