@@ -840,10 +840,10 @@ def _worn_column_edges(
             left, right = side(r, c, -1), side(r, c, 1)
             if left is None or right is None:
                 continue
-            placed = [
-                [_placed(blk, x0, x1, beside(r, c, step), tol, short) for short in (True, False)]
-                for (blk, x0, x1), step in ((left, -1), (right, 1))
-            ]
+            placed = []
+            for (blk, x0, x1), step in ((left, -1), (right, 1)):
+                rows_beside = beside(r, c, step)  # read once for both judgements
+                placed.append([_placed(blk, x0, x1, rows_beside, tol, s) for s in (True, False)])
             # one side a short text set in its column, the other set there too, or filling it
             if (placed[0][0] and placed[1][1]) or (placed[1][0] and placed[0][1]):
                 joined_right[r][c] = False
