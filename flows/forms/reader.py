@@ -421,7 +421,6 @@ def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
     printed, and the landed row names its extractor like every other) at confidence 0: it was
     not read for this table."""
     printed = {p.fields["year"].value: p.fields["year"] for p in forms if "year" in p.fields}
-    years = set(printed)
     for p in forms:
         if "year" in p.fields:
             continue
@@ -429,8 +428,8 @@ def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
             (p.fields[n].value for n in ("project_name", "department_name") if n in p.fields),
             p.form,
         )
-        if len(years) == 1:
-            (year,) = years
+        if len(printed) == 1:
+            (year,) = printed
             p.fields["year"] = replace(printed[year], confidence=0.0)
             problems.append(
                 f"page {p.first_page}: {name}: no year line; took {year} from the document's "
