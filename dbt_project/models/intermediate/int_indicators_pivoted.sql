@@ -21,15 +21,14 @@ pivoted as (
         project_seq,
         indicator_seq,
         max(source_file) as source_file,
-        max(case when field_name = 'level1' then printed_value end) as level1_printed,
-        max(case when field_name = 'level2' then printed_value end) as level2_printed,
-        max(case when field_name = 'indicator_name' then printed_value end) as indicator_name_printed,
-        max(case when field_name = 'target' then printed_value end) as target_raw,
-        max(case when field_name = 'target_nature' then printed_value end) as target_nature_printed,
-        max(case when field_name = 'measure_unit' then printed_value end) as measure_unit_printed,
-        max(case when field_name = 'standard' then printed_value end) as standard_printed,
-        max(case when field_name = 'scoring_standard' then printed_value end) as scoring_standard_printed,
-        max(case when field_name = 'weight' then printed_value end) as weight_printed,
+        {{
+          printed_values([
+              'level1', 'level2', 'indicator_name', 'target', 'target_nature', 'measure_unit',
+              'standard', 'scoring_standard', 'weight'
+          ], aliases={
+              'target': 'target_raw'
+          })
+        }},
         max(case when field_name = 'target' then page end) as target_page,
         max(case when field_name = 'target' then x0 end) as target_x0,
         max(case when field_name = 'target' then y0 end) as target_y0,

@@ -22,20 +22,13 @@ pivoted as (
         document_sha256,
         project_seq,
         max(source_file) as source_file,
-        max(case when field_name = 'year' then printed_value end) as year_printed,
-        max(case when field_name = 'project_name' then printed_value end) as project_name_printed,
-        max(case when field_name = 'department_code' then printed_value end) as department_code_printed,
-        max(case when field_name = 'department_name' then printed_value end) as department_name_printed,
-        max(case when field_name = 'implementing_unit' then printed_value end) as implementing_unit_printed,
-        max(case when field_name = 'project_attribute' then printed_value end) as project_attribute_printed,
-        max(case when field_name = 'project_period' then printed_value end) as project_period_printed,
-        max(case when field_name = 'overall_goal' then printed_value end) as overall_goal_printed,
-        max(case when field_name = 'total_funds' then printed_value end) as total_funds_printed,
-        max(case when field_name = 'fiscal_funds' then printed_value end) as fiscal_funds_printed,
-        max(case when field_name = 'other_funds' then printed_value end) as other_funds_printed,
-        max(case when field_name = 'local_fiscal_funds' then printed_value end) as local_fiscal_funds_printed,
-        max(case when field_name = 'superior_funds' then printed_value end) as superior_funds_printed,
-        max(case when field_name = 'funds_unit' then printed_value end) as funds_unit_printed,
+        {{
+          printed_values([
+              'year', 'project_name', 'department_code', 'department_name', 'implementing_unit',
+              'project_attribute', 'project_period', 'overall_goal', 'total_funds', 'fiscal_funds',
+              'other_funds', 'local_fiscal_funds', 'superior_funds', 'funds_unit'
+          ])
+        }},
         min(
             case
                 when

@@ -29,16 +29,17 @@ pivoted as (
         project_seq,
         indicator_seq,
         max(source_file) as source_file,
-        max(case when field_name = 'level1' then printed_value end) as level1_printed,
-        max(case when field_name = 'level2' then printed_value end) as level2_printed,
-        max(case when field_name = 'indicator_name' then printed_value end) as indicator_name_printed,
-        max(case when field_name = 'target' then printed_value end) as target_raw,
-        max(case when field_name = 'actual' then printed_value end) as actual_raw,
-        max(case when field_name = 'weight' then printed_value end) as weight_printed,
-        max(case when field_name = 'score' then printed_value end) as score_printed,
-        max(case when field_name = 'deviation_reason' then printed_value end) as deviation_reason_printed,
-        max(case when field_name = 'target_nature' then printed_value end) as target_nature,
-        max(case when field_name = 'measure_unit' then printed_value end) as measure_unit,
+        {{
+          printed_values([
+              'level1', 'level2', 'indicator_name', 'target', 'actual', 'weight', 'score',
+              'deviation_reason', 'target_nature', 'measure_unit'
+          ], aliases={
+              'target': 'target_raw',
+              'actual': 'actual_raw',
+              'target_nature': 'target_nature',
+              'measure_unit': 'measure_unit'
+          })
+        }},
         max(case when field_name = 'actual' then page end) as actual_page,
         min(page) as first_page,
         min(confidence) as min_confidence,

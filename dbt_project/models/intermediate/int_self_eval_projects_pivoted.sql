@@ -68,22 +68,21 @@ pivoted as (
         document_sha256,
         project_seq,
         max(source_file) as source_file,
-        max(case when field_name = 'year' then printed_value end) as year_printed,
-        max(case when field_name = 'project_name' then printed_value end) as project_name_printed,
-        max(case when field_name = 'department_name' then printed_value end) as department_name_printed,
-        max(case when field_name = 'department_code' then printed_value end) as department_code_printed,
-        max(case when field_name = 'implementing_unit' then printed_value end) as implementing_unit_printed,
-        max(case when field_name = 'overall_goal' then printed_value end) as overall_goal_printed,
-        max(case when field_name = 'overall_goal_actual' then printed_value end) as overall_goal_actual_printed,
-        max(case when field_name = 'funds_unit' then printed_value end) as funds_unit_printed,
-        max(case when field_name = 'total_budget_initial' then printed_value end) as budget_initial_printed,
-        max(case when field_name = 'total_budget_full_year' then printed_value end) as budget_full_year_printed,
-        max(case when field_name = 'total_executed' then printed_value end) as executed_printed,
-        max(case when field_name = 'total_weight' then printed_value end) as funds_weight_printed,
-        max(case when field_name = 'total_execution_rate' then printed_value end) as execution_rate_printed,
-        max(case when field_name = 'total_score' then printed_value end) as funds_score_printed,
-        max(case when field_name = 'overall_weight' then printed_value end) as overall_weight_printed,
-        max(case when field_name = 'overall_score' then printed_value end) as overall_score_printed,
+        {{
+          printed_values([
+              'year', 'project_name', 'department_name', 'department_code', 'implementing_unit',
+              'overall_goal', 'overall_goal_actual', 'funds_unit', 'total_budget_initial',
+              'total_budget_full_year', 'total_executed', 'total_weight', 'total_execution_rate',
+              'total_score', 'overall_weight', 'overall_score'
+          ], aliases={
+              'total_budget_initial': 'budget_initial_printed',
+              'total_budget_full_year': 'budget_full_year_printed',
+              'total_executed': 'executed_printed',
+              'total_weight': 'funds_weight_printed',
+              'total_execution_rate': 'execution_rate_printed',
+              'total_score': 'funds_score_printed'
+          })
+        }},
         max(case when field_name = 'project_name' then page end) as project_name_page,
         max(case when field_name = 'total_executed' then page end) as funds_page,
         min(page) as first_field_page

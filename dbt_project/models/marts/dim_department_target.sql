@@ -14,11 +14,11 @@ fields as (
         document_sha256,
         project_seq,
         max(source_file) as source_file,
-        max(case when field_name = 'year' then printed_value end) as year_printed,
-        max(case when field_name = 'department_name' then printed_value end) as department_name_printed,
-        max(case when field_name = 'department_code' then printed_value end) as department_code_printed,
-        max(case when field_name = 'main_tasks' then printed_value end) as main_tasks_printed,
-        max(case when field_name = 'overall_goal' then printed_value end) as overall_goal_printed,
+        {{
+          printed_values([
+              'year', 'department_name', 'department_code', 'main_tasks', 'overall_goal'
+          ])
+        }},
         min(page) as page
 
     from extracted_values
