@@ -188,7 +188,7 @@ def is_speck(line: CellLine, height: float) -> bool:
     return line.bbox[3] - line.bbox[1] < SPECK * height
 
 
-def _groups(lines: list[CellLine], reach: float) -> list[list[CellLine]]:
+def line_runs(lines: list[CellLine], reach: float) -> list[list[CellLine]]:
     """Lines gathered into runs side by side: a run ends where the next line starts past the
     right end of all of it."""
     out: list[list[CellLine]] = []
@@ -400,7 +400,7 @@ def _side_by_side(lines: list[CellLine], height: float) -> list[list[CellLine]] 
     a line with a gap is not a column of its own)."""
     reach = REACH * height
     units = lines
-    runs = _groups(units, reach)
+    runs = line_runs(units, reach)
     if len(runs) < 2:
         of_line = {}
         units = []
@@ -408,7 +408,7 @@ def _side_by_side(lines: list[CellLine], height: float) -> list[list[CellLine]] 
             for t in _tokens(ln, height):
                 of_line[id(t)] = i
                 units.append(t)
-        runs = _groups(units, reach)
+        runs = line_runs(units, reach)
         spanning = [len({k for k, run in enumerate(runs) for t in run if of_line[id(t)] == i})
                     for i in range(len(lines))]  # fmt: skip
         if len(runs) < 2 or sum(n >= 2 for n in spanning) < 2:
