@@ -236,6 +236,7 @@ def append_rows(
         problems.extend(
             f"page {where.page.page}: {name_of(form)}: grid {u.note()}" for u in unmerged
         )
+    form.grids.append((where, cols))
     labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
     after_break = after_break and bool(form.indicators)
     merged: list[str] = []
