@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.forms.celllines import foot_band_cut
 from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import GridColumns, find_heading, read_columns, relative
 from flows.forms.funds import settle_funds_by_sum
@@ -144,6 +145,12 @@ def _read_segment(
 ) -> OpenForm | None:
     table, page = where.table, where.page
     heading = find_heading(table, start, end)
+    if heading is None and not page.has_text_layer:
+        found = _heading_at_a_merged_foot(table, start, end)
+        if found is not None:
+            table, heading, note = found
+            where = Where(page, table, where.table_index)
+            problems.append(f"page {page.page}: {note}")
     head_row, data_row = heading if heading is not None else (end, end)
     spec = classify(table, start, min(head_row + 1, end), page)
     if spec is not None:  # a new form starts here
@@ -246,6 +253,36 @@ def _read_segment(
         "绩效目标表 or 自评表, and not appended to another table"
     )
     return open_form
+
+
+# How much of a long merged cell's text a note shows
+SHOWN = 24
+
+
+def _heading_at_a_merged_foot(
+    table: Table, start: int, end: int
+) -> tuple[Table, tuple[int, int], str] | None:
+    """(table, heading, note) when the grid's heading is the foot of a cell OCR merged with the
+    rows above it (the rules above the heading lost): that foot cut off as a row of its own,
+    parted by the grid columns under it (`foot_band_cut`), read as the heading when it is one
+    (`find_heading` on its row). None otherwise."""
+    for cell in sorted(table.cells, key=lambda c: c.last_row):
+        if not (start <= cell.row and cell.last_row + 1 < end) or not cell.lines:
+            continue
+        cut = foot_band_cut(table, cell)
+        if cut is None:
+            continue
+        found = find_heading(cut[0], cell.last_row, end)
+        if found is None or found[0] != cell.last_row:
+            continue
+        heads = " | ".join(p.text for p in cut[1])
+        shown = cell.text if len(cell.text) <= SHOWN else cell.text[:SHOWN] + "…"
+        note = (
+            f"the grid's heading read from the foot of the cell '{shown}' (OCR found no "
+            f"rule above it): its lowest lines, parted by the grid columns under them: {heads}"
+        )
+        return cut[0], found, note
+    return None
 
 
 def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[str]) -> Table:
