@@ -336,3 +336,74 @@ def test_funds_heads_ocr_misread_are_named_by_their_place_among_the_heads_read()
     heads = ["调然后预0", None, "预算执行数", "权重", "执行率", "得分"]
     got, _ = _misread_heads(heads, {(1, 2): (1, 2)})
     assert "total_budget_initial" not in got and "total_budget_full_year" not in got
+
+
+def _label_column_merged(crossing: float) -> tuple[dict[str, str], list[str]]:
+    """A scanned matrix whose row labels and its 项目资金（万元） label OCR read as one cell over
+    all its rows (its row rules lost); the 拨款 line's box reaches `crossing` below its row."""
+    rows: list[list[str | None]] = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        ["项目资金（万元）", None, *FUNDS_HEAD_ROW[2:]],
+        [None, None, "64.1", "64.1", "50.82", "10", "79.3%", "7.93"],
+        [None, None, "60", "60", "50", "/", "/", "/"],
+        [None, None, "0", "0", "0", "/", "/", "/"],
+        [None, None, "4.1", "4.1", "0.82", "/", "/", "/"],
+        *GRID,
+    ]
+    grid = table(rows, {(0, 1): (1, 7), (1, 0): (5, 2), (7, 0): 2})
+    lines = (
+        ("年度资金总额", (1.05, 2.3, 1.95, 2.7)),
+        ("项目资金", (0.1, 3.0, 0.9, 3.4)),
+        ("其中:当年财政", (1.05, 3.1, 1.95, 3.5)),
+        ("(万元)", (0.2, 3.45, 0.8, 3.85)),
+        ("拨款", (1.3, 3.55, 1.7, 4.0 + crossing)),
+        ("上年结转资金", (1.05, 4.3, 1.95, 4.7)),
+        ("其他资金", (1.1, 5.3, 1.9, 5.7)),
+    )
+    merged = next(c for c in grid.cells if c.row == 1 and c.col == 0)
+    printed = replace(
+        merged,
+        text="年度资金总额项目资金 其中:当年财政(万元) 拨款上年结转资金其他资金",
+        lines=tuple(CellLine(t, box) for t, box in lines),
+    )
+    grid = replace(grid, cells=[printed if c is merged else c for c in grid.cells])
+    (form,), problems = read_document([ocr_page(1, grid, lines=TITLE)])
+    return values(form), problems
+
+
+def test_row_labels_merged_over_the_matrix_rows_are_read_by_the_lines_in_each_row() -> None:
+    got, problems = _label_column_merged(crossing=0.03)  # 拨款 reaches a little across its rule
+    assert [got[f"{r}_executed"] for r in ("total", "fiscal", "carryover", "other")] == [
+        "50.82",
+        "50",
+        "0",
+        "0.82",
+    ]
+    assert [got[f"{r}_budget_full_year"] for r in ("total", "fiscal", "carryover", "other")] == [
+        "64.1",
+        "60",
+        "0",
+        "4.1",
+    ]
+    assert (got["total_weight"], got["total_execution_rate"], got["total_score"]) == (
+        "10",
+        "79.3%",
+        "7.93",
+    )
+    assert (
+        "page 1: funds the row label '其中:当年财政拨款' read from the merged cell "
+        "'年度资金总额项目资金其中:当年财政(万元)拨款上年结转资金' by the lines standing in its "
+        "row (OCR found no rule between them)"  # the part above 其他资金's row the header cut off
+    ) in problems
+
+
+def test_a_line_standing_mostly_in_the_next_row_is_not_its_rows_label() -> None:
+    """拨款 reaching most of its height into the row below: 其中:当年财政 alone spells no row
+    label, so the matrix ends at the row above rather than guess (reported by the reader)."""
+    got, problems = _label_column_merged(crossing=0.5)
+    assert got["total_executed"] == "50.82"
+    assert "fiscal_executed" not in got and "carryover_executed" not in got
+    assert (
+        "page 1: header cell '0.82' is not a label of the project_self_eval form description; "
+        "not read" in problems
+    )

@@ -98,17 +98,35 @@ def test_a_repeated_heading_naming_columns_the_first_heading_lost_reads_them_fro
         ]
     )
     assert [line.name.value for line in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
-    assert [line.extra.get("weight") for line in form.indicators][0] is None
-    assert [line.extra["weight"].value for line in form.indicators[1:]] == ["30", "20"]
+    # the line before the repeated heading reads them from its cells standing where it prints
+    # them (dev lg_4718: six lines' 分值 and 得分)
+    assert [line.extra["weight"].value for line in form.indicators] == ["40", "30", "20"]
+    assert [line.extra["score"].value for line in form.indicators] == ["34.44", "30", "19"]
+    assert form.indicators[0].extra["score"].page == 1
     got = values(form)
     assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
     assert problems == [
         "page 1: column heading 'A' is not in the project_self_eval form description; its "
         "values are not read",
         "page 2: the grid's heading repeated here names the column(s) weight, score its first "
-        "heading did not (OCR lost them there): the lines from here on read them, the lines "
-        "before keep them blank",
+        "heading did not (OCR lost them there): the lines from here on read them; 1 line(s) "
+        "before read them from their cells standing where it prints them",
     ]
+
+
+def test_a_line_before_a_repeated_heading_takes_no_text_for_a_lost_numeric_column() -> None:
+    """A cell standing where the repeated heading prints 分值 that prints no number is not
+    taken for the weight (the line keeps it blank); its score is still read and checked."""
+    line = [*FIRST[4][:5], "四十", "34.44"]
+    first = [*FIRST[:3], [*HEAD[:5], "", "A"], line]
+    (form,), problems = read_document(
+        [
+            ocr_page(1, table(first), lines=SE_TITLE),
+            ocr_page(2, table([HEAD, *REST], {(3, 0): (1, 5)})),
+        ]
+    )
+    assert "weight" not in form.indicators[0].extra
+    assert form.indicators[0].extra["score"].value == "34.44"
 
 
 def test_a_column_a_repeated_heading_adds_over_a_placed_field_is_no_lost_head() -> None:

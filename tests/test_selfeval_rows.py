@@ -92,3 +92,27 @@ def test_a_heading_cell_run_down_over_the_first_lines_value_is_cut_at_the_rule_b
     ]
     assert not any("one cell with its heading" in p for p in problems)
     assert any("cell '实际完成值3处': cut at the rules" in p for p in problems)
+
+
+def test_a_line_under_a_heading_whose_actual_head_was_not_read_lands_no_pageless_actual() -> None:
+    """实际完成值 misread beyond recognition (`5实标麻值`, dev lg_5803): the lines have no actual
+    value rather than a blank one with no page and no extractor, which failed the warehouse's
+    data tests and quarantined the whole document."""
+    head = [h if h != "实际完成值" else "5实标麻值" for h in GRID_HEAD]
+    rows = [
+        head,
+        ["", "产出指标", "数量指标", "防治面积", "1385亩", "1380亩", "6", "5.8"],
+        ["总分", "", "", "", "", "", "100", "95.7"],
+    ]
+    (form,), problems = read_document(
+        [page(1, table([*HEAD, *rows], {(0, 1): (1, 7), (1, 1): (1, 7)}), lines=TITLE)]
+    )
+    (line,) = form.indicators
+    assert "actual" not in line.extra
+    assert (line.extra["weight"].value, line.extra["score"].value) == ("6", "5.8")
+    values = [line.level1, line.level2, line.name, line.target, *line.extra.values()]
+    assert {(v.page, v.extractor) for v in values} == {(1, "t")}
+    assert (
+        "page 1: column heading '5实标麻值' is not in the project_self_eval form description; "
+        "its values are not read"
+    ) in problems

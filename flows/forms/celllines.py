@@ -188,7 +188,7 @@ def is_speck(line: CellLine, height: float) -> bool:
     return line.bbox[3] - line.bbox[1] < SPECK * height
 
 
-def _groups(lines: list[CellLine], reach: float) -> list[list[CellLine]]:
+def line_runs(lines: list[CellLine], reach: float) -> list[list[CellLine]]:
     """Lines gathered into runs side by side: a run ends where the next line starts past the
     right end of all of it."""
     out: list[list[CellLine]] = []
@@ -400,7 +400,7 @@ def _side_by_side(lines: list[CellLine], height: float) -> list[list[CellLine]] 
     a line with a gap is not a column of its own)."""
     reach = REACH * height
     units = lines
-    runs = _groups(units, reach)
+    runs = line_runs(units, reach)
     if len(runs) < 2:
         of_line = {}
         units = []
@@ -408,7 +408,7 @@ def _side_by_side(lines: list[CellLine], height: float) -> list[list[CellLine]] 
             for t in _tokens(ln, height):
                 of_line[id(t)] = i
                 units.append(t)
-        runs = _groups(units, reach)
+        runs = line_runs(units, reach)
         spanning = [len({k for k, run in enumerate(runs) for t in run if of_line[id(t)] == i})
                     for i in range(len(lines))]  # fmt: skip
         if len(runs) < 2 or sum(n >= 2 for n in spanning) < 2:
@@ -576,3 +576,76 @@ def wrapped_rest_lost(
         if alt.startswith(key) and len(alt) > len(key) and 2 * len(key) >= len(alt)
     }
     return next(iter(items.values())) if len(items) == 1 else None
+
+
+def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
+    """The table with the foot of a merged cell cut off as a row of its own, parted by the cells
+    of the row below it, and those parts; None when the cell has no such foot.
+
+    The foot is the band of the cell's lowest OCR lines that stand side by side (each reaching
+    down past the top of the band so far: the wrapped lines of one row of cells overlap a line
+    centred beside them) with lines above them. Its lines go to the cells starting on the row
+    below that they stand over; a line standing over two of them (OCR found no rule between
+    them) joins them into one part. Every line of the band must stand over one; the cut runs
+    midway between the band and the lines above it (the lost rule)."""
+    below = cell.last_row + 1
+    if cell.rowspan < 2 or below >= table.n_rows or len(cell.lines) < 2:
+        return None
+    height = text_height(table)
+    reach = REACH * height
+    under = [
+        c
+        for c in table.row_cells(below)
+        if c.bbox[0] >= cell.bbox[0] - reach and c.bbox[2] <= cell.bbox[2] + reach
+    ]
+    if len(under) < 2:
+        return None
+    lines = sorted(cell.lines, key=lambda ln: ln.bbox[3], reverse=True)
+    band, top = [lines[0]], lines[0].bbox[1]
+    for ln in lines[1:]:
+        if ln.bbox[3] <= top:
+            break
+        band.append(ln)
+        top = min(top, ln.bbox[1])
+    rest = [ln for ln in cell.lines if ln not in band]
+    if not rest:
+        return None
+
+    def over(ln: CellLine) -> list[int]:
+        return [
+            i
+            for i, c in enumerate(under)
+            if min(ln.bbox[2], c.bbox[2]) - max(ln.bbox[0], c.bbox[0]) > reach
+        ]
+
+    group = list(range(len(under)))  # under[i] belongs to the part group[i] starts
+    for ln in band:
+        hit = over(ln)
+        if not hit:
+            return None
+        for i in range(hit[0] + 1, hit[-1] + 1):
+            group[i] = group[hit[0]]
+    for i in range(1, len(group)):  # a part of neighbours: each takes its first one's start
+        group[i] = group[group[i]]
+    cut = (max(ln.bbox[3] for ln in rest) + top) / 2
+    parts = []
+    for start in sorted(set(group)):
+        members = [under[i] for i in range(len(under)) if group[i] == start]
+        mine = [ln for ln in band if group[over(ln)[0]] == start]
+        mine.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+        first, last = members[0], members[-1]
+        box = (first.bbox[0], cut, last.bbox[2], cell.bbox[3])
+        parts.append(
+            _part(
+                cell,
+                mine,
+                row=cell.last_row,
+                rowspan=1,
+                col=first.col,
+                colspan=last.last_col - first.col + 1,
+                bbox=box,
+            )
+        )
+    upper = _part(cell, rest, rowspan=cell.rowspan - 1, bbox=(*cell.bbox[:3], cut))
+    cells = [c for c in table.cells if c is not cell] + [upper, *parts]
+    return replace(table, cells=cells), parts

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import product
 
+from flows.forms.celllines import REACH, line_runs, text_height
 from flows.forms.cellvalues import (
     NUMBER_RE,
     RULE_MARKS,
@@ -33,7 +34,15 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, Column, FormSpec, Label
 from flows.forms.state import Header
-from flows.models import Cell, CellLine, FundsBlock, ProjectForm, SourcedValue, Table
+from flows.models import (
+    Cell,
+    CellLine,
+    FundsBlock,
+    ProjectForm,
+    SourcedValue,
+    Table,
+    join_wrapped,
+)
 from flows.text import HAN, label_key
 
 
@@ -75,7 +84,9 @@ def read_funds_matrix(
             if unit:
                 header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
         heads_until = max(h.cell.last_row for h in heads)
-        rows = _matrix_rows(table, r + 1, end, row_alts, header, heads_until)
+        notes: list[str] = []
+        rows = _matrix_rows(table, r + 1, end, row_alts, header, heads_until, notes)
+        problems.extend(f"page {where.page.page}: funds {n}" for n in notes)
         if not rows and len(heads) == 1 and heads[0].rest:
             _read_inline_matrix(heads[0], row_alts, where, header, problems)
             return
@@ -86,7 +97,9 @@ def read_funds_matrix(
         _MatrixRead(table, heads, slots, rows, where, header, problems, numeric, first).land()
         return
     if header.matrix:  # no heads here: the rest of the matrix of the page before
-        rows = _matrix_rows(table, start, end, row_alts, header)
+        notes = []
+        rows = _matrix_rows(table, start, end, row_alts, header, notes=notes)
+        problems.extend(f"page {where.page.page}: funds {n}" for n in notes)
         left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
         numeric = frozenset(c.field for c in matrix.cols if c.numeric)
@@ -612,6 +625,7 @@ def _matrix_rows(
     row_alts: list,
     header: Header,
     heads_until: int = -1,
+    notes: list[str] | None = None,
 ) -> list[tuple[int, Cell, Label, str]]:
     """(row, label cell, row label, value glued onto the label) of each matrix row under the
     heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over, and
@@ -632,6 +646,16 @@ def _matrix_rows(
                 glued = printed_after(c.text, len(key) - len(rest)) if rest else ""
                 found = (rr, c, lb, glued)
                 break
+        if found is None:
+            found = _label_in_row_band(table, rr, row_alts)
+            if found is not None:
+                merged = table.at(rr, found[1].col)
+                header.used.add(id(merged))
+                (notes if notes is not None else []).append(
+                    f"the row label '{found[1].text}' read from the merged cell "
+                    f"'{merged.text if merged else ''}' by the lines standing in its row "
+                    "(OCR found no rule between them)"
+                )
         if found is None and not out and rr <= heads_until:
             continue
         if found is None:
@@ -639,6 +663,54 @@ def _matrix_rows(
         header.used.add(id(found[1]))
         out.append(found)
     return out
+
+
+# A line stands in a row when more than this share of its box's height lies within the row's
+# band: OCR boxes are padded beyond the ink, so a line may reach across the rule by a few px.
+MOST_OF_IT = 0.5
+
+
+def _label_in_row_band(
+    table: Table, rr: int, row_alts: list
+) -> tuple[int, Cell, Label, str] | None:
+    """The row label of matrix row `rr` printed in a label cell OCR merged over several rows (its
+    row rules lost): the lines of that cell standing mostly within the row's band (the y-range
+    of the one-row cells starting on it), grouped into runs side by side (a merged label column
+    beside it prints its own run), the first run that spells a row label. The part is a cell of
+    its own on row `rr`; None when no run spells one."""
+    one_row = [c for c in table.row_cells(rr) if c.rowspan == 1]
+    covering = [c for c in table.cells if c.row <= rr <= c.last_row and c.rowspan > 1 and c.lines]
+    if not one_row or not covering:
+        return None
+    top = sorted(c.bbox[1] for c in one_row)[len(one_row) // 2]
+    bottom = sorted(c.bbox[3] for c in one_row)[len(one_row) // 2]
+    for cell in sorted(covering, key=lambda c: c.col):
+        inside = [ln for ln in cell.lines if _share_within(ln, top, bottom) > MOST_OF_IT]
+        height = text_height(table)
+        for run in line_runs(inside, REACH * height):
+            lines = sorted(run, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+            text = join_wrapped([ln.text for ln in lines])
+            key = label_key(text)
+            hit = match_printed(key, row_alts) or after_a_mark(key, row_alts)
+            if hit is None or hit[1]:
+                continue
+            box = (
+                min(ln.bbox[0] for ln in lines),
+                top,
+                max(ln.bbox[2] for ln in lines),
+                bottom,
+            )
+            part = replace(
+                cell, row=rr, rowspan=1, text=text, lines=tuple(lines), bbox=box, readings=()
+            )
+            return rr, part, hit[0], ""
+    return None
+
+
+def _share_within(line: CellLine, top: float, bottom: float) -> float:
+    """The share of a line box's height lying between `top` and `bottom`."""
+    y0, y1 = line.bbox[1], line.bbox[3]
+    return max(0.0, min(y1, bottom) - max(y0, top)) / max(y1 - y0, 1e-9)
 
 
 def _slots_under(cell: Cell, slots: list[tuple[str, tuple[float, float]]]) -> list:

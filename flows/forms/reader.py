@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.forms.celllines import foot_band_cut
+from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import GridColumns, find_heading, read_columns, relative
 from flows.forms.funds import settle_funds_by_sum
 from flows.forms.header import read_header, unit_line_above
@@ -49,7 +51,7 @@ from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_numbers_alone, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, name_field, name_of
-from flows.forms.totals import settle_marks_by_totals
+from flows.forms.totals import score_problem, settle_marks_by_totals
 from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
@@ -143,6 +145,12 @@ def _read_segment(
 ) -> OpenForm | None:
     table, page = where.table, where.page
     heading = find_heading(table, start, end)
+    if heading is None and not page.has_text_layer:
+        found = _heading_at_a_merged_foot(table, start, end)
+        if found is not None:
+            table, heading, note = found
+            where = Where(page, table, where.table_index)
+            problems.append(f"page {page.page}: {note}")
     head_row, data_row = heading if heading is not None else (end, end)
     spec = classify(table, start, min(head_row + 1, end), page)
     if spec is not None:  # a new form starts here
@@ -208,6 +216,17 @@ def _read_segment(
                 open_form.columns, columns, table, head_row, unknown, page.page
             )
         if columns is not None:
+            added = columns.fields() - open_form.columns.fields()
+            filled = _back_fill(open_form, columns, added, problems) if added else 0
+            if filled:
+                unknown[:] = [p for p in unknown if "the lines before keep them blank" not in p]
+                unknown.append(
+                    f"page {page.page}: the grid's heading repeated here names the column(s) "
+                    f"{', '.join(f for f in columns.by_field if f in added)} its first "
+                    "heading did not (OCR lost them "
+                    f"there): the lines from here on read them; {filled} line(s) before read "
+                    "them from their cells standing where it prints them"
+                )
             problems.extend(unknown)
             open_form.columns = columns
             append_rows(open_form, where, data_row, end, after_break=True, problems=problems)
@@ -234,6 +253,36 @@ def _read_segment(
         "绩效目标表 or 自评表, and not appended to another table"
     )
     return open_form
+
+
+# How much of a long merged cell's text a note shows
+SHOWN = 24
+
+
+def _heading_at_a_merged_foot(
+    table: Table, start: int, end: int
+) -> tuple[Table, tuple[int, int], str] | None:
+    """(table, heading, note) when the grid's heading is the foot of a cell OCR merged with the
+    rows above it (the rules above the heading lost): that foot cut off as a row of its own,
+    parted by the grid columns under it (`foot_band_cut`), read as the heading when it is one
+    (`find_heading` on its row). None otherwise."""
+    for cell in sorted(table.cells, key=lambda c: c.last_row):
+        if not (start <= cell.row and cell.last_row + 1 < end) or not cell.lines:
+            continue
+        cut = foot_band_cut(table, cell)
+        if cut is None:
+            continue
+        found = find_heading(cut[0], cell.last_row, end)
+        if found is None or found[0] != cell.last_row:
+            continue
+        heads = " | ".join(p.text for p in cut[1])
+        shown = cell.text if len(cell.text) <= SHOWN else cell.text[:SHOWN] + "…"
+        note = (
+            f"the grid's heading read from the foot of the cell '{shown}' (OCR found no "
+            f"rule above it): its lowest lines, parted by the grid columns under them: {heads}"
+        )
+        return cut[0], found, note
+    return None
 
 
 def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[str]) -> Table:
@@ -309,6 +358,54 @@ def _repeated_heading(
         width=read.width,
         right=read.right,
     )
+
+
+def _back_fill(form: OpenForm, columns: GridColumns, added: set[str], problems: list[str]) -> int:
+    """The lines read before a repeated heading that names columns the first heading did not
+    (OCR lost those heads there) take those columns' values from their own tables: the cell
+    starting on the line's row that stands (by its centre, on the heading's frame) where the
+    repeated heading prints the column, in no column the first heading gave a field. A numeric
+    column takes a number or nothing; a line's score is then checked against its weight. How
+    many lines took a value."""
+    filled = 0
+    numeric = {c.field for c in form.spec.columns if c.numeric}
+    wanted = {f: columns.x_ranges[f] for f in added if f in columns.x_ranges}
+    for where, cols in form.grids:
+        frame = cols.frame(where.table)
+        if frame is None or not wanted:
+            continue
+        taken = set(cols.by_field.values())
+        lines = [
+            ind
+            for ind in form.indicators
+            if ind.name.page == where.page.page
+            and ind.name.table_index == where.table_index
+            and ind.name.row is not None
+        ]
+        for ind in lines:
+            took = False
+            for f, (x0, x1) in wanted.items():
+                if f in ind.extra:
+                    continue
+                cells = [
+                    c
+                    for c in where.table.row_cells(ind.name.row)  # type: ignore[arg-type]
+                    if c.col not in taken and x0 <= frame((c.bbox[0] + c.bbox[2]) / 2) < x1
+                ]
+                if len(cells) != 1:
+                    continue
+                text = cells[0].text.strip()
+                if f in numeric and text and not NUMBER_RE.fullmatch(text):
+                    continue
+                ind.extra[f] = where.sv(cells[0], text)
+                took = took or bool(text)
+            filled += took
+            if took and form.spec.total_row:
+                note = score_problem(ind.extra.get("weight"), ind.extra.get("score"))
+                if note is not None:
+                    said = f"{name_of(form)}: {ind.name.value}: {note}"
+                    problems.append(f"page {where.page.page}: {said}")
+    return filled
 
 
 def _over_placed(x: tuple[float, float] | None, before: GridColumns) -> bool:

@@ -236,6 +236,7 @@ def append_rows(
         problems.extend(
             f"page {where.page.page}: {name_of(form)}: grid {u.note()}" for u in unmerged
         )
+    form.grids.append((where, cols))
     labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
     after_break = after_break and bool(form.indicators)
     merged: list[str] = []
@@ -269,7 +270,7 @@ def append_rows(
         notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
-        target = _compose(values, spec.composed_target, "target")
+        target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
         if not (nm.value.strip() or target.value.strip()):
             continue
@@ -321,9 +322,11 @@ def append_rows(
             for f, v in values.items()
             if f not in ("indicator_name", "target") and f not in spec.composed_actual[:1]
         }
-        if spec.composed_actual:
+        if spec.composed_actual and spec.composed_actual[0] in values:
             parts, note = _units_of_numbers(values, spec.composed_actual)
-            extra[spec.composed_actual[0]] = _compose(values, parts, spec.composed_actual[0])
+            extra[spec.composed_actual[0]] = _compose(
+                values, parts, spec.composed_actual[0], where.sv(None)
+            )
             if note is not None:
                 problems.append(f"page {where.page.page}: {name_of(form)}: {nm.value}: {note}")
         form.indicators.append(
@@ -509,13 +512,16 @@ def _read_by_alphabet(
     return notes
 
 
-def _compose(values: dict[str, SourcedValue], parts: tuple[str, ...], main: str) -> SourcedValue:
+def _compose(
+    values: dict[str, SourcedValue], parts: tuple[str, ...], main: str, blank: SourcedValue
+) -> SourcedValue:
     """A value printed over several columns (`≥ | 90 | %`) as one printed string (`≥90%`), with
     the provenance of its main cell; 定性 (qualitative) is a kind, not part of the value. With
-    its main cell blank or unread there is no value: a lone `≥` or `%` is not one."""
+    its main cell blank or unread there is no value: a lone `≥` or `%` is not one (`blank`,
+    the line's page with no cell, when the grid has no such column here)."""
     base = values.get(main)
     if base is None:
-        return SourcedValue(value="", page=0)
+        return blank
     if not base.value.strip():
         return base
     texts = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flows.forms.columns import GridColumns
+from flows.forms.provenance import Where
 from flows.forms.spec import FormSpec
 from flows.models import Cell, IndicatorRow, SourcedValue
 
@@ -51,6 +52,9 @@ class OpenForm:
     cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)  # Header.cut
     below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # Header.below
     notes_from: int = 0  # how many problems the document had when this form opened
+    # the tables its indicator lines were read from (as read: merged cells cut), each with the
+    # columns in force there, so a column a later heading names can be read on them too
+    grids: list[tuple[Where, GridColumns]] = field(default_factory=list)
 
     def relabel(self, attr: str, old: SourcedValue, new: SourcedValue) -> None:
         """Give every indicator that carried the cut label `old` the stitched label `new`."""
