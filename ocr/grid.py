@@ -99,6 +99,9 @@ RUN_ON = 2
 TOUCHED_MAX = 0.5
 # How far beyond a run's edge ink counts as touching it (px): the blur of one stroke.
 TOUCH_REACH = 3
+# Column rules ending on one row separator inside one joined group that restore the row rule
+# there (`_row_rule_at_column_ends`): one could be a character's stroke read as a rule.
+ENDS_AT_ROW = 2
 # A text block is centred in its column where its margins on the two sides differ by at most
 # this many bands, and aligned with the block of the row above or below where their starts do
 # (blur, a glyph's side bearing, a slant left by deskewing).
@@ -719,6 +722,71 @@ def _rule_runs_through(
             (ruled_down if horizontal else ruled_right)[r][c] = True
 
 
+def _row_rule_at_column_ends(
+    joined_right: list[list[bool]],
+    joined_down: list[list[bool]],
+    ruled_right: list[list[bool]],
+    ruled_down: list[list[bool]],
+    crossed: set[tuple[bool, int, int]],
+    ver: np.ndarray,
+    xs: list[float],
+    ys: list[float],
+    band: int,
+    reach: list[int],
+) -> None:
+    """Restore, in place, a row rule worn away where column rules end on it: a column rule
+    shown in one row and not in the row beside it ends on the row separator between them,
+    and a rule ends where it meets a crossing rule (a T-junction). The cell on the side
+    without the column rule spans it, the cells on the other side are two: no rectangle holds
+    both, so the row rule runs along both edges beside the rule's end.
+
+    A worn row rule under a merged cell (年度绩效目标's paragraph over the heading row) joined
+    the heading row into the paragraph's cell, and the columns below lost their heads. Taken
+    only where at least `ENDS_AT_ROW` column rules end on the same separator inside one joined
+    group, each running on the mask (`ver`, ±`reach[i]` of separator i) over
+    `RULE_PAST_COVER` of its row's height, from row rule to row rule, and on through the next
+    row: a glyph's stroke read as a rule (the 丨 of 指, a bracket) stays inside its text's
+    height, and two lines of a wrapped label filling a low row stack their strokes over the
+    row's height but not past it. Never on an edge text runs across (a merged cell's text
+    spans its missing rule)."""
+    nr, nc = len(joined_down), len(joined_down[0])
+
+    def whole(r: int, c: int) -> bool:
+        """The column rule right of grid position (r, c) runs through the row on the mask."""
+        a, b = ys[r], ys[r + 1]
+        pos = _local_rule(ver, False, xs[c + 1], a, b, reach[c + 1])
+        return _coverage(ver, False, pos, a, b, band) >= RULE_PAST_COVER
+
+    cell_of = {
+        pos: i
+        for i, group in enumerate(joined_groups(nr, nc, joined_right, joined_down))
+        for pos in group
+    }
+    for r in range(nr - 1):
+        ends: dict[int, list[int]] = {}
+        for c in range(nc - 1):
+            for shown, bare in ((r + 1, r), (r, r + 1)):
+                on = 2 * shown - bare  # the next row on the shown side
+                if (
+                    ruled_right[shown][c]
+                    and joined_right[bare][c]
+                    and 0 <= on < nr
+                    and ruled_right[on][c]
+                    and whole(shown, c)
+                ):
+                    ends.setdefault(cell_of[(bare, c)], []).append(c)
+        for cols in ends.values():
+            if len(cols) < ENDS_AT_ROW:
+                continue
+            edges = {e for c in cols for e in (c, c + 1)}
+            if any(joined_down[r][e] and (True, r, e) in crossed for e in edges):
+                continue
+            for e in edges:
+                if joined_down[r][e]:
+                    joined_down[r][e] = False
+                    ruled_down[r][e] = True
+
+
 def _text_block(
     text: np.ndarray, x0: float, x1: float, y0: float, y1: float, band: int
 ) -> tuple[tuple[int, int, int] | None, tuple[bool, bool]]:
@@ -796,7 +864,9 @@ def _worn_column_edges(
     wrapped paragraph parted by a punctuation gap at the line fills both columns, margins a
     sliver and as equal as a centred text's: one side must end at least a glyph short of its
     column's right line. Each side's column runs from the line to the nearest grid line its
-    text does not cross (a cell of the row may span several grid columns by design)."""
+    text does not cross, or past that line too where the rows beside show no rule on it
+    either (a cell of the row may span several grid columns by design: centred in the span,
+    the text is off-centre in the grid column it stands in)."""
     nr, nc = len(ys) - 1, len(xs) - 1
     tol = PLACED_BANDS * band
 
@@ -813,12 +883,17 @@ def _worn_column_edges(
             if near_over:
                 return None
             joined_on = 0 < far < nc and joined_right[r][far - 1]
-            if got is not None and not far_over:
+            if got is not None and not far_over and not (joined_on and spanned(r, far - 1)):
                 return got, x0, x1
             if not joined_on:
                 return None
             far += step
         return None
+
+    def spanned(r: int, c: int) -> bool:
+        """Whether the line right of grid column c shows its rule in none of the rows beside
+        row r: a cell spanning it by design (a wide column of indicator names) runs on."""
+        return not any(0 <= q < nr and ruled_right[q][c] for q in (r - 1, r + 1))
 
     def beside(r: int, c: int, step: int) -> list[tuple[int, int, int]]:
         """Text blocks on the same side of the same line in the rows above and below where
@@ -1015,6 +1090,10 @@ def build_cells(
     _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
     if text is not None:
         _worn_column_edges(joined_right, ruled_right, xs, ys, text, band, crossed)
+    _row_rule_at_column_ends(
+        joined_right, joined_down, ruled_right, ruled_down, crossed, ver, xs, ys, band, reach_x
+    )
+    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
     # the same merged-cell rule as the text-layer path, merged into rectangles
     rects = _rectangles(nr, nc, joined_right, joined_down)
     cells = [
