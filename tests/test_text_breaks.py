@@ -78,6 +78,8 @@ def test_the_parts_of_a_cut_label_read_as_one_label_of_the_description() -> None
         ("项目资金", "1.按计划完成监督抽检任务"): False,  # a value beside the next label
         ("项目资金", "（备注）"): False,
         ("项目", "经费"): False,  # no label at all
+        ("年度", "总体目标"): True,  # a label by itself, the same label spelt longer
+        ("项目资金", "总体目标"): False,  # a label of its own
     }
     got = {parts: completes_cut_label(*parts, labels) for parts in joins}
     assert got == joins
@@ -118,3 +120,14 @@ def test_a_closing_bracket_across_a_row_rule_goes_to_the_bracket_it_closes() -> 
     # wholly below the rule: that row's text, whatever is open above
     got = cell_texts([*label, glyph("）", 86.0, 78.0, 2.7), *below])
     assert (got[(0, 0)], got[(1, 0)]) == ("（元", "年）度")
+
+
+def test_a_label_cut_where_its_rest_is_a_spelling_of_its_own_is_joined() -> None:
+    """Dev lg_4712_自评 (text): 年度 at the foot of page 1, 总体目标 on page 2, which is a spelling
+    of the same label by itself: the two are one label, and 年度 is no unknown cell."""
+    first = [*HEAD[:2], ["年度", "", "", ""]]
+    second = [["总体目标：", "按计划完成监督抽检任务", "", ""], ["年度资金总额：", "10", "", ""]]
+    pages = [page(1, table(first), lines=TITLE), page(2, table([*second, *INDICATORS]))]
+    (form,), problems = read_document(pages)
+    assert problems == []
+    assert values(form)["overall_goal"] == "按计划完成监督抽检任务"

@@ -60,10 +60,14 @@ def completes_cut_label(first: str, rest: str, labels: list) -> bool:
     reads with `first` as one label of the form: the rest of a spelling `first` only begins
     (项目资 | 金（元）), or the unit annotation of a label `first` already spells (项目资金 |
     （元）, 资金情况（万 | 元）). Anything else under a whole label is a cell of its own (the
-    value beside the next label, a label OCR damaged) and is not glued onto it."""
+    value beside the next label, a label OCR damaged) and is not glued onto it. A rest that is
+    a label by itself joins only as the same label spelt longer (年度 | 总体目标)."""
     joined = match_printed(label_key(first + rest), labels)
     if joined is None:
         return False
+    alone = match_printed(label_key(rest), labels)
+    if alone is not None:
+        return alone[0] is joined[0] and alone[1] == joined[1]
     key = label_key(first)
     if not any(key.startswith(alt) for alt, lb in labels if lb is joined[0]):
         return True

@@ -243,7 +243,7 @@ def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[
     labels = label_alternatives(form.spec)
     cells = list(table.cells)
     for i, cell in enumerate(cells):
-        if cell.row != start or not cell_text(cell) or match_printed(label_key(cell.text), labels):
+        if cell.row != start or not cell_text(cell):
             continue
         x0, x1 = relative(table, cell.bbox[0], cell.bbox[2])
         for first, (a, b), note in form.cut:
