@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.forms.totals import settle_marks_by_totals, split_glued_total
+from flows.forms.totals import score_note, settle_marks_by_totals, split_glued_total
 from flows.models import CellLine, FundsBlock, IndicatorRow, ProjectForm, SourcedValue
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 from tests.test_selfeval_reader import GRID_HEAD, TITLE, _with_total
@@ -115,14 +115,24 @@ def test_a_speck_before_a_score_is_cut_when_the_scores_then_add_up_to_the_total(
     """`.50` under 得分 (a speck read as a point): read as 50 because the scores then add up to
     the 总分 (9.5 + 50 + 39.93 = 99.43), reported; the score_problem note on it withdrawn."""
     form = _form([_line("50", ".50"), _line("40", "39.93")])
+    for row, line in enumerate(form.indicators):  # where each line was read
+        line.extra = {k: replace(v, row=row) for k, v in line.extra.items()}
+    weight, score = form.indicators[0].extra["weight"], form.indicators[0].extra["score"]
+    other = form.indicators[1].extra
+    said = "page 1: 某项目: 防治面积: its weight 50 is printed but its score '.50' is not a number"
     problems = [
-        "page 1: 某项目: 防治面积: its weight 50 is printed but its score '.50' is not a number"
+        score_note(said, weight, score),
+        score_note("page 1: 某项目: 防治面积: a note on the other line", *other.values()),
+        said,
     ]
     settle_marks_by_totals(form, problems)
     assert [i.extra["score"].value for i in form.indicators] == ["50", "39.93"]
+    # withdrawn by its key, the line's; a sentence alike on another line, or no note, stays
     assert problems == [
+        "page 1: 某项目: 防治面积: a note on the other line",
+        said,
         "page 1: 某项目: the score '.50' read as 50: a mark at its edge taken for a speck, the "
-        "reading by which the scores add up to the 总分's 99.43"
+        "reading by which the scores add up to the 总分's 99.43",
     ]
 
 

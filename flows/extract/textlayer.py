@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 
 from flows.extract.base import Extractor, Glyph, fill_table, free_lines
 from flows.models import PageGrid, PageStatus, Table, merge_spans
+from flows.text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ class CamelotLatticeExtractor(Extractor):
             for r in range(n_rows - 1)
         ] + [[False] * n_cols]
         spans = merge_spans(n_rows, n_cols, joined_right, joined_down)
+        glyphs = closing_brackets_home(spans, row_edges, col_edges, glyphs)
         return fill_table(spans, row_edges, col_edges, glyphs, self.name)
 
     def _rule_nearest_edge(
@@ -165,3 +167,59 @@ class CamelotLatticeExtractor(Extractor):
             for edge in close:
                 ruled = any(e == edge and lo <= middle <= hi for e, lo, hi in at_edge)
                 joined_right[r][edge - 1] = not ruled
+
+
+BRACKET_PAIRS = {")": "(", "]": "["}  # closing → opening, as `flows.text.normalize` folds them
+
+
+def closing_brackets_home(
+    spans: list[tuple[int, int, int, int]],
+    row_edges: list[float],
+    col_edges: list[float],
+    glyphs: list[Glyph],
+) -> list[Glyph]:
+    """The glyphs, a closing bracket that crosses a cell's top rule given to the cell above
+    when it closes a bracket left open there and none in its own cell.
+
+    A label printed one or a few characters per line overflows its cell when a page break cut
+    it short (the `）` of 项目资金（元） drawn across the rule into the next row's label: `（元` |
+    `年）度总体目标`). Placed by its centre it breaks two labels; the bracket's balance tells
+    which cell it belongs to. Its box is cut at the rule, keeping the part inside that cell.
+    """
+    boxes = [
+        (col_edges[c], row_edges[r], col_edges[c + cs], row_edges[r + rs]) for r, c, rs, cs in spans
+    ]
+
+    def cell_at(x: float, y: float) -> int | None:
+        return next(
+            (i for i, (x0, y0, x1, y1) in enumerate(boxes) if x0 <= x < x1 and y0 <= y < y1),
+            None,
+        )
+
+    placed = [cell_at(g.cx, g.cy) for g in glyphs]
+    members: dict[int, list[str]] = {}
+    for g, i in zip(glyphs, placed, strict=True):
+        if i is not None:
+            members.setdefault(i, []).append(normalize(g.text))
+
+    def left_open(chars: list[str], closer: str) -> int:
+        return chars.count(BRACKET_PAIRS[closer]) - chars.count(closer)
+
+    out = []
+    for g, i in zip(glyphs, placed, strict=True):
+        closer = normalize(g.text)
+        top = boxes[i][1] if i is not None else None
+        if closer in BRACKET_PAIRS and top is not None and g.bbox[1] < top:
+            above = cell_at(g.cx, top - 0.5)
+            own = list(members[i])  # type: ignore[index]
+            own.remove(closer)
+            if (
+                above is not None
+                and left_open(members.get(above, []), closer) > 0
+                and left_open(own, closer) <= 0
+            ):
+                g = Glyph(g.text, (g.bbox[0], g.bbox[1], g.bbox[2], top), g.confidence)
+                members[above].append(closer)
+                members[i].remove(closer)  # type: ignore[index]
+        out.append(g)
+    return out

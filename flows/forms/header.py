@@ -55,6 +55,25 @@ def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[
     return ("万元", None) if rest.endswith("万") else ("", None)
 
 
+def completes_cut_label(first: str, rest: str, labels: list) -> bool:
+    """Whether `rest`, printed under a label a page break cut at the foot of the page before,
+    reads with `first` as one label of the form: the rest of a spelling `first` only begins
+    (项目资 | 金（元）), or the unit annotation of a label `first` already spells (项目资金 |
+    （元）, 资金情况（万 | 元）). Anything else under a whole label is a cell of its own (the
+    value beside the next label, a label OCR damaged) and is not glued onto it. A rest that is
+    a label by itself joins only as the same label spelt longer (年度 | 总体目标)."""
+    joined = match_printed(label_key(first + rest), labels)
+    if joined is None:
+        return False
+    alone = match_printed(label_key(rest), labels)
+    if alone is not None:
+        return alone[0] is joined[0] and alone[1] == joined[1]
+    key = label_key(first)
+    if not any(key.startswith(alt) for alt, lb in labels if lb is joined[0]):
+        return True
+    return re.fullmatch(r"\((万元|元)\)?", joined[1]) is not None
+
+
 UNIT_LINE_RE = re.compile(r"单位[:：;；]?\s*(万元|元)\s*$")
 
 
@@ -165,8 +184,9 @@ def read_header(
             unit, rest_cell = _unit_wrapped_below(table, cell, rest, end)
             if rest_cell is not None:
                 header.used.add(id(rest_cell))
-            elif OPEN_UNIT_RE.search(rest) and cell.last_row == end - 1:
-                # the annotation's rest is on the next page (资金情况（万 | 元）): stitch it there
+            elif (OPEN_UNIT_RE.search(rest) or not rest) and cell.last_row == end - 1:
+                # the annotation, or its rest, is on the next page (资金情况（万 | 元）, a vertical
+                # 项目资金 | （元）): stitch it there, if the next page prints it
                 header.cut.append((cell, relative(table, cell.bbox[0], cell.bbox[2]), ""))
         if unit and "funds_unit" not in header.fields:
             header.fields["funds_unit"] = where.sv(cell, unit)

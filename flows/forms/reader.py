@@ -33,9 +33,9 @@ from dataclasses import replace
 
 from flows.forms.celllines import foot_band_cut
 from flows.forms.cellvalues import NUMBER_RE
-from flows.forms.columns import GridColumns, find_heading, read_columns, relative
+from flows.forms.columns import EDGE_STRAY, GridColumns, find_heading, read_columns, relative
 from flows.forms.funds import settle_funds_by_sum
-from flows.forms.header import read_header, unit_line_above
+from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
     ALL_OPENERS,
@@ -292,12 +292,14 @@ def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[
     labels = label_alternatives(form.spec)
     cells = list(table.cells)
     for i, cell in enumerate(cells):
-        if cell.row != start or not cell_text(cell) or match_printed(label_key(cell.text), labels):
+        if cell.row != start or not cell_text(cell):
             continue
         x0, x1 = relative(table, cell.bbox[0], cell.bbox[2])
         for first, (a, b), note in form.cut:
             joined = first.text.strip() + cell.text.strip()
-            if min(x1, b) - max(x0, a) <= 0 or match_printed(label_key(joined), labels) is None:
+            if min(x1, b) - max(x0, a) <= EDGE_STRAY or not completes_cut_label(
+                first.text, cell.text, labels
+            ):
                 continue
             cells[i] = Cell(
                 row=cell.row,

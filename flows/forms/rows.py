@@ -32,7 +32,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, name_of
 from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
-from flows.forms.totals import printed_sum, score_problem, split_glued_total
+from flows.forms.totals import printed_sum, score_note, score_problem, split_glued_total
 from flows.models import Cell, CellLine, IndicatorRow, SourcedValue, Table, join_wrapped
 from flows.text import label_key, normalize
 
@@ -334,9 +334,11 @@ def append_rows(
         )
         reported = any(cells.get(f) in unshared for f in ("weight", "score"))
         if spec.total_row and not reported:  # each graded line's score against its weight
-            note = score_problem(extra.get("weight"), extra.get("score"))
+            weight, score = extra.get("weight"), extra.get("score")
+            note = score_problem(weight, score)
             if note is not None:
-                problems.append(f"page {where.page.page}: {name_of(form)}: {nm.value}: {note}")
+                said = f"page {where.page.page}: {name_of(form)}: {nm.value}: {note}"
+                problems.append(score_note(said, weight, score))
     for cell in unshared:
         problems.append(
             f"page {where.page.page}: {name_of(form)}: the grid cell '{cell.text}' spans "

@@ -15,6 +15,7 @@ readable score (or a score above its weight) is reported, never filled in.
 from __future__ import annotations
 
 from flows.forms.cellvalues import NUMBER_RE, amount
+from flows.forms.notes import Note, withdraw
 from flows.models import IndicatorRow, ProjectForm, SourcedValue
 
 
@@ -141,6 +142,19 @@ def score_problem(weight: SourcedValue | None, score: SourcedValue | None) -> st
     return None
 
 
+def score_note(text: str, weight: SourcedValue | None, score: SourcedValue | None) -> Note:
+    """`score_problem`'s note on a line, keyed by where its weight and score were read: a later
+    reading of either (`settle_marks_by_totals`) withdraws it by that key."""
+    return Note(text, _score_key(weight, score))
+
+
+def _score_key(weight: SourcedValue | None, score: SourcedValue | None) -> tuple:
+    return (
+        "weight_score",
+        *((v.page, v.table_index, v.row, v.col, v.bbox) if v else None for v in (weight, score)),
+    )
+
+
 # Marks a speck or a worn rule leaves at a number's edge (`.10`, `6,`, `|5`): never part of a
 # weight or a score, which print digits only
 EDGE_MARKS = ".,·'`|"
@@ -181,11 +195,9 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
                 form.fields[f"total_{name}"] = v.with_value(rest)
             else:
                 line = form.indicators[k - 1]
+                answered = _score_key(line.extra.get("weight"), line.extra.get("score"))
                 line.extra[name] = v.with_value(rest)
-                said = f"{line.name.value}: its "  # score_problem's note on it, now answered
-                problems[:] = [
-                    p for p in problems if not (said in p and f"'{v.value}' is not a number" in p)
-                ]
+                withdraw(problems, answered)  # score_problem's note on the line
             problems.append(
                 f"page {v.page}: {_name(form)}: the {name} '{v.value}' read as {rest}: a mark at "
                 f"its edge taken for a speck, the reading by which the {name}s add up to the "
