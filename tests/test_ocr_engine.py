@@ -496,20 +496,27 @@ def test_orientation_reads_lines_turned_only_when_not_sure_upright(
     demo_clean: np.ndarray,
 ) -> None:
     """Lines read as they stand at SURE_UPRIGHT or better are not read turned 180° as well
-    (half the orientation test's recognition); below it both readings are compared by the
+    (half the orientation test's recognition), and when the widest half of them reads so
+    the rest is not read either; below it both readings are compared by the
     characters read, each weighted by its line's confidence squared (`项目` per crop here)."""
     from ocr.preprocess import SURE_UPRIGHT, _orientation_scores, detect_quarter_turns
 
     gray, ink, f = _orientation_inputs(demo_clean)
+    unsure = _ScriptedReader([0.6, 0.6, 0.9])
+    read = _orientation_scores(gray, ink, f, unsure)
+    first, rest, crops = unsure.calls
+    assert first == (crops + 1) // 2 and first + rest == crops  # the widest half, then the rest
+    assert read == (pytest.approx(crops * 2 * 0.36), pytest.approx(crops * 2 * 0.81))
+    # sure on the widest half: the rest is not read, nor anything turned
     sure = _ScriptedReader([SURE_UPRIGHT])
     read = _orientation_scores(gray, ink, f, sure)
-    assert len(sure.calls) == 1 and sure.calls[0] >= 1
-    crops = sure.calls[0]
-    assert read == (pytest.approx(crops * 2 * SURE_UPRIGHT**2), None)
-    unsure = _ScriptedReader([0.6, 0.9])
-    read = _orientation_scores(gray, ink, f, unsure)
-    assert read == (pytest.approx(crops * 2 * 0.36), pytest.approx(crops * 2 * 0.81))
-    assert unsure.calls == [crops, crops]  # the same lines, turned
+    assert sure.calls == [first]
+    assert read == (pytest.approx(first * 2 * SURE_UPRIGHT**2), None)
+    # unsure on the widest half, sure over all the lines: nothing read turned
+    half_sure = _ScriptedReader([0.94, 1.0])
+    read = _orientation_scores(gray, ink, f, half_sure)
+    assert half_sure.calls == [first, rest]
+    assert read == (pytest.approx(2 * (first * 0.94**2 + rest)), None)
     # the turned reading wins only when it is surer
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.6, 0.9])) == 2
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.9, 0.6])) == 0
