@@ -345,7 +345,14 @@ def _orientation_scores(
             crops.append(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
     if not crops:
         return None
-    as_read = engine.read_crops(crops)
+    # the widest half first: when those lines read surely as they stand the page is upright
+    # and the rest would only confirm it (41 dev scan/image pages: 4.7 -> 3.0 crops per page)
+    first = (len(crops) + 1) // 2
+    as_read = engine.read_crops(crops[:first])
+    if sum(conf for _, conf in as_read) / first >= SURE_UPRIGHT:
+        return _read_surely(as_read), None
+    if first < len(crops):
+        as_read += engine.read_crops(crops[first:])
     upright = _read_surely(as_read)
     if sum(conf for _, conf in as_read) / len(crops) >= SURE_UPRIGHT:
         return upright, None

@@ -496,20 +496,27 @@ def test_orientation_reads_lines_turned_only_when_not_sure_upright(
     demo_clean: np.ndarray,
 ) -> None:
     """Lines read as they stand at SURE_UPRIGHT or better are not read turned 180° as well
-    (half the orientation test's recognition); below it both readings are compared by the
+    (half the orientation test's recognition), and when the widest half of them reads so
+    the rest is not read either; below it both readings are compared by the
     characters read, each weighted by its line's confidence squared (`项目` per crop here)."""
     from ocr.preprocess import SURE_UPRIGHT, _orientation_scores, detect_quarter_turns
 
     gray, ink, f = _orientation_inputs(demo_clean)
+    unsure = _ScriptedReader([0.6, 0.6, 0.9])
+    read = _orientation_scores(gray, ink, f, unsure)
+    first, rest, crops = unsure.calls
+    assert first == (crops + 1) // 2 and first + rest == crops  # the widest half, then the rest
+    assert read == (pytest.approx(crops * 2 * 0.36), pytest.approx(crops * 2 * 0.81))
+    # sure on the widest half: the rest is not read, nor anything turned
     sure = _ScriptedReader([SURE_UPRIGHT])
     read = _orientation_scores(gray, ink, f, sure)
-    assert len(sure.calls) == 1 and sure.calls[0] >= 1
-    crops = sure.calls[0]
-    assert read == (pytest.approx(crops * 2 * SURE_UPRIGHT**2), None)
-    unsure = _ScriptedReader([0.6, 0.9])
-    read = _orientation_scores(gray, ink, f, unsure)
-    assert read == (pytest.approx(crops * 2 * 0.36), pytest.approx(crops * 2 * 0.81))
-    assert unsure.calls == [crops, crops]  # the same lines, turned
+    assert sure.calls == [first]
+    assert read == (pytest.approx(first * 2 * SURE_UPRIGHT**2), None)
+    # unsure on the widest half, sure over all the lines: nothing read turned
+    half_sure = _ScriptedReader([0.94, 1.0])
+    read = _orientation_scores(gray, ink, f, half_sure)
+    assert half_sure.calls == [first, rest]
+    assert read == (pytest.approx(2 * (first * 0.94**2 + rest)), None)
     # the turned reading wins only when it is surer
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.6, 0.9])) == 2
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.9, 0.6])) == 0
@@ -876,3 +883,21 @@ def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
     monkeypatch.setattr(pp, "_read_axis", lambda g, i, f, e, axis, boxes=None: readings[axis])
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
     assert pp.detect_quarter_turns(page, object()) == turns
+
+
+def test_yaml_read_once_hands_a_file_read_before_its_config(tmp_path: Path) -> None:
+    """Inside `_yaml_read_once` a YAML file is parsed once (rapidocr's import read its model
+    table twice); outside, OmegaConf reads afresh again."""
+    from omegaconf import OmegaConf
+
+    from ocr.engines import _yaml_read_once
+
+    table = tmp_path / "models.yaml"
+    table.write_text("onnxruntime:\n  rec: a.onnx\n", encoding="utf-8")
+    load = OmegaConf.load
+    with _yaml_read_once():
+        first = OmegaConf.load(table)
+        assert OmegaConf.load(str(table)) is first
+        assert first.onnxruntime.rec == "a.onnx"
+    assert OmegaConf.load == load
+    assert OmegaConf.load(table) is not first
