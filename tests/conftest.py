@@ -168,6 +168,15 @@ def start_shared_prefect_server() -> SharedPrefectServer:
         )  # fmt: skip
     server = SharedPrefectServer(proc, folder, f"http://127.0.0.1:{port}/api")
     os.environ[SHARED_API_ENV] = server.api_url
+    # Named in the workers' environment from their start, before they import Prefect, as
+    # `perfbudget serve` names its server to a night. Named only in the settings context
+    # (`prefect_harness`), the API was missing where Prefect reads settings outside that context:
+    # the process-pool task runner forwards its page workers' events from a thread of its own,
+    # which sees the settings Prefect read from the environment at import. The first night with
+    # page workers then started an ephemeral Prefect server in the test worker for those events
+    # (its migrations, and its task-run recorder running to the session's end, where it logged
+    # `FOREIGN KEY constraint failed`: the events were of flow runs it had never seen).
+    os.environ["PREFECT_API_URL"] = server.api_url
     return server
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
@@ -43,3 +44,29 @@ def test_no_api_no_client_held(monkeypatch) -> None:
     with temporary_settings(restore_defaults={PREFECT_API_URL}):
         hold_api_client(None)
         assert SyncClientContext.get() is None
+
+
+def test_page_workers_events_go_to_the_named_api_and_start_no_server(
+    prefect_harness: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process pool forwards its workers' events from a thread of its own, which sees the
+    settings Prefect read from the environment, not the flow's settings context: with the API
+    named in the context only (a test harness), that thread started an ephemeral Prefect server
+    in the test process. Under xdist the session's server is named in the environment from the
+    workers' start (tests/conftest.py `start_shared_prefect_server`), as `perfbudget serve`
+    names its own; a serial run's harness is named in the context only, so it cannot tell."""
+    import prefect.server.api.server as server_module
+    from prefect.settings import PREFECT_API_URL
+
+    if os.environ.get("PREFECT_API_URL") != PREFECT_API_URL.value():
+        pytest.skip("the test harness's API is not named in the environment (a serial run)")
+    started: list[object] = []
+    real_start = server_module.SubprocessASGIServer.start
+
+    def start(self: object, *args: object, **kwargs: object) -> None:
+        started.append(self)
+        real_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(server_module.SubprocessASGIServer, "start", start)
+    assert [seen for _, seen in three_pages()] == [False, True, True]
+    assert started == []
