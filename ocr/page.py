@@ -38,6 +38,7 @@ from ocr.engines import (
     Readings,
     get_engine,
 )
+from ocr.glyphs import keep_cut_ink
 from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
 
@@ -660,9 +661,10 @@ def _crop_line(
     share = TOKEN_PAD if x1 - x0 <= SHORT_TOKEN * h else LINE_PAD
     pad_y = max(2, int(round(share * h)))
     pad_x = max(3, int(round(TOKEN_PAD * h)))
-    crop = gray[
-        max(cy0, y0 - pad_y) : min(cy1, y1 + pad_y), max(cx0, x0 - pad_x) : min(cx1, x1 + pad_x)
-    ]
+    # a glyph the box left out but the padding cut through is taken whole (`ocr.glyphs`)
+    crop_x = (max(cx0, x0 - pad_x), min(cx1, x1 + pad_x))
+    left, right = keep_cut_ink(gray, box, crop_x, (cx0, cx1), pad_x, int(round(line_h)))
+    crop = gray[max(cy0, y0 - pad_y) : min(cy1, y1 + pad_y), left:right]
     return to_bgr(np.ascontiguousarray(crop))
 
 
