@@ -883,21 +883,3 @@ def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
     monkeypatch.setattr(pp, "_read_axis", lambda g, i, f, e, axis, boxes=None: readings[axis])
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
     assert pp.detect_quarter_turns(page, object()) == turns
-
-
-def test_yaml_read_once_hands_a_file_read_before_its_config(tmp_path: Path) -> None:
-    """Inside `_yaml_read_once` a YAML file is parsed once (rapidocr's import read its model
-    table twice); outside, OmegaConf reads afresh again."""
-    from omegaconf import OmegaConf
-
-    from ocr.engines import _yaml_read_once
-
-    table = tmp_path / "models.yaml"
-    table.write_text("onnxruntime:\n  rec: a.onnx\n", encoding="utf-8")
-    load = OmegaConf.load
-    with _yaml_read_once():
-        first = OmegaConf.load(table)
-        assert OmegaConf.load(str(table)) is first
-        assert first.onnxruntime.rec == "a.onnx"
-    assert OmegaConf.load == load
-    assert OmegaConf.load(table) is not first
