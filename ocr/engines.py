@@ -469,9 +469,8 @@ class RapidOcrEngine(OcrEngine):
     recognises_crops = True
 
     def __init__(self, options: OcrOptions | None = None) -> None:
-        with _yaml_read_once():
-            import rapidocr
-            from rapidocr import RapidOCR
+        import rapidocr
+        from rapidocr import RapidOCR
 
         opts = options or OcrOptions()
         models = Path(rapidocr.__file__).parent / "models"
@@ -600,32 +599,6 @@ class ArenaShrinkingSession:
 
         release_memory()
         return self.session.run(output_names, input_feed, run_options or self.run_options)  # type: ignore[attr-defined]
-
-
-@contextmanager
-def _yaml_read_once() -> Iterator[None]:
-    """While inside, OmegaConf reads each YAML file once: rapidocr's import reads its 85 KB
-    model table (`default_models.yaml`, download addresses only) into two OmegaConf configs,
-    ~0.6 CPU-s each in every page worker (1.38 of its 1.77 CPU-s of engine set-up); both
-    modules only look entries up, so the second is handed the first's config."""
-    from omegaconf import OmegaConf
-
-    load = OmegaConf.__dict__["load"]
-    read: dict[Path, object] = {}
-
-    def once(file_: object, *args: object, **kwargs: object) -> object:
-        if not isinstance(file_, str | Path):
-            return load.__func__(file_, *args, **kwargs)
-        key = Path(file_).resolve()
-        if key not in read:
-            read[key] = load.__func__(file_, *args, **kwargs)
-        return read[key]
-
-    OmegaConf.load = staticmethod(once)  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        OmegaConf.load = load  # type: ignore[method-assign]
 
 
 @contextmanager
