@@ -46,6 +46,7 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
+from flows.forms.notes import Note, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where
 from flows.forms.rows import append_rows, total_numbers_alone, total_row_alone
@@ -219,7 +220,7 @@ def _read_segment(
             added = columns.fields() - open_form.columns.fields()
             filled = _back_fill(open_form, columns, added, problems) if added else 0
             if filled:
-                unknown[:] = [p for p in unknown if "the lines before keep them blank" not in p]
+                withdraw(unknown, (ADDED_COLUMNS, page.page))  # the lines before are filled
                 unknown.append(
                     f"page {page.page}: the grid's heading repeated here names the column(s) "
                     f"{', '.join(f for f in columns.by_field if f in added)} its first "
@@ -254,6 +255,9 @@ def _read_segment(
     )
     return open_form
 
+
+# Key of the note on columns a repeated heading adds (withdrawn when the lines before are filled)
+ADDED_COLUMNS = "columns added by a repeated heading"
 
 # How much of a long merged cell's text a note shows
 SHOWN = 24
@@ -349,9 +353,12 @@ def _repeated_heading(
         return None  # a column the first heading gave to another field: another grid
     if added:
         unknown.append(
-            f"page {page}: the grid's heading repeated here names the column(s) "
-            f"{', '.join(added)} its first heading did not (OCR lost them there): the lines "
-            "from here on read them, the lines before keep them blank"
+            Note(
+                f"page {page}: the grid's heading repeated here names the column(s) "
+                f"{', '.join(added)} its first heading did not (OCR lost them there): the lines "
+                "from here on read them, the lines before keep them blank",
+                key=(ADDED_COLUMNS, page),
+            )
         )
     return GridColumns(
         by_field=by_field,
