@@ -34,7 +34,7 @@ from flows.extract.documents import (
     open_document,
     printable,
 )
-from flows.extract.workers import PageWorkers
+from flows.extract.workers import PageWorkers, release_page_workers
 from flows.forms import read_forms
 from flows.inventory import FileChanges, Inventory, SourceFile
 from flows.inventory import take_inventory as classify
@@ -354,6 +354,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                     progress.advance(progress.task_ids[0])
         with clock("landing"):
             update_file_map(inventory.file_changes(), building)
+    release_page_workers()  # every page is read: their memory goes before dbt starts
     if options.build_marts and (inventory.has_changes or not marts_current(building)):
         with clock("dbt"):
             _count_quarantined(summary, build_marts(building))

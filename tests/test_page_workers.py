@@ -70,3 +70,28 @@ def test_page_workers_events_go_to_the_named_api_and_start_no_server(
     monkeypatch.setattr(server_module.SubprocessASGIServer, "start", start)
     assert [seen for _, seen in three_pages()] == [False, True, True]
     assert started == []
+
+
+@flow(task_runner=PageWorkers(1))
+def pages_then_release() -> tuple[bool, bool]:
+    """Whether the worker process that read a page is alive before and after the release."""
+    from flows.extract.workers import release_page_workers
+
+    pid, _ = client_seen_before.submit().result()
+    before = _alive(pid)
+    release_page_workers()
+    return before, _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_page_workers_end_when_released(prefect_harness: None) -> None:
+    """Released once the pages are read, the workers' processes end within the flow (their
+    memory is not held beside the marts build)."""
+    assert pages_then_release() == (True, False)

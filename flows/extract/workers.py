@@ -54,3 +54,23 @@ class PageWorkers(ProcessPoolTaskRunner):
 
         self._initargs = (get_current_settings().api.url,)
         return super().__enter__()
+
+    def release(self) -> None:
+        """End the worker processes now, before the runner exits: once a night's pages are
+        read nothing is submitted to them, and two idle workers (~320 MiB each, their OCR
+        engines loaded) sat beside the marts build's dbt process, which made the night's
+        peak (1,432 MiB of the tree at the dbt stage against the 1.5 GB budget)."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
+
+
+def release_page_workers() -> None:
+    """Release the running flow's page workers (`PageWorkers.release`); a Dask cluster's
+    workers (`--runner dask`) are the cluster's and stay."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    runner = context.task_runner if context is not None else None
+    if isinstance(runner, PageWorkers):
+        runner.release()
