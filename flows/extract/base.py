@@ -100,6 +100,22 @@ def free_lines(glyphs: list[Glyph]) -> list[TextLine]:
     return out
 
 
+def span_boxes(
+    spans: list[tuple[int, int, int, int]], row_edges: list[float], col_edges: list[float]
+) -> list[tuple[float, float, float, float]]:
+    """Each merged cell's (x0, y0, x1, y1) from its (row, col, rowspan, colspan)."""
+    return [
+        (col_edges[c], row_edges[r], col_edges[c + cs], row_edges[r + rs]) for r, c, rs, cs in spans
+    ]
+
+
+def cell_at(boxes: list[tuple[float, float, float, float]], x: float, y: float) -> int | None:
+    """The index of the cell box holding the point (a glyph's centre), None outside them all."""
+    return next(
+        (i for i, (x0, y0, x1, y1) in enumerate(boxes) if x0 <= x < x1 and y0 <= y < y1), None
+    )
+
+
 def fill_table(
     spans: list[tuple[int, int, int, int]],
     row_edges: list[float],
@@ -111,32 +127,17 @@ def fill_table(
 
     Assigning by the glyph's centre, not its left edge, is what keeps text that starts right on a
     cell's left rule in its own cell (camelot's own assignment glues it onto the previous cell)."""
-    boxes = [
-        (row_edges[r], col_edges[c], row_edges[r + rs], col_edges[c + cs], r, c, rs, cs)
-        for r, c, rs, cs in spans
-    ]
+    boxes = span_boxes(spans, row_edges, col_edges)
     inside: dict[int, list[Glyph]] = {i: [] for i in range(len(boxes))}
     outside: list[Glyph] = []
     for g in glyphs:
-        for i, (top, left, bottom, right, *_rest) in enumerate(boxes):
-            if left <= g.cx < right and top <= g.cy < bottom:
-                inside[i].append(g)
-                break
-        else:
-            outside.append(g)
+        i = cell_at(boxes, g.cx, g.cy)
+        (outside if i is None else inside[i]).append(g)
     cells = []
-    for i, (top, left, bottom, right, r, c, rs, cs) in enumerate(boxes):
+    for i, ((r, c, rs, cs), bbox) in enumerate(zip(spans, boxes, strict=True)):
         text, conf = cell_text(inside[i])
         cells.append(
-            Cell(
-                row=r,
-                col=c,
-                rowspan=rs,
-                colspan=cs,
-                text=text,
-                bbox=(left, top, right, bottom),
-                confidence=conf,
-            )
+            Cell(row=r, col=c, rowspan=rs, colspan=cs, text=text, bbox=bbox, confidence=conf)
         )
     table = Table(
         n_rows=len(row_edges) - 1,

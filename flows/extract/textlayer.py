@@ -14,7 +14,7 @@ import warnings
 import camelot
 import pypdfium2 as pdfium
 
-from flows.extract.base import Extractor, Glyph, fill_table, free_lines
+from flows.extract.base import Extractor, Glyph, cell_at, fill_table, free_lines, span_boxes
 from flows.models import PageGrid, PageStatus, Table, merge_spans
 from flows.text import normalize
 
@@ -186,17 +186,10 @@ def closing_brackets_home(
     `年）度总体目标`). Placed by its centre it breaks two labels; the bracket's balance tells
     which cell it belongs to. Its box is cut at the rule, keeping the part inside that cell.
     """
-    boxes = [
-        (col_edges[c], row_edges[r], col_edges[c + cs], row_edges[r + rs]) for r, c, rs, cs in spans
-    ]
-
-    def cell_at(x: float, y: float) -> int | None:
-        return next(
-            (i for i, (x0, y0, x1, y1) in enumerate(boxes) if x0 <= x < x1 and y0 <= y < y1),
-            None,
-        )
-
-    placed = [cell_at(g.cx, g.cy) for g in glyphs]
+    if not any(normalize(g.text) in BRACKET_PAIRS for g in glyphs):
+        return glyphs  # no closing bracket on the page: nothing to move
+    boxes = span_boxes(spans, row_edges, col_edges)
+    placed = [cell_at(boxes, g.cx, g.cy) for g in glyphs]
     members: dict[int, list[str]] = {}
     for g, i in zip(glyphs, placed, strict=True):
         if i is not None:
@@ -210,7 +203,7 @@ def closing_brackets_home(
         closer = normalize(g.text)
         top = boxes[i][1] if i is not None else None
         if closer in BRACKET_PAIRS and top is not None and g.bbox[1] < top:
-            above = cell_at(g.cx, top - 0.5)
+            above = cell_at(boxes, g.cx, top - 0.5)
             own = list(members[i])  # type: ignore[index]
             own.remove(closer)
             if (
