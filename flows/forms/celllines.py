@@ -619,10 +619,12 @@ def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
         ]
 
     group = list(range(len(under)))  # under[i] belongs to the part group[i] starts
+    first_over: dict[int, int] = {}  # id(line) → the first cell below it stands over
     for ln in band:
         hit = over(ln)
         if not hit:
             return None
+        first_over[id(ln)] = hit[0]
         for i in range(hit[0] + 1, hit[-1] + 1):
             group[i] = group[hit[0]]
     for i in range(1, len(group)):  # a part of neighbours: each takes its first one's start
@@ -631,7 +633,7 @@ def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
     parts = []
     for start in sorted(set(group)):
         members = [under[i] for i in range(len(under)) if group[i] == start]
-        mine = [ln for ln in band if group[over(ln)[0]] == start]
+        mine = [ln for ln in band if group[first_over[id(ln)]] == start]
         mine.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
         first, last = members[0], members[-1]
         box = (first.bbox[0], cut, last.bbox[2], cell.bbox[3])
