@@ -32,6 +32,7 @@ from flows.forms.labels import (
     unit_label,
     unit_of,
 )
+from flows.forms.notes import Note
 from flows.forms.provenance import Where
 from flows.forms.spec import FORMS, FormSpec, Label
 from flows.forms.state import Header
@@ -920,6 +921,11 @@ def _split_department(fields: dict[str, SourcedValue]) -> None:
         return
 
 
+# What the note on a header cell that is no label of the form is keyed by: withdrawn when the
+# cell proves the first part of a label a page break cut (`reader._stitch_cut_labels`)
+UNREAD_LABEL = "header cell not read"
+
+
 def _report_unknown(
     table: Table, start: int, end: int, header: Header, spec: FormSpec, where: Where, problems
 ) -> None:
@@ -935,9 +941,10 @@ def _report_unknown(
             continue  # a title, year or unit line printed inside the ruled table
         if not any(ch.isalnum() for ch in key):
             continue  # punctuation only: the ）of a label a page break cut, nothing to read
-        note = (
+        note = Note(
             f"page {where.page.page}: header cell '{c.text}' is not a label of the {spec.form} "
-            "form description; not read"
+            "form description; not read",
+            (UNREAD_LABEL, where.page.page, where.table_index, c.row, c.col),
         )
         problems.append(note)
         labels = (alt for lb in spec.labels for alt in lb.alternatives)
