@@ -1,7 +1,8 @@
 """Problem notes withdrawn by what they are about, never by their wording (flows/forms/notes.py):
 a heading cell's note by its page, table, row and column; the notes about a form by the form;
 the first heading's note on a cell whose column a repeated heading named, once the lines before
-were read from there."""
+were read from there. Also the one list of funds units and the one OCR review threshold the
+readers share."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ import pickle
 
 from flows.forms import read_document
 from flows.forms.columns import read_columns, unread_heading
+from flows.forms.header import UNIT_LINE_RE, _unit_wrapped_below, completes_cut_label
+from flows.forms.labels import OPEN_UNIT_RE, UNIT_TAIL_RE, label_alternatives, unit_of
 from flows.forms.notes import Note, about, keys_of, withdraw
+from flows.forms.outside import GROUP_UNITS
 from flows.forms.provenance import Where
 from flows.forms.reader import _finish
-from flows.forms.spec import PROJECT_TARGET
+from flows.forms.spec import FORMS, FUNDS_UNITS, PROJECT_TARGET
 from flows.forms.state import OpenForm, form_note
-from flows.models import SourcedValue, Table
+from flows.models import Cell, SourcedValue, Table
 from tests.test_forms import SE_TITLE, ocr_page, page, table
 from tests.test_selfeval_pages import FIRST, HEAD, REST
 
@@ -130,3 +134,30 @@ def test_a_form_not_loaded_withdraws_the_notes_about_it_whatever_it_was_called()
         "page 1: a project_target table (某单位) whose 项目名称 could not be read: not loaded "
         "(0 indicator lines)",
     ]
+
+
+# ---------------------------------------------------------------- one list, one number
+
+
+def test_every_reading_of_a_funds_unit_takes_the_descriptions_units() -> None:
+    labels = label_alternatives(FORMS[1])
+    for unit in FUNDS_UNITS:
+        assert unit_of(f"项目资金({unit})") == unit
+        assert UNIT_TAIL_RE.search(f"项目资({unit})")[1] == unit  # type: ignore[index]
+        assert UNIT_LINE_RE.search(f"单位：{unit}")[1] == unit  # type: ignore[index]
+        assert completes_cut_label("项目资金", f"({unit})", labels)
+        assert f"（{unit}）" in GROUP_UNITS
+        for n in range(len(unit)):
+            assert OPEN_UNIT_RE.search(f"项目资金({unit[:n]}")
+    assert not completes_cut_label("项目资金", "(万美元)", labels)
+    assert OPEN_UNIT_RE.search("项目资金(美") is None
+
+
+def test_an_open_unit_annotation_is_the_one_unit_it_begins() -> None:
+    cell = Cell(row=0, col=0, text="项目资金(万", bbox=(0, 0, 1, 1))
+    grid = Table(1, 2, [cell], (0, 0, 2, 1), "t")
+    assert _unit_wrapped_below(grid, cell, "(万", 1) == ("万元", None)
+    assert _unit_wrapped_below(grid, cell, "(", 1) == ("", None)  # 万元 or 元: not said
+    below = Cell(row=1, col=0, text="元)", bbox=(0, 1, 1, 2))
+    grid = Table(2, 2, [cell, below], (0, 0, 2, 2), "t")
+    assert _unit_wrapped_below(grid, cell, "(万", 2) == ("万元", below)

@@ -20,6 +20,7 @@ from flows.forms.labels import (
     NAME_THEN_CODE_RE,
     OPEN_UNIT_RE,
     UNIT_RE,
+    UNITS,
     YEAR_RE,
     PrintedLabel,
     after_a_mark,
@@ -34,26 +35,31 @@ from flows.forms.labels import (
 )
 from flows.forms.notes import Note
 from flows.forms.provenance import Where
-from flows.forms.spec import FORMS, FormSpec, Label
+from flows.forms.spec import FORMS, FUNDS_UNITS, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
 from flows.text import SUB_LINE_PREFIX, is_latin, label_key, normalize
+
+# A funds unit in brackets after a label, its closing bracket perhaps lost: `(万元)`, `(元`
+UNIT_ANNOTATION_RE = re.compile(rf"\({UNITS}\)?")
 
 
 def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
     """(unit, the cell printing its rest) for a group label whose bracket is left open
     (项目资金（万 | 元）): the annotation wrapped onto a line OCR cut into the cell below; an open
-    `（万` alone can only be 万元."""
+    beginning that only one unit begins with (`（万`: 万元) is that unit."""
     opened = OPEN_UNIT_RE.search(rest)
     if opened is None:
         return "", None
     r = cell.last_row + 1
     below = table.at(r, cell.col) if r < end else None
     if below is not None and below.row == r and below.col == cell.col:
-        m = re.fullmatch(r"\((万元|元)\)?", opened[0] + label_key(below.text))
+        m = UNIT_ANNOTATION_RE.fullmatch(opened[0] + label_key(below.text))
         if m is not None:
             return m[1], below
-    return ("万元", None) if rest.endswith("万") else ("", None)
+    begun = opened["begun"] or ""
+    units = [u for u in FUNDS_UNITS if begun and u.startswith(begun)]
+    return (units[0], None) if len(units) == 1 else ("", None)
 
 
 def completes_cut_label(first: str, rest: str, labels: list) -> bool:
@@ -72,10 +78,10 @@ def completes_cut_label(first: str, rest: str, labels: list) -> bool:
     key = label_key(first)
     if not any(key.startswith(alt) for alt, lb in labels if lb is joined[0]):
         return True
-    return re.fullmatch(r"\((万元|元)\)?", joined[1]) is not None
+    return UNIT_ANNOTATION_RE.fullmatch(joined[1]) is not None
 
 
-UNIT_LINE_RE = re.compile(r"单位[:：;；]?\s*(万元|元)\s*$")
+UNIT_LINE_RE = re.compile(rf"单位[:：;；]?\s*{UNITS}\s*$")
 
 
 def unit_line_above(page: PageGrid, table: Table) -> SourcedValue | None:
