@@ -34,7 +34,7 @@ from flows.forms.labels import (
     unit_of,
 )
 from flows.forms.notes import Note
-from flows.forms.provenance import Where
+from flows.forms.provenance import Where, on_line
 from flows.forms.spec import FORMS, FUNDS_UNITS, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
@@ -95,13 +95,7 @@ def unit_line_above(page: PageGrid, table: Table) -> SourcedValue | None:
     if found is None:
         return None
     _, line, unit = found
-    return SourcedValue(
-        value=unit,
-        page=page.page,
-        bbox=line.bbox,
-        confidence=line.confidence,
-        extractor=page.extractor or "",
-    )
+    return on_line(page, line, unit)
 
 
 def read_header(
@@ -837,9 +831,7 @@ def _read_more_of(
         texts = [c.text for c in row if c.text.strip()]
         if texts:
             lines.append(" | ".join(texts))
-    header.fields[lb.field] = SourcedValue(
-        **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
-    )
+    header.fields[lb.field] = header.fields[lb.field].with_value("\n".join(lines))
 
 
 # A department code as printed in a cell of its own: digits, perhaps in brackets
@@ -922,8 +914,8 @@ def _split_department(fields: dict[str, SourcedValue]) -> None:
         code = fields.get("department_code")
         if name == "department_name" and code is not None and normalize(code.value) != m["code"]:
             continue
-        fields["department_name"] = SourcedValue(**{**v.__dict__, "value": printed_name})
-        fields["department_code"] = SourcedValue(**{**v.__dict__, "value": m["code"]})
+        fields["department_name"] = v.with_value(printed_name)
+        fields["department_code"] = v.with_value(m["code"])
         return
 
 

@@ -55,7 +55,7 @@ from flows.forms.labels import (
 )
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
-from flows.forms.provenance import Where
+from flows.forms.provenance import Where, on_line
 from flows.forms.rows import append_rows, total_numbers_alone, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
@@ -441,13 +441,7 @@ def _find_year(
             m = regex.search(line.text)
             if not m or (regex is TITLE_YEAR_RE and "表" not in line.text):
                 continue
-            v = SourcedValue(
-                value=m[1],
-                page=page.page,
-                bbox=line.bbox,
-                confidence=line.confidence,
-                extractor=page.extractor or "",
-            )
+            v = on_line(page, line, m[1])
             anywhere = anywhere or v
             if line.bbox[3] <= top + 2 and (above is None or line.bbox[1] >= above.bbox[1]):
                 above = v
