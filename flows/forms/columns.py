@@ -9,7 +9,7 @@ columns, and finding them is its own problem (wrapped, merged or OCR-damaged hea
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -21,6 +21,7 @@ from flows.forms.labels import (
     match_printed,
     the_run_spelt,
 )
+from flows.forms.notes import Note, withdraw
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec
 from flows.models import Cell, Table
@@ -31,6 +32,15 @@ from flows.text import label_key
 # The share of the heading's width a column edge (or a table's edge) may stray between the
 # heading's table and a table continuing the grid, on the same page or the next
 EDGE_STRAY = 0.05
+
+# What the note on a heading cell the form does not know is keyed by (`unread_heading`)
+UNREAD_HEADING = "column heading not read"
+
+
+def unread_heading(where: Where, cell: Cell) -> tuple[str, int, int, int, int]:
+    """The key of the note on a heading cell read as no head (its page, table, row, column): a
+    later judgement that reads the cell after all withdraws the note by it."""
+    return (UNREAD_HEADING, where.page.page, where.table_index, cell.row, cell.col)
 
 
 @dataclass
@@ -43,9 +53,22 @@ class GridColumns:
     x_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     width: float = 0.0  # of the table the heading is printed in
     right: float = 0.0  # where that table ends on its page
+    # the heading cells read as no head: their notes' keys (`unread_heading`), each with the
+    # cell's x-range in fractions of the table's width, for a later heading that names them
+    unread: dict[Hashable, tuple[float, float]] = field(default_factory=dict)
 
     def fields(self) -> frozenset[str]:
         return frozenset(self.by_field)
+
+    def unread_under(self, ranges: Iterable[tuple[float, float]]) -> list[Hashable]:
+        """The keys of the unread heading cells whose centre stands in one of `ranges` (fractions
+        of the heading's frame): cells printing the heads of columns read there after all."""
+        spans = list(ranges)
+        return [
+            key
+            for key, (x0, x1) in self.unread.items()
+            if any(a <= (x0 + x1) / 2 < b for a, b in spans)
+        ]
 
     def on(self, table: Table) -> GridColumns | None:
         """The same fields on a table continuing the grid on another page, whose ruling may have
@@ -102,6 +125,7 @@ class GridColumns:
                 x_ranges=self.x_ranges,
                 width=width,
                 right=right,
+                unread=self.unread,
             )
         return self if n_cols == self.n_cols else None
 
@@ -282,7 +306,7 @@ def read_columns(
     x_ranges: dict[str, tuple[float, float]] = {}
     edges = _column_edges(table)
     rules = rules_below(table, data)
-    unknown: list[tuple[Cell, str]] = []
+    unknown: list[Cell] = []  # heading cells read as no head, their notes keyed by each
     for r in range(head, data):
         for cell in table.row_cells(r):
             key = label_key(cell.text)
@@ -306,12 +330,14 @@ def read_columns(
                         f"lines read across); read as those heads, in {order}"
                     )
             if not heads:
-                note = (
-                    f"page {where.page.page}: column heading '{cell.text}' is not in the "
-                    f"{spec.form} form description; its values are not read"
+                problems.append(
+                    Note(
+                        f"page {where.page.page}: column heading '{cell.text}' is not in the "
+                        f"{spec.form} form description; its values are not read",
+                        unread_heading(where, cell),
+                    )
                 )
-                problems.append(note)
-                unknown.append((cell, note))
+                unknown.append(cell)
                 continue
             spread = _spread_heads(cell, heads, edges, rules)
             for col, grid_cols in zip(heads, spread, strict=True):
@@ -330,25 +356,28 @@ def read_columns(
                     f"{len(heads)} heads over {cell.colspan} grid column(s) (OCR found no rule "
                     f"between them); the {', '.join(c.field for c in lost)} values are not read"
                 )
-    for cell, note in unknown:
+    read: list[Cell] = []  # of those, the cells read as a head after all
+    for cell in unknown:
         name = _remnant_of(label_key(cell.text), alternatives)
         if name is not None and name not in by_field:
             by_field[name] = cell.col
             x_ranges[name] = relative(table, cell.bbox[0], cell.bbox[2])
-            problems.remove(note)
-    left = sorted(((c, n) for c, n in unknown if n in problems), key=lambda u: u[0].col)
-    names = remnants_in_order([label_key(c.text) for c, _ in left], alternatives, set(by_field))
-    for (cell, note), name in zip(left, names or (), strict=False):
+            read.append(cell)
+    left = sorted((c for c in unknown if all(c is not r for r in read)), key=lambda c: c.col)
+    names = remnants_in_order([label_key(c.text) for c in left], alternatives, set(by_field))
+    for cell, name in zip(left, names or (), strict=False):
         by_field[name] = cell.col
         x_ranges[name] = relative(table, cell.bbox[0], cell.bbox[2])
-        problems.remove(note)
+        read.append(cell)
     if names:
         problems.append(
             f"page {where.page.page}: the heading cells "
-            f"{'、'.join(repr(c.text) for c, _ in left)} print part of a head each, any of "
+            f"{'、'.join(repr(c.text) for c in left)} print part of a head each, any of "
             f"several; read as {'、'.join(names)}, the heads not found, in the form's order"
         )
-    _infer_level_column(table, head, by_field, x_ranges, problems)
+    read += _infer_level_column(table, head, by_field, x_ranges)
+    for cell in read:
+        withdraw(problems, unread_heading(where, cell))
     width = table.bbox[2] - table.bbox[0]
     return GridColumns(
         by_field=by_field,
@@ -356,6 +385,11 @@ def read_columns(
         x_ranges=x_ranges,
         width=width,
         right=table.bbox[2],
+        unread={
+            unread_heading(where, c): relative(table, c.bbox[0], c.bbox[2])
+            for c in unknown
+            if all(c is not r for r in read)
+        },
     )
 
 
@@ -502,11 +536,11 @@ def _infer_level_column(
     head: int,
     by_field: dict[str, int],
     x_ranges: dict[str, tuple[float, float]],
-    problems: list[str],
-) -> None:
+) -> list[Cell]:
     """一级指标 and 二级指标 stand side by side: when one heading was misprinted or misread
-    (一級指标), the column next to the other is taken for it, and the unknown-heading problem
-    reported for that cell is withdrawn."""
+    (一級指标), the column next to the other is taken for it. The heading cells so read (their
+    unknown-heading notes are withdrawn)."""
+    taken = []
     for missing, present, step in (("level1", "level2", -1), ("level2", "level1", 1)):
         if missing in by_field or present not in by_field:
             continue
@@ -515,4 +549,5 @@ def _infer_level_column(
             continue
         by_field[missing] = cell.col
         x_ranges[missing] = relative(table, cell.bbox[0], cell.bbox[2])
-        problems[:] = [p for p in problems if f"'{cell.text}'" not in p]
+        taken.append(cell)
+    return taken

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import product
 
 from flows.forms.celllines import REACH, line_runs, text_height
@@ -740,10 +741,20 @@ FUNDS_PARTS = (
     ("local_fiscal_funds", "superior_funds", "other_funds"),
 )
 SUM_TOLERANCE = 1e-6
-# A reading OCR itself was unsure of: below the engine's own line for cells kept for review
-# (OcrOptions.low_confidence_threshold). Its digits may be no print at all — a rule's ink at a
-# blank cell's edge, a speck (`i01` at 0.51 in a blank 其他资金 cell)
-UNSURE_READING = 0.85
+
+
+@cache
+def unsure_reading() -> float:
+    """The confidence below which OCR itself was unsure of a reading: the engine's own line for
+    cells kept for review (`OcrOptions.low_confidence_threshold`), read from that one option.
+    Such a reading's digits may be no print at all — a rule's ink at a blank cell's edge, a
+    speck (`i01` at 0.51 in a blank 其他资金 cell). Imported when first asked, for an OCR page:
+    the reader of text layers does not load the OCR package."""
+    from ocr.engines import OcrOptions
+
+    return OcrOptions.model_fields["low_confidence_threshold"].default
+
+
 # What a reading costs to be taken for another: one mark cut off an edge; the whole reading
 # taken for no print (weighed above a cut: the block settles on a cut when one fits as well)
 MARK_CUT, NOTHING_PRINTED = 1, 2
@@ -752,7 +763,7 @@ MARK_CUT, NOTHING_PRINTED = 1, 2
 def _readings(value: SourcedValue, ocr: bool) -> list[tuple[int, float, str]]:
     """(edits, amount, text) an amount may have printed: as read (blank, or a mark printed for
     no value, is 0), then — on an OCR page — with one mark cut off either edge, and, when OCR
-    was unsure of the whole reading (`UNSURE_READING`), nothing at all (0)."""
+    was unsure of the whole reading (`unsure_reading`), nothing at all (0)."""
     out = []
     printed = value.value.strip()
     blank = not printed or printed in NO_VALUE
@@ -765,7 +776,7 @@ def _readings(value: SourcedValue, ocr: bool) -> list[tuple[int, float, str]]:
             v = amount(cut) if cut != printed else None
             if v is not None:
                 out.append((MARK_CUT, v, cut))
-        if value.confidence < UNSURE_READING:
+        if value.confidence < unsure_reading():
             out.append((NOTHING_PRINTED, 0.0, ""))
     return out
 

@@ -20,6 +20,7 @@ from flows.forms.labels import (
     NAME_THEN_CODE_RE,
     OPEN_UNIT_RE,
     UNIT_RE,
+    UNITS,
     YEAR_RE,
     PrintedLabel,
     after_a_mark,
@@ -32,27 +33,33 @@ from flows.forms.labels import (
     unit_label,
     unit_of,
 )
-from flows.forms.provenance import Where
-from flows.forms.spec import FORMS, FormSpec, Label
+from flows.forms.notes import Note
+from flows.forms.provenance import Where, on_line
+from flows.forms.spec import FORMS, FUNDS_UNITS, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
 from flows.text import SUB_LINE_PREFIX, is_latin, label_key, normalize
+
+# A funds unit in brackets after a label, its closing bracket perhaps lost: `(万元)`, `(元`
+UNIT_ANNOTATION_RE = re.compile(rf"\({UNITS}\)?")
 
 
 def _unit_wrapped_below(table: Table, cell: Cell, rest: str, end: int) -> tuple[str, Cell | None]:
     """(unit, the cell printing its rest) for a group label whose bracket is left open
     (项目资金（万 | 元）): the annotation wrapped onto a line OCR cut into the cell below; an open
-    `（万` alone can only be 万元."""
+    beginning that only one unit begins with (`（万`: 万元) is that unit."""
     opened = OPEN_UNIT_RE.search(rest)
     if opened is None:
         return "", None
     r = cell.last_row + 1
     below = table.at(r, cell.col) if r < end else None
     if below is not None and below.row == r and below.col == cell.col:
-        m = re.fullmatch(r"\((万元|元)\)?", opened[0] + label_key(below.text))
+        m = UNIT_ANNOTATION_RE.fullmatch(opened[0] + label_key(below.text))
         if m is not None:
             return m[1], below
-    return ("万元", None) if rest.endswith("万") else ("", None)
+    begun = opened["begun"] or ""
+    units = [u for u in FUNDS_UNITS if begun and u.startswith(begun)]
+    return (units[0], None) if len(units) == 1 else ("", None)
 
 
 def completes_cut_label(first: str, rest: str, labels: list) -> bool:
@@ -71,10 +78,10 @@ def completes_cut_label(first: str, rest: str, labels: list) -> bool:
     key = label_key(first)
     if not any(key.startswith(alt) for alt, lb in labels if lb is joined[0]):
         return True
-    return re.fullmatch(r"\((万元|元)\)?", joined[1]) is not None
+    return UNIT_ANNOTATION_RE.fullmatch(joined[1]) is not None
 
 
-UNIT_LINE_RE = re.compile(r"单位[:：;；]?\s*(万元|元)\s*$")
+UNIT_LINE_RE = re.compile(rf"单位[:：;；]?\s*{UNITS}\s*$")
 
 
 def unit_line_above(page: PageGrid, table: Table) -> SourcedValue | None:
@@ -88,13 +95,7 @@ def unit_line_above(page: PageGrid, table: Table) -> SourcedValue | None:
     if found is None:
         return None
     _, line, unit = found
-    return SourcedValue(
-        value=unit,
-        page=page.page,
-        bbox=line.bbox,
-        confidence=line.confidence,
-        extractor=page.extractor or "",
-    )
+    return on_line(page, line, unit)
 
 
 def read_header(
@@ -830,9 +831,7 @@ def _read_more_of(
         texts = [c.text for c in row if c.text.strip()]
         if texts:
             lines.append(" | ".join(texts))
-    header.fields[lb.field] = SourcedValue(
-        **{**header.fields[lb.field].__dict__, "value": "\n".join(lines)}
-    )
+    header.fields[lb.field] = header.fields[lb.field].with_value("\n".join(lines))
 
 
 # A department code as printed in a cell of its own: digits, perhaps in brackets
@@ -915,9 +914,14 @@ def _split_department(fields: dict[str, SourcedValue]) -> None:
         code = fields.get("department_code")
         if name == "department_name" and code is not None and normalize(code.value) != m["code"]:
             continue
-        fields["department_name"] = SourcedValue(**{**v.__dict__, "value": printed_name})
-        fields["department_code"] = SourcedValue(**{**v.__dict__, "value": m["code"]})
+        fields["department_name"] = v.with_value(printed_name)
+        fields["department_code"] = v.with_value(m["code"])
         return
+
+
+# What the note on a header cell that is no label of the form is keyed by: withdrawn when the
+# cell proves the first part of a label a page break cut (`reader._stitch_cut_labels`)
+UNREAD_LABEL = "header cell not read"
 
 
 def _report_unknown(
@@ -935,9 +939,10 @@ def _report_unknown(
             continue  # a title, year or unit line printed inside the ruled table
         if not any(ch.isalnum() for ch in key):
             continue  # punctuation only: the ）of a label a page break cut, nothing to read
-        note = (
+        note = Note(
             f"page {where.page.page}: header cell '{c.text}' is not a label of the {spec.form} "
-            "form description; not read"
+            "form description; not read",
+            (UNREAD_LABEL, where.page.page, where.table_index, c.row, c.col),
         )
         problems.append(note)
         labels = (alt for lb in spec.labels for alt in lb.alternatives)

@@ -32,6 +32,17 @@ TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
 CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
 NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
 UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """`words` as regex alternatives, longest first (万元 is tried before 元)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+# The funds units of the descriptions (`FUNDS_UNITS`) as one regex group: `(万元|元)`
+UNITS = f"({_alternatives(FUNDS_UNITS)})"
+# What a unit annotation left open may print of a unit: any beginning of one (`万` of 万元)
+UNIT_BEGUN = f"(?:{_alternatives(u[:n] for u in FUNDS_UNITS for n in range(1, len(u) + 1))})"
 CATEGORY_KEYWORDS = category_keywords()
 CATEGORY_LABELS = category_labels()
 
@@ -117,12 +128,13 @@ def match_label(text: str, spec: FormSpec = FORMS[1]) -> tuple[str, str] | None:
 def unit_of(text: str, rest: str = "") -> str | None:
     """The funds unit a label prints in brackets: 项目资金（万元） → 万元, also when OCR lost the
     closing bracket (资金情况（元) or both (`rest`, what follows a group label: 项目资金元)."""
-    m = re.search(r"\((万元|元)(?:\)|$)", label_key(text)) or re.fullmatch(r"\(?(万元|元)\)?", rest)
+    m = re.search(rf"\({UNITS}(?:\)|$)", label_key(text)) or re.fullmatch(rf"\(?{UNITS}\)?", rest)
     return m[1] if m and m[1] in FUNDS_UNITS else None
 
 
-UNIT_TAIL_RE = re.compile(r"\(?(万元|元)\)?$")
-OPEN_UNIT_RE = re.compile(r"\((万元?)?$")  # 项目资金（万 | 元）: the annotation wrapped or cut
+UNIT_TAIL_RE = re.compile(rf"\(?{UNITS}\)?$")
+# 项目资金（万 | 元）: the annotation wrapped or cut, its bracket left open on what it printed
+OPEN_UNIT_RE = re.compile(rf"\((?P<begun>{UNIT_BEGUN})?$")
 
 
 def unit_label(key: str, spec: FormSpec) -> tuple[str, str] | None:

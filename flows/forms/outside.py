@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from flows.forms.labels import ALL_OPENERS, label_alternatives, labels_printed_in, match_printed
-from flows.forms.spec import FORMS
+from flows.forms.spec import FORMS, FUNDS_UNITS
 from flows.models import Cell, PageGrid, Table, TextLine
 from flows.text import label_key
 
@@ -239,7 +239,7 @@ def _wrapped_label_row(last: TextLine, lines: list[TextLine]) -> TextLine | None
 # part of a value); the labels of a funds block's rows are longer.
 MIN_LINE_LABEL = 4
 # The unit a group label prints after it (项目资金（万元）), wrapped with it
-GROUP_UNITS = ("（万元）", "（元）")
+GROUP_UNITS = tuple(f"（{unit}）" for unit in FUNDS_UNITS)
 # The forms' header labels a lost row may print, and their group labels as printed with a unit
 LINE_LABELS = [(alt, lb) for spec in FORMS for alt, lb in label_alternatives(spec) if not lb.group]
 GROUP_LABELS = [label_key(alt + unit) for spec in FORMS for lb in spec.labels if lb.group

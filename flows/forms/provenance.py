@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flows.models import Cell, PageGrid, SourcedValue, Table
+from flows.models import Cell, PageGrid, SourcedValue, Table, TextLine
 
 # ---------------------------------------------------------------- values with provenance
 
@@ -23,6 +23,18 @@ def _value(cell: Cell, page: int, table_index: int, extractor: str, text: str | 
         bbox=cell.bbox,
         confidence=cell.confidence,
         extractor=extractor,
+    )
+
+
+def on_line(page: PageGrid, line: TextLine, text: str) -> SourcedValue:
+    """A value printed on a free line of the page, outside every table (the year line above a
+    table, 单位：元): the line's box and confidence, no cell."""
+    return SourcedValue(
+        value=text,
+        page=page.page,
+        bbox=line.bbox,
+        confidence=line.confidence,
+        extractor=page.extractor or "",
     )
 
 

@@ -33,7 +33,14 @@ from dataclasses import replace
 
 from flows.forms.celllines import foot_band_cut
 from flows.forms.cellvalues import NUMBER_RE
-from flows.forms.columns import EDGE_STRAY, GridColumns, find_heading, read_columns, relative
+from flows.forms.columns import (
+    EDGE_STRAY,
+    GridColumns,
+    find_heading,
+    read_columns,
+    relative,
+    unread_heading,
+)
 from flows.forms.funds import settle_funds_by_sum
 from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
@@ -46,12 +53,12 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
-from flows.forms.notes import Note, withdraw
+from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
-from flows.forms.provenance import Where
+from flows.forms.provenance import Where, on_line
 from flows.forms.rows import append_rows, total_numbers_alone, total_row_alone
 from flows.forms.spec import FORMS, FormSpec
-from flows.forms.state import OpenForm, name_field, name_of
+from flows.forms.state import OpenForm, form_note, name_field, name_of
 from flows.forms.totals import score_problem, settle_marks_by_totals
 from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
@@ -157,7 +164,6 @@ def _read_segment(
     if spec is not None:  # a new form starts here
         if open_form is not None:
             _finish(open_form, forms, problems)
-        notes_from = len(problems)
         header = read_header(table, start, head_row, spec, where, problems)
         year = _find_year(page, table, start, head_row, where)
         if year is not None:
@@ -172,7 +178,6 @@ def _read_segment(
             matrix=header.matrix,
             below=header.below,
             cut=header.cut,
-            notes_from=notes_from,
         )
         if heading is not None:
             open_form.columns = read_columns(table, head_row, data_row, spec, where, problems)
@@ -213,14 +218,15 @@ def _read_segment(
         columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
         assert open_form.columns is not None
         if columns.fields() != open_form.columns.fields() or unknown:
-            columns = _repeated_heading(
-                open_form.columns, columns, table, head_row, unknown, page.page
-            )
+            columns = _repeated_heading(open_form.columns, columns, where, head_row, unknown)
         if columns is not None:
             added = columns.fields() - open_form.columns.fields()
             filled = _back_fill(open_form, columns, added, problems) if added else 0
             if filled:
                 withdraw(unknown, (ADDED_COLUMNS, page.page))  # the lines before are filled
+                read_there = (columns.x_ranges[f] for f in added if f in columns.x_ranges)
+                for key in open_form.columns.unread_under(read_there):
+                    withdraw(problems, key)  # the first heading's cell printing an added head
                 unknown.append(
                     f"page {page.page}: the grid's heading repeated here names the column(s) "
                     f"{', '.join(f for f in columns.by_field if f in added)} its first "
@@ -314,20 +320,15 @@ def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[
                 colspan=cell.colspan,
                 confidence=min(cell.confidence, first.confidence),
             )
-            if note in problems:
-                problems.remove(note)
+            for key in keys_of(note):
+                withdraw(problems, key)
             break
     form.cut = []
     return Table(table.n_rows, table.n_cols, cells, table.bbox, table.extractor)
 
 
 def _repeated_heading(
-    before: GridColumns,
-    read: GridColumns,
-    table: Table,
-    head: int,
-    unknown: list[str],
-    page: int,
+    before: GridColumns, read: GridColumns, where: Where, head: int, unknown: list[str]
 ) -> GridColumns | None:
     """A heading row repeated on a continuation page where OCR misread a heading (权 for 权重):
     the columns read by their headings, completed by the positions of the grid it continues
@@ -336,6 +337,7 @@ def _repeated_heading(
     得分 there): the columns before, where they stand, plus those it adds, which the lines from
     here on are read by (`unknown` gets a note saying so). None when the table does not line up
     with the grid before the break."""
+    table, page = where.table, where.page.page
     aligned = before.on(table)
     if aligned is None or aligned is before and table.n_cols != before.n_cols:
         return None
@@ -347,7 +349,7 @@ def _repeated_heading(
     for c in set(by_field.values()):
         cell = table.at(head, c)
         if cell is not None:
-            unknown[:] = [p for p in unknown if f"'{cell.text}'" not in p]
+            withdraw(unknown, unread_heading(where, cell))
     added = [f for f in by_field if f not in before.fields()]
     if any(_over_placed(read.x_ranges.get(f), before) for f in added):
         return None  # a column the first heading gave to another field: another grid
@@ -357,7 +359,7 @@ def _repeated_heading(
                 f"page {page}: the grid's heading repeated here names the column(s) "
                 f"{', '.join(added)} its first heading did not (OCR lost them there): the lines "
                 "from here on read them, the lines before keep them blank",
-                key=(ADDED_COLUMNS, page),
+                (ADDED_COLUMNS, page),
             )
         )
     return GridColumns(
@@ -366,6 +368,7 @@ def _repeated_heading(
         x_ranges={**read.x_ranges, **before.x_ranges},
         width=read.width,
         right=read.right,
+        unread={**read.unread, **before.unread},
     )
 
 
@@ -412,8 +415,8 @@ def _back_fill(form: OpenForm, columns: GridColumns, added: set[str], problems: 
             if took and form.spec.total_row:
                 note = score_problem(ind.extra.get("weight"), ind.extra.get("score"))
                 if note is not None:
-                    said = f"{name_of(form)}: {ind.name.value}: {note}"
-                    problems.append(f"page {where.page.page}: {said}")
+                    said = f"{ind.name.value}: {note}"
+                    problems.append(form_note(form, where.page.page, said))
     return filled
 
 
@@ -438,13 +441,7 @@ def _find_year(
             m = regex.search(line.text)
             if not m or (regex is TITLE_YEAR_RE and "表" not in line.text):
                 continue
-            v = SourcedValue(
-                value=m[1],
-                page=page.page,
-                bbox=line.bbox,
-                confidence=line.confidence,
-                extractor=page.extractor or "",
-            )
+            v = on_line(page, line, m[1])
             anywhere = anywhere or v
             if line.bbox[3] <= top + 2 and (above is None or line.bbox[1] >= above.bbox[1]):
                 above = v
@@ -471,15 +468,12 @@ _BLANK = SourcedValue(value="", page=0)
 def _finish(form: OpenForm, forms: list[ProjectForm], problems: list[str]) -> None:
     """Close `form` into `forms`; a form whose name could not be read (its 项目名称 row lost to
     the grid and OCR) is not loaded but said in one note naming its page, in place of the notes
-    raised while reading it: rows no one can name or join are no project."""
+    raised about it (keyed by its `notes_key`): rows no one can name or join are no project."""
     key = name_field(form)
     if form.fields.get(key, _BLANK).value.strip():
         forms.append(_close(form, problems))
         return
-    aliases = {name_of(form), form.spec.form}
-    problems[form.notes_from :] = [
-        p for p in problems[form.notes_from :] if not any(f": {a}: " in p for a in aliases)
-    ]
+    withdraw(problems, form.notes_key)
     context = [
         form.fields[f].value
         for f in ("year", "department_name")

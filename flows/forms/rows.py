@@ -30,7 +30,7 @@ from flows.forms.labels import (
 )
 from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
-from flows.forms.state import OpenForm, name_of
+from flows.forms.state import OpenForm, form_note
 from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
 from flows.forms.totals import printed_sum, score_note, score_problem, split_glued_total
 from flows.models import Cell, CellLine, IndicatorRow, SourcedValue, Table, join_wrapped
@@ -233,9 +233,7 @@ def append_rows(
     )
     if unmerged:  # the grid's cells read by where their OCR lines stand
         where = Where(where.page, table, where.table_index)
-        problems.extend(
-            f"page {where.page.page}: {name_of(form)}: grid {u.note()}" for u in unmerged
-        )
+        problems.extend(form_note(form, where.page.page, f"grid {u.note()}") for u in unmerged)
     form.grids.append((where, cols))
     labels: dict[int, SourcedValue] = {}  # id(merged label cell) → the label it stands for
     after_break = after_break and bool(form.indicators)
@@ -252,9 +250,13 @@ def append_rows(
     )
     if not_printed_here and lines:
         problems.append(
-            f"page {where.page.page}: {name_of(form)}: the grid continues in a table without "
-            "the 一级指标 column (its rules lost with the leading columns); each line takes the "
-            "一级 label its 二级 label belongs to (indicator categories), else the line above's"
+            form_note(
+                form,
+                where.page.page,
+                "the grid continues in a table without the 一级指标 column (its rules lost "
+                "with the leading columns); each line takes the 一级 label its 二级 label "
+                "belongs to (indicator categories), else the line above's",
+            )
         )
     unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
     starts = [r for r, _ in lines]
@@ -274,7 +276,7 @@ def append_rows(
         nm = values.get("indicator_name", where.sv(None))
         if not (nm.value.strip() or target.value.strip()):
             continue
-        problems.extend(f"page {where.page.page}: {name_of(form)}: {n}" for n in notes)
+        problems.extend(form_note(form, where.page.page, n) for n in notes)
         if _heading_again(cells):
             continue  # the heading row repeated where it was not recognised as one
         level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
@@ -288,8 +290,12 @@ def append_rows(
                     else "its lines take it as printed"
                 )
                 problems.append(
-                    f"page {where.page.page}: {name_of(form)}: the {name} cell '{cell.text}' "
-                    f"prints two labels (OCR found no rule between them); {how}"
+                    form_note(
+                        form,
+                        where.page.page,
+                        f"the {name} cell '{cell.text}' "
+                        f"prints two labels (OCR found no rule between them); {how}",
+                    )
                 )
         prev = form.indicators[-1] if form.indicators else None
         if prev is not None and after_break:
@@ -328,7 +334,7 @@ def append_rows(
                 values, parts, spec.composed_actual[0], where.sv(None)
             )
             if note is not None:
-                problems.append(f"page {where.page.page}: {name_of(form)}: {nm.value}: {note}")
+                problems.append(form_note(form, where.page.page, f"{nm.value}: {note}"))
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
         )
@@ -337,25 +343,37 @@ def append_rows(
             weight, score = extra.get("weight"), extra.get("score")
             note = score_problem(weight, score)
             if note is not None:
-                said = f"page {where.page.page}: {name_of(form)}: {nm.value}: {note}"
+                said = form_note(form, where.page.page, f"{nm.value}: {note}")
                 problems.append(score_note(said, weight, score))
     for cell in unshared:
         problems.append(
-            f"page {where.page.page}: {name_of(form)}: the grid cell '{cell.text}' spans "
-            f"{cell.rowspan} rows (OCR found no rule between them) and its values do not match "
-            "its lines; they keep it as printed"
+            form_note(
+                form,
+                where.page.page,
+                f"the grid cell '{cell.text}' spans "
+                f"{cell.rowspan} rows (OCR found no rule between them) and its values do not match "
+                "its lines; they keep it as printed",
+            )
         )
     for cell in recovered:
         problems.append(
-            f"page {where.page.page}: {name_of(form)}: the grid's heading cell runs on down over "
-            f"its lines (no rule found under the heading); the label '{cell.text}' printed "
-            "under it is read for the lines it covers"
+            form_note(
+                form,
+                where.page.page,
+                f"the grid's heading cell runs on down over "
+                f"its lines (no rule found under the heading); the label '{cell.text}' printed "
+                "under it is read for the lines it covers",
+            )
         )
     if merged:
         problems.append(
-            f"page {where.page.page}: {name_of(form)}: the grid's {', '.join(merged)} column "
-            "is one cell with its heading (no rule found under the heading); its values are "
-            "not read"
+            form_note(
+                form,
+                where.page.page,
+                f"the grid's {', '.join(merged)} column "
+                "is one cell with its heading (no rule found under the heading); its values are "
+                "not read",
+            )
         )
 
 
@@ -597,7 +615,7 @@ def _read_total_row(
         notes = _split_glued_total(found, values, form, where)
         if not notes:
             notes = _share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
-    problems.extend(f"page {where.page.page}: {name_of(form)}: 总分 {n}" for n in notes)
+    problems.extend(form_note(form, where.page.page, f"总分 {n}") for n in notes)
     form.fields["overall_weight"] = values["weight"]
     form.fields["overall_score"] = values["score"]
     form.closed_grid = True
@@ -791,9 +809,13 @@ def total_row_alone(
                 printed = " | ".join(c.text for c in table.row_cells(above) if c.text.strip())
                 if printed:
                     problems.append(
-                        f"page {where.page.page}: {name_of(form)}: the grid line '{printed}' "
-                        "above the 总分 row does not line up with the heading's columns (OCR "
-                        "found no rules between its cells); not read"
+                        form_note(
+                            form,
+                            where.page.page,
+                            f"the grid line '{printed}' "
+                            "above the 总分 row does not line up with the heading's columns (OCR "
+                            "found no rules between its cells); not read",
+                        )
                     )
             return True
     return False
@@ -831,10 +853,13 @@ def total_numbers_alone(
     form.fields["overall_score"] = where.sv(printed[1])
     form.closed_grid = True
     problems.append(
-        f"page {where.page.page}: {name_of(form)}: a table printing only "
-        f"'{printed[0].text} | {printed[1].text}' under the 分值 and 得分 columns is read as the "
-        f"总分 row (its label lost): {weights:g} is the sum of the weights and {total:g} of "
-        "the scores"
+        form_note(
+            form,
+            where.page.page,
+            f"a table printing only '{printed[0].text} | {printed[1].text}' under the 分值 "
+            "and 得分 columns is read as the 总分 row (its label lost): "
+            f"{weights:g} is the sum of the weights and {total:g} of the scores",
+        )
     )
     return True
 

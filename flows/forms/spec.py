@@ -257,6 +257,8 @@ FORMS: tuple[FormSpec, ...] = (PROJECT_SELF_EVAL, PROJECT_TARGET, DEPARTMENT_TAR
 with the target table and is told apart by its grid (实际完成值) or its title."""
 
 FUNDS_UNITS = ("万元", "元")
+"""The units a form prints its funds amounts in (项目资金（万元）, 单位：元): every reading of a
+funds unit (`flows.forms.labels.UNITS`, `UNIT_BEGUN`) matches this one list."""
 
 CATEGORIES_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 CATEGORIES_PATH = CATEGORIES_PATH / "indicator_categories.csv"

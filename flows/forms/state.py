@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flows.forms.columns import GridColumns
+from flows.forms.notes import Note, about
 from flows.forms.provenance import Where
 from flows.forms.spec import FormSpec
 from flows.models import Cell, IndicatorRow, SourcedValue
@@ -51,7 +52,9 @@ class OpenForm:
     matrix: list[tuple[str, tuple[float, float]]] | None = None  # funds heads (Header.matrix)
     cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)  # Header.cut
     below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # Header.below
-    notes_from: int = 0  # how many problems the document had when this form opened
+    # the key of the notes about this form (`flows.forms.notes.about`): a form not loaded
+    # withdraws them (`reader._finish`)
+    notes_key: object = field(default_factory=object)
     # the tables its indicator lines were read from (as read: merged cells cut), each with the
     # columns in force there, so a column a later heading names can be read on them too
     grids: list[tuple[Where, GridColumns]] = field(default_factory=list)
@@ -69,6 +72,12 @@ def name_of(form: OpenForm) -> str:
         if name in form.fields:
             return form.fields[name].value
     return form.spec.form
+
+
+def form_note(form: OpenForm, page: int, text: str) -> Note:
+    """A note about `form`, naming it (`page 3: <name>: text`), keyed by the form: withdrawn
+    with it when the form is not loaded (`reader._finish`), whatever it is called by then."""
+    return about(f"page {page}: {name_of(form)}: {text}", form.notes_key)
 
 
 def name_field(form: OpenForm) -> str:

@@ -15,7 +15,7 @@ readable score (or a score above its weight) is reported, never filled in.
 from __future__ import annotations
 
 from flows.forms.cellvalues import NUMBER_RE, amount
-from flows.forms.notes import Note, withdraw
+from flows.forms.notes import Note, about, withdraw
 from flows.models import IndicatorRow, ProjectForm, SourcedValue
 
 
@@ -145,7 +145,7 @@ def score_problem(weight: SourcedValue | None, score: SourcedValue | None) -> st
 def score_note(text: str, weight: SourcedValue | None, score: SourcedValue | None) -> Note:
     """`score_problem`'s note on a line, keyed by where its weight and score were read: a later
     reading of either (`settle_marks_by_totals`) withdraws it by that key."""
-    return Note(text, _score_key(weight, score))
+    return about(text, _score_key(weight, score))
 
 
 def _score_key(weight: SourcedValue | None, score: SourcedValue | None) -> tuple:
