@@ -31,10 +31,11 @@ def perfbudget(*args: str, stdin: str | None = None) -> subprocess.CompletedProc
 
 
 def test_sql_prints_a_table(sample_run: SampleRun) -> None:
+    # one project over 130 in the sample night (the 农业农村局 scan's largest is 120.5)
     out = perfbudget(
         "sql", "--warehouse", str(sample_run.warehouse),
         "select project_name, total_funds_wan from dim_project join fct_project_funds"
-        " using (project_id, year) where total_funds_wan > 100",
+        " using (project_id, year) where total_funds_wan > 130",
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
@@ -56,13 +57,14 @@ def test_sql_reads_stdin_and_file_and_formats_json(sample_run: SampleRun, tmp_pa
     out = perfbudget(
         "sql", "--warehouse", str(sample_run.warehouse), "--format", "json", stdin=query
     )
-    assert json.loads(out.stdout) == [{"n": 49}]  # a number stays a number
+    # the sample night's: the seed's 49 and the 农业农村局 scan's 37 (tests/conftest.py)
+    assert json.loads(out.stdout) == [{"n": 86}]  # a number stays a number
     q = tmp_path / "q.sql"
     q.write_text(query, encoding="utf-8")
     out = perfbudget(
         "sql", "--warehouse", str(sample_run.warehouse), "-f", str(q), "--format", "csv"
     )
-    assert out.stdout.splitlines() == ["n", "49"]
+    assert out.stdout.splitlines() == ["n", "86"]
 
 
 def test_sql_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
@@ -158,7 +160,7 @@ def test_sql_on_a_terminal_is_an_interactive_session(sample_run: SampleRun, tmp_
         term.expect("...> ")
         term.type("from dim_project join fct_project_funds using (project_id, year)")
         term.expect("...> ")
-        term.type("where total_funds_wan > 100;")
+        term.type("where total_funds_wan > 130;")
         shown = term.expect("perfbudget> ")
         lines = [line.split() for line in shown.splitlines()]
         assert ["project_name", "total_funds_wan"] in lines
@@ -173,7 +175,7 @@ def test_sql_on_a_terminal_is_an_interactive_session(sample_run: SampleRun, tmp_
         term.expect("perfbudget> ")
         term.type("select count(*) as n from fct_indicator; select 2 as two;")
         shown = term.expect("two\n2\n")
-        assert "n\n49\n" in shown
+        assert "n\n86\n" in shown
         term.type(".quit")
         assert term.close() == 0
     finally:
@@ -183,9 +185,9 @@ def test_sql_on_a_terminal_is_an_interactive_session(sample_run: SampleRun, tmp_
     # the three typed lines are one entry, recalled whole with the up arrow
     assert (
         "select project_name, total_funds_wan from dim_project join fct_project_funds"
-        " using (project_id, year) where total_funds_wan > 100;"
+        " using (project_id, year) where total_funds_wan > 130;"
     ) in history.splitlines()
-    assert sample_run.query("select count(*) from fct_indicator") == [(49,)]
+    assert sample_run.query("select count(*) from fct_indicator") == [(86,)]
 
 
 def test_sql_session_ends_on_ctrl_d(sample_run: SampleRun, tmp_path: Path) -> None:
