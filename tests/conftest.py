@@ -2,8 +2,8 @@
 
 The server is a throwaway Prefect API (~20 CPU-s to start), so there is one per session: under
 xdist the controller starts it for both workers, in a serial run `prefect_harness` starts a test
-harness; the sample run (seed PDF plus deliberately bad files) is built once and read by every
-end-to-end test.
+harness; the sample run (seed PDF plus deliberately bad files, and the self-evaluation sample)
+is built once and read by every end-to-end test.
 
 `make test` runs the suite on two pytest-xdist workers (`-n 2 --dist loadgroup`). Two things make
 that safe and cheap:
@@ -429,6 +429,9 @@ class SampleRun:
     warehouse: Path
     summary: object
     bad: dict[str, str]
+    # the seed's night, the files the tests of `perfbudget run` on the seed are about: the seed
+    # and the bad files (the night also holds the self-evaluation sample, SELF_EVAL_SAMPLE)
+    seed_night: tuple[str, ...] = ()
 
     def query(self, sql: str, params: list | dict | None = None) -> list[tuple]:
         return query_warehouse(self.warehouse, sql, params)
@@ -445,20 +448,35 @@ def query_warehouse(warehouse: Path, sql: str, params: list | dict | None = None
         con.close()
 
 
+RAW = PROJECT_ROOT / "data" / "raw"
+# The sample's other department and the two departments' self-evaluations (read with the seed by
+# tests/test_self_eval_golden.py): the 农业农村局 plan scan (tests/fixtures/build_agri_scan.py),
+# the 政法委 text self-evaluation, the 农业农村局 scanned self-evaluation.
+SELF_EVAL_SAMPLE = (
+    RAW / "平罗县农业农村局_2024年项目支出绩效目标表_扫描件.pdf",
+    RAW / "平罗县委政法委_2024年项目支出绩效自评表.pdf",
+    RAW / "平罗县农业农村局_2024年项目支出绩效自评表_扫描件.pdf",
+)
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> SampleRun:
-    """`perfbudget run` on the seed PDF plus an empty, a corrupt and a table-less PDF."""
+    """`perfbudget run` on the sample: the seed PDF, an empty, a corrupt and a table-less PDF,
+    and the self-evaluation sample (SELF_EVAL_SAMPLE). One night for both: two nights paid twice
+    for a flow, a dbt build and the seed's extraction. The tests of the seed's night read the
+    documents of `seed_night`."""
     from flows.pipeline import ingest
     from flows.settings import RunOptions
 
     root = tmp_path_factory.mktemp("sample")
     raw = root / "raw"
     raw.mkdir()
-    shutil.copy(SEED_PDF, raw / SEED_PDF.name)
+    for path in (SEED_PDF, *SELF_EVAL_SAMPLE):
+        shutil.copy(path, raw / path.name)
     bad = write_bad_documents(raw)
     warehouse = root / "warehouse" / "perfbudget.duckdb"
     summary = ingest(RunOptions(raw_dir=raw, warehouse=warehouse))
-    return SampleRun(raw=raw, warehouse=warehouse, summary=summary, bad=bad)
+    return SampleRun(raw, warehouse, summary, bad, seed_night=(SEED_PDF.name, *bad))
 
 
 @dataclass

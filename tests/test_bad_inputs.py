@@ -38,6 +38,7 @@ from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions, check_o
 from tests.conftest import QUIET_PREFECT_SERVER_ENV, SEED_PDF
 from tests.conftest import query_warehouse as _query
 from tests.fixtures.seed_truth import SEED_PROJECTS
+from tests.test_cli import perfbudget as perfbudget_here
 
 ONE = SEED_PROJECTS[2]  # 司法救助资金: a one-project document for the whole-night tests
 
@@ -370,16 +371,19 @@ def _warehouse_knowing(path: Path, names: list[str]) -> Path:
     return path
 
 
-def test_missing_or_empty_raw_folder_leaves_the_warehouse_untouched(tmp_path: Path) -> None:
+def test_missing_or_empty_raw_folder_leaves_the_warehouse_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wh = _warehouse_knowing(tmp_path / "wh.duckdb", ["a.pdf", "b.pdf"])
     before = wh.read_bytes()
-    out = perfbudget("run", "--raw", "nowhere", "--warehouse", "wh.duckdb", cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    out = perfbudget_here("run", "--raw", "nowhere", "--warehouse", "wh.duckdb")
     assert (out.returncode, out.stderr) == (
         2,
         "error: the raw folder nowhere does not exist; pass --allow-empty-raw to run anyway\n",
     )
     (tmp_path / "empty").mkdir()
-    out = perfbudget("run", "--raw", "empty", "--warehouse", "wh.duckdb", cwd=tmp_path)
+    out = perfbudget_here("run", "--raw", "empty", "--warehouse", "wh.duckdb")
     assert (out.returncode, out.stderr) == (
         2,
         "error: the raw folder empty is empty but the warehouse holds 2 document file(s) from "
@@ -433,7 +437,7 @@ def test_relative_paths_mean_the_current_folder(tmp_path: Path, monkeypatch) -> 
     assert RunOptions.from_env().raw_dir == tmp_path / "docs"
     args = build_parser().parse_args(["sql", "--warehouse", "wh_rel/x.duckdb", "select 1"])
     assert RunOptions.from_env(warehouse=args.warehouse).warehouse == tmp_path / "wh_rel/x.duckdb"
-    out = perfbudget("sql", "--warehouse", "wh_rel/x.duckdb", "select 1", cwd=tmp_path)
+    out = perfbudget_here("sql", "--warehouse", "wh_rel/x.duckdb", "select 1")
     assert out.stderr == (
         f"refused: no warehouse at {tmp_path / 'wh_rel/x.duckdb'}; run `perfbudget run` first\n"
     )
@@ -695,7 +699,7 @@ def test_sql_reaches_nothing_but_the_warehouse(
 
 
 def test_sql_json_keeps_types(small_warehouse: Path) -> None:
-    out = perfbudget(
+    out = perfbudget_here(
         "sql", "--warehouse", str(small_warehouse), "--format", "json",
         "select * from funds order by project_seq",
     )  # fmt: skip
@@ -719,7 +723,9 @@ def test_sql_file_with_several_statements_prints_each(
         "select count(*) as n from funds;\n-- the names\nselect project_seq from funds order by 1;",
         encoding="utf-8",
     )
-    out = perfbudget("sql", "--warehouse", str(small_warehouse), "-f", str(q), "--format", "csv")
+    out = perfbudget_here(
+        "sql", "--warehouse", str(small_warehouse), "-f", str(q), "--format", "csv"
+    )
     assert (out.returncode, out.stdout) == (0, "n\n2\n\nproject_seq\n1\n2\n")
 
 
@@ -737,9 +743,15 @@ def test_sql_file_with_several_statements_prints_each(
     ids=["empty", "only_semicolons", "missing_file"],
 )
 def test_sql_without_a_query_says_so_in_one_line(
-    small_warehouse: Path, tmp_path: Path, args: tuple[str, ...], stdin: str, message: str
+    small_warehouse: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    stdin: str,
+    message: str,
 ) -> None:
-    out = perfbudget("sql", "--warehouse", str(small_warehouse), *args, stdin=stdin, cwd=tmp_path)
+    monkeypatch.chdir(tmp_path)
+    out = perfbudget_here("sql", "--warehouse", str(small_warehouse), *args, stdin=stdin)
     assert (out.returncode, out.stdout, out.stderr) == (2, "", message + "\n")
 
 

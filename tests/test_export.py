@@ -83,7 +83,7 @@ def test_export_csv_is_utf8_with_bom(sample_run: SampleRun, tmp_path: Path) -> N
         assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path  # Excel reads it as UTF-8
     with paths[0].open(encoding="utf-8-sig", newline="") as fh:
         projects = list(csv.DictReader(fh))
-    assert len(projects) == 5
+    assert len(projects) == 5 + 3  # the seed's and the 农业农村局 scan's (tests/conftest.py)
     with paths[1].open(encoding="utf-8-sig", newline="") as fh:
         funds = list(csv.DictReader(fh))
     assert sorted(f["total_funds_wan"] for f in funds)[0:1] == ["10"]
@@ -110,7 +110,14 @@ def test_export_lists_projects_and_indicators_in_print_order(
     for project in blocks:
         seqs = [int(r["indicator_seq"]) for r in rows if r["project_id"] == project]
         assert seqs == sorted(seqs)
-    first_pages = [min(int(r["page"]) for r in rows if r["project_id"] == p) for p in blocks]
-    assert first_pages == sorted(first_pages)  # one document: projects in print order
+    files = [next(r["source_file"] for r in rows if r["project_id"] == p) for p in blocks]
+    assert files == sorted(files)  # by document
+    for file in set(files):  # in each document, its projects in print order
+        first_pages = [
+            min(int(r["page"]) for r in rows if r["project_id"] == p)
+            for p, f in zip(blocks, files, strict=True)
+            if f == file
+        ]
+        assert first_pages == sorted(first_pages), file
     with (tmp_path / "dim_project.csv").open(encoding="utf-8-sig", newline="") as fh:
         assert [r["project_id"] for r in csv.DictReader(fh)] == blocks

@@ -1,4 +1,6 @@
-"""End to end: `perfbudget run` on the seed PDF and bad files → marts equal the committed golden."""
+"""End to end: `perfbudget run` on the seed PDF and bad files → marts equal the committed golden.
+The sample night also reads the self-evaluation sample (tests/conftest.py): what is asserted here
+is read on the seed's documents."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ def golden(name: str) -> list[dict[str, str]]:
 
 def test_run_summary_counts_ingested_and_failed(sample_run: SampleRun) -> None:
     s = sample_run.summary
-    assert (s.documents_seen, s.documents_ingested, s.documents_failed) == (4, 1, 3)
-    assert (s.projects, s.indicators) == (5, 49)
+    # the seed and its bad files (1 + 3), and the self-evaluation sample (3, all ingested)
+    assert (s.documents_seen, s.documents_ingested, s.documents_failed) == (4 + 3, 1 + 3, 3)
+    assert (s.projects, s.indicators) == (5 + 3, 49 + 37)  # the seed's and the 农业农村局 scan's
 
 
 def test_projects_and_funds_match_golden(sample_run: SampleRun) -> None:
@@ -26,8 +29,10 @@ def test_projects_and_funds_match_golden(sample_run: SampleRun) -> None:
                p.project_attribute, p.project_period, f.total_funds_wan, f.fiscal_funds_wan,
                f.other_funds_wan, p.overall_goal, p.source_file
         from dim_project p join fct_project_funds f using (project_id, year)
+        where p.source_file = ?
         order by f.total_funds_wan, p.project_name
-        """
+        """,
+        [SEED_PDF.name],
     )
     expected = sorted(golden("seed_projects.csv"), key=lambda r: Decimal(r["total_funds"]))
     assert len(rows) == 5
@@ -53,8 +58,10 @@ def test_indicators_match_golden(sample_run: SampleRun) -> None:
         select p.project_name, i.level1, i.level2, i.indicator_name, i.target_raw,
                i.is_mandatory, i.is_hard, i.level2_printed
         from fct_indicator i join dim_project p using (project_id, year)
+        where i.source_file = ?
         order by i.source_file, i.page, i.indicator_seq
-        """
+        """,
+        [SEED_PDF.name],
     )
     expected = [
         (
@@ -65,8 +72,9 @@ def test_indicators_match_golden(sample_run: SampleRun) -> None:
     ]  # fmt: skip
     assert rows == expected
     counts = sample_run.query(
-        "select project_name, count(*) from fct_indicator join dim_project using (project_id, year)"
-        " group by all"
+        "select project_name, count(*) from fct_indicator i"
+        " join dim_project using (project_id, year) where i.source_file = ? group by all",
+        [SEED_PDF.name],
     )
     assert sorted(n for _, n in counts) == [8, 9, 10, 10, 12]
 
@@ -86,7 +94,7 @@ def test_every_indicator_traces_to_its_page(sample_run: SampleRun) -> None:
 def test_each_bad_document_yields_one_clear_error(sample_run: SampleRun) -> None:
     rows = sample_run.query(
         "select source_file, stage, error from ingest_errors order by source_file"
-    )
+    )  # the whole night's: the self-evaluation sample has none
     assert {r[0]: r[1] for r in rows} == sample_run.bad
     assert len(rows) == len(sample_run.bad)
     messages = {r[0]: r[2] for r in rows}
@@ -95,7 +103,10 @@ def test_each_bad_document_yields_one_clear_error(sample_run: SampleRun) -> None
     assert messages["meeting_minutes.pdf"] == (
         "no 绩效目标表 found in 1 page(s); 1 page(s) have no ruled table"
     )
-    docs = sample_run.query("select source_file, status from dim_document order by source_file")
+    docs = sample_run.query(
+        "select source_file, status from dim_document where list_contains(?, source_file)",
+        [list(sample_run.seed_night)],
+    )
     assert dict(docs) == {
         SEED_PDF.name: "ingested",
         "empty.pdf": "failed",

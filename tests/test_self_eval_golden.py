@@ -1,7 +1,8 @@
 """Golden test of the sample self-evaluations: `perfbudget run` on the two sample 绩效目标表 (the
 seed's text PDF and 农业农村局's scan) and the two sample 自评表 (政法委 text PDF, 农业农村局
 scan) gives every printed value of the self-evaluation tables exactly, each one joined to its
-planned indicator, and the findings the sample was written to show. The same night shows OCR
+planned indicator, and the findings the sample was written to show. The night is the sample run
+(tests/conftest.py), which also reads the seed's bad files. The same night shows OCR
 confidence reaching the marts on the 农业农村局 scan, and that scan's golden rows as the night read
 and landed them (tests/test_scans.py OCRed the same six pages a second time for them).
 
@@ -12,19 +13,13 @@ themselves are checked on hand-landed rows in tests/test_self_eval_models.py."""
 from __future__ import annotations
 
 import csv
-import shutil
 import unicodedata
 from decimal import Decimal
 
-import pytest
-
-from flows.settings import PROJECT_ROOT
-from tests.conftest import GOLDEN, SEED_PDF, SampleRun
+from tests.conftest import GOLDEN, SEED_PDF, SELF_EVAL_SAMPLE, SampleRun
 from tests.fixtures.agri_truth import AGRI_PROJECTS
 from tests.fixtures.build_agri_scan import DEFAULT_OUTPUT as AGRI_SCAN
 from tests.fixtures.selfeval_truth import AGRI_SCAN_FILE, ZF_FILE
-
-RAW = PROJECT_ROOT / "data" / "raw"
 
 
 def golden(name: str) -> list[dict[str, str]]:
@@ -36,30 +31,17 @@ def flag(text: str) -> bool | None:
     return {"true": True, "false": False, "": None}[text]
 
 
-@pytest.fixture(scope="module")
-def joined_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> SampleRun:
-    """The four sample documents of the two departments, plans and self-evaluations."""
-    from flows.pipeline import ingest
-    from flows.settings import RunOptions
-
-    root = tmp_path_factory.mktemp("self_eval_sample")
-    raw = root / "raw"
-    raw.mkdir()
-    for path in (SEED_PDF, AGRI_SCAN, RAW / ZF_FILE, RAW / AGRI_SCAN_FILE):
-        shutil.copy(path, raw / path.name)
-    warehouse = root / "warehouse" / "perfbudget.duckdb"
-    summary = ingest(RunOptions(raw_dir=raw, warehouse=warehouse))
-    return SampleRun(raw=raw, warehouse=warehouse, summary=summary, bad={})
-
-
-def test_every_document_is_read(joined_run: SampleRun) -> None:
-    assert joined_run.query("select source_file, stage, error from ingest_errors") == []
-    files = joined_run.query("select distinct source_file from fct_project_execution order by 1")
+def test_every_document_is_read(sample_run: SampleRun) -> None:
+    sample = [SEED_PDF.name, *(path.name for path in SELF_EVAL_SAMPLE)]
+    errors = "select source_file, stage, error from ingest_errors"
+    errors += " where list_contains(?, source_file)"
+    assert sample_run.query(errors, [sample]) == []  # the night's bad files are test_pipeline's
+    files = sample_run.query("select distinct source_file from fct_project_execution order by 1")
     assert files == sorted([(ZF_FILE,), (AGRI_SCAN_FILE,)])
 
 
-def test_execution_block_exact(joined_run: SampleRun) -> None:
-    rows = joined_run.query(
+def test_execution_block_exact(sample_run: SampleRun) -> None:
+    rows = sample_run.query(
         """
         select e.source_file, p.project_name, e.year, e.budget_initial_wan,
                e.budget_full_year_wan, e.executed_wan, e.execution_rate, e.funds_weight,
@@ -78,8 +60,8 @@ def test_execution_block_exact(joined_run: SampleRun) -> None:
     assert rows == sorted(expected)
 
 
-def test_every_indicator_value_exact_and_joined(joined_run: SampleRun) -> None:
-    rows = joined_run.query(
+def test_every_indicator_value_exact_and_joined(sample_run: SampleRun) -> None:
+    rows = sample_run.query(
         """
         select r.source_file, p.project_name, r.indicator_seq, r.level1, r.level2,
                r.indicator_name, t.plan_target_raw, r.target_raw, r.actual_raw, r.weight,
@@ -100,15 +82,15 @@ def test_every_indicator_value_exact_and_joined(joined_run: SampleRun) -> None:
     assert rows == sorted(expected)
 
 
-def test_the_join_is_complete(joined_run: SampleRun) -> None:
+def test_the_join_is_complete(sample_run: SampleRun) -> None:
     """Every self-evaluated indicator found its planned indicator on name and category, and every
     planned indicator of the three evaluated projects was evaluated."""
-    unmatched = joined_run.query(
+    unmatched = sample_run.query(
         "select indicator_name from fct_target_vs_actual "
         "where indicator_id is null or match_method != 'name_level2'"
     )
     assert unmatched == []
-    counts = joined_run.query(
+    counts = sample_run.query(
         """
         select
             (select count(*) from fct_target_vs_actual),
@@ -120,8 +102,8 @@ def test_the_join_is_complete(joined_run: SampleRun) -> None:
     assert counts == [(30, 30, 30)]
 
 
-def test_findings_show_the_changed_and_missed_targets(joined_run: SampleRun) -> None:
-    rows = joined_run.query(
+def test_findings_show_the_changed_and_missed_targets(sample_run: SampleRun) -> None:
+    rows = sample_run.query(
         """
         select p.project_name, a.rule, coalesce(r.indicator_name, ''), a.source_file
         from audit_findings a
@@ -151,16 +133,16 @@ def test_findings_show_the_changed_and_missed_targets(joined_run: SampleRun) -> 
     ])  # fmt: skip
 
 
-def test_ocr_confidence_reaches_the_warehouse(joined_run: SampleRun) -> None:
+def test_ocr_confidence_reaches_the_warehouse(sample_run: SampleRun) -> None:
     """Cell confidence → raw.extracted_values.confidence → fct_indicator.ocr_confidence (the min
     over the indicator's four printed values), so low-confidence reads are visible to auditors.
     Read on the 农业农村局 scan (AGRI_SCAN) as this night landed it."""
-    [(sha,)] = joined_run.query(
+    [(sha,)] = sample_run.query(
         "select document_sha256 from raw.documents where source_file = ?", [AGRI_SCAN.name]
     )
     # every value carries the confidence of the cell it was read from (or the lower of two cells
     # for a value the page break cut in two)
-    mismatched = joined_run.query(
+    mismatched = sample_run.query(
         """
         select v.field, v.value, v.confidence, c.confidence
         from raw.extracted_values v
@@ -172,13 +154,13 @@ def test_ocr_confidence_reaches_the_warehouse(joined_run: SampleRun) -> None:
         [sha],
     )
     assert mismatched == []
-    values = joined_run.query(
+    values = sample_run.query(
         "select min(confidence), max(confidence) from raw.extracted_values"
         " where field <> 'year' and document_sha256 = ?",
         [sha],
     )
     assert 0 < values[0][0] < values[0][1] <= 1
-    rows = joined_run.query(
+    rows = sample_run.query(
         """
         with seqs as (
             select project_seq, value as project_name
@@ -210,18 +192,18 @@ def norm(text: str | None) -> str:
 FUNDS = ("total_funds", "fiscal_funds", "other_funds")
 
 
-def test_agri_scan_gives_golden_rows(joined_run: SampleRun) -> None:
+def test_agri_scan_gives_golden_rows(sample_run: SampleRun) -> None:
     """The 农业农村局 scan (AGRI_SCAN) as this night OCRed and landed it: every page read by
     rapidocr, each project's header fields, its funds exact (including the printed 其他资金 of
     the first project, 50 = 45 + 5; a blank cell as ''), every indicator, and each table starting
     on an odd page and continuing on the next. Moved from tests/test_scans.py, where it was read
     on the extraction itself; here the same values are read where the night landed them."""
-    [(sha,)] = joined_run.query(
+    [(sha,)] = sample_run.query(
         "select document_sha256 from raw.documents where source_file = ?", [AGRI_SCAN.name]
     )
     errors = "select stage, error from ingest_errors where source_file = ?"
-    assert joined_run.query(errors, [AGRI_SCAN.name]) == []
-    pages = joined_run.query(
+    assert sample_run.query(errors, [AGRI_SCAN.name]) == []
+    pages = sample_run.query(
         "select page, extractor, bbox_unit, has_text_layer, n_tables > 0 from raw.pages"
         " where document_sha256 = ? order by page",
         [sha],
@@ -230,10 +212,10 @@ def test_agri_scan_gives_golden_rows(joined_run: SampleRun) -> None:
         (n, "rapidocr", "px", False, True) for n in range(1, 2 * len(AGRI_PROJECTS) + 1)
     ]
     cells = "select distinct extractor from raw.cells where document_sha256 = ?"
-    assert joined_run.query(cells, [sha]) == [("rapidocr",)]
+    assert sample_run.query(cells, [sha]) == [("rapidocr",)]
     fields: dict[int, dict[str, tuple[str, int]]] = {}
     indicators: dict[tuple[int, int], dict[str, tuple[str, int]]] = {}
-    for seq, kind, ind, field, value, page in joined_run.query(
+    for seq, kind, ind, field, value, page in sample_run.query(
         "select project_seq, record_type, indicator_seq, field, value, page"
         " from raw.extracted_values where document_sha256 = ?",
         [sha],

@@ -89,7 +89,9 @@ def test_show_indicator_outlines_the_printed_cell(sample_run: SampleRun, tmp_pat
     [(x0, y0, x1, y1, page_w, page_h)] = sample_run.query(
         "select v.x0, v.y0, v.x1, v.y1, p.width, p.height from raw.extracted_values v"
         " join raw.pages p using (document_sha256, page)"
-        " where v.field = 'target' and v.value = '148.796万'"
+        " join raw.document_files f using (document_sha256)"
+        " where v.field = 'target' and v.value = '148.796万' and f.source_file = ?",
+        [SEED_PDF.name],  # the seed's (the 政法委 self-evaluation prints it too)
     )
     page = pdfium.PdfDocument(str(SEED_PDF))[7].render(scale=RENDER_DPI / 72).to_pil()
     page_px = np.asarray(page.convert("RGB"))
