@@ -168,3 +168,59 @@ def test_a_grid_heading_after_the_total_row_is_no_continuation_of_that_grid() ->
         "page 2: a table with an indicator grid but no 项目名称/部门名称 (2×8); not read as a "
         "绩效目标表 or 自评表, and not appended to another table"
     ) in problems
+
+
+# ---------------------------------------------------------------- a seal over a merged cell
+
+
+def _sealed_cell(seal: bool) -> Table:
+    """A label column (col 0) merged by OCR with the name and target columns over two rows
+    (dev scan lg_5716 p2): the heading row above prints the column rules, the weight column
+    beside it the row rule; a seal's two big characters lie across it all."""
+    lines = [
+        CellLine("满意度", (10, 120, 85, 160)),  # the label, centred over both rows
+        CellLine("甲指标", (110, 80, 285, 120)),
+        CellLine("乙指标", (110, 160, 285, 200)),
+        CellLine("≥90%", (315, 80, 390, 120)),
+        CellLine("≥80%", (315, 160, 390, 200)),
+    ]
+    if seal:
+        lines.append(CellLine("县委", (50, 70, 250, 210)))  # 200 × 140: over 3 text heights
+    heads = [("一级指标", 0, 100), ("三级指标", 100, 300), ("指标值", 300, 400), ("分值", 400, 460)]
+    cells = [Cell(0, c, t, (x0, 0, x1, 60)) for c, (t, x0, x1) in enumerate(heads)]
+    cells += [
+        Cell(1, 0, " ".join(ln.text for ln in lines), (0, 60, 400, 220), 2, 3, lines=tuple(lines)),
+        Cell(1, 3, "4", (400, 60, 460, 140), lines=(CellLine("4", (420, 80, 440, 120)),)),
+        Cell(2, 3, "3", (400, 140, 460, 220), lines=(CellLine("3", (420, 160, 440, 200)),)),
+    ]
+    return Table(3, 4, cells, (0, 0, 460, 220), "rapidocr")
+
+
+def test_a_seals_text_is_dropped_and_the_cell_cut_with_its_label_column_kept_whole() -> None:
+    from flows.forms.celllines import unmerge
+
+    def label_column(cell: Cell, parts: list[Cell]) -> bool:
+        return cell.col == 0
+
+    table, done = unmerge(_sealed_cell(seal=True), range(1, 3), label_column)
+    got = sorted((c.row, c.col, c.rowspan, c.text) for c in table.cells if c.row > 0)
+    assert got == [
+        (1, 0, 2, "满意度"),  # the label column's part: merged down, as printed
+        (1, 1, 1, "甲指标"),
+        (1, 2, 1, "≥90%"),
+        (1, 3, 1, "4"),
+        (2, 1, 1, "乙指标"),
+        (2, 2, 1, "≥80%"),
+        (2, 3, 1, "3"),
+    ]
+    (u,) = done
+    assert [ln.text for ln in u.seals] == ["县委"]
+    assert "'县委' taken for a seal's text" in u.note()
+
+
+def test_a_line_one_text_height_tall_is_never_taken_for_a_seal() -> None:
+    from flows.forms.celllines import is_seal_text
+
+    assert is_seal_text(CellLine("县委", (50, 70, 250, 210)), 40)
+    assert not is_seal_text(CellLine("一条很长的偏差原因说明文字", (0, 0, 600, 40)), 40)
+    assert not is_seal_text(CellLine("绩效指标", (0, 0, 40, 200)), 40)  # printed upright
