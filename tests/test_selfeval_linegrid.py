@@ -224,3 +224,34 @@ def test_a_line_one_text_height_tall_is_never_taken_for_a_seal() -> None:
     assert is_seal_text(CellLine("县委", (50, 70, 250, 210)), 40)
     assert not is_seal_text(CellLine("一条很长的偏差原因说明文字", (0, 0, 600, 40)), 40)
     assert not is_seal_text(CellLine("绩效指标", (0, 0, 40, 200)), 40)  # printed upright
+
+
+# ---------------------------------------------------------------- the grid mark's head misread
+
+
+def _read_with_actual_head(head: str) -> tuple[list[str | None], list[str]]:
+    from tests.test_forms import page, table
+    from tests.test_selfeval_reader import GRID, TITLE
+
+    grid = [list(GRID[0]), *GRID[1:]]
+    grid[0][5] = head
+    rows = [["项目名称", "农作物病虫害防治", "", "", "", "", "", ""], *grid]
+    (form,), problems = read_document([page(1, table(rows, {(0, 1): (1, 7)}), lines=TITLE)])
+    actual = [i.extra["actual"].value if "actual" in i.extra else None for i in form.indicators]
+    return actual, problems
+
+
+def test_the_self_evaluations_actual_head_misread_in_its_middle_is_still_its_column() -> None:
+    got, problems = _read_with_actual_head("5实标麻值")  # dev scan lg_5803: 实际完成值
+    assert got == ["1385亩"]
+    assert (
+        "page 1: column heading '5实标麻值' read as actual: the column the form's grid must "
+        "print was not found, and the one heading left unknown prints its first and last "
+        "characters in order (OCR misread the rest)"
+    ) in problems
+
+
+def test_a_head_without_the_marks_first_and_last_characters_stays_unknown() -> None:
+    got, problems = _read_with_actual_head("5标麻值")
+    assert got == [None]
+    assert any("column heading '5标麻值' is not in the" in p for p in problems)
