@@ -105,9 +105,9 @@ def test_a_repeated_heading_naming_columns_the_first_heading_lost_reads_them_fro
     assert form.indicators[0].extra["score"].page == 1
     got = values(form)
     assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
-    # the first heading's 'A' stands where the repeated heading prints 得分: its note that the
-    # column's values are not read is withdrawn once they are
     assert problems == [
+        "page 1: column heading 'A' is not in the project_self_eval form description; its "
+        "values are not read",
         "page 2: the grid's heading repeated here names the column(s) weight, score its first "
         "heading did not (OCR lost them there): the lines from here on read them; 1 line(s) "
         "before read them from their cells standing where it prints them",

@@ -9,7 +9,7 @@ columns, and finding them is its own problem (wrapped, merged or OCR-damaged hea
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -21,16 +21,12 @@ from flows.forms.labels import (
     match_printed,
     the_run_spelt,
 )
-from flows.forms.notes import Note
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec
 from flows.models import Cell, Table
 from flows.text import is_han, label_key
 
 # ---------------------------------------------------------------- the grid heading
-
-# Key of the note on a heading cell the form does not know (`read_columns`)
-UNKNOWN_HEAD = "column heading not in the form"
 
 # The share of the heading's width a column edge (or a table's edge) may stray between the
 # heading's table and a table continuing the grid, on the same page or the next
@@ -47,9 +43,6 @@ class GridColumns:
     x_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     width: float = 0.0  # of the table the heading is printed in
     right: float = 0.0  # where that table ends on its page
-    # (key of its note, x-range) of each heading cell the form does not know, so a later
-    # reading of that column (`reader._back_fill`) withdraws the note
-    unknown_heads: tuple[tuple[Hashable, tuple[float, float]], ...] = ()
 
     def fields(self) -> frozenset[str]:
         return frozenset(self.by_field)
@@ -109,7 +102,6 @@ class GridColumns:
                 x_ranges=self.x_ranges,
                 width=width,
                 right=right,
-                unknown_heads=self.unknown_heads,
             )
         return self if n_cols == self.n_cols else None
 
@@ -314,10 +306,9 @@ def read_columns(
                         f"lines read across); read as those heads, in {order}"
                     )
             if not heads:
-                note = Note(
+                note = (
                     f"page {where.page.page}: column heading '{cell.text}' is not in the "
-                    f"{spec.form} form description; its values are not read",
-                    key=(UNKNOWN_HEAD, where.page.page, where.table_index, cell.row, cell.col),
+                    f"{spec.form} form description; its values are not read"
                 )
                 problems.append(note)
                 unknown.append((cell, note))
@@ -376,11 +367,6 @@ def read_columns(
         x_ranges=x_ranges,
         width=width,
         right=table.bbox[2],
-        unknown_heads=tuple(
-            (note.key, relative(table, cell.bbox[0], cell.bbox[2]))
-            for cell, note in unknown
-            if note in problems
-        ),
     )
 
 

@@ -253,12 +253,6 @@ def _read_segment(
             filled = _back_fill(open_form, columns, added, problems) if added else 0
             if filled:
                 withdraw(unknown, (ADDED_COLUMNS, page.page))  # the lines before are filled
-                for key, (a, b) in open_form.columns.unknown_heads:
-                    # the first heading's unknown cell stands where an added column is
-                    # printed (by most of its width): its values were read after all
-                    spans = [columns.x_ranges[f] for f in added if f in columns.x_ranges]
-                    if any(min(b, x1) - max(a, x0) > 0.5 * (b - a) for x0, x1 in spans):
-                        withdraw(problems, key)
                 unknown.append(
                     f"page {page.page}: the grid's heading repeated here names the column(s) "
                     f"{', '.join(f for f in columns.by_field if f in added)} its first "
