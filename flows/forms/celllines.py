@@ -40,6 +40,12 @@ ONE_STROKE = frozenset("一丨亅丿乀二")  # 二: a doubled or smeared rule's
 SPECK = 0.5
 # A printed number long enough that OCR's box for it is its line's, not a speck's
 MIN_NUMBER = 3
+# A seal's text: a line whose box is taller AND wider than this many text heights. No printed
+# line is (a line is one text height tall; a label printed upright one character a line is one
+# character wide); a seal's characters, set round its ring in big type, are both (dev scans:
+# printed lines reach 2.4 text heights at most — a number with seal ink in its box — and seal
+# lines 4.2 and more).
+SEAL = 3.0
 # A text block stands in a row of its own when its centre is this close to the row's middle
 # (a share of the row's height): a printed cell centres its text in its row, while the lines
 # of one label merged over two rows gather round the rule between them.
@@ -70,6 +76,7 @@ class Unmerged:
     remnants: list[CellLine]
     reordered: bool
     joined: bool = False  # a blank sliver of a column beside it taken in
+    seals: tuple[CellLine, ...] = ()  # a seal's text printed over the cell, dropped
 
     def note(self) -> str:
         """One sentence for the reader's problems, so an auditor can check the recovery."""
@@ -84,6 +91,9 @@ class Unmerged:
             said.append(f"{marks} taken for a worn rule's remnant or a speck, not text")
         if self.reordered:
             said.append("its lines read column by column (two cells side by side)")
+        if self.seals:
+            marks = " ".join(f"'{ln.text}'" for ln in self.seals)
+            said.append(f"{marks} taken for a seal's text (a box too big for a printed line)")
         if self.joined:
             said.append(
                 "the blank sliver of a grid column beside it (a doubled rule) is part of it"
@@ -174,6 +184,13 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
         rules = [cell.bbox[0], cell.bbox[2], *(k.at for k in cuts if k.vertical)]
         return any(x0 - reach <= x <= x1 + reach for x in rules)
     return False
+
+
+def is_seal_text(line: CellLine, height: float) -> bool:
+    """A line whose box is taller and wider than `SEAL` text heights: a seal's characters OCR
+    read over the cell, no printed text of it (which would cross the cell's lost rules)."""
+    x0, y0, x1, y1 = line.bbox
+    return height > 0 and min(x1 - x0, y1 - y0) > SEAL * height
 
 
 def is_speck(line: CellLine, height: float) -> bool:
@@ -318,10 +335,13 @@ def read_cell(
         return None
     cuts = lost_rules(table, cell)
     digits = min(height, numbers) if numbers > 0 else height
+    seals = tuple(ln for ln in cell.lines if is_seal_text(ln, height))
     remnants = [
-        ln for ln in cell.lines if is_remnant(ln, cell, cuts, height) or is_speck(ln, digits)
+        ln
+        for ln in cell.lines
+        if ln not in seals and (is_remnant(ln, cell, cuts, height) or is_speck(ln, digits))
     ]
-    lines = [ln for ln in cell.lines if ln.text.strip() and ln not in remnants]
+    lines = [ln for ln in cell.lines if ln.text.strip() and ln not in remnants and ln not in seals]
     for i, ln in enumerate(lines):
         split = edge_remnant(ln, [k.at for k in cuts if k.vertical], height)
         if split is not None:
@@ -334,10 +354,17 @@ def read_cell(
     for c0, c1, x0, x1 in _bands(cell.col, cell.last_col, cell.bbox[0], cell.bbox[2], across):
         band = replace(cell, col=c0, colspan=c1 - c0 + 1, bbox=(x0, cell.bbox[1], x1, cell.bbox[3]))
         inside = [ln for ln in lines if x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 < x1]
+        if across:  # one column of a cell cut across: its lines top to bottom
+            inside.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
         rows = _segment(inside, cell.bbox[1], cell.bbox[3], down, height, centred=True)
         rows = rows or _one_row_printed(inside, cell.bbox[1], cell.bbox[3], down, height)
-        parts += _split_rows(band, inside, rows)
-    if len(parts) > 1 and keep_whole is not None and keep_whole(cell, parts):
+        band_parts = _split_rows(band, inside, rows)
+        if across and len(band_parts) > 1 and keep_whole is not None:
+            # a cell cut across into columns: each column's part is judged on its own (a
+            # label column's part merged down by design, the columns beside it cut by rows)
+            band_parts = [_part(band, inside)] if keep_whole(band, band_parts) else band_parts
+        parts += band_parts
+    if not across and len(parts) > 1 and keep_whole is not None and keep_whole(cell, parts):
         parts = [_part(cell, lines)]
     reordered = False
     if len(parts) == 1 and len(lines) > 1:
@@ -346,9 +373,9 @@ def read_cell(
         if columns is not None:
             text = " ".join(join_wrapped([t.text for t in col]) for col in columns)
             parts = [replace(_part(cell, lines), text=text, readings=())]
-    if len(parts) == 1 and not remnants and not reordered:
+    if len(parts) == 1 and not remnants and not reordered and not seals:
         return None
-    return Unmerged(cell, parts, remnants, reordered)
+    return Unmerged(cell, parts, remnants, reordered, seals=seals)
 
 
 def edge_remnant(

@@ -25,7 +25,7 @@ from flows.forms.notes import Note, withdraw
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec
 from flows.models import Cell, Table
-from flows.text import label_key
+from flows.text import is_han, label_key
 
 # ---------------------------------------------------------------- the grid heading
 
@@ -375,6 +375,18 @@ def read_columns(
             f"{'、'.join(repr(c.text) for c in left)} print part of a head each, any of "
             f"several; read as {'、'.join(names)}, the heads not found, in the form's order"
         )
+    left = [c for c in unknown if all(c is not r for r in read)]
+    mark = _grid_mark_misread(spec, by_field, left)
+    if mark is not None:
+        cell, name = mark
+        by_field[name] = cell.col
+        x_ranges[name] = relative(table, cell.bbox[0], cell.bbox[2])
+        read.append(cell)
+        problems.append(
+            f"page {where.page.page}: column heading '{cell.text}' read as {name}: the column "
+            "the form's grid must print was not found, and the one heading left unknown "
+            "prints its first and last characters in order (OCR misread the rest)"
+        )
     read += _infer_level_column(table, head, by_field, x_ranges)
     for cell in read:
         withdraw(problems, unread_heading(where, cell))
@@ -438,6 +450,27 @@ def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str
     if len(set(at.values())) < len(fields):
         return fields
     return sorted(fields, key=at.__getitem__)
+
+
+def _grid_mark_misread(
+    spec: FormSpec, by_field: dict[str, int], unknown: list[Cell]
+) -> tuple[Cell, str] | None:
+    """(cell, field) when the grid lacks the one column its form is told by
+    (`FormSpec.grid_marks`: 实际完成值 of a self-evaluation) and exactly one heading cell is
+    left unknown whose characters hold, in order, the first and last character of a spelling
+    of that column of three or more (`5实标麻值` for 实际完成值: OCR misread the middle). None
+    otherwise: two unknown cells, or a mark found, decide nothing."""
+    missing = [f for f in spec.grid_marks if f not in by_field]
+    if len(missing) != 1 or len(unknown) != 1:
+        return None
+    cell, name = unknown[0], missing[0]
+    key = "".join(ch for ch in label_key(cell.text) if is_han(ch))
+    spellings = [alt for c in spec.columns if c.field == name for alt in c.headings]
+    for alt in spellings:
+        first, last = key.find(alt[0]), key.rfind(alt[-1])
+        if len(alt) >= 3 and 0 <= first < last:
+            return cell, name
+    return None
 
 
 def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:

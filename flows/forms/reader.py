@@ -53,6 +53,7 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
+from flows.forms.linegrid import rebuild
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where, on_line
@@ -127,7 +128,10 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     for i, page in enumerate(pages):
         foot = opener_at_foot(page, pages[i + 1] if i + 1 < len(pages) else None)
         tables = with_rows_lost_between(page)
-        for ti, printed in enumerate([*tables, *([foot] if foot is not None else [])]):
+        printed_tables = list(enumerate([*tables, *([foot] if foot is not None else [])]))
+        if not page.has_text_layer:
+            printed_tables = _grids_from_lines(page, printed_tables, problems)
+        for ti, printed in printed_tables:
             table = with_opener_above(page, printed)
             for start, end in segments(table):
                 where = Where(page, table, ti)
@@ -141,6 +145,29 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             settle_marks_by_totals(form, problems)
     _fill_missing_years(forms, problems)
     return forms, problems
+
+
+def _grids_from_lines(
+    page: PageGrid, tables: list[tuple[int, Table]], problems: list[str]
+) -> list[tuple[int, Table]]:
+    """The tables of an OCR page, each cell OCR recovered with no row below it that holds the
+    grid's heading and lines (its rules lost) rebuilt from its lines (`linegrid.rebuild`): the
+    table above it, then the rebuilt grid as a table of its own (same index: printed in the
+    same ruled table)."""
+    out: list[tuple[int, Table]] = []
+    for ti, table in tables:
+        found = None
+        for cell in sorted(table.cells, key=lambda c: c.row):
+            if cell.lines:
+                found = rebuild(table, cell)
+            if found is not None:
+                break
+        if found is None:
+            out.append((ti, table))
+            continue
+        problems.append(f"page {page.page}: {found.note}")
+        out += [(ti, found.above), (ti, found.grid)]
+    return out
 
 
 def _read_segment(
@@ -212,7 +239,12 @@ def _read_segment(
                 f"after the header of {name_of(open_form)}; skipped"
             )
         return open_form
-    if open_form is not None and heading is not None and head_row == start:
+    if (
+        open_form is not None
+        and heading is not None
+        and head_row == start
+        and not open_form.closed_grid
+    ):
         # the grid continues with its heading row repeated
         unknown: list[str] = []
         columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
