@@ -99,15 +99,16 @@ def test_page_workers_end_when_released(prefect_harness: None) -> None:
 
 def test_the_flow_module_loads_no_library_a_night_of_scans_never_calls() -> None:
     """Every page worker unpickles the flow, so it imports `flows.pipeline` as the flow's own
-    process does: camelot (text layers only), pandas (landing only) and OpenCV with the page
-    pipeline (page workers, when they read a page) are loaded by the stage that calls them.
-    A fresh interpreter, since this test session has them all loaded."""
+    process does: camelot (text layers only), pandas (landing only), DuckDB (the warehouse's
+    stages, never a worker's) and OpenCV with the page pipeline (page workers, when they read
+    a page) are loaded by the stage that calls them. A fresh interpreter, since this test
+    session has them all loaded."""
     import subprocess
     import sys
 
     probe = (
         "import sys, flows.pipeline, flows.extract.documents as d, ocr; "
-        "print(sorted(m for m in ('camelot', 'pandas', 'cv2', 'ocr.page', 'ocr.grid') "
+        "print(sorted(m for m in ('camelot', 'pandas', 'duckdb', 'cv2', 'ocr.page', 'ocr.grid') "
         "if m in sys.modules)); print(d.MAX_PIXELS == ocr.MAX_PIXELS)"
     )
     out = subprocess.run(
