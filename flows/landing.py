@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from flows import EXTRACTION_VERSION
 from flows.inventory import FileChanges, Inventory
@@ -145,6 +144,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
             [table],
         ).fetchall()
     ]
+    import pandas as pd  # on first landing: page workers import this module and never land
+
     frame = pd.DataFrame.from_records(rows, columns=columns)
     con.register("_landing_rows", frame)
     try:
@@ -296,6 +297,8 @@ def record_files(con: duckdb.DuckDBPyConnection, inv: Inventory | FileChanges) -
             for e in changes.to_record
         ]
         if seen:  # one upsert for the names that changed, not a statement per file
+            import pandas as pd
+
             con.register("_seen_files", pd.DataFrame.from_records(seen, columns=FILE_COLUMNS))
             try:
                 con.execute(

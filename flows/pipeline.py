@@ -18,6 +18,7 @@ from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
@@ -26,7 +27,6 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import landing
 from flows.extract.documents import (
     extract_in_process,
     extract_page,
@@ -36,14 +36,18 @@ from flows.extract.documents import (
 )
 from flows.extract.workers import PageWorkers, release_page_workers
 from flows.forms import read_forms
-from flows.inventory import FileChanges, Inventory, SourceFile
-from flows.inventory import take_inventory as classify
-from flows.marts import Quarantined, dbt_build, marts_current
 from flows.models import DocumentExtraction, PageGrid
-from flows.preflight import preflight
 from flows.publish import failpoint, fault, prepare_working_copy, publish
 from flows.settings import RunOptions
 from ocr.engines import OcrOptions
+
+# The warehouse's stages (landing, inventory, marts, preflight: DuckDB) are imported where the
+# flow calls them, not here: every page worker unpickles the flow and so imports this module,
+# and DuckDB held ~25 MiB in each of them (measured with `import flows.pipeline`) though a
+# worker never opens the warehouse.
+if TYPE_CHECKING:
+    from flows.inventory import FileChanges, Inventory, SourceFile
+    from flows.marts import Quarantined
 
 STAGES = ("inventory", "extraction", "landing", "dbt", "publish")
 # documents landed per transaction: one transaction per batch, not per document (each landing
@@ -180,6 +184,9 @@ def _now() -> datetime:
 @task(cache_policy=NO_CACHE)
 def take_inventory(raw_dir: Path, building: Path, full_check: bool = False) -> Inventory:
     """Compare the raw folder with the working copy: what is new, changed, unchanged, gone."""
+    from flows import landing
+    from flows.inventory import take_inventory as classify
+
     with landing.session(building) as con:
         return classify(raw_dir, con, full_check=full_check)
 
@@ -214,6 +221,8 @@ def land(
     on the night's connection; a document that cannot be landed is recorded as its ingest error
     and the others land (`landing.land_batch`). Returns (source_file, why) of those. Called with
     the batch `quote()`d, as `parse` is."""
+    from flows import landing
+
     with landing.session(building) as con:
         refused = landing.land_batch(con, docs)
         failpoint("land")
@@ -224,6 +233,8 @@ def land(
 def update_file_map(changes: FileChanges, building: Path) -> None:
     """New, changed, renamed, replaced and vanished file names (only those: not the Inventory,
     whose every entry Prefect would walk to record the task's inputs)."""
+    from flows import landing
+
     with landing.session(building) as con:
         landing.record_files(con, changes)
 
@@ -240,6 +251,8 @@ def build_marts(building: Path) -> list[Quarantined]:
 @task(cache_policy=NO_CACHE)
 def finish_run(summary: RunSummary, building: Path, warehouse: Path) -> RunSummary:
     """Count the marts, record the run, then publish the working copy atomically."""
+    from flows import landing
+
     con = landing.connect(building)
     try:
         tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
@@ -254,6 +267,13 @@ def finish_run(summary: RunSummary, building: Path, warehouse: Path) -> RunSumma
     failpoint("publish")
     publish(building, warehouse)
     return summary
+
+
+def dbt_build(building: Path) -> list[Quarantined]:
+    """`flows.marts.dbt_build`, imported when the marts are built (see the imports above)."""
+    from flows.marts import dbt_build as build
+
+    return build(building)
 
 
 def _submit_page(
@@ -297,6 +317,10 @@ def _collect_pages(
 @flow(name="nightly-ingest", task_runner=PageWorkers(2), log_prints=True)
 def ingest(options: RunOptions | None = None) -> RunSummary:
     """Bring the warehouse up to date with the raw folder, then publish it."""
+    from flows import landing
+    from flows.marts import marts_current
+    from flows.preflight import preflight
+
     options = options or RunOptions.from_env()
     preflight(options)
     share_api_with_workers()

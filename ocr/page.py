@@ -27,6 +27,7 @@ import numpy as np
 
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from flows.text import is_han, is_latin
+from ocr import MAX_PIXELS
 from ocr.cellink import SPECK_AREA, _bands, cell_lines, ink_components, print_darkness_cut
 from ocr.engines import (
     CropReading,
@@ -41,8 +42,6 @@ from ocr.engines import (
 from ocr.glyphs import keep_cut_ink
 from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
-
-MAX_PIXELS = 100_000_000  # refuse decompression bombs above ~100 Mpx
 
 _ENGINE_CACHE: dict[str, OcrEngine] = {}
 

@@ -95,3 +95,37 @@ def test_page_workers_end_when_released(prefect_harness: None) -> None:
     """Released once the pages are read, the workers' processes end within the flow (their
     memory is not held beside the marts build)."""
     assert pages_then_release() == (True, False)
+
+
+def test_the_flow_module_loads_no_library_a_night_of_scans_never_calls() -> None:
+    """Every page worker unpickles the flow, so it imports `flows.pipeline` as the flow's own
+    process does: camelot (text layers only), pandas (landing only), DuckDB (the warehouse's
+    stages, never a worker's) and OpenCV with the page pipeline (page workers, when they read
+    a page) are loaded by the stage that calls them. A fresh interpreter, since this test
+    session has them all loaded."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, flows.pipeline, flows.extract.documents as d, ocr; "
+        "print(sorted(m for m in ('camelot', 'pandas', 'duckdb', 'cv2', 'ocr.page', 'ocr.grid') "
+        "if m in sys.modules)); print(d.MAX_PIXELS == ocr.MAX_PIXELS)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    assert out == ["[]", "True"]
+
+
+def test_the_ocr_package_names_resolve_where_they_are_defined() -> None:
+    """`ocr.<name>` is looked up on first use (PEP 562): the same objects as before, and an
+    unknown name is still an AttributeError."""
+    import ocr
+    import ocr.engines
+    import ocr.page
+
+    assert ocr.ocr_page is ocr.page.ocr_page
+    assert ocr.OcrOptions is ocr.engines.OcrOptions
+    assert ocr.page.MAX_PIXELS == ocr.MAX_PIXELS == 100_000_000
+    with pytest.raises(AttributeError):
+        ocr.no_such_name  # noqa: B018

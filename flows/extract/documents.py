@@ -23,8 +23,8 @@ import pypdfium2 as pdfium
 
 from flows.extract.textlayer import CamelotLatticeExtractor, has_text_layer
 from flows.models import DocumentExtraction, PageGrid, PageStatus
+from ocr import MAX_PIXELS
 from ocr.engines import OcrOptions
-from ocr.page import MAX_PIXELS
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import warnings
 
-import camelot
 import pypdfium2 as pdfium
 
 from flows.extract.base import Extractor, Glyph, cell_at, fill_table, free_lines, span_boxes
@@ -73,6 +72,11 @@ class CamelotLatticeExtractor(Extractor):
         self.joint_tol = joint_tol
 
     def _camelot_tables(self, path: str, page: int) -> list:
+        # imported by the first text-layer page, not with the module: every page worker and the
+        # flow import this module, and camelot (with pandas, OpenCV and its PDF parser) held
+        # ~45 MiB in each of the three processes on a night of scans that never calls it
+        import camelot
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no tables found" is a normal outcome here
             tables = camelot.read_pdf(
