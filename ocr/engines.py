@@ -98,6 +98,12 @@ class OcrOptions(BaseModel):
         "probabilities (`ctc_readings`), so a column declaring the values it may hold "
         "(`flows.forms.spec.Column.alphabet`) can pick the most probable allowed one. 0: none.",
     )
+    rec_chevron_bars: bool = Field(
+        True,
+        description="A `>`/`<` the recogniser read whose lower arm is twice as thick as its "
+        "upper one is read ≥/≤ (`ocr.glyphs.barred_chevron`: a CJK font's ⩾ with its bar "
+        "blurred into the arm).",
+    )
     rec_readings: int = Field(
         5, description="How many ranked readings such a crop keeps (most probable first)."
     )
@@ -297,6 +303,87 @@ def ctc_readings(
     return tuple(("".join(charset[c] for c in prefix), round(pr, 6)) for prefix, pr in scored[:n])
 
 
+Chevrons = tuple[tuple[int, float, float], ...]
+"""The `>`/`<` of a crop's greedy text: (index in the text, left and right edge of the stretch
+the recogniser read it from, as fractions of the crop's width)."""
+
+
+def chevron_spans(
+    probs: np.ndarray, charset: Sequence[str], text: str, ratio: float, widest: float
+) -> Chevrons:
+    """Where in its crop each `>`/`<` of a greedy reading stands: from halfway between the
+    previous character's last timestep and its own first, to halfway to the next character's
+    (the crop's edges at the ends). A crop `ratio` (width / height) is resized to the batch's
+    height and padded to its `widest` ratio, so timestep t of T stands at (t + ½) / T of the
+    padded width. Empty when the text holds no chevron or the greedy path does not spell it."""
+    from ocr.glyphs import BARRED  # ocr.glyphs reads ocr.preprocess, which imports this module
+
+    if not any(c in BARRED for c in text) or ratio <= 0 or widest <= 0:
+        return ()
+    best = np.asarray(probs).argmax(axis=1)
+    steps: list[list[int]] = []  # per decoded label: [class, first step, last step]
+    for t, c in enumerate(best):
+        if c == BLANK:
+            continue
+        if t > 0 and best[t - 1] == c:
+            steps[-1][2] = t
+        else:
+            steps.append([int(c), t, t])
+    if "".join(charset[c] for c, _, _ in steps) != text:
+        return ()
+    scale = widest / min(ratio, widest) / len(best)  # timestep → fraction of the crop
+
+    def at(t: float) -> float:
+        return min(1.0, (t + 0.5) * scale)
+
+    out = []
+    for k, (c, first, last) in enumerate(steps):
+        if charset[c] not in BARRED:
+            continue
+        lo = at((steps[k - 1][2] + first) / 2) if k > 0 else 0.0
+        hi = at((last + steps[k + 1][1]) / 2) if k + 1 < len(steps) else 1.0
+        out.append((k, lo, hi))
+    return tuple(out)
+
+
+def bar_chevrons(
+    crop: np.ndarray, text: str, readings: Readings, chevrons: Chevrons
+) -> tuple[str, Readings]:
+    """A crop's text with each `>`/`<` whose glyph carries a bar (`ocr.glyphs.barred_chevron`)
+    read ≥/≤; its ranked readings give the text they had to the barred one (the shape says which
+    of the two the glyph is: the recogniser only said it was a chevron)."""
+    from ocr.glyphs import BARRED, barred_chevron
+
+    chars = list(text)
+    width = crop.shape[1]
+    for k, lo, hi in chevrons:
+        if barred_chevron(crop, (lo * width, hi * width), chars[k]):
+            chars[k] = BARRED[chars[k]]
+    barred = "".join(chars)
+    if barred == text:
+        return text, readings
+    pooled: dict[str, float] = {}
+    for t, p in readings:
+        key = barred if t == text else t
+        pooled[key] = pooled.get(key, 0.0) + p
+    ranked = sorted(pooled.items(), key=lambda kv: -kv[1])
+    return barred, tuple((t, round(p, 6)) for t, p in ranked)
+
+
+def respell_words(info: object, old: str, new: str) -> None:
+    """A line's word boxes (rapidocr's `WordInfo`: each word a list of its characters) spelled
+    as `new` where one character was read again in place (`bar_chevrons`), so the characters a
+    page line is split by still spell its text. Left as they are when they did not spell `old`."""
+    words = getattr(info, "words", None)
+    if old == new or not words or len(old) != len(new):
+        return
+    if "".join(c for word in words for c in word) != old.replace(" ", ""):
+        return
+    spelled = iter(new.replace(" ", ""))
+    for word in words:
+        word[:] = [next(spelled) for _ in word]
+
+
 class ShortReadingsDecoder:
     """rapidocr's CTC decoder (`CTCLabelDecode`), decoding exactly as before, that also keeps the
     ranked readings (`ctc_readings`) of every line whose greedy text has at most `max_chars`
@@ -307,6 +394,7 @@ class ShortReadingsDecoder:
         self.max_chars = max_chars
         self.n = n
         self.kept: list[tuple[str, Readings]] = []
+        self.chevrons: list[Chevrons] = []
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.decode, name)
@@ -314,9 +402,12 @@ class ShortReadingsDecoder:
     def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs: object):  # noqa: ANN204 - rapidocr's own return
         lines, words = self.decode(preds, return_word_box, **kwargs)  # type: ignore[operator]
         charset = self.decode.character  # type: ignore[attr-defined]
-        for row, (text, _) in zip(preds, lines, strict=True):
+        ratios = kwargs.get("wh_ratio_list") or [0.0] * len(lines)
+        widest = float(kwargs.get("max_wh_ratio") or 0.0)  # type: ignore[arg-type]
+        for row, (text, _), ratio in zip(preds, lines, ratios, strict=True):
             short = 0 < len(text) <= self.max_chars
             self.kept.append((text, ctc_readings(row, charset, self.n) if short else ()))
+            self.chevrons.append(chevron_spans(row, charset, text, float(ratio), widest))
         return lines, words
 
 
@@ -341,6 +432,7 @@ class WidthSplitRecognizer:
         short_recheck: float = 0.0,
         readings_chars: int = 0,
         readings: int = 5,
+        bars: bool = False,
     ) -> None:
         self.rec = rec
         self.min_width = min_width
@@ -349,6 +441,7 @@ class WidthSplitRecognizer:
         self.full_width = int(rec.rec_image_shape[2])  # type: ignore[attr-defined]
         self.short_width = self.full_width if short_width is None else short_width
         self.short_recheck = short_recheck
+        self.bars = bars
         self.decoder: ShortReadingsDecoder | None = None
         if readings_chars > 0:
             self.decoder = ShortReadingsDecoder(
@@ -409,6 +502,7 @@ class WidthSplitRecognizer:
                     batch = [imgs[i] for i in chunk]
                     if self.decoder is not None:
                         self.decoder.kept.clear()
+                        self.decoder.chevrons.clear()
                     res = self.rec(
                         TextRecInput(
                             img=batch,
@@ -417,8 +511,14 @@ class WidthSplitRecognizer:
                     )
                     viser = res.viser
                     ranked = self._ranked(batch, res.txts)
+                    chevrons = self._chevrons(batch, res.txts)
                     for j, i in enumerate(chunk):
                         txts[i] = res.txts[j]
+                        if chevrons[j]:
+                            txts[i], ranked[j] = bar_chevrons(
+                                batch[j], txts[i], ranked[j], chevrons[j]
+                            )
+                            respell_words(res.word_results[j], res.txts[j], txts[i])
                         scores[i] = res.scores[j]
                         words[i] = res.word_results[j]
                         readings[i] = ranked[j]
@@ -444,6 +544,21 @@ class WidthSplitRecognizer:
             i = int(order[k])
             if txts[i] == text:
                 out[i] = ranked
+        return out
+
+    def _chevrons(self, batch: list[np.ndarray], txts: Sequence[str]) -> list[Chevrons]:
+        """Each crop's chevrons (`chevron_spans`) as the decoder kept them, in the batch's order
+        (rows decoded in order of width, as `_ranked`); none unless `bars` is on."""
+        out: list[Chevrons] = [()] * len(batch)
+        if not self.bars or self.decoder is None or len(self.decoder.chevrons) != len(batch):
+            return out
+        order = np.argsort(np.array([im.shape[1] / float(im.shape[0]) for im in batch]))
+        for k, ((text, _), found) in enumerate(
+            zip(self.decoder.kept, self.decoder.chevrons, strict=True)
+        ):
+            i = int(order[k])
+            if txts[i] == text:
+                out[i] = found
         return out
 
 
@@ -512,6 +627,7 @@ class RapidOcrEngine(OcrEngine):
             opts.rec_short_recheck,
             opts.rec_readings_chars,
             opts.rec_readings,
+            opts.rec_chevron_bars,
         )
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:

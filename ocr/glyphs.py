@@ -1,4 +1,5 @@
-"""Glyphs a cell's line crop must not lose.
+"""Glyphs a cell's line crop must not lose, and glyphs the recogniser names by a shape that two
+comparators share.
 
 A cell's text ink (`ocr.cellink`) leaves out blobs never as dark as the page's print (seal
 residue, bleed-through). A comparator printed in a thin stroke beside bold digits can be such a
@@ -6,10 +7,15 @@ blob: on a faded 150 dpi scan the `>` of `>98%` reached grey 175 where the digit
 the line's box began at the `9`, its crop's padding cut the `>` through, and the recogniser read
 `98%` (it reads a sliver of a glyph as nothing). The crop is what decides the reading, so it is
 widened here past ink it cuts; what a line's box holds is left as `ocr.cellink` found it.
+
+A CJK font prints ≥/≤ as ⩾/⩽, the bar slanted along the chevron's lower arm; on a blurred scan
+the gap between them closes and the recogniser reads a plain `>`/`<`. The ink tells them apart:
+the lower arm then holds two strokes (`barred_chevron`, called from `ocr.engines.bar_chevrons`).
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from ocr.preprocess import INK_THRESHOLD
@@ -65,3 +71,68 @@ def keep_cut_ink(
                 last = base + (end if end is not None else inked.size)
                 right = min(hi, last + pad)
     return left, right
+
+
+# A chevron the recogniser read as `>`/`<` and the comparator it is when a bar lies under it.
+BARRED = {">": "≥", "<": "≤"}
+
+# A chevron's lower arm this many times as thick as its upper arm carries a second stroke: a
+# `>` is symmetric (1), a ⩾ whose bar blurred into the arm it runs along holds two strokes and
+# the gap between them (≥ 2); the boundary is halfway.
+BAR_THICKNESS_RATIO = 1.5
+
+
+def _runs(column: np.ndarray) -> list[tuple[int, int]]:
+    """The (start, end) row spans of ink in one column of a boolean mask, top first."""
+    padded = np.concatenate(([False], column, [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def lower_arm_ratio(crop: np.ndarray, span: tuple[float, float], chevron: str) -> float | None:
+    """How many times the ink of a chevron's upper arm its lower arm holds, measured down the
+    columns of the glyph's open half (a `>` opens left, a `<` right) where the two arms are apart:
+    the median over the columns crossing exactly two ink runs, each arm's ink its darkness below
+    the crop's paper summed from the glyph's edge to halfway between the runs. Darkness, not
+    run length: a thin stroke drawn one pixel in one arm and two in the other holds the same ink.
+
+    The glyph is the crop's ink (Otsu: this crop's own paper against its own print) whose
+    connected pieces centre inside `span` (crop px: where the recogniser placed the character),
+    leaving out specks under a tenth of its largest piece. None where fewer than three columns
+    show both arms apart (a glyph too small or too worn to measure)."""
+    gray = crop.min(axis=2) if crop.ndim == 3 else crop
+    if gray.size == 0 or int(gray.max()) == int(gray.min()):
+        return None
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    inside = [i for i in range(1, n) if span[0] <= centres[i][0] < span[1]]
+    if not inside:
+        return None
+    largest = max(int(stats[i, cv2.CC_STAT_AREA]) for i in inside)
+    pieces = [i for i in inside if stats[i, cv2.CC_STAT_AREA] * 10 >= largest]
+    mask = np.isin(labels, pieces)
+    ys, xs = np.nonzero(mask)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    glyph = mask[y0:y1, x0:x1]
+    paper = float(np.median(gray[ink == 0]))
+    dark = np.clip(paper - gray[y0:y1, x0:x1].astype(np.float64), 0.0, None)
+    width = glyph.shape[1]
+    half = range(0, width // 2) if chevron == ">" else range(width - width // 2, width)
+    ratios = []
+    for x in half:
+        runs = _runs(glyph[:, x])
+        if len(runs) == 2:
+            split = (runs[0][1] + runs[1][0]) // 2
+            upper, lower = dark[:split, x].sum(), dark[split:, x].sum()
+            if upper > 0:
+                ratios.append(lower / upper)
+    return float(np.median(ratios)) if len(ratios) >= 3 else None
+
+
+def barred_chevron(crop: np.ndarray, span: tuple[float, float], chevron: str) -> bool:
+    """Whether the chevron read as `chevron` in `span` of a line crop is a ≥/≤ whose bar blurred
+    into its lower arm. A CJK font prints ≥ as ⩾, the bar slanted along the lower arm; on a
+    150 dpi scan the gap between them closes and the recogniser reads `>` (it gives `≥` 0.1–0.4
+    of the probability), but the lower arm is then twice as thick as the upper one."""
+    ratio = lower_arm_ratio(crop, span, chevron)
+    return ratio is not None and ratio >= BAR_THICKNESS_RATIO

@@ -1,14 +1,29 @@
-"""A line crop keeps the glyphs its padding cut through (`ocr.glyphs.keep_cut_ink`).
+"""A line crop keeps the glyphs its padding cut through (`ocr.glyphs.keep_cut_ink`); a chevron
+read `>`/`<` whose bar blurred into its lower arm is read ≥/≤ (`ocr.glyphs.barred_chevron`,
+`ocr.engines.bar_chevrons`).
 
 Synthetic grey cells: paper 250, the line's ink box holding dark "digits" (grey 80); a light
 thin mark (grey 180: still ink to the binariser, lighter than print) stands left of the box, as
-a comparator printed in a thin stroke does on a faded scan."""
+a comparator printed in a thin stroke does on a faded scan. Chevrons are drawn with anti-aliased
+lines: two arms meeting at a vertex, and for ⩾ a third stroke along the lower arm, 2 px below
+it, that a blur joins to the arm."""
 
 from __future__ import annotations
 
-import numpy as np
+from types import SimpleNamespace
 
-from ocr.glyphs import keep_cut_ink
+import cv2
+import numpy as np
+import pytest
+
+from ocr.engines import (
+    OcrOptions,
+    bar_chevrons,
+    chevron_spans,
+    get_engine,
+    respell_words,
+)
+from ocr.glyphs import barred_chevron, keep_cut_ink, lower_arm_ratio
 from ocr.page import _crop_line
 
 PAPER, PRINT, LIGHT = 250, 80, 180
@@ -66,3 +81,116 @@ def test_line_crop_holds_the_whole_light_comparator() -> None:
     # padding 7 px (0.35 of a 20 px line): x 53-107 before, 38-107 with the mark and its paper
     assert crop.shape[1] == 107 - 38
     assert int((crop[..., 0] == LIGHT).sum()) == 12 * 11
+
+
+def _chevron(bar: bool, opens: str = ">", blur: float = 1.0, thick: int = 1) -> np.ndarray:
+    """A 30 × 80 px BGR line crop: a chevron at x 6-18 (vertex at row 14), then `96`."""
+    gray = np.full((30, 80), 250, np.uint8)
+    tip, end = (18, 6) if opens == ">" else (6, 18)
+    cv2.line(gray, (end, 8), (tip, 14), 70, thick, cv2.LINE_AA)
+    cv2.line(gray, (tip, 14), (end, 20), 70, thick, cv2.LINE_AA)
+    if bar:
+        cv2.line(gray, (end, 22), (tip, 16), 70, thick, cv2.LINE_AA)
+    cv2.putText(gray, "96", (24, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.55, 70, 2, cv2.LINE_AA)
+    if blur:
+        gray = cv2.GaussianBlur(gray, (0, 0), blur)
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+
+
+@pytest.mark.parametrize("opens", [">", "<"])
+@pytest.mark.parametrize("blur", [0.0, 1.0])
+def test_a_chevrons_two_arms_hold_the_same_ink(opens: str, blur: float) -> None:
+    ratio = lower_arm_ratio(_chevron(False, opens, blur), (0, 21), opens)
+    assert ratio is not None and round(ratio, 1) == 1.0
+    assert not barred_chevron(_chevron(False, opens, blur), (0, 21), opens)
+
+
+@pytest.mark.parametrize("opens", [">", "<"])
+@pytest.mark.parametrize("thick", [1, 2])
+def test_a_bar_blurred_into_the_lower_arm_doubles_its_ink(opens: str, thick: int) -> None:
+    crop = _chevron(True, opens, 1.0, thick)
+    ratio = lower_arm_ratio(crop, (0, 21), opens)
+    assert ratio is not None and ratio >= 1.5
+    assert barred_chevron(crop, (0, 21), opens)
+
+
+def test_only_the_glyph_inside_the_span_is_measured() -> None:
+    """The digits after the chevron are no chevron: nothing centred in the span, no measure."""
+    crop = _chevron(True)
+    assert lower_arm_ratio(crop, (60, 80), ">") is None
+    assert not barred_chevron(crop, (60, 80), ">")
+
+
+def test_a_glyph_too_small_to_show_two_arms_is_not_measured() -> None:
+    crop = np.full((20, 40, 3), 250, np.uint8)
+    crop[9:11, 5:8] = 70  # a dash where the chevron was: one run per column
+    assert lower_arm_ratio(crop, (0, 20), ">") is None
+
+
+# CTC classes of the synthetic recogniser output below: 0 is the blank
+CHARSET = ["blank", ">", "9", "6", "<"]
+
+
+def _probs(path: list[int], n: int = 10) -> np.ndarray:
+    """A one-hot (timesteps × classes) output spelling the class at each timestep."""
+    probs = np.zeros((n, len(CHARSET)))
+    probs[np.arange(n), path] = 1.0
+    return probs
+
+
+def test_chevron_spans_places_each_chevron_between_its_neighbours() -> None:
+    # `>` at timesteps 1-2, `9` at 5, `6` at 8; the crop fills the padded width
+    probs = _probs([0, 1, 1, 0, 0, 2, 0, 0, 3, 0])
+    # from the crop's left edge to halfway between step 2 and step 5: (3.5 + 0.5) / 10
+    assert chevron_spans(probs, CHARSET, ">96", 4.0, 4.0) == ((0, 0.0, 0.4),)
+    # a crop half as wide as the padded batch: the same steps stand twice as far into it
+    assert chevron_spans(probs, CHARSET, ">96", 2.0, 4.0) == ((0, 0.0, 0.8),)
+
+
+def test_chevron_spans_of_a_chevron_inside_and_at_the_end() -> None:
+    probs = _probs([0, 2, 0, 0, 4, 0, 0, 3, 0, 4])
+    spans = chevron_spans(probs, CHARSET, "9<6<", 4.0, 4.0)
+    assert [k for k, _, _ in spans] == [1, 3]
+    assert [edge for _, lo, hi in spans for edge in (lo, hi)] == pytest.approx(
+        [0.3, 0.6, 0.85, 1.0]
+    )
+
+
+def test_chevron_spans_is_empty_without_a_chevron_or_a_matching_path() -> None:
+    probs = _probs([0, 1, 0, 0, 0, 2, 0, 0, 3, 0])
+    assert chevron_spans(probs, CHARSET, "96", 4.0, 4.0) == ()
+    assert chevron_spans(probs, CHARSET, ">69", 4.0, 4.0) == ()  # not what the path spells
+
+
+def test_bar_chevrons_reads_the_barred_comparator_and_pools_its_readings() -> None:
+    crop = _chevron(True)
+    readings = ((">96", 0.6), ("≥96", 0.3), ("296", 0.1))
+    chevrons = ((0, 0.0, 21 / 80),)
+    assert bar_chevrons(crop, ">96", readings, chevrons) == ("≥96", (("≥96", 0.9), ("296", 0.1)))
+
+
+def test_bar_chevrons_leaves_a_plain_chevron() -> None:
+    readings = ((">96", 0.9), ("≥96", 0.1))
+    crop = _chevron(False)
+    assert bar_chevrons(crop, ">96", readings, ((0, 0.0, 21 / 80),)) == (">96", readings)
+
+
+def test_respell_words_follows_the_text() -> None:
+    info = SimpleNamespace(words=[[">", "9", "6"], ["人"]])
+    respell_words(info, ">96人", "≥96人")
+    assert info.words == [["≥", "9", "6"], ["人"]]
+    other = SimpleNamespace(words=[["9", "6"]])
+    respell_words(other, ">96", "≥96")  # the words do not spell the old text: left alone
+    assert other.words == [["9", "6"]]
+
+
+def test_the_engine_reads_a_chevron_with_a_blurred_bar_as_the_comparator_it_is() -> None:
+    """The recogniser itself reads the blurred ⩾ `>` (≥ its second reading); the shape test
+    reads it `≥`, and a plain `>` stays `>`."""
+    crop = _chevron(True)
+    engine = get_engine("rapidocr", OcrOptions(threads=1))
+    barred, plain = engine.read_crops_ranked([crop, _chevron(False)])
+    assert (barred.text, barred.readings[0][0]) == ("≥96", "≥96")
+    assert plain.text == ">96"
+    engine._ocr.text_rec.bars = False  # as `rec_chevron_bars=False` builds it
+    assert engine.read_crops_ranked([crop])[0].text == ">96"
