@@ -73,16 +73,31 @@ def suppress_red(image: np.ndarray) -> tuple[np.ndarray, float]:
     frac = cv2.countNonZero(red) / red.size
     if frac < 1e-4:
         return image, 0.0
-    # grow the mask a little so anti-aliased seal edges go too
-    where = np.nonzero(cv2.dilate(red, np.ones((3, 3), np.uint8)))
+    # grow the mask so the seal's edges go too: anti-aliased, and on a blurred scan a pink
+    # fringe ~3 px wide too pale to count as red but darker than the paper
+    where = np.nonzero(cv2.dilate(red, np.ones((7, 7), np.uint8)))
     del red
     out = image.copy()
-    # brighten: seal-only pixels become paper, ink under the seal keeps its darkness
+    # brighten: seal-only pixels become paper, ink under the seal keeps its darkness; never
+    # brighter than the paper there (on a grey scan a seal lifted to white, its pink fringe
+    # left darker, is a ring of halo that a faded page's contrast stretch turns into ink)
+    paper = _paper_level(image[..., 2])[where].astype(np.float32)
     r = out[..., 2][where].astype(np.float32)
-    lifted = np.clip(r * 1.15 + 10, 0, 255).astype(np.uint8)
+    lifted = np.minimum(np.clip(r * 1.15 + 10, 0, 255), paper).astype(np.uint8)
     for c in range(3):
         out[..., c][where] = lifted
     return out, frac
+
+
+def _paper_level(channel: np.ndarray) -> np.ndarray:
+    """The paper's level under each pixel of one channel (uint8, page-sized; made on pages with
+    a red seal only), as `flatten_background` estimates it: a closing on a 1/8 copy takes out
+    whatever is darker than the paper around it (print, and in the red channel a seal's ink)."""
+    h, w = channel.shape
+    small = cv2.resize(channel, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
+    level = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    level = cv2.GaussianBlur(level, (0, 0), 3)
+    return cv2.resize(level, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def flatten_background(gray: np.ndarray) -> np.ndarray:

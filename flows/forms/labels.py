@@ -22,6 +22,7 @@ from flows.forms.spec import (
     Label,
     category_keywords,
     category_labels,
+    category_rows,
     level1_by_level2_keyword,
 )
 from flows.models import Cell
@@ -50,6 +51,16 @@ Head = TypeVar("Head")
 
 
 LEVEL1_OF_LEVEL2 = level1_by_level2_keyword()
+
+
+LEVEL1_KEYWORDS = tuple(sorted({r["level1_keyword"] for r in category_rows()}))
+
+
+def names_level1(text: str) -> bool:
+    """Whether a printed 一级 label names an indicator category (its keyword: 产出, 效益 …), as
+    the warehouse will read it (dbt macro indicator_level1)."""
+    key = normalize(text)
+    return any(word in key for word in LEVEL1_KEYWORDS)
 
 
 def level1_of(level2: str) -> str | None:

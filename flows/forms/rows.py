@@ -25,6 +25,7 @@ from flows.forms.labels import (
     is_unfinished_label,
     level1_of,
     match_printed,
+    names_level1,
     printed_after,
     same_text,
 )
@@ -420,6 +421,34 @@ def _level1_by_category(cell: Cell, level2: str) -> str | None:
     own = level1_of(level2)
     printed = _labels_printed(cell, "level1")
     return own if own is not None and printed.count(own) == 1 else None
+
+
+def level1_by_category(form: OpenForm, problems: list[str]) -> None:
+    """On OCR pages, a line whose 一级 label names no indicator category once the grid is read
+    (blank, or read with a seal's characters glued on and its keyword misread: `覆益指标 政`)
+    takes the one its 二级 label belongs to (社会效益指标 → 效益指标), said once per label. Run
+    when the form closes: a label a page break cut is stitched to its rest before (`产` + `出指标`).
+    Text layers print their labels: those stay as printed."""
+    ocr_pages = {w.page.page for w, _ in form.grids if not w.page.has_text_layer}
+    said: set[str] = set()
+    for ind in form.indicators:
+        printed = ind.level1
+        if printed.page not in ocr_pages or names_level1(printed.value):
+            continue
+        own = level1_of(ind.level2.value)
+        if own is None:
+            continue
+        ind.level1 = printed.with_value(own)
+        if printed.value not in said:
+            said.add(printed.value)
+            problems.append(
+                form_note(
+                    form,
+                    printed.page,
+                    f"the 一级 label '{printed.value}' names no indicator category (OCR); its "
+                    "lines take the one their 二级 label belongs to",
+                )
+            )
 
 
 def _heading_again(cells: dict[str, Cell | None]) -> bool:
