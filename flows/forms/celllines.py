@@ -389,7 +389,7 @@ def edge_remnant(
     if len(words) < 2 or height <= 0:
         return None
     reach = REACH * height
-    tokens = _tokens(line, height)
+    tokens = line_words(line, height)
     x0, y0, x1, y1 = line.bbox
     for first, word, edge in ((True, words[0], x0), (False, words[-1], x1)):
         if len(word) > MAX_SLIVER_MARKS or any(ord(ch) > 0x2E7F for ch in word):
@@ -401,7 +401,7 @@ def edge_remnant(
     return None
 
 
-def _tokens(line: CellLine, height: float) -> list[CellLine]:
+def line_words(line: CellLine, height: float) -> list[CellLine]:
     """The words of an OCR line (runs between its spaces), each placed in the line's box by the
     widths its characters print at the table's text height (CJK about square, others about
     half as wide), the room left over shared out among the gaps."""
@@ -432,7 +432,7 @@ def _side_by_side(lines: list[CellLine], height: float) -> list[list[CellLine]] 
         of_line = {}
         units = []
         for i, ln in enumerate(lines):
-            for t in _tokens(ln, height):
+            for t in line_words(ln, height):
                 of_line[id(t)] = i
                 units.append(t)
         runs = line_runs(units, reach)

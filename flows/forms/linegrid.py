@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from statistics import median
 
-from flows.forms.celllines import REACH, _tokens, text_height
+from flows.forms.celllines import REACH, line_words, text_height
 from flows.forms.labels import ALL_COLUMNS, CATEGORY_KEYWORDS, match_printed
 from flows.forms.spec import FORMS, Column
 from flows.models import Cell, CellLine, Table, join_wrapped
@@ -129,11 +129,11 @@ def find_heading(
 def _words_across(line: CellLine, edges: list[float], height: float) -> list[CellLine]:
     """A line whose words stand on both sides of a column rule (`部分完成 4`: OCR ran the next
     column's value into it) as its words, each placed by the widths its characters print
-    (`celllines._tokens`); the line itself otherwise. A word is never cut."""
+    (`celllines.line_words`); the line itself otherwise. A word is never cut."""
     inner = [x for x in edges[1:-1] if line.bbox[0] < x < line.bbox[2]]
     if not inner or len(line.text.split()) < 2:
         return [line]
-    words = _tokens(line, height)
+    words = line_words(line, height)
     sides = {sum(_centre_x(w) >= x for x in inner) for w in words}
     return words if len(sides) > 1 else [line]
 
