@@ -337,6 +337,44 @@ def ink_components(
     return num, labels, stats, darkest
 
 
+@dataclass(frozen=True)
+class CellInk:
+    """A cell's ink sorted before the page's print darkness is known: its components (`labels`
+    of the cell's rectangle at page offset `ox`, `oy`), each one's darkest grey, which are text
+    candidates (`text`), and which are a rule's residue moving a side of the cell's clear
+    rectangle (`residue`: component, side index of `clear`, edge)."""
+
+    labels: np.ndarray
+    darkest: np.ndarray
+    text: np.ndarray
+    residue: list[tuple[int, int, int]]
+    ox: int
+    oy: int
+    clear: tuple[int, int, int, int]
+
+    def judged(
+        self, light_cut: int = 255
+    ) -> tuple[np.ndarray, int, int, tuple[int, int, int, int]] | None:
+        """The cell's text ink with blobs never as dark as print (`light_cut`) removed, its
+        offset and clear rectangle (`_cell_ink`); None when no text is left."""
+        dark = self.darkest <= light_cut
+        keep = self.text & dark
+        if not keep.any():
+            return None
+        clear = list(self.clear)
+        for i, at, edge in self.residue:
+            if dark[i]:  # a light blob on a rule's line is no ink to step past
+                clear[at] = max(clear[at], edge) if at < 2 else min(clear[at], edge)
+        inner = (clear[0], clear[1], clear[2], clear[3])
+        return keep[self.labels].astype(np.uint8), self.ox, self.oy, inner
+
+    def text_grey(self, gray: np.ndarray) -> np.ndarray:
+        """The grey of every pixel of the cell's text candidates (page `gray`)."""
+        h, w = self.labels.shape
+        on = self.text[self.labels]
+        return gray[self.oy : self.oy + h, self.ox : self.ox + w][on]
+
+
 def _cell_ink(
     ink: np.ndarray,
     bbox: tuple[float, float, float, float],
@@ -351,6 +389,20 @@ def _cell_ink(
     of the cell's own rules is residue too, and the rectangle stops short of it, so that a crop
     padded with paper never takes the residue back in (it was read as a leading `1` all the
     same)."""
+    got = _cell_components(ink, bbox, inset, gray, rules)
+    return None if got is None else got.judged(light_cut)
+
+
+def _cell_components(
+    ink: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    inset: int,
+    gray: np.ndarray | None = None,
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
+) -> CellInk | None:
+    """A cell's ink components sorted into text candidates and rules' residue, whatever their
+    darkness (`_cell_ink`): the page's print darkness is measured on the candidates of all
+    cells (`cells_print_cuts`) before any is judged by it."""
     x0, y0, x1, y1 = (int(round(v)) for v in bbox)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 - x0 < 6 or y1 - y0 < 6:
@@ -361,8 +413,8 @@ def _cell_ink(
     ch, cw = sub.shape
     num, labels, stats, darkest = ink_components(sub, None if gray is None else gray[y0:y1, x0:x1])
     reach = 2 * inset + 4  # how far from its separator a cell's rule may run
-    clear = [x0, y0, x1, y1]
-    keep = np.zeros(num, dtype=bool)
+    text = np.zeros(num, dtype=bool)
+    residue: list[tuple[int, int, int]] = []
     fitted: dict[int, RuleLine | None] = {}  # the cell's rule lines, fitted once per side
     for i in range(1, num):
         sx, sy, sw, sh, area = (int(v) for v in stats[i])
@@ -371,8 +423,6 @@ def _cell_ink(
         spans = sw > 0.9 * cw or sh > 0.9 * ch
         if spans and _rule_like(labels[sy : sy + sh, sx : sx + sw] == i, sw >= sh, inset):
             continue  # a rule's residue spanning the cell
-        if gray is not None and darkest[i] > light_cut:
-            continue  # never as dark as print: seal or bleed-through residue
         at_edge = sx <= 0 or sy <= 0 or sx + sw >= cw or sy + sh >= ch
         if at_edge and min(sw, sh) <= 3:
             continue  # a stub of a crossing rule
@@ -385,12 +435,27 @@ def _cell_ink(
         )
         if side is not None:  # left, right, top, bottom: move that side of `clear` past it
             at, edge = ((0, x0 + sx + sw), (2, x0 + sx), (1, y0 + sy + sh), (3, y0 + sy))[side]
-            clear[at] = max(clear[at], edge) if at < 2 else min(clear[at], edge)
+            residue.append((i, at, edge))
             continue
-        keep[i] = True
-    if not keep.any():
-        return None
-    return keep[labels].astype(np.uint8), x0, y0, (clear[0], clear[1], clear[2], clear[3])
+        text[i] = True
+    # held for every cell of the page until the cut is known: the narrowest labels that fit
+    small = labels.astype(np.uint16) if num <= np.iinfo(np.uint16).max else labels
+    return CellInk(small, darkest, text, residue, x0, y0, (x0, y0, x1, y1))
+
+
+def cells_print_cuts(
+    cells: list[CellInk], gray: np.ndarray, ink: np.ndarray, *shares: float
+) -> tuple[int, ...]:
+    """`print_cuts` measured on the cells' text candidates only: the grey their text is
+    printed in, without the rules' ink and residue (a scan's rules can print far darker than
+    its grey text: measured with them, the cut fell just under that text's darkest points and
+    its glyphs were dropped as seal residue) nor a heading printed bolder outside the grid.
+    The page's ink (`ink`) where no cell holds a text candidate."""
+    greys = [c.text_grey(gray) for c in cells]
+    inked = np.concatenate(greys) if greys else np.zeros(0, np.uint8)
+    if inked.size == 0:
+        return print_cuts(gray, ink, *shares)
+    return print_cuts(inked, np.ones_like(inked), *shares)
 
 
 def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -509,19 +574,26 @@ def cell_lines(
     slanted rule left beside its mask is found on the rule's own line and left out. Blank
     cells are left out: they cost the recogniser nothing."""
     inset = cell_inset(gray.shape)
-    light_cut, faint_cut = print_cuts(gray, ink, DARKNESS_SHARE, LINE_CUT_SHARE)
+    sorted_cells = [
+        (ti, ci, c, got)
+        for ti, t in enumerate(tables)
+        for ci, c in enumerate(t.cells)
+        if (got := _cell_components(ink, c.bbox, inset, gray, rules)) is not None
+    ]
+    light_cut, faint_cut = cells_print_cuts(
+        [got for *_, got in sorted_cells], gray, ink, DARKNESS_SHARE, LINE_CUT_SHARE
+    )
     found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list]] = []
     all_bands: list[tuple[int, int]] = []
-    for ti, t in enumerate(tables):
-        for ci, c in enumerate(t.cells):
-            got = _cell_ink(ink, c.bbox, inset, gray, light_cut, rules)
-            if got is None:
-                continue
-            mask, ox, oy, clear = got
-            bands = _bands(mask)
-            all_bands.extend(bands)
-            cell = tuple(int(round(v)) for v in c.bbox)
-            found.append((ti, ci, cell, clear, mask, ox, oy, bands))  # type: ignore[arg-type]
+    for ti, ci, c, cell_ink in sorted_cells:
+        got = cell_ink.judged(light_cut)
+        if got is None:
+            continue
+        mask, ox, oy, clear = got
+        bands = _bands(mask)
+        all_bands.extend(bands)
+        cell = tuple(int(round(v)) for v in c.bbox)
+        found.append((ti, ci, cell, clear, mask, ox, oy, bands))  # type: ignore[arg-type]
     line_h = _line_height(all_bands)
     out: list[CellLines] = []
     for ti, ci, cell, inner, mask, ox, oy, bands in found:

@@ -539,3 +539,60 @@ def test_a_rules_straight_fit_is_polyfits_line() -> None:
     assert line.b == pytest.approx(1 / 50, abs=0.002)
     assert line.at(np.array([0.0, 299.0])) == pytest.approx([30.0, 36.0], abs=0.5)
     assert line.half == pytest.approx(0.5 + 1.5)
+
+
+# ------------------------------------------------------------- grey print under darker rules
+
+
+def grey_print_page(text_grey: int) -> np.ndarray:
+    """The two-column table's rules printed black, a heading above it printed black and bold,
+    and every row's two cells holding text printed in grey `text_grey` (a scan whose body text
+    came out far lighter than its rules and heading)."""
+    img = Image.new("L", (900, 760), 255)
+    d = ImageDraw.Draw(img)
+    for y in ROWS:
+        d.line([(LEFT, y), (RIGHT, y)], fill=0, width=3)
+    for x in (LEFT, RIGHT):
+        d.line([(x, TOP), (x, BOTTOM)], fill=0, width=3)
+    d.line([(RULE_TOP_X, TOP), (RULE_BOTTOM_X, BOTTOM)], fill=0, width=3)
+    heading = ImageFont.truetype(scans.FONT_PATH, 44, index=0)
+    d.text((250, 20), "项目支出绩效目标表", font=heading, fill=0, stroke_width=2, stroke_fill=0)
+    font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
+    for top, bottom in zip(ROWS, ROWS[1:], strict=False):
+        y = (top + bottom) // 2 - 14
+        d.text((LEFT + 20, y), "预算控制数", font=font, fill=text_grey)
+        d.text((round(rule_x(y)) + 20, y), "976.214", font=font, fill=text_grey)
+    return np.array(img)
+
+
+def test_grey_print_under_darker_rules_and_heading_is_text() -> None:
+    """Print's darkness is measured on the cells' text ink: with the page's ink (a heading
+    printed black and bold outside the grid) the cut fell under the grey text's darkest
+    points, and every cell's text was dropped as seal residue (`目 名称`, `欠` on a dev scan).
+    Now each of the 18 cells gives one line, its box the whole of its text's ink."""
+    page = grey_print_page(165)
+    ink = binarize(page)
+    hor, ver = line_masks(ink)
+    (table,) = find_tables(page, masks=(hor, ver))
+    text_ink = ink & ~(hor | ver)
+    found, _ = cell_lines([table], page, text_ink, (hor, ver))
+    assert [(table.cells[cl.cell].row, table.cells[cl.cell].col) for cl in found] == [
+        (r, c) for r in range(9) for c in (0, 1)
+    ]
+    sizes = [(b[2] - b[0], b[3] - b[1]) for cl in found for b in cl.boxes]
+    assert sizes == [(139, 27), (107, 20)] * 9  # 预算控制数 | 976.214, every glyph kept
+
+
+def test_light_residue_beside_grey_print_is_still_dropped() -> None:
+    """Measured on the text, the cut still parts print from residue lighter than it: a seal's
+    grey speckle (evenly 40 levels lighter than the cells' grey text) over a value is no ink of
+    the cell."""
+    page = grey_print_page(120)
+    x = round(rule_x(600)) + 200
+    page[595:607, x : x + 30] = 190  # a band of its own above the value (626-654)
+    ink = binarize(page)
+    hor, ver = line_masks(ink)
+    (table,) = find_tables(page, masks=(hor, ver))
+    found, _ = cell_lines([table], page, ink & ~(hor | ver), (hor, ver))
+    assert len(found) == 18
+    assert all(len(cl.boxes) == 1 for cl in found)
