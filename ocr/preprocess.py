@@ -81,7 +81,7 @@ def suppress_red(image: np.ndarray) -> tuple[np.ndarray, float]:
     # brighten: seal-only pixels become paper, ink under the seal keeps its darkness; never
     # brighter than the paper there (on a grey scan a seal lifted to white, its pink fringe
     # left darker, is a ring of halo that a faded page's contrast stretch turns into ink)
-    paper = _paper_level(image[..., 2])[where].astype(np.float32)
+    paper = paper_level(image[..., 2])[where].astype(np.float32)
     r = out[..., 2][where].astype(np.float32)
     lifted = np.minimum(np.clip(r * 1.15 + 10, 0, 255), paper).astype(np.uint8)
     for c in range(3):
@@ -89,26 +89,24 @@ def suppress_red(image: np.ndarray) -> tuple[np.ndarray, float]:
     return out, frac
 
 
-def _paper_level(channel: np.ndarray) -> np.ndarray:
-    """The paper's level under each pixel of one channel (uint8, page-sized; made on pages with
-    a red seal only), as `flatten_background` estimates it: a closing on a 1/8 copy takes out
-    whatever is darker than the paper around it (print, and in the red channel a seal's ink)."""
+def paper_level(channel: np.ndarray, floor: int = 0) -> np.ndarray:
+    """The paper's level under each pixel of one channel (uint8, page-sized), at least `floor`:
+    a closing on a 1/8 copy takes out whatever is darker than the paper around it (print, and in
+    the red channel a seal's ink). `flatten_background` divides by it; `suppress_red` lifts a
+    seal no further than it."""
     h, w = channel.shape
-    small = cv2.resize(channel, (max(1, w // 8), max(1, h // 8)), interpolation=cv2.INTER_AREA)
+    scale = 8
+    small = cv2.resize(
+        channel, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA
+    )
     level = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     level = cv2.GaussianBlur(level, (0, 0), 3)
-    return cv2.resize(level, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(np.maximum(level, floor), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def flatten_background(gray: np.ndarray) -> np.ndarray:
     """Divide by the estimated paper brightness: removes grey paper and uneven light."""
-    h, w = gray.shape
-    scale = 8
-    small = cv2.resize(gray, (max(1, w // scale), max(1, h // scale)), interpolation=cv2.INTER_AREA)
-    # closing removes dark ink (rules, text) and leaves the paper level
-    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    bg = cv2.GaussianBlur(bg, (0, 0), 3)
-    bg = cv2.resize(np.maximum(bg, 1), (w, h), interpolation=cv2.INTER_LINEAR)
+    bg = paper_level(gray, floor=1)  # never 0: it divides
     # uint8 in, uint8 out, saturated: no page-sized float copies (4 of them were 140 MB at 300 dpi)
     return cv2.divide(gray, bg, scale=255.0)
 
