@@ -458,7 +458,7 @@ def cells_print_cuts(
     return print_cuts(inked, np.ones_like(inked), *shares)
 
 
-def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
+def ink_bands(mask: np.ndarray) -> list[tuple[int, int]]:
     """Runs of rows holding ink: (top, bottom) in mask rows, bottom exclusive."""
     rows = mask.any(axis=1)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
@@ -590,7 +590,7 @@ def cell_lines(
         if got is None:
             continue
         mask, ox, oy, clear = got
-        bands = _bands(mask)
+        bands = ink_bands(mask)
         all_bands.extend(bands)
         cell = tuple(int(round(v)) for v in c.bbox)
         found.append((ti, ci, cell, clear, mask, ox, oy, bands))  # type: ignore[arg-type]

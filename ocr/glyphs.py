@@ -18,6 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ocr.cellink import ink_bands
 from ocr.preprocess import INK_THRESHOLD
 
 
@@ -82,13 +83,6 @@ BARRED = {">": "≥", "<": "≤"}
 BAR_THICKNESS_RATIO = 1.5
 
 
-def _runs(column: np.ndarray) -> list[tuple[int, int]]:
-    """The (start, end) row spans of ink in one column of a boolean mask, top first."""
-    padded = np.concatenate(([False], column, [False]))
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
-
-
 def lower_arm_ratio(crop: np.ndarray, span: tuple[float, float], chevron: str) -> float | None:
     """How many times the ink of a chevron's upper arm its lower arm holds, measured down the
     columns of the glyph's open half (a `>` opens left, a `<` right) where the two arms are apart:
@@ -120,7 +114,7 @@ def lower_arm_ratio(crop: np.ndarray, span: tuple[float, float], chevron: str) -
     half = range(0, width // 2) if chevron == ">" else range(width - width // 2, width)
     ratios = []
     for x in half:
-        runs = _runs(glyph[:, x])
+        runs = ink_bands(glyph[:, x : x + 1])
         if len(runs) == 2:
             split = (runs[0][1] + runs[1][0]) // 2
             upper, lower = dark[:split, x].sum(), dark[split:, x].sum()

@@ -28,7 +28,7 @@ import numpy as np
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from flows.text import is_han, is_latin
 from ocr import MAX_PIXELS
-from ocr.cellink import SPECK_AREA, _bands, cell_lines, ink_components, print_darkness_cut
+from ocr.cellink import SPECK_AREA, cell_lines, ink_bands, ink_components, print_darkness_cut
 from ocr.engines import (
     CropReading,
     OcrChar,
@@ -859,7 +859,7 @@ def outside_strips(
     cut = INK_THRESHOLD if gray is None else print_darkness_cut(gray, ink)
     glyph = GLYPH_PT * min(h, w) / 595.0
     strips = []
-    for a, b in _bands(free_rows[:, None]):
+    for a, b in ink_bands(free_rows[:, None]):
         cols = np.flatnonzero(ink[a:b].any(axis=0))
         if b - a < 6 or len(cols) == 0:
             continue
