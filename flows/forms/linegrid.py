@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from statistics import median
 
-from flows.forms.celllines import REACH, line_words, text_height
+from flows.forms.celllines import REACH, line_runs, line_words, text_height
 from flows.forms.labels import ALL_COLUMNS, CATEGORY_KEYWORDS, match_printed
 from flows.forms.spec import FORMS, Column
 from flows.models import Cell, CellLine, Table, join_wrapped
@@ -81,14 +81,8 @@ def text_rows(lines: list[CellLine], height: float) -> list[list[CellLine]]:
 def stacks(lines: list[CellLine], height: float) -> list[list[CellLine]]:
     """Lines standing over one another (overlapping across, by more than the boxes' padding),
     left to right, each top to bottom: the lines of one heading cell."""
-    reach = REACH * height
-    out: list[list[CellLine]] = []
-    for ln in sorted(lines, key=lambda ln: ln.bbox[0]):
-        if out and ln.bbox[0] < max(x.bbox[2] for x in out[-1]) - reach:
-            out[-1].append(ln)
-        else:
-            out.append([ln])
-    return [sorted(s, key=lambda ln: (ln.bbox[1], ln.bbox[0])) for s in out]
+    runs = line_runs(lines, REACH * height)
+    return [sorted(s, key=lambda ln: (ln.bbox[1], ln.bbox[0])) for s in runs]
 
 
 def _heads(stack: list[CellLine]) -> Column | None:
