@@ -85,9 +85,7 @@ def read_funds_matrix(
             if unit:
                 header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
         heads_until = max(h.cell.last_row for h in heads)
-        notes: list[str] = []
-        rows = _matrix_rows(table, r + 1, end, row_alts, header, heads_until, notes)
-        problems.extend(f"page {where.page.page}: funds {n}" for n in notes)
+        rows = _matrix_rows(table, r + 1, end, row_alts, header, where, problems, heads_until)
         if not rows and len(heads) == 1 and heads[0].rest:
             _read_inline_matrix(heads[0], row_alts, where, header, problems)
             return
@@ -98,9 +96,7 @@ def read_funds_matrix(
         _MatrixRead(table, heads, slots, rows, where, header, problems, numeric, first).land()
         return
     if header.matrix:  # no heads here: the rest of the matrix of the page before
-        notes = []
-        rows = _matrix_rows(table, start, end, row_alts, header, notes=notes)
-        problems.extend(f"page {where.page.page}: funds {n}" for n in notes)
+        rows = _matrix_rows(table, start, end, row_alts, header, where, problems)
         left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
         numeric = frozenset(c.field for c in matrix.cols if c.numeric)
@@ -625,8 +621,9 @@ def _matrix_rows(
     end: int,
     row_alts: list,
     header: Header,
+    where: Where,
+    problems: list[str],
     heads_until: int = -1,
-    notes: list[str] | None = None,
 ) -> list[tuple[int, Cell, Label, str]]:
     """(row, label cell, row label, value glued onto the label) of each matrix row under the
     heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over, and
@@ -652,10 +649,10 @@ def _matrix_rows(
             if found is not None:
                 merged = table.at(rr, found[1].col)
                 header.used.add(id(merged))
-                (notes if notes is not None else []).append(
-                    f"the row label '{found[1].text}' read from the merged cell "
-                    f"'{merged.text if merged else ''}' by the lines standing in its row "
-                    "(OCR found no rule between them)"
+                problems.append(
+                    f"page {where.page.page}: funds the row label '{found[1].text}' read from "
+                    f"the merged cell '{merged.text if merged else ''}' by the lines standing in "
+                    "its row (OCR found no rule between them)"
                 )
         if found is None and not out and rr <= heads_until:
             continue
