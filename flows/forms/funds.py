@@ -682,10 +682,10 @@ def _label_in_row_band(
         return None
     top = sorted(c.bbox[1] for c in one_row)[len(one_row) // 2]
     bottom = sorted(c.bbox[3] for c in one_row)[len(one_row) // 2]
+    reach = REACH * text_height(table)
     for cell in sorted(covering, key=lambda c: c.col):
         inside = [ln for ln in cell.lines if _share_within(ln, top, bottom) > MOST_OF_IT]
-        height = text_height(table)
-        for run in line_runs(inside, REACH * height):
+        for run in line_runs(inside, reach):
             lines = sorted(run, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
             text = join_wrapped([ln.text for ln in lines])
             key = label_key(text)
