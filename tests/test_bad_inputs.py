@@ -780,7 +780,8 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
     """`perfbudget serve` starts a Prefect server, serves nightly-ingest against that server and
     passes PERFBUDGET_RAW_DIR / PERFBUDGET_WAREHOUSE through: a run triggered through that
     server's API lands in the warehouse the settings name. (Its build runs no data test: the
-    hard night data-tests the same document.)"""
+    hard night data-tests the same document. It builds on the worker's warm dbt, which the
+    environment names: see the test below.)"""
     import asyncio
     import time
 
@@ -852,8 +853,57 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
     assert _query(wh, "select source_file from dim_document") == [("one.pdf",)]
 
 
-def test_serve_uses_prefect_api_url_when_given(prefect_harness: None, tmp_path: Path) -> None:
-    """With PREFECT_API_URL set, `perfbudget serve` serves against that server and starts none.
+def test_a_warm_dbt_is_taken_as_listening_only_while_something_accepts_on_its_socket(
+    tmp_path: Path,
+) -> None:
+    """`perfbudget serve` builds on the warm dbt PERFBUDGET_DBT_SERVER names only when it
+    listens: a socket file left by a stopped server, or none at all, is not one."""
+    import socket
+
+    from flows.dbt_server import listening
+
+    path = tmp_path / "dbt.sock"
+    assert not listening(str(path))
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(path))
+        server.listen()
+        assert listening(str(path))
+    assert path.exists() and not listening(str(path))
+
+
+def _warm_dbts_under(pid: int) -> list[int]:
+    """The warm dbt processes (flows/dbt_server.py) among a process's descendants, from /proc."""
+    from tests.cputimes import proc_stat
+
+    parent = {
+        int(e.name): stat[0]
+        for e in Path("/proc").iterdir()
+        if e.name.isdigit() and (stat := proc_stat(int(e.name))) is not None
+    }
+
+    def under(p: int) -> bool:
+        while p > 1 and p in parent:
+            p = parent[p]
+            if p == pid:
+                return True
+        return False
+
+    found = []
+    for p in parent:
+        with contextlib.suppress(OSError):
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes().split(b"\0")
+            if b"flows.dbt_server" in cmd and under(p):
+                found.append(p)
+    return found
+
+
+def test_serve_uses_prefect_api_url_when_given(
+    prefect_harness: None, tmp_path: Path, warm_dbt: str | None
+) -> None:
+    """With PREFECT_API_URL set, `perfbudget serve` serves against that server and starts none;
+    with PERFBUDGET_DBT_SERVER naming a warm dbt that listens (the worker's, tests/conftest.py),
+    its nights build on that one and it starts no dbt of its own (one under
+    PERFBUDGET_TEST_DBT=one-shot, where none is named).
 
     The test holds --port bound itself, so no other process of a busy machine can take it: a
     serve that tried to start a server of its own there would fail to bind and exit."""
@@ -894,6 +944,8 @@ def test_serve_uses_prefect_api_url_when_given(prefect_harness: None, tmp_path: 
                     raise
                 time.sleep(2)
         assert dep.name == "nightly-ingest"
+        # a warm dbt of its own would have been started (and waited for) before serving
+        assert len(_warm_dbts_under(proc.pid)) == (0 if warm_dbt else 1)
         time.sleep(1)
         assert proc.poll() is None  # still serving: it never tried to bind --port
     finally:
