@@ -180,6 +180,18 @@ def serve(socket_path: str, warm_up: dict | None = None) -> None:
                     stream.flush()
 
 
+def listening(socket_path: str) -> bool:
+    """Whether a warm dbt answers on `socket_path`: a connection that sends no request is
+    closed by the server unanswered (`serve`), so connecting is the whole check."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        try:
+            sock.connect(socket_path)
+        except OSError:
+            return False
+    return True
+
+
 def start(
     socket_path: Path, warehouse: Path | None = None, timeout: float = 600
 ) -> subprocess.Popen:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -133,30 +135,47 @@ def serve(host: str = "127.0.0.1", port: int = 4200) -> None:
 
     A warm dbt (flows/dbt_server.py) is started beside it: dbt imported and the project parsed
     once, here, instead of by every night's build (each served night runs in a process of its
-    own, which would pay both again)."""
-    import tempfile
-
+    own, which would pay both again). When PERFBUDGET_DBT_SERVER already names a warm dbt that
+    listens, the nights build on that one and none is started, as with PREFECT_API_URL's
+    server: a second one would pay dbt's import and the parse (~8-10 CPU-s) for the same
+    builds, which a warm dbt runs one at a time anyway."""
     api = os.environ.get("PREFECT_API_URL")
     server = None if api else start_local_server(host, port)  # a taken port: refused first
     from prefect import serve as prefect_serve
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows import dbt_server
-
     api = api or f"http://{host}:{port}/api"
     os.environ["PREFECT_API_URL"] = api  # inherited by the processes that run the flow
+    try:
+        with _warm_dbt(), temporary_settings({PREFECT_API_URL: api}):
+            print(f"serving nightly-ingest against {api}", flush=True)
+            prefect_serve(nightly_deployment())
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def _warm_dbt() -> Iterator[None]:
+    """The served nights' warm dbt while serving: the one PERFBUDGET_DBT_SERVER names when it
+    listens, else one started here (parsed for the warehouse the nights build) and stopped
+    after."""
+    import tempfile
+
+    from flows import dbt_server
+
+    given = os.environ.get(dbt_server.SERVER_ENV)
+    if given and dbt_server.listening(given):
+        yield
+        return
     sockets = Path(tempfile.mkdtemp(prefix="perfbudget-dbt-"))
     options = run_parameters(deployment_spec().get("parameters", {}).get("options", {}))
     warehouse = Path(options["warehouse"]) if options.get("warehouse") else None
     dbt = dbt_server.start(sockets / "dbt.sock", warehouse)  # sets PERFBUDGET_DBT_SERVER
     try:
-        with temporary_settings({PREFECT_API_URL: api}):
-            print(f"serving nightly-ingest against {api}", flush=True)
-            prefect_serve(nightly_deployment())
+        yield
     finally:
         dbt_server.stop(dbt)
         (sockets / "dbt.sock").unlink(missing_ok=True)
         sockets.rmdir()
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)

@@ -411,7 +411,12 @@ def prefect_harness() -> Iterator[None]:
 
 
 def write_bad_documents(raw: Path) -> dict[str, str]:
-    """The inputs a nightly run meets in the wild; returns file name → expected error stage."""
+    """The inputs a nightly run meets in the wild; returns file name → expected error stage.
+
+    big.pdf is a scanned page too big to render (a 4000-point square page, ruled, no text
+    layer, not blank): it goes to OCR and is refused there. It is here, in the night that OCRs
+    the sample's scans anyway, and not in a night of text PDFs of its own: there it started the
+    page-worker pool for that one page (~11 CPU-s)."""
     from reportlab.pdfgen.canvas import Canvas
 
     (raw / "empty.pdf").write_bytes(b"")
@@ -420,7 +425,16 @@ def write_bad_documents(raw: Path) -> dict[str, str]:
     minutes.setFont("Helvetica", 12)
     minutes.drawString(72, 720, "Minutes of the budget meeting: no table on this page.")
     minutes.save()
-    return {"empty.pdf": "read", "损坏的 文件.pdf": "open", "meeting_minutes.pdf": "parse"}
+    big = Canvas(str(raw / "big.pdf"), pagesize=(4000, 4000), invariant=1)
+    steps = list(range(100, 3901, 200))  # a ruled grid, no text layer, not blank: OCR it
+    big.grid(steps, steps)
+    big.save()
+    return {
+        "empty.pdf": "read",
+        "损坏的 文件.pdf": "open",
+        "meeting_minutes.pdf": "parse",
+        "big.pdf": "extract",
+    }
 
 
 @dataclass
@@ -462,9 +476,9 @@ SELF_EVAL_SAMPLE = (
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> SampleRun:
     """`perfbudget run` on the sample: the seed PDF, an empty, a corrupt and a table-less PDF,
-    and the self-evaluation sample (SELF_EVAL_SAMPLE). One night for both: two nights paid twice
-    for a flow, a dbt build and the seed's extraction. The tests of the seed's night read the
-    documents of `seed_night`."""
+    a page too big to render, and the self-evaluation sample (SELF_EVAL_SAMPLE). One night for
+    both: two nights paid twice for a flow, a dbt build and the seed's extraction. The tests of
+    the seed's night read the documents of `seed_night`."""
     from flows.pipeline import ingest
     from flows.settings import RunOptions
 

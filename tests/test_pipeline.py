@@ -17,8 +17,8 @@ def golden(name: str) -> list[dict[str, str]]:
 
 def test_run_summary_counts_ingested_and_failed(sample_run: SampleRun) -> None:
     s = sample_run.summary
-    # the seed and its bad files (1 + 3), and the self-evaluation sample (3, all ingested)
-    assert (s.documents_seen, s.documents_ingested, s.documents_failed) == (4 + 3, 1 + 3, 3)
+    # the seed and its bad files (1 + 4), and the self-evaluation sample (3, all ingested)
+    assert (s.documents_seen, s.documents_ingested, s.documents_failed) == (5 + 3, 1 + 3, 4)
     assert (s.projects, s.indicators) == (5 + 3, 49 + 37)  # the seed's and the 农业农村局 scan's
 
 
@@ -103,12 +103,17 @@ def test_each_bad_document_yields_one_clear_error(sample_run: SampleRun) -> None
     assert messages["meeting_minutes.pdf"] == (
         "no 绩效目标表 found in 1 page(s); 1 page(s) have no ruled table"
     )
+    assert messages["big.pdf"] == (
+        "page 1 cannot be read: page 1 of big.pdf would rasterise to more than 100,000,000 "
+        "pixels at 200 dpi"
+    )
     docs = sample_run.query(
         "select source_file, status from dim_document where list_contains(?, source_file)",
         [list(sample_run.seed_night)],
     )
     assert dict(docs) == {
         SEED_PDF.name: "ingested",
+        "big.pdf": "failed",  # deterministic: tried again only when its bytes change
         "empty.pdf": "failed",
         "meeting_minutes.pdf": "failed",
         "损坏的 文件.pdf": "failed",

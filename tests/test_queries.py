@@ -167,15 +167,18 @@ def test_documents_and_errors(sample_run: SampleRun) -> None:
     ]
     assert [row[:5] for row in rows] == [
         (SEED, "ingested", 10, 0, 5),
+        ("big.pdf", "failed", 1, 0, 0),
         ("empty.pdf", "failed", None, 0, 0),
         ("meeting_minutes.pdf", "failed", 1, 0, 0),
         ("损坏的 文件.pdf", "failed", None, 0, 0),
     ]
     errors = [row[5] for row in rows]
-    assert errors[:3] == [
+    assert errors[:4] == [
         None,
+        "extract: page 1 cannot be read: page 1 of big.pdf would rasterise to more than "
+        "100,000,000 pixels at 200 dpi",
         "read: the file is empty (0 bytes)",
         "parse: no 绩效目标表 found in 1 page(s); 1 page(s) have no ruled table",
     ]
     # the tail of this one quotes PDFium's own message
-    assert errors[3].startswith("open: the PDF cannot be opened; it is damaged or truncated")
+    assert errors[4].startswith("open: the PDF cannot be opened; it is damaged or truncated")
