@@ -279,6 +279,15 @@ def test_page_without_table(engine: OcrEngine) -> None:
     img = np.full((400, 600, 3), 255, np.uint8)
     grid = ocr_page(img, 3, engine=engine)
     assert grid.status is PageStatus.NO_TABLE and grid.tables == [] and grid.page == 3
+    assert grid.review_below == OcrOptions().low_confidence_threshold
+
+
+def test_a_page_keeps_the_review_line_it_was_read_with(engine: OcrEngine) -> None:
+    """The form reader judges a page's readings by the line the run read it with (the funds
+    sum check's unsure readings), not by the option's default."""
+    img = np.full((400, 600, 3), 255, np.uint8)
+    grid = ocr_page(img, 1, OcrOptions(low_confidence_threshold=0.6), engine=engine)
+    assert grid.review_below == 0.6
 
 
 def test_paddle_engine_without_models_names_the_setting(
