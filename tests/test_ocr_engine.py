@@ -4,13 +4,13 @@ One rapidocr engine serves the module (loading it costs ~1 s; each page ~1-3 s o
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bench.match import loose
 from flows.models import PageGrid, PageStatus, Table
 from ocr.cellink import _band_box, _cell_ink, print_darkness_cut
 from ocr.engines import (
@@ -67,10 +67,6 @@ def seed_page1(seed_pdf: Path, engine: OcrEngine) -> PageGrid:
 
 def texts(table: Table) -> dict[tuple[int, int], str]:
     return {(c.row, c.col): c.text for c in table.cells}
-
-
-def loose(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def test_seed_page_header_block_exact(seed_page1: PageGrid) -> None:
