@@ -22,12 +22,12 @@ import argparse
 import resource
 import sys
 import tempfile
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.match import loose  # noqa: E402
 from flows.forms.rows import alphabet_choice  # noqa: E402
 from flows.forms.spec import NATURE_ALPHABET  # noqa: E402
 from ocr.engines import OcrOptions, get_engine  # noqa: E402
@@ -56,10 +56,6 @@ BLANK = [
     ("", "", ""),
     ("", "2", ""),
 ]
-
-
-def loose(text: str | None) -> str:
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 def main(argv: list[str] | None = None) -> int:

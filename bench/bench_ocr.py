@@ -21,7 +21,6 @@ import resource
 import sys
 import tempfile
 import time
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.match import loose  # noqa: E402
 from flows.models import join_wrapped  # noqa: E402
 from ocr.engines import OcrOptions, get_engine  # noqa: E402
 from ocr.grid import find_tables  # noqa: E402
@@ -63,11 +63,6 @@ def page_truth(pdf: Path, index: int, dpi: int) -> Truth:
     finally:
         doc.close()
     return out
-
-
-def loose(text: str) -> str:
-    """Comparison key that forgives what a scan cannot show: full/half width, spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _work(args: tuple[str, int, str, int, int, int, str]) -> dict:

@@ -39,7 +39,6 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +48,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.match import loose  # noqa: E402
 from flows.extract.documents import is_blank  # noqa: E402
 from ocr.engines import OcrOptions, get_engine  # noqa: E402
 from ocr.page import ocr_page  # noqa: E402
@@ -76,10 +76,6 @@ def page_spec(seed: int, fill: bool) -> scans.PageSpec:
     return scans.demo_page_spec(
         funds=funds, code=code, heading_fill=FILLS[seed % len(FILLS)] if fill else None
     )
-
-
-def loose(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 # Why a printed cell string was not extracted, from the extracted cell nearest to it

@@ -24,13 +24,13 @@ import resource
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.match import loose
 from flows.extract.documents import extract_page, finish_document, open_document
 from flows.forms import read_forms
 from flows.models import DocumentExtraction, PageGrid
@@ -45,11 +45,6 @@ MIN_PAGES_PER_MIN = 20.0
 MAX_MEMORY_MB = 2048.0
 
 Key = tuple[str, str, str, str, str]
-
-
-def norm(text: str | None) -> str:
-    """What a scan can be held to: NFKC (full/half width) and no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 @dataclass
@@ -102,7 +97,7 @@ class BenchDoc:
 
 def truth_keys(projects: Sequence[SeedProject]) -> list[Key]:
     return [
-        (norm(p.project_name), norm(i.level1), norm(i.level2), norm(i.name), norm(i.target))
+        (loose(p.project_name), loose(i.level1), loose(i.level2), loose(i.name), loose(i.target))
         for p in projects
         for i in p.indicators
     ]
@@ -111,11 +106,11 @@ def truth_keys(projects: Sequence[SeedProject]) -> list[Key]:
 def extracted_keys(doc: DocumentExtraction) -> list[Key]:
     return [
         (
-            norm(p.fields["project_name"].value),
-            norm(i.level1.value),
-            norm(i.level2.value),
-            norm(i.name.value),
-            norm(i.target.value),
+            loose(p.fields["project_name"].value),
+            loose(i.level1.value),
+            loose(i.level2.value),
+            loose(i.name.value),
+            loose(i.target.value),
         )
         for p in doc.projects
         for i in p.indicators
@@ -138,7 +133,7 @@ def score(bench_doc: BenchDoc, doc: DocumentExtraction) -> Score:
     unused = list(doc.projects)
     for p in bench_doc.projects:
         match = next(
-            (q for q in unused if norm(q.fields["project_name"].value) == norm(p.project_name)),
+            (q for q in unused if loose(q.fields["project_name"].value) == loose(p.project_name)),
             None,
         )
         if match is None:
@@ -146,7 +141,7 @@ def score(bench_doc: BenchDoc, doc: DocumentExtraction) -> Score:
             continue
         unused.remove(match)
         f = match.funds
-        read = tuple(norm(v.value) if v is not None else "" for v in (f.total, f.fiscal, f.other))
+        read = tuple(loose(v.value) if v is not None else "" for v in (f.total, f.fiscal, f.other))
         want = (p.total_funds, p.fiscal_funds, p.other_funds)
         if read == want:
             s.funds_exact += 1

@@ -102,6 +102,10 @@ class PageGrid:
     extractor: str | None
     tables: list[Table] = field(default_factory=list)
     lines: list[TextLine] = field(default_factory=list)
+    # An OCR page: the confidence below which the engine kept a reading for review, as this
+    # page was read (the run's `OcrOptions.low_confidence_threshold`), so the reader judges its
+    # readings by the line they were read with; None for a text layer (every glyph is printed)
+    review_below: float | None = None
 
 
 @dataclass(frozen=True)

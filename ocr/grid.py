@@ -140,6 +140,56 @@ class GridTable:
         return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
 
 
+# An edge between two grid positions: (horizontal?, row, col) of the position above it (a row
+# rule's edge) or left of it (a column rule's edge)
+Edge = tuple[bool, int, int]
+
+
+@dataclass
+class GridEdges:
+    """What `build_cells` holds of every edge between two grid positions while it settles
+    them: `joined_right[r][c]`, no rule taken right of position (r, c) (one cell across the
+    edge); `ruled_right[r][c]`, the page shows that rule for sure; `joined_down` and
+    `ruled_down` the same of the edge below (r, c). The passes after the first look read and
+    settle them in place; the cells are the joined positions' rectangles (`_rectangles`)."""
+
+    joined_right: list[list[bool]]
+    joined_down: list[list[bool]]
+    ruled_right: list[list[bool]]
+    ruled_down: list[list[bool]]
+
+    @classmethod
+    def blank(cls, n_rows: int, n_cols: int) -> GridEdges:
+        """Every edge neither joined nor ruled, before the first look."""
+        return cls(*([[False] * n_cols for _ in range(n_rows)] for _ in range(4)))
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.joined_down)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.joined_down[0])
+
+    def joined(self, horizontal: bool) -> list[list[bool]]:
+        """The joined flags of the row rules' edges (horizontal) or the column rules'."""
+        return self.joined_down if horizontal else self.joined_right
+
+    def ruled(self, horizontal: bool) -> list[list[bool]]:
+        """The ruled flags of the row rules' edges (horizontal) or the column rules'."""
+        return self.ruled_down if horizontal else self.ruled_right
+
+    def set_rule(self, edge: Edge) -> None:
+        """The edge is a rule: ruled, the positions on its two sides no longer joined."""
+        horizontal, r, c = edge
+        self.joined(horizontal)[r][c] = False
+        self.ruled(horizontal)[r][c] = True
+
+    def groups(self) -> list[list[tuple[int, int]]]:
+        """The grid positions joined into one cell each (`joined_groups`)."""
+        return joined_groups(self.n_rows, self.n_cols, self.joined_right, self.joined_down)
+
+
 def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> list[tuple[float, int, int]]:
     """Rule segments of a one-direction mask: (position across, start, end along)."""
     num, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -506,18 +556,11 @@ def _crossing_shown(
     )
 
 
-def _rectangles(
-    nr: int,
-    nc: int,
-    joined_right: list[list[bool]],
-    joined_down: list[list[bool]],
-) -> list[list[int]]:
+def _rectangles(edges: GridEdges) -> list[list[int]]:
     """Merged cells as rectangles [r0, c0, r1, c1] (`merge_spans`, then overlapping rectangles
     merged until stable: a missed rule can make two non-rectangular groups overlap)."""
-    rects = [
-        [r, c, r + rs - 1, c + cs - 1]
-        for r, c, rs, cs in merge_spans(nr, nc, joined_right, joined_down)
-    ]
+    spans = merge_spans(edges.n_rows, edges.n_cols, edges.joined_right, edges.joined_down)
+    rects = [[r, c, r + rs - 1, c + cs - 1] for r, c, rs, cs in spans]
     changed = True
     while changed:
         changed = False
@@ -534,27 +577,24 @@ def _rectangles(
     return rects
 
 
-def _clean_cell(
-    members: list[tuple[int, int]], ruled_right: list[list[bool]], ruled_down: list[list[bool]]
-) -> bool:
+def _clean_cell(members: list[tuple[int, int]], edges: GridEdges) -> bool:
     """Whether grid positions make a printed cell: they fill their bounding rectangle and no
-    rule the page shows (`ruled_right[r][c]`: right of (r, c); `ruled_down`: below it) lies
-    inside it."""
+    rule the page shows (`edges.ruled_right`, `edges.ruled_down`) lies inside it."""
     rows = [m[0] for m in members]
     cols = [m[1] for m in members]
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
     if len(set(members)) != (r1 - r0 + 1) * (c1 - c0 + 1):
         return False
-    return not any(ruled_right[r][c] for r in range(r0, r1 + 1) for c in range(c0, c1)) and not any(
-        ruled_down[r][c] for r in range(r0, r1) for c in range(c0, c1 + 1)
+    right, down = edges.ruled_right, edges.ruled_down
+    return not any(right[r][c] for r in range(r0, r1 + 1) for c in range(c0, c1)) and not any(
+        down[r][c] for r in range(r0, r1) for c in range(c0, c1 + 1)
     )
 
 
 def _ruled_round(
     members: list[tuple[int, int]],
-    ruled_right: list[list[bool]],
-    ruled_down: list[list[bool]],
-    doubt: set[tuple[bool, int, int]],
+    edges: GridEdges,
+    doubt: set[Edge],
     line: tuple[bool, int],
 ) -> bool:
     """Whether the page shows a rule (or the frame) along each side of the box of grid
@@ -565,7 +605,8 @@ def _ruled_round(
     rows = [m[0] for m in members]
     cols = [m[1] for m in members]
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
-    nr, nc = len(ruled_down), len(ruled_down[0])
+    nr, nc = edges.n_rows, edges.n_cols
+    ruled_right, ruled_down = edges.ruled_right, edges.ruled_down
     horizontal, index = line
     sides = []
     for r in (r0 - 1, r1):
@@ -580,13 +621,7 @@ def _ruled_round(
     )
 
 
-def _settle_unsure(
-    joined_right: list[list[bool]],
-    joined_down: list[list[bool]],
-    ruled_right: list[list[bool]],
-    ruled_down: list[list[bool]],
-    unsure: list[tuple[bool, int, int]],
-) -> None:
+def _settle_unsure(edges: GridEdges, unsure: list[Edge]) -> None:
     """Decide the edges without rule whose worn gap ends on a crossing at one end only
     (`unsure`: horizontal?, row, col of the position above / left of the edge), in place.
 
@@ -596,27 +631,23 @@ def _settle_unsure(
     is a worn rule; it then bounds its cells, which may settle another edge, until none
     changes. Where a side is no printed cell (a missed rule elsewhere), nothing tells: the
     edge stays joined, as a merged cell's."""
-    nr, nc = len(joined_down), len(joined_down[0])
+    nr, nc = edges.n_rows, edges.n_cols
     for horizontal, r, c in unsure:
-        (joined_down if horizontal else joined_right)[r][c] = False
-    cell_of = {
-        pos: group for group in joined_groups(nr, nc, joined_right, joined_down) for pos in group
-    }
+        edges.joined(horizontal)[r][c] = False
+    cell_of = {pos: group for group in edges.groups() for pos in group}
 
-    def cells_joined_but(edge: tuple[bool, int, int]) -> dict:
+    def cells_joined_but(edge: Edge) -> dict:
         """The cells with every edge still left joined but `edge`."""
-        right = [row[:] for row in joined_right]
-        down = [row[:] for row in joined_down]
+        right = [row[:] for row in edges.joined_right]
+        down = [row[:] for row in edges.joined_down]
         for horizontal, r, c in left:
             (down if horizontal else right)[r][c] = (horizontal, r, c) != edge
         return {pos: group for group in joined_groups(nr, nc, right, down) for pos in group}
 
     def printed(cell: list[tuple[int, int]], line: tuple[bool, int]) -> bool:
-        return _clean_cell(cell, ruled_right, ruled_down) and _ruled_round(
-            cell, ruled_right, ruled_down, set(left), line
-        )
+        return _clean_cell(cell, edges) and _ruled_round(cell, edges, set(left), line)
 
-    def is_rule(edge: tuple[bool, int, int], cell_of: dict, on_line: bool = False) -> bool:
+    def is_rule(edge: Edge, cell_of: dict, on_line: bool = False) -> bool:
         """Both sides printed cells that cannot make one rectangle; `on_line`: because the
         judged line itself shows its rule on another edge between them."""
         horizontal, r, c = edge
@@ -632,9 +663,9 @@ def _settle_unsure(
                 for p in one
                 if (p[0] == r if horizontal else p[1] == c)
             ]
-            shown = ruled_down if horizontal else ruled_right
+            shown = edges.ruled(horizontal)
             return any(q in two and shown[p[0]][p[1]] for p, q in shared)
-        return not _clean_cell(one + two, ruled_right, ruled_down)
+        return not _clean_cell(one + two, edges)
 
     left = list(unsure)
     while True:
@@ -648,19 +679,13 @@ def _settle_unsure(
             if not rules:
                 break
         for horizontal, r, c in rules:
-            (ruled_down if horizontal else ruled_right)[r][c] = True
+            edges.ruled(horizontal)[r][c] = True
         left = [e for e in left if e not in rules]
     for horizontal, r, c in left:
-        (joined_down if horizontal else joined_right)[r][c] = True
+        edges.joined(horizontal)[r][c] = True
 
 
-def _rule_runs_through(
-    joined_right: list[list[bool]],
-    joined_down: list[list[bool]],
-    ruled_right: list[list[bool]],
-    ruled_down: list[list[bool]],
-    crossed: set[tuple[bool, int, int]] | None = None,
-) -> None:
+def _rule_runs_through(edges: GridEdges, crossed: set[Edge] | None = None) -> None:
     """Restore, in place, the rules a worn gap took from inside a printed cell that would not
     be a rectangle: in a group of joined grid positions that does not fill its box, an edge
     without rule whose two neighbours on the same rule line (left and right of a row rule's
@@ -675,11 +700,13 @@ def _rule_runs_through(
     such an edge (both neighbours inside it) is no printed cell either, unless text crosses the
     edge (`crossed`: horizontal?, row, col of edges text runs across). Repeated until no group
     changes."""
-    nr, nc = len(joined_down), len(joined_down[0])
+    nr, nc = edges.n_rows, edges.n_cols
+    joined_right, joined_down = edges.joined_right, edges.joined_down
+    ruled_right, ruled_down = edges.ruled_right, edges.ruled_down
     crossed = crossed or set()
     while True:
-        cut = []
-        for group in joined_groups(nr, nc, joined_right, joined_down):
+        cut: list[Edge] = []
+        for group in edges.groups():
             rows = [m[0] for m in group]
             cols = [m[1] for m in group]
             members = set(group)
@@ -717,17 +744,13 @@ def _rule_runs_through(
                     cut.append((False, r, c))
         if not cut:
             return
-        for horizontal, r, c in cut:
-            (joined_down if horizontal else joined_right)[r][c] = False
-            (ruled_down if horizontal else ruled_right)[r][c] = True
+        for edge in cut:
+            edges.set_rule(edge)
 
 
 def _row_rule_at_column_ends(
-    joined_right: list[list[bool]],
-    joined_down: list[list[bool]],
-    ruled_right: list[list[bool]],
-    ruled_down: list[list[bool]],
-    crossed: set[tuple[bool, int, int]],
+    edges: GridEdges,
+    crossed: set[Edge],
     ver: np.ndarray,
     xs: list[float],
     ys: list[float],
@@ -749,7 +772,9 @@ def _row_rule_at_column_ends(
     height, and two lines of a wrapped label filling a low row stack their strokes over the
     row's height but not past it. Never on an edge text runs across (a merged cell's text
     spans its missing rule)."""
-    nr, nc = len(joined_down), len(joined_down[0])
+    nr, nc = edges.n_rows, edges.n_cols
+    joined_right, ruled_right = edges.joined_right, edges.ruled_right
+    joined_down = edges.joined_down
 
     def whole(r: int, c: int) -> bool:
         """The column rule right of grid position (r, c) runs through the row on the mask."""
@@ -757,11 +782,7 @@ def _row_rule_at_column_ends(
         pos = _local_rule(ver, False, xs[c + 1], a, b, reach[c + 1])
         return _coverage(ver, False, pos, a, b, band) >= RULE_PAST_COVER
 
-    cell_of = {
-        pos: i
-        for i, group in enumerate(joined_groups(nr, nc, joined_right, joined_down))
-        for pos in group
-    }
+    cell_of = {pos: i for i, group in enumerate(edges.groups()) for pos in group}
     for r in range(nr - 1):
         ends: dict[int, list[int]] = {}
         for c in range(nc - 1):
@@ -778,13 +799,12 @@ def _row_rule_at_column_ends(
         for cols in ends.values():
             if len(cols) < ENDS_AT_ROW:
                 continue
-            edges = {e for c in cols for e in (c, c + 1)}
-            if any(joined_down[r][e] and (True, r, e) in crossed for e in edges):
+            beside = {e for c in cols for e in (c, c + 1)}
+            if any(joined_down[r][e] and (True, r, e) in crossed for e in beside):
                 continue
-            for e in edges:
+            for e in beside:
                 if joined_down[r][e]:
-                    joined_down[r][e] = False
-                    ruled_down[r][e] = True
+                    edges.set_rule((True, r, e))
 
 
 def _text_block(
@@ -843,13 +863,12 @@ def _placed(
 
 
 def _worn_column_edges(
-    joined_right: list[list[bool]],
-    ruled_right: list[list[bool]],
+    edges: GridEdges,
     xs: list[float],
     ys: list[float],
     text: np.ndarray,
     band: int,
-    crossed: set[tuple[bool, int, int]],
+    crossed: set[Edge],
 ) -> None:
     """Restore, in place, a column rule worn away over a whole row where the row's text shows
     it: the rule stands on the same line in the row above or below, and the text on each side
@@ -868,6 +887,7 @@ def _worn_column_edges(
     either (a cell of the row may span several grid columns by design: centred in the span,
     the text is off-centre in the grid column it stands in)."""
     nr, nc = len(ys) - 1, len(xs) - 1
+    joined_right, ruled_right = edges.joined_right, edges.ruled_right
     tol = PLACED_BANDS * band
 
     def side(r: int, c: int, step: int) -> tuple[tuple[int, int, int], float, float] | None:
@@ -921,8 +941,7 @@ def _worn_column_edges(
                 placed.append([_placed(blk, x0, x1, rows_beside, tol, s) for s in (True, False)])
             # one side a short text set in its column, the other set there too, or filling it
             if (placed[0][0] and placed[1][1]) or (placed[1][0] and placed[0][1]):
-                joined_right[r][c] = False
-                ruled_right[r][c] = True
+                edges.set_rule((False, r, c))
 
 
 def _meets_crossing_rule(
@@ -1009,8 +1028,7 @@ def build_cells(
     which two rules count as two separators)."""
     reach = 2 * band if reach is None else reach
     nr, nc = len(ys) - 1, len(xs) - 1
-    joined_down = [[False] * nc for _ in range(nr)]
-    joined_right = [[False] * nc for _ in range(nr)]
+    edges = GridEdges.blank(nr, nc)
 
     def reaches(seps: list[float]) -> list[int]:
         # never as far as halfway to the next separator: that is another rule's place
@@ -1055,20 +1073,18 @@ def build_cells(
         # a column edge is a rule in this row only where it shows above and below the text
         return _rule_beside_text(mask, ink, text, pos, a, b, band, beside_x[i])
 
-    unsure: list[tuple[bool, int, int]] = []
-    # edges without rule that text runs across (horizontal?, row, col), as a merged cell's
-    # text spans its missing rule; `text_crossed` says it of the edge just judged
+    unsure: list[Edge] = []
+    # edges without rule that text runs across, as a merged cell's text spans its missing
+    # rule; `text_crossed` says it of the edge just judged
     text_crossed: list[bool] = [False]
-    crossed: set[tuple[bool, int, int]] = set()
-    ruled_down = [[False] * nc for _ in range(nr)]
-    ruled_right = [[False] * nc for _ in range(nr)]
+    crossed: set[Edge] = set()
     for r in range(nr):
         for c in range(nc):
-            for joined, ruled, here, edge in (
+            for here, edge in (
                 # edge below (r, c): horizontal rule at ys[r+1] from xs[c] to xs[c+1]
-                (joined_down, ruled_down, r + 1 < nr, (hor, True, ys[r + 1], xs[c], xs[c + 1])),
+                (r + 1 < nr, (hor, True, ys[r + 1], xs[c], xs[c + 1])),
                 # edge right of (r, c)
-                (joined_right, ruled_right, c + 1 < nc, (ver, False, xs[c + 1], ys[r], ys[r + 1])),
+                (c + 1 < nc, (ver, False, xs[c + 1], ys[r], ys[r + 1])),
             ):
                 if not here:
                     continue
@@ -1078,24 +1094,22 @@ def build_cells(
                 seen = present(
                     mask, horizontal, pos, a, b, (reach_y if horizontal else reach_x)[i], i
                 )
-                joined[r][c] = not seen
-                ruled[r][c] = seen is True
+                edges.joined(horizontal)[r][c] = not seen
+                edges.ruled(horizontal)[r][c] = seen is True
                 if seen is None:
                     unsure.append((horizontal, r, c))
                 if text_crossed[-1]:
                     crossed.add((horizontal, r, c))
-    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
-    unsure = [e for e in unsure if (joined_down if e[0] else joined_right)[e[1]][e[2]]]
-    _settle_unsure(joined_right, joined_down, ruled_right, ruled_down, unsure)
-    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
+    _rule_runs_through(edges, crossed)
+    unsure = [e for e in unsure if edges.joined(e[0])[e[1]][e[2]]]
+    _settle_unsure(edges, unsure)
+    _rule_runs_through(edges, crossed)
     if text is not None:
-        _worn_column_edges(joined_right, ruled_right, xs, ys, text, band, crossed)
-    _row_rule_at_column_ends(
-        joined_right, joined_down, ruled_right, ruled_down, crossed, ver, xs, ys, band, reach_x
-    )
-    _rule_runs_through(joined_right, joined_down, ruled_right, ruled_down, crossed)
+        _worn_column_edges(edges, xs, ys, text, band, crossed)
+    _row_rule_at_column_ends(edges, crossed, ver, xs, ys, band, reach_x)
+    _rule_runs_through(edges, crossed)
     # the same merged-cell rule as the text-layer path, merged into rectangles
-    rects = _rectangles(nr, nc, joined_right, joined_down)
+    rects = _rectangles(edges)
     cells = [
         GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
         for r0, c0, r1, c1 in rects

@@ -1059,6 +1059,7 @@ def ocr_page(
         extractor=engine.name,
         tables=out_tables,
         lines=free,
+        review_below=options.low_confidence_threshold,
     )
 
 

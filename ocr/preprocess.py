@@ -561,6 +561,25 @@ def line_masks(
     return hor, ver
 
 
+def hull_corners(contour: np.ndarray, downscale: float = 1.0) -> np.ndarray | None:
+    """The four corners (4×2 float32, TL TR BR BL) of a contour's convex hull when it
+    approximates to a quadrilateral at 1-5% of its perimeter, else None: the corners of the
+    ruled region of a table (`table_quad`) and of a photographed sheet (`sheet_quad`, found on
+    a copy scaled by `downscale`: the corners are in the original image's px)."""
+    hull = cv2.convexHull(contour)
+    peri = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * peri, True)
+        if len(approx) == 4:
+            pts = approx.reshape(4, 2).astype(np.float32) / downscale
+            s = pts.sum(axis=1)
+            d = np.diff(pts, axis=1).ravel()
+            return np.array(
+                [pts[s.argmin()], pts[d.argmin()], pts[s.argmax()], pts[d.argmax()]], np.float32
+            )
+    return None
+
+
 def table_quad(hor: np.ndarray, ver: np.ndarray) -> np.ndarray | None:
     """Outer quadrilateral (4×2, TL TR BR BL) of the largest ruled region, if it is one."""
     grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
@@ -571,18 +590,7 @@ def table_quad(hor: np.ndarray, ver: np.ndarray) -> np.ndarray | None:
     h, w = hor.shape
     if cv2.contourArea(c) < 0.05 * h * w:
         return None
-    hull = cv2.convexHull(c)
-    peri = cv2.arcLength(hull, True)
-    for eps in (0.01, 0.02, 0.03, 0.05):
-        approx = cv2.approxPolyDP(hull, eps * peri, True)
-        if len(approx) == 4:
-            pts = approx.reshape(4, 2).astype(np.float32)
-            s = pts.sum(axis=1)
-            d = np.diff(pts, axis=1).ravel()
-            return np.array(
-                [pts[s.argmin()], pts[d.argmin()], pts[s.argmax()], pts[d.argmax()]], np.float32
-            )
-    return None
+    return hull_corners(c)
 
 
 def quad_edges_ruled(
@@ -658,18 +666,7 @@ def sheet_quad(image: np.ndarray) -> np.ndarray | None:
     border = np.concatenate([inside[0], inside[-1], inside[:, 0], inside[:, -1]])
     if float((border > 0).mean()) > 0.05:
         return None  # bright up to the frame: a shadow or uneven light, not the sheet's edge
-    hull = cv2.convexHull(c)
-    peri = cv2.arcLength(hull, True)
-    for eps in (0.01, 0.02, 0.03, 0.05):
-        approx = cv2.approxPolyDP(hull, eps * peri, True)
-        if len(approx) == 4:
-            pts = approx.reshape(4, 2).astype(np.float32) / f
-            s_ = pts.sum(axis=1)
-            d = np.diff(pts, axis=1).ravel()
-            return np.array(
-                [pts[s_.argmin()], pts[d.argmin()], pts[s_.argmax()], pts[d.argmax()]], np.float32
-            )
-    return None
+    return hull_corners(c, f)
 
 
 def flatten_sheet(image: np.ndarray, quad: np.ndarray) -> np.ndarray:

@@ -774,6 +774,29 @@ def test_serve_refuses_a_port_that_is_taken(tmp_path: Path) -> None:
     )
 
 
+def _served_deployment(api: str, proc: subprocess.Popen, seconds: float = 240) -> object:
+    """The nightly-ingest deployment `perfbudget serve` (`proc`) registers at `api`, asked
+    every 2 s until the server answers; raises once `seconds` have passed or the server has
+    exited."""
+    import asyncio
+    import time
+
+    from prefect.client.orchestration import PrefectClient
+
+    async def deployment() -> object:
+        async with PrefectClient(api) as client:
+            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return asyncio.run(deployment())
+        except Exception:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise
+            time.sleep(2)
+
+
 def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
     tmp_path: Path, one_project_pdf: Path, models_only: None
 ) -> None:
@@ -812,10 +835,6 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
     )
     api = f"http://127.0.0.1:{port}/api"
 
-    async def deployment() -> object:
-        async with PrefectClient(api) as client:
-            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
-
     async def trigger(deployment_id: object) -> object:
         async with PrefectClient(api) as client:
             return (await client.create_flow_run_from_deployment(deployment_id)).id
@@ -825,15 +844,7 @@ def test_serve_runs_the_flow_on_its_own_server_with_the_settings_given(
             return (await client.read_flow_run(run_id)).state
 
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                dep = asyncio.run(deployment())
-                break
-            except Exception:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(2)
+        dep = _served_deployment(api, proc)
         (schedule,) = dep.schedules
         assert (schedule.schedule.cron, schedule.schedule.timezone) == (
             "0 2 * * *",
@@ -907,11 +918,9 @@ def test_serve_uses_prefect_api_url_when_given(
 
     The test holds --port bound itself, so no other process of a busy machine can take it: a
     serve that tried to start a server of its own there would fail to bind and exit."""
-    import asyncio
     import socket
     import time
 
-    from prefect.client.orchestration import PrefectClient
     from prefect.settings import PREFECT_API_URL
 
     api = PREFECT_API_URL.value()  # the test harness's server
@@ -929,20 +938,8 @@ def test_serve_uses_prefect_api_url_when_given(
         start_new_session=True,
     )
 
-    async def deployment() -> object:
-        async with PrefectClient(api) as client:
-            return await client.read_deployment_by_name("nightly-ingest/nightly-ingest")
-
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                dep = asyncio.run(deployment())
-                break
-            except Exception:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(2)
+        dep = _served_deployment(api, proc)
         assert dep.name == "nightly-ingest"
         # a warm dbt of its own would have been started (and waited for) before serving
         assert len(_warm_dbts_under(proc.pid)) == (0 if warm_dbt else 1)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
 from flows.forms.spec import SEED_PATH, form_fields_csv
 from flows.models import Cell, PageGrid, PageStatus, ProjectForm, Table, TextLine, join_wrapped
+from ocr.engines import OcrOptions
 from tests.fixtures.selfeval_truth import FUNDS_COLUMNS
 
 # a self-evaluation's funds head row as the standard layout prints it
@@ -52,6 +53,8 @@ def page(n: int, *tables: Table, lines: tuple[str, ...] = (), line_tops=None) ->
 
 
 TITLE = ("部门项目支出预算绩效目标表", "(2024 年度)")
+# What `ocr.page.ocr_page` records on a page a run reads with the default options
+OCR_REVIEW_BELOW = OcrOptions().low_confidence_threshold
 
 HEADER = [
     ["项目名称", "测试项目", "", "", ""],
@@ -858,9 +861,9 @@ def test_repeated_heading_with_a_misread_head_continues_by_the_column_positions(
 
 
 def ocr_page(n: int, *tables: Table, lines: tuple[str, ...] = ()) -> PageGrid:
-    """A page read by OCR (no text layer)."""
+    """A page read by OCR (no text layer), with the review line a run reads it with."""
     p = page(n, *tables, lines=lines)
-    p.has_text_layer, p.extractor = False, "rapidocr"
+    p.has_text_layer, p.extractor, p.review_below = False, "rapidocr", OCR_REVIEW_BELOW
     return p
 
 

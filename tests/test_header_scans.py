@@ -7,13 +7,18 @@ from dataclasses import replace
 
 from flows.forms import read_document
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
-from tests.test_forms import HEADER, TITLE, grid, values
+from tests.test_forms import HEADER, OCR_REVIEW_BELOW, TITLE, grid, values
 
 
-def scan_page(n: int, *tables: Table, lines: tuple[TextLine, ...] = ()) -> PageGrid:
-    """An OCR page (no text layer) of the given tables and free lines."""
+def scan_page(
+    n: int, *tables: Table, lines: tuple[TextLine, ...] = (), review_below: float = OCR_REVIEW_BELOW
+) -> PageGrid:
+    """An OCR page (no text layer) of the given tables and free lines, read with the review
+    line `review_below`."""
     status = PageStatus.EXTRACTED
-    return PageGrid(n, 1000, 1400, "px", False, status, "rapidocr", list(tables), list(lines))
+    grid = PageGrid(n, 1000, 1400, "px", False, status, "rapidocr", list(tables), list(lines))
+    grid.review_below = review_below
+    return grid
 
 
 def _line(text: str, top: float) -> TextLine:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import unicodedata
 from dataclasses import fields
 from pathlib import Path
 
@@ -17,14 +16,11 @@ pypdfium2 = pytest.importorskip("pypdfium2")
 from bench.layoutgen import DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
 from bench.layoutgen.generate import KINDS, generate, plan  # noqa: E402
 from bench.layoutgen.score import score_all  # noqa: E402
+from bench.match import loose  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
     not set(fonts.FONTS) <= set(fonts.available()), reason="CJK fonts missing: make fonts"
 )
-
-
-def _fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _first_seed(pred) -> int:
@@ -107,15 +103,15 @@ def _check_printed(pdf: Path, truth: dict) -> int:
                 h = page.get_height()
                 x0, top, x1, bot = c["bbox"]
                 got = page.get_textpage().get_text_bounded(x0 + 1, h - bot + 1, x1 - 1, h - top - 1)
-                assert _fold(got) == _fold(c["text"]), (c, got)
-                texts[c["field"]].append((c["page"], _fold(c["text"])))
+                assert loose(got) == loose(c["text"]), (c, got)
+                texts[c["field"]].append((c["page"], loose(c["text"])))
                 checked += 1
             names = {t for _, t in texts["indicator_name"]}
             for ind in pr["indicators"]:
-                assert _fold(ind["name"]) in names
-                pages = {pg for pg, t in texts["indicator_name"] if t == _fold(ind["name"])}
+                assert loose(ind["name"]) in names
+                pages = {pg for pg, t in texts["indicator_name"] if t == loose(ind["name"])}
                 assert ind["page"] in pages
-            assert _fold(pr["project_name"]) in {t for _, t in texts["project_name"]}
+            assert loose(pr["project_name"]) in {t for _, t in texts["project_name"]}
     finally:
         doc.close()
     return checked
@@ -132,9 +128,9 @@ def test_truth_is_what_the_text_layer_prints(tmp_path: Path):
     target = truths[0]
     assert _check_printed(tmp_path / target["file"], target) > 20
     for pr in target["projects"]:
-        printed = {_fold(c["text"]) for c in pr["printed_cells"]}
+        printed = {loose(c["text"]) for c in pr["printed_cells"]}
         for ind in pr["indicators"]:
-            assert _fold(ind["target_raw"]) in printed
+            assert loose(ind["target_raw"]) in printed
     seed = _first_seed(
         lambda kind, se, p: kind == "text_pdf" and p.split_target and p.department_table
     )
@@ -144,10 +140,10 @@ def test_truth_is_what_the_text_layer_prints(tmp_path: Path):
     for pr in doc["projects"]:
         by_page = {}
         for c in pr["printed_cells"]:
-            by_page.setdefault(c["field"], set()).add(_fold(c["text"]))
+            by_page.setdefault(c["field"], set()).add(loose(c["text"]))
         for ind in pr["indicators"]:
             sp = ind["target_split"]
-            assert _fold(sp["value"]) in by_page["target_value"]
+            assert loose(sp["value"]) in by_page["target_value"]
             nat = "" if sp["nature"] == "定性" else sp["nature"]
             assert ind["target_raw"] == f"{nat}{sp['value']}{sp['unit']}"
     assert doc["other_tables"] and doc["other_tables"][0]["type"] == "department_overall"
@@ -158,10 +154,10 @@ def test_self_evaluation_truth_adds_up(tmp_path: Path):
     se = next(t for t in truths if t["doc_type"] == "self_evaluation")
     assert _check_printed(tmp_path / se["file"], se) > 30  # 自评表 truth = its text layer
     for pr in se["projects"]:
-        printed = {(c["field"], _fold(c["text"])) for c in pr["printed_cells"]}
+        printed = {(c["field"], loose(c["text"])) for c in pr["printed_cells"]}
         assert ("total_execution_rate", pr["funds"]["rate_printed"]) in printed
         for ind in pr["indicators"]:
-            assert ("deviation_reason", _fold(ind["deviation"])) in printed
+            assert ("deviation_reason", loose(ind["deviation"])) in printed
     for pr in se["projects"]:
         f = pr["funds"]
         assert f["rows"]["total"] == [f["initial"], f["full_year"], f["executed"]]

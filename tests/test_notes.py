@@ -161,10 +161,3 @@ def test_an_open_unit_annotation_is_the_one_unit_it_begins() -> None:
     below = Cell(row=1, col=0, text="元)", bbox=(0, 1, 1, 2))
     grid = Table(2, 2, [cell, below], (0, 0, 2, 2), "t")
     assert _unit_wrapped_below(grid, cell, "(万", 2) == ("万元", below)
-
-
-def test_the_funds_check_trusts_ocr_by_the_engines_own_review_line() -> None:
-    from flows.forms.funds import unsure_reading
-    from ocr.engines import OcrOptions
-
-    assert unsure_reading() == OcrOptions().low_confidence_threshold

@@ -4,13 +4,13 @@ One rapidocr engine serves the module (loading it costs ~1 s; each page ~1-3 s o
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bench.match import loose
 from flows.models import PageGrid, PageStatus, Table
 from ocr.cellink import _band_box, _cell_ink, print_darkness_cut
 from ocr.engines import (
@@ -67,10 +67,6 @@ def seed_page1(seed_pdf: Path, engine: OcrEngine) -> PageGrid:
 
 def texts(table: Table) -> dict[tuple[int, int], str]:
     return {(c.row, c.col): c.text for c in table.cells}
-
-
-def loose(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def test_seed_page_header_block_exact(seed_page1: PageGrid) -> None:
@@ -279,6 +275,15 @@ def test_page_without_table(engine: OcrEngine) -> None:
     img = np.full((400, 600, 3), 255, np.uint8)
     grid = ocr_page(img, 3, engine=engine)
     assert grid.status is PageStatus.NO_TABLE and grid.tables == [] and grid.page == 3
+    assert grid.review_below == OcrOptions().low_confidence_threshold
+
+
+def test_a_page_keeps_the_review_line_it_was_read_with(engine: OcrEngine) -> None:
+    """The form reader judges a page's readings by the line the run read it with (the funds
+    sum check's unsure readings), not by the option's default."""
+    img = np.full((400, 600, 3), 255, np.uint8)
+    grid = ocr_page(img, 1, OcrOptions(low_confidence_threshold=0.6), engine=engine)
+    assert grid.review_below == 0.6
 
 
 def test_paddle_engine_without_models_names_the_setting(

@@ -3,12 +3,12 @@ rendered page, then held to the right answer. One rapidocr engine serves the mod
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bench.match import loose
 from flows.extract.documents import is_blank
 from flows.models import PageGrid
 from ocr.engines import OcrEngine, OcrOptions, get_engine
@@ -19,10 +19,6 @@ from tests.fixtures import scans
 @pytest.fixture(scope="module")
 def engine() -> OcrEngine:
     return get_engine("rapidocr", OcrOptions())
-
-
-def loose(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def cells(grid: PageGrid, table: int = 0) -> dict[tuple[int, int], tuple[int, int, str]]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import multiprocessing as mp
 import time
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,6 +34,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from bench.match import loose
+from bench.run import extracted_keys
 from flows.extract.documents import extract_document, extract_page, finish_document, open_document
 from flows.forms import read_forms
 from flows.models import DocumentExtraction, ProjectForm
@@ -93,11 +94,6 @@ IMAGE_FILES = ("seed_p3-4.tif", "seed_p1.png")
 # --------------------------------------------------------------------------- helpers
 
 
-def norm(text: str | None) -> str:
-    """What a scan can be held to: NFKC (full/half width) and no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-
 def golden(name: str) -> list[dict[str, str]]:
     with (GOLDEN / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -106,31 +102,17 @@ def golden(name: str) -> list[dict[str, str]]:
 def golden_indicators(name: str, projects: list[str]) -> list[tuple[str, ...]]:
     """(project, 一级, 二级 as printed, 三级, 指标值), normalised, for `projects` in order."""
     return [
-        tuple(norm(r[k]) for k in ("project_name", "level1", "level2_printed", "indicator_name"))
-        + (norm(r["target"]),)
+        tuple(loose(r[k]) for k in ("project_name", "level1", "level2_printed", "indicator_name"))
+        + (loose(r["target"]),)
         for r in golden(name)
         if r["project_name"] in projects
-    ]
-
-
-def indicator_tuples(doc: DocumentExtraction) -> list[tuple[str, ...]]:
-    return [
-        (
-            norm(p.fields["project_name"].value),
-            norm(i.level1.value),
-            norm(i.level2.value),
-            norm(i.name.value),
-            norm(i.target.value),
-        )
-        for p in doc.projects
-        for i in p.indicators
     ]
 
 
 def funds(project: ProjectForm) -> tuple[str, str, str]:
     """(total, fiscal, other) as printed, a missing or blank cell as ''."""
     f = project.funds
-    return tuple(norm(v.value) if v is not None else "" for v in (f.total, f.fiscal, f.other))
+    return tuple(loose(v.value) if v is not None else "" for v in (f.total, f.fiscal, f.other))
 
 
 def golden_funds(name: str, projects: list[str]) -> list[tuple[str, str, str]]:
@@ -223,9 +205,11 @@ def test_seed_scan_gives_golden_rows(
     assert_ocred(doc, variant.pages)
     every = [r["project_name"] for r in golden("seed_projects.csv")]
     names = [every[k] for k in variant.projects]
-    assert [norm(p.fields["project_name"].value) for p in doc.projects] == [norm(n) for n in names]
+    assert [loose(p.fields["project_name"].value) for p in doc.projects] == [
+        loose(n) for n in names
+    ]
     assert [funds(p) for p in doc.projects] == golden_funds("seed_projects.csv", names)
-    assert indicator_tuples(doc) == golden_indicators("seed_indicators.csv", names)
+    assert extracted_keys(doc) == golden_indicators("seed_indicators.csv", names)
     # the page in the scan: the seed page less the pages not scanned before it
     expected_pages = [
         i.target.page - (variant.first - 1)
@@ -265,7 +249,7 @@ def test_image_files_give_the_text_layer_rows(
     src.close()
     ref = read_forms(extract_document(ref_path, tmp_path))
     assert ref.projects and ref.pages[0].extractor == "camelot"
-    assert indicator_tuples(doc) == indicator_tuples(ref)
+    assert extracted_keys(doc) == extracted_keys(ref)
     assert [funds(p) for p in doc.projects] == [funds(p) for p in ref.projects]
     assert [i.target.page for p in doc.projects for i in p.indicators] == [
         i.target.page for p in ref.projects for i in p.indicators

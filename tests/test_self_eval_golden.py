@@ -13,9 +13,9 @@ themselves are checked on hand-landed rows in tests/test_self_eval_models.py."""
 from __future__ import annotations
 
 import csv
-import unicodedata
 from decimal import Decimal
 
+from bench.match import loose
 from tests.conftest import GOLDEN, SEED_PDF, SELF_EVAL_SAMPLE, SampleRun
 from tests.fixtures.agri_truth import AGRI_PROJECTS
 from tests.fixtures.build_agri_scan import DEFAULT_OUTPUT as AGRI_SCAN
@@ -184,11 +184,6 @@ def test_ocr_confidence_reaches_the_warehouse(sample_run: SampleRun) -> None:
     assert min(conf for _, conf, _ in rows) < 0.9
 
 
-def norm(text: str | None) -> str:
-    """What a scan can be held to: NFKC (full/half width) and no whitespace (tests/test_scans)."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-
 FUNDS = ("total_funds", "fiscal_funds", "other_funds")
 
 
@@ -226,7 +221,7 @@ def test_agri_scan_gives_golden_rows(sample_run: SampleRun) -> None:
         into[field] = (value, page)
 
     def printed(values: dict[str, tuple[str, int]], key: str) -> str:
-        return norm(values[key][0]) if key in values else ""
+        return loose(values[key][0]) if key in values else ""
 
     expected = golden("agri_projects.csv")
     assert sorted(fields) == list(range(1, len(expected) + 1)) and len(expected) == 3
@@ -235,7 +230,7 @@ def test_agri_scan_gives_golden_rows(sample_run: SampleRun) -> None:
             "project_name", "year", "department_code", "implementing_unit",
             "project_attribute", "project_period", "overall_goal",
         ):  # fmt: skip
-            assert printed(fields[seq], key) == norm(exp[key]), key
+            assert printed(fields[seq], key) == loose(exp[key]), key
         assert tuple(printed(fields[seq], k) for k in FUNDS) == tuple(exp[k] for k in FUNDS)
     assert tuple(printed(fields[1], k) for k in FUNDS) == ("50", "45", "5")
     names = [r["project_name"] for r in expected]
@@ -245,8 +240,8 @@ def test_agri_scan_gives_golden_rows(sample_run: SampleRun) -> None:
         for (seq, _), values in sorted(indicators.items())
     ]  # fmt: skip
     assert got == [
-        tuple(norm(r[k]) for k in ("project_name", "level1", "level2_printed", "indicator_name"))
-        + (norm(r["target"]),)
+        tuple(loose(r[k]) for k in ("project_name", "level1", "level2_printed", "indicator_name"))
+        + (loose(r["target"]),)
         for r in golden("agri_indicators.csv")
         if r["project_name"] in names
     ]

@@ -139,25 +139,36 @@ def test_a_row_rule_starting_at_a_column_rule_camelot_placed_off_parts_its_rows(
     assert not [n for n in names if "指标12" in n and not n.startswith("指标12")]
 
 
+@pytest.mark.parametrize("bars", [False, True], ids=["stroked", "filled-bars"])
 def test_a_rule_a_few_points_off_the_column_rule_below_cuts_no_empty_sliver(
-    tmp_path: Path,
+    tmp_path: Path, bars: bool
 ) -> None:
     """Dev text seed 4623: the funds row's rule stands 2.9 pt right of the indicator grid's column
     rule below it. camelot gives a rule to the first column edge within joint_tol, so the funds
     rule also marked the grid's edge and an empty sliver cell stood between 年度本级预算金额 and
-    6.21: the funds were not read. Each rule now goes to its nearest edge."""
+    6.21: the funds were not read. Each rule the page draws now goes to its nearest edge,
+    stroked or drawn as a thin filled bar (as spreadsheet exports draw borders)."""
     path = tmp_path / "sliver.pdf"
     canvas = Canvas(str(path), invariant=1)
     canvas.setLineWidth(1.25)
+
+    def rule(x0: float, y0: float, x1: float, y1: float) -> None:
+        if not bars:
+            canvas.line(x0, y0, x1, y1)
+        elif x0 == x1:
+            canvas.rect(x0 - 0.625, min(y0, y1), 1.25, abs(y1 - y0), stroke=0, fill=1)
+        else:
+            canvas.rect(min(x0, x1), y0 - 0.625, abs(x1 - x0), 1.25, stroke=0, fill=1)
+
     left, right, tops = 100.0, 500.0, [700.0, 670.0, 650.0, 630.0]
     for y in tops:
-        canvas.line(left, y, right, y)
-    canvas.line(left, tops[0], left, tops[-1])
-    canvas.line(right, tops[0], right, tops[-1])
-    canvas.line(150, tops[0], 150, tops[-1])
-    canvas.line(259.1, tops[0], 259.1, tops[1])  # the funds row's own rule
-    canvas.line(256.2, tops[1], 256.2, tops[-1])  # the grid's column rule below
-    canvas.line(390, tops[1], 390, tops[-1])
+        rule(left, y, right, y)
+    rule(left, tops[0], left, tops[-1])
+    rule(right, tops[0], right, tops[-1])
+    rule(150, tops[0], 150, tops[-1])
+    rule(259.1, tops[0], 259.1, tops[1])  # the funds row's own rule
+    rule(256.2, tops[1], 256.2, tops[-1])  # the grid's column rule below
+    rule(390, tops[1], 390, tops[-1])
     canvas.setFont("Helvetica", 10)
     for x, y, text in [
         (105, 682, "Funds"),

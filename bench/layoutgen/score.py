@@ -15,12 +15,13 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from bench.match import loose
 
 HEADER_FIELDS = (
     "department_code",
@@ -30,11 +31,6 @@ HEADER_FIELDS = (
     "overall_goal",
 )
 SE_TABLES = ("fct_project_execution", "fct_indicator_result", "fct_target_vs_actual")
-
-
-def norm(text: object) -> str:
-    """NFKC (full/half width) and no whitespace: what a scan can be held to."""
-    return "".join(unicodedata.normalize("NFKC", "" if text is None else str(text)).split())
 
 
 def same_number(a: object, b: float, tol: float = 1e-6) -> bool:
@@ -123,14 +119,14 @@ def _files_of(row: dict) -> set[str]:
 
 def _amount_wan(printed: str | None, unit: str | None) -> float | None:
     """A printed amount in 万元 ('1,487,960' with unit 元 → 148.796); blank is 0."""
-    text = norm(printed).replace(",", "")
+    text = loose(printed).replace(",", "")
     if not text:
         return 0.0
     try:
         value = float(text)
     except ValueError:
         return None
-    return value / 10000 if unit and norm(unit) == "元" else value
+    return value / 10000 if unit and loose(unit) == "元" else value
 
 
 def _funds(f: dict[str, str]) -> dict[str, float | None]:
@@ -151,7 +147,7 @@ def _funds(f: dict[str, str]) -> dict[str, float | None]:
 
 def _level2(printed: str | None) -> str:
     """二级 without its (必填…) mark, as the marts canonicalise it."""
-    return re.split(r"[(（]", norm(printed))[0]
+    return re.split(r"[(（]", loose(printed))[0]
 
 
 def marts_from_raw(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict] | None]:
@@ -203,7 +199,9 @@ def marts_from_raw(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict] | Non
             cols += (("executed_wan", "total_executed"), ("funds_weight", "total_weight"))
             cols += (("funds_score", "total_score"), ("total_score", "overall_score"))
             e |= {c: _amount_wan(f.get(k), None) for c, k in cols}
-            e["execution_rate"] = _amount_wan(norm(f.get("total_execution_rate")).rstrip("%"), None)
+            e["execution_rate"] = _amount_wan(
+                loose(f.get("total_execution_rate")).rstrip("%"), None
+            )
             tables["fct_project_execution"].append(e)
     for (file, seq, form, _), v in sorted(inds.items(), key=lambda kv: tuple(map(str, kv[0]))):
         base = {
@@ -292,7 +290,7 @@ def match_projects(truths: list[dict], preds: list[dict]) -> dict[int, dict]:
                 continue
             for row in free:
                 same_year = row.get("year") == pr["year"] or not exact
-                if same_year and norm(row.get("project_name")) == norm(pr["project_name"]):
+                if same_year and loose(row.get("project_name")) == loose(pr["project_name"]):
                     out[i] = row
                     free.remove(row)
                     break
@@ -309,16 +307,16 @@ def score_target_doc(truth: dict, wh: Warehouse) -> Tally:
     ind_truth: Counter = Counter()
     for i, pr in enumerate(truth["projects"]):
         t.projects += 1
-        key = (pr["year"], norm(pr["project_name"]))
+        key = (pr["year"], loose(pr["project_name"]))
         row = matched.get(i)
         for ind in pr["indicators"]:
             ind_truth[
                 (
                     *key,
-                    norm(ind["level1"]),
-                    norm(ind["level2"]),
-                    norm(ind["name"]),
-                    norm(ind["target_raw"]),
+                    loose(ind["level1"]),
+                    loose(ind["level2"]),
+                    loose(ind["name"]),
+                    loose(ind["target_raw"]),
                 )
             ] += 1
         if row is None:
@@ -329,7 +327,7 @@ def score_target_doc(truth: dict, wh: Warehouse) -> Tally:
         t.header["year"] += row.get("year") == pr["year"]
         for fld in HEADER_FIELDS:
             t.header_n[fld] += 1
-            if norm(row.get(fld)) == norm(pr.get(fld)):
+            if loose(row.get(fld)) == loose(pr.get(fld)):
                 t.header[fld] += 1
             else:
                 t.misses.append(
@@ -337,7 +335,7 @@ def score_target_doc(truth: dict, wh: Warehouse) -> Tally:
                 )
         if "department_name" in row and pr.get("department_printed", True):
             t.header_n["department_name"] += 1
-            t.header["department_name"] += norm(row["department_name"]) == norm(pr["department"])
+            t.header["department_name"] += loose(row["department_name"]) == loose(pr["department"])
         f = wh.funds.get((row["project_id"], row["year"]), {})
         want = pr["funds"]
         got = (f.get("total_funds_wan"), f.get("fiscal_funds_wan"), f.get("other_funds_wan"))
@@ -354,11 +352,11 @@ def score_target_doc(truth: dict, wh: Warehouse) -> Tally:
         pred_inds[
             (
                 r["year"],
-                norm(name),
-                norm(r.get("level1")),
-                norm(r.get("level2")),
-                norm(r.get("indicator_name")),
-                norm(r.get("target_raw")),
+                loose(name),
+                loose(r.get("level1")),
+                loose(r.get("level2")),
+                loose(r.get("indicator_name")),
+                loose(r.get("target_raw")),
             )
         ] += 1
     t.dept_tables = len(truth.get("other_tables") or [])
@@ -380,13 +378,13 @@ def score_selfeval_doc(truth: dict, wh: Warehouse, missing: list[str]) -> Tally:
     execs = wh.rows_of("fct_project_execution", file)
     results = wh.rows_of("fct_indicator_result", file)
     tva = wh.tables["fct_target_vs_actual"] or []
-    found_names = {(r["year"], norm(wh.project_name(r))) for r in execs + results}
-    exec_by = {(r["year"], norm(wh.project_name(r))): r for r in execs}
+    found_names = {(r["year"], loose(wh.project_name(r))) for r in execs + results}
+    exec_by = {(r["year"], loose(wh.project_name(r))): r for r in execs}
     res_by = {
-        (r["year"], norm(wh.project_name(r)), norm(r.get("indicator_name"))): r for r in results
+        (r["year"], loose(wh.project_name(r)), loose(r.get("indicator_name"))): r for r in results
     }
     for pr in truth["projects"]:
-        key = (pr["year"], norm(pr["project_name"]))
+        key = (pr["year"], loose(pr["project_name"]))
         t.se_projects += 1
         t.se_ind += len(pr["indicators"])
         if key not in found_names:
@@ -420,15 +418,15 @@ def score_selfeval_doc(truth: dict, wh: Warehouse, missing: list[str]) -> Tally:
                     f"{file}: {pr['project_name']} execution {e} ≠ {f} total {pr['total_score']}"
                 )
         pid = (
-            e or next((r for r in results if (r["year"], norm(wh.project_name(r))) == key), {})
+            e or next((r for r in results if (r["year"], loose(wh.project_name(r))) == key), {})
         ).get("project_id")
         for ind in pr["indicators"]:
-            r = res_by.get((*key, norm(ind["name"])))
+            r = res_by.get((*key, loose(ind["name"])))
             if r is None:
                 t.misses.append(f"{file}: {pr['project_name']} indicator {ind['name']} not found")
             else:
                 ok_fields = {
-                    "actual_raw": norm(r.get("actual_raw")) == norm(ind["actual_raw"]),
+                    "actual_raw": loose(r.get("actual_raw")) == loose(ind["actual_raw"]),
                     "weight": same_number(r.get("weight"), ind["weight"], 1e-4),
                     "score": same_number(r.get("score"), ind["score"], 1e-4),
                 }
@@ -445,7 +443,7 @@ def score_selfeval_doc(truth: dict, wh: Warehouse, missing: list[str]) -> Tally:
                     for x in tva
                     if x.get("project_id") == pid
                     and x.get("year") == pr["year"]
-                    and norm(x.get("indicator_name")) == norm(ind["name"])
+                    and loose(x.get("indicator_name")) == loose(ind["name"])
                 ),
                 None,
             )

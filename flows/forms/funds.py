@@ -9,8 +9,8 @@ header, and a page break may carry its rest to the next page.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
 from itertools import product
 
 from flows.forms.celllines import REACH, line_runs, text_height
@@ -740,27 +740,23 @@ FUNDS_PARTS = (
 SUM_TOLERANCE = 1e-6
 
 
-@cache
-def unsure_reading() -> float:
-    """The confidence below which OCR itself was unsure of a reading: the engine's own line for
-    cells kept for review (`OcrOptions.low_confidence_threshold`), read from that one option.
-    Such a reading's digits may be no print at all — a rule's ink at a blank cell's edge, a
-    speck (`i01` at 0.51 in a blank 其他资金 cell). Imported when first asked, for an OCR page:
-    the reader of text layers does not load the OCR package."""
-    from ocr.engines import OcrOptions
-
-    return OcrOptions.model_fields["low_confidence_threshold"].default
-
-
 # What a reading costs to be taken for another: one mark cut off an edge; the whole reading
 # taken for no print (weighed above a cut: the block settles on a cut when one fits as well)
 MARK_CUT, NOTHING_PRINTED = 1, 2
 
 
-def _readings(value: SourcedValue, ocr: bool) -> list[tuple[int, float, str]]:
+def _readings(
+    value: SourcedValue, ocr_pages: Mapping[int, float | None]
+) -> list[tuple[int, float, str]]:
     """(edits, amount, text) an amount may have printed: as read (blank, or a mark printed for
     no value, is 0), then — on an OCR page — with one mark cut off either edge, and, when OCR
-    was unsure of the whole reading (`unsure_reading`), nothing at all (0)."""
+    was unsure of the whole reading, nothing at all (0). Unsure is below the line its page was
+    read with for keeping cells for review (`PageGrid.review_below`, the run's
+    `OcrOptions.low_confidence_threshold`): such a reading's digits may be no print at all — a
+    rule's ink at a blank cell's edge, a speck (`i01` at 0.51 in a blank 其他资金 cell). A page
+    that names no line (None) has no reading taken for nothing printed."""
+    ocr = value.page in ocr_pages
+    review_below = ocr_pages.get(value.page)
     out = []
     printed = value.value.strip()
     blank = not printed or printed in NO_VALUE
@@ -773,12 +769,14 @@ def _readings(value: SourcedValue, ocr: bool) -> list[tuple[int, float, str]]:
             v = amount(cut) if cut != printed else None
             if v is not None:
                 out.append((MARK_CUT, v, cut))
-        if value.confidence < unsure_reading():
+        if review_below is not None and value.confidence < review_below:
             out.append((NOTHING_PRINTED, 0.0, ""))
     return out
 
 
-def settle_funds_by_sum(form: ProjectForm, ocr_pages: set[int], problems: list[str]) -> None:
+def settle_funds_by_sum(
+    form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> None:
     """A target table's funds amounts that do not add up as OCR read them (年度资金总额 ≠ 财政拨款 +
     其他资金, or one is no amount at all) when one mark at an amount's edge — a worn rule or a
     speck OCR read as `1`, `|`, `.` — is not printed, or when a reading OCR was unsure of is
@@ -787,7 +785,8 @@ def settle_funds_by_sum(form: ProjectForm, ocr_pages: set[int], problems: list[s
     no part printed, or could add up more than one way, is left as read (a real printed
     difference is the audit's finding, not the reader's to correct); so is a block whose total
     and a part read the same text cut alike (`47.` and `47.` for 47.019: the sum holds whatever
-    the mark stands for). No amount is ever made up, only marks dropped."""
+    the mark stands for). No amount is ever made up, only marks dropped. `ocr_pages`: each OCR
+    page's review line (`PageGrid.review_below`) by page number; other pages have text layers."""
     block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
     block["other_funds"] = form.funds.other
     fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
@@ -802,7 +801,9 @@ def settle_funds_by_sum(form: ProjectForm, ocr_pages: set[int], problems: list[s
                 form.fields[name] = fields[name]
 
 
-def _settle(fields: dict[str, SourcedValue], ocr_pages: set[int], problems: list[str]) -> bool:
+def _settle(
+    fields: dict[str, SourcedValue], ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> bool:
     """`settle_funds_by_sum` on the block's fields by name; whether a reading was changed."""
     total = fields.get("total_funds")
     if total is None or not total.value.strip():
@@ -811,7 +812,7 @@ def _settle(fields: dict[str, SourcedValue], ocr_pages: set[int], problems: list
     if names is None:
         return False
     block = ["total_funds", *(n for n in names if n in fields)]
-    options = [_readings(fields[n], fields[n].page in ocr_pages) for n in block]
+    options = [_readings(fields[n], ocr_pages) for n in block]
     options[0] = [o for o in options[0] if o[0] != NOTHING_PRINTED]  # the sum's own amount
     if all(o and o[0][0] == 0 for o in options) and _adds_up([o[0][1] for o in options]):
         return False

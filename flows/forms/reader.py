@@ -143,7 +143,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
                 open_form = _read_segment(where, start, end, open_form, forms, problems)
     if open_form is not None:
         _finish(open_form, forms, problems)
-    ocr_pages = {page.page for page in pages if not page.has_text_layer}
+    ocr_pages = {page.page: page.review_below for page in pages if not page.has_text_layer}
     for form in forms:
         settle_funds_by_sum(form, ocr_pages, problems)
         if form.first_page in ocr_pages:
