@@ -28,9 +28,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from flows import prefect_api
+
+    # Prefect's temporary server boots in its own process while this one imports the flow
+    api = prefect_api.launch_if_wanted()
     from flows.pipeline import run_ingest
 
-    summary = run_ingest(options)
+    with prefect_api.serving(api):
+        summary = run_ingest(options)
     print("\n".join(summary.lines()))
     print(f"warehouse at {shown(options.warehouse)}")
     return 0

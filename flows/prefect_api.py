@@ -1,0 +1,164 @@
+"""Prefect's temporary API server for a `perfbudget run` that names no API, started as the run
+starts.
+
+Why: a flow run without PREFECT_API_URL makes Prefect start a temporary server
+(`SubprocessASGIServer`) when the flow is called, and to do so Prefect imports its whole server
+package into the flow's process first (FastAPI, SQLAlchemy, every API route: 4-5 CPU-s) only to
+name the class, then waits while the server's own process imports the same package again
+(~6 CPU-s): two serial steps on one core, the other idle, before the first page is read (dev
+timeline: ~10 s of a ~50 s run of 30 scan pages, `bench.timeline`). Started here, the server
+is the same program with the same settings — uvicorn on Prefect's app factory, UI off, as
+Prefect runs it — launched before the flow's own modules are imported, and the flow process
+never imports the server package: the server boots on one core while the flow imports and opens
+its documents on the other.
+
+A configured API (PREFECT_API_URL, a profile) or ephemeral mode turned off is left to Prefect.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.util import find_spec
+from pathlib import Path
+
+# What Prefect sets for its own temporary server (prefect.server.api.server
+# `SubprocessASGIServer._run_uvicorn_command`): no UI, the ephemeral server's settings.
+SERVER_ENV = {
+    "PREFECT_UI_ENABLED": "0",
+    "PREFECT__SERVER_EPHEMERAL": "1",
+    "PREFECT__SERVER_FINAL": "1",
+}
+# uvicorn's exit status when the port was taken between choosing it and binding it (Prefect
+# retries on another port on the same status)
+PORT_TAKEN = 3
+POLL = 0.1  # seconds between health checks, as Prefect's
+
+
+def free_port() -> int:
+    """A port on the loopback that nothing listens on now (the kernel's choice)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_command(port: int) -> list[str]:
+    """uvicorn on Prefect's app factory, as Prefect starts its temporary server."""
+    spec = find_spec("prefect")
+    if spec is None or spec.origin is None:
+        raise ImportError("prefect is not installed")
+    return [
+        sys.executable, "-m", "uvicorn",
+        "--app-dir", str(Path(spec.origin).parent.parent),
+        "--factory", "prefect.server.api.server:create_app",
+        "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "error", "--lifespan", "on",
+    ]  # fmt: skip
+
+
+@dataclass
+class TemporaryApi:
+    """One temporary Prefect server process and its API URL."""
+
+    proc: subprocess.Popen
+    port: int
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    @classmethod
+    def launch(cls) -> TemporaryApi:
+        """Start the server's process and return at once (`wait_ready` waits for it). It is
+        stopped when this process exits, as Prefect stops its own: after Prefect's log and
+        event workers have sent what they hold (they drain at threading's exit, before
+        `atexit`; a server stopped when the flow returned refused the run's last logs)."""
+        port = free_port()
+        env = {**os.environ, **SERVER_ENV}
+        env.pop("PREFECT_API_URL", None)
+        api = cls(subprocess.Popen(server_command(port), env=env), port)
+        atexit.register(api.stop)
+        return api
+
+    def wait_ready(self, timeout: float) -> None:
+        """Until the API answers its health check; a port taken meanwhile is chosen again.
+        `timeout` counts the pauses between checks, as Prefect counts its own (so a loaded
+        machine, where each check itself takes long, is given the same patience)."""
+        waited = 0.0
+        while waited < timeout:
+            if self.proc.poll() == PORT_TAKEN:
+                relaunched = TemporaryApi.launch()
+                self.proc, self.port = relaunched.proc, relaunched.port
+            elif self.proc.poll() is not None:
+                raise RuntimeError(f"Prefect's temporary server exited {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=5) as answer:
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(POLL)
+            waited += POLL
+        self.stop()
+        raise RuntimeError(f"Prefect's temporary server did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def wanted() -> bool:
+    """Whether Prefect would start a temporary server for a flow run here: no API configured
+    (environment or profile) and ephemeral mode allowed."""
+    from prefect.settings import get_current_settings
+
+    settings = get_current_settings()
+    return not settings.api.url and bool(settings.server.ephemeral.enabled)
+
+
+def launch_if_wanted() -> TemporaryApi | None:
+    """The temporary server started now when Prefect would start one for the flow, else None."""
+    return TemporaryApi.launch() if wanted() else None
+
+
+@contextmanager
+def serving(api: TemporaryApi | None) -> Iterator[None]:
+    """Run the flow on `api` (nothing changes when it is None): wait for it to answer, then name
+    it in the environment (the page workers inherit it) and in Prefect's global settings, which
+    every thread of this process reads. A settings context of the flow's thread alone is not
+    enough: the process pool's threads (its event forwarder, its future resolvers) read the
+    global settings, found no API there and started a second temporary server in this process
+    (dev timeline: +10 CPU-s of server start, +4.5 CPU-s of the server package's import)."""
+    if api is None:
+        yield
+        return
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    api.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = api.api_url
+    refresh_global_settings_context()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+        refresh_global_settings_context()

@@ -1,0 +1,116 @@
+"""`perfbudget run`'s own start of Prefect's temporary server (flows/prefect_api.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from flows import prefect_api
+from tests.conftest import QUIET_PREFECT_SERVER_ENV
+
+
+def test_the_server_is_started_as_prefect_starts_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same program, arguments and server settings as Prefect's `SubprocessASGIServer`
+    (captured, not run): a Prefect upgrade that changes how its temporary server starts fails
+    here instead of in a night."""
+    import prefect.server.api.server as server_module
+
+    started: list[tuple[list[str], dict[str, str]]] = []
+
+    def popen(args: list[str], env: dict[str, str], **_: object) -> None:
+        started.append((args, env))
+
+    monkeypatch.setattr(server_module.subprocess, "Popen", popen)
+    server_module.SubprocessASGIServer(port=8765)._run_uvicorn_command()
+    [(args, env)] = started
+    assert args == prefect_api.server_command(8765)
+    assert {k: env[k] for k in prefect_api.SERVER_ENV} == prefect_api.SERVER_ENV
+
+
+def test_a_server_is_started_only_where_prefect_would_start_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A configured API, or ephemeral mode turned off, is Prefect's to use as it is."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_ALLOW_EPHEMERAL_MODE,
+        temporary_settings,
+    )
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        assert prefect_api.wanted() is True
+        with temporary_settings({PREFECT_SERVER_ALLOW_EPHEMERAL_MODE: False}):
+            assert prefect_api.wanted() is False
+            assert prefect_api.launch_if_wanted() is None
+    with temporary_settings({PREFECT_API_URL: "http://prefect.example:4200/api"}):
+        assert prefect_api.wanted() is False
+        assert prefect_api.launch_if_wanted() is None
+
+
+def test_without_a_server_of_its_own_the_run_is_left_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://prefect.example:4200/api")
+    with prefect_api.serving(None):
+        assert os.environ["PREFECT_API_URL"] == "http://prefect.example:4200/api"
+    assert os.environ["PREFECT_API_URL"] == "http://prefect.example:4200/api"
+
+
+FLOW_ON_OWN_SERVER = textwrap.dedent(
+    """
+    import os, sys
+    from flows import prefect_api
+
+    api = prefect_api.launch_if_wanted()
+    from prefect import flow, task
+    from flows.extract.workers import PageWorkers
+
+    @task
+    def one() -> int:
+        return 1
+
+    @flow(task_runner=PageWorkers(1))
+    def night() -> int:
+        return one.submit().result() + 1
+
+    with prefect_api.serving(api):
+        named = os.environ["PREFECT_API_URL"] == api.api_url
+        print(night(), named, "prefect.server.api.server" in sys.modules, api.proc.pid)
+    print("PREFECT_API_URL" in os.environ)
+    """
+)
+
+
+def test_a_flow_runs_on_the_server_started_for_it_without_importing_prefects_server(
+    tmp_path: Path,
+) -> None:
+    """A run with no API configured: its flow and a page worker's task run on the server
+    started before the flow was imported, which is named to the page workers' environment; the
+    flow's process never loads Prefect's server package (the process pool's own threads, which
+    read Prefect's global settings, started a second server when the API was named in the
+    flow's settings context alone), and the server is gone when the process is."""
+    env = {
+        **os.environ,
+        **QUIET_PREFECT_SERVER_ENV,
+        "PREFECT_HOME": str(tmp_path),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "600",
+    }
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", FLOW_ON_OWN_SERVER],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    result, after = proc.stdout.strip().splitlines()[-2:]
+    value, named, server_imported, pid = result.split()
+    assert (value, named, server_imported, after) == ("2", "True", "False", "False")
+    assert not Path(f"/proc/{pid}").exists()
