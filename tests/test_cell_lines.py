@@ -202,6 +202,31 @@ def test_a_speck_read_as_a_digit_is_dropped_but_a_flat_comparator_is_kept():
     assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["2"]
 
 
+def test_a_seal_glyph_cut_by_the_rule_under_the_name_is_no_part_of_the_name():
+    """dev lg_7259: a red seal's `政`, lifted no lighter than print, read across the rule under
+    the project's name in a box 0.46 text heights tall far right of the name: part of a glyph,
+    not a character of the name (the project was lost from the join). A printed character
+    alone on its line (`升`, a wrapped line's last) stands the full text height and stays."""
+    width = 4
+    rows = [
+        ["项目名称", "农村危房改造政", None, None],
+        ["主管部门", "某县住房和城乡建设局", "实施单位", "持续提升"],
+        *[r + [""] * (width - len(r)) for r in GRID],
+    ]
+    lines = {
+        (0, 1): [line("农村危房改造", 105, 45, 90), CellLine("政", (330, 84, 345, 98), 0.55)],
+        (1, 3): [line("持续提", 305, 135, 60), line("升", 305, 168, 15)],
+    }
+    t = ocr_table(rows, {(0, 1): (1, 3)}, lines)
+    title = [TextLine("部门项目支出预算绩效目标表", (0, -80, 400, -50)),
+             TextLine("(2024 年度)", (0, -40, 400, -10))]  # fmt: skip
+    page = PageGrid(1, 800, 1000, "px", False, PageStatus.EXTRACTED, "rapidocr", [t], title)
+    (form,), problems = read_document([page])
+    got = values(form)
+    assert (got["project_name"], got["implementing_unit"]) == ("农村危房改造", "持续提升")
+    assert any("'政' taken for a worn rule's remnant or a speck" in p for p in problems)
+
+
 def test_a_streak_along_the_cells_rule_read_as_a_letter_is_the_rules_remnant():
     """`T` in a box five times wider than tall, on the rule under the project's name: a smear
     of the rule, not a letter of the name (which would stand about square)."""

@@ -152,6 +152,21 @@ def test_red_seal_is_suppressed_but_ink_under_it_kept(clean: np.ndarray) -> None
     assert (after[ink_before] < 160).mean() > 0.9
 
 
+def test_normalise_text_drops_a_speck_dot_beside_cjk() -> None:
+    # dev lg_7220 (scan): specks read "." glued onto two 三级指标 names lost them from the join
+    assert normalise_text("技能培训完成率.") == "技能培训完成率"
+    assert normalise_text(".水平") == "水平"
+    assert normalise_text("提升技能培训服务 . 水平") == "提升技能培训服务水平"
+    # a printed "." stands after a digit or letter: numbers, list numbers; a lone "." is left
+    assert normalise_text("1.按计划完成；2.加强监管") == "1.按计划完成；2.加强监管"
+    assert [normalise_text(t) for t in ("0.5万元", ".5", "100%.", ".")] == [
+        "0.5万元",
+        ".5",
+        "100%.",
+        ".",
+    ]
+
+
 def test_normalise_text_only_safe_fixes() -> None:
     assert normalise_text("≧95％") == "≥95%"
     assert normalise_text("＜＝0％") == "<=0%"

@@ -205,6 +205,21 @@ def is_speck(line: CellLine, height: float) -> bool:
     return line.bbox[3] - line.bbox[1] < SPECK * height
 
 
+def is_glyph_fragment(line: CellLine, height: float) -> bool:
+    """A line of one or two CJK characters whose box stands under `SPECK` of the text height:
+    part of a glyph a rule or the cell's edge cut off — a red seal's character whose lift left
+    it as dark as print, read across the rule under it (dev lg_7259: `政` under a project name,
+    0.46 text heights; printed single characters measured 0.64 and more). A printed CJK
+    character stands the full height of its line; flat ones (`一`, `二`) are left to
+    `is_remnant`."""
+    text = line.text.strip()
+    if not text or len(text) > MAX_SLIVER_MARKS or height <= 0:
+        return False
+    if not all(is_han(ch) and ch not in ONE_STROKE for ch in text):
+        return False
+    return line.bbox[3] - line.bbox[1] < SPECK * height
+
+
 def line_runs(lines: list[CellLine], reach: float) -> list[list[CellLine]]:
     """Lines gathered into runs side by side: a run ends where the next line starts past the
     right end of all of it."""
@@ -339,7 +354,12 @@ def read_cell(
     remnants = [
         ln
         for ln in cell.lines
-        if ln not in seals and (is_remnant(ln, cell, cuts, height) or is_speck(ln, digits))
+        if ln not in seals
+        and (
+            is_remnant(ln, cell, cuts, height)
+            or is_speck(ln, digits)
+            or is_glyph_fragment(ln, height)
+        )
     ]
     lines = [ln for ln in cell.lines if ln.text.strip() and ln not in remnants and ln not in seals]
     for i, ln in enumerate(lines):
