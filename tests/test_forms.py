@@ -356,6 +356,29 @@ def test_grid_found_by_headings_with_extra_columns_and_split_target() -> None:
     assert (form.indicators[0].target.row, form.indicators[0].target.col) == (2, 5)
 
 
+def test_a_name_cell_merged_over_a_blank_nature_cell_is_the_name_only() -> None:
+    """A scan lost the short rule between 三级指标 and a blank 指标性质 cell (dev lg_4857 p1,
+    lg_4854 p2): the name's cell spans both columns while 指标值 and 度量单位 keep their own.
+    The text is the name's; composed with it the target read `预算控制数56万元`."""
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"],
+        ["产出指标", "数量指标", "培训人次", "≥", "90", "人次"],
+        [None, "成本指标", "预算控制数", None, "56", "万元"],
+    ]
+    spans = {(2, 0): (2, 1), (3, 2): (1, 2)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "培训人次", "≥90人次"),
+        ("产出指标", "成本指标", "预算控制数", "56万元"),
+    ]
+    assert form.indicators[1].extra["target_nature"].value == ""
+    assert problems == [
+        "page 1: 培训项目: the 三级指标 cell '预算控制数' stands under the target_nature "
+        "column(s) too (no rule between them): read as the name only"
+    ]
+
+
 def test_standard_and_scoring_standard_columns_are_read() -> None:
     rows = [
         ["项目名称", "培训项目", "年度资金总额", "10", "", ""],

@@ -13,7 +13,7 @@ from PIL import Image
 
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.page import ocr_page
-from ocr.preprocess import prepare
+from ocr.preprocess import lift_grey_seals, prepare, stroke_level
 from tests.fixtures import scans
 
 VALUES = ("30", "20", "96", "12", "10", "8")
@@ -95,3 +95,39 @@ def test_seal_as_dark_as_the_print_is_left_to_the_grid(numbers_page: np.ndarray)
     )
     prep = prepare(black, None)
     assert not any("grey seal" in n for n in prep.notes)
+
+
+def _faded_page_with_a_grey_seal() -> np.ndarray:
+    """Rows of faded print (strokes at 150 grey), a bold title line at 60 and a red seal scanned
+    in grey over the rows (its ring ~135): as lg_4892 p1, whose ring read 129 over strokes of
+    143 while the page's darkest ink (title, rules, print under the seal) reached 89."""
+    gray = np.full((1100, 900), 255, np.uint8)
+    for y in range(60, 1060, 80):
+        for x in range(40, 860, 14):
+            gray[y : y + 18, x : x + 3] = 150
+    gray[20:50, 200:700] = np.where((np.arange(500) % 12) < 5, 60, 255)[None, :]
+    sealed = scans.red_seal(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), (450, 520), 130, seed=5)
+    return cv2.GaussianBlur(cv2.cvtColor(sealed, cv2.COLOR_BGR2GRAY), (0, 0), 1.0)
+
+
+def test_a_grey_seal_darker_than_faded_print_is_not_lifted_through_the_print() -> None:
+    """The seal is found, but it is no lighter than the print's strokes (`stroke_level`: 150
+    against a ring of ~135), so nothing is erased. Measured on all ink (its 5th percentile:
+    the title and the print under the seal, ~70) the print seemed darker than the ring by 60,
+    and the lift turned ~11,000 px inside the disc, the print's strokes there among them, to
+    paper."""
+    page = _faded_page_with_a_grey_seal()
+    out, lifted, found = lift_grey_seals(page)
+    assert (lifted, found) == (0, 1)
+    assert np.array_equal(out, page)
+
+
+def test_stroke_level_is_the_typical_strokes_darkness_not_the_darkest_marks() -> None:
+    """Nine light strokes (150) and one dark mark (20): the print's level is the strokes' own."""
+    gray = np.full((60, 220), 255, np.uint8)
+    for k in range(9):
+        gray[20:40, 10 + 20 * k : 14 + 20 * k] = 150
+    gray[10:50, 190:210] = 20
+    ink = (gray < 200).astype(np.uint8)
+    assert stroke_level(gray, ink) == 150.0
+    assert stroke_level(gray, np.zeros_like(ink)) is None

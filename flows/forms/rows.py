@@ -763,7 +763,26 @@ def _share_across_columns(
                     if f != main:
                         values[f] = values[f].with_value("")
                 break
+        notes += _name_over_target_parts(fields, values, spec)
     return notes + spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
+
+
+def _name_over_target_parts(
+    fields: list[str], values: dict[str, SourcedValue], spec: FormSpec
+) -> list[str]:
+    """A 三级指标 cell merged over the leading parts of a composed target (指标性质, blank on a
+    qualitative or plain line, its short rule lost on a scan) while the target's value has a
+    cell of its own: the text is the name's, and the parts print nothing. Composed with it,
+    the name was read into the target (`预算控制数56万元` for `56万元`)."""
+    parts = set(spec.composed_target) - {"target"}
+    if fields[0] != "indicator_name" or not set(fields[1:]) <= parts or len(fields) < 2:
+        return []
+    for f in fields[1:]:
+        values[f] = values[f].with_value("")
+    return [
+        f"the 三级指标 cell '{values['indicator_name'].value}' stands under the "
+        f"{', '.join(fields[1:])} column(s) too (no rule between them): read as the name only"
+    ]
 
 
 def _lines_by_heading(
