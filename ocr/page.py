@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
-from flows.text import HAN, is_han, is_latin
+from flows.text import is_han, is_latin
 from ocr import MAX_PIXELS
 from ocr.cellink import SPECK_AREA, cell_lines, ink_bands, ink_components, print_darkness_cut
 from ocr.engines import (
@@ -127,22 +127,16 @@ _FW_SPACE = re.compile(r"\s*([（）：，、。；！？])\s*")
 # a comparator or a percent sign carries no space of its own: a full-width ＞ or ％ printed
 # with its side bearings comes back "> 90 %" from a crop read alone
 _SIGN_SPACE = re.compile(r"(?<=[<>=≤≥])\s+(?=[\d.])|(?<=[\d.])\s+(?=[%‰])")
-# a speck of dust or seal residue beside a CJK character is read as an ASCII "." (`完成率.`,
-# `服务.水平`): these forms print "." only in numbers (0.5) and list numbers (1.按计划), i.e.
-# after a digit or letter; a "." with a CJK character on one side and a CJK character or the
-# line's end on the other was never printed (a sentence ends in 。)
-_SPECK_DOT = re.compile(rf"(?<=[{HAN}])\s*\.\s*(?=[{HAN}]|$)|^\s*\.\s*(?=[{HAN}])")
 
 
 def normalise_text(text: str) -> str:
     """Fix only unambiguous OCR variants: full-width %, <, >, = and digits; ≧/≦ → ≥/≤; "5%0" → "5‰"
     and a lone "%0" (a 度量单位 cell) → "‰"; a bracket pair read half in full-width and half in
-    ASCII gets the opener's width; no space next to full-width punctuation; no ASCII "." between
-    CJK characters or between one and the line's end or start (a speck, `_SPECK_DOT`). ≥/≤ in a
-    line need no fix: PP-OCRv6 reads them right; alone in a cell see `read_upright_glyphs`."""
+    ASCII gets the opener's width; no space next to full-width punctuation. Full stops read from
+    specks are `drop_stray_stops`' (a cell's lines together). ≥/≤ in a line need no fix:
+    PP-OCRv6 reads them right; alone in a cell see `read_upright_glyphs`."""
     text = _FW_SPACE.sub(r"\1", text.translate(_SAFE_MAP)).strip()
     text = _SIGN_SPACE.sub("", text)
-    text = _SPECK_DOT.sub("", text)
     # PP-OCR reads ‰ as "%0" on noisy scans; "%0" not followed by a digit is never a real value
     text = _PERMILLE.sub("‰", text)
     out = list(text)
@@ -174,12 +168,19 @@ def drop_stray_stops(texts: list[str]) -> list[str]:
     before = ""  # the cell's last character kept so far, across line breaks
     for text in texts:
         kept: list[str] = []
+        after_stop = False  # the spaces around a dropped stop go with it (`服务 . 水平`)
         for ch in text:
             prev = kept[-1] if kept else before
             if ch == "." and not (prev.isascii() and (prev.isalnum() or prev == ".")):
+                while kept and kept[-1].isspace():
+                    kept.pop()
+                after_stop = True
                 continue
+            if after_stop and ch.isspace():
+                continue
+            after_stop = False
             kept.append(ch)
-        cleaned = "".join(kept)
+        cleaned = "".join(kept).strip()
         before = cleaned[-1] if cleaned else before
         out.append(cleaned)
     return out
@@ -358,7 +359,9 @@ def _text_lines(frags: Iterable[_Frag]) -> list[TextLine]:
                 max(g.bbox[3] for g in group),
             )
             text = " ".join(g.text for g in group)
-            out.append(TextLine(normalise_text(text), box, min(g.conf for g in group)))
+            text = drop_stray_stops([normalise_text(text)])[0]
+            if text:  # not a speck alone
+                out.append(TextLine(text, box, min(g.conf for g in group)))
             group.clear()
 
     for f in ordered:

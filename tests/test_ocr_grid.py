@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.grid import build_cells, find_tables
-from ocr.page import load_image_pages, normalise_text, rasterize_pdf_page
+from ocr.page import drop_stray_stops, load_image_pages, normalise_text, rasterize_pdf_page
 from ocr.preprocess import (
     binarize,
     detect_quarter_turns,
@@ -152,18 +152,15 @@ def test_red_seal_is_suppressed_but_ink_under_it_kept(clean: np.ndarray) -> None
     assert (after[ink_before] < 160).mean() > 0.9
 
 
-def test_normalise_text_drops_a_speck_dot_beside_cjk() -> None:
+def test_specks_read_as_stops_beside_cjk_go_with_their_spaces() -> None:
     # dev lg_7220 (scan): specks read "." glued onto two 三级指标 names lost them from the join
-    assert normalise_text("技能培训完成率.") == "技能培训完成率"
-    assert normalise_text(".水平") == "水平"
-    assert normalise_text("提升技能培训服务 . 水平") == "提升技能培训服务水平"
-    # a printed "." stands after a digit or letter: numbers, list numbers; a lone "." is left
-    assert normalise_text("1.按计划完成；2.加强监管") == "1.按计划完成；2.加强监管"
-    assert [normalise_text(t) for t in ("0.5万元", ".5", "100%.", ".")] == [
+    assert drop_stray_stops(["技能培训完成率."]) == ["技能培训完成率"]
+    assert drop_stray_stops([".水平"]) == ["水平"]
+    assert drop_stray_stops(["提升技能培训服务 . 水平"]) == ["提升技能培训服务水平"]
+    # a printed "." stands after a digit or letter: numbers, list numbers
+    assert drop_stray_stops(["1.按计划完成；2.加强监管", "0.5万元"]) == [
+        "1.按计划完成；2.加强监管",
         "0.5万元",
-        ".5",
-        "100%.",
-        ".",
     ]
 
 
