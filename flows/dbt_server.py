@@ -29,6 +29,8 @@ import sys
 import time
 from pathlib import Path
 
+from flows.processes import end_process
+
 SERVER_ENV = "PERFBUDGET_DBT_SERVER"  # the socket path a served flow run sends its builds to
 PROJECT_IGNORED = {"target", "logs", "dbt_packages"}
 
@@ -220,11 +222,7 @@ def start(
 
 def stop(proc: subprocess.Popen) -> None:
     os.environ.pop(SERVER_ENV, None)
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    end_process(proc, grace=30)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from flows.prefect_api import api_healthy
+from flows.processes import end_process
 from flows.settings import PROJECT_ROOT, ConfigurationError
 
 PREFECT_YAML = PROJECT_ROOT / "prefect.yaml"
@@ -89,16 +91,6 @@ def port_taken(host: str, port: int) -> bool:
         return s.connect_ex((host, port)) == 0
 
 
-def _api_healthy(url: str) -> bool:
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:  # noqa: S310 - loopback
-            return resp.status == 200
-    except OSError:
-        return False
-
-
 def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.Popen:
     """`prefect server start` on loopback; returns once its API answers.
 
@@ -118,7 +110,7 @@ def start_local_server(host: str = "127.0.0.1", port: int = 4200) -> subprocess.
     )
     url = f"http://{host}:{port}/api"
     deadline = time.monotonic() + 120
-    while not _api_healthy(url):
+    while not api_healthy(url):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             proc.wait()
@@ -152,8 +144,7 @@ def serve(host: str = "127.0.0.1", port: int = 4200) -> None:
             prefect_serve(nightly_deployment())
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            end_process(server, grace=30)
 
 
 @contextlib.contextmanager

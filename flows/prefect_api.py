@@ -23,13 +23,14 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
+
+from flows.processes import end_process
 
 # What Prefect sets for its own temporary server (prefect.server.api.server
 # `SubprocessASGIServer._run_uvicorn_command`): no UI, the ephemeral server's settings.
@@ -42,6 +43,15 @@ SERVER_ENV = {
 # retries on another port on the same status)
 PORT_TAKEN = 3
 POLL = 0.1  # seconds between health checks, as Prefect's
+
+
+def api_healthy(url: str, timeout: float = 2.0) -> bool:
+    """Whether the Prefect API at `url` (…/api) answers its health check now."""
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as answer:  # noqa: S310
+            return answer.status == 200
+    except OSError:  # refused, reset, timed out (URLError is one)
+        return False
 
 
 def free_port() -> int:
@@ -100,26 +110,15 @@ class TemporaryApi:
                 self.proc, self.port = relaunched.proc, relaunched.port
             elif self.proc.poll() is not None:
                 raise RuntimeError(f"Prefect's temporary server exited {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/health", timeout=5) as answer:
-                    if answer.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
+            if api_healthy(self.api_url, timeout=5):
+                return
             time.sleep(POLL)
             waited += POLL
         self.stop()
         raise RuntimeError(f"Prefect's temporary server did not answer within {timeout:.0f} s")
 
     def stop(self) -> None:
-        if self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end_process(self.proc)
 
 
 def wanted() -> bool:

@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 import flows.settings
+from flows.processes import end_process
 from flows.settings import PROJECT_ROOT
 from tests import cputimes
 
@@ -102,12 +103,7 @@ class SharedPrefectServer:
         return None if stat is None else stat[1] / cputimes.TICK
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end_process(self.proc)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
