@@ -122,6 +122,10 @@ _SAFE_MAP = str.maketrans(
 )
 _PAIRS = {"(": ")", "（": "）"}
 _PERMILLE = re.compile(r"(?:(?<=\d)|^)%0(?!\d)")
+# a decimal point read as a comma: a number's last comma group of one or two digits groups no
+# thousands (`11,53` for 11.53, `1,234,56` for 1,234.56); only before a unit, a space or the
+# end, so a list printed with ASCII commas (`第1,2季度`) stays
+_DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})*|\d+),(\d{1,2})(?=[%‰万元]|\s|$)")
 # full-width punctuation carries its own spacing: a space next to it is a recogniser artefact
 _FW_SPACE = re.compile(r"\s*([（）：，、。；！？])\s*")
 # a comparator or a percent sign carries no space of its own: a full-width ＞ or ％ printed
@@ -132,13 +136,15 @@ _SIGN_SPACE = re.compile(r"(?<=[<>=≤≥])\s+(?=[\d.])|(?<=[\d.])\s+(?=[%‰])"
 def normalise_text(text: str) -> str:
     """Fix only unambiguous OCR variants: full-width %, <, >, = and digits; ≧/≦ → ≥/≤; "5%0" → "5‰"
     and a lone "%0" (a 度量单位 cell) → "‰"; a bracket pair read half in full-width and half in
-    ASCII gets the opener's width; no space next to full-width punctuation. Full stops read from
+    ASCII gets the opener's width; no space next to full-width punctuation; a decimal point read
+    as a comma (`11,53`, `_DECIMAL_COMMA`) is a point. Full stops read from
     specks are `drop_stray_stops`' (a cell's lines together). ≥/≤ in a line need no fix:
     PP-OCRv6 reads them right; alone in a cell see `read_upright_glyphs`."""
     text = _FW_SPACE.sub(r"\1", text.translate(_SAFE_MAP)).strip()
     text = _SIGN_SPACE.sub("", text)
     # PP-OCR reads ‰ as "%0" on noisy scans; "%0" not followed by a digit is never a real value
     text = _PERMILLE.sub("‰", text)
+    text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     out = list(text)
     stack: list[str] = []
     for i, ch in enumerate(out):

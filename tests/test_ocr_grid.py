@@ -172,7 +172,16 @@ def test_normalise_text_only_safe_fixes() -> None:
     assert normalise_text("质量指标（必填)") == "质量指标（必填）"
     assert normalise_text("数量指标(必填硬性指标）") == "数量指标(必填硬性指标)"
     assert normalise_text("指标 （必填） ") == "指标（必填）"
-    # kept as printed: ">=" is a real target spelling, spaces between number and unit stay
+    # a last comma group of one or two digits groups no thousands: a decimal point (dev lg_7398)
+    assert normalise_text("11,53") == "11.53" and normalise_text("1,234,56万元") == "1,234.56万元"
+    assert normalise_text("98,5%") == "98.5%"
+    # kept as printed: thousands, lists, ">=" (a real target spelling), number-unit spaces
+    assert [normalise_text(t) for t in ("1,487,960元", "第1,2季度", "1,2,3", "12.5")] == [
+        "1,487,960元",
+        "第1,2季度",
+        "1,2,3",
+        "12.5",
+    ]
     assert normalise_text(">=90%") == ">=90%"
     assert normalise_text("20 人以上") == "20 人以上"
 
