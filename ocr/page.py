@@ -192,6 +192,13 @@ def drop_stray_stops(texts: list[str]) -> list[str]:
     return out
 
 
+def printed_texts(texts: list[str]) -> list[str]:
+    """A cell's (or one line's) readings as printed: each `normalise_text`-ed, then the full
+    stops read from specks dropped across them (`drop_stray_stops`). Every OCR reading that
+    becomes a cell's text, a line or a ranked reading goes through here."""
+    return drop_stray_stops([normalise_text(t) for t in texts])
+
+
 # --------------------------------------------------------------------------- spaces
 
 
@@ -365,7 +372,7 @@ def _text_lines(frags: Iterable[_Frag]) -> list[TextLine]:
                 max(g.bbox[3] for g in group),
             )
             text = " ".join(g.text for g in group)
-            text = drop_stray_stops([normalise_text(text)])[0]
+            text = printed_texts([text])[0]
             if text:  # not a speck alone
                 out.append(TextLine(text, box, min(g.conf for g in group)))
             group.clear()
@@ -388,14 +395,17 @@ def _cell_of_frags(g: GridCell, frags: list[_Frag], parts: list[_Frag] | None = 
     own keeps its own box, so a line parted at a lost rule stays two lines either side of it
     (`flows.forms.celllines` cuts the cell there). Full stops read from specks are dropped
     (`drop_stray_stops`), and a line left with no text with them."""
-    text = normalise_text(join_wrapped(drop_stray_stops([normalise_text(f.text) for f in frags])))
+    frag_texts = printed_texts([f.text for f in frags])
+    text = normalise_text(join_wrapped(frag_texts))
     conf = min((f.conf for f in frags), default=1.0)
     bbox = tuple(float(v) for v in g.bbox)
     readings = cell_readings(frags[0].readings) if len(frags) == 1 else ()
-    kept = parts if parts is not None else frags
+    kept, kept_texts = (
+        (frags, frag_texts) if parts is None else (parts, printed_texts([f.text for f in parts]))
+    )
     lines = tuple(
         CellLine(t, tuple(float(v) for v in f.bbox), round(float(f.conf), 4))
-        for t, f in zip(drop_stray_stops([normalise_text(f.text) for f in kept]), kept, strict=True)
+        for t, f in zip(kept_texts, kept, strict=True)
         if t or not f.text
     )
     return Cell(
@@ -408,7 +418,7 @@ def cell_readings(readings: Readings, n: int = 5) -> Readings:
     one reading, their probabilities added), most probable first."""
     merged: dict[str, float] = {}
     for text, prob in readings:
-        key = drop_stray_stops([normalise_text(text)])[0]
+        key = printed_texts([text])[0]
         merged[key] = merged.get(key, 0.0) + prob
     ranked = sorted(merged.items(), key=lambda kv: -kv[1])[:n]
     return tuple((t, round(pr, 6)) for t, pr in ranked)
@@ -669,7 +679,7 @@ def reread_empty_cells(
     if not crops:
         return tables
     for (ti, ci, _), read in zip(jobs, engine.read_crops_ranked(crops), strict=False):
-        text, conf = drop_stray_stops([normalise_text(read.text)])[0], read.confidence
+        text, conf = printed_texts([read.text])[0], read.confidence
         if text and conf >= min_confidence:
             old = tables[ti].cells[ci]
             tables[ti].cells[ci] = replace(
