@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
-import multiprocessing as mp
 import os
 import sys
 import tempfile
@@ -49,8 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.match import loose  # noqa: E402
+from bench.pages import run_pages, worker_engine  # noqa: E402
 from flows.extract.documents import is_blank  # noqa: E402
-from ocr.engines import OcrOptions, get_engine  # noqa: E402
+from ocr.engines import OcrOptions  # noqa: E402
 from ocr.page import ocr_page  # noqa: E402
 from tests.fixtures import scans  # noqa: E402
 
@@ -103,15 +103,11 @@ def miss_cause(truth: str, read: list[str]) -> tuple[str, str | None]:
     return (CUT if near[0] in want else MISREAD), near[0]
 
 
-_ENGINE: dict[str, object] = {}
-
-
 def _work(args: tuple[str, int, str, int]) -> dict:
     """Render, damage and OCR one page; score its cells against the spec."""
     kind, seed, tmp, threads = args
-    engine = _ENGINE.get("e")
-    if engine is None:
-        engine = _ENGINE["e"] = get_engine("rapidocr", OcrOptions(threads=threads))
+    options = OcrOptions(threads=threads)
+    engine = worker_engine(options)
     group, name = kind.split(":")
     spec = page_spec(seed, fill=kind == "scan:fill")
     stem = kind.replace(":", "_")
@@ -120,7 +116,7 @@ def _work(args: tuple[str, int, str, int]) -> dict:
     scanned = scans.write_scanned_pdf([image], Path(tmp) / f"{stem}_{seed}_scan.pdf")
     blank = is_blank(scanned, 1)
     t0, c0 = time.perf_counter(), time.process_time()
-    grid = ocr_page(image, 1, OcrOptions(threads=threads), engine=engine)
+    grid = ocr_page(image, 1, options, engine=engine)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     texts = [c.text for t in grid.tables for c in t.cells]
     truth = [c.text for c in spec.cells if c.text]
@@ -210,11 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     t0 = time.perf_counter()
     with TreeRss() as rss:
-        if a.workers > 1:
-            with mp.get_context("fork").Pool(a.workers) as pool:
-                results = pool.map(_work, jobs, chunksize=1)
-        else:
-            results = [_work(j) for j in jobs]
+        results = run_pages(_work, jobs, a.workers)
     total = time.perf_counter() - t0
     load_after = os.getloadavg()
 
