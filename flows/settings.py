@@ -73,9 +73,6 @@ class RunOptions(BaseModel):
     max_pages: int = Field(
         default=1000, description="Documents with more pages are refused (bounds a run's time)."
     )
-    low_confidence_threshold: float = Field(
-        default=0.8, description="Cells recognised with less confidence are counted in the run."
-    )
     progress: bool = Field(default=False, description="Show a progress bar in the terminal.")
     allow_empty_raw: bool = Field(
         default=False,
