@@ -31,12 +31,10 @@ written as an image-only PDF) would throw away: every page here is readable, so 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import difflib
 import os
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -49,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.match import loose  # noqa: E402
 from bench.pages import run_pages, worker_engine  # noqa: E402
+from bench.proctree import TreeRss  # noqa: E402
 from flows.extract.documents import is_blank  # noqa: E402
 from ocr.engines import OcrOptions  # noqa: E402
 from ocr.page import ocr_page  # noqa: E402
@@ -136,41 +135,6 @@ def _work(args: tuple[str, int, str, int]) -> dict:
     }
 
 
-class TreeRss:
-    """Peak resident memory of this process and all its descendants, sampled every 0.2 s."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self._proc = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        import psutil
-
-        while not self._stop.is_set():
-            total = 0
-            try:
-                procs = [self._proc, *self._proc.children(recursive=True)]
-                for p in procs:
-                    with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
-            except psutil.Error:
-                pass
-            self.peak = max(self.peak, total)
-            self._stop.wait(0.2)
-
-    def __enter__(self) -> TreeRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 def plan(range_name: str, pages: int, first: int | None, kinds: list[str]) -> list[int]:
     """Seeds to run, all inside the named range (dev and held-out never overlap)."""
     lo, hi = RANGES[range_name]
@@ -246,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{len(results)} pages in {total:.1f} s (render + damage + OCR): "
         f"{60 * len(results) / total:.1f} pages/min on {a.workers} workers; "
-        f"peak RSS of the process tree {rss.peak / 2**20:.0f} MiB; "
+        f"peak RSS of the process tree {rss.peak_mb:.0f} MiB; "
         f"load average {load[0]:.2f} before, {load_after[0]:.2f} after (machine shared?)"
     )
     return 0
