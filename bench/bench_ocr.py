@@ -15,7 +15,6 @@ score is independent of the OCR engine.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import resource
 import sys
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.match import loose  # noqa: E402
+from bench.pages import run_pages, worker_engine  # noqa: E402
 from flows.models import join_wrapped  # noqa: E402
 from ocr.engines import OcrOptions, get_engine  # noqa: E402
 from ocr.grid import find_tables  # noqa: E402
@@ -69,9 +69,7 @@ def _work(args: tuple[str, int, str, int, int, int, str]) -> dict:
     """Damage one page, round-trip it through an image-only PDF, OCR it, score it."""
     pdf, index, kind, seed, dpi, threads, engine_name = args
     options = OcrOptions(engine=engine_name, threads=threads)
-    engine = _ENGINE.get("e")
-    if engine is None:
-        engine = _ENGINE["e"] = get_engine(engine_name, options)
+    engine = worker_engine(options)
     clean = rasterize_pdf_page(pdf, index, dpi)
     damaged = scans.damage(clean, kind, seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,8 +92,6 @@ def _work(args: tuple[str, int, str, int, int, int, str]) -> dict:
         "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     }
 
-
-_ENGINE: dict[str, object] = {}
 
 # Where a page's CPU goes: (label, function name, file suffix); cumulative, so nested rows
 # overlap (recognition runs inside read_cells, orientation inside prepare).
@@ -487,11 +483,7 @@ def main(argv: list[str] | None = None) -> int:
         truths[i] = page_truth(pdf, i, a.dpi)
 
     t0 = time.perf_counter()
-    if a.workers > 1:
-        with mp.get_context("fork").Pool(a.workers) as pool:
-            results = pool.map(_work, jobs, chunksize=1)
-    else:
-        results = [_work(j) for j in jobs]
+    results = run_pages(_work, jobs, a.workers)
     total = time.perf_counter() - t0
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

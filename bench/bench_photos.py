@@ -31,13 +31,10 @@ written as an image-only PDF) would throw away: every page here is readable, so 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import difflib
-import multiprocessing as mp
 import os
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -49,8 +46,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.match import loose  # noqa: E402
+from bench.pages import run_pages, worker_engine  # noqa: E402
+from bench.proctree import TreeRss  # noqa: E402
 from flows.extract.documents import is_blank  # noqa: E402
-from ocr.engines import OcrOptions, get_engine  # noqa: E402
+from ocr.engines import OcrOptions  # noqa: E402
 from ocr.page import ocr_page  # noqa: E402
 from tests.fixtures import scans  # noqa: E402
 
@@ -103,15 +102,11 @@ def miss_cause(truth: str, read: list[str]) -> tuple[str, str | None]:
     return (CUT if near[0] in want else MISREAD), near[0]
 
 
-_ENGINE: dict[str, object] = {}
-
-
 def _work(args: tuple[str, int, str, int]) -> dict:
     """Render, damage and OCR one page; score its cells against the spec."""
     kind, seed, tmp, threads = args
-    engine = _ENGINE.get("e")
-    if engine is None:
-        engine = _ENGINE["e"] = get_engine("rapidocr", OcrOptions(threads=threads))
+    options = OcrOptions(threads=threads)
+    engine = worker_engine(options)
     group, name = kind.split(":")
     spec = page_spec(seed, fill=kind == "scan:fill")
     stem = kind.replace(":", "_")
@@ -120,7 +115,7 @@ def _work(args: tuple[str, int, str, int]) -> dict:
     scanned = scans.write_scanned_pdf([image], Path(tmp) / f"{stem}_{seed}_scan.pdf")
     blank = is_blank(scanned, 1)
     t0, c0 = time.perf_counter(), time.process_time()
-    grid = ocr_page(image, 1, OcrOptions(threads=threads), engine=engine)
+    grid = ocr_page(image, 1, options, engine=engine)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     texts = [c.text for t in grid.tables for c in t.cells]
     truth = [c.text for c in spec.cells if c.text]
@@ -138,41 +133,6 @@ def _work(args: tuple[str, int, str, int]) -> dict:
         "blank": blank,
         "missed": [(t, *miss_cause(t, texts)) for t in truth if loose(t) not in got_loose],
     }
-
-
-class TreeRss:
-    """Peak resident memory of this process and all its descendants, sampled every 0.2 s."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self._proc = psutil.Process()
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        import psutil
-
-        while not self._stop.is_set():
-            total = 0
-            try:
-                procs = [self._proc, *self._proc.children(recursive=True)]
-                for p in procs:
-                    with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
-            except psutil.Error:
-                pass
-            self.peak = max(self.peak, total)
-            self._stop.wait(0.2)
-
-    def __enter__(self) -> TreeRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def plan(range_name: str, pages: int, first: int | None, kinds: list[str]) -> list[int]:
@@ -210,11 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     t0 = time.perf_counter()
     with TreeRss() as rss:
-        if a.workers > 1:
-            with mp.get_context("fork").Pool(a.workers) as pool:
-                results = pool.map(_work, jobs, chunksize=1)
-        else:
-            results = [_work(j) for j in jobs]
+        results = run_pages(_work, jobs, a.workers)
     total = time.perf_counter() - t0
     load_after = os.getloadavg()
 
@@ -254,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\n{len(results)} pages in {total:.1f} s (render + damage + OCR): "
         f"{60 * len(results) / total:.1f} pages/min on {a.workers} workers; "
-        f"peak RSS of the process tree {rss.peak / 2**20:.0f} MiB; "
+        f"peak RSS of the process tree {rss.peak_mb:.0f} MiB; "
         f"load average {load[0]:.2f} before, {load_after[0]:.2f} after (machine shared?)"
     )
     return 0

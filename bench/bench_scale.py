@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.proctree import tree_cpu_s, tree_rss_mb
 from flows import landing
 from flows.extract.documents import extract_document
 from flows.forms import read_forms
@@ -186,41 +187,6 @@ class RunResult:
     stages: dict[str, float] = field(default_factory=dict)
     size_mb: float = 0.0
     cpu_s: float = 0.0  # CPU seconds of the whole process tree (flow, workers, dbt, Prefect)
-
-
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, from /proc."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo += [int(c) for c in f.read().split()]
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            continue
-    return total / 1024
-
-
-def tree_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a process and its descendants have used so far, the ended
-    children it waited for included: on a machine others share, what a run costs when its wall
-    time is stretched by their load."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{p}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo += [int(c) for c in f.read().split()]
-        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
-            continue
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 MARK = "@@bench"  # prefix of the served child's own lines among Prefect's log output

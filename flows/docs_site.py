@@ -13,7 +13,7 @@ import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from flows.settings import DBT_PROJECT_DIR
+from flows.settings import DBT_PROJECT_DIR, dbt_project_args
 
 SITE_FILES = ("index.html", "manifest.json", "catalog.json")
 
@@ -35,12 +35,7 @@ def generate(
     env = {**os.environ, "PERFBUDGET_WAREHOUSE": str(warehouse.resolve())}
     cmd = [
         sys.executable, "-c", "from dbt.cli.main import cli; cli()",
-        "docs", "generate",
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--log-path", str(project_dir / "logs"),
-        "--target-path", str(target),
-        "--quiet", "--no-use-colors",
+        "docs", "generate", *dbt_project_args(project_dir, target),
     ]  # fmt: skip
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:

@@ -48,7 +48,7 @@ from flows.quarantine import (
     quarantine_documents,
     source_files,
 )
-from flows.settings import DBT_PROJECT_DIR
+from flows.settings import DBT_PROJECT_DIR, dbt_project_args
 
 MAX_ROUNDS = 3  # quarantine rounds per run: each takes out at least one document or stops
 # dbt builds spent finding the documents that make a model fail, per run (~7-11 s each on a
@@ -70,14 +70,9 @@ def build_args(
     models_only: bool = False,
 ) -> list[str]:
     """The arguments of a night's `dbt build` (`models_only`: models and seeds, no test)."""
-    target = target or project_dir / "target"
     return [
         "build",
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--log-path", str(project_dir / "logs"),
-        "--target-path", str(target),
-        "--quiet", "--no-use-colors",
+        *dbt_project_args(project_dir, target),
         # dbt.log at info: each node's start and result with its time. At debug (dbt's default)
         # every node also logs its full SQL and each statement, which the event system formats
         # and writes on the node's critical path: ~1 MB a build for 250 nodes.

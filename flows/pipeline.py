@@ -369,7 +369,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                 doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
                 quarantined = transient and doc.failed
                 pending.append((doc, "quarantined" if quarantined else None))
-                _count(summary, doc, options.low_confidence_threshold)
+                _count(summary, doc)
                 if len(pending) == LANDING_BATCH or i == len(docs) - 1:
                     with clock("landing"):
                         _refused(summary, pending, land(quote(pending), building))
@@ -405,13 +405,23 @@ def share_api_with_workers() -> None:
     os.environ["PREFECT_API_URL"] = server.api_url
 
 
-def _count(summary: RunSummary, doc: DocumentExtraction, threshold: float) -> None:
+def _count(summary: RunSummary, doc: DocumentExtraction) -> None:
+    """A document's part of the run's figures. Its low-confidence cells are those an OCR page
+    kept for review: below the review line that page was read with (`PageGrid.review_below`,
+    the run's `OcrOptions.low_confidence_threshold`), the line the reader judges its readings
+    by; a text layer's cells are printed glyphs and never counted. (The summary once counted
+    against a line of its own, 0.8, while the pages were read and kept against 0.85.)"""
     summary.documents_failed += doc.failed
     summary.documents_ingested += not doc.failed
     summary.pages_extracted += len(doc.pages)
     summary.pages_ocred += sum(1 for p in doc.pages if p.extractor not in (None, "camelot"))
     summary.low_confidence_cells += sum(
-        1 for p in doc.pages for t in p.tables for c in t.cells if c.confidence < threshold
+        1
+        for p in doc.pages
+        if p.review_below is not None
+        for t in p.tables
+        for c in t.cells
+        if c.confidence < p.review_below
     )
     summary.errors += [(doc.source_file, stage, msg) for stage, msg in doc.errors]
 

@@ -23,6 +23,19 @@ for _key, _value in (
     os.environ.setdefault(_key, _value)
 
 
+def dbt_project_args(project_dir: Path, target: Path | None = None) -> list[str]:
+    """Where every dbt command of ours finds its project and profile and writes its logs and
+    artifacts (`target`: the project's target/ unless given), quietly and without colours: the
+    night's `dbt build` (`flows.marts.build_args`) and `dbt docs generate` (`flows.docs_site`)."""
+    return [
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
+        "--log-path", str(project_dir / "logs"),
+        "--target-path", str(target or project_dir / "target"),
+        "--quiet", "--no-use-colors",
+    ]  # fmt: skip
+
+
 class ConfigurationError(RuntimeError):
     """A run that cannot succeed as configured: said in one sentence, exit 2, nothing touched."""
 
@@ -72,9 +85,6 @@ class RunOptions(BaseModel):
     )
     max_pages: int = Field(
         default=1000, description="Documents with more pages are refused (bounds a run's time)."
-    )
-    low_confidence_threshold: float = Field(
-        default=0.8, description="Cells recognised with less confidence are counted in the run."
     )
     progress: bool = Field(default=False, description="Show a progress bar in the terminal.")
     allow_empty_raw: bool = Field(

@@ -172,37 +172,48 @@ def _complete(con: duckdb.DuckDBPyConnection, prov: Provenance, highlight_field:
             prov.table_x = (ext[0], ext[1])
 
 
+# What each kind of row outlines on its page: an indicator's target, a project's name.
+HIGHLIGHT = {"indicator": "target", "project": "project_name"}
+
+
+def _provenance(
+    con: duckdb.DuckDBPyConnection, kind: str, key: str, rec: dict[str, object]
+) -> Provenance:
+    """A mart row (with its document as `_sha`, `_seq`, taken out of the record) and the printed
+    values behind it: an indicator's (`indicator_seq`) or its project's header fields."""
+    sha, seq = rec.pop("_sha"), rec.pop("_seq")
+    indicator_seq = rec["indicator_seq"] if kind == "indicator" else None
+    prov = Provenance(
+        kind=kind,
+        key=key,
+        year=rec["year"],
+        record=rec,
+        document_sha256=sha,
+        project_seq=seq,
+        values=_values(con, sha, seq, indicator_seq),
+        highlight=None,
+        page=None,
+    )
+    _complete(con, prov, HIGHLIGHT[kind])
+    return prov
+
+
 def lookup(warehouse: Path, key: str, year: int | None = None) -> list[Provenance]:
     """Every (project, year) or the one indicator with this id; [] when the id is unknown."""
     if not warehouse.exists():
         raise ShowError(f"no warehouse at {warehouse}; run `perfbudget run` first")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        found: list[Provenance] = []
-        for rec in _rows(
+        indicators = _rows(
             con,
             "select i.*, ii.document_sha256 as _sha, ii.project_seq as _seq"
             " from fct_indicator i join int_indicators_identified ii using (indicator_id)"
             " where i.indicator_id = ?",
             [key],
-        ):
-            sha, seq = rec.pop("_sha"), rec.pop("_seq")
-            prov = Provenance(
-                kind="indicator",
-                key=key,
-                year=rec["year"],
-                record=rec,
-                document_sha256=sha,
-                project_seq=seq,
-                values=_values(con, sha, seq, rec["indicator_seq"]),
-                highlight=None,
-                page=None,
-            )
-            _complete(con, prov, "target")
-            found.append(prov)
-        if found:
-            return found
-        for rec in _rows(
+        )
+        if indicators:
+            return [_provenance(con, "indicator", key, rec) for rec in indicators]
+        projects = _rows(
             con,
             "select p.*, f.total_funds_wan, f.fiscal_funds_wan, f.other_funds_wan,"
             " d.document_sha256 as _sha, d.project_seq as _seq"
@@ -211,22 +222,8 @@ def lookup(warehouse: Path, key: str, year: int | None = None) -> list[Provenanc
             " left join fct_project_funds f using (project_id, year)"
             " where p.project_id = ? and (? is null or p.year = ?) order by p.year",
             [key, year, year],
-        ):
-            sha, seq = rec.pop("_sha"), rec.pop("_seq")
-            prov = Provenance(
-                kind="project",
-                key=key,
-                year=rec["year"],
-                record=rec,
-                document_sha256=sha,
-                project_seq=seq,
-                values=_values(con, sha, seq, None),
-                highlight=None,
-                page=None,
-            )
-            _complete(con, prov, "project_name")
-            found.append(prov)
-        return found
+        )
+        return [_provenance(con, "project", key, rec) for rec in projects]
     finally:
         con.close()
 

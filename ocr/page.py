@@ -25,6 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from flows.forms.spec import NUMBER_UNITS, RATE_UNITS
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from flows.text import is_han, is_latin
 from ocr import MAX_PIXELS
@@ -123,14 +124,20 @@ _SAFE_MAP = str.maketrans(
 _PAIRS = {"(": ")", "（": "）"}
 _PERMILLE = re.compile(r"(?:(?<=\d)|^)%0(?!\d)")
 # a decimal point read as a comma: a number's last comma group of one or two digits groups no
-# thousands (`11,53` for 11.53, `1,234,56` for 1,234.56); only before a unit, a space or the
+# thousands (`11,53` for 11.53, `1,234,56` for 1,234.56); only before a unit (where one of the
+# forms' `NUMBER_UNITS` begins: 万 of 万元 also begins 万人, 万亩, amounts too), a space or the
 # end, so a list printed with ASCII commas (`第1,2季度`) stays
-_DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})*|\d+),(\d{1,2})(?=[%‰万元]|\s|$)")
+_UNIT_BEGINS = re.escape("".join(sorted({unit[0] for unit in NUMBER_UNITS})))
+_DECIMAL_COMMA = re.compile(
+    rf"(?<![\d,.])(\d{{1,3}}(?:,\d{{3}})*|\d+),(\d{{1,2}})(?=[{_UNIT_BEGINS}]|\s|$)"
+)
 # full-width punctuation carries its own spacing: a space next to it is a recogniser artefact
 _FW_SPACE = re.compile(r"\s*([（）：，、。；！？])\s*")
 # a comparator or a percent sign carries no space of its own: a full-width ＞ or ％ printed
 # with its side bearings comes back "> 90 %" from a crop read alone
-_SIGN_SPACE = re.compile(r"(?<=[<>=≤≥])\s+(?=[\d.])|(?<=[\d.])\s+(?=[%‰])")
+_SIGN_SPACE = re.compile(
+    rf"(?<=[<>=≤≥])\s+(?=[\d.])|(?<=[\d.])\s+(?=[{re.escape(''.join(RATE_UNITS))}])"
+)
 
 
 def normalise_text(text: str) -> str:

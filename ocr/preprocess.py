@@ -221,7 +221,9 @@ def stroke_level(gray: np.ndarray, ink: np.ndarray) -> float | None:
     seal darker than faded print, bold headings, rules), so a low percentile of all ink
     measured the seal itself (lg_4892 p1: 89, the print's strokes 143, the ring 96) and a seal
     darker than the print was taken for one lighter than it; its lift erased the print under
-    it."""
+    it. Not the measure of `ocr.cellink`: `ink_components` gives each blob's one darkest pixel
+    (does a blob reach print's darkness anywhere) and `print_cuts` the page's darkest ink (a
+    low percentile of all of it); this is a typical stroke's level, for comparing a seal's."""
     num, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = [i for i in range(1, num) if stats[i, cv2.CC_STAT_AREA] >= MIN_STROKE_AREA]
     if not keep:

@@ -85,3 +85,21 @@ def test_page_workers_are_given_the_flows_ephemeral_api(monkeypatch: pytest.Monk
     with temporary_settings({PREFECT_API_URL: "http://prefect.example:4200/api"}):
         share_api_with_workers()
     assert started == [FlowsServer.api_url] and "PREFECT_API_URL" not in os.environ
+
+
+def test_every_dbt_command_finds_the_project_and_writes_where_the_build_does() -> None:
+    """One list of dbt's location options for `dbt build` and `dbt docs generate`."""
+    from flows.marts import build_args
+    from flows.settings import dbt_project_args
+
+    project = Path("/srv/dbt_project")
+    assert dbt_project_args(project) == [
+        "--project-dir", "/srv/dbt_project", "--profiles-dir", "/srv/dbt_project",
+        "--log-path", "/srv/dbt_project/logs", "--target-path", "/srv/dbt_project/target",
+        "--quiet", "--no-use-colors",
+    ]  # fmt: skip
+    assert dbt_project_args(project, Path("/tmp/t"))[7] == "/tmp/t"
+    assert build_args(project, Path("/tmp/t"))[:11] == [
+        "build",
+        *dbt_project_args(project, Path("/tmp/t")),
+    ]

@@ -260,6 +260,13 @@ FUNDS_UNITS = ("万元", "元")
 """The units a form prints its funds amounts in (项目资金（万元）, 单位：元): every reading of a
 funds unit (`flows.forms.labels.UNITS`, `UNIT_BEGUN`) matches this one list."""
 
+RATE_UNITS = ("%", "‰")
+"""The units a rate is printed with (≥95%, ≤5‰), in its value's cell or its 度量单位 cell."""
+
+NUMBER_UNITS = (*RATE_UNITS, *FUNDS_UNITS)
+"""Every unit the forms print right after a number: where OCR reads `11,53万元` or `98,5%`, the
+comma before the unit ends the number, so it is a decimal point (`ocr.page.normalise_text`)."""
+
 CATEGORIES_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 CATEGORIES_PATH = CATEGORIES_PATH / "indicator_categories.csv"
 
