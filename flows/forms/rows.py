@@ -619,6 +619,10 @@ def _read_total_row(
     first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
     printed = first.text if first is not None else ""
     label = _total_label(printed, form.spec)
+    if label is None and first is not None:  # a seal's glyph or a speck read before the label
+        found_in_line = _total_label_line(first, form.spec)
+        if found_in_line is not None:
+            printed, label = found_in_line
     if label is None:  # the label may stand in a cell merged down onto the row (lost rules)
         found_above = _total_label_merged_above(where.table, r, form.spec)
         if found_above is not None:
@@ -655,6 +659,21 @@ def _total_label(text: str, spec: FormSpec) -> str | None:
     """The closing row's label `text` starts with (总分, 合计), if any."""
     key = label_key(text)
     return next((t for t in spec.total_row if key.startswith(t)), None)
+
+
+def _total_label_line(cell: Cell, spec: FormSpec) -> tuple[str, str] | None:
+    """(line, label) when one OCR line of a one-row `cell` starts with the closing row's label
+    while the cell's text does not: a seal's glyph or a speck over the row was read as a line of
+    its own before it (`以` | `总分`, a seal's stroke over the label cell). A cell merged
+    over several rows is a label of indicator lines, not the 总分 row's (`_total_label_merged_above`
+    reads a label standing in one)."""
+    if cell.last_row != cell.row:
+        return None
+    for ln in cell.lines:
+        label = _total_label(ln.text, spec)
+        if label is not None:
+            return ln.text, label
+    return None
 
 
 def _total_label_merged_above(table: Table, r: int, spec: FormSpec) -> tuple[Cell, str, str] | None:
