@@ -176,14 +176,18 @@ def drop_stray_stops(texts: list[str]) -> list[str]:
     their ink was no darker or smaller than a printed point's (4 of the 5 values they made
     wrong are fixed here, 2 of them indicators lost from the join). A `.` closing a number
     (`91.`) stays: it may be a printed point whose faint decimals were lost (`47.` for 47.019),
-    which the funds block's sum and the totals' arithmetic settle where they can."""
+    which the funds block's sum and the totals' arithmetic settle where they can. A comma
+    standing apart between two numbers is a speck too (`_comma_between_numbers`)."""
     out: list[str] = []
     before = ""  # the cell's last character kept so far, across line breaks
     for text in texts:
         kept: list[str] = []
         after_stop = False  # the spaces around a dropped stop go with it (`服务 . 水平`)
-        for ch in text:
+        for i, ch in enumerate(text):
             prev = kept[-1] if kept else before
+            if ch == "," and _comma_between_numbers(kept, text[i + 1 :]):
+                after_stop = True  # the space before it stays: it parts the two numbers
+                continue
             if ch == "." and not (prev.isascii() and (prev.isalnum() or prev == ".")):
                 while kept and kept[-1].isspace():
                     kept.pop()
@@ -197,6 +201,21 @@ def drop_stray_stops(texts: list[str]) -> list[str]:
         before = cleaned[-1] if cleaned else before
         out.append(cleaned)
     return out
+
+
+def _comma_between_numbers(kept: list[str], rest: str) -> bool:
+    """A `,` standing apart between two numbers (`100 , 90.52`): a speck, since a printed comma
+    between digits groups thousands and is never spaced (`1,234`), and the full-width comma of
+    text is not read between numbers. Dev lg_7544: a 总分 cell read `100 , 90.52` was refused
+    as not printing one number for each of 分值 and 得分."""
+    left = "".join(kept)
+    right = rest.lstrip()
+    return (
+        left.endswith(" ")
+        and left.rstrip()[-1:].isdigit()
+        and rest[:1].isspace()
+        and right[:1].isdigit()
+    )
 
 
 def printed_texts(texts: list[str]) -> list[str]:

@@ -617,3 +617,14 @@ def test_a_glyph_stroke_across_a_narrow_column_inside_a_merged_cell_is_no_rule(
     assert sorted((c.row, c.col, c.rowspan, c.colspan) for c in table.cells) == sorted(
         [(r, c, 1, 1) for r in (0, 1, 3) for c in range(4)] + [(2, 0, 1, 3), (2, 3, 1, 1)]
     )
+
+
+def test_a_comma_standing_apart_between_numbers_is_a_speck() -> None:
+    # dev lg_7544 (photo): the 总分 cell read `100 , 90.52` gave neither 分值 nor 得分
+    assert drop_stray_stops(["100 , 90.52"]) == ["100 90.52"]
+    # a printed comma: thousands (never spaced), or text's comma between words, stays
+    assert drop_stray_stops(["1,234.5", "12 ,5", "完成任务 , 确保"]) == [
+        "1,234.5",
+        "12 ,5",
+        "完成任务 , 确保",
+    ]

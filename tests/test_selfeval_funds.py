@@ -407,3 +407,42 @@ def test_a_line_standing_mostly_in_the_next_row_is_not_its_rows_label() -> None:
         "page 1: header cell '0.82' is not a label of the project_self_eval form description; "
         "not read" in problems
     )
+
+
+def test_a_misread_head_cell_over_one_cell_printing_several_values_names_that_many_heads() -> None:
+    """Dev lg_7544 (photo): the rules between 年初预算数, 调整后预算数 and 预算执行数 lost in every
+    row, their heads read as one line across (`年初预算调整后预预算扶行` over `数数数`) and each
+    row's three values in one cell under it: the cell stands where the three heads missing
+    before 权重 are printed, over three values, so it is those three heads in the form's order."""
+    rows = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        [
+            "项目资金（万元）",
+            "",
+            "年初预算调整后预预算扶行数数数",
+            None,
+            None,
+            "权重",
+            "执行率",
+            "得分",
+        ],
+        [None, "年度资金总额", "4.45 4.45 4.45", None, None, "10", "100%", "10"],
+        [None, "其中：当年财政拨款", "2.81 2.81 2.81", None, None, "/", "/", "/"],
+        *GRID,
+    ]
+    spans = {(0, 1): (1, 7), (1, 0): 3, (1, 2): (1, 3), (2, 2): (1, 3), (3, 2): (1, 3)}
+    spans |= {(5, 0): 2}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    got = values(form)
+    heads = ("budget_initial", "budget_full_year", "executed")
+    assert [got.get(f"total_{f}") for f in heads] == ["4.45", "4.45", "4.45"]
+    assert [got.get(f"fiscal_{f}") for f in heads] == ["2.81", "2.81", "2.81"]
+    assert (
+        "page 1: funds head cell(s) '年初预算调整后预预算扶行数数数' name no head (OCR); read as "
+        "budget_initial+budget_full_year+executed by their place among the heads read (the "
+        "form prints them in its order)"
+    ) in problems
+    # two values under it where three heads are missing: no guess, none is read
+    rows[2][2] = "4.45 4.45"
+    (form,), _ = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    assert "total_budget_initial" not in values(form)

@@ -201,3 +201,43 @@ def test_two_numbers_alone_that_do_not_add_up_or_stand_elsewhere_are_not_read() 
             "page 3: a table of another kind (1×2); not read as a 绩效目标表 or 自评表, and not "
             "appended to another table"
         ]
+
+
+def _page_as_one_cell(*lines: CellLine) -> Table:
+    """The last page of a photo whose table OCR did not find: the page's edge taken for the
+    frame, everything printed on it one cell's lines (dev lg_7676 page 2)."""
+    cell = Cell(0, 0, " ".join(ln.text for ln in lines), (0, 0, 9, 12), 3, 7, lines=lines)
+    return Table(3, 8, [cell, Cell(0, 7, "", (9, 0, 10, 12), 3, 1)], (0, 0, 10, 12), "rapidocr")
+
+
+def test_the_total_row_is_read_from_its_text_row_where_ocr_found_no_grid() -> None:
+    """Dev lg_7676: the 总分 row alone on the last page, its rules lost in the photo's edge: the
+    line `总分` and, at its height, `10092.94` (100 and 92.94 read as one number, cut after the
+    sum of the weights) are the 总分 row, since 92.94 is the sum of the scores read."""
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    last = _page_as_one_cell(
+        CellLine("总分", (2.5, 1.0, 3.0, 1.3)),
+        CellLine("10092.94", (5.2, 1.0, 6.6, 1.3)),
+        CellLine("- 3 -", (4.5, 11.0, 5.0, 11.3)),  # the page number, on a row of its own
+    )
+    (form,), problems = read_document([*pages, ocr_page(3, last)])
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert form.fields["overall_score"].bbox == (2.5, 1.0, 6.6, 1.3)
+    assert problems == [
+        "page 3: 保洁经费: the 总分 row read from its text row '总分 10092.94' (OCR found no grid "
+        "there): 100 | 92.94, 100 being the sum of the weights and 92.94 of the scores read"
+    ]
+
+
+def test_a_total_text_row_whose_numbers_do_not_add_up_is_not_read() -> None:
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    for beside in (("100", "90"), ("100",), ("99", "92.94")):
+        lines = [CellLine("总分", (2.5, 1.0, 3.0, 1.3))]
+        lines += [CellLine(t, (5.2 + i, 1.0, 5.8 + i, 1.3)) for i, t in enumerate(beside)]
+        (form,), problems = read_document([*pages, ocr_page(3, _page_as_one_cell(*lines))])
+        assert "overall_score" not in values(form)
+        assert problems == [
+            "page 3: a table of another kind (3×8); not read as a 绩效目标表 or 自评表, and not "
+            "appended to another table"
+        ]

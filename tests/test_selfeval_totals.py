@@ -145,3 +145,31 @@ def test_a_mark_is_left_as_read_when_the_totals_do_not_hold() -> None:
     form = _form([_line("5", ".50"), _line("85", "39.93")], total_score="99.43")
     settle_marks_by_totals(form, problems)
     assert (form.indicators[0].extra["score"].value, problems) == (".50", [])
+
+
+def test_a_seal_glyph_read_before_the_total_label_leaves_it_the_total_row() -> None:
+    """Dev lg_8275: a seal's stroke over the 总分 cell was read as a line of its own (`以`) left
+    of the label, so the cell's text `以 总分` does not start with 总分; its second line does,
+    and the row is the 总分 row (100 | 99.43) — without that it was skipped and no total read."""
+    row = ["以 总分", None, None, None, None, None, "100", "99.43"]
+    rows = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        FUNDS_HEAD_ROW,
+        [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
+        GRID_HEAD,
+        ["", "产出指标", "数量指标", "防治面积", "1385亩", "1385亩", "50", "50"],
+        [None, "效益指标", "社会效益指标", "满意度", "≥90%", "95%", "40", "39.93"],
+        row,
+    ]
+    grid = table(rows, {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, (6, 0): (1, 6)})
+    label = next(c for c in grid.cells if c.row == 6 and c.col == 0)
+    lines = (CellLine("以", (1.2, 6.1, 1.6, 6.9)), CellLine("总分", (2.5, 6.3, 3.3, 6.7)))
+    grid.cells[grid.cells.index(label)] = replace(label, lines=lines)
+    (form,), problems = read_document([page(1, grid, lines=TITLE)])
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "99.43")
+    assert problems == []
+    # no line starting with the label (a text layer's cell): the text alone is not the label
+    grid.cells[grid.cells.index(replace(label, lines=lines))] = label
+    (form,), _ = read_document([page(1, grid, lines=TITLE)])
+    assert "overall_score" not in values(form)

@@ -578,7 +578,10 @@ def _heads_by_their_place(
     the matrix prints its heads in the form's order, so the cells of the heads row that name
     none, each standing over a number in the row below, fill the gaps between the heads read
     with the heads missing there — only when every gap holds as many such cells as heads are
-    missing in it (no guess where the count differs). Returns `heads` with those found."""
+    missing in it (no guess where the count differs), or its cells stand over as many values
+    as heads are missing: a cell over one cell of the same columns printing k values apart
+    (the rules between k columns lost all the way down, dev lg_7544 `4.45 4.45 4.45` under
+    `年初预算调整后预预算扶行 数数数`) is the next k heads. Returns `heads` with those found."""
     index = {c.field: i for i, c in enumerate(cols)}
     order = [index[f] for h in heads for f in h.fields if f in index]
     if not order or order != sorted(set(order)):
@@ -589,29 +592,42 @@ def _heads_by_their_place(
     def over_a_number(cell: Cell) -> bool:
         return any(cell.bbox[0] <= (b.bbox[0] + b.bbox[2]) / 2 < cell.bbox[2] for b in below)
 
+    def values_under(cell: Cell) -> int:
+        # the values printed apart in the one cell under it over the same columns (the rules
+        # between those columns lost all the way down), else 0: no head is shared out by guess
+        under = [b for b in below if cell.bbox[0] <= (b.bbox[0] + b.bbox[2]) / 2 < cell.bbox[2]]
+        if len(under) != 1 or (under[0].col, under[0].last_col) != (cell.col, cell.last_col):
+            return 0
+        return len(VALUE_RE.findall(under[0].text))
+
     unread = [c for c in table.row_cells(r) if id(c) not in used and over_a_number(c)]
     # each gap runs from the end of a head read (or the row's start) to the next one's start
     bounds = [(-1, float("-inf"))]
     bounds += [(index[h.fields[0]], h.cell.bbox[0]) for h in heads if h.fields[0] in index]
     ends = [(index[h.fields[-1]], h.cell.bbox[2]) for h in heads if h.fields[-1] in index]
     ends = [(-1, float("-inf")), *ends]
-    named: list[tuple[Cell, str]] = []
+    named: list[tuple[Cell, list[str]]] = []
     for (lo, x_lo), (hi, x_hi) in zip(ends, [*bounds[1:], (len(cols), float("inf"))], strict=True):
         gap = [cols[i].field for i in range(lo + 1, hi)]
         cells = [c for c in unread if x_lo <= (c.bbox[0] + c.bbox[2]) / 2 < x_hi]
         if len(cells) != len(gap):
-            return heads
-        named += list(zip(cells, gap, strict=True))
+            counts = [values_under(c) for c in cells]
+            if not cells or sum(counts) != len(gap) or min(counts) < 1:
+                return heads
+            taken = [sum(counts[:i]) for i in range(len(cells) + 1)]
+            named += [(c, gap[taken[i] : taken[i + 1]]) for i, c in enumerate(cells)]
+            continue
+        named += [(c, [f]) for c, f in zip(cells, gap, strict=True)]
     if not named:
         return heads
     problems.append(
         f"page {where.page.page}: funds head cell(s) "
         + ", ".join(f"'{c.text}'" for c, _ in named)
         + " name no head (OCR); read as "
-        + "、".join(f for _, f in named)
+        + "、".join("+".join(fs) for _, fs in named)
         + " by their place among the heads read (the form prints them in its order)"
     )
-    out = heads + [_Head(c, [f], "") for c, f in named]
+    out = heads + [_Head(c, fs, "") for c, fs in named]
     return sorted(out, key=lambda h: h.cell.bbox[0])
 
 

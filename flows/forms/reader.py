@@ -62,6 +62,7 @@ from flows.forms.rows import (
     level1_by_category,
     total_numbers_alone,
     total_row_alone,
+    total_row_from_lines,
 )
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
@@ -284,6 +285,10 @@ def _read_segment(
         if not open_form.closed_grid and total_row_alone(open_form, where, start, end, problems):
             return open_form
         if not open_form.closed_grid and total_numbers_alone(
+            open_form, where, start, end, problems
+        ):
+            return open_form
+        if not open_form.closed_grid and total_row_from_lines(
             open_form, where, start, end, problems
         ):
             return open_form

@@ -619,6 +619,10 @@ def _read_total_row(
     first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
     printed = first.text if first is not None else ""
     label = _total_label(printed, form.spec)
+    if label is None and first is not None:  # a seal's glyph or a speck read before the label
+        found_in_line = _total_label_line(first, form.spec)
+        if found_in_line is not None:
+            printed, label = found_in_line
     if label is None:  # the label may stand in a cell merged down onto the row (lost rules)
         found_above = _total_label_merged_above(where.table, r, form.spec)
         if found_above is not None:
@@ -655,6 +659,21 @@ def _total_label(text: str, spec: FormSpec) -> str | None:
     """The closing row's label `text` starts with (总分, 合计), if any."""
     key = label_key(text)
     return next((t for t in spec.total_row if key.startswith(t)), None)
+
+
+def _total_label_line(cell: Cell, spec: FormSpec) -> tuple[str, str] | None:
+    """(line, label) when one OCR line of a one-row `cell` starts with the closing row's label
+    while the cell's text does not: a seal's glyph or a speck over the row was read as a line of
+    its own before it (`以` | `总分`, a seal's stroke over the label cell). A cell merged
+    over several rows is a label of indicator lines, not the 总分 row's (`_total_label_merged_above`
+    reads a label standing in one)."""
+    if cell.last_row != cell.row:
+        return None
+    for ln in cell.lines:
+        label = _total_label(ln.text, spec)
+        if label is not None:
+            return ln.text, label
+    return None
 
 
 def _total_label_merged_above(table: Table, r: int, spec: FormSpec) -> tuple[Cell, str, str] | None:
@@ -910,6 +929,71 @@ def total_numbers_alone(
         )
     )
     return True
+
+
+def total_row_from_lines(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """The 总分 row of a grid whose table OCR did not find (a photographed page's edge taken for
+    the table's frame, the row's rules lost inside it): read from the text row its label
+    starts — an OCR line beginning with 总分 and the lines beside it at its height, right of it
+    — as two numbers (weight, score) or one holding both (`10089.07`, cut by
+    `totals.split_glued_total`). Read only when the weight is the sum of the weights read and
+    the score the sum of the scores read, since no column says which number is which; read, it
+    is said so."""
+    if not form.spec.total_row or form.columns is None:
+        return False
+    placed = [(c, ln) for c in where.table.cells if start <= c.row < end for ln in c.lines]
+    for cell, line in placed:
+        label = _total_label(line.text, form.spec)
+        if label is None:
+            continue
+        top, bottom = line.bbox[1], line.bbox[3]
+        beside = sorted(
+            (
+                ln
+                for _, ln in placed
+                if ln.bbox[0] >= line.bbox[2] and top <= (ln.bbox[1] + ln.bbox[3]) / 2 <= bottom
+            ),
+            key=lambda ln: ln.bbox[0],
+        )
+        printed = " ".join([printed_after(line.text, len(label))] + [ln.text for ln in beside])
+        tokens = numbers_in(printed)
+        if tokens is None or not 1 <= len(tokens) <= 2:
+            continue
+        if len(tokens) == 1:
+            split = split_glued_total(tokens[0], form.fields, form.indicators)
+            if split is None:
+                continue
+            tokens = list(split[:2])
+        weights = printed_sum(form.fields, form.indicators, "weight")
+        scores = printed_sum(form.fields, form.indicators, "score")
+        weight, score = (amount(t) for t in tokens)
+        if None in (weights, scores, weight, score):
+            continue
+        assert weights is not None and scores is not None
+        assert weight is not None and score is not None
+        if abs(weight - weights) > 1e-6 or abs(score - scores) > TOTAL_TOLERANCE:
+            continue
+        row = [line, *beside]  # the text row's box and its least sure line, not the cell's
+        box = (row[0].bbox[0], min(ln.bbox[1] for ln in row), row[-1].bbox[2])
+        box += (max(ln.bbox[3] for ln in row),)
+        sure = min(ln.confidence for ln in row)
+        for name, token in zip(("overall_weight", "overall_score"), tokens, strict=True):
+            form.fields[name] = replace(where.sv(cell, token), bbox=box, confidence=sure)
+        form.closed_grid = True
+        shown = " ".join(ln.text for ln in row)
+        problems.append(
+            form_note(
+                form,
+                where.page.page,
+                f"the 总分 row read from its text row '{shown}' (OCR found no grid there): "
+                f"{tokens[0]} | {tokens[1]}, {weights:g} being the sum of the weights and "
+                f"{scores:g} of the scores read",
+            )
+        )
+        return True
+    return False
 
 
 def _label(
