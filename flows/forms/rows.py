@@ -30,6 +30,7 @@ from flows.forms.labels import (
     same_text,
 )
 from flows.forms.provenance import Where
+from flows.forms.rates import percent_read_as_digit
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
@@ -275,6 +276,13 @@ def append_rows(
         notes += _read_by_alphabet(cells, values, spec)
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
+        percent = percent_read_as_digit(nm.value, target.value) if ocr else None
+        if percent is not None:  # text layers print what they print
+            notes.append(
+                f"{nm.value}: the rate's target was read '{target.value}', above 100 with no "
+                f"unit; taken as '{percent}' (its % sign read as a digit)"
+            )
+            target = target.with_value(percent)
         if not (nm.value.strip() or target.value.strip()):
             continue
         problems.extend(form_note(form, where.page.page, n) for n in notes)
