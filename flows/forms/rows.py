@@ -20,6 +20,7 @@ from flows.forms.labels import (
     ALL_COLUMNS,
     CATEGORY_KEYWORDS,
     CATEGORY_LABELS,
+    LEVEL1_KEYWORD,
     cell_text,
     continues_label,
     is_unfinished_label,
@@ -432,29 +433,38 @@ def _level1_by_category(cell: Cell, level2: str) -> str | None:
 
 
 def level1_by_category(form: OpenForm, problems: list[str]) -> None:
-    """On OCR pages, a line whose 一级 label names no indicator category once the grid is read
-    (blank, or read with a seal's characters glued on and its keyword misread: `覆益指标 政`)
-    takes the one its 二级 label belongs to (社会效益指标 → 效益指标), said once per label. Run
-    when the form closes: a label a page break cut is stitched to its rest before (`产` + `出指标`).
+    """On OCR pages, a line whose 一级 label does not name the category its 二级 label belongs
+    to once the grid is read takes that one (社会效益指标 → 效益指标), said once per label. It
+    names none when blank, or read with a seal's characters glued on and its keyword misread
+    (`覆益指标 政`); it names another when the OCR grid placed a merged 一级 cell's end wrong,
+    by design a tall cell whose rules a seal or wear hid, and gave the lines under it the next
+    label down (dev lg_4834 p3: 成本指标 lines under 效益指标). The 二级 label is printed in the
+    line's own rows, and the indicator categories give each 二级 label one 一级. Run when the
+    form closes: a label a page break cut is stitched to its rest before (`产` + `出指标`).
     Text layers print their labels: those stay as printed."""
     ocr_pages = {w.page.page for w, _ in form.grids if not w.page.has_text_layer}
     said: set[str] = set()
     for ind in form.indicators:
         printed = ind.level1
-        if printed.page not in ocr_pages or names_level1(printed.value):
-            continue
         own = level1_of(ind.level2.value)
-        if own is None:
+        if printed.page not in ocr_pages or own is None:
+            continue
+        if LEVEL1_KEYWORD[own] in normalize(printed.value):
             continue
         ind.level1 = printed.with_value(own)
         if printed.value not in said:
             said.add(printed.value)
+            how = (
+                "names another category than its lines' 二级 labels"
+                if names_level1(printed.value)
+                else "names no indicator category"
+            )
             problems.append(
                 form_note(
                     form,
                     printed.page,
-                    f"the 一级 label '{printed.value}' names no indicator category (OCR); its "
-                    "lines take the one their 二级 label belongs to",
+                    f"the 一级 label '{printed.value}' {how} (OCR); its lines take the one "
+                    "their 二级 label belongs to",
                 )
             )
 
