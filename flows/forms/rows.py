@@ -70,6 +70,7 @@ def _grid_rows(
     under: dict[int, Cell | None] = {}  # id(heading cell) → the label printed under its heading
     for r in range(start, end):
         cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
+        _join_cut_glyph(table, r, cells, cols)
         for f, cell in cells.items():
             if cell is not None and cell.row < start:  # the heading, or the form above
                 if id(cell) not in under:
@@ -102,6 +103,53 @@ def _grid_rows(
         absorbed = {id(c) for c in cells.values()}
     if line is not None:
         yield line
+
+
+# A grid cell narrower than this many text heights holds one glyph at most: no printed cell is
+# (a cell pads its text off its rules), so one beside a field's cell is a glyph the OCR grid cut
+# off with a rule found where none is printed.
+SLIVER_CELL = 1.5
+
+
+def _join_cut_glyph(table: Table, r: int, cells: dict[str, Cell | None], cols: GridColumns) -> None:
+    """A field's cell (in `cells`, in place) joined with the cell beside it in a grid column no
+    heading names, when one of the two is a sliver (`SLIVER_CELL` text heights of the other's
+    lines): a rule the OCR grid found where none is printed (a seal's arc, a stroke) cut the
+    field's text and left its first or last glyph in a column of its own, which no field reads
+    (dev lg_4752 p2: '指' | '标15：改善生态环境' read as the name '指'). Text joined in print
+    order, no space (a glyph cut apart); only cells of this one row."""
+    named = set(cols.by_field.values())
+    row = [c for c in table.row_cells(r) if c.rowspan == 1]
+    for f, cell in cells.items():
+        if cell is None or cell.row != r or cell.rowspan != 1:
+            continue
+        for other in row:
+            if other.col in named or not other.text.strip():
+                continue
+            if other.col == cell.last_col + 1:
+                left, right = cell, other
+            elif other.last_col + 1 == cell.col:
+                left, right = other, cell
+            else:
+                continue
+            heights = [ln.bbox[3] - ln.bbox[1] for c in (left, right) for ln in c.lines]
+            if not heights:
+                continue
+            height = sorted(heights)[len(heights) // 2]
+            widths = [c.bbox[2] - c.bbox[0] for c in (left, right)]
+            if min(widths) >= SLIVER_CELL * height:
+                continue
+            cells[f] = cell = replace(
+                cell,
+                col=left.col,
+                colspan=right.last_col - left.col + 1,
+                text=left.text.strip() + right.text.strip(),
+                bbox=(left.bbox[0], min(left.bbox[1], right.bbox[1]), right.bbox[2],
+                      max(left.bbox[3], right.bbox[3])),
+                confidence=min(left.confidence, right.confidence),
+                lines=left.lines + right.lines,
+                readings=(),
+            )  # fmt: skip
 
 
 def _one_line_cut(
