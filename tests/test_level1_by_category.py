@@ -46,3 +46,37 @@ def test_a_text_layer_level1_stays_as_printed() -> None:
         "覆益指标 政",
     ]
     assert problems == []
+
+
+# dev lg_4834 p3: the OCR grid ended the merged 产出指标 cell above its 成本指标 lines, which
+# took the 效益指标 cell below for theirs
+MISPLACED = [
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "抽检批次数量", "≥39批次"],
+    ["效益指标", "成本指标（必填）", "监督抽检成本", "≤4.33万元"],
+    [None, "成本指标（必填硬性指标）", "预算金额", "4.33万元"],
+    [None, "社会效益指标", "服务水平", "显著增强"],
+    [None, "或本指标(必", "补助标准", "959元/年"],  # a 二级 label of no category: as printed
+]
+
+
+def test_an_ocr_level1_naming_another_category_than_its_level2s_takes_theirs() -> None:
+    (form,), problems = read_document(ocr_page([*HEADER, *MISPLACED], {(4, 0): 4}))
+    assert levels(form) == [
+        ("产出指标", "抽检批次数量"),
+        ("产出指标", "监督抽检成本"),
+        ("产出指标", "预算金额"),
+        ("效益指标", "服务水平"),
+        ("效益指标", "补助标准"),
+    ]
+    assert problems == [
+        "page 1: 培训项目: the 一级 label '效益指标' names another category than its lines' 二级 "
+        "labels (OCR); its lines take the one their 二级 label belongs to"
+    ]
+
+
+def test_a_text_layer_level1_naming_another_category_stays_as_printed() -> None:
+    grid = table([*HEADER, *MISPLACED], {(4, 0): 4})
+    (form,), problems = read_document([page(1, grid, lines=TITLE)])
+    assert [lv for lv, _ in levels(form)] == ["产出指标", *["效益指标"] * 4]
+    assert problems == []

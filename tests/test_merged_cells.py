@@ -4,7 +4,10 @@ one 一级 cell. Each recovery is reported; what cannot be shared out stays as p
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms import read_document
+from flows.models import CellLine
 from tests.test_forms import GRID, TITLE, page, table, values
 
 
@@ -280,3 +283,46 @@ def test_the_of_which_before_an_inline_funds_label_is_no_part_of_the_value_befor
         "3.099",
     ]
     assert len(problems) == 1 and "read total_funds, fiscal_funds, other_funds" in problems[0]
+
+
+def _px_page(rows: list[list[str | None]], spans, xs: list[float], line_h: float) -> list:
+    """An OCRed page whose table's grid columns stand at `xs` (px), rows 40 px apart, each cell
+    printing its text as one line `line_h` high."""
+    t = table(rows, spans)
+    cells = []
+    for c in t.cells:
+        box = (xs[c.col], 40.0 * c.row, xs[c.last_col + 1], 40.0 * (c.last_row + 1))
+        mid = (box[1] + box[3]) / 2
+        ln = CellLine(c.text, (box[0] + 2, mid - line_h / 2, box[2] - 2, mid + line_h / 2))
+        cells.append(replace(c, bbox=box, lines=(ln,) if c.text.strip() else ()))
+    t = replace(t, cells=cells, bbox=(xs[0], 0.0, xs[-1], 40.0 * t.n_rows))
+    p = page(1, t, lines=TITLE)
+    p.has_text_layer, p.bbox_unit = False, "px"
+    return [p]
+
+
+def test_a_glyph_a_false_rule_cut_off_the_name_into_a_sliver_column_is_joined_back() -> None:
+    """Dev lg_4752 p2: a rule the OCR grid found where none is printed cut the first glyph of
+    `指标15：改善生态环境` into a grid column 32 px wide (text 32 px high) that no heading names,
+    and the name was read as `指`."""
+    rows = [
+        ["项目名称", "培训项目", None, None, "", ""],
+        ["年度资金总额", "10", None, None, "", ""],
+        ["一级指标", "二级指标", "三级指标", None, "指标值", "分值"],
+        ["产出指标", "数量指标", "指标1：培训人次", None, "≥200人次", "10"],
+        [None, "质量指标", "指", "标2：合格率", "≥95%", "10"],
+        [None, "时效指标", "及时率", None, "≥90%", ""],  # a blank cell beside is no sliver
+    ]
+    spans = {(0, 1): (1, 3), (1, 1): (1, 3), (2, 2): (1, 2), (3, 0): 3, (3, 2): (1, 2)}
+    spans |= {(5, 2): (1, 2)}
+    xs = [0.0, 100.0, 200.0, 232.0, 500.0, 600.0, 650.0]
+    (form,), _ = read_document(_px_page(rows, spans, xs, 32.0))
+    assert [(i.name.value, i.target.value) for i in form.indicators] == [
+        ("指标1：培训人次", "≥200人次"),
+        ("指标2：合格率", "≥95%"),
+        ("及时率", "≥90%"),
+    ]
+    # a column of its own as wide as the text is high is a printed cell: left apart
+    xs = [0.0, 100.0, 200.0, 260.0, 500.0, 600.0, 650.0]
+    (form,), _ = read_document(_px_page(rows, spans, xs, 32.0))
+    assert form.indicators[1].name.value == "指"

@@ -46,6 +46,13 @@ MIN_NUMBER = 3
 # printed lines reach 2.4 text heights at most — a number with seal ink in its box — and seal
 # lines 4.2 and more).
 SEAL = 3.0
+# ... and whose characters stand wider apart than this many text heights each: a printed line
+# packs its characters about one text height apart (full-width CJK; digits and Latin closer),
+# even when a seal's ink joined two of its lines into one tall box (dev lg_4892 p1: `时效指标
+# （必填` over its `）`, a seal's glyph between them: 3.04 text heights tall, 1.2 a character),
+# while a seal's characters, in big type round its ring, are read as one to three over a box
+# 5-7 text heights wide (lg_5716: `县委`, 2.5-3.5 a character).
+SEAL_CHAR_WIDTH = 2.0
 # A text block stands in a row of its own when its centre is this close to the row's middle
 # (a share of the row's height): a printed cell centres its text in its row, while the lines
 # of one label merged over two rows gather round the rule between them.
@@ -187,10 +194,17 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
 
 
 def is_seal_text(line: CellLine, height: float) -> bool:
-    """A line whose box is taller and wider than `SEAL` text heights: a seal's characters OCR
-    read over the cell, no printed text of it (which would cross the cell's lost rules)."""
+    """A line whose box is taller and wider than `SEAL` text heights and whose characters stand
+    more than `SEAL_CHAR_WIDTH` text heights apart: a seal's characters OCR read over the cell,
+    no printed text of it (which would cross the cell's lost rules)."""
     x0, y0, x1, y1 = line.bbox
-    return height > 0 and min(x1 - x0, y1 - y0) > SEAL * height
+    chars = len("".join(line.text.split()))
+    return (
+        height > 0
+        and chars > 0
+        and min(x1 - x0, y1 - y0) > SEAL * height
+        and (x1 - x0) / chars > SEAL_CHAR_WIDTH * height
+    )
 
 
 def is_speck(line: CellLine, height: float) -> bool:

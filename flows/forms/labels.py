@@ -54,6 +54,8 @@ LEVEL1_OF_LEVEL2 = level1_by_level2_keyword()
 
 
 LEVEL1_KEYWORDS = tuple(sorted({r["level1_keyword"] for r in category_rows()}))
+# Each 一级 label's keyword (产出指标 → 产出), as the warehouse reads a printed 一级 label.
+LEVEL1_KEYWORD = {r["level1"]: r["level1_keyword"] for r in category_rows()}
 
 
 def names_level1(text: str) -> bool:

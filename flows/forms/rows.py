@@ -20,6 +20,7 @@ from flows.forms.labels import (
     ALL_COLUMNS,
     CATEGORY_KEYWORDS,
     CATEGORY_LABELS,
+    LEVEL1_KEYWORD,
     cell_text,
     continues_label,
     is_unfinished_label,
@@ -30,6 +31,7 @@ from flows.forms.labels import (
     same_text,
 )
 from flows.forms.provenance import Where
+from flows.forms.rates import percent_read_as_digit
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
@@ -68,6 +70,7 @@ def _grid_rows(
     under: dict[int, Cell | None] = {}  # id(heading cell) → the label printed under its heading
     for r in range(start, end):
         cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
+        _join_cut_glyph(table, r, cells, cols)
         for f, cell in cells.items():
             if cell is not None and cell.row < start:  # the heading, or the form above
                 if id(cell) not in under:
@@ -100,6 +103,53 @@ def _grid_rows(
         absorbed = {id(c) for c in cells.values()}
     if line is not None:
         yield line
+
+
+# A grid cell narrower than this many text heights holds one glyph at most: no printed cell is
+# (a cell pads its text off its rules), so one beside a field's cell is a glyph the OCR grid cut
+# off with a rule found where none is printed.
+SLIVER_CELL = 1.5
+
+
+def _join_cut_glyph(table: Table, r: int, cells: dict[str, Cell | None], cols: GridColumns) -> None:
+    """A field's cell (in `cells`, in place) joined with the cell beside it in a grid column no
+    heading names, when one of the two is a sliver (`SLIVER_CELL` text heights of the other's
+    lines): a rule the OCR grid found where none is printed (a seal's arc, a stroke) cut the
+    field's text and left its first or last glyph in a column of its own, which no field reads
+    (dev lg_4752 p2: '指' | '标15：改善生态环境' read as the name '指'). Text joined in print
+    order, no space (a glyph cut apart); only cells of this one row."""
+    named = set(cols.by_field.values())
+    row = [c for c in table.row_cells(r) if c.rowspan == 1]
+    for f, cell in cells.items():
+        if cell is None or cell.row != r or cell.rowspan != 1:
+            continue
+        for other in row:
+            if other.col in named or not other.text.strip():
+                continue
+            if other.col == cell.last_col + 1:
+                left, right = cell, other
+            elif other.last_col + 1 == cell.col:
+                left, right = other, cell
+            else:
+                continue
+            heights = [ln.bbox[3] - ln.bbox[1] for c in (left, right) for ln in c.lines]
+            if not heights:
+                continue
+            height = sorted(heights)[len(heights) // 2]
+            widths = [c.bbox[2] - c.bbox[0] for c in (left, right)]
+            if min(widths) >= SLIVER_CELL * height:
+                continue
+            cells[f] = cell = replace(
+                cell,
+                col=left.col,
+                colspan=right.last_col - left.col + 1,
+                text=left.text.strip() + right.text.strip(),
+                bbox=(left.bbox[0], min(left.bbox[1], right.bbox[1]), right.bbox[2],
+                      max(left.bbox[3], right.bbox[3])),
+                confidence=min(left.confidence, right.confidence),
+                lines=left.lines + right.lines,
+                readings=(),
+            )  # fmt: skip
 
 
 def _one_line_cut(
@@ -275,6 +325,13 @@ def append_rows(
         notes += _read_by_alphabet(cells, values, spec)
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
+        percent = percent_read_as_digit(nm.value, target.value) if ocr else None
+        if percent is not None:  # text layers print what they print
+            notes.append(
+                f"{nm.value}: the rate's target was read '{target.value}', above 100 with no "
+                f"unit; taken as '{percent}' (its % sign read as a digit)"
+            )
+            target = target.with_value(percent)
         if not (nm.value.strip() or target.value.strip()):
             continue
         problems.extend(form_note(form, where.page.page, n) for n in notes)
@@ -424,29 +481,38 @@ def _level1_by_category(cell: Cell, level2: str) -> str | None:
 
 
 def level1_by_category(form: OpenForm, problems: list[str]) -> None:
-    """On OCR pages, a line whose 一级 label names no indicator category once the grid is read
-    (blank, or read with a seal's characters glued on and its keyword misread: `覆益指标 政`)
-    takes the one its 二级 label belongs to (社会效益指标 → 效益指标), said once per label. Run
-    when the form closes: a label a page break cut is stitched to its rest before (`产` + `出指标`).
+    """On OCR pages, a line whose 一级 label does not name the category its 二级 label belongs
+    to once the grid is read takes that one (社会效益指标 → 效益指标), said once per label. It
+    names none when blank, or read with a seal's characters glued on and its keyword misread
+    (`覆益指标 政`); it names another when the OCR grid placed a merged 一级 cell's end wrong,
+    by design a tall cell whose rules a seal or wear hid, and gave the lines under it the next
+    label down (dev lg_4834 p3: 成本指标 lines under 效益指标). The 二级 label is printed in the
+    line's own rows, and the indicator categories give each 二级 label one 一级. Run when the
+    form closes: a label a page break cut is stitched to its rest before (`产` + `出指标`).
     Text layers print their labels: those stay as printed."""
     ocr_pages = {w.page.page for w, _ in form.grids if not w.page.has_text_layer}
     said: set[str] = set()
     for ind in form.indicators:
         printed = ind.level1
-        if printed.page not in ocr_pages or names_level1(printed.value):
-            continue
         own = level1_of(ind.level2.value)
-        if own is None:
+        if printed.page not in ocr_pages or own is None:
+            continue
+        if LEVEL1_KEYWORD[own] in normalize(printed.value):
             continue
         ind.level1 = printed.with_value(own)
         if printed.value not in said:
             said.add(printed.value)
+            how = (
+                "names another category than its lines' 二级 labels"
+                if names_level1(printed.value)
+                else "names no indicator category"
+            )
             problems.append(
                 form_note(
                     form,
                     printed.page,
-                    f"the 一级 label '{printed.value}' names no indicator category (OCR); its "
-                    "lines take the one their 二级 label belongs to",
+                    f"the 一级 label '{printed.value}' {how} (OCR); its lines take the one "
+                    "their 二级 label belongs to",
                 )
             )
 
