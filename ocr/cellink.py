@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
+from ocr.components import components_with_stats
 from ocr.grid import GridTable
 from ocr.preprocess import INK_THRESHOLD
 
@@ -329,7 +329,7 @@ def ink_components(
     """The 8-connected blobs of `ink` (count, labels, stats as OpenCV gives them) and the
     darkest grey of each on `gray` (255 without it): print is told from seal, bleed-through and
     dust residue by being as dark as the page's print somewhere."""
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    num, labels, stats, _ = components_with_stats(ink)
     darkest = np.full(num, 255, dtype=np.uint8)
     if gray is not None:
         on = ink > 0

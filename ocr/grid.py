@@ -43,6 +43,7 @@ import cv2
 import numpy as np
 
 from flows.models import joined_groups, merge_spans
+from ocr.components import components_with_stats
 from ocr.preprocess import binarize, drop_seals, find_seals, line_masks
 
 # An edge crossed by ink on both sides over more than this share of its length is text, not a
@@ -192,7 +193,7 @@ class GridEdges:
 
 def _segments(mask: np.ndarray, horizontal: bool, min_len: int) -> list[tuple[float, int, int]]:
     """Rule segments of a one-direction mask: (position across, start, end along)."""
-    num, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    num, labels, stats, cents = components_with_stats(mask)
     out = []
     for i in range(1, num):
         x, y, w, h, _ = stats[i]
@@ -218,7 +219,7 @@ def _touched_share(mask: np.ndarray, ink: np.ndarray, min_len: int) -> list[RowR
     strokes at one height run on from glyph to glyph. Each such stroke is joined to the rest of
     its glyph, so ink touches the run nearly all along; a rule has paper beside it but where a
     crossing rule or a character set tight against it meets it."""
-    num, labels, stats, cents = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    num, labels, stats, cents = components_with_stats(mask)
     h = mask.shape[0]
     out = []
     for i in range(1, num):
@@ -1213,7 +1214,7 @@ def _text_height(text: np.ndarray, band: int, fallback: float) -> float:
     smaller than two bands (specks, dots) and no taller or wider than the glyph row allows
     (`3 × fallback`: a rule's remnant or a stack of glyphs run together); `fallback` when the
     region prints none."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(text.astype(np.uint8), connectivity=8)
+    _, _, stats, _ = components_with_stats(text.astype(np.uint8))
     h, w = stats[1:, 3], stats[1:, 2]
     glyphs = h[(h >= 2 * band) & (h <= 3 * fallback) & (w <= 3 * fallback)]
     return float(np.median(glyphs)) if glyphs.size else float(fallback)
@@ -1514,7 +1515,7 @@ def find_tables(
     tol = max(6.0, min(h, w) / 160)
     band = max(3, int(round(min(h, w) / 400)))
     grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
+    num, labels, stats, _ = components_with_stats(grid)
     tables: list[GridTable] = []
     regions = _ruled_regions(stats[1:, :4], int(tol), 2 * k)
     # text ink for the band test: a rule lying across the band (its row rule) is no title

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from ocr.components import components_with_stats
 from ocr.engines import OcrEngine
 
 
@@ -224,7 +225,7 @@ def stroke_level(gray: np.ndarray, ink: np.ndarray) -> float | None:
     it. Not the measure of `ocr.cellink`: `ink_components` gives each blob's one darkest pixel
     (does a blob reach print's darkness anywhere) and `print_cuts` the page's darkest ink (a
     low percentile of all of it); this is a typical stroke's level, for comparing a seal's."""
-    num, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    num, labels, stats, _ = components_with_stats(ink)
     keep = [i for i in range(1, num) if stats[i, cv2.CC_STAT_AREA] >= MIN_STROKE_AREA]
     if not keep:
         return None
@@ -321,7 +322,7 @@ def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, in
     len_h = len_v = 0
     boxes: list[tuple[int, int, int, int]] = []
     for mask, is_h in ((horiz, True), (vert, False)):
-        num, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        num, _, stats, _ = components_with_stats(mask)
         for i in range(1, num):
             x, y, bw, bh, area = stats[i]
             if area < 20:
@@ -994,7 +995,7 @@ def _keep_rules_between(
         if not gone.any():
             continue
         cross = cv2.dilate(after[1 - i], np.ones((7, 7), np.uint8)) > 0
-        num, labels, stats, _ = cv2.connectedComponentsWithStats(gone.astype(np.uint8), 8)
+        num, labels, stats, _ = components_with_stats(gone.astype(np.uint8))
         for k in range(1, num):
             x, y, bw, bh, _ = stats[k]
             length, width = (bw, bh) if horizontal else (bh, bw)

@@ -129,3 +129,30 @@ def test_the_ocr_package_names_resolve_where_they_are_defined() -> None:
     assert ocr.page.MAX_PIXELS == ocr.MAX_PIXELS == 100_000_000
     with pytest.raises(AttributeError):
         ocr.no_such_name  # noqa: B018
+
+
+def test_opencv_threads_are_each_workers_share_of_the_cores() -> None:
+    from flows.extract.workers import opencv_threads
+
+    assert opencv_threads(2, 2) == 1
+    assert opencv_threads(2, 8) == 4
+    assert opencv_threads(3, 8) == 2
+    assert opencv_threads(4, 2) == 1  # never none
+
+
+def test_a_page_worker_runs_opencv_on_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The initializer sets OpenCV's threads (OpenCV's default is one per core) and still
+    holds the API client."""
+    import cv2
+
+    from flows.extract import workers
+
+    held: list[str | None] = []
+    monkeypatch.setattr(workers, "hold_api_client", held.append)
+    before = cv2.getNumThreads()
+    try:
+        workers.start_page_worker("http://127.0.0.1:1/api", 1)
+        assert cv2.getNumThreads() == 1
+        assert held == ["http://127.0.0.1:1/api"]
+    finally:
+        cv2.setNumThreads(before)

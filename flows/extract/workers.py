@@ -6,11 +6,16 @@ from certifi's bundle even for the plain-HTTP local API: 0.068 of the 0.089 CPU-
 cost a worker (40 tasks, cProfile and /proc). A page is a task, so that was paid per page. A
 client held for the worker's life (`hold_api_client`) is found by both and reused, with its open
 connection: 0.087 → 0.041 CPU-s per no-op task on the worker.
+
+Each worker also runs OpenCV on its share of the cores (`opencv_threads`): the pool already
+puts one worker on each core, and OpenCV's own thread pool (one thread per core by default)
+put two threads of each worker on the same two cores.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Self
 
 from prefect.task_runners import ProcessPoolTaskRunner
@@ -41,18 +46,42 @@ def hold_api_client(api_url: str | None) -> None:
         log.warning("page worker keeps no API client of its own: %s", exc)
 
 
+def opencv_threads(workers: int, cores: int | None = None) -> int:
+    """OpenCV threads for each of `workers` page workers sharing `cores` (the machine's): an
+    equal share, at least one.
+
+    Why: a page worker's OpenCV calls (connected components, morphology, warps: ~40% of a scan
+    page's CPU beside recognition) ran on OpenCV's default pool of one thread per core, so two
+    workers kept four threads busy on two cores. On one thread the same 31 dev scan/image pages
+    read to identical grids with 4-8% less CPU per page (cProfile: morphology 0.84 → 0.51 CPU-s,
+    dilation 0.22 → 0.11 over 12 pages); recognition already runs on one onnxruntime thread per
+    worker (`flows.settings.RunOptions.ocr_options`)."""
+    cores = cores if cores is not None else (os.cpu_count() or 1)
+    return max(1, cores // max(1, workers))
+
+
+def start_page_worker(api_url: str | None, cv_threads: int) -> None:
+    """Worker initializer: OpenCV on `cv_threads` threads (`opencv_threads`), then one API
+    client held for the worker's life (`hold_api_client`)."""
+    import cv2
+
+    cv2.setNumThreads(cv_threads)
+    hold_api_client(api_url)
+
+
 class PageWorkers(ProcessPoolTaskRunner):
     """The process pool of page workers, each holding one client to the flow's API
-    (`hold_api_client`). The URL is read when the pool starts, inside the flow: a test harness
-    or `share_api_with_workers` may set it after this runner was made."""
+    (`hold_api_client`) and running OpenCV on its share of the cores (`opencv_threads`). The
+    URL is read when the pool starts, inside the flow: a test harness or
+    `share_api_with_workers` may set it after this runner was made."""
 
     def __init__(self, max_workers: int | None = None) -> None:
-        super().__init__(max_workers=max_workers, initializer=hold_api_client)
+        super().__init__(max_workers=max_workers, initializer=start_page_worker)
 
     def __enter__(self) -> Self:
         from prefect.settings import get_current_settings
 
-        self._initargs = (get_current_settings().api.url,)
+        self._initargs = (get_current_settings().api.url, opencv_threads(self._max_workers))
         return super().__enter__()
 
     def release(self) -> None:
