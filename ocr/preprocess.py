@@ -375,12 +375,15 @@ def _orientation_scores(
     f: float,
     engine: OcrEngine,
     boxes: list[tuple[int, int, int, int]] | None = None,
+    settle_early: bool = True,
 ) -> tuple[float, float | None] | None:
     """How surely a few text lines read as they stand and turned 180° (`_read_surely`), or None
     when no line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`,
     `boxes` its line blobs when `_text_blobs` has already found them.
     The turned reading is None when the lines read as they stand at a mean confidence of
-    SURE_UPRIGHT or better."""
+    SURE_UPRIGHT or better. With `settle_early` the widest half of the lines reading so is
+    enough (the reading then counts that half only); without it every line is read, so the
+    reading can be weighed against another axis's reading of all its lines."""
     if boxes is None:
         _, _, boxes = _text_blobs(ink)
     boxes = list(boxes)
@@ -402,7 +405,7 @@ def _orientation_scores(
     # and the rest would only confirm it (41 dev scan/image pages: 4.7 -> 3.0 crops per page)
     first = (len(crops) + 1) // 2
     as_read = engine.read_crops(crops[:first])
-    if sum(conf for _, conf in as_read) / first >= SURE_UPRIGHT:
+    if settle_early and sum(conf for _, conf in as_read) / first >= SURE_UPRIGHT:
         return _read_surely(as_read), None
     if first < len(crops):
         as_read += engine.read_crops(crops[first:])
@@ -432,14 +435,16 @@ def _read_axis(
     engine: OcrEngine,
     axis: int,
     boxes: list[tuple[int, int, int, int]] | None = None,
+    settle_early: bool = True,
 ) -> tuple[int, float, bool] | None:
     """The better of the two orientations of one axis (turns `axis` or `axis + 2`) by reading
     its text lines both ways round, with how surely it read (`_read_surely`) and whether the
     lines read as they stand at SURE_UPRIGHT (not read turned); None when no line is found.
-    `boxes`: the line blobs of `ink` as it stands, used for axis 0 (not found a second time)."""
+    `boxes`: the line blobs of `ink` as it stands, used for axis 0 (not found a second time);
+    `settle_early` as `_orientation_scores` takes it."""
     gray_t = np.ascontiguousarray(np.rot90(gray, axis)) if axis else gray
     ink_t = np.ascontiguousarray(np.rot90(ink, axis)) if axis else ink
-    scores = _orientation_scores(gray_t, ink_t, f, engine, None if axis else boxes)
+    scores = _orientation_scores(gray_t, ink_t, f, engine, None if axis else boxes, settle_early)
     if scores is None:
         return None
     if scores[1] is not None and scores[1] > scores[0]:
@@ -472,7 +477,11 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     as_is = _read_axis(gray, ink, f, engine, 0, boxes)
     if as_is is not None and as_is[2]:
         return 0
-    sideways = _read_axis(gray, ink, f, engine, 1)
+    # every sideways line is read: the widest half alone, read surely, counted half the
+    # characters against all the lines read turned 180° (dev lg_9200 p8, lg_8490 p6, two
+    # sideways continuation pages: 8.0 and 10.0 against 9.9 and 13.6 turned 180°, wrongly
+    # turned so; 16.0 and 20.0 read whole)
+    sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
     best = as_is or (0, 0.0, False)
     if sideways is not None and sideways[1] > best[1]:
         best = sideways

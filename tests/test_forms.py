@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
 from flows.forms.spec import SEED_PATH, form_fields_csv
 from flows.models import Cell, PageGrid, PageStatus, ProjectForm, Table, TextLine, join_wrapped
@@ -377,6 +379,39 @@ def test_a_name_cell_merged_over_a_blank_nature_cell_is_the_name_only() -> None:
         "page 1: 培训项目: the 三级指标 cell '预算控制数' stands under the target_nature "
         "column(s) too (no rule between them): read as the name only"
     ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "nature", "target"),
+    [
+        ("保障农户基本权益 定性", "保障农户基本权益", "定性", "明显提升"),  # dev lg_9665
+        ("新增就业达标率 =", "新增就业达标率", "=", "=明显提升"),  # dev lg_9837
+        ("新增就业达标率 率", "新增就业达标率 率", "", "明显提升"),  # no 指标性质 value
+    ],
+    ids=["qualitative", "comparator", "not-in-the-alphabet"],
+)
+def test_a_name_cell_merged_over_the_nature_cell_gives_it_the_value_printed_after_a_gap(
+    printed: str, name: str, nature: str, target: str
+) -> None:
+    """The rule between 三级指标 and 指标性质 lost while the nature cell printed a value: the
+    merged cell reads `name 定性`; the last word after a gap, a value the 指标性质 column may
+    print (its alphabet), is that column's, not part of the name (which matched no plan)."""
+    rows = [
+        ["项目名称", "培训项目", "年度资金总额", "10", "", ""],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"],
+        ["产出指标", "数量指标", "培训人次", "≥", "90", "人次"],
+        [None, "社会效益指标", printed, None, "明显提升", ""],
+    ]
+    spans = {(2, 0): (2, 1), (3, 2): (1, 2)}
+    (form,), problems = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
+    line = form.indicators[1]
+    assert (line.name.value, line.extra["target_nature"].value, line.target.value) == (
+        name,
+        nature,
+        target,
+    )
+    said = "read as the name only" if not nature else f"read as the name '{name}' and the"
+    assert any(said in p for p in problems)
 
 
 def test_standard_and_scoring_standard_columns_are_read() -> None:

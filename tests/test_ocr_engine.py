@@ -522,6 +522,11 @@ def test_orientation_reads_lines_turned_only_when_not_sure_upright(
     read = _orientation_scores(gray, ink, f, half_sure)
     assert half_sure.calls == [first, rest]
     assert read == (pytest.approx(2 * (first * 0.94**2 + rest)), None)
+    # not settled early: every line is read, though the widest half reads surely
+    whole = _ScriptedReader([SURE_UPRIGHT])
+    read = _orientation_scores(gray, ink, f, whole, settle_early=False)
+    assert whole.calls == [first, rest]
+    assert read == (pytest.approx(crops * 2 * SURE_UPRIGHT**2), None)
     # the turned reading wins only when it is surer
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.6, 0.9])) == 2
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.9, 0.6])) == 0
@@ -870,6 +875,38 @@ def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
     page = np.full((400, 300), 255, np.uint8)
     page[40:52, 60:200] = 0  # one short row: its length does not tell the line direction
     readings = {0: (0, 0.8, False), 1: sideways}
-    monkeypatch.setattr(pp, "_read_axis", lambda g, i, f, e, axis, boxes=None: readings[axis])
+    monkeypatch.setattr(
+        pp, "_read_axis", lambda g, i, f, e, axis, boxes=None, settle_early=True: readings[axis]
+    )
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
     assert pp.detect_quarter_turns(page, object()) == turns
+
+
+def test_a_sideways_page_is_weighed_on_all_its_lines_against_a_half_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Dev lg_9200 p8, a sideways continuation page whose line direction does not tell (its
+    vertical lines 1.97× the horizontal): read sideways, its widest half of lines read surely
+    (8.0) and the rest went unread, which lost to all its lines read turned 180° (9.9, at a mean
+    confidence of 0.85), and the page was turned upside down. Read whole, sideways wins
+    (16.0)."""
+    import ocr.preprocess as pp
+
+    page = np.full((400, 300), 255, np.uint8)
+    page[40:52, 60:200] = 0  # one short row: its length does not tell the line direction
+
+    def scores(
+        gray: np.ndarray,
+        ink: np.ndarray,
+        f: float,
+        engine: object,
+        boxes: object = None,
+        settle_early: bool = True,
+    ) -> tuple[float, float | None]:
+        if gray.shape == page.shape:  # as it stands: unsure, better turned 180°
+            return 0.7, 9.9
+        return (8.0 if settle_early else 16.0), None  # sideways: sure
+
+    monkeypatch.setattr(pp, "_orientation_scores", scores)
+    assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
+    assert pp.detect_quarter_turns(page, object()) == 1

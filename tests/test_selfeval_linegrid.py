@@ -257,9 +257,27 @@ def test_the_self_evaluations_actual_head_misread_in_its_middle_is_still_its_col
     assert got == ["1385亩"]
     assert (
         "page 1: column heading '5实标麻值' read as actual: the column the form's grid must "
-        "print was not found, and the one heading left unknown prints its first and last "
-        "characters in order (OCR misread the rest)"
+        "print was not found, and the one heading left unknown prints, in order, its first and "
+        "last characters or most of its characters (OCR misread the rest)"
     ) in problems
+
+
+def test_the_actual_head_with_a_glyph_lost_and_its_last_misread_is_still_its_column() -> None:
+    """`-实际成信` (dev scan lg_8588: 完 lost, 值 read 信): no last character, but three of the
+    five of 实际完成值 in order; the form's one telling column missing, it is that column (its
+    17 actuals were not read)."""
+    got, problems = _read_with_actual_head("-实际成信")
+    assert got == ["1385亩"]
+    assert any("column heading '-实际成信' read as actual" in p for p in problems)
+    assert not any("'-实际成信' is not in the" in p for p in problems)
+
+
+def test_a_head_printing_under_half_of_the_marks_characters_stays_unknown() -> None:
+    """`实际信` holds two characters of a spelling in order (实际 of 实际值): under three, too
+    little to tell the column from any other head OCR misread."""
+    got, problems = _read_with_actual_head("实际信")
+    assert got == [None]
+    assert any("column heading '实际信' is not in the" in p for p in problems)
 
 
 def test_a_head_without_the_marks_first_and_last_characters_stays_unknown() -> None:

@@ -385,7 +385,8 @@ def read_columns(
         problems.append(
             f"page {where.page.page}: column heading '{cell.text}' read as {name}: the column "
             "the form's grid must print was not found, and the one heading left unknown "
-            "prints its first and last characters in order (OCR misread the rest)"
+            "prints, in order, its first and last characters or most of its characters (OCR "
+            "misread the rest)"
         )
     read += _infer_level_column(table, head, by_field, x_ranges)
     for cell in read:
@@ -457,9 +458,13 @@ def _grid_mark_misread(
 ) -> tuple[Cell, str] | None:
     """(cell, field) when the grid lacks the one column its form is told by
     (`FormSpec.grid_marks`: 实际完成值 of a self-evaluation) and exactly one heading cell is
-    left unknown whose characters hold, in order, the first and last character of a spelling
-    of that column of three or more (`5实标麻值` for 实际完成值: OCR misread the middle). None
-    otherwise: two unknown cells, or a mark found, decide nothing."""
+    left unknown whose characters hold, in order, of a spelling of that column of three or
+    more either its first and last character (`5实标麻值` for 实际完成值: OCR misread the
+    middle) or most of its characters, three at least (`-实际成信`: 完 lost and 值 misread, dev
+    lg_8588). With the form's one telling column missing and one heading left, that much of it
+    suffices; less (`5标麻值`: 值 alone; `实际信`: two characters, which a misread 实际值 and
+    any other head OCR misread could share) decides nothing. None otherwise: two unknown
+    cells, or a mark found, decide nothing."""
     missing = [f for f in spec.grid_marks if f not in by_field]
     if len(missing) != 1 or len(unknown) != 1:
         return None
@@ -468,9 +473,22 @@ def _grid_mark_misread(
     spellings = [alt for c in spec.columns if c.field == name for alt in c.headings]
     for alt in spellings:
         first, last = key.find(alt[0]), key.rfind(alt[-1])
-        if len(alt) >= 3 and 0 <= first < last:
+        common = _common_in_order(key, alt)
+        if len(alt) >= 3 and (0 <= first < last or common >= 3 and 2 * common > len(alt)):
             return cell, name
     return None
+
+
+def _common_in_order(a: str, b: str) -> int:
+    """How many characters `a` and `b` print in the same order (their longest common
+    subsequence): what is left of a head when OCR dropped or misread some of its glyphs."""
+    prev = [0] * (len(b) + 1)
+    for ch in a:
+        row = [0]
+        for j, other in enumerate(b):
+            row.append(prev[j] + 1 if ch == other else max(prev[j + 1], row[j]))
+        prev = row
+    return prev[-1]
 
 
 def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:

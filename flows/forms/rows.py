@@ -858,16 +858,31 @@ def _name_over_target_parts(
     """A 三级指标 cell merged over the leading parts of a composed target (指标性质, blank on a
     qualitative or plain line, its short rule lost on a scan) while the target's value has a
     cell of its own: the text is the name's, and the parts print nothing. Composed with it,
-    the name was read into the target (`预算控制数56万元` for `56万元`)."""
+    the name was read into the target (`预算控制数56万元` for `56万元`). A last word after a gap
+    that the part's column may print (`Column.alphabet`: `指标10:保障农户基本权益 定性`,
+    `新增就业数量 =`, dev lg_9665 and lg_9837) is that part's value, not the name's: a name
+    never ends in a lone comparator or 定性 printed apart."""
     parts = set(spec.composed_target) - {"target"}
     if fields[0] != "indicator_name" or not set(fields[1:]) <= parts or len(fields) < 2:
         return []
     for f in fields[1:]:
         values[f] = values[f].with_value("")
-    return [
-        f"the 三级指标 cell '{values['indicator_name'].value}' stands under the "
-        f"{', '.join(fields[1:])} column(s) too (no rule between them): read as the name only"
-    ]
+    printed = values["indicator_name"].value
+    note = (
+        f"the 三级指标 cell '{printed}' stands under the {', '.join(fields[1:])} column(s) too "
+        "(no rule between them): read as the name only"
+    )
+    name, _, last = printed.strip().rpartition(" ")
+    closed = [c for c in spec.columns if c.field in fields[1:] and c.alphabet]
+    if len(closed) == 1 and name.strip() and normalize(last) in closed[0].alphabet:
+        values["indicator_name"] = values["indicator_name"].with_value(name.strip())
+        values[closed[0].field] = values[closed[0].field].with_value(last)
+        note = (
+            f"the 三级指标 cell '{printed}' stands under the {', '.join(fields[1:])} column(s) "
+            f"too (no rule between them): read as the name '{name.strip()}' and the "
+            f"{closed[0].field} '{last}' printed after it, a value of that column"
+        )
+    return [note]
 
 
 def _lines_by_heading(
