@@ -124,8 +124,8 @@ def _join_cut_glyph(table: Table, r: int, cells: dict[str, Cell | None], cols: G
         if cell is None or cell.row != r or cell.rowspan != 1:
             continue
         for other in row:
-            if other.col in named or not other.text.strip():
-                continue
+            if named.intersection(range(other.col, other.last_col + 1)) or not other.text.strip():
+                continue  # a cell over a named column is a field's or a label's (总分 over six)
             if other.col == cell.last_col + 1:
                 left, right = cell, other
             elif other.last_col + 1 == cell.col:
