@@ -57,15 +57,10 @@ from flows.forms.linegrid import rebuild
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where, on_line
-from flows.forms.rows import (
-    append_rows,
-    level1_by_category,
-    total_numbers_alone,
-    total_row_alone,
-    total_row_from_lines,
-)
+from flows.forms.rows import append_rows, level1_by_category
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
+from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
 from flows.forms.totals import score_problem, settle_marks_by_totals
 from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key

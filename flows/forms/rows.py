@@ -1,7 +1,8 @@
 """The indicator grid's lines → `IndicatorRow`s: each line's cells by the grid's columns, merged
 一级/二级 labels filled down and put back together where a page break split them, a target printed
 apart (指标性质 | 指标值 | 度量单位) composed into one, numbers OCR put in one cell shared out, a
-column with a declared alphabet read from the recogniser's ranked readings, and the 总分 line.
+column with a declared alphabet read from the recogniser's ranked readings; the 总分 line is
+`flows.forms.totalrow`'s, a cell merged across columns is shared out by `flows.forms.cellshare`.
 
 Apart because reading grid lines is the largest job and does not depend on how a document is
 cut into tables.
@@ -10,11 +11,12 @@ cut into tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Container, Iterable
 from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
-from flows.forms.cellvalues import NUMBER_RE, VALUE_RE, amount, numbers_in, spread_numbers
+from flows.forms.cellshare import share_across_columns
+from flows.forms.cellvalues import VALUE_RE
 from flows.forms.columns import GridColumns
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -34,9 +36,9 @@ from flows.forms.provenance import Where
 from flows.forms.rates import percent_read_as_digit
 from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, form_note
-from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
-from flows.forms.totals import printed_sum, score_note, score_problem, split_glued_total
-from flows.models import Cell, CellLine, IndicatorRow, SourcedValue, Table, join_wrapped
+from flows.forms.totalrow import read_total_row
+from flows.forms.totals import score_note, score_problem
+from flows.models import Cell, IndicatorRow, SourcedValue, Table, join_wrapped
 from flows.text import label_key, normalize
 
 # ---------------------------------------------------------------- indicator lines
@@ -312,7 +314,7 @@ def append_rows(
     unshared: list[Cell] = []  # merged cells printing numbers that do not match their lines
     starts = [r for r, _ in lines]
     for r, cells in lines:
-        if spec.total_row and _read_total_row(form, where, r, cells, problems):
+        if spec.total_row and read_total_row(form, where, r, cells, problems):
             break  # the grid ends at its 总分 row; what follows (填表人 …) is not an indicator
         values = {
             f: where.sv(c, _share_of(c, r, starts, unshared))
@@ -320,7 +322,7 @@ def append_rows(
             if f not in ("level1", "level2")
         }
         frame = cols.frame(where.table) if ocr else None
-        notes = _share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
+        notes = share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
         target = _compose(values, spec.composed_target, "target", where.sv(None))
@@ -671,410 +673,6 @@ def _units_of_numbers(
         f"the {parts[0]} '{main.value.strip()}' prints no number, so the unit '{printed}' "
         "beside it is not part of it (a unit measures a number)"
     )
-
-
-def _read_total_row(
-    form: OpenForm,
-    where: Where,
-    r: int,
-    cells: dict[str, Cell | None],
-    problems: list[str],
-) -> bool:
-    """The 总分 row of a self-evaluation: its weight (100) and the total score, shared out like
-    a grid line's numbers when OCR put both in one cell (`100 95.77`)."""
-    first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
-    printed = first.text if first is not None else ""
-    label = _total_label(printed, form.spec)
-    if label is None and first is not None:  # a seal's glyph or a speck read before the label
-        found_in_line = _total_label_line(first, form.spec)
-        if found_in_line is not None:
-            printed, label = found_in_line
-    if label is None:  # the label may stand in a cell merged down onto the row (lost rules)
-        found_above = _total_label_merged_above(where.table, r, form.spec)
-        if found_above is not None:
-            first, printed, label = found_above
-    if first is None or label is None:
-        return False
-    cols = form.columns
-    assert cols is not None
-    found = {"weight": cells.get("weight"), "score": cells.get("score")}
-    by_field = dict(cols.by_field)
-    rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
-    glued = numbers_in(printed_after(printed, len(label))) or []
-    if glued and len(glued) + len(rest) == 2:
-        # the weight glued onto the label (`总分 100` | `97.92`): the row's numbers in print order
-        printed = [where.sv(first, t) for t in glued] + [where.sv(c) for c in rest]
-        values = dict(zip(found, printed, strict=True))
-        notes: list[str] = []
-    else:
-        if None in found.values() or found["weight"] is first:
-            found = dict(zip(found, (rest + [None, None])[:2], strict=True))
-            by_field = {"weight": 0, "score": 1}
-        values = {f: where.sv(c) for f, c in found.items()}
-        notes = _split_glued_total(found, values, form, where)
-        if not notes:
-            notes = _share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
-    problems.extend(form_note(form, where.page.page, f"总分 {n}") for n in notes)
-    form.fields["overall_weight"] = values["weight"]
-    form.fields["overall_score"] = values["score"]
-    form.closed_grid = True
-    return True
-
-
-def _total_label(text: str, spec: FormSpec) -> str | None:
-    """The closing row's label `text` starts with (总分, 合计), if any."""
-    key = label_key(text)
-    return next((t for t in spec.total_row if key.startswith(t)), None)
-
-
-def _total_label_line(cell: Cell, spec: FormSpec) -> tuple[str, str] | None:
-    """(line, label) when one OCR line of a one-row `cell` starts with the closing row's label
-    while the cell's text does not: a seal's glyph or a speck over the row was read as a line of
-    its own before it (`以` | `总分`, a seal's stroke over the label cell). A cell merged
-    over several rows is a label of indicator lines, not the 总分 row's (`_total_label_merged_above`
-    reads a label standing in one)."""
-    if cell.last_row != cell.row:
-        return None
-    for ln in cell.lines:
-        label = _total_label(ln.text, spec)
-        if label is not None:
-            return ln.text, label
-    return None
-
-
-def _total_label_merged_above(table: Table, r: int, spec: FormSpec) -> tuple[Cell, str, str] | None:
-    """(cell, its line, label) when the 总分 label of row `r` is printed inside a cell merged
-    down onto the row from above, left of the row's own cells (OCR lost the rules between the
-    grid's lines there and its lines crossed them, so the cell was not cut): one of the cell's
-    OCR lines starts with the label and stands within the row's height. None without OCR
-    lines (text layers) or such a line."""
-    own = table.row_cells(r)
-    if not own:
-        return None
-    top, bottom = min(c.bbox[1] for c in own), max(c.bbox[3] for c in own)
-    for cell in table.cells:
-        if not (cell.row < r <= cell.last_row and cell.last_col < own[0].col):
-            continue
-        for ln in cell.lines:
-            label = _total_label(ln.text, spec)
-            if label is not None and top <= (ln.bbox[1] + ln.bbox[3]) / 2 <= bottom:
-                return cell, ln.text, label
-    return None
-
-
-def _split_glued_total(
-    found: dict[str, Cell | None], values: dict[str, SourcedValue], form: OpenForm, where: Where
-) -> list[str]:
-    """The 总分 weight and score read as one number in one cell (`10099.43`): split where the
-    weights and scores read say the weight ends (`totals.split_glued_total`); a note
-    saying so, or none when the cell is not such a cell or the check does not hold."""
-    cell = found["weight"]
-    if cell is None or cell is not found["score"]:
-        return []
-    split = split_glued_total(cell.text, form.fields, form.indicators)
-    if split is None:
-        return []
-    weight, score, why = split
-    values["weight"], values["score"] = where.sv(cell, weight), where.sv(cell, score)
-    return [
-        f"the cell '{cell.text}' prints the weight and the score without a space; read as "
-        f"{weight} | {score}, {why}"
-    ]
-
-
-def _share_across_columns(
-    cells: dict[str, Cell | None],
-    values: dict[str, SourcedValue],
-    cols: GridColumns,
-    spec: FormSpec,
-    over_lines: Container[int] = frozenset(),
-    frame: Callable[[float], float] | None = None,
-) -> list[str]:
-    """A grid line's values where OCR put two columns' text in one cell; problems, if any.
-
-    One cell under several numeric columns (分值 and 得分 when their rule was lost) prints one
-    number per column, given out in column order; when it does not (`2013`), none is landed
-    rather than a guess. A cell under a composed value's columns (指标性质 | 指标值 | 度量单位)
-    is the main column's value. A numeric cell printing k numbers (`100 95.77`) whose next (or
-    previous) k-1 numeric columns are blank gives them one each; a cell merged over several
-    lines (`over_lines`, ids) prints their numbers, not its neighbours'. A cell under a numeric
-    column and a text column (得分 | 偏差原因) gives each its OCR lines by where they stand under
-    the heading (`frame`: page x → share of the heading's frame; `_lines_by_heading`)."""
-    numeric = {c.field for c in spec.columns if c.numeric}
-    order = sorted((f for f in values if f in cols.by_field), key=lambda f: cols.by_field[f])
-    notes: list[str] = []
-    by_cell: dict[int, list[str]] = {}
-    for f in order:
-        cell = cells.get(f)
-        if cell is not None:
-            by_cell.setdefault(id(cell), []).append(f)
-    for fields in (fs for fs in by_cell.values() if len(fs) > 1):
-        text = values[fields[0]].value
-        if frame is not None and numeric & set(fields) and set(fields) - numeric:
-            cell = cells[fields[0]]
-            assert cell is not None
-            placed = _lines_by_heading(cell, fields, cols, frame, numeric)
-            if placed is not None:
-                for f, printed in placed.items():
-                    values[f] = values[f].with_value(printed)
-                shown = ", ".join(f"{f} {placed[f]}" for f in fields if f in numeric)
-                notes.append(
-                    f"the cell '{text}' stands under the {', '.join(fields)} columns (OCR found "
-                    f"no rule between them): its lines read by where they stand under the "
-                    f"heading ({shown})"
-                )
-                continue
-        if set(fields) <= numeric:
-            tokens = numbers_in(text)
-            if tokens is not None and len(tokens) == 1 and tokens[0] in NO_VALUE:
-                tokens = tokens * len(fields)
-            if tokens is not None and len(tokens) == len(fields):
-                for f, token in zip(fields, tokens, strict=True):
-                    values[f] = values[f].with_value(token)
-            elif text.strip():
-                notes.append(
-                    f"the cell '{text}' stands under the {', '.join(fields)} columns (OCR found "
-                    "no rule between them) and does not print one number for each; not read"
-                )
-                for f in fields:
-                    values[f] = values[f].with_value("")
-            continue
-        composed = [("target", spec.composed_target)]
-        if spec.composed_actual:
-            composed.append((spec.composed_actual[0], spec.composed_actual))
-        for main, parts in composed:
-            if main in fields and set(fields) <= set(parts):
-                for f in fields:
-                    if f != main:
-                        values[f] = values[f].with_value("")
-                break
-        notes += _name_over_target_parts(fields, values, spec)
-    return notes + spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
-
-
-def _name_over_target_parts(
-    fields: list[str], values: dict[str, SourcedValue], spec: FormSpec
-) -> list[str]:
-    """A 三级指标 cell merged over the leading parts of a composed target (指标性质, blank on a
-    qualitative or plain line, its short rule lost on a scan) while the target's value has a
-    cell of its own: the text is the name's, and the parts print nothing. Composed with it,
-    the name was read into the target (`预算控制数56万元` for `56万元`). A last word after a gap
-    that the part's column may print (`Column.alphabet`: `指标10:保障农户基本权益 定性`,
-    `新增就业数量 =`, dev lg_9665 and lg_9837) is that part's value, not the name's: a name
-    never ends in a lone comparator or 定性 printed apart."""
-    parts = set(spec.composed_target) - {"target"}
-    if fields[0] != "indicator_name" or not set(fields[1:]) <= parts or len(fields) < 2:
-        return []
-    for f in fields[1:]:
-        values[f] = values[f].with_value("")
-    printed = values["indicator_name"].value
-    note = (
-        f"the 三级指标 cell '{printed}' stands under the {', '.join(fields[1:])} column(s) too "
-        "(no rule between them): read as the name only"
-    )
-    name, _, last = printed.strip().rpartition(" ")
-    closed = [c for c in spec.columns if c.field in fields[1:] and c.alphabet]
-    if len(closed) == 1 and name.strip() and normalize(last) in closed[0].alphabet:
-        values["indicator_name"] = values["indicator_name"].with_value(name.strip())
-        values[closed[0].field] = values[closed[0].field].with_value(last)
-        note = (
-            f"the 三级指标 cell '{printed}' stands under the {', '.join(fields[1:])} column(s) "
-            f"too (no rule between them): read as the name '{name.strip()}' and the "
-            f"{closed[0].field} '{last}' printed after it, a value of that column"
-        )
-    return [note]
-
-
-def _lines_by_heading(
-    cell: Cell,
-    fields: list[str],
-    cols: GridColumns,
-    frame: Callable[[float], float],
-    numeric: Container[str],
-) -> dict[str, str] | None:
-    """The text each of `fields` prints in one cell OCR merged across their columns: each OCR
-    line goes to the field whose heading stands over the line's centre, top to bottom; a
-    numeric field takes one number or nothing. None when a line stands under none of them, or
-    a numeric field's lines are not one number: the cell is not shared out by guess."""
-    got: dict[str, list[CellLine]] = {f: [] for f in fields}
-    for line in cell.lines:
-        centre = (frame(line.bbox[0]) + frame(line.bbox[2])) / 2
-        under = [f for f in fields if f in cols.x_ranges and _inside(centre, cols.x_ranges[f])]
-        if len(under) != 1:
-            return None
-        got[under[0]].append(line)
-    texts = {
-        f: join_wrapped([ln.text for ln in sorted(lines, key=lambda ln: ln.bbox[1])])
-        for f, lines in got.items()
-    }
-    if any(f in numeric and texts[f] and not NUMBER_RE.fullmatch(texts[f]) for f in fields):
-        return None
-    if not any(texts[f] for f in fields if f in numeric):
-        return None  # no number apart from the text: nothing the reading by lines adds
-    return texts
-
-
-def _inside(x: float, span: tuple[float, float]) -> bool:
-    return span[0] <= x < span[1]
-
-
-def _numeric_runs(order: list[str], numeric: set[str]) -> list[list[str]]:
-    """The line's fields in column order cut into runs of neighbouring numeric columns."""
-    runs: list[list[str]] = [[]]
-    for f in order:
-        if f in numeric:
-            runs[-1].append(f)
-        elif runs[-1]:
-            runs.append([])
-    return [r for r in runs if r]
-
-
-def total_row_alone(
-    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
-) -> bool:
-    """The 总分 row a page break carried onto the next page, ruled with fewer columns than the
-    grid (its label cell spans the rest): its weight and score are the cells standing under the
-    分值 and 得分 headings (by x, as shares of the heading's frame: the table's own width, or
-    measured from its right edge when it is narrower and ends where the heading's table did,
-    its leading columns lost). Lines above it on this table that could not be placed under the
-    heading (OCR merged their cells across the columns) are reported, never read by guess."""
-    cols, table = form.columns, where.table
-    if not form.spec.total_row or cols is None:
-        return False
-    frame = cols.frame(table)
-    if frame is None:
-        return False
-    for r in range(start, end):
-        centres = [(c, sum(map(frame, (c.bbox[0], c.bbox[2]))) / 2) for c in table.row_cells(r)]
-        cells: dict[str, Cell | None] = {}
-        for name in ("weight", "score"):
-            x = cols.x_ranges.get(name)
-            if x is None:
-                return False
-            cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
-        if _read_total_row(form, where, r, cells, problems):
-            for above in range(start, r):
-                printed = " | ".join(c.text for c in table.row_cells(above) if c.text.strip())
-                if printed:
-                    problems.append(
-                        form_note(
-                            form,
-                            where.page.page,
-                            f"the grid line '{printed}' "
-                            "above the 总分 row does not line up with the heading's columns (OCR "
-                            "found no rules between its cells); not read",
-                        )
-                    )
-            return True
-    return False
-
-
-def total_numbers_alone(
-    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
-) -> bool:
-    """A table of one line printing two numbers alone, standing on the page under the grid's
-    分值 and 得分 columns (the pages of one scan share their scale), the first the sum of the
-    weights read and the second the sum of the scores read: the 总分 row whose label and rules
-    OCR lost. Both sums must hold, or nothing is read; read, it is said so."""
-    cols, table = form.columns, where.table
-    if not form.spec.total_row or cols is None or end - start != 1 or not cols.width:
-        return False
-    printed = [c for c in table.row_cells(start) if c.text.strip()]
-    numbers = [amount(c.text) for c in printed]
-    if len(printed) != 2 or None in numbers or "weight" not in cols.x_ranges:
-        return False
-    left = cols.right - cols.width  # the heading's frame on the page
-    for cell, name in zip(printed, ("weight", "score"), strict=True):
-        a, b = cols.x_ranges.get(name, (0.0, 0.0))
-        if not left + a * cols.width <= (cell.bbox[0] + cell.bbox[2]) / 2 < left + b * cols.width:
-            return False
-    weights = printed_sum(form.fields, form.indicators, "weight")
-    total = printed_sum(form.fields, form.indicators, "score")
-    if weights is None or total is None:
-        return False
-    weight, score = numbers
-    if weight is None or score is None or abs(weight - weights) > 1e-6:
-        return False
-    if abs(score - total) > TOTAL_TOLERANCE:
-        return False
-    form.fields["overall_weight"] = where.sv(printed[0])
-    form.fields["overall_score"] = where.sv(printed[1])
-    form.closed_grid = True
-    problems.append(
-        form_note(
-            form,
-            where.page.page,
-            f"a table printing only '{printed[0].text} | {printed[1].text}' under the 分值 "
-            "and 得分 columns is read as the 总分 row (its label lost): "
-            f"{weights:g} is the sum of the weights and {total:g} of the scores",
-        )
-    )
-    return True
-
-
-def total_row_from_lines(
-    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
-) -> bool:
-    """The 总分 row of a grid whose table OCR did not find (a photographed page's edge taken for
-    the table's frame, the row's rules lost inside it): read from the text row its label
-    starts — an OCR line beginning with 总分 and the lines beside it at its height, right of it
-    — as two numbers (weight, score) or one holding both (`10089.07`, cut by
-    `totals.split_glued_total`). Read only when the weight is the sum of the weights read and
-    the score the sum of the scores read, since no column says which number is which; read, it
-    is said so."""
-    if not form.spec.total_row or form.columns is None:
-        return False
-    placed = [(c, ln) for c in where.table.cells if start <= c.row < end for ln in c.lines]
-    for cell, line in placed:
-        label = _total_label(line.text, form.spec)
-        if label is None:
-            continue
-        top, bottom = line.bbox[1], line.bbox[3]
-        beside = sorted(
-            (
-                ln
-                for _, ln in placed
-                if ln.bbox[0] >= line.bbox[2] and top <= (ln.bbox[1] + ln.bbox[3]) / 2 <= bottom
-            ),
-            key=lambda ln: ln.bbox[0],
-        )
-        printed = " ".join([printed_after(line.text, len(label))] + [ln.text for ln in beside])
-        tokens = numbers_in(printed)
-        if tokens is None or not 1 <= len(tokens) <= 2:
-            continue
-        if len(tokens) == 1:
-            split = split_glued_total(tokens[0], form.fields, form.indicators)
-            if split is None:
-                continue
-            tokens = list(split[:2])
-        weights = printed_sum(form.fields, form.indicators, "weight")
-        scores = printed_sum(form.fields, form.indicators, "score")
-        weight, score = (amount(t) for t in tokens)
-        if None in (weights, scores, weight, score):
-            continue
-        assert weights is not None and scores is not None
-        assert weight is not None and score is not None
-        if abs(weight - weights) > 1e-6 or abs(score - scores) > TOTAL_TOLERANCE:
-            continue
-        row = [line, *beside]  # the text row's box and its least sure line, not the cell's
-        box = (row[0].bbox[0], min(ln.bbox[1] for ln in row), row[-1].bbox[2])
-        box += (max(ln.bbox[3] for ln in row),)
-        sure = min(ln.confidence for ln in row)
-        for name, token in zip(("overall_weight", "overall_score"), tokens, strict=True):
-            form.fields[name] = replace(where.sv(cell, token), bbox=box, confidence=sure)
-        form.closed_grid = True
-        shown = " ".join(ln.text for ln in row)
-        problems.append(
-            form_note(
-                form,
-                where.page.page,
-                f"the 总分 row read from its text row '{shown}' (OCR found no grid there): "
-                f"{tokens[0]} | {tokens[1]}, {weights:g} being the sum of the weights and "
-                f"{scores:g} of the scores read",
-            )
-        )
-        return True
-    return False
 
 
 def _label(

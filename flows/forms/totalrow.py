@@ -1,0 +1,281 @@
+"""A self-evaluation's 总分 row: the total weight and score, wherever OCR left them.
+
+Read in the grid as its closing line (its label cell starting 总分, or a seal's glyph or speck
+read before it), alone on the next page with fewer columns, as two numbers standing under 分值
+and 得分 with their label lost, or from its text row where OCR found no grid. Apart from the
+indicator lines (`flows.forms.rows`) because each way of finding it checks what it read against
+the weights and scores printed above it (`flows.forms.totals`), never against the grid alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flows.forms.cellshare import share_across_columns
+from flows.forms.cellvalues import amount, numbers_in
+from flows.forms.columns import GridColumns
+from flows.forms.labels import printed_after
+from flows.forms.provenance import Where
+from flows.forms.spec import FormSpec
+from flows.forms.state import OpenForm, form_note
+from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
+from flows.forms.totals import printed_sum, split_glued_total
+from flows.models import Cell, SourcedValue, Table
+from flows.text import label_key
+
+
+def read_total_row(
+    form: OpenForm,
+    where: Where,
+    r: int,
+    cells: dict[str, Cell | None],
+    problems: list[str],
+) -> bool:
+    """The 总分 row of a self-evaluation: its weight (100) and the total score, shared out like
+    a grid line's numbers when OCR put both in one cell (`100 95.77`)."""
+    first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
+    printed = first.text if first is not None else ""
+    label = _total_label(printed, form.spec)
+    if label is None and first is not None:  # a seal's glyph or a speck read before the label
+        found_in_line = _total_label_line(first, form.spec)
+        if found_in_line is not None:
+            printed, label = found_in_line
+    if label is None:  # the label may stand in a cell merged down onto the row (lost rules)
+        found_above = _total_label_merged_above(where.table, r, form.spec)
+        if found_above is not None:
+            first, printed, label = found_above
+    if first is None or label is None:
+        return False
+    cols = form.columns
+    assert cols is not None
+    found = {"weight": cells.get("weight"), "score": cells.get("score")}
+    by_field = dict(cols.by_field)
+    rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
+    glued = numbers_in(printed_after(printed, len(label))) or []
+    if glued and len(glued) + len(rest) == 2:
+        # the weight glued onto the label (`总分 100` | `97.92`): the row's numbers in print order
+        printed = [where.sv(first, t) for t in glued] + [where.sv(c) for c in rest]
+        values = dict(zip(found, printed, strict=True))
+        notes: list[str] = []
+    else:
+        if None in found.values() or found["weight"] is first:
+            found = dict(zip(found, (rest + [None, None])[:2], strict=True))
+            by_field = {"weight": 0, "score": 1}
+        values = {f: where.sv(c) for f, c in found.items()}
+        notes = _split_glued_total(found, values, form, where)
+        if not notes:
+            notes = share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
+    problems.extend(form_note(form, where.page.page, f"总分 {n}") for n in notes)
+    form.fields["overall_weight"] = values["weight"]
+    form.fields["overall_score"] = values["score"]
+    form.closed_grid = True
+    return True
+
+
+def _total_label(text: str, spec: FormSpec) -> str | None:
+    """The closing row's label `text` starts with (总分, 合计), if any."""
+    key = label_key(text)
+    return next((t for t in spec.total_row if key.startswith(t)), None)
+
+
+def _total_label_line(cell: Cell, spec: FormSpec) -> tuple[str, str] | None:
+    """(line, label) when one OCR line of a one-row `cell` starts with the closing row's label
+    while the cell's text does not: a seal's glyph or a speck over the row was read as a line of
+    its own before it (`以` | `总分`, a seal's stroke over the label cell). A cell merged
+    over several rows is a label of indicator lines, not the 总分 row's (`_total_label_merged_above`
+    reads a label standing in one)."""
+    if cell.last_row != cell.row:
+        return None
+    for ln in cell.lines:
+        label = _total_label(ln.text, spec)
+        if label is not None:
+            return ln.text, label
+    return None
+
+
+def _total_label_merged_above(table: Table, r: int, spec: FormSpec) -> tuple[Cell, str, str] | None:
+    """(cell, its line, label) when the 总分 label of row `r` is printed inside a cell merged
+    down onto the row from above, left of the row's own cells (OCR lost the rules between the
+    grid's lines there and its lines crossed them, so the cell was not cut): one of the cell's
+    OCR lines starts with the label and stands within the row's height. None without OCR
+    lines (text layers) or such a line."""
+    own = table.row_cells(r)
+    if not own:
+        return None
+    top, bottom = min(c.bbox[1] for c in own), max(c.bbox[3] for c in own)
+    for cell in table.cells:
+        if not (cell.row < r <= cell.last_row and cell.last_col < own[0].col):
+            continue
+        for ln in cell.lines:
+            label = _total_label(ln.text, spec)
+            if label is not None and top <= (ln.bbox[1] + ln.bbox[3]) / 2 <= bottom:
+                return cell, ln.text, label
+    return None
+
+
+def _split_glued_total(
+    found: dict[str, Cell | None], values: dict[str, SourcedValue], form: OpenForm, where: Where
+) -> list[str]:
+    """The 总分 weight and score read as one number in one cell (`10099.43`): split where the
+    weights and scores read say the weight ends (`totals.split_glued_total`); a note
+    saying so, or none when the cell is not such a cell or the check does not hold."""
+    cell = found["weight"]
+    if cell is None or cell is not found["score"]:
+        return []
+    split = split_glued_total(cell.text, form.fields, form.indicators)
+    if split is None:
+        return []
+    weight, score, why = split
+    values["weight"], values["score"] = where.sv(cell, weight), where.sv(cell, score)
+    return [
+        f"the cell '{cell.text}' prints the weight and the score without a space; read as "
+        f"{weight} | {score}, {why}"
+    ]
+
+
+def total_row_alone(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """The 总分 row a page break carried onto the next page, ruled with fewer columns than the
+    grid (its label cell spans the rest): its weight and score are the cells standing under the
+    分值 and 得分 headings (by x, as shares of the heading's frame: the table's own width, or
+    measured from its right edge when it is narrower and ends where the heading's table did,
+    its leading columns lost). Lines above it on this table that could not be placed under the
+    heading (OCR merged their cells across the columns) are reported, never read by guess."""
+    cols, table = form.columns, where.table
+    if not form.spec.total_row or cols is None:
+        return False
+    frame = cols.frame(table)
+    if frame is None:
+        return False
+    for r in range(start, end):
+        centres = [(c, sum(map(frame, (c.bbox[0], c.bbox[2]))) / 2) for c in table.row_cells(r)]
+        cells: dict[str, Cell | None] = {}
+        for name in ("weight", "score"):
+            x = cols.x_ranges.get(name)
+            if x is None:
+                return False
+            cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
+        if read_total_row(form, where, r, cells, problems):
+            for above in range(start, r):
+                printed = " | ".join(c.text for c in table.row_cells(above) if c.text.strip())
+                if printed:
+                    problems.append(
+                        form_note(
+                            form,
+                            where.page.page,
+                            f"the grid line '{printed}' "
+                            "above the 总分 row does not line up with the heading's columns (OCR "
+                            "found no rules between its cells); not read",
+                        )
+                    )
+            return True
+    return False
+
+
+def total_numbers_alone(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """A table of one line printing two numbers alone, standing on the page under the grid's
+    分值 and 得分 columns (the pages of one scan share their scale), the first the sum of the
+    weights read and the second the sum of the scores read: the 总分 row whose label and rules
+    OCR lost. Both sums must hold, or nothing is read; read, it is said so."""
+    cols, table = form.columns, where.table
+    if not form.spec.total_row or cols is None or end - start != 1 or not cols.width:
+        return False
+    printed = [c for c in table.row_cells(start) if c.text.strip()]
+    numbers = [amount(c.text) for c in printed]
+    if len(printed) != 2 or None in numbers or "weight" not in cols.x_ranges:
+        return False
+    left = cols.right - cols.width  # the heading's frame on the page
+    for cell, name in zip(printed, ("weight", "score"), strict=True):
+        a, b = cols.x_ranges.get(name, (0.0, 0.0))
+        if not left + a * cols.width <= (cell.bbox[0] + cell.bbox[2]) / 2 < left + b * cols.width:
+            return False
+    weights = printed_sum(form.fields, form.indicators, "weight")
+    total = printed_sum(form.fields, form.indicators, "score")
+    if weights is None or total is None:
+        return False
+    weight, score = numbers
+    if weight is None or score is None or abs(weight - weights) > 1e-6:
+        return False
+    if abs(score - total) > TOTAL_TOLERANCE:
+        return False
+    form.fields["overall_weight"] = where.sv(printed[0])
+    form.fields["overall_score"] = where.sv(printed[1])
+    form.closed_grid = True
+    problems.append(
+        form_note(
+            form,
+            where.page.page,
+            f"a table printing only '{printed[0].text} | {printed[1].text}' under the 分值 "
+            "and 得分 columns is read as the 总分 row (its label lost): "
+            f"{weights:g} is the sum of the weights and {total:g} of the scores",
+        )
+    )
+    return True
+
+
+def total_row_from_lines(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """The 总分 row of a grid whose table OCR did not find (a photographed page's edge taken for
+    the table's frame, the row's rules lost inside it): read from the text row its label
+    starts — an OCR line beginning with 总分 and the lines beside it at its height, right of it
+    — as two numbers (weight, score) or one holding both (`10089.07`, cut by
+    `totals.split_glued_total`). Read only when the weight is the sum of the weights read and
+    the score the sum of the scores read, since no column says which number is which; read, it
+    is said so."""
+    if not form.spec.total_row or form.columns is None:
+        return False
+    placed = [(c, ln) for c in where.table.cells if start <= c.row < end for ln in c.lines]
+    for cell, line in placed:
+        label = _total_label(line.text, form.spec)
+        if label is None:
+            continue
+        top, bottom = line.bbox[1], line.bbox[3]
+        beside = sorted(
+            (
+                ln
+                for _, ln in placed
+                if ln.bbox[0] >= line.bbox[2] and top <= (ln.bbox[1] + ln.bbox[3]) / 2 <= bottom
+            ),
+            key=lambda ln: ln.bbox[0],
+        )
+        printed = " ".join([printed_after(line.text, len(label))] + [ln.text for ln in beside])
+        tokens = numbers_in(printed)
+        if tokens is None or not 1 <= len(tokens) <= 2:
+            continue
+        if len(tokens) == 1:
+            split = split_glued_total(tokens[0], form.fields, form.indicators)
+            if split is None:
+                continue
+            tokens = list(split[:2])
+        weights = printed_sum(form.fields, form.indicators, "weight")
+        scores = printed_sum(form.fields, form.indicators, "score")
+        weight, score = (amount(t) for t in tokens)
+        if None in (weights, scores, weight, score):
+            continue
+        assert weights is not None and scores is not None
+        assert weight is not None and score is not None
+        if abs(weight - weights) > 1e-6 or abs(score - scores) > TOTAL_TOLERANCE:
+            continue
+        row = [line, *beside]  # the text row's box and its least sure line, not the cell's
+        box = (row[0].bbox[0], min(ln.bbox[1] for ln in row), row[-1].bbox[2])
+        box += (max(ln.bbox[3] for ln in row),)
+        sure = min(ln.confidence for ln in row)
+        for name, token in zip(("overall_weight", "overall_score"), tokens, strict=True):
+            form.fields[name] = replace(where.sv(cell, token), bbox=box, confidence=sure)
+        form.closed_grid = True
+        shown = " ".join(ln.text for ln in row)
+        problems.append(
+            form_note(
+                form,
+                where.page.page,
+                f"the 总分 row read from its text row '{shown}' (OCR found no grid there): "
+                f"{tokens[0]} | {tokens[1]}, {weights:g} being the sum of the weights and "
+                f"{scores:g} of the scores read",
+            )
+        )
+        return True
+    return False
