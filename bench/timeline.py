@@ -24,6 +24,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.proctree import tree_pids
+
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -63,32 +65,21 @@ def threads_waited(pid: int) -> float:
 
 
 def tree(root: int) -> dict[int, tuple[str, float, float]]:
-    """Every live process under root (root included): pid → (role, CPU seconds used, seconds
-    spent runnable but waiting for a core). The wait is what other load on the machine cost the
-    run: on an idle machine it would have run then."""
-    children: dict[int, list[int]] = {}
-    info: dict[int, tuple[str, float, float]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    """Every live process under root (root included; `bench.proctree.tree_pids`): pid → (role,
+    CPU seconds used, seconds spent runnable but waiting for a core). The wait is what other load
+    on the machine cost the run: on an idle machine it would have run then."""
+    out: dict[int, tuple[str, float, float]] = {}
+    for pid in tree_pids(root):
         try:
-            with open(f"/proc/{entry}/stat") as f:
+            with open(f"/proc/{pid}/stat") as f:
                 stat = f.read()
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
-            waited = threads_waited(int(entry))
+            waited = threads_waited(pid)
         except OSError:
-            continue
+            continue  # ended since the walk
         fields = stat[stat.rindex(")") + 2 :].split()
-        ppid, ran = int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS
-        children.setdefault(ppid, []).append(int(entry))
-        info[int(entry)] = (role(cmd), ran, waited)
-    out, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        if pid in info:
-            out[pid] = info[pid]
-        todo += children.get(pid, [])
+        out[pid] = (role(cmd), (int(fields[11]) + int(fields[12])) / TICKS, waited)
     return out
 
 
