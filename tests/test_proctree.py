@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,7 @@ def _child_of_a_running_thread() -> Iterator[subprocess.Popen]:
     thread = threading.Thread(target=start)
     thread.start()
     started.wait()
+    _asleep(holder[0].pid)
     try:
         yield holder[0]
     finally:
@@ -35,6 +37,17 @@ def _child_of_a_running_thread() -> Iterator[subprocess.Popen]:
         thread.join()
         holder[0].kill()
         holder[0].wait()
+
+
+def _asleep(pid: int) -> None:
+    """Wait until `pid` is `sleep` asleep: between the fork, the exec and sleep's own start its
+    resident memory changes, and the tests compare two readings of it."""
+    for _ in range(1000):
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "S" and Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"sleep"):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{pid} never went to sleep")
 
 
 def _vm_rss_mb(pid: int) -> float:
