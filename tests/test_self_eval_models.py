@@ -29,14 +29,18 @@ ANTI_FRAUD = "反诈宣传经费"
 D = Decimal
 
 
-def pid(code: str, name: str) -> str:
-    """project_id as int_projects_pivoted computes it."""
-    return hashlib.md5(f"{code}|{name}".encode()).hexdigest()[:16]
+DEPARTMENT = "平罗县委政法委"
 
 
-RELIEF_ID = pid("075001", RELIEF)
-GRID_ID = pid("075001", GRID)
-ANTI_FRAUD_ID = pid("", ANTI_FRAUD)  # no target table, no printed code
+def pid(code: str, department: str, name: str) -> str:
+    """project_id as the macro project_id computes it (for keys `normalize_label` leaves as
+    they are)."""
+    return hashlib.md5(f"{code}|{department}|{name}".encode()).hexdigest()[:16]
+
+
+RELIEF_ID = pid("075001", DEPARTMENT, RELIEF)
+GRID_ID = pid("075001", DEPARTMENT, GRID)
+ANTI_FRAUD_ID = pid("", DEPARTMENT, ANTI_FRAUD)  # no target table, no printed code
 
 #: (一级, 二级 as printed, 三级, 指标值) of the plan
 PLAN_INDICATORS = [

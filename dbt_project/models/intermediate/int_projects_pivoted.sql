@@ -87,6 +87,7 @@ typed as (
         nullif(trim(pivoted.overall_goal_printed), '') as overall_goal,
         nullif({{ normalize_label('pivoted.project_name_printed') }}, '') as project_name_key,
         coalesce({{ normalize_label('pivoted.department_code_printed') }}, '') as department_code_key,
+        {{ normalize_label('pivoted.department_name_printed') }} as department_name_key,
         pivoted.funds_page,
         nullif(trim(pivoted.funds_unit_printed), '') as funds_unit,
         {{ parse_amount_wan('pivoted.total_funds_printed', 'pivoted.funds_unit_printed') }} as total_funds_wan,
@@ -139,14 +140,12 @@ funds_derived as (
 final as (
 
     select
-        left(
-            md5(
-                department_code_key
-                || '|'
-                || coalesce(project_name_key, 'unnamed:' || document_sha256 || ':' || project_seq)
-            ),
-            16
-        ) as project_id,
+        {{
+            project_id(
+                'department_code_key', 'department_name_key', 'project_name_key',
+                "'unnamed:' || document_sha256 || ':' || project_seq"
+            )
+        }} as project_id,
         document_sha256,
         project_seq,
         source_file,

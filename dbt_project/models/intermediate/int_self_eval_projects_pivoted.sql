@@ -3,17 +3,19 @@
     funds block (年度资金总额 row) and the 总分 row, parsed; and the project_id the 绩效目标表 gives
     the same project.
 
-    project_id is the id the 绩效目标表 gives the same project (int_projects_pivoted: md5 of the
-    department code and the normalised project name). The self-evaluation usually prints 主管部门
-    as a name without a code, so the project is found among the 绩效目标表 tables with the same
-    normalised project name (a code printed on both sides must agree), preferring in this order
-    (0) the same printed code, (1) the same normalised department name and year, (2) the same
-    department name, (3) the same year, (4) the name alone; the first tier with candidates wins,
-    and only when they name one project_id. A name no 绩效目标表 prints, read glued onto the 主管部门
-    printed below it (an OCR grid lost the rule between the two rows), is matched last, (5) the
-    same year, (6) any, to the 绩效目标表 whose name followed by its own 主管部门 starts it; it
-    then takes that table's project name (and its 主管部门 when none was read). Otherwise the id is computed the same way from the
-    code printed on the self-evaluation, or from '' (no code, as a 绩效目标表 without a code).
+    project_id is the id the 绩效目标表 gives the same project (the macro project_id: md5 of the
+    normalised department code, department name and project name). The self-evaluation usually
+    prints 主管部门 as a name without a code, so the project is found among the 绩效目标表 tables
+    with the same normalised project name (a code printed on both sides must agree), preferring
+    in this order (0) the same printed code and department name, (1) the same printed code (two
+    counties' departments may print one code), (2) the same normalised department name and year,
+    (3) the same department name, (4) the same year, (5) the name alone; the first tier with
+    candidates wins, and only when they name one project_id. A name no 绩效目标表 prints, read
+    glued onto the 主管部门 printed below it (an OCR grid lost the rule between the two rows), is
+    matched last, (6) the same year, (7) any, to the 绩效目标表 whose name followed by its own
+    主管部门 starts it; it then takes that table's project name (and its 主管部门 when none was
+    read). Otherwise the id is computed by the same macro from the code and department name
+    printed on the self-evaluation ('' for what is not printed, as for a 绩效目标表).
     project_id_source says which ('target_table' | 'printed' | 'none').
 
     Amounts are 万元: a funds_unit of '元' divides by 10,000; '/', '—' and blanks are null.
@@ -278,14 +280,18 @@ named_keys as (
         target_codes.target_project_seq,
         false as name_glued,
         case
-            when target_codes.department_code_key = rates_read.printed_code_key then 0
+            when
+                target_codes.department_code_key = rates_read.printed_code_key
+                and target_codes.department_name_key = rates_read.department_name_key
+                then 0
+            when target_codes.department_code_key = rates_read.printed_code_key then 1
             when
                 target_codes.department_name_key = rates_read.department_name_key
                 and target_codes.year = rates_read.year
-                then 1
-            when target_codes.department_name_key = rates_read.department_name_key then 2
-            when target_codes.year = rates_read.year then 3
-            else 4
+                then 2
+            when target_codes.department_name_key = rates_read.department_name_key then 3
+            when target_codes.year = rates_read.year then 4
+            else 5
         end as match_tier
 
     from rates_read
@@ -312,7 +318,7 @@ glued_keys as (
         target_codes.target_document_sha256,
         target_codes.target_project_seq,
         true as name_glued,
-        case when target_codes.year = rates_read.year then 5 else 6 end as match_tier
+        case when target_codes.year = rates_read.year then 6 else 7 end as match_tier
 
     from rates_read
 
@@ -455,14 +461,12 @@ final as (
     select
         coalesce(
             target_project_id,
-            left(
-                md5(
-                    coalesce(printed_code_key, '')
-                    || '|'
-                    || coalesce(project_name_key, 'unnamed:' || document_sha256 || ':' || project_seq)
-                ),
-                16
-            )
+            {{
+                project_id(
+                    'printed_code_key', 'department_name_key', 'project_name_key',
+                    "'unnamed:' || document_sha256 || ':' || project_seq"
+                )
+            }}
         ) as project_id,
         document_sha256,
         project_seq,

@@ -1,0 +1,119 @@
+"""project_id tells apart two counties' departments that print the same code and project name.
+
+Each county numbers its own budget units, so 平罗县委政法委 and 贺兰县委政法委 may both print
+075001, and both fund a 司法救助资金 in 2024. Keyed by code and name alone, the two were one
+project: dim_project kept one of them (the other only a `sources_disagree` finding) and a
+self-evaluation of either joined whichever plan was chosen. Hand-landed rows (as in
+tests/test_self_eval_models.py), then `dbt build`; every value is checked exactly.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from flows import landing
+from flows.marts import dbt_build
+from flows.models import DocumentExtraction, FundsBlock, IndicatorRow, ProjectForm
+from flows.publish import working_copy_path
+from tests.conftest import SampleRun
+from tests.test_self_eval_models import DEPARTMENT, RELIEF, pid, v
+
+CODE = "075001"
+OTHER_DEPARTMENT = "贺兰县委政法委"  # another county's department, printing the same code
+PLAN_A = "平罗县_2024年项目支出绩效目标表.pdf"
+PLAN_B = "贺兰县_2024年项目支出绩效目标表.pdf"
+EVAL_B = "贺兰县_2024年项目支出绩效自评表.pdf"
+ID_A = pid(CODE, DEPARTMENT, RELIEF)
+ID_B = pid(CODE, OTHER_DEPARTMENT, RELIEF)
+
+
+def plan(file: str, sha: str, department: str, total: str, target: str) -> DocumentExtraction:
+    """One department's 绩效目标表 of 司法救助资金: one indicator, the code printed."""
+    fields = {
+        "year": v("2024"),
+        "project_name": v(RELIEF),
+        "department_code": v(CODE),
+        "department_name": v(department),
+    }
+    rows = [IndicatorRow(v("产出指标"), v("数量指标"), v("司法救助人数"), v(target))]
+    form = ProjectForm(
+        fields=fields, funds=FundsBlock(total=v(total), fiscal=v(total), other=v("")),
+        indicators=rows, first_page=1,
+    )  # fmt: skip
+    return DocumentExtraction(
+        source_file=file, sha256=sha, file_size=1, page_count=1, kind="pdf", projects=[form]
+    )
+
+
+def land_eval(con) -> None:  # noqa: ANN001 - a duckdb connection
+    """贺兰县's self-evaluation: 主管部门 printed as a name and code, one indicator."""
+    fields = {
+        "year": "2024年度", "project_name": RELIEF, "department_name": OTHER_DEPARTMENT,
+        "department_code": CODE, "funds_unit": "万元", "total_budget_initial": "20",
+        "total_budget_full_year": "20", "total_executed": "19", "total_weight": "10",
+        "total_execution_rate": "95%", "total_score": "9.5", "overall_weight": "100",
+        "overall_score": "95",
+    }  # fmt: skip
+    form = ProjectForm(
+        fields={k: v(val) for k, val in fields.items()},
+        funds=FundsBlock(),
+        indicators=[IndicatorRow(v("产出指标"), v("数量指标"), v("司法救助人数"), v("30人以上"))],
+        first_page=1,
+        form="project_self_eval",
+    )
+    sha = "f" * 64
+    landing.land_document(
+        con,
+        DocumentExtraction(
+            source_file=EVAL_B, sha256=sha, file_size=1, page_count=1, kind="pdf", projects=[form]
+        ),
+    )
+    extra = [
+        (sha, EVAL_B, 1, "project_self_eval", "indicator", 1, field, value, 1,
+         0, 1, 5, 10.0, 10.0, 50.0, 20.0, 1.0, "camelot")
+        for field, value in (("actual", "31人"), ("weight", "90"), ("score", "90"))
+    ]  # fmt: skip
+    con.executemany(f"insert into raw.extracted_values values ({', '.join('?' * 18)})", extra)
+
+
+@pytest.fixture(scope="module")
+def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
+    root = tmp_path_factory.mktemp("project_ids")
+    warehouse = working_copy_path(root / "perfbudget.duckdb")
+    con = landing.connect(warehouse)
+    landing.land_document(con, plan(PLAN_A, "d" * 64, DEPARTMENT, "10", "20人以上"))
+    landing.land_document(con, plan(PLAN_B, "e" * 64, OTHER_DEPARTMENT, "20", "30人以上"))
+    land_eval(con)
+    con.close()
+    dbt_build(warehouse)
+    return SampleRun(raw=Path(root), warehouse=warehouse, summary=None, bad={})
+
+
+def test_same_code_and_name_of_two_departments_are_two_projects(marts: SampleRun) -> None:
+    rows = marts.query(
+        "select p.project_id, p.department_name, f.total_funds_wan, p.source_file "
+        "from dim_project p join fct_project_funds f using (project_id, year) "
+        "order by p.source_file"
+    )
+    assert rows == [
+        (ID_A, DEPARTMENT, Decimal(10), PLAN_A),
+        (ID_B, OTHER_DEPARTMENT, Decimal(20), PLAN_B),
+    ]
+    assert ID_A != ID_B
+    # two projects, not one project printed twice: nothing to disagree about
+    assert marts.query("select count(*) from audit_findings where rule = 'sources_disagree'") == [
+        (0,)
+    ]
+
+
+def test_self_evaluation_joins_its_own_departments_plan(marts: SampleRun) -> None:
+    assert marts.query("select project_id, source_file from fct_project_execution") == [
+        (ID_B, EVAL_B)
+    ]
+    assert marts.query(
+        "select project_id, plan_target_raw, eval_target_raw, actual_raw, plan_source_file "
+        "from fct_target_vs_actual"
+    ) == [(ID_B, "30人以上", "30人以上", "31人", PLAN_B)]
