@@ -341,16 +341,19 @@ def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, in
 # so the second read only confirms and costs half the orientation test's recognition.
 SURE_UPRIGHT = 0.95
 
-# The text lines' direction alone decides "upright or upside down" vs "sideways" when one
-# direction's line length is at least LINE_AXIS_RATIO times the other's and amounts to
-# MIN_LINE_LENGTH px on the 1000-px copy. On the 35 scanned/photographed pages of dev seeds
-# 0-39 the upright text ran 3.0-3900× longer horizontally than vertically (self-evaluations'
-# narrow columns of wrapped lines and vertically typeset 一级 labels make the vertical part).
-# Reading is no judge of the direction: a sideways page's vertical labels, turned with it,
-# read 1.00 as they stand, and turned characters stacked across lines read 0.95-0.99 as
-# characters that are not there.
 LINE_AXIS_RATIO = 2.0
+"""The text lines' direction alone decides "upright or upside down" vs "sideways" when one
+direction's line length is at least this many times the other's and amounts to MIN_LINE_LENGTH
+px on the 1000-px copy (a measured ratio): on the 35 scanned/photographed pages of dev seeds
+0-39 the upright text ran 3.0-3900× longer horizontally than vertically (self-evaluations'
+narrow columns of wrapped lines and vertically typeset 一级 labels make the vertical part), so
+2.0 keeps a margin under the least. Reading is no judge of the direction: a sideways page's
+vertical labels, turned with it, read 1.00 as they stand, and turned characters stacked across
+lines read 0.95-0.99 as characters that are not there. (Dev lg_8016, an upright image page
+turned sideways, is an open case of this test.)"""
 MIN_LINE_LENGTH = 300
+"""The least length (px on the 1000-px copy) of the longer direction's lines for the direction
+to decide at all (see LINE_AXIS_RATIO); a page with less line ink is decided by reading."""
 # When the line direction does not tell, a page is turned only on the reading of at least this
 # many characters surely read the turned way (`_read_surely`: characters × confidence²). A page
 # holding one short row and a seal (a table's last 总分 row) read 1.8 sideways against 0.8 as it

@@ -46,13 +46,13 @@ MIN_NUMBER = 3
 # printed lines reach 2.4 text heights at most — a number with seal ink in its box — and seal
 # lines 4.2 and more).
 SEAL = 3.0
-# ... and whose characters stand wider apart than this many text heights each: a printed line
-# packs its characters about one text height apart (full-width CJK; digits and Latin closer),
-# even when a seal's ink joined two of its lines into one tall box (dev lg_4892 p1: `时效指标
-# （必填` over its `）`, a seal's glyph between them: 3.04 text heights tall, 1.2 a character),
-# while a seal's characters, in big type round its ring, are read as one to three over a box
-# 5-7 text heights wide (lg_5716: `县委`, 2.5-3.5 a character).
 SEAL_CHAR_WIDTH = 2.0
+"""... and whose characters stand wider apart than this many text heights each (a measured
+shape): a printed line packs its characters about one text height apart (full-width CJK; digits
+and Latin closer), even when a seal's ink joined two of its lines into one tall box (dev lg_4892
+p1: `时效指标（必填` over its `）`, a seal's glyph between them: 3.04 text heights tall, 1.2 a
+character), while a seal's characters, in big type round its ring, are read as one to three
+over a box 5-7 text heights wide (lg_5716: `县委`, 2.5-3.5 a character); 2.0 lies between."""
 # A text block stands in a row of its own when its centre is this close to the row's middle
 # (a share of the row's height): a printed cell centres its text in its row, while the lines
 # of one label merged over two rows gather round the rule between them.

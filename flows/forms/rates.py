@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import re
 
+from flows.forms.spec import RATE_NAME_ENDINGS
 from flows.text import normalize
 
-# What a rate's name ends with, as printed in these forms' 三级指标 (`flows.text.normalize`d).
-# A name carrying its unit in brackets (`满意度(%)`) ends with the bracket and is left alone: its
-# value is printed without the sign.
-RATE_NAME_ENDINGS = ("率", "满意度")
 # A whole number of three or four digits after an optional comparator, nothing else: the last
 # digit is the candidate `%` (a decimal `98.53` is at most 100 either way and is never touched).
 _NUMBER_WITH_LAST_DIGIT = re.compile(r"([<>=≤≥]?)([1-9]\d{1,2})(\d)")
 
 
 def names_a_rate(name: str) -> bool:
-    """Whether an indicator's name (三级指标, as printed) names a rate: see RATE_NAME_ENDINGS."""
+    """Whether an indicator's name (三级指标, as printed) names a rate: it ends with one of the
+    form description's `RATE_NAME_ENDINGS`."""
     return normalize(name).endswith(RATE_NAME_ENDINGS)
 
 

@@ -263,6 +263,14 @@ funds unit (`flows.forms.labels.UNITS`, `UNIT_BEGUN`) matches this one list."""
 RATE_UNITS = ("%", "‰")
 """The units a rate is printed with (≥95%, ≤5‰), in its value's cell or its 度量单位 cell."""
 
+RATE_NAME_ENDINGS = ("率", "满意度")
+"""What the 三级指标 name of a rate ends with, as `flows.text.normalize` keys it: …率 (完成率,
+合格率, 资金拨付及时率) and …满意度 (受益群众满意度, 服务对象满意度), the two ways the national
+framework (财预〔2021〕101号) and the forms name a share of a whole, whose target is a percentage
+of at most 100 (`flows.forms.rates`). A vocabulary of the form, not a measurement: a name
+printing its unit in brackets (`满意度(%)`) ends with the bracket and is no rate to the reader
+(its value is printed without the sign)."""
+
 NUMBER_UNITS = (*RATE_UNITS, *FUNDS_UNITS)
 """Every unit the forms print right after a number: where OCR reads `11,53万元` or `98,5%`, the
 comma before the unit ends the number, so it is a decimal point (`ocr.page.normalise_text`)."""
