@@ -14,7 +14,8 @@ pytest.importorskip("reportlab")
 pypdfium2 = pytest.importorskip("pypdfium2")
 
 from bench.layoutgen import DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
-from bench.layoutgen.generate import KINDS, generate, plan  # noqa: E402
+from bench.layoutgen.content import SEEDS_PER_RANGE  # noqa: E402
+from bench.layoutgen.generate import KINDS, draw_content, generate, plan  # noqa: E402
 from bench.layoutgen.score import score_all  # noqa: E402
 from bench.match import loose  # noqa: E402
 
@@ -34,6 +35,27 @@ def _first_seed(pred) -> int:
 def test_seed_ranges_are_disjoint_and_documented():
     assert set(DEV_SEEDS).isdisjoint(HELDOUT_SEEDS)
     assert len(params.PARAMETERS) >= 30
+
+
+def test_distinct_seeds_are_distinct_departments():
+    """Dev seeds 7946 and 8221 drew the same county and department (石门县市场监督管理局, codes
+    180681 and 180632) and the same project for 2030: one project printed twice, to a bench run.
+    Each seed's county and code are now its own; the projects, years and every later draw are
+    what they were."""
+
+    def department(seed: int) -> tuple[str, str, list[tuple[int, str]]]:
+        _, _, _, c = draw_content(random.Random(seed), seed)
+        return c.department, c.department_code, [(pr.year, pr.name) for pr in c.projects]
+
+    assert department(7946) == (
+        "普泾县市场监督管理局", "187946", [(2030, "特种设备安全监察"), (2030, "食品安全抽检监测")]
+    )  # fmt: skip
+    assert department(8221) == ("顺屯县市场监督管理局", "188221", [(2030, "特种设备安全监察")])
+    # both ranges hold at most SEEDS_PER_RANGE seeds, each starting at a multiple of it
+    for r in (DEV_SEEDS, HELDOUT_SEEDS):
+        assert len(r) <= SEEDS_PER_RANGE and r.start % SEEDS_PER_RANGE == 0
+    names = {department(s)[:2] for s in range(6000, 6200)}
+    assert len({n for n, _ in names}) == len({c for _, c in names}) == 200
 
 
 def test_every_variant_is_reachable():

@@ -392,12 +392,46 @@ def _goal(topic, people: str) -> str:
     )
 
 
-def department_of(rng: random.Random) -> tuple[str, str, str]:
-    """(department kind, printed department name, 6-digit code)."""
+# The first and second characters of a county's name: 100 × 100 names, one for each seed of a
+# range (`county_of`). Common characters of Chinese place names; no character is in both, so
+# two (head, tail) pairs never spell one name.
+COUNTY_HEADS = (
+    "青临安永清云石柳平东南北西长新宁桃汉白龙金玉丰泰和富兴华春明光红黄绿江河湖海山林峰田禾嘉瑞"
+    "祥福寿康乐庆吉昌盛隆德仁义信忠文武英凤鹤鹿松竹梅兰桂莲荷枫杨柏槐桑榆普惠通顺广大高上中太万岳"
+    "屏乌伊罗黎彭邵韩蒋"
+)
+COUNTY_TAILS = (
+    "源溪川泽阳城州口坪坝岗塘湾洲浦渡桥关门堡寨屯营集庄园台亭苑原坡岩谷涧潭池沟滩岸津埠港丘陵岛沙"
+    "泾渠堰陂湄汀浜浔汇陶邑都乡里亨宇昭晖晋熙瀚璋琪珑瑶宏远定固恒坤乾元峪屿埔墩垣堤坊店铺峡畈井泊"
+    "湘淮溱沅澧漳滨澜"
+)
+# How many seeds each range holds at most (bench.layoutgen.DEV_SEEDS, HELDOUT_SEEDS): a seed's
+# place in its range (seed % SEEDS_PER_RANGE) names its county and numbers its department.
+SEEDS_PER_RANGE = len(COUNTY_HEADS) * len(COUNTY_TAILS)
+
+
+def county_of(index: int) -> str:
+    """The county of the `index`th seed of a range: a name of its own, so that no two seeds'
+    departments are one department. Drawn from the twenty of COUNTIES (with a code drawn from
+    99), two seeds printed one department's same project for the same year: in 64 of the 249
+    windows of 40 consecutive dev seeds (a bench run's size), 4,905 (department, project, year)
+    of dev seeds 0-9,999, 212 of them under one code too. A bench run read such a pair as one
+    project printed twice (one file's project lost) or left a self-evaluation two plans to
+    choose from (its join lost), which the two documents never meant."""
+    head, tail = divmod(index % SEEDS_PER_RANGE, len(COUNTY_TAILS))
+    return f"{COUNTY_HEADS[head]}{COUNTY_TAILS[tail]}县"
+
+
+def department_of(rng: random.Random, index: int) -> tuple[str, str, str]:
+    """(department kind, printed department name, 6-digit code) of the `index`th seed of a range:
+    the kind drawn, the county and the code's last four digits the seed's own (`county_of`).
+    The draws of a county and a number that named them before are still made, so every later
+    draw of a seed — its layout, values, damage — is what it was."""
     kind = rng.choice(sorted(DEPARTMENTS))
-    county = rng.choice(COUNTIES)
-    prefix = DEPARTMENTS[kind][0]
-    code = f"{prefix}{COUNTIES.index(county):02d}{rng.randint(1, 99):02d}"
+    rng.choice(COUNTIES)
+    rng.randint(1, 99)
+    county = county_of(index)
+    code = f"{DEPARTMENTS[kind][0]}{index % SEEDS_PER_RANGE:04d}"
     name = f"中共{county}{kind}" if kind.startswith("委") else f"{county}{kind}"
     return kind, name, code
 
@@ -410,9 +444,12 @@ def make_content(
     level2_style: int,
     with_department_table: bool,
     n_indicators: tuple[int, int] = (5, 20),
+    *,
+    index: int,
 ) -> Content:
-    """A department's tables: n projects spread over `years`; a project may recur in two years."""
-    kind, dept, code = department_of(rng)
+    """A department's tables: n projects spread over `years`; a project may recur in two years.
+    `index`: the seed's place in its range, which names the department (`department_of`)."""
+    kind, dept, code = department_of(rng, index)
     _, units, topics = DEPARTMENTS[kind]
     county = dept.replace("中共", "")[:3]
     content = Content(dept, code)

@@ -24,7 +24,13 @@ import cv2
 from PIL import Image
 
 from bench.layoutgen import DEV_SEEDS, HELDOUT_SEEDS, forms, params
-from bench.layoutgen.content import Content, Project, add_self_evaluation, make_content
+from bench.layoutgen.content import (
+    SEEDS_PER_RANGE,
+    Content,
+    Project,
+    add_self_evaluation,
+    make_content,
+)
 from bench.layoutgen.render import Rendered, Table, typeset
 from tests.fixtures import scans
 
@@ -278,10 +284,9 @@ def _printed(r: Rendered, key: str) -> list[dict]:
     ]
 
 
-def generate(seed: int, out_dir: Path) -> list[dict]:
-    """Write the document(s) of `seed` into `out_dir` (raw files) and return their truths."""
-    rng = random.Random(seed)
-    out_dir.mkdir(parents=True, exist_ok=True)
+def draw_content(rng: random.Random, seed: int) -> tuple[str, bool, params.LayoutParams, Content]:
+    """The draws of a seed before anything is typeset: document kind, whether a 自评表 follows,
+    layout parameters, and the department's tables (`rng` = random.Random(seed), fresh)."""
     kind, self_eval, p = plan(rng)
     image = kind == "image"
     # scans are OCRed page by page: fewer tables keep `make bench` within its time
@@ -294,11 +299,20 @@ def generate(seed: int, out_dir: Path) -> list[dict]:
         p.level2_style,
         bool(p.department_table) and not self_eval,
         n_indicators=(5, 9) if image else (5, 20),
+        index=seed % SEEDS_PER_RANGE,
     )
     if p.funds_layout == "single_line":  # the only funds line: total = 财政拨款, no other funds
         for pr in content.projects:
             f = pr.funds
             f.fiscal, f.other, f.fiscal_local, f.fiscal_upper = f.total, 0.0, f.total, 0.0
+    return kind, self_eval, p, content
+
+
+def generate(seed: int, out_dir: Path) -> list[dict]:
+    """Write the document(s) of `seed` into `out_dir` (raw files) and return their truths."""
+    rng = random.Random(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    kind, self_eval, p, content = draw_content(rng, seed)
     stem = out_dir / f"lg_{seed}"
     path, rendered, record = _write(_tables(content, p, rng), p, kind, rng, stem)
     truth = {
