@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
-from flows.forms.spec import SEED_PATH, form_fields_csv
+from flows.forms.spec import LEVEL_LABEL_ENDING, SEED_PATH, category_labels, form_fields_csv
 from flows.models import Cell, PageGrid, PageStatus, ProjectForm, Table, TextLine, join_wrapped
 from ocr.engines import OcrOptions
 from tests.fixtures.selfeval_truth import FUNDS_COLUMNS
@@ -632,6 +632,15 @@ def test_label_helpers() -> None:
         join_wrapped(["开展宣传教育、线索摸排、", "氛围营造"]) == "开展宣传教育、线索摸排、氛围营造"
     )
     assert join_wrapped(["0101-", "一年期项目"]) == "0101-一年期项目"
+
+
+def test_every_category_label_ends_as_a_finished_label_does() -> None:
+    """is_unfinished_label takes a 一级/二级 label not ending in LEVEL_LABEL_ENDING for one a page
+    break cut: every label of the one list of categories (the dbt seed) must end so."""
+    labels = category_labels()
+    assert labels["level1"] == ("产出指标", "效益指标", "满意度指标")
+    assert all(label.endswith(LEVEL_LABEL_ENDING) for level in labels.values() for label in level)
+    assert not any(is_unfinished_label(label) for level in labels.values() for label in level)
 
 
 def test_form_fields_seed_equals_the_descriptions() -> None:

@@ -374,6 +374,21 @@ def run_macro(name: str, values: list[str | None], *args: str) -> list[object]:
     return [r[0] for r in rows]
 
 
+def test_amounts_take_the_form_descriptions_units() -> None:
+    """parse_amount_wan divides an amount by its printed unit's divisor from the form description
+    (AMOUNT_UNIT_DIVISORS, through the generated macros), else by the funds unit the table
+    prints, else reads 万元."""
+    from flows.forms.spec import AMOUNT_UNIT_DIVISORS
+
+    printed = [f"1,487,960{u}" for u in AMOUNT_UNIT_DIVISORS] + ["1487960"]
+    assert run_macro("parse_amount_wan", printed) == [
+        D(1487960) / AMOUNT_UNIT_DIVISORS[u] for u in AMOUNT_UNIT_DIVISORS
+    ] + [D(1487960)]
+    assert AMOUNT_UNIT_DIVISORS == {"万元": 1, "万": 1, "元": 10_000}
+    in_yuan = run_macro("parse_amount_wan", ["1,487,960", "12万元", "30万"], "'元'")
+    assert in_yuan == [D("148.796"), D(12), D(30)]
+
+
 def parsed_targets(values: list[str]) -> list[tuple[object, ...]]:
     """(kind, comparator, value, unit) of parse_target_ctes over printed targets."""
     import duckdb

@@ -35,7 +35,7 @@ from flows.forms.labels import (
 )
 from flows.forms.notes import Note
 from flows.forms.provenance import Where, on_line
-from flows.forms.spec import FORMS, FUNDS_UNITS, FormSpec, Label
+from flows.forms.spec import FORMS, FUNDS_UNITS, UNIT_LINE_LABEL, FormSpec, Label
 from flows.forms.state import Header
 from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
 from flows.text import SUB_LINE_PREFIX, is_latin, label_key, normalize
@@ -81,7 +81,7 @@ def completes_cut_label(first: str, rest: str, labels: list) -> bool:
     return UNIT_ANNOTATION_RE.fullmatch(joined[1]) is not None
 
 
-UNIT_LINE_RE = re.compile(rf"单位[:：;；]?\s*{UNITS}\s*$")
+UNIT_LINE_RE = re.compile(rf"{UNIT_LINE_LABEL}[:：;；]?\s*{UNITS}\s*$")
 
 
 def unit_line_above(page: PageGrid, table: Table) -> SourcedValue | None:
@@ -786,7 +786,9 @@ def _title_or_unit_line(text: str) -> bool:
     """A title, year or unit line printed inside the ruled table: no value's continuation."""
     key = label_key(text)
     titles = (m for f in FORMS for m in f.title_marks)
-    return bool(YEAR_RE.search(text)) or key.startswith("单位") or any(m in key for m in titles)
+    if YEAR_RE.search(text) or key.startswith(UNIT_LINE_LABEL):
+        return True
+    return any(m in key for m in titles)
 
 
 def _right_of(table: Table, cell: Cell) -> Cell | None:

@@ -17,6 +17,7 @@ from typing import TypeVar
 from flows.forms.spec import (
     FORMS,
     FUNDS_UNITS,
+    LEVEL_LABEL_ENDING,
     Column,
     FormSpec,
     Label,
@@ -186,11 +187,12 @@ def is_label(cell: Cell, spec: FormSpec) -> bool:
 
 
 def is_unfinished_label(text: str) -> bool:
-    """A merged label cut by a page break: open bracket, or not yet ending in 指标."""
+    """A merged label cut by a page break: open bracket, or not yet ending in 指标
+    (`LEVEL_LABEL_ENDING`) or a closing bracket (数量指标（必填）)."""
     norm = normalize(text)
     if norm.count("(") > norm.count(")"):
         return True
-    return bool(norm) and not norm.endswith(("指标", ")"))
+    return bool(norm) and not norm.endswith((LEVEL_LABEL_ENDING, ")"))
 
 
 def continues_label(text: str) -> bool:
