@@ -115,6 +115,19 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+def one_glyph_from(key: str, vocabulary: Iterable[str]) -> list[str]:
+    """The entries of `vocabulary` that `key` (a normalised label) spells with exactly one
+    character substituted (`质备指标` → [质量指标]; `X量指标` → [数量指标, 质量指标]), in the
+    vocabulary's order. Substitution only: OCR misreads a glyph of a printed label far more
+    often than it adds or loses one, and a label of another length is more likely a label the
+    vocabulary does not know than a slip. An exact spelling is no slip: it is never returned."""
+    return [
+        word
+        for word in vocabulary
+        if len(word) == len(key) and sum(a != b for a, b in zip(word, key, strict=True)) == 1
+    ]
+
+
 def label_alternatives(spec: FormSpec) -> list[tuple[str, Label]]:
     return [(alt, lb) for lb in spec.labels for alt in lb.alternatives]
 

@@ -29,6 +29,7 @@ from flows.forms.labels import (
     level1_of,
     match_printed,
     names_level1,
+    one_glyph_from,
     printed_after,
     same_text,
 )
@@ -517,6 +518,58 @@ def level1_by_category(form: OpenForm, problems: list[str]) -> None:
                     "their 二级 label belongs to",
                 )
             )
+
+
+# Where a printed 二级 label's note begins (`质量指标（必填）`): the vocabulary spells the stem.
+_LABEL_NOTE_RE = re.compile(r"[(（\[【〔]")
+
+
+def level2_by_vocabulary(form: OpenForm, problems: list[str]) -> None:
+    """On OCR pages, a 二级 label that names no indicator category but is one misread glyph
+    from exactly one category label of the vocabulary (the dbt seed indicator_categories) is
+    that label (`质备指标` → 质量指标, `或本指标（必` → 成本指标（必): the warehouse files a line
+    by the category keyword its 二级 label prints, and one slip in a four-glyph label loses it.
+    The label's note in brackets is kept as printed. A slip as near to two labels (`X量指标`:
+    数量指标 and 质量指标) is left as printed, and so is a label that prints a category keyword
+    (an exact label is never changed); each decision is said once per printed label, and the
+    raw cell keeps what OCR read. Text layers print their labels: those stay. Run when the
+    form closes, before `level1_by_category`, which reads the 二级 labels it settles."""
+    ocr_pages = {w.page.page for w, _ in form.grids if not w.page.has_text_layer}
+    vocabulary = CATEGORY_LABELS.get("level2", ())
+    settled: dict[int, SourcedValue] = {}  # id(printed label) → the label it is taken as
+    for ind in form.indicators:
+        printed = ind.level2
+        if id(printed) in settled:
+            ind.level2 = settled[id(printed)]
+            continue
+        settled[id(printed)] = printed
+        if printed.page not in ocr_pages or level1_of(printed.value) is not None:
+            continue
+        note_at = _LABEL_NOTE_RE.search(printed.value)
+        stem = printed.value[: note_at.start()] if note_at else printed.value
+        near = one_glyph_from(normalize(stem), vocabulary)
+        if not near:
+            continue
+        if len(near) > 1:
+            problems.append(
+                form_note(
+                    form,
+                    printed.page,
+                    f"the 二级 label '{printed.value}' names no indicator category (OCR) and is "
+                    f"one glyph from {' and '.join(near)} alike; kept as printed",
+                )
+            )
+            continue
+        taken = printed.with_value(near[0] + (printed.value[note_at.start() :] if note_at else ""))
+        settled[id(printed)] = ind.level2 = taken
+        problems.append(
+            form_note(
+                form,
+                printed.page,
+                f"the 二级 label '{printed.value}' names no indicator category (OCR) and is one "
+                f"glyph from {near[0]} alone; taken as '{taken.value}'",
+            )
+        )
 
 
 def _heading_again(cells: dict[str, Cell | None]) -> bool:
