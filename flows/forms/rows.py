@@ -29,7 +29,7 @@ from flows.forms.labels import (
     level1_of,
     match_printed,
     names_level1,
-    one_glyph_from,
+    nearest_labels,
     printed_after,
     same_text,
 )
@@ -525,11 +525,13 @@ _LABEL_NOTE_RE = re.compile(r"[(（\[【〔]")
 
 
 def level2_by_vocabulary(form: OpenForm, problems: list[str]) -> None:
-    """On OCR pages, a 二级 label that names no indicator category but is one misread glyph
-    from exactly one category label of the vocabulary (the dbt seed indicator_categories) is
-    that label (`质备指标` → 质量指标, `或本指标（必` → 成本指标（必): the warehouse files a line
-    by the category keyword its 二级 label prints, and one slip in a four-glyph label loses it.
-    The label's note in brackets is kept as printed. A slip as near to two labels (`X量指标`:
+    """On OCR pages, a 二级 label that names no indicator category but is a slip or two
+    (`labels.nearest_labels`: one per four glyphs, misread, lost or added) from exactly one
+    category label of the vocabulary (the dbt seed indicator_categories) is that label
+    (`质备指标` → 质量指标, `或本指标（必` → 成本指标（必, dev lg_2035 `服务对家意度指标(必)`):
+    the warehouse files a line by the category keyword its 二级 label prints, and one slip in a
+    four-glyph label loses it. The label's note in brackets is kept as printed. A slip as near
+    to two labels (`X量指标`:
     数量指标 and 质量指标) is left as printed, and so is a label that prints a category keyword
     (an exact label is never changed); each decision is said once per printed label, and the
     raw cell keeps what OCR read. Text layers print their labels: those stay. Run when the
@@ -547,7 +549,7 @@ def level2_by_vocabulary(form: OpenForm, problems: list[str]) -> None:
             continue
         note_at = _LABEL_NOTE_RE.search(printed.value)
         stem = printed.value[: note_at.start()] if note_at else printed.value
-        near = one_glyph_from(normalize(stem), vocabulary)
+        near = nearest_labels(normalize(stem), vocabulary)
         if not near:
             continue
         if len(near) > 1:
@@ -556,7 +558,7 @@ def level2_by_vocabulary(form: OpenForm, problems: list[str]) -> None:
                     form,
                     printed.page,
                     f"the 二级 label '{printed.value}' names no indicator category (OCR) and is "
-                    f"one glyph from {' and '.join(near)} alike; kept as printed",
+                    f"equally near to {' and '.join(near)}; kept as printed",
                 )
             )
             continue
@@ -566,8 +568,8 @@ def level2_by_vocabulary(form: OpenForm, problems: list[str]) -> None:
             form_note(
                 form,
                 printed.page,
-                f"the 二级 label '{printed.value}' names no indicator category (OCR) and is one "
-                f"glyph from {near[0]} alone; taken as '{taken.value}'",
+                f"the 二级 label '{printed.value}' names no indicator category (OCR) and is "
+                f"nearest to {near[0]} alone; taken as '{taken.value}'",
             )
         )
 
