@@ -326,6 +326,7 @@ def append_rows(
         notes = share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
+        notes += _unit_after_a_mark(values) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
         percent = percent_read_as_digit(nm.value, target.value) if ocr else None
@@ -680,6 +681,38 @@ def _read_by_alphabet(
         notes.append(
             f"the {col.field} cell (row {cell.row}) was read '{cell.text}' (p={own:.3f}) and is "
             f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
+        )
+    return notes
+
+
+# The columns that print a value's unit alone (度量单位): a cell there prints a unit or a mark
+# that it has none (NO_VALUE), never both.
+UNIT_FIELDS = ("measure_unit",)
+# The dashes of NO_VALUE, with the stops and colons a speck is also read as; not its `/`,
+# which may begin a unit printed apart from its number's (`/亩` after 元).
+_MARKS_BEFORE_UNIT_RE = re.compile(
+    rf"^(?:[{re.escape(''.join(m for m in NO_VALUE if m != '/'))}.:;,：；，。]\s*)+"
+)
+
+
+def _unit_after_a_mark(values: dict[str, SourcedValue]) -> list[str]:
+    """A unit cell OCR read with a no-value mark before its unit (`-%`, dev lg_2042 p4, at
+    p=0.33): a cell prints a unit or a mark that it has none, never both, and a `%` is no speck,
+    so the mark is (with a stop or colon beside it). The unit is kept; a cell that is the mark
+    alone, or prints a digit, stays as read. Reported; the raw cell keeps the reading."""
+    notes = []
+    for field in UNIT_FIELDS:
+        value = values.get(field)
+        if value is None:
+            continue
+        text = value.value.strip()
+        unit = _MARKS_BEFORE_UNIT_RE.sub("", text)
+        if unit == text or not unit or any(ch.isdigit() for ch in unit):
+            continue
+        values[field] = value.with_value(unit)
+        notes.append(
+            f"the {field} cell '{text}' prints a mark of no value before the unit '{unit}' (a "
+            "speck: a cell prints a unit or a mark that it has none); read as the unit"
         )
     return notes
 
