@@ -164,6 +164,26 @@ def test_specks_read_as_stops_beside_cjk_go_with_their_spaces() -> None:
     ]
 
 
+def test_a_speck_read_as_a_stop_between_a_number_and_its_unit_goes() -> None:
+    # dev 2000-2119: a target read `=12661.人次`; a number's printed point has decimals after it
+    assert drop_stray_stops(["=12661.人次", "≥200.人次以上", "959.元/年", "95.%"]) == [
+        "=12661人次",
+        "≥200人次以上",
+        "959元/年",
+        "95%",
+    ]
+    assert drop_stray_stops(["≥5.次", "4.5.万元", "12661. 人次"]) == [
+        "≥5次",
+        "4.5万元",
+        "12661 人次",
+    ]
+    # kept: list numbers (one or two digits: `5.次` reads both ways), a sentence after the stop,
+    # a point ending the line (decimals lost), a point with its decimals
+    kept = ["1.按计划完成；2.加强监管", "5.次", "指标1.时效", "47.", "2024.01-2024.12", "100.0%"]
+    assert drop_stray_stops(kept) == kept
+    assert drop_stray_stops(["2024.", "12"]) == ["2024.", "12"]
+
+
 def test_normalise_text_only_safe_fixes() -> None:
     assert normalise_text("≧95％") == "≥95%"
     assert normalise_text("＜＝0％") == "<=0%"

@@ -116,6 +116,35 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+# The slips OCR may leave in a category label for it still to be read as that label: one per
+# this many glyphs of the label (a four-glyph 质量指标 one, the nine of 服务对象满意度指标 two:
+# `服务对家意度指标`, a glyph misread and a faint one lost, is still no other label).
+SLIP_GLYPHS = 4
+
+
+def edit_distance(a: str, b: str) -> int:
+    """The glyphs substituted, lost or added between a and b (Levenshtein)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def nearest_labels(key: str, vocabulary: Iterable[str]) -> list[str]:
+    """The entries of `vocabulary` nearest to `key` (a normalised label) within the slips OCR
+    may leave (`SLIP_GLYPHS`), in the vocabulary's order: one for `质备指标` (质量指标), two
+    for `X量指标` (数量指标, 质量指标: the caller cannot tell). None when `key` spells an entry
+    exactly: an exact label is no slip of another."""
+    scored = [(edit_distance(key, word), word) for word in vocabulary]
+    if any(d == 0 for d, _ in scored):
+        return []
+    fits = [(d, word) for d, word in scored if d <= max(1, len(word) // SLIP_GLYPHS)]
+    best = min((d for d, _ in fits), default=None)
+    return [word for d, word in fits if d == best]
+
+
 def label_alternatives(spec: FormSpec) -> list[tuple[str, Label]]:
     return [(alt, lb) for lb in spec.labels for alt in lb.alternatives]
 

@@ -57,7 +57,7 @@ from flows.forms.linegrid import rebuild
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where, on_line
-from flows.forms.rows import append_rows, level1_by_category
+from flows.forms.rows import append_rows, level1_by_category, level2_by_vocabulary
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
@@ -526,6 +526,7 @@ def _finish(form: OpenForm, forms: list[ProjectForm], problems: list[str]) -> No
 
 
 def _close(form: OpenForm, problems: list[str]) -> ProjectForm:
+    level2_by_vocabulary(form, problems)
     level1_by_category(form, problems)
     fields = dict(form.fields)
     missing = [f for f in form.spec.required_fields if not fields.get(f, _BLANK).value.strip()]

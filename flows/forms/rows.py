@@ -29,6 +29,7 @@ from flows.forms.labels import (
     level1_of,
     match_printed,
     names_level1,
+    nearest_labels,
     printed_after,
     same_text,
 )
@@ -328,6 +329,7 @@ def append_rows(
         notes = share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
+        notes += _unit_after_a_mark(values) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
         percent = percent_read_as_digit(nm.value, target.value) if ocr else None
@@ -522,6 +524,60 @@ def level1_by_category(form: OpenForm, problems: list[str]) -> None:
             )
 
 
+# Where a printed 二级 label's note begins (`质量指标（必填）`): the vocabulary spells the stem.
+_LABEL_NOTE_RE = re.compile(r"[(（\[【〔]")
+
+
+def level2_by_vocabulary(form: OpenForm, problems: list[str]) -> None:
+    """On OCR pages, a 二级 label that names no indicator category but is a slip or two
+    (`labels.nearest_labels`: one per four glyphs, misread, lost or added) from exactly one
+    category label of the vocabulary (the dbt seed indicator_categories) is that label
+    (`质备指标` → 质量指标, `或本指标（必` → 成本指标（必, dev lg_2035 `服务对家意度指标(必)`):
+    the warehouse files a line by the category keyword its 二级 label prints, and one slip in a
+    four-glyph label loses it. The label's note in brackets is kept as printed. A slip as near
+    to two labels (`X量指标`:
+    数量指标 and 质量指标) is left as printed, and so is a label that prints a category keyword
+    (an exact label is never changed); each decision is said once per printed label, and the
+    raw cell keeps what OCR read. Text layers print their labels: those stay. Run when the
+    form closes, before `level1_by_category`, which reads the 二级 labels it settles."""
+    ocr_pages = {w.page.page for w, _ in form.grids if not w.page.has_text_layer}
+    vocabulary = CATEGORY_LABELS.get("level2", ())
+    settled: dict[int, SourcedValue] = {}  # id(printed label) → the label it is taken as
+    for ind in form.indicators:
+        printed = ind.level2
+        if id(printed) in settled:
+            ind.level2 = settled[id(printed)]
+            continue
+        settled[id(printed)] = printed
+        if printed.page not in ocr_pages or level1_of(printed.value) is not None:
+            continue
+        note_at = _LABEL_NOTE_RE.search(printed.value)
+        stem = printed.value[: note_at.start()] if note_at else printed.value
+        near = nearest_labels(normalize(stem), vocabulary)
+        if not near:
+            continue
+        if len(near) > 1:
+            problems.append(
+                form_note(
+                    form,
+                    printed.page,
+                    f"the 二级 label '{printed.value}' names no indicator category (OCR) and is "
+                    f"equally near to {' and '.join(near)}; kept as printed",
+                )
+            )
+            continue
+        taken = printed.with_value(near[0] + (printed.value[note_at.start() :] if note_at else ""))
+        settled[id(printed)] = ind.level2 = taken
+        problems.append(
+            form_note(
+                form,
+                printed.page,
+                f"the 二级 label '{printed.value}' names no indicator category (OCR) and is "
+                f"nearest to {near[0]} alone; taken as '{taken.value}'",
+            )
+        )
+
+
 def _heading_again(cells: dict[str, Cell | None]) -> bool:
     """A grid line whose 三级指标 and 指标值 cells print their own column headings: the heading
     row repeated on a continuation page (OCR may have misread another of its headings, so it was
@@ -628,6 +684,38 @@ def _read_by_alphabet(
         notes.append(
             f"the {col.field} cell (row {cell.row}) was read '{cell.text}' (p={own:.3f}) and is "
             f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
+        )
+    return notes
+
+
+# The columns that print a value's unit alone (度量单位): a cell there prints a unit or a mark
+# that it has none (NO_VALUE), never both.
+UNIT_FIELDS = ("measure_unit",)
+# The dashes of NO_VALUE, with the stops and colons a speck is also read as; not its `/`,
+# which may begin a unit printed apart from its number's (`/亩` after 元).
+_MARKS_BEFORE_UNIT_RE = re.compile(
+    rf"^(?:[{re.escape(''.join(m for m in NO_VALUE if m != '/'))}.:;,：；，。]\s*)+"
+)
+
+
+def _unit_after_a_mark(values: dict[str, SourcedValue]) -> list[str]:
+    """A unit cell OCR read with a no-value mark before its unit (`-%`, dev lg_2042 p4, at
+    p=0.33): a cell prints a unit or a mark that it has none, never both, and a `%` is no speck,
+    so the mark is (with a stop or colon beside it). The unit is kept; a cell that is the mark
+    alone, or prints a digit, stays as read. Reported; the raw cell keeps the reading."""
+    notes = []
+    for field in UNIT_FIELDS:
+        value = values.get(field)
+        if value is None:
+            continue
+        text = value.value.strip()
+        unit = _MARKS_BEFORE_UNIT_RE.sub("", text)
+        if unit == text or not unit or any(ch.isdigit() for ch in unit):
+            continue
+        values[field] = value.with_value(unit)
+        notes.append(
+            f"the {field} cell '{text}' prints a mark of no value before the unit '{unit}' (a "
+            "speck: a cell prints a unit or a mark that it has none); read as the unit"
         )
     return notes
 
