@@ -631,11 +631,11 @@ def _split_bent_groups(edges: GridEdges, shown: Callable[[Edge], float]) -> None
     every cell inside it (dev lg_8432, lg_8433: the whole indicator block read as one cell).
     Where setting a rule on one joined edge of the group leaves two rectangles, that edge is
     ruled: of several such edges, the one on which the most rule ink shows (`shown`), as a worn
-    rule keeps pieces of itself; on a tie the first found (a row rule before a column rule at
-    the same position). On lg_8432 neither candidate showed ink on the rule mask and the row
-    rule was given back: 总分 is read across the label column, where the page printed it one
-    column narrower, which no value depends on; the indicator cells are all found again. A
-    group that needs more than one rule back is left to `_rectangles`."""
+    rule keeps pieces of itself; on a tie the first in the group's reading order (a position's
+    rule below before its rule to the right). On lg_8432 neither candidate showed ink on the
+    rule mask and the row rule was given back: 总分 is read across the label column, where the
+    page printed it one column narrower, which no value depends on; the indicator cells are all
+    found again. A group that needs more than one rule back is left to `_rectangles`."""
     for members in edges.groups():
         if len(members) > BENT_GROUP_MAX or _is_rectangle(members):
             continue
