@@ -882,6 +882,46 @@ def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
     assert pp.detect_quarter_turns(page, object()) == turns
 
 
+@pytest.mark.parametrize(
+    ("as_is", "sideways", "turns"),
+    [
+        ((0, 19.0, True), (1, 10.9, False), 0),
+        ((0, 4.5, True), (3, 23.9, False), 3),
+        ((2, 15.4, False), (1, 24.0, True), 1),
+        (None, (1, 27.8, True), 1),
+    ],
+    ids=["reads-surely-as-it-stands", "sure-but-fewer", "unsure-as-it-stands", "no-line-as-is"],
+)
+def test_a_page_whose_lines_run_vertically_is_kept_when_it_reads_surely_as_it_stands(
+    monkeypatch: pytest.MonkeyPatch,
+    as_is: tuple[int, float, bool] | None,
+    sideways: tuple[int, float, bool],
+    turns: int,
+) -> None:
+    """Dev lg_8016 p2, an upright continuation page of narrow wrapped cells: its characters
+    stacked across lines ran longer down (1,623 px) than its short lines across (689), so it
+    was turned sideways though every line read surely as it stood (19.0 against 10.9 turned).
+    A page that reads well as it is stays; truly sideways pages (lg_8041, lg_8627, lg_8214:
+    their readings here) read better turned, or not surely as they stand."""
+    import ocr.preprocess as pp
+
+    page = np.full((1000, 750), 255, np.uint8)
+    for col in range(5):  # columns of characters: blobs that run down the page
+        for row in range(30):
+            page[100 + 14 * row : 111 + 14 * row, 100 + 40 * col : 111 + 40 * col] = 0
+    readings = {0: as_is, 1: sideways}
+    settled: list[bool] = []
+
+    def read(g, i, f, e, axis, boxes=None, settle_early=True):  # type: ignore[no-untyped-def]
+        settled.append(settle_early)
+        return readings[axis]
+
+    monkeypatch.setattr(pp, "_read_axis", read)
+    assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) == 1
+    assert pp.detect_quarter_turns(page, object()) == turns
+    assert settled == [False, False]  # both ways round weighed on all their lines
+
+
 def test_a_sideways_page_is_weighed_on_all_its_lines_against_a_half_turn(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -136,6 +136,37 @@ def test_build_cells_unions_missing_edges() -> None:
     assert next(c for c in cells if (c.row, c.col) == (1, 2)).bbox == (200, 100, 300, 300)
 
 
+@pytest.mark.parametrize(
+    ("ink_on", "label_rows", "total_cols"),
+    [((False, 3, 0), 4, (1, 3)), ((True, 2, 0), 3, (0, 4))],
+    ids=["column-rule-shows", "row-rule-shows"],
+)
+def test_a_worn_rule_that_bends_a_cell_is_given_back(
+    ink_on: tuple[bool, int, int], label_rows: int, total_cols: tuple[int, int]
+) -> None:
+    """Dev lg_8432 and lg_8433: a label column spanning the indicator rows (绩效指标) and the
+    总分 row below, joined through a worn gap into an L whose bounding rectangle swallowed every
+    indicator cell (`_rectangles`). Printed cells are rectangles: the one rule that splits the
+    L into two is given back, the one on which rule ink shows (`ink_on`) of the two that would."""
+    from ocr.grid import GridEdges, _rectangles, _split_bent_groups
+
+    edges = GridEdges.blank(4, 4)
+    for r in range(3):
+        edges.joined_down[r][0] = True  # the label column, rows 0-3
+    for c in range(3):
+        edges.joined_right[3][c] = True  # the 总分 row, columns 0-3
+    before = _rectangles(GridEdges(*(list(map(list, m)) for m in vars(edges).values())))
+    assert before == [[0, 0, 3, 3]]  # one cell: the L's bounding rectangle swallowed the rest
+    _split_bent_groups(edges, lambda e: 0.3 if e == ink_on else 0.0)
+    got = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in _rectangles(edges)}
+    first, width = total_cols
+    assert got == {
+        (0, 0): (label_rows, 1),
+        **{(r, c): (1, 1) for r in range(3) for c in range(1, 4)},
+        (3, first): (1, width),
+    }
+
+
 def test_red_seal_is_suppressed_but_ink_under_it_kept(clean: np.ndarray) -> None:
     (cx, cy), r = (800, 1000), 140
     sealed = scans.red_seal(clean, (cx, cy), r, seed=1)
