@@ -69,7 +69,7 @@ def measure_seal(ink: np.ndarray, cx: float, cy: float, r: float) -> SealShape |
     """The seal's ring, star and text band from its radial ink profile; None when the profile
     shows no ring at `r` (the caller's circle was not a seal's)."""
     prof = radial_profile(ink, cx, cy, 1.2 * r)
-    k = int(round(r))
+    # the ring near the found radius (`find_seals` looks for it within 0.8-1.2 r)
     lo, hi = max(1, int(0.85 * r)), min(len(prof) - 1, int(1.15 * r))
     k = lo + int(np.argmax(prof[lo : hi + 1]))
     if prof[k] < SOLID_SHARE:
