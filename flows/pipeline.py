@@ -345,6 +345,10 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
             # a few text-layer pages: one thread of this process (pdfium allows one at a time)
             here = [(e.path, d) for e, d in zip(inventory.to_extract, docs, strict=True)]
             in_process = extract_in_process(here)
+            if in_process or not here:
+                # no page goes to the pool tonight: workers started before the flow (and
+                # adopted by its runner, `flows.extract.early_workers`) end now
+                release_page_workers()
             local = stack.enter_context(ThreadPoolTaskRunner(1)) if in_process else None
             # submitting is extraction's cost too (a task run and a pickled call per page)
             futures = {
