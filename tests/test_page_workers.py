@@ -254,3 +254,17 @@ def test_the_pool_is_wanted_as_the_flow_would_use_it(
     monkeypatch.setattr(documents, "IN_PROCESS_PAGES", pages)
     assert pool_wanted([TEXT_PDF]) is False
     assert pool_wanted([TEXT_PDF, TEXT_PDF]) is True
+
+
+def test_a_worker_stops_waiting_for_the_api_when_its_run_is_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker started before the flow waits for Prefect's server; when the run that started it
+    dies (the worker is handed to another parent) it stops waiting at once instead of living on
+    for the server's whole start-up timeout."""
+    from flows.extract import workers
+
+    parents = iter([100, 100, 1])
+    monkeypatch.setattr(workers.os, "getppid", lambda: next(parents))
+    assert workers.wait_for_api("http://127.0.0.1:1/api", poll=0.01) is False
+    assert next(parents, None) is None  # asked once more after the first failed check, then out

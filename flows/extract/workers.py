@@ -89,14 +89,16 @@ def start_page_worker(api_url: str | None, cv_threads: int, ocr: OcrOptions | No
 
 def wait_for_api(api_url: str, poll: float = 0.1) -> bool:
     """Until the API at `api_url` answers its health check, for as long as Prefect waits for
-    its temporary server to start; whether it answered."""
+    its temporary server to start; whether it answered. A worker whose parent (the run) died
+    meanwhile stops waiting at once: it would otherwise outlive a killed run by that long."""
     from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
     from flows.prefect_api import api_healthy
 
+    parent = os.getppid()
     deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
     while not api_healthy(api_url):
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or os.getppid() != parent:
             return False
         time.sleep(poll)
     return True
