@@ -6,8 +6,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.settings import ConfigurationError, RunOptions, shown
+
+if TYPE_CHECKING:
+    from flows.prefect_api import TemporaryApi
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -30,15 +34,41 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     from flows import prefect_api
 
-    # Prefect's temporary server boots in its own process while this one imports the flow
+    # Prefect's temporary server boots in its own process while the page workers load their
+    # models and this one imports the flow
     api = prefect_api.launch_if_wanted()
+    _start_page_workers(options, api)
+    from flows.extract import early_workers
     from flows.pipeline import run_ingest
 
-    with prefect_api.serving(api):
-        summary = run_ingest(options)
+    try:
+        with prefect_api.serving(api):
+            summary = run_ingest(options)
+    finally:
+        early_workers.discard()  # a pool the flow did not adopt
     print("\n".join(summary.lines()))
     print(f"warehouse at {shown(options.warehouse)}")
     return 0
+
+
+def _start_page_workers(options: RunOptions, api: TemporaryApi | None) -> None:
+    """Start the flow's page workers now when tonight's unrecorded files will need them
+    (`flows.extract.early_workers`): they load their models while Prefect's server boots and
+    report to `api` (else the configured API) once it answers."""
+    from flows.extract import early_workers
+    from flows.inventory import unrecorded
+
+    if options.runner != "process":
+        return
+    if not early_workers.pool_wanted(unrecorded(options.raw_dir, options.warehouse)):
+        return
+    if api is not None:
+        api_url: str | None = api.api_url
+    else:
+        from prefect.settings import get_current_settings
+
+        api_url = get_current_settings().api.url
+    early_workers.start(options.workers, api_url, options.ocr_options())
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

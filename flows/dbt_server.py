@@ -92,7 +92,7 @@ class WarmDbt:
         for name in [k for k in os.environ if k.startswith("DBT_")]:
             del os.environ[name]  # only the requesting run's dbt settings apply
         os.environ.update(env or {})
-        os.environ["PERFBUDGET_WAREHOUSE"] = warehouse  # read by profiles.yml
+        os.environ["PERFBUDGET_WAREHOUSE"] = profile_path(warehouse)  # read by profiles.yml
         project_dir = Path(args[args.index("--project-dir") + 1])
         settings = {k: v for k, v in (env or {}).items() if k not in BUILD_ONLY_ENV}
         name = Path(warehouse).name
@@ -135,6 +135,16 @@ class WarmDbt:
         finally:
             release_warehouse()
         return {"returncode": code, "output": out.getvalue()[-20000:]}
+
+
+def profile_path(warehouse: str) -> str:
+    """The warehouse as profiles.yml is given it: by name when this process runs in its folder,
+    as a one-shot build is (`flows.marts._run_dbt`), else its path. dbt keeps its partial parse
+    only while the profile renders the same, so a night's own warm dbt (`flows.dbt_ahead`, run
+    in the warehouse's folder) and a one-shot build share the parse the other saved; with the
+    path, each re-parsed the whole project (~8 CPU-s) after the other."""
+    path = Path(warehouse)
+    return path.name if path.parent == Path.cwd() else warehouse
 
 
 def _parse_args(args: list[str]) -> list[str]:
@@ -201,6 +211,18 @@ def start(
     imported; with `warehouse`, the published warehouse the nights build, the project parsed as
     their builds will need it); PERFBUDGET_DBT_SERVER is set for this process and the flow runs
     it starts."""
+    proc = launch(socket_path, warehouse)
+    wait_listening(proc, socket_path, timeout)
+    return proc
+
+
+def launch(
+    socket_path: Path, warehouse: Path | None = None, cwd: Path | None = None
+) -> subprocess.Popen:
+    """Start a server as `start` does and return at once: it imports dbt and parses the project
+    while the caller works (`wait_listening` waits for it and names it to the builds). In `cwd`
+    (the warehouse's folder) its builds name the warehouse as a one-shot build does
+    (`profile_path`)."""
     cmd = [sys.executable, "-m", "flows.dbt_server", str(socket_path)]
     if warehouse is not None:
         from flows.marts import build_args
@@ -209,7 +231,12 @@ def start(
 
         building = str(working_copy_path(warehouse).resolve())
         cmd.append(json.dumps({"args": build_args(DBT_PROJECT_DIR), "warehouse": building}))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=cwd)
+
+
+def wait_listening(proc: subprocess.Popen, socket_path: Path, timeout: float = 600) -> None:
+    """Until a launched server says it listens, then set PERFBUDGET_DBT_SERVER for this process
+    and the flow runs it starts; RuntimeError (the server killed) when it exits or times out."""
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout
     while proc.stdout.readline().strip() != "ready":
@@ -217,7 +244,6 @@ def start(
             proc.kill()
             raise RuntimeError("the dbt server did not start")
     os.environ[SERVER_ENV] = str(socket_path)
-    return proc
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -187,6 +187,38 @@ def take_inventory(
     return inv
 
 
+def unrecorded(raw_dir: Path, warehouse: Path) -> list[Path]:
+    """The raw folder's entries that the published warehouse's file map does not hold, present,
+    with their size, mtime and inode: tonight's likely new or changed files, found without
+    hashing or opening anything. A guess for what cannot wait for the inventory (starting the
+    page workers while Prefect boots, `flows.extract.early_workers`); `take_inventory` decides.
+    A warehouse that does not exist or cannot be read holds nothing."""
+    recorded: dict[str, FileStat] = {}
+    if warehouse.exists():
+        try:
+            con = duckdb.connect(str(warehouse), read_only=True)
+            try:
+                rows = con.execute(
+                    "select source_file, file_size, file_mtime_ns, file_inode"
+                    " from raw.document_files where is_present"
+                ).fetchall()
+            finally:
+                con.close()
+            recorded = {name: (size, mtime, inode) for name, size, mtime, inode in rows}
+        except duckdb.Error:
+            recorded = {}
+    out = []
+    for path in discover(raw_dir):
+        try:
+            st = path.stat()
+        except OSError:
+            out.append(path)  # its error is the extraction's to record
+            continue
+        if recorded.get(source_name(path, raw_dir)) != (st.st_size, st.st_mtime_ns, st.st_ino):
+            out.append(path)
+    return out
+
+
 def _identify(
     path: Path, name: str, raw_dir: Path, recorded: tuple[str | None, FileStat] | None
 ) -> SourceFile:

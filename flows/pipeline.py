@@ -27,6 +27,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
+from flows.dbt_ahead import DbtAhead
 from flows.extract.documents import (
     extract_in_process,
     extract_page,
@@ -54,6 +55,10 @@ STAGES = ("inventory", "extraction", "landing", "dbt", "publish")
 # scans the warehouse's large raw tables once to replace rows); small enough that a night's
 # batch of OCRed documents held in memory stays small
 LANDING_BATCH = 25
+# the night's warm dbt starts when this many rounds of the pool's pages are left to collect
+# (`flows.dbt_ahead`): ~1.4 CPU-s a scan page, so two rounds of two workers are ~3 s at idle,
+# about what the warm dbt's start took (1.5-3.7 CPU-s, dbt imported and the project parsed)
+DBT_AHEAD_ROUNDS = 2
 
 
 class StageClock:
@@ -317,12 +322,21 @@ def _collect_pages(
 @flow(name="nightly-ingest", task_runner=PageWorkers(2), log_prints=True)
 def ingest(options: RunOptions | None = None) -> RunSummary:
     """Bring the warehouse up to date with the raw folder, then publish it."""
-    from flows import landing
-    from flows.marts import marts_current
     from flows.preflight import preflight
 
     options = options or RunOptions.from_env()
     preflight(options)
+    # the night's own warm dbt, started during the pool's last rounds of pages (dbt_ahead)
+    lead = DBT_AHEAD_ROUNDS * options.workers
+    with DbtAhead(options.warehouse, lead, wanted=options.build_marts) as dbt:
+        return _night(options, dbt)
+
+
+def _night(options: RunOptions, dbt: DbtAhead) -> RunSummary:
+    """The flow's stages (`ingest`), with the dbt that its marts build may start ahead."""
+    from flows import landing
+    from flows.marts import marts_current
+
     share_api_with_workers()
     raw_dir = options.raw_dir.resolve()
     summary = RunSummary(run_id=uuid.uuid4().hex, started_at=_now())
@@ -345,6 +359,10 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
             # a few text-layer pages: one thread of this process (pdfium allows one at a time)
             here = [(e.path, d) for e, d in zip(inventory.to_extract, docs, strict=True)]
             in_process = extract_in_process(here)
+            if in_process or not here:
+                # no page goes to the pool tonight: workers started before the flow (and
+                # adopted by its runner, `flows.extract.early_workers`) end now
+                release_page_workers()
             local = stack.enter_context(ThreadPoolTaskRunner(1)) if in_process else None
             # submitting is extraction's cost too (a task run and a pickled call per page)
             futures = {
@@ -356,8 +374,11 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
                 if not doc.errors
             }
         pending: list[tuple[DocumentExtraction, str | None]] = []  # parsed, to be landed
+        pages_left = sum(len(pages) for pages in futures.values())
         with _progress(options, docs, futures) as progress:
             for i, doc in enumerate(docs):
+                dbt.start_when(pages_left)
+                pages_left -= len(futures.get(i, []))
                 transient = False
                 with clock("extraction"):
                     if i in futures:
@@ -381,6 +402,7 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     release_page_workers()  # every page is read: their memory goes before dbt starts
     if options.build_marts and (inventory.has_changes or not marts_current(building)):
         with clock("dbt"):
+            dbt.ready()
             _count_quarantined(summary, build_marts(building))
     summary = finish_run(summary, building, options.warehouse)
     create_markdown_artifact(

@@ -1083,6 +1083,13 @@ def flag_untrusted(lines: list[TextLine]) -> list[TextLine]:
     ]
 
 
+def warm_engine(options: OcrOptions) -> None:
+    """Load the engine pages read with `options` will use, before the first page asks for it:
+    a page worker started ahead of the flow loads its models while Prefect's server boots
+    (`flows.extract.early_workers`)."""
+    _engine_for(options)
+
+
 def _engine_for(options: OcrOptions) -> OcrEngine:
     key = options.engine_key()
     if key not in _ENGINE_CACHE:

@@ -188,3 +188,21 @@ def test_discover_lists_in_path_order_and_any_entry_stops_at_the_first(tmp_path:
     ]  # fmt: skip
     assert sorted(str(p) for p in found) != [str(p) for p in found]
     assert any_entry(raw) is True
+
+
+def test_unrecorded_files_are_those_the_file_map_lacks_with_their_stat(
+    folder: tuple[Path, Path],
+) -> None:
+    """What `perfbudget run` guesses before the inventory (to start the page workers early):
+    the files the published warehouse does not record, present, with their size, mtime and
+    inode. Nothing is hashed; a missing warehouse records nothing."""
+    from flows.inventory import unrecorded
+
+    raw, warehouse = folder
+    assert [p.name for p in unrecorded(raw, warehouse)] == ["a.pdf", "b.pdf"]
+    record(raw, warehouse)
+    assert unrecorded(raw, warehouse) == []
+    st = (raw / "b.pdf").stat()
+    os.utime(raw / "b.pdf", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    (raw / "c.pdf").write_bytes(b"%PDF-1.7 third document")
+    assert [p.name for p in unrecorded(raw, warehouse)] == ["b.pdf", "c.pdf"]

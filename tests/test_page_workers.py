@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from prefect import flow, task
@@ -156,3 +157,114 @@ def test_a_page_worker_runs_opencv_on_its_share(monkeypatch: pytest.MonkeyPatch)
         assert held == ["http://127.0.0.1:1/api"]
     finally:
         cv2.setNumThreads(before)
+
+
+@task(cache_policy=NO_CACHE)
+def engine_was_loaded(key: str) -> tuple[int, bool]:
+    """This worker's pid, and whether the OCR engine for `key` was loaded before this task."""
+    import ocr.page
+
+    return os.getpid(), key in ocr.page._ENGINE_CACHE
+
+
+@flow(task_runner=PageWorkers(1))
+def one_page_on_a_warm_worker(key: str) -> tuple[int, bool]:
+    return engine_was_loaded.submit(key).result()
+
+
+def test_workers_started_before_the_flow_are_adopted_with_their_engine_loaded(
+    prefect_harness: None,
+) -> None:
+    """`perfbudget run` starts the page workers before the flow (flows/extract/early_workers):
+    the flow's runner adopts that pool (the page runs in the worker spawned before the flow)
+    and the worker loaded the OCR engine for the run's options before its first page."""
+    from prefect.settings import get_current_settings
+
+    from flows.extract import early_workers
+    from flows.settings import RunOptions
+
+    ocr = RunOptions().ocr_options()
+    pool = early_workers.start(1, get_current_settings().api.url, ocr)
+    try:
+        pool.executor.submit(int).result(timeout=600)  # the worker is up, its initializer done
+        [started] = pool.executor._processes
+        pid, warm = one_page_on_a_warm_worker(ocr.engine_key())
+        assert (pid, warm) == (started, True)
+        assert early_workers._waiting is None  # taken by the flow's runner
+        assert not _alive(started)  # and ended with it
+    finally:
+        early_workers.discard()
+
+
+def test_a_pool_started_for_another_runner_is_ended_not_adopted() -> None:
+    """A pool of another size (or API) than the flow's runner is ended when the runner asks;
+    the runner then starts its own."""
+    from flows.extract import early_workers
+    from flows.settings import RunOptions
+
+    pool = early_workers.start(1, "http://127.0.0.1:1/api", RunOptions().ocr_options())
+    pids = list(pool.executor._processes)
+    assert len(pids) == 1
+    assert early_workers.take(2, "http://127.0.0.1:1/api") is None
+    assert early_workers._waiting is None
+    assert [_alive(pid) for pid in pids] == [False]
+
+
+def test_an_unadopted_pool_is_ended_by_discard() -> None:
+    """Workers nobody adopted (a night read in the flow's process) are killed even while they
+    are still loading models or waiting for an API that does not answer."""
+    from flows.extract import early_workers
+    from flows.settings import RunOptions
+
+    pool = early_workers.start(2, "http://127.0.0.1:1/api", RunOptions().ocr_options())
+    pids = list(pool.executor._processes)
+    assert len(pids) == 2  # both spawned now, not on the first pages
+    early_workers.discard()
+    assert early_workers._waiting is None
+    assert [_alive(pid) for pid in pids] == [False, False]
+
+
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+TEXT_PDF = RAW / "平罗县委政法委_2024年项目支出绩效目标表.pdf"
+SCAN_PDF = RAW / "平罗县农业农村局_2024年项目支出绩效目标表_扫描件.pdf"
+
+
+def test_the_pool_is_wanted_as_the_flow_would_use_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pool_wanted` applies the flow's rule (`extract_in_process`) before any file is opened
+    by the flow: text-layer pages up to IN_PROCESS_PAGES are read in the flow's process; a
+    scan, an image or more pages take the pool; an unreadable file counts no page."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from flows.extract import documents
+    from flows.extract.early_workers import pool_wanted
+
+    png = tmp_path / "photo.png"
+    Image.new("L", (40, 30), 255).save(png)
+    junk = tmp_path / "notes.pdf"
+    junk.write_bytes(b"not a document")
+    pages = len(pdfium.PdfDocument(str(TEXT_PDF)))
+
+    assert pool_wanted([]) is False
+    assert pool_wanted([TEXT_PDF, junk, tmp_path / "gone.pdf"]) is False
+    assert pool_wanted([TEXT_PDF, SCAN_PDF]) is True
+    assert pool_wanted([junk, png]) is True
+    monkeypatch.setattr(documents, "IN_PROCESS_PAGES", pages)
+    assert pool_wanted([TEXT_PDF]) is False
+    assert pool_wanted([TEXT_PDF, TEXT_PDF]) is True
+
+
+def test_a_worker_stops_waiting_for_the_api_when_its_run_is_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker started before the flow waits for Prefect's server; when the run that started it
+    dies (the worker is handed to another parent) it stops waiting at once instead of living on
+    for the server's whole start-up timeout."""
+    from flows.extract import workers
+
+    parents = iter([100, 100, 1])
+    monkeypatch.setattr(workers.os, "getppid", lambda: next(parents))
+    assert workers.wait_for_api("http://127.0.0.1:1/api", poll=0.01) is False
+    assert next(parents, None) is None  # asked once more after the first failed check, then out

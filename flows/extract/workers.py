@@ -16,9 +16,15 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Self
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Self
 
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+
+if TYPE_CHECKING:
+    from ocr.engines import OcrOptions
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +66,42 @@ def opencv_threads(workers: int, cores: int | None = None) -> int:
     return max(1, cores // max(1, workers))
 
 
-def start_page_worker(api_url: str | None, cv_threads: int) -> None:
+def start_page_worker(api_url: str | None, cv_threads: int, ocr: OcrOptions | None = None) -> None:
     """Worker initializer: OpenCV on `cv_threads` threads (`opencv_threads`), then one API
-    client held for the worker's life (`hold_api_client`)."""
+    client held for the worker's life (`hold_api_client`).
+
+    With `ocr` (a pool started before the flow, `flows.extract.early_workers`) the worker also
+    loads what its first page would (the OCR engine for `ocr`, the flow's module every task
+    unpickles) and waits for the API to answer before holding its client: the server may still
+    be booting."""
     import cv2
 
     cv2.setNumThreads(cv_threads)
+    if ocr is not None:
+        import flows.pipeline  # noqa: F401  (each page task is unpickled from it)
+        from ocr.page import warm_engine
+
+        warm_engine(ocr)
+        if api_url:
+            wait_for_api(api_url)
     hold_api_client(api_url)
+
+
+def wait_for_api(api_url: str, poll: float = 0.1) -> bool:
+    """Until the API at `api_url` answers its health check, for as long as Prefect waits for
+    its temporary server to start; whether it answered. A worker whose parent (the run) died
+    meanwhile stops waiting at once: it would otherwise outlive a killed run by that long."""
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    from flows.prefect_api import api_healthy
+
+    parent = os.getppid()
+    deadline = time.monotonic() + PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()
+    while not api_healthy(api_url):
+        if time.monotonic() > deadline or os.getppid() != parent:
+            return False
+        time.sleep(poll)
+    return True
 
 
 class PageWorkers(ProcessPoolTaskRunner):
@@ -79,10 +114,30 @@ class PageWorkers(ProcessPoolTaskRunner):
         super().__init__(max_workers=max_workers, initializer=start_page_worker)
 
     def __enter__(self) -> Self:
+        """Adopt the pool `perfbudget run` started before the flow (`early_workers`) when it
+        has this runner's size and API; else start one as Prefect does, its workers spawned on
+        the first pages."""
         from prefect.settings import get_current_settings
 
-        self._initargs = (get_current_settings().api.url, opencv_threads(self._max_workers))
-        return super().__enter__()
+        from flows.extract import early_workers
+
+        api_url = get_current_settings().api.url
+        early = early_workers.take(self._max_workers, api_url)
+        if early is None:
+            self._initargs = (api_url, opencv_threads(self._max_workers))
+            return super().__enter__()
+        # what ProcessPoolTaskRunner.__enter__ sets up, around the adopted executor and queue
+        TaskRunner.__enter__(self)
+        self._subprocess_message_queue = early.queue
+        self._message_forwarding_thread = threading.Thread(
+            target=self._forward_subprocess_messages,
+            name="ProcessPoolTaskRunnerMessageForwarder",
+            daemon=True,
+        )
+        self._message_forwarding_thread.start()
+        self._executor = early.executor
+        self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
+        return self
 
     def release(self) -> None:
         """End the worker processes now, before the runner exits: once a night's pages are

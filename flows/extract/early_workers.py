@@ -1,0 +1,142 @@
+"""Page workers started as `perfbudget run` starts, before Prefect's server answers.
+
+Why: the flow's process pool (`flows.extract.workers.PageWorkers`) spawned its workers on the
+first page submitted, after Prefect's temporary server had booted (~10 CPU-s on one core) and
+the flow had taken its inventory; each worker then imported Prefect and the flow and loaded
+the OCR models (~3-5 CPU-s) before reading a page. Started here, the workers do all of that
+while the server boots (one core was idle then: `bench.timeline`), and the flow's runner adopts
+the pool when it starts (`PageWorkers.__enter__`). Everything else is the pool Prefect's
+`ProcessPoolTaskRunner` would make: a spawn context, Prefect's worker initializer forwarding
+logs and events through the pool's queue, then `start_page_worker`.
+
+Whether a night will use the pool at all is guessed first (`pool_wanted`): an unchanged night
+or a few text-layer pages (read in the flow's own process) must not pay for two workers. A
+wrong guess costs time, never a result: workers nobody adopts are ended (`discard`), and a
+night that needed them and got none starts its pool on the first page as before.
+
+This module imports no Prefect: the workers are spawned before the CLI imports anything heavy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ocr.engines import OcrOptions
+
+
+@dataclass
+class EarlyPool:
+    """The started pool, waiting for the flow's runner: its executor, the queue its workers
+    forward Prefect's logs and events through, its size and the API its workers report to."""
+
+    executor: ProcessPoolExecutor
+    queue: Any  # a multiprocessing Queue of the spawn context
+    max_workers: int
+    api_url: str | None
+
+
+_waiting: EarlyPool | None = None
+
+
+def initialize(queue: Any, api_url: str | None, max_workers: int, ocr: OcrOptions) -> None:
+    """Worker initializer: Prefect's own (logs and events through `queue`, as its process
+    pool's workers do), then the page worker's start with its models loaded
+    (`flows.extract.workers.start_page_worker`), OpenCV on its share of the cores."""
+    from prefect.task_runners import _initialize_process_pool_worker
+
+    from flows.extract.workers import opencv_threads, start_page_worker
+
+    args = (api_url, opencv_threads(max_workers), ocr)
+    _initialize_process_pool_worker(queue, start_page_worker, args)
+
+
+def start(max_workers: int, api_url: str | None, ocr: OcrOptions) -> EarlyPool:
+    """Spawn `max_workers` page workers now, each loading the OCR engine for `ocr` and
+    reporting to `api_url` once it answers; the pool waits for `take`."""
+    global _waiting
+    discard()
+    context = multiprocessing.get_context("spawn")  # as Prefect's ProcessPoolTaskRunner
+    queue = context.Queue()
+    executor = ProcessPoolExecutor(
+        max_workers=max_workers,
+        mp_context=context,
+        initializer=initialize,
+        initargs=(queue, api_url, max_workers, ocr),
+    )
+    # a spawn pool starts a worker per submitted call while none is idle: one call per worker
+    # starts them all now (each is still in its initializer when the next call comes)
+    for _ in range(max_workers):
+        executor.submit(int)
+    _waiting = EarlyPool(executor, queue, max_workers, api_url)
+    return _waiting
+
+
+def take(max_workers: int, api_url: str | None) -> EarlyPool | None:
+    """The waiting pool for a runner of `max_workers` workers reporting to `api_url`; a pool of
+    another size or API is ended (the runner starts its own) and None is returned."""
+    global _waiting
+    pool = _waiting
+    if pool is None:
+        return None
+    if (pool.max_workers, pool.api_url) != (max_workers, api_url):
+        discard()
+        return None
+    _waiting = None
+    return pool
+
+
+def discard() -> None:
+    """End a pool no runner took: its workers are killed (they may still be loading models or
+    waiting for the API) and its queue closed."""
+    global _waiting
+    pool, _waiting = _waiting, None
+    if pool is None:
+        return
+    for process in list(pool.executor._processes.values()):  # no public way before 3.14
+        process.terminate()
+    pool.executor.shutdown(wait=True, cancel_futures=True)
+    pool.queue.close()
+
+
+def pool_wanted(paths: list[Path]) -> bool:
+    """Whether extracting `paths` (tonight's files the warehouse has not recorded) will take the
+    page workers: the rule `flows.extract.documents.extract_in_process` applies once the files
+    are opened (any image or page without a text layer, or more than IN_PROCESS_PAGES pages),
+    decided from the files' first bytes and page counts. Unreadable files count no page."""
+    import pypdfium2 as pdfium
+
+    from flows.extract.documents import (
+        IN_PROCESS_PAGES,
+        open_regular,
+        sniff_kind,
+        text_layer_only,
+    )
+
+    pages = 0
+    for path in paths:
+        try:
+            with open_regular(path) as f:
+                kind = sniff_kind(f.read(1024))
+        except OSError:
+            continue
+        if kind == "image":
+            return True
+        if kind != "pdf":
+            continue
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except (pdfium.PdfiumError, OSError):
+            continue
+        try:
+            count = len(pdf)
+        finally:
+            pdf.close()
+        pages += count
+        if pages > IN_PROCESS_PAGES or not text_layer_only(path, count):
+            return True
+    return False
