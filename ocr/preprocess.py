@@ -21,7 +21,6 @@ import numpy as np
 
 from ocr.components import components_with_stats
 from ocr.engines import OcrEngine
-from ocr.sealmask import mask_seals
 
 
 @dataclass
@@ -240,24 +239,20 @@ def stroke_level(gray: np.ndarray, ink: np.ndarray) -> float | None:
     return float(np.median(levels))
 
 
-def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int, int, int]:
+def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int, int]:
     """Turn a grey seal's ink into paper where it is lighter than the print, keeping the print
-    under it and the table's rules across it. Returns the page, the number of seals lifted,
-    the number taken off by their shape and the number found (lifted or not: `prepare` tells
-    `find_tables` whether to look again).
+    under it and the table's rules across it. Returns the page, the number of seals lifted and
+    the number found (lifted or not: `prepare` tells `find_tables` whether to look again).
 
     The seal is found by its geometry (`find_seals`: a thin ring on a circle) and its ring's
     level compared with the print's strokes outside every seal's disc (`stroke_level`); inside
     its disc ink lighter than the midpoint of the two levels, not touching darker print and
-    not on a rule that continues outside the disc (`drop_seals`), becomes paper. A seal whose
-    ring is not that much lighter than the print (a red seal scanned in grey over faded print)
-    is taken off by its shape instead (`ocr.sealmask.mask_seals`: its ring, star and the
-    glyphs of its text band, each part's ink lighter than the print kept off print); before,
-    its characters were read into the value cells it covers."""
+    not on a rule that continues outside the disc (`drop_seals`), becomes paper. Otherwise its
+    characters are read into the value cells it covers."""
     ink = binarize(gray)
     seals = find_seals(ink)
     if not seals:
-        return gray, 0, 0, 0
+        return gray, 0, 0
     hor, ver = line_masks(ink)
     hor, ver, _ = drop_seals(hor, ver, ink, seals)
     rules = cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
@@ -266,12 +261,12 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int, int, int]:
     for cx, cy, r in seals:
         cv2.circle(text, (int(cx), int(cy)), int(1.06 * r + 6), 0, -1)
     print_level = stroke_level(gray, text)
+    del text
     if print_level is None:
-        return gray, 0, 0, len(seals)
+        return gray, 0, len(seals)
     out = gray.copy()
     h, w = gray.shape
     lifted = 0
-    dark = []  # seals as dark as the print: taken off by their shape instead
     for cx, cy, r in seals:
         rad = 1.06 * r + 4
         x0, x1 = max(0, int(cx - rad)), min(w, int(cx + rad) + 1)
@@ -284,17 +279,13 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int, int, int]:
             continue
         seal_level = float(np.median(sub[ring]))
         if seal_level - print_level < GREY_SEAL_MARGIN:
-            dark.append((cx, cy, r))
             continue
         cut = (print_level + seal_level) / 2
         near_print = cv2.dilate((sub <= cut).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
         erase = sub_ink & (d <= rad) & ~near_print & (rules[y0:y1, x0:x1] == 0)
         sub[erase] = 255
         lifted += 1
-    masked = 0
-    if dark:
-        out, masked = mask_seals(out, ink, rules, text, dark, MIN_STROKE_AREA, print_level)
-    return out, lifted, masked, len(seals)
+    return out, lifted, len(seals)
 
 
 # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner
@@ -860,11 +851,9 @@ def prepare(
     gray, gain = restore_contrast(gray)
     if gain != 1.0:
         notes.append(f"faded ink darkened ×{gain:.1f}")
-    gray, grey_seals, shaped_seals, seals_found = lift_grey_seals(gray)
+    gray, grey_seals, seals_found = lift_grey_seals(gray)
     if grey_seals:
         notes.append(f"{grey_seals} grey seal(s) lifted to paper")
-    if shaped_seals:
-        notes.append(f"{shaped_seals} seal(s) as dark as the print taken off by their shape")
     # from here on only grey pages are carried: the colour page's last use is the orientation
     # test, which reads its grey (the lifted grey when fills or fading were mended)
     turns = 0
