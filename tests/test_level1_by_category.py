@@ -56,7 +56,7 @@ MISPLACED = [
     ["效益指标", "成本指标（必填）", "监督抽检成本", "≤4.33万元"],
     [None, "成本指标（必填硬性指标）", "预算金额", "4.33万元"],
     [None, "社会效益指标", "服务水平", "显著增强"],
-    # one slip from 成本指标 alone: read as it (rows.level2_by_vocabulary), so its 一级 follows
+    # one slip from 成本指标 alone: read as it (levels.level2_by_vocabulary), so its 一级 follows
     [None, "或本指标(必", "补助标准", "959元/年"],
 ]
 

@@ -53,11 +53,12 @@ from flows.forms.labels import (
     label_alternatives,
     match_printed,
 )
+from flows.forms.levels import level1_by_category, level2_by_vocabulary
 from flows.forms.linegrid import rebuild
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where, on_line
-from flows.forms.rows import append_rows, level1_by_category, level2_by_vocabulary
+from flows.forms.rows import append_rows
 from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines

@@ -22,14 +22,11 @@ from flows.forms.labels import (
     ALL_COLUMNS,
     CATEGORY_KEYWORDS,
     CATEGORY_LABELS,
-    LEVEL1_KEYWORD,
     cell_text,
     continues_label,
     is_unfinished_label,
     level1_of,
     match_printed,
-    names_level1,
-    nearest_labels,
     printed_after,
     same_text,
 )
@@ -485,97 +482,6 @@ def _level1_by_category(cell: Cell, level2: str) -> str | None:
     own = level1_of(level2)
     printed = _labels_printed(cell, "level1")
     return own if own is not None and printed.count(own) == 1 else None
-
-
-def level1_by_category(form: OpenForm, problems: list[str]) -> None:
-    """On OCR pages, a line whose 一级 label does not name the category its 二级 label belongs
-    to once the grid is read takes that one (社会效益指标 → 效益指标), said once per label. It
-    names none when blank, or read with a seal's characters glued on and its keyword misread
-    (`覆益指标 政`); it names another when the OCR grid placed a merged 一级 cell's end wrong,
-    by design a tall cell whose rules a seal or wear hid, and gave the lines under it the next
-    label down (dev lg_4834 p3: 成本指标 lines under 效益指标). The 二级 label is printed in the
-    line's own rows, and the indicator categories give each 二级 label one 一级. Run when the
-    form closes: a label a page break cut is stitched to its rest before (`产` + `出指标`).
-    Text layers print their labels: those stay as printed."""
-    ocr_pages = {w.page.page for w, _ in form.grids if not w.page.has_text_layer}
-    said: set[str] = set()
-    for ind in form.indicators:
-        printed = ind.level1
-        own = level1_of(ind.level2.value)
-        if printed.page not in ocr_pages or own is None:
-            continue
-        if LEVEL1_KEYWORD[own] in normalize(printed.value):
-            continue
-        ind.level1 = printed.with_value(own)
-        if printed.value not in said:
-            said.add(printed.value)
-            how = (
-                "names another category than its lines' 二级 labels"
-                if names_level1(printed.value)
-                else "names no indicator category"
-            )
-            problems.append(
-                form_note(
-                    form,
-                    printed.page,
-                    f"the 一级 label '{printed.value}' {how} (OCR); its lines take the one "
-                    "their 二级 label belongs to",
-                )
-            )
-
-
-# Where a printed 二级 label's note begins (`质量指标（必填）`): the vocabulary spells the stem.
-_LABEL_NOTE_RE = re.compile(r"[(（\[【〔]")
-
-
-def level2_by_vocabulary(form: OpenForm, problems: list[str]) -> None:
-    """On OCR pages, a 二级 label that names no indicator category but is a slip or two
-    (`labels.nearest_labels`: one per four glyphs, misread, lost or added) from exactly one
-    category label of the vocabulary (the dbt seed indicator_categories) is that label
-    (`质备指标` → 质量指标, `或本指标（必` → 成本指标（必, dev lg_2035 `服务对家意度指标(必)`):
-    the warehouse files a line by the category keyword its 二级 label prints, and one slip in a
-    four-glyph label loses it. The label's note in brackets is kept as printed. A slip as near
-    to two labels (`X量指标`:
-    数量指标 and 质量指标) is left as printed, and so is a label that prints a category keyword
-    (an exact label is never changed); each decision is said once per printed label, and the
-    raw cell keeps what OCR read. Text layers print their labels: those stay. Run when the
-    form closes, before `level1_by_category`, which reads the 二级 labels it settles."""
-    ocr_pages = {w.page.page for w, _ in form.grids if not w.page.has_text_layer}
-    vocabulary = CATEGORY_LABELS.get("level2", ())
-    settled: dict[int, SourcedValue] = {}  # id(printed label) → the label it is taken as
-    for ind in form.indicators:
-        printed = ind.level2
-        if id(printed) in settled:
-            ind.level2 = settled[id(printed)]
-            continue
-        settled[id(printed)] = printed
-        if printed.page not in ocr_pages or level1_of(printed.value) is not None:
-            continue
-        note_at = _LABEL_NOTE_RE.search(printed.value)
-        stem = printed.value[: note_at.start()] if note_at else printed.value
-        near = nearest_labels(normalize(stem), vocabulary)
-        if not near:
-            continue
-        if len(near) > 1:
-            problems.append(
-                form_note(
-                    form,
-                    printed.page,
-                    f"the 二级 label '{printed.value}' names no indicator category (OCR) and is "
-                    f"equally near to {' and '.join(near)}; kept as printed",
-                )
-            )
-            continue
-        taken = printed.with_value(near[0] + (printed.value[note_at.start() :] if note_at else ""))
-        settled[id(printed)] = ind.level2 = taken
-        problems.append(
-            form_note(
-                form,
-                printed.page,
-                f"the 二级 label '{printed.value}' names no indicator category (OCR) and is "
-                f"nearest to {near[0]} alone; taken as '{taken.value}'",
-            )
-        )
 
 
 def _heading_again(cells: dict[str, Cell | None]) -> bool:
