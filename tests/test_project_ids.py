@@ -117,3 +117,13 @@ def test_self_evaluation_joins_its_own_departments_plan(marts: SampleRun) -> Non
         "select project_id, plan_target_raw, eval_target_raw, actual_raw, plan_source_file "
         "from fct_target_vs_actual"
     ) == [(ID_B, "30人以上", "30人以上", "31人", PLAN_B)]
+
+
+def test_another_countys_self_evaluations_leave_a_plan_unflagged(marts: SampleRun) -> None:
+    """贺兰县 published its self-evaluations of 2024; 平罗县, printing the same code, has not:
+    its plan is no `targets_without_self_evaluation` of 贺兰县's year (a code does not tell the
+    two departments apart, their names do)."""
+    assert marts.query(
+        "select project_id, rule from audit_findings "
+        "where rule in ('targets_without_self_evaluation', 'self_evaluation_without_targets')"
+    ) == []

@@ -9,8 +9,10 @@
       self_evaluation_without_targets     a self-evaluated project no 绩效目标表 in the warehouse has  low
     The rounding a printed rate allows is half a unit of its last printed decimal ('95%' ± 0.5,
     '95.2%' ± 0.05), plus 0.005; a rate printed as a fraction ('0.952') is scaled with it.
-    targets_without_self_evaluation fires only when the department (same code) has published
+    targets_without_self_evaluation fires only when the department has published
     self-evaluations for that year: before year end no project has one, and that is no finding.
+    A department is its code and, where both print it, its name: each county numbers its own
+    budget units, so another county's department may print the same code.
 -#}
 
 with
@@ -197,9 +199,10 @@ weight_findings as (
 
 evaluated_departments as (
 
-    -- departments (by code) that published self-evaluations for a year
+    -- departments (code, and name where printed) that published self-evaluations for a year
     select distinct
         {{ normalize_label('department_code') }} as department_code_key,
+        nullif({{ normalize_label('department_name') }}, '') as department_name_key,
         year
 
     from evaluated
@@ -225,16 +228,27 @@ unevaluated_findings as (
 
     from planned
 
-    inner join evaluated_departments
-        on
-            {{ normalize_label('planned.department_code') }} = evaluated_departments.department_code_key
-            and planned.year = evaluated_departments.year
-
-    where not exists (
-        select 1
-        from evaluated
-        where evaluated.project_id = planned.project_id and evaluated.year = planned.year
-    )
+    where
+        exists (
+            -- its department's year: once, though the department printed its name on some
+            -- self-evaluations and not on others
+            select 1
+            from evaluated_departments
+            where
+                evaluated_departments.department_code_key = {{ normalize_label('planned.department_code') }}
+                and evaluated_departments.year = planned.year
+                and (
+                    evaluated_departments.department_name_key is null
+                    or nullif({{ normalize_label('planned.department_name') }}, '') is null
+                    or evaluated_departments.department_name_key
+                    = {{ normalize_label('planned.department_name') }}
+                )
+        )
+        and not exists (
+            select 1
+            from evaluated
+            where evaluated.project_id = planned.project_id and evaluated.year = planned.year
+        )
 
 ),
 
