@@ -123,7 +123,10 @@ def test_another_countys_self_evaluations_leave_a_plan_unflagged(marts: SampleRu
     """贺兰县 published its self-evaluations of 2024; 平罗县, printing the same code, has not:
     its plan is no `targets_without_self_evaluation` of 贺兰县's year (a code does not tell the
     two departments apart, their names do)."""
-    assert marts.query(
-        "select project_id, rule from audit_findings "
-        "where rule in ('targets_without_self_evaluation', 'self_evaluation_without_targets')"
-    ) == []
+    assert (
+        marts.query(
+            "select project_id, rule from audit_findings "
+            "where rule in ('targets_without_self_evaluation', 'self_evaluation_without_targets')"
+        )
+        == []
+    )
