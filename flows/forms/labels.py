@@ -92,7 +92,12 @@ def match_printed(
         return best[1], key[len(best[0]) :]
     if len(key) < 4:
         return None
-    near = {id(item): item for alt, item in alternatives if len(alt) >= 4 and _one_edit(key, alt)}
+    near = {
+        id(item): item
+        for alt, item in alternatives
+        # the length test first: most alternatives are too long or short to be one edit away
+        if len(alt) >= 4 and abs(len(alt) - len(key)) <= 1 and edit_distance(key, alt) == 1
+    }
     return (next(iter(near.values())), "") if len(near) == 1 else None
 
 
@@ -104,16 +109,6 @@ def after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
     if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
         return None
     return match_printed(bare, labels)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """a and b differ by exactly one substituted, inserted or deleted character."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 # The slips OCR may leave in a category label for it still to be read as that label: one per
