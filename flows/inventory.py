@@ -137,6 +137,18 @@ def _entries(raw_dir: Path) -> Iterator[Path]:
             yield path
 
 
+def file_map(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, FileStat]]:
+    """The warehouse's file map: each present file's name → its document and its stat when
+    that was hashed."""
+    return {
+        name: (sha, (size, mtime, inode))
+        for name, sha, size, mtime, inode in con.execute(
+            "select source_file, document_sha256, file_size, file_mtime_ns, file_inode"
+            " from raw.document_files where is_present"
+        ).fetchall()
+    }
+
+
 def take_inventory(
     raw_dir: Path, con: duckdb.DuckDBPyConnection, full_check: bool = False
 ) -> Inventory:
@@ -147,13 +159,7 @@ def take_inventory(
             "select document_sha256, status, extraction_version from raw.documents"
         ).fetchall()
     }
-    recorded = {
-        name: (sha, (size, mtime, inode))
-        for name, sha, size, mtime, inode in con.execute(
-            "select source_file, document_sha256, file_size, file_mtime_ns, file_inode"
-            " from raw.document_files where is_present"
-        ).fetchall()
-    }
+    recorded = file_map(con)
     known_files = {name: sha for name, (sha, _) in recorded.items()}
     inv = Inventory()
     seen: set[str] = set()
@@ -198,13 +204,9 @@ def unrecorded(raw_dir: Path, warehouse: Path) -> list[Path]:
         try:
             con = duckdb.connect(str(warehouse), read_only=True)
             try:
-                rows = con.execute(
-                    "select source_file, file_size, file_mtime_ns, file_inode"
-                    " from raw.document_files where is_present"
-                ).fetchall()
+                recorded = {name: stat for name, (_, stat) in file_map(con).items()}
             finally:
                 con.close()
-            recorded = {name: (size, mtime, inode) for name, size, mtime, inode in rows}
         except duckdb.Error:
             recorded = {}
     out = []
