@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -353,9 +354,21 @@ def extract_in_process(documents: list[tuple[Path, DocumentExtraction]]) -> bool
     readable = [(path, doc) for path, doc in documents if not doc.errors]
     if sum(doc.page_count or 0 for _, doc in readable) > IN_PROCESS_PAGES:
         return False  # decided without opening anything: a large night always uses the pool
-    return all(
-        doc.kind == "pdf" and text_layer_only(path, doc.page_count or 0) for path, doc in readable
-    )
+    return not pages_take_pool((path, doc.kind, doc.page_count or 0) for path, doc in readable)
+
+
+def pages_take_pool(documents: Iterable[tuple[Path, str | None, int]]) -> bool:
+    """The rule of `extract_in_process`, on (path, kind, page count) of each readable document:
+    the pool reads tonight's pages once any is not a text-layer PDF's, or once they are more
+    than IN_PROCESS_PAGES. `documents` is taken lazily, stopping at the first that decides, so a
+    caller that must open files to count their pages (`flows.extract.early_workers.pool_wanted`,
+    before the flow has opened them) opens no more than it needs."""
+    pages = 0
+    for path, kind, count in documents:
+        pages += count
+        if kind != "pdf" or pages > IN_PROCESS_PAGES or not text_layer_only(path, count):
+            return True
+    return False
 
 
 def finish_document(doc: DocumentExtraction, pages: list[PageGrid]) -> DocumentExtraction:

@@ -20,6 +20,7 @@ This module imports no Prefect: the workers are spawned before the CLI imports a
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,19 +106,21 @@ def discard() -> None:
 
 def pool_wanted(paths: list[Path]) -> bool:
     """Whether extracting `paths` (tonight's files the warehouse has not recorded) will take the
-    page workers: the rule `flows.extract.documents.extract_in_process` applies once the files
-    are opened (any image or page without a text layer, or more than IN_PROCESS_PAGES pages),
-    decided from the files' first bytes and page counts. Unreadable files count no page."""
+    page workers: the flow's rule (`flows.extract.documents.pages_take_pool`, which
+    `extract_in_process` applies once the files are opened), on the files' kinds from their
+    first bytes and the PDFs' page counts. Unreadable files count no page."""
+    from flows.extract.documents import pages_take_pool
+
+    return pages_take_pool(_kinds_and_pages(paths))
+
+
+def _kinds_and_pages(paths: list[Path]) -> Iterator[tuple[Path, str, int]]:
+    """(path, kind, page count) of each file that opens as an image or a PDF, read one at a
+    time as `pages_take_pool` asks (an image is one page: its kind decides already)."""
     import pypdfium2 as pdfium
 
-    from flows.extract.documents import (
-        IN_PROCESS_PAGES,
-        open_regular,
-        sniff_kind,
-        text_layer_only,
-    )
+    from flows.extract.documents import open_regular, sniff_kind
 
-    pages = 0
     for path in paths:
         try:
             with open_regular(path) as f:
@@ -125,7 +128,8 @@ def pool_wanted(paths: list[Path]) -> bool:
         except OSError:
             continue
         if kind == "image":
-            return True
+            yield path, kind, 1
+            continue
         if kind != "pdf":
             continue
         try:
@@ -136,7 +140,4 @@ def pool_wanted(paths: list[Path]) -> bool:
             count = len(pdf)
         finally:
             pdf.close()
-        pages += count
-        if pages > IN_PROCESS_PAGES or not text_layer_only(path, count):
-            return True
-    return False
+        yield path, kind, count
