@@ -349,8 +349,8 @@ px on the 1000-px copy (a measured ratio): on the 35 scanned/photographed pages 
 narrow columns of wrapped lines and vertically typeset 一级 labels make the vertical part), so
 2.0 keeps a margin under the least. Reading is no judge of the direction: a sideways page's
 vertical labels, turned with it, read 1.00 as they stand, and turned characters stacked across
-lines read 0.95-0.99 as characters that are not there. (Dev lg_8016, an upright image page
-turned sideways, is an open case of this test.)"""
+lines read 0.95-0.99 as characters that are not there. An upright page of narrow wrapped
+cells that this test calls sideways (dev lg_8016 p2) is kept by reading (`_sideways_or_as_is`)."""
 MIN_LINE_LENGTH = 300
 """The least length (px on the 1000-px copy) of the longer direction's lines for the direction
 to decide at all (see LINE_AXIS_RATIO); a page with less line ink is decided by reading."""
