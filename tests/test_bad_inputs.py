@@ -82,6 +82,25 @@ def test_truncated_pdf(tmp_path: Path) -> None:
     assert message.startswith("the PDF cannot be opened; it is damaged or truncated")
 
 
+def test_pdf_with_no_pages(tmp_path: Path) -> None:
+    """PDFium refuses a PDF of no pages as it refuses a damaged one (with `PDFium: Success` for
+    the one it writes itself): the operator is told the file has no pages, not that it is
+    damaged. Both a well-formed file and one without a cross-reference table."""
+    import pypdfium2 as pdfium
+
+    written = tmp_path / "no_pages.pdf"
+    pdfium.PdfDocument.new().save(str(written))
+    bare = tmp_path / "no_pages_bare.pdf"
+    bare.write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    for path in (written, bare):
+        assert errors_of(path, tmp_path) == [
+            ("open", "the PDF has no pages (its page tree counts none); nothing to read")
+        ]
+
+
 def test_not_a_pdf_despite_its_extension(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     path.write_text("<html><body>not a pdf</body></html>", encoding="utf-8")

@@ -194,12 +194,14 @@ def open_document(
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        doc.errors.append(("open", _pdf_open_error(exc)))
+        doc.errors.append(("open", _pdf_open_error(exc, path)))
         return doc
     try:
         doc.page_count = len(pdf)
     finally:
         pdf.close()
+    if not doc.page_count:
+        doc.errors.append(("open", NO_PAGES))
     if doc.page_count > max_pages:
         doc.errors.append(
             ("open", f"the PDF has {doc.page_count} pages, over the limit of {max_pages}")
@@ -396,8 +398,38 @@ def extract_document(
     return finish_document(doc, pages)
 
 
-def _pdf_open_error(exc: pdfium.PdfiumError) -> str:
+NO_PAGES = "the PDF has no pages (its page tree counts none); nothing to read"
+# A PDF whose page tree is read from its bytes: a page tree holds a few hundred bytes a page,
+# so one of no pages is small; a larger file that PDFium refuses is damaged, not empty.
+NO_PAGES_MAX_BYTES = 64 * 1024
+
+
+def _pdf_open_error(exc: pdfium.PdfiumError, path: Path) -> str:
+    """The sentence for a PDF PDFium refuses. PDFium refuses a well-formed PDF of no pages too,
+    with no reason (`PDFium: Success`, or a format error when it rebuilt the cross-reference
+    table), so such a file would be called damaged: its page tree says otherwise."""
     text = str(exc)
     if "password" in text.lower():
         return "the PDF is password-protected; supply an unprotected copy"
+    if _counts_no_pages(path):
+        return NO_PAGES
     return f"the PDF cannot be opened; it is damaged or truncated ({text})"
+
+
+def _counts_no_pages(path: Path) -> bool:
+    """True when the file's page tree, read from its bytes, holds no page: a /Pages node, every
+    /Count it prints 0, and no /Page object. A page tree inside a compressed object stream is
+    not seen (the file then stays "damaged or truncated", as before)."""
+    try:
+        if path.stat().st_size > NO_PAGES_MAX_BYTES:
+            return False
+        data = path.read_bytes()
+    except OSError:
+        return False
+    counts = re.findall(rb"/Count\s+(\d+)", data)
+    return (
+        re.search(rb"/Type\s*/Pages\b", data) is not None
+        and bool(counts)
+        and all(int(c) == 0 for c in counts)
+        and re.search(rb"/Type\s*/Page(?![a-zA-Z])", data) is None
+    )
