@@ -101,6 +101,27 @@ def test_pdf_with_no_pages(tmp_path: Path) -> None:
         ]
 
 
+def test_blank_image_is_a_blank_page_not_ocred(tmp_path: Path) -> None:
+    """A white image (a scanner's empty page saved as JPEG, grain and all) is a blank page, as a
+    blank PDF page is: it was OCRed whole and reported as a page with no ruled table. A page
+    with a mark on it still goes to OCR."""
+    from PIL import Image, ImageDraw
+
+    blank = tmp_path / "空白 扫描 页.jpg"
+    Image.new("RGB", (2480, 3508), (250, 250, 250)).save(blank, quality=75)
+    doc = read_forms(extract_document(blank, tmp_path))
+    assert doc.errors == [("parse", "no 绩效目标表 found: all 1 pages are blank")]
+    assert [(p.status, p.extractor, p.width, p.height) for p in doc.pages] == [
+        (PageStatus.BLANK, None, 2480.0, 3508.0)
+    ]
+    marked = tmp_path / "marked.png"
+    image = Image.new("L", (620, 877), 250)
+    ImageDraw.Draw(image).rectangle((100, 100, 300, 160), outline=40, width=3)
+    image.save(marked)
+    (page,) = extract_document(marked, tmp_path).pages
+    assert page.status is not PageStatus.BLANK
+
+
 def test_not_a_pdf_despite_its_extension(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     path.write_text("<html><body>not a pdf</body></html>", encoding="utf-8")

@@ -291,8 +291,7 @@ def raster_is_blank(image: np.ndarray, dpi: int) -> bool:
     # shrunk first, then the darkest channel (numpy's min over the channel axis of a 200-dpi
     # page alone costs 0.17 CPU-s)
     page = cv2.resize(image, None, fx=100 / dpi, fy=100 / dpi, interpolation=cv2.INTER_AREA)
-    tiny = _darkest(cv2.resize(page, None, fx=0.36, fy=0.36, interpolation=cv2.INTER_AREA))
-    if int(tiny.max()) - int(tiny.min()) <= 6:
+    if _without_tone(page, 100):
         return True
     grey = _darkest(page)
     paper = cv2.medianBlur(grey, 21)
@@ -303,16 +302,42 @@ def raster_is_blank(image: np.ndarray, dpi: int) -> bool:
     return float(ink.mean()) < 0.0003
 
 
+# Inches of an A4 page's long side: an image's resolution, which no file states reliably, is
+# estimated from its pixels as a page of that size (a letter page's 11 in is as close)
+PAGE_LONG_SIDE_INCHES = 11.69
+
+
+def _without_tone(image: np.ndarray, dpi: float) -> bool:
+    """No tonal variation at all at 36 dpi (the darkest channel within 6 grey levels): a
+    page with nothing printed, vector or scanned white; paper grain averages out."""
+    import cv2
+
+    f = 36 / dpi
+    tiny = _darkest(cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA))
+    return int(tiny.max()) - int(tiny.min()) <= 6
+
+
 def extract_page(
     path: Path, page: int, kind: str = "pdf", ocr: OcrOptions | None = None
 ) -> PageGrid:
     """One page through the extractor it needs: a text layer goes to camelot; a page without
-    one, or an image, goes to OCR; a blank page is recorded as blank."""
+    one, or an image, goes to OCR; a blank page is recorded as blank.
+
+    An image page is blank only when it has no tone at all (`_without_tone`): a photographed
+    page's shading and faint print are OCR's to judge (the ink test of `raster_is_blank` is
+    measured on scans, not photos). A blank image was OCRed whole before: two white pages of a
+    bad-night drill (7000×9900 and 2480×3508 px) cost 105 s of extraction on a loaded machine."""
     from ocr.page import ocr_page, rasterize_pdf_page
 
     ocr = ocr or OcrOptions()
     if kind == "image":
-        return ocr_page(load_image_page(path, page), page, ocr)
+        image = load_image_page(path, page)
+        if _without_tone(image, max(image.shape[:2]) / PAGE_LONG_SIDE_INCHES):
+            return PageGrid(
+                page=page, width=float(image.shape[1]), height=float(image.shape[0]),
+                bbox_unit="px", has_text_layer=False, status=PageStatus.BLANK, extractor=None,
+            )  # fmt: skip
+        return ocr_page(image, page, ocr)
     grid = CamelotLatticeExtractor().extract_page(str(path), page)
     if grid.status is not PageStatus.NEEDS_OCR:
         return grid
