@@ -1,0 +1,180 @@
+"""A department name OCR misread by one glyph is still its department: one project, one join.
+
+project_id is md5 of the department code, the department name and the project name. A scan
+reading 平罗县委政法委 as 平罗县委政泫委 gave the scan of a plan an id of its own beside its
+text-layer copy: dim_project held the project twice (no `sources_disagree` between the two, for
+they were two projects), and a self-evaluation printing no code found two plans of its name and
+joined neither. Within one department code and year, an OCR spelling one slip
+(labels.SLIP_GLYPHS) from a spelling read from a text layer or at a higher confidence is that
+department (int_department_spellings); another county's department, more than a slip away, stays
+apart.
+
+Hand-landed rows (as in tests/test_project_ids.py), built twice as two nights: the scans first,
+then the text-layer plan and the self-evaluation, so the incremental build must move the scan's
+rows to the id the text layer now gives them. Every value is checked exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows import landing
+from flows.forms.labels import SLIP_GLYPHS
+from flows.marts import dbt_build
+from flows.models import DocumentExtraction, FundsBlock, IndicatorRow, ProjectForm
+from flows.publish import working_copy_path
+from flows.settings import DBT_PROJECT_DIR
+from tests.conftest import SampleRun
+from tests.test_self_eval_models import DEPARTMENT, RELIEF, pid, v
+
+CODE = "075001"
+SLIPPED = "平罗县委政泫委"  # 法 read as 泫: one glyph of seven
+EVAL_SLIPPED = "平罗县委政法姿"  # the self-evaluation's own slip: 委 read as 姿
+OTHER_COUNTY = "贺兰县委政法委"  # two glyphs from 平罗县委政法委: another department
+PLAN_TEXT = "平罗县委政法委_2024年项目支出绩效目标表.pdf"
+PLAN_SCAN = "平罗县委政法委_2024年项目支出绩效目标表_扫描件.pdf"
+PLAN_OTHER = "贺兰县委政法委_2024年项目支出绩效目标表_扫描件.pdf"
+EVAL_SCAN = "平罗县委政法委_2024年项目支出绩效自评表_扫描件.pdf"
+ID = pid(CODE, DEPARTMENT, RELIEF)
+ID_OTHER = pid(CODE, OTHER_COUNTY, RELIEF)
+ID_SLIPPED = pid(CODE, SLIPPED, RELIEF)  # the id the scan had on its own
+
+
+def ocr(text: str, confidence: float = 0.9) -> object:
+    return v(text, confidence=confidence, extractor="rapidocr")
+
+
+def plan(file: str, sha: str, department: str, total: str, scanned: bool) -> DocumentExtraction:
+    """A 绩效目标表 of 司法救助资金 with one indicator, the code printed; read by OCR when
+    `scanned` (every value at 0.9), else from the text layer."""
+    value = ocr if scanned else v
+    fields = {
+        "year": value("2024"),
+        "project_name": value(RELIEF),
+        "department_code": value(CODE),
+        "department_name": value(department),
+    }
+    labels = ("产出指标", "数量指标", "司法救助人数", "20人以上")
+    row = IndicatorRow(*(value(text) for text in labels))
+    form = ProjectForm(
+        fields=fields, funds=FundsBlock(total=value(total), fiscal=value(total), other=value("")),
+        indicators=[row], first_page=1,
+    )  # fmt: skip
+    return DocumentExtraction(
+        source_file=file, sha256=sha, file_size=1, page_count=1, kind="pdf", projects=[form]
+    )
+
+
+def land_eval(con) -> None:  # noqa: ANN001 - a duckdb connection
+    """The scanned self-evaluation: 主管部门 read with a slip of its own, no code printed."""
+    fields = {
+        "year": "2024年度", "project_name": RELIEF, "department_name": EVAL_SLIPPED,
+        "funds_unit": "万元", "total_budget_initial": "10", "total_budget_full_year": "10",
+        "total_executed": "9.5", "total_weight": "10", "total_execution_rate": "95%",
+        "total_score": "9.5", "overall_weight": "100", "overall_score": "95",
+    }  # fmt: skip
+    form = ProjectForm(
+        fields={k: ocr(val) for k, val in fields.items()},
+        funds=FundsBlock(),
+        indicators=[
+            IndicatorRow(ocr("产出指标"), ocr("数量指标"), ocr("司法救助人数"), ocr("20人以上"))
+        ],
+        first_page=1,
+        form="project_self_eval",
+    )
+    sha = "f" * 64
+    landing.land_document(
+        con,
+        DocumentExtraction(
+            source_file=EVAL_SCAN,
+            sha256=sha,
+            file_size=1,
+            page_count=1,
+            kind="pdf",
+            projects=[form],
+        ),
+    )
+    extra = [
+        (sha, EVAL_SCAN, 1, "project_self_eval", "indicator", 1, field, value, 1,
+         0, 1, 5, 10.0, 10.0, 50.0, 20.0, 0.9, "rapidocr")
+        for field, value in (("actual", "21人"), ("weight", "90"), ("score", "90"))
+    ]  # fmt: skip
+    con.executemany(f"insert into raw.extracted_values values ({', '.join('?' * 18)})", extra)
+
+
+@pytest.fixture(scope="module")
+def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
+    root = tmp_path_factory.mktemp("department_slips")
+    warehouse = working_copy_path(root / "perfbudget.duckdb")
+    # night 1: the two counties' scans; the slipped spelling is the only one its department has
+    con = landing.connect(warehouse)
+    landing.land_document(con, plan(PLAN_SCAN, "a" * 64, SLIPPED, "10", scanned=True))
+    landing.land_document(con, plan(PLAN_OTHER, "b" * 64, OTHER_COUNTY, "20", scanned=True))
+    con.close()
+    dbt_build(warehouse)
+    run = SampleRun(raw=Path(root), warehouse=warehouse, summary=None, bad={})
+    assert run.query("select project_id from dim_project order by project_id") == sorted(
+        [(ID_SLIPPED,), (ID_OTHER,)]
+    )
+    # night 2 (incremental): the text-layer copy and the self-evaluation arrive
+    con = landing.connect(warehouse)
+    landing.land_document(con, plan(PLAN_TEXT, "c" * 64, DEPARTMENT, "10", scanned=False))
+    land_eval(con)
+    con.close()
+    dbt_build(warehouse)
+    return run
+
+
+def test_a_slipped_department_is_one_project_with_its_text_copy(marts: SampleRun) -> None:
+    rows = marts.query(
+        "select project_id, department_name, source_file, source_files from dim_project "
+        "order by department_name"
+    )
+    assert rows == [
+        (ID, DEPARTMENT, PLAN_TEXT, f"{PLAN_TEXT}; {PLAN_SCAN}"),
+        (ID_OTHER, OTHER_COUNTY, PLAN_OTHER, PLAN_OTHER),
+    ]
+    # the scan's own id of night 1 is gone from every mart
+    for mart in ("dim_project", "fct_project_funds", "fct_indicator", "audit_findings"):
+        assert marts.query(f"select count(*) from {mart} where project_id = ?", [ID_SLIPPED]) == [
+            (0,)
+        ], mart
+
+
+def test_both_spellings_are_one_finding_naming_files_and_pages(marts: SampleRun) -> None:
+    rows = marts.query(
+        "select project_id, rule, detail from audit_findings where rule = 'sources_disagree'"
+    )
+    assert len(rows) == 1
+    project_id, _, detail = rows[0]
+    assert project_id == ID
+    for printed in (DEPARTMENT, SLIPPED, PLAN_TEXT, PLAN_SCAN):
+        assert printed in detail
+
+
+def test_the_self_evaluation_with_its_own_slip_joins_the_plan(marts: SampleRun) -> None:
+    assert marts.query(
+        "select project_id, plan_target_raw, eval_target_raw, actual_raw, plan_source_file "
+        "from fct_target_vs_actual"
+    ) == [(ID, "20人以上", "20人以上", "21人", PLAN_TEXT)]
+    assert marts.query("select project_id, source_file from fct_project_execution") == [
+        (ID, EVAL_SCAN)
+    ]
+    # the plan and its result are one project: neither is flagged as lacking the other (nor is
+    # 贺兰县's plan: that department published no self-evaluation of 2024)
+    assert (
+        marts.query(
+            "select project_id, rule from audit_findings "
+            "where rule in ('targets_without_self_evaluation', 'self_evaluation_without_targets')"
+        )
+        == []
+    )
+
+
+def test_the_sql_slip_rule_is_the_form_readers() -> None:
+    """The macro department_slip counts a slip per labels.SLIP_GLYPHS glyphs, as the header's
+    nearest_labels does: one constant, written twice (SQL and Python)."""
+    macro = (DBT_PROJECT_DIR / "macros" / "project_id.sql").read_text(encoding="utf-8")
+    assert f"length({{{{ reference }}}}) // {SLIP_GLYPHS}" in macro
