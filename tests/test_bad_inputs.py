@@ -234,6 +234,28 @@ def test_decompression_bomb_image_is_refused_unread(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def test_images_near_the_pixel_limit_print_no_pil_warning(tmp_path: Path) -> None:
+    """PIL warns from 89 Mpx ("could be decompression bomb DOS attack") on the operator's
+    terminal, under the run's own sentence for a 108 Mpx image it refuses and for a 90 Mpx one
+    it reads: the run's limit (100 Mpx) decides and says, PIL says nothing."""
+    import warnings
+
+    from PIL import Image
+
+    refused, read = tmp_path / "huge_blank.png", tmp_path / "big_scan.png"
+    Image.new("1", (9000, 12000), 1).save(refused)  # 108 Mpx
+    Image.new("1", (9500, 9500), 1).save(read)  # 90.25 Mpx: over PIL's warning, under ours
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert open_document(refused, tmp_path).errors == [
+            ("open", "the image is 9000×12000 pixels (108 Mpx), over the limit of 100 Mpx; "
+             "refused as a possible decompression bomb")
+        ]  # fmt: skip
+        doc = open_document(read, tmp_path)
+        assert (doc.errors, doc.page_count) == ([], 1)
+        assert load_image_page(read, 1).shape == (9500, 9500, 3)
+
+
 # --------------------------------------------------------------------------- odd entries in raw/
 
 

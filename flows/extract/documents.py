@@ -10,13 +10,15 @@ document has no rows.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
 import os
 import re
 import stat
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -216,7 +218,7 @@ def _open_image(path: Path, doc: DocumentExtraction) -> None:
     from PIL import Image
 
     try:
-        with Image.open(path) as im:
+        with _pixels_judged_here(), Image.open(path) as im:
             frames = getattr(im, "n_frames", 1)
             for frame in range(frames):
                 im.seek(frame)  # reads the frame's header (a TIFF IFD), not its pixels
@@ -249,6 +251,19 @@ def _too_many_pixels(width: int, height: int, frame: int = 1, frames: int = 1) -
     )
 
 
+@contextlib.contextmanager
+def _pixels_judged_here() -> Iterator[None]:
+    """PIL's DecompressionBombWarning silenced: PIL warns on the operator's terminal from 89 Mpx
+    ("could be decompression bomb DOS attack"), beside the run's own sentence for an image over
+    MAX_PIXELS and for one under it that is read. `_too_many_pixels` decides and says; PIL's
+    error (twice its limit) stays on as the second guard."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        yield
+
+
 class PageRefused(ValueError):
     """A page that can never be read (too many pixels): deterministic, so never retried."""
 
@@ -258,7 +273,7 @@ def load_image_page(path: Path, page: int) -> np.ndarray:
     import cv2
     from PIL import Image
 
-    with Image.open(path) as im:
+    with _pixels_judged_here(), Image.open(path) as im:
         im.seek(page - 1)
         if refused := _too_many_pixels(*im.size, page, getattr(im, "n_frames", 1)):
             raise PageRefused(refused)
