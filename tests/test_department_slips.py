@@ -3,15 +3,15 @@
 project_id is md5 of the department code, the department name and the project name. A scan
 reading 平罗县委政法委 as 平罗县委政泫委 gave the scan of a plan an id of its own beside its
 text-layer copy: dim_project held the project twice (no `sources_disagree` between the two, for
-they were two projects), and a self-evaluation printing no code found two plans of its name and
-joined neither. Within one department code and year, an OCR spelling one slip
-(labels.SLIP_GLYPHS) from a spelling read from a text layer or at a higher confidence is that
-department (int_department_spellings); another county's department, more than a slip away, stays
-apart.
+they were two projects), and a self-evaluation scanned with the same slip joined the scan's
+project, not the one the text layer names. Within one department code and year, an OCR spelling
+one slip (labels.SLIP_GLYPHS) from a spelling read from a text layer or at a higher confidence,
+printing a project of the same name and amount, is that department (int_department_spellings);
+another county's department, more than a slip away, stays apart.
 
 Hand-landed rows (as in tests/test_project_ids.py), built twice as two nights: the scans first,
-then the text-layer plan and the self-evaluation, so the incremental build must move the scan's
-rows to the id the text layer now gives them. Every value is checked exactly.
+then the text-layer plan, so the incremental build must move the scan's rows (and the
+self-evaluation's) to the id the text layer now gives them. Every value is checked exactly.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from tests.test_self_eval_models import DEPARTMENT, RELIEF, pid, v
 
 CODE = "075001"
 SLIPPED = "平罗县委政泫委"  # 法 read as 泫: one glyph of seven
-EVAL_SLIPPED = "平罗县委政法姿"  # the self-evaluation's own slip: 委 read as 姿
 OTHER_COUNTY = "贺兰县委政法委"  # two glyphs from 平罗县委政法委: another department
 PLAN_TEXT = "平罗县委政法委_2024年项目支出绩效目标表.pdf"
 PLAN_SCAN = "平罗县委政法委_2024年项目支出绩效目标表_扫描件.pdf"
@@ -68,9 +67,9 @@ def plan(file: str, sha: str, department: str, total: str, scanned: bool) -> Doc
 
 
 def land_eval(con) -> None:  # noqa: ANN001 - a duckdb connection
-    """The scanned self-evaluation: 主管部门 read with a slip of its own, no code printed."""
+    """The scanned self-evaluation: 主管部门 read with the scan's slip, no code printed."""
     fields = {
-        "year": "2024年度", "project_name": RELIEF, "department_name": EVAL_SLIPPED,
+        "year": "2024年度", "project_name": RELIEF, "department_name": SLIPPED,
         "funds_unit": "万元", "total_budget_initial": "10", "total_budget_full_year": "10",
         "total_executed": "9.5", "total_weight": "10", "total_execution_rate": "95%",
         "total_score": "9.5", "overall_weight": "100", "overall_score": "95",
@@ -108,20 +107,22 @@ def land_eval(con) -> None:  # noqa: ANN001 - a duckdb connection
 def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     root = tmp_path_factory.mktemp("department_slips")
     warehouse = working_copy_path(root / "perfbudget.duckdb")
-    # night 1: the two counties' scans; the slipped spelling is the only one its department has
+    # night 1: the two counties' scans and the self-evaluation; the slipped spelling is the only
+    # one its department has, and the self-evaluation joins the scan's project
     con = landing.connect(warehouse)
     landing.land_document(con, plan(PLAN_SCAN, "a" * 64, SLIPPED, "10", scanned=True))
     landing.land_document(con, plan(PLAN_OTHER, "b" * 64, OTHER_COUNTY, "20", scanned=True))
+    land_eval(con)
     con.close()
     dbt_build(warehouse)
     run = SampleRun(raw=Path(root), warehouse=warehouse, summary=None, bad={})
     assert run.query("select project_id from dim_project order by project_id") == sorted(
         [(ID_SLIPPED,), (ID_OTHER,)]
     )
-    # night 2 (incremental): the text-layer copy and the self-evaluation arrive
+    assert run.query("select project_id from fct_project_execution") == [(ID_SLIPPED,)]
+    # night 2 (incremental): the text-layer copy arrives
     con = landing.connect(warehouse)
     landing.land_document(con, plan(PLAN_TEXT, "c" * 64, DEPARTMENT, "10", scanned=False))
-    land_eval(con)
     con.close()
     dbt_build(warehouse)
     return run
@@ -154,7 +155,7 @@ def test_both_spellings_are_one_finding_naming_files_and_pages(marts: SampleRun)
         assert printed in detail
 
 
-def test_the_self_evaluation_with_its_own_slip_joins_the_plan(marts: SampleRun) -> None:
+def test_the_self_evaluation_moves_with_the_scan_to_the_one_project(marts: SampleRun) -> None:
     assert marts.query(
         "select project_id, plan_target_raw, eval_target_raw, actual_raw, plan_source_file "
         "from fct_target_vs_actual"

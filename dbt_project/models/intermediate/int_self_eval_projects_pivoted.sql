@@ -9,12 +9,10 @@
     with the same normalised project name (a code printed on both sides must agree), preferring
     in this order (0) the same printed code and department name, (1) the same printed code (two
     counties' departments may print one code), (2) the same normalised department name and year,
-    (3) the same department name, (4) a department name one OCR slip from the plan's (macro
-    department_slip: 平罗县委政法姿 for 平罗县委政法委) and the same year, (5) such a name, (6)
-    the same year, (7) the name alone; the first tier with candidates wins, and only when they
-    name one project_id. A name no 绩效目标表 prints, read
+    (3) the same department name, (4) the same year, (5) the name alone; the first tier with
+    candidates wins, and only when they name one project_id. A name no 绩效目标表 prints, read
     glued onto the 主管部门 printed below it (an OCR grid lost the rule between the two rows), is
-    matched last, (8) the same year, (9) any, to the 绩效目标表 whose name followed by its own
+    matched last, (6) the same year, (7) any, to the 绩效目标表 whose name followed by its own
     主管部门 starts it; it then takes that table's project name (and its 主管部门 when none was
     read). Otherwise the id is computed by the same macro from the code and department name
     printed on the self-evaluation ('' for what is not printed, as for a 绩效目标表).
@@ -292,13 +290,8 @@ named_keys as (
                 and target_codes.year = rates_read.year
                 then 2
             when target_codes.department_name_key = rates_read.department_name_key then 3
-            when
-                {{ department_slip('rates_read.department_name_key', 'target_codes.department_name_key') }}
-                and target_codes.year = rates_read.year
-                then 4
-            when {{ department_slip('rates_read.department_name_key', 'target_codes.department_name_key') }} then 5
-            when target_codes.year = rates_read.year then 6
-            else 7
+            when target_codes.year = rates_read.year then 4
+            else 5
         end as match_tier
 
     from rates_read
@@ -325,7 +318,7 @@ glued_keys as (
         target_codes.target_document_sha256,
         target_codes.target_project_seq,
         true as name_glued,
-        case when target_codes.year = rates_read.year then 8 else 9 end as match_tier
+        case when target_codes.year = rates_read.year then 6 else 7 end as match_tier
 
     from rates_read
 
