@@ -23,15 +23,15 @@ import pytest
 from flows import landing
 from flows.forms.labels import SLIP_GLYPHS
 from flows.marts import dbt_build
-from flows.models import DocumentExtraction, FundsBlock, IndicatorRow, ProjectForm
 from flows.publish import working_copy_path
 from flows.settings import DBT_PROJECT_DIR
 from tests.conftest import SampleRun
-from tests.test_self_eval_models import DEPARTMENT, RELIEF, pid, v
+from tests.test_project_ids import CODE, land_eval, plan
+from tests.test_project_ids import OTHER_DEPARTMENT as OTHER_COUNTY
+from tests.test_self_eval_models import DEPARTMENT, RELIEF, pid
 
-CODE = "075001"
 SLIPPED = "平罗县委政泫委"  # 法 read as 泫: one glyph of seven
-OTHER_COUNTY = "贺兰县委政法委"  # two glyphs from 平罗县委政法委: another department
+# 贺兰县委政法委 (OTHER_COUNTY): two glyphs from 平罗县委政法委, another county's department
 PLAN_TEXT = "平罗县委政法委_2024年项目支出绩效目标表.pdf"
 PLAN_SCAN = "平罗县委政法委_2024年项目支出绩效目标表_扫描件.pdf"
 PLAN_OTHER = "贺兰县委政法委_2024年项目支出绩效目标表_扫描件.pdf"
@@ -39,68 +39,7 @@ EVAL_SCAN = "平罗县委政法委_2024年项目支出绩效自评表_扫描件.
 ID = pid(CODE, DEPARTMENT, RELIEF)
 ID_OTHER = pid(CODE, OTHER_COUNTY, RELIEF)
 ID_SLIPPED = pid(CODE, SLIPPED, RELIEF)  # the id the scan had on its own
-
-
-def ocr(text: str, confidence: float = 0.9) -> object:
-    return v(text, confidence=confidence, extractor="rapidocr")
-
-
-def plan(file: str, sha: str, department: str, total: str, scanned: bool) -> DocumentExtraction:
-    """A 绩效目标表 of 司法救助资金 with one indicator, the code printed; read by OCR when
-    `scanned` (every value at 0.9), else from the text layer."""
-    value = ocr if scanned else v
-    fields = {
-        "year": value("2024"),
-        "project_name": value(RELIEF),
-        "department_code": value(CODE),
-        "department_name": value(department),
-    }
-    labels = ("产出指标", "数量指标", "司法救助人数", "20人以上")
-    row = IndicatorRow(*(value(text) for text in labels))
-    form = ProjectForm(
-        fields=fields, funds=FundsBlock(total=value(total), fiscal=value(total), other=value("")),
-        indicators=[row], first_page=1,
-    )  # fmt: skip
-    return DocumentExtraction(
-        source_file=file, sha256=sha, file_size=1, page_count=1, kind="pdf", projects=[form]
-    )
-
-
-def land_eval(con) -> None:  # noqa: ANN001 - a duckdb connection
-    """The scanned self-evaluation: 主管部门 read with the scan's slip, no code printed."""
-    fields = {
-        "year": "2024年度", "project_name": RELIEF, "department_name": SLIPPED,
-        "funds_unit": "万元", "total_budget_initial": "10", "total_budget_full_year": "10",
-        "total_executed": "9.5", "total_weight": "10", "total_execution_rate": "95%",
-        "total_score": "9.5", "overall_weight": "100", "overall_score": "95",
-    }  # fmt: skip
-    form = ProjectForm(
-        fields={k: ocr(val) for k, val in fields.items()},
-        funds=FundsBlock(),
-        indicators=[
-            IndicatorRow(ocr("产出指标"), ocr("数量指标"), ocr("司法救助人数"), ocr("20人以上"))
-        ],
-        first_page=1,
-        form="project_self_eval",
-    )
-    sha = "f" * 64
-    landing.land_document(
-        con,
-        DocumentExtraction(
-            source_file=EVAL_SCAN,
-            sha256=sha,
-            file_size=1,
-            page_count=1,
-            kind="pdf",
-            projects=[form],
-        ),
-    )
-    extra = [
-        (sha, EVAL_SCAN, 1, "project_self_eval", "indicator", 1, field, value, 1,
-         0, 1, 5, 10.0, 10.0, 50.0, 20.0, 0.9, "rapidocr")
-        for field, value in (("actual", "21人"), ("weight", "90"), ("score", "90"))
-    ]  # fmt: skip
-    con.executemany(f"insert into raw.extracted_values values ({', '.join('?' * 18)})", extra)
+TARGET = "20人以上"
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +49,10 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     # night 1: the two counties' scans and the self-evaluation; the slipped spelling is the only
     # one its department has, and the self-evaluation joins the scan's project
     con = landing.connect(warehouse)
-    landing.land_document(con, plan(PLAN_SCAN, "a" * 64, SLIPPED, "10", scanned=True))
-    landing.land_document(con, plan(PLAN_OTHER, "b" * 64, OTHER_COUNTY, "20", scanned=True))
-    land_eval(con)
+    landing.land_document(con, plan(PLAN_SCAN, "a" * 64, SLIPPED, "10", TARGET, scanned=True))
+    landing.land_document(con, plan(PLAN_OTHER, "b" * 64, OTHER_COUNTY, "20", TARGET, scanned=True))
+    # scanned with the scan's slip, no code printed
+    land_eval(con, EVAL_SCAN, SLIPPED, None, (TARGET, "21人"), scanned=True)
     con.close()
     dbt_build(warehouse)
     run = SampleRun(raw=Path(root), warehouse=warehouse, summary=None, bad={})
@@ -122,7 +62,7 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     assert run.query("select project_id from fct_project_execution") == [(ID_SLIPPED,)]
     # night 2 (incremental): the text-layer copy arrives
     con = landing.connect(warehouse)
-    landing.land_document(con, plan(PLAN_TEXT, "c" * 64, DEPARTMENT, "10", scanned=False))
+    landing.land_document(con, plan(PLAN_TEXT, "c" * 64, DEPARTMENT, "10", TARGET))
     con.close()
     dbt_build(warehouse)
     return run
