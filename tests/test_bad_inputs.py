@@ -82,6 +82,46 @@ def test_truncated_pdf(tmp_path: Path) -> None:
     assert message.startswith("the PDF cannot be opened; it is damaged or truncated")
 
 
+def test_pdf_with_no_pages(tmp_path: Path) -> None:
+    """PDFium refuses a PDF of no pages as it refuses a damaged one (with `PDFium: Success` for
+    the one it writes itself): the operator is told the file has no pages, not that it is
+    damaged. Both a well-formed file and one without a cross-reference table."""
+    import pypdfium2 as pdfium
+
+    written = tmp_path / "no_pages.pdf"
+    pdfium.PdfDocument.new().save(str(written))
+    bare = tmp_path / "no_pages_bare.pdf"
+    bare.write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    for path in (written, bare):
+        assert errors_of(path, tmp_path) == [
+            ("open", "the PDF has no pages (its page tree counts none); nothing to read")
+        ]
+
+
+def test_blank_image_is_a_blank_page_not_ocred(tmp_path: Path) -> None:
+    """A white image (a scanner's empty page saved as JPEG, grain and all) is a blank page, as a
+    blank PDF page is: it was OCRed whole and reported as a page with no ruled table. A page
+    with a mark on it still goes to OCR."""
+    from PIL import Image, ImageDraw
+
+    blank = tmp_path / "空白 扫描 页.jpg"
+    Image.new("RGB", (2480, 3508), (250, 250, 250)).save(blank, quality=75)
+    doc = read_forms(extract_document(blank, tmp_path))
+    assert doc.errors == [("parse", "no 绩效目标表 found: all 1 pages are blank")]
+    assert [(p.status, p.extractor, p.width, p.height) for p in doc.pages] == [
+        (PageStatus.BLANK, None, 2480.0, 3508.0)
+    ]
+    marked = tmp_path / "marked.png"
+    image = Image.new("L", (620, 877), 250)
+    ImageDraw.Draw(image).rectangle((100, 100, 300, 160), outline=40, width=3)
+    image.save(marked)
+    (page,) = extract_document(marked, tmp_path).pages
+    assert page.status is not PageStatus.BLANK
+
+
 def test_not_a_pdf_despite_its_extension(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     path.write_text("<html><body>not a pdf</body></html>", encoding="utf-8")
@@ -192,6 +232,28 @@ def test_decompression_bomb_image_is_refused_unread(tmp_path: Path) -> None:
         ("open", "the image is 400 Mpx, over the limit of 100 Mpx; refused as a possible "
          "decompression bomb")
     ]  # fmt: skip
+
+
+def test_images_near_the_pixel_limit_print_no_pil_warning(tmp_path: Path) -> None:
+    """PIL warns from 89 Mpx ("could be decompression bomb DOS attack") on the operator's
+    terminal, under the run's own sentence for a 108 Mpx image it refuses and for a 90 Mpx one
+    it reads: the run's limit (100 Mpx) decides and says, PIL says nothing."""
+    import warnings
+
+    from PIL import Image
+
+    refused, read = tmp_path / "huge_blank.png", tmp_path / "big_scan.png"
+    Image.new("1", (9000, 12000), 1).save(refused)  # 108 Mpx
+    Image.new("1", (9500, 9500), 1).save(read)  # 90.25 Mpx: over PIL's warning, under ours
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert open_document(refused, tmp_path).errors == [
+            ("open", "the image is 9000×12000 pixels (108 Mpx), over the limit of 100 Mpx; "
+             "refused as a possible decompression bomb")
+        ]  # fmt: skip
+        doc = open_document(read, tmp_path)
+        assert (doc.errors, doc.page_count) == ([], 1)
+        assert load_image_page(read, 1).shape == (9500, 9500, 3)
 
 
 # --------------------------------------------------------------------------- odd entries in raw/

@@ -9,6 +9,7 @@ tests/test_self_eval_models.py), then `dbt build`; every value is checked exactl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from flows import landing
 from flows.marts import dbt_build
-from flows.models import DocumentExtraction, FundsBlock, IndicatorRow, ProjectForm
+from flows.models import DocumentExtraction, FundsBlock, IndicatorRow, ProjectForm, SourcedValue
 from flows.publish import working_copy_path
 from tests.conftest import SampleRun
 from tests.test_self_eval_models import DEPARTMENT, RELIEF, pid, v
@@ -30,37 +31,66 @@ ID_A = pid(CODE, DEPARTMENT, RELIEF)
 ID_B = pid(CODE, OTHER_DEPARTMENT, RELIEF)
 
 
-def plan(file: str, sha: str, department: str, total: str, target: str) -> DocumentExtraction:
-    """One department's 绩效目标表 of 司法救助资金: one indicator, the code printed."""
+def read_as(scanned: bool) -> Callable[[str], SourcedValue]:
+    """A printed value as a text layer gives it, or as OCR reads it (at 0.9)."""
+    if scanned:
+        return lambda text: v(text, confidence=0.9, extractor="rapidocr")
+    return v
+
+
+def indicator_row(value: Callable[[str], SourcedValue], target: str) -> IndicatorRow:
+    """产出指标 | 数量指标 | 司法救助人数 | target."""
+    return IndicatorRow(*(value(text) for text in ("产出指标", "数量指标", "司法救助人数", target)))
+
+
+def plan(
+    file: str, sha: str, department: str, total: str, target: str, scanned: bool = False
+) -> DocumentExtraction:
+    """One department's 绩效目标表 of 司法救助资金: one indicator, the code printed; read from
+    a text layer, or by OCR when `scanned`."""
+    value = read_as(scanned)
     fields = {
-        "year": v("2024"),
-        "project_name": v(RELIEF),
-        "department_code": v(CODE),
-        "department_name": v(department),
+        "year": value("2024"),
+        "project_name": value(RELIEF),
+        "department_code": value(CODE),
+        "department_name": value(department),
     }
-    rows = [IndicatorRow(v("产出指标"), v("数量指标"), v("司法救助人数"), v(target))]
+    row = indicator_row(value, target)
     form = ProjectForm(
-        fields=fields, funds=FundsBlock(total=v(total), fiscal=v(total), other=v("")),
-        indicators=rows, first_page=1,
+        fields=fields, funds=FundsBlock(total=value(total), fiscal=value(total), other=value("")),
+        indicators=[row], first_page=1,
     )  # fmt: skip
     return DocumentExtraction(
         source_file=file, sha256=sha, file_size=1, page_count=1, kind="pdf", projects=[form]
     )
 
 
-def land_eval(con) -> None:  # noqa: ANN001 - a duckdb connection
-    """贺兰县's self-evaluation: 主管部门 printed as a name and code, one indicator."""
+def land_eval(
+    con,  # noqa: ANN001 - a duckdb connection
+    file: str = EVAL_B,
+    department: str = OTHER_DEPARTMENT,
+    code: str | None = CODE,
+    indicator: tuple[str, str] = ("30人以上", "31人"),
+    scanned: bool = False,
+) -> None:
+    """A self-evaluation of 司法救助资金 (by default 贺兰县's: 主管部门 printed as a name and
+    code), one indicator (its target, its actual); `code` None prints none; read by OCR (at 0.9)
+    when `scanned`."""
+    value = read_as(scanned)
     fields = {
-        "year": "2024年度", "project_name": RELIEF, "department_name": OTHER_DEPARTMENT,
-        "department_code": CODE, "funds_unit": "万元", "total_budget_initial": "20",
+        "year": "2024年度", "project_name": RELIEF, "department_name": department,
+        "funds_unit": "万元", "total_budget_initial": "20",
         "total_budget_full_year": "20", "total_executed": "19", "total_weight": "10",
         "total_execution_rate": "95%", "total_score": "9.5", "overall_weight": "100",
-        "overall_score": "95",
+        "overall_score": "95", **({"department_code": code} if code else {}),
     }  # fmt: skip
+    target, actual = indicator
     form = ProjectForm(
-        fields={k: v(val) for k, val in fields.items()},
+        fields={k: value(val) for k, val in fields.items()},
         funds=FundsBlock(),
-        indicators=[IndicatorRow(v("产出指标"), v("数量指标"), v("司法救助人数"), v("30人以上"))],
+        indicators=[
+            IndicatorRow(*(value(t) for t in ("产出指标", "数量指标", "司法救助人数", target)))
+        ],
         first_page=1,
         form="project_self_eval",
     )
@@ -68,13 +98,14 @@ def land_eval(con) -> None:  # noqa: ANN001 - a duckdb connection
     landing.land_document(
         con,
         DocumentExtraction(
-            source_file=EVAL_B, sha256=sha, file_size=1, page_count=1, kind="pdf", projects=[form]
+            source_file=file, sha256=sha, file_size=1, page_count=1, kind="pdf", projects=[form]
         ),
     )
+    read = value("")
     extra = [
-        (sha, EVAL_B, 1, "project_self_eval", "indicator", 1, field, value, 1,
-         0, 1, 5, 10.0, 10.0, 50.0, 20.0, 1.0, "camelot")
-        for field, value in (("actual", "31人"), ("weight", "90"), ("score", "90"))
+        (sha, file, 1, "project_self_eval", "indicator", 1, field, printed, 1,
+         0, 1, 5, 10.0, 10.0, 50.0, 20.0, read.confidence, read.extractor)
+        for field, printed in (("actual", actual), ("weight", "90"), ("score", "90"))
     ]  # fmt: skip
     con.executemany(f"insert into raw.extracted_values values ({', '.join('?' * 18)})", extra)
 

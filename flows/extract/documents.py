@@ -10,13 +10,15 @@ document has no rows.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
 import os
 import re
 import stat
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -194,12 +196,14 @@ def open_document(
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        doc.errors.append(("open", _pdf_open_error(exc)))
+        doc.errors.append(("open", _pdf_open_error(exc, path)))
         return doc
     try:
         doc.page_count = len(pdf)
     finally:
         pdf.close()
+    if not doc.page_count:
+        doc.errors.append(("open", NO_PAGES))
     if doc.page_count > max_pages:
         doc.errors.append(
             ("open", f"the PDF has {doc.page_count} pages, over the limit of {max_pages}")
@@ -214,7 +218,7 @@ def _open_image(path: Path, doc: DocumentExtraction) -> None:
     from PIL import Image
 
     try:
-        with Image.open(path) as im:
+        with _pixels_judged_here(), Image.open(path) as im:
             frames = getattr(im, "n_frames", 1)
             for frame in range(frames):
                 im.seek(frame)  # reads the frame's header (a TIFF IFD), not its pixels
@@ -247,6 +251,19 @@ def _too_many_pixels(width: int, height: int, frame: int = 1, frames: int = 1) -
     )
 
 
+@contextlib.contextmanager
+def _pixels_judged_here() -> Iterator[None]:
+    """PIL's DecompressionBombWarning silenced: PIL warns on the operator's terminal from 89 Mpx
+    ("could be decompression bomb DOS attack"), beside the run's own sentence for an image over
+    MAX_PIXELS and for one under it that is read. `_too_many_pixels` decides and says; PIL's
+    error (twice its limit) stays on as the second guard."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        yield
+
+
 class PageRefused(ValueError):
     """A page that can never be read (too many pixels): deterministic, so never retried."""
 
@@ -256,7 +273,7 @@ def load_image_page(path: Path, page: int) -> np.ndarray:
     import cv2
     from PIL import Image
 
-    with Image.open(path) as im:
+    with _pixels_judged_here(), Image.open(path) as im:
         im.seek(page - 1)
         if refused := _too_many_pixels(*im.size, page, getattr(im, "n_frames", 1)):
             raise PageRefused(refused)
@@ -289,8 +306,7 @@ def raster_is_blank(image: np.ndarray, dpi: int) -> bool:
     # shrunk first, then the darkest channel (numpy's min over the channel axis of a 200-dpi
     # page alone costs 0.17 CPU-s)
     page = cv2.resize(image, None, fx=100 / dpi, fy=100 / dpi, interpolation=cv2.INTER_AREA)
-    tiny = _darkest(cv2.resize(page, None, fx=0.36, fy=0.36, interpolation=cv2.INTER_AREA))
-    if int(tiny.max()) - int(tiny.min()) <= 6:
+    if _without_tone(page, 100):
         return True
     grey = _darkest(page)
     paper = cv2.medianBlur(grey, 21)
@@ -301,16 +317,42 @@ def raster_is_blank(image: np.ndarray, dpi: int) -> bool:
     return float(ink.mean()) < 0.0003
 
 
+# Inches of an A4 page's long side: an image's resolution, which no file states reliably, is
+# estimated from its pixels as a page of that size (a letter page's 11 in is as close)
+PAGE_LONG_SIDE_INCHES = 11.69
+
+
+def _without_tone(image: np.ndarray, dpi: float) -> bool:
+    """No tonal variation at all at 36 dpi (the darkest channel within 6 grey levels): a
+    page with nothing printed, vector or scanned white; paper grain averages out."""
+    import cv2
+
+    f = 36 / dpi
+    tiny = _darkest(cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA))
+    return int(tiny.max()) - int(tiny.min()) <= 6
+
+
 def extract_page(
     path: Path, page: int, kind: str = "pdf", ocr: OcrOptions | None = None
 ) -> PageGrid:
     """One page through the extractor it needs: a text layer goes to camelot; a page without
-    one, or an image, goes to OCR; a blank page is recorded as blank."""
+    one, or an image, goes to OCR; a blank page is recorded as blank.
+
+    An image page is blank only when it has no tone at all (`_without_tone`): a photographed
+    page's shading and faint print are OCR's to judge (the ink test of `raster_is_blank` is
+    measured on scans, not photos). A blank image was OCRed whole before: two white pages of a
+    bad-night drill (7000×9900 and 2480×3508 px) cost 105 s of extraction on a loaded machine."""
     from ocr.page import ocr_page, rasterize_pdf_page
 
     ocr = ocr or OcrOptions()
     if kind == "image":
-        return ocr_page(load_image_page(path, page), page, ocr)
+        image = load_image_page(path, page)
+        if _without_tone(image, max(image.shape[:2]) / PAGE_LONG_SIDE_INCHES):
+            return PageGrid(
+                page=page, width=float(image.shape[1]), height=float(image.shape[0]),
+                bbox_unit="px", has_text_layer=False, status=PageStatus.BLANK, extractor=None,
+            )  # fmt: skip
+        return ocr_page(image, page, ocr)
     grid = CamelotLatticeExtractor().extract_page(str(path), page)
     if grid.status is not PageStatus.NEEDS_OCR:
         return grid
@@ -396,8 +438,38 @@ def extract_document(
     return finish_document(doc, pages)
 
 
-def _pdf_open_error(exc: pdfium.PdfiumError) -> str:
+NO_PAGES = "the PDF has no pages (its page tree counts none); nothing to read"
+# A PDF whose page tree is read from its bytes: a page tree holds a few hundred bytes a page,
+# so one of no pages is small; a larger file that PDFium refuses is damaged, not empty.
+NO_PAGES_MAX_BYTES = 64 * 1024
+
+
+def _pdf_open_error(exc: pdfium.PdfiumError, path: Path) -> str:
+    """The sentence for a PDF PDFium refuses. PDFium refuses a well-formed PDF of no pages too,
+    with no reason (`PDFium: Success`, or a format error when it rebuilt the cross-reference
+    table), so such a file would be called damaged: its page tree says otherwise."""
     text = str(exc)
     if "password" in text.lower():
         return "the PDF is password-protected; supply an unprotected copy"
+    if _counts_no_pages(path):
+        return NO_PAGES
     return f"the PDF cannot be opened; it is damaged or truncated ({text})"
+
+
+def _counts_no_pages(path: Path) -> bool:
+    """True when the file's page tree, read from its bytes, holds no page: a /Pages node, every
+    /Count it prints 0, and no /Page object. A page tree inside a compressed object stream is
+    not seen (the file then stays "damaged or truncated", as before)."""
+    try:
+        if path.stat().st_size > NO_PAGES_MAX_BYTES:
+            return False
+        data = path.read_bytes()
+    except OSError:
+        return False
+    counts = re.findall(rb"/Count\s+(\d+)", data)
+    return (
+        re.search(rb"/Type\s*/Pages\b", data) is not None
+        and bool(counts)
+        and all(int(c) == 0 for c in counts)
+        and re.search(rb"/Type\s*/Page(?![a-zA-Z])", data) is None
+    )

@@ -137,12 +137,35 @@ funds_derived as (
 
 ),
 
+department_spellings as (
+
+    select * from {{ ref('int_department_spellings') }}
+
+),
+
+keyed as (
+
+    -- the department as project_id knows it: a spelling OCR slipped takes its department's key
+    select
+        funds_derived.*,
+        coalesce(department_spellings.department_key, funds_derived.department_name_key) as department_key
+
+    from funds_derived
+
+    left join department_spellings
+        on
+            funds_derived.department_code_key = department_spellings.department_code_key
+            and funds_derived.year is not distinct from department_spellings.year
+            and funds_derived.department_name_key = department_spellings.department_name_key
+
+),
+
 final as (
 
     select
         {{
             project_id(
-                'department_code_key', 'department_name_key', 'project_name_key',
+                'department_code_key', 'department_key', 'project_name_key',
                 "'unnamed:' || document_sha256 || ':' || project_seq"
             )
         }} as project_id,
@@ -159,6 +182,7 @@ final as (
         project_period,
         overall_goal,
         project_name_key,
+        department_key,
         funds_page,
         funds_unit,
         total_funds_wan,
@@ -173,7 +197,7 @@ final as (
         is_text_layer,
         extractors
 
-    from funds_derived
+    from keyed
 
 )
 
