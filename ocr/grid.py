@@ -1422,7 +1422,8 @@ def _ruled_regions(
     boxes overlap. Two tables stacked or set side by side on a page keep paper between their
     frames: their boxes do not overlap and they stay two. A short piece lying inside a table
     is more often a character's stroke run together with its neighbours' (`-一` of `0101-一年期`
-    under heavy toner) than a rule: it joins only where it touches the table's rules."""
+    under heavy toner) than a rule: it joins only where it touches the table's rules. Given
+    `reach` (px), the pieces of one worn rule are joined first (`_worn_line_joins`)."""
     n = len(boxes)
     long_enough = boxes[:, 2:4].max(axis=1) >= min_len
     parent = list(range(n))
