@@ -1367,6 +1367,11 @@ def _worn_line_joins(
     horizontal = w >= h
     rule_like = np.maximum(w, h) >= 3 * np.minimum(w, h)
     long_enough = np.maximum(w, h) >= min_len
+    # a ruled block of several rows (taller than twice the reach) ties its own worn rules; a
+    # piece inside it touching none of them is a stroke or a rule's remnant off its column's
+    # line (dev lg_4704 p1: a heading row's column rule worn short, 22 px off the rule below
+    # after deskewing, joined to the grid and cut sliver columns): no piece is joined to it
+    block = ~rule_like & (h > 2 * reach)
     x0, y0, x1, y1 = x - margin, y - margin, x + w + margin, y + h + margin
     pairs = []
     for i in np.flatnonzero(rule_like):
@@ -1384,7 +1389,8 @@ def _worn_line_joins(
                 # the rule ends at a crossing: drawn to it, not worn; a column rule's piece
                 # joins the long row rule it stops at (touching it but for the tolerance)
                 if not hz:
-                    pairs += [(int(i), int(j)) for j in np.flatnonzero(over_end & long_enough)]
+                    ends = over_end & long_enough & ~block
+                    pairs += [(int(i), int(j)) for j in np.flatnonzero(ends)]
                 continue
             if hz:
                 a0, a1 = (px - reach, px) if side < 0 else (px, px + reach)
@@ -1394,7 +1400,7 @@ def _worn_line_joins(
                 probe = (x0[i], a0, x1[i], a1)
             hit = (
                 other
-                & rule_like
+                & ~block
                 & (probe[0] <= x + w)
                 & (x <= probe[2])
                 & (probe[1] <= y + h)

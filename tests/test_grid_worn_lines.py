@@ -80,3 +80,21 @@ def test_stacked_tables_with_collinear_frames_stay_two() -> None:
     _text(page, 420, 385, "title")
     tables = find_tables(_noisy(page))
     assert [[round(y) for y in t.ys] for t in tables] == [[200, 270, 340], [420, 490, 560]]
+
+
+def test_a_piece_inside_a_ruled_block_joins_nothing() -> None:
+    """A table of six rows is one ruled block; a straight piece standing in one of its cells,
+    touching no rule (a glyph's stroke, or a worn column rule's remnant off its column's line:
+    dev lg_4704 p1), is joined to no rule and cuts no column."""
+    page = _page()
+    for y in range(200, 801, 100):
+        cv2.line(page, (100, y), (1100, y), 110, 2)
+    for x in (100, 550, 1100):
+        cv2.line(page, (x, 200), (x, 800), 110, 2)
+    cv2.line(page, (800, 420), (800, 480), 110, 2)
+    for y in range(260, 800, 100):
+        _text(page, 150, y)
+        _text(page, 600, y)
+    (table,) = find_tables(_noisy(page))
+    assert [round(x) for x in table.xs] == [100, 550, 1100]
+    assert len(table.cells) == 12
