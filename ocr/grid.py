@@ -104,6 +104,10 @@ TOUCH_REACH = 3
 # Column rules ending on one row separator inside one joined group that restore the row rule
 # there (`_row_rule_at_column_ends`): one could be a character's stroke read as a rule.
 ENDS_AT_ROW = 2
+# A rule piece ending in paper (worn) goes on along its line across a gap of up to this many
+# text heights to the next piece of its rule or the rule it crosses (`_worn_line_joins`): the
+# gaps of dev lg_4714 p2's grey, gapped rules reach 4.4.
+WORN_GAP_GLYPHS = 5
 # A text block is centred in its column where its margins on the two sides differ by at most
 # this many bands, and aligned with the block of the row above or below where their starts do
 # (blur, a glyph's side bearing, a slant left by deskewing).
@@ -1342,8 +1346,77 @@ def _worn_edge_piece(
     return max(a, s0 + slack), min(b, s1 - slack)
 
 
+def _worn_line_joins(
+    boxes: np.ndarray, margin: int, min_len: int, reach: float
+) -> list[tuple[int, int]]:
+    """Pairs of rule pieces (indices into `boxes`, x, y, w, h) that one worn rule's gap parts:
+    a piece ending in paper (no other piece's box, grown by `margin`, over its end: a crossing
+    rule or a glyph's stroke) goes on along its line up to `reach` px, and meets there a piece
+    on the same line (any length: the next dash) or a long piece across it (the crossing rule
+    it was drawn to).
+
+    A rule is drawn from crossing rule to crossing rule; one that stops in paper was worn
+    there. In a table of many rows the crossing rules tie worn pieces together, but a one-row
+    continuation table (dev lg_4714 p2, lg_4800 p2: rules grey and gapped over up to a third
+    of their length) has no rows to do it: its row rules' pieces, apart by gaps up to 4.4 text
+    heights (141 px at 32 px text), and column rules worn short of the top rule (1.8 text
+    heights) fell into regions too small to be a table, and the page read as no grid. Two
+    tables set side by side or stacked end their rules at their own frames: not joined."""
+    boxes = boxes.astype(np.int64)
+    x, y, w, h = boxes.T
+    horizontal = w >= h
+    rule_like = np.maximum(w, h) >= 3 * np.minimum(w, h)
+    long_enough = np.maximum(w, h) >= min_len
+    # a ruled block of several rows (taller than twice the reach) ties its own worn rules; a
+    # piece inside it touching none of them is a stroke or a rule's remnant off its column's
+    # line (dev lg_4704 p1: a heading row's column rule worn short, 22 px off the rule below
+    # after deskewing, joined to the grid and cut sliver columns): no piece is joined to it
+    block = ~rule_like & (h > 2 * reach)
+    x0, y0, x1, y1 = x - margin, y - margin, x + w + margin, y + h + margin
+    pairs = []
+    for i in np.flatnonzero(rule_like):
+        hz = bool(horizontal[i])
+        other = np.ones(len(boxes), bool)
+        other[i] = False
+        collinear = rule_like & (horizontal == hz)
+        for side in (-1, 1):
+            if hz:
+                px, py = (x[i] if side < 0 else x[i] + w[i]), y[i] + h[i] / 2
+            else:
+                px, py = x[i] + w[i] / 2, (y[i] if side < 0 else y[i] + h[i])
+            over_end = other & ~collinear & (x0 <= px) & (px <= x1) & (y0 <= py) & (py <= y1)
+            if over_end.any():
+                # the rule ends at a crossing: drawn to it, not worn; a column rule's piece
+                # joins the long row rule it stops at (touching it but for the tolerance)
+                if not hz:
+                    ends = over_end & long_enough & ~block
+                    pairs += [(int(i), int(j)) for j in np.flatnonzero(ends)]
+                continue
+            if hz:
+                a0, a1 = (px - reach, px) if side < 0 else (px, px + reach)
+                probe = (a0, y0[i], a1, y1[i])
+            else:
+                a0, a1 = (py - reach, py) if side < 0 else (py, py + reach)
+                probe = (x0[i], a0, x1[i], a1)
+            hit = (
+                other
+                & ~block
+                & (probe[0] <= x + w)
+                & (x <= probe[2])
+                & (probe[1] <= y + h)
+                & (y <= probe[3])
+            )
+            # the next dash on the line (either may be short), or a long rule across it; a
+            # short piece reaches across only as a column rule's (text runs along rows: a
+            # row of bold glyphs run together is a short horizontal piece, never a column's)
+            across = long_enough & (bool(long_enough[i]) or not hz)
+            hit &= np.where(horizontal == hz, long_enough | long_enough[i], across)
+            pairs += [(int(i), int(j)) for j in np.flatnonzero(hit)]
+    return pairs
+
+
 def _ruled_regions(
-    boxes: np.ndarray, margin: int, min_len: int
+    boxes: np.ndarray, margin: int, min_len: int, reach: float = 0.0
 ) -> list[tuple[list[int], tuple[int, int, int, int]]]:
     """Rule components (boxes x, y, w, h of labels 1..n) grouped into tables: components at
     least `min_len` long whose boxes overlap (grown by `margin` px) are one table; a shorter
@@ -1355,7 +1428,8 @@ def _ruled_regions(
     boxes overlap. Two tables stacked or set side by side on a page keep paper between their
     frames: their boxes do not overlap and they stay two. A short piece lying inside a table
     is more often a character's stroke run together with its neighbours' (`-一` of `0101-一年期`
-    under heavy toner) than a rule: it joins only where it touches the table's rules."""
+    under heavy toner) than a rule: it joins only where it touches the table's rules. Given
+    `reach` (px), the pieces of one worn rule are joined first (`_worn_line_joins`)."""
     n = len(boxes)
     long_enough = boxes[:, 2:4].max(axis=1) >= min_len
     parent = list(range(n))
@@ -1368,6 +1442,16 @@ def _ruled_regions(
 
     lo = boxes[:, :2] - margin
     hi = boxes[:, :2] + boxes[:, 2:4] + margin
+    if reach > 0:
+        for i, j in _worn_line_joins(boxes, margin, min_len, reach):
+            ri, rj = root(i), root(j)
+            if ri != rj:
+                parent[rj] = ri
+                lo[ri] = np.minimum(lo[ri], lo[rj])
+                hi[ri] = np.maximum(hi[ri], hi[rj])
+                long_enough[ri] = long_enough[ri] or long_enough[rj]
+        for i in range(n):
+            long_enough[i] = long_enough[root(i)]
     # largest first: small pieces join the table they lie in
     order = np.argsort(-(boxes[:, 2] * boxes[:, 3]), kind="stable")
     changed = True
@@ -1597,9 +1681,10 @@ def find_tables(
     grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
     num, labels, stats, _ = components_with_stats(grid)
     tables: list[GridTable] = []
-    regions = _ruled_regions(stats[1:, :4], int(tol), 2 * k)
     # text ink for the band test: a rule lying across the band (its row rule) is no title
     text = ink & ~cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
+    reach = WORN_GAP_GLYPHS * _text_height(text, band, k)
+    regions = _ruled_regions(stats[1:, :4], int(tol), 2 * k, reach)
     regions = _join_worn_bands(regions, labels, hor, ver, text, k, tol, band, 2 * k)
     for members, (x, y, bw, bh) in regions:
         if bw < min_table_frac * w or bh < 0.02 * h:

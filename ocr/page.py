@@ -25,7 +25,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from flows.forms.spec import NUMBER_UNITS, RATE_UNITS
+from flows.forms.spec import (
+    AMOUNT_UNIT_DIVISORS,
+    MEASURE_UNITS,
+    NUMBER_UNITS,
+    RATE_UNITS,
+    UNIT_QUALIFIERS,
+)
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from flows.text import is_han, is_latin
 from ocr import MAX_PIXELS
@@ -205,32 +211,29 @@ def drop_stray_stops(texts: list[str]) -> list[str]:
     return out
 
 
-# The longest unit a value prints after its number (`人次以上`, `元/年`, `万元`): what follows a
-# number's `.` up to a space or the line's end, when no longer and printing no digit, is a unit.
-UNIT_MAX_CHARS = 4
-# A number that is a value, not a list number (`1.按计划`, `指标2.`: one or two digits): three
-# or more digits, or digits after a comparator or a decimal point (`=12`, `4.5`).
-_VALUE_NUMBER_RE = re.compile(r"(?:[<>=≤≥.]\d+|\d{3,})$")
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# A unit the forms print after a number (`MEASURE_UNITS`, the rate signs, the funds units and
+# 万 for 万元), with the qualifier that may follow it (`UNIT_QUALIFIERS`: 人次以上).
+_UNIT_RE = re.compile(
+    f"(?:{_alternation((*MEASURE_UNITS, *NUMBER_UNITS, *AMOUNT_UNIT_DIVISORS))})"
+    f"(?:{_alternation(UNIT_QUALIFIERS)})?"
+)
 
 
 def _stop_before_unit(kept: list[str], rest: str) -> bool:
     """A `.` between a number and its unit (`=12661.人次`, `95.%`): a speck, since a number's
     printed point is followed by its decimals, and a list number's stop (`1.按计划完成`) by a
-    sentence, not by a unit ending the line. A unit is what follows (a space a recogniser kept
-    aside) up to a space or the line's end when it starts with a Han glyph or a rate sign and is
-    at most `UNIT_MAX_CHARS` long with no digit. A rate sign follows no list number; before a
-    Han unit only a number that is a value counts (`_VALUE_NUMBER_RE`: `5.次` reads both ways
-    and stays), and a `.` ending the line stays (`47.`: decimals lost, see `drop_stray_stops`).
+    sentence, never by a unit alone. What follows the stop (a space a recogniser kept aside)
+    up to a space or the line's end is a unit when it spells one of the form description's
+    units with its qualifier, if any (`_UNIT_RE`: `flows.forms.spec.MEASURE_UNITS`); a `.`
+    ending the line stays (`47.`: decimals lost, see `drop_stray_stops`).
     Dev 2000–2119: a speck after the last digit lost a target to `=12661.人次`."""
     left = "".join(kept)
     unit = next(iter(rest.split(maxsplit=1)), "")
-    if not left[-1:].isdigit() or not unit or len(unit) > UNIT_MAX_CHARS:
-        return False
-    if any(ch.isdigit() for ch in unit):
-        return False
-    if unit[0] in RATE_UNITS:
-        return True
-    return is_han(unit[0]) and _VALUE_NUMBER_RE.search(left) is not None
+    return left[-1:].isdigit() and _UNIT_RE.fullmatch(unit) is not None
 
 
 def _comma_between_numbers(kept: list[str], rest: str) -> bool:

@@ -208,9 +208,17 @@ def test_a_speck_read_as_a_stop_between_a_number_and_its_unit_goes() -> None:
         "4.5万元",
         "12661 人次",
     ]
-    # kept: list numbers (one or two digits: `5.次` reads both ways), a sentence after the stop,
-    # a point ending the line (decimals lost), a point with its decimals
-    kept = ["1.按计划完成；2.加强监管", "5.次", "指标1.时效", "47.", "2024.01-2024.12", "100.0%"]
+    # a unit of the form description's list (MEASURE_UNITS, with a qualifier) alone after the
+    # stop, whatever the number's length: a list number's stop is followed by a sentence
+    assert drop_stray_stops(["5.次", "≥20.人以上", "3.工作日以内"]) == [
+        "5次",
+        "≥20人以上",
+        "3工作日以内",
+    ]
+    # kept: a list number's sentence after the stop, words that spell no unit of the list
+    # (`人员`, `家企业`), a point ending the line (decimals lost), a point with its decimals
+    kept = ["1.按计划完成；2.加强监管", "指标1.时效", "300.人员", "50.家企业", "47."]
+    kept += ["2024.01-2024.12", "100.0%"]
     assert drop_stray_stops(kept) == kept
     assert drop_stray_stops(["2024.", "12"]) == ["2024.", "12"]
 

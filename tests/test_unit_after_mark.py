@@ -47,3 +47,28 @@ def test_a_text_layer_unit_stays_as_printed() -> None:
         "≤90/亩",
     ]
     assert problems == []
+
+
+def test_the_unit_columns_are_the_form_descriptions() -> None:
+    """Which columns print a unit alone is the form description's (`Column.unit`), not a list
+    of field names in the reader: a form whose unit column lands under another field is
+    mended the same way, and a column not marked as a unit keeps its mark."""
+    from dataclasses import replace
+
+    from flows.forms.rows import _unit_after_a_mark
+    from flows.forms.spec import PROJECT_TARGET, Column
+    from flows.models import SourcedValue
+
+    spec = replace(
+        PROJECT_TARGET,
+        columns=(
+            *PROJECT_TARGET.columns,
+            Column("unit_of_count", ("计数单位",), unit=True),
+            Column("remark", ("备注",)),
+        ),
+    )
+    values = {f: SourcedValue("-次", page=1) for f in ("unit_of_count", "remark")}
+    notes = _unit_after_a_mark(values, spec)
+    assert {f: v.value for f, v in values.items()} == {"unit_of_count": "次", "remark": "-次"}
+    assert len(notes) == 1
+    assert [c.field for c in PROJECT_TARGET.columns if c.unit] == ["measure_unit"]

@@ -16,7 +16,7 @@
     Patterns run on the normalised text (no whitespace, full-width ASCII -> half-width,
     ≥ ≧ ≤ ≦ ﹥ ﹤ -> >= >= <= <= > <, thousands separators dropped). The comparators come from
     macros/target_comparators.sql, generated from the list the form reader uses
-    (flows/forms/spec.py COMPARATORS).
+    (flows/forms/spec.py COMPARATORS), and so do the qualifiers after a unit (UNIT_QUALIFIERS).
     [0-9] is used instead of backslash classes on purpose (no escaping through Jinja).
       date range   2023.07-2024.01           -> '<=', unit 'date', last day of the end month
       date (day)   2024年12月31日 / 2024-12-31 -> '<=', that day
@@ -40,7 +40,7 @@
 {%- set date_year_re = '^' ~ year_re ~ '年度?(?:全年|年底|年末|底|末|内)?' ~ deadline_re ~ '$' -%}
 {%- set number_re = '^' ~ comparator_pattern() ~ '?'
     ~ '(不低于|不少于|不小于|不超过|不高于|不多于|不大于|大于|高于|超过|多于|小于|低于|少于|达到|约)?'
-    ~ '(-?[0-9]+(?:[.][0-9]+)?)([^0-9<>=]{0,6}?)(及以上|以上|及以下|以下|以内|之内)?$' -%}
+    ~ '(-?[0-9]+(?:[.][0-9]+)?)([^0-9<>=]{0,6}?)' ~ unit_qualifier_pattern() ~ '?$' -%}
 {{ p }}_normalized as (
 
     select

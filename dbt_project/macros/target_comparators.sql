@@ -33,3 +33,9 @@ case {{ symbol }} when '=>' then '>=' when '=<' then '<=' else {{ symbol }} end
 {%- macro amount_unit_divisor(key) -%}
 case when regexp_matches({{ key }}, '万元$') then 1 when regexp_matches({{ key }}, '万$') then 1 when regexp_matches({{ key }}, '元$') then 10000 end
 {%- endmacro -%}
+
+{#- unit_qualifier_pattern: what may follow a value's unit to make it a bound
+    (UNIT_QUALIFIERS: 20人次以上), longest first, as a regex group. -#}
+{%- macro unit_qualifier_pattern() -%}
+(及以上|及以下|以上|以下|以内|之内)
+{%- endmacro -%}

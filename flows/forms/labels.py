@@ -114,6 +114,16 @@ def after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
 # The slips OCR may leave in a category label for it still to be read as that label: one per
 # this many glyphs of the label (a four-glyph 质量指标 one, the nine of 服务对象满意度指标 two:
 # `服务对家意度指标`, a glyph misread and a faint one lost, is still no other label).
+# Measured on two labels only, both dev scans: `质备指标` (one slip in four glyphs) and
+# lg_2035 p4 `服务对家意度指标(必)` (two in nine); no dev label was further from its category.
+# It bounds how far a reading may be from the vocabulary at all; which label it is stays
+# decided by the nearest one alone (`nearest_labels`), and the vocabulary's own labels are
+# at least one apart (数量指标 | 质量指标) and mostly two (成本指标 | 时效指标, 生态效益指标 |
+# 社会效益指标), so one slip in four never makes a reading nearest to a label it is not.
+# Not placed by the recogniser's per-glyph confidence: its CTC probabilities exist when a line
+# is decoded (`ocr.engines.ShortReadingsDecoder`) but a cell keeps them only as ranked readings
+# of crops of at most `OcrOptions.rec_readings_chars` (3) glyphs; a label of four to nine
+# glyphs carries one confidence for its whole line, so the glyph that slipped is unknown here.
 SLIP_GLYPHS = 4
 
 

@@ -326,7 +326,7 @@ def append_rows(
         notes = share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
-        notes += _unit_after_a_mark(values) if ocr else []
+        notes += _unit_after_a_mark(values, spec) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
         percent = percent_read_as_digit(nm.value, target.value) if ocr else None
@@ -594,9 +594,6 @@ def _read_by_alphabet(
     return notes
 
 
-# The columns that print a value's unit alone (度量单位): a cell there prints a unit or a mark
-# that it has none (NO_VALUE), never both.
-UNIT_FIELDS = ("measure_unit",)
 # The dashes of NO_VALUE, with the stops and colons a speck is also read as; not its `/`,
 # which may begin a unit printed apart from its number's (`/亩` after 元).
 _MARKS_BEFORE_UNIT_RE = re.compile(
@@ -604,13 +601,14 @@ _MARKS_BEFORE_UNIT_RE = re.compile(
 )
 
 
-def _unit_after_a_mark(values: dict[str, SourcedValue]) -> list[str]:
-    """A unit cell OCR read with a no-value mark before its unit (`-%`, dev lg_2042 p4, at
-    p=0.33): a cell prints a unit or a mark that it has none, never both, and a `%` is no speck,
-    so the mark is (with a stop or colon beside it). The unit is kept; a cell that is the mark
-    alone, or prints a digit, stays as read. Reported; the raw cell keeps the reading."""
+def _unit_after_a_mark(values: dict[str, SourcedValue], spec: FormSpec) -> list[str]:
+    """A unit cell (a column of `spec` whose role is `unit`: 度量单位) OCR read with a no-value
+    mark before its unit (`-%`, dev lg_2042 p4, at p=0.33): a cell prints a unit or a mark that
+    it has none, never both, and a `%` is no speck, so the mark is (with a stop or colon beside
+    it). The unit is kept; a cell that is the mark alone, or prints a digit, stays as read.
+    Reported; the raw cell keeps the reading."""
     notes = []
-    for field in UNIT_FIELDS:
+    for field in (col.field for col in spec.columns if col.unit):
         value = values.get(field)
         if value is None:
             continue

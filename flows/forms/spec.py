@@ -50,13 +50,16 @@ class Column:
     numbers apart (`100 95.77`) is two columns' values that OCR put together, never one number.
     `alphabet`: the closed set of values its cells may print (as `flows.text.normalize` keys
     them): an OCR reading outside it, or far less probable than an allowed one, gives way to
-    the most probable allowed reading the recogniser ranked (`Cell.readings`)."""
+    the most probable allowed reading the recogniser ranked (`Cell.readings`).
+    `unit`: its cells print a value's unit alone (度量单位), or a mark that there is none
+    (`NO_VALUE`), never both and never a number."""
 
     field: str
     headings: tuple[str, ...]
     ignored: bool = False
     numeric: bool = False
     alphabet: tuple[str, ...] = ()
+    unit: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ NATURE_ALPHABET = (*(f for forms in COMPARATORS.values() for f in forms), *TARGE
 
 TARGET_SPLIT = (
     Column("target_nature", ("指标性质", "指标方向", "符号", "性质"), alphabet=NATURE_ALPHABET),
-    Column("measure_unit", ("度量单位", "计量单位", "单位")),
+    Column("measure_unit", ("度量单位", "计量单位", "单位"), unit=True),
 )
 PLAN_EXTRAS = (
     Column("standard", ("绩效标准", "计划标准", "历史标准", "行业标准", "标准值")),
@@ -263,6 +266,22 @@ funds unit (`flows.forms.labels.UNITS`, `UNIT_BEGUN`) matches this one list."""
 RATE_UNITS = ("%", "‰")
 """The units a rate is printed with (≥95%, ≤5‰), in its value's cell or its 度量单位 cell."""
 
+MEASURE_UNITS = (
+    *("个", "人", "人次", "次", "户", "户次", "家", "所", "座", "处", "间", "套", "台", "辆"),
+    *("件", "项", "批", "批次", "场", "场次", "剂次", "车次", "期", "班", "名", "位", "份"),
+    *("册", "篇", "张", "条", "头", "只", "株", "棵", "亩", "万亩", "公顷", "米", "公里"),
+    *("千米", "平方米", "平方公里", "立方米", "吨", "千克", "公斤", "元", "万元", "元/人"),
+    *("元/亩", "元/年", "天", "日", "个月", "月", "年", "小时", "分钟", "工作日"),
+)
+"""The units an indicator's value prints after its number or in its 度量单位 cell (20人次,
+≥500亩, ≤3个工作日): the measure words and units of the national framework's indicators
+(财预〔2021〕101号), a closed vocabulary. What OCR reads between a number and one of these,
+a unit printing no digit, is no decimal point (`ocr.page.drop_stray_stops`)."""
+
+UNIT_QUALIFIERS = ("及以上", "以上", "及以下", "以下", "以内", "之内")
+"""What may follow a value's unit to make it a bound (20人次以上, 3天以内): the dbt target
+parser reads the same list (macros/target_comparators.sql, `unit_qualifier_pattern`)."""
+
 UNIT_LINE_LABEL = "单位"
 """The label of a line printing the unit of a table's amounts on its own (单位：元, 单位：万元),
 above the table or as a row of it: such a line is neither a header value nor its continuation."""
@@ -345,8 +364,9 @@ COMPARATORS_MACRO_PATH = SEED_PATH.parents[1] / "macros" / "target_comparators.s
 
 def comparators_macro() -> str:
     """The dbt macros through which the target parser (macros/parse_target.sql) knows the
-    comparators and parse_amount_wan the amount units, generated from `COMPARATORS`, `NO_VALUE`
-    and `AMOUNT_UNIT_DIVISORS`: the SQL reads the lists the reader reads."""
+    comparators and the qualifiers after a unit, and parse_amount_wan the amount units,
+    generated from `COMPARATORS`, `NO_VALUE`, `AMOUNT_UNIT_DIVISORS` and `UNIT_QUALIFIERS`: the
+    SQL reads the lists the reader reads."""
     folds = [(f, c) for c, forms in COMPARATORS.items() for f in forms if not f.isascii()]
     ascii_forms = [f for forms in COMPARATORS.values() for f in forms if f.isascii()]
     aliases = [(f, c) for c, forms in COMPARATORS.items() for f in forms if f.isascii() and f != c]
@@ -390,6 +410,11 @@ def comparators_macro() -> str:
         "{%- endmacro -%}\n\n"
         "{%- macro amount_unit_divisor(key) -%}\n"
         f"case {unit_cases} end\n"
+        "{%- endmacro -%}\n\n"
+        "{#- unit_qualifier_pattern: what may follow a value's unit to make it a bound\n"
+        "    (UNIT_QUALIFIERS: 20人次以上), longest first, as a regex group. -#}\n"
+        "{%- macro unit_qualifier_pattern() -%}\n"
+        f"({'|'.join(sorted(UNIT_QUALIFIERS, key=len, reverse=True))})\n"
         "{%- endmacro -%}\n"
     )
 
