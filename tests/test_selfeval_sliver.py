@@ -50,3 +50,22 @@ def test_a_value_in_the_named_column_is_kept_and_a_blank_line_stays_blank() -> N
         ("防治面积", "1385亩", "1385亩", "6"),
         ("验收合格率", "90%", "", "5.4"),
     ]
+
+
+def test_a_blank_merged_label_does_not_take_a_fragment_beside_it() -> None:
+    """Dev scan lg_9462: a blank 一级 cell means the label above, filled down; a fragment
+    OCR read beside it under the 一级 heading (`满意度旨`) is not taken for the label, while the
+    same row's blank actual takes the value beside it."""
+    from flows.forms.columns import GridColumns
+    from flows.forms.rows import _printed_under_heading
+    from flows.models import Cell, Table
+
+    texts = ["", "满意度旨", "", "82%"]
+    row = [Cell(1, c, t, (c, 1, c + 1, 2)) for c, t in enumerate(texts)]
+    grid = Table(2, 4, [Cell(0, 0, "一级指标", (0, 0, 2, 1), 1, 2), *row], (0, 0, 4, 2), "t")
+    cols = GridColumns(
+        {"level1": 0, "actual": 2}, 4, {"level1": (0.0, 0.5), "actual": (0.5, 1.0)}, 4.0, 4.0
+    )
+    cells = {"level1": row[0], "actual": row[2]}
+    _printed_under_heading(grid, 1, 1, cells, cols)
+    assert {f: c.text for f, c in cells.items()} == {"level1": "", "actual": "82%"}

@@ -42,6 +42,7 @@ from flows.text import label_key, normalize
 # ---------------------------------------------------------------- indicator lines
 
 ROW_FIELDS = ("level1", "level2", "indicator_name", "target")
+MERGED_LABELS = ("level1", "level2")  # printed once over their lines, filled down
 
 
 def _grid_rows(
@@ -190,14 +191,19 @@ def _printed_under_heading(
     value, and may run down several rows, so `_join_cut_glyph` (one row, unmerged cells) does
     not join it (dev lg_8221: 实际完成值 over a blank sliver 11 px wide and the values beside
     it, read blank on six lines). Only cells below the heading; a printed value is never
-    moved out of its own heading's span, and a row that prints two texts there is left as is."""
+    moved out of its own heading's span, and a row that prints two texts there is left as is.
+    Not the 一级/二级 labels (`MERGED_LABELS`): their blank cell means the label above, filled
+    down, and text beside it under their heading is a fragment (dev scan lg_9462: 满意度指标
+    taken over by `满意度旨`)."""
     frame = cols.frame(table)
     if frame is None:
         return
     named = set(cols.by_field.values())
     for f, cell in cells.items():
         span = cols.x_ranges.get(f)
-        if span is None or cell_text(cell) or (cell is not None and cell.row < start):
+        if f in MERGED_LABELS or span is None or cell_text(cell):
+            continue
+        if cell is not None and cell.row < start:
             continue
         printed = [
             c
