@@ -502,13 +502,28 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     if engine is None:
         return axis if axis is not None else int(len_v > 1.3 * len_h)
     if axis == 1:
-        return _sideways_or_as_is(gray, ink, f, engine, boxes)
+        sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
+        whole = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
+        turned = sideways is not None and sideways[1] >= SURE_TURN_READING
+        if not turned or (whole is not None and whole[1] >= sideways[1]):  # type: ignore[index]
+            return 0
+        return sideways[0] % 4  # type: ignore[index]
     if axis is not None:
         read = _read_axis(gray, ink, f, engine, axis, boxes)
         return (read[0] if read else axis) % 4
     as_is = _read_axis(gray, ink, f, engine, 0, boxes)
     if as_is is not None and as_is[2]:
-        return 0
+        # sure as it stands is no proof here: a sideways page's characters stacked across its
+        # lines read surely one by one too (dev lg_9346 p2, a turned continuation page of
+        # vertical labels and 2-character cells: lines 570 px across against 1,001 down, read
+        # 14.7 surely as it stood, 23.8 turned); every line read both ways decides, and the
+        # page is turned only to a reading that is better and sure (SURE_TURN_READING)
+        sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
+        whole = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
+        turned = sideways is not None and sideways[1] >= SURE_TURN_READING
+        if not turned or (whole is not None and whole[1] >= sideways[1]):  # type: ignore[index]
+            return 0
+        return sideways[0] % 4  # type: ignore[index]
     # every sideways line is read: the widest half alone, read surely, counted half the
     # characters against all the lines read turned 180° (dev lg_9200 p8, lg_8490 p6, two
     # sideways continuation pages: 8.0 and 10.0 against 9.9 and 13.6 turned 180°, wrongly

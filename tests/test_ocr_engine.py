@@ -950,3 +950,40 @@ def test_a_sideways_page_is_weighed_on_all_its_lines_against_a_half_turn(
     monkeypatch.setattr(pp, "_orientation_scores", scores)
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
     assert pp.detect_quarter_turns(page, object()) == 1
+
+
+@pytest.mark.parametrize(
+    ("as_is", "sideways", "turns"),
+    [
+        ((0, 14.7, True), (3, 23.8, False), 3),
+        ((0, 14.7, True), (3, 10.2, False), 0),
+        ((0, 2.0, True), (3, 3.5, False), 0),
+    ],
+    ids=["sure-as-it-stands-but-better-sideways", "sure-and-better-as-it-stands", "few-either-way"],
+)
+def test_a_page_whose_lines_do_not_tell_and_reads_surely_is_still_weighed_sideways(
+    monkeypatch: pytest.MonkeyPatch,
+    as_is: tuple[int, float, bool],
+    sideways: tuple[int, float, bool],
+    turns: int,
+) -> None:
+    """Dev lg_9346 p2, a sideways continuation page of vertical labels and 2-character cells
+    whose line direction does not tell (570 px across, 1,001 down): its characters stacked
+    across lines read surely one by one as it stood (14.7), and it was kept so, every indicator
+    on it lost with the 总分. Read whole both ways, sideways reads better (23.8) and surely; a
+    page reading better as it stands, or a few characters either way, stays."""
+    import ocr.preprocess as pp
+
+    page = np.full((400, 300), 255, np.uint8)
+    page[40:52, 60:200] = 0  # one short row: its length does not tell the line direction
+    readings = {0: as_is, 1: sideways}
+    settled: list[tuple[int, bool]] = []
+
+    def read(g, i, f, e, axis, boxes=None, settle_early=True):  # type: ignore[no-untyped-def]
+        settled.append((axis, settle_early))
+        return readings[axis]
+
+    monkeypatch.setattr(pp, "_read_axis", read)
+    assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
+    assert pp.detect_quarter_turns(page, object()) == turns
+    assert settled == [(0, True), (1, False), (0, False)]

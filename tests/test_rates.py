@@ -77,3 +77,28 @@ def test_text_layers_keep_a_rate_as_printed() -> None:
     (form,), problems = read_document(_pages(ocr=False))
     assert [i.target.value for i in form.indicators] == ["≥931", "≥813", "≥90"]
     assert problems == []
+
+
+SELF_EVAL = [
+    ["项目名称", "培训项目", None, None, None, None, None, None],
+    ["年度资金总额", "10", None, None, None, None, None, None],
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["", "产出指标", "质量指标", "培训合格率", "=93%", "939", "6", "6"],
+    ["", "产出指标", "质量指标", "验收合格率", "≥96", "101", "6", "6"],
+    ["", "产出指标", "数量指标", "培训人次", "≥80%", "813", "6", "6"],
+    ["总分", "", "", "", "", "", "100", "95.7"],
+]
+
+
+def test_a_rates_actual_beside_a_target_in_percent_takes_its_percent_sign_back() -> None:
+    """`939` under 实际完成值 beside `=93%` (dev lg_8221) is 93%; beside a bare `≥96` target an
+    actual of 101 may be printed so and is kept; a count is never a percentage."""
+    spans = {(0, 1): (1, 7), (1, 1): (1, 7)}
+    p = page(1, table(SELF_EVAL, spans), lines=("项目支出绩效自评表", "(2026年度)"))
+    p.has_text_layer, p.bbox_unit = False, "px"
+    (form,), problems = read_document([p])
+    assert [i.extra["actual"].value for i in form.indicators] == ["93%", "101", "813"]
+    assert [x for x in problems if "actual was read" in x] == [
+        "page 1: 培训项目: 培训合格率: the rate's actual was read '939', above 100 with no unit "
+        "beside a target in %; taken as '93%' (its % sign read as a digit)"
+    ]

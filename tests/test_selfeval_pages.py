@@ -241,3 +241,24 @@ def test_a_total_text_row_whose_numbers_do_not_add_up_is_not_read() -> None:
             "page 3: a table of another kind (3×8); not read as a 绩效目标表 or 自评表, and not "
             "appended to another table"
         ]
+
+
+def test_the_total_row_is_read_from_the_free_lines_of_a_page_where_ocr_found_no_table() -> None:
+    """Dev lg_9453: the 总分 row alone on the last page, its rules too worn for any grid: the
+    page has no table and one free line `总分 100 92.94`; 100 is the sum of the weights and
+    92.94 of the scores read, so it is the 总分 row. One that does not add up is not read."""
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    (form,), problems = read_document([*pages, ocr_page(3, lines=("总分 100 92.94",))])
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert (form.fields["overall_score"].page, form.fields["overall_score"].extractor) == (
+        3,
+        "rapidocr",
+    )
+    assert problems == [
+        "page 3: 保洁经费: the 总分 row read from its text row '总分 100 92.94' (OCR found no grid "
+        "there): 100 | 92.94, 100 being the sum of the weights and 92.94 of the scores read"
+    ]
+    (form,), problems = read_document([*pages, ocr_page(3, lines=("总分 100 90",))])
+    assert "overall_score" not in values(form)
+    assert problems == []

@@ -173,3 +173,22 @@ def test_a_seal_glyph_read_before_the_total_label_leaves_it_the_total_row() -> N
     grid.cells[grid.cells.index(replace(label, lines=lines))] = label
     (form,), _ = read_document([page(1, grid, lines=TITLE)])
     assert "overall_score" not in values(form)
+
+
+def test_a_score_above_its_weight_loses_the_edge_digit_the_total_says_is_no_print() -> None:
+    """`41` under the weight 4 (dev lg_9150: a speck beside the 4 read as a digit): no form
+    prints a score above its weight; read as 4, the one reading without its first or last
+    character by which the scores add up to the 总分 (9.5 + 4 + 39.93 = 53.43); `1` would
+    not. Where the total does not hold either way, it stays as read."""
+    form = _form([_line("4", "41"), _line("40", "39.93")], total_score="53.43")
+    problems: list[str] = []
+    settle_marks_by_totals(form, problems)
+    assert [i.extra["score"].value for i in form.indicators] == ["4", "39.93"]
+    assert problems == [
+        "page 1: 某项目: the score '41' read as 4: a score above its weight cannot be printed; "
+        "a character at its edge taken for a speck, the reading by which the scores add up to "
+        "the 总分's 53.43"
+    ]
+    form = _form([_line("4", "41"), _line("40", "39.93")], total_score="53")
+    settle_marks_by_totals(form, problems := [])
+    assert (form.indicators[0].extra["score"].value, problems) == ("41", [])

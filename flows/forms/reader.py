@@ -63,7 +63,7 @@ from flows.forms.spec import FORMS, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
 from flows.forms.totals import score_problem, settle_marks_by_totals
-from flows.models import Cell, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
+from flows.models import Cell, CellLine, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
 # ---------------------------------------------------------------- classification
@@ -133,6 +133,8 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         printed_tables = list(enumerate([*tables, *([foot] if foot is not None else [])]))
         if not page.has_text_layer:
             printed_tables = _grids_from_lines(page, printed_tables, problems)
+        if not printed_tables and not page.has_text_layer and open_form is not None:
+            _total_row_in_free_lines(open_form, page, problems)
         for ti, printed in printed_tables:
             table = with_opener_above(page, printed)
             for start, end in segments(table):
@@ -147,6 +149,28 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             settle_marks_by_totals(form, problems)
     _fill_missing_years(forms, problems)
     return forms, problems
+
+
+def _total_row_in_free_lines(open_form: OpenForm, page: PageGrid, problems: list[str]) -> None:
+    """The 总分 row of an open self-evaluation's grid carried alone onto an OCR page where no
+    table was found (one row whose dashed or worn rules make no grid: dev lg_9453 p2, its only
+    text the free line `总分 100 96.8`): read from that page's free lines as from a text row
+    (`total_row_from_lines`), so only when the weight is the sum of the weights read and the
+    score the sum of the scores read."""
+    if open_form.closed_grid or open_form.columns is None or not page.lines:
+        return
+    box = (
+        min(ln.bbox[0] for ln in page.lines),
+        min(ln.bbox[1] for ln in page.lines),
+        max(ln.bbox[2] for ln in page.lines),
+        max(ln.bbox[3] for ln in page.lines),
+    )
+    lines = tuple(CellLine(ln.text, ln.bbox, ln.confidence) for ln in page.lines)
+    text = " ".join(ln.text for ln in lines)
+    sure = min(ln.confidence for ln in lines)
+    cell = Cell(row=0, col=0, text=text, bbox=box, confidence=sure, lines=lines)
+    free = Table(1, 1, [cell], box, page.extractor or "")
+    total_row_from_lines(open_form, Where(page, free, 0), 0, 1, problems)
 
 
 def _grids_from_lines(

@@ -42,6 +42,7 @@ from flows.text import label_key, normalize
 # ---------------------------------------------------------------- indicator lines
 
 ROW_FIELDS = ("level1", "level2", "indicator_name", "target")
+MERGED_LABELS = ("level1", "level2")  # printed once over their lines, filled down
 
 
 def _grid_rows(
@@ -71,6 +72,7 @@ def _grid_rows(
     for r in range(start, end):
         cells = {f: table.at(r, c) for f, c in cols.by_field.items()}
         _join_cut_glyph(table, r, cells, cols)
+        _printed_under_heading(table, r, start, cells, cols)
         for f, cell in cells.items():
             if cell is not None and cell.row < start:  # the heading, or the form above
                 if id(cell) not in under:
@@ -153,6 +155,68 @@ def _join_cut_glyph(table: Table, r: int, cells: dict[str, Cell | None], cols: G
                 lines=left.lines + right.lines,
                 readings=(),
             )  # fmt: skip
+
+
+def _actual_percent_read_as_digit(
+    name: str, target: str, extra: dict[str, SourcedValue], spec: FormSpec
+) -> str | None:
+    """A rate's 实际完成值 whose `%` OCR read as a last digit (`939` for 93%) taken as the
+    percentage, in `extra` in place; the note saying so, or None. The same evidence as a
+    target's (`flows.forms.rates`: a rate above 100 cannot be), and one more: the line's own
+    target prints `%`, so the form prints this rate as a percentage and a bare actual above
+    100 is no over-achievement printed without its sign (a bare `≥96` target's actual may be
+    `101`; dev lg_8221: `93%` read `939` beside the target `=93%`)."""
+    field = spec.composed_actual[0]
+    actual = extra.get(field)
+    if actual is None or not target.strip().endswith("%"):
+        return None
+    percent = percent_read_as_digit(name, actual.value)
+    if percent is None:
+        return None
+    extra[field] = actual.with_value(percent)
+    return (
+        f"{name}: the rate's actual was read '{actual.value}', above 100 with no unit beside a "
+        f"target in %; taken as '{percent}' (its % sign read as a digit)"
+    )
+
+
+def _printed_under_heading(
+    table: Table, r: int, start: int, cells: dict[str, Cell | None], cols: GridColumns
+) -> None:
+    """A field's cell blank on row `r` replaced (in `cells`, in place) by the one cell of this
+    row under the field's heading that prints text, when exactly one does and no other field's
+    column holds it. A heading names the first grid column under it (`read_columns`); where
+    the OCR grid found a column rule twice — a rule printed out of line below some rows, a
+    photo's warp — a blank sliver stands in that first column beside the cell that prints the
+    value, and may run down several rows, so `_join_cut_glyph` (one row, unmerged cells) does
+    not join it (dev lg_8221: 实际完成值 over a blank sliver 11 px wide and the values beside
+    it, read blank on six lines). Only cells below the heading; a printed value is never
+    moved out of its own heading's span, and a row that prints two texts there is left as is.
+    Not the 一级/二级 labels (`MERGED_LABELS`): their blank cell means the label above, filled
+    down, and text beside it under their heading is a fragment (dev scan lg_9462: 满意度指标
+    taken over by `满意度旨`)."""
+    frame = cols.frame(table)
+    if frame is None:
+        return
+    named = set(cols.by_field.values())
+    for f, cell in cells.items():
+        span = cols.x_ranges.get(f)
+        if f in MERGED_LABELS or span is None or cell_text(cell):
+            continue
+        if cell is not None and cell.row < start:
+            continue
+        printed = [
+            c
+            for c in table.cells
+            if c.row <= r <= c.last_row
+            and c.row >= start
+            and c is not cell
+            and cell_text(c)
+            and not named.intersection(range(c.col, c.last_col + 1))
+            and span[0] <= frame((c.bbox[0] + c.bbox[2]) / 2) < span[1]
+        ]
+        if len(printed) == 1:
+            cells[f] = printed[0]
 
 
 def _one_line_cut(
@@ -397,6 +461,10 @@ def append_rows(
             )
             if note is not None:
                 problems.append(form_note(form, where.page.page, f"{nm.value}: {note}"))
+        if ocr and spec.composed_actual:
+            note = _actual_percent_read_as_digit(nm.value, target.value, extra, spec)
+            if note is not None:
+                problems.append(form_note(form, where.page.page, note))
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
         )

@@ -14,6 +14,8 @@ readable score (or a score above its weight) is reported, never filled in.
 
 from __future__ import annotations
 
+from itertools import product
+
 from flows.forms.cellvalues import NUMBER_RE, amount
 from flows.forms.notes import Note, about, withdraw
 from flows.models import IndicatorRow, ProjectForm, SourcedValue
@@ -165,30 +167,44 @@ SUM_TOLERANCE = 0.011
 def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
     """A self-evaluation's weights or scores that are no number as read because of a mark at
     their edge (`.10`): read without it when that makes every weight (or score) a number whose
-    sum, with the funds block's, is the 总分 row's, and no score is then above its weight. The
-    form's own check decides, and each reading is reported; any other value stays as read."""
+    sum, with the funds block's, is the 总分 row's, and no score is then above its weight. So is
+    a score read above its own weight, which no form prints (`41` under the weight 4: a speck or
+    a worn rule read as a digit beside the 4): read without its first or last character when
+    exactly one such reading of the scores makes their sum the 总分's, each score then at most
+    its weight (`_over_weight_readings`). The form's own check decides, and each reading is
+    reported; any other value stays as read."""
     for name, total_field in (("weight", "overall_weight"), ("score", "overall_score")):
         total_value = form.fields.get(total_field)
         total = amount(total_value.value) if total_value is not None else None
         if total is None:
             continue
         printed = _printed(form.fields, form.indicators, name)
-        cut: dict[int, str] = {}
+        options: dict[int, list[str]] = {}
         for k, v in enumerate(printed):
             text = v.value.strip() if v is not None else ""
             rest = text.strip(EDGE_MARKS).strip()
             if amount(text) is None and rest != text and amount(rest) is not None:
-                cut[k] = rest
-        values = [
-            amount(cut.get(k, v.value if v is not None else "")) for k, v in enumerate(printed)
-        ]
-        if not cut or any(x is None for x in values):
+                options[k] = [rest]
+            elif name == "score" and _above_weight(form, k, text):
+                options[k] = _over_weight_readings(form, k, text)
+        if not options or any(not o for o in options.values()):
             continue
-        if abs(sum(x for x in values if x is not None) - total) > SUM_TOLERANCE:
+        fits = []
+        for combo in product(*options.values()):
+            cut = dict(zip(options, combo, strict=True))
+            values = [
+                amount(cut.get(k, v.value if v is not None else "")) for k, v in enumerate(printed)
+            ]
+            if any(x is None for x in values):
+                continue
+            if abs(sum(x for x in values if x is not None) - total) > SUM_TOLERANCE:
+                continue
+            if name == "score" and any(_above_weight(form, k, cut[k]) for k in cut):
+                continue
+            fits.append(cut)
+        if len(fits) != 1:
             continue
-        if name == "score" and any(_above_weight(form, k, cut[k]) for k in cut):
-            continue
-        for k, rest in cut.items():
+        for k, rest in fits[0].items():
             v = printed[k]
             assert v is not None
             if k == 0:
@@ -198,11 +214,29 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
                 answered = _score_key(line.extra.get("weight"), line.extra.get("score"))
                 line.extra[name] = v.with_value(rest)
                 withdraw(problems, answered)  # score_problem's note on the line
-            problems.append(
-                f"page {v.page}: {_name(form)}: the {name} '{v.value}' read as {rest}: a mark at "
-                f"its edge taken for a speck, the reading by which the {name}s add up to the "
-                f"总分's {total_value.value}"  # type: ignore[union-attr]
+            why = (
+                "a score above its weight cannot be printed; a character at its edge taken "
+                "for a speck"
+                if amount(v.value) is not None
+                else "a mark at its edge taken for a speck"
             )
+            problems.append(
+                f"page {v.page}: {_name(form)}: the {name} '{v.value}' read as {rest}: {why}, "
+                f"the reading by which the {name}s add up to the 总分's {total_value.value}"  # type: ignore[union-attr]
+            )
+
+
+def _over_weight_readings(form: ProjectForm, k: int, score: str) -> list[str]:
+    """The readings of a score read above its weight (line k, 0: the funds block) without its
+    first or last character, each a number at most that weight: a digit OCR read from a speck
+    or a worn rule beside the printed score (`41` under 4: `4`, `1`)."""
+    text = score.strip()
+    out = []
+    for rest in (text[1:].strip(), text[:-1].strip()):
+        printable = rest and rest[0] != "." and rest[-1] != "." and not rest.startswith("00")
+        if printable and rest not in out and amount(rest) is not None:
+            out += [] if _above_weight(form, k, rest) else [rest]
+    return out
 
 
 def _above_weight(form: ProjectForm, k: int, score: str) -> bool:
