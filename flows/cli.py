@@ -54,12 +54,32 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _start_page_workers(options: RunOptions, api: TemporaryApi | None) -> None:
     """Start the flow's page workers now when tonight's unrecorded files will need them
     (`flows.extract.early_workers`): they load their models while Prefect's server boots and
-    report to `api` (else the configured API) once it answers."""
+    report to `api` (else the configured API) once it answers.
+
+    Starting them early only saves time, so it must never cost the night: whatever it raises
+    (the warehouse's file map unreadable, a file the sniffing trips on, no process to spawn) is
+    one warning line, any half-started pool is ended, and the flow starts its own pool on its
+    first pages as it would without this (its own errors then say what is wrong, per document)."""
     from flows.extract import early_workers
-    from flows.inventory import unrecorded
 
     if options.runner != "process":
         return
+    try:
+        _start_early_pool(options, api)
+    except Exception as exc:  # not a document's fault: the flow's own pool reads the night
+        early_workers.discard()
+        print(
+            f"warning: page workers not started ahead of the flow ({type(exc).__name__}: {exc});"
+            " the flow starts its own",
+            file=sys.stderr,
+        )
+
+
+def _start_early_pool(options: RunOptions, api: TemporaryApi | None) -> None:
+    """`early_workers.start` for tonight's unrecorded files when they will take the pool."""
+    from flows.extract import early_workers
+    from flows.inventory import unrecorded
+
     if not early_workers.pool_wanted(unrecorded(options.raw_dir, options.warehouse)):
         return
     if api is not None:

@@ -268,3 +268,38 @@ def test_a_worker_stops_waiting_for_the_api_when_its_run_is_gone(
     monkeypatch.setattr(workers.os, "getppid", lambda: next(parents))
     assert workers.wait_for_api("http://127.0.0.1:1/api", poll=0.01) is False
     assert next(parents, None) is None  # asked once more after the first failed check, then out
+
+
+def test_a_failed_early_start_leaves_the_night_to_the_flows_own_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Starting the page workers ahead of the flow only saves time: when it raises (here the
+    second worker cannot be spawned) `perfbudget run` says so in one line, ends the worker that
+    did start and goes on, so the flow's runner finds no pool waiting and starts its own."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from flows import cli, inventory
+    from flows.extract import early_workers
+    from flows.settings import RunOptions
+
+    started: list[int] = []
+
+    class NoSecondWorker(ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self._processes:  # the first worker is spawned: the second one fails
+                started.extend(self._processes)
+                raise OSError(11, "Resource temporarily unavailable")
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(inventory, "unrecorded", lambda raw, warehouse: [SCAN_PDF])
+    monkeypatch.setattr(early_workers, "ProcessPoolExecutor", NoSecondWorker)
+    options = RunOptions(raw_dir=tmp_path, warehouse=tmp_path / "w.duckdb", runner="process")
+
+    cli._start_page_workers(options, None)  # no exception: the run goes on to its flow
+
+    assert early_workers._waiting is None  # nothing for the runner to adopt: it starts its own
+    assert len(started) == 1 and not _alive(started[0])
+    assert capsys.readouterr().err == (
+        "warning: page workers not started ahead of the flow (BlockingIOError: [Errno 11] "
+        "Resource temporarily unavailable); the flow starts its own\n"
+    )

@@ -69,12 +69,13 @@ def start(max_workers: int, api_url: str | None, ocr: OcrOptions) -> EarlyPool:
         initializer=initialize,
         initargs=(queue, api_url, max_workers, ocr),
     )
+    # waiting before its workers start: a start that fails halfway leaves `discard` a pool to end
+    _waiting = pool = EarlyPool(executor, queue, max_workers, api_url)
     # a spawn pool starts a worker per submitted call while none is idle: one call per worker
     # starts them all now (each is still in its initializer when the next call comes)
     for _ in range(max_workers):
         executor.submit(int)
-    _waiting = EarlyPool(executor, queue, max_workers, api_url)
-    return _waiting
+    return pool
 
 
 def take(max_workers: int, api_url: str | None) -> EarlyPool | None:
