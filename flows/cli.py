@@ -76,7 +76,11 @@ def _start_page_workers(options: RunOptions, api: TemporaryApi | None) -> None:
 
 
 def _start_early_pool(options: RunOptions, api: TemporaryApi | None) -> None:
-    """`early_workers.start` for tonight's unrecorded files when they will take the pool."""
+    """`early_workers.start` for tonight's unrecorded files when they will take the pool; the
+    flow's modules are imported first, in this process that runs the flow anyway, so that the
+    workers are forked with them (`early_workers.start_method`)."""
+    import importlib
+
     from flows.extract import early_workers
     from flows.inventory import unrecorded
 
@@ -88,7 +92,9 @@ def _start_early_pool(options: RunOptions, api: TemporaryApi | None) -> None:
         from prefect.settings import get_current_settings
 
         api_url = get_current_settings().api.url
-    early_workers.start(options.workers, api_url, options.ocr_options())
+    for name in early_workers.WORKER_MODULES:
+        importlib.import_module(name)
+    early_workers.start(options.workers, api_url, options.ocr_options(), fork=True)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
