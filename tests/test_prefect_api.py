@@ -46,8 +46,8 @@ def test_the_servers_background_services_a_night_does_not_use_are_off() -> None:
     """In the environment `perfbudget run` gives its temporary server, no background service of
     an ephemeral server is enabled (automations, the event stream, the task-run recorder and the
     event persister with its vacuum; telemetry is off everywhere): each reads every event the
-    night's page tasks send. Prefect's own temporary server would run six of them and three
-    periodic ones."""
+    night's page tasks send. Prefect's own temporary server runs five of them (Actions,
+    Distributor, EventPersister, ReactiveTriggers, TaskRunRecorder) and two periodic ones."""
     env = {**os.environ, **prefect_api.SERVER_ENV}
     env.pop("PREFECT_API_URL", None)
     out = subprocess.run(
