@@ -332,7 +332,8 @@ def test_workers_are_forked_only_from_a_process_without_other_threads(
 def test_a_run_forks_its_page_workers_with_the_flow_imported(tmp_path: Path) -> None:
     """`perfbudget run`'s start of the page workers, in a process of its own as the CLI runs
     it: the flow's modules are imported first and the two workers are forked from this process
-    (its children, `flows.pipeline` already in them) with the OCR engine loaded."""
+    (its children, `flows.pipeline` already in them) with the OCR engine loaded and without the
+    copy of the waiting pool the fork gave them (a page task adopting it hung the night)."""
     import json
     import subprocess
     import sys
@@ -346,7 +347,7 @@ from flows.settings import RunOptions
 
 def report():
     from ocr.page import _ENGINE_CACHE
-    return os.getppid(), sorted(_ENGINE_CACHE) != []
+    return os.getppid(), sorted(_ENGINE_CACHE) != [], early_workers._waiting is None
 
 raw, warehouse = Path({str(SCAN_PDF.parent)!r}), Path({str(tmp_path / "w.duckdb")!r})
 options = RunOptions(raw_dir=raw, warehouse=warehouse, runner="process", workers=2)
@@ -361,4 +362,6 @@ early_workers.discard()
     )
     method, pid, answers = json.loads(out.stdout.strip().splitlines()[-1])
     assert method == "fork"
-    assert answers == [[pid, True]]  # the workers' parent is the run; each has its engine
+    # the workers' parent is the run; each has its engine, and no copy of the run's pool to
+    # adopt when a page task enters the flow's task runner in the worker
+    assert answers == [[pid, True, True]]

@@ -60,6 +60,13 @@ def initialize(queue: Any, api_url: str | None, max_workers: int, ocr: OcrOption
 
     from flows.extract.workers import opencv_threads, start_page_worker
 
+    # A forked worker is a copy of the run's process while it was starting this pool: the pool
+    # waits in `_waiting`, its executor's lock held by the start. Each page task re-enters the
+    # flow's task runner in the worker (Prefect hydrates the flow's context there), whose
+    # `PageWorkers.__enter__` would adopt that copy and deadlock on the lock when the task ends
+    # (measured: a forked night hung on its first page). The pool is the run's, never a worker's.
+    global _waiting
+    _waiting = None
     args = (api_url, opencv_threads(max_workers), ocr)
     _initialize_process_pool_worker(queue, start_page_worker, args)
 
