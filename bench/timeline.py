@@ -37,8 +37,10 @@ def machine_busy() -> tuple[float, float]:
     return sum(parts) - idle, sum(parts)
 
 
-def role(cmdline: str) -> str:
-    """What a process of the run is, from its command line."""
+def role(cmdline: str, is_root: bool = True) -> str:
+    """What a process of the run is, from its command line and whether it is the run's own
+    process (`is_root`): a page worker forked from the run (`flows.extract.early_workers`)
+    carries the run's command line."""
     if "uvicorn" in cmdline or "prefect.server" in cmdline:
         return "server"
     if "multiprocessing" in cmdline or "spawn_main" in cmdline:
@@ -46,7 +48,7 @@ def role(cmdline: str) -> str:
     if "dbt" in cmdline:
         return "dbt"
     if "perfbudget" in cmdline:
-        return "flow"
+        return "flow" if is_root else "worker"
     return "other"
 
 
@@ -79,7 +81,7 @@ def tree(root: int) -> dict[int, tuple[str, float, float]]:
         except OSError:
             continue  # ended since the walk
         fields = stat[stat.rindex(")") + 2 :].split()
-        out[pid] = (role(cmd), (int(fields[11]) + int(fields[12])) / TICKS, waited)
+        out[pid] = (role(cmd, pid == root), (int(fields[11]) + int(fields[12])) / TICKS, waited)
     return out
 
 

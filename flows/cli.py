@@ -54,12 +54,36 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _start_page_workers(options: RunOptions, api: TemporaryApi | None) -> None:
     """Start the flow's page workers now when tonight's unrecorded files will need them
     (`flows.extract.early_workers`): they load their models while Prefect's server boots and
-    report to `api` (else the configured API) once it answers."""
+    report to `api` (else the configured API) once it answers.
+
+    Starting them early only saves time, so it must never cost the night: whatever it raises
+    (the warehouse's file map unreadable, a file the sniffing trips on, no process to spawn) is
+    one warning line, any half-started pool is ended, and the flow starts its own pool on its
+    first pages as it would without this (its own errors then say what is wrong, per document)."""
     from flows.extract import early_workers
-    from flows.inventory import unrecorded
 
     if options.runner != "process":
         return
+    try:
+        _start_early_pool(options, api)
+    except Exception as exc:  # not a document's fault: the flow's own pool reads the night
+        early_workers.discard()
+        print(
+            f"warning: page workers not started ahead of the flow ({type(exc).__name__}: {exc});"
+            " the flow starts its own",
+            file=sys.stderr,
+        )
+
+
+def _start_early_pool(options: RunOptions, api: TemporaryApi | None) -> None:
+    """`early_workers.start` for tonight's unrecorded files when they will take the pool; the
+    flow's modules are imported first, in this process that runs the flow anyway, so that the
+    workers are forked with them (`early_workers.start_method`)."""
+    import importlib
+
+    from flows.extract import early_workers
+    from flows.inventory import unrecorded
+
     if not early_workers.pool_wanted(unrecorded(options.raw_dir, options.warehouse)):
         return
     if api is not None:
@@ -68,7 +92,9 @@ def _start_page_workers(options: RunOptions, api: TemporaryApi | None) -> None:
         from prefect.settings import get_current_settings
 
         api_url = get_current_settings().api.url
-    early_workers.start(options.workers, api_url, options.ocr_options())
+    for name in early_workers.WORKER_MODULES:
+        importlib.import_module(name)
+    early_workers.start(options.workers, api_url, options.ocr_options(), fork=True)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

@@ -268,3 +268,100 @@ def test_a_worker_stops_waiting_for_the_api_when_its_run_is_gone(
     monkeypatch.setattr(workers.os, "getppid", lambda: next(parents))
     assert workers.wait_for_api("http://127.0.0.1:1/api", poll=0.01) is False
     assert next(parents, None) is None  # asked once more after the first failed check, then out
+
+
+def test_a_failed_early_start_leaves_the_night_to_the_flows_own_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Starting the page workers ahead of the flow only saves time: when it raises (here the
+    second worker cannot be spawned) `perfbudget run` says so in one line, ends the worker that
+    did start and goes on, so the flow's runner finds no pool waiting and starts its own."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from flows import cli, inventory
+    from flows.extract import early_workers
+    from flows.settings import RunOptions
+
+    started: list[int] = []
+
+    class NoSecondWorker(ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if self._processes:  # the first worker is spawned: the second one fails
+                started.extend(self._processes)
+                raise OSError(11, "Resource temporarily unavailable")
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(inventory, "unrecorded", lambda raw, warehouse: [SCAN_PDF])
+    monkeypatch.setattr(early_workers, "ProcessPoolExecutor", NoSecondWorker)
+    # spawned: a worker per call (a forked pool starts all on the first: no second to refuse)
+    monkeypatch.setattr(early_workers, "start_method", lambda fork: "spawn")
+    options = RunOptions(raw_dir=tmp_path, warehouse=tmp_path / "w.duckdb", runner="process")
+
+    cli._start_page_workers(options, None)  # no exception: the run goes on to its flow
+
+    assert early_workers._waiting is None  # nothing for the runner to adopt: it starts its own
+    assert len(started) == 1 and not _alive(started[0])
+    assert capsys.readouterr().err == (
+        "warning: page workers not started ahead of the flow (BlockingIOError: [Errno 11] "
+        "Resource temporarily unavailable); the flow starts its own\n"
+    )
+
+
+def test_workers_are_forked_only_from_a_process_without_other_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page workers are forked (sharing the imports the run made for its flow) only when
+    the caller allows it (the CLI), those imports are done and no thread but the main one
+    runs; a thread that might hold a lock at the fork (Prefect's loop threads) makes them
+    spawn."""
+    import sys
+    import threading
+
+    from flows.extract import early_workers
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert early_workers.start_method(fork=True) == "fork"  # this process imported both
+    assert early_workers.start_method(fork=False) == "spawn"  # the caller may run threads
+    monkeypatch.delitem(sys.modules, "flows.pipeline")
+    assert early_workers.start_method(fork=True) == "spawn"  # nothing imported to share
+    monkeypatch.undo()
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert early_workers.start_method(fork=True) == "spawn"
+
+
+def test_a_run_forks_its_page_workers_with_the_flow_imported(tmp_path: Path) -> None:
+    """`perfbudget run`'s start of the page workers, in a process of its own as the CLI runs
+    it: the flow's modules are imported first and the two workers are forked from this process
+    (its children, `flows.pipeline` already in them) with the OCR engine loaded and without the
+    copy of the waiting pool the fork gave them (a page task adopting it hung the night)."""
+    import json
+    import subprocess
+    import sys
+
+    script = f"""
+import json, os, sys
+from pathlib import Path
+from flows import cli
+from flows.extract import early_workers
+from flows.settings import RunOptions
+
+def report():
+    from ocr.page import _ENGINE_CACHE
+    return os.getppid(), sorted(_ENGINE_CACHE) != [], early_workers._waiting is None
+
+raw, warehouse = Path({str(SCAN_PDF.parent)!r}), Path({str(tmp_path / "w.duckdb")!r})
+options = RunOptions(raw_dir=raw, warehouse=warehouse, runner="process", workers=2)
+cli._start_page_workers(options, None)
+pool = early_workers._waiting
+answers = {{pool.executor.submit(report).result(timeout=600) for _ in range(4)}}
+print(json.dumps([pool.executor._mp_context.get_start_method(), os.getpid(), sorted(answers)]))
+early_workers.discard()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=900
+    )
+    method, pid, answers = json.loads(out.stdout.strip().splitlines()[-1])
+    assert method == "fork"
+    # the workers' parent is the run; each has its engine, and no copy of the run's pool to
+    # adopt when a page task enters the flow's task runner in the worker
+    assert answers == [[pid, True, True]]

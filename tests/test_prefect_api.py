@@ -29,7 +29,31 @@ def test_the_server_is_started_as_prefect_starts_its_own(monkeypatch: pytest.Mon
     server_module.SubprocessASGIServer(port=8765)._run_uvicorn_command()
     [(args, env)] = started
     assert args == prefect_api.server_command(8765)
-    assert {k: env[k] for k in prefect_api.SERVER_ENV} == prefect_api.SERVER_ENV
+    assert {k: env[k] for k in prefect_api.PREFECT_SERVER_ENV} == prefect_api.PREFECT_SERVER_ENV
+
+
+SERVICES_RUN = """
+import prefect.server.api.server  # noqa: F401  (every service registered, as the server does)
+from prefect.server.services.base import RunInEphemeralServers
+from prefect.server.services.perpetual_services import get_enabled_perpetual_services
+
+print(sorted(service.__name__ for service in RunInEphemeralServers.enabled_services()))
+print(sorted(c.function.__name__ for c in get_enabled_perpetual_services(ephemeral=True)))
+"""
+
+
+def test_the_servers_background_services_a_night_does_not_use_are_off() -> None:
+    """In the environment `perfbudget run` gives its temporary server, no background service of
+    an ephemeral server is enabled (automations, the event stream, the task-run recorder and the
+    event persister with its vacuum; telemetry is off everywhere): each reads every event the
+    night's page tasks send. Prefect's own temporary server runs five of them (Actions,
+    Distributor, EventPersister, ReactiveTriggers, TaskRunRecorder) and two periodic ones."""
+    env = {**os.environ, **prefect_api.SERVER_ENV}
+    env.pop("PREFECT_API_URL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", SERVICES_RUN], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines()[-2:] == ["[]", "[]"]
 
 
 def test_a_server_is_started_only_where_prefect_would_start_one(

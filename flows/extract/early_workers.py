@@ -14,7 +14,15 @@ or a few text-layer pages (read in the flow's own process) must not pay for two 
 wrong guess costs time, never a result: workers nobody adopts are ended (`discard`), and a
 night that needed them and got none starts its pool on the first page as before.
 
-This module imports no Prefect: the workers are spawned before the CLI imports anything heavy.
+The workers are forked from the run's process once it has imported what they need
+(`start_method`): spawned, each worker paid its own interpreter and the imports of Prefect's task
+runner and `flows.pipeline` (~1.2 CPU-s of a worker's ~2 CPU-s start, measured: two spawned
+workers 3.9-4.0 CPU-s to their first call, the run's process importing the same modules anyway),
+where a fork shares the imports the run's process made for its flow. Only a process with no
+thread but its main one is forked: a thread holding a lock at the fork (Prefect's loop threads,
+a test harness's) would leave it held in the child. Anything else spawns, as Prefect does.
+
+This module imports no Prefect: the CLI imports the flow before it starts the workers.
 """
 
 from __future__ import annotations
@@ -52,16 +60,25 @@ def initialize(queue: Any, api_url: str | None, max_workers: int, ocr: OcrOption
 
     from flows.extract.workers import opencv_threads, start_page_worker
 
+    # A forked worker is a copy of the run's process while it was starting this pool: the pool
+    # waits in `_waiting`, its executor's lock held by the start. Each page task re-enters the
+    # flow's task runner in the worker (Prefect hydrates the flow's context there), whose
+    # `PageWorkers.__enter__` would adopt that copy and deadlock on the lock when the task ends
+    # (measured: a forked night hung on its first page). The pool is the run's, never a worker's.
+    global _waiting
+    _waiting = None
     args = (api_url, opencv_threads(max_workers), ocr)
     _initialize_process_pool_worker(queue, start_page_worker, args)
 
 
-def start(max_workers: int, api_url: str | None, ocr: OcrOptions) -> EarlyPool:
-    """Spawn `max_workers` page workers now, each loading the OCR engine for `ocr` and
-    reporting to `api_url` once it answers; the pool waits for `take`."""
+def start(max_workers: int, api_url: str | None, ocr: OcrOptions, fork: bool = False) -> EarlyPool:
+    """Start `max_workers` page workers now, each loading the OCR engine for `ocr` and
+    reporting to `api_url` once it answers; the pool waits for `take`. `fork`: the caller's
+    process may fork them (`start_method`), said by the CLI, whose process has started nothing
+    else yet; a caller that may run other threads (a test, a served night) spawns them."""
     global _waiting
     discard()
-    context = multiprocessing.get_context("spawn")  # as Prefect's ProcessPoolTaskRunner
+    context = multiprocessing.get_context(start_method(fork))
     queue = context.Queue()
     executor = ProcessPoolExecutor(
         max_workers=max_workers,
@@ -69,12 +86,32 @@ def start(max_workers: int, api_url: str | None, ocr: OcrOptions) -> EarlyPool:
         initializer=initialize,
         initargs=(queue, api_url, max_workers, ocr),
     )
+    # waiting before its workers start: a start that fails halfway leaves `discard` a pool to end
+    _waiting = pool = EarlyPool(executor, queue, max_workers, api_url)
     # a spawn pool starts a worker per submitted call while none is idle: one call per worker
     # starts them all now (each is still in its initializer when the next call comes)
     for _ in range(max_workers):
         executor.submit(int)
-    _waiting = EarlyPool(executor, queue, max_workers, api_url)
-    return _waiting
+    return pool
+
+
+def start_method(fork: bool) -> str:
+    """Fork (`"fork"`) when the caller allows it (`start`), this process runs no Python thread
+    but its main one and it has imported what a page worker runs (Prefect's task runner,
+    `flows.pipeline`: the CLI imports them first), so the workers inherit the imports; else
+    spawn, as Prefect's ProcessPoolTaskRunner does. The CLI's process has one native thread
+    more at that point, numpy's OpenBLAS pool, which is fork-aware (its fork handler stops the
+    pool and the child starts its own)."""
+    import sys
+    import threading
+
+    imported = all(name in sys.modules for name in WORKER_MODULES)
+    return "fork" if fork and imported and threading.active_count() == 1 else "spawn"
+
+
+# what a page worker imports before its first page, imported by the run's process before it
+# forks the workers (`start_method`)
+WORKER_MODULES = ("prefect.task_runners", "flows.pipeline")
 
 
 def take(max_workers: int, api_url: str | None) -> EarlyPool | None:
