@@ -350,7 +350,8 @@ narrow columns of wrapped lines and vertically typeset 一级 labels make the ve
 2.0 keeps a margin under the least. Reading is no judge of the direction: a sideways page's
 vertical labels, turned with it, read 1.00 as they stand, and turned characters stacked across
 lines read 0.95-0.99 as characters that are not there. An upright page of narrow wrapped
-cells that this test calls sideways (dev lg_8016 p2) is kept by reading (`_sideways_or_as_is`)."""
+cells that this test calls sideways (dev lg_8016 p2) is kept by reading
+(`_turn_only_if_sideways_reads_better`)."""
 MIN_LINE_LENGTH = 300
 """The least length (px on the 1000-px copy) of the longer direction's lines for the direction
 to decide at all (see LINE_AXIS_RATIO); a page with less line ink is decided by reading."""
@@ -455,43 +456,42 @@ def _read_axis(
     return axis, scores[0], scores[1] is None
 
 
-def _sideways_or_as_is(
+def _turn_only_if_sideways_reads_better(
     gray: np.ndarray,
     ink: np.ndarray,
     f: float,
     engine: OcrEngine,
     boxes: list[tuple[int, int, int, int]],
 ) -> int:
-    """The turns of a page whose text lines run vertically: sideways unless the page reads
-    surely as it stands and better than turned.
+    """Quarter turns for a page whose line direction says sideways, or does not tell while the
+    page reads surely as it stands: every line is read both ways, and the page is turned only
+    when the turned reading is sure (SURE_TURN_READING) and better than the upright one.
 
-    The line direction misjudges an upright page of narrow wrapped cells and no long line (a
-    self-evaluation's continuation page of 3-character cells and a 偏差原因 column of 4-character
-    lines): stacked across its lines, the characters make taller blobs than its short lines make
-    wide ones (dev lg_8016 p2: 689 px across against 1,623 down). Read both ways, every line,
-    that page read 19.0 surely as it stood against 10.9 turned, while the 11 truly sideways dev
-    image pages read 20.0-27.8 turned against at most 15.5 as they stood, none of them surely.
-    So a page that reads well as it is is not turned; the extra reading is paid only on pages
-    the line direction calls sideways."""
+    Neither the line direction nor a sure reading as it stands proves the way round. The line
+    direction misjudges an upright page of narrow wrapped cells and no long line (dev lg_8016
+    p2, 689 px across against 1,623 down: it read 19.0 surely as it stood against 10.9 turned),
+    and a sideways page's characters stacked across its lines read surely one by one too (dev
+    lg_9346 p2: 14.7 as it stood against 23.8 turned). The 11 truly sideways dev image pages
+    read 20.0-27.8 turned against at most 15.5 as they stood."""
     sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
-    as_is = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
-    if as_is is not None and as_is[2] and (sideways is None or as_is[1] > sideways[1]):
+    whole = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
+    turned = sideways is not None and sideways[1] >= SURE_TURN_READING
+    if not turned or (whole is not None and whole[1] >= sideways[1]):  # type: ignore[index]
         return 0
-    return (sideways[0] if sideways else 1) % 4
+    return sideways[0] % 4  # type: ignore[index]
 
 
 def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     """Counter-clockwise 90° turns that make the page (BGR or grey) upright (0..3).
 
     Evidence in order of trust: the direction the text lines run (cheap morphology on a
-    downscaled copy) decides upright/upside-down vs sideways, except that a page it calls
-    sideways is kept as it stands when it reads surely and better so (`_sideways_or_as_is`);
-    reading a few lines both ways round decides between the two turns left. When the line
-    direction does not tell (solid fills or tall merged cells beside few lines), the page as it
-    stands is read first and kept when it reads surely (a page that reads well as it is is never
-    turned); otherwise both axes are read and the page is turned only to an orientation that
-    reads better, and surely (SURE_TURN_READING): a few characters read either way are no
-    evidence to turn on."""
+    downscaled copy) decides upright/upside-down vs sideways; reading a few lines both ways
+    round then decides between the two turns left. A page the line direction calls sideways, or
+    one it cannot judge (solid fills or tall merged cells beside few lines) that reads surely as
+    it stands, is turned only when every line read turned is sure and better than read as it
+    stands (`_turn_only_if_sideways_reads_better`). A page neither judged nor read surely is
+    turned only to an orientation that reads better, and surely (SURE_TURN_READING): a few
+    characters read either way are no evidence to turn on."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     f = 1000 / max(h, w)
@@ -502,28 +502,15 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     if engine is None:
         return axis if axis is not None else int(len_v > 1.3 * len_h)
     if axis == 1:
-        sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
-        whole = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
-        turned = sideways is not None and sideways[1] >= SURE_TURN_READING
-        if not turned or (whole is not None and whole[1] >= sideways[1]):  # type: ignore[index]
-            return 0
-        return sideways[0] % 4  # type: ignore[index]
+        return _turn_only_if_sideways_reads_better(gray, ink, f, engine, boxes)
     if axis is not None:
         read = _read_axis(gray, ink, f, engine, axis, boxes)
         return (read[0] if read else axis) % 4
     as_is = _read_axis(gray, ink, f, engine, 0, boxes)
     if as_is is not None and as_is[2]:
-        # sure as it stands is no proof here: a sideways page's characters stacked across its
-        # lines read surely one by one too (dev lg_9346 p2, a turned continuation page of
-        # vertical labels and 2-character cells: lines 570 px across against 1,001 down, read
-        # 14.7 surely as it stood, 23.8 turned); every line read both ways decides, and the
-        # page is turned only to a reading that is better and sure (SURE_TURN_READING)
-        sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
-        whole = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
-        turned = sideways is not None and sideways[1] >= SURE_TURN_READING
-        if not turned or (whole is not None and whole[1] >= sideways[1]):  # type: ignore[index]
-            return 0
-        return sideways[0] % 4  # type: ignore[index]
+        # sure as it stands is no proof here (dev lg_9346 p2, a turned continuation page of
+        # vertical labels and 2-character cells: lines 570 px across against 1,001 down)
+        return _turn_only_if_sideways_reads_better(gray, ink, f, engine, boxes)
     # every sideways line is read: the widest half alone, read surely, counted half the
     # characters against all the lines read turned 180° (dev lg_9200 p8, lg_8490 p6, two
     # sideways continuation pages: 8.0 and 10.0 against 9.9 and 13.6 turned 180°, wrongly
