@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from flows.forms.spec import NO_VALUE
+from flows.forms.spec import (
+    COMPARATORS,
+    FUNDS_UNITS,
+    MEASURE_UNITS,
+    NO_VALUE,
+    RATE_UNITS,
+    UNIT_QUALIFIERS,
+)
 from flows.models import Cell, SourcedValue
+from flows.text import HAN, normalize
 
 VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
 
@@ -34,6 +42,72 @@ def amount(text: str) -> float | None:
     a word, several numbers)."""
     text = text.strip().replace(",", "")
     return float(text) if NUMBER_RE.fullmatch(text) and not text.endswith("%") else None
+
+
+# The words a numeric cell may print beside its number: the listed units, the qualifiers after
+# a unit, and a score's 分. A run of Han glyphs that is one of them is print; any other run beside
+# the number (a seal's characters read over it: `85必%政`, `45932.02委政人`) is not.
+PRINTED_WORDS = frozenset((*MEASURE_UNITS, *RATE_UNITS, *FUNDS_UNITS, *UNIT_QUALIFIERS, "分"))
+_COMPARATOR = "|".join(
+    re.escape(f) for f in sorted({f for fs in COMPARATORS.values() for f in fs}, key=len)[::-1]
+)
+_HAN_RUN_RE = re.compile(f"[{HAN}]+")
+_UNITS = "|".join(re.escape(u) for u in sorted({*MEASURE_UNITS, *RATE_UNITS}, key=len)[::-1])
+_QUALIFIERS = "|".join(re.escape(q) for q in sorted(UNIT_QUALIFIERS, key=len)[::-1])
+_TARGET_NUMBER_RE = re.compile(
+    rf"(?:{_COMPARATOR})?\d[\d,]*(?:\.\d+)?(?P<unit>{_UNITS})?(?:{_QUALIFIERS})?"
+)
+
+
+def unit_of_target(target: str) -> str | None:
+    """The unit a target printing a number is printed with (`≥95%` → %, `2280人次以上` → 人次,
+    `300` → ''), None when the target prints no number with a listed unit (`明显提高`,
+    `2024年底`: 年底 is no unit of `MEASURE_UNITS`)."""
+    m = _TARGET_NUMBER_RE.fullmatch(normalize(target))
+    return None if m is None else m.group("unit") or ""
+
+
+def number_amid_marks(text: str, unit: str = "") -> tuple[str, list[str]] | None:
+    """The one number a numeric cell prints (with `unit` after it, the unit its column's values
+    print) and the runs of Han glyphs beside it that are no print, when OCR read such runs into
+    the cell: a seal's characters over the value (`85必%政` with unit % → 85%, `47024食` →
+    47024). None when there is nothing to leave out, when the cell prints no number or several
+    (two columns' values are `cellshare`'s; glyphs between digits may hide one), or when a run
+    is a word values print (`PRINTED_WORDS`: a unit, 以上, 分 — the cell is then read as
+    printed); before the number no word is print (units and qualifiers follow it). Only runs of
+    Han glyphs are left out: a mark, letter or stroke beside digits may be
+    a digit, point or sign OCR misread, and is never dropped here."""
+    numbers = list(NUMBER_RE.finditer(text))
+    if len(numbers) != 1:
+        return None
+    end = numbers[0].end()
+    dropped: list[str] = []
+    kept = text
+    for run in reversed(list(_HAN_RUN_RE.finditer(text))):
+        word = run.group()
+        next_to = run.start() >= end and not text[end : run.start()].strip()
+        glued = unit and next_to and word != unit and word.startswith(unit)
+        if glued and word[len(unit) :] not in PRINTED_WORDS:
+            dropped.insert(0, word[len(unit) :])  # the unit, then a seal's glyphs after it
+            kept = kept[: run.start() + len(unit)] + kept[run.end() :]
+            continue
+        if run.start() >= end and word == unit:
+            continue
+        if run.start() >= end and word in PRINTED_WORDS:
+            return None  # a word values print after their number: read as printed
+        dropped.insert(0, word)
+        kept = kept[: run.start()] + kept[run.end() :]
+    kept = " ".join(kept.split())
+    if not dropped or not number_alone(kept, unit):
+        return None
+    return kept, dropped
+
+
+def number_alone(text: str, unit: str = "") -> bool:
+    """Whether `text` prints one number with `unit` after it and nothing else (a comparator
+    before it may be printed): `≥ 90%` with unit %, `47024` with none."""
+    shape = rf"\s*(?:{_COMPARATOR})?\s*\d[\d,]*(?:\.\d+)?\s*{re.escape(unit)}\s*"
+    return re.fullmatch(shape, text) is not None
 
 
 def numbers_in(text: str) -> list[str] | None:

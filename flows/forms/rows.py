@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
 from flows.forms.cellshare import share_across_columns
-from flows.forms.cellvalues import VALUE_RE
+from flows.forms.cellvalues import VALUE_RE, number_alone, number_amid_marks, unit_of_target
 from flows.forms.columns import GridColumns
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -178,6 +178,47 @@ def _actual_percent_read_as_digit(
         f"{name}: the rate's actual was read '{actual.value}', above 100 with no unit beside a "
         f"target in %; taken as '{percent}' (its % sign read as a digit)"
     )
+
+
+def _numbers_amid_marks(
+    name: str,
+    target: str,
+    extra: dict[str, SourcedValue],
+    cells: dict[str, Cell | None],
+    spec: FormSpec,
+) -> list[str]:
+    """A line's numeric values (分值, 得分: `Column.numeric`; the 实际完成值 when the line's own
+    target prints a number with a listed unit, the unit its actual prints too) into which OCR
+    read glyphs that are no print — a seal's characters over the cell (dev lg_9516: `85%` read
+    `85必%政`): the number with its unit, in `extra` in place, with a note quoting the reading;
+    the raw cell keeps it. The recogniser's ranked readings of the cell (`Cell.readings`) are
+    asked first: the most probable one printing the number alone is taken. Notes, if any."""
+    fields = [(c.field, "") for c in spec.columns if c.numeric and c.field in extra]
+    actual = spec.composed_actual[0] if spec.composed_actual else None
+    unit = unit_of_target(target)
+    if actual in extra and unit is not None:
+        fields.append((actual, unit))
+    notes = []
+    for field, own_unit in fields:
+        value = extra[field]
+        found = number_amid_marks(value.value, own_unit)
+        if found is None:
+            continue
+        cell = cells.get(field)
+        ranked = [
+            t
+            for t, _ in (cell.readings if cell is not None and cell.text == value.value else ())
+            if number_alone(t, own_unit)
+        ]
+        alone = ranked[0] if ranked else found[0]
+        how = "the recogniser's next reading" if ranked else "the glyphs left out"
+        extra[field] = value.with_value(alone)
+        notes.append(
+            f"{name}: the {field} cell was read '{value.value}': "
+            f"'{''.join(found[1])}' beside its number is no number, unit or no-value mark (a "
+            f"seal's or speck's glyphs read over the cell); read '{alone}' ({how})"
+        )
+    return notes
 
 
 def _printed_under_heading(
@@ -465,6 +506,9 @@ def append_rows(
             note = _actual_percent_read_as_digit(nm.value, target.value, extra, spec)
             if note is not None:
                 problems.append(form_note(form, where.page.page, note))
+        if ocr:
+            notes = _numbers_amid_marks(nm.value, target.value, extra, cells, spec)
+            problems.extend(form_note(form, where.page.page, n) for n in notes)
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
         )
