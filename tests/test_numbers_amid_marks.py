@@ -11,6 +11,7 @@ import pytest
 from flows.forms import read_document
 from flows.forms.cellvalues import number_alone, number_amid_marks, unit_of_target
 from tests.test_forms import page, table
+from tests.test_funds_unsure import _read_funds
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ SELF_EVAL = [
     ["", "产出指标", "数量指标", "培训人次", "≥80人", "90人", "6", "5食"],
     ["", "效益指标", "社会效益指标", "培训效果", "明显提高", "明显提高政", "6", "6"],
     ["", "产出指标", "数量指标", "培训班次", "≥8期", "10期", "6", "6分"],
-    ["总分", "", "", "", "", "", "100", "95.7"],
+    ["总分", "", "", "", "", "", "100", "95.7委政"],
 ]
 
 
@@ -74,7 +75,8 @@ def test_a_seals_glyphs_beside_a_number_are_left_out_and_reported() -> None:
         "10期",
     ]
     assert [i.extra["score"].value for i in form.indicators] == ["6", "5", "6", "6分"]
-    assert [p for p in problems if "is no number, unit or no-value mark" in p] == [
+    marks = [p for p in problems if "is no number, unit or no-value mark" in p]
+    assert [p for p in marks if "总分" not in p] == [
         "page 1: 培训项目: 验收合格率: the actual cell was read '85必%政': '必政' beside its "
         "number is no number, unit or no-value mark (a seal's or speck's glyphs read over the "
         "cell); read '85%' (the glyphs left out)",
@@ -82,6 +84,12 @@ def test_a_seals_glyphs_beside_a_number_are_left_out_and_reported() -> None:
         "number, unit or no-value mark (a seal's or speck's glyphs read over the cell); read "
         "'5' (the glyphs left out)",
     ]
+    assert [p for p in problems if p.startswith("page 1: 培训项目: 总分 the score")] == [
+        "page 1: 培训项目: 总分 the score cell was read '95.7委政': '委政' beside its number is "
+        "no number, unit or no-value mark (a seal's or speck's glyphs read over the cell); read "
+        "'95.7' (the glyphs left out)"
+    ]
+    assert form.fields["overall_score"].value == "95.7"
     assert pages[0].tables[0].at(3, 5).text == "85必%政"  # the raw cell keeps its reading
 
 
@@ -95,7 +103,7 @@ def test_the_recognisers_next_reading_of_the_number_alone_comes_first() -> None:
     t.cells[t.cells.index(cell)] = ranked
     (form,), problems = read_document(pages)
     assert form.indicators[1].extra["score"].value == "3"
-    assert [p for p in problems if "score cell was read" in p] == [
+    assert [p for p in problems if "培训人次: the score cell was read" in p] == [
         "page 1: 培训项目: 培训人次: the score cell was read '5食': '食' beside its number is no "
         "number, unit or no-value mark (a seal's or speck's glyphs read over the cell); read "
         "'3' (the recogniser's next reading)"
@@ -106,3 +114,18 @@ def test_text_layers_keep_what_they_print() -> None:
     (form,), _ = read_document(_self_eval(ocr=False))
     assert [i.extra["actual"].value for i in form.indicators][:1] == ["85必%政"]
     assert [i.extra["score"].value for i in form.indicators][:2] == ["6", "5食"]
+    assert form.fields["overall_score"].value == "95.7委政"
+
+
+def test_a_seal_over_a_target_tables_funds_amount_is_left_out_before_the_sum() -> None:
+    """`15委政` under 年度资金总额 (a seal's characters after the amount) is 15, and the block's
+    sum check then holds; a 万元 printed after an amount is print and stays."""
+    got, problems = _read_funds(
+        {"total_funds": ("15委政", 0.9), "fiscal_funds": ("15万元", 0.99), "other_funds": ("", 1)}
+    )
+    assert got == {"total_funds": "15", "fiscal_funds": "15万元", "other_funds": ""}
+    assert [p for p in problems if "no number, unit or no-value mark" in p] == [
+        "page 1: funds the total_funds cell was read '15委政': '委政' beside its number is no "
+        "number, unit or no-value mark (a seal's or speck's glyphs read over the cell); read "
+        "'15' (the glyphs left out)"
+    ]

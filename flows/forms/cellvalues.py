@@ -110,6 +110,37 @@ def number_alone(text: str, unit: str = "") -> bool:
     return re.fullmatch(shape, text) is not None
 
 
+def leave_out_marks(
+    values: dict[str, SourcedValue],
+    units: dict[str, str],
+    cells: dict[str, Cell | None] | None = None,
+) -> list[str]:
+    """The values of `units` (field → the unit its value prints after its number, '' for none)
+    into which OCR read glyphs that are no print (`number_amid_marks`): the number with its
+    unit, in `values` in place, and a note quoting the reading; the raw cell keeps it. A short
+    cell's ranked readings (`Cell.readings`) are asked first: the most probable one printing
+    the number alone is taken, as a column's alphabet takes its most probable allowed reading.
+    OCR pages only: a text layer prints what it prints."""
+    notes = []
+    for field, unit in units.items():
+        value = values[field]
+        found = number_amid_marks(value.value, unit)
+        if found is None:
+            continue
+        cell = (cells or {}).get(field)
+        readings = cell.readings if cell is not None and cell.text == value.value else ()
+        ranked = [t for t, _ in readings if number_alone(t, unit)]
+        alone = ranked[0] if ranked else found[0]
+        how = "the recogniser's next reading" if ranked else "the glyphs left out"
+        values[field] = value.with_value(alone)
+        notes.append(
+            f"the {field} cell was read '{value.value}': '{''.join(found[1])}' beside its number "
+            "is no number, unit or no-value mark (a seal's or speck's glyphs read over the "
+            f"cell); read '{alone}' ({how})"
+        )
+    return notes
+
+
 def numbers_in(text: str) -> list[str] | None:
     """The numbers a cell prints apart (`100 95.77` → 100, 95.77); None when it prints anything
     but numbers and '/' marks separated by spaces. Digits are never split where no space is

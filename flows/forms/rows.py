@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
 from flows.forms.cellshare import share_across_columns
-from flows.forms.cellvalues import VALUE_RE, number_alone, number_amid_marks, unit_of_target
+from flows.forms.cellvalues import VALUE_RE, leave_out_marks, unit_of_target
 from flows.forms.columns import GridColumns
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -190,35 +190,13 @@ def _numbers_amid_marks(
     """A line's numeric values (分值, 得分: `Column.numeric`; the 实际完成值 when the line's own
     target prints a number with a listed unit, the unit its actual prints too) into which OCR
     read glyphs that are no print — a seal's characters over the cell (dev lg_9516: `85%` read
-    `85必%政`): the number with its unit, in `extra` in place, with a note quoting the reading;
-    the raw cell keeps it. The recogniser's ranked readings of the cell (`Cell.readings`) are
-    asked first: the most probable one printing the number alone is taken. Notes, if any."""
-    fields = [(c.field, "") for c in spec.columns if c.numeric and c.field in extra]
+    `85必%政`): `leave_out_marks` on them, notes naming the line."""
+    units = {c.field: "" for c in spec.columns if c.numeric and c.field in extra}
     actual = spec.composed_actual[0] if spec.composed_actual else None
     unit = unit_of_target(target)
     if actual in extra and unit is not None:
-        fields.append((actual, unit))
-    notes = []
-    for field, own_unit in fields:
-        value = extra[field]
-        found = number_amid_marks(value.value, own_unit)
-        if found is None:
-            continue
-        cell = cells.get(field)
-        ranked = [
-            t
-            for t, _ in (cell.readings if cell is not None and cell.text == value.value else ())
-            if number_alone(t, own_unit)
-        ]
-        alone = ranked[0] if ranked else found[0]
-        how = "the recogniser's next reading" if ranked else "the glyphs left out"
-        extra[field] = value.with_value(alone)
-        notes.append(
-            f"{name}: the {field} cell was read '{value.value}': "
-            f"'{''.join(found[1])}' beside its number is no number, unit or no-value mark (a "
-            f"seal's or speck's glyphs read over the cell); read '{alone}' ({how})"
-        )
-    return notes
+        units[actual] = unit
+    return [f"{name}: {n}" for n in leave_out_marks(extra, units, cells)]
 
 
 def _printed_under_heading(
