@@ -22,6 +22,8 @@ from tests.test_funds_unsure import _read_funds
         ("47024食", "", ("47024", ["食"])),
         ("日19.75人", "人", ("19.75人", ["日"])),  # no unit prints before its number
         ("85人政", "人", ("85人", ["政"])),
+        ("90政人", "人", ("90人", ["政"])),
+        ("90以上人", "人", None),
         ("≥ 90必%", "%", ("≥ 90%", ["必"])),
         ("8分", "", None),  # a score's 分 is print
         ("85人", "", None),  # a listed unit is print
@@ -129,3 +131,28 @@ def test_a_seal_over_a_target_tables_funds_amount_is_left_out_before_the_sum() -
         "number, unit or no-value mark (a seal's or speck's glyphs read over the cell); read "
         "'15' (the glyphs left out)"
     ]
+
+
+SPLIT = [
+    ["项目名称", "某项目", *[None] * 8],
+    ["年度资金总额", "10", *[None] * 8],
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "度量单位", "实际完成值"],
+    ["", "产出指标", "质量指标", "验收合格率", ">90 1", "%政", "85必"],
+    ["", "产出指标", "数量指标", "培训人次", "≥80", "人", "90政"],
+    ["", "产出指标", "数量指标", "培训班次", "≥8", "/", "10委"],
+]
+
+
+def test_a_unit_column_says_the_actual_prints_a_number_when_the_target_cannot() -> None:
+    """dev lg_9516: the seal over 度量单位 and 实际完成值 (`%政` | `85必`) beside a target a speck
+    made no number of (`>90 1`): the unit cell's listed unit is the actual's; a line whose
+    unit cell and target print none keeps its actual as printed."""
+    rows = [list(r) for r in SPLIT]
+    for row in rows[2:]:
+        row += ["分值", "得分"] if row[0] == "绩效指标" else ["10", "10"]
+    rows.append(["总分", "", "", "", "", "", "", "100", "95.7"])
+    p = page(1, table(rows, {(0, 1): (1, 8), (1, 1): (1, 8)}), lines=("项目支出绩效自评表",))
+    p.has_text_layer, p.bbox_unit = False, "px"
+    (form,), _ = read_document([p])
+    got = [i.extra["actual"].value for i in form.indicators]
+    assert got == ["85%", "90人", "10委/"]

@@ -67,6 +67,20 @@ def unit_of_target(target: str) -> str | None:
     return None if m is None else m.group("unit") or ""
 
 
+def unit_in_unit_cell(text: str) -> str | None:
+    """The listed unit a 度量单位 cell prints (`Column.unit`), also when OCR read a seal's Han
+    glyphs after it (`%政` → %); None for a cell printing no listed unit first, or a unit
+    followed by another word values print."""
+    printed = normalize(text)
+    units = sorted((u for u in (*MEASURE_UNITS, *RATE_UNITS) if printed.startswith(u)), key=len)
+    if not units:
+        return None
+    rest = printed[len(units[-1]) :]
+    if rest and (not _HAN_RUN_RE.fullmatch(rest) or rest in PRINTED_WORDS):
+        return None
+    return units[-1]
+
+
 def number_amid_marks(text: str, unit: str = "") -> tuple[str, list[str]] | None:
     """The one number a numeric cell prints (with `unit` after it, the unit its column's values
     print) and the runs of Han glyphs beside it that are no print, when OCR read such runs into
@@ -85,15 +99,24 @@ def number_amid_marks(text: str, unit: str = "") -> tuple[str, list[str]] | None
     kept = text
     for run in reversed(list(_HAN_RUN_RE.finditer(text))):
         word = run.group()
-        next_to = run.start() >= end and not text[end : run.start()].strip()
-        glued = unit and next_to and word != unit and word.startswith(unit)
-        if glued and word[len(unit) :] not in PRINTED_WORDS:
-            dropped.insert(0, word[len(unit) :])  # the unit, then a seal's glyphs after it
-            kept = kept[: run.start() + len(unit)] + kept[run.end() :]
+        after = run.start() >= end
+        if unit and after and word != unit and unit in (word[: len(unit)], word[-len(unit) :]):
+            # the unit with a seal's glyphs glued on before or after it (`90政人`, `%政`)
+            lead = word.startswith(unit)
+            rest = word[len(unit) :] if lead else word[: -len(unit)]
+            if rest in PRINTED_WORDS:
+                return None
+            dropped.insert(0, rest)
+            cut = (
+                (run.start() + len(unit), run.end())
+                if lead
+                else (run.start(), run.end() - len(unit))
+            )
+            kept = kept[: cut[0]] + kept[cut[1] :]
             continue
-        if run.start() >= end and word == unit:
+        if after and word == unit:
             continue
-        if run.start() >= end and word in PRINTED_WORDS:
+        if after and word in PRINTED_WORDS:
             return None  # a word values print after their number: read as printed
         dropped.insert(0, word)
         kept = kept[: run.start()] + kept[run.end() :]
