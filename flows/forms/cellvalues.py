@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from flows.forms.spec import NO_VALUE
+from flows.forms.spec import (
+    COMPARATORS,
+    FUNDS_UNITS,
+    MEASURE_UNITS,
+    NO_VALUE,
+    RATE_UNITS,
+    UNIT_QUALIFIERS,
+)
 from flows.models import Cell, SourcedValue
+from flows.text import HAN, normalize
 
 VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
 
@@ -34,6 +42,126 @@ def amount(text: str) -> float | None:
     a word, several numbers)."""
     text = text.strip().replace(",", "")
     return float(text) if NUMBER_RE.fullmatch(text) and not text.endswith("%") else None
+
+
+# The words a numeric cell may print beside its number: the listed units, the qualifiers after
+# a unit, and a score's 分. A run of Han glyphs that is one of them is print; any other run beside
+# the number (a seal's characters read over it: `85必%政`, `45932.02委政人`) is not.
+PRINTED_WORDS = frozenset((*MEASURE_UNITS, *RATE_UNITS, *FUNDS_UNITS, *UNIT_QUALIFIERS, "分"))
+_COMPARATOR = "|".join(
+    re.escape(f) for f in sorted({f for fs in COMPARATORS.values() for f in fs}, key=len)[::-1]
+)
+_HAN_RUN_RE = re.compile(f"[{HAN}]+")
+_UNITS = "|".join(re.escape(u) for u in sorted({*MEASURE_UNITS, *RATE_UNITS}, key=len)[::-1])
+_QUALIFIERS = "|".join(re.escape(q) for q in sorted(UNIT_QUALIFIERS, key=len)[::-1])
+_TARGET_NUMBER_RE = re.compile(
+    rf"(?:{_COMPARATOR})?\d[\d,]*(?:\.\d+)?(?P<unit>{_UNITS})?(?:{_QUALIFIERS})?"
+)
+
+
+def unit_of_target(target: str) -> str | None:
+    """The unit a target printing a number is printed with (`≥95%` → %, `2280人次以上` → 人次,
+    `300` → ''), None when the target prints no number with a listed unit (`明显提高`,
+    `2024年底`: 年底 is no unit of `MEASURE_UNITS`)."""
+    m = _TARGET_NUMBER_RE.fullmatch(normalize(target))
+    return None if m is None else m.group("unit") or ""
+
+
+def unit_in_unit_cell(text: str) -> str | None:
+    """The listed unit a 度量单位 cell prints (`Column.unit`), also when OCR read a seal's Han
+    glyphs after it (`%政` → %); None for a cell printing no listed unit first, or a unit
+    followed by another word values print."""
+    printed = normalize(text)
+    units = sorted((u for u in (*MEASURE_UNITS, *RATE_UNITS) if printed.startswith(u)), key=len)
+    if not units:
+        return None
+    rest = printed[len(units[-1]) :]
+    if rest and (not _HAN_RUN_RE.fullmatch(rest) or rest in PRINTED_WORDS):
+        return None
+    return units[-1]
+
+
+def number_amid_marks(text: str, unit: str = "") -> tuple[str, list[str]] | None:
+    """The one number a numeric cell prints (with `unit` after it, the unit its column's values
+    print) and the runs of Han glyphs beside it that are no print, when OCR read such runs into
+    the cell: a seal's characters over the value (`85必%政` with unit % → 85%, `47024食` →
+    47024). None when there is nothing to leave out, when the cell prints no number or several
+    (two columns' values are `cellshare`'s; glyphs between digits may hide one), or when a run
+    is a word values print (`PRINTED_WORDS`: a unit, 以上, 分 — the cell is then read as
+    printed); before the number no word is print (units and qualifiers follow it). Only runs of
+    Han glyphs are left out: a mark, letter or stroke beside digits may be
+    a digit, point or sign OCR misread, and is never dropped here."""
+    numbers = list(NUMBER_RE.finditer(text))
+    if len(numbers) != 1:
+        return None
+    end = numbers[0].end()
+    dropped: list[str] = []
+    kept = text
+    for run in reversed(list(_HAN_RUN_RE.finditer(text))):
+        word = run.group()
+        after = run.start() >= end
+        if unit and after and word != unit and unit in (word[: len(unit)], word[-len(unit) :]):
+            # the unit with a seal's glyphs glued on before or after it (`90政人`, `%政`)
+            lead = word.startswith(unit)
+            rest = word[len(unit) :] if lead else word[: -len(unit)]
+            if rest in PRINTED_WORDS:
+                return None
+            dropped.insert(0, rest)
+            cut = (
+                (run.start() + len(unit), run.end())
+                if lead
+                else (run.start(), run.end() - len(unit))
+            )
+            kept = kept[: cut[0]] + kept[cut[1] :]
+            continue
+        if after and word == unit:
+            continue
+        if after and word in PRINTED_WORDS:
+            return None  # a word values print after their number: read as printed
+        dropped.insert(0, word)
+        kept = kept[: run.start()] + kept[run.end() :]
+    kept = " ".join(kept.split())
+    if not dropped or not number_alone(kept, unit):
+        return None
+    return kept, dropped
+
+
+def number_alone(text: str, unit: str = "") -> bool:
+    """Whether `text` prints one number with `unit` after it and nothing else (a comparator
+    before it may be printed): `≥ 90%` with unit %, `47024` with none."""
+    shape = rf"\s*(?:{_COMPARATOR})?\s*\d[\d,]*(?:\.\d+)?\s*{re.escape(unit)}\s*"
+    return re.fullmatch(shape, text) is not None
+
+
+def leave_out_marks(
+    values: dict[str, SourcedValue],
+    units: dict[str, str],
+    cells: dict[str, Cell | None] | None = None,
+) -> list[str]:
+    """The values of `units` (field → the unit its value prints after its number, '' for none)
+    into which OCR read glyphs that are no print (`number_amid_marks`): the number with its
+    unit, in `values` in place, and a note quoting the reading; the raw cell keeps it. A short
+    cell's ranked readings (`Cell.readings`) are asked first: the most probable one printing
+    the number alone is taken, as a column's alphabet takes its most probable allowed reading.
+    OCR pages only: a text layer prints what it prints."""
+    notes = []
+    for field, unit in units.items():
+        value = values[field]
+        found = number_amid_marks(value.value, unit)
+        if found is None:
+            continue
+        cell = (cells or {}).get(field)
+        readings = cell.readings if cell is not None and cell.text == value.value else ()
+        ranked = [t for t, _ in readings if number_alone(t, unit)]
+        alone = ranked[0] if ranked else found[0]
+        how = "the recogniser's next reading" if ranked else "the glyphs left out"
+        values[field] = value.with_value(alone)
+        notes.append(
+            f"the {field} cell was read '{value.value}': '{''.join(found[1])}' beside its number "
+            "is no number, unit or no-value mark (a seal's or speck's glyphs read over the "
+            f"cell); read '{alone}' ({how})"
+        )
+    return notes
 
 
 def numbers_in(text: str) -> list[str] | None:

@@ -20,6 +20,7 @@ from flows.forms.cellvalues import (
     VALUE_RE,
     amount,
     char_class,
+    leave_out_marks,
     spread_numbers,
 )
 from flows.forms.columns import parse_heads, relative
@@ -788,6 +789,35 @@ def _readings(
         if review_below is not None and value.confidence < review_below:
             out.append((NOTHING_PRINTED, 0.0, ""))
     return out
+
+
+def funds_amid_marks(
+    form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> None:
+    """A target table's funds amounts on OCR pages into which OCR read Han glyphs that are no
+    print — a seal's characters over the amount (`45932.02委政人`) — read as the amount alone,
+    each with a note (`leave_out_marks`); a unit printed after the amount (万元) is print and
+    stays. Before `settle_funds_by_sum`, so the block's sum weighs the amounts, not the seal."""
+    block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
+    block["other_funds"] = form.funds.other
+    names = ("local_fiscal_funds", "superior_funds")
+    fields = {**{n: form.fields[n] for n in names if n in form.fields}, **block}
+    fields = {k: v for k, v in fields.items() if v is not None and v.page in ocr_pages}
+    changed = False
+    for name, value in fields.items():
+        notes = leave_out_marks(fields, {name: ""})
+        problems.extend(f"page {value.page}: funds {n}" for n in notes)
+        changed |= bool(notes)
+    if not changed:
+        return
+    form.funds = FundsBlock(
+        total=fields.get("total_funds", form.funds.total),
+        fiscal=fields.get("fiscal_funds", form.funds.fiscal),
+        other=fields.get("other_funds", form.funds.other),
+    )
+    for name in names:
+        if name in fields:
+            form.fields[name] = fields[name]
 
 
 def settle_funds_by_sum(

@@ -41,7 +41,7 @@ from flows.forms.columns import (
     relative,
     unread_heading,
 )
-from flows.forms.funds import settle_funds_by_sum
+from flows.forms.funds import funds_amid_marks, settle_funds_by_sum
 from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -144,6 +144,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         _finish(open_form, forms, problems)
     ocr_pages = {page.page: page.review_below for page in pages if not page.has_text_layer}
     for form in forms:
+        funds_amid_marks(form, ocr_pages, problems)
         settle_funds_by_sum(form, ocr_pages, problems)
         if form.first_page in ocr_pages:
             settle_marks_by_totals(form, problems)

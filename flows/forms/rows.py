@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
 from flows.forms.cellshare import share_across_columns
-from flows.forms.cellvalues import VALUE_RE
+from flows.forms.cellvalues import VALUE_RE, leave_out_marks, unit_in_unit_cell, unit_of_target
 from flows.forms.columns import GridColumns
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -178,6 +178,31 @@ def _actual_percent_read_as_digit(
         f"{name}: the rate's actual was read '{actual.value}', above 100 with no unit beside a "
         f"target in %; taken as '{percent}' (its % sign read as a digit)"
     )
+
+
+def _numbers_amid_marks(
+    name: str,
+    target: str,
+    values: dict[str, SourcedValue],
+    extra: dict[str, SourcedValue],
+    cells: dict[str, Cell | None],
+    spec: FormSpec,
+) -> list[str]:
+    """A line's numeric values (分值, 得分: `Column.numeric`; the 实际完成值 when the line's own
+    target prints a number with a listed unit, or its 度量单位 cell prints one — the unit its
+    actual prints too) into which OCR read glyphs that are no print — a seal's characters over
+    the cells (dev lg_9516: `85` | `%` read `85必` | `%政`, composed `85必%政`, beside a target
+    `>90 1%政` a speck and the seal made no number of): `leave_out_marks` on them, notes naming
+    the line."""
+    units = {c.field: "" for c in spec.columns if c.numeric and c.field in extra}
+    actual = spec.composed_actual[0] if spec.composed_actual else None
+    unit = unit_of_target(target)
+    unit_cell = values.get(spec.composed_actual[-1]) if spec.composed_actual[1:] else None
+    if unit is None and unit_cell is not None:
+        unit = unit_in_unit_cell(unit_cell.value)
+    if actual in extra and unit is not None:
+        units[actual] = unit
+    return [f"{name}: {n}" for n in leave_out_marks(extra, units, cells)]
 
 
 def _printed_under_heading(
@@ -465,6 +490,9 @@ def append_rows(
             note = _actual_percent_read_as_digit(nm.value, target.value, extra, spec)
             if note is not None:
                 problems.append(form_note(form, where.page.page, note))
+        if ocr:
+            notes = _numbers_amid_marks(nm.value, target.value, values, extra, cells, spec)
+            problems.extend(form_note(form, where.page.page, n) for n in notes)
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms.cellshare import share_across_columns
-from flows.forms.cellvalues import amount, numbers_in
+from flows.forms.cellvalues import amount, leave_out_marks, numbers_in
 from flows.forms.columns import GridColumns
 from flows.forms.labels import printed_after
 from flows.forms.provenance import Where
@@ -65,6 +65,8 @@ def read_total_row(
         notes = _split_glued_total(found, values, form, where)
         if not notes:
             notes = share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
+    if not where.page.has_text_layer:
+        notes += leave_out_marks(values, {"weight": "", "score": ""}, found)
     problems.extend(form_note(form, where.page.page, f"总分 {n}") for n in notes)
     form.fields["overall_weight"] = values["weight"]
     form.fields["overall_score"] = values["score"]
