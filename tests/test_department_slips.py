@@ -115,7 +115,8 @@ def test_the_self_evaluation_moves_with_the_scan_to_the_one_project(marts: Sampl
 
 
 def test_the_sql_slip_rule_is_the_form_readers() -> None:
-    """The macro department_slip counts a slip per labels.SLIP_GLYPHS glyphs, as the header's
-    nearest_labels does: one constant, written twice (SQL and Python)."""
-    macro = (DBT_PROJECT_DIR / "macros" / "project_id.sql").read_text(encoding="utf-8")
+    """The macro ocr_slip (department and indicator names) counts a slip per
+    labels.SLIP_GLYPHS glyphs, as the header's nearest_labels does: one constant, written twice
+    (SQL and Python)."""
+    macro = (DBT_PROJECT_DIR / "macros" / "ocr_slip.sql").read_text(encoding="utf-8")
     assert f"length({{{{ reference }}}}) // {SLIP_GLYPHS}" in macro
