@@ -31,6 +31,8 @@ from tests.test_project_ids import OTHER_DEPARTMENT as OTHER_COUNTY
 from tests.test_self_eval_models import DEPARTMENT, RELIEF, pid
 
 SLIPPED = "平罗县委政泫委"  # 法 read as 泫: one glyph of seven
+INDICATOR = "司法救助人数"
+INDICATOR_SLIPPED = "司法救助人薮"  # 数 read as 薮 on the scanned self-evaluation
 # 贺兰县委政法委 (OTHER_COUNTY): two glyphs from 平罗县委政法委, another county's department
 PLAN_TEXT = "平罗县委政法委_2024年项目支出绩效目标表.pdf"
 PLAN_SCAN = "平罗县委政法委_2024年项目支出绩效目标表_扫描件.pdf"
@@ -51,8 +53,11 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     con = landing.connect(warehouse)
     landing.land_document(con, plan(PLAN_SCAN, "a" * 64, SLIPPED, "10", TARGET, scanned=True))
     landing.land_document(con, plan(PLAN_OTHER, "b" * 64, OTHER_COUNTY, "20", TARGET, scanned=True))
-    # scanned with the scan's slip, no code printed
-    land_eval(con, EVAL_SCAN, SLIPPED, None, (TARGET, "21人"), scanned=True)
+    # scanned with the scan's slip, no code printed, and its indicator's name read a slip off
+    land_eval(
+        con, EVAL_SCAN, SLIPPED, None, (TARGET, "21人"), scanned=True,
+        indicator_name=INDICATOR_SLIPPED,
+    )  # fmt: skip
     con.close()
     dbt_build(warehouse)
     run = SampleRun(raw=Path(root), warehouse=warehouse, summary=None, bad={})
@@ -114,8 +119,26 @@ def test_the_self_evaluation_moves_with_the_scan_to_the_one_project(marts: Sampl
     )
 
 
+def test_an_indicator_name_read_a_slip_off_meets_its_plan(marts: SampleRun) -> None:
+    """The scan's 司法救助人薮 is the plan's 司法救助人数 (match_method name_slip): the mart
+    keeps both printed names, and neither side is a planned/evaluated finding."""
+    assert marts.query(
+        "select indicator_name, plan_indicator_name, match_method, target_changed "
+        "from fct_target_vs_actual"
+    ) == [(INDICATOR_SLIPPED, INDICATOR, "name_slip", False)]
+    assert marts.query("select indicator_name from fct_indicator_result") == [(INDICATOR_SLIPPED,)]
+    assert (
+        marts.query(
+            "select rule from audit_findings "
+            "where rule in ('indicator_not_planned', 'indicator_not_evaluated')"
+        )
+        == []
+    )
+
+
 def test_the_sql_slip_rule_is_the_form_readers() -> None:
-    """The macro department_slip counts a slip per labels.SLIP_GLYPHS glyphs, as the header's
-    nearest_labels does: one constant, written twice (SQL and Python)."""
-    macro = (DBT_PROJECT_DIR / "macros" / "project_id.sql").read_text(encoding="utf-8")
+    """The macro ocr_slip (department and indicator names) counts a slip per
+    labels.SLIP_GLYPHS glyphs, as the header's nearest_labels does: one constant, written twice
+    (SQL and Python)."""
+    macro = (DBT_PROJECT_DIR / "macros" / "ocr_slip.sql").read_text(encoding="utf-8")
     assert f"length({{{{ reference }}}}) // {SLIP_GLYPHS}" in macro

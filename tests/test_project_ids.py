@@ -72,10 +72,11 @@ def land_eval(
     code: str | None = CODE,
     indicator: tuple[str, str] = ("30人以上", "31人"),
     scanned: bool = False,
+    indicator_name: str = "司法救助人数",
 ) -> None:
     """A self-evaluation of 司法救助资金 (by default 贺兰县's: 主管部门 printed as a name and
-    code), one indicator (its target, its actual); `code` None prints none; read by OCR (at 0.9)
-    when `scanned`."""
+    code), one indicator (its target, its actual; named `indicator_name`, by default as its
+    plan prints it); `code` None prints none; read by OCR (at 0.9) when `scanned`."""
     value = read_as(scanned)
     fields = {
         "year": "2024年度", "project_name": RELIEF, "department_name": department,
@@ -89,7 +90,7 @@ def land_eval(
         fields={k: value(val) for k, val in fields.items()},
         funds=FundsBlock(),
         indicators=[
-            IndicatorRow(*(value(t) for t in ("产出指标", "数量指标", "司法救助人数", target)))
+            IndicatorRow(*(value(t) for t in ("产出指标", "数量指标", indicator_name, target)))
         ],
         first_page=1,
         form="project_self_eval",

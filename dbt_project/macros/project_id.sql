@@ -23,14 +23,3 @@ left(
 )
 {%- endmacro -%}
 
-
-{#-
-    department_slip(key, reference): true when the normalised department name `key` is an OCR
-    slip of `reference`: a glyph substituted, lost or added per 4 glyphs of the reference (at
-    least one), not none. The slips the form reader forgives a printed label
-    (flows/forms/labels.py: nearest_labels, SLIP_GLYPHS = 4): 平罗县委政泫委 is 平罗县委政法委,
-    贺兰县委政法委 (two glyphs of seven) is another county's department.
--#}
-{%- macro department_slip(key, reference) -%}
-levenshtein({{ key }}, {{ reference }}) between 1 and greatest(1, length({{ reference }}) // 4)
-{%- endmacro -%}

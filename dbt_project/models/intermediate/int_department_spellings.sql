@@ -6,7 +6,7 @@
     平罗县委政法委) made a scan's project a second project beside its text-layer copy. A spelling
     read only by OCR is that of a spelling ranked above it (read from a text layer, then at a
     higher confidence, then by more tables) when both hold:
-      * it is a slip of it (macro department_slip: the slips the form reader forgives a label);
+      * it is a slip of it (macro ocr_slip: the slips the form reader forgives a label);
       * the two print one project alike: a table of each with the same normalised project name
         and the same printed 年度资金总额. A slip alone does not tell an OCR misreading from
         another county: counties' names differ by a glyph (武岗县 / 武坡县, 盐池县 / 盐源县) and
@@ -136,7 +136,7 @@ slips as (
             slipped.department_code_key = reference.department_code_key
             and slipped.year is not distinct from reference.year
             and slipped.spelling_rank > reference.spelling_rank
-            and {{ department_slip('slipped.department_name_key', 'reference.department_name_key') }}
+            and {{ ocr_slip('slipped.department_name_key', 'reference.department_name_key') }}
 
     inner join alike
         on

@@ -3,7 +3,15 @@
     (project_id, year), matched one-to-one:
       1. on the normalised 三级指标 name and the canonical 二级指标 ('name_level2');
       2. what is left, on the normalised name alone ('name': the 二级 was relabelled);
-    a name printed twice is paired in printed order. Unmatched indicators of either side are kept
+      3. what is still left, where one side was read by OCR, on a name one slip from the plan's
+         (macro ocr_slip: the slips the form reader forgives a label) with the same 二级 (or
+         either side's unknown), when each of the two is the other's only such candidate in the
+         (project_id, year) ('name_slip': 合规宰 read for 合规率, 载植 for 栽植). The slip alone
+         does not say one indicator: a project's indicators differ by a glyph (数量 / 质量,
+         人数 / 户数), so two candidates on either side match neither. Two text layers print what
+         was typed: a glyph apart, they are two indicators (a renamed one is a finding);
+    a name printed twice is paired in printed order; an exact match is never undone by a slip
+    (tier 3 sees only what tiers 1 and 2 left). Unmatched indicators of either side are kept
     (plan_indicator_id or indicator_result_id null) for the planned-but-not-evaluated and
     evaluated-but-never-planned findings.
     target_changed: the year-end 年度指标值 differs from the planned 指标值: when both parse as
@@ -199,6 +207,92 @@ matched_on_name as (
 
 ),
 
+matched_exactly as (
+
+    select
+        indicator_result_id,
+        plan_indicator_id
+    from matched_on_level2
+
+    union all
+
+    select
+        indicator_result_id,
+        plan_indicator_id
+    from matched_on_name
+
+),
+
+evaluated_unmatched as (
+
+    select evaluated.*
+
+    from evaluated
+
+    left join matched_exactly
+        on evaluated.indicator_result_id = matched_exactly.indicator_result_id
+
+    where matched_exactly.indicator_result_id is null
+
+),
+
+planned_unmatched as (
+
+    select planned.*
+
+    from planned
+
+    left join matched_exactly
+        on planned.indicator_id = matched_exactly.plan_indicator_id
+
+    where matched_exactly.plan_indicator_id is null
+
+),
+
+slip_candidates as (
+
+    -- each pair the exact tiers left whose names are a slip apart (the plan's name the
+    -- reference: the self-evaluation restates it), of one 二级 or one side's unknown, one side
+    -- read by OCR (as is_on_ocr below: a plan is a text layer at confidence 1)
+    select
+        evaluated_unmatched.indicator_result_id,
+        planned_unmatched.indicator_id as plan_indicator_id
+
+    from evaluated_unmatched
+
+    inner join planned_unmatched
+        on
+            evaluated_unmatched.project_id = planned_unmatched.project_id
+            and evaluated_unmatched.year = planned_unmatched.year
+            and (
+                evaluated_unmatched.level2 is null
+                or planned_unmatched.level2 is null
+                or evaluated_unmatched.level2 = planned_unmatched.level2
+            )
+            and not coalesce(
+                evaluated_unmatched.is_text_layer and planned_unmatched.ocr_confidence >= 1, true
+            )
+            and {{ ocr_slip(
+                'evaluated_unmatched.indicator_name_key', 'planned_unmatched.indicator_name_key'
+            ) }}
+
+),
+
+matched_on_slip as (
+
+    -- only a pair each of whose sides has no other candidate
+    select
+        indicator_result_id,
+        plan_indicator_id
+
+    from slip_candidates
+
+    qualify
+        count(*) over (partition by indicator_result_id) = 1
+        and count(*) over (partition by plan_indicator_id) = 1
+
+),
+
 pairs as (
 
     select
@@ -216,6 +310,15 @@ pairs as (
         'name' as match_method
 
     from matched_on_name
+
+    union all
+
+    select
+        indicator_result_id,
+        plan_indicator_id,
+        'name_slip' as match_method
+
+    from matched_on_slip
 
 ),
 
@@ -244,6 +347,7 @@ joined as (
         coalesce(evaluated_with_plan.level1, planned.level1) as level1,
         coalesce(evaluated_with_plan.level2, planned.level2) as level2,
         coalesce(evaluated_with_plan.indicator_name, planned.indicator_name) as indicator_name,
+        planned.indicator_name as plan_indicator_name,
         planned.level2 as plan_level2,
         planned.target_raw as plan_target_raw,
         evaluated_with_plan.target_raw as eval_target_raw,
@@ -357,6 +461,7 @@ final as (
         level1,
         level2,
         indicator_name,
+        plan_indicator_name,
         plan_target_raw,
         eval_target_raw,
         actual_raw,
