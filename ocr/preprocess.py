@@ -380,9 +380,10 @@ def _orientation_scores(
     engine: OcrEngine,
     boxes: list[tuple[int, int, int, int]] | None = None,
     settle_early: bool = True,
-) -> tuple[float, float | None] | None:
-    """How surely a few text lines read as they stand and turned 180° (`_read_surely`), or None
-    when no line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`,
+) -> tuple[float, float | None, bool] | None:
+    """How surely a few text lines read as they stand and turned 180° (`_read_surely`), and
+    whether turned they read at a mean confidence of SURE_UPRIGHT or better; None when no
+    line-shaped blob is found. `ink` is the downscaled (factor `f`) mask of `gray`,
     `boxes` its line blobs when `_text_blobs` has already found them.
     The turned reading is None when the lines read as they stand at a mean confidence of
     SURE_UPRIGHT or better. With `settle_early` the widest half of the lines reading so is
@@ -410,14 +411,15 @@ def _orientation_scores(
     first = (len(crops) + 1) // 2
     as_read = engine.read_crops(crops[:first])
     if settle_early and sum(conf for _, conf in as_read) / first >= SURE_UPRIGHT:
-        return _read_surely(as_read), None
+        return _read_surely(as_read), None, False
     if first < len(crops):
         as_read += engine.read_crops(crops[first:])
     upright = _read_surely(as_read)
     if sum(conf for _, conf in as_read) / len(crops) >= SURE_UPRIGHT:
-        return upright, None
+        return upright, None, False
     flipped = engine.read_crops([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
-    return upright, _read_surely(flipped)
+    flipped_sure = sum(conf for _, conf in flipped) / len(crops) >= SURE_UPRIGHT
+    return upright, _read_surely(flipped), flipped_sure
 
 
 def line_axis(len_h: int, len_v: int) -> int | None:
@@ -440,10 +442,11 @@ def _read_axis(
     axis: int,
     boxes: list[tuple[int, int, int, int]] | None = None,
     settle_early: bool = True,
-) -> tuple[int, float, bool] | None:
+) -> tuple[int, float, bool, bool] | None:
     """The better of the two orientations of one axis (turns `axis` or `axis + 2`) by reading
-    its text lines both ways round, with how surely it read (`_read_surely`) and whether the
-    lines read as they stand at SURE_UPRIGHT (not read turned); None when no line is found.
+    its text lines both ways round, with how surely it read (`_read_surely`), whether the
+    lines read as they stand at SURE_UPRIGHT (not read turned) and whether the orientation
+    taken read so (as they stand or turned); None when no line is found.
     `boxes`: the line blobs of `ink` as it stands, used for axis 0 (not found a second time);
     `settle_early` as `_orientation_scores` takes it."""
     gray_t = np.ascontiguousarray(np.rot90(gray, axis)) if axis else gray
@@ -452,8 +455,8 @@ def _read_axis(
     if scores is None:
         return None
     if scores[1] is not None and scores[1] > scores[0]:
-        return axis + 2, scores[1], False
-    return axis, scores[0], scores[1] is None
+        return axis + 2, scores[1], False, scores[2]
+    return axis, scores[0], scores[1] is None, scores[1] is None
 
 
 def _turn_only_if_sideways_reads_better(
@@ -472,11 +475,21 @@ def _turn_only_if_sideways_reads_better(
     p2, 689 px across against 1,623 down: it read 19.0 surely as it stood against 10.9 turned),
     and a sideways page's characters stacked across its lines read surely one by one too (dev
     lg_9346 p2: 14.7 as it stood against 23.8 turned). The 11 truly sideways dev image pages
-    read 20.0-27.8 turned against at most 15.5 as they stood."""
+    read 20.0-27.8 turned against at most 15.5 as they stood.
+
+    A page whose every line reads at SURE_UPRIGHT as it stands is turned only when its lines
+    read sideways are as sure: more characters read sideways is no evidence on its own, since
+    the crops are cut from other blobs. Upright continuation pages of narrow wrapped cells
+    (dev lg_4098 p3, lg_4360 p3: four-character lines read at 1.00, 16.0) read 17.2-17.5
+    sideways from five-character stacks at a mean confidence of 0.93 and were turned, every
+    line on them lost; the truly sideways dev scans (lg_3504, lg_3729, lg_4099, lg_4215,
+    lg_4260) read 0.97-1.00 sideways."""
     sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
     whole = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
     turned = sideways is not None and sideways[1] >= SURE_TURN_READING
     if not turned or (whole is not None and whole[1] >= sideways[1]):  # type: ignore[index]
+        return 0
+    if whole is not None and whole[2] and not sideways[3]:  # type: ignore[index]
         return 0
     return sideways[0] % 4  # type: ignore[index]
 
@@ -516,7 +529,7 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     # sideways continuation pages: 8.0 and 10.0 against 9.9 and 13.6 turned 180°, wrongly
     # turned so; 16.0 and 20.0 read whole)
     sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
-    best = as_is or (0, 0.0, False)
+    best = as_is or (0, 0.0, False, False)
     if sideways is not None and sideways[1] > best[1]:
         best = sideways
     return best[0] % 4 if best[1] >= SURE_TURN_READING else 0

@@ -511,22 +511,22 @@ def test_orientation_reads_lines_turned_only_when_not_sure_upright(
     read = _orientation_scores(gray, ink, f, unsure)
     first, rest, crops = unsure.calls
     assert first == (crops + 1) // 2 and first + rest == crops  # the widest half, then the rest
-    assert read == (pytest.approx(crops * 2 * 0.36), pytest.approx(crops * 2 * 0.81))
+    assert read == (pytest.approx(crops * 2 * 0.36), pytest.approx(crops * 2 * 0.81), False)
     # sure on the widest half: the rest is not read, nor anything turned
     sure = _ScriptedReader([SURE_UPRIGHT])
     read = _orientation_scores(gray, ink, f, sure)
     assert sure.calls == [first]
-    assert read == (pytest.approx(first * 2 * SURE_UPRIGHT**2), None)
+    assert read == (pytest.approx(first * 2 * SURE_UPRIGHT**2), None, False)
     # unsure on the widest half, sure over all the lines: nothing read turned
     half_sure = _ScriptedReader([0.94, 1.0])
     read = _orientation_scores(gray, ink, f, half_sure)
     assert half_sure.calls == [first, rest]
-    assert read == (pytest.approx(2 * (first * 0.94**2 + rest)), None)
+    assert read == (pytest.approx(2 * (first * 0.94**2 + rest)), None, False)
     # not settled early: every line is read, though the widest half reads surely
     whole = _ScriptedReader([SURE_UPRIGHT])
     read = _orientation_scores(gray, ink, f, whole, settle_early=False)
     assert whole.calls == [first, rest]
-    assert read == (pytest.approx(crops * 2 * SURE_UPRIGHT**2), None)
+    assert read == (pytest.approx(crops * 2 * SURE_UPRIGHT**2), None, False)
     # the turned reading wins only when it is surer
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.6, 0.9])) == 2
     assert detect_quarter_turns(demo_clean, _ScriptedReader([0.9, 0.6])) == 0
@@ -860,11 +860,11 @@ def test_orientation_counts_characters_read_not_mean_confidence() -> None:
 
 @pytest.mark.parametrize(
     ("sideways", "turns"),
-    [((3, 1.8, False), 0), ((1, 16.0, True), 1)],
+    [((3, 1.8, False, False), 0), ((1, 16.0, True, True), 1)],
     ids=["a-few-characters-read-sideways", "lines-read-sideways-surely"],
 )
 def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
-    monkeypatch: pytest.MonkeyPatch, sideways: tuple[int, float, bool], turns: int
+    monkeypatch: pytest.MonkeyPatch, sideways: tuple[int, float, bool, bool], turns: int
 ) -> None:
     """One short row and a seal (a table's last 总分 row on a page of its own): the line
     direction does not tell and the page reads unsurely both ways. A couple of characters read
@@ -874,7 +874,7 @@ def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
 
     page = np.full((400, 300), 255, np.uint8)
     page[40:52, 60:200] = 0  # one short row: its length does not tell the line direction
-    readings = {0: (0, 0.8, False), 1: sideways}
+    readings = {0: (0, 0.8, False, False), 1: sideways}
     monkeypatch.setattr(
         pp, "_read_axis", lambda g, i, f, e, axis, boxes=None, settle_early=True: readings[axis]
     )
@@ -885,17 +885,17 @@ def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
 @pytest.mark.parametrize(
     ("as_is", "sideways", "turns"),
     [
-        ((0, 19.0, True), (1, 10.9, False), 0),
-        ((0, 4.5, True), (3, 23.9, False), 3),
-        ((2, 15.4, False), (1, 24.0, True), 1),
-        (None, (1, 27.8, True), 1),
+        ((0, 19.0, True, True), (1, 10.9, False, False), 0),
+        ((0, 4.5, True, True), (3, 23.9, False, True), 3),
+        ((2, 15.4, False, False), (1, 24.0, True, True), 1),
+        (None, (1, 27.8, True, True), 1),
     ],
     ids=["reads-surely-as-it-stands", "sure-but-fewer", "unsure-as-it-stands", "no-line-as-is"],
 )
 def test_a_page_whose_lines_run_vertically_is_kept_when_it_reads_surely_as_it_stands(
     monkeypatch: pytest.MonkeyPatch,
-    as_is: tuple[int, float, bool] | None,
-    sideways: tuple[int, float, bool],
+    as_is: tuple[int, float, bool, bool] | None,
+    sideways: tuple[int, float, bool, bool],
     turns: int,
 ) -> None:
     """Dev lg_8016 p2, an upright continuation page of narrow wrapped cells: its characters
@@ -942,10 +942,10 @@ def test_a_sideways_page_is_weighed_on_all_its_lines_against_a_half_turn(
         engine: object,
         boxes: object = None,
         settle_early: bool = True,
-    ) -> tuple[float, float | None]:
+    ) -> tuple[float, float | None, bool]:
         if gray.shape == page.shape:  # as it stands: unsure, better turned 180°
-            return 0.7, 9.9
-        return (8.0 if settle_early else 16.0), None  # sideways: sure
+            return 0.7, 9.9, False
+        return (8.0 if settle_early else 16.0), None, False  # sideways: sure
 
     monkeypatch.setattr(pp, "_orientation_scores", scores)
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
@@ -955,23 +955,32 @@ def test_a_sideways_page_is_weighed_on_all_its_lines_against_a_half_turn(
 @pytest.mark.parametrize(
     ("as_is", "sideways", "turns"),
     [
-        ((0, 14.7, True), (3, 23.8, False), 3),
-        ((0, 14.7, True), (3, 10.2, False), 0),
-        ((0, 2.0, True), (3, 3.5, False), 0),
+        ((0, 14.7, True, True), (3, 23.8, False, True), 3),
+        ((0, 14.7, True, True), (3, 10.2, False, True), 0),
+        ((0, 2.0, True, True), (3, 3.5, False, True), 0),
+        ((0, 16.0, True, True), (1, 17.2, False, False), 0),
     ],
-    ids=["sure-as-it-stands-but-better-sideways", "sure-and-better-as-it-stands", "few-either-way"],
+    ids=[
+        "sure-as-it-stands-but-better-sideways",
+        "sure-and-better-as-it-stands",
+        "few-either-way",
+        "sure-as-it-stands-and-more-but-unsure-sideways",
+    ],
 )
 def test_a_page_whose_lines_do_not_tell_and_reads_surely_is_still_weighed_sideways(
     monkeypatch: pytest.MonkeyPatch,
-    as_is: tuple[int, float, bool],
-    sideways: tuple[int, float, bool],
+    as_is: tuple[int, float, bool, bool],
+    sideways: tuple[int, float, bool, bool],
     turns: int,
 ) -> None:
     """Dev lg_9346 p2, a sideways continuation page of vertical labels and 2-character cells
     whose line direction does not tell (570 px across, 1,001 down): its characters stacked
     across lines read surely one by one as it stood (14.7), and it was kept so, every indicator
     on it lost with the 总分. Read whole both ways, sideways reads better (23.8) and surely; a
-    page reading better as it stands, or a few characters either way, stays."""
+    page reading better as it stands, or a few characters either way, stays. So does one read
+    surely as it stands whose sideways reading holds more characters but not surely (dev
+    lg_4098 p3, an upright continuation page of narrow wrapped cells: 16.0 at 1.00 against 17.2
+    sideways at 0.93)."""
     import ocr.preprocess as pp
 
     page = np.full((400, 300), 255, np.uint8)

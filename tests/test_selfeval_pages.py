@@ -262,3 +262,23 @@ def test_the_total_row_is_read_from_the_free_lines_of_a_page_where_ocr_found_no_
     (form,), problems = read_document([*pages, ocr_page(3, lines=("总分 100 90",))])
     assert "overall_score" not in values(form)
     assert problems == []
+
+
+def test_a_repeated_heading_under_a_blank_band_the_grid_took_in_continues_the_grid() -> None:
+    # dev lg_3952 p3: a stray rule at the page's top edge made a blank row over the repeated
+    # heading; the continued lines and the 总分 were read as a table of no form
+    band = [["", None, None, None, None, None, None]]
+    rest = table([*band, HEAD, *REST], {(0, 0): (1, 7), (4, 0): (1, 5)})
+    (form,), problems = read_document(
+        [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, rest)]
+    )
+    assert problems == []
+    assert [line.name.value for line in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    # a row printing text above the heading is no blank band: that table is not this grid's
+    printed = table([["附件2", None, None, None, None, None, None], HEAD, *REST], {(0, 0): (1, 7)})
+    (form,), problems = read_document(
+        [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, printed)]
+    )
+    assert [line.name.value for line in form.indicators] == ["清扫面积"]

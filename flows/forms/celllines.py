@@ -639,6 +639,42 @@ def wrapped_rest_lost(
     return next(iter(items.values())) if len(items) == 1 else None
 
 
+def columns_shown_below(table: Table, cell: Cell) -> list[Cell]:
+    """`cell` (a cell of the row under a grid's heading) parted at the column rules that most
+    of the rows below it print inside its span (c → x as `column_edges` reads them), each part
+    standing for the grid columns between two such rules; `[cell]` when none is.
+
+    Why: a rule worn through on the row under the heading is often worn on the heading's foot
+    too (dev lg_3704 p2: 得分 | 偏差原因分析及改进措施, and the first line's `9` under both), so
+    the heading's words must be parted by the columns the grid prints further down. A rule
+    counts when more rows below print it than print a cell across it, and at least two do:
+    one row's stray cut is no column, and a column merged by design (a wide reason cell) is
+    printed across on most rows."""
+    if cell.colspan < 2:
+        return [cell]
+    cuts: list[tuple[int, float]] = []
+    for k in range(cell.col, cell.last_col):
+        shown: list[float] = []
+        across = 0
+        for r in range(cell.last_row + 1, table.n_rows):
+            edge = column_edges(table, r).get(k)
+            if edge is not None:
+                shown.append(edge)
+            elif any(c.row <= r <= c.last_row and c.col <= k < c.last_col for c in table.cells):
+                across += 1
+        if len(shown) >= 2 and len(shown) > across:
+            cuts.append((k, median(shown)))
+    if not cuts:
+        return [cell]
+    parts = []
+    first, x0 = cell.col, cell.bbox[0]
+    for k, x in [*cuts, (cell.last_col, cell.bbox[2])]:
+        box = (x0, cell.bbox[1], x, cell.bbox[3])
+        parts.append(replace(cell, col=first, colspan=k - first + 1, bbox=box))
+        first, x0 = k + 1, x
+    return parts
+
+
 def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
     """The table with the foot of a merged cell cut off as a row of its own, parted by the cells
     of the row below it, and those parts; None when the cell has no such foot.
@@ -646,7 +682,8 @@ def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
     The foot is the band of the cell's lowest OCR lines that stand side by side (each reaching
     down past the top of the band so far: the wrapped lines of one row of cells overlap a line
     centred beside them) with lines above them. Its lines go to the cells starting on the row
-    below that they stand over; a line standing over two of them (OCR found no rule between
+    below that they stand over, each parted at the column rules the rows further down print
+    inside it (`columns_shown_below`); a line standing over two of them (OCR found no rule between
     them) joins them into one part. Every line of the band must stand over one; the cut runs
     midway between the band and the lines above it (the lost rule)."""
     below = cell.last_row + 1
@@ -655,9 +692,10 @@ def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
     height = text_height(table)
     reach = REACH * height
     under = [
-        c
+        part
         for c in table.row_cells(below)
         if c.bbox[0] >= cell.bbox[0] - reach and c.bbox[2] <= cell.bbox[2] + reach
+        for part in columns_shown_below(table, c)
     ]
     if len(under) < 2:
         return None

@@ -269,7 +269,7 @@ def _read_segment(
     if (
         open_form is not None
         and heading is not None
-        and head_row == start
+        and _blank_rows(table, start, head_row)
         and not open_form.closed_grid
     ):
         # the grid continues with its heading row repeated
@@ -323,6 +323,15 @@ def _read_segment(
         "绩效目标表 or 自评表, and not appended to another table"
     )
     return open_form
+
+
+def _blank_rows(table: Table, start: int, end: int) -> bool:
+    """Whether rows start..end-1 of `table` print nothing (true when there are none): a band
+    of paper an OCR grid took into the table above a repeated heading (dev lg_3952 p3: a
+    stray rule at the page's top edge made a blank row over the heading, and the continued
+    grid was read as a table of no form) is no row of the form, so the heading still opens
+    the segment."""
+    return all(not c.text.strip() for c in table.cells if start <= c.row < end)
 
 
 # Key of the note on columns a repeated heading adds (withdrawn when the lines before are filled)
