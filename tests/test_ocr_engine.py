@@ -958,8 +958,16 @@ def test_a_sideways_page_is_weighed_on_all_its_lines_against_a_half_turn(
         ((0, 14.7, True), (3, 23.8, False), 3),
         ((0, 14.7, True), (3, 10.2, False), 0),
         ((0, 2.0, True), (3, 3.5, False), 0),
+        ((0, 16.0, True), (1, 17.2, False), 0),
+        ((0, 16.0, True), (1, 20.1, False), 1),
     ],
-    ids=["sure-as-it-stands-but-better-sideways", "sure-and-better-as-it-stands", "few-either-way"],
+    ids=[
+        "sure-as-it-stands-but-better-sideways",
+        "sure-and-better-as-it-stands",
+        "few-either-way",
+        "sure-as-it-stands-and-barely-better-sideways",
+        "sure-as-it-stands-and-clearly-better-sideways",
+    ],
 )
 def test_a_page_whose_lines_do_not_tell_and_reads_surely_is_still_weighed_sideways(
     monkeypatch: pytest.MonkeyPatch,
@@ -971,7 +979,10 @@ def test_a_page_whose_lines_do_not_tell_and_reads_surely_is_still_weighed_sidewa
     whose line direction does not tell (570 px across, 1,001 down): its characters stacked
     across lines read surely one by one as it stood (14.7), and it was kept so, every indicator
     on it lost with the 总分. Read whole both ways, sideways reads better (23.8) and surely; a
-    page reading better as it stands, or a few characters either way, stays."""
+    page reading better as it stands, or a few characters either way, stays. So does one
+    reading barely better sideways (dev lg_7058_自评 p7, an upright scanned continuation page of
+    narrow wrapped cells: 17.2 turned against 16.0 as it stood, turned, ten indicators and the
+    总分 lost): the turn needs CLEAR_TURN (1.25×) the reading as it stands."""
     import ocr.preprocess as pp
 
     page = np.full((400, 300), 255, np.uint8)
