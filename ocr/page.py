@@ -182,7 +182,8 @@ def drop_stray_stops(texts: list[str]) -> list[str]:
     their ink was no darker or smaller than a printed point's (4 of the 5 values they made
     wrong are fixed here, 2 of them indicators lost from the join). A `.` closing a number
     (`91.`) stays: it may be a printed point whose faint decimals were lost (`47.` for 47.019),
-    which the funds block's sum and the totals' arithmetic settle where they can. A comma
+    which the funds block's sum and the totals' arithmetic settle where they can; a second
+    point after a number's decimals (`4.45.`) is a speck (`_second_point`). A comma
     standing apart between two numbers is a speck too (`_comma_between_numbers`)."""
     out: list[str] = []
     before = ""  # the cell's last character kept so far, across line breaks
@@ -195,6 +196,8 @@ def drop_stray_stops(texts: list[str]) -> list[str]:
                 after_stop = True  # the space before it stays: it parts the two numbers
                 continue
             if ch == "." and _stop_before_unit(kept, text[i + 1 :]):
+                continue
+            if ch == "." and _second_point(kept, text[i + 1 :]):
                 continue
             if ch == "." and not (prev.isascii() and (prev.isalnum() or prev == ".")):
                 while kept and kept[-1].isspace():
@@ -234,6 +237,25 @@ def _stop_before_unit(kept: list[str], rest: str) -> bool:
     left = "".join(kept)
     unit = next(iter(rest.split(maxsplit=1)), "")
     return left[-1:].isdigit() and _UNIT_RE.fullmatch(unit) is not None
+
+
+# a number that already holds its decimal point (`4.45`), at the end of what was kept
+_POINTED_NUMBER = re.compile(r"\d\.\d+$")
+
+
+def _second_point(kept: list[str], rest: str) -> bool:
+    """A `.` closing a number that already holds its decimal point (`4.45.`, `139.47..`): a
+    speck, since a printed number has one point, and a date's (`2024.01`) or a list number's
+    stop (`1.按计划`) is followed by digits or text, never by a space or the line's end. Only
+    where nothing but more such stops, a space or the line's end follows (`3.5.按` stays).
+    Unlike `47.` (a point whose faint decimals were lost, kept for the sums to settle), no
+    digit can be missing after it. Dev lg_7544 photo: the 全年执行数 `4.45.`, one of three
+    values in a cell that lost its column rules, was no amount, and the execution block lost
+    it (a cell printing several values is never cut at a mark by the reader)."""
+    return (
+        _POINTED_NUMBER.search("".join(kept)) is not None
+        and re.match(r"\.*(\s|$)", rest) is not None
+    )
 
 
 def _comma_between_numbers(kept: list[str], rest: str) -> bool:

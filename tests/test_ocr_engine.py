@@ -959,12 +959,16 @@ def test_a_sideways_page_is_weighed_on_all_its_lines_against_a_half_turn(
         ((0, 14.7, True, True), (3, 10.2, False, True), 0),
         ((0, 2.0, True, True), (3, 3.5, False, True), 0),
         ((0, 16.0, True, True), (1, 17.2, False, False), 0),
+        ((0, 16.0, True, True), (1, 17.2, False, True), 0),
+        ((0, 16.0, True, True), (1, 20.1, False, True), 1),
     ],
     ids=[
         "sure-as-it-stands-but-better-sideways",
         "sure-and-better-as-it-stands",
         "few-either-way",
         "sure-as-it-stands-and-more-but-unsure-sideways",
+        "sure-as-it-stands-and-barely-better-sideways",
+        "sure-as-it-stands-and-clearly-better-sideways",
     ],
 )
 def test_a_page_whose_lines_do_not_tell_and_reads_surely_is_still_weighed_sideways(
@@ -980,7 +984,9 @@ def test_a_page_whose_lines_do_not_tell_and_reads_surely_is_still_weighed_sidewa
     page reading better as it stands, or a few characters either way, stays. So does one read
     surely as it stands whose sideways reading holds more characters but not surely (dev
     lg_4098 p3, an upright continuation page of narrow wrapped cells: 16.0 at 1.00 against 17.2
-    sideways at 0.93)."""
+    sideways at 0.93), and one reading surely but barely better sideways (dev lg_7058_自评 p7:
+    17.2 turned against 16.0 as it stood, turned, ten indicators and the 总分 lost): the turn
+    needs CLEAR_TURN (1.25×) the reading as it stands."""
     import ocr.preprocess as pp
 
     page = np.full((400, 300), 255, np.uint8)

@@ -38,6 +38,19 @@ def test_a_stop_closing_a_number_stays() -> None:
     assert drop_stray_stops(["91.", "%"]) == ["91.", "%"]
 
 
+def test_a_second_point_after_a_numbers_decimals_is_a_speck() -> None:
+    """`4.45.` cannot be a number with lost decimals: it already holds its point (dev lg_7544
+    photo, the 全年执行数 of a cell printing three amounts). Dates, list numbers and a point
+    followed by text or digits stay."""
+    assert drop_stray_stops(["4.45 4.45 4.45."]) == ["4.45 4.45 4.45"]
+    assert drop_stray_stops(["139.47.."]) == ["139.47"]
+    assert drop_stray_stops(["4.45. 3.22"]) == ["4.45 3.22"]
+    assert drop_stray_stops(["2024.01."]) == ["2024.01"]
+    assert drop_stray_stops(["3.5.按计划"]) == ["3.5.按计划"]
+    assert drop_stray_stops(["2024.01.15"]) == ["2024.01.15"]
+    assert drop_stray_stops(["47."]) == ["47."]
+
+
 def test_a_cell_drops_its_specks_in_text_and_lines() -> None:
     """The cell's text and its lines lose the same stops; a line holding nothing but a speck's
     stop is no line."""

@@ -301,6 +301,56 @@ def test_a_cut_head_is_not_joined_where_the_values_keep_the_rule_or_the_text_is_
     assert "total_budget_full_year" not in got
 
 
+def _head_in_pieces(value_spans: bool) -> tuple[dict[str, str], list[str]]:
+    """预算执行数 wrapped over two lines (`预算执行` over `数`) and cut across and down by a
+    seal's ring (dev lg_7173 photo): `预` in one cell of both heads rows, `算执行数` under a
+    blank sliver in the next column. The value under them stands across both columns when
+    `value_spans`; otherwise each column prints its own."""
+    heads = ["项目资金（万元）", "", "年初预算数", "调整后预算数", "预", "", "权重"]
+    heads += ["执行率", "得分"]
+    cut = [None, None, None, None, None, "算执行数", None, None, None]
+    row = [None, "年度资金总额", "4.75", "4.95", "3.22", None, "10", "65.1%", "6.51"]
+    if not value_spans:
+        row[5] = ""
+    spans = {(1, 0): 3, (1, 1): 2, (1, 2): 2, (1, 3): 2, (1, 4): 2, (1, 6): 2, (1, 7): 2}
+    spans |= {(1, 8): 2} | ({(3, 4): (1, 2)} if value_spans else {})
+    head = [["项目名称", "某项目", *[None] * 7]]
+    t = table([*head, heads, cut, row, *GRID], {(0, 1): (1, 8), **spans, (5, 0): 2})
+    lines = {
+        (1, 4): (CellLine("预", (4.3, 1.9, 4.7, 2.4)),),
+        (2, 5): (CellLine("算执行", (5.05, 2.05, 5.8, 2.4)), CellLine("数", (5.1, 2.55, 5.4, 2.9))),
+    }
+    t.cells[:] = [replace(c, lines=lines.get((c.row, c.col), c.lines)) for c in t.cells]
+    (form,), problems = read_document([ocr_page(1, t, lines=TITLE)])
+    return values(form), problems
+
+
+def test_a_head_cut_across_and_down_by_stray_rules_is_one_head() -> None:
+    """`预` | `` over `算执行数`: three cells of the heads rows within the columns of the one
+    value cell under them spell 预算执行数 in print order: one head over the value's width."""
+    got, problems = _head_in_pieces(value_spans=True)
+    assert [got[f"total_{c}"] for c in ("budget_initial", "budget_full_year", "executed")] == [
+        "4.75", "4.95", "3.22",
+    ]  # fmt: skip
+    assert (got["total_weight"], got["total_execution_rate"], got["total_score"]) == (
+        "10",
+        "65.1%",
+        "6.51",
+    )
+    assert (
+        "page 1: funds head cells '预' | '' | '算执行数' are one head cut across and down by "
+        "stray rules (the value '3.22' under them stands whole across their columns): read as "
+        "'预算执行数', executed"
+    ) in problems
+
+
+def test_head_pieces_over_two_value_columns_are_not_joined() -> None:
+    """Each column printing its own value keeps the rule between them: no head is guessed."""
+    got, problems = _head_in_pieces(value_spans=False)
+    assert "total_executed" not in got
+    assert not any("stray rules" in p for p in problems)
+
+
 def _misread_heads(
     heads: list[str | None], spans: dict | None = None
 ) -> tuple[dict[str, str], list[str]]:

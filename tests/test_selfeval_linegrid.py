@@ -284,3 +284,37 @@ def test_a_head_without_the_marks_first_and_last_characters_stays_unknown() -> N
     got, problems = _read_with_actual_head("5标麻值")
     assert got == [None]
     assert any("column heading '5标麻值' is not in the" in p for p in problems)
+
+
+# ---------------------------------------------------------------- the 三级指标 head misread
+
+
+def _read_with_name_head(head: str) -> tuple[list[str], list[str]]:
+    from tests.test_forms import page, table
+    from tests.test_selfeval_reader import GRID, TITLE
+
+    grid = [list(GRID[0]), *GRID[1:]]
+    grid[0][3] = head
+    rows = [["项目名称", "农作物病虫害防治", "", "", "", "", "", ""], *grid]
+    forms, problems = read_document([page(1, table(rows, {(0, 1): (1, 7)}), lines=TITLE)])
+    names = [i.name.value for f in forms for i in f.indicators]
+    return names, problems
+
+
+def test_the_name_head_misread_is_named_by_its_place_between_level2_and_the_value() -> None:
+    """`三级期` (dev scan lg_7041_自评: a seal over 指标): no grid heading was found, and the
+    whole indicator grid with its 总分 was read as header cells. The one cell between 二级指标
+    and 年度指标值 holding two characters of 三级指标 in order is that column."""
+    names, problems = _read_with_name_head("三级期")
+    assert names == ["防治面积"]
+    assert (
+        "page 1: column heading '三级期' read as indicator_name by its place: the one heading "
+        "cell between 二级指标 and the value, holding part of 三级指标 (OCR misread the rest)"
+    ) in problems
+
+
+def test_a_name_head_holding_one_character_of_it_names_nothing() -> None:
+    """`期`: one character (a seal's glyph, a speck) is no part of 三级指标 to go by."""
+    names, problems = _read_with_name_head("期")
+    assert names == []
+    assert not any("by its place" in p for p in problems)

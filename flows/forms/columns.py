@@ -258,6 +258,7 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
     for r in range(start, end):
         found = set()
         unknown: list[Cell] = []
+        row: list[tuple[Cell, set[str]]] = []
         for cell in table.row_cells(r):
             key = label_key(cell.text)
             printed = _column_heads(key, ALL_COLUMNS)
@@ -265,6 +266,7 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
                 printed = []  # `指标 年度指性质 标值`: no 指标 column with a rest (read_columns)
             heads = {col.field for col in printed}
             found |= heads
+            row.append((cell, heads))
             if not heads and cell.text.strip():
                 unknown.append(cell)
         parts = []  # heading cells still unread: parts of heads, perhaps
@@ -274,6 +276,12 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
             if not run:
                 parts.append(label_key(cell.text))
         found |= set(remnants_in_order(parts, ALL_COLUMNS, found) or ())
+        if "indicator_name" not in found and any(
+            name_by_place(cell, before, after)
+            for (_, before), (cell, heads), (_, after) in zip(row, row[1:], row[2:], strict=False)
+            if not heads
+        ):
+            found.add("indicator_name")
         levels = {"level1", "level2"} & found
         if levels and {"indicator_name", "target"} <= found:
             data = _next_row(table, r + 1, end)
@@ -376,6 +384,17 @@ def read_columns(
             f"several; read as {'、'.join(names)}, the heads not found, in the form's order"
         )
     left = [c for c in unknown if all(c is not r for r in read)]
+    named = _name_cell_by_place(table, head, by_field, left)
+    if named is not None:
+        by_field["indicator_name"] = named.col
+        x_ranges["indicator_name"] = relative(table, named.bbox[0], named.bbox[2])
+        read.append(named)
+        left = [c for c in left if c is not named]
+        problems.append(
+            f"page {where.page.page}: column heading '{named.text}' read as indicator_name by "
+            "its place: the one heading cell between 二级指标 and the value, holding part of "
+            "三级指标 (OCR misread the rest)"
+        )
     mark = _grid_mark_misread(spec, by_field, left)
     if mark is not None:
         cell, name = mark
@@ -477,6 +496,38 @@ def _grid_mark_misread(
         if len(alt) >= 3 and (0 <= first < last or common >= 3 and 2 * common > len(alt)):
             return cell, name
     return None
+
+
+NAME_HEADINGS = next(c.headings for _, c in ALL_COLUMNS if c.field == "indicator_name")
+
+
+def name_by_place(cell: Cell, before: set[str], after: set[str]) -> bool:
+    """Whether a heading cell read as no head is the grid's 三级指标, named by its place: every
+    form prints it right after 二级指标 and right before the value's first column (指标值, or
+    指标性质 where the target is split), so the one cell standing between those two heads is it
+    when it still holds two characters of a spelling of it in order (`三级期`: a seal over
+    指标 on dev lg_7041_自评, the whole indicator grid lost with its 总分). Fewer characters (a
+    seal's glyph, a speck) name nothing."""
+    if "level2" not in before or not after & {"target", "target_nature"}:
+        return False
+    key = "".join(ch for ch in label_key(cell.text) if is_han(ch))
+    return any(_common_in_order(key, alt) >= 2 for alt in NAME_HEADINGS)
+
+
+def _name_cell_by_place(
+    table: Table, head: int, by_field: dict[str, int], unknown: list[Cell]
+) -> Cell | None:
+    """The heading cell `name_by_place` names 三级指标 among those read as no head, when the
+    grid's columns lack it: the cell starting right after 二级指标's cell ends and ending right
+    before the value's first column."""
+    if "indicator_name" in by_field or "level2" not in by_field:
+        return None
+    level2 = table.at(head, by_field["level2"])
+    value = min((by_field[f] for f in ("target", "target_nature") if f in by_field), default=None)
+    if level2 is None or value is None:
+        return None
+    between = (c for c in unknown if c.col == level2.last_col + 1 and c.last_col + 1 == value)
+    return next((c for c in between if name_by_place(c, {"level2"}, {"target"})), None)
 
 
 def _common_in_order(a: str, b: str) -> int:

@@ -75,6 +75,7 @@ def read_funds_matrix(
         if sum(len(h.fields) for h in heads) < 2:
             continue
         heads = _heads_cut_apart(table, r, heads, col_alts, problems, where)
+        heads = _head_in_pieces(table, r, heads, col_alts, problems, where)
         heads = _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
         if not where.page.has_text_layer:
             heads = _heads_by_their_place(table, r, end, heads, matrix.cols, problems, where)
@@ -509,6 +510,74 @@ def _heads_cut_apart(
             f"read as '{text}', {'、'.join(head.fields)}"
         )
     return out
+
+
+def _head_in_pieces(
+    table: Table,
+    r: int,
+    heads: list[_Head],
+    alternatives: list[tuple[str, Column]],
+    problems: list[str],
+    where: Where,
+) -> list[_Head]:
+    """A head cut into pieces across and down by stray rules inside its cell (a seal's ring
+    printed over it, dev lg_7173 photo: `预` | `算执行数` under a blank sliver, three grid cells
+    of the heads rows), where `_heads_cut_apart`'s two neighbours on one row do not reach: the
+    cells of the heads rows (down to the last row a head read spans) that name no head and lie
+    within the columns of one value cell of the first row under the heads, covering exactly its
+    columns, are one head when their lines in print order spell heads no other cell names and
+    nothing else. The value cell standing whole across them is the evidence: the matrix prints
+    one column there, so its rules inside the head are not the form's. Read as those heads over
+    the value cell's width (reported); `heads` otherwise."""
+    found = {f for h in heads if not h.slip for f in h.fields}
+    named = {id(h.cell) for h in heads if not h.slip} | {id(p) for h in heads for p in h.parts}
+    band_end = max(h.cell.last_row for h in heads)
+    out = list(heads)
+    for v in table.row_cells(band_end + 1) if band_end + 1 < table.n_rows else []:
+        pieces = [
+            c
+            for c in table.cells
+            if r <= c.row <= c.last_row <= band_end and v.col <= c.col <= c.last_col <= v.last_col
+        ]
+        printing = [c for c in pieces if c.text.strip()]
+        if len(printing) < 2 or any(id(c) in named for c in pieces):
+            continue
+        if {k for c in pieces for k in range(c.col, c.last_col + 1)} != set(
+            range(v.col, v.last_col + 1)
+        ) or len({c.row for c in printing}) < 2:
+            continue  # pieces of one row are `_heads_cut_apart`'s; a gap is no whole head
+        lines = _print_order([ln for c in printing for ln in c.lines])
+        text = "".join(ln.text for ln in lines)
+        box = (
+            min(c.bbox[0] for c in pieces),
+            min(c.bbox[1] for c in pieces),
+            max(c.bbox[2] for c in pieces),
+            max(c.bbox[3] for c in pieces),
+        )
+        joined = replace(
+            printing[0],
+            row=r,
+            col=v.col,
+            text=text,
+            bbox=box,
+            rowspan=band_end - r + 1,
+            colspan=v.last_col - v.col + 1,
+            lines=tuple(lines),
+        )
+        head = _heads_in(joined, alternatives)
+        if head is None or head.slip or head.rest.strip() or found & set(head.fields):
+            continue
+        found |= set(head.fields)
+        named |= {id(c) for c in pieces}
+        out = [h for h in out if all(h.cell is not c for c in pieces)]
+        out.append(replace(head, parts=tuple(pieces)))
+        problems.append(
+            f"page {where.page.page}: funds head cells "
+            + " | ".join(f"'{c.text}'" for c in pieces)
+            + f" are one head cut across and down by stray rules (the value '{v.text}' under "
+            f"them stands whole across their columns): read as '{text}', " + "、".join(head.fields)
+        )
+    return sorted(out, key=lambda h: h.cell.bbox[0])
 
 
 def _print_order(lines: list[CellLine]) -> list[CellLine]:
