@@ -54,11 +54,18 @@ PREFECT_SERVER_ENV = {
 #   Prefect's database, a UI's view of a night that the run itself never reads (its tasks' retries
 #   and results live in the flow's process). Served nights (`perfbudget serve`'s server, or
 #   PREFECT_API_URL's) keep them, and the event vacuum goes with the persister (nothing to trim).
+# - telemetry: a heartbeat to Prefect's servers (an HTTPS post) as the server starts, then every
+#   10 minutes. The Makefile turns it off for its targets, but a night started as
+#   `perfbudget run` from cron or a shell (the lead's bench) had it on: offline, each start logged
+#   a failed lookup of sens-o-matic.prefect.io. No CPU was measured for it (server start to
+#   healthy + 5 s, three runs each: 4.14-4.42 CPU-s on, 4.16-4.35 off): off because a one-shot
+#   server has nothing to report, not for speed.
 IDLE_SERVICES_ENV = {
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
     "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
 }
 SERVER_ENV = {**PREFECT_SERVER_ENV, **IDLE_SERVICES_ENV}
 # uvicorn's exit status when the port was taken between choosing it and binding it (Prefect

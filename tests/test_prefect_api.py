@@ -45,10 +45,14 @@ print(sorted(c.function.__name__ for c in get_enabled_perpetual_services(ephemer
 def test_the_servers_background_services_a_night_does_not_use_are_off() -> None:
     """In the environment `perfbudget run` gives its temporary server, no background service of
     an ephemeral server is enabled (automations, the event stream, the task-run recorder and the
-    event persister with its vacuum; telemetry is off everywhere): each reads every event the
-    night's page tasks send. Prefect's own temporary server runs five of them (Actions,
-    Distributor, EventPersister, ReactiveTriggers, TaskRunRecorder) and two periodic ones."""
-    env = {**os.environ, **prefect_api.SERVER_ENV}
+    event persister with its vacuum: each reads every event the night's page tasks send; the
+    telemetry heartbeat). Prefect's own temporary server runs five of them (Actions,
+    Distributor, EventPersister, ReactiveTriggers, TaskRunRecorder) and two periodic ones
+    (the event vacuum and telemetry). The caller's environment is a shell's without the
+    Makefile's `PREFECT_SERVER_ANALYTICS_ENABLED=false` (cron's, a bench's): the Makefile's
+    export hid that telemetry was on for such a night."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_ANALYTICS_ENABLED"}
+    env.update(prefect_api.SERVER_ENV)
     env.pop("PREFECT_API_URL", None)
     out = subprocess.run(
         [sys.executable, "-c", SERVICES_RUN], env=env, capture_output=True, text=True, check=True
