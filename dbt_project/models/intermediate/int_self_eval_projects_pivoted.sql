@@ -10,10 +10,11 @@
       2 the same department name and year; 3 the same department name; 4 a name an OCR slip
       apart (macro ocr_slip, not two text layers), the same year, and 年初预算数 = the plan's
       年度资金总额 (± 0.005 万元); 5 the department unknown on a side (a plan printing only its
-      code), the same year and budget; 6 same year, 7 any: a name no plan prints read glued onto
+      code), the same year and budget; 6 a department unknown or a slip apart, the same year
+      and the same 实施单位 as printed; 7 same year, 8 any: a name no plan prints read glued onto
       its 主管部门 (a lost rule), starting with a plan's name and 主管部门, takes that name.
     A department or code printed on both sides that differs beyond a slip is another one, never
-    paired; a plan two departments would take in tiers 4–5 is neither's (why this evidence and
+    paired; a plan two departments would take in tiers 4–6 is neither's (why this evidence and
     no less, measured: the yml docs). Else the id hashes the code and department printed on the
     self-evaluation; project_id_source names the evidence.
 
@@ -260,6 +261,7 @@ target_codes as (
         target_projects.year,
         target_projects.department_code,
         target_projects.total_funds_wan,
+        nullif({{ normalize_label('target_projects.implementing_unit') }}, '') as implementing_unit_key,
         nullif({{ normalize_label('target_projects.department_code') }}, '') as department_code_key,
         nullif(target_names.department_name_key, '') as department_name_key,
         target_names.department_name,
@@ -293,7 +295,12 @@ named_pairs as (
         coalesce(target_codes.year = rates_read.year, false) as same_year,
         -- 年初预算数 is the plan's 年度资金总额: equal within two printed decimals' rounding
         coalesce(abs(rates_read.budget_initial_wan - target_codes.total_funds_wan) <= 0.005, false)
-            as amount_agrees
+            as amount_agrees,
+        -- as printed: units' names differ by their county's glyph, as departments' do
+        coalesce(
+            target_codes.implementing_unit_key = nullif({{ normalize_label('rates_read.implementing_unit') }}, ''),
+            false
+        ) as unit_agrees
 
     from rates_read
 
@@ -325,6 +332,7 @@ named_tiers as (
             when name_agrees then 3
             when name_slips and same_year and amount_agrees then 4
             when department_unknown and same_year and amount_agrees then 5
+            when (department_unknown or name_slips) and same_year and unit_agrees then 6
         end as match_tier
 
     from named_pairs
@@ -349,7 +357,7 @@ glued_keys as (
         target_codes.target_document_sha256,
         target_codes.target_project_seq,
         true as name_glued,
-        case when target_codes.year = rates_read.year then 6 else 7 end as match_tier
+        case when target_codes.year = rates_read.year then 7 else 8 end as match_tier
 
     from rates_read
 
@@ -438,7 +446,7 @@ best_candidates as (
 
 contested as (
 
-    -- a plan two departments (an unread 主管部门 is one of its own) would take in tiers 4–5:
+    -- a plan two departments (an unread 主管部门 is one of its own) would take in tiers 4–6:
     -- nothing printed tells whose it is. A name's self-evaluations are rebuilt together (the
     -- incremental filter above), so every claimant is here.
     select best_candidates.project_id
@@ -450,7 +458,7 @@ contested as (
             best_candidates.document_sha256 = rates_read.document_sha256
             and best_candidates.project_seq = rates_read.project_seq
 
-    where best_candidates.match_tier between 4 and 5
+    where best_candidates.match_tier between 4 and 6
 
     group by best_candidates.project_id
 
@@ -487,7 +495,7 @@ resolved as (
     having
         count(distinct best_candidates.project_id) = 1
         and not bool_or(
-            best_candidates.match_tier between 4 and 5
+            best_candidates.match_tier between 4 and 6
             and best_candidates.project_id in (select contested.project_id from contested)
         )
 
@@ -516,6 +524,7 @@ coded as (
         coalesce(rates_read.department_code_printed, resolved.target_department_code) as department_code,
         case
             when resolved.match_tier in (4, 5) then 'target_table_amount'
+            when resolved.match_tier = 6 then 'target_table_unit'
             when resolved.target_project_id is not null then 'target_table'
             when rates_read.printed_code_key is not null then 'printed'
             else 'none'
