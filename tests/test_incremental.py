@@ -171,9 +171,11 @@ def test_incremental_nights_equal_a_full_rebuild(
     quarantined = dbt_build(wh)
     assert {q.source_file for q in quarantined} == {"bad.pdf"}
     assert query(wh, unplanned) == [(0,)]
+    # the sample's 绩效目标表 prints only its department's code: its 年度资金总额, the
+    # self-evaluation's 年初预算数, tells the department's plan (int_self_eval_projects_pivoted)
     assert query(
         wh, "select distinct project_id_source from int_self_eval_projects_pivoted order by 1"
-    ) == [("target_table",)]
+    ) == [("target_table_amount",)]
     assert query(wh, "select count(*) from dim_project")[0][0] == 3 * projects_1
     # only what changed was rebuilt: t1, its copy, e2 and e3 kept their rows
     changed = {r[0] for r in query(wh, "select document_sha256 from int_build_changed_documents")}

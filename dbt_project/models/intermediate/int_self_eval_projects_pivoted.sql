@@ -3,20 +3,20 @@
     funds block (年度资金总额 row) and the 总分 row, parsed; and the project_id the 绩效目标表 gives
     the same project.
 
-    project_id is the id the 绩效目标表 gives the same project (the macro project_id: md5 of the
-    normalised department code, department name and project name). The self-evaluation usually
-    prints 主管部门 as a name without a code, so the project is found among the 绩效目标表 tables
-    with the same normalised project name (a code printed on both sides must agree), preferring
-    in this order (0) the same printed code and department name, (1) the same printed code (two
-    counties' departments may print one code), (2) the same normalised department name and year,
-    (3) the same department name, (4) the same year, (5) the name alone; the first tier with
-    candidates wins, and only when they name one project_id. A name no 绩效目标表 prints, read
-    glued onto the 主管部门 printed below it (an OCR grid lost the rule between the two rows), is
-    matched last, (6) the same year, (7) any, to the 绩效目标表 whose name followed by its own
-    主管部门 starts it; it then takes that table's project name (and its 主管部门 when none was
-    read). Otherwise the id is computed by the same macro from the code and department name
-    printed on the self-evaluation ('' for what is not printed, as for a 绩效目标表).
-    project_id_source says which ('target_table' | 'printed' | 'none').
+    project_id is the 绩效目标表's for the same project, so plan and result join on (project_id,
+    year): a plan of the same normalised name whose department agrees; the first tier with
+    candidates wins when they name one project_id:
+      0 the same printed code and department; 1 the same code, a name unknown or a slip apart;
+      2 the same department name and year; 3 the same department name; 4 a name an OCR slip
+      apart (macro ocr_slip, not two text layers), the same year, and 年初预算数 = the plan's
+      年度资金总额 (± 0.005 万元); 5 the department unknown on a side (a plan printing only its
+      code), the same year and budget; 6 a department unknown or a slip apart, the same year
+      and the same 实施单位 as printed; 7 same year, 8 any: a name no plan prints read glued onto
+      its 主管部门 (a lost rule), starting with a plan's name and 主管部门, takes that name.
+    A department or code printed on both sides that differs beyond a slip is another one, never
+    paired; a plan two departments would take in tiers 4–6 is neither's (why this evidence and
+    no less, measured: the yml docs). Else the id hashes the code and department printed on the
+    self-evaluation; project_id_source names the evidence.
 
     Amounts are 万元: a funds_unit of '元' divides by 10,000; '/', '—' and blanks are null.
     execution_rate is in percent (95.2 means 95.2%): a printed '%' is stripped; a bare number is read
@@ -87,6 +87,7 @@ pivoted as (
         }},
         max(case when field_name = 'project_name' then page end) as project_name_page,
         max(case when field_name = 'total_executed' then page end) as funds_page,
+        bool_and(case when field_name = 'department_name' then is_text_layer end) as department_name_is_text_layer,
         min(page) as first_field_page
 
     from field_values
@@ -136,6 +137,7 @@ typed as (
         nullif(trim(pivoted.overall_goal_actual_printed), '') as overall_goal_actual,
         nullif({{ normalize_label('pivoted.project_name_printed') }}, '') as project_name_key,
         nullif({{ normalize_label('pivoted.department_name_printed') }}, '') as department_name_key,
+        pivoted.department_name_is_text_layer,
         nullif({{ normalize_label('pivoted.department_code_printed') }}, '') as printed_code_key,
         -- a printed 元 (not 万元) means every amount of the block is in 元
         case
@@ -230,12 +232,13 @@ rates_read as (
 
 target_names as (
 
-    -- 主管部门 name as printed on the 绩效目标表 (when the form prints one)
+    -- 主管部门 as printed on the 绩效目标表 (when it prints one); from a text layer or not
     select
         document_sha256,
         project_seq,
         max({{ normalize_label('printed_value') }}) as department_name_key,
-        max(trim(printed_value)) as department_name
+        max(trim(printed_value)) as department_name,
+        bool_and(is_text_layer) as department_name_is_text_layer
 
     from extracted_values
 
@@ -257,9 +260,12 @@ target_codes as (
         target_projects.project_name,
         target_projects.year,
         target_projects.department_code,
+        target_projects.total_funds_wan,
+        nullif({{ normalize_label('target_projects.implementing_unit') }}, '') as implementing_unit_key,
         nullif({{ normalize_label('target_projects.department_code') }}, '') as department_code_key,
-        target_names.department_name_key,
-        target_names.department_name
+        nullif(target_names.department_name_key, '') as department_name_key,
+        target_names.department_name,
+        target_names.department_name_is_text_layer
 
     from target_projects
 
@@ -270,29 +276,31 @@ target_codes as (
 
 ),
 
-named_keys as (
+named_pairs as (
 
-    -- a 绩效目标表 of the same project name; a code printed on both sides must agree
+    -- each 绩效目标表 of the same name and no other printed code: what agrees of the two
     select
         rates_read.document_sha256,
         rates_read.project_seq,
         target_codes.target_document_sha256,
         target_codes.target_project_seq,
-        false as name_glued,
-        case
-            when
-                target_codes.department_code_key = rates_read.printed_code_key
-                and target_codes.department_name_key = rates_read.department_name_key
-                then 0
-            when target_codes.department_code_key = rates_read.printed_code_key then 1
-            when
-                target_codes.department_name_key = rates_read.department_name_key
-                and target_codes.year = rates_read.year
-                then 2
-            when target_codes.department_name_key = rates_read.department_name_key then 3
-            when target_codes.year = rates_read.year then 4
-            else 5
-        end as match_tier
+        coalesce(target_codes.department_code_key = rates_read.printed_code_key, false) as code_agrees,
+        coalesce(target_codes.department_name_key = rates_read.department_name_key, false) as name_agrees,
+        coalesce(
+            not (rates_read.department_name_is_text_layer and target_codes.department_name_is_text_layer)
+            and {{ ocr_slip('rates_read.department_name_key', 'target_codes.department_name_key') }},
+            false
+        ) as name_slips,
+        rates_read.department_name_key is null or target_codes.department_name_key is null as department_unknown,
+        coalesce(target_codes.year = rates_read.year, false) as same_year,
+        -- 年初预算数 is the plan's 年度资金总额: equal within two printed decimals' rounding
+        coalesce(abs(rates_read.budget_initial_wan - target_codes.total_funds_wan) <= 0.005, false)
+            as amount_agrees,
+        -- as printed: units' names differ by their county's glyph, as departments' do
+        coalesce(
+            target_codes.implementing_unit_key = nullif({{ normalize_label('rates_read.implementing_unit') }}, ''),
+            false
+        ) as unit_agrees
 
     from rates_read
 
@@ -307,6 +315,37 @@ named_keys as (
 
 ),
 
+named_tiers as (
+
+    -- strongest evidence first; a department printed on both sides that differs beyond a
+    -- slip is another one (no tier), whatever else agrees
+    select
+        document_sha256,
+        project_seq,
+        target_document_sha256,
+        target_project_seq,
+        false as name_glued,
+        case
+            when code_agrees and name_agrees then 0
+            when code_agrees and (department_unknown or name_slips) then 1
+            when name_agrees and same_year then 2
+            when name_agrees then 3
+            when name_slips and same_year and amount_agrees then 4
+            when department_unknown and same_year and amount_agrees then 5
+            when (department_unknown or name_slips) and same_year and unit_agrees then 6
+        end as match_tier
+
+    from named_pairs
+
+),
+
+named_keys as (
+
+    select * from named_tiers
+    where match_tier is not null
+
+),
+
 glued_keys as (
 
     -- a name no 绩效目标表 prints, read glued onto the department printed below it (the grid
@@ -318,7 +357,7 @@ glued_keys as (
         target_codes.target_document_sha256,
         target_codes.target_project_seq,
         true as name_glued,
-        case when target_codes.year = rates_read.year then 6 else 7 end as match_tier
+        case when target_codes.year = rates_read.year then 7 else 8 end as match_tier
 
     from rates_read
 
@@ -391,18 +430,9 @@ best_tier as (
 
 ),
 
-resolved as (
+best_candidates as (
 
-    -- one project in the best tier, or none: two departments' projects of that name stay unresolved
-    select
-        candidates.document_sha256,
-        candidates.project_seq,
-        min(candidates.project_id) as target_project_id,
-        min(candidates.department_code) as target_department_code,
-        bool_or(candidates.name_glued) as name_glued,
-        min(candidates.project_name_key) as target_project_name_key,
-        min(candidates.project_name) as target_project_name,
-        min(candidates.department_name) as target_department_name
+    select candidates.*
 
     from candidates
 
@@ -412,11 +442,62 @@ resolved as (
             and candidates.project_seq = best_tier.project_seq
             and candidates.match_tier = best_tier.match_tier
 
-    group by
-        candidates.document_sha256,
-        candidates.project_seq
+),
 
-    having count(distinct candidates.project_id) = 1
+contested as (
+
+    -- a plan two departments (an unread 主管部门 is one of its own) would take in tiers 4–6:
+    -- nothing printed tells whose it is. A name's self-evaluations are rebuilt together (the
+    -- incremental filter above), so every claimant is here.
+    select best_candidates.project_id
+
+    from best_candidates
+
+    inner join rates_read
+        on
+            best_candidates.document_sha256 = rates_read.document_sha256
+            and best_candidates.project_seq = rates_read.project_seq
+
+    where best_candidates.match_tier between 4 and 6
+
+    group by best_candidates.project_id
+
+    having
+        count(
+            distinct coalesce(
+                rates_read.department_name_key,
+                'unread:' || rates_read.document_sha256 || ':' || rates_read.project_seq
+            )
+        ) > 1
+
+),
+
+resolved as (
+
+    -- one project in the best tier, not contested, or none
+    select
+        best_candidates.document_sha256,
+        best_candidates.project_seq,
+        min(best_candidates.project_id) as target_project_id,
+        min(best_candidates.department_code) as target_department_code,
+        bool_or(best_candidates.name_glued) as name_glued,
+        min(best_candidates.match_tier) as match_tier,
+        min(best_candidates.project_name_key) as target_project_name_key,
+        min(best_candidates.project_name) as target_project_name,
+        min(best_candidates.department_name) as target_department_name
+
+    from best_candidates
+
+    group by
+        best_candidates.document_sha256,
+        best_candidates.project_seq
+
+    having
+        count(distinct best_candidates.project_id) = 1
+        and not bool_or(
+            best_candidates.match_tier between 4 and 6
+            and best_candidates.project_id in (select contested.project_id from contested)
+        )
 
 ),
 
@@ -442,6 +523,8 @@ coded as (
         resolved.target_project_id,
         coalesce(rates_read.department_code_printed, resolved.target_department_code) as department_code,
         case
+            when resolved.match_tier in (4, 5) then 'target_table_amount'
+            when resolved.match_tier = 6 then 'target_table_unit'
             when resolved.target_project_id is not null then 'target_table'
             when rates_read.printed_code_key is not null then 'printed'
             else 'none'
