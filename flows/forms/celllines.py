@@ -652,12 +652,14 @@ def columns_shown_below(table: Table, cell: Cell) -> list[Cell]:
     printed across on most rows."""
     if cell.colspan < 2:
         return [cell]
+    below = range(cell.last_row + 1, table.n_rows)
+    edges = {r: column_edges(table, r) for r in below}  # once a row, not once a rule and row
     cuts: list[tuple[int, float]] = []
     for k in range(cell.col, cell.last_col):
         shown: list[float] = []
         across = 0
-        for r in range(cell.last_row + 1, table.n_rows):
-            edge = column_edges(table, r).get(k)
+        for r in below:
+            edge = edges[r].get(k)
             if edge is not None:
                 shown.append(edge)
             elif any(c.row <= r <= c.last_row and c.col <= k < c.last_col for c in table.cells):

@@ -505,11 +505,16 @@ def name_by_place(cell: Cell, before: set[str], after: set[str]) -> bool:
     """Whether a heading cell read as no head is the grid's 三级指标, named by its place: every
     form prints it right after 二级指标 and right before the value's first column (指标值, or
     指标性质 where the target is split), so the one cell standing between those two heads is it
-    when it still holds two characters of a spelling of it in order (`三级期`: a seal over
-    指标 on dev lg_7041_自评, the whole indicator grid lost with its 总分). Fewer characters (a
-    seal's glyph, a speck) name nothing."""
+    when it still holds part of its heading (`_holds_part_of_name_heading`)."""
     if "level2" not in before or not after & {"target", "target_nature"}:
         return False
+    return _holds_part_of_name_heading(cell)
+
+
+def _holds_part_of_name_heading(cell: Cell) -> bool:
+    """Whether `cell` still prints two characters of a spelling of 三级指标 in order (`三级期`: a
+    seal over 指标 on dev lg_7041_自评, the whole indicator grid lost with its 总分). Fewer
+    characters (a seal's glyph, a speck) name nothing."""
     key = "".join(ch for ch in label_key(cell.text) if is_han(ch))
     return any(_common_in_order(key, alt) >= 2 for alt in NAME_HEADINGS)
 
@@ -527,7 +532,7 @@ def _name_cell_by_place(
     if level2 is None or value is None:
         return None
     between = (c for c in unknown if c.col == level2.last_col + 1 and c.last_col + 1 == value)
-    return next((c for c in between if name_by_place(c, {"level2"}, {"target"})), None)
+    return next((c for c in between if _holds_part_of_name_heading(c)), None)
 
 
 def _common_in_order(a: str, b: str) -> int:
