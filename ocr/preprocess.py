@@ -533,7 +533,8 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     it stands, is turned only when every line read turned is sure and better than read as it
     stands (`_turn_only_if_sideways_reads_better`). A page neither judged nor read surely is
     turned only to an orientation that reads better, and surely (SURE_TURN_READING): a few
-    characters read either way are no evidence to turn on."""
+    characters read either way are no evidence to turn on. A skewed page whose line direction
+    does not say upright is measured and read levelled (`_levelled`)."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     f = 1000 / max(h, w)
