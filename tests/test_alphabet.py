@@ -18,6 +18,7 @@ from flows.forms.spec import (
     COMPARATORS_MACRO_PATH,
     FORMS,
     NATURE_ALPHABET,
+    UNIT_CELL_ALPHABET,
     comparators_macro,
 )
 from flows.models import Cell
@@ -119,13 +120,18 @@ def test_readings_of_a_glyph_read_from_several_crops_are_pooled() -> None:
     assert cell_readings(((">", 0.5), ("＞", 0.2), ("≥", 0.3))) == ((">", 0.7), ("≥", 0.3))
 
 
-def test_the_nature_column_declares_its_alphabet() -> None:
+def test_the_nature_and_unit_columns_declare_their_alphabets() -> None:
     for spec in FORMS:
         cols = {c.field: c for c in spec.columns}
         if "target_nature" in cols:
             assert cols["target_nature"].alphabet == NATURE_ALPHABET
-        assert all(not c.alphabet for f, c in cols.items() if f != "target_nature")
+        if "measure_unit" in cols:
+            assert cols["measure_unit"].alphabet == UNIT_CELL_ALPHABET
+        constrained = ("target_nature", "measure_unit")
+        assert all(not c.alphabet for f, c in cols.items() if f not in constrained)
     assert {"≥", "≤", ">", "<", "=", "定性", "定量", "/"} <= set(NATURE_ALPHABET)
+    assert {"%", "人次", "万元", "人次以上", "天以内", "/"} <= set(UNIT_CELL_ALPHABET)
+    assert not any(ch.isdigit() for u in UNIT_CELL_ALPHABET for ch in u)
 
 
 ROWS = [
@@ -172,3 +178,23 @@ def test_the_target_parser_reads_the_same_comparators() -> None:
     printed = [f + "90%" for forms in COMPARATORS.values() for f in forms] + ["＞90%", "90%"]
     meant = [c for c, forms in COMPARATORS.items() for _ in forms] + [">", "="]
     assert parsed_targets(printed) == [("number", c, Decimal(90), "%") for c in meant]
+
+
+def test_a_unit_cell_read_with_a_digit_takes_the_unit_the_recogniser_ranked() -> None:
+    """Dev lg_8056_自评 p3: a faint % with a speck beside it read `%6` (p=0.185), `%` ranked
+    next (0.153); a 度量单位 cell prints a unit and never a number, so the unit is `%` and the
+    composed target `290%` (its 指标性质 cell here ranks nothing else), not `290%6`. A unit
+    cell whose ranked readings hold no listed unit stays as read."""
+    rows = [[*r] for r in ROWS]
+    rows[2][5], rows[3][5] = "%6", "亩6"
+    t = table(rows, {(2, 0): 2})
+    ranked = {(2, 5): (("%6", 0.185), ("%", 0.153), ("%/6", 0.049)), (3, 5): (("亩6", 0.9),)}
+    t.cells = [replace(c, readings=ranked.get((c.row, c.col), ())) for c in t.cells]
+    p = page(1, t, lines=TITLE)
+    p.has_text_layer, p.bbox_unit = False, "px"
+    (form,), problems = read_document([p])
+    assert [i.target.value for i in form.indicators] == ["290%", "二100亩6"]
+    assert problems == [
+        "page 1: 培训项目: the measure_unit cell (row 2) was read '%6' (p=0.185) and is taken "
+        "as '%' (p=0.153), the most probable value its column may print"
+    ]

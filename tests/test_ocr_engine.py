@@ -1002,3 +1002,37 @@ def test_a_page_whose_lines_do_not_tell_and_reads_surely_is_still_weighed_sidewa
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
     assert pp.detect_quarter_turns(page, object()) == turns
     assert settled == [(0, True), (1, False), (0, False)]
+
+
+def test_a_skewed_page_the_reading_decides_is_read_levelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Dev lg_7876_自评 p2, an upright photographed continuation page of narrow wrapped cells
+    skewed 2.8°, whose line direction does not tell: its line crops cut across the slant read
+    20.5 sideways against 16.0 as it stood (1.28×, over CLEAR_TURN) and it was turned, ten
+    indicators lost; levelled first, as `prepare` levels the turned page, it reads 17.0
+    sideways and stays. The reader stands in for PP-OCR with those readings, by how level the
+    page it is given is."""
+    import ocr.preprocess as pp
+
+    page = np.full((1000, 800), 255, np.uint8)
+    for y in range(100, 901, 100):  # a ruled grid: its rules tell the skew
+        page[y : y + 3, 100:700] = 0
+    for x in (100, 400, 697):
+        page[100:903, x : x + 3] = 0
+    page[140:152, 150:260] = 0  # one short row: the line direction does not tell
+    skewed = pp.rotate_deg(page, 2.8)
+    assert abs(pp.skew_angle(pp.binarize(skewed)) + 2.8) < 0.2
+    levels: list[float] = []
+
+    def read(g, i, f, e, axis, boxes=None, settle_early=True):  # type: ignore[no-untyped-def]
+        level = abs(pp.skew_angle(pp.binarize(g))) < 0.2
+        levels.append(level)
+        if axis == 0:
+            return (0, 16.0, True, True)
+        return (1, 17.0 if level else 20.5, False, True)
+
+    monkeypatch.setattr(pp, "_read_axis", read)
+    assert pp.detect_quarter_turns(skewed, object()) == 0
+    assert levels == [True, True, True]
+    assert pp.detect_quarter_turns(page, object()) == 0  # level already: read as it stands

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.layoutgen.score import Warehouse, score_selfeval_doc
+from bench.layoutgen.score import Warehouse, report_selfeval, score_selfeval_doc
 
 
 def _warehouse(path: Path) -> None:
@@ -91,3 +91,28 @@ def test_an_unknown_target_changed_is_not_counted_right(tmp_path: Path) -> None:
         ind["target_changed"] = False
     t = score_selfeval_doc(truth, Warehouse(path), [])
     assert (t.tc_n, t.tc_ok) == (2, 1)
+
+
+def test_an_invented_indicator_row_counts_against_each_field(tmp_path: Path) -> None:
+    """A row the reader invents (here a seal's glyphs read as an indicator line) prints no
+    indicator of the truth: it is counted, named in the misses, and lowers actual, weight and
+    score as a printed row read wrong does (2 right of 2 printed + 1 invented → 2/3)."""
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    con = duckdb.connect(str(path))
+    con.execute(
+        "insert into fct_indicator_result values ('p1', 2025, '专用章', '', null, null, 'se.pdf')"
+    )
+    con.close()
+    truth = _truth()
+    truth["projects"][0]["indicators"][1]["score"] = 5.5
+    groups = {"all": score_selfeval_doc(truth, Warehouse(path), [])}
+    t = groups["all"]
+    assert (t.se_ind, t.se_extra, dict(t.se_field_ok)) == (
+        2,
+        1,
+        {"actual_raw": 2, "weight": 2, "score": 2},
+    )
+    assert t.misses == ["se.pdf: indicator result invented 农作物病虫害防治 / 专用章"]
+    row = report_selfeval(groups, [])[2].split()
+    assert row[5:9] == ["2", "1", "0.667", "0.667"]

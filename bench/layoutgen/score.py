@@ -61,6 +61,7 @@ class Tally:
     exec_ok: int = 0
     se_ind: int = 0
     se_field_ok: Counter = field(default_factory=Counter)  # actual_raw / weight / score
+    se_extra: int = 0  # indicator results landed that print no indicator of the truth
     tc_n: int = 0
     tc_ok: int = 0
     dept_tables: int = 0  # 部门整体绩效目标表 printed
@@ -383,6 +384,21 @@ def score_selfeval_doc(truth: dict, wh: Warehouse, missing: list[str]) -> Tally:
     res_by = {
         (r["year"], loose(wh.project_name(r)), loose(r.get("indicator_name"))): r for r in results
     }
+    # an indicator row the reader invents (a name misread, one row split in two, a heading or
+    # a seal read as a line) is a wrong value of each field, as a wrong indicator lowers the
+    # target tables' precision: matched by (year, project name, indicator name) as printed
+    printed = Counter(
+        (pr["year"], loose(pr["project_name"]), loose(ind["name"]))
+        for pr in truth["projects"]
+        for ind in pr["indicators"]
+    )
+    landed = Counter(
+        (r["year"], loose(wh.project_name(r)), loose(r.get("indicator_name"))) for r in results
+    )
+    invented = landed - printed
+    t.se_extra = sum(invented.values())
+    for k in sorted(invented.elements(), key=str)[:5]:
+        t.misses.append(f"{file}: indicator result invented {k[1]} / {k[2]}")
     for pr in truth["projects"]:
         key = (pr["year"], loose(pr["project_name"]))
         t.se_projects += 1
@@ -521,12 +537,15 @@ def report_target(groups: dict[str, Tally]) -> list[str]:
 def report_selfeval(groups: dict[str, Tally], missing: list[str]) -> list[str]:
     lines = ["table missing: " + ", ".join(missing)] if missing else []
     heads = [("group", 34), ("docs", 4), ("proj", 4), ("recall", 6), ("exec", 6), ("inds", 5)]
-    heads += [("actual", 6), ("weight", 6), ("score", 6), ("tc n", 5), ("tc ok", 6)]
+    heads += [("extra", 5), ("actual", 6), ("weight", 6), ("score", 6), ("tc n", 5)]
+    heads += [("tc ok", 6)]
     rows = []
     r = Tally.ratio
     for g in _order(groups):
         t = groups[g]
         ok = t.se_field_ok
+        # an invented row counts against each field as a printed row read wrong does
+        n = t.se_ind + t.se_extra
         rows.append(
             [
                 g,
@@ -535,8 +554,8 @@ def report_selfeval(groups: dict[str, Tally], missing: list[str]) -> list[str]:
                 _f(r(t.se_found, t.se_projects)),
                 _f(r(t.exec_ok, t.se_projects)),
             ]
-            + [t.se_ind, _f(r(ok["actual_raw"], t.se_ind)), _f(r(ok["weight"], t.se_ind))]
-            + [_f(r(ok["score"], t.se_ind)), t.tc_n, _f(r(t.tc_ok, t.tc_n))]
+            + [t.se_ind, t.se_extra, _f(r(ok["actual_raw"], n)), _f(r(ok["weight"], n))]
+            + [_f(r(ok["score"], n)), t.tc_n, _f(r(t.tc_ok, t.tc_n))]
         )
     return lines + _table_lines(heads, rows)
 

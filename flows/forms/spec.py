@@ -149,9 +149,40 @@ TARGET_KINDS = ("定性", "定量")
 NO_VALUE = ("/", "—", "–", "-")
 NATURE_ALPHABET = (*(f for forms in COMPARATORS.values() for f in forms), *TARGET_KINDS, *NO_VALUE)
 
+RATE_UNITS = ("%", "‰")
+"""The units a rate is printed with (≥95%, ≤5‰), in its value's cell or its 度量单位 cell."""
+
+MEASURE_UNITS = (
+    *("个", "人", "人次", "次", "户", "户次", "家", "所", "座", "处", "间", "套", "台", "辆"),
+    *("件", "项", "批", "批次", "场", "场次", "剂次", "车次", "期", "班", "名", "位", "份"),
+    *("册", "篇", "张", "条", "头", "只", "株", "棵", "亩", "万亩", "公顷", "米", "公里"),
+    *("千米", "平方米", "平方公里", "立方米", "吨", "千克", "公斤", "元", "万元", "元/人"),
+    *("元/亩", "元/年", "天", "日", "个月", "月", "年", "小时", "分钟", "工作日"),
+)
+"""The units an indicator's value prints after its number or in its 度量单位 cell (20人次,
+≥500亩, ≤3个工作日): the measure words and units of the national framework's indicators
+(财预〔2021〕101号), a closed vocabulary. What OCR reads between a number and one of these,
+a unit printing no digit, is no decimal point (`ocr.page.drop_stray_stops`)."""
+
+UNIT_QUALIFIERS = ("及以上", "以上", "及以下", "以下", "以内", "之内")
+"""What may follow a value's unit to make it a bound (20人次以上, 3天以内): the dbt target
+parser reads the same list (macros/target_comparators.sql, `unit_qualifier_pattern`)."""
+
+UNIT_CELL_ALPHABET = (
+    *(f"{u}{q}" for u in (*RATE_UNITS, *MEASURE_UNITS) for q in ("", *UNIT_QUALIFIERS)),
+    *NO_VALUE,
+)
+"""What a 度量单位 cell prints: a listed unit (with the qualifier a bound puts after it), or a
+mark that there is none. A reading outside it (`%6`, a speck read as a digit after a faint %:
+dev lg_8056_自评 p3, the actual then `75%6`) gives way to the unit the recogniser ranked
+(`%`, p=0.15 beside 0.19); a unit the list does not know, with no listed reading ranked,
+stays as read."""
+
 TARGET_SPLIT = (
     Column("target_nature", ("指标性质", "指标方向", "符号", "性质"), alphabet=NATURE_ALPHABET),
-    Column("measure_unit", ("度量单位", "计量单位", "单位"), unit=True),
+    Column(
+        "measure_unit", ("度量单位", "计量单位", "单位"), alphabet=UNIT_CELL_ALPHABET, unit=True
+    ),
 )
 PLAN_EXTRAS = (
     Column("standard", ("绩效标准", "计划标准", "历史标准", "行业标准", "标准值")),
@@ -262,25 +293,6 @@ with the target table and is told apart by its grid (实际完成值) or its tit
 FUNDS_UNITS = ("万元", "元")
 """The units a form prints its funds amounts in (项目资金（万元）, 单位：元): every reading of a
 funds unit (`flows.forms.labels.UNITS`, `UNIT_BEGUN`) matches this one list."""
-
-RATE_UNITS = ("%", "‰")
-"""The units a rate is printed with (≥95%, ≤5‰), in its value's cell or its 度量单位 cell."""
-
-MEASURE_UNITS = (
-    *("个", "人", "人次", "次", "户", "户次", "家", "所", "座", "处", "间", "套", "台", "辆"),
-    *("件", "项", "批", "批次", "场", "场次", "剂次", "车次", "期", "班", "名", "位", "份"),
-    *("册", "篇", "张", "条", "头", "只", "株", "棵", "亩", "万亩", "公顷", "米", "公里"),
-    *("千米", "平方米", "平方公里", "立方米", "吨", "千克", "公斤", "元", "万元", "元/人"),
-    *("元/亩", "元/年", "天", "日", "个月", "月", "年", "小时", "分钟", "工作日"),
-)
-"""The units an indicator's value prints after its number or in its 度量单位 cell (20人次,
-≥500亩, ≤3个工作日): the measure words and units of the national framework's indicators
-(财预〔2021〕101号), a closed vocabulary. What OCR reads between a number and one of these,
-a unit printing no digit, is no decimal point (`ocr.page.drop_stray_stops`)."""
-
-UNIT_QUALIFIERS = ("及以上", "以上", "及以下", "以下", "以内", "之内")
-"""What may follow a value's unit to make it a bound (20人次以上, 3天以内): the dbt target
-parser reads the same list (macros/target_comparators.sql, `unit_qualifier_pattern`)."""
 
 UNIT_LINE_LABEL = "单位"
 """The label of a line printing the unit of a table's amounts on its own (单位：元, 单位：万元),
