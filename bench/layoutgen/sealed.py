@@ -210,16 +210,19 @@ def landed_lines(truth: dict, wh: Warehouse) -> list[tuple[dict, dict | None, li
     rows = wh.rows_of(table, truth["file"])
     judged = JUDGED[truth["doc_type"]]
     out = []
-    for _, ind in covered_lines(truth, dark_only=True):
-        got = next((r for r in rows if loose(r.get("indicator_name")) == loose(ind["name"])), None)
-        if got is None and rows:
+    for pr, ind in covered_lines(truth, dark_only=True):
+        # the line's own project first: one name is printed in two years' tables
+        own = [r for r in rows if loose(wh.project_name(r)) == loose(pr["project_name"])]
+        cands = [r for r in own if r.get("year") == pr["year"]] or own or rows
+        got = next((r for r in cands if loose(r.get("indicator_name")) == loose(ind["name"])), None)
+        if got is None and cands:
             want = loose(ind["name"]) + loose(ind.get("target_raw"))
 
             def near(r: dict, want: str = want) -> float:
                 text = loose(r.get("indicator_name")) + loose(r.get("target_raw"))
                 return difflib.SequenceMatcher(None, want, text).ratio()
 
-            got = max(rows, key=near)
+            got = max(cands, key=near)
             got = got if near(got) >= 0.5 else None
         wrong = [t for t, g in judged if got is None or not _same(ind[t], got.get(g))]
         out.append((ind, got, wrong))
