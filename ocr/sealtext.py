@@ -13,8 +13,9 @@ Such a line is dropped only when all of these hold, so print under a seal stays:
 - its box's centre lies on the seal's text band (`BAND`: between the star and the ring) and its
   box no further out than `REACH` (an upright box around glyphs turned along the arc pokes
   past the ring at its corners: lg_1677's `政法` to 1.17 r, lg_1161's `委员会` to 1.25 r);
-- the cell holds print to measure it by: at least one other line whose centre is off every
-  seal's band;
+- the cell holds print to measure it by: at least one other line of two or more characters
+  whose centre is off every seal's band (a lone glyph's box is as high as its own shape: lg_1414's
+  `度` beside a printed `改` the seal's stroke touched, 1.31 times its height);
 - its box is at least `TALLER` times that print's height (a turned glyph's box is taller still;
   a wrapped print line, a `%` or a lone digit under the band is print's height);
 - it reads at most `MAX_CHARS` characters (the arc turns away from a straight line within two
@@ -56,7 +57,11 @@ def seal_lines(lines: Sequence[OcrLine], seals: Sequence[Seal]) -> list[int]:
     if len(lines) < 2 or not seals:
         return []
     on_band = [any(_on_band(ln.bbox, s) for s in seals) for ln in lines]
-    print_h = [ln.bbox[3] - ln.bbox[1] for ln, band in zip(lines, on_band, strict=True) if not band]
+    print_h = [
+        ln.bbox[3] - ln.bbox[1]
+        for ln, band in zip(lines, on_band, strict=True)
+        if not band and len("".join(ln.text.split())) >= 2
+    ]
     if not print_h:
         return []
     ref = median(print_h)

@@ -70,3 +70,13 @@ def test_drop_seal_lines_counts_and_keeps_the_rest_in_order() -> None:
         9: ["有效带动"],
     }
     assert drop_seal_lines(cells, []) == (cells, 0)
+
+
+def test_a_lone_glyph_is_no_measure_of_print() -> None:
+    # dev lg_1414 p1: a printed 改 the seal's stroke touched boxes 1.31x the lone 度 beside it
+    seal = (580.07, 1843.13, 150.0)
+    lines = [_line("改", 569, 1711, 602, 1753), _line("度", 707, 1748, 739, 1780)]
+    assert seal_lines(lines, [seal]) == []
+    # beside a line of print it is measured: a seal glyph 1.5x print's height goes
+    lines = [_line("改", 569, 1711, 602, 1763), _line("满意度", 760, 1748, 850, 1783)]
+    assert seal_lines(lines, [seal]) == [0]
