@@ -214,7 +214,11 @@ def landed_lines(truth: dict, wh: Warehouse) -> list[tuple[dict, dict | None, li
         # the line's own project first: one name is printed in two years' tables
         own = [r for r in rows if loose(wh.project_name(r)) == loose(pr["project_name"])]
         cands = [r for r in own if r.get("year") == pr["year"]] or own or rows
-        got = next((r for r in cands if loose(r.get("indicator_name")) == loose(ind["name"])), None)
+        # of lines landed under one name (a row split in two) the one that reads the most right
+        named = [r for r in cands if loose(r.get("indicator_name")) == loose(ind["name"])]
+        got = max(
+            named, key=lambda r: sum(_same(ind[t], r.get(g)) for t, g in judged), default=None
+        )
         if got is None and cands:
             want = loose(ind["name"]) + loose(ind.get("target_raw"))
 
