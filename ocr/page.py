@@ -48,7 +48,16 @@ from ocr.engines import (
 )
 from ocr.glyphs import keep_cut_ink
 from ocr.grid import GridCell, GridTable, find_tables
-from ocr.preprocess import INK_THRESHOLD, Prepared, binarize, line_masks, prepare, to_bgr
+from ocr.preprocess import (
+    INK_THRESHOLD,
+    Prepared,
+    binarize,
+    find_seals,
+    line_masks,
+    prepare,
+    to_bgr,
+)
+from ocr.sealtext import drop_seal_lines
 
 _ENGINE_CACHE: dict[str, OcrEngine] = {}
 
@@ -1178,6 +1187,11 @@ def ocr_page(
             tables, clean, text_ink, engine, rules=(hor, ver), glyph_sure=options.glyph_sure
         )
         del text_ink
+        # a seal left on the page (as dark as the print: not lifted) may have given its
+        # characters lines of their own in the cells it crosses; `prep.seals` is None where
+        # `prepare` found one, [] where it found none (then nothing is looked for again)
+        if prep.seals is None:
+            per_cell, _ = drop_seal_lines(per_cell, find_seals(ink))
         out_tables = cell_tables(tables, per_cell, prep.gray, engine.name)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
         lines = [restore_spaces(ln, prep.gray) for ln in lines]

@@ -1,0 +1,91 @@
+"""A seal's own characters read as lines of their own inside a table cell, told by where they
+stand on the seal and how tall their boxes are.
+
+A seal as dark as the print (a grey scan of a red seal over faded print: neither colour nor grey
+level parts them, docs/scans.md) lays its text along an arc inside its ring, each glyph turned to
+face the centre and set larger than table print (an official seal's characters are some 1.5
+times the 五号 print of these forms). Where the arc crosses a cell beside or under the print,
+the cell's ink bands give the seal's glyphs lines of their own (dev lg_1677: `指标 4:验收合格率`
+and `委`, `政法` and `98%`), which the cell's text then joins to the value.
+
+Such a line is dropped only when all of these hold, so print under a seal stays:
+
+- its box's centre lies on the seal's text band (`BAND`: between the star and the ring) and its
+  box no further out than `REACH` (an upright box around glyphs turned along the arc pokes
+  past the ring at its corners: lg_1677's `政法` to 1.17 r, lg_1161's `委员会` to 1.25 r);
+- the cell holds print to measure it by: at least one other line of two or more characters
+  whose centre is off every seal's band (a lone glyph's box is as high as its own shape: lg_1414's
+  `度` beside a printed `改` the seal's stroke touched, 1.31 times its height);
+- its box is at least `TALLER` times that print's height (a turned glyph's box is taller still;
+  a wrapped print line, a `%` or a lone digit under the band is print's height);
+- it reads at most `MAX_CHARS` characters (the arc turns away from a straight line within two
+  or three glyphs; print on the band is a line of its own only when short, and then print-high).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from statistics import median
+
+from ocr.engines import OcrLine
+
+# The seal's text band as fractions of its ring's radius (`find_seals`): its glyphs' centres
+# stand at about 0.7 r; a turned glyph's box reaches 0.5-0.95 r.
+BAND = (0.45, 0.95)
+# A seal line's box height against the cell's print lines: seal glyphs are set ~1.5x larger
+# than print, and turned they box taller still; print's own lines vary by ~10%.
+TALLER = 1.25
+MAX_CHARS = 3
+REACH = 1.35
+
+Seal = tuple[float, float, float]
+
+
+def _on_band(box: tuple[float, float, float, float], seal: Seal) -> bool:
+    cx, cy, r = seal
+    x0, y0, x1, y1 = box
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    d = ((mx - cx) ** 2 + (my - cy) ** 2) ** 0.5
+    reach = REACH * r
+    corners = [(x, y) for x in (x0, x1) for y in (y0, y1)]
+    inside = all(((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 <= reach for x, y in corners)
+    return inside and BAND[0] * r <= d <= BAND[1] * r
+
+
+def seal_lines(lines: Sequence[OcrLine], seals: Sequence[Seal]) -> list[int]:
+    """Indices of the cell's lines that are a seal's characters (see the module's note)."""
+    if len(lines) < 2 or not seals:
+        return []
+    on_band = [any(_on_band(ln.bbox, s) for s in seals) for ln in lines]
+    print_h = [
+        ln.bbox[3] - ln.bbox[1]
+        for ln, band in zip(lines, on_band, strict=True)
+        if not band and len("".join(ln.text.split())) >= 2
+    ]
+    if not print_h:
+        return []
+    ref = median(print_h)
+    return [
+        i
+        for i, (ln, band) in enumerate(zip(lines, on_band, strict=True))
+        if band
+        and ln.bbox[3] - ln.bbox[1] >= TALLER * ref
+        and len("".join(ln.text.split())) <= MAX_CHARS
+    ]
+
+
+def drop_seal_lines(
+    per_cell: list[dict[int, list[OcrLine]]], seals: Sequence[Seal]
+) -> tuple[list[dict[int, list[OcrLine]]], int]:
+    """The cells' lines without a seal's characters, and how many lines were dropped."""
+    if not seals:
+        return per_cell, 0
+    out, dropped = [], 0
+    for cells in per_cell:
+        kept: dict[int, list[OcrLine]] = {}
+        for ci, lines in cells.items():
+            gone = set(seal_lines(lines, seals))
+            dropped += len(gone)
+            kept[ci] = [ln for i, ln in enumerate(lines) if i not in gone]
+        out.append(kept)
+    return out, dropped

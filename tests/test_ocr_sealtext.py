@@ -1,0 +1,82 @@
+"""A dark seal's characters read as lines of their own in a cell (ocr.sealtext).
+
+Geometry from dev lg_1677 p1 (a grey scan of a seal over faded print, 240 dpi): the seal
+`find_seals` found at (1414.7, 1574.7), r 181; the lines the cells' ink bands gave."""
+
+from __future__ import annotations
+
+from ocr.engines import OcrLine
+from ocr.sealtext import drop_seal_lines, seal_lines
+
+SEAL = (1414.7, 1574.7, 181.0)
+
+
+def _line(text: str, x0: float, y0: float, x1: float, y1: float) -> OcrLine:
+    return OcrLine(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), 1.0)
+
+
+def test_a_seal_glyph_beside_a_name_is_dropped() -> None:
+    lines = [_line("指标 4:验收合格率", 956, 1422, 1200, 1457), _line("委", 1317, 1425, 1379, 1479)]
+    assert seal_lines(lines, [SEAL]) == [1]
+
+
+def test_two_turned_seal_glyphs_before_a_value_are_dropped() -> None:
+    # their upright box pokes past the ring at a corner (1.17 r): the glyphs' centre is on the band
+    lines = [_line("政法", 1382, 1403, 1540, 1479), _line("98%", 1575, 1419, 1639, 1459)]
+    assert seal_lines(lines, [SEAL]) == [0]
+
+
+def test_print_high_line_on_the_band_stays() -> None:
+    # a wrapped name's last glyph under the seal's text band, as high as the print beside it
+    lines = [_line("集中培训完成时", 956, 1422, 1200, 1457), _line("限", 1317, 1440, 1352, 1475)]
+    assert seal_lines(lines, [SEAL]) == []
+
+
+def test_no_print_off_the_band_to_measure_by_keeps_every_line() -> None:
+    lines = [_line("委", 1317, 1425, 1379, 1479), _line("98%", 1330, 1480, 1380, 1500)]
+    assert seal_lines(lines, [SEAL]) == []
+
+
+def test_a_long_line_on_the_band_stays() -> None:
+    lines = [
+        _line("指标 4:验收合格率", 956, 1422, 1200, 1457),
+        _line("有效带动", 1300, 1425, 1390, 1479),
+    ]
+    assert seal_lines(lines, [SEAL]) == []
+
+
+def test_off_the_band_a_tall_short_line_stays() -> None:
+    # the same tall `委` beside the star (0.2 r from the centre) is no text of the seal's band
+    lines = [_line("指标 4:验收合格率", 956, 1422, 1200, 1457), _line("委", 1390, 1520, 1440, 1574)]
+    assert seal_lines(lines, [SEAL]) == []
+
+
+def test_drop_seal_lines_counts_and_keeps_the_rest_in_order() -> None:
+    cells = [
+        {
+            3: [
+                _line("指标 4:验收合格率", 956, 1422, 1200, 1457),
+                _line("委", 1317, 1425, 1379, 1479),
+            ],
+            7: [_line("政法", 1382, 1403, 1540, 1479), _line("98%", 1575, 1419, 1639, 1459)],
+            9: [_line("有效带动", 1540, 1691, 1674, 1735)],
+        }
+    ]
+    out, dropped = drop_seal_lines(cells, [SEAL])
+    assert dropped == 2
+    assert {ci: [ln.text for ln in lines] for ci, lines in out[0].items()} == {
+        3: ["指标 4:验收合格率"],
+        7: ["98%"],
+        9: ["有效带动"],
+    }
+    assert drop_seal_lines(cells, []) == (cells, 0)
+
+
+def test_a_lone_glyph_is_no_measure_of_print() -> None:
+    # dev lg_1414 p1: a printed 改 the seal's stroke touched boxes 1.31x the lone 度 beside it
+    seal = (580.07, 1843.13, 150.0)
+    lines = [_line("改", 569, 1711, 602, 1753), _line("度", 707, 1748, 739, 1780)]
+    assert seal_lines(lines, [seal]) == []
+    # beside a line of print it is measured: a seal glyph 1.5x print's height goes
+    lines = [_line("改", 569, 1711, 602, 1763), _line("满意度", 760, 1748, 850, 1783)]
+    assert seal_lines(lines, [seal]) == [0]
