@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from ocr.components import components_with_stats
@@ -566,13 +567,16 @@ def cell_lines(
     gray: np.ndarray,
     ink: np.ndarray,
     rules: tuple[np.ndarray, np.ndarray] | None = None,
+    faint: np.ndarray | None = None,
 ) -> tuple[list[CellLines], float]:
     """The text lines of every inked cell of `tables` and the page's text line height.
 
     `ink` is the page's ink with the rule masks taken out, `gray` the page the crops are cut
     from, `rules` the page's (horizontal, vertical) rule masks: where given, what a broken or
     slanted rule left beside its mask is found on the rule's own line and left out. Blank
-    cells are left out: they cost the recogniser nothing."""
+    cells are left out: they cost the recogniser nothing. `faint` (`faint_ink`) is the page's
+    print too light for `ink`: a line's box takes in the faint glyphs beside it
+    (`_grow_over_faint`)."""
     inset = cell_inset(gray.shape)
     sorted_cells = [
         (ti, ci, c, got)
@@ -601,6 +605,8 @@ def cell_lines(
         lines = [(a, b, _line_runs(mask, a, b, line_h)) for a, b in _merge_bands(bands, line_h)]
         lines = [(a, b, runs) for a, b, runs in lines if runs]
         lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
+        if faint is not None and lines:
+            lines = _grow_over_faint(mask, faint, lines, ox, oy, inner, line_h)
         tall = any(
             (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h
             for a, b, runs in lines
@@ -619,6 +625,101 @@ def cell_lines(
         ]
         out.append(CellLines(ti, ci, cell, inner, boxes, tall))
     return out, line_h
+
+
+# A faint page's print (`faint_ink`): a grey level this share of the way from the ink
+# threshold up to the paper's own level, on the page smoothed over 3 px so that paper noise
+# (single pixels) falls back above it and a faded stroke (a run of pixels) stays under it.
+# Measured on a faded 180 dpi scan (dev lg_3886 p5, paper 250 after flattening): the `3` of
+# `13` and the `2` of `12` print at 200-232, above `INK_THRESHOLD`, so their line was cut to
+# the `1` (read `1`); at 230 they are whole, and blank cells beside them hold no glyph-tall blob.
+FAINT_SHARE = 0.6
+# A faint blob is a glyph where its rows span at least this share of a text line (noise and a
+# rule's halo are specks or flat runs).
+FAINT_GLYPH = 0.5
+# ... and its columns past the line's ends at least this share (a `1` is ~0.2 lines wide; the
+# blurred edge of a glyph the binarised ink holds, 1-2 px, is not a glyph of its own).
+FAINT_WIDTH = 0.15
+
+
+def faint_ink(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
+    """The page's faint print (uint8 0/1): pixels of the 3 px smoothed page darker than
+    `FAINT_SHARE` of the way from `INK_THRESHOLD` to the paper's level (the median of the
+    pixels lighter than the threshold), off the rules (`rules`: their mask, grown by a pixel,
+    so that a rule's blurred edge is not taken for print)."""
+    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()[INK_THRESHOLD + 1 :]
+    if hist.sum() == 0:
+        return np.zeros_like(gray)
+    paper = INK_THRESHOLD + 1 + int(np.searchsorted(np.cumsum(hist), hist.sum() / 2))
+    cut = int(INK_THRESHOLD + FAINT_SHARE * (paper - INK_THRESHOLD))
+    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
+    faint = cv2.threshold(smooth, cut, 1, cv2.THRESH_BINARY_INV)[1]
+    faint &= 1 - cv2.dilate(rules, np.ones((3, 3), np.uint8))
+    return faint
+
+
+def _grow_over_faint(
+    mask: np.ndarray,
+    faint: np.ndarray,
+    lines: list[tuple[int, int, list[tuple[int, int]]]],
+    ox: int,
+    oy: int,
+    inner: tuple[int, int, int, int],
+    line_h: float,
+) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Each text line with the faint glyphs standing beside its ends (within the gap that
+    parts a line's runs, `_line_runs`) taken in, their faint pixels added to `mask` (in place)
+    so that the line's box holds them.
+
+    On a faded scan the binarised ink keeps a glyph's darkest stroke and loses the rest: the
+    line of `13` was the `1` alone and its crop, cut to the `1`, read `1`. A faint blob is a
+    glyph only when its rows span `FAINT_GLYPH` of a line, inside the cell's clear rectangle
+    (`inner`) and the line's own rows; glyphs the binarised ink already holds are not touched,
+    so a page whose print is dark reads as before."""
+    h, w = mask.shape
+    lo, hi = max(0, inner[0] - ox), min(w, inner[2] - ox)
+    gap = 0.8 * line_h
+    out = []
+    for a, b, runs in lines:
+        rows = faint[oy + a : oy + b, ox + lo : ox + hi]
+        cols = np.flatnonzero(rows.any(axis=0))
+        if cols.size == 0:
+            out.append((a, b, runs))
+            continue
+        cuts = np.flatnonzero(np.diff(cols) > 1)
+        blobs = [(int(r[0]) + lo, int(r[-1]) + 1 + lo) for r in np.split(cols, cuts + 1)]
+        start, end = runs[0][0], runs[-1][1]
+        grown = True
+        while grown:
+            grown = False
+            for c0, c1 in blobs:
+                # the blob's part beyond the line's ends: a glyph, not the halo of one
+                if c1 > end and c0 - end <= gap:
+                    c0 = max(c0, end)
+                elif c0 < start and start - c1 <= gap:
+                    c1 = min(c1, start)
+                else:
+                    continue
+                sub = faint[oy + a : oy + b, ox + c0 : ox + c1]
+                tall = np.flatnonzero(sub.any(axis=1))
+                wide = c1 - c0 >= FAINT_WIDTH * line_h
+                if wide and tall.size and tall[-1] - tall[0] + 1 >= FAINT_GLYPH * line_h:
+                    mask[a:b, c0:c1] |= sub
+                    start, end = min(start, c0), max(end, c1)
+                    grown = True
+        if (start, end) == (runs[0][0], runs[-1][1]):
+            out.append((a, b, runs))
+        else:
+            out.append(
+                (
+                    a,
+                    b,
+                    [(start, runs[0][1]), *runs[1:-1], (runs[-1][0], end)]
+                    if len(runs) > 1
+                    else [(start, end)],
+                )
+            )
+    return out
 
 
 def _ruled_nearby(table: GridTable, ci: int, seps: list[float]) -> dict[float, tuple[float, float]]:
