@@ -587,24 +587,38 @@ def cell_lines(
     light_cut, faint_cut = cells_print_cuts(
         [got for *_, got in sorted_cells], gray, ink, DARKNESS_SHARE, LINE_CUT_SHARE
     )
-    found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list]] = []
+    found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list, bool]] = []
     all_bands: list[tuple[int, int]] = []
+    texted: set[tuple[int, int]] = set()
     for ti, ci, c, cell_ink in sorted_cells:
         got = cell_ink.judged(light_cut)
         if got is None:
             continue
         mask, ox, oy, clear = got
+        if faint is not None and _mostly_faint(mask, faint, ox, oy):
+            continue  # read from its faint print (`_faint_cells`)
         bands = ink_bands(mask)
         all_bands.extend(bands)
         cell = tuple(int(round(v)) for v in c.bbox)
-        found.append((ti, ci, cell, clear, mask, ox, oy, bands))  # type: ignore[arg-type]
+        found.append((ti, ci, cell, clear, mask, ox, oy, bands, False))  # type: ignore[arg-type]
+        texted.add((ti, ci))
+    found += _faint_cells(tables, texted, faint, gray, inset, light_cut, rules)
     line_h = _line_height(all_bands)
     out: list[CellLines] = []
-    for ti, ci, cell, inner, mask, ox, oy, bands in found:
+    for ti, ci, cell, inner, mask, ox, oy, bands, faint_only in found:
         bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
         lines = [(a, b, _line_runs(mask, a, b, line_h)) for a, b in _merge_bands(bands, line_h)]
         lines = [(a, b, runs) for a, b, runs in lines if runs]
-        lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
+        if faint_only:  # a faint cell's lines are glyphs: their ink half a line tall at least
+            lines = [
+                (a, b, runs)
+                for a, b, runs in lines
+                if (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] >= FAINT_GLYPH * line_h
+            ]
+            if not lines:
+                continue
+        else:  # a faint cell's glyphs are all lighter than a speck or rule piece beside them
+            lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
         if faint is not None and lines:
             lines = _grow_over_faint(mask, faint, lines, ox, oy, inner, line_h)
         tall = any(
@@ -634,9 +648,15 @@ def cell_lines(
 # `13` and the `2` of `12` print at 200-232, above `INK_THRESHOLD`, so their line was cut to
 # the `1` (read `1`); at 230 they are whole, and blank cells beside them hold no glyph-tall blob.
 FAINT_SHARE = 0.6
+# A cell whose faint print holds this many times the pixels of its binarised text is read from
+# its faint print (`_mostly_faint`): on a scan printed dark a cell's faint print is its ink and
+# the blurred edge around it, 1.5-1.8 times its pixels (every cell of dev lg_3886 p3); on the
+# faded page beside it (p2) 2.1-19 times, and the cells whose lone digit was read blank 7.5-19.
+FAINT_RATIO = 4.0
 # A faint blob is a glyph where its rows span at least this share of a text line (noise and a
-# rule's halo are specks or flat runs).
-FAINT_GLYPH = 0.5
+# rule's halo are specks or flat runs: a faint rule's piece left in a cell measured 12 px
+# against a line of 23 on dev lg_3886 p5, digits 19).
+FAINT_GLYPH = 0.6
 # ... and its columns past the line's ends at least this share (a `1` is ~0.2 lines wide; the
 # blurred edge of a glyph the binarised ink holds, 1-2 px, is not a glyph of its own).
 FAINT_WIDTH = 0.15
@@ -656,6 +676,52 @@ def faint_ink(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
     faint = cv2.threshold(smooth, cut, 1, cv2.THRESH_BINARY_INV)[1]
     faint &= 1 - cv2.dilate(rules, np.ones((3, 3), np.uint8))
     return faint
+
+
+def _mostly_faint(mask: np.ndarray, faint: np.ndarray, ox: int, oy: int) -> bool:
+    """Whether a cell's faint print (`faint_ink`, page) holds `FAINT_RATIO` times the pixels
+    of its binarised text ink (`mask`, at page offset `ox`, `oy`): its print is mostly lost to
+    the binariser, and what is left are fragments of its glyphs."""
+    h, w = mask.shape
+    return int(faint[oy : oy + h, ox : ox + w].sum()) >= FAINT_RATIO * int(mask.sum())
+
+
+def _faint_cells(
+    tables: list[GridTable],
+    texted: set[tuple[int, int]],
+    faint: np.ndarray | None,
+    gray: np.ndarray,
+    inset: int,
+    light_cut: int,
+    rules: tuple[np.ndarray, np.ndarray] | None,
+) -> list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list, bool]]:
+    """The cells whose binarised ink holds no text, or mostly lost it (`_mostly_faint`), but
+    whose faint print (`faint_ink`) does, sorted as `cell_lines` sorts the others: a faded `5`
+    alone in a weight cell left three fragments under `INK_THRESHOLD`, and the cell was read
+    blank (dev lg_3886 p2, four weights and scores). One of its blobs must still reach print's
+    darkness (`light_cut`), as every cell's must: a seal's lifted residue is as light as faint
+    print and never does; the faint strokes of that glyph (its top parted from its bowl) are
+    kept with it."""
+    if faint is None:
+        return []
+    out = []
+    for ti, t in enumerate(tables):
+        for ci, c in enumerate(t.cells):
+            if (ti, ci) in texted:
+                continue
+            cell_ink = _cell_components(faint, c.bbox, inset, gray, rules)
+            if cell_ink is None or not cell_ink.text.any():
+                continue
+            if cell_ink.darkest[cell_ink.text].min() > light_cut:
+                continue
+            # the faded glyph's strokes are blobs of their own, not all as dark as its darkest
+            got = cell_ink.judged()
+            if got is None:
+                continue
+            mask, ox, oy, clear = got
+            cell = tuple(int(round(v)) for v in c.bbox)
+            out.append((ti, ci, cell, clear, mask, ox, oy, ink_bands(mask), True))
+    return out
 
 
 def _grow_over_faint(
