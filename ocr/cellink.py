@@ -590,10 +590,12 @@ def cell_lines(
     found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list, bool]] = []
     all_bands: list[tuple[int, int]] = []
     texted: set[tuple[int, int]] = set()
-    for ti, ci, c, cell_ink in sorted_cells:
-        got = cell_ink.judged(light_cut)
-        if got is None:
-            continue
+    judged = [
+        (ti, ci, c, got) for ti, ci, c, ink_ in sorted_cells if (got := ink_.judged(light_cut))
+    ]
+    if faint is not None and not _faded_page([got for *_, got in judged], faint):
+        faint = None  # print dark enough to binarise: read as ever
+    for ti, ci, c, got in judged:
         mask, ox, oy, clear = got
         if faint is not None and _mostly_faint(mask, faint, ox, oy):
             continue  # read from its faint print (`_faint_cells`)
@@ -653,6 +655,9 @@ FAINT_SHARE = 0.6
 # the blurred edge around it, 1.5-1.8 times its pixels (every cell of dev lg_3886 p3); on the
 # faded page beside it (p2) 2.1-19 times, and the cells whose lone digit was read blank 7.5-19.
 FAINT_RATIO = 4.0
+# A page is faded where that ratio's median over its text cells is at least this: 1.6 on the
+# dark page (lg_3886 p3), 3.0 on the faded one (p2).
+FADED_PAGE = 2.2
 # A faint blob is a glyph where its rows span at least this share of a text line (noise and a
 # rule's halo are specks or flat runs: a faint rule's piece left in a cell measured 12 px
 # against a line of 23 on dev lg_3886 p5, digits 19).
@@ -676,6 +681,21 @@ def faint_ink(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
     faint = cv2.threshold(smooth, cut, 1, cv2.THRESH_BINARY_INV)[1]
     faint &= 1 - cv2.dilate(rules, np.ones((3, 3), np.uint8))
     return faint
+
+
+def _faded_page(
+    cells: list[tuple[np.ndarray, int, int, tuple[int, int, int, int]]], faint: np.ndarray
+) -> bool:
+    """Whether the page's print is faded: its text cells' faint print (`faint_ink`) holds, in
+    the median, `FADED_PAGE` times the pixels of their binarised text. Only there is faint
+    print read (`_grow_over_faint`, `_faint_cells`): on a page printed dark, faint blobs are a
+    red seal's lifted strokes (dev lg_2912 p2: `政` read in a blank funds cell, a stroke read
+    `1` before `768.11`), not print the binariser lost."""
+    ratios = [
+        int(faint[oy : oy + m.shape[0], ox : ox + m.shape[1]].sum()) / max(1, int(m.sum()))
+        for m, ox, oy, _ in cells
+    ]
+    return bool(ratios) and float(np.median(ratios)) >= FADED_PAGE
 
 
 def _mostly_faint(mask: np.ndarray, faint: np.ndarray, ox: int, oy: int) -> bool:
