@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.cellink import CellLines, _cell_ink, _print_lines, _straight_fit, cell_lines, rule_line
+from ocr.cellink import (
+    CellLines,
+    _cell_ink,
+    _print_lines,
+    _straight_fit,
+    cell_lines,
+    faint_ink,
+    rule_line,
+)
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.grid import GridTable, find_tables
 from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
@@ -596,3 +604,132 @@ def test_light_residue_beside_grey_print_is_still_dropped() -> None:
     found, _ = cell_lines([table], page, ink & ~(hor | ver), (hor, ver))
     assert len(found) == 18
     assert all(len(cl.boxes) == 1 for cl in found)
+
+
+# ------------------------------------------------------------- faint print beside its darker stroke
+
+
+def faint_digit_page(second_grey: int, label_grey: int | None = None) -> np.ndarray:
+    """The two-column table with black rules and, in every row's right cell, a `1` printed in
+    grey 90 and right after it a `3` printed in `second_grey` (a faded scan keeps a digit's
+    straight stroke darker than the curves of the next one); the left cells hold a label
+    printed in `label_grey` (`second_grey` when not given: the page's print as faded)."""
+    label_grey = second_grey if label_grey is None else label_grey
+    img = Image.new("L", (900, 760), 255)
+    d = ImageDraw.Draw(img)
+    for y in ROWS:
+        d.line([(LEFT, y), (RIGHT, y)], fill=0, width=3)
+    for x in (LEFT, RIGHT):
+        d.line([(x, TOP), (x, BOTTOM)], fill=0, width=3)
+    d.line([(RULE_TOP_X, TOP), (RULE_BOTTOM_X, BOTTOM)], fill=0, width=3)
+    font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
+    for top, bottom in zip(ROWS, ROWS[1:], strict=False):
+        y = (top + bottom) // 2 - 14
+        d.text((LEFT + 20, y), "权重", font=font, fill=label_grey)
+        x = round(rule_x(y)) + 40
+        d.text((x, y), "1", font=font, fill=90)
+        d.text((x + round(font.getlength("1")), y), "3", font=font, fill=second_grey)
+    return np.array(img)
+
+
+def _value_box_widths(page: np.ndarray, faint: bool) -> list[int]:
+    ink = binarize(page)
+    hor, ver = line_masks(ink)
+    (table,) = find_tables(page, masks=(hor, ver))
+    found, _ = cell_lines(
+        [table],
+        page,
+        ink & ~(hor | ver),
+        (hor, ver),
+        faint_ink(page, hor | ver) if faint else None,
+    )
+    return [b[2] - b[0] for cl in found if table.cells[cl.cell].col == 1 for b in cl.boxes]
+
+
+def test_faint_glyph_beside_a_line_is_in_its_box() -> None:
+    """A `3` printed lighter than the ink threshold (grey 215) beside a `1` that binarises:
+    the line's box was the `1` alone (its crop read `1` for 13 on a faded 180 dpi scan, dev
+    lg_3886 p5); with the page's faint print it holds both digits, in every row."""
+    page = faint_digit_page(215)
+    assert _value_box_widths(page, faint=False) == [13] * 9  # the `1`
+    # both digits: as wide as `13` printed dark (`test_dark_print_keeps_its_boxes_with_faint_ink`)
+    assert _value_box_widths(page, faint=True) == [30] * 9
+
+
+def test_dark_print_keeps_its_boxes_with_faint_ink() -> None:
+    """Where the binarised ink already holds every glyph (the `3` printed as dark as the `1`),
+    the faint print changes no box: a glyph's blurred edge is not a glyph of its own."""
+    page = faint_digit_page(90)
+    assert _value_box_widths(page, faint=True) == _value_box_widths(page, faint=False) == [30] * 9
+
+
+def test_paper_noise_is_no_faint_glyph() -> None:
+    """Scattered light noise (single pixels at grey 215 on a tenth of the paper) around the
+    faded `13` adds nothing to its box: smoothed, single pixels are paper again."""
+    page = faint_digit_page(215)
+    rng = np.random.default_rng(7)
+    noisy = page.copy()
+    speck = (rng.random(page.shape) < 0.1) & (page == 255)
+    noisy[speck] = 215
+    # the first row's `3` touches one noise pixel: one column wider, never a run of paper
+    assert _value_box_widths(noisy, faint=True) == [31] + [30] * 8
+
+
+def test_faint_blobs_on_a_dark_page_are_not_print() -> None:
+    """On a page whose labels print dark (grey 60) the faint `3` beside each `1` is not taken
+    in: faint print is read on a faded page only (`_faded_page`); on a dark page faint blobs
+    were a red seal's lifted strokes (dev lg_2912 p2: `政` in a blank funds cell, `1 768.11`)."""
+    assert _value_box_widths(faint_digit_page(215, label_grey=60), faint=True) == [13] * 9
+
+
+def faded_digit_page(glyph_grey: int) -> np.ndarray:
+    """The two-column table with a dark label in every left cell and a `5` in every right cell
+    printed in `glyph_grey`, but for the lowest stroke of its bowl, printed in grey 120 (a faded
+    scan keeps one stroke of a lone digit as dark as print and loses the rest)."""
+    img = Image.new("L", (900, 760), 255)
+    d = ImageDraw.Draw(img)
+    for y in ROWS:
+        d.line([(LEFT, y), (RIGHT, y)], fill=0, width=3)
+    for x in (LEFT, RIGHT):
+        d.line([(x, TOP), (x, BOTTOM)], fill=0, width=3)
+    d.line([(RULE_TOP_X, TOP), (RULE_BOTTOM_X, BOTTOM)], fill=0, width=3)
+    font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
+    tops = [((top + bottom) // 2 - 14) for top, bottom in zip(ROWS, ROWS[1:], strict=False)]
+    for y in tops:
+        d.text((LEFT + 20, y), "权重", font=font, fill=60)
+        d.text((round(rule_x(y)) + 40, y), "5", font=font, fill=glyph_grey)
+    page = np.array(img)
+    for y in tops:
+        x = round(rule_x(y)) + 40
+        stroke = page[y + 24 : y + 30, x : x + 16]
+        stroke[stroke < 250] = 120
+    return page
+
+
+def _value_boxes(page: np.ndarray, faint: bool) -> list[list[tuple[int, int]]]:
+    """The (width, height) of each line box of the right column's cells."""
+    ink = binarize(page)
+    hor, ver = line_masks(ink)
+    (table,) = find_tables(page, masks=(hor, ver))
+    found, _ = cell_lines(
+        [table],
+        page,
+        ink & ~(hor | ver),
+        (hor, ver),
+        faint_ink(page, hor | ver) if faint else None,
+    )
+    return [
+        [(b[2] - b[0], b[3] - b[1]) for b in cl.boxes]
+        for cl in found
+        if table.cells[cl.cell].col == 1
+    ]
+
+
+def test_faded_lone_digit_is_read_from_its_faint_print() -> None:
+    """A lone `5` printed at grey 215 but for one stroke of its bowl: the binarised ink holds
+    that stroke alone and the cell gave no line (read blank: dev lg_3886 p2, four weights and
+    scores); read from its faint print, each cell's line is the whole digit, as tall and wide
+    as the `5` printed dark."""
+    assert _value_boxes(faded_digit_page(215), faint=False) == [[]] * 9
+    assert _value_boxes(faded_digit_page(215), faint=True) == [[(14, 21)]] * 9
+    assert _value_boxes(faded_digit_page(120), faint=True) == [[(14, 20)]] * 9
