@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from ocr.components import components_with_stats
@@ -567,16 +566,13 @@ def cell_lines(
     gray: np.ndarray,
     ink: np.ndarray,
     rules: tuple[np.ndarray, np.ndarray] | None = None,
-    faint: np.ndarray | None = None,
 ) -> tuple[list[CellLines], float]:
     """The text lines of every inked cell of `tables` and the page's text line height.
 
     `ink` is the page's ink with the rule masks taken out, `gray` the page the crops are cut
     from, `rules` the page's (horizontal, vertical) rule masks: where given, what a broken or
     slanted rule left beside its mask is found on the rule's own line and left out. Blank
-    cells are left out: they cost the recogniser nothing. `faint` (`faint_ink`) is the page's
-    print too light for `ink`: a line's box takes in the faint glyphs beside it
-    (`_grow_over_faint`)."""
+    cells are left out: they cost the recogniser nothing."""
     inset = cell_inset(gray.shape)
     sorted_cells = [
         (ti, ci, c, got)
@@ -587,42 +583,24 @@ def cell_lines(
     light_cut, faint_cut = cells_print_cuts(
         [got for *_, got in sorted_cells], gray, ink, DARKNESS_SHARE, LINE_CUT_SHARE
     )
-    found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list, bool]] = []
+    found: list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list]] = []
     all_bands: list[tuple[int, int]] = []
-    texted: set[tuple[int, int]] = set()
-    judged = [
-        (ti, ci, c, got) for ti, ci, c, ink_ in sorted_cells if (got := ink_.judged(light_cut))
-    ]
-    if faint is not None and not _faded_page([got for *_, got in judged], faint):
-        faint = None  # print dark enough to binarise: read as ever
-    for ti, ci, c, got in judged:
+    for ti, ci, c, cell_ink in sorted_cells:
+        got = cell_ink.judged(light_cut)
+        if got is None:
+            continue
         mask, ox, oy, clear = got
-        if faint is not None and _mostly_faint(mask, faint, ox, oy):
-            continue  # read from its faint print (`_faint_cells`)
         bands = ink_bands(mask)
         all_bands.extend(bands)
         cell = tuple(int(round(v)) for v in c.bbox)
-        found.append((ti, ci, cell, clear, mask, ox, oy, bands, False))  # type: ignore[arg-type]
-        texted.add((ti, ci))
-    found += _faint_cells(tables, texted, faint, gray, inset, light_cut, rules)
+        found.append((ti, ci, cell, clear, mask, ox, oy, bands))  # type: ignore[arg-type]
     line_h = _line_height(all_bands)
     out: list[CellLines] = []
-    for ti, ci, cell, inner, mask, ox, oy, bands, faint_only in found:
+    for ti, ci, cell, inner, mask, ox, oy, bands in found:
         bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
         lines = [(a, b, _line_runs(mask, a, b, line_h)) for a, b in _merge_bands(bands, line_h)]
         lines = [(a, b, runs) for a, b, runs in lines if runs]
-        if faint_only:  # a faint cell's lines are glyphs: their ink half a line tall at least
-            lines = [
-                (a, b, runs)
-                for a, b, runs in lines
-                if (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] >= FAINT_GLYPH * line_h
-            ]
-            if not lines:
-                continue
-        else:  # a faint cell's glyphs are all lighter than a speck or rule piece beside them
-            lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
-        if faint is not None and lines:
-            lines = _grow_over_faint(mask, faint, lines, ox, oy, inner, line_h)
+        lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
         tall = any(
             (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h
             for a, b, runs in lines
@@ -641,171 +619,6 @@ def cell_lines(
         ]
         out.append(CellLines(ti, ci, cell, inner, boxes, tall))
     return out, line_h
-
-
-# A faint page's print (`faint_ink`): a grey level this share of the way from the ink
-# threshold up to the paper's own level, on the page smoothed over 3 px so that paper noise
-# (single pixels) falls back above it and a faded stroke (a run of pixels) stays under it.
-# Measured on a faded 180 dpi scan (dev lg_3886 p5, paper 250 after flattening): the `3` of
-# `13` and the `2` of `12` print at 200-232, above `INK_THRESHOLD`, so their line was cut to
-# the `1` (read `1`); at 230 they are whole, and blank cells beside them hold no glyph-tall blob.
-FAINT_SHARE = 0.6
-# A cell whose faint print holds this many times the pixels of its binarised text is read from
-# its faint print (`_mostly_faint`): on a scan printed dark a cell's faint print is its ink and
-# the blurred edge around it, 1.5-1.8 times its pixels (every cell of dev lg_3886 p3); on the
-# faded page beside it (p2) 2.1-19 times, and the cells whose lone digit was read blank 7.5-19.
-FAINT_RATIO = 4.0
-# A page is faded where that ratio's median over its text cells is at least this: 1.6 on the
-# dark page (lg_3886 p3), 3.0 on the faded one (p2).
-FADED_PAGE = 2.2
-# A faint blob is a glyph where its rows span at least this share of a text line (noise and a
-# rule's halo are specks or flat runs: a faint rule's piece left in a cell measured 12 px
-# against a line of 23 on dev lg_3886 p5, digits 19).
-FAINT_GLYPH = 0.6
-# ... and its columns past the line's ends at least this share (a `1` is ~0.2 lines wide; the
-# blurred edge of a glyph the binarised ink holds, 1-2 px, is not a glyph of its own).
-FAINT_WIDTH = 0.15
-
-
-def faint_ink(gray: np.ndarray, rules: np.ndarray) -> np.ndarray:
-    """The page's faint print (uint8 0/1): pixels of the 3 px smoothed page darker than
-    `FAINT_SHARE` of the way from `INK_THRESHOLD` to the paper's level (the median of the
-    pixels lighter than the threshold), off the rules (`rules`: their mask, grown by a pixel,
-    so that a rule's blurred edge is not taken for print)."""
-    hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()[INK_THRESHOLD + 1 :]
-    if hist.sum() == 0:
-        return np.zeros_like(gray)
-    paper = INK_THRESHOLD + 1 + int(np.searchsorted(np.cumsum(hist), hist.sum() / 2))
-    cut = int(INK_THRESHOLD + FAINT_SHARE * (paper - INK_THRESHOLD))
-    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
-    faint = cv2.threshold(smooth, cut, 1, cv2.THRESH_BINARY_INV)[1]
-    faint &= 1 - cv2.dilate(rules, np.ones((3, 3), np.uint8))
-    return faint
-
-
-def _faded_page(
-    cells: list[tuple[np.ndarray, int, int, tuple[int, int, int, int]]], faint: np.ndarray
-) -> bool:
-    """Whether the page's print is faded: its text cells' faint print (`faint_ink`) holds, in
-    the median, `FADED_PAGE` times the pixels of their binarised text. Only there is faint
-    print read (`_grow_over_faint`, `_faint_cells`): on a page printed dark, faint blobs are a
-    red seal's lifted strokes (dev lg_2912 p2: `政` read in a blank funds cell, a stroke read
-    `1` before `768.11`), not print the binariser lost."""
-    ratios = [
-        int(faint[oy : oy + m.shape[0], ox : ox + m.shape[1]].sum()) / max(1, int(m.sum()))
-        for m, ox, oy, _ in cells
-    ]
-    return bool(ratios) and float(np.median(ratios)) >= FADED_PAGE
-
-
-def _mostly_faint(mask: np.ndarray, faint: np.ndarray, ox: int, oy: int) -> bool:
-    """Whether a cell's faint print (`faint_ink`, page) holds `FAINT_RATIO` times the pixels
-    of its binarised text ink (`mask`, at page offset `ox`, `oy`): its print is mostly lost to
-    the binariser, and what is left are fragments of its glyphs."""
-    h, w = mask.shape
-    return int(faint[oy : oy + h, ox : ox + w].sum()) >= FAINT_RATIO * int(mask.sum())
-
-
-def _faint_cells(
-    tables: list[GridTable],
-    texted: set[tuple[int, int]],
-    faint: np.ndarray | None,
-    gray: np.ndarray,
-    inset: int,
-    light_cut: int,
-    rules: tuple[np.ndarray, np.ndarray] | None,
-) -> list[tuple[int, int, tuple, tuple, np.ndarray, int, int, list, bool]]:
-    """The cells whose binarised ink holds no text, or mostly lost it (`_mostly_faint`), but
-    whose faint print (`faint_ink`) does, sorted as `cell_lines` sorts the others: a faded `5`
-    alone in a weight cell left three fragments under `INK_THRESHOLD`, and the cell was read
-    blank (dev lg_3886 p2, four weights and scores). One of its blobs must still reach print's
-    darkness (`light_cut`), as every cell's must: a seal's lifted residue is as light as faint
-    print and never does; the faint strokes of that glyph (its top parted from its bowl) are
-    kept with it."""
-    if faint is None:
-        return []
-    out = []
-    for ti, t in enumerate(tables):
-        for ci, c in enumerate(t.cells):
-            if (ti, ci) in texted:
-                continue
-            cell_ink = _cell_components(faint, c.bbox, inset, gray, rules)
-            if cell_ink is None or not cell_ink.text.any():
-                continue
-            if cell_ink.darkest[cell_ink.text].min() > light_cut:
-                continue
-            # the faded glyph's strokes are blobs of their own, not all as dark as its darkest
-            got = cell_ink.judged()
-            if got is None:
-                continue
-            mask, ox, oy, clear = got
-            cell = tuple(int(round(v)) for v in c.bbox)
-            out.append((ti, ci, cell, clear, mask, ox, oy, ink_bands(mask), True))
-    return out
-
-
-def _grow_over_faint(
-    mask: np.ndarray,
-    faint: np.ndarray,
-    lines: list[tuple[int, int, list[tuple[int, int]]]],
-    ox: int,
-    oy: int,
-    inner: tuple[int, int, int, int],
-    line_h: float,
-) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """Each text line with the faint glyphs standing beside its ends (within the gap that
-    parts a line's runs, `_line_runs`) taken in, their faint pixels added to `mask` (in place)
-    so that the line's box holds them.
-
-    On a faded scan the binarised ink keeps a glyph's darkest stroke and loses the rest: the
-    line of `13` was the `1` alone and its crop, cut to the `1`, read `1`. A faint blob is a
-    glyph only when its rows span `FAINT_GLYPH` of a line, inside the cell's clear rectangle
-    (`inner`) and the line's own rows; glyphs the binarised ink already holds are not touched,
-    so a page whose print is dark reads as before."""
-    h, w = mask.shape
-    lo, hi = max(0, inner[0] - ox), min(w, inner[2] - ox)
-    gap = 0.8 * line_h
-    out = []
-    for a, b, runs in lines:
-        rows = faint[oy + a : oy + b, ox + lo : ox + hi]
-        cols = np.flatnonzero(rows.any(axis=0))
-        if cols.size == 0:
-            out.append((a, b, runs))
-            continue
-        cuts = np.flatnonzero(np.diff(cols) > 1)
-        blobs = [(int(r[0]) + lo, int(r[-1]) + 1 + lo) for r in np.split(cols, cuts + 1)]
-        start, end = runs[0][0], runs[-1][1]
-        grown = True
-        while grown:
-            grown = False
-            for c0, c1 in blobs:
-                # the blob's part beyond the line's ends: a glyph, not the halo of one
-                if c1 > end and c0 - end <= gap:
-                    c0 = max(c0, end)
-                elif c0 < start and start - c1 <= gap:
-                    c1 = min(c1, start)
-                else:
-                    continue
-                sub = faint[oy + a : oy + b, ox + c0 : ox + c1]
-                tall = np.flatnonzero(sub.any(axis=1))
-                wide = c1 - c0 >= FAINT_WIDTH * line_h
-                if wide and tall.size and tall[-1] - tall[0] + 1 >= FAINT_GLYPH * line_h:
-                    mask[a:b, c0:c1] |= sub
-                    start, end = min(start, c0), max(end, c1)
-                    grown = True
-        if (start, end) == (runs[0][0], runs[-1][1]):
-            out.append((a, b, runs))
-        else:
-            out.append(
-                (
-                    a,
-                    b,
-                    [(start, runs[0][1]), *runs[1:-1], (runs[-1][0], end)]
-                    if len(runs) > 1
-                    else [(start, end)],
-                )
-            )
-    return out
 
 
 def _ruled_nearby(table: GridTable, ci: int, seps: list[float]) -> dict[float, tuple[float, float]]:

@@ -35,14 +35,7 @@ from flows.forms.spec import (
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine, join_wrapped
 from flows.text import is_han, is_latin
 from ocr import MAX_PIXELS
-from ocr.cellink import (
-    SPECK_AREA,
-    cell_lines,
-    faint_ink,
-    ink_bands,
-    ink_components,
-    print_darkness_cut,
-)
+from ocr.cellink import SPECK_AREA, cell_lines, ink_bands, ink_components, print_darkness_cut
 from ocr.engines import (
     CropReading,
     OcrChar,
@@ -844,9 +837,7 @@ def read_cells(
     A small lone glyph is read from its tight crop first; only where that reading is below
     `glyph_sure` (0: never sure) are its two line-high crops read and the three vote.
     Returns the lines per cell (page pixels) and the number of crops recognised."""
-    faint = None if rules is None else faint_ink(gray, rules[0] | rules[1])
-    found, line_h = cell_lines(tables, gray, ink, rules, faint)
-    del faint
+    found, line_h = cell_lines(tables, gray, ink, rules)
     per_cell: list[dict[int, list[OcrLine]]] = [{} for _ in tables]
     crops: list[np.ndarray] = []
     owners: list[tuple[int, int, tuple[int, int, int, int]]] = []
