@@ -48,6 +48,9 @@ class Cell:
     readings: tuple[tuple[str, float], ...] = ()
     # OCR: the cell's text lines in reading order with their page boxes; empty for text layers
     lines: tuple[CellLine, ...] = ()
+    # OCR: lines read in the cell and left out of its text as a seal's own characters
+    # (`ocr.sealtext`), kept so the reader can say what was left out
+    seal_lines: tuple[CellLine, ...] = ()
 
     @property
     def last_row(self) -> int:

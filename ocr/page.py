@@ -503,6 +503,11 @@ def _cell_of_frags(g: GridCell, frags: list[_Frag], parts: list[_Frag] | None = 
     )
 
 
+def _cell_line(line: OcrLine) -> CellLine:
+    """An OCR line as the cell model keeps it: its text, page box and confidence."""
+    return CellLine(line.text, tuple(float(v) for v in line.bbox), round(float(line.confidence), 4))
+
+
 def cell_readings(readings: Readings, n: int = 5) -> Readings:
     """A one-line cell's ranked readings as its text is printed (`normalise_text`: ＞ and > are
     one reading, their probabilities added), most probable first."""
@@ -974,8 +979,11 @@ def cell_tables(
     per_cell: list[dict[int, list[OcrLine]]],
     gray: np.ndarray,
     extractor: str,
+    seal_lines: list[dict[int, list[OcrLine]]] | None = None,
 ) -> list[Table]:
-    """`Table`s from the lines read cell by cell (spaces restored, wrapped lines joined)."""
+    """`Table`s from the lines read cell by cell (spaces restored, wrapped lines joined); the
+    lines `ocr.sealtext` left out as a seal's characters ride on their cell (`Cell.seal_lines`)
+    for the reader to report."""
     out = []
     for ti, t in enumerate(tables):
         cells = []
@@ -984,7 +992,11 @@ def cell_tables(
             frags = _reading_order(
                 [_Frag(ln.text, ln.bbox, ln.confidence, ln.readings) for ln in lines]
             )
-            cells.append(_cell_of_frags(g, _join_line_parts(frags), frags))
+            cell = _cell_of_frags(g, _join_line_parts(frags), frags)
+            sealed = seal_lines[ti].get(ci, []) if seal_lines else []
+            if sealed:
+                cell = replace(cell, seal_lines=tuple(_cell_line(ln) for ln in sealed))
+            cells.append(cell)
         out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
     return out
 
@@ -1190,9 +1202,10 @@ def ocr_page(
         # a seal left on the page (as dark as the print: not lifted) may have given its
         # characters lines of their own in the cells it crosses; `prep.seals` is None where
         # `prepare` found one, [] where it found none (then nothing is looked for again)
+        left_out = None
         if prep.seals is None:
-            per_cell, _ = drop_seal_lines(per_cell, find_seals(ink))
-        out_tables = cell_tables(tables, per_cell, prep.gray, engine.name)
+            per_cell, left_out = drop_seal_lines(per_cell, find_seals(ink))
+        out_tables = cell_tables(tables, per_cell, prep.gray, engine.name, left_out)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
         lines = [restore_spaces(ln, prep.gray) for ln in lines]
         _, free = assign_lines([], lines, engine.name)

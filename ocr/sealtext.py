@@ -74,18 +74,24 @@ def seal_lines(lines: Sequence[OcrLine], seals: Sequence[Seal]) -> list[int]:
     ]
 
 
-def drop_seal_lines(
-    per_cell: list[dict[int, list[OcrLine]]], seals: Sequence[Seal]
-) -> tuple[list[dict[int, list[OcrLine]]], int]:
-    """The cells' lines without a seal's characters, and how many lines were dropped."""
+PerCell = list[dict[int, list[OcrLine]]]  # per table: cell index -> its lines
+
+
+def drop_seal_lines(per_cell: PerCell, seals: Sequence[Seal]) -> tuple[PerCell, PerCell]:
+    """The cells' lines without a seal's characters, and the lines left out (per table and
+    cell, only where a line was), so the reader can report them."""
     if not seals:
-        return per_cell, 0
-    out, dropped = [], 0
+        return per_cell, [{} for _ in per_cell]
+    out: PerCell = []
+    left_out: PerCell = []
     for cells in per_cell:
         kept: dict[int, list[OcrLine]] = {}
+        gone_here: dict[int, list[OcrLine]] = {}
         for ci, lines in cells.items():
             gone = set(seal_lines(lines, seals))
-            dropped += len(gone)
             kept[ci] = [ln for i, ln in enumerate(lines) if i not in gone]
+            if gone:
+                gone_here[ci] = [ln for i, ln in enumerate(lines) if i in gone]
         out.append(kept)
-    return out, dropped
+        left_out.append(gone_here)
+    return out, left_out

@@ -51,7 +51,7 @@ def test_off_the_band_a_tall_short_line_stays() -> None:
     assert seal_lines(lines, [SEAL]) == []
 
 
-def test_drop_seal_lines_counts_and_keeps_the_rest_in_order() -> None:
+def test_drop_seal_lines_keeps_the_rest_in_order_and_returns_what_it_left_out() -> None:
     cells = [
         {
             3: [
@@ -62,14 +62,17 @@ def test_drop_seal_lines_counts_and_keeps_the_rest_in_order() -> None:
             9: [_line("有效带动", 1540, 1691, 1674, 1735)],
         }
     ]
-    out, dropped = drop_seal_lines(cells, [SEAL])
-    assert dropped == 2
+    out, left_out = drop_seal_lines(cells, [SEAL])
+    assert {ci: [ln.text for ln in lines] for ci, lines in left_out[0].items()} == {
+        3: ["委"],
+        7: ["政法"],
+    }
     assert {ci: [ln.text for ln in lines] for ci, lines in out[0].items()} == {
         3: ["指标 4:验收合格率"],
         7: ["98%"],
         9: ["有效带动"],
     }
-    assert drop_seal_lines(cells, []) == (cells, 0)
+    assert drop_seal_lines(cells, []) == (cells, [{}])
 
 
 def test_a_lone_glyph_is_no_measure_of_print() -> None:
@@ -80,3 +83,32 @@ def test_a_lone_glyph_is_no_measure_of_print() -> None:
     # beside a line of print it is measured: a seal glyph 1.5x print's height goes
     lines = [_line("改", 569, 1711, 602, 1763), _line("满意度", 760, 1748, 850, 1783)]
     assert seal_lines(lines, [seal]) == [0]
+
+
+def test_a_cell_carries_the_seal_lines_left_out_and_the_reader_says_so() -> None:
+    """What `drop_seal_lines` left out rides on its cell (`cell_tables`) and `unmerge` reports
+    it as one note; the cell's text is what OCR read of the print."""
+    import numpy as np
+
+    from flows.forms.celllines import unmerge
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import cell_tables
+
+    lines = [_line("政法", 1382, 1403, 1540, 1479), _line("98%", 1575, 1419, 1639, 1459)]
+    kept, left_out = drop_seal_lines([{0: lines}], [SEAL])
+    grid = GridTable(
+        [1300.0, 1700.0], [1390.0, 1490.0], [GridCell(0, 0, 1, 1, (1300, 1390, 1700, 1490))]
+    )
+    gray = np.full((1600, 1800), 255, dtype=np.uint8)
+    (table,) = cell_tables([grid], kept, gray, "rapidocr", left_out)
+    (cell,) = table.cells
+    assert cell.text == "98%"
+    assert [(ln.text, ln.bbox) for ln in cell.seal_lines] == [
+        ("政法", (1382.0, 1403.0, 1540.0, 1479.0))
+    ]
+    read, (u,) = unmerge(table, range(0, 1))
+    assert [(c.text, c.seal_lines) for c in read.cells] == [("98%", ())]
+    assert u.note() == (
+        "cell '98%': '政法' left out as a seal's characters (on the text band of a seal found"
+        " on the page, taller than the cell's print)"
+    )

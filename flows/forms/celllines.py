@@ -84,6 +84,8 @@ class Unmerged:
     reordered: bool
     joined: bool = False  # a blank sliver of a column beside it taken in
     seals: tuple[CellLine, ...] = ()  # a seal's text printed over the cell, dropped
+    # lines OCR left out of the cell's text as a seal's characters (`Cell.seal_lines`)
+    seal_band: tuple[CellLine, ...] = ()
 
     def note(self) -> str:
         """One sentence for the reader's problems, so an auditor can check the recovery."""
@@ -101,6 +103,12 @@ class Unmerged:
         if self.seals:
             marks = " ".join(f"'{ln.text}'" for ln in self.seals)
             said.append(f"{marks} taken for a seal's text (a box too big for a printed line)")
+        if self.seal_band:
+            marks = " ".join(f"'{ln.text}'" for ln in self.seal_band)
+            said.append(
+                f"{marks} left out as a seal's characters (on the text band of a seal found"
+                " on the page, taller than the cell's print)"
+            )
         if self.joined:
             said.append(
                 "the blank sliver of a grid column beside it (a doubled rule) is part of it"
@@ -407,9 +415,14 @@ def read_cell(
         if columns is not None:
             text = " ".join(join_wrapped([t.text for t in col]) for col in columns)
             parts = [replace(_part(cell, lines), text=text, readings=())]
+    band = cell.seal_lines
     if len(parts) == 1 and not remnants and not reordered and not seals:
-        return None
-    return Unmerged(cell, parts, remnants, reordered, seals=seals)
+        # nothing to undo: the cell stays as read, said once if OCR left a seal's lines out
+        if not band:
+            return None
+        return Unmerged(cell, [replace(cell, seal_lines=())], [], False, seal_band=band)
+    parts = [replace(p, seal_lines=()) for p in parts]
+    return Unmerged(cell, parts, remnants, reordered, seals=seals, seal_band=band)
 
 
 def edge_remnant(
