@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -444,6 +445,15 @@ def line_axis(len_h: int, len_v: int) -> int | None:
     return None
 
 
+class AxisReading(NamedTuple):
+    """How one axis of a page read (`_read_axis`)."""
+
+    turns: int  # counter-clockwise quarter turns of the orientation taken
+    score: float  # how surely it read (`_read_surely`)
+    upright_sure: bool  # the lines read as they stand at SURE_UPRIGHT (not read turned)
+    taken_sure: bool  # the orientation taken read so (as they stand or turned)
+
+
 def _read_axis(
     gray: np.ndarray,
     ink: np.ndarray,
@@ -452,7 +462,7 @@ def _read_axis(
     axis: int,
     boxes: list[tuple[int, int, int, int]] | None = None,
     settle_early: bool = True,
-) -> tuple[int, float, bool, bool] | None:
+) -> AxisReading | None:
     """The better of the two orientations of one axis (turns `axis` or `axis + 2`) by reading
     its text lines both ways round, with how surely it read (`_read_surely`), whether the
     lines read as they stand at SURE_UPRIGHT (not read turned) and whether the orientation
@@ -465,8 +475,8 @@ def _read_axis(
     if scores is None:
         return None
     if scores[1] is not None and scores[1] > scores[0]:
-        return axis + 2, scores[1], False, scores[2]
-    return axis, scores[0], scores[1] is None, scores[1] is None
+        return AxisReading(axis + 2, scores[1], False, scores[2])
+    return AxisReading(axis, scores[0], scores[1] is None, scores[1] is None)
 
 
 def _turn_only_if_sideways_reads_better(
@@ -498,12 +508,13 @@ def _turn_only_if_sideways_reads_better(
     lg_4260) read 0.97-1.00 sideways."""
     sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
     whole = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
-    turned = sideways is not None and sideways[1] >= SURE_TURN_READING
-    if not turned or (whole is not None and margin * whole[1] >= sideways[1]):  # type: ignore[index]
+    if sideways is None or sideways.score < SURE_TURN_READING:
         return 0
-    if whole is not None and whole[2] and not sideways[3]:  # type: ignore[index]
+    if whole is not None and margin * whole.score >= sideways.score:
         return 0
-    return sideways[0] % 4  # type: ignore[index]
+    if whole is not None and whole.upright_sure and not sideways.taken_sure:
+        return 0
+    return sideways.turns % 4
 
 
 def _levelled(gray: np.ndarray, small: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -555,9 +566,9 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
         return _turn_only_if_sideways_reads_better(gray, ink, f, engine, boxes)
     if axis is not None:
         read = _read_axis(gray, ink, f, engine, axis, boxes)
-        return (read[0] if read else axis) % 4
+        return (read.turns if read else axis) % 4
     as_is = _read_axis(gray, ink, f, engine, 0, boxes)
-    if as_is is not None and as_is[2]:
+    if as_is is not None and as_is.upright_sure:
         # sure as it stands is no proof here (dev lg_9346 p2, a turned continuation page of
         # vertical labels and 2-character cells: lines 570 px across against 1,001 down), but
         # it is the only evidence: turned only when it reads clearly better so
@@ -567,10 +578,10 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     # sideways continuation pages: 8.0 and 10.0 against 9.9 and 13.6 turned 180°, wrongly
     # turned so; 16.0 and 20.0 read whole)
     sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
-    best = as_is or (0, 0.0, False, False)
-    if sideways is not None and sideways[1] > best[1]:
+    best = as_is or AxisReading(0, 0.0, False, False)
+    if sideways is not None and sideways.score > best.score:
         best = sideways
-    return best[0] % 4 if best[1] >= SURE_TURN_READING else 0
+    return best.turns % 4 if best.score >= SURE_TURN_READING else 0
 
 
 # A skew under this many degrees is left as it is (`prepare`, `_levelled`): a line of a page's

@@ -858,6 +858,13 @@ def test_orientation_counts_characters_read_not_mean_confidence() -> None:
     assert _read_surely([("ésaseshs", 0.21)]) < _read_surely([("9107", 0.966)])
 
 
+def _axis_reading(read: tuple[int, float, bool, bool] | None) -> object:
+    """A stand-in reading of one axis as `ocr.preprocess._read_axis` returns it."""
+    from ocr.preprocess import AxisReading
+
+    return None if read is None else AxisReading(*read)
+
+
 @pytest.mark.parametrize(
     ("sideways", "turns"),
     [((3, 1.8, False, False), 0), ((1, 16.0, True, True), 1)],
@@ -876,7 +883,9 @@ def test_a_page_whose_lines_do_not_tell_is_turned_only_on_a_sure_reading(
     page[40:52, 60:200] = 0  # one short row: its length does not tell the line direction
     readings = {0: (0, 0.8, False, False), 1: sideways}
     monkeypatch.setattr(
-        pp, "_read_axis", lambda g, i, f, e, axis, boxes=None, settle_early=True: readings[axis]
+        pp,
+        "_read_axis",
+        lambda g, i, f, e, axis, boxes=None, settle_early=True: _axis_reading(readings[axis]),
     )
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
     assert pp.detect_quarter_turns(page, object()) == turns
@@ -914,7 +923,7 @@ def test_a_page_whose_lines_run_vertically_is_kept_when_it_reads_surely_as_it_st
 
     def read(g, i, f, e, axis, boxes=None, settle_early=True):  # type: ignore[no-untyped-def]
         settled.append(settle_early)
-        return readings[axis]
+        return _axis_reading(readings[axis])
 
     monkeypatch.setattr(pp, "_read_axis", read)
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) == 1
@@ -996,7 +1005,7 @@ def test_a_page_whose_lines_do_not_tell_and_reads_surely_is_still_weighed_sidewa
 
     def read(g, i, f, e, axis, boxes=None, settle_early=True):  # type: ignore[no-untyped-def]
         settled.append((axis, settle_early))
-        return readings[axis]
+        return _axis_reading(readings[axis])
 
     monkeypatch.setattr(pp, "_read_axis", read)
     assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
@@ -1029,8 +1038,8 @@ def test_a_skewed_page_the_reading_decides_is_read_levelled(
         level = abs(pp.skew_angle(pp.binarize(g))) < 0.2
         levels.append(level)
         if axis == 0:
-            return (0, 16.0, True, True)
-        return (1, 17.0 if level else 20.5, False, True)
+            return pp.AxisReading(0, 16.0, True, True)
+        return pp.AxisReading(1, 17.0 if level else 20.5, False, True)
 
     monkeypatch.setattr(pp, "_read_axis", read)
     assert pp.detect_quarter_turns(skewed, object()) == 0
