@@ -494,7 +494,7 @@ def _cell_of_frags(g: GridCell, frags: list[_Frag], parts: list[_Frag] | None = 
         (frags, frag_texts) if parts is None else (parts, printed_texts([f.text for f in parts]))
     )
     lines = tuple(
-        CellLine(t, tuple(float(v) for v in f.bbox), round(float(f.conf), 4))
+        _cell_line(t, f.bbox, f.conf)
         for t, f in zip(kept_texts, kept, strict=True)
         if t or not f.text
     )
@@ -503,9 +503,9 @@ def _cell_of_frags(g: GridCell, frags: list[_Frag], parts: list[_Frag] | None = 
     )
 
 
-def _cell_line(line: OcrLine) -> CellLine:
+def _cell_line(text: str, bbox: Iterable[float], confidence: float) -> CellLine:
     """An OCR line as the cell model keeps it: its text, page box and confidence."""
-    return CellLine(line.text, tuple(float(v) for v in line.bbox), round(float(line.confidence), 4))
+    return CellLine(text, tuple(float(v) for v in bbox), round(float(confidence), 4))
 
 
 def cell_readings(readings: Readings, n: int = 5) -> Readings:
@@ -995,7 +995,8 @@ def cell_tables(
             cell = _cell_of_frags(g, _join_line_parts(frags), frags)
             sealed = seal_lines[ti].get(ci, []) if seal_lines else []
             if sealed:
-                cell = replace(cell, seal_lines=tuple(_cell_line(ln) for ln in sealed))
+                left = tuple(_cell_line(ln.text, ln.bbox, ln.confidence) for ln in sealed)
+                cell = replace(cell, seal_lines=left)
             cells.append(cell)
         out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
     return out
@@ -1188,7 +1189,10 @@ def ocr_page(
     ink = binarize(prep.gray)
     hor, ver = prep.rules if prep.rules is not None else line_masks(ink)
     prep.rules = None  # the page's masks live as long as `hor`, `ver` here
-    tables = find_tables(prep.gray, masks=(hor, ver), seals=prep.seals)
+    # the page's black or grey seals, found once: `prep.seals` is None where `prepare` found
+    # some before turning and levelling the page, [] where it found none
+    seals = find_seals(ink) if prep.seals is None else prep.seals
+    tables = find_tables(prep.gray, masks=(hor, ver), seals=seals)
     clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
@@ -1200,11 +1204,8 @@ def ocr_page(
         )
         del text_ink
         # a seal left on the page (as dark as the print: not lifted) may have given its
-        # characters lines of their own in the cells it crosses; `prep.seals` is None where
-        # `prepare` found one, [] where it found none (then nothing is looked for again)
-        left_out = None
-        if prep.seals is None:
-            per_cell, left_out = drop_seal_lines(per_cell, find_seals(ink))
+        # characters lines of their own in the cells it crosses
+        per_cell, left_out = drop_seal_lines(per_cell, seals)
         out_tables = cell_tables(tables, per_cell, prep.gray, engine.name, left_out)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
         lines = [restore_spaces(ln, prep.gray) for ln in lines]

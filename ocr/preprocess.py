@@ -38,7 +38,7 @@ class Prepared:
     rules: tuple[np.ndarray, np.ndarray] | None = None
     # the seals `find_seals` finds on the final page where the preprocessing knows them: none
     # when it found none before turning and deskewing the page (turning a page puts no seal on
-    # it), None when it found some (they moved with the page: `find_tables` looks again).
+    # it), None when it found some (they moved with the page: `ocr_page` looks again).
     # `find_seals` ran twice a page, ~4% of its CPU (a Hough transform and each candidate's ring)
     seals: list[tuple[float, float, float]] | None = None
 
@@ -517,9 +517,12 @@ def _turn_only_if_sideways_reads_better(
     return sideways.turns % 4
 
 
-def _levelled(gray: np.ndarray, small: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The page (`gray`) and its 1000-px copy (`small`) deskewed as `prepare` will deskew the
-    turned page (a quarter turn keeps the skew's angle), or None when it is level already.
+def _levelled(
+    gray: np.ndarray, small: np.ndarray, ink: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The page (`gray`) and its 1000-px copy (`small`, whose ink is `ink`) deskewed as
+    `prepare` will deskew the turned page (a quarter turn keeps the skew's angle), or None when
+    it is level already.
 
     Why: a skewed page's line blobs are cut as boxes across slanting lines, and their crops
     read worse as they stand and better sideways than the page's print does. Dev
@@ -528,7 +531,7 @@ def _levelled(gray: np.ndarray, small: np.ndarray) -> tuple[np.ndarray, np.ndarr
     against 16.0 as it stood (1.28×, over CLEAR_TURN) and was turned: ten indicators lost.
     Levelled it reads 17.0 against 16.0 and stays. Only pages the reading decides are levelled
     here (the line direction of a level page decides alone and needs no second rotation)."""
-    angle = skew_angle(binarize(flatten_background(small)))
+    angle = skew_angle(ink)
     if abs(angle) < LEVEL_ENOUGH:
         return None
     return rotate_deg(gray, angle), rotate_deg(small, angle)
@@ -556,7 +559,7 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     if engine is None:
         return axis if axis is not None else int(len_v > 1.3 * len_h)
     if axis != 0:  # the reading will decide, or weigh in: it reads the page levelled
-        levelled = _levelled(gray, small)
+        levelled = _levelled(gray, small, ink)
         if levelled is not None:
             gray, small = levelled
             ink = binarize(flatten_background(small))
