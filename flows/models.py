@@ -7,12 +7,19 @@ so an auditor can trace any number in the warehouse back to its page and cell.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
 BBox = tuple[float, float, float, float]
 """(x0, y0, x1, y1) in the page's coordinate system, origin top-left, y growing downwards."""
+
+
+def enclosing(boxes: Iterable[BBox]) -> BBox:
+    """The box around all `boxes`: what cells read as one printed cell stand in."""
+    x0s, y0s, x1s, y1s = zip(*boxes, strict=True)
+    return (min(x0s), min(y0s), max(x1s), max(y1s))
 
 
 class CellLine(NamedTuple):

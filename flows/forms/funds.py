@@ -43,6 +43,7 @@ from flows.models import (
     ProjectForm,
     SourcedValue,
     Table,
+    enclosing,
     join_wrapped,
 )
 from flows.text import HAN, label_key
@@ -488,12 +489,7 @@ def _heads_cut_apart(
             continue  # the rule runs on under the heads: two columns, not one cut head
         lines = _print_order([*left.lines, *right.lines])
         text = "".join(ln.text for ln in lines)
-        box = (
-            left.bbox[0],
-            min(left.bbox[1], right.bbox[1]),
-            right.bbox[2],
-            max(left.bbox[3], right.bbox[3]),
-        )
+        box = enclosing((left.bbox, right.bbox))
         joined = replace(
             left, text=text, bbox=box, colspan=right.last_col - left.col + 1, lines=tuple(lines)
         )
@@ -548,12 +544,7 @@ def _head_in_pieces(
             continue  # pieces of one row are `_heads_cut_apart`'s; a gap is no whole head
         lines = _print_order([ln for c in printing for ln in c.lines])
         text = "".join(ln.text for ln in lines)
-        box = (
-            min(c.bbox[0] for c in pieces),
-            min(c.bbox[1] for c in pieces),
-            max(c.bbox[2] for c in pieces),
-            max(c.bbox[3] for c in pieces),
-        )
+        box = enclosing(c.bbox for c in pieces)
         joined = replace(
             printing[0],
             row=r,

@@ -36,7 +36,7 @@ from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totalrow import read_total_row
 from flows.forms.totals import score_note, score_problem
-from flows.models import Cell, IndicatorRow, SourcedValue, Table, join_wrapped
+from flows.models import Cell, IndicatorRow, SourcedValue, Table, enclosing, join_wrapped
 from flows.text import label_key, normalize
 
 # ---------------------------------------------------------------- indicator lines
@@ -149,8 +149,7 @@ def _join_cut_glyph(table: Table, r: int, cells: dict[str, Cell | None], cols: G
                 col=left.col,
                 colspan=right.last_col - left.col + 1,
                 text=left.text.strip() + right.text.strip(),
-                bbox=(left.bbox[0], min(left.bbox[1], right.bbox[1]), right.bbox[2],
-                      max(left.bbox[3], right.bbox[3])),
+                bbox=enclosing((left.bbox, right.bbox)),
                 confidence=min(left.confidence, right.confidence),
                 lines=left.lines + right.lines,
                 readings=(),
