@@ -153,6 +153,27 @@ def land_self_eval(con, source_file: str, sha: str, confidence: float, extractor
     con.executemany(f"insert into raw.extracted_values values ({', '.join('?' * 18)})", extra)
 
 
+EVAL_NO_YEAR = "禁毒委_自评表_年度行缺失.pdf"
+NO_YEAR = "禁毒宣传经费"
+NO_YEAR_ID = pid("", "平罗县禁毒委", NO_YEAR)
+
+
+def land_self_eval_without_year(con) -> None:
+    """A 自评表 whose year line was lost (a faded scan): its project has no year."""
+    fields = {
+        "project_name": v(NO_YEAR), "department_name": v("平罗县禁毒委"), "funds_unit": v("万元"),
+        "total_budget_full_year": v("5"), "total_executed": v("5"),
+    }  # fmt: skip
+    form = ProjectForm(
+        fields=fields, funds=FundsBlock(), indicators=[], first_page=1, form="project_self_eval"
+    )
+    doc = DocumentExtraction(
+        source_file=EVAL_NO_YEAR, sha256="d" * 64, file_size=1, page_count=1, kind="pdf",
+        projects=[form],
+    )  # fmt: skip
+    landing.land_document(con, doc)
+
+
 @pytest.fixture(scope="module")
 def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     root = tmp_path_factory.mktemp("self_eval")
@@ -164,6 +185,7 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     land_self_eval(con, EVAL_FILE, "b" * 64, 1.0, "camelot")
     # the same self-evaluation scanned: read at 0.9, never chosen over the text layer
     land_self_eval(con, EVAL_SCAN, "c" * 64, 0.9, "rapidocr")
+    land_self_eval_without_year(con)
     con.close()
     dbt_build(warehouse)
     return SampleRun(raw=Path(root), warehouse=warehouse, summary=None, bad={})
@@ -183,6 +205,7 @@ def test_project_execution_takes_the_plans_project_id(marts: SampleRun) -> None:
          EVAL_FILE, 1),
         (RELIEF_ID, 2024, RELIEF, D(10), D(12), D("11.4"), D(95), D(10), D("9.5"), D(96),
          EVAL_FILE, 1),
+        (NO_YEAR_ID, None, NO_YEAR, None, D(5), D(5), None, None, None, None, EVAL_NO_YEAR, 1),
     ]  # fmt: skip
     # the plan's project and the evaluation's join on (project_id, year)
     joined = marts.query(
@@ -274,6 +297,9 @@ def test_self_evaluation_findings(marts: SampleRun) -> None:
         (ANTI_FRAUD_ID, "self_evaluation_without_targets", "low", EVAL_FILE, 1,
          f"项目“{ANTI_FRAUD}”有 2024 年自评表，但仓库中没有它的绩效目标表 / project “{ANTI_FRAUD}” "
          "has a self-evaluation for 2024 but no target table in the warehouse"),
+        (NO_YEAR_ID, "self_evaluation_without_targets", "low", EVAL_NO_YEAR, 1,
+         f"项目“{NO_YEAR}”有年度未印的自评表，但仓库中没有它的绩效目标表 / project “{NO_YEAR}” "
+         "has a self-evaluation with no year printed but no target table in the warehouse"),
         (GRID_ID, "targets_without_self_evaluation", "low", PLAN_FILE, 1,
          f"项目“{GRID}”有 2024 年绩效目标表，但本部门已发布的自评表中没有它 / project “{GRID}” has "
          "targets for 2024 but no self-evaluation among those its department published"),
@@ -297,6 +323,19 @@ def test_self_evaluation_findings(marts: SampleRun) -> None:
          "indicators 86)"),
     ]  # fmt: skip
     assert rows == sorted(expected)
+
+
+def test_a_self_evaluation_without_a_year_still_lands(marts: SampleRun) -> None:
+    """A null year once made the finding's detail null, audit_findings' contract failed and the
+    document was quarantined; its finding now says the year was not printed."""
+    assert marts.query(
+        "select rule, year, detail from audit_findings where project_id = ?", [NO_YEAR_ID]
+    ) == [
+        ("self_evaluation_without_targets", None,
+         f"项目“{NO_YEAR}”有年度未印的自评表，但仓库中没有它的绩效目标表 / project “{NO_YEAR}” "
+         "has a self-evaluation with no year printed but no target table in the warehouse"),
+    ]  # fmt: skip
+    assert marts.query("select source_file from ingest_errors where stage = 'validate'") == []
 
 
 def test_findings_point_at_the_indicators(marts: SampleRun) -> None:

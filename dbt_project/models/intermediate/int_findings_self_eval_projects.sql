@@ -219,9 +219,9 @@ unevaluated_findings as (
         'targets_without_self_evaluation' as rule,
         'low' as severity,
         'no_self_evaluation' as finding_key,
-        '项目“' || coalesce(planned.project_name, '') || '”有 ' || cast(planned.year as varchar)
-        || ' 年绩效目标表，但本部门已发布的自评表中没有它 / project “' || coalesce(planned.project_name, '')
-        || '” has targets for ' || cast(planned.year as varchar)
+        '项目“' || coalesce(planned.project_name, '') || '”有' || {{ table_year('planned.year', 'zh') }}
+        || '绩效目标表，但本部门已发布的自评表中没有它 / project “' || coalesce(planned.project_name, '')
+        || '” has targets ' || {{ table_year('planned.year', 'en') }}
         || ' but no self-evaluation among those its department published' as detail,
         planned.source_file,
         planned.project_page as page
@@ -260,9 +260,9 @@ unplanned_findings as (
         'self_evaluation_without_targets' as rule,
         'low' as severity,
         'no_targets' as finding_key,
-        '项目“' || coalesce(evaluated.project_name, '') || '”有 ' || cast(evaluated.year as varchar)
-        || ' 年自评表，但仓库中没有它的绩效目标表 / project “' || coalesce(evaluated.project_name, '')
-        || '” has a self-evaluation for ' || cast(evaluated.year as varchar)
+        '项目“' || coalesce(evaluated.project_name, '') || '”有' || {{ table_year('evaluated.year', 'zh') }}
+        || '自评表，但仓库中没有它的绩效目标表 / project “' || coalesce(evaluated.project_name, '')
+        || '” has a self-evaluation ' || {{ table_year('evaluated.year', 'en') }}
         || ' but no target table in the warehouse' as detail,
         evaluated.source_file,
         evaluated.project_page as page
