@@ -35,6 +35,8 @@ def test_a_numeric_cell_read_as_no_number_takes_the_number_the_recogniser_ranked
     assert number_choice(_cell("s 5", (("5", 0.9),))) is None
     assert number_choice(_cell("s", (("s", 0.9), ("S", 0.1)))) is None
     assert number_choice(_cell("s", (("s", 0.96), ("5", 0.04)))) is None
+    # a no-value mark is printed: a dash is never taken for a 1
+    assert number_choice(_cell("-", (("-", 0.6), ("1", 0.3)))) is None
     # a text layer's cell ranks nothing
     assert number_choice(_cell("s")) is None
 

@@ -694,11 +694,13 @@ def number_choice(cell: Cell) -> tuple[str, float] | None:
     """The number a cell of a numeric column (分值, 得分) prints, when the recogniser's best
     reading is one token holding no digit (`s` for 5): the most probable reading it ranked that
     is a number, as `alphabet_choice` takes a listed value. None: keep the cell's text (a blank,
-    several values, no ranked number). A reading with a digit is left to the checks that know
-    its marks: glyphs beside the number (`cellvalues.number_amid_marks`), a mark at its edge
-    (`totals.settle_marks_by_totals`, by the 总分)."""
+    a no-value mark, which the column may print, several values, no ranked number). A reading
+    with a digit is left to the checks that know its marks: glyphs beside the number
+    (`cellvalues.number_amid_marks`), a mark at its edge (`totals.settle_marks_by_totals`)."""
     text = cell.text.strip()
     if not text or len(text.split()) > 1 or any(ch.isdigit() for ch in text):
+        return None
+    if text in NO_VALUE:
         return None
     ranked = [(t.strip(), p) for t, p in cell.readings if amount(t.strip()) is not None]
     best = max(ranked, key=lambda r: r[1], default=None)
