@@ -35,7 +35,9 @@ def share_across_columns(
     previous) k-1 numeric columns are blank gives them one each; a cell merged over several
     lines (`over_lines`, ids) prints their numbers, not its neighbours'. A cell under a numeric
     column and a text column (得分 | 偏差原因) gives each its OCR lines by where they stand under
-    the heading (`frame`: page x → share of the heading's frame; `_lines_by_heading`)."""
+    the heading (`frame`: page x → share of the heading's frame; `_lines_by_heading`). On an
+    OCR page (`frame` given) a cell under 指标值 and 实际完成值 printing one value twice
+    (`100%100%`) gives each column that value."""
     numeric = {c.field for c in spec.columns if c.numeric}
     order = sorted((f for f in values if f in cols.by_field), key=lambda f: cols.by_field[f])
     notes: list[str] = []
@@ -75,6 +77,15 @@ def share_across_columns(
                 for f in fields:
                     values[f] = values[f].with_value("")
             continue
+        once = _one_value_twice(text) if frame is not None else None
+        if once is not None and fields == ["target", "actual"]:
+            values["target"] = values["target"].with_value(once)
+            values["actual"] = values["actual"].with_value(once)
+            notes.append(
+                f"the cell '{text}' stands under the target, actual columns (OCR found no rule "
+                f"between them) and prints one value twice: each column reads '{once}'"
+            )
+            continue
         composed = [("target", spec.composed_target)]
         if spec.composed_actual:
             composed.append((spec.composed_actual[0], spec.composed_actual))
@@ -86,6 +97,15 @@ def share_across_columns(
                 break
         notes += _name_over_target_parts(fields, values, spec)
     return notes + spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
+
+
+def _one_value_twice(text: str) -> str | None:
+    """The value a cell prints twice in a row (`100%100%`, `有效带动 有效带动`): a year-end
+    target and its actual, equal as these forms often print them, read as one cell across the
+    lost rule between them. None when the cell's text is not one value twice."""
+    compact = "".join(text.split())
+    half = compact[: len(compact) // 2]
+    return half if len(compact) % 2 == 0 and half and compact == half * 2 else None
 
 
 def _name_over_target_parts(

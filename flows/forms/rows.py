@@ -16,7 +16,13 @@ from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
 from flows.forms.cellshare import share_across_columns
-from flows.forms.cellvalues import VALUE_RE, leave_out_marks, unit_in_unit_cell, unit_of_target
+from flows.forms.cellvalues import (
+    VALUE_RE,
+    amount,
+    leave_out_marks,
+    unit_in_unit_cell,
+    unit_of_target,
+)
 from flows.forms.columns import GridColumns
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -427,8 +433,18 @@ def append_rows(
         if not (nm.value.strip() or target.value.strip()):
             continue
         problems.extend(form_note(form, where.page.page, n) for n in notes)
-        if _heading_again(cells):
-            continue  # the heading row repeated where it was not recognised as one
+        heading = _heading_again(cells, spec)
+        if heading is not None:  # the heading repeated where it was not found as one
+            if not heading:  # its 三级指标 cell reads no heading: say what is left out
+                problems.append(
+                    form_note(
+                        form,
+                        where.page.page,
+                        f"the line '{nm.value}' prints its 指标值 and numeric columns' headings: "
+                        "read as the grid's heading repeated, not as an indicator",
+                    )
+                )
+            continue
         level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
         for name, cell in (("level1", level1), ("level2", level2)):
             if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
@@ -579,15 +595,25 @@ def _level1_by_category(cell: Cell, level2: str) -> str | None:
     return own if own is not None and printed.count(own) == 1 else None
 
 
-def _heading_again(cells: dict[str, Cell | None]) -> bool:
+def _heading_again(cells: dict[str, Cell | None], spec: FormSpec) -> bool | None:
     """A grid line whose 三级指标 and 指标值 cells print their own column headings: the heading
     row repeated on a continuation page (OCR may have misread another of its headings, so it was
-    not found as a heading). No indicator is named 三级指标 with the target 指标值."""
-    for name in ("indicator_name", "target"):
+    not found as a heading). No indicator is named 三级指标 with the target 指标值. So is a line
+    whose 指标值 and every numeric column (分值, 得分) print their own headings, whatever its
+    三级指标 cell reads (`T二级指标 三级指标`: two headings a lost rule joined, a mark): a numeric
+    column's cell prints a number, never its heading. True: the 三级指标 cell prints its heading
+    too; False: only the others do; None: not a heading."""
+
+    def own_heading(name: str) -> bool:
         hit = match_printed(label_key(cell_text(cells.get(name))), ALL_COLUMNS)
-        if hit is None or hit[0].field != name:  # type: ignore[attr-defined]
-            return False
-    return True
+        return hit is not None and hit[0].field == name  # type: ignore[attr-defined]
+
+    if not own_heading("target"):
+        return None
+    if own_heading("indicator_name"):
+        return True
+    numeric = [c.field for c in spec.columns if c.numeric and cells.get(c.field) is not None]
+    return False if numeric and all(map(own_heading, numeric)) else None
 
 
 def _split_label_halves(
@@ -664,17 +690,37 @@ def alphabet_choice(cell: Cell, alphabet: Iterable[str]) -> tuple[str, float] | 
     return (text, prob) if prob >= ALPHABET_MIN_PROBABILITY else None
 
 
+def number_choice(cell: Cell) -> tuple[str, float] | None:
+    """The number a cell of a numeric column (分值, 得分) prints, when the recogniser's best
+    reading is one token holding no digit (`s` for 5): the most probable reading it ranked that
+    is a number, as `alphabet_choice` takes a listed value. None: keep the cell's text (a blank,
+    a no-value mark, which the column may print, several values, no ranked number). A reading
+    with a digit is left to the checks that know its marks: glyphs beside the number
+    (`cellvalues.number_amid_marks`), a mark at its edge (`totals.settle_marks_by_totals`)."""
+    text = cell.text.strip()
+    if not text or len(text.split()) > 1 or any(ch.isdigit() for ch in text):
+        return None
+    if text in NO_VALUE:
+        return None
+    ranked = [(t.strip(), p) for t, p in cell.readings if amount(t.strip()) is not None]
+    best = max(ranked, key=lambda r: r[1], default=None)
+    return best if best is not None and best[1] >= ALPHABET_MIN_PROBABILITY else None
+
+
 def _read_by_alphabet(
     cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
 ) -> list[str]:
-    """Values of columns declaring an alphabet read as `alphabet_choice` picks, each change
-    reported with the recogniser's own reading (the raw cell keeps it as read)."""
+    """Values of columns declaring an alphabet read as `alphabet_choice` picks, and of numeric
+    columns as `number_choice` picks, each change reported with the recogniser's own reading
+    (the raw cell keeps it as read)."""
     notes = []
     for col in spec.columns:
         cell, value = cells.get(col.field), values.get(col.field)
-        if not col.alphabet or cell is None or value is None or value.value != cell.text:
+        if not (col.alphabet or col.numeric) or cell is None or value is None:
             continue
-        choice = alphabet_choice(cell, col.alphabet)
+        if value.value != cell.text:
+            continue
+        choice = alphabet_choice(cell, col.alphabet) if col.alphabet else number_choice(cell)
         if choice is None:
             continue
         text, prob = choice

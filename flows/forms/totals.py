@@ -14,6 +14,7 @@ readable score (or a score above its weight) is reported, never filled in.
 
 from __future__ import annotations
 
+import re
 from itertools import product
 
 from flows.forms.cellvalues import NUMBER_RE, amount
@@ -175,6 +176,8 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
     reported; any other value stays as read."""
     for name, total_field in (("weight", "overall_weight"), ("score", "overall_score")):
         total_value = form.fields.get(total_field)
+        if total_value is not None and amount(total_value.value) is None:
+            total_value = _total_with_a_point(form, name, total_field, total_value, problems)
         total = amount(total_value.value) if total_value is not None else None
         if total is None:
             continue
@@ -224,6 +227,31 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
                 f"page {v.page}: {_name(form)}: the {name} '{v.value}' read as {rest}: {why}, "
                 f"the reading by which the {name}s add up to the 总分's {total_value.value}"  # type: ignore[union-attr]
             )
+
+
+# A decimal point OCR read as a colon between a number's digits (`94:07`): a 总分 prints no time
+_COLON_POINT_RE = re.compile(r"(\d+)\s*[:：]\s*(\d{1,2})")
+
+
+def _total_with_a_point(
+    form: ProjectForm, name: str, total_field: str, total: SourcedValue, problems: list[str]
+) -> SourcedValue:
+    """The 总分's weight or score read with a colon for its point (`94:07`), read as 94.07 when
+    that is the sum of the weights or scores printed (`printed_sum`: every one read as a number),
+    reported; otherwise as read."""
+    m = _COLON_POINT_RE.fullmatch(total.value.strip())
+    read = printed_sum(form.fields, form.indicators, name)
+    if m is None or read is None:
+        return total
+    reading = f"{m[1]}.{m[2]}"
+    if abs(float(reading) - read) > SUM_TOLERANCE:
+        return total
+    form.fields[total_field] = total.with_value(reading)
+    problems.append(
+        f"page {total.page}: {_name(form)}: the 总分's {name} '{total.value}' read as {reading}: "
+        f"a point read as a colon, the reading the {name}s printed add up to ({read:g})"
+    )
+    return form.fields[total_field]
 
 
 def _over_weight_readings(form: ProjectForm, k: int, score: str) -> list[str]:
