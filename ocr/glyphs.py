@@ -25,7 +25,6 @@ import numpy as np
 from ocr.cellink import ink_bands
 from ocr.preprocess import INK_THRESHOLD
 
-
 # A column at a crop's edge holds faint print where the line's grey, smoothed over 3 × 3 px (a
 # lone noise pixel is paper again), is darker than this share of the way from the line's paper
 # down to the ink threshold: a faded `=` reaches 213-216 smoothed, paper noise stays over 240
@@ -73,9 +72,9 @@ def keep_cut_ink(
     (`cell_x`).
 
     Ink is the binariser's (`INK_THRESHOLD`) or faint print (`faint_print_cut`) in the rows
-    of the line's ink `box`: an edge column holding some cuts a glyph the box left out. The edge moves to the end of that ink
-    when it ends within `reach` px; ink running on further (a rule's residue, another value)
-    leaves the edge where it was."""
+    of the line's ink `box`: an edge column holding some cuts a glyph the box left out. The
+    edge moves to the end of that ink when it ends within `reach` px; ink running on further
+    (a rule's residue, another value) leaves the edge where it was."""
     left, right = crop_x
     lo, hi = cell_x
     rows = gray[box[1] : box[3], :]
