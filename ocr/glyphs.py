@@ -6,7 +6,11 @@ residue, bleed-through). A comparator printed in a thin stroke beside bold digit
 blob: on a faded 150 dpi scan the `>` of `>98%` reached grey 175 where the digits reached 82, so
 the line's box began at the `9`, its crop's padding cut the `>` through, and the recogniser read
 `98%` (it reads a sliver of a glyph as nothing). The crop is what decides the reading, so it is
-widened here past ink it cuts; what a line's box holds is left as `ocr.cellink` found it.
+widened here past ink it cuts; what a line's box holds is left as `ocr.cellink` found it. On a
+page whose toner faded, a thin `=` prints lighter than the binariser's threshold altogether
+(dev seeds 8800-9599: its strokes 200-217 on paper 250, the digits beside it 99): it is no ink
+at all, the padding cut it in half and `=284批次` was read `284批次`. So the edge test also takes
+faint print, measured against the line's own paper (`FAINT_SHARE`).
 
 A CJK font prints ≥/≤ as ⩾/⩽, the bar slanted along the chevron's lower arm; on a blurred scan
 the gap between them closes and the recogniser reads a plain `>`/`<`. The ink tells them apart:
@@ -20,6 +24,28 @@ import numpy as np
 
 from ocr.cellink import ink_bands
 from ocr.preprocess import INK_THRESHOLD
+
+# A column at a crop's edge holds faint print where the line's grey, smoothed over 3 × 3 px (a
+# lone noise pixel is paper again), is darker than this share of the way from the line's paper
+# down to the ink threshold: a faded `=` reaches 213-216 smoothed, paper noise stays over 240
+# (paper 250-254, smoothed 0.1st percentile 248) on dev seed 9186's faded page.
+FAINT_SHARE = 0.5
+
+
+def _print_columns(rows: np.ndarray, a: int, b: int, faint_cut: float) -> np.ndarray:
+    """Which of the columns a..b of a line's rows hold print: binarised ink, or faint print
+    darker than `faint_cut` once smoothed."""
+    part = rows[:, a:b]
+    smooth = cv2.blur(part, (3, 3))
+    return ((part <= INK_THRESHOLD) | (smooth <= faint_cut)).any(axis=0)
+
+
+def faint_print_cut(rows: np.ndarray) -> float:
+    """The grey under which a line's smoothed pixels are faint print: `FAINT_SHARE` of the way
+    from its paper (the 75th percentile of its rows: a line is mostly paper) to the ink
+    threshold; the threshold itself where the paper is no lighter than it."""
+    paper = float(np.percentile(rows, 75))
+    return max(float(INK_THRESHOLD), paper - FAINT_SHARE * (paper - INK_THRESHOLD))
 
 
 def _ink_end(inked: np.ndarray, start: int, step: int, stop: int) -> int | None:
@@ -45,17 +71,18 @@ def keep_cut_ink(
     ink they cut, with the crop's own paper `pad` beyond it, never past the cell's inner edges
     (`cell_x`).
 
-    Ink is the binariser's (`INK_THRESHOLD`) in the rows of the line's ink `box`: an edge
-    column holding some cuts a glyph the box left out. The edge moves to the end of that ink
-    when it ends within `reach` px; ink running on further (a rule's residue, another value)
-    leaves the edge where it was."""
+    Ink is the binariser's (`INK_THRESHOLD`) or faint print (`faint_print_cut`) in the rows
+    of the line's ink `box`: an edge column holding some cuts a glyph the box left out. The
+    edge moves to the end of that ink when it ends within `reach` px; ink running on further
+    (a rule's residue, another value) leaves the edge where it was."""
     left, right = crop_x
     lo, hi = cell_x
     rows = gray[box[1] : box[3], :]
     if rows.size == 0:
         return left, right
+    faint = faint_print_cut(rows[:, lo:hi])
     if lo < left < hi:
-        inked = (rows[:, max(lo, left - reach) : left + 1] <= INK_THRESHOLD).any(axis=0)
+        inked = _print_columns(rows, max(lo, left - reach), left + 1, faint)
         # local column k stands for page column max(lo, left - reach) + k
         base = max(lo, left - reach)
         if inked[-1]:
@@ -65,7 +92,7 @@ def keep_cut_ink(
                 left = max(lo, first - pad)
     if lo < right < hi:
         base = right - 1
-        inked = (rows[:, base : min(hi, right + reach)] <= INK_THRESHOLD).any(axis=0)
+        inked = _print_columns(rows, base, min(hi, right + reach), faint)
         if inked[0]:
             end = _ink_end(inked, 0, 1, inked.size)
             if end is not None or base + inked.size == hi:

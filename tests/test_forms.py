@@ -244,6 +244,14 @@ def test_code_in_brackets_after_the_department_name() -> None:
     assert (got["department_name"], got["department_code"]) == ("某县农业农村局", "082001")
 
 
+def test_code_after_the_department_name_whose_opening_bracket_was_lost() -> None:
+    got = read_one(
+        [["项目名称", "培训项目", "", ""], ["主管部门及代码", "某县农业农村局082001）", "", ""]],
+        {(1, 1): (1, 3), (0, 1): (1, 3)},
+    )
+    assert (got["department_name"], got["department_code"]) == ("某县农业农村局", "082001")
+
+
 def test_department_label_with_name_and_code_in_two_cells() -> None:
     got = read_one(
         [["项目名称", "培训项目", "", ""], ["主管部门及代\n码", "某县农业农村局", "082001", ""]]

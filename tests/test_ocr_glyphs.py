@@ -23,7 +23,7 @@ from ocr.engines import (
     get_engine,
     respell_words,
 )
-from ocr.glyphs import barred_chevron, keep_cut_ink, lower_arm_ratio
+from ocr.glyphs import barred_chevron, faint_print_cut, keep_cut_ink, lower_arm_ratio
 from ocr.page import _crop_line
 
 PAPER, PRINT, LIGHT = 250, 80, 180
@@ -81,6 +81,45 @@ def test_line_crop_holds_the_whole_light_comparator() -> None:
     # padding 7 px (0.35 of a 20 px line): x 53-107 before, 38-107 with the mark and its paper
     assert crop.shape[1] == 107 - 38
     assert int((crop[..., 0] == LIGHT).sum()) == 12 * 11
+
+
+# A faded `=`: two 2 px bars lighter than the ink threshold (199), as a thin stroke prints on a
+# page whose toner faded (measured 200-217 on paper 250 where the digits reached 99).
+FADED = 205
+
+
+def _faded_equals(gray: np.ndarray, x0: int, x1: int) -> None:
+    gray[26:28, x0:x1] = FADED
+    gray[32:34, x0:x1] = FADED
+
+
+def test_faint_print_cut_is_halfway_from_the_lines_paper_to_the_ink_threshold() -> None:
+    assert faint_print_cut(_cell()) == 224.5
+    # a filled heading no lighter than the threshold: the threshold itself, nothing fainter
+    assert faint_print_cut(np.full((20, 50), 190, np.uint8)) == 199.0
+
+
+def test_crop_edge_cutting_a_faded_comparator_moves_past_it() -> None:
+    gray = _cell()
+    _faded_equals(gray, 45, 56)  # no ink to the binariser; the crop (pad 8) starts at 52
+    # smoothed, the bars' inner columns 46-54 are faint print (220 <= 224.5), their end
+    # columns 45 and 55 paper (230): the edge moves to 46 less the padding
+    assert keep_cut_ink(gray, (60, 20, 100, 40), (52, 108), (4, 196), 8, 20) == (38, 108)
+
+
+def test_lone_noise_pixels_at_the_crop_edge_are_paper() -> None:
+    gray = _cell()
+    gray[30, 52] = gray[25, 50] = FADED  # smoothed 245: paper
+    assert keep_cut_ink(gray, (60, 20, 100, 40), (52, 108), (4, 196), 8, 20) == (52, 108)
+
+
+def test_line_crop_holds_the_whole_faded_comparator() -> None:
+    gray = _cell()
+    _faded_equals(gray, 45, 56)
+    crop = _crop_line(gray, (60, 20, 100, 40), (4, 4, 196, 56), 20.0)
+    # padding 7 px: x 53-107 before, 39-107 with the faded `=` (from 46) and its paper
+    assert crop.shape[1] == 107 - 39
+    assert int((crop[..., 0] == FADED).sum()) == 4 * 11
 
 
 def _chevron(bar: bool, opens: str = ">", blur: float = 1.0, thick: int = 1) -> np.ndarray:

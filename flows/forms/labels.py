@@ -32,7 +32,10 @@ from flows.text import HAN, SUB_LINE_PREFIX, is_han, label_key, normalize
 YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
 TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
 CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
-NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})$")
+# A name, then its code; a closing bracket after the code is one whose opening bracket was lost
+# (as CODE_IN_BRACKETS_RE takes a lost closing one): a faded scan's thin `（` at the end of a
+# wrapped line is lighter than the ink threshold (dev seed 9186: `XX局189186)`)
+NAME_THEN_CODE_RE = re.compile(r"^(?P<name>\D+?)[-—_/]?(?P<code>\d{3,})\s*[)\]]?$")
 UNIT_RE = re.compile(r"^\((?P<unit>[^()]*)\)")
 
 
