@@ -982,6 +982,14 @@ def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> n
     return hit
 
 
+# How close two of Hough's circle centres may lie, in smallest seal radii. A table's rules and
+# text make circles of their own that gather more votes than a seal beside them; at 2 radii
+# apart such a circle, failing the ring test later, had hidden the seal whose centre lay within
+# it (dev lg_516 p3: a circle of r 204 px 55 px from the seal's centre, r 152). Each candidate
+# is judged by its ring (`_on_circle`), so a closer neighbour costs a cheap look, no false seal.
+SEAL_CENTRES_APART = 0.5
+
+
 def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, float, float]]:
     """Round seals printed in black or grey ink (a photocopied or greyscale scan: no red to
     suppress), as (cx, cy, r) in page px of the ink mask.
@@ -1003,7 +1011,7 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
         small,
         cv2.HOUGH_GRADIENT,
         dp=1,
-        minDist=2 * r_min,
+        minDist=max(1.0, SEAL_CENTRES_APART * r_min),
         param1=120,
         param2=35,
         minRadius=r_min,
@@ -1050,7 +1058,9 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
         t = max(4.0, 0.05 * br)
         inner = _on_circle(ink, bx, by, br - t - 6, br - t - 2)
         clean = ring & ~inner & ~_on_circle(ink, bx, by, br + t + 2, br + t + 6)
-        if ring.mean() >= min_ring and clean.mean() >= 0.45:
+        # two candidates near one seal refine to the same ring: one seal
+        known = any(np.hypot(bx - x, by - y) < 0.5 * r for x, y, r in seals)
+        if ring.mean() >= min_ring and clean.mean() >= 0.45 and not known:
             seals.append((float(bx), float(by), br))
     return seals
 
