@@ -321,6 +321,36 @@ def test_grey_seal_over_the_table_keeps_the_grid(clean: np.ndarray, where: str) 
     assert spans(scans.damage(sealed, "noise", 2)) == TRUTH
 
 
+def test_a_seal_beside_a_stronger_false_circle_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A circle of the table's rules and text can gather more of Hough's votes than a seal and
+    fail the ring test later; its centre 60 px from the seal's hid the seal while candidates
+    had to lie two smallest radii apart (dev lg_516 p3)."""
+    from ocr import preprocess
+
+    ink = np.zeros((2340, 1655), np.uint8)
+    cv2.circle(ink, (800, 1000), 200, 1, 24)  # thick: ink on both sides of any ring band
+    cv2.circle(ink, (860, 1000), 150, 1, 4)  # the seal's thin ring
+    (cx, cy, r), *more = preprocess.find_seals(ink)
+    assert (round(cx), round(cy), r, more) == (861, 999, 150.0, [])
+    monkeypatch.setattr(preprocess, "SEAL_CENTRES_APART", 2.0)  # as before: hidden
+    assert preprocess.find_seals(ink) == []
+
+
+def test_two_candidates_on_one_ring_are_one_seal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Candidates may now lie closer than a seal's radius: two of them around one ring refine
+    to the same circle, which is one seal, not two."""
+    from ocr import preprocess
+
+    ink = np.zeros((2340, 1655), np.uint8)
+    cv2.circle(ink, (860, 1000), 150, 1, 4)
+    s = 500 / 2340  # find_seals' small copy
+    near = np.array([[[860 * s, 1000 * s, 150 * s], [866 * s, 994 * s, 150 * s]]], np.float32)
+    monkeypatch.setattr(preprocess.cv2, "HoughCircles", lambda *a, **k: near)
+    assert [(round(x), round(y), r) for x, y, r in preprocess.find_seals(ink)] == [
+        (860, 1000, 149.0)
+    ]
+
+
 def test_no_seal_is_found_on_a_plain_table(clean: np.ndarray) -> None:
     from ocr.preprocess import find_seals
 
