@@ -34,8 +34,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     from flows import prefect_api
 
-    # Prefect's temporary server boots in its own process while the page workers load their
-    # models and this one imports the flow
+    # Prefect's temporary server boots in its own process, launched before this one imports
+    # Prefect, while the page workers load their models and this one imports the flow
     api = prefect_api.launch_if_wanted()
     _start_page_workers(options, api)
     from flows.extract import early_workers
