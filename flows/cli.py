@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,27 +35,30 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     from flows import prefect_api
 
-    # Prefect's temporary server boots in its own process while the page workers load their
-    # models and this one imports the flow
+    # Prefect's temporary server boots in its own process, launched before this one imports
+    # Prefect, while the page workers load their models and this one imports the flow
     api = prefect_api.launch_if_wanted()
-    _start_page_workers(options, api)
-    from flows.extract import early_workers
-    from flows.pipeline import run_ingest
+    # the pages the workers read ahead wait here for their tasks (flows.extract.read_ahead)
+    with tempfile.TemporaryDirectory(prefix="perfbudget-ahead-") as spool:
+        _start_page_workers(options, api, Path(spool))
+        from flows.extract import early_workers
+        from flows.pipeline import run_ingest
 
-    try:
-        with prefect_api.serving(api):
-            summary = run_ingest(options)
-    finally:
-        early_workers.discard()  # a pool the flow did not adopt
+        try:
+            with prefect_api.serving(api):
+                summary = run_ingest(options)
+        finally:
+            early_workers.discard()  # a pool the flow did not adopt
     print("\n".join(summary.lines()))
     print(f"warehouse at {shown(options.warehouse)}")
     return 0
 
 
-def _start_page_workers(options: RunOptions, api: TemporaryApi | None) -> None:
+def _start_page_workers(options: RunOptions, api: TemporaryApi | None, spool: Path) -> None:
     """Start the flow's page workers now when tonight's unrecorded files will need them
-    (`flows.extract.early_workers`): they load their models while Prefect's server boots and
-    report to `api` (else the configured API) once it answers.
+    (`flows.extract.early_workers`): they load their models and read tonight's first pages into
+    `spool` while Prefect's server boots (`flows.extract.read_ahead`), and report to `api`
+    (else the configured API) once it answers.
 
     Starting them early only saves time, so it must never cost the night: whatever it raises
     (the warehouse's file map unreadable, a file the sniffing trips on, no process to spawn) is
@@ -65,7 +69,7 @@ def _start_page_workers(options: RunOptions, api: TemporaryApi | None) -> None:
     if options.runner != "process":
         return
     try:
-        _start_early_pool(options, api)
+        _start_early_pool(options, api, spool)
     except Exception as exc:  # not a document's fault: the flow's own pool reads the night
         early_workers.discard()
         print(
@@ -75,16 +79,18 @@ def _start_page_workers(options: RunOptions, api: TemporaryApi | None) -> None:
         )
 
 
-def _start_early_pool(options: RunOptions, api: TemporaryApi | None) -> None:
-    """`early_workers.start` for tonight's unrecorded files when they will take the pool; the
-    flow's modules are imported first, in this process that runs the flow anyway, so that the
-    workers are forked with them (`early_workers.start_method`)."""
+def _start_early_pool(options: RunOptions, api: TemporaryApi | None, spool: Path) -> None:
+    """`early_workers.start` for tonight's unrecorded files when they will take the pool, their
+    first pages read ahead into `spool`; the flow's modules are imported first, in this process
+    that runs the flow anyway, so that the workers are forked with them
+    (`early_workers.start_method`)."""
     import importlib
 
-    from flows.extract import early_workers
+    from flows.extract import early_workers, read_ahead
     from flows.inventory import unrecorded
 
-    if not early_workers.pool_wanted(unrecorded(options.raw_dir, options.warehouse)):
+    paths = unrecorded(options.raw_dir, options.warehouse)
+    if not early_workers.pool_wanted(paths):
         return
     if api is not None:
         api_url: str | None = api.api_url
@@ -94,7 +100,9 @@ def _start_early_pool(options: RunOptions, api: TemporaryApi | None) -> None:
         api_url = get_current_settings().api.url
     for name in early_workers.WORKER_MODULES:
         importlib.import_module(name)
-    early_workers.start(options.workers, api_url, options.ocr_options(), fork=True)
+    pages = early_workers.first_pages(paths, read_ahead.ROUNDS * options.workers)
+    ahead = read_ahead.ReadAhead(spool, pages)
+    early_workers.start(options.workers, api_url, options.ocr_options(), fork=True, ahead=ahead)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

@@ -28,6 +28,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.dbt_ahead import DbtAhead
+from flows.extract import read_ahead
 from flows.extract.documents import (
     extract_in_process,
     extract_page,
@@ -204,9 +205,12 @@ def open_source(entry: SourceFile, raw_dir: Path, max_pages: int) -> DocumentExt
 
 @task(retries=2, retry_delay_seconds=1, retry_condition_fn=_worth_retrying, cache_policy=NO_CACHE)
 def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageGrid:
-    """One page, on whichever worker the task runner picks; retried for transient faults."""
+    """One page, on whichever worker the task runner picks; retried for transient faults. A
+    page a worker read ahead while Prefect's server booted is taken as it was read
+    (`flows.extract.read_ahead`)."""
     fault("extract", str(path))
-    return extract_page(path, page, kind, ocr)
+    grid = read_ahead.taken(path, page, kind, ocr)
+    return grid if grid is not None else extract_page(path, page, kind, ocr)
 
 
 @task(cache_policy=NO_CACHE)

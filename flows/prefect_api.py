@@ -160,8 +160,27 @@ def wanted() -> bool:
 
 
 def launch_if_wanted() -> TemporaryApi | None:
-    """The temporary server started now when Prefect would start one for the flow, else None."""
-    return TemporaryApi.launch() if wanted() else None
+    """The temporary server started now when Prefect would start one for the flow, else None.
+
+    Launched before Prefect is imported when the environment names no API (`likely_wanted`):
+    reading Prefect's settings (`wanted`) imports Prefect, ~1.2 CPU-s on one core while the
+    other idled, and the server's boot (~4 CPU-s, the run's longest serial step before its
+    first page) waited behind it. Prefect's settings still decide: a server they do not want
+    (an API named in a profile, ephemeral mode turned off) is stopped before it answers, so a
+    wrong guess costs that server's start, never the night."""
+    api = TemporaryApi.launch() if likely_wanted() else None
+    if wanted():
+        return api or TemporaryApi.launch()
+    if api is not None:
+        api.stop()
+    return None
+
+
+def likely_wanted() -> bool:
+    """Whether Prefect will start a temporary server, as far as the environment says without
+    importing Prefect: no PREFECT_API_URL. A profile's API and the ephemeral-mode settings are
+    `wanted`'s to read."""
+    return not os.environ.get("PREFECT_API_URL")
 
 
 @contextmanager

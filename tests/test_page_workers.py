@@ -297,7 +297,7 @@ def test_a_failed_early_start_leaves_the_night_to_the_flows_own_pool(
     monkeypatch.setattr(early_workers, "start_method", lambda fork: "spawn")
     options = RunOptions(raw_dir=tmp_path, warehouse=tmp_path / "w.duckdb", runner="process")
 
-    cli._start_page_workers(options, None)  # no exception: the run goes on to its flow
+    cli._start_page_workers(options, None, tmp_path)  # no exception: the run goes on
 
     assert early_workers._waiting is None  # nothing for the runner to adopt: it starts its own
     assert len(started) == 1 and not _alive(started[0])
@@ -342,7 +342,7 @@ def test_a_run_forks_its_page_workers_with_the_flow_imported(tmp_path: Path) -> 
 import json, os, sys
 from pathlib import Path
 from flows import cli
-from flows.extract import early_workers
+from flows.extract import early_workers, read_ahead
 from flows.settings import RunOptions
 
 def report():
@@ -351,7 +351,8 @@ def report():
 
 raw, warehouse = Path({str(SCAN_PDF.parent)!r}), Path({str(tmp_path / "w.duckdb")!r})
 options = RunOptions(raw_dir=raw, warehouse=warehouse, runner="process", workers=2)
-cli._start_page_workers(options, None)
+read_ahead.ROUNDS = 0  # no page read ahead: this test is about the fork
+cli._start_page_workers(options, None, Path({str(tmp_path)!r}))
 pool = early_workers._waiting
 answers = {{pool.executor.submit(report).result(timeout=600) for _ in range(4)}}
 print(json.dumps([pool.executor._mp_context.get_start_method(), os.getpid(), sorted(answers)]))

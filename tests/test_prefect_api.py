@@ -81,6 +81,73 @@ def test_a_server_is_started_only_where_prefect_would_start_one(
         assert prefect_api.launch_if_wanted() is None
 
 
+LAUNCH_ORDER_RUN = """
+import sys
+from flows import prefect_api
+
+class Launched:
+    def stop(self) -> None:
+        print("stopped")
+
+def launch() -> Launched:
+    print("launched, prefect imported:", "prefect" in sys.modules)
+    return Launched()
+
+prefect_api.TemporaryApi.launch = staticmethod(launch)
+print("returned:", type(prefect_api.launch_if_wanted()).__name__)
+"""
+
+
+def test_the_server_is_launched_before_prefect_is_imported() -> None:
+    """With no API in the environment the server's process starts before Prefect is imported to
+    read its settings (~1.2 CPU-s that its boot waited behind), and is kept when the settings
+    want it."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    out = subprocess.run(
+        [sys.executable, "-c", LAUNCH_ORDER_RUN],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.splitlines() == ["launched, prefect imported: False", "returned: Launched"]
+
+
+def test_a_server_launched_on_the_environments_guess_is_stopped_when_settings_say_no(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No API in the environment, but ephemeral mode turned off in Prefect's settings (as a
+    profile can): the server launched on the guess is stopped and the run gets none. An API in
+    the environment launches nothing."""
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_ALLOW_EPHEMERAL_MODE,
+        temporary_settings,
+    )
+
+    events: list[str] = []
+
+    class Launched:
+        def stop(self) -> None:
+            events.append("stopped")
+
+    def launch() -> Launched:
+        events.append("launched")
+        return Launched()
+
+    monkeypatch.setattr(prefect_api.TemporaryApi, "launch", staticmethod(launch))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with temporary_settings(
+        {PREFECT_SERVER_ALLOW_EPHEMERAL_MODE: False}, restore_defaults={PREFECT_API_URL}
+    ):
+        assert prefect_api.launch_if_wanted() is None
+    assert events == ["launched", "stopped"]
+    monkeypatch.setenv("PREFECT_API_URL", "http://prefect.example:4200/api")
+    with temporary_settings({PREFECT_API_URL: "http://prefect.example:4200/api"}):
+        assert prefect_api.launch_if_wanted() is None
+    assert events == ["launched", "stopped"]
+
+
 def test_without_a_server_of_its_own_the_run_is_left_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

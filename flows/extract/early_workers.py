@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from flows.extract.read_ahead import ReadAhead
     from ocr.engines import OcrOptions
 
 
@@ -52,10 +53,13 @@ class EarlyPool:
 _waiting: EarlyPool | None = None
 
 
-def initialize(queue: Any, api_url: str | None, max_workers: int, ocr: OcrOptions) -> None:
+def initialize(
+    queue: Any, api_url: str | None, max_workers: int, ocr: OcrOptions, ahead: ReadAhead | None
+) -> None:
     """Worker initializer: Prefect's own (logs and events through `queue`, as its process
-    pool's workers do), then the page worker's start with its models loaded
-    (`flows.extract.workers.start_page_worker`), OpenCV on its share of the cores."""
+    pool's workers do), then the page worker's start with its models loaded and tonight's
+    first pages read ahead (`flows.extract.workers.start_page_worker`), OpenCV on its share
+    of the cores."""
     from prefect.task_runners import _initialize_process_pool_worker
 
     from flows.extract.workers import opencv_threads, start_page_worker
@@ -67,15 +71,22 @@ def initialize(queue: Any, api_url: str | None, max_workers: int, ocr: OcrOption
     # (measured: a forked night hung on its first page). The pool is the run's, never a worker's.
     global _waiting
     _waiting = None
-    args = (api_url, opencv_threads(max_workers), ocr)
+    args = (api_url, opencv_threads(max_workers), ocr, ahead)
     _initialize_process_pool_worker(queue, start_page_worker, args)
 
 
-def start(max_workers: int, api_url: str | None, ocr: OcrOptions, fork: bool = False) -> EarlyPool:
-    """Start `max_workers` page workers now, each loading the OCR engine for `ocr` and
-    reporting to `api_url` once it answers; the pool waits for `take`. `fork`: the caller's
-    process may fork them (`start_method`), said by the CLI, whose process has started nothing
-    else yet; a caller that may run other threads (a test, a served night) spawns them."""
+def start(
+    max_workers: int,
+    api_url: str | None,
+    ocr: OcrOptions,
+    fork: bool = False,
+    ahead: ReadAhead | None = None,
+) -> EarlyPool:
+    """Start `max_workers` page workers now, each loading the OCR engine for `ocr`, reading
+    the pages of `ahead` (`flows.extract.read_ahead`) and reporting to `api_url` once it
+    answers; the pool waits for `take`. `fork`: the caller's process may fork them
+    (`start_method`), said by the CLI, whose process has started nothing else yet; a caller
+    that may run other threads (a test, a served night) spawns them."""
     global _waiting
     discard()
     context = multiprocessing.get_context(start_method(fork))
@@ -84,7 +95,7 @@ def start(max_workers: int, api_url: str | None, ocr: OcrOptions, fork: bool = F
         max_workers=max_workers,
         mp_context=context,
         initializer=initialize,
-        initargs=(queue, api_url, max_workers, ocr),
+        initargs=(queue, api_url, max_workers, ocr, ahead),
     )
     # waiting before its workers start: a start that fails halfway leaves `discard` a pool to end
     _waiting = pool = EarlyPool(executor, queue, max_workers, api_url)
@@ -149,6 +160,19 @@ def pool_wanted(paths: list[Path]) -> bool:
     from flows.extract.documents import pages_take_pool
 
     return pages_take_pool(_kinds_and_pages(paths))
+
+
+def first_pages(paths: list[Path], count: int) -> tuple[tuple[Path, int, str], ...]:
+    """The first `count` pages (path, number, kind) of `paths` in their order, the order the
+    flow submits tonight's pages in: what the workers read ahead (`flows.extract.read_ahead`).
+    An image counts its first page only (a TIFF's frames are counted when the flow opens it)."""
+    pages: list[tuple[Path, int, str]] = []
+    for path, kind, pages_in_file in _kinds_and_pages(paths):
+        for number in range(1, pages_in_file + 1):
+            if len(pages) == count:
+                return tuple(pages)
+            pages.append((path, number, kind))
+    return tuple(pages)
 
 
 def _kinds_and_pages(paths: list[Path]) -> Iterator[tuple[Path, str, int]]:

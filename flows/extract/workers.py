@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Self
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 if TYPE_CHECKING:
+    from flows.extract.read_ahead import ReadAhead
     from ocr.engines import OcrOptions
 
 log = logging.getLogger(__name__)
@@ -66,14 +67,19 @@ def opencv_threads(workers: int, cores: int | None = None) -> int:
     return max(1, cores // max(1, workers))
 
 
-def start_page_worker(api_url: str | None, cv_threads: int, ocr: OcrOptions | None = None) -> None:
+def start_page_worker(
+    api_url: str | None,
+    cv_threads: int,
+    ocr: OcrOptions | None = None,
+    ahead: ReadAhead | None = None,
+) -> None:
     """Worker initializer: OpenCV on `cv_threads` threads (`opencv_threads`), then one API
     client held for the worker's life (`hold_api_client`).
 
     With `ocr` (a pool started before the flow, `flows.extract.early_workers`) the worker also
     loads what its first page would (the OCR engine for `ocr`, the flow's module every task
-    unpickles) and waits for the API to answer before holding its client: the server may still
-    be booting."""
+    unpickles), reads the pages of `ahead` nobody has claimed (`flows.extract.read_ahead`) and
+    waits for the API to answer before holding its client: the server may still be booting."""
     import cv2
 
     cv2.setNumThreads(cv_threads)
@@ -82,6 +88,10 @@ def start_page_worker(api_url: str | None, cv_threads: int, ocr: OcrOptions | No
         from ocr.page import warm_engine
 
         warm_engine(ocr)
+        if ahead is not None:
+            from flows.extract import read_ahead
+
+            read_ahead.read(ahead, ocr)
         if api_url:
             wait_for_api(api_url)
     hold_api_client(api_url)
