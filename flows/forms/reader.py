@@ -6,8 +6,9 @@ ruled table). A segment is classified by what it prints: the label a form opens 
 部门名称), then its grid columns (实际完成值 makes a self-evaluation) or its funds heads. Its header
 is read label by label (the value to a label's right, or below it for column heads like 预期目标),
 its indicator grid column by column, found by the headings rather than by position. A segment
-without an opener continues the open table: the rest of a header cut by a page break, the grid
-with its heading row repeated, or indicator lines only. Merged 一级/二级 labels are filled down;
+without an opener continues the open table: the rest of a header cut by a page break (which may
+tell a form taken for want of marks to be the other form sharing its opener), the grid with its
+heading row repeated, or indicator lines only. Merged 一级/二级 labels are filled down;
 at a page break a merged cell's text may be split in two ("产出指" | "标") or left blank on the
 new page, and `append_rows` puts it back together. Anything the descriptions do not know (a
 label, a column heading, a table of another kind) is one problem sentence naming the page, and
