@@ -1,7 +1,9 @@
 """A self-evaluation's grid continued on the next page (flows/forms/columns.py `GridColumns.on`,
 flows/forms/reader.py `_repeated_heading`, flows/forms/rows.py `total_row_alone`): a page
 photographed at another scale, a 总分 row below a line OCR merged across the columns, and a
-repeated heading that names the columns OCR lost on the first (dev lg_5035, lg_5375, lg_4718)."""
+repeated heading that names the columns OCR lost on the first (dev lg_5035, lg_5375, lg_4718);
+a header cut after its opener, the self-evaluation's marks on the next page (reader.py
+`_tell_on_continuation`, dev lg_8159)."""
 
 from __future__ import annotations
 
@@ -282,3 +284,78 @@ def test_a_repeated_heading_under_a_blank_band_the_grid_took_in_continues_the_gr
         [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, printed)]
     )
     assert [line.name.value for line in form.indicators] == ["清扫面积"]
+
+
+# ---------------------------------------------------------------- header cut after the opener
+
+REST_OF_HEADER = [
+    ["主管部门", "某区市容局", "", "实施单位", "某区环卫所", "", ""],
+    ["", *FUNDS_HEADS],
+    ["年度资金总额", "40", "40", "38", "10", "95%", "9.5"],
+    HEAD,
+    FIRST[-1],
+    *REST,
+]
+
+
+def _opener_alone(*rows: list[str | None]) -> Table:
+    """Page 1 of a form cut after its opener: its title OCR read into the table (no line above
+    it tells the form), then 项目名称 and whatever `rows` add."""
+    return table([["项目支出绩效自评表（2024年度）", ""], ["项目名称", "保洁经费"], *rows])
+
+
+def test_a_self_evaluation_cut_after_its_opener_is_read_as_one_from_its_next_page() -> None:
+    (form,), problems = read_document(
+        [ocr_page(1, _opener_alone()), ocr_page(2, table(REST_OF_HEADER, {(7, 0): (1, 5)}))]
+    )
+    assert problems == [
+        "page 2: 保洁经费: the header continued here prints the marks of a project_self_eval "
+        "(grid columns or funds heads) the table opened on page 1 did not; read as one"
+    ]
+    assert form.form == "project_self_eval"
+    got = values(form)
+    assert (got["project_name"], got["department_name"], got["total_executed"]) == (
+        "保洁经费",
+        "某区市容局",
+        "38",
+    )
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert [line.extra["score"].value for line in form.indicators] == ["34.44", "30", "19"]
+    assert [line.extra["actual"].value for line in form.indicators] == ["105万㎡", "明显", "92%"]
+
+
+def test_a_target_table_cut_after_its_opener_stays_one() -> None:
+    rest = table([["项目属性", "一次性项目", "年度资金总额", "20"], *HEAD_AND_LINE_OF_A_PLAN])
+    (form,), problems = read_document([ocr_page(1, _plain_opener()), ocr_page(2, rest)])
+    assert problems == []
+    assert form.form == "project_target"
+    assert (values(form)["project_attribute"], values(form)["total_funds"]) == ("一次性项目", "20")
+
+
+def test_a_form_read_as_a_target_table_before_the_break_stays_one() -> None:
+    # page 1 printed 项目属性, a label of the 绩效目标表 only: the next page's marks do not
+    # make it a self-evaluation (the notes on what that form does not know stand)
+    first = _opener_alone(["项目属性", "一次性项目"])
+    (form,), problems = read_document(
+        [ocr_page(1, first), ocr_page(2, table(REST_OF_HEADER, {(7, 0): (1, 5)}))]
+    )
+    assert form.form == "project_target"
+    assert values(form)["project_attribute"] == "一次性项目"
+    assert len(problems) == 12  # its funds heads and values, not labels of that form
+    assert problems[-2:] == [
+        "page 2: column heading '实际完成值' is not in the project_target form description; its "
+        "values are not read",
+        "page 2: column heading '得分' is not in the project_target form description; its values "
+        "are not read",
+    ]
+
+
+HEAD_AND_LINE_OF_A_PLAN = [
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "培训人次", "≥200人次"],
+]
+
+
+def _plain_opener() -> Table:
+    """Page 1 of a 绩效目标表 cut after its opener, its title read into the table."""
+    return table([["项目支出绩效目标表（2024年度）", "", "", ""], ["项目名称", "培训项目", "", ""]])

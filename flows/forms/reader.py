@@ -6,8 +6,9 @@ ruled table). A segment is classified by what it prints: the label a form opens 
 部门名称), then its grid columns (实际完成值 makes a self-evaluation) or its funds heads. Its header
 is read label by label (the value to a label's right, or below it for column heads like 预期目标),
 its indicator grid column by column, found by the headings rather than by position. A segment
-without an opener continues the open table: the rest of a header cut by a page break, the grid
-with its heading row repeated, or indicator lines only. Merged 一级/二级 labels are filled down;
+without an opener continues the open table: the rest of a header cut by a page break (which may
+tell a form taken for want of marks to be the other form sharing its opener), the grid with its
+heading row repeated, or indicator lines only. Merged 一级/二级 labels are filled down;
 at a page break a merged cell's text may be split in two ("产出指" | "标") or left blank on the
 new page, and `append_rows` puts it back together. Anything the descriptions do not know (a
 label, a column heading, a table of another kind) is one problem sentence naming the page, and
@@ -83,7 +84,16 @@ def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | N
         return None
     if len(candidates) == 1:
         return candidates[0]
-    # forms sharing an opener: told apart by grid columns, funds heads, then the title lines
+    told = told_apart(candidates, table, start, end, page)
+    return told if told is not None else unmarked(candidates)
+
+
+def told_apart(
+    candidates: list[FormSpec], table: Table, start: int, end: int, page: PageGrid
+) -> FormSpec | None:
+    """Which of forms sharing an opener rows start..end-1 of `table` print: told apart by grid
+    columns, funds heads, then the title lines; None when they print no mark of any."""
+    keys = [label_key(c.text) for c in table.cells if start <= c.row < end]
     marks: dict[str, set[str]] = {}
     for key in keys:
         hit = match_printed(key, ALL_COLUMNS)
@@ -100,6 +110,12 @@ def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | N
     for spec in candidates:
         if spec.grid_marks and any(m in t for t in titles for m in spec.title_marks):
             return spec
+    return None
+
+
+def unmarked(candidates: list[FormSpec]) -> FormSpec:
+    """The form taken when forms sharing an opener print no mark of any: the one without
+    `grid_marks` (the 绩效目标表)."""
     return next(s for s in candidates if not s.grid_marks)
 
 
@@ -232,6 +248,7 @@ def _read_segment(
             matrix=header.matrix,
             below=header.below,
             cut=header.cut,
+            guessed=_guessed(spec, table, start, min(head_row + 1, end), page),
         )
         if heading is not None:
             open_form.columns = read_columns(table, head_row, data_row, spec, where, problems)
@@ -239,6 +256,8 @@ def _read_segment(
         return open_form
     if open_form is not None and open_form.columns is None:
         # the rest of a header cut by a page break, and perhaps the grid
+        if open_form.guessed:
+            _tell_on_continuation(open_form, where, start, min(head_row + 1, end), problems)
         if open_form.cut:
             table = _stitch_cut_labels(table, start, open_form, problems)
             where = Where(page, table, where.table_index)
@@ -323,6 +342,43 @@ def _read_segment(
         "绩效目标表 or 自评表, and not appended to another table"
     )
     return open_form
+
+
+def _sharing_opener(spec: FormSpec) -> list[FormSpec]:
+    """The forms opening with a label `spec` opens with (`spec` among them)."""
+    return [s for s in FORMS if set(s.openers) & set(spec.openers)]
+
+
+def _guessed(spec: FormSpec, table: Table, start: int, end: int, page: PageGrid) -> bool:
+    """Whether the form a segment opens was taken for want of marks: forms share its opener
+    and the segment prints no mark of any (`told_apart`)."""
+    sharing = _sharing_opener(spec)
+    return len(sharing) > 1 and told_apart(sharing, table, start, end, page) is None
+
+
+def _tell_on_continuation(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> None:
+    """Read a guessed form as the form the rest of its header tells: a page break after the
+    opener (dev lg_8159: 项目名称 alone on page 1, its title read into the table) left the
+    self-evaluation's marks (实际完成值, 年初预算数…) to the next page, and the form taken for
+    want of them (the 绩效目标表) read none of them. Kept when a field already read is not
+    the other form's."""
+    told = told_apart(_sharing_opener(form.spec), where.table, start, end, where.page)
+    form.guessed = told is None
+    if told is None or told is form.spec:
+        return
+    if not set(form.fields) <= {f for _, f, _ in told.all_fields()}:
+        return
+    problems.append(
+        form_note(
+            form,
+            where.page.page,
+            f"the header continued here prints the marks of a {told.form} (grid columns or "
+            f"funds heads) the table opened on page {form.first_page} did not; read as one",
+        )
+    )
+    form.spec = told
 
 
 def _blank_rows(table: Table, start: int, end: int) -> bool:

@@ -49,6 +49,9 @@ class OpenForm:
     columns: GridColumns | None = None
     indicators: list[IndicatorRow] = field(default_factory=list)
     closed_grid: bool = False  # a 总分 row ended the grid
+    # opened on its opener alone, no mark telling it from a form sharing that opener (its
+    # grid, funds heads or title): the rest of a header cut by a page break may tell (`reader`)
+    guessed: bool = False
     matrix: list[tuple[str, tuple[float, float]]] | None = None  # funds heads (Header.matrix)
     cut: list[tuple[Cell, tuple[float, float], str]] = field(default_factory=list)  # Header.cut
     below: list[tuple[str, tuple[float, float]]] = field(default_factory=list)  # Header.below
