@@ -214,6 +214,11 @@ RULE_PIECE_ACROSS = 0.2
 # ... and keeps there the runs of ink along its line at least this many radii long (a rule's
 # worn pieces; a seal's stroke crosses the line within its own width, ~0.03 r)
 RULE_RUN_ACROSS = 0.1
+# A seal's star lies within this many radii of its centre, and is solid there: its core is the
+# ink an opening this many radii wide leaves (print strokes and rules are thinner). Its arms are
+# straight, so one lying along a rule's line passed for the rule's run (`_seal_star`).
+STAR_REACH = 0.45
+STAR_CORE = 0.08
 # A blob of ink smaller than this (px) is a speck, not a stroke of print (`stroke_level`).
 MIN_STROKE_AREA = 15
 # Strokes `stroke_level` looks at, at most (evenly spread over the page): the median of a few
@@ -347,8 +352,28 @@ def _rule_lines_across(
             kernel = np.ones((1, run) if horizontal else (run, 1), np.uint8)
             here |= cv2.morphologyEx(sub_ink & line, cv2.MORPH_OPEN, kernel)
         here[d2 > rad**2] = 0
+        here[_seal_star(sub_ink, d2, r)] = 0
         out[y0:y1, x0:x1] |= here
     return out
+
+
+def _seal_star(ink: np.ndarray, d2: np.ndarray, r: float) -> np.ndarray:
+    """The seal's star (bool, in `ink`'s window; `d2` each pixel's squared distance from the
+    seal's centre): the blobs of ink within `STAR_REACH` radii of the centre that hold a solid
+    core (what an opening `STAR_CORE` radii wide leaves); all False without one.
+
+    A star's arm lying along a rule's line is a straight run of ink on it: kept as the rule's
+    run across the seal, it was read into the row's name (dev lg_572: `资金拨付及时率 1`)."""
+    near = ink & (d2 <= (STAR_REACH * r) ** 2)
+    size = max(5, round(STAR_CORE * r)) | 1
+    core = cv2.morphologyEx(
+        near, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    )
+    if not core.any():
+        return np.zeros(ink.shape, bool)
+    num, labels = cv2.connectedComponents(near)
+    held = np.unique(labels[core > 0])
+    return np.isin(labels, held[held > 0])
 
 
 # after flattening paper is ~255, so a fixed threshold is robust and keeps faint toner

@@ -172,3 +172,41 @@ def test_a_worn_rule_runs_on_across_a_lifted_grey_seal(monkeypatch: pytest.Monke
     before, _, _ = lift_grey_seals(page)
     # as before: lost but for the 4 px the bottom rule's own margin keeps
     assert int((before[580:700, 500:503] == 130).all(axis=1).sum()) == 4
+
+
+def _star_on_a_worn_rule() -> np.ndarray:
+    """Black print, a grey row rule (130) worn through inside a grey seal's disc (ring at 130,
+    centre (500, 600), r 150), one worn piece of it left at 405-430, and the seal's solid star
+    (outer radius 45) whose side arms' top edge lies on the rule's line: dev lg_572 p1's shape."""
+    gray = np.full((1200, 1000), 255, np.uint8)
+    for y in range(60, 1160, 40):  # print: short black strokes beside the table
+        for x in (20, 34, 48, 930, 944, 958):
+            gray[y : y + 18, x : x + 3] = 0
+    gray[598:601, 100:400] = 130
+    gray[598:601, 405:430] = 130
+    gray[598:601, 610:900] = 130
+    cv2.circle(gray, (500, 600), 150, 130, 4)
+    angles = np.deg2rad(np.arange(10) * 36 - 90)
+    radii = np.where(np.arange(10) % 2 == 0, 45.0, 17.2)
+    star = np.stack([500 + radii * np.cos(angles), 613.5 + radii * np.sin(angles)], 1)
+    cv2.fillPoly(gray, [np.round(star).astype(np.int32)], 130)
+    return gray
+
+
+def test_a_seals_star_on_a_rules_line_is_no_run_of_the_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The star's straight edge along the worn rule's line was kept as the rule's run across
+    the seal and read into the row (`资金拨付及时率 1`). The star (solid, near the centre) is
+    lifted whole; the rule's worn piece outside its reach stays."""
+    from ocr import preprocess
+
+    page = _star_on_a_worn_rule()
+    out, lifted, found = lift_grey_seals(page)
+    assert (lifted, found) == (1, 1)
+    assert (out[598:601, 405:430] == 130).all()
+    assert int((out[560:660, 450:550] < 255).sum()) == 0
+    monkeypatch.setattr(preprocess, "_seal_star", lambda i, d, r: np.zeros(i.shape, bool))
+    before, _, _ = lift_grey_seals(page)
+    # as before: 521 px of the star's arms along the rule's line kept as its run
+    assert int((before[594:605, 455:545] < 255).sum()) == 521
