@@ -801,8 +801,8 @@ FAINT_GLYPH_PAD = 1.0
 
 def read_faint_cells(tables: list[Table], gray: np.ndarray, engine: OcrEngine) -> list[Table]:
     """Cells still blank after every other reading whose faint print forms one glyph
-    (`ocr.glyphs.faint_glyph_box`: a faded lone comparator whose print is never as dark as the
-    page's print or the binariser's threshold, so the cell holds no ink): that glyph's crop read, its ranked readings kept on the cell
+    (`ocr.glyphs.faint_glyph_box`: a faded lone comparator never as dark as the page's print
+    leaves its cell without ink): that glyph's crop read, its ranked readings kept on the cell
     (`Cell.faint`) while its text stays blank, for the form reader to judge by the column's
     alphabet. All crops go to the recogniser in one batch."""
     inset = cell_inset(gray.shape)
