@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -749,6 +749,37 @@ def _ink_box(
     return x0 + bx0, y0 + by0, x0 + bx1, y0 + by1
 
 
+def _blank_cell_crops(
+    tables: list[Table],
+    gray: np.ndarray,
+    box_of: Callable[[Cell], tuple[int, int, int, int] | None],
+    pad_of: Callable[[int], int],
+    edge: int,
+) -> tuple[list[tuple[int, int, tuple[int, int, int, int]]], list[np.ndarray]]:
+    """The blank cells whose glyph `box_of` finds (page box), each with its crop: the box
+    padded by `pad_of` its height, never nearer the cell's rectangle than `edge` px."""
+    jobs: list[tuple[int, int, tuple[int, int, int, int]]] = []
+    crops: list[np.ndarray] = []
+    for ti, t in enumerate(tables):
+        for ci, c in enumerate(t.cells):
+            if c.text:
+                continue
+            box = box_of(c)
+            if box is None:
+                continue
+            bx0, by0, bx1, by1 = box
+            pad = pad_of(by1 - by0)
+            cx0, cy0, cx1, cy1 = (int(round(v)) for v in c.bbox)
+            crop = gray[
+                max(cy0 + edge, by0 - pad) : min(cy1 - edge, by1 + pad),
+                max(cx0 + edge, bx0 - pad) : min(cx1 - edge, bx1 + pad),
+            ]
+            if crop.size:
+                jobs.append((ti, ci, box))
+                crops.append(to_bgr(np.ascontiguousarray(crop)))
+    return jobs, crops
+
+
 def reread_empty_cells(
     tables: list[Table], gray: np.ndarray, engine: OcrEngine, min_confidence: float = 0.5
 ) -> list[Table]:
@@ -759,25 +790,9 @@ def reread_empty_cells(
     recogniser in one batch."""
     h, w = gray.shape
     inset = max(3, int(round(min(h, w) / 400)) + 2)
-    jobs: list[tuple[int, int, tuple[int, int, int, int]]] = []
-    crops: list[np.ndarray] = []
-    for ti, t in enumerate(tables):
-        for ci, c in enumerate(t.cells):
-            if c.text:
-                continue
-            box = _ink_box(gray, c.bbox, inset)
-            if box is None:
-                continue
-            bx0, by0, bx1, by1 = box
-            pad = max(4, int(0.3 * (by1 - by0)))
-            cx0, cy0, cx1, cy1 = (int(round(v)) for v in c.bbox)
-            crop = gray[
-                max(cy0 + 1, by0 - pad) : min(cy1 - 1, by1 + pad),
-                max(cx0 + 1, bx0 - pad) : min(cx1 - 1, bx1 + pad),
-            ]
-            if crop.size:
-                jobs.append((ti, ci, box))
-                crops.append(to_bgr(np.ascontiguousarray(crop)))
+    jobs, crops = _blank_cell_crops(
+        tables, gray, lambda c: _ink_box(gray, c.bbox, inset), lambda h: max(4, int(0.3 * h)), 1
+    )
     if not crops:
         return tables
     for (ti, ci, _), read in zip(jobs, engine.read_crops_ranked(crops), strict=False):
@@ -806,25 +821,14 @@ def read_faint_cells(tables: list[Table], gray: np.ndarray, engine: OcrEngine) -
     (`Cell.faint`) while its text stays blank, for the form reader to judge by the column's
     alphabet. All crops go to the recogniser in one batch."""
     inset = cell_inset(gray.shape)
-    jobs: list[tuple[int, int]] = []
-    crops: list[np.ndarray] = []
-    for ti, t in enumerate(tables):
-        for ci, c in enumerate(t.cells):
-            if c.text:
-                continue
-            box = faint_glyph_box(gray, c.bbox, inset)
-            if box is None:
-                continue
-            bx0, by0, bx1, by1 = box
-            pad = max(3, int(round(FAINT_GLYPH_PAD * (by1 - by0))))
-            cx0, cy0, cx1, cy1 = (int(round(v)) for v in c.bbox)
-            crop = gray[
-                max(cy0 + inset, by0 - pad) : min(cy1 - inset, by1 + pad),
-                max(cx0 + inset, bx0 - pad) : min(cx1 - inset, bx1 + pad),
-            ]
-            jobs.append((ti, ci))
-            crops.append(to_bgr(np.ascontiguousarray(crop)))
-    for (ti, ci), read in zip(jobs, engine.read_crops_ranked(crops), strict=True):
+    jobs, crops = _blank_cell_crops(
+        tables,
+        gray,
+        lambda c: faint_glyph_box(gray, c.bbox, inset),
+        lambda h: max(3, int(round(FAINT_GLYPH_PAD * h))),
+        inset,
+    )
+    for (ti, ci, _), read in zip(jobs, engine.read_crops_ranked(crops), strict=True):
         readings = read.readings or ((read.text, read.confidence),)
         kept = tuple((t.strip(), round(float(p), 6)) for t, p in readings if t.strip())
         if kept:
