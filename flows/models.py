@@ -58,6 +58,10 @@ class Cell:
     # OCR: lines read in the cell and left out of its text as a seal's own characters
     # (`ocr.sealtext`), kept so the reader can say what was left out
     seal_lines: tuple[CellLine, ...] = ()
+    # OCR: a blank cell's lone glyph printed lighter than the ink threshold, its ranked
+    # readings (`ocr.page.read_faint_cells`); the text stays blank unless a column's alphabet
+    # takes one (`flows.forms.rows`)
+    faint: tuple[tuple[str, float], ...] = ()
 
     @property
     def last_row(self) -> int:

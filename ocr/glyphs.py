@@ -10,7 +10,10 @@ widened here past ink it cuts; what a line's box holds is left as `ocr.cellink` 
 page whose toner faded, a thin `=` prints lighter than the binariser's threshold altogether
 (dev seeds 8800-9599: its strokes 200-217 on paper 250, the digits beside it 99): it is no ink
 at all, the padding cut it in half and `=284批次` was read `284批次`. So the edge test also takes
-faint print, measured against the line's own paper (`FAINT_SHARE`).
+faint print, measured against the line's own paper (`FAINT_SHARE`). A comparator printed alone
+in its cell can be that faint in every stroke (dev lg_9525, a faded photo: a lone `≥` at grey
+171-190 on paper 255, never as dark as the page's print): its cell holds no ink and was not
+read; `faint_glyph_box` finds it by the same measure (`ocr.page.read_faint_cells` reads it).
 
 A CJK font prints ≥/≤ as ⩾/⩽, the bar slanted along the chevron's lower arm; on a blurred scan
 the gap between them closes and the recogniser reads a plain `>`/`<`. The ink tells them apart:
@@ -99,6 +102,49 @@ def keep_cut_ink(
                 last = base + (end if end is not None else inked.size)
                 right = min(hi, last + pad)
     return left, right
+
+
+# A blob of faint print smaller than this (px) is paper noise, not a stroke.
+FAINT_SPECK = 12
+# A lone glyph is no taller than this share of its cell and no wider than this many times its
+# own height (a `=` is ~1.5 times as wide as tall; two glyphs or a phrase are wider).
+GLYPH_CELL_SHARE = 0.8
+GLYPH_ASPECT = 2.0
+# The glyph must keep this many insets from the cell's rectangle: faint print reaching the
+# rules is a worn rule's residue, a seal's ring or a neighbour's overflow, not a printed value.
+CLEAR_INSETS = 2
+
+
+def faint_glyph_box(
+    gray: np.ndarray, bbox: tuple[float, float, float, float], inset: int
+) -> tuple[int, int, int, int] | None:
+    """The page box of the one glyph-sized blob of faint print in a cell (page `bbox`) clear
+    of its rules by `CLEAR_INSETS` insets, or None: no faint print, several glyphs, a blob
+    touching the cell's margin, or one too large or too flat to be a glyph."""
+    x0, y0, x1, y1 = (int(round(v)) for v in bbox)
+    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
+    if x1 - x0 < 6 * inset or y1 - y0 < 6 * inset:
+        return None
+    sub = gray[y0:y1, x0:x1]
+    faint = (cv2.blur(sub, (3, 3)) <= faint_print_cut(sub)).astype(np.uint8)
+    num, _, stats, _ = cv2.connectedComponentsWithStats(faint, connectivity=8)
+    blobs = [
+        tuple(int(v) for v in stats[i][:4]) for i in range(1, num) if stats[i][4] >= FAINT_SPECK
+    ]
+    if not blobs:
+        return None
+    h, w = sub.shape
+    margin = CLEAR_INSETS * inset
+    bx0 = min(b[0] for b in blobs)
+    by0 = min(b[1] for b in blobs)
+    bx1 = max(b[0] + b[2] for b in blobs)
+    by1 = max(b[1] + b[3] for b in blobs)
+    if bx0 < margin or by0 < margin or bx1 > w - margin or by1 > h - margin:
+        return None
+    gh, gw = by1 - by0, bx1 - bx0
+    if gh < 3 or gh > GLYPH_CELL_SHARE * h or gw > GLYPH_ASPECT * gh:
+        return None
+    return x0 + bx0, y0 + by0, x0 + bx1, y0 + by1
 
 
 # A chevron the recogniser read as `>`/`<` and the comparator it is when a bar lies under it.

@@ -198,3 +198,33 @@ def test_a_unit_cell_read_with_a_digit_takes_the_unit_the_recogniser_ranked() ->
         "page 1: 培训项目: the measure_unit cell (row 2) was read '%6' (p=0.185) and is taken "
         "as '%' (p=0.153), the most probable value its column may print"
     ]
+
+
+def test_a_blank_cells_faint_glyph_lands_only_as_a_value_its_column_may_print() -> None:
+    """Dev lg_9525 p1: lone comparators printed lighter than the ink threshold left their
+    指标性质 cells blank; `ocr.page.read_faint_cells` keeps the faint glyph's readings on the
+    cell. A sure listed comparator lands; `二` (not listed) and an unsure `≤` leave the cell
+    blank; a column without an alphabet (指标值) never takes its faint glyph; all reported."""
+    rows = [[*r] for r in ROWS] + [[None, "时效指标", "及时率", "", "95", "%"]]
+    rows[2][3], rows[3][3], rows[4][4] = "", "", ""
+    faint = {(2, 3): (("≥", 0.948), ("7", 0.015)), (3, 3): (("二", 0.78),), (4, 3): (("≤", 0.48),)}
+    faint[(4, 4)] = (("9", 0.99),)
+    t = table(rows, {(2, 0): 3})
+    t.cells = [replace(c, faint=faint.get((c.row, c.col), ())) for c in t.cells]
+    p = page(1, t, lines=TITLE)
+    p.has_text_layer, p.bbox_unit = False, "px"
+    (form,), problems = read_document([p])
+    natures = [i.extra["target_nature"] for i in form.indicators]
+    assert [(n.value, n.confidence) for n in natures] == [("≥", 0.948), ("", 1.0), ("", 1.0)]
+    assert [i.target.value for i in form.indicators] == ["≥90%", "100%", ""]
+    blank = "was read blank"
+    assert problems == [
+        f"page 1: 培训项目: the target_nature cell (row 2) {blank}; its faint glyph is read '≥' "
+        "(p=0.948)",
+        f"page 1: 培训项目: the target_nature cell (row 3) {blank}; its faint glyph read '二' "
+        "(p=0.780) is not a value the column may print surely: left blank",
+        f"page 1: 培训项目: the target_nature cell (row 4) {blank}; its faint glyph read '≤' "
+        "(p=0.480) is not a value the column may print surely: left blank",
+    ]
+    # the raw cell stays blank for auditors
+    assert p.tables[0].at(2, 3).text == ""

@@ -15,7 +15,9 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
+from flows.models import Cell, Table
 from ocr.engines import (
     OcrOptions,
     bar_chevrons,
@@ -23,8 +25,16 @@ from ocr.engines import (
     get_engine,
     respell_words,
 )
-from ocr.glyphs import barred_chevron, faint_print_cut, keep_cut_ink, lower_arm_ratio
-from ocr.page import _crop_line
+from ocr.glyphs import (
+    barred_chevron,
+    faint_glyph_box,
+    faint_print_cut,
+    keep_cut_ink,
+    lower_arm_ratio,
+)
+from ocr.page import _crop_line, read_faint_cells
+from ocr.preprocess import INK_THRESHOLD
+from tests.fixtures import scans
 
 PAPER, PRINT, LIGHT = 250, 80, 180
 
@@ -120,6 +130,32 @@ def test_line_crop_holds_the_whole_faded_comparator() -> None:
     # padding 7 px: x 53-107 before, 39-107 with the faded `=` (from 46) and its paper
     assert crop.shape[1] == 107 - 39
     assert int((crop[..., 0] == FADED).sum()) == 4 * 11
+
+
+def _blank_cell() -> np.ndarray:
+    """A 60 × 100 px cell of paper, no ink (its rules outside: bbox 0-100, inset 3)."""
+    return np.full((60, 100), PAPER, np.uint8)
+
+
+def test_a_lone_faded_comparator_in_a_blank_cell_is_one_glyph() -> None:
+    gray = _blank_cell()
+    _faded_equals(gray, 40, 51)
+    # smoothed, each bar's rows 26-27 and columns 41-49 are faint print (220 <= 224.5)
+    assert faint_glyph_box(gray, (0, 0, 100, 60), 3) == (41, 26, 50, 34)
+    assert faint_glyph_box(_blank_cell(), (0, 0, 100, 60), 3) is None
+
+
+def test_faint_print_near_the_rules_or_spread_as_several_glyphs_is_not_read() -> None:
+    near = _blank_cell()
+    _faded_equals(near, 4, 15)  # within two insets (6 px) of the cell's rectangle
+    assert faint_glyph_box(near, (0, 0, 100, 60), 3) is None
+    spread = _blank_cell()
+    _faded_equals(spread, 20, 31)
+    _faded_equals(spread, 70, 81)  # 60 px wide, 8 tall: more than one glyph
+    assert faint_glyph_box(spread, (0, 0, 100, 60), 3) is None
+    tall = _blank_cell()
+    tall[8:52, 45:50] = FADED  # 42 of the 54 px the cell holds: a worn rule, not a glyph
+    assert faint_glyph_box(tall, (0, 0, 100, 60), 3) is None
 
 
 def _chevron(bar: bool, opens: str = ">", blur: float = 1.0, thick: int = 1) -> np.ndarray:
@@ -233,3 +269,29 @@ def test_the_engine_reads_a_chevron_with_a_blurred_bar_as_the_comparator_it_is()
     assert plain.text == ">96"
     engine._ocr.text_rec.bars = False  # as `rec_chevron_bars=False` builds it
     assert engine.read_crops_ranked([crop])[0].text == ">96"
+
+
+def _faint_lone_glyph(text: str, grey: int) -> np.ndarray:
+    """A 60 × 100 px blank cell of paper 250 with `text` printed at `grey` in its middle and
+    blurred as a scan blurs it (sigma 1.3)."""
+    img = Image.new("L", (100, 60), PAPER)
+    font = ImageFont.truetype(scans.FONT_PATH, 18, index=0)
+    ImageDraw.Draw(img).text((42, 20), text, font=font, fill=grey)
+    return cv2.GaussianBlur(np.array(img), (0, 0), 1.3)
+
+
+@pytest.mark.parametrize(("text", "grey"), [("≥", 160), ("≤", 160), (">", 140)])
+def test_a_blank_cells_faint_lone_comparator_is_read_and_kept_apart(text: str, grey: int) -> None:
+    """`ocr.page.read_faint_cells`: the faint glyph's readings ride on the cell (`faint`), its
+    text stays blank; a cell already read and a blank cell of paper are left as they were."""
+    gray = _faint_lone_glyph(text, grey)
+    assert int(gray.min()) > INK_THRESHOLD  # no ink at all to the binariser
+    cells = [Cell(0, 0, "", (0, 0, 100, 60)), Cell(0, 1, "90", (0, 0, 100, 60))]
+    cells.append(Cell(0, 2, "", (100, 0, 200, 60)))
+    page = np.hstack([gray, np.full((60, 100), PAPER, np.uint8)])
+    engine = get_engine("rapidocr", OcrOptions(threads=1))
+    (read,) = read_faint_cells([Table(1, 3, cells, (0, 0, 200, 60), "t")], page, engine)
+    faint, done, paper = read.cells
+    assert (faint.text, faint.faint[0][0]) == ("", text)
+    assert faint.faint[0][1] >= 0.5
+    assert (done.faint, paper.faint) == ((), ())

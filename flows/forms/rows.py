@@ -420,6 +420,7 @@ def append_rows(
         notes = share_across_columns(cells, values, cols, spec, {id(c) for c in unshared}, frame)
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
+        notes += _faint_by_alphabet(cells, values, spec)
         notes += _unit_after_a_mark(values, spec) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
@@ -732,6 +733,44 @@ def _read_by_alphabet(
             f"the {col.field} cell (row {cell.row}) was read '{cell.text}' (p={own:.3f}) and is "
             f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
         )
+    return notes
+
+
+# A blank cell's faint glyph (`Cell.faint`) lands only where the recogniser's best reading of
+# it is a value its column may print, with at least this probability: marks a seal or a worn
+# rule left are read as something, rarely surely as a listed comparator.
+FAINT_MIN_PROBABILITY = 0.5
+
+
+def _faint_by_alphabet(
+    cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
+) -> list[str]:
+    """Blank cells of columns declaring an alphabet whose lone glyph printed too light to be
+    read as ink (`ocr.page.read_faint_cells`) was read as a value the column may print: that
+    value lands, reported; a faint glyph read as anything else leaves the cell blank, reported
+    too. Columns without an alphabet are not judged: their faint glyphs stay unread."""
+    notes = []
+    for col in spec.columns:
+        cell, value = cells.get(col.field), values.get(col.field)
+        if not col.alphabet or cell is None or value is None or not cell.faint:
+            continue
+        if value.value.strip() or cell.text.strip():
+            continue
+        text, prob = cell.faint[0]
+        where = f"the {col.field} cell (row {cell.row}) was read blank"
+        if (
+            normalize(text) in {normalize(a) for a in col.alphabet}
+            and prob >= FAINT_MIN_PROBABILITY
+        ):
+            values[col.field] = SourcedValue(
+                **{**value.__dict__, "value": text, "confidence": round(min(prob, 1.0), 4)}
+            )
+            notes.append(f"{where}; its faint glyph is read '{text}' (p={prob:.3f})")
+        else:
+            notes.append(
+                f"{where}; its faint glyph read '{text}' (p={prob:.3f}) is not a value the "
+                "column may print surely: left blank"
+            )
     return notes
 
 
