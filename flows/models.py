@@ -140,6 +140,12 @@ class SourcedValue:
         columns (`100 95.77` under 分值 and 得分)."""
         return replace(self, value=value)
 
+    def ranked_reading(self, value: str, probability: float) -> SourcedValue:
+        """The same provenance printing another reading the recogniser ranked for its cell,
+        its confidence that reading's probability (a column's alphabet or a faint glyph chose
+        it: `flows.forms.rows`)."""
+        return replace(self, value=value, confidence=round(min(probability, 1.0), 4))
+
     def joined(self, other: SourcedValue) -> SourcedValue:
         """This value continued by `other` (a cell split across a page break): text concatenated,
         provenance kept from the first part, confidence the lower of the two."""

@@ -726,9 +726,7 @@ def _read_by_alphabet(
             continue
         text, prob = choice
         own = next((p for t, p in cell.readings if normalize(t) == normalize(cell.text)), 0.0)
-        values[col.field] = SourcedValue(
-            **{**value.__dict__, "value": text, "confidence": round(min(prob, 1.0), 4)}
-        )
+        values[col.field] = value.ranked_reading(text, prob)
         notes.append(
             f"the {col.field} cell (row {cell.row}) was read '{cell.text}' (p={own:.3f}) and is "
             f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
@@ -762,9 +760,7 @@ def _faint_by_alphabet(
             normalize(text) in {normalize(a) for a in col.alphabet}
             and prob >= FAINT_MIN_PROBABILITY
         ):
-            values[col.field] = SourcedValue(
-                **{**value.__dict__, "value": text, "confidence": round(min(prob, 1.0), 4)}
-            )
+            values[col.field] = value.ranked_reading(text, prob)
             notes.append(f"{where}; its faint glyph is read '{text}' (p={prob:.3f})")
         else:
             notes.append(
