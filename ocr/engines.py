@@ -42,8 +42,12 @@ class OcrOptions(BaseModel):
         "memory follows batch × width (measured +17 MiB per 320 px: six crops at 320 px "
         "+103 MiB, two +35 MiB; six crops of a 1,900 px line +600 MB) while CPU per px is the "
         "same at any batch size (30-32 ms per 320 px, 1 to 24 crops), so batches stay small: "
-        "640 is two crops at PP-OCR's 320 px. 0: batches of `rec_batch_num` whatever their "
-        "width.",
+        "640 is two crops at PP-OCR's 320 px. Wider batches were measured no cheaper (35 dev "
+        "pages, recognition CPU a page: 640 px 1.00-1.11 in four runs, 1,280 px 1.07, 1,920 "
+        "px 1.25) and move readings: wider, a crop is padded to the widest of its batch (1,920: "
+        "8 texts and 157 confidences of the 35 pages changed); 320, a crop read alone gets "
+        "other probabilities in the sixth decimal (`same_crops`: 33 ranked readings). 0: "
+        "batches of `rec_batch_num` whatever their width.",
     )
     rec_min_width: int = Field(
         320,
@@ -565,10 +569,16 @@ class WidthSplitRecognizer:
 def same_crops(imgs: list[np.ndarray]) -> list[int]:
     """For each crop, the index of the first crop with the same pixels (itself when none).
 
-    A crop's reading depends on its own pixels only (every crop is padded to the same 320 px
-    whatever its batch, and a wider one is read alone), so an identical crop is recognised
-    once: on 35 dev scan/image pages 76 of 3,609 crops (2%) repeated one read earlier in the
-    same call (the same digit printed clean in several cells: '6', '1', '0')."""
+    A crop's reading depends on its own pixels (every crop is padded to the same 320 px
+    whatever its batch, and a wider one is read alone) and on one thing more: whether it is
+    read alone. onnxruntime's output for a crop is the same bit for bit in any batch of two or
+    more, whatever the other crops, but differs in the sixth or seventh decimal when the batch
+    holds it alone (measured 2026-12-04, speed20: max |Δp| ~1e-6, the best class unchanged), so
+    the ranked readings' rounded probabilities of a few crops move with the batching
+    (`rec_batch_width`). An identical crop is recognised once: on 35 dev scan/image pages 76 of
+    3,609 crops (2%) repeated one read earlier in the same call (the same digit printed clean
+    in several cells: '6', '1', '0'). Counted again on the same pages with today's reader
+    (speed20): none of 3,295 crops repeats another of its page, in its call or an earlier one."""
     seen: dict[tuple[tuple[int, ...], str, bytes], int] = {}
     out: list[int] = []
     for i, im in enumerate(imgs):
