@@ -184,14 +184,15 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
     """A line of a mark or two whose box is a sliver across a rule (a lost one inside the cell,
     or the cell's own border) — thinner than text, or a streak far longer than its marks
     could print: what OCR read of a worn rule, not printed text. A character of more than one
-    stroke (`总分` in a box OCR stretched along the rule under it) is text, never a rule's mark."""
-    if not line.text.strip() or len(line.text.strip()) > MAX_SLIVER_MARKS or height <= 0:
+    stroke (`总分` in a box OCR stretched along the rule under it) is text, never a rule's mark.
+    Marks are counted without the spaces OCR put between them (`1 一`: two marks)."""
+    n = len("".join(line.text.split()))
+    if not n or n > MAX_SLIVER_MARKS or height <= 0:
         return False
     if any(is_han(ch) and ch not in ONE_STROKE for ch in line.text):
         return False
     x0, y0, x1, y1 = line.bbox
     reach = REACH * height
-    n = len(line.text.strip())
     if y1 - y0 < SLIVER * height or x1 - x0 > STREAK * n * (y1 - y0):  # a row rule's remnant
         rules = [cell.bbox[1], cell.bbox[3], *(k.at for k in cuts if not k.vertical)]
         return any(y0 - reach <= y <= y1 + reach for y in rules)
