@@ -442,9 +442,9 @@ def test_row_labels_merged_over_the_matrix_rows_are_read_by_the_lines_in_each_ro
     )
     assert (
         "page 1: funds the row label '其中:当年财政拨款' read from the merged cell "
-        "'年度资金总额项目资金其中:当年财政(万元)拨款上年结转资金' by the lines standing in its "
-        "row (OCR found no rule between them)"  # the part above 其他资金's row the header cut off
-    ) in problems
+        "'年度资金总额其中:当年财政拨款上年结转资金' by the lines standing in its row (OCR found "
+        "no rule between them)"  # the row labels' column: the header cut 项目资金（万元） off
+    ) in problems  # at the column rule its two wrapped lines stand left of, and 其他资金's row
 
 
 def test_a_line_standing_mostly_in_the_next_row_is_not_its_rows_label() -> None:

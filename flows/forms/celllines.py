@@ -276,7 +276,10 @@ def _segment(
     vertical = cuts[0].vertical
     reach = REACH * height
     spans = [_span(ln, vertical) for ln in lines]
-    cuts = sorted((k for k in cuts if _gap_at(spans, k.at) >= MIN_GAP * height), key=lambda k: k.at)
+    cuts = sorted(
+        (k for k in cuts if _gap_at(spans, k.at) >= MIN_GAP * height or _wrapped_apart(spans, k)),
+        key=lambda k: k.at,
+    )
     if not cuts:
         return []
     at = [lo, *(k.at for k in cuts), hi]
@@ -342,6 +345,23 @@ def _one_row_printed(
         ):
             return [k for j, k in enumerate(cuts) if j in (i - 1, i)]
     return []
+
+
+def _wrapped_apart(spans: list[tuple[float, float]], cut: Cut) -> bool:
+    """Whether a lost column rule parts two columns of wrapped lines packed up to it (a narrow
+    二级指标 cell's `服务对象 / 满意度指 / 标(必填)` beside its 三级指标's `服务对象满意 / 度`, 2 px
+    apart: no room for MIN_GAP, yet no line crosses the rule): at least two lines on each side,
+    each ending (starting) on its side of the rule."""
+    if not cut.vertical:
+        return False
+    before = [(a, b) for a, b in spans if (a + b) / 2 < cut.at]
+    after = [(a, b) for a, b in spans if (a + b) / 2 >= cut.at]
+    return (
+        len(before) >= 2
+        and len(after) >= 2
+        and all(b <= cut.at for _, b in before)
+        and all(a >= cut.at for a, _ in after)
+    )
 
 
 def _gap_at(spans: list[tuple[float, float]], at: float) -> float:
