@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.forms.celllines import unmerge
+from flows.forms.celllines import read_cell, unmerge
 from flows.forms.columns import GridColumns
 from flows.forms.rows import _one_label_each
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
@@ -346,3 +346,40 @@ def test_two_category_labels_stacked_in_a_label_column_are_still_cut():
     cols = GridColumns(by_field={"level2": 0, "indicator_name": 1}, n_cols=2)
     got, _ = unmerge(t, range(0, 2), _one_label_each(cols))
     assert texts(got) == {(0, 0): "数量指标", (1, 0): "质量指标", (0, 1): "a", (1, 1): "b"}
+
+
+def _packed(left: list[tuple[str, float]], right: list[tuple[str, float]]) -> list[str] | None:
+    """The parts `read_cell` cuts a grid line's 二级 | 三级 cell into, OCR having lost the rule
+    at x 471 between them that the heading row prints (dev lg_6682_自评 p2): `left` lines end
+    and `right` lines start (text, x) 2 px either side of it."""
+    lines = [
+        CellLine(t, (347.0, 520.0 + 36 * i, x, 552.0 + 36 * i)) for i, (t, x) in enumerate(left)
+    ]
+    lines += [
+        CellLine(t, (x, 540.0 + 36 * i, 650.0, 572.0 + 36 * i)) for i, (t, x) in enumerate(right)
+    ]
+    merged = Cell(1, 0, "".join(ln.text for ln in lines), (343.0, 473.0, 655.0, 670.0), colspan=2,
+                  lines=tuple(lines))  # fmt: skip
+    heads = [
+        Cell(0, 0, "二级指标", (343.0, 400.0, 471.0, 473.0)),
+        Cell(0, 1, "三级指标", (471.0, 400.0, 655.0, 473.0)),
+    ]
+    table = Table(2, 2, [*heads, merged], (343.0, 400.0, 655.0, 670.0), "ocr")
+    got = read_cell(table, merged, 36.0)
+    return None if got is None else [p.text for p in got.parts]
+
+
+def test_two_columns_of_wrapped_lines_packed_up_to_a_lost_rule_are_cut_there() -> None:
+    """`服务对象 / 满意度指 / 标(必填)` beside `服务对象满意 / 度`, 2 px apart at the lost rule:
+    no room for the gap a cut asks, yet two wrapped columns, none of their lines across it."""
+    left = [("服务对象", 468.0), ("满意度指", 471.0), ("标(必填)", 463.0)]
+    right = [("服务对象满意", 473.0), ("度", 543.0)]
+    assert _packed(left, right) == ["服务对象满意度指标(必填)", "服务对象满意度"]
+
+
+def test_a_single_line_either_side_or_a_line_across_the_rule_keeps_the_cell_whole() -> None:
+    """One line on a side is no column of wrapped lines (a name's words set close); a line
+    ending 4 px past the rule crosses it."""
+    assert _packed([("服务对象", 468.0)], [("服务对象满意", 473.0), ("度", 543.0)]) is None
+    crossing = [("服务对象", 468.0), ("满意度指", 475.0), ("标(必填)", 463.0)]
+    assert _packed(crossing, [("服务对象满意", 477.0), ("度", 543.0)]) is None

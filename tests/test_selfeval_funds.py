@@ -442,9 +442,9 @@ def test_row_labels_merged_over_the_matrix_rows_are_read_by_the_lines_in_each_ro
     )
     assert (
         "page 1: funds the row label '其中:当年财政拨款' read from the merged cell "
-        "'年度资金总额项目资金其中:当年财政(万元)拨款上年结转资金' by the lines standing in its "
-        "row (OCR found no rule between them)"  # the part above 其他资金's row the header cut off
-    ) in problems
+        "'年度资金总额其中:当年财政拨款上年结转资金' by the lines standing in its row (OCR found "
+        "no rule between them)"  # the row labels' column: the header cut 项目资金（万元） off
+    ) in problems  # at the column rule its two wrapped lines stand left of, and 其他资金's row
 
 
 def test_a_line_standing_mostly_in_the_next_row_is_not_its_rows_label() -> None:
@@ -496,3 +496,47 @@ def test_a_misread_head_cell_over_one_cell_printing_several_values_names_that_ma
     rows[2][2] = "4.45 4.45"
     (form,), _ = read_document([ocr_page(1, table(rows, spans), lines=TITLE)])
     assert "total_budget_initial" not in values(form)
+
+
+def _ocr_matrix(totals: str, parts: tuple[str, str, str]) -> tuple[dict[str, str], list[str]]:
+    """A self-evaluation read by OCR whose funds matrix prints the 全年执行数 `totals` on the
+    年度资金总额 row and `parts` on the three rows under it (every other amount 5.49 | 5.49 | 0
+    | 0, adding up)."""
+    rows: list[list[str | None]] = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        FUNDS_HEAD_ROW,
+        [None, "年度资金总额", "5.49", "5.49", totals, "10", "92%", "9.2"],
+    ]
+    labels = ("其中：当年财政拨款", "上年结转资金", "其他资金")
+    for label, budget, executed in zip(labels, ("5.49", "0", "0"), parts, strict=True):
+        rows.append([None, label, budget, budget, executed, "/", "/", "/"])
+    spans = {(0, 1): (1, 7), (1, 0): 5, (6, 0): 2}
+    (form,), problems = read_document([ocr_page(1, table([*rows, *GRID], spans), lines=TITLE)])
+    return values(form), problems
+
+
+def test_an_amount_read_with_a_colon_for_its_point_is_the_one_its_column_adds_up_to() -> None:
+    """`5:05` over 5.05 | 0 | 0 in the 全年执行数 column: the colon is a point, the one reading
+    by which the 年度资金总额 row is the sum of the rows under it, reported; the other columns
+    add up as read and are not touched."""
+    got, problems = _ocr_matrix("5:05", ("5.05", "0", "0"))
+    assert got["total_executed"] == "5.05"
+    assert (got["fiscal_executed"], got["total_budget_full_year"]) == ("5.05", "5.49")
+    assert (
+        "page 1: funds read total_executed '5:05' as 5.05, a point OCR read as a colon: the one "
+        "reading by which the 年度资金总额 row's 全年执行数 is the sum of its parts"
+    ) in problems
+
+
+def test_a_colon_the_column_does_not_settle_is_left_as_read() -> None:
+    """The parts add up to another amount (5.06: a printed difference, or a misread digit), or
+    a part reads the same `5:05` (the sum holds whatever the colon stands for): as read. So is
+    a column whose every amount reads as a number: a printed column may miss its sum by a
+    rounding, and the sum is no evidence that a digit (`5.051`'s last) is a speck."""
+    got, _ = _ocr_matrix("5:05", ("5.06", "0", "0"))
+    assert got["total_executed"] == "5:05"
+    got, _ = _ocr_matrix("5.051", ("5.05", "0", "0"))
+    assert got["total_executed"] == "5.051"
+    got, problems = _ocr_matrix("5:05", ("5:05", "0", "0"))
+    assert (got["total_executed"], got["fiscal_executed"]) == ("5:05", "5:05")
+    assert not any("as 5.05" in p for p in problems)

@@ -102,3 +102,29 @@ def test_without_printed_numbers_specks_are_measured_by_the_text() -> None:
     assert number_height(table) == 0.0
     _, done = unmerge(table, range(0, 2))
     assert [ln.text for u in done for ln in u.remnants] == ["6"]
+
+
+def test_a_rules_two_marks_read_apart_are_its_remnant() -> None:
+    """lg_8733 (selfscan18's dev set): 年初预算数 merged down over its 365.24, the lost rule
+    between them read `1 一` (0.48) in a box 5 px high: two marks with OCR's space between them,
+    a sliver on the rule the cell beside it prints. Dropped; the head and the value are read
+    apart. A number of the text's height stays."""
+    lines = (
+        CellLine("年初预算", (589.0, 536.0, 688.0, 561.0)),
+        CellLine("数", (627.0, 569.0, 651.0, 593.0)),
+        CellLine("1 一", (570.0, 606.0, 695.0, 611.0), 0.48),
+        CellLine("365.24", (581.0, 631.0, 662.0, 650.0)),
+    )
+    merged = Cell(
+        0, 0, "年初预算数1 一365.24", (566.0, 516.0, 711.0, 668.0), rowspan=2, lines=lines
+    )
+    head = Cell(0, 1, "全年预算数", (711.0, 516.0, 856.0, 608.0),
+                lines=(CellLine("全年预算数", (735.0, 536.0, 833.0, 561.0)),))  # fmt: skip
+    value = Cell(1, 1, "365.24", (711.0, 608.0, 856.0, 668.0),
+                 lines=(CellLine("365.24", (726.0, 631.0, 807.0, 650.0)),))  # fmt: skip
+    table = Table(2, 2, [merged, head, value], (566.0, 516.0, 856.0, 668.0), "ocr")
+    got = read_cell(table, merged, 25.0)
+    assert got is not None
+    assert [p.text for p in got.parts] == ["年初预算数", "365.24"]
+    assert [ln.text for ln in got.remnants] == ["1 一"]
+    assert not is_remnant(CellLine("1 1", (570.0, 596.0, 695.0, 621.0)), merged, [], 25.0)

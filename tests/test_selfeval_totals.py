@@ -192,3 +192,18 @@ def test_a_score_above_its_weight_loses_the_edge_digit_the_total_says_is_no_prin
     form = _form([_line("4", "41"), _line("40", "39.93")], total_score="53")
     settle_marks_by_totals(form, problems := [])
     assert (form.indicators[0].extra["score"].value, problems) == ("41", [])
+
+
+def test_weight_and_score_glued_together_and_onto_the_label_are_split_by_the_weights_sum() -> None:
+    """`总分 10089.43` in one cell across the row (dev lg_7398 p2, a 总分 row carried onto a
+    page of its own, OCR found no rule in it): the number after the label is the weight and the
+    score without a space, cut after the sum of the weights read (100); a number that does not
+    start with that sum is left unread."""
+    got, problems = _with_total(["总分 10089.43", *[None] * 7], {(6, 0): (1, 8)})
+    assert got == ("100", "89.43")
+    assert (
+        "page 1: 某项目: 总分 the cell '总分 10089.43' prints the weight and the score without a "
+        "space; read as 100 | 89.43, 100 being the sum of the weights read"
+    ) in problems
+    got, _ = _with_total(["总分 9989.43", *[None] * 7], {(6, 0): (1, 8)})
+    assert got == ("", "")

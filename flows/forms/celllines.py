@@ -184,14 +184,15 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
     """A line of a mark or two whose box is a sliver across a rule (a lost one inside the cell,
     or the cell's own border) — thinner than text, or a streak far longer than its marks
     could print: what OCR read of a worn rule, not printed text. A character of more than one
-    stroke (`总分` in a box OCR stretched along the rule under it) is text, never a rule's mark."""
-    if not line.text.strip() or len(line.text.strip()) > MAX_SLIVER_MARKS or height <= 0:
+    stroke (`总分` in a box OCR stretched along the rule under it) is text, never a rule's mark.
+    Marks are counted without the spaces OCR put between them (`1 一`: two marks)."""
+    n = len("".join(line.text.split()))
+    if not n or n > MAX_SLIVER_MARKS or height <= 0:
         return False
     if any(is_han(ch) and ch not in ONE_STROKE for ch in line.text):
         return False
     x0, y0, x1, y1 = line.bbox
     reach = REACH * height
-    n = len(line.text.strip())
     if y1 - y0 < SLIVER * height or x1 - x0 > STREAK * n * (y1 - y0):  # a row rule's remnant
         rules = [cell.bbox[1], cell.bbox[3], *(k.at for k in cuts if not k.vertical)]
         return any(y0 - reach <= y <= y1 + reach for y in rules)
@@ -275,7 +276,10 @@ def _segment(
     vertical = cuts[0].vertical
     reach = REACH * height
     spans = [_span(ln, vertical) for ln in lines]
-    cuts = sorted((k for k in cuts if _gap_at(spans, k.at) >= MIN_GAP * height), key=lambda k: k.at)
+    cuts = sorted(
+        (k for k in cuts if _gap_at(spans, k.at) >= MIN_GAP * height or _wrapped_apart(spans, k)),
+        key=lambda k: k.at,
+    )
     if not cuts:
         return []
     at = [lo, *(k.at for k in cuts), hi]
@@ -341,6 +345,23 @@ def _one_row_printed(
         ):
             return [k for j, k in enumerate(cuts) if j in (i - 1, i)]
     return []
+
+
+def _wrapped_apart(spans: list[tuple[float, float]], cut: Cut) -> bool:
+    """Whether a lost column rule parts two columns of wrapped lines packed up to it (a narrow
+    二级指标 cell's `服务对象 / 满意度指 / 标(必填)` beside its 三级指标's `服务对象满意 / 度`, 2 px
+    apart: no room for MIN_GAP, yet no line crosses the rule): at least two lines on each side,
+    each ending (starting) on its side of the rule."""
+    if not cut.vertical:
+        return False
+    before = [(a, b) for a, b in spans if (a + b) / 2 < cut.at]
+    after = [(a, b) for a, b in spans if (a + b) / 2 >= cut.at]
+    return (
+        len(before) >= 2
+        and len(after) >= 2
+        and all(b <= cut.at for _, b in before)
+        and all(a >= cut.at for a, _ in after)
+    )
 
 
 def _gap_at(spans: list[tuple[float, float]], at: float) -> float:

@@ -26,6 +26,10 @@ VALUE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?|[/—–-]")
 
 NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
+# A decimal point OCR read as a colon between a number's digits (`94:07`, `5:05`): no amount,
+# score or total prints a time, so the reading with a point is the one the form's sums may take
+COLON_POINT_RE = re.compile(r"(\d+)\s*[:：]\s*(\d{1,3})")
+
 # How OCR reads a stretch of a worn vertical rule: strokes no printed value starts or ends with,
 # and (`RULE_MARKS`) also the digit and letter a stroke is read as, which values may print
 RULE_STROKES = "|Il!丨｜"

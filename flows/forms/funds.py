@@ -15,6 +15,7 @@ from itertools import product
 
 from flows.forms.celllines import REACH, line_runs, text_height
 from flows.forms.cellvalues import (
+    COLON_POINT_RE,
     NUMBER_RE,
     RULE_MARKS,
     VALUE_RE,
@@ -824,14 +825,15 @@ MARK_CUT, NOTHING_PRINTED = 1, 2
 
 def _readings(
     value: SourcedValue, ocr_pages: Mapping[int, float | None]
-) -> list[tuple[int, float, str]]:
-    """(edits, amount, text) an amount may have printed: as read (blank, or a mark printed for
-    no value, is 0), then — on an OCR page — with one mark cut off either edge, and, when OCR
-    was unsure of the whole reading, nothing at all (0). Unsure is below the line its page was
-    read with for keeping cells for review (`PageGrid.review_below`, the run's
-    `OcrOptions.low_confidence_threshold`): such a reading's digits may be no print at all — a
-    rule's ink at a blank cell's edge, a speck (`i01` at 0.51 in a blank 其他资金 cell). A page
-    that names no line (None) has no reading taken for nothing printed."""
+) -> list[tuple[int, float, str, str]]:
+    """(edits, amount, text, why) an amount may have printed: as read (blank, or a mark printed
+    for no value, is 0), then — on an OCR page — with one mark cut off either edge, with its
+    point read as a colon (`5:05`), and, when OCR was unsure of the whole reading, nothing at
+    all (0). Unsure is below the line its page was read with for keeping cells for review
+    (`PageGrid.review_below`, the run's `OcrOptions.low_confidence_threshold`): such a
+    reading's digits may be no print at all — a rule's ink at a blank cell's edge, a speck
+    (`i01` at 0.51 in a blank 其他资金 cell). A page that names no line (None) has no reading
+    taken for nothing printed."""
     ocr = value.page in ocr_pages
     review_below = ocr_pages.get(value.page)
     out = []
@@ -839,15 +841,20 @@ def _readings(
     blank = not printed or printed in NO_VALUE
     number = 0.0 if blank else amount(printed)
     if number is not None:
-        out.append((0, number, printed))
+        out.append((0, number, printed, ""))
     if ocr and not blank:
         for rx in (EDGE_MARK_BEFORE_RE, EDGE_MARK_AFTER_RE):
             cut = rx.sub("", printed, count=1)
             v = amount(cut) if cut != printed else None
             if v is not None:
-                out.append((MARK_CUT, v, cut))
+                out.append((MARK_CUT, v, cut, "a mark at the amount's edge taken for a worn "
+                            "rule's remnant or a speck"))  # fmt: skip
+        if m := COLON_POINT_RE.fullmatch(printed):
+            point = f"{m[1]}.{m[2]}"
+            out.append((MARK_CUT, float(point), point, "a point OCR read as a colon"))
         if review_below is not None and value.confidence < review_below:
-            out.append((NOTHING_PRINTED, 0.0, ""))
+            why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
+            out.append((NOTHING_PRINTED, 0.0, "", why))
     return out
 
 
@@ -896,7 +903,10 @@ def settle_funds_by_sum(
     block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
     block["other_funds"] = form.funds.other
     fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
-    if _settle(fields, ocr_pages, problems):
+    names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
+    if names is None:
+        return
+    if _settle(fields, ["total_funds", *(n for n in names if n in fields)], ocr_pages, problems):
         form.funds = FundsBlock(
             total=fields.get("total_funds"),
             fiscal=fields.get("fiscal_funds"),
@@ -907,54 +917,76 @@ def settle_funds_by_sum(
                 form.fields[name] = fields[name]
 
 
+def settle_matrix_by_sum(
+    form: ProjectForm, spec: FormSpec, ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> None:
+    """A funds matrix's column of amounts one of which is no number as OCR read it (the
+    年度资金总额 row's 全年执行数 read `5:05` over 5.05 | 0 | 0) settled as a target table's
+    block is (`_settle`: the one reading with the fewest edits by which the first row is the sum
+    of the rows under it), column by column (`FundsMatrix.summed`), only where every row of the
+    column was read. Reported; a column that could add up several ways is left as read.
+
+    Only a reading that is no number is chosen for: a printed column may itself miss its sum by
+    a rounding (selfscan18's lg_8339: 11.11 over 6.92 | 0 | 4.18), and the sum would then take
+    a printed digit for a speck (`11.11` as 11.1)."""
+    matrix = spec.funds_matrix
+    if matrix is None:
+        return
+    for col in matrix.cols:
+        block = [f"{row.field}_{col.field}" for row in matrix.rows]
+        if col.field not in matrix.summed or not all(n in form.fields for n in block):
+            continue
+        fields = {n: form.fields[n] for n in block}
+        if all(_readings(v, {}) for v in fields.values()):  # every one a number (or blank) as read
+            continue
+        label = f"the {matrix.rows[0].alternatives[0]} row's {col.headings[0]}"
+        if _settle(fields, block, ocr_pages, problems, label):
+            form.fields.update(fields)
+
+
 def _settle(
-    fields: dict[str, SourcedValue], ocr_pages: Mapping[int, float | None], problems: list[str]
+    fields: dict[str, SourcedValue],
+    block: list[str],
+    ocr_pages: Mapping[int, float | None],
+    problems: list[str],
+    sum_label: str = "年度资金总额",
 ) -> bool:
-    """`settle_funds_by_sum` on the block's fields by name; whether a reading was changed."""
-    total = fields.get("total_funds")
+    """`settle_funds_by_sum` on the fields named `block` (the sum first, then its parts, the
+    sum printed as `sum_label`); whether a reading was changed."""
+    total = fields.get(block[0])
     if total is None or not total.value.strip():
         return False
-    names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
-    if names is None:
-        return False
-    block = ["total_funds", *(n for n in names if n in fields)]
     options = [_readings(fields[n], ocr_pages) for n in block]
     options[0] = [o for o in options[0] if o[0] != NOTHING_PRINTED]  # the sum's own amount
     if all(o and o[0][0] == 0 for o in options) and _adds_up([o[0][1] for o in options]):
         return False
-    fits = [combo for combo in product(*options) if _adds_up([v for _, v, _ in combo])]
+    fits = [combo for combo in product(*options) if _adds_up([r[1] for r in combo])]
     if not fits:
         return False
-    fewest = min(sum(e for e, _, _ in c) for c in fits)
-    best = [c for c in fits if sum(e for e, _, _ in c) == fewest]
+    fewest = min(sum(r[0] for r in c) for c in fits)
+    best = [c for c in fits if sum(r[0] for r in c) == fewest]
     if len(best) != 1 or fewest == 0:
         return False
-    alike = [n for n, (e, _, _) in zip(block[1:], best[0][1:], strict=True) if e == MARK_CUT]
+    alike = [n for n, r in zip(block[1:], best[0][1:], strict=True) if r[0] == MARK_CUT]
     alike = [n for n in alike if fields[n].value.strip() == total.value.strip()]
     if best[0][0][0] == MARK_CUT and alike:
         problems.append(
-            f"page {total.page}: funds total_funds and {', '.join(alike)} both read "
+            f"page {total.page}: funds {block[0]} and {', '.join(alike)} both read "
             f"'{total.value}': the sum holds whatever the mark at the edge stands for (lost "
             "digits read alike in both), so it cannot say the mark is no print; left as read"
         )
         return False
     changed = []
-    for name, (edits, _, text) in zip(block, best[0], strict=True):
+    for name, (edits, _, text, why) in zip(block, best[0], strict=True):
         if edits == NOTHING_PRINTED:
-            changed.append(
-                f"{name} '{fields[name].value}' (OCR confidence {fields[name].confidence:.2f}) "
-                "as blank, ink that is no amount"
-            )
+            changed.append(f"{name} '{fields[name].value}' {why}")
         elif edits:
-            changed.append(
-                f"{name} '{fields[name].value}' as {text}, a mark at the amount's edge taken for "
-                "a worn rule's remnant or a speck"
-            )
+            changed.append(f"{name} '{fields[name].value}' as {text}, {why}")
         if edits:
             fields[name] = fields[name].with_value(text)
     problems.append(
         f"page {total.page}: funds read {'; '.join(changed)}: the one reading by which "
-        "年度资金总额 is the sum of its parts"
+        f"{sum_label} is the sum of its parts"
     )
     return True
 

@@ -42,7 +42,7 @@ from flows.forms.columns import (
     relative,
     unread_heading,
 )
-from flows.forms.funds import funds_amid_marks, settle_funds_by_sum
+from flows.forms.funds import funds_amid_marks, settle_funds_by_sum, settle_matrix_by_sum
 from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -60,7 +60,7 @@ from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where, on_line
 from flows.forms.rows import append_rows
-from flows.forms.spec import FORMS, FormSpec
+from flows.forms.spec import FORMS, SPEC_OF, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
 from flows.forms.totals import score_problem, settle_marks_by_totals
@@ -162,6 +162,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     for form in forms:
         funds_amid_marks(form, ocr_pages, problems)
         settle_funds_by_sum(form, ocr_pages, problems)
+        settle_matrix_by_sum(form, SPEC_OF[form.form], ocr_pages, problems)
         if form.first_page in ocr_pages:
             settle_marks_by_totals(form, problems)
     _fill_missing_years(forms, problems)

@@ -67,11 +67,13 @@ class FundsMatrix:
     """A funds block laid out as a matrix (the self-evaluation's): row labels × column heads,
     each cell landing as `{row}_{col}`. `first_row_only`: the columns whose value the form prints
     on its first row alone (the 年度资金总额 row's 分值, 执行率, 得分; the rows under it print a
-    no-value mark, if anything)."""
+    no-value mark, if anything). `summed`: the columns whose first row prints the sum of the rows
+    under it (each amount: 年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金)."""
 
     rows: tuple[Label, ...]
     cols: tuple[Column, ...]
     first_row_only: tuple[str, ...] = ()
+    summed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,7 @@ PROJECT_SELF_EVAL = FormSpec(
             Column("score", ("得分",), numeric=True),
         ),
         first_row_only=("weight", "execution_rate", "score"),
+        summed=("budget_initial", "budget_full_year", "executed"),
     ),
     total_row=("总分", "合计"),
     columns=(
@@ -287,6 +290,8 @@ DEPARTMENT_TARGET = FormSpec(
 )
 
 FORMS: tuple[FormSpec, ...] = (PROJECT_SELF_EVAL, PROJECT_TARGET, DEPARTMENT_TARGET)
+# Each form's description by its name (`ProjectForm.form`)
+SPEC_OF: dict[str, FormSpec] = {s.form: s for s in FORMS}
 """In the order the reader tries them: the self-evaluation first, since it shares its opener
 with the target table and is told apart by its grid (实际完成值) or its title."""
 

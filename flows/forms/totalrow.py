@@ -52,7 +52,13 @@ def read_total_row(
     by_field = dict(cols.by_field)
     rest = [c for c in where.table.row_cells(r) if c.col > first.last_col and c.text.strip()]
     glued = numbers_in(printed_after(printed, len(label))) or []
-    if glued and len(glued) + len(rest) == 2:
+    alone = len(glued) == 1 and not rest
+    split = split_glued_total(glued[0], form.fields, form.indicators) if alone else None
+    if split is not None:
+        # the weight and the score glued onto each other and onto the label (`总分 100100`)
+        values = {"weight": where.sv(first, split[0]), "score": where.sv(first, split[1])}
+        notes = [_glued_note(printed, *split)]
+    elif glued and len(glued) + len(rest) == 2:
         # the weight glued onto the label (`总分 100` | `97.92`): the row's numbers in print order
         printed = [where.sv(first, t) for t in glued] + [where.sv(c) for c in rest]
         values = dict(zip(found, printed, strict=True))
@@ -129,10 +135,14 @@ def _split_glued_total(
         return []
     weight, score, why = split
     values["weight"], values["score"] = where.sv(cell, weight), where.sv(cell, score)
-    return [
-        f"the cell '{cell.text}' prints the weight and the score without a space; read as "
+    return [_glued_note(cell.text, weight, score, why)]
+
+
+def _glued_note(text: str, weight: str, score: str, why: str) -> str:
+    return (
+        f"the cell '{text}' prints the weight and the score without a space; read as "
         f"{weight} | {score}, {why}"
-    ]
+    )
 
 
 def total_row_alone(

@@ -14,10 +14,9 @@ readable score (or a score above its weight) is reported, never filled in.
 
 from __future__ import annotations
 
-import re
 from itertools import product
 
-from flows.forms.cellvalues import NUMBER_RE, amount
+from flows.forms.cellvalues import COLON_POINT_RE, NUMBER_RE, amount
 from flows.forms.notes import Note, about, withdraw
 from flows.models import IndicatorRow, ProjectForm, SourcedValue
 
@@ -229,17 +228,13 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
             )
 
 
-# A decimal point OCR read as a colon between a number's digits (`94:07`): a 总分 prints no time
-_COLON_POINT_RE = re.compile(r"(\d+)\s*[:：]\s*(\d{1,2})")
-
-
 def _total_with_a_point(
     form: ProjectForm, name: str, total_field: str, total: SourcedValue, problems: list[str]
 ) -> SourcedValue:
     """The 总分's weight or score read with a colon for its point (`94:07`), read as 94.07 when
     that is the sum of the weights or scores printed (`printed_sum`: every one read as a number),
     reported; otherwise as read."""
-    m = _COLON_POINT_RE.fullmatch(total.value.strip())
+    m = COLON_POINT_RE.fullmatch(total.value.strip())
     read = printed_sum(form.fields, form.indicators, name)
     if m is None or read is None:
         return total
