@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.extract.page_recovery import LostPage, NightPages, PageCall, exit_description
 from flows.extract.workers import PageWorkers
+from tests.test_page_workers import _alive
 
 
 def stub_read(call: PageCall, marks: str) -> str:
@@ -193,14 +194,6 @@ def hung_then_restarted() -> tuple[int, list[int | None], int, bool]:
     return first, codes, second, not _alive(first)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_the_runner_restarts_its_pool_killing_a_hung_worker(prefect_harness: None) -> None:
     first, codes, second, gone = hung_then_restarted()
     assert codes == [-signal.SIGKILL]
@@ -242,3 +235,14 @@ def test_perfbudget_run_lands_the_night_when_a_page_read_ahead_kills_its_worker(
         ("b.png", "extract", "worker died reading page 1 (exit code 70)")
     ]
     assert query(wh, "select count(*) from dim_project") == [(1,)]
+
+
+def test_the_page_timeout_is_a_run_option() -> None:
+    from pydantic import ValidationError
+
+    from flows.settings import RunOptions
+
+    assert RunOptions().page_timeout_seconds == 300.0
+    assert RunOptions(page_timeout_seconds=20).page_timeout_seconds == 20.0
+    with pytest.raises(ValidationError):
+        RunOptions(page_timeout_seconds=0)
