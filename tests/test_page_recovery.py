@@ -13,12 +13,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
 
 from flows.extract.page_recovery import LostPage, NightPages, PageCall, exit_description
 from flows.extract.workers import PageWorkers
-from tests.test_page_workers import _alive
 
 
 def stub_read(call: PageCall, marks: str) -> str:
@@ -171,33 +168,36 @@ def two_images(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return raw
 
 
-@task(cache_policy=NO_CACHE)
-def worker_pid(sleep: float) -> int:
-    """The worker's pid, after `sleep` seconds (a long one stands for a hung native call)."""
-    time.sleep(sleep)
-    return os.getpid()
+def test_the_runner_restarts_its_pool_killing_a_hung_worker() -> None:
+    """`PageWorkers.restart(kill=True)`: the worker stuck in a page is killed, its exit code
+    returned, its page failed by the old pool, and a new pool of the runner's size stands ready
+    with the page workers' initializer (its workers start on the first page submitted: the
+    end-to-end test below reads pages on one)."""
+    from prefect.settings import get_current_settings
+    from prefect.task_runners import _initialize_process_pool_worker
 
+    from flows.extract.workers import opencv_threads, start_page_worker
 
-@flow(task_runner=PageWorkers(1))
-def hung_then_restarted() -> tuple[int, list[int | None], int, bool]:
-    """A page task hangs; the runner's restart kills its worker and the next task runs on a
-    new one: (first pid, the old workers' exit codes, next pid, whether the first is gone)."""
-    from prefect.context import FlowRunContext
-
-    runner = FlowRunContext.get().task_runner
-    first = worker_pid.submit(0).result()
-    hung = worker_pid.submit(600)
-    time.sleep(0.5)  # the task is in the worker
-    codes = runner.restart(kill=True)
-    assert hung.wrapped_future.exception(timeout=30) is not None  # the old pool failed it
-    second = worker_pid.submit(0).result()
-    return first, codes, second, not _alive(first)
-
-
-def test_the_runner_restarts_its_pool_killing_a_hung_worker(prefect_harness: None) -> None:
-    first, codes, second, gone = hung_then_restarted()
-    assert codes == [-signal.SIGKILL]
-    assert second != first and gone
+    runner = PageWorkers(1)
+    old = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    runner._executor = old
+    hung = old.submit(time.sleep, 600)
+    while not hung.running():
+        time.sleep(0.01)
+    (worker,) = old._processes.values()
+    try:
+        assert runner.restart(kill=True) == [-signal.SIGKILL]
+        assert isinstance(hung.exception(timeout=30), BrokenProcessPool)
+        assert not worker.is_alive()
+        new = runner._executor
+        assert new is not old and new._max_workers == 1
+        assert new._initializer is _initialize_process_pool_worker
+        assert new._initargs[0] is runner._subprocess_message_queue
+        api_url = get_current_settings().api.url  # the suite's shared server under xdist
+        assert new._initargs[1:] == (start_page_worker, (api_url, opencv_threads(1)))
+    finally:
+        runner._executor.shutdown(wait=True)
+        runner._stop_message_forwarding()
 
 
 def test_perfbudget_run_lands_the_night_when_a_page_read_ahead_kills_its_worker(
