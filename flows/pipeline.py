@@ -325,17 +325,21 @@ def _collect_pages(
     progress: object,
     path: Path,
     pool: NightPages | None,
-) -> tuple[list[PageGrid], bool]:
+) -> tuple[list[PageGrid] | None, bool]:
     """Page results in page order; a page whose task failed becomes an error (naming the file as
     the warehouse does, not by its absolute path). Also whether any failure was transient (worth
-    quarantining and trying again next run): a page that ended or hung its worker twice is
-    (`flows.extract.page_recovery`), as the machine's state may have caused it."""
-    pages = []
-    transient = False
+    quarantining and trying again next run).
+
+    A page that ended or hung its worker again when read alone (`flows.extract.page_recovery`)
+    gives None for the pages: the document lands none of its rows (no half document in the
+    marts) and is quarantined with that page's error, to be read again next night, as the
+    documents a data test quarantines are."""
+    pages: list[PageGrid] = []
+    transient = lost = False
     for number, handle in enumerate(futures, start=1):
         fut = handle if pool is None else pool.result(handle)
         if isinstance(fut, LostPage):
-            transient = True
+            transient = lost = True
             doc.errors.append(("extract", fut.message))
             if progress is not None:
                 progress.advance(progress.task_ids[1])
@@ -355,7 +359,7 @@ def _collect_pages(
             doc.errors.append(("extract", f"page {number} failed after retries: {why}"))
         if progress is not None:
             progress.advance(progress.task_ids[1])
-    return pages, transient
+    return (None if lost else pages), transient
 
 
 @flow(name="nightly-ingest", task_runner=PageWorkers(2), log_prints=True)
@@ -425,9 +429,9 @@ def _night(options: RunOptions, dbt: DbtAhead) -> RunSummary:
                     if i in futures:
                         path = inventory.to_extract[i].path
                         pages, transient = _collect_pages(doc, futures[i], progress, path, pool)
-                        doc = parse(
-                            quote(finish_document(doc, pages)), options.reader_cpu_seconds_per_page
-                        )
+                        doc = finish_document(doc, pages or [])
+                        if pages is not None:
+                            doc = parse(quote(doc), options.reader_cpu_seconds_per_page)
                 doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
                 quarantined = transient and doc.failed
                 pending.append((doc, "quarantined" if quarantined else None))

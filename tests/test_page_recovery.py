@@ -246,3 +246,34 @@ def test_the_page_timeout_is_a_run_option() -> None:
     assert RunOptions(page_timeout_seconds=20).page_timeout_seconds == 20.0
     with pytest.raises(ValidationError):
         RunOptions(page_timeout_seconds=0)
+
+
+class _Done:
+    """A page task's finished future, as the flow reads it."""
+
+    def __init__(self, grid: str) -> None:
+        self.grid = grid
+        self.state = SimpleNamespace(is_completed=lambda: True)
+
+    def wait(self) -> None:
+        pass
+
+    def result(self) -> str:
+        return self.grid
+
+
+def test_a_document_with_a_lost_page_lands_none_of_its_pages() -> None:
+    """Its other pages read, a document missing a page gives no pages (`_collect_pages` None:
+    not parsed, no rows) and one error, transient (quarantined, read again next night)."""
+    from flows.models import DocumentExtraction
+    from flows.pipeline import _collect_pages
+
+    outcomes = [_Done("p1"), LostPage("worker died reading page 2 (exit code 70)"), _Done("p3")]
+    pool = SimpleNamespace(result=lambda handle: outcomes[handle])
+    doc = DocumentExtraction("c.pdf", "ab" * 32, 10, 3, "pdf")
+    assert _collect_pages(doc, [0, 1, 2], None, Path("/raw/c.pdf"), pool) == (None, True)
+    assert doc.errors == [("extract", "worker died reading page 2 (exit code 70)")]
+    whole = DocumentExtraction("d.pdf", "cd" * 32, 10, 2, "pdf")
+    pool = SimpleNamespace(result=lambda handle: [_Done("p1"), _Done("p2")][handle])
+    assert _collect_pages(whole, [0, 1], None, Path("/raw/d.pdf"), pool) == (["p1", "p2"], False)
+    assert whole.errors == []
