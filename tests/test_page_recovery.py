@@ -21,7 +21,8 @@ from flows.extract.workers import PageWorkers
 def stub_read(call: PageCall, marks: str) -> str:
     """A page's 'reading': what its file name says it does. `dies` ends the worker as a native
     crash would, `hangs` never returns, `dies-once` ends the first worker that reads it only
-    (a mark file remembers it), `slow` takes a moment (a page beside a dying one)."""
+    (a mark file remembers it), `slow` takes a moment (a page beside a dying one), `raises`
+    fails its future without harming the pool."""
     name = call.path.name
     if name.startswith("dies-once"):
         mark = Path(marks) / f"{name}-{call.page}"
@@ -34,6 +35,8 @@ def stub_read(call: PageCall, marks: str) -> str:
         time.sleep(600)
     elif name.startswith("slow"):
         time.sleep(0.3)
+    elif name.startswith("raises"):
+        raise ValueError(f"{name} cannot be unpickled")  # a failure of the page, not the pool
     return f"{name} p{call.page} pid{os.getpid()}"
 
 
@@ -141,6 +144,16 @@ def test_pages_read_before_the_break_are_kept_not_read_again(pool: StubPool) -> 
     night, outcomes = _night(pool, pages[2:])
     assert outcomes == ["slow-x.png p1", "worker died reading page 3 (exit code 70)"]
     assert pool.submitted.count(("ok-a.png", 1)) == 1
+
+
+def test_a_page_failing_on_its_own_restarts_nothing(pool: StubPool) -> None:
+    """Only the pool's failures (broken, shut down: RuntimeError) restart it; a page's own
+    failure comes back to the flow as it did before."""
+    night = NightPages(pool.submit, pool.restart, pool.workers, 30.0)
+    handle = night.submit(PageCall(Path("raises.png"), 1, "image"))
+    future = night.result(handle).wrapped_future
+    assert str(future.exception()) == "raises.png cannot be unpickled"
+    assert night.restarts == 0 and pool.submitted == [("raises.png", 1)]
 
 
 def test_how_a_worker_ended_is_told_by_code_or_signal() -> None:

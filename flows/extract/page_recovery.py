@@ -116,7 +116,7 @@ class NightPages:
             return _Failure(hung=True)
         except concurrent.futures.CancelledError:
             return _Failure(hung=False)
-        return None if exc is None else _Failure(hung=False)
+        return _Failure(hung=False) if _pool_failure(exc) else None
 
     def _recover(self, waited: int, failure: _Failure) -> None:
         """Restart the pool; run the suspects alone, then every other page the broken pool
@@ -167,6 +167,11 @@ def _lost_by_pool(future: Any) -> bool:
     wrapped = future.wrapped_future
     if not wrapped.done():
         return False  # on the new pool already (submitted by Prefect's thread after the restart)
-    if wrapped.cancelled():
-        return True
-    return wrapped.exception() is not None
+    return wrapped.cancelled() or _pool_failure(wrapped.exception())
+
+
+def _pool_failure(exc: BaseException | None) -> bool:
+    """Whether a page's future failed because of its pool: broken (`BrokenProcessPool`, a
+    RuntimeError) or shut down under a call submitted late (RuntimeError). Anything else (a
+    result that cannot be unpickled) is the page's own failure, which the flow raises as before."""
+    return isinstance(exc, RuntimeError)
