@@ -36,10 +36,11 @@ from flows.extract.documents import (
     open_document,
     printable,
 )
+from flows.extract.page_recovery import LostPage, NightPages, PageCall
 from flows.extract.workers import PageWorkers, release_page_workers
 from flows.forms import read_forms
 from flows.models import DocumentExtraction, PageGrid
-from flows.publish import failpoint, fault, prepare_working_copy, publish
+from flows.publish import failpoint, page_fault, prepare_working_copy, publish
 from flows.settings import RunOptions
 from ocr.engines import OcrOptions
 
@@ -208,7 +209,7 @@ def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageG
     """One page, on whichever worker the task runner picks; retried for transient faults. A
     page a worker read ahead while Prefect's server booted is taken as it was read
     (`flows.extract.read_ahead`)."""
-    fault("extract", str(path))
+    page_fault(path, page)
     grid = read_ahead.taken(path, page, kind, ocr)
     return grid if grid is not None else extract_page(path, page, kind, ocr)
 
@@ -286,25 +287,63 @@ def dbt_build(building: Path) -> list[Quarantined]:
 
 
 def _submit_page(
-    local: TaskRunner | None, path: Path, page: int, kind: str, ocr: OcrOptions
-) -> PrefectFuture:
-    """A page to the flow's task runner (the worker pool), or to `local` (a thread of the flow's
-    own process) when the night is too small to pay for starting the pool."""
-    if local is None:
-        return extract_one_page.submit(path, page, kind, ocr)
-    params = {"path": path, "page": page, "kind": kind, "ocr": ocr}
-    return local.submit(extract_one_page, params)
+    local: TaskRunner | None, pool: NightPages | None, call: PageCall, ocr: OcrOptions
+) -> PrefectFuture | int:
+    """A page to the flow's task runner: the page workers through `pool` (a page that ends or
+    hangs its worker is read again, `flows.extract.page_recovery`; its handle), or another
+    runner (a Dask cluster); or to `local` (a thread of the flow's own process) when the night
+    is too small to pay for starting the pool."""
+    if local is not None:
+        params = {"path": call.path, "page": call.page, "kind": call.kind, "ocr": ocr}
+        return local.submit(extract_one_page, params)
+    if pool is not None:
+        return pool.submit(call)
+    return extract_one_page.submit(call.path, call.page, call.kind, ocr)
+
+
+def _night_pages(local: TaskRunner | None, options: RunOptions) -> NightPages | None:
+    """The page workers' recovery from a page that ends or hangs its worker, when tonight's
+    pages go to the flow's own page workers (not `local`, not a Dask cluster, which replaces
+    its lost workers itself)."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    runner = context.task_runner if context is not None else None
+    if local is not None or not isinstance(runner, PageWorkers):
+        return None
+    ocr = options.ocr_options()
+
+    def submit(call: PageCall) -> PrefectFuture:
+        return extract_one_page.submit(call.path, call.page, call.kind, ocr)
+
+    return NightPages(submit, runner.restart, options.workers, options.page_timeout_seconds)
 
 
 def _collect_pages(
-    doc: DocumentExtraction, futures: list[PrefectFuture], progress: object, path: Path
-) -> tuple[list[PageGrid], bool]:
+    doc: DocumentExtraction,
+    futures: list[PrefectFuture | int],
+    progress: object,
+    path: Path,
+    pool: NightPages | None,
+) -> tuple[list[PageGrid] | None, bool]:
     """Page results in page order; a page whose task failed becomes an error (naming the file as
     the warehouse does, not by its absolute path). Also whether any failure was transient (worth
-    quarantining and trying again next run)."""
-    pages = []
-    transient = False
-    for number, fut in enumerate(futures, start=1):
+    quarantining and trying again next run).
+
+    A page that ended or hung its worker again when read alone (`flows.extract.page_recovery`)
+    gives None for the pages: the document lands none of its rows (no half document in the
+    marts) and is quarantined with that page's error, to be read again next night, as the
+    documents a data test quarantines are."""
+    pages: list[PageGrid] = []
+    transient = lost = False
+    for number, handle in enumerate(futures, start=1):
+        fut = handle if pool is None else pool.result(handle)
+        if isinstance(fut, LostPage):
+            transient = lost = True
+            doc.errors.append(("extract", fut.message))
+            if progress is not None:
+                progress.advance(progress.task_ids[1])
+            continue
         fut.wait()
         failpoint("extract")
         if fut.state.is_completed():
@@ -320,7 +359,7 @@ def _collect_pages(
             doc.errors.append(("extract", f"page {number} failed after retries: {why}"))
         if progress is not None:
             progress.advance(progress.task_ids[1])
-    return pages, transient
+    return (None if lost else pages), transient
 
 
 @flow(name="nightly-ingest", task_runner=PageWorkers(2), log_prints=True)
@@ -368,10 +407,12 @@ def _night(options: RunOptions, dbt: DbtAhead) -> RunSummary:
                 # adopted by its runner, `flows.extract.early_workers`) end now
                 release_page_workers()
             local = stack.enter_context(ThreadPoolTaskRunner(1)) if in_process else None
+            pool = _night_pages(local, options)
+            ocr = options.ocr_options()
             # submitting is extraction's cost too (a task run and a pickled call per page)
             futures = {
                 i: [
-                    _submit_page(local, entry.path, n, doc.kind or "pdf", options.ocr_options())
+                    _submit_page(local, pool, PageCall(entry.path, n, doc.kind or "pdf"), ocr)
                     for n in range(1, (doc.page_count or 0) + 1)
                 ]
                 for i, (entry, doc) in enumerate(zip(inventory.to_extract, docs, strict=True))
@@ -387,10 +428,10 @@ def _night(options: RunOptions, dbt: DbtAhead) -> RunSummary:
                 with clock("extraction"):
                     if i in futures:
                         path = inventory.to_extract[i].path
-                        pages, transient = _collect_pages(doc, futures[i], progress, path)
-                        doc = parse(
-                            quote(finish_document(doc, pages)), options.reader_cpu_seconds_per_page
-                        )
+                        pages, transient = _collect_pages(doc, futures[i], progress, path, pool)
+                        doc = finish_document(doc, pages or [])
+                        if pages is not None:
+                            doc = parse(quote(doc), options.reader_cpu_seconds_per_page)
                 doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
                 quarantined = transient and doc.failed
                 pending.append((doc, "quarantined" if quarantined else None))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 
 
@@ -61,8 +62,29 @@ class InjectedFault(RuntimeError):
 
 def fault(stage: str, subject: str) -> None:
     """Raise when PERFBUDGET_FAULT is `stage:<part of subject>` (e.g. `extract:broken.pdf`): a
-    transient-looking error that survives the retries, so a test can watch the quarantine."""
+    transient-looking error that survives the retries, so a test can watch the quarantine.
+
+    `stage-dies:<part>` ends the process instead, as a native crash would (exit code 70), and
+    `stage-hangs:<part>` never returns, as a hung native call would: the tests of a page that
+    kills or hangs its worker (`flows.extract.page_recovery`) use them."""
     spec = os.environ.get("PERFBUDGET_FAULT", "")
     want_stage, _, want_subject = spec.partition(":")
-    if want_stage == stage and want_subject and want_subject in subject:
+    if not want_subject or want_subject not in subject:
+        return
+    if want_stage == stage:
         raise InjectedFault(f"injected {stage} fault for {subject}")
+    if want_stage == f"{stage}-dies":
+        os._exit(INJECTED_EXIT_CODE)
+    if want_stage == f"{stage}-hangs":
+        while True:
+            time.sleep(60)
+
+
+def page_fault(path: Path, page: int) -> None:
+    """`fault` for reading page `page` of `path`: its subject is `<path>#<page>#`, so
+    `extract-dies:bad.png#2#` ends the worker reading that page and no other."""
+    fault("extract", f"{path}#{page}#")
+
+
+# the exit code of a process PERFBUDGET_FAULT's `-dies` ended
+INJECTED_EXIT_CODE = 70

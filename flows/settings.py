@@ -103,6 +103,15 @@ class RunOptions(BaseModel):
         "gives that document up as one parse error (a reading that explodes on one document "
         "must not hold up the night; documents read in well under a second per page).",
     )
+    page_timeout_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Wall seconds the flow waits for one page's result from the page workers, "
+        "counted from when it starts waiting for that page (every earlier page is in by then, so "
+        "the page has a worker); past it the page is taken as hung in a native call, the pool "
+        "is restarted and the page retried alone once (`flows.extract.page_recovery`). A scan "
+        "page takes ~1.5 CPU-s; the first one also waits for the workers' start.",
+    )
     build_marts: bool = Field(
         default=True, description="Run `dbt build` after landing (off only in narrow tests)."
     )

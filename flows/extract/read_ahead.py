@@ -70,6 +70,7 @@ def read(ahead: ReadAhead, ocr: OcrOptions) -> None:
     """Worker side, before the API answers: read each planned page no other worker has claimed
     into the spool. A page that fails to read leaves no result: its task reads it again."""
     from flows.extract.documents import extract_page
+    from flows.publish import page_fault
 
     global _spool
     _spool = ahead.spool
@@ -84,6 +85,7 @@ def read(ahead: ReadAhead, ocr: OcrOptions) -> None:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
+                page_fault(path, page)
                 grid = extract_page(path, page, kind, ocr)
             except Exception as exc:  # noqa: BLE001 - the task reads it again, and reports
                 log.info("page %s of %s not read ahead: %s", page, path, exc)

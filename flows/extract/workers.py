@@ -18,8 +18,8 @@ import logging
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Self
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Self
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
@@ -138,16 +138,55 @@ class PageWorkers(ProcessPoolTaskRunner):
             return super().__enter__()
         # what ProcessPoolTaskRunner.__enter__ sets up, around the adopted executor and queue
         TaskRunner.__enter__(self)
-        self._subprocess_message_queue = early.queue
+        self._forward_from(early.queue)
+        self._executor = early.executor
+        self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
+        return self
+
+    def _forward_from(self, queue: Any) -> None:
+        """Forward the workers' logs and events from `queue`, as Prefect's runner does."""
+        self._subprocess_message_queue = queue
         self._message_forwarding_thread = threading.Thread(
             target=self._forward_subprocess_messages,
             name="ProcessPoolTaskRunnerMessageForwarder",
             daemon=True,
         )
         self._message_forwarding_thread.start()
-        self._executor = early.executor
-        self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
-        return self
+
+    def restart(self, kill: bool = False) -> list[int | None]:
+        """Replace a broken pool (a worker died) or one holding a hung page (`kill`: its
+        workers are killed first) by a new one of the same size, its workers started as this
+        runner's own (spawned, the OCR engine loaded on their first page); the old workers'
+        exit codes (`flows.extract.page_recovery`). The message queue is new too: a worker
+        killed while writing to the old one may have left its lock held."""
+        import multiprocessing
+
+        from prefect.settings import get_current_settings
+        from prefect.task_runners import _initialize_process_pool_worker
+
+        old = self._executor
+        processes = list(old._processes.values()) if old and old._processes else []
+        if kill:
+            for process in processes:
+                process.kill()
+        if old is not None:
+            old.shutdown(wait=True, cancel_futures=True)
+        codes = [process.exitcode for process in processes]
+        self._stop_message_forwarding()
+        context = multiprocessing.get_context("spawn")
+        self._forward_from(context.Queue())
+        api_url = get_current_settings().api.url
+        self._executor = ProcessPoolExecutor(
+            max_workers=self._max_workers,
+            mp_context=context,
+            initializer=_initialize_process_pool_worker,
+            initargs=(
+                self._subprocess_message_queue,
+                start_page_worker,
+                (api_url, opencv_threads(self._max_workers)),
+            ),
+        )
+        return codes
 
     def release(self) -> None:
         """End the worker processes now, before the runner exits: once a night's pages are
