@@ -421,6 +421,7 @@ def append_rows(
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
         notes += _faint_by_alphabet(cells, values, spec)
+        notes += _under_seal_by_column(cells, values, spec)
         notes += _unit_after_a_mark(values, spec) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
@@ -766,6 +767,42 @@ def _faint_by_alphabet(
             notes.append(
                 f"{where}; its faint glyph read '{text}' (p={prob:.3f}) is not a value the "
                 "column may print surely: left blank"
+            )
+    return notes
+
+
+# A numeric cell's print re-read under a seal's line (`Cell.under_seal`) lands only where its
+# bands read one number at least this surely: a band through the seal's own glyphs reads them
+# as surely as print (dev lg_581_自评 p3: `罗` 0.911 beside `8.97` 0.997), never as a number.
+UNDER_SEAL_MIN_PROBABILITY = 0.9
+
+
+def _under_seal_by_column(
+    cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
+) -> list[str]:
+    """Cells of numeric columns (分值, 得分) whose value read no number while a seal-high line
+    was read over them (`ocr.sealprint`): the number their print bands read surely lands,
+    reported; bands reading no number, or two different ones, leave the cell as read, reported
+    too. Other columns are not judged: a band reads the seal's glyphs as surely as print."""
+    notes = []
+    for col in spec.columns:
+        cell, value = cells.get(col.field), values.get(col.field)
+        if not col.numeric or cell is None or value is None or not cell.under_seal:
+            continue
+        if any(ch.isdigit() for ch in value.value):
+            continue
+        sure = {t: p for t, p in cell.under_seal if p >= UNDER_SEAL_MIN_PROBABILITY}
+        numbers = {t: p for t, p in sure.items() if amount(t) is not None}
+        read = ", ".join(f"'{t}' (p={p:.3f})" for t, p in cell.under_seal)
+        where = f"the {col.field} cell (row {cell.row}) read '{value.value}' under a seal's line"
+        if len({amount(t) for t in numbers}) == 1:
+            text, prob = max(numbers.items(), key=lambda kv: kv[1])
+            values[col.field] = value.ranked_reading(text, prob)
+            notes.append(f"{where}; its print re-read at its row's height: {read}: '{text}' taken")
+        else:
+            notes.append(
+                f"{where}; its print re-read at its row's height: {read}: no one number its "
+                "column may print surely, left as read"
             )
     return notes
 
