@@ -791,8 +791,10 @@ def _under_seal_by_column(
             continue
         if any(ch.isdigit() for ch in value.value):
             continue
-        sure = {t: p for t, p in cell.under_seal if p >= UNDER_SEAL_MIN_PROBABILITY}
-        numbers = {t: p for t, p in sure.items() if amount(t) is not None}
+        numbers: dict[str, float] = {}
+        for t, p in cell.under_seal:
+            if p >= UNDER_SEAL_MIN_PROBABILITY and amount(t) is not None:
+                numbers[t] = max(p, numbers.get(t, 0.0))
         read = ", ".join(f"'{t}' (p={p:.3f})" for t, p in cell.under_seal)
         where = f"the {col.field} cell (row {cell.row}) read '{value.value}' under a seal's line"
         if len({amount(t) for t in numbers}) == 1:
