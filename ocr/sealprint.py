@@ -18,11 +18,10 @@ the column may print, takes a reading (`flows.forms.rows`).
 from __future__ import annotations
 
 from dataclasses import replace
-from statistics import median
 
 import numpy as np
 
-from flows.forms.celllines import MAX_SLIVER_MARKS, SEAL, is_seal_text
+from flows.forms.celllines import SEAL, is_seal_text, text_height
 from flows.models import Cell, CellLine, Table
 from ocr.engines import OcrEngine
 from ocr.preprocess import to_bgr
@@ -32,18 +31,6 @@ from ocr.preprocess import to_bgr
 BAND_PAD = 0.2
 
 Band = tuple[int, int, int, int]  # page px: x0, y0, x1, y1
-
-
-def table_text_height(table: Table) -> float:
-    """The table's printed line height as the form reader measures it
-    (`celllines.text_height`): the median box of its lines of more than two marks."""
-    heights = [
-        ln.bbox[3] - ln.bbox[1]
-        for c in table.cells
-        for ln in c.lines
-        if len(ln.text.strip()) > MAX_SLIVER_MARKS
-    ]
-    return median(heights) if heights else 0.0
 
 
 def _within_rows(other: Cell, cell: Cell) -> bool:
@@ -77,7 +64,7 @@ def reread_under_seals(tables: list[Table], gray: np.ndarray, engine: OcrEngine)
     jobs: list[tuple[int, int]] = []
     crops: list[np.ndarray] = []
     for ti, table in enumerate(tables):
-        height = table_text_height(table)
+        height = text_height(table)
         for ci, cell in enumerate(table.cells):
             for line in cell.lines:
                 if not is_seal_text(line, height):

@@ -777,6 +777,18 @@ def _faint_by_alphabet(
 UNDER_SEAL_MIN_PROBABILITY = 0.9
 
 
+def _number_under_seal(readings: tuple[tuple[str, float], ...]) -> tuple[str, float] | None:
+    """The one amount the bands read at least `UNDER_SEAL_MIN_PROBABILITY` surely, with its
+    surest probability; None for none or two different ones."""
+    numbers: dict[str, float] = {}
+    for text, prob in readings:
+        if prob >= UNDER_SEAL_MIN_PROBABILITY and amount(text) is not None:
+            numbers[text] = max(prob, numbers.get(text, 0.0))
+    if len({amount(t) for t in numbers}) != 1:
+        return None
+    return max(numbers.items(), key=lambda kv: kv[1])
+
+
 def _under_seal_by_column(
     cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
 ) -> list[str]:
@@ -791,21 +803,16 @@ def _under_seal_by_column(
             continue
         if any(ch.isdigit() for ch in value.value):
             continue
-        numbers: dict[str, float] = {}
-        for t, p in cell.under_seal:
-            if p >= UNDER_SEAL_MIN_PROBABILITY and amount(t) is not None:
-                numbers[t] = max(p, numbers.get(t, 0.0))
-        read = ", ".join(f"'{t}' (p={p:.3f})" for t, p in cell.under_seal)
-        where = f"the {col.field} cell (row {cell.row}) read '{value.value}' under a seal's line"
-        if len({amount(t) for t in numbers}) == 1:
-            text, prob = max(numbers.items(), key=lambda kv: kv[1])
-            values[col.field] = value.ranked_reading(text, prob)
-            notes.append(f"{where}; its print re-read at its row's height: {read}: '{text}' taken")
-        else:
-            notes.append(
-                f"{where}; its print re-read at its row's height: {read}: no one number its "
-                "column may print surely, left as read"
-            )
+        choice = _number_under_seal(cell.under_seal)
+        if choice is not None:
+            values[col.field] = value.ranked_reading(*choice)
+        said = ", ".join(f"'{t}' (p={p:.3f})" for t, p in cell.under_seal)
+        what = f"'{choice[0]}' taken" if choice else "no one number its column may print surely"
+        notes.append(
+            f"the {col.field} cell (row {cell.row}) read '{value.value}' under a seal's line; its "
+            f"print re-read at its row's height: {said}: {what}"
+            + ("" if choice else ", left as read")
+        )
     return notes
 
 
