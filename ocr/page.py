@@ -1269,7 +1269,7 @@ def ocr_page(
         out_tables, free = assign_lines(tables, lines, engine.name, image, engine)
         del image
     # a seal as dark as the print may have joined its glyph and the print under it into one
-    # line (found or not: a faint ring is not): its print re-read at its row's height
+    # line, found or not (dev lg_581_自评 p3: none found here): its print re-read at row height
     out_tables = reread_under_seals(out_tables, clean, engine)
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     out_tables = read_faint_cells(out_tables, prep.gray, engine)

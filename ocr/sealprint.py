@@ -60,7 +60,7 @@ def print_bands(table: Table, cell: Cell, line: CellLine, height: float) -> list
 def reread_under_seals(tables: list[Table], gray: np.ndarray, engine: OcrEngine) -> list[Table]:
     """Each cell holding a seal-high line (`celllines.is_seal_text`) gets what its print
     bands read (`print_bands`), best first, on `Cell.under_seal`; all crops in one batch.
-    Every page: a seal whose ring is too faint to be found still joins its glyph to print."""
+    Every page: where no seal was found (dev lg_581_自评 p3) one still joined its glyph to print."""
     jobs: list[tuple[int, int]] = []
     crops: list[np.ndarray] = []
     for ti, table in enumerate(tables):
