@@ -62,6 +62,9 @@ class Cell:
     # readings (`ocr.page.read_faint_cells`); the text stays blank unless a column's alphabet
     # takes one (`flows.forms.rows`)
     faint: tuple[tuple[str, float], ...] = ()
+    # OCR: what a seal-high line's box read cut at its row's print height (`ocr.sealprint`),
+    # best first; the text keeps its reading unless the column takes one (`flows.forms.rows`)
+    under_seal: tuple[tuple[str, float], ...] = ()
 
     @property
     def last_row(self) -> int:

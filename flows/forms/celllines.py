@@ -442,7 +442,9 @@ def read_cell(
         if not band:
             return None
         return Unmerged(cell, [replace(cell, seal_lines=())], [], False, seal_band=band)
-    parts = [replace(p, seal_lines=()) for p in parts]
+    # a cell cut into parts: which part a seal-high line's print re-read belongs to is unknown
+    under = cell.under_seal if len(parts) == 1 else ()
+    parts = [replace(p, seal_lines=(), under_seal=under) for p in parts]
     return Unmerged(cell, parts, remnants, reordered, seals=seals, seal_band=band)
 
 

@@ -421,6 +421,7 @@ def append_rows(
         notes += _split_name_and_target(cells, values) if ocr else []
         notes += _read_by_alphabet(cells, values, spec)
         notes += _faint_by_alphabet(cells, values, spec)
+        notes += _under_seal_by_column(cells, values, spec)
         notes += _unit_after_a_mark(values, spec) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
@@ -767,6 +768,51 @@ def _faint_by_alphabet(
                 f"{where}; its faint glyph read '{text}' (p={prob:.3f}) is not a value the "
                 "column may print surely: left blank"
             )
+    return notes
+
+
+# A numeric cell's print re-read under a seal's line (`Cell.under_seal`) lands only where its
+# bands read one number at least this surely: a band through the seal's own glyphs reads them
+# as surely as print (dev lg_581_自评 p3: `罗` 0.911 beside `8.97` 0.997), never as a number.
+UNDER_SEAL_MIN_PROBABILITY = 0.9
+
+
+def _number_under_seal(readings: tuple[tuple[str, float], ...]) -> tuple[str, float] | None:
+    """The one amount the bands read at least `UNDER_SEAL_MIN_PROBABILITY` surely, with its
+    surest probability; None for none or two different ones."""
+    numbers: dict[str, float] = {}
+    for text, prob in readings:
+        if prob >= UNDER_SEAL_MIN_PROBABILITY and amount(text) is not None:
+            numbers[text] = max(prob, numbers.get(text, 0.0))
+    if len({amount(t) for t in numbers}) != 1:
+        return None
+    return max(numbers.items(), key=lambda kv: kv[1])
+
+
+def _under_seal_by_column(
+    cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
+) -> list[str]:
+    """Cells of numeric columns (分值, 得分) whose value read no number while a seal-high line
+    was read over them (`ocr.sealprint`): the number their print bands read surely lands,
+    reported; bands reading no number, or two different ones, leave the cell as read, reported
+    too. Other columns are not judged: a band reads the seal's glyphs as surely as print."""
+    notes = []
+    for col in spec.columns:
+        cell, value = cells.get(col.field), values.get(col.field)
+        if not col.numeric or cell is None or value is None or not cell.under_seal:
+            continue
+        if any(ch.isdigit() for ch in value.value):
+            continue
+        choice = _number_under_seal(cell.under_seal)
+        if choice is not None:
+            values[col.field] = value.ranked_reading(*choice)
+        said = ", ".join(f"'{t}' (p={p:.3f})" for t, p in cell.under_seal)
+        what = f"'{choice[0]}' taken" if choice else "no one number its column may print surely"
+        notes.append(
+            f"the {col.field} cell (row {cell.row}) read '{value.value}' under a seal's line; its "
+            f"print re-read at its row's height: {said}: {what}"
+            + ("" if choice else ", left as read")
+        )
     return notes
 
 

@@ -1,0 +1,153 @@
+"""Print under a seal's line re-read at its row's print height (ocr.sealprint) and the reader
+taking only a number a numeric column may print (flows.forms.rows).
+
+Geometry from dev lg_581_自评 p3 (a grey scan, 200 dpi): a seal as dark as the print joined its
+glyph `罗` and the printed score 8.97 into one box (1179, 1315)-(1264, 1496), 7.2 text heights
+tall; the row's other cells print their lines at the heights the bands take."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from flows.forms.celllines import unmerge
+from flows.forms.rows import _under_seal_by_column
+from flows.forms.spec import PROJECT_SELF_EVAL
+from flows.models import Cell, CellLine, SourcedValue, Table
+from ocr.engines import CropReading, OcrEngine
+from ocr.sealprint import print_bands, reread_under_seals
+
+SEAL_BOX = CellLine("罗", (1179.0, 1315.0, 1264.0, 1496.0), 0.92)
+
+
+def _table() -> Table:
+    """Row 14's score cell under the seal, a name and a note beside it, and a label merged
+    over rows 10-18 whose line centres inside the box's rows but outside the cell's."""
+    score = Cell(14, 15, "罗 平", (1178, 1314, 1265, 1500), lines=(SEAL_BOX,))
+    name = Cell(
+        14,
+        4,
+        "促进师生增收",
+        (600, 1314, 800, 1500),
+        lines=(CellLine("促进师生增收", (610, 1396, 790, 1422)),),
+    )
+    note = Cell(
+        14,
+        16,
+        "部分资金拨付时间较晚",
+        (1265, 1314, 1491, 1500),
+        lines=(
+            CellLine("部分资金拨付时间", (1268, 1328, 1489, 1353)),
+            CellLine("较晚，项目推进受", (1267, 1362, 1489, 1387)),
+        ),
+    )
+    label = Cell(
+        10,
+        0,
+        "绩效指标",
+        (100, 900, 200, 1800),
+        rowspan=9,
+        lines=(CellLine("绩效指标", (110, 1380, 190, 1405)),),
+    )
+    return Table(20, 17, [label, name, score, note], (100, 900, 1491, 1800), "rapidocr")
+
+
+def test_a_seal_high_box_is_cut_at_its_rows_print_lines() -> None:
+    """One band per printed line of the cells within the row, padded by a fifth of its height;
+    the label merged over more rows gives none."""
+    t = _table()
+    score = t.cells[2]
+    assert print_bands(t, score, SEAL_BOX, 25.0) == [
+        (1179, 1323, 1264, 1358),
+        (1179, 1357, 1264, 1392),
+        (1179, 1391, 1264, 1427),
+    ]
+    # a line beside it as tall as the seal's box is no print line to cut by
+    tall = replace(t.cells[1], lines=(CellLine("县委", (610, 1320, 790, 1490)),))
+    t2 = Table(20, 17, [tall, score], t.bbox, t.extractor)
+    assert print_bands(t2, score, SEAL_BOX, 25.0) == []
+
+
+class _Bands(OcrEngine):
+    """Reads the crops as the page's bands read, in order, and records how many it was given."""
+
+    recognises_crops = True
+
+    def __init__(self, reads: list[tuple[str, float]]) -> None:
+        self.reads = reads
+        self.given: list[int] = []
+
+    def read_crops_ranked(self, crops: list[np.ndarray]) -> list[CropReading]:
+        self.given.append(len(crops))
+        return [CropReading(t, p) for t, p in self.reads[: len(crops)]]
+
+
+def test_the_bands_readings_ride_on_the_cell_best_first_its_text_untouched() -> None:
+    engine = _Bands([("", 0.0), ("罗", 0.9106), ("8.97", 0.9973)])
+    gray = np.full((2000, 1600), 255, dtype=np.uint8)
+    (t,) = reread_under_seals([_table()], gray, engine)
+    assert engine.given == [3]
+    assert t.cells[2].text == "罗 平"
+    assert t.cells[2].under_seal == (("8.97", 0.9973), ("罗", 0.9106))
+    assert [c.under_seal for i, c in enumerate(t.cells) if i != 2] == [(), (), ()]
+    # a page without a seal-high line reads nothing more
+    plain = _table()
+    plain.cells[2] = replace(plain.cells[2], lines=(CellLine("8.97", (1190, 1396, 1250, 1422)),))
+    idle = _Bands([])
+    assert reread_under_seals([plain], gray, idle)[0].cells[2].under_seal == ()
+    assert idle.given == []
+
+
+def _score(text: str, under: tuple[tuple[str, float], ...]) -> tuple[dict, dict]:
+    cell = Cell(14, 15, text, (1178, 1314, 1265, 1500), under_seal=under)
+    return {"score": cell}, {"score": SourcedValue(text, 3, 0, 14, 15)}
+
+
+def test_a_numeric_cell_takes_the_one_number_its_bands_read_surely() -> None:
+    cells, values = _score(
+        "平", (("8.97", 0.9998), ("8.97", 0.9253), ("罗", 0.9106), ("87", 0.6916))
+    )
+    notes = _under_seal_by_column(cells, values, PROJECT_SELF_EVAL)
+    assert (values["score"].value, values["score"].confidence) == ("8.97", 0.9998)
+    assert notes == [
+        "the score cell (row 14) read '平' under a seal's line; its print re-read at its row's "
+        "height: '8.97' (p=1.000), '8.97' (p=0.925), '罗' (p=0.911), '87' (p=0.692): '8.97' taken"
+    ]
+
+
+def test_no_sure_number_or_two_numbers_or_a_number_read_leave_the_cell_as_read() -> None:
+    cells, values = _score("", (("罗", 0.9106), ("87", 0.6916)))
+    notes = _under_seal_by_column(cells, values, PROJECT_SELF_EVAL)
+    assert values["score"].value == ""
+    assert notes == [
+        "the score cell (row 14) read '' under a seal's line; its print re-read at its row's "
+        "height: '罗' (p=0.911), '87' (p=0.692): no one number its column may print surely, "
+        "left as read"
+    ]
+    cells, values = _score("", (("8.97", 0.99), ("7", 0.95)))
+    assert len(_under_seal_by_column(cells, values, PROJECT_SELF_EVAL)) == 1
+    assert values["score"].value == ""
+    # a value with a digit is left to the checks that know its marks: nothing said
+    cells, values = _score("6", (("8.97", 0.99),))
+    assert _under_seal_by_column(cells, values, PROJECT_SELF_EVAL) == []
+    assert values["score"].value == "6"
+
+
+def test_a_cell_cut_into_parts_keeps_no_reread() -> None:
+    """Which part a band's reading belongs to is unknown once a lost rule cut the cell."""
+    cell = Cell(
+        0,
+        0,
+        "8.97 6.0",
+        (0, 0, 100, 200),
+        rowspan=2,
+        lines=(CellLine("8.97", (20, 30, 80, 60)), CellLine("6.0", (20, 130, 80, 160))),
+        under_seal=(("8.97", 0.99),),
+    )
+    other = Cell(0, 1, "a", (100, 0, 200, 100), lines=(CellLine("a", (120, 30, 160, 60)),))
+    below = Cell(1, 1, "b", (100, 100, 200, 200), lines=(CellLine("b", (120, 130, 160, 160)),))
+    t = Table(2, 2, [cell, other, below], (0, 0, 200, 200), "rapidocr")
+    read, _ = unmerge(t, range(0, 2))
+    parts = [c for c in read.cells if c.col == 0]
+    assert [(c.text, c.under_seal) for c in parts] == [("8.97", ()), ("6.0", ())]
