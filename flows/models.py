@@ -122,7 +122,7 @@ class PageGrid:
     review_below: float | None = None
     # what extraction decided on weaker evidence than usual (an orientation the reading could
     # not judge, `ocr.preprocess._break_tie`): landed as the document's ingest_errors (stage
-    # `ocr`), naming this page (`flows.extract.documents.finish_document`)
+    # `parse`, with the reader's notes), naming this page (`extract.documents.finish_document`)
     notes: list[str] = field(default_factory=list)
 
 

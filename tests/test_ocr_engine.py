@@ -1049,7 +1049,7 @@ def test_a_page_note_lands_naming_its_page() -> None:
     ]
     doc = finish_document(doc, pages)
     assert [p.page for p in doc.pages] == [1, 2]
-    assert doc.errors == [("ocr", "page 2: turned")]
+    assert doc.errors == [("parse", "page 2: turned")]
 
 
 @pytest.mark.parametrize(

@@ -418,7 +418,7 @@ def finish_document(doc: DocumentExtraction, pages: list[PageGrid]) -> DocumentE
     the next stage's work (`flows.forms.read_forms`), kept apart so extraction knows no form.
     What a page was extracted by on weak evidence (`PageGrid.notes`) is said, naming the page."""
     doc.pages = sorted(pages, key=lambda p: p.page)
-    doc.errors.extend(("ocr", f"page {p.page}: {note}") for p in doc.pages for note in p.notes)
+    doc.errors.extend(("parse", f"page {p.page}: {note}") for p in doc.pages for note in p.notes)
     return doc
 
 
