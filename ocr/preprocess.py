@@ -471,15 +471,17 @@ FINE_CLOSING = 4
 tie-break's measure of the line direction (`_break_tie`). The 7 px of `_text_blobs` bridges a
 wrapped cell's line gaps too, so narrow cells of wrapped lines and stacked labels make blobs
 that run across their lines and the direction does not tell; at 4 px only the characters of a
-line merge. On the 41 dev pages (seeds 6400-7599) the reading decided or weighed in on, the
-truly sideways ones ran 934-4,979 px down and at most 0 across, the upright ones 146-3,424 px
-across and at most 605 down."""
+line merge. On the 77 pages the reading decided or weighed in on (41 of dev seeds 6400-7599,
+36 of the check seeds 8100-8799 and faint18's), the 24 truly sideways ran 389-4,979 px down and
+none across; the 53 upright ran up to 4,336 px across and at most 676 down."""
 
 TIE_AXIS_RATIO = 1.5
 """How many times the other direction's length the fine lines (FINE_CLOSING) must run in one
 direction for it to break a tie of the reading: a faded, noisy upright page (dev lg_7061_自评
-p3) ran 391 px across against 236 down (1.66×), an upright page of mixed wrapped cells
-(lg_7398_自评 p2) 509 across against 605 down (1.19× the wrong way: left to the reading)."""
+p3) ran 391 px across against 236 down (1.66×, the least of the upright pages that lean
+right); two upright pages of mixed wrapped cells lean the wrong way a little (dev lg_7398_自评
+p2: 509 across against 605 down, check lg_9130 p3: 635 against 676) and are left to the
+reading."""
 
 
 def _read_surely(readings: list[tuple[str, float]]) -> float:
