@@ -123,6 +123,10 @@ class PageGrid:
     # page was read (the run's `OcrOptions.low_confidence_threshold`), so the reader judges its
     # readings by the line they were read with; None for a text layer (every glyph is printed)
     review_below: float | None = None
+    # what extraction decided on weaker evidence than usual (an orientation the reading could
+    # not judge, `ocr.preprocess._break_tie`): landed as the document's ingest_errors (stage
+    # `parse`, with the reader's notes), naming this page (`extract.documents.finish_document`)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1274,6 +1274,7 @@ def ocr_page(
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     out_tables = read_faint_cells(out_tables, prep.gray, engine)
     h, w = prep.gray.shape
+    doubts = prep.doubts
     del prep, hor, ver, clean, ink
     release_memory()
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
@@ -1290,6 +1291,7 @@ def ocr_page(
         tables=out_tables,
         lines=free,
         review_below=options.low_confidence_threshold,
+        notes=doubts,
     )
 
 

@@ -41,6 +41,9 @@ class Prepared:
     # it), None when it found some (they moved with the page: `ocr_page` looks again).
     # `find_seals` ran twice a page, ~4% of its CPU (a Hough transform and each candidate's ring)
     seals: list[tuple[float, float, float]] | None = None
+    # what was decided on weaker evidence than usual (an orientation the reading could not
+    # judge): landed, naming the page (`PageGrid.notes`)
+    doubts: list[str] = field(default_factory=list)
 
     @property
     def image(self) -> np.ndarray:
@@ -390,23 +393,25 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     return cv2.threshold(gray, INK_THRESHOLD, 1, cv2.THRESH_BINARY_INV)[1]  # no bool copy
 
 
-def _text_blobs(ink: np.ndarray) -> tuple[int, int, list[tuple[int, int, int, int]]]:
+def _text_blobs(
+    ink: np.ndarray, closing: int = 7
+) -> tuple[int, int, list[tuple[int, int, int, int]]]:
     """How much text runs horizontally and how much vertically on an ink mask (downscaled
     page): the summed lengths (px) of horizontally and of vertically elongated line blobs, and
     the horizontal blobs' boxes (x, y, w, h).
 
-    Characters of one line are merged by a short closing along the line direction; rules are
-    removed first so they don't dominate. Lengths, not counts: a page's few vertically typeset
-    labels (产/出/指/标) or a narrow column of wrapped lines make short blobs, its text lines long
-    ones."""
+    Characters of one line are merged by a short closing (`closing` px) along the line
+    direction; rules are removed first so they don't dominate. Lengths, not counts: a page's
+    few vertically typeset labels (产/出/指/标) or a narrow column of wrapped lines make short
+    blobs, its text lines long ones."""
     h, w = ink.shape
     k = max(15, w // 25)
     rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)) | cv2.morphologyEx(
         ink, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)
     )
     text = ink & (1 - cv2.dilate(rules, np.ones((3, 3), np.uint8)))
-    horiz = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, 7), np.uint8))
-    vert = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((7, 1), np.uint8))
+    horiz = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((1, closing), np.uint8))
+    vert = cv2.morphologyEx(text, cv2.MORPH_CLOSE, np.ones((closing, 1), np.uint8))
     len_h = len_v = 0
     boxes: list[tuple[int, int, int, int]] = []
     for mask, is_h in ((horiz, True), (vert, False)):
@@ -459,6 +464,24 @@ more than a tie. Dev lg_9346 p2, truly sideways, read 23.8 turned against 14.7 a
 stacked labels (lines 2,318 px across against 1,465 down), read 17.2 turned against 16.0 as it
 stood (1.08×) and was turned: ten indicators and its 总分 lost. The sideways pages the line
 direction decides read 20.0-27.8 turned against at most 15.5 as they stood (≥ 1.29×)."""
+
+
+FINE_CLOSING = 4
+"""The closing (px on the 1000-px copy) that merges a line's characters but not two lines: the
+tie-break's measure of the line direction (`_break_tie`). The 7 px of `_text_blobs` bridges a
+wrapped cell's line gaps too, so narrow cells of wrapped lines and stacked labels make blobs
+that run across their lines and the direction does not tell; at 4 px only the characters of a
+line merge. On the 77 pages the reading decided or weighed in on (41 of dev seeds 6400-7599,
+36 of the check seeds 8100-8799 and faint18's), the 24 truly sideways ran 389-4,979 px down and
+none across; the 53 upright ran up to 4,336 px across and at most 676 down."""
+
+TIE_AXIS_RATIO = 1.5
+"""How many times the other direction's length the fine lines (FINE_CLOSING) must run in one
+direction for it to break a tie of the reading: a faded, noisy upright page (dev lg_7061_自评
+p3) ran 391 px across against 236 down (1.66×, the least of the upright pages that lean
+right); two upright pages of mixed wrapped cells lean the wrong way a little (dev lg_7398_自评
+p2: 509 across against 605 down, check lg_9130 p3: 635 against 676) and are left to the
+reading."""
 
 
 def _read_surely(readings: list[tuple[str, float]]) -> float:
@@ -520,14 +543,15 @@ def _orientation_scores(
     return upright, _read_surely(flipped), flipped_sure
 
 
-def line_axis(len_h: int, len_v: int) -> int | None:
+def line_axis(len_h: int, len_v: int, ratio: float = LINE_AXIS_RATIO) -> int | None:
     """0 when the text lines run horizontally (upright or upside down), 1 when they run
-    vertically (sideways), None when their lengths do not tell (see LINE_AXIS_RATIO)."""
+    vertically (sideways), None when their lengths do not tell (one direction `ratio` times the
+    other: see LINE_AXIS_RATIO, TIE_AXIS_RATIO)."""
     if max(len_h, len_v) < MIN_LINE_LENGTH:
         return None
-    if len_h >= LINE_AXIS_RATIO * len_v:
+    if len_h >= ratio * len_v:
         return 0
-    if len_v >= LINE_AXIS_RATIO * len_h:
+    if len_v >= ratio * len_h:
         return 1
     return None
 
@@ -566,6 +590,40 @@ def _read_axis(
     return AxisReading(axis, scores[0], scores[1] is None, scores[1] is None)
 
 
+def _break_tie(
+    ink: np.ndarray,
+    upright: AxisReading | None,
+    sideways: AxisReading | None,
+    notes: list[str] | None,
+) -> int | None:
+    """Quarter turns for a page the reading cannot judge (its two ways read within CLEAR_TURN
+    of each other), by the direction its fine lines run (FINE_CLOSING, TIE_AXIS_RATIO); None
+    when the reading judges, or the fine lines do not tell either (the reading decides).
+
+    Why: read a few lines each way, a sideways page's characters stacked across its lines read
+    as surely as its lines (dev lg_6993_自评 p2, sideways: 18.99 turned against 17.13 as it
+    stood, 1.11x, kept) and an upright page's as surely as its own (lg_7058_自评 p7: 17.22
+    against 16.0, 1.08x; lg_7061_自评 p3: 10.31 against 9.27, turned). The note names both
+    scores: the page was judged on its print's shape, not its reading."""
+    if upright is None or sideways is None:
+        return None
+    low, high = sorted((upright.score, sideways.score))
+    if high < SURE_TURN_READING or high >= CLEAR_TURN * low:
+        return None
+    len_h, len_v, _ = _text_blobs(ink, FINE_CLOSING)
+    axis = line_axis(len_h, len_v, TIE_AXIS_RATIO)
+    if axis is None:
+        return None
+    if notes is not None:
+        way = "sideways" if axis else "as it stands"
+        notes.append(
+            f"orientation undecided by reading ({upright.score:.2f} as it stands, "
+            f"{sideways.score:.2f} sideways): taken {way} by its text lines "
+            f"({len_h} px across, {len_v} px down)"
+        )
+    return (sideways if axis else upright).turns % 4
+
+
 def _turn_only_if_sideways_reads_better(
     gray: np.ndarray,
     ink: np.ndarray,
@@ -573,6 +631,7 @@ def _turn_only_if_sideways_reads_better(
     engine: OcrEngine,
     boxes: list[tuple[int, int, int, int]],
     margin: float = 1.0,
+    notes: list[str] | None = None,
 ) -> int:
     """Quarter turns for a page whose line direction says sideways, or does not tell while the
     page reads surely as it stands: every line is read both ways, and the page is turned only
@@ -592,9 +651,13 @@ def _turn_only_if_sideways_reads_better(
     (dev lg_4098 p3, lg_4360 p3: four-character lines read at 1.00, 16.0) read 17.2-17.5
     sideways from five-character stacks at a mean confidence of 0.93 and were turned, every
     line on them lost; the truly sideways dev scans (lg_3504, lg_3729, lg_4099, lg_4215,
-    lg_4260) read 0.97-1.00 sideways."""
+    lg_4260) read 0.97-1.00 sideways. Readings within CLEAR_TURN of each other are no
+    judgement: the fine lines' direction decides where it tells (`_break_tie`), `notes` says so."""
     sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
     whole = _read_axis(gray, ink, f, engine, 0, boxes, settle_early=False)
+    tie = _break_tie(ink, whole, sideways, notes)
+    if tie is not None:
+        return tie
     if sideways is None or sideways.score < SURE_TURN_READING:
         return 0
     if whole is not None and margin * whole.score >= sideways.score:
@@ -624,7 +687,9 @@ def _levelled(
     return rotate_deg(gray, angle), rotate_deg(small, angle)
 
 
-def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
+def detect_quarter_turns(
+    image: np.ndarray, engine: OcrEngine | None, notes: list[str] | None = None
+) -> int:
     """Counter-clockwise 90° turns that make the page (BGR or grey) upright (0..3).
 
     Evidence in order of trust: the direction the text lines run (cheap morphology on a
@@ -635,7 +700,9 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
     stands (`_turn_only_if_sideways_reads_better`). A page neither judged nor read surely is
     turned only to an orientation that reads better, and surely (SURE_TURN_READING): a few
     characters read either way are no evidence to turn on. A skewed page whose line direction
-    does not say upright is measured and read levelled (`_levelled`)."""
+    does not say upright is measured and read levelled (`_levelled`). Where the reading
+    cannot judge, the direction of the lines measured finer breaks the tie (`_break_tie`) and a
+    line in `notes` says so."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
     f = 1000 / max(h, w)
@@ -653,7 +720,7 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
             len_h, len_v, boxes = _text_blobs(ink)
             axis = line_axis(len_h, len_v)
     if axis == 1:
-        return _turn_only_if_sideways_reads_better(gray, ink, f, engine, boxes)
+        return _turn_only_if_sideways_reads_better(gray, ink, f, engine, boxes, notes=notes)
     if axis is not None:
         read = _read_axis(gray, ink, f, engine, axis, boxes)
         return (read.turns if read else axis) % 4
@@ -662,12 +729,15 @@ def detect_quarter_turns(image: np.ndarray, engine: OcrEngine | None) -> int:
         # sure as it stands is no proof here (dev lg_9346 p2, a turned continuation page of
         # vertical labels and 2-character cells: lines 570 px across against 1,001 down), but
         # it is the only evidence: turned only when it reads clearly better so
-        return _turn_only_if_sideways_reads_better(gray, ink, f, engine, boxes, CLEAR_TURN)
+        return _turn_only_if_sideways_reads_better(gray, ink, f, engine, boxes, CLEAR_TURN, notes)
     # every sideways line is read: the widest half alone, read surely, counted half the
     # characters against all the lines read turned 180° (dev lg_9200 p8, lg_8490 p6, two
     # sideways continuation pages: 8.0 and 10.0 against 9.9 and 13.6 turned 180°, wrongly
     # turned so; 16.0 and 20.0 read whole)
     sideways = _read_axis(gray, ink, f, engine, 1, settle_early=False)
+    tie = _break_tie(ink, as_is, sideways, notes)
+    if tie is not None:
+        return tie
     best = as_is or AxisReading(0, 0.0, False, False)
     if sideways is not None and sideways.score > best.score:
         best = sideways
@@ -1016,8 +1086,9 @@ def prepare(
     # from here on only grey pages are carried: the colour page's last use is the orientation
     # test, which reads its grey (the lifted grey when fills or fading were mended)
     turns = 0
+    doubts: list[str] = []
     if fix_orientation:
-        turns = detect_quarter_turns(gray if fills or gain != 1.0 else plain, engine)
+        turns = detect_quarter_turns(gray if fills or gain != 1.0 else plain, engine, doubts)
     del img, plain
     if turns:
         gray = rotate_quarter(gray, turns)
@@ -1054,7 +1125,8 @@ def prepare(
     # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
     rules = None if warped else (hor, ver)
-    return Prepared(gray, turns, angle, warped, notes, rules, [] if not seals_found else None)
+    seals = [] if not seals_found else None
+    return Prepared(gray, turns, angle, warped, notes, rules, seals, doubts)
 
 
 def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:

@@ -961,6 +961,97 @@ def test_a_sideways_page_is_weighed_on_all_its_lines_against_a_half_turn(
     assert pp.detect_quarter_turns(page, object()) == 1
 
 
+def _wrapped_cells_page() -> np.ndarray:
+    """An upright page of narrow cells of wrapped lines (4 characters, 10 lines each, 3 cells):
+    characters 2 px apart, lines 6 px apart. At `_text_blobs`' 7 px closing a cell is one block
+    (neither direction tells); at FINE_CLOSING its lines are lines."""
+    page = np.full((1000, 750), 255, np.uint8)
+    for cell in range(3):
+        for line in range(10):
+            for ch in range(4):
+                y, x = 100 + 16 * line, 100 + 200 * cell + 12 * ch
+                page[y : y + 10, x : x + 10] = 0
+    return page
+
+
+@pytest.mark.parametrize(
+    ("turned", "as_is", "sideways", "turns", "note"),
+    [
+        (
+            False,
+            (0, 16.0, True, True),
+            (1, 17.22, False, False),
+            0,
+            "orientation undecided by reading (16.00 as it stands, 17.22 sideways): "
+            "taken as it stands by its text lines (1380 px across, 0 px down)",
+        ),
+        (
+            False,
+            (0, 9.27, False, False),
+            (1, 10.31, False, False),
+            0,
+            "orientation undecided by reading (9.27 as it stands, 10.31 sideways): "
+            "taken as it stands by its text lines (1380 px across, 0 px down)",
+        ),
+        (
+            True,
+            (0, 17.13, True, True),
+            (3, 18.99, False, True),
+            3,
+            "orientation undecided by reading (17.13 as it stands, 18.99 sideways): "
+            "taken sideways by its text lines (0 px across, 1380 px down)",
+        ),
+        (True, (0, 14.7, True, True), (3, 23.8, False, True), 3, None),
+        (False, (0, 14.7, True, True), (1, 23.8, True, True), 1, None),
+    ],
+    ids=["upright-sure", "upright-unsure", "sideways", "clear-sideways", "clear-kept-as-today"],
+)
+def test_a_page_the_reading_cannot_judge_is_decided_by_its_fine_lines(
+    monkeypatch: pytest.MonkeyPatch,
+    turned: bool,
+    as_is: tuple[int, float, bool, bool],
+    sideways: tuple[int, float, bool, bool],
+    turns: int,
+    note: str | None,
+) -> None:
+    """Dev lg_6993_自评 p2, a sideways continuation page of wrapped cells, read 18.99 sideways
+    against 17.13 as it stood (1.11×, under CLEAR_TURN) and was kept; lg_7058_自评 p7 (17.22
+    against 16.0) and lg_7061_自评 p3 (10.31 against 9.27, turned) are upright. Within
+    CLEAR_TURN the direction of the lines measured finer decides, and a note names both
+    scores; a clear reading decides as before, even against the fine lines."""
+    import ocr.preprocess as pp
+
+    page = _wrapped_cells_page()
+    if turned:
+        page = np.ascontiguousarray(np.rot90(page))
+    readings = {0: as_is, 1: sideways}
+    monkeypatch.setattr(
+        pp,
+        "_read_axis",
+        lambda g, i, f, e, axis, boxes=None, settle_early=True: _axis_reading(readings[axis]),
+    )
+    assert pp.line_axis(*pp._text_blobs(pp.binarize(page))[:2]) is None
+    notes: list[str] = []
+    assert pp.detect_quarter_turns(page, object(), notes) == turns  # type: ignore[arg-type]
+    assert notes == ([note] if note else [])
+
+
+def test_a_page_note_lands_naming_its_page() -> None:
+    """What a page was extracted by on weak evidence is said in the document's errors, naming
+    the page, as every recovery is."""
+    from flows.extract.documents import finish_document
+    from flows.models import DocumentExtraction
+
+    doc = DocumentExtraction("lg_1_自评.pdf", "ab", 10, 2)
+    pages = [
+        PageGrid(2, 10.0, 10.0, "px", False, PageStatus.EXTRACTED, "ocr", notes=["turned"]),
+        PageGrid(1, 10.0, 10.0, "px", False, PageStatus.EXTRACTED, "ocr"),
+    ]
+    doc = finish_document(doc, pages)
+    assert [p.page for p in doc.pages] == [1, 2]
+    assert doc.errors == [("parse", "page 2: turned")]
+
+
 @pytest.mark.parametrize(
     ("as_is", "sideways", "turns"),
     [

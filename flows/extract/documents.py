@@ -415,8 +415,10 @@ def pages_take_pool(documents: Iterable[tuple[Path, str | None, int]]) -> bool:
 
 def finish_document(doc: DocumentExtraction, pages: list[PageGrid]) -> DocumentExtraction:
     """Gather the document's extracted pages in page order. Reading the forms printed on them is
-    the next stage's work (`flows.forms.read_forms`), kept apart so extraction knows no form."""
+    the next stage's work (`flows.forms.read_forms`), kept apart so extraction knows no form.
+    What a page was extracted by on weak evidence (`PageGrid.notes`) is said, naming the page."""
     doc.pages = sorted(pages, key=lambda p: p.page)
+    doc.errors.extend(("parse", f"page {p.page}: {note}") for p in doc.pages for note in p.notes)
     return doc
 
 
