@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from flows.cli import build_parser
 from flows.extract.documents import (
+    NO_PAGES,
     NotARegularFile,
     PageRefused,
     extract_document,
@@ -80,6 +81,26 @@ def test_truncated_pdf(tmp_path: Path) -> None:
     ((stage, message),) = errors_of(path, tmp_path)
     assert stage == "open"
     assert message.startswith("the PDF cannot be opened; it is damaged or truncated")
+
+
+def test_pdf_refused_after_a_locked_one_is_not_called_locked(tmp_path: Path) -> None:
+    """PDFium's reason is the process's last error: after a locked PDF, a PDF of no pages and a
+    truncated one were both reported password-protected (the suite's order showed it)."""
+    import pypdfium2 as pdfium
+
+    locked = tmp_path / "locked.pdf"
+    canvas = Canvas(str(locked), encrypt="secret")
+    canvas.drawString(72, 720, "locked")
+    canvas.save()
+    empty = tmp_path / "no_pages.pdf"
+    pdfium.PdfDocument.new().save(str(empty))
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n" + b"x" * 70_000)
+    assert errors_of(locked, tmp_path)[0][1].startswith("the PDF is password-protected")
+    assert errors_of(empty, tmp_path) == [("open", NO_PAGES)]
+    assert errors_of(locked, tmp_path)[0][1].startswith("the PDF is password-protected")
+    ((stage, message),) = errors_of(cut, tmp_path)
+    assert (stage, message.split(";")[0]) == ("open", "the PDF cannot be opened")
 
 
 def test_pdf_with_no_pages(tmp_path: Path) -> None:

@@ -451,11 +451,27 @@ def _pdf_open_error(exc: pdfium.PdfiumError, path: Path) -> str:
     with no reason (`PDFium: Success`, or a format error when it rebuilt the cross-reference
     table), so such a file would be called damaged: its page tree says otherwise."""
     text = str(exc)
-    if "password" in text.lower():
-        return "the PDF is password-protected; supply an unprotected copy"
     if _counts_no_pages(path):
         return NO_PAGES
+    if "password" in text.lower() and _names_encryption(path):
+        return "the PDF is password-protected; supply an unprotected copy"
     return f"the PDF cannot be opened; it is damaged or truncated ({text})"
+
+
+def _names_encryption(path: Path, chunk: int = 1 << 20) -> bool:
+    """Whether the file's bytes name an /Encrypt dictionary. PDFium's reason is its last error
+    in the process, not this file's: a PDF it refuses without one (no pages, damaged) after a
+    locked PDF was refused reads "Incorrect password error" too."""
+    tail = b""
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(chunk):
+                if b"/Encrypt" in tail + block:
+                    return True
+                tail = block[-16:]
+    except OSError:
+        return False
+    return False
 
 
 def _counts_no_pages(path: Path) -> bool:
