@@ -346,3 +346,17 @@ def test_two_category_labels_stacked_in_a_label_column_are_still_cut():
     cols = GridColumns(by_field={"level2": 0, "indicator_name": 1}, n_cols=2)
     got, _ = unmerge(t, range(0, 2), _one_label_each(cols))
     assert texts(got) == {(0, 0): "数量指标", (1, 0): "质量指标", (0, 1): "a", (1, 1): "b"}
+
+
+def test_a_speck_ocr_left_out_of_a_line_is_said_once_and_the_cell_kept_as_read():
+    """OCR painted a speck out of a wrapped line's crop (`Cell.specks`): the reader says where,
+    naming the cell, and leaves the text and the parts' specks as read (said once)."""
+    t = ocr_table([["有效带动"]], None, {(0, 0): [line("有效带", 5, 30), line("动", 20, 65)]})
+    cell = replace(t.cells[0], specks=((25.0, 58.0, 29.0, 62.0),))
+    got, done = unmerge(replace(t, cells=[cell]), range(0, 1))
+    assert texts(got) == {(0, 0): "有效带动"}
+    assert got.cells[0].specks == ()
+    assert [u.note() for u in done] == [
+        "cell '有效带动': a speck of scan noise at (25, 58) left out of its line (a blob under a"
+        " third of the line's height standing apart at its end)"
+    ]

@@ -11,10 +11,18 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.cellink import CellLines, _cell_ink, _print_lines, _straight_fit, cell_lines, rule_line
+from ocr.cellink import (
+    CellLines,
+    _cell_ink,
+    _end_specks,
+    _print_lines,
+    _straight_fit,
+    cell_lines,
+    rule_line,
+)
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.grid import GridTable, find_tables
-from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
+from ocr.page import _Frag, _join_line_parts, ocr_page, paint_out, read_cells
 from ocr.preprocess import binarize, line_masks
 from tests.fixtures import scans
 
@@ -98,7 +106,7 @@ def last_row_value(
 
 def read_value(page: np.ndarray, engine: OcrEngine) -> str:
     tables, text_ink, rules, value = last_row_value(page)
-    per_cell, _ = read_cells(tables, page, text_ink, engine, rules=rules)
+    per_cell, _, _ = read_cells(tables, page, text_ink, engine, rules=rules)
     return "".join(ln.text for ln in per_cell[0][value.cell])
 
 
@@ -596,3 +604,38 @@ def test_light_residue_beside_grey_print_is_still_dropped() -> None:
     found, _ = cell_lines([table], page, ink & ~(hor | ver), (hor, ver))
     assert len(found) == 18
     assert all(len(cl.boxes) == 1 for cl in found)
+
+
+def _line_ink(*blobs: tuple[int, int, int, int]) -> np.ndarray:
+    """A text line's rows of cell ink (28 px high, 120 wide) holding filled boxes (x0, y0,
+    x1, y1)."""
+    sub = np.zeros((28, 120), bool)
+    for x0, y0, x1, y1 in blobs:
+        sub[y0:y1, x0:x1] = True
+    return sub
+
+
+def test_a_speck_standing_apart_at_a_lines_start_or_end_is_left_out_of_its_run() -> None:
+    """A 4x3 px blob 16 px (0.57 line heights) before a glyph, and one as far after the last,
+    are specks: the run starts and ends on the glyphs, the specks' boxes returned."""
+    sub = _line_ink((20, 14, 24, 17), (40, 1, 66, 27), (70, 1, 96, 27), (112, 20, 115, 23))
+    runs, specks = _end_specks(sub, [(20, 115)], 28.0)
+    assert runs == [(40, 96)]
+    assert specks == [(20, 14, 24, 17), (112, 20, 115, 23)]
+
+
+def test_a_point_beside_its_digits_and_a_full_width_comma_are_no_specks() -> None:
+    """A point 3 px before its digits (`.12`) hugs them; a full-width `，` standing as far
+    apart as a speck holds more ink than one (6x9 px): both stay in the line."""
+    point = _line_ink((30, 22, 33, 25), (36, 4, 50, 27), (52, 4, 66, 27))
+    assert _end_specks(point, [(30, 66)], 28.0) == ([(30, 66)], [])
+    comma = _line_ink((20, 18, 26, 27), (40, 1, 66, 27))
+    assert _end_specks(comma, [(20, 66)], 28.0) == ([(20, 66)], [])
+
+
+def test_painting_out_specks_leaves_the_page_untouched_without_any() -> None:
+    gray = np.full((10, 10), 200, np.uint8)
+    gray[4:6, 4:6] = 0
+    assert paint_out(gray, []) is gray
+    out = paint_out(gray, [(4, 4, 6, 6)])
+    assert int(out[3:7, 3:7].min()) == 255 and int(gray[4, 4]) == 0 and int(out[0, 0]) == 200
