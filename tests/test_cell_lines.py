@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.forms.celllines import unmerge
+from flows.forms.celllines import speck_notes, unmerge
 from flows.forms.columns import GridColumns
 from flows.forms.rows import _one_label_each
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
@@ -348,15 +348,15 @@ def test_two_category_labels_stacked_in_a_label_column_are_still_cut():
     assert texts(got) == {(0, 0): "数量指标", (1, 0): "质量指标", (0, 1): "a", (1, 1): "b"}
 
 
-def test_a_speck_ocr_left_out_of_a_line_is_said_once_and_the_cell_kept_as_read():
-    """OCR painted a speck out of a wrapped line's crop (`Cell.specks`): the reader says where,
-    naming the cell, and leaves the text and the parts' specks as read (said once)."""
-    t = ocr_table([["有效带动"]], None, {(0, 0): [line("有效带", 5, 30), line("动", 20, 65)]})
-    cell = replace(t.cells[0], specks=((25.0, 58.0, 29.0, 62.0),))
-    got, done = unmerge(replace(t, cells=[cell]), range(0, 1))
-    assert texts(got) == {(0, 0): "有效带动"}
-    assert got.cells[0].specks == ()
-    assert [u.note() for u in done] == [
-        "cell '有效带动': a speck of scan noise at (25, 58) left out of its line (a blob under a"
-        " third of the line's height standing apart at its end)"
+def test_each_speck_ocr_left_out_of_a_cell_is_said_naming_page_and_cell():
+    """OCR painted a speck out of a wrapped line's crop (`Cell.specks`): the note names the
+    page, the cell and where the speck was."""
+    t = ocr_table([["有效带动", "5"]], None, {(0, 0): [line("有效带", 5, 30), line("动", 20, 65)]})
+    specked = replace(t.cells[0], specks=((25.0, 58.0, 29.0, 62.0),))
+    page = PageGrid(3, 300, 200, "px", False, PageStatus.EXTRACTED, "rapidocr")
+    page.tables = [replace(t, cells=[specked, t.cells[1]])]
+    assert speck_notes(page) == [
+        "page 3: cell '有效带动' (table 1, row 0, column 0): a speck of scan noise at (25, 58)"
+        " left out of its line (a blob under a third of the line's height standing apart at its"
+        " end)"
     ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from flows.forms.cellvalues import NUMBER_RE
-from flows.models import BBox, Cell, CellLine, Table, join_wrapped
+from flows.models import Cell, CellLine, PageGrid, Table, join_wrapped
 from flows.text import is_han
 
 # A line stands on one side of a rule when its box reaches no further than this share of the
@@ -86,8 +86,6 @@ class Unmerged:
     seals: tuple[CellLine, ...] = ()  # a seal's text printed over the cell, dropped
     # lines OCR left out of the cell's text as a seal's characters (`Cell.seal_lines`)
     seal_band: tuple[CellLine, ...] = ()
-    # specks OCR left out of the cell's line crops (`Cell.specks`), page boxes
-    specks: tuple[BBox, ...] = ()
 
     def note(self) -> str:
         """One sentence for the reader's problems, so an auditor can check the recovery."""
@@ -110,12 +108,6 @@ class Unmerged:
             said.append(
                 f"{marks} left out as a seal's characters (on the text band of a seal found"
                 " on the page, taller than the cell's print)"
-            )
-        if self.specks:
-            at = " ".join(f"({x0:.0f}, {y0:.0f})" for x0, y0, *_ in self.specks)
-            said.append(
-                f"a speck of scan noise at {at} left out of its line (a blob under a third of"
-                " the line's height standing apart at its end)"
             )
         if self.joined:
             said.append(
@@ -423,16 +415,14 @@ def read_cell(
         if columns is not None:
             text = " ".join(join_wrapped([t.text for t in col]) for col in columns)
             parts = [replace(_part(cell, lines), text=text, readings=())]
-    band, specks = cell.seal_lines, cell.specks
+    band = cell.seal_lines
     if len(parts) == 1 and not remnants and not reordered and not seals:
-        # nothing to undo: the cell stays as read, said once if OCR left a seal's lines or a
-        # speck out
-        if not band and not specks:
+        # nothing to undo: the cell stays as read, said once if OCR left a seal's lines out
+        if not band:
             return None
-        kept = replace(cell, seal_lines=(), specks=())
-        return Unmerged(cell, [kept], [], False, seal_band=band, specks=specks)
-    parts = [replace(p, seal_lines=(), specks=()) for p in parts]
-    return Unmerged(cell, parts, remnants, reordered, seals=seals, seal_band=band, specks=specks)
+        return Unmerged(cell, [replace(cell, seal_lines=())], [], False, seal_band=band)
+    parts = [replace(p, seal_lines=()) for p in parts]
+    return Unmerged(cell, parts, remnants, reordered, seals=seals, seal_band=band)
 
 
 def edge_remnant(
@@ -775,3 +765,17 @@ def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
     upper = _part(cell, rest, rowspan=cell.rowspan - 1, bbox=(*cell.bbox[:3], cut))
     cells = [c for c in table.cells if c is not cell] + [upper, *parts]
     return replace(table, cells=cells), parts
+
+
+def speck_notes(page: PageGrid) -> list[str]:
+    """One note per speck of scan noise OCR painted out of a cell's line crops (`Cell.specks`,
+    `ocr.cellink._end_specks`), naming page, cell and where: the cell's text is read without
+    it, so an auditor can look at what was left out."""
+    return [
+        f"page {page.page}: cell '{cell.text}' (table {ti + 1}, row {cell.row}, column {cell.col}):"
+        f" a speck of scan noise at ({x0:.0f}, {y0:.0f}) left out of its line (a blob under a"
+        " third of the line's height standing apart at its end)"
+        for ti, table in enumerate(page.tables)
+        for cell in table.cells
+        for x0, y0, *_ in cell.specks
+    ]
