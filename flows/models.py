@@ -62,7 +62,7 @@ class Cell:
     # readings (`ocr.page.read_faint_cells`); the text stays blank unless a column's alphabet
     # takes one (`flows.forms.rows`)
     faint: tuple[tuple[str, float], ...] = ()
-    # OCR: specks of scan noise left out of its lines' crops (`ocr.cellink._end_specks`), page
+    # OCR: specks of scan noise left out of its lines' crops (`ocr.cellink._start_speck`), page
     # boxes, kept so the reader can say what was left out
     specks: tuple[BBox, ...] = ()
 

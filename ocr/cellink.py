@@ -29,13 +29,12 @@ ONE_LINE = 1.25
 # (a glyph fills ~0.2-0.9 of its box, a `1` or `、` the most).
 STRAY_GAP = 1.5
 STRAY_FILL = 0.12
-# A blob at a text line's end whose box is at most SPECK_SIDE of the line height each way, whose
+# A blob starting a text line whose box is at most SPECK_SIDE of the line height each way, whose
 # ink is under SPECK_INK of a line-high square, and which stands SPECK_APART line heights or
-# more from the rest of the line is a speck of scan noise, left out of the line's crop: read
-# with it the recogniser made `·动` of `动` (selfscan18 lg_8446: a 4x3 px blob 0.54 line heights
-# left of a wrapped line's glyph). Printed text never stands so apart at a line's end: a point
-# or comma hugs its digits (`.12`, `2020.`), and a full-width `，` `。` `；` holds more ink (a
-# third of a line high or more) than SPECK_INK.
+# more from the rest of the line is a speck of scan noise, painted out of the line's crop: read
+# with it the recogniser made `·动` of a wrapped line's `动` (selfscan18 lg_8446: a 4x3 px blob
+# 0.54 line heights left of the glyph). A printed point hugs its digits (`.12`), and a
+# full-width `，` `；` holds more ink than SPECK_INK.
 SPECK_SIDE = 1 / 3
 SPECK_INK = 0.02
 SPECK_APART = 0.4
@@ -523,34 +522,29 @@ def _line_runs(mask: np.ndarray, a: int, b: int, line_h: float) -> list[tuple[in
     return runs
 
 
-def _end_specks(
+def _start_speck(
     sub: np.ndarray, runs: list[tuple[int, int]], line_h: float
-) -> tuple[list[tuple[int, int]], list[tuple[int, int, int, int]]]:
-    """A text line's runs (`_line_runs`, over `sub`, the line's rows of the cell's ink) without
-    a speck at either end standing apart from the rest of its run (`SPECK_SIDE`, `SPECK_INK`,
-    `SPECK_APART`), and the specks' boxes (x0, y0, x1, y1 in `sub`). A run of one blob is
-    left as it is: `_line_runs` judges a run standing alone."""
-    runs = list(runs)
-    specks: list[tuple[int, int, int, int]] = []
-    for first in (True, False):
-        i = 0 if first else len(runs) - 1
-        c0, c1 = runs[i]
-        _, _, stats, _ = components_with_stats(np.ascontiguousarray(sub[:, c0:c1], np.uint8))
-        blobs = sorted(stats[1:].tolist(), key=lambda s: s[0] if first else -(s[0] + s[2]))
-        if len(blobs) < 2:
-            continue
-        (x, y, w, h, area), rest = blobs[0], blobs[1:]
-        start = min(s[0] for s in rest)
-        stop = max(s[0] + s[2] for s in rest)
-        gap = start - (x + w) if first else x - stop
-        if (
-            max(w, h) <= SPECK_SIDE * line_h
-            and area < SPECK_INK * line_h * line_h
-            and gap >= SPECK_APART * line_h
-        ):
-            specks.append((c0 + x, y, c0 + x + w, y + h))
-            runs[i] = (c0 + start, c1) if first else (c0, c0 + stop)
-    return runs, specks
+) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1 in `sub`, the line's rows of the cell's ink) of a speck that
+    starts a text line (`runs`, `_line_runs`) standing apart from the rest of its run
+    (`SPECK_SIDE`, `SPECK_INK`, `SPECK_APART`), or None. Only a line's start: a printed `。`
+    or `.` ends a line as small and as far from its glyph (faint18 lg_9225_自评, lg_9211_自评:
+    a closing `。` was taken), and no printed mark of these forms starts a wrapped line so
+    small and so far from the glyph after it. A run of one blob is `_line_runs`' to judge."""
+    c0, c1 = runs[0]
+    _, _, stats, _ = components_with_stats(np.ascontiguousarray(sub[:, c0:c1], np.uint8))
+    blobs = sorted(stats[1:].tolist(), key=lambda s: s[0])
+    if len(blobs) < 2:
+        return None
+    (x, y, w, h, area), rest = blobs[0], blobs[1:]
+    gap = min(s[0] for s in rest) - (x + w)
+    if (
+        max(w, h) <= SPECK_SIDE * line_h
+        and area < SPECK_INK * line_h * line_h
+        and gap >= SPECK_APART * line_h
+    ):
+        return c0 + x, y, c0 + x + w, y + h
+    return None
 
 
 def _runs_box(
@@ -592,7 +586,7 @@ class CellLines:
     inner: tuple[int, int, int, int]
     boxes: list[tuple[int, int, int, int]]
     tall: bool
-    # specks of scan noise left out at its lines' ends (`_end_specks`), page boxes
+    # specks of scan noise starting its lines (`_start_speck`), page boxes
     specks: tuple[tuple[int, int, int, int], ...] = ()
 
 
@@ -642,13 +636,14 @@ def cell_lines(
         bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
         lines = [(a, b, _line_runs(mask, a, b, line_h)) for a, b in _merge_bands(bands, line_h)]
         lines = [(a, b, runs) for a, b, runs in lines if runs]
-        specks: list[tuple[int, int, int, int]] = []
-        for i, (a, b, runs) in enumerate(lines):
-            runs, found_specks = _end_specks(mask[a:b], runs, line_h)
-            lines[i] = (a, b, runs)
-            specks += [
-                (ox + x0, oy + a + y0, ox + x1, oy + a + y1) for x0, y0, x1, y1 in found_specks
-            ]
+        # specks are painted out of the crops (`ocr.page.paint_out`), the line's box kept: a
+        # crop cut anew reads its glyphs anew (faint18: `=97%` read `=979` once a box was cut)
+        specks = [
+            (ox + x0, oy + a + y0, ox + x1, oy + a + y1)
+            for a, b, runs in lines
+            if (box := _start_speck(mask[a:b], runs, line_h)) is not None
+            for x0, y0, x1, y1 in [box]
+        ]
         lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
         tall = any(
             (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h

@@ -891,7 +891,7 @@ def read_cells(
     rule masks) let a cell's ink tell what a broken rule left from text (`ocr.cellink`).
     A small lone glyph is read from its tight crop first; only where that reading is below
     `glyph_sure` (0: never sure) are its two line-high crops read and the three vote.
-    Specks of scan noise standing apart at a line's end (`ocr.cellink._end_specks`) are
+    Specks of scan noise standing apart at a line's start (`ocr.cellink._start_speck`) are
     painted out of the crops. Returns the lines per cell (page pixels), the number of crops
     recognised and the specks left out per cell (page boxes, for the reader to report)."""
     found, line_h = cell_lines(tables, gray, ink, rules)

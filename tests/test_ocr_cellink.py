@@ -14,8 +14,8 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.cellink import (
     CellLines,
     _cell_ink,
-    _end_specks,
     _print_lines,
+    _start_speck,
     _straight_fit,
     cell_lines,
     rule_line,
@@ -615,22 +615,21 @@ def _line_ink(*blobs: tuple[int, int, int, int]) -> np.ndarray:
     return sub
 
 
-def test_a_speck_standing_apart_at_a_lines_start_or_end_is_left_out_of_its_run() -> None:
-    """A 4x3 px blob 16 px (0.57 line heights) before a glyph, and one as far after the last,
-    are specks: the run starts and ends on the glyphs, the specks' boxes returned."""
+def test_a_speck_standing_apart_at_a_lines_start_is_found_and_one_at_its_end_is_not() -> None:
+    """A 4x3 px blob 16 px (0.57 line heights) before a glyph is a speck; as small a blob as
+    far after the last glyph stays (a printed `。` or `.` may end a line so)."""
     sub = _line_ink((20, 14, 24, 17), (40, 1, 66, 27), (70, 1, 96, 27), (112, 20, 115, 23))
-    runs, specks = _end_specks(sub, [(20, 115)], 28.0)
-    assert runs == [(40, 96)]
-    assert specks == [(20, 14, 24, 17), (112, 20, 115, 23)]
+    assert _start_speck(sub, [(20, 115)], 28.0) == (20, 14, 24, 17)
+    assert _start_speck(sub, [(40, 115)], 28.0) is None
 
 
-def test_a_point_beside_its_digits_and_a_full_width_comma_are_no_specks() -> None:
+def test_a_point_before_its_digits_and_a_full_width_comma_are_no_specks() -> None:
     """A point 3 px before its digits (`.12`) hugs them; a full-width `，` standing as far
-    apart as a speck holds more ink than one (6x9 px): both stay in the line."""
+    apart as a speck holds more ink than one (6x9 px): neither is a speck."""
     point = _line_ink((30, 22, 33, 25), (36, 4, 50, 27), (52, 4, 66, 27))
-    assert _end_specks(point, [(30, 66)], 28.0) == ([(30, 66)], [])
+    assert _start_speck(point, [(30, 66)], 28.0) is None
     comma = _line_ink((20, 18, 26, 27), (40, 1, 66, 27))
-    assert _end_specks(comma, [(20, 66)], 28.0) == ([(20, 66)], [])
+    assert _start_speck(comma, [(20, 66)], 28.0) is None
 
 
 def test_painting_out_specks_leaves_the_page_untouched_without_any() -> None:

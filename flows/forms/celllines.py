@@ -769,7 +769,7 @@ def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
 
 def speck_notes(page: PageGrid) -> list[str]:
     """One note per speck of scan noise OCR painted out of a cell's line crops (`Cell.specks`,
-    `ocr.cellink._end_specks`), naming page, cell and where: the cell's text is read without
+    `ocr.cellink._start_speck`), naming page, cell and where: the cell's text is read without
     it, so an auditor can look at what was left out."""
     return [
         f"page {page.page}: cell '{cell.text}' (table {ti + 1}, row {cell.row}, column {cell.col}):"
