@@ -632,9 +632,11 @@ def test_a_point_before_its_digits_and_a_full_width_comma_are_no_specks() -> Non
     assert _start_speck(comma, [(20, 66)], 28.0) is None
 
 
-def test_painting_out_specks_leaves_the_page_untouched_without_any() -> None:
-    gray = np.full((10, 10), 200, np.uint8)
-    gray[4:6, 4:6] = 0
+def test_painting_out_a_speck_takes_the_paper_round_it_and_leaves_the_page_untouched() -> None:
+    """A speck on grey paper (200) is painted 200, not white; the page itself is not changed,
+    and with no speck it is returned as it is."""
+    gray = np.full((12, 12), 200, np.uint8)
+    gray[5:7, 5:7] = 0
     assert paint_out(gray, []) is gray
-    out = paint_out(gray, [(4, 4, 6, 6)])
-    assert int(out[3:7, 3:7].min()) == 255 and int(gray[4, 4]) == 0 and int(out[0, 0]) == 200
+    out = paint_out(gray, [(5, 5, 7, 7)])
+    assert out.min() == 200 and out.max() == 200 and int(gray[5, 5]) == 0
