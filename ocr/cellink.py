@@ -38,6 +38,11 @@ STRAY_FILL = 0.12
 SPECK_SIDE = 1 / 3
 SPECK_INK = 0.02
 SPECK_APART = 0.4
+# ...and with no faint ink round it: fewer than SPECK_HALO pixels darker than SPECK_FAINT grey
+# within a third of a line height. Faded print binarises to such a blob, the rest of its glyph
+# left faint beside it (faint18 lg_9056_自评: the `3` of 35456, 107 such pixels; specks 0-2).
+SPECK_HALO = 10
+SPECK_FAINT = 220
 # A gap in a text line's ink at least this many line heights wide, with a column rule of the
 # table running through it, parts two values printed in different columns (`_line_boxes`).
 # Measured on six dev scans and photos (seeds 103-111): the widest gaps inside a phrase,
@@ -547,6 +552,17 @@ def _start_speck(
     return None
 
 
+def _faint_round(gray: np.ndarray, box: tuple[int, int, int, int], line_h: float) -> bool:
+    """Whether faint ink stands round a blob (`box`, page px) within a third of a line height
+    (`SPECK_HALO`, `SPECK_FAINT`): the visible part of a faded glyph, no speck."""
+    x0, y0, x1, y1 = box
+    r = int(line_h / 3)
+    ya, xa = max(0, y0 - r), max(0, x0 - r)
+    window = gray[ya : y1 + r, xa : x1 + r] < SPECK_FAINT
+    window[y0 - ya : y1 - ya, x0 - xa : x1 - xa] = False
+    return int(window.sum()) >= SPECK_HALO
+
+
 def _runs_box(
     mask: np.ndarray, a: int, b: int, runs: list[tuple[int, int]], ox: int, oy: int
 ) -> tuple[int, int, int, int]:
@@ -639,10 +655,11 @@ def cell_lines(
         # specks are painted out of the crops (`ocr.page.paint_out`), the line's box kept: a
         # crop cut anew reads its glyphs anew (faint18: `=97%` read `=979` once a box was cut)
         specks = [
-            (ox + x0, oy + a + y0, ox + x1, oy + a + y1)
+            speck
             for a, b, runs in lines
             if (box := _start_speck(mask[a:b], runs, line_h)) is not None
-            for x0, y0, x1, y1 in [box]
+            for speck in [(ox + box[0], oy + a + box[1], ox + box[2], oy + a + box[3])]
+            if not _faint_round(gray, speck, line_h)
         ]
         lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
         tall = any(

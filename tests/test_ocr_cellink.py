@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.cellink import (
     CellLines,
     _cell_ink,
+    _faint_round,
     _print_lines,
     _start_speck,
     _straight_fit,
@@ -640,3 +641,13 @@ def test_painting_out_a_speck_takes_the_paper_round_it_and_leaves_the_page_untou
     assert paint_out(gray, []) is gray
     out = paint_out(gray, [(5, 5, 7, 7)])
     assert out.min() == 200 and out.max() == 200 and int(gray[5, 5]) == 0
+
+
+def test_a_blob_with_faint_ink_round_it_is_a_faded_glyphs_part_not_a_speck() -> None:
+    """A dark blob on clean paper has no faint ink round it; beside a faded stroke (grey 200,
+    3x6 px) it is the part of a glyph binarising kept."""
+    gray = np.full((30, 30), 250, np.uint8)
+    gray[12:15, 12:15] = 0
+    assert not _faint_round(gray, (12, 12, 15, 15), 27.0)
+    gray[12:18, 16:19] = 200
+    assert _faint_round(gray, (12, 12, 15, 15), 27.0)
