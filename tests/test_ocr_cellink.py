@@ -622,6 +622,8 @@ def test_a_speck_standing_apart_at_a_lines_start_is_found_and_one_at_its_end_is_
     sub = _line_ink((20, 14, 24, 17), (40, 1, 66, 27), (70, 1, 96, 27), (112, 20, 115, 23))
     assert _start_speck(sub, [(20, 115)], 28.0) == (20, 14, 24, 17)
     assert _start_speck(sub, [(40, 115)], 28.0) is None
+    above = _line_ink((20, 0, 24, 3), (40, 4, 66, 27))
+    assert _start_speck(above, [(20, 66)], 28.0) is None  # above the glyphs' rows
 
 
 def test_a_point_before_its_digits_and_a_full_width_comma_are_no_specks() -> None:
