@@ -65,9 +65,6 @@ class Cell:
     # OCR: what a seal-high line's box read cut at its row's print height (`ocr.sealprint`),
     # best first; the text keeps its reading unless the column takes one (`flows.forms.rows`)
     under_seal: tuple[tuple[str, float], ...] = ()
-    # OCR: specks of scan noise left out of its lines' crops (`ocr.cellink._start_speck`), page
-    # boxes, kept so the reader can say what was left out
-    specks: tuple[BBox, ...] = ()
 
     @property
     def last_row(self) -> int:

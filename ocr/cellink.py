@@ -29,20 +29,6 @@ ONE_LINE = 1.25
 # (a glyph fills ~0.2-0.9 of its box, a `1` or `、` the most).
 STRAY_GAP = 1.5
 STRAY_FILL = 0.12
-# A blob starting a text line whose box is at most SPECK_SIDE of the line height each way, whose
-# ink is under SPECK_INK of a line-high square, and which stands SPECK_APART line heights or
-# more from the rest of the line is a speck of scan noise, painted out of the line's crop: read
-# with it the recogniser made `·动` of a wrapped line's `动` (selfscan18 lg_8446: a 4x3 px blob
-# 0.54 line heights left of the glyph). A printed point hugs its digits (`.12`), and a
-# full-width `，` `；` holds more ink than SPECK_INK.
-SPECK_SIDE = 1 / 3
-SPECK_INK = 0.02
-SPECK_APART = 0.4
-# ...and with no faint ink round it: fewer than SPECK_HALO pixels darker than SPECK_FAINT grey
-# within a third of a line height. Faded print binarises to such a blob, the rest of its glyph
-# left faint beside it (faint18 lg_9056_自评: the `3` of 35456, 107 such pixels; specks 0-2).
-SPECK_HALO = 10
-SPECK_FAINT = 220
 # A gap in a text line's ink at least this many line heights wide, with a column rule of the
 # table running through it, parts two values printed in different columns (`_line_boxes`).
 # Measured on six dev scans and photos (seeds 103-111): the widest gaps inside a phrase,
@@ -527,47 +513,6 @@ def _line_runs(mask: np.ndarray, a: int, b: int, line_h: float) -> list[tuple[in
     return runs
 
 
-def _start_speck(
-    sub: np.ndarray, runs: list[tuple[int, int]], line_h: float
-) -> tuple[int, int, int, int] | None:
-    """The box (x0, y0, x1, y1 in `sub`, the line's rows of the cell's ink) of a speck that
-    starts a text line (`runs`, `_line_runs`) standing apart from the rest of its run
-    (`SPECK_SIDE`, `SPECK_INK`, `SPECK_APART`), or None. Only a line's start: a printed `。`
-    or `.` ends a line as small and as far from its glyph (faint18 lg_9225_自评, lg_9211_自评:
-    a closing `。` was taken), and no printed mark of these forms starts a wrapped line so
-    small and so far from the glyph after it. Only within the glyphs' rows: a speck above or
-    below them is read as nothing, and painting it out only moves the reading (faint18
-    lg_9426, a photo: `。服务对象满意度`). A run of one blob is `_line_runs`' to judge."""
-    c0, c1 = runs[0]
-    _, _, stats, _ = components_with_stats(np.ascontiguousarray(sub[:, c0:c1], np.uint8))
-    blobs = sorted(stats[1:].tolist(), key=lambda s: s[0])
-    if len(blobs) < 2:
-        return None
-    (x, y, w, h, area), rest = blobs[0], blobs[1:]
-    gap = min(s[0] for s in rest) - (x + w)
-    top, bottom = min(s[1] for s in rest), max(s[1] + s[3] for s in rest)
-    if (
-        top <= y
-        and y + h <= bottom
-        and max(w, h) <= SPECK_SIDE * line_h
-        and area < SPECK_INK * line_h * line_h
-        and gap >= SPECK_APART * line_h
-    ):
-        return c0 + x, y, c0 + x + w, y + h
-    return None
-
-
-def _faint_round(gray: np.ndarray, box: tuple[int, int, int, int], line_h: float) -> bool:
-    """Whether faint ink stands round a blob (`box`, page px) within a third of a line height
-    (`SPECK_HALO`, `SPECK_FAINT`): the visible part of a faded glyph, no speck."""
-    x0, y0, x1, y1 = box
-    r = int(line_h / 3)
-    ya, xa = max(0, y0 - r), max(0, x0 - r)
-    window = gray[ya : y1 + r, xa : x1 + r] < SPECK_FAINT
-    window[y0 - ya : y1 - ya, x0 - xa : x1 - xa] = False
-    return int(window.sum()) >= SPECK_HALO
-
-
 def _runs_box(
     mask: np.ndarray, a: int, b: int, runs: list[tuple[int, int]], ox: int, oy: int
 ) -> tuple[int, int, int, int]:
@@ -607,8 +552,6 @@ class CellLines:
     inner: tuple[int, int, int, int]
     boxes: list[tuple[int, int, int, int]]
     tall: bool
-    # specks of scan noise starting its lines (`_start_speck`), page boxes
-    specks: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def cell_inset(shape: tuple[int, ...]) -> int:
@@ -657,15 +600,6 @@ def cell_lines(
         bands = [(a, b) for a, b in bands if not _edge_residue(mask, a, b, line_h)]
         lines = [(a, b, _line_runs(mask, a, b, line_h)) for a, b in _merge_bands(bands, line_h)]
         lines = [(a, b, runs) for a, b, runs in lines if runs]
-        # specks are painted out of the crops (`ocr.page.paint_out`), the line's box kept: a
-        # crop cut anew reads its glyphs anew (faint18: `=97%` read `=979` once a box was cut)
-        specks = [
-            speck
-            for a, b, runs in lines
-            if (box := _start_speck(mask[a:b], runs, line_h)) is not None
-            for speck in [(ox + box[0], oy + a + box[1], ox + box[2], oy + a + box[3])]
-            if not _faint_round(gray, speck, line_h)
-        ]
         lines = _print_lines(lines, mask, gray, ox, oy, faint_cut)
         tall = any(
             (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h
@@ -683,7 +617,7 @@ def cell_lines(
             for box in _line_boxes(mask, a, b, runs, ox, oy, line_h, seps, columns)
             if box[3] - box[1] >= 3 or box[2] - box[0] >= 3
         ]
-        out.append(CellLines(ti, ci, cell, inner, boxes, tall, tuple(specks)))
+        out.append(CellLines(ti, ci, cell, inner, boxes, tall))
     return out, line_h
 
 

@@ -892,15 +892,8 @@ def read_cells(
     rule masks) let a cell's ink tell what a broken rule left from text (`ocr.cellink`).
     A small lone glyph is read from its tight crop first; only where that reading is below
     `glyph_sure` (0: never sure) are its two line-high crops read and the three vote.
-    Specks of scan noise standing apart at a line's start (`ocr.cellink._start_speck`) are
-    painted out of the crops. Returns the lines per cell (page pixels), the number of crops
-    recognised and the specks left out per cell (page boxes, for the reader to report)."""
+    Returns the lines per cell (page pixels) and the number of crops recognised."""
     found, line_h = cell_lines(tables, gray, ink, rules)
-    specks: list[dict[int, tuple[tuple[int, int, int, int], ...]]] = [{} for _ in tables]
-    for cl in found:
-        if cl.specks:
-            specks[cl.table][cl.cell] = cl.specks
-    gray = paint_out(gray, [box for cl in found for box in cl.specks])
     per_cell: list[dict[int, list[OcrLine]]] = [{} for _ in tables]
     crops: list[np.ndarray] = []
     owners: list[tuple[int, int, tuple[int, int, int, int]]] = []
@@ -946,27 +939,7 @@ def read_cells(
         quad: Quad = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
         alts = merge_readings(ranked[(ti, ci, box)])
         per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, max(confs), (), alts))
-    return per_cell, len(crops) + len(more), specks
-
-
-def paint_out(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
-    """`gray` with each box (a speck's, page px) and a pixel round it painted the paper around
-    it (the median of a ring 3 px wide), a copy where there is any: a crop's padding reaching
-    past its line's box still holds no speck. Not white: on a photo's grey paper a white patch
-    is a bright ring the recogniser read `。` (faint18 lg_9426)."""
-    if not boxes:
-        return gray
-    out = gray.copy()
-    h, w = gray.shape[:2]
-    for x0, y0, x1, y1 in boxes:
-        ya, yb, xa, xb = max(0, y0 - 1), min(h, y1 + 1), max(0, x0 - 1), min(w, x1 + 1)
-        ring = gray[max(0, ya - 3) : yb + 3, max(0, xa - 3) : xb + 3].copy()
-        ring[
-            ya - max(0, ya - 3) : yb - max(0, ya - 3), xa - max(0, xa - 3) : xb - max(0, xa - 3)
-        ] = 0
-        paper = ring[ring > 0]
-        out[ya:yb, xa:xb] = int(np.median(paper)) if paper.size else 255
-    return out
+    return per_cell, len(crops) + len(more)
 
 
 def _unsure_glyph_views(
@@ -1058,12 +1031,10 @@ def cell_tables(
     gray: np.ndarray,
     extractor: str,
     seal_lines: list[dict[int, list[OcrLine]]] | None = None,
-    specks: list[dict[int, tuple[tuple[int, int, int, int], ...]]] | None = None,
 ) -> list[Table]:
     """`Table`s from the lines read cell by cell (spaces restored, wrapped lines joined); the
-    lines `ocr.sealtext` left out as a seal's characters and the specks left out of the crops
-    (`read_cells`) ride on their cell (`Cell.seal_lines`, `Cell.specks`) for the reader to
-    report."""
+    lines `ocr.sealtext` left out as a seal's characters ride on their cell (`Cell.seal_lines`)
+    for the reader to report."""
     out = []
     for ti, t in enumerate(tables):
         cells = []
@@ -1077,14 +1048,6 @@ def cell_tables(
             if sealed:
                 left = tuple(_cell_line(ln.text, ln.bbox, ln.confidence) for ln in sealed)
                 cell = replace(cell, seal_lines=left)
-            if specks and specks[ti].get(ci):
-                boxes = specks[ti][ci]
-                cell = replace(
-                    cell,
-                    specks=tuple(
-                        (float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1 in boxes
-                    ),
-                )
             cells.append(cell)
         out.append(Table(t.n_rows, t.n_cols, cells, tuple(float(v) for v in t.bbox), extractor))
     return out
@@ -1287,14 +1250,14 @@ def ocr_page(
     if options.read_cells and engine.recognises_crops and tables:
         # cells are read from their own ink; page-wide detection only for the text around them
         text_ink = ink & ~(hor | ver)
-        per_cell, _, specks = read_cells(
+        per_cell, _ = read_cells(
             tables, clean, text_ink, engine, rules=(hor, ver), glyph_sure=options.glyph_sure
         )
         del text_ink
         # a seal left on the page (as dark as the print: not lifted) may have given its
         # characters lines of their own in the cells it crosses
         per_cell, left_out = drop_seal_lines(per_cell, seals)
-        out_tables = cell_tables(tables, per_cell, prep.gray, engine.name, left_out, specks)
+        out_tables = cell_tables(tables, per_cell, prep.gray, engine.name, left_out)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
         lines = [restore_spaces(ln, prep.gray) for ln in lines]
         _, free = assign_lines([], lines, engine.name)

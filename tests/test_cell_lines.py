@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.forms.celllines import read_cell, speck_notes, unmerge
+from flows.forms.celllines import read_cell, unmerge
 from flows.forms.columns import GridColumns
 from flows.forms.rows import _one_label_each
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
@@ -383,17 +383,3 @@ def test_a_single_line_either_side_or_a_line_across_the_rule_keeps_the_cell_whol
     assert _packed([("服务对象", 468.0)], [("服务对象满意", 473.0), ("度", 543.0)]) is None
     crossing = [("服务对象", 468.0), ("满意度指", 475.0), ("标(必填)", 463.0)]
     assert _packed(crossing, [("服务对象满意", 477.0), ("度", 543.0)]) is None
-
-
-def test_each_speck_ocr_left_out_of_a_cell_is_said_naming_page_and_cell():
-    """OCR painted a speck out of a wrapped line's crop (`Cell.specks`): the note names the
-    page, the cell and where the speck was."""
-    t = ocr_table([["有效带动", "5"]], None, {(0, 0): [line("有效带", 5, 30), line("动", 20, 65)]})
-    specked = replace(t.cells[0], specks=((25.0, 58.0, 29.0, 62.0),))
-    page = PageGrid(3, 300, 200, "px", False, PageStatus.EXTRACTED, "rapidocr")
-    page.tables = [replace(t, cells=[specked, t.cells[1]])]
-    assert speck_notes(page) == [
-        "page 3: cell '有效带动' (table 1, row 0, column 0): a speck of scan noise at (25, 58)"
-        " left out of its line (a blob under a third of the line's height standing apart at its"
-        " end)"
-    ]

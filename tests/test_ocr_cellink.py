@@ -11,19 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.cellink import (
-    CellLines,
-    _cell_ink,
-    _faint_round,
-    _print_lines,
-    _start_speck,
-    _straight_fit,
-    cell_lines,
-    rule_line,
-)
+from ocr.cellink import CellLines, _cell_ink, _print_lines, _straight_fit, cell_lines, rule_line
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.grid import GridTable, find_tables
-from ocr.page import _Frag, _join_line_parts, ocr_page, paint_out, read_cells
+from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
 from ocr.preprocess import binarize, line_masks
 from tests.fixtures import scans
 
@@ -107,7 +98,7 @@ def last_row_value(
 
 def read_value(page: np.ndarray, engine: OcrEngine) -> str:
     tables, text_ink, rules, value = last_row_value(page)
-    per_cell, _, _ = read_cells(tables, page, text_ink, engine, rules=rules)
+    per_cell, _ = read_cells(tables, page, text_ink, engine, rules=rules)
     return "".join(ln.text for ln in per_cell[0][value.cell])
 
 
@@ -605,51 +596,3 @@ def test_light_residue_beside_grey_print_is_still_dropped() -> None:
     found, _ = cell_lines([table], page, ink & ~(hor | ver), (hor, ver))
     assert len(found) == 18
     assert all(len(cl.boxes) == 1 for cl in found)
-
-
-def _line_ink(*blobs: tuple[int, int, int, int]) -> np.ndarray:
-    """A text line's rows of cell ink (28 px high, 120 wide) holding filled boxes (x0, y0,
-    x1, y1)."""
-    sub = np.zeros((28, 120), bool)
-    for x0, y0, x1, y1 in blobs:
-        sub[y0:y1, x0:x1] = True
-    return sub
-
-
-def test_a_speck_standing_apart_at_a_lines_start_is_found_and_one_at_its_end_is_not() -> None:
-    """A 4x3 px blob 16 px (0.57 line heights) before a glyph is a speck; as small a blob as
-    far after the last glyph stays (a printed `。` or `.` may end a line so)."""
-    sub = _line_ink((20, 14, 24, 17), (40, 1, 66, 27), (70, 1, 96, 27), (112, 20, 115, 23))
-    assert _start_speck(sub, [(20, 115)], 28.0) == (20, 14, 24, 17)
-    assert _start_speck(sub, [(40, 115)], 28.0) is None
-    above = _line_ink((20, 0, 24, 3), (40, 4, 66, 27))
-    assert _start_speck(above, [(20, 66)], 28.0) is None  # above the glyphs' rows
-
-
-def test_a_point_before_its_digits_and_a_full_width_comma_are_no_specks() -> None:
-    """A point 3 px before its digits (`.12`) hugs them; a full-width `，` standing as far
-    apart as a speck holds more ink than one (6x9 px): neither is a speck."""
-    point = _line_ink((30, 22, 33, 25), (36, 4, 50, 27), (52, 4, 66, 27))
-    assert _start_speck(point, [(30, 66)], 28.0) is None
-    comma = _line_ink((20, 18, 26, 27), (40, 1, 66, 27))
-    assert _start_speck(comma, [(20, 66)], 28.0) is None
-
-
-def test_painting_out_a_speck_takes_the_paper_round_it_and_leaves_the_page_untouched() -> None:
-    """A speck on grey paper (200) is painted 200, not white; the page itself is not changed,
-    and with no speck it is returned as it is."""
-    gray = np.full((12, 12), 200, np.uint8)
-    gray[5:7, 5:7] = 0
-    assert paint_out(gray, []) is gray
-    out = paint_out(gray, [(5, 5, 7, 7)])
-    assert out.min() == 200 and out.max() == 200 and int(gray[5, 5]) == 0
-
-
-def test_a_blob_with_faint_ink_round_it_is_a_faded_glyphs_part_not_a_speck() -> None:
-    """A dark blob on clean paper has no faint ink round it; beside a faded stroke (grey 200,
-    3x6 px) it is the part of a glyph binarising kept."""
-    gray = np.full((30, 30), 250, np.uint8)
-    gray[12:15, 12:15] = 0
-    assert not _faint_round(gray, (12, 12, 15, 15), 27.0)
-    gray[12:18, 16:19] = 200
-    assert _faint_round(gray, (12, 12, 15, 15), 27.0)

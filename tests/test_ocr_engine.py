@@ -392,7 +392,7 @@ def read_by_cell(image: np.ndarray, engine: OcrEngine) -> tuple[list, list, int]
     ink = binarize(prep.gray)
     hor, ver = line_masks(ink)
     tables = find_tables(prep.gray, masks=(hor, ver))
-    per_cell, n_crops, _ = read_cells(tables, prep.gray, ink & ~(hor | ver), engine)
+    per_cell, n_crops = read_cells(tables, prep.gray, ink & ~(hor | ver), engine)
     return tables, per_cell, n_crops
 
 
@@ -830,8 +830,8 @@ def test_sure_small_glyphs_read_once_read_as_before(engine: OcrEngine, tmp_path:
     hor, ver = line_masks(ink)
     tables = find_tables(prep.gray, masks=(hor, ver))
     text_ink = ink & ~(hor | ver)
-    every, n_every, _ = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.0)
-    sure, n_sure, _ = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.9)
+    every, n_every = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.0)
+    sure, n_sure = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.9)
 
     def cell_texts(per_cell: list[dict[int, list[OcrLine]]]) -> dict[int, list[str]]:
         return {ci: [ln.text for ln in lines] for ci, lines in per_cell[0].items()}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from flows.forms.cellvalues import NUMBER_RE
-from flows.models import Cell, CellLine, PageGrid, Table, join_wrapped
+from flows.models import Cell, CellLine, Table, join_wrapped
 from flows.text import is_han
 
 # A line stands on one side of a rule when its box reaches no further than this share of the
@@ -788,17 +788,3 @@ def foot_band_cut(table: Table, cell: Cell) -> tuple[Table, list[Cell]] | None:
     upper = _part(cell, rest, rowspan=cell.rowspan - 1, bbox=(*cell.bbox[:3], cut))
     cells = [c for c in table.cells if c is not cell] + [upper, *parts]
     return replace(table, cells=cells), parts
-
-
-def speck_notes(page: PageGrid) -> list[str]:
-    """One note per speck of scan noise OCR painted out of a cell's line crops (`Cell.specks`,
-    `ocr.cellink._start_speck`), naming page, cell and where: the cell's text is read without
-    it, so an auditor can look at what was left out."""
-    return [
-        f"page {page.page}: cell '{cell.text}' (table {ti + 1}, row {cell.row}, column {cell.col}):"
-        f" a speck of scan noise at ({x0:.0f}, {y0:.0f}) left out of its line (a blob under a"
-        " third of the line's height standing apart at its end)"
-        for ti, table in enumerate(page.tables)
-        for cell in table.cells
-        for x0, y0, *_ in cell.specks
-    ]

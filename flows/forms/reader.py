@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flows.forms.celllines import foot_band_cut, speck_notes
+from flows.forms.celllines import foot_band_cut
 from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import (
     EDGE_STRAY,
@@ -148,7 +148,6 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         tables = with_rows_lost_between(page)
         printed_tables = list(enumerate([*tables, *([foot] if foot is not None else [])]))
         if not page.has_text_layer:
-            problems.extend(speck_notes(page))
             printed_tables = _grids_from_lines(page, printed_tables, problems)
         if not printed_tables and not page.has_text_layer and open_form is not None:
             _total_row_in_free_lines(open_form, page, problems)
