@@ -1,5 +1,6 @@
 """Print under a seal's line re-read at its row's print height (ocr.sealprint) and the reader
-taking only a number a numeric column may print (flows.forms.rows).
+taking only a number a numeric column may print, or a category a 二级 label cell may print
+(flows.forms.rows).
 
 Geometry from dev lg_581_自评 p3 (a grey scan, 200 dpi): a seal as dark as the print joined its
 glyph `罗` and the printed score 8.97 into one box (1179, 1315)-(1264, 1496), 7.2 text heights
@@ -12,7 +13,8 @@ from dataclasses import replace
 import numpy as np
 
 from flows.forms.celllines import unmerge
-from flows.forms.rows import _under_seal_by_column
+from flows.forms.columns import GridColumns
+from flows.forms.rows import _level2_under_seal, _under_seal_by_column
 from flows.forms.spec import PROJECT_SELF_EVAL
 from flows.models import Cell, CellLine, SourcedValue, Table
 from ocr.engines import CropReading, OcrEngine
@@ -151,3 +153,49 @@ def test_a_cell_cut_into_parts_keeps_no_reread() -> None:
     read, _ = unmerge(t, range(0, 2))
     parts = [c for c in read.cells if c.col == 0]
     assert [(c.text, c.under_seal) for c in parts] == [("8.97", ()), ("6.0", ())]
+
+
+def _level2(under: tuple[tuple[str, float], ...], text: str = "") -> tuple[Table, Cell]:
+    """Dev lg_6919_自评 p6's row 1: the 二级 cell under a seal-high line `成器` (dropped as the
+    seal's text, the cell blank), the 三级 name beside it."""
+    label = Cell(1, 2, text, (562, 249, 706, 343), under_seal=under)
+    name = Cell(1, 3, "5.综合治理成本", (706, 249, 900, 343))
+    above = Cell(0, 2, "社会效益指标", (562, 155, 706, 249))
+    return Table(2, 4, [above, label, name], (0, 155, 900, 343), "rapidocr"), label
+
+
+COLS = GridColumns({"level2": 2, "indicator_name": 3}, 4)
+
+
+def test_a_blank_level2_cell_takes_the_one_category_its_bands_read_surely() -> None:
+    table, label = _level2(
+        (("成本指标", 0.9865), ("成本指标", 0.9283), ("品", 0.4281)),
+    )
+    sealed, notes = _level2_under_seal(table, 0, 2, COLS)
+    assert list(sealed) == [id(label)]
+    assert (sealed[id(label)].text, sealed[id(label)].confidence) == ("成本指标", 0.9865)
+    assert notes == [
+        "the level2 cell (row 1) read blank under a seal's line; its print re-read at its "
+        "row's height: '成本指标' (p=0.987), '成本指标' (p=0.928), '品' (p=0.428): "
+        "'成本指标' taken"
+    ]
+
+
+def test_no_sure_category_or_two_or_a_label_read_leave_the_level2_cell_as_read() -> None:
+    for under in (
+        (("成本指标", 0.89), ("成器", 0.95)),  # the category below the threshold
+        (("成本指标", 0.95), ("质量指标", 0.93)),  # two categories
+        (("成本", 0.99),),  # a keyword is no printed label
+    ):
+        table, _ = _level2(under)
+        sealed, notes = _level2_under_seal(table, 0, 2, COLS)
+        assert sealed == {}
+        assert len(notes) == 1 and notes[0].endswith(": no one category label surely, left blank")
+    # a cell that printed text besides the seal's line, or no seal-high line: nothing said
+    table, _ = _level2((("成本指标", 0.99),), text="数量指标")
+    assert _level2_under_seal(table, 0, 2, COLS) == ({}, [])
+    table, _ = _level2(())
+    assert _level2_under_seal(table, 0, 2, COLS) == ({}, [])
+    # no 二级 column in the grid
+    table, _ = _level2((("成本指标", 0.99),))
+    assert _level2_under_seal(table, 0, 2, GridColumns({"indicator_name": 3}, 4)) == ({}, [])
