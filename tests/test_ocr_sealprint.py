@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from flows.forms import read_document
 from flows.forms.celllines import unmerge
 from flows.forms.columns import GridColumns
 from flows.forms.rows import _level2_under_seal, _under_seal_by_column
@@ -19,6 +20,8 @@ from flows.forms.spec import PROJECT_SELF_EVAL
 from flows.models import Cell, CellLine, SourcedValue, Table
 from ocr.engines import CropReading, OcrEngine
 from ocr.sealprint import print_bands, reread_under_seals
+from tests.test_forms import SE_TITLE, ocr_page, table
+from tests.test_selfeval_pages import FIRST
 
 SEAL_BOX = CellLine("罗", (1179.0, 1315.0, 1264.0, 1496.0), 0.92)
 
@@ -199,3 +202,25 @@ def test_no_sure_category_or_two_or_a_label_read_leave_the_level2_cell_as_read()
     # no 二级 column in the grid
     table, _ = _level2((("成本指标", 0.99),))
     assert _level2_under_seal(table, 0, 2, GridColumns({"indicator_name": 3}, 4)) == ({}, [])
+
+
+def test_the_line_under_the_sealed_level2_cell_takes_its_category_not_the_label_above() -> None:
+    """Read through the form reader: without the re-read the blank cell fills down 社会效益指标."""
+    rows = [
+        *FIRST,
+        ["效益指标", "社会效益指标", "环境改善", "明显", "明显", "30", "30"],
+        ["", "", "5.综合治理成本", "≤158.9万元", "177.43万元", "10", "5.57"],
+        ["总分", None, None, None, None, "80", "74.01"],
+    ]
+    grid = table(rows, {(7, 0): (1, 5)})
+    at = next(i for i, c in enumerate(grid.cells) if (c.row, c.col) == (6, 1))
+    grid.cells[at] = replace(grid.cells[at], under_seal=(("成本指标", 0.9865),))
+    (form,), problems = read_document([ocr_page(1, grid, lines=SE_TITLE)])
+    assert [(i.level2.value, i.name.value) for i in form.indicators][1:] == [
+        ("社会效益指标", "环境改善"),
+        ("成本指标", "5.综合治理成本"),
+    ]
+    assert [p for p in problems if "level2 cell" in p] == [
+        "page 1: 保洁经费: the level2 cell (row 6) read blank under a seal's line; its print "
+        "re-read at its row's height: '成本指标' (p=0.987): '成本指标' taken"
+    ]
