@@ -1,5 +1,6 @@
 """Print under a seal's line re-read at its row's print height (ocr.sealprint) and the reader
-taking only a number a numeric column may print (flows.forms.rows).
+taking only a number a numeric column may print, or a category a 二级 label cell may print
+(flows.forms.rows).
 
 Geometry from dev lg_581_自评 p3 (a grey scan, 200 dpi): a seal as dark as the print joined its
 glyph `罗` and the printed score 8.97 into one box (1179, 1315)-(1264, 1496), 7.2 text heights
@@ -11,12 +12,16 @@ from dataclasses import replace
 
 import numpy as np
 
+from flows.forms import read_document
 from flows.forms.celllines import unmerge
-from flows.forms.rows import _under_seal_by_column
+from flows.forms.columns import GridColumns
+from flows.forms.rows import _level2_under_seal, _under_seal_by_column
 from flows.forms.spec import PROJECT_SELF_EVAL
 from flows.models import Cell, CellLine, SourcedValue, Table
 from ocr.engines import CropReading, OcrEngine
 from ocr.sealprint import print_bands, reread_under_seals
+from tests.test_forms import SE_TITLE, ocr_page, table
+from tests.test_selfeval_pages import FIRST
 
 SEAL_BOX = CellLine("罗", (1179.0, 1315.0, 1264.0, 1496.0), 0.92)
 
@@ -151,3 +156,71 @@ def test_a_cell_cut_into_parts_keeps_no_reread() -> None:
     read, _ = unmerge(t, range(0, 2))
     parts = [c for c in read.cells if c.col == 0]
     assert [(c.text, c.under_seal) for c in parts] == [("8.97", ()), ("6.0", ())]
+
+
+def _level2(under: tuple[tuple[str, float], ...], text: str = "") -> tuple[Table, Cell]:
+    """Dev lg_6919_自评 p6's row 1: the 二级 cell under a seal-high line `成器` (dropped as the
+    seal's text, the cell blank), the 三级 name beside it."""
+    label = Cell(1, 2, text, (562, 249, 706, 343), under_seal=under)
+    name = Cell(1, 3, "5.综合治理成本", (706, 249, 900, 343))
+    above = Cell(0, 2, "社会效益指标", (562, 155, 706, 249))
+    return Table(2, 4, [above, label, name], (0, 155, 900, 343), "rapidocr"), label
+
+
+COLS = GridColumns({"level2": 2, "indicator_name": 3}, 4)
+
+
+def test_a_blank_level2_cell_takes_the_one_category_its_bands_read_surely() -> None:
+    table, label = _level2(
+        (("成本指标", 0.9865), ("成本指标", 0.9283), ("品", 0.4281)),
+    )
+    sealed, notes = _level2_under_seal(table, 0, 2, COLS)
+    assert list(sealed) == [id(label)]
+    assert (sealed[id(label)].text, sealed[id(label)].confidence) == ("成本指标", 0.9865)
+    assert notes == [
+        "the level2 cell (row 1) read blank under a seal's line; its print re-read at its "
+        "row's height: '成本指标' (p=0.987), '成本指标' (p=0.928), '品' (p=0.428): "
+        "'成本指标' taken"
+    ]
+
+
+def test_no_sure_category_or_two_or_a_label_read_leave_the_level2_cell_as_read() -> None:
+    for under in (
+        (("成本指标", 0.89), ("成器", 0.95)),  # the category below the threshold
+        (("成本指标", 0.95), ("质量指标", 0.93)),  # two categories
+        (("成本", 0.99),),  # a keyword is no printed label
+    ):
+        table, _ = _level2(under)
+        sealed, notes = _level2_under_seal(table, 0, 2, COLS)
+        assert sealed == {}
+        assert len(notes) == 1 and notes[0].endswith(": no one category label surely, left blank")
+    # a cell that printed text besides the seal's line, or no seal-high line: nothing said
+    table, _ = _level2((("成本指标", 0.99),), text="数量指标")
+    assert _level2_under_seal(table, 0, 2, COLS) == ({}, [])
+    table, _ = _level2(())
+    assert _level2_under_seal(table, 0, 2, COLS) == ({}, [])
+    # no 二级 column in the grid
+    table, _ = _level2((("成本指标", 0.99),))
+    assert _level2_under_seal(table, 0, 2, GridColumns({"indicator_name": 3}, 4)) == ({}, [])
+
+
+def test_the_line_under_the_sealed_level2_cell_takes_its_category_not_the_label_above() -> None:
+    """Read through the form reader: without the re-read the blank cell fills down 社会效益指标."""
+    rows = [
+        *FIRST,
+        ["效益指标", "社会效益指标", "环境改善", "明显", "明显", "30", "30"],
+        ["", "", "5.综合治理成本", "≤158.9万元", "177.43万元", "10", "5.57"],
+        ["总分", None, None, None, None, "80", "74.01"],
+    ]
+    grid = table(rows, {(7, 0): (1, 5)})
+    at = next(i for i, c in enumerate(grid.cells) if (c.row, c.col) == (6, 1))
+    grid.cells[at] = replace(grid.cells[at], under_seal=(("成本指标", 0.9865),))
+    (form,), problems = read_document([ocr_page(1, grid, lines=SE_TITLE)])
+    assert [(i.level2.value, i.name.value) for i in form.indicators][1:] == [
+        ("社会效益指标", "环境改善"),
+        ("成本指标", "5.综合治理成本"),
+    ]
+    assert [p for p in problems if "level2 cell" in p] == [
+        "page 1: 保洁经费: the level2 cell (row 6) read blank under a seal's line; its print "
+        "re-read at its row's height: '成本指标' (p=0.987): '成本指标' taken"
+    ]

@@ -11,7 +11,7 @@ cut into tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import replace
 
 from flows.forms.celllines import KeepWhole, unmerge
@@ -388,6 +388,8 @@ def append_rows(
     merged: list[str] = []
     ocr = not where.page.has_text_layer
     halves = _split_label_halves(where, start, end, cols, not form.indicators) if ocr else {}
+    sealed, said = _level2_under_seal(where.table, start, end, cols) if ocr else ({}, [])
+    problems.extend(form_note(form, where.page.page, n) for n in said)
     merged_labels: set[int] = set()
     recovered: list[Cell] = []
     numeric = frozenset(c.field for c in spec.columns if c.numeric)
@@ -447,7 +449,10 @@ def append_rows(
                     )
                 )
             continue
-        level1, level2 = (halves.get(id(c), c) for c in (cells.get("level1"), cells.get("level2")))
+        level1, level2 = (
+            sealed.get(id(c)) or halves.get(id(c), c)
+            for c in (cells.get("level1"), cells.get("level2"))
+        )
         for name, cell in (("level1", level1), ("level2", level2)):
             if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
                 merged_labels.add(id(cell))
@@ -777,16 +782,24 @@ def _faint_by_alphabet(
 UNDER_SEAL_MIN_PROBABILITY = 0.9
 
 
-def _number_under_seal(readings: tuple[tuple[str, float], ...]) -> tuple[str, float] | None:
-    """The one amount the bands read at least `UNDER_SEAL_MIN_PROBABILITY` surely, with its
-    surest probability; None for none or two different ones."""
-    numbers: dict[str, float] = {}
+def _one_under_seal(
+    readings: tuple[tuple[str, float], ...], means: Callable[[str], object | None]
+) -> tuple[str, float] | None:
+    """The one thing the bands read at least `UNDER_SEAL_MIN_PROBABILITY` surely that a column
+    may print (`means` of a reading: its amount, its category; None for none), with its surest
+    reading and probability; None for none or two different ones."""
+    sure: dict[str, float] = {}
     for text, prob in readings:
-        if prob >= UNDER_SEAL_MIN_PROBABILITY and amount(text) is not None:
-            numbers[text] = max(prob, numbers.get(text, 0.0))
-    if len({amount(t) for t in numbers}) != 1:
+        if prob >= UNDER_SEAL_MIN_PROBABILITY and means(text) is not None:
+            sure[text] = max(prob, sure.get(text, 0.0))
+    if len({means(t) for t in sure}) != 1:
         return None
-    return max(numbers.items(), key=lambda kv: kv[1])
+    return max(sure.items(), key=lambda kv: kv[1])
+
+
+def _said_under_seal(readings: tuple[tuple[str, float], ...]) -> str:
+    """The bands' readings as a note lists them."""
+    return ", ".join(f"'{t}' (p={p:.3f})" for t, p in readings)
 
 
 def _under_seal_by_column(
@@ -803,10 +816,10 @@ def _under_seal_by_column(
             continue
         if any(ch.isdigit() for ch in value.value):
             continue
-        choice = _number_under_seal(cell.under_seal)
+        choice = _one_under_seal(cell.under_seal, amount)
         if choice is not None:
             values[col.field] = value.ranked_reading(*choice)
-        said = ", ".join(f"'{t}' (p={p:.3f})" for t, p in cell.under_seal)
+        said = _said_under_seal(cell.under_seal)
         what = f"'{choice[0]}' taken" if choice else "no one number its column may print surely"
         notes.append(
             f"the {col.field} cell (row {cell.row}) read '{value.value}' under a seal's line; its "
@@ -814,6 +827,44 @@ def _under_seal_by_column(
             + ("" if choice else ", left as read")
         )
     return notes
+
+
+# The 二级 labels the form knows (the dbt seed indicator_categories), by their normalised text.
+LEVEL2_LABELS = {normalize(label): label for label in CATEGORY_LABELS["level2"]}
+
+
+def _level2_under_seal(
+    table: Table, start: int, end: int, cols: GridColumns
+) -> tuple[dict[int, Cell], list[str]]:
+    """id(二级 cell) → the cell printing its label, for a 二级 label cell whose only line was a
+    seal-high one dropped as a seal's text while its print bands (`Cell.under_seal`) read one
+    category the form knows surely (dev lg_6919_自评 p6: `成器` over 成本指标, read so five
+    times): left blank, the line would take the label above it. A label column prints only
+    categories, so a band reading one is print, not the seal's glyphs. Bands reading none, or
+    two, leave the cell blank; a note either way."""
+    c = cols.by_field.get("level2")
+    out: dict[int, Cell] = {}
+    notes: list[str] = []
+    if c is None:
+        return out, notes
+    for r in range(start, end):
+        cell = table.at(r, c)
+        if cell is None or cell.row != r or cell_text(cell) or not cell.under_seal:
+            continue
+        choice = _one_under_seal(cell.under_seal, lambda t: LEVEL2_LABELS.get(normalize(t)))
+        if choice is not None:
+            label = LEVEL2_LABELS[normalize(choice[0])]
+            out[id(cell)] = replace(cell, text=label, confidence=round(choice[1], 4))
+        what = (
+            f"'{out[id(cell)].text}' taken"
+            if choice
+            else "no one category label surely, left blank"
+        )
+        notes.append(
+            f"the level2 cell (row {cell.row}) read blank under a seal's line; its print re-read "
+            f"at its row's height: {_said_under_seal(cell.under_seal)}: {what}"
+        )
+    return out, notes
 
 
 # The dashes of NO_VALUE, with the stops and colons a speck is also read as; not its `/`,
