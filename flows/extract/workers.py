@@ -172,6 +172,12 @@ class PageWorkers(ProcessPoolTaskRunner):
         if old is not None:
             old.shutdown(wait=True, cancel_futures=True)
         codes = [process.exitcode for process in processes]
+        # A worker that died while its queue feeder sent a log held the old queue's shared write
+        # lock: the stop's sentinel then never leaves this process's feeder thread, and at exit
+        # multiprocessing joins that thread for ever (a published night that never exited, seen
+        # once in 'make test'). Nothing waits for the old queue's feeder.
+        if self._subprocess_message_queue is not None:
+            self._subprocess_message_queue.cancel_join_thread()
         self._stop_message_forwarding()
         context = multiprocessing.get_context("spawn")
         self._forward_from(context.Queue())
