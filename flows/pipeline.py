@@ -301,17 +301,18 @@ def _submit_page(
     return extract_one_page.submit(call.path, call.page, call.kind, ocr)
 
 
-def _night_pages(local: TaskRunner | None, options: RunOptions) -> NightPages | None:
+def _night_pages(
+    local: TaskRunner | None, options: RunOptions, ocr: OcrOptions
+) -> NightPages | None:
     """The page workers' recovery from a page that ends or hangs its worker, when tonight's
     pages go to the flow's own page workers (not `local`, not a Dask cluster, which replaces
-    its lost workers itself)."""
+    its lost workers itself); pages are read with tonight's `ocr` options."""
     from prefect.context import FlowRunContext
 
     context = FlowRunContext.get()
     runner = context.task_runner if context is not None else None
     if local is not None or not isinstance(runner, PageWorkers):
         return None
-    ocr = options.ocr_options()
 
     def submit(call: PageCall) -> PrefectFuture:
         return extract_one_page.submit(call.path, call.page, call.kind, ocr)
@@ -407,8 +408,8 @@ def _night(options: RunOptions, dbt: DbtAhead) -> RunSummary:
                 # adopted by its runner, `flows.extract.early_workers`) end now
                 release_page_workers()
             local = stack.enter_context(ThreadPoolTaskRunner(1)) if in_process else None
-            pool = _night_pages(local, options)
             ocr = options.ocr_options()
+            pool = _night_pages(local, options, ocr)
             # submitting is extraction's cost too (a task run and a pickled call per page)
             futures = {
                 i: [
