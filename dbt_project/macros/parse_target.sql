@@ -235,21 +235,38 @@ end
     )
 {%- endmacro -%}
 
+{#- `longer` prints a number `shorter` does not: its extra characters hold a digit, and a number of
+    `shorter` does not stand whole among the numbers of `longer` ('89%' after '8%', '=45剂次' after
+    '=4剂次', '500' after '50'). A number printed twice or more glued is a line read twice
+    ('25682568' after '2568'), not another number, except a number of one digit ('55' after '5').
+    Extra marks or spaces inside a number ('2030.0 1' after '2030.01') add no digit: no other number. -#}
+{%- macro prints_another_number(shorter, longer) -%}
+    (
+        length({{ digits_of(longer) }}) > length({{ digits_of(shorter) }})
+        and len(list_filter(
+            regexp_extract_all(coalesce({{ shorter }}, ''), '[0-9]+(?:[.][0-9]+)?'),
+            lambda x: not coalesce(list_bool_or(list_transform(
+                regexp_extract_all(coalesce({{ longer }}, ''), '[0-9]+(?:[.][0-9]+)?'),
+                lambda y: y = x or (
+                    length(x) >= 2 and length(y) % length(x) = 0 and repeat(x, length(y) // length(x)) = y
+                )
+            )), false)
+        )) > 0
+    )
+{%- endmacro -%}
+
 {#- `longer` prints every character of `shorter` in order, and more: marks, the next cell's value
     or a line read twice glued on ('>=87%87%' after '>=87%', '<=25682568元元/人/人' after
-    '<=2568元/人'), never the same number going on ('500' after '50'; `digits`: two strings of
-    digits alone, where no number ends). Each character of `shorter` is matched as a
+    '<=2568元/人'), never another number (`prints_another_number`: '500' after '50', '89%' after
+    '8%' is a different target, not extra marks; `digits`: two strings of digits alone, where no
+    number ends). Each character of `shorter` is matched as a
     one-character class, so no character of a printed target acts as a pattern. -#}
 {%- macro reads_the_other_in_order(longer, shorter, digits=false) -%}
     (
         length({{ longer }}) > length({{ shorter }})
         and length({{ shorter }}) > 0
         {%- if not digits %}
-        and not (
-            starts_with({{ longer }}, {{ shorter }})
-            and regexp_matches({{ shorter }}, '[0-9]$')
-            and regexp_matches(substr({{ longer }}, length({{ shorter }}) + 1, 1), '^[0-9.]')
-        )
+        and not {{ prints_another_number(shorter, longer) }}
         {%- endif %}
         and regexp_matches(
             {{ longer }},

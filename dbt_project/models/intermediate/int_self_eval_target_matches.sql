@@ -23,7 +23,7 @@
     when the two print the same numbers in the same order (only the characters around them
     differ: '90F%', '.≥93%', a comparator lost or misread), when one reads every character of
     the other in order and more (a mark, the next cell's value or a line read twice glued on:
-    '>87% 87%', '≤25682568元元/人/人'; never the same number going on: '50' after '5'), when
+    '>87% 87%', '≤25682568元元/人/人'; never another number: '50' after '5', '89%' after '8%'), when
     one is no target the parser reads and prints the other's digits in order and more (marks, a
     misread comparator or unit left out: 'A981' after '=98%'), or when the year-end target's own
     OCR confidence is below var('low_confidence_threshold'), or when OCR read one of the two as
