@@ -65,6 +65,10 @@ def marts(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
         [(ID_SLIPPED,), (ID_OTHER,)]
     )
     assert run.query("select project_id from fct_project_execution") == [(ID_SLIPPED,)]
+    # the scanned plan's name read at 0.9 is no surer than the self-evaluation's: its own stays
+    assert run.query("select indicator_name, indicator_name_read from fct_indicator_result") == [
+        (INDICATOR_SLIPPED, INDICATOR_SLIPPED)
+    ]
     # night 2 (incremental): the text-layer copy arrives
     con = landing.connect(warehouse)
     landing.land_document(con, plan(PLAN_TEXT, "c" * 64, DEPARTMENT, "10", TARGET))
@@ -120,13 +124,34 @@ def test_the_self_evaluation_moves_with_the_scan_to_the_one_project(marts: Sampl
 
 
 def test_an_indicator_name_read_a_slip_off_meets_its_plan(marts: SampleRun) -> None:
-    """The scan's 司法救助人薮 is the plan's 司法救助人数 (match_method name_slip): the mart
-    keeps both printed names, and neither side is a planned/evaluated finding."""
+    """The scan's 司法救助人薮 is the plan's 司法救助人数 (match_method name_slip), and neither
+    side is a planned/evaluated finding. Read at 0.9 against the text layer's 1, the name is the
+    plan's; the reading stays in indicator_name_read and an indicator_name_from_plan finding
+    names both (night 1's scanned plan, read at 0.9 too, changed nothing)."""
     assert marts.query(
-        "select indicator_name, plan_indicator_name, match_method, target_changed "
-        "from fct_target_vs_actual"
-    ) == [(INDICATOR_SLIPPED, INDICATOR, "name_slip", False)]
-    assert marts.query("select indicator_name from fct_indicator_result") == [(INDICATOR_SLIPPED,)]
+        "select indicator_name, indicator_name_read, plan_indicator_name, match_method, "
+        "target_changed from fct_target_vs_actual"
+    ) == [(INDICATOR, INDICATOR_SLIPPED, INDICATOR, "name_slip", False)]
+    assert marts.query("select indicator_name, indicator_name_read from fct_indicator_result") == [
+        (INDICATOR, INDICATOR_SLIPPED)
+    ]
+    assert marts.query(
+        "select project_id, rule, severity, detail, source_file, page from audit_findings "
+        "where rule = 'indicator_name_from_plan'"
+    ) == [
+        (
+            ID,
+            "indicator_name_from_plan",
+            "low",
+            f"自评表指标名称读作“{INDICATOR_SLIPPED}”（置信度 0.9），与绩效目标表的“{INDICATOR}”"
+            "（置信度 1）相差在误读界限内（每四字至多一处）且互为唯一候选，采用计划名称 / the "
+            f"self-evaluation's indicator name read “{INDICATOR_SLIPPED}” (confidence 0.9) is "
+            f"within the slip bound (a glyph in four) of the plan's “{INDICATOR}” (confidence 1), "
+            "each the other's only candidate: the plan's name is taken",
+            EVAL_SCAN,
+            1,
+        )
+    ]
     assert (
         marts.query(
             "select rule from audit_findings "

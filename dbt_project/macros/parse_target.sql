@@ -218,7 +218,7 @@ end
         'actual_raw', 'actual_kind', 'actual_value', 'actual_unit', 'actual_date',
         'weight_printed', 'score_printed', 'weight', 'score', 'deviation_reason',
         'target_nature', 'measure_unit', 'is_achieved', 'page', 'min_confidence',
-        'target_confidence', 'is_text_layer',
+        'target_confidence', 'name_confidence', 'is_text_layer',
     ] -%}
     {%- for column in columns %}
         {{ alias ~ '.' if alias else '' }}{{ column }}{{ ',' if not loop.last }}

@@ -4,6 +4,7 @@
       indicator_not_evaluated     planned indicator missing from the project's self-evaluation   medium
       indicator_not_planned       self-evaluated indicator the project's plan never had          medium
       full_score_target_missed    得分 = 分值 claimed although the actual misses its target      high
+      indicator_name_from_plan    the name OCR read a slip off the plan's, less surely, takes it  low
     indicator_id is the planned indicator (fct_indicator) when there is one, indicator_result_id
     the self-evaluated one (fct_indicator_result).
 -#}
@@ -136,6 +137,45 @@ full_score_findings as (
 
 ),
 
+names_from_plan as (
+
+    -- each name the plan's surer reading replaced, its two confidences as a person writes them
+    select
+        *,
+        {{ format_number('coalesce(eval_name_confidence, 1)') }} as eval_read,
+        {{ format_number('coalesce(plan_name_confidence, 1)') }} as plan_read
+
+    from matches
+
+    where is_name_from_plan
+
+),
+
+name_from_plan_findings as (
+
+    -- the warehouse changed a name it read: the auditor sees both readings and their confidence
+    select
+        project_id,
+        year,
+        plan_indicator_id as indicator_id,
+        indicator_result_id,
+        'indicator_name_from_plan' as rule,
+        'low' as severity,
+        'name_from_plan' as finding_key,
+        '自评表指标名称读作“' || indicator_name_read || '”（置信度 ' || eval_read
+        || '），与绩效目标表的“' || plan_indicator_name || '”（置信度 ' || plan_read
+        || '）相差在误读界限内（每四字至多一处）且互为唯一候选，采用计划名称 / the self-evaluation''s '
+        || 'indicator name read “' || indicator_name_read || '” (confidence ' || eval_read
+        || ') is within the slip bound (a glyph in four) of the plan''s “' || plan_indicator_name
+        || '” (confidence ' || plan_read || '), each the other''s only candidate: the plan''s name '
+        || 'is taken' as detail,
+        eval_source_file as source_file,
+        eval_page as page
+
+    from names_from_plan
+
+),
+
 final as (
 
     select * from changed_findings
@@ -151,6 +191,10 @@ final as (
     union all
 
     select * from full_score_findings
+
+    union all
+
+    select * from name_from_plan_findings
 
 )
 

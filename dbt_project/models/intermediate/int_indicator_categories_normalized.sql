@@ -97,6 +97,7 @@ final as (
         target_x1,
         target_y1,
         min_confidence,
+        name_confidence,
         extractor
 
     from categorized

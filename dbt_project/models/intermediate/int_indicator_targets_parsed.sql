@@ -59,6 +59,7 @@ final as (
         indicators.target_x1,
         indicators.target_y1,
         indicators.min_confidence,
+        indicators.name_confidence,
         indicators.extractor
 
     from indicators

@@ -81,7 +81,8 @@ final as (
         joined.is_hard,
         joined.source_file,
         joined.page,
-        joined.min_confidence as ocr_confidence
+        joined.min_confidence as ocr_confidence,
+        joined.name_confidence
 
     from joined
 

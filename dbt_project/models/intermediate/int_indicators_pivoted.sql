@@ -37,6 +37,8 @@ pivoted as (
         max(case when field_name = 'target' then extractor end) as target_extractor,
         min(page) as first_page,
         min(confidence) as min_confidence,
+        -- the 三级指标 name's own reading: what a self-evaluation's misread name is weighed against
+        min(case when field_name = 'indicator_name' then confidence end) as name_confidence,
         min(extractor) as any_extractor
 
     from indicator_values
@@ -72,6 +74,7 @@ final as (
         target_x1,
         target_y1,
         min_confidence,
+        name_confidence,
         coalesce(target_extractor, any_extractor) as extractor
 
     from pivoted

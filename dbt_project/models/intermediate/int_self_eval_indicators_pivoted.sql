@@ -48,6 +48,8 @@ pivoted as (
         min(
             case when field_name in ('target', 'target_nature', 'measure_unit') then confidence end
         ) as target_confidence,
+        -- the 三级指标 name's own reading: weighed against the plan's when the two are a slip apart
+        min(case when field_name = 'indicator_name' then confidence end) as name_confidence,
         -- read from a text layer, not by OCR: an OCR misreading is no evidence of a change
         bool_and(is_text_layer) as is_text_layer
 
@@ -98,6 +100,7 @@ final as (
         coalesce(actual_page, first_page) as page,
         min_confidence,
         target_confidence,
+        name_confidence,
         is_text_layer
 
     from normalized

@@ -11,7 +11,13 @@
          人数 / 户数), so two candidates on either side match neither. Two text layers print what
          was typed: a glyph apart, they are two indicators (a renamed one is a finding);
     a name printed twice is paired in printed order; an exact match is never undone by a slip
-    (tier 3 sees only what tiers 1 and 2 left). Unmatched indicators of either side are kept
+    (tier 3 sees only what tiers 1 and 2 left).
+    indicator_name: the self-evaluation's name as read, except under name_slip when its name cell
+    was read less confidently than the plan's (is_name_from_plan): the self-evaluation restates
+    the planned name, so the surer reading of the two names the indicator ('司法救助资金预算金额',
+    not '司法仁动资金预算金额' read at 0.78 against the plan's 0.99); indicator_name_read keeps the
+    name as read and audit_findings says so (indicator_name_from_plan). A text-layer
+    self-evaluation (confidence 1) keeps its own name; a slip the plan's OCR made is no repair. Unmatched indicators of either side are kept
     (plan_indicator_id or indicator_result_id null) for the planned-but-not-evaluated and
     evaluated-but-never-planned findings.
     target_changed: the year-end 年度指标值 differs from the planned 指标值: when both parse as
@@ -61,7 +67,8 @@ planned_base as (
         target_raw,
         source_file,
         page,
-        ocr_confidence
+        ocr_confidence,
+        name_confidence
 
     from planned_all
 
@@ -347,6 +354,16 @@ joined as (
         coalesce(evaluated_with_plan.level1, planned.level1) as level1,
         coalesce(evaluated_with_plan.level2, planned.level2) as level2,
         coalesce(evaluated_with_plan.indicator_name, planned.indicator_name) as indicator_name,
+        evaluated_with_plan.indicator_name as indicator_name_read,
+        -- a name a slip off the plan's, read less surely than the plan's: the plan's name it is
+        coalesce(
+            evaluated_with_plan.match_method = 'name_slip'
+            and coalesce(evaluated_with_plan.name_confidence, 1)
+            < coalesce(planned.name_confidence, 1),
+            false
+        ) as is_name_from_plan,
+        evaluated_with_plan.name_confidence as eval_name_confidence,
+        planned.name_confidence as plan_name_confidence,
         planned.indicator_name as plan_indicator_name,
         planned.level2 as plan_level2,
         planned.target_raw as plan_target_raw,
@@ -460,7 +477,12 @@ final as (
         match_method,
         level1,
         level2,
-        indicator_name,
+        case when is_name_from_plan then plan_indicator_name else indicator_name end
+            as indicator_name,
+        indicator_name_read,
+        is_name_from_plan,
+        eval_name_confidence,
+        plan_name_confidence,
         plan_indicator_name,
         plan_target_raw,
         eval_target_raw,

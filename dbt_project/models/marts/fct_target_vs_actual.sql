@@ -18,6 +18,7 @@ final as (
         level1,
         level2,
         indicator_name,
+        indicator_name_read,
         plan_indicator_name,
         match_method,
         plan_target_raw,
