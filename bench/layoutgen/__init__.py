@@ -17,5 +17,7 @@ from __future__ import annotations
 DEV_SEEDS = range(0, 10_000)
 HELDOUT_SEEDS = range(1_000_000, 1_010_000)
 
-# ``make bench`` documents: the first N seeds of the held-out range.
-HELDOUT_DOCS = 40
+# ``make bench`` documents: the first N seeds of the held-out range. 80, not 40: the first 40 held
+# 97 scanned indicators, so one document's miss moved the scans F1 by 0.03, and the next 40 scored
+# 0.907 where the first scored 0.969 (2026-12-05).
+HELDOUT_DOCS = 80
