@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,9 +37,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # Prefect's temporary server boots in its own process, launched before this one imports
     # Prefect, while the page workers load their models and this one imports the flow
     api = prefect_api.launch_if_wanted()
+    from flows.extract.spool import night_spool
+
     # the pages the workers read ahead wait here for their tasks (flows.extract.read_ahead)
-    with tempfile.TemporaryDirectory(prefix="perfbudget-ahead-") as spool:
-        _start_page_workers(options, api, Path(spool))
+    with night_spool() as spool:
+        _start_page_workers(options, api, spool)
         from flows.extract import early_workers
         from flows.pipeline import run_ingest
 
