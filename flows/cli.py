@@ -13,6 +13,10 @@ from flows.settings import ConfigurationError, RunOptions, shown
 if TYPE_CHECKING:
     from flows.prefect_api import TemporaryApi
 
+# `perfbudget run`'s exit status when the night was published but cut short: the page workers
+# died too often (`RunOptions.max_pool_deaths`) and some documents were left for the next night
+NIGHT_CUT_SHORT = 3
+
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from flows.preflight import preflight  # without Prefect: a refusal costs no flow import
@@ -52,7 +56,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             early_workers.discard()  # a pool the flow did not adopt
     print("\n".join(summary.lines()))
     print(f"warehouse at {shown(options.warehouse)}")
-    return 0
+    return 0 if summary.cut_short is None else NIGHT_CUT_SHORT
 
 
 def _start_page_workers(options: RunOptions, api: TemporaryApi | None, spool: Path) -> None:
