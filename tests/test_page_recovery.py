@@ -448,3 +448,22 @@ def test_a_cut_nights_document_has_one_error_and_the_summary_says_why() -> None:
         "unread are read next night"
     )
     assert "**the night was cut short" in summary.markdown()
+
+
+def test_a_page_worker_entering_the_flows_runner_starts_no_pool(monkeypatch) -> None:
+    """Prefect's worker enters the flow's runner around every task. Before, that made a spawn
+    pool's queue and executor per page (8 semaphores registered with the resource tracker,
+    leaked when the worker died mid-page: "There appear to be 80 leaked semaphore objects" at
+    the end of a night of 10 deaths). In a page worker it now starts nothing."""
+    from multiprocessing import resource_tracker
+
+    from flows.extract import workers
+
+    registered: list[str] = []
+    monkeypatch.setattr(resource_tracker, "register", lambda name, rtype: registered.append(name))
+    monkeypatch.setattr(workers, "_in_page_worker", True)
+    runner = PageWorkers(2).duplicate()
+    with runner:
+        assert runner._executor is None and runner._subprocess_message_queue is None
+        assert runner._message_forwarding_thread is None
+    assert registered == []

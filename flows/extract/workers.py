@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# set in a page worker as it starts (`start_page_worker`): there the flow's runner starts no pool
+_in_page_worker = False
+
 # how long a restarted pool's workers may take to start (spawned: Prefect, the flow's module and
 # the OCR engine imported and loaded, ~2-4 CPU-s each) before the start counts as a death
 START_UP_SECONDS = 120.0
@@ -87,6 +90,8 @@ def start_page_worker(
     waits for the API to answer before holding its client: the server may still be booting."""
     import cv2
 
+    global _in_page_worker
+    _in_page_worker = True
     cv2.setNumThreads(cv_threads)
     if ocr is not None:
         import flows.pipeline  # noqa: F401  (each page task is unpickled from it)
@@ -150,6 +155,14 @@ class PageWorkers(ProcessPoolTaskRunner):
 
         from flows.extract import early_workers
 
+        if _in_page_worker:
+            # Prefect's worker enters the flow's runner around every task it runs (its
+            # `hydrated_context` rebuilds the flow's context); a page task submits nothing, and
+            # a pool here cost each page a spawn-context queue and executor (8 POSIX semaphores,
+            # pipes, two threads), whose semaphores a worker that died mid-page leaked: the
+            # resource tracker's "leaked semaphore objects" warning at the night's end
+            TaskRunner.__enter__(self)
+            return self
         api_url = get_current_settings().api.url
         early = early_workers.take(self._max_workers, api_url)
         if early is None:
