@@ -93,7 +93,7 @@ class StubPool:
         return codes
 
     def start_up(self) -> list[int | None] | None:
-        return None if workers_started(self.executor, self.workers, 30.0) else self.stop(True)
+        return None if workers_started(self.executor, 1, 30.0) else self.stop(True)
 
     def crashed(self, futures: list[SimpleNamespace], reason: str) -> None:
         self.crashes.append((len(futures), reason))
@@ -245,10 +245,20 @@ def test_pages_in_before_the_cut_are_kept(pool: StubPool) -> None:
     assert night.result(handles[0]) is first
 
 
-def test_a_death_while_starting_blames_no_page(pool: StubPool) -> None:
+@pytest.fixture
+def one_worker(tmp_path: Path):
+    """A pool of one forked worker: a forked pool starts all its workers at once, a spawned one
+    (`PageWorkers`') one per call, so one worker is what the start-up check sees either way."""
+    stub = StubPool(tmp_path, workers=1)
+    yield stub
+    stub.close()
+
+
+def test_a_death_while_starting_blames_no_page(one_worker: StubPool) -> None:
     """The restarted pool's first start dies (an engine that cannot load): before, its suspect
     page was read on it and blamed (`worker died reading page 2`) and its document lost. Now the
     start-up is its own death and the page is read on the next pool."""
+    pool = one_worker
     assert pool.start_up() is None
     (pool.marks / "start-dies-once").touch()  # after the first pool's start
     pages = [("ok-a.png", 1), ("dies-once.png", 2), ("ok-b.png", 3)]
@@ -257,9 +267,10 @@ def test_a_death_while_starting_blames_no_page(pool: StubPool) -> None:
     assert night.deaths == 2 and night.cut_short is None
 
 
-def test_a_pool_that_never_starts_cuts_the_night(pool: StubPool) -> None:
+def test_a_pool_that_never_starts_cuts_the_night(one_worker: StubPool) -> None:
     """Every restarted pool dies starting (a broken model file): no page is blamed, the night
     ends at the cap, its pages left for the next."""
+    pool = one_worker
     pages = [("dies-once.png", 1), ("slow-a.png", 2)]
     assert pool.start_up() is None
     (pool.marks / "start-dies").touch()  # after the first pool's start

@@ -18,9 +18,11 @@ them; a suspect that ends its worker or hangs again when alone is the culprit an
 a `LostPage` (the flow records it as its document's error and quarantines the document), the
 others are read as usual. Each break settles at least one suspect, so a night ends.
 
-A restarted pool's workers load their OCR engine as they start, and the pool is asked to show
-every worker started (`PagePool.start_up`) before a suspect is read: a worker that dies there
-(a broken model file) killed no page, and is told as a start-up death, blaming none. Every death
+A restarted pool's workers load their OCR engine as they start, and the pool is asked to show a
+worker started (`PagePool.start_up`) before a suspect is read on it: a worker that dies there
+(a broken model file) killed no page, and is told as a start-up death, blaming none (a later
+worker dying as it starts breaks the pool beside the pages then in it, which are read alone on
+a worker shown started, so it blames none either). Every death
 of a pool — a break, a hang, a start-up — counts against `RunOptions.max_pool_deaths`: past it a
 machine on which reading kills its workers (a native library that crashes here) is not left to
 restart the pool once per page for hours; the pool is ended, every page not yet in comes back as
@@ -70,8 +72,9 @@ class PagePool(Protocol):
         ...
 
     def start_up(self) -> list[int | None] | None:
-        """None once every worker of the new pool has started (its OCR engine loaded); else
-        the pool is ended and its workers' exit codes come back."""
+        """None once a worker of the new pool has started (its OCR engine loaded), the one
+        the suspects are then read on; else the pool is ended and its workers' exit codes
+        come back."""
         ...
 
     def stop(self, kill: bool) -> list[int | None]:
@@ -133,6 +136,7 @@ class NightPages:
         self._lost: dict[int, LostPage] = {}
         self._dead_codes: list[int | None] = []
         self._crashed: set[int] = set()  # the futures whose task runs were set Crashed (ids)
+        self._started = True  # whether the pool's worker is known to have started
         self.deaths = 0
         self.cut_short: str | None = None
 
@@ -174,8 +178,9 @@ class NightPages:
         return _Failure(hung=False) if _pool_failure(exc) else None
 
     def _recover(self, waited: int, failure: _Failure) -> None:
-        """Restart the pool; run the suspects alone, then every other page the broken pool
-        lost (`NightPages`). Raises _NightCut when the pool has died too often."""
+        """Restart the pool; run the suspects alone, each on a worker known to have started,
+        then every other page the broken pool lost (`NightPages`). Raises _NightCut when the
+        pool has died too often."""
         codes, lost = self._replace_pool(kill=failure.hung)
         if failure.hung:
             suspects = [waited]
@@ -186,6 +191,7 @@ class NightPages:
                         exit_description(codes), len(lost),
                         ", ".join(self._name(i) for i in suspects))  # fmt: skip
         for i in suspects:
+            self._start_pool()
             self._futures[i] = self._submit(self._calls[i])
             again = self._wait(self._futures[i])
             if again is None:
@@ -200,14 +206,15 @@ class NightPages:
                 self._futures[i] = self._submit(self._calls[i])
 
     def _replace_pool(self, kill: bool) -> tuple[list[int | None], list[int]]:
-        """A death of the pool: end it, set its lost pages' task runs Crashed, start a new one
-        whose every worker starts (a death while starting counts, blaming no page); the dead
-        workers' exit codes and the pages the old pool lost. Raises _NightCut past the night's
-        allowance of deaths, the pool ended."""
+        """A death of the pool: end it, set its lost pages' task runs Crashed, put a new one in
+        its place (its start is proven before a suspect is read on it, `_start_pool`); the dead
+        workers' exit codes and the pages the old pool lost. Raises _NightCut at the night's
+        allowance of deaths, the pool ended and none started."""
         self.deaths += 1
         cut = self.deaths >= self._max_deaths
         codes = self._pool.stop(kill) if cut else self._pool.restart(kill)
         self._dead_codes = codes
+        self._started = False
         lost = [i for i, f in enumerate(self._futures) if i not in self._lost and _lost_by_pool(f)]
         how = exit_description(codes)
         ended = "were killed: a page outlived the timeout" if kill else f"died ({how})"
@@ -215,19 +222,31 @@ class NightPages:
         crashed = [self._futures[i] for i in lost if id(self._futures[i]) not in self._crashed]
         self._crashed.update(id(future) for future in crashed)
         self._pool.crashed(crashed, f"the page workers {ended}")
-        while not cut:
-            started = self._pool.start_up()
-            if started is None:
-                return codes, lost
+        if cut:
+            self._cut(how)
+        return codes, lost
+
+    def _start_pool(self) -> None:
+        """Until the restarted pool's worker has started (`PagePool.start_up`): a death there
+        counts, blames no page, and the pool is started again. Raises _NightCut at the night's
+        allowance of deaths."""
+        while not self._started:
+            died = self._pool.start_up()
+            if died is None:
+                self._started = True
+                return
             self.deaths += 1
-            how = f"{exit_description(started)}, while starting"
-            log.warning("a page worker died while starting (%s): no page is blamed", how[:-16])
-            cut = self.deaths >= self._max_deaths
-            if not cut:
-                self._pool.restart(True)
+            how = exit_description(died)
+            log.warning("a page worker died while starting (%s): no page is blamed", how)
+            if self.deaths >= self._max_deaths:
+                self._cut(f"{how}, while starting")
+            self._pool.restart(True)
+
+    def _cut(self, how: str) -> None:
+        """End the night's reading: every page not yet in is left (`cut_short` says why)."""
+        times = f"{self.deaths} time{'s' if self.deaths > 1 else ''}"
         self.cut_short = (
-            f"the night was cut short: the page workers died {self.deaths} "
-            f"time{'s' if self.deaths > 1 else ''} "
+            f"the night was cut short: the page workers died {times} "
             f"(RunOptions.max_pool_deaths), the last: {how}"
         )
         log.error("%s; every page not yet read is left for the next night", self.cut_short)

@@ -218,12 +218,11 @@ class PageWorkers(ProcessPoolTaskRunner):
         return codes
 
     def start_up(self, timeout: float = START_UP_SECONDS) -> list[int | None] | None:
-        """None once every worker of a restarted pool has started (`workers_started`); else
-        the pool is ended (`stop`) and its workers' exit codes come back: a death at start-up
-        (an engine that cannot load), no page's."""
-        if self._executor is not None and workers_started(
-            self._executor, self._max_workers, timeout
-        ):
+        """None once a worker of a restarted pool has started (`workers_started`): the one the
+        suspects are read on, one at a time (the others start on demand, as the pages lost
+        with the pool are submitted again); else the pool is ended (`stop`) and its workers'
+        exit codes come back: a death at start-up (an engine that cannot load), no page's."""
+        if self._executor is not None and workers_started(self._executor, 1, timeout):
             return None
         return self.stop(kill=True)
 
