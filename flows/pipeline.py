@@ -349,7 +349,7 @@ def _collect_pages(
         fut = handle if pool is None else pool.result(handle)
         if isinstance(fut, LostPage):
             transient = lost = True
-            if ("extract", fut.message) not in doc.errors:  # a cut night's: once per document
+            if not (fut.cut and ("extract", fut.message) in doc.errors):  # a cut: once a document
                 doc.errors.append(("extract", fut.message))
             if progress is not None:
                 progress.advance(progress.task_ids[1])

@@ -19,16 +19,16 @@ a `LostPage` (the flow records it as its document's error and quarantines the do
 others are read as usual. Each break settles at least one suspect, so a night ends.
 
 A restarted pool's workers load their OCR engine as they start, and the pool is asked to show a
-worker started (`PagePool.start_up`) before a suspect is read on it: a worker that dies there
-(a broken model file) killed no page, and is told as a start-up death, blaming none (a later
-worker dying as it starts breaks the pool beside the pages then in it, which are read alone on
-a worker shown started, so it blames none either). Every death
-of a pool — a break, a hang, a start-up — counts against `RunOptions.max_pool_deaths`: past it a
-machine on which reading kills its workers (a native library that crashes here) is not left to
-restart the pool once per page for hours; the pool is ended, every page not yet in comes back as
-a `LostPage` of the cut (`NightPages.cut_short` says why), and those documents are quarantined,
-to be read next night. The task runs of a dead pool's pages are set Crashed
-(`PagePool.crashed`), or Prefect's UI would show them Running for ever.
+worker started (`PagePool.start_up`) before a suspect is read on it: a worker that dies there (a
+broken model file) killed no page, and is told as a start-up death, blaming none (a later worker
+dying as it starts breaks the pool beside the pages then in it, which are read alone on a worker
+shown started, so it blames none either). Every death of a pool — a break, a hang, a start-up —
+counts against `RunOptions.max_pool_deaths`: at it, a machine on which reading kills its
+workers (a native library that crashes here) is not left to restart the pool once per page for
+hours; the pool is ended, every page not yet in comes back as a `LostPage` of the cut
+(`NightPages.cut_short` says why), and those documents are quarantined, to be read next night.
+The task runs of a dead pool's pages are set Crashed (`PagePool.crashed`), or Prefect's UI would
+show them Running for ever.
 """
 
 from __future__ import annotations
@@ -148,7 +148,8 @@ class NightPages:
 
     def result(self, handle: int) -> Any:
         """The page's finished future (its task's state is the page's outcome), or a LostPage
-        when the page ended or hung its worker again when read alone."""
+        when the page ended or hung its worker again when read alone, or was left unread by a
+        night cut short."""
         while handle not in self._lost:
             if self.cut_short is not None:
                 return self._after_cut(handle)
