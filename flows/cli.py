@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,10 @@ from flows.settings import ConfigurationError, RunOptions, shown
 
 if TYPE_CHECKING:
     from flows.prefect_api import TemporaryApi
+
+# `perfbudget run`'s exit status when the night was published but cut short: the page workers
+# died too often (`RunOptions.max_pool_deaths`) and some documents were left for the next night
+NIGHT_CUT_SHORT = 3
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -38,9 +41,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # Prefect's temporary server boots in its own process, launched before this one imports
     # Prefect, while the page workers load their models and this one imports the flow
     api = prefect_api.launch_if_wanted()
+    from flows.extract.spool import night_spool
+
     # the pages the workers read ahead wait here for their tasks (flows.extract.read_ahead)
-    with tempfile.TemporaryDirectory(prefix="perfbudget-ahead-") as spool:
-        _start_page_workers(options, api, Path(spool))
+    with night_spool() as spool:
+        _start_page_workers(options, api, spool)
         from flows.extract import early_workers
         from flows.pipeline import run_ingest
 
@@ -51,7 +56,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             early_workers.discard()  # a pool the flow did not adopt
     print("\n".join(summary.lines()))
     print(f"warehouse at {shown(options.warehouse)}")
-    return 0
+    return 0 if summary.cut_short is None else NIGHT_CUT_SHORT
 
 
 def _start_page_workers(options: RunOptions, api: TemporaryApi | None, spool: Path) -> None:

@@ -125,6 +125,7 @@ class RunSummary:
     projects: int = 0
     indicators: int = 0
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (file, stage, message)
+    cut_short: str | None = None  # why the night left pages unread (`NightPages.cut_short`)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # inventory, extraction, …
 
     @property
@@ -145,6 +146,8 @@ class RunSummary:
             "time: " + ", ".join(f"{s} {self.stage_seconds.get(s, 0.0):.1f} s" for s in STAGES),
         ]
         out += [f"  ! {f} [{stage}] {msg}" for f, stage, msg in self.errors]
+        if self.cut_short is not None:
+            out.append(f"{self.cut_short}: the documents above left unread are read next night")
         return out
 
     def markdown(self) -> str:
@@ -161,6 +164,8 @@ class RunSummary:
         ]  # fmt: skip
         out = ["# nightly-ingest", "", "| | |", "|---|---|"]
         out += [f"| {k} | {v} |" for k, v in rows]
+        if self.cut_short is not None:
+            out += ["", f"**{self.cut_short}**: the documents left unread are read next night"]
         if self.errors:
             out += ["", "## errors", "", "| file | stage | error |", "|---|---|---|"]
             out += [f"| {f} | {stage} | {msg} |" for f, stage, msg in self.errors]
@@ -317,7 +322,10 @@ def _night_pages(
     def submit(call: PageCall) -> PrefectFuture:
         return extract_one_page.submit(call.path, call.page, call.kind, ocr)
 
-    return NightPages(submit, runner.restart, options.workers, options.page_timeout_seconds)
+    runner.load_on_start(ocr)
+    return NightPages(
+        submit, runner, options.workers, options.page_timeout_seconds, options.max_pool_deaths
+    )
 
 
 def _collect_pages(
@@ -341,7 +349,8 @@ def _collect_pages(
         fut = handle if pool is None else pool.result(handle)
         if isinstance(fut, LostPage):
             transient = lost = True
-            doc.errors.append(("extract", fut.message))
+            if not (fut.cut and ("extract", fut.message) in doc.errors):  # a cut: once a document
+                doc.errors.append(("extract", fut.message))
             if progress is not None:
                 progress.advance(progress.task_ids[1])
             continue
@@ -445,6 +454,7 @@ def _night(options: RunOptions, dbt: DbtAhead) -> RunSummary:
                     progress.advance(progress.task_ids[0])
         with clock("landing"):
             update_file_map(inventory.file_changes(), building)
+        summary.cut_short = pool.cut_short if pool is not None else None
     release_page_workers()  # every page is read: their memory goes before dbt starts
     if options.build_marts and (inventory.has_changes or not marts_current(building)):
         with clock("dbt"):

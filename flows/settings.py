@@ -112,6 +112,17 @@ class RunOptions(BaseModel):
         "is restarted and the page retried alone once (`flows.extract.page_recovery`). A scan "
         "page takes ~1.5 CPU-s; the first one also waits for the workers' start.",
     )
+    max_pool_deaths: int = Field(
+        default=10,
+        gt=0,
+        description="Deaths of the page workers' pool a night allows (a page that ends or hangs "
+        "its worker, a worker dying as it starts; a page that kills its worker twice costs two): "
+        "at this many the pool is ended, the pages not yet read are left (their documents "
+        "quarantined with one `ingest_errors` line each, read next night) and the run says the "
+        "night was cut short (exit status 3). Bounds a night on a machine where reading kills "
+        "every worker (a broken model file, a native library that crashes here), which otherwise "
+        "restarted the pool once per page.",
+    )
     build_marts: bool = Field(
         default=True, description="Run `dbt build` after landing (off only in narrow tests)."
     )

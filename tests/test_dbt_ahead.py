@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows import dbt_ahead, dbt_server
+from flows.processes import end_process
 
 
 def sleeper(script: str = "import time; time.sleep(60)") -> subprocess.Popen:
@@ -130,3 +131,18 @@ def test_an_unserved_night_builds_its_marts_on_its_own_warm_dbt(
     assert Path(socket).parent.name.startswith("perfbudget-dbt-")
     assert not Path(socket).parent.exists()
     assert dbt_server.SERVER_ENV not in os.environ
+
+
+def test_a_warm_dbt_ended_by_the_night_exits_as_sys_exit_does(tmp_path: Path) -> None:
+    """SIGTERM ends the server through `sys.exit` (exit 0), so its exit unlinks dbt's spawn
+    semaphores; before, the signal's default action (exit -15) left them to the resource
+    tracker's "leaked semaphore objects" warning at every night's end."""
+    script = (
+        "import time; from flows.dbt_server import exit_on_sigterm; exit_on_sigterm(); "
+        "print('ready', flush=True); time.sleep(60)"
+    )
+    proc = sleeper(script)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    end_process(proc, grace=30)
+    assert proc.returncode == 0
+    proc.stdout.close()

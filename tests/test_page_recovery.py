@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from flows.extract.page_recovery import LostPage, NightPages, PageCall, exit_description
-from flows.extract.workers import PageWorkers
+from flows.extract.workers import PageWorkers, workers_started
 
 
 def stub_read(call: PageCall, marks: str) -> str:
@@ -40,36 +40,66 @@ def stub_read(call: PageCall, marks: str) -> str:
     return f"{name} p{call.page} pid{os.getpid()}"
 
 
+def stub_start(marks: str) -> None:
+    """A stub worker's start: a `start-dies` mark file ends it there, as an engine that cannot
+    load would (`start-dies-once` for the first start only)."""
+    once = Path(marks) / "start-dies-once"
+    if once.exists():
+        once.unlink()
+        os._exit(71)
+    if (Path(marks) / "start-dies").exists():
+        os._exit(71)
+
+
 class StubPool:
-    """Two forked workers and a restart like `PageWorkers.restart`'s; counts what ran."""
+    """Forked workers and a restart, start-up and stop like `PageWorkers`'; counts what ran and
+    which lost pages were reported crashed."""
 
     def __init__(self, marks: Path, workers: int = 2) -> None:
         self.marks = marks
         self.workers = workers
         self.submitted: list[tuple[str, int]] = []
+        self.crashes: list[tuple[int, str]] = []
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=stub_start,
+            initargs=(str(self.marks),),
+        )
 
     def submit(self, call: PageCall) -> SimpleNamespace:
         self.submitted.append((call.path.name, call.page))
-        future = self.executor.submit(stub_read, call, str(self.marks))
+        try:
+            future = self.executor.submit(stub_read, call, str(self.marks))
+        except RuntimeError as exc:  # Prefect's runner submits in a thread: its future fails
+            future = Future()
+            future.set_exception(exc)
         return SimpleNamespace(wrapped_future=future)
 
-    def restart(self, kill: bool) -> list[int | None]:
-        processes = list(self.executor._processes.values())
+    def stop(self, kill: bool) -> list[int | None]:
+        processes = list((self.executor._processes or {}).values())
         if kill:
             for process in processes:
                 process.kill()
         self.executor.shutdown(wait=True, cancel_futures=True)
-        self.executor = self._start()
         return [process.exitcode for process in processes]
 
+    def restart(self, kill: bool) -> list[int | None]:
+        codes = self.stop(kill)
+        self.executor = self._start()
+        return codes
+
+    def start_up(self) -> list[int | None] | None:
+        return None if workers_started(self.executor, 1, 30.0) else self.stop(True)
+
+    def crashed(self, futures: list[SimpleNamespace], reason: str) -> None:
+        self.crashes.append((len(futures), reason))
+
     def close(self) -> None:
-        for process in list((self.executor._processes or {}).values()):
-            process.kill()
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.stop(kill=True)
 
 
 @pytest.fixture
@@ -79,8 +109,10 @@ def pool(tmp_path: Path):
     stub.close()
 
 
-def _night(pool: StubPool, pages: list[tuple[str, int]], timeout: float = 30.0):
-    night = NightPages(pool.submit, pool.restart, pool.workers, timeout)
+def _night(
+    pool: StubPool, pages: list[tuple[str, int]], timeout: float = 30.0, max_deaths: int = 10
+):
+    night = NightPages(pool.submit, pool, pool.workers, timeout, max_deaths)
     handles = [night.submit(PageCall(Path(name), page, "image")) for name, page in pages]
     outcomes = []
     for handle in handles:
@@ -117,17 +149,24 @@ def test_a_page_that_kills_its_worker_twice_is_lost_alone(pool: StubPool) -> Non
         "ok-b.png p1",
         "ok-c.png p1",
     ]
-    assert night.restarts == 2  # the break, then the culprit's second death alone
+    assert night.deaths == 2  # the break, then the culprit's second death alone
     # every page read to its end once; the dead pool's pages submitted again, none lost
     assert pool.submitted.count(("dies.png", 1)) == 2
     assert pool.submitted.count(("ok-c.png", 1)) == 2
+    # the task runs each dead pool lost are ended: the four pages not yet in (slow-a's worker
+    # ended with the pool), then the culprit
+    assert pool.crashes == [
+        (4, "the page workers died (exit code 70)"),
+        (1, "the page workers died (exit code 70)"),
+    ]
+    assert night.cut_short is None
 
 
 def test_a_page_that_killed_its_worker_once_is_read_when_alone(pool: StubPool) -> None:
     pages = [("ok-a.png", 1), ("dies-once.png", 1), ("ok-b.png", 1)]
     night, outcomes = _night(pool, pages)
     assert outcomes == ["ok-a.png p1", "dies-once.png p1", "ok-b.png p1"]
-    assert night.restarts == 1
+    assert night.deaths == 1
 
 
 def test_a_hung_page_is_retried_alone_then_lost(pool: StubPool) -> None:
@@ -139,7 +178,7 @@ def test_a_hung_page_is_retried_alone_then_lost(pool: StubPool) -> None:
         "was ended",
         "ok-b.png p1",
     ]
-    assert night.restarts == 2
+    assert night.deaths == 2
 
 
 def test_pages_read_before_the_break_are_kept_not_read_again(pool: StubPool) -> None:
@@ -155,11 +194,89 @@ def test_pages_read_before_the_break_are_kept_not_read_again(pool: StubPool) -> 
 def test_a_page_failing_on_its_own_restarts_nothing(pool: StubPool) -> None:
     """Only the pool's failures (broken, shut down: RuntimeError) restart it; a page's own
     failure comes back to the flow as it did before."""
-    night = NightPages(pool.submit, pool.restart, pool.workers, 30.0)
+    night = NightPages(pool.submit, pool, pool.workers, 30.0, 10)
     handle = night.submit(PageCall(Path("raises.png"), 1, "image"))
     future = night.result(handle).wrapped_future
     assert str(future.exception()) == "raises.png cannot be unpickled"
-    assert night.restarts == 0 and pool.submitted == [("raises.png", 1)]
+    assert night.deaths == 0 and pool.submitted == [("raises.png", 1)]
+
+
+CUT = (
+    "not read: the night was cut short: the page workers died 3 times "
+    "(RunOptions.max_pool_deaths), the last: {how}; read again next night"
+)
+
+
+def test_a_night_where_every_page_kills_its_worker_is_cut_short(pool: StubPool) -> None:
+    """Before, each page that killed its worker cost a restart or two and the night went on
+    (six dying pages: 8 restarts, 15 pages submitted; a broken engine on a night of
+    thousands of pages: hours). Now the third death ends the pool: the two pages that died
+    alone are named, the four not read are left for the next night, and nothing more is
+    submitted."""
+    pages = [("dies.png", n) for n in range(1, 7)]
+    night, outcomes = _night(pool, pages, max_deaths=3)
+    assert (
+        outcomes
+        == [
+            "worker died reading page 1 (exit code 70)",
+            "worker died reading page 2 (exit code 70)",
+        ]
+        + [CUT.format(how="exit code 70")] * 4
+    )
+    assert night.deaths == 3
+    assert night.cut_short == (
+        "the night was cut short: the page workers died 3 times (RunOptions.max_pool_deaths), "
+        "the last: exit code 70"
+    )
+    assert len(pool.submitted) == 8  # the six, then pages 1 and 2 alone
+    assert pool.executor._shutdown_thread  # ended, no new pool started
+
+
+def test_pages_in_before_the_cut_are_kept(pool: StubPool) -> None:
+    night = NightPages(pool.submit, pool, pool.workers, 30.0, 1)
+    first = night.result(night.submit(PageCall(Path("ok-a.png"), 1, "image")))
+    assert first.wrapped_future.result().startswith("ok-a.png p1")
+    handles = [0] + [
+        night.submit(PageCall(Path(n), p, "image")) for n, p in [("dies.png", 2), ("slow-b.png", 3)]
+    ]
+    assert [night.result(h) for h in handles[1:]] == [
+        LostPage(CUT.format(how="exit code 70").replace("3 times", "1 time"), cut=True)
+    ] * 2
+    assert night.result(handles[0]) is first
+
+
+@pytest.fixture
+def one_worker(tmp_path: Path):
+    """A pool of one forked worker: a forked pool starts all its workers at once, a spawned one
+    (`PageWorkers`') one per call, so one worker is what the start-up check sees either way."""
+    stub = StubPool(tmp_path, workers=1)
+    yield stub
+    stub.close()
+
+
+def test_a_death_while_starting_blames_no_page(one_worker: StubPool) -> None:
+    """The restarted pool's first start dies (an engine that cannot load): before, its suspect
+    page was read on it and blamed (`worker died reading page 2`) and its document lost. Now the
+    start-up is its own death and the page is read on the next pool."""
+    pool = one_worker
+    assert pool.start_up() is None
+    (pool.marks / "start-dies-once").touch()  # after the first pool's start
+    pages = [("ok-a.png", 1), ("dies-once.png", 2), ("ok-b.png", 3)]
+    night, outcomes = _night(pool, pages)
+    assert outcomes == ["ok-a.png p1", "dies-once.png p2", "ok-b.png p3"]
+    assert night.deaths == 2 and night.cut_short is None
+
+
+def test_a_pool_that_never_starts_cuts_the_night(one_worker: StubPool) -> None:
+    """Every restarted pool dies starting (a broken model file): no page is blamed, the night
+    ends at the cap, its pages left for the next."""
+    pool = one_worker
+    pages = [("dies-once.png", 1), ("slow-a.png", 2)]
+    assert pool.start_up() is None
+    (pool.marks / "start-dies").touch()  # after the first pool's start
+    night, outcomes = _night(pool, pages, max_deaths=3)
+    assert outcomes == [CUT.format(how="exit code 71, while starting")] * 2
+    assert pool.submitted == [("dies-once.png", 1), ("slow-a.png", 2)]
 
 
 def test_how_a_worker_ended_is_told_by_code_or_signal() -> None:
@@ -213,7 +330,7 @@ def test_the_runner_restarts_its_pool_killing_a_hung_worker() -> None:
         assert new._initializer is _initialize_process_pool_worker
         assert new._initargs[0] is runner._subprocess_message_queue
         api_url = get_current_settings().api.url  # the suite's shared server under xdist
-        assert new._initargs[1:] == (start_page_worker, (api_url, opencv_threads(1)))
+        assert new._initargs[1:] == (start_page_worker, (api_url, opencv_threads(1), None))
     finally:
         runner._executor.shutdown(wait=True)
         runner._stop_message_forwarding()
@@ -296,3 +413,68 @@ def test_a_document_with_a_lost_page_lands_none_of_its_pages() -> None:
     pool = SimpleNamespace(result=lambda handle: [_Done("p1"), _Done("p2")][handle])
     assert _collect_pages(whole, [0, 1], None, Path("/raw/d.pdf"), pool) == (["p1", "p2"], False)
     assert whole.errors == []
+
+
+def test_a_dead_pools_task_runs_are_set_crashed(prefect_harness: None) -> None:
+    """Before, the task run of a page whose worker died stayed `Running` in Prefect's UI for
+    ever (its worker never reported an end). `PageWorkers.crashed` ends it with the death's
+    reason; a page never started (no run recorded) and a run already ended are left alone."""
+    from uuid import uuid4
+
+    from prefect import task
+    from prefect.client.orchestration import get_client
+    from prefect.states import Completed, Running
+
+    @task
+    def page() -> None:
+        pass
+
+    with get_client(sync_client=True) as client:
+        running = client.create_task_run(page, None, "running", state=Running())
+        done = client.create_task_run(page, None, "done", state=Completed())
+        futures = [SimpleNamespace(task_run_id=i) for i in (running.id, done.id, uuid4())]
+        PageWorkers(1).crashed(futures, "the page workers died (exit code 70)")
+        crashed = client.read_task_run(running.id).state
+        assert (crashed.name, crashed.message) == (
+            "Crashed",
+            "the page workers died (exit code 70)",
+        )
+        assert client.read_task_run(done.id).state.name == "Completed"
+
+
+def test_a_cut_nights_document_has_one_error_and_the_summary_says_why() -> None:
+    """The pages a night cut short did not read give their document one `ingest_errors` line
+    (quarantined: read next night), not one per page; the summary's last line says why."""
+    from flows.models import DocumentExtraction
+    from flows.pipeline import RunSummary, _collect_pages
+
+    cut = LostPage("not read: the night was cut short: …; read again next night", cut=True)
+    pool = SimpleNamespace(result=lambda handle: [_Done("p1"), cut, cut][handle])
+    doc = DocumentExtraction("e.pdf", "ef" * 32, 10, 3, "pdf")
+    assert _collect_pages(doc, [0, 1, 2], None, Path("/raw/e.pdf"), pool) == (None, True)
+    assert doc.errors == [("extract", cut.message)]
+    summary = RunSummary(cut_short="the night was cut short: the page workers died 10 times")
+    assert summary.lines()[-1] == (
+        "the night was cut short: the page workers died 10 times: the documents above left "
+        "unread are read next night"
+    )
+    assert "**the night was cut short" in summary.markdown()
+
+
+def test_a_page_worker_entering_the_flows_runner_starts_no_pool(monkeypatch) -> None:
+    """Prefect's worker enters the flow's runner around every task. Before, that made a spawn
+    pool's queue and executor per page (8 semaphores registered with the resource tracker,
+    leaked when the worker died mid-page: "There appear to be 80 leaked semaphore objects" at
+    the end of a night of 10 deaths). In a page worker it now starts nothing."""
+    from multiprocessing import resource_tracker
+
+    from flows.extract import workers
+
+    registered: list[str] = []
+    monkeypatch.setattr(resource_tracker, "register", lambda name, rtype: registered.append(name))
+    monkeypatch.setattr(workers, "_in_page_worker", True)
+    runner = PageWorkers(2).duplicate()
+    with runner:
+        assert runner._executor is None and runner._subprocess_message_queue is None
+        assert runner._message_forwarding_thread is None
+    assert registered == []

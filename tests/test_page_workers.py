@@ -150,11 +150,14 @@ def test_a_page_worker_runs_opencv_on_its_share(monkeypatch: pytest.MonkeyPatch)
 
     held: list[str | None] = []
     monkeypatch.setattr(workers, "hold_api_client", held.append)
+    # restored after the test: this process is no page worker (its flows' runners start pools)
+    monkeypatch.setattr(workers, "_in_page_worker", False)
     before = cv2.getNumThreads()
     try:
         workers.start_page_worker("http://127.0.0.1:1/api", 1)
         assert cv2.getNumThreads() == 1
         assert held == ["http://127.0.0.1:1/api"]
+        assert workers._in_page_worker is True
     finally:
         cv2.setNumThreads(before)
 

@@ -17,17 +17,30 @@ not yet in — one more for the order Prefect's two submitting threads may swap.
 them; a suspect that ends its worker or hangs again when alone is the culprit and comes back as
 a `LostPage` (the flow records it as its document's error and quarantines the document), the
 others are read as usual. Each break settles at least one suspect, so a night ends.
+
+A restarted pool's workers load their OCR engine as they start, and the pool is asked to show a
+worker started (`PagePool.start_up`) before a suspect is read on it: a worker that dies there (a
+broken model file) killed no page, and is told as a start-up death, blaming none (a later worker
+dying as it starts breaks the pool beside the pages then in it, which are read alone on a worker
+shown started, so it blames none either). Every death of a pool — a break, a hang, a start-up —
+counts against `RunOptions.max_pool_deaths`: at it, a machine on which reading kills its
+workers (a native library that crashes here) is not left to restart the pool once per page for
+hours; the pool is ended, every page not yet in comes back as a `LostPage` of the cut
+(`NightPages.cut_short` says why), and those documents are quarantined, to be read next night.
+The task runs of a dead pool's pages are set Crashed (`PagePool.crashed`), or Prefect's UI would
+show them Running for ever.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +56,38 @@ class PageCall:
 
 @dataclass(frozen=True)
 class LostPage:
-    """A page that ended or hung its worker again when read alone: why, in one sentence."""
+    """A page that ended or hung its worker again when read alone, or that the night, cut short,
+    did not read (`cut`): why, in one sentence."""
 
     message: str
+    cut: bool = False
+
+
+class PagePool(Protocol):
+    """What the recovery asks of the page workers (`flows.extract.workers.PageWorkers`)."""
+
+    def restart(self, kill: bool) -> list[int | None]:
+        """End the pool (its workers killed first when `kill`), start a new one of the same
+        size; the old workers' exit codes."""
+        ...
+
+    def start_up(self) -> list[int | None] | None:
+        """None once a worker of the new pool has started (its OCR engine loaded), the one
+        the suspects are then read on; else the pool is ended and its workers' exit codes
+        come back."""
+        ...
+
+    def stop(self, kill: bool) -> list[int | None]:
+        """End the pool for the night (killing its workers when `kill`); their exit codes."""
+        ...
+
+    def crashed(self, futures: Sequence[Any], reason: str) -> None:
+        """Set the task runs of `futures`, lost with their pool, Crashed with `reason`."""
+        ...
+
+
+class _NightCut(Exception):
+    """The pool died more often than the night allows (`NightPages.cut_short`)."""
 
 
 @dataclass(frozen=True)
@@ -73,24 +115,30 @@ class NightPages:
 
     `submit` sends one page to the pool and returns its Prefect future (a
     `PrefectConcurrentFuture`, whose `wrapped_future` fails with `BrokenProcessPool` when the
-    pool broke); `restart(kill)` ends the pool (killing its workers first when `kill`) and starts
-    a new one, returning the old workers' exit codes; `workers` is the pool's size."""
+    pool broke); `pool` restarts, starts and stops the page workers (`PagePool`); `workers` is
+    the pool's size; after `max_deaths` deaths of the pool the night is cut short."""
 
     def __init__(
         self,
         submit: Callable[[PageCall], Any],
-        restart: Callable[[bool], list[int | None]],
+        pool: PagePool,
         workers: int,
         timeout: float,
+        max_deaths: int,
     ) -> None:
         self._submit = submit
-        self._restart = restart
+        self._pool = pool
         self._suspects_per_break = workers + 1
         self._timeout = timeout
+        self._max_deaths = max_deaths
         self._calls: list[PageCall] = []
         self._futures: list[Any] = []
         self._lost: dict[int, LostPage] = {}
-        self.restarts = 0
+        self._dead_codes: list[int | None] = []
+        self._crashed: set[int] = set()  # the futures whose task runs were set Crashed (ids)
+        self._started = True  # whether the pool's worker is known to have started
+        self.deaths = 0
+        self.cut_short: str | None = None
 
     def submit(self, call: PageCall) -> int:
         """Send `call` to the pool; its handle for `result`."""
@@ -100,12 +148,24 @@ class NightPages:
 
     def result(self, handle: int) -> Any:
         """The page's finished future (its task's state is the page's outcome), or a LostPage
-        when the page ended or hung its worker again when read alone."""
+        when the page ended or hung its worker again when read alone, or was left unread by a
+        night cut short."""
         while handle not in self._lost:
+            if self.cut_short is not None:
+                return self._after_cut(handle)
             failure = self._wait(self._futures[handle])
             if failure is None:
                 return self._futures[handle]
-            self._recover(handle, failure)
+            with contextlib.suppress(_NightCut):  # cut short: `cut_short` says why
+                self._recover(handle, failure)
+        return self._lost[handle]
+
+    def _after_cut(self, handle: int) -> Any:
+        """A page of a night cut short: its future when its result was in, else a LostPage."""
+        future = self._futures[handle]
+        if future.wrapped_future.done() and not _lost_by_pool(future):
+            return future
+        self._lost[handle] = LostPage(f"not read: {self.cut_short}; read again next night", True)
         return self._lost[handle]
 
     def _wait(self, future: Any) -> _Failure | None:
@@ -119,10 +179,10 @@ class NightPages:
         return _Failure(hung=False) if _pool_failure(exc) else None
 
     def _recover(self, waited: int, failure: _Failure) -> None:
-        """Restart the pool; run the suspects alone, then every other page the broken pool
-        lost (`NightPages`)."""
-        codes = self._restart_pool(kill=failure.hung)
-        lost = [i for i, f in enumerate(self._futures) if i not in self._lost and _lost_by_pool(f)]
+        """Restart the pool; run the suspects alone, each on a worker known to have started,
+        then every other page the broken pool lost (`NightPages`). Raises _NightCut when the
+        pool has died too often."""
+        codes, lost = self._replace_pool(kill=failure.hung)
         if failure.hung:
             suspects = [waited]
             log.warning("page %s gave no result in %.0f s", self._name(waited), self._timeout)
@@ -132,20 +192,66 @@ class NightPages:
                         exit_description(codes), len(lost),
                         ", ".join(self._name(i) for i in suspects))  # fmt: skip
         for i in suspects:
+            self._start_pool()
             self._futures[i] = self._submit(self._calls[i])
             again = self._wait(self._futures[i])
             if again is None:
                 continue
-            codes = self._restart_pool(kill=again.hung)
-            self._lost[i] = LostPage(self._why(i, again, codes))
-            log.warning("page %s: %s", self._name(i), self._lost[i].message)
+            try:
+                self._replace_pool(kill=again.hung)
+            finally:  # a night cut short there still names its culprit
+                self._lost[i] = LostPage(self._why(i, again, self._dead_codes))
+                log.warning("page %s: %s", self._name(i), self._lost[i].message)
         for i in lost:
             if i not in suspects:
                 self._futures[i] = self._submit(self._calls[i])
 
-    def _restart_pool(self, kill: bool) -> list[int | None]:
-        self.restarts += 1
-        return self._restart(kill)
+    def _replace_pool(self, kill: bool) -> tuple[list[int | None], list[int]]:
+        """A death of the pool: end it, set its lost pages' task runs Crashed, put a new one in
+        its place (its start is proven before a suspect is read on it, `_start_pool`); the dead
+        workers' exit codes and the pages the old pool lost. Raises _NightCut at the night's
+        allowance of deaths, the pool ended and none started."""
+        self.deaths += 1
+        cut = self.deaths >= self._max_deaths
+        codes = self._pool.stop(kill) if cut else self._pool.restart(kill)
+        self._dead_codes = codes
+        self._started = False
+        lost = [i for i, f in enumerate(self._futures) if i not in self._lost and _lost_by_pool(f)]
+        how = exit_description(codes)
+        ended = "were killed: a page outlived the timeout" if kill else f"died ({how})"
+        # pages lost by an earlier pool and not yet submitted again were reported with it
+        crashed = [self._futures[i] for i in lost if id(self._futures[i]) not in self._crashed]
+        self._crashed.update(id(future) for future in crashed)
+        self._pool.crashed(crashed, f"the page workers {ended}")
+        if cut:
+            self._cut(how)
+        return codes, lost
+
+    def _start_pool(self) -> None:
+        """Until the restarted pool's worker has started (`PagePool.start_up`): a death there
+        counts, blames no page, and the pool is started again. Raises _NightCut at the night's
+        allowance of deaths."""
+        while not self._started:
+            died = self._pool.start_up()
+            if died is None:
+                self._started = True
+                return
+            self.deaths += 1
+            how = exit_description(died)
+            log.warning("a page worker died while starting (%s): no page is blamed", how)
+            if self.deaths >= self._max_deaths:
+                self._cut(f"{how}, while starting")
+            self._pool.restart(True)
+
+    def _cut(self, how: str) -> None:
+        """End the night's reading: every page not yet in is left (`cut_short` says why)."""
+        times = f"{self.deaths} time{'s' if self.deaths > 1 else ''}"
+        self.cut_short = (
+            f"the night was cut short: the page workers died {times} "
+            f"(RunOptions.max_pool_deaths), the last: {how}"
+        )
+        log.error("%s; every page not yet read is left for the next night", self.cut_short)
+        raise _NightCut
 
     def _why(self, index: int, failure: _Failure, codes: list[int | None]) -> str:
         page = self._calls[index].page

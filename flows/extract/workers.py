@@ -18,6 +18,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Self
 
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
     from ocr.engines import OcrOptions
 
 log = logging.getLogger(__name__)
+
+# set in a page worker as it starts (`start_page_worker`): there the flow's runner starts no pool
+_in_page_worker = False
+
+# how long a restarted pool's workers may take to start (spawned: Prefect, the flow's module and
+# the OCR engine imported and loaded, ~2-4 CPU-s each) before the start counts as a death
+START_UP_SECONDS = 120.0
 
 
 def hold_api_client(api_url: str | None) -> None:
@@ -82,6 +90,8 @@ def start_page_worker(
     waits for the API to answer before holding its client: the server may still be booting."""
     import cv2
 
+    global _in_page_worker
+    _in_page_worker = True
     cv2.setNumThreads(cv_threads)
     if ocr is not None:
         import flows.pipeline  # noqa: F401  (each page task is unpickled from it)
@@ -114,6 +124,19 @@ def wait_for_api(api_url: str, poll: float = 0.1) -> bool:
     return True
 
 
+def workers_started(executor: ProcessPoolExecutor, workers: int, timeout: float) -> bool:
+    """Whether all `workers` of `executor` ran their initializer within `timeout`: one trivial
+    call each, submitted at once (a pool starts a worker per call until it is full), waited for
+    in turn. False when the pool broke meanwhile (a worker died starting) or was too slow."""
+    try:
+        calls = [executor.submit(os.getpid) for _ in range(workers)]
+        for call in calls:
+            call.result(timeout=timeout)
+    except (RuntimeError, TimeoutError):  # BrokenProcessPool is a RuntimeError
+        return False
+    return True
+
+
 class PageWorkers(ProcessPoolTaskRunner):
     """The process pool of page workers, each holding one client to the flow's API
     (`hold_api_client`) and running OpenCV on its share of the cores (`opencv_threads`). The
@@ -122,6 +145,7 @@ class PageWorkers(ProcessPoolTaskRunner):
 
     def __init__(self, max_workers: int | None = None) -> None:
         super().__init__(max_workers=max_workers, initializer=start_page_worker)
+        self._start_ocr: OcrOptions | None = None
 
     def __enter__(self) -> Self:
         """Adopt the pool `perfbudget run` started before the flow (`early_workers`) when it
@@ -131,6 +155,14 @@ class PageWorkers(ProcessPoolTaskRunner):
 
         from flows.extract import early_workers
 
+        if _in_page_worker:
+            # Prefect's worker enters the flow's runner around every task it runs (its
+            # `hydrated_context` rebuilds the flow's context); a page task submits nothing, and
+            # a pool here cost each page a spawn-context queue and executor (8 POSIX semaphores,
+            # pipes, two threads), whose semaphores a worker that died mid-page leaked: the
+            # resource tracker's "leaked semaphore objects" warning at the night's end
+            TaskRunner.__enter__(self)
+            return self
         api_url = get_current_settings().api.url
         early = early_workers.take(self._max_workers, api_url)
         if early is None:
@@ -153,17 +185,51 @@ class PageWorkers(ProcessPoolTaskRunner):
         )
         self._message_forwarding_thread.start()
 
+    def load_on_start(self, ocr: OcrOptions) -> None:
+        """The OCR options whose engine a restarted pool's workers load as they start
+        (`restart`), so that a worker failing there dies at its start, not on a page."""
+        self._start_ocr = ocr
+
     def restart(self, kill: bool = False) -> list[int | None]:
         """Replace a broken pool (a worker died) or one holding a hung page (`kill`: its
         workers are killed first) by a new one of the same size, its workers started as this
-        runner's own (spawned, the OCR engine loaded on their first page); the old workers'
-        exit codes (`flows.extract.page_recovery`). The message queue is new too: a worker
-        killed while writing to the old one may have left its lock held."""
+        runner's own (spawned; the OCR engine of `load_on_start` loaded as they start); the old
+        workers' exit codes (`flows.extract.page_recovery`). The message queue is new too: a
+        worker killed while writing to the old one may have left its lock held."""
         import multiprocessing
 
         from prefect.settings import get_current_settings
         from prefect.task_runners import _initialize_process_pool_worker
 
+        codes = self.stop(kill)
+        context = multiprocessing.get_context("spawn")
+        self._forward_from(context.Queue())
+        api_url = get_current_settings().api.url
+        self._executor = ProcessPoolExecutor(
+            max_workers=self._max_workers,
+            mp_context=context,
+            initializer=_initialize_process_pool_worker,
+            initargs=(
+                self._subprocess_message_queue,
+                start_page_worker,
+                (api_url, opencv_threads(self._max_workers), self._start_ocr),
+            ),
+        )
+        return codes
+
+    def start_up(self, timeout: float = START_UP_SECONDS) -> list[int | None] | None:
+        """None once a worker of a restarted pool has started (`workers_started`): the one the
+        suspects are read on, one at a time (the others start on demand, as the pages lost
+        with the pool are submitted again); else the pool is ended (`stop`) and its workers'
+        exit codes come back: a death at start-up (an engine that cannot load), no page's."""
+        if self._executor is not None and workers_started(self._executor, 1, timeout):
+            return None
+        return self.stop(kill=True)
+
+    def stop(self, kill: bool = False) -> list[int | None]:
+        """End the pool (its workers killed first when `kill`) and its log forwarding, and
+        return the workers' exit codes; the shut-down executor stays, so that a page submitted
+        after it fails as a pool's failure (`page_recovery._pool_failure`)."""
         old = self._executor
         processes = list(old._processes.values()) if old and old._processes else []
         if kill:
@@ -179,20 +245,31 @@ class PageWorkers(ProcessPoolTaskRunner):
         if self._subprocess_message_queue is not None:
             self._subprocess_message_queue.cancel_join_thread()
         self._stop_message_forwarding()
-        context = multiprocessing.get_context("spawn")
-        self._forward_from(context.Queue())
-        api_url = get_current_settings().api.url
-        self._executor = ProcessPoolExecutor(
-            max_workers=self._max_workers,
-            mp_context=context,
-            initializer=_initialize_process_pool_worker,
-            initargs=(
-                self._subprocess_message_queue,
-                start_page_worker,
-                (api_url, opencv_threads(self._max_workers)),
-            ),
-        )
         return codes
+
+    def crashed(self, futures: Sequence[Any], reason: str) -> None:
+        """Set the task runs of pages a dead pool lost Crashed with `reason`: their workers
+        died before reporting an end, and Prefect's UI showed them Running for ever. A page
+        whose run was never recorded (still queued when the pool died) has nothing to end;
+        the API failing costs a warning, never the night."""
+        from prefect.client.orchestration import get_client
+        from prefect.exceptions import ObjectNotFound
+        from prefect.states import Crashed
+
+        ids = [f.task_run_id for f in futures if getattr(f, "task_run_id", None) is not None]
+        if not ids:
+            return
+        try:
+            with get_client(sync_client=True) as client:
+                for task_run_id in ids:
+                    try:
+                        run = client.read_task_run(task_run_id)
+                    except ObjectNotFound:
+                        continue
+                    if run.state is None or not run.state.is_final():
+                        client.set_task_run_state(task_run_id, Crashed(message=reason), force=True)
+        except Exception as exc:  # the UI's view only: the pages are read again regardless
+            log.warning("the dead page workers' task runs keep their state: %s", exc)
 
     def release(self) -> None:
         """End the worker processes now, before the runner exits: once a night's pages are
