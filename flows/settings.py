@@ -115,8 +115,9 @@ class RunOptions(BaseModel):
     max_pool_deaths: int = Field(
         default=10,
         gt=0,
-        description="Deaths of the page workers' pool a night allows (a page that ends or hangs "
-        "its worker, a worker dying as it starts; a page that kills its worker twice costs two): "
+        description="Deaths of the page workers' pool in a row, no page read between them, that a "
+        "night allows (a page that ends or hangs its worker, a worker dying as it starts; a page "
+        "that kills its worker twice costs two, and the next page read starts the count again): "
         "at this many the pool is ended, the pages not yet read are left (their documents "
         "quarantined with one `ingest_errors` line each, read next night) and the run says the "
         "night was cut short (exit status 3). Bounds a night on a machine where reading kills "

@@ -202,8 +202,8 @@ def test_a_page_failing_on_its_own_restarts_nothing(pool: StubPool) -> None:
 
 
 CUT = (
-    "not read: the night was cut short: the page workers died 3 times "
-    "(RunOptions.max_pool_deaths), the last: {how}; read again next night"
+    "not read: the night was cut short: the page workers died 3 times in a row, no page read "
+    "between (RunOptions.max_pool_deaths), the last: {how}; read again next night"
 )
 
 
@@ -225,11 +225,32 @@ def test_a_night_where_every_page_kills_its_worker_is_cut_short(pool: StubPool) 
     )
     assert night.deaths == 3
     assert night.cut_short == (
-        "the night was cut short: the page workers died 3 times (RunOptions.max_pool_deaths), "
-        "the last: exit code 70"
+        "the night was cut short: the page workers died 3 times in a row, no page read between "
+        "(RunOptions.max_pool_deaths), the last: exit code 70"
     )
     assert len(pool.submitted) == 8  # the six, then pages 1 and 2 alone
     assert pool.executor._shutdown_thread  # ended, no new pool started
+
+
+def test_bad_pages_among_good_ones_do_not_cut_the_night(pool: StubPool) -> None:
+    """The allowance counts deaths in a row: three pages that kill their worker, each followed by
+    pages that read, cost six deaths against an allowance of three and the night still reads
+    every good page (a cap on the night's total would have left the last pages for tomorrow)."""
+    pages = [("dies.png", 1), ("ok-a.png", 1), ("ok-b.png", 1), ("dies.png", 2)]
+    pages += [("ok-c.png", 1), ("ok-d.png", 1), ("dies.png", 3), ("ok-e.png", 1)]
+    night = NightPages(pool.submit, pool, pool.workers, 30.0, 3)
+    outcomes = []
+    for name, page in pages:  # one at a time: which pages one break holds is then fixed
+        result = night.result(night.submit(PageCall(Path(name), page, "image")))
+        lost = isinstance(result, LostPage)
+        outcomes.append(result.message if lost else result.wrapped_future.result().split(" pid")[0])
+    died = "worker died reading page {} (exit code 70)"
+    assert outcomes == [
+        died.format(1), "ok-a.png p1", "ok-b.png p1",
+        died.format(2), "ok-c.png p1", "ok-d.png p1",
+        died.format(3), "ok-e.png p1",
+    ]  # fmt: skip
+    assert night.deaths == 6 and night.cut_short is None
 
 
 def test_pages_in_before_the_cut_are_kept(pool: StubPool) -> None:

@@ -23,9 +23,11 @@ worker started (`PagePool.start_up`) before a suspect is read on it: a worker th
 broken model file) killed no page, and is told as a start-up death, blaming none (a later worker
 dying as it starts breaks the pool beside the pages then in it, which are read alone on a worker
 shown started, so it blames none either). Every death of a pool — a break, a hang, a start-up —
-counts against `RunOptions.max_pool_deaths`: at it, a machine on which reading kills its
-workers (a native library that crashes here) is not left to restart the pool once per page for
-hours; the pool is ended, every page not yet in comes back as a `LostPage` of the cut
+counts against `RunOptions.max_pool_deaths` until a page is read again: at that many deaths in
+a row with no page read between them, a machine on which reading kills its workers (a native
+library that crashes here) is not left to restart the pool once per page for hours, while a
+night of many bad pages among good ones (each costs two deaths, then a page is read) goes on to
+its end. The pool is ended, every page not yet in comes back as a `LostPage` of the cut
 (`NightPages.cut_short` says why), and those documents are quarantined, to be read next night.
 The task runs of a dead pool's pages are set Crashed (`PagePool.crashed`), or Prefect's UI would
 show them Running for ever.
@@ -116,7 +118,8 @@ class NightPages:
     `submit` sends one page to the pool and returns its Prefect future (a
     `PrefectConcurrentFuture`, whose `wrapped_future` fails with `BrokenProcessPool` when the
     pool broke); `pool` restarts, starts and stops the page workers (`PagePool`); `workers` is
-    the pool's size; after `max_deaths` deaths of the pool the night is cut short."""
+    the pool's size; after `max_deaths` deaths of the pool in a row, no page read between them,
+    the night is cut short."""
 
     def __init__(
         self,
@@ -137,7 +140,8 @@ class NightPages:
         self._dead_codes: list[int | None] = []
         self._crashed: set[int] = set()  # the futures whose task runs were set Crashed (ids)
         self._started = True  # whether the pool's worker is known to have started
-        self.deaths = 0
+        self.deaths = 0  # tonight's, for the record
+        self._deaths_in_a_row = 0  # since a page was last read: what the allowance counts
         self.cut_short: str | None = None
 
     def submit(self, call: PageCall) -> int:
@@ -155,6 +159,7 @@ class NightPages:
                 return self._after_cut(handle)
             failure = self._wait(self._futures[handle])
             if failure is None:
+                self._deaths_in_a_row = 0
                 return self._futures[handle]
             with contextlib.suppress(_NightCut):  # cut short: `cut_short` says why
                 self._recover(handle, failure)
@@ -196,6 +201,7 @@ class NightPages:
             self._futures[i] = self._submit(self._calls[i])
             again = self._wait(self._futures[i])
             if again is None:
+                self._deaths_in_a_row = 0
                 continue
             try:
                 self._replace_pool(kill=again.hung)
@@ -211,8 +217,7 @@ class NightPages:
         its place (its start is proven before a suspect is read on it, `_start_pool`); the dead
         workers' exit codes and the pages the old pool lost. Raises _NightCut at the night's
         allowance of deaths, the pool ended and none started."""
-        self.deaths += 1
-        cut = self.deaths >= self._max_deaths
+        cut = self._died()
         codes = self._pool.stop(kill) if cut else self._pool.restart(kill)
         self._dead_codes = codes
         self._started = False
@@ -236,16 +241,23 @@ class NightPages:
             if died is None:
                 self._started = True
                 return
-            self.deaths += 1
+            cut = self._died()
             how = exit_description(died)
             log.warning("a page worker died while starting (%s): no page is blamed", how)
-            if self.deaths >= self._max_deaths:
+            if cut:
                 self._cut(f"{how}, while starting")
             self._pool.restart(True)
 
+    def _died(self) -> bool:
+        """Count a death of the pool; whether it is the allowance's last."""
+        self.deaths += 1
+        self._deaths_in_a_row += 1
+        return self._deaths_in_a_row >= self._max_deaths
+
     def _cut(self, how: str) -> None:
         """End the night's reading: every page not yet in is left (`cut_short` says why)."""
-        times = f"{self.deaths} time{'s' if self.deaths > 1 else ''}"
+        row = self._deaths_in_a_row
+        times = f"{row} time{'s' if row > 1 else ''} in a row, no page read between"
         self.cut_short = (
             f"the night was cut short: the page workers died {times} "
             f"(RunOptions.max_pool_deaths), the last: {how}"
