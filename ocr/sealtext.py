@@ -20,6 +20,21 @@ Such a line is dropped only when all of these hold, so print under a seal stays:
   a wrapped print line, a `%` or a lone digit under the band is print's height);
 - it reads at most `MAX_CHARS` characters (the arc turns away from a straight line within two
   or three glyphs; print on the band is a line of its own only when short, and then print-high).
+
+A glyph cut by the cell's rules, or set small on a small seal, is no taller than print (seal23:
+`X` 0.48 and `罗` 1.13 times the `≥80%` beside them, `秀政` 1.08 times `稳步提升`), and the cell
+reads print plus one to three extra characters. Such a line is dropped too when, instead of
+the height, all of these hold:
+
+- its centre lies on the circle the seal's glyphs are set on (`GLYPH_CIRCLE`, narrower than
+  the band: the glyphs' centres and the pieces of them OCR read stand at 0.60-0.78 r);
+- the cell holds a longer line of print of two or more characters off the seal's text band
+  (print to tell it from, as above);
+- it is not a line of that print's paragraph: a printed line that wraps sets its next line
+  under it (the boxes may overlap by less than half a line where the seal's ink joins them:
+  dev lg_5409_自评 `后；将` between two lines of a reason), print-high, and starting where it
+  starts or centred where it is; a seal's glyph beside the print on its row, a piece of one
+  lower than print, or one set off the print's margins (lg_916 `悉政必` under a goal) is not.
 """
 
 from __future__ import annotations
@@ -37,6 +52,13 @@ BAND = (0.45, 0.95)
 TALLER = 1.25
 MAX_CHARS = 3
 REACH = 1.35
+# The circle the seal's glyphs are set on, as fractions of the ring's radius: an official seal
+# sets them at ~0.72 r; what OCR reads of a glyph or a piece of one centres at 0.60-0.78 r.
+GLYPH_CIRCLE = (0.6, 0.86)
+# A paragraph's next line starts within this many print heights under the last, and is boxed
+# at least this high against it (a piece of a seal's glyph cut by a rule is lower: 0.48).
+WRAP_GAP = 0.6
+PRINT_HIGH = 0.75
 
 Seal = tuple[float, float, float]
 
@@ -52,6 +74,48 @@ def _on_band(box: tuple[float, float, float, float], seal: Seal) -> bool:
     return inside and BAND[0] * r <= d <= BAND[1] * r
 
 
+def _chars(line: OcrLine) -> int:
+    """The line's characters, spaces not counted (OCR spaces a seal's glyphs apart)."""
+    return len("".join(line.text.split()))
+
+
+def _on_circle(box: tuple[float, float, float, float], seal: Seal) -> bool:
+    """Whether the box's centre lies on the circle the seal's glyphs are set on."""
+    cx, cy, r = seal
+    x0, y0, x1, y1 = box
+    d = (((x0 + x1) / 2 - cx) ** 2 + ((y0 + y1) / 2 - cy) ** 2) ** 0.5
+    return GLYPH_CIRCLE[0] * r <= d <= GLYPH_CIRCLE[1] * r
+
+
+def _wraps(line: OcrLine, printed: OcrLine) -> bool:
+    """Whether `line` lies where `printed` sets its next (or previous) line of a paragraph:
+    mostly under (over) it, within `WRAP_GAP` of its heights, as high as it (`PRINT_HIGH`) and
+    aligned with it, its left edge or its middle within one print height of the line's."""
+    x0, y0, x1, y1 = line.bbox
+    px0, py0, px1, py1 = printed.bbox
+    h, lh = py1 - py0, y1 - y0
+    gap = max(y0 - py1, py0 - y1)  # negative where the boxes overlap
+    aligned = abs(x0 - px0) <= h or abs((x0 + x1) - (px0 + px1)) / 2 <= h
+    return -lh / 2 < gap <= WRAP_GAP * h and lh >= PRINT_HIGH * h and aligned
+
+
+def _beside_print(i: int, lines: Sequence[OcrLine], seals: Sequence[Seal]) -> bool:
+    """A short line on a seal's glyph circle beside the cell's print, no line of its
+    paragraph (the module's note)."""
+    line = lines[i]
+    if _chars(line) > MAX_CHARS or not any(_on_circle(line.bbox, s) for s in seals):
+        return False
+    printed = [
+        ln
+        for j, ln in enumerate(lines)
+        if j != i
+        and _chars(ln) >= 2
+        and _chars(ln) > _chars(line)
+        and not any(_on_band(ln.bbox, s) for s in seals)
+    ]
+    return bool(printed) and not any(_wraps(line, p) for p in printed)
+
+
 def seal_lines(lines: Sequence[OcrLine], seals: Sequence[Seal]) -> list[int]:
     """Indices of the cell's lines that are a seal's characters (see the module's note)."""
     if len(lines) < 2 or not seals:
@@ -60,17 +124,19 @@ def seal_lines(lines: Sequence[OcrLine], seals: Sequence[Seal]) -> list[int]:
     print_h = [
         ln.bbox[3] - ln.bbox[1]
         for ln, band in zip(lines, on_band, strict=True)
-        if not band and len("".join(ln.text.split())) >= 2
+        if not band and _chars(ln) >= 2
     ]
-    if not print_h:
-        return []
-    ref = median(print_h)
+    ref = median(print_h) if print_h else None
     return [
         i
         for i, (ln, band) in enumerate(zip(lines, on_band, strict=True))
-        if band
-        and ln.bbox[3] - ln.bbox[1] >= TALLER * ref
-        and len("".join(ln.text.split())) <= MAX_CHARS
+        if (
+            band
+            and ref is not None
+            and ln.bbox[3] - ln.bbox[1] >= TALLER * ref
+            and _chars(ln) <= MAX_CHARS
+        )
+        or _beside_print(i, lines, seals)
     ]
 
 

@@ -26,10 +26,57 @@ def test_two_turned_seal_glyphs_before_a_value_are_dropped() -> None:
     assert seal_lines(lines, [SEAL]) == [0]
 
 
-def test_print_high_line_on_the_band_stays() -> None:
-    # a wrapped name's last glyph under the seal's text band, as high as the print beside it
-    lines = [_line("集中培训完成时", 956, 1422, 1200, 1457), _line("限", 1317, 1440, 1352, 1475)]
-    assert seal_lines(lines, [SEAL]) == []
+def test_a_paragraphs_line_on_the_circle_stays() -> None:
+    # dev lg_5409_自评 p2 (seal (1206, 1195), r 159): `后；将` (0.69 r) is the middle line of a
+    # printed reason, under its first line (boxes overlapping by 14 px where the seal's ink
+    # joins them), print-high, starting at its margin
+    seal = (1206.0, 1195.0, 159.0)
+    first = _line("受天气尿响工期", 1196, 1135, 1413, 1184)
+    lines = [first, _line("后；将", 1217, 1170, 1415, 1224)]
+    assert seal_lines(lines, [seal]) == []
+    # the same line on the first one's row is beside it: a seal's
+    assert seal_lines([first, _line("后；将", 1217, 1140, 1415, 1189)], [seal]) == [1]
+    # lower than print (a piece of a glyph: 0.48 times it) it is no line of the paragraph
+    assert seal_lines([first, _line("后；将", 1217, 1175, 1415, 1198)], [seal]) == [1]
+
+
+def test_a_line_off_the_paragraphs_margins_is_a_seals() -> None:
+    # dev lg_916 p2 (seal (987, 900), r 159): `悉政必` (0.74 r) under a goal's last line,
+    # print-high, but neither starting at its margin nor centred under it
+    seal = (987.0, 900.0, 159.0)
+    last = _line("保资金使用安全规范有效；3.提升农村群众满意度。", 524, 732, 1210, 774)
+    assert seal_lines([last, _line("悉政必", 901, 765, 1064, 802)], [seal]) == [1]
+
+
+def test_a_print_high_glyph_on_the_circle_beside_print_is_dropped() -> None:
+    # dev lg_6317 p3 (seal (1204, 767), r 179): `平` at 0.76 r, 0.92 times the name's height,
+    # on its row; the name centres at 0.33 r, off the text band
+    seal = (1204.0, 767.0, 179.0)
+    lines = [_line("平", 1053, 795, 1104, 840), _line("促进社会和谐稳定", 1096, 801, 1313, 850)]
+    assert seal_lines(lines, [seal]) == [0]
+
+
+def test_pieces_of_seal_glyphs_round_a_value_are_dropped() -> None:
+    # dev lg_5847 p3 (seal (1316, 916), r 154): `X` (0.69 r, a piece, 0.48 times the value's
+    # height) over the value's row right of it, `罗` (0.74 r) beside it on its row
+    seal = (1316.0, 916.0, 154.0)
+    lines = [
+        _line("X", 1209, 855, 1237, 878),
+        _line("≥80%", 1036, 882, 1142, 930),
+        _line("罗", 1175, 873, 1234, 927),
+    ]
+    assert seal_lines(lines, [seal]) == [0, 2]
+    # a line of the same short text off the glyph circle (the star's: 0.07 r) stays
+    lines = [_line("≥80%", 1036, 882, 1142, 930), _line("罗", 1290, 890, 1340, 940)]
+    assert seal_lines(lines, [seal]) == []
+
+
+def test_four_characters_on_the_circle_beside_print_stay() -> None:
+    # three characters are the most a seal's line reads (`MAX_CHARS`): a fourth makes it print
+    seal = (1204.0, 767.0, 179.0)
+    name = _line("促进社会和谐稳定", 1096, 801, 1313, 850)
+    assert seal_lines([_line("平安法治", 1053, 795, 1104, 840), name], [seal]) == []
+    assert seal_lines([_line("平安法", 1053, 795, 1104, 840), name], [seal]) == [0]
 
 
 def test_no_print_off_the_band_to_measure_by_keeps_every_line() -> None:
@@ -110,5 +157,5 @@ def test_a_cell_carries_the_seal_lines_left_out_and_the_reader_says_so() -> None
     assert [(c.text, c.seal_lines) for c in read.cells] == [("98%", ())]
     assert u.note() == (
         "cell '98%': '政法' left out as a seal's characters (on the text band of a seal found"
-        " on the page, taller than the cell's print)"
+        " on the page, taller than the cell's print or beside it)"
     )

@@ -107,7 +107,7 @@ class Unmerged:
             marks = " ".join(f"'{ln.text}'" for ln in self.seal_band)
             said.append(
                 f"{marks} left out as a seal's characters (on the text band of a seal found"
-                " on the page, taller than the cell's print)"
+                " on the page, taller than the cell's print or beside it)"
             )
         if self.joined:
             said.append(
