@@ -1518,3 +1518,10 @@ def test_an_opener_after_a_speck_opens_its_form() -> None:
         "page 1: the cell '1项目名称：乙项目' (row 0) opens a project_target with its label "
         "after a mark no label starts with (a speck or a worn rule's remnant), not read as text"
     ]
+    # a text layer prints no speck: its `1项目名称…` opens nothing, as before
+    forms, problems = read_document([page(1, first, second, lines=TITLE)])
+    assert [values(f)["project_name"] for f in forms] == ["甲项目"]
+    assert problems == [
+        "page 1: a table with an indicator grid but no 项目名称/部门名称 (4×4); not read as a "
+        "绩效目标表 or 自评表, and not appended to another table"
+    ]
