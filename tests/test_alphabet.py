@@ -21,7 +21,7 @@ from flows.forms.spec import (
     UNIT_CELL_ALPHABET,
     comparators_macro,
 )
-from flows.models import Cell
+from flows.models import Cell, PageGrid, ProjectForm
 from ocr.engines import ctc_probability, ctc_readings
 from ocr.page import cell_readings, merge_readings
 from tests.test_forms import TITLE, page, table
@@ -200,6 +200,21 @@ def test_a_unit_cell_read_with_a_digit_takes_the_unit_the_recogniser_ranked() ->
     ]
 
 
+def _read_with_faint(
+    rows: list[list[str | None]],
+    faint: dict[tuple[int, int], tuple[tuple[str, float], ...]],
+    n: int,
+) -> tuple[PageGrid, ProjectForm, list[str]]:
+    """An OCR page of `rows` (the 一级 label merged over `n` lines) whose cells carry the
+    faint glyphs' readings `faint`, read: the page, its one form and the problems."""
+    t = table(rows, {(2, 0): n})
+    t.cells = [replace(c, faint=faint.get((c.row, c.col), ())) for c in t.cells]
+    p = page(1, t, lines=TITLE)
+    p.has_text_layer, p.bbox_unit = False, "px"
+    (form,), problems = read_document([p])
+    return p, form, problems
+
+
 def test_a_blank_cells_faint_glyph_lands_only_as_a_value_its_column_may_print() -> None:
     """Dev lg_9525 p1: lone comparators printed lighter than the ink threshold left their
     指标性质 cells blank; `ocr.page.read_faint_cells` keeps the faint glyph's readings on the
@@ -209,11 +224,7 @@ def test_a_blank_cells_faint_glyph_lands_only_as_a_value_its_column_may_print() 
     rows[2][3], rows[3][3], rows[4][4] = "", "", ""
     faint = {(2, 3): (("≥", 0.948), ("7", 0.015)), (3, 3): (("二", 0.78),), (4, 3): (("≤", 0.48),)}
     faint[(4, 4)] = (("9", 0.99),)
-    t = table(rows, {(2, 0): 3})
-    t.cells = [replace(c, faint=faint.get((c.row, c.col), ())) for c in t.cells]
-    p = page(1, t, lines=TITLE)
-    p.has_text_layer, p.bbox_unit = False, "px"
-    (form,), problems = read_document([p])
+    p, form, problems = _read_with_faint(rows, faint, 3)
     natures = [i.extra["target_nature"] for i in form.indicators]
     assert [(n.value, n.confidence) for n in natures] == [("≥", 0.948), ("", 1.0), ("", 1.0)]
     assert [i.target.value for i in form.indicators] == ["≥90%", "100%", ""]
@@ -227,4 +238,45 @@ def test_a_blank_cells_faint_glyph_lands_only_as_a_value_its_column_may_print() 
         "(p=0.480) is not a value the column may print surely: left blank",
     ]
     # the raw cell stays blank for auditors
+    assert p.tables[0].at(2, 3).text == ""
+
+
+def test_a_surely_read_faint_glyph_misnamed_takes_the_listed_value_it_ranked() -> None:
+    """Dev lg_9618 p2: a faded `=` alone in its 指标性质 cell read `二` at 0.708, `=` ranked
+    next at 0.251. A faint glyph read surely as something its column may not print is print the
+    recogniser misnamed: the listed value it ranked most probable lands (at least 0.2), reported.
+    Not a listed value ranked too unsurely (`%` at 0.1 beside a sure `+`), nor a no-value mark
+    (`-`, a blank already prints none), nor anything behind an unsure best reading (`•` 0.37)."""
+    rows = [[*r] for r in ROWS] + [
+        [None, "时效指标", "及时率", "", "95", ""],
+        [None, "成本指标", "成本", "", "20", "万元"],
+    ]
+    rows[2][3], rows[3][3], rows[2][5] = "", "", ""
+    faint = {
+        (2, 3): (("二", 0.708), ("=", 0.251), ("三", 0.018)),
+        (2, 5): (("+", 0.921), ("%", 0.1)),
+        (3, 3): ((".", 0.563), ("-", 0.3)),
+        (4, 3): (("•", 0.371), ("≥", 0.3)),
+    }
+    p, form, problems = _read_with_faint(rows, faint, 4)
+    natures = [i.extra["target_nature"] for i in form.indicators]
+    assert [(n.value, n.confidence) for n in natures] == [
+        ("=", 0.251),
+        ("", 1.0),
+        ("", 1.0),
+        ("", 1.0),
+    ]
+    assert [i.target.value for i in form.indicators] == ["=90", "100%", "95", "20万元"]
+    blank = "was read blank"
+    assert problems == [
+        f"page 1: 培训项目: the target_nature cell (row 2) {blank}; its faint glyph read '二' "
+        "(p=0.708), not a value the column may print, is taken as '=' (p=0.251), the most "
+        "probable value it may print",
+        f"page 1: 培训项目: the measure_unit cell (row 2) {blank}; its faint glyph read '+' "
+        "(p=0.921) is not a value the column may print surely: left blank",
+        f"page 1: 培训项目: the target_nature cell (row 3) {blank}; its faint glyph read '.' "
+        "(p=0.563) is not a value the column may print surely: left blank",
+        f"page 1: 培训项目: the target_nature cell (row 4) {blank}; its faint glyph read '•' "
+        "(p=0.371) is not a value the column may print surely: left blank",
+    ]
     assert p.tables[0].at(2, 3).text == ""

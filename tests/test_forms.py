@@ -1500,3 +1500,28 @@ def test_heads_each_read_in_part_are_read_in_the_forms_order() -> None:
     rows[1] = ["级指标", "级指标", "备注", "指标值"]  # three heads left for two parts: not read
     _, problems = read_document([page(2, table(rows), lines=TITLE)])
     assert not any("in the form's order" in p for p in problems)
+
+
+def test_an_opener_after_a_speck_opens_its_form() -> None:
+    """Dev lg_9835 p2: the second project's 项目名称 cell read `1项目名称：特种设备安全监察`
+    (a speck read `1` before the label): its opener after a mark opens the form, as every header
+    label after a mark is read (`after_a_mark`), reported; before, the table was one with an
+    indicator grid but no 项目名称 and its 14 indicators were lost."""
+    first = table([["项目名称", "甲项目", "", ""], *GRID])
+    second = table([["1项目名称：乙项目", None, None, None], *GRID], {(0, 0): (1, 4)}, top=40)
+    scanned = page(1, first, second, lines=TITLE)
+    scanned.has_text_layer, scanned.bbox_unit = False, "px"
+    forms, problems = read_document([scanned])
+    assert [values(f)["project_name"] for f in forms] == ["甲项目", "乙项目"]
+    assert [lines_of(f) for f in forms] == [lines_of(forms[0])] * 2
+    assert problems == [
+        "page 1: the cell '1项目名称：乙项目' (row 0) opens a project_target with its label "
+        "after a mark no label starts with (a speck or a worn rule's remnant), not read as text"
+    ]
+    # a text layer prints no speck: its `1项目名称…` opens nothing, as before
+    forms, problems = read_document([page(1, first, second, lines=TITLE)])
+    assert [values(f)["project_name"] for f in forms] == ["甲项目"]
+    assert problems == [
+        "page 1: a table with an indicator grid but no 项目名称/部门名称 (4×4); not read as a "
+        "绩效目标表 or 自评表, and not appended to another table"
+    ]

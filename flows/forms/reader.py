@@ -49,6 +49,7 @@ from flows.forms.labels import (
     ALL_OPENERS,
     TITLE_YEAR_RE,
     YEAR_RE,
+    after_a_mark,
     cell_text,
     column_alternatives,
     label_alternatives,
@@ -78,7 +79,7 @@ def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | N
     keys = [label_key(c.text) for c in table.cells if start <= c.row < end]
     for spec in FORMS:
         openers = [(op, op) for op in spec.openers]
-        if any(match_printed(key, openers) is not None for key in keys):
+        if any(prints_opener(key, openers, not page.has_text_layer) for key in keys):
             candidates.append(spec)
     if not candidates:
         return None
@@ -86,6 +87,38 @@ def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | N
         return candidates[0]
     told = told_apart(candidates, table, start, end, page)
     return told if told is not None else unmarked(candidates)
+
+
+def prints_opener(key: str, openers: list[tuple[str, object]], ocr: bool) -> bool:
+    """Whether a cell's key prints an opener label: as printed or one OCR slip away
+    (`match_printed`), or on an OCR page (`ocr`) after a mark or two no label starts with
+    (`after_a_mark`: dev lg_9835 p2 `1项目名称：特种设备安全监察`, a speck read as `1`), as every
+    header label is read. A text layer prints no speck: its `1、项目名称` is a list's item."""
+    if match_printed(key, openers) is not None:
+        return True
+    return ocr and after_a_mark(key, openers) is not None
+
+
+def _openers_after_a_mark(
+    table: Table, start: int, end: int, spec: FormSpec, page: PageGrid
+) -> list[str]:
+    """One note per cell of rows start..end-1 that opens `spec` only after a mark
+    (`prints_opener`, OCR pages only), naming the cell: the mark is not read as text."""
+    if page.has_text_layer:
+        return []
+    openers = [(op, op) for op in spec.openers]
+    notes = []
+    for cell in table.cells:
+        key = label_key(cell.text)
+        if not start <= cell.row < end or match_printed(key, openers) is not None:
+            continue
+        if after_a_mark(key, openers) is not None:
+            notes.append(
+                f"page {page.page}: the cell '{cell.text}' (row {cell.row}) opens a {spec.form} "
+                "with its label after a mark no label starts with (a speck or a worn rule's "
+                "remnant), not read as text"
+            )
+    return notes
 
 
 def told_apart(
@@ -119,15 +152,16 @@ def unmarked(candidates: list[FormSpec]) -> FormSpec:
     return next(s for s in candidates if not s.grid_marks)
 
 
-def segments(table: Table) -> list[tuple[int, int]]:
+def segments(table: Table, ocr: bool = False) -> list[tuple[int, int]]:
     """Row ranges of the forms printed in one ruled table: a new form starts at a row printing an
-    opener after the previous form's grid heading."""
+    opener (`prints_opener`; `ocr`: the table is an OCR page's) after the previous form's grid
+    heading."""
     out, start, seen_heading = [], 0, False
     for r in range(table.n_rows):
         if find_heading(table, r, r + 1) is not None:
             seen_heading = True
             continue
-        opens = any(match_printed(label_key(c.text), ALL_OPENERS) for c in table.row_cells(r))
+        opens = any(prints_opener(label_key(c.text), ALL_OPENERS, ocr) for c in table.row_cells(r))
         if opens and seen_heading and r > start:
             out.append((start, r))
             start, seen_heading = r, False
@@ -153,7 +187,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             _total_row_in_free_lines(open_form, page, problems)
         for ti, printed in printed_tables:
             table = with_opener_above(page, printed)
-            for start, end in segments(table):
+            for start, end in segments(table, not page.has_text_layer):
                 where = Where(page, table, ti)
                 open_form = _read_segment(where, start, end, open_form, forms, problems)
     if open_form is not None:
@@ -235,6 +269,7 @@ def _read_segment(
     if spec is not None:  # a new form starts here
         if open_form is not None:
             _finish(open_form, forms, problems)
+        problems += _openers_after_a_mark(table, start, min(head_row + 1, end), spec, page)
         header = read_header(table, start, head_row, spec, where, problems)
         year = _find_year(page, table, start, head_row, where)
         if year is not None:

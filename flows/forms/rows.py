@@ -745,6 +745,13 @@ def _read_by_alphabet(
 # rule left are read as something, rarely surely as a listed comparator.
 FAINT_MIN_PROBABILITY = 0.5
 
+# A faint glyph read surely (its best reading at least FAINT_MIN_PROBABILITY) as something its
+# column may not print is print the recogniser misnamed (dev lg_9618 p2: a faded `=` read `二`
+# at 0.708, `=` ranked next at 0.251), as the inked cells' `alphabet_choice` takes it: the value
+# it ranked most probable among those the column may print lands, with at least this
+# probability. A no-value mark is no such value: a blank cell already prints none.
+FAINT_LISTED_MIN_PROBABILITY = 0.2
+
 
 def _faint_by_alphabet(
     cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
@@ -762,18 +769,39 @@ def _faint_by_alphabet(
             continue
         text, prob = cell.faint[0]
         where = f"the {col.field} cell (row {cell.row}) was read blank"
-        if (
-            normalize(text) in {normalize(a) for a in col.alphabet}
-            and prob >= FAINT_MIN_PROBABILITY
-        ):
+        allowed = {normalize(a) for a in col.alphabet}
+        ranked = (
+            _faint_ranked_listed(cell.faint, allowed) if prob >= FAINT_MIN_PROBABILITY else None
+        )
+        if normalize(text) in allowed and prob >= FAINT_MIN_PROBABILITY:
             values[col.field] = value.ranked_reading(text, prob)
             notes.append(f"{where}; its faint glyph is read '{text}' (p={prob:.3f})")
+        elif ranked is not None:
+            values[col.field] = value.ranked_reading(*ranked)
+            notes.append(
+                f"{where}; its faint glyph read '{text}' (p={prob:.3f}), not a value the column "
+                f"may print, is taken as '{ranked[0]}' (p={ranked[1]:.3f}), the most probable "
+                "value it may print"
+            )
         else:
             notes.append(
                 f"{where}; its faint glyph read '{text}' (p={prob:.3f}) is not a value the "
                 "column may print surely: left blank"
             )
     return notes
+
+
+def _faint_ranked_listed(
+    readings: tuple[tuple[str, float], ...], allowed: Container[str]
+) -> tuple[str, float] | None:
+    """The most probable of a faint glyph's ranked readings that its column may print and that
+    is no no-value mark, when at least `FAINT_LISTED_MIN_PROBABILITY` probable; None otherwise."""
+    no_value = {normalize(m) for m in NO_VALUE}
+    listed = [
+        (t, p) for t, p in readings if normalize(t) in allowed and normalize(t) not in no_value
+    ]
+    best = max(listed, key=lambda r: r[1], default=None)
+    return best if best is not None and best[1] >= FAINT_LISTED_MIN_PROBABILITY else None
 
 
 # A numeric cell's print re-read under a seal's line (`Cell.under_seal`) lands only where its
