@@ -404,6 +404,21 @@ def _rule_beside_text(
     return not judged or any(part.mean() >= CLEAR_COVER for part in judged)
 
 
+def _stroke_inside_row(
+    mask: np.ndarray, ink: np.ndarray, pos: float, a: float, b: float, band: int
+) -> bool:
+    """Whether what shows a rule on a column edge at x = `pos` over rows [a, b] (on the rule
+    mask or as thin ink) stands clear of both ends: a glyph's stroke inside its text line (a
+    left-set `4`'s stem in line with the funds block's rule cut the score it stood in, dev
+    lg_1925_自评). A rule, worn or not, reaches the crossing at one end at least."""
+    thin = _thin_hits(ink, False, pos, a, b, band)
+    hits = _mask_hits(mask, False, pos, a, b, band)
+    if thin.size != hits.size:
+        return False
+    shown = np.flatnonzero(hits | thin)
+    return bool(shown.size) and shown[0] > band and shown[-1] < hits.size - 1 - band
+
+
 def _crossing(
     ink: np.ndarray, horizontal: bool, pos: float, a: float, b: float, band: int
 ) -> np.ndarray:
@@ -1138,7 +1153,15 @@ def build_cells(
         pos = _local_rule(mask, horizontal, pos, a + m, b - m, reach)
         if b - a - 2 * m < 2 * band:
             return _coverage(mask, horizontal, pos, a, b, band) >= max(edge_min_cover, 0.8)
-        if not _edge_present(mask, ink, horizontal, pos, a + m, b - m, band, edge_min_cover):
+        # a sliver column's edge (a rule of other rows a few px beside this one's) has no room
+        # beside it for the text test below: a stroke on its line standing clear of both its
+        # ends is a glyph's, not a rule's (`_stroke_inside_row`)
+        sliver = not horizontal and beside_x[i] < band
+        if sliver and ink is not None and _stroke_inside_row(mask, ink, pos, a + m, b - m, band):
+            seen = None
+        else:
+            seen = ink
+        if not _edge_present(mask, seen, horizontal, pos, a + m, b - m, band, edge_min_cover):
             # no rule on the edge: still one where a gap worn into the rule runs through it,
             # unless text runs across the line (a merged cell's text spans its missing rule);
             # a gap with only one end mid-edge is told by the cells around it (None)

@@ -9,7 +9,12 @@ from dataclasses import replace
 import pytest
 
 from flows.forms import read_document
-from flows.forms.cellvalues import number_alone, number_amid_marks, unit_of_target
+from flows.forms.cellvalues import (
+    number_alone,
+    number_amid_marks,
+    unit_misread,
+    unit_of_target,
+)
 from tests.test_forms import page, table
 from tests.test_funds_unsure import _read_funds
 
@@ -156,3 +161,44 @@ def test_a_unit_column_says_the_actual_prints_a_number_when_the_target_cannot() 
     (form,), _ = read_document([p])
     got = [i.extra["actual"].value for i in form.indicators]
     assert got == ["85%", "90人", "10委/"]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("1067元人", "元/人", "1067元/人"),  # selfscan18's lg_8663_自评: its `/` lost
+        ("34入", "人", "34人"),  # one glyph read as another
+        ("34入以上", "人", "34人以上"),  # a bound's qualifier kept
+        ("12.22 万 j元", "万元", "12.22万元"),  # dev lg_1377_自评: a speck inside the unit
+        ("3.5夭", "天", "3.5天"),
+        ("1,200元/入", "元/人", "1,200元/人"),
+        ("34人", "人", None),  # the unit as printed
+        ("34人次", "人", None),  # another listed unit: print, not a misreading
+        ("8分", "人", None),  # a score's 分 is print
+        ("95%", "%", None),
+        ("34", "人", None),  # no unit read: nothing to say it was the target's
+        ("34入口", "人", None),  # two glyphs off
+        ("34入", "", None),  # the target prints no unit
+        ("明显提高", "人", None),  # no number
+    ],
+)
+def test_unit_misread(text: str, unit: str, expected: str | None) -> None:
+    assert unit_misread(text, unit) == expected
+
+
+def test_an_actuals_unit_one_glyph_off_its_targets_is_the_targets_and_reported() -> None:
+    """An actual whose unit OCR misread (`90入`) beside a target printing `人` is read `90人`,
+    with a note naming page and line; a text layer keeps what it prints."""
+    rows = [list(r) for r in SELF_EVAL]
+    rows[4][5] = "90入"
+    p = page(1, table(rows, {(0, 1): (1, 7), (1, 1): (1, 7)}), lines=("项目支出绩效自评表",))
+    p.has_text_layer, p.bbox_unit = False, "px"
+    (form,), problems = read_document([p])
+    assert form.indicators[1].extra["actual"].value == "90人"
+    assert [p for p in problems if "one glyph off" in p] == [
+        "page 1: 培训项目: 培训人次: the actual was read '90入', its unit no listed unit and one "
+        "glyph off the target's 人; read '90人'"
+    ]
+    text = page(1, table(rows, {(0, 1): (1, 7), (1, 1): (1, 7)}), lines=("项目支出绩效自评表",))
+    (form,), _ = read_document([text])
+    assert form.indicators[1].extra["actual"].value == "90入"

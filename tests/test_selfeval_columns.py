@@ -126,3 +126,30 @@ def test_heads_run_together_are_given_in_the_order_their_lines_stand() -> None:
         "target",
         "target_nature",
     ]
+
+
+def test_a_head_read_with_its_neighbours_line_run_into_it_gives_both_their_columns() -> None:
+    """Dev lg_1660_自评: 得分's rule lost in the heading row, its line read into the second line
+    of 偏差原因分析及改进措施 (`偏差原因分得分析及改进措施` over both columns). Read as
+    偏差原因 with a rest, the scores were not read; the cell spells both heads exactly, so each
+    takes its column (by the rule the lines below draw) and the scores are read."""
+    rows = [
+        ["项目名称", "某项目", None, None, None, None, None, None, None],
+        [*FUNDS_HEAD_ROW, None],
+        [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5", None],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值"],
+        ["", "产出指标", "数量指标", "防治面积", "1385亩", "1380亩", "90", "89.5", "未完成"],
+        ["总分", None, None, None, None, None, "100", "99", None],
+    ]
+    rows[3] += ["偏差原因分得分析及改进措施", None]
+    spans = {(0, 1): (1, 8), (1, 0): 2, (1, 7): (1, 2), (2, 7): (1, 2), (3, 7): (1, 2)}
+    spans[(5, 0)] = (1, 6)
+    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    (line,) = form.indicators
+    assert (line.extra["weight"].value, line.extra["score"].value) == ("90", "89.5")
+    assert line.extra["deviation_reason"].value == "未完成"
+    assert (
+        "page 1: the heading cell '偏差原因分得分析及改进措施' prints the heads of score、"
+        "deviation_reason run together (their lines read across); read as those heads, in the "
+        "form's order"
+    ) in problems

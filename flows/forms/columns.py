@@ -323,9 +323,10 @@ def read_columns(
             heads = _column_heads(key, alternatives)
             if [h.ignored for h in heads] == [True] and key not in heads[0].headings:
                 heads = []  # 指标质 is no 指标 column with a rest: what is left of 指标性质?
-            if not heads:
-                heads = heads_run_together(cell, list(spec.columns), set(by_field))
-                if heads:
+            if not heads or _head_with_a_rest(key, heads, cell):
+                run = heads_run_together(cell, list(spec.columns), set(by_field))
+                heads = run if run and (not heads or heads[0] in run) else heads
+                if run and heads is run:
                     form_order = [c.field for c in spec.columns if c in heads]
                     order = (
                         "the form's order"
@@ -422,6 +423,19 @@ def read_columns(
             for c in unknown
             if all(c is not r for r in read)
         },
+    )
+
+
+def _head_with_a_rest(key: str, heads: list[Column], cell: Cell) -> bool:
+    """Whether a heading cell spanning several grid columns was read as one head from its first
+    characters, with characters after them no spelling of that head prints: the lines of that
+    head and a neighbour's, their rule lost, read across (`偏差原因分得分析及改进措施`: 得分's line
+    run into the second line of 偏差原因分析及改进措施, dev lg_1660_自评). `heads_run_together`
+    then says whether the cell spells both heads exactly."""
+    return (
+        len(heads) == 1
+        and cell.colspan > 1
+        and not any(key.startswith(h) and len(key) - len(h) < 2 for h in heads[0].headings)
     )
 
 

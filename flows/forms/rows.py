@@ -21,6 +21,7 @@ from flows.forms.cellvalues import (
     amount,
     leave_out_marks,
     unit_in_unit_cell,
+    unit_misread,
     unit_of_target,
 )
 from flows.forms.columns import GridColumns
@@ -183,6 +184,29 @@ def _actual_percent_read_as_digit(
         f"{name}: the rate's actual was read '{actual.value}', above 100 with no unit beside a "
         f"target in %; taken as '{percent}' (its % sign read as a digit)"
     )
+
+
+def _actual_unit_misread(
+    name: str, target: str, extra: dict[str, SourcedValue], spec: FormSpec
+) -> list[str]:
+    """A 实际完成值 whose unit OCR misread by one glyph (`1067元人`, `34入`) read with the unit
+    its line's target prints (`cellvalues.unit_misread`), in `extra` in place: a line's target
+    and actual measure one quantity, and the units form a closed list, so a word one glyph off
+    the target's unit is that unit (selfscan18's lg_8663_自评: `1067元/人` read `1067元人`). The
+    note saying so, or none."""
+    field = spec.composed_actual[0] if spec.composed_actual else None
+    actual = extra.get(field) if field is not None else None
+    unit = unit_of_target(target)
+    if actual is None or field is None or not unit:
+        return []
+    reading = unit_misread(actual.value, unit)
+    if reading is None:
+        return []
+    extra[field] = actual.with_value(reading)
+    return [
+        f"{name}: the actual was read '{actual.value}', its unit no listed unit and one glyph "
+        f"off the target's {unit}; read '{reading}'"
+    ]
 
 
 def _numbers_amid_marks(
@@ -514,6 +538,7 @@ def append_rows(
                 problems.append(form_note(form, where.page.page, note))
         if ocr:
             notes = _numbers_amid_marks(nm.value, target.value, values, extra, cells, spec)
+            notes += _actual_unit_misread(nm.value, target.value, extra, spec)
             problems.extend(form_note(form, where.page.page, n) for n in notes)
         form.indicators.append(
             IndicatorRow(level1=l1, level2=l2, name=nm, target=target, extra=extra)
