@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -70,6 +70,17 @@ def check_ocr_engine(name: str) -> None:
             )
     else:
         raise ConfigurationError(f"unknown OCR engine {name!r}: choose rapidocr or paddleocr")
+
+
+# The options a night takes from its environment as `PERFBUDGET_<OPTION>` (cron, a served
+# deployment's worker), below the command line's flags: where it reads and writes, its OCR engine,
+# and the page recovery's bounds an operator may need to change on a slow or crashing machine.
+ENV_OPTIONS = ("raw_dir", "warehouse", "ocr_engine", "page_timeout_seconds", "max_pool_deaths")
+
+
+def env_name(option: str) -> str:
+    """The environment variable of a run option: `PERFBUDGET_` and its name in capitals."""
+    return f"PERFBUDGET_{option.upper()}"
 
 
 class RunOptions(BaseModel):
@@ -161,14 +172,19 @@ class RunOptions(BaseModel):
 
     @classmethod
     def from_env(cls, **overrides: object) -> RunOptions:
-        """Defaults, then PERFBUDGET_RAW_DIR / PERFBUDGET_WAREHOUSE / PERFBUDGET_OCR_ENGINE, then
-        explicit overrides."""
-        values: dict[str, object] = {}
-        if os.environ.get("PERFBUDGET_RAW_DIR"):
-            values["raw_dir"] = Path(os.environ["PERFBUDGET_RAW_DIR"])
-        if os.environ.get("PERFBUDGET_WAREHOUSE"):
-            values["warehouse"] = Path(os.environ["PERFBUDGET_WAREHOUSE"])
-        if os.environ.get("PERFBUDGET_OCR_ENGINE"):
-            values["ocr_engine"] = os.environ["PERFBUDGET_OCR_ENGINE"]
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        """Defaults, then the environment's `PERFBUDGET_<OPTION>` for each of `ENV_OPTIONS`, then
+        explicit overrides (the command line's flags). A value the option cannot take is a
+        ConfigurationError naming its variable, not a traceback."""
+        from_env = {
+            name: os.environ[env_name(name)]
+            for name in ENV_OPTIONS
+            if os.environ.get(env_name(name))
+        }
+        values = {**from_env, **{k: v for k, v in overrides.items() if v is not None}}
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = str(error["loc"][0]) if error["loc"] else ""
+            shown_as = env_name(name) if name in from_env and name not in overrides else name
+            raise ConfigurationError(f"{shown_as}={values.get(name)!r}: {error['msg']}") from None

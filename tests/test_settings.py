@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import build_parser
-from flows.settings import PROJECT_ROOT, RunOptions
+from flows.cli import build_parser, main
+from flows.settings import PROJECT_ROOT, ConfigurationError, RunOptions
 
 
 def test_ocr_engine_from_env_and_flag(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,3 +103,30 @@ def test_every_dbt_command_finds_the_project_and_writes_where_the_build_does() -
         "build",
         *dbt_project_args(project, Path("/tmp/t")),
     ]
+
+
+def test_the_page_recovery_bounds_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An operator slows or tightens a night without editing code: below the flags, as the
+    paths and the engine."""
+    monkeypatch.setenv("PERFBUDGET_PAGE_TIMEOUT_SECONDS", "120")
+    monkeypatch.setenv("PERFBUDGET_MAX_POOL_DEATHS", "3")
+    options = RunOptions.from_env()
+    assert (options.page_timeout_seconds, options.max_pool_deaths) == (120.0, 3)
+    assert RunOptions.from_env(max_pool_deaths=5).max_pool_deaths == 5
+
+
+def test_a_setting_the_option_cannot_take_is_one_line_naming_its_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PERFBUDGET_MAX_POOL_DEATHS", "0")
+    with pytest.raises(ConfigurationError) as caught:
+        RunOptions.from_env()
+    assert str(caught.value) == "PERFBUDGET_MAX_POOL_DEATHS='0': Input should be greater than 0"
+    monkeypatch.setenv("PERFBUDGET_MAX_POOL_DEATHS", "ten")
+    assert main(["sql", "select 1"]) == 2  # every command, not only run: no traceback
+    assert capsys.readouterr().err == (
+        "error: PERFBUDGET_MAX_POOL_DEATHS='ten': Input should be a valid integer, unable to "
+        "parse string as an integer\n"
+    )
