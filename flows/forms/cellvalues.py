@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from flows.forms.labels import edit_distance
 from flows.forms.spec import (
     COMPARATORS,
     FUNDS_UNITS,
@@ -132,16 +133,17 @@ def number_amid_marks(text: str, unit: str = "") -> tuple[str, list[str]] | None
 
 def unit_misread(text: str, unit: str) -> str | None:
     """The value `text` printed when OCR misread one glyph of its unit: a number followed by a
-    word that is no listed unit or word values print (`PRINTED_WORDS`) and is `unit` with one
-    glyph read as another, one glyph more or, for a unit of several glyphs, one glyph lost
-    (`34入`, `12.22万j元`, `1067元人` for 34人, 12.22万元, 1067元/人; a bound's qualifier after
-    it is kept). `unit` is the unit the value's own line prints elsewhere (its target), so that
-    is the word the cell printed. None when the text is not such a value."""
+    word that is no listed unit or word values print (`PRINTED_WORDS`) and is one edit from
+    `unit` (`labels.edit_distance`: one glyph read as another, one glyph more or, for a unit of
+    several glyphs, one glyph lost: `34入`, `12.22万j元`, `1067元人` for 34人, 12.22万元,
+    1067元/人; a bound's qualifier after it is kept). `unit` is the unit the value's own line
+    prints elsewhere (its target), so that is the word the cell printed. None when the text is
+    not such a value."""
     m = _MISREAD_UNIT_RE.fullmatch(normalize(text))
     if m is None or not unit:
         return None
     number, word, qualifier = m["number"], m["word"], m["qualifier"] or ""
-    if word in PRINTED_WORDS or not _one_glyph_off(word, unit):
+    if word in PRINTED_WORDS or edit_distance(word, unit) != 1:
         return None
     return f"{number}{unit}{qualifier}"
 
@@ -149,17 +151,6 @@ def unit_misread(text: str, unit: str) -> str | None:
 _MISREAD_UNIT_RE = re.compile(
     rf"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<word>[^\d.,\s]+?)(?P<qualifier>{_QUALIFIERS})?"
 )
-
-
-def _one_glyph_off(word: str, unit: str) -> bool:
-    """Whether `word` is `unit` with one glyph read as another, one glyph more (a speck read
-    inside it: `万j元`), or (a unit of several glyphs) one glyph lost."""
-    if len(word) == len(unit):
-        return sum(a != b for a, b in zip(word, unit, strict=True)) == 1
-    longer, shorter = (word, unit) if len(word) > len(unit) else (unit, word)
-    if len(longer) != len(shorter) + 1 or not shorter:
-        return False
-    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
 
 def number_alone(text: str, unit: str = "") -> bool:
