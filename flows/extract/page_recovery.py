@@ -138,7 +138,9 @@ class NightPages:
         self._futures: list[Any] = []
         self._lost: dict[int, LostPage] = {}
         self._dead_codes: list[int | None] = []
-        self._crashed: set[int] = set()  # the futures whose task runs were set Crashed (ids)
+        # the futures whose task runs were set Crashed, by id; held, so that no id is reused by a
+        # later future (a replaced page's old future would otherwise be freed)
+        self._crashed: dict[int, Any] = {}
         self._started = True  # whether the pool's worker is known to have started
         self.deaths = 0  # tonight's, for the record
         self._deaths_in_a_row = 0  # since a page was last read: what the allowance counts
@@ -226,7 +228,7 @@ class NightPages:
         ended = "were killed: a page outlived the timeout" if kill else f"died ({how})"
         # pages lost by an earlier pool and not yet submitted again were reported with it
         crashed = [self._futures[i] for i in lost if id(self._futures[i]) not in self._crashed]
-        self._crashed.update(id(future) for future in crashed)
+        self._crashed.update((id(future), future) for future in crashed)
         self._pool.crashed(crashed, f"the page workers {ended}")
         if cut:
             self._cut(how)
