@@ -17,9 +17,9 @@
     the planned name, so the surer reading of the two names the indicator ('司法救助资金预算金额',
     not '司法仁动资金预算金额' read at 0.78 against the plan's 0.99); indicator_name_read keeps the
     name as read and audit_findings says so (indicator_name_from_plan). A text-layer
-    self-evaluation (confidence 1) keeps its own name; a slip the plan's OCR made is no repair. Unmatched indicators of either side are kept
-    (plan_indicator_id or indicator_result_id null) for the planned-but-not-evaluated and
-    evaluated-but-never-planned findings.
+    self-evaluation (confidence 1) keeps its own name; a slip the plan's OCR made is no repair.
+    Unmatched indicators of either side are kept (plan_indicator_id or indicator_result_id
+    null) for the planned-but-not-evaluated and evaluated-but-never-planned findings.
     target_changed: the year-end 年度指标值 differs from the planned 指标值: when both parse as
     numbers or deadlines, in comparator, amount, unit or date ('=5次' is '5次'); otherwise in the
     normalised text (whitespace, full-width forms, ≥ → >=, thousands separators); null without a
