@@ -13,9 +13,9 @@ import pytest
 pytest.importorskip("reportlab")
 pypdfium2 = pytest.importorskip("pypdfium2")
 
-from bench.layoutgen import DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
+from bench.layoutgen import DEV2_SEEDS, DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
 from bench.layoutgen.content import SEEDS_PER_RANGE  # noqa: E402
-from bench.layoutgen.generate import KINDS, draw_content, generate, plan  # noqa: E402
+from bench.layoutgen.generate import KINDS, draw_content, generate, plan, seeds  # noqa: E402
 from bench.layoutgen.score import score_all  # noqa: E402
 from bench.match import loose  # noqa: E402
 
@@ -34,6 +34,8 @@ def _first_seed(pred) -> int:
 
 def test_seed_ranges_are_disjoint_and_documented():
     assert set(DEV_SEEDS).isdisjoint(HELDOUT_SEEDS)
+    assert set(DEV2_SEEDS).isdisjoint(HELDOUT_SEEDS) and set(DEV2_SEEDS).isdisjoint(DEV_SEEDS)
+    assert seeds("dev2", 2, 5) == [10_005, 10_006]
     assert len(params.PARAMETERS) >= 30
 
 
@@ -52,7 +54,7 @@ def test_distinct_seeds_are_distinct_departments():
     )  # fmt: skip
     assert department(8221) == ("顺屯县市场监督管理局", "188221", [(2030, "特种设备安全监察")])
     # both ranges hold at most SEEDS_PER_RANGE seeds, each starting at a multiple of it
-    for r in (DEV_SEEDS, HELDOUT_SEEDS):
+    for r in (DEV_SEEDS, DEV2_SEEDS, HELDOUT_SEEDS):
         assert len(r) <= SEEDS_PER_RANGE and r.start % SEEDS_PER_RANGE == 0
     names = {department(s)[:2] for s in range(6000, 6200)}
     assert len({n for n, _ in names}) == len({c for _, c in names}) == 200

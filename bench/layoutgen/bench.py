@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.layoutgen import HELDOUT_DOCS
+from bench.layoutgen import HELDOUT_DOCS, RANGES
 from bench.layoutgen.generate import generate, seeds, write_truths
 from bench.layoutgen.score import Tally, report_selfeval, report_target, score_all
 
@@ -130,7 +130,7 @@ def ingest_notes(warehouse: Path, truths: list[dict]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--range", choices=("heldout", "dev"), default="heldout")
+    ap.add_argument("--range", choices=tuple(RANGES), default="heldout")
     ap.add_argument(
         "--count",
         type=int,

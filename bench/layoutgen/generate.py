@@ -23,7 +23,7 @@ from pathlib import Path
 import cv2
 from PIL import Image
 
-from bench.layoutgen import DEV_SEEDS, HELDOUT_SEEDS, forms, params
+from bench.layoutgen import RANGES, forms, params
 from bench.layoutgen.content import (
     SEEDS_PER_RANGE,
     Content,
@@ -372,13 +372,12 @@ def write_truths(truths: list[dict], truth_dir: Path) -> None:
 
 
 def seeds(which: str, count: int, start: int = 0) -> list[int]:
-    rng = DEV_SEEDS if which == "dev" else HELDOUT_SEEDS
-    return list(rng[start : start + count])
+    return list(RANGES[which][start : start + count])
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--range", choices=("dev", "heldout"), default="dev")
+    ap.add_argument("--range", choices=tuple(RANGES), default="dev")
     ap.add_argument("--count", type=int, default=10)
     ap.add_argument("--start", type=int, default=0, help="offset into the range")
     ap.add_argument("--out", type=Path, required=True, help="writes OUT/raw and OUT/truth")

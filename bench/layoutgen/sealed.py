@@ -237,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--truth", type=Path, help="list the documents of these truths")
     ap.add_argument("--scout", action="store_true", help="list dev seeds without scanning")
-    ap.add_argument("--start", type=int, default=0, help="first dev seed to scout")
+    ap.add_argument("--range", choices=("dev", "dev2"), default="dev", help="dev range to scout")
+    ap.add_argument("--start", type=int, default=0, help="offset of the first seed to scout")
     ap.add_argument("--count", type=int, default=100)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--dark-only", action="store_true", help="grey seals only")
@@ -258,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print("seed\tfile\tkind\tdoc_type\tcovered\tdark")
     if a.scout:
-        todo = [(s, a.dark_only) for s in seeds("dev", a.count, a.start)]
+        todo = [(s, a.dark_only) for s in seeds(a.range, a.count, a.start)]
         with ProcessPoolExecutor(max_workers=a.workers) as pool:
             for lines in pool.map(_scout_lines, todo, chunksize=8):
                 for ln in lines:
