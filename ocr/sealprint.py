@@ -2,9 +2,9 @@
 
 A seal as dark as the print and not lifted (`ocr.preprocess.lift_grey_seals`) can join one of
 its glyphs and the print under it into one OCR line: a box a seal's height (taller and wider
-than `flows.forms.celllines.SEAL` text heights), read as the seal's character (dev lg_581_自评
+than `flows.lineshapes.SEAL` text heights), read as the seal's character (dev lg_581_自评
 p3: `罗` over a printed score 8.97), which the form reader then drops whole as a seal's text
-(`celllines.is_seal_text`), the print with it.
+(`lineshapes.is_seal_text`), the print with it.
 
 Such a box is cut again at the height of its row's print: each printed line of the cells
 sharing its grid row whose middle lies inside the box gives one band (a printed cell centres
@@ -21,7 +21,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from flows.forms.celllines import SEAL, is_seal_text, text_height
+from flows.lineshapes import SEAL, is_seal_text, text_height
 from flows.models import Cell, CellLine, Table
 from ocr.engines import OcrEngine
 from ocr.preprocess import to_bgr
@@ -58,7 +58,7 @@ def print_bands(table: Table, cell: Cell, line: CellLine, height: float) -> list
 
 
 def reread_under_seals(tables: list[Table], gray: np.ndarray, engine: OcrEngine) -> list[Table]:
-    """Each cell holding a seal-high line (`celllines.is_seal_text`) gets what its print
+    """Each cell holding a seal-high line (`lineshapes.is_seal_text`) gets what its print
     bands read (`print_bands`), best first, on `Cell.under_seal`; all crops in one batch.
     Every page: where no seal was found (dev lg_581_自评 p3) one still joined its glyph to print."""
     jobs: list[tuple[int, int]] = []

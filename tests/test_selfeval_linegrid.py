@@ -219,7 +219,7 @@ def test_a_seals_text_is_dropped_and_the_cell_cut_with_its_label_column_kept_who
 
 
 def test_a_line_one_text_height_tall_is_never_taken_for_a_seal() -> None:
-    from flows.forms.celllines import is_seal_text
+    from flows.lineshapes import is_seal_text
 
     assert is_seal_text(CellLine("县委", (50, 70, 250, 210)), 40)
     assert not is_seal_text(CellLine("一条很长的偏差原因说明文字", (0, 0, 600, 40)), 40)
@@ -230,7 +230,7 @@ def test_a_printed_label_whose_lines_a_seal_joined_is_not_the_seals_text() -> No
     """Dev lg_4892 p1: `时效指标（必填` over its `）`, a seal's glyph between them, read as one
     line 233 x 82 px on text 27 px high (3.04 text heights tall, 8.6 wide): its seven characters
     stand 1.2 text heights apart, as printed type does; a seal's two stand 2.5 and more."""
-    from flows.forms.celllines import is_seal_text
+    from flows.lineshapes import is_seal_text
 
     assert not is_seal_text(CellLine("时效指标（必填", (388, 1032, 621, 1114)), 27)
     assert is_seal_text(CellLine("县委", (388, 1032, 621, 1114)), 27)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from flows.forms.cellvalues import NUMBER_RE
+from flows.lineshapes import MAX_SLIVER_MARKS, is_seal_text, text_height
 from flows.models import Cell, CellLine, Table, join_wrapped
 from flows.text import is_han
 
@@ -29,7 +30,6 @@ REACH = 0.3
 # A rule's remnant: a line of at most two marks whose box is thinner than this share of the
 # text height (a worn rule OCR read as `一`, `_`, `|` or `I`)
 SLIVER = 0.3
-MAX_SLIVER_MARKS = 2
 # ... or a streak along the rule: a box this many times longer per mark than it is thick (a
 # printed character's box is about square)
 STREAK = 2.5
@@ -40,19 +40,6 @@ ONE_STROKE = frozenset("一丨亅丿乀二")  # 二: a doubled or smeared rule's
 SPECK = 0.5
 # A printed number long enough that OCR's box for it is its line's, not a speck's
 MIN_NUMBER = 3
-# A seal's text: a line whose box is taller AND wider than this many text heights. No printed
-# line is (a line is one text height tall; a label printed upright one character a line is one
-# character wide); a seal's characters, set round its ring in big type, are both (dev scans:
-# printed lines reach 2.4 text heights at most — a number with seal ink in its box — and seal
-# lines 4.2 and more).
-SEAL = 3.0
-SEAL_CHAR_WIDTH = 2.0
-"""... and whose characters stand wider apart than this many text heights each (a measured
-shape): a printed line packs its characters about one text height apart (full-width CJK; digits
-and Latin closer), even when a seal's ink joined two of its lines into one tall box (dev lg_4892
-p1: `时效指标（必填` over its `）`, a seal's glyph between them: 3.04 text heights tall, 1.2 a
-character), while a seal's characters, in big type round its ring, are read as one to three
-over a box 5-7 text heights wide (lg_5716: `县委`, 2.5-3.5 a character); 2.0 lies between."""
 # A text block stands in a row of its own when its centre is this close to the row's middle
 # (a share of the row's height): a printed cell centres its text in its row, while the lines
 # of one label merged over two rows gather round the rule between them.
@@ -114,17 +101,6 @@ class Unmerged:
                 "the blank sliver of a grid column beside it (a doubled rule) is part of it"
             )
         return f"cell '{self.cell.text}': " + "; ".join(said)
-
-
-def text_height(table: Table) -> float:
-    """The typical height of a printed text line of the table (its OCR lines' median)."""
-    heights = [
-        ln.bbox[3] - ln.bbox[1]
-        for c in table.cells
-        for ln in c.lines
-        if len(ln.text.strip()) > MAX_SLIVER_MARKS
-    ]
-    return median(heights) if heights else 0.0
 
 
 def number_height(table: Table) -> float:
@@ -200,20 +176,6 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
         rules = [cell.bbox[0], cell.bbox[2], *(k.at for k in cuts if k.vertical)]
         return any(x0 - reach <= x <= x1 + reach for x in rules)
     return False
-
-
-def is_seal_text(line: CellLine, height: float) -> bool:
-    """A line whose box is taller and wider than `SEAL` text heights and whose characters stand
-    more than `SEAL_CHAR_WIDTH` text heights apart: a seal's characters OCR read over the cell,
-    no printed text of it (which would cross the cell's lost rules)."""
-    x0, y0, x1, y1 = line.bbox
-    chars = len("".join(line.text.split()))
-    return (
-        height > 0
-        and chars > 0
-        and min(x1 - x0, y1 - y0) > SEAL * height
-        and (x1 - x0) / chars > SEAL_CHAR_WIDTH * height
-    )
 
 
 def is_speck(line: CellLine, height: float) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from itertools import product
 
-from flows.forms.celllines import REACH, line_runs, text_height
+from flows.forms.celllines import REACH, line_runs
 from flows.forms.cellvalues import (
     COLON_POINT_RE,
     NUMBER_RE,
@@ -37,6 +37,7 @@ from flows.forms.labels import (
 from flows.forms.provenance import Where
 from flows.forms.spec import NO_VALUE, Column, FormSpec, Label
 from flows.forms.state import Header
+from flows.lineshapes import text_height
 from flows.models import (
     Cell,
     CellLine,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from flows.forms.celllines import text_height, unmerge, wrapped_rest_lost
+from flows.forms.celllines import unmerge, wrapped_rest_lost
 from flows.forms.cellvalues import RULE_MARKS, RULE_STROKES, char_class, numbers_in
 from flows.forms.columns import relative
 from flows.forms.funds import read_funds_matrix
@@ -37,6 +37,7 @@ from flows.forms.notes import Note
 from flows.forms.provenance import Where, on_line
 from flows.forms.spec import FORMS, FUNDS_UNITS, UNIT_LINE_LABEL, FormSpec, Label
 from flows.forms.state import Header
+from flows.lineshapes import text_height
 from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
 from flows.text import SUB_LINE_PREFIX, is_latin, label_key, normalize
 

@@ -31,9 +31,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from statistics import median
 
-from flows.forms.celllines import REACH, line_runs, line_words, text_height
+from flows.forms.celllines import REACH, line_runs, line_words
 from flows.forms.labels import ALL_COLUMNS, CATEGORY_KEYWORDS, match_printed
 from flows.forms.spec import FORMS, Column
+from flows.lineshapes import text_height
 from flows.models import Cell, CellLine, Table, join_wrapped
 from flows.text import label_key, normalize
 

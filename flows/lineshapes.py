@@ -1,0 +1,54 @@
+"""Measures of a table's OCR text lines that the OCR stage and the form reader both take.
+
+Apart because `ocr/` (re-reading print under a seal's line) and `flows/forms/` (leaving a
+seal's text out of a cell) must agree on what a printed line's height is and what box no
+printed line has; both import this module, which imports only the data model.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+
+from flows.models import CellLine, Table
+
+# A rule's remnant or a speck prints at most this many marks: lines this short do not set the
+# table's text height.
+MAX_SLIVER_MARKS = 2
+# A seal's text: a line whose box is taller AND wider than this many text heights. No printed
+# line is (a line is one text height tall; a label printed upright one character a line is one
+# character wide); a seal's characters, set round its ring in big type, are both (dev scans:
+# printed lines reach 2.4 text heights at most — a number with seal ink in its box — and seal
+# lines 4.2 and more).
+SEAL = 3.0
+SEAL_CHAR_WIDTH = 2.0
+"""... and whose characters stand wider apart than this many text heights each (a measured
+shape): a printed line packs its characters about one text height apart (full-width CJK; digits
+and Latin closer), even when a seal's ink joined two of its lines into one tall box (dev lg_4892
+p1: `时效指标（必填` over its `）`, a seal's glyph between them: 3.04 text heights tall, 1.2 a
+character), while a seal's characters, in big type round its ring, are read as one to three
+over a box 5-7 text heights wide (lg_5716: `县委`, 2.5-3.5 a character); 2.0 lies between."""
+
+
+def text_height(table: Table) -> float:
+    """The typical height of a printed text line of the table (its OCR lines' median)."""
+    heights = [
+        ln.bbox[3] - ln.bbox[1]
+        for c in table.cells
+        for ln in c.lines
+        if len(ln.text.strip()) > MAX_SLIVER_MARKS
+    ]
+    return median(heights) if heights else 0.0
+
+
+def is_seal_text(line: CellLine, height: float) -> bool:
+    """A line whose box is taller and wider than `SEAL` text heights and whose characters stand
+    more than `SEAL_CHAR_WIDTH` text heights apart: a seal's characters OCR read over the cell,
+    no printed text of it (which would cross the cell's lost rules)."""
+    x0, y0, x1, y1 = line.bbox
+    chars = len("".join(line.text.split()))
+    return (
+        height > 0
+        and chars > 0
+        and min(x1 - x0, y1 - y0) > SEAL * height
+        and (x1 - x0) / chars > SEAL_CHAR_WIDTH * height
+    )
