@@ -394,6 +394,54 @@ def test_perfbudget_run_lands_the_night_when_a_page_read_ahead_kills_its_worker(
     assert query(wh, "select count(*) from dim_project") == [(1,)]
 
 
+def test_a_night_cut_short_exits_3_and_its_flow_run_ends_failed(
+    two_images: Path, tmp_path: Path, prefect_harness: None
+) -> None:
+    """Every page kills its worker and one death is allowed: the night is cut short. Before,
+    `perfbudget run` exited 3 but the flow run ended Completed, so Prefect's UI and alerts
+    showed a night that left both documents unread as a good one. Now the run ends Failed with
+    the reason, and what the night did (both documents quarantined, read next night) is
+    published as on any night."""
+    import subprocess
+    import sys
+
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    from tests.conftest import query_warehouse as query
+
+    wh = tmp_path / "perfbudget.duckdb"
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value() or "",
+        "PERFBUDGET_FAULT": "extract-dies:.png#1#",
+        "PERFBUDGET_MAX_POOL_DEATHS": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--raw", str(two_images), "--warehouse",
+         str(wh)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert query(wh, "select source_file, status from dim_document order by 1") == [
+        ("a.png", "quarantined"),
+        ("b.png", "quarantined"),
+    ]
+    with get_client(sync_client=True) as client:
+        runs = [
+            r
+            for r in client.read_flow_runs()
+            if r.parameters.get("options", {}).get("warehouse") == str(wh)
+        ]
+    assert [(r.state.name, r.state.message) for r in runs] == [
+        (
+            "Failed",
+            "the night was cut short: the page workers died 1 time in a row, no page read "
+            "between (RunOptions.max_pool_deaths), the last: exit code 70",
+        )
+    ]
+
+
 def test_the_page_timeout_is_a_run_option() -> None:
     from pydantic import ValidationError
 
