@@ -6,6 +6,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -357,6 +359,18 @@ def test_the_runner_restarts_its_pool_killing_a_hung_worker() -> None:
         runner._stop_message_forwarding()
 
 
+def _perfbudget_run(raw: Path, wh: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`perfbudget run` in its own process (its workers forked as it starts, as a night's),
+    reporting to the session's Prefect test server, with `env` added."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or "", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--warehouse", str(wh)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
 def test_perfbudget_run_lands_the_night_when_a_page_read_ahead_kills_its_worker(
     two_images: Path, tmp_path: Path, prefect_harness: None
 ) -> None:
@@ -364,24 +378,10 @@ def test_perfbudget_run_lands_the_night_when_a_page_read_ahead_kills_its_worker(
     worker reading b.png dies there (in the pool's initializer), breaking the pool before any
     page task ran. Before, the run failed (exit 1, a BrokenProcessPool traceback, nothing
     published); now both pages are read again on a restarted pool, b.png's alone."""
-    import subprocess
-    import sys
-
-    from prefect.settings import PREFECT_API_URL
-
     from tests.conftest import query_warehouse as query
 
     wh = tmp_path / "perfbudget.duckdb"
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": PREFECT_API_URL.value() or "",
-        "PERFBUDGET_FAULT": "extract-dies:b.png#1#",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--raw", str(two_images), "--warehouse",
-         str(wh)],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    done = _perfbudget_run(two_images, wh, PERFBUDGET_FAULT="extract-dies:b.png#1#")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "  ! b.png [extract] worker died reading page 1 (exit code 70)" in done.stdout
     assert query(wh, "select source_file, status from dim_document order by 1") == [
@@ -402,26 +402,14 @@ def test_a_night_cut_short_exits_3_and_its_flow_run_ends_failed(
     showed a night that left both documents unread as a good one. Now the run ends Failed with
     the reason, and what the night did (both documents quarantined, read next night) is
     published as on any night."""
-    import subprocess
-    import sys
-
     from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL
 
     from tests.conftest import query_warehouse as query
 
     wh = tmp_path / "perfbudget.duckdb"
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": PREFECT_API_URL.value() or "",
-        "PERFBUDGET_FAULT": "extract-dies:.png#1#",
-        "PERFBUDGET_MAX_POOL_DEATHS": "1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--raw", str(two_images), "--warehouse",
-         str(wh)],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    done = _perfbudget_run(
+        two_images, wh, PERFBUDGET_FAULT="extract-dies:.png#1#", PERFBUDGET_MAX_POOL_DEATHS="1"
+    )
     assert done.returncode == 3, done.stderr[-2000:]
     assert query(wh, "select source_file, status from dim_document order by 1") == [
         ("a.png", "quarantined"),
