@@ -24,7 +24,7 @@ from flows.forms.labels import (
 from flows.forms.notes import Note, withdraw
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec
-from flows.models import Cell, Table
+from flows.models import Cell, CellLine, Table
 from flows.text import is_han, label_key
 
 # ---------------------------------------------------------------- the grid heading
@@ -467,9 +467,12 @@ def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> li
 
 
 def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str]]) -> list[str]:
-    """`fields` in the order their heads stand in the cell, left to right, by the OCR lines
-    printing the characters only one of them spells (性质 is 指标性质's, 年度 and 值 年度指标值's);
-    in the form's order (as given) when a head prints no such line or two stand alike."""
+    """`fields` in the order their heads stand in the cell, left to right, by where the OCR
+    lines print the characters only one of them spells (性质 is 指标性质's, 年度 and 值
+    年度指标值's); in the form's order (as given) when a head prints no such character or two
+    stand alike. A character's place is its share of its line's width (`_glyph_x`): one line
+    read across both heads (`实际完分` over 实际完成值 | 分值, dev2 lg_12425_自评 p2) stands
+    where both do, its characters do not."""
     own = {
         f: set("".join(spellings[f]))
         - {ch for g in fields if g != f for ch in "".join(spellings[g])}
@@ -477,13 +480,20 @@ def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str
     }
     at: dict[str, float] = {}
     for f in fields:
-        xs = [(ln.bbox[0] + ln.bbox[2]) / 2 for ln in cell.lines if own[f] & set(ln.text)]
+        xs = [_glyph_x(ln, i) for ln in cell.lines for i, ch in enumerate(ln.text) if ch in own[f]]
         if not xs:
             return fields
         at[f] = sum(xs) / len(xs)
     if len(set(at.values())) < len(fields):
         return fields
     return sorted(fields, key=at.__getitem__)
+
+
+def _glyph_x(line: CellLine, i: int) -> float:
+    """The x of character `i` of an OCR line: the middle of its equal share of the line's width
+    (a heading prints Han glyphs, each as wide as the next)."""
+    x0, x1 = line.bbox[0], line.bbox[2]
+    return x0 + (i + 0.5) * (x1 - x0) / len(line.text)
 
 
 def _grid_mark_misread(
