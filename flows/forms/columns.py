@@ -86,21 +86,28 @@ class GridColumns:
         the form's proportions stay), by both edges of the 三级指标 and 指标值 columns (no
         shared scale vouches for it here), never by a count of columns alone."""
         width = table.bbox[2] - table.bbox[0]
-        edges = _column_edges(table)
         if self.width and abs(width - self.width) > EDGE_STRAY * self.width:
-            lost = self._leading_columns_lost(table)
-            if lost is not None:
-                return lost
-            scaled = self._lined_up(edges, table.n_cols, width, table.bbox[2])
-            if scaled is None or scaled is self:
-                return None
-            both_edges = all(
-                abs(a - b) < EDGE_STRAY
-                for f in ("indicator_name", "target")
-                for a, b in zip(edges[scaled.by_field[f]], self.x_ranges[f], strict=True)
-            )
-            return scaled if both_edges else None
-        return self._lined_up(edges, table.n_cols, width, table.bbox[2])
+            return self._scaled(table) or self._leading_columns_lost(table)
+        return self._lined_up(_column_edges(table), table.n_cols, width, table.bbox[2])
+
+    def _scaled(self, table: Table) -> GridColumns | None:
+        """The fields of a table of another width whose 三级指标 and 指标值 columns line up with
+        the heading's by both edges as shares of its own width (a photo's next page taken nearer
+        or farther); None otherwise. Asked before `_leading_columns_lost`: a whole grid a few
+        percent narrower may also end near where the heading's did (dev2 lg_12215_自评 p2, 5.6%
+        narrower, its right edge 63 px off), and placed from that edge its columns stood one
+        to the right (二级 labels read as names)."""
+        edges = _column_edges(table)
+        width = table.bbox[2] - table.bbox[0]
+        scaled = self._lined_up(edges, table.n_cols, width, table.bbox[2])
+        if scaled is None or scaled is self:
+            return None
+        both_edges = all(
+            abs(a - b) < EDGE_STRAY
+            for f in ("indicator_name", "target")
+            for a, b in zip(edges[scaled.by_field[f]], self.x_ranges[f], strict=True)
+        )
+        return scaled if both_edges else None
 
     def _lined_up(
         self, edges: list[tuple[float, float]], n_cols: int, width: float, right: float
@@ -151,11 +158,15 @@ class GridColumns:
         """Page x → share of the heading's frame on a table continuing the grid: its own width
         when that is the heading's (within EDGE_STRAY), else from its right edge on the
         heading's width when it is narrower and ends where the heading's table ended
-        (`_frame_from_right`); None for any other table."""
+        (`_frame_from_right`) — unless its columns line up on its own width (`_scaled`, as
+        `on` reads them); None for any other table."""
         width = table.bbox[2] - table.bbox[0]
         if not self.width or abs(width - self.width) <= EDGE_STRAY * self.width:
             return lambda x: relative(table, x, x)[0]
-        return self._frame_from_right(table)
+        from_right = self._frame_from_right(table)
+        if from_right is not None and self._scaled(table) is not None:  # as `on` reads it
+            return lambda x: relative(table, x, x)[0]
+        return from_right
 
     def _frame_from_right(self, table: Table) -> Callable[[float], float] | None:
         """Page x → share of the heading's frame on a table narrower than the heading's that
