@@ -633,15 +633,18 @@ def _heading_again(cells: dict[str, Cell | None], spec: FormSpec) -> bool | None
     not found as a heading). No indicator is named 三级指标 with the target 指标值. So is a line
     whose 指标值 and every numeric column (分值, 得分) print their own headings, whatever its
     三级指标 cell reads (`T二级指标 三级指标`: two headings a lost rule joined, a mark): a numeric
-    column's cell prints a number, never its heading. True: the 三级指标 cell prints its heading
-    too; False: only the others do; None: not a heading."""
+    column's cell prints a number, never its heading. So is a line whose 一级, 二级 and 三级指标
+    cells print their own headings, whatever its 指标值 cell reads (dev2 lg_10180 p3: `年度指标2`,
+    a seal's mark after it): no category is named 一级指标. True: the 三级指标 cell prints its
+    heading too; False: only the others do; None: not a heading."""
 
     def own_heading(name: str) -> bool:
         hit = match_printed(label_key(cell_text(cells.get(name))), ALL_COLUMNS)
         return hit is not None and hit[0].field == name  # type: ignore[attr-defined]
 
     if not own_heading("target"):
-        return None
+        labels = ("level1", "level2", "indicator_name")
+        return True if all(map(own_heading, labels)) else None
     if own_heading("indicator_name"):
         return True
     numeric = [c.field for c in spec.columns if c.numeric and cells.get(c.field) is not None]
