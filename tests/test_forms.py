@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
-from flows.forms.rows import _heading_again
+from flows.forms.rows import _heading_again, _unlisted
 from flows.forms.spec import (
     LEVEL_LABEL_ENDING,
     SEED_PATH,
@@ -1057,6 +1057,23 @@ def test_a_line_printing_the_level_and_name_headings_is_the_heading_again() -> N
     assert _heading_again(cells("一级指标", "二级指标", "三级指标", "年度指标2"), spec) is True
     assert _heading_again(cells("产出指标", "二级指标", "三级指标", "年度指标2"), spec) is None
     assert _heading_again(cells("一级指标", "二级指标", "培训人次", "年度指标2"), spec) is None
+
+
+def test_an_operator_read_as_a_glyph_its_column_may_not_print_is_noted() -> None:
+    """`=` read `二` surely, `=` not among the readings: landed as read, with a note; a listed
+    value, a text-layer cell (no readings) or a blank cell gives none."""
+    (nature,) = [c for c in SPEC_OF["project_target"].columns if c.field == "target_nature"]
+
+    def cell(text: str, readings: tuple[tuple[str, float], ...]) -> Cell:
+        return Cell(row=3, col=4, text=text, bbox=(4, 3, 5, 4), readings=readings)
+
+    assert _unlisted(cell("二", (("二", 0.95), ("三", 0.01))), nature) == [
+        "the target_nature cell (row 3) reads '二', not a value its column may print, and the "
+        "recogniser ranked none that is: landed as read"
+    ]
+    assert _unlisted(cell("≥", (("≥", 0.9),)), nature) == []
+    assert _unlisted(cell("二", ()), nature) == []
+    assert _unlisted(cell("", (("", 0.9),)), nature) == []
 
 
 def test_funds_unit_with_a_lost_bracket_or_on_a_unit_line_above_the_table() -> None:

@@ -39,7 +39,7 @@ from flows.forms.labels import (
 )
 from flows.forms.provenance import Where
 from flows.forms.rates import percent_read_as_digit
-from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
+from flows.forms.spec import NO_VALUE, TARGET_KINDS, Column, FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totalrow import read_total_row
 from flows.forms.totals import score_note, score_problem
@@ -757,6 +757,7 @@ def _read_by_alphabet(
             continue
         choice = alphabet_choice(cell, col.alphabet) if col.alphabet else number_choice(cell)
         if choice is None:
+            notes += _unlisted(cell, col)
             continue
         text, prob = choice
         own = next((p for t, p in cell.readings if normalize(t) == normalize(cell.text)), 0.0)
@@ -766,6 +767,22 @@ def _read_by_alphabet(
             f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
         )
     return notes
+
+
+def _unlisted(cell: Cell, col: Column) -> list[str]:
+    """The note on an OCR cell of a column declaring an alphabet that lands a value the column
+    may not print, no reading the recogniser ranked being one (dev2 lg_10247 p3: a `=` read
+    `二` at 0.95, `=` not among its readings): landed as read, but never silently. Not a unit
+    column: a unit its list lacks may be printed all the same (the list holds the units met)."""
+    text = normalize(cell.text)
+    if not col.alphabet or col.unit or not cell.readings or not text:
+        return []
+    if text in {normalize(a) for a in col.alphabet}:
+        return []
+    return [
+        f"the {col.field} cell (row {cell.row}) reads '{cell.text}', not a value its column "
+        "may print, and the recogniser ranked none that is: landed as read"
+    ]
 
 
 # A blank cell's faint glyph (`Cell.faint`) lands only where the recogniser's best reading of
