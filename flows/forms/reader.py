@@ -333,7 +333,10 @@ def _read_segment(
         columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
         assert open_form.columns is not None
         if columns.fields() != open_form.columns.fields() or unknown:
+            read = columns
             columns = _repeated_heading(open_form.columns, columns, where, head_row, unknown)
+            if columns is None:
+                columns = _heading_over_no_line(open_form, read, where, problems)
         if columns is not None:
             added = columns.fields() - open_form.columns.fields()
             filled = _back_fill(open_form, columns, added, problems) if added else 0
@@ -535,6 +538,30 @@ def _repeated_heading(
         right=read.right,
         unread={**read.unread, **before.unread},
     )
+
+
+def _heading_over_no_line(
+    form: OpenForm, read: GridColumns, where: Where, problems: list[str]
+) -> GridColumns | None:
+    """The columns of a grid's heading repeated after a page break that does not line up with
+    the heading before it, when no line was read under that one (it stood at the page's foot,
+    the grid's lines all on this page: dev2 lg_10180, its first heading's rules lost so
+    `三级指标 指标 性质` and `年度指标值 度量单位` were one cell each): this heading is the
+    grid's, read by its own heads, when it names every field the first one did. None when a
+    line was read before (the grid is laid out by the heading it was read by) or a field is
+    missing from it."""
+    if form.indicators or form.columns is None or not form.columns.fields() <= read.fields():
+        return None
+    problems.append(
+        form_note(
+            form,
+            where.page.page,
+            "the grid's heading repeated here does not line up with the heading before the page "
+            "break, under which no line was printed: the lines are read by this heading "
+            f"({', '.join(read.by_field)})",
+        )
+    )
+    return read
 
 
 def _back_fill(form: OpenForm, columns: GridColumns, added: set[str], problems: list[str]) -> int:
