@@ -27,7 +27,8 @@ reads print plus one to three extra characters. Such a line is dropped too when,
 the height, all of these hold:
 
 - its centre lies on the circle the seal's glyphs are set on (`GLYPH_CIRCLE`, narrower than
-  the band: the glyphs' centres and the pieces of them OCR read stand at 0.60-0.78 r);
+  the band: the glyphs' centres and the pieces of them OCR read stand at 0.60-0.78 r) or on
+  the ring past them, up to `RING_REACH` (a piece of the ring read `1`, `7`: 1.02-1.03 r);
 - the cell holds a longer line of print of two or more characters off the seal's text band,
   or of more than `MAX_CHARS` inside the circle the glyphs are set on (only the star stands
   there, and no seal's line reads that many): print to tell it from, as above;
@@ -56,6 +57,10 @@ REACH = 1.35
 # The circle the seal's glyphs are set on, as fractions of the ring's radius: an official seal
 # sets them at ~0.72 r; what OCR reads of a glyph or a piece of one centres at 0.60-0.78 r.
 GLYPH_CIRCLE = (0.6, 0.86)
+# Past the glyphs, the ring: a piece of it OCR read as a line beside print (a stroke read `1`
+# or `7`) centres at 1.02-1.03 r (dev2 lg_15829 `7` under `验收合格率`, lg_14731 `1` beside
+# `项目实施进度`).
+RING_REACH = 1.1
 # A paragraph's next line starts within this many print heights under the last, and is boxed
 # at least this high against it (a piece of a seal's glyph cut by a rule is lower: 0.48).
 WRAP_GAP = 0.6
@@ -88,8 +93,9 @@ def _radii(box: tuple[float, float, float, float], seal: Seal) -> float:
 
 
 def _on_circle(box: tuple[float, float, float, float], seal: Seal) -> bool:
-    """Whether the box's centre lies on the circle the seal's glyphs are set on."""
-    return GLYPH_CIRCLE[0] <= _radii(box, seal) <= GLYPH_CIRCLE[1]
+    """Whether the box's centre lies on the circle the seal's glyphs are set on or on its ring
+    (`RING_REACH`)."""
+    return GLYPH_CIRCLE[0] <= _radii(box, seal) <= RING_REACH
 
 
 def _wraps(line: OcrLine, printed: OcrLine) -> bool:
