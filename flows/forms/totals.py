@@ -228,6 +228,56 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
             )
 
 
+def fill_blank_by_totals(form: ProjectForm, problems: list[str]) -> None:
+    """The one weight (or score) of a self-evaluation's lines read blank, every other read as a
+    number: the 总分 row's weight (score) less the sum of the others, the funds block's with
+    them. A print under a seal's glyphs that OCR read as nothing (dev2 lg_14317, lg_15746: a
+    score cell beside a found seal came back empty) is what the form's own sum prints. Taken
+    only when the other column's values all read and add up to their 总分 (so no line was lost
+    or misread in the grid's rows), and the value fits the line: a weight above 0 and at least
+    its score, a score from 0 to its weight. Reported with the page and line; `score_problem`'s
+    note on the line withdrawn. Two blanks, or any value not a number, and nothing is filled."""
+    for name, other in (("weight", "score"), ("score", "weight")):
+        totals = [form.fields.get(f"overall_{n}") for n in (name, other)]
+        total = [amount(v.value) if v is not None else None for v in totals]
+        if total[0] is None or total[1] is None:
+            continue
+        other_sum = printed_sum(form.fields, form.indicators, other)
+        if other_sum is None or abs(other_sum - total[1]) > SUM_TOLERANCE:
+            continue
+        printed = _printed(form.fields, form.indicators, name)
+        blank = [k for k, v in enumerate(printed) if v is not None and not v.value.strip()]
+        values = [amount(v.value) if v is not None else None for v in printed]
+        if len(blank) != 1 or blank[0] == 0:
+            continue
+        k = blank[0]
+        if any(x is None for i, x in enumerate(values) if i != k):
+            continue
+        value = round(total[0] - sum(x for x in values if x is not None), 2)
+        line = form.indicators[k - 1]
+        beside = amount(line.extra[other].value) if line.extra.get(other) else None
+        if beside is None or not _fits_line(name, value, beside):
+            continue
+        read = printed[k]
+        assert read is not None
+        answered = _score_key(line.extra.get("weight"), line.extra.get("score"))
+        line.extra[name] = read.with_value(f"{value:g}")
+        withdraw(problems, answered)
+        problems.append(
+            f"page {read.page}: {_name(form)}: {line.name.value}: its {name} read blank, "
+            f"filled in as {value:g}: the 总分's {totals[0].value} less the other {name}s "  # type: ignore[union-attr]
+            f"printed (the {other}s add up to the 总分's {totals[1].value})"  # type: ignore[union-attr]
+        )
+
+
+def _fits_line(name: str, value: float, beside: float) -> bool:
+    """Whether `value` can be printed as a line's `name` (weight or score) beside `beside`, its
+    score or weight: a weight above 0 and at least its score, a score from 0 to its weight."""
+    if name == "weight":
+        return value > 0 and value >= beside
+    return 0 <= value <= beside
+
+
 # At most this many lines of one form read with their weight and score run together: each has a
 # few cuts, and every combination of them is set against the 总分
 MAX_GLUED_LINES = 4
