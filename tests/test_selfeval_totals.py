@@ -260,3 +260,21 @@ def test_a_blank_is_left_when_the_sums_do_not_settle_it() -> None:
     form = _form([_line("50", "50"), _line("", "49.93")])  # the weight left, 40, below its score
     fill_blank_by_totals(form, problems := [])
     assert (form.indicators[1].extra["weight"].value, problems) == ("", [])
+
+
+def test_a_cell_of_several_numbers_reads_the_one_by_which_the_column_adds_up() -> None:
+    """Dev2 lg_15133: a seal's stroke over the 分值 cell read as a 2 beside the printed 5
+    (`2 5`): the 5 makes the weights add up to the 总分's 100 (10 + 50 + 5 + 35), the 2 does
+    not; reported. Neither or both adding up: left as read."""
+    form = _form([_line("50", "50"), _line("2 5", "5"), _line("35", "34.93")])
+    problems: list[str] = []
+    settle_marks_by_totals(form, problems)
+    assert [i.extra["weight"].value for i in form.indicators] == ["50", "5", "35"]
+    assert problems == [
+        "page 1: 某项目: the weight '2 5' read as 5: the cell's other numbers taken for a "
+        "seal's or a speck's marks, the reading by which the weights add up to the 总分's 100"
+    ]
+    for read in ("2 7", "5 5 x"):
+        form = _form([_line("50", "50"), _line(read, "5"), _line("35", "34.93")])
+        settle_marks_by_totals(form, problems := [])
+        assert (form.indicators[1].extra["weight"].value, problems) == (read, [])

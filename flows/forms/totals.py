@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from itertools import product
 
-from flows.forms.cellvalues import COLON_POINT_RE, NUMBER_RE, amount
+from flows.forms.cellvalues import COLON_POINT_RE, NUMBER_RE, amount, numbers_in
 from flows.forms.notes import Note, about, withdraw
 from flows.models import IndicatorRow, ProjectForm, SourcedValue
 
@@ -171,8 +171,10 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
     a score read above its own weight, which no form prints (`41` under the weight 4: a speck or
     a worn rule read as a digit beside the 4): read without its first or last character when
     exactly one such reading of the scores makes their sum the 总分's, each score then at most
-    its weight (`_over_weight_readings`). The form's own check decides, and each reading is
-    reported; any other value stays as read."""
+    its weight (`_over_weight_readings`). So is a cell that read several numbers apart (dev2
+    lg_15133 `2 5` under 分值: a seal's stroke on its glyph circle read as a 2 over the printed
+    5): read as the one of them by which the column adds up. The form's own check decides, and
+    each reading is reported; any other value stays as read."""
     for name, total_field in (("weight", "overall_weight"), ("score", "overall_score")):
         total_value = form.fields.get(total_field)
         if total_value is not None and amount(total_value.value) is None:
@@ -189,6 +191,10 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
                 options[k] = [rest]
             elif name == "score" and _above_weight(form, k, text):
                 options[k] = _over_weight_readings(form, k, text)
+            elif len(numbers := _numbers_apart(text)) > 1:
+                options[k] = [
+                    n for n in numbers if name == "weight" or not _above_weight(form, k, n)
+                ]
         if not options or any(not o for o in options.values()):
             continue
         fits = []
@@ -216,12 +222,15 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
                 answered = _score_key(line.extra.get("weight"), line.extra.get("score"))
                 line.extra[name] = v.with_value(rest)
                 withdraw(problems, answered)  # score_problem's note on the line
-            why = (
-                "a score above its weight cannot be printed; a character at its edge taken "
-                "for a speck"
-                if amount(v.value) is not None
-                else "a mark at its edge taken for a speck"
-            )
+            if amount(v.value) is not None:
+                why = (
+                    "a score above its weight cannot be printed; a character at its edge taken "
+                    "for a speck"
+                )
+            elif len(_numbers_apart(v.value)) > 1:
+                why = "the cell's other numbers taken for a seal's or a speck's marks"
+            else:
+                why = "a mark at its edge taken for a speck"
             problems.append(
                 f"page {v.page}: {_name(form)}: the {name} '{v.value}' read as {rest}: {why}, "
                 f"the reading by which the {name}s add up to the 总分's {total_value.value}"  # type: ignore[union-attr]
@@ -371,6 +380,13 @@ def _total_with_a_point(
         f"a point read as a colon, the reading the {name}s printed add up to ({read:g})"
     )
     return form.fields[total_field]
+
+
+def _numbers_apart(text: str) -> list[str]:
+    """The numbers a weight or score cell read apart (`2 5`: a seal's stroke read as a digit
+    beside the printed 5), each once; [] when the cell reads anything else."""
+    tokens = numbers_in(text) or []
+    return list(dict.fromkeys(tokens)) if all(amount(t) is not None for t in tokens) else []
 
 
 def _over_weight_readings(form: ProjectForm, k: int, score: str) -> list[str]:
