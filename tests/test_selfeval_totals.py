@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.forms.totals import score_note, settle_marks_by_totals, split_glued_total
+from flows.forms.totals import (
+    fill_blank_by_totals,
+    score_note,
+    settle_marks_by_totals,
+    split_glued_total,
+)
 from flows.models import CellLine, FundsBlock, IndicatorRow, ProjectForm, SourcedValue
 from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
 from tests.test_selfeval_reader import GRID_HEAD, TITLE, _with_total
@@ -207,3 +212,68 @@ def test_weight_and_score_glued_together_and_onto_the_label_are_split_by_the_wei
     ) in problems
     got, _ = _with_total(["总分 9989.43", *[None] * 7], {(6, 0): (1, 8)})
     assert got == ("", "")
+
+
+def test_the_one_score_read_blank_is_what_the_total_leaves() -> None:
+    """Dev2 lg_14317 (a score cell beside a found seal read as nothing): the 总分's 99.43 less
+    the funds block's 9.5 and the other line's 50 is 39.93, the weights adding up to 100;
+    reported, the line's score_problem note withdrawn."""
+    form = _form([_line("50", "50"), _line("40", "")])
+    for row, line in enumerate(form.indicators):  # where each line was read
+        line.extra = {k: replace(v, row=row) for k, v in line.extra.items()}
+    said = "page 1: 某项目: 防治面积: its weight 40 is printed but its score is blank or unreadable"
+    problems = [score_note(said, *form.indicators[1].extra.values())]
+    fill_blank_by_totals(form, problems)
+    assert [i.extra["score"].value for i in form.indicators] == ["50", "39.93"]
+    assert problems == [
+        "page 1: 某项目: 防治面积: its score read blank, filled in as 39.93: the 总分's 99.43 "
+        "less the other scores printed (the weights add up to the 总分's 100)"
+    ]
+
+
+def test_the_one_weight_read_blank_is_what_the_total_leaves() -> None:
+    form = _form([_line("50", "50"), _line("", "39.93")])  # the scores add up to 99.43
+    fill_blank_by_totals(form, problems := [])
+    said = (
+        "page 1: 某项目: 防治面积: its weight read blank, filled in as 40: the 总分's 100 less "
+        "the other weights printed (the scores add up to the 总分's 99.43)"
+    )
+    assert (form.indicators[1].extra["weight"].value, problems) == ("40", [said])
+
+
+def test_a_blank_is_left_when_the_sums_do_not_settle_it() -> None:
+    cases = [
+        [_line("50", ""), _line("40", "")],  # two blanks: the sum leaves a choice
+        [_line("50", "50"), _line("", "")],  # the other column not complete either
+        [_line("50", "5O"), _line("40", "")],  # another score not a number
+        [_line("50", "50"), _line("30", "")],  # the weights add up to 90, not the 总分's 100
+        [_line("50", "10"), _line("40", "")],  # 79.93 would stand above its weight 40
+    ]
+    for lines in cases:
+        read = [i.extra["score"].value for i in lines]
+        form = _form(lines)
+        problems: list[str] = []
+        fill_blank_by_totals(form, problems)
+        assert ([i.extra["score"].value for i in form.indicators], problems) == (read, [])
+        assert read[1] == ""
+    form = _form([_line("50", "50"), _line("", "49.93")])  # the weight left, 40, below its score
+    fill_blank_by_totals(form, problems := [])
+    assert (form.indicators[1].extra["weight"].value, problems) == ("", [])
+
+
+def test_a_cell_of_several_numbers_reads_the_one_by_which_the_column_adds_up() -> None:
+    """Dev2 lg_15133: a seal's stroke over the 分值 cell read as a 2 beside the printed 5
+    (`2 5`): the 5 makes the weights add up to the 总分's 100 (10 + 50 + 5 + 35), the 2 does
+    not; reported. Neither or both adding up: left as read."""
+    form = _form([_line("50", "50"), _line("2 5", "5"), _line("35", "34.93")])
+    problems: list[str] = []
+    settle_marks_by_totals(form, problems)
+    assert [i.extra["weight"].value for i in form.indicators] == ["50", "5", "35"]
+    assert problems == [
+        "page 1: 某项目: the weight '2 5' read as 5: the cell's other numbers taken for a "
+        "seal's or a speck's marks, the reading by which the weights add up to the 总分's 100"
+    ]
+    for read in ("2 7", "5 5 x"):
+        form = _form([_line("50", "50"), _line(read, "5"), _line("35", "34.93")])
+        settle_marks_by_totals(form, problems := [])
+        assert (form.indicators[1].extra["weight"].value, problems) == (read, [])

@@ -64,7 +64,12 @@ from flows.forms.rows import append_rows
 from flows.forms.spec import FORMS, SPEC_OF, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
-from flows.forms.totals import score_problem, settle_marks_by_totals, split_glued_lines
+from flows.forms.totals import (
+    fill_blank_by_totals,
+    score_problem,
+    settle_marks_by_totals,
+    split_glued_lines,
+)
 from flows.models import Cell, CellLine, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
@@ -200,6 +205,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         if form.first_page in ocr_pages:
             split_glued_lines(form, problems)
             settle_marks_by_totals(form, problems)
+            fill_blank_by_totals(form, problems)
     _fill_missing_years(forms, problems)
     return forms, problems
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from itertools import product
 
-from flows.forms.cellvalues import COLON_POINT_RE, NUMBER_RE, amount
+from flows.forms.cellvalues import COLON_POINT_RE, NUMBER_RE, amount, numbers_in
 from flows.forms.notes import Note, about, withdraw
 from flows.models import IndicatorRow, ProjectForm, SourcedValue
 
@@ -171,8 +171,10 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
     a score read above its own weight, which no form prints (`41` under the weight 4: a speck or
     a worn rule read as a digit beside the 4): read without its first or last character when
     exactly one such reading of the scores makes their sum the 总分's, each score then at most
-    its weight (`_over_weight_readings`). The form's own check decides, and each reading is
-    reported; any other value stays as read."""
+    its weight (`_over_weight_readings`). So is a cell that read several numbers apart (dev2
+    lg_15133 `2 5` under 分值: a seal's stroke on its glyph circle read as a 2 over the printed
+    5): read as the one of them by which the column adds up. The form's own check decides, and
+    each reading is reported; any other value stays as read."""
     for name, total_field in (("weight", "overall_weight"), ("score", "overall_score")):
         total_value = form.fields.get(total_field)
         if total_value is not None and amount(total_value.value) is None:
@@ -189,6 +191,10 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
                 options[k] = [rest]
             elif name == "score" and _above_weight(form, k, text):
                 options[k] = _over_weight_readings(form, k, text)
+            elif len(numbers := _numbers_apart(text)) > 1:
+                options[k] = [
+                    n for n in numbers if name == "weight" or not _above_weight(form, k, n)
+                ]
         if not options or any(not o for o in options.values()):
             continue
         fits = []
@@ -216,16 +222,69 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
                 answered = _score_key(line.extra.get("weight"), line.extra.get("score"))
                 line.extra[name] = v.with_value(rest)
                 withdraw(problems, answered)  # score_problem's note on the line
-            why = (
-                "a score above its weight cannot be printed; a character at its edge taken "
-                "for a speck"
-                if amount(v.value) is not None
-                else "a mark at its edge taken for a speck"
-            )
+            if amount(v.value) is not None:
+                why = (
+                    "a score above its weight cannot be printed; a character at its edge taken "
+                    "for a speck"
+                )
+            elif len(_numbers_apart(v.value)) > 1:
+                why = "the cell's other numbers taken for a seal's or a speck's marks"
+            else:
+                why = "a mark at its edge taken for a speck"
             problems.append(
                 f"page {v.page}: {_name(form)}: the {name} '{v.value}' read as {rest}: {why}, "
                 f"the reading by which the {name}s add up to the 总分's {total_value.value}"  # type: ignore[union-attr]
             )
+
+
+def fill_blank_by_totals(form: ProjectForm, problems: list[str]) -> None:
+    """The one weight (or score) of a self-evaluation's lines read blank, every other read as a
+    number: the 总分 row's weight (score) less the sum of the others, the funds block's with
+    them. A print under a seal's glyphs that OCR read as nothing (dev2 lg_14317, lg_15746: a
+    score cell beside a found seal came back empty) is what the form's own sum prints. Taken
+    only when the other column's values all read and add up to their 总分 (so no line was lost
+    or misread in the grid's rows), and the value fits the line: a weight above 0 and at least
+    its score, a score from 0 to its weight. Reported with the page and line; `score_problem`'s
+    note on the line withdrawn. Two blanks, or any value not a number, and nothing is filled."""
+    for name, other in (("weight", "score"), ("score", "weight")):
+        totals = [form.fields.get(f"overall_{n}") for n in (name, other)]
+        total = [amount(v.value) if v is not None else None for v in totals]
+        if total[0] is None or total[1] is None:
+            continue
+        other_sum = printed_sum(form.fields, form.indicators, other)
+        if other_sum is None or abs(other_sum - total[1]) > SUM_TOLERANCE:
+            continue
+        printed = _printed(form.fields, form.indicators, name)
+        blank = [k for k, v in enumerate(printed) if v is not None and not v.value.strip()]
+        values = [amount(v.value) if v is not None else None for v in printed]
+        if len(blank) != 1 or blank[0] == 0:
+            continue
+        k = blank[0]
+        if any(x is None for i, x in enumerate(values) if i != k):
+            continue
+        value = round(total[0] - sum(x for x in values if x is not None), 2)
+        line = form.indicators[k - 1]
+        beside = amount(line.extra[other].value) if line.extra.get(other) else None
+        if beside is None or not _fits_line(name, value, beside):
+            continue
+        read = printed[k]
+        assert read is not None
+        answered = _score_key(line.extra.get("weight"), line.extra.get("score"))
+        line.extra[name] = read.with_value(f"{value:g}")
+        withdraw(problems, answered)
+        problems.append(
+            f"page {read.page}: {_name(form)}: {line.name.value}: its {name} read blank, "
+            f"filled in as {value:g}: the 总分's {totals[0].value} less the other {name}s "  # type: ignore[union-attr]
+            f"printed (the {other}s add up to the 总分's {totals[1].value})"  # type: ignore[union-attr]
+        )
+
+
+def _fits_line(name: str, value: float, beside: float) -> bool:
+    """Whether `value` can be printed as a line's `name` (weight or score) beside `beside`, its
+    score or weight: a weight above 0 and at least its score, a score from 0 to its weight."""
+    if name == "weight":
+        return value > 0 and value >= beside
+    return 0 <= value <= beside
 
 
 # At most this many lines of one form read with their weight and score run together: each has a
@@ -321,6 +380,13 @@ def _total_with_a_point(
         f"a point read as a colon, the reading the {name}s printed add up to ({read:g})"
     )
     return form.fields[total_field]
+
+
+def _numbers_apart(text: str) -> list[str]:
+    """The numbers a weight or score cell read apart (`2 5`: a seal's stroke read as a digit
+    beside the printed 5), each once; [] when the cell reads anything else."""
+    tokens = numbers_in(text) or []
+    return list(dict.fromkeys(tokens)) if all(amount(t) is not None for t in tokens) else []
 
 
 def _over_weight_readings(form: ProjectForm, k: int, score: str) -> list[str]:
