@@ -59,6 +59,7 @@ from ocr.preprocess import (
     INK_THRESHOLD,
     Prepared,
     binarize,
+    find_faint_seals,
     find_seals,
     line_masks,
     prepare,
@@ -1243,6 +1244,12 @@ def ocr_page(
     # the page's black or grey seals, found once: `prep.seals` is None where `prepare` found
     # some before turning and levelling the page, [] where it found none
     seals = find_seals(ink) if prep.seals is None else prep.seals
+    doubts = prep.doubts
+    if not seals:
+        seals = find_faint_seals(prep.gray, ink, cv2.dilate(hor | ver, np.ones((3, 3), np.uint8)))
+        # what a seal found on weaker evidence changes (rules and lines dropped inside its
+        # disc) is said, naming the page
+        doubts += [f"faint seal ring at ({x:.0f}, {y:.0f}) r {r:.0f} px" for x, y, r in seals]
     tables = find_tables(prep.gray, masks=(hor, ver), seals=seals)
     clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:
@@ -1274,7 +1281,6 @@ def ocr_page(
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     out_tables = read_faint_cells(out_tables, prep.gray, engine)
     h, w = prep.gray.shape
-    doubts = prep.doubts
     del prep, hor, ver, clean, ink
     release_memory()
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE

@@ -1149,7 +1149,12 @@ def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> n
 SEAL_CENTRES_APART = 0.5
 
 
-def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, float, float]]:
+def find_seals(
+    ink: np.ndarray,
+    min_ring: float = 0.65,
+    beside: np.ndarray | None = None,
+    smallest: float = 0.04,
+) -> list[tuple[float, float, float]]:
     """Round seals printed in black or grey ink (a photocopied or greyscale scan: no red to
     suppress), as (cx, cy, r) in page px of the ink mask.
 
@@ -1160,12 +1165,14 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
     included; circles Hough finds between the rules and text of a table: under 0.6) with
     paper on both sides of the ring along at least 45% of it (seals 0.6-0.82, others under
     0.4). A seal whose ring is mostly too faint to binarise (a light grey stamp, ~0.6 of it
-    left) is not found: its arcs may still split cells."""
+    left) is not found here (`find_faint_seals` looks again). `beside`: the ink the paper
+    test reads (default `ink`); `smallest`: the least radius, as a fraction of the page's short
+    side."""
     h, w = ink.shape
     s = 500 / max(h, w)
     small = cv2.resize(ink * 255, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA)
     small = cv2.GaussianBlur(small, (5, 5), 0)
-    r_min, r_max = int(0.04 * min(h, w) * s), int(0.15 * min(h, w) * s)
+    r_min, r_max = int(smallest * min(h, w) * s), int(0.15 * min(h, w) * s)
     found = cv2.HoughCircles(
         small,
         cv2.HOUGH_GRADIENT,
@@ -1215,13 +1222,41 @@ def find_seals(ink: np.ndarray, min_ring: float = 0.65) -> list[tuple[float, flo
         # a ring is a thin line: paper just inside and outside it along most of the circle
         # (dense text that happens to cover a circle has ink there too)
         t = max(4.0, 0.05 * br)
-        inner = _on_circle(ink, bx, by, br - t - 6, br - t - 2)
-        clean = ring & ~inner & ~_on_circle(ink, bx, by, br + t + 2, br + t + 6)
+        if beside is None:
+            beside = ink
+        inner = _on_circle(beside, bx, by, br - t - 6, br - t - 2)
+        clean = ring & ~inner & ~_on_circle(beside, bx, by, br + t + 2, br + t + 6)
         # two candidates near one seal refine to the same ring: one seal
         known = any(np.hypot(bx - x, by - y) < 0.5 * r for x, y, r in seals)
         if ring.mean() >= min_ring and clean.mean() >= 0.45 and not known:
             seals.append((float(bx), float(by), br))
     return seals
+
+
+# A light grey stamp's ring is mostly lighter than `INK_THRESHOLD` (0.32-0.53 of its circle
+# at 199, 0.69-0.99 at 230-240: seal24's faint rings); print and rules are darker than this
+FAINT_SEAL_INK = 235
+# The least radius of a seal found on the second look, as a fraction of the page's short side:
+# the generator's seals are 50-68 pt on A4 (0.084-0.114 of its 595 pt; an official seal's 42
+# mm: 0.1), the circles the second look found in one cell's text and rules 0.049-0.051
+FAINT_SEAL_SMALLEST = 0.07
+
+
+def find_faint_seals(
+    gray: np.ndarray, ink: np.ndarray, rules: np.ndarray
+) -> list[tuple[float, float, float]]:
+    """A second look for seals where `find_seals` found none on the page, with the table's own
+    rules (`rules`: `line_masks`, thickened) left out of the paper-beside-the-ring test: a
+    small ring on a dense table has rules beside it along most of its circle (dev lg_276_自评
+    p1: paper on both sides along 0.38 of it with the rules, enough without). First on the
+    page's ink, then on its light ink (`FAINT_SEAL_INK`), where a faint ring shows whole; each
+    threshold's paper test on its own ink (the light ring judged against the dark ink beside
+    it found rings in the text of dense tables)."""
+    seals = find_seals(ink, beside=ink & ~rules, smallest=FAINT_SEAL_SMALLEST)
+    if seals:
+        return seals
+    light = (gray <= FAINT_SEAL_INK).astype(np.uint8)
+    return find_seals(light, beside=light & ~rules, smallest=FAINT_SEAL_SMALLEST)
 
 
 def drop_seals(
