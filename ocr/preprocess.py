@@ -1233,30 +1233,35 @@ def find_seals(
     return seals
 
 
-# A light grey stamp's ring is mostly lighter than `INK_THRESHOLD` (0.32-0.53 of its circle
-# at 199, 0.69-0.99 at 230-240: seal24's faint rings); print and rules are darker than this
-FAINT_SEAL_INK = 235
+# The second look's ink thresholds, lightest last, and whether the table's rules are left out
+# of the paper-beside-the-ring test there. A light grey stamp's ring is mostly lighter than
+# `INK_THRESHOLD` (0.32-0.53 of its circle at 199, 0.69-0.99 at 230-240: seal24's faint rings).
+# Traced on 5 dark-sealed and 2 unsealed sets: with the rules out, 199 and 235 found 7 rings
+# the first look had not; 240 with the rules in 5 more; 240 with them out was not measured.
+FAINT_SEAL_LOOKS = ((INK_THRESHOLD, True), (235, True), (240, False))
 # The least radius of a seal found on the second look, as a fraction of the page's short side:
 # the generator's seals are 50-68 pt on A4 (0.084-0.114 of its 595 pt; an official seal's 42
-# mm: 0.1), the circles the second look found in one cell's text and rules 0.049-0.051
+# mm: 0.1); the circles the second look found in one cell's text and rules: 0.049-0.057
 FAINT_SEAL_SMALLEST = 0.07
 
 
 def find_faint_seals(
     gray: np.ndarray, ink: np.ndarray, rules: np.ndarray
 ) -> list[tuple[float, float, float]]:
-    """A second look for seals where `find_seals` found none on the page, with the table's own
-    rules (`rules`: `line_masks`, thickened) left out of the paper-beside-the-ring test: a
-    small ring on a dense table has rules beside it along most of its circle (dev lg_276_自评
-    p1: paper on both sides along 0.38 of it with the rules, enough without). First on the
-    page's ink, then on its light ink (`FAINT_SEAL_INK`), where a faint ring shows whole; each
-    threshold's paper test on its own ink (the light ring judged against the dark ink beside
-    it found rings in the text of dense tables)."""
-    seals = find_seals(ink, beside=ink & ~rules, smallest=FAINT_SEAL_SMALLEST)
-    if seals:
-        return seals
-    light = (gray <= FAINT_SEAL_INK).astype(np.uint8)
-    return find_seals(light, beside=light & ~rules, smallest=FAINT_SEAL_SMALLEST)
+    """A second look for seals where `find_seals` found none on the page (`FAINT_SEAL_LOOKS`,
+    the first that finds one). The table's own rules (`rules`: `line_masks`, thickened) left
+    out of the paper-beside-the-ring test: a small ring on a dense table has rules beside it
+    along most of its circle (dev lg_276_自评 p1: paper on both sides along 0.38 of it with
+    the rules, 0.45 needed). A lighter threshold shows a faint ring whole; each threshold's
+    paper test reads its own ink (a light ring judged against the dark ink beside it found
+    rings in the text of dense tables). Small circles are refused (`FAINT_SEAL_SMALLEST`)."""
+    for level, rules_out in FAINT_SEAL_LOOKS:
+        seen = ink if level == INK_THRESHOLD else (gray <= level).astype(np.uint8)
+        beside = seen & ~rules if rules_out else seen
+        seals = find_seals(seen, beside=beside, smallest=FAINT_SEAL_SMALLEST)
+        if seals:
+            return seals
+    return []
 
 
 def drop_seals(

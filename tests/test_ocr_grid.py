@@ -371,6 +371,10 @@ def test_a_faint_ring_is_found_at_the_light_ink() -> None:
     assert [(round(x), round(y), r) for x, y, r in find_faint_seals(gray, ink, no_rules)] == [
         (861, 999, 149.0)
     ]
+    cv2.circle(gray, (860, 1000), 150, 238, 4)  # lighter still: the last look
+    assert [(round(x), round(y), r) for x, y, r in find_faint_seals(gray, ink, no_rules)] == [
+        (861, 999, 149.0)
+    ]
     gray[:, :] = 255  # no ring at any level: nothing
     assert find_faint_seals(gray, binarize(gray), no_rules) == []
 
