@@ -1245,12 +1245,15 @@ def ocr_page(
     # some before turning and levelling the page, [] where it found none
     seals = find_seals(ink) if prep.seals is None else prep.seals
     doubts = prep.doubts
+    # a faint ring's seal goes to the cells' lines only, not to the grid: its arcs taken out
+    # of the rule masks merged columns the seal crosses (ring25: check lg_9531 p3, dev lg_743 p1)
+    grid_seals = seals
     if not seals:
         seals = find_faint_seals(prep.gray, ink, cv2.dilate(hor | ver, np.ones((3, 3), np.uint8)))
-        # what a seal found on weaker evidence changes (rules and lines dropped inside its
-        # disc) is said, naming the page
+        # what a seal found on weaker evidence changes (lines left out inside its disc) is
+        # said, naming the page
         doubts += [f"faint seal ring at ({x:.0f}, {y:.0f}) r {r:.0f} px" for x, y, r in seals]
-    tables = find_tables(prep.gray, masks=(hor, ver), seals=seals)
+    tables = find_tables(prep.gray, masks=(hor, ver), seals=grid_seals)
     clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
