@@ -24,6 +24,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
+from prefect.states import Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -373,8 +374,12 @@ def _collect_pages(
 
 
 @flow(name="nightly-ingest", task_runner=PageWorkers(2), log_prints=True)
-def ingest(options: RunOptions | None = None) -> RunSummary:
-    """Bring the warehouse up to date with the raw folder, then publish it."""
+def ingest(options: RunOptions | None = None) -> RunSummary | State:
+    """Bring the warehouse up to date with the raw folder, then publish it.
+
+    A night cut short (`RunSummary.cut_short`) still publishes what it read, but its flow run
+    ends Failed with the reason, its summary as the state's data: an operator's Prefect UI and
+    alerts must not show a night that left documents unread as Completed."""
     from flows.preflight import preflight
 
     options = options or RunOptions.from_env()
@@ -382,7 +387,10 @@ def ingest(options: RunOptions | None = None) -> RunSummary:
     # the night's own warm dbt, started during the pool's last rounds of pages (dbt_ahead)
     lead = DBT_AHEAD_ROUNDS * options.workers
     with DbtAhead(options.warehouse, lead, wanted=options.build_marts) as dbt:
-        return _night(options, dbt)
+        summary = _night(options, dbt)
+    if summary.cut_short is not None:
+        return Failed(message=summary.cut_short, data=summary)
+    return summary
 
 
 def _night(options: RunOptions, dbt: DbtAhead) -> RunSummary:
@@ -552,5 +560,10 @@ def task_runner_for(options: RunOptions):
 
 
 def run_ingest(options: RunOptions) -> RunSummary:
-    """Run the flow on the task runner the options name."""
-    return ingest.with_options(task_runner=task_runner_for(options))(options)
+    """Run the flow on the task runner the options name; a night cut short (its run Failed)
+    hands back its summary too, any other failure is raised."""
+    state = ingest.with_options(task_runner=task_runner_for(options))(options, return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, RunSummary):
+        return result
+    return state.result()  # the flow's own failure, raised

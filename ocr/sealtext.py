@@ -27,9 +27,11 @@ reads print plus one to three extra characters. Such a line is dropped too when,
 the height, all of these hold:
 
 - its centre lies on the circle the seal's glyphs are set on (`GLYPH_CIRCLE`, narrower than
-  the band: the glyphs' centres and the pieces of them OCR read stand at 0.60-0.78 r);
-- the cell holds a longer line of print of two or more characters off the seal's text band
-  (print to tell it from, as above);
+  the band: the glyphs' centres and the pieces of them OCR read stand at 0.60-0.78 r) or on
+  the ring past them, up to `RING_REACH` (a piece of the ring read `1`, `7`: 1.02-1.03 r);
+- the cell holds a longer line of print of two or more characters off the seal's text band,
+  or of more than `MAX_CHARS` inside the circle the glyphs are set on (only the star stands
+  there, and no seal's line reads that many): print to tell it from, as above;
 - it is not a line of that print's paragraph: a printed line that wraps sets its next line
   under it (the boxes may overlap by less than half a line where the seal's ink joins them:
   dev lg_5409_自评 `后；将` between two lines of a reason), print-high, and starting where it
@@ -55,6 +57,10 @@ REACH = 1.35
 # The circle the seal's glyphs are set on, as fractions of the ring's radius: an official seal
 # sets them at ~0.72 r; what OCR reads of a glyph or a piece of one centres at 0.60-0.78 r.
 GLYPH_CIRCLE = (0.6, 0.86)
+# Past the glyphs, the ring: a piece of it OCR read as a line beside print (a stroke read `1`
+# or `7`) centres at 1.02-1.03 r (dev2 lg_15829 `7` under `验收合格率`, lg_14731 `1` beside
+# `项目实施进度`).
+RING_REACH = 1.1
 # A paragraph's next line starts within this many print heights under the last, and is boxed
 # at least this high against it (a piece of a seal's glyph cut by a rule is lower: 0.48).
 WRAP_GAP = 0.6
@@ -79,12 +85,17 @@ def _chars(line: OcrLine) -> int:
     return len("".join(line.text.split()))
 
 
-def _on_circle(box: tuple[float, float, float, float], seal: Seal) -> bool:
-    """Whether the box's centre lies on the circle the seal's glyphs are set on."""
+def _radii(box: tuple[float, float, float, float], seal: Seal) -> float:
+    """How far the box's centre stands from the seal's centre, in the seal's radii."""
     cx, cy, r = seal
     x0, y0, x1, y1 = box
-    d = (((x0 + x1) / 2 - cx) ** 2 + ((y0 + y1) / 2 - cy) ** 2) ** 0.5
-    return GLYPH_CIRCLE[0] * r <= d <= GLYPH_CIRCLE[1] * r
+    return (((x0 + x1) / 2 - cx) ** 2 + ((y0 + y1) / 2 - cy) ** 2) ** 0.5 / r
+
+
+def _on_circle(box: tuple[float, float, float, float], seal: Seal) -> bool:
+    """Whether the box's centre lies on the circle the seal's glyphs are set on or on its ring
+    (`RING_REACH`)."""
+    return GLYPH_CIRCLE[0] <= _radii(box, seal) <= RING_REACH
 
 
 def _wraps(line: OcrLine, printed: OcrLine) -> bool:
@@ -99,6 +110,22 @@ def _wraps(line: OcrLine, printed: OcrLine) -> bool:
     return -lh / 2 < gap <= WRAP_GAP * h and lh >= PRINT_HIGH * h and aligned
 
 
+def _inside_circle(box: tuple[float, float, float, float], seal: Seal) -> bool:
+    """Whether the box's centre lies nearer the seal's centre than its glyphs are set."""
+    return _radii(box, seal) < GLYPH_CIRCLE[0]
+
+
+def _is_print(line: OcrLine, seals: Sequence[Seal]) -> bool:
+    """A line sure to be print: off every seal's text band, or a line longer than any seal's
+    line (`MAX_CHARS`) inside the circle its glyphs are set on, where the seal holds only its
+    star (dev lg_15774 p2: `=99%` at 0.53 r, under `4y`, a piece of a glyph at 0.75 r)."""
+    if not any(_on_band(line.bbox, s) for s in seals):
+        return True
+    return _chars(line) > MAX_CHARS and all(
+        _inside_circle(line.bbox, s) or not _on_band(line.bbox, s) for s in seals
+    )
+
+
 def _beside_print(i: int, lines: Sequence[OcrLine], seals: Sequence[Seal]) -> bool:
     """A short line on a seal's glyph circle beside the cell's print, no line of its
     paragraph (the module's note)."""
@@ -108,10 +135,7 @@ def _beside_print(i: int, lines: Sequence[OcrLine], seals: Sequence[Seal]) -> bo
     printed = [
         ln
         for j, ln in enumerate(lines)
-        if j != i
-        and _chars(ln) >= 2
-        and _chars(ln) > _chars(line)
-        and not any(_on_band(ln.bbox, s) for s in seals)
+        if j != i and _chars(ln) >= 2 and _chars(ln) > _chars(line) and _is_print(ln, seals)
     ]
     return bool(printed) and not any(_wraps(line, p) for p in printed)
 

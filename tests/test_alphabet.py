@@ -158,7 +158,10 @@ def test_reader_composes_the_target_from_the_allowed_reading_and_reports_it() ->
     assert (nature.value, nature.confidence) == ("≥", 0.3)
     assert problems == [
         "page 1: 培训项目: the target_nature cell (row 2) was read '2' (p=0.500) and is taken as "
-        "'≥' (p=0.300), the most probable value its column may print"
+        "'≥' (p=0.300), the most probable value its column may print",
+        # `二` ranked alone: no listed reading to take, landed as read and said so
+        "page 1: 培训项目: the target_nature cell (row 3) reads '二', not a value its column may "
+        "print, and the recogniser ranked none that is: landed as read",
     ]
     # the raw cell keeps the recogniser's own reading for auditors
     assert pages[0].tables[0].at(2, 3).text == "2"

@@ -9,7 +9,14 @@ from dataclasses import replace
 import pytest
 
 from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
-from flows.forms.spec import LEVEL_LABEL_ENDING, SEED_PATH, category_labels, form_fields_csv
+from flows.forms.rows import _heading_again, _unlisted
+from flows.forms.spec import (
+    LEVEL_LABEL_ENDING,
+    SEED_PATH,
+    SPEC_OF,
+    category_labels,
+    form_fields_csv,
+)
 from flows.models import Cell, PageGrid, PageStatus, ProjectForm, Table, TextLine, join_wrapped
 from ocr.engines import OcrOptions
 from tests.fixtures.selfeval_truth import FUNDS_COLUMNS
@@ -1004,6 +1011,69 @@ def test_a_repeated_heading_with_misread_level_heads_is_not_an_indicator() -> No
         ("产出指标", "数量指标", "召开会议", "5 次"),
         ("产出指标", "质量指标", "指标1：合格率", "100%"),
     ]
+
+
+def test_a_repeated_heading_after_a_heading_with_no_line_is_read_by_its_own_heads() -> None:
+    """The grid's heading at the foot of page 1 (its rules lost: two heads in a cell), every line
+    on page 2 under the heading repeated with its own ruling: the lines are read by the repeated
+    heading, with a note, not dropped as a table of no form."""
+    first = [*HEADER[:7], ["一级指标", "二级指标", "三级指标 指标性质", "指标值 度量单位", ""]]
+    cont = [
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位"],
+        ["产出指标", "数量指标", "培训人次", "≥", "200", "人次"],
+        ["效益指标", "社会效益指标", "群众满意度", "", "明显提高", ""],
+    ]
+    pages = [ocr_page(1, table(first, {(3, 0): 3}), lines=TITLE), ocr_page(2, table(cont))]
+    (form,), problems = read_document(pages)
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "培训人次", "≥200人次"),
+        ("效益指标", "社会效益指标", "群众满意度", "明显提高"),
+    ]
+    assert problems[-1] == (
+        "page 2: 测试项目: the grid's heading repeated here does not line up with the heading "
+        "before the page break, under which no line was printed: the lines are read by this "
+        "heading (level1, level2, indicator_name, target_nature, target, measure_unit)"
+    )
+    # a line read under the first heading: the grid keeps its layout, the table is refused
+    first_with_line = [*first, ["产出指标", "质量指标", "合格率", "98%", ""]]
+    pages[0] = ocr_page(1, table(first_with_line, {(3, 0): 3}), lines=TITLE)
+    (form,), problems = read_document(pages)
+    assert lines_of(form) == [("产出指标", "质量指标", "合格率", "98%")]
+    assert problems[-1].startswith("page 2: a table with an indicator grid but no 项目名称")
+
+
+def test_a_line_printing_the_level_and_name_headings_is_the_heading_again() -> None:
+    """`一级指标 | 二级指标 | 三级指标` under their own headings, the 指标值 cell misread (a
+    mark after it): the heading repeated, never an indicator; a category label there is a line."""
+    spec = SPEC_OF["project_target"]
+
+    def cells(*texts: str) -> dict[str, Cell | None]:
+        names = ("level1", "level2", "indicator_name", "target")
+        return {
+            n: Cell(0, c, t, (c, 0, c + 1, 1))
+            for c, (n, t) in enumerate(zip(names, texts, strict=True))
+        }
+
+    assert _heading_again(cells("一级指标", "二级指标", "三级指标", "年度指标2"), spec) is True
+    assert _heading_again(cells("产出指标", "二级指标", "三级指标", "年度指标2"), spec) is None
+    assert _heading_again(cells("一级指标", "二级指标", "培训人次", "年度指标2"), spec) is None
+
+
+def test_an_operator_read_as_a_glyph_its_column_may_not_print_is_noted() -> None:
+    """`=` read `二` surely, `=` not among the readings: landed as read, with a note; a listed
+    value, a text-layer cell (no readings) or a blank cell gives none."""
+    (nature,) = [c for c in SPEC_OF["project_target"].columns if c.field == "target_nature"]
+
+    def cell(text: str, readings: tuple[tuple[str, float], ...]) -> Cell:
+        return Cell(row=3, col=4, text=text, bbox=(4, 3, 5, 4), readings=readings)
+
+    assert _unlisted(cell("二", (("二", 0.95), ("三", 0.01))), nature) == [
+        "the target_nature cell (row 3) reads '二', not a value its column may print, and the "
+        "recogniser ranked none that is: landed as read"
+    ]
+    assert _unlisted(cell("≥", (("≥", 0.9),)), nature) == []
+    assert _unlisted(cell("二", ()), nature) == []
+    assert _unlisted(cell("", (("", 0.9),)), nature) == []
 
 
 def test_funds_unit_with_a_lost_bracket_or_on_a_unit_line_above_the_table() -> None:

@@ -159,3 +159,28 @@ def test_a_cell_carries_the_seal_lines_left_out_and_the_reader_says_so() -> None
         "cell '98%': '政法' left out as a seal's characters (on the text band of a seal found"
         " on the page, taller than the cell's print or beside it)"
     )
+
+
+def test_a_long_line_inside_the_glyph_circle_is_print_to_tell_a_glyph_by() -> None:
+    # dev lg_15774 p2 (seal (1085, 269), r 136): the printed `=99%` stands at 0.53 r, on the
+    # text band but inside the circle the glyphs are set on; `4y` above it, a piece of a glyph
+    # at 0.75 r half print's height, is the seal's
+    seal = (1085.0, 269.0, 136.0)
+    target = _line("=99%", 1065, 329, 1133, 350)
+    assert seal_lines([_line("4y", 1167, 295, 1199, 306), target], [seal]) == [0]
+    # three characters are as many as a seal's line reads: no measure of print there
+    three = _line("=99", 1065, 329, 1133, 350)
+    assert seal_lines([_line("4", 1167, 295, 1199, 306), three], [seal]) == []
+    # a long line on the glyph circle itself may be the seal's glyphs joined: no measure either
+    on_circle = _line("=99%", 1130, 329, 1198, 350)  # 0.78 r
+    assert seal_lines([_line("4y", 1167, 295, 1199, 306), on_circle], [seal]) == []
+
+
+def test_a_piece_of_the_ring_beside_print_is_dropped() -> None:
+    # dev2 lg_15829 p1 (seal (684, 1557), r 187): `7` under the name `验收合格率`, at 1.02 r
+    # on the seal's ring, two thirds of the name's height
+    seal = (684.0, 1557.0, 187.0)
+    name = _line("验收合格率", 804, 1360, 969, 1392)
+    assert seal_lines([name, _line("7", 797, 1403, 821, 1424)], [seal]) == [1]
+    # past the ring (1.29 r) it is no mark of the seal
+    assert seal_lines([name, _line("7", 860, 1395, 884, 1416)], [seal]) == []

@@ -6,6 +6,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -357,6 +359,18 @@ def test_the_runner_restarts_its_pool_killing_a_hung_worker() -> None:
         runner._stop_message_forwarding()
 
 
+def _perfbudget_run(raw: Path, wh: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`perfbudget run` in its own process (its workers forked as it starts, as a night's),
+    reporting to the session's Prefect test server, with `env` added."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or "", **env}
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--warehouse", str(wh)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
 def test_perfbudget_run_lands_the_night_when_a_page_read_ahead_kills_its_worker(
     two_images: Path, tmp_path: Path, prefect_harness: None
 ) -> None:
@@ -364,24 +378,10 @@ def test_perfbudget_run_lands_the_night_when_a_page_read_ahead_kills_its_worker(
     worker reading b.png dies there (in the pool's initializer), breaking the pool before any
     page task ran. Before, the run failed (exit 1, a BrokenProcessPool traceback, nothing
     published); now both pages are read again on a restarted pool, b.png's alone."""
-    import subprocess
-    import sys
-
-    from prefect.settings import PREFECT_API_URL
-
     from tests.conftest import query_warehouse as query
 
     wh = tmp_path / "perfbudget.duckdb"
-    env = {
-        **os.environ,
-        "PREFECT_API_URL": PREFECT_API_URL.value() or "",
-        "PERFBUDGET_FAULT": "extract-dies:b.png#1#",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--raw", str(two_images), "--warehouse",
-         str(wh)],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    done = _perfbudget_run(two_images, wh, PERFBUDGET_FAULT="extract-dies:b.png#1#")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "  ! b.png [extract] worker died reading page 1 (exit code 70)" in done.stdout
     assert query(wh, "select source_file, status from dim_document order by 1") == [
@@ -392,6 +392,42 @@ def test_perfbudget_run_lands_the_night_when_a_page_read_ahead_kills_its_worker(
         ("b.png", "extract", "worker died reading page 1 (exit code 70)")
     ]
     assert query(wh, "select count(*) from dim_project") == [(1,)]
+
+
+def test_a_night_cut_short_exits_3_and_its_flow_run_ends_failed(
+    two_images: Path, tmp_path: Path, prefect_harness: None
+) -> None:
+    """Every page kills its worker and one death is allowed: the night is cut short. Before,
+    `perfbudget run` exited 3 but the flow run ended Completed, so Prefect's UI and alerts
+    showed a night that left both documents unread as a good one. Now the run ends Failed with
+    the reason, and what the night did (both documents quarantined, read next night) is
+    published as on any night."""
+    from prefect.client.orchestration import get_client
+
+    from tests.conftest import query_warehouse as query
+
+    wh = tmp_path / "perfbudget.duckdb"
+    done = _perfbudget_run(
+        two_images, wh, PERFBUDGET_FAULT="extract-dies:.png#1#", PERFBUDGET_MAX_POOL_DEATHS="1"
+    )
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert query(wh, "select source_file, status from dim_document order by 1") == [
+        ("a.png", "quarantined"),
+        ("b.png", "quarantined"),
+    ]
+    with get_client(sync_client=True) as client:
+        runs = [
+            r
+            for r in client.read_flow_runs()
+            if r.parameters.get("options", {}).get("warehouse") == str(wh)
+        ]
+    assert [(r.state.name, r.state.message) for r in runs] == [
+        (
+            "Failed",
+            "the night was cut short: the page workers died 1 time in a row, no page read "
+            "between (RunOptions.max_pool_deaths), the last: exit code 70",
+        )
+    ]
 
 
 def test_the_page_timeout_is_a_run_option() -> None:

@@ -127,6 +127,17 @@ def test_heads_run_together_are_given_in_the_order_their_lines_stand() -> None:
         "target_nature",
     ]
 
+    # one line read across both heads stands where both do: its characters are placed by
+    # their share of its width (dev2 lg_12425_自评 p2: 实际完成值 wrapped 实际完 / 成值 beside
+    # 分值 stacked 分 / 值; read `实际完分` and `成值「值`, the line pair's middles 987 and 995
+    # put 分值 first, its 分 stands at 1053 and 实际完成值's own characters at 957 on average)
+    lines = (
+        CellLine("实际完分", (899, 482, 1075, 520)),
+        CellLine("成值「值", (915, 526, 1075, 558)),
+    )
+    across = Cell(1, 5, "实际完分成值「值", (878, 419, 1101, 618), colspan=2, lines=lines)
+    assert [h.field for h in heads_run_together(across, COLUMNS, set())] == ["actual", "weight"]
+
 
 def test_a_head_read_with_its_neighbours_line_run_into_it_gives_both_their_columns() -> None:
     """Dev lg_1660_自评: 得分's rule lost in the heading row, its line read into the second line

@@ -5,12 +5,14 @@ read twice across the lost rule between 指标值 and 实际完成值."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms import read_document
 from flows.forms.cellshare import _one_value_twice
 from flows.forms.rows import _heading_again, number_choice
 from flows.forms.spec import PROJECT_SELF_EVAL, PROJECT_TARGET
 from flows.forms.totals import settle_marks_by_totals
-from flows.models import Cell
+from flows.models import Cell, CellLine
 from tests.test_forms import page, table
 from tests.test_selfeval_reader import GRID_HEAD
 from tests.test_selfeval_reader import TITLE as SE_TITLE
@@ -120,6 +122,14 @@ def test_a_cell_under_target_and_actual_printing_one_value_twice_gives_each_one(
         None,
         "10",
     ]
+    # wrapped alike in both columns, each line read twice: the value is the halves in turn
+    # (dev2 lg_12330_自评 p4); one line not twice, or a cell with one line, is no such value
+    wrapped = (CellLine("明显改明显改", (0, 0, 2, 1)), CellLine("善善", (0, 1, 2, 2)))
+    cell = Cell(4, 4, "明显改明显改善善", (0, 0, 2, 2), colspan=2, lines=wrapped)
+    assert _one_value_twice(cell.text, cell) == "明显改善"
+    assert _one_value_twice(cell.text, replace(cell, lines=wrapped[:1])) is None
+    other = (wrapped[0], CellLine("善高", (0, 1, 2, 2)))
+    assert _one_value_twice("明显改明显改善高", replace(cell, lines=other)) is None
     # a text layer prints what it prints
     got, problems = _shared_target_and_actual(ocr=False)
     assert (got, problems) == (("100%100%", "100%100%"), [])

@@ -359,3 +359,44 @@ HEAD_AND_LINE_OF_A_PLAN = [
 def _plain_opener() -> Table:
     """Page 1 of a 绩效目标表 cut after its opener, its title read into the table."""
     return table([["项目支出绩效目标表（2024年度）", "", "", ""], ["项目名称", "培训项目", "", ""]])
+
+
+def test_a_whole_grid_a_little_narrower_ending_near_the_edge_is_read_on_its_own_width() -> None:
+    """Dev2 lg_12215_自评 p2 (an image): the next page's grid, 5.6% narrower than the heading's
+    (1237 against 1311 px), ends 63 px left of where it ended, within EDGE_STRAY: placed from
+    that edge as a grid that lost its leading columns, every column stood one to the right (二级
+    labels read as names). Its columns line up on its own width by both edges of 三级指标 and
+    指标值, so that is how it is read (and `frame` places x the same way)."""
+    left, width = 171.0, 1311.0  # page 1's grid: 一级 267, 二级 380, 三级 501, 指标值 740 …
+    page1 = [(171, 267), (267, 380), (380, 501), (501, 740), (740, 883), (883, 1046)]
+    page1 += [(1046, 1128), (1128, 1235), (1235, 1482)]
+    fields = ["", "level1", "level2", "indicator_name", "target", "actual", "weight", "score"]
+    x_ranges = {
+        f: ((a - left) / width, (b - left) / width)
+        for f, (a, b) in zip(fields, page1, strict=False)
+        if f
+    }
+    heading = GridColumns(
+        by_field={f: c for c, f in enumerate(fields) if f},
+        n_cols=9,
+        x_ranges=x_ranges,
+        width=width,
+        right=1482.0,
+    )
+    page2 = [(182, 275), (275, 384), (384, 499), (499, 727), (727, 862), (862, 1015)]
+    page2 += [(1015, 1091), (1091, 1191), (1191, 1419)]
+    cells = [Cell(0, c, "x", (a, 0, b, 1)) for c, (a, b) in enumerate(page2)]
+    rest = Table(1, 9, cells, (182, 0, 1419, 1), "rapidocr")
+    on = heading.on(rest)
+    assert on is not None
+    assert on.by_field == {
+        "level1": 1,
+        "level2": 2,
+        "indicator_name": 3,
+        "target": 4,
+        "actual": 5,
+        "weight": 6,
+        "score": 7,
+    }
+    frame = heading.frame(rest)
+    assert frame is not None and round(frame(499.0), 3) == round((499 - 182) / 1237, 3)

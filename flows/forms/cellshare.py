@@ -77,7 +77,7 @@ def share_across_columns(
                 for f in fields:
                     values[f] = values[f].with_value("")
             continue
-        once = _one_value_twice(text) if frame is not None else None
+        once = _one_value_twice(text, cells[fields[0]]) if frame is not None else None
         if once is not None and fields == ["target", "actual"]:
             values["target"] = values["target"].with_value(once)
             values["actual"] = values["actual"].with_value(once)
@@ -99,10 +99,21 @@ def share_across_columns(
     return notes + spread_numbers(values, _numeric_runs(order, numeric), over_lines, cells)
 
 
-def _one_value_twice(text: str) -> str | None:
+def _one_value_twice(text: str, cell: Cell | None = None) -> str | None:
     """The value a cell prints twice in a row (`100%100%`, `有效带动 有效带动`): a year-end
     target and its actual, equal as these forms often print them, read as one cell across the
-    lost rule between them. None when the cell's text is not one value twice."""
+    lost rule between them. Wrapped alike in both columns, each OCR line of the cell reads one
+    line of the value twice (`明显改明显改` over `善善`, dev2 lg_12330_自评 p4): the value is
+    the lines' halves in turn. None when the cell's text is not one value twice."""
+    whole = _twice(text)
+    if whole is not None or cell is None or len(cell.lines) < 2:
+        return whole
+    halves = [_twice(line.text) for line in cell.lines]
+    return None if None in halves else "".join(h for h in halves if h is not None)
+
+
+def _twice(text: str) -> str | None:
+    """The text of which `text` (spaces aside) is two copies, None when it is not."""
     compact = "".join(text.split())
     half = compact[: len(compact) // 2]
     return half if len(compact) % 2 == 0 and half and compact == half * 2 else None

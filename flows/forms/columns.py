@@ -24,7 +24,7 @@ from flows.forms.labels import (
 from flows.forms.notes import Note, withdraw
 from flows.forms.provenance import Where
 from flows.forms.spec import Column, FormSpec
-from flows.models import Cell, Table
+from flows.models import Cell, CellLine, Table
 from flows.text import is_han, label_key
 
 # ---------------------------------------------------------------- the grid heading
@@ -86,21 +86,28 @@ class GridColumns:
         the form's proportions stay), by both edges of the 三级指标 and 指标值 columns (no
         shared scale vouches for it here), never by a count of columns alone."""
         width = table.bbox[2] - table.bbox[0]
-        edges = _column_edges(table)
         if self.width and abs(width - self.width) > EDGE_STRAY * self.width:
-            lost = self._leading_columns_lost(table)
-            if lost is not None:
-                return lost
-            scaled = self._lined_up(edges, table.n_cols, width, table.bbox[2])
-            if scaled is None or scaled is self:
-                return None
-            both_edges = all(
-                abs(a - b) < EDGE_STRAY
-                for f in ("indicator_name", "target")
-                for a, b in zip(edges[scaled.by_field[f]], self.x_ranges[f], strict=True)
-            )
-            return scaled if both_edges else None
-        return self._lined_up(edges, table.n_cols, width, table.bbox[2])
+            return self._scaled(table) or self._leading_columns_lost(table)
+        return self._lined_up(_column_edges(table), table.n_cols, width, table.bbox[2])
+
+    def _scaled(self, table: Table) -> GridColumns | None:
+        """The fields of a table of another width whose 三级指标 and 指标值 columns line up with
+        the heading's by both edges as shares of its own width (a photo's next page taken nearer
+        or farther); None otherwise. Asked before `_leading_columns_lost`: a whole grid a few
+        percent narrower may also end near where the heading's did (dev2 lg_12215_自评 p2, 5.6%
+        narrower, its right edge 63 px off), and placed from that edge its columns stood one
+        to the right (二级 labels read as names)."""
+        edges = _column_edges(table)
+        width = table.bbox[2] - table.bbox[0]
+        scaled = self._lined_up(edges, table.n_cols, width, table.bbox[2])
+        if scaled is None or scaled is self:
+            return None
+        both_edges = all(
+            abs(a - b) < EDGE_STRAY
+            for f in ("indicator_name", "target")
+            for a, b in zip(edges[scaled.by_field[f]], self.x_ranges[f], strict=True)
+        )
+        return scaled if both_edges else None
 
     def _lined_up(
         self, edges: list[tuple[float, float]], n_cols: int, width: float, right: float
@@ -151,11 +158,15 @@ class GridColumns:
         """Page x → share of the heading's frame on a table continuing the grid: its own width
         when that is the heading's (within EDGE_STRAY), else from its right edge on the
         heading's width when it is narrower and ends where the heading's table ended
-        (`_frame_from_right`); None for any other table."""
+        (`_frame_from_right`) — unless its columns line up on its own width (`_scaled`, as
+        `on` reads them); None for any other table."""
         width = table.bbox[2] - table.bbox[0]
         if not self.width or abs(width - self.width) <= EDGE_STRAY * self.width:
             return lambda x: relative(table, x, x)[0]
-        return self._frame_from_right(table)
+        from_right = self._frame_from_right(table)
+        if from_right is not None and self._scaled(table) is not None:  # as `on` reads it
+            return lambda x: relative(table, x, x)[0]
+        return from_right
 
     def _frame_from_right(self, table: Table) -> Callable[[float], float] | None:
         """Page x → share of the heading's frame on a table narrower than the heading's that
@@ -467,9 +478,12 @@ def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> li
 
 
 def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str]]) -> list[str]:
-    """`fields` in the order their heads stand in the cell, left to right, by the OCR lines
-    printing the characters only one of them spells (性质 is 指标性质's, 年度 and 值 年度指标值's);
-    in the form's order (as given) when a head prints no such line or two stand alike."""
+    """`fields` in the order their heads stand in the cell, left to right, by where the OCR
+    lines print the characters only one of them spells (性质 is 指标性质's, 年度 and 值
+    年度指标值's); in the form's order (as given) when a head prints no such character or two
+    stand alike. A character's place is its share of its line's width (`_glyph_x`): one line
+    read across both heads (`实际完分` over 实际完成值 | 分值, dev2 lg_12425_自评 p2) stands
+    where both do, its characters do not."""
     own = {
         f: set("".join(spellings[f]))
         - {ch for g in fields if g != f for ch in "".join(spellings[g])}
@@ -477,13 +491,20 @@ def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str
     }
     at: dict[str, float] = {}
     for f in fields:
-        xs = [(ln.bbox[0] + ln.bbox[2]) / 2 for ln in cell.lines if own[f] & set(ln.text)]
+        xs = [_glyph_x(ln, i) for ln in cell.lines for i, ch in enumerate(ln.text) if ch in own[f]]
         if not xs:
             return fields
         at[f] = sum(xs) / len(xs)
     if len(set(at.values())) < len(fields):
         return fields
     return sorted(fields, key=at.__getitem__)
+
+
+def _glyph_x(line: CellLine, i: int) -> float:
+    """The x of character `i` of an OCR line: the middle of its equal share of the line's width
+    (a heading prints Han glyphs, each as wide as the next)."""
+    x0, x1 = line.bbox[0], line.bbox[2]
+    return x0 + (i + 0.5) * (x1 - x0) / len(line.text)
 
 
 def _grid_mark_misread(

@@ -64,7 +64,7 @@ from flows.forms.rows import append_rows
 from flows.forms.spec import FORMS, SPEC_OF, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
-from flows.forms.totals import score_problem, settle_marks_by_totals
+from flows.forms.totals import score_problem, settle_marks_by_totals, split_glued_lines
 from flows.models import Cell, CellLine, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
@@ -198,6 +198,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         settle_funds_by_sum(form, ocr_pages, problems)
         settle_matrix_by_sum(form, SPEC_OF[form.form], ocr_pages, problems)
         if form.first_page in ocr_pages:
+            split_glued_lines(form, problems)
             settle_marks_by_totals(form, problems)
     _fill_missing_years(forms, problems)
     return forms, problems
@@ -332,7 +333,10 @@ def _read_segment(
         columns = read_columns(table, head_row, data_row, open_form.spec, where, unknown)
         assert open_form.columns is not None
         if columns.fields() != open_form.columns.fields() or unknown:
+            read = columns
             columns = _repeated_heading(open_form.columns, columns, where, head_row, unknown)
+            if columns is None:
+                columns = _heading_over_no_line(open_form, read, where, problems)
         if columns is not None:
             added = columns.fields() - open_form.columns.fields()
             filled = _back_fill(open_form, columns, added, problems) if added else 0
@@ -534,6 +538,30 @@ def _repeated_heading(
         right=read.right,
         unread={**read.unread, **before.unread},
     )
+
+
+def _heading_over_no_line(
+    form: OpenForm, read: GridColumns, where: Where, problems: list[str]
+) -> GridColumns | None:
+    """The columns of a grid's heading repeated after a page break that does not line up with
+    the heading before it, when no line was read under that one (it stood at the page's foot,
+    the grid's lines all on this page: dev2 lg_10180, its first heading's rules lost so
+    `三级指标 指标 性质` and `年度指标值 度量单位` were one cell each): this heading is the
+    grid's, read by its own heads, when it names every field the first one did. None when a
+    line was read before (the grid is laid out by the heading it was read by) or a field is
+    missing from it."""
+    if form.indicators or form.columns is None or not form.columns.fields() <= read.fields():
+        return None
+    problems.append(
+        form_note(
+            form,
+            where.page.page,
+            "the grid's heading repeated here does not line up with the heading before the page "
+            "break, under which no line was printed: the lines are read by this heading "
+            f"({', '.join(read.by_field)})",
+        )
+    )
+    return read
 
 
 def _back_fill(form: OpenForm, columns: GridColumns, added: set[str], problems: list[str]) -> int:

@@ -39,7 +39,7 @@ from flows.forms.labels import (
 )
 from flows.forms.provenance import Where
 from flows.forms.rates import percent_read_as_digit
-from flows.forms.spec import NO_VALUE, TARGET_KINDS, FormSpec
+from flows.forms.spec import NO_VALUE, TARGET_KINDS, Column, FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totalrow import read_total_row
 from flows.forms.totals import score_note, score_problem
@@ -633,15 +633,18 @@ def _heading_again(cells: dict[str, Cell | None], spec: FormSpec) -> bool | None
     not found as a heading). No indicator is named 三级指标 with the target 指标值. So is a line
     whose 指标值 and every numeric column (分值, 得分) print their own headings, whatever its
     三级指标 cell reads (`T二级指标 三级指标`: two headings a lost rule joined, a mark): a numeric
-    column's cell prints a number, never its heading. True: the 三级指标 cell prints its heading
-    too; False: only the others do; None: not a heading."""
+    column's cell prints a number, never its heading. So is a line whose 一级, 二级 and 三级指标
+    cells print their own headings, whatever its 指标值 cell reads (dev2 lg_10180 p3: `年度指标2`,
+    a seal's mark after it): no category is named 一级指标. True: the 三级指标 cell prints its
+    heading too; False: only the others do; None: not a heading."""
 
     def own_heading(name: str) -> bool:
         hit = match_printed(label_key(cell_text(cells.get(name))), ALL_COLUMNS)
         return hit is not None and hit[0].field == name  # type: ignore[attr-defined]
 
     if not own_heading("target"):
-        return None
+        labels = ("level1", "level2", "indicator_name")
+        return True if all(map(own_heading, labels)) else None
     if own_heading("indicator_name"):
         return True
     numeric = [c.field for c in spec.columns if c.numeric and cells.get(c.field) is not None]
@@ -754,6 +757,7 @@ def _read_by_alphabet(
             continue
         choice = alphabet_choice(cell, col.alphabet) if col.alphabet else number_choice(cell)
         if choice is None:
+            notes += _unlisted(cell, col)
             continue
         text, prob = choice
         own = next((p for t, p in cell.readings if normalize(t) == normalize(cell.text)), 0.0)
@@ -763,6 +767,22 @@ def _read_by_alphabet(
             f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
         )
     return notes
+
+
+def _unlisted(cell: Cell, col: Column) -> list[str]:
+    """The note on an OCR cell of a column declaring an alphabet that lands a value the column
+    may not print, no reading the recogniser ranked being one (dev2 lg_10247 p3: a `=` read
+    `二` at 0.95, `=` not among its readings): landed as read, but never silently. Not a unit
+    column: a unit its list lacks may be printed all the same (the list holds the units met)."""
+    text = normalize(cell.text)
+    if not col.alphabet or col.unit or not cell.readings or not text:
+        return []
+    if text in {normalize(a) for a in col.alphabet}:
+        return []
+    return [
+        f"the {col.field} cell (row {cell.row}) reads '{cell.text}', not a value its column "
+        "may print, and the recogniser ranked none that is: landed as read"
+    ]
 
 
 # A blank cell's faint glyph (`Cell.faint`) lands only where the recogniser's best reading of

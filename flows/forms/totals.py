@@ -228,6 +228,80 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
             )
 
 
+# At most this many lines of one form read with their weight and score run together: each has a
+# few cuts, and every combination of them is set against the 总分
+MAX_GLUED_LINES = 4
+
+
+def split_glued_lines(form: ProjectForm, problems: list[str]) -> None:
+    """Indicator lines whose 分值 and 得分 OCR read as one number (`3010` for 30 | 10: the rule
+    between the two columns lost or faint, one cell read both, the other blank; or the score cell
+    read the line's weight before its score): split where the weights and the scores, with the
+    funds block's, then add up to the 总分 row's weight and score, when exactly one way of cutting
+    the glued lines does (`_glued_cuts`: each score at most its weight). The form's own sums
+    decide, as `split_glued_total` does for the 总分; each split is reported, the line's
+    `score_problem` note withdrawn. Any other line, and every line when the sums leave a choice,
+    stays as read."""
+    totals = [form.fields.get(f) for f in ("overall_weight", "overall_score")]
+    total = [amount(v.value) if v is not None else None for v in totals]
+    if total[0] is None or total[1] is None:
+        return
+    glued: dict[int, list[tuple[str, str]]] = {}
+    for k, line in enumerate(form.indicators):
+        cuts = _glued_cuts(line.extra.get("weight"), line.extra.get("score"))
+        if cuts:
+            glued[k] = cuts
+    if not glued or len(glued) > MAX_GLUED_LINES:
+        return
+    rest = []
+    for name in ("weight", "score"):
+        printed = _printed(form.fields, form.indicators, name)
+        values = [amount(v.value) if v is not None else None for v in printed]
+        others = [x for k, x in enumerate(values) if k - 1 not in glued]
+        if any(x is None for x in others):
+            return
+        rest.append(sum(x for x in others if x is not None))
+    fits = [
+        combo
+        for combo in product(*glued.values())
+        if abs(rest[0] + sum(float(w) for w, _ in combo) - total[0]) <= SUM_TOLERANCE
+        and abs(rest[1] + sum(float(s) for _, s in combo) - total[1]) <= SUM_TOLERANCE
+    ]
+    if len(fits) != 1:
+        return
+    for k, (w, s) in zip(glued, fits[0], strict=True):
+        line = form.indicators[k]
+        weight, score = line.extra["weight"], line.extra["score"]
+        read = score if score.value.strip() else weight
+        line.extra["weight"], line.extra["score"] = weight.with_value(w), score.with_value(s)
+        withdraw(problems, _score_key(weight, score))
+        problems.append(
+            f"page {read.page}: {_name(form)}: {line.name.value}: the "
+            f"{'score' if read is score else 'weight'} cell's '{read.value}' read as weight {w} "
+            f"and score {s}: 分值 and 得分 run together (the rule between them lost), the only cut "
+            f"by which the weights and the scores add up to the 总分's "
+            f"{totals[0].value} and {totals[1].value}"  # type: ignore[union-attr]
+        )
+
+
+def _glued_cuts(weight: SourcedValue | None, score: SourcedValue | None) -> list[tuple[str, str]]:
+    """The (weight, score) a line's 分值 and 得分 may have printed when one of its cells read them
+    run together: the cuts (`_splits`) of a number in one cell, the other blank, or of a score
+    cell that starts with the line's weight as read and is above it. None for any other line."""
+    if weight is None or score is None:  # the grid prints no such column
+        return []
+    w, s = weight.value.strip(), score.value.strip()
+    if bool(w) == bool(s):  # both blank, or both read: glued only when the score is above
+        w_value, s_value = amount(w), amount(s)
+        if w_value is None or s_value is None or s_value <= w_value:
+            return []
+        return [cut for cut in _splits(s) if cut[0] == w]
+    digits = w or s
+    if amount(digits) is None or "," in digits:
+        return []
+    return _splits(digits)
+
+
 def _total_with_a_point(
     form: ProjectForm, name: str, total_field: str, total: SourcedValue, problems: list[str]
 ) -> SourcedValue:
