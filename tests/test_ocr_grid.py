@@ -351,6 +351,24 @@ def test_two_candidates_on_one_ring_are_one_seal(monkeypatch: pytest.MonkeyPatch
     ]
 
 
+def test_the_second_looks_coarse_centre_search_refines_to_the_rings_circle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second look refines a candidate's centre in two rounds of 9 shifts (three steps
+    apart, then the best one's neighbours), not 81 (ring26: its cost on dense unsealed pages);
+    a candidate 6 px off the ring's centre refines to the ring the full search finds."""
+    from ocr import preprocess
+
+    ink = np.zeros((2340, 1655), np.uint8)
+    cv2.circle(ink, (860, 1000), 150, 1, 4)
+    s = 500 / 2340  # find_seals' small copy
+    off = np.array([[[866 * s, 994 * s, 150 * s]]], np.float32)
+    monkeypatch.setattr(preprocess.cv2, "HoughCircles", lambda *a, **k: off)
+    full = [(round(x), round(y), r) for x, y, r in preprocess.find_seals(ink)]
+    coarse = [(round(x), round(y), r) for x, y, r in preprocess.find_seals(ink, coarse=True)]
+    assert full == coarse == [(859, 1001, 149.0)]
+
+
 def test_no_seal_is_found_on_a_plain_table(clean: np.ndarray) -> None:
     from ocr.preprocess import find_seals
 
