@@ -66,7 +66,7 @@ from ocr.preprocess import (
     to_bgr,
 )
 from ocr.sealprint import reread_under_seals
-from ocr.sealtext import drop_seal_lines
+from ocr.sealtext import FAINT_RING_CHARS, Seal, drop_seal_lines, glyphs_kept
 
 _ENGINE_CACHE: dict[str, OcrEngine] = {}
 
@@ -1228,6 +1228,24 @@ def _libc() -> object | None:
         return None
 
 
+def _glyphs_kept_notes(
+    tables: list[GridTable], per_cell: list[dict[int, list[OcrLine]]], seals: list[Seal]
+) -> list[str]:
+    """One note per short line kept on a faint ring's glyph circle (`ocr.sealtext.glyphs_kept`),
+    naming its cell: what the ring took out of the cells around it may change what the reader
+    makes of it, and a value a ring found on weaker evidence changes is said by its cell."""
+    many = len(tables) > 1
+    notes = []
+    for ti, ci, text in glyphs_kept(per_cell, seals):
+        g = tables[ti].cells[ci]
+        where = f"table {ti + 1} " if many else ""
+        notes.append(
+            f"{where}cell (row {g.row + 1}, column {g.col + 1}): '{text}' stands on the glyph "
+            "circle of a faint seal ring, kept as read: it may be the seal's"
+        )
+    return notes
+
+
 def ocr_page(
     image: np.ndarray, page: int, options: OcrOptions | None = None, engine: OcrEngine | None = None
 ) -> PageGrid:
@@ -1266,7 +1284,11 @@ def ocr_page(
         del text_ink
         # a seal left on the page (as dark as the print: not lifted) may have given its
         # characters lines of their own in the cells it crosses
-        per_cell, left_out = drop_seal_lines(per_cell, seals)
+        if seals is grid_seals:
+            per_cell, left_out = drop_seal_lines(per_cell, seals)
+        else:  # a faint ring's: only a one-stroke line is a piece of its ring
+            per_cell, left_out = drop_seal_lines(per_cell, seals, FAINT_RING_CHARS)
+            doubts += _glyphs_kept_notes(tables, per_cell, seals)
         out_tables = cell_tables(tables, per_cell, prep.gray, engine.name, left_out)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
         lines = [restore_spaces(ln, prep.gray) for ln in lines]
