@@ -59,13 +59,14 @@ from ocr.preprocess import (
     INK_THRESHOLD,
     Prepared,
     binarize,
+    find_faint_seals,
     find_seals,
     line_masks,
     prepare,
     to_bgr,
 )
 from ocr.sealprint import reread_under_seals
-from ocr.sealtext import drop_seal_lines
+from ocr.sealtext import FAINT_RING_CHARS, Seal, drop_seal_lines, glyphs_kept
 
 _ENGINE_CACHE: dict[str, OcrEngine] = {}
 
@@ -1227,6 +1228,24 @@ def _libc() -> object | None:
         return None
 
 
+def _glyphs_kept_notes(
+    tables: list[GridTable], per_cell: list[dict[int, list[OcrLine]]], seals: list[Seal]
+) -> list[str]:
+    """One note per short line kept on a faint ring's glyph circle (`ocr.sealtext.glyphs_kept`),
+    naming its cell: what the ring took out of the cells around it may change what the reader
+    makes of it, and a value a ring found on weaker evidence changes is said by its cell."""
+    many = len(tables) > 1
+    notes = []
+    for ti, ci, text in glyphs_kept(per_cell, seals):
+        g = tables[ti].cells[ci]
+        where = f"table {ti + 1} " if many else ""
+        notes.append(
+            f"{where}cell (row {g.row + 1}, column {g.col + 1}): '{text}' stands on the glyph "
+            "circle of a faint seal ring, kept as read: it may be the seal's"
+        )
+    return notes
+
+
 def ocr_page(
     image: np.ndarray, page: int, options: OcrOptions | None = None, engine: OcrEngine | None = None
 ) -> PageGrid:
@@ -1243,7 +1262,16 @@ def ocr_page(
     # the page's black or grey seals, found once: `prep.seals` is None where `prepare` found
     # some before turning and levelling the page, [] where it found none
     seals = find_seals(ink) if prep.seals is None else prep.seals
-    tables = find_tables(prep.gray, masks=(hor, ver), seals=seals)
+    doubts = prep.doubts
+    # a faint ring's seal goes to the cells' lines only, not to the grid: its arcs taken out
+    # of the rule masks merged columns the seal crosses (ring25: check lg_9531 p3, dev lg_743 p1)
+    grid_seals = seals
+    if not seals:
+        seals = find_faint_seals(prep.gray, ink, cv2.dilate(hor | ver, np.ones((3, 3), np.uint8)))
+        # what a seal found on weaker evidence changes (lines left out inside its disc) is
+        # said, naming the page
+        doubts += [f"faint seal ring at ({x:.0f}, {y:.0f}) r {r:.0f} px" for x, y, r in seals]
+    tables = find_tables(prep.gray, masks=(hor, ver), seals=grid_seals)
     clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
@@ -1256,7 +1284,11 @@ def ocr_page(
         del text_ink
         # a seal left on the page (as dark as the print: not lifted) may have given its
         # characters lines of their own in the cells it crosses
-        per_cell, left_out = drop_seal_lines(per_cell, seals)
+        if seals is grid_seals:
+            per_cell, left_out = drop_seal_lines(per_cell, seals)
+        else:  # a faint ring's: only a one-stroke line is a piece of its ring
+            per_cell, left_out = drop_seal_lines(per_cell, seals, FAINT_RING_CHARS)
+            doubts += _glyphs_kept_notes(tables, per_cell, seals)
         out_tables = cell_tables(tables, per_cell, prep.gray, engine.name, left_out)
         lines = read_outside(clean, ink, tables, engine, options.low_confidence_threshold)
         lines = [restore_spaces(ln, prep.gray) for ln in lines]
@@ -1274,7 +1306,6 @@ def ocr_page(
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     out_tables = read_faint_cells(out_tables, prep.gray, engine)
     h, w = prep.gray.shape
-    doubts = prep.doubts
     del prep, hor, ver, clean, ink
     release_memory()
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE

@@ -64,6 +64,12 @@ RING_REACH = 1.1
 # A paragraph's next line starts within this many print heights under the last, and is boxed
 # at least this high against it (a piece of a seal's glyph cut by a rule is lower: 0.48).
 WRAP_GAP = 0.6
+# On a ring found on weaker evidence (`find_faint_seals`) a line on the ring past the glyphs is
+# the ring's only as one character: a piece of a ring is one stroke (`1`, `7`, `一`), and a
+# printed number there beside its label is print (dev2 lg_16473 p1: the funds' `58` at 0.92 r
+# of a faint ring beside `其中：财政拨款`, left out as the ring's, the value lost). The first
+# look's rings keep `MAX_CHARS` there, as measured (sealglyph25).
+FAINT_RING_CHARS = 1
 PRINT_HIGH = 0.75
 
 Seal = tuple[float, float, float]
@@ -126,11 +132,15 @@ def _is_print(line: OcrLine, seals: Sequence[Seal]) -> bool:
     )
 
 
-def _beside_print(i: int, lines: Sequence[OcrLine], seals: Sequence[Seal]) -> bool:
+def _beside_print(
+    i: int, lines: Sequence[OcrLine], seals: Sequence[Seal], ring_chars: int = MAX_CHARS
+) -> bool:
     """A short line on a seal's glyph circle beside the cell's print, no line of its
-    paragraph (the module's note)."""
+    paragraph (the module's note); on the ring past the glyphs, at most `ring_chars`."""
     line = lines[i]
     if _chars(line) > MAX_CHARS or not any(_on_circle(line.bbox, s) for s in seals):
+        return False
+    if _chars(line) > ring_chars and all(_radii(line.bbox, s) > GLYPH_CIRCLE[1] for s in seals):
         return False
     printed = [
         ln
@@ -140,8 +150,11 @@ def _beside_print(i: int, lines: Sequence[OcrLine], seals: Sequence[Seal]) -> bo
     return bool(printed) and not any(_wraps(line, p) for p in printed)
 
 
-def seal_lines(lines: Sequence[OcrLine], seals: Sequence[Seal]) -> list[int]:
-    """Indices of the cell's lines that are a seal's characters (see the module's note)."""
+def seal_lines(
+    lines: Sequence[OcrLine], seals: Sequence[Seal], ring_chars: int = MAX_CHARS
+) -> list[int]:
+    """Indices of the cell's lines that are a seal's characters (see the module's note);
+    `ring_chars`: the most characters a line on the ring past the glyphs may read."""
     if len(lines) < 2 or not seals:
         return []
     on_band = [any(_on_band(ln.bbox, s) for s in seals) for ln in lines]
@@ -160,16 +173,19 @@ def seal_lines(lines: Sequence[OcrLine], seals: Sequence[Seal]) -> list[int]:
             and ln.bbox[3] - ln.bbox[1] >= TALLER * ref
             and _chars(ln) <= MAX_CHARS
         )
-        or _beside_print(i, lines, seals)
+        or _beside_print(i, lines, seals, ring_chars)
     ]
 
 
 PerCell = list[dict[int, list[OcrLine]]]  # per table: cell index -> its lines
 
 
-def drop_seal_lines(per_cell: PerCell, seals: Sequence[Seal]) -> tuple[PerCell, PerCell]:
+def drop_seal_lines(
+    per_cell: PerCell, seals: Sequence[Seal], ring_chars: int = MAX_CHARS
+) -> tuple[PerCell, PerCell]:
     """The cells' lines without a seal's characters, and the lines left out (per table and
-    cell, only where a line was), so the reader can report them."""
+    cell, only where a line was), so the reader can report them; `ring_chars` as in
+    `seal_lines` (`FAINT_RING_CHARS` for a ring found on the second look)."""
     if not seals:
         return per_cell, [{} for _ in per_cell]
     out: PerCell = []
@@ -178,10 +194,25 @@ def drop_seal_lines(per_cell: PerCell, seals: Sequence[Seal]) -> tuple[PerCell, 
         kept: dict[int, list[OcrLine]] = {}
         gone_here: dict[int, list[OcrLine]] = {}
         for ci, lines in cells.items():
-            gone = set(seal_lines(lines, seals))
+            gone = set(seal_lines(lines, seals, ring_chars))
             kept[ci] = [ln for i, ln in enumerate(lines) if i not in gone]
             if gone:
                 gone_here[ci] = [ln for i, ln in enumerate(lines) if i in gone]
         out.append(kept)
         left_out.append(gone_here)
     return out, left_out
+
+
+def glyphs_kept(per_cell: PerCell, seals: Sequence[Seal]) -> list[tuple[int, int, str]]:
+    """The short lines (`MAX_CHARS`) kept on a seal's glyph circle or ring (`_on_circle`), as
+    (table, cell index, text): where a cell holds no print to tell a glyph by, a glyph stays
+    in its text. A ring found on weaker evidence (`find_faint_seals`) changes the cells around
+    such a line (a glyph left out of the cell beside it let the header pair a lone seal glyph
+    with a code as the department's name: check2 lg_5847 p2), so the reader names it."""
+    return [
+        (ti, ci, ln.text)
+        for ti, cells in enumerate(per_cell)
+        for ci, lines in cells.items()
+        for ln in lines
+        if _chars(ln) <= MAX_CHARS and any(_on_circle(ln.bbox, s) for s in seals)
+    ]

@@ -184,3 +184,54 @@ def test_a_piece_of_the_ring_beside_print_is_dropped() -> None:
     assert seal_lines([name, _line("7", 797, 1403, 821, 1424)], [seal]) == [1]
     # past the ring (1.29 r) it is no mark of the seal
     assert seal_lines([name, _line("7", 860, 1395, 884, 1416)], [seal]) == []
+
+
+def test_a_lone_glyph_kept_on_a_faint_rings_circle_is_named_by_its_cell() -> None:
+    """check2 lg_5847 p2 (a faint ring found by the second look at (578, 589), r 182): the
+    department's name cell held the seal's lone `泰` on the ring (0.96 r), kept for want of
+    print beside it; the ring left `政` out of the code cell beside, and the header then paired
+    the glyph with the code as the department's name. The kept glyph is named by its cell; a
+    line of print on the circle (four characters and more) and a glyph off it are not."""
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import _glyphs_kept_notes
+    from ocr.sealtext import glyphs_kept
+
+    seal = (578.0, 589.0, 182.0)
+    per_cell = [
+        {
+            0: [_line("主管部门及代码", 270, 420, 445, 450)],  # off the circle (1.62 r)
+            1: [_line("泰", 470, 405, 520, 465)],  # 0.96 r
+            2: [_line("5847", 560, 415, 640, 455)],  # 0.74 r, but a code's four characters
+        }
+    ]
+    assert glyphs_kept(per_cell, [seal]) == [(0, 1, "泰")]
+    grid = GridTable(
+        [254.0, 460.0, 529.0, 790.0],
+        [385.0, 485.0],
+        [
+            GridCell(1, 0, 1, 1, (254, 385, 460, 485)),
+            GridCell(1, 1, 1, 1, (460, 385, 529, 485)),
+            GridCell(1, 2, 1, 1, (529, 385, 790, 485)),
+        ],
+    )
+    assert _glyphs_kept_notes([grid], per_cell, [seal]) == [
+        "cell (row 2, column 2): '泰' stands on the glyph circle of a faint seal ring, kept as "
+        "read: it may be the seal's"
+    ]
+    assert _glyphs_kept_notes([grid, grid], per_cell, [seal])[0].startswith("table 1 cell (row 2")
+
+
+def test_on_a_faint_ring_only_a_one_stroke_line_is_a_piece_of_the_ring() -> None:
+    """dev2 lg_16473 p1 (a faint ring at (1034, 564), r 151): the funds' printed `58` at 0.92 r,
+    beside its label, was left out as a piece of the ring and the value lost; on a ring found
+    on the second look a line past the glyph circle is the ring's only as one character (a
+    stroke read `1`), and the first look's rings keep what sealglyph25 measured."""
+    from ocr.sealtext import FAINT_RING_CHARS
+
+    seal = (1034.0, 564.0, 151.0)
+    label = _line("其中：财政拨款", 700, 500, 860, 533)  # 1.71 r: print
+    lines = [label, _line("58", 882, 500, 924, 533)]
+    assert seal_lines(lines, [seal]) == [1]
+    assert seal_lines(lines, [seal], FAINT_RING_CHARS) == []
+    stroke = [label, _line("1", 890, 500, 904, 533)]  # a piece of the ring still goes
+    assert seal_lines(stroke, [seal], FAINT_RING_CHARS) == [1]
