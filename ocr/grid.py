@@ -398,7 +398,14 @@ def _rule_beside_text(
         return True
     thin = _thin_hits(ink, False, pos, a_i, b_i, band)
     hits = on_mask | thin if thin.size == on_mask.size else on_mask
-    t0, t1 = span[0] - a_i - 2, span[1] - a_i + 2
+    return _shows_past(hits, span, a_i)
+
+
+def _shows_past(hits: np.ndarray, span: tuple[int, int], start: int) -> bool:
+    """Whether an edge's `hits` (along it from `start`) cover `CLEAR_COVER` of the part above or
+    of the part below the text `span` beside it (2 px clear of it): a rule runs past the text, a
+    glyph's stroke stays within it. True when neither part is long enough to judge."""
+    t0, t1 = span[0] - start - 2, span[1] - start + 2
     parts = [hits[: max(0, t0)], hits[max(0, t1) :]]
     judged = [part for part in parts if part.size >= CLEAR_MIN]
     return not judged or any(part.mean() >= CLEAR_COVER for part in judged)
@@ -1359,10 +1366,7 @@ def _past_text(
     span = _text_span(ink, pos, a_i, b_i, band, 6 * band)
     if span is None:
         return True
-    hits = _mask_hits(pieces, False, pos, a_i, b_i, band)
-    t0, t1 = span[0] - a_i - 2, span[1] - a_i + 2
-    judged = [part for part in (hits[: max(0, t0)], hits[max(0, t1) :]) if part.size >= CLEAR_MIN]
-    return not judged or any(part.mean() >= CLEAR_COVER for part in judged)
+    return _shows_past(_mask_hits(pieces, False, pos, a_i, b_i, band), span, a_i)
 
 
 def _paint(mask: np.ndarray, horizontal: bool, pos: float, runs: list[tuple[int, int]]) -> None:

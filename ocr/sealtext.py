@@ -62,15 +62,15 @@ GLYPH_CIRCLE = (0.6, 0.86)
 # `项目实施进度`).
 RING_REACH = 1.1
 # A paragraph's next line starts within this many print heights under the last, and is boxed
-# at least this high against it (a piece of a seal's glyph cut by a rule is lower: 0.48).
+# at least `PRINT_HIGH` as high as it (a piece of a seal's glyph cut by a rule is lower: 0.48).
 WRAP_GAP = 0.6
+PRINT_HIGH = 0.75
 # On a ring found on weaker evidence (`find_faint_seals`) a line on the ring past the glyphs is
 # the ring's only as one character: a piece of a ring is one stroke (`1`, `7`, `一`), and a
 # printed number there beside its label is print (dev2 lg_16473 p1: the funds' `58` at 0.92 r
 # of a faint ring beside `其中：财政拨款`, left out as the ring's, the value lost). The first
 # look's rings keep `MAX_CHARS` there, as measured (sealglyph25).
 FAINT_RING_CHARS = 1
-PRINT_HIGH = 0.75
 
 Seal = tuple[float, float, float]
 
@@ -78,12 +78,10 @@ Seal = tuple[float, float, float]
 def _on_band(box: tuple[float, float, float, float], seal: Seal) -> bool:
     cx, cy, r = seal
     x0, y0, x1, y1 = box
-    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-    d = ((mx - cx) ** 2 + (my - cy) ** 2) ** 0.5
     reach = REACH * r
     corners = [(x, y) for x in (x0, x1) for y in (y0, y1)]
     inside = all(((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 <= reach for x, y in corners)
-    return inside and BAND[0] * r <= d <= BAND[1] * r
+    return inside and BAND[0] <= _radii(box, seal) <= BAND[1]
 
 
 def _chars(line: OcrLine) -> int:

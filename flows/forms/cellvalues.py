@@ -49,6 +49,11 @@ def amount(text: str) -> float | None:
     return float(text) if NUMBER_RE.fullmatch(text) and not text.endswith("%") else None
 
 
+def value_amount(value: SourcedValue | None) -> float | None:
+    """`amount` of a value as read; None where none was read."""
+    return amount(value.value) if value is not None else None
+
+
 # The words a numeric cell may print beside its number: the listed units, the qualifiers after
 # a unit, and a score's 分. A run of Han glyphs that is one of them is print; any other run beside
 # the number (a seal's characters read over it: `85必%政`, `45932.02委政人`) is not.

@@ -23,6 +23,7 @@ from flows.forms.cellvalues import (
     char_class,
     leave_out_marks,
     spread_numbers,
+    value_amount,
 )
 from flows.forms.columns import parse_heads, relative
 from flows.forms.labels import (
@@ -144,7 +145,7 @@ class _MatrixRead:
             row_values = {name: values.get(name, blank) for name in order}
             notes = spread_numbers(row_values, [order])
             notes += _unglue_weight_and_rate(row_values)
-            if i in self.glued and _amount(row_values.get("weight")) is None:
+            if i in self.glued and value_amount(row_values.get("weight")) is None:
                 rate = row_values["execution_rate"].value
                 notes.append(
                     f"the cell printing '{rate}' under the weight and the execution rate gives "
@@ -264,21 +265,17 @@ class _MatrixRead:
         return numbers
 
 
-def _amount(v: SourcedValue | None) -> float | None:
-    return amount(v.value) if v is not None else None
-
-
 def _unglue_weight_and_rate(row: dict[str, SourcedValue]) -> list[str]:
     """A funds row whose 分值 was read glued onto its 执行率 (`1079.3%` under both heads, the
     weight cell left with noise): split where the rate printed after the weight is the row's
     own 全年执行数 / 全年预算数 (年初预算数 when no full-year budget) to the decimals printed.
     The one cut that holds is taken, with a note; otherwise the values stay as read."""
     weight, rate = row.get("weight"), row.get("execution_rate")
-    if weight is None or rate is None or _amount(weight) is not None:
+    if weight is None or rate is None or value_amount(weight) is not None:
         return []
     tokens = [t for t in rate.value.split() if NUMBER_RE.fullmatch(t)]
-    executed = _amount(row.get("executed"))
-    budget = _amount(row.get("budget_full_year")) or _amount(row.get("budget_initial"))
+    executed = value_amount(row.get("executed"))
+    budget = value_amount(row.get("budget_full_year")) or value_amount(row.get("budget_initial"))
     if len(tokens) != 1 or not tokens[0].endswith("%") or executed is None or not budget:
         return []
     digits = tokens[0][:-1]

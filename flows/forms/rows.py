@@ -815,13 +815,11 @@ def _faint_by_alphabet(
         text, prob = cell.faint[0]
         where = f"the {col.field} cell (row {cell.row}) was read blank"
         allowed = {normalize(a) for a in col.alphabet}
-        ranked = (
-            _faint_ranked_listed(cell.faint, allowed) if prob >= FAINT_MIN_PROBABILITY else None
-        )
-        if normalize(text) in allowed and prob >= FAINT_MIN_PROBABILITY:
+        sure = prob >= FAINT_MIN_PROBABILITY
+        if normalize(text) in allowed and sure:
             values[col.field] = value.ranked_reading(text, prob)
             notes.append(f"{where}; its faint glyph is read '{text}' (p={prob:.3f})")
-        elif ranked is not None:
+        elif sure and (ranked := _faint_ranked_listed(cell.faint, allowed)) is not None:
             values[col.field] = value.ranked_reading(*ranked)
             notes.append(
                 f"{where}; its faint glyph read '{text}' (p={prob:.3f}), not a value the column "

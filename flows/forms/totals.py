@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from itertools import product
 
-from flows.forms.cellvalues import COLON_POINT_RE, NUMBER_RE, amount, numbers_in
+from flows.forms.cellvalues import COLON_POINT_RE, NUMBER_RE, amount, numbers_in, value_amount
 from flows.forms.notes import Note, about, withdraw
 from flows.models import IndicatorRow, ProjectForm, SourcedValue
 
@@ -27,6 +27,11 @@ def _printed(
     """The funds block's `name` (weight or score: total_weight, total_score) and every
     indicator's, as read (None where not read)."""
     return [fields.get(f"total_{name}")] + [i.extra.get(name) for i in indicators]
+
+
+def _amounts(values: list[SourcedValue | None]) -> list[float | None]:
+    """Each value read as a number; None where it was not read or is not a number."""
+    return [value_amount(v) for v in values]
 
 
 def weights_sum(fields: dict[str, SourcedValue], indicators: list[IndicatorRow]) -> float | None:
@@ -40,8 +45,7 @@ def printed_sum(
     """The sum of the weights or scores (`name`) a self-evaluation printed: the funds block's
     (total_weight, total_score) and every indicator's. None when one of them was not read as a
     number, or no indicator was read: the sum is then unknown, not smaller."""
-    printed = _printed(fields, indicators, name)
-    values = [amount(v.value) if v is not None else None for v in printed]
+    values = _amounts(_printed(fields, indicators, name))
     if not indicators or any(v is None for v in values):
         return None
     return round(sum(v for v in values if v is not None), 6)
@@ -66,8 +70,7 @@ def split_weight_and_score(text: str, total: float | None) -> tuple[str, str] | 
 
 def _read_sum(values: list[SourcedValue | None]) -> float:
     """The sum of the values read as numbers (the others count 0): a floor of the true sum."""
-    numbers = [amount(v.value) if v is not None else None for v in values]
-    return round(sum(n for n in numbers if n is not None), 6)
+    return round(sum(n for n in _amounts(values) if n is not None), 6)
 
 
 def _splits(digits: str) -> list[tuple[str, str]]:
@@ -179,7 +182,7 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
         total_value = form.fields.get(total_field)
         if total_value is not None and amount(total_value.value) is None:
             total_value = _total_with_a_point(form, name, total_field, total_value, problems)
-        total = amount(total_value.value) if total_value is not None else None
+        total = value_amount(total_value)
         if total is None:
             continue
         printed = _printed(form.fields, form.indicators, name)
@@ -248,7 +251,7 @@ def fill_blank_by_totals(form: ProjectForm, problems: list[str]) -> None:
     note on the line withdrawn. Two blanks, or any value not a number, and nothing is filled."""
     for name, other in (("weight", "score"), ("score", "weight")):
         totals = [form.fields.get(f"overall_{n}") for n in (name, other)]
-        total = [amount(v.value) if v is not None else None for v in totals]
+        total = _amounts(totals)
         if total[0] is None or total[1] is None:
             continue
         other_sum = printed_sum(form.fields, form.indicators, other)
@@ -256,7 +259,7 @@ def fill_blank_by_totals(form: ProjectForm, problems: list[str]) -> None:
             continue
         printed = _printed(form.fields, form.indicators, name)
         blank = [k for k, v in enumerate(printed) if v is not None and not v.value.strip()]
-        values = [amount(v.value) if v is not None else None for v in printed]
+        values = _amounts(printed)
         if len(blank) != 1 or blank[0] == 0:
             continue
         k = blank[0]
@@ -302,7 +305,7 @@ def split_glued_lines(form: ProjectForm, problems: list[str]) -> None:
     `score_problem` note withdrawn. Any other line, and every line when the sums leave a choice,
     stays as read."""
     totals = [form.fields.get(f) for f in ("overall_weight", "overall_score")]
-    total = [amount(v.value) if v is not None else None for v in totals]
+    total = _amounts(totals)
     if total[0] is None or total[1] is None:
         return
     glued: dict[int, list[tuple[str, str]]] = {}
@@ -314,8 +317,7 @@ def split_glued_lines(form: ProjectForm, problems: list[str]) -> None:
         return
     rest = []
     for name in ("weight", "score"):
-        printed = _printed(form.fields, form.indicators, name)
-        values = [amount(v.value) if v is not None else None for v in printed]
+        values = _amounts(_printed(form.fields, form.indicators, name))
         others = [x for k, x in enumerate(values) if k - 1 not in glued]
         if any(x is None for x in others):
             return
@@ -407,7 +409,7 @@ def _above_weight(form: ProjectForm, k: int, score: str) -> bool:
     weight = (
         form.fields.get("total_weight") if k == 0 else form.indicators[k - 1].extra.get("weight")
     )
-    w = amount(weight.value) if weight is not None else None
+    w = value_amount(weight)
     s = amount(score)
     return w is not None and s is not None and s > w
 
