@@ -43,6 +43,7 @@ from flows.forms.columns import (
     unread_heading,
 )
 from flows.forms.funds import funds_amid_marks, settle_funds_by_sum, settle_matrix_by_sum
+from flows.forms.gridshape import grid_by_shape
 from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -304,16 +305,24 @@ def _read_segment(
         if open_form.cut:
             table = _stitch_cut_labels(table, start, open_form, problems)
             where = Where(page, table, where.table_index)
+        said: list[str] = []
         header = read_header(
             table,
             start,
             head_row,
             open_form.spec,
             where,
-            problems,
+            said,
             open_form.matrix,
             open_form.below,
         )
+        if (
+            heading is None
+            and not header.fields
+            and _lines_by_shape(open_form, where, start, end, problems)
+        ):
+            return open_form
+        problems.extend(said)
         open_form.matrix, open_form.cut, open_form.below = header.matrix, header.cut, header.below
         for name, v in header.fields.items():
             open_form.fields.setdefault(name, v)
@@ -368,6 +377,12 @@ def _read_segment(
             open_form.columns = columns
             append_rows(open_form, where, start, end, after_break=True, problems=problems)
             return open_form
+        if (
+            not open_form.closed_grid
+            and not open_form.indicators
+            and _lines_by_shape(open_form, where, start, end, problems)
+        ):
+            return open_form
         if not open_form.closed_grid and total_row_alone(open_form, where, start, end, problems):
             return open_form
         if not open_form.closed_grid and total_numbers_alone(
@@ -388,6 +403,34 @@ def _read_segment(
         "绩效目标表 or 自评表, and not appended to another table"
     )
     return open_form
+
+
+def _lines_by_shape(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """Whether rows start..end-1, after a header under which no grid heading was read (or one
+    they do not line up with, no line read under it), are that grid's lines read by their shape
+    (`gridshape.grid_by_shape`: a scan's heading lost at
+    the header page's foot, the lines on the next page printed without it, were read as
+    header cells and lost); appended with a note naming the page, table and the columns so
+    read. False (nothing read) when they do not have a grid's shape."""
+    columns = grid_by_shape(where.table, start, end, form.spec)
+    if columns is None:
+        return False
+    placed = ", ".join(f"{f} {c}" for f, c in sorted(columns.by_field.items(), key=lambda x: x[1]))
+    problems.append(
+        form_note(
+            form,
+            where.page.page,
+            f"table {where.table_index} ({end - start}×{where.table.n_cols}) prints no heading "
+            "and no line was read under a heading it lines up with; its rows have the grid's "
+            "shape (category labels, a name column, a value column) and are read as its lines "
+            f"by column: {placed}",
+        )
+    )
+    form.columns = columns
+    append_rows(form, where, start, end, after_break=False, problems=problems)
+    return True
 
 
 def _sharing_opener(spec: FormSpec) -> list[FormSpec]:

@@ -1,0 +1,86 @@
+"""A grid's lines on the page after a header under which no grid heading was read, printed
+without the heading repeated (`flows.forms.gridshape`): read by their shape, with a note; a
+table of another shape stays unread, as before."""
+
+from __future__ import annotations
+
+from flows.forms import read_document
+from flows.forms.gridshape import grid_by_shape
+from flows.forms.spec import SPEC_OF
+from tests.test_forms import HEADER, TITLE, lines_of, ocr_page, table
+
+# the header page: its grid heading lost (no row of it read)
+FIRST = HEADER[:7]
+LINES = [
+    ["产出指标", "数量指标", "培训人次", "≥", "200", "人次"],
+    [None, "质量指标", "合格率", "=", "98", "%"],
+    ["效益指标", "社会效益指标", "群众满意度", "定性", "明显提高", ""],
+]
+
+
+def test_lines_after_a_header_with_no_heading_are_read_by_their_shape() -> None:
+    pages = [
+        ocr_page(1, table(FIRST, {(3, 0): 3}), lines=TITLE),
+        ocr_page(2, table(LINES, {(0, 0): 2})),
+    ]
+    (form,), problems = read_document(pages)
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "培训人次", "≥200人次"),
+        ("产出指标", "质量指标", "合格率", "=98%"),
+        ("效益指标", "社会效益指标", "群众满意度", "明显提高"),
+    ]
+    assert [
+        (i.extra["target_nature"].value, i.extra["measure_unit"].value) for i in form.indicators
+    ] == [
+        ("≥", "人次"),
+        ("=", "%"),
+        ("定性", ""),
+    ]
+    assert form.indicators[0].name.page == 2
+    assert [p for p in problems if p.startswith("page 2")] == [
+        "page 2: 测试项目: table 0 (3×6) prints no heading and no line was read under a heading "
+        "it lines up with; its rows have the grid's shape (category labels, a name column, a "
+        "value column) and are read as its lines by column: level1 0, level2 1, "
+        "indicator_name 2, target_nature 3, target 4, measure_unit 5"
+    ]
+
+
+def test_the_shape_reads_a_leading_label_column_blank_levels_and_a_weight() -> None:
+    spec = SPEC_OF["project_target"]
+    rows = [
+        ["绩效指标", "", "数量指标", "培训人次", "200人次", "10"],
+        [None, "", "质量指标", "合格率", "98%", "10"],
+    ]
+    cols = grid_by_shape(table(rows, {(0, 0): 2}), 0, 2, spec)
+    assert cols is not None
+    assert cols.by_field == {
+        "level1": 1,
+        "level2": 2,
+        "indicator_name": 3,
+        "target": 4,
+        "weight": 5,
+    }
+
+
+def test_a_table_of_another_shape_is_not_read_as_lines() -> None:
+    spec = SPEC_OF["project_target"]
+    # two text columns after the name that no alphabet closes: which is the value?
+    two_values = [[*r[:3], "说明", *r[4:]] for r in LINES]
+    assert grid_by_shape(table(two_values, {(0, 0): 2}), 0, 3, spec) is None
+    # no category labels in the leading column
+    other = [["单位", "人数", "培训人次", "≥", "200", "人次"]] * 3
+    assert grid_by_shape(table(other), 0, 3, spec) is None
+    # one line only
+    assert grid_by_shape(table(LINES[:1]), 0, 1, spec) is None
+    # the self-evaluation's grid is not read by the target's shape
+    assert grid_by_shape(table(LINES, {(0, 0): 2}), 0, 3, SPEC_OF["project_self_eval"]) is None
+    pages = [
+        ocr_page(1, table(FIRST, {(3, 0): 3}), lines=TITLE),
+        ocr_page(2, table(two_values, {(0, 0): 2})),
+    ]
+    (form,), problems = read_document(pages)
+    assert form.indicators == []
+    assert (
+        "page 2: header cell '说明' is not a label of the project_target form description; not read"
+        in problems
+    )
