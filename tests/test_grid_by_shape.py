@@ -53,13 +53,11 @@ def test_the_shape_reads_a_leading_label_column_blank_levels_and_a_weight() -> N
     ]
     cols = grid_by_shape(table(rows, {(0, 0): 2}), 0, 2, spec)
     assert cols is not None
-    assert cols.by_field == {
-        "level1": 1,
-        "level2": 2,
-        "indicator_name": 3,
-        "target": 4,
-        "weight": 5,
-    }
+    fields = ("level1", "level2", "indicator_name", "target", "weight")
+    assert cols.by_field == dict(zip(fields, range(1, 6), strict=True))
+    # no blank column for the 一级 labels: the 绩效指标 label is not read as them
+    no_level1 = [[r[0], *r[2:]] for r in rows]
+    assert grid_by_shape(table(no_level1, {(0, 0): 2}), 0, 2, spec) is None
 
 
 def test_a_table_of_another_shape_is_not_read_as_lines() -> None:
@@ -84,3 +82,20 @@ def test_a_table_of_another_shape_is_not_read_as_lines() -> None:
         "page 2: header cell '说明' is not a label of the project_target form description; not read"
         in problems
     )
+
+
+def test_an_operator_column_with_one_glyph_misread_is_still_the_operators() -> None:
+    """`=` read `二` in one of four 指标性质 cells (dev2 lg_10198 p2): the column is still the
+    operators' (ALPHABET_SHARE); two of four misread, it is no column of the shape."""
+    spec = SPEC_OF["project_target"]
+    rows = [
+        ["产出指标", "数量指标", "培训人次", "≥", "200", "人次"],
+        [None, "质量指标", "合格率", "二", "98", "%"],
+        [None, "时效指标", "完成时间", "≤", "2024年底", ""],
+        [None, "成本指标", "预算控制数", "=", "6.42", "万元"],
+    ]
+    cols = grid_by_shape(table(rows, {(0, 0): 4}), 0, 4, spec)
+    assert cols is not None
+    assert (cols.by_field["target_nature"], cols.by_field["target"]) == (3, 4)
+    rows[2][3] = "三"
+    assert grid_by_shape(table(rows, {(0, 0): 4}), 0, 4, spec) is None

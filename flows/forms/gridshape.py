@@ -9,9 +9,9 @@ Read by the shape the form description gives its columns, never by a string or a
 the leading columns print the indicator categories (the 一级 and 二级 labels of the dbt seed
 indicator_categories, or blanks under a merged label), the first text column after them the
 三级指标 (the widest), then the columns the description closes by an alphabet (指标性质,
-度量单位: every cell one of its values), the numeric ones (分值: a number each) and exactly one
-other, the 指标值. Any other text column, a second value column, or too few lines is no grid
-of that shape: the caller keeps the table unread, as it did.
+度量单位: nearly every cell one of its values), the numeric ones (分值: a number each) and
+exactly one other, the 指标值. Any other text column, a second value column, or too few lines
+is no grid of that shape: the caller keeps the table unread, as it did.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ from flows.text import normalize
 # The fewest indicator lines (a 三级指标 and a 指标值 each) a table must print to be read as a
 # grid by its shape: one line of the shape may be chance.
 MIN_LINES = 2
+
+# The share of a column's printed cells that must be values of an alphabet column's list for
+# the column to be that one
+ALPHABET_SHARE = 0.75
 
 # The fields the shape reads, as the form descriptions name them
 LEVELS = ("level1", "level2")
@@ -48,8 +52,10 @@ def _names_category(text: str) -> bool:
 
 
 def _in_alphabet(texts: list[str], column: Column) -> bool:
+    """Whether a grid column's cells print the values `column` is closed to: nearly all of
+    them (`ALPHABET_SHARE`), as OCR misreads a glyph (`=` read `二`: dev2 lg_10198 p2)."""
     allowed = {normalize(a) for a in column.alphabet}
-    return all(normalize(t) in allowed for t in texts)
+    return sum(normalize(t) in allowed for t in texts) >= ALPHABET_SHARE * len(texts)
 
 
 def grid_by_shape(table: Table, start: int, end: int, spec: FormSpec) -> GridColumns | None:
@@ -70,7 +76,11 @@ def grid_by_shape(table: Table, start: int, end: int, spec: FormSpec) -> GridCol
     by_field: dict[str, int] = {}
     if level2 is not None:
         by_field = {LEVELS[0]: categories[0], LEVELS[1]: level2}
-    elif any(level1_of(t) is not None for t in texts[categories[0]]) and categories[0] > 0:
+    elif (
+        categories[0] > 0
+        and not texts[categories[0] - 1]
+        and any(level1_of(t) is not None for t in texts[categories[0]])
+    ):
         # the 一级 labels left blank on the new page (a merged cell's text is printed once)
         by_field = {LEVELS[0]: categories[0] - 1, LEVELS[1]: categories[0]}
     else:
