@@ -4,9 +4,12 @@ table of another shape stays unread, as before."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms import read_document
 from flows.forms.gridshape import grid_by_shape
 from flows.forms.spec import SPEC_OF
+from flows.models import Table
 from tests.test_forms import HEADER, TITLE, lines_of, ocr_page, table
 
 # the header page: its grid heading lost (no row of it read)
@@ -51,8 +54,10 @@ def test_the_shape_reads_a_leading_label_column_blank_levels_and_a_weight() -> N
         ["绩效指标", "", "数量指标", "培训人次", "200人次", "10"],
         [None, "", "质量指标", "合格率", "98%", "10"],
     ]
-    cols = grid_by_shape(table(rows, {(0, 0): 2}), 0, 2, spec)
-    assert cols is not None
+    found = grid_by_shape(table(rows, {(0, 0): 2}), 0, 2, spec)
+    assert found is not None
+    cols, strays = found
+    assert strays == []
     fields = ("level1", "level2", "indicator_name", "target", "weight")
     assert cols.by_field == dict(zip(fields, range(1, 6), strict=True))
     # no blank column for the 一级 labels: the 绩效指标 label is not read as them
@@ -94,8 +99,50 @@ def test_an_operator_column_with_one_glyph_misread_is_still_the_operators() -> N
         [None, "时效指标", "完成时间", "≤", "2024年底", ""],
         [None, "成本指标", "预算控制数", "=", "6.42", "万元"],
     ]
-    cols = grid_by_shape(table(rows, {(0, 0): 4}), 0, 4, spec)
-    assert cols is not None
+    found = grid_by_shape(table(rows, {(0, 0): 4}), 0, 4, spec)
+    assert found is not None
+    cols = found[0]
     assert (cols.by_field["target_nature"], cols.by_field["target"]) == (3, 4)
     rows[2][3] = "三"
     assert grid_by_shape(table(rows, {(0, 0): 4}), 0, 4, spec) is None
+
+
+def test_a_stray_glyph_between_the_levels_and_the_names_is_noted_not_read() -> None:
+    """A 二级 label's last glyph cut off by a rule into a narrow column of its own on one line
+    of four (dev2 lg_18246 p2: `数量 | 标`): the names are still the widest column's, the glyph
+    is named in the note; on two lines of four it is a column of its own and the shape refused."""
+    rows = [
+        ["产出指标", "数量", "标", "培训人次", "≥200人次"],
+        [None, "质量指标", "", "合格率", "98%"],
+        [None, "时效指标", "", "完成时间", "2024年底"],
+        [None, "成本指标", "", "预算控制数", "6.42万元"],
+    ]
+    spans = {(0, 0): 4}
+
+    def with_widths(t: Table) -> Table:
+        """The names' column three grid columns wide, as printed."""
+        x = [0, 1, 2, 3, 6, 7]
+        cells = [replace(c, bbox=(x[c.col], c.bbox[1], x[c.col + 1], c.bbox[3])) for c in t.cells]
+        return replace(t, cells=cells, bbox=(0, t.bbox[1], 7, t.bbox[3]))
+
+    pages = [
+        ocr_page(1, table(FIRST, {(3, 0): 3}), lines=TITLE),
+        ocr_page(2, with_widths(table(rows, spans))),
+    ]
+    (form,), problems = read_document(pages)
+    assert lines_of(form) == [
+        ("产出指标", "数量", "培训人次", "≥200人次"),
+        ("产出指标", "质量指标", "合格率", "98%"),
+        ("产出指标", "时效指标", "完成时间", "2024年底"),
+        ("产出指标", "成本指标", "预算控制数", "6.42万元"),
+    ]
+    assert problems[-1] == (
+        "page 2: 测试项目: table 0 (4×5) prints no heading and no line was read under a heading "
+        "it lines up with; its rows have the grid's shape (category labels, a name column, a "
+        "value column) and are read as its lines by column: level1 0, level2 1, "
+        "indicator_name 3, target 4; left unread, in no column of that shape: '标' (row 0, "
+        "column 2)"
+    )
+    rows[1][2] = "标"
+    spec = SPEC_OF["project_target"]
+    assert grid_by_shape(with_widths(table(rows, spans)), 0, 4, spec) is None

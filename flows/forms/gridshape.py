@@ -7,11 +7,12 @@ repeated (departments often do not repeat it). Those lines were read as header c
 
 Read by the shape the form description gives its columns, never by a string or a position:
 the leading columns print the indicator categories (the 一级 and 二级 labels of the dbt seed
-indicator_categories, or blanks under a merged label), the first text column after them the
-三级指标 (the widest), then the columns the description closes by an alphabet (指标性质,
-度量单位: nearly every cell one of its values), the numeric ones (分值: a number each) and
-exactly one other, the 指标值. Any other text column, a second value column, or too few lines
-is no grid of that shape: the caller keeps the table unread, as it did.
+indicator_categories, or blanks under a merged label), the widest text column after them the
+三级指标 (the first, but for a few stray glyphs, noted), then the columns the description
+closes by an alphabet (指标性质, 度量单位: nearly every cell one of its values), the numeric
+ones (分值: a number each) and exactly one other, the 指标值. Any other text column, a second
+value column, or too few lines is no grid of that shape: the caller keeps the table unread, as
+it did.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import EDGE_STRAY, GridColumns, column_edges
 from flows.forms.labels import CATEGORY_KEYWORDS, level1_of
 from flows.forms.spec import Column, FormSpec
-from flows.models import Table
+from flows.models import Cell, Table
 from flows.text import normalize
 
 # The fewest indicator lines (a 三级指标 and a 指标值 each) a table must print to be read as a
@@ -58,9 +59,13 @@ def _in_alphabet(texts: list[str], column: Column) -> bool:
     return sum(normalize(t) in allowed for t in texts) >= ALPHABET_SHARE * len(texts)
 
 
-def grid_by_shape(table: Table, start: int, end: int, spec: FormSpec) -> GridColumns | None:
+def grid_by_shape(
+    table: Table, start: int, end: int, spec: FormSpec
+) -> tuple[GridColumns, list[Cell]] | None:
     """The grid columns of rows start..end-1 of `table` read by their cells' shape (see the
-    module); None when the rows do not have a grid's shape."""
+    module), and the stray cells read in no column: the text of a narrow column between the
+    二级 labels and the 三级指标 printed on a few lines only (a label's last glyph cut off by a
+    rule: `数量 | 标`), which the caller notes. None when the rows do not have a grid's shape."""
     fields = {c.field for c in spec.columns}
     if spec.grid_marks or not {*LEVELS, NAME, VALUE} <= fields:
         return None  # a grid marked by a column (实际完成值) the shape cannot tell from 指标值
@@ -90,9 +95,12 @@ def grid_by_shape(table: Table, start: int, end: int, spec: FormSpec) -> GridCol
         return None
     edges = column_edges(table)
     widths = [edges[c][1] - edges[c][0] for c in rest]
-    if widths[0] + EDGE_STRAY < max(widths):
-        return None  # the 三级指标 is the first and widest text column after the labels
-    by_field[NAME] = rest[0]
+    name = next(c for c, w in zip(rest, widths, strict=True) if w + EDGE_STRAY >= max(widths))
+    between = [c for c in rest if c < name]
+    if any(len(texts[c]) > (1 - ALPHABET_SHARE) * len(texts[name]) for c in between):
+        return None  # the 三级指标 is the widest text column, the first but for strays
+    by_field[NAME] = name
+    rest = rest[len(between) :]
     closed = [c for c in spec.columns if c.alphabet]
     numeric = [c for c in spec.columns if c.numeric]
     values: list[int] = []
@@ -120,10 +128,14 @@ def grid_by_shape(table: Table, start: int, end: int, spec: FormSpec) -> GridCol
     }
     if len(lines) < MIN_LINES:
         return None
-    return GridColumns(
+    columns = GridColumns(
         by_field=by_field,
         n_cols=table.n_cols,
         x_ranges={f: edges[c] for f, c in by_field.items()},
         width=table.bbox[2] - table.bbox[0],
         right=table.bbox[2],
     )
+    strays = [
+        c for c in table.cells if c.col in between and start <= c.row < end and c.text.strip()
+    ]
+    return columns, sorted(strays, key=lambda c: (c.row, c.col))

@@ -414,10 +414,12 @@ def _lines_by_shape(
     the header page's foot, the lines on the next page printed without it, were read as
     header cells and lost); appended with a note naming the page, table and the columns so
     read. False (nothing read) when they do not have a grid's shape."""
-    columns = grid_by_shape(where.table, start, end, form.spec)
-    if columns is None:
+    found = grid_by_shape(where.table, start, end, form.spec)
+    if found is None:
         return False
+    columns, strays = found
     placed = ", ".join(f"{f} {c}" for f, c in sorted(columns.by_field.items(), key=lambda x: x[1]))
+    unread = "; ".join(f"'{c.text.strip()}' (row {c.row}, column {c.col})" for c in strays)
     problems.append(
         form_note(
             form,
@@ -425,7 +427,8 @@ def _lines_by_shape(
             f"table {where.table_index} ({end - start}×{where.table.n_cols}) prints no heading "
             "and no line was read under a heading it lines up with; its rows have the grid's "
             "shape (category labels, a name column, a value column) and are read as its lines "
-            f"by column: {placed}",
+            f"by column: {placed}"
+            + (f"; left unread, in no column of that shape: {unread}" if strays else ""),
         )
     )
     form.columns = columns
