@@ -41,9 +41,9 @@ def test_lines_after_a_header_with_no_heading_are_read_by_their_shape() -> None:
     ]
     assert form.indicators[0].name.page == 2
     assert [p for p in problems if p.startswith("page 2")] == [
-        "page 2: 测试项目: table 0 (3×6) prints no heading and no line was read under a heading "
-        "it lines up with; its rows have the grid's shape (category labels, a name column, a "
-        "value column) and are read as its lines by column: level1 0, level2 1, "
+        "page 2: 测试项目: table 0, rows 0-2 (6 columns), prints no heading and no line was read "
+        "under a heading it lines up with; its rows have the grid's shape (category labels, a "
+        "name column, a value column) and are read as its lines by column: level1 0, level2 1, "
         "indicator_name 2, target_nature 3, target 4, measure_unit 5"
     ]
 
@@ -130,19 +130,43 @@ def test_a_stray_glyph_between_the_levels_and_the_names_is_noted_not_read() -> N
         ocr_page(2, with_widths(table(rows, spans))),
     ]
     (form,), problems = read_document(pages)
-    assert lines_of(form) == [
-        ("产出指标", "数量", "培训人次", "≥200人次"),
-        ("产出指标", "质量指标", "合格率", "98%"),
-        ("产出指标", "时效指标", "完成时间", "2024年底"),
-        ("产出指标", "成本指标", "预算控制数", "6.42万元"),
-    ]
+    # every line as printed, under the one 一级 label, the stray glyph in none
+    assert lines_of(form) == [("产出指标", r[1], r[3], r[4]) for r in rows]
     assert problems[-1] == (
-        "page 2: 测试项目: table 0 (4×5) prints no heading and no line was read under a heading "
-        "it lines up with; its rows have the grid's shape (category labels, a name column, a "
-        "value column) and are read as its lines by column: level1 0, level2 1, "
+        "page 2: 测试项目: table 0, rows 0-3 (5 columns), prints no heading and no line was read "
+        "under a heading it lines up with; its rows have the grid's shape (category labels, a "
+        "name column, a value column) and are read as its lines by column: level1 0, level2 1, "
         "indicator_name 3, target 4; left unread, in no column of that shape: '标' (row 0, "
         "column 2)"
     )
     rows[1][2] = "标"
     spec = SPEC_OF["project_target"]
     assert grid_by_shape(with_widths(table(rows, spans)), 0, 4, spec) is None
+
+
+def test_lines_after_the_rest_of_a_header_are_read_by_their_shape() -> None:
+    """The header cut by a page break, its rest on page 2 with the grid's lines under it and no
+    heading read between them: the header rows read as header, the lines by their shape (the
+    shape is judged from the row after the last header value read)."""
+    rest = [
+        *HEADER[3:7],
+        ["产出指标", "数量指标", "培训人次", "≥", "200人次"],
+        [None, "质量指标", "合格率", "=", "98%"],
+    ]
+    pages = [
+        ocr_page(1, table(HEADER[:3]), lines=TITLE),
+        ocr_page(2, table(rest, {(0, 0): 3, (4, 0): 2})),
+    ]
+    (form,), problems = read_document(pages)
+    assert (form.fields["project_name"].value, form.funds.total.value) == ("测试项目", "15")
+    assert form.fields["overall_goal"].value == "目标"
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "培训人次", "≥200人次"),
+        ("产出指标", "质量指标", "合格率", "=98%"),
+    ]
+    assert [p for p in problems if p.startswith("page 2")] == [
+        "page 2: 测试项目: table 0, rows 4-5 (5 columns), prints no heading and no line was read "
+        "under a heading it lines up with; its rows have the grid's shape (category labels, a "
+        "name column, a value column) and are read as its lines by column: level1 0, level2 1, "
+        "indicator_name 2, target_nature 3, target 4"
+    ]

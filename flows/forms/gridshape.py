@@ -18,7 +18,7 @@ it did.
 from __future__ import annotations
 
 from flows.forms.cellvalues import NUMBER_RE
-from flows.forms.columns import EDGE_STRAY, GridColumns, column_edges
+from flows.forms.columns import EDGE_STRAY, GridColumns, column_edges, relative
 from flows.forms.labels import CATEGORY_KEYWORDS, level1_of
 from flows.forms.spec import Column, FormSpec
 from flows.models import Cell, Table
@@ -57,6 +57,14 @@ def _in_alphabet(texts: list[str], column: Column) -> bool:
     them (`ALPHABET_SHARE`), as OCR misreads a glyph (`=` read `二`: dev2 lg_10198 p2)."""
     allowed = {normalize(a) for a in column.alphabet}
     return sum(normalize(t) in allowed for t in texts) >= ALPHABET_SHARE * len(texts)
+
+
+def _printed_range(table: Table, start: int, end: int, col: int) -> tuple[float, float]:
+    """Where the cells starting in grid column `col` print (fractions of the table's width),
+    over the grid columns they span: a table ruled for its header cuts a line's cell in two
+    grid columns, and the next page's lines are placed by the cell, not the narrower column."""
+    cells = [c for c in table.cells if c.col == col and start <= c.row < end]
+    return relative(table, min(c.bbox[0] for c in cells), max(c.bbox[2] for c in cells))
 
 
 def grid_by_shape(
@@ -131,7 +139,7 @@ def grid_by_shape(
     columns = GridColumns(
         by_field=by_field,
         n_cols=table.n_cols,
-        x_ranges={f: edges[c] for f, c in by_field.items()},
+        x_ranges={f: _printed_range(table, start, end, c) for f, c in by_field.items()},
         width=table.bbox[2] - table.bbox[0],
         right=table.bbox[2],
     )

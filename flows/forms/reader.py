@@ -316,12 +316,22 @@ def _read_segment(
             open_form.matrix,
             open_form.below,
         )
-        if (
-            heading is None
-            and not header.fields
-            and _lines_by_shape(open_form, where, start, end, problems)
-        ):
-            return open_form
+        lines = _header_end(header.fields, where, start) if heading is None else end
+        if lines < end and grid_by_shape(table, lines, end, open_form.spec) is not None:
+            # the rest of the header, then the grid's lines with no heading over them
+            said = []
+            header = read_header(
+                table,
+                start,
+                lines,
+                open_form.spec,
+                where,
+                said,
+                open_form.matrix,
+                open_form.below,
+            )
+        if lines < end and _lines_by_shape(open_form, where, lines, end, problems):
+            end = lines  # the header's rows are read below, the lines were
         problems.extend(said)
         open_form.matrix, open_form.cut, open_form.below = header.matrix, header.cut, header.below
         for name, v in header.fields.items():
@@ -331,7 +341,7 @@ def _read_segment(
                 table, head_row, data_row, open_form.spec, where, problems
             )
             append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
-        elif not header.fields:
+        elif not header.fields and open_form.columns is None:
             problems.append(
                 f"page {page.page}: a table with neither a header label nor an indicator grid "
                 f"after the header of {name_of(open_form)}; skipped"
@@ -405,6 +415,17 @@ def _read_segment(
     return open_form
 
 
+def _header_end(fields: dict[str, SourcedValue], where: Where, start: int) -> int:
+    """The row after the last one of this table a header value was read from (`start` when
+    none was): where the grid's lines may begin when no heading was found."""
+    rows = [
+        v.row
+        for v in fields.values()
+        if v.page == where.page.page and v.table_index == where.table_index and v.row is not None
+    ]
+    return max(rows, default=start - 1) + 1
+
+
 def _lines_by_shape(
     form: OpenForm, where: Where, start: int, end: int, problems: list[str]
 ) -> bool:
@@ -424,8 +445,9 @@ def _lines_by_shape(
         form_note(
             form,
             where.page.page,
-            f"table {where.table_index} ({end - start}×{where.table.n_cols}) prints no heading "
-            "and no line was read under a heading it lines up with; its rows have the grid's "
+            f"table {where.table_index}, rows {start}-{end - 1} ({where.table.n_cols} columns), "
+            "prints no heading and no line was read under a heading it lines up with; its rows "
+            "have the grid's "
             "shape (category labels, a name column, a value column) and are read as its lines "
             f"by column: {placed}"
             + (f"; left unread, in no column of that shape: {unread}" if strays else ""),
