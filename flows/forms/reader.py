@@ -25,7 +25,8 @@ stitching and closing forms. The parts it applies live apart, each reading one t
 `labels` (matching printed text to the descriptions), `provenance` (where a value was printed),
 `columns` (the grid's columns by their headings), `state` (the header and open-form records),
 `cellvalues` (several values in one cell), `funds` (the funds matrix), `header` (the header
-block, label by label) and `rows` (grid lines into indicator rows).
+block, label by label), `gridshape` (a grid's columns by its lines' shape, where no heading
+names them) and `rows` (grid lines into indicator rows).
 """
 
 from __future__ import annotations
