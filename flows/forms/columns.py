@@ -88,7 +88,7 @@ class GridColumns:
         width = table.bbox[2] - table.bbox[0]
         if self.width and abs(width - self.width) > EDGE_STRAY * self.width:
             return self._scaled(table) or self._leading_columns_lost(table)
-        return self._lined_up(_column_edges(table), table.n_cols, width, table.bbox[2])
+        return self._lined_up(column_edges(table), table.n_cols, width, table.bbox[2])
 
     def _scaled(self, table: Table) -> GridColumns | None:
         """The fields of a table of another width whose 三级指标 and 指标值 columns line up with
@@ -97,7 +97,7 @@ class GridColumns:
         percent narrower may also end near where the heading's did (dev2 lg_12215_自评 p2, 5.6%
         narrower, its right edge 63 px off), and placed from that edge its columns stood one
         to the right (二级 labels read as names)."""
-        edges = _column_edges(table)
+        edges = column_edges(table)
         width = table.bbox[2] - table.bbox[0]
         scaled = self._lined_up(edges, table.n_cols, width, table.bbox[2])
         if scaled is None or scaled is self:
@@ -147,7 +147,7 @@ class GridColumns:
         x0_page, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         edges = [
             (frame(x0_page + x0 * width), frame(x0_page + x1 * width))
-            for x0, x1 in _column_edges(table)
+            for x0, x1 in column_edges(table)
         ]
         found = self._lined_up(edges, table.n_cols, self.width, self.right)
         if found is None or found is self:
@@ -190,7 +190,7 @@ def relative(table: Table, x0: float, x1: float) -> tuple[float, float]:
     return (x0 - left) / width, (x1 - left) / width
 
 
-def _column_edges(table: Table) -> list[tuple[float, float]]:
+def column_edges(table: Table) -> list[tuple[float, float]]:
     """(left, right) of each grid column as fractions of the table's width, from the cells that
     start or end in it."""
     edges: list[tuple[float, float]] = []
@@ -323,7 +323,7 @@ def read_columns(
     alternatives = column_alternatives(spec.columns)
     by_field: dict[str, int] = {}
     x_ranges: dict[str, tuple[float, float]] = {}
-    edges = _column_edges(table)
+    edges = column_edges(table)
     rules = rules_below(table, data)
     unknown: list[Cell] = []  # heading cells read as no head, their notes keyed by each
     for r in range(head, data):

@@ -25,7 +25,8 @@ stitching and closing forms. The parts it applies live apart, each reading one t
 `labels` (matching printed text to the descriptions), `provenance` (where a value was printed),
 `columns` (the grid's columns by their headings), `state` (the header and open-form records),
 `cellvalues` (several values in one cell), `funds` (the funds matrix), `header` (the header
-block, label by label) and `rows` (grid lines into indicator rows).
+block, label by label), `gridshape` (a grid's columns by its lines' shape, where no heading
+names them) and `rows` (grid lines into indicator rows).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from flows.forms.columns import (
     unread_heading,
 )
 from flows.forms.funds import funds_amid_marks, settle_funds_by_sum, settle_matrix_by_sum
+from flows.forms.gridshape import grid_by_shape
 from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
@@ -304,16 +306,34 @@ def _read_segment(
         if open_form.cut:
             table = _stitch_cut_labels(table, start, open_form, problems)
             where = Where(page, table, where.table_index)
+        said: list[str] = []
         header = read_header(
             table,
             start,
             head_row,
             open_form.spec,
             where,
-            problems,
+            said,
             open_form.matrix,
             open_form.below,
         )
+        lines = _header_end(header.fields, where, start) if heading is None else end
+        if lines < end and grid_by_shape(table, lines, end, open_form.spec) is not None:
+            # the rest of the header, then the grid's lines with no heading over them
+            said = []
+            header = read_header(
+                table,
+                start,
+                lines,
+                open_form.spec,
+                where,
+                said,
+                open_form.matrix,
+                open_form.below,
+            )
+        if lines < end and _lines_by_shape(open_form, where, lines, end, problems):
+            end = lines  # the header's rows are read below, the lines were
+        problems.extend(said)
         open_form.matrix, open_form.cut, open_form.below = header.matrix, header.cut, header.below
         for name, v in header.fields.items():
             open_form.fields.setdefault(name, v)
@@ -322,7 +342,7 @@ def _read_segment(
                 table, head_row, data_row, open_form.spec, where, problems
             )
             append_rows(open_form, where, data_row, end, after_break=False, problems=problems)
-        elif not header.fields:
+        elif not header.fields and open_form.columns is None:
             problems.append(
                 f"page {page.page}: a table with neither a header label nor an indicator grid "
                 f"after the header of {name_of(open_form)}; skipped"
@@ -368,6 +388,12 @@ def _read_segment(
             open_form.columns = columns
             append_rows(open_form, where, start, end, after_break=True, problems=problems)
             return open_form
+        if (
+            not open_form.closed_grid
+            and not open_form.indicators
+            and _lines_by_shape(open_form, where, start, end, problems)
+        ):
+            return open_form
         if not open_form.closed_grid and total_row_alone(open_form, where, start, end, problems):
             return open_form
         if not open_form.closed_grid and total_numbers_alone(
@@ -388,6 +414,49 @@ def _read_segment(
         "绩效目标表 or 自评表, and not appended to another table"
     )
     return open_form
+
+
+def _header_end(fields: dict[str, SourcedValue], where: Where, start: int) -> int:
+    """The row after the last one of this table a header value was read from (`start` when
+    none was): where the grid's lines may begin when no heading was found."""
+    rows = [
+        v.row
+        for v in fields.values()
+        if v.page == where.page.page and v.table_index == where.table_index and v.row is not None
+    ]
+    return max(rows, default=start - 1) + 1
+
+
+def _lines_by_shape(
+    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
+) -> bool:
+    """Whether rows start..end-1, after a header under which no grid heading was read (or one
+    they do not line up with, no line read under it), are that grid's lines read by their shape
+    (`gridshape.grid_by_shape`: a scan's heading lost at
+    the header page's foot, the lines on the next page printed without it, were read as
+    header cells and lost); appended with a note naming the page, table and the columns so
+    read. False (nothing read) when they do not have a grid's shape."""
+    found = grid_by_shape(where.table, start, end, form.spec)
+    if found is None:
+        return False
+    columns, strays = found
+    placed = ", ".join(f"{f} {c}" for f, c in sorted(columns.by_field.items(), key=lambda x: x[1]))
+    unread = "; ".join(f"'{c.text.strip()}' (row {c.row}, column {c.col})" for c in strays)
+    problems.append(
+        form_note(
+            form,
+            where.page.page,
+            f"table {where.table_index}, rows {start}-{end - 1} ({where.table.n_cols} columns), "
+            "prints no heading and no line was read under a heading it lines up with; its rows "
+            "have the grid's "
+            "shape (category labels, a name column, a value column) and are read as its lines "
+            f"by column: {placed}"
+            + (f"; left unread, in no column of that shape: {unread}" if strays else ""),
+        )
+    )
+    form.columns = columns
+    append_rows(form, where, start, end, after_break=False, problems=problems)
+    return True
 
 
 def _sharing_opener(spec: FormSpec) -> list[FormSpec]:
