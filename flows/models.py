@@ -65,6 +65,10 @@ class Cell:
     # OCR: what a seal-high line's box read cut at its row's print height (`ocr.sealprint`),
     # best first; the text keeps its reading unless the column takes one (`flows.forms.rows`)
     under_seal: tuple[tuple[str, float], ...] = ()
+    # OCR: a cell read as one glyph whose ink is two level strokes of one length
+    # (`ocr.glyphs.level_stroke_pair`), as `=` prints and a CJK font's 二 does not; the text keeps
+    # its reading unless a column's alphabet takes it (`flows.forms.rows`)
+    level_pair: bool = False
 
     @property
     def last_row(self) -> int:

@@ -203,3 +203,44 @@ def barred_chevron(crop: np.ndarray, span: tuple[float, float], chevron: str) ->
     of the probability), but the lower arm is then twice as thick as the upper one."""
     ratio = lower_arm_ratio(crop, span, chevron)
     return ratio is not None and ratio >= BAR_THICKNESS_RATIO
+
+
+# Two level strokes print one `=` when they overlap over at least this share of the longer: a
+# CJK font prints 二's upper stroke 0.51-0.81 of its lower (AR PL, WQY, Noto CJK), `=` 1.0.
+LEVEL_PAIR_SHARE = 0.9
+# A stroke is level when it is at least this many times as wide as it is tall.
+LEVEL_STROKE_ASPECT = 3.0
+
+
+def level_stroke_pair(crop: np.ndarray) -> bool:
+    """Whether a cell's lone glyph (`crop`, clear of its rules) is two level strokes of one
+    length, one above the other: what `=` prints. The recogniser reads a scanned `=` as 二 at
+    0.83-0.96 without ranking `=` at all (dev2 grid25); only the shape tells them apart.
+
+    The glyph is the crop's ink (Otsu: the crop's own paper against its own print) less specks
+    under a tenth of its largest piece; its rows holding ink must form exactly two runs, each
+    at least `LEVEL_STROKE_ASPECT` times as wide as tall, overlapping over `LEVEL_PAIR_SHARE` of
+    the longer (a stroke's breaks in a worn scan do not matter: the run's extent is measured)."""
+    gray = crop.min(axis=2) if crop.ndim == 3 else crop
+    if gray.size == 0 or int(gray.max()) == int(gray.min()):
+        return False
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 2:
+        return False
+    largest = int(stats[1:, cv2.CC_STAT_AREA].max())
+    pieces = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] * 10 >= largest]
+    mask = np.isin(labels, pieces)
+    bands = ink_bands(mask)
+    if len(bands) != 2:
+        return False
+    extents = []
+    for top, bottom in bands:
+        xs = np.flatnonzero(mask[top:bottom].any(axis=0))
+        x0, x1 = int(xs[0]), int(xs[-1]) + 1
+        if x1 - x0 < LEVEL_STROKE_ASPECT * (bottom - top):
+            return False
+        extents.append((x0, x1))
+    (a0, a1), (b0, b1) = extents
+    overlap = min(a1, b1) - max(a0, b0)
+    return overlap >= LEVEL_PAIR_SHARE * max(a1 - a0, b1 - b0)

@@ -53,7 +53,7 @@ from ocr.engines import (
     Readings,
     get_engine,
 )
-from ocr.glyphs import faint_glyph_box, keep_cut_ink
+from ocr.glyphs import CLEAR_INSETS, faint_glyph_box, keep_cut_ink, level_stroke_pair
 from ocr.grid import GridCell, GridTable, find_tables
 from ocr.preprocess import (
     INK_THRESHOLD,
@@ -838,6 +838,23 @@ def read_faint_cells(tables: list[Table], gray: np.ndarray, engine: OcrEngine) -
     return tables
 
 
+def mark_level_pairs(tables: list[Table], gray: np.ndarray) -> list[Table]:
+    """Cells read as one glyph whose ink, clear of the rules by `CLEAR_INSETS` insets, is two
+    level strokes of one length (`ocr.glyphs.level_stroke_pair`) say so (`Cell.level_pair`): the
+    recogniser reads a scanned `=` as 二 without ranking `=`, and only a column that may print
+    `=` and not 二 can judge it (`flows.forms.rows`). The text and readings stay as read."""
+    margin = CLEAR_INSETS * cell_inset(gray.shape)
+    for table in tables:
+        for i, cell in enumerate(table.cells):
+            if len(cell.text.strip()) != 1 or not cell.readings:
+                continue
+            x0, y0, x1, y1 = (int(round(v)) for v in cell.bbox)
+            crop = gray[y0 + margin : y1 - margin, x0 + margin : x1 - margin]
+            if crop.size and level_stroke_pair(crop):
+                table.cells[i] = replace(cell, level_pair=True)
+    return tables
+
+
 # --------------------------------------------------------------------------- reading by cell
 
 
@@ -1305,6 +1322,7 @@ def ocr_page(
     out_tables = reread_under_seals(out_tables, clean, engine)
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
     out_tables = read_faint_cells(out_tables, prep.gray, engine)
+    out_tables = mark_level_pairs(out_tables, prep.gray)
     h, w = prep.gray.shape
     del prep, hor, ver, clean, ink
     release_memory()

@@ -167,6 +167,28 @@ def test_reader_composes_the_target_from_the_allowed_reading_and_reports_it() ->
     assert pages[0].tables[0].at(2, 3).text == "2"
 
 
+def test_a_glyph_of_two_level_strokes_read_unlisted_lands_as_the_equals_sign() -> None:
+    """`rows._by_level_pair`: a 指标性质 cell read `二` with no listed reading ranked, whose ink is
+    two level strokes of one length (`Cell.level_pair`), lands `=` and says so; a unit cell's
+    level pair is never taken, nor a listed reading's."""
+    pages = _scanned({(2, 3): ((">", 0.9),), (3, 3): (("二", 0.95), ("三", 0.01))})
+    t = pages[0].tables[0]
+    t.cells = [replace(c, level_pair=True) if c.col in (3, 5) else c for c in t.cells]
+    (form,), problems = read_document(pages)
+    # a listed reading ranked is taken as before, whatever the shape
+    assert [i.target.value for i in form.indicators] == [">90%", "=100%"]
+    nature = form.indicators[1].extra["target_nature"]
+    assert (nature.value, nature.confidence) == ("=", 1.0)
+    assert [i.extra["measure_unit"].value for i in form.indicators] == ["%", "%"]
+    assert problems == [
+        "page 1: 培训项目: the target_nature cell (row 2) was read '2' (p=0.000) and is taken as "
+        "'>' (p=0.900), the most probable value its column may print",
+        "page 1: 培训项目: the target_nature cell (row 3) reads '二', not a value its column may "
+        "print; its glyph is two level strokes of one length, as '=' prints: taken as '='",
+    ]
+    assert t.at(3, 3).text == "二"
+
+
 def test_text_layer_cells_are_never_constrained() -> None:
     (form,), problems = read_document([page(1, table(ROWS, {(2, 0): 2}), lines=TITLE)])
     assert [i.target.value for i in form.indicators] == ["290%", "二100%"]

@@ -30,9 +30,10 @@ from ocr.glyphs import (
     faint_glyph_box,
     faint_print_cut,
     keep_cut_ink,
+    level_stroke_pair,
     lower_arm_ratio,
 )
-from ocr.page import _crop_line, read_faint_cells
+from ocr.page import _crop_line, mark_level_pairs, read_faint_cells
 from ocr.preprocess import INK_THRESHOLD
 from tests.fixtures import scans
 
@@ -295,3 +296,42 @@ def test_a_blank_cells_faint_lone_comparator_is_read_and_kept_apart(text: str, g
     assert (faint.text, faint.faint[0][0]) == ("", text)
     assert faint.faint[0][1] >= 0.5
     assert (done.faint, paper.faint) == ((), ())
+
+
+def _lone_glyph(text: str, font_path: str = scans.FONT_PATH, size: int = 36) -> np.ndarray:
+    """A 70 × 90 px crop of paper with `text` printed in its middle, blurred as a scan (σ 1)."""
+    img = Image.new("L", (90, 70), PAPER)
+    ImageDraw.Draw(img).text((25, 8), text, font=ImageFont.truetype(font_path, size), fill=PRINT)
+    return cv2.GaussianBlur(np.array(img), (0, 0), 1.0)
+
+
+@pytest.mark.parametrize(
+    "font_path",
+    [scans.FONT_PATH, "/usr/share/fonts/truetype/arphic/uming.ttc"],
+)
+def test_two_level_strokes_of_one_length_are_an_equals_sign(font_path: str) -> None:
+    """`ocr.glyphs.level_stroke_pair`: `=` is two level strokes of one length; a CJK font's 二
+    prints its upper stroke shorter, a `-` or a comparator is no pair of strokes."""
+    assert level_stroke_pair(_lone_glyph("=", font_path))
+    for other in ("二", "-", "≤", "≥", "三"):
+        assert not level_stroke_pair(_lone_glyph(other, font_path)), other
+    # a worn stroke's break does not matter: each stroke's extent is measured
+    worn = _lone_glyph("=")
+    worn[:, 44:46] = PAPER
+    assert level_stroke_pair(worn)
+    assert not level_stroke_pair(np.full((70, 90), PAPER, np.uint8))
+
+
+def test_cells_read_as_one_glyph_carry_their_level_pair() -> None:
+    """`ocr.page.mark_level_pairs`: a cell read `二` whose ink is `=` says so, its text and
+    readings kept; a cell read as more than one glyph, or without readings, is not measured."""
+    page = np.hstack([_lone_glyph("="), _lone_glyph("二"), _lone_glyph("=")])
+    cells = [
+        Cell(0, 0, "二", (0, 0, 90, 70), readings=(("二", 0.95),)),
+        Cell(0, 1, "二", (90, 0, 180, 70), readings=(("二", 0.95),)),
+        Cell(0, 2, "=", (180, 0, 270, 70)),
+    ]
+    (marked,) = mark_level_pairs([Table(1, 3, cells, (0, 0, 270, 70), "t")], page)
+    equals, two, unread = marked.cells
+    assert (equals.text, equals.readings, equals.level_pair) == ("二", (("二", 0.95),), True)
+    assert (two.level_pair, unread.level_pair) == (False, False)

@@ -39,7 +39,7 @@ from flows.forms.labels import (
 )
 from flows.forms.provenance import Where
 from flows.forms.rates import percent_read_as_digit
-from flows.forms.spec import NO_VALUE, TARGET_KINDS, Column, FormSpec
+from flows.forms.spec import LEVEL_PAIR, NO_VALUE, TARGET_KINDS, Column, FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totalrow import read_total_row
 from flows.forms.totals import score_note, score_problem
@@ -757,7 +757,12 @@ def _read_by_alphabet(
             continue
         choice = alphabet_choice(cell, col.alphabet) if col.alphabet else number_choice(cell)
         if choice is None:
-            notes += _unlisted(cell, col)
+            shaped = _by_level_pair(cell, col)
+            if shaped is None:
+                notes += _unlisted(cell, col)
+                continue
+            values[col.field] = value.with_value(LEVEL_PAIR)
+            notes.append(shaped)
             continue
         text, prob = choice
         own = next((p for t, p in cell.readings if normalize(t) == normalize(cell.text)), 0.0)
@@ -767,6 +772,22 @@ def _read_by_alphabet(
             f"taken as '{text}' (p={prob:.3f}), the most probable value its column may print"
         )
     return notes
+
+
+def _by_level_pair(cell: Cell, col: Column) -> str | None:
+    """The note on an OCR cell of a column that may print `LEVEL_PAIR` (`=`) whose glyph, read as
+    something the column may not print and with no listed reading ranked, is two level strokes of
+    one length (`Cell.level_pair`): the recogniser named the print `二` (dev2 lg_10247 p3 at 0.95,
+    `=` not ranked), the shape says `=`; None where the cell is not such a one."""
+    allowed = {normalize(a) for a in col.alphabet}
+    text = normalize(cell.text)
+    if not cell.level_pair or not text or text in allowed or normalize(LEVEL_PAIR) not in allowed:
+        return None
+    return (
+        f"the {col.field} cell (row {cell.row}) reads '{cell.text}', not a value its column may "
+        f"print; its glyph is two level strokes of one length, as '{LEVEL_PAIR}' prints: taken "
+        f"as '{LEVEL_PAIR}'"
+    )
 
 
 def _unlisted(cell: Cell, col: Column) -> list[str]:

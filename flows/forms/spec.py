@@ -150,6 +150,8 @@ COMPARATORS: dict[str, tuple[str, ...]] = {
 TARGET_KINDS = ("定性", "定量")
 NO_VALUE = ("/", "—", "–", "-")
 NATURE_ALPHABET = (*(f for forms in COMPARATORS.values() for f in forms), *TARGET_KINDS, *NO_VALUE)
+LEVEL_PAIR = "="
+"""The one value of an alphabet printed as two level strokes of one length (`Cell.level_pair`)."""
 
 RATE_UNITS = ("%", "‰")
 """The units a rate is printed with (≥95%, ≤5‰), in its value's cell or its 度量单位 cell."""
