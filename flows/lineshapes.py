@@ -40,6 +40,14 @@ def text_height(table: Table) -> float:
     return median(heights) if heights else 0.0
 
 
+def is_seal_high(line: CellLine, height: float) -> bool:
+    """A line whose box is taller than `SEAL` text heights: no printed line is, so a seal's ink
+    joined it, a glyph or its star (dev2 lg_19009_自评 p2: `效提开` for 有效提升 under the star,
+    3.2 text heights, its print packed as print is, so no `is_seal_text`)."""
+    _, y0, _, y1 = line.bbox
+    return height > 0 and y1 - y0 > SEAL * height
+
+
 def is_seal_text(line: CellLine, height: float) -> bool:
     """A line whose box is taller and wider than `SEAL` text heights and whose characters stand
     more than `SEAL_CHAR_WIDTH` text heights apart: a seal's characters OCR read over the cell,
