@@ -7,6 +7,7 @@ printed line has; both import this module, which imports only the data model.
 
 from __future__ import annotations
 
+import unicodedata
 from statistics import median
 
 from flows.models import CellLine, Table
@@ -38,6 +39,13 @@ def text_height(table: Table) -> float:
         if len(ln.text.strip()) > MAX_SLIVER_MARKS
     ]
     return median(heights) if heights else 0.0
+
+
+def only_symbols(text: str) -> bool:
+    """Whether `text` reads nothing but symbols (Unicode So: `★`): how OCR reads a seal's star,
+    and what the forms' print never is (their marks, `≥ % ：`, are maths signs and punctuation)."""
+    chars = "".join(text.split())
+    return bool(chars) and all(unicodedata.category(ch) == "So" for ch in chars)
 
 
 def is_seal_high(line: CellLine, height: float) -> bool:
