@@ -22,7 +22,7 @@ from flows.models import Cell, CellLine, SourcedValue, Table
 from ocr.engines import CropReading, OcrEngine
 from ocr.sealprint import print_bands, reread_under_seals
 from tests.test_forms import SE_TITLE, ocr_page, table
-from tests.test_selfeval_pages import FIRST
+from tests.test_selfeval_pages import FIRST, REST
 
 SEAL_BOX = CellLine("罗", (1179.0, 1315.0, 1264.0, 1496.0), 0.92)
 
@@ -289,4 +289,24 @@ def test_the_line_under_the_sealed_level2_cell_takes_its_category_not_the_label_
     assert [p for p in problems if "level2 cell" in p] == [
         "page 1: 保洁经费: the level2 cell (row 6) read blank under a seal's line; its print "
         "re-read at its row's height: '成本指标' (p=0.987): '成本指标' taken"
+    ]
+
+
+def test_a_row_whose_only_reading_was_the_seals_star_is_no_indicator_and_is_named() -> None:
+    """The held-out star row: `ocr.sealtext` left the star out of the 三级指标 cell, the row's
+    other cells blank; the reader lands no indicator from it and names the cell."""
+    rows = [*FIRST, ["", "", "", "", "", "", ""], *REST]
+    grid = table(rows)
+    for i, c in enumerate(grid.cells):  # OCR lines: one per printed cell, half a row high
+        x0, y0, x1, _ = c.bbox
+        line = CellLine(c.text, (x0 + 0.1, y0 + 0.25, x1 - 0.1, y0 + 0.75))
+        grid.cells[i] = replace(c, lines=(line,) if c.text else ())
+    at = next(i for i, c in enumerate(grid.cells) if (c.row, c.col) == (5, 2))
+    star = CellLine("★", (2.3, 5.2, 2.7, 5.8), 0.72)
+    grid.cells[at] = replace(grid.cells[at], seal_lines=(star,))
+    (form,), problems = read_document([ocr_page(1, grid, lines=SE_TITLE)])
+    assert [i.name.value for i in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    assert [p for p in problems if "★" in p] == [
+        "page 1: 保洁经费: grid cell '(row 5, column 2)': '★' left out as a seal's star "
+        "(symbols only, at a seal's centre)"
     ]

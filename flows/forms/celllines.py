@@ -105,7 +105,9 @@ class Unmerged:
             said.append(
                 "the blank sliver of a grid column beside it (a doubled rule) is part of it"
             )
-        return f"cell '{self.cell.text}': " + "; ".join(said)
+        # a cell left blank (the seal's star its only line) is named by where it stands
+        named = self.cell.text or f"(row {self.cell.row}, column {self.cell.col})"
+        return f"cell '{named}': " + "; ".join(said)
 
 
 def number_height(table: Table) -> float:
@@ -541,7 +543,8 @@ def unmerge(
         reaches = reaching_in and cell.row < rows.start <= cell.last_row
         read = (
             read_cell(table, cell, height, keep_whole, numbers)
-            if cell.lines and (inside or reaches)
+            # a cell whose only line OCR left out as the seal's (its star) is read to say so
+            if (cell.lines or cell.seal_lines) and (inside or reaches)
             else None
         )
         if read is None:
