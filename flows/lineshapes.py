@@ -7,6 +7,7 @@ printed line has; both import this module, which imports only the data model.
 
 from __future__ import annotations
 
+import unicodedata
 from statistics import median
 
 from flows.models import CellLine, Table
@@ -38,6 +39,21 @@ def text_height(table: Table) -> float:
         if len(ln.text.strip()) > MAX_SLIVER_MARKS
     ]
     return median(heights) if heights else 0.0
+
+
+def only_symbols(text: str) -> bool:
+    """Whether `text` reads nothing but symbols (Unicode So: `★`): how OCR reads a seal's star,
+    and what the forms' print never is (their marks, `≥ % ：`, are maths signs and punctuation)."""
+    chars = "".join(text.split())
+    return bool(chars) and all(unicodedata.category(ch) == "So" for ch in chars)
+
+
+def is_seal_high(line: CellLine, height: float) -> bool:
+    """A line whose box is taller than `SEAL` text heights: no printed line is, so a seal's ink
+    joined it, a glyph or its star (dev2 lg_19009_自评 p2: `效提开` for 有效提升 under the star,
+    3.2 text heights, its print packed as print is, so no `is_seal_text`)."""
+    _, y0, _, y1 = line.bbox
+    return height > 0 and y1 - y0 > SEAL * height
 
 
 def is_seal_text(line: CellLine, height: float) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from flows.lineshapes import SEAL, is_seal_text, text_height
+from flows.lineshapes import SEAL, is_seal_high, text_height
 from flows.models import Cell, CellLine, Table
 from ocr.engines import OcrEngine
 from ocr.preprocess import to_bgr
@@ -58,7 +58,8 @@ def print_bands(table: Table, cell: Cell, line: CellLine, height: float) -> list
 
 
 def reread_under_seals(tables: list[Table], gray: np.ndarray, engine: OcrEngine) -> list[Table]:
-    """Each cell holding a seal-high line (`lineshapes.is_seal_text`) gets what its print
+    """Each cell holding a seal-high line (`lineshapes.is_seal_high`: a seal's text, or print a
+    seal's ink joined into a box no printed line has) gets what its print
     bands read (`print_bands`), best first, on `Cell.under_seal`; all crops in one batch.
     Every page: where no seal was found (dev lg_581_自评 p3) one still joined its glyph to print."""
     jobs: list[tuple[int, int]] = []
@@ -67,7 +68,7 @@ def reread_under_seals(tables: list[Table], gray: np.ndarray, engine: OcrEngine)
         height = text_height(table)
         for ci, cell in enumerate(table.cells):
             for line in cell.lines:
-                if not is_seal_text(line, height):
+                if not is_seal_high(line, height):
                     continue
                 for bx0, by0, bx1, by1 in print_bands(table, cell, line, height):
                     jobs.append((ti, ci))

@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from statistics import median
 
+from flows.lineshapes import only_symbols
 from ocr.engines import OcrLine
 
 # The seal's text band as fractions of its ring's radius (`find_seals`): its glyphs' centres
@@ -130,6 +131,18 @@ def _is_print(line: OcrLine, seals: Sequence[Seal]) -> bool:
     )
 
 
+def _is_star(line: OcrLine, seals: Sequence[Seal]) -> bool:
+    """The seal's star read as a line (`★`; dev2 lg_19498_自评 p1 in a 三级指标 cell, lg_18676
+    p1 in a heading cell): its centre inside the band's inner edge, where a seal holds only its
+    star, and nothing but symbols (`lineshapes.only_symbols`). Alone in its cell too: the star
+    over a row of blank cells would make a row of it."""
+    return (
+        _chars(line) <= MAX_CHARS
+        and only_symbols(line.text)
+        and any(_radii(line.bbox, s) < BAND[0] for s in seals)
+    )
+
+
 def _beside_print(
     i: int, lines: Sequence[OcrLine], seals: Sequence[Seal], ring_chars: int = MAX_CHARS
 ) -> bool:
@@ -153,8 +166,11 @@ def seal_lines(
 ) -> list[int]:
     """Indices of the cell's lines that are a seal's characters (see the module's note);
     `ring_chars`: the most characters a line on the ring past the glyphs may read."""
-    if len(lines) < 2 or not seals:
+    if not seals:
         return []
+    stars = [i for i, ln in enumerate(lines) if _is_star(ln, seals)]
+    if len(lines) < 2:
+        return stars
     on_band = [any(_on_band(ln.bbox, s) for s in seals) for ln in lines]
     print_h = [
         ln.bbox[3] - ln.bbox[1]
@@ -172,6 +188,7 @@ def seal_lines(
             and _chars(ln) <= MAX_CHARS
         )
         or _beside_print(i, lines, seals, ring_chars)
+        or i in stars
     ]
 
 

@@ -1,6 +1,6 @@
 """Print under a seal's line re-read at its row's print height (ocr.sealprint) and the reader
-taking only a number a numeric column may print, or a category a 二级 label cell may print
-(flows.forms.rows).
+taking only a number a numeric column may print, a category a 二级 label cell may print, or, in
+a column printing words, the cell's own reading with print the seal hid (flows.forms.rows).
 
 Geometry from dev lg_581_自评 p3 (a grey scan, 200 dpi): a seal as dark as the print joined its
 glyph `罗` and the printed score 8.97 into one box (1179, 1315)-(1264, 1496), 7.2 text heights
@@ -15,13 +15,14 @@ import numpy as np
 from flows.forms import read_document
 from flows.forms.celllines import unmerge
 from flows.forms.columns import GridColumns
-from flows.forms.rows import _level2_under_seal, _under_seal_by_column
+from flows.forms.rows import _level2_under_seal, _text_under_seal, _under_seal_by_column
 from flows.forms.spec import PROJECT_SELF_EVAL
+from flows.lineshapes import is_seal_high, is_seal_text
 from flows.models import Cell, CellLine, SourcedValue, Table
 from ocr.engines import CropReading, OcrEngine
 from ocr.sealprint import print_bands, reread_under_seals
 from tests.test_forms import SE_TITLE, ocr_page, table
-from tests.test_selfeval_pages import FIRST
+from tests.test_selfeval_pages import FIRST, REST
 
 SEAL_BOX = CellLine("罗", (1179.0, 1315.0, 1264.0, 1496.0), 0.92)
 
@@ -102,6 +103,71 @@ def test_the_bands_readings_ride_on_the_cell_best_first_its_text_untouched() -> 
     idle = _Bands([])
     assert reread_under_seals([plain], gray, idle)[0].cells[2].under_seal == ()
     assert idle.given == []
+
+
+# dev2 lg_19009_自评 p2 (a grey scan, 200 dpi, text height 28 px): the actual 有效提升 under the
+# seal's star, one line `效提开` boxed (902, 668)-(1040, 757): 3.2 text heights tall, its
+# characters packed as print's, so no seal's text.
+STAR_LINE = CellLine("效提开", (902.0, 668.0, 1040.0, 757.0), 0.62)
+
+
+def test_a_line_taller_than_print_is_seal_high_though_packed_as_print() -> None:
+    assert is_seal_high(STAR_LINE, 28.0) and not is_seal_text(STAR_LINE, 28.0)
+    assert not is_seal_high(STAR_LINE, 30.0)  # 2.97 text heights: print's (to 2.4) or near
+    assert is_seal_high(SEAL_BOX, 25.0) and is_seal_text(SEAL_BOX, 25.0)
+
+
+def test_a_seal_high_line_packed_as_print_is_cut_at_its_rows_print_too() -> None:
+    t = _table()
+    t.cells[2] = replace(
+        t.cells[2], text="效提开", lines=(CellLine("效提开", (1179, 1315, 1264, 1415)),)
+    )
+    engine = _Bands([("有效提升", 0.9998), ("双提开", 0.8109), ("效坦", 0.6635)])
+    gray = np.full((2000, 1600), 255, dtype=np.uint8)
+    (got,) = reread_under_seals([t], gray, engine)
+    # 4 text heights tall, 28 px a character: the name's and the note's three lines give bands
+    assert engine.given == [3]
+    assert got.cells[2].text == "效提开"
+    assert got.cells[2].under_seal == (("有效提升", 0.9998), ("双提开", 0.8109), ("效坦", 0.6635))
+
+
+def _actual(text: str, under: tuple[tuple[str, float], ...]) -> tuple[dict, dict]:
+    cell = Cell(3, 5, text, STAR_LINE.bbox, lines=(STAR_LINE,), under_seal=under)
+    return {"actual": cell}, {"actual": SourcedValue(text, 2, 0, 3, 5)}
+
+
+def test_a_word_cell_takes_its_reading_with_the_print_the_seal_hid() -> None:
+    under = (("有效提升", 0.9998), ("有效提升", 0.999), ("双提开", 0.8109), ("效提升", 0.7963))
+    cells, values = _actual("效提开", under)
+    notes = _text_under_seal(cells, values, PROJECT_SELF_EVAL)
+    assert (values["actual"].value, values["actual"].confidence) == ("有效提升", 0.9998)
+    assert notes == [
+        "the actual cell (row 3) read '效提开' on a seal-high line; its print re-read at its "
+        "row's height: '有效提升' (p=1.000), '有效提升' (p=0.999), '双提开' (p=0.811), "
+        "'效提升' (p=0.796): '有效提升' taken (the reading and the print the seal hid)"
+    ]
+
+
+def test_a_word_cell_keeps_its_reading_without_one_sure_longer_reading_of_its_print() -> None:
+    def after(text: str, under: tuple[tuple[str, float], ...]) -> tuple[str, list[str]]:
+        cells, values = _actual(text, under)
+        notes = _text_under_seal(cells, values, PROJECT_SELF_EVAL)
+        return values["actual"].value, notes
+
+    # the seal's glyphs read surely: none of the print's characters
+    assert after("效提开", (("县委政法", 0.995),)) == ("效提开", [])
+    # no more characters than the cell read, or not sure enough
+    assert after("效提开", (("效提升", 0.99),)) == ("效提开", [])
+    assert after("效提开", (("有效提升", 0.85),)) == ("效提开", [])
+    # two different sure readings: no choice
+    assert after("效提开", (("有效提升", 0.99), ("效提开委", 0.95))) == ("效提开", [])
+    # a cell read blank (its line dropped as the seal's text): nothing to tell print by
+    assert after("", (("有效提升", 0.99),)) == ("", [])
+    # a numeric column is `_under_seal_by_column`'s
+    cells = {"score": Cell(3, 7, "6", STAR_LINE.bbox, under_seal=(("6.5", 0.99),))}
+    values = {"score": SourcedValue("6", 2, 0, 3, 7)}
+    assert _text_under_seal(cells, values, PROJECT_SELF_EVAL) == []
+    assert values["score"].value == "6"
 
 
 def _score(text: str, under: tuple[tuple[str, float], ...]) -> tuple[dict, dict]:
@@ -223,4 +289,24 @@ def test_the_line_under_the_sealed_level2_cell_takes_its_category_not_the_label_
     assert [p for p in problems if "level2 cell" in p] == [
         "page 1: 保洁经费: the level2 cell (row 6) read blank under a seal's line; its print "
         "re-read at its row's height: '成本指标' (p=0.987): '成本指标' taken"
+    ]
+
+
+def test_a_row_whose_only_reading_was_the_seals_star_is_no_indicator_and_is_named() -> None:
+    """The held-out star row: `ocr.sealtext` left the star out of the 三级指标 cell, the row's
+    other cells blank; the reader lands no indicator from it and names the cell."""
+    rows = [*FIRST, ["", "", "", "", "", "", ""], *REST]
+    grid = table(rows)
+    for i, c in enumerate(grid.cells):  # OCR lines: one per printed cell, half a row high
+        x0, y0, x1, _ = c.bbox
+        line = CellLine(c.text, (x0 + 0.1, y0 + 0.25, x1 - 0.1, y0 + 0.75))
+        grid.cells[i] = replace(c, lines=(line,) if c.text else ())
+    at = next(i for i, c in enumerate(grid.cells) if (c.row, c.col) == (5, 2))
+    star = CellLine("★", (2.3, 5.2, 2.7, 5.8), 0.72)
+    grid.cells[at] = replace(grid.cells[at], seal_lines=(star,))
+    (form,), problems = read_document([ocr_page(1, grid, lines=SE_TITLE)])
+    assert [i.name.value for i in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    assert [p for p in problems if "★" in p] == [
+        "page 1: 保洁经费: grid cell '(row 5, column 2)': '★' left out as a seal's star "
+        "(symbols only, at a seal's centre)"
     ]

@@ -235,3 +235,55 @@ def test_on_a_faint_ring_only_a_one_stroke_line_is_a_piece_of_the_ring() -> None
     assert seal_lines(lines, [seal], FAINT_RING_CHARS) == []
     stroke = [label, _line("1", 890, 500, 904, 533)]  # a piece of the ring still goes
     assert seal_lines(stroke, [seal], FAINT_RING_CHARS) == [1]
+
+
+# dev2 lg_19498_自评 p1 (a grey scan, 200 dpi): the seal found at (727.7, 1354.9), r 172; its
+# star read `★`, a line of its own at 0.08 r beside the 三级指标 name under it.
+STAR_SEAL = (727.7, 1354.9, 172.0)
+STAR = _line("★", 688, 1333, 775, 1402)
+
+
+def test_the_seals_star_read_as_a_symbol_is_dropped_beside_print_or_alone() -> None:
+    name = _line("项目然成时间", 770, 1351, 957, 1410)
+    assert seal_lines([STAR, name], [STAR_SEAL]) == [0]
+    # alone in its cell (a row of blank cells under the star would read as a row of it)
+    assert seal_lines([STAR], [STAR_SEAL]) == [0]
+    kept, left_out = drop_seal_lines([{3: [STAR, name]}, {0: [STAR]}], [STAR_SEAL])
+    assert [{ci: [ln.text for ln in lines] for ci, lines in t.items()} for t in kept] == [
+        {3: ["项目然成时间"]},
+        {0: []},
+    ]
+    assert [{ci: [ln.text for ln in lines] for ci, lines in t.items()} for t in left_out] == [
+        {3: ["★"]},
+        {0: ["★"]},
+    ]
+
+
+def test_print_at_the_centre_and_a_symbol_off_it_stay() -> None:
+    # a printed mark or number under the star: maths signs, digits, CJK are no symbol
+    for text in ("≥", "5", "是", "★5"):
+        assert seal_lines([_line(text, 700, 1340, 760, 1370)], [STAR_SEAL]) == [], text
+    # a symbol on the text band (0.7 r), not where the star stands
+    assert seal_lines([_line("★", 700, 1215, 740, 1245)], [STAR_SEAL]) == []
+    # no seal found on the page: nothing is the star's
+    assert seal_lines([STAR], []) == []
+
+
+def test_the_star_left_out_is_named_as_the_seals_star() -> None:
+    import numpy as np
+
+    from flows.forms.celllines import unmerge
+    from ocr.grid import GridCell, GridTable
+    from ocr.page import cell_tables
+
+    name = _line("项目然成时间", 770, 1351, 957, 1410)
+    kept, left_out = drop_seal_lines([{0: [STAR, name]}], [STAR_SEAL])
+    grid = GridTable(
+        [680.0, 980.0], [1320.0, 1420.0], [GridCell(0, 0, 1, 1, (680, 1320, 980, 1420))]
+    )
+    gray = np.full((1600, 1800), 255, dtype=np.uint8)
+    (table,) = cell_tables([grid], kept, gray, "rapidocr", left_out)
+    _, (u,) = unmerge(table, range(0, 1))
+    assert u.note() == (
+        "cell '项目然成时间': '★' left out as a seal's star (symbols only, at a seal's centre)"
+    )

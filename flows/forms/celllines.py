@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from flows.forms.cellvalues import NUMBER_RE
-from flows.lineshapes import MAX_SLIVER_MARKS, is_seal_text, text_height
+from flows.lineshapes import MAX_SLIVER_MARKS, is_seal_text, only_symbols, text_height
 from flows.models import Cell, CellLine, Table, join_wrapped
 from flows.text import is_han
 
@@ -90,17 +90,24 @@ class Unmerged:
         if self.seals:
             marks = " ".join(f"'{ln.text}'" for ln in self.seals)
             said.append(f"{marks} taken for a seal's text (a box too big for a printed line)")
-        if self.seal_band:
-            marks = " ".join(f"'{ln.text}'" for ln in self.seal_band)
+        glyphs = [ln for ln in self.seal_band if not only_symbols(ln.text)]
+        if glyphs:
+            marks = " ".join(f"'{ln.text}'" for ln in glyphs)
             said.append(
                 f"{marks} left out as a seal's characters (on the text band of a seal found"
                 " on the page, taller than the cell's print or beside it)"
             )
+        stars = [ln for ln in self.seal_band if only_symbols(ln.text)]
+        if stars:
+            marks = " ".join(f"'{ln.text}'" for ln in stars)
+            said.append(f"{marks} left out as a seal's star (symbols only, at a seal's centre)")
         if self.joined:
             said.append(
                 "the blank sliver of a grid column beside it (a doubled rule) is part of it"
             )
-        return f"cell '{self.cell.text}': " + "; ".join(said)
+        # a cell left blank (the seal's star its only line) is named by where it stands
+        named = self.cell.text or f"(row {self.cell.row}, column {self.cell.col})"
+        return f"cell '{named}': " + "; ".join(said)
 
 
 def number_height(table: Table) -> float:
@@ -536,7 +543,8 @@ def unmerge(
         reaches = reaching_in and cell.row < rows.start <= cell.last_row
         read = (
             read_cell(table, cell, height, keep_whole, numbers)
-            if cell.lines and (inside or reaches)
+            # a cell whose only line OCR left out as the seal's (its star) is read to say so
+            if (cell.lines or cell.seal_lines) and (inside or reaches)
             else None
         )
         if read is None:

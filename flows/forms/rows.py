@@ -11,6 +11,7 @@ cut into tables.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Container, Iterable
 from dataclasses import replace
 
@@ -448,6 +449,7 @@ def append_rows(
         notes += _read_by_alphabet(cells, values, spec)
         notes += _faint_by_alphabet(cells, values, spec)
         notes += _under_seal_by_column(cells, values, spec)
+        notes += _text_under_seal(cells, values, spec)
         notes += _unit_after_a_mark(values, spec) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
@@ -917,6 +919,44 @@ def _under_seal_by_column(
             f"the {col.field} cell (row {cell.row}) read '{value.value}' under a seal's line; its "
             f"print re-read at its row's height: {said}: {what}"
             + ("" if choice else ", left as read")
+        )
+    return notes
+
+
+def _more_print(reading: str, read: str) -> bool:
+    """Whether a band's `reading` is `read` with print the seal hid: more characters, among
+    them at least half of `read`'s (a seal's glyph read in a band shares none of the print's)."""
+    have, want = Counter("".join(reading.split())), Counter("".join(read.split()))
+    shared = sum((have & want).values())
+    return sum(have.values()) > sum(want.values()) and 2 * shared >= sum(want.values())
+
+
+def _text_under_seal(
+    cells: dict[str, Cell | None], values: dict[str, SourcedValue], spec: FormSpec
+) -> list[str]:
+    """Cells of columns printing words (no numeric column, no alphabet: 实际完成值, 指标值) read
+    from a seal-high line: the one reading their print bands give at least
+    `UNDER_SEAL_MIN_PROBABILITY` surely that is the cell's reading with print the seal hid
+    (`_more_print`: dev2 lg_19009_自评 p2, `效提开` under the seal's star, its band
+    `有效提升` at 0.9997) lands, reported. A band through the seal's glyphs reads them as surely
+    as print, but never as the print's own characters and more."""
+    notes = []
+    for col in spec.columns:
+        cell, value = cells.get(col.field), values.get(col.field)
+        if col.numeric or col.alphabet or col.field in ("level1", "level2"):
+            continue
+        if cell is None or value is None or not cell.under_seal or not value.value.strip():
+            continue
+        choice = _one_under_seal(
+            cell.under_seal, lambda t, read=value.value: t if _more_print(t, read) else None
+        )
+        if choice is None:
+            continue
+        values[col.field] = value.ranked_reading(*choice)
+        notes.append(
+            f"the {col.field} cell (row {cell.row}) read '{value.value}' on a seal-high line; its "
+            f"print re-read at its row's height: {_said_under_seal(cell.under_seal)}: "
+            f"'{choice[0]}' taken (the reading and the print the seal hid)"
         )
     return notes
 
