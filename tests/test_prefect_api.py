@@ -40,11 +40,12 @@ def test_the_servers_background_services_a_night_does_not_use_are_off(
     event persister with its vacuum: each reads every event the night's page tasks send; the
     telemetry heartbeat). Prefect's own temporary server runs five of them (Actions,
     Distributor, EventPersister, ReactiveTriggers, TaskRunRecorder) and three periodic ones
-    (proactive triggers, the event vacuum and telemetry). The caller's environment is a shell's without the
-    Makefile's `PREFECT_SERVER_ANALYTICS_ENABLED=false` (cron's, a bench's): the Makefile's
-    export hid that telemetry was on for such a night. Read in this process, under settings
-    built afresh from that environment as a server's process builds them at its start (a child
-    Python paid ~5.5 CPU-s to import Prefect's server for the same two lists)."""
+    (proactive triggers, the event vacuum and telemetry). The caller's environment is a
+    shell's without the Makefile's `PREFECT_SERVER_ANALYTICS_ENABLED=false` (cron's, a
+    bench's): the Makefile's export hid that telemetry was on for such a night. Read in this
+    process, under settings built afresh from that environment as a server's process builds
+    them at its start: a child Python paid ~5.5 CPU-s to import Prefect's server for the same
+    two lists, which a worker has loaded once it ran a test on the Prefect harness."""
     import prefect.server.api.server  # noqa: F401  (every service registered, as the server does)
     from prefect.context import SettingsContext
     from prefect.server.services.base import RunInEphemeralServers
