@@ -32,32 +32,35 @@ def test_the_server_is_started_as_prefect_starts_its_own(monkeypatch: pytest.Mon
     assert {k: env[k] for k in prefect_api.PREFECT_SERVER_ENV} == prefect_api.PREFECT_SERVER_ENV
 
 
-SERVICES_RUN = """
-import prefect.server.api.server  # noqa: F401  (every service registered, as the server does)
-from prefect.server.services.base import RunInEphemeralServers
-from prefect.server.services.perpetual_services import get_enabled_perpetual_services
-
-print(sorted(service.__name__ for service in RunInEphemeralServers.enabled_services()))
-print(sorted(c.function.__name__ for c in get_enabled_perpetual_services(ephemeral=True)))
-"""
-
-
-def test_the_servers_background_services_a_night_does_not_use_are_off() -> None:
+def test_the_servers_background_services_a_night_does_not_use_are_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """In the environment `perfbudget run` gives its temporary server, no background service of
     an ephemeral server is enabled (automations, the event stream, the task-run recorder and the
     event persister with its vacuum: each reads every event the night's page tasks send; the
     telemetry heartbeat). Prefect's own temporary server runs five of them (Actions,
-    Distributor, EventPersister, ReactiveTriggers, TaskRunRecorder) and two periodic ones
-    (the event vacuum and telemetry). The caller's environment is a shell's without the
-    Makefile's `PREFECT_SERVER_ANALYTICS_ENABLED=false` (cron's, a bench's): the Makefile's
-    export hid that telemetry was on for such a night."""
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_ANALYTICS_ENABLED"}
-    env.update(prefect_api.SERVER_ENV)
-    env.pop("PREFECT_API_URL", None)
-    out = subprocess.run(
-        [sys.executable, "-c", SERVICES_RUN], env=env, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.splitlines()[-2:] == ["[]", "[]"]
+    Distributor, EventPersister, ReactiveTriggers, TaskRunRecorder) and three periodic ones
+    (proactive triggers, the event vacuum and telemetry). The caller's environment is a
+    shell's without the Makefile's `PREFECT_SERVER_ANALYTICS_ENABLED=false` (cron's, a
+    bench's): the Makefile's export hid that telemetry was on for such a night. Read in this
+    process, under settings built afresh from that environment as a server's process builds
+    them at its start: a child Python paid ~5.5 CPU-s to import Prefect's server for the same
+    two lists, which a worker has loaded once it ran a test on the Prefect harness."""
+    import prefect.server.api.server  # noqa: F401  (every service registered, as the server does)
+    from prefect.context import SettingsContext
+    from prefect.server.services.base import RunInEphemeralServers
+    from prefect.server.services.perpetual_services import get_enabled_perpetual_services
+    from prefect.settings import Settings
+
+    monkeypatch.delenv("PREFECT_SERVER_ANALYTICS_ENABLED", raising=False)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    for name, value in prefect_api.SERVER_ENV.items():
+        monkeypatch.setenv(name, value)
+    root = SettingsContext.get()
+    assert root is not None
+    with SettingsContext(profile=root.profile, settings=Settings()):
+        assert [s.__name__ for s in RunInEphemeralServers.enabled_services()] == []
+        assert [c.function.__name__ for c in get_enabled_perpetual_services(ephemeral=True)] == []
 
 
 def test_a_server_is_started_only_where_prefect_would_start_one(
