@@ -13,13 +13,18 @@ closes by an alphabet (指标性质, 度量单位: nearly every cell one of its 
 ones (分值: a number each) and exactly one other, the 指标值. Any other text column, a second
 value column, or too few lines is no grid of that shape: the caller keeps the table unread, as
 it did.
+
+A 一级 label typeset vertically (one glyph a line) that a page break cuts leaves its last
+glyphs on the next page (`指标`, `标` of 产出指标): neither blank nor a category. A leading column
+each of whose cells is a category or such a run of glyphs of one 一级 label, beside a 二级
+column, is the 一级 column (the caller gives each fragment's lines their label).
 """
 
 from __future__ import annotations
 
 from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import EDGE_STRAY, GridColumns, column_edges, relative
-from flows.forms.labels import CATEGORY_KEYWORDS, level1_of
+from flows.forms.labels import CATEGORY_KEYWORDS, level1_fragment, level1_of
 from flows.forms.spec import Column, FormSpec
 from flows.models import Cell, Table
 from flows.text import normalize
@@ -83,6 +88,13 @@ def grid_by_shape(
     while printed and all(normalize(t) in leading for t in texts[printed[0]]):
         printed = printed[1:]  # a merged 绩效指标 label down the grid's left edge
     categories = [c for c in printed if all(_names_category(t) for t in texts[c])]
+    if (
+        len(printed) > 1
+        and printed[1] in categories
+        and any(level1_fragment(t) for t in texts[printed[0]])
+        and all(_names_category(t) or level1_fragment(t) for t in texts[printed[0]])
+    ):
+        categories = [printed[0], *categories]  # a vertical 一级 label cut by the break
     if not categories or categories[0] != printed[0]:
         return None
     level2 = categories[1] if len(categories) > 1 and categories[1] == printed[1] else None
