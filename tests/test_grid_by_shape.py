@@ -246,3 +246,23 @@ def test_a_level1_fragment_names_its_label_or_none() -> None:
     ) in problems
     other = [["单位", *r[1:]] for r in LINES]
     assert grid_by_shape(table(other), 0, 3, spec) is None
+
+
+def test_the_names_are_the_widest_column_where_the_lines_print() -> None:
+    """A header row ruled into narrower columns above lines whose 三级指标 cell spans two of them
+    (dev2 lg_10216 p2): the names' column is judged by where its cells print, not by the grid
+    column it starts in, which the header's rule makes narrower than the values'."""
+    rows = [
+        ["资金", "其他资金", "上级", "补助", "0.00"],
+        ["产出指标", "数量指标", "培训人次", None, "≥200人次"],
+        [None, "质量指标", "合格率", None, "98%"],
+    ]
+    x = [0, 1, 2, 3, 5, 7]  # the 三级指标 starts in a grid column 1 wide, the values' is 2
+    t = table(rows, {(1, 0): 2, (1, 2): (1, 2), (2, 2): (1, 2)})
+    cells = [replace(c, bbox=(x[c.col], c.bbox[1], x[c.last_col + 1], c.bbox[3])) for c in t.cells]
+    found = grid_by_shape(
+        replace(t, cells=cells, bbox=(0, 0, 7, 3)), 1, 3, SPEC_OF["project_target"]
+    )
+    assert found is not None
+    assert found[0].by_field == {"level1": 0, "level2": 1, "indicator_name": 2, "target": 4}
+    assert found[0].x_ranges["indicator_name"] == (2 / 7, 5 / 7)

@@ -23,7 +23,7 @@ column, is the 一级 column (the caller gives each fragment's lines their label
 from __future__ import annotations
 
 from flows.forms.cellvalues import NUMBER_RE
-from flows.forms.columns import EDGE_STRAY, GridColumns, column_edges, relative
+from flows.forms.columns import EDGE_STRAY, GridColumns, relative
 from flows.forms.labels import CATEGORY_KEYWORDS, level1_fragment, level1_of
 from flows.forms.spec import Column, FormSpec
 from flows.models import Cell, Table
@@ -113,8 +113,10 @@ def grid_by_shape(
     rest = [c for c in printed if c > by_field[LEVELS[1]]]
     if len(rest) < 2:
         return None
-    edges = column_edges(table)
-    widths = [edges[c][1] - edges[c][0] for c in rest]
+    # widths where the lines' cells print: a header's rules cut a name cell into two grid
+    # columns, the first narrower than the value column's (dev2 lg_10216 p2)
+    spans = [_printed_range(table, start, end, c) for c in rest]
+    widths = [right - left for left, right in spans]
     name = next(c for c, w in zip(rest, widths, strict=True) if w + EDGE_STRAY >= max(widths))
     between = [c for c in rest if c < name]
     if any(len(texts[c]) > (1 - ALPHABET_SHARE) * len(texts[name]) for c in between):
