@@ -266,3 +266,21 @@ def test_the_names_are_the_widest_column_where_the_lines_print() -> None:
     assert found is not None
     assert found[0].by_field == {"level1": 0, "level2": 1, "indicator_name": 2, "target": 4}
     assert found[0].x_ranges["indicator_name"] == (2 / 7, 5 / 7)
+
+
+def test_a_column_printing_its_own_headings_is_that_column() -> None:
+    """A 绩效标准 column naming each line's kind (计划标准, 历史标准, 行业标准: headings the
+    description gives that column) after the 指标值 is the standard column, not a second value
+    column (dev2 lg_18398 p2, lg_10156 p2); one cell of other text and it is refused, as before."""
+    spec = SPEC_OF["project_target"]
+    rows = [
+        ["产出指标", "数量指标", "培训人次", "≥200人次", "行业标准", "6"],
+        [None, "质量指标", "合格率", "98%", "历史标准", "6"],
+        [None, "时效指标", "完成时间", "2024年底", "计划标准", "6"],
+    ]
+    found = grid_by_shape(table(rows, {(0, 0): 3}), 0, 3, spec)
+    assert found is not None
+    fields = ("level1", "level2", "indicator_name", "target", "standard", "weight")
+    assert found[0].by_field == dict(zip(fields, range(6), strict=True))
+    rows[1][4] = "说明"
+    assert grid_by_shape(table(rows, {(0, 0): 3}), 0, 3, spec) is None

@@ -10,7 +10,8 @@ the leading columns print the indicator categories (the 一级 and 二级 labels
 indicator_categories, or blanks under a merged label), the widest text column after them the
 三级指标 (the first, but for a few stray glyphs, noted), then the columns the description
 closes by an alphabet (指标性质, 度量单位: nearly every cell one of its values), the numeric
-ones (分值: a number each) and exactly one other, the 指标值. Any other text column, a second
+ones (分值: a number each), one each of whose cells prints a heading the description gives
+it (绩效标准: 行业标准, 计划标准) and exactly one other, the 指标值. Any other text column, a second
 value column, or too few lines is no grid of that shape: the caller keeps the table unread, as
 it did.
 
@@ -62,6 +63,14 @@ def _in_alphabet(texts: list[str], column: Column) -> bool:
     them (`ALPHABET_SHARE`), as OCR misreads a glyph (`=` read `二`: dev2 lg_10198 p2)."""
     allowed = {normalize(a) for a in column.alphabet}
     return sum(normalize(t) in allowed for t in texts) >= ALPHABET_SHARE * len(texts)
+
+
+def _own_heads(texts: list[str], column: Column) -> bool:
+    """Whether every cell of a grid column prints one of the headings the description gives
+    `column`: a column naming, line by line, which of its kinds applies (绩效标准: 计划标准,
+    历史标准 or 行业标准, each also a heading of that column)."""
+    heads = {normalize(h) for h in column.headings}
+    return all(normalize(t) in heads for t in texts)
 
 
 def _printed_range(table: Table, start: int, end: int, col: int) -> tuple[float, float]:
@@ -132,6 +141,11 @@ def grid_by_shape(
         )
         if shaped is None and values and all(NUMBER_RE.fullmatch(t) for t in texts[col]):
             shaped = next((c for c in numeric if c.field not in by_field), None)
+        if shaped is None:
+            shaped = next(
+                (c for c in spec.columns if c.field not in by_field and _own_heads(texts[col], c)),
+                None,
+            )
         if shaped is not None:
             by_field[shaped.field] = col
         else:
