@@ -10,16 +10,22 @@ the leading columns print the indicator categories (the 一级 and 二级 labels
 indicator_categories, or blanks under a merged label), the widest text column after them the
 三级指标 (the first, but for a few stray glyphs, noted), then the columns the description
 closes by an alphabet (指标性质, 度量单位: nearly every cell one of its values), the numeric
-ones (分值: a number each) and exactly one other, the 指标值. Any other text column, a second
+ones (分值: a number each), one each of whose cells prints a heading the description gives
+it (绩效标准: 行业标准, 计划标准) and exactly one other, the 指标值. Any other text column, a second
 value column, or too few lines is no grid of that shape: the caller keeps the table unread, as
 it did.
+
+A 一级 label typeset vertically (one glyph a line) that a page break cuts leaves its last
+glyphs on the next page (`指标`, `标` of 产出指标): neither blank nor a category. A leading column
+each of whose cells is a category or such a run of glyphs of one 一级 label, beside a 二级
+column, is the 一级 column (the caller gives each fragment's lines their label).
 """
 
 from __future__ import annotations
 
 from flows.forms.cellvalues import NUMBER_RE
-from flows.forms.columns import EDGE_STRAY, GridColumns, column_edges, relative
-from flows.forms.labels import CATEGORY_KEYWORDS, level1_of
+from flows.forms.columns import EDGE_STRAY, GridColumns, relative
+from flows.forms.labels import CATEGORY_KEYWORDS, level1_fragment, level1_of
 from flows.forms.spec import Column, FormSpec
 from flows.models import Cell, Table
 from flows.text import normalize
@@ -59,6 +65,14 @@ def _in_alphabet(texts: list[str], column: Column) -> bool:
     return sum(normalize(t) in allowed for t in texts) >= ALPHABET_SHARE * len(texts)
 
 
+def _own_heads(texts: list[str], column: Column) -> bool:
+    """Whether every cell of a grid column prints one of the headings the description gives
+    `column`: a column naming, line by line, which of its kinds applies (绩效标准: 计划标准,
+    历史标准 or 行业标准, each also a heading of that column)."""
+    heads = {normalize(h) for h in column.headings}
+    return all(normalize(t) in heads for t in texts)
+
+
 def _printed_range(table: Table, start: int, end: int, col: int) -> tuple[float, float]:
     """Where the cells starting in grid column `col` print (fractions of the table's width),
     over the grid columns they span: a table ruled for its header cuts a line's cell in two
@@ -83,6 +97,13 @@ def grid_by_shape(
     while printed and all(normalize(t) in leading for t in texts[printed[0]]):
         printed = printed[1:]  # a merged 绩效指标 label down the grid's left edge
     categories = [c for c in printed if all(_names_category(t) for t in texts[c])]
+    if (
+        len(printed) > 1
+        and printed[1] in categories
+        and any(level1_fragment(t) for t in texts[printed[0]])
+        and all(_names_category(t) or level1_fragment(t) for t in texts[printed[0]])
+    ):
+        categories = [printed[0], *categories]  # a vertical 一级 label cut by the break
     if not categories or categories[0] != printed[0]:
         return None
     level2 = categories[1] if len(categories) > 1 and categories[1] == printed[1] else None
@@ -101,8 +122,10 @@ def grid_by_shape(
     rest = [c for c in printed if c > by_field[LEVELS[1]]]
     if len(rest) < 2:
         return None
-    edges = column_edges(table)
-    widths = [edges[c][1] - edges[c][0] for c in rest]
+    # widths where the lines' cells print: a header's rules cut a name cell into two grid
+    # columns, the first narrower than the value column's (dev2 lg_10216 p2)
+    spans = [_printed_range(table, start, end, c) for c in rest]
+    widths = [right - left for left, right in spans]
     name = next(c for c, w in zip(rest, widths, strict=True) if w + EDGE_STRAY >= max(widths))
     between = [c for c in rest if c < name]
     if any(len(texts[c]) > (1 - ALPHABET_SHARE) * len(texts[name]) for c in between):
@@ -118,6 +141,11 @@ def grid_by_shape(
         )
         if shaped is None and values and all(NUMBER_RE.fullmatch(t) for t in texts[col]):
             shaped = next((c for c in numeric if c.field not in by_field), None)
+        if shaped is None:
+            shaped = next(
+                (c for c in spec.columns if c.field not in by_field and _own_heads(texts[col], c)),
+                None,
+            )
         if shaped is not None:
             by_field[shaped.field] = col
         else:

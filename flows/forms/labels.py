@@ -69,6 +69,27 @@ def names_level1(text: str) -> bool:
     return any(word in key for word in LEVEL1_KEYWORDS)
 
 
+def level1_fragment(text: str) -> bool:
+    """Whether a cell prints only a run of glyphs of a 一级 label of the indicator categories,
+    no category keyword: what a label typeset vertically (one glyph a line) leaves on the page
+    after a break that cut it (`指标`, `标` of 产出指标)."""
+    key = normalize(text)
+    return (
+        bool(key)
+        and not any(word in key for word in CATEGORY_KEYWORDS)
+        and any(key in normalize(label) for label in CATEGORY_LABELS["level1"])
+    )
+
+
+def begins_level1(text: str) -> bool:
+    """Whether a cell's text is the beginning of a 一级 label (`产` of 产出指标): a vertical
+    label cut there starts on this page."""
+    key = normalize(text)
+    return bool(key) and any(
+        normalize(label).startswith(key) for label in CATEGORY_LABELS["level1"]
+    )
+
+
 def level1_of(level2: str) -> str | None:
     """The 一级 label a printed 二级 label belongs to (`质量指标（必填）` → 产出指标), by the
     category keyword it prints first (`服务对象满意度指标` → 满意度指标: the keyword need not

@@ -14,12 +14,13 @@ import re
 from flows.forms.labels import (
     CATEGORY_LABELS,
     LEVEL1_KEYWORD,
+    level1_fragment,
     level1_of,
     names_level1,
     nearest_labels,
 )
 from flows.forms.state import OpenForm, form_note
-from flows.models import SourcedValue
+from flows.models import Cell, IndicatorRow, SourcedValue
 from flows.text import normalize
 
 
@@ -58,6 +59,45 @@ def level1_by_category(form: OpenForm, problems: list[str]) -> None:
                     "their 二级 label belongs to",
                 )
             )
+
+
+def level1_of_fragments(lines: list[IndicatorRow], cells: list[Cell], page: int) -> list[str]:
+    """Give the lines under each 一级 cell of `cells` that prints only a run of glyphs of a
+    一级 label (a vertical label a page break cut: `标` of 产出指标, its first glyphs on the page
+    before) the label the fragment belongs to: the one all their 二级 labels belong to when the
+    fragment is part of it, else the only label it is part of. The notes, one a cell; a
+    fragment no one label fits stays as printed, said so."""
+    notes: list[str] = []
+    for cell in (c for c in cells if level1_fragment(c.text)):
+        under = [
+            ind
+            for ind in lines
+            if (ind.level1.page, ind.level1.row, ind.level1.col) == (page, cell.row, cell.col)
+        ]
+        if not under:
+            continue
+        key = normalize(cell.text)
+        fits = [label for label in CATEGORY_LABELS["level1"] if key in normalize(label)]
+        owners = {level1_of(ind.level2.value) for ind in under} - {None}
+        where = f"the 一级 cell '{cell.text}' (row {cell.row}, column {cell.col})"
+        if len(owners) == 1 and owners <= set(fits):
+            label, why = owners.pop(), "the label its lines' 二级 labels belong to"
+        elif len(fits) == 1:
+            label, why = fits[0], "the only 一级 label it is part of"
+        else:
+            notes.append(
+                f"{where} prints only part of a 一级 label (a vertical label cut by a page "
+                f"break or a lost rule); its {len(under)} line(s) fit no one label: left as "
+                "printed"
+            )
+            continue
+        for ind in under:
+            ind.level1 = ind.level1.with_value(label)
+        notes.append(
+            f"{where} prints only part of a 一级 label (a vertical label cut by a page break "
+            f"or a lost rule); its {len(under)} line(s) take {label}, {why}"
+        )
+    return notes
 
 
 # Where a printed 二级 label's note begins (`质量指标（必填）`): the vocabulary spells the stem.

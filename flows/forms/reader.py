@@ -52,12 +52,14 @@ from flows.forms.labels import (
     TITLE_YEAR_RE,
     YEAR_RE,
     after_a_mark,
+    begins_level1,
     cell_text,
     column_alternatives,
     label_alternatives,
+    level1_fragment,
     match_printed,
 )
-from flows.forms.levels import level1_by_category, level2_by_vocabulary
+from flows.forms.levels import level1_by_category, level1_of_fragments, level2_by_vocabulary
 from flows.forms.linegrid import rebuild
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
@@ -455,7 +457,23 @@ def _lines_by_shape(
         )
     )
     form.columns = columns
-    append_rows(form, where, start, end, after_break=False, problems=problems)
+    fragments = [
+        c
+        for c in where.table.cells
+        if c.col == columns.by_field["level1"] and start <= c.row < end and level1_fragment(c.text)
+    ]
+    # the first line's 一级 the end of a label begun on the page before: lines were lost there
+    cut = any(c.row == start and not begins_level1(c.text) for c in fragments)
+    first = len(form.indicators)
+    append_rows(form, where, start, end, False, problems, lines_lost_before=cut)
+    notes = level1_of_fragments(form.indicators[first:], fragments, where.page.page)
+    opening = form.indicators[first] if len(form.indicators) > first else None
+    if cut and opening is not None and not opening.level2.value:
+        notes.append(
+            f"the 二级 label of the line '{opening.name.value}' (row {opening.name.row}) is "
+            "blank: printed on the page before with the lines not read there; left blank"
+        )
+    problems.extend(form_note(form, where.page.page, n) for n in notes)
     return True
 
 

@@ -391,13 +391,17 @@ def append_rows(
     end: int,
     after_break: bool,
     problems: list[str],
+    lines_lost_before: bool = False,
 ) -> None:
     """Append a segment's indicator lines to `form`, joining what a page break cut apart.
 
     On a continuation page the first line's merged labels may be blank (inherit the previous
     label), repeated (same label), or the rest of a label the break cut ("标" after "产出指"); its
     三级指标 or 指标值 may also be the rest of the previous line's cell (blank labels and a blank
-    other half). A 总分 row closes the grid with the form's overall weight and score."""
+    other half). A 总分 row closes the grid with the form's overall weight and score.
+    `lines_lost_before`: the grid's lines on the page before were not read (a page read by its
+    shape under a cut vertical label), so a blank label on the first line here is the rest of
+    one printed there, not the upper half of the label under it."""
     cols = form.columns
     assert cols is not None
     spec = form.spec
@@ -412,7 +416,8 @@ def append_rows(
     after_break = after_break and bool(form.indicators)
     merged: list[str] = []
     ocr = not where.page.has_text_layer
-    halves = _split_label_halves(where, start, end, cols, not form.indicators) if ocr else {}
+    first = not form.indicators and not lines_lost_before
+    halves = _split_label_halves(where, start, end, cols, first) if ocr else {}
     sealed, said = _level2_under_seal(where.table, start, end, cols) if ocr else ({}, [])
     problems.extend(form_note(form, where.page.page, n) for n in said)
     merged_labels: set[int] = set()
