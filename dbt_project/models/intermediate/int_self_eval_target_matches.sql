@@ -10,13 +10,20 @@
          does not say one indicator: a project's indicators differ by a glyph (数量 / 质量,
          人数 / 户数), so two candidates on either side match neither. Two text layers print what
          was typed: a glyph apart, they are two indicators (a renamed one is a finding);
+      4. what is still left, a self-evaluated row OCR read no name for (a seal's star over the
+         name cell) but a full line of values (target, actual, weight, score), with the plan row
+         at the same place among the same 二级's rows (in the project's table when its 二级 was
+         not read either) printing the same target, when each is the other's only such candidate
+         ('unread_name_position'): the row restates that planned indicator; anything less (another
+         target, another place, two candidates) leaves its name blank and the row unpaired;
     a name printed twice is paired in printed order; an exact match is never undone by a slip
-    (tier 3 sees only what tiers 1 and 2 left).
+    (tier 3 sees only what tiers 1 and 2 left; tier 4 what tiers 1 to 3 left).
     indicator_name: the self-evaluation's name as read, except under name_slip when its name cell
     was read less confidently than the plan's (is_name_from_plan): the self-evaluation restates
     the planned name, so the surer reading of the two names the indicator ('司法救助资金预算金额',
     not '司法仁动资金预算金额' read at 0.78 against the plan's 0.99); indicator_name_read keeps the
-    name as read and audit_findings says so (indicator_name_from_plan). A text-layer
+    name as read and audit_findings says so (indicator_name_from_plan); under
+    unread_name_position the plan's name too, there being no reading. A text-layer
     self-evaluation (confidence 1) keeps its own name; a slip the plan's OCR made is no repair.
     Unmatched indicators of either side are kept (plan_indicator_id or indicator_result_id
     null) for the planned-but-not-evaluated and evaluated-but-never-planned findings.
@@ -300,6 +307,93 @@ matched_on_slip as (
 
 ),
 
+evaluated_positioned as (
+
+    -- each self-evaluated row's place among its 二级's rows and in the project's table
+    select
+        indicator_result_id,
+        row_number() over (
+            partition by project_id, year, level2 order by indicator_seq
+        ) as level2_position,
+        row_number() over (partition by project_id, year order by indicator_seq) as table_position
+
+    from evaluated
+
+),
+
+planned_positioned as (
+
+    select
+        indicator_id,
+        row_number() over (
+            partition by project_id, year, level2 order by indicator_seq
+        ) as level2_position,
+        row_number() over (partition by project_id, year order by indicator_seq) as table_position
+
+    from planned
+
+),
+
+position_candidates as (
+
+    -- a row OCR read no name for (a seal's star over its cell) but a full line of values, and a
+    -- plan row the tiers above left: the same target as printed and the same place, among the
+    -- same 二级's rows or, its 二级 unread too, in the table
+    select
+        evaluated_unmatched.indicator_result_id,
+        planned_unmatched.indicator_id as plan_indicator_id
+
+    from evaluated_unmatched
+
+    inner join evaluated_positioned
+        on evaluated_unmatched.indicator_result_id = evaluated_positioned.indicator_result_id
+
+    inner join planned_unmatched
+        on
+            evaluated_unmatched.project_id = planned_unmatched.project_id
+            and evaluated_unmatched.year = planned_unmatched.year
+            and evaluated_unmatched.target_text = planned_unmatched.plan_text
+
+    inner join planned_positioned
+        on planned_unmatched.indicator_id = planned_positioned.indicator_id
+
+    left join matched_on_slip
+        on planned_unmatched.indicator_id = matched_on_slip.plan_indicator_id
+
+    where
+        matched_on_slip.plan_indicator_id is null
+        and evaluated_unmatched.indicator_name_key is null
+        and not coalesce(evaluated_unmatched.is_text_layer, false)
+        and evaluated_unmatched.target_text != ''
+        and evaluated_unmatched.actual_raw is not null
+        and evaluated_unmatched.weight is not null
+        and evaluated_unmatched.score is not null
+        and planned_unmatched.indicator_name_key is not null
+        and case
+            when evaluated_unmatched.level2 is null
+                then evaluated_positioned.table_position = planned_positioned.table_position
+            else
+                evaluated_unmatched.level2 = planned_unmatched.level2
+                and evaluated_positioned.level2_position = planned_positioned.level2_position
+        end
+
+),
+
+matched_on_position as (
+
+    -- only a pair each of whose sides has no other candidate
+    select
+        indicator_result_id,
+        plan_indicator_id
+
+    from position_candidates
+
+    qualify
+        count(*) over (partition by indicator_result_id) = 1
+        and count(*) over (partition by plan_indicator_id) = 1
+
+),
+
 pairs as (
 
     select
@@ -326,6 +420,15 @@ pairs as (
         'name_slip' as match_method
 
     from matched_on_slip
+
+    union all
+
+    select
+        indicator_result_id,
+        plan_indicator_id,
+        'unread_name_position' as match_method
+
+    from matched_on_position
 
 ),
 
@@ -356,10 +459,12 @@ joined as (
         coalesce(evaluated_with_plan.indicator_name, planned.indicator_name) as indicator_name,
         evaluated_with_plan.indicator_name as indicator_name_read,
         -- a name a slip off the plan's, read less surely than the plan's: the plan's name it is
+        -- and a name not read at all, of the plan row at its place with its target
         coalesce(
             evaluated_with_plan.match_method = 'name_slip'
             and coalesce(evaluated_with_plan.name_confidence, 1)
-            < coalesce(planned.name_confidence, 1),
+            < coalesce(planned.name_confidence, 1)
+            or evaluated_with_plan.match_method = 'unread_name_position',
             false
         ) as is_name_from_plan,
         evaluated_with_plan.name_confidence as eval_name_confidence,
