@@ -4,7 +4,8 @@
       indicator_not_evaluated     planned indicator missing from the project's self-evaluation   medium
       indicator_not_planned       self-evaluated indicator the project's plan never had          medium
       full_score_target_missed    得分 = 分值 claimed although the actual misses its target      high
-      indicator_name_from_plan    the name OCR read a slip off the plan's, less surely, takes it  low
+      indicator_name_from_plan    the name OCR read a slip off the plan's, less surely, or did not
+                                  read at all, takes the plan's                                   low
     indicator_id is the planned indicator (fct_indicator) when there is one, indicator_result_id
     the self-evaluated one (fct_indicator_result).
 -#}
@@ -162,13 +163,23 @@ name_from_plan_findings as (
         'indicator_name_from_plan' as rule,
         'low' as severity,
         'name_from_plan' as finding_key,
-        '自评表指标名称读作“' || indicator_name_read || '”（置信度 ' || eval_read
-        || '），与绩效目标表的“' || plan_indicator_name || '”（置信度 ' || plan_read
-        || '）相差在误读界限内（每四字至多一处）且互为唯一候选，采用计划名称 / the self-evaluation''s '
-        || 'indicator name read “' || indicator_name_read || '” (confidence ' || eval_read
-        || ') is within the slip bound (a glyph in four) of the plan''s “' || plan_indicator_name
-        || '” (confidence ' || plan_read || '), each the other''s only candidate: the plan''s name '
-        || 'is taken' as detail,
+        case
+            when indicator_name_read is null
+                then
+                    '自评表指标名称未读出（指标值“' || coalesce(eval_target_raw, '') || '”），按绩效目标表同一位置、'
+                    || '同一指标值的唯一指标命名为“' || plan_indicator_name || '” / the self-evaluation''s '
+                    || 'indicator name was not read (target “' || coalesce(eval_target_raw, '')
+                    || '”): named “' || plan_indicator_name || '”, the plan''s only indicator at its '
+                    || 'place with that target'
+            else
+                '自评表指标名称读作“' || indicator_name_read || '”（置信度 ' || eval_read
+                || '），与绩效目标表的“' || plan_indicator_name || '”（置信度 ' || plan_read
+                || '）相差在误读界限内（每四字至多一处）且互为唯一候选，采用计划名称 / the self-evaluation''s '
+                || 'indicator name read “' || indicator_name_read || '” (confidence ' || eval_read
+                || ') is within the slip bound (a glyph in four) of the plan''s “' || plan_indicator_name
+                || '” (confidence ' || plan_read || '), each the other''s only candidate: the plan''s name '
+                || 'is taken'
+        end as detail,
         eval_source_file as source_file,
         eval_page as page
 

@@ -10,13 +10,21 @@
          does not say one indicator: a project's indicators differ by a glyph (数量 / 质量,
          人数 / 户数), so two candidates on either side match neither. Two text layers print what
          was typed: a glyph apart, they are two indicators (a renamed one is a finding);
+      4. what is still left, a self-evaluated row OCR read no name for (a seal's star over the
+         name cell) but a full line of values (target, actual, weight, score), with the plan row
+         printing the same target at the same place: the rows either side of the two are pairs
+         of tiers 1 to 3 (or the two are their tables' first or last rows), when each is the
+         other's only such candidate ('unread_name_position'): the row restates that planned
+         indicator. Anything less (another target, a neighbour unpaired or paired elsewhere, two
+         candidates) leaves its name blank and the row unpaired;
     a name printed twice is paired in printed order; an exact match is never undone by a slip
-    (tier 3 sees only what tiers 1 and 2 left).
+    (tier 3 sees only what tiers 1 and 2 left; tier 4 what tiers 1 to 3 left).
     indicator_name: the self-evaluation's name as read, except under name_slip when its name cell
     was read less confidently than the plan's (is_name_from_plan): the self-evaluation restates
     the planned name, so the surer reading of the two names the indicator ('司法救助资金预算金额',
     not '司法仁动资金预算金额' read at 0.78 against the plan's 0.99); indicator_name_read keeps the
-    name as read and audit_findings says so (indicator_name_from_plan). A text-layer
+    name as read and audit_findings says so (indicator_name_from_plan); under
+    unread_name_position the plan's name too, there being no reading. A text-layer
     self-evaluation (confidence 1) keeps its own name; a slip the plan's OCR made is no repair.
     Unmatched indicators of either side are kept (plan_indicator_id or indicator_result_id
     null) for the planned-but-not-evaluated and evaluated-but-never-planned findings.
@@ -288,19 +296,11 @@ slip_candidates as (
 matched_on_slip as (
 
     -- only a pair each of whose sides has no other candidate
-    select
-        indicator_result_id,
-        plan_indicator_id
-
-    from slip_candidates
-
-    qualify
-        count(*) over (partition by indicator_result_id) = 1
-        and count(*) over (partition by plan_indicator_id) = 1
+    {{ each_others_only('slip_candidates') }}
 
 ),
 
-pairs as (
+named_pairs as (
 
     select
         indicator_result_id,
@@ -326,6 +326,128 @@ pairs as (
         'name_slip' as match_method
 
     from matched_on_slip
+
+),
+
+evaluated_positioned as (
+
+    -- each row's place in the project's table, and the table's length
+    {{ table_places('evaluated', 'indicator_result_id') }}
+
+),
+
+planned_positioned as (
+
+    {{ table_places('planned', 'indicator_id') }}
+
+),
+
+anchors as (
+
+    -- each row the tiers above paired, by its place in both tables
+    select
+        evaluated_positioned.project_id,
+        evaluated_positioned.year,
+        evaluated_positioned.table_position as eval_position,
+        planned_positioned.table_position as plan_position
+
+    from named_pairs
+
+    inner join evaluated_positioned
+        on named_pairs.indicator_result_id = evaluated_positioned.indicator_result_id
+
+    inner join planned_positioned
+        on named_pairs.plan_indicator_id = planned_positioned.indicator_id
+
+),
+
+position_candidates as (
+
+    -- a row OCR read no name for (a seal's star over its cell) but a full line of values, and a
+    -- plan row the tiers above left printing the same target, at the same place: the rows
+    -- either side of each are one pair of the tiers above, or each is its table's first (last)
+    -- row. The 二级 is no test: the star blanks its cell too, which reads blank or fills down
+    -- the label above. Two unread names side by side, or tables in another order, anchor nothing.
+    select
+        evaluated_unmatched.indicator_result_id,
+        planned_unmatched.indicator_id as plan_indicator_id
+
+    from evaluated_unmatched
+
+    inner join evaluated_positioned
+        on evaluated_unmatched.indicator_result_id = evaluated_positioned.indicator_result_id
+
+    inner join planned_unmatched
+        on
+            evaluated_unmatched.project_id = planned_unmatched.project_id
+            and evaluated_unmatched.year = planned_unmatched.year
+            and evaluated_unmatched.target_text = planned_unmatched.plan_text
+
+    inner join planned_positioned
+        on planned_unmatched.indicator_id = planned_positioned.indicator_id
+
+    left join matched_on_slip
+        on planned_unmatched.indicator_id = matched_on_slip.plan_indicator_id
+
+    left join anchors as above
+        on
+            evaluated_positioned.project_id = above.project_id
+            and evaluated_positioned.year = above.year
+            and evaluated_positioned.table_position - 1 = above.eval_position
+            and planned_positioned.table_position - 1 = above.plan_position
+
+    left join anchors as below
+        on
+            evaluated_positioned.project_id = below.project_id
+            and evaluated_positioned.year = below.year
+            and evaluated_positioned.table_position + 1 = below.eval_position
+            and planned_positioned.table_position + 1 = below.plan_position
+
+    where
+        matched_on_slip.plan_indicator_id is null
+        and evaluated_unmatched.indicator_name_key is null
+        and not coalesce(evaluated_unmatched.is_text_layer, false)
+        and evaluated_unmatched.target_text != ''
+        and evaluated_unmatched.actual_raw is not null
+        and evaluated_unmatched.weight is not null
+        and evaluated_unmatched.score is not null
+        and planned_unmatched.indicator_name_key is not null
+        and (
+            above.eval_position is not null
+            or evaluated_positioned.table_position = 1 and planned_positioned.table_position = 1
+        )
+        and (
+            below.eval_position is not null
+            or evaluated_positioned.table_position = evaluated_positioned.table_rows
+            and planned_positioned.table_position = planned_positioned.table_rows
+        )
+
+),
+
+matched_on_position as (
+
+    -- only a pair each of whose sides has no other candidate
+    {{ each_others_only('position_candidates') }}
+
+),
+
+pairs as (
+
+    select
+        indicator_result_id,
+        plan_indicator_id,
+        match_method
+
+    from named_pairs
+
+    union all
+
+    select
+        indicator_result_id,
+        plan_indicator_id,
+        'unread_name_position' as match_method
+
+    from matched_on_position
 
 ),
 
@@ -356,10 +478,12 @@ joined as (
         coalesce(evaluated_with_plan.indicator_name, planned.indicator_name) as indicator_name,
         evaluated_with_plan.indicator_name as indicator_name_read,
         -- a name a slip off the plan's, read less surely than the plan's: the plan's name it is
+        -- and a name not read at all, of the plan row at its place with its target
         coalesce(
             evaluated_with_plan.match_method = 'name_slip'
             and coalesce(evaluated_with_plan.name_confidence, 1)
-            < coalesce(planned.name_confidence, 1),
+            < coalesce(planned.name_confidence, 1)
+            or evaluated_with_plan.match_method = 'unread_name_position',
             false
         ) as is_name_from_plan,
         evaluated_with_plan.name_confidence as eval_name_confidence,
