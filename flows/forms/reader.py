@@ -434,10 +434,10 @@ def _lines_by_shape(
 ) -> bool:
     """Whether rows start..end-1, after a header under which no grid heading was read (or one
     they do not line up with, no line read under it), are that grid's lines read by their shape
-    (`gridshape.grid_by_shape`: a scan's heading lost at
-    the header page's foot, the lines on the next page printed without it, were read as
-    header cells and lost); appended with a note naming the page, table and the columns so
-    read. False (nothing read) when they do not have a grid's shape."""
+    (`gridshape.grid_by_shape`: a scan's heading lost at the header page's foot, the lines on
+    the next page printed without it, were read as header cells and lost); appended with a
+    note naming the page, table and the columns so read. False (nothing read) when they do not
+    have a grid's shape."""
     found = grid_by_shape(where.table, start, end, form.spec)
     if found is None:
         return False
@@ -450,9 +450,8 @@ def _lines_by_shape(
             where.page.page,
             f"table {where.table_index}, rows {start}-{end - 1} ({where.table.n_cols} columns), "
             "prints no heading and no line was read under a heading it lines up with; its rows "
-            "have the grid's "
-            "shape (category labels, a name column, a value column) and are read as its lines "
-            f"by column: {placed}"
+            "have the grid's shape (category labels, a name column, a value column) and are read "
+            f"as its lines by column: {placed}"
             + (f"; left unread, in no column of that shape: {unread}" if strays else ""),
         )
     )
