@@ -112,3 +112,47 @@ def test_a_total_and_a_part_read_alike_are_not_cut_alike_by_the_sum() -> None:
         {"total_funds": ("47.", 0.9), "fiscal_funds": ("47", 0.9), "other_funds": ("", 0.99)}
     )
     assert got["total_funds"] == "47"
+
+
+def test_a_separator_read_for_the_other_is_settled_by_the_sum() -> None:
+    """A point read as a comma (`453,908` printed 453.908) or a thousands comma read as a
+    semicolon (`14;368,090`): the one reading by which the block adds up is kept, and noted."""
+    got, problems = _read_funds(
+        {
+            "total_funds": ("453,908", 0.97),
+            "fiscal_funds": ("406.028", 0.99),
+            "other_funds": ("47.88", 0.99),
+        }
+    )
+    assert got == {"total_funds": "453.908", "fiscal_funds": "406.028", "other_funds": "47.88"}
+    assert (
+        "page 1: funds read total_funds '453,908' as 453.908, a point OCR read as a comma: the "
+        "one reading by which 年度资金总额 is the sum of its parts" in problems
+    )
+    got, problems = _read_funds(
+        {
+            "total_funds": ("14;368,090", 0.99),
+            "fiscal_funds": ("14,368,090", 0.99),
+            "other_funds": ("0", 0.99),
+        }
+    )
+    assert got == {"total_funds": "14,368,090", "fiscal_funds": "14,368,090", "other_funds": "0"}
+    assert any("'14;368,090' as 14,368,090, a comma OCR read as a semicolon" in p for p in problems)
+
+
+def test_a_separator_the_sum_does_not_settle_is_left_as_read() -> None:
+    # a thousands comma that adds up as printed is never read as a point
+    amounts = {"total_funds": ("1,500", 0.99), "fiscal_funds": ("1,000", 0.99)}
+    got, problems = _read_funds({**amounts, "other_funds": ("500", 0.99)})
+    assert got == {"total_funds": "1,500", "fiscal_funds": "1,000", "other_funds": "500"}
+    assert not any("funds read" in p for p in problems)
+    # read as a point the comma would not make the block add up either: left as read
+    got, problems = _read_funds(
+        {
+            "total_funds": ("453,908", 0.97),
+            "fiscal_funds": ("400", 0.99),
+            "other_funds": ("47.88", 0.99),
+        }
+    )
+    assert got["total_funds"] == "453,908"
+    assert not any("funds read" in p for p in problems)

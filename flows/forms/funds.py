@@ -814,6 +814,10 @@ FUNDS_PARTS = (
     ("local_fiscal_funds", "superior_funds", "other_funds"),
 )
 SUM_TOLERANCE = 1e-6
+# The marks between an amount's digits OCR takes one for another (`453,908` printed 453.908,
+# `14;368,090` printed 14,368,090), by name: each may have been printed as a point or a comma.
+SEPARATORS = {".": "point", ",": "comma", "，": "comma", ";": "semicolon", "；": "semicolon"}
+_SEPARATOR_RE = re.compile(rf"(?<=\d){char_class(''.join(SEPARATORS))}(?=\d)")
 
 
 # What a reading costs to be taken for another: one mark cut off an edge; the whole reading
@@ -826,10 +830,11 @@ def _readings(
 ) -> list[tuple[int, float, str, str]]:
     """(edits, amount, text, why) an amount may have printed: as read (blank, or a mark printed
     for no value, is 0), then — on an OCR page — with one mark cut off either edge, with its
-    point read as a colon (`5:05`), and, when OCR was unsure of the whole reading, nothing at
-    all (0). Unsure is below the line its page was read with for keeping cells for review
-    (`PageGrid.review_below`, the run's `OcrOptions.low_confidence_threshold`): such a
-    reading's digits may be no print at all — a rule's ink at a blank cell's edge, a speck
+    point read as a colon (`5:05`), with a separator between its digits read for the other
+    (`453,908` for 453.908, `_separators_read_apart`), and, when OCR was unsure of the whole
+    reading, nothing at all (0). Unsure is below the line its page was read with for keeping
+    cells for review (`PageGrid.review_below`, the run's `OcrOptions.low_confidence_threshold`):
+    such a reading's digits may be no print at all — a rule's ink at a blank cell's edge, a speck
     (`i01` at 0.51 in a blank 其他资金 cell). A page that names no line (None) has no reading
     taken for nothing printed."""
     ocr = value.page in ocr_pages
@@ -850,9 +855,27 @@ def _readings(
         if m := COLON_POINT_RE.fullmatch(printed):
             point = f"{m[1]}.{m[2]}"
             out.append((MARK_CUT, float(point), point, "a point OCR read as a colon"))
+        taken = {r[1] for r in out}
+        out += [r for r in _separators_read_apart(printed) if r[1] not in taken]
         if review_below is not None and value.confidence < review_below:
             why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
             out.append((NOTHING_PRINTED, 0.0, "", why))
+    return out
+
+
+def _separators_read_apart(printed: str) -> list[tuple[int, float, str, str]]:
+    """The readings of an amount with one separator between its digits printed as the other
+    (`SEPARATORS`): a point for a comma, a comma for a semicolon. One mark each, as an edge
+    cut; the readings an amount could not have printed (`1.234.5`) are none."""
+    out: list[tuple[int, float, str, str]] = []
+    for m in _SEPARATOR_RE.finditer(printed):
+        for printed_as in (".", ","):
+            if printed_as == m[0]:
+                continue
+            text = printed[: m.start()] + printed_as + printed[m.end() :]
+            if (v := amount(text)) is not None and v not in {r[1] for r in out}:
+                why = f"a {SEPARATORS[printed_as]} OCR read as a {SEPARATORS[m[0]]}"
+                out.append((MARK_CUT, v, text, why))
     return out
 
 
