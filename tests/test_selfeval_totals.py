@@ -152,20 +152,27 @@ def test_a_mark_is_left_as_read_when_the_totals_do_not_hold() -> None:
     assert (form.indicators[0].extra["score"].value, problems) == (".50", [])
 
 
-def test_a_seal_glyph_read_before_the_total_label_leaves_it_the_total_row() -> None:
-    """Dev lg_8275: a seal's stroke over the 总分 cell was read as a line of its own (`以`) left
-    of the label, so the cell's text `以 总分` does not start with 总分; its second line does,
-    and the row is the 总分 row (100 | 99.43) — without that it was skipped and no total read."""
-    row = ["以 总分", None, None, None, None, None, "100", "99.43"]
-    rows = [
+def _two_lines_closed(levels: tuple[str, str], total_labels: list[str | None]) -> list:
+    """A self-evaluation's rows: funds weight 10, two indicators weighing 50 and 40 (the second
+    under `levels`), and a 总分 row of 100 | 99.43 whose label cells print `total_labels`."""
+    return [
         ["项目名称", "某项目", None, None, None, None, None, None],
         FUNDS_HEAD_ROW,
         [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
         GRID_HEAD,
         ["", "产出指标", "数量指标", "防治面积", "1385亩", "1385亩", "50", "50"],
-        [None, "效益指标", "社会效益指标", "满意度", "≥90%", "95%", "40", "39.93"],
-        row,
+        [None, *levels, "满意度", "≥90%", "95%", "40", "39.93"],
+        [*total_labels, "100", "99.43"],
     ]
+
+
+def test_a_seal_glyph_read_before_the_total_label_leaves_it_the_total_row() -> None:
+    """Dev lg_8275: a seal's stroke over the 总分 cell was read as a line of its own (`以`) left
+    of the label, so the cell's text `以 总分` does not start with 总分; its second line does,
+    and the row is the 总分 row (100 | 99.43) — without that it was skipped and no total read."""
+    rows = _two_lines_closed(
+        ("效益指标", "社会效益指标"), ["以 总分", None, None, None, None, None]
+    )
     grid = table(rows, {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, (6, 0): (1, 6)})
     label = next(c for c in grid.cells if c.row == 6 and c.col == 0)
     lines = (CellLine("以", (1.2, 6.1, 1.6, 6.9)), CellLine("总分", (2.5, 6.3, 3.3, 6.7)))
@@ -282,15 +289,9 @@ def test_a_cell_of_several_numbers_reads_the_one_by_which_the_column_adds_up() -
 def _overflow_grid(total_label: str) -> tuple:
     """A text layer's grid whose last 一级 label, typeset one glyph a line, ran past its cell:
     its last glyph `标` placed by its centre in the 总分 row's label cell."""
-    rows = [
-        ["项目名称", "某项目", None, None, None, None, None, None],
-        FUNDS_HEAD_ROW,
-        [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
-        GRID_HEAD,
-        ["", "产出指标", "数量指标", "防治面积", "1385亩", "1385亩", "50", "50"],
-        [None, "满意度指", "服务对象满意度指标", "满意度", "≥90%", "95%", "40", "39.93"],
-        ["", total_label, None, None, None, None, "100", "99.43"],
-    ]
+    rows = _two_lines_closed(
+        ("满意度指", "服务对象满意度指标"), ["", total_label, None, None, None, None]
+    )
     grid = table(rows, {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, (6, 1): (1, 5)})
     return read_document([page(1, grid, lines=TITLE)])
 
