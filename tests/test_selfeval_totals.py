@@ -152,20 +152,27 @@ def test_a_mark_is_left_as_read_when_the_totals_do_not_hold() -> None:
     assert (form.indicators[0].extra["score"].value, problems) == (".50", [])
 
 
-def test_a_seal_glyph_read_before_the_total_label_leaves_it_the_total_row() -> None:
-    """Dev lg_8275: a seal's stroke over the 总分 cell was read as a line of its own (`以`) left
-    of the label, so the cell's text `以 总分` does not start with 总分; its second line does,
-    and the row is the 总分 row (100 | 99.43) — without that it was skipped and no total read."""
-    row = ["以 总分", None, None, None, None, None, "100", "99.43"]
-    rows = [
+def _two_lines_closed(levels: tuple[str, str], total_labels: list[str | None]) -> list:
+    """A self-evaluation's rows: funds weight 10, two indicators weighing 50 and 40 (the second
+    under `levels`), and a 总分 row of 100 | 99.43 whose label cells print `total_labels`."""
+    return [
         ["项目名称", "某项目", None, None, None, None, None, None],
         FUNDS_HEAD_ROW,
         [None, "年度资金总额", "20", "20", "19", "10", "95%", "9.5"],
         GRID_HEAD,
         ["", "产出指标", "数量指标", "防治面积", "1385亩", "1385亩", "50", "50"],
-        [None, "效益指标", "社会效益指标", "满意度", "≥90%", "95%", "40", "39.93"],
-        row,
+        [None, *levels, "满意度", "≥90%", "95%", "40", "39.93"],
+        [*total_labels, "100", "99.43"],
     ]
+
+
+def test_a_seal_glyph_read_before_the_total_label_leaves_it_the_total_row() -> None:
+    """Dev lg_8275: a seal's stroke over the 总分 cell was read as a line of its own (`以`) left
+    of the label, so the cell's text `以 总分` does not start with 总分; its second line does,
+    and the row is the 总分 row (100 | 99.43) — without that it was skipped and no total read."""
+    rows = _two_lines_closed(
+        ("效益指标", "社会效益指标"), ["以 总分", None, None, None, None, None]
+    )
     grid = table(rows, {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, (6, 0): (1, 6)})
     label = next(c for c in grid.cells if c.row == 6 and c.col == 0)
     lines = (CellLine("以", (1.2, 6.1, 1.6, 6.9)), CellLine("总分", (2.5, 6.3, 3.3, 6.7)))
@@ -277,3 +284,31 @@ def test_a_cell_of_several_numbers_reads_the_one_by_which_the_column_adds_up() -
         form = _form([_line("50", "50"), _line(read, "5"), _line("35", "34.93")])
         settle_marks_by_totals(form, problems := [])
         assert (form.indicators[1].extra["weight"].value, problems) == (read, [])
+
+
+def _overflow_grid(total_label: str) -> tuple:
+    """A text layer's grid whose last 一级 label, typeset one glyph a line, ran past its cell:
+    its last glyph `标` placed by its centre in the 总分 row's label cell."""
+    rows = _two_lines_closed(
+        ("满意度指", "服务对象满意度指标"), ["", total_label, None, None, None, None]
+    )
+    grid = table(rows, {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, (6, 1): (1, 5)})
+    return read_document([page(1, grid, lines=TITLE)])
+
+
+def test_a_vertical_level1_glyph_run_into_the_total_label_leaves_it_the_total_row() -> None:
+    """Dev lg_2054_自评 p3 (text layer): the vertical 一级 `满意度指标` ran one glyph past its
+    cell's bottom rule, so the 总分 cell read `标总分`; without this the row was an invented
+    indicator and the form had no 总分 (total_score NULL in fct_project_execution)."""
+    (form,), problems = _overflow_grid("标总分")
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "99.43")
+    assert [i.name.value for i in form.indicators] == ["防治面积", "满意度"]
+    assert problems == [
+        "page 1: 某项目: 总分 the label cell '标总分' (row 6, column 1) starts with '标', the "
+        "end of the vertical 一级 label '满意度指' above it run past its rule; read as the 总分 "
+        "row"
+    ]
+    # a glyph that does not finish the label above (a seal's, a speck's) is not taken for it
+    (form,), _ = _overflow_grid("以总分")
+    assert "overall_score" not in values(form)

@@ -74,11 +74,14 @@ def level1_fragment(text: str) -> bool:
     no category keyword: what a label typeset vertically (one glyph a line) leaves on the page
     after a break that cut it (`指标`, `标` of 产出指标)."""
     key = normalize(text)
-    return (
-        bool(key)
-        and not any(word in key for word in CATEGORY_KEYWORDS)
-        and any(key in normalize(label) for label in CATEGORY_LABELS["level1"])
-    )
+    return not any(word in key for word in CATEGORY_KEYWORDS) and part_of_level1(key)
+
+
+def part_of_level1(text: str) -> bool:
+    """Whether a text is a run of glyphs of a 一级 label of the indicator categories (the whole
+    label or a piece of it)."""
+    key = normalize(text)
+    return bool(key) and any(key in normalize(label) for label in CATEGORY_LABELS["level1"])
 
 
 def begins_level1(text: str) -> bool:

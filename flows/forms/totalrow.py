@@ -14,14 +14,14 @@ from dataclasses import replace
 from flows.forms.cellshare import share_across_columns
 from flows.forms.cellvalues import amount, leave_out_marks, numbers_in
 from flows.forms.columns import GridColumns
-from flows.forms.labels import printed_after
+from flows.forms.labels import part_of_level1, printed_after
 from flows.forms.provenance import Where
 from flows.forms.spec import FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
 from flows.forms.totals import printed_sum, split_glued_total
 from flows.models import Cell, SourcedValue, Table
-from flows.text import label_key
+from flows.text import label_key, normalize
 
 
 def read_total_row(
@@ -40,6 +40,11 @@ def read_total_row(
         found_in_line = _total_label_line(first, form.spec)
         if found_in_line is not None:
             printed, label = found_in_line
+    if label is None and first is not None:  # a vertical 一级 label's last glyphs run past its rule
+        found_after = _total_label_after_overflow(where.table, first, form.spec)
+        if found_after is not None:
+            printed, label, note = found_after
+            problems.append(form_note(form, where.page.page, note))
     if label is None:  # the label may stand in a cell merged down onto the row (lost rules)
         found_above = _total_label_merged_above(where.table, r, form.spec)
         if found_above is not None:
@@ -98,6 +103,39 @@ def _total_label_line(cell: Cell, spec: FormSpec) -> tuple[str, str] | None:
         label = _total_label(ln.text, spec)
         if label is not None:
             return ln.text, label
+    return None
+
+
+def _total_label_after_overflow(
+    table: Table, cell: Cell, spec: FormSpec
+) -> tuple[str, str, str] | None:
+    """(text from the label on, label, note) when a one-row `cell` prints the closing row's
+    label after glyphs that finish the vertical 一级 label of the cell above it in its column:
+    a label typeset one glyph a line ran past its cell's bottom rule, and a text layer places
+    each glyph by its centre, so the last glyphs land in the 总分 cell (`标总分` under `意度指`).
+    A text layer's cell has no lines to tell them apart (`_total_label_line` reads OCR's)."""
+    if cell.last_row != cell.row or cell.row == 0:
+        return None
+    above = next(
+        (
+            c
+            for c in table.cells
+            if c.last_row == cell.row - 1 and c.col <= cell.col <= c.last_col and c.text.strip()
+        ),
+        None,
+    )
+    if above is None:
+        return None
+    for label in spec.total_row:
+        at = cell.text.find(label)
+        run = normalize(cell.text[:at]) if at > 0 else ""
+        if run and part_of_level1(normalize(above.text) + run):
+            note = (
+                f"总分 the label cell '{cell.text}' (row {cell.row}, column {cell.col}) starts "
+                f"with '{run}', the end of the vertical 一级 label '{above.text}' above it run "
+                f"past its rule; read as the {label} row"
+            )
+            return cell.text[at:], label, note
     return None
 
 
