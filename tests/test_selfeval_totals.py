@@ -305,7 +305,7 @@ def test_a_vertical_level1_glyph_run_into_the_total_label_leaves_it_the_total_ro
     assert (got["overall_weight"], got["overall_score"]) == ("100", "99.43")
     assert [i.name.value for i in form.indicators] == ["防治面积", "满意度"]
     assert problems == [
-        "page 1: 某项目: 总分 the label cell '标总分' (row 6, column 1) starts with '标', the "
+        "page 1: 某项目: the 总分 label cell '标总分' (row 6, column 1) starts with '标', the "
         "end of the vertical 一级 label '满意度指' above it run past its rule; read as the 总分 "
         "row"
     ]

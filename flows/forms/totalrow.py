@@ -131,7 +131,7 @@ def _total_label_after_overflow(
         run = normalize(cell.text[:at]) if at > 0 else ""
         if run and part_of_level1(normalize(above.text) + run):
             note = (
-                f"总分 the label cell '{cell.text}' (row {cell.row}, column {cell.col}) starts "
+                f"the 总分 label cell '{cell.text}' (row {cell.row}, column {cell.col}) starts "
                 f"with '{run}', the end of the vertical 一级 label '{above.text}' above it run "
                 f"past its rule; read as the {label} row"
             )
