@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("reportlab")
 pypdfium2 = pytest.importorskip("pypdfium2")
 
-from bench.layoutgen import DEV2_SEEDS, DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
+from bench.layoutgen import DEV2_SEEDS, DEV3_SEEDS, DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
 from bench.layoutgen.content import SEEDS_PER_RANGE  # noqa: E402
 from bench.layoutgen.generate import KINDS, draw_content, generate, plan, seeds  # noqa: E402
 from bench.layoutgen.score import score_all  # noqa: E402
@@ -35,7 +35,10 @@ def _first_seed(pred) -> int:
 def test_seed_ranges_are_disjoint_and_documented():
     assert set(DEV_SEEDS).isdisjoint(HELDOUT_SEEDS)
     assert set(DEV2_SEEDS).isdisjoint(HELDOUT_SEEDS) and set(DEV2_SEEDS).isdisjoint(DEV_SEEDS)
+    assert set(DEV3_SEEDS).isdisjoint(HELDOUT_SEEDS)
+    assert set(DEV3_SEEDS).isdisjoint(DEV_SEEDS) and set(DEV3_SEEDS).isdisjoint(DEV2_SEEDS)
     assert seeds("dev2", 2, 5) == [10_005, 10_006]
+    assert seeds("dev3", 1, 0) == [20_000]
     assert len(params.PARAMETERS) >= 30
 
 
@@ -53,8 +56,8 @@ def test_distinct_seeds_are_distinct_departments():
         "普泾县市场监督管理局", "187946", [(2030, "特种设备安全监察"), (2030, "食品安全抽检监测")]
     )  # fmt: skip
     assert department(8221) == ("顺屯县市场监督管理局", "188221", [(2030, "特种设备安全监察")])
-    # both ranges hold at most SEEDS_PER_RANGE seeds, each starting at a multiple of it
-    for r in (DEV_SEEDS, DEV2_SEEDS, HELDOUT_SEEDS):
+    # every range holds at most SEEDS_PER_RANGE seeds, each starting at a multiple of it
+    for r in (DEV_SEEDS, DEV2_SEEDS, DEV3_SEEDS, HELDOUT_SEEDS):
         assert len(r) <= SEEDS_PER_RANGE and r.start % SEEDS_PER_RANGE == 0
     names = {department(s)[:2] for s in range(6000, 6200)}
     assert len({n for n, _ in names}) == len({c for _, c in names}) == 200
