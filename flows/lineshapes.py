@@ -60,11 +60,11 @@ def is_seal_text(line: CellLine, height: float) -> bool:
     """A line whose box is taller and wider than `SEAL` text heights and whose characters stand
     more than `SEAL_CHAR_WIDTH` text heights apart: a seal's characters OCR read over the cell,
     no printed text of it (which would cross the cell's lost rules)."""
-    x0, y0, x1, y1 = line.bbox
+    x0, _, x1, _ = line.bbox
     chars = len("".join(line.text.split()))
     return (
-        height > 0
+        is_seal_high(line, height)
         and chars > 0
-        and min(x1 - x0, y1 - y0) > SEAL * height
+        and x1 - x0 > SEAL * height
         and (x1 - x0) / chars > SEAL_CHAR_WIDTH * height
     )
