@@ -320,7 +320,8 @@ def _read_segment(
             open_form.below,
         )
         lines = _header_end(header.fields, where, start) if heading is None else end
-        if lines < end and grid_by_shape(table, lines, end, open_form.spec) is not None:
+        shaped = grid_by_shape(table, lines, end, open_form.spec) if lines < end else None
+        if shaped is not None:
             # the rest of the header, then the grid's lines with no heading over them
             said = []
             header = read_header(
@@ -333,7 +334,8 @@ def _read_segment(
                 open_form.matrix,
                 open_form.below,
             )
-        if lines < end and _lines_by_shape(open_form, where, lines, end, problems):
+        if shaped is not None:
+            _lines_by_shape(open_form, where, lines, end, shaped, problems)
             end = lines  # the header's rows are read below, the lines were
         problems.extend(said)
         open_form.matrix, open_form.cut, open_form.below = header.matrix, header.cut, header.below
@@ -393,8 +395,9 @@ def _read_segment(
         if (
             not open_form.closed_grid
             and not open_form.indicators
-            and _lines_by_shape(open_form, where, start, end, problems)
+            and (shaped := grid_by_shape(table, start, end, open_form.spec)) is not None
         ):
+            _lines_by_shape(open_form, where, start, end, shaped, problems)
             return open_form
         if not open_form.closed_grid and total_row_alone(open_form, where, start, end, problems):
             return open_form
@@ -430,18 +433,19 @@ def _header_end(fields: dict[str, SourcedValue], where: Where, start: int) -> in
 
 
 def _lines_by_shape(
-    form: OpenForm, where: Where, start: int, end: int, problems: list[str]
-) -> bool:
-    """Whether rows start..end-1, after a header under which no grid heading was read (or one
-    they do not line up with, no line read under it), are that grid's lines read by their shape
-    (`gridshape.grid_by_shape`: a scan's heading lost at the header page's foot, the lines on
-    the next page printed without it, were read as header cells and lost); appended with a
-    note naming the page, table and the columns so read. False (nothing read) when they do not
-    have a grid's shape."""
-    found = grid_by_shape(where.table, start, end, form.spec)
-    if found is None:
-        return False
-    columns, strays = found
+    form: OpenForm,
+    where: Where,
+    start: int,
+    end: int,
+    shaped: tuple[GridColumns, list[Cell]],
+    problems: list[str],
+) -> None:
+    """Append rows start..end-1, after a header under which no grid heading was read (or one
+    they do not line up with, no line read under it), as that grid's lines by the shape
+    `gridshape.grid_by_shape` found in them (a scan's heading lost at the header page's foot,
+    the lines on the next page printed without it, were read as header cells and lost), with a
+    note naming the page, table and the columns so read."""
+    columns, strays = shaped
     placed = ", ".join(f"{f} {c}" for f, c in sorted(columns.by_field.items(), key=lambda x: x[1]))
     unread = "; ".join(f"'{c.text.strip()}' (row {c.row}, column {c.col})" for c in strays)
     problems.append(
@@ -473,7 +477,6 @@ def _lines_by_shape(
             "blank: printed on the page before with the lines not read there; left blank"
         )
     problems.extend(form_note(form, where.page.page, n) for n in notes)
-    return True
 
 
 def _sharing_opener(spec: FormSpec) -> list[FormSpec]:
