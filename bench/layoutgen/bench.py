@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.layoutgen import HELDOUT_DOCS, RANGES
+from bench.layoutgen import HELDOUT_DOCS, HELDOUT_START, RANGES
 from bench.layoutgen.generate import generate, seeds, write_truths
 from bench.layoutgen.score import Tally, report_selfeval, report_target, score_all
 
@@ -137,16 +137,32 @@ def main(argv: list[str] | None = None) -> int:
         default=HELDOUT_DOCS,
         help="seeds (a self-evaluation seed makes two files)",
     )
-    ap.add_argument("--start", type=int, default=0)
+    ap.add_argument(
+        "--start",
+        type=int,
+        default=None,
+        help=f"offset into the range (held-out: {HELDOUT_START}, past the documents already read)",
+    )
     ap.add_argument("--workers", type=int, default=2, help="generator processes")
     ap.add_argument(
         "--keep", type=Path, default=None, help="keep documents, truth and warehouse here"
     )
     ap.add_argument("--timeout", type=float, default=1500.0, help="seconds for perfbudget run")
-    ap.add_argument("--show", type=int, default=25, help="print up to N differences")
+    ap.add_argument(
+        "--show",
+        type=int,
+        default=None,
+        help="print up to N differences (default 25; 0 on the held-out range, whose differences "
+        "are not read while developing)",
+    )
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
     ap.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     a = ap.parse_args(argv)
+    held_out = a.range == "heldout"
+    if a.start is None:
+        a.start = HELDOUT_START if held_out else 0
+    if a.show is None:
+        a.show = 0 if held_out else 25
     with tempfile.TemporaryDirectory(prefix="perfbudget_layoutgen_") as tmp:
         folder = a.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
