@@ -348,6 +348,35 @@ def test_two_category_labels_stacked_in_a_label_column_are_still_cut():
     assert texts(got) == {(0, 0): "数量指标", (1, 0): "质量指标", (0, 1): "a", (1, 1): "b"}
 
 
+def test_stacked_labels_ending_with_one_not_starting_with_its_keyword_are_cut():
+    """dev3 lg_20656 p2: 时效指标 | 社会效益指标 | 服务对象满意度指标 in one 二级 cell an OCR
+    grid merged over three lines; 服务对象满意度指标 starts with no keyword (its keyword is 满意),
+    so the cell was kept whole and all three lines took 时效指标. A whole category label starts
+    a label of its own too; a wrapped label's second line (`度指标`) still does not."""
+    rows = [["时效指标社会效益指标服务对象满意度指标", "a"], [None, "b"], [None, "c"]]
+    lines = {
+        (0, 0): [
+            line("时效指标(必填)", 5, 50, 90),
+            line("社会效益指标(必填)", 5, 150, 90),
+            line("服务对象满意度指标(必填)", 2, 250, 96),
+        ]
+    }
+    t = ocr_table(rows, {(0, 0): (3, 1)}, lines)
+    cols = GridColumns(by_field={"level2": 0, "indicator_name": 1}, n_cols=2)
+    got, _ = unmerge(t, range(0, 3), _one_label_each(cols))
+    assert texts(got) == {
+        (0, 0): "时效指标(必填)",
+        (1, 0): "社会效益指标(必填)",
+        (2, 0): "服务对象满意度指标(必填)",
+        (0, 1): "a",
+        (1, 1): "b",
+        (2, 1): "c",
+    }
+    lines[(0, 0)][2] = line("度指标(必填)", 5, 250, 90)
+    kept, _ = unmerge(ocr_table(rows, {(0, 0): (3, 1)}, lines), range(0, 3), _one_label_each(cols))
+    assert texts(kept)[(0, 0)] == "时效指标(必填)社会效益指标(必填)度指标(必填)"
+
+
 def _packed(left: list[tuple[str, float]], right: list[tuple[str, float]]) -> list[str] | None:
     """The parts `read_cell` cuts a grid line's 二级 | 三级 cell into, OCR having lost the rule
     at x 471 between them that the heading row prints (dev lg_6682_自评 p2): `left` lines end
