@@ -202,6 +202,24 @@ def test_a_speck_read_as_a_digit_is_dropped_but_a_flat_comparator_is_kept():
     assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["2"]
 
 
+def test_a_dot_alone_on_its_line_is_a_speck_whatever_its_height():
+    """dev3 lg_20895 p1: `•` read 11 px tall above a project name 24 px tall (0.45 of it, over
+    half the numbers' height): the name landed as `•农村人居环境整治`, a project missed and one
+    invented with all its lines. A dot alone on its line is no value; a dot inside one stays."""
+    t = ocr_table(
+        [["项目名称", "农村人居环境整治", "2.5·3"]],
+        None,
+        {
+            (0, 1): [CellLine("•", (120, 30, 128, 41), 0.7), line("农村人居环境整治", 105, 55, 90)],
+            (0, 2): [line("2.5·3", 205, 50, 60)],
+        },
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got) == {(0, 0): "项目名称", (0, 1): "农村人居环境整治", (0, 2): "2.5·3"}
+    assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["•"]
+    assert "'•' taken for a worn rule's remnant or a speck, not text" in done[0].note()
+
+
 def test_a_seal_glyph_cut_by_the_rule_under_the_name_is_no_part_of_the_name():
     """dev lg_7259: a red seal's `政`, lifted no lighter than print, read across the rule under
     the project's name in a box 0.46 text heights tall far right of the name: part of a glyph,
