@@ -9,6 +9,7 @@ from dataclasses import replace
 from flows.forms import read_document
 from flows.forms.celllines import read_cell, unmerge
 from flows.forms.columns import GridColumns
+from flows.forms.labels import starts_category_label
 from flows.forms.rows import _one_label_each
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
 from tests.test_forms import GRID, INDICATORS, values
@@ -200,6 +201,16 @@ def test_a_speck_read_as_a_digit_is_dropped_but_a_flat_comparator_is_kept():
     got, done = unmerge(t, range(0, 1))
     assert texts(got) == {(0, 0): "年度总体目标", (0, 1): "提升满意度", (0, 2): "二"}
     assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["2"]
+
+
+def test_what_starts_a_category_label_of_its_own():
+    """The one test the label cut, a continuation's first label and the line grid's blocks ask
+    (`starts_category_label`): a keyword, or a whole label that does not start with its own."""
+    got = [
+        starts_category_label(t)
+        for t in ("数量指标（必填）", "服务对象满意度指标(必填)", "服务对象满意", "度指标", "指标")
+    ]
+    assert got == [True, True, False, False, False]
 
 
 def test_a_dot_alone_on_its_line_is_a_speck_whatever_its_height():
