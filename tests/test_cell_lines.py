@@ -9,6 +9,7 @@ from dataclasses import replace
 from flows.forms import read_document
 from flows.forms.celllines import read_cell, unmerge
 from flows.forms.columns import GridColumns
+from flows.forms.labels import starts_category_label
 from flows.forms.rows import _one_label_each
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
 from tests.test_forms import GRID, INDICATORS, values
@@ -202,6 +203,34 @@ def test_a_speck_read_as_a_digit_is_dropped_but_a_flat_comparator_is_kept():
     assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["2"]
 
 
+def test_what_starts_a_category_label_of_its_own():
+    """The one test the label cut, a continuation's first label and the line grid's blocks ask
+    (`starts_category_label`): a keyword, or a whole label that does not start with its own."""
+    got = [
+        starts_category_label(t)
+        for t in ("数量指标（必填）", "服务对象满意度指标(必填)", "服务对象满意", "度指标", "指标")
+    ]
+    assert got == [True, True, False, False, False]
+
+
+def test_a_dot_alone_on_its_line_is_a_speck_whatever_its_height():
+    """dev3 lg_20895 p1: `•` read 11 px tall above a project name 24 px tall (0.45 of it, over
+    half the numbers' height): the name landed as `•农村人居环境整治`, a project missed and one
+    invented with all its lines. A dot alone on its line is no value; a dot inside one stays."""
+    t = ocr_table(
+        [["项目名称", "农村人居环境整治", "2.5·3"]],
+        None,
+        {
+            (0, 1): [CellLine("•", (120, 30, 128, 41), 0.7), line("农村人居环境整治", 105, 55, 90)],
+            (0, 2): [line("2.5·3", 205, 50, 60)],
+        },
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got) == {(0, 0): "项目名称", (0, 1): "农村人居环境整治", (0, 2): "2.5·3"}
+    assert len(done) == 1 and [ln.text for ln in done[0].remnants] == ["•"]
+    assert "'•' taken for a worn rule's remnant or a speck, not text" in done[0].note()
+
+
 def test_a_seal_glyph_cut_by_the_rule_under_the_name_is_no_part_of_the_name():
     """dev lg_7259: a red seal's `政`, lifted no lighter than print, read across the rule under
     the project's name in a box 0.46 text heights tall far right of the name: part of a glyph,
@@ -346,6 +375,35 @@ def test_two_category_labels_stacked_in_a_label_column_are_still_cut():
     cols = GridColumns(by_field={"level2": 0, "indicator_name": 1}, n_cols=2)
     got, _ = unmerge(t, range(0, 2), _one_label_each(cols))
     assert texts(got) == {(0, 0): "数量指标", (1, 0): "质量指标", (0, 1): "a", (1, 1): "b"}
+
+
+def test_stacked_labels_ending_with_one_not_starting_with_its_keyword_are_cut():
+    """dev3 lg_20656 p2: 时效指标 | 社会效益指标 | 服务对象满意度指标 in one 二级 cell an OCR
+    grid merged over three lines; 服务对象满意度指标 starts with no keyword (its keyword is 满意),
+    so the cell was kept whole and all three lines took 时效指标. A whole category label starts
+    a label of its own too; a wrapped label's second line (`度指标`) still does not."""
+    rows = [["时效指标社会效益指标服务对象满意度指标", "a"], [None, "b"], [None, "c"]]
+    lines = {
+        (0, 0): [
+            line("时效指标(必填)", 5, 50, 90),
+            line("社会效益指标(必填)", 5, 150, 90),
+            line("服务对象满意度指标(必填)", 2, 250, 96),
+        ]
+    }
+    t = ocr_table(rows, {(0, 0): (3, 1)}, lines)
+    cols = GridColumns(by_field={"level2": 0, "indicator_name": 1}, n_cols=2)
+    got, _ = unmerge(t, range(0, 3), _one_label_each(cols))
+    assert texts(got) == {
+        (0, 0): "时效指标(必填)",
+        (1, 0): "社会效益指标(必填)",
+        (2, 0): "服务对象满意度指标(必填)",
+        (0, 1): "a",
+        (1, 1): "b",
+        (2, 1): "c",
+    }
+    lines[(0, 0)][2] = line("度指标(必填)", 5, 250, 90)
+    kept, _ = unmerge(ocr_table(rows, {(0, 0): (3, 1)}, lines), range(0, 3), _one_label_each(cols))
+    assert texts(kept)[(0, 0)] == "时效指标(必填)社会效益指标(必填)度指标(必填)"
 
 
 def _packed(left: list[tuple[str, float]], right: list[tuple[str, float]]) -> list[str] | None:

@@ -38,6 +38,9 @@ ONE_STROKE = frozenset("一丨亅丿乀二")  # 二: a doubled or smeared rule's
 # A speck: a line of a digit or capital or two standing under this share of the height of the
 # table's printed numbers (of its text when it prints none: digits stand shorter than CJK)
 SPECK = 0.5
+# Dots OCR reads from a speck or a seal's mark (`•农村人居环境整治`, dev3 lg_20895 p1, a dot
+# 0.45 text heights tall above the name): no form prints a dot alone as a value
+DOTS = frozenset("•·●∙・")
 # A printed number long enough that OCR's box for it is its line's, not a speck's
 MIN_NUMBER = 3
 # A text block stands in a row of its own when its centre is this close to the row's middle
@@ -186,12 +189,15 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
 
 
 def is_speck(line: CellLine, height: float) -> bool:
-    """A line of a digit or capital or two whose box is under half the text height: a speck of
-    dirt or seal OCR read as a character, never printed text (a printed digit or capital
-    stands most of the text height; flat marks such as `-` or `一` are left to `is_remnant`)."""
+    """A line of a digit or capital or two whose box is under half the text height, or of a dot
+    or two alone (`DOTS`): a speck of dirt or seal OCR read as a character, never printed text
+    (a printed digit or capital stands most of the text height; flat marks such as `-` or `一`
+    are left to `is_remnant`)."""
     text = line.text.strip()
     if not text or len(text) > MAX_SLIVER_MARKS or height <= 0:
         return False
+    if all(ch in DOTS for ch in text):
+        return True  # a dot alone on its line, whatever its height (`DOTS`)
     if not all(ch.isdigit() or "A" <= ch <= "Z" for ch in text):
         return False  # lower-case letters (`m`, `cm`) and flat CJK (`一`, `二`) stand low
     return line.bbox[3] - line.bbox[1] < SPECK * height

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import combinations
 
@@ -181,6 +181,53 @@ class GridColumns:
             return None
         left = table.bbox[2] - self.width
         return lambda x: (x - left) / self.width
+
+
+def without_blank_edge_columns(table: Table) -> tuple[Table, int, int] | None:
+    """`table` without the grid columns at its left and right edges under which no cell prints
+    anything, and how many were cut on each side; None when there are none (or nothing else).
+
+    Why: on a scan whose paper was turned upright (deskewed), the grid finder may take the
+    page's own edge for a rule, and a continuation page's grid gains a blank column out to the
+    edge (dev3 lg_20566 p2: a column from x 9 to the grid's first rule at 160, every cell of it
+    blank). Its width is then not the heading's and its columns' shares do not line up, so every
+    line of the page was lost. Only asked when the table as found does not line up (`on`): a
+    column a form prints blank on every line (备注) is the grid's own and lines up as it is."""
+    printed = [c for c in table.cells if c.text.strip()]
+    if not printed:
+        return None
+    first = min(c.col for c in printed)
+    last = max(c.last_col for c in printed)
+    if first == 0 and last == table.n_cols - 1:
+        return None
+    kept = []
+    for c in table.cells:
+        c0, c1 = max(c.col, first), min(c.last_col, last)
+        if c0 > c1:
+            continue  # wholly in a cut column (blank, as every cell there is)
+        x0 = c.bbox[0] if c.col >= first else _column_left(table, first)
+        x1 = c.bbox[2] if c.last_col <= last else _column_right(table, last)
+        kept.append(
+            replace(c, col=c0 - first, colspan=c1 - c0 + 1, bbox=(x0, c.bbox[1], x1, c.bbox[3]))
+        )
+    x0, x1 = _column_left(table, first), _column_right(table, last)
+    trimmed = replace(
+        table,
+        n_cols=last - first + 1,
+        cells=kept,
+        bbox=(x0, table.bbox[1], x1, table.bbox[3]),
+    )
+    return trimmed, first, table.n_cols - 1 - last
+
+
+def _column_left(table: Table, col: int) -> float:
+    """Where grid column `col` starts on the page: the left edge of the cells starting in it."""
+    return min(c.bbox[0] for c in table.cells if c.col == col)
+
+
+def _column_right(table: Table, col: int) -> float:
+    """Where grid column `col` ends on the page: the right edge of the cells ending in it."""
+    return min(c.bbox[2] for c in table.cells if c.last_col == col)
 
 
 def relative(table: Table, x0: float, x1: float) -> tuple[float, float]:

@@ -50,6 +50,15 @@ UNITS = f"({_alternatives(FUNDS_UNITS)})"
 UNIT_BEGUN = f"(?:{_alternatives(u[:n] for u in FUNDS_UNITS for n in range(1, len(u) + 1))})"
 CATEGORY_KEYWORDS = category_keywords()
 CATEGORY_LABELS = category_labels()
+# What a category label printed on its own starts with: its keyword (产出, 数量 …) or, for a
+# label that does not start with its keyword (服务对象满意度指标: 满意), the whole label
+LABEL_STARTS = tuple(
+    sorted(
+        {*CATEGORY_KEYWORDS, *CATEGORY_LABELS["level1"], *CATEGORY_LABELS["level2"]},
+        key=len,
+        reverse=True,
+    )
+)
 
 Head = TypeVar("Head")
 
@@ -60,6 +69,13 @@ LEVEL1_OF_LEVEL2 = level1_by_level2_keyword()
 LEVEL1_KEYWORDS = tuple(sorted({r["level1_keyword"] for r in category_rows()}))
 # Each 一级 label's keyword (产出指标 → 产出), as the warehouse reads a printed 一级 label.
 LEVEL1_KEYWORD = {r["level1"]: r["level1_keyword"] for r in category_rows()}
+
+
+def starts_category_label(text: str) -> bool:
+    """Whether printed text starts a category label of its own (`LABEL_STARTS`), not the rest
+    of one: the keyword alone missed 服务对象满意度指标, so a 二级 cell an OCR grid merged over
+    时效指标 | 社会效益指标 | 服务对象满意度指标 was kept whole (dev3 lg_20656 p2)."""
+    return normalize(text).startswith(LABEL_STARTS)
 
 
 def names_level1(text: str) -> bool:

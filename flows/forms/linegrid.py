@@ -32,11 +32,11 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from flows.forms.celllines import REACH, line_runs, line_words
-from flows.forms.labels import ALL_COLUMNS, CATEGORY_KEYWORDS, match_printed
+from flows.forms.labels import ALL_COLUMNS, match_printed, starts_category_label
 from flows.forms.spec import FORMS, Column
 from flows.lineshapes import text_height
 from flows.models import Cell, CellLine, Table, join_wrapped
-from flows.text import label_key, normalize
+from flows.text import label_key
 
 # A heading is at most this many text lines tall (a head wrapped over three lines)
 HEAD_LINES = 3
@@ -139,7 +139,7 @@ def _blocks(lines: list[CellLine], height: float) -> list[list[CellLine]]:
     starts a category label of the forms (产出…, 数量…: a new label, however tight the rows)."""
     out: list[list[CellLine]] = []
     for ln in sorted(lines, key=lambda ln: ln.bbox[1]):
-        fresh = normalize(ln.text).startswith(CATEGORY_KEYWORDS)
+        fresh = starts_category_label(ln.text)
         if out and not fresh and ln.bbox[1] - max(x.bbox[3] for x in out[-1]) < BLOCK_GAP * height:
             out[-1].append(ln)
         else:

@@ -42,6 +42,7 @@ from flows.forms.columns import (
     read_columns,
     relative,
     unread_heading,
+    without_blank_edge_columns,
 )
 from flows.forms.funds import funds_amid_marks, settle_funds_by_sum, settle_matrix_by_sum
 from flows.forms.gridshape import grid_by_shape
@@ -388,6 +389,8 @@ def _read_segment(
             return open_form
     elif open_form is not None and heading is None and open_form.columns is not None:
         columns = None if open_form.closed_grid else open_form.columns.on(table)
+        if columns is None and not open_form.closed_grid and not page.has_text_layer:
+            columns, where = _on_without_blank_edges(open_form, where, problems)
         if columns is not None:
             open_form.columns = columns
             append_rows(open_form, where, start, end, after_break=True, problems=problems)
@@ -477,6 +480,30 @@ def _lines_by_shape(
             "blank: printed on the page before with the lines not read there; left blank"
         )
     problems.extend(form_note(form, where.page.page, n) for n in notes)
+
+
+def _on_without_blank_edges(
+    form: OpenForm, where: Where, problems: list[str]
+) -> tuple[GridColumns | None, Where]:
+    """The grid's columns on an OCR table continuing it once the blank columns at its edges are
+    cut off (`without_blank_edge_columns`: a page edge taken for a rule), and the table cut so;
+    (None, `where`) when there are none or the rest does not line up either. Noted, naming
+    the page and what was cut."""
+    assert form.columns is not None
+    found = without_blank_edge_columns(where.table)
+    if found is None:
+        return None, where
+    table, left, right = found
+    columns = form.columns.on(table)
+    if columns is None:
+        return None, where
+    page = where.page.page
+    problems.append(
+        f"page {page}: {name_of(form)}: table {where.table_index} continues the grid once "
+        f"{left} blank column(s) at its left edge and {right} at its right are cut off "
+        "(no cell in them prints anything: a page edge taken for a rule); its lines read so"
+    )
+    return columns, Where(where.page, table, where.table_index)
 
 
 def _sharing_opener(spec: FormSpec) -> list[FormSpec]:

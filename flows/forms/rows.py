@@ -28,7 +28,6 @@ from flows.forms.cellvalues import (
 from flows.forms.columns import GridColumns
 from flows.forms.labels import (
     ALL_COLUMNS,
-    CATEGORY_KEYWORDS,
     CATEGORY_LABELS,
     cell_text,
     continues_label,
@@ -37,6 +36,7 @@ from flows.forms.labels import (
     match_printed,
     printed_after,
     same_text,
+    starts_category_label,
 )
 from flows.forms.provenance import Where
 from flows.forms.rates import percent_read_as_digit
@@ -378,8 +378,8 @@ def _one_label_each(cols: GridColumns) -> KeepWhole:
     def keep_whole(cell: Cell, parts: list[Cell]) -> bool:
         if cell.col not in label_cols:
             return False
-        printed = [normalize(p.text) for p in parts if p.text.strip()]
-        return not all(t.startswith(CATEGORY_KEYWORDS) for t in printed)
+        printed = [p.text for p in parts if p.text.strip()]
+        return not all(starts_category_label(t) for t in printed)
 
     return keep_whole
 
@@ -514,7 +514,7 @@ def append_rows(
             for attr, cell in (("level1", level1), ("level2", level2)):
                 before: SourcedValue = getattr(prev, attr)
                 cut = is_unfinished_label(before.value) or continues_label(cell_text(cell))
-                fresh = normalize(cell_text(cell)).startswith(CATEGORY_KEYWORDS)
+                fresh = starts_category_label(cell_text(cell))
                 if cell is not None and cell_text(cell) and cut and not fresh:
                     stitched = before.joined(where.sv(cell))  # the rest of the cut label
                     form.relabel(attr, before, stitched)
