@@ -156,3 +156,43 @@ def test_a_separator_the_sum_does_not_settle_is_left_as_read() -> None:
     )
     assert got["total_funds"] == "453,908"
     assert not any("funds read" in p for p in problems)
+
+
+def test_a_total_read_as_nothing_is_the_sum_of_its_parts_read_surely() -> None:
+    """年度资金总额 OCR read nothing for (a faint `21` beside a worn rule, funds29's lg_20183)
+    while 财政拨款 and 其他资金 read surely: the sum of the parts, with their decimals, noted."""
+    got, problems = _read_funds(
+        {
+            "total_funds": ("", 0.99),
+            "fiscal_funds": ("12.852", 0.99),
+            "other_funds": ("8.148", 0.99),
+        }
+    )
+    assert got == {"total_funds": "21.000", "fiscal_funds": "12.852", "other_funds": "8.148"}
+    assert (
+        "page 1: funds total_funds read nothing, taken as 21.000, the sum of its parts as read "
+        "(fiscal_funds 12.852 + other_funds 8.148): 年度资金总额 is the sum of its parts"
+    ) in problems
+    got, _ = _read_funds(  # a blank 其他资金 is 0; thousands commas kept
+        {"total_funds": ("", 0.99), "fiscal_funds": ("1,234,500", 0.99), "other_funds": ("", 0.99)}
+    )
+    assert got["total_funds"] == "1,234,500"
+
+
+def test_a_total_read_as_nothing_stays_unread_when_a_part_is_unsure_or_blank() -> None:
+    # a part OCR was unsure of could make a wrong sum: the total is left unread
+    got, problems = _read_funds(
+        {"total_funds": ("", 0.99), "fiscal_funds": ("12.852", 0.5), "other_funds": ("8.148", 0.99)}
+    )
+    assert got["total_funds"] == ""
+    assert not any("total_funds read nothing" in p for p in problems)
+    # 财政拨款 read blank as well: nothing to add up
+    got, _ = _read_funds(
+        {"total_funds": ("", 0.99), "fiscal_funds": ("", 0.99), "other_funds": ("8.148", 0.99)}
+    )
+    assert got["total_funds"] == ""
+    # a part that is no amount
+    got, _ = _read_funds(
+        {"total_funds": ("", 0.99), "fiscal_funds": ("12.8五2", 0.99), "other_funds": ("1", 0.99)}
+    )
+    assert got["total_funds"] == ""

@@ -1014,3 +1014,59 @@ def _settle(
 
 def _adds_up(values: list[float]) -> bool:
     return abs(values[0] - sum(values[1:])) <= SUM_TOLERANCE * max(1.0, abs(values[0]))
+
+
+def total_from_parts(
+    form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> None:
+    """A target table's 年度资金总额 OCR read nothing for, on an OCR page, while every part the
+    block describes (财政拨款 and 其他资金, or 本级, 上级 and 其他资金) was read as an amount, or
+    blank for 0: the total is the sum of its parts (`FUNDS_PARTS`), as the form prints it. A
+    faint total beside a worn rule is left out with the rule's ink (funds29: dev3 lg_20183's `21`
+    read nowhere beside 12.852 | 8.148). Taken only when each part was read surely (at or above
+    its page's review line: an unsure part could be a wrong sum), written with the parts' most
+    decimals, and reported; the total's own cell is not known, so the value has the first
+    part's page and table and no cell. Any part not read, or not an amount, and nothing is
+    filled (the total stays unread, as `_close` noted)."""
+    total = form.funds.total
+    if form.form != "project_target" or (total is not None and total.value.strip()):
+        return
+    block = {"fiscal_funds": form.funds.fiscal, "other_funds": form.funds.other}
+    fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
+    names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
+    if names is None or not all(n in fields and fields[n].page in ocr_pages for n in names):
+        return
+    parts = [fields[n] for n in names]
+    amounts = [_part_amount(p, ocr_pages) for p in parts]
+    if not parts[0].value.strip() or any(a is None for a in amounts):
+        return
+    printed = [p.value.strip() for p in parts]
+    decimals = max((len(t.rpartition(".")[2]) for t in printed if "." in t), default=0)
+    grouped = "," if any("," in t for t in printed) else ""
+    text = f"{sum(a or 0.0 for a in amounts):{grouped}.{decimals}f}"
+    first = parts[0]
+    form.funds = replace(
+        form.funds,
+        total=SourcedValue(
+            value=text,
+            page=first.page,
+            table_index=first.table_index,
+            confidence=min(p.confidence for p in parts),
+            extractor=first.extractor,
+        ),
+    )
+    read = " + ".join(f"{n} {t or 'blank'}" for n, t in zip(names, printed, strict=True))
+    problems.append(
+        f"page {first.page}: funds total_funds read nothing, taken as {text}, the sum of its "
+        f"parts as read ({read}): 年度资金总额 is the sum of its parts"
+    )
+
+
+def _part_amount(part: SourcedValue, ocr_pages: Mapping[int, float | None]) -> float | None:
+    """A funds part's amount as read, blank (or a mark printed for no value) 0; None when it is
+    no amount or OCR was unsure of it (below its page's review line)."""
+    review_below = ocr_pages.get(part.page)
+    if review_below is not None and part.confidence < review_below:
+        return None
+    printed = part.value.strip()
+    return 0.0 if not printed or printed in NO_VALUE else amount(printed)

@@ -43,7 +43,12 @@ from flows.forms.columns import (
     relative,
     unread_heading,
 )
-from flows.forms.funds import funds_amid_marks, settle_funds_by_sum, settle_matrix_by_sum
+from flows.forms.funds import (
+    funds_amid_marks,
+    settle_funds_by_sum,
+    settle_matrix_by_sum,
+    total_from_parts,
+)
 from flows.forms.gridshape import grid_by_shape
 from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
@@ -205,6 +210,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     for form in forms:
         funds_amid_marks(form, ocr_pages, problems)
         settle_funds_by_sum(form, ocr_pages, problems)
+        total_from_parts(form, ocr_pages, problems)
         settle_matrix_by_sum(form, SPEC_OF[form.form], ocr_pages, problems)
         if form.first_page in ocr_pages:
             split_glued_lines(form, problems)
