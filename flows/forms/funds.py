@@ -814,6 +814,8 @@ FUNDS_PARTS = (
     ("local_fiscal_funds", "superior_funds", "other_funds"),
 )
 SUM_TOLERANCE = 1e-6
+# The amounts a block prints for its 财政拨款: itself, or 本级 and 上级
+FISCAL_PARTS = ("fiscal_funds", "local_fiscal_funds", "superior_funds")
 # The marks between an amount's digits OCR takes one for another (`453,908` printed 453.908,
 # `14;368,090` printed 14,368,090), by name: each may have been printed as a point or a comma.
 SEPARATORS = {".": "point", ",": "comma", "，": "comma", ";": "semicolon", "；": "semicolon"}
@@ -1040,25 +1042,58 @@ def total_from_parts(
     amounts = [_part_amount(p, ocr_pages) for p in parts]
     if not parts[0].value.strip() or any(a is None for a in amounts):
         return
-    printed = [p.value.strip() for p in parts]
+    total = _derived(sum(a or 0.0 for a in amounts), parts)
+    form.funds = replace(form.funds, total=total)
+    read = " + ".join(
+        f"{n} {p.value.strip() or 'blank'}" for n, p in zip(names, parts, strict=True)
+    )
+    problems.append(
+        f"page {total.page}: funds total_funds read nothing, taken as {total.value}, the sum of "
+        f"its parts as read ({read}): 年度资金总额 is the sum of its parts"
+    )
+
+
+def fiscal_from_total(
+    form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> None:
+    """A target table's 财政拨款 row the OCR grid lost (no 财政拨款, 本级 or 上级 read at all: dev3
+    lg_20422's row at the foot of page 1 below the last rule found), its 年度资金总额 and 其他资金
+    read surely on OCR pages: 财政拨款 is the total less the other funds, as the form defines it
+    (`FUNDS_PARTS`). Reported; the row's own cell is not known, so the value has the total's
+    page and table and no cell. A remainder below 0, or either amount unsure or no amount, and
+    nothing is filled."""
+    total, other = form.funds.total, form.funds.other
+    if form.form != "project_target" or form.funds.fiscal is not None or total is None:
+        return
+    if other is None or any(n in form.fields for n in FISCAL_PARTS):
+        return
+    if total.page not in ocr_pages or other.page not in ocr_pages or not total.value.strip():
+        return
+    amounts = [_part_amount(v, ocr_pages) for v in (total, other)]
+    if amounts[0] is None or amounts[1] is None or amounts[0] < amounts[1]:
+        return
+    fiscal = _derived(amounts[0] - amounts[1], [total, other])
+    form.funds = replace(form.funds, fiscal=fiscal)
+    problems.append(
+        f"page {total.page}: funds fiscal_funds not read (no 财政拨款 row found), taken as "
+        f"{fiscal.value}: 年度资金总额 {total.value} less 其他资金 {other.value.strip() or 'blank'}"
+    )
+
+
+def _derived(value: float, sources: list[SourcedValue]) -> SourcedValue:
+    """An amount the block's sum gives, written as its `sources` print amounts (their most
+    decimals, thousands commas when one has them), on the first source's page and table with
+    no cell, as sure as the least sure source."""
+    printed = [v.value.strip() for v in sources]
     decimals = max((len(t.rpartition(".")[2]) for t in printed if "." in t), default=0)
     grouped = "," if any("," in t for t in printed) else ""
-    text = f"{sum(a or 0.0 for a in amounts):{grouped}.{decimals}f}"
-    first = parts[0]
-    form.funds = replace(
-        form.funds,
-        total=SourcedValue(
-            value=text,
-            page=first.page,
-            table_index=first.table_index,
-            confidence=min(p.confidence for p in parts),
-            extractor=first.extractor,
-        ),
-    )
-    read = " + ".join(f"{n} {t or 'blank'}" for n, t in zip(names, printed, strict=True))
-    problems.append(
-        f"page {first.page}: funds total_funds read nothing, taken as {text}, the sum of its "
-        f"parts as read ({read}): 年度资金总额 is the sum of its parts"
+    first = sources[0]
+    return SourcedValue(
+        value=f"{value:{grouped}.{decimals}f}",
+        page=first.page,
+        table_index=first.table_index,
+        confidence=min(v.confidence for v in sources),
+        extractor=first.extractor,
     )
 
 
