@@ -156,3 +156,74 @@ def test_a_separator_the_sum_does_not_settle_is_left_as_read() -> None:
     )
     assert got["total_funds"] == "453,908"
     assert not any("funds read" in p for p in problems)
+
+
+def test_a_total_read_as_nothing_is_the_sum_of_its_parts_read_surely() -> None:
+    """年度资金总额 OCR read nothing for (a faint `21` beside a worn rule, funds29's lg_20183)
+    while 财政拨款 and 其他资金 read surely: the sum of the parts, with their decimals, noted."""
+    got, problems = _read_funds(
+        {
+            "total_funds": ("", 0.99),
+            "fiscal_funds": ("12.852", 0.99),
+            "other_funds": ("8.148", 0.99),
+        }
+    )
+    assert got == {"total_funds": "21.000", "fiscal_funds": "12.852", "other_funds": "8.148"}
+    assert (
+        "page 1: funds total_funds read nothing, taken as 21.000, the sum of its parts as read "
+        "(fiscal_funds 12.852 + other_funds 8.148): 年度资金总额 is the sum of its parts"
+    ) in problems
+    got, _ = _read_funds(  # a blank 其他资金 is 0; thousands commas kept
+        {"total_funds": ("", 0.99), "fiscal_funds": ("1,234,500", 0.99), "other_funds": ("", 0.99)}
+    )
+    assert got["total_funds"] == "1,234,500"
+
+
+def test_a_total_read_as_nothing_stays_unread_when_a_part_is_unsure_or_blank() -> None:
+    # a part OCR was unsure of could make a wrong sum: the total is left unread
+    got, problems = _read_funds(
+        {"total_funds": ("", 0.99), "fiscal_funds": ("12.852", 0.5), "other_funds": ("8.148", 0.99)}
+    )
+    assert got["total_funds"] == ""
+    assert not any("total_funds read nothing" in p for p in problems)
+    # 财政拨款 read blank as well: nothing to add up
+    got, _ = _read_funds(
+        {"total_funds": ("", 0.99), "fiscal_funds": ("", 0.99), "other_funds": ("8.148", 0.99)}
+    )
+    assert got["total_funds"] == ""
+    # a part that is no amount
+    got, _ = _read_funds(
+        {"total_funds": ("", 0.99), "fiscal_funds": ("12.8五2", 0.99), "other_funds": ("1", 0.99)}
+    )
+    assert got["total_funds"] == ""
+
+
+def _read_without_fiscal_row(total: str, other: str, confidence: float = 0.99) -> tuple:
+    """The funds block and problems of a scanned target table whose grid lost its 财政拨款 row
+    (年度资金总额 `total`, 其他资金 `other`, both read at `confidence`)."""
+    rows = [list(r) for i, r in enumerate(HEADER) if i != FUNDS_ROWS["fiscal_funds"]]
+    rows[3][2], rows[4][2] = total, other
+    rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
+    t = grid(rows, {(3, 0): 2}, top=100)
+    cells = [replace(c, confidence=confidence if c.col == 2 else 0.99) for c in t.cells]
+    t = replace(t, cells=cells, extractor="rapidocr")
+    title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
+    forms, problems = read_document([scan_page(1, t, lines=title)])
+    got = values(forms[0])
+    return {k: got.get(k) for k in FUNDS_ROWS}, problems
+
+
+def test_a_fiscal_row_the_grid_lost_is_the_total_less_the_other_funds() -> None:
+    """No 财政拨款 row read (dev3 lg_20422: the row at a page's foot below the last rule found),
+    年度资金总额 and 其他资金 read surely: 财政拨款 is their difference, noted."""
+    got, problems = _read_without_fiscal_row("22", "0")
+    assert got == {"total_funds": "22", "fiscal_funds": "22", "other_funds": "0"}
+    assert (
+        "page 1: funds fiscal_funds not read (no 财政拨款 row found), taken as 22: 年度资金总额 "
+        "22 less 其他资金 0"
+    ) in problems
+    got, _ = _read_without_fiscal_row("100.3", "0.15")
+    assert got["fiscal_funds"] == "100.15"
+    # unsure readings, or other funds above the total: nothing filled
+    assert _read_without_fiscal_row("22", "0", confidence=0.5)[0]["fiscal_funds"] is None
+    assert _read_without_fiscal_row("22", "30")[0]["fiscal_funds"] is None

@@ -115,6 +115,25 @@ def test_a_label_ending_a_value_cell_takes_the_cell_beside_and_a_latin_mark_is_p
     assert len(problems) == 1 and "read implementing_unit" in problems[0]
 
 
+def test_a_funds_label_ending_a_value_cell_takes_the_blank_cell_beside_as_its_value() -> None:
+    """`83.61 其他资金` | blank (funds29's lg_20436, the rule after 财政拨款's amount lost):
+    其他资金 is an amount the form prints blank for none, so the blank cell beside is its value; a
+    label whose value may not be blank (实施单位) still leaves the cell as printed."""
+    got, problems = read(
+        [
+            ["项目名称", "培训项目", "", "", ""],
+            ["年度资金总额", "83.61", "财政拨款", "83.61 其他资金", ""],
+        ]
+    )
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == ("83.61", "83.61", "")
+    assert problems == [
+        "page 1: header cell '83.61 其他资金' prints the value of fiscal_funds and the label(s) "
+        "其他资金 with their values (OCR found no rule between them): read other_funds from it"
+    ]
+    got, _ = read([["项目名称", "培训项目", "", ""], ["部门代码：", "331730 实施单位:", "", ""]])
+    assert got["department_code"] == "331730 实施单位:" and "implementing_unit" not in got
+
+
 # ---------------------------------------------------------------- amounts of several funds lines
 
 

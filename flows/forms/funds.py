@@ -814,6 +814,8 @@ FUNDS_PARTS = (
     ("local_fiscal_funds", "superior_funds", "other_funds"),
 )
 SUM_TOLERANCE = 1e-6
+# The amounts a block prints for its 财政拨款: itself, or 本级 and 上级
+FISCAL_PARTS = ("fiscal_funds", "local_fiscal_funds", "superior_funds")
 # The marks between an amount's digits OCR takes one for another (`453,908` printed 453.908,
 # `14;368,090` printed 14,368,090), by name: each may have been printed as a point or a comma.
 SEPARATORS = {".": "point", ",": "comma", "，": "comma", ";": "semicolon", "；": "semicolon"}
@@ -1014,3 +1016,92 @@ def _settle(
 
 def _adds_up(values: list[float]) -> bool:
     return abs(values[0] - sum(values[1:])) <= SUM_TOLERANCE * max(1.0, abs(values[0]))
+
+
+def total_from_parts(
+    form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> None:
+    """A target table's 年度资金总额 OCR read nothing for, on an OCR page, while every part the
+    block describes (财政拨款 and 其他资金, or 本级, 上级 and 其他资金) was read as an amount, or
+    blank for 0: the total is the sum of its parts (`FUNDS_PARTS`), as the form prints it. A
+    faint total beside a worn rule is left out with the rule's ink (funds29: dev3 lg_20183's `21`
+    read nowhere beside 12.852 | 8.148). Taken only when each part was read surely (at or above
+    its page's review line: an unsure part could be a wrong sum), written with the parts' most
+    decimals, and reported; the total's own cell is not known, so the value has the first
+    part's page and table and no cell. Any part not read, or not an amount, and nothing is
+    filled (the total stays unread, as `_close` noted)."""
+    total = form.funds.total
+    if form.form != "project_target" or (total is not None and total.value.strip()):
+        return
+    block = {"fiscal_funds": form.funds.fiscal, "other_funds": form.funds.other}
+    fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
+    names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
+    if names is None or not all(n in fields and fields[n].page in ocr_pages for n in names):
+        return
+    parts = [fields[n] for n in names]
+    amounts = [_part_amount(p, ocr_pages) for p in parts]
+    if not parts[0].value.strip() or any(a is None for a in amounts):
+        return
+    total = _derived(sum(a or 0.0 for a in amounts), parts)
+    form.funds = replace(form.funds, total=total)
+    read = " + ".join(
+        f"{n} {p.value.strip() or 'blank'}" for n, p in zip(names, parts, strict=True)
+    )
+    problems.append(
+        f"page {total.page}: funds total_funds read nothing, taken as {total.value}, the sum of "
+        f"its parts as read ({read}): 年度资金总额 is the sum of its parts"
+    )
+
+
+def fiscal_from_total(
+    form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> None:
+    """A target table's 财政拨款 row the OCR grid lost (no 财政拨款, 本级 or 上级 read at all: dev3
+    lg_20422's row at the foot of page 1 below the last rule found), its 年度资金总额 and 其他资金
+    read surely on OCR pages: 财政拨款 is the total less the other funds, as the form defines it
+    (`FUNDS_PARTS`). Reported; the row's own cell is not known, so the value has the total's
+    page and table and no cell. A remainder below 0, or either amount unsure or no amount, and
+    nothing is filled."""
+    total, other = form.funds.total, form.funds.other
+    if form.form != "project_target" or form.funds.fiscal is not None or total is None:
+        return
+    if other is None or any(n in form.fields for n in FISCAL_PARTS):
+        return
+    if total.page not in ocr_pages or other.page not in ocr_pages or not total.value.strip():
+        return
+    amounts = [_part_amount(v, ocr_pages) for v in (total, other)]
+    if amounts[0] is None or amounts[1] is None or amounts[0] < amounts[1]:
+        return
+    fiscal = _derived(amounts[0] - amounts[1], [total, other])
+    form.funds = replace(form.funds, fiscal=fiscal)
+    problems.append(
+        f"page {total.page}: funds fiscal_funds not read (no 财政拨款 row found), taken as "
+        f"{fiscal.value}: 年度资金总额 {total.value} less 其他资金 {other.value.strip() or 'blank'}"
+    )
+
+
+def _derived(value: float, sources: list[SourcedValue]) -> SourcedValue:
+    """An amount the block's sum gives, written as its `sources` print amounts (their most
+    decimals, thousands commas when one has them), on the first source's page and table with
+    no cell, as sure as the least sure source."""
+    printed = [v.value.strip() for v in sources]
+    decimals = max((len(t.rpartition(".")[2]) for t in printed if "." in t), default=0)
+    grouped = "," if any("," in t for t in printed) else ""
+    first = sources[0]
+    return SourcedValue(
+        value=f"{value:{grouped}.{decimals}f}",
+        page=first.page,
+        table_index=first.table_index,
+        confidence=min(v.confidence for v in sources),
+        extractor=first.extractor,
+    )
+
+
+def _part_amount(part: SourcedValue, ocr_pages: Mapping[int, float | None]) -> float | None:
+    """A funds part's amount as read, blank (or a mark printed for no value) 0; None when it is
+    no amount or OCR was unsure of it (below its page's review line)."""
+    review_below = ocr_pages.get(part.page)
+    if review_below is not None and part.confidence < review_below:
+        return None
+    printed = part.value.strip()
+    return 0.0 if not printed or printed in NO_VALUE else amount(printed)

@@ -611,9 +611,10 @@ def _split_at_labels(
     """A value cell printing other labels of the form with their values (`白河县教育局 211879
     实施单位：白河县学生资助管理中心`): the rule between a value and the next label was lost. The
     host keeps the text before the first label; each label takes the text up to the next, the
-    last one the cell beside when it prints nothing after it (`331730 实施单位:` | name). A
-    label whose field was read from a cell of its own, or with no value, leaves the cell as
-    printed. Each value so recovered is reported, so an auditor can check it."""
+    last one the cell beside when it prints nothing after it (`331730 实施单位:` | name), a blank
+    one too for an amount the form prints blank for none (`83.61 其他资金` | blank: `blank_zero`,
+    funds29's lg_20436). A label whose field was read from a cell of its own, or with no value,
+    leaves the cell as printed. Each value so recovered is reported, so an auditor can check it."""
     marks = _labels_inside(printed, host, spec)
     own = printed[: marks[0][0]].strip(" :：;；") if marks else ""
     if not own:
@@ -623,10 +624,14 @@ def _split_at_labels(
         value = printed[b : marks[i + 1][0] if i + 1 < len(marks) else len(printed)].strip()
         parts.append((lb, where.sv(cell, value)))
     beside = _right_of(table, cell)  # 331730 实施单位: | 某大队: the last label's value
-    free = beside is not None and id(beside) not in header.used and cell_text(beside)
-    if not parts[-1][1].value and free and not is_label(beside, spec):  # type: ignore[arg-type]
-        parts[-1] = (parts[-1][0], where.sv(beside))
-    if any(lb.field in header.fields or not v.value for lb, v in parts):
+    free = beside is not None and id(beside) not in header.used
+    last = parts[-1][0]
+    # a blank cell beside is the value of an amount printed blank for none (`83.61 其他资金` | ``)
+    blank = free and last.blank_zero and not cell_text(beside)  # type: ignore[arg-type]
+    taken = blank or (free and cell_text(beside) and not is_label(beside, spec))  # type: ignore[arg-type]
+    if not parts[-1][1].value and taken:
+        parts[-1] = (last, where.sv(beside))  # type: ignore[arg-type]
+    if any(lb.field in header.fields or not (v.value or lb is last and blank) for lb, v in parts):
         return
     if parts[-1][1].col != cell.col:
         header.used.add(id(beside))

@@ -44,7 +44,13 @@ from flows.forms.columns import (
     unread_heading,
     without_blank_edge_columns,
 )
-from flows.forms.funds import funds_amid_marks, settle_funds_by_sum, settle_matrix_by_sum
+from flows.forms.funds import (
+    fiscal_from_total,
+    funds_amid_marks,
+    settle_funds_by_sum,
+    settle_matrix_by_sum,
+    total_from_parts,
+)
 from flows.forms.gridshape import grid_by_shape
 from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
@@ -206,6 +212,8 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     for form in forms:
         funds_amid_marks(form, ocr_pages, problems)
         settle_funds_by_sum(form, ocr_pages, problems)
+        total_from_parts(form, ocr_pages, problems)
+        fiscal_from_total(form, ocr_pages, problems)
         settle_matrix_by_sum(form, SPEC_OF[form.form], ocr_pages, problems)
         if form.first_page in ocr_pages:
             split_glued_lines(form, problems)

@@ -30,7 +30,9 @@ class Label:
     `block`: a list printed in rows of cells beside the merged label (年度主要任务), landed as
     printed, one line per row, cells joined by ' | '.
     `code`: a label whose name may be followed by its code in the next cell
-    (主管部门及代码 | name | code, 主管部门 | name | code): the code lands as department_code."""
+    (主管部门及代码 | name | code, 主管部门 | name | code): the code lands as department_code.
+    `blank_zero`: an amount the form may print as a blank cell for none (其他资金, 上级资金): a
+    blank cell is its value, not a value missing."""
 
     field: str
     alternatives: tuple[str, ...]
@@ -39,6 +41,7 @@ class Label:
     wide: bool = False
     block: bool = False
     code: bool = False
+    blank_zero: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,9 +219,9 @@ PROJECT_TARGET = FormSpec(
         Label("project_period", ("项目期", "实施期", "项目周期", "实施周期")),
         Label("total_funds", ("年度资金总额", "年度本级预算金额", "资金总额", "年度预算金额")),
         Label("local_fiscal_funds", ("本级财政资金", "本级资金")),
-        Label("superior_funds", ("上级补助资金", "上级资金", "上级财政资金")),
+        Label("superior_funds", ("上级补助资金", "上级资金", "上级财政资金"), blank_zero=True),
         Label("fiscal_funds", ("财政拨款", "财政资金")),
-        Label("other_funds", ("其他资金",)),
+        Label("other_funds", ("其他资金",), blank_zero=True),
         Label("overall_goal", ("年度总体目标", "总体目标", "年度绩效目标"), wide=True),
         FUNDS_GROUP,
     ),
