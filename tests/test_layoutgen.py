@@ -14,7 +14,7 @@ pytest.importorskip("reportlab")
 pypdfium2 = pytest.importorskip("pypdfium2")
 
 from bench.layoutgen import DEV2_SEEDS, DEV3_SEEDS, DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
-from bench.layoutgen.content import SEEDS_PER_RANGE  # noqa: E402
+from bench.layoutgen.content import SEEDS_PER_RANGE, Target  # noqa: E402
 from bench.layoutgen.generate import KINDS, draw_content, generate, plan, seeds  # noqa: E402
 from bench.layoutgen.score import score_all  # noqa: E402
 from bench.match import loose  # noqa: E402
@@ -195,6 +195,33 @@ def test_self_evaluation_truth_adds_up(tmp_path: Path):
         for ind in pr["indicators"]:
             assert 0 <= ind["score"] <= ind["weight"]
             assert ind["target_changed"] == (ind["target_raw"] != ind["plan_target_raw"])
+
+
+def test_a_split_self_evaluation_prints_its_plans_suffix_as_the_nature():
+    assert Target("", "20", "人", "以上").split_nature == "≥"
+    assert Target("", "20", "人").split_nature == ""
+    assert Target("=", "5", "次").split_nature == "="
+
+
+def test_a_suffix_target_split_by_the_self_evaluation_keeps_its_bound(tmp_path: Path):
+    # dev3 1127: a text plan printing `38581场次以上` in one cell, a text 自评表 splitting its
+    # targets into 指标性质 | 指标值 | 度量单位 (exectext29: the 以上 was dropped, `| 38581 | 场次`)
+    se = generate(DEV3_SEEDS[1127], tmp_path)[1]
+    assert (se["kind"], se["layout"]["se_split_target"]) == ("text_pdf", True)
+    assert _check_printed(tmp_path / se["file"], se) > 30
+    pr = se["projects"][0]
+    ind = next(i for i in pr["indicators"] if i["name"] == "文化活动")
+    assert (ind["target_raw"], ind["plan_target_raw"], ind["target_changed"]) == (
+        "38581场次以上",
+        "38581场次以上",
+        False,
+    )
+    row = [c for c in pr["printed_cells"] if c["page"] == 2 and c["bbox"][1] == 291.6]
+    assert [(c["field"], c["text"]) for c in row][1:4] == [
+        ("target_nature", "≥"),
+        ("target_value", "38581"),
+        ("measure_unit", "场次"),
+    ]
 
 
 def _perfect_warehouse(path: Path, truths: list[dict]) -> None:

@@ -170,6 +170,10 @@ LEVEL2 = {
 }
 
 
+# the comparator a suffix of a one-cell target states (`dbt_project/macros/parse_target.sql`)
+SUFFIX_NATURE = {"以上": "≥"}
+
+
 @dataclass
 class Target:
     """A 指标值 as its parts: 指标性质 (≥ > ≤ < = 定性 or ''), 指标值 and 度量单位."""
@@ -184,6 +188,14 @@ class Target:
         """The target as printed in one cell."""
         nat = "" if self.nature == "定性" else self.nature
         return f"{nat}{self.value}{self.unit}{self.suffix}"
+
+    @property
+    def split_nature(self) -> str:
+        """The 指标性质 a form splitting the target into 指标性质 | 指标值 | 度量单位 prints: a
+        suffix has no cell of its own there, so `20人以上` is `≥ | 20 | 人`, the same bound
+        (a self-evaluation may split what its plan printed in one cell; dropping the suffix
+        printed a bound the truth did not hold, `20 | 人` scored as an unchanged `20人以上`)."""
+        return SUFFIX_NATURE.get(self.suffix, self.nature)
 
 
 @dataclass

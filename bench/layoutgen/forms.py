@@ -274,7 +274,9 @@ def grid_block(
         t = ind.target
         if p.split_target:
             cells += [
-                Cell(col + 1, t.nature, field="target_nature", nowrap=len(t.nature) <= 3),
+                Cell(
+                    col + 1, t.split_nature, field="target_nature", nowrap=len(t.split_nature) <= 3
+                ),
                 _val(col + 2, t.value, "target_value", p),
             ]
             cells.append(Cell(col + 3, t.unit, field="measure_unit", nowrap=len(t.unit) <= 3))
@@ -566,7 +568,7 @@ def self_eval_table(pr: Project, p: LayoutParams, rng: random.Random, key: str) 
         col = 4
         if p.se_split_target:
             cells += [
-                Cell(4, t.nature, field="target_nature", nowrap=len(t.nature) <= 3),
+                Cell(4, t.split_nature, field="target_nature", nowrap=len(t.split_nature) <= 3),
                 _val(5, t.value, "target_value", p),
                 Cell(6, t.unit, field="measure_unit", nowrap=len(t.unit) <= 3),
             ]

@@ -93,7 +93,7 @@ def _target_truth(pr: Project, key: str, r: Rendered, p: params.LayoutParams) ->
         }
         if p.split_target:
             row["target_split"] = {
-                "nature": ind.target.nature,
+                "nature": ind.target.split_nature,
                 "value": ind.target.value,
                 "unit": ind.target.unit,
             }
