@@ -789,3 +789,35 @@ def test_a_comma_standing_apart_between_numbers_is_a_speck() -> None:
         "12 ,5",
         "完成任务 , 确保",
     ]
+
+
+@pytest.mark.parametrize(("top", "skew"), [(100, 1.7), (40, -3.1), (420, 0.4)])
+def test_skew_scores_are_the_full_frame_float_sums(top: int, skew: float) -> None:
+    """`_rotated_profile_score` ends the frame below the rotated ink and sums in integers: the
+    same number the full frame's float64 profile gave at every angle `skew_angle` tries, so
+    the angle chosen is the one chosen before (speed29)."""
+    from ocr.preprocess import _rotated_profile_score, rotate_deg
+
+    page = np.full((1000, 800), 255, np.uint8)
+    for y in range(top, top + 501, 50):  # a table with paper below it
+        page[y : y + 3, 80:640] = 0
+    for x in (80, 300, 637):
+        page[top : top + 503, x : x + 3] = 0
+    ink = binarize(rotate_deg(page, skew))
+    h, w = ink.shape
+    f = 800 / max(h, w)
+    small = cv2.resize(ink * 255, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+    rows, cols = np.flatnonzero(small.any(axis=1)), np.flatnonzero(small.any(axis=0))
+    box = (int(cols[0]), int(rows[0]), int(cols[-1]), int(rows[-1]))
+    sh, sw = small.shape
+    for angle in np.arange(-6.5, 6.5 + 1e-6, 0.05):
+        m = cv2.getRotationMatrix2D((sw / 2, sh / 2), angle, 1.0)
+        full = cv2.warpAffine(small, m, (sw, sh), flags=cv2.INTER_LINEAR, borderValue=0)
+        expected = float((full.sum(axis=1, dtype=np.float64) ** 2).sum())
+        assert _rotated_profile_score(small, angle, box) == expected
+    assert skew_angle(ink) == pytest.approx(-skew, abs=0.051)
+
+
+def test_a_page_without_ink_keeps_its_skew_answer() -> None:
+    """Every angle scores 0 and the first tried wins, as before speed29."""
+    assert skew_angle(np.zeros((1000, 800), np.uint8)) == -6.5

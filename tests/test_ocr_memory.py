@@ -69,3 +69,46 @@ def test_detection_with_a_shrinking_arena_finds_the_same_boxes(tmp_path: Path) -
         wrapped.session._model_path, plain, providers=["CPUExecutionProvider"]
     )
     assert boxes and engine.detect(band) == boxes
+
+
+class FakeLibc:
+    """Counts `malloc_trim` calls; each trim brings the fake resident size down to `after`."""
+
+    def __init__(self, sizes: list[float], after: float) -> None:
+        self.sizes, self.after, self.trims = sizes, after, 0
+
+    def malloc_trim(self, pad: int) -> int:
+        self.trims += 1
+        self.sizes[0] = self.after
+        return 1
+
+
+def test_the_heap_is_trimmed_only_past_what_a_page_may_keep(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first call trims and records the size left; later calls trim only when the worker
+    holds HEAP_KEPT_MIB more than the least size a trim left (speed29)."""
+    size = [500.0]
+    libc = FakeLibc(size, after=300.0)
+    monkeypatch.setattr(ocr.page, "_libc", lambda: libc)
+    monkeypatch.setattr(ocr.page, "resident_mib", lambda: size[0])
+    monkeypatch.setattr(ocr.page, "_trimmed_mib", [])
+    kept = ocr.page.HEAP_KEPT_MIB
+    assert ocr.page.release_memory() is True and libc.trims == 1 and size == [300.0]
+    size[0] = 300.0 + kept - 1  # a page's heap kept for the next page
+    assert ocr.page.release_memory() is False and libc.trims == 1
+    size[0] = 300.0 + kept  # more than that goes back
+    libc.after = 320.0
+    assert ocr.page.release_memory() is True and libc.trims == 2
+    # the least size a trim left stays the mark: 300, not 320
+    assert ocr.page._trimmed_mib == [300.0]
+    size[0] = 300.0 + kept - 1
+    assert ocr.page.release_memory() is False and libc.trims == 2
+
+
+def test_resident_size_is_read_from_the_process() -> None:
+    grown = ocr.page.resident_mib()
+    assert grown is not None and 10 < grown < 10_000
+    block = np.ones(64 * 2**20 // 8)  # 64 MiB touched
+    assert ocr.page.resident_mib() >= grown + 60  # type: ignore[operator]
+    del block
