@@ -68,6 +68,11 @@ IDLE_SERVICES_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
 }
 SERVER_ENV = {**PREFECT_SERVER_ENV, **IDLE_SERVICES_ENV}
+# Set in the run's environment while its Prefect server is the temporary one started here
+# (`TemporaryApi.launch`), and so in every page worker it starts: that server runs none of the
+# services that read events (IDLE_SERVICES_ENV), so the run and its workers send none
+# (`mute_unread_events`).
+EVENTS_UNREAD_ENV = "PERFBUDGET_PREFECT_EVENTS_UNREAD"
 # uvicorn's exit status when the port was taken between choosing it and binding it (Prefect
 # retries on another port on the same status)
 PORT_TAKEN = 3
@@ -126,6 +131,7 @@ class TemporaryApi:
         env.pop("PREFECT_API_URL", None)
         api = cls(subprocess.Popen(server_command(port), env=env), port)
         atexit.register(api.stop)
+        os.environ[EVENTS_UNREAD_ENV] = "1"  # the workers started from now on inherit it
         return api
 
     def wait_ready(self, timeout: float) -> None:
@@ -148,6 +154,29 @@ class TemporaryApi:
 
     def stop(self) -> None:
         end_process(self.proc)
+        os.environ.pop(EVENTS_UNREAD_ENV, None)
+
+
+def mute_unread_events() -> bool:
+    """Send no Prefect events from this process when the run's server is the temporary one
+    (EVENTS_UNREAD_ENV); whether they were muted.
+
+    Why: every task run emits an event per state (pending, running, completed: ~3 a page, page
+    workers forwarding theirs through the flow's process), each built, sized as JSON, given the
+    flow run's related resources and sent over a websocket, where the temporary server parses it
+    and hands it to services it does not run: the task-run recorder and the event persister are
+    off (IDLE_SERVICES_ENV), so nothing of it reaches Prefect's database or anyone's screen. The
+    flow run, its states, its logs (the warnings and errors an operator reads) and its summary
+    artifact go through the API, not events, and stay. A configured API (`perfbudget serve`'s,
+    PREFECT_API_URL's) records task runs from these events: there the variable is not set and
+    nothing changes."""
+    if os.environ.get(EVENTS_UNREAD_ENV) != "1":
+        return False
+    from prefect.events.clients import NullEventsClient
+    from prefect.events.worker import EventsWorker
+
+    EventsWorker.set_client_override(NullEventsClient)
+    return True
 
 
 def wanted() -> bool:
@@ -198,6 +227,7 @@ def serving(api: TemporaryApi | None) -> Iterator[None]:
     from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
     api.wait_ready(PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    muted = mute_unread_events()
     before = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = api.api_url
     refresh_global_settings_context()
@@ -208,4 +238,8 @@ def serving(api: TemporaryApi | None) -> Iterator[None]:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = before
+        if muted:
+            from prefect.events.worker import EventsWorker
+
+            EventsWorker.set_client_override(None)
         refresh_global_settings_context()

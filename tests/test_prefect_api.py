@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -169,18 +170,24 @@ FLOW_ON_OWN_SERVER = textwrap.dedent(
     from prefect import flow, task
     from flows.extract.workers import PageWorkers
 
+    from prefect.events.worker import EventsWorker
+
+    def events_client() -> str:
+        override = EventsWorker._client_override
+        return override[0].__name__ if override else "none"
+
     @task
-    def one() -> int:
-        return 1
+    def one() -> str:
+        return events_client()
 
     @flow(task_runner=PageWorkers(1))
-    def night() -> int:
-        return one.submit().result() + 1
+    def night() -> str:
+        return one.submit().result() + "," + events_client()
 
     with prefect_api.serving(api):
         named = os.environ["PREFECT_API_URL"] == api.api_url
         print(night(), named, "prefect.server.api.server" in sys.modules, api.proc.pid)
-    print("PREFECT_API_URL" in os.environ)
+    print("PREFECT_API_URL" in os.environ, events_client())
     """
 )
 
@@ -192,7 +199,9 @@ def test_a_flow_runs_on_the_server_started_for_it_without_importing_prefects_ser
     started before the flow was imported, which is named to the page workers' environment; the
     flow's process never loads Prefect's server package (the process pool's own threads, which
     read Prefect's global settings, started a second server when the API was named in the
-    flow's settings context alone), and the server is gone when the process is."""
+    flow's settings context alone), and the server is gone when the process is. Neither the
+    page worker nor the flow sends events to that server, which runs no service that reads them
+    (`prefect_api.mute_unread_events`); after the night the flow's process sends them again."""
     env = {
         **os.environ,
         **QUIET_PREFECT_SERVER_ENV,
@@ -209,6 +218,44 @@ def test_a_flow_runs_on_the_server_started_for_it_without_importing_prefects_ser
         check=True,
     )
     result, after = proc.stdout.strip().splitlines()[-2:]
-    value, named, server_imported, pid = result.split()
-    assert (value, named, server_imported, after) == ("2", "True", "False", "False")
+    clients, named, server_imported, pid = result.split()
+    muted = "NullEventsClient,NullEventsClient"  # the worker's task, the flow
+    assert (clients, named, server_imported) == (muted, "True", "False")
+    assert after == "False none"
     assert not Path(f"/proc/{pid}").exists()
+
+
+def test_events_are_muted_only_while_the_runs_own_server_is_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Launching the temporary server marks the run's environment (inherited by the page
+    workers it starts); while marked, a process's Prefect events are not built or sent
+    (`emit_event` returns before building one); stopping the server clears the mark. Unmarked
+    (a configured API, `perfbudget serve`'s) nothing is changed."""
+    from prefect.events.clients import NullEventsClient
+    from prefect.events.worker import EventsWorker
+
+    started: list[list[str]] = []
+
+    class Proc:
+        pid = 0
+
+    def popen(args: list[str], env: dict[str, str]) -> Proc:
+        started.append(args)
+        return Proc()
+
+    monkeypatch.delenv(prefect_api.EVENTS_UNREAD_ENV, raising=False)
+    monkeypatch.setattr(EventsWorker, "_client_override", None)
+    monkeypatch.setattr(prefect_api, "subprocess", SimpleNamespace(Popen=popen))
+    monkeypatch.setattr(prefect_api, "end_process", lambda proc: None)
+    monkeypatch.setattr(prefect_api.atexit, "register", lambda stop: None)
+    assert prefect_api.mute_unread_events() is False
+    assert EventsWorker._client_override is None
+
+    api = prefect_api.TemporaryApi.launch()
+    assert len(started) == 1
+    assert os.environ[prefect_api.EVENTS_UNREAD_ENV] == "1"
+    assert prefect_api.mute_unread_events() is True
+    assert EventsWorker._client_override == (NullEventsClient, ())  # emit_event: None, unsent
+    api.stop()
+    assert prefect_api.EVENTS_UNREAD_ENV not in os.environ

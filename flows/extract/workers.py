@@ -82,7 +82,9 @@ def start_page_worker(
     ahead: ReadAhead | None = None,
 ) -> None:
     """Worker initializer: OpenCV on `cv_threads` threads (`opencv_threads`), then one API
-    client held for the worker's life (`hold_api_client`).
+    client held for the worker's life (`hold_api_client`). Run after Prefect's own initializer,
+    which forwards the worker's events to the flow: on the run's temporary server nothing reads
+    them and they are not sent (`flows.prefect_api.mute_unread_events`).
 
     With `ocr` (a pool started before the flow, `flows.extract.early_workers`) the worker also
     loads what its first page would (the OCR engine for `ocr`, the flow's module every task
@@ -90,9 +92,12 @@ def start_page_worker(
     waits for the API to answer before holding its client: the server may still be booting."""
     import cv2
 
+    from flows.prefect_api import mute_unread_events
+
     global _in_page_worker
     _in_page_worker = True
     cv2.setNumThreads(cv_threads)
+    mute_unread_events()
     if ocr is not None:
         import flows.pipeline  # noqa: F401  (each page task is unpickled from it)
         from ocr.page import warm_engine
