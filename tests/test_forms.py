@@ -556,6 +556,40 @@ def test_department_wide_table_is_its_own_form() -> None:
     assert len(forms[0].indicators) == len(forms[1].indicators) == 1
 
 
+def test_a_year_printed_in_a_title_cell_of_the_grid_is_read_noted() -> None:
+    title = "附件1:某县民政局2029年项目支出预算绩效目标表"
+    one = table(
+        [
+            [title, "", "", ""],
+            ["项目名称", "甲项目", "", ""],
+            *GRID,
+            ["项目名称", "乙项目", "", ""],
+            *GRID,
+        ]
+    )
+    first, second = read_document([page(1, one)])[0]
+    year = first.fields["year"]
+    assert (year.value, year.page, year.row, year.col) == ("2029", 1, 0, 0)
+    # the second project's rows print no title: the first's is the document's, not its own
+    assert second.fields["year"].confidence == 0.0
+    assert read_document([page(1, one)])[1] == [
+        f"page 1: no year line (…年度) found; year 2029 read from the form title printed in "
+        f"the grid's cell (row 0): '{title}'",
+        "page 1: 乙项目: no year line; took 2029 from the document's other tables",
+    ]
+    # a year in the top cell without the form's title mark is no title: the table is reported
+    unmarked = table(
+        [["附件1:某县民政局2029年", "", "", ""], ["项目名称", "甲项目", "", ""], *GRID]
+    )
+    (form,), problems = read_document([page(1, unmarked)])
+    assert "year" not in form.fields
+    assert problems == [
+        "page 1: header cell '附件1:某县民政局2029年' is not a label of the project_target form "
+        "description; not read",
+        "page 1: 甲项目: no year line (…年度) found",
+    ]
+
+
 def test_self_evaluation_is_read_by_the_same_reader() -> None:
     rows = [
         ["项目名称", "农村危房改造", "", "", "", "", "", ""],

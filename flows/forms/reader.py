@@ -292,6 +292,8 @@ def _read_segment(
         problems += _openers_after_a_mark(table, start, min(head_row + 1, end), spec, page)
         header = read_header(table, start, head_row, spec, where, problems)
         year = _find_year(page, table, start, head_row, where)
+        if year is None:
+            year = _year_in_title_cell(table, start, head_row, spec, where, problems)
         if year is not None:
             header.fields.setdefault("year", year)
         unit_line = unit_line_above(page, table) if spec.prints_funds else None
@@ -778,6 +780,27 @@ def _find_year(
                     return where.sv(cell, m[1])
         if found is not None:
             return found
+    return None
+
+
+def _year_in_title_cell(
+    table: Table, start: int, end: int, spec: FormSpec, where: Where, problems: list[str]
+) -> SourcedValue | None:
+    """The year of a form title printed inside the grid (`附件1:…2029年项目支出预算绩效目标表` in
+    its first cell, above the header) when no year line was found: read only from a cell of this
+    form's rows above its indicator heading that carries its form description's title mark, so
+    another table's title is never taken; noted, naming the page and the cell."""
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        key = label_key(cell.text)
+        if not start <= cell.row < end or not any(m in key for m in spec.title_marks):
+            continue
+        m = TITLE_YEAR_RE.search(cell.text)
+        if m:
+            problems.append(
+                f"page {where.page.page}: no year line (…年度) found; year {m[1]} read from the "
+                f"form title printed in the grid's cell (row {cell.row}): '{cell.text}'"
+            )
+            return where.sv(cell, m[1])
     return None
 
 
