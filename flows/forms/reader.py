@@ -56,6 +56,7 @@ from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
     ALL_OPENERS,
+    PERIOD_YEAR_RE,
     TITLE_YEAR_RE,
     YEAR_RE,
     after_a_mark,
@@ -82,7 +83,7 @@ from flows.forms.totals import (
     split_glued_lines,
 )
 from flows.models import Cell, CellLine, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
-from flows.text import label_key
+from flows.text import label_key, normalize
 
 # ---------------------------------------------------------------- classification
 
@@ -863,10 +864,11 @@ def _close(form: OpenForm, problems: list[str]) -> ProjectForm:
 
 
 def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
-    """A table without its own year line takes the year printed for the document's other tables,
-    with that printed year's provenance (page, box, extractor: an auditor finds where it is
-    printed, and the landed row names its extractor like every other) at confidence 0: it was
-    not read for this table."""
+    """A table without its own year line takes the year its own 项目期/实施期 names when that lies
+    within one calendar year (`_year_of_period`: read where printed), else the year printed for
+    the document's other tables, with that printed year's provenance (page, box, extractor: an
+    auditor finds where it is printed, and the landed row names its extractor like every other)
+    at confidence 0: it was not read for this table."""
     printed = {p.fields["year"].value: p.fields["year"] for p in forms if "year" in p.fields}
     for p in forms:
         if "year" in p.fields:
@@ -875,7 +877,15 @@ def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
             (p.fields[n].value for n in ("project_name", "department_name") if n in p.fields),
             p.form,
         )
-        if len(printed) == 1:
+        period = p.fields.get("project_period")
+        own = _year_of_period(period) if period is not None else None
+        if period is not None and own is not None:
+            p.fields["year"] = own
+            problems.append(
+                f"page {period.page}: {name}: no year line (…年度) found; year {own.value} read "
+                f"from its project period '{period.value}' (within one calendar year)"
+            )
+        elif len(printed) == 1:
             (year,) = printed
             p.fields["year"] = replace(printed[year], confidence=0.0)
             problems.append(
@@ -884,6 +894,16 @@ def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
             )
         else:
             problems.append(f"page {p.first_page}: {name}: no year line (…年度) found")
+
+
+def _year_of_period(period: SourcedValue) -> SourcedValue | None:
+    """The year a 项目期/实施期 printed within one calendar year names (`2029年`,
+    `2029.01-2029.12`), with the period's provenance: the table's own print, where no year line
+    was read. A period across years, or none, names no year."""
+    m = PERIOD_YEAR_RE.fullmatch(normalize(period.value))
+    if m is None or (m[1] is None and m[2] != m[3]):
+        return None
+    return replace(period, value=m[1] or m[2])
 
 
 parse_document = read_document
