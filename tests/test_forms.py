@@ -556,6 +556,64 @@ def test_department_wide_table_is_its_own_form() -> None:
     assert len(forms[0].indicators) == len(forms[1].indicators) == 1
 
 
+def test_a_year_printed_in_a_title_cell_of_the_grid_is_read_noted() -> None:
+    title = "附件1:某县民政局2029年项目支出预算绩效目标表"
+    one = table(
+        [
+            [title, "", "", ""],
+            ["项目名称", "甲项目", "", ""],
+            *GRID,
+            ["项目名称", "乙项目", "", ""],
+            *GRID,
+        ]
+    )
+    first, second = read_document([page(1, one)])[0]
+    year = first.fields["year"]
+    assert (year.value, year.page, year.row, year.col) == ("2029", 1, 0, 0)
+    # the second project's rows print no title: the first's is the document's, not its own
+    assert second.fields["year"].confidence == 0.0
+    assert read_document([page(1, one)])[1] == [
+        f"page 1: no year line (…年度) found; year 2029 read from the form title printed in "
+        f"the grid's cell (row 0): '{title}'",
+        "page 1: 乙项目: no year line; took 2029 from the document's other tables",
+    ]
+    # a year in the top cell without the form's title mark is no title: the table is reported
+    unmarked = table(
+        [["附件1:某县民政局2029年", "", "", ""], ["项目名称", "甲项目", "", ""], *GRID]
+    )
+    (form,), problems = read_document([page(1, unmarked)])
+    assert "year" not in form.fields
+    assert problems == [
+        "page 1: header cell '附件1:某县民政局2029年' is not a label of the project_target form "
+        "description; not read",
+        "page 1: 甲项目: no year line (…年度) found",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("period", "year"),
+    [("2029.01-2029.12", "2029"), ("2029 年", "2029"), ("2029.07-2030.06", None), ("1年", None)],
+)
+def test_a_project_period_within_one_calendar_year_gives_a_missing_year(
+    period: str, year: str | None
+) -> None:
+    rows = [["项目名称", "甲项目", "", ""], ["项目属性", "一年期项目", "项目期", period], *GRID]
+    other = table([["项目名称", "乙项目", "", ""], *GRID])
+    forms, problems = read_document([page(1, table(rows)), page(2, other, lines=("(2028年度)",))])
+    got = forms[0].fields["year"]
+    # read where the period is printed; else the year of page 2's line, borrowed
+    assert (got.value, got.page, got.row, got.col) == (
+        (year, 1, 1, 3) if year else ("2028", 2, None, None)
+    )
+    # the table's own period before another table's year; a period across years names none
+    assert problems[0] == (
+        f"page 1: 甲项目: no year line (…年度) found; year {year} read from its project period "
+        f"'{period}' (within one calendar year)"
+        if year
+        else "page 1: 甲项目: no year line; took 2028 from the document's other tables"
+    )
+
+
 def test_self_evaluation_is_read_by_the_same_reader() -> None:
     rows = [
         ["项目名称", "农村危房改造", "", "", "", "", "", ""],

@@ -31,6 +31,11 @@ from flows.text import HAN, SUB_LINE_PREFIX, is_han, label_key, normalize
 
 YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
 TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
+# A 项目期/实施期 within one calendar year (`2029年`, `2029.01-2029.12`), on normalised text: a
+# period across years (`2029.07-2030.06`) or without a year (`1年`, `长期`) names none
+PERIOD_YEAR_RE = re.compile(
+    r"(20[23]\d)年度?|(20[23]\d)[.年/]\d{1,2}月?[-—~至到]+(20[23]\d)[.年/]\d{1,2}月?"
+)
 CODE_IN_BRACKETS_RE = re.compile(r"^(?P<name>.*?)[(\[]\s*(?P<code>\d{3,})\s*[)\]]?$")
 # A name, then its code; a closing bracket after the code is one whose opening bracket was lost
 # (as CODE_IN_BRACKETS_RE takes a lost closing one): a faded scan's thin `（` at the end of a

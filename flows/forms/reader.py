@@ -56,6 +56,7 @@ from flows.forms.header import completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
     ALL_OPENERS,
+    PERIOD_YEAR_RE,
     TITLE_YEAR_RE,
     YEAR_RE,
     after_a_mark,
@@ -82,7 +83,7 @@ from flows.forms.totals import (
     split_glued_lines,
 )
 from flows.models import Cell, CellLine, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
-from flows.text import label_key
+from flows.text import label_key, normalize
 
 # ---------------------------------------------------------------- classification
 
@@ -292,6 +293,8 @@ def _read_segment(
         problems += _openers_after_a_mark(table, start, min(head_row + 1, end), spec, page)
         header = read_header(table, start, head_row, spec, where, problems)
         year = _find_year(page, table, start, head_row, where)
+        if year is None:
+            year = _year_in_title_cell(table, start, head_row, spec, where, problems)
         if year is not None:
             header.fields.setdefault("year", year)
         unit_line = unit_line_above(page, table) if spec.prints_funds else None
@@ -781,6 +784,27 @@ def _find_year(
     return None
 
 
+def _year_in_title_cell(
+    table: Table, start: int, end: int, spec: FormSpec, where: Where, problems: list[str]
+) -> SourcedValue | None:
+    """The year of a form title printed inside the grid (`附件1:…2029年项目支出预算绩效目标表` in
+    its first cell, above the header) when no year line was found: read only from a cell of this
+    form's rows above its indicator heading that carries its form description's title mark, so
+    another table's title is never taken; noted, naming the page and the cell."""
+    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        key = label_key(cell.text)
+        if not start <= cell.row < end or not any(m in key for m in spec.title_marks):
+            continue
+        m = TITLE_YEAR_RE.search(cell.text)
+        if m:
+            problems.append(
+                f"page {where.page.page}: no year line (…年度) found; year {m[1]} read from the "
+                f"form title printed in the grid's cell (row {cell.row}): '{cell.text}'"
+            )
+            return where.sv(cell, m[1])
+    return None
+
+
 # ---------------------------------------------------------------- closing a form
 
 
@@ -840,10 +864,11 @@ def _close(form: OpenForm, problems: list[str]) -> ProjectForm:
 
 
 def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
-    """A table without its own year line takes the year printed for the document's other tables,
-    with that printed year's provenance (page, box, extractor: an auditor finds where it is
-    printed, and the landed row names its extractor like every other) at confidence 0: it was
-    not read for this table."""
+    """A table without its own year line takes the year its own 项目期/实施期 names when that lies
+    within one calendar year (`_year_of_period`: read where printed), else the year printed for
+    the document's other tables, with that printed year's provenance (page, box, extractor: an
+    auditor finds where it is printed, and the landed row names its extractor like every other)
+    at confidence 0: it was not read for this table."""
     printed = {p.fields["year"].value: p.fields["year"] for p in forms if "year" in p.fields}
     for p in forms:
         if "year" in p.fields:
@@ -852,7 +877,15 @@ def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
             (p.fields[n].value for n in ("project_name", "department_name") if n in p.fields),
             p.form,
         )
-        if len(printed) == 1:
+        period = p.fields.get("project_period")
+        own = _year_of_period(period) if period is not None else None
+        if period is not None and own is not None:
+            p.fields["year"] = own
+            problems.append(
+                f"page {period.page}: {name}: no year line (…年度) found; year {own.value} read "
+                f"from its project period '{period.value}' (within one calendar year)"
+            )
+        elif len(printed) == 1:
             (year,) = printed
             p.fields["year"] = replace(printed[year], confidence=0.0)
             problems.append(
@@ -861,6 +894,16 @@ def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
             )
         else:
             problems.append(f"page {p.first_page}: {name}: no year line (…年度) found")
+
+
+def _year_of_period(period: SourcedValue) -> SourcedValue | None:
+    """The year a 项目期/实施期 printed within one calendar year names (`2029年`,
+    `2029.01-2029.12`), with the period's provenance: the table's own print, where no year line
+    was read. A period across years, or none, names no year."""
+    m = PERIOD_YEAR_RE.fullmatch(normalize(period.value))
+    if m is None or (m[1] is None and m[2] != m[3]):
+        return None
+    return replace(period, value=m[1] or m[2])
 
 
 parse_document = read_document
