@@ -8,7 +8,7 @@ form's header rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flows.forms.labels import ALL_COLUMNS, label_alternatives, match_printed
 from flows.forms.spec import FORMS, FormSpec, Label
@@ -77,3 +77,41 @@ def lost_opener(table: Table, start: int, end: int) -> LostOpener | None:
     told = by_form[forms[0].form]
     names = [c.text.strip() for c in cells if id(c) in told]
     return LostOpener(forms=forms, value=value, labels=names)
+
+
+# A cut opener this many glyphs long or more may be read as its opener: two begin most labels
+# of the forms (项目…, 部门…, 单位…) and are never one label's alone.
+CUT_OPENER_GLYPHS = 3
+
+
+def _whole_opener(key: str) -> str | None:
+    """The one opener spelling `key` is the start of, when it is cut short (`项目名`) and no
+    other label or column heading of any form starts so; None otherwise."""
+    openers = {alt for spec in FORMS for alt in spec.openers}
+    if len(key) < CUT_OPENER_GLYPHS or key in openers:
+        return None
+    whole = {alt for alt in openers if alt.startswith(key)}
+    labels = {alt for spec in FORMS for alt, _ in label_alternatives(spec)} - openers
+    others = {alt for alt in labels if alt.startswith(key)}
+    others |= {alt for alt, _ in ALL_COLUMNS if alt.startswith(key)}
+    return next(iter(whole)) if len(whole) == 1 and not others else None
+
+
+def with_cut_opener(table: Table, start: int, end: int, page: int) -> tuple[Table, str] | None:
+    """`table` with the one cell of rows start..end-1 printing an opener cut at its right edge
+    (lg_20615: `项目名`, a photo's label column cut short) spelt whole, and the note saying so;
+    None when no cell, or more than one, prints a cut opener."""
+    cut = [
+        (c, whole)
+        for c in table.cells
+        if start <= c.row < end and (whole := _whole_opener(label_key(c.text))) is not None
+    ]
+    if len(cut) != 1:
+        return None
+    cell, whole = cut[0]
+    cells = [replace(c, text=whole) if c is cell else c for c in table.cells]
+    note = (
+        f"page {page}: header cell '{cell.text}' (row {cell.row}, column {cell.col}) read as "
+        f"the opener {whole}: cut short, and no other label or heading of any form starts so"
+    )
+    return replace(table, cells=cells), note

@@ -68,7 +68,7 @@ from flows.forms.labels import (
 )
 from flows.forms.levels import level1_by_category, level1_of_fragments, level2_by_vocabulary
 from flows.forms.linegrid import rebuild
-from flows.forms.lostopener import lost_opener, opener_label
+from flows.forms.lostopener import lost_opener, opener_label, with_cut_opener
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where, on_line
@@ -289,7 +289,14 @@ def _read_segment(
     spec = classify(table, start, min(head_row + 1, end), page)
     lost = None
     if spec is None and not page.has_text_layer and (open_form is None or open_form.columns):
-        # not a header's continuation: a header whose opener OCR lost opens its form
+        # not a header's continuation: a header whose opener OCR cut or lost opens its form
+        cut = with_cut_opener(table, start, min(head_row + 1, end), page.page)
+        if cut is not None:
+            table, note = cut
+            where = Where(page, table, where.table_index)
+            spec = classify(table, start, min(head_row + 1, end), page)
+            problems.append(note)
+    if spec is None and not page.has_text_layer and (open_form is None or open_form.columns):
         lost = lost_opener(table, start, head_row)
         if lost is not None:
             told = told_apart(lost.forms, table, start, min(head_row + 1, end), page)
