@@ -52,7 +52,7 @@ from flows.forms.funds import (
     total_from_parts,
 )
 from flows.forms.gridshape import grid_by_shape
-from flows.forms.header import completes_cut_label, read_header, unit_line_above
+from flows.forms.header import UNREAD_LABEL, completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
     ALL_COLUMNS,
     ALL_OPENERS,
@@ -69,6 +69,7 @@ from flows.forms.labels import (
 )
 from flows.forms.levels import level1_by_category, level1_of_fragments, level2_by_vocabulary
 from flows.forms.linegrid import rebuild
+from flows.forms.lostopener import lost_opener, opener_label, with_cut_opener
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where, on_line
@@ -287,11 +288,30 @@ def _read_segment(
             problems.append(f"page {page.page}: {note}")
     head_row, data_row = heading if heading is not None else (end, end)
     spec = classify(table, start, min(head_row + 1, end), page)
+    lost = None
+    if spec is None and not page.has_text_layer and (open_form is None or open_form.columns):
+        # not a header's continuation: a header whose opener OCR cut or lost opens its form
+        cut = with_cut_opener(table, start, min(head_row + 1, end), page.page)
+        if cut is not None:
+            table, note = cut
+            where = Where(page, table, where.table_index)
+            spec = classify(table, start, min(head_row + 1, end), page)
+            problems.append(note)
+    if spec is None and not page.has_text_layer and (open_form is None or open_form.columns):
+        lost = lost_opener(table, start, head_row)
+        if lost is not None:
+            told = told_apart(lost.forms, table, start, min(head_row + 1, end), page)
+            spec = told if told is not None else unmarked(lost.forms)
     if spec is not None:  # a new form starts here
         if open_form is not None:
             _finish(open_form, forms, problems)
         problems += _openers_after_a_mark(table, start, min(head_row + 1, end), spec, page)
         header = read_header(table, start, head_row, spec, where, problems)
+        if lost is not None:
+            key = (UNREAD_LABEL, page.page, where.table_index, lost.value.row, lost.value.col)
+            withdraw(problems, key)
+            header.fields.setdefault(opener_label(spec).field, where.sv(lost.value))
+            problems.append(lost.note(page.page, spec.form))
         year = _find_year(page, table, start, head_row, where)
         if year is None:
             year = _year_in_title_cell(table, start, head_row, spec, where, problems)

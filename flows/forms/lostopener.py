@@ -1,0 +1,117 @@
+"""A form opened from a header whose opener label OCR lost: the label column's left rule
+worn, the grid starts at the value column and 项目名称 is read nowhere (dev3 lg_20560 p1: the
+project's name in one cell across the table, then 主管部门's value | 实施单位 | its value). The
+table's other labels are one form's, so it is that form's header; the opener's value is the
+cell where the form prints it: alone on the row above the first label read, the first of the
+form's header rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from flows.forms.labels import ALL_COLUMNS, label_alternatives, match_printed
+from flows.forms.spec import FORMS, FormSpec, Label
+from flows.models import Cell, Table
+from flows.text import label_key
+
+
+@dataclass(frozen=True)
+class LostOpener:
+    """The forms a header without an opener belongs to (those sharing one opener: told apart
+    by the caller as an opener's are), the opener's value cell and the labels that told."""
+
+    forms: list[FormSpec]
+    value: Cell
+    labels: list[str]
+
+    def note(self, page: int, form: str) -> str:
+        return (
+            f"page {page}: a header printing no opener (its label column lost with its rules) "
+            f"but the labels {', '.join(self.labels)} of a {form}: opened, its opener's value "
+            f"the cell '{self.value.text}' (row {self.value.row}, column {self.value.col}), "
+            "alone on the row above them where the form prints it"
+        )
+
+
+def opener_label(spec: FormSpec) -> Label:
+    """The label of `spec` its openers spell (项目名称: project_name)."""
+    return next(lb for lb in spec.labels if set(lb.alternatives) & set(spec.openers))
+
+
+def _labels_printed(cells: list[Cell], spec: FormSpec) -> dict[int, Label]:
+    """The cells of `cells` printing a label of `spec` (not its opener, not a group label), by
+    id: a label alone or with its value glued on."""
+    own = opener_label(spec)
+    found = {}
+    for cell in cells:
+        hit = match_printed(label_key(cell.text), label_alternatives(spec))
+        if hit is not None and hit[0] is not own and not hit[0].group:  # type: ignore[attr-defined]
+            found[id(cell)] = hit[0]
+    return found  # type: ignore[return-value]
+
+
+def lost_opener(table: Table, start: int, end: int) -> LostOpener | None:
+    """The header rows start..end-1 of an OCR table printing no opener read as a form whose
+    opener was lost: every label printed belongs to forms sharing one opener, and the row
+    `start`, just above the first label's, prints one cell only, no label nor heading of any
+    form (the opener's value, its label cut off with the column). None otherwise."""
+    cells = [c for c in table.cells if start <= c.row < end and c.text.strip()]
+    by_form = {spec.form: _labels_printed(cells, spec) for spec in FORMS}
+    printed = {i for found in by_form.values() for i in found}
+    if not printed:
+        return None
+    forms = [s for s in FORMS if by_form[s.form] and set(by_form[s.form]) == printed]
+    if not forms or any(set(s.openers) != set(forms[0].openers) for s in forms):
+        return None
+    first = min(c.row for c in cells if id(c) in printed)
+    above = [c for c in cells if c.row == first - 1]
+    if first - 1 != start or len(above) != 1:
+        return None
+    value = above[0]
+    key = label_key(value.text)
+    if any(match_printed(key, label_alternatives(s)) for s in FORMS):
+        return None
+    if match_printed(key, ALL_COLUMNS) is not None:
+        return None
+    told = by_form[forms[0].form]
+    names = [c.text.strip() for c in cells if id(c) in told]
+    return LostOpener(forms=forms, value=value, labels=names)
+
+
+# A cut opener this many glyphs long or more may be read as its opener: two begin most labels
+# of the forms (项目…, 部门…, 单位…) and are never one label's alone.
+CUT_OPENER_GLYPHS = 3
+
+
+def _whole_opener(key: str) -> str | None:
+    """The one opener spelling `key` is the start of, when it is cut short (`项目名`) and no
+    other label or column heading of any form starts so; None otherwise."""
+    openers = {alt for spec in FORMS for alt in spec.openers}
+    if len(key) < CUT_OPENER_GLYPHS or key in openers:
+        return None
+    whole = {alt for alt in openers if alt.startswith(key)}
+    labels = {alt for spec in FORMS for alt, _ in label_alternatives(spec)} - openers
+    others = {alt for alt in labels if alt.startswith(key)}
+    others |= {alt for alt, _ in ALL_COLUMNS if alt.startswith(key)}
+    return next(iter(whole)) if len(whole) == 1 and not others else None
+
+
+def with_cut_opener(table: Table, start: int, end: int, page: int) -> tuple[Table, str] | None:
+    """`table` with the one cell of rows start..end-1 printing an opener cut at its right edge
+    (lg_20615: `项目名`, a photo's label column cut short) spelt whole, and the note saying so;
+    None when no cell, or more than one, prints a cut opener."""
+    cut = [
+        (c, whole)
+        for c in table.cells
+        if start <= c.row < end and (whole := _whole_opener(label_key(c.text))) is not None
+    ]
+    if len(cut) != 1:
+        return None
+    cell, whole = cut[0]
+    cells = [replace(c, text=whole) if c is cell else c for c in table.cells]
+    note = (
+        f"page {page}: header cell '{cell.text}' (row {cell.row}, column {cell.col}) read as "
+        f"the opener {whole}: cut short, and no other label or heading of any form starts so"
+    )
+    return replace(table, cells=cells), note
