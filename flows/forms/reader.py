@@ -31,8 +31,6 @@ names them) and `rows` (grid lines into indicator rows).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from flows.forms.celllines import foot_band_cut
 from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import (
@@ -56,9 +54,6 @@ from flows.forms.header import UNREAD_LABEL, completes_cut_label, read_header, u
 from flows.forms.labels import (
     ALL_COLUMNS,
     ALL_OPENERS,
-    PERIOD_YEAR_RE,
-    TITLE_YEAR_RE,
-    YEAR_RE,
     after_a_mark,
     begins_level1,
     cell_text,
@@ -72,7 +67,7 @@ from flows.forms.linegrid import rebuild
 from flows.forms.lostopener import lost_opener, opener_label, with_cut_opener
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
-from flows.forms.provenance import Where, on_line
+from flows.forms.provenance import Where
 from flows.forms.rows import append_rows
 from flows.forms.spec import FORMS, SPEC_OF, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
@@ -83,8 +78,9 @@ from flows.forms.totals import (
     settle_marks_by_totals,
     split_glued_lines,
 )
+from flows.forms.years import fill_missing_years, find_year, year_in_title_cell
 from flows.models import Cell, CellLine, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
-from flows.text import label_key, normalize
+from flows.text import label_key
 
 # ---------------------------------------------------------------- classification
 
@@ -221,7 +217,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             split_glued_lines(form, problems)
             settle_marks_by_totals(form, problems)
             fill_blank_by_totals(form, problems)
-    _fill_missing_years(forms, problems)
+    fill_missing_years(forms, problems)
     return forms, problems
 
 
@@ -312,9 +308,9 @@ def _read_segment(
             withdraw(problems, key)
             header.fields.setdefault(opener_label(spec).field, where.sv(lost.value))
             problems.append(lost.note(page.page, spec.form))
-        year = _find_year(page, table, start, head_row, where)
+        year = find_year(page, table, start, head_row, where)
         if year is None:
-            year = _year_in_title_cell(table, start, head_row, spec, where, problems)
+            year = year_in_title_cell(table, start, head_row, spec, where, problems)
         if year is not None:
             header.fields.setdefault("year", year)
         unit_line = unit_line_above(page, table) if spec.prints_funds else None
@@ -774,57 +770,6 @@ def _over_placed(x: tuple[float, float] | None, before: GridColumns) -> bool:
     return overlap > 0.5 * (x[1] - x[0])
 
 
-def _find_year(
-    page: PageGrid, table: Table, start: int, end: int, where: Where
-) -> SourcedValue | None:
-    """The table's year from its "(2024 年度)" line: the nearest such line printed above the
-    table, else one in its top rows, else a title line naming the year (2024年…表)."""
-    top = table.bbox[1]
-    for regex in (YEAR_RE, TITLE_YEAR_RE):
-        above, anywhere = None, None
-        for line in page.lines:
-            m = regex.search(line.text)
-            if not m or (regex is TITLE_YEAR_RE and "表" not in line.text):
-                continue
-            v = on_line(page, line, m[1])
-            anywhere = anywhere or v
-            if line.bbox[3] <= top + 2 and (above is None or line.bbox[1] >= above.bbox[1]):
-                above = v
-        # a table below another (a second grid, or an opener row alone at the page's foot)
-        # has its own year line above it; a page's only table may print its year anywhere
-        shared = len(page.tables) > 1 or any(t.bbox[3] <= top + 2 for t in page.tables)
-        found = (above or anywhere) if start > 0 or shared else anywhere
-        if regex is YEAR_RE:
-            for cell in table.cells:
-                m = YEAR_RE.search(cell.text) if start <= cell.row < end else None
-                if m:
-                    return where.sv(cell, m[1])
-        if found is not None:
-            return found
-    return None
-
-
-def _year_in_title_cell(
-    table: Table, start: int, end: int, spec: FormSpec, where: Where, problems: list[str]
-) -> SourcedValue | None:
-    """The year of a form title printed inside the grid (`附件1:…2029年项目支出预算绩效目标表` in
-    its first cell, above the header) when no year line was found: read only from a cell of this
-    form's rows above its indicator heading that carries its form description's title mark, so
-    another table's title is never taken; noted, naming the page and the cell."""
-    for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
-        key = label_key(cell.text)
-        if not start <= cell.row < end or not any(m in key for m in spec.title_marks):
-            continue
-        m = TITLE_YEAR_RE.search(cell.text)
-        if m:
-            problems.append(
-                f"page {where.page.page}: no year line (…年度) found; year {m[1]} read from the "
-                f"form title printed in the grid's cell (row {cell.row}): '{cell.text}'"
-            )
-            return where.sv(cell, m[1])
-    return None
-
-
 # ---------------------------------------------------------------- closing a form
 
 
@@ -881,49 +826,6 @@ def _close(form: OpenForm, problems: list[str]) -> ProjectForm:
         first_page=form.first_page,
         form=form.spec.form,
     )
-
-
-def _fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
-    """A table without its own year line takes the year its own 项目期/实施期 names when that lies
-    within one calendar year (`_year_of_period`: read where printed), else the year printed for
-    the document's other tables, with that printed year's provenance (page, box, extractor: an
-    auditor finds where it is printed, and the landed row names its extractor like every other)
-    at confidence 0: it was not read for this table."""
-    printed = {p.fields["year"].value: p.fields["year"] for p in forms if "year" in p.fields}
-    for p in forms:
-        if "year" in p.fields:
-            continue
-        name = next(
-            (p.fields[n].value for n in ("project_name", "department_name") if n in p.fields),
-            p.form,
-        )
-        period = p.fields.get("project_period")
-        own = _year_of_period(period) if period is not None else None
-        if period is not None and own is not None:
-            p.fields["year"] = own
-            problems.append(
-                f"page {period.page}: {name}: no year line (…年度) found; year {own.value} read "
-                f"from its project period '{period.value}' (within one calendar year)"
-            )
-        elif len(printed) == 1:
-            (year,) = printed
-            p.fields["year"] = replace(printed[year], confidence=0.0)
-            problems.append(
-                f"page {p.first_page}: {name}: no year line; took {year} from the document's "
-                "other tables"
-            )
-        else:
-            problems.append(f"page {p.first_page}: {name}: no year line (…年度) found")
-
-
-def _year_of_period(period: SourcedValue) -> SourcedValue | None:
-    """The year a 项目期/实施期 printed within one calendar year names (`2029年`,
-    `2029.01-2029.12`), with the period's provenance: the table's own print, where no year line
-    was read. A period across years, or none, names no year."""
-    m = PERIOD_YEAR_RE.fullmatch(normalize(period.value))
-    if m is None or (m[1] is None and m[2] != m[3]):
-        return None
-    return replace(period, value=m[1] or m[2])
 
 
 parse_document = read_document
