@@ -400,3 +400,61 @@ def test_a_whole_grid_a_little_narrower_ending_near_the_edge_is_read_on_its_own_
     }
     frame = heading.frame(rest)
     assert frame is not None and round(frame(499.0), 3) == round((499 - 182) / 1237, 3)
+
+
+def test_a_repeated_heading_naming_a_head_twice_continues_by_the_grid_before() -> None:
+    """OCR read the repeated 二级指标 as 三级指标 beside the real one (dev3 lg_21079_自评 p2):
+    the first of the two took 三级指标's field, the columns did not line up and the page was
+    not appended. The grid before holds 三级指标 at the second: the first column is its 二级."""
+    misread = [HEAD[0], "三级指标", *HEAD[2:]]
+    (form,), problems = read_document(
+        [
+            ocr_page(1, table(FIRST), lines=SE_TITLE),
+            ocr_page(2, table([misread, *REST], {(3, 0): (1, 5)})),
+        ]
+    )
+    assert [line.name.value for line in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    assert [line.level2.value for line in form.indicators] == [
+        "数量指标",
+        "社会效益指标",
+        "服务对象满意度指标",
+    ]
+    assert [line.extra["score"].value for line in form.indicators] == ["34.44", "30", "19"]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        "page 2: the grid's heading repeated here names indicator_name over both column 1 and "
+        "column 2; the grid before the break holds it at column 2, so column 1 is read as its "
+        "level2 (OCR misread its head '三级指标')"
+    ]
+
+
+def test_a_grid_heading_whose_target_head_ocr_cut_and_lost_a_glyph_of_is_found() -> None:
+    """年度指标值 read as `年度值` | `标`, two cells (dev3 lg_21075_自评 p2): `年度值` alone names
+    the target head, so the row is the grid's heading; before, the page was read as header
+    cells and its lines were lost. The lone `标` names nothing and is noted."""
+    head = [*HEAD[:3], "年度值", "标", *HEAD[4:]]
+    lines = [[*r[:4], "", *r[4:]] for r in (FIRST[4], *REST[:2])]
+    total = ["总分", None, None, None, None, None, "100", "92.94"]
+    rows = [*([*r, ""] for r in FIRST[:3]), head, *lines, total]
+    (form,), problems = read_document([ocr_page(1, table(rows, {(7, 0): (1, 6)}), lines=SE_TITLE)])
+    assert [line.name.value for line in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    assert [line.target.value for line in form.indicators] == ["≥122万㎡", "明显", "≥90%"]
+    assert [line.extra["actual"].value for line in form.indicators] == ["105万㎡", "明显", "92%"]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        "page 1: column heading '标' is not in the project_self_eval form description; its "
+        "values are not read"
+    ]
+
+
+def test_a_lone_glyph_of_a_head_names_no_heading() -> None:
+    """`值` alone could be any value head's: a row printing it beside the level heads is not
+    taken for the grid's heading by it."""
+    from flows.forms.columns import find_heading
+
+    t = table([[*HEAD[:3], "值"], ["产出指标", "数量指标", "清扫面积", "1"]])
+    assert find_heading(t, 0, 2) is None
+    t = table([[*HEAD[:3], "年度值"], ["产出指标", "数量指标", "清扫面积", "1"]])
+    assert find_heading(t, 0, 2) == (0, 1)

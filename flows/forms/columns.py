@@ -265,6 +265,16 @@ def _column_heads(key: str, alternatives: list[tuple[str, Column]]) -> list[Colu
     return [hit[0]] if hit is not None else []  # type: ignore[list-item]
 
 
+def heads_named(text: str, spec: FormSpec) -> frozenset[str]:
+    """The fields a heading cell names (several when OCR ran heads together): what a repeated
+    heading's cell says, to weigh against where the grid before the break holds that field."""
+    key = label_key(text)
+    if not key:
+        return frozenset()
+    heads = _column_heads(key, column_alternatives(spec.columns))
+    return frozenset(h.field for h in heads if not h.ignored)
+
+
 def parse_heads(key: str, alternatives: list[tuple[str, Column]]) -> tuple[list[Column], int]:
     """(heads, characters of `key` they print) for the heads printed one after the other at the
     start of `key`, each the longest spelling at its place; also two heads wrapped side by side
@@ -333,7 +343,7 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
             found |= run
             if not run:
                 parts.append(label_key(cell.text))
-        found |= set(remnants_in_order(parts, ALL_COLUMNS, found) or ())
+        found |= set(remnants_in_order(parts, ALL_COLUMNS, found) or _lone_remnants(parts, found))
         if "indicator_name" not in found and any(
             name_by_place(cell, before, after)
             for (_, before), (cell, heads), (_, after) in zip(row, row[1:], row[2:], strict=False)
@@ -347,6 +357,16 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
                 data = _next_row(table, data + 1, end)
             return r, data
     return None
+
+
+def _lone_remnants(parts: list[str], found: set[str]) -> set[str]:
+    """The heads that heading cells OCR read only part of stand for, each part alone naming one
+    head (`年度值` of 年度指标值, its 指 lost and 标 read as a cell of its own beside it: dev3
+    lg_21075_自评 p2), as `read_columns` reads such a cell (`_remnant_of`); a lone glyph names
+    nothing here, it could be any head's. Without this the grid's heading was not found and the
+    whole page was read as header cells, its lines lost."""
+    named = (_remnant_of(p, ALL_COLUMNS) for p in parts if len(p) >= 2)
+    return {f for f in named if f is not None and f not in found}
 
 
 def _next_row(table: Table, r: int, end: int) -> int:

@@ -37,6 +37,7 @@ from flows.forms.columns import (
     EDGE_STRAY,
     GridColumns,
     find_heading,
+    heads_named,
     read_columns,
     relative,
     unread_heading,
@@ -392,7 +393,9 @@ def _read_segment(
         assert open_form.columns is not None
         if columns.fields() != open_form.columns.fields() or unknown:
             read = columns
-            columns = _repeated_heading(open_form.columns, columns, where, head_row, unknown)
+            columns = _repeated_heading(
+                open_form.columns, columns, where, head_row, unknown, open_form.spec
+            )
             if columns is None:
                 columns = _heading_over_no_line(open_form, read, where, problems)
         if columns is not None:
@@ -645,7 +648,12 @@ def _stitch_cut_labels(table: Table, start: int, form: OpenForm, problems: list[
 
 
 def _repeated_heading(
-    before: GridColumns, read: GridColumns, where: Where, head: int, unknown: list[str]
+    before: GridColumns,
+    read: GridColumns,
+    where: Where,
+    head: int,
+    unknown: list[str],
+    spec: FormSpec,
 ) -> GridColumns | None:
     """A heading row repeated on a continuation page where OCR misread a heading (权 for 权重):
     the columns read by their headings, completed by the positions of the grid it continues
@@ -658,6 +666,7 @@ def _repeated_heading(
     aligned = before.on(table)
     if aligned is None or aligned is before and table.n_cols != before.n_cols:
         return None
+    read = _head_printed_twice(aligned, read, where, head, spec, unknown)
     if any(aligned.by_field.get(f) not in (None, c) for f, c in read.by_field.items()):
         return None
     by_field = {**aligned.by_field, **read.by_field}
@@ -686,6 +695,41 @@ def _repeated_heading(
         width=read.width,
         right=read.right,
         unread={**read.unread, **before.unread},
+    )
+
+
+def _head_printed_twice(
+    aligned: GridColumns,
+    read: GridColumns,
+    where: Where,
+    head: int,
+    spec: FormSpec,
+    problems: list[str],
+) -> GridColumns:
+    """`read` without the fields its heading row names twice, once where the grid before the
+    break holds that field (OCR read 二级指标 as 三级指标 beside the real one, dev3 lg_21079_自评
+    p2): the first of the two took the field, the columns did not line up and the page was lost.
+    The grid before tells which of the two cells is the field's; the other column keeps the
+    field the grid before gives it (`by_field` below). Noted, naming the page and columns."""
+    table, dropped = where.table, []
+    for f, c in read.by_field.items():
+        there = aligned.by_field.get(f)
+        cell = table.at(head, there) if there is not None and there != c else None
+        if cell is not None and f in heads_named(cell.text, spec):
+            dropped.append(f)
+            problems.append(
+                f"page {where.page.page}: the grid's heading repeated here names {f} over both "
+                f"column {c} and column {there}; the grid before the break holds it at column "
+                f"{there}, so column {c} is read as its "
+                f"{next((g for g, k in aligned.by_field.items() if k == c), 'nothing')} "
+                f"(OCR misread its head '{(table.at(head, c) or cell).text}')"
+            )
+    if not dropped:
+        return read
+    return replace(
+        read,
+        by_field={f: c for f, c in read.by_field.items() if f not in dropped},
+        x_ranges={f: x for f, x in read.x_ranges.items() if f not in dropped},
     )
 
 
