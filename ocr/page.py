@@ -996,9 +996,11 @@ def _glyph_crops(
     """Three crops of a lone small glyph, as `read_upright_glyphs` and `reread_empty_cells`
     cut them: its ink with max(4 px, 0.3 of its height) of paper around it, and with 0.3 and
     cut as high as 1 and 1.4 text lines with a glyph's width either side, never past the cell.
-    Cut to its own two strokes a flat `=` is read 三; in a line-high crop it reads as printed."""
+    Cut to its own two strokes a flat `=` is read 三; in a line-high crop it reads as printed.
+    The glyph's own box is always inside its crops, even where it stands past the cell's inner
+    edge (a cell a few pixels high under a worn rule): a crop cut to nothing cannot be read."""
     x0, y0, x1, y1 = box
-    cx0, cy0, cx1, cy1 = cell
+    cx0, cy0, cx1, cy1 = min(cell[0], x0), min(cell[1], y0), max(cell[2], x1), max(cell[3], y1)
     ih, iw = y1 - y0, x1 - x0
     tight = max(4, int(0.3 * ih))
     # as high as a detection box of a text line, centred on the glyph
