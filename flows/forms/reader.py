@@ -31,6 +31,8 @@ names them) and `rows` (grid lines into indicator rows).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms.celllines import foot_band_cut
 from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import (
