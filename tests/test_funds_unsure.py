@@ -158,6 +158,21 @@ def test_a_separator_the_sum_does_not_settle_is_left_as_read() -> None:
     assert not any("funds read" in p for p in problems)
 
 
+def test_a_comma_that_groups_no_thousands_is_no_reading_of_a_point() -> None:
+    """A total read `2433` with its point lost and 财政拨款 read `24.33` (dev3 lg_25630): `24,33`
+    would make the block add up, but commas group digits by three, so no one prints it; the
+    block is left as read (its difference the audit's), never settled on the total's misreading."""
+    got, problems = _read_funds(
+        {
+            "total_funds": ("2433", 0.99),
+            "fiscal_funds": ("24.33", 0.99),
+            "other_funds": ("0.00", 0.99),
+        }
+    )
+    assert got == {"total_funds": "2433", "fiscal_funds": "24.33", "other_funds": "0.00"}
+    assert not any("funds read" in p for p in problems)
+
+
 def test_a_total_read_as_nothing_is_the_sum_of_its_parts_read_surely() -> None:
     """年度资金总额 OCR read nothing for (a faint `21` beside a worn rule, funds29's lg_20183)
     while 财政拨款 and 其他资金 read surely: the sum of the parts, with their decimals, noted."""

@@ -820,6 +820,9 @@ FISCAL_PARTS = ("fiscal_funds", "local_fiscal_funds", "superior_funds")
 # `14;368,090` printed 14,368,090), by name: each may have been printed as a point or a comma.
 SEPARATORS = {".": "point", ",": "comma", "，": "comma", ";": "semicolon", "；": "semicolon"}
 _SEPARATOR_RE = re.compile(rf"(?<=\d){char_class(''.join(SEPARATORS))}(?=\d)")
+# An amount printed with thousands commas: groups of three digits after the first, the decimals
+# after them (`14,368,090`, `1,234.5`); `24,33` or `14.368,090` is no amount anyone prints
+GROUPED_RE = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 # What a reading costs to be taken for another: one mark cut off an edge; the whole reading
@@ -868,13 +871,17 @@ def _readings(
 def _separators_read_apart(printed: str) -> list[tuple[int, float, str, str]]:
     """The readings of an amount with one separator between its digits printed as the other
     (`SEPARATORS`): a point for a comma, a comma for a semicolon. One mark each, as an edge
-    cut; the readings an amount could not have printed (`1.234.5`) are none."""
+    cut; the readings an amount could not have printed (`1.234.5`, or commas that do not group
+    its digits by three: `24,33` for a read 24.33, dev3 lg_25630, which made a total read
+    `2433` with its point lost add up) are none."""
     out: list[tuple[int, float, str, str]] = []
     for m in _SEPARATOR_RE.finditer(printed):
         for printed_as in (".", ","):
             if printed_as == m[0]:
                 continue
             text = printed[: m.start()] + printed_as + printed[m.end() :]
+            if "," in text and not GROUPED_RE.fullmatch(text):
+                continue
             if (v := amount(text)) is not None and v not in {r[1] for r in out}:
                 why = f"a {SEPARATORS[printed_as]} OCR read as a {SEPARATORS[m[0]]}"
                 out.append((MARK_CUT, v, text, why))
