@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from flows.forms.labels import ALL_COLUMNS, label_alternatives, match_printed
+from flows.forms.labels import ALL_COLUMNS, ALL_OPENERS, label_alternatives, match_printed
 from flows.forms.spec import FORMS, FormSpec, Label
 from flows.models import Cell, Table
 from flows.text import label_key
@@ -82,18 +82,22 @@ def lost_opener(table: Table, start: int, end: int) -> LostOpener | None:
 # A cut opener this many glyphs long or more may be read as its opener: two begin most labels
 # of the forms (项目…, 部门…, 单位…) and are never one label's alone.
 CUT_OPENER_GLYPHS = 3
+# The openers' spellings, and every other label's and column heading's of the forms: what a cut
+# opener must start one of, and none of
+OPENER_SPELLINGS = frozenset(alt for alt, _ in ALL_OPENERS)
+OTHER_SPELLINGS = frozenset(
+    {alt for spec in FORMS for alt, _ in label_alternatives(spec)} - OPENER_SPELLINGS
+    | {alt for alt, _ in ALL_COLUMNS}
+)
 
 
 def _whole_opener(key: str) -> str | None:
     """The one opener spelling `key` is the start of, when it is cut short (`项目名`) and no
     other label or column heading of any form starts so; None otherwise."""
-    openers = {alt for spec in FORMS for alt in spec.openers}
-    if len(key) < CUT_OPENER_GLYPHS or key in openers:
+    if len(key) < CUT_OPENER_GLYPHS or key in OPENER_SPELLINGS:
         return None
-    whole = {alt for alt in openers if alt.startswith(key)}
-    labels = {alt for spec in FORMS for alt, _ in label_alternatives(spec)} - openers
-    others = {alt for alt in labels if alt.startswith(key)}
-    others |= {alt for alt, _ in ALL_COLUMNS if alt.startswith(key)}
+    whole = {alt for alt in OPENER_SPELLINGS if alt.startswith(key)}
+    others = any(alt.startswith(key) for alt in OTHER_SPELLINGS)
     return next(iter(whole)) if len(whole) == 1 and not others else None
 
 
