@@ -296,8 +296,8 @@ def _read_segment(
             where = Where(page, table, where.table_index)
             spec = classify(table, start, min(head_row + 1, end), page)
             problems.append(note)
-    if spec is None and not page.has_text_layer and (open_form is None or open_form.columns):
-        lost = lost_opener(table, start, head_row)
+        if spec is None:
+            lost = lost_opener(table, start, head_row)
         if lost is not None:
             told = told_apart(lost.forms, table, start, min(head_row + 1, end), page)
             spec = told if told is not None else unmarked(lost.forms)
