@@ -930,9 +930,7 @@ def settle_funds_by_sum(
     and a part read the same text cut alike (`47.` and `47.` for 47.019: the sum holds whatever
     the mark stands for). No amount is ever made up, only marks dropped. `ocr_pages`: each OCR
     page's review line (`PageGrid.review_below`) by page number; other pages have text layers."""
-    block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
-    block["other_funds"] = form.funds.other
-    fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
+    fields = _block_fields(form)
     names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
     if names is None:
         return
@@ -1021,6 +1019,14 @@ def _settle(
     return True
 
 
+def _block_fields(form: ProjectForm) -> dict[str, SourcedValue]:
+    """A target table's funds amounts as read, by field: its `FundsBlock`'s and the 本级/上级
+    split's (which stand among the header's fields); those not read left out."""
+    block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
+    block["other_funds"] = form.funds.other
+    return {k: v for k, v in {**form.fields, **block}.items() if v is not None}
+
+
 def _adds_up(values: list[float]) -> bool:
     return abs(values[0] - sum(values[1:])) <= SUM_TOLERANCE * max(1.0, abs(values[0]))
 
@@ -1040,8 +1046,7 @@ def total_from_parts(
     total = form.funds.total
     if form.form != "project_target" or (total is not None and total.value.strip()):
         return
-    block = {"fiscal_funds": form.funds.fiscal, "other_funds": form.funds.other}
-    fields = {k: v for k, v in {**form.fields, **block}.items() if v is not None}
+    fields = _block_fields(form)
     names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
     if names is None or not all(n in fields and fields[n].page in ocr_pages for n in names):
         return
