@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from flows.forms import FORMS, is_unfinished_label, match_label, parse_document, read_document
+from flows.forms.reader import prints_title_only
 from flows.forms.rows import _heading_again, _unlisted
 from flows.forms.spec import (
     LEVEL_LABEL_ENDING,
@@ -588,6 +589,37 @@ def test_a_year_printed_in_a_title_cell_of_the_grid_is_read_noted() -> None:
         "description; not read",
         "page 1: 甲项目: no year line (…年度) found",
     ]
+
+
+def test_a_title_between_two_forms_of_one_grid_is_the_lower_forms_year_noted() -> None:
+    """A scan's grid that joined two forms printed one under the other holds the lower form's
+    title in a row of its own: it gives that form its year, and is no line of the grid above."""
+    title = "项目支出绩效目标申报表(2021 年度)"
+    one = table(
+        [
+            ["项目名称", "甲项目", "", ""],
+            *GRID,
+            [title, None, None, None],
+            ["项目名称", "乙项目", "", ""],
+            *GRID,
+        ],
+        spans={(4, 0): (1, 4)},
+    )
+    (first, second), problems = read_document(
+        [page(1, one, lines=("项目支出绩效目标申报表", "(2020年度)"))]
+    )
+    assert (values(first)["year"], values(second)["year"]) == ("2020", "2021")
+    year = second.fields["year"]
+    assert (year.page, year.row, year.col) == (1, 4, 0)
+    assert lines_of(first) == lines_of(second) == [("产出指标", "数量指标", "培训人次", "≥200人次")]
+    assert problems == [
+        f"page 1: row 4 '{title}', printed between two forms of one ruled table, read as the "
+        "title of the form below it, not as a line of the grid above"
+    ]
+    # a row printing a title beside another value is a line of the grid, as before
+    valued = table([["项目名称", "甲项目", "", ""], *GRID, [title, "", "", "5"]])
+    assert not prints_title_only(valued, 4)
+    assert prints_title_only(one, 4) and not prints_title_only(one, 3)
 
 
 @pytest.mark.parametrize(

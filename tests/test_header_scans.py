@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from flows.forms import read_document
 from flows.models import Cell, CellLine, PageGrid, PageStatus, Table, TextLine
 from tests.test_forms import HEADER, OCR_REVIEW_BELOW, TITLE, grid, values
@@ -240,14 +242,15 @@ def test_a_stroke_under_a_strokes_start_is_the_same_worn_rule() -> None:
     assert any("'|7.486' of total_funds starts with a stroke" in p for p in problems)
 
 
-def _header_rows_lost_above(*rows: str) -> PageGrid:
+def _header_rows_lost_above(*rows: str, lift: float = 0.0) -> PageGrid:
     """A scanned target table whose first two header rows (项目名称, 主管部门) lost their rules:
     the grid starts at 项目属性 (rows one unit high from y = 10) and those rows are free lines
-    above it, each half a row high in its row, as OCR reads them (`rows`, top to bottom)."""
+    above it, each half a row high in its row, as OCR reads them (`rows`, top to bottom); the
+    top one `lift` rows higher than its row's middle."""
     rest = [*HEADER[2:], ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"]]
     t = replace(grid(rest, {(1, 0): 3}, top=10), extractor="rapidocr")
     title = (TextLine(TITLE[0], (1, 6.0, 4, 6.5)), TextLine(TITLE[1], (1.5, 7.0, 3, 7.5)))
-    tops = [10 - len(rows) + i + 0.25 for i in range(len(rows))]
+    tops = [10 - len(rows) + i + 0.25 - (lift if i == 0 else 0) for i in range(len(rows))]
     lost = tuple(TextLine(text, (0.1, y, 4.5, y + 0.5)) for text, y in zip(rows, tops, strict=True))
     return scan_page(1, t, lines=(*title, *lost))
 
@@ -263,6 +266,26 @@ def test_two_header_rows_read_as_lines_above_the_grid_open_the_form_as_its_first
         "2024",
     )
     assert [i.name.value for i in form.indicators] == ["召开会议"]
+
+
+@pytest.mark.parametrize(("lift", "found"), [(0.1, True), (0.45, True), (0.55, False)])
+def test_an_opener_line_a_little_off_its_rows_middle_is_still_the_row_above(
+    lift: float, found: bool
+) -> None:
+    """OCR's box of 项目名称's line a little higher than its row's middle (dev3 lg_29446 p2: 11 px
+    above 主管部门's line where a 59 px row less its 48 px text left 10.996) is still the row
+    above, up to half a row off; further up it is no row of the table."""
+    page = _header_rows_lost_above("项目名称 测试项目", HEADER[1][0], lift=lift)
+    forms, _ = read_document([page])
+    if not found:
+        assert forms == []
+        return
+    got = values(forms[0])
+    assert (got["project_name"], got["department_code"], got["year"]) == (
+        "测试项目",
+        "075001",
+        "2024",
+    )
 
 
 def test_an_opener_line_read_twice_over_is_read_once() -> None:

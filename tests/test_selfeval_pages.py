@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from flows.forms import read_document
 from flows.forms.columns import GridColumns
 from flows.forms.reader import _over_placed
@@ -264,6 +266,37 @@ def test_the_total_row_is_read_from_the_free_lines_of_a_page_where_ocr_found_no_
     (form,), problems = read_document([*pages, ocr_page(3, lines=("总分 100 90",))])
     assert "overall_score" not in values(form)
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("M分 100 92.94", True),  # dev3 lg_29362_自评 p2
+        ("总M 100 92.94", True),
+        ("M分 100 90", False),  # the score is not the sum: no 总分 row
+        ("MN 100 92.94", False),  # two glyphs off: no label
+        ("M分计 100 92.94", False),  # no number after the slipped label
+    ],
+)
+def test_a_free_total_line_whose_label_ocr_read_one_glyph_off_is_read_by_its_sums(
+    line: str, read: bool
+) -> None:
+    """The free line of a page with no table whose label OCR read one glyph off (`M分`) is the
+    总分 row when its two numbers are the sums of the weights and the scores read, as a line
+    printing 总分 is; two glyphs are no label otherwise."""
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    (form,), problems = read_document([*pages, ocr_page(3, lines=(line,))])
+    got = values(form)
+    if not read:
+        assert "overall_score" not in got
+        assert problems == []
+        return
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        f"page 3: 保洁经费: the 总分 row read from its text row '{line}' (OCR found no grid "
+        "there, its label one glyph off 总分): 100 | 92.94, 100 being the sum of the weights "
+        "and 92.94 of the scores read"
+    ]
 
 
 def test_a_repeated_heading_under_a_blank_band_the_grid_took_in_continues_the_grid() -> None:

@@ -21,7 +21,6 @@ from flows.forms.labels import (
     OPEN_UNIT_RE,
     UNIT_RE,
     UNITS,
-    YEAR_RE,
     PrintedLabel,
     after_a_mark,
     cell_text,
@@ -30,12 +29,13 @@ from flows.forms.labels import (
     labels_printed_in,
     match_printed,
     printed_after,
+    title_line,
     unit_label,
     unit_of,
 )
 from flows.forms.notes import Note
 from flows.forms.provenance import Where, on_line
-from flows.forms.spec import FORMS, FUNDS_UNITS, UNIT_LINE_LABEL, FormSpec, Label
+from flows.forms.spec import FUNDS_UNITS, UNIT_LINE_LABEL, FormSpec, Label
 from flows.forms.state import Header
 from flows.lineshapes import text_height
 from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
@@ -790,11 +790,7 @@ def _words(text: str) -> bool:
 
 def _title_or_unit_line(text: str) -> bool:
     """A title, year or unit line printed inside the ruled table: no value's continuation."""
-    key = label_key(text)
-    titles = (m for f in FORMS for m in f.title_marks)
-    if YEAR_RE.search(text) or key.startswith(UNIT_LINE_LABEL):
-        return True
-    return any(m in key for m in titles)
+    return title_line(text) or label_key(text).startswith(UNIT_LINE_LABEL)
 
 
 def _right_of(table: Table, cell: Cell) -> Cell | None:

@@ -31,6 +31,15 @@ from flows.text import HAN, SUB_LINE_PREFIX, is_han, label_key, normalize
 
 YEAR_RE = re.compile(r"(20[23]\d)\s*年\s*度")
 TITLE_YEAR_RE = re.compile(r"(20[23]\d)\s*年")
+
+
+def title_line(text: str) -> bool:
+    """A form's title or its year line (`项目支出绩效目标申报表(2021 年度)`, `(2021年度)`): what
+    prints above a form, never a label, value or indicator of one."""
+    key = label_key(text)
+    return bool(YEAR_RE.search(text)) or any(m in key for f in FORMS for m in f.title_marks)
+
+
 # A 项目期/实施期 within one calendar year (`2029年`, `2029.01-2029.12`), on normalised text: a
 # period across years (`2029.07-2030.06`) or without a year (`1年`, `长期`) names none
 PERIOD_YEAR_RE = re.compile(

@@ -72,7 +72,10 @@ def _rows_above(page: PageGrid, table: Table, first: list[Cell]) -> list[TextLin
     """The lines standing right above the table, one per printed row, top to bottom: the line
     nearest above it, starting within its frame and ending no further above it than half its
     first row's height (the row whose rules were lost was as tall), then the same way above
-    that line's top (a row's height less its text's apart), at most `MAX_FOOT_ROWS` rows.
+    that line's top (a row's height less its text's apart, give or take the same half row: two
+    rows' lines stand one row apart, and OCR's boxes of them a few pixels more or less; dev3
+    lg_29446 p2, 项目名称 11 px above 主管部门 where a 59 px row less its 48 px text left
+    10.996), at most `MAX_FOOT_ROWS` rows.
     Lines level with each other are one row's pieces, read left to right; a row OCR read twice
     over is read once (`_read_once`)."""
     x0, y0, x1, _ = table.bbox
@@ -101,7 +104,7 @@ def _rows_above(page: PageGrid, table: Table, first: list[Cell]) -> list[TextLin
             min(ln.confidence for ln in level),
         )
         rows.insert(0, row)
-        floor, reach = row.bbox[1], height - (row.bbox[3] - row.bbox[1])
+        floor, reach = row.bbox[1], height * 1.5 - (row.bbox[3] - row.bbox[1])
     return rows
 
 

@@ -64,6 +64,7 @@ from flows.forms.labels import (
     label_alternatives,
     level1_fragment,
     match_printed,
+    title_line,
 )
 from flows.forms.levels import level1_by_category, level1_of_fragments, level2_by_vocabulary
 from flows.forms.linegrid import rebuild
@@ -180,10 +181,22 @@ def segments(table: Table, ocr: bool = False) -> list[tuple[int, int]]:
             continue
         opens = any(prints_opener(label_key(c.text), ALL_OPENERS, ocr) for c in table.row_cells(r))
         if opens and seen_heading and r > start:
-            out.append((start, r))
-            start, seen_heading = r, False
+            top = r
+            while top - 1 > start and prints_title_only(table, top - 1):
+                top -= 1  # the next form's title, printed between the two: not the grid's
+            out.append((start, top))
+            start, seen_heading = top, False
     out.append((start, table.n_rows))
     return out
+
+
+def prints_title_only(table: Table, row: int) -> bool:
+    """Whether every cell printed on the row is a form's title or year line: a grid that joined
+    two forms printed one under the other (a scan's rules bridging the gap between them) holds
+    the lower form's title (`项目支出绩效目标申报表(2021 年度)`) in a row of its own, above its
+    opener; read as a line of the grid above, it gave the lower form the page's first year."""
+    printed = [c for c in table.row_cells(row) if c.text.strip()]
+    return bool(printed) and all(title_line(c.text) for c in printed)
 
 
 # ---------------------------------------------------------------- reading a document
@@ -206,6 +219,8 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             table = with_opener_above(page, printed)
             for start, end in segments(table, not page.has_text_layer):
                 where = Where(page, table, ti)
+                if start > 0 and prints_title_only(table, start):
+                    problems.append(_title_between_note(page.page, table, start))
                 open_form = _read_segment(where, start, end, open_form, forms, problems)
     if open_form is not None:
         _finish(open_form, forms, problems)
@@ -222,6 +237,14 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             fill_blank_by_totals(form, problems)
     fill_missing_years(forms, problems)
     return forms, problems
+
+
+def _title_between_note(page: int, table: Table, row: int) -> str:
+    text = " ".join(c.text.strip() for c in table.row_cells(row) if c.text.strip())
+    return (
+        f"page {page}: row {row} {text!r}, printed between two forms of one ruled table, read "
+        "as the title of the form below it, not as a line of the grid above"
+    )
 
 
 def _total_row_in_free_lines(open_form: OpenForm, page: PageGrid, problems: list[str]) -> None:

@@ -91,6 +91,20 @@ def _total_label(text: str, spec: FormSpec) -> str | None:
     return next((t for t in spec.total_row if key.startswith(t)), None)
 
 
+def _total_label_slipped(text: str, spec: FormSpec) -> str | None:
+    """The closing row's label `text` starts with read one glyph off (`M分` for 总分: dev3
+    lg_29362_自评 p2, the row alone on its page as a free line), followed by numbers only; None
+    otherwise. Two glyphs are too few to tell a label by alone: only `total_row_from_lines`
+    asks, where the weight and the score read after it must both be the sums read above."""
+    key = label_key(text)
+    for label in spec.total_row:
+        head, rest = key[: len(label)], key[len(label) :]
+        slips = sum(a != b for a, b in zip(head, label, strict=False))
+        if len(head) == len(label) and slips == 1 and rest[:1].isdigit():
+            return label
+    return None
+
+
 def _total_label_line(cell: Cell, spec: FormSpec) -> tuple[str, str] | None:
     """(line, label) when one OCR line of a one-row `cell` starts with the closing row's label
     while the cell's text does not: a seal's glyph or a speck over the row was read as a line of
@@ -281,6 +295,9 @@ def total_row_from_lines(
     placed = [(c, ln) for c in where.table.cells if start <= c.row < end for ln in c.lines]
     for cell, line in placed:
         label = _total_label(line.text, form.spec)
+        slipped = None if label is not None else _total_label_slipped(line.text, form.spec)
+        if slipped is not None:
+            label = slipped
         if label is None:
             continue
         top, bottom = line.bbox[1], line.bbox[3]
@@ -318,11 +335,13 @@ def total_row_from_lines(
             form.fields[name] = replace(where.sv(cell, token), bbox=box, confidence=sure)
         form.closed_grid = True
         shown = " ".join(ln.text for ln in row)
+        misread = "" if slipped is None else f", its label one glyph off {slipped}"
         problems.append(
             form_note(
                 form,
                 where.page.page,
-                f"the 总分 row read from its text row '{shown}' (OCR found no grid there): "
+                f"the 总分 row read from its text row '{shown}' (OCR found no grid there"
+                f"{misread}): "
                 f"{tokens[0]} | {tokens[1]}, {weights:g} being the sum of the weights and "
                 f"{scores:g} of the scores read",
             )
