@@ -435,3 +435,38 @@ def test_an_amount_glued_before_a_funds_label_is_the_value_of_the_label_before()
     assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == ("8", "8", "")
     got, _ = read([["项目名称", "培训项目", ""], ["年度资金总额", "8", ""], ["1财政拨款", "8", ""]])
     assert (got["total_funds"], got["fiscal_funds"]) == ("8", "8")
+
+
+def test_a_group_labels_closing_bracket_read_as_a_glyph_on_its_own_line_keeps_the_unit() -> None:
+    """Dev3 lg_26677 p1 (photo): `项目资` | `金（元` | `2`, the wrapped `）` read `2`; the unit
+    was lost and 2,293,000 元 landed as 万元. A lone glyph after an open 元 is its bracket; two
+    glyphs are not."""
+    rows = [
+        ["项目名称", "培训项目", None],
+        ["项目资金（元2", "年度资金总额", "2,293,000"],
+        ["一级指标", "二级指标", "指标值"],
+        ["产出指标", "数量指标", "≥200人次"],
+    ]
+
+    def read_unit(last: str) -> tuple[dict, list[str]]:
+        (p,) = _px_page(rows, {(0, 1): (1, 2)}, [0.0, 200.0, 400.0, 500.0], 12.0)
+        t = p.tables[0]
+        group = next(c for c in t.cells if c.text.startswith("项目资金"))
+        lines = (
+            CellLine("项目资", (10.0, 44.0, 90.0, 56.0)),
+            CellLine("金（元", (10.0, 58.0, 90.0, 70.0)),
+            CellLine(last, (40.0, 68.0, 50.0, 79.0)),
+        )
+        cell = replace(group, text=f"项目资金（元{last}", lines=lines)
+        p.tables[0] = replace(t, cells=[cell if c is group else c for c in t.cells])
+        (form,), problems = read_document([p])
+        return values(form), problems
+
+    got, problems = read_unit("2")
+    assert (got["funds_unit"], got["total_funds"]) == ("元", "2,293,000")
+    assert (
+        "page 1: header cell '项目资金（元2': its funds unit 元, the closing bracket wrapped onto "
+        "a line of its own read '2'" in problems
+    )
+    got, _ = read_unit("22")
+    assert "funds_unit" not in got

@@ -182,6 +182,12 @@ def read_header(
         assert isinstance(lb, Label)
         header.used.add(id(cell))
         unit = unit_of(cell.text, rest if lb.group else "")
+        if unit is None and lb.group and (bracket := _unit_bracket_misread(cell)) is not None:
+            unit, glyph = bracket
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}': its funds unit {unit}, the "
+                f"closing bracket wrapped onto a line of its own read '{glyph}'"
+            )
         if unit is None and lb.group:
             unit, rest_cell = _unit_wrapped_below(table, cell, rest, end)
             if rest_cell is not None:
@@ -520,6 +526,16 @@ def _text_without(cell: Cell, dropped: set[int]) -> str | None:
 def _label_of(key: str, labels: list) -> tuple[object, str] | None:
     """(label, rest) of a printed cell key: a described label, perhaps after a worn rule's mark."""
     return match_printed(key, labels) or after_a_mark(key, labels)
+
+
+def _unit_bracket_misread(cell: Cell) -> tuple[str, str] | None:
+    """(unit, the glyph read) for a group label's OCR cell whose unit annotation's closing
+    bracket wrapped onto a line of its own and was read as another glyph (`项目资` | `金（元` |
+    `2`, dev3 lg_26677 p1 photo: the unit lost, 2,293,000 元 landed as 万元); None otherwise."""
+    if len(cell.lines) < 2 or len(cell.lines[-1].text.strip()) != 1:
+        return None
+    unit = unit_of("".join(ln.text for ln in cell.lines[:-1]))
+    return (unit, cell.lines[-1].text.strip()) if unit is not None else None
 
 
 def _label_after_group(rest: str, labels: list) -> Label | None:
