@@ -14,12 +14,15 @@ FUNDS_ROWS = {"total_funds": 3, "fiscal_funds": 4, "other_funds": 5}
 
 
 def _read_funds(
-    amounts: dict[str, tuple[str, float]], review_below: float = OCR_REVIEW_BELOW
+    amounts: dict[str, tuple[str, float]],
+    review_below: float = OCR_REVIEW_BELOW,
+    unit: str = "万元",
 ) -> tuple[dict, list[str]]:
     """The funds block and problems of a one-page scanned target table whose amount cells print
-    `amounts` (field → (text, OCR confidence)), read with the review line `review_below`; the
-    other header cells are read surely."""
+    `amounts` (field → (text, OCR confidence)) in `unit`, read with the review line
+    `review_below`; the other header cells are read surely."""
     rows = [list(r) for r in HEADER]
+    rows[3][0] = f"项目资金 ({unit})"
     for name, (text, _) in amounts.items():
         rows[FUNDS_ROWS[name]][2] = text
     rows.append(["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"])
@@ -171,6 +174,28 @@ def test_a_comma_that_groups_no_thousands_is_no_reading_of_a_point() -> None:
     )
     assert got == {"total_funds": "2433", "fiscal_funds": "24.33", "other_funds": "0.00"}
     assert not any("funds read" in p for p in problems)
+
+
+def test_a_yuan_amount_printing_more_than_two_decimals_is_read_with_a_comma() -> None:
+    """元 are printed to the fen: a total read `317.600` beside 财政拨款 `317,600` (dev3
+    lg_26492) is 317,600 with its comma read as a point; in 万元 both readings add up and the
+    block is left as read."""
+    amounts = {"total_funds": ("317.600", 0.99), "fiscal_funds": ("317,600", 0.98)}
+    amounts["other_funds"] = ("0", 0.99)
+    got, problems = _read_funds(amounts, unit="元")
+    assert got == {"total_funds": "317,600", "fiscal_funds": "317,600", "other_funds": "0"}
+    assert (
+        "page 1: funds read total_funds '317.600' as 317,600, a comma OCR read as a point; "
+        "'317.600' printing more decimals than 元 has (2): the one reading by which 年度资金总额 "
+        "is the sum of its parts" in problems
+    )
+    got, problems = _read_funds(amounts)
+    assert got == {"total_funds": "317.600", "fiscal_funds": "317,600", "other_funds": "0"}
+    assert not any("funds read" in p for p in problems)
+    # two decimals are a 元 amount: its point stays a point, the part's comma is read as one
+    amounts = {"total_funds": ("317.60", 0.99), "fiscal_funds": ("317,60", 0.98)}
+    got, _ = _read_funds({**amounts, "other_funds": ("0", 0.99)}, unit="元")
+    assert got == {"total_funds": "317.60", "fiscal_funds": "317.60", "other_funds": "0"}
 
 
 def test_a_total_read_as_nothing_is_the_sum_of_its_parts_read_surely() -> None:

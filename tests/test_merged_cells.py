@@ -345,3 +345,128 @@ def test_a_glyph_a_false_rule_cut_off_the_name_into_a_sliver_column_is_joined_ba
     xs = [0.0, 100.0, 200.0, 260.0, 500.0, 600.0, 650.0]
     (form,), _ = read_document(_px_page(rows, spans, xs, 32.0))
     assert form.indicators[1].name.value == "指"
+
+
+def _px_funds(superior: list[str | None], sliver: float) -> tuple[dict, list[str]]:
+    """A scanned table whose 上级补助资金 row prints `superior` over grid columns 1.. (a blank
+    cell of width `sliver` px first), text 24 px high: its values and the reader's problems."""
+    rows = [
+        ["项目名称", "培训项目", None, None, None],
+        ["年度资金总额", "10", None, None, None],
+        ["本级财政资金", "6", None, None, None],
+        ["上级补助资金", *superior],
+        ["其他资金", "", None, None, None],
+        ["一级指标", "二级指标", None, "三级指标", "指标值"],
+        ["产出指标", "数量指标", None, "培训人次", "≥200人次"],
+    ]
+    spans = {(r, 1): (1, 4) for r in (0, 1, 2, 4)} | {(r, 1): (1, 2) for r in (5, 6)}
+    if superior[1] is not None:
+        spans[(3, 2)] = (1, 3)
+    xs = [0.0, 150.0, 150.0 + sliver, 400.0, 500.0, 600.0]
+    (form,), problems = read_document(_px_page(rows, spans, xs, 24.0))
+    return values(form), problems
+
+
+def test_a_blank_sliver_between_a_label_and_its_value_is_passed_over() -> None:
+    """Dev3 lg_25612 p1: a rule piece in the 上级补助资金 row alone cut a blank cell 20 px wide
+    (text 24 px high) off the value cell; 上级 was read blank and 财政拨款 landed as 本级 alone.
+    A blank cell as wide as a character is a cell of its own, left as printed."""
+    got, problems = _px_funds(["", "4", None, None], 20.0)
+    assert (got["local_fiscal_funds"], got["superior_funds"]) == ("6", "4")
+    assert (
+        "page 1: header cell '上级补助资金': the blank cell beside it (20 px wide, narrower than "
+        "a character) is a stray rule's sliver, not its value; its value is the cell after it "
+        "'4'" in problems
+    )
+    got, problems = _px_funds(["", "4", None, None], 30.0)
+    assert got["superior_funds"] == ""
+    assert not any("sliver" in p for p in problems)
+
+
+def test_a_row_rule_read_as_underscores_parts_a_label_cell_merged_over_two_rows() -> None:
+    """Dev3 lg_25687 p2: the rule between 本级财政资金 and 上级补助资金 lost, OCR read its stretch
+    across the merged label cell as `___`; the cell is cut at the rule the value column prints,
+    each label taking the amount beside its row (上级 had taken 本级's, 本级 the underscores)."""
+    rows = [
+        ["项目名称", "培训项目", None],
+        ["年度资金总额", "10", None],
+        ["本级财政资金", "6", None],
+        [None, "4", None],
+        ["其他资金", "", None],
+        ["一级指标", "二级指标", "指标值"],
+        ["产出指标", "数量指标", "≥200人次"],
+    ]
+    (p,) = _px_page(rows, {(2, 0): 2}, [0.0, 200.0, 400.0, 500.0], 24.0)
+    t = p.tables[0]
+    merged = next(c for c in t.cells if c.text == "本级财政资金")
+    lines = (
+        CellLine("本级财政资金", (10.0, 88.0, 190.0, 112.0)),
+        CellLine("___", (15.0, 118.0, 180.0, 122.0)),
+        CellLine("上级补助资金", (10.0, 128.0, 190.0, 152.0)),
+    )
+    cell = replace(merged, text="本级财政资金___上级补助资金", lines=lines)
+    p.tables[0] = replace(t, cells=[cell if c is merged else c for c in t.cells])
+    (form,), problems = read_document([p])
+    got = values(form)
+    assert (got["local_fiscal_funds"], got["superior_funds"]) == ("6", "4")
+    assert (
+        "page 1: header cell '本级财政资金___上级补助资金': cut at the rules of the cells beside "
+        "it (OCR found none inside it): 本级财政资金 | 上级补助资金; '___' taken for a worn "
+        "rule's remnant or a speck, not text" in problems
+    )
+
+
+def test_a_group_label_and_the_total_label_in_one_cell_read_the_total_beside() -> None:
+    """Dev3 lg_25439 p1: the rule between 项目资金（万元） and 年度本级预算金额 lost, both in one
+    cell; the total is the amount beside it, the unit the group's."""
+    got, problems = read([["项目名称", "培训项目"], ["项目资金(万元) 年度本级预算金额：", "9.411"]])
+    assert (got["total_funds"], got["funds_unit"]) == ("9.411", "万元")
+    assert problems == [
+        "page 1: header cell '项目资金(万元) 年度本级预算金额：' prints the group label 项目资金 "
+        "and the label 年度资金总额 (OCR found no rule between them): read as that label"
+    ]
+
+
+def test_an_amount_glued_before_a_funds_label_is_the_value_of_the_label_before() -> None:
+    """Dev3 lg_26341 p1 (funds in one row): `8 财政拨款` is the total's amount and the next label,
+    the rule between them lost — not 财政拨款 after a worn rule's mark (a `1` still is one)."""
+    got, _ = read([["项目名称", "培训项目", "", "", "", ""],
+                   ["年度资金总额", "8 财政拨款", "8", "其他资金", ""]])  # fmt: skip
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == ("8", "8", "")
+    got, _ = read([["项目名称", "培训项目", ""], ["年度资金总额", "8", ""], ["1财政拨款", "8", ""]])
+    assert (got["total_funds"], got["fiscal_funds"]) == ("8", "8")
+
+
+def test_a_group_labels_closing_bracket_read_as_a_glyph_on_its_own_line_keeps_the_unit() -> None:
+    """Dev3 lg_26677 p1 (photo): `项目资` | `金（元` | `2`, the wrapped `）` read `2`; the unit
+    was lost and 2,293,000 元 landed as 万元. A lone glyph after an open 元 is its bracket; two
+    glyphs are not."""
+    rows = [
+        ["项目名称", "培训项目", None],
+        ["项目资金（元2", "年度资金总额", "2,293,000"],
+        ["一级指标", "二级指标", "指标值"],
+        ["产出指标", "数量指标", "≥200人次"],
+    ]
+
+    def read_unit(last: str) -> tuple[dict, list[str]]:
+        (p,) = _px_page(rows, {(0, 1): (1, 2)}, [0.0, 200.0, 400.0, 500.0], 12.0)
+        t = p.tables[0]
+        group = next(c for c in t.cells if c.text.startswith("项目资金"))
+        lines = (
+            CellLine("项目资", (10.0, 44.0, 90.0, 56.0)),
+            CellLine("金（元", (10.0, 58.0, 90.0, 70.0)),
+            CellLine(last, (40.0, 68.0, 50.0, 79.0)),
+        )
+        cell = replace(group, text=f"项目资金（元{last}", lines=lines)
+        p.tables[0] = replace(t, cells=[cell if c is group else c for c in t.cells])
+        (form,), problems = read_document([p])
+        return values(form), problems
+
+    got, problems = read_unit("2")
+    assert (got["funds_unit"], got["total_funds"]) == ("元", "2,293,000")
+    assert (
+        "page 1: header cell '项目资金（元2': its funds unit 元, the closing bracket wrapped onto "
+        "a line of its own read '2'" in problems
+    )
+    got, _ = read_unit("22")
+    assert "funds_unit" not in got

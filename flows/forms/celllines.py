@@ -35,6 +35,10 @@ SLIVER = 0.3
 STREAK = 2.5
 # The CJK characters a worn rule reads as (straight strokes along it); any other is printed text
 ONE_STROKE = frozenset("一丨亅丿乀二")  # 二: a doubled or smeared rule's two edges
+# What OCR reads a stretch of a row rule as when it reads it whole: a run of underscores, as
+# many as its length holds (`___` on the lost rule between 本级财政资金 and 上级补助资金, dev3
+# lg_25687 p2). No form prints one, so a run of them on a rule is its remnant however long.
+RULE_RUN = frozenset("_＿")
 # A speck: a line of a digit or capital or two standing under this share of the height of the
 # table's printed numbers (of its text when it prints none: digits stand shorter than CJK)
 SPECK = 0.5
@@ -171,9 +175,11 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
     or the cell's own border) — thinner than text, or a streak far longer than its marks
     could print: what OCR read of a worn rule, not printed text. A character of more than one
     stroke (`总分` in a box OCR stretched along the rule under it) is text, never a rule's mark.
-    Marks are counted without the spaces OCR put between them (`1 一`: two marks)."""
-    n = len("".join(line.text.split()))
-    if not n or n > MAX_SLIVER_MARKS or height <= 0:
+    Marks are counted without the spaces OCR put between them (`1 一`: two marks); a run of
+    underscores (`RULE_RUN`) is a rule's however many it counts."""
+    marks = "".join(line.text.split())
+    n = len(marks)
+    if not n or height <= 0 or (n > MAX_SLIVER_MARKS and not set(marks) <= RULE_RUN):
         return False
     if any(is_han(ch) and ch not in ONE_STROKE for ch in line.text):
         return False

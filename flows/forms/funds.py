@@ -36,7 +36,7 @@ from flows.forms.labels import (
     unit_of,
 )
 from flows.forms.provenance import Where
-from flows.forms.spec import NO_VALUE, Column, FormSpec, Label
+from flows.forms.spec import FUNDS_DECIMALS, NO_VALUE, Column, FormSpec, Label
 from flows.forms.state import Header
 from flows.lineshapes import text_height
 from flows.models import (
@@ -831,7 +831,7 @@ MARK_CUT, NOTHING_PRINTED = 1, 2
 
 
 def _readings(
-    value: SourcedValue, ocr_pages: Mapping[int, float | None]
+    value: SourcedValue, ocr_pages: Mapping[int, float | None], unit: str | None = None
 ) -> list[tuple[int, float, str, str]]:
     """(edits, amount, text, why) an amount may have printed: as read (blank, or a mark printed
     for no value, is 0), then — on an OCR page — with one mark cut off either edge, with its
@@ -841,7 +841,8 @@ def _readings(
     cells for review (`PageGrid.review_below`, the run's `OcrOptions.low_confidence_threshold`):
     such a reading's digits may be no print at all — a rule's ink at a blank cell's edge, a speck
     (`i01` at 0.51 in a blank 其他资金 cell). A page that names no line (None) has no reading
-    taken for nothing printed."""
+    taken for nothing printed. In a `unit` whose amounts print at most so many decimals
+    (`FUNDS_DECIMALS`: 元 to the fen) a reading with more is none (`_printable_in`)."""
     ocr = value.page in ocr_pages
     review_below = ocr_pages.get(value.page)
     out = []
@@ -865,7 +866,24 @@ def _readings(
         if review_below is not None and value.confidence < review_below:
             why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
             out.append((NOTHING_PRINTED, 0.0, "", why))
-    return out
+    return _printable_in(out, printed, unit) if ocr else out
+
+
+def _printable_in(
+    readings: list[tuple[int, float, str, str]], printed: str, unit: str | None
+) -> list[tuple[int, float, str, str]]:
+    """The `readings` of an amount read `printed` that its block's `unit` can print: none with
+    more decimals than the unit has (`FUNDS_DECIMALS`: `317.600` is no 元 amount, dev3
+    lg_26492's total beside a 财政拨款 read `317,600`, where both one-separator readings added
+    up). When the reading as read is one of those dropped, the others say so."""
+    most = FUNDS_DECIMALS.get(unit or "")
+    if most is None:
+        return readings
+    kept = [r for r in readings if len(r[2].partition(".")[2]) <= most]
+    if kept and kept[0][0] != 0 and readings[0][0] == 0:
+        why = f"'{printed}' printing more decimals than {unit} has ({most})"
+        kept = [(e, v, t, f"{w}; {why}") for e, v, t, w in kept]
+    return kept
 
 
 def _separators_read_apart(printed: str) -> list[tuple[int, float, str, str]]:
@@ -934,7 +952,9 @@ def settle_funds_by_sum(
     names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
     if names is None:
         return
-    if _settle(fields, ["total_funds", *(n for n in names if n in fields)], ocr_pages, problems):
+    unit = form.fields["funds_unit"].value if "funds_unit" in form.fields else None
+    block = ["total_funds", *(n for n in names if n in fields)]
+    if _settle(fields, block, ocr_pages, problems, unit=unit):
         form.funds = FundsBlock(
             total=fields.get("total_funds"),
             fiscal=fields.get("fiscal_funds"),
@@ -978,13 +998,15 @@ def _settle(
     ocr_pages: Mapping[int, float | None],
     problems: list[str],
     sum_label: str = "年度资金总额",
+    unit: str | None = None,
 ) -> bool:
     """`settle_funds_by_sum` on the fields named `block` (the sum first, then its parts, the
-    sum printed as `sum_label`); whether a reading was changed."""
+    sum printed as `sum_label`, the amounts in `unit` when known); whether a reading was
+    changed."""
     total = fields.get(block[0])
     if total is None or not total.value.strip():
         return False
-    options = [_readings(fields[n], ocr_pages) for n in block]
+    options = [_readings(fields[n], ocr_pages, unit) for n in block]
     options[0] = [o for o in options[0] if o[0] != NOTHING_PRINTED]  # the sum's own amount
     if all(o and o[0][0] == 0 for o in options) and _adds_up([o[0][1] for o in options]):
         return False

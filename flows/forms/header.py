@@ -182,6 +182,12 @@ def read_header(
         assert isinstance(lb, Label)
         header.used.add(id(cell))
         unit = unit_of(cell.text, rest if lb.group else "")
+        if unit is None and lb.group and (bracket := _unit_bracket_misread(cell)) is not None:
+            unit, glyph = bracket
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}': its funds unit {unit}, the "
+                f"closing bracket wrapped onto a line of its own read '{glyph}'"
+            )
         if unit is None and lb.group:
             unit, rest_cell = _unit_wrapped_below(table, cell, rest, end)
             if rest_cell is not None:
@@ -193,6 +199,13 @@ def read_header(
         if unit and "funds_unit" not in header.fields:
             header.fields["funds_unit"] = where.sv(cell, unit)
         rest = UNIT_RE.sub("", rest, count=1)
+        if lb.group and (inner := _label_after_group(rest, labels)) is not None:
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' prints the group label "
+                f"{lb.alternatives[0]} and the label {inner.alternatives[0]} (OCR found no rule "
+                "between them): read as that label"
+            )
+            lb, rest = inner, ""
         if lb.group:
             continue
         if lb.below and rest:  # the head merged down with its value (预期目标1.按计划完成…)
@@ -208,6 +221,15 @@ def read_header(
                 header.below.append((lb.field, relative(table, cell.bbox[0], cell.bbox[2])))
             continue
         right = _right_of(table, cell)
+        if right is not None and (past := _past_a_sliver(table, cell, right, labels, height)):
+            header.used.add(id(right))
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}': the blank cell beside it "
+                f"({right.bbox[2] - right.bbox[0]:.0f} px wide, narrower than a character) is "
+                f"a stray rule's sliver, not its value; its value is the cell after it "
+                f"'{past.text}'"
+            )
+            right = past
         right_is_label = right is not None and _label_of(label_key(right.text), labels) is not None
         below = _value_below(table, cell, end, labels, header)
         if (
@@ -506,6 +528,27 @@ def _label_of(key: str, labels: list) -> tuple[object, str] | None:
     return match_printed(key, labels) or after_a_mark(key, labels)
 
 
+def _unit_bracket_misread(cell: Cell) -> tuple[str, str] | None:
+    """(unit, the glyph read) for a group label's OCR cell whose unit annotation's closing
+    bracket wrapped onto a line of its own and was read as another glyph (`项目资` | `金（元` |
+    `2`, dev3 lg_26677 p1 photo: the unit lost, 2,293,000 元 landed as 万元); None otherwise."""
+    if len(cell.lines) < 2 or len(cell.lines[-1].text.strip()) != 1:
+        return None
+    unit = unit_of("".join(ln.text for ln in cell.lines[:-1]))
+    return (unit, cell.lines[-1].text.strip()) if unit is not None else None
+
+
+def _label_after_group(rest: str, labels: list) -> Label | None:
+    """The label a group label's cell prints after it, nothing else but the group's unit
+    annotation (`项目资金 年度本级预算金额：(万元)`, dev3 lg_25439 p1: the rule between the
+    vertical 项目资金（万元） and the total's label lost, their lines read into one cell); None
+    when the rest is no such label."""
+    hit = _label_of(rest, labels) if rest else None
+    if hit is None or hit[0].group or UNIT_ANNOTATION_RE.sub("", hit[1], count=1):  # type: ignore[attr-defined]
+        return None
+    return hit[0]  # type: ignore[return-value]
+
+
 def _labels_of_several_rows(
     table: Table, cell: Cell, first: Label, rest: str, labels: list, where: Where, header: Header
 ) -> bool:
@@ -795,6 +838,30 @@ def _title_or_unit_line(text: str) -> bool:
 
 def _right_of(table: Table, cell: Cell) -> Cell | None:
     return table.at(cell.row, cell.last_col + 1) if cell.last_col + 1 < table.n_cols else None
+
+
+# A blank cell narrower than this many text heights prints no value: a CJK character is one text
+# height wide and a value cell has room beside its print. Such a cell between a label and a
+# value is a stray rule's sliver (dev3 lg_25612 p1: 20 px between 上级补助资金 and 160.308, the
+# text 24 px high, a rule piece in that row alone).
+VALUE_SLIVER = 1.0
+
+
+def _past_a_sliver(
+    table: Table, label: Cell, right: Cell, labels: list, height: float
+) -> Cell | None:
+    """The cell after `right` when `right` is a blank sliver (`VALUE_SLIVER`) beside `label`
+    and that cell, in the label's rows, prints a value that is no label; None otherwise. Only
+    an OCR grid's (a text layer's rules are printed, its cells as drawn)."""
+    if right.text.strip() or right.lines or height <= 0 or not label.lines:
+        return None
+    if right.bbox[2] - right.bbox[0] >= VALUE_SLIVER * height:
+        return None
+    past = _right_of(table, right)
+    if past is None or not cell_text(past) or _label_of(label_key(past.text), labels) is not None:
+        return None
+    inside = label.row <= past.row and past.last_row <= label.last_row
+    return past if inside and right.row == label.row and right.last_row == label.last_row else None
 
 
 def _read_more_of(

@@ -153,16 +153,33 @@ def match_printed(
         id(item): item
         for alt, item in alternatives
         # the length test first: most alternatives are too long or short to be one edit away
-        if len(alt) >= 4 and abs(len(alt) - len(key)) <= 1 and edit_distance(key, alt) == 1
+        if len(alt) >= 4
+        and abs(len(alt) - len(key)) <= 1
+        and edit_distance(key, alt) == 1
+        and not _amount_glued(key, alt)
     }
     return (next(iter(near.values())), "") if len(near) == 1 else None
 
 
+# The digits a worn rule's stroke is never read as: one of them at a label's edge is print
+GLUED_DIGITS = frozenset("023456789")
+
+
+def _amount_glued(key: str, alt: str) -> bool:
+    """Whether `key` is the label `alt` with a digit no rule's stroke reads as glued on at an
+    edge (`8财政拨款`, dev3 lg_26341 p1: the total's amount and the next label in one cell, the
+    rule between them lost): a value beside its label, not an OCR slip inside it."""
+    return len(key) == len(alt) + 1 and (
+        (key[1:] == alt and key[0] in GLUED_DIGITS) or (key[:-1] == alt and key[-1] in GLUED_DIGITS)
+    )
+
+
 def after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
     """A label printed after a mark or two no label starts with (`!实施单位…`, `T实施期：…`):
-    the remnant of a worn rule OCR read as punctuation or a Latin letter. Only an exact
-    spelling counts, never one OCR slip away."""
-    bare = re.sub(f"^[^{HAN}(]{{1,2}}", "", key)
+    the remnant of a worn rule OCR read as punctuation or a Latin letter (or the `1` a stroke
+    reads as). Only an exact spelling counts, never one OCR slip away; a digit of
+    `GLUED_DIGITS` is an amount glued on (`8财政拨款`), no mark."""
+    bare = re.sub(f"^[^{HAN}({''.join(sorted(GLUED_DIGITS))}]{{1,2}}", "", key)
     if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
         return None
     return match_printed(bare, labels)

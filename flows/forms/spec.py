@@ -304,6 +304,11 @@ FUNDS_UNITS = ("万元", "元")
 """The units a form prints its funds amounts in (项目资金（万元）, 单位：元): every reading of a
 funds unit (`flows.forms.labels.UNITS`, `UNIT_BEGUN`) matches this one list."""
 
+FUNDS_DECIMALS = {"元": 2}
+"""The most decimals an amount prints in a funds unit that has a smallest coin: 元 are printed to
+the fen, so `317.600` in a 元 block is no amount (its comma read as a point, ncfunds30: dev3
+lg_26492); 万元 print to any precision (0.1 元 is three decimals), so no limit is known."""
+
 UNIT_LINE_LABEL = "单位"
 """The label of a line printing the unit of a table's amounts on its own (单位：元, 单位：万元),
 above the table or as a row of it: such a line is neither a header value nor its continuation."""
