@@ -1225,38 +1225,6 @@ HEAP_KEPT_MIB = 160
 # the least resident size a trim left this worker with (MiB): what HEAP_KEPT_MIB is above
 _trimmed_mib: list[float] = []
 
-# glibc's `mallopt` parameters (malloc.h) and the values a page-reading process holds its heap
-# with (`keep_freed_heap`): blocks below HEAP_MMAP_MIB come from the heap, and free() never
-# hands the heap's top back by itself (`release_memory` decides when the heap goes back)
-M_TRIM_THRESHOLD = -1
-M_MMAP_THRESHOLD = -3
-HEAP_MMAP_MIB = 64
-TRIM_NEVER = 2**31 - 1
-
-# whether this process has set its heap policy (`keep_freed_heap`), with the result
-_heap_kept: list[bool] = []
-
-
-def keep_freed_heap(libc: object) -> bool:
-    """Keep what a page frees in the heap for the next page: blocks up to HEAP_MMAP_MIB come
-    from the heap rather than their own mmap, and free() trims no heap top, so
-    `release_memory`'s bounded trim alone gives memory back. False where libc has no mallopt.
-
-    glibc's defaults move both lines as the process goes: a freed mmap block raises the mmap
-    line to its size (at most 32 MiB) and the trim line to twice that, so a page's larger
-    arrays (a 200 dpi page's float copies, the recogniser's outputs) were mapped and unmapped
-    again, and the heap's top handed back after a run and faulted in by the next. speed30, 39
-    dev scan/image pages, one process: 19.6 k -> 14.4 k minor faults a page, system time 0.126
-    -> 0.074 CPU-s a page, the process's peak 459 -> 435 MiB, every PageGrid identical. Either
-    line alone is worse than the defaults (fixing one stops glibc moving the other: the trim
-    line alone left the mmap line at 128 KiB, 291 k faults a page)."""
-    try:
-        mmap_set = libc.mallopt(M_MMAP_THRESHOLD, HEAP_MMAP_MIB << 20)  # type: ignore[attr-defined]
-        trim_set = libc.mallopt(M_TRIM_THRESHOLD, TRIM_NEVER)  # type: ignore[attr-defined]
-    except AttributeError:
-        return False
-    return bool(mmap_set) and bool(trim_set)
-
 
 def release_memory() -> bool:
     """Hand the heap a page left behind back to the system (glibc `malloc_trim`) when the
@@ -1269,8 +1237,6 @@ def release_memory() -> bool:
     libc = _libc()
     if libc is None:
         return False
-    if not _heap_kept:
-        _heap_kept.append(keep_freed_heap(libc))
     resident = resident_mib()
     if _trimmed_mib and resident is not None and resident < _trimmed_mib[-1] + HEAP_KEPT_MIB:
         return False

@@ -83,22 +83,16 @@ class FakeLibc:
         return 1
 
 
-def fresh_worker(monkeypatch: pytest.MonkeyPatch, libc: FakeLibc) -> FakeLibc:
-    """`libc` as a page worker's C library, its resident size the fake's, before any trim."""
-    monkeypatch.setattr(ocr.page, "_libc", lambda: libc)
-    monkeypatch.setattr(ocr.page, "resident_mib", lambda: libc.sizes[0])
-    monkeypatch.setattr(ocr.page, "_trimmed_mib", [])
-    monkeypatch.setattr(ocr.page, "_heap_kept", [])
-    return libc
-
-
 def test_the_heap_is_trimmed_only_past_what_a_page_may_keep(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The first call trims and records the size left; later calls trim only when the worker
     holds HEAP_KEPT_MIB more than the least size a trim left (speed29)."""
     size = [500.0]
-    libc = fresh_worker(monkeypatch, FakeLibc(size, after=300.0))
+    libc = FakeLibc(size, after=300.0)
+    monkeypatch.setattr(ocr.page, "_libc", lambda: libc)
+    monkeypatch.setattr(ocr.page, "resident_mib", lambda: size[0])
+    monkeypatch.setattr(ocr.page, "_trimmed_mib", [])
     kept = ocr.page.HEAP_KEPT_MIB
     assert ocr.page.release_memory() is True and libc.trims == 1 and size == [300.0]
     size[0] = 300.0 + kept - 1  # a page's heap kept for the next page
@@ -112,41 +106,9 @@ def test_the_heap_is_trimmed_only_past_what_a_page_may_keep(
     assert ocr.page.release_memory() is False and libc.trims == 2
 
 
-class MalloptLibc(FakeLibc):
-    """A FakeLibc that also records `mallopt` calls, answering as glibc does (1: set)."""
-
-    def __init__(self, sizes: list[float], after: float) -> None:
-        super().__init__(sizes, after)
-        self.options: list[tuple[int, int]] = []
-
-    def mallopt(self, param: int, value: int) -> int:
-        self.options.append((param, value))
-        return 1
-
-
-def test_a_page_reading_process_keeps_its_freed_heap_for_the_next_page(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The first `release_memory` of a process sets glibc's mmap line to 64 MiB and its trim
-    line to never, once: only the bounded trim gives the heap back (speed30)."""
-    libc = fresh_worker(monkeypatch, MalloptLibc([500.0], after=300.0))
-    assert ocr.page.release_memory() is True
-    assert libc.options == [(-3, 64 * 2**20), (-1, 2**31 - 1)]
-    assert ocr.page._heap_kept == [True]
-    ocr.page.release_memory()
-    assert len(libc.options) == 2 and libc.trims == 1
-
-
-def test_a_libc_without_mallopt_keeps_its_own_heap_lines() -> None:
-    assert ocr.page.keep_freed_heap(FakeLibc([0.0], after=0.0)) is False
-    assert ocr.page.keep_freed_heap(MalloptLibc([0.0], after=0.0)) is True
-
-
 def test_resident_size_is_read_from_the_process() -> None:
     grown = ocr.page.resident_mib()
     assert grown is not None and 10 < grown < 10_000
-    # above the mmap line (`keep_freed_heap`): fresh pages, not a freed heap already resident
-    mib = ocr.page.HEAP_MMAP_MIB + 32
-    block = np.ones(mib * 2**20 // 8)
-    assert ocr.page.resident_mib() >= grown + mib - 4  # type: ignore[operator]
+    block = np.ones(64 * 2**20 // 8)  # 64 MiB touched
+    assert ocr.page.resident_mib() >= grown + 60  # type: ignore[operator]
     del block
