@@ -1539,7 +1539,11 @@ def test_headings_ocr_read_only_part_of_are_the_one_column_they_can_be_part_of()
         ["产出指标", "数量指标", "受益学生数量", "=", "32", "人"],
     ]
     (form,), problems = read_document([ocr_page(1, table(rows), lines=TITLE)])
-    assert problems == []
+    # 位 could be the last glyph of 指标值及单位 too: read with 级 as the heads not found, in order
+    assert problems == [
+        "page 1: the heading cells '级'、'位' print part of a head each, any of several; read as "
+        "level1、measure_unit, the heads not found, in the form's order"
+    ]
     assert lines_of(form) == [("产出指标", "数量指标", "受益学生数量", "=32人")]
     # a remnant that could be part of two headings (值: 指标值 or 分值) is not taken for either
     rows[1][5], rows[2][5] = "值", "5"

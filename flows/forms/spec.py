@@ -228,7 +228,9 @@ PROJECT_TARGET = FormSpec(
     columns=(
         LEADING,
         *LEVELS,
-        Column("target", ("指标值", "目标值", "年度指标值", "年度目标值")),
+        # 指标值及单位: a plan printing its target with the unit in one cell names it so; spelt
+        # whole so that its lines read across with 度量单位's beside it are told apart
+        Column("target", ("指标值", "目标值", "年度指标值", "年度目标值", "指标值及单位")),
         *TARGET_SPLIT,
         *PLAN_EXTRAS,
     ),
