@@ -195,7 +195,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     problems: list[str] = []
     open_form: OpenForm | None = None
     for i, page in enumerate(pages):
-        foot = opener_at_foot(page, pages[i + 1] if i + 1 < len(pages) else None)
+        foot = opener_at_foot(page, pages[i + 1] if i + 1 < len(pages) else None, problems)
         tables = with_rows_lost_between(page)
         printed_tables = list(enumerate([*tables, *([foot] if foot is not None else [])]))
         if not page.has_text_layer:
