@@ -738,7 +738,8 @@ def _text_cut_by_a_rule(
     words (no number or code, which may be a value of its own) and not a label, title or
     unit line, and ending the row, is the rest of that value, never dropped — unless the value
     ends with a label of the form not yet read (`_label_ending`): the rest is then that label's
-    value."""
+    value. A cell ending in a colon is a label OCR cut or misread (`施单位：`, dev3 lg_25921:
+    实施单位's first glyph lost), no value's rest: it and its value are reported unread."""
     for name, sv in list(header.fields.items()):
         if (sv.page, sv.table_index) != (where.page.page, where.table_index) or sv.row is None:
             continue
@@ -757,6 +758,7 @@ def _text_cut_by_a_rule(
             and (nxt.row, nxt.last_row) == (value.row, value.last_row)
             and _words(nxt.text)
             and match_printed(label_key(nxt.text), labels) is None
+            and not _ends_in_colon(nxt.text)
             and not _title_or_unit_line(nxt.text)
         ):
             rest.append(nxt)
@@ -784,6 +786,11 @@ def _text_cut_by_a_rule(
                 f"{lb.alternatives[0]} (OCR found no rule before it): {name} read as '{own}', "
                 f"{lb.field} as '{read.value}' beside it"
             )
+
+
+def _ends_in_colon(text: str) -> bool:
+    """Whether a cell's text ends in a colon, as a label prints and no value does."""
+    return normalize(text).rstrip().endswith(":")
 
 
 def _label_ending(text: str, labels: list, header: Header) -> tuple[str, Label] | None:
