@@ -792,6 +792,25 @@ def test_a_unit_name_cut_by_another_bands_rule_is_read_whole() -> None:
     ]
 
 
+def test_a_cut_label_ending_in_a_colon_after_a_code_is_no_rest_of_the_code() -> None:
+    """dev3 lg_25921: 实施单位 read `施单位：` (its first glyph lost) after the department's
+    code: a cell ending in a colon is a label, so neither it nor its value is glued onto the
+    code; the value is reported unread."""
+    rows = [
+        ["项目名称", "培训项目", "", "", ""],
+        ["主管部门", "某县水务局", "082001", "施单位：", "某管理所"],
+        *GRID,
+    ]
+    (form,), problems = read_document([page(1, table(rows, {(0, 1): (1, 4)}), lines=TITLE)])
+    got = values(form)
+    assert (got["department_name"], got["department_code"]) == ("某县水务局", "082001")
+    assert "implementing_unit" not in got
+    assert problems == [
+        "page 1: header cell '某管理所' is not a label of the project_target form description; "
+        "not read",
+    ]
+
+
 def test_continuation_ruled_with_other_columns_is_read_by_the_heading_positions() -> None:
     # page 1: the name and the target each span two grid columns; page 2's ruling has one each
     rows = [

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from flows.forms import read_document
 from flows.models import PageGrid
 from tests.test_forms import HEADER, INDICATORS, TITLE, lines_of, page, table, values
@@ -73,16 +75,20 @@ def read_ocr(rows: list[list[str | None]]) -> tuple[list, list[str]]:
     return read_document([ocr(page(1, table([*rows, *grid]), lines=TITLE))])
 
 
-def test_an_opener_cut_short_that_no_other_label_starts_with_opens_its_form() -> None:
-    """lg_20615.jpg: `项目名`, the label column cut at its right edge."""
-    (form,), problems = read_ocr([["项目名", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])
+@pytest.mark.parametrize("cut", ["项目名", "目名称"])
+def test_an_opener_cut_short_that_no_other_label_starts_or_ends_with_opens_its_form(
+    cut: str,
+) -> None:
+    """lg_20615.jpg: `项目名`, the label column cut at its right edge; dev3 lg_25921: `目名称`,
+    the label column's first glyphs lost."""
+    (form,), problems = read_ocr([[cut, "培训项目", "", ""], ["实施单位", "某中心", "", ""]])
     assert (values(form)["project_name"], values(form)["implementing_unit"]) == (
         "培训项目",
         "某中心",
     )
     assert problems == [
-        "page 1: header cell '项目名' (row 0, column 0) read as the opener 项目名称: cut short, "
-        "and no other label or heading of any form starts so"
+        f"page 1: header cell '{cut}' (row 0, column 0) read as the opener 项目名称: cut short, "
+        "and no other label or heading of any form starts or ends so"
     ]
 
 
@@ -90,3 +96,4 @@ def test_a_cut_of_two_glyphs_or_two_cut_openers_open_nothing() -> None:
     """`项目` begins 项目属性 and 项目资金 too; two cells cut to an opener are not one header."""
     assert read_ocr([["项目", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])[0] == []
     assert read_ocr([["项目名", "甲", "", ""], ["项目名", "乙", "", ""]])[0] == []
+    assert read_ocr([["名称", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])[0] == []

@@ -97,6 +97,21 @@ def test_an_opener_label_wrapped_over_two_lines_at_a_page_foot_opens_the_form() 
         assert values(forms[0])["implementing_unit"] == "某单位"
 
 
+def test_a_wrapped_opener_line_read_twice_over_at_a_foot_is_read_once() -> None:
+    """dev3 lg_26036 p1: the label's first line read twice over (`项目名 项目名`) over
+    `称: 就业创业补助资金`: the repeat is no part of the name; noted."""
+    title = (_line(TITLE[0], 100), _line("(2023 年度)", 150))
+    upper = _box("项目名 项目名", 178, 2040 - 800, 284, 2089 - 800)
+    lower = _box("称: 就业创业补助资金", 207, 2059 - 800, 526, 2122 - 800)
+    p1 = scan_page(1, lines=(*title, upper, lower))
+    forms, problems = read_document([p1, scan_page(2, _rest_of_header(top=100))])
+    assert [(values(f)["project_name"], f.first_page) for f in forms] == [("就业创业补助资金", 1)]
+    assert problems[0] == (
+        "page 1: foot line '项目名 项目名' (the opener's row, its rules lost) read twice over: "
+        "read once, as '项目名'"
+    )
+
+
 def test_two_lines_side_by_side_at_a_foot_printing_no_opener_open_nothing() -> None:
     """Lines level with each other at a page's foot that do not print an opener together (a
     note beside a page number) open no form: the next page's table stays unread."""
@@ -174,6 +189,35 @@ def test_a_name_line_torn_in_two_halves_read_twice_is_read_once() -> None:
     forms, problems = read_document([p])
     assert values(forms[0])["project_name"] == "文物保护经费"
     assert any("read twice" in p for p in problems)
+
+
+def test_a_name_torn_in_two_halves_one_read_a_glyph_off_is_read_once_the_surer() -> None:
+    """dev3 lg_25525: the name's halves, 10 and 14 px tall and 4 px apart, read
+    `河洲长制工作经费` (0.81) over `河湖长制工作经费` (0.99): one line, the surer reading kept."""
+    halves = (CellLine("河洲长制工作经费", (799, 343, 1009, 353), 0.8055),
+              CellLine("河湖长制工作经费", (798, 357, 1009, 371), 0.9947))  # fmt: skip
+    p = scan_page(1, _name_cell_with(*halves), lines=(_line("(2023 年度)", 60),))
+    forms, problems = read_document([p])
+    assert values(forms[0])["project_name"] == "河湖长制工作经费"
+    assert problems[0] == (
+        "page 1: header cell '河洲长制工作经费 河湖长制工作经费': one printed line read twice (two "
+        "halves of it one over the other, same words but one glyph, the surer reading kept over "
+        "'河洲长制工作经费', same width); read as '河湖长制工作经费'"
+    )
+
+
+def test_lines_a_glyph_apart_spaced_or_shorter_than_four_glyphs_are_kept() -> None:
+    """Two lines a line spacing apart, or three glyphs long, one glyph apart: two lines."""
+    for lines, name in (
+        ((CellLine("道路建设一期", (411, 280, 560, 308), 1.0),
+          CellLine("道路建设二期", (411, 318, 560, 346), 1.0)), "道路建设一期 道路建设二期"),
+        ((CellLine("甲乙丙", (411, 287, 520, 298), 0.9),
+          CellLine("甲乙丁", (411, 299, 520, 316), 1.0)), "甲乙丙 甲乙丁"),
+    ):  # fmt: skip
+        p = scan_page(1, _name_cell_with(*lines), lines=(_line("(2023 年度)", 60),))
+        forms, problems = read_document([p])
+        assert values(forms[0])["project_name"] == name
+        assert not any("read twice" in p for p in problems)
 
 
 def test_a_name_printing_the_same_words_on_two_spaced_lines_is_kept() -> None:

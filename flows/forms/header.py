@@ -19,11 +19,13 @@ from flows.forms.labels import (
     CODE_IN_BRACKETS_RE,
     NAME_THEN_CODE_RE,
     OPEN_UNIT_RE,
+    SLIP_GLYPHS,
     UNIT_RE,
     UNITS,
     PrintedLabel,
     after_a_mark,
     cell_text,
+    edit_distance,
     is_label,
     label_alternatives,
     labels_printed_in,
@@ -391,9 +393,9 @@ def _label_wrapped_beside_value(
 
 
 # Two OCR lines are halves of one printed line when the gap between them is at most this share
-# of the taller one's height: the halves of a line torn across abut, while a wrapped value's
-# lines stand a line spacing apart
-TORN_GAP = 0.25
+# of the taller one's height: the halves of a line torn across abut (dev3 lg_25525's name: 10
+# and 14 px halves 4 px apart), while a wrapped value's lines stand a line spacing apart
+TORN_GAP = 0.3
 
 
 def _drop_lines_read_twice(table: Table, rows: range) -> tuple[Table, list[str]]:
@@ -411,20 +413,27 @@ def _drop_lines_read_twice(table: Table, rows: range) -> tuple[Table, list[str]]
             continue
         kept = tuple(ln for ln in cell.lines if id(ln) not in twice)
         cells.append(replace(cell, text=text, lines=kept, readings=()))
+        slips = [ln.text for ln in cell.lines if id(ln) in twice and ln.text not in text]
+        words = (
+            f"same words but one glyph, the surer reading kept over '{slips[0]}'"
+            if slips
+            else "same words"
+        )
         notes.append(
             f"cell '{cell.text}': one printed line read twice (two halves of it one over the "
-            f"other, same words, same width); read as '{text}'"
+            f"other, {words}, same width); read as '{text}'"
         )
     return replace(table, cells=cells), notes
 
 
 def _read_twice(lines: tuple[CellLine, ...]) -> set[int]:
     """ids of the less sure of each pair of lines one directly over the other reading the same
-    words (two characters or more, a letter among them) over the same width."""
+    words (two characters or more, a letter among them; or but one glyph: `_same_but_a_slip`)
+    over the same width."""
     out: set[int] = set()
     for a, b in zip(lines, lines[1:], strict=False):
         key = label_key(a.text)
-        if key != label_key(b.text) or len(key) < 2 or not any(ch.isalpha() for ch in key):
+        if not _same_but_a_slip(key, label_key(b.text)) or not any(ch.isalpha() for ch in key):
             continue
         (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = a.bbox, b.bbox
         upper, lower = (a.bbox, b.bbox) if ay0 <= by0 else (b.bbox, a.bbox)
@@ -435,6 +444,16 @@ def _read_twice(lines: tuple[CellLine, ...]) -> set[int]:
         if across >= 0.8 * width and gap <= TORN_GAP * tall:
             out.add(id(b) if a.confidence >= b.confidence else id(a))
     return out
+
+
+def _same_but_a_slip(a: str, b: str) -> bool:
+    """Whether two readings print the same words (two characters or more), or as many, all but
+    one glyph alike, `labels.SLIP_GLYPHS` or more (`河洲长制工作经费` over `河湖长制工作经费`,
+    dev3 lg_25525): one printed line's two halves, one read a slip off (a wrapped value's two
+    lines do not print the same words but one glyph over the same width)."""
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    return edit_distance(a, b) <= (1 if len(a) >= SLIP_GLYPHS else 0)
 
 
 # A lone Latin letter or digit OCR was unsure of (below SURE_MARK) is no printed glyph when its
@@ -762,7 +781,8 @@ def _text_cut_by_a_rule(
     words (no number or code, which may be a value of its own) and not a label, title or
     unit line, and ending the row, is the rest of that value, never dropped — unless the value
     ends with a label of the form not yet read (`_label_ending`): the rest is then that label's
-    value."""
+    value. A cell ending in a colon is a label OCR cut or misread (`施单位：`, dev3 lg_25921:
+    实施单位's first glyph lost), no value's rest: it and its value are reported unread."""
     for name, sv in list(header.fields.items()):
         if (sv.page, sv.table_index) != (where.page.page, where.table_index) or sv.row is None:
             continue
@@ -781,6 +801,7 @@ def _text_cut_by_a_rule(
             and (nxt.row, nxt.last_row) == (value.row, value.last_row)
             and _words(nxt.text)
             and match_printed(label_key(nxt.text), labels) is None
+            and not _ends_in_colon(nxt.text)
             and not _title_or_unit_line(nxt.text)
         ):
             rest.append(nxt)
@@ -808,6 +829,11 @@ def _text_cut_by_a_rule(
                 f"{lb.alternatives[0]} (OCR found no rule before it): {name} read as '{own}', "
                 f"{lb.field} as '{read.value}' beside it"
             )
+
+
+def _ends_in_colon(text: str) -> bool:
+    """Whether a cell's text ends in a colon, as a label prints and no value does."""
+    return normalize(text).rstrip().endswith(":")
 
 
 def _label_ending(text: str, labels: list, header: Header) -> tuple[str, Label] | None:

@@ -92,17 +92,21 @@ OTHER_SPELLINGS = frozenset(
 
 
 def _whole_opener(key: str) -> str | None:
-    """The one opener spelling `key` is the start of, when it is cut short (`项目名`) and no
-    other label or column heading of any form starts so; None otherwise."""
+    """The one opener spelling `key` is the start or the end of, when it is cut short at its
+    right (`项目名`, a photo's label column cut) or its left (`目名称`, dev3 lg_25921: the label
+    column's first glyphs lost) and no other label or column heading of any form starts, or
+    ends, so; None otherwise."""
     if len(key) < CUT_OPENER_GLYPHS or key in OPENER_SPELLINGS:
         return None
-    whole = {alt for alt in OPENER_SPELLINGS if alt.startswith(key)}
-    others = any(alt.startswith(key) for alt in OTHER_SPELLINGS)
-    return next(iter(whole)) if len(whole) == 1 and not others else None
+    for cut in (str.startswith, str.endswith):
+        whole = {alt for alt in OPENER_SPELLINGS if cut(alt, key)}
+        if len(whole) == 1 and not any(cut(alt, key) for alt in OTHER_SPELLINGS):
+            return next(iter(whole))
+    return None
 
 
 def with_cut_opener(table: Table, start: int, end: int, page: int) -> tuple[Table, str] | None:
-    """`table` with the one cell of rows start..end-1 printing an opener cut at its right edge
+    """`table` with the one cell of rows start..end-1 printing an opener cut at one edge
     (lg_20615: `项目名`, a photo's label column cut short) spelt whole, and the note saying so;
     None when no cell, or more than one, prints a cut opener."""
     cut = [
@@ -116,6 +120,7 @@ def with_cut_opener(table: Table, start: int, end: int, page: int) -> tuple[Tabl
     cells = [replace(c, text=whole) if c is cell else c for c in table.cells]
     note = (
         f"page {page}: header cell '{cell.text}' (row {cell.row}, column {cell.col}) read as "
-        f"the opener {whole}: cut short, and no other label or heading of any form starts so"
+        f"the opener {whole}: cut short, and no other label or heading of any form starts or "
+        "ends so"
     )
     return replace(table, cells=cells), note

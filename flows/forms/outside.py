@@ -131,7 +131,7 @@ def _read_once(text: str) -> str | None:
     return "".join(found) if found else None
 
 
-def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
+def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[str]) -> Table | None:
     """A table's opening rows printed alone at the foot of a page, read as free lines because
     their rules wore away (`项目名称 司法救助资金`, perhaps `主管部门 某局` under it), while its
     header and grid go on at the top of the next page: a table of its own, one row a line, so
@@ -139,7 +139,8 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
     as the rest of its header. None unless the first of those lines prints an opener label with
     its value and each line after it a label of the same form, they stand below every table of
     the page with no text after them but a page number, and the next page's first table prints
-    no opener but a label of the same form in its top rows."""
+    no opener but a label of the same form in its top rows. A line of the opener's row OCR
+    read twice over is read once, noted in `problems`."""
     if page.has_text_layer or next_page is None or not next_page.tables:
         return None
     floor = max((t.bbox[3] for t in page.tables), default=0.0)
@@ -148,7 +149,8 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
         (ln for ln in below if any(ch.isalpha() for ch in label_key(ln.text))),
         key=lambda ln: ln.bbox[1],
     )
-    opener, rows = _opener_rows(worded)
+    once: list[str] = []
+    opener, rows = _opener_rows(worded, once)
     if opener is None:
         return None
     spec, _ = opener
@@ -161,6 +163,11 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
     top = [c for c in following.cells if c.row <= 2]
     if not any(match_printed(label_key(c.text), labels) for c in top):
         return None
+    problems.extend(
+        f"page {page.page}: foot line '{text}' (the opener's row, its rules lost) read twice "
+        f"over: read once, as '{_read_once(text)}'"
+        for text in once
+    )
     cells = [
         Cell(row=r, col=0, text=ln.text, bbox=ln.bbox, confidence=ln.confidence)
         for r, ln in enumerate(rows)
@@ -174,11 +181,14 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None) -> Table | None:
     return Table(len(rows), 1, cells, box, page.extractor or "")
 
 
-def _opener_rows(worded: list[TextLine]) -> tuple[tuple[object, str] | None, list[TextLine]]:
+def _opener_rows(
+    worded: list[TextLine], once: list[str]
+) -> tuple[tuple[object, str] | None, list[TextLine]]:
     """(opener hit, rows from the opener's line down) of the worded lines at a page's foot, top
     to bottom: the last line printing an opener with its value (alone, or read back from the
     two lines a wrapped label was cut into), the lines after it each a row of its own; no hit
-    when none does. At most `MAX_FOOT_ROWS` rows: a form's opening rows, not a page of text."""
+    when none does. At most `MAX_FOOT_ROWS` rows: a form's opening rows, not a page of text.
+    The texts of the opener row's lines read once (`_wrapped_label_row`) are added to `once`."""
     taken = set()
     for i in range(len(worded) - 1, max(-1, len(worded) - 1 - MAX_FOOT_ROWS), -1):
         line = worded[i]
@@ -186,10 +196,12 @@ def _opener_rows(worded: list[TextLine]) -> tuple[tuple[object, str] | None, lis
             continue
         row = line
         hit = match_printed(label_key(line.text), ALL_OPENERS)
+        twice: list[str] = []
         if hit is None or not hit[1]:
-            row = _wrapped_label_row(line, worded) or line
+            row = _wrapped_label_row(line, worded, twice) or line
             hit = match_printed(label_key(row.text), ALL_OPENERS)
         if hit is not None and hit[1]:
+            once.extend(twice)
             after = [ln for ln in worded[i + 1 :] if id(ln) not in taken and not _level(ln, row)]
             return hit, [row, *after]
         taken |= {id(ln) for ln in worded if _level(ln, line) and ln is not line}
@@ -206,12 +218,15 @@ def _level(a: TextLine, b: TextLine) -> bool:
 MAX_FOOT_ROWS = 4
 
 
-def _wrapped_label_row(last: TextLine, lines: list[TextLine]) -> TextLine | None:
+def _wrapped_label_row(last: TextLine, lines: list[TextLine], twice: list[str]) -> TextLine | None:
     """The row `last` is printed in, read back from the lines OCR cut it into, when its label
     wraps over two lines of a narrow cell (`项目名` over `称 老旧小区改造`, or `项目 就业…` over
     `名称：` where the value stands level with the label's first line): the lines overlapping
     `last` in height, their first words at the row's left edge (within a text height) the
-    label, top to bottom, the rest its value. None when `last` stands alone."""
+    label, top to bottom, the rest its value; a line OCR read twice over read once
+    (`_read_once`: `项目名 项目名` over `称: 就业创业补助资金`, dev3 lg_26036 p1), else its
+    second reading lands in the value (each such line's text added to `twice`). None when
+    `last` stands alone."""
     row = sorted(
         (ln for ln in lines if ln.bbox[1] < last.bbox[3] and last.bbox[1] < ln.bbox[3]),
         key=lambda ln: ln.bbox[1],
@@ -222,7 +237,10 @@ def _wrapped_label_row(last: TextLine, lines: list[TextLine]) -> TextLine | None
     left = min(ln.bbox[0] for ln in row)
     label, value = [], []
     for ln in row:
-        words = ln.text.split()
+        once = _read_once(ln.text)
+        if once:
+            twice.append(ln.text)
+        words = (once or ln.text).split()
         if ln.bbox[0] <= left + height and words:
             label.append(words[0])
             value.extend(words[1:])

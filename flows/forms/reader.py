@@ -69,6 +69,7 @@ from flows.forms.labels import (
 from flows.forms.levels import level1_by_category, level1_of_fragments, level2_by_vocabulary
 from flows.forms.linegrid import rebuild
 from flows.forms.lostopener import lost_opener, opener_label, with_cut_opener
+from flows.forms.names import settle_slipped_names
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where
@@ -208,7 +209,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     problems: list[str] = []
     open_form: OpenForm | None = None
     for i, page in enumerate(pages):
-        foot = opener_at_foot(page, pages[i + 1] if i + 1 < len(pages) else None)
+        foot = opener_at_foot(page, pages[i + 1] if i + 1 < len(pages) else None, problems)
         tables = with_rows_lost_between(page)
         printed_tables = list(enumerate([*tables, *([foot] if foot is not None else [])]))
         if not page.has_text_layer:
@@ -235,6 +236,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             split_glued_lines(form, problems)
             settle_marks_by_totals(form, problems)
             fill_blank_by_totals(form, problems)
+    settle_slipped_names(forms, ocr_pages, problems)
     fill_missing_years(forms, problems)
     return forms, problems
 
