@@ -66,6 +66,8 @@ def model_errors(target: Path) -> list[ModelError]:
     """The models (seeds, snapshots) that failed at run time in the last build; the nodes dbt
     skipped after them are not causes."""
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    if not any(res["status"] == "error" for res in results):
+        return []  # the manifest is not needed, and a warm build that erred in nothing wrote none
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     nodes = manifest["nodes"]
     relations = {uid: n.get("relation_name") for uid, n in (nodes | manifest["sources"]).items()}

@@ -65,9 +65,10 @@ def project_state(project_dir: Path) -> str:
     return digest.hexdigest()
 
 
-# dbt settings that choose which nodes a build runs, not what the parse makes: a manifest parsed
-# without them serves a build with them (`models_only` builds in the tests set the first).
-BUILD_ONLY_ENV = frozenset({"DBT_RESOURCE_TYPES", "DBT_EXCLUDE_RESOURCE_TYPES"})
+# dbt settings that choose which nodes a build runs or what it writes, not what the parse makes:
+# a manifest parsed without them serves a build with them (`models_only` builds in the tests set
+# the first; a test reading dbt's own manifest.json the last, `json_artifacts_args`).
+BUILD_ONLY_ENV = frozenset({"DBT_RESOURCE_TYPES", "DBT_EXCLUDE_RESOURCE_TYPES", "DBT_WRITE_JSON"})
 MANIFESTS_KEPT = 4  # parsed manifests kept: a few warehouses (or settings) built in turn
 
 
@@ -124,7 +125,11 @@ class WarmDbt:
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
                 self._parsed(args, warehouse, env)
-                result = self.runner_class(manifest=self.manifest).invoke(args)
+                result = self.runner_class(manifest=self.manifest).invoke(
+                    [*args, *json_artifacts_args(env)]
+                )
+                if json_artifacts_args(env):  # else dbt wrote its own, as a one-shot build
+                    write_artifacts(result, self.manifest, target_path(args))
             code = 0 if result.success else (2 if result.exception is not None else 1)
             if result.exception is not None:
                 out.write(f"\n{type(result.exception).__name__}: {result.exception}\n")
@@ -148,6 +153,38 @@ def profile_path(warehouse: str) -> str:
     return path.name if path.parent == Path.cwd() else warehouse
 
 
+def json_artifacts_args(env: dict[str, str] | None) -> list[str]:
+    """`--no-write-json` for a warm build, unless its run set DBT_WRITE_JSON (then dbt's own).
+
+    Why: dbt ends every parse and every build by writing manifest.json (4.5 MB on a 30-document
+    night, packed by mashumaro code it compiles on first use: ~0.4 CPU-s a night, one core) and
+    graph.gpickle. A night reads dbt's manifest only when its build failed (flows/build_results.py:
+    which test, which model), and the warm dbt holds the manifest in memory, so it writes one
+    then (`write_artifacts`); run_results.json, which the night reads after every build, is
+    written always."""
+    return [] if env and "DBT_WRITE_JSON" in env else ["--no-write-json"]
+
+
+def write_artifacts(result: object, manifest: object, target: Path) -> None:
+    """What a warm build run with `--no-write-json` leaves in `target`: run_results.json always;
+    manifest.json only when the build failed (a stale one from an earlier night is removed, so
+    flows/build_results.py never reads another build's)."""
+    from dbt.parser.manifest import write_manifest
+
+    run_result = getattr(result, "result", None)
+    if hasattr(run_result, "write"):
+        run_result.write(str(target / "run_results.json"))
+    if getattr(result, "success", False) or manifest is None:
+        (target / "manifest.json").unlink(missing_ok=True)
+    else:
+        write_manifest(manifest, str(target))
+
+
+def target_path(args: list[str]) -> Path:
+    """The build's `--target-path` (every build of ours names one: `settings.dbt_project_args`)."""
+    return Path(args[args.index("--target-path") + 1])
+
+
 def _parse_args(args: list[str]) -> list[str]:
     """The build's project, profile, log and target options, for `dbt parse`."""
     keep = {"--project-dir", "--profiles-dir", "--log-path", "--target-path"}
@@ -155,7 +192,8 @@ def _parse_args(args: list[str]) -> list[str]:
     for i, a in enumerate(args):
         if a in keep and i + 1 < len(args):
             out += [a, args[i + 1]]
-    return [*out, "--quiet", "--no-use-colors"]
+    # the parse's manifest.json was overwritten by the build's unread (`json_artifacts_args`)
+    return [*out, "--quiet", "--no-use-colors", "--no-write-json"]
 
 
 def release_warehouse() -> None:

@@ -103,6 +103,22 @@ def test_the_profile_gets_the_warehouse_by_name_in_its_folder(
     assert dbt_server.profile_path(wh) == wh
 
 
+def test_a_warm_build_writes_dbts_json_artifacts_only_when_its_run_asks() -> None:
+    """A warm dbt builds with `--no-write-json` (it writes run_results.json itself, manifest.json
+    only for a failed build); a run that sets DBT_WRITE_JSON gets dbt's own writing. The parse
+    that precedes a night's build never writes them: the build's would replace them unread."""
+    assert dbt_server.json_artifacts_args(None) == ["--no-write-json"]
+    assert dbt_server.json_artifacts_args({"DBT_RESOURCE_TYPES": "model"}) == ["--no-write-json"]
+    assert dbt_server.json_artifacts_args({"DBT_WRITE_JSON": "true"}) == []
+    args = ["build", "--project-dir", "/p", "--target-path", "/p/target", "--quiet"]
+    assert dbt_server.target_path(args) == Path("/p/target")
+    assert dbt_server._parse_args(args) == [
+        "--project-dir", "/p", "--target-path", "/p/target",
+        "--quiet", "--no-use-colors", "--no-write-json",
+    ]  # fmt: skip
+    assert "DBT_WRITE_JSON" in dbt_server.BUILD_ONLY_ENV  # no parse of its own for it
+
+
 def test_an_unserved_night_builds_its_marts_on_its_own_warm_dbt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
 ) -> None:

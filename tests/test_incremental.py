@@ -11,6 +11,7 @@ document, a deleted one, a quarantined one — and compares every table the buil
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import replace
@@ -402,14 +403,15 @@ def _broken_rows(con: duckdb.DuckDBPyConnection, relation: str, check: str, spec
 
 
 def test_a_grouped_data_test_fails_for_each_check_it_groups(
-    tmp_path: Path, templates: tuple[DocumentExtraction, DocumentExtraction]
+    tmp_path: Path,
+    templates: tuple[DocumentExtraction, DocumentExtraction],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """One `checks` test per model (dbt_project/macros/checks.sql) replaced ~190 test nodes:
     every check it groups must still fail on rows that break it, and name itself. Each check of
     every grouped test of a full build is broken in turn (a row added to the tested relation) and
     the grouped test's compiled SQL run: the broken check is among its failing rows, and marts'
     split of the compiled test finds it under the name a test of its own had."""
-    import json
     import re
 
     from flows.build_results import GROUPED_TEST, failed_tests
@@ -419,6 +421,8 @@ def test_a_grouped_data_test_fails_for_each_check_it_groups(
     wh = night_warehouse(tmp_path)
     land(wh, variant(target, "t1.pdf", 1), variant(self_eval, "e1.pdf", 1))
     land(wh, variant(target, "t1_copy.pdf", 1, edit="修订"))
+    # dbt's own manifest.json, which a warm build that succeeds leaves unwritten
+    monkeypatch.setenv("DBT_WRITE_JSON", "true")
     assert dbt_build(wh, full_refresh=True, quarantine=False) == []
 
     run_dir = DBT_PROJECT_DIR / "target"
@@ -508,7 +512,15 @@ def test_a_served_night_builds_on_the_warm_dbt_and_gets_its_warehouse_back(
             raise AssertionError(f"a dbt of its own was started: {args}")
 
         monkeypatch.setattr(subprocess, "run", no_child)
+        run_dir = DBT_PROJECT_DIR / "target"
+        (run_dir / "manifest.json").write_text("{}", encoding="utf-8")  # an earlier night's
         assert dbt_build(wh) == []
+        # a warm build that succeeds writes run_results.json and no manifest.json (the stale one
+        # is gone); the quarantine below reads the one its failing build writes
+        results = json.loads((run_dir / "run_results.json").read_text(encoding="utf-8"))
+        statuses = {r["status"] for r in results["results"]}
+        assert {"success", "pass"} <= statuses and not statuses & {"error", "fail"}
+        assert not (run_dir / "manifest.json").exists()
         land(wh, variant(self_eval, "e1.pdf", 1), variant(target, "bad.pdf", 4, extra_field=True))
         quarantined = dbt_build(wh)
         assert [(q.source_file, q.test) for q in quarantined] == [
