@@ -106,9 +106,13 @@ class CamelotLatticeExtractor(Extractor):
         finally:
             pdf.close()
         tables: list[Table] = []
+        per_table: list[list[str]] = []
         for ct in sorted(self._camelot_tables(path, page), key=lambda t: -t.rows[0][0]):
-            table, glyphs = self._to_table(ct, height, glyphs, rules)
+            per_table.append([])
+            table, glyphs = self._to_table(ct, height, glyphs, rules, per_table[-1])
             tables.append(table)
+        many = len(tables) > 1
+        notes = [f"table {i + 1} {n}" if many else n for i, ns in enumerate(per_table) for n in ns]
         status = PageStatus.EXTRACTED if tables else PageStatus.NO_TABLE
         return PageGrid(
             page=page,
@@ -120,13 +124,15 @@ class CamelotLatticeExtractor(Extractor):
             extractor=self.name,
             tables=tables,
             lines=free_lines(glyphs),
+            notes=notes,
         )
 
     def _to_table(
-        self, ct, page_height: float, glyphs: list[Glyph], rules: list[Rule]
+        self, ct, page_height: float, glyphs: list[Glyph], rules: list[Rule], notes: list[str]
     ) -> tuple[Table, list[Glyph]]:
         """camelot's grid (bottom-left origin, per-position rule flags) → our merged cells;
-        `rules`: the page's vertical rules (`pdfrules.vertical_rules`)."""
+        `rules`: the page's vertical rules (`pdfrules.vertical_rules`); what the cells' text
+        needed read is added to `notes` (`fill_table`)."""
         n_rows, n_cols = len(ct.rows), len(ct.cols)
         row_edges = [page_height - ct.rows[0][0]] + [page_height - r[1] for r in ct.rows]
         col_edges = [ct.cols[0][0]] + [c[1] for c in ct.cols]
@@ -142,7 +148,7 @@ class CamelotLatticeExtractor(Extractor):
         ] + [[False] * n_cols]
         spans = merge_spans(n_rows, n_cols, joined_right, joined_down)
         glyphs = closing_brackets_home(spans, row_edges, col_edges, glyphs)
-        return fill_table(spans, row_edges, col_edges, glyphs, self.name)
+        return fill_table(spans, row_edges, col_edges, glyphs, self.name, notes)
 
     def _rule_nearest_edge(
         self,
