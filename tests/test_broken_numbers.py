@@ -23,12 +23,14 @@ def digits(lines: list[str], x: float) -> list[Glyph]:
     return out
 
 
-def read(lines: list[str], width: float) -> tuple[str, list[str]]:
-    """The cell's text and the notes, the cell `width` pt wide."""
-    label = [Glyph(ch, (4.0 + 11 * i, 5.0, 14.0 + 11 * i, 15.0)) for i, ch in enumerate("得分")]
+def read(lines: list[str], width: float, label: str = "得分") -> tuple[str, list[str]]:
+    """The cell's text and the notes, the cell `width` pt wide, the cell before it `label`."""
+    label_glyphs = [
+        Glyph(ch, (4.0 + 11 * i, 5.0, 14.0 + 11 * i, 15.0)) for i, ch in enumerate(label)
+    ]
     notes: list[str] = []
     table, _ = fill_table(
-        SPANS, ROWS, [0.0, 60.0, 60.0 + width], label + digits(lines, 64.0), "camelot", notes
+        SPANS, ROWS, [0.0, 60.0, 60.0 + width], label_glyphs + digits(lines, 64.0), "camelot", notes
     )
     return table.cells[1].text, notes
 
@@ -52,3 +54,17 @@ def test_numbers_a_cell_could_print_side_by_side_stay_two() -> None:
     assert read(["4.25"], 30.0) == ("4.25", [])
     assert read(["4.2", ".5"], 20.6) == ("4.2.5", [])
     assert read(["12", "人"], 20.6) == ("12人", [])
+
+
+def test_a_digit_is_as_wide_as_the_tables_digits_are_apart() -> None:
+    """`1` over `0` (a weight 10 in a 19.4 pt column): a `1`'s ink is narrow, but a printer sets
+    it as wide as any digit. The table's digits elsewhere stand 11 pt apart (`12` in the cell
+    before), so 10 takes 22 pt, more than the 11.4 inside the padding."""
+    narrow = [Glyph("1", (66.0, 5.0, 68.0, 12.6)), Glyph("0", (64.0, 15.0, 69.5, 22.6))]
+    label = [Glyph(ch, (4.0 + 11 * i, 5.0, 9.5 + 11 * i, 12.6)) for i, ch in enumerate("12")]
+    notes: list[str] = []
+    table, _ = fill_table(SPANS, ROWS, [0.0, 60.0, 79.4], label + narrow, "camelot", notes)
+    assert table.cells[1].text == "10"
+    assert len(notes) == 1
+    # no digits side by side anywhere in the table: each digit its ink, 11 pt, which fits
+    assert read(["1", "0"], 19.4) == ("1 0", [])

@@ -76,14 +76,16 @@ def line_text(line: list[Glyph]) -> str:
     return "".join(g.text for g in line).strip()
 
 
-def cell_text(glyphs: list[Glyph], room: float | None = None) -> tuple[str, float, str | None]:
+def cell_text(
+    glyphs: list[Glyph], room: float | None = None, pitch: float = 0.0
+) -> tuple[str, float, str | None]:
     """A cell's printed text (wrapped lines joined in reading order), its confidence, and its
     lines as `4. | 2 | 5` when they are one number broken by the cell's `room`
-    (`broken_number`), then read whole."""
+    (`broken_number`, digits `pitch` apart), then read whole."""
     lines = group_lines(glyphs)
     texts = [line_text(line) for line in lines]
     conf = min((g.confidence for g in glyphs), default=1.0)
-    if room is not None and broken_number(lines, room):
+    if room is not None and broken_number(lines, room, pitch):
         return "".join(texts), conf, " | ".join(texts)
     return join_wrapped(texts), conf, None
 
@@ -94,18 +96,35 @@ NUMBER_GLYPHS = frozenset("0123456789.,%")
 WHOLE_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
 
-def broken_number(lines: list[list[Glyph]], room: float) -> bool:
+def broken_number(lines: list[list[Glyph]], room: float, pitch: float = 0.0) -> bool:
     """Whether a cell's lines are one number its printer broke because the cell was too narrow
     (`4.` | `2` | `5`, a score 4.25 in a 21 pt column, dev3 lg_24613_自评): two lines or more,
     each only a number's glyphs and no space, together one number, and that number wider than the
     cell's `room` (its width less the table's padding): it could not have printed on one line.
-    Numbers stacked in a cell that holds them side by side stay apart (`join_wrapped`)."""
+    A digit takes the table's digit `pitch` (the step from one digit to the next on a line: a
+    printer sets a `1` as wide as an `8`) or its ink, whichever is wider. Numbers stacked in a
+    cell that holds them side by side stay apart (`join_wrapped`)."""
     if len(lines) < 2 or any(" " in line_text(line) for line in lines):
         return False
-    joined = "".join(g.text for line in lines for g in line)
+    glyphs = [g for line in lines for g in line]
+    joined = "".join(g.text for g in glyphs)
     if not set(joined) <= NUMBER_GLYPHS or not WHOLE_NUMBER_RE.fullmatch(joined):
         return False
-    return sum(line[-1].bbox[2] - line[0].bbox[0] for line in lines) > room
+    width = sum(max(g.bbox[2] - g.bbox[0], pitch if g.text.isdigit() else 0.0) for g in glyphs)
+    return width > room
+
+
+def digit_pitch(cells: list[list[Glyph]]) -> float:
+    """The step from a digit's left edge to the next digit's on one line, the median over the
+    table's cells (0 when no cell prints two digits side by side)."""
+    steps = sorted(
+        b.bbox[0] - a.bbox[0]
+        for gs in cells
+        for line in group_lines(gs)
+        for a, b in zip(line, line[1:], strict=False)
+        if a.text.isdigit() and b.text.isdigit()
+    )
+    return steps[len(steps) // 2] if steps else 0.0
 
 
 def free_lines(glyphs: list[Glyph]) -> list[TextLine]:
@@ -164,9 +183,10 @@ def fill_table(
     pad = min(
         (min(g.bbox[0] for g in gs) - boxes[i][0] for i, gs in inside.items() if gs), default=0.0
     )
+    pitch = digit_pitch(list(inside.values()))
     cells = []
     for i, ((r, c, rs, cs), bbox) in enumerate(zip(spans, boxes, strict=True)):
-        text, conf, broken = cell_text(inside[i], bbox[2] - bbox[0] - 2 * max(pad, 0.0))
+        text, conf, broken = cell_text(inside[i], bbox[2] - bbox[0] - 2 * max(pad, 0.0), pitch)
         cells.append(
             Cell(row=r, col=c, rowspan=rs, colspan=cs, text=text, bbox=bbox, confidence=conf)
         )
