@@ -35,7 +35,7 @@ from flows.forms.labels import (
     the_run_spelt,
     unit_of,
 )
-from flows.forms.provenance import Where
+from flows.forms.provenance import Where, read_unsure
 from flows.forms.spec import FUNDS_DECIMALS, NO_VALUE, Column, FormSpec, Label
 from flows.forms.state import Header
 from flows.lineshapes import text_height
@@ -844,7 +844,6 @@ def _readings(
     taken for nothing printed. In a `unit` whose amounts print at most so many decimals
     (`FUNDS_DECIMALS`: 元 to the fen) a reading with more is none (`_printable_in`)."""
     ocr = value.page in ocr_pages
-    review_below = ocr_pages.get(value.page)
     out = []
     printed = value.value.strip()
     blank = not printed or printed in NO_VALUE
@@ -863,7 +862,7 @@ def _readings(
             out.append((MARK_CUT, float(point), point, "a point OCR read as a colon"))
         taken = {r[1] for r in out}
         out += [r for r in _separators_read_apart(printed) if r[1] not in taken]
-        if review_below is not None and value.confidence < review_below:
+        if read_unsure(value, ocr_pages):
             why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
             out.append((NOTHING_PRINTED, 0.0, "", why))
     return _printable_in(out, printed, unit) if ocr else out
@@ -1134,8 +1133,7 @@ def _derived(value: float, sources: list[SourcedValue]) -> SourcedValue:
 def _part_amount(part: SourcedValue, ocr_pages: Mapping[int, float | None]) -> float | None:
     """A funds part's amount as read, blank (or a mark printed for no value) 0; None when it is
     no amount or OCR was unsure of it (below its page's review line)."""
-    review_below = ocr_pages.get(part.page)
-    if review_below is not None and part.confidence < review_below:
+    if read_unsure(part, ocr_pages):
         return None
     printed = part.value.strip()
     return 0.0 if not printed or printed in NO_VALUE else amount(printed)

@@ -174,12 +174,16 @@ def _amount_glued(key: str, alt: str) -> bool:
     )
 
 
+# One or two marks before a label: no CJK glyph, bracket or `GLUED_DIGITS` digit (`after_a_mark`)
+_MARKS_BEFORE_RE = re.compile(f"^[^{HAN}({''.join(sorted(GLUED_DIGITS))}]{{1,2}}")
+
+
 def after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
     """A label printed after a mark or two no label starts with (`!实施单位…`, `T实施期：…`):
     the remnant of a worn rule OCR read as punctuation or a Latin letter (or the `1` a stroke
     reads as). Only an exact spelling counts, never one OCR slip away; a digit of
     `GLUED_DIGITS` is an amount glued on (`8财政拨款`), no mark."""
-    bare = re.sub(f"^[^{HAN}({''.join(sorted(GLUED_DIGITS))}]{{1,2}}", "", key)
+    bare = _MARKS_BEFORE_RE.sub("", key)
     if bare == key or not any(bare.startswith(alt) for alt, _ in labels):
         return None
     return match_printed(bare, labels)

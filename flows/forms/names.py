@@ -10,7 +10,8 @@ Apart because it weighs the names of every table of a document once all are read
 from __future__ import annotations
 
 from flows.forms.labels import SLIP_GLYPHS, edit_distance
-from flows.models import ProjectForm, SourcedValue
+from flows.forms.provenance import read_unsure
+from flows.models import ProjectForm
 from flows.text import normalize
 
 
@@ -24,11 +25,11 @@ def settle_slipped_names(
     sure = {
         normalize(v.value): v.value
         for f in forms
-        if (v := f.fields.get("project_name")) is not None and not _unsure(v, ocr_pages)
+        if (v := f.fields.get("project_name")) is not None and not read_unsure(v, ocr_pages)
     }
     for form in forms:
         value = form.fields.get("project_name")
-        if value is None or not _unsure(value, ocr_pages):
+        if value is None or not read_unsure(value, ocr_pages):
             continue
         read = normalize(value.value)
         near = [
@@ -45,9 +46,3 @@ def settle_slipped_names(
             f"{value.col}) read unsure ({value.confidence:.2f}) and one glyph off the name "
             f"'{printed}' another table of the document prints, read sure: read as '{printed}'"
         )
-
-
-def _unsure(value: SourcedValue, ocr_pages: dict[int, float | None]) -> bool:
-    """Whether a value was read on an OCR page below its review line."""
-    line = ocr_pages.get(value.page)
-    return line is not None and value.confidence < line

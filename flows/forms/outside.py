@@ -149,7 +149,7 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
         (ln for ln in below if any(ch.isalpha() for ch in label_key(ln.text))),
         key=lambda ln: ln.bbox[1],
     )
-    once: list[str] = []
+    once: list[tuple[str, str]] = []
     opener, rows = _opener_rows(worded, once)
     if opener is None:
         return None
@@ -165,8 +165,8 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
         return None
     problems.extend(
         f"page {page.page}: foot line '{text}' (the opener's row, its rules lost) read twice "
-        f"over: read once, as '{_read_once(text)}'"
-        for text in once
+        f"over: read once, as '{read}'"
+        for text, read in once
     )
     cells = [
         Cell(row=r, col=0, text=ln.text, bbox=ln.bbox, confidence=ln.confidence)
@@ -182,13 +182,14 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
 
 
 def _opener_rows(
-    worded: list[TextLine], once: list[str]
+    worded: list[TextLine], once: list[tuple[str, str]]
 ) -> tuple[tuple[object, str] | None, list[TextLine]]:
     """(opener hit, rows from the opener's line down) of the worded lines at a page's foot, top
     to bottom: the last line printing an opener with its value (alone, or read back from the
     two lines a wrapped label was cut into), the lines after it each a row of its own; no hit
     when none does. At most `MAX_FOOT_ROWS` rows: a form's opening rows, not a page of text.
-    The texts of the opener row's lines read once (`_wrapped_label_row`) are added to `once`."""
+    The opener row's lines read once (`_wrapped_label_row`: as printed, as read) are added to
+    `once`."""
     taken = set()
     for i in range(len(worded) - 1, max(-1, len(worded) - 1 - MAX_FOOT_ROWS), -1):
         line = worded[i]
@@ -196,7 +197,7 @@ def _opener_rows(
             continue
         row = line
         hit = match_printed(label_key(line.text), ALL_OPENERS)
-        twice: list[str] = []
+        twice: list[tuple[str, str]] = []
         if hit is None or not hit[1]:
             row = _wrapped_label_row(line, worded, twice) or line
             hit = match_printed(label_key(row.text), ALL_OPENERS)
@@ -218,15 +219,17 @@ def _level(a: TextLine, b: TextLine) -> bool:
 MAX_FOOT_ROWS = 4
 
 
-def _wrapped_label_row(last: TextLine, lines: list[TextLine], twice: list[str]) -> TextLine | None:
+def _wrapped_label_row(
+    last: TextLine, lines: list[TextLine], twice: list[tuple[str, str]]
+) -> TextLine | None:
     """The row `last` is printed in, read back from the lines OCR cut it into, when its label
     wraps over two lines of a narrow cell (`项目名` over `称 老旧小区改造`, or `项目 就业…` over
     `名称：` where the value stands level with the label's first line): the lines overlapping
     `last` in height, their first words at the row's left edge (within a text height) the
     label, top to bottom, the rest its value; a line OCR read twice over read once
     (`_read_once`: `项目名 项目名` over `称: 就业创业补助资金`, dev3 lg_26036 p1), else its
-    second reading lands in the value (each such line's text added to `twice`). None when
-    `last` stands alone."""
+    second reading lands in the value (each such line's text and its reading added to `twice`).
+    None when `last` stands alone."""
     row = sorted(
         (ln for ln in lines if ln.bbox[1] < last.bbox[3] and last.bbox[1] < ln.bbox[3]),
         key=lambda ln: ln.bbox[1],
@@ -239,7 +242,7 @@ def _wrapped_label_row(last: TextLine, lines: list[TextLine], twice: list[str]) 
     for ln in row:
         once = _read_once(ln.text)
         if once:
-            twice.append(ln.text)
+            twice.append((ln.text, once))
         words = (once or ln.text).split()
         if ln.bbox[0] <= left + height and words:
             label.append(words[0])

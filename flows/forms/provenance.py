@@ -6,6 +6,7 @@ Apart because all readers stamp their values the same way, from the segment they
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flows.models import Cell, PageGrid, SourcedValue, Table, TextLine
@@ -24,6 +25,14 @@ def _value(cell: Cell, page: int, table_index: int, extractor: str, text: str | 
         confidence=cell.confidence,
         extractor=extractor,
     )
+
+
+def read_unsure(value: SourcedValue, ocr_pages: Mapping[int, float | None]) -> bool:
+    """Whether OCR kept `value` for review: read on an OCR page (`ocr_pages`: each OCR page's
+    `PageGrid.review_below` by page number) below that page's review line. A text layer's
+    values, and a page that names no line, never are."""
+    line = ocr_pages.get(value.page)
+    return line is not None and value.confidence < line
 
 
 def on_line(page: PageGrid, line: TextLine, text: str) -> SourcedValue:
