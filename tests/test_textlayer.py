@@ -94,14 +94,14 @@ def test_a_comma_set_low_by_its_font_stays_with_its_digits() -> None:
     """Fonts differ in how low they set the comma: digits from 203 to the baseline 210, commas
     from 208.8 down to 212.2 (a centre 4 below the digits', more than half their height), as in
     the published PDF that came out `17464243,,`."""
-    from flows.extract.base import Glyph, cell_text
+    from flows.extract.base import Glyph, cell_text, group_lines
 
     glyphs, x = [], 100.0
     for ch in "17,464,243":
         box = (x, 208.8, x + 2.0, 212.2) if ch == "," else (x, 203.0, x + 5.0, 210.0)
         glyphs.append(Glyph(ch, box))
         x = box[2] + 0.5
-    assert cell_text(glyphs)[0] == "17,464,243"
+    assert cell_text(group_lines(glyphs))[0] == "17,464,243"
 
 
 def test_wrapped_lines_and_baseline_punctuation_keep_their_order() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flows.models import BBox, Cell, Table, TextLine, join_wrapped
@@ -77,14 +78,13 @@ def line_text(line: list[Glyph]) -> str:
 
 
 def cell_text(
-    glyphs: list[Glyph], room: float | None = None, pitch: float = 0.0
+    lines: list[list[Glyph]], room: float | None = None, pitch: float = 0.0
 ) -> tuple[str, float, str | None]:
-    """A cell's printed text (wrapped lines joined in reading order), its confidence, and its
-    lines as `4. | 2 | 5` when they are one number broken by the cell's `room`
-    (`broken_number`, digits `pitch` apart), then read whole."""
-    lines = group_lines(glyphs)
+    """A cell's printed text from its `lines` (`group_lines`: wrapped lines joined in reading
+    order), its confidence, and its lines as `4. | 2 | 5` when they are one number broken by the
+    cell's `room` (`broken_number`, digits `pitch` apart), then read whole."""
     texts = [line_text(line) for line in lines]
-    conf = min((g.confidence for g in glyphs), default=1.0)
+    conf = min((g.confidence for line in lines for g in line), default=1.0)
     if room is not None and broken_number(lines, room, pitch):
         return "".join(texts), conf, " | ".join(texts)
     return join_wrapped(texts), conf, None
@@ -114,13 +114,12 @@ def broken_number(lines: list[list[Glyph]], room: float, pitch: float = 0.0) -> 
     return width > room
 
 
-def digit_pitch(cells: list[list[Glyph]]) -> float:
+def digit_pitch(lines: Iterable[list[Glyph]]) -> float:
     """The step from a digit's left edge to the next digit's on one line, the median over the
-    table's cells (0 when no cell prints two digits side by side)."""
+    table's printed `lines` (0 when no line prints two digits side by side)."""
     steps = sorted(
         b.bbox[0] - a.bbox[0]
-        for gs in cells
-        for line in group_lines(gs)
+        for line in lines
         for a, b in zip(line, line[1:], strict=False)
         if a.text.isdigit() and b.text.isdigit()
     )
@@ -183,10 +182,11 @@ def fill_table(
     pad = min(
         (min(g.bbox[0] for g in gs) - boxes[i][0] for i, gs in inside.items() if gs), default=0.0
     )
-    pitch = digit_pitch(list(inside.values()))
+    lines = {i: group_lines(gs) for i, gs in inside.items()}
+    pitch = digit_pitch(line for ls in lines.values() for line in ls)
     cells = []
     for i, ((r, c, rs, cs), bbox) in enumerate(zip(spans, boxes, strict=True)):
-        text, conf, broken = cell_text(inside[i], bbox[2] - bbox[0] - 2 * max(pad, 0.0), pitch)
+        text, conf, broken = cell_text(lines[i], bbox[2] - bbox[0] - 2 * max(pad, 0.0), pitch)
         cells.append(
             Cell(row=r, col=c, rowspan=rs, colspan=cs, text=text, bbox=bbox, confidence=conf)
         )
