@@ -125,10 +125,9 @@ class WarmDbt:
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
                 self._parsed(args, warehouse, env)
-                result = self.runner_class(manifest=self.manifest).invoke(
-                    [*args, *json_artifacts_args(env)]
-                )
-                if json_artifacts_args(env):  # else dbt wrote its own, as a one-shot build
+                no_json = json_artifacts_args(env)
+                result = self.runner_class(manifest=self.manifest).invoke([*args, *no_json])
+                if no_json:  # else dbt wrote its own, as a one-shot build
                     write_artifacts(result, self.manifest, target_path(args))
             code = 0 if result.success else (2 if result.exception is not None else 1)
             if result.exception is not None:
