@@ -87,12 +87,14 @@ def _start_page_workers(options: RunOptions, api: TemporaryApi | None, spool: Pa
 def _start_early_pool(options: RunOptions, api: TemporaryApi | None, spool: Path) -> None:
     """`early_workers.start` for tonight's unrecorded files when they will take the pool, their
     first pages read ahead into `spool`; the flow's modules are imported first, in this process
-    that runs the flow anyway, so that the workers are forked with them
-    (`early_workers.start_method`)."""
+    that runs the flow anyway, and the OCR engine's (`ocr.engines.engine_modules`), so that the
+    workers are forked with them (`early_workers.start_method`) and import them once, not once
+    each."""
     import importlib
 
     from flows.extract import early_workers, read_ahead
     from flows.inventory import unrecorded
+    from ocr.engines import engine_modules
 
     paths = unrecorded(options.raw_dir, options.warehouse)
     if not early_workers.pool_wanted(paths):
@@ -103,7 +105,7 @@ def _start_early_pool(options: RunOptions, api: TemporaryApi | None, spool: Path
         from prefect.settings import get_current_settings
 
         api_url = get_current_settings().api.url
-    for name in early_workers.WORKER_MODULES:
+    for name in (*early_workers.WORKER_MODULES, *engine_modules(options.ocr_options())):
         importlib.import_module(name)
     pages = early_workers.first_pages(paths, read_ahead.ROUNDS * options.workers)
     ahead = read_ahead.ReadAhead(spool, pages)

@@ -852,6 +852,23 @@ class PaddleOcrEngine(OcrEngine):
         return out
 
 
+# What building each engine imports, onnxruntime left out. rapidocr's import parses its 85 KB
+# default_models.yaml into an omegaconf DictConfig twice and imports OpenCV: 0.93-0.99 CPU-s
+# of a page worker's ~1.1 CPU-s engine load (2026-12-05, speed31). Imported by the run's
+# process before it forks its page workers, they share it (`engine_modules`). onnxruntime
+# (0.05 CPU-s) starts a native thread of its own at import and is left to each worker; OpenCV's
+# one (its bundled OpenBLAS pool) is fork-aware, as numpy's (`early_workers.start_method`).
+ENGINE_MODULES: dict[str, tuple[str, ...]] = {
+    "rapidocr": ("rapidocr.main", "rapidocr.ch_ppocr_rec")
+}
+
+
+def engine_modules(options: OcrOptions) -> tuple[str, ...]:
+    """The modules building the engine of `options` imports that a process may import before
+    it forks the workers that build it: none for an engine not in `ENGINE_MODULES`."""
+    return ENGINE_MODULES.get(options.engine, ())
+
+
 def get_engine(name: str = "rapidocr", options: OcrOptions | None = None) -> OcrEngine:
     """The engine called `name` ("rapidocr" | "paddleocr")."""
     key = name.lower().replace("-", "").replace("_", "")

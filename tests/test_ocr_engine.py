@@ -12,6 +12,7 @@ import pytest
 
 from bench.match import loose
 from flows.models import PageGrid, PageStatus, Table
+from ocr import engines as ocr_engines
 from ocr.cellink import _band_box, _cell_ink, print_darkness_cut
 from ocr.engines import (
     PADDLE_MODEL_DIR_ENV,
@@ -1136,3 +1137,35 @@ def test_a_skewed_page_the_reading_decides_is_read_levelled(
     assert pp.detect_quarter_turns(skewed, object()) == 0
     assert levels == [True, True, True]
     assert pp.detect_quarter_turns(page, object()) == 0  # level already: read as it stands
+
+
+def test_engine_modules_cover_rapidocrs_costly_imports_and_not_onnxruntime() -> None:
+    """What a run imports before it forks its page workers (`engine_modules`): rapidocr's
+    pipeline and recogniser, which bring in OpenCV and omegaconf (whose parses of rapidocr's
+    model table were most of a worker's engine load), and not onnxruntime, whose native thread
+    a fork would not carry; the engine's own build then imports nothing costly of those again.
+    An engine not listed has nothing imported ahead."""
+    import json
+    import subprocess
+    import sys
+
+    assert ocr_engines.engine_modules(OcrOptions()) == ("rapidocr.main", "rapidocr.ch_ppocr_rec")
+    assert ocr_engines.engine_modules(OcrOptions(engine="paddleocr")) == ()
+    script = """
+import importlib, json, sys
+from ocr.engines import OcrOptions, RapidOcrEngine, engine_modules
+for name in engine_modules(OcrOptions()):
+    importlib.import_module(name)
+ahead = set(sys.modules)
+RapidOcrEngine(OcrOptions(threads=1))
+later = sorted(m.split(".")[0] for m in set(sys.modules) - ahead)
+print(json.dumps([[m in ahead for m in ("cv2", "omegaconf", "rapidocr.utils.model_resolver",
+    "onnxruntime")], sorted({m for m in later if m in ("cv2", "omegaconf", "rapidocr")})]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [
+        [True, True, True, False],
+        ["rapidocr"],
+    ]

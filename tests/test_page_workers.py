@@ -335,8 +335,9 @@ def test_workers_are_forked_only_from_a_process_without_other_threads(
 def test_a_run_forks_its_page_workers_with_the_flow_imported(tmp_path: Path) -> None:
     """`perfbudget run`'s start of the page workers, in a process of its own as the CLI runs
     it: the flow's modules are imported first and the two workers are forked from this process
-    (its children, `flows.pipeline` already in them) with the OCR engine loaded and without the
-    copy of the waiting pool the fork gave them (a page task adopting it hung the night)."""
+    (its children, `flows.pipeline` and rapidocr's modules already in them) with the OCR engine
+    loaded and without the copy of the waiting pool the fork gave them (a page task adopting it
+    hung the night)."""
     import json
     import subprocess
     import sys
@@ -358,14 +359,18 @@ read_ahead.ROUNDS = 0  # no page read ahead: this test is about the fork
 cli._start_page_workers(options, None, Path({str(tmp_path)!r}))
 pool = early_workers._waiting
 answers = {{pool.executor.submit(report).result(timeout=600) for _ in range(4)}}
-print(json.dumps([pool.executor._mp_context.get_start_method(), os.getpid(), sorted(answers)]))
+shared = [m in sys.modules for m in ("rapidocr.main", "rapidocr.ch_ppocr_rec", "onnxruntime")]
+method = pool.executor._mp_context.get_start_method()
+print(json.dumps([method, os.getpid(), sorted(answers), shared]))
 early_workers.discard()
 """
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=900
     )
-    method, pid, answers = json.loads(out.stdout.strip().splitlines()[-1])
+    method, pid, answers, shared = json.loads(out.stdout.strip().splitlines()[-1])
     assert method == "fork"
+    # the engine's rapidocr modules were imported by the run before the fork, onnxruntime not
+    assert shared == [True, True, False]
     # the workers' parent is the run; each has its engine, and no copy of the run's pool to
     # adopt when a page task enters the flow's task runner in the worker
     assert answers == [[pid, True, True]]
