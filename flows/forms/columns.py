@@ -355,8 +355,23 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
             data = _next_row(table, r + 1, end)
             if data < end and _is_subheading(table, data):
                 data = _next_row(table, data + 1, end)
-            return r, data
+            return r, _below_name_heading(table, [cell for cell, _ in row], data, end)
     return None
+
+
+def _below_name_heading(table: Table, heading: list[Cell], data: int, end: int) -> int:
+    """The first data row from `data` on that the heading's 三级指标 cell (printing that head
+    alone) does not span: a row under it prints no 三级 name of its own, so it is no line but
+    the rest of a heading cell beside it that a stray rule cut (`指标值(包含数字及文` |
+    `字描述)`, dev4 lg_32120 p1: read as a line of its own before, its target `字描述)`)."""
+    spans = [
+        cell.last_row
+        for cell in heading
+        if label_key(cell.text) in NAME_HEADINGS and cell.last_row >= data
+    ]
+    while spans and data <= max(spans) and data < end:
+        data = _next_row(table, data + 1, end)
+    return data
 
 
 def _lone_remnants(parts: list[str], found: set[str]) -> set[str]:
@@ -416,6 +431,14 @@ def read_columns(
                         f"heads of {'、'.join(h.field for h in heads)} run together (their "
                         f"lines read across); read as those heads, in {order}"
                     )
+            above = _heading_continued(table, head, cell)
+            if not heads and above is not None:
+                problems.append(
+                    f"page {where.page.page}: the heading cell '{above.text}' goes on in the "
+                    f"cell '{cell.text}' under it, beside the 三级指标 heading that spans both "
+                    "(a stray rule between them): read as one heading, not a line"
+                )
+                continue
             if not heads:
                 problems.append(
                     Note(
@@ -502,6 +525,24 @@ def read_columns(
             if all(c is not r for r in read)
         },
     )
+
+
+def _heading_continued(table: Table, head: int, cell: Cell) -> Cell | None:
+    """The heading cell that `cell`, on a heading row under the first, goes on from: the one
+    right above it over the same grid columns (`_below_name_heading` took its row into the
+    heading). None on the first heading row, on a row the 三级指标 heading does not span, or
+    when no cell above stands over the same columns."""
+    name_heading = [c for c in table.row_cells(head) if label_key(c.text) in NAME_HEADINGS]
+    if cell.row <= head or not any(c.last_row >= cell.row for c in name_heading):
+        return None
+    above = table.at(cell.row - 1, cell.col)
+    if (
+        above is None
+        or above.row < head
+        or (above.col, above.last_col) != (cell.col, cell.last_col)
+    ):
+        return None
+    return above
 
 
 def _head_with_a_rest(key: str, heads: list[Column], cell: Cell) -> bool:
