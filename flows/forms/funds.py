@@ -18,6 +18,7 @@ from flows.forms.cellvalues import (
     COLON_POINT_RE,
     NUMBER_RE,
     RULE_MARKS,
+    RULE_STROKES,
     VALUE_RE,
     amount,
     char_class,
@@ -182,6 +183,8 @@ class _MatrixRead:
                 parts = self._numbers_amid_marks(text, parts, n)
             if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
                 parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
+            if len(parts) != n:
+                parts = self._rule_strokes_between(text, parts, n)
             if len(parts) != n and len(covered) == 1:
                 parts = self._weight_glued_to_rate(text, [name for name, _ in under], parts)
                 if len(parts) == n:
@@ -234,6 +237,25 @@ class _MatrixRead:
         if not numbers[w].endswith("%"):
             return parts
         return [*numbers[:w], "", *numbers[w:]]
+
+    def _rule_strokes_between(self, text: str, parts: list[str], n: int) -> list[str]:
+        """The values of a cell standing for several whose lost column rule OCR read as a
+        stroke of its own between them (`1092.16 | 897.18` under 全年预算数 and 全年执行数):
+        the stroke (`RULE_STROKES`, which no value prints) is left out, with a note, when the
+        values left are exactly one for each; `parts` otherwise. A stroke read as a digit
+        (`1`) is a value's glyph as far as the text tells, never left out."""
+        strokes = [p for p in parts if len(p) == 1 and p in RULE_STROKES]
+        kept = [p for p in parts if p not in strokes]
+        if len(kept) == len(parts) or len(kept) != n:
+            return parts
+        if not all(VALUE_RE.fullmatch(p) for p in kept):
+            return parts
+        self.problems.append(
+            f"page {self.where.page.page}: funds cell '{text}': "
+            f"{' '.join(repr(p) for p in strokes)} between its values taken "
+            f"for the lost column rule between them; read {' | '.join(kept)}"
+        )
+        return kept
 
     def _first_row_only(self, field: str, covered: list[int]) -> bool:
         """Whether a head merged down over matrix rows `covered` printing one value gives it to
