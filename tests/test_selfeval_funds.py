@@ -36,6 +36,21 @@ def test_weight_glued_onto_the_rate_is_split_where_the_rate_is_executed_over_bud
     ) in problems
 
 
+def test_a_weight_glued_onto_the_rate_over_the_rules_stroke_is_split_past_it() -> None:
+    """`10179.3%`: 10 | 79.3% with the rule between them read as `1`; the cut 101 | 79.3% is no
+    weight (a 分值 of more than the form's 100 points), so the stroke is passed over, with a
+    note. `1179.3%` cuts as 11 | 79.3% as before: a weight that holds is never second-guessed."""
+    got, problems = _funds("I 10179.3%")
+    assert (got["total_weight"], got["total_execution_rate"]) == ("10", "79.3%")
+    assert (
+        "page 1: funds row total: '10179.3%' prints the weight and the execution rate without "
+        "a space and the rule between them read as a stroke; read as 10 | 79.3%, the rate being "
+        "全年执行数 / 预算数 (79.28%)"
+    ) in problems
+    got, _ = _funds("I 1179.3%")
+    assert (got["total_weight"], got["total_execution_rate"]) == ("11", "79.3%")
+
+
 def test_no_cut_matching_the_computed_rate_leaves_the_values_as_read() -> None:
     got, _ = _funds("I 1079.3%", executed="60")  # 60 / 64.1 = 93.6%: no cut gives it
     assert (got["total_weight"], got["total_execution_rate"]) == ("I", "1079.3%")
