@@ -36,6 +36,21 @@ def test_weight_glued_onto_the_rate_is_split_where_the_rate_is_executed_over_bud
     ) in problems
 
 
+def test_a_weight_glued_onto_the_rate_over_the_rules_stroke_is_split_past_it() -> None:
+    """`10179.3%`: 10 | 79.3% with the rule between them read as `1`; the cut 101 | 79.3% is no
+    weight (a 分值 of more than the form's 100 points), so the stroke is passed over, with a
+    note. `1179.3%` cuts as 11 | 79.3% as before: a weight that holds is never second-guessed."""
+    got, problems = _funds("I 10179.3%")
+    assert (got["total_weight"], got["total_execution_rate"]) == ("10", "79.3%")
+    assert (
+        "page 1: funds row total: '10179.3%' prints the weight and the execution rate without "
+        "a space and the rule between them read as a stroke; read as 10 | 79.3%, the rate being "
+        "全年执行数 / 预算数 (79.28%)"
+    ) in problems
+    got, _ = _funds("I 1179.3%")
+    assert (got["total_weight"], got["total_execution_rate"]) == ("11", "79.3%")
+
+
 def test_no_cut_matching_the_computed_rate_leaves_the_values_as_read() -> None:
     got, _ = _funds("I 1079.3%", executed="60")  # 60 / 64.1 = 93.6%: no cut gives it
     assert (got["total_weight"], got["total_execution_rate"]) == ("I", "1079.3%")
@@ -540,3 +555,19 @@ def test_a_colon_the_column_does_not_settle_is_left_as_read() -> None:
     got, problems = _ocr_matrix("5:05", ("5:05", "0", "0"))
     assert (got["total_executed"], got["fiscal_executed"]) == ("5:05", "5:05")
     assert not any("as 5.05" in p for p in problems)
+
+
+def test_a_lost_column_rule_read_as_a_stroke_between_two_values_is_left_out() -> None:
+    """`1092.16 | 897.18` in one cell under 全年预算数 and 全年执行数: the grid lost the rule
+    between them on this row and OCR read it as `|`; the two values are the two columns', with
+    a note. A `1` between them stays (a digit is a value's glyph as far as the text tells)."""
+    row = [None, "年度资金总额", "64.1", "64.1 | 50.82", None, "10", "79.3%", "7.93"]
+    got, problems = _matrix([FUNDS_HEAD_ROW, row], {(1, 0): 2, (2, 3): (1, 2)})
+    assert (got["total_budget_full_year"], got["total_executed"]) == ("64.1", "50.82")
+    assert (
+        "page 1: funds cell '64.1 | 50.82': '|' between its values taken for the lost column "
+        "rule between them; read 64.1 | 50.82"
+    ) in problems
+    row[3] = "64.1 1 50.82"
+    got, _ = _matrix([FUNDS_HEAD_ROW, row], {(1, 0): 2, (2, 3): (1, 2)})
+    assert "total_executed" not in got

@@ -64,6 +64,19 @@ def test_two_characters_in_a_box_stretched_along_a_rule_are_text() -> None:
     assert is_remnant(CellLine("|", box), cell, [], 28.0)
 
 
+def test_a_curved_digit_in_a_box_stretched_along_a_rule_is_print() -> None:
+    """`2` (年初预算数) whose OCR box ran 114 px along the row rule under it, 35 high: a streak
+    by its box, but no stroke of a rule reads as a curved digit; `1` or `7` in the same box is
+    the rule's remnant, as is a `2` in a sliver too thin to print it."""
+    cell = Cell(3, 5, "2", (615.0, 957.0, 762.0, 1034.0))
+    box = (624.0, 995.0, 738.0, 1030.0)
+    assert not is_remnant(CellLine("2", box), cell, [], 23.0)
+    assert not is_remnant(CellLine("0", box), cell, [], 23.0)
+    assert is_remnant(CellLine("1", box), cell, [], 23.0)
+    assert is_remnant(CellLine("7", box), cell, [], 23.0)
+    assert is_remnant(CellLine("2", (624.0, 1028.0, 738.0, 1033.0)), cell, [], 23.0)
+
+
 def _grid_with_weights(weight_box: tuple[float, float, float, float]) -> Table:
     """A grid line of lg_1073 (dev): CJK lines 29 px high, the score `3.81` 19 px, and the
     weight `6` read alone from its tight crop (`weight_box`)."""

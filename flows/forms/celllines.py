@@ -35,6 +35,10 @@ SLIVER = 0.3
 STREAK = 2.5
 # The CJK characters a worn rule reads as (straight strokes along it); any other is printed text
 ONE_STROKE = frozenset("一丨亅丿乀二")  # 二: a doubled or smeared rule's two edges
+# Digits of a curve or a closed bowl: no straight stroke of a rule reads as one, so a box OCR
+# stretched along a rule round one of them holds print (`2` in a box 3 text heights long on the
+# rule under it, the cell's 年初预算数, dev4 lg_36940_自评 p3); `1`, `4`, `7` may be a stroke
+CURVED_DIGITS = frozenset("0235689")
 # What OCR reads a stretch of a row rule as when it reads it whole: a run of underscores, as
 # many as its length holds (`___` on the lost rule between 本级财政资金 and 上级补助资金, dev3
 # lg_25687 p2). No form prints one, so a run of them on a rule is its remnant however long.
@@ -176,7 +180,8 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
     could print: what OCR read of a worn rule, not printed text. A character of more than one
     stroke (`总分` in a box OCR stretched along the rule under it) is text, never a rule's mark.
     Marks are counted without the spaces OCR put between them (`1 一`: two marks); a run of
-    underscores (`RULE_RUN`) is a rule's however many it counts."""
+    underscores (`RULE_RUN`) is a rule's however many it counts. A curved digit
+    (`CURVED_DIGITS`) in a streak's box is print the box ran on along a rule, not its mark."""
     marks = "".join(line.text.split())
     n = len(marks)
     if not n or height <= 0 or (n > MAX_SLIVER_MARKS and not set(marks) <= RULE_RUN):
@@ -185,10 +190,11 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
         return False
     x0, y0, x1, y1 = line.bbox
     reach = REACH * height
-    if y1 - y0 < SLIVER * height or x1 - x0 > STREAK * n * (y1 - y0):  # a row rule's remnant
+    streak = not CURVED_DIGITS & set(marks)  # a curved digit's box is long with a rule in it
+    if y1 - y0 < SLIVER * height or (streak and x1 - x0 > STREAK * n * (y1 - y0)):  # a row rule
         rules = [cell.bbox[1], cell.bbox[3], *(k.at for k in cuts if not k.vertical)]
         return any(y0 - reach <= y <= y1 + reach for y in rules)
-    if x1 - x0 < SLIVER * height or y1 - y0 > STREAK * n * (x1 - x0):  # a column rule's
+    if x1 - x0 < SLIVER * height or (streak and y1 - y0 > STREAK * n * (x1 - x0)):  # a column
         rules = [cell.bbox[0], cell.bbox[2], *(k.at for k in cuts if k.vertical)]
         return any(x0 - reach <= x <= x1 + reach for x in rules)
     return False

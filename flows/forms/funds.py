@@ -18,6 +18,7 @@ from flows.forms.cellvalues import (
     COLON_POINT_RE,
     NUMBER_RE,
     RULE_MARKS,
+    RULE_STROKES,
     VALUE_RE,
     amount,
     char_class,
@@ -36,7 +37,7 @@ from flows.forms.labels import (
     unit_of,
 )
 from flows.forms.provenance import Where, read_unsure
-from flows.forms.spec import FUNDS_DECIMALS, NO_VALUE, Column, FormSpec, Label
+from flows.forms.spec import FULL_SCORE, FUNDS_DECIMALS, NO_VALUE, Column, FormSpec, Label
 from flows.forms.state import Header
 from flows.lineshapes import text_height
 from flows.models import (
@@ -182,6 +183,8 @@ class _MatrixRead:
                 parts = self._numbers_amid_marks(text, parts, n)
             if n > 1 and (not text.strip() or parts in (["/"], ["—"], ["-"])):
                 parts = [text.strip()] * n  # one blank or '/' for every cell it stands for
+            if len(parts) != n:
+                parts = self._rule_strokes_between(text, parts, n)
             if len(parts) != n and len(covered) == 1:
                 parts = self._weight_glued_to_rate(text, [name for name, _ in under], parts)
                 if len(parts) == n:
@@ -235,6 +238,25 @@ class _MatrixRead:
             return parts
         return [*numbers[:w], "", *numbers[w:]]
 
+    def _rule_strokes_between(self, text: str, parts: list[str], n: int) -> list[str]:
+        """The values of a cell standing for several whose lost column rule OCR read as a
+        stroke of its own between them (`1092.16 | 897.18` under 全年预算数 and 全年执行数):
+        the stroke (`RULE_STROKES`, which no value prints) is left out, with a note, when the
+        values left are exactly one for each; `parts` otherwise. A stroke read as a digit
+        (`1`) is a value's glyph as far as the text tells, never left out."""
+        strokes = [p for p in parts if len(p) == 1 and p in RULE_STROKES]
+        kept = [p for p in parts if p not in strokes]
+        if len(kept) == len(parts) or len(kept) != n:
+            return parts
+        if not all(VALUE_RE.fullmatch(p) for p in kept):
+            return parts
+        self.problems.append(
+            f"page {self.where.page.page}: funds cell '{text}': "
+            f"{' '.join(repr(p) for p in strokes)} between its values taken "
+            f"for the lost column rule between them; read {' | '.join(kept)}"
+        )
+        return kept
+
     def _first_row_only(self, field: str, covered: list[int]) -> bool:
         """Whether a head merged down over matrix rows `covered` printing one value gives it to
         the first of them: its column is printed on the matrix's first row alone, and that row
@@ -280,21 +302,35 @@ def _unglue_weight_and_rate(row: dict[str, SourcedValue]) -> list[str]:
         return []
     digits = tokens[0][:-1]
     computed = executed / budget * 100
-    cuts = []
-    for i in range(1, len(digits)):
-        head, tail = digits[:i], digits[i:]
-        if "." in head or tail.startswith(".") or (len(tail) > 1 and tail[0] == "0"):
-            continue
-        decimals = len(tail.split(".")[1]) if "." in tail else 0
-        if abs(float(tail) - computed) <= 0.5 * 10**-decimals + 1e-9:
-            cuts.append((head, tail + "%"))
+    cuts = _weight_rate_cuts(digits, computed, 0)
+    mark = ""
+    if not cuts:  # the rule between them read as a stroke's digit (`10190.9%`: 10 | 1 | 90.9%)
+        cuts = _weight_rate_cuts(digits, computed, 1)
+        mark = " and the rule between them read as a stroke"
     if len(cuts) != 1:
         return []
     row["weight"], row["execution_rate"] = rate.with_value(cuts[0][0]), rate.with_value(cuts[0][1])
     return [
-        f"'{rate.value}' prints the weight and the execution rate without a space; read as "
-        f"{cuts[0][0]} | {cuts[0][1]}, the rate being 全年执行数 / 预算数 ({computed:.2f}%)"
+        f"'{rate.value}' prints the weight and the execution rate without a space{mark}; read "
+        f"as {cuts[0][0]} | {cuts[0][1]}, the rate being 全年执行数 / 预算数 ({computed:.2f}%)"
     ]
+
+
+def _weight_rate_cuts(digits: str, computed: float, marks: int) -> list[tuple[str, str]]:
+    """Where `digits` (the weight and the rate read as one number) cut into a weight of at most
+    the form's `FULL_SCORE` and the rate `computed` to the decimals printed, with `marks` glyphs
+    between them that are a worn rule's (`RULE_MARKS`)."""
+    cuts = []
+    for i in range(1, len(digits) - marks):
+        head, between, tail = digits[:i], digits[i : i + marks], digits[i + marks :]
+        if "." in head or tail.startswith(".") or (len(tail) > 1 and tail[0] == "0"):
+            continue
+        if float(head) > FULL_SCORE or not all(ch in RULE_MARKS for ch in between):
+            continue
+        decimals = len(tail.split(".")[1]) if "." in tail else 0
+        if abs(float(tail) - computed) <= 0.5 * 10**-decimals + 1e-9:
+            cuts.append((head, tail + "%"))
+    return cuts
 
 
 def _values_in(text: str) -> list[str]:

@@ -306,6 +306,9 @@ FUNDS_UNITS = ("万元", "元")
 """The units a form prints its funds amounts in (项目资金（万元）, 单位：元): every reading of a
 funds unit (`flows.forms.labels.UNITS`, `UNIT_BEGUN`) matches this one list."""
 
+FULL_SCORE = 100
+"""The points a self-evaluation shares out (its 总分's 分值): no single 分值 exceeds it."""
+
 FUNDS_DECIMALS = {"元": 2}
 """The most decimals an amount prints in a funds unit that has a smallest coin: 元 are printed to
 the fen, so `317.600` in a 元 block is no amount (its comma read as a point, ncfunds30: dev3
