@@ -341,3 +341,37 @@ def test_a_value_ending_with_the_next_label_gives_that_label_the_cell_beside() -
     t = replace(_header_table(rows), extractor="rapidocr")
     (form,), _ = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
     assert values(form)["project_attribute"] == "延续性项目长期"
+
+
+def test_a_cell_without_its_rules_dashes_is_as_sure_as_the_print_it_keeps() -> None:
+    """The rule before 财政拨款's amount wore into dashes OCR read `1` (unsure, 0.47) over `i`
+    at one x (dev3 lg_28548 p1): dropped, the amount is as sure as its own line, so the block's
+    sum gives the 年度资金总额 OCR read nothing for (it stayed unread while the cell counted the
+    dash's 0.47)."""
+    rows = [list(r) for r in HEADER]
+    rows[3][2], rows[4][2], rows[5][2] = "", "1 12.852 i", "8.148"
+    t = _header_table(rows)
+    fiscal = t.at(4, 2)
+    assert fiscal is not None
+    y = fiscal.bbox[1]
+    lines = (
+        CellLine("1", (2.5, y + 0.05, 2.53, y + 0.15), 0.47),
+        CellLine("12.852", (2.6, y + 0.4, 2.9, y + 0.5), 0.99),
+        CellLine("i", (2.5, y + 0.8, 2.53, y + 0.9), 0.83),
+    )
+    dashed = replace(fiscal, lines=lines, confidence=0.47)
+    t = replace(t, cells=[dashed if c is fiscal else c for c in t.cells], extractor="rapidocr")
+    title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
+    forms, problems = read_document([scan_page(1, t, lines=title)])
+    got = values(forms[0])
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "21.000",
+        "12.852",
+        "8.148",
+    )
+    assert forms[0].funds.fiscal is not None and forms[0].funds.fiscal.confidence == 0.99
+    assert (
+        "page 1: header cell '1 12.852 i': '1' 'i' taken for the dashes of a worn column "
+        "rule (stroke under stroke at one x), not text" in problems
+    )
+

@@ -326,12 +326,11 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
         if not gone:
             cells.append(cell)
             continue
-        text = _text_without(cell, dropped)
-        if text is None:  # the text does not print its lines in order: left as read
+        kept = _cell_without(cell, dropped)
+        if kept is None:  # the text does not print its lines in order: left as read
             cells.append(cell)
             continue
-        kept = tuple(ln for ln in cell.lines if id(ln) not in dropped)
-        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        cells.append(kept)
         said = " ".join(f"'{ln.text}'" for ln in gone)
         notes.append(
             f"cell '{cell.text}': {said} taken for the dashes of a worn column rule (stroke "
@@ -482,12 +481,11 @@ def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
         if not marks or all(id(ln) in marks or not ln.text.strip() for ln in cell.lines):
             cells.append(cell)
             continue
-        text = _text_without(cell, marks)
-        if text is None:
+        kept = _cell_without(cell, marks)
+        if kept is None:
             cells.append(cell)
             continue
-        kept = tuple(ln for ln in cell.lines if id(ln) not in marks)
-        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        cells.append(kept)
         said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in marks)
         notes.append(
             f"cell '{cell.text}': {said} taken for a speck (read unsure, its box no printed "
@@ -524,6 +522,19 @@ def _edge_strokes(line: CellLine) -> list[CellLine]:
     if text[-1] in RULE_STROKES:
         out.append(CellLine(text[-1], (x1 - w, y0, x1, y1), line.confidence))
     return out
+
+
+def _cell_without(cell: Cell, dropped: set[int]) -> Cell | None:
+    """The cell without the lines in `dropped` (by id), as sure as the least sure line kept (a
+    cell's confidence is its lines' lowest: a dropped mark read unsure, dev3 lg_28548 p1's `1`
+    at 0.47 over `财政拨款 366.535`, says nothing of the print kept); None when its text does
+    not print its lines in order."""
+    text = _text_without(cell, dropped)
+    if text is None:
+        return None
+    kept = tuple(ln for ln in cell.lines if id(ln) not in dropped)
+    sure = min((ln.confidence for ln in kept if ln.text.strip()), default=cell.confidence)
+    return replace(cell, text=text, lines=kept, readings=(), confidence=sure)
 
 
 def _text_without(cell: Cell, dropped: set[int]) -> str | None:
