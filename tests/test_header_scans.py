@@ -375,3 +375,33 @@ def test_a_cell_without_its_rules_dashes_is_as_sure_as_the_print_it_keeps() -> N
         "rule (stroke under stroke at one x), not text" in problems
     )
 
+
+def test_an_amount_a_rule_cut_in_two_is_read_whole_as_the_block_sum_takes_it() -> None:
+    """年度资金总额 52.18 read `52` | `18` across a rule printed in its row alone (dev3 lg_28599
+    p1, the point hidden by the rule): the digits ending the row are the amount's rest, read
+    with a gap, and the block's sum takes the gap for the point; both noted. Where the sum
+    takes no reading the amount lands as read, visibly no amount."""
+    rows = [list(r) for r in HEADER]
+    rows[3][2:4] = ["52", "18"]
+    rows[4][2], rows[5][2] = "40", "12.18"
+    title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
+    t = replace(_header_table(rows), extractor="rapidocr")
+    forms, problems = read_document([scan_page(1, t, lines=title)])
+    assert values(forms[0])["total_funds"] == "52.18"
+    assert (
+        "page 1: header cell '52' of total_funds runs on into '18' beside it, digits alone "
+        "ending the row (a rule printed in that row alone cut the amount): read as '52 18'"
+    ) in problems
+    assert (
+        "page 1: funds read total_funds '52 18' as 52.18, its digits read apart, a point the "
+        "rule hid: the one reading by which 年度资金总额 is the sum of its parts"
+    ) in problems
+    rows[4][2], rows[5][2] = "5200", "18"  # 5218 = 5200 + 18: the gap was nothing
+    t = replace(_header_table(rows), extractor="rapidocr")
+    assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == "5218"
+    rows[5][2] = "3"  # no reading adds up: as read
+    t = replace(_header_table(rows), extractor="rapidocr")
+    assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == "52 18"
+    rows[3][4] = "万元"  # text after the digits: a value of its own, the amount as read
+    t = replace(_header_table(rows), extractor="rapidocr")
+    assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == "52"

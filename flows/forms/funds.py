@@ -862,6 +862,8 @@ def _readings(
             out.append((MARK_CUT, float(point), point, "a point OCR read as a colon"))
         taken = {r[1] for r in out}
         out += [r for r in _separators_read_apart(printed) if r[1] not in taken]
+        taken = {r[1] for r in out}
+        out += [r for r in _digits_cut_apart(printed) if r[1] not in taken]
         if read_unsure(value, ocr_pages):
             why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
             out.append((NOTHING_PRINTED, 0.0, "", why))
@@ -902,6 +904,28 @@ def _separators_read_apart(printed: str) -> list[tuple[int, float, str, str]]:
             if (v := amount(text)) is not None and v not in {r[1] for r in out}:
                 why = f"a {SEPARATORS[printed_as]} OCR read as a {SEPARATORS[m[0]]}"
                 out.append((MARK_CUT, v, text, why))
+    return out
+
+
+# A gap between an amount's digits: a column rule cut the amount in two where it printed a point
+# or nothing (dev3 lg_28599 p1: 52.18 read `52` | `18` across a rule only its row prints)
+_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
+
+
+def _digits_cut_apart(printed: str) -> list[tuple[int, float, str, str]]:
+    """The readings of an amount read with one gap between its digits (`52 18`, the pieces of a
+    value a rule cut, `header._amount_cut_by_a_rule`): the gap a point the rule hid, or nothing.
+    One mark each, as an edge cut; a reading no amount could print is none."""
+    gaps = list(_GAP_RE.finditer(printed))
+    if len(gaps) != 1:
+        return []
+    out: list[tuple[int, float, str, str]] = []
+    for mark, why in ((".", "a point the rule hid"), ("", "one amount the rule cut in two")):
+        text = printed[: gaps[0].start()] + mark + printed[gaps[0].end() :]
+        if "," in text and not GROUPED_RE.fullmatch(text):
+            continue
+        if (v := amount(text)) is not None and v not in {r[1] for r in out}:
+            out.append((MARK_CUT, v, text, f"its digits read apart, {why}"))
     return out
 
 

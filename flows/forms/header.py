@@ -268,6 +268,7 @@ def read_header(
         if header.fields.get(lb.field) is read:  # not run on, moved or replaced since
             _split_at_labels(table, value_cell, printed, lb, spec, where, header, problems)
     _text_cut_by_a_rule(table, start, end, labels, where, header, problems)
+    _amount_cut_by_a_rule(table, start, end, spec, where, header, problems)
     _drop_rule_marks(header, where, problems)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
@@ -840,6 +841,54 @@ def _text_cut_by_a_rule(
                 f"{lb.alternatives[0]} (OCR found no rule before it): {name} read as '{own}', "
                 f"{lb.field} as '{read.value}' beside it"
             )
+
+
+# An amount's piece as OCR reads it either side of a rule that cut it: digits and separators only
+AMOUNT_PIECE_RE = re.compile(r"\d[\d,.]*")
+
+
+def _amount_cut_by_a_rule(
+    table: Table,
+    start: int,
+    end: int,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """A funds amount whose digits run on into the next cell of its row: a column rule printed
+    in that row alone cut the amount, and the point OCR would have read there (dev3 lg_28599 p1:
+    年度资金总额 52.18 read `52` | `18`). An unread cell right of a read amount, of the same rows,
+    printing digits alone and ending the row, is the amount's rest: read with a gap (`52 18`,
+    no amount as it stands), noted, so the block's sum takes the reading it fits
+    (`funds._digits_cut_apart`: the gap a point or nothing), or it lands as read, visibly no
+    amount, instead of the first piece alone. Only the amounts the form's labels print (a funds
+    matrix reads its own cells)."""
+    amounts = {lb.field for lb in spec.labels if "funds" in lb.field}
+    for name, sv in list(header.fields.items()):
+        if name not in amounts or (sv.page, sv.table_index) != (where.page.page, where.table_index):
+            continue
+        if sv.row is None or sv.col is None or not start <= sv.row < end:
+            continue
+        value = table.at(sv.row, sv.col)
+        if value is None or not AMOUNT_PIECE_RE.fullmatch(sv.value.strip()):
+            continue
+        nxt = _right_of(table, value)
+        if nxt is None or id(nxt) in header.used or not AMOUNT_PIECE_RE.fullmatch(cell_text(nxt)):
+            continue
+        after = _right_of(table, nxt)
+        while after is not None and not cell_text(after) and after.row == value.row:
+            after = _right_of(table, after)
+        ends_row = after is None or after.row != value.row
+        if (nxt.row, nxt.last_row) != (value.row, value.last_row) or not ends_row:
+            continue
+        header.used.add(id(nxt))
+        header.fields[name] = sv.with_value(f"{sv.value.strip()} {cell_text(nxt)}")
+        problems.append(
+            f"page {where.page.page}: header cell '{value.text}' of {name} runs on into "
+            f"'{nxt.text}' beside it, digits alone ending the row (a rule printed in that row "
+            f"alone cut the amount): read as '{header.fields[name].value}'"
+        )
 
 
 def _ends_in_colon(text: str) -> bool:
