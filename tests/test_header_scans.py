@@ -405,3 +405,10 @@ def test_an_amount_a_rule_cut_in_two_is_read_whole_as_the_block_sum_takes_it() -
     rows[3][4] = "万元"  # text after the digits: a value of its own, the amount as read
     t = replace(_header_table(rows), extractor="rapidocr")
     assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == "52"
+    rows[3][4] = ""
+    # a piece printing its own point (dev3 lg_26562 `447.516` | `0.00`), or a rule's stroke
+    # after the amount (`52` | `1`): no amount cut in two, left as read
+    for piece, beside in (("447.516", "0.00"), ("52.18", "3"), ("52", "1")):
+        rows[3][2:4] = [piece, beside]
+        t = replace(_header_table(rows), extractor="rapidocr")
+        assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == piece

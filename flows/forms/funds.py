@@ -913,12 +913,12 @@ _GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
 
 
 def _digits_cut_apart(printed: str) -> list[tuple[int, float, str, str]]:
-    """The readings of an amount read with one gap between its digits (`52 18`, the pieces of a
-    value a rule cut, `header._amount_cut_by_a_rule`): the gap a point the rule hid, or nothing.
-    One mark each, as an edge cut; a reading no amount could print is none."""
+    """The readings of an amount read with one gap between its digits and no point (`52 18`, the
+    pieces of a value a rule cut, `header._amount_cut_by_a_rule`): the gap a point the rule hid,
+    or nothing. One mark each, as an edge cut; a reading no amount could print is none."""
     gaps = list(_GAP_RE.finditer(printed))
-    if len(gaps) != 1:
-        return []
+    if len(gaps) != 1 or not printed[gaps[0].end() :].isdigit() or "." in printed:
+        return []  # `1474.64 1`: a point printed, so the rule hid none (an edge mark's to cut)
     out: list[tuple[int, float, str, str]] = []
     for mark, why in ((".", "a point the rule hid"), ("", "one amount the rule cut in two")):
         text = printed[: gaps[0].start()] + mark + printed[gaps[0].end() :]

@@ -843,8 +843,11 @@ def _text_cut_by_a_rule(
             )
 
 
-# An amount's piece as OCR reads it either side of a rule that cut it: digits and separators only
-AMOUNT_PIECE_RE = re.compile(r"\d[\d,.]*")
+# The pieces of an amount a rule cut where it printed its point: whole digits before (thousands
+# commas allowed), digits alone after; a piece printing a point of its own (`447.516` | `0.00`,
+# dev3 lg_26562: the next amount, its label lost) is an amount of its own
+AMOUNT_BEFORE_CUT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")
+AMOUNT_AFTER_CUT_RE = re.compile(r"\d+")
 
 
 def _amount_cut_by_a_rule(
@@ -858,8 +861,9 @@ def _amount_cut_by_a_rule(
 ) -> None:
     """A funds amount whose digits run on into the next cell of its row: a column rule printed
     in that row alone cut the amount, and the point OCR would have read there (dev3 lg_28599 p1:
-    年度资金总额 52.18 read `52` | `18`). An unread cell right of a read amount, of the same rows,
-    printing digits alone and ending the row, is the amount's rest: read with a gap (`52 18`,
+    年度资金总额 52.18 read `52` | `18`). An unread cell right of a read amount printing no point,
+    of the same rows, printing digits alone (no stroke a rule reads as: `1`) and ending the row,
+    is the amount's rest: read with a gap (`52 18`,
     no amount as it stands), noted, so the block's sum takes the reading it fits
     (`funds._digits_cut_apart`: the gap a point or nothing), or it lands as read, visibly no
     amount, instead of the first piece alone. Only the amounts the form's labels print (a funds
@@ -871,10 +875,13 @@ def _amount_cut_by_a_rule(
         if sv.row is None or sv.col is None or not start <= sv.row < end:
             continue
         value = table.at(sv.row, sv.col)
-        if value is None or not AMOUNT_PIECE_RE.fullmatch(sv.value.strip()):
+        if value is None or not AMOUNT_BEFORE_CUT_RE.fullmatch(sv.value.strip()):
             continue
         nxt = _right_of(table, value)
-        if nxt is None or id(nxt) in header.used or not AMOUNT_PIECE_RE.fullmatch(cell_text(nxt)):
+        rest = cell_text(nxt)
+        if nxt is None or id(nxt) in header.used or not AMOUNT_AFTER_CUT_RE.fullmatch(rest):
+            continue
+        if all(ch in RULE_MARKS for ch in rest):  # `1474.64 | 1`: a worn rule's stroke
             continue
         after = _right_of(table, nxt)
         while after is not None and not cell_text(after) and after.row == value.row:
