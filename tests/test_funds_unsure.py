@@ -335,3 +335,26 @@ def test_a_local_fiscal_amount_read_blank_is_the_total_less_the_other_parts() ->
     assert got["local_fiscal_funds"] == "966.764"  # a blank 上级 is a none
     got, problems = _read_split("966.764", "", "949.236")  # nothing lost: as read
     assert got["superior_funds"] == "" and not any("read blank" in p for p in problems)
+
+
+def test_a_rules_stroke_after_a_gap_is_cut_as_an_edge_mark_not_read_as_digits() -> None:
+    """`230480 1` in a 元 block (dev3 lg_28900): the `1` is a worn rule's stroke, cut by the sum
+    (260000 = 230480 + 29520), never read as digits the rule cut apart (230480.1 would fit the
+    sum's tolerance too and leave the block unsettled); `52 18` is read as a point hidden."""
+    got, problems = _read_funds(
+        {
+            "total_funds": ("260000", 0.99),
+            "fiscal_funds": ("230480 1", 0.99),
+            "other_funds": ("29520", 0.99),
+        },
+        unit="元",
+    )
+    assert got["fiscal_funds"] == "230480"
+    got, _ = _read_funds(
+        {
+            "total_funds": ("52 18", 0.99),
+            "fiscal_funds": ("40", 0.99),
+            "other_funds": ("12.18", 0.99),
+        }
+    )
+    assert got["total_funds"] == "52.18"

@@ -917,8 +917,9 @@ def _digits_cut_apart(printed: str) -> list[tuple[int, float, str, str]]:
     pieces of a value a rule cut, `header._amount_cut_by_a_rule`): the gap a point the rule hid,
     or nothing. One mark each, as an edge cut; a reading no amount could print is none."""
     gaps = list(_GAP_RE.finditer(printed))
-    if len(gaps) != 1 or not printed[gaps[0].end() :].isdigit() or "." in printed:
-        return []  # `1474.64 1`: a point printed, so the rule hid none (an edge mark's to cut)
+    rest = printed[gaps[0].end() :] if len(gaps) == 1 else ""
+    if not rest.isdigit() or "." in printed or all(ch in RULE_MARKS for ch in rest):
+        return []  # `1474.64 1`, `230480 1`: a point printed, or a rule's stroke (an edge mark)
     out: list[tuple[int, float, str, str]] = []
     for mark, why in ((".", "a point the rule hid"), ("", "one amount the rule cut in two")):
         text = printed[: gaps[0].start()] + mark + printed[gaps[0].end() :]
