@@ -267,3 +267,94 @@ def test_a_fiscal_row_the_grid_lost_is_the_total_less_the_other_funds() -> None:
     # unsure readings, or other funds above the total: nothing filled
     assert _read_without_fiscal_row("22", "0", confidence=0.5)[0]["fiscal_funds"] is None
     assert _read_without_fiscal_row("22", "30")[0]["fiscal_funds"] is None
+
+
+def test_a_fiscal_amount_read_blank_is_the_total_less_the_other_funds() -> None:
+    """财政拨款 is never printed blank for none (not `blank_zero`): read blank beside a blank
+    其他资金 (dev3 lg_29049, faint print) it is the total less the other funds, in its own cell,
+    noted; a blank 其他资金 is a none and stays blank."""
+    got, problems = _read_funds(
+        {"total_funds": ("15.08", 0.99), "fiscal_funds": ("", 0.99), "other_funds": ("", 0.99)}
+    )
+    assert got == {"total_funds": "15.08", "fiscal_funds": "15.08", "other_funds": ""}
+    assert (
+        "page 1: funds fiscal_funds read blank (财政拨款 is never printed blank for none), taken "
+        "as 15.08: 年度资金总额 15.08 less 其他资金 blank"
+    ) in problems
+    got, _ = _read_funds(
+        {"total_funds": ("1,916", 0.99), "fiscal_funds": ("", 0.99), "other_funds": ("949", 0.99)}
+    )
+    assert got["fiscal_funds"] == "967"
+    # the total unsure, or below the other funds: left blank
+    for total, conf in (("15.08", 0.5), ("5", 0.99)):
+        got, problems = _read_funds(
+            {"total_funds": (total, conf), "fiscal_funds": ("", 0.99), "other_funds": ("8", 0.99)}
+        )
+        assert got["fiscal_funds"] == ""
+        assert not any("fiscal_funds read blank" in p for p in problems)
+
+
+def _read_split(local: str, superior: str, other: str) -> tuple[dict, list[str]]:
+    """The funds of a scanned target table printing 本级财政资金 and 上级补助资金 (no 财政拨款),
+    年度资金总额 1916, each amount read surely as given."""
+    rows = [list(r) for r in HEADER[:4]]
+    rows[3][2] = "1916"
+    rows += [
+        [None, "其中：本级财政资金", local, "", ""],
+        [None, "上级补助资金", superior, "", ""],
+        [None, "其他资金", other, "", ""],
+        *(list(r) for r in HEADER[6:]),
+        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
+    ]
+    t = grid(rows, {(3, 0): 4}, top=100)
+    t = replace(t, cells=[replace(c, confidence=0.99) for c in t.cells], extractor="rapidocr")
+    title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
+    forms, problems = read_document([scan_page(1, t, lines=title)])
+    got = values(forms[0])
+    names = ("total_funds", "local_fiscal_funds", "superior_funds", "other_funds")
+    return {k: got.get(k) for k in names}, problems
+
+
+def test_a_local_fiscal_amount_read_blank_is_the_total_less_the_other_parts() -> None:
+    """本级财政资金 read blank (dev3 lg_29102 p2: its label cut by a stray rule, the value cell
+    blank) while 年度资金总额, 上级补助资金 and 其他资金 read surely: the total less the others,
+    with their most decimals, noted. A blank 上级 beside it is a none (`blank_zero`); nothing
+    read blank for an amount, nothing filled."""
+    got, problems = _read_split("", "0.00", "949.236")
+    assert got == {
+        "total_funds": "1916",
+        "local_fiscal_funds": "966.764",
+        "superior_funds": "0.00",
+        "other_funds": "949.236",
+    }
+    assert (
+        "page 1: funds local_fiscal_funds read blank (本级财政资金 is never printed blank for "
+        "none), taken as 966.764: 年度资金总额 1916 less 上级补助资金 0.00 and 其他资金 949.236"
+    ) in problems
+    got, problems = _read_split("", "", "949.236")
+    assert got["local_fiscal_funds"] == "966.764"  # a blank 上级 is a none
+    got, problems = _read_split("966.764", "", "949.236")  # nothing lost: as read
+    assert got["superior_funds"] == "" and not any("read blank" in p for p in problems)
+
+
+def test_a_rules_stroke_after_a_gap_is_cut_as_an_edge_mark_not_read_as_digits() -> None:
+    """`230480 1` in a 元 block (dev3 lg_28900): the `1` is a worn rule's stroke, cut by the sum
+    (260000 = 230480 + 29520), never read as digits the rule cut apart (230480.1 would fit the
+    sum's tolerance too and leave the block unsettled); `52 18` is read as a point hidden."""
+    got, problems = _read_funds(
+        {
+            "total_funds": ("260000", 0.99),
+            "fiscal_funds": ("230480 1", 0.99),
+            "other_funds": ("29520", 0.99),
+        },
+        unit="元",
+    )
+    assert got["fiscal_funds"] == "230480"
+    got, _ = _read_funds(
+        {
+            "total_funds": ("52 18", 0.99),
+            "fiscal_funds": ("40", 0.99),
+            "other_funds": ("12.18", 0.99),
+        }
+    )
+    assert got["total_funds"] == "52.18"

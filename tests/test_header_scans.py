@@ -341,3 +341,74 @@ def test_a_value_ending_with_the_next_label_gives_that_label_the_cell_beside() -
     t = replace(_header_table(rows), extractor="rapidocr")
     (form,), _ = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
     assert values(form)["project_attribute"] == "延续性项目长期"
+
+
+def test_a_cell_without_its_rules_dashes_is_as_sure_as_the_print_it_keeps() -> None:
+    """The rule before 财政拨款's amount wore into dashes OCR read `1` (unsure, 0.47) over `i`
+    at one x (dev3 lg_28548 p1): dropped, the amount is as sure as its own line, so the block's
+    sum gives the 年度资金总额 OCR read nothing for (it stayed unread while the cell counted the
+    dash's 0.47)."""
+    rows = [list(r) for r in HEADER]
+    rows[3][2], rows[4][2], rows[5][2] = "", "1 12.852 i", "8.148"
+    t = _header_table(rows)
+    fiscal = t.at(4, 2)
+    assert fiscal is not None
+    y = fiscal.bbox[1]
+    lines = (
+        CellLine("1", (2.5, y + 0.05, 2.53, y + 0.15), 0.47),
+        CellLine("12.852", (2.6, y + 0.4, 2.9, y + 0.5), 0.99),
+        CellLine("i", (2.5, y + 0.8, 2.53, y + 0.9), 0.83),
+    )
+    dashed = replace(fiscal, lines=lines, confidence=0.47)
+    t = replace(t, cells=[dashed if c is fiscal else c for c in t.cells], extractor="rapidocr")
+    title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
+    forms, problems = read_document([scan_page(1, t, lines=title)])
+    got = values(forms[0])
+    assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
+        "21.000",
+        "12.852",
+        "8.148",
+    )
+    assert forms[0].funds.fiscal is not None and forms[0].funds.fiscal.confidence == 0.99
+    assert (
+        "page 1: header cell '1 12.852 i': '1' 'i' taken for the dashes of a worn column "
+        "rule (stroke under stroke at one x), not text" in problems
+    )
+
+
+def test_an_amount_a_rule_cut_in_two_is_read_whole_as_the_block_sum_takes_it() -> None:
+    """年度资金总额 52.18 read `52` | `18` across a rule printed in its row alone (dev3 lg_28599
+    p1, the point hidden by the rule): the digits ending the row are the amount's rest, read
+    with a gap, and the block's sum takes the gap for the point; both noted. Where the sum
+    takes no reading the amount lands as read, visibly no amount."""
+    rows = [list(r) for r in HEADER]
+    rows[3][2:4] = ["52", "18"]
+    rows[4][2], rows[5][2] = "40", "12.18"
+    title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
+    t = replace(_header_table(rows), extractor="rapidocr")
+    forms, problems = read_document([scan_page(1, t, lines=title)])
+    assert values(forms[0])["total_funds"] == "52.18"
+    assert (
+        "page 1: header cell '52' of total_funds runs on into '18' beside it, digits alone "
+        "ending the row (a rule printed in that row alone cut the amount): read as '52 18'"
+    ) in problems
+    assert (
+        "page 1: funds read total_funds '52 18' as 52.18, its digits read apart, a point the "
+        "rule hid: the one reading by which 年度资金总额 is the sum of its parts"
+    ) in problems
+    rows[4][2], rows[5][2] = "5200", "18"  # 5218 = 5200 + 18: the gap was nothing
+    t = replace(_header_table(rows), extractor="rapidocr")
+    assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == "5218"
+    rows[5][2] = "3"  # no reading adds up: as read
+    t = replace(_header_table(rows), extractor="rapidocr")
+    assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == "52 18"
+    rows[3][4] = "万元"  # text after the digits: a value of its own, the amount as read
+    t = replace(_header_table(rows), extractor="rapidocr")
+    assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == "52"
+    rows[3][4] = ""
+    # a piece printing its own point (dev3 lg_26562 `447.516` | `0.00`), or a rule's stroke
+    # after the amount (`52` | `1`): no amount cut in two, left as read
+    for piece, beside in (("447.516", "0.00"), ("52.18", "3"), ("52", "1")):
+        rows[3][2:4] = [piece, beside]
+        t = replace(_header_table(rows), extractor="rapidocr")
+        assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == piece

@@ -37,7 +37,15 @@ from flows.forms.labels import (
     unit_of,
 )
 from flows.forms.provenance import Where, read_unsure
-from flows.forms.spec import FULL_SCORE, FUNDS_DECIMALS, NO_VALUE, Column, FormSpec, Label
+from flows.forms.spec import (
+    FULL_SCORE,
+    FUNDS_DECIMALS,
+    NO_VALUE,
+    PROJECT_TARGET,
+    Column,
+    FormSpec,
+    Label,
+)
 from flows.forms.state import Header
 from flows.lineshapes import text_height
 from flows.models import (
@@ -898,6 +906,8 @@ def _readings(
             out.append((MARK_CUT, float(point), point, "a point OCR read as a colon"))
         taken = {r[1] for r in out}
         out += [r for r in _separators_read_apart(printed) if r[1] not in taken]
+        taken = {r[1] for r in out}
+        out += [r for r in _digits_cut_apart(printed) if r[1] not in taken]
         if read_unsure(value, ocr_pages):
             why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
             out.append((NOTHING_PRINTED, 0.0, "", why))
@@ -938,6 +948,29 @@ def _separators_read_apart(printed: str) -> list[tuple[int, float, str, str]]:
             if (v := amount(text)) is not None and v not in {r[1] for r in out}:
                 why = f"a {SEPARATORS[printed_as]} OCR read as a {SEPARATORS[m[0]]}"
                 out.append((MARK_CUT, v, text, why))
+    return out
+
+
+# A gap between an amount's digits: a column rule cut the amount in two where it printed a point
+# or nothing (dev3 lg_28599 p1: 52.18 read `52` | `18` across a rule only its row prints)
+_GAP_RE = re.compile(r"(?<=\d)\s+(?=\d)")
+
+
+def _digits_cut_apart(printed: str) -> list[tuple[int, float, str, str]]:
+    """The readings of an amount read with one gap between its digits and no point (`52 18`, the
+    pieces of a value a rule cut, `header._amount_cut_by_a_rule`): the gap a point the rule hid,
+    or nothing. One mark each, as an edge cut; a reading no amount could print is none."""
+    gaps = list(_GAP_RE.finditer(printed))
+    rest = printed[gaps[0].end() :] if len(gaps) == 1 else ""
+    if not rest.isdigit() or "." in printed or all(ch in RULE_MARKS for ch in rest):
+        return []  # `1474.64 1`, `230480 1`: a point printed, or a rule's stroke (an edge mark)
+    out: list[tuple[int, float, str, str]] = []
+    for mark, why in ((".", "a point the rule hid"), ("", "one amount the rule cut in two")):
+        text = printed[: gaps[0].start()] + mark + printed[gaps[0].end() :]
+        if "," in text and not GROUPED_RE.fullmatch(text):
+            continue
+        if (v := amount(text)) is not None and v not in {r[1] for r in out}:
+            out.append((MARK_CUT, v, text, f"its digits read apart, {why}"))
     return out
 
 
@@ -1122,31 +1155,65 @@ def total_from_parts(
     )
 
 
-def fiscal_from_total(
+def part_from_total(
     form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
 ) -> None:
-    """A target table's 财政拨款 row the OCR grid lost (no 财政拨款, 本级 or 上级 read at all: dev3
-    lg_20422's row at the foot of page 1 below the last rule found), its 年度资金总额 and 其他资金
-    read surely on OCR pages: 财政拨款 is the total less the other funds, as the form defines it
-    (`FUNDS_PARTS`). Reported; the row's own cell is not known, so the value has the total's
-    page and table and no cell. A remainder below 0, or either amount unsure or no amount, and
-    nothing is filled."""
-    total, other = form.funds.total, form.funds.other
-    if form.form != "project_target" or form.funds.fiscal is not None or total is None:
+    """A target table's one funds part OCR lost, on OCR pages, its 年度资金总额 and every other
+    part read surely: the part is the total less the others, as the form defines it
+    (`FUNDS_PARTS`). Lost is a 财政拨款 row the grid did not find (no 财政拨款, 本级 or 上级 read
+    at all: dev3 lg_20422's row at the foot of page 1 below the last rule found; the value then
+    has the total's page and table and no cell), or a part read blank that the form never prints
+    blank for none (not `Label.blank_zero`: 财政拨款, 本级财政资金; dev3 lg_29102 p2's 本级
+    `966.764` beside a label a stray rule cut, read blank; the value keeps its cell). Reported. Two
+    parts lost, a remainder below 0, or any amount unsure or no amount, and nothing is filled."""
+    total = form.funds.total
+    if form.form != "project_target" or total is None or total.page not in ocr_pages:
         return
-    if other is None or any(n in form.fields for n in FISCAL_PARTS):
+    fields = _block_fields(form)
+    split = any(n in fields for n in FISCAL_PARTS[1:])
+    names = FUNDS_PARTS[1] if split else FUNDS_PARTS[0]
+    if not total.value.strip() or names[-1] not in fields:
         return
-    if total.page not in ocr_pages or other.page not in ocr_pages or not total.value.strip():
+    lost = [n for n in names if n not in fields or _read_blank_for_an_amount(n, fields[n])]
+    if len(lost) != 1 or (lost[0] not in fields and lost[0] != "fiscal_funds"):
         return
-    amounts = [_part_amount(v, ocr_pages) for v in (total, other)]
-    if amounts[0] is None or amounts[1] is None or amounts[0] < amounts[1]:
+    (name,) = lost
+    others = [n for n in names if n != name]
+    if any(fields[n].page not in ocr_pages for n in others):
         return
-    fiscal = _derived(amounts[0] - amounts[1], [total, other])
-    form.funds = replace(form.funds, fiscal=fiscal)
+    amounts = [_part_amount(v, ocr_pages) for v in (total, *(fields[n] for n in others))]
+    if any(a is None for a in amounts):
+        return
+    rest = amounts[0] - sum(a or 0.0 for a in amounts[1:])  # type: ignore[operator]
+    if rest < -SUM_TOLERANCE * max(1.0, abs(amounts[0] or 0.0)):
+        return
+    derived = _derived(max(rest, 0.0), [total, *(fields[n] for n in others)])
+    less = " and ".join(f"{_LABEL_OF[n]} {fields[n].value.strip() or 'blank'}" for n in others)
+    if name in fields:  # read blank: the value keeps its cell
+        derived = replace(fields[name], value=derived.value, confidence=derived.confidence)
+        why = f"read blank ({_LABEL_OF[name]} is never printed blank for none)"
+    else:
+        why = f"not read (no {_LABEL_OF[name]} row found)"
+    if name == "fiscal_funds":
+        form.funds = replace(form.funds, fiscal=derived)
+    else:
+        form.fields[name] = derived
     problems.append(
-        f"page {total.page}: funds fiscal_funds not read (no 财政拨款 row found), taken as "
-        f"{fiscal.value}: 年度资金总额 {total.value} less 其他资金 {other.value.strip() or 'blank'}"
+        f"page {total.page}: funds {name} {why}, taken as {derived.value}: 年度资金总额 "
+        f"{total.value} less {less}"
     )
+
+
+# Each funds field's label as the form prints it (its first spelling), and whether the form may
+# print the amount as a blank cell for none (`Label.blank_zero`), from the form description
+_LABEL_OF = {lb.field: lb.alternatives[0] for lb in PROJECT_TARGET.labels}
+_BLANK_FOR_NONE = {lb.field for lb in PROJECT_TARGET.labels if lb.blank_zero}
+
+
+def _read_blank_for_an_amount(name: str, value: SourcedValue) -> bool:
+    """A funds part read blank that the form never prints blank (财政拨款, 本级财政资金): a print
+    OCR or the grid lost, not a none."""
+    return name not in _BLANK_FOR_NONE and not value.value.strip()
 
 
 def _derived(value: float, sources: list[SourcedValue]) -> SourcedValue:

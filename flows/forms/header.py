@@ -268,6 +268,7 @@ def read_header(
         if header.fields.get(lb.field) is read:  # not run on, moved or replaced since
             _split_at_labels(table, value_cell, printed, lb, spec, where, header, problems)
     _text_cut_by_a_rule(table, start, end, labels, where, header, problems)
+    _amount_cut_by_a_rule(table, start, end, spec, where, header, problems)
     _drop_rule_marks(header, where, problems)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
@@ -326,12 +327,11 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
         if not gone:
             cells.append(cell)
             continue
-        text = _text_without(cell, dropped)
-        if text is None:  # the text does not print its lines in order: left as read
+        kept = _cell_without(cell, dropped)
+        if kept is None:  # the text does not print its lines in order: left as read
             cells.append(cell)
             continue
-        kept = tuple(ln for ln in cell.lines if id(ln) not in dropped)
-        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        cells.append(kept)
         said = " ".join(f"'{ln.text}'" for ln in gone)
         notes.append(
             f"cell '{cell.text}': {said} taken for the dashes of a worn column rule (stroke "
@@ -482,12 +482,11 @@ def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
         if not marks or all(id(ln) in marks or not ln.text.strip() for ln in cell.lines):
             cells.append(cell)
             continue
-        text = _text_without(cell, marks)
-        if text is None:
+        kept = _cell_without(cell, marks)
+        if kept is None:
             cells.append(cell)
             continue
-        kept = tuple(ln for ln in cell.lines if id(ln) not in marks)
-        cells.append(replace(cell, text=text, lines=kept, readings=()))
+        cells.append(kept)
         said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in marks)
         notes.append(
             f"cell '{cell.text}': {said} taken for a speck (read unsure, its box no printed "
@@ -524,6 +523,19 @@ def _edge_strokes(line: CellLine) -> list[CellLine]:
     if text[-1] in RULE_STROKES:
         out.append(CellLine(text[-1], (x1 - w, y0, x1, y1), line.confidence))
     return out
+
+
+def _cell_without(cell: Cell, dropped: set[int]) -> Cell | None:
+    """The cell without the lines in `dropped` (by id), as sure as the least sure line kept (a
+    cell's confidence is its lines' lowest: a dropped mark read unsure, dev3 lg_28548 p1's `1`
+    at 0.47 over `财政拨款 366.535`, says nothing of the print kept); None when its text does
+    not print its lines in order."""
+    text = _text_without(cell, dropped)
+    if text is None:
+        return None
+    kept = tuple(ln for ln in cell.lines if id(ln) not in dropped)
+    sure = min((ln.confidence for ln in kept if ln.text.strip()), default=cell.confidence)
+    return replace(cell, text=text, lines=kept, readings=(), confidence=sure)
 
 
 def _text_without(cell: Cell, dropped: set[int]) -> str | None:
@@ -829,6 +841,61 @@ def _text_cut_by_a_rule(
                 f"{lb.alternatives[0]} (OCR found no rule before it): {name} read as '{own}', "
                 f"{lb.field} as '{read.value}' beside it"
             )
+
+
+# The pieces of an amount a rule cut where it printed its point: whole digits before (thousands
+# commas allowed), digits alone after; a piece printing a point of its own (`447.516` | `0.00`,
+# dev3 lg_26562: the next amount, its label lost) is an amount of its own
+AMOUNT_BEFORE_CUT_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")
+AMOUNT_AFTER_CUT_RE = re.compile(r"\d+")
+
+
+def _amount_cut_by_a_rule(
+    table: Table,
+    start: int,
+    end: int,
+    spec: FormSpec,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """A funds amount whose digits run on into the next cell of its row: a column rule printed
+    in that row alone cut the amount, and the point OCR would have read there (dev3 lg_28599 p1:
+    年度资金总额 52.18 read `52` | `18`). An unread cell right of a read amount printing no point,
+    of the same rows, printing digits alone (no stroke a rule reads as: `1`) and ending the row,
+    is the amount's rest: read with a gap (`52 18`,
+    no amount as it stands), noted, so the block's sum takes the reading it fits
+    (`funds._digits_cut_apart`: the gap a point or nothing), or it lands as read, visibly no
+    amount, instead of the first piece alone. Only the amounts the form's labels print (a funds
+    matrix reads its own cells)."""
+    amounts = {lb.field for lb in spec.labels if "funds" in lb.field}
+    for name, sv in list(header.fields.items()):
+        if name not in amounts or (sv.page, sv.table_index) != (where.page.page, where.table_index):
+            continue
+        if sv.row is None or sv.col is None or not start <= sv.row < end:
+            continue
+        value = table.at(sv.row, sv.col)
+        if value is None or not AMOUNT_BEFORE_CUT_RE.fullmatch(sv.value.strip()):
+            continue
+        nxt = _right_of(table, value)
+        rest = cell_text(nxt)
+        if nxt is None or id(nxt) in header.used or not AMOUNT_AFTER_CUT_RE.fullmatch(rest):
+            continue
+        if all(ch in RULE_MARKS for ch in rest):  # `1474.64 | 1`: a worn rule's stroke
+            continue
+        after = _right_of(table, nxt)
+        while after is not None and not cell_text(after) and after.row == value.row:
+            after = _right_of(table, after)
+        ends_row = after is None or after.row != value.row
+        if (nxt.row, nxt.last_row) != (value.row, value.last_row) or not ends_row:
+            continue
+        header.used.add(id(nxt))
+        header.fields[name] = sv.with_value(f"{sv.value.strip()} {cell_text(nxt)}")
+        problems.append(
+            f"page {where.page.page}: header cell '{value.text}' of {name} runs on into "
+            f"'{nxt.text}' beside it, digits alone ending the row (a rule printed in that row "
+            f"alone cut the amount): read as '{header.fields[name].value}'"
+        )
 
 
 def _ends_in_colon(text: str) -> bool:

@@ -46,8 +46,8 @@ from flows.forms.columns import (
     without_blank_edge_columns,
 )
 from flows.forms.funds import (
-    fiscal_from_total,
     funds_amid_marks,
+    part_from_total,
     settle_funds_by_sum,
     settle_matrix_by_sum,
     total_from_parts,
@@ -230,7 +230,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         funds_amid_marks(form, ocr_pages, problems)
         settle_funds_by_sum(form, ocr_pages, problems)
         total_from_parts(form, ocr_pages, problems)
-        fiscal_from_total(form, ocr_pages, problems)
+        part_from_total(form, ocr_pages, problems)
         settle_matrix_by_sum(form, SPEC_OF[form.form], ocr_pages, problems)
         if form.first_page in ocr_pages:
             split_glued_lines(form, problems)
