@@ -629,9 +629,10 @@ def heads_cut_together(cell: Cell, columns: Sequence[Column], found: set[str]) -
         and not set(fields) & found
         and [order.index(f) for f in fields] == sorted({order.index(f) for f in fields})
     }
-    if len(readings) != 1 or len(readings.copy().pop()) > cell.colspan:
+    if len(readings) != 1:
         return []
-    return [first[f] for f in readings.pop()]
+    (fields,) = readings
+    return [first[f] for f in fields] if len(fields) <= cell.colspan else []
 
 
 def _spellings(columns: Sequence[Column], field: str) -> list[str]:
