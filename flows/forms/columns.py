@@ -9,7 +9,7 @@ columns, and finding them is its own problem (wrapped, merged or OCR-damaged hea
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import combinations
@@ -326,7 +326,7 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
     for r in range(start, end):
         found = set()
         unknown: list[Cell] = []
-        row: list[tuple[Cell, set[str]]] = []
+        row: list[tuple[Cell, set[str]]] = []  # each cell's heads, the grid's label aside
         for cell in table.row_cells(r):
             key = label_key(cell.text)
             printed = _column_heads(key, ALL_COLUMNS)
@@ -334,16 +334,22 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
                 printed = []  # `指标 年度指性质 标值`: no 指标 column with a rest (read_columns)
             heads = {col.field for col in printed}
             found |= heads
-            row.append((cell, heads))
+            row.append((cell, {col.field for col in printed if not col.ignored}))
             if not heads and cell.text.strip():
                 unknown.append(cell)
-        parts = []  # heading cells still unread: parts of heads, perhaps
+        heads_of = {id(cell): heads for cell, heads in row}
+        parts: list[tuple[Cell, str]] = []  # heading cells still unread: parts of heads, perhaps
         for cell in unknown:
-            run = {col.field for col in heads_run_together(cell, every, found)}
-            found |= run
+            run = heads_run_together(cell, every, found) or heads_cut_together(cell, every, found)
+            heads_of[id(cell)] |= {col.field for col in run}
+            found |= heads_of[id(cell)]
             if not run:
-                parts.append(label_key(cell.text))
-        found |= set(remnants_in_order(parts, ALL_COLUMNS, found) or _lone_remnants(parts, found))
+                parts.append((cell, label_key(cell.text)))
+        keys = [key for _, key in parts]
+        names = remnants_in_order(keys, ALL_COLUMNS, found) or _lone_remnants(keys, found)
+        for (cell, _), name in zip(parts, names, strict=True):
+            heads_of[id(cell)] |= {name} - {None}
+            found |= heads_of[id(cell)]
         if "indicator_name" not in found and any(
             name_by_place(cell, before, after)
             for (_, before), (cell, heads), (_, after) in zip(row, row[1:], row[2:], strict=False)
@@ -374,14 +380,14 @@ def _below_name_heading(table: Table, heading: list[Cell], data: int, end: int) 
     return data
 
 
-def _lone_remnants(parts: list[str], found: set[str]) -> set[str]:
-    """The heads that heading cells OCR read only part of stand for, each part alone naming one
-    head (`年度值` of 年度指标值, its 指 lost and 标 read as a cell of its own beside it: dev3
-    lg_21075_自评 p2), as `read_columns` reads such a cell (`_remnant_of`); a lone glyph names
-    nothing here, it could be any head's. Without this the grid's heading was not found and the
-    whole page was read as header cells, its lines lost."""
-    named = (_remnant_of(p, ALL_COLUMNS) for p in parts if len(p) >= 2)
-    return {f for f in named if f is not None and f not in found}
+def _lone_remnants(parts: list[str], found: set[str]) -> list[str | None]:
+    """The head each heading cell OCR read only part of stands for (None: none), each part alone
+    naming one head (`年度值` of 年度指标值, its 指 lost and 标 read as a cell of its own beside
+    it: dev3 lg_21075_自评 p2), as `read_columns` reads such a cell (`_remnant_of`); a lone
+    glyph names nothing here, it could be any head's. Without this the grid's heading was not
+    found and the whole page was read as header cells, its lines lost."""
+    named = [_remnant_of(p, ALL_COLUMNS) if len(p) >= 2 else None for p in parts]
+    return [f if f not in found else None for f in named]
 
 
 def _next_row(table: Table, r: int, end: int) -> int:
@@ -408,6 +414,7 @@ def read_columns(
     edges = column_edges(table)
     rules = rules_below(table, data)
     unknown: list[Cell] = []  # heading cells read as no head, their notes keyed by each
+    label_only: list[Cell] = []  # heading cells printing only the grid's ignored label
     for r in range(head, data):
         for cell in table.row_cells(r):
             key = label_key(cell.text)
@@ -416,8 +423,19 @@ def read_columns(
             heads = _column_heads(key, alternatives)
             if [h.ignored for h in heads] == [True] and key not in heads[0].headings:
                 heads = []  # 指标质 is no 指标 column with a rest: what is left of 指标性质?
+            if heads and all(h.ignored for h in heads):
+                label_only.append(cell)  # 指标 alone: the grid's label, or 三级指标 cut?
             if not heads or _head_with_a_rest(key, heads, cell):
                 run = heads_run_together(cell, list(spec.columns), set(by_field))
+                cut = [] if run or heads else heads_cut_together(cell, spec.columns, set(by_field))
+                if cut:
+                    heads = cut
+                    problems.append(
+                        f"page {where.page.page}: the heading cell '{cell.text}' prints the "
+                        f"heads of {'、'.join(h.field for h in cut)} cut short and run together "
+                        "(OCR lost their rule and some of their characters); read as those "
+                        "heads, in the form's order"
+                    )
                 heads = run if run and (not heads or heads[0] in run) else heads
                 if run and heads is run:
                     form_order = [c.field for c in spec.columns if c in heads]
@@ -486,7 +504,7 @@ def read_columns(
             f"several; read as {'、'.join(names)}, the heads not found, in the form's order"
         )
     left = [c for c in unknown if all(c is not r for r in read)]
-    named = _name_cell_by_place(table, head, by_field, left)
+    named = _name_cell_by_place(table, head, by_field, left + label_only)
     if named is not None:
         by_field["indicator_name"] = named.col
         x_ranges["indicator_name"] = relative(table, named.bbox[0], named.bbox[2])
@@ -583,6 +601,56 @@ def heads_run_together(cell: Cell, columns: list[Column], found: set[str]) -> li
     if hit is None:
         return []
     return [first[f] for f in _in_print_order(cell, list(hit), spellings)]
+
+
+def heads_cut_together(cell: Cell, columns: Sequence[Column], found: set[str]) -> list[Column]:
+    """The heads a heading cell spanning several grid columns prints when OCR cut each short and
+    read them as one (`年度指标 实际完成`: 年度指标值 and 实际完成值, each lost its 值): its Han
+    characters cut into consecutive parts of two or more, each part in order within the
+    spellings of one head only (of every head the form prints), heads not found elsewhere, in
+    the form's order. Empty unless exactly one such reading exists."""
+    key = "".join(ch for ch in label_key(cell.text) if is_han(ch))
+    if cell.colspan < 2 or len(key) < 4:
+        return []
+    first: dict[str, Column] = {}
+    for col in columns:
+        if not col.ignored:
+            first.setdefault(col.field, col)
+    order = list(first)
+
+    def owner(part: str) -> str | None:
+        fields = {f for f in order for alt in _spellings(columns, f) if _in_order(part, alt)}
+        return fields.pop() if len(fields) == 1 else None
+
+    readings = {
+        tuple(fields)
+        for fields in _cut_readings(key, owner)
+        if len(fields) >= 2
+        and not set(fields) & found
+        and [order.index(f) for f in fields] == sorted({order.index(f) for f in fields})
+    }
+    if len(readings) != 1:
+        return []
+    (fields,) = readings
+    return [first[f] for f in fields] if len(fields) <= cell.colspan else []
+
+
+def _spellings(columns: Sequence[Column], field: str) -> list[str]:
+    """Every spelling the form gives the head of `field`."""
+    return [alt for col in columns if col.field == field for alt in col.headings]
+
+
+def _cut_readings(key: str, owner: Callable[[str], str | None]) -> list[list[str]]:
+    """Every way to cut `key` into consecutive parts of two characters or more, each of which
+    `owner` names a head for: the heads, part by part."""
+    if not key:
+        return [[]]
+    out = []
+    for i in range(2, len(key) + 1):
+        name = owner(key[:i])
+        if name is not None:
+            out += [[name, *rest] for rest in _cut_readings(key[i:], owner)]
+    return out
 
 
 def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str]]) -> list[str]:
