@@ -68,3 +68,24 @@ def test_a_digit_is_as_wide_as_the_tables_digits_are_apart() -> None:
     assert len(notes) == 1
     # no digits side by side anywhere in the table: each digit its ink, 11 pt, which fits
     assert read(["1", "0"], 19.4) == ("1 0", [])
+
+
+def test_a_blank_glyph_ending_a_wrapped_line_is_no_print() -> None:
+    """A text layer may end a wrapped line with a zero-width space (`7. ` | `7` | `5`, a score
+    7.75 in a 19.4 pt column, dev4 lg_36206_自评): the space is no glyph of the number, so the
+    lines are read whole as any broken number; a space inside a line still keeps them apart."""
+    glyphs = digits(["7.", "7", "5"], 64.0)
+    space = Glyph(" ", (77.0, 12.6, 77.0, 12.6))  # where the line `7.` ends, no ink
+    notes: list[str] = []
+    table, _ = fill_table(SPANS, ROWS, [0.0, 60.0, 79.4], glyphs + [space], "camelot", notes)
+    assert table.cells[1].text == "7.75"
+    assert notes == [
+        "cell (row 1, column 2): '7. | 7 | 5' is one number too wide for its cell (19.4 pt) "
+        "to print on a line: read as '7.75'"
+    ]
+    assert read(["1 0", "0"], 22.3) == ("1 0 0", [])
+    # a line of a blank glyph alone under a number is no second line: nothing is joined
+    alone = digits(["100"], 64.0) + [Glyph(" ", (64.0, 15.0, 64.0, 22.6))]
+    notes.clear()
+    table, _ = fill_table(SPANS, ROWS, [0.0, 60.0, 82.3], alone, "camelot", notes)
+    assert (table.cells[1].text, notes) == ("100", [])

@@ -101,12 +101,17 @@ def broken_number(lines: list[list[Glyph]], room: float, pitch: float = 0.0) -> 
     (`4.` | `2` | `5`, a score 4.25 in a 21 pt column, dev3 lg_24613_自评): two lines or more,
     each only a number's glyphs and no space, together one number, and that number wider than the
     cell's `room` (its width less the table's padding): it could not have printed on one line.
-    A digit takes the table's digit `pitch` (the step from one digit to the next on a line: a
-    printer sets a `1` as wide as an `8`) or its ink, whichever is wider. Numbers stacked in a
-    cell that holds them side by side stay apart (`join_wrapped`)."""
+    Blank glyphs at a line's ends are left out. A digit takes the table's digit `pitch` (the
+    step from one digit to the next on a line: a printer sets a `1` as wide as an `8`) or its
+    ink, whichever is wider. Numbers stacked in a cell that holds them side by side stay apart
+    (`join_wrapped`)."""
+    # a blank glyph at a line's end is no print (a text layer may end a wrapped line with a
+    # zero-width space: `7. ` | `7` | `5`, dev4 lg_36206_自评), nor is a line of blanks alone;
+    # a space inside a line keeps the lines apart
+    lines = [line for line in lines if line_text(line)]
     if len(lines) < 2 or any(" " in line_text(line) for line in lines):
         return False
-    glyphs = [g for line in lines for g in line]
+    glyphs = [g for line in lines for g in line if g.text.strip()]
     joined = "".join(g.text for g in glyphs)
     if not set(joined) <= NUMBER_GLYPHS or not WHOLE_NUMBER_RE.fullmatch(joined):
         return False
