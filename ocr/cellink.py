@@ -41,6 +41,9 @@ COLUMN_GAP = 1.0
 # centred on it, or both sides set the same padding from their column's left rule (within
 # ALIGN_TOL line heights). A phrase printed across the place of the rule is neither.
 NEAR_GAP = 0.3
+# A rule's ink across a text line is at most this many line heights wide (a glyph's stroke
+# run alone is a column of the glyph, and a glyph is never found lying on a lost rule)
+RULE_WIDTH = 0.3
 ALIGN_TOL = 0.3
 
 
@@ -605,12 +608,7 @@ def cell_lines(
             (bx := _runs_box(mask, a, b, runs, ox, oy))[3] - bx[1] > TALL_BAND * line_h
             for a, b, runs in lines
         )
-        # a column rule of the table running through this (merged) cell's span; only a cell of
-        # one line holds values of two columns: the lines of a wrapped phrase or of two heads
-        # wrapped side by side keep their gaps (after a full-width `。` over a line height)
-        seps = [x for x in tables[ti].xs if cell[0] + inset < x < cell[2] - inset]
-        seps = seps if len(lines) == 1 else []
-        columns = _ruled_nearby(tables[ti], ci, seps)
+        seps, columns = _line_seps(tables[ti], ci, cell, inset, len(lines))
         boxes = [
             box
             for a, b, runs in lines
@@ -619,6 +617,26 @@ def cell_lines(
         ]
         out.append(CellLines(ti, ci, cell, inner, boxes, tall))
     return out, line_h
+
+
+def _line_seps(
+    table: GridTable, ci: int, cell: tuple[int, ...], inset: int, n_lines: int
+) -> tuple[list[float], dict[float, tuple[float, float]]]:
+    """The column rules a line of cell `ci` may be cut at (page x), and of them those the rows
+    beside print with the columns they part (`_ruled_nearby`).
+
+    A cell of one line may hold values of two columns at any rule through it. Of a cell of
+    more lines, the lines of a wrapped phrase or of two heads wrapped side by side keep their
+    gaps (after a full-width `。` over a line height): only a cell merged over rows as well
+    (a label block whose inner rules the grid lost: 名称, 一级, 二级 over twenty lines, dev4
+    lg_32240 p1) is cut, and only at a rule the rows just above or below print, where a wide
+    gap (`COLUMN_GAP`) in a line shows two columns' labels read side by side."""
+    seps = [x for x in table.xs if cell[0] + inset < x < cell[2] - inset]
+    if n_lines == 1:
+        return seps, _ruled_nearby(table, ci, seps)
+    if table.cells[ci].rowspan > 1:
+        return list(_ruled_nearby(table, ci, seps)), {}
+    return [], {}
 
 
 def _ruled_nearby(table: GridTable, ci: int, seps: list[float]) -> dict[float, tuple[float, float]]:
@@ -685,6 +703,7 @@ def _line_boxes(
     a value stands two line heights away and would be read as text of its own. Where the rows
     beside have an edge on that rule (`columns`, from `_ruled_nearby`), a gap of `NEAR_GAP`
     parts the line when the ink either side sits in its own column (`_in_own_columns`)."""
+    runs = [r for r in runs if not _on_a_sep(r, ox, seps, line_h)] or runs
     groups = [[runs[0]]]
     for prev, run in zip(runs, runs[1:], strict=False):
         g0, g1 = ox + prev[1], ox + run[0]
@@ -708,6 +727,15 @@ def _line_boxes(
             if box is not None:
                 boxes.append(box)
     return boxes
+
+
+def _on_a_sep(run: tuple[int, int], ox: int, seps: list[float], line_h: float) -> bool:
+    """Whether an ink run is no wider than a rule (`RULE_WIDTH` line heights) and lies on a
+    column rule the line may be cut at: what a worn rule left in the line's band, no glyph.
+    Left in, it bridges the gap at the rule (dev4 lg_32240 p1: `成本指标` 5 px of the lost
+    一级 | 二级 rule between a blot and the label, read as one line across both columns)."""
+    r0, r1 = ox + run[0], ox + run[1]
+    return r1 - r0 <= RULE_WIDTH * line_h and any(r0 - 1 <= x <= r1 + 1 for x in seps)
 
 
 def _narrow_cut(line: np.ndarray, x: float, cols: tuple[float, float], line_h: float) -> int | None:

@@ -11,7 +11,16 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.cellink import CellLines, _cell_ink, _print_lines, _straight_fit, cell_lines, rule_line
+from flows.forms.celllines import unmerge
+from ocr.cellink import (
+    CellLines,
+    _cell_ink,
+    _line_boxes,
+    _print_lines,
+    _straight_fit,
+    cell_lines,
+    rule_line,
+)
 from ocr.engines import OcrEngine, OcrOptions, get_engine
 from ocr.grid import GridTable, find_tables
 from ocr.page import _Frag, _join_line_parts, ocr_page, read_cells
@@ -308,8 +317,9 @@ def test_a_phrase_across_a_narrow_lost_column_rule_is_one_crop(printed: str) -> 
 
 
 def test_a_cell_of_several_lines_is_not_parted() -> None:
-    """Only a one-line cell holds values of two columns: a wrapped phrase or two heads wrapped
-    side by side keep each line whole, whatever gap a column rule runs through."""
+    """Of a cell one row tall only a one-line cell holds values of two columns: a wrapped phrase
+    or two heads wrapped side by side keep each line whole, whatever gap a column rule runs
+    through (a cell merged over rows as well is a label block: below)."""
     page = two_column_page(
         {**SCORES, (1, 2): "13", (2, 0): "说明", (2, 1): "年初预算\n数", (2, 2): "全年预算\n数(A)"}
     )
@@ -323,6 +333,97 @@ def test_a_wide_gap_without_a_column_rule_is_one_crop() -> None:
     page = two_column_page({**SCORES, (1, 2): "13", (2, 0): "满意度     卧"})
     (box,) = lines_of(page, 2, 0).boxes
     assert box[2] - box[0] > 6 * 28 * 0.9
+
+
+# A label block: 一级 | 二级 | 三级 over a heading row that prints every rule; on the four rows
+# under it the 一级 | 二级 rule and the row rules left of 三级 are lost, so the grid has one cell
+# over both label columns and all four rows. 产出指标 is centred over the four rows, 质量指标
+# over the middle two: both stand on one band of ink (dev4 lg_32240 p1's 名称, 一级, 二级 block).
+BLOCK_XS = (100, 260, 420, 700)
+BLOCK_YS = (100, 150, 200, 250, 300, 350)
+
+
+def label_block_page() -> np.ndarray:
+    img = Image.new("L", (800, 420), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(scans.FONT_PATH, 28, index=0)
+    xs, ys = BLOCK_XS, BLOCK_YS
+    for y in ys:
+        d.line([(xs[0] if y in (ys[0], ys[1], ys[-1]) else xs[2], y), (xs[-1], y)], fill=0, width=2)
+    for x in xs:
+        d.line([(x, ys[0]), (x, ys[1] if x == xs[1] else ys[-1])], fill=0, width=2)
+
+    def put(text: str, c0: int, c1: int, r0: int, r1: int) -> None:
+        w = d.textlength(text, font=font)
+        d.text(((xs[c0] + xs[c1] - w) / 2, (ys[r0] + ys[r1]) / 2 - 16), text, font=font, fill=0)
+
+    for c, head in enumerate(["一级指标", "二级指标", "三级指标"]):
+        put(head, c, c + 1, 0, 1)
+    put("产出指标", 0, 1, 1, 5)
+    for text, r0, r1 in [("数量指标", 1, 2), ("质量指标", 2, 4), ("时效指标", 4, 5)]:
+        put(text, 1, 2, r0, r1)
+    for r, name in enumerate(["完成数量", "合格率", "验收率", "及时率"], start=1):
+        put(name, 2, 3, r, r + 1)
+    return np.array(img)
+
+
+def test_a_label_block_merged_over_rows_parts_its_lines_at_the_rule_above() -> None:
+    """A cell merged over rows and columns whose line holds two columns' labels (产出指标 and
+    质量指标 on one band, a wide gap at the 一级 | 二级 rule the heading row prints) gives two
+    crops; its other lines stay whole."""
+    assert lines_of(label_block_page(), 1, 0).boxes == [
+        (284, 163, 395, 190),
+        (126, 237, 235, 265),
+        (285, 237, 395, 265),
+        (286, 313, 395, 340),
+    ]
+
+
+def test_a_label_block_reads_one_label_a_column_and_rows(engine: OcrEngine) -> None:
+    """Read through the page reader, the label block's lines are its labels one each, so the
+    reader's cut at the rules beside it parts the 一级 label from the 二级 labels and those by
+    the rows they are centred on (`flows.forms.celllines`), and says so."""
+    grid = ocr_page(label_block_page(), 1, OcrOptions(), engine=engine)
+    (block,) = [c for c in grid.tables[0].cells if c.rowspan > 1]
+    assert [ln.text for ln in block.lines] == ["数量指标", "产出指标", "质量指标", "时效指标"]
+    table, (done,) = unmerge(grid.tables[0], range(1, 5))
+    assert sorted((c.row, c.col, c.rowspan, c.text) for c in table.cells if c.col < 2) == [
+        (0, 0, 1, "一级指标"),
+        (0, 1, 1, "二级指标"),
+        (1, 0, 4, "产出指标"),
+        (1, 1, 1, "数量指标"),
+        (2, 1, 2, "质量指标"),
+        (4, 1, 1, "时效指标"),
+    ]
+    assert done.note() == (
+        "cell '数量指标产出指标 质量指标时效指标': cut at the rules of the cells beside it (OCR"
+        " found none inside it): 产出指标 | 数量指标 | 质量指标 | 时效指标"
+    )
+
+
+def band_runs(runs: list[tuple[int, int]]) -> np.ndarray:
+    mask = np.zeros((27, 400), np.uint8)
+    for r0, r1 in runs:
+        mask[:, r0:r1] = 1
+    return mask
+
+
+@pytest.mark.parametrize(
+    ("stub", "boxes"),
+    [
+        ((136, 141), [(10, 0, 46, 27), (186, 0, 295, 27)]),  # a rule's 5 px on the rule
+        ((132, 146), [(10, 0, 295, 27)]),  # 14 px: a glyph's width, no rule's
+    ],
+)
+def test_a_rules_piece_on_the_rule_does_not_bridge_the_gap(
+    stub: tuple[int, int], boxes: list[tuple[int, int, int, int]]
+) -> None:
+    """A run of ink no wider than a rule lying on the lost rule (what the worn rule left on
+    the line's band) is not ink bridging the gap there: the line parts at the rule (dev4
+    lg_32240 p1: `成本指标` read with a blot in the column left of it). A run as wide as a
+    glyph on the rule is ink of the line and keeps it whole."""
+    runs = [(10, 46), stub, (186, 295)]
+    assert _line_boxes(band_runs(runs), 0, 27, runs, 0, 0, 27.0, [138.0]) == boxes
 
 
 @pytest.mark.parametrize(
