@@ -863,11 +863,10 @@ def _amount_cut_by_a_rule(
     in that row alone cut the amount, and the point OCR would have read there (dev3 lg_28599 p1:
     年度资金总额 52.18 read `52` | `18`). An unread cell right of a read amount printing no point,
     of the same rows, printing digits alone (no stroke a rule reads as: `1`) and ending the row,
-    is the amount's rest: read with a gap (`52 18`,
-    no amount as it stands), noted, so the block's sum takes the reading it fits
-    (`funds._digits_cut_apart`: the gap a point or nothing), or it lands as read, visibly no
-    amount, instead of the first piece alone. Only the amounts the form's labels print (a funds
-    matrix reads its own cells)."""
+    is the amount's rest: read with a gap (`52 18`, no amount as it stands), noted, so the
+    block's sum takes the reading it fits (`funds._digits_cut_apart`: the gap a point or
+    nothing), or it lands as read, visibly no amount, instead of the first piece alone. Only
+    the amounts the form's labels print (a funds matrix reads its own cells)."""
     amounts = {lb.field for lb in spec.labels if "funds" in lb.field}
     for name, sv in list(header.fields.items()):
         if name not in amounts or (sv.page, sv.table_index) != (where.page.page, where.table_index):
