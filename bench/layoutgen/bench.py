@@ -6,7 +6,7 @@ ingested by ``perfbudget run --raw … --warehouse …`` exactly as the nightly 
 warehouse is scored against the truth per document kind and per layout variant (see
 ``bench.layoutgen.score``). Develop against ``--range dev``; report ``--range heldout``.
 
-    python -m bench.layoutgen.bench [--range heldout|dev] [--count 80] [--keep DIR]
+    python -m bench.layoutgen.bench [--range heldout|dev] [--count 240] [--keep DIR]
 """
 
 from __future__ import annotations
