@@ -337,6 +337,8 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
             row.append((cell, {col.field for col in printed if not col.ignored}))
             if not heads and cell.text.strip():
                 unknown.append(cell)
+        # `row`'s own sets by cell: a head read below from a cut or run-together cell counts
+        # for that cell in `name_by_place` too
         heads_of = {id(cell): heads for cell, heads in row}
         parts: list[tuple[Cell, str]] = []  # heading cells still unread: parts of heads, perhaps
         for cell in unknown:

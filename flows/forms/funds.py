@@ -857,6 +857,8 @@ FUNDS_PARTS = (
     ("fiscal_funds", "other_funds"),
     ("local_fiscal_funds", "superior_funds", "other_funds"),
 )
+# Every amount a target table's funds block prints, by field: its total and each part
+FUNDS_AMOUNTS = frozenset({"total_funds", *(n for parts in FUNDS_PARTS for n in parts)})
 SUM_TOLERANCE = 1e-6
 # The amounts a block prints for its 财政拨款: itself, or 本级 and 上级
 FISCAL_PARTS = ("fiscal_funds", "local_fiscal_funds", "superior_funds")

@@ -13,7 +13,7 @@ from dataclasses import replace
 from flows.forms.celllines import unmerge, wrapped_rest_lost
 from flows.forms.cellvalues import RULE_MARKS, RULE_STROKES, char_class, numbers_in
 from flows.forms.columns import relative
-from flows.forms.funds import read_funds_matrix
+from flows.forms.funds import FUNDS_AMOUNTS, read_funds_matrix
 from flows.forms.inline import printed_inline, read_inline_labels
 from flows.forms.labels import (
     CODE_IN_BRACKETS_RE,
@@ -867,7 +867,7 @@ def _amount_cut_by_a_rule(
     block's sum takes the reading it fits (`funds._digits_cut_apart`: the gap a point or
     nothing), or it lands as read, visibly no amount, instead of the first piece alone. Only
     the amounts the form's labels print (a funds matrix reads its own cells)."""
-    amounts = {lb.field for lb in spec.labels if "funds" in lb.field}
+    amounts = FUNDS_AMOUNTS & {lb.field for lb in spec.labels}
     for name, sv in list(header.fields.items()):
         if name not in amounts or (sv.page, sv.table_index) != (where.page.page, where.table_index):
             continue
