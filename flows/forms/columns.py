@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import combinations
 
 from flows.forms.labels import (
@@ -620,16 +620,16 @@ def heads_cut_together(cell: Cell, columns: Sequence[Column], found: set[str]) -
             first.setdefault(col.field, col)
     order = list(first)
 
+    @cache
     def owner(part: str) -> str | None:
         fields = {f for f in order for alt in _spellings(columns, f) if _in_order(part, alt)}
         return fields.pop() if len(fields) == 1 else None
 
+    rank = {f: i for i, f in enumerate(order)}
     readings = {
-        tuple(fields)
-        for fields in _cut_readings(key, owner)
-        if len(fields) >= 2
-        and not set(fields) & found
-        and [order.index(f) for f in fields] == sorted({order.index(f) for f in fields})
+        fields
+        for fields in _cut_readings(key, owner, rank)
+        if len(fields) >= 2 and not set(fields) & found
     }
     if len(readings) != 1:
         return []
@@ -642,17 +642,27 @@ def _spellings(columns: Sequence[Column], field: str) -> list[str]:
     return [alt for col in columns if col.field == field for alt in col.headings]
 
 
-def _cut_readings(key: str, owner: Callable[[str], str | None]) -> list[list[str]]:
-    """Every way to cut `key` into consecutive parts of two characters or more, each of which
-    `owner` names a head for: the heads, part by part."""
-    if not key:
-        return [[]]
-    out = []
-    for i in range(2, len(key) + 1):
-        name = owner(key[:i])
-        if name is not None:
-            out += [[name, *rest] for rest in _cut_readings(key[i:], owner)]
-    return out
+def _cut_readings(
+    key: str, owner: Callable[[str], str | None], rank: dict[str, int]
+) -> set[tuple[str, ...]]:
+    """The heads, part by part, of every way to cut `key` into consecutive parts of two
+    characters or more, each of which `owner` names a head for, the heads in the form's order
+    (`rank` rising). Why memoised on (where the rest starts, the last head): listing every cut
+    grows exponentially with the cell's length (a 33-character cell cost 10 s), while the
+    distinct readings from one place on are at most the ordered sets of the heads after one."""
+
+    @cache
+    def rest_of(start: int, last: int) -> frozenset[tuple[str, ...]]:
+        if start == len(key):
+            return frozenset({()})
+        out: set[tuple[str, ...]] = set()
+        for end in range(start + 2, len(key) + 1):
+            name = owner(key[start:end])
+            if name is not None and rank[name] > last:
+                out |= {(name, *rest) for rest in rest_of(end, rank[name])}
+        return frozenset(out)
+
+    return set(rest_of(0, -1))
 
 
 def _in_print_order(cell: Cell, fields: list[str], spellings: dict[str, list[str]]) -> list[str]:
