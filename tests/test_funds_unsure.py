@@ -294,19 +294,22 @@ def test_a_fiscal_amount_read_blank_is_the_total_less_the_other_funds() -> None:
         assert not any("fiscal_funds read blank" in p for p in problems)
 
 
-def _read_split(local: str, superior: str, other: str) -> tuple[dict, list[str]]:
+def _read_split(local: str, superior: str | None, other: str) -> tuple[dict, list[str]]:
     """The funds of a scanned target table printing 本级财政资金 and 上级补助资金 (no 财政拨款),
-    年度资金总额 1916, each amount read surely as given."""
+    年度资金总额 1916, each amount read surely as given; `superior` None: no 上级 row read."""
     rows = [list(r) for r in HEADER[:4]]
     rows[3][2] = "1916"
-    rows += [
+    parts = [
         [None, "其中：本级财政资金", local, "", ""],
-        [None, "上级补助资金", superior, "", ""],
+        *([[None, "上级补助资金", superior, "", ""]] if superior is not None else []),
         [None, "其他资金", other, "", ""],
+    ]
+    rows += [
+        *parts,
         *(list(r) for r in HEADER[6:]),
         ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
     ]
-    t = grid(rows, {(3, 0): 4}, top=100)
+    t = grid(rows, {(3, 0): 1 + len(parts)}, top=100)
     t = replace(t, cells=[replace(c, confidence=0.99) for c in t.cells], extractor="rapidocr")
     title = (_line(TITLE[0], 10), _line(TITLE[1], 50))
     forms, problems = read_document([scan_page(1, t, lines=title)])
@@ -335,6 +338,26 @@ def test_a_local_fiscal_amount_read_blank_is_the_total_less_the_other_parts() ->
     assert got["local_fiscal_funds"] == "966.764"  # a blank 上级 is a none
     got, problems = _read_split("966.764", "", "949.236")  # nothing lost: as read
     assert got["superior_funds"] == "" and not any("read blank" in p for p in problems)
+
+
+def test_a_superior_row_the_grid_lost_is_the_total_less_the_other_parts() -> None:
+    """No 上级补助资金 row read at all (dev3 lg_27603: the row lost by the grid) while 年度资金总额,
+    本级 and 其他资金 read surely: 上级 is the total less them, with no cell, noted. A remainder
+    below 0 fills nothing."""
+    got, problems = _read_split("1000.5", None, "887.363")
+    assert got == {
+        "total_funds": "1916",
+        "local_fiscal_funds": "1000.5",
+        "superior_funds": "28.137",
+        "other_funds": "887.363",
+    }
+    assert (
+        "page 1: funds superior_funds not read (no 上级补助资金 row found), taken as 28.137: "
+        "年度资金总额 1916 less 本级财政资金 1000.5 and 其他资金 887.363"
+    ) in problems
+    got, problems = _read_split("1000.5", None, "949.236")  # 1916 < 1000.5 + 949.236
+    assert got["superior_funds"] is None
+    assert not any("superior_funds not read" in p for p in problems)
 
 
 def test_a_rules_stroke_after_a_gap_is_cut_as_an_edge_mark_not_read_as_digits() -> None:

@@ -1162,9 +1162,10 @@ def part_from_total(
 ) -> None:
     """A target table's one funds part OCR lost, on OCR pages, its 年度资金总额 and every other
     part read surely: the part is the total less the others, as the form defines it
-    (`FUNDS_PARTS`). Lost is a 财政拨款 row the grid did not find (no 财政拨款, 本级 or 上级 read
-    at all: dev3 lg_20422's row at the foot of page 1 below the last rule found; the value then
-    has the total's page and table and no cell), or a part read blank that the form never prints
+    (`FUNDS_PARTS`). Lost is a row the grid did not find (`_ROW_MAY_BE_LOST`): no 财政拨款, 本级 or
+    上级 read at all (dev3 lg_20422's row at the foot of page 1 below the last rule found), or
+    本级 read and no 上级 row (dev3 lg_27603); the value then has the total's page and table and
+    no cell. Or a part read blank that the form never prints
     blank for none (not `Label.blank_zero`: 财政拨款, 本级财政资金; dev3 lg_29102 p2's 本级
     `966.764` beside a label a stray rule cut, read blank; the value keeps its cell). Reported. Two
     parts lost, a remainder below 0, or any amount unsure or no amount, and nothing is filled."""
@@ -1177,7 +1178,7 @@ def part_from_total(
     if not total.value.strip() or names[-1] not in fields:
         return
     lost = [n for n in names if n not in fields or _read_blank_for_an_amount(n, fields[n])]
-    if len(lost) != 1 or (lost[0] not in fields and lost[0] != "fiscal_funds"):
+    if len(lost) != 1 or (lost[0] not in fields and lost[0] not in _ROW_MAY_BE_LOST):
         return
     (name,) = lost
     others = [n for n in names if n != name]
@@ -1206,6 +1207,11 @@ def part_from_total(
     )
 
 
+# The funds parts whose whole row the grid may lose while the block's others are read: 财政拨款
+# (dev3 lg_20422, a row at a page's foot below the last rule found) and 上级补助资金 (dev3
+# lg_27603, 本级, 其他 and the total read, no 上级 row at all). 本级 is never the one lost here:
+# without it the block is not known to be split.
+_ROW_MAY_BE_LOST = ("fiscal_funds", "superior_funds")
 # Each funds field's label as the form prints it (its first spelling), and whether the form may
 # print the amount as a blank cell for none (`Label.blank_zero`), from the form description
 _LABEL_OF = {lb.field: lb.alternatives[0] for lb in PROJECT_TARGET.labels}
