@@ -27,6 +27,15 @@ from flows.forms.cellvalues import (
     value_amount,
 )
 from flows.forms.columns import parse_heads, relative
+from flows.forms.execution import (
+    TWO_POINTS_RE,
+    computed_rate,
+    glued_amount_cuts,
+    printed_rate,
+    rate_after_a_stroke,
+    rate_holds,
+    score_read_as_a_stroke,
+)
 from flows.forms.labels import (
     after_a_mark,
     cjk_characters,
@@ -44,6 +53,7 @@ from flows.forms.spec import (
     PROJECT_TARGET,
     Column,
     FormSpec,
+    FundsMatrix,
     Label,
 )
 from flows.forms.state import Header
@@ -106,17 +116,13 @@ def read_funds_matrix(
             return
         slots = [s for h in heads for s in h.slots()]
         header.matrix = [(f, relative(table, x0, x1)) for f, (x0, x1) in slots]
-        numeric = frozenset(c.field for c in matrix.cols if c.numeric)
-        first = frozenset(matrix.first_row_only)
-        _MatrixRead(table, heads, slots, rows, where, header, problems, numeric, first).land()
+        _MatrixRead.of(matrix, table, heads, slots, rows, where, header, problems).land()
         return
     if header.matrix:  # no heads here: the rest of the matrix of the page before
         rows = _matrix_rows(table, start, end, row_alts, header, where, problems)
         left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
-        numeric = frozenset(c.field for c in matrix.cols if c.numeric)
-        first = frozenset(matrix.first_row_only)
-        _MatrixRead(table, [], slots, rows, where, header, problems, numeric, first).land()
+        _MatrixRead.of(matrix, table, [], slots, rows, where, header, problems).land()
 
 
 @dataclass
@@ -134,7 +140,34 @@ class _MatrixRead:
     problems: list[str]
     numeric: frozenset[str] = frozenset()  # the columns that print one number per row
     first_row_only: frozenset[str] = frozenset()  # printed on the first matrix row alone
+    summed: frozenset[str] = frozenset()  # the columns whose sum row adds up the rows under it
+    sum_row: str = ""  # the row label (field) of that sum row
     glued: set[int] = field(default_factory=set)  # rows whose weight is glued onto the rate
+    # (row, cell, heads, cuts, text) of a cell printing two amounts glued (`0.750.56`)
+    amounts_glued: list[tuple[int, Cell, list[str], list[tuple[str, str]], str]] = field(
+        default_factory=list
+    )
+
+    @classmethod
+    def of(
+        cls,
+        matrix: FundsMatrix,
+        table: Table,
+        heads: list[_Head],
+        slots: list[tuple[str, tuple[float, float]]],
+        rows: list[tuple[int, Cell, Label, str]],
+        where: Where,
+        header: Header,
+        problems: list[str],
+    ) -> _MatrixRead:
+        """A read of `matrix` (its numeric, first-row-only and summed columns, its sum row)."""
+        return cls(
+            table, heads, slots, rows, where, header, problems,
+            numeric=frozenset(c.field for c in matrix.cols if c.numeric),
+            first_row_only=frozenset(matrix.first_row_only),
+            summed=frozenset(matrix.summed),
+            sum_row=matrix.rows[0].field,
+        )  # fmt: skip
 
     def land(self) -> None:
         """Each matrix row's values as fields {row}_{col}, as printed; a cell printing two
@@ -142,6 +175,8 @@ class _MatrixRead:
         if not self.rows:
             return
         got = self.values()
+        for glued in sorted(self.amounts_glued, key=lambda g: g[0]):
+            self._cut_where_the_block_holds(got, *glued)
         order = [name for name, _ in self.slots]
         for i, (_, _, lb, _) in enumerate(self.rows):
             found = {name: got[(i, name)] for name in order if (i, name) in got}
@@ -154,6 +189,9 @@ class _MatrixRead:
             row_values = {name: values.get(name, blank) for name in order}
             notes = spread_numbers(row_values, [order])
             notes += _unglue_weight_and_rate(row_values)
+            if not self.where.page.has_text_layer:
+                notes += rate_after_a_stroke(row_values)
+                notes += score_read_as_a_stroke(row_values)
             if i in self.glued and value_amount(row_values.get("weight")) is None:
                 rate = row_values["execution_rate"].value
                 notes.append(
@@ -197,6 +235,12 @@ class _MatrixRead:
                 parts = self._weight_glued_to_rate(text, [name for name, _ in under], parts)
                 if len(parts) == n:
                     self.glued.add(covered[0])
+            names = [name for name, _ in under]
+            cuts = glued_amount_cuts(text.strip()) if n == 2 == len(names) else []
+            if len(parts) != n and cuts and all(name in self.summed for name in names):
+                self.amounts_glued.append((covered[0], cell, names, cuts, text.strip()))
+                self.header.used.add(id(cell))
+                continue
             if len(parts) != n:
                 self.problems.append(
                     f"page {self.where.page.page}: funds cell '{text}' stands under "
@@ -228,6 +272,68 @@ class _MatrixRead:
             for i, token in zip(covered, tokens, strict=True):
                 got.setdefault((i, h.fields[0]), []).append((h.cell, token))
         return got
+
+    def _cut_where_the_block_holds(
+        self,
+        got: dict[tuple[int, str], list[tuple[Cell, str]]],
+        row: int,
+        cell: Cell,
+        names: list[str],
+        cuts: list[tuple[str, str]],
+        text: str,
+    ) -> None:
+        """Two amounts read glued in one cell under two heads (`0.750.56` under 全年预算数 and
+        全年执行数): the one cut (`glued_amount_cuts`) by which the block's arithmetic holds — the
+        row's 执行率 is 全年执行数 / 预算数, each column's sum row the sum of the rows under it —
+        lands, with a note; none or several, and neither is read (noted)."""
+        held = [
+            cut for cut in cuts if self._block_holds(got, row, dict(zip(names, cut, strict=True)))
+        ]
+        page, heads = self.where.page.page, "、".join(names)
+        if len(held) != 1:
+            self.problems.append(
+                f"page {page}: funds cell '{text}' stands under {heads} and prints two amounts "
+                f"glued; {len(held)} of its cuts ({', '.join(' | '.join(c) for c in cuts)}) "
+                "hold the block's arithmetic; not read"
+            )
+            return
+        for name, part in zip(names, held[0], strict=True):
+            got.setdefault((row, name), []).append((cell, part))
+        self.problems.append(
+            f"page {page}: funds cell '{text}' stands under {heads} and prints two amounts "
+            f"glued; read as {' | '.join(held[0])}, the one cut by which the block's "
+            "arithmetic holds (执行率 = 全年执行数 / 预算数, the rows adding up)"
+        )
+
+    def _block_holds(
+        self, got: dict[tuple[int, str], list[tuple[Cell, str]]], row: int, cut: dict[str, str]
+    ) -> bool:
+        """Whether the matrix read as `got`, with row `row` printing `cut` (field → text), holds
+        every check of the block's arithmetic that its values allow, and at least one: the
+        row's printed rate is its computed one, a cut column's rows add up to its sum row."""
+
+        def text(r: int, name: str) -> str | None:
+            if r == row and name in cut:
+                return cut[name]
+            cells = got.get((r, name))
+            return None if cells is None else " ".join(t.strip() for _, t in cells).strip()
+
+        blank = self.where.sv(None)
+        values = {n: blank.with_value(text(row, n) or "") for n, _ in self.slots}
+        checks = []
+        computed, rate = computed_rate(values), printed_rate(values)
+        if computed is not None and rate is not None:
+            checks.append(rate_holds(values["execution_rate"].value.strip()[:-1], computed))
+        labels = [lb.field for _, _, lb, _ in self.rows]
+        if self.sum_row in labels:
+            first = labels.index(self.sum_row)
+            order = [first, *(i for i in range(len(labels)) if i != first)]
+            for name in cut:
+                column = [text(i, name) for i in order]
+                amounts = [None if t is None else _part_amount_as_read(t) for t in column]
+                if name in self.summed and all(a is not None for a in amounts):
+                    checks.append(_adds_up([a or 0.0 for a in amounts]))
+        return bool(checks) and all(checks)
 
     def _weight_glued_to_rate(self, text: str, names: list[str], parts: list[str]) -> list[str]:
         """The values of a cell standing under 分值 and 执行率 (and more numeric heads) whose
@@ -304,12 +410,10 @@ def _unglue_weight_and_rate(row: dict[str, SourcedValue]) -> list[str]:
     if weight is None or rate is None or value_amount(weight) is not None:
         return []
     tokens = [t for t in rate.value.split() if NUMBER_RE.fullmatch(t)]
-    executed = value_amount(row.get("executed"))
-    budget = value_amount(row.get("budget_full_year")) or value_amount(row.get("budget_initial"))
-    if len(tokens) != 1 or not tokens[0].endswith("%") or executed is None or not budget:
+    computed = computed_rate(row)
+    if len(tokens) != 1 or not tokens[0].endswith("%") or computed is None:
         return []
     digits = tokens[0][:-1]
-    computed = executed / budget * 100
     cuts = _weight_rate_cuts(digits, computed, 0)
     mark = ""
     if not cuts:  # the rule between them read as a stroke's digit (`10190.9%`: 10 | 1 | 90.9%)
@@ -335,8 +439,7 @@ def _weight_rate_cuts(digits: str, computed: float, marks: int) -> list[tuple[st
             continue
         if float(head) > FULL_SCORE or not all(ch in RULE_MARKS for ch in between):
             continue
-        decimals = len(tail.split(".")[1]) if "." in tail else 0
-        if abs(float(tail) - computed) <= 0.5 * 10**-decimals + 1e-9:
+        if rate_holds(tail, computed):
             cuts.append((head, tail + "%"))
     return cuts
 
@@ -910,6 +1013,8 @@ def _readings(
         out += [r for r in _separators_read_apart(printed) if r[1] not in taken]
         taken = {r[1] for r in out}
         out += [r for r in _digits_cut_apart(printed) if r[1] not in taken]
+        taken = {r[1] for r in out}
+        out += [r for r in _a_point_doubled(printed) if r[1] not in taken]
         if read_unsure(value, ocr_pages):
             why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
             out.append((NOTHING_PRINTED, 0.0, "", why))
@@ -973,6 +1078,20 @@ def _digits_cut_apart(printed: str) -> list[tuple[int, float, str, str]]:
             continue
         if (v := amount(text)) is not None and v not in {r[1] for r in out}:
             out.append((MARK_CUT, v, text, f"its digits read apart, {why}"))
+    return out
+
+
+def _a_point_doubled(printed: str) -> list[tuple[int, float, str, str]]:
+    """The readings of an amount read with two points (`75.1.5` for 75.15: a speck between its
+    digits read as a second point): each with one of the points left out, one mark each, as an
+    edge cut — the block's sum chooses, or none."""
+    if not TWO_POINTS_RE.fullmatch(printed):
+        return []
+    out: list[tuple[int, float, str, str]] = []
+    for m in re.finditer(r"\.", printed):
+        text = printed[: m.start()] + printed[m.end() :]
+        if (v := amount(text)) is not None:
+            out.append((MARK_CUT, v, text, "one of its two points a speck OCR read as a point"))
     return out
 
 
@@ -1244,7 +1363,10 @@ def _derived(value: float, sources: list[SourcedValue]) -> SourcedValue:
 def _part_amount(part: SourcedValue, ocr_pages: Mapping[int, float | None]) -> float | None:
     """A funds part's amount as read, blank (or a mark printed for no value) 0; None when it is
     no amount or OCR was unsure of it (below its page's review line)."""
-    if read_unsure(part, ocr_pages):
-        return None
-    printed = part.value.strip()
+    return None if read_unsure(part, ocr_pages) else _part_amount_as_read(part.value)
+
+
+def _part_amount_as_read(text: str) -> float | None:
+    """An amount's text as printed: blank or a mark printed for no value 0; None when no amount."""
+    printed = text.strip()
     return 0.0 if not printed or printed in NO_VALUE else amount(printed)
