@@ -493,6 +493,28 @@ def test_a_lone_glyph_of_a_head_names_no_heading() -> None:
     assert find_heading(t, 0, 2) == (0, 1)
 
 
+def test_the_total_row_is_read_from_free_lines_above_the_next_projects_header() -> None:
+    """Dev4 lg_39400_自评 p2: the 总分 row carried onto a page the next project's header shares,
+    its rules lost, read as the free line `总分 100 92.94` above that page's table: it closes
+    the first project's grid (the sums hold); a line that does not add up is not read."""
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    nxt = [["项目名称", "绿化经费", "", "", "", "", ""], *FIRST[1:]]
+    for line, read in (("总分 100 92.94", True), ("总分 100 90", False)):
+        last = ocr_page(3, table(nxt, top=2), lines=(line, *SE_TITLE))
+        first, second = read_document([*pages, last])[0]
+        got = values(first)
+        assert got.get("overall_score") == ("92.94" if read else None)
+        assert values(second)["project_name"] == "绿化经费"
+        assert "overall_score" not in values(second)
+    (_, _), problems = read_document(
+        [*pages, ocr_page(3, table(nxt, top=2), lines=("总分 100 92.94", *SE_TITLE))]
+    )
+    assert problems == [
+        "page 3: 保洁经费: the 总分 row read from its text row '总分 100 92.94' (OCR found no grid "
+        "there): 100 | 92.94, 100 being the sum of the weights and 92.94 of the scores read"
+    ]
+
+
 @pytest.mark.parametrize(
     ("label", "score", "read"),
     [
