@@ -491,3 +491,66 @@ def test_a_lone_glyph_of_a_head_names_no_heading() -> None:
     assert find_heading(t, 0, 2) is None
     t = table([[*HEAD[:3], "年度值"], ["产出指标", "数量指标", "清扫面积", "1"]])
     assert find_heading(t, 0, 2) == (0, 1)
+
+
+def test_the_total_row_is_read_from_free_lines_above_the_next_projects_header() -> None:
+    """Dev4 lg_39400_自评 p2: the 总分 row carried onto a page the next project's header shares,
+    its rules lost, read as the free line `总分 100 92.94` above that page's table: it closes
+    the first project's grid (the sums hold); a line that does not add up is not read."""
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    nxt = [["项目名称", "绿化经费", "", "", "", "", ""], *FIRST[1:]]
+    for line, read in (("总分 100 92.94", True), ("总分 100 90", False)):
+        last = ocr_page(3, table(nxt, top=2), lines=(line, *SE_TITLE))
+        first, second = read_document([*pages, last])[0]
+        got = values(first)
+        assert got.get("overall_score") == ("92.94" if read else None)
+        assert values(second)["project_name"] == "绿化经费"
+        assert "overall_score" not in values(second)
+    (_, _), problems = read_document(
+        [*pages, ocr_page(3, table(nxt, top=2), lines=("总分 100 92.94", *SE_TITLE))]
+    )
+    assert problems == [
+        "page 3: 保洁经费: the 总分 row read from its text row '总分 100 92.94' (OCR found no grid "
+        "there): 100 | 92.94, 100 being the sum of the weights and 92.94 of the scores read"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "score", "read"),
+    [
+        ("分", "92.94 50.05", True),  # dev4 lg_39953_自评 p3: 总 lost, a speck read beside 92.94
+        ("总", "92.94", True),
+        ("分", "90", False),  # the score is not the sum of the scores read
+        ("分", "92.94 92.95", False),  # two numbers the sum could be: neither is taken
+        ("M", "92.94", False),  # no glyph of the label
+        ("分值", "92.94", False),  # more than a part of it
+    ],
+)
+def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
+    label: str, score: str, read: bool
+) -> None:
+    """The 总分 row alone on the next page, its label read as one of its glyphs: read as the 总分
+    row only when the number under 分值 is the sum of the weights (100) and one under 得分 the
+    sum of the scores (92.94); otherwise the table is of another kind, as before."""
+    xs = [(0, 1), (1, 5), (5, 6), (6, 7)]  # ruled with fewer columns than the grid
+    texts = ["", label, "100", score]
+    cells = [
+        Cell(0, c, t, (a, 0, b, 1)) for c, ((a, b), t) in enumerate(zip(xs, texts, strict=True))
+    ]
+    lone = Table(1, 4, cells, (0, 0, 7, 1), "rapidocr")
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    (form,), problems = read_document([*pages, ocr_page(3, lone)])
+    got = values(form)
+    if not read:
+        assert "overall_score" not in got
+        assert problems == [
+            "page 3: a table of another kind (1×4); not read as a 绩效目标表 or 自评表, and not "
+            "appended to another table"
+        ]
+        return
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        f"page 3: 保洁经费: a lone row '{label} | 100 | {score}' under the 分值 and 得分 columns "
+        "is read as the 总分 row (its label read short of 总分/合计): 100 | 92.94, 100 being the "
+        "sum of the weights and 92.94 of the scores read"
+    ]

@@ -167,6 +167,51 @@ def test_a_glued_total_is_not_split_when_the_weights_do_not_add_up_to_it() -> No
     ]
 
 
+def test_a_glued_total_beside_a_blank_score_cell_is_split_by_the_weights_sum() -> None:
+    """Dev4 lg_38221_自评 p4: the rule between 分值 and 得分 lost, `10094.09` stands in the
+    weight's cell and the score's is blank: cut as a cell under both columns is."""
+    row = ["总分", None, None, None, None, None, "10089.43", ""]
+    got, problems = _with_total(row, {(6, 0): (1, 6)})
+    assert got == ("100", "89.43")
+    assert problems == [
+        "page 1: 某项目: 总分 the cell '10089.43' prints the weight and the score without a "
+        "space; read as 100 | 89.43, 100 being the sum of the weights read"
+    ]
+    # a score printed beside it: the number is the weight's, as read (no cut)
+    got, _ = _with_total(
+        ["总分", None, None, None, None, None, "10089.43", "89.43"], {(6, 0): (1, 6)}
+    )
+    assert got == ("10089.43", "89.43")
+
+
+def test_a_total_number_with_a_space_inside_is_read_whole_when_the_sums_say_so() -> None:
+    """Dev4 lg_39036_自评 p2: `10 0` under 分值 and `89.4 3` under 得分, no blank column beside
+    them: read as 100 (the full score, the sum of the weights read) and 89.43 (the sum of the
+    scores read: 9.5 + 50 + 29.93)."""
+    row = ["总分", None, None, None, None, None, "10 0", "89.4 3"]
+    got, problems = _with_total(row, {(6, 0): (1, 6)})
+    assert got == ("100", "89.43")
+    assert problems == [
+        "page 1: 某项目: 总分 the weight cell '10 0' prints one number with a space inside it; "
+        "read as 100, the form's full score",
+        "page 1: 某项目: 总分 the score cell '89.4 3' prints one number with a space inside it; "
+        "read as 89.43, the sum of the scores read",
+    ]
+
+
+def test_a_spaced_total_number_the_sums_do_not_settle_stays_as_printed() -> None:
+    row = ["总分", None, None, None, None, None, "10 0", "89.5 3"]  # the scores add to 89.43
+    got, problems = _with_total(row, {(6, 0): (1, 6)})
+    assert got == ("100", "89.5 3")
+    assert problems[-1] == (
+        "page 1: 某项目: 总分 the score cell '89.5 3' prints 2 values and no neighbouring column "
+        "is blank to take them; landed as printed"
+    )
+    # the weights read add to 90, not the full score: `10 0` is not joined
+    got, _ = _with_total(row, {(6, 0): (1, 6)}, weights=("50", "30"))
+    assert got == ("10 0", "89.5 3")
+
+
 def test_split_weight_and_score() -> None:
     assert split_weight_and_score("10099.43", 100.0) == ("100", "99.43")
     assert split_weight_and_score("10099.43", 90.0) is None

@@ -214,8 +214,9 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         printed_tables = list(enumerate([*tables, *([foot] if foot is not None else [])]))
         if not page.has_text_layer:
             printed_tables = _grids_from_lines(page, printed_tables, problems)
-        if not printed_tables and not page.has_text_layer and open_form is not None:
-            _total_row_in_free_lines(open_form, page, problems)
+        if not page.has_text_layer and open_form is not None:
+            top = min((t.bbox[1] for _, t in printed_tables), default=None)
+            _total_row_in_free_lines(open_form, page, problems, top)
         for ti, printed in printed_tables:
             table = with_opener_above(page, printed)
             for start, end in segments(table, not page.has_text_layer):
@@ -249,24 +250,28 @@ def _title_between_note(page: int, table: Table, row: int) -> str:
     )
 
 
-def _total_row_in_free_lines(open_form: OpenForm, page: PageGrid, problems: list[str]) -> None:
-    """The 总分 row of an open self-evaluation's grid carried alone onto an OCR page where no
-    table was found (one row whose dashed or worn rules make no grid: dev lg_9453 p2, its only
-    text the free line `总分 100 96.8`): read from that page's free lines as from a text row
-    (`total_row_from_lines`), so only when the weight is the sum of the weights read and the
-    score the sum of the scores read."""
-    if open_form.closed_grid or open_form.columns is None or not page.lines:
+def _total_row_in_free_lines(
+    open_form: OpenForm, page: PageGrid, problems: list[str], top: float | None = None
+) -> None:
+    """The 总分 row of an open self-evaluation's grid carried alone onto an OCR page as free
+    lines (one row whose dashed or worn rules make no grid: dev lg_9453 p2, its only text the
+    free line `总分 100 96.8`), above the page's first table (`top`) when the page has tables
+    (dev4 lg_39400_自评 p2: the next project's header shares the page): read from those lines
+    as from a text row (`total_row_from_lines`), so only when the weight is the sum of the
+    weights read and the score the sum of the scores read."""
+    lines = [ln for ln in page.lines if top is None or ln.bbox[3] <= top]
+    if open_form.closed_grid or open_form.columns is None or not lines:
         return
     box = (
-        min(ln.bbox[0] for ln in page.lines),
-        min(ln.bbox[1] for ln in page.lines),
-        max(ln.bbox[2] for ln in page.lines),
-        max(ln.bbox[3] for ln in page.lines),
+        min(ln.bbox[0] for ln in lines),
+        min(ln.bbox[1] for ln in lines),
+        max(ln.bbox[2] for ln in lines),
+        max(ln.bbox[3] for ln in lines),
     )
-    lines = tuple(CellLine(ln.text, ln.bbox, ln.confidence) for ln in page.lines)
-    text = " ".join(ln.text for ln in lines)
-    sure = min(ln.confidence for ln in lines)
-    cell = Cell(row=0, col=0, text=text, bbox=box, confidence=sure, lines=lines)
+    placed = tuple(CellLine(ln.text, ln.bbox, ln.confidence) for ln in lines)
+    text = " ".join(ln.text for ln in placed)
+    sure = min(ln.confidence for ln in placed)
+    cell = Cell(row=0, col=0, text=text, bbox=box, confidence=sure, lines=placed)
     free = Table(1, 1, [cell], box, page.extractor or "")
     total_row_from_lines(open_form, Where(page, free, 0), 0, 1, problems)
 

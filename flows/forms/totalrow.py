@@ -16,7 +16,7 @@ from flows.forms.cellvalues import amount, leave_out_marks, numbers_in
 from flows.forms.columns import GridColumns
 from flows.forms.labels import part_of_level1, printed_after
 from flows.forms.provenance import Where
-from flows.forms.spec import FormSpec
+from flows.forms.spec import FULL_SCORE, FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
 from flows.forms.totals import printed_sum, split_glued_total
@@ -33,7 +33,7 @@ def read_total_row(
 ) -> bool:
     """The 总分 row of a self-evaluation: its weight (100) and the total score, shared out like
     a grid line's numbers when OCR put both in one cell (`100 95.77`)."""
-    first = next((c for c in where.table.row_cells(r) if c.text.strip()), None)
+    first = _label_cell(where.table, r)
     printed = first.text if first is not None else ""
     label = _total_label(printed, form.spec)
     if label is None and first is not None:  # a seal's glyph or a speck read before the label
@@ -75,7 +75,8 @@ def read_total_row(
         values = {f: where.sv(c) for f, c in found.items()}
         notes = _split_glued_total(found, values, form, where)
         if not notes:
-            notes = share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
+            notes = _join_spaced_totals(values, form)
+            notes += share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
     if not where.page.has_text_layer:
         notes += leave_out_marks(values, {"weight": "", "score": ""}, found)
     problems.extend(form_note(form, where.page.page, f"总分 {n}") for n in notes)
@@ -83,6 +84,11 @@ def read_total_row(
     form.fields["overall_score"] = values["score"]
     form.closed_grid = True
     return True
+
+
+def _label_cell(table: Table, r: int) -> Cell | None:
+    """The first cell of row `r` that prints anything: where its label stands."""
+    return next((c for c in table.row_cells(r) if c.text.strip()), None)
 
 
 def _total_label(text: str, spec: FormSpec) -> str | None:
@@ -178,9 +184,12 @@ def _split_glued_total(
 ) -> list[str]:
     """The 总分 weight and score read as one number in one cell (`10099.43`): split where the
     weights and scores read say the weight ends (`totals.split_glued_total`); a note
-    saying so, or none when the cell is not such a cell or the check does not hold."""
-    cell = found["weight"]
-    if cell is None or cell is not found["score"]:
+    saying so, or none when the cell is not such a cell or the check does not hold. The cell
+    stands under both columns, or under one with the other's cell blank or not found (dev4
+    lg_38221_自评 p4: the rule between 分值 and 得分 lost on the page, `10094.09` beside no
+    score)."""
+    cell, other = found["weight"], found["score"]
+    if cell is None or (other is not None and other is not cell and other.text.strip()):
         return []
     split = split_glued_total(cell.text, form.fields, form.indicators)
     if split is None:
@@ -188,6 +197,34 @@ def _split_glued_total(
     weight, score, why = split
     values["weight"], values["score"] = where.sv(cell, weight), where.sv(cell, score)
     return [_glued_note(cell.text, weight, score, why)]
+
+
+def _join_spaced_totals(values: dict[str, SourcedValue], form: OpenForm) -> list[str]:
+    """The 总分 weight or score read as numbers apart where OCR put a space inside one printed
+    number (dev4 lg_39036_自评 p2: `10 0`, `89.1 4`): read with the spaces dropped when that is
+    what the form's own rules print there — the weight the form's full score (and the sum of
+    the weights read, when every one was), the score the sum of the scores read. Notes saying
+    so; any other value stays as read (and is shared out or reported as before)."""
+    weights = printed_sum(form.fields, form.indicators, "weight")
+    expected = {
+        "weight": FULL_SCORE if weights in (None, FULL_SCORE) else None,
+        "score": printed_sum(form.fields, form.indicators, "score"),
+    }
+    notes = []
+    for name in ("weight", "score"):
+        printed = values[name].value
+        tokens = numbers_in(printed) or []
+        joined = amount("".join(tokens)) if len(tokens) > 1 else None
+        want = expected[name]
+        if joined is None or want is None or abs(joined - want) > TOTAL_TOLERANCE:
+            continue
+        values[name] = values[name].with_value("".join(tokens))
+        why = "the form's full score" if name == "weight" else "the sum of the scores read"
+        notes.append(
+            f"the {name} cell '{printed}' prints one number with a space inside it; read as "
+            f"{''.join(tokens)}, {why}"
+        )
+    return notes
 
 
 def _glued_note(text: str, weight: str, score: str, why: str) -> str:
@@ -220,7 +257,10 @@ def total_row_alone(
             if x is None:
                 return False
             cells[name] = next((c for c, m in centres if x[0] <= m < x[1]), None)
-        if read_total_row(form, where, r, cells, problems):
+        if not read_total_row(form, where, r, cells, problems):
+            short = _short_label_row(form, where, r, cells)  # closes the grid when read
+            problems.extend([short] if short is not None else [])
+        if form.closed_grid:
             for above in range(start, r):
                 printed = " | ".join(c.text for c in table.row_cells(above) if c.text.strip())
                 if printed:
@@ -235,6 +275,48 @@ def total_row_alone(
                     )
             return True
     return False
+
+
+def _short_label_row(
+    form: OpenForm, where: Where, r: int, cells: dict[str, Cell | None]
+) -> str | None:
+    """A lone row whose label cell OCR read short of the closing row's label (`分` for 总分, a
+    worn glyph lost: dev4 lg_39953_自评 p3), read as the 总分 row only when the form's own
+    check says so: the number under 分值 is the sum of the weights read and one number under
+    得分 the sum of the scores read (a speck read as a second number beside it is left out).
+    A glyph or two alone tell no label, so nothing is read otherwise (None); read, the note
+    saying so."""
+    first = _label_cell(where.table, r)
+    key = label_key(first.text) if first is not None else ""
+    if not key or not any(key in label and key != label for label in form.spec.total_row):
+        return None
+    weight_cell, score_cell = cells.get("weight"), cells.get("score")
+    if weight_cell is None or score_cell is None or weight_cell is score_cell:
+        return None
+    weights = printed_sum(form.fields, form.indicators, "weight")
+    scores = printed_sum(form.fields, form.indicators, "score")
+    weight = amount(weight_cell.text)
+    if weights is None or scores is None or weight is None or abs(weight - weights) > 1e-6:
+        return None
+    sums = [t for t in numbers_in(score_cell.text) or [] if _near(amount(t), scores)]
+    if len(sums) != 1:
+        return None
+    form.fields["overall_weight"] = where.sv(weight_cell)
+    form.fields["overall_score"] = where.sv(score_cell, sums[0])
+    form.closed_grid = True
+    return form_note(
+        form,
+        where.page.page,
+        f"a lone row '{first.text} | {weight_cell.text} | {score_cell.text}' under the 分值 "
+        f"and 得分 columns is read as the 总分 row (its label read short of "
+        f"{'/'.join(form.spec.total_row)}): {weight_cell.text} | {sums[0]}, {weights:g} "
+        f"being the sum of the weights and {scores:g} of the scores read",
+    )
+
+
+def _near(value: float | None, total: float) -> bool:
+    """Whether `value` is the printed sum `total` (to the two decimals a score prints)."""
+    return value is not None and abs(value - total) <= TOTAL_TOLERANCE
 
 
 def total_numbers_alone(
