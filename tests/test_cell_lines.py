@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flows.forms import read_document
-from flows.forms.celllines import read_cell, unmerge
+from flows.forms.celllines import Cut, columns_outward, lost_rules, read_cell, unmerge
 from flows.forms.columns import GridColumns
 from flows.forms.labels import starts_category_label
 from flows.forms.rows import _one_label_each
@@ -80,6 +80,51 @@ def test_a_name_cell_over_two_rows_is_cut_at_the_row_rule_beside_it_and_its_sliv
         "cut at the rules" in done[0].note()
         and "'一' taken for a worn rule's remnant" in done[0].note()
     )
+
+
+def test_names_merged_beside_a_merged_target_are_cut_at_the_rule_a_column_further_out_prints():
+    """三级 names and their 指标值 both merged over two lines (the row rule lost across both
+    columns, dev4 lg_39954_自评 p1): the cell beside the names prints no rule between them, the
+    score column beyond does; each name is cut into its own row there."""
+    t = ocr_table(
+        [["2.新增就业数量3.创业培训人数", "≥56人≥40人", "5"], [None, None, "4"]],
+        {(0, 0): (2, 1), (0, 1): (2, 1)},
+        {
+            (0, 0): [line("2.新增就业数量", 5, 50, 90), line("3.创业培训人数", 5, 150, 90)],
+            (0, 1): [line("≥56人", 105, 50, 60), line("≥40人", 105, 150, 60)],
+        },
+    )
+    got, done = unmerge(t, range(0, 2))
+    assert texts(got) == {
+        (0, 0): "2.新增就业数量",
+        (1, 0): "3.创业培训人数",
+        (0, 1): "≥56人",
+        (1, 1): "≥40人",
+        (0, 2): "5",
+        (1, 2): "4",
+    }
+    assert [c.bbox for c in got.cells if c.col == 0] == [(0, 0, 100, 100), (0, 100, 100, 200)]
+    assert done[0].note() == (
+        "cell '2.新增就业数量3.创业培训人数': cut at the rules of the cells beside it (OCR found "
+        "none inside it): 2.新增就业数量 | 3.创业培训人数"
+    )
+
+
+def test_the_nearest_column_printing_a_lost_row_rule_gives_its_y():
+    """Two columns beyond print the lost rule at different heights (a skewed scan): the cut is
+    the nearer column's; columns are searched nearest first, alternating sides."""
+    t = ocr_table([["x", "名称甲名称乙", "a", "b"], ["y", None, "c", "d"]], {(0, 1): (2, 1)})
+    far = next(c for c in t.cells if (c.row, c.col) == (0, 3))
+    near = next(c for c in t.cells if (c.row, c.col) == (0, 2))
+    cells = [c for c in t.cells if c not in (far, near)]
+    cells += [replace(near, bbox=(200, 0, 300, 104)), replace(far, bbox=(300, 0, 400, 96))]
+    t = replace(t, cells=cells)
+    merged = next(c for c in t.cells if c.col == 1)
+    assert columns_outward(t, merged) == [0, 2, 3]
+    # column 0 prints the rule at 100 too and is as near as column 2: it is searched first
+    assert lost_rules(t, merged) == [Cut(False, 0, 100.0)]
+    t = replace(t, cells=[c for c in t.cells if c.col != 0])
+    assert lost_rules(t, merged) == [Cut(False, 0, 104.0)]
 
 
 def test_four_category_labels_stacked_in_one_cell_each_take_their_own_rows():

@@ -155,19 +155,32 @@ def row_edges(table: Table, col: int) -> dict[int, float]:
 
 def lost_rules(table: Table, cell: Cell) -> list[Cut]:
     """The rules the neighbours of a merged cell print inside its span: column rules of the
-    row just above or below it, row rules of the column just left or right of it."""
+    row just above or below it, row rules of the columns left or right of it — the nearest
+    column that prints each. A row rule worn across several columns side by side (三级指标 and
+    指标值 both merged over two lines, dev4 lg_39954_自评 p1) is printed only by a column
+    further out (分值, 得分); the nearest printing column gives its y."""
     cuts: dict[tuple[bool, int], Cut] = {}
     for r in (cell.row - 1, cell.last_row + 1):
         if cell.colspan > 1 and 0 <= r < table.n_rows:
             for c, x in column_edges(table, r).items():
                 if cell.col <= c < cell.last_col:
                     cuts.setdefault((True, c), Cut(True, c, x))
-    for c in (cell.col - 1, cell.last_col + 1):
-        if cell.rowspan > 1 and 0 <= c < table.n_cols:
+    if cell.rowspan > 1:
+        for c in columns_outward(table, cell):
             for r, y in row_edges(table, c).items():
                 if cell.row <= r < cell.last_row:
                     cuts.setdefault((False, r), Cut(False, r, y))
     return sorted(cuts.values(), key=lambda k: (k.vertical, k.at))
+
+
+def columns_outward(table: Table, cell: Cell) -> list[int]:
+    """The grid columns beside a cell, nearest first, alternating left and right."""
+    left = range(cell.col - 1, -1, -1)
+    right = range(cell.last_col + 1, table.n_cols)
+    out = []
+    for k in range(max(len(left), len(right))):
+        out += [side[k] for side in (left, right) if k < len(side)]
+    return out
 
 
 def _span(line: CellLine, vertical: bool) -> tuple[float, float]:
