@@ -386,13 +386,17 @@ INK_THRESHOLD = 199  # a flattened grey pixel at or below this is ink
 # and JPEG ringing stay under 20.
 RIDGE_CONTRAST = 25
 RIDGE_REACH = 3
-# A thin grey line the rule masks of the ink show over less than this share of its length is a
-# rule the ink lost and is added whole (`_add_lost_rules`); over more, the ink's own pixels of
+# A long thin grey line the rule masks of the ink show over at most this share of its length is
+# a rule the ink lost and is added whole (`_add_lost_rules`); over more, the ink's own pixels of
 # it stand.
 FAINT_SHOWN_MAX = 0.5
 # A faded rule's ridge breaks where paper noise lifts it under `RIDGE_CONTRAST`: gaps of 1-4 px
 # every 5-60 px along dev4 lg_32041 p2's frame (grey 212), none as long as this.
 RIDGE_GAP = 5
+# ... and so closed, a grey line counts only this many rule kernels long (`line_masks`' k, 1/28
+# of the page's short side) or longer: a glyph's halo closed makes pieces just one kernel long
+# (dev5 lg_48665 p1: six of 60-65 px at k 59, one of them cost a row rule), a frame spans rows.
+FAINT_RULE_KERNELS = 3
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -855,11 +859,13 @@ def _open_rule(
     return cv2.morphologyEx(run, cv2.MORPH_CLOSE, np.ones(close, np.uint8), dst=run)
 
 
-def _add_lost_rules(found: np.ndarray, extra: np.ndarray, horizontal: bool) -> None:
+def _add_lost_rules(
+    found: np.ndarray, extra: np.ndarray, horizontal: bool, min_len: int = 0, shown: float = 0.0
+) -> None:
     """Paint into `found`, in place, the connected pieces of `extra` (thin grey lines of one
-    direction, both uint8 0/1) that the ink lost: those that do not touch `found`, and those
-    it shows over less than `FAINT_SHOWN_MAX` of their length. A rule the ink shows keeps its
-    own pixels (its worn gaps' ends are evidence `ocr.grid` reads; a gap is paper, so its
+    direction, both uint8 0/1) that the ink lost: at least `min_len` px long, and shown by
+    `found` over at most `shown` of their length (0: not touching it). A rule the ink shows
+    keeps its own pixels (its worn gaps' ends are evidence `ocr.grid` reads; a gap is paper, so its
     grey line breaks there too); a faded frame lighter than the inner rules it meets (dev4
     lg_32041 p2: grey 212 against 197) leaves the ink a few px of it where a row rule joins,
     and before this the whole frame stayed out with them. Piece by piece from outlines: no
@@ -872,10 +878,13 @@ def _add_lost_rules(found: np.ndarray, extra: np.ndarray, horizontal: bool) -> N
         piece = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.drawContours(piece, [contour], -1, 1, thickness=-1, offset=(-x0, -y0))
         piece = cv2.dilate(piece, np.ones((3, 3), np.uint8))
-        shown = piece & found[y0:y1, x0:x1]
+        length = cw if horizontal else ch
+        if length < min_len:
+            continue
+        on = piece & found[y0:y1, x0:x1]
         # the share of the piece's length along which the ink shows it
-        along = shown.any(axis=0) if horizontal else shown.any(axis=1)
-        if along.sum() < FAINT_SHOWN_MAX * (cw if horizontal else ch):
+        along = on.any(axis=0) if horizontal else on.any(axis=1)
+        if along.sum() <= shown * length:
             cv2.drawContours(found, [contour], -1, 1, thickness=-1)
 
 
@@ -908,14 +917,17 @@ def line_masks(
     for horizontal, found in ((True, hor), (False, ver)):
         faint = thin_line_ink(gray, horizontal)
         # a faded rule's ridge dips under the contrast for a px or two every few px (paper
-        # noise, JPEG): closed along its line before the long opening would cut it to nothing
+        # noise, JPEG): closed along its line, the long opening no longer cuts it to nothing.
+        # Closed, a glyph's halo makes pieces too, as long as the opening: only long ones count
         gap = (1, RIDGE_GAP) if horizontal else (RIDGE_GAP, 1)
-        cv2.morphologyEx(faint, cv2.MORPH_CLOSE, np.ones(gap, np.uint8), dst=faint)
-        cv2.subtract(faint, text, dst=faint)
-        faint |= ink
-        _open_rule(faint, horizontal, k, dst=faint)
-        _add_lost_rules(found, faint, horizontal)
-        del faint
+        closed = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, np.ones(gap, np.uint8))
+        long = FAINT_RULE_KERNELS * k
+        for lines, min_len, shown in ((faint, 0, 0.0), (closed, long, FAINT_SHOWN_MAX)):
+            cv2.subtract(lines, text, dst=lines)
+            lines |= ink
+            _open_rule(lines, horizontal, k, dst=lines)
+            _add_lost_rules(found, lines, horizontal, min_len, shown)
+        del faint, closed
     return hor, ver
 
 

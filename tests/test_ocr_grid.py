@@ -620,14 +620,21 @@ def test_a_faded_frame_lighter_than_the_inner_rules_keeps_the_table_whole() -> N
 
 def test_a_grey_line_the_ink_shows_in_part_only_is_added_whole() -> None:
     """`_add_lost_rules`: a grey line the rule mask shows over 20% of its length is painted in
-    whole; one it shows over 80% (a worn rule: its gap is paper) keeps the mask's own pixels."""
+    whole; one it shows over 80% (a worn rule: its gap is paper) keeps the mask's own pixels;
+    a line shorter than `min_len`, or touching the mask where no share is allowed, stays out."""
     found = np.zeros((300, 100), np.uint8)
     found[10:50, 20] = 1  # 40 of the faint line's 200 px
     found[10:170, 70] = 1  # 160 of 200, a gap from 170 to 210
     faint = np.zeros((300, 100), np.uint8)
     faint[10:210, 20] = 1
     faint[10:210, 70] = 1
-    _add_lost_rules(found, faint, False)
+    untouched = found.copy()
+    _add_lost_rules(untouched, faint, False, 0, 0.0)
+    assert int(untouched.sum()) == 200
+    too_long = found.copy()
+    _add_lost_rules(too_long, faint, False, 201, 0.5)
+    assert int(too_long.sum()) == 200
+    _add_lost_rules(found, faint, False, 200, 0.5)
     assert int(found[:, 20].sum()) == 200
     assert int(found[:, 70].sum()) == 160
 
