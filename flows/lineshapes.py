@@ -8,9 +8,11 @@ printed line has; both import this module, which imports only the data model.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from statistics import median
+from typing import Protocol, TypeVar
 
-from flows.models import CellLine, Table
+from flows.models import BBox, CellLine, Table
 
 # A rule's remnant or a speck prints at most this many marks: lines this short do not set the
 # table's text height.
@@ -68,3 +70,56 @@ def is_seal_text(line: CellLine, height: float) -> bool:
         and x1 - x0 > SEAL * height
         and (x1 - x0) / chars > SEAL_CHAR_WIDTH * height
     )
+
+
+class Boxed(Protocol):
+    """Anything printed with a page box: a text layer's glyph, an OCR line of a cell."""
+
+    @property
+    def bbox(self) -> BBox: ...
+
+
+B = TypeVar("B", bound=Boxed)
+
+
+def _shares_line(box: BBox, top: float, bottom: float, share: float) -> bool:
+    """Whether print boxed `box` belongs to a printed line whose ink spans `top`..`bottom`.
+
+    By vertical overlap, not by centres: a comma or 、 sits on the baseline, its centre far below
+    the digits' centre (`17,464,243` came out `17464243,,` with a centre tolerance), yet its box
+    still overlaps the line's ink; an OCR value's box stands taller than its label's beside it
+    on a skewed scan, its top above the label's, yet the two overlap. Wrapped lines of these
+    forms never overlap each other."""
+    height = box[3] - box[1]
+    h = min(height, bottom - top)
+    if h <= 0.5:  # a space or a degenerate box: nothing to overlap, fall back to its centre
+        return abs((box[1] + box[3]) / 2 - (top + bottom) / 2) <= max(2.0, 0.5 * (bottom - top))
+    overlap = min(box[3], bottom) - max(box[1], top)
+    return overlap >= share * h
+
+
+# A glyph shares a printed line when its box overlaps the line's ink by this share of the smaller
+# height: a baseline comma's box overlaps little of the digits' beside it.
+GLYPH_SHARE = 0.2
+
+
+def group_lines(items: Iterable[B], share: float = GLYPH_SHARE) -> list[list[B]]:
+    """Group print (glyphs, or a cell's OCR lines) into printed lines: top to bottom, each left
+    to right.
+
+    An item joins the current line when its box overlaps the line's vertical extent by at least
+    `share` of the smaller height (see `_shares_line`); lines are started top-down in order of the
+    items' tops, so baseline punctuation never opens a line of its own."""
+    lines: list[list[B]] = []
+    band: tuple[float, float] = (0.0, 0.0)
+    for g in sorted(items, key=lambda g: (g.bbox[1], (g.bbox[0] + g.bbox[2]) / 2)):
+        x0, y0, x1, y1 = g.bbox
+        if lines and _shares_line(g.bbox, *band, share):
+            lines[-1].append(g)
+            if y1 - y0 > 0.5:
+                band = (min(band[0], y0), max(band[1], y1))
+            continue
+        lines.append([g])
+        cy = (y0 + y1) / 2
+        band = (y0, y1) if y1 - y0 > 0.5 else (cy - 1.0, cy + 1.0)
+    return [sorted(line, key=lambda g: (g.bbox[0] + g.bbox[2]) / 2) for line in lines]

@@ -486,3 +486,31 @@ def test_a_single_line_either_side_or_a_line_across_the_rule_keeps_the_cell_whol
     assert _packed([("服务对象", 468.0)], [("服务对象满意", 473.0), ("度", 543.0)]) is None
     crossing = [("服务对象", 468.0), ("满意度指", 475.0), ("标(必填)", 463.0)]
     assert _packed(crossing, [("服务对象满意", 477.0), ("度", 543.0)]) is None
+
+
+def test_a_cut_band_reads_its_printed_rows_top_to_bottom_each_left_to_right():
+    """Funds rows in one merged cell on a skewed scan (dev5 lg_47409 p2, rules lost): each
+    value's OCR box stands taller than its label's, its top above the label's. Read by top
+    edge, each value came before its label and each label took the next row's value; read
+    by printed rows (boxes overlapping by half the smaller height), each label keeps its own.
+    The wrapped label in the band beside overlaps its next line by a third (OCR pads its
+    boxes): still two rows, in order."""
+    t = ocr_table(
+        [["项目名称", "a", None], ["x", None, None]],
+        {(0, 1): (1, 2), (1, 0): (1, 3)},
+        {(1, 0): [CellLine("项目资金", (5, 105, 85, 145), 0.9),
+                  CellLine("(万元)", (5, 132, 55, 172), 0.9),
+                  CellLine("426", (240, 104, 270, 146), 0.9),
+                  CellLine("年度资金总额", (110, 110, 220, 140), 0.9),
+                  CellLine("168.153", (230, 154, 290, 196), 0.9),
+                  CellLine("其中：本级财政资金", (110, 160, 225, 190), 0.9)]},
+    )  # fmt: skip
+    got, done = unmerge(t, range(1, 2))
+    assert [texts(got)[(1, c)] for c in (0, 1)] == [
+        "项目资金(万元)",
+        "年度资金总额426其中：本级财政资金168.153",
+    ]
+    assert len(done) == 1 and [p.bbox for p in done[0].parts] == [
+        (0, 100, 100, 200),
+        (100, 100, 300, 200),
+    ]

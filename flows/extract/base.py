@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flows.lineshapes import group_lines
 from flows.models import BBox, Cell, Table, TextLine, join_wrapped
 
 
@@ -39,38 +40,6 @@ class Glyph:
     @property
     def height(self) -> float:
         return self.bbox[3] - self.bbox[1]
-
-
-def _shares_line(g: Glyph, top: float, bottom: float) -> bool:
-    """Whether glyph `g` belongs to a printed line whose ink spans `top`..`bottom` (page units).
-
-    By vertical overlap, not by centres: a comma or 、 sits on the baseline, its centre far below
-    the digits' centre (`17,464,243` came out `17464243,,` with a centre tolerance), yet its box
-    still overlaps the line's ink. Wrapped lines of these forms never overlap each other."""
-    h = min(g.height, bottom - top)
-    if h <= 0.5:  # a space or a degenerate box: nothing to overlap, fall back to its centre
-        return abs(g.cy - (top + bottom) / 2) <= max(2.0, 0.5 * (bottom - top))
-    overlap = min(g.bbox[3], bottom) - max(g.bbox[1], top)
-    return overlap >= 0.2 * h
-
-
-def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Group glyphs into printed lines: top to bottom, each left to right.
-
-    A glyph joins the current line when its box overlaps the line's vertical extent by at least
-    20% of the smaller height (see `_shares_line`); lines are started top-down in order of the
-    glyphs' tops, so baseline punctuation never opens a line of its own."""
-    lines: list[list[Glyph]] = []
-    band: tuple[float, float] = (0.0, 0.0)
-    for g in sorted(glyphs, key=lambda g: (g.bbox[1], g.cx)):
-        if lines and _shares_line(g, *band):
-            lines[-1].append(g)
-            if g.height > 0.5:
-                band = (min(band[0], g.bbox[1]), max(band[1], g.bbox[3]))
-            continue
-        lines.append([g])
-        band = (g.bbox[1], g.bbox[3]) if g.height > 0.5 else (g.cy - 1.0, g.cy + 1.0)
-    return [sorted(line, key=lambda g: g.cx) for line in lines]
 
 
 def line_text(line: list[Glyph]) -> str:

@@ -20,7 +20,13 @@ from dataclasses import dataclass, replace
 from statistics import median
 
 from flows.forms.cellvalues import NUMBER_RE
-from flows.lineshapes import MAX_SLIVER_MARKS, is_seal_text, only_symbols, text_height
+from flows.lineshapes import (
+    MAX_SLIVER_MARKS,
+    group_lines,
+    is_seal_text,
+    only_symbols,
+    text_height,
+)
 from flows.models import Cell, CellLine, Table, join_wrapped
 from flows.text import is_han
 
@@ -371,6 +377,12 @@ def _gap_at(spans: list[tuple[float, float]], at: float) -> float:
     return min(after) - max(before) if before and after else 0.0
 
 
+# OCR lines of one printed row overlap each other by at least this share of the smaller's
+# height (a label and its value: nearly all of it, on a page skewed 1.7°); OCR pads each line's
+# box, so the wrapped lines of one cell overlap by up to about a third (dev5 lg_47409 p2:
+# `项目` over `资金`, 14 of 50 px) — more than a glyph's share (`GLYPH_SHARE`).
+ROW_SHARE = 0.5
+
 # Whether a merged cell cut into these parts must stay whole all the same: the reader knows what
 # a column prints (a label column's cell merged down over rows is one label), geometry does not.
 KeepWhole = Callable[[Cell, list[Cell]], bool]
@@ -417,8 +429,10 @@ def read_cell(
     for c0, c1, x0, x1 in _bands(cell.col, cell.last_col, cell.bbox[0], cell.bbox[2], across):
         band = replace(cell, col=c0, colspan=c1 - c0 + 1, bbox=(x0, cell.bbox[1], x1, cell.bbox[3]))
         inside = [ln for ln in lines if x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 < x1]
-        if across:  # one column of a cell cut across: its lines top to bottom
-            inside.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+        if across:  # one column of a cell cut across: its printed rows top to bottom, each
+            # left to right — not by top edge: on a skewed scan a value's box stands taller
+            # than its label's beside it, its top above the label's
+            inside = [ln for row in group_lines(inside, ROW_SHARE) for ln in row]
         rows = _segment(inside, cell.bbox[1], cell.bbox[3], down, height, centred=True)
         rows = rows or _one_row_printed(inside, cell.bbox[1], cell.bbox[3], down, height)
         band_parts = _split_rows(band, inside, rows)
