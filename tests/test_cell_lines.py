@@ -302,7 +302,13 @@ def _read_header_rows(funds_label_mid: float) -> tuple[dict, list[str]]:
     middle at `funds_label_mid` in a cell from y=100 to 200."""
     rows = [["项目名称", "培训项目", "", ""], ["年度资金", "10", "", ""],
             *INDICATORS]  # fmt: skip
-    t = ocr_table(rows, None, {(1, 0): [line("年度资金", 5, funds_label_mid, 90)]})
+    return _read_plan_page(
+        ocr_table(rows, None, {(1, 0): [line("年度资金", 5, funds_label_mid, 90)]})
+    )
+
+
+def _read_plan_page(t: Table) -> tuple[dict, list[str]]:
+    """`t` read as the one table of a 绩效目标表 page of 2024: its values and the problems."""
     title = [TextLine("部门项目支出预算绩效目标表", (0, -80, 400, -50)),
              TextLine("(2024 年度)", (0, -40, 400, -10))]  # fmt: skip
     page = PageGrid(1, 800, 1000, "px", False, PageStatus.EXTRACTED, "rapidocr", [t], title)
@@ -452,12 +458,7 @@ def _header_with_a_mark_before_the_name(mark: str) -> tuple[dict, list[str]]:
         *[r + [""] * (4 - len(r)) for r in GRID],
     ]
     lines = {(0, 1): [line(mark, 110, 50, H * 0.7 * len(mark)), line("司法救助资金", 215, 50, 170)]}
-    t = ocr_table(rows, {(0, 1): (1, 3)}, lines)
-    title = [TextLine("部门项目支出预算绩效目标表", (0, -80, 400, -50)),
-             TextLine("(2024 年度)", (0, -40, 400, -10))]  # fmt: skip
-    page = PageGrid(1, 800, 1000, "px", False, PageStatus.EXTRACTED, "rapidocr", [t], title)
-    (form,), problems = read_document([page])
-    return values(form), problems
+    return _read_plan_page(ocr_table(rows, {(0, 1): (1, 3)}, lines))
 
 
 def test_a_mark_cut_off_a_wide_value_is_dropped_and_said():

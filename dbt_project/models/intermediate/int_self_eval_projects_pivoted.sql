@@ -380,6 +380,20 @@ named_keys as (
 
 ),
 
+unnamed as (
+
+    -- the self-evaluations no 绩效目标表 of their name takes
+    select * from rates_read
+
+    where not exists (
+        select 1 from named_keys
+        where
+            named_keys.document_sha256 = rates_read.document_sha256
+            and named_keys.project_seq = rates_read.project_seq
+    )
+
+),
+
 glued_keys as (
 
     -- a name no 绩效目标表 prints, read glued onto the department printed below it (the grid
@@ -393,7 +407,7 @@ glued_keys as (
         true as name_glued,
         case when target_codes.year = rates_read.year then 7 else 8 end as match_tier
 
-    from rates_read
+    from unnamed as rates_read
 
     inner join target_codes
         on
@@ -406,13 +420,6 @@ glued_keys as (
                 or target_codes.department_code_key is null
                 or rates_read.printed_code_key = target_codes.department_code_key
             )
-
-    where not exists (
-        select 1 from named_keys
-        where
-            named_keys.document_sha256 = rates_read.document_sha256
-            and named_keys.project_seq = rates_read.project_seq
-    )
 
 ),
 
@@ -429,7 +436,7 @@ slipped_name_keys as (
         false as name_glued,
         9 as match_tier
 
-    from rates_read
+    from unnamed as rates_read
 
     inner join target_codes
         on
@@ -455,19 +462,12 @@ slipped_name_keys as (
                 )
             )
 
-    where
-        not exists (
-            select 1 from named_keys
-            where
-                named_keys.document_sha256 = rates_read.document_sha256
-                and named_keys.project_seq = rates_read.project_seq
-        )
-        and not exists (
-            select 1 from glued_keys
-            where
-                glued_keys.document_sha256 = rates_read.document_sha256
-                and glued_keys.project_seq = rates_read.project_seq
-        )
+    where not exists (
+        select 1 from glued_keys
+        where
+            glued_keys.document_sha256 = rates_read.document_sha256
+            and glued_keys.project_seq = rates_read.project_seq
+    )
 
 ),
 
