@@ -347,7 +347,13 @@ def _read_header_rows(funds_label_mid: float) -> tuple[dict, list[str]]:
     middle at `funds_label_mid` in a cell from y=100 to 200."""
     rows = [["项目名称", "培训项目", "", ""], ["年度资金", "10", "", ""],
             *INDICATORS]  # fmt: skip
-    t = ocr_table(rows, None, {(1, 0): [line("年度资金", 5, funds_label_mid, 90)]})
+    return _read_plan_page(
+        ocr_table(rows, None, {(1, 0): [line("年度资金", 5, funds_label_mid, 90)]})
+    )
+
+
+def _read_plan_page(t: Table) -> tuple[dict, list[str]]:
+    """`t` read as the one table of a 绩效目标表 page of 2024: its values and the problems."""
     title = [TextLine("部门项目支出预算绩效目标表", (0, -80, 400, -50)),
              TextLine("(2024 年度)", (0, -40, 400, -10))]  # fmt: skip
     page = PageGrid(1, 800, 1000, "px", False, PageStatus.EXTRACTED, "rapidocr", [t], title)
@@ -514,3 +520,35 @@ def test_a_cut_band_reads_its_printed_rows_top_to_bottom_each_left_to_right():
         (0, 100, 100, 200),
         (100, 100, 300, 200),
     ]
+
+
+def _header_with_a_mark_before_the_name(mark: str) -> tuple[dict, list[str]]:
+    """项目名称's value cell, merged over three grid columns, printing `mark` in the first
+    column and the name across the other two; the row below prints the rules between them."""
+    rows = [
+        ["项目名称", f"{mark}司法救助资金", None, None],
+        ["主管部门", "某县委政法委", "实施单位", "某中心"],
+        *[r + [""] * (4 - len(r)) for r in GRID],
+    ]
+    lines = {(0, 1): [line(mark, 110, 50, H * 0.7 * len(mark)), line("司法救助资金", 215, 50, 170)]}
+    return _read_plan_page(ocr_table(rows, {(0, 1): (1, 3)}, lines))
+
+
+def test_a_mark_cut_off_a_wide_value_is_dropped_and_said():
+    """The cut of a merged value cell leaves a mark (`L`, a speck OCR read as a letter, dev4
+    lg_38820_自评 p1) in a cell of its own before the name: the value does not run on over it.
+    The cut and the drop are both in the problems."""
+    got, problems = _header_with_a_mark_before_the_name("L")
+    assert got["project_name"] == "司法救助资金"
+    assert [p for p in problems if "a mark cut off" in p] == [
+        "page 1: header cell 'L': a mark cut off the 项目名称 value '司法救助资金' (no CJK, "
+        "no digit): not part of the value, dropped"
+    ]
+
+
+def test_a_cut_off_part_printing_a_digit_or_cjk_stays_in_the_value():
+    """A part holding a digit or a CJK glyph may be the value's own start: it runs on as before."""
+    for start in ("2", "新"):
+        got, problems = _header_with_a_mark_before_the_name(start)
+        assert got["project_name"] == f"{start}司法救助资金"
+        assert not any("a mark cut off" in p for p in problems)

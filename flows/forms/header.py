@@ -41,7 +41,7 @@ from flows.forms.spec import FUNDS_UNITS, UNIT_LINE_LABEL, FormSpec, Label
 from flows.forms.state import Header
 from flows.lineshapes import text_height
 from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
-from flows.text import SUB_LINE_PREFIX, is_latin, label_key, normalize
+from flows.text import SUB_LINE_PREFIX, is_han, is_latin, label_key, normalize
 
 # A funds unit in brackets after a label, its closing bracket perhaps lost: `(万元)`, `(元`
 UNIT_ANNOTATION_RE = re.compile(rf"\({UNITS}\)?")
@@ -123,6 +123,7 @@ def read_header(
     table, specks = _drop_oversized_marks(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in specks)
     table, unmerged = unmerge(table, range(start, end))
+    cut_off = {(p.row, p.col) for u in unmerged if len(u.parts) > 1 for p in u.parts}
     height = text_height(table)
     problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
     if below:
@@ -259,6 +260,14 @@ def read_header(
         elif right is not None and not right_is_label and id(right) not in header.used:
             header.used.add(id(right))
             if lb.field not in header.fields:
+                if lb.wide and (printed := _mark_cut_off(table, right, cut_off)) is not None:
+                    problems.append(
+                        f"page {where.page.page}: header cell '{right.text}': a mark cut off "
+                        f"the {lb.alternatives[0]} value '{printed.text}' (no CJK, no digit): "
+                        "not part of the value, dropped"
+                    )
+                    right = printed
+                    header.used.add(id(right))
                 header.fields[lb.field] = where.sv(right)
                 hosts.append((right, right.text, lb, header.fields[lb.field]))
                 if lb.wide:
@@ -762,6 +771,24 @@ def _value_below(table: Table, label: Cell, end: int, labels: list, header: Head
     if left_label is not None and not left_label[0].group:  # type: ignore[attr-defined]
         return None  # the value of the label printed on its left
     return below
+
+
+def _mark_cut_off(table: Table, value: Cell, cut_off: set[tuple[int, int]]) -> Cell | None:
+    """The cell after `value` when `value` is a mark the cut of a merged cell left on its own
+    (`L` of `L | 司法救助资金`, dev4 lg_38820_自评 p1: a speck or a rule's stroke OCR read as a
+    letter) before the printed text: a part of a cut cell printing at most `MAX_RULE_MARKS`
+    characters, none CJK or a digit (a value's own first characters would be cut with it only
+    if a rule ran through the value), followed by the next part of the cut, printing CJK. A
+    wide value would run on over both, keeping the mark; None otherwise."""
+    mark = cell_text(value)
+    if (value.row, value.col) not in cut_off or not 0 < len(mark) <= MAX_RULE_MARKS:
+        return None
+    if any(is_han(ch) or ch.isdigit() for ch in mark):
+        return None
+    printed = _right_of(table, value)
+    if printed is None or (printed.row, printed.col) not in cut_off or printed.row != value.row:
+        return None
+    return printed if any(is_han(ch) for ch in cell_text(printed)) else None
 
 
 def _run_on(

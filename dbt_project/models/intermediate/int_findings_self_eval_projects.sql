@@ -7,6 +7,7 @@
       weights_not_100                     预算执行分值 + the indicators' 分值 ≠ 100                   medium
       targets_without_self_evaluation     a planned project its department did not self-evaluate     low
       self_evaluation_without_targets     a self-evaluated project no 绩效目标表 in the warehouse has  low
+      project_name_slip                   the 项目名称 an OCR slip off its plan's, joined by amount    low
     The rounding a printed rate allows is half a unit of its last printed decimal ('95%' ± 0.5,
     '95.2%' ± 0.05), plus 0.005; a rate printed as a fraction ('0.952') is scaled with it.
     targets_without_self_evaluation fires only when the department has published
@@ -277,7 +278,41 @@ unplanned_findings as (
 
 ),
 
+name_slip_findings as (
+
+    -- joined by a name read a slip off the plan's (project_id_source target_table_name_slip):
+    -- both spellings, files and pages, so an auditor can check the join
+    select
+        evaluated.project_id,
+        evaluated.year,
+        'project_name_slip' as rule,
+        'low' as severity,
+        'project_name' as finding_key,
+        '自评表项目名称读作“' || evaluated.project_name || '”（' || evaluated.source_file || ' 第 '
+        || evaluated.project_page || ' 页），与绩效目标表的“' || planned.project_name || '”（'
+        || planned.source_file || ' 第 ' || planned.project_page || ' 页）相差在误读界限内（每四字至多一处），'
+        || '同年且年初预算数等于其年度资金总额，视为同一项目 / the self-evaluation''s project name read “'
+        || evaluated.project_name || '” (' || evaluated.source_file || ' p' || evaluated.project_page
+        || ') is within the slip bound (a glyph in four) of the plan''s “' || planned.project_name || '” ('
+        || planned.source_file || ' p' || planned.project_page || '), the same year, its 年初预算数 the '
+        || 'plan''s 年度资金总额: joined as one project' as detail,
+        evaluated.source_file,
+        evaluated.project_page as page
+
+    from evaluated
+
+    inner join planned
+        on evaluated.project_id = planned.project_id and evaluated.year = planned.year
+
+    where evaluated.project_id_source = 'target_table_name_slip'
+
+),
+
 unioned as (
+
+    select * from name_slip_findings
+
+    union all
 
     select * from rate_findings
 

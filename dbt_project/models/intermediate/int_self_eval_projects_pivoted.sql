@@ -12,7 +12,12 @@
       年度资金总额 (± 0.005 万元); 5 the department unknown on a side (a plan printing only its
       code), the same year and budget; 6 a department unknown or a slip apart, the same year
       and the same 实施单位 as printed; 7 same year, 8 any: a name no plan prints read glued onto
-      its 主管部门 (a lost rule), starting with a plan's name and 主管部门, takes that name.
+      its 主管部门 (a lost rule), starting with a plan's name and 主管部门, takes that name;
+      9 a name no plan prints, an OCR slip of a plan's name (macro ocr_slip, not two text
+      layers: two printed names are two projects) whose department agrees, slips or is unknown,
+      the same year and 年初预算数 = its 年度资金总额 (`L司法救助资金` read on a scan for 司法救助资金,
+      dev4 lg_38820): the slip alone is no evidence (一期 / 二期), the amount printed alike is.
+      The slipped name stays as printed; int_findings_self_eval_projects names both spellings.
     A department or code printed on both sides that differs beyond a slip is another one, never
     paired; a plan two departments would take in tiers 4–6 is neither's (why this evidence and
     no less, measured: the yml docs). Else the id hashes the code and department printed on the
@@ -53,10 +58,13 @@ field_values as (
                 document_sha256 in (select document_sha256 from {{ changed }})  -- noqa: RF02
                 or document_sha256 in (
                     select document_sha256 from {{ this }}  -- noqa: RF02
-                    -- a name read glued onto its department starts with the planned name
+                    -- a name read glued onto its department starts with the planned name; a
+                    -- name read a slip off it is one slip from it
                     where exists (
                         select 1 from {{ changes }} as changed_names  -- noqa: RF02
-                        where starts_with({{ this }}.project_name_key, changed_names.project_name_key)  -- noqa: RF02
+                        where
+                            starts_with({{ this }}.project_name_key, changed_names.project_name_key)  -- noqa: RF02
+                            or {{ ocr_slip(this ~ '.project_name_key', 'changed_names.project_name_key') }}  -- noqa: RF02,LT05
                     )
                 )
             )
@@ -88,6 +96,7 @@ pivoted as (
         max(case when field_name = 'project_name' then page end) as project_name_page,
         max(case when field_name = 'total_executed' then page end) as funds_page,
         bool_and(case when field_name = 'department_name' then is_text_layer end) as department_name_is_text_layer,
+        bool_and(case when field_name = 'project_name' then is_text_layer end) as project_name_is_text_layer,
         min(page) as first_field_page
 
     from field_values
@@ -138,6 +147,7 @@ typed as (
         nullif({{ normalize_label('pivoted.project_name_printed') }}, '') as project_name_key,
         nullif({{ normalize_label('pivoted.department_name_printed') }}, '') as department_name_key,
         pivoted.department_name_is_text_layer,
+        pivoted.project_name_is_text_layer,
         nullif({{ normalize_label('pivoted.department_code_printed') }}, '') as printed_code_key,
         -- a printed 元 (not 万元) means every amount of the block is in 元
         case
@@ -250,6 +260,24 @@ target_names as (
 
 ),
 
+target_name_layers as (
+
+    -- 项目名称 as read on the 绩效目标表: from a text layer or not
+    select
+        document_sha256,
+        project_seq,
+        bool_and(is_text_layer) as project_name_is_text_layer
+
+    from extracted_values
+
+    where form = 'project_target' and record_type = 'field' and field_name = 'project_name'
+
+    group by
+        document_sha256,
+        project_seq
+
+),
+
 target_codes as (
 
     select
@@ -265,7 +293,8 @@ target_codes as (
         nullif({{ normalize_label('target_projects.department_code') }}, '') as department_code_key,
         nullif(target_names.department_name_key, '') as department_name_key,
         target_names.department_name,
-        target_names.department_name_is_text_layer
+        target_names.department_name_is_text_layer,
+        target_name_layers.project_name_is_text_layer
 
     from target_projects
 
@@ -273,6 +302,11 @@ target_codes as (
         on
             target_projects.document_sha256 = target_names.document_sha256
             and target_projects.project_seq = target_names.project_seq
+
+    left join target_name_layers
+        on
+            target_projects.document_sha256 = target_name_layers.document_sha256
+            and target_projects.project_seq = target_name_layers.project_seq
 
 ),
 
@@ -346,6 +380,20 @@ named_keys as (
 
 ),
 
+unnamed as (
+
+    -- the self-evaluations no 绩效目标表 of their name takes
+    select * from rates_read
+
+    where not exists (
+        select 1 from named_keys
+        where
+            named_keys.document_sha256 = rates_read.document_sha256
+            and named_keys.project_seq = rates_read.project_seq
+    )
+
+),
+
 glued_keys as (
 
     -- a name no 绩效目标表 prints, read glued onto the department printed below it (the grid
@@ -359,7 +407,7 @@ glued_keys as (
         true as name_glued,
         case when target_codes.year = rates_read.year then 7 else 8 end as match_tier
 
-    from rates_read
+    from unnamed as rates_read
 
     inner join target_codes
         on
@@ -373,11 +421,52 @@ glued_keys as (
                 or rates_read.printed_code_key = target_codes.department_code_key
             )
 
+),
+
+slipped_name_keys as (
+
+    -- a name no 绩效目标表 prints (nor glued onto its department), an OCR slip of a plan's name
+    -- of the same year whose 年度资金总额 the 年初预算数 prints; its department the plan's, a
+    -- slip of it or unknown on a side (never another one), its code none or the plan's
+    select
+        rates_read.document_sha256,
+        rates_read.project_seq,
+        target_codes.target_document_sha256,
+        target_codes.target_project_seq,
+        false as name_glued,
+        9 as match_tier
+
+    from unnamed as rates_read
+
+    inner join target_codes
+        on
+            rates_read.year = target_codes.year
+            and {{ ocr_slip('rates_read.project_name_key', 'target_codes.project_name_key') }}
+            and abs(rates_read.budget_initial_wan - target_codes.total_funds_wan) <= 0.005
+            and not coalesce(rates_read.project_name_is_text_layer and target_codes.project_name_is_text_layer, false)
+            and (
+                rates_read.printed_code_key is null
+                or target_codes.department_code_key is null
+                or rates_read.printed_code_key = target_codes.department_code_key
+            )
+            and (
+                rates_read.department_name_key is null
+                or target_codes.department_name_key is null
+                or rates_read.department_name_key = target_codes.department_name_key
+                or (
+                    not coalesce(
+                        rates_read.department_name_is_text_layer and target_codes.department_name_is_text_layer,
+                        false
+                    )
+                    and {{ ocr_slip('rates_read.department_name_key', 'target_codes.department_name_key') }}
+                )
+            )
+
     where not exists (
-        select 1 from named_keys
+        select 1 from glued_keys
         where
-            named_keys.document_sha256 = rates_read.document_sha256
-            and named_keys.project_seq = rates_read.project_seq
+            glued_keys.document_sha256 = rates_read.document_sha256
+            and glued_keys.project_seq = rates_read.project_seq
     )
 
 ),
@@ -390,6 +479,10 @@ candidate_keys as (
     union all
 
     select * from glued_keys
+
+    union all
+
+    select * from slipped_name_keys
 
 ),
 
@@ -446,7 +539,7 @@ best_candidates as (
 
 contested as (
 
-    -- a plan two departments (an unread 主管部门 is one of its own) would take in tiers 4–6:
+    -- a plan two departments (an unread 主管部门 is one of its own) would take in tiers 4–6, 9:
     -- nothing printed tells whose it is. A name's self-evaluations are rebuilt together (the
     -- incremental filter above), so every claimant is here.
     select best_candidates.project_id
@@ -458,7 +551,7 @@ contested as (
             best_candidates.document_sha256 = rates_read.document_sha256
             and best_candidates.project_seq = rates_read.project_seq
 
-    where best_candidates.match_tier between 4 and 6
+    where best_candidates.match_tier in (4, 5, 6, 9)
 
     group by best_candidates.project_id
 
@@ -495,7 +588,7 @@ resolved as (
     having
         count(distinct best_candidates.project_id) = 1
         and not bool_or(
-            best_candidates.match_tier between 4 and 6
+            best_candidates.match_tier in (4, 5, 6, 9)
             and best_candidates.project_id in (select contested.project_id from contested)
         )
 
@@ -525,6 +618,7 @@ coded as (
         case
             when resolved.match_tier in (4, 5) then 'target_table_amount'
             when resolved.match_tier = 6 then 'target_table_unit'
+            when resolved.match_tier = 9 then 'target_table_name_slip'
             when resolved.target_project_id is not null then 'target_table'
             when rates_read.printed_code_key is not null then 'printed'
             else 'none'
