@@ -13,15 +13,19 @@ PARTS = ("其中：当年财政拨款", "上年结转资金", "其他资金")
 
 
 def _block(
-    total: list[str | None], parts: list[list[str | None]], ocr: bool = True
+    total: list[str | None],
+    parts: list[list[str | None]],
+    ocr: bool = True,
+    label: str = "年度资金总额",
 ) -> tuple[dict[str, str], list[str]]:
-    """A self-evaluation whose funds matrix prints `total` (年初预算数 … 得分) on its 年度资金总额
-    row and `parts` (年初预算数, 全年预算数, 全年执行数) on the three rows under it; None marks a
-    cell the one before spans (two amounts in one cell)."""
+    """A self-evaluation whose funds matrix prints `total` (年初预算数 … 得分) on its sum row,
+    labelled `label` (a seal may leave a fragment or nothing), and `parts` (年初预算数, 全年预算数,
+    全年执行数) on the three rows under it; None marks a cell the one before spans (two amounts
+    in one cell)."""
     rows: list[list[str | None]] = [
         ["项目名称", "某项目", None, None, None, None, None, None],
         FUNDS_HEAD_ROW,
-        [None, "年度资金总额", *total],
+        [None, label, *total],
     ]
     spans: dict = {(0, 1): (1, 7), (1, 0): 5, (6, 0): 2}
     for label, amounts in zip(PARTS, parts, strict=True):
@@ -136,3 +140,59 @@ def test_two_amounts_glued_that_no_cut_settles_are_not_read() -> None:
         "amounts glued; 0 of its cuts (0.7 | 50.56, 0.75 | 0.56) hold the block's arithmetic; "
         "not read"
     ) in problems
+
+
+SEALED = ["1.03", "1.28", "1.28", "10", "100%", "10"]
+SEALED_PARTS = [["0.86", "0.86", "0.86"], ["0", "0.25", "0.25"], ["0.17", "0.17", "0.17"]]
+
+
+def test_a_sum_row_whose_label_a_seal_hid_is_found_by_its_place_and_sums() -> None:
+    """The first row under the heads prints no label (a seal over it) and every summed column's
+    amount is the sum of the labelled rows under it: it is the 年度资金总额 row, with a note."""
+    got, problems = _block(SEALED, SEALED_PARTS, label="")
+    fields = ("budget_initial", "budget_full_year", "executed", "weight", "execution_rate")
+    assert [got[f"total_{f}"] for f in (*fields, "score")] == SEALED
+    assert (got["carryover_budget_full_year"], got["other_executed"]) == ("0.25", "0.17")
+    assert (
+        "page 1: funds the first matrix row (grid row 2, no label read) is read as total: it "
+        "stands where the form prints it and its budget_initial、budget_full_year、executed are "
+        "the sums of the rows under it"
+    ) in problems
+
+
+def test_a_fragment_of_the_sum_rows_label_needs_two_sums_a_lost_label_all() -> None:
+    """`年度金委政` (年度 and seal glyphs) with 年初预算数 unread (`法`): 全年预算数 and
+    全年执行数 add up, so it is the sum row. The same amounts with no label at all (年初预算数
+    blank) are not: every summed column must add up there; nothing of the block is read, as
+    before, with one note."""
+    total = ["法", "1.28", "1.28", "10", "100%", "10"]
+    got, problems = _block(total, SEALED_PARTS, label="年度金委政")
+    assert (got["total_budget_full_year"], got["total_executed"]) == ("1.28", "1.28")
+    assert (
+        "page 1: funds the first matrix row (grid row 2, its label read '年度金委政') is read as "
+        "total: it stands where the form prints it and its budget_full_year、executed are the "
+        "sums of the rows under it"
+    ) in problems
+    got, problems = _block(["", *total[1:]], SEALED_PARTS, label="")
+    assert not any(k.startswith(("total_", "fiscal_", "other_")) for k in got)
+    assert (
+        "page 1: funds the first matrix row (grid row 2, no label read) is not read as total: "
+        "its amounts that add up (budget_full_year、executed) do not settle it (off: none); the "
+        "block is not read"
+    ) in problems
+
+
+def test_a_first_row_off_its_sums_or_labelled_by_another_rows_run_is_not_the_sum_row() -> None:
+    """全年执行数 1.20 where the rows under it add to 1.28: not the sum row, nothing read; a label
+    `资金` (其他资金 and 上年结转资金 print it too) is no fragment of 年度资金总额's: as before."""
+    total = ["1.03", "1.28", "1.20", "10", "93.8%", "9.38"]
+    got, problems = _block(total, SEALED_PARTS, label="")
+    assert not any(k.startswith("total_") for k in got)
+    assert (
+        "page 1: funds the first matrix row (grid row 2, no label read) is not read as total: "
+        "its amounts that add up (budget_initial、budget_full_year) do not settle it (off: "
+        "executed); the block is not read"
+    ) in problems
+    got, problems = _block(SEALED, SEALED_PARTS, label="资金")
+    assert not any(k.startswith("total_") for k in got)
+    assert not any("first matrix row" in p for p in problems)

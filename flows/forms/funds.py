@@ -110,11 +110,23 @@ def read_funds_matrix(
             if unit:
                 header.fields.setdefault("funds_unit", where.sv(h.cell, unit))
         heads_until = max(h.cell.last_row for h in heads)
-        rows = _matrix_rows(table, r + 1, end, row_alts, header, where, problems, heads_until)
+        slots = [s for h in heads for s in h.slots()]
+        used, noted = set(header.used), len(problems)
+        rows = _matrix_rows(
+            table, r + 1, end, row_alts, header, where, problems, heads_until, matrix.rows[0]
+        )
+        if rows and not _labelled(rows[0][1], row_alts):
+            read = _MatrixRead.of(matrix, table, heads, slots, rows, where, header, problems)
+            if not read.sum_row_by_place():  # as before: no row read; one note says why
+                header.used.clear()
+                header.used.update(used)
+                note = problems[-1]
+                del problems[noted:]
+                problems.append(note)
+                rows = []
         if not rows and len(heads) == 1 and heads[0].rest:
             _read_inline_matrix(heads[0], row_alts, where, header, problems)
             return
-        slots = [s for h in heads for s in h.slots()]
         header.matrix = [(f, relative(table, x0, x1)) for f, (x0, x1) in slots]
         _MatrixRead.of(matrix, table, heads, slots, rows, where, header, problems).land()
         return
@@ -272,6 +284,42 @@ class _MatrixRead:
             for i, token in zip(covered, tokens, strict=True):
                 got.setdefault((i, h.fields[0]), []).append((h.cell, token))
         return got
+
+    def sum_row_by_place(self) -> bool:
+        """Whether the first row, read with no row label (`_sum_row_unlabelled`), is the sum
+        row the form prints first: the rows after it are labelled parts, and each summed column
+        (年初预算数, 全年预算数, 全年执行数) prints an amount there that is the sum of the rows
+        under it — every one of them with no label left, two at least (none off) with a
+        fragment of the label's spelling. One note either way, naming page and cell."""
+        before = len(self.problems)
+        got = self.values()
+        del self.problems[before:]
+        label = self.rows[0][1]
+        parts = [lb.field for _, _, lb, _ in self.rows[1:]]
+        held, off = [], []
+        for name in (n for n, _ in self.slots if n in self.summed):
+            column = [" ".join(t.strip() for _, t in got.get((i, name), [])).strip()
+                      for i in range(len(self.rows))]  # fmt: skip
+            amounts = [_part_amount_as_read(t) for t in column]
+            if not column[0] or any(a is None for a in amounts):
+                continue
+            (held if _adds_up([a or 0.0 for a in amounts]) else off).append(name)
+        needed = len([n for n, _ in self.slots if n in self.summed]) if not label.text else 2
+        ok = bool(parts) and self.sum_row not in parts and not off and len(held) >= needed
+        page, row = self.where.page.page, self.rows[0][0]
+        printed = f"its label read '{label.text}'" if label.text else "no label read"
+        sums = "、".join(held) or "none"
+        self.problems.append(
+            f"page {page}: funds the first matrix row (grid row {row}, {printed}) "
+            + (
+                f"is read as {self.sum_row}: it stands where the form prints it and its "
+                f"{sums} are the sums of the rows under it"
+                if ok
+                else f"is not read as {self.sum_row}: its amounts that add up ({sums}) do not "
+                f"settle it (off: {'、'.join(off) or 'none'}); the block is not read"
+            )
+        )
+        return ok
 
     def _cut_where_the_block_holds(
         self,
@@ -847,12 +895,15 @@ def _matrix_rows(
     where: Where,
     problems: list[str],
     heads_until: int = -1,
+    sum_row: Label | None = None,
 ) -> list[tuple[int, Cell, Label, str]]:
     """(row, label cell, row label, value glued onto the label) of each matrix row under the
     heads; rows no cell starts on (an OCR grid's rows under merged cells) are passed over, and
     so are rows the head cells still cover (`heads_until`: a head's second line the grid cut
     into a row of its own, `全年预算` over `数`). A row label after a worn rule's mark
-    (`1年度资金总额`) is found as a header label is (`after_a_mark`)."""
+    (`1年度资金总额`) is found as a header label is (`after_a_mark`). The first row under the
+    heads with no row label read (a seal over it) is taken as `sum_row`, where the form prints
+    it, when the rows after it are labelled: its sums decide (`_MatrixRead.sum_row_by_place`)."""
     out = []
     for rr in range(start, end):
         cells = table.row_cells(rr)
@@ -879,11 +930,54 @@ def _matrix_rows(
                 )
         if found is None and not out and rr <= heads_until:
             continue
+        if found is None and not out and sum_row is not None and rr + 1 < end:
+            found = _sum_row_unlabelled(table, rr, row_alts, sum_row)
         if found is None:
             break
         header.used.add(id(found[1]))
         out.append(found)
     return out
+
+
+def _labelled(cell: Cell, row_alts: list) -> bool:
+    """Whether a matrix row's label cell spells a row label (else its row was taken by place)."""
+    key = label_key(cell.text)
+    return bool(key) and (match_printed(key, row_alts) or after_a_mark(key, row_alts)) is not None
+
+
+def _sum_row_unlabelled(
+    table: Table, rr: int, row_alts: list, sum_row: Label
+) -> tuple[int, Cell, Label, str] | None:
+    """Matrix row `rr`, whose label no alternative spells, as a candidate for the sum row: its
+    label cell the one before its first value that prints a fragment of the sum row's spelling
+    (`金总`, `年度金委政`: two glyphs or more in a run no other row's label prints), else a blank
+    cell of its own (the label lost outright). None when the row prints another label's run."""
+    cells = sorted(table.row_cells(rr), key=lambda c: c.col)
+    if not cells:
+        return None
+    own = [alt for alt, lb in row_alts if lb is sum_row]
+    others = [alt for alt, lb in row_alts if lb is not sum_row]
+    for c in cells:
+        key = label_key(c.text)
+        if not cjk_characters(key):
+            continue
+        if _fragment_of(key, own, others):
+            return rr, c, sum_row, ""
+        return None  # another label's print, or a text that is no fragment of the sum row's
+    blank = replace(cells[0], text="", lines=(), readings=(), seal_lines=(), faint=())
+    return rr, blank, sum_row, ""
+
+
+def _fragment_of(key: str, own: list[str], others: list[str]) -> bool:
+    """Whether `key` prints a run of two glyphs or more of one of `own` spellings that none of
+    `others` prints (`资金` is also 上年结转资金's, `金总` only 年度资金总额's)."""
+    for alt in own:
+        for i in range(len(key) - 1):
+            for j in range(len(key), i + 1, -1):
+                run = key[i:j]
+                if run in alt and not any(run in o for o in others):
+                    return True
+    return False
 
 
 # A line stands in a row when more than this share of its box's height lies within the row's
