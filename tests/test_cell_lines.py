@@ -276,6 +276,41 @@ def test_a_dot_alone_on_its_line_is_a_speck_whatever_its_height():
     assert "'•' taken for a worn rule's remnant or a speck, not text" in done[0].note()
 
 
+def test_a_digit_on_the_cells_border_away_from_its_centred_text_is_a_mark_not_print():
+    """dev4 lg_39119_自评 p2: a `7` 0.75 text heights tall 4 px over the cell's lower rule,
+    far under `部分完成` centred in the cell (read `部分完成7`); lg_39954_自评 p3: a `1` 5 px
+    under the top rule over `>87%`; lg_38280_自评 p2: a `7` on the top rule over the weight
+    `5` (read `7 5`, no weight). Each is dropped and noted. A digit level with the text
+    (`95` beside `完成率`), a wrapped value's last line in the centred block, and a digit on
+    the border of a cell whose text is not centred without it all stay."""
+    v = 200.0
+    t = ocr_table(
+        [["部分完成", ">87%", "5", "完成率95", "达到", "6"]],
+        None,
+        {
+            (0, 0): [line("部分完成", 5, 100, 80), CellLine("7", (85, 172, 97, 196), 0.7)],
+            (0, 1): [CellLine("1", (150, 5, 158, 30), 0.6), line(">87%", 130, 110, 40)],
+            (0, 2): [CellLine("7", (280, 4, 290, 26), 0.6), line("5", 245, 100, 12)],
+            (0, 3): [line("完成率", 305, 100, 60), line("95", 370, 100, 20)],
+            (0, 4): [line("达到", 405, 85, 40), line("9", 405, 120, 12)],
+            (0, 5): [line("6", 505, 25, 12), line("完成", 505, 60, 40)],
+        },
+        v=v,
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got) == {
+        (0, 0): "部分完成",
+        (0, 1): ">87%",
+        (0, 2): "5",
+        (0, 3): "完成率95",
+        (0, 4): "达到9",
+        (0, 5): "6完成",
+    }
+    assert [[ln.text for ln in d.remnants] for d in done] == [["7"], ["1"], ["7"]]
+    assert [(d.cell.row, d.cell.col) for d in done] == [(0, 0), (0, 1), (0, 2)]
+    assert "'7' taken for a worn rule's remnant or a speck, not text" in done[0].note()
+
+
 def test_a_seal_glyph_cut_by_the_rule_under_the_name_is_no_part_of_the_name():
     """dev lg_7259: a red seal's `政`, lifted no lighter than print, read across the rule under
     the project's name in a box 0.46 text heights tall far right of the name: part of a glyph,

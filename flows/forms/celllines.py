@@ -65,6 +65,13 @@ CENTRED = 0.12
 # between them (each cell's padding): closer lines are one text (wrapped lines, a label printed
 # upright one character a line).
 MIN_GAP = 0.5
+# A mark on the cell's own border: a line of a digit or capital or two whose box comes this close
+# to the cell's top or bottom rule (a share of the text height) while the cell's other lines
+# stand centred away from it (`CENTRED`): a speck or a rule's mark OCR read on the border (dev4
+# lg_39119_自评 p2: a `7` 0.75 text heights tall 4 px over the cell's lower rule under
+# `部分完成`; lg_39954_自评 p3: a `1` 5 px under the top rule over `>87% 87%`). A printed
+# value's lines stand centred with the cell's padding round them.
+BORDER = 0.3
 
 
 @dataclass(frozen=True)
@@ -219,6 +226,11 @@ def is_remnant(line: CellLine, cell: Cell, cuts: list[Cut], height: float) -> bo
     return False
 
 
+def _digits_or_capitals(text: str) -> bool:
+    """Marks a speck reads as: digits and capitals stand the full height of print."""
+    return all(ch.isdigit() or "A" <= ch <= "Z" for ch in text)
+
+
 def is_speck(line: CellLine, height: float) -> bool:
     """A line of a digit or capital or two whose box is under half the text height, or of a dot
     or two alone (`DOTS`): a speck of dirt or seal OCR read as a character, never printed text
@@ -229,9 +241,30 @@ def is_speck(line: CellLine, height: float) -> bool:
         return False
     if all(ch in DOTS for ch in text):
         return True  # a dot alone on its line, whatever its height (`DOTS`)
-    if not all(ch.isdigit() or "A" <= ch <= "Z" for ch in text):
+    if not _digits_or_capitals(text):
         return False  # lower-case letters (`m`, `cm`) and flat CJK (`一`, `二`) stand low
     return line.bbox[3] - line.bbox[1] < SPECK * height
+
+
+def is_border_mark(line: CellLine, cell: Cell, others: list[CellLine], height: float) -> bool:
+    """A line of a digit or capital or two (`is_speck`'s marks, of any height) whose box
+    touches the cell's top or bottom border (`BORDER`), apart from the cell's other lines,
+    which stand centred in the cell without it (`CENTRED`): a mark on the rule, not print —
+    a printed line stands inside the cell's padding, level with the text it belongs to."""
+    text = "".join(line.text.split())
+    if not text or len(text) > MAX_SLIVER_MARKS or height <= 0 or not others:
+        return False
+    if not _digits_or_capitals(text):
+        return False
+    top, bottom = cell.bbox[1], cell.bbox[3]
+    y0, y1 = line.bbox[1], line.bbox[3]
+    if y0 - top > BORDER * height and bottom - y1 > BORDER * height:
+        return False
+    b0 = min(o.bbox[1] for o in others)
+    b1 = max(o.bbox[3] for o in others)
+    if not (y1 + MIN_GAP * height <= b0 or b1 + MIN_GAP * height <= y0):
+        return False  # level with (or hard by) the text: part of it
+    return abs((b0 + b1) / 2 - (top + bottom) / 2) <= CENTRED * (bottom - top)
 
 
 def is_glyph_fragment(line: CellLine, height: float) -> bool:
@@ -417,6 +450,11 @@ def read_cell(
         )
     ]
     lines = [ln for ln in cell.lines if ln.text.strip() and ln not in remnants and ln not in seals]
+    marks = [
+        ln for ln in lines if is_border_mark(ln, cell, [o for o in lines if o is not ln], height)
+    ]
+    remnants += marks
+    lines = [ln for ln in lines if ln not in marks]
     for i, ln in enumerate(lines):
         split = edge_remnant(ln, [k.at for k in cuts if k.vertical], height)
         if split is not None:
