@@ -10,8 +10,6 @@ from dataclasses import replace
 import pytest
 
 from flows.forms import read_document
-from flows.forms.reader import own_columns
-from flows.forms.spec import PROJECT_SELF_EVAL, PROJECT_TARGET
 from flows.models import PageGrid
 from tests.test_forms import HEADER, INDICATORS, TITLE, lines_of, page, table, values
 
@@ -99,38 +97,3 @@ def test_a_cut_of_two_glyphs_or_two_cut_openers_open_nothing() -> None:
     assert read_ocr([["项目", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])[0] == []
     assert read_ocr([["项目名", "甲", "", ""], ["项目名", "乙", "", ""]])[0] == []
     assert read_ocr([["名称", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])[0] == []
-
-
-def test_a_self_evaluation_without_its_opener_is_told_by_its_group_label_and_score_column() -> None:
-    """dev4 lg_38820_自评 p2: the opener lost, 实际完成值 glued into its neighbours' heads. The
-    自评表 prints 年度总体目标 as a group label over 预期目标 (the 绩效目标表 as a label), so the
-    header is either form's; 得分, a column no 绩效目标表 prints, tells it a self-evaluation."""
-    rows: list[list[str | None]] = [
-        ["司法救助资金", None, None, None, None, None],
-        ["实施单位", "某中心", "", "", "", ""],
-        ["年度总体目标", "完成救助", "", "", "", ""],
-        ["一级指标", "二级指标", "三级指标", "年度指标值", "分值", "得分"],
-        ["产出指标", "数量指标", "救助人数", "≥362人", "50", "45"],
-    ]
-    (form,), problems = read_document([ocr(page(1, table(rows, {(0, 0): (1, 6)})))])
-    assert form.form == "project_self_eval"
-    assert values(form)["project_name"] == "司法救助资金"
-    assert lines_of(form) == [("产出指标", "数量指标", "救助人数", "≥362人")]
-    line = form.indicators[0].extra
-    assert (line["weight"].value, line["score"].value) == ("50", "45")
-    assert problems == [
-        "page 1: header cell '完成救助' is not a label of the project_self_eval form "
-        "description; not read",
-        "page 1: a header printing no opener (its label column lost with its rules) but the "
-        "labels 实施单位 of a project_self_eval: opened, its opener's value the cell "
-        "'司法救助资金' (row 0, column 0), alone on the row above them where the form prints it",
-        "page 1: 司法救助资金: no total_budget_full_year, total_executed could be read from the "
-        "project_self_eval table",
-        "page 1: 司法救助资金: no year line (…年度) found",
-    ]
-
-
-def test_the_columns_only_one_of_two_forms_sharing_an_opener_prints() -> None:
-    both = [PROJECT_SELF_EVAL, PROJECT_TARGET]
-    assert own_columns(PROJECT_SELF_EVAL, both) == {"actual", "score", "deviation_reason"}
-    assert own_columns(PROJECT_TARGET, both) == {"standard", "scoring_standard"}

@@ -39,14 +39,14 @@ def opener_label(spec: FormSpec) -> Label:
     return next(lb for lb in spec.labels if set(lb.alternatives) & set(spec.openers))
 
 
-def _labels_printed(cells: list[Cell], spec: FormSpec, groups: bool = False) -> dict[int, Label]:
-    """The cells of `cells` printing a label of `spec` (not its opener, nor a group label unless
-    `groups`), by id: a label alone or with its value glued on."""
+def _labels_printed(cells: list[Cell], spec: FormSpec) -> dict[int, Label]:
+    """The cells of `cells` printing a label of `spec` (not its opener, not a group label), by
+    id: a label alone or with its value glued on."""
     own = opener_label(spec)
     found = {}
     for cell in cells:
         hit = match_printed(label_key(cell.text), label_alternatives(spec))
-        if hit is not None and hit[0] is not own and (groups or not hit[0].group):  # type: ignore[attr-defined]
+        if hit is not None and hit[0] is not own and not hit[0].group:  # type: ignore[attr-defined]
             found[id(cell)] = hit[0]
     return found  # type: ignore[return-value]
 
@@ -55,20 +55,13 @@ def lost_opener(table: Table, start: int, end: int) -> LostOpener | None:
     """The header rows start..end-1 of an OCR table printing no opener read as a form whose
     opener was lost: every label printed belongs to forms sharing one opener, and the row
     `start`, just above the first label's, prints one cell only, no label nor heading of any
-    form (the opener's value, its label cut off with the column). A form's group label counts
-    as its own: the 自评表 prints 年度总体目标 over its 预期目标 | 实际完成情况, where the
-    绩效目标表 prints it as a label (dev4 lg_38820_自评 p2 was taken for a plan by it alone).
-    None otherwise."""
+    form (the opener's value, its label cut off with the column). None otherwise."""
     cells = [c for c in table.cells if start <= c.row < end and c.text.strip()]
     by_form = {spec.form: _labels_printed(cells, spec) for spec in FORMS}
     printed = {i for found in by_form.values() for i in found}
     if not printed:
         return None
-    forms = [
-        s
-        for s in FORMS
-        if by_form[s.form] and set(_labels_printed(cells, s, groups=True)) >= printed
-    ]
+    forms = [s for s in FORMS if by_form[s.form] and set(by_form[s.form]) == printed]
     if not forms or any(set(s.openers) != set(forms[0].openers) for s in forms):
         return None
     first = min(c.row for c in cells if id(c) in printed)

@@ -144,8 +144,7 @@ def told_apart(
     candidates: list[FormSpec], table: Table, start: int, end: int, page: PageGrid
 ) -> FormSpec | None:
     """Which of forms sharing an opener rows start..end-1 of `table` print: told apart by grid
-    columns (`own_columns`), funds heads, then the title lines; None when they print no mark of
-    any."""
+    columns, funds heads, then the title lines; None when they print no mark of any."""
     keys = [label_key(c.text) for c in table.cells if start <= c.row < end]
     marks: dict[str, set[str]] = {}
     for key in keys:
@@ -153,7 +152,7 @@ def told_apart(
         if hit is not None:
             marks.setdefault("columns", set()).add(hit[0].field)  # type: ignore[attr-defined]
     for spec in candidates:
-        if spec.grid_marks and own_columns(spec, candidates) & marks.get("columns", set()):
+        if spec.grid_marks and set(spec.grid_marks) & marks.get("columns", set()):
             return spec
         if spec.funds_matrix is not None:
             heads = column_alternatives(spec.funds_matrix.cols)
@@ -164,15 +163,6 @@ def told_apart(
         if spec.grid_marks and any(m in t for t in titles for m in spec.title_marks):
             return spec
     return None
-
-
-def own_columns(spec: FormSpec, candidates: list[FormSpec]) -> set[str]:
-    """The grid columns `spec` prints and no other of `candidates` does: its `grid_marks` and,
-    of a 自评表 beside a 绩效目标表, 得分 and 偏差原因分析 too. OCR glues a heading into its
-    neighbours' (dev4 lg_38820_自评 p2 `年度指标实际完成分值值值`: 实际完成值 lost), and a
-    self-evaluation whose opener was lost then still prints 得分 where no plan does."""
-    others = {c.field for s in candidates if s is not spec for c in s.columns}
-    return set(spec.grid_marks) | {c.field for c in spec.columns if not c.ignored} - others
 
 
 def unmarked(candidates: list[FormSpec]) -> FormSpec:
