@@ -13,7 +13,7 @@ import pytest
 
 from flows.forms import read_document
 from flows.forms.columns import GridColumns
-from flows.forms.reader import _over_placed
+from flows.forms.reader import _over_placed, _split_off
 from flows.models import Cell, CellLine, Table
 from tests.test_forms import FUNDS_HEADS, SE_TITLE, lines_of, ocr_page, table, values
 
@@ -141,6 +141,48 @@ def test_a_column_a_repeated_heading_adds_over_a_placed_field_is_no_lost_head() 
     assert _over_placed((0.8, 1.0), before) is False  # where the first heading named nothing
     assert _over_placed((0.45, 0.75), before) is True  # inside the 指标值 column
     assert _over_placed(None, before) is True
+
+
+def test_a_column_split_off_a_first_heading_cell_over_two_columns_is_a_lost_head() -> None:
+    """dev5 lg_41271_自评 p1: 实际完成值's heading cell ran over 分值's column too (their rule
+    lost, `1实际完 权成值 重I`); the next page's heading names both. 分值 stands inside the
+    first heading's 实际完成值, beside 实际完成值 itself: a head OCR lost there, so the page is
+    the grid's continuation (it was "a table with an indicator grid but no 项目名称")."""
+    first = [*FIRST[:3], [*HEAD[:4], "实际完成值", None, "得分"], FIRST[4]]
+    (form,), problems = read_document(
+        [
+            ocr_page(1, table(first, {(3, 4): (1, 2)}), lines=SE_TITLE),
+            ocr_page(2, table([HEAD, *REST], {(3, 0): (1, 5)})),
+        ]
+    )
+    assert [line.name.value for line in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    assert [line.extra["actual"].value for line in form.indicators] == ["105万㎡", "明显", "92%"]
+    assert [line.extra["weight"].value for line in form.indicators] == ["40", "30", "20"]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        "page 2: the grid's heading repeated here names the column(s) weight its first heading "
+        "did not (OCR lost them there): the lines from here on read them; 1 line(s) before read "
+        "them from their cells standing where it prints them"
+    ]
+
+
+def test_an_added_column_is_split_off_only_beside_the_field_it_stood_in() -> None:
+    before = GridColumns(
+        by_field={"indicator_name": 0, "actual": 1},
+        n_cols=2,
+        x_ranges={"indicator_name": (0.0, 0.5), "actual": (0.5, 1.0)},
+    )
+    split = GridColumns(
+        by_field={"indicator_name": 0, "actual": 1, "weight": 2},
+        n_cols=3,
+        x_ranges={"indicator_name": (0.0, 0.5), "actual": (0.5, 0.8), "weight": (0.8, 1.0)},
+    )
+    assert _split_off("weight", split, before) is True
+    # 实际完成值 read elsewhere: the added column took the first heading's field's place
+    moved = replace(split, x_ranges={**split.x_ranges, "actual": (0.0, 0.2)})
+    assert _split_off("weight", moved, before) is False
+    assert _split_off("score", split, before) is False  # not read by the repeated heading
 
 
 def test_a_score_and_a_reason_ocr_read_as_one_cell_are_parted_by_the_heading() -> None:

@@ -709,7 +709,10 @@ def _repeated_heading(
         if cell is not None:
             withdraw(unknown, unread_heading(where, cell))
     added = [f for f in by_field if f not in before.fields()]
-    if any(_over_placed(read.x_ranges.get(f), before) for f in added):
+    if any(
+        _over_placed(read.x_ranges.get(f), before) and not _split_off(f, read, before)
+        for f in added
+    ):
         return None  # a column the first heading gave to another field: another grid
     if added:
         unknown.append(
@@ -842,8 +845,27 @@ def _over_placed(x: tuple[float, float] | None, before: GridColumns) -> bool:
     heading placed a field of its own: the added column is then no head OCR lost there."""
     if x is None:
         return True
-    overlap = max((min(x[1], b) - max(x[0], a) for a, b in before.x_ranges.values()), default=0.0)
-    return overlap > 0.5 * (x[1] - x[0])
+    return any(_within(x, r) for r in before.x_ranges.values())
+
+
+def _split_off(added: str, read: GridColumns, before: GridColumns) -> bool:
+    """Whether the column a repeated heading adds stands, with a column it gives a field of the
+    first heading, within that field's width there: the first heading's cell printed both heads
+    run together (their rule lost) and was read as the one (dev5 lg_41271_自评 p1
+    `1实际完 权成值 重I`, 实际完成值 over 权重's column too), so the added column is a head OCR
+    lost there, not another grid's."""
+    x = read.x_ranges.get(added)
+    if x is None:
+        return False
+    return any(
+        g != added and g in read.x_ranges and _within(x, r) and _within(read.x_ranges[g], r)
+        for g, r in before.x_ranges.items()
+    )
+
+
+def _within(x: tuple[float, float], r: tuple[float, float]) -> bool:
+    """Whether most of the width `x` stands inside `r` (fractions of a grid's width)."""
+    return min(x[1], r[1]) - max(x[0], r[0]) > 0.5 * (x[1] - x[0])
 
 
 # ---------------------------------------------------------------- closing a form
