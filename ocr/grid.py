@@ -1484,9 +1484,11 @@ def _worn_line_joins(
             else:
                 a0, a1 = (py - reach, py) if side < 0 else (py, py + reach)
                 probe = (x0[i], a0, x1[i], a1)
+            # a block takes no piece, but one on the line of its own frame: that is its frame
+            on_frame = _on_block_frame(boxes, block, hz, side, px, py, margin)
             hit = (
                 other
-                & ~block
+                & (~block | on_frame)
                 & (probe[0] <= x + w)
                 & (x <= probe[2])
                 & (probe[1] <= y + h)
@@ -1499,6 +1501,28 @@ def _worn_line_joins(
             hit &= np.where(horizontal == hz, long_enough | long_enough[i], across)
             pairs += [(int(i), int(j)) for j in np.flatnonzero(hit)]
     return pairs
+
+
+def _on_block_frame(
+    boxes: np.ndarray, block: np.ndarray, hz: bool, side: int, px: float, py: float, margin: int
+) -> np.ndarray:
+    """Which ruled blocks (`block`, over `boxes` x, y, w, h) a rule piece ending at (px, py),
+    running along rows if `hz`, reaches as their own frame: the block lies ahead of the end on
+    `side` (-1 before, 1 after) and one of its sides runs on the piece's line (within `margin`).
+
+    A worn header's frame (dev lg_48558 p2: the 项目名称 rows above the 资金情况 block, their
+    column rules and row rule worn into gaps of 1-2 text heights) leaves a piece of the left
+    frame in paper between the header and the block; the block, which ties its own rules and
+    takes no piece lying in it, lost it, and the header's rows fell out of every table. A
+    piece off the frame's line (a stroke, a remnant of an inner column) still joins nothing."""
+    x, y, w, h = boxes.T
+    if hz:
+        on_line = (np.abs(y - py) <= margin) | (np.abs(y + h - py) <= margin)
+        ahead = (px <= x) if side > 0 else (x + w <= px)
+    else:
+        on_line = (np.abs(x - px) <= margin) | (np.abs(x + w - px) <= margin)
+        ahead = (py <= y) if side > 0 else (y + h <= py)
+    return block & on_line & ahead
 
 
 def _ruled_regions(

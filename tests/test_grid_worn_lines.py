@@ -98,3 +98,47 @@ def test_a_piece_inside_a_ruled_block_joins_nothing() -> None:
     (table,) = find_tables(_noisy(page))
     assert [round(x) for x in table.xs] == [100, 550, 1100]
     assert len(table.cells) == 12
+
+
+def worn_header_page() -> np.ndarray:
+    """A plan's header over a ruled block of rows (dev lg_48558 p2's shape): the header's first
+    row ruled whole, its second row's frame worn to one piece on the left frame's line that
+    touches neither the row above nor the block below (40 px of paper either side),
+    the right frame lost there. The block below (six rows, 480 px) ties its own rules; its inner
+    column is not the header's (a worn band between two pieces of one table is told by
+    column rules that go on: `_worn_band_between`), as the 资金情况 block's are not."""
+    page = _page()
+    for y in (200, 300):
+        cv2.line(page, (100, y), (1100, y), 110, 2)
+    for x in (100, 550, 1100):
+        cv2.line(page, (x, 200), (x, 300), 110, 2)
+    cv2.line(page, (100, 340), (100, 400), 110, 2)
+    for y in range(440, 921, 80):
+        cv2.line(page, (100, y), (1100, y), 110, 2)
+    for x in (100, 700, 1100):
+        cv2.line(page, (x, 440), (x, 920), 110, 2)
+    for y in [260, 380, *range(490, 920, 80)]:
+        _text(page, 150, y)
+        _text(page, 750, y)
+    return _noisy(page)
+
+
+def test_a_piece_on_a_blocks_frame_line_joins_it() -> None:
+    """The piece on the block's left frame line, worn off it, is joined to the block (and, as
+    before, to the header above): header, worn row and block are one table. Before, the block
+    took no piece and the header stood apart: the worn row fell out of every table."""
+    tables = find_tables(worn_header_page())
+    assert [[round(y) for y in t.ys] for t in tables] == [
+        [200, 300, 440, 520, 600, 680, 760, 840, 920]
+    ]
+    assert [[round(x) for x in t.xs] for t in tables] == [[100, 550, 700, 1100]]
+
+
+def test_without_the_frame_join_the_header_stands_apart(monkeypatch) -> None:
+    """The same page with the block taking no piece (the old rule): two tables, the worn row
+    between them in neither."""
+    monkeypatch.setattr(grid, "_on_block_frame", lambda *a: np.zeros(len(a[0]), bool))
+    tables = find_tables(worn_header_page())
+    assert [[round(y) for y in t.ys] for t in tables] == [
+        [200, 300], [440, 520, 600, 680, 760, 840, 920]
+    ]  # fmt: skip
