@@ -1510,7 +1510,7 @@ def _on_block_frame(
     running along rows if `hz`, reaches as their own frame: the block lies ahead of the end on
     `side` (-1 before, 1 after) and one of its sides runs on the piece's line (within `margin`).
 
-    A worn header's frame (dev lg_48558 p2: the 项目名称 rows above the 资金情况 block, their
+    A worn header's frame (dev5 lg_48558 p2: the 项目名称 rows above the 资金情况 block, their
     column rules and row rule worn into gaps of 1-2 text heights) leaves a piece of the left
     frame in paper between the header and the block; the block, which ties its own rules and
     takes no piece lying in it, lost it, and the header's rows fell out of every table. A
