@@ -1685,15 +1685,32 @@ def test_heads_each_read_in_part_are_read_in_the_forms_order() -> None:
     assert not any("in the form's order" in p for p in problems)
 
 
+def _second_project_opened_by(cell: str) -> tuple[PageGrid, PageGrid]:
+    """A scanned page and its text-layer twin: 甲项目's table, then a table whose first row is
+    the one cell `cell` (the second project's opener as OCR read it) over the same grid."""
+    first = table([["项目名称", "甲项目", "", ""], *GRID])
+    second = table([[cell, None, None, None], *GRID], {(0, 0): (1, 4)}, top=40)
+    scanned = page(1, first, second, lines=TITLE)
+    scanned.has_text_layer, scanned.bbox_unit = False, "px"
+    return scanned, page(1, first, second, lines=TITLE)
+
+
+def _opens_nothing_on_a_text_layer(text_layer: PageGrid) -> None:
+    """A text layer misreads no glyph and prints no speck: the second table opens nothing."""
+    forms, problems = read_document([text_layer])
+    assert [values(f)["project_name"] for f in forms] == ["甲项目"]
+    assert problems == [
+        "page 1: a table with an indicator grid but no 项目名称/部门名称 (4×4); not read as a "
+        "绩效目标表 or 自评表, and not appended to another table"
+    ]
+
+
 def test_an_opener_after_a_speck_opens_its_form() -> None:
     """Dev lg_9835 p2: the second project's 项目名称 cell read `1项目名称：特种设备安全监察`
     (a speck read `1` before the label): its opener after a mark opens the form, as every header
     label after a mark is read (`after_a_mark`), reported; before, the table was one with an
     indicator grid but no 项目名称 and its 14 indicators were lost."""
-    first = table([["项目名称", "甲项目", "", ""], *GRID])
-    second = table([["1项目名称：乙项目", None, None, None], *GRID], {(0, 0): (1, 4)}, top=40)
-    scanned = page(1, first, second, lines=TITLE)
-    scanned.has_text_layer, scanned.bbox_unit = False, "px"
+    scanned, text_layer = _second_project_opened_by("1项目名称：乙项目")
     forms, problems = read_document([scanned])
     assert [values(f)["project_name"] for f in forms] == ["甲项目", "乙项目"]
     assert [lines_of(f) for f in forms] == [lines_of(forms[0])] * 2
@@ -1701,10 +1718,20 @@ def test_an_opener_after_a_speck_opens_its_form() -> None:
         "page 1: the cell '1项目名称：乙项目' (row 0) opens a project_target with its label "
         "after a mark no label starts with (a speck or a worn rule's remnant), not read as text"
     ]
-    # a text layer prints no speck: its `1项目名称…` opens nothing, as before
-    forms, problems = read_document([page(1, first, second, lines=TITLE)])
-    assert [values(f)["project_name"] for f in forms] == ["甲项目"]
+    _opens_nothing_on_a_text_layer(text_layer)
+
+
+def test_an_opener_one_glyph_off_glued_to_its_value_opens_its_form_and_splits() -> None:
+    """Dev4 lg_38820_自评 p2: the second project's opener read `项目名标 司法救助资金` in one cell
+    (称 misread, no rule before the value): the opener one glyph off opens the form and the
+    cell is split as an exact label glued to its value is, noted; before, the table was one
+    with an indicator grid but no 项目名称 and its lines were lost."""
+    scanned, text_layer = _second_project_opened_by("项目名标 乙项目")
+    forms, problems = read_document([scanned])
+    assert [values(f)["project_name"] for f in forms] == ["甲项目", "乙项目"]
+    assert [lines_of(f) for f in forms] == [lines_of(forms[0])] * 2
     assert problems == [
-        "page 1: a table with an indicator grid but no 项目名称/部门名称 (4×4); not read as a "
-        "绩效目标表 or 自评表, and not appended to another table"
+        "page 1: header cell '项目名标 乙项目' is read as the label 项目名称 one glyph misread, "
+        "its value glued on"
     ]
+    _opens_nothing_on_a_text_layer(text_layer)

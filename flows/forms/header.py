@@ -31,6 +31,7 @@ from flows.forms.labels import (
     labels_printed_in,
     match_printed,
     printed_after,
+    slipped_label,
     title_line,
     unit_label,
     unit_of,
@@ -163,6 +164,13 @@ def read_header(
                 "the two across): read as that label and its value"
             )
             continue
+        ocr = not where.page.has_text_layer  # a text layer misreads no glyph
+        if hit is None and ocr and (slipped := slipped_label(cell.text, labels)) is not None:
+            hit = slipped
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' is read as the label "
+                f"{slipped[0].alternatives[0]} one glyph misread, its value glued on"  # type: ignore[attr-defined]
+            )
         if hit is None and (lost := wrapped_rest_lost(cell, key, labels, height)) is not None:
             hit = (lost, "")
             problems.append(

@@ -205,6 +205,22 @@ def after_a_mark(key: str, labels: list) -> tuple[object, str] | None:
 SLIP_GLYPHS = 4
 
 
+def slipped_label(text: str, labels: list) -> tuple[object, str] | None:
+    """(label, glued value key) for a printed text whose first word, before a gap, is a label
+    one OCR slip away and the rest its value (dev4 lg_38820_自评 p2 `项目名标 司法救助资金`, 称
+    misread, no rule between label and value): the exact spelling's glued split
+    (`match_printed`) taken to a slipped one. The gap says where the label ends: without it a
+    lost glyph and a misread one look alike (dev5 lg_41178 `实施单北元县…`: 位 lost, 北 the
+    value's own). Exact spellings are the caller's (`match_printed` on the whole text); it
+    notes a slipped one."""
+    head, _, rest = text.strip().partition(" ")
+    head_key, rest_key = label_key(head), label_key(rest)
+    if not rest_key or any(head_key.startswith(alt) for alt, _ in labels):
+        return None
+    hit = match_printed(head_key, labels)
+    return (hit[0], rest_key) if hit is not None and not hit[1] else None
+
+
 def edit_distance(a: str, b: str) -> int:
     """The glyphs substituted, lost or added between a and b (Levenshtein)."""
     row = list(range(len(b) + 1))

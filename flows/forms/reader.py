@@ -64,6 +64,7 @@ from flows.forms.labels import (
     label_alternatives,
     level1_fragment,
     match_printed,
+    slipped_label,
     title_line,
 )
 from flows.forms.levels import level1_by_category, level1_of_fragments, level2_by_vocabulary
@@ -95,10 +96,10 @@ def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | N
     no opener (a continuation, or a table of another kind). An opener is matched as every label
     is (`match_printed`): OCR's 顾目名称 opens a form as 项目名称 does, as `segments` cuts it."""
     candidates: list[FormSpec] = []
-    keys = [label_key(c.text) for c in table.cells if start <= c.row < end]
+    texts = [c.text for c in table.cells if start <= c.row < end]
     for spec in FORMS:
         openers = [(op, op) for op in spec.openers]
-        if any(prints_opener(key, openers, not page.has_text_layer) for key in keys):
+        if any(prints_opener(text, openers, not page.has_text_layer) for text in texts):
             candidates.append(spec)
     if not candidates:
         return None
@@ -108,14 +109,16 @@ def classify(table: Table, start: int, end: int, page: PageGrid) -> FormSpec | N
     return told if told is not None else unmarked(candidates)
 
 
-def prints_opener(key: str, openers: list[tuple[str, object]], ocr: bool) -> bool:
-    """Whether a cell's key prints an opener label: as printed or one OCR slip away
+def prints_opener(text: str, openers: list[tuple[str, object]], ocr: bool) -> bool:
+    """Whether a cell's printed text prints an opener label: as printed or one OCR slip away
     (`match_printed`), or on an OCR page (`ocr`) after a mark or two no label starts with
-    (`after_a_mark`: dev lg_9835 p2 `1项目名称：特种设备安全监察`, a speck read as `1`), as every
-    header label is read. A text layer prints no speck: its `1、项目名称` is a list's item."""
+    (`after_a_mark`: dev lg_9835 p2 `1项目名称：特种设备安全监察`, a speck read as `1`) or one
+    slip away before a gap and its value (`slipped_label`), as every header label is read. A
+    text layer prints no speck and misreads no glyph: its `1、项目名称` is a list's item."""
+    key = label_key(text)
     if match_printed(key, openers) is not None:
         return True
-    return ocr and after_a_mark(key, openers) is not None
+    return ocr and (after_a_mark(key, openers) or slipped_label(text, openers)) is not None
 
 
 def _openers_after_a_mark(
@@ -180,7 +183,7 @@ def segments(table: Table, ocr: bool = False) -> list[tuple[int, int]]:
         if find_heading(table, r, r + 1) is not None:
             seen_heading = True
             continue
-        opens = any(prints_opener(label_key(c.text), ALL_OPENERS, ocr) for c in table.row_cells(r))
+        opens = any(prints_opener(c.text, ALL_OPENERS, ocr) for c in table.row_cells(r))
         if opens and seen_heading and r > start:
             top = r
             while top - 1 > start and prints_title_only(table, top - 1):
