@@ -386,17 +386,6 @@ INK_THRESHOLD = 199  # a flattened grey pixel at or below this is ink
 # and JPEG ringing stay under 20.
 RIDGE_CONTRAST = 25
 RIDGE_REACH = 3
-# A long thin grey line the rule masks of the ink show over at most this share of its length is
-# a rule the ink lost and is added whole (`_add_lost_rules`); over more, the ink's own pixels of
-# it stand.
-FAINT_SHOWN_MAX = 0.5
-# A faded rule's ridge breaks where paper noise lifts it under `RIDGE_CONTRAST`: gaps of 1-4 px
-# every 5-60 px along dev4 lg_32041 p2's frame (grey 212), none as long as this.
-RIDGE_GAP = 5
-# ... and so closed, a grey line counts only this many rule kernels long (`line_masks`' k, 1/28
-# of the page's short side) or longer: a glyph's halo closed makes pieces just one kernel long
-# (dev5 lg_48665 p1: six of 60-65 px at k 59, one of them cost a row rule), a frame spans rows.
-FAINT_RULE_KERNELS = 3
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -859,17 +848,10 @@ def _open_rule(
     return cv2.morphologyEx(run, cv2.MORPH_CLOSE, np.ones(close, np.uint8), dst=run)
 
 
-def _add_lost_rules(
-    found: np.ndarray, extra: np.ndarray, horizontal: bool, min_len: int = 0, shown: float = 0.0
-) -> None:
-    """Paint into `found`, in place, the connected pieces of `extra` (thin grey lines of one
-    direction, both uint8 0/1) that the ink lost: at least `min_len` px long, and shown by
-    `found` over at most `shown` of their length (0: not touching it). A rule the ink shows
-    keeps its own pixels (its worn gaps' ends are evidence `ocr.grid` reads; a gap is paper, so its
-    grey line breaks there too); a faded frame lighter than the inner rules it meets (dev4
-    lg_32041 p2: grey 212 against 197) leaves the ink a few px of it where a row rule joins,
-    and before this the whole frame stayed out with them. Piece by piece from outlines: no
-    page-sized label image (prepare keeps few page-sized copies)."""
+def _add_untouched(found: np.ndarray, extra: np.ndarray) -> None:
+    """Paint into `found`, in place, the connected pieces of `extra` that do not touch it
+    (both uint8 0/1). Piece by piece from outlines: no page-sized label image (prepare keeps
+    few page-sized copies)."""
     h, w = found.shape
     contours, _ = cv2.findContours(extra, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for contour in contours:
@@ -878,13 +860,7 @@ def _add_lost_rules(
         piece = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.drawContours(piece, [contour], -1, 1, thickness=-1, offset=(-x0, -y0))
         piece = cv2.dilate(piece, np.ones((3, 3), np.uint8))
-        length = cw if horizontal else ch
-        if length < min_len:
-            continue
-        on = piece & found[y0:y1, x0:x1]
-        # the share of the piece's length along which the ink shows it
-        along = on.any(axis=0) if horizontal else on.any(axis=1)
-        if along.sum() <= shown * length:
+        if not (piece & found[y0:y1, x0:x1]).any():
             cv2.drawContours(found, [contour], -1, 1, thickness=-1)
 
 
@@ -895,8 +871,8 @@ def line_masks(
     ink mask (tolerates residual skew), then closing short gaps along the line (broken rules).
 
     Given the grey page, rules the ink lost whole are added from each direction's thin grey
-    lines (`thin_line_ink`): those the ink does not show, or shows over less than half their
-    length (`_add_lost_rules`); the rules found before keep their pixels."""
+    lines (`thin_line_ink`): only those not touching a rule the ink shows, so the rules found
+    before keep their pixels (their worn gaps' ends are evidence `ocr.grid` reads)."""
     h, w = ink.shape
     k = min_len or max(25, min(h, w) // 28)
     hor, ver = _open_rule(ink, True, k), _open_rule(ink, False, k)
@@ -916,18 +892,11 @@ def line_masks(
     cv2.dilate(text, near, dst=text)
     for horizontal, found in ((True, hor), (False, ver)):
         faint = thin_line_ink(gray, horizontal)
-        # a faded rule's ridge dips under the contrast for a px or two every few px (paper
-        # noise, JPEG): closed along its line, the long opening no longer cuts it to nothing.
-        # Closed, a glyph's halo makes pieces too, as long as the opening: only long ones count
-        gap = (1, RIDGE_GAP) if horizontal else (RIDGE_GAP, 1)
-        closed = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, np.ones(gap, np.uint8))
-        long = FAINT_RULE_KERNELS * k
-        for lines, min_len, shown in ((faint, 0, 0.0), (closed, long, FAINT_SHOWN_MAX)):
-            cv2.subtract(lines, text, dst=lines)
-            lines |= ink
-            _open_rule(lines, horizontal, k, dst=lines)
-            _add_lost_rules(found, lines, horizontal, min_len, shown)
-        del faint, closed
+        cv2.subtract(faint, text, dst=faint)
+        faint |= ink
+        _open_rule(faint, horizontal, k, dst=faint)
+        _add_untouched(found, faint)
+        del faint
     return hor, ver
 
 
