@@ -503,7 +503,9 @@ cells and stacked 一级 labels (fine lines 1,525 px across, 0 down), read 12.00
 (all four lines read turned 180° at 1.00) against 15.37 sideways (stacks read across wrapped
 lines, 1.28×, over CLEAR_TURN) and was turned 270°: the grid read transposed, its ten
 indicators and 总分 lost. On the 77 pages measured for FINE_CLOSING no page's fine lines ran
-one way against its true orientation (sideways: none across; upright: at most 676 down)."""
+one way against its true orientation (sideways: none across; upright: at most 676 down). They
+never turn sideways a page whose lines read surely as they stand (#11: a page that reads well
+as it is stays)."""
 
 
 def _read_surely(readings: list[tuple[str, float]]) -> float:
@@ -641,6 +643,10 @@ def _break_tie(
     read_axis = int(sideways.score > upright.score)
     if clear and axis == read_axis:
         return None  # the reading and the lines agree: the reading decides as ever
+    if clear and axis and upright.upright_sure:
+        # a page that reads surely as it stands is not turned on its shape (lg_8016 p2: its
+        # characters stacked across short wrapped lines)
+        return None
     if notes is not None:
         way = "sideways" if axis else "as it stands"
         judged = "against its reading" if clear else "undecided by reading"

@@ -1197,20 +1197,40 @@ print(json.dumps([[m in ahead for m in ("cv2", "omegaconf", "rapidocr.utils.mode
 
 
 @pytest.mark.parametrize(
-    ("lines", "turns"),
-    [((1525, 0), 2), ((1600, 200), 2), ((1600, 201), None), ((0, 1525), None), ((250, 0), None)],
-    ids=["one-way", "at-ratio", "under-ratio", "agrees-with-reading", "too-little-ink"],
+    ("lines", "as_is", "turned", "turns"),
+    [
+        ((1525, 0), (2, 12.0, False, True), (3, 15.37, False, True), 2),
+        ((1600, 200), (2, 12.0, False, True), (3, 15.37, False, True), 2),
+        ((1600, 201), (2, 12.0, False, True), (3, 15.37, False, True), None),
+        ((0, 1525), (2, 12.0, False, True), (3, 15.37, False, True), None),
+        ((250, 0), (2, 12.0, False, True), (3, 15.37, False, True), None),
+        ((0, 1525), (0, 19.0, True, True), (1, 10.9, False, False), None),
+        ((0, 1525), (2, 19.0, False, True), (1, 10.9, False, False), 1),
+    ],
+    ids=[
+        "one-way",
+        "at-ratio",
+        "under-ratio",
+        "agrees-with-reading",
+        "too-little-ink",
+        "sure-as-it-stands-kept",
+        "sure-only-turned-round",
+    ],
 )
 def test_a_clear_reading_yields_only_to_lines_that_run_one_way(
-    monkeypatch: pytest.MonkeyPatch, lines: tuple[int, int], turns: int | None
+    monkeypatch: pytest.MonkeyPatch,
+    lines: tuple[int, int],
+    as_is: tuple[int, float, bool, bool],
+    turned: tuple[int, float, bool, bool],
+    turns: int | None,
 ) -> None:
-    """Against a clear reading (15.37 sideways against 12.00, over CLEAR_TURN) the fine lines
-    decide the axis only when they run ONE_WAY_RATIO (8×) one way and MIN_LINE_LENGTH long;
-    where they agree with the reading, or do not tell, the reading decides (None)."""
+    """Against a clear reading (over CLEAR_TURN) the fine lines decide the axis only when they
+    run ONE_WAY_RATIO (8×) one way and MIN_LINE_LENGTH long; where they agree with the
+    reading, or do not tell, the reading decides (None), and they never turn sideways a page
+    whose lines read surely as they stand (lg_8016 p2's readings)."""
     import ocr.preprocess as pp
 
     monkeypatch.setattr(pp, "_text_blobs", lambda ink, closing=7: (*lines, []))
-    upright = pp.AxisReading(2, 12.0, False, True)
-    sideways = pp.AxisReading(3, 15.37, False, True)
+    upright, sideways = pp.AxisReading(*as_is), pp.AxisReading(*turned)
     ink = np.zeros((10, 10), np.uint8)
     assert pp._break_tie(ink, upright, sideways, None) == turns
