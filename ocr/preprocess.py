@@ -483,6 +483,19 @@ right); two upright pages of mixed wrapped cells lean the wrong way a little (de
 p2: 509 across against 605 down, check lg_9130 p3: 635 against 676) and are left to the
 reading."""
 
+ONE_WAY_RATIO = 8.0
+"""How many times the other direction's length the fine lines (FINE_CLOSING) must run in one
+direction for them to decide a page's axis against a clear reading too (`_break_tie`): lines
+that run one way only are the print's own shape, while a reading compares crops cut from
+different blobs. Dev4 lg_39036_自评 p4, an upside-down portrait 自评表 page of narrow wrapped
+cells and stacked 一级 labels (fine lines 1,525 px across, 0 down), read 12.00 upright-axis
+(all four lines read turned 180° at 1.00) against 15.37 sideways (stacks read across wrapped
+lines, 1.28×, over CLEAR_TURN) and was turned 270°: the grid read transposed, its ten
+indicators and 总分 lost. On the 77 pages measured for FINE_CLOSING no page's fine lines ran
+one way against its true orientation (sideways: none across; upright: at most 676 down). They
+never turn sideways a page whose lines read surely as they stand (#11: a page that reads well
+as it is stays)."""
+
 
 def _read_surely(readings: list[tuple[str, float]]) -> float:
     """Characters read over a few crops, each weighted by the square of its line's confidence
@@ -597,8 +610,9 @@ def _break_tie(
     notes: list[str] | None,
 ) -> int | None:
     """Quarter turns for a page the reading cannot judge (its two ways read within CLEAR_TURN
-    of each other), by the direction its fine lines run (FINE_CLOSING, TIE_AXIS_RATIO); None
-    when the reading judges, or the fine lines do not tell either (the reading decides).
+    of each other), by the direction its fine lines run (FINE_CLOSING, TIE_AXIS_RATIO), or
+    whose fine lines run one way only (ONE_WAY_RATIO) against a clear reading; None when the
+    reading judges, or the fine lines do not tell (the reading decides).
 
     Why: read a few lines each way, a sideways page's characters stacked across its lines read
     as surely as its lines (dev lg_6993_自评 p2, sideways: 18.99 turned against 17.13 as it
@@ -608,16 +622,25 @@ def _break_tie(
     if upright is None or sideways is None:
         return None
     low, high = sorted((upright.score, sideways.score))
-    if high < SURE_TURN_READING or high >= CLEAR_TURN * low:
+    if high < SURE_TURN_READING:
         return None
+    clear = high >= CLEAR_TURN * low
     len_h, len_v, _ = _text_blobs(ink, FINE_CLOSING)
-    axis = line_axis(len_h, len_v, TIE_AXIS_RATIO)
+    axis = line_axis(len_h, len_v, ONE_WAY_RATIO if clear else TIE_AXIS_RATIO)
     if axis is None:
+        return None
+    read_axis = int(sideways.score > upright.score)
+    if clear and axis == read_axis:
+        return None  # the reading and the lines agree: the reading decides as ever
+    if clear and axis and upright.upright_sure:
+        # a page that reads surely as it stands is not turned on its shape (lg_8016 p2: its
+        # characters stacked across short wrapped lines)
         return None
     if notes is not None:
         way = "sideways" if axis else "as it stands"
+        judged = "against its reading" if clear else "undecided by reading"
         notes.append(
-            f"orientation undecided by reading ({upright.score:.2f} as it stands, "
+            f"orientation {judged} ({upright.score:.2f} as it stands, "
             f"{sideways.score:.2f} sideways): taken {way} by its text lines "
             f"({len_h} px across, {len_v} px down)"
         )

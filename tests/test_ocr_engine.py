@@ -1003,9 +1003,31 @@ def _wrapped_cells_page() -> np.ndarray:
             "taken sideways by its text lines (0 px across, 1380 px down)",
         ),
         (True, (0, 14.7, True, True), (3, 23.8, False, True), 3, None),
-        (False, (0, 14.7, True, True), (1, 23.8, True, True), 1, None),
+        (
+            False,
+            (0, 14.7, True, True),
+            (1, 23.8, True, True),
+            0,
+            "orientation against its reading (14.70 as it stands, 23.80 sideways): "
+            "taken as it stands by its text lines (1380 px across, 0 px down)",
+        ),
+        (
+            False,
+            (2, 12.0, False, True),
+            (3, 15.37, False, True),
+            2,
+            "orientation against its reading (12.00 as it stands, 15.37 sideways): "
+            "taken as it stands by its text lines (1380 px across, 0 px down)",
+        ),
     ],
-    ids=["upright-sure", "upright-unsure", "sideways", "clear-sideways", "clear-kept-as-today"],
+    ids=[
+        "upright-sure",
+        "upright-unsure",
+        "sideways",
+        "clear-sideways",
+        "clear-against-lines",
+        "upside-down-read-sideways",
+    ],
 )
 def test_a_page_the_reading_cannot_judge_is_decided_by_its_fine_lines(
     monkeypatch: pytest.MonkeyPatch,
@@ -1019,7 +1041,10 @@ def test_a_page_the_reading_cannot_judge_is_decided_by_its_fine_lines(
     against 17.13 as it stood (1.11×, under CLEAR_TURN) and was kept; lg_7058_自评 p7 (17.22
     against 16.0) and lg_7061_自评 p3 (10.31 against 9.27, turned) are upright. Within
     CLEAR_TURN the direction of the lines measured finer decides, and a note names both
-    scores; a clear reading decides as before, even against the fine lines."""
+    scores; a clear reading decides as before unless the fine lines run one way only
+    (ONE_WAY_RATIO): dev4 lg_39036_自评 p4, upside down, read 12.00 turned 180° against 15.37
+    sideways (1.28×) and was turned 270°, its grid read transposed; its lines run 1,525 px
+    across and 0 down, and it is turned 180°."""
     import ocr.preprocess as pp
 
     page = _wrapped_cells_page()
@@ -1169,3 +1194,43 @@ print(json.dumps([[m in ahead for m in ("cv2", "omegaconf", "rapidocr.utils.mode
         [True, True, True, False],
         ["rapidocr"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "as_is", "turned", "turns"),
+    [
+        ((1525, 0), (2, 12.0, False, True), (3, 15.37, False, True), 2),
+        ((1600, 200), (2, 12.0, False, True), (3, 15.37, False, True), 2),
+        ((1600, 201), (2, 12.0, False, True), (3, 15.37, False, True), None),
+        ((0, 1525), (2, 12.0, False, True), (3, 15.37, False, True), None),
+        ((250, 0), (2, 12.0, False, True), (3, 15.37, False, True), None),
+        ((0, 1525), (0, 19.0, True, True), (1, 10.9, False, False), None),
+        ((0, 1525), (2, 19.0, False, True), (1, 10.9, False, False), 1),
+    ],
+    ids=[
+        "one-way",
+        "at-ratio",
+        "under-ratio",
+        "agrees-with-reading",
+        "too-little-ink",
+        "sure-as-it-stands-kept",
+        "sure-only-turned-round",
+    ],
+)
+def test_a_clear_reading_yields_only_to_lines_that_run_one_way(
+    monkeypatch: pytest.MonkeyPatch,
+    lines: tuple[int, int],
+    as_is: tuple[int, float, bool, bool],
+    turned: tuple[int, float, bool, bool],
+    turns: int | None,
+) -> None:
+    """Against a clear reading (over CLEAR_TURN) the fine lines decide the axis only when they
+    run ONE_WAY_RATIO (8×) one way and MIN_LINE_LENGTH long; where they agree with the
+    reading, or do not tell, the reading decides (None), and they never turn sideways a page
+    whose lines read surely as they stand (lg_8016 p2's readings)."""
+    import ocr.preprocess as pp
+
+    monkeypatch.setattr(pp, "_text_blobs", lambda ink, closing=7: (*lines, []))
+    upright, sideways = pp.AxisReading(*as_is), pp.AxisReading(*turned)
+    ink = np.zeros((10, 10), np.uint8)
+    assert pp._break_tie(ink, upright, sideways, None) == turns
