@@ -190,8 +190,8 @@ def test_orientation_keeps_a_page_that_reads_well_as_it_is(
 
     real = pre._text_blobs
 
-    def undecided(ink: np.ndarray):
-        len_h, _, boxes = real(ink)
+    def undecided(ink: np.ndarray, *closing: int):  # the fine lines' call passes a closing too
+        len_h, _, boxes = real(ink, *closing)
         return len_h, len_h, boxes
 
     monkeypatch.setattr(pre, "_text_blobs", undecided)
