@@ -298,12 +298,11 @@ class _MatrixRead:
         parts = [lb.field for _, _, lb, _ in self.rows[1:]]
         held, off = [], []
         for name in (n for n, _ in self.slots if n in self.summed):
-            column = [" ".join(t.strip() for _, t in got.get((i, name), [])).strip()
-                      for i in range(len(self.rows))]  # fmt: skip
-            amounts = [_part_amount_as_read(t) for t in column]
-            if not column[0] or any(a is None for a in amounts):
+            column = [_cells_text(got.get((i, name), [])) for i in range(len(self.rows))]
+            adds_up = _column_adds_up(column)
+            if not column[0] or adds_up is None:
                 continue
-            (held if _adds_up([a or 0.0 for a in amounts]) else off).append(name)
+            (held if adds_up else off).append(name)
         needed = len([n for n, _ in self.slots if n in self.summed]) if not label.text else 2
         ok = bool(parts) and self.sum_row not in parts and not off and len(held) >= needed
         page, row = self.where.page.page, self.rows[0][0]
@@ -364,7 +363,7 @@ class _MatrixRead:
             if r == row and name in cut:
                 return cut[name]
             cells = got.get((r, name))
-            return None if cells is None else " ".join(t.strip() for _, t in cells).strip()
+            return None if cells is None else _cells_text(cells)
 
         blank = self.where.sv(None)
         values = {n: blank.with_value(text(row, n) or "") for n, _ in self.slots}
@@ -377,10 +376,9 @@ class _MatrixRead:
             first = labels.index(self.sum_row)
             order = [first, *(i for i in range(len(labels)) if i != first)]
             for name in cut:
-                column = [text(i, name) for i in order]
-                amounts = [None if t is None else _part_amount_as_read(t) for t in column]
-                if name in self.summed and all(a is not None for a in amounts):
-                    checks.append(_adds_up([a or 0.0 for a in amounts]))
+                adds_up = _column_adds_up([text(i, name) for i in order])
+                if name in self.summed and adds_up is not None:
+                    checks.append(adds_up)
         return bool(checks) and all(checks)
 
     def _weight_glued_to_rate(self, text: str, names: list[str], parts: list[str]) -> list[str]:
@@ -1334,6 +1332,20 @@ def _block_fields(form: ProjectForm) -> dict[str, SourcedValue]:
 
 def _adds_up(values: list[float]) -> bool:
     return abs(values[0] - sum(values[1:])) <= SUM_TOLERANCE * max(1.0, abs(values[0]))
+
+
+def _cells_text(cells: list[tuple[Cell, str]]) -> str:
+    """The text a matrix slot's cells print, as one value (`_MatrixRead.values`' pieces)."""
+    return " ".join(t.strip() for _, t in cells).strip()
+
+
+def _column_adds_up(texts: list[str | None]) -> bool | None:
+    """Whether a summed matrix column, its sum row's text first, adds up as printed (blank or a
+    no-value mark for 0); None when a text is missing or no amount."""
+    amounts = [None if t is None else _part_amount_as_read(t) for t in texts]
+    if any(a is None for a in amounts):
+        return None
+    return _adds_up([a or 0.0 for a in amounts])
 
 
 def total_from_parts(
