@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,9 +70,24 @@ def run_pipeline(raw: Path, warehouse: Path, timeout: float) -> tuple[float, str
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     }
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    # Its own session, so that a timeout stops the whole tree: the run's page workers, Prefect's
+    # server and dbt outlive a killed parent and went on taking both cores after the bench gave up.
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
     wall = time.perf_counter() - t0
-    tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-6:])
+    tail = "\n".join((out + err).strip().splitlines()[-6:])
     if proc.returncode != 0:
         tail = f"perfbudget run exited {proc.returncode}\n{tail}"
     return wall, tail
