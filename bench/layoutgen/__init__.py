@@ -10,8 +10,9 @@ Two seed ranges (a document is a pure function of its seed):
 
 * ``DEV_SEEDS`` (0 … 9 999), ``DEV2_SEEDS`` (10 000 … 19 999), ``DEV3_SEEDS`` (20 000 …
   29 999), ``DEV4_SEEDS`` (30 000 … 39 999), ``DEV5_SEEDS`` (40 000 … 49 999) and ``DEV6_SEEDS``
-  (50 000 … 59 999): develop and debug against these (each opened when the one before had been used up by the stops' dev sets;
-  a range's counties repeat in the next, so draw one dev set from one range);
+  (50 000 … 59 999): develop and debug against these (each opened when the one before had been
+  used up by the stops' dev sets; a range's counties repeat in the next, so draw one dev set from
+  one range);
 * ``HELDOUT_SEEDS`` (1 000 000 …): only measured, by ``make bench``. Never tune on them.
 
 Held-out documents whose misses have been read are no longer held out: ``make bench`` scores from
