@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import SimpleNamespace
@@ -359,15 +359,45 @@ def test_the_runner_restarts_its_pool_killing_a_hung_worker() -> None:
         runner._stop_message_forwarding()
 
 
+def test_a_page_handed_over_late_fails_with_its_pool_not_on_the_next() -> None:
+    """Prefect's runner hands a page to the pool from its resolver thread, which reads the
+    runner's executor only when it gets there. Before, a page the thread reached after a
+    restart (a loaded machine: the thread seconds behind the flow) ran on the new pool beside
+    the suspect read alone, and a page that killed its worker there got the suspect blamed: the
+    read-ahead night below quarantined a.png under load. Now the restart lets every page
+    submitted before it reach the old pool first, and fail there as that pool's loss."""
+    runner = PageWorkers(1)
+    old = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    runner._executor = old
+    runner._resolver_executor = resolver = ThreadPoolExecutor(1)
+
+    def hand_over_late() -> Future:
+        time.sleep(0.5)  # the flow restarts the pool meanwhile
+        return runner._executor.submit(os.getpid)
+
+    late = resolver.submit(hand_over_late)
+    try:
+        runner.restart(kill=True)
+        assert isinstance(late.exception(timeout=30), RuntimeError)  # the old pool's failure
+        assert runner._executor is not old and not runner._executor._pending_work_items
+        assert runner._resolver_executor is not resolver  # threads for the new pool
+    finally:
+        runner._executor.shutdown(wait=True)
+        runner._resolver_executor.shutdown(wait=True)
+        runner._stop_message_forwarding()
+
+
 def _perfbudget_run(raw: Path, wh: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """`perfbudget run` in its own process (its workers forked as it starts, as a night's),
-    reporting to the session's Prefect test server, with `env` added."""
+    reporting to the session's Prefect test server, with `env` added. The timeout only stops a
+    hung run: the read-ahead night took 290-322 s at a load average of 30-36 on two cores
+    (60 s at 17), and 300 s failed it there."""
     from prefect.settings import PREFECT_API_URL
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or "", **env}
     return subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", "--raw", str(raw), "--warehouse", str(wh)],
-        env=env, capture_output=True, text=True, timeout=300,
+        env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
 
 

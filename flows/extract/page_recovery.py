@@ -286,7 +286,7 @@ def _lost_by_pool(future: Any) -> bool:
     its task's state: a task's own failure comes back as a state, never as an exception."""
     wrapped = future.wrapped_future
     if not wrapped.done():
-        return False  # on the new pool already (submitted by Prefect's thread after the restart)
+        return False  # on the new pool already (submitted again after the restart)
     return wrapped.cancelled() or _pool_failure(wrapped.exception())
 
 

@@ -242,6 +242,7 @@ class PageWorkers(ProcessPoolTaskRunner):
                 process.kill()
         if old is not None:
             old.shutdown(wait=True, cancel_futures=True)
+        self._settle_submissions()
         codes = [process.exitcode for process in processes]
         # A worker that died while its queue feeder sent a log held the old queue's shared write
         # lock: the stop's sentinel then never leaves this process's feeder thread, and at exit
@@ -251,6 +252,24 @@ class PageWorkers(ProcessPoolTaskRunner):
             self._subprocess_message_queue.cancel_join_thread()
         self._stop_message_forwarding()
         return codes
+
+    def _settle_submissions(self) -> None:
+        """Let every page submitted before the pool ended reach it (and fail there, as a pool's
+        failure), so that none lands on the pool started next.
+
+        Why: Prefect's runner hands each page to the pool from a thread of its own (its
+        `_resolver_executor`), which reads the runner's executor only when it gets to that
+        page. On a loaded machine that thread was seconds behind the flow: a page submitted to
+        a broken pool reached the restarted one instead and ran beside the suspect the recovery
+        was reading alone (`flows.extract.page_recovery`). When that page was the one that
+        kills its worker, the suspect died with it and was blamed: a good document quarantined
+        (tests/test_page_recovery.py's read-ahead night, failing under load). The threads are
+        drained here, the ended executor still in place, and new ones made for the next pool."""
+        resolver = self._resolver_executor
+        if resolver is None:
+            return
+        resolver.shutdown(wait=True)
+        self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
 
     def crashed(self, futures: Sequence[Any], reason: str) -> None:
         """Set the task runs of pages a dead pool lost Crashed with `reason`: their workers
