@@ -399,9 +399,11 @@ RIDGE_DIP = 2.0
 # (dev5 lg_48665 p1: six of 60-65 px at k 59; one cost a row rule), a frame spans rows.
 FAINT_RULE_KERNELS = 3
 # A joined grey line the ink's rule masks show over at most this share of its length is a rule
-# the ink lost and is added whole (a faded frame the ink shows only where a darker row rule
-# meets it); over more, the ink's own pixels of it stand (their worn gaps are `ocr.grid`'s).
-FAINT_SHOWN_MAX = 0.5
+# the ink lost and is added whole: a faded frame the ink shows only where a darker row rule meets
+# it (dev4 lg_32041 p2: 12%). A rule the ink shows over more is a worn one whose gaps are
+# `ocr.grid`'s evidence: at 0.5, two such rules (shown 45% and 49%, dev6 lg_54772 p1 and
+# lg_54853 p1) had their gaps filled and the grid merged the 资金 row with the goal below it.
+FAINT_SHOWN_MAX = 0.25
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
