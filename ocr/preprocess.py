@@ -386,24 +386,6 @@ INK_THRESHOLD = 199  # a flattened grey pixel at or below this is ink
 # and JPEG ringing stay under 20.
 RIDGE_CONTRAST = 25
 RIDGE_REACH = 3
-# A faded rule's ridge dips under `RIDGE_CONTRAST` for a px or a few every few px (paper noise,
-# JPEG: dev4 lg_32041 p2's frame at grey 212), so the long opening leaves nothing of it; its
-# pieces are joined across gaps up to `RIDGE_GAP` px along their line. The dips are short: on
-# average at most `RIDGE_DIP` px (a faded frame noised as lg_32041's: 1.5), where a dotted line
-# or stacked specks leave their pitch between dots (tests/test_grid_dashes.py: 3 px between
-# dots 5 px long). A joined line whose gaps average longer is no rule.
-RIDGE_GAP = 5
-RIDGE_DIP = 2.0
-# ... and so joined, a grey line counts only this many rule kernels long (`line_masks`' k, 1/28
-# of the page's short side) or longer: a glyph's halo joined makes pieces about one kernel long
-# (dev5 lg_48665 p1: six of 60-65 px at k 59; one cost a row rule), a frame spans rows.
-FAINT_RULE_KERNELS = 3
-# A joined grey line the ink's rule masks show over at most this share of its length is a rule
-# the ink lost and is added whole: a faded frame the ink shows only where a darker row rule meets
-# it (dev4 lg_32041 p2: 12%). A rule the ink shows over more is a worn one whose gaps are
-# `ocr.grid`'s evidence: at 0.5, two such rules (shown 45% and 49%, dev6 lg_54772 p1 and
-# lg_54853 p1) had their gaps filled and the grid merged the 资金 row with the goal below it.
-FAINT_SHOWN_MAX = 0.25
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
@@ -889,68 +871,20 @@ def _open_rule(
     return cv2.morphologyEx(run, cv2.MORPH_CLOSE, np.ones(close, np.uint8), dst=run)
 
 
-def _add_lost_rules(
-    found: np.ndarray,
-    extra: np.ndarray,
-    horizontal: bool,
-    min_len: int = 0,
-    shown: float = 0.0,
-    gray: np.ndarray | None = None,
-) -> None:
-    """Paint into `found`, in place, the connected pieces of `extra` (one direction's grey
-    lines, both uint8 0/1) the ink lost: at least `min_len` px long along the direction, and
-    shown by `found` over at most `shown` of that length (0: not touching it at all) and, given
-    the grey page, whose ridge breaks only by short dips (`_dips_short`: joined lines). A rule
-    the ink shows keeps its own pixels (its worn gaps' ends are evidence `ocr.grid` reads).
-    Piece by piece from outlines: no page-sized label image (prepare keeps few page-sized
-    copies)."""
+def _add_untouched(found: np.ndarray, extra: np.ndarray) -> None:
+    """Paint into `found`, in place, the connected pieces of `extra` that do not touch it
+    (both uint8 0/1). Piece by piece from outlines: no page-sized label image (prepare keeps
+    few page-sized copies)."""
     h, w = found.shape
     contours, _ = cv2.findContours(extra, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for contour in contours:
         x, y, cw, ch = cv2.boundingRect(contour)
-        length = cw if horizontal else ch
-        if length < min_len:
-            continue
         x0, y0, x1, y1 = max(0, x - 1), max(0, y - 1), min(w, x + cw + 1), min(h, y + ch + 1)
         piece = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.drawContours(piece, [contour], -1, 1, thickness=-1, offset=(-x0, -y0))
         piece = cv2.dilate(piece, np.ones((3, 3), np.uint8))
-        on = piece & found[y0:y1, x0:x1]
-        # the share of the piece's length along which the ink's masks show it
-        along = on.any(axis=0) if horizontal else on.any(axis=1)
-        if along.sum() > shown * length:
-            continue
-        if gray is None or _dips_short(gray, piece, x0, y0, horizontal):
+        if not (piece & found[y0:y1, x0:x1]).any():
             cv2.drawContours(found, [contour], -1, 1, thickness=-1)
-
-
-def _join_ridge_pieces(faint: np.ndarray, horizontal: bool) -> np.ndarray:
-    """One direction's thin grey lines (`thin_line_ink`), in place: pieces joined across gaps
-    of up to `RIDGE_GAP` px on their own line (a kernel one px across joins only pieces that
-    line up). What the joining made of dots and specks `_dips_short` refuses piece by piece."""
-    gap = np.ones((1, RIDGE_GAP) if horizontal else (RIDGE_GAP, 1), np.uint8)
-    return cv2.morphologyEx(faint, cv2.MORPH_CLOSE, gap, dst=faint)
-
-
-def _dips_short(gray: np.ndarray, piece: np.ndarray, x0: int, y0: int, horizontal: bool) -> bool:
-    """Whether the grey ridge under a joined line (`piece`, 0/1, placed at x0, y0 on the page)
-    breaks only by short dips: its gaps along the line average at most `RIDGE_DIP` px. The
-    ridge is found again on the piece's own strip of the page, not kept page-sized."""
-    h, w = gray.shape
-    reach = RIDGE_REACH + 1
-    ph, pw = piece.shape
-    if horizontal:
-        a, b = max(0, y0 - reach), min(h, y0 + ph + reach)
-        ridge = thin_line_ink(gray[a:b, x0 : x0 + pw], True)[y0 - a : y0 - a + ph]
-    else:
-        a, b = max(0, x0 - reach), min(w, x0 + pw + reach)
-        ridge = thin_line_ink(gray[y0 : y0 + ph, a:b], False)[:, x0 - a : x0 - a + pw]
-    on = (ridge & piece).any(axis=0 if horizontal else 1)
-    if not on.any():
-        return False
-    inner = on[np.argmax(on) : len(on) - int(np.argmax(on[::-1]))]
-    gaps = int(np.count_nonzero(inner[:-1] & ~inner[1:]))  # each gap starts where a run ends
-    return gaps == 0 or int(np.count_nonzero(~inner)) / gaps <= RIDGE_DIP
 
 
 def line_masks(
@@ -960,10 +894,8 @@ def line_masks(
     ink mask (tolerates residual skew), then closing short gaps along the line (broken rules).
 
     Given the grey page, rules the ink lost whole are added from each direction's thin grey
-    lines (`thin_line_ink`): those not touching a rule the ink shows, so the rules found before
-    keep their pixels (their worn gaps' ends are evidence `ocr.grid` reads); and those whose
-    pieces, joined across the ridge's noise gaps, run `FAINT_RULE_KERNELS` kernels long and are
-    shown by the ink over at most `FAINT_SHOWN_MAX` of it (a faded frame)."""
+    lines (`thin_line_ink`): only those not touching a rule the ink shows, so the rules found
+    before keep their pixels (their worn gaps' ends are evidence `ocr.grid` reads)."""
     h, w = ink.shape
     k = min_len or max(25, min(h, w) // 28)
     hor, ver = _open_rule(ink, True, k), _open_rule(ink, False, k)
@@ -986,17 +918,7 @@ def line_masks(
         cv2.subtract(faint, text, dst=faint)
         faint |= ink
         _open_rule(faint, horizontal, k, dst=faint)
-        _add_lost_rules(found, faint, horizontal)
-        del faint
-        # the same grey lines again, their noise gaps joined (`_join_ridge_pieces`): a faded
-        # rule the opening cut to nothing. Made afresh rather than copied before the first
-        # use: one grey-line array at a time (prepare keeps few page-sized copies)
-        faint = _join_ridge_pieces(thin_line_ink(gray, horizontal), horizontal)
-        cv2.subtract(faint, text, dst=faint)
-        faint |= ink
-        _open_rule(faint, horizontal, k, dst=faint)
-        long = FAINT_RULE_KERNELS * k
-        _add_lost_rules(found, faint, horizontal, long, FAINT_SHOWN_MAX, gray)
+        _add_untouched(found, faint)
         del faint
     return hor, ver
 

@@ -13,11 +13,6 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.grid import build_cells, find_tables
 from ocr.page import drop_stray_stops, load_image_pages, normalise_text, rasterize_pdf_page
 from ocr.preprocess import (
-    RIDGE_DIP,
-    RIDGE_GAP,
-    _add_lost_rules,
-    _dips_short,
-    _join_ridge_pieces,
     binarize,
     detect_quarter_turns,
     flatten_background,
@@ -592,99 +587,6 @@ def test_thin_grey_rules_near_the_ink_threshold_keep_the_table() -> None:
     gray = prepare(scans.gaussian_noise(scan, 6, 0), None).gray
     assert binarize(gray)[ys[0] + 10 : ys[-1] - 10, xs[1]].mean() < 0.05
     assert worn_cells(gray) == WORN_CELLS
-
-
-def faded_frame_page(seed: int) -> np.ndarray:
-    """`WORN_XS` x `WORN_YS` ruled one px wide, the inner rules at grey 120 and the frame
-    fainter (180), text in every cell, blurred (σ 0.9) and noised (σ 8): after `prepare` the
-    inner rules sit at ~196 and the frame at ~225, its ridge broken every few px by noise."""
-    page = np.full((1400, 1000), 255, np.uint8)
-    xs, ys = WORN_XS, WORN_YS
-    for i, y in enumerate(ys):
-        cv2.line(page, (xs[0], y), (xs[-1], y), 180 if i in (0, len(ys) - 1) else 120, 1)
-    for i, x in enumerate(xs):
-        cv2.line(page, (x, ys[0]), (x, ys[-1]), 180 if i in (0, len(xs) - 1) else 120, 1)
-    for y1 in ys[1:]:
-        for x0 in xs[:-1]:
-            cv2.putText(page, "ab 12", (x0 + 40, y1 - 25), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)
-    scan = scans.blur_sigma(cv2.cvtColor(page, cv2.COLOR_GRAY2BGR), 0.9)
-    return prepare(scans.gaussian_noise(scan, 8, seed), None).gray
-
-
-def test_a_faded_frame_lighter_than_the_inner_rules_keeps_the_table_whole() -> None:
-    """dev4 lg_32041 p2: the frame printed lighter than the inner rules. Its grey ridge,
-    broken by noise into pieces shorter than the long opening, is joined along its line, and
-    added though the ink shows a few px of it: the table keeps its first and last rows and
-    columns (before, only the inner 3 x 3 rules were a table, the outer cells lost)."""
-    (table,) = find_tables(faded_frame_page(0))
-    assert [round(x) for x in table.xs] == WORN_XS
-    assert [round(y) for y in table.ys] == WORN_YS
-    assert len(table.cells) == 16
-
-
-def test_ridge_pieces_join_on_their_line_only() -> None:
-    """`_join_ridge_pieces`, in place: pieces of 8 px with 4 px noise gaps on one row become one
-    line; two pieces on rows 3 px apart are not joined into each other."""
-    faint = np.zeros((40, 200), np.uint8)
-    for x in range(10, 190, 12):
-        faint[5, x : x + 8] = 1
-    faint[30, 10:60] = 1
-    faint[33, 64:120] = 1  # another line's piece, 3 px lower
-    got = _join_ridge_pieces(faint, True)
-    assert got is faint  # no page-sized copy
-    assert int(faint[5].sum()) == 176 and int(faint[5, 10:186].min()) == 1
-    assert (int(faint[30].sum()), int(faint[33].sum())) == (50, 56)
-    assert int(faint.sum()) == 176 + 50 + 56
-
-
-def _ridge_row(dash: int, gap: int) -> np.ndarray:
-    """A grey page (paper 250) with one horizontal line at y 10 printed (grey 150) as `dash`
-    px of ink and `gap` px of paper from x 10 to 190."""
-    gray = np.full((21, 200), 250, np.uint8)
-    for x in range(10, 190, dash + gap):
-        gray[10, x : x + dash] = 150
-    return gray
-
-
-def test_a_joined_line_is_a_rule_only_where_its_ridge_dips_briefly() -> None:
-    """`_dips_short`: a ridge broken by 1-2 px dips averages under `RIDGE_DIP` and is a rule;
-    dots 2 px long 3 px apart (a dotted leader, specks) leave 3 px gaps and are none, though
-    the joining bridged both alike."""
-    piece = np.zeros((21, 200), np.uint8)
-    piece[9:12, 10:190] = 1
-    assert _dips_short(_ridge_row(6, 1), piece, 0, 0, True)
-    assert _dips_short(_ridge_row(3, 2), piece, 0, 0, True)
-    assert not _dips_short(_ridge_row(2, 3), piece, 0, 0, True)
-    assert not _dips_short(np.full((21, 200), 250, np.uint8), piece, 0, 0, True)
-    # the same read down a column, on the piece's own strip of a larger page
-    page = np.full((200, 60), 250, np.uint8)
-    page[:, 30] = _ridge_row(2, 3)[10]
-    column = np.ones((180, 3), np.uint8)
-    assert not _dips_short(page, column, 29, 10, False)
-    page[:, 30] = _ridge_row(6, 1)[10]
-    assert _dips_short(page, column, 29, 10, False)
-    assert RIDGE_DIP < RIDGE_GAP
-
-
-def test_a_grey_line_the_ink_shows_in_part_only_is_added_whole() -> None:
-    """`_add_lost_rules`: a grey line the rule mask shows over 20% of its length is painted in
-    whole; one it shows over 80% (a worn rule: its gap is paper) keeps the mask's own pixels;
-    a line shorter than `min_len`, or touching the mask where no share is allowed, stays out."""
-    found = np.zeros((300, 100), np.uint8)
-    found[10:50, 20] = 1  # 40 of the faint line's 200 px
-    found[10:170, 70] = 1  # 160 of 200, a gap from 170 to 210
-    faint = np.zeros((300, 100), np.uint8)
-    faint[10:210, 20] = 1
-    faint[10:210, 70] = 1
-    untouched = found.copy()
-    _add_lost_rules(untouched, faint, False, 0, 0.0)
-    assert int(untouched.sum()) == 200
-    too_long = found.copy()
-    _add_lost_rules(too_long, faint, False, 201, 0.5)
-    assert int(too_long.sum()) == 200
-    _add_lost_rules(found, faint, False, 200, 0.5)
-    assert int(found[:, 20].sum()) == 200
-    assert int(found[:, 70].sum()) == 160
 
 
 def test_a_merged_cell_beside_a_worn_rule_stays_merged() -> None:
