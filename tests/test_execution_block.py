@@ -196,3 +196,27 @@ def test_a_first_row_off_its_sums_or_labelled_by_another_rows_run_is_not_the_sum
     got, problems = _block(SEALED, SEALED_PARTS, label="资金")
     assert not any(k.startswith("total_") for k in got)
     assert not any("first matrix row" in p for p in problems)
+
+
+def test_a_rate_read_with_its_first_digit_lost_is_the_one_the_amounts_give() -> None:
+    """`00%` beside 297.2 executed of 297.2 (the `1` of 100% lost under a faint seal): no form
+    prints a 0 before a digit, and 100% is the one reading with a digit added that is
+    全年执行数 / 预算数; read 100%, with a note."""
+    got, problems = _block(["297.2", "297.2", "297.2", "10", "00%", "10"], ZEROS)
+    assert (got["total_execution_rate"], got["total_score"]) == ("100%", "10")
+    assert (
+        "page 1: funds row total: execution rate '00%' is no printed percentage (a 0 before a "
+        "digit); read as 100%, the one reading with a digit added that is 全年执行数 / 预算数 "
+        "(100.00%)"
+    ) in problems
+
+
+def test_a_rate_with_a_digit_lost_stays_as_read_unless_one_reading_holds() -> None:
+    """`07%` where the amounts give 79.28%: no digit added gives it (`079`, `0.7` …), so the rate
+    stays as read; `10%` (a rate a form prints) is not touched; a text layer neither."""
+    got, _ = _block(["64.1", "64.1", "50.82", "10", "07%", "7.93"], ZEROS)
+    assert got["total_execution_rate"] == "07%"
+    got, _ = _block(["64.1", "64.1", "64.1", "10", "10%", "10"], ZEROS)
+    assert got["total_execution_rate"] == "10%"
+    got, _ = _block(["297.2", "297.2", "297.2", "10", "00%", "10"], ZEROS, ocr=False)
+    assert got["total_execution_rate"] == "00%"

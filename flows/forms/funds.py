@@ -34,6 +34,7 @@ from flows.forms.execution import (
     printed_rate,
     rate_after_a_stroke,
     rate_holds,
+    rate_lost_a_digit,
     score_read_as_a_stroke,
 )
 from flows.forms.labels import (
@@ -203,6 +204,7 @@ class _MatrixRead:
             notes += _unglue_weight_and_rate(row_values)
             if not self.where.page.has_text_layer:
                 notes += rate_after_a_stroke(row_values)
+                notes += rate_lost_a_digit(row_values)
                 notes += score_read_as_a_stroke(row_values)
             if i in self.glued and value_amount(row_values.get("weight")) is None:
                 rate = row_values["execution_rate"].value
