@@ -220,3 +220,37 @@ def test_a_rate_with_a_digit_lost_stays_as_read_unless_one_reading_holds() -> No
     assert got["total_execution_rate"] == "10%"
     got, _ = _block(["297.2", "297.2", "297.2", "10", "00%", "10"], ZEROS, ocr=False)
     assert got["total_execution_rate"] == "00%"
+
+
+def _pushed_down(ocr: bool = True) -> tuple[dict[str, str], list[str]]:
+    """The funds heads' row with 全年执行数's cell blank and the head alone on the row under it
+    (a stray rule across its cell), then the sum row and its parts."""
+    heads = ["项目资金（万元）", "", "年初预算数", "全年预算数", "", "分值", "执行率", "得分"]
+    pushed = [None, "", "", "", "全年执行数", "", "", ""]
+    rows: list[list[str | None]] = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        heads,
+        pushed,
+        [None, "年度资金总额", "64.1", "64.1", "50.82", "10", "79.3%", "7.93"],
+    ]
+    rows += [[None, lb, *amounts, "/", "/", "/"] for lb, amounts in zip(PARTS, ZEROS, strict=True)]
+    spans: dict = {(0, 1): (1, 7), (1, 0): 6}
+    read = ocr_page if ocr else page
+    (form,), problems = read_document([read(1, table([*rows, *GRID], spans), lines=TITLE)])
+    return values(form), problems
+
+
+def test_a_funds_head_pushed_onto_the_row_under_the_heads_heads_its_column() -> None:
+    """Dev6 lg_52752_自评 p3: `预算执行数` alone on the row under the heads, below a blank cell
+    of their row: it heads its column, so 全年执行数 is read (it was NULL), noted."""
+    got, problems = _pushed_down()
+    assert [got[f"total_{f}"] for f in ("budget_initial", "budget_full_year", "executed")] == [
+        "64.1",
+        "64.1",
+        "50.82",
+    ]
+    assert (got["total_execution_rate"], got["total_score"]) == ("79.3%", "7.93")
+    assert (
+        "page 1: funds head(s) '全年执行数' printed on the row under the heads, below a blank "
+        "cell of it (a stray rule across the head's cell): read as the head(s) of that column"
+    ) in problems
