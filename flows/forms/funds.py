@@ -610,17 +610,19 @@ def _heads_pushed_down(
 ) -> list[_Head]:
     """`heads` with each head the row under them prints below a blank cell of their row (dev6
     lg_52752_自评 p3: `预算执行数` alone on the next grid row, a stray rule across its cell, the
-    cell above it blank): the head of that column, when the row prints heads only and none of
-    them was found already; noted. Without it, the column's values stood under no head and
-    全年执行数 was not read."""
+    cell above it blank): the head of that column, when the row prints heads only, each spelt
+    whole, and none of them was found already; noted. Without it, the column's values stood
+    under no head and 全年执行数 was not read."""
     below = [c for c in table.row_cells(r + 1) if c.text.strip()] if r + 1 < end else []
     found = {f for h in heads for f in h.fields}
     blank = [c for c in table.row_cells(r) if not c.text.strip()]
     pushed = []
     for cell in below:
         head = _heads_in(cell, alternatives)
-        if head is None or head.rest.strip() or found & set(head.fields):
-            return heads  # the row prints more than heads of its own: a matrix row, perhaps
+        if head is None or head.slip or head.rest.strip() or found & set(head.fields):
+            # the row prints more than heads of its own (a matrix row), or a head's piece
+            # (`算执行数`: `_head_in_pieces` joins those by the values under them)
+            return heads
         if not any(b.col <= cell.col and cell.last_col <= b.last_col for b in blank):
             return heads
         pushed.append(head)
