@@ -196,3 +196,61 @@ def test_a_first_row_off_its_sums_or_labelled_by_another_rows_run_is_not_the_sum
     got, problems = _block(SEALED, SEALED_PARTS, label="资金")
     assert not any(k.startswith("total_") for k in got)
     assert not any("first matrix row" in p for p in problems)
+
+
+def test_a_rate_read_with_its_first_digit_lost_is_the_one_the_amounts_give() -> None:
+    """`00%` beside 297.2 executed of 297.2 (the `1` of 100% lost under a faint seal): no form
+    prints a 0 before a digit, and 100% is the one reading with a digit added that is
+    全年执行数 / 预算数; read 100%, with a note."""
+    got, problems = _block(["297.2", "297.2", "297.2", "10", "00%", "10"], ZEROS)
+    assert (got["total_execution_rate"], got["total_score"]) == ("100%", "10")
+    assert (
+        "page 1: funds row total: execution rate '00%' is no printed percentage (a 0 before a "
+        "digit); read as 100%, the one reading with a digit added that is 全年执行数 / 预算数 "
+        "(100.00%)"
+    ) in problems
+
+
+def test_a_rate_with_a_digit_lost_stays_as_read_unless_one_reading_holds() -> None:
+    """`07%` where the amounts give 79.28%: no digit added gives it (`079`, `0.7` …), so the rate
+    stays as read; `10%` (a rate a form prints) is not touched; a text layer neither."""
+    got, _ = _block(["64.1", "64.1", "50.82", "10", "07%", "7.93"], ZEROS)
+    assert got["total_execution_rate"] == "07%"
+    got, _ = _block(["64.1", "64.1", "64.1", "10", "10%", "10"], ZEROS)
+    assert got["total_execution_rate"] == "10%"
+    got, _ = _block(["297.2", "297.2", "297.2", "10", "00%", "10"], ZEROS, ocr=False)
+    assert got["total_execution_rate"] == "00%"
+
+
+def _pushed_down(ocr: bool = True) -> tuple[dict[str, str], list[str]]:
+    """The funds heads' row with 全年执行数's cell blank and the head alone on the row under it
+    (a stray rule across its cell), then the sum row and its parts."""
+    heads = ["项目资金（万元）", "", "年初预算数", "全年预算数", "", "分值", "执行率", "得分"]
+    pushed = [None, "", "", "", "全年执行数", "", "", ""]
+    rows: list[list[str | None]] = [
+        ["项目名称", "某项目", None, None, None, None, None, None],
+        heads,
+        pushed,
+        [None, "年度资金总额", "64.1", "64.1", "50.82", "10", "79.3%", "7.93"],
+    ]
+    rows += [[None, lb, *amounts, "/", "/", "/"] for lb, amounts in zip(PARTS, ZEROS, strict=True)]
+    spans: dict = {(0, 1): (1, 7), (1, 0): 6}
+    read = ocr_page if ocr else page
+    (form,), problems = read_document([read(1, table([*rows, *GRID], spans), lines=TITLE)])
+    return values(form), problems
+
+
+def test_a_funds_head_pushed_onto_the_row_under_the_heads_heads_its_column() -> None:
+    """Dev6 lg_52752_自评 p3: `预算执行数` alone on the row under the heads, below a blank cell
+    of their row: it heads its column, so 全年执行数 is read (it was NULL), noted."""
+    got, problems = _pushed_down()
+    assert [got[f"total_{f}"] for f in ("budget_initial", "budget_full_year", "executed")] == [
+        "64.1",
+        "64.1",
+        "50.82",
+    ]
+    assert (got["total_execution_rate"], got["total_score"]) == ("79.3%", "7.93")
+    assert (
+        "page 1: funds head(s) '全年执行数' printed on the row under the heads, below a blank "
+        "cell of it (a stray rule across the head's cell): read as the head(s) of that column"
+    ) in problems

@@ -596,3 +596,18 @@ def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
         "is read as the 总分 row (its label read short of 总分/合计): 100 | 92.94, 100 being the "
         "sum of the weights and 92.94 of the scores read"
     ]
+
+
+def test_a_heading_cell_read_with_a_speck_digit_at_its_edge_names_its_head() -> None:
+    """Dev6 lg_52716_自评 p1: 三级指标 read `三级标4` (its 指 lost, a speck read `4` beside
+    it): no head prints a digit, so `三级标` names indicator_name and the row is the grid's
+    heading; before, the page was read as header cells and every line was lost. A lone glyph
+    between digits (`6一6`) names nothing."""
+    from flows.forms.columns import ALL_COLUMNS, _remnant_of, find_heading
+
+    t = table([[*HEAD[:2], "三级标4", *HEAD[3:]], ["产出指标", "数量指标", "清扫面积", "1"]])
+    assert find_heading(t, 0, 2) == (0, 1)
+    assert _remnant_of("三级标4", ALL_COLUMNS) == "indicator_name"
+    assert _remnant_of("6一6", ALL_COLUMNS) is None
+    t = table([[*HEAD[:2], "三级标", *HEAD[3:]], ["产出指标", "数量指标", "清扫面积", "1"]])
+    assert find_heading(t, 0, 2) == (0, 1)

@@ -8,7 +8,7 @@ from flows.forms import read_document
 from flows.forms.inline import printed_span
 from flows.forms.totals import score_problem, split_weight_and_score
 from flows.models import Cell, PageGrid, PageStatus, SourcedValue, Table, TextLine
-from tests.test_forms import FUNDS_HEAD_ROW, page, table, values
+from tests.test_forms import FUNDS_HEAD_ROW, ocr_page, page, table, values
 
 GRID_HEAD = ["绩效指标", "一级指标", "二级指标", "三级指标"]
 GRID_HEAD += ["年度指标值", "实际完成值", "分值", "得分"]
@@ -122,8 +122,9 @@ def test_a_last_inline_label_takes_the_cell_to_its_right() -> None:
 # ---------------------------------------------------------------- the 总分 row
 
 
-def _with_total(total_row: list[str | None], spans: dict, weights=("50", "40")) -> tuple:
-    """A self-evaluation whose funds weight is 10 and whose two indicators weigh `weights`."""
+def _with_total(total_row: list[str | None], spans: dict, weights=("50", "40"), read=page) -> tuple:
+    """A self-evaluation whose funds weight is 10 and whose two indicators weigh `weights`
+    (`read`: `page` a text layer, `ocr_page` a scan)."""
     rows = [
         ["项目名称", "某项目", None, None, None, None, None, None],
         FUNDS_HEAD_ROW,
@@ -134,7 +135,7 @@ def _with_total(total_row: list[str | None], spans: dict, weights=("50", "40")) 
         total_row,
     ]
     spans = {(0, 1): (1, 7), (1, 0): 2, (4, 0): 2, **spans}
-    (form,), problems = read_document([page(1, table(rows, spans), lines=TITLE)])
+    (form,), problems = read_document([read(1, table(rows, spans), lines=TITLE)])
     got = values(form)
     return (got.get("overall_weight"), got.get("overall_score")), problems
 
@@ -363,3 +364,28 @@ def test_stacked_labels_beside_one_cell_printing_their_values_and_the_funds_matr
         "found no rules between them): read project_name, implementing_unit, the funds matrix; "
         "not read: department_name"
     )
+
+
+def test_a_total_label_read_after_a_seals_glyph_is_the_total_row_by_its_full_weight() -> None:
+    """Dev6 lg_52608_自评 p4: a faint seal's `政` read into the label's line, `政总分`: no
+    indicator line weighs the full score, so the row is the 总分 row (weight 100), noted; it
+    was read as a line named `政总分` before."""
+    row = ["政总分", None, None, None, None, None, "100", "89.43"]
+    got, problems = _with_total(row, {(6, 0): (1, 6)}, read=ocr_page)
+    assert got == ("100", "89.43")
+    assert problems == [
+        "page 1: 某项目: 总分 the label cell '政总分' prints the closing label after '政' (a "
+        "seal's glyph or a speck read into its line); read as the 总分 row, its weight 100 "
+        "being the full score: 100 | 89.43"
+    ]
+
+
+def test_a_label_ending_in_the_total_label_is_no_total_row_without_the_full_weight() -> None:
+    """The same label over a weight that is not the full score (`90`), a glyph that is a digit
+    (`1总分`), or on a text layer (which prints what was printed): not the 总分 row."""
+    row = ["政总分", None, None, None, None, None, "90", "89.43"]
+    assert _with_total(row, {(6, 0): (1, 6)}, read=ocr_page)[0] == (None, None)
+    row = ["1总分", None, None, None, None, None, "100", "89.43"]
+    assert _with_total(row, {(6, 0): (1, 6)}, read=ocr_page)[0] == (None, None)
+    row = ["政总分", None, None, None, None, None, "100", "89.43"]
+    assert _with_total(row, {(6, 0): (1, 6)})[0] == (None, None)

@@ -770,10 +770,22 @@ def _common_in_order(a: str, b: str) -> int:
     return prev[-1]
 
 
+# Digits at the edge of a heading cell's text: no head prints one (`_remnant_of`) ...
+_EDGE_DIGITS = "0123456789"
+# ... left out only when this many glyphs are left: a lone glyph between digits (`6一6`, a
+# grid line's weight and score beside a stroke) is no heading's remnant
+MIN_REMNANT = 2
+
+
 def _remnant_of(key: str, alternatives: list[tuple[str, Column]]) -> str | None:
     """The column a heading OCR read only part of stands for (`位` of 度量单位, `指标质` of
     指标性质): the one column some spelling of which holds the characters left, in order. None
-    when they could be part of two columns' headings (`级`: 一级, 二级 or 三级指标)."""
+    when they could be part of two columns' headings (`级`: 一级, 二级 or 三级指标). A digit at
+    the part's edge is no heading's (no head prints one): a speck or a worn rule read beside
+    the glyphs left (`三级标4`, dev6 lg_52716_自评 p1), so it is left out when two glyphs or
+    more are left."""
+    bare = key.strip(_EDGE_DIGITS)
+    key = bare if bare != key and len(bare) >= MIN_REMNANT else key
     if not key:
         return None
     found = {col for alt, col in alternatives if _in_order(key, alt)}

@@ -70,6 +70,39 @@ def rate_after_a_stroke(row: dict[str, SourcedValue]) -> list[str]:
     ]
 
 
+# A percentage no form prints: a 0 before another digit (`00%`): a rate OCR read with a digit lost
+_RATE_LOST_A_DIGIT_RE = re.compile(r"0\d+(?:\.\d+)?%")
+
+
+def rate_lost_a_digit(row: dict[str, SourcedValue]) -> list[str]:
+    """A row's 执行率 read as a percentage no form prints, a 0 before another digit (`00%`
+    for 100%: its first digit lost under a faint seal, dev6 lg_52343_自评 p1): when exactly one
+    digit added somewhere makes it a rate that is 全年执行数 / 预算数 to its printed decimals,
+    that is the rate, with a note; otherwise as read."""
+    rate, computed = row.get("execution_rate"), computed_rate(row)
+    if rate is None or computed is None:
+        return []
+    printed = rate.value.strip()
+    if not _RATE_LOST_A_DIGIT_RE.fullmatch(printed):
+        return []
+    number = printed[:-1]
+    found = {
+        number[:i] + d + number[i:]
+        for i in range(len(number) + 1)
+        for d in "0123456789"
+        if _AMOUNT_RE.fullmatch(number[:i] + d + number[i:])
+    }
+    holding = sorted(f for f in found if rate_holds(f, computed))
+    if len(holding) != 1:
+        return []
+    row["execution_rate"] = rate.with_value(f"{holding[0]}%")
+    return [
+        f"execution rate '{printed}' is no printed percentage (a 0 before a digit); read as "
+        f"{holding[0]}%, the one reading with a digit added that is 全年执行数 / 预算数 "
+        f"({computed:.2f}%)"
+    ]
+
+
 def score_read_as_a_stroke(row: dict[str, SourcedValue]) -> list[str]:
     """A row's 得分 read as one rule's stroke (`1` for 10, the column's `/` marks below it read
     `1` too) where 分值 × 执行率 is another score: the stroke is no score, and the score is the

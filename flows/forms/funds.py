@@ -34,6 +34,7 @@ from flows.forms.execution import (
     printed_rate,
     rate_after_a_stroke,
     rate_holds,
+    rate_lost_a_digit,
     score_read_as_a_stroke,
 )
 from flows.forms.labels import (
@@ -102,6 +103,7 @@ def read_funds_matrix(
         heads = _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
         if not where.page.has_text_layer:
             heads = _heads_by_their_place(table, r, end, heads, matrix.cols, problems, where)
+            heads = _heads_pushed_down(table, r, end, heads, col_alts, problems, where)
         for h in heads:
             header.used.update(id(c) for c in (h.cell, *h.parts))
             if h.note:
@@ -203,6 +205,7 @@ class _MatrixRead:
             notes += _unglue_weight_and_rate(row_values)
             if not self.where.page.has_text_layer:
                 notes += rate_after_a_stroke(row_values)
+                notes += rate_lost_a_digit(row_values)
                 notes += score_read_as_a_stroke(row_values)
             if i in self.glued and value_amount(row_values.get("weight")) is None:
                 rate = row_values["execution_rate"].value
@@ -594,6 +597,43 @@ def _line_columns(lines: list[CellLine]) -> list[list[CellLine]]:
         else:
             columns.append([line])
     return [sorted(c, key=lambda ln: ln.bbox[1]) for c in columns]
+
+
+def _heads_pushed_down(
+    table: Table,
+    r: int,
+    end: int,
+    heads: list[_Head],
+    alternatives: list[tuple[str, Column]],
+    problems: list[str],
+    where: Where,
+) -> list[_Head]:
+    """`heads` with each head the row under them prints below a blank cell of their row (dev6
+    lg_52752_自评 p3: `预算执行数` alone on the next grid row, a stray rule across its cell, the
+    cell above it blank): the head of that column, when the row prints heads only, each spelt
+    whole, and none of them was found already; noted. Without it, the column's values stood
+    under no head and 全年执行数 was not read."""
+    below = [c for c in table.row_cells(r + 1) if c.text.strip()] if r + 1 < end else []
+    found = {f for h in heads for f in h.fields}
+    blank = [c for c in table.row_cells(r) if not c.text.strip()]
+    pushed = []
+    for cell in below:
+        head = _heads_in(cell, alternatives)
+        if head is None or head.slip or head.rest.strip() or found & set(head.fields):
+            # the row prints more than heads of its own (a matrix row), or a head's piece
+            # (`算执行数`: `_head_in_pieces` joins those by the values under them)
+            return heads
+        if not any(b.col <= cell.col and cell.last_col <= b.last_col for b in blank):
+            return heads
+        pushed.append(head)
+    if not pushed:
+        return heads
+    problems.append(
+        f"page {where.page.page}: funds head(s) {'、'.join(repr(h.cell.text) for h in pushed)} "
+        "printed on the row under the heads, below a blank cell of it (a stray rule across "
+        "the head's cell): read as the head(s) of that column"
+    )
+    return sorted([*heads, *pushed], key=lambda h: h.cell.bbox[0])
 
 
 def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | None:

@@ -49,6 +49,11 @@ def read_total_row(
         found_above = _total_label_merged_above(where.table, r, form.spec)
         if found_above is not None:
             first, printed, label = found_above
+    glyph = ""  # a seal's glyph read glued before the label (`政总分`): the row's numbers decide
+    if label is None and first is not None and not where.page.has_text_layer:
+        found_glued = _total_label_after_a_glyph(printed, form.spec)
+        if found_glued is not None:
+            glyph, printed, label = found_glued
     if first is None or label is None:
         return False
     cols = form.columns
@@ -79,6 +84,10 @@ def read_total_row(
             notes += share_across_columns(found, values, GridColumns(by_field, 2), form.spec)
     if not where.page.has_text_layer:
         notes += leave_out_marks(values, {"weight": "", "score": ""}, found)
+    if glyph:
+        if not _full_score_row(values):
+            return False  # not the closing row: a line whose name ends in the label, perhaps
+        notes.append(_glyph_note(first.text, glyph, values))
     problems.extend(form_note(form, where.page.page, f"总分 {n}") for n in notes)
     form.fields["overall_weight"] = values["weight"]
     form.fields["overall_score"] = values["score"]
@@ -109,6 +118,40 @@ def _total_label_slipped(text: str, spec: FormSpec) -> str | None:
         if len(head) == len(label) and slips == 1 and rest[:1].isdigit():
             return label
     return None
+
+
+def _total_label_after_a_glyph(text: str, spec: FormSpec) -> tuple[str, str, str] | None:
+    """(glyph, text after it, label) when `text` is one glyph that is no digit, then the closing
+    row's label and nothing but numbers: a seal's glyph over the label cell OCR read into the
+    same line (`政总分`, dev6 lg_52608_自评 p4, a faint seal over the 总分 row). One glyph
+    before a label does not tell the row alone: the caller reads it as the 总分 row only when
+    its weight is the full score (`_full_score_row`); None otherwise."""
+    key = label_key(text)
+    if len(key) < 2 or key[0].isdigit():
+        return None
+    cut = next(i for i in range(1, len(text) + 1) if label_key(text[:i]))
+    rest = text[cut:].strip()
+    label = _total_label(rest, spec)
+    if label is None or numbers_in(printed_after(rest, len(label))) is None:
+        return None
+    return text[:cut].strip(), rest, label
+
+
+def _full_score_row(values: dict[str, SourcedValue]) -> bool:
+    """Whether a row read as weight and score prints the 总分 row's numbers: the weight the full
+    score (`FULL_SCORE`: every 自评表 weighs its lines and funds block to 100, so no line weighs
+    it alone) and the score a number from 0 to it."""
+    weight, score = amount(values["weight"].value), amount(values["score"].value)
+    return weight == FULL_SCORE and score is not None and 0 <= score <= FULL_SCORE
+
+
+def _glyph_note(printed: str, glyph: str, values: dict[str, SourcedValue]) -> str:
+    return (
+        f"the label cell '{printed}' prints the closing label after '{glyph}' (a seal's glyph "
+        f"or a speck read into its line); read as the 总分 row, its weight "
+        f"{values['weight'].value} being the full score: {values['weight'].value} | "
+        f"{values['score'].value}"
+    )
 
 
 def _total_label_line(cell: Cell, spec: FormSpec) -> tuple[str, str] | None:
