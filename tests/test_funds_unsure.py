@@ -381,3 +381,62 @@ def test_a_rules_stroke_after_a_gap_is_cut_as_an_edge_mark_not_read_as_digits() 
         }
     )
     assert got["total_funds"] == "52.18"
+
+
+def test_a_glyph_read_over_a_digit_is_given_the_one_digit_the_sum_holds_with() -> None:
+    """A seal's character OCR read where an amount prints a digit (`44法.594` for 441.594) makes
+    the amount no number; the block's sum gives the glyph the one digit by which it adds up,
+    noted. A letter over a digit is read alike (`1O2.5`); a glyph over nothing (a speck between
+    two digits) is left out when that alone adds up."""
+    got, problems = _read_funds(
+        {
+            "total_funds": ("44法.594", 0.9),
+            "fiscal_funds": ("400", 0.99),
+            "other_funds": ("41.594", 0.99),
+        }
+    )
+    assert got == {"total_funds": "441.594", "fiscal_funds": "400", "other_funds": "41.594"}
+    assert (
+        "page 1: funds read total_funds '44法.594' as 441.594, '法' between its digits a seal's "
+        "or speck's glyph read over a 1: the one reading by which 年度资金总额 is the sum of its "
+        "parts"
+    ) in problems
+    got, _ = _read_funds(
+        {"total_funds": ("102.5", 0.99), "fiscal_funds": ("1O2.5", 0.9), "other_funds": ("", 0.99)}
+    )
+    assert got["fiscal_funds"] == "102.5"
+    got, problems = _read_funds(
+        {
+            "total_funds": ("75.15", 0.99),
+            "fiscal_funds": ("7政5.15", 0.9),
+            "other_funds": ("", 0.99),
+        }
+    )
+    assert got["fiscal_funds"] == "75.15"
+    assert any(
+        "'政' between its digits a seal's or speck's glyph read over no digit" in p
+        for p in problems
+    )
+
+
+def test_a_glyph_between_digits_the_sum_cannot_settle_is_left_as_read() -> None:
+    """No digit makes the block add up, two glyphs in one amount, or the same glyph over the
+    total and its part (every digit fits alike): the amount stays as read, never a digit made
+    up."""
+    cases = [
+        {
+            "total_funds": ("44法.594", 0.9),
+            "fiscal_funds": ("300", 0.99),
+            "other_funds": ("", 0.99),
+        },
+        {
+            "total_funds": ("4法法.5", 0.9),
+            "fiscal_funds": ("441.5", 0.99),
+            "other_funds": ("", 0.99),
+        },
+        {"total_funds": ("4法.5", 0.9), "fiscal_funds": ("4法.5", 0.9), "other_funds": ("", 0.99)},
+    ]
+    for amounts in cases:
+        got, problems = _read_funds(amounts)
+        assert got == {n: text for n, (text, _) in amounts.items()}
+        assert not any("between its digits" in p for p in problems)

@@ -112,6 +112,26 @@ def test_a_wrapped_opener_line_read_twice_over_at_a_foot_is_read_once() -> None:
     )
 
 
+def test_a_wrapped_opener_read_as_one_line_around_its_value_at_a_foot_opens_the_form() -> None:
+    """dev6 lg_59329 p1: the foot row's 项目 over 名称： and the name level with them read as one
+    line, the name between the label's halves (`项目 学生营养改善计划 名称：`): its first and last
+    words are the label, the form opens on page 1 with its name, noted. Words around a value
+    that make no opener open nothing."""
+    title = (_line(TITLE[0], 100), _line("(2023 年度)", 150))
+    foot = _box("项目 学生营养改善计划 名称：", 259, 1263, 580, 1347)
+    p1 = scan_page(1, lines=(*title, foot))
+    forms, problems = read_document([p1, scan_page(2, _rest_of_header(top=100))])
+    assert [(values(f)["project_name"], f.first_page) for f in forms] == [("学生营养改善计划", 1)]
+    assert values(forms[0])["implementing_unit"] == "某单位"
+    assert (
+        "page 1: foot line '项目 学生营养改善计划 名称：' (the opener's row, its rules lost) read "
+        "as its wrapped label's two halves around its value: '项目名称： 学生营养改善计划'"
+    ) in problems
+    p1 = scan_page(1, lines=(*title, _box("注 学生营养改善计划 说明", 259, 1263, 580, 1347)))
+    forms, _ = read_document([p1, scan_page(2, _rest_of_header(top=100))])
+    assert forms == []
+
+
 def test_two_lines_side_by_side_at_a_foot_printing_no_opener_open_nothing() -> None:
     """Lines level with each other at a page's foot that do not print an opener together (a
     note beside a page number) open no form: the next page's table stays unread."""

@@ -1117,13 +1117,15 @@ def _readings(
     """(edits, amount, text, why) an amount may have printed: as read (blank, or a mark printed
     for no value, is 0), then — on an OCR page — with one mark cut off either edge, with its
     point read as a colon (`5:05`), with a separator between its digits read for the other
-    (`453,908` for 453.908, `_separators_read_apart`), and, when OCR was unsure of the whole
-    reading, nothing at all (0). Unsure is below the line its page was read with for keeping
-    cells for review (`PageGrid.review_below`, the run's `OcrOptions.low_confidence_threshold`):
-    such a reading's digits may be no print at all — a rule's ink at a blank cell's edge, a speck
-    (`i01` at 0.51 in a blank 其他资金 cell). A page that names no line (None) has no reading
-    taken for nothing printed. In a `unit` whose amounts print at most so many decimals
-    (`FUNDS_DECIMALS`: 元 to the fen) a reading with more is none (`_printable_in`)."""
+    (`453,908` for 453.908, `_separators_read_apart`), with a glyph between its digits read
+    for the digit it hid or for nothing (`_a_glyph_for_a_digit`), and, when OCR was unsure of
+    the whole reading, nothing at all (0). Unsure is below the line its page was read with for
+    keeping cells for review (`PageGrid.review_below`, the run's
+    `OcrOptions.low_confidence_threshold`): such a reading's digits may be no print at all — a
+    rule's ink at a blank cell's edge, a speck (`i01` at 0.51 in a blank 其他资金 cell). A page
+    that names no line (None) has no reading taken for nothing printed. In a `unit` whose
+    amounts print at most so many decimals (`FUNDS_DECIMALS`: 元 to the fen) a reading with more
+    is none (`_printable_in`)."""
     ocr = value.page in ocr_pages
     out = []
     printed = value.value.strip()
@@ -1147,6 +1149,8 @@ def _readings(
         out += [r for r in _digits_cut_apart(printed) if r[1] not in taken]
         taken = {r[1] for r in out}
         out += [r for r in _a_point_doubled(printed) if r[1] not in taken]
+        taken = {r[1] for r in out}
+        out += [r for r in _a_glyph_for_a_digit(printed) if r[1] not in taken]
         if read_unsure(value, ocr_pages):
             why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
             out.append((NOTHING_PRINTED, 0.0, "", why))
@@ -1227,6 +1231,37 @@ def _a_point_doubled(printed: str) -> list[tuple[int, float, str, str]]:
     return out
 
 
+# One glyph between an amount's digits that is no digit, point or separator: a seal's character
+# or a letter OCR read over a digit (`44法.594` printed 441.594, `1O2.5` printed 102.5), or a
+# speck read between two digits. A glyph at the amount's edge is an edge mark's, not this.
+_GLYPH_AMID_DIGITS_RE = re.compile(rf"(?<=[\d.,])[{HAN}A-Za-z](?=[\d.,])")
+DIGITS = "0123456789"
+
+
+def _a_glyph_for_a_digit(printed: str) -> list[tuple[int, float, str, str]]:
+    """The readings of an amount read with one glyph between its digits (`44法.594`): each
+    digit in the glyph's place (the glyph hid it), and the glyph left out (it hid nothing).
+    OCR reads such an amount as no number, so the block's sum is the only judge: one mark
+    each, as an edge cut, and `_settle` keeps one only when it alone makes the block add up
+    (a seal over the same digits of two amounts fits ten ways and is left as read). Two such
+    glyphs, or none, and there is no reading here; a reading no amount could print (commas
+    that do not group by three) is none."""
+    glyphs = list(_GLYPH_AMID_DIGITS_RE.finditer(printed))
+    if len(glyphs) != 1:
+        return []
+    (glyph,) = glyphs
+    out: list[tuple[int, float, str, str]] = []
+    for digit in ("", *DIGITS):
+        text = printed[: glyph.start()] + digit + printed[glyph.end() :]
+        if "," in text and not GROUPED_RE.fullmatch(text):
+            continue
+        if (v := amount(text)) is not None and v not in {r[1] for r in out}:
+            hid = f"over a {digit}" if digit else "over no digit"
+            why = f"'{glyph[0]}' between its digits a seal's or speck's glyph read {hid}"
+            out.append((MARK_CUT, v, text, why))
+    return out
+
+
 def funds_amid_marks(
     form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
 ) -> None:
@@ -1267,7 +1302,9 @@ def settle_funds_by_sum(
     no part printed, or could add up more than one way, is left as read (a real printed
     difference is the audit's finding, not the reader's to correct); so is a block whose total
     and a part read the same text cut alike (`47.` and `47.` for 47.019: the sum holds whatever
-    the mark stands for). No amount is ever made up, only marks dropped. `ocr_pages`: each OCR
+    the mark stands for). No amount is ever made up: marks are dropped, and a glyph OCR read
+    between an amount's digits is given the one digit by which the block adds up, only when no
+    other reading as cheap fits (`_a_glyph_for_a_digit`). `ocr_pages`: each OCR
     page's review line (`PageGrid.review_below`) by page number; other pages have text layers."""
     fields = _block_fields(form)
     names = next((p for p in FUNDS_PARTS if p[0] in fields), None)

@@ -150,7 +150,8 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
         key=lambda ln: ln.bbox[1],
     )
     once: list[tuple[str, str]] = []
-    opener, rows = _opener_rows(worded, once)
+    around: list[tuple[str, str]] = []
+    opener, rows = _opener_rows(worded, once, around)
     if opener is None:
         return None
     spec, _ = opener
@@ -168,6 +169,11 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
         f"over: read once, as '{read}'"
         for text, read in once
     )
+    problems.extend(
+        f"page {page.page}: foot line '{text}' (the opener's row, its rules lost) read as its "
+        f"wrapped label's two halves around its value: '{read}'"
+        for text, read in around
+    )
     cells = [
         Cell(row=r, col=0, text=ln.text, bbox=ln.bbox, confidence=ln.confidence)
         for r, ln in enumerate(rows)
@@ -182,14 +188,15 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
 
 
 def _opener_rows(
-    worded: list[TextLine], once: list[tuple[str, str]]
+    worded: list[TextLine], once: list[tuple[str, str]], around: list[tuple[str, str]]
 ) -> tuple[tuple[object, str] | None, list[TextLine]]:
     """(opener hit, rows from the opener's line down) of the worded lines at a page's foot, top
-    to bottom: the last line printing an opener with its value (alone, or read back from the
-    two lines a wrapped label was cut into), the lines after it each a row of its own; no hit
+    to bottom: the last line printing an opener with its value (alone, read back from the
+    two lines a wrapped label was cut into, or from one line OCR read the label's halves and
+    the value into: `_label_around_its_value`), the lines after it each a row of its own; no hit
     when none does. At most `MAX_FOOT_ROWS` rows: a form's opening rows, not a page of text.
     The opener row's lines read once (`_wrapped_label_row`: as printed, as read) are added to
-    `once`."""
+    `once`, a line read as a label around its value (as printed, as read) to `around`."""
     taken = set()
     for i in range(len(worded) - 1, max(-1, len(worded) - 1 - MAX_FOOT_ROWS), -1):
         line = worded[i]
@@ -201,12 +208,29 @@ def _opener_rows(
         if hit is None or not hit[1]:
             row = _wrapped_label_row(line, worded, twice) or line
             hit = match_printed(label_key(row.text), ALL_OPENERS)
+        if (hit is None or not hit[1]) and (halves := _label_around_its_value(line)):
+            hit = match_printed(label_key(halves.text), ALL_OPENERS)
+            if hit is not None and hit[1]:
+                row, twice = halves, []
+                around.append((line.text, halves.text))
         if hit is not None and hit[1]:
             once.extend(twice)
             after = [ln for ln in worded[i + 1 :] if id(ln) not in taken and not _level(ln, row)]
             return hit, [row, *after]
         taken |= {id(ln) for ln in worded if _level(ln, line) and ln is not line}
     return None, []
+
+
+def _label_around_its_value(line: TextLine) -> TextLine | None:
+    """`line` read as label then value where OCR read a label wrapped over two lines of a narrow
+    cell and its value level with them as one line, the value between the label's halves (dev6
+    lg_59329 p1's foot: `项目 学生营养改善计划 名称：`, 项目 over 名称： beside the name): its first
+    and last words joined are the label, the words between them its value. None for a line of
+    fewer than three words; whether the label is an opener is the caller's to ask."""
+    words = line.text.split()
+    if len(words) < 3:
+        return None
+    return TextLine(" ".join([words[0] + words[-1], *words[1:-1]]), line.bbox, line.confidence)
 
 
 def _level(a: TextLine, b: TextLine) -> bool:
