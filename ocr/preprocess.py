@@ -357,22 +357,25 @@ def _carry_rules_across(
     ink: np.ndarray, hor: np.ndarray, ver: np.ndarray, seals: list[tuple[float, float, float]]
 ) -> list[tuple[Window, np.ndarray]]:
     """Paint into `hor` and `ver` (in place) each rule's line across a seal's disc where a rule
-    arrives at it (`ocr.sealbridge.rule_across_seal`: its worn runs and the stretches the
-    seal's star or glyphs cover between them), so the grid keeps the column or row the rule
-    parts (dev5 lg_48718 p3). Returns the seal's ink beside the rule in those stretches, by
-    window (bool), for `drop_seals` to take out of the ink with the rest of the seal."""
+    arrives at it (`ocr.sealbridge.rule_across_seal`: its worn runs from outside the disc, the
+    seal's star and the crossing rules on its line between them), so the grid keeps the column
+    or row the rule parts (dev5 lg_48718 p3). Returns the seal's ink beside the rule where it
+    is carried, by window (bool), for `drop_seals` to take out of the ink with the seal."""
     max_gap = worn_gap(rule_kernel(hor.shape))
     beside_rules: list[tuple[Window, np.ndarray]] = []
     for seal, window, d2, beside in _seal_windows(hor.shape, seals):
         x0, y0, x1, y1 = window
         sub_ink = ink[y0:y1, x0:x1]
-        star = _seal_star(sub_ink, d2, seal[2])
         inside = d2 <= _disc_reach(seal[2]) ** 2
-        for mask, horizontal in ((hor, True), (ver, False)):
+        disc = (seal[2], inside, _seal_star(sub_ink, d2, seal[2]))
+        for mask, other, horizontal in ((hor, ver, True), (ver, hor, False)):
             sub = mask[y0:y1, x0:x1]
             pieces = ((sub > 0) & beside).astype(np.uint8)
+            crossing = other[y0:y1, x0:x1]
             for line in rule_lines_beside(pieces, horizontal, seal[2]):
-                rule, seal_ink = rule_across_seal(sub_ink, line, horizontal, seal[2], star, max_gap)
+                rule, seal_ink = rule_across_seal(
+                    sub_ink, line, horizontal, disc, crossing, max_gap
+                )
                 sub[(rule > 0) & inside] = 1
                 if seal_ink.any():
                     beside_rules.append((window, seal_ink & inside))

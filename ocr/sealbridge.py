@@ -9,11 +9,12 @@ and two cells merged (dev5 lg_48718 p3: the 三级指标 | 目标值 rule under 
 indicator names read with their targets and a seal glyph, `验收合格率 时明 >96%`).
 
 The rule's line is known outside the disc (its piece beside the disc, fitted straight); on that
-line inside the disc it keeps (1) the straight runs of ink at least `RULE_RUN_ACROSS` radii long
-that are not the seal's star (a rule's worn pieces: a seal's stroke crosses the line within its
-own width), and (2) between two such runs, a stretch where ink covers the line without a break
-(the seal's star or glyph lying over the rule: the rule runs on under it). A stretch of paper
-between two runs is a worn gap and stays one: the grid reads worn gaps on their own terms.
+line it is followed from outside into the disc (`rule_chain`) along the straight runs of ink as
+long as a rule's piece beside the disc (`RULE_PIECE_ACROSS` radii) that are not the seal's star
+(a rule's worn pieces: a seal's stroke crosses the line within its own width, its text's
+strokes along the line are shorter), across the star and crossing rules lying on it,
+and across paper gaps no longer than the rule masks close. A longer gap, or the seal's text or
+ring on the line, ends it: past them the grid reads what it finds on its own terms.
 """
 
 from __future__ import annotations
@@ -70,30 +71,33 @@ def rule_lines_beside(pieces: np.ndarray, horizontal: bool, r: float) -> Iterato
         yield line
 
 
-def straight_runs(ink_on_line: np.ndarray, horizontal: bool, r: float) -> np.ndarray:
-    """The runs of `ink_on_line` (uint8) along the line at least `RULE_RUN_ACROSS` radii long."""
-    run = max(3, int(RULE_RUN_ACROSS * r)) | 1  # odd: an opening keeps both ends
+def straight_runs(
+    ink_on_line: np.ndarray, horizontal: bool, r: float, share: float = RULE_RUN_ACROSS
+) -> np.ndarray:
+    """The runs of `ink_on_line` (uint8) along the line at least `share` radii long."""
+    run = max(3, int(share * r)) | 1  # odd: an opening keeps both ends
     kernel = np.ones((1, run) if horizontal else (run, 1), np.uint8)
     return cv2.morphologyEx(ink_on_line, cv2.MORPH_OPEN, kernel)
 
 
-def covered_between_runs(runs: np.ndarray, inked: np.ndarray, max_gap: int) -> np.ndarray:
-    """Positions along a line (bool profiles) between its first and last run where the rule runs
-    on under what covers it: the stretches of ink, joined across paper gaps no longer than
-    `max_gap` (a worn rule's gaps the rule masks close), that reach a run."""
+def rule_chain(runs: np.ndarray, held: np.ndarray, outside: np.ndarray, max_gap: int) -> np.ndarray:
+    """Positions along a line (bool profiles) where a rule arriving from outside a seal's disc
+    runs on: stretches of its runs and of what may cover it (`held`: the seal's star, the
+    crossing rules), joined across paper gaps no longer than `max_gap` (a worn rule's gaps,
+    which the rule masks close), that hold a run outside the disc (`outside`); within each,
+    from its first run to its last. The seal's text and ring stop the chain: a rule shows
+    between their thin strokes as runs of its own, and a line through the seal's text band
+    beside a rule that ends at a merged cell (dev6 lg_56021 p2) reads glyph strokes as runs."""
     out = np.zeros_like(runs)
-    at = np.flatnonzero(runs)
-    if at.size < 2:
-        return out
-    lo, hi = int(at[0]), int(at[-1]) + 1
-    held = inked[lo:hi] | runs[lo:hi]
-    for a, b in _false_spans(held):
+    joined = held | runs
+    for a, b in _false_spans(joined):
         if b - a <= max_gap:
-            held[a:b] = True
-    for a, b in _false_spans(~held):  # each stretch held: kept when it reaches a run
-        if runs[lo + a : lo + b].any():
-            out[lo + a : lo + b] = True
-    return out & ~runs
+            joined[a:b] = True
+    for a, b in _false_spans(~joined):  # each stretch joined
+        at = np.flatnonzero(runs[a:b])
+        if at.size and (runs[a:b] & outside[a:b]).any():
+            out[a + at[0] : a + at[-1] + 1] = True
+    return out
 
 
 def _false_spans(profile: np.ndarray) -> list[tuple[int, int]]:
@@ -106,32 +110,38 @@ def rule_across_seal(
     sub_ink: np.ndarray,
     line: np.ndarray,
     horizontal: bool,
-    r: float,
-    star: np.ndarray,
+    disc: tuple[float, np.ndarray, np.ndarray],
+    crossing: np.ndarray,
     max_gap: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A rule's pixels (uint8, `line`'s window) on its `line` across a seal of radius `r`: the
-    rule's straight runs off the seal's `star` (bool, the window's), and between them the
-    stretches the seal's ink covers (`covered_between_runs`), drawn along the line's middle at
-    the rule's own width (the line's less its slack). With them, the seal's ink (bool) on the
-    line beside the rule in those stretches: no print, and read as a stroke crossing the rule
-    it would hide it from the grid again (`ocr.grid._edge_present`)."""
+    """A rule's pixels (uint8, `line`'s window) on its `line` across a seal (`disc`: its radius,
+    where the window lies inside its disc and its star, bool): its chain from outside the
+    disc (`rule_chain`: its straight runs as long as a rule's piece beside the disc
+    (`RULE_PIECE_ACROSS`) off the star, and the star and `crossing` rules,
+    uint8, between them), drawn along the line's middle at the rule's own width (the line's
+    less its slack). With them, the seal's ink (bool) on the line beside the rule where no run
+    of it shows: no print, and read as a stroke crossing the rule it would hide it from the
+    grid again (`ocr.grid._edge_present`)."""
+    r, inside, star = disc
     on_line = sub_ink & line
-    runs = straight_runs(on_line, horizontal, r)
+    # as long as a rule's piece beside the disc: a glyph's stroke of the seal's text lying
+    # along the line is shorter (dev6 lg_56021 p2: 22-35 px at r 151, a rule's 49-59 px)
+    runs = straight_runs(on_line, horizontal, r, RULE_PIECE_ACROSS)
     runs[star] = 0
-    axis = 0 if horizontal else 1  # a profile along the line: any ink across it
+    axis = 0 if horizontal else 1  # a profile along the line: any of it across the line
     run_at = runs.any(axis=axis)
-    bridged = covered_between_runs(run_at, on_line.any(axis=axis), max_gap)
-    if not bridged.any():
-        return runs, np.zeros(runs.shape, bool)
+    held = ((star | (crossing > 0)) & (on_line > 0)).any(axis=axis)
+    outside = ((line > 0) & ~inside).any(axis=axis)
+    chain = rule_chain(run_at, held, outside, max_gap)
     # the line's middle at the rule's own width: the slack taken off across the line
     across = (LINE_SLACK + 1, 1) if horizontal else (1, LINE_SLACK + 1)
     core = cv2.erode(line, np.ones(across, np.uint8))
     beside = (on_line > 0) & (core == 0)
+    covered = chain & ~run_at
     if horizontal:
-        core[:, ~bridged] = 0
-        beside[:, ~bridged] = False
+        core[:, ~chain] = 0
+        beside[:, ~covered] = False
     else:
-        core[~bridged, :] = 0
-        beside[~bridged, :] = False
-    return runs | core, beside
+        core[~chain, :] = 0
+        beside[~covered, :] = False
+    return core, beside

@@ -15,7 +15,7 @@ import pytest
 from ocr import preprocess
 from ocr.grid import find_tables
 from ocr.preprocess import binarize, drop_seals, line_masks
-from ocr.sealbridge import covered_between_runs
+from ocr.sealbridge import rule_chain
 
 SEAL = (1000.0, 500.0, 150.0)
 ROWS = (300, 380, 460, 540, 620, 700)
@@ -30,27 +30,33 @@ def _shown(profile: np.ndarray) -> str:
     return "".join("#" if v else "." for v in profile)
 
 
-def test_a_covered_stretch_between_two_runs_is_bridged_across_short_paper_gaps() -> None:
-    """Runs at both ends; between them ink (a star) with 2 px of paper either side: all of it
-    bridged when gaps up to 2 px close, none of it when only 1 px does."""
+def test_a_rule_runs_on_from_outside_across_the_star_and_short_gaps() -> None:
+    """A run outside the disc, 2 px of paper, the star, 2 px of paper, a run inside: the
+    chain runs from the first run to the last when gaps up to 2 px close; with 1 px only the
+    outside run is its own chain."""
     runs = _profile("###..........###")
-    inked = _profile("###..######..###")
-    assert _shown(covered_between_runs(runs, inked, 2)) == "...##########..."
-    assert _shown(covered_between_runs(runs, inked, 1)) == "................"
+    held = _profile(".....######.....")
+    outside = _profile("####............")
+    assert _shown(rule_chain(runs, held, outside, 2)) == "################"
+    assert _shown(rule_chain(runs, held, outside, 1)) == "###............."
 
 
-def test_a_stretch_reaching_one_run_only_is_bridged_up_to_its_long_gap() -> None:
-    """Ink joined to the left run across 1 px of paper, then 6 px of paper (a worn gap longer
-    than 2): the rule runs on under the ink and stops where the long gap starts, which stays
-    paper; the px of ink touching the right run is the rule's too."""
-    runs = _profile("###............###")
-    inked = _profile("###.####......####")
-    assert _shown(covered_between_runs(runs, inked, 2)) == "...#####......#..."
+def test_a_chain_holding_no_run_outside_the_disc_is_no_rule() -> None:
+    """The same runs and star, the line outside the disc only at its far end where no run
+    shows: nothing arrives from outside, nothing is carried."""
+    runs = _profile("###..........###...")
+    held = _profile(".....######........")
+    outside = _profile("..................#")
+    assert not rule_chain(runs, held, outside, 2).any()
 
 
-def test_one_run_or_none_bridges_nothing() -> None:
-    assert not covered_between_runs(_profile("###....."), _profile("########"), 3).any()
-    assert not covered_between_runs(_profile("........"), _profile("########"), 3).any()
+def test_ink_that_is_neither_star_nor_crossing_rule_ends_the_chain() -> None:
+    """The seal's text between two runs (not `held`) leaves a gap longer than 2 px: the chain
+    from outside stops at its last run; the inner run is not the rule's."""
+    runs = _profile("###.......###")
+    held = _profile(".............")
+    outside = _profile("###..........")
+    assert _shown(rule_chain(runs, held, outside, 2)) == "###.........."
 
 
 def _star(gray: np.ndarray) -> None:
@@ -106,9 +112,8 @@ def test_a_rule_ending_inside_the_disc_is_not_carried_past_its_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The middle column rule stops at row 460 (merged rows below it) and the star covers its
-    line from 467: no run of the rule lies past the star, so nothing is bridged; the column
-    rules' mask is the one `drop_seals` kept before (the row rules crossing the star are
-    carried across it: they run on either side)."""
+    line from 467: no run of the rule lies past the star, so nothing is carried past the
+    rule's end; the column rules' mask there is the one `drop_seals` kept before."""
     page = _star_on_a_column_rule()
     page[463:703, 999:1002] = 255
     _star(page)
@@ -117,4 +122,5 @@ def test_a_rule_ending_inside_the_disc_is_not_carried_past_its_end(
     _, carried, _ = drop_seals(hor, ver, ink, [SEAL])
     monkeypatch.setattr(preprocess, "_carry_rules_across", lambda *a: [])
     _, before, _ = drop_seals(hor, ver, ink, [SEAL])
-    assert np.array_equal(carried, before)
+    assert np.array_equal(carried[455:703, 990:1010], before[455:703, 990:1010])
+    assert int(carried[463:703, 990:1010].sum()) == 0
