@@ -264,7 +264,7 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int, int]:
     if not seals:
         return gray, 0, 0
     hor, ver = line_masks(ink)
-    hor, ver, _ = drop_seals(hor, ver, ink, seals)
+    hor, ver, _ = drop_seals(hor, ver, ink, seals, carry=False)
     rules = cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
     # a rule entering a seal's disc runs on across it on its own line, worn or as grey as the
     # seal: the lift keeps the straight runs of ink along that line (`_rule_lines_across`)
@@ -376,10 +376,20 @@ def _carry_rules_across(
                 rule, seal_ink = rule_across_seal(
                     sub_ink, line, horizontal, disc, crossing, max_gap
                 )
-                sub[(rule > 0) & inside] = 1
+                # only where the mask lost the rule: where it kept it, its own pixels stay
+                # (repainted at the fit's rounding, a kept rule's separator moved by a
+                # fraction of a px and a cell's crop took in a rule's edge: dev6 lg_57280)
+                lost = ~_kept_along(sub, line, horizontal)
+                sub[(rule > 0) & inside & lost] = 1
                 if seal_ink.any():
-                    beside_rules.append((window, seal_ink & inside))
+                    beside_rules.append((window, seal_ink & inside & lost))
     return beside_rules
+
+
+def _kept_along(mask: np.ndarray, line: np.ndarray, horizontal: bool) -> np.ndarray:
+    """Where along `line` (bool, its window) the rule `mask` holds any pixel across it."""
+    kept = ((mask > 0) & (line > 0)).any(axis=0 if horizontal else 1)
+    return np.broadcast_to(kept[None, :] if horizontal else kept[:, None], mask.shape)
 
 
 def _seal_star(ink: np.ndarray, d2: np.ndarray, r: float) -> np.ndarray:
@@ -1370,12 +1380,21 @@ def find_faint_seals(
 
 
 def drop_seals(
-    hor: np.ndarray, ver: np.ndarray, ink: np.ndarray, seals: list[tuple[float, float, float]]
+    hor: np.ndarray,
+    ver: np.ndarray,
+    ink: np.ndarray,
+    seals: list[tuple[float, float, float]],
+    *,
+    carry: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rule masks and ink mask without what a seal put there: inside each seal's disc only the
     rule pixels that continue a rule from outside the disc (a run along the rule reaching the
     disc's edge) are kept; the ring's arcs, the star and the seal's text go (from the ink too,
-    so that no later step finds them again as short rules or crossing strokes)."""
+    so that no later step finds them again as short rules or crossing strokes). With `carry`
+    (the grid's masks) a rule is also carried across the disc (`_carry_rules_across`); the
+    grey-seal lift keeps a rule's line across the seal by its own runs (`_rule_lines_across`),
+    and its masks stay as they were: carried, they kept seal ink the lift had taken out of
+    cells (dev6 lg_57280 p1: `eb绩效指标`)."""
     if not seals:
         return hor, ver, ink
     before = (hor, ver)
@@ -1405,7 +1424,7 @@ def drop_seals(
                 m[y, a:b] = keep
         disc = (xx - cx) ** 2 + (yy - cy) ** 2 <= rad**2
         _keep_rules_between(before, (hor, ver), disc)
-        carried = _carry_rules_across(ink, hor, ver, [(cx, cy, r)])
+        carried = _carry_rules_across(ink, hor, ver, [(cx, cy, r)]) if carry else []
         rules = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8)).astype(bool)
         ink[disc & ~rules] = 0
         for (x0, y0, x1, y1), seal_ink in carried:

@@ -169,8 +169,6 @@ def test_a_worn_rule_runs_on_across_a_lifted_grey_seal(monkeypatch: pytest.Monke
     # the seal's stroke across the rule's line is lifted beside the rule
     assert (out[640:643, 488:498] == 255).all() and (out[640:643, 505:514] == 255).all()
     monkeypatch.setattr(preprocess, "_rule_lines_across", lambda i, h, v, s: np.zeros_like(i))
-    # the rule masks carry it across too (`drop_seals`, sealrule33): both off for the before
-    monkeypatch.setattr(preprocess, "_carry_rules_across", lambda *a: [])
     before, _, _ = lift_grey_seals(page)
     # as before: lost but for the 4 px the bottom rule's own margin keeps
     assert int((before[580:700, 500:503] == 130).all(axis=1).sum()) == 4
