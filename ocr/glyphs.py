@@ -110,17 +110,29 @@ FAINT_SPECK = 12
 # own height (a `=` is ~1.5 times as wide as tall; two glyphs or a phrase are wider).
 GLYPH_CELL_SHARE = 0.8
 GLYPH_ASPECT = 2.0
+# A glyph's strokes lie within this share of its largest blob's size (longer side) of one
+# another; a blob of faint print farther off no larger across than `SPECK_OF_GLYPH` of that
+# size is a speck.
+GLYPH_REACH = 0.5
+SPECK_OF_GLYPH = 0.5
 # The glyph must keep this many insets from the cell's rectangle: faint print reaching the
 # rules is a worn rule's residue, a seal's ring or a neighbour's overflow, not a printed value.
 CLEAR_INSETS = 2
+# A faint glyph keeps this many insets from the inset cell (`faint_glyph_box`; it kept
+# `CLEAR_INSETS`, one more): a value set flush left stands only a cell's padding from its rule
+# (dev5 lg_47303: a faded `9` 8 px from the rule's middle at 180 dpi, 5 px inside the inset
+# cell, inset 3). A worn rule's residue or a neighbour's overflow reaches the rule; a seal's
+# ring piece is cut by the rules, or too tall or flat to be a glyph.
+FAINT_CLEAR_INSETS = 1
 
 
 def faint_glyph_box(
     gray: np.ndarray, bbox: tuple[float, float, float, float], inset: int
 ) -> tuple[int, int, int, int] | None:
     """The page box of the one glyph-sized blob of faint print in a cell (page `bbox`) clear
-    of its rules by `CLEAR_INSETS` insets, or None: no faint print, several glyphs, a blob
-    touching the cell's margin, or one too large or too flat to be a glyph."""
+    of its rules by `FAINT_CLEAR_INSETS` insets, or None: no faint print, several glyphs, a
+    blob touching the cell's margin, or one too large or too flat to be a glyph. Specks apart
+    from the glyph are left out (`glyph_blobs`)."""
     x0, y0, x1, y1 = (int(round(v)) for v in bbox)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 - x0 < 6 * inset or y1 - y0 < 6 * inset:
@@ -128,23 +140,68 @@ def faint_glyph_box(
     sub = gray[y0:y1, x0:x1]
     faint = (cv2.blur(sub, (3, 3)) <= faint_print_cut(sub)).astype(np.uint8)
     num, _, stats, _ = cv2.connectedComponentsWithStats(faint, connectivity=8)
-    blobs = [
-        tuple(int(v) for v in stats[i][:4]) for i in range(1, num) if stats[i][4] >= FAINT_SPECK
-    ]
+    blobs = glyph_blobs(
+        [tuple(int(v) for v in stats[i][:5]) for i in range(1, num) if stats[i][4] >= FAINT_SPECK]
+    )
     if not blobs:
         return None
     h, w = sub.shape
-    margin = CLEAR_INSETS * inset
-    bx0 = min(b[0] for b in blobs)
-    by0 = min(b[1] for b in blobs)
-    bx1 = max(b[0] + b[2] for b in blobs)
-    by1 = max(b[1] + b[3] for b in blobs)
+    margin = FAINT_CLEAR_INSETS * inset
+    bx0, by0, bx1, by1 = _union(blobs)
     if bx0 < margin or by0 < margin or bx1 > w - margin or by1 > h - margin:
         return None
     gh, gw = by1 - by0, bx1 - bx0
     if gh < 3 or gh > GLYPH_CELL_SHARE * h or gw > GLYPH_ASPECT * gh:
         return None
     return x0 + bx0, y0 + by0, x0 + bx1, y0 + by1
+
+
+Blob = tuple[int, int, int, int, int]  # x, y, w, h, area
+
+
+def _union(blobs: list[Blob]) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1) around blobs."""
+    return (
+        min(b[0] for b in blobs),
+        min(b[1] for b in blobs),
+        max(b[0] + b[2] for b in blobs),
+        max(b[1] + b[3] for b in blobs),
+    )
+
+
+def _near(box: tuple[int, int, int, int], blob: Blob, reach: float) -> bool:
+    """Whether `blob` lies within `reach` px of `box` (x0, y0, x1, y1) both ways."""
+    x, y, bw, bh, _ = blob
+    return (
+        x <= box[2] + reach
+        and x + bw >= box[0] - reach
+        and (y <= box[3] + reach and y + bh >= box[1] - reach)
+    )
+
+
+def glyph_blobs(blobs: list[Blob]) -> list[Blob]:
+    """The blobs of faint print (x, y, w, h, area) that make one glyph (or a short number) in a
+    cell: the largest blob and those within `GLYPH_REACH` of its size (its longer side) from
+    it, grown blob by blob (a glyph's strokes a fade broke apart, the two bars of a `=`). A blob
+    farther off no larger across than `SPECK_OF_GLYPH` of that size is a speck of dust or noise,
+    left out (dev5 lg_47303: specks 3-6 px across in the cells of faded `9`s 12 px tall, which
+    the glyph's box took in and called several glyphs: the amounts were never read); a larger
+    one is a second mark, and then no blob is one glyph ([])."""
+    if not blobs:
+        return []
+    largest = max(blobs, key=lambda b: b[4])
+    size = max(largest[2], largest[3])
+    held, rest = [largest], [b for b in blobs if b is not largest]
+    grown = True
+    while grown:
+        box = _union(held)
+        near = [b for b in rest if _near(box, b, GLYPH_REACH * size)]
+        held += near
+        rest = [b for b in rest if b not in near]
+        grown = bool(near)
+    if any(max(b[2], b[3]) > SPECK_OF_GLYPH * size for b in rest):
+        return []
+    return held
 
 
 # A chevron the recogniser read as `>`/`<` and the comparator it is when a bar lies under it.

@@ -817,12 +817,23 @@ def reread_empty_cells(
 FAINT_GLYPH_PAD = 1.0
 
 
-def read_faint_cells(tables: list[Table], gray: np.ndarray, engine: OcrEngine) -> list[Table]:
+# A faint lone glyph read as a number (digits, at most one point) at least this surely is the
+# cell's value: a faded lone amount or target (dev5 lg_47303: `9`, `9`, `92` read at 0.97-0.9999
+# from cells left blank). Below it, or read as anything else, its readings only ride on the cell.
+FAINT_NUMBER_MIN = 0.9
+FAINT_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def read_faint_cells(
+    tables: list[Table], gray: np.ndarray, engine: OcrEngine, notes: list[str] | None = None
+) -> list[Table]:
     """Cells still blank after every other reading whose faint print forms one glyph
-    (`ocr.glyphs.faint_glyph_box`: a faded lone comparator never as dark as the page's print
-    leaves its cell without ink): that glyph's crop read, its ranked readings kept on the cell
-    (`Cell.faint`) while its text stays blank, for the form reader to judge by the column's
-    alphabet. All crops go to the recogniser in one batch."""
+    (`ocr.glyphs.faint_glyph_box`: a faded lone comparator or digit never as dark as the page's
+    print leaves its cell without ink): that glyph's crop read, its ranked readings kept on the
+    cell (`Cell.faint`). Its text stays blank, for the form reader to judge by the column's
+    alphabet, unless it reads a number surely (`FAINT_NUMBER_MIN`): then that number is the
+    cell's text, said in `notes` (the page's) naming the cell. All crops go to the recogniser
+    in one batch."""
     inset = cell_inset(gray.shape)
     jobs, crops = _blank_cell_crops(
         tables,
@@ -834,8 +845,21 @@ def read_faint_cells(tables: list[Table], gray: np.ndarray, engine: OcrEngine) -
     for (ti, ci, _), read in zip(jobs, engine.read_crops_ranked(crops), strict=True):
         readings = read.readings or ((read.text, read.confidence),)
         kept = tuple((t.strip(), round(float(p), 6)) for t, p in readings if t.strip())
-        if kept:
-            tables[ti].cells[ci] = replace(tables[ti].cells[ci], faint=kept)
+        if not kept:
+            continue
+        cell = replace(tables[ti].cells[ci], faint=kept)
+        number = read.text.strip()
+        if FAINT_NUMBER.fullmatch(number) and read.confidence >= FAINT_NUMBER_MIN:
+            cell = replace(
+                cell, text=number, confidence=round(float(read.confidence), 4), readings=kept
+            )
+            if notes is not None:
+                notes.append(
+                    f"faint print in a cell left blank (table {ti + 1}, row {cell.row + 1}, "
+                    f"column {cell.col + 1}) read '{number}' (p={read.confidence:.3f}): taken as "
+                    "its value"
+                )
+        tables[ti].cells[ci] = cell
     return tables
 
 
@@ -1356,7 +1380,7 @@ def ocr_page(
     # line, found or not (dev lg_581_自评 p3: none found here): its print re-read at row height
     out_tables = reread_under_seals(out_tables, clean, engine)
     out_tables = reread_empty_cells(out_tables, prep.gray, engine)
-    out_tables = read_faint_cells(out_tables, prep.gray, engine)
+    out_tables = read_faint_cells(out_tables, prep.gray, engine, doubts)
     out_tables = mark_level_pairs(out_tables, prep.gray)
     h, w = prep.gray.shape
     del prep, hor, ver, clean, ink

@@ -13,7 +13,7 @@ change, remap in bands of rows, and only the grey page is carried once orientati
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -22,6 +22,7 @@ import numpy as np
 
 from ocr.components import components_with_stats
 from ocr.engines import OcrEngine
+from ocr.sealbridge import Window, disc_window, rule_across_seal, rule_lines_beside, straight_runs
 
 
 @dataclass
@@ -211,12 +212,6 @@ def lift_fills(gray: np.ndarray, min_area_frac: float = 0.0008) -> tuple[np.ndar
 # ring 129 over strokes of 143) cannot be told by its level; the grid step still drops its arcs
 # from the rule masks.
 GREY_SEAL_MARGIN = 40
-# A rule's piece beside a seal's disc at least this many radii long goes on across the disc
-# (`_rule_lines_across`): shorter is a stroke of print or of a glyph set beside the seal.
-RULE_PIECE_ACROSS = 0.2
-# ... and keeps there the runs of ink along its line at least this many radii long (a rule's
-# worn pieces; a seal's stroke crosses the line within its own width, ~0.03 r)
-RULE_RUN_ACROSS = 0.1
 # A seal's star lies within this many radii of its centre, and is solid there: its core is the
 # ink an opening this many radii wide leaves (print strokes and rules are thinner). Its arms are
 # straight, so one lying along a rule's line passed for the rule's run (`_seal_star`).
@@ -269,7 +264,7 @@ def lift_grey_seals(gray: np.ndarray) -> tuple[np.ndarray, int, int]:
     if not seals:
         return gray, 0, 0
     hor, ver = line_masks(ink)
-    hor, ver, _ = drop_seals(hor, ver, ink, seals)
+    hor, ver, _ = drop_seals(hor, ver, ink, seals, carry=False)
     rules = cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
     # a rule entering a seal's disc runs on across it on its own line, worn or as grey as the
     # seal: the lift keeps the straight runs of ink along that line (`_rule_lines_across`)
@@ -311,53 +306,90 @@ def _rule_lines_across(
     ink: np.ndarray, hor: np.ndarray, ver: np.ndarray, seals: list[tuple[float, float, float]]
 ) -> np.ndarray:
     """The ink inside each seal's disc (`drop_seals`' reach) where a rule arriving at the disc
-    runs on across it: on the rule's own line, fitted to its piece just outside the disc (the
-    page is not yet deskewed: a rule 1.7° off runs 10 px aside over a seal) and as wide as the
-    piece, the straight runs along that line at least `RULE_RUN_ACROSS` radii long. A seal's
-    ring or glyph crossing the line is no such run: kept, its bits beside the rule were read
-    into the cells (`>2 24次`, `b1xa 1625元/人` on dev).
+    runs on across it: on the rule's own line, fitted to its piece just outside the disc
+    (`ocr.sealbridge.rule_lines_beside`), the straight runs along that line at least
+    `RULE_RUN_ACROSS` radii long. A seal's ring or glyph crossing the line is no such run:
+    kept, its bits beside the rule were read into the cells (`>2 24次`, `b1xa 1625元/人` on dev).
 
     `drop_seals` keeps a rule inside the disc only up to its first gap, and a worn or grey
     rule under a grey seal has gaps, or is as light as the seal: the lift erased the rest of
     it, and the grid merged the rows or columns it parted (dev lg_42_自评 p1: four indicator
     lines lost, the column rule beside 质量指标 gone from the star down)."""
-    h, w = hor.shape
-    out = np.zeros((h, w), np.uint8)
-    for cx, cy, r in seals:
-        run = max(3, int(RULE_RUN_ACROSS * r)) | 1  # odd: an opening keeps both ends
-        rad = r * 1.06 + 4
-        # the rules' pieces within half a radius outside the disc (its square, in page px)
-        far = rad + 0.5 * r
-        x0, y0 = max(0, int(cx - far)), max(0, int(cy - far))
-        x1, y1 = min(w, int(cx + far) + 1), min(h, int(cy + far) + 1)
-        yy, xx = np.ogrid[y0:y1, x0:x1]
-        d2 = (xx - cx) ** 2 + (yy - cy) ** 2
-        beside = (d2 > rad**2) & (d2 <= far**2)
+    out = np.zeros(hor.shape, np.uint8)
+    for seal, (x0, y0, x1, y1), d2, beside in _seal_windows(hor.shape, seals):
         here = np.zeros((y1 - y0, x1 - x0), np.uint8)
         sub_ink = ink[y0:y1, x0:x1]
         for mask, horizontal in ((hor, True), (ver, False)):
             line = np.zeros_like(here)
-            pieces = (mask[y0:y1, x0:x1] > 0) & beside
-            num, labels, stats, _ = components_with_stats(pieces.astype(np.uint8))
-            for k in range(1, num):
-                x, y, bw, bh, area = (int(v) for v in stats[k])
-                length = bw if horizontal else bh
-                if length < RULE_PIECE_ACROSS * r:
-                    continue
-                ys, xs = np.nonzero(labels[y : y + bh, x : x + bw] == k)
-                along, across = (xs + x, ys + y) if horizontal else (ys + y, xs + x)
-                slope, at = np.polyfit(along, across, 1)
-                ends = np.array([0.0, float(x1 - x0 if horizontal else y1 - y0)])
-                at_ends = slope * ends + at
-                pts = np.stack([ends, at_ends], 1) if horizontal else np.stack([at_ends, ends], 1)
-                p0, p1 = (tuple(int(round(v)) for v in pt) for pt in pts)
-                cv2.line(line, p0, p1, 1, max(1, round(area / length)) + 4)
-            kernel = np.ones((1, run) if horizontal else (run, 1), np.uint8)
-            here |= cv2.morphologyEx(sub_ink & line, cv2.MORPH_OPEN, kernel)
-        here[d2 > rad**2] = 0
-        here[_seal_star(sub_ink, d2, r)] = 0
+            pieces = ((mask[y0:y1, x0:x1] > 0) & beside).astype(np.uint8)
+            for one in rule_lines_beside(pieces, horizontal, seal[2]):
+                line |= one
+            here |= straight_runs(sub_ink & line, horizontal, seal[2])
+        here[d2 > _disc_reach(seal[2]) ** 2] = 0
+        here[_seal_star(sub_ink, d2, seal[2])] = 0
         out[y0:y1, x0:x1] |= here
     return out
+
+
+def _disc_reach(r: float) -> float:
+    """How far from a seal's centre its ink may lie (px): its ring's radius, its stroke and the
+    scan's blur (`drop_seals`' reach)."""
+    return r * 1.06 + 4
+
+
+def _seal_windows(
+    shape: tuple[int, int], seals: list[tuple[float, float, float]]
+) -> Iterator[tuple[tuple[float, float, float], Window, np.ndarray, np.ndarray]]:
+    """Each seal with its window (its disc and half a radius beyond), each window pixel's
+    squared distance from the centre, and where the window lies beside the disc (bool): where
+    a rule's piece arriving at the disc is fitted."""
+    for seal in seals:
+        cx, cy, r = seal
+        rad = _disc_reach(r)
+        far = rad + 0.5 * r
+        x0, y0, x1, y1 = disc_window(shape, seal, far)
+        yy, xx = np.ogrid[y0:y1, x0:x1]
+        d2 = (xx - cx) ** 2 + (yy - cy) ** 2
+        yield seal, (x0, y0, x1, y1), d2, (d2 > rad**2) & (d2 <= far**2)
+
+
+def _carry_rules_across(
+    ink: np.ndarray, hor: np.ndarray, ver: np.ndarray, seals: list[tuple[float, float, float]]
+) -> list[tuple[Window, np.ndarray]]:
+    """Paint into `hor` and `ver` (in place) each rule's line across a seal's disc where a rule
+    arrives at it (`ocr.sealbridge.rule_across_seal`: its worn runs from outside the disc, the
+    seal's star and the crossing rules on its line between them), so the grid keeps the column
+    or row the rule parts (dev5 lg_48718 p3). Returns the seal's ink beside the rule where it
+    is carried, by window (bool), for `drop_seals` to take out of the ink with the seal."""
+    max_gap = worn_gap(rule_kernel(hor.shape))
+    beside_rules: list[tuple[Window, np.ndarray]] = []
+    for seal, window, d2, beside in _seal_windows(hor.shape, seals):
+        x0, y0, x1, y1 = window
+        sub_ink = ink[y0:y1, x0:x1]
+        inside = d2 <= _disc_reach(seal[2]) ** 2
+        disc = (seal[2], inside, _seal_star(sub_ink, d2, seal[2]))
+        for mask, other, horizontal in ((hor, ver, True), (ver, hor, False)):
+            sub = mask[y0:y1, x0:x1]
+            pieces = ((sub > 0) & beside).astype(np.uint8)
+            crossing = other[y0:y1, x0:x1]
+            for line in rule_lines_beside(pieces, horizontal, seal[2]):
+                rule, seal_ink = rule_across_seal(
+                    sub_ink, line, horizontal, disc, crossing, max_gap
+                )
+                # only where the mask lost the rule: where it kept it, its own pixels stay
+                # (repainted at the fit's rounding, a kept rule's separator moved by a
+                # fraction of a px and a cell's crop took in a rule's edge: dev6 lg_57280)
+                lost = ~_kept_along(sub, line, horizontal)
+                sub[(rule > 0) & inside & lost] = 1
+                if seal_ink.any():
+                    beside_rules.append((window, seal_ink & inside & lost))
+    return beside_rules
+
+
+def _kept_along(mask: np.ndarray, line: np.ndarray, horizontal: bool) -> np.ndarray:
+    """Where along `line` (bool, its window) the rule `mask` holds any pixel across it."""
+    kept = ((mask > 0) & (line > 0)).any(axis=0 if horizontal else 1)
+    return np.broadcast_to(kept[None, :] if horizontal else kept[:, None], mask.shape)
 
 
 def _seal_star(ink: np.ndarray, d2: np.ndarray, r: float) -> np.ndarray:
@@ -856,6 +888,17 @@ def thin_line_ink(gray: np.ndarray, horizontal: bool) -> np.ndarray:
     return cv2.threshold(diff, RIDGE_CONTRAST - 1, 1, cv2.THRESH_BINARY, dst=diff)[1]
 
 
+def rule_kernel(shape: tuple[int, ...]) -> int:
+    """The shortest run of ink (px) `line_masks` takes for a rule on a page of this shape."""
+    return max(25, min(shape[:2]) // 28)
+
+
+def worn_gap(k: int) -> int:
+    """The longest gap (px) `line_masks` closes along a rule found with kernel `k`: a worn or
+    broken rule's."""
+    return max(9, k // 2)
+
+
 def _open_rule(
     ink: np.ndarray, horizontal: bool, k: int, dst: np.ndarray | None = None
 ) -> np.ndarray:
@@ -866,7 +909,7 @@ def _open_rule(
     # between neighbouring characters (which would turn a text baseline into a "rule")
     run = cv2.dilate(ink, np.ones(across, np.uint8), dst=dst)
     cv2.morphologyEx(run, cv2.MORPH_OPEN, np.ones(along, np.uint8), dst=run)
-    gap = max(9, k // 2)
+    gap = worn_gap(k)
     close = (1, gap) if horizontal else (gap, 1)
     return cv2.morphologyEx(run, cv2.MORPH_CLOSE, np.ones(close, np.uint8), dst=run)
 
@@ -896,8 +939,7 @@ def line_masks(
     Given the grey page, rules the ink lost whole are added from each direction's thin grey
     lines (`thin_line_ink`): only those not touching a rule the ink shows, so the rules found
     before keep their pixels (their worn gaps' ends are evidence `ocr.grid` reads)."""
-    h, w = ink.shape
-    k = min_len or max(25, min(h, w) // 28)
+    k = min_len or rule_kernel(ink.shape)
     hor, ver = _open_rule(ink, True, k), _open_rule(ink, False, k)
     if gray is None:
         return hor, ver
@@ -1338,12 +1380,21 @@ def find_faint_seals(
 
 
 def drop_seals(
-    hor: np.ndarray, ver: np.ndarray, ink: np.ndarray, seals: list[tuple[float, float, float]]
+    hor: np.ndarray,
+    ver: np.ndarray,
+    ink: np.ndarray,
+    seals: list[tuple[float, float, float]],
+    *,
+    carry: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rule masks and ink mask without what a seal put there: inside each seal's disc only the
     rule pixels that continue a rule from outside the disc (a run along the rule reaching the
     disc's edge) are kept; the ring's arcs, the star and the seal's text go (from the ink too,
-    so that no later step finds them again as short rules or crossing strokes)."""
+    so that no later step finds them again as short rules or crossing strokes). With `carry`
+    (the grid's masks) a rule is also carried across the disc (`_carry_rules_across`); the
+    grey-seal lift keeps a rule's line across the seal by its own runs (`_rule_lines_across`),
+    and its masks stay as they were: carried, they kept seal ink the lift had taken out of
+    cells (dev6 lg_57280 p1: `eb绩效指标`)."""
     if not seals:
         return hor, ver, ink
     before = (hor, ver)
@@ -1373,8 +1424,11 @@ def drop_seals(
                 m[y, a:b] = keep
         disc = (xx - cx) ** 2 + (yy - cy) ** 2 <= rad**2
         _keep_rules_between(before, (hor, ver), disc)
+        carried = _carry_rules_across(ink, hor, ver, [(cx, cy, r)]) if carry else []
         rules = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8)).astype(bool)
         ink[disc & ~rules] = 0
+        for (x0, y0, x1, y1), seal_ink in carried:
+            ink[y0:y1, x0:x1][seal_ink] = 0
     return hor, ver, ink
 
 

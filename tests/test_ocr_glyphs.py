@@ -29,11 +29,12 @@ from ocr.glyphs import (
     barred_chevron,
     faint_glyph_box,
     faint_print_cut,
+    glyph_blobs,
     keep_cut_ink,
     level_stroke_pair,
     lower_arm_ratio,
 )
-from ocr.page import _crop_line, mark_level_pairs, read_faint_cells
+from ocr.page import FAINT_NUMBER_MIN, _crop_line, mark_level_pairs, read_faint_cells
 from ocr.preprocess import INK_THRESHOLD
 from tests.fixtures import scans
 
@@ -335,3 +336,62 @@ def test_cells_read_as_one_glyph_carry_their_level_pair() -> None:
     equals, two, unread = marked.cells
     assert (equals.text, equals.readings, equals.level_pair) == ("二", (("二", 0.95),), True)
     assert (two.level_pair, unread.level_pair) == (False, False)
+
+
+def test_specks_apart_from_a_faint_glyph_are_left_out_a_second_mark_is_not() -> None:
+    """`ocr.glyphs.glyph_blobs` on blobs (x, y, w, h, area): a faded `9` broken in two pieces,
+    a speck 3 px across far off (left out), and a second glyph-sized mark (nothing is one
+    glyph)."""
+    nine = [(40, 20, 11, 12, 60), (44, 33, 6, 4, 14)]
+    speck = (85, 5, 3, 3, 12)
+    assert glyph_blobs([*nine, speck]) == nine
+    assert glyph_blobs([*nine, speck, (10, 22, 9, 11, 40)]) == []
+    assert glyph_blobs([]) == []
+
+
+def _specks(gray: np.ndarray, at: list[tuple[int, int]]) -> np.ndarray:
+    """Dust: a dot 3 px across at each (x, y), grey 120 (a toner speck's)."""
+    for x, y in at:
+        cv2.circle(gray, (x, y), 1, 120, -1)
+    return gray
+
+
+def test_a_faint_digit_among_specks_is_one_glyph() -> None:
+    """A faded `9` in the middle of a blank cell, dust specks in its corners: the specks made
+    the faint print's box too wide to be a glyph and the cell was never read (dev5 lg_47303's
+    amounts); left out, the box is the digit's, as on clean paper."""
+    clean = _faint_lone_glyph("9", 170)
+    box = faint_glyph_box(clean, (0, 0, 100, 60), 3)
+    assert box == (43, 26, 52, 38)
+    dusty = _specks(clean.copy(), [(12, 12), (88, 48), (80, 15)])
+    assert faint_glyph_box(dusty, (0, 0, 100, 60), 3) == box
+
+
+def test_a_faint_digit_set_flush_left_is_read_where_print_reaching_the_rule_is_not() -> None:
+    """A faded `9` 4 px inside the inset cell (a value set flush left: a cell's padding from
+    its rule) is one glyph; faint print at the inset's edge (a worn rule's residue) is not."""
+    gray = np.full((60, 100), PAPER, np.uint8)
+    gray[:, 36:] = _faint_lone_glyph("9", 170)[:, 36:]
+    flush = np.roll(gray, -36, axis=1)  # the digit's faint print from x 7
+    flush[:, 64:] = PAPER
+    assert faint_glyph_box(flush, (0, 0, 100, 60), 3) == (7, 26, 16, 38)
+    at_rule = np.roll(gray, -40, axis=1)
+    at_rule[:, 60:] = PAPER
+    assert faint_glyph_box(at_rule, (0, 0, 100, 60), 3) is None
+
+
+def test_a_blank_cells_faint_lone_number_is_its_value_and_said() -> None:
+    """`ocr.page.read_faint_cells`: a faded `9` read surely is the cell's text, its readings
+    kept, one note naming the cell; a faint comparator's text stays blank, no note."""
+    page = np.hstack([_faint_lone_glyph("9", 170), _faint_lone_glyph("≥", 160)])
+    cells = [Cell(0, 0, "", (0, 0, 100, 60)), Cell(0, 1, "", (100, 0, 200, 60))]
+    engine = get_engine("rapidocr", OcrOptions(threads=1))
+    notes: list[str] = []
+    (read,) = read_faint_cells([Table(1, 2, cells, (0, 0, 200, 60), "t")], page, engine, notes)
+    digit, chevron = read.cells
+    assert (digit.text, digit.faint[0][0], chevron.text, chevron.faint[0][0]) == ("9", "9", "", "≥")
+    assert digit.confidence >= FAINT_NUMBER_MIN
+    assert notes == [
+        f"faint print in a cell left blank (table 1, row 1, column 1) read '9' "
+        f"(p={digit.confidence:.3f}): taken as its value"
+    ]
