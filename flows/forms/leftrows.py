@@ -18,19 +18,23 @@ rows it builds go through `rows.append_rows` as any continued grid's do.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from flows.forms.celllines import line_words
 from flows.forms.columns import GridColumns
-from flows.forms.labels import title_line
-from flows.forms.linegrid import text_rows
+from flows.forms.labels import ALL_COLUMNS, ALL_OPENERS, match_printed, title_line
+from flows.forms.linegrid import BLOCK_GAP, text_rows
 from flows.models import Cell, CellLine, PageGrid, Table, TextLine, join_wrapped
+from flows.text import label_key
 
 # Page furniture that is never a grid line: a page number (`- 2 -`, `第 2 页`, `2/5`)
 PAGE_NUMBER_RE = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}\s*(页|/\s*\d{1,3})?[-—–\s]*$")
 # Share of the heading's frame a line may stand outside it and still be the grid's
 FRAME_SLACK = 0.02
+# A word stands in a row when its middle is this many text heights from the row's middle at
+# most: a cell centres its text, a name wrapped over four lines reaches 1.8 from it
+REACH = 2.5
 # Fields a line's row is anchored by, when the form prints no numeric column
 TARGET = "target"
 
@@ -47,12 +51,13 @@ class LeftRows:
 
 def top_lines(page: PageGrid, top: float | None) -> list[TextLine]:
     """The page's free lines above `top` (all when None), top to bottom, up to the first title
-    (a new form's heading: what follows is not the open grid's) and without page numbers."""
+    or opener label (项目名称: a new form begins, what follows is not the open grid's), without
+    page numbers."""
     out: list[TextLine] = []
     for ln in sorted(page.lines, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
         if top is not None and ln.bbox[3] > top:
             continue
-        if title_line(ln.text):
+        if title_line(ln.text) or match_printed(label_key(ln.text), ALL_OPENERS) is not None:
             break
         if ln.text.strip() and not PAGE_NUMBER_RE.match(ln.text):
             out.append(ln)
@@ -112,8 +117,8 @@ def read_left_rows(
     ]
     if "indicator_name" not in names or not anchor_cols:
         return LeftRows(None, [*outside, *(ln.text.strip() for ln in inside)], [])
-    anchors = text_rows([w for c in anchor_cols for w in by_col[c]], height)
-    mids = [median((w.bbox[1] + w.bbox[3]) / 2 for w in row) for row in anchors]
+    anchors = _anchor_rows([w for c in anchor_cols for w in by_col[c]], height)
+    mids = [(min(w.bbox[1] for w in row) + max(w.bbox[3] for w in row)) / 2 for row in anchors]
     top = min(ln.bbox[1] for ln in inside)
     bottom = max(ln.bbox[3] for ln in inside)
     bounds = [top, *((mids[i] + mids[i + 1]) / 2 for i in range(len(mids) - 1)), bottom]
@@ -122,8 +127,11 @@ def read_left_rows(
         for w in col:
             y = (w.bbox[1] + w.bbox[3]) / 2
             r = min(range(len(mids)), key=lambda k: abs(mids[k] - y))
+            if abs(mids[r] - y) > REACH * height:  # standing apart from every row's middle
+                return LeftRows(None, [*outside, *(ln.text.strip() for ln in inside)], [])
             rows.setdefault((r, c), []).append(w)
-    if not all(rows.get((r, names.index("indicator_name"))) for r in range(len(mids))):
+    name = names.index("indicator_name")
+    if not all(rows.get((r, name)) for r in range(len(mids))):
         # a row with no name: no line of the grid it could be read as
         return LeftRows(None, [*outside, *(ln.text.strip() for ln in inside)], [])
     cells = [
@@ -131,16 +139,48 @@ def read_left_rows(
         for r in range(len(mids))
         for c in range(len(fields))
     ]
-    table = Table(len(mids), len(fields), cells, (left, top, left + width, bottom), "")
+    heading = {c.row for c in cells if c.col == name and _a_head(c.text)}
+    if heading:  # the heading repeated, its rules lost: no line of the grid
+        cells = [
+            replace(c, row=c.row - sum(h < c.row for h in heading))
+            for c in cells
+            if c.row not in heading
+        ]
+        inside = [ln for ln in inside if not any(_a_head(w) for w in ln.text.split())]
+    if not cells:
+        return LeftRows(None, outside, [])
+    n_rows = len(mids) - len(heading)
+    table = Table(n_rows, len(fields), cells, (left, top, left + width, bottom), "")
     return LeftRows(table, outside, [ln.text.strip() for ln in inside])
 
 
-def _cell(
-    row: int, col: int, words: list[CellLine], box: tuple[float, ...], height: float
-) -> Cell:
+def _anchor_rows(words: list[CellLine], height: float) -> list[list[CellLine]]:
+    """The anchor column's words in rows: text rows, a row whose top stands less than
+    `BLOCK_GAP` text heights under the one above joined to it (a value wrapped in its cell;
+    two cells' texts stand a cell's padding apart)."""
+    out: list[list[CellLine]] = []
+    for row in text_rows(words, height):
+        top = min(w.bbox[1] for w in row)
+        if out and top - max(w.bbox[3] for w in out[-1]) < BLOCK_GAP * height:
+            out[-1] += row
+        else:
+            out.append(row)
+    return out
+
+
+def _a_head(text: str) -> bool:
+    """Whether `text` is a grid column's head as a whole (三级指标), not a name starting so."""
+    hit = match_printed(label_key(text), ALL_COLUMNS)
+    return hit is not None and not hit[1]
+
+
+def _cell(row: int, col: int, words: list[CellLine], box: tuple[float, ...], height: float) -> Cell:
     """A cell of the words placed in it: the words of one text line joined by the space
     between them, its text lines joined as a wrapped cell's."""
-    lines = [" ".join(w.text for w in sorted(r, key=lambda w: w.bbox[0])) for r in text_rows(words, height)]
+    lines = [
+        " ".join(w.text for w in sorted(r, key=lambda w: w.bbox[0]))
+        for r in text_rows(words, height)
+    ]
     return Cell(
         row=row,
         col=col,

@@ -320,8 +320,7 @@ def _left_rows_in_free_lines(
                 open_form,
                 page.page,
                 "text printed under no ruled table found after the grid, not read as its line "
-                "(no column of its heading places it): "
-                + "; ".join(repr(t) for t in left.unread),
+                "(no column of its heading places it): " + "; ".join(repr(t) for t in left.unread),
             )
         )
 
