@@ -67,6 +67,7 @@ from flows.forms.labels import (
     slipped_label,
     title_line,
 )
+from flows.forms.leftrows import read_left_rows, top_lines
 from flows.forms.levels import level1_by_category, level1_of_fragments, level2_by_vocabulary
 from flows.forms.linegrid import rebuild
 from flows.forms.lostopener import lost_opener, opener_label, with_cut_opener
@@ -220,6 +221,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         if not page.has_text_layer and open_form is not None:
             top = min((t.bbox[1] for _, t in printed_tables), default=None)
             _total_row_in_free_lines(open_form, page, problems, top)
+            _left_rows_in_free_lines(open_form, page, problems, top, len(printed_tables))
         for ti, printed in printed_tables:
             table = with_opener_above(page, printed)
             for start, end in segments(table, not page.has_text_layer):
@@ -277,6 +279,50 @@ def _total_row_in_free_lines(
     cell = Cell(row=0, col=0, text=text, bbox=box, confidence=sure, lines=placed)
     free = Table(1, 1, [cell], box, page.extractor or "")
     total_row_from_lines(open_form, Where(page, free, 0), 0, 1, problems)
+
+
+def _left_rows_in_free_lines(
+    open_form: OpenForm, page: PageGrid, problems: list[str], top: float | None, index: int
+) -> None:
+    """An open grid's last line(s) a page break left alone at the top of an OCR page, under no
+    ruled table (above the page's first table, `top`; the whole page when it has none), read
+    as the grid's lines by its heading's columns (`leftrows`), said in a note; what no column
+    takes is said too, naming the page and the text, never left out silently."""
+    if open_form.closed_grid or open_form.columns is None:
+        return
+    lines = top_lines(page, top)
+    if not lines:
+        return
+    numeric = frozenset(c.field for c in open_form.spec.columns if c.numeric)
+    left = read_left_rows(lines, open_form.columns, numeric)
+    if left.table is not None:
+        where = Where(page, left.table, index)
+        columns = open_form.columns.on(left.table)
+        if columns is not None:
+            first = len(open_form.indicators)
+            open_form.columns = columns
+            append_rows(open_form, where, 0, left.table.n_rows, after_break=True, problems=problems)
+            problems.append(
+                form_note(
+                    open_form,
+                    page.page,
+                    f"{len(open_form.indicators) - first} indicator line(s) printed under no "
+                    "ruled table found (a page break's leftover of the grid) read as the "
+                    "grid's lines by the columns of its heading: "
+                    + "; ".join(repr(t) for t in left.read),
+                )
+            )
+        else:
+            left = replace(left, unread=[*left.unread, *left.read])
+    if left.unread:
+        problems.append(
+            form_note(
+                open_form,
+                page.page,
+                "text printed under no ruled table found after the grid, not read as its line "
+                "(no column of its heading places it): " + "; ".join(repr(t) for t in left.unread),
+            )
+        )
 
 
 def _grids_from_lines(
