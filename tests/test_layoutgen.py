@@ -13,7 +13,8 @@ import pytest
 pytest.importorskip("reportlab")
 pypdfium2 = pytest.importorskip("pypdfium2")
 
-from bench.layoutgen import DEV2_SEEDS, DEV3_SEEDS, DEV_SEEDS, HELDOUT_SEEDS, fonts, params  # noqa: E402
+from bench.layoutgen import DEV2_SEEDS, DEV3_SEEDS, DEV_SEEDS, HELDOUT_SEEDS, RANGES, fonts, params  # noqa: E402
+from bench.layoutgen.bench import kept  # noqa: E402
 from bench.layoutgen.content import SEEDS_PER_RANGE, Target  # noqa: E402
 from bench.layoutgen.generate import KINDS, draw_content, generate, plan, seeds  # noqa: E402
 from bench.layoutgen.score import score_all  # noqa: E402
@@ -39,7 +40,30 @@ def test_seed_ranges_are_disjoint_and_documented():
     assert set(DEV3_SEEDS).isdisjoint(DEV_SEEDS) and set(DEV3_SEEDS).isdisjoint(DEV2_SEEDS)
     assert seeds("dev2", 2, 5) == [10_005, 10_006]
     assert seeds("dev3", 1, 0) == [20_000]
+    assert seeds("dev6", 1, 0) == [50_000]
+    ranges = list(RANGES.values())
+    assert all(set(a).isdisjoint(b) for i, a in enumerate(ranges) for b in ranges[i + 1 :])
     assert len(params.PARAMETERS) >= 30
+
+
+def test_a_kept_folder_is_scored_again_only_when_it_holds_exactly_the_seeds(tmp_path: Path):
+    """`--keep DIR` over a folder of an earlier run skips generation only when its truths are
+    those of the seeds asked and raw/ holds their documents and nothing else."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "truth").mkdir()
+    for seed, name in [(7, "lg_7.pdf"), (7, "lg_7_自评.tif"), (8, "lg_8.png")]:
+        (tmp_path / "raw" / name).write_bytes(b"x")
+        truth = {"seed": seed, "file": name}
+        (tmp_path / "truth" / (Path(name).stem + ".json")).write_text(json.dumps(truth))
+    assert [t["file"] for t in kept("dev", 2, 7, tmp_path) or []] == [
+        "lg_7.pdf",
+        "lg_7_自评.tif",
+        "lg_8.png",
+    ]
+    assert kept("dev", 3, 7, tmp_path) is None  # seed 9 not generated
+    assert kept("dev", 1, 7, tmp_path) is None  # seed 8's truth is another run's
+    (tmp_path / "raw" / "stray.pdf").write_bytes(b"x")
+    assert kept("dev", 2, 7, tmp_path) is None  # perfbudget run would ingest it too
 
 
 def test_distinct_seeds_are_distinct_departments():
