@@ -85,7 +85,12 @@ from flows.forms.totals import (
     settle_marks_by_totals,
     split_glued_lines,
 )
-from flows.forms.years import fill_missing_years, find_year, year_in_title_cell
+from flows.forms.years import (
+    fill_missing_years,
+    find_year,
+    year_in_annex_line,
+    year_in_title_cell,
+)
 from flows.models import Cell, CellLine, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
 from flows.text import label_key
 
@@ -393,6 +398,8 @@ def _read_segment(
         year = find_year(page, table, start, head_row, where)
         if year is None:
             year = year_in_title_cell(table, start, head_row, spec, where, problems)
+        if year is None:
+            year = year_in_annex_line(page, table, start, where, problems)
         if year is not None:
             header.fields.setdefault("year", year)
         unit_line = unit_line_above(page, table) if spec.prints_funds else None

@@ -6,6 +6,7 @@ not read for the table itself, a note saying where it came from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from flows.forms.labels import PERIOD_YEAR_RE, TITLE_YEAR_RE, YEAR_RE
@@ -64,6 +65,37 @@ def year_in_title_cell(
             )
             return where.sv(cell, m[1])
     return None
+
+
+# An annex line (`附件1：禾里县…局2029年项目支出绩效目标表`): a document's heading, never a note or
+# an indicator's text, so the year it names is the form's even where its title was misread
+ANNEX_YEAR_RE = re.compile(r"^\s*附\s*件\s*\d*.*?(20[23]\d)\s*年")
+
+
+def year_in_annex_line(
+    page: PageGrid, table: Table, start: int, where: Where, problems: list[str]
+) -> SourcedValue | None:
+    """The year an annex line above the table names when no year line or title was read: its
+    title misread (`…绩效自标装` for 绩效目标表, dev6 lg_54259) took it from `find_year`. The
+    nearest such line above the table; on a page whose only table starts with this form, one
+    anywhere. Noted, naming the page and the line."""
+    top = table.bbox[1]
+    shared = start > 0 or len(page.tables) > 1
+    best = None
+    for line in page.lines:
+        m = ANNEX_YEAR_RE.search(normalize(line.text))
+        if not m or (shared and line.bbox[3] > top + 2):
+            continue
+        if best is None or line.bbox[1] >= best[0].bbox[1]:
+            best = (line, m[1])
+    if best is None:
+        return None
+    line, year = best
+    problems.append(
+        f"page {page.page}: no year line (…年度) found; year {year} read from the annex line "
+        f"'{line.text}' (its form title not read as one)"
+    )
+    return on_line(page, line, year)
 
 
 def fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
