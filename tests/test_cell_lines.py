@@ -311,6 +311,60 @@ def test_a_digit_on_the_cells_border_away_from_its_centred_text_is_a_mark_not_pr
     assert "'7' taken for a worn rule's remnant or a speck, not text" in done[0].note()
 
 
+def test_a_glyph_or_stroke_on_the_cells_border_away_from_its_centred_name_is_a_mark():
+    """dev6 lg_54040 p2: a seal's `平`, cut off at the top rule of the 三级 cell, far over the
+    name `游客满意度` centred in the cell (landed `平游客满意度`); a rule's stroke read `丨` or
+    `l` on the border the same. Each is dropped and noted. A printed character stays: the
+    wrapped last character of a centred name (`响`, level with the block), one character on
+    the border of a cell whose text is not centred without it, and two CJK characters (a
+    word, not a mark) on the border."""
+    v = 200.0
+    t = ocr_table(
+        [["游客满意度", "满意度", "完成率", "的影响", "完成", "指标"]],
+        None,
+        {
+            (0, 0): [CellLine("平", (20, 2, 56, 40), 0.5), line("游客满意度", 10, 110, 80)],
+            (0, 1): [line("满意度", 110, 100, 60), CellLine("丨", (104, 175, 116, 198), 0.4)],
+            (0, 2): [CellLine("l", (205, 3, 217, 30), 0.4), line("完成率", 210, 100, 60)],
+            (0, 3): [line("对本行业的影", 305, 85, 90), line("响", 305, 118, 15)],
+            (0, 4): [line("是", 405, 18, 15), line("完成", 405, 55, 40)],
+            (0, 5): [CellLine("达到", (505, 3, 535, 30), 0.6), line("指标", 505, 100, 40)],
+        },
+        v=v,
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got) == {
+        (0, 0): "游客满意度",
+        (0, 1): "满意度",
+        (0, 2): "完成率",
+        (0, 3): "对本行业的影响",
+        (0, 4): "是完成",
+        (0, 5): "达到指标",
+    }
+    assert [[ln.text for ln in d.remnants] for d in done] == [["平"], ["丨"], ["l"]]
+    assert "'平' taken for a worn rule's remnant or a speck, not text" in done[0].note()
+
+
+def test_a_short_mark_on_the_border_hard_over_the_centred_name_is_a_mark():
+    """dev6 lg_54042 p1: a `W` 0.55 text heights tall 5 px under the top rule of a 三级 cell
+    75 px tall, 2 px over `保障消费者基本权益` centred in it (landed `W保障…`): dropped and
+    noted. A `1` the full text height in the same place is a printed line hard by the name
+    (a numbered name's number wrapped over it) and stays."""
+    v = 75.0
+    t = ocr_table(
+        [["保障消费者基本权益", "促进社会和谐"]],
+        None,
+        {
+            (0, 0): [CellLine("W", (12, 5, 30, 21), 0.5), line("保障消费者基本权益", 5, 38, 90)],
+            (0, 1): [CellLine("1", (112, 2, 122, 28), 0.8), line("促进社会和谐", 105, 45, 90)],
+        },
+        v=v,
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got) == {(0, 0): "保障消费者基本权益", (0, 1): "1促进社会和谐"}
+    assert [[ln.text for ln in d.remnants] for d in done] == [["W"]]
+
+
 def test_a_seal_glyph_cut_by_the_rule_under_the_name_is_no_part_of_the_name():
     """dev lg_7259: a red seal's `政`, lifted no lighter than print, read across the rule under
     the project's name in a box 0.46 text heights tall far right of the name: part of a glyph,

@@ -72,6 +72,13 @@ MIN_GAP = 0.5
 # `部分完成`; lg_39954_自评 p3: a `1` 5 px under the top rule over `>87% 87%`). A printed
 # value's lines stand centred with the cell's padding round them.
 BORDER = 0.3
+# A rule's stroke OCR reads on a border as a Latin mark or a one-stroke CJK character
+RULE_MARKS = frozenset("|lI丨")
+# A border mark this short (a share of the text height) is no printed line even hard by the
+# text, only clear of it (dev6 lg_54042 p1: a `W` 0.55 text heights tall 5 px under the top
+# rule, 3 px over `保障消费者基本权益`, landed `W保障…`): a printed line stands the full height,
+# so one that short beside the text is level with it (a superscript) or a mark over it.
+SHORT_MARK = 0.7
 
 
 @dataclass(frozen=True)
@@ -246,15 +253,25 @@ def is_speck(line: CellLine, height: float) -> bool:
     return line.bbox[3] - line.bbox[1] < SPECK * height
 
 
+def _mark_like(text: str) -> bool:
+    """What a mark on a border reads as: a digit or capital or two (`is_speck`'s marks), a
+    rule's stroke (`RULE_MARKS`), or one CJK glyph — a seal's character cut off at the rule
+    (dev6 lg_54040 p2: `平` on the top rule over `游客满意度`). Two CJK characters are a word."""
+    if _digits_or_capitals(text) or set(text) <= RULE_MARKS:
+        return True
+    return len(text) == 1 and is_han(text)
+
+
 def is_border_mark(line: CellLine, cell: Cell, others: list[CellLine], height: float) -> bool:
-    """A line of a digit or capital or two (`is_speck`'s marks, of any height) whose box
-    touches the cell's top or bottom border (`BORDER`), apart from the cell's other lines,
-    which stand centred in the cell without it (`CENTRED`): a mark on the rule, not print —
-    a printed line stands inside the cell's padding, level with the text it belongs to."""
+    """A line of a mark (`_mark_like`, of any height) whose box touches the cell's top or
+    bottom border (`BORDER`), apart from the cell's other lines (`MIN_GAP`, or only clear of
+    them when it is short: `SHORT_MARK`), which stand centred in the cell without it
+    (`CENTRED`): a mark on the rule, not print — a printed line stands inside the cell's
+    padding, level with the text it belongs to."""
     text = "".join(line.text.split())
     if not text or len(text) > MAX_SLIVER_MARKS or height <= 0 or not others:
         return False
-    if not _digits_or_capitals(text):
+    if not _mark_like(text):
         return False
     top, bottom = cell.bbox[1], cell.bbox[3]
     y0, y1 = line.bbox[1], line.bbox[3]
@@ -262,7 +279,8 @@ def is_border_mark(line: CellLine, cell: Cell, others: list[CellLine], height: f
         return False
     b0 = min(o.bbox[1] for o in others)
     b1 = max(o.bbox[3] for o in others)
-    if not (y1 + MIN_GAP * height <= b0 or b1 + MIN_GAP * height <= y0):
+    gap = 0.0 if y1 - y0 < SHORT_MARK * height else MIN_GAP * height
+    if not (y1 + gap <= b0 or b1 + gap <= y0):
         return False  # level with (or hard by) the text: part of it
     return abs((b0 + b1) / 2 - (top + bottom) / 2) <= CENTRED * (bottom - top)
 
