@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocr.components import components_with_stats
+from ocr.components import components_with_stats, true_runs
 from ocr.grid import GridTable
 from ocr.preprocess import INK_THRESHOLD
 
@@ -463,9 +463,7 @@ def cells_print_cuts(
 
 def ink_bands(mask: np.ndarray) -> list[tuple[int, int]]:
     """Runs of rows holding ink: (top, bottom) in mask rows, bottom exclusive."""
-    rows = mask.any(axis=1)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=False))
+    return true_runs(mask.any(axis=1))
 
 
 def _merge_bands(bands: list[tuple[int, int]], line_h: float) -> list[tuple[int, int]]:

@@ -66,3 +66,10 @@ def components_with_stats(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray
     centroids[:, 0] = sum_x / area
     centroids[:, 1] = sum_y / area
     return num, labels, stats, centroids
+
+
+def true_runs(profile: np.ndarray) -> list[tuple[int, int]]:
+    """The components of a 1-D bool profile: (start, end) of each run of True, end exclusive
+    (a mask's rows holding ink, a line's stretches a rule runs on)."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], profile.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 import cv2
 import numpy as np
 
-from ocr.components import components_with_stats
+from ocr.components import components_with_stats, true_runs
 
 # A rule's piece beside a seal's disc at least this many radii long goes on across the disc:
 # shorter is a stroke of print or of a glyph set beside the seal.
@@ -90,20 +90,14 @@ def rule_chain(runs: np.ndarray, held: np.ndarray, outside: np.ndarray, max_gap:
     beside a rule that ends at a merged cell (dev6 lg_56021 p2) reads glyph strokes as runs."""
     out = np.zeros_like(runs)
     joined = held | runs
-    for a, b in _false_spans(joined):
+    for a, b in true_runs(~joined):
         if b - a <= max_gap:
             joined[a:b] = True
-    for a, b in _false_spans(~joined):  # each stretch joined
+    for a, b in true_runs(joined):  # each stretch joined
         at = np.flatnonzero(runs[a:b])
         if at.size and (runs[a:b] & outside[a:b]).any():
             out[a + at[0] : a + at[-1] + 1] = True
     return out
-
-
-def _false_spans(profile: np.ndarray) -> list[tuple[int, int]]:
-    """The (start, end) of each run of False in a bool profile, end exclusive."""
-    edges = np.diff(np.concatenate(([1], profile.astype(np.int8), [1])))
-    return list(zip(np.flatnonzero(edges == -1), np.flatnonzero(edges == 1), strict=True))
 
 
 def rule_across_seal(
