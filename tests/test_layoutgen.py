@@ -41,6 +41,7 @@ def test_seed_ranges_are_disjoint_and_documented():
     assert seeds("dev2", 2, 5) == [10_005, 10_006]
     assert seeds("dev3", 1, 0) == [20_000]
     assert seeds("dev6", 1, 0) == [50_000]
+    assert seeds("dev7", 1, 0) == [60_000]
     ranges = list(RANGES.values())
     assert all(set(a).isdisjoint(b) for i, a in enumerate(ranges) for b in ranges[i + 1 :])
     assert len(params.PARAMETERS) >= 30

@@ -9,10 +9,10 @@ writes one truth JSON per document in the format of the independent validation s
 Two seed ranges (a document is a pure function of its seed):
 
 * ``DEV_SEEDS`` (0 … 9 999), ``DEV2_SEEDS`` (10 000 … 19 999), ``DEV3_SEEDS`` (20 000 …
-  29 999), ``DEV4_SEEDS`` (30 000 … 39 999), ``DEV5_SEEDS`` (40 000 … 49 999) and ``DEV6_SEEDS``
-  (50 000 … 59 999): develop and debug against these (each opened when the one before had been
-  used up by the stops' dev sets; a range's counties repeat in the next, so draw one dev set from
-  one range);
+  29 999), ``DEV4_SEEDS`` (30 000 … 39 999), ``DEV5_SEEDS`` (40 000 … 49 999), ``DEV6_SEEDS``
+  (50 000 … 59 999) and ``DEV7_SEEDS`` (60 000 … 69 999): develop and debug against these
+  (each opened when the one before had been used up by the stops' dev sets; a range's counties
+  repeat in the next, so draw one dev set from one range);
 * ``HELDOUT_SEEDS`` (1 000 000 …): only measured, by ``make bench``. Never tune on them.
 
 Held-out documents whose misses have been read are no longer held out: ``make bench`` scores from
@@ -27,6 +27,7 @@ DEV3_SEEDS = range(20_000, 30_000)
 DEV4_SEEDS = range(30_000, 40_000)
 DEV5_SEEDS = range(40_000, 50_000)
 DEV6_SEEDS = range(50_000, 60_000)
+DEV7_SEEDS = range(60_000, 70_000)
 HELDOUT_SEEDS = range(1_000_000, 1_010_000)
 # The ranges by the name the command lines take (`--range`).
 RANGES = {
@@ -36,6 +37,7 @@ RANGES = {
     "dev4": DEV4_SEEDS,
     "dev5": DEV5_SEEDS,
     "dev6": DEV6_SEEDS,
+    "dev7": DEV7_SEEDS,
     "heldout": HELDOUT_SEEDS,
 }
 
