@@ -313,14 +313,14 @@ def test_a_digit_on_the_cells_border_away_from_its_centred_text_is_a_mark_not_pr
 
 def test_a_glyph_or_stroke_on_the_cells_border_away_from_its_centred_name_is_a_mark():
     """dev6 lg_54040 p2: a seal's `平`, cut off at the top rule of the 三级 cell, far over the
-    name `游客满意度` centred in the cell (landed `平游客满意度`); a rule's stroke read `丨` or
-    `l` on the border the same. Each is dropped and noted. A printed character stays: the
+    name `游客满意度` centred in the cell (landed `平游客满意度`); a rule's stroke read `丨`,
+    `l` or `!` on the border the same. Each is dropped and noted. A printed character stays: the
     wrapped last character of a centred name (`响`, level with the block), one character on
     the border of a cell whose text is not centred without it, and two CJK characters (a
     word, not a mark) on the border."""
     v = 200.0
     t = ocr_table(
-        [["游客满意度", "满意度", "完成率", "的影响", "完成", "指标"]],
+        [["游客满意度", "满意度", "完成率", "的影响", "完成", "指标", "合格率"]],
         None,
         {
             (0, 0): [CellLine("平", (20, 2, 56, 40), 0.5), line("游客满意度", 10, 110, 80)],
@@ -329,6 +329,7 @@ def test_a_glyph_or_stroke_on_the_cells_border_away_from_its_centred_name_is_a_m
             (0, 3): [line("对本行业的影", 305, 85, 90), line("响", 305, 118, 15)],
             (0, 4): [line("是", 405, 18, 15), line("完成", 405, 55, 40)],
             (0, 5): [CellLine("达到", (505, 3, 535, 30), 0.6), line("指标", 505, 100, 40)],
+            (0, 6): [line("合格率", 610, 100, 60), CellLine("!", (604, 175, 616, 198), 0.4)],
         },
         v=v,
     )
@@ -340,8 +341,9 @@ def test_a_glyph_or_stroke_on_the_cells_border_away_from_its_centred_name_is_a_m
         (0, 3): "对本行业的影响",
         (0, 4): "是完成",
         (0, 5): "达到指标",
+        (0, 6): "合格率",
     }
-    assert [[ln.text for ln in d.remnants] for d in done] == [["平"], ["丨"], ["l"]]
+    assert [[ln.text for ln in d.remnants] for d in done] == [["平"], ["丨"], ["l"], ["!"]]
     assert "'平' taken for a worn rule's remnant or a speck, not text" in done[0].note()
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from statistics import median
 
-from flows.forms.cellvalues import NUMBER_RE
+from flows.forms.cellvalues import NUMBER_RE, RULE_STROKES
 from flows.lineshapes import (
     MAX_SLIVER_MARKS,
     group_lines,
@@ -72,8 +72,6 @@ MIN_GAP = 0.5
 # `部分完成`; lg_39954_自评 p3: a `1` 5 px under the top rule over `>87% 87%`). A printed
 # value's lines stand centred with the cell's padding round them.
 BORDER = 0.3
-# A rule's stroke OCR reads on a border as a Latin mark or a one-stroke CJK character
-RULE_MARKS = frozenset("|lI丨")
 # A border mark this short (a share of the text height) is no printed line even hard by the
 # text, only clear of it (dev6 lg_54042 p1: a `W` 0.55 text heights tall 5 px under the top
 # rule, 3 px over `保障消费者基本权益`, landed `W保障…`): a printed line stands the full height,
@@ -255,9 +253,10 @@ def is_speck(line: CellLine, height: float) -> bool:
 
 def _mark_like(text: str) -> bool:
     """What a mark on a border reads as: a digit or capital or two (`is_speck`'s marks), a
-    rule's stroke (`RULE_MARKS`), or one CJK glyph — a seal's character cut off at the rule
-    (dev6 lg_54040 p2: `平` on the top rule over `游客满意度`). Two CJK characters are a word."""
-    if _digits_or_capitals(text) or set(text) <= RULE_MARKS:
+    rule's stroke (`RULE_STROKES`: the strokes a worn rule reads as, one list for every
+    reader), or one CJK glyph — a seal's character cut off at the rule (dev6 lg_54040 p2: `平`
+    on the top rule over `游客满意度`). Two CJK characters are a word."""
+    if _digits_or_capitals(text) or set(text) <= set(RULE_STROKES):
         return True
     return len(text) == 1 and is_han(text)
 
