@@ -44,7 +44,7 @@ import cv2
 import numpy as np
 
 from flows.models import joined_groups, merge_spans
-from ocr.components import components_with_stats
+from ocr.components import components_with_stats, true_runs
 from ocr.preprocess import binarize, drop_seals, find_seals, line_masks
 
 # An edge crossed by ink on both sides over more than this share of its length is text, not a
@@ -112,6 +112,10 @@ WORN_GAP_GLYPHS = 5
 # this many bands, and aligned with the block of the row above or below where their starts do
 # (blur, a glyph's side bearing, a slant left by deskewing).
 PLACED_BANDS = 3
+# A column rule gapped over most of one row (paper where the print wore) leaves a remnant on its
+# line: a straight piece at least this many of the row's glyph heights long (no glyph's stroke
+# is longer than the glyph; dev6 lg_54468 p2: 44 px beside 31-32 px glyphs).
+REMNANT_GLYPHS = 1.0
 
 
 @dataclass(frozen=True)
@@ -975,6 +979,7 @@ def _worn_column_edges(
     text: np.ndarray,
     band: int,
     crossed: set[Edge],
+    rules: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
     """Restore, in place, a column rule worn away over a whole row where the row's text shows
     it: the rule stands on the same line in the row above or below, and the text on each side
@@ -991,10 +996,30 @@ def _worn_column_edges(
     column's right line. Each side's column runs from the line to the nearest grid line its
     text does not cross, or past that line too where the rows beside show no rule on it
     either (a cell of the row may span several grid columns by design: centred in the span,
-    the text is off-centre in the grid column it stands in)."""
+    the text is off-centre in the grid column it stands in).
+
+    Two narrow columns whose texts each fill their column to within a glyph (`万元 | 每低1个
+    百分点扣0.5分`) pass neither side as short: there the line is a rule where it is ruled in
+    both rows beside and its own remnant stands in the row, a straight piece on the line (rule
+    mask or thin ink, `rules`: the column mask and the page's ink) at least `REMNANT_GLYPHS`
+    of the row's glyph height long — a paper gap over most of the row left the rest."""
     nr, nc = len(ys) - 1, len(xs) - 1
     joined_right, ruled_right = edges.joined_right, edges.ruled_right
     tol = PLACED_BANDS * band
+
+    def remnant(r: int, c: int, glyph: int) -> bool:
+        """Whether the line right of grid column c holds a straight piece of its rule in row
+        r at least `REMNANT_GLYPHS` glyph heights long."""
+        if rules is None:
+            return False
+        ver, ink = rules
+        a, b, pos = ys[r], ys[r + 1], xs[c + 1]
+        hits = _mask_hits(ver, False, pos, a, b, band)
+        thin = _thin_hits(ink, False, pos, a, b, band)
+        if thin.size == hits.size:
+            hits = hits | thin
+        longest = max((e - s for s, e in true_runs(hits)), default=0)
+        return longest >= REMNANT_GLYPHS * glyph
 
     def side(r: int, c: int, step: int) -> tuple[tuple[int, int, int], float, float] | None:
         """The text block beside the line right of grid column c (step -1: to its left, +1:
@@ -1048,6 +1073,12 @@ def _worn_column_edges(
             # one side a short text set in its column, the other set there too, or filling it
             if (placed[0][0] and placed[1][1]) or (placed[1][0] and placed[0][1]):
                 edges.set_rule((False, r, c))
+            elif placed[0][1] and placed[1][1] and 0 < r < nr - 1:
+                # two narrow columns, each text set in its own and filling it: only the rule's
+                # own remnant, in a line ruled in both rows beside, tells them from a paragraph
+                glyph = max(left[0][2], right[0][2])
+                if ruled_right[r - 1][c] and ruled_right[r + 1][c] and remnant(r, c, glyph):
+                    edges.set_rule((False, r, c))
 
 
 def _meets_crossing_rule(
@@ -1219,7 +1250,7 @@ def build_cells(
     _settle_unsure(edges, unsure)
     _rule_runs_through(edges, crossed)
     if text is not None:
-        _worn_column_edges(edges, xs, ys, text, band, crossed)
+        _worn_column_edges(edges, xs, ys, text, band, crossed, (ver, ink))
     _row_rule_at_column_ends(edges, crossed, ver, xs, ys, band, reach_x)
     _rule_runs_through(edges, crossed)
     _split_bent_groups(edges, lambda e: _edge_cover(e, hor, ver, xs, ys, band))
