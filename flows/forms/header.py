@@ -533,6 +533,7 @@ def _oversized_mark(line: CellLine, height: float) -> bool:
 # over `其中：财政拨款 55` (34 px; dev7 lg_61193 p2) made the cell no label, and the total's
 # value cell, so `!` landed as 年度资金总额 in place of the 55 printed beside its label.
 SPECK_OF_TEXT = 0.5
+LABEL_COLONS = ":："
 
 
 def _drop_specks_off_the_text(table: Table, rows: range) -> tuple[Table, list[str]]:
@@ -561,10 +562,10 @@ def _drop_specks_off_the_text(table: Table, rows: range) -> tuple[Table, list[st
 
 
 def _speck_off_the_text(line: CellLine, lines: list[CellLine], height: float) -> bool:
-    """A line of marks only (no letter, digit or CJK glyph), under SPECK_OF_TEXT text heights
-    high, whose box overlaps no other line's rows: it stands above or below the text."""
-    if any(ch.isalnum() for ch in line.text):  # str.isalnum: digits, letters and CJK
-        return False
+    """A line of marks only (no letter, digit, CJK glyph or colon), under SPECK_OF_TEXT text
+    heights high, whose box overlaps no other line's rows: it stands above or below the text."""
+    if any(ch.isalnum() or ch in LABEL_COLONS for ch in line.text):  # isalnum: digits, CJK
+        return False  # a colon is print: a wrapped label's colon stands on a line of its own
     x0, y0, x1, y1 = line.bbox
     if y1 - y0 >= SPECK_OF_TEXT * height:
         return False
