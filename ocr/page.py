@@ -911,7 +911,16 @@ def _crop_line(
     # a glyph the box left out but the padding cut through is taken whole (`ocr.glyphs`)
     crop_x = (max(cx0, x0 - pad_x), min(cx1, x1 + pad_x))
     left, right = keep_cut_ink(gray, box, crop_x, (cx0, cx1), pad_x, int(round(line_h)))
-    crop = gray[max(cy0, y0 - pad_y) : min(cy1, y1 + pad_y), left:right]
+    top, bottom = max(cy0, y0 - pad_y), min(cy1, y1 + pad_y)
+    if bottom <= top or right <= left:
+        # the cell's inner rectangle holds none of the line's rows or columns (a sliver cell
+        # between two rules close together, its ink box beside it: dev7 lg_60799 p1, a box at
+        # y 209-219 over a cell 226-236): crop the line's own ink with its padding, never an
+        # empty crop (an empty one failed the whole page)
+        h_page, w_page = gray.shape[:2]
+        top, bottom = max(0, y0 - pad_y), min(h_page, y1 + pad_y)
+        left, right = max(0, x0 - pad_x), min(w_page, x1 + pad_x)
+    crop = gray[top:bottom, left:right]
     return to_bgr(np.ascontiguousarray(crop))
 
 

@@ -440,3 +440,21 @@ def test_a_glyph_between_digits_the_sum_cannot_settle_is_left_as_read() -> None:
         got, problems = _read_funds(amounts)
         assert got == {n: text for n, (text, _) in amounts.items()}
         assert not any("between its digits" in p for p in problems)
+
+
+def test_an_amount_in_yuan_read_with_three_decimals_is_read_with_its_separator_a_comma() -> None:
+    """元 print to the fen: `375.120` is no 元 amount, its comma read as a point (dev7 lg_60054,
+    a lone 年度本级预算金额 no sum can weigh); the one separator as a comma is, and is noted. The
+    same amounts in 万元, or a point whose comma would not group by three, stay as read."""
+    amounts = {"total_funds": ("375.120", 0.95), "fiscal_funds": ("375.120", 0.95)}
+    got, problems = _read_funds({**amounts, "other_funds": ("", 0.99)}, unit="元")
+    assert (got["total_funds"], got["fiscal_funds"]) == ("375,120", "375,120")
+    assert any(
+        "total_funds '375.120' as 375,120, a comma OCR read as a point: 元 print at most 2" in p
+        for p in problems
+    )
+    got, _ = _read_funds({**amounts, "other_funds": ("", 0.99)}, unit="万元")
+    assert (got["total_funds"], got["fiscal_funds"]) == ("375.120", "375.120")
+    ungrouped = {"total_funds": ("37.5120", 0.95), "fiscal_funds": ("37.5120", 0.95)}
+    got, _ = _read_funds({**ungrouped, "other_funds": ("", 0.99)}, unit="元")
+    assert (got["total_funds"], got["fiscal_funds"]) == ("37.5120", "37.5120")

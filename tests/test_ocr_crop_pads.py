@@ -38,3 +38,13 @@ def test_paddings_follow_at_least_a_text_height_and_stop_at_the_cell() -> None:
     assert flat.shape == (4 + 2 * 2, 300 + 2 * 4, 3)
     edge = _crop_line(_page(), (42, 22, 300, 42), CELL, line_h=20.0)
     assert edge.shape == (20 + 2 + 4, 258 + 2 + 7, 3)
+
+
+def test_a_line_beside_a_sliver_cells_inner_rectangle_is_cropped_from_its_own_ink() -> None:
+    """A sliver cell between two rules close together (inner rows 226-236) whose ink box lies
+    above it (209-219, dev7 lg_60799 p1): the cell holds none of the line's rows, so the crop
+    is the line's own ink with its padding (2 px above and below, 4 px either side), not an
+    empty crop (which failed the whole page's OCR)."""
+    page = np.full((300, 1500), 255, np.uint8)
+    crop = _crop_line(page, (756, 209, 900, 219), (223, 226, 1433, 236), line_h=13.5)
+    assert crop.shape == (10 + 2 * 2, 144 + 2 * 4, 3)

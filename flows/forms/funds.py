@@ -1313,14 +1313,7 @@ def settle_funds_by_sum(
     unit = form.fields["funds_unit"].value if "funds_unit" in form.fields else None
     block = ["total_funds", *(n for n in names if n in fields)]
     if _settle(fields, block, ocr_pages, problems, unit=unit):
-        form.funds = FundsBlock(
-            total=fields.get("total_funds"),
-            fiscal=fields.get("fiscal_funds"),
-            other=fields.get("other_funds"),
-        )
-        for name in ("local_fiscal_funds", "superior_funds"):
-            if name in form.fields:
-                form.fields[name] = fields[name]
+        _store_block(form, fields)
 
 
 def settle_matrix_by_sum(
@@ -1397,6 +1390,64 @@ def _settle(
         f"{sum_label} is the sum of its parts"
     )
     return True
+
+
+def separators_by_unit(
+    form: ProjectForm, ocr_pages: Mapping[int, float | None], problems: list[str]
+) -> None:
+    """A target table's funds amount, on an OCR page, that its block's unit cannot print as
+    read — more decimals than the unit has (`FUNDS_DECIMALS`: `375.120` in 元, a lone 年度本级
+    预算金额 whose comma OCR read as a point, dev7 lg_60054) — read with its one separator as
+    the other when that alone gives an amount the unit prints (`375,120`), and reported. After
+    `settle_funds_by_sum`, whose sum is the stronger judge where the block has parts; an amount
+    with no such reading, or several, is left as read."""
+    unit = form.fields["funds_unit"].value if "funds_unit" in form.fields else None
+    most = FUNDS_DECIMALS.get(unit or "")
+    if most is None:
+        return
+    fields = _block_fields(form)
+    changed = False
+    for name in FUNDS_AMOUNT_FIELDS:
+        value = fields.get(name)
+        if value is None or value.page not in ocr_pages:
+            continue
+        printed = value.value.strip()
+        if amount(printed) is None or len(printed.partition(".")[2]) <= most:
+            continue
+        fits = _printable_in(_separators_read_apart(printed), printed, unit)
+        if len(fits) != 1:
+            continue
+        text, why = fits[0][2], fits[0][3]
+        fields[name] = value.with_value(text)
+        changed = True
+        problems.append(
+            f"page {value.page}: funds read {name} '{printed}' as {text}, {why}: {unit} print "
+            f"at most {most} decimals, and this is the one reading that does"
+        )
+    if changed:
+        _store_block(form, fields)
+
+
+# The funds amounts a target table's block may print, the total first
+FUNDS_AMOUNT_FIELDS = (
+    "total_funds",
+    "fiscal_funds",
+    "local_fiscal_funds",
+    "superior_funds",
+    "other_funds",
+)
+
+
+def _store_block(form: ProjectForm, fields: dict[str, SourcedValue]) -> None:
+    """Write a block's amounts (`_block_fields`' dict, some re-read) back to the form."""
+    form.funds = FundsBlock(
+        total=fields.get("total_funds"),
+        fiscal=fields.get("fiscal_funds"),
+        other=fields.get("other_funds"),
+    )
+    for name in ("local_fiscal_funds", "superior_funds"):
+        if name in form.fields:
+            form.fields[name] = fields[name]
 
 
 def _block_fields(form: ProjectForm) -> dict[str, SourcedValue]:

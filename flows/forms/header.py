@@ -123,6 +123,8 @@ def read_header(
     problems.extend(f"page {where.page.page}: header {note}" for note in doubled)
     table, specks = _drop_oversized_marks(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in specks)
+    table, specks = _drop_specks_off_the_text(table, range(start, end))
+    problems.extend(f"page {where.page.page}: header {note}" for note in specks)
     table, unmerged = unmerge(table, range(start, end))
     cut_off = {(p.row, p.col) for u in unmerged if len(u.parts) > 1 for p in u.parts}
     height = text_height(table)
@@ -524,6 +526,51 @@ def _oversized_mark(line: CellLine, height: float) -> bool:
         and y1 - y0 >= TALL_MARK * height
         and (x1 - x0) / len(text) >= WIDE_MARK * height
     )
+
+
+# A line of marks only (no letter, digit or CJK glyph) less than this share of the text height
+# high that stands wholly above or below the cell's text is a speck, not print: a `!` 8 px high
+# over `其中：财政拨款 55` (34 px; dev7 lg_61193 p2) made the cell no label, and the total's
+# value cell, so `!` landed as 年度资金总额 in place of the 55 printed beside its label.
+SPECK_OF_TEXT = 0.5
+LABEL_COLONS = ":："
+
+
+def _drop_specks_off_the_text(table: Table, rows: range) -> tuple[Table, list[str]]:
+    """The header's cells without the speck lines (`_speck_off_the_text`) of a cell printing
+    text besides; a mark standing alone in its cell (`-`, a value printed for none) stays."""
+    height = text_height(table)
+    cells, notes = [], []
+    for cell in table.cells:
+        text = [ln for ln in cell.lines if ln.text.strip()]
+        specks = (
+            {id(ln) for ln in text if _speck_off_the_text(ln, text, height)}
+            if rows.start <= cell.row < rows.stop and height > 0
+            else set()
+        )
+        kept = _cell_without(cell, specks) if specks and len(specks) < len(text) else None
+        if kept is None:
+            cells.append(cell)
+            continue
+        cells.append(kept)
+        said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in specks)
+        notes.append(
+            f"cell '{cell.text}': {said} taken for a speck (marks only, under "
+            f"{SPECK_OF_TEXT:g} text heights high, clear of the cell's text), not text"
+        )
+    return replace(table, cells=cells), notes
+
+
+def _speck_off_the_text(line: CellLine, lines: list[CellLine], height: float) -> bool:
+    """A line of marks only (no letter, digit, CJK glyph or colon), under SPECK_OF_TEXT text
+    heights high, whose box overlaps no other line's rows: it stands above or below the text."""
+    if any(ch.isalnum() or ch in LABEL_COLONS for ch in line.text):  # isalnum: digits, CJK
+        return False  # a colon is print: a wrapped label's colon stands on a line of its own
+    x0, y0, x1, y1 = line.bbox
+    if y1 - y0 >= SPECK_OF_TEXT * height:
+        return False
+    others = [ln for ln in lines if ln is not line and any(ch.isalnum() for ch in ln.text)]
+    return bool(others) and all(y1 <= ln.bbox[1] or y0 >= ln.bbox[3] for ln in others)
 
 
 def _edge_strokes(line: CellLine) -> list[CellLine]:

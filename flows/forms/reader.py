@@ -48,6 +48,7 @@ from flows.forms.columns import (
 from flows.forms.funds import (
     funds_amid_marks,
     part_from_total,
+    separators_by_unit,
     settle_funds_by_sum,
     settle_matrix_by_sum,
     total_from_parts,
@@ -240,6 +241,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
     for form in forms:
         funds_amid_marks(form, ocr_pages, problems)
         settle_funds_by_sum(form, ocr_pages, problems)
+        separators_by_unit(form, ocr_pages, problems)
         total_from_parts(form, ocr_pages, problems)
         part_from_total(form, ocr_pages, problems)
         settle_matrix_by_sum(form, SPEC_OF[form.form], ocr_pages, problems)
