@@ -10,7 +10,10 @@ from flows.forms import read_document
 from flows.models import CellLine, Table
 from tests.test_forms import TITLE, ocr_page, table
 
-HEAD = [["项目名称", "培训项目", "年度资金总额", "10"], ["一级指标", "二级指标", "三级指标", "指标值"]]
+HEAD = [
+    ["项目名称", "培训项目", "年度资金总额", "10"],
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+]
 
 
 def _with_line(t: Table, row: int, col: int, top: float, bottom: float) -> Table:
