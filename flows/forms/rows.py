@@ -20,6 +20,7 @@ from flows.forms.cellshare import share_across_columns
 from flows.forms.cellvalues import (
     VALUE_RE,
     amount,
+    glyphs_before_comparator,
     leave_out_marks,
     unit_in_unit_cell,
     unit_misread,
@@ -477,6 +478,14 @@ def append_rows(
                 f"unit; taken as '{percent}' (its % sign read as a digit)"
             )
             target = target.with_value(percent)
+        signed = glyphs_before_comparator(target.value) if ocr else None
+        if signed is not None:
+            notes.append(
+                f"{nm.value}: the target '{target.value}' reads '{signed[1]}' before its "
+                f"comparator, which a target prints first (a seal's or speck's glyph): read "
+                f"as '{signed[0]}'"
+            )
+            target = target.with_value(signed[0])
         if not (nm.value.strip() or target.value.strip()):
             continue
         problems.extend(form_note(form, where.page.page, n) for n in notes)
