@@ -24,6 +24,10 @@ from flows.text import is_han, normalize
 # A run of this many glyphs of a name printed again in its form's own lines is a word the form
 # spells: four, as the forms' words run (养老服务, 特困人员); three match by chance (服务补).
 WORD = 4
+# A glyph is taken only when at least this many of the form's lines spell it: one line OCR
+# slipped the same way would move a right name (dev7 lg_65755: `小流域综合治理` beside one 三级
+# name read `小流城综合治理预算金额`).
+SPELLED_BY = 2
 # A name OCR read at least this sure is taken as read: the names dev scans read right stood at
 # 0.97 and over, the two read a glyph off at 0.89 and 0.92 (a glyph the recogniser doubted).
 NAME_SURE = 0.95
@@ -70,8 +74,8 @@ def settle_name_by_own_print(
     word with one other glyph there is spelled by that print: read with that glyph, noted.
     The form names its project's matter in its indicators (居家养老服务人数 under
     养老服务补贴); a name glyph OCR slipped spells a word the form never prints. The glyph the
-    most lines spell is taken (a line may slip the same way: `居家券老服务`); a tie, or two
-    such glyphs of the name, stay as read."""
+    most lines spell, `SPELLED_BY` or more, is taken (a line may slip the same way:
+    `居家券老服务`); a tie, a glyph one line spells, or two such glyphs, stay as read."""
     for form in forms:
         value = form.fields.get("project_name")
         if value is None or value.page not in ocr_pages or value.confidence >= NAME_SURE:
@@ -86,7 +90,7 @@ def settle_name_by_own_print(
             continue
         ((at, votes),) = slips.items()
         ranked = votes.most_common(2)
-        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        if ranked[0][1] < SPELLED_BY or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
             continue
         glyph = ranked[0][0]
         read = value.value
@@ -137,11 +141,11 @@ def _glyphs_the_print_spells(name: str, at: int, printed: list[str]) -> Counter[
     name a word `printed` prints, each with the number of printed lines that spell it. Only
     runs the glyph stands inside: at a run's end any glyph follows three printed ones
     (`老服务` + 合, 成, 完 …), so a name's first or last glyph is never taken this way."""
-    found: Counter[str] = Counter()
+    spelled: set[tuple[str, int]] = set()  # (glyph, line): a line counts once per glyph
     for a, b in _words_over(name, at):
         if not a < at < b - 1:
             continue
         word = re.compile(re.escape(name[a:at]) + "(.)" + re.escape(name[at + 1 : b]))
-        for text in printed:
-            found.update({g for g in word.findall(text) if is_han(g) and g != name[at]})
-    return found
+        for line, text in enumerate(printed):
+            spelled |= {(g, line) for g in word.findall(text) if is_han(g) and g != name[at]}
+    return Counter(g for g, _ in spelled)
