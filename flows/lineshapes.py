@@ -13,6 +13,7 @@ from statistics import median
 from typing import Protocol, TypeVar
 
 from flows.models import BBox, CellLine, Table
+from flows.text import is_han
 
 # A rule's remnant or a speck prints at most this many marks: lines this short do not set the
 # table's text height.
@@ -48,6 +49,26 @@ def only_symbols(text: str) -> bool:
     and what the forms' print never is (their marks, `≥ % ：`, are maths signs and punctuation)."""
     chars = "".join(text.split())
     return bool(chars) and all(unicodedata.category(ch) == "So" for ch in chars)
+
+
+# A lone glyph whose box is taller AND wider than this many text heights is a seal's character:
+# a printed glyph is one text height square; a seal's, in big type, stands 2.4 tall and 2.8
+# wide (dev6 lg_54040 p2: `委` the only line of a 三级 name's cell, the name under the seal
+# unread).
+SEAL_GLYPH = 2.0
+
+
+def is_seal_glyph(line: CellLine, height: float) -> bool:
+    """A line reading one Han character in a box `SEAL_GLYPH` text heights tall and wide: a
+    seal's character OCR read over the cell, not its print."""
+    x0, y0, x1, y1 = line.bbox
+    text = "".join(line.text.split())
+    return (
+        height > 0
+        and len(text) == 1
+        and is_han(text)
+        and min(x1 - x0, y1 - y0) > SEAL_GLYPH * height
+    )
 
 
 def is_seal_high(line: CellLine, height: float) -> bool:

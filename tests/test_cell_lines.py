@@ -643,3 +643,28 @@ def test_a_cut_off_part_printing_a_digit_or_cjk_stays_in_the_value():
         got, problems = _header_with_a_mark_before_the_name(start)
         assert got["project_name"] == f"{start}司法救助资金"
         assert not any("a mark cut off" in p for p in problems)
+
+
+def test_a_cells_only_line_one_glyph_of_a_seals_size_is_kept_and_said():
+    """dev6 lg_54040 p2: a 三级 name's cell read `委` alone, a glyph 78×66 px on a page whose
+    text stands 28 px tall (a seal's character over the name, which is unread): landed as the
+    name with nothing said. Kept as read and noted. A printed glyph alone in its cell (`是`,
+    one text height square) and a seal-size glyph beside a printed line are not this."""
+    v = 150.0
+    t = ocr_table(
+        [["委", "是", "效委"], ["保障游客基本权益", "显著增强", "完成"]],
+        None,
+        {
+            (0, 0): [CellLine("委", (30, 40, 108, 106), 0.99)],
+            (0, 2): [line("效", 210, 30), CellLine("委", (230, 60, 308, 126), 0.99)],
+        },
+        v=v,
+    )
+    got, done = unmerge(t, range(0, 2))
+    assert texts(got)[(0, 0)] == "委"
+    assert [d.cell.text for d in done if d.seal_glyph is not None] == ["委"]
+    said = next(d for d in done if d.seal_glyph is not None).note()
+    assert said == (
+        "cell '委': '委', all it reads, is one glyph 78×66 px: a seal's character's size, no "
+        "printed one's; what the seal covers is unread, kept as read"
+    )

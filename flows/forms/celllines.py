@@ -23,6 +23,7 @@ from flows.forms.cellvalues import NUMBER_RE, RULE_STROKES
 from flows.lineshapes import (
     MAX_SLIVER_MARKS,
     group_lines,
+    is_seal_glyph,
     is_seal_text,
     only_symbols,
     text_height,
@@ -102,6 +103,8 @@ class Unmerged:
     seals: tuple[CellLine, ...] = ()  # a seal's text printed over the cell, dropped
     # lines OCR left out of the cell's text as a seal's characters (`Cell.seal_lines`)
     seal_band: tuple[CellLine, ...] = ()
+    # the cell's only line, one glyph of a seal's size (`is_seal_glyph`): kept as read, said
+    seal_glyph: CellLine | None = None
 
     def note(self) -> str:
         """One sentence for the reader's problems, so an auditor can check the recovery."""
@@ -130,6 +133,13 @@ class Unmerged:
         if stars:
             marks = " ".join(f"'{ln.text}'" for ln in stars)
             said.append(f"{marks} left out as a seal's star (symbols only, at a seal's centre)")
+        if self.seal_glyph is not None:
+            ln, (x0, y0, x1, y1) = self.seal_glyph, self.seal_glyph.bbox
+            said.append(
+                f"'{ln.text}', all it reads, is one glyph {x1 - x0:.0f}×{y1 - y0:.0f} px: a "
+                "seal's character's size, no printed one's; what the seal covers is unread, "
+                "kept as read"
+            )
         if self.joined:
             said.append(
                 "the blank sliver of a grid column beside it (a doubled rule) is part of it"
@@ -506,15 +516,18 @@ def read_cell(
             text = " ".join(join_wrapped([t.text for t in col]) for col in columns)
             parts = [replace(_part(cell, lines), text=text, readings=())]
     band = cell.seal_lines
+    glyph = lines[0] if len(lines) == 1 and is_seal_glyph(lines[0], height) else None
     if len(parts) == 1 and not remnants and not reordered and not seals:
         # nothing to undo: the cell stays as read, said once if OCR left a seal's lines out
-        if not band:
+        # or read only a seal's glyph
+        if not band and glyph is None:
             return None
-        return Unmerged(cell, [replace(cell, seal_lines=())], [], False, seal_band=band)
+        kept = replace(cell, seal_lines=())
+        return Unmerged(cell, [kept], [], False, seal_band=band, seal_glyph=glyph)
     # a cell cut into parts: which part a seal-high line's print re-read belongs to is unknown
     under = cell.under_seal if len(parts) == 1 else ()
     parts = [replace(p, seal_lines=(), under_seal=under) for p in parts]
-    return Unmerged(cell, parts, remnants, reordered, seals=seals, seal_band=band)
+    return Unmerged(cell, parts, remnants, reordered, seals=seals, seal_band=band, seal_glyph=glyph)
 
 
 def edge_remnant(

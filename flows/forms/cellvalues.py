@@ -77,6 +77,21 @@ def unit_of_target(target: str) -> str | None:
     return None if m is None else m.group("unit") or ""
 
 
+_GLYPHS_BEFORE_SIGN_RE = re.compile(rf"(?P<glyphs>[{HAN}]+)\s*(?P<target>(?:{_COMPARATOR}).*)")
+
+
+def glyphs_before_comparator(target: str) -> tuple[str, str] | None:
+    """(the target as printed, the glyphs left out) for a target OCR read with Han glyphs
+    before its comparator sign (`明>96%`, dev5 lg_48718 p3: a seal's glyph over the cell): a
+    target printing a sign prints it first, and the words a target may print before its number
+    (不低于, 约, 达到) print no sign after them. Only when the rest is one sign, one number
+    and a listed unit or none (`_TARGET_NUMBER_RE`); None otherwise."""
+    m = _GLYPHS_BEFORE_SIGN_RE.fullmatch(target.strip())
+    if m is None or _TARGET_NUMBER_RE.fullmatch(normalize(m.group("target"))) is None:
+        return None
+    return m.group("target"), m.group("glyphs")
+
+
 def unit_in_unit_cell(text: str) -> str | None:
     """The listed unit a 度量单位 cell prints (`Column.unit`), also when OCR read a seal's Han
     glyphs after it (`%政` → %); None for a cell printing no listed unit first, or a unit

@@ -72,7 +72,7 @@ from flows.forms.leftrows import read_left_rows, top_lines
 from flows.forms.levels import level1_by_category, level1_of_fragments, level2_by_vocabulary
 from flows.forms.linegrid import rebuild
 from flows.forms.lostopener import lost_opener, opener_label, with_cut_opener
-from flows.forms.names import settle_slipped_names
+from flows.forms.names import settle_name_by_own_print, settle_slipped_names
 from flows.forms.notes import Note, keys_of, withdraw
 from flows.forms.outside import opener_at_foot, with_opener_above, with_rows_lost_between
 from flows.forms.provenance import Where
@@ -250,6 +250,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             settle_marks_by_totals(form, problems)
             fill_blank_by_totals(form, problems)
     settle_slipped_names(forms, ocr_pages, problems)
+    settle_name_by_own_print(forms, ocr_pages, problems)
     fill_missing_years(forms, problems)
     return forms, problems
 

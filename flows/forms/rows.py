@@ -20,6 +20,7 @@ from flows.forms.cellshare import share_across_columns
 from flows.forms.cellvalues import (
     VALUE_RE,
     amount,
+    glyphs_before_comparator,
     leave_out_marks,
     unit_in_unit_cell,
     unit_misread,
@@ -40,7 +41,15 @@ from flows.forms.labels import (
 )
 from flows.forms.provenance import Where
 from flows.forms.rates import percent_read_as_digit
-from flows.forms.spec import LEVEL_PAIR, NO_VALUE, TARGET_KINDS, Column, FormSpec
+from flows.forms.spec import (
+    LEVEL_PAIR,
+    NO_VALUE,
+    TARGET_KINDS,
+    Column,
+    FormSpec,
+    category_rows,
+    level2_in_print_order,
+)
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totalrow import read_total_row
 from flows.forms.totals import score_note, score_problem
@@ -419,6 +428,10 @@ def append_rows(
     first = not form.indicators and not lines_lost_before
     halves = _split_label_halves(where, start, end, cols, first) if ocr else {}
     sealed, said = _level2_under_seal(where.table, start, end, cols) if ocr else ({}, [])
+    if ocr and first:
+        ordered, lost = _level2_by_order(where, start, end, cols, {**halves, **sealed})
+        sealed.update(ordered)
+        said += lost
     problems.extend(form_note(form, where.page.page, n) for n in said)
     merged_labels: set[int] = set()
     recovered: list[Cell] = []
@@ -465,6 +478,14 @@ def append_rows(
                 f"unit; taken as '{percent}' (its % sign read as a digit)"
             )
             target = target.with_value(percent)
+        signed = glyphs_before_comparator(target.value) if ocr else None
+        if signed is not None:
+            notes.append(
+                f"{nm.value}: the target '{target.value}' reads '{signed[1]}' before its "
+                f"comparator, which a target prints first (a seal's or speck's glyph): read "
+                f"as '{signed[0]}'"
+            )
+            target = target.with_value(signed[0])
         if not (nm.value.strip() or target.value.strip()):
             continue
         problems.extend(form_note(form, where.page.page, n) for n in notes)
@@ -687,7 +708,7 @@ def _split_label_halves(
             if (below.col, below.colspan) != (blank.col, blank.colspan):
                 continue
             if r == start:
-                if first:
+                if first and _centred_over(blank, below):
                     out[id(blank)] = below
                 continue
             above = table.at(r - 1, c)
@@ -699,6 +720,61 @@ def _split_label_halves(
             if to_below <= to_above:
                 out[id(blank)] = below
     return out
+
+
+def _centred_over(blank: Cell, below: Cell) -> bool:
+    """Whether the label `below` prints stands centred over `blank` and itself together, as a
+    merged label's text does over its cell: a grid cut at the text line leaves the text at the
+    middle of the two parts. A blank cell above a label printed low in its own cell (dev6
+    lg_54119 p2: a blank 二级 cell of two lines over `质量指标` of one) is another label's, lost
+    to OCR. Half a text line's height of slack, for a cut between a label's two lines."""
+    if not below.lines:
+        return True  # nothing to measure the text by
+    top = min(ln.bbox[1] for ln in below.lines)
+    bottom = max(ln.bbox[3] for ln in below.lines)
+    slack = min(ln.bbox[3] - ln.bbox[1] for ln in below.lines) / 2
+    middle = (blank.bbox[1] + below.bbox[3]) / 2
+    return top - slack <= middle <= bottom + slack
+
+
+def _level2_by_order(
+    where: Where, start: int, end: int, cols: GridColumns, settled: dict[int, Cell]
+) -> tuple[dict[int, Cell], list[str]]:
+    """id(二级 cell) → the cell printing its label, for a blank 二级 cell on the first line of a
+    form's grid (nothing above to fill down) that is not the upper half of the label under it
+    (`_centred_over`): OCR lost its label (a seal, faded print). The form prints each 一级's
+    二级 labels in a fixed order (`spec.level2_in_print_order`), so when exactly one label of
+    the 一级 under it comes before the label under it (`质量指标` → 数量指标), that is the one;
+    else the cell stays blank. Both noted."""
+    c = cols.by_field.get("level2")
+    blank = where.table.at(start, c) if c is not None else None
+    if c is None or blank is None or blank.row != start or cell_text(blank):
+        return {}, []
+    if id(blank) in settled or blank.last_row + 1 >= end:
+        return {}, []
+    below = where.table.at(blank.last_row + 1, c)
+    label = _category_label(cell_text(below))
+    if below is None or label is None:
+        return {}, []
+    level1 = level1_of(label)
+    before = LEVEL2_ORDER.get(level1 or "", ())
+    before = before[: before.index(label)] if label in before else ()
+    where_said = f"the 二级 cell of the grid's first line (row {blank.row}) read blank"
+    if len(before) != 1:
+        return {}, [f"{where_said}, not the upper half of '{below.text}' under it: left blank"]
+    return {id(blank): replace(blank, text=before[0])}, [
+        f"{where_said}, not the upper half of '{below.text}' under it (a label of its own, its "
+        f"print lost): read as {before[0]}, the only {level1} label the form prints before "
+        f"{label}"
+    ]
+
+
+def _category_label(text: str) -> str | None:
+    """The 二级 category label a printed label names by its keyword (`质量必填` → 质量指标),
+    None when it names none or more than one."""
+    key = normalize(text)
+    found = {label for word, label in LEVEL2_BY_KEYWORD.items() if word in key}
+    return found.pop() if len(found) == 1 else None
 
 
 # A column's alphabet overrules the recogniser's best reading only with at least this
@@ -968,6 +1044,8 @@ def _text_under_seal(
 
 # The 二级 labels the form knows (the dbt seed indicator_categories), by their normalised text.
 LEVEL2_LABELS = {normalize(label): label for label in CATEGORY_LABELS["level2"]}
+LEVEL2_ORDER = level2_in_print_order()
+LEVEL2_BY_KEYWORD = {r["level2_keyword"]: r["level2"] for r in category_rows()}
 
 
 def _level2_under_seal(

@@ -370,6 +370,17 @@ def category_labels() -> dict[str, tuple[str, ...]]:
     return {name: tuple(sorted({r[name] for r in rows})) for name in ("level1", "level2")}
 
 
+def level2_in_print_order() -> dict[str, tuple[str, ...]]:
+    """Each 一级 label's 二级 labels in the order the form prints them (产出指标 → 数量指标,
+    质量指标, 时效指标, 成本指标), as the dbt seed indicator_categories lists them: the national
+    template fixes the order, so a label OCR lost at the grid's top is the one the order leaves
+    before the label under it."""
+    order: dict[str, list[str]] = {}
+    for r in category_rows():
+        order.setdefault(r["level1"], []).append(r["level2"])
+    return {level1: tuple(labels) for level1, labels in order.items()}
+
+
 def level1_by_level2_keyword() -> dict[str, str]:
     """The 一级 label each 二级 keyword belongs to (数量 → 产出指标), from the same dbt seed."""
     return {r["level2_keyword"]: r["level1"] for r in category_rows()}
