@@ -1,12 +1,16 @@
-"""A self-evaluation's funds matrix whose head row was read nowhere (flows/forms/funds.py
-`_matrix_by_print_order`): dev7 lg_66738_自评, the heads at page 1's foot below the last rule OCR
-found, the labelled rows on page 2. The columns are read in the form's order only when the
-block's arithmetic holds so."""
+"""A self-evaluation's funds heads OCR's grid lost (flows/forms/funds.py): a head row read nowhere
+(`_matrix_by_print_order`, dev7 lg_66738_自评: the heads at page 1's foot below the last rule OCR
+found, the labelled rows on page 2), read in the form's order only when the block's arithmetic
+holds so; a head in a cell merged down from the row above (`_heads_merged_from_above`, dev7
+lg_67634_自评 p3: `得分` and its `10` in one cell from the 实施单位 row down)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.forms import read_document
-from tests.test_forms import SE_GRID, SE_TITLE, ocr_page, table, values
+from flows.models import CellLine
+from tests.test_forms import FUNDS_HEADS, SE_GRID, SE_TITLE, ocr_page, table, values
 
 HEADER = [["项目名称", "天然林资源保护", "", "", "", "", ""]]
 MATRIX = [
@@ -50,3 +54,28 @@ def test_a_matrix_whose_heads_were_lost_is_not_read_when_its_order_breaks_the_ar
         "execution_rate); not read" in p
         for p in problems
     )
+
+
+def test_a_head_in_a_cell_merged_down_from_the_row_above_reads_its_column() -> None:
+    """得分's cell runs from the 主管部门 row down over the head row and the sum row (two rules
+    lost): its line in the head row is the head, the line below it the sum row's 得分."""
+    rows = [
+        ["项目名称", "森林草原防火", None, None, None, None, None],
+        ["主管部门", "林业局", None, None, None, None, "得分 8.7"],
+        ["", *FUNDS_HEADS[:5], None],
+        [*MATRIX[0][:6], None],
+        *([*m[:6], "/"] for m in MATRIX[1:]),
+    ]
+    t = table([*rows, *SE_GRID], {(0, 1): (1, 6), (1, 1): (1, 5), (1, 6): (3, 1)})
+    lines = (
+        CellLine("得分", (6.2, 2.3, 6.8, 2.7), 1.0),
+        CellLine("8.7", (6.3, 3.3, 6.7, 3.7), 1.0),
+    )
+    t = replace(t, cells=[replace(c, lines=lines) if c.text == "得分 8.7" else c for c in t.cells])
+    (form,), problems = read_document([ocr_page(1, t, lines=SE_TITLE)])
+    got = values(form)
+    assert [got[f"total_{c}"] for c in COLS] == ["10.98", "10.98", "9.55", "10", "87%", "8.7"]
+    assert (
+        "page 1: funds head cell '得分 8.7' is merged down from grid row 1 (rules lost): its "
+        "line(s) in the head row read as the head of score, those below as its values"
+    ) in problems

@@ -98,6 +98,8 @@ def read_funds_matrix(
         heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
         if sum(len(h.fields) for h in heads) < 2:
             continue
+        if not where.page.has_text_layer:
+            heads += _heads_merged_from_above(table, r, heads, col_alts)
         heads = _heads_cut_apart(table, r, heads, col_alts, problems, where)
         heads = _head_in_pieces(table, r, heads, col_alts, problems, where)
         heads = _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
@@ -734,6 +736,40 @@ def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | Non
         return _Head(cell, [hit[0].field], "", slip=True)  # type: ignore[attr-defined]
     rest = printed_after(cell.text, pos)
     return _Head(cell, [h.field for h in heads], rest, heads_printed_at(cell, heads))
+
+
+def _heads_merged_from_above(
+    table: Table, r: int, heads: list[_Head], alternatives: list[tuple[str, Column]]
+) -> list[_Head]:
+    """The heads of row `r` printed in a cell the grid merged down from a row above (the rules
+    over and under the head lost: dev7 lg_67634_自评 p3, `•得分一10` from the 实施单位 row down
+    to the 年度资金总额 row): the cell's lines standing in the head row's band spell the head,
+    those below it are its column's values (`_Head.rest`, read as a head merged down over its
+    column). Only heads no cell of the row names; each noted."""
+    own = [c for c in table.row_cells(r) if c.last_row == r]
+    if not own:
+        return []
+    top, bottom = min(c.bbox[1] for c in own), max(c.bbox[3] for c in own)
+    named = {f for h in heads for f in h.fields}
+    found = []
+    for cell in table.cells:
+        if not cell.row < r <= cell.last_row or not cell.lines:
+            continue
+        mid = [(ln.bbox[1] + ln.bbox[3]) / 2 for ln in cell.lines]
+        inside = tuple(ln for ln, y in zip(cell.lines, mid, strict=True) if top <= y < bottom)
+        below = [ln.text for ln, y in zip(cell.lines, mid, strict=True) if y >= bottom]
+        text = " ".join(ln.text for ln in inside)
+        head = _heads_in(replace(cell, text=text, lines=inside), alternatives) if text else None
+        if head is None or head.slip or head.rest.strip() or named & set(head.fields):
+            continue
+        note = (
+            f"funds head cell '{cell.text}' is merged down from grid row {cell.row} (rules "
+            f"lost): its line(s) in the head row read as the head of {'、'.join(head.fields)}, "
+            "those below as its values"
+        )
+        found.append(replace(head, cell=cell, rest=" ".join(below), note=note))
+        named |= set(head.fields)
+    return found
 
 
 def _heads_among_marks(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | None:
