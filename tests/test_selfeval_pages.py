@@ -575,6 +575,9 @@ def test_the_total_row_is_read_from_free_lines_above_the_next_projects_header() 
         ("分", "92.94 92.95", False),  # two numbers the sum could be: neither is taken
         ("M", "92.94", False),  # no glyph of the label
         ("分值", "92.94", False),  # more than a part of it
+        ("越分", "92.94", True),  # dev7 lg_67587_自评 p2: one glyph read as another
+        ("越分", "90", False),  # ... and the sums do not hold
+        ("越值", "92.94", False),  # two glyphs off
     ],
 )
 def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
@@ -600,9 +603,10 @@ def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
         ]
         return
     assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    how = "one glyph off" if len(label) == 2 else "short of"
     assert problems == [
         f"page 3: 保洁经费: a lone row '{label} | 100 | {score}' under the 分值 and 得分 columns "
-        "is read as the 总分 row (its label read short of 总分/合计): 100 | 92.94, 100 being the "
+        f"is read as the 总分 row (its label read {how} 总分/合计): 100 | 92.94, 100 being the "
         "sum of the weights and 92.94 of the scores read"
     ]
 
