@@ -575,6 +575,9 @@ def test_the_total_row_is_read_from_free_lines_above_the_next_projects_header() 
         ("分", "92.94 92.95", False),  # two numbers the sum could be: neither is taken
         ("M", "92.94", False),  # no glyph of the label
         ("分值", "92.94", False),  # more than a part of it
+        ("越分", "92.94", True),  # dev7 lg_67587_自评 p2: one glyph read as another
+        ("越分", "90", False),  # ... and the sums do not hold
+        ("越值", "92.94", False),  # two glyphs off
     ],
 )
 def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
@@ -600,9 +603,10 @@ def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
         ]
         return
     assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    how = "one glyph off" if len(label) == 2 else "short of"
     assert problems == [
         f"page 3: 保洁经费: a lone row '{label} | 100 | {score}' under the 分值 and 得分 columns "
-        "is read as the 总分 row (its label read short of 总分/合计): 100 | 92.94, 100 being the "
+        f"is read as the 总分 row (its label read {how} 总分/合计): 100 | 92.94, 100 being the "
         "sum of the weights and 92.94 of the scores read"
     ]
 
@@ -620,3 +624,44 @@ def test_a_heading_cell_read_with_a_speck_digit_at_its_edge_names_its_head() -> 
     assert _remnant_of("6一6", ALL_COLUMNS) is None
     t = table([[*HEAD[:2], "三级标", *HEAD[3:]], ["产出指标", "数量指标", "清扫面积", "1"]])
     assert find_heading(t, 0, 2) == (0, 1)
+
+
+def test_a_first_heading_cell_over_a_lost_head_and_its_own_column_is_placed_by_the_repeat() -> None:
+    """dev6 lg_53086_自评 p4: `未完成原因分析`'s heading cell ran over 得分's column too (their
+    rule lost) and took the field at 得分's grid column, so every line's score was read as its
+    未完成原因分析; p5's repeated heading names both, and the page (the last line and the 总分
+    row) was lost as "a table with an indicator grid but no 项目名称". The repeat places the
+    field where it prints it: the page is the grid's, and the lines before take their scores
+    from the cells standing under 得分 and their reasons from those under 未完成原因分析."""
+    reason = "未完成原因分析"
+    first = [[*row, ""] for row in FIRST[:3]] + [
+        [*HEAD[:6], reason, None],
+        [*FIRST[4], "宣传不足"],
+    ]
+    rest = [
+        [*HEAD, reason],
+        *([*row, ""] for row in REST[:2]),
+        ["总分", None, None, None, None, "100", "92.94", ""],
+    ]
+    (form,), problems = read_document(
+        [
+            ocr_page(1, table(first, {(3, 6): (1, 2)}), lines=SE_TITLE),
+            ocr_page(2, table(rest, {(3, 0): (1, 5)})),
+        ]
+    )
+    assert [line.name.value for line in form.indicators] == ["清扫面积", "环境改善", "群众满意度"]
+    assert [line.extra["score"].value for line in form.indicators] == ["34.44", "30", "19"]
+    assert [line.extra["deviation_reason"].value for line in form.indicators] == [
+        "宣传不足",
+        "",
+        "",
+    ]
+    got = values(form)
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    assert problems == [
+        "page 2: the grid's heading repeated here names the column(s) score its first heading "
+        "did not (OCR lost them there): the lines from here on read them; 1 line(s) before "
+        "read them from their cells standing where it prints them; deviation_reason read where "
+        "it prints it (the first heading's 'deviation_reason' cell stood over the added column "
+        "too)"
+    ]

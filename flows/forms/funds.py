@@ -98,6 +98,8 @@ def read_funds_matrix(
         heads = [h for c in table.row_cells(r) if (h := _heads_in(c, col_alts)) is not None]
         if sum(len(h.fields) for h in heads) < 2:
             continue
+        if not where.page.has_text_layer:
+            heads += _heads_merged_from_above(table, r, heads, col_alts)
         heads = _heads_cut_apart(table, r, heads, col_alts, problems, where)
         heads = _head_in_pieces(table, r, heads, col_alts, problems, where)
         heads = _interleaved_heads(table.row_cells(r), heads, matrix.cols, problems, where)
@@ -137,6 +139,63 @@ def read_funds_matrix(
         left, width = table.bbox[0], table.bbox[2] - table.bbox[0]
         slots = [(f, (left + a * width, left + b * width)) for f, (a, b) in header.matrix]
         _MatrixRead.of(matrix, table, [], slots, rows, where, header, problems).land()
+    elif not where.page.has_text_layer:
+        _matrix_by_print_order(table, start, end, matrix, where, header, problems)
+
+
+def _matrix_by_print_order(
+    table: Table,
+    start: int,
+    end: int,
+    matrix: FundsMatrix,
+    where: Where,
+    header: Header,
+    problems: list[str],
+) -> None:
+    """A funds matrix whose head row was read nowhere (dev7 lg_66738_自评: the heads at the
+    foot of page 1 below the last rule OCR found, read only as free lines; the labelled rows on
+    page 2), its sum row printing one value for each column of the form's matrix: each column
+    is read where the sum row prints its value, in the order the form prints its heads — taken
+    only when the block's arithmetic says the order is right (the sum row's 执行率 is 全年执行数
+    / 预算数 to its printed decimals, and every summed column that can be checked adds up, two
+    at least), noted either way; otherwise nothing is read, as before."""
+    row_alts = [(alt, lb) for lb in matrix.rows for alt in lb.alternatives]
+    used = set(header.used)
+    rows = _matrix_rows(table, start, end, row_alts, header, where, [])
+    header.used.clear()
+    header.used.update(used)
+    if len(rows) < 2 or rows[0][2].field != matrix.rows[0].field or rows[0][3].strip():
+        return
+    row, label, _, _ = rows[0]
+    printed = sorted(
+        (c for c in table.row_cells(row) if c.col > label.last_col and c.text.strip()),
+        key=lambda c: c.col,
+    )
+    if len(printed) != len(matrix.cols) or not all(
+        NUMBER_RE.fullmatch(c.text.strip()) for c in printed
+    ):
+        return
+    slots = [
+        (col.field, (c.bbox[0], c.bbox[2])) for col, c in zip(matrix.cols, printed, strict=True)
+    ]
+    read = _MatrixRead.of(matrix, table, [], slots, rows, where, header, [])
+    held, off = read.arithmetic_by_print_order()
+    page, heads = where.page.page, "、".join(col.headings[0] for col in matrix.cols)
+    if off or "execution_rate" not in held or len(set(held) & set(matrix.summed)) < 2:
+        problems.append(
+            f"page {page}: funds rows under no head row read (its heads lost): the sum row "
+            f"prints one value for each of {heads}, but read in that order the block's "
+            f"arithmetic does not hold (held: {'、'.join(held) or 'none'}; off: "
+            f"{'、'.join(off) or 'none'}); not read"
+        )
+        return
+    header.matrix = [(f, relative(table, x0, x1)) for f, (x0, x1) in slots]
+    problems.append(
+        f"page {page}: funds rows under no head row read (its heads lost): each column read "
+        f"where the sum row prints its value, in the form's order ({heads}), the block's "
+        f"arithmetic holding so ({'、'.join(held)})"
+    )
+    _MatrixRead.of(matrix, table, [], slots, rows, where, header, problems).land()
 
 
 @dataclass
@@ -322,6 +381,31 @@ class _MatrixRead:
             )
         )
         return ok
+
+    def arithmetic_by_print_order(self) -> tuple[list[str], list[str]]:
+        """The checks of the block's arithmetic its values as read allow, split into those
+        that hold and those that are off: the sum row's 执行率 against 全年执行数 / 预算数
+        (`execution_rate`), its 得分 against 分值 × 执行率 (`score`, a rate up to 100%), each
+        summed column against the rows under it to the rounding of their printed decimals
+        (10.98 over 7.4 | 0 | 3.57 as the generator and offices print them)."""
+        got = self.values()
+        held, off = [], []
+        blank = self.where.sv(None)
+        first = {n: blank.with_value(_cells_text(got.get((0, n), []))) for n, _ in self.slots}
+        computed, rate = computed_rate(first), printed_rate(first)
+        if computed is not None and rate is not None:
+            ok = rate_holds(first["execution_rate"].value.strip()[:-1], computed)
+            (held if ok else off).append("execution_rate")
+        weight, score = value_amount(first.get("weight")), value_amount(first.get("score"))
+        if rate is not None and rate <= 100 and weight is not None and score is not None:
+            ok = rate_holds(first["score"].value.strip(), weight * rate / 100)
+            (held if ok else off).append("score")
+        for name in (n for n, _ in self.slots if n in self.summed):
+            column = [_cells_text(got.get((i, name), [])) for i in range(len(self.rows))]
+            adds_up = _adds_up_to_rounding(column)
+            if adds_up is not None:
+                (held if adds_up else off).append(name)
+        return held, off
 
     def _cut_where_the_block_holds(
         self,
@@ -652,6 +736,40 @@ def _heads_in(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | Non
         return _Head(cell, [hit[0].field], "", slip=True)  # type: ignore[attr-defined]
     rest = printed_after(cell.text, pos)
     return _Head(cell, [h.field for h in heads], rest, heads_printed_at(cell, heads))
+
+
+def _heads_merged_from_above(
+    table: Table, r: int, heads: list[_Head], alternatives: list[tuple[str, Column]]
+) -> list[_Head]:
+    """The heads of row `r` printed in a cell the grid merged down from a row above (the rules
+    over and under the head lost: dev7 lg_67634_自评 p3, `•得分一10` from the 实施单位 row down
+    to the 年度资金总额 row): the cell's lines standing in the head row's band spell the head,
+    those below it are its column's values (`_Head.rest`, read as a head merged down over its
+    column). Only heads no cell of the row names; each noted."""
+    own = [c for c in table.row_cells(r) if c.last_row == r]
+    if not own:
+        return []
+    top, bottom = min(c.bbox[1] for c in own), max(c.bbox[3] for c in own)
+    named = {f for h in heads for f in h.fields}
+    found = []
+    for cell in table.cells:
+        if not cell.row < r <= cell.last_row or not cell.lines:
+            continue
+        mid = [(ln.bbox[1] + ln.bbox[3]) / 2 for ln in cell.lines]
+        inside = tuple(ln for ln, y in zip(cell.lines, mid, strict=True) if top <= y < bottom)
+        below = [ln.text for ln, y in zip(cell.lines, mid, strict=True) if y >= bottom]
+        text = " ".join(ln.text for ln in inside)
+        head = _heads_in(replace(cell, text=text, lines=inside), alternatives) if text else None
+        if head is None or head.slip or head.rest.strip() or named & set(head.fields):
+            continue
+        note = (
+            f"funds head cell '{cell.text}' is merged down from grid row {cell.row} (rules "
+            f"lost): its line(s) in the head row read as the head of {'、'.join(head.fields)}, "
+            "those below as its values"
+        )
+        found.append(replace(head, cell=cell, rest=" ".join(below), note=note))
+        named |= set(head.fields)
+    return found
 
 
 def _heads_among_marks(cell: Cell, alternatives: list[tuple[str, Column]]) -> _Head | None:
@@ -1465,6 +1583,21 @@ def _adds_up(values: list[float]) -> bool:
 def _cells_text(cells: list[tuple[Cell, str]]) -> str:
     """The text a matrix slot's cells print, as one value (`_MatrixRead.values`' pieces)."""
     return " ".join(t.strip() for _, t in cells).strip()
+
+
+def _adds_up_to_rounding(texts: list[str]) -> bool | None:
+    """Whether a summed matrix column, its sum row's text first, adds up to the rounding of the
+    amounts as printed (each off by half a unit of its last printed decimal at most); None when
+    a text is no amount (blank or a no-value mark for 0)."""
+    amounts = [_part_amount_as_read(t) for t in texts]
+    if any(a is None for a in amounts):
+        return None
+    slack = sum(
+        0.5 * 10 ** -len(t.strip().rpartition(".")[2]) if "." in t else 0.5
+        for t, a in zip(texts, amounts, strict=True)
+        if a  # none printed (0, blank, a no-value mark) is exactly none
+    )
+    return abs((amounts[0] or 0.0) - sum(a or 0.0 for a in amounts[1:])) <= slack + 1e-9
 
 
 def _column_adds_up(texts: list[str | None]) -> bool | None:

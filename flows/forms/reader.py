@@ -31,6 +31,7 @@ names them) and `rows` (grid lines into indicator rows).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from flows.forms.celllines import foot_band_cut
@@ -92,7 +93,16 @@ from flows.forms.years import (
     year_in_annex_line,
     year_in_title_cell,
 )
-from flows.models import Cell, CellLine, FundsBlock, PageGrid, ProjectForm, SourcedValue, Table
+from flows.models import (
+    Cell,
+    CellLine,
+    FundsBlock,
+    IndicatorRow,
+    PageGrid,
+    ProjectForm,
+    SourcedValue,
+    Table,
+)
 from flows.text import label_key
 
 # ---------------------------------------------------------------- classification
@@ -491,7 +501,7 @@ def _read_segment(
                 columns = _heading_over_no_line(open_form, read, where, problems)
         if columns is not None:
             added = columns.fields() - open_form.columns.fields()
-            filled = _back_fill(open_form, columns, added, problems) if added else 0
+            filled, moved = _back_fill(open_form, columns, added, problems) if added else (0, [])
             if filled:
                 withdraw(unknown, (ADDED_COLUMNS, page.page))  # the lines before are filled
                 read_there = (columns.x_ranges[f] for f in added if f in columns.x_ranges)
@@ -503,6 +513,11 @@ def _read_segment(
                     "heading did not (OCR lost them "
                     f"there): the lines from here on read them; {filled} line(s) before read "
                     "them from their cells standing where it prints them"
+                    + "".join(
+                        f"; {g} read where it prints it (the first heading's '{g}' cell stood "
+                        "over the added column too)"
+                        for g in moved
+                    )
                 )
             problems.extend(unknown)
             open_form.columns = columns
@@ -758,7 +773,11 @@ def _repeated_heading(
     if aligned is None or aligned is before and table.n_cols != before.n_cols:
         return None
     read = _head_printed_twice(aligned, read, where, head, spec, unknown)
-    if any(aligned.by_field.get(f) not in (None, c) for f, c in read.by_field.items()):
+    shared = _heads_sharing_a_cell(read, before)
+    if any(
+        aligned.by_field.get(f) not in (None, c) and f not in shared
+        for f, c in read.by_field.items()
+    ):
         return None
     by_field = {**aligned.by_field, **read.by_field}
     if not before.fields() <= set(by_field):
@@ -785,7 +804,10 @@ def _repeated_heading(
     return GridColumns(
         by_field=by_field,
         n_cols=table.n_cols,
-        x_ranges={**read.x_ranges, **before.x_ranges},
+        x_ranges={
+            **read.x_ranges,
+            **{f: x for f, x in before.x_ranges.items() if f not in shared},
+        },
         width=read.width,
         right=read.right,
         unread={**read.unread, **before.unread},
@@ -851,21 +873,25 @@ def _heading_over_no_line(
     return read
 
 
-def _back_fill(form: OpenForm, columns: GridColumns, added: set[str], problems: list[str]) -> int:
+def _back_fill(
+    form: OpenForm, columns: GridColumns, added: set[str], problems: list[str]
+) -> tuple[int, list[str]]:
     """The lines read before a repeated heading that names columns the first heading did not
     (OCR lost those heads there) take those columns' values from their own tables: the cell
     starting on the line's row that stands (by its centre, on the heading's frame) where the
     repeated heading prints the column, in no column the first heading gave a field. A numeric
     column takes a number or nothing; a line's score is then checked against its weight. How
     many lines took a value."""
-    filled = 0
+    filled, moved = 0, set[str]()
     numeric = {c.field for c in form.spec.columns if c.numeric}
     wanted = {f: columns.x_ranges[f] for f in added if f in columns.x_ranges}
+    assert form.columns is not None
+    shared = _heads_sharing_a_cell(columns, form.columns)
     for where, cols in form.grids:
         frame = cols.frame(where.table)
         if frame is None or not wanted:
             continue
-        taken = set(cols.by_field.values())
+        taken = {c for f, c in cols.by_field.items() if f not in shared}
         lines = [
             ind
             for ind in form.indicators
@@ -890,13 +916,47 @@ def _back_fill(form: OpenForm, columns: GridColumns, added: set[str], problems: 
                     continue
                 ind.extra[f] = where.sv(cells[0], text)
                 took = took or bool(text)
+                moved |= _replace_shared(ind, cells[0], shared, columns, where, frame, taken)
             filled += took
             if took and form.spec.total_row:
                 note = score_problem(ind.extra.get("weight"), ind.extra.get("score"))
                 if note is not None:
                     said = f"{ind.name.value}: {note}"
                     problems.append(form_note(form, where.page.page, said))
-    return filled
+    return filled, sorted(moved)
+
+
+def _replace_shared(
+    ind: IndicatorRow,
+    taken_cell: Cell,
+    shared: set[str],
+    columns: GridColumns,
+    where: Where,
+    frame: Callable[[float], float],
+    taken: set[int],
+) -> set[str]:
+    """A line's value of a field whose first heading's cell also stood over an added column
+    (`_heads_sharing_a_cell`) that was read from the cell `taken_cell` to that added column: the
+    field takes the cell of its line standing where the repeated heading prints it, or blank.
+    The fields so re-read."""
+    moved: set[str] = set()
+    for g in shared:
+        value = ind.extra.get(g)
+        if value is None or (value.row, value.col) != (taken_cell.row, taken_cell.col):
+            continue
+        x0, x1 = columns.x_ranges[g]
+        cells = [
+            c
+            for c in where.table.row_cells(taken_cell.row)
+            if c is not taken_cell
+            and c.col not in taken
+            and x0 <= frame((c.bbox[0] + c.bbox[2]) / 2) < x1
+        ]
+        ind.extra[g] = (
+            where.sv(cells[0], cells[0].text.strip()) if len(cells) == 1 else where.sv(None)
+        )
+        moved.add(g)
+    return moved
 
 
 def _over_placed(x: tuple[float, float] | None, before: GridColumns) -> bool:
@@ -920,6 +980,22 @@ def _split_off(added: str, read: GridColumns, before: GridColumns) -> bool:
         g != added and g in read.x_ranges and _within(x, r) and _within(read.x_ranges[g], r)
         for g, r in before.x_ranges.items()
     )
+
+
+def _heads_sharing_a_cell(read: GridColumns, before: GridColumns) -> set[str]:
+    """The fields of the first heading whose cell stood over a column the repeated heading adds
+    as well as over the field's own (dev6 lg_53086_自评 p4: `未完成原因分析` ran over 得分's
+    column, their rule lost, and took the field at 得分's grid column; p5's heading names both):
+    the repeated heading places such a field where it prints it, not where the first
+    heading's cell began."""
+    added = [f for f in read.x_ranges if f not in before.by_field]
+    return {
+        g
+        for g, r in before.x_ranges.items()
+        if g in read.x_ranges
+        and _within(read.x_ranges[g], r)
+        and any(_within(read.x_ranges[f], r) for f in added)
+    }
 
 
 def _within(x: tuple[float, float], r: tuple[float, float]) -> bool:

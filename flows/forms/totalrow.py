@@ -324,14 +324,16 @@ def _short_label_row(
     form: OpenForm, where: Where, r: int, cells: dict[str, Cell | None]
 ) -> str | None:
     """A lone row whose label cell OCR read short of the closing row's label (`分` for 总分, a
-    worn glyph lost: dev4 lg_39953_自评 p3), read as the 总分 row only when the form's own
+    worn glyph lost: dev4 lg_39953_自评 p3) or one glyph off it (`越分`, `_one_glyph_off`), read
+    as the 总分 row only when the form's own
     check says so: the number under 分值 is the sum of the weights read and one number under
     得分 the sum of the scores read (a speck read as a second number beside it is left out).
     A glyph or two alone tell no label, so nothing is read otherwise (None); read, the note
     saying so."""
     first = _label_cell(where.table, r)
     key = label_key(first.text) if first is not None else ""
-    if not key or not any(key in label and key != label for label in form.spec.total_row):
+    short = key and any(key in label and key != label for label in form.spec.total_row)
+    if not short and not _one_glyph_off(key, form.spec):
         return None
     weight_cell, score_cell = cells.get("weight"), cells.get("score")
     if weight_cell is None or score_cell is None or weight_cell is score_cell:
@@ -347,13 +349,24 @@ def _short_label_row(
     form.fields["overall_weight"] = where.sv(weight_cell)
     form.fields["overall_score"] = where.sv(score_cell, sums[0])
     form.closed_grid = True
+    how = "short of" if short else "one glyph off"
     return form_note(
         form,
         where.page.page,
         f"a lone row '{first.text} | {weight_cell.text} | {score_cell.text}' under the 分值 "
-        f"and 得分 columns is read as the 总分 row (its label read short of "
+        f"and 得分 columns is read as the 总分 row (its label read {how} "
         f"{'/'.join(form.spec.total_row)}): {weight_cell.text} | {sums[0]}, {weights:g} "
         f"being the sum of the weights and {scores:g} of the scores read",
+    )
+
+
+def _one_glyph_off(key: str, spec: FormSpec) -> bool:
+    """Whether a label cell's text is the closing row's label with one glyph read as another
+    (`越分` for 总分: dev7 lg_67587_自评 p2, the row alone on its page) and nothing else: as
+    weak as a label read short, so `_short_label_row` asks the same sums of it."""
+    return any(
+        len(key) == len(label) > 1 and sum(a != b for a, b in zip(key, label, strict=True)) == 1
+        for label in spec.total_row
     )
 
 
