@@ -1215,7 +1215,10 @@ def beside_strips(
     for t in tables:
         x0, y0, x1, y1 = (int(round(v)) for v in t.bbox)
         a = min(w, x1 + margin)
-        free = ink[y0:y1, a:] & ~covered[y0:y1, a:]
+        b = min([int(u.bbox[0]) - margin for u in tables if _beside(t, u)], default=w)
+        if b <= a:
+            continue
+        free = ink[y0:y1, a:b] & ~covered[y0:y1, a:b]
         rows, cols = np.flatnonzero(free.any(axis=1)), np.flatnonzero(free.any(axis=0))
         if len(rows) == 0:
             continue
@@ -1230,8 +1233,18 @@ def beside_strips(
             ):
                 continue
         pad = max(margin, min(r1 - r0, int(glyph * 3)) // 2)
-        strips.append((max(a, c0 - pad), max(y0, r0 - pad), min(w, c1 + pad), min(y1, r1 + pad)))
+        strips.append((max(a, c0 - pad), max(y0, r0 - pad), min(b, c1 + pad), min(y1, r1 + pad)))
     return strips
+
+
+def _beside(table: GridTable, other: GridTable) -> bool:
+    """Whether `other` stands right of `table`, sharing some of its rows: the strip beside
+    `table` ends at it (its text is its own cells', not print beside a grid)."""
+    return (
+        other.bbox[0] >= table.bbox[2]
+        and other.bbox[1] < table.bbox[3]
+        and other.bbox[3] > table.bbox[1]
+    )
 
 
 def _last_covered_before(covered: np.ndarray, y: int) -> int:
