@@ -1189,6 +1189,64 @@ def holds_glyph(
     return bool((big & (darkest <= cut)).any())
 
 
+def beside_strips(
+    ink: np.ndarray, tables: list[GridTable], margin: int = 4, gray: np.ndarray | None = None
+) -> list[tuple[int, int, int, int]]:
+    """The print right of a grid in its own rows, where no grid covers the page (a label's value
+    beside the label column a table was found as), cut to the box of its ink (none where there
+    is no glyph of print, as `outside_strips` tells it).
+
+    `outside_strips` leaves out every row a table covers, whole. A form whose frame faded past
+    its first column was found as that column alone (dev7 lg_64169 p2: a 项目名称 cell, the
+    name printed beside it under a faded frame): the name stood in a table's rows, beside it,
+    and no text detection ever saw it — the form's project lost with its ten lines."""
+    h, w = ink.shape
+    covered = np.zeros((h, w), dtype=bool)
+    for t in tables:
+        x0, y0, x1, y1 = (int(round(v)) for v in t.bbox)
+        rows, cols = (
+            slice(max(0, y0 - margin), y1 + margin),
+            slice(max(0, x0 - margin), x1 + margin),
+        )
+        covered[rows, cols] = True
+    cut = INK_THRESHOLD if gray is None else print_darkness_cut(gray, ink)
+    glyph = GLYPH_PT * min(h, w) / 595.0
+    strips = []
+    for t in tables:
+        x0, y0, x1, y1 = (int(round(v)) for v in t.bbox)
+        a = min(w, x1 + margin)
+        b = min([int(u.bbox[0]) - margin for u in tables if _beside(t, u)], default=w)
+        if b <= a:
+            continue
+        free = ink[y0:y1, a:b] & ~covered[y0:y1, a:b]
+        rows, cols = np.flatnonzero(free.any(axis=1)), np.flatnonzero(free.any(axis=0))
+        if len(rows) == 0:
+            continue
+        r0, r1 = y0 + int(rows[0]), y0 + int(rows[-1]) + 1
+        c0, c1 = a + int(cols[0]), a + int(cols[-1]) + 1
+        if r1 - r0 < 6:
+            continue
+        if gray is not None:
+            box = (slice(r0 - y0, r1 - y0), slice(c0 - a, c1 - a))
+            if not holds_glyph(
+                free[box], gray[r0:r1, c0:c1], cut, glyph, page_edges((c0, r0), (w, h))
+            ):
+                continue
+        pad = max(margin, min(r1 - r0, int(glyph * 3)) // 2)
+        strips.append((max(a, c0 - pad), max(y0, r0 - pad), min(b, c1 + pad), min(y1, r1 + pad)))
+    return strips
+
+
+def _beside(table: GridTable, other: GridTable) -> bool:
+    """Whether `other` stands right of `table`, sharing some of its rows: the strip beside
+    `table` ends at it (its text is its own cells', not print beside a grid)."""
+    return (
+        other.bbox[0] >= table.bbox[2]
+        and other.bbox[1] < table.bbox[3]
+        and other.bbox[3] > table.bbox[1]
+    )
+
+
 def _last_covered_before(covered: np.ndarray, y: int) -> int:
     hits = np.flatnonzero(covered[:y])
     return int(hits[-1]) if len(hits) else -1
@@ -1210,7 +1268,8 @@ def read_outside(
     lines: list[OcrLine] = []
     cut = print_darkness_cut(gray, ink)
     glyph = GLYPH_PT * min(ink.shape) / 595.0
-    for x0, y0, x1, y1 in outside_strips(ink, tables, gray=gray):
+    strips = outside_strips(ink, tables, gray=gray) + beside_strips(ink, tables, gray=gray)
+    for x0, y0, x1, y1 in strips:
         strip = np.ascontiguousarray(gray[y0:y1, x0:x1])
         found = engine.recognize(to_bgr(strip))
         found += passed_over_lines(strip, ink[y0:y1, x0:x1], found, engine, cut, glyph)

@@ -41,7 +41,7 @@ from flows.forms.provenance import Where, on_line
 from flows.forms.spec import FUNDS_UNITS, UNIT_LINE_LABEL, FormSpec, Label
 from flows.forms.state import Header
 from flows.lineshapes import text_height
-from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, join_wrapped
+from flows.models import Cell, CellLine, PageGrid, SourcedValue, Table, TextLine, join_wrapped
 from flows.text import SUB_LINE_PREFIX, is_han, is_latin, label_key, normalize
 
 # A funds unit in brackets after a label, its closing bracket perhaps lost: `(万元)`, `(元`
@@ -253,6 +253,16 @@ def read_header(
             # a label over its value (年度本级预算金额 above 2692.54)
             header.used.add(id(below))
             header.fields.setdefault(lb.field, where.sv(below))
+            continue
+        if not rest and right is None and below is None and lb.wide:
+            line = line_beside(where.page, table, cell)
+            if line is not None and lb.field not in header.fields:
+                header.fields[lb.field] = on_line(where.page, line, line.text.strip())
+                problems.append(
+                    f"page {where.page.page}: header cell '{cell.text}' has no cell beside it "
+                    f"(the table's frame ends there); its value is the line printed beside it "
+                    f"in its row, outside the grid '{line.text.strip()}'"
+                )
             continue
         if rest and (right is None or not right.text.strip() or right_is_label):
             if lb.field not in header.fields:
@@ -1008,6 +1018,25 @@ def _words(text: str) -> bool:
 def _title_or_unit_line(text: str) -> bool:
     """A title, year or unit line printed inside the ruled table: no value's continuation."""
     return title_line(text) or label_key(text).startswith(UNIT_LINE_LABEL)
+
+
+def line_beside(page: PageGrid, table: Table, label: Cell) -> TextLine | None:
+    """The page's free line printed right of a label that ends its table's row, in the label's
+    row (its middle inside the label's height), nearest first: the value of a form whose frame
+    faded past its label column, so the grid was found as that column alone (dev7 lg_64169
+    p2: 项目名称 found, its name 养老服务补贴 a line beside the grid, the project lost)."""
+    if label.bbox[2] < table.bbox[2] - 2:
+        return None
+    _, y0, x1, y1 = label.bbox
+    beside = [
+        ln
+        for ln in page.lines
+        if ln.text.strip()
+        and ln.bbox[0] >= x1 - 2
+        and y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 <= y1
+        and any(is_han(ch) or ch.isdigit() for ch in ln.text)
+    ]
+    return min(beside, key=lambda ln: ln.bbox[0], default=None)
 
 
 def _right_of(table: Table, cell: Cell) -> Cell | None:
