@@ -573,14 +573,18 @@ def _drop_specks_off_the_text(table: Table, rows: range) -> tuple[Table, list[st
 
 def _speck_off_the_text(line: CellLine, lines: list[CellLine], height: float) -> bool:
     """A line of marks only (no letter, digit, CJK glyph or colon), under SPECK_OF_TEXT text
-    heights high, whose box overlaps no other line's rows: it stands above or below the text."""
+    heights high, standing above all the cell's text or below all of it. A line of marks
+    between two lines of text (`___` between stacked 本级 / 上级 labels) is a lost row rule's
+    stretch, where `celllines.unmerge` cuts the cell (its note says so), not a speck."""
     if any(ch.isalnum() or ch in LABEL_COLONS for ch in line.text):  # isalnum: digits, CJK
         return False  # a colon is print: a wrapped label's colon stands on a line of its own
     x0, y0, x1, y1 = line.bbox
     if y1 - y0 >= SPECK_OF_TEXT * height:
         return False
     others = [ln for ln in lines if ln is not line and any(ch.isalnum() for ch in ln.text)]
-    return bool(others) and all(y1 <= ln.bbox[1] or y0 >= ln.bbox[3] for ln in others)
+    above = all(y1 <= ln.bbox[1] for ln in others)
+    below = all(y0 >= ln.bbox[3] for ln in others)
+    return bool(others) and (above or below)
 
 
 def _edge_strokes(line: CellLine) -> list[CellLine]:
