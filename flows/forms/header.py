@@ -8,6 +8,7 @@ Apart because the header is read by labels while the grid below it is read by co
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from flows.forms.celllines import unmerge, wrapped_rest_lost
@@ -500,28 +501,12 @@ def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
     (`_oversized_mark`), each in a cell printing text besides (`农村供水管网改造 … 8`: the name,
     and far right a blot OCR read as `8`, unsure). A value standing alone in its cell is never
     taken."""
-    height = text_height(table)
-    cells, notes = [], []
-    for cell in table.cells:
-        marks = (
-            {id(ln) for ln in cell.lines if _oversized_mark(ln, height)}
-            if rows.start <= cell.row < rows.stop and height > 0
-            else set()
-        )
-        if not marks or all(id(ln) in marks or not ln.text.strip() for ln in cell.lines):
-            cells.append(cell)
-            continue
-        kept = _cell_without(cell, marks)
-        if kept is None:
-            cells.append(cell)
-            continue
-        cells.append(kept)
-        said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in marks)
-        notes.append(
-            f"cell '{cell.text}': {said} taken for a speck (read unsure, its box no printed "
-            "glyph's size), not text"
-        )
-    return replace(table, cells=cells), notes
+    return _drop_lines_beside_text(
+        table,
+        rows,
+        lambda line, _, height: _oversized_mark(line, height),
+        "read unsure, its box no printed glyph's size",
+    )
 
 
 def _oversized_mark(line: CellLine, height: float) -> bool:
@@ -549,12 +534,29 @@ LABEL_COLONS = ":："
 def _drop_specks_off_the_text(table: Table, rows: range) -> tuple[Table, list[str]]:
     """The header's cells without the speck lines (`_speck_off_the_text`) of a cell printing
     text besides; a mark standing alone in its cell (`-`, a value printed for none) stays."""
+    return _drop_lines_beside_text(
+        table,
+        rows,
+        _speck_off_the_text,
+        f"marks only, under {SPECK_OF_TEXT:g} text heights high, clear of the cell's text",
+    )
+
+
+def _drop_lines_beside_text(
+    table: Table,
+    rows: range,
+    off: Callable[[CellLine, list[CellLine], float], bool],
+    why: str,
+) -> tuple[Table, list[str]]:
+    """The cells of `rows` without the lines `off` takes for specks (given the cell's lines of
+    text and the table's text height), each cut cell noted with `why`. A cell whose every line
+    of text is taken stays whole: a mark alone in its cell is what it prints."""
     height = text_height(table)
     cells, notes = [], []
     for cell in table.cells:
         text = [ln for ln in cell.lines if ln.text.strip()]
         specks = (
-            {id(ln) for ln in text if _speck_off_the_text(ln, text, height)}
+            {id(ln) for ln in text if off(ln, text, height)}
             if rows.start <= cell.row < rows.stop and height > 0
             else set()
         )
@@ -564,10 +566,7 @@ def _drop_specks_off_the_text(table: Table, rows: range) -> tuple[Table, list[st
             continue
         cells.append(kept)
         said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in specks)
-        notes.append(
-            f"cell '{cell.text}': {said} taken for a speck (marks only, under "
-            f"{SPECK_OF_TEXT:g} text heights high, clear of the cell's text), not text"
-        )
+        notes.append(f"cell '{cell.text}': {said} taken for a speck ({why}), not text")
     return replace(table, cells=cells), notes
 
 
