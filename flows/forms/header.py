@@ -8,7 +8,6 @@ Apart because the header is read by labels while the grid below it is read by co
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 
 from flows.forms.celllines import unmerge, wrapped_rest_lost
@@ -123,8 +122,6 @@ def read_header(
     table, doubled = _drop_lines_read_twice(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in doubled)
     table, specks = _drop_oversized_marks(table, range(start, end))
-    problems.extend(f"page {where.page.page}: header {note}" for note in specks)
-    table, specks = _drop_specks_off_the_text(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in specks)
     table, unmerged = unmerge(table, range(start, end))
     cut_off = {(p.row, p.col) for u in unmerged if len(u.parts) > 1 for p in u.parts}
@@ -501,12 +498,28 @@ def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
     (`_oversized_mark`), each in a cell printing text besides (`农村供水管网改造 … 8`: the name,
     and far right a blot OCR read as `8`, unsure). A value standing alone in its cell is never
     taken."""
-    return _drop_lines_beside_text(
-        table,
-        rows,
-        lambda line, _, height: _oversized_mark(line, height),
-        "read unsure, its box no printed glyph's size",
-    )
+    height = text_height(table)
+    cells, notes = [], []
+    for cell in table.cells:
+        marks = (
+            {id(ln) for ln in cell.lines if _oversized_mark(ln, height)}
+            if rows.start <= cell.row < rows.stop and height > 0
+            else set()
+        )
+        if not marks or all(id(ln) in marks or not ln.text.strip() for ln in cell.lines):
+            cells.append(cell)
+            continue
+        kept = _cell_without(cell, marks)
+        if kept is None:
+            cells.append(cell)
+            continue
+        cells.append(kept)
+        said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in marks)
+        notes.append(
+            f"cell '{cell.text}': {said} taken for a speck (read unsure, its box no printed "
+            "glyph's size), not text"
+        )
+    return replace(table, cells=cells), notes
 
 
 def _oversized_mark(line: CellLine, height: float) -> bool:
@@ -521,69 +534,6 @@ def _oversized_mark(line: CellLine, height: float) -> bool:
         and y1 - y0 >= TALL_MARK * height
         and (x1 - x0) / len(text) >= WIDE_MARK * height
     )
-
-
-# A line of marks only (no letter, digit or CJK glyph) less than this share of the text height
-# high that stands wholly above or below the cell's text is a speck, not print: a `!` 8 px high
-# over `其中：财政拨款 55` (34 px; dev7 lg_61193 p2) made the cell no label, and the total's
-# value cell, so `!` landed as 年度资金总额 in place of the 55 printed beside its label.
-SPECK_OF_TEXT = 0.5
-LABEL_COLONS = ":："
-
-
-def _drop_specks_off_the_text(table: Table, rows: range) -> tuple[Table, list[str]]:
-    """The header's cells without the speck lines (`_speck_off_the_text`) of a cell printing
-    text besides; a mark standing alone in its cell (`-`, a value printed for none) stays."""
-    return _drop_lines_beside_text(
-        table,
-        rows,
-        _speck_off_the_text,
-        f"marks only, under {SPECK_OF_TEXT:g} text heights high, clear of the cell's text",
-    )
-
-
-def _drop_lines_beside_text(
-    table: Table,
-    rows: range,
-    off: Callable[[CellLine, list[CellLine], float], bool],
-    why: str,
-) -> tuple[Table, list[str]]:
-    """The cells of `rows` without the lines `off` takes for specks (given the cell's lines of
-    text and the table's text height), each cut cell noted with `why`. A cell whose every line
-    of text is taken stays whole: a mark alone in its cell is what it prints."""
-    height = text_height(table)
-    cells, notes = [], []
-    for cell in table.cells:
-        text = [ln for ln in cell.lines if ln.text.strip()]
-        specks = (
-            {id(ln) for ln in text if off(ln, text, height)}
-            if rows.start <= cell.row < rows.stop and height > 0
-            else set()
-        )
-        kept = _cell_without(cell, specks) if specks and len(specks) < len(text) else None
-        if kept is None:
-            cells.append(cell)
-            continue
-        cells.append(kept)
-        said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in specks)
-        notes.append(f"cell '{cell.text}': {said} taken for a speck ({why}), not text")
-    return replace(table, cells=cells), notes
-
-
-def _speck_off_the_text(line: CellLine, lines: list[CellLine], height: float) -> bool:
-    """A line of marks only (no letter, digit, CJK glyph or colon), under SPECK_OF_TEXT text
-    heights high, standing above all the cell's text or below all of it. A line of marks
-    between two lines of text (`___` between stacked 本级 / 上级 labels) is a lost row rule's
-    stretch, where `celllines.unmerge` cuts the cell (its note says so), not a speck."""
-    if any(ch.isalnum() or ch in LABEL_COLONS for ch in line.text):  # isalnum: digits, CJK
-        return False  # a colon is print: a wrapped label's colon stands on a line of its own
-    x0, y0, x1, y1 = line.bbox
-    if y1 - y0 >= SPECK_OF_TEXT * height:
-        return False
-    others = [ln for ln in lines if ln is not line and any(ch.isalnum() for ch in ln.text)]
-    above = all(y1 <= ln.bbox[1] for ln in others)
-    below = all(y0 >= ln.bbox[3] for ln in others)
-    return bool(others) and (above or below)
 
 
 def _edge_strokes(line: CellLine) -> list[CellLine]:
