@@ -1108,12 +1108,17 @@ def cell_tables(
 
 
 def outside_strips(
-    ink: np.ndarray, tables: list[GridTable], margin: int = 4, gray: np.ndarray | None = None
+    ink: np.ndarray,
+    tables: list[GridTable],
+    margin: int = 4,
+    gray: np.ndarray | None = None,
+    cut: int | None = None,
 ) -> list[tuple[int, int, int, int]]:
     """The page's text outside its grids (title, 单位 line, notes) as full-width bands between,
     above and below the tables, each cut to the box of its ink (none where there is no ink).
     With the page's `gray`, a band holding no glyph of print (`holds_glyph`) is no text; a
-    blob reaching the page's edge (a scanner's shadow, the paper's border) is none.
+    blob reaching the page's edge (a scanner's shadow, the paper's border) is none. `cut`:
+    the page's `print_darkness_cut` when the caller has it (`_glyph_cut`).
 
     Text detection then runs on these bands only, not on the page: its cost follows the area
     it is given."""
@@ -1123,7 +1128,7 @@ def outside_strips(
         _, y0, _, y1 = (int(round(v)) for v in t.bbox)
         covered[max(0, y0 - margin) : min(h, y1 + margin)] = True
     free_rows = ~covered & ink.any(axis=1)
-    cut = INK_THRESHOLD if gray is None else print_darkness_cut(gray, ink)
+    cut = _glyph_cut(ink, gray, cut)
     glyph = GLYPH_PT * min(h, w) / 595.0
     strips = []
     for a, b in ink_bands(free_rows[:, None]):
@@ -1141,6 +1146,16 @@ def outside_strips(
         y1 = min(y1, _first_covered_after(covered, b))
         strips.append((max(0, c0 - pad), y0, min(w, c1 + pad), y1))
     return strips
+
+
+def _glyph_cut(ink: np.ndarray, gray: np.ndarray | None, cut: int | None) -> int:
+    """The grey a glyph of print reaches (`holds_glyph`): `cut` when the caller computed the
+    page's `print_darkness_cut` already (`read_outside` does, for every page: a percentile
+    over the page's ink, not to be taken three times), else the page's own, else the ink
+    threshold when there is no grey page."""
+    if cut is not None:
+        return cut
+    return INK_THRESHOLD if gray is None else print_darkness_cut(gray, ink)
 
 
 # The least extent (height or width, in points of an A4 page's 595 pt short side) of one blob
@@ -1190,7 +1205,11 @@ def holds_glyph(
 
 
 def beside_strips(
-    ink: np.ndarray, tables: list[GridTable], margin: int = 4, gray: np.ndarray | None = None
+    ink: np.ndarray,
+    tables: list[GridTable],
+    margin: int = 4,
+    gray: np.ndarray | None = None,
+    cut: int | None = None,
 ) -> list[tuple[int, int, int, int]]:
     """The print right of a grid in its own rows, where no grid covers the page (a label's value
     beside the label column a table was found as), cut to the box of its ink (none where there
@@ -1209,7 +1228,7 @@ def beside_strips(
             slice(max(0, x0 - margin), x1 + margin),
         )
         covered[rows, cols] = True
-    cut = INK_THRESHOLD if gray is None else print_darkness_cut(gray, ink)
+    cut = _glyph_cut(ink, gray, cut)
     glyph = GLYPH_PT * min(h, w) / 595.0
     strips = []
     for t in tables:
@@ -1268,7 +1287,8 @@ def read_outside(
     lines: list[OcrLine] = []
     cut = print_darkness_cut(gray, ink)
     glyph = GLYPH_PT * min(ink.shape) / 595.0
-    strips = outside_strips(ink, tables, gray=gray) + beside_strips(ink, tables, gray=gray)
+    strips = outside_strips(ink, tables, gray=gray, cut=cut)
+    strips += beside_strips(ink, tables, gray=gray, cut=cut)
     for x0, y0, x1, y1 in strips:
         strip = np.ascontiguousarray(gray[y0:y1, x0:x1])
         found = engine.recognize(to_bgr(strip))
