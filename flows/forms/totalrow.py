@@ -14,7 +14,7 @@ from dataclasses import replace
 from flows.forms.cellshare import share_across_columns
 from flows.forms.cellvalues import amount, leave_out_marks, numbers_in
 from flows.forms.columns import GridColumns
-from flows.forms.labels import part_of_level1, printed_after
+from flows.forms.labels import one_edit_apart, part_of_level1, printed_after
 from flows.forms.provenance import Where
 from flows.forms.spec import FULL_SCORE, FormSpec
 from flows.forms.state import OpenForm, form_note
@@ -325,11 +325,10 @@ def _short_label_row(
 ) -> str | None:
     """A lone row whose label cell OCR read short of the closing row's label (`分` for 总分, a
     worn glyph lost: dev4 lg_39953_自评 p3) or one glyph off it (`越分`, `_one_glyph_off`), read
-    as the 总分 row only when the form's own
-    check says so: the number under 分值 is the sum of the weights read and one number under
-    得分 the sum of the scores read (a speck read as a second number beside it is left out).
-    A glyph or two alone tell no label, so nothing is read otherwise (None); read, the note
-    saying so."""
+    as the 总分 row only when the form's own check says so: the number under 分值 is the sum of
+    the weights read and one number under 得分 the sum of the scores read (a speck read as a
+    second number beside it is left out). A glyph or two alone tell no label, so nothing is
+    read otherwise (None); read, the note saying so."""
     first = _label_cell(where.table, r)
     key = label_key(first.text) if first is not None else ""
     short = key and any(key in label and key != label for label in form.spec.total_row)
@@ -364,10 +363,8 @@ def _one_glyph_off(key: str, spec: FormSpec) -> bool:
     """Whether a label cell's text is the closing row's label with one glyph read as another
     (`越分` for 总分: dev7 lg_67587_自评 p2, the row alone on its page) and nothing else: as
     weak as a label read short, so `_short_label_row` asks the same sums of it."""
-    return any(
-        len(key) == len(label) > 1 and sum(a != b for a, b in zip(key, label, strict=True)) == 1
-        for label in spec.total_row
-    )
+    labels = spec.total_row
+    return any(len(key) == len(label) > 1 and one_edit_apart(key, label) for label in labels)
 
 
 def _near(value: float | None, total: float) -> bool:
