@@ -47,7 +47,7 @@ from flows.forms.spec import (
     TARGET_KINDS,
     Column,
     FormSpec,
-    category_rows,
+    level2_by_keyword,
     level2_in_print_order,
 )
 from flows.forms.state import OpenForm, form_note
@@ -1045,7 +1045,7 @@ def _text_under_seal(
 # The 二级 labels the form knows (the dbt seed indicator_categories), by their normalised text.
 LEVEL2_LABELS = {normalize(label): label for label in CATEGORY_LABELS["level2"]}
 LEVEL2_ORDER = level2_in_print_order()
-LEVEL2_BY_KEYWORD = {r["level2_keyword"]: r["level2"] for r in category_rows()}
+LEVEL2_BY_KEYWORD = level2_by_keyword()
 
 
 def _level2_under_seal(

@@ -386,6 +386,11 @@ def level1_by_level2_keyword() -> dict[str, str]:
     return {r["level2_keyword"]: r["level1"] for r in category_rows()}
 
 
+def level2_by_keyword() -> dict[str, str]:
+    """The 二级 label each 二级 keyword names (数量 → 数量指标), from the same dbt seed."""
+    return {r["level2_keyword"]: r["level2"] for r in category_rows()}
+
+
 SEED_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "form_fields.csv"
 
 
