@@ -901,14 +901,10 @@ def _back_fill(
         ]
         for ind in lines:
             took = False
-            for f, (x0, x1) in wanted.items():
+            for f, x in wanted.items():
                 if f in ind.extra:
                     continue
-                cells = [
-                    c
-                    for c in where.table.row_cells(ind.name.row)  # type: ignore[arg-type]
-                    if c.col not in taken and x0 <= frame((c.bbox[0] + c.bbox[2]) / 2) < x1
-                ]
+                cells = _cells_under(where.table, ind.name.row, x, frame, taken)  # type: ignore[arg-type]
                 if len(cells) != 1:
                     continue
                 text = cells[0].text.strip()
@@ -944,14 +940,8 @@ def _replace_shared(
         value = ind.extra.get(g)
         if value is None or (value.row, value.col) != (taken_cell.row, taken_cell.col):
             continue
-        x0, x1 = columns.x_ranges[g]
-        cells = [
-            c
-            for c in where.table.row_cells(taken_cell.row)
-            if c is not taken_cell
-            and c.col not in taken
-            and x0 <= frame((c.bbox[0] + c.bbox[2]) / 2) < x1
-        ]
+        under = _cells_under(where.table, taken_cell.row, columns.x_ranges[g], frame, taken)
+        cells = [c for c in under if c is not taken_cell]
         ind.extra[g] = (
             where.sv(cells[0], cells[0].text.strip()) if len(cells) == 1 else where.sv(None)
         )
@@ -980,6 +970,23 @@ def _split_off(added: str, read: GridColumns, before: GridColumns) -> bool:
         g != added and g in read.x_ranges and _within(x, r) and _within(read.x_ranges[g], r)
         for g, r in before.x_ranges.items()
     )
+
+
+def _cells_under(
+    table: Table,
+    row: int,
+    x: tuple[float, float],
+    frame: Callable[[float], float],
+    taken: set[int],
+) -> list[Cell]:
+    """The cells starting on `row`, in no grid column of `taken`, whose centre stands (on the
+    heading's `frame`) within `x`: where a repeated heading prints a column."""
+    x0, x1 = x
+    return [
+        c
+        for c in table.row_cells(row)
+        if c.col not in taken and x0 <= frame((c.bbox[0] + c.bbox[2]) / 2) < x1
+    ]
 
 
 def _heads_sharing_a_cell(read: GridColumns, before: GridColumns) -> set[str]:
