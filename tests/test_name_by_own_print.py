@@ -61,3 +61,9 @@ def test_a_name_read_sure_a_tie_or_two_slips_stay_as_read() -> None:
     assert _settle(_form("春老服务补贴", 0.89, ["居家养老服务成本"]))[0] == "春老服务补贴"
     # a text layer's page (no review line) prints what it prints
     assert _settle(_form("特因人员供养经费", 0.9, INDICATORS), {})[0] == "特因人员供养经费"
+    # the doubted glyph printed as a compatibility ideograph (U+F901 for 更, unified by the
+    # normaliser): no occurrence to replace in the name as read, which stays; nothing fails
+    spelled = ["养老服新人数", "养老服新成本"]
+    assert _settle(_form("居家养老更新补贴", 0.89, spelled))[0] == "居家养老服新补贴"
+    compat = _form("居家养老\uf901新补贴", 0.89, spelled)
+    assert _settle(compat) == ("居家养老\uf901新补贴", [])

@@ -92,9 +92,11 @@ def settle_name_by_own_print(
         ranked = votes.most_common(2)
         if ranked[0][1] < SPELLED_BY or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
             continue
-        glyph = ranked[0][0]
-        read = value.value
-        form.fields["project_name"] = value.with_value(_with_glyph(read, name, at, glyph))
+        glyph, read = ranked[0][0], value.value
+        settled = _with_glyph(read, name, at, glyph)
+        if settled is None:
+            continue
+        form.fields["project_name"] = value.with_value(settled)
         problems.append(
             f"page {value.page}: project name '{read}' (row {value.row}, column {value.col}) "
             f"read at {value.confidence:.2f}: its '{name[at]}' spells no word its form prints, "
@@ -103,11 +105,15 @@ def settle_name_by_own_print(
         )
 
 
-def _with_glyph(read: str, name: str, at: int, glyph: str) -> str:
+def _with_glyph(read: str, name: str, at: int, glyph: str) -> str | None:
     """`read` as printed with the glyph its normal form `name` holds at `at` replaced: the same
-    occurrence of that glyph (normalising changes spaces and brackets, never a Han glyph)."""
+    occurrence of that glyph. None where `read` prints that glyph otherwise (a compatibility
+    ideograph, `豈` U+F900, that normalising unified): the name is then left as read, never a
+    document's read failed on it."""
     nth = name[:at].count(name[at])
     spots = [i for i, ch in enumerate(read) if ch == name[at]]
+    if nth >= len(spots):
+        return None
     i = spots[nth]
     return read[:i] + glyph + read[i + 1 :]
 
