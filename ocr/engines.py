@@ -802,7 +802,7 @@ def _paddle_threads(opts: OcrOptions) -> dict[str, int]:
 
     Why: the nightly flow gives each page worker one inference thread (`RunOptions.ocr_options`,
     one worker per core) and paddle ignored it, running ten threads in each worker: on two cores
-    a seed page cost ~15 CPU-s of paddle against ~9-11 with one thread (the same lines)."""
+    a seed page cost 12-15 CPU-s of paddle against 8.5-11 with one thread (the same lines)."""
     return {"cpu_threads": opts.threads} if opts.threads else {}
 
 
