@@ -285,7 +285,7 @@ def test_an_ellipsis_alone_on_its_line_is_a_speck_too_a_colon_is_print():
         None,
         {
             (0, 0): [line("项目名称", 5, 20, 80), CellLine(":", (40, 45, 48, 61), 0.9)],
-            (0, 1): [CellLine("…", (140, 5, 150, 9), 0.87), line("指标3：达标率", 105, 30, 80)],
+            (0, 1): [CellLine("…", (140, 24, 150, 28), 0.87), line("指标3：达标率", 105, 60, 80)],
         },
     )
     got, done = unmerge(t, range(0, 1))
