@@ -29,6 +29,7 @@ def test_no_column_when_found_ambiguous_short_or_followed_by_more_than_a_gloss()
     self_eval = column_alternatives(PROJECT_SELF_EVAL.columns)
     assert head_one_glyph_off("实标值", self_eval, set()) is None
     assert head_one_glyph_off("单拉", ALL_COLUMNS, set()) is None  # 单位: two glyphs
+    assert head_one_glyph_off("实际信", self_eval, set()) is None  # 2 of 3: the value head's only
     assert head_one_glyph_off("货标值说明", ALL_COLUMNS, set()) is None
     assert head_one_glyph_off("名称", ALL_COLUMNS, set()) is None  # the grid's label
 

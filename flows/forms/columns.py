@@ -397,9 +397,11 @@ def _lone_remnants(parts: list[str], found: set[str]) -> list[str | None]:
     return [f if f not in found else None for f in named]
 
 
-# The fewest glyphs a head must print for one glyph off it to name it: `单位` one glyph off
-# is any two-glyph word
-MIN_SLIPPED_HEAD = 3
+# The fewest glyphs a head must print for one glyph off it to name it: two of three glyphs
+# (`实际信` of 实际值) decide nothing, as `_grid_mark_misread` holds, but for the value head
+# (`SLIPPED_VALUE_HEAD`): without it the row is no heading and the whole grid is lost
+MIN_SLIPPED_HEAD = 4
+SLIPPED_VALUE_HEAD = 3
 
 
 def head_one_glyph_off(
@@ -408,19 +410,23 @@ def head_one_glyph_off(
     """The column a heading cell names when it prints one of its heads one glyph off — a glyph
     misread (`货标值` for 指标值, dev7 lg_65484 p1) or a speck read before it (`·指标值(包含数字
     及文字描述)`, dev7 lg_65210) — followed by nothing or a bracketed gloss: the one column not
-    `found` in the row whose spelling of three glyphs or more is so near. None when none is, or
-    spellings of two columns are (`实标值`: 实际值 or 指标值). Asked only of a row already
-    printing the grid's 一级/二级 and 三级指标 heads: without it the heading went unfound and the
-    whole grid was read as header cells, its lines lost."""
-    fields = set()
+    `found` in the row whose spelling of four glyphs or more (three for the value head, 指标值)
+    is so near. None when none is, or spellings of two columns of three glyphs or more are
+    (`实标值`: 实际值 or 指标值). Asked only of a row already printing the grid's 一级/二级 and
+    三级指标 heads: without it the heading went unfound and the whole grid was read as header
+    cells, its lines lost."""
+    near: dict[str, int] = {}  # field → its longest spelling one glyph off `key`
     for alt, col in alternatives:
-        if col.ignored or col.field in found or len(alt) < MIN_SLIPPED_HEAD:
+        if col.ignored or col.field in found or len(alt) < SLIPPED_VALUE_HEAD:
             continue
         for n in (len(alt) - 1, len(alt), len(alt) + 1):
             rest = key[n:]
             if (not rest or rest.startswith("(")) and one_edit_apart(key[:n], alt):
-                fields.add(col.field)
-    return fields.pop() if len(fields) == 1 else None
+                near[col.field] = max(near.get(col.field, 0), len(alt))
+    if len(near) != 1:
+        return None
+    ((field, length),) = near.items()
+    return field if field == "target" or length >= MIN_SLIPPED_HEAD else None
 
 
 def _next_row(table: Table, r: int, end: int) -> int:
