@@ -276,6 +276,23 @@ def test_a_dot_alone_on_its_line_is_a_speck_whatever_its_height():
     assert "'•' taken for a worn rule's remnant or a speck, not text" in done[0].note()
 
 
+def test_an_ellipsis_alone_on_its_line_is_a_speck_too_a_colon_is_print():
+    """dev7 lg_65210: `…` (10×4 px) read alone on a line over a 三级 name, landed
+    `…指标3：保障人数达标率`: dots alone on a line are no value. A colon alone on its line is a
+    label's colon wrapped (`项目名称` over `:`): it stays."""
+    t = ocr_table(
+        [["项目名称", "指标3：达标率"]],
+        None,
+        {
+            (0, 0): [line("项目名称", 5, 20, 80), CellLine(":", (40, 45, 48, 61), 0.9)],
+            (0, 1): [CellLine("…", (140, 24, 150, 28), 0.87), line("指标3：达标率", 105, 60, 80)],
+        },
+    )
+    got, done = unmerge(t, range(0, 1))
+    assert texts(got) == {(0, 0): "项目名称:", (0, 1): "指标3：达标率"}
+    assert [ln.text for d in done for ln in d.remnants] == ["…"]
+
+
 def test_a_digit_on_the_cells_border_away_from_its_centred_text_is_a_mark_not_print():
     """dev4 lg_39119_自评 p2: a `7` 0.75 text heights tall 4 px over the cell's lower rule,
     far under `部分完成` centred in the cell (read `部分完成7`); lg_39954_自评 p3: a `1` 5 px

@@ -412,3 +412,24 @@ def test_an_amount_a_rule_cut_in_two_is_read_whole_as_the_block_sum_takes_it() -
         rows[3][2:4] = [piece, beside]
         t = replace(_header_table(rows), extractor="rapidocr")
         assert values(read_document([scan_page(1, t, lines=title)])[0][0])["total_funds"] == piece
+
+
+def test_a_header_value_starting_with_its_labels_colon_is_read_without_it() -> None:
+    """dev8 lg_70199 p2: `;文物保护经费` beside 项目名称 (the label's colon read into the value's
+    cell): the project landed under that name, none of its 15 lines matched. The colon inside a
+    value stays."""
+    rows = [
+        ["项目名称", "；文物保护经费", "", "", ""],
+        ["主管部门及代码075001", "", "实施单位", ":某单位：二部", ""],
+        *HEADER[2:],
+        ["绩效指标", "产出指标", "数量指标", "召开会议", "5 次"],
+    ]
+    (form,), problems = read_document([scan_page(1, grid(rows, {(3, 0): 3}), lines=())])
+    assert values(form)["project_name"] == "文物保护经费"
+    assert values(form)["implementing_unit"] == "某单位：二部"
+    assert [p for p in problems if "colon" in p] == [
+        "page 1: header value '；文物保护经费' of project_name starts with its label's colon "
+        "(read into the value's cell); read as '文物保护经费'",
+        "page 1: header value ':某单位：二部' of implementing_unit starts with its label's "
+        "colon (read into the value's cell); read as '某单位：二部'",
+    ]

@@ -54,8 +54,10 @@ RULE_RUN = frozenset("_＿")
 # table's printed numbers (of its text when it prints none: digits stand shorter than CJK)
 SPECK = 0.5
 # Dots OCR reads from a speck or a seal's mark (`•农村人居环境整治`, dev3 lg_20895 p1, a dot
-# 0.45 text heights tall above the name): no form prints a dot alone as a value
-DOTS = frozenset("•·●∙・")
+# 0.45 text heights tall above the name; an ellipsis alone on its line over a 三级 name, dev7
+# lg_65210 `…指标3：…`): no form prints dots alone as a value. A colon alone is print: a
+# label's colon wraps onto a line of its own (`项目名称` over `:`)
+DOTS = frozenset("•·●∙・…⋯")
 # A printed number long enough that OCR's box for it is its line's, not a speck's
 MIN_NUMBER = 3
 # A text block stands in a row of its own when its centre is this close to the row's middle

@@ -19,6 +19,7 @@ from flows.forms.labels import (
     cjk_characters,
     column_alternatives,
     match_printed,
+    one_edit_apart,
     spells_within,
     the_run_spelt,
 )
@@ -360,6 +361,9 @@ def find_heading(table: Table, start: int, end: int) -> tuple[int, int] | None:
         ):
             found.add("indicator_name")
         levels = {"level1", "level2"} & found
+        if levels and "indicator_name" in found:
+            for (_, key), name in zip(parts, names, strict=True):
+                found |= {None if name else head_one_glyph_off(key, ALL_COLUMNS, found)} - {None}
         if levels and {"indicator_name", "target"} <= found:
             data = _next_row(table, r + 1, end)
             if data < end and _is_subheading(table, data):
@@ -391,6 +395,38 @@ def _lone_remnants(parts: list[str], found: set[str]) -> list[str | None]:
     found and the whole page was read as header cells, its lines lost."""
     named = [_remnant_of(p, ALL_COLUMNS) if len(p) >= 2 else None for p in parts]
     return [f if f not in found else None for f in named]
+
+
+# The fewest glyphs a head must print for one glyph off it to name it: two of three glyphs
+# (`实际信` of 实际值) decide nothing, as `_grid_mark_misread` holds, but for the value head
+# (`SLIPPED_VALUE_HEAD`): without it the row is no heading and the whole grid is lost
+MIN_SLIPPED_HEAD = 4
+SLIPPED_VALUE_HEAD = 3
+
+
+def head_one_glyph_off(
+    key: str, alternatives: list[tuple[str, Column]], found: set[str]
+) -> str | None:
+    """The column a heading cell names when it prints one of its heads one glyph off — a glyph
+    misread (`货标值` for 指标值, dev7 lg_65484 p1) or a speck read before it (`·指标值(包含数字
+    及文字描述)`, dev7 lg_65210) — followed by nothing or a bracketed gloss: the one column not
+    `found` in the row whose spelling of four glyphs or more (three for the value head, 指标值)
+    is so near. None when none is, or spellings of two columns of three glyphs or more are
+    (`实标值`: 实际值 or 指标值). Asked only of a row already printing the grid's 一级/二级 and
+    三级指标 heads: without it the heading went unfound and the whole grid was read as header
+    cells, its lines lost."""
+    near: dict[str, int] = {}  # field → its longest spelling one glyph off `key`
+    for alt, col in alternatives:
+        if col.ignored or col.field in found or len(alt) < SLIPPED_VALUE_HEAD:
+            continue
+        for n in (len(alt) - 1, len(alt), len(alt) + 1):
+            rest = key[n:]
+            if (not rest or rest.startswith("(")) and one_edit_apart(key[:n], alt):
+                near[col.field] = max(near.get(col.field, 0), len(alt))
+    if len(near) != 1:
+        return None
+    ((field, length),) = near.items()
+    return field if field == "target" or length >= MIN_SLIPPED_HEAD else None
 
 
 def _next_row(table: Table, r: int, end: int) -> int:
@@ -506,6 +542,17 @@ def read_columns(
             f"{'、'.join(repr(c.text) for c in left)} print part of a head each, any of "
             f"several; read as {'、'.join(names)}, the heads not found, in the form's order"
         )
+    for cell in [c for c in unknown if all(c is not r for r in read)]:
+        name = head_one_glyph_off(label_key(cell.text), alternatives, set(by_field))
+        if name is not None:
+            by_field[name] = cell.col
+            x_ranges[name] = relative(table, cell.bbox[0], cell.bbox[2])
+            read.append(cell)
+            problems.append(
+                f"page {where.page.page}: column heading '{cell.text}' read as {name}: it "
+                "prints that head one glyph off (a glyph misread, or a speck read beside it), "
+                "and no other head of its row is near it"
+            )
     left = [c for c in unknown if all(c is not r for r in read)]
     named = _name_cell_by_place(table, head, by_field, left + label_only)
     if named is not None:

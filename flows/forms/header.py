@@ -297,6 +297,7 @@ def read_header(
     _text_cut_by_a_rule(table, start, end, labels, where, header, problems)
     _amount_cut_by_a_rule(table, start, end, spec, where, header, problems)
     _drop_rule_marks(header, where, problems)
+    _drop_label_colon(header, where, problems)
     _split_department(header.fields)
     _report_unknown(table, start, end, header, spec, where, problems)
     return header
@@ -1123,6 +1124,28 @@ def _drop_rule_marks(header: Header, where: Where, problems: list[str]) -> None:
                     f"stroke taken for a worn rule's remnant; read as {m['number']}"
                 )
                 break
+
+
+# What a label's colon reads as (OCR reads `：` as `;` too)
+LABEL_COLONS = ":：;；"
+
+
+def _drop_label_colon(header: Header, where: Where, problems: list[str]) -> None:
+    """A header value starting with a colon: the colon printed after its label, read into the
+    value's cell (dev8 lg_70199 p2: `;文物保护经费` beside 项目名称, the project and its 15
+    lines landed under that name). No value of a form starts with one; the rest is kept and
+    the reading said."""
+    for name, sv in header.fields.items():
+        if sv.page != where.page.page or sv.table_index != where.table_index:
+            continue
+        printed = sv.value.strip()
+        rest = printed.lstrip(LABEL_COLONS).strip()
+        if rest and rest != printed:
+            header.fields[name] = sv.with_value(rest)
+            problems.append(
+                f"page {where.page.page}: header value '{printed}' of {name} starts with its "
+                f"label's colon (read into the value's cell); read as '{rest}'"
+            )
 
 
 def _split_department(fields: dict[str, SourcedValue]) -> None:
