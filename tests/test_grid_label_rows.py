@@ -45,7 +45,7 @@ def label_page(stub: int | None = None, column_gap: bool = False) -> np.ndarray:
     """The label block, 2 px black rules, each text centred in its cell. With `stub`, the row
     rule under 数量指标 in the 二级 column is paper but for a piece of `stub` px at each column
     rule; with `column_gap`, the 一级 | 二级 rule is paper beside both rows of 质量指标."""
-    img = Image.new("L", (1500, 1450), 255)
+    img = Image.new("L", (1000, 950), 255)
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype(FONT[0], 22, index=FONT[1])
     for r, c, span, text in CELLS:
