@@ -1477,14 +1477,25 @@ def reread_label_blocks(
     A rule gapped with paper in the 一级 / 二级 columns joined two labels into one cell; the
     grid gives it back from its pieces only there (`find_tables(label_blocks=…)`), never in a
     header or goal table. Every table is read again when one changed: a cell's crops depend on
-    the page's line height, taken over all tables (`ocr.cellink.cell_lines`)."""
+    the page's line height, taken over all tables (`ocr.cellink.cell_lines`); a cell the block
+    left as it was keeps its first reading all the same (dev8 lg_75476: its goal, re-read at
+    the changed line height, read `3，` for `3.`), so only the cells the block changed read
+    anew."""
     blocks = label_blocks(tables, per_cell)
     if not blocks:
         return tables, per_cell
     again = find(label_blocks=blocks)
-    if again == tables:
-        return tables, per_cell
-    return again, read(again)
+    if again == tables or len(again) != len(tables):
+        return tables, per_cell  # (the blocks never move a table's frame)
+    fresh = read(again)
+    for ti, table in enumerate(again):
+        first = {cell: i for i, cell in enumerate(tables[ti].cells)}
+        for ci, cell in enumerate(table.cells):
+            if cell in first:
+                fresh[ti].pop(ci, None)
+                if first[cell] in per_cell[ti]:
+                    fresh[ti][ci] = per_cell[ti][first[cell]]
+    return again, fresh
 
 
 def ocr_page(

@@ -67,14 +67,19 @@ def test_no_block_without_a_label_heading_left_of_the_name_heading() -> None:
 
 
 def test_the_page_is_found_and_read_again_only_when_the_block_changes_a_cell() -> None:
+    """Found again with the block; read again only when a cell changed, and then only the
+    changed cells take the new reading: a cell left as it was keeps its first one (its crop
+    may be cut otherwise at the page's new line height)."""
     table = grid()
     at = {(c.row, c.col): i for i, c in enumerate(table.cells)}
-    first = [{at[(1, 0)]: [line("一级指标")], at[(1, 2)]: [line("三级指标")]}]
+    first = [
+        {at[(1, 0)]: [line("一级指标")], at[(1, 2)]: [line("三级指标")], at[(2, 0)]: [line("x")]}
+    ]
     calls: list[object] = []
 
     def read(found: list[GridTable]) -> list[dict[int, list[OcrLine]]]:
         calls.append(found)
-        return [{0: [line("again")]}]
+        return [{i: [line(f"again{i}")] for i in range(len(t.cells))} for t in found]
 
     def same(**kw: object) -> list[GridTable]:
         calls.append(kw["label_blocks"])
@@ -82,9 +87,17 @@ def test_the_page_is_found_and_read_again_only_when_the_block_changes_a_cell() -
 
     assert reread_label_blocks([table], first, same, read) == ([table], first)
     assert calls == [((0.0, 40.0, 200.0, 200.0),)]
-    parted = grid(heading_row=2)  # any other cells
-    got = reread_label_blocks([table], first, lambda **kw: [parted], read)
-    assert got == ([parted], [{0: [line("again")]}])
-    assert calls[-1] == [parted]
+    # the block parts nothing here but joins (2, 0) and (3, 0): any changed cell will do
+    merged = GridCell(2, 0, 2, 1, (XS[0], YS[2], XS[1], YS[4]))
+    cells = [c for c in table.cells if (c.row, c.col) not in {(2, 0), (3, 0)}] + [merged]
+    parted = GridTable(XS, YS, cells)
+    (tables, (got,)) = reread_label_blocks([table], first, lambda **kw: [parted], read)
+    assert tables == [parted] and calls[-1] == [parted]
+    new = len(cells) - 1
+    assert got == {
+        cells.index(table.cells[at[(1, 0)]]): [line("一级指标")],
+        cells.index(table.cells[at[(1, 2)]]): [line("三级指标")],
+        new: [line(f"again{new}")],
+    }
     # no heading read: nothing found again
     assert reread_label_blocks([table], [{}], lambda **kw: 1 / 0, read) == ([table], [{}])
