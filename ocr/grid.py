@@ -43,7 +43,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from flows.models import joined_groups, merge_spans
+from flows.models import BBox, joined_groups, merge_spans
 from ocr.components import components_with_stats, true_runs
 from ocr.preprocess import binarize, drop_seals, find_seals, line_masks
 
@@ -116,6 +116,11 @@ PLACED_BANDS = 3
 # line: a straight piece at least this many of the row's glyph heights long (no glyph's stroke
 # is longer than the glyph; dev6 lg_54468 p2: 44 px beside 31-32 px glyphs).
 REMNANT_GLYPHS = 1.0
+# A row rule gapped with paper across the middle of a label column keeps a piece at each end,
+# where it meets the column rules (the T-junction's ink holds): each piece reaches at least
+# this many bands past its column rule's ink (a glyph's stroke stands clear of the rules by the
+# cell's padding; dev7 lg_62263 p1's stubs under 数量指标 reach 5-6 bands).
+END_PIECE_BANDS = 3
 
 
 @dataclass(frozen=True)
@@ -652,7 +657,11 @@ def _parts_without(members: list[tuple[int, int]], cut: Edge) -> list[list[tuple
     return parts
 
 
-def _split_bent_groups(edges: GridEdges, shown: Callable[[Edge], float]) -> None:
+def _split_bent_groups(
+    edges: GridEdges,
+    shown: Callable[[Edge], float],
+    in_labels: Callable[[list[tuple[int, int]]], bool] = lambda members: False,
+) -> None:
     """Give back the one worn rule that bends a joined group out of a rectangle.
 
     Printed cells are rectangles, so a group of joined positions that is not one (an L: a tall
@@ -665,26 +674,132 @@ def _split_bent_groups(edges: GridEdges, shown: Callable[[Edge], float]) -> None
     rule below before its rule to the right). On lg_8432 neither candidate showed ink on the
     rule mask and the row rule was given back: 总分 is read across the label column, where the
     page printed it one column narrower, which no value depends on; the indicator cells are all
-    found again. A group that needs more than one rule back is left to `_rectangles`."""
+    found again. Else, in a group lying wholly in the indicator grid's label columns
+    (`in_labels`), one rule gapped over a run of edges along one line is given back
+    (`_split_along_one_line`), and the parts then each split by one edge as above: a header or
+    goal table's merged cell was parted so too and read worse (gridrow34). Any other group is
+    left to `_rectangles`."""
     for members in edges.groups():
         if len(members) > BENT_GROUP_MAX or _is_rectangle(members):
             continue
-        inside = set(members)
-        cuts: list[Edge] = []
-        for r, c in members:
-            if (r + 1, c) in inside and edges.joined_down[r][c]:
-                cuts.append((True, r, c))
-            if (r, c + 1) in inside and edges.joined_right[r][c]:
-                cuts.append((False, r, c))
-        splits = [
-            cut
-            for cut in cuts
-            if all(_is_rectangle(part) for part in _parts_without(members, cut))
-            and len(_parts_without(members, cut)) == 2
-        ]
+        splits = _single_splits(members, edges)
         if splits:
             best = max(splits, key=shown)
             edges.joined(best[0])[best[1]][best[2]] = False
+            continue
+        if not in_labels(members):
+            continue
+        line, parts = _split_along_one_line(members, edges, shown)
+        for edge in line:
+            edges.joined(edge[0])[edge[1]][edge[2]] = False
+        for part in parts:
+            splits = [] if _is_rectangle(part) else _single_splits(part, edges)
+            if splits:
+                best = max(splits, key=shown)
+                edges.joined(best[0])[best[1]][best[2]] = False
+
+
+def _joined_inside(members: list[tuple[int, int]], edges: GridEdges) -> list[Edge]:
+    """The joined edges between two positions of a group."""
+    inside = set(members)
+    cuts: list[Edge] = []
+    for r, c in members:
+        if (r + 1, c) in inside and edges.joined_down[r][c]:
+            cuts.append((True, r, c))
+        if (r, c + 1) in inside and edges.joined_right[r][c]:
+            cuts.append((False, r, c))
+    return cuts
+
+
+def _single_splits(members: list[tuple[int, int]], edges: GridEdges) -> list[Edge]:
+    """The joined edges of a group whose one rule given back leaves two rectangles."""
+    splits = []
+    for cut in _joined_inside(members, edges):
+        parts = _parts_without(members, cut)
+        if len(parts) == 2 and all(_is_rectangle(part) for part in parts):
+            splits.append(cut)
+    return splits
+
+
+def _split_along_one_line(
+    members: list[tuple[int, int]], edges: GridEdges, shown: Callable[[Edge], float]
+) -> tuple[list[Edge], list[list[tuple[int, int]]]]:
+    """The joined edges of a bent group along one grid line, in consecutive rows (columns),
+    with the rule shown on the line on both sides of them, whose rules given back together
+    leave two parts, each a rectangle or parted into two by one more edge (`_single_splits`);
+    with the parts. None when no line does.
+
+    A rule gapped with paper over two or more rows (dev7 lg_62263 p1: the 一级 | 二级 rule
+    beside all three rows of 数量指标) joins a tall label cell to the cell beside it through
+    several edges of one line; no single edge parts them and `_rectangles` grew the union into
+    the whole 一级 + 二级 block. One rule's gap is one run along one line: of several such
+    runs, the one that gives back the fewest rules in all (its own and its parts' one more
+    each: a cut across the tall label instead leaves it in pieces), then the one on which the
+    most rule ink shows, per edge (`shown`)."""
+    runs: dict[tuple[bool, int], list[Edge]] = {}
+    for edge in _joined_inside(members, edges):
+        horizontal, r, c = edge
+        runs.setdefault((horizontal, r if horizontal else c), []).append(edge)
+    found: list[tuple[float, list[Edge], list[list[tuple[int, int]]]]] = []
+    for run in runs.values():
+        if len(run) < 2:
+            continue
+        along = sorted(e[2] if e[0] else e[1] for e in run)
+        if along[-1] - along[0] != len(along) - 1:
+            continue  # not one run: two gaps on one line
+        if not _ruled_past_both_ends(edges, run[0][0], along[0], along[-1], run[0]):
+            continue
+        parts = _parts_without_all(members, edges, run)
+        if len(parts) == 2 and all(
+            _is_rectangle(part) or _single_splits(part, edges) for part in parts
+        ):
+            more = sum(not _is_rectangle(part) for part in parts)
+            found.append((-more - len(run), sum(shown(e) for e in run) / len(run), run, parts))
+    if not found:
+        return [], []
+    *_, run, parts = max(found, key=lambda f: (f[0], f[1]))
+    return run, parts
+
+
+def _ruled_past_both_ends(
+    edges: GridEdges, horizontal: bool, first: int, last: int, edge: Edge
+) -> bool:
+    """Whether the line of `edge` is ruled just before `first` and just after `last` along it
+    (the frame counts as ruled): a gap in a rule has the rule on both sides of it."""
+    _, r, c = edge
+    ruled = edges.ruled(horizontal)
+    if horizontal:
+        return (first == 0 or ruled[r][first - 1]) and (
+            last + 1 >= edges.n_cols or ruled[r][last + 1]
+        )
+    return (first == 0 or ruled[first - 1][c]) and (last + 1 >= edges.n_rows or ruled[last + 1][c])
+
+
+def _parts_without_all(
+    members: list[tuple[int, int]], edges: GridEdges, cuts: list[Edge]
+) -> list[list[tuple[int, int]]]:
+    """The parts of a group's positions joined through its joined edges once every edge of
+    `cuts` is ruled."""
+    apart = set(cuts)
+    left = set(members)
+    parts = []
+    while left:
+        start = left.pop()
+        part, todo = [start], [start]
+        while todo:
+            pr, pc = todo.pop()
+            for q, edge in (
+                ((pr + 1, pc), (True, pr, pc)),
+                ((pr - 1, pc), (True, pr - 1, pc)),
+                ((pr, pc + 1), (False, pr, pc)),
+                ((pr, pc - 1), (False, pr, pc - 1)),
+            ):
+                if q in left and edges.joined(edge[0])[edge[1]][edge[2]] and edge not in apart:
+                    left.discard(q)
+                    part.append(q)
+                    todo.append(q)
+        parts.append(part)
+    return parts
 
 
 def _clean_cell(members: list[tuple[int, int]], edges: GridEdges) -> bool:
@@ -915,6 +1030,93 @@ def _row_rule_at_column_ends(
             for e in beside:
                 if joined_down[r][e]:
                     edges.set_rule((True, r, e))
+
+
+def _label_block_test(
+    xs: list[float], ys: list[float], blocks: tuple[BBox, ...], band: int
+) -> Callable[[list[tuple[int, int]]], bool]:
+    """Whether grid positions all lie in one of `blocks` (the indicator grid's label columns
+    from its heading row down; a few bands of slack for the rules' own width)."""
+    slack = PLACED_BANDS * band
+
+    def inside(members: list[tuple[int, int]]) -> bool:
+        if not members:
+            return False
+        x0, x1 = min(xs[c] for _, c in members), max(xs[c + 1] for _, c in members)
+        y0, y1 = min(ys[r] for r, _ in members), max(ys[r + 1] for r, _ in members)
+        return any(
+            bx0 - slack <= x0 and x1 <= bx1 + slack and by0 - slack <= y0 and y1 <= by1 + slack
+            for bx0, by0, bx1, by1 in blocks
+        )
+
+    return inside
+
+
+def _end_pieces(hits: np.ndarray, band: int) -> bool:
+    """Whether the line's hits (one per px of the edge, from column rule to column rule) hold a
+    piece starting at each end that runs `END_PIECE_BANDS` bands past the rule's ink."""
+    need = 2 * band + END_PIECE_BANDS * band
+    if hits.size < 2 * need + 2 * band:
+        return False
+    hits = hits.copy()
+    hits[: 2 * band] = hits[-2 * band :] = True  # the crossing rules' own ink and blur
+    return _run_length(hits, 0, 1) >= need and _run_length(hits, hits.size - 1, -1) >= need
+
+
+def _row_rule_from_end_pieces(
+    edges: GridEdges,
+    crossed: set[Edge],
+    hor: np.ndarray,
+    ink: np.ndarray,
+    xs: list[float],
+    ys: list[float],
+    band: int,
+    reach: list[int],
+    in_labels: Callable[[list[tuple[int, int]]], bool],
+) -> None:
+    """Restore, in place, a row rule gapped with paper across the middle of a cell where a
+    piece of it stands at each end, meeting both column rules on one line, and the row rule
+    is printed on that line elsewhere in the row.
+
+    A label column's row rule gapped over its middle (dev7 lg_62263 p1: a stub at the 一级 rule,
+    a piece at the 三级 rule under 数量指标) joined two 二级 labels into one cell, and the lines
+    beside fell under one label or none. A merged cell's missing rule leaves no ink at its
+    ends (nothing was printed there), and its text stands clear of the column rules by the
+    cell's padding; two pieces on one line, each running from its column rule, are the rule's
+    own. Never on an edge text runs across. Only where both column rules stand beside the
+    edge (above or below it), the row's rule is printed on the line in another column, and
+    the grid positions above and below the edge lie in the indicator grid's label columns
+    (`in_labels`): header and goal cells parted so were read worse (gridrow34: six values
+    right → wrong)."""
+    nr, nc = edges.n_rows, edges.n_cols
+    joined_down, ruled_down = edges.joined_down, edges.ruled_down
+    ruled_right = edges.ruled_right
+
+    def column_rule(r: int, c: int) -> bool:
+        """The column line left of grid column c (c = 0, nc: the frame) is ruled beside row
+        line r+1 (in row r or r + 1)."""
+        if c in (0, nc):
+            return True
+        return ruled_right[r][c - 1] or ruled_right[r + 1][c - 1]
+
+    for r in range(nr - 1):
+        if not any(ruled_down[r]):
+            continue
+        # the line's spans between ruled column lines: a cell may span several grid columns
+        starts = [c for c in range(nc + 1) if column_rule(r, c)]
+        for c0, c1 in zip(starts, starts[1:], strict=False):
+            span = [(True, r, c) for c in range(c0, c1)]
+            if all(edges.ruled_down[r][c] for c in range(c0, c1)) or crossed & set(span):
+                continue
+            if not in_labels([(q, c) for q in (r, r + 1) for c in range(c0, c1)]):
+                continue
+            a, b = xs[c0], xs[c1]
+            pos = _local_rule(hor, True, ys[r + 1], a, b, reach[r + 1])
+            hits = _mask_hits(hor, True, pos, a, b, band) | _thin_hits(ink, True, pos, a, b, band)
+            if _end_pieces(hits, band):
+                for edge in span:
+                    if joined_down[r][edge[2]]:
+                        edges.set_rule(edge)
 
 
 def _text_block(
@@ -1158,11 +1360,14 @@ def build_cells(
     edge_min_cover: float = 0.45,
     ink: np.ndarray | None = None,
     reach: int | None = None,
+    label_blocks: tuple[BBox, ...] = (),
 ) -> list[GridCell]:
     """Cells with spans: union grid positions whose shared edge has no rule (neither on the
     rule masks nor, for broken rules, as thin ink in `ink`). Each edge's rule is looked for
     within ±`reach` px of its separator (default 2 × band; keep it below the distance at
-    which two rules count as two separators)."""
+    which two rules count as two separators). `label_blocks` (x0, y0, x1, y1 in the px of
+    `xs`, `ys`) are the indicator grids' label columns from their heading row down, where a
+    rule gapped with paper may be given back from its pieces (`_label_block_test`)."""
     reach = 2 * band if reach is None else reach
     nr, nc = len(ys) - 1, len(xs) - 1
     edges = GridEdges.blank(nr, nc)
@@ -1252,8 +1457,11 @@ def build_cells(
     if text is not None:
         _worn_column_edges(edges, xs, ys, text, band, crossed, (ver, ink))
     _row_rule_at_column_ends(edges, crossed, ver, xs, ys, band, reach_x)
+    in_labels = _label_block_test(xs, ys, label_blocks, band)
+    if ink is not None and label_blocks:
+        _row_rule_from_end_pieces(edges, crossed, hor, ink, xs, ys, band, reach_y, in_labels)
     _rule_runs_through(edges, crossed)
-    _split_bent_groups(edges, lambda e: _edge_cover(e, hor, ver, xs, ys, band))
+    _split_bent_groups(edges, lambda e: _edge_cover(e, hor, ver, xs, ys, band), in_labels)
     # the same merged-cell rule as the text-layer path, merged into rectangles
     rects = _rectangles(edges)
     cells = [
@@ -1807,10 +2015,12 @@ def find_tables(
     edge_min_cover: float = 0.45,
     masks: tuple[np.ndarray, np.ndarray] | None = None,
     seals: list[tuple[float, float, float]] | None = None,
+    label_blocks: tuple[BBox, ...] = (),
 ) -> list[GridTable]:
     """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
     horizontal/vertical rule masks from `line_masks`; `seals`: the page's `find_seals` when
-    known, `ocr.preprocess.Prepared.seals`)."""
+    known, `ocr.preprocess.Prepared.seals`; `label_blocks`: the indicator grids' label columns
+    in page px, as a first reading's headings tell them, `ocr.labelblocks`)."""
     ink = binarize(gray)
     hor, ver = masks if masks is not None else line_masks(ink, gray=gray)
     # a black or grey seal's ring and star are rule-shaped: out of the masks before anything
@@ -1839,8 +2049,9 @@ def find_tables(
             continue
         hs, vs, hr, vr = found
         reach = max(band, min(2 * band, int(tol) - 2))
+        local = tuple((x0 - x, y0 - y, x1 - x, y1 - y) for x0, y0, x1, y1 in label_blocks)
         cells = build_cells(
-            vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw], reach
+            vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw], reach, local
         )
         off = [
             GridCell(

@@ -56,6 +56,7 @@ from ocr.engines import (
 )
 from ocr.glyphs import CLEAR_INSETS, faint_glyph_box, keep_cut_ink, level_stroke_pair
 from ocr.grid import GridCell, GridTable, find_tables
+from ocr.labelblocks import label_blocks
 from ocr.preprocess import (
     INK_THRESHOLD,
     Prepared,
@@ -1450,6 +1451,53 @@ def passed_over_lines(
     return extra
 
 
+def _read_all(
+    tables: list[GridTable],
+    *,
+    gray: np.ndarray,
+    ink: np.ndarray,
+    engine: OcrEngine,
+    rules: tuple[np.ndarray, np.ndarray],
+    options: OcrOptions,
+) -> list[dict[int, list[OcrLine]]]:
+    """`read_cells`' lines per cell of every table, the crop count left out."""
+    return read_cells(tables, gray, ink, engine, rules=rules, glyph_sure=options.glyph_sure)[0]
+
+
+def reread_label_blocks(
+    tables: list[GridTable],
+    per_cell: list[dict[int, list[OcrLine]]],
+    find: Callable[..., list[GridTable]],
+    read: Callable[[list[GridTable]], list[dict[int, list[OcrLine]]]],
+) -> tuple[list[GridTable], list[dict[int, list[OcrLine]]]]:
+    """The page's tables found again with their indicator grids' label columns known
+    (`ocr.labelblocks`: the 三级 heading of a first reading), and read again where that
+    changed a cell; else the first finding and reading as they are.
+
+    A rule gapped with paper in the 一级 / 二级 columns joined two labels into one cell; the
+    grid gives it back from its pieces only there (`find_tables(label_blocks=…)`), never in a
+    header or goal table. Every table is read again when one changed: a cell's crops depend on
+    the page's line height, taken over all tables (`ocr.cellink.cell_lines`); a cell the block
+    left as it was keeps its first reading all the same (dev8 lg_75476: its goal, re-read at
+    the changed line height, read `3，` for `3.`), so only the cells the block changed read
+    anew."""
+    blocks = label_blocks(tables, per_cell)
+    if not blocks:
+        return tables, per_cell
+    again = find(label_blocks=blocks)
+    if again == tables or len(again) != len(tables):
+        return tables, per_cell  # (the blocks never move a table's frame)
+    fresh = read(again)
+    for ti, table in enumerate(again):
+        first = {cell: i for i, cell in enumerate(tables[ti].cells)}
+        for ci, cell in enumerate(table.cells):
+            if cell in first:
+                fresh[ti].pop(ci, None)
+                if first[cell] in per_cell[ti]:
+                    fresh[ti][ci] = per_cell[ti][first[cell]]
+    return again, fresh
+
+
 def ocr_page(
     image: np.ndarray, page: int, options: OcrOptions | None = None, engine: OcrEngine | None = None
 ) -> PageGrid:
@@ -1482,9 +1530,11 @@ def ocr_page(
     if options.read_cells and engine.recognises_crops and tables:
         # cells are read from their own ink; page-wide detection only for the text around them
         text_ink = ink & ~(hor | ver)
-        per_cell, _ = read_cells(
-            tables, clean, text_ink, engine, rules=(hor, ver), glyph_sure=options.glyph_sure
+        read = functools.partial(
+            _read_all, gray=clean, ink=text_ink, engine=engine, rules=(hor, ver), options=options
         )
+        find = functools.partial(find_tables, prep.gray, masks=(hor, ver), seals=grid_seals)
+        tables, per_cell = reread_label_blocks(tables, read(tables), find, read)
         del text_ink
         # a seal left on the page (as dark as the print: not lifted) may have given its
         # characters lines of their own in the cells it crosses
