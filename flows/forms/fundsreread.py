@@ -37,11 +37,10 @@ def reread_funds_by_sum(
         return
     fields = _block_fields(form)
     names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
-    if names is None:
-        return
+    total = fields.get("total_funds")
+    if names is None or total is None or not total.value.strip():
+        return  # no total read: `total_from_parts` judges the block
     block = ["total_funds", *(n for n in names if n in fields)]
-    if len(block) < 2 or not fields["total_funds"].value.strip():
-        return
     amounts = [_as_read(fields[n]) for n in block]
     if any(a is None for a in amounts) or _adds_up(amounts):
         return
