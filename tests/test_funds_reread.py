@@ -138,3 +138,25 @@ def test_the_views_of_a_cell_are_its_ink_crop_enlarged_and_binarised() -> None:
 
 def test_read_box_gives_each_distinct_reading_once() -> None:
     assert read_box(_cell_with_ink(), (10.0, 10.0, 190.0, 90.0), _Engine()) == ["39.866", "39.366"]
+
+
+def test_an_amount_cut_short_by_a_rule_is_read_again_across_the_blocks_columns() -> None:
+    """dev8 lg_77277: 58.611's last `1` stood on a column rule of the rows above and was taken
+    for it; the total's cell ended there (`58.6` | `1`) where the parts' cells span the row."""
+
+    def sv(text: str, y: float, x1: float = 1470.0) -> SourcedValue:
+        return SourcedValue(text, page=1, row=int(y), col=4, bbox=(705.0, y, x1, y + 53.0))
+
+    fields = {"local_fiscal_funds": sv("38.064", 642), "superior_funds": sv("0.00", 696)}
+    form = ProjectForm(fields, FundsBlock(sv("58.6", 589, 774.0), None, sv("20.547", 749)), [], 1)
+    boxes: list[tuple[float, ...]] = []
+
+    def reread(page: int, bbox: tuple[float, float, float, float]) -> list[str]:
+        boxes.append(bbox)
+        return ["58.611"] if bbox[1] == 589 and bbox[2] == 1470 else []
+
+    problems: list[str] = []
+    reread_funds_by_sum(form, {1: 0.85}, reread, problems)
+    assert boxes[0] == (705.0, 589.0, 1470.0, 642.0)
+    assert form.funds.total.value == "58.611"
+    assert "read again across the block's amount columns ('58.611')" in problems[0]

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from flows.forms.cellvalues import NUMBER_RE, amount
 from flows.forms.funds import FUNDS_PARTS, GROUPED_RE, _adds_up, _block_fields, _store_block
 from flows.forms.spec import FUNDS_DECIMALS, NO_VALUE
-from flows.models import BoxReread, ProjectForm, SourcedValue
+from flows.models import BBox, BoxReread, ProjectForm, SourcedValue
 
 
 def reread_funds_by_sum(
@@ -58,10 +58,12 @@ def reread_funds_by_sum(
     value = fields[name]
     fields[name] = value.with_value(text)
     _store_block(form, fields)
+    widened = _widened(value, [fields[n] for n in block]) != value.bbox
+    where = " across the block's amount columns" if widened else ""
     problems.append(
-        f"page {value.page}: funds read {name} '{value.value}' as {text}: its cell read again "
-        f"({', '.join(repr(v) for v in views)}) gives the one amount, over every cell of the "
-        "block, by which 年度资金总额 is the sum of its parts"
+        f"page {value.page}: funds read {name} '{value.value}' as {text}: its cell read again"
+        f"{where} ({', '.join(repr(v) for v in views)}) gives the one amount, over every cell "
+        "of the block, by which 年度资金总额 is the sum of its parts"
     )
 
 
@@ -69,6 +71,18 @@ def _as_read(value: SourcedValue) -> float | None:
     """An amount as read: blank, or a mark printed for none, is 0; None when no amount."""
     printed = value.value.strip()
     return 0.0 if not printed or printed in NO_VALUE else amount(printed)
+
+
+def _widened(value: SourcedValue, block: list[SourcedValue]) -> BBox:
+    """The box an amount is read again in: its cell, widened across the columns the block's
+    other amounts on its page print in. A digit `1` standing on a column rule of the rows
+    above may have been taken for that rule, cutting the amount's cell short (dev8 lg_77277:
+    58.611 read `58.6` | `1` in two cells where the rows below print in one)."""
+    x0, y0, x1, y1 = value.bbox
+    for other in block:
+        if other.page == value.page and other.bbox is not None:
+            x0, x1 = min(x0, other.bbox[0]), max(x1, other.bbox[2])
+    return x0, y0, x1, y1
 
 
 def _printable(number: str) -> bool:
@@ -93,7 +107,7 @@ def _fits(
         value = fields[name]
         if value.page not in ocr_pages or value.bbox is None or not value.value.strip():
             continue
-        views = reread(value.page, value.bbox)
+        views = reread(value.page, _widened(value, [fields[n] for n in block]))
         for text in views:
             numbers = NUMBER_RE.findall(text)
             if len(numbers) != 1 or not _printable(numbers[0]):
