@@ -94,7 +94,7 @@ def test_a_block_that_adds_up_or_no_reread_asks_nothing() -> None:
 def test_a_re_read_of_no_amount_or_several_or_badly_grouped_is_no_witness() -> None:
     got, _, _ = _read(
         {"total_funds": "39.866", "fiscal_funds": "39.366"},
-        {"total_funds": ["39.日", "39 366", "39,366"]},
+        {"total_funds": ["39.日", "39 366", "39,3,66"]},
     )
     assert got["total_funds"] == "39.866"
 
@@ -160,3 +160,23 @@ def test_an_amount_cut_short_by_a_rule_is_read_again_across_the_blocks_columns()
     assert boxes[0] == (705.0, 589.0, 1470.0, 642.0)
     assert form.funds.total.value == "58.611"
     assert "read again across the block's amount columns ('58.611')" in problems[0]
+
+
+def test_a_cell_read_as_no_amount_is_read_again_its_separator_judged_by_the_unit() -> None:
+    """dev8 lg_76503: a 元 total read `25.480 20100` (a stroke under it read as a second
+    number); its cell read again `25.480`, which 元 cannot print: 25,480 = 15,600 + 9,880."""
+
+    def sv(text: str, y: float) -> SourcedValue:
+        return SourcedValue(text, page=1, row=int(y), col=2, bbox=(782.0, y, 1472.0, y + 82.0))
+
+    def form() -> ProjectForm:
+        block = FundsBlock(sv("25.480 20100", 536), sv("15,600", 618), sv("9,880", 700))
+        return ProjectForm({"funds_unit": sv("元", 0)}, block, [], 1)
+
+    got, problems = form(), []
+    reread_funds_by_sum(got, {1: 0.85}, lambda page, bbox: ["25.480"], problems)
+    assert got.funds.total.value == "25,480"
+    got = form()
+    got.funds.fiscal = sv("15,6O0", 618)  # two cells no amount: one re-read cannot settle it
+    reread_funds_by_sum(got, {1: 0.85}, lambda page, bbox: ["25.480"], problems)
+    assert got.funds.total.value == "25.480 20100"

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flows.forms.cellvalues import NUMBER_RE, amount
-from flows.forms.funds import FUNDS_PARTS, GROUPED_RE, _adds_up, _block_fields, _store_block
+from flows.forms.funds import (
+    FUNDS_PARTS,
+    GROUPED_RE,
+    _adds_up,
+    _block_fields,
+    _separators_read_apart,
+    _store_block,
+)
 from flows.forms.spec import FUNDS_DECIMALS, NO_VALUE
 from flows.models import BBox, BoxReread, ProjectForm, SourcedValue
 
@@ -42,8 +49,9 @@ def reread_funds_by_sum(
         return  # no total read: `total_from_parts` judges the block
     block = ["total_funds", *(n for n in names if n in fields)]
     amounts = [_as_read(fields[n]) for n in block]
-    if any(a is None for a in amounts) or _adds_up(amounts):
-        return
+    unread = amounts.count(None)
+    if unread > 1 or (not unread and _adds_up(amounts)):
+        return  # two cells no amount: one re-read cannot make the block add up
     unit = form.fields["funds_unit"].value if "funds_unit" in form.fields else None
     fits = _fits(fields, block, amounts, ocr_pages, reread, unit)
     if len(fits) != 1:
@@ -107,16 +115,28 @@ def _fits(
         value = fields[name]
         if value.page not in ocr_pages or value.bbox is None or not value.value.strip():
             continue
+        if any(a is None for j, a in enumerate(amounts) if j != i):
+            continue  # another cell is no amount: the sum cannot judge this one
         views = reread(value.page, _widened(value, [fields[n] for n in block]))
         for text in views:
-            numbers = NUMBER_RE.findall(text)
-            if len(numbers) != 1 or not _printable(numbers[0]):
-                continue  # a reading of no amount, or of several, says nothing of one
-            got = amount(numbers[0])
-            if got is None or got == amounts[i]:
-                continue
-            if most is not None and len(numbers[0].partition(".")[2]) > most:
-                continue
-            if _adds_up([got if j == i else a for j, a in enumerate(amounts)]):
-                fits.setdefault((name, got), (name, numbers[0], views))
+            for number in _amounts_read(text, most):
+                got = amount(number)
+                if got is None or got == amounts[i]:
+                    continue
+                if _adds_up([got if j == i else a or 0.0 for j, a in enumerate(amounts)]):
+                    fits.setdefault((name, got), (name, number, views))
     return list(fits.values())
+
+
+def _amounts_read(text: str, most: int | None) -> list[str]:
+    """The amounts a re-read `text` may print: its one number (a reading of none, or of
+    several, says nothing of one amount) and that number with one separator read for the
+    other (`_separators_read_apart`: `25.480` in 元 is 25,480), those its unit prints (`most`
+    decimals) and whose commas group by three."""
+    numbers = NUMBER_RE.findall(text)
+    if len(numbers) != 1:
+        return []
+    texts = [numbers[0], *(r[2] for r in _separators_read_apart(numbers[0]))]
+    return [
+        t for t in texts if _printable(t) and (most is None or len(t.partition(".")[2]) <= most)
+    ]
