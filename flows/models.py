@@ -7,13 +7,18 @@ so an auditor can trace any number in the warehouse back to its page and cell.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
 BBox = tuple[float, float, float, float]
 """(x0, y0, x1, y1) in the page's coordinate system, origin top-left, y growing downwards."""
+
+BoxReread = Callable[[int, BBox], list[str]]
+"""A box of a page (1-based page, the box in its grid's coordinates) read again by the
+extraction stage (`flows.extract.reread`): the texts its views read, for the form reader to
+weigh against the form's own arithmetic; none when it cannot be read again."""
 
 
 def enclosing(boxes: Iterable[BBox]) -> BBox:

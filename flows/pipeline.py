@@ -38,6 +38,7 @@ from flows.extract.documents import (
     printable,
 )
 from flows.extract.page_recovery import LostPage, NightPages, PageCall
+from flows.extract.reread import box_rereader
 from flows.extract.workers import PageWorkers, release_page_workers
 from flows.forms import read_forms
 from flows.models import DocumentExtraction, PageGrid
@@ -221,12 +222,15 @@ def extract_one_page(path: Path, page: int, kind: str, ocr: OcrOptions) -> PageG
 
 
 @task(cache_policy=NO_CACHE)
-def parse(doc: DocumentExtraction, cpu_seconds_per_page: float) -> DocumentExtraction:
+def parse(
+    doc: DocumentExtraction, cpu_seconds_per_page: float, path: Path, ocr: OcrOptions
+) -> DocumentExtraction:
     """Read the forms printed on the document's page grids (flows.forms); what the reader cannot
-    read becomes the document's parse errors, never an exception. Call it with the document
-    `quote()`d: Prefect would otherwise walk every cell of it to find task inputs (~0.1 CPU-s
-    for a 10-page text PDF, per task call)."""
-    return read_forms(doc, cpu_seconds_per_page)
+    read becomes the document's parse errors, never an exception. The reader may ask for a box
+    of a page at `path` to be read again (`flows.extract.reread`, with the night's `ocr`). Call
+    it with the document `quote()`d: Prefect would otherwise walk every cell of it to find task
+    inputs (~0.1 CPU-s for a 10-page text PDF, per task call)."""
+    return read_forms(doc, cpu_seconds_per_page, box_rereader(path, doc.kind, ocr))
 
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)
@@ -449,7 +453,7 @@ def _night(options: RunOptions, dbt: DbtAhead) -> RunSummary:
                         pages, transient = _collect_pages(doc, futures[i], progress, path, pool)
                         doc = finish_document(doc, pages or [])
                         if pages is not None:
-                            doc = parse(quote(doc), options.reader_cpu_seconds_per_page)
+                            doc = parse(quote(doc), options.reader_cpu_seconds_per_page, path, ocr)
                 doc.errors = [(stage, printable(msg)) for stage, msg in doc.errors]
                 quarantined = transient and doc.failed
                 pending.append((doc, "quarantined" if quarantined else None))

@@ -1104,7 +1104,7 @@ def test_a_check_of_a_mart_named_by_source_file_blames_only_that_document(tmp_pa
     ]
 
 
-def _spinning_reader(pages: list) -> tuple[list, list[str]]:
+def _spinning_reader(pages: list, reread: object = None) -> tuple[list, list[str]]:
     """A form reader that never finishes (a search that explodes on one document)."""
     while True:
         pass

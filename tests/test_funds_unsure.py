@@ -458,3 +458,17 @@ def test_an_amount_in_yuan_read_with_three_decimals_is_read_with_its_separator_a
     ungrouped = {"total_funds": ("37.5120", 0.95), "fiscal_funds": ("37.5120", 0.95)}
     got, _ = _read_funds({**ungrouped, "other_funds": ("", 0.99)}, unit="元")
     assert (got["total_funds"], got["fiscal_funds"]) == ("37.5120", "37.5120")
+
+
+def test_a_glyph_with_no_digit_in_a_part_is_read_blank_only_when_the_sum_then_holds() -> None:
+    """dev8 lg_77253: a blank 其他资金 under a seal read `法` (confidence 1.0): no amount prints
+    without a digit; blank is kept only when the block then adds up."""
+    got, problems = _read_funds(
+        {"total_funds": ("244", 0.99), "fiscal_funds": ("244", 0.99), "other_funds": ("法", 0.99)}
+    )
+    assert got["other_funds"] == ""
+    assert any("other_funds '法' as blank: no digit" in p for p in problems)
+    got, _ = _read_funds(
+        {"total_funds": ("244", 0.99), "fiscal_funds": ("200", 0.99), "other_funds": ("法", 0.99)}
+    )
+    assert got["other_funds"] == "法"

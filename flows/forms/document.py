@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from flows.cpu_limit import CpuTimeLimit, cpu_time_limit
 from flows.forms.reader import read_document
-from flows.models import DocumentExtraction, PageGrid, PageStatus
+from flows.models import BoxReread, DocumentExtraction, PageGrid, PageStatus
 
 
 def read_forms(
-    doc: DocumentExtraction, cpu_seconds_per_page: float | None = None
+    doc: DocumentExtraction,
+    cpu_seconds_per_page: float | None = None,
+    reread: BoxReread | None = None,
 ) -> DocumentExtraction:
     """Read the forms printed on `doc.pages` into `doc.projects`; the reader's problems become
     parse errors. A document whose file could not be opened is left as it is. With
     `cpu_seconds_per_page`, a reading that uses more than that many CPU seconds per page gives
-    up: the document gets one parse error, and the night goes on."""
+    up: the document gets one parse error, and the night goes on. `reread`: the extraction
+    stage's offer to read a box of a page again (`flows.extract.reread`), its time counted in
+    the reading's."""
     if any(stage in ("read", "open") for stage, _ in doc.errors):
         return doc
     limit = cpu_seconds_per_page * max(len(doc.pages), 1) if cpu_seconds_per_page else None
     try:
         with cpu_time_limit(limit):
-            doc.projects, problems = read_document(doc.pages)
+            doc.projects, problems = read_document(doc.pages, reread)
     except CpuTimeLimit as exc:  # nothing of a half-read document is kept
         doc.projects = []
         doc.errors.append(

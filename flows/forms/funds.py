@@ -1237,10 +1237,12 @@ def _readings(
     point read as a colon (`5:05`), with a separator between its digits read for the other
     (`453,908` for 453.908, `_separators_read_apart`), with a glyph between its digits read
     for the digit it hid or for nothing (`_a_glyph_for_a_digit`), and, when OCR was unsure of
-    the whole reading, nothing at all (0). Unsure is below the line its page was read with for
-    keeping cells for review (`PageGrid.review_below`, the run's
-    `OcrOptions.low_confidence_threshold`): such a reading's digits may be no print at all — a
-    rule's ink at a blank cell's edge, a speck (`i01` at 0.51 in a blank 其他资金 cell). A page
+    the whole reading or when the reading holds no digit (a lone `法` from a seal's residue in a
+    blank 其他资金, dev8 lg_77253: no amount prints without one), nothing at all (0). Unsure is
+    below the line its page was read with for keeping cells for review
+    (`PageGrid.review_below`, the run's `OcrOptions.low_confidence_threshold`): such a
+    reading's digits may be no print at all — a rule's ink at a blank cell's edge, a speck
+    (`i01` at 0.51 in a blank 其他资金 cell). A page
     that names no line (None) has no reading taken for nothing printed. In a `unit` whose
     amounts print at most so many decimals (`FUNDS_DECIMALS`: 元 to the fen) a reading with more
     is none (`_printable_in`)."""
@@ -1271,6 +1273,9 @@ def _readings(
         out += [r for r in _a_glyph_for_a_digit(printed) if r[1] not in taken]
         if read_unsure(value, ocr_pages):
             why = f"(OCR confidence {value.confidence:.2f}) as blank, ink that is no amount"
+            out.append((NOTHING_PRINTED, 0.0, "", why))
+        elif not any(ch.isdigit() for ch in printed):
+            why = "as blank: no digit, no amount (a seal's or a speck's glyph)"
             out.append((NOTHING_PRINTED, 0.0, "", why))
     return _printable_in(out, printed, unit) if ocr else out
 

@@ -54,6 +54,7 @@ from flows.forms.funds import (
     settle_matrix_by_sum,
     total_from_parts,
 )
+from flows.forms.fundsreread import reread_funds_by_sum
 from flows.forms.gridshape import grid_by_shape
 from flows.forms.header import UNREAD_LABEL, completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
@@ -94,6 +95,7 @@ from flows.forms.years import (
     year_in_title_cell,
 )
 from flows.models import (
+    BoxReread,
     Cell,
     CellLine,
     FundsBlock,
@@ -223,8 +225,12 @@ def prints_title_only(table: Table, row: int) -> bool:
 # ---------------------------------------------------------------- reading a document
 
 
-def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
-    """All forms in a document, in print order, and the problems met (one sentence each)."""
+def read_document(
+    pages: list[PageGrid], reread: BoxReread | None = None
+) -> tuple[list[ProjectForm], list[str]]:
+    """All forms in a document, in print order, and the problems met (one sentence each).
+    `reread`, where the extraction stage offers it, reads a box of a page again: asked only for
+    the cells of a funds block that does not add up (`reread_funds_by_sum`)."""
     forms: list[ProjectForm] = []
     problems: list[str] = []
     open_form: OpenForm | None = None
@@ -252,6 +258,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
         funds_amid_marks(form, ocr_pages, problems)
         settle_funds_by_sum(form, ocr_pages, problems)
         separators_by_unit(form, ocr_pages, problems)
+        reread_funds_by_sum(form, ocr_pages, reread, problems)
         total_from_parts(form, ocr_pages, problems)
         part_from_total(form, ocr_pages, problems)
         settle_matrix_by_sum(form, SPEC_OF[form.form], ocr_pages, problems)
