@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from flows.forms.blocktotals import settle_block_by_totals
 from flows.forms.celllines import foot_band_cut
 from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import (
@@ -259,6 +260,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             split_glued_lines(form, problems)
             settle_marks_by_totals(form, problems)
             fill_blank_by_totals(form, problems)
+            settle_block_by_totals(form, problems)
     settle_slipped_names(forms, ocr_pages, problems)
     settle_name_by_own_print(forms, ocr_pages, problems)
     fill_missing_years(forms, problems)
