@@ -81,6 +81,7 @@ from flows.forms.provenance import Where
 from flows.forms.rows import append_rows
 from flows.forms.spec import FORMS, SPEC_OF, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
+from flows.forms.titlecell import with_title_cut_off
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
 from flows.forms.totals import (
     fill_blank_by_totals,
@@ -241,6 +242,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             _left_rows_in_free_lines(open_form, page, problems, top, len(printed_tables))
         for ti, printed in printed_tables:
             table = with_opener_above(page, printed)
+            table = with_title_cut_off(page, table, problems)
             for start, end in segments(table, not page.has_text_layer):
                 where = Where(page, table, ti)
                 if start > 0 and prints_title_only(table, start):
