@@ -595,9 +595,31 @@ def _side_by_side(lines: list[CellLine], height: float) -> list[list[CellLine]] 
         if len(runs) < 2 or sum(n >= 2 for n in spanning) < 2:
             return None
     columns = [sorted(run, key=lambda t: (t.bbox[1], t.bbox[0])) for run in runs]
-    if [t for col in columns for t in col] == units:
+    if [t for col in columns for t in col] == units or _rows_of_a_block(lines, columns):
         return None
     return columns
+
+
+# A cell whose lines stand in this many columns and as many printed rows shared by two columns
+# or more is a block of a form's rows (a header with its funds matrix) merged whole, no two cells
+MIN_BLOCK = 3
+
+
+def _rows_of_a_block(lines: list[CellLine], columns: list[list[CellLine]]) -> bool:
+    """Whether a cell's lines are a block of the form's rows whose rules were all lost (dev7
+    lg_66391_自评 p1: the header and the funds matrix in one cell under a seal), not cells side
+    by side: three columns at least, and three printed rows at least in which lines of two
+    columns or more stand side by side. Read column by column, each column would run the
+    rows' labels and values together (`项目名称主管部门项目资金`); OCR's line order keeps rows."""
+    if len(columns) < MIN_BLOCK:
+        return False
+    column_of = {id(t): k for k, col in enumerate(columns) for t in col}
+    shared = [
+        row
+        for row in group_lines(lines, ROW_SHARE)
+        if len({column_of.get(id(t)) for t in row} - {None}) >= 2
+    ]
+    return len(shared) >= MIN_BLOCK
 
 
 def _part(cell: Cell, lines: list[CellLine], **grid: object) -> Cell:

@@ -129,7 +129,7 @@ def read_funds_matrix(
                 problems.append(note)
                 rows = []
         if not rows and len(heads) == 1 and heads[0].rest:
-            _read_inline_matrix(heads[0], row_alts, where, header, problems)
+            _read_inline_matrix(heads[0], row_alts, where, header, problems, matrix)
             return
         header.matrix = [(f, relative(table, x0, x1)) for f, (x0, x1) in slots]
         _MatrixRead.of(matrix, table, heads, slots, rows, where, header, problems).land()
@@ -598,15 +598,23 @@ def read_inline_matrix(
     matrix = spec.funds_matrix
     assert matrix is not None
     row_alts = [(alt, lb) for lb in matrix.rows for alt in lb.alternatives]
-    _read_inline_matrix(_Head(cell, fields, rest), row_alts, where, header, problems)
+    head = _Head(cell, fields, rest)
+    _read_inline_matrix(head, row_alts, where, header, problems, matrix)
 
 
 def _read_inline_matrix(
-    head: _Head, row_alts: list, where: Where, header: Header, problems: list[str]
+    head: _Head,
+    row_alts: list,
+    where: Where,
+    header: Header,
+    problems: list[str],
+    matrix: FundsMatrix | None = None,
 ) -> None:
     """A funds matrix whose inner rules an OCR grid lost: one cell printing the heads, then each
     row label followed by one value per head, in reading order. A row label may be printed
-    wrapped (`当年财政 拨款`): it is found with spaces between its characters."""
+    wrapped (`当年财政 拨款`): it is found with spaces between its characters. A row printing
+    one value more than the heads read is read by the form's heads (`matrix`) when one of them
+    was lost and the sum row's arithmetic says so (`_one_head_lost`)."""
     text = head.rest
     starts: list[tuple[int, int, Label]] = []
     for alt, lb in sorted(row_alts, key=lambda a: -len(a[0])):
@@ -614,17 +622,67 @@ def _read_inline_matrix(
             if not any(s <= m.start() < e for s, e, _ in starts):
                 starts.append((m.start(), m.end(), lb))
     starts.sort(key=lambda s: s[0])
-    for i, (begin, end, lb) in enumerate(starts):
-        segment = text[end : starts[i + 1][0] if i + 1 < len(starts) else len(text)]
-        tokens = VALUE_RE.findall(segment)
-        if len(tokens) != len(head.fields):
+    rows = [
+        (
+            text[begin:end],
+            lb,
+            VALUE_RE.findall(text[end : starts[i + 1][0] if i + 1 < len(starts) else len(text)]),
+        )
+        for i, (begin, end, lb) in enumerate(starts)
+    ]
+    lost = _one_head_lost(head.fields, rows, matrix, where, problems)
+    for label, lb, tokens in rows:
+        fields = lost if lost is not None and len(tokens) == len(lost) else head.fields
+        if len(tokens) != len(fields):
             problems.append(
-                f"page {where.page.page}: funds row '{text[begin:end]}' prints {len(tokens)} "
-                f"value(s) for {len(head.fields)} heads in one cell; not read"
+                f"page {where.page.page}: funds row '{label}' prints {len(tokens)} "
+                f"value(s) for {len(fields)} heads in one cell; not read"
             )
             continue
-        for name, token in zip(head.fields, tokens, strict=True):
+        for name, token in zip(fields, tokens, strict=True):
             header.fields.setdefault(f"{lb.field}_{name}", where.sv(head.cell, token))
+
+
+def _one_head_lost(
+    fields: list[str],
+    rows: list[tuple[str, Label, list[str]]],
+    matrix: FundsMatrix | None,
+    where: Where,
+    problems: list[str],
+) -> list[str] | None:
+    """The form's heads in print order, when the heads read are them less one (a seal over
+    分值: dev7 lg_66391_自评 p1) and the sum row prints one value for each of the form's heads
+    whose arithmetic holds read so — 执行率 = 全年执行数 / 预算数 to its printed decimals, and
+    得分 = 分值 × 执行率 (never more than 分值) to the score's; noted. None otherwise (each row
+    is then read by the heads read, or not at all, as before)."""
+    if matrix is None or not rows or rows[0][1].field != matrix.rows[0].field:
+        return None
+    order = [c.field for c in matrix.cols]
+    missing = [f for f in order if f not in fields]
+    if len(missing) != 1 or [f for f in order if f in fields] != fields:
+        return None
+    label, _, tokens = rows[0]
+    if len(tokens) != len(order):
+        return None
+    blank = SourcedValue("", where.page.page)
+    first = {name: blank.with_value(t) for name, t in zip(order, tokens, strict=True)}
+    computed, rate = computed_rate(first), printed_rate(first)
+    if computed is None or rate is None:
+        return None
+    if not rate_holds(first["execution_rate"].value[:-1], computed):
+        return None
+    weight, score = value_amount(first.get("weight")), value_amount(first.get("score"))
+    if weight is None or score is None:
+        return None
+    if not rate_holds(first["score"].value, weight * min(rate, 100.0) / 100):
+        return None
+    head = next(c.headings[0] for c in matrix.cols if c.field == missing[0])
+    problems.append(
+        f"page {where.page.page}: funds row '{label}' prints {len(tokens)} values for the "
+        f"{len(fields)} heads read: read by the form's heads, {head} lost among them, the sum "
+        f"row's 执行率 being 全年执行数 / 预算数 ({computed:.2f}%)" + " and its 得分 分值 × 执行率"
+    )
+    return order
 
 
 @dataclass

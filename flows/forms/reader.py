@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from flows.forms.blocktotals import settle_block_by_totals
 from flows.forms.celllines import foot_band_cut
 from flows.forms.cellvalues import NUMBER_RE
 from flows.forms.columns import (
@@ -81,6 +82,7 @@ from flows.forms.provenance import Where
 from flows.forms.rows import append_rows
 from flows.forms.spec import FORMS, SPEC_OF, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
+from flows.forms.titlecell import with_title_cut_off
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
 from flows.forms.totals import (
     fill_blank_by_totals,
@@ -246,6 +248,7 @@ def read_document(
             _left_rows_in_free_lines(open_form, page, problems, top, len(printed_tables))
         for ti, printed in printed_tables:
             table = with_opener_above(page, printed)
+            table = with_title_cut_off(page, table, problems)
             for start, end in segments(table, not page.has_text_layer):
                 where = Where(page, table, ti)
                 if start > 0 and prints_title_only(table, start):
@@ -266,6 +269,7 @@ def read_document(
             split_glued_lines(form, problems)
             settle_marks_by_totals(form, problems)
             fill_blank_by_totals(form, problems)
+            settle_block_by_totals(form, problems)
     settle_slipped_names(forms, ocr_pages, problems)
     settle_name_by_own_print(forms, ocr_pages, problems)
     fill_missing_years(forms, problems)
