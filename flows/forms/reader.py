@@ -239,7 +239,7 @@ def read_document(pages: list[PageGrid]) -> tuple[list[ProjectForm], list[str]]:
             _total_row_in_free_lines(open_form, page, problems, top)
             _left_rows_in_free_lines(open_form, page, problems, top, len(printed_tables))
         for ti, printed in printed_tables:
-            table = with_opener_above(page, printed)
+            table = with_opener_above(page, printed, problems)
             for start, end in segments(table, not page.has_text_layer):
                 where = Where(page, table, ti)
                 if start > 0 and prints_title_only(table, start):
