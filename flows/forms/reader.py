@@ -404,8 +404,8 @@ def _read_segment(
         problems += _openers_after_a_mark(table, start, min(head_row + 1, end), spec, page)
         header = read_header(table, start, head_row, spec, where, problems)
         if lost is not None:
-            key = (UNREAD_LABEL, page.page, where.table_index, lost.value.row, lost.value.col)
-            withdraw(problems, key)
+            for cell in (lost.value, *([lost.piece] if lost.piece is not None else [])):
+                withdraw(problems, (UNREAD_LABEL, page.page, where.table_index, cell.row, cell.col))
             header.fields.setdefault(opener_label(spec).field, where.sv(lost.value))
             problems.append(lost.note(page.page, spec.form))
         year = find_year(page, table, start, head_row, where)
