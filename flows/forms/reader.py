@@ -91,6 +91,7 @@ from flows.forms.years import (
     fill_missing_years,
     find_year,
     year_in_annex_line,
+    year_in_bracket_line,
     year_in_title_cell,
 )
 from flows.models import (
@@ -413,6 +414,8 @@ def _read_segment(
             year = year_in_title_cell(table, start, head_row, spec, where, problems)
         if year is None:
             year = year_in_annex_line(page, table, start, where, problems)
+        if year is None:
+            year = year_in_bracket_line(page, table, where, problems)
         if year is not None:
             header.fields.setdefault("year", year)
         unit_line = unit_line_above(page, table) if spec.prints_funds else None
