@@ -93,7 +93,41 @@ def test_an_opener_cut_short_that_no_other_label_starts_or_ends_with_opens_its_f
 
 
 def test_a_cut_of_two_glyphs_or_two_cut_openers_open_nothing() -> None:
-    """`项目` begins 项目属性 and 项目资金 too; two cells cut to an opener are not one header."""
+    """`项目` begins 项目属性 and 项目资金 too; two cells cut to an opener are not one header.
+    `名称` ends every opener, so it is not spelt whole as one; beside its value over two of a
+    project form's labels it is that form's opener label with a line lost (`_opener_piece`)."""
     assert read_ocr([["项目", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])[0] == []
     assert read_ocr([["项目名", "甲", "", ""], ["项目名", "乙", "", ""]])[0] == []
-    assert read_ocr([["名称", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])[0] == []
+    (form,), problems = read_ocr([["名称", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])
+    assert values(form)["project_name"] == "培训项目"
+    assert not any("read as the opener" in p for p in problems)
+    assert any("its label read only as '名称', a piece of its opener" in p for p in problems)
+
+
+def _piece_header(piece: str) -> PageGrid:
+    """A scanned target table whose 项目名称 cell OCR read only as `piece` (the label wrapped
+    over two lines of its narrow cell, one line faded away: dev8 lg_72068 `称`)."""
+    rows = [[piece, "测试项目", "", "", ""], *(r[:5] for r in HEADER[1:])]
+    rows.append(["绩效指标", "产出指标", "数量指标", "召开会议", "5 次"])
+    return ocr(page(1, table(rows), lines=TITLE))
+
+
+def test_an_opener_label_read_only_as_a_piece_of_it_opens_the_form_said() -> None:
+    (form,), problems = read_document([_piece_header("称")])
+    got = values(form)
+    assert (got["project_name"], got["implementing_unit"]) == ("测试项目", "某单位")
+    assert lines_of(form) == [("产出指标", "数量指标", "召开会议", "5 次")]
+    assert not any("header cell '称'" in p for p in problems)
+    assert any(
+        "(its label read only as '称', a piece of its opener)" in p
+        and "the cell '测试项目' (row 0, column 1), beside the piece" in p
+        for p in problems
+    )
+
+
+@pytest.mark.parametrize("piece", ["说明", "名称甲", "项目名称"[::-1]])
+def test_a_cell_beside_the_value_that_is_no_piece_of_the_opener_opens_nothing(piece: str) -> None:
+    """Words that are no edge of 项目名称 beside the value: not the opener's label, so the row
+    is no opener's (two cells, one of them unexplained), and no form opens."""
+    forms, _ = read_document([_piece_header(piece)])
+    assert forms == []

@@ -24,13 +24,22 @@ class LostOpener:
     forms: list[FormSpec]
     value: Cell
     labels: list[str]
+    # the opener label's cell where OCR read only a piece of its print (`称` of a wrapped
+    # 项目名 / 称 whose first line faded away), else None: the label column lost with its rules
+    piece: Cell | None = None
 
     def note(self, page: int, form: str) -> str:
+        lost = (
+            f"its label read only as '{self.piece.text}', a piece of its opener"
+            if self.piece is not None
+            else "its label column lost with its rules"
+        )
         return (
-            f"page {page}: a header printing no opener (its label column lost with its rules) "
-            f"but the labels {', '.join(self.labels)} of a {form}: opened, its opener's value "
-            f"the cell '{self.value.text}' (row {self.value.row}, column {self.value.col}), "
-            "alone on the row above them where the form prints it"
+            f"page {page}: a header printing no opener ({lost}) but the labels "
+            f"{', '.join(self.labels)} of a {form}: opened, its opener's value the cell "
+            f"'{self.value.text}' (row {self.value.row}, column {self.value.col}), "
+            f"{'beside the piece' if self.piece is not None else 'alone'} on the row above "
+            "them where the form prints it"
         )
 
 
@@ -65,10 +74,13 @@ def lost_opener(table: Table, start: int, end: int) -> LostOpener | None:
     if not forms or any(set(s.openers) != set(forms[0].openers) for s in forms):
         return None
     first = min(c.row for c in cells if id(c) in printed)
-    above = [c for c in cells if c.row == first - 1]
-    if first - 1 != start or len(above) != 1:
+    above = sorted((c for c in cells if c.row == first - 1), key=lambda c: c.col)
+    if first - 1 != start or not 1 <= len(above) <= 2:
         return None
-    value = above[0]
+    piece = above[0] if len(above) == 2 else None
+    if piece is not None and not _opener_piece(label_key(piece.text), forms[0]):
+        return None
+    value = above[-1]
     key = label_key(value.text)
     if any(match_printed(key, label_alternatives(s)) for s in FORMS):
         return None
@@ -76,7 +88,30 @@ def lost_opener(table: Table, start: int, end: int) -> LostOpener | None:
         return None
     told = by_form[forms[0].form]
     names = [c.text.strip() for c in cells if id(c) in told]
-    return LostOpener(forms=forms, value=value, labels=names)
+    if piece is not None and len(names) < PIECE_LABELS:
+        return None  # one label is too little to take a piece for the opener's (名称 | 实施单位)
+    return LostOpener(forms=forms, value=value, labels=names, piece=piece)
+
+
+# A piece of the opener label beside its value is taken for the opener's on at least this many
+# of the form's other labels under it: a header's rows, not one row that may be anything's.
+PIECE_LABELS = 2
+
+
+def _opener_piece(key: str, spec: FormSpec) -> bool:
+    """Whether `key` is a piece of `spec`'s opener label cut at one edge, shorter than it (a
+    label wrapped over two lines of its narrow cell, one line lost: `称` of 项目名 / 称) and no
+    edge of another header label of any form (`项目` begins 项目属性 too): the cell left of the
+    opener's value holding it is the opener's label, whatever OCR lost of it (`lost_opener` has
+    the form's other labels to tell which form). Column headings (指标名称) are not asked: the
+    row stands above the header's labels, where no grid heading prints."""
+    if not key:
+        return False
+
+    def edge(alt: str) -> bool:
+        return len(key) < len(alt) and (alt.startswith(key) or alt.endswith(key))
+
+    return any(edge(alt) for alt in spec.openers) and not any(map(edge, OTHER_LABELS))
 
 
 # A cut opener this many glyphs long or more may be read as its opener: two begin most labels
@@ -85,6 +120,9 @@ CUT_OPENER_GLYPHS = 3
 # The openers' spellings, and every other label's and column heading's of the forms: what a cut
 # opener must start one of, and none of
 OPENER_SPELLINGS = frozenset(alt for alt, _ in ALL_OPENERS)
+OTHER_LABELS = frozenset(
+    {alt for spec in FORMS for alt, _ in label_alternatives(spec)} - OPENER_SPELLINGS
+)
 OTHER_SPELLINGS = frozenset(
     {alt for spec in FORMS for alt, _ in label_alternatives(spec)} - OPENER_SPELLINGS
     | {alt for alt, _ in ALL_COLUMNS}

@@ -19,19 +19,21 @@ from flows.models import Cell, PageGrid, Table, TextLine
 from flows.text import label_key
 
 
-def with_opener_above(page: PageGrid, table: Table) -> Table:
+def with_opener_above(page: PageGrid, table: Table, problems: list[str] | None = None) -> Table:
     """`table` with the lines printed right above it as its first rows, each spanning its width,
     when the top one prints an opener label with its value (项目名称 + a name), each below it a
     label of the same form (主管部门及代码 …: the rules of more than one row wore away), the
     table's own first row prints no opener, and its top rows print a label of that form. The
     lines are taken one row at a time, each no further above the one below it than half a row
-    (`_rows_above`). The table as it is otherwise."""
+    (`_rows_above`; an opener's label wrapped in its column read back whole, said in
+    `problems`). The table as it is otherwise."""
     if page.has_text_layer or not table.cells:
         return table
     first = table.row_cells(0)
     if any(match_printed(label_key(c.text), ALL_OPENERS) for c in first):
         return table
-    above = _rows_above(page, table, first)
+    stacked: list[tuple[str, str]] = []
+    above = _rows_above(page, table, first, stacked)
     found = next(
         (
             (i, hit)
@@ -65,10 +67,19 @@ def with_opener_above(page: PageGrid, table: Table) -> Table:
     ]
     shifted = [replace(c, row=c.row + len(rows)) for c in table.cells]
     box = (x0, rows[0].bbox[1], x1, y1)
+    if problems is not None:
+        problems.extend(
+            f"page {page.page}: the opener's row above a grid, its rules lost, printed its label "
+            f"wrapped in its column over the lines {pieces}: read as '{read}'"
+            for pieces, read in stacked
+            if any(read == line.text for line in rows)
+        )
     return Table(table.n_rows + len(rows), table.n_cols, [*added, *shifted], box, table.extractor)
 
 
-def _rows_above(page: PageGrid, table: Table, first: list[Cell]) -> list[TextLine]:
+def _rows_above(
+    page: PageGrid, table: Table, first: list[Cell], stacked: list[tuple[str, str]]
+) -> list[TextLine]:
     """The lines standing right above the table, one per printed row, top to bottom: the line
     nearest above it, starting within its frame and ending no further above it than half its
     first row's height (the row whose rules were lost was as tall), then the same way above
@@ -77,7 +88,9 @@ def _rows_above(page: PageGrid, table: Table, first: list[Cell]) -> list[TextLin
     lg_29446 p2, 项目名称 11 px above 主管部门 where a 59 px row less its 48 px text left
     10.996), at most `MAX_FOOT_ROWS` rows.
     Lines level with each other are one row's pieces, read left to right; a row OCR read twice
-    over is read once (`_read_once`)."""
+    over is read once (`_read_once`); an opener whose label wraps in a narrow column, its
+    pieces stacked at the row's left edge, is read back whole (`_stacked_opener_row`; the lines
+    and the reading added to `stacked`)."""
     x0, y0, x1, _ = table.bbox
     height = min((c.bbox[3] - c.bbox[1]) / c.rowspan for c in first) if first else 0.0
     rows: list[TextLine] = []
@@ -103,9 +116,58 @@ def _rows_above(page: PageGrid, table: Table, first: list[Cell]) -> list[TextLin
             ),
             min(ln.confidence for ln in level),
         )
+        standing = [
+            ln for ln in page.lines if ln.bbox[3] <= floor and x0 - height <= ln.bbox[0] < x1
+        ]
+        if (whole := _stacked_opener_row(lowest, standing, row)) is not None:
+            stacked.append((" / ".join(f"'{ln.text}'" for ln in whole[1]), whole[0].text))
+            row = whole[0]
         rows.insert(0, row)
         floor, reach = row.bbox[1], height * 1.5 - (row.bbox[3] - row.bbox[1])
     return rows
+
+
+def _stacked_opener_row(
+    lowest: TextLine, standing: list[TextLine], row: TextLine
+) -> tuple[TextLine, list[TextLine]] | None:
+    """(the row read whole, its lines top to bottom) when the row holding `lowest` prints an
+    opener whose label wraps over lines stacked in its narrow column (dev7 lg_64419 p1:
+    `项目` over `名称 社会治安综合治理工作经费` over `:`, each line's box overlapping the next
+    one's, none all three's): the lines `standing` above the table chained to `lowest` by
+    overlapping heights, every one not level with it at the row's left edge (a label's piece,
+    not another row's value), read as `_wrapped_label_row` reads a wrapped label. None when
+    `row` (the lines level with `lowest`) already prints an opener with its value, the chain
+    adds no line, or the pieces' label is not one opener label alone (a row above glued on:
+    `项目名称` + `主管部门…`) with a value after it."""
+    if _opener_with_value(row.text):
+        return None
+    chain = [lowest]
+    grown = True
+    while grown:
+        more = [
+            ln
+            for ln in standing
+            if all(ln is not c for c in chain) and any(_level(ln, c) for c in chain)
+        ]
+        grown = bool(more)
+        chain.extend(more)
+    height = min(ln.bbox[3] - ln.bbox[1] for ln in chain)
+    left = min(ln.bbox[0] for ln in chain)
+    apart = [ln for ln in chain if not _level(ln, lowest)]
+    if not apart or any(ln.bbox[0] > left + height for ln in apart):
+        return None
+    ordered = sorted(chain, key=lambda ln: ln.bbox[1])
+    whole = _label_and_value(ordered, [])
+    label = match_printed(label_key(whole.text.split(" ", 1)[0]), ALL_OPENERS)
+    if label is None or label[1] or not _opener_with_value(whole.text):
+        return None  # the pieces spell no opener label alone (another row's label among them)
+    return whole, ordered
+
+
+def _opener_with_value(text: str) -> bool:
+    """Whether `text` prints an opener label with a value after it."""
+    hit = match_printed(label_key(text), ALL_OPENERS)
+    return hit is not None and bool(hit[1])
 
 
 def _read_once(text: str) -> str | None:
@@ -260,6 +322,13 @@ def _wrapped_label_row(
     )
     if len(row) < 2:
         return None
+    return _label_and_value(row, twice)
+
+
+def _label_and_value(row: list[TextLine], twice: list[tuple[str, str]]) -> TextLine:
+    """One row read back from the lines OCR cut it into, top to bottom: the first words of the
+    lines at its left edge (within a text height) the label, joined; the rest its value. A line
+    read twice over is read once (its text and reading added to `twice`)."""
     height = min(ln.bbox[3] - ln.bbox[1] for ln in row)
     left = min(ln.bbox[0] for ln in row)
     label, value = [], []

@@ -94,6 +94,7 @@ from flows.forms.years import (
     fill_missing_years,
     find_year,
     year_in_annex_line,
+    year_in_bracket_line,
     year_in_title_cell,
 )
 from flows.models import (
@@ -247,7 +248,7 @@ def read_document(
             _total_row_in_free_lines(open_form, page, problems, top)
             _left_rows_in_free_lines(open_form, page, problems, top, len(printed_tables))
         for ti, printed in printed_tables:
-            table = with_opener_above(page, printed)
+            table = with_opener_above(page, printed, problems)
             table = with_title_cut_off(page, table, problems)
             for start, end in segments(table, not page.has_text_layer):
                 where = Where(page, table, ti)
@@ -415,8 +416,8 @@ def _read_segment(
         problems += _openers_after_a_mark(table, start, min(head_row + 1, end), spec, page)
         header = read_header(table, start, head_row, spec, where, problems)
         if lost is not None:
-            key = (UNREAD_LABEL, page.page, where.table_index, lost.value.row, lost.value.col)
-            withdraw(problems, key)
+            for cell in (lost.value, *([lost.piece] if lost.piece is not None else [])):
+                withdraw(problems, (UNREAD_LABEL, page.page, where.table_index, cell.row, cell.col))
             header.fields.setdefault(opener_label(spec).field, where.sv(lost.value))
             problems.append(lost.note(page.page, spec.form))
         year = find_year(page, table, start, head_row, where)
@@ -424,6 +425,8 @@ def _read_segment(
             year = year_in_title_cell(table, start, head_row, spec, where, problems)
         if year is None:
             year = year_in_annex_line(page, table, start, where, problems)
+        if year is None:
+            year = year_in_bracket_line(page, table, where, problems)
         if year is not None:
             header.fields.setdefault("year", year)
         unit_line = unit_line_above(page, table) if spec.prints_funds else None

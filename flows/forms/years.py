@@ -98,6 +98,39 @@ def year_in_annex_line(
     return on_line(page, line, year)
 
 
+# A year line as the form prints it (`（2025年度）`), read with what follows its 年 lost or
+# misread (`(2025年政法` where a seal's glyphs lie over 度）, `(2030年9)`): it opens with its
+# bracket and the year
+BRACKET_YEAR_RE = re.compile(r"^\s*[(（]\s*(20[23]\d)\s*年")
+
+
+def year_in_bracket_line(
+    page: PageGrid, table: Table, where: Where, problems: list[str]
+) -> SourcedValue | None:
+    """The year of the form's year line read with its 度 lost or misread (`BRACKET_YEAR_RE`), when
+    no year line, title or annex line gave one: the nearest such line standing above the table
+    (no other table between, so it is this table's), noted, naming the page and the line."""
+    top = table.bbox[1]
+    above = [
+        line
+        for line in page.lines
+        if line.bbox[3] <= top + 2
+        and BRACKET_YEAR_RE.search(normalize(line.text))
+        and not any(line.bbox[3] <= t.bbox[1] and t.bbox[3] <= top + 2 for t in page.tables)
+    ]
+    if not above:
+        return None
+    line = max(above, key=lambda ln: ln.bbox[1])
+    m = BRACKET_YEAR_RE.search(normalize(line.text))
+    assert m is not None
+    problems.append(
+        f"page {page.page}: no year line (…年度) found; year {m[1]} read from the line "
+        f"'{line.text}' above the table, the year line's bracket and year with its 度 lost or "
+        "misread"
+    )
+    return on_line(page, line, m[1])
+
+
 def fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
     """A table without its own year line takes the year its own 项目期/实施期 names when that lies
     within one calendar year (`year_of_period`: read where printed), else the year printed for
