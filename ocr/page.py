@@ -703,7 +703,7 @@ def reread_low_confidence(
     return out
 
 
-def _ink_box(
+def ink_box(
     gray: np.ndarray, bbox: tuple[float, float, float, float], inset: int
 ) -> tuple[int, int, int, int] | None:
     """The bounding box (page px) of the ink inside a cell, rules excluded, when it holds a
@@ -795,7 +795,7 @@ def reread_empty_cells(
     h, w = gray.shape
     inset = max(3, int(round(min(h, w) / 400)) + 2)
     jobs, crops = _blank_cell_crops(
-        tables, gray, lambda c: _ink_box(gray, c.bbox, inset), lambda h: max(4, int(0.3 * h)), 1
+        tables, gray, lambda c: ink_box(gray, c.bbox, inset), lambda h: max(4, int(0.3 * h)), 1
     )
     if not crops:
         return tables
@@ -1323,10 +1323,11 @@ def warm_engine(options: OcrOptions) -> None:
     """Load the engine pages read with `options` will use, before the first page asks for it:
     a page worker started ahead of the flow loads its models while Prefect's server boots
     (`flows.extract.early_workers`)."""
-    _engine_for(options)
+    engine_for(options)
 
 
-def _engine_for(options: OcrOptions) -> OcrEngine:
+def engine_for(options: OcrOptions) -> OcrEngine:
+    """The process's one engine for `options` (loaded once: a model load costs seconds)."""
     key = options.engine_key()
     if key not in _ENGINE_CACHE:
         _ENGINE_CACHE[key] = get_engine(options.engine, options)
@@ -1506,7 +1507,7 @@ def ocr_page(
     Coordinates are pixels of the normalised page (upright, deskewed), whose size is the
     PageGrid's width × height. `page` is the 1-based page number recorded on the grid."""
     options = options or OcrOptions()
-    engine = engine or _engine_for(options)
+    engine = engine or engine_for(options)
     prep: Prepared = prepare(image, engine)
     ink = binarize(prep.gray)
     hor, ver = prep.rules if prep.rules is not None else line_masks(ink)
@@ -1592,7 +1593,7 @@ def ocr_file(
     `pages` are 1-based page numbers to read (default: all). One engine is reused for all
     pages; for throughput run one process per core with `OcrOptions(threads=1)`."""
     options = options or OcrOptions()
-    engine = engine or _engine_for(options)
+    engine = engine or engine_for(options)
     path = Path(path)
     if path.suffix.lower() == ".pdf":
         import pypdfium2 as pdfium

@@ -15,7 +15,7 @@ import numpy as np
 
 from ocr.cellink import cell_inset
 from ocr.engines import OcrEngine
-from ocr.page import _ink_box, printed_texts
+from ocr.page import ink_box, printed_texts
 from ocr.preprocess import prepare, to_bgr
 
 # The enlargements a box is read at besides its own size (cubic: a stroke's edge stays smooth)
@@ -34,7 +34,7 @@ def box_views(gray: np.ndarray, bbox: tuple[float, float, float, float]) -> list
     """The views of a cell's ink a re-read reads: its crop (the ink inside the cell's rules with
     a little paper) as it is, enlarged (`REREAD_SCALES`) and binarised (Otsu); none when the
     cell holds no glyph's worth of ink."""
-    box = _ink_box(gray, bbox, cell_inset(gray.shape))
+    box = ink_box(gray, bbox, cell_inset(gray.shape))
     if box is None:
         return []
     x0, y0, x1, y1 = box

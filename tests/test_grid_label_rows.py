@@ -110,11 +110,9 @@ def test_a_column_rule_gapped_beside_two_rows_keeps_the_block_apart() -> None:
     assert not any(c[3] > 1 and c[1] <= 1 for c in got)
 
 
-def test_a_tall_label_joined_beside_two_rows_is_parted_along_its_column_line() -> None:
-    """Grid edges as the first look left them (dev7 lg_62263 p1's shape): the 一级 cell (column
-    0, rows 0-6) joined to 质量指标 (column 1, rows 4-5) through both edges of the 一级 | 二级
-    line beside 质量指标, the line ruled above and below them. No single edge parts the T; the
-    two edges of the one line do, and the block is two cells, not its bounding rectangle."""
+def _tall_label_edges() -> GridEdges:
+    """lg_62263 p1's shape: the 一级 cell (column 0, rows 0-6) joined to 质量指标 (column 1,
+    rows 4-5) through both edges of the 一级 | 二级 line beside 质量指标."""
     edges = GridEdges.blank(7, 2)
     for r in range(7):
         for c in range(2):
@@ -125,6 +123,15 @@ def test_a_tall_label_joined_beside_two_rows_is_parted_along_its_column_line() -
     edges.joined_down[4][1], edges.ruled_down[4][1] = True, False
     for r in (4, 5):
         edges.joined_right[r][0], edges.ruled_right[r][0] = True, False
+    return edges
+
+
+def test_a_tall_label_joined_beside_two_rows_is_parted_along_its_column_line() -> None:
+    """Grid edges as the first look left them (dev7 lg_62263 p1's shape): the 一级 cell (column
+    0, rows 0-6) joined to 质量指标 (column 1, rows 4-5) through both edges of the 一级 | 二级
+    line beside 质量指标, the line ruled above and below them. No single edge parts the T; the
+    two edges of the one line do, and the block is two cells, not its bounding rectangle."""
+    edges = _tall_label_edges()
     _split_bent_groups(edges, lambda edge: 0.0, lambda members: True)
     assert sorted(_rectangles(edges)) == [
         [0, 0, 6, 0],
@@ -140,15 +147,6 @@ def test_a_tall_label_joined_beside_two_rows_is_parted_along_its_column_line() -
 def test_a_tall_label_joined_outside_the_label_block_is_left_to_rectangles() -> None:
     """The same edges in a group not in the label block: no line is given back, and
     `_rectangles` grows the union as before (the bounding rectangle of both columns)."""
-    edges = GridEdges.blank(7, 2)
-    for r in range(7):
-        for c in range(2):
-            edges.set_rule((False, r, c))
-            edges.set_rule((True, r, c))
-    for r in range(6):
-        edges.joined_down[r][0], edges.ruled_down[r][0] = True, False
-    edges.joined_down[4][1], edges.ruled_down[4][1] = True, False
-    for r in (4, 5):
-        edges.joined_right[r][0], edges.ruled_right[r][0] = True, False
+    edges = _tall_label_edges()
     _split_bent_groups(edges, lambda edge: 0.0)
     assert [0, 0, 6, 1] in _rectangles(edges)

@@ -31,11 +31,11 @@ class PageRereader:
         self._pages: dict[int, np.ndarray | None] = {}
 
     def __call__(self, page: int, bbox: BBox) -> list[str]:
-        from ocr.page import _engine_for
+        from ocr.page import engine_for
         from ocr.reread import read_box
 
         gray = self._page(page)
-        return [] if gray is None else read_box(gray, bbox, _engine_for(self.ocr))
+        return [] if gray is None else read_box(gray, bbox, engine_for(self.ocr))
 
     def _page(self, page: int) -> np.ndarray | None:
         if page not in self._pages:
@@ -44,7 +44,7 @@ class PageRereader:
 
     def _render(self, page: int) -> np.ndarray | None:
         from flows.extract.documents import load_image_page
-        from ocr.page import _engine_for, rasterize_pdf_page
+        from ocr.page import engine_for, rasterize_pdf_page
         from ocr.reread import normalised_page
 
         try:
@@ -52,7 +52,7 @@ class PageRereader:
                 image = load_image_page(self.path, page)
             else:
                 image = rasterize_pdf_page(self.path, page - 1, self.ocr.dpi)
-            return normalised_page(image, _engine_for(self.ocr))
+            return normalised_page(image, engine_for(self.ocr))
         except Exception as exc:  # noqa: BLE001 - a re-read is optional evidence
             log.warning("%s page %d: not rendered again for a re-read: %s", self.path, page, exc)
             return None

@@ -1293,7 +1293,7 @@ def _readings(
     """(edits, amount, text, why) an amount may have printed: as read (blank, or a mark printed
     for no value, is 0), then — on an OCR page — with one mark cut off either edge, with its
     point read as a colon (`5:05`), with a separator between its digits read for the other
-    (`453,908` for 453.908, `_separators_read_apart`), with a glyph between its digits read
+    (`453,908` for 453.908, `separators_read_apart`), with a glyph between its digits read
     for the digit it hid or for nothing (`_a_glyph_for_a_digit`), and, when OCR was unsure of
     the whole reading or when the reading holds no digit (a lone `法` from a seal's residue in a
     blank 其他资金, dev8 lg_77253: no amount prints without one), nothing at all (0). Unsure is
@@ -1322,7 +1322,7 @@ def _readings(
             point = f"{m[1]}.{m[2]}"
             out.append((MARK_CUT, float(point), point, "a point OCR read as a colon"))
         taken = {r[1] for r in out}
-        out += [r for r in _separators_read_apart(printed) if r[1] not in taken]
+        out += [r for r in separators_read_apart(printed) if r[1] not in taken]
         taken = {r[1] for r in out}
         out += [r for r in _digits_cut_apart(printed) if r[1] not in taken]
         taken = {r[1] for r in out}
@@ -1355,7 +1355,7 @@ def _printable_in(
     return kept
 
 
-def _separators_read_apart(printed: str) -> list[tuple[int, float, str, str]]:
+def separators_read_apart(printed: str) -> list[tuple[int, float, str, str]]:
     """The readings of an amount with one separator between its digits printed as the other
     (`SEPARATORS`): a point for a comma, a comma for a semicolon. One mark each, as an edge
     cut; the readings an amount could not have printed (`1.234.5`, or commas that do not group
@@ -1487,14 +1487,14 @@ def settle_funds_by_sum(
     between an amount's digits is given the one digit by which the block adds up, only when no
     other reading as cheap fits (`_a_glyph_for_a_digit`). `ocr_pages`: each OCR
     page's review line (`PageGrid.review_below`) by page number; other pages have text layers."""
-    fields = _block_fields(form)
+    fields = block_fields(form)
     names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
     if names is None:
         return
     unit = form.fields["funds_unit"].value if "funds_unit" in form.fields else None
     block = ["total_funds", *(n for n in names if n in fields)]
     if _settle(fields, block, ocr_pages, problems, unit=unit):
-        _store_block(form, fields)
+        store_block(form, fields)
 
 
 def settle_matrix_by_sum(
@@ -1540,9 +1540,9 @@ def _settle(
         return False
     options = [_readings(fields[n], ocr_pages, unit) for n in block]
     options[0] = [o for o in options[0] if o[0] != NOTHING_PRINTED]  # the sum's own amount
-    if all(o and o[0][0] == 0 for o in options) and _adds_up([o[0][1] for o in options]):
+    if all(o and o[0][0] == 0 for o in options) and total_is_sum([o[0][1] for o in options]):
         return False
-    fits = [combo for combo in product(*options) if _adds_up([r[1] for r in combo])]
+    fits = [combo for combo in product(*options) if total_is_sum([r[1] for r in combo])]
     if not fits:
         return False
     fewest = min(sum(r[0] for r in c) for c in fits)
@@ -1586,7 +1586,7 @@ def separators_by_unit(
     most = FUNDS_DECIMALS.get(unit or "")
     if most is None:
         return
-    fields = _block_fields(form)
+    fields = block_fields(form)
     changed = False
     for name in FUNDS_AMOUNT_FIELDS:
         value = fields.get(name)
@@ -1595,7 +1595,7 @@ def separators_by_unit(
         printed = value.value.strip()
         if amount(printed) is None or len(printed.partition(".")[2]) <= most:
             continue
-        fits = _printable_in(_separators_read_apart(printed), printed, unit)
+        fits = _printable_in(separators_read_apart(printed), printed, unit)
         if len(fits) != 1:
             continue
         text, why = fits[0][2], fits[0][3]
@@ -1606,7 +1606,7 @@ def separators_by_unit(
             f"at most {most} decimals, and this is the one reading that does"
         )
     if changed:
-        _store_block(form, fields)
+        store_block(form, fields)
 
 
 # The funds amounts a target table's block may print, the total first
@@ -1619,8 +1619,8 @@ FUNDS_AMOUNT_FIELDS = (
 )
 
 
-def _store_block(form: ProjectForm, fields: dict[str, SourcedValue]) -> None:
-    """Write a block's amounts (`_block_fields`' dict, some re-read) back to the form."""
+def store_block(form: ProjectForm, fields: dict[str, SourcedValue]) -> None:
+    """Write a block's amounts (`block_fields`' dict, some re-read) back to the form."""
     form.funds = FundsBlock(
         total=fields.get("total_funds"),
         fiscal=fields.get("fiscal_funds"),
@@ -1631,7 +1631,7 @@ def _store_block(form: ProjectForm, fields: dict[str, SourcedValue]) -> None:
             form.fields[name] = fields[name]
 
 
-def _block_fields(form: ProjectForm) -> dict[str, SourcedValue]:
+def block_fields(form: ProjectForm) -> dict[str, SourcedValue]:
     """A target table's funds amounts as read, by field: its `FundsBlock`'s and the 本级/上级
     split's (which stand among the header's fields); those not read left out."""
     block = {"total_funds": form.funds.total, "fiscal_funds": form.funds.fiscal}
@@ -1639,7 +1639,8 @@ def _block_fields(form: ProjectForm) -> dict[str, SourcedValue]:
     return {k: v for k, v in {**form.fields, **block}.items() if v is not None}
 
 
-def _adds_up(values: list[float]) -> bool:
+def total_is_sum(values: list[float]) -> bool:
+    """Whether the first amount is the sum of the others, to `SUM_TOLERANCE`."""
     return abs(values[0] - sum(values[1:])) <= SUM_TOLERANCE * max(1.0, abs(values[0]))
 
 
@@ -1669,7 +1670,7 @@ def _column_adds_up(texts: list[str | None]) -> bool | None:
     amounts = [None if t is None else _part_amount_as_read(t) for t in texts]
     if any(a is None for a in amounts):
         return None
-    return _adds_up([a or 0.0 for a in amounts])
+    return total_is_sum([a or 0.0 for a in amounts])
 
 
 def total_from_parts(
@@ -1687,7 +1688,7 @@ def total_from_parts(
     total = form.funds.total
     if form.form != "project_target" or (total is not None and total.value.strip()):
         return
-    fields = _block_fields(form)
+    fields = block_fields(form)
     names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
     if names is None or not all(n in fields and fields[n].page in ocr_pages for n in names):
         return
@@ -1721,7 +1722,7 @@ def part_from_total(
     total = form.funds.total
     if form.form != "project_target" or total is None or total.page not in ocr_pages:
         return
-    fields = _block_fields(form)
+    fields = block_fields(form)
     split = any(n in fields for n in FISCAL_PARTS[1:])
     names = FUNDS_PARTS[1] if split else FUNDS_PARTS[0]
     if not total.value.strip() or names[-1] not in fields:

@@ -18,10 +18,10 @@ from flows.forms.cellvalues import NUMBER_RE, amount
 from flows.forms.funds import (
     FUNDS_PARTS,
     GROUPED_RE,
-    _adds_up,
-    _block_fields,
-    _separators_read_apart,
-    _store_block,
+    block_fields,
+    separators_read_apart,
+    store_block,
+    total_is_sum,
 )
 from flows.forms.spec import FUNDS_DECIMALS, NO_VALUE
 from flows.models import BBox, BoxReread, ProjectForm, SourcedValue
@@ -42,7 +42,7 @@ def reread_funds_by_sum(
     document, a test): nothing to do."""
     if reread is None:
         return
-    fields = _block_fields(form)
+    fields = block_fields(form)
     names = next((p for p in FUNDS_PARTS if p[0] in fields), None)
     total = fields.get("total_funds")
     if names is None or total is None or not total.value.strip():
@@ -50,7 +50,7 @@ def reread_funds_by_sum(
     block = ["total_funds", *(n for n in names if n in fields)]
     amounts = [_as_read(fields[n]) for n in block]
     unread = amounts.count(None)
-    if unread > 1 or (not unread and _adds_up(amounts)):
+    if unread > 1 or (not unread and total_is_sum(amounts)):
         return  # two cells no amount: one re-read cannot make the block add up
     unit = form.fields["funds_unit"].value if "funds_unit" in form.fields else None
     fits = _fits(fields, block, amounts, ocr_pages, reread, unit)
@@ -65,7 +65,7 @@ def reread_funds_by_sum(
     name, text, views = fits[0]
     value = fields[name]
     fields[name] = value.with_value(text)
-    _store_block(form, fields)
+    store_block(form, fields)
     widened = _widened(value, [fields[n] for n in block]) != value.bbox
     where = " across the block's amount columns" if widened else ""
     problems.append(
@@ -123,7 +123,7 @@ def _fits(
                 got = amount(number)
                 if got is None or got == amounts[i]:
                     continue
-                if _adds_up([got if j == i else a or 0.0 for j, a in enumerate(amounts)]):
+                if total_is_sum([got if j == i else a or 0.0 for j, a in enumerate(amounts)]):
                     fits.setdefault((name, got), (name, number, views))
     return list(fits.values())
 
@@ -131,12 +131,12 @@ def _fits(
 def _amounts_read(text: str, most: int | None) -> list[str]:
     """The amounts a re-read `text` may print: its one number (a reading of none, or of
     several, says nothing of one amount) and that number with one separator read for the
-    other (`_separators_read_apart`: `25.480` in 元 is 25,480), those its unit prints (`most`
+    other (`separators_read_apart`: `25.480` in 元 is 25,480), those its unit prints (`most`
     decimals) and whose commas group by three."""
     numbers = NUMBER_RE.findall(text)
     if len(numbers) != 1:
         return []
-    texts = [numbers[0], *(r[2] for r in _separators_read_apart(numbers[0]))]
+    texts = [numbers[0], *(r[2] for r in separators_read_apart(numbers[0]))]
     return [
         t for t in texts if _printable(t) and (most is None or len(t.partition(".")[2]) <= most)
     ]
