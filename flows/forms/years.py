@@ -112,23 +112,21 @@ def year_in_bracket_line(
     (no other table between, so it is this table's), noted, naming the page and the line."""
     top = table.bbox[1]
     above = [
-        line
+        (line, m[1])
         for line in page.lines
         if line.bbox[3] <= top + 2
-        and BRACKET_YEAR_RE.search(normalize(line.text))
+        and (m := BRACKET_YEAR_RE.search(normalize(line.text)))
         and not any(line.bbox[3] <= t.bbox[1] and t.bbox[3] <= top + 2 for t in page.tables)
     ]
     if not above:
         return None
-    line = max(above, key=lambda ln: ln.bbox[1])
-    m = BRACKET_YEAR_RE.search(normalize(line.text))
-    assert m is not None
+    line, year = max(above, key=lambda found: found[0].bbox[1])
     problems.append(
-        f"page {page.page}: no year line (…年度) found; year {m[1]} read from the line "
+        f"page {page.page}: no year line (…年度) found; year {year} read from the line "
         f"'{line.text}' above the table, the year line's bracket and year with its 度 lost or "
         "misread"
     )
-    return on_line(page, line, m[1])
+    return on_line(page, line, year)
 
 
 def fill_missing_years(forms: list[ProjectForm], problems: list[str]) -> None:
