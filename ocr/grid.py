@@ -639,8 +639,14 @@ def _is_rectangle(members: list[tuple[int, int]]) -> bool:
 def _parts_without(members: list[tuple[int, int]], cut: Edge) -> list[list[tuple[int, int]]]:
     """The joined parts of a group's positions (joined to each other by being members) once
     the edge `cut` (horizontal?, row, col) separates its two positions."""
-    horizontal, r, c = cut
-    a, b = (r, c), ((r + 1, c) if horizontal else (r, c + 1))
+    return _parts_joined(members, lambda edge: edge != cut)
+
+
+def _parts_joined(
+    members: list[tuple[int, int]], joins: Callable[[Edge], bool]
+) -> list[list[tuple[int, int]]]:
+    """The parts of a group's positions, two neighbours in one part where the edge between
+    them (horizontal?, row, col) `joins` them."""
     left = set(members)
     parts = []
     while left:
@@ -648,8 +654,13 @@ def _parts_without(members: list[tuple[int, int]], cut: Edge) -> list[list[tuple
         part, todo = [start], [start]
         while todo:
             pr, pc = todo.pop()
-            for q in ((pr + 1, pc), (pr - 1, pc), (pr, pc + 1), (pr, pc - 1)):
-                if q in left and {(pr, pc), q} != {a, b}:
+            for q, edge in (
+                ((pr + 1, pc), (True, pr, pc)),
+                ((pr - 1, pc), (True, pr - 1, pc)),
+                ((pr, pc + 1), (False, pr, pc)),
+                ((pr, pc - 1), (False, pr, pc - 1)),
+            ):
+                if q in left and joins(edge):
                     left.discard(q)
                     part.append(q)
                     todo.append(q)
@@ -781,25 +792,7 @@ def _parts_without_all(
     """The parts of a group's positions joined through its joined edges once every edge of
     `cuts` is ruled."""
     apart = set(cuts)
-    left = set(members)
-    parts = []
-    while left:
-        start = left.pop()
-        part, todo = [start], [start]
-        while todo:
-            pr, pc = todo.pop()
-            for q, edge in (
-                ((pr + 1, pc), (True, pr, pc)),
-                ((pr - 1, pc), (True, pr - 1, pc)),
-                ((pr, pc + 1), (False, pr, pc)),
-                ((pr, pc - 1), (False, pr, pc - 1)),
-            ):
-                if q in left and edges.joined(edge[0])[edge[1]][edge[2]] and edge not in apart:
-                    left.discard(q)
-                    part.append(q)
-                    todo.append(q)
-        parts.append(part)
-    return parts
+    return _parts_joined(members, lambda e: edges.joined(e[0])[e[1]][e[2]] and e not in apart)
 
 
 def _clean_cell(members: list[tuple[int, int]], edges: GridEdges) -> bool:
