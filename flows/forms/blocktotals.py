@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from flows.forms.cellvalues import value_amount
 from flows.forms.execution import computed_rate, rate_holds
-from flows.forms.totals import SUM_TOLERANCE
+from flows.forms.totals import SUM_TOLERANCE, form_name
 from flows.models import ProjectForm, SourcedValue
 
 # A percentage printed as a rate (`73%`, `98.5%`) among a cell's other marks
@@ -67,7 +67,7 @@ def settle_block_by_totals(form: ProjectForm, problems: list[str]) -> None:
     page = _page(form)
     if rate_note is not None:
         fields[_RATE] = _value_at(fields, _RATE, f"{rate[0]}%")
-        problems.append(f"page {page}: {_name(form)}: execution block {rate_note}")
+        problems.append(f"page {page}: {form_name(form)}: execution block {rate_note}")
     for name, field, value, was in (
         ("weight", _WEIGHT, weight, read[0]),
         ("score", _SCORE, score, read[1]),
@@ -77,7 +77,7 @@ def settle_block_by_totals(form: ProjectForm, problems: list[str]) -> None:
         printed = fields.get(field)
         fields[field] = _value_at(fields, field, f"{value:g}")
         problems.append(
-            f"page {page}: {_name(form)}: execution block {name} "
+            f"page {page}: {form_name(form)}: execution block {name} "
             f"{_as_read(printed)} read as {value:g}: the 总分's {name} less the indicator "
             f"lines' ({totals[0 if name == 'weight' else 1]:g} − "
             f"{sums[0 if name == 'weight' else 1]:g}), the block's 得分 then 分值 × 执行率 "
@@ -171,8 +171,3 @@ def _as_read(value: SourcedValue | None) -> str:
 
 def _page(form: ProjectForm) -> int:
     return form.fields["total_executed"].page
-
-
-def _name(form: ProjectForm) -> str:
-    v = form.fields.get("project_name")
-    return v.value if v is not None and v.value.strip() else form.form

@@ -235,7 +235,7 @@ def settle_marks_by_totals(form: ProjectForm, problems: list[str]) -> None:
             else:
                 why = "a mark at its edge taken for a speck"
             problems.append(
-                f"page {v.page}: {_name(form)}: the {name} '{v.value}' read as {rest}: {why}, "
+                f"page {v.page}: {form_name(form)}: the {name} '{v.value}' read as {rest}: {why}, "
                 f"the reading by which the {name}s add up to the 总分's {total_value.value}"  # type: ignore[union-attr]
             )
 
@@ -276,7 +276,7 @@ def fill_blank_by_totals(form: ProjectForm, problems: list[str]) -> None:
         line.extra[name] = read.with_value(f"{value:g}")
         withdraw(problems, answered)
         problems.append(
-            f"page {read.page}: {_name(form)}: {line.name.value}: its {name} read blank, "
+            f"page {read.page}: {form_name(form)}: {line.name.value}: its {name} read blank, "
             f"filled in as {value:g}: the 总分's {totals[0].value} less the other {name}s "  # type: ignore[union-attr]
             f"printed (the {other}s add up to the 总分's {totals[1].value})"  # type: ignore[union-attr]
         )
@@ -337,7 +337,7 @@ def split_glued_lines(form: ProjectForm, problems: list[str]) -> None:
         line.extra["weight"], line.extra["score"] = weight.with_value(w), score.with_value(s)
         withdraw(problems, _score_key(weight, score))
         problems.append(
-            f"page {read.page}: {_name(form)}: {line.name.value}: the "
+            f"page {read.page}: {form_name(form)}: {line.name.value}: the "
             f"{'score' if read is score else 'weight'} cell's '{read.value}' read as weight {w} "
             f"and score {s}: 分值 and 得分 run together (the rule between them lost), the only cut "
             f"by which the weights and the scores add up to the 总分's "
@@ -378,8 +378,8 @@ def _total_with_a_point(
         return total
     form.fields[total_field] = total.with_value(reading)
     problems.append(
-        f"page {total.page}: {_name(form)}: the 总分's {name} '{total.value}' read as {reading}: "
-        f"a point read as a colon, the reading the {name}s printed add up to ({read:g})"
+        f"page {total.page}: {form_name(form)}: the 总分's {name} '{total.value}' read as "
+        f"{reading}: a point read as a colon, the reading the {name}s printed add up to ({read:g})"
     )
     return form.fields[total_field]
 
@@ -414,6 +414,7 @@ def _above_weight(form: ProjectForm, k: int, score: str) -> bool:
     return w is not None and s is not None and s > w
 
 
-def _name(form: ProjectForm) -> str:
+def form_name(form: ProjectForm) -> str:
+    """What a read form's notes call it: its project name, else its form."""
     v = form.fields.get("project_name")
     return v.value if v is not None and v.value.strip() else form.form
