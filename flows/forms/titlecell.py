@@ -68,7 +68,7 @@ def _title_over_header(cell: Cell) -> tuple[Cell, Cell] | None:
     cut_at = (max(ln.bbox[3] for ln in title) + min(ln.bbox[1] for ln in rest)) / 2
     x0, y0, x1, y1 = cell.bbox
     title_cell = replace(
-        cell, text=join_wrapped(_texts(title)), rowspan=1, bbox=(x0, y0, x1, cut_at),
+        cell, text=lead, rowspan=1, bbox=(x0, y0, x1, cut_at),
         lines=tuple(title), readings=(), seal_lines=(), under_seal=(), faint=(),
     )  # fmt: skip
     header_cell = replace(
