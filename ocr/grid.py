@@ -2001,19 +2001,34 @@ def _separators_once(
     return hs, vs, hr, vr
 
 
-def find_tables(
+@dataclass(frozen=True)
+class RuledRegion:
+    """One ruled region of a page with its separators found: everything `build_cells` needs
+    but the label blocks. Kept by `ocr.page.ocr_page` for labelrules35's second look, which
+    differs from the first only in `build_cells`' label-block passes: finding the regions
+    and separators again (binarising, seals out, components, short rules) was the larger
+    part of a second `find_tables`."""
+
+    x: int
+    y: int
+    vs: list[float]
+    hs: list[float]
+    hr: np.ndarray
+    vr: np.ndarray
+    ink: np.ndarray
+    band: int
+    reach: int
+
+
+def ruled_regions(
     gray: np.ndarray,
     *,
     min_table_frac: float = 0.08,
-    edge_min_cover: float = 0.45,
     masks: tuple[np.ndarray, np.ndarray] | None = None,
     seals: list[tuple[float, float, float]] | None = None,
-    label_blocks: tuple[BBox, ...] = (),
-) -> list[GridTable]:
-    """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
-    horizontal/vertical rule masks from `line_masks`; `seals`: the page's `find_seals` when
-    known, `ocr.preprocess.Prepared.seals`; `label_blocks`: the indicator grids' label columns
-    in page px, as a first reading's headings tell them, `ocr.labelblocks`)."""
+) -> list[RuledRegion]:
+    """The page's ruled regions that hold a table, their separators found (`find_tables`'
+    arguments of the same names)."""
     ink = binarize(gray)
     hor, ver = masks if masks is not None else line_masks(ink, gray=gray)
     # a black or grey seal's ring and star are rule-shaped: out of the masks before anything
@@ -2024,7 +2039,7 @@ def find_tables(
     band = max(3, int(round(min(h, w) / 400)))
     grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
     num, labels, stats, _ = components_with_stats(grid)
-    tables: list[GridTable] = []
+    out: list[RuledRegion] = []
     # text ink for the band test: a rule lying across the band (its row rule) is no title
     text = ink & ~cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
     reach = WORN_GAP_GLYPHS * _text_height(text, band, k)
@@ -2041,10 +2056,27 @@ def find_tables(
         if found is None:
             continue
         hs, vs, hr, vr = found
-        reach = max(band, min(2 * band, int(tol) - 2))
+        edge_reach = max(band, min(2 * band, int(tol) - 2))
+        for mask in (hr, vr, region_ink):
+            mask.flags.writeable = False  # built on twice: `build_cells` must not draw on them
+        out.append(RuledRegion(x, y, vs, hs, hr, vr, region_ink, band, edge_reach))
+    return out
+
+
+def tables_of(
+    regions: list[RuledRegion],
+    *,
+    edge_min_cover: float = 0.45,
+    label_blocks: tuple[BBox, ...] = (),
+) -> list[GridTable]:
+    """The tables of `ruled_regions`' regions, top to bottom, their cells built with
+    `label_blocks` (page px)."""
+    tables: list[GridTable] = []
+    for rg in regions:
+        x, y = rg.x, rg.y
         local = tuple((x0 - x, y0 - y, x1 - x, y1 - y) for x0, y0, x1, y1 in label_blocks)
         cells = build_cells(
-            vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw], reach, local
+            rg.vs, rg.hs, rg.hr, rg.vr, rg.band, edge_min_cover, rg.ink, rg.reach, local
         )
         off = [
             GridCell(
@@ -2056,6 +2088,23 @@ def find_tables(
             )
             for c in cells
         ]
-        tables.append(GridTable([v + x for v in vs], [p + y for p in hs], off))
+        tables.append(GridTable([v + x for v in rg.vs], [p + y for p in rg.hs], off))
     tables.sort(key=lambda t: (t.ys[0], t.xs[0]))
     return tables
+
+
+def find_tables(
+    gray: np.ndarray,
+    *,
+    min_table_frac: float = 0.08,
+    edge_min_cover: float = 0.45,
+    masks: tuple[np.ndarray, np.ndarray] | None = None,
+    seals: list[tuple[float, float, float]] | None = None,
+    label_blocks: tuple[BBox, ...] = (),
+) -> list[GridTable]:
+    """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
+    horizontal/vertical rule masks from `line_masks`; `seals`: the page's `find_seals` when
+    known, `ocr.preprocess.Prepared.seals`; `label_blocks`: the indicator grids' label columns
+    in page px, as a first reading's headings tell them, `ocr.labelblocks`)."""
+    regions = ruled_regions(gray, min_table_frac=min_table_frac, masks=masks, seals=seals)
+    return tables_of(regions, edge_min_cover=edge_min_cover, label_blocks=label_blocks)
