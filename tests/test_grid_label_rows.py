@@ -162,10 +162,13 @@ def test_a_tall_label_joined_outside_the_label_block_is_left_to_rectangles() -> 
 def test_the_regions_found_once_build_the_same_cells_with_and_without_a_block() -> None:
     """`ocr.page.ocr_page` finds the page's ruled regions once and builds its cells from them
     twice (no block, then labelrules35's): each build equals a whole `find_tables` with the
-    same blocks, and the first build leaves the regions' masks as they were for the second."""
+    same blocks, and the first build leaves the regions' masks and judged edges as they were
+    for the second."""
     page = label_page(stub=24, column_gap=True)
     regions = ruled_regions(page)
+    judged = [(rg.edges.copy(), rg.crossed) for rg in regions]
     assert tables_of(regions) == find_tables(page)
     assert tables_of(regions, label_blocks=LABELS) == find_tables(page, label_blocks=LABELS)
     assert tables_of(regions) != tables_of(regions, label_blocks=LABELS)
     assert not any(rg.hr.flags.writeable or rg.ink.flags.writeable for rg in regions)
+    assert [(rg.edges, rg.crossed) for rg in regions] == judged
