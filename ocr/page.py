@@ -1476,12 +1476,12 @@ def reread_label_blocks(
     changed a cell; else the first finding and reading as they are.
 
     A rule gapped with paper in the 一级 / 二级 columns joined two labels into one cell; the
-    grid gives it back from its pieces only there (`find_tables(label_blocks=…)`), never in a
-    header or goal table. Every table is read again when one changed: a cell's crops depend on
-    the page's line height, taken over all tables (`ocr.cellink.cell_lines`); a cell the block
-    left as it was keeps its first reading all the same (dev8 lg_75476: its goal, re-read at
-    the changed line height, read `3，` for `3.`), so only the cells the block changed read
-    anew."""
+    grid gives it back from its pieces only there (`find`: `ocr.grid.tables_of` with the
+    blocks, on the first finding's regions and judged edges), never in a header or goal table.
+    Every table is read again when one changed: a cell's crops depend on the page's line
+    height, taken over all tables (`ocr.cellink.cell_lines`); a cell the block left as it was
+    keeps its first reading all the same (dev8 lg_75476: its goal, re-read at the changed line
+    height, read `3，` for `3.`), so only the cells the block changed read anew."""
     blocks = label_blocks(tables, per_cell)
     if not blocks:
         return tables, per_cell
