@@ -1375,7 +1375,7 @@ def build_cells(
     which two rules count as two separators). `label_blocks` (x0, y0, x1, y1 in the px of
     `xs`, `ys`) are the indicator grids' label columns from their heading row down, where a
     rule gapped with paper may be given back from its pieces (`_label_block_test`)."""
-    edges, crossed = edges_seen(xs, ys, hor, ver, band, edge_min_cover, ink, reach)
+    edges, crossed = edges_seen(xs, ys, (hor, ver), ink, band, edge_min_cover, reach)
     return cells_of_edges(edges, crossed, xs, ys, hor, ver, band, ink, reach, label_blocks)
 
 
@@ -1390,17 +1390,17 @@ def _edge_reaches(seps: list[float], reach: int) -> list[int]:
 def edges_seen(
     xs: list[float],
     ys: list[float],
-    hor: np.ndarray,
-    ver: np.ndarray,
-    band: int = 4,
-    edge_min_cover: float = 0.45,
-    ink: np.ndarray | None = None,
-    reach: int | None = None,
+    rules: tuple[np.ndarray, np.ndarray],
+    ink: np.ndarray | None,
+    band: int,
+    edge_min_cover: float,
+    reach: int | None,
 ) -> tuple[GridEdges, set[Edge]]:
     """`build_cells`' edges as the page shows them, before anything the label blocks change,
-    and the edges text runs across (`build_cells`' arguments of the same names). Apart so
-    that labelrules35's second look starts from a copy of the first's instead of judging
-    every edge again."""
+    and the edges text runs across (`rules`: its `hor`, `ver`; the rest its arguments of the
+    same names). Apart so that labelrules35's second look starts from a copy of the first's
+    instead of judging every edge again."""
+    hor, ver = rules
     reach = 2 * band if reach is None else reach
     nr, nc = len(ys) - 1, len(xs) - 1
     edges = GridEdges.blank(nr, nc)
@@ -2115,7 +2115,7 @@ def ruled_regions(
         edge_reach = max(band, min(2 * band, int(tol) - 2))
         for mask in (hr, vr, region_ink):
             mask.flags.writeable = False  # built on twice: `build_cells` must not draw on them
-        edges, crossed = edges_seen(vs, hs, hr, vr, band, edge_min_cover, region_ink, edge_reach)
+        edges, crossed = edges_seen(vs, hs, (hr, vr), region_ink, band, edge_min_cover, edge_reach)
         out.append(
             RuledRegion(
                 x, y, vs, hs, hr, vr, region_ink, band, edge_reach, edges, frozenset(crossed)
