@@ -178,6 +178,20 @@ class GridEdges:
         """Every edge neither joined nor ruled, before the first look."""
         return cls(*([[False] * n_cols for _ in range(n_rows)] for _ in range(4)))
 
+    def copy(self) -> GridEdges:
+        """The same flags in lists of its own, to be settled apart."""
+        return GridEdges(
+            *(
+                [row[:] for row in flags]
+                for flags in (
+                    self.joined_right,
+                    self.joined_down,
+                    self.ruled_right,
+                    self.ruled_down,
+                )
+            )
+        )
+
     @property
     def n_rows(self) -> int:
         return len(self.joined_down)
@@ -1361,17 +1375,36 @@ def build_cells(
     which two rules count as two separators). `label_blocks` (x0, y0, x1, y1 in the px of
     `xs`, `ys`) are the indicator grids' label columns from their heading row down, where a
     rule gapped with paper may be given back from its pieces (`_label_block_test`)."""
+    edges, crossed = edges_seen(xs, ys, (hor, ver), ink, band, edge_min_cover, reach)
+    return cells_of_edges(edges, crossed, xs, ys, hor, ver, band, ink, reach, label_blocks)
+
+
+def _edge_reaches(seps: list[float], reach: int) -> list[int]:
+    """How far from each separator its rule is looked for: `reach`, never as far as halfway
+    to the next separator (that is another rule's place)."""
+    gaps = np.diff(seps) if len(seps) > 1 else np.array([np.inf])
+    near = np.minimum(np.r_[np.inf, gaps], np.r_[gaps, np.inf])
+    return [max(0, min(reach, int(g / 2) - 4)) for g in near]
+
+
+def edges_seen(
+    xs: list[float],
+    ys: list[float],
+    rules: tuple[np.ndarray, np.ndarray],
+    ink: np.ndarray | None,
+    band: int,
+    edge_min_cover: float,
+    reach: int | None,
+) -> tuple[GridEdges, set[Edge]]:
+    """`build_cells`' edges as the page shows them, before anything the label blocks change,
+    and the edges text runs across (`rules`: its `hor`, `ver`; the rest its arguments of the
+    same names). Apart so that labelrules35's second look starts from a copy of the first's
+    instead of judging every edge again."""
+    hor, ver = rules
     reach = 2 * band if reach is None else reach
     nr, nc = len(ys) - 1, len(xs) - 1
     edges = GridEdges.blank(nr, nc)
-
-    def reaches(seps: list[float]) -> list[int]:
-        # never as far as halfway to the next separator: that is another rule's place
-        gaps = np.diff(seps) if len(seps) > 1 else np.array([np.inf])
-        near = np.minimum(np.r_[np.inf, gaps], np.r_[gaps, np.inf])
-        return [max(0, min(reach, int(g / 2) - 4)) for g in near]
-
-    reach_x, reach_y = reaches(xs), reaches(ys)
+    reach_x, reach_y = _edge_reaches(xs, reach), _edge_reaches(ys, reach)
     # text ink (rules out) and how far beside a column edge the text of its row is looked for:
     # about a glyph's width, never into the next column's rule
     text = None if ink is None else ink & ~(hor | ver)
@@ -1450,6 +1483,25 @@ def build_cells(
     if text is not None:
         _worn_column_edges(edges, xs, ys, text, band, crossed, (ver, ink))
     _row_rule_at_column_ends(edges, crossed, ver, xs, ys, band, reach_x)
+    return edges, crossed
+
+
+def cells_of_edges(
+    edges: GridEdges,
+    crossed: set[Edge],
+    xs: list[float],
+    ys: list[float],
+    hor: np.ndarray,
+    ver: np.ndarray,
+    band: int = 4,
+    ink: np.ndarray | None = None,
+    reach: int | None = None,
+    label_blocks: tuple[BBox, ...] = (),
+) -> list[GridCell]:
+    """The cells of `edges_seen`'s edges, settled in place with what `label_blocks` give back
+    (a row rule from its end pieces, a bent group split along one line) and merged into
+    rectangles."""
+    reach_y = _edge_reaches(ys, 2 * band if reach is None else reach)
     in_labels = _label_block_test(xs, ys, label_blocks, band)
     if ink is not None and label_blocks:
         _row_rule_from_end_pieces(edges, crossed, hor, ink, xs, ys, band, reach_y, in_labels)
@@ -2001,19 +2053,38 @@ def _separators_once(
     return hs, vs, hr, vr
 
 
-def find_tables(
+@dataclass(frozen=True)
+class RuledRegion:
+    """One ruled region of a page with its separators found and its edges judged
+    (`edges_seen`): everything `build_cells` needs but the label blocks. Kept by
+    `ocr.page.ocr_page` for labelrules35's second look, which differs from the first only in
+    the label-block passes (`cells_of_edges`): finding the regions, separators and edges
+    again (binarising, seals out, components, short rules, every edge's rule test) was most
+    of a second `find_tables`."""
+
+    x: int
+    y: int
+    vs: list[float]
+    hs: list[float]
+    hr: np.ndarray
+    vr: np.ndarray
+    ink: np.ndarray
+    band: int
+    reach: int
+    edges: GridEdges
+    crossed: frozenset[Edge]
+
+
+def ruled_regions(
     gray: np.ndarray,
     *,
     min_table_frac: float = 0.08,
     edge_min_cover: float = 0.45,
     masks: tuple[np.ndarray, np.ndarray] | None = None,
     seals: list[tuple[float, float, float]] | None = None,
-    label_blocks: tuple[BBox, ...] = (),
-) -> list[GridTable]:
-    """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
-    horizontal/vertical rule masks from `line_masks`; `seals`: the page's `find_seals` when
-    known, `ocr.preprocess.Prepared.seals`; `label_blocks`: the indicator grids' label columns
-    in page px, as a first reading's headings tell them, `ocr.labelblocks`)."""
+) -> list[RuledRegion]:
+    """The page's ruled regions that hold a table, their separators found (`find_tables`'
+    arguments of the same names)."""
     ink = binarize(gray)
     hor, ver = masks if masks is not None else line_masks(ink, gray=gray)
     # a black or grey seal's ring and star are rule-shaped: out of the masks before anything
@@ -2024,7 +2095,7 @@ def find_tables(
     band = max(3, int(round(min(h, w) / 400)))
     grid = cv2.dilate(hor | ver, np.ones((5, 5), np.uint8))
     num, labels, stats, _ = components_with_stats(grid)
-    tables: list[GridTable] = []
+    out: list[RuledRegion] = []
     # text ink for the band test: a rule lying across the band (its row rule) is no title
     text = ink & ~cv2.dilate(hor | ver, np.ones((3, 3), np.uint8))
     reach = WORN_GAP_GLYPHS * _text_height(text, band, k)
@@ -2041,11 +2112,31 @@ def find_tables(
         if found is None:
             continue
         hs, vs, hr, vr = found
-        reach = max(band, min(2 * band, int(tol) - 2))
-        local = tuple((x0 - x, y0 - y, x1 - x, y1 - y) for x0, y0, x1, y1 in label_blocks)
-        cells = build_cells(
-            vs, hs, hr, vr, band, edge_min_cover, ink[y : y + bh, x : x + bw], reach, local
+        edge_reach = max(band, min(2 * band, int(tol) - 2))
+        for mask in (hr, vr, region_ink):
+            mask.flags.writeable = False  # built on twice: `build_cells` must not draw on them
+        edges, crossed = edges_seen(vs, hs, (hr, vr), region_ink, band, edge_min_cover, edge_reach)
+        out.append(
+            RuledRegion(
+                x, y, vs, hs, hr, vr, region_ink, band, edge_reach, edges, frozenset(crossed)
+            )
         )
+    return out
+
+
+def tables_of(
+    regions: list[RuledRegion], *, label_blocks: tuple[BBox, ...] = ()
+) -> list[GridTable]:
+    """The tables of `ruled_regions`' regions, top to bottom, their cells built with
+    `label_blocks` (page px) from a copy of each region's judged edges."""
+    tables: list[GridTable] = []
+    for rg in regions:
+        x, y = rg.x, rg.y
+        local = tuple((x0 - x, y0 - y, x1 - x, y1 - y) for x0, y0, x1, y1 in label_blocks)
+        cells = cells_of_edges(
+            rg.edges.copy(), set(rg.crossed), rg.vs, rg.hs, rg.hr, rg.vr, rg.band, rg.ink,
+            rg.reach, local,
+        )  # fmt: skip
         off = [
             GridCell(
                 c.row,
@@ -2056,6 +2147,25 @@ def find_tables(
             )
             for c in cells
         ]
-        tables.append(GridTable([v + x for v in vs], [p + y for p in hs], off))
+        tables.append(GridTable([v + x for v in rg.vs], [p + y for p in rg.hs], off))
     tables.sort(key=lambda t: (t.ys[0], t.xs[0]))
     return tables
+
+
+def find_tables(
+    gray: np.ndarray,
+    *,
+    min_table_frac: float = 0.08,
+    edge_min_cover: float = 0.45,
+    masks: tuple[np.ndarray, np.ndarray] | None = None,
+    seals: list[tuple[float, float, float]] | None = None,
+    label_blocks: tuple[BBox, ...] = (),
+) -> list[GridTable]:
+    """All ruled tables of a normalised grey page, top to bottom (`masks`: precomputed
+    horizontal/vertical rule masks from `line_masks`; `seals`: the page's `find_seals` when
+    known, `ocr.preprocess.Prepared.seals`; `label_blocks`: the indicator grids' label columns
+    in page px, as a first reading's headings tell them, `ocr.labelblocks`)."""
+    regions = ruled_regions(
+        gray, min_table_frac=min_table_frac, edge_min_cover=edge_min_cover, masks=masks, seals=seals
+    )
+    return tables_of(regions, label_blocks=label_blocks)

@@ -55,7 +55,7 @@ from ocr.engines import (
     get_engine,
 )
 from ocr.glyphs import CLEAR_INSETS, faint_glyph_box, keep_cut_ink, level_stroke_pair
-from ocr.grid import GridCell, GridTable, find_tables
+from ocr.grid import GridCell, GridTable, ruled_regions, tables_of
 from ocr.labelblocks import label_blocks
 from ocr.preprocess import (
     INK_THRESHOLD,
@@ -1476,12 +1476,12 @@ def reread_label_blocks(
     changed a cell; else the first finding and reading as they are.
 
     A rule gapped with paper in the 一级 / 二级 columns joined two labels into one cell; the
-    grid gives it back from its pieces only there (`find_tables(label_blocks=…)`), never in a
-    header or goal table. Every table is read again when one changed: a cell's crops depend on
-    the page's line height, taken over all tables (`ocr.cellink.cell_lines`); a cell the block
-    left as it was keeps its first reading all the same (dev8 lg_75476: its goal, re-read at
-    the changed line height, read `3，` for `3.`), so only the cells the block changed read
-    anew."""
+    grid gives it back from its pieces only there (`find`: `ocr.grid.tables_of` with the
+    blocks, on the first finding's regions and judged edges), never in a header or goal table.
+    Every table is read again when one changed: a cell's crops depend on the page's line
+    height, taken over all tables (`ocr.cellink.cell_lines`); a cell the block left as it was
+    keeps its first reading all the same (dev8 lg_75476: its goal, re-read at the changed line
+    height, read `3，` for `3.`), so only the cells the block changed read anew."""
     blocks = label_blocks(tables, per_cell)
     if not blocks:
         return tables, per_cell
@@ -1524,7 +1524,10 @@ def ocr_page(
         # what a seal found on weaker evidence changes (lines left out inside its disc) is
         # said, naming the page
         doubts += [f"faint seal ring at ({x:.0f}, {y:.0f}) r {r:.0f} px" for x, y, r in seals]
-    tables = find_tables(prep.gray, masks=(hor, ver), seals=grid_seals)
+    # the regions and separators are found once: labelrules35's second look differs in the
+    # cells built from them only
+    regions = ruled_regions(prep.gray, masks=(hor, ver), seals=grid_seals)
+    tables = tables_of(regions)
     clean = prep.gray  # levelled grey: what OCR reads
     if options.erase_rules:
         clean = erase_rules(clean, hor, ver)
@@ -1534,7 +1537,7 @@ def ocr_page(
         read = functools.partial(
             _read_all, gray=clean, ink=text_ink, engine=engine, rules=(hor, ver), options=options
         )
-        find = functools.partial(find_tables, prep.gray, masks=(hor, ver), seals=grid_seals)
+        find = functools.partial(tables_of, regions)
         tables, per_cell = reread_label_blocks(tables, read(tables), find, read)
         del text_ink
         # a seal left on the page (as dark as the print: not lifted) may have given its
@@ -1562,7 +1565,7 @@ def ocr_page(
     out_tables = read_faint_cells(out_tables, prep.gray, engine, doubts)
     out_tables = mark_level_pairs(out_tables, prep.gray)
     h, w = prep.gray.shape
-    del prep, hor, ver, clean, ink
+    del prep, hor, ver, clean, ink, regions
     release_memory()
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
     if not out_tables:

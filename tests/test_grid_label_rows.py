@@ -9,7 +9,14 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.grid import GridEdges, _rectangles, _split_bent_groups, find_tables
+from ocr.grid import (
+    GridEdges,
+    _rectangles,
+    _split_bent_groups,
+    find_tables,
+    ruled_regions,
+    tables_of,
+)
 from tests.fixtures import scans
 
 FONT = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2)
@@ -150,3 +157,18 @@ def test_a_tall_label_joined_outside_the_label_block_is_left_to_rectangles() -> 
     edges = _tall_label_edges()
     _split_bent_groups(edges, lambda edge: 0.0)
     assert [0, 0, 6, 1] in _rectangles(edges)
+
+
+def test_the_regions_found_once_build_the_same_cells_with_and_without_a_block() -> None:
+    """`ocr.page.ocr_page` finds the page's ruled regions once and builds its cells from them
+    twice (no block, then labelrules35's): each build equals a whole `find_tables` with the
+    same blocks, and the first build leaves the regions' masks and judged edges as they were
+    for the second."""
+    page = label_page(stub=24, column_gap=True)
+    regions = ruled_regions(page)
+    judged = [(rg.edges.copy(), rg.crossed) for rg in regions]
+    assert tables_of(regions) == find_tables(page)
+    assert tables_of(regions, label_blocks=LABELS) == find_tables(page, label_blocks=LABELS)
+    assert tables_of(regions) != tables_of(regions, label_blocks=LABELS)
+    assert not any(rg.hr.flags.writeable or rg.ink.flags.writeable for rg in regions)
+    assert [(rg.edges, rg.crossed) for rg in regions] == judged
