@@ -124,9 +124,10 @@ def read_header(
     problems.extend(f"page {where.page.page}: header {note}" for note in doubled)
     table, specks = _drop_oversized_marks(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in specks)
+    table, unmerged = unmerge(table, range(start, end))
+    # after unmerge, whose remnant and speck tests take the marks they know first
     table, strays = _drop_stray_marks(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in strays)
-    table, unmerged = unmerge(table, range(start, end))
     cut_off = {(p.row, p.col) for u in unmerged if len(u.parts) > 1 for p in u.parts}
     height = text_height(table)
     problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
@@ -591,18 +592,23 @@ def _cell_without(cell: Cell, dropped: set[int]) -> Cell | None:
 
 def _text_without(cell: Cell, dropped: set[int]) -> str | None:
     """The cell's text without the lines in `dropped` (by id), the spaces OCR put between the
-    others kept; None when the text does not print the cell's lines in order."""
-    out, at = [], 0
-    for ln in cell.lines:
-        found = cell.text.find(ln.text, at)
-        if found < 0:
-            return None
-        out.append(cell.text[at:found])
-        if id(ln) not in dropped:
-            out.append(ln.text)
-        at = found + len(ln.text)
-    out.append(cell.text[at:])
-    return " ".join("".join(out).split())
+    others kept; None when the text does not print the cell's lines in order — in their own
+    order, or else in the order the text prints them (`unmerge` puts lines side by side in
+    reading order, `天然林资源保护 一`, its lines kept as OCR listed them)."""
+    for lines in (cell.lines, sorted(cell.lines, key=lambda ln: cell.text.find(ln.text))):
+        out, at = [], 0
+        for ln in lines:
+            found = cell.text.find(ln.text, at)
+            if found < 0:
+                break
+            out.append(cell.text[at:found])
+            if id(ln) not in dropped:
+                out.append(ln.text)
+            at = found + len(ln.text)
+        else:
+            out.append(cell.text[at:])
+            return " ".join("".join(out).split())
+    return None
 
 
 def _label_of(key: str, labels: list) -> tuple[object, str] | None:
