@@ -519,8 +519,9 @@ def _drop_stray_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
         table,
         rows,
         lambda cell, height: {id(ln) for ln in stray_marks(cell, height)},
-        "taken for a seal's or a speck's mark (read unsure on a line of its own, the print "
-        "centred in the cell without it and not wrapped onto it), not text",
+        "taken for a seal's or a speck's mark (short, read unsure or spread as a seal's glyphs, "
+        "on a line of its own; the print centred in the cell without it and not wrapped onto "
+        "it), not text",
     )
 
 
