@@ -22,6 +22,7 @@ from statistics import median
 from flows.forms.cellvalues import NUMBER_RE, RULE_STROKES
 from flows.lineshapes import (
     MAX_SLIVER_MARKS,
+    SEAL_CHAR_WIDTH,
     group_lines,
     is_seal_glyph,
     is_seal_text,
@@ -294,6 +295,48 @@ def is_border_mark(line: CellLine, cell: Cell, others: list[CellLine], height: f
     if not (y1 + gap <= b0 or b1 + gap <= y0):
         return False  # level with (or hard by) the text: part of it
     return abs((b0 + b1) / 2 - (top + bottom) / 2) <= CENTRED * (bottom - top)
+
+
+# A stray mark beside a cell's print: a line of at most this many characters (a seal's glyph
+# read as a digit run, dev9 lg_84375 `190`; two or three glyphs of a cut seal) ...
+STRAY_CHARS = 3
+# ... read below this confidence (the seal's strokes under the print read unsure: `一` 0.56,
+# `190` 0.67 there; a printed line the recogniser knows reads 0.9 and over), or read sure in a
+# box wider per character than print ever packs them (`SEAL_CHAR_WIDTH`: dev9 lg_84784 `政`,
+# 1.00, 3.2 text heights wide, over `寿堤县网格化服务管理中心`)
+STRAY_SURE = 0.9
+
+
+def stray_marks(cell: Cell, height: float) -> list[CellLine]:
+    """The lines of `cell` that are stray marks beside its print, not part of it: each short
+    (`STRAY_CHARS`), read unsure (`STRAY_SURE`), level with none of the cell's other lines,
+    while those others stand centred in the cell without it (`CENTRED`) and their longest
+    line leaves room in the cell for the mark's characters — a value wraps onto a line of its
+    own only when its line is full, so a short line beside a line with room is no wrapped
+    piece of it. A seal's glyph, its colour lifted, reads so over a header's value (dev9
+    lg_84375: `一` right of `天然林资源保护`, `190` over `嘉恒县国有林场`)."""
+    lines = [ln for ln in cell.lines if ln.text.strip()]
+    if height <= 0 or len(lines) < 2:
+        return []
+    out = []
+    for ln in lines:
+        chars = "".join(ln.text.split())
+        spread = (ln.bbox[2] - ln.bbox[0]) / max(len(chars), 1) > SEAL_CHAR_WIDTH * height
+        if len(chars) > STRAY_CHARS or (ln.confidence >= STRAY_SURE and not spread):
+            continue
+        others = [o for o in lines if o is not ln]
+        if any(len(group_lines([ln, o], ROW_SHARE)) == 1 for o in others):
+            continue
+        top, bottom = cell.bbox[1], cell.bbox[3]
+        b0 = min(o.bbox[1] for o in others)
+        b1 = max(o.bbox[3] for o in others)
+        if abs((b0 + b1) / 2 - (top + bottom) / 2) > CENTRED * (bottom - top):
+            continue
+        widest = max(o.bbox[2] - o.bbox[0] for o in others)
+        room = cell.bbox[2] - cell.bbox[0] - 2 * height  # the cell's padding either side
+        if widest + len(chars) * height <= room:
+            out.append(ln)
+    return out
 
 
 def is_glyph_fragment(line: CellLine, height: float) -> bool:

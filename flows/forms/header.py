@@ -8,9 +8,10 @@ Apart because the header is read by labels while the grid below it is read by co
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
-from flows.forms.celllines import unmerge, wrapped_rest_lost
+from flows.forms.celllines import stray_marks, unmerge, wrapped_rest_lost
 from flows.forms.cellvalues import RULE_MARKS, RULE_STROKES, char_class, numbers_in
 from flows.forms.columns import relative
 from flows.forms.funds import FUNDS_AMOUNTS, read_funds_matrix
@@ -124,6 +125,9 @@ def read_header(
     table, specks = _drop_oversized_marks(table, range(start, end))
     problems.extend(f"page {where.page.page}: header {note}" for note in specks)
     table, unmerged = unmerge(table, range(start, end))
+    # after unmerge, whose remnant and speck tests take the marks they know first
+    table, strays = _drop_stray_marks(table, range(start, end))
+    problems.extend(f"page {where.page.page}: header {note}" for note in strays)
     cut_off = {(p.row, p.col) for u in unmerged if len(u.parts) > 1 for p in u.parts}
     height = text_height(table)
     problems.extend(f"page {where.page.page}: header {u.note()}" for u in unmerged)
@@ -499,14 +503,38 @@ def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
     (`_oversized_mark`), each in a cell printing text besides (`农村供水管网改造 … 8`: the name,
     and far right a blot OCR read as `8`, unsure). A value standing alone in its cell is never
     taken."""
+    return _drop_marks(
+        table,
+        rows,
+        lambda cell, height: {id(ln) for ln in cell.lines if _oversized_mark(ln, height)},
+        "taken for a speck (read unsure, its box no printed glyph's size), not text",
+    )
+
+
+def _drop_stray_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
+    """The header's cells without the stray marks beside their print (`stray_marks`): a
+    seal's glyph, cut or lifted, read on a line of its own over a value (dev9 lg_84375:
+    `一` right of `天然林资源保护`, `190` over `嘉恒县国有林场`) is no part of it."""
+    return _drop_marks(
+        table,
+        rows,
+        lambda cell, height: {id(ln) for ln in stray_marks(cell, height)},
+        "taken for a seal's or a speck's mark (short, read unsure or spread as a seal's glyphs, "
+        "on a line of its own; the print centred in the cell without it and not wrapped onto "
+        "it), not text",
+    )
+
+
+def _drop_marks(
+    table: Table, rows: range, marks_of: Callable[[Cell, float], set[int]], why: str
+) -> tuple[Table, list[str]]:
+    """The cells of `rows` without the lines `marks_of` finds (by id), each dropping noted with
+    `why`; a cell whose every line is a mark keeps them (a value alone is never taken)."""
     height = text_height(table)
     cells, notes = [], []
     for cell in table.cells:
-        marks = (
-            {id(ln) for ln in cell.lines if _oversized_mark(ln, height)}
-            if rows.start <= cell.row < rows.stop and height > 0
-            else set()
-        )
+        inside = rows.start <= cell.row < rows.stop and height > 0
+        marks = marks_of(cell, height) if inside else set()
         if not marks or all(id(ln) in marks or not ln.text.strip() for ln in cell.lines):
             cells.append(cell)
             continue
@@ -516,10 +544,7 @@ def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
             continue
         cells.append(kept)
         said = " ".join(f"'{ln.text}'" for ln in cell.lines if id(ln) in marks)
-        notes.append(
-            f"cell '{cell.text}': {said} taken for a speck (read unsure, its box no printed "
-            "glyph's size), not text"
-        )
+        notes.append(f"cell '{cell.text}': {said} {why}")
     return replace(table, cells=cells), notes
 
 
@@ -568,18 +593,23 @@ def _cell_without(cell: Cell, dropped: set[int]) -> Cell | None:
 
 def _text_without(cell: Cell, dropped: set[int]) -> str | None:
     """The cell's text without the lines in `dropped` (by id), the spaces OCR put between the
-    others kept; None when the text does not print the cell's lines in order."""
-    out, at = [], 0
-    for ln in cell.lines:
-        found = cell.text.find(ln.text, at)
-        if found < 0:
-            return None
-        out.append(cell.text[at:found])
-        if id(ln) not in dropped:
-            out.append(ln.text)
-        at = found + len(ln.text)
-    out.append(cell.text[at:])
-    return " ".join("".join(out).split())
+    others kept; None when the text does not print the cell's lines in order — in their own
+    order, or else in the order the text prints them (`unmerge` puts lines side by side in
+    reading order, `天然林资源保护 一`, its lines kept as OCR listed them)."""
+    for lines in (cell.lines, sorted(cell.lines, key=lambda ln: cell.text.find(ln.text))):
+        out, at = [], 0
+        for ln in lines:
+            found = cell.text.find(ln.text, at)
+            if found < 0:
+                break
+            out.append(cell.text[at:found])
+            if id(ln) not in dropped:
+                out.append(ln.text)
+            at = found + len(ln.text)
+        else:
+            out.append(cell.text[at:])
+            return " ".join("".join(out).split())
+    return None
 
 
 def _label_of(key: str, labels: list) -> tuple[object, str] | None:
