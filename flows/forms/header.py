@@ -262,7 +262,9 @@ def read_header(
                     f"in its row, outside the grid '{line.text.strip()}'"
                 )
             continue
-        if rest and (right is None or not right.text.strip() or right_is_label):
+        if rest and (right is None or not label_key(right.text) or right_is_label):
+            # beside a label printing its value, a cell of nothing a label key keeps (`其中`:
+            # the next label's prefix, cut off it by a rule) is no value (dev9 lg_82402 p2)
             if lb.field not in header.fields:
                 header.fields[lb.field] = where.sv(cell, rest)
                 printed = printed_after(cell.text, len(key) - len(rest))
