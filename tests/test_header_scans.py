@@ -193,6 +193,60 @@ def test_funds_rows_lost_between_two_tables_are_read_from_the_free_lines() -> No
     assert got["overall_goal"] == "目标"
 
 
+def test_a_lost_funds_row_reads_its_unit_from_the_group_label_wrapped_beside_it() -> None:
+    """A single 年度本级预算金额 row lost between two tables, the group label 资金情况（元）
+    wrapped beside it over three lines, its closing bracket with a worn rule's stroke (`)1`):
+    the stroke does not stop the row being read, and the label's unit 元 is the block's."""
+    upper = [list(r) for r in HEADER[:3]]
+    lower = [
+        HEADER[6],
+        HEADER[7],
+        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
+    ]
+    between = (
+        TextLine("资金情", (0.1, 103.1, 0.9, 103.4)),
+        TextLine("况（元 年度本级预算金额 32,000", (0.1, 103.4, 3, 103.7)),
+        TextLine(")1", (0.1, 103.7, 0.9, 104.0)),
+    )
+    p = scan_page(
+        1,
+        replace(grid(upper, top=100), extractor="rapidocr"),
+        replace(grid(lower, top=104.2), extractor="rapidocr"),
+        lines=(_line(TITLE[0], 10), *between),
+    )
+    got = values(read_document([p])[0][0])
+    assert (got["total_funds"], got.get("funds_unit")) == ("32,000", "元")
+
+
+def test_a_prefix_cut_off_the_next_label_is_no_value_beside_a_label_printing_its_own() -> None:
+    """`年度资金总额：1,155,420` read in one cell, then `其中` cut off `：财政拨款` by a rule: the
+    total is the amount its label prints, not the next label's prefix beside it."""
+    rows = [list(r) for r in HEADER[:3]]
+    rows.append(["项目资金（元）", "年度资金总额：1,155,420", "其中", "：财政拨款", "1,155,420"])
+    rows.append(["", "其他资金", "0", "", ""])
+    rows += [HEADER[6], HEADER[7], ["绩效指标", "产出指", "数量指标", "召开会议", "5 次"]]
+    t = replace(grid(rows, top=100), extractor="rapidocr")
+    got = values(read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])[0][0])
+    assert (got["total_funds"], got["fiscal_funds"]) == ("1,155,420", "1,155,420")
+
+
+def test_a_long_funds_label_with_two_slips_in_a_cell_of_its_own_is_read_as_that_label() -> None:
+    """`年度本级项金额` (预算 read as one glyph: two slips in eight) in its own cell is the
+    label 年度本级预算金额, no other label as near: its value beside it is the total. A cell two
+    slips from a short label (`年度资金`) is no label."""
+    rows = [list(r) for r in HEADER[:3]]
+    rows.append(["项目资金 (万元)", "年度本级项金额：", "1.893", "", ""])
+    rows += [HEADER[6], HEADER[7], ["绩效指标", "产出指", "数量指标", "召开会议", "5 次"]]
+    t = replace(grid(rows, top=100), extractor="rapidocr")
+    forms, problems = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    assert values(forms[0])["total_funds"] == "1.893"
+    assert any("is read as the label 年度本级预算金额 (OCR slips" in p for p in problems)
+    rows[3][1] = "年度资本："
+    t = replace(grid(rows, top=100), extractor="rapidocr")
+    forms, _ = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
+    assert "total_funds" not in values(forms[0])
+
+
 def test_free_lines_between_tables_printing_no_label_are_no_rows() -> None:
     """Text between two tables that prints no header label (a note, a caption) is left alone."""
     upper = [list(r) for r in HEADER[:6]]

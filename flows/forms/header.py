@@ -29,6 +29,7 @@ from flows.forms.labels import (
     edit_distance,
     is_label,
     label_alternatives,
+    label_slipped_apart,
     labels_printed_in,
     match_printed,
     printed_after,
@@ -175,6 +176,13 @@ def read_header(
                 f"page {where.page.page}: header cell '{cell.text}' is read as the label "
                 f"{slipped[0].alternatives[0]} one glyph misread, its value glued on"  # type: ignore[attr-defined]
             )
+        if hit is None and ocr and (apart := label_slipped_apart(key, labels)) is not None:
+            hit = (apart[0], "")
+            problems.append(
+                f"page {where.page.page}: header cell '{cell.text}' is read as the label "
+                f"{apart[1]} (OCR slips within those a label of its length may carry, and no "
+                "other label as near)"
+            )
         if hit is None and (lost := wrapped_rest_lost(cell, key, labels, height)) is not None:
             hit = (lost, "")
             problems.append(
@@ -266,7 +274,9 @@ def read_header(
                     f"in its row, outside the grid '{line.text.strip()}'"
                 )
             continue
-        if rest and (right is None or not right.text.strip() or right_is_label):
+        if rest and (right is None or not label_key(right.text) or right_is_label):
+            # beside a label printing its value, a cell of nothing a label key keeps (`其中`:
+            # the next label's prefix, cut off it by a rule) is no value (dev9 lg_82402 p2)
             if lb.field not in header.fields:
                 header.fields[lb.field] = where.sv(cell, rest)
                 printed = printed_after(cell.text, len(key) - len(rest))

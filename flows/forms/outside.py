@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from flows.forms.labels import ALL_OPENERS, label_alternatives, labels_printed_in, match_printed
+from flows.forms.cellvalues import RULE_MARKS
+from flows.forms.labels import (
+    ALL_OPENERS,
+    label_alternatives,
+    labels_printed_in,
+    match_printed,
+)
 from flows.forms.spec import FORMS, FUNDS_UNITS
 from flows.models import Cell, PageGrid, Table, TextLine
 from flows.text import label_key
@@ -375,22 +381,26 @@ def with_rows_lost_between(page: PageGrid) -> list[Table]:
         return tables
     out = []
     for upper, lower in zip(tables, [*tables[1:], None], strict=True):
-        rows = _lost_rows(page, upper, lower) if lower is not None else []
+        rows, pieces = _lost_rows(page, upper, lower) if lower is not None else ([], [])
         if not rows:
             out.append(upper)
             continue
         x0, y0, x1, _ = upper.bbox
+        # the group label's wrapped pieces (`资金情` | `况（元` | `)`), when they print a unit,
+        # stand as its own cell beside the rows: the unit decides 元 or 万元 (dev9 lg_83947)
+        group = _group_cell(upper, pieces, len(rows)) if upper.n_cols > 1 else None
         cells = [
             Cell(
                 row=upper.n_rows + i,
-                col=0,
+                col=0 if group is None else 1,
                 text=text,
-                bbox=(x0, line.bbox[1], x1, line.bbox[3]),
-                colspan=upper.n_cols,
+                bbox=(x0 if group is None else group.bbox[2], line.bbox[1], x1, line.bbox[3]),
+                colspan=upper.n_cols - (group is not None),
                 confidence=line.confidence,
             )
             for i, (line, text) in enumerate(rows)
         ]
+        cells += [group] if group is not None else []
         bottom = rows[-1][0].bbox[3]
         out.append(
             Table(
@@ -404,10 +414,33 @@ def with_rows_lost_between(page: PageGrid) -> list[Table]:
     return out
 
 
-def _lost_rows(page: PageGrid, upper: Table, lower: Table) -> list[tuple[TextLine, str]]:
+def _group_cell(upper: Table, pieces: list[tuple[TextLine, str]], rows: int) -> Cell | None:
+    """The group label's pieces (`_lost_rows`), joined top to bottom, as one cell at the left of
+    the lost rows, when they make a whole group label printing its funds unit
+    (`GROUP_LABELS`: 资金情况（元）); None otherwise (a piece whose rest stands in the table
+    above)."""
+    text = "".join(piece for _, piece in pieces)
+    # the label column's right rule, as the table above prints it
+    right = min((c.bbox[2] for c in upper.cells if c.col == 0 and c.colspan == 1), default=None)
+    if label_key(text) not in GROUP_LABELS or right is None:
+        return None
+    boxes = [line.bbox for line, _ in pieces]
+    return Cell(
+        row=upper.n_rows,
+        col=0,
+        text=text,
+        bbox=(upper.bbox[0], min(b[1] for b in boxes), right, max(b[3] for b in boxes)),
+        rowspan=rows,
+        confidence=min(line.confidence for line, _ in pieces),
+    )
+
+
+def _lost_rows(
+    page: PageGrid, upper: Table, lower: Table
+) -> tuple[list[tuple[TextLine, str]], list[tuple[TextLine, str]]]:
     """(line, text to read) of the free lines standing between two tables, over the upper one's
-    width, top to bottom, each cut to start at the first header label it prints; [] unless one
-    prints a label."""
+    width, top to bottom, each cut to start at the first header label it prints ([] unless one
+    prints a label), and (line, piece) of the group label's pieces wrapped beside them."""
     x0, _, x1, top = upper.bbox
     between = sorted(
         (
@@ -418,16 +451,16 @@ def _lost_rows(page: PageGrid, upper: Table, lower: Table) -> list[tuple[TextLin
         ),
         key=lambda ln: ln.bbox[1],
     )  # fmt: skip
-    rows, labelled = [], False
+    rows, pieces = [], []
     for ln in between:
         found = labels_printed_in(ln.text, LINE_LABELS, MIN_LINE_LABEL, spaced=True)
         before = ln.text[: found[0].start] if found else ln.text
-        piece = label_key(before)
+        piece = label_key(before).strip(RULE_MARKS)  # a worn rule's strokes beside it: `)1`
         if piece and any(piece in g for g in GROUP_LABELS):  # a wrapped piece of a group label
+            pieces.append((ln, piece))
             if not found:
                 continue
         elif before.strip():
-            return []  # text that is neither a label nor a group label's piece: no lost row
+            return [], []  # text that is neither a label nor a group label's piece: no lost row
         rows.append((ln, ln.text[found[0].start :]))
-        labelled = True
-    return rows if labelled else []
+    return (rows, pieces) if rows else ([], [])

@@ -47,6 +47,7 @@ from flows.forms.columns import (
     unread_heading,
     without_blank_edge_columns,
 )
+from flows.forms.edgeglyph import glyph_over_an_edge_digit
 from flows.forms.funds import (
     funds_amid_marks,
     part_from_total,
@@ -259,6 +260,7 @@ def read_document(
         _finish(open_form, forms, problems)
     ocr_pages = {page.page: page.review_below for page in pages if not page.has_text_layer}
     for form in forms:
+        glyph_over_an_edge_digit(form, ocr_pages, problems)
         funds_amid_marks(form, ocr_pages, problems)
         settle_funds_by_sum(form, ocr_pages, problems)
         separators_by_unit(form, ocr_pages, problems)
