@@ -230,23 +230,6 @@ def test_a_prefix_cut_off_the_next_label_is_no_value_beside_a_label_printing_its
     assert (got["total_funds"], got["fiscal_funds"]) == ("1,155,420", "1,155,420")
 
 
-def test_a_long_funds_label_with_two_slips_in_a_cell_of_its_own_is_read_as_that_label() -> None:
-    """`年度本级项金额` (预算 read as one glyph: two slips in eight) in its own cell is the
-    label 年度本级预算金额, no other label as near: its value beside it is the total. A cell two
-    slips from a short label (`年度资金`) is no label."""
-    rows = [list(r) for r in HEADER[:3]]
-    rows.append(["项目资金 (万元)", "年度本级项金额：", "1.893", "", ""])
-    rows += [HEADER[6], HEADER[7], ["绩效指标", "产出指", "数量指标", "召开会议", "5 次"]]
-    t = replace(grid(rows, top=100), extractor="rapidocr")
-    forms, problems = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
-    assert values(forms[0])["total_funds"] == "1.893"
-    assert any("is read as the label 年度本级预算金额 (OCR slips" in p for p in problems)
-    rows[3][1] = "年度资本："
-    t = replace(grid(rows, top=100), extractor="rapidocr")
-    forms, _ = read_document([scan_page(1, t, lines=(_line(TITLE[0], 10),))])
-    assert "total_funds" not in values(forms[0])
-
-
 def test_free_lines_between_tables_printing_no_label_are_no_rows() -> None:
     """Text between two tables that prints no header label (a note, a caption) is left alone."""
     upper = [list(r) for r in HEADER[:6]]

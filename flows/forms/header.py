@@ -29,7 +29,6 @@ from flows.forms.labels import (
     edit_distance,
     is_label,
     label_alternatives,
-    label_slipped_apart,
     labels_printed_in,
     match_printed,
     printed_after,
@@ -175,13 +174,6 @@ def read_header(
             problems.append(
                 f"page {where.page.page}: header cell '{cell.text}' is read as the label "
                 f"{slipped[0].alternatives[0]} one glyph misread, its value glued on"  # type: ignore[attr-defined]
-            )
-        if hit is None and ocr and (apart := label_slipped_apart(key, labels)) is not None:
-            hit = (apart[0], "")
-            problems.append(
-                f"page {where.page.page}: header cell '{cell.text}' is read as the label "
-                f"{apart[1]} (OCR slips within those a label of its length may carry, and no "
-                "other label as near)"
             )
         if hit is None and (lost := wrapped_rest_lost(cell, key, labels, height)) is not None:
             hit = (lost, "")

@@ -222,25 +222,6 @@ def slipped_label(text: str, labels: list) -> tuple[object, str] | None:
     return (hit[0], rest_key) if hit is not None and not hit[1] else None
 
 
-def label_slipped_apart(key: str, labels: list) -> tuple[object, str] | None:
-    """The label a whole printed key (a cell of its own: nothing glued on) spells with more than
-    one OCR slip, within the slips a label of its length may carry (`SLIP_GLYPHS`: two in the
-    eight glyphs of 年度本级预算金额, `年度本级项金额` with 预算 read as one glyph), when that
-    label alone is nearest (`nearest_labels`): (label, the spelling it is nearest). One slip
-    is `match_printed`'s; a label of fewer than `2 * SLIP_GLYPHS` glyphs is never taken
-    here."""
-    if len(key) < 2 * SLIP_GLYPHS - 1:
-        return None
-    by_spelling = {alt: lb for alt, lb in labels if len(alt) >= 2 * SLIP_GLYPHS}
-    near = {id(by_spelling[w]): by_spelling[w] for w in nearest_labels(key, by_spelling)}
-    if len(near) != 1 or match_printed(key, labels) is not None:
-        return None
-    (found,) = near.values()
-    slips, spelling = min((edit_distance(key, alt), alt) for alt, lb in labels if lb is found)
-    others = (edit_distance(key, alt) for alt, lb in labels if lb is not found)
-    return (found, spelling) if all(d > slips for d in others) else None
-
-
 def edit_distance(a: str, b: str) -> int:
     """The glyphs substituted, lost or added between a and b (Levenshtein)."""
     row = list(range(len(b) + 1))
