@@ -434,6 +434,7 @@ def append_rows(
         said += lost
     problems.extend(form_note(form, where.page.page, n) for n in said)
     merged_labels: set[int] = set()
+    parted: dict[int, tuple[Cell, Cell]] = {}  # a cell over both label columns
     recovered: list[Cell] = []
     numeric = frozenset(c.field for c in spec.columns if c.numeric)
     lines = list(_grid_rows(where.table, start, end, cols, merged, recovered, numeric))
@@ -505,6 +506,10 @@ def append_rows(
             sealed.get(id(c)) or halves.get(id(c), c)
             for c in (cells.get("level1"), cells.get("level2"))
         )
+        if ocr:  # a text layer's cell over both columns is printed so: kept as printed
+            level1, level2, parted_note = _parted_labels(level1, level2, parted)
+            if parted_note is not None:
+                problems.append(form_note(form, where.page.page, parted_note))
         for name, cell in (("level1", level1), ("level2", level2)):
             if cell is not None and id(cell) not in merged_labels and _two_labels(cell, name):
                 merged_labels.add(id(cell))
@@ -644,6 +649,47 @@ def _two_labels(cell: Cell, level: str) -> bool:
     """A merged 一级/二级 cell printing two category labels (质量指标时效指标): two cells an
     OCR grid joined over rows, whose lines cannot be told apart by position."""
     return cell.rowspan > 1 and len(_labels_printed(cell, level)) > 1
+
+
+def _labels_side_by_side(cell: Cell | None) -> tuple[str, str] | None:
+    """(一级, 二级) a cell covering both label columns prints one after the other
+    (`效益指标社会效益指标`: the column rule between them lost, OCR read both as one line): the
+    text starts with a 一级 label and the rest is a 二级 label of that 一级's categories (its
+    mark such as （必填） kept), by the form's categories. None otherwise: a cell printing
+    anything else keeps its text for both columns, as read."""
+    text = cell_text(cell)
+    for k in range(1, len(text)):
+        head, rest = text[:k], text[k:].strip()
+        own = normalize(head)
+        if own in CATEGORY_LABELS["level1"] and starts_category_label(rest):
+            return (head, rest) if level1_of(rest) == own else None
+    return None
+
+
+def _parted_labels(
+    level1: Cell | None, level2: Cell | None, parted: dict[int, tuple[Cell, Cell]]
+) -> tuple[Cell | None, Cell | None, str | None]:
+    """The line's 一级 and 二级 cells, parted where one cell covers both label columns and
+    prints a 一级 label with one of its 二级 labels after it (`_labels_side_by_side`), and the
+    note saying so the first time (`parted`: id(cell) → its two parts, kept for the lines
+    under the same cell, so each part stays one merged label)."""
+    if level1 is None or level1 is not level2:
+        return level1, level2, None
+    if id(level1) in parted:
+        return *parted[id(level1)], None
+    labels = _labels_side_by_side(level1)
+    if labels is None:
+        return level1, level2, None
+    parts = (
+        replace(level1, text=labels[0], readings=()),
+        replace(level1, text=labels[1], readings=()),
+    )
+    parted[id(level1)] = parts
+    note = (
+        f"the cell '{level1.text}' covers the 一级 and 二级 columns (OCR found no rule between "
+        f"them): read as 一级 '{labels[0]}' and 二级 '{labels[1]}', a label of its categories"
+    )
+    return *parts, note
 
 
 def _level1_by_category(cell: Cell, level2: str) -> str | None:
