@@ -66,8 +66,9 @@ def test_a_score_misread_is_read_again_when_the_rate_and_the_sums_agree() -> Non
 
 def test_a_re_read_that_breaks_another_check_or_reads_several_numbers_is_no_witness() -> None:
     block = BLOCK | {"total_score": "7.8"}
+    lines = [("60", "58.29"), ("30", "ó")]  # a line unread: no digit edit is tried
     for views in (["7.8"], ["7.9"], ["7.3 10"], ["73%"]):
-        values, problems = _settle(block, {"total_score": views})
+        values, problems = _settle(block, {"total_score": views}, lines)
         assert (values["total_score"], problems) == ("7.8", [])
 
 
@@ -106,3 +107,14 @@ def test_a_total_read_with_a_0_for_its_first_digit_and_a_line_unread_is_read_aga
     block = BLOCK | {"overall_score": "05.59"}
     values, problems = _settle(block, {"overall_score": ["95.59", "05.59"]}, lines)
     assert (values["overall_score"], len(problems)) == ("95.59", 1)
+
+
+def test_a_total_with_a_digit_lost_is_the_one_edit_by_which_the_sums_hold() -> None:
+    # dev9 lg_86966_自评 p4: 总分 95.92 read `95.2`, its cell read again `52`, `5.2`
+    block = BLOCK | {"overall_score": "95.5"}
+    values, problems = _settle(block, {"overall_score": ["55", "5.5"]})
+    assert values["overall_score"] == "95.59"
+    assert "95.59: one digit lost or misread (its cell read again: '55', '5.5')" in problems[0]
+    # a line's score unread: the sums hold to no cent, so no digit is tried
+    values, problems = _settle(block, {}, [("60", "58.29"), ("30", "ó")])
+    assert (values["overall_score"], problems) == ("95.5", [])

@@ -32,6 +32,9 @@ _OVERALL_WEIGHT, _OVERALL_SCORE = "overall_weight", "overall_score"
 # 得分 = 分值 × 执行率 printed to two decimals: half a cent of a point, and float noise
 _SCORE_ROUNDING = 0.005 + 1e-9
 
+# The 总分's sums held to the cent: scores print two decimals, and the 总分 adds them as printed
+_CENT = 0.005 + 1e-9
+
 # A rate as printed, the whole cell: a number and its percent sign
 _RATE_RE = re.compile(r"(\d+(?:\.\d+)?)%")
 
@@ -55,7 +58,9 @@ def reread_block_by_arithmetic(
         return
     values = {name: v.value.strip() for name, v in fields.items() if name in _BLOCK}
     lines = _line_sums(form)
-    checks = _checks(lines)
+    checks = _checks(lines, SUM_TOLERANCE)
+    # a digit edit is no reading of the page: the sums it must hold are held to the cent
+    exact = _checks(lines, _CENT)
     failing = [(names, check) for names, check in checks if check(values) is False]
     if not failing:
         return
@@ -66,12 +71,17 @@ def reread_block_by_arithmetic(
         if value is None or value.page not in ocr_pages or value.bbox is None:
             continue
         views = reread(value.page, value.bbox)
-        for text in [*_readings(name, views), *_first_digit_read_as_0(values.get(name, ""))]:
+        as_read = values.get(name, "")
+        edits = _first_digit_read_as_0(as_read)
+        if lines is not None and lines.whole and name in _SUMMED:
+            edits += _one_digit_off(as_read)
+        tried = [(t, checks) for t in _readings(name, views)] + [(t, exact) for t in edits]
+        for text, held in tried:
             if text == values.get(name):
                 continue
             changed = values | {name: text}
-            judged = [check(changed) for names, check in checks if name in names]
-            if judged and all(judged) and all(c(changed) is not False for _, c in checks):
+            judged = [check(changed) for names, check in held if name in names]
+            if judged and all(judged) and all(c(changed) is not False for _, c in held):
                 fits.setdefault((name, _as_number(text)), (text, views))
     if len(fits) != 1:
         if fits:
@@ -85,10 +95,11 @@ def reread_block_by_arithmetic(
     (name, _), (text, views) = next(iter(fits.items()))
     value = fields[name]
     fields[name] = value.with_value(text)
+    witness = _witness(name, text, value.value.strip(), views)
     problems.append(
         f"page {value.page}: {form_name(form)}: execution block read {name} '{value.value}' as "
-        f"{text}: {_witness(name, text, views)} gives the one value, over every doubted cell "
-        "of the block, by which 执行率 = 执行数 / 预算数, 得分 = 分值 × 执行率 and the 总分's sums "
+        f"{text}: {witness} gives the one value, over every doubted cell of the block,"
+        " by which 执行率 = 执行数 / 预算数, 得分 = 分值 × 执行率 and the 总分's sums "
         "hold"
     )
 
@@ -105,7 +116,7 @@ _BLOCK = (
 )
 
 
-def _checks(lines: LineSums | None) -> list[tuple[tuple[str, ...], Check]]:
+def _checks(lines: LineSums | None, tolerance: float) -> list[tuple[tuple[str, ...], Check]]:
     """(the fields it reads, the check) of each sum the block states; a check gives None when a
     value it reads is not one number (it cannot judge). The 总分's sums when every indicator
     line's weight and score read as numbers; when some did not, the bounds its 得分 still
@@ -116,11 +127,14 @@ def _checks(lines: LineSums | None) -> list[tuple[tuple[str, ...], Check]]:
     ]
     if lines is not None and lines.whole:
         checks += [
-            ((_WEIGHT, _OVERALL_WEIGHT), _sum_check(_WEIGHT, _OVERALL_WEIGHT, lines.weights)),
-            ((_SCORE, _OVERALL_SCORE), _sum_check(_SCORE, _OVERALL_SCORE, lines.scores)),
+            (
+                (_WEIGHT, _OVERALL_WEIGHT),
+                _sum_check(_WEIGHT, _OVERALL_WEIGHT, lines.weights, tolerance),
+            ),
+            ((_SCORE, _OVERALL_SCORE), _sum_check(_SCORE, _OVERALL_SCORE, lines.scores, tolerance)),
         ]
     elif lines is not None:
-        checks.append(((_SCORE, _OVERALL_SCORE), _bound_check(lines)))
+        checks.append(((_SCORE, _OVERALL_SCORE), _bound_check(lines, tolerance)))
     return checks
 
 
@@ -153,17 +167,17 @@ def _score_check(values: Values) -> bool | None:
     return abs(weight * min(float(rate), 100.0) / 100 - score) <= _SCORE_ROUNDING
 
 
-def _sum_check(field: str, overall: str, lines: float) -> Check:
+def _sum_check(field: str, overall: str, lines: float, tolerance: float) -> Check:
     def check(values: Values) -> bool | None:
         part, total = _printed(values.get(field, "")), _printed(values.get(overall, ""))
         if part is None or total is None:
             return None
-        return abs(total - lines - part) <= SUM_TOLERANCE
+        return abs(total - lines - part) <= tolerance
 
     return check
 
 
-def _bound_check(lines: LineSums) -> Check:
+def _bound_check(lines: LineSums, tolerance: float) -> Check:
     """The 总分's 得分 no less than the block's 得分 and the lines' scores read, and no more
     than that with the weight of every line whose score is unread (a score is at most its
     分值: the 总分's 分值 less the block's and the scored lines'): what the sum still says when
@@ -176,7 +190,7 @@ def _bound_check(lines: LineSums) -> Check:
             return None
         least = part + lines.scores
         unscored = most - weight - lines.scored_weights
-        return least - SUM_TOLERANCE <= total <= least + unscored + SUM_TOLERANCE
+        return least - tolerance <= total <= least + unscored + tolerance
 
     return check
 
@@ -230,12 +244,43 @@ def _as_number(text: str) -> float:
     return float(text.rstrip("%"))
 
 
-def _witness(name: str, text: str, views: list[str]) -> str:
-    """Where a kept reading came from, for its note: the cell's re-read, or its first digit."""
+def _witness(name: str, text: str, as_read: str, views: list[str]) -> str:
+    """Where a kept reading came from, for its note: the cell's re-read, or a digit of it."""
     read = ", ".join(repr(v) for v in views)
     if text in _readings(name, views):
         return f"its cell read again ({read})"
-    return f"its first digit read as 0 (its cell read again: {read or 'nothing'})"
+    how = (
+        "its first digit read as 0"
+        if _LEADING_ZERO_RE.match(as_read)
+        else "one digit lost or misread"
+    )
+    return f"{how} (its cell read again: {read or 'nothing'})"
+
+
+# The values the 总分's sums hold to the cent when every line is read: a digit lost or misread
+# in one of them is tried against those sums (`_one_digit_off`)
+_SUMMED = (_WEIGHT, _SCORE, _OVERALL_WEIGHT, _OVERALL_SCORE)
+
+# A weight or score as printed: no 0 before another digit, decimals after one point
+_SCORE_RE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+
+
+def _one_digit_off(text: str) -> list[str]:
+    """The numbers `text` (one number as read) is with one digit added or one digit changed
+    (`95.2` for a printed 95.92, its 9 lost in faint ink; dev9 lg_86966_自评 p4): tried only
+    against the 总分's sums, which hold to the cent (`_SUMMED`), and kept only when exactly
+    one holds them."""
+    text = text.strip()
+    if amount(text) is None:
+        return []
+    added = {text[:i] + d + text[i:] for i in range(len(text) + 1) for d in "0123456789"}
+    changed = {
+        text[:i] + d + text[i + 1 :]
+        for i, ch in enumerate(text)
+        if ch.isdigit()
+        for d in "0123456789"
+    }
+    return sorted(t for t in added | changed if t != text and _SCORE_RE.fullmatch(t))
 
 
 def _first_digit_read_as_0(text: str) -> list[str]:
