@@ -114,7 +114,10 @@ def test_a_total_with_a_digit_lost_is_the_one_edit_by_which_the_sums_hold() -> N
     block = BLOCK | {"overall_score": "95.5"}
     values, problems = _settle(block, {"overall_score": ["55", "5.5"]})
     assert values["overall_score"] == "95.59"
-    assert "95.59: one digit lost or misread (its cell read again: '55', '5.5')" in problems[0]
+    assert "95.59: one digit lost (its cell read again: '55', '5.5')" in problems[0]
+    # a digit changed is never tried: `96.59` (a line misread 12 for 13 would read so)
+    values, problems = _settle(BLOCK | {"overall_score": "96.59"}, {})
+    assert (values["overall_score"], problems) == ("96.59", [])
     # a line's score unread: the sums hold to no cent, so no digit is tried
     values, problems = _settle(block, {}, [("60", "58.29"), ("30", "ó")])
     assert (values["overall_score"], problems) == ("95.5", [])

@@ -249,11 +249,7 @@ def _witness(name: str, text: str, as_read: str, views: list[str]) -> str:
     read = ", ".join(repr(v) for v in views)
     if text in _readings(name, views):
         return f"its cell read again ({read})"
-    how = (
-        "its first digit read as 0"
-        if _LEADING_ZERO_RE.match(as_read)
-        else "one digit lost or misread"
-    )
+    how = "its first digit read as 0" if _LEADING_ZERO_RE.match(as_read) else "one digit lost"
     return f"{how} (its cell read again: {read or 'nothing'})"
 
 
@@ -261,26 +257,28 @@ def _witness(name: str, text: str, as_read: str, views: list[str]) -> str:
 # in one of them is tried against those sums (`_one_digit_off`)
 _SUMMED = (_WEIGHT, _SCORE, _OVERALL_WEIGHT, _OVERALL_SCORE)
 
+# The decimals a weight or score prints at most (two: `8.94`)
+_SCORE_DECIMALS = 2
+
 # A weight or score as printed: no 0 before another digit, decimals after one point
 _SCORE_RE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 
 
 def _one_digit_off(text: str) -> list[str]:
-    """The numbers `text` (one number as read) is with one digit added or one digit changed
-    (`95.2` for a printed 95.92, its 9 lost in faint ink; dev9 lg_86966_自评 p4): tried only
-    against the 总分's sums, which hold to the cent (`_SUMMED`), and kept only when exactly
-    one holds them."""
+    """The numbers `text` (one number as read) is with one digit added, at most two decimals
+    as scores print (`95.2` for a printed 95.92, its 9 lost in faint ink; dev9 lg_86966_自评
+    p4): tried only against the 总分's sums, which hold to the cent (`_SUMMED`), and kept only
+    when exactly one holds them. A digit changed is not tried: a line's score misread by one
+    digit (12 for 13) would make the right 总分 (95.59) fit as that digit changed (96.59)."""
     text = text.strip()
     if amount(text) is None:
         return []
     added = {text[:i] + d + text[i:] for i in range(len(text) + 1) for d in "0123456789"}
-    changed = {
-        text[:i] + d + text[i + 1 :]
-        for i, ch in enumerate(text)
-        if ch.isdigit()
-        for d in "0123456789"
-    }
-    return sorted(t for t in added | changed if t != text and _SCORE_RE.fullmatch(t))
+    return sorted(
+        t
+        for t in added
+        if t != text and _SCORE_RE.fullmatch(t) and len(t.partition(".")[2]) <= _SCORE_DECIMALS
+    )
 
 
 def _first_digit_read_as_0(text: str) -> list[str]:
