@@ -5,18 +5,12 @@ which every check of the block then holds."""
 from __future__ import annotations
 
 from flows.forms.execreread import reread_block_by_arithmetic
-from flows.models import FundsBlock, IndicatorRow, ProjectForm, SourcedValue
+from flows.models import FundsBlock, ProjectForm, SourcedValue
+from tests.test_block_totals import _line
 
 
 def _sv(text: str, row: int = 0) -> SourcedValue:
     return SourcedValue(text, 1, bbox=(10.0, 20.0 * row, 60.0, 20.0 * row + 15))
-
-
-def _line(weight: str, score: str) -> IndicatorRow:
-    return IndicatorRow(
-        _sv("产出指标"), _sv("数量指标"), _sv("抽检批次"), _sv("≥300批次"),
-        {"weight": _sv(weight), "score": _sv(score)},
-    )  # fmt: skip
 
 
 # a block as printed: 38.11 of 52.17 executed, 73%, 10 × 73% = 7.3; lines 90 / 88.29
