@@ -48,6 +48,7 @@ from flows.forms.columns import (
     without_blank_edge_columns,
 )
 from flows.forms.edgeglyph import glyph_over_an_edge_digit
+from flows.forms.execreread import reread_block_by_arithmetic
 from flows.forms.funds import (
     funds_amid_marks,
     part_from_total,
@@ -234,7 +235,8 @@ def read_document(
 ) -> tuple[list[ProjectForm], list[str]]:
     """All forms in a document, in print order, and the problems met (one sentence each).
     `reread`, where the extraction stage offers it, reads a box of a page again: asked only for
-    the cells of a funds block that does not add up (`reread_funds_by_sum`)."""
+    the cells of a funds block that does not add up (`reread_funds_by_sum`) or of an execution
+    block whose arithmetic fails (`reread_block_by_arithmetic`)."""
     forms: list[ProjectForm] = []
     problems: list[str] = []
     open_form: OpenForm | None = None
@@ -273,6 +275,7 @@ def read_document(
             settle_marks_by_totals(form, problems)
             fill_blank_by_totals(form, problems)
             settle_block_by_totals(form, problems)
+            reread_block_by_arithmetic(form, ocr_pages, reread, problems)
     settle_slipped_names(forms, ocr_pages, problems)
     settle_name_by_own_print(forms, ocr_pages, problems)
     fill_missing_years(forms, problems)
