@@ -126,7 +126,7 @@ def read_header(
     problems.extend(f"page {where.page.page}: header {note}" for note in specks)
     table, unmerged = unmerge(table, range(start, end))
     # after unmerge, whose remnant and speck tests take the marks they know first
-    table, strays = _drop_stray_marks(table, range(start, end))
+    table, strays = _drop_stray_marks(table, range(start, end), label_alternatives(spec))
     problems.extend(f"page {where.page.page}: header {note}" for note in strays)
     cut_off = {(p.row, p.col) for u in unmerged if len(u.parts) > 1 for p in u.parts}
     height = text_height(table)
@@ -513,14 +513,23 @@ def _drop_oversized_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
     )
 
 
-def _drop_stray_marks(table: Table, rows: range) -> tuple[Table, list[str]]:
+def _drop_stray_marks(table: Table, rows: range, labels: list) -> tuple[Table, list[str]]:
     """The header's cells without the stray marks beside their print (`stray_marks`): a
     seal's glyph, cut or lifted, read on a line of its own over a value (dev9 lg_84375:
-    `一` right of `天然林资源保护`, `190` over `嘉恒县国有林场`) is no part of it."""
+    `一` right of `天然林资源保护`, `190` over `嘉恒县国有林场`) is no part of it. A group label's
+    cell keeps its lines: its unit annotation wraps onto short lines of its own (`项目资` |
+    `金（元` | `2`, the bracket read `2`), which `_unit_bracket_misread` reads."""
+
+    def marks(cell: Cell, height: float) -> set[int]:
+        hit = _label_of(label_key(cell.text), labels)
+        if hit is not None and hit[0].group:  # type: ignore[attr-defined]
+            return set()
+        return {id(ln) for ln in stray_marks(cell, height)}
+
     return _drop_marks(
         table,
         rows,
-        lambda cell, height: {id(ln) for ln in stray_marks(cell, height)},
+        marks,
         "taken for a seal's or a speck's mark (short, read unsure or spread as a seal's glyphs, "
         "on a line of its own; the print centred in the cell without it and not wrapped onto "
         "it), not text",
