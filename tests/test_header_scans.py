@@ -161,28 +161,36 @@ def test_a_lone_stroke_or_a_value_of_its_own_is_kept() -> None:
     assert got["project_period"] == "1"
 
 
+def _tables_with_lines_between(
+    upper: list, lower_top: float, between: tuple, spans: dict | None = None
+) -> PageGrid:
+    """An OCR page whose header table broke in two at `lower_top`: the upper rows, the free
+    lines `between` the parts, then the 年度总体目标 rows and the grid's first line below."""
+    lower = [
+        HEADER[6],
+        HEADER[7],
+        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
+    ]
+    return scan_page(
+        1,
+        replace(grid(upper, spans, top=100), extractor="rapidocr"),
+        replace(grid(lower, top=lower_top), extractor="rapidocr"),
+        lines=(_line(TITLE[0], 10), *between),
+    )
+
+
 def test_funds_rows_lost_between_two_tables_are_read_from_the_free_lines() -> None:
     """Dashed rules broke the table in two: the 财政拨款 and 其他资金 rows between the parts were
     read as free lines, a piece of the group label 资金情况（万元） wrapped beside them and a worn
     rule's `1` before an amount. They are the upper table's last rows: the block is whole."""
     upper = [list(r) for r in HEADER[:3]]
     upper.append(["资金情", "年度资金总额", "383.2", "", ""])
-    lower = [
-        HEADER[6],
-        HEADER[7],
-        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
-    ]
     between = (
         TextLine("况（万 其中：财政拨款 202.584", (0.2, 104.1, 3, 104.5)),
         TextLine("元)", (0.2, 104.5, 0.5, 104.9)),
         TextLine("其他资金 1 180.616", (1.2, 104.6, 3, 105)),
     )
-    p = scan_page(
-        1,
-        replace(grid(upper, top=100), extractor="rapidocr"),
-        replace(grid(lower, top=105.2), extractor="rapidocr"),
-        lines=(_line(TITLE[0], 10), *between),
-    )
+    p = _tables_with_lines_between(upper, 105.2, between)
     forms, _ = read_document([p])
     got = values(forms[0])
     assert (got["total_funds"], got["fiscal_funds"], got["other_funds"]) == (
@@ -198,22 +206,12 @@ def test_a_lost_funds_row_reads_its_unit_from_the_group_label_wrapped_beside_it(
     wrapped beside it over three lines, its closing bracket with a worn rule's stroke (`)1`):
     the stroke does not stop the row being read, and the label's unit 元 is the block's."""
     upper = [list(r) for r in HEADER[:3]]
-    lower = [
-        HEADER[6],
-        HEADER[7],
-        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
-    ]
     between = (
         TextLine("资金情", (0.1, 103.1, 0.9, 103.4)),
         TextLine("况（元 年度本级预算金额 32,000", (0.1, 103.4, 3, 103.7)),
         TextLine(")1", (0.1, 103.7, 0.9, 104.0)),
     )
-    p = scan_page(
-        1,
-        replace(grid(upper, top=100), extractor="rapidocr"),
-        replace(grid(lower, top=104.2), extractor="rapidocr"),
-        lines=(_line(TITLE[0], 10), *between),
-    )
+    p = _tables_with_lines_between(upper, 104.2, between)
     got = values(read_document([p])[0][0])
     assert (got["total_funds"], got.get("funds_unit")) == ("32,000", "元")
 
@@ -233,17 +231,8 @@ def test_a_prefix_cut_off_the_next_label_is_no_value_beside_a_label_printing_its
 def test_free_lines_between_tables_printing_no_label_are_no_rows() -> None:
     """Text between two tables that prints no header label (a note, a caption) is left alone."""
     upper = [list(r) for r in HEADER[:6]]
-    lower = [
-        HEADER[6],
-        HEADER[7],
-        ["绩效指标", "产出指", "数量指标 (必填硬性指", "召开会议", "5 次"],
-    ]
-    p = scan_page(
-        1,
-        replace(grid(upper, {(3, 0): 3}, top=100), extractor="rapidocr"),
-        replace(grid(lower, top=106.2), extractor="rapidocr"),
-        lines=(_line(TITLE[0], 10), TextLine("说明：本表金额 12", (0.2, 106.0, 3, 106.1))),
-    )
+    note = (TextLine("说明：本表金额 12", (0.2, 106.0, 3, 106.1)),)
+    p = _tables_with_lines_between(upper, 106.2, note, {(3, 0): 3})
     got = values(read_document([p])[0][0])
     assert got["total_funds"] == "15"
     assert "说明" not in "".join(str(v) for v in got.values())
