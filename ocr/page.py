@@ -57,6 +57,7 @@ from ocr.engines import (
 from ocr.glyphs import CLEAR_INSETS, faint_glyph_box, keep_cut_ink, level_stroke_pair
 from ocr.grid import GridCell, GridTable, ruled_regions, tables_of
 from ocr.labelblocks import label_blocks
+from ocr.memo import memoised
 from ocr.preprocess import (
     INK_THRESHOLD,
     Prepared,
@@ -1330,7 +1331,7 @@ def engine_for(options: OcrOptions) -> OcrEngine:
     """The process's one engine for `options` (loaded once: a model load costs seconds)."""
     key = options.engine_key()
     if key not in _ENGINE_CACHE:
-        _ENGINE_CACHE[key] = get_engine(options.engine, options)
+        _ENGINE_CACHE[key] = memoised(get_engine(options.engine, options), key)
     return _ENGINE_CACHE[key]
 
 
