@@ -13,8 +13,9 @@ the reader asks the page for more, after everything it can judge from the grid a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
-from flows.forms.cellvalues import NUMBER_RE, amount
+from flows.forms.cellvalues import NUMBER_RE, RULE_MARKS, amount
 from flows.forms.funds import (
     FUNDS_PARTS,
     GROUPED_RE,
@@ -23,8 +24,9 @@ from flows.forms.funds import (
     store_block,
     total_is_sum,
 )
+from flows.forms.header import is_rule_mark
 from flows.forms.spec import FUNDS_DECIMALS, NO_VALUE
-from flows.models import BBox, BoxReread, ProjectForm, SourcedValue
+from flows.models import BBox, BoxReread, PageGrid, ProjectForm, SourcedValue
 
 
 def reread_funds_by_sum(
@@ -140,3 +142,74 @@ def _amounts_read(text: str, most: int | None) -> list[str]:
     return [
         t for t in texts if _printable(t) and (most is None or len(t.partition(".")[2]) <= most)
     ]
+
+
+def reread_lone_amount(
+    form: ProjectForm,
+    pages: list[PageGrid],
+    ocr_pages: Mapping[int, float | None],
+    reread: BoxReread | None,
+    problems: list[str],
+) -> None:
+    """A funds block of one amount (`年度本级预算金额` alone: no part, so no sum can judge it)
+    read with a stroke at its edge (`120430`) where a worn column rule crosses its line: a lone
+    stroke of the rule stands above or below that line, within its width, in the amount's cell
+    (dev10 lg_93645: the rule between 年度本级预算金额 and 20430 wore into dashes, OCR read the
+    label, the dash and the amount as one line). The stroke at the amount's edge may be the
+    rule's dash read as a `1`, or a printed digit; the amount's cell is read again
+    (`reread`), and the amount without that stroke is taken only when every view that reads
+    anything reads one number, that amount (the print without the rule's dash), noted. Any view
+    reading the stroke, another number or several, or none reading: left as read."""
+    if reread is None:
+        return
+    fields = block_fields(form)
+    total = fields.get("total_funds")
+    if total is None or any(p in fields for parts in FUNDS_PARTS for p in parts):
+        return  # a block with parts: its sum judges it (`reread_funds_by_sum`)
+    if total.page not in ocr_pages or total.bbox is None:
+        return
+    printed = total.value.strip()
+    shorter = [
+        rest
+        for rest in (printed[1:] if printed[:1] in RULE_MARKS else None,
+                     printed[:-1] if printed[-1:] in RULE_MARKS else None)
+        if rest and amount(rest) is not None and _printable(rest)
+    ]  # fmt: skip
+    if amount(printed) is None or not shorter or not _crossed_by_a_rule(total, pages):
+        return
+    unit = form.fields["funds_unit"].value if "funds_unit" in form.fields else None
+    most = FUNDS_DECIMALS.get(unit or "")
+    views = reread(total.page, total.bbox)
+    read = [NUMBER_RE.findall(text) for text in views]
+    agreed = {numbers[0] for numbers in read if len(numbers) == 1}
+    if not views or any(len(numbers) != 1 for numbers in read) or len(agreed) != 1:
+        return
+    (number,) = agreed
+    if number not in shorter or (most is not None and len(number.partition(".")[2]) > most):
+        return
+    form.funds = replace(form.funds, total=total.with_value(number))
+    problems.append(
+        f"page {total.page}: funds read total_funds '{printed}' as {number}: a worn column "
+        "rule's dash stands on its line, and its cell read again "
+        f"({', '.join(repr(v) for v in views)}) reads the amount without the stroke at its "
+        "edge in every view (the block's one amount: no sum to judge it)"
+    )
+
+
+def _crossed_by_a_rule(value: SourcedValue, pages: list[PageGrid]) -> bool:
+    """Whether the value's cell on its page prints a lone rule stroke (`is_rule_mark`) above or
+    below the line the value is read in, within that line's width: a column rule worn into
+    dashes runs through the line."""
+    page = next((p for p in pages if p.page == value.page), None)
+    cells = [c for t in (page.tables if page else []) for c in t.cells if c.bbox == value.bbox]
+    for cell in cells:
+        lines = [ln for ln in cell.lines if value.value.strip() in ln.text]
+        for line in lines:
+            for mark in cell.lines:
+                if not is_rule_mark(mark):
+                    continue
+                within = line.bbox[0] < mark.bbox[0] and mark.bbox[2] < line.bbox[2]
+                apart = mark.bbox[3] <= line.bbox[1] or mark.bbox[1] >= line.bbox[3]
+                if within and apart:
+                    return True
+    return False

@@ -313,7 +313,8 @@ def read_header(
 MAX_RULE_MARKS = 2
 
 
-def _is_mark(line: CellLine) -> bool:
+def is_rule_mark(line: CellLine) -> bool:
+    """Whether a line is what OCR reads a stretch of a worn rule as: strokes alone."""
     text = line.text.strip()
     return 0 < len(text) <= MAX_RULE_MARKS and all(ch in RULE_MARKS for ch in text)
 
@@ -328,9 +329,9 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
         (cell, ln)
         for cell in table.cells
         if rows.start <= cell.row < rows.stop
-        and any(not _is_mark(other) and other.text.strip() for other in cell.lines)
+        and any(not is_rule_mark(other) and other.text.strip() for other in cell.lines)
         for ln in cell.lines
-        if _is_mark(ln)
+        if is_rule_mark(ln)
     ]
     # strokes a line of text starts or ends with (`|7.486`): the same rule, run into the text
     strokes = [
@@ -338,7 +339,7 @@ def _drop_dashed_rule_marks(table: Table, rows: range) -> tuple[Table, list[str]
         for cell in table.cells
         if rows.start <= cell.row < rows.stop
         for ln in cell.lines
-        if not _is_mark(ln)
+        if not is_rule_mark(ln)
         for edge in _edge_strokes(ln)
     ]
     dashes = [

@@ -57,7 +57,7 @@ from flows.forms.funds import (
     settle_matrix_by_sum,
     total_from_parts,
 )
-from flows.forms.fundsreread import reread_funds_by_sum
+from flows.forms.fundsreread import reread_funds_by_sum, reread_lone_amount
 from flows.forms.gridshape import grid_by_shape
 from flows.forms.header import UNREAD_LABEL, completes_cut_label, read_header, unit_line_above
 from flows.forms.labels import (
@@ -267,6 +267,7 @@ def read_document(
         settle_funds_by_sum(form, ocr_pages, problems)
         separators_by_unit(form, ocr_pages, problems)
         reread_funds_by_sum(form, ocr_pages, reread, problems)
+        reread_lone_amount(form, pages, ocr_pages, reread, problems)
         total_from_parts(form, ocr_pages, problems)
         part_from_total(form, ocr_pages, problems)
         settle_matrix_by_sum(form, SPEC_OF[form.form], ocr_pages, problems)
