@@ -134,6 +134,38 @@ def test_a_funds_label_ending_a_value_cell_takes_the_blank_cell_beside_as_its_va
     assert got["department_code"] == "331730 实施单位:" and "implementing_unit" not in got
 
 
+def test_a_name_run_on_over_the_cells_after_it_is_split_at_a_label_it_prints() -> None:
+    """The wide 项目名称's value runs on over the cells after it (a stray rule's cut); when the
+    cell that starts it ends in the next label (`农作物病虫害防治实施单位:`, the rule after the
+    name lost, dev10 lg_90605_自评 p1), the run-on value is split at that label as one cell's
+    value is: the name before it, the label's value after it."""
+    got, problems = read(
+        [
+            ["项目名称", "农作物病虫害防治实施单位:", "石城县动物疫病预防控制中心", ""],
+            ["主管部门", "石城县农业农村局", "", ""],
+        ]
+    )
+    assert got["project_name"] == "农作物病虫害防治"
+    assert got["implementing_unit"] == "石城县动物疫病预防控制中心"
+    assert problems == [
+        "page 1: header cell '农作物病虫害防治实施单位:石城县动物疫病预防控制中心' prints the "
+        "value of project_name and the label(s) 实施单位: with their values (OCR found no rule "
+        "between them): read implementing_unit from it"
+    ]
+
+
+def test_a_name_run_on_is_left_whole_when_its_label_is_read_in_a_cell_of_its_own() -> None:
+    got, problems = read(
+        [
+            ["项目名称", "农作物病虫害防治实施单位:", "某中心", ""],
+            ["实施单位", "石城县植保站", "", ""],
+        ]
+    )
+    assert got["project_name"] == "农作物病虫害防治实施单位:某中心"
+    assert got["implementing_unit"] == "石城县植保站"
+    assert problems == []
+
+
 # ---------------------------------------------------------------- amounts of several funds lines
 
 
