@@ -48,16 +48,17 @@ def test_a_label_glued_onto_its_value_is_split_when_it_prints_the_next_label() -
 
 def test_a_label_spelling_inside_a_value_without_gap_or_colon_is_part_of_the_value() -> None:
     """`实施单位` inside a name, neither after a gap nor before a colon, is a word of the name;
-    a label whose field is already read leaves the cell as printed."""
-    got, problems = read(
-        [
-            ["项目名称", "乡村实施单位建设", "", ""],
-            ["实施单位", "某中心 项目名称：另一个", "", ""],
-        ]
-    )
-    assert got["project_name"] == "乡村实施单位建设"
-    assert got["implementing_unit"] == "某中心 项目名称：另一个"
-    assert problems == []
+    a label whose field is already read leaves the cell as printed — a name run on over the
+    cells after it too (`农作物病虫害防治实施单位:` | `某中心`, 实施单位 read below)."""
+    cases = [
+        (("乡村实施单位建设", "", ""), ("某中心 项目名称：另一个", "", ""), "乡村实施单位建设"),
+        (("农作物病虫害防治实施单位:", "某中心", ""), ("石城县植保站", "", ""), None),
+    ]
+    for name_row, unit_row, name in cases:
+        got, problems = read([["项目名称", *name_row], ["实施单位", *unit_row]])
+        assert got["project_name"] == (name or "".join(name_row))
+        assert got["implementing_unit"] == unit_row[0]
+        assert problems == []
 
 
 def test_a_funds_label_glued_after_the_digits_of_a_value_above_it_is_split_off() -> None:
@@ -152,18 +153,6 @@ def test_a_name_run_on_over_the_cells_after_it_is_split_at_a_label_it_prints() -
         "value of project_name and the label(s) 实施单位: with their values (OCR found no rule "
         "between them): read implementing_unit from it"
     ]
-
-
-def test_a_name_run_on_is_left_whole_when_its_label_is_read_in_a_cell_of_its_own() -> None:
-    got, problems = read(
-        [
-            ["项目名称", "农作物病虫害防治实施单位:", "某中心", ""],
-            ["实施单位", "石城县植保站", "", ""],
-        ]
-    )
-    assert got["project_name"] == "农作物病虫害防治实施单位:某中心"
-    assert got["implementing_unit"] == "石城县植保站"
-    assert problems == []
 
 
 # ---------------------------------------------------------------- amounts of several funds lines
