@@ -48,16 +48,17 @@ def test_a_label_glued_onto_its_value_is_split_when_it_prints_the_next_label() -
 
 def test_a_label_spelling_inside_a_value_without_gap_or_colon_is_part_of_the_value() -> None:
     """`实施单位` inside a name, neither after a gap nor before a colon, is a word of the name;
-    a label whose field is already read leaves the cell as printed."""
-    got, problems = read(
-        [
-            ["项目名称", "乡村实施单位建设", "", ""],
-            ["实施单位", "某中心 项目名称：另一个", "", ""],
-        ]
-    )
-    assert got["project_name"] == "乡村实施单位建设"
-    assert got["implementing_unit"] == "某中心 项目名称：另一个"
-    assert problems == []
+    a label whose field is already read leaves the cell as printed — a name run on over the
+    cells after it too (`农作物病虫害防治实施单位:` | `某中心`, 实施单位 read below)."""
+    cases = [
+        (("乡村实施单位建设", "", ""), ("某中心 项目名称：另一个", "", ""), "乡村实施单位建设"),
+        (("农作物病虫害防治实施单位:", "某中心", ""), ("石城县植保站", "", ""), None),
+    ]
+    for name_row, unit_row, name in cases:
+        got, problems = read([["项目名称", *name_row], ["实施单位", *unit_row]])
+        assert got["project_name"] == (name or "".join(name_row))
+        assert got["implementing_unit"] == unit_row[0]
+        assert problems == []
 
 
 def test_a_funds_label_glued_after_the_digits_of_a_value_above_it_is_split_off() -> None:
@@ -132,6 +133,26 @@ def test_a_funds_label_ending_a_value_cell_takes_the_blank_cell_beside_as_its_va
     ]
     got, _ = read([["项目名称", "培训项目", "", ""], ["部门代码：", "331730 实施单位:", "", ""]])
     assert got["department_code"] == "331730 实施单位:" and "implementing_unit" not in got
+
+
+def test_a_name_run_on_over_the_cells_after_it_is_split_at_a_label_it_prints() -> None:
+    """The wide 项目名称's value runs on over the cells after it (a stray rule's cut); when the
+    cell that starts it ends in the next label (`农作物病虫害防治实施单位:`, the rule after the
+    name lost, dev10 lg_90605_自评 p1), the run-on value is split at that label as one cell's
+    value is: the name before it, the label's value after it."""
+    got, problems = read(
+        [
+            ["项目名称", "农作物病虫害防治实施单位:", "石城县动物疫病预防控制中心", ""],
+            ["主管部门", "石城县农业农村局", "", ""],
+        ]
+    )
+    assert got["project_name"] == "农作物病虫害防治"
+    assert got["implementing_unit"] == "石城县动物疫病预防控制中心"
+    assert problems == [
+        "page 1: header cell '农作物病虫害防治实施单位:石城县动物疫病预防控制中心' prints the "
+        "value of project_name and the label(s) 实施单位: with their values (OCR found no rule "
+        "between them): read implementing_unit from it"
+    ]
 
 
 # ---------------------------------------------------------------- amounts of several funds lines

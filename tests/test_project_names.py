@@ -112,6 +112,26 @@ def test_a_wrapped_opener_line_read_twice_over_at_a_foot_is_read_once() -> None:
     )
 
 
+def test_a_wrapped_opener_piece_ending_in_a_rules_stroke_at_a_foot_is_read_without_it() -> None:
+    """dev10 lg_91613_自评 p1: the label's first line read with the worn column rule after it
+    (`项目名|`) over `称: 司法救助资金`: the stroke is no part of the label, the form opens on
+    page 1, noted. A stroke after no glyph (`|`) or a piece spelling no opener opens nothing."""
+    title = (_line(TITLE[0], 100), _line("(2024 年度)", 150))
+    lower = _box("称: 司法救助资金", 224, 1236, 960, 1297)
+    p1 = scan_page(1, lines=(*title, _box("项目名|", 204, 1222, 318, 1263), lower))
+    forms, problems = read_document([p1, scan_page(2, _rest_of_header(top=100))])
+    assert [(values(f)["project_name"], f.first_page) for f in forms] == [("司法救助资金", 1)]
+    assert values(forms[0])["implementing_unit"] == "某单位"
+    assert problems[0] == (
+        "page 1: foot line '项目名|' (a piece of the opener's wrapped label): the '|' at its "
+        "right edge taken for the stroke of the column rule after the label, not part of it"
+    )
+    for upper in ("项目|", "注明|"):
+        p1 = scan_page(1, lines=(*title, _box(upper, 204, 1222, 318, 1263), lower))
+        forms, _ = read_document([p1, scan_page(2, _rest_of_header(top=100))])
+        assert forms == []
+
+
 def test_a_wrapped_opener_read_as_one_line_around_its_value_at_a_foot_opens_the_form() -> None:
     """dev6 lg_59329 p1: the foot row's 项目 over 名称： and the name level with them read as one
     line, the name between the label's halves (`项目 学生营养改善计划 名称：`): its first and last

@@ -293,9 +293,13 @@ def read_header(
                     right = printed
                     header.used.add(id(right))
                 header.fields[lb.field] = where.sv(right)
-                hosts.append((right, right.text, lb, header.fields[lb.field]))
                 if lb.wide:
                     _run_on(table, right, labels, where, header, lb.field)
+                # a value run on over the cells after it is split at the labels it prints as
+                # a value in one cell is (`农作物病虫害防治实施单位:` | `石城县…中心`, the rule
+                # after the label lost: dev10 lg_90605_自评 p1)
+                read = header.fields[lb.field]
+                hosts.append((right, read.value, lb, read))
                 _read_more_of(table, cell, right, lb, spec, where, header, problems)
     for value_cell, printed, lb, read in hosts:  # once each label in a cell of its own is read
         if header.fields.get(lb.field) is read:  # not run on, moved or replaced since

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from flows.forms.cellvalues import RULE_MARKS
+from flows.forms.cellvalues import RULE_MARKS, RULE_STROKES
 from flows.forms.labels import (
     ALL_OPENERS,
     label_alternatives,
@@ -219,7 +219,8 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
     )
     once: list[tuple[str, str]] = []
     around: list[tuple[str, str]] = []
-    opener, rows = _opener_rows(worded, once, around)
+    strokes: list[tuple[str, str]] = []
+    opener, rows = _opener_rows(worded, once, around, strokes)
     if opener is None:
         return None
     spec, _ = opener
@@ -242,6 +243,12 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
         f"wrapped label's two halves around its value: '{read}'"
         for text, read in around
     )
+    problems.extend(
+        f"page {page.page}: foot line '{text}' (a piece of the opener's wrapped label): the "
+        f"'{stroke}' at its right edge taken for the stroke of the column rule after the label, "
+        "not part of it"
+        for text, stroke in strokes
+    )
     cells = [
         Cell(row=r, col=0, text=ln.text, bbox=ln.bbox, confidence=ln.confidence)
         for r, ln in enumerate(rows)
@@ -256,7 +263,10 @@ def opener_at_foot(page: PageGrid, next_page: PageGrid | None, problems: list[st
 
 
 def _opener_rows(
-    worded: list[TextLine], once: list[tuple[str, str]], around: list[tuple[str, str]]
+    worded: list[TextLine],
+    once: list[tuple[str, str]],
+    around: list[tuple[str, str]],
+    strokes: list[tuple[str, str]],
 ) -> tuple[tuple[object, str] | None, list[TextLine]]:
     """(opener hit, rows from the opener's line down) of the worded lines at a page's foot, top
     to bottom: the last line printing an opener with its value (alone, read back from the
@@ -264,7 +274,9 @@ def _opener_rows(
     the value into: `_label_around_its_value`), the lines after it each a row of its own; no hit
     when none does. At most `MAX_FOOT_ROWS` rows: a form's opening rows, not a page of text.
     The opener row's lines read once (`_wrapped_label_row`: as printed, as read) are added to
-    `once`, a line read as a label around its value (as printed, as read) to `around`."""
+    `once`, a line read as a label around its value (as printed, as read) to `around`, a label
+    piece read without a rule's stroke at its right edge (as printed, the stroke) to
+    `strokes`."""
     taken = set()
     for i in range(len(worded) - 1, max(-1, len(worded) - 1 - MAX_FOOT_ROWS), -1):
         line = worded[i]
@@ -273,8 +285,9 @@ def _opener_rows(
         row = line
         hit = match_printed(label_key(line.text), ALL_OPENERS)
         twice: list[tuple[str, str]] = []
+        cut: list[tuple[str, str]] = []
         if hit is None or not hit[1]:
-            row = _wrapped_label_row(line, worded, twice) or line
+            row = _wrapped_label_row(line, worded, twice, cut) or line
             hit = match_printed(label_key(row.text), ALL_OPENERS)
         if (hit is None or not hit[1]) and (halves := _label_around_its_value(line)):
             hit = match_printed(label_key(halves.text), ALL_OPENERS)
@@ -283,6 +296,7 @@ def _opener_rows(
                 around.append((line.text, halves.text))
         if hit is not None and hit[1]:
             once.extend(twice)
+            strokes.extend(cut if row is not line else [])
             after = [ln for ln in worded[i + 1 :] if id(ln) not in taken and not _level(ln, row)]
             return hit, [row, *after]
         taken |= {id(ln) for ln in worded if _level(ln, line) and ln is not line}
@@ -312,7 +326,10 @@ MAX_FOOT_ROWS = 4
 
 
 def _wrapped_label_row(
-    last: TextLine, lines: list[TextLine], twice: list[tuple[str, str]]
+    last: TextLine,
+    lines: list[TextLine],
+    twice: list[tuple[str, str]],
+    strokes: list[tuple[str, str]] | None = None,
 ) -> TextLine | None:
     """The row `last` is printed in, read back from the lines OCR cut it into, when its label
     wraps over two lines of a narrow cell (`项目名` over `称 老旧小区改造`, or `项目 就业…` over
@@ -321,20 +338,28 @@ def _wrapped_label_row(
     label, top to bottom, the rest its value; a line OCR read twice over read once
     (`_read_once`: `项目名 项目名` over `称: 就业创业补助资金`, dev3 lg_26036 p1), else its
     second reading lands in the value (each such line's text and its reading added to `twice`).
-    None when `last` stands alone."""
+    With `strokes`, a label piece ending in a rule's stroke after its glyphs (`项目名|` over
+    `称: 司法救助资金`, dev10 lg_91613_自评 p1: the column rule after the narrow label cell
+    worn to a stroke) is read without it (`_stroke_off`), each added to `strokes`. None when
+    `last` stands alone."""
     row = sorted(
         (ln for ln in lines if ln.bbox[1] < last.bbox[3] and last.bbox[1] < ln.bbox[3]),
         key=lambda ln: ln.bbox[1],
     )
     if len(row) < 2:
         return None
-    return _label_and_value(row, twice)
+    return _label_and_value(row, twice, strokes)
 
 
-def _label_and_value(row: list[TextLine], twice: list[tuple[str, str]]) -> TextLine:
+def _label_and_value(
+    row: list[TextLine],
+    twice: list[tuple[str, str]],
+    strokes: list[tuple[str, str]] | None = None,
+) -> TextLine:
     """One row read back from the lines OCR cut it into, top to bottom: the first words of the
     lines at its left edge (within a text height) the label, joined; the rest its value. A line
-    read twice over is read once (its text and reading added to `twice`)."""
+    read twice over is read once (its text and reading added to `twice`); with `strokes`, a
+    label piece is read without a rule's stroke at its right edge (`_stroke_off`)."""
     height = min(ln.bbox[3] - ln.bbox[1] for ln in row)
     left = min(ln.bbox[0] for ln in row)
     label, value = [], []
@@ -344,7 +369,10 @@ def _label_and_value(row: list[TextLine], twice: list[tuple[str, str]]) -> TextL
             twice.append((ln.text, once))
         words = (once or ln.text).split()
         if ln.bbox[0] <= left + height and words:
-            label.append(words[0])
+            piece = _stroke_off(words[0]) if strokes is not None else None
+            if piece is not None and strokes is not None:
+                strokes.append((ln.text, words[0][len(piece) :]))
+            label.append(piece or words[0])
             value.extend(words[1:])
         else:
             value.extend(words)
@@ -356,6 +384,15 @@ def _label_and_value(row: list[TextLine], twice: list[tuple[str, str]]) -> TextL
     )
     text = " ".join(["".join(label), *value])
     return TextLine(text, box, min(ln.confidence for ln in row))
+
+
+def _stroke_off(word: str) -> str | None:
+    """A label piece without the worn rule's strokes (`RULE_STROKES`) OCR read at its right
+    edge after its glyphs (`项目名|`); None when it ends in none, or no glyph stands before."""
+    piece = word.rstrip(RULE_STROKES)
+    if piece == word or not piece or not any("\u4e00" <= ch <= "\u9fff" for ch in piece[-1]):
+        return None
+    return piece
 
 
 # Header labels shorter than this are not looked for inside a free line (`代码`, `单位` may be
