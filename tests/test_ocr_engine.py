@@ -23,7 +23,7 @@ from ocr.engines import (
     RapidOcrEngine,
     get_engine,
 )
-from ocr.grid import find_tables
+from ocr.grid import GridTable, find_tables
 from ocr.page import normalise_text, ocr_page, rasterize_pdf_page, read_cells
 from ocr.preprocess import binarize, line_masks, prepare
 from tests.fixtures import scans
@@ -841,21 +841,32 @@ def test_a_sure_small_glyph_is_not_read_from_its_line_high_crops() -> None:
     assert more_owners == [o for o in owners for _ in (0, 1)]
 
 
-def test_sure_small_glyphs_read_once_read_as_before(engine: OcrEngine, tmp_path: Path) -> None:
-    """Lone comparators, digits, % and ‰ in small cells: reading a sure glyph from its tight
-    crop alone gives every cell the text the three-crop vote gave, from fewer crops. In this
-    font only = and > are small glyphs (digits stand as high as the print): > reads 0.93 from
-    its tight crop, = reads 二 there; at 0.9 > is sure, = is not."""
-    rows = (("=", "6", "%"), ("≥", "9", "%"), ("≤", "5", "‰"), (">", "15", "%"))
-    spec = scans.nature_column_spec(rows)
+GLYPH_ROWS = (("=", "6", "%"), ("≥", "9", "%"), ("≤", "5", "‰"), (">", "15", "%"))
+
+
+def _glyph_rows_page(
+    engine: OcrEngine, tmp_path: Path
+) -> tuple[np.ndarray, np.ndarray, list[GridTable], np.ndarray]:
+    """`GLYPH_ROWS` in a 指标性质 column, rendered at 200 dpi: the page image, its prepared
+    grey, its tables and the text ink (rules out) the cells are read from."""
+    spec = scans.nature_column_spec(GLYPH_ROWS)
     image = rasterize_pdf_page(scans.render_pdf(tmp_path / "digits.pdf", [spec]), 0, 200)
     prep = prepare(image, engine)
     ink = binarize(prep.gray)
     hor, ver = line_masks(ink)
     tables = find_tables(prep.gray, masks=(hor, ver))
-    text_ink = ink & ~(hor | ver)
-    every, n_every = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.0)
-    sure, n_sure = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.9)
+    return image, prep.gray, tables, ink & ~(hor | ver)
+
+
+def test_sure_small_glyphs_read_once_read_as_before(engine: OcrEngine, tmp_path: Path) -> None:
+    """Lone comparators, digits, % and ‰ in small cells: reading a sure glyph from its tight
+    crop alone gives every cell the text the three-crop vote gave, from fewer crops. In this
+    font only = and > are small glyphs (digits stand as high as the print): > reads 0.93 from
+    its tight crop, = reads 二 there; at 0.9 > is sure, = is not."""
+    rows = GLYPH_ROWS
+    image, gray, tables, text_ink = _glyph_rows_page(engine, tmp_path)
+    every, n_every = read_cells(tables, gray, text_ink, engine, glyph_sure=0.0)
+    sure, n_sure = read_cells(tables, gray, text_ink, engine, glyph_sure=0.9)
 
     def cell_texts(per_cell: list[dict[int, list[OcrLine]]]) -> dict[int, list[str]]:
         return {ci: [ln.text for ln in lines] for ci, lines in per_cell[0].items()}
@@ -873,17 +884,10 @@ def test_cells_read_alone_read_as_among_all(engine: OcrEngine, tmp_path: Path) -
     """`read_cells(only=…)`: the cells named come back exactly as a reading of every cell
     gives them (text, confidence, ranked readings); the other cells' longer crops are not
     recognised where no wanted crop shares their batch (a one-glyph crop always is)."""
-    rows = (("=", "6", "%"), ("≥", "9", "%"), ("≤", "5", "‰"), (">", "15", "%"))
-    spec = scans.nature_column_spec(rows)
-    image = rasterize_pdf_page(scans.render_pdf(tmp_path / "digits.pdf", [spec]), 0, 200)
-    prep = prepare(image, engine)
-    ink = binarize(prep.gray)
-    hor, ver = line_masks(ink)
-    tables = find_tables(prep.gray, masks=(hor, ver))
-    text_ink = ink & ~(hor | ver)
-    every, _ = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.9)
+    _, gray, tables, text_ink = _glyph_rows_page(engine, tmp_path)
+    every, _ = read_cells(tables, gray, text_ink, engine, glyph_sure=0.9)
     digits = {(0, ci) for ci, c in enumerate(tables[0].cells) if c.col == 2 and c.row > 0}
-    some, _ = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.9, only=digits)
+    some, _ = read_cells(tables, gray, text_ink, engine, glyph_sure=0.9, only=digits)
     assert len(digits) == 4
     assert {ci: some[0][ci] for _, ci in digits} == {ci: every[0][ci] for _, ci in digits}
     assert [ln.text for _, ci in sorted(digits) for ln in some[0][ci]] == ["6", "9", "5", "15"]
