@@ -198,9 +198,13 @@ class OcrEngine:
         """Text-line boxes only (no recognition)."""
         return [line.quad for line in self.recognize(image)]
 
-    def read_crops_ranked(self, crops: list[np.ndarray]) -> list[CropReading]:
+    def read_crops_ranked(
+        self, crops: list[np.ndarray], wanted: Sequence[bool] | None = None
+    ) -> list[CropReading]:
         """`read_crops` with each short crop's ranked readings, where the engine gives them
-        (default: none)."""
+        (default: none). `wanted` (one flag per crop): only the flagged crops' readings are
+        asked for; an engine may leave the others unread (blank at 0), but a wanted crop reads
+        exactly as in a call reading them all (default: every crop read)."""
         return [CropReading(t, c) for t, c in self.read_crops(crops)]
 
     def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
@@ -475,14 +479,20 @@ class WidthSplitRecognizer:
     def __call__(self, args: object) -> object:
         return self.read(args)[0]
 
-    def read(self, args: object) -> tuple[object, tuple[Readings, ...]]:
+    def read(
+        self, args: object, wanted: Sequence[bool] | None = None
+    ) -> tuple[object, tuple[Readings, ...]]:
         """rapidocr's `TextRecOutput` for the crops of `args`, and each crop's ranked readings
-        (empty for crops read longer than `readings_chars`)."""
+        (empty for crops read longer than `readings_chars`). With `wanted`, a batch holding
+        no crop `needed_crops` names is not recognised (its crops come back read as blank at
+        0): the batches are cut from every crop as ever, so a wanted crop is padded and
+        batched as in a call reading them all and reads the same, bit for bit."""
         from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
 
         imgs = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)  # type: ignore[attr-defined]
         ratios = [im.shape[1] / max(im.shape[0], 1) for im in imgs]
         first = same_crops(imgs)
+        need = None if wanted is None else needed_crops(wanted, ratios, first, self.short_ratio)
         todo = [i for i in range(len(imgs)) if first[i] == i]
         short = [i for i in todo if ratios[i] < self.short_ratio]
         long = [i for i in todo if ratios[i] >= self.short_ratio]
@@ -503,6 +513,8 @@ class WidthSplitRecognizer:
                     continue
                 self.rec.rec_image_shape = [shape[0], shape[1], width]  # type: ignore[attr-defined]
                 for chunk in self.chunks(ratios, group, width):
+                    if need is not None and not any(need[i] for i in chunk):
+                        continue  # no crop of it asked for: its readings would be dropped
                     batch = [imgs[i] for i in chunk]
                     if self.decoder is not None:
                         self.decoder.kept.clear()
@@ -564,6 +576,22 @@ class WidthSplitRecognizer:
             if txts[i] == text:
                 out[i] = found
         return out
+
+
+def needed_crops(
+    wanted: Sequence[bool], ratios: list[float], first: list[int], short_ratio: float
+) -> list[bool]:
+    """The crops `WidthSplitRecognizer.read` must recognise for the `wanted` ones to read as
+    in a call reading them all: the wanted ones, the first copy of each (`same_crops`: a
+    repeat takes its first copy's reading), and every one-glyph crop (narrower than
+    `short_ratio` heights), since which of those are read again at full padding, and so the
+    re-check's batches, follow all their confidences. What is left out is the longer crops
+    of batches no wanted crop shares."""
+    need = [bool(w) or r < short_ratio for w, r in zip(wanted, ratios, strict=True)]
+    for i, j in enumerate(first):
+        if need[i]:
+            need[j] = True
+    return need
 
 
 def same_crops(imgs: list[np.ndarray]) -> list[int]:
@@ -671,13 +699,15 @@ class RapidOcrEngine(OcrEngine):
     def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         return [(r.text, r.confidence) for r in self.read_crops_ranked(crops)]
 
-    def read_crops_ranked(self, crops: list[np.ndarray]) -> list[CropReading]:
+    def read_crops_ranked(
+        self, crops: list[np.ndarray], wanted: Sequence[bool] | None = None
+    ) -> list[CropReading]:
         if not crops:
             return []
         from rapidocr.ch_ppocr_rec import TextRecInput
 
         rec = self._ocr._load_rec_model()
-        res, ranked = rec.read(TextRecInput(img=list(crops), return_word_box=False))
+        res, ranked = rec.read(TextRecInput(img=list(crops), return_word_box=False), wanted)
         if res.txts is None:
             return [CropReading("", 0.0)] * len(crops)
         return [

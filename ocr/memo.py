@@ -77,8 +77,16 @@ class MemoEngine(OcrEngine):
     def detect(self, image: np.ndarray) -> list[Quad]:
         return self._memo("detect", [image], lambda: self.engine.detect(image))
 
-    def read_crops_ranked(self, crops: list[np.ndarray]) -> list[CropReading]:
-        return self._memo("ranked", crops, lambda: self.engine.read_crops_ranked(crops))
+    def read_crops_ranked(
+        self, crops: list[np.ndarray], wanted: Sequence[bool] | None = None
+    ) -> list[CropReading]:
+        if wanted is None:
+            return self._memo("ranked", crops, lambda: self.engine.read_crops_ranked(crops))
+        # a call reading only some crops is kept apart from one reading them all
+        flags = np.array([bool(w) for w in wanted], dtype=bool)
+        return self._memo(
+            "ranked-wanted", [*crops, flags], lambda: self.engine.read_crops_ranked(crops, wanted)
+        )
 
     def read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         return self._memo("crops", crops, lambda: self.engine.read_crops(crops))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -934,6 +934,7 @@ def read_cells(
     min_confidence: float = 0.3,
     rules: tuple[np.ndarray, np.ndarray] | None = None,
     glyph_sure: float = 0.0,
+    only: Collection[tuple[int, int]] | None = None,
 ) -> tuple[list[dict[int, list[OcrLine]]], int]:
     """Read every cell of recovered grids from its own ink, without page-wide text detection.
 
@@ -946,6 +947,9 @@ def read_cells(
     rule masks) let a cell's ink tell what a broken rule left from text (`ocr.cellink`).
     A small lone glyph is read from its tight crop first; only where that reading is below
     `glyph_sure` (0: never sure) are its two line-high crops read and the three vote.
+    `only` (table, cell) pairs: those cells' lines alone are wanted, every other cell comes
+    back unread; their crops are still cut and batched among all the page's
+    (`OcrEngine.read_crops_ranked`'s `wanted`), so each reads as in a reading of every cell.
     Returns the lines per cell (page pixels) and the number of crops recognised."""
     found, line_h = cell_lines(tables, gray, ink, rules)
     per_cell: list[dict[int, list[OcrLine]]] = [{} for _ in tables]
@@ -957,6 +961,8 @@ def read_cells(
     for cl in found:
         ti, ci = cl.table, cl.cell
         if cl.tall:
+            if only is not None and (ti, ci) not in only:
+                continue  # read on its own: left out, nothing else moves
             cx0, cy0, cx1, cy1 = cl.bbox
             crop = to_bgr(np.ascontiguousarray(gray[cy0 + 1 : cy1 - 1, cx0 + 1 : cx1 - 1]))
             lines = [
@@ -976,11 +982,15 @@ def read_cells(
             else:
                 crops.append(_crop_line(gray, box, cl.inner, line_h))
                 owners.append((ti, ci, box))
-    reads = engine.read_crops_ranked(crops)
+    # a small glyph's tight crop is always read: its confidence decides which line-high
+    # crops the second call holds, and so that call's batches
+    tight = {i for i, _ in unsure_views}
+    reads = _read_wanted(engine, crops, owners, only, tight)
     more, more_owners = _unsure_glyph_views(unsure_views, owners, reads, glyph_sure)
     votes: dict[tuple[int, int, tuple[int, int, int, int]], dict[str, list[float]]] = {}
     ranked: dict[tuple[int, int, tuple[int, int, int, int]], list[Readings]] = {}
-    read_all = zip(owners + more_owners, reads + engine.read_crops_ranked(more), strict=False)
+    more_reads = _read_wanted(engine, more, more_owners, only, set())
+    read_all = zip(owners + more_owners, reads + more_reads, strict=False)
     for owner, read in read_all:
         ranked.setdefault(owner, []).append(read.readings)
         if read.text.strip() and read.confidence >= min_confidence:
@@ -994,6 +1004,21 @@ def read_cells(
         alts = merge_readings(ranked[(ti, ci, box)])
         per_cell[ti].setdefault(ci, []).append(OcrLine(text, quad, max(confs), (), alts))
     return per_cell, len(crops) + len(more)
+
+
+def _read_wanted(
+    engine: OcrEngine,
+    crops: list[np.ndarray],
+    owners: list[tuple[int, int, tuple[int, int, int, int]]],
+    only: Collection[tuple[int, int]] | None,
+    always: set[int],
+) -> list[CropReading]:
+    """`crops` read in one call; with `only`, the crops of other cells left unread but for
+    those at `always`."""
+    if only is None:
+        return engine.read_crops_ranked(crops)
+    wanted = [i in always or (ti, ci) in only for i, (ti, ci, _) in enumerate(owners)]
+    return engine.read_crops_ranked(crops, wanted)
 
 
 def _unsure_glyph_views(
@@ -1461,16 +1486,20 @@ def _read_all(
     engine: OcrEngine,
     rules: tuple[np.ndarray, np.ndarray],
     options: OcrOptions,
+    only: Collection[tuple[int, int]] | None = None,
 ) -> list[dict[int, list[OcrLine]]]:
-    """`read_cells`' lines per cell of every table, the crop count left out."""
-    return read_cells(tables, gray, ink, engine, rules=rules, glyph_sure=options.glyph_sure)[0]
+    """`read_cells`' lines per cell of every table (or of the cells `only` names), the crop
+    count left out."""
+    return read_cells(
+        tables, gray, ink, engine, rules=rules, glyph_sure=options.glyph_sure, only=only
+    )[0]
 
 
 def reread_label_blocks(
     tables: list[GridTable],
     per_cell: list[dict[int, list[OcrLine]]],
     find: Callable[..., list[GridTable]],
-    read: Callable[[list[GridTable]], list[dict[int, list[OcrLine]]]],
+    read: Callable[..., list[dict[int, list[OcrLine]]]],
 ) -> tuple[list[GridTable], list[dict[int, list[OcrLine]]]]:
     """The page's tables found again with their indicator grids' label columns known
     (`ocr.labelblocks`: the 三级 heading of a first reading), and read again where that
@@ -1482,14 +1511,23 @@ def reread_label_blocks(
     Every table is read again when one changed: a cell's crops depend on the page's line
     height, taken over all tables (`ocr.cellink.cell_lines`); a cell the block left as it was
     keeps its first reading all the same (dev8 lg_75476: its goal, re-read at the changed line
-    height, read `3，` for `3.`), so only the cells the block changed read anew."""
+    height, read `3，` for `3.`), so only the cells the block changed read anew — and only
+    they are recognised (`read`'s `only`), their crops cut and batched at the new line height
+    among all the page's as a reading of every cell would (`read_cells`)."""
     blocks = label_blocks(tables, per_cell)
     if not blocks:
         return tables, per_cell
     again = find(label_blocks=blocks)
     if again == tables or len(again) != len(tables):
         return tables, per_cell  # (the blocks never move a table's frame)
-    fresh = read(again)
+    kept = [set(table.cells) for table in tables]
+    changed = {
+        (ti, ci)
+        for ti, table in enumerate(again)
+        for ci, cell in enumerate(table.cells)
+        if cell not in kept[ti]
+    }
+    fresh = read(again, only=changed)
     for ti, table in enumerate(again):
         first = {cell: i for i, cell in enumerate(tables[ti].cells)}
         for ci, cell in enumerate(table.cells):

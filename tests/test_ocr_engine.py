@@ -23,7 +23,7 @@ from ocr.engines import (
     RapidOcrEngine,
     get_engine,
 )
-from ocr.grid import find_tables
+from ocr.grid import GridTable, find_tables
 from ocr.page import normalise_text, ocr_page, rasterize_pdf_page, read_cells
 from ocr.preprocess import binarize, line_masks, prepare
 from tests.fixtures import scans
@@ -841,21 +841,32 @@ def test_a_sure_small_glyph_is_not_read_from_its_line_high_crops() -> None:
     assert more_owners == [o for o in owners for _ in (0, 1)]
 
 
-def test_sure_small_glyphs_read_once_read_as_before(engine: OcrEngine, tmp_path: Path) -> None:
-    """Lone comparators, digits, % and ‰ in small cells: reading a sure glyph from its tight
-    crop alone gives every cell the text the three-crop vote gave, from fewer crops. In this
-    font only = and > are small glyphs (digits stand as high as the print): > reads 0.93 from
-    its tight crop, = reads 二 there; at 0.9 > is sure, = is not."""
-    rows = (("=", "6", "%"), ("≥", "9", "%"), ("≤", "5", "‰"), (">", "15", "%"))
-    spec = scans.nature_column_spec(rows)
+GLYPH_ROWS = (("=", "6", "%"), ("≥", "9", "%"), ("≤", "5", "‰"), (">", "15", "%"))
+
+
+def _glyph_rows_page(
+    engine: OcrEngine, tmp_path: Path
+) -> tuple[np.ndarray, np.ndarray, list[GridTable], np.ndarray]:
+    """`GLYPH_ROWS` in a 指标性质 column, rendered at 200 dpi: the page image, its prepared
+    grey, its tables and the text ink (rules out) the cells are read from."""
+    spec = scans.nature_column_spec(GLYPH_ROWS)
     image = rasterize_pdf_page(scans.render_pdf(tmp_path / "digits.pdf", [spec]), 0, 200)
     prep = prepare(image, engine)
     ink = binarize(prep.gray)
     hor, ver = line_masks(ink)
     tables = find_tables(prep.gray, masks=(hor, ver))
-    text_ink = ink & ~(hor | ver)
-    every, n_every = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.0)
-    sure, n_sure = read_cells(tables, prep.gray, text_ink, engine, glyph_sure=0.9)
+    return image, prep.gray, tables, ink & ~(hor | ver)
+
+
+def test_sure_small_glyphs_read_once_read_as_before(engine: OcrEngine, tmp_path: Path) -> None:
+    """Lone comparators, digits, % and ‰ in small cells: reading a sure glyph from its tight
+    crop alone gives every cell the text the three-crop vote gave, from fewer crops. In this
+    font only = and > are small glyphs (digits stand as high as the print): > reads 0.93 from
+    its tight crop, = reads 二 there; at 0.9 > is sure, = is not."""
+    rows = GLYPH_ROWS
+    image, gray, tables, text_ink = _glyph_rows_page(engine, tmp_path)
+    every, n_every = read_cells(tables, gray, text_ink, engine, glyph_sure=0.0)
+    sure, n_sure = read_cells(tables, gray, text_ink, engine, glyph_sure=0.9)
 
     def cell_texts(per_cell: list[dict[int, list[OcrLine]]]) -> dict[int, list[str]]:
         return {ci: [ln.text for ln in lines] for ci, lines in per_cell[0].items()}
@@ -867,6 +878,23 @@ def test_sure_small_glyphs_read_once_read_as_before(engine: OcrEngine, tmp_path:
     assert [[c.text for c in table.row_cells(r)][1:] for r in range(1, table.n_rows)] == [
         list(row) for row in rows
     ]
+
+
+def test_cells_read_alone_read_as_among_all(engine: OcrEngine, tmp_path: Path) -> None:
+    """`read_cells(only=…)`: the cells named come back exactly as a reading of every cell
+    gives them (text, confidence, ranked readings); the other cells' longer crops are not
+    recognised where no wanted crop shares their batch (a one-glyph crop always is)."""
+    _, gray, tables, text_ink = _glyph_rows_page(engine, tmp_path)
+    every, _ = read_cells(tables, gray, text_ink, engine, glyph_sure=0.9)
+    digits = {(0, ci) for ci, c in enumerate(tables[0].cells) if c.col == 2 and c.row > 0}
+    some, _ = read_cells(tables, gray, text_ink, engine, glyph_sure=0.9, only=digits)
+    assert len(digits) == 4
+    assert {ci: some[0][ci] for _, ci in digits} == {ci: every[0][ci] for _, ci in digits}
+    assert [ln.text for _, ci in sorted(digits) for ln in some[0][ci]] == ["6", "9", "5", "15"]
+    # the heads' longer crops share no batch with a wanted crop: none is recognised
+    others = {ci for ci in some[0] if (0, ci) not in digits}
+    heads = {ci for ci in every[0] if tables[0].cells[ci].row == 0}
+    assert others < set(every[0]) and heads and not heads & others
 
 
 def test_orientation_counts_characters_read_not_mean_confidence() -> None:
@@ -1257,3 +1285,56 @@ def test_a_clear_reading_yields_only_to_lines_that_run_one_way(
     upright, sideways = pp.AxisReading(*as_is), pp.AxisReading(*turned)
     ink = np.zeros((10, 10), np.uint8)
     assert pp._break_tie(ink, upright, sideways, None) == turns
+
+
+class _BatchRecognizer(_CountingRecognizer):
+    """Reads a crop as `<padded width>/<crops in its batch>:<grey>`: what a real recogniser's
+    reading of a crop depends on besides its pixels (its padding and whether it is alone)."""
+
+    def __call__(self, args: object) -> object:
+        from rapidocr.ch_ppocr_rec import TextRecOutput
+
+        imgs = list(args.img)  # type: ignore[attr-defined]
+        self.crops += len(imgs)
+        widest = max(int(np.ceil(48 * im.shape[1] / im.shape[0])) for im in imgs)
+        width = max(self.rec_image_shape[2], widest)
+        txts = tuple(f"{width}/{len(imgs)}:{im.mean():.0f}" for im in imgs)
+        return TextRecOutput(imgs, txts, [0.5] * len(imgs), (None,) * len(imgs), 0.0, None)
+
+
+def test_only_wanted_crops_batches_are_recognised_and_read_as_in_a_whole_call() -> None:
+    """With `wanted`, a batch of longer crops none of which is wanted is not recognised; the
+    wanted crops are batched and padded as in a call reading every crop, so they read the
+    same; one-glyph crops are all read (their confidences pick the re-check's batches), and a
+    wanted repeat's first copy too; the unread come back blank at 0."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from ocr.engines import WidthSplitRecognizer, needed_crops
+
+    def crop(width: int, grey: int) -> np.ndarray:
+        return np.full((48, width, 3), grey, np.uint8)
+
+    # longer crops in width order pair up at 320 px (100+150, 200+250), the 700 px one alone
+    crops = [
+        crop(200, 1), crop(100, 2), crop(700, 3), crop(250, 4), crop(30, 5),
+        crop(150, 6), crop(200, 1), crop(40, 7),
+    ]  # fmt: skip
+    wanted = [False, False, False, False, False, False, True, False]
+    full_rec, part_rec = _BatchRecognizer(), _BatchRecognizer()
+    full = WidthSplitRecognizer(full_rec, 320, 2.0, 640, 128, short_recheck=0.9)
+    part = WidthSplitRecognizer(part_rec, 320, 2.0, 640, 128, short_recheck=0.9)
+    whole, _ = full.read(TextRecInput(img=crops))
+    some, _ = part.read(TextRecInput(img=crops), wanted)
+    # the wanted repeat of crop 0 reads as in the whole call: in a pair padded to 320
+    assert some.txts[6] == whole.txts[6] == "320/2:1"
+    # its batch (crops 0 and 3), both glyphs at 128 and again at 320: 6 crops, not 9
+    assert (full_rec.crops, part_rec.crops) == (9, 6)
+    assert [t for t, w in zip(some.txts, wanted, strict=True) if w] == ["320/2:1"]
+    assert list(some.txts) == [
+        "320/2:1", "", "", "320/2:4", "320/2:5", "", "320/2:1", "320/2:7",
+    ]  # fmt: skip
+    assert some.scores[1] == some.scores[2] == 0.0
+    ratios = [c.shape[1] / c.shape[0] for c in crops]
+    assert needed_crops(wanted, ratios, [0, 1, 2, 3, 4, 5, 0, 7], 2.0) == [
+        True, False, False, False, True, False, True, True,
+    ]  # fmt: skip

@@ -77,8 +77,10 @@ def test_the_page_is_found_and_read_again_only_when_the_block_changes_a_cell() -
     ]
     calls: list[object] = []
 
-    def read(found: list[GridTable]) -> list[dict[int, list[OcrLine]]]:
-        calls.append(found)
+    def read(
+        found: list[GridTable], only: set[tuple[int, int]] | None = None
+    ) -> list[dict[int, list[OcrLine]]]:
+        calls.append((found, only))
         return [{i: [line(f"again{i}")] for i in range(len(t.cells))} for t in found]
 
     def same(**kw: object) -> list[GridTable]:
@@ -92,8 +94,9 @@ def test_the_page_is_found_and_read_again_only_when_the_block_changes_a_cell() -
     cells = [c for c in table.cells if (c.row, c.col) not in {(2, 0), (3, 0)}] + [merged]
     parted = GridTable(XS, YS, cells)
     (tables, (got,)) = reread_label_blocks([table], first, lambda **kw: [parted], read)
-    assert tables == [parted] and calls[-1] == [parted]
     new = len(cells) - 1
+    # only the changed cell is asked for
+    assert tables == [parted] and calls[-1] == ([parted], {(0, new)})
     assert got == {
         cells.index(table.cells[at[(1, 0)]]): [line("一级指标")],
         cells.index(table.cells[at[(1, 2)]]): [line("三级指标")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +26,16 @@ class CountingEngine(OcrEngine):
         quad = ((0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0))
         return [OcrLine(f"{image.mean():.1f}", quad, 0.9)]
 
-    def read_crops_ranked(self, crops: list[np.ndarray]) -> list[CropReading]:
+    def read_crops_ranked(
+        self, crops: list[np.ndarray], wanted: Sequence[bool] | None = None
+    ) -> list[CropReading]:
         self.calls += 1
-        return [CropReading(f"{c.mean():.1f}", 0.8, (("x", 0.5),)) for c in crops]
+        return [
+            CropReading(f"{c.mean():.1f}", 0.8, (("x", 0.5),))
+            if wanted is None or wanted[i]
+            else CropReading("", 0.0)
+            for i, c in enumerate(crops)
+        ]
 
 
 def page(value: int) -> np.ndarray:
@@ -76,3 +84,19 @@ def test_memo_only_when_the_environment_names_a_folder(
     memo = memoised(inner, "k")
     assert isinstance(memo, MemoEngine)
     assert (memo.name, memo.recognises_crops) == ("counting", True)
+
+
+def test_a_reading_of_some_crops_is_kept_apart_from_one_of_all(tmp_path: Path) -> None:
+    """A call that wanted some crops only (their others left blank) is never served to one
+    reading them all, nor the other way round, nor to one wanting others."""
+    inner = CountingEngine()
+    memo = MemoEngine(inner, tmp_path, "k")
+    some = memo.read_crops_ranked([page(7), page(8)], [True, False])
+    assert [r.text for r in some] == ["7.0", ""]
+    assert [r.text for r in memo.read_crops_ranked([page(7), page(8)])] == ["7.0", "8.0"]
+    assert [r.text for r in memo.read_crops_ranked([page(7), page(8)], [False, True])] == [
+        "",
+        "8.0",
+    ]
+    assert memo.read_crops_ranked([page(7), page(8)], [True, False]) == some
+    assert (memo.hits, memo.misses, inner.calls) == (1, 3, 3)
