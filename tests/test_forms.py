@@ -1151,6 +1151,42 @@ def test_a_repeated_heading_after_a_heading_with_no_line_is_read_by_its_own_head
     assert problems[-1].startswith("page 2: a table with an indicator grid but no 项目名称")
 
 
+def test_a_repeated_heading_after_lines_read_with_no_value_column_reads_the_rest() -> None:
+    """The first heading's value heads run together in one cell over fewer grid columns (OCR
+    lost their rules: no value column read, dev10 lg_96181 p1); the heading repeated on the
+    next page names every column, its 三级指标 where the first's was: the lines from there on
+    are read by it, the line before keeps what it was read with."""
+    head = ["一级指标", "二级指标", "三级指标", "指标性质 指标值 度量单位", None, "分值"]
+    first = [*HEADER[:7], head, ["产出指标", "数量指标", "培训人次", "≥ 200 人次", None, "10"]]
+    first = [(r + [""] * 6)[:6] for r in first]
+    spans = {(3, 0): 3, (7, 3): (1, 2), (8, 3): (1, 2)}
+    cont = [
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "分值"],
+        ["产出指标", "质量指标", "合格率", "≥", "98", "%", "10"],
+        ["效益指标", "社会效益指标", "群众满意度", "", "明显提高", "", "10"],
+    ]
+    rest = table(cont)
+    # the page's own scale: seven columns over the six of page 1, the value block parted
+    edges = [0, 1, 2, 3, 3.6, 4.4, 5, 6]
+    cells = [
+        replace(c, bbox=(edges[c.col], c.bbox[1], edges[c.col + 1], c.bbox[3])) for c in rest.cells
+    ]
+    rest = replace(rest, cells=cells, bbox=(0, 0, 6, 3))
+    pages = [ocr_page(1, table(first, spans), lines=TITLE), ocr_page(2, rest)]
+    (form,), problems = read_document(pages)
+    assert lines_of(form) == [
+        ("产出指标", "数量指标", "培训人次", ""),
+        ("产出指标", "质量指标", "合格率", "≥98%"),
+        ("效益指标", "社会效益指标", "群众满意度", "明显提高"),
+    ]
+    assert (
+        "page 2: 测试项目: the grid's heading repeated here does not line up with the heading "
+        "before the page break, under whose lines no value column was read (its head run "
+        "together with others): the lines are read by this heading (level1, level2, "
+        "indicator_name, target_nature, target, measure_unit, weight)"
+    ) in problems
+
+
 def test_a_line_printing_the_level_and_name_headings_is_the_heading_again() -> None:
     """`一级指标 | 二级指标 | 三级指标` under their own headings, the 指标值 cell misread (a
     mark after it): the heading repeated, never an indicator; a category label there is a line."""

@@ -117,6 +117,35 @@ def test_without_printed_numbers_specks_are_measured_by_the_text() -> None:
     assert [ln.text for u in done for ln in u.remnants] == ["6"]
 
 
+def _rates_of_two_digits(tops: tuple[float, ...], height: float = 14.0) -> Table:
+    """Names 35 px high (a seal's padding round them), rates printed `86` with their `%` in a
+    cell of its own: two-digit numbers 14 px high, one per line (dev10 lg_95134 p2)."""
+    cells = []
+    for r, (top, rate) in enumerate(zip(tops, ("86", "92", "95", "90"), strict=False)):
+        y0 = 350.0 + 71 * r
+        cells += [
+            Cell(r, 0, "社会公众满意度", (601.0, y0, 978.0, y0 + 71),
+                 lines=(CellLine("社会公众满意度", (602.0, y0 + 10, 797.0, y0 + 45)),)),
+            Cell(r, 1, rate, (1088.0, y0, 1234.0, y0 + 71),
+                 lines=(CellLine(rate, (1103.0, y0 + top, 1126.0, y0 + top + height)),)),
+        ]  # fmt: skip
+    return Table(len(tops), 2, cells, (601.0, 350.0, 1234.0, 350.0 + 71 * len(tops)), "ocr")
+
+
+def test_two_digit_rates_printed_row_after_row_are_the_tables_numbers() -> None:
+    """No number of three characters: three or more two-digit numbers alone in their cells are
+    the table's numbers, so they are not specks against the CJK text's height; two such are
+    not enough (specks measured by the text, as before)."""
+    table = _rates_of_two_digits((30.0, 29.0, 30.0))
+    assert text_height(table) == 35.0 and number_height(table) == 14.0
+    fixed, done = unmerge(table, range(0, 3))
+    assert done == [] and [fixed.at(r, 1).text for r in range(3)] == ["86", "92", "95"]
+    table = _rates_of_two_digits((30.0, 29.0))
+    assert number_height(table) == 0.0
+    _, done = unmerge(table, range(0, 2))
+    assert [ln.text for u in done for ln in u.remnants] == ["86", "92"]
+
+
 def test_a_rules_two_marks_read_apart_are_its_remnant() -> None:
     """lg_8733 (selfscan18's dev set): 年初预算数 merged down over its 365.24, the lost rule
     between them read `1 一` (0.48) in a box 5 px high: two marks with OCR's space between them,

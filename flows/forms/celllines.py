@@ -61,6 +61,9 @@ SPECK = 0.5
 DOTS = frozenset("•·●∙・…⋯")
 # A printed number long enough that OCR's box for it is its line's, not a speck's
 MIN_NUMBER = 3
+# ... or, in a table printing none that long, this many numbers one digit shorter, each alone
+# in its cell: a column's values (specks do not repeat a height row after row)
+MIN_PAIRS = 3
 # A text block stands in a row of its own when its centre is this close to the row's middle
 # (a share of the row's height): a printed cell centres its text in its row, while the lines
 # of one label merged over two rows gather round the rule between them.
@@ -154,7 +157,8 @@ class Unmerged:
 
 def number_height(table: Table) -> float:
     """The typical height of a printed number of the table (its OCR lines of one number of 3+
-    characters: `4.46`, `100%`), 0 when it prints none. A digit stands shorter than a CJK
+    characters: `4.46`, `100%`; without them, of `MIN_PAIRS` or more two-digit numbers alone in
+    their cells), 0 when it prints none. A digit stands shorter than a CJK
     character (about two thirds of it), so a lone printed digit is measured against the
     numbers, not against the text height the CJK lines set."""
     heights = [
@@ -163,7 +167,20 @@ def number_height(table: Table) -> float:
         for ln in c.lines
         if len(ln.text.strip()) >= MIN_NUMBER and NUMBER_RE.fullmatch(ln.text.strip())
     ]
-    return median(heights) if heights else 0.0
+    if heights:
+        return median(heights)
+    # none that long (rates printed `86` beside their `%` cells): two-digit numbers in cells
+    # of their own, when the table prints enough of them to be its values, not specks (dev10
+    # lg_95134 p2: `86`, `92`, `95` 14 px tall beside 35 px CJK boxes under a seal, every
+    # target dropped as a speck measured against the text)
+    pairs = [
+        ln.bbox[3] - ln.bbox[1]
+        for c in table.cells
+        if len(c.lines) == 1
+        for ln in c.lines
+        if len(ln.text.strip()) == MIN_NUMBER - 1 and ln.text.strip().isdigit()
+    ]
+    return median(pairs) if len(pairs) >= MIN_PAIRS else 0.0
 
 
 def column_edges(table: Table, row: int) -> dict[int, float]:

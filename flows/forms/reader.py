@@ -869,6 +869,10 @@ def _head_printed_twice(
     )
 
 
+# The fields a continued grid is lined up by (`GridColumns.on` holds the same two).
+NAME_FIELD, VALUE_FIELD = "indicator_name", "target"
+
+
 def _heading_over_no_line(
     form: OpenForm, read: GridColumns, where: Where, problems: list[str]
 ) -> GridColumns | None:
@@ -876,21 +880,49 @@ def _heading_over_no_line(
     the heading before it, when no line was read under that one (it stood at the page's foot,
     the grid's lines all on this page: dev2 lg_10180, its first heading's rules lost so
     `三级指标 指标 性质` and `年度指标值 度量单位` were one cell each): this heading is the
-    grid's, read by its own heads, when it names every field the first one did. None when a
-    line was read before (the grid is laid out by the heading it was read by) or a field is
-    missing from it."""
-    if form.indicators or form.columns is None or not form.columns.fields() <= read.fields():
+    grid's, read by its own heads, when it names every field the first one did.
+
+    The same when lines were read before under a first heading that gave no column to the
+    value (its head run together with others in one cell over fewer grid columns, said there:
+    dev10 lg_96181 p1 `指标性质 目标值 度量 单位`, every line of page 2 lost as a table of no
+    form) and the 三级指标 column stands where it stood (`_same_name_column`): the lines before
+    keep what they were read with, the lines from here on are read by this heading's heads.
+    None when a line was read under a first heading that had a value column (the grid is laid
+    out by the heading it was read by) or a field is missing from this one."""
+    if form.columns is None or not form.columns.fields() <= read.fields():
         return None
+    if form.indicators and (
+        VALUE_FIELD in form.columns.fields()
+        or VALUE_FIELD not in read.fields()
+        or not _same_name_column(form.columns, read)
+    ):
+        return None
+    under = (
+        "under whose lines no value column was read (its head run together with others)"
+        if form.indicators
+        else "under which no line was printed"
+    )
     problems.append(
         form_note(
             form,
             where.page.page,
             "the grid's heading repeated here does not line up with the heading before the page "
-            "break, under which no line was printed: the lines are read by this heading "
-            f"({', '.join(read.by_field)})",
+            f"break, {under}: the lines are read by this heading ({', '.join(read.by_field)})",
         )
     )
     return read
+
+
+def _same_name_column(before: GridColumns, read: GridColumns) -> bool:
+    """Whether the 三级指标 column of a repeated heading starts and ends where the first
+    heading's did, as shares of the heading's frame (`EDGE_STRAY`): the same grid, its pages
+    of one scale."""
+    a, b = before.x_ranges.get(NAME_FIELD), read.x_ranges.get(NAME_FIELD)
+    return (
+        a is not None
+        and b is not None
+        and all(abs(x - y) < EDGE_STRAY for x, y in zip(a, b, strict=True))
+    )
 
 
 def _back_fill(

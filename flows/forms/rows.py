@@ -470,6 +470,7 @@ def append_rows(
         notes += _under_seal_by_column(cells, values, spec)
         notes += _text_under_seal(cells, values, spec)
         notes += _unit_after_a_mark(values, spec) if ocr else []
+        notes += _name_after_a_mark(values) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
         percent = percent_read_as_digit(nm.value, target.value) if ocr else None
@@ -1156,6 +1157,31 @@ def _unit_after_a_mark(values: dict[str, SourcedValue], spec: FormSpec) -> list[
             "speck: a cell prints a unit or a mark that it has none); read as the unit"
         )
     return notes
+
+
+# What OCR reads a speck, a seal ring's arc or a rule's stroke left of a name as: marks no
+# 三级 name begins with (a name begins with a word, a number or a bracket).
+NAME_LEAD_MARKS = "-‐‑–—_~,，、.。·・:：;；"
+
+
+def _name_after_a_mark(values: dict[str, SourcedValue]) -> list[str]:
+    """A 三级 name OCR read with a mark before it (`-送戏下乡场次数`, `,资金使用合规率`: dev10
+    lg_96521 p3, a seal's ring left of the names read into their lines): a printed name never
+    begins with a dash, comma, stop or colon, so the mark is no print. The name is kept from
+    its first word, number or bracket on; a cell of marks alone stays as read. Reported; the
+    raw cell keeps the reading."""
+    value = values.get("indicator_name")
+    if value is None:
+        return []
+    text = value.value.strip()
+    name = text.lstrip(NAME_LEAD_MARKS).lstrip()
+    if name == text or not name:
+        return []
+    values["indicator_name"] = value.with_value(name)
+    return [
+        f"the 三级 name '{text}' begins with a mark no name begins with (a speck, a seal's or "
+        f"a rule's stroke read into its line); read as '{name}'"
+    ]
 
 
 def _compose(
