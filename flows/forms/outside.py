@@ -22,7 +22,7 @@ from flows.forms.labels import (
 )
 from flows.forms.spec import FORMS, FUNDS_UNITS
 from flows.models import Cell, PageGrid, Table, TextLine
-from flows.text import label_key
+from flows.text import is_han, label_key
 
 
 def with_opener_above(page: PageGrid, table: Table, problems: list[str] | None = None) -> Table:
@@ -390,7 +390,7 @@ def _stroke_off(word: str) -> str | None:
     """A label piece without the worn rule's strokes (`RULE_STROKES`) OCR read at its right
     edge after its glyphs (`项目名|`); None when it ends in none, or no glyph stands before."""
     piece = word.rstrip(RULE_STROKES)
-    if piece == word or not piece or not any("\u4e00" <= ch <= "\u9fff" for ch in piece[-1]):
+    if piece == word or not piece or not is_han(piece[-1]):
         return None
     return piece
 
