@@ -157,9 +157,9 @@ def reread_lone_amount(
     (dev10 lg_93645: the rule between 年度本级预算金额 and 20430 wore into dashes, OCR read the
     label, the dash and the amount as one line). The stroke at the amount's edge may be the
     rule's dash read as a `1`, or a printed digit; the amount's cell is read again
-    (`reread`), and the amount without that stroke is taken only when every view that reads
-    anything reads one number, that amount (the print without the rule's dash), noted. Any view
-    reading the stroke, another number or several, or none reading: left as read."""
+    (`reread`), and the amount without that stroke is taken only when every view reads one
+    number, that amount (the print without the rule's dash), noted. Any view reading the stroke,
+    another number, several or none: left as read."""
     if reread is None:
         return
     fields = block_fields(form)
