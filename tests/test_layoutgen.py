@@ -45,6 +45,7 @@ def test_seed_ranges_are_disjoint_and_documented():
     assert seeds("dev8", 1, 0) == [70_000]
     assert seeds("dev9", 1, 0) == [80_000]
     assert seeds("dev10", 1, 0) == [90_000]
+    assert seeds("dev11", 1, 0) == [100_000]
     ranges = list(RANGES.values())
     assert all(set(a).isdisjoint(b) for i, a in enumerate(ranges) for b in ranges[i + 1 :])
     assert len(params.PARAMETERS) >= 30

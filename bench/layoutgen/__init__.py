@@ -11,9 +11,10 @@ Two seed ranges (a document is a pure function of its seed):
 * ``DEV_SEEDS`` (0 … 9 999), ``DEV2_SEEDS`` (10 000 … 19 999), ``DEV3_SEEDS`` (20 000 …
   29 999), ``DEV4_SEEDS`` (30 000 … 39 999), ``DEV5_SEEDS`` (40 000 … 49 999), ``DEV6_SEEDS``
   (50 000 … 59 999), ``DEV7_SEEDS`` (60 000 … 69 999), ``DEV8_SEEDS`` (70 000 … 79 999),
-  ``DEV9_SEEDS`` (80 000 … 89 999) and ``DEV10_SEEDS`` (90 000 … 99 999): develop and debug
-  against these (each opened when the one before had been used up by the stops' dev sets; a
-  range's counties repeat in the next, so draw one dev set from one range);
+  ``DEV9_SEEDS`` (80 000 … 89 999), ``DEV10_SEEDS`` (90 000 … 99 999) and ``DEV11_SEEDS``
+  (100 000 … 109 999): develop and debug against these (each opened when the one before had
+  been used up by the stops' dev sets; a range's counties repeat in the next, so draw one dev set
+  from one range);
 * ``HELDOUT_SEEDS`` (1 000 000 …): only measured, by ``make bench``. Never tune on them.
 
 Held-out documents whose misses have been read are no longer held out: ``make bench`` scores from
@@ -32,6 +33,7 @@ DEV7_SEEDS = range(60_000, 70_000)
 DEV8_SEEDS = range(70_000, 80_000)
 DEV9_SEEDS = range(80_000, 90_000)
 DEV10_SEEDS = range(90_000, 100_000)
+DEV11_SEEDS = range(100_000, 110_000)
 HELDOUT_SEEDS = range(1_000_000, 1_010_000)
 # The ranges by the name the command lines take (`--range`).
 RANGES = {
@@ -45,6 +47,7 @@ RANGES = {
     "dev8": DEV8_SEEDS,
     "dev9": DEV9_SEEDS,
     "dev10": DEV10_SEEDS,
+    "dev11": DEV11_SEEDS,
     "heldout": HELDOUT_SEEDS,
 }
 
