@@ -71,3 +71,37 @@ def test_a_title_of_the_open_form_leaves_its_continuation_as_it_was() -> None:
     cont = second_page(["", "产出指标", "质量指标", "验收合格率", "100%"], "项目支出绩效目标表")
     (project,), _ = read_document([first_page(), cont])
     assert [i.name.value for i in project.indicators] == ["召开会议", "验收合格率", "创业培训人数"]
+
+
+def test_a_value_ending_with_a_label_gives_that_label_the_next_cell() -> None:
+    """dev11 lg_100207 p3: `部门名称 | 安口县…保障局部门代码 | 330207`, the rule before 部门代码
+    lost: the code was dropped unsaid as the second cell of the name's value."""
+    dept = table(
+        [
+            ["部门名称", "某县林业和草原局部门代码", "", "250525"],
+            ["年度总体目标", "保护森林资源", "", ""],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "管护面积", "≥100亩"],
+        ]
+    )
+    (form,), problems = read_document([ocr(page(1, dept, lines=(DEPT_TITLE,)))])
+    got = values(form)
+    assert (got["department_name"], got["department_code"]) == ("某县林业和草原局", "250525")
+    assert (form.fields["department_code"].row, form.fields["department_code"].col) == (0, 3)
+    assert problems == [
+        "page 1: header cell '某县林业和草原局部门代码' ends with the label 部门代码 (OCR found "
+        "no rule before it), its value in the cell '250525' after it: department_name read as "
+        "'某县林业和草原局', department_code as '250525'"
+    ]
+
+
+def test_a_value_ending_with_a_label_keeps_a_row_that_prints_more_after_the_cell() -> None:
+    dept = table(
+        [
+            ["部门名称", "某县林业和草原局部门代码", "250525", "备注"],
+            ["年度总体目标", "保护森林资源", "", ""],
+        ]
+    )
+    (form,), _ = read_document([ocr(page(1, dept, lines=(DEPT_TITLE,)))])
+    assert values(form)["department_name"] == "某县林业和草原局部门代码"
+    assert "department_code" not in form.fields
