@@ -16,6 +16,7 @@ from tests.test_forms import first_page, lines_of, page, table, values
 
 DEPT_TITLE = "2025 年度部门整体绩效目标表"
 LINE = ["", "产出指标", "数量指标", "创业培训人数", "≥1723人"]
+NAME_ROW = ["名称", "某县人力资源和社会保障局", "", "", ""]  # 部门名称 read as its last line
 
 
 def ocr(grid: PageGrid) -> PageGrid:
@@ -42,7 +43,7 @@ def test_a_title_names_the_form_whose_mark_it_prints_first(title: str, form: str
 
 
 def test_a_table_under_another_forms_title_opens_that_form_not_the_projects_lines() -> None:
-    pages = [first_page(), second_page(["名称", "某县人力资源和社会保障局", "", "", ""], DEPT_TITLE)]
+    pages = [first_page(), second_page(NAME_ROW, DEPT_TITLE)]
     (project, dept), problems = read_document(pages)
     assert lines_of(project) == [("产出指", "数量指标 (必填硬性指", "召开会议", "5 次")]
     assert dept.form == "department_target" and dept.first_page == 2

@@ -936,7 +936,6 @@ def _text_cut_by_a_rule(
             )
 
 
-
 def _label_ending_before_its_value(
     table: Table,
     start: int,
@@ -991,6 +990,7 @@ def _label_ending_before_its_value(
             f"{lb.alternatives[0]} (OCR found no rule before it), its value in the cell "
             f"'{nxt.text}' after it: {name} read as '{own}', {lb.field} as '{nxt.text}'"
         )
+
 
 # The pieces of an amount a rule cut where it printed its point: whole digits before (thousands
 # commas allowed), digits alone after; a piece printing a point of its own (`447.516` | `0.00`,

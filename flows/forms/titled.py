@@ -70,9 +70,7 @@ def title_above(page: PageGrid, table: Table) -> tuple[TextLine, FormSpec] | Non
     above it that names a form, with the form; None when there is none."""
     top = table.bbox[1]
     floor = max((t.bbox[3] for t in page.tables if t.bbox[3] <= top), default=float("-inf"))
-    between = [
-        ln for ln in page.lines if floor <= (ln.bbox[1] + ln.bbox[3]) / 2 <= top
-    ]
+    between = [ln for ln in page.lines if floor <= (ln.bbox[1] + ln.bbox[3]) / 2 <= top]
     for line in sorted(between, key=lambda ln: -ln.bbox[3]):
         spec = titled_form(line.text)
         if spec is not None:
