@@ -11,7 +11,7 @@ import pytest
 
 from flows.forms import read_document
 from flows.forms.titled import titled_form
-from flows.models import PageGrid
+from flows.models import PageGrid, ProjectForm
 from tests.test_forms import first_page, lines_of, page, table, values
 
 DEPT_TITLE = "2025 年度部门整体绩效目标表"
@@ -74,18 +74,23 @@ def test_a_title_of_the_open_form_leaves_its_continuation_as_it_was() -> None:
     assert [i.name.value for i in project.indicators] == ["召开会议", "验收合格率", "创业培训人数"]
 
 
+def read_department(name_row: list[str]) -> tuple[ProjectForm, list[str]]:
+    """A 部门整体 table whose first row is `name_row`, then its goal and a one-line grid."""
+    goal = ["年度总体目标", "保护森林资源", "", ""]
+    grid = [
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "管护面积", "≥100亩"],
+    ]
+    (form,), problems = read_document(
+        [ocr(page(1, table([name_row, goal, *grid]), lines=(DEPT_TITLE,)))]
+    )
+    return form, problems
+
+
 def test_a_value_ending_with_a_label_gives_that_label_the_next_cell() -> None:
     """dev11 lg_100207 p3: `部门名称 | 安口县…保障局部门代码 | 330207`, the rule before 部门代码
     lost: the code was dropped unsaid as the second cell of the name's value."""
-    dept = table(
-        [
-            ["部门名称", "某县林业和草原局部门代码", "", "250525"],
-            ["年度总体目标", "保护森林资源", "", ""],
-            ["一级指标", "二级指标", "三级指标", "指标值"],
-            ["产出指标", "数量指标", "管护面积", "≥100亩"],
-        ]
-    )
-    (form,), problems = read_document([ocr(page(1, dept, lines=(DEPT_TITLE,)))])
+    form, problems = read_department(["部门名称", "某县林业和草原局部门代码", "", "250525"])
     got = values(form)
     assert (got["department_name"], got["department_code"]) == ("某县林业和草原局", "250525")
     assert (form.fields["department_code"].row, form.fields["department_code"].col) == (0, 3)
@@ -97,12 +102,6 @@ def test_a_value_ending_with_a_label_gives_that_label_the_next_cell() -> None:
 
 
 def test_a_value_ending_with_a_label_keeps_a_row_that_prints_more_after_the_cell() -> None:
-    dept = table(
-        [
-            ["部门名称", "某县林业和草原局部门代码", "250525", "备注"],
-            ["年度总体目标", "保护森林资源", "", ""],
-        ]
-    )
-    (form,), _ = read_document([ocr(page(1, dept, lines=(DEPT_TITLE,)))])
+    form, _ = read_department(["部门名称", "某县林业和草原局部门代码", "250525", "备注"])
     assert values(form)["department_name"] == "某县林业和草原局部门代码"
     assert "department_code" not in form.fields
