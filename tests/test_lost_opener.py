@@ -95,7 +95,7 @@ def test_an_opener_cut_short_that_no_other_label_starts_or_ends_with_opens_its_f
 def test_a_cut_of_two_glyphs_or_two_cut_openers_open_nothing() -> None:
     """`项目` begins 项目属性 and 项目资金 too; two cells cut to an opener are not one header.
     `名称` ends every opener, so it is not spelt whole as one; beside its value over two of a
-    project form's labels it is that form's opener label with a line lost (`_opener_piece`)."""
+    project form's labels it is that form's opener label with a line lost (`opener_piece`)."""
     assert read_ocr([["项目", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])[0] == []
     assert read_ocr([["项目名", "甲", "", ""], ["项目名", "乙", "", ""]])[0] == []
     (form,), problems = read_ocr([["名称", "培训项目", "", ""], ["实施单位", "某中心", "", ""]])

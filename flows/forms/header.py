@@ -910,6 +910,10 @@ def _text_cut_by_a_rule(
         ):
             rest.append(nxt)
             nxt = _right_of(table, nxt)
+        said = None if rest else _label_then_its_value(table, name, value, labels, where, header)
+        if said is not None:
+            problems.append(said)
+            continue
         # the rest ends its row: text after it (a label OCR misread, then its value) would make
         # the unread cells a pair of their own, reported rather than glued on
         while nxt is not None and not cell_text(nxt) and nxt.row == value.row:
@@ -933,6 +937,45 @@ def _text_cut_by_a_rule(
                 f"{lb.alternatives[0]} (OCR found no rule before it): {name} read as '{own}', "
                 f"{lb.field} as '{read.value}' beside it"
             )
+
+
+def _label_then_its_value(
+    table: Table, name: str, value: Cell, labels: list, where: Where, header: Header
+) -> str | None:
+    """A header value ending with a label of the form not yet read (`_label_ending`: the rule
+    between them lost), the label's value in the next printed cell of the row, ending it: the
+    value is read without the label and that cell as the label's, and the note saying so is
+    returned (dev11 lg_100207 p3: a 部门整体 table's `安口县人力资源和社会保障局部门代码` |
+    `330207`, the code dropped unsaid as the second cell of the name's value). The words a rule
+    cut off a value are `_text_cut_by_a_rule`'s; this, whatever the label's value prints (a
+    code, an amount). The cell must be unread, of the value's rows, no label, not ending in a
+    colon, no title or unit line. None when the value is not so."""
+    sv = header.fields[name]
+    ending = _label_ending(value.text, labels, header) if value.text == sv.value else None
+    nxt = _right_of(table, value)
+    while nxt is not None and not cell_text(nxt) and nxt.row == value.row:
+        nxt = _right_of(table, nxt)
+    if ending is None or nxt is None or id(nxt) in header.used:
+        return None
+    after = _right_of(table, nxt)
+    while after is not None and not cell_text(after) and after.row == value.row:
+        after = _right_of(table, after)
+    if (nxt.row, nxt.last_row) != (value.row, value.last_row) or (
+        after is not None and after.row == value.row
+    ):
+        return None
+    key = label_key(nxt.text)
+    if match_printed(key, labels) or _ends_in_colon(nxt.text) or _title_or_unit_line(nxt.text):
+        return None
+    own, lb = ending
+    header.used.add(id(nxt))
+    header.fields[name] = sv.with_value(own)
+    header.fields[lb.field] = where.sv(nxt)
+    return (
+        f"page {where.page.page}: header cell '{value.text}' ends with the label "
+        f"{lb.alternatives[0]} (OCR found no rule before it), its value in the cell "
+        f"'{nxt.text}' after it: {name} read as '{own}', {lb.field} as '{nxt.text}'"
+    )
 
 
 # The pieces of an amount a rule cut where it printed its point: whole digits before (thousands

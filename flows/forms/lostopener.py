@@ -78,7 +78,7 @@ def lost_opener(table: Table, start: int, end: int) -> LostOpener | None:
     if first - 1 != start or not 1 <= len(above) <= 2:
         return None
     piece = above[0] if len(above) == 2 else None
-    if piece is not None and not _opener_piece(label_key(piece.text), forms[0]):
+    if piece is not None and not opener_piece(label_key(piece.text), forms[0]):
         return None
     value = above[-1]
     key = label_key(value.text)
@@ -98,7 +98,7 @@ def lost_opener(table: Table, start: int, end: int) -> LostOpener | None:
 PIECE_LABELS = 2
 
 
-def _opener_piece(key: str, spec: FormSpec) -> bool:
+def opener_piece(key: str, spec: FormSpec) -> bool:
     """Whether `key` is a piece of `spec`'s opener label cut at one edge, shorter than it (a
     label wrapped over two lines of its narrow cell, one line lost: `称` of 项目名 / 称) and no
     edge of another header label of any form (`项目` begins 项目属性 too): the cell left of the

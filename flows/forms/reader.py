@@ -85,6 +85,7 @@ from flows.forms.rows import append_rows
 from flows.forms.spec import FORMS, SPEC_OF, FormSpec
 from flows.forms.state import OpenForm, form_note, name_field, name_of
 from flows.forms.titlecell import with_title_cut_off
+from flows.forms.titled import titled_elsewhere
 from flows.forms.totalrow import total_numbers_alone, total_row_alone, total_row_from_lines
 from flows.forms.totals import (
     fill_blank_by_totals,
@@ -416,7 +417,18 @@ def _read_segment(
         if lost is not None:
             told = told_apart(lost.forms, table, start, min(head_row + 1, end), page)
             spec = told if told is not None else unmarked(lost.forms)
+    titled = None
+    if spec is None and open_form is not None:
+        # a table under another form's title is that form's, never the open one's continuation
+        titled = titled_elsewhere(page, table, start, min(head_row + 1, end), open_form.spec)
+        if titled is not None and titled.value is None:
+            problems.append(titled.note(page.page, name_of(open_form)))
+            _finish(open_form, forms, problems)
+            return None
+        if titled is not None:
+            spec = titled.spec
     if spec is not None:  # a new form starts here
+        before = name_of(open_form) if open_form is not None else ""
         if open_form is not None:
             _finish(open_form, forms, problems)
         problems += _openers_after_a_mark(table, start, min(head_row + 1, end), spec, page)
@@ -426,6 +438,11 @@ def _read_segment(
                 withdraw(problems, (UNREAD_LABEL, page.page, where.table_index, cell.row, cell.col))
             header.fields.setdefault(opener_label(spec).field, where.sv(lost.value))
             problems.append(lost.note(page.page, spec.form))
+        if titled is not None and titled.value is not None and titled.piece is not None:
+            for cell in (titled.value, titled.piece):
+                withdraw(problems, (UNREAD_LABEL, page.page, where.table_index, cell.row, cell.col))
+            header.fields.setdefault(opener_label(spec).field, where.sv(titled.value))
+            problems.append(titled.note(page.page, before))
         year = find_year(page, table, start, head_row, where)
         if year is None:
             year = year_in_title_cell(table, start, head_row, spec, where, problems)
