@@ -611,6 +611,44 @@ def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
     ]
 
 
+@pytest.mark.parametrize(
+    ("label", "glued", "read"),
+    [
+        ("8分", "10092.94", True),  # dev11 lg_104931_自评 p2: 总 read 8, the rule between lost
+        ("分", "10092.94", True),
+        ("8分", "10090", False),  # the score after the weights' sum is not the scores'
+        ("8分", "9092.94", False),  # no cut after the weights' sum
+        ("8值", "10092.94", False),  # two glyphs off the label
+    ],
+)
+def test_a_lone_row_printing_its_weight_and_score_as_one_number_is_split_by_the_sums(
+    label: str, glued: str, read: bool
+) -> None:
+    """The 总分 row alone on the next page, its label one glyph off or short and its 分值 and 得分
+    one cell under both columns (`10092.94`, the rule between them lost): split after the sum
+    of the weights read (100), read only when the rest is the sum of the scores (92.94)."""
+    xs = [(0, 1), (1, 5), (5, 7)]
+    texts = ["", label, glued]
+    cells = [
+        Cell(0, c, t, (a, 0, b, 1)) for c, ((a, b), t) in enumerate(zip(xs, texts, strict=True))
+    ]
+    lone = Table(1, 3, cells, (0, 0, 7, 1), "rapidocr")
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    (form,), problems = read_document([*pages, ocr_page(3, lone)])
+    got = values(form)
+    if not read:
+        assert "overall_score" not in got
+        return
+    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
+    how = "one glyph off" if len(label) == 2 else "short of"
+    assert problems == [
+        f"page 3: 保洁经费: a lone row '{label} | {glued}' under the 分值 and 得分 columns is read "
+        f"as the 总分 row (its label read {how} 总分/合计): 100 | 92.94 (one cell under both, "
+        "split after the weights' sum), 100 being the sum of the weights and 92.94 of the "
+        "scores read"
+    ]
+
+
 def test_a_heading_cell_read_with_a_speck_digit_at_its_edge_names_its_head() -> None:
     """Dev6 lg_52716_自评 p1: 三级指标 read `三级标4` (its 指 lost, a speck read `4` beside
     it): no head prints a digit, so `三级标` names indicator_name and the row is the grid's
