@@ -5,17 +5,9 @@ which every check of the block then holds."""
 from __future__ import annotations
 
 from flows.forms.execreread import reread_block_by_arithmetic
-from flows.models import (
-    Cell,
-    CellLine,
-    FundsBlock,
-    PageGrid,
-    PageStatus,
-    ProjectForm,
-    SourcedValue,
-    Table,
-)
+from flows.models import Cell, CellLine, FundsBlock, ProjectForm, SourcedValue, Table
 from tests.test_block_totals import _line
+from tests.test_forms import ocr_page
 
 
 def _sv(text: str, row: int = 0) -> SourcedValue:
@@ -140,9 +132,7 @@ def _with_matrix(
         fields[f"{row}_budget_full_year"] = _sv(text, 20)
     line = CellLine(full_year, (line_x[0], 305.0, line_x[1], 325.0))
     cell = Cell(2, 7, full_year, box, lines=(line,))
-    page = PageGrid(1, 1600, 2200, "px", False, PageStatus.EXTRACTED, "ocr", [
-        Table(6, 18, [cell], (0.0, 0.0, 1600.0, 2200.0), "ocr")
-    ])  # fmt: skip
+    page = ocr_page(1, Table(6, 18, [cell], (0.0, 0.0, 1600.0, 2200.0), "rapidocr"))
     indicators = [_line(w, s) for w, s in LINES]
     form = ProjectForm(fields, FundsBlock(), indicators, 1, form="project_self_eval")
     values = {k: v.value for k, v in fields.items()}

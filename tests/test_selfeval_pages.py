@@ -566,6 +566,18 @@ def test_the_total_row_is_read_from_free_lines_above_the_next_projects_header() 
     ]
 
 
+def _lone_row(xs: list[tuple[int, int]], texts: list[str]) -> tuple[dict, list[str]]:
+    """The values and problems of the 保洁经费 self-evaluation whose grid ends on page 2, page 3
+    printing one row of cells `texts` spanning `xs` (the grid's frame is 0..7)."""
+    cells = [
+        Cell(0, c, t, (a, 0, b, 1)) for c, ((a, b), t) in enumerate(zip(xs, texts, strict=True))
+    ]
+    lone = Table(1, len(cells), cells, (0, 0, 7, 1), "rapidocr")
+    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
+    (form,), problems = read_document([*pages, ocr_page(3, lone)])
+    return values(form), problems
+
+
 @pytest.mark.parametrize(
     ("label", "score", "read"),
     [
@@ -586,15 +598,8 @@ def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
     """The 总分 row alone on the next page, its label read as one of its glyphs: read as the 总分
     row only when the number under 分值 is the sum of the weights (100) and one under 得分 the
     sum of the scores (92.94); otherwise the table is of another kind, as before."""
-    xs = [(0, 1), (1, 5), (5, 6), (6, 7)]  # ruled with fewer columns than the grid
-    texts = ["", label, "100", score]
-    cells = [
-        Cell(0, c, t, (a, 0, b, 1)) for c, ((a, b), t) in enumerate(zip(xs, texts, strict=True))
-    ]
-    lone = Table(1, 4, cells, (0, 0, 7, 1), "rapidocr")
-    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
-    (form,), problems = read_document([*pages, ocr_page(3, lone)])
-    got = values(form)
+    # ruled with fewer columns than the grid
+    got, problems = _lone_row([(0, 1), (1, 5), (5, 6), (6, 7)], ["", label, "100", score])
     if not read:
         assert "overall_score" not in got
         assert problems == [
@@ -627,15 +632,7 @@ def test_a_lone_row_printing_its_weight_and_score_as_one_number_is_split_by_the_
     """The 总分 row alone on the next page, its label one glyph off or short and its 分值 and 得分
     one cell under both columns (`10092.94`, the rule between them lost): split after the sum
     of the weights read (100), read only when the rest is the sum of the scores (92.94)."""
-    xs = [(0, 1), (1, 5), (5, 7)]
-    texts = ["", label, glued]
-    cells = [
-        Cell(0, c, t, (a, 0, b, 1)) for c, ((a, b), t) in enumerate(zip(xs, texts, strict=True))
-    ]
-    lone = Table(1, 3, cells, (0, 0, 7, 1), "rapidocr")
-    pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
-    (form,), problems = read_document([*pages, ocr_page(3, lone)])
-    got = values(form)
+    got, problems = _lone_row([(0, 1), (1, 5), (5, 7)], ["", label, glued])
     if not read:
         assert "overall_score" not in got
         return
