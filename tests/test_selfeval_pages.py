@@ -579,70 +579,48 @@ def _lone_row(xs: list[tuple[int, int]], texts: list[str]) -> tuple[dict, list[s
 
 
 @pytest.mark.parametrize(
-    ("label", "score", "read"),
+    ("label", "after", "read"),
     [
-        ("分", "92.94 50.05", True),  # dev4 lg_39953_自评 p3: 总 lost, a speck read beside 92.94
-        ("总", "92.94", True),
-        ("分", "90", False),  # the score is not the sum of the scores read
-        ("分", "92.94 92.95", False),  # two numbers the sum could be: neither is taken
-        ("M", "92.94", False),  # no glyph of the label
-        ("分值", "92.94", False),  # more than a part of it
-        ("越分", "92.94", True),  # dev7 lg_67587_自评 p2: one glyph read as another
-        ("越分", "90", False),  # ... and the sums do not hold
-        ("越值", "92.94", False),  # two glyphs off
+        ("分", ["100", "92.94 50.05"], True),  # dev4 lg_39953_自评 p3: 总 lost, a speck beside
+        ("总", ["100", "92.94"], True),
+        ("分", ["100", "90"], False),  # the score is not the sum of the scores read
+        ("分", ["100", "92.94 92.95"], False),  # two numbers the sum could be: neither is taken
+        ("M", ["100", "92.94"], False),  # no glyph of the label
+        ("分值", ["100", "92.94"], False),  # more than a part of it
+        ("越分", ["100", "92.94"], True),  # dev7 lg_67587_自评 p2: one glyph read as another
+        ("越分", ["100", "90"], False),  # ... and the sums do not hold
+        ("越值", ["100", "92.94"], False),  # two glyphs off
+        # dev11 lg_104931_自评 p2: 总 read 8, 分值 and 得分 one cell (the rule between lost)
+        ("8分", ["10092.94"], True),
+        ("分", ["10092.94"], True),
+        ("8分", ["10090"], False),  # the rest after the weights' sum is not the scores'
+        ("8分", ["9092.94"], False),  # no cut after the weights' sum
+        ("8值", ["10092.94"], False),
     ],
 )
 def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
-    label: str, score: str, read: bool
+    label: str, after: list[str], read: bool
 ) -> None:
     """The 总分 row alone on the next page, its label read as one of its glyphs: read as the 总分
     row only when the number under 分值 is the sum of the weights (100) and one under 得分 the
-    sum of the scores (92.94); otherwise the table is of another kind, as before."""
-    # ruled with fewer columns than the grid
-    got, problems = _lone_row([(0, 1), (1, 5), (5, 6), (6, 7)], ["", label, "100", score])
+    sum of the scores (92.94); otherwise the table is of another kind, as before. One cell
+    under both columns (`10092.94`) is split after the weights' sum, by the same sums."""
+    xs = [(5, 6), (6, 7)] if len(after) == 2 else [(5, 7)]  # fewer columns than the grid
+    got, problems = _lone_row([(0, 1), (1, 5), *xs], ["", label, *after])
     if not read:
         assert "overall_score" not in got
         assert problems == [
-            "page 3: a table of another kind (1×4); not read as a 绩效目标表 or 自评表, and not "
-            "appended to another table"
+            f"page 3: a table of another kind (1×{len(after) + 2}); not read as a 绩效目标表 or "
+            "自评表, and not appended to another table"
         ]
         return
     assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
     how = "one glyph off" if len(label) == 2 else "short of"
+    split = " (one cell under both, split after the weights' sum)" if len(after) == 1 else ""
     assert problems == [
-        f"page 3: 保洁经费: a lone row '{label} | 100 | {score}' under the 分值 and 得分 columns "
-        f"is read as the 总分 row (its label read {how} 总分/合计): 100 | 92.94, 100 being the "
-        "sum of the weights and 92.94 of the scores read"
-    ]
-
-
-@pytest.mark.parametrize(
-    ("label", "glued", "read"),
-    [
-        ("8分", "10092.94", True),  # dev11 lg_104931_自评 p2: 总 read 8, the rule between lost
-        ("分", "10092.94", True),
-        ("8分", "10090", False),  # the score after the weights' sum is not the scores'
-        ("8分", "9092.94", False),  # no cut after the weights' sum
-        ("8值", "10092.94", False),  # two glyphs off the label
-    ],
-)
-def test_a_lone_row_printing_its_weight_and_score_as_one_number_is_split_by_the_sums(
-    label: str, glued: str, read: bool
-) -> None:
-    """The 总分 row alone on the next page, its label one glyph off or short and its 分值 and 得分
-    one cell under both columns (`10092.94`, the rule between them lost): split after the sum
-    of the weights read (100), read only when the rest is the sum of the scores (92.94)."""
-    got, problems = _lone_row([(0, 1), (1, 5), (5, 7)], ["", label, glued])
-    if not read:
-        assert "overall_score" not in got
-        return
-    assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
-    how = "one glyph off" if len(label) == 2 else "short of"
-    assert problems == [
-        f"page 3: 保洁经费: a lone row '{label} | {glued}' under the 分值 and 得分 columns is read "
-        f"as the 总分 row (its label read {how} 总分/合计): 100 | 92.94 (one cell under both, "
-        "split after the weights' sum), 100 being the sum of the weights and 92.94 of the "
-        "scores read"
+        f"page 3: 保洁经费: a lone row '{label} | {' | '.join(after)}' under the 分值 and 得分 "
+        f"columns is read as the 总分 row (its label read {how} 总分/合计): 100 | 92.94{split}, "
+        "100 being the sum of the weights and 92.94 of the scores read"
     ]
 
 
