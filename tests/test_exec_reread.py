@@ -5,8 +5,9 @@ which every check of the block then holds."""
 from __future__ import annotations
 
 from flows.forms.execreread import reread_block_by_arithmetic
-from flows.models import FundsBlock, ProjectForm, SourcedValue
+from flows.models import Cell, CellLine, FundsBlock, ProjectForm, SourcedValue, Table
 from tests.test_block_totals import _line
+from tests.test_forms import ocr_page
 
 
 def _sv(text: str, row: int = 0) -> SourcedValue:
@@ -115,3 +116,52 @@ def test_a_total_with_a_digit_lost_is_the_one_edit_by_which_the_sums_hold() -> N
     # a line's score unread: the sums hold to no cent, so no digit is tried
     values, problems = _settle(block, {}, [("60", "58.29"), ("30", "ó")])
     assert (values["overall_score"], problems) == ("95.5", [])
+
+
+def _with_matrix(
+    full_year: str, line_x: tuple[float, float], parts: tuple[str, str, str]
+) -> tuple[dict, list[str]]:
+    """The block with its funds matrix's 全年预算数 column (the sum `full_year` over `parts`),
+    the sum's cell a box from x 100 to 250 whose one OCR line spans `line_x`; every cell read
+    again gives what was read."""
+    fields = {k: _sv(v, i + 1) for i, (k, v) in enumerate(BLOCK.items())}
+    fields |= {"project_name": _sv("食品安全抽检监测")}
+    box = (100.0, 300.0, 250.0, 330.0)
+    fields["total_budget_full_year"] = SourcedValue(full_year, 1, bbox=box)
+    for row, text in zip(("fiscal", "carryover", "other"), parts, strict=True):
+        fields[f"{row}_budget_full_year"] = _sv(text, 20)
+    line = CellLine(full_year, (line_x[0], 305.0, line_x[1], 325.0))
+    cell = Cell(2, 7, full_year, box, lines=(line,))
+    page = ocr_page(1, Table(6, 18, [cell], (0.0, 0.0, 1600.0, 2200.0), "rapidocr"))
+    indicators = [_line(w, s) for w, s in LINES]
+    form = ProjectForm(fields, FundsBlock(), indicators, 1, form="project_self_eval")
+    values = {k: v.value for k, v in fields.items()}
+    reread = lambda page, bbox: [values[k] for k, v in fields.items() if v.bbox == bbox][:1]  # noqa: E731
+    reread_block_by_arithmetic(form, {1: 0.8}, reread, problems := [], [page])
+    return {k: v.value for k, v in form.fields.items()}, problems
+
+
+def test_an_amount_read_with_a_rule_stroke_at_its_edge_is_read_without_it_by_its_column() -> None:
+    # dev10 lg_91613_自评 p2: 全年预算数 9.1 read `9.11`, its line's box run onto the rule after
+    # it; 执行率 holds either way, the column (9.1 | 0 | 0) only without the stroke
+    values, problems = _with_matrix("52.171", (150.0, 248.0), ("52.17", "0", ""))
+    assert values["total_budget_full_year"] == "52.17"
+    assert problems == [
+        "page 1: 食品安全抽检监测: execution block read total_budget_full_year '52.171' as "
+        "52.17: the stroke at its edge taken for its cell's rule (its line runs onto the rule) "
+        "(its cell read again: '52.171') gives the one value, over every doubted cell of the "
+        "block, by which 执行率 = 执行数 / 预算数, 得分 = 分值 × 执行率 and the 总分's sums hold "
+        "and its column's 年度资金总额 the sum of the rows under it"
+    ]
+    # the stroke at the left edge, on the rule before the amount
+    values, _ = _with_matrix("152.17", (101.0, 200.0), ("52.17", "/", "0"))
+    assert values["total_budget_full_year"] == "52.17"
+
+
+def test_a_stroke_clear_of_the_rule_or_a_column_a_rounding_may_miss_is_left_as_read() -> None:
+    # the line centred in its cell, clear of both rules: the `1` is print
+    values, problems = _with_matrix("52.171", (140.0, 210.0), ("52.17", "0", "0"))
+    assert (values["total_budget_full_year"], problems) == ("52.171", [])
+    # two parts printed: each rounded, their sum may miss the printed total by a cent
+    values, problems = _with_matrix("52.171", (150.0, 248.0), ("40.17", "12", "0"))
+    assert (values["total_budget_full_year"], problems) == ("52.171", [])

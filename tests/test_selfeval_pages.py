@@ -566,48 +566,61 @@ def test_the_total_row_is_read_from_free_lines_above_the_next_projects_header() 
     ]
 
 
-@pytest.mark.parametrize(
-    ("label", "score", "read"),
-    [
-        ("分", "92.94 50.05", True),  # dev4 lg_39953_自评 p3: 总 lost, a speck read beside 92.94
-        ("总", "92.94", True),
-        ("分", "90", False),  # the score is not the sum of the scores read
-        ("分", "92.94 92.95", False),  # two numbers the sum could be: neither is taken
-        ("M", "92.94", False),  # no glyph of the label
-        ("分值", "92.94", False),  # more than a part of it
-        ("越分", "92.94", True),  # dev7 lg_67587_自评 p2: one glyph read as another
-        ("越分", "90", False),  # ... and the sums do not hold
-        ("越值", "92.94", False),  # two glyphs off
-    ],
-)
-def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
-    label: str, score: str, read: bool
-) -> None:
-    """The 总分 row alone on the next page, its label read as one of its glyphs: read as the 总分
-    row only when the number under 分值 is the sum of the weights (100) and one under 得分 the
-    sum of the scores (92.94); otherwise the table is of another kind, as before."""
-    xs = [(0, 1), (1, 5), (5, 6), (6, 7)]  # ruled with fewer columns than the grid
-    texts = ["", label, "100", score]
+def _lone_row(xs: list[tuple[int, int]], texts: list[str]) -> tuple[dict, list[str]]:
+    """The values and problems of the 保洁经费 self-evaluation whose grid ends on page 2, page 3
+    printing one row of cells `texts` spanning `xs` (the grid's frame is 0..7)."""
     cells = [
         Cell(0, c, t, (a, 0, b, 1)) for c, ((a, b), t) in enumerate(zip(xs, texts, strict=True))
     ]
-    lone = Table(1, 4, cells, (0, 0, 7, 1), "rapidocr")
+    lone = Table(1, len(cells), cells, (0, 0, 7, 1), "rapidocr")
     pages = [ocr_page(1, table(FIRST), lines=SE_TITLE), ocr_page(2, table(REST[:2]))]
     (form,), problems = read_document([*pages, ocr_page(3, lone)])
-    got = values(form)
+    return values(form), problems
+
+
+@pytest.mark.parametrize(
+    ("label", "after", "read"),
+    [
+        ("分", ["100", "92.94 50.05"], True),  # dev4 lg_39953_自评 p3: 总 lost, a speck beside
+        ("总", ["100", "92.94"], True),
+        ("分", ["100", "90"], False),  # the score is not the sum of the scores read
+        ("分", ["100", "92.94 92.95"], False),  # two numbers the sum could be: neither is taken
+        ("M", ["100", "92.94"], False),  # no glyph of the label
+        ("分值", ["100", "92.94"], False),  # more than a part of it
+        ("越分", ["100", "92.94"], True),  # dev7 lg_67587_自评 p2: one glyph read as another
+        ("越分", ["100", "90"], False),  # ... and the sums do not hold
+        ("越值", ["100", "92.94"], False),  # two glyphs off
+        # dev11 lg_104931_自评 p2: 总 read 8, 分值 and 得分 one cell (the rule between lost)
+        ("8分", ["10092.94"], True),
+        ("分", ["10092.94"], True),
+        ("8分", ["10090"], False),  # the rest after the weights' sum is not the scores'
+        ("8分", ["9092.94"], False),  # no cut after the weights' sum
+        ("8值", ["10092.94"], False),
+    ],
+)
+def test_a_lone_row_whose_label_ocr_read_short_is_the_total_row_by_its_sums(
+    label: str, after: list[str], read: bool
+) -> None:
+    """The 总分 row alone on the next page, its label read as one of its glyphs: read as the 总分
+    row only when the number under 分值 is the sum of the weights (100) and one under 得分 the
+    sum of the scores (92.94); otherwise the table is of another kind, as before. One cell
+    under both columns (`10092.94`) is split after the weights' sum, by the same sums."""
+    xs = [(5, 6), (6, 7)] if len(after) == 2 else [(5, 7)]  # fewer columns than the grid
+    got, problems = _lone_row([(0, 1), (1, 5), *xs], ["", label, *after])
     if not read:
         assert "overall_score" not in got
         assert problems == [
-            "page 3: a table of another kind (1×4); not read as a 绩效目标表 or 自评表, and not "
-            "appended to another table"
+            f"page 3: a table of another kind (1×{len(after) + 2}); not read as a 绩效目标表 or "
+            "自评表, and not appended to another table"
         ]
         return
     assert (got["overall_weight"], got["overall_score"]) == ("100", "92.94")
     how = "one glyph off" if len(label) == 2 else "short of"
+    split = " (one cell under both, split after the weights' sum)" if len(after) == 1 else ""
     assert problems == [
-        f"page 3: 保洁经费: a lone row '{label} | 100 | {score}' under the 分值 and 得分 columns "
-        f"is read as the 总分 row (its label read {how} 总分/合计): 100 | 92.94, 100 being the "
-        "sum of the weights and 92.94 of the scores read"
+        f"page 3: 保洁经费: a lone row '{label} | {' | '.join(after)}' under the 分值 and 得分 "
+        f"columns is read as the 总分 row (its label read {how} 总分/合计): 100 | 92.94{split}, "
+        "100 being the sum of the weights and 92.94 of the scores read"
     ]
 
 

@@ -19,10 +19,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from flows.forms.cellvalues import NUMBER_RE, amount
+from flows.forms.cellvalues import NUMBER_RE, RULE_MARKS, amount, char_class
 from flows.forms.execution import rate_holds
+from flows.forms.spec import NO_VALUE, SPEC_OF
 from flows.forms.totals import SUM_TOLERANCE, form_name
-from flows.models import BoxReread, ProjectForm, SourcedValue
+from flows.models import BoxReread, CellLine, PageGrid, ProjectForm, SourcedValue
 
 # The sum row's fields and the 总分 row's, under the form's field names
 _INITIAL, _FULL, _EXECUTED = "total_budget_initial", "total_budget_full_year", "total_executed"
@@ -47,21 +48,30 @@ def reread_block_by_arithmetic(
     ocr_pages: Mapping[int, float | None],
     reread: BoxReread | None,
     problems: list[str],
+    pages: list[PageGrid] | None = None,
 ) -> None:
     """A self-evaluation's execution block one of whose checks (module docstring) fails as
     read: each cell a failing check names, on an OCR page, is read again (`reread`), and the one
     re-read (field, value) by which every check the block can make holds, when exactly one
     does, replaces what was read, noted. No `reread`, no failing check, no fit or two fits: left
-    as read (the audit's execution findings say what does not hold)."""
+    as read (the audit's execution findings say what does not hold). A funds column that misses
+    its sum where no rounding can (`_column_sums`) doubts its cells too; a candidate for one of
+    them must make it add up, and an amount read with a rule's stroke at its edge on `pages`
+    (`_stroke_off`) is tried without it."""
     fields = form.fields
     if reread is None or _EXECUTED not in fields:
         return
-    values = {name: v.value.strip() for name, v in fields.items() if name in _BLOCK}
+    sums = _column_sums(form)
+    summed = {name for names, _ in sums for name in names}
+    values = {n: v.value.strip() for n, v in fields.items() if n in _BLOCK or n in summed}
     lines = _line_sums(form)
     checks = _checks(lines, SUM_TOLERANCE)
     # a digit edit is no reading of the page: the sums it must hold are held to the cent
     exact = _checks(lines, _CENT)
-    failing = [(names, check) for names, check in checks if check(values) is False]
+    # a column's sum judges only the candidates of its own cells, and only when it misses as
+    # read: a candidate must then make it add up
+    missed = [(names, check) for names, check in sums if check(values) is False]
+    failing = [(names, check) for names, check in checks if check(values) is False] + missed
     if not failing:
         return
     doubted = dict.fromkeys(name for names, _ in failing for name in names)
@@ -75,12 +85,14 @@ def reread_block_by_arithmetic(
         edits = _first_digit_read_as_0(as_read)
         if lines is not None and lines.whole and name in _SUMMED:
             edits += _one_digit_off(as_read)
+        if name in summed:
+            edits += _stroke_off(value, pages or [])
         tried = [(t, checks) for t in _readings(name, views)] + [(t, exact) for t in edits]
         for text, held in tried:
             if text == values.get(name):
                 continue
             changed = values | {name: text}
-            judged = [check(changed) for names, check in held if name in names]
+            judged = [check(changed) for names, check in [*held, *missed] if name in names]
             if judged and all(judged) and all(c(changed) is not False for _, c in held):
                 fits.setdefault((name, _as_number(text)), (text, views))
     if len(fits) != 1:
@@ -96,11 +108,13 @@ def reread_block_by_arithmetic(
     value = fields[name]
     fields[name] = value.with_value(text)
     witness = _witness(name, text, value.value.strip(), views)
+    repaired = any(name in names for names, _ in missed)
+    column = " and its column's 年度资金总额 the sum of the rows under it" if repaired else ""
     problems.append(
         f"page {value.page}: {form_name(form)}: execution block read {name} '{value.value}' as "
         f"{text}: {witness} gives the one value, over every doubted cell of the block,"
         " by which 执行率 = 执行数 / 预算数, 得分 = 分值 × 执行率 and the 总分's sums "
-        "hold"
+        f"hold{column}"
     )
 
 
@@ -249,8 +263,108 @@ def _witness(name: str, text: str, as_read: str, views: list[str]) -> str:
     read = ", ".join(repr(v) for v in views)
     if text in _readings(name, views):
         return f"its cell read again ({read})"
-    how = "its first digit read as 0" if _LEADING_ZERO_RE.match(as_read) else "one digit lost"
+    if _LEADING_ZERO_RE.match(as_read):
+        how = "its first digit read as 0"
+    elif _EDGE_STROKE_RE.sub("", as_read, count=1) == text:
+        how = "the stroke at its edge taken for its cell's rule (its line runs onto the rule)"
+    else:
+        how = "one digit lost"
     return f"{how} (its cell read again: {read or 'nothing'})"
+
+
+def _column_sums(form: ProjectForm) -> list[tuple[tuple[str, ...], Check]]:
+    """(the column's fields, its sum first, and the check) of each amount column of the form's
+    funds matrix whose first row prints the sum of the rows under it (`FundsMatrix.summed`:
+    年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金), judged only where no rounding can make a
+    printed sum miss: every part but one printed as nothing (0, blank or a no-value mark). A sum
+    of one amount and nothing is that amount to the digit; two rounded parts may miss their
+    rounded sum by a cent (selfscan18's lg_8339: 11.11 over 6.92 | 0 | 4.18), and then the
+    column says nothing."""
+    spec = SPEC_OF.get(form.form)
+    matrix = spec.funds_matrix if spec is not None else None
+    if matrix is None:
+        return []
+    out: list[tuple[tuple[str, ...], Check]] = []
+    for col in matrix.summed:
+        names = tuple(f"{row.field}_{col}" for row in matrix.rows)
+        if all(name in form.fields for name in names):
+            out.append((names, _column_check(names)))
+    return out
+
+
+def _column_check(names: tuple[str, ...]) -> Check:
+    def check(values: Values) -> bool | None:
+        amounts = [_amount_or_nothing(values.get(name, "")) for name in names]
+        total, parts = amounts[0], amounts[1:]
+        if total is None or None in parts or sum(1 for p in parts if p) > 1:
+            return None
+        return abs(total - sum(p or 0.0 for p in parts)) <= _EXACT
+
+    return check
+
+
+# A sum of one amount and nothing is that amount: float noise only
+_EXACT = 1e-9
+
+
+def _amount_or_nothing(text: str) -> float | None:
+    """A funds amount as printed (`_printed`); blank or a no-value mark is nothing, 0."""
+    return 0.0 if not text or text in NO_VALUE else _printed(text)
+
+
+# A rule's stroke read at an amount's edge (`RULE_MARKS`: `9.11` for 9.1 beside a worn rule)
+_EDGE_STROKE_RE = re.compile(
+    rf"^{char_class(RULE_MARKS)}\s*(?=\d)|(?<=\d)\s*{char_class(RULE_MARKS)}$"
+)
+
+# A printed amount stands clear of its cell's rules by the cell's padding; an OCR line that
+# reaches the rule, to within this share of its own height, took the rule's stroke into it
+AT_THE_RULE = 0.5
+
+
+def _stroke_off(value: SourcedValue, pages: list[PageGrid]) -> list[str]:
+    """The amount `value` read with a stroke at an edge (`_EDGE_STROKE_RE`) without it, when
+    the OCR line it was read from reaches its cell's rule on that side (`AT_THE_RULE`): a worn
+    column rule's dash read as the amount's last or first digit (dev10 lg_91613_自评 p2: 全年预算数
+    9.1 read `9.11`, the line's box running 65 px past the printed amount to 3 px from the rule
+    between 全年预算数 and 全年执行数, which OCR had lost there). Candidates only: the block's
+    checks keep one when it makes its column add up and breaks nothing."""
+    text = value.value.strip()
+    if value.bbox is None or amount(text) is None:
+        return []
+    line = _line_of(value, pages)
+    if line is None:
+        return []
+    x0, _, x1, _ = value.bbox
+    reach = AT_THE_RULE * (line.bbox[3] - line.bbox[1])
+    out = []
+    for m in _EDGE_STROKE_RE.finditer(text):
+        at_end = m.end() == len(text)
+        gap = x1 - line.bbox[2] if at_end else line.bbox[0] - x0
+        rest = (text[: m.start()] + text[m.end() :]).strip()
+        if gap <= reach and amount(rest) is not None and not _LEADING_ZERO_RE.match(rest):
+            out.append(rest)
+    return out
+
+
+def _line_of(value: SourcedValue, pages: list[PageGrid]) -> CellLine | None:
+    """The one OCR line of `value`'s page that prints its text whole, its centre inside the
+    value's box (the cell it was read from, or the part of a merged cell cut at a lost rule)."""
+    page = next((p for p in pages if p.page == value.page), None)
+    if page is None or value.bbox is None:
+        return None
+    x0, y0, x1, y1 = value.bbox
+    key = "".join(value.value.split())
+    found = [
+        line
+        for table in page.tables
+        for cell in table.cells
+        for line in cell.lines
+        if "".join(line.text.split()) == key
+        and x0 <= (line.bbox[0] + line.bbox[2]) / 2 <= x1
+        and y0 <= (line.bbox[1] + line.bbox[3]) / 2 <= y1
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 # The values the 总分's sums hold to the cent when every line is read: a digit lost or misread

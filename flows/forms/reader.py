@@ -277,7 +277,7 @@ def read_document(
             settle_marks_by_totals(form, problems)
             fill_blank_by_totals(form, problems)
             settle_block_by_totals(form, problems)
-            reread_block_by_arithmetic(form, ocr_pages, reread, problems)
+            reread_block_by_arithmetic(form, ocr_pages, reread, problems, pages)
     settle_slipped_names(forms, ocr_pages, problems)
     settle_name_by_own_print(forms, ocr_pages, problems)
     fill_missing_years(forms, problems)

@@ -19,7 +19,7 @@ from flows.forms.provenance import Where
 from flows.forms.spec import FULL_SCORE, FormSpec
 from flows.forms.state import OpenForm, form_note
 from flows.forms.totals import SUM_TOLERANCE as TOTAL_TOLERANCE
-from flows.forms.totals import printed_sum, split_glued_total
+from flows.forms.totals import printed_sum, split_glued_total, split_weight_and_score
 from flows.models import Cell, SourcedValue, Table
 from flows.text import label_key, normalize
 
@@ -335,28 +335,59 @@ def _short_label_row(
     if not short and not _one_glyph_off(key, form.spec):
         return None
     weight_cell, score_cell = cells.get("weight"), cells.get("score")
-    if weight_cell is None or score_cell is None or weight_cell is score_cell:
-        return None
     weights = printed_sum(form.fields, form.indicators, "weight")
     scores = printed_sum(form.fields, form.indicators, "score")
-    weight = amount(weight_cell.text)
-    if weights is None or scores is None or weight is None or abs(weight - weights) > 1e-6:
+    if weights is None or scores is None:
         return None
-    sums = [t for t in numbers_in(score_cell.text) or [] if _near(amount(t), scores)]
+    glued = _glued_under_both(where.table, r, first, weight_cell, score_cell, weights)
+    if glued is not None:  # one cell under both columns, its rule lost (`10091.95`)
+        weight_cell = score_cell = glued[0]
+        weight_text, score_text = glued[1]
+    elif weight_cell is None or score_cell is None or weight_cell is score_cell:
+        return None
+    else:
+        weight_text, score_text = weight_cell.text, score_cell.text
+    weight = amount(weight_text)
+    if weight is None or abs(weight - weights) > 1e-6:
+        return None
+    sums = [t for t in numbers_in(score_text) or [] if _near(amount(t), scores)]
     if len(sums) != 1:
         return None
-    form.fields["overall_weight"] = where.sv(weight_cell)
+    form.fields["overall_weight"] = where.sv(weight_cell, weight_text)
     form.fields["overall_score"] = where.sv(score_cell, sums[0])
     form.closed_grid = True
     how = "short of" if short else "one glyph off"
+    printed = weight_cell.text if glued else f"{weight_cell.text} | {score_cell.text}"
+    split = " (one cell under both, split after the weights' sum)" if glued else ""
     return form_note(
         form,
         where.page.page,
-        f"a lone row '{first.text} | {weight_cell.text} | {score_cell.text}' under the 分值 "
+        f"a lone row '{first.text} | {printed}' under the 分值 "
         f"and 得分 columns is read as the 总分 row (its label read {how} "
-        f"{'/'.join(form.spec.total_row)}): {weight_cell.text} | {sums[0]}, {weights:g} "
+        f"{'/'.join(form.spec.total_row)}): {weight_text} | {sums[0]}{split}, {weights:g} "
         f"being the sum of the weights and {scores:g} of the scores read",
     )
+
+
+def _glued_under_both(
+    table: Table,
+    r: int,
+    first: Cell | None,
+    weight_cell: Cell | None,
+    score_cell: Cell | None,
+    weights: float,
+) -> tuple[Cell, tuple[str, str]] | None:
+    """The one cell of a lone row after its label printing the 分值 and 得分 as one number (the
+    rule between them lost: dev11 lg_104931_自评 p2 `10091.95` under both columns), found under
+    one of them, and that number split after the printed sum of the weights read
+    (`split_weight_and_score`); None when the row prints another cell after its label, or the
+    cut does not hold."""
+    found = {id(c): c for c in (weight_cell, score_cell) if c is not None}
+    rest = [c for c in table.row_cells(r) if c is not first and c.text.strip()]
+    if len(found) != 1 or len(rest) != 1 or id(rest[0]) not in found:
+        return None
+    split = split_weight_and_score(rest[0].text, weights)
+    return None if split is None else (rest[0], split)
 
 
 def _one_glyph_off(key: str, spec: FormSpec) -> bool:
