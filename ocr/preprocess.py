@@ -47,6 +47,12 @@ class Prepared:
     doubts: list[str] = field(default_factory=list)
 
     @property
+    def decided(self) -> tuple[int, float]:
+        """The orientation and skew this preparation judged (quarter turns, angle applied):
+        what `prepare(..., decided=)` takes to prepare the same image again without judging."""
+        return self.quarter_turns, self.angle
+
+    @property
     def image(self) -> np.ndarray:
         """The page as BGR, made on demand: every channel is `gray`, so the pipeline carries
         the grey page only (a colour copy of a 300-dpi page is 26 MB per worker)."""
@@ -1154,9 +1160,19 @@ def straighten_rules(gray: np.ndarray, hor: np.ndarray, min_bow: float = 3.0) ->
 
 
 def prepare(
-    image: np.ndarray, engine: OcrEngine | None = None, *, fix_orientation: bool = True
+    image: np.ndarray,
+    engine: OcrEngine | None = None,
+    *,
+    fix_orientation: bool = True,
+    decided: tuple[int, float] | None = None,
 ) -> Prepared:
-    """Seal → background → orientation → deskew → perspective, in that order (see module doc)."""
+    """Seal → background → orientation → deskew → perspective, in that order (see module doc).
+
+    `decided`: the quarter turns and deskew angle an earlier preparation of the same image
+    applied (`Prepared.decided`), taken instead of judged again: the orientation test reads
+    lines through the engine and the skew search scores a hundred angles, and both decide what
+    they decided before on the same pixels, so the page comes out the same (a box re-read,
+    `ocr.reread.normalised_page`). Every other step depends on the pixels only and runs."""
     img = to_bgr(image)
     notes: list[str] = []
     sheet = sheet_quad(img)
@@ -1181,20 +1197,28 @@ def prepare(
     # test, which reads its grey (the lifted grey when fills or fading were mended)
     turns = 0
     doubts: list[str] = []
-    if fix_orientation:
+    if decided is not None:
+        turns = decided[0]
+    elif fix_orientation:
         turns = detect_quarter_turns(gray if fills or gain != 1.0 else plain, engine, doubts)
     del img, plain
     if turns:
         gray = rotate_quarter(gray, turns)
         notes.append(f"turned {90 * turns}° counter-clockwise")
-    ink = binarize(gray)
-    angle = skew_angle(ink)
+    ink: np.ndarray | None = None
+    if decided is None:
+        ink = binarize(gray)
+        angle = skew_angle(ink)
+    else:
+        angle = decided[1]  # the page is binarised once, levelled or as it is
     if abs(angle) >= LEVEL_ENOUGH:
         gray = rotate_deg(gray, angle)
         notes.append(f"deskewed {angle:+.2f}°")
         ink = binarize(gray)
     else:
         angle = 0.0  # the page as it is: its ink is the one just binarised
+        if ink is None:
+            ink = binarize(gray)
     hor, ver = line_masks(ink, gray=gray)
     del ink
     bent = straighten_rules(gray, hor)
