@@ -136,10 +136,11 @@ class PageGrid:
     # not judge, `ocr.preprocess._break_tie`): landed as the document's ingest_errors (stage
     # `parse`, with the reader's notes), naming this page (`extract.documents.finish_document`)
     notes: list[str] = field(default_factory=list)
-    # An OCR page: the quarter turns and deskew angle its preparation applied
-    # (`ocr.preprocess.Prepared.decided`), so a box re-read prepares the page as it was read
-    # without judging them again (`flows.extract.reread`); None for a text layer
-    decided: tuple[int, float] | None = None
+    # An OCR page: what its preparation judged — quarter turns, deskew angle applied, rules
+    # straightened or the table warped (`ocr.preprocess.Prepared.decided`) — so a box re-read
+    # prepares the page as it was read without judging again (`flows.extract.reread`); None
+    # for a text layer
+    decided: tuple[int, float, bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -45,12 +45,14 @@ class Prepared:
     # what was decided on weaker evidence than usual (an orientation the reading could not
     # judge): landed, naming the page (`PageGrid.notes`)
     doubts: list[str] = field(default_factory=list)
+    # rules straightened (rows or columns) or the table's quadrilateral warped after the skew
+    reshaped: bool = False
 
     @property
-    def decided(self) -> tuple[int, float]:
-        """The orientation and skew this preparation judged (quarter turns, angle applied):
-        what `prepare(..., decided=)` takes to prepare the same image again without judging."""
-        return self.quarter_turns, self.angle
+    def decided(self) -> tuple[int, float, bool]:
+        """What this preparation judged (quarter turns, skew angle applied, `reshaped`): what
+        `prepare(..., decided=)` takes to prepare the same image again without judging."""
+        return self.quarter_turns, self.angle, self.reshaped
 
     @property
     def image(self) -> np.ndarray:
@@ -1164,15 +1166,17 @@ def prepare(
     engine: OcrEngine | None = None,
     *,
     fix_orientation: bool = True,
-    decided: tuple[int, float] | None = None,
+    decided: tuple[int, float, bool] | None = None,
 ) -> Prepared:
     """Seal → background → orientation → deskew → perspective, in that order (see module doc).
 
-    `decided`: the quarter turns and deskew angle an earlier preparation of the same image
-    applied (`Prepared.decided`), taken instead of judged again: the orientation test reads
-    lines through the engine and the skew search scores a hundred angles, and both decide what
-    they decided before on the same pixels, so the page comes out the same (a box re-read,
-    `ocr.reread.normalised_page`). Every other step depends on the pixels only and runs."""
+    `decided`: what an earlier preparation of the same image judged (`Prepared.decided`),
+    taken instead of judged again — its quarter turns and skew angle (the orientation test
+    reads lines through the engine, the skew search scores a hundred angles) and whether it
+    straightened or warped anything (when not, the rule masks those steps look at are not
+    made: they would leave the page as it is). Each decided what it decided before on the same
+    pixels, so the page comes out the same (a box re-read, `ocr.reread.normalised_page`); the
+    steps before the orientation depend on the pixels only and run."""
     img = to_bgr(image)
     notes: list[str] = []
     sheet = sheet_quad(img)
@@ -1210,18 +1214,22 @@ def prepare(
         ink = binarize(gray)
         angle = skew_angle(ink)
     else:
-        angle = decided[1]  # the page is binarised once, levelled or as it is
+        angle = decided[1]
     if abs(angle) >= LEVEL_ENOUGH:
         gray = rotate_deg(gray, angle)
         notes.append(f"deskewed {angle:+.2f}°")
-        ink = binarize(gray)
+        ink = None  # the levelled page's, made below
     else:
         angle = 0.0  # the page as it is: its ink is the one just binarised
-        if ink is None:
-            ink = binarize(gray)
-    hor, ver = line_masks(ink, gray=gray)
+    seals = [] if not seals_found else None
+    if decided is not None and not decided[2]:
+        # its first preparation straightened and warped nothing: the rule masks those steps
+        # look at are not made (their absence is said as a warped page's is: no `rules`)
+        return Prepared(gray, turns, angle, False, notes, None, seals, doubts)
+    hor, ver = line_masks(binarize(gray) if ink is None else ink, gray=gray)
     del ink
     bent = straighten_rules(gray, hor)
+    reshaped = bent is not None
     if bent is not None:
         gray = bent
         notes.append("curved rules straightened")
@@ -1231,6 +1239,7 @@ def prepare(
     # separators and split a column in two
     bent = straighten_rules(np.ascontiguousarray(gray.T), np.ascontiguousarray(ver.T))
     if bent is not None:
+        reshaped = True
         gray = np.ascontiguousarray(bent.T)
         notes.append("curved columns straightened")
         hor, ver = line_masks(binarize(gray), gray=gray)
@@ -1243,8 +1252,7 @@ def prepare(
     # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
     rules = None if warped else (hor, ver)
-    seals = [] if not seals_found else None
-    return Prepared(gray, turns, angle, warped, notes, rules, seals, doubts)
+    return Prepared(gray, turns, angle, warped, notes, rules, seals, doubts, reshaped or warped)
 
 
 def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:

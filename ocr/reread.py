@@ -25,12 +25,12 @@ REREAD_PAD = 0.35
 
 
 def normalised_page(
-    image: np.ndarray, engine: OcrEngine, decided: tuple[int, float] | None = None
+    image: np.ndarray, engine: OcrEngine, decided: tuple[int, float, bool] | None = None
 ) -> np.ndarray:
     """The page as `ocr.page.ocr_page` reads it (`prepare`: upright, deskewed, seals and
-    background lifted), whose pixels a grid's boxes name. `decided`: the turns and skew the
-    page's reading applied (`PageGrid.decided`), taken instead of judged again (the same page:
-    `prepare`'s note)."""
+    background lifted), whose pixels a grid's boxes name. `decided`: what the page's reading
+    judged (`PageGrid.decided`), taken instead of judged again (the same page: `prepare`'s
+    note)."""
     return prepare(image, engine, decided=decided).gray
 
 

@@ -163,28 +163,41 @@ def _judging_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("damage", "turns", "skewed"),
+    ("damage", "turns", "skewed", "reshaped"),
     [
-        (lambda im: im, 0, False),
-        (lambda im: scans.damage(im, "skew", 3), 0, True),
-        (lambda im: scans.rotate90(scans.damage(im, "skew", 3), 1), 1, True),
+        (lambda im: im, 0, False, False),
+        (lambda im: scans.rotate90(scans.damage(im, "skew", 3), 1), 1, True, False),
+        (lambda im: scans.damage(im, "skew", 3), 0, True, True),
+        (lambda im: scans.perspective(im, 2, 0.04), 0, True, True),
     ],
 )
 def test_a_page_prepared_as_decided_is_the_page_prepared_judging(
-    demo: np.ndarray, monkeypatch: pytest.MonkeyPatch, damage: object, turns: int, skewed: bool
+    demo: np.ndarray,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: object,
+    turns: int,
+    skewed: bool,
+    reshaped: bool,
 ) -> None:
-    """Given the turns and skew its first preparation applied, the same image is prepared to
-    the same grey page, pixel for pixel, with the same notes, neither judged again: upright and
-    level, skewed, and turned sideways and skewed."""
+    """Given what its first preparation judged, the same image is prepared to the same grey
+    page, pixel for pixel, with the same notes, neither its orientation nor its skew judged
+    again: upright and level, turned sideways and skewed, skewed and warped, straightened. A page
+    nothing was straightened or warped on has no rule masks made (none handed over)."""
     image = damage(demo)  # type: ignore[operator]
     first = prepare(image, None)
-    assert first.quarter_turns == turns and (first.angle != 0.0) == skewed
+    assert first.decided == (turns, first.angle, reshaped) and (first.angle != 0.0) == skewed
     _judging_forbidden(monkeypatch)
+    if not reshaped:
+        monkeypatch.setattr(preprocess, "line_masks", _judging_forbidden)
     again = prepare(image, None, decided=first.decided)
     assert again.decided == first.decided and again.notes == first.notes
     assert np.array_equal(again.gray, first.gray)
-    assert again.rules is not None and first.rules is not None
-    assert all(np.array_equal(a, b) for a, b in zip(again.rules, first.rules, strict=True))
+    assert first.rules is not None
+    if reshaped:
+        assert again.rules is not None
+        assert all(np.array_equal(a, b) for a, b in zip(again.rules, first.rules, strict=True))
+    else:
+        assert again.rules is None
 
 
 def test_a_box_reread_prepares_its_page_as_the_page_grid_says(

@@ -6,9 +6,9 @@ was misread (a funds block that does not add up), it may ask for that one cell t
 `BoxReread` callable, which renders the page again (as extraction did), normalises it as OCR did
 (`ocr.reread.normalised_page`) and reads the box's views (`ocr.reread.read_box`). A page is
 rendered once however many of its boxes are asked for; nothing is rendered when none is. The
-page's orientation and skew are taken as its reading decided them (`PageGrid.decided`), not
-judged again: the orientation test's recognition and the skew search were a re-read's
-largest costs after the page's own steps.
+page's orientation, skew and whether its rules were straightened or its table warped are taken
+as its reading decided them (`PageGrid.decided`), not judged again: the orientation test's
+recognition, the skew search and the rule masks were two thirds of a re-read's preparation.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class PageRereader:
     ) -> None:
         self.path, self.kind, self.ocr = path, kind, ocr or OcrOptions()
         self._pages: dict[int, np.ndarray | None] = {}
-        # each OCR page's turns and skew as its reading applied them (`PageGrid.decided`)
+        # what each OCR page's preparation judged (`PageGrid.decided`)
         self._decided = {g.page: g.decided for g in pages if g.decided is not None}
 
     def __call__(self, page: int, bbox: BBox) -> list[str]:
