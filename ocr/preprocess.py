@@ -20,6 +20,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from flows.models import Decisions
 from ocr.components import components_with_stats
 from ocr.engines import OcrEngine
 from ocr.sealbridge import Window, disc_window, rule_across_seal, rule_lines_beside, straight_runs
@@ -45,14 +46,16 @@ class Prepared:
     # what was decided on weaker evidence than usual (an orientation the reading could not
     # judge): landed, naming the page (`PageGrid.notes`)
     doubts: list[str] = field(default_factory=list)
-    # rules straightened (rows or columns) or the table's quadrilateral warped after the skew
+    # a grey seal lifted to paper; rules straightened (rows or columns) or the table's
+    # quadrilateral warped after the skew
+    seals_lifted: bool = False
     reshaped: bool = False
 
     @property
-    def decided(self) -> tuple[int, float, bool]:
-        """What this preparation judged (quarter turns, skew angle applied, `reshaped`): what
-        `prepare(..., decided=)` takes to prepare the same image again without judging."""
-        return self.quarter_turns, self.angle, self.reshaped
+    def decided(self) -> Decisions:
+        """What this preparation judged: what `prepare(..., decided=)` takes to prepare the
+        same image again without judging."""
+        return Decisions(self.quarter_turns, self.angle, self.seals_lifted, self.reshaped)
 
     @property
     def image(self) -> np.ndarray:
@@ -1166,17 +1169,18 @@ def prepare(
     engine: OcrEngine | None = None,
     *,
     fix_orientation: bool = True,
-    decided: tuple[int, float, bool] | None = None,
+    decided: Decisions | None = None,
 ) -> Prepared:
     """Seal → background → orientation → deskew → perspective, in that order (see module doc).
 
     `decided`: what an earlier preparation of the same image judged (`Prepared.decided`),
     taken instead of judged again — its quarter turns and skew angle (the orientation test
-    reads lines through the engine, the skew search scores a hundred angles) and whether it
-    straightened or warped anything (when not, the rule masks those steps look at are not
-    made: they would leave the page as it is). Each decided what it decided before on the same
-    pixels, so the page comes out the same (a box re-read, `ocr.reread.normalised_page`); the
-    steps before the orientation depend on the pixels only and run."""
+    reads lines through the engine, the skew search scores a hundred angles), whether it lifted
+    a grey seal and whether it straightened or warped anything (when not, the seal search and
+    the rule masks are not made: those steps would leave the page as it is). Each decided what
+    it decided before on the same pixels, so the page comes out the same (a box re-read,
+    `ocr.reread.normalised_page`); the other steps depend on the pixels only and run. Where
+    it is not known whether the page holds a seal, `seals` is None (the grid looks)."""
     img = to_bgr(image)
     notes: list[str] = []
     sheet = sheet_quad(img)
@@ -1194,7 +1198,10 @@ def prepare(
     gray, gain = restore_contrast(gray)
     if gain != 1.0:
         notes.append(f"faded ink darkened ×{gain:.1f}")
-    gray, grey_seals, seals_found = lift_grey_seals(gray)
+    if decided is None or decided.seals_lifted:
+        gray, grey_seals, seals_found = lift_grey_seals(gray)
+    else:  # none lifted: the page as the lift leaves it (whether it found one is not known)
+        grey_seals, seals_found = 0, -1
     if grey_seals:
         notes.append(f"{grey_seals} grey seal(s) lifted to paper")
     # from here on only grey pages are carried: the colour page's last use is the orientation
@@ -1202,7 +1209,7 @@ def prepare(
     turns = 0
     doubts: list[str] = []
     if decided is not None:
-        turns = decided[0]
+        turns = decided.quarter_turns
     elif fix_orientation:
         turns = detect_quarter_turns(gray if fills or gain != 1.0 else plain, engine, doubts)
     del img, plain
@@ -1214,7 +1221,7 @@ def prepare(
         ink = binarize(gray)
         angle = skew_angle(ink)
     else:
-        angle = decided[1]
+        angle = decided.angle
     if abs(angle) >= LEVEL_ENOUGH:
         gray = rotate_deg(gray, angle)
         notes.append(f"deskewed {angle:+.2f}°")
@@ -1222,10 +1229,10 @@ def prepare(
     else:
         angle = 0.0  # the page as it is: its ink is the one just binarised
     seals = [] if not seals_found else None
-    if decided is not None and not decided[2]:
+    if decided is not None and not decided.reshaped:
         # its first preparation straightened and warped nothing: the rule masks those steps
         # look at are not made (their absence is said as a warped page's is: no `rules`)
-        return Prepared(gray, turns, angle, False, notes, None, seals, doubts)
+        return Prepared(gray, turns, angle, False, notes, None, seals, doubts, grey_seals > 0)
     hor, ver = line_masks(binarize(gray) if ink is None else ink, gray=gray)
     del ink
     bent = straighten_rules(gray, hor)
@@ -1252,7 +1259,10 @@ def prepare(
     # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
     rules = None if warped else (hor, ver)
-    return Prepared(gray, turns, angle, warped, notes, rules, seals, doubts, reshaped or warped)
+    lifted = grey_seals > 0
+    return Prepared(
+        gray, turns, angle, warped, notes, rules, seals, doubts, lifted, reshaped or warped
+    )
 
 
 def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:

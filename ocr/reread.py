@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from flows.models import Decisions
 from ocr.cellink import cell_inset
 from ocr.engines import OcrEngine
 from ocr.page import ink_box, printed_texts
@@ -25,7 +26,7 @@ REREAD_PAD = 0.35
 
 
 def normalised_page(
-    image: np.ndarray, engine: OcrEngine, decided: tuple[int, float, bool] | None = None
+    image: np.ndarray, engine: OcrEngine, decided: Decisions | None = None
 ) -> np.ndarray:
     """The page as `ocr.page.ocr_page` reads it (`prepare`: upright, deskewed, seals and
     background lifted), whose pixels a grid's boxes name. `decided`: what the page's reading
