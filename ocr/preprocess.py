@@ -1200,8 +1200,8 @@ def prepare(
         notes.append(f"faded ink darkened ×{gain:.1f}")
     if decided is None or decided.seals_lifted:
         gray, grey_seals, seals_found = lift_grey_seals(gray)
-    else:  # none lifted: the page as the lift leaves it (whether it found one is not known)
-        grey_seals, seals_found = 0, -1
+    else:  # none lifted: the page as the lift leaves it; whether it found one is not known
+        grey_seals, seals_found = 0, -1  # (-1: `seals` None below, the grid looks)
     if grey_seals:
         notes.append(f"{grey_seals} grey seal(s) lifted to paper")
     # from here on only grey pages are carried: the colour page's last use is the orientation

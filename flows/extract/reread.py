@@ -6,9 +6,10 @@ was misread (a funds block that does not add up), it may ask for that one cell t
 `BoxReread` callable, which renders the page again (as extraction did), normalises it as OCR did
 (`ocr.reread.normalised_page`) and reads the box's views (`ocr.reread.read_box`). A page is
 rendered once however many of its boxes are asked for; nothing is rendered when none is. The
-page's orientation, skew and whether its rules were straightened or its table warped are taken
-as its reading decided them (`PageGrid.decided`), not judged again: the orientation test's
-recognition, the skew search and the rule masks were two thirds of a re-read's preparation.
+page's orientation and skew, and whether a grey seal was lifted and its rules straightened or
+its table warped, are taken as its reading decided them (`PageGrid.decided`), not judged again:
+the orientation test's recognition, the skew search, the seal search and the rule masks were
+four fifths of a re-read's preparation (speed38, docs/scans.md).
 """
 
 from __future__ import annotations
