@@ -115,6 +115,17 @@ class TextLine:
     confidence: float = 1.0
 
 
+class Decisions(NamedTuple):
+    """What an OCR page's preparation judged from its pixels (`ocr.preprocess.prepare`): the
+    same image prepared with them again comes out the same without judging again."""
+
+    quarter_turns: int  # counter-clockwise 90° turns applied (the orientation test's reading)
+    angle: float  # deskew rotation applied, degrees (0.0: left as it was; the skew search)
+    seals_lifted: bool  # a grey seal's ink lifted to paper (none: the seal search left it)
+    reshaped: bool  # rules straightened or the table's quadrilateral warped (none: the rule
+    # masks those steps look at left it)
+
+
 @dataclass
 class PageGrid:
     """What one extractor saw on one page: its tables and the free text around them."""
@@ -136,6 +147,10 @@ class PageGrid:
     # not judge, `ocr.preprocess._break_tie`): landed as the document's ingest_errors (stage
     # `parse`, with the reader's notes), naming this page (`extract.documents.finish_document`)
     notes: list[str] = field(default_factory=list)
+    # An OCR page: what its preparation judged (`ocr.preprocess.Prepared.decided`), so a box
+    # re-read prepares the page as it was read without judging again (`flows.extract.reread`);
+    # None for a text layer
+    decided: Decisions | None = None
 
 
 @dataclass(frozen=True)

@@ -230,7 +230,7 @@ def parse(
     of a page at `path` to be read again (`flows.extract.reread`, with the night's `ocr`). Call
     it with the document `quote()`d: Prefect would otherwise walk every cell of it to find task
     inputs (~0.1 CPU-s for a 10-page text PDF, per task call)."""
-    return read_forms(doc, cpu_seconds_per_page, box_rereader(path, doc.kind, ocr))
+    return read_forms(doc, cpu_seconds_per_page, box_rereader(path, doc.kind, ocr, doc.pages))
 
 
 @task(retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE)

@@ -1604,6 +1604,7 @@ def ocr_page(
     out_tables = read_faint_cells(out_tables, prep.gray, engine, doubts)
     out_tables = mark_level_pairs(out_tables, prep.gray)
     h, w = prep.gray.shape
+    decided = prep.decided
     del prep, hor, ver, clean, ink, regions
     release_memory()
     status = PageStatus.EXTRACTED if out_tables else PageStatus.NO_TABLE
@@ -1621,6 +1622,7 @@ def ocr_page(
         lines=free,
         review_below=options.low_confidence_threshold,
         notes=doubts,
+        decided=decided,
     )
 
 

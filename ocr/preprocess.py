@@ -20,6 +20,7 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from flows.models import Decisions
 from ocr.components import components_with_stats
 from ocr.engines import OcrEngine
 from ocr.sealbridge import Window, disc_window, rule_across_seal, rule_lines_beside, straight_runs
@@ -45,6 +46,16 @@ class Prepared:
     # what was decided on weaker evidence than usual (an orientation the reading could not
     # judge): landed, naming the page (`PageGrid.notes`)
     doubts: list[str] = field(default_factory=list)
+    # a grey seal lifted to paper; rules straightened (rows or columns) or the table's
+    # quadrilateral warped after the skew
+    seals_lifted: bool = False
+    reshaped: bool = False
+
+    @property
+    def decided(self) -> Decisions:
+        """What this preparation judged: what `prepare(..., decided=)` takes to prepare the
+        same image again without judging."""
+        return Decisions(self.quarter_turns, self.angle, self.seals_lifted, self.reshaped)
 
     @property
     def image(self) -> np.ndarray:
@@ -1154,9 +1165,22 @@ def straighten_rules(gray: np.ndarray, hor: np.ndarray, min_bow: float = 3.0) ->
 
 
 def prepare(
-    image: np.ndarray, engine: OcrEngine | None = None, *, fix_orientation: bool = True
+    image: np.ndarray,
+    engine: OcrEngine | None = None,
+    *,
+    fix_orientation: bool = True,
+    decided: Decisions | None = None,
 ) -> Prepared:
-    """Seal → background → orientation → deskew → perspective, in that order (see module doc)."""
+    """Seal → background → orientation → deskew → perspective, in that order (see module doc).
+
+    `decided`: what an earlier preparation of the same image judged (`Prepared.decided`),
+    taken instead of judged again — its quarter turns and skew angle (the orientation test
+    reads lines through the engine, the skew search scores a hundred angles), whether it lifted
+    a grey seal and whether it straightened or warped anything (when not, the seal search and
+    the rule masks are not made: those steps would leave the page as it is). Each decided what
+    it decided before on the same pixels, so the page comes out the same (a box re-read,
+    `ocr.reread.normalised_page`); the other steps depend on the pixels only and run. Where
+    it is not known whether the page holds a seal, `seals` is None (the grid looks)."""
     img = to_bgr(image)
     notes: list[str] = []
     sheet = sheet_quad(img)
@@ -1174,30 +1198,45 @@ def prepare(
     gray, gain = restore_contrast(gray)
     if gain != 1.0:
         notes.append(f"faded ink darkened ×{gain:.1f}")
-    gray, grey_seals, seals_found = lift_grey_seals(gray)
+    if decided is None or decided.seals_lifted:
+        gray, grey_seals, seals_found = lift_grey_seals(gray)
+    else:  # none lifted: the page as the lift leaves it; whether it found one is not known
+        grey_seals, seals_found = 0, -1  # (-1: `seals` None below, the grid looks)
     if grey_seals:
         notes.append(f"{grey_seals} grey seal(s) lifted to paper")
     # from here on only grey pages are carried: the colour page's last use is the orientation
     # test, which reads its grey (the lifted grey when fills or fading were mended)
     turns = 0
     doubts: list[str] = []
-    if fix_orientation:
+    if decided is not None:
+        turns = decided.quarter_turns
+    elif fix_orientation:
         turns = detect_quarter_turns(gray if fills or gain != 1.0 else plain, engine, doubts)
     del img, plain
     if turns:
         gray = rotate_quarter(gray, turns)
         notes.append(f"turned {90 * turns}° counter-clockwise")
-    ink = binarize(gray)
-    angle = skew_angle(ink)
+    ink: np.ndarray | None = None
+    if decided is None:
+        ink = binarize(gray)
+        angle = skew_angle(ink)
+    else:
+        angle = decided.angle
     if abs(angle) >= LEVEL_ENOUGH:
         gray = rotate_deg(gray, angle)
         notes.append(f"deskewed {angle:+.2f}°")
-        ink = binarize(gray)
+        ink = None  # the levelled page's, made below
     else:
         angle = 0.0  # the page as it is: its ink is the one just binarised
-    hor, ver = line_masks(ink, gray=gray)
+    seals = [] if not seals_found else None
+    if decided is not None and not decided.reshaped:
+        # its first preparation straightened and warped nothing: the rule masks those steps
+        # look at are not made (their absence is said as a warped page's is: no `rules`)
+        return Prepared(gray, turns, angle, False, notes, None, seals, doubts, grey_seals > 0)
+    hor, ver = line_masks(binarize(gray) if ink is None else ink, gray=gray)
     del ink
     bent = straighten_rules(gray, hor)
+    reshaped = bent is not None
     if bent is not None:
         gray = bent
         notes.append("curved rules straightened")
@@ -1207,6 +1246,7 @@ def prepare(
     # separators and split a column in two
     bent = straighten_rules(np.ascontiguousarray(gray.T), np.ascontiguousarray(ver.T))
     if bent is not None:
+        reshaped = True
         gray = np.ascontiguousarray(bent.T)
         notes.append("curved columns straightened")
         hor, ver = line_masks(binarize(gray), gray=gray)
@@ -1219,8 +1259,10 @@ def prepare(
     # OCR reads the flattened grey: seal-free, even paper. (Lifting light residue to white was
     # tried: it made detection miss a lone "6", so the grey stays as flattened.)
     rules = None if warped else (hor, ver)
-    seals = [] if not seals_found else None
-    return Prepared(gray, turns, angle, warped, notes, rules, seals, doubts)
+    lifted = grey_seals > 0
+    return Prepared(
+        gray, turns, angle, warped, notes, rules, seals, doubts, lifted, reshaped or warped
+    )
 
 
 def _on_circle(ink: np.ndarray, cx: float, cy: float, r0: float, r1: float) -> np.ndarray:

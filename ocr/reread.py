@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from flows.models import Decisions
 from ocr.cellink import cell_inset
 from ocr.engines import OcrEngine
 from ocr.page import ink_box, printed_texts
@@ -24,10 +25,14 @@ REREAD_SCALES = (1.5, 2.0, 3.0)
 REREAD_PAD = 0.35
 
 
-def normalised_page(image: np.ndarray, engine: OcrEngine) -> np.ndarray:
+def normalised_page(
+    image: np.ndarray, engine: OcrEngine, decided: Decisions | None = None
+) -> np.ndarray:
     """The page as `ocr.page.ocr_page` reads it (`prepare`: upright, deskewed, seals and
-    background lifted), whose pixels a grid's boxes name."""
-    return prepare(image, engine).gray
+    background lifted), whose pixels a grid's boxes name. `decided`: what the page's reading
+    judged (`PageGrid.decided`), taken instead of judged again (the same page: `prepare`'s
+    note)."""
+    return prepare(image, engine, decided=decided).gray
 
 
 def box_views(gray: np.ndarray, bbox: tuple[float, float, float, float]) -> list[np.ndarray]:

@@ -149,3 +149,100 @@ def test_components_in_bands_are_cv2s_of_the_whole_mask(connectivity: int) -> No
         assert all(np.array_equal(a, b) for (_, a), b in zip(got, pixels, strict=True))
     wide = preprocess.components(mask, connectivity, lambda box: box[2] >= w // 2)
     assert [box for box, _ in wide] == [b for b in whole if b[2] >= w // 2]
+
+
+def _judged(*args: object, **kw: object) -> None:
+    raise AssertionError("judged again")
+
+
+def _judging_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The orientation test and the skew search fail if asked: a page prepared as decided
+    judges neither again."""
+    monkeypatch.setattr(preprocess, "detect_quarter_turns", _judged)
+    monkeypatch.setattr(preprocess, "skew_angle", _judged)
+
+
+def _grey_seal(image: np.ndarray) -> np.ndarray:
+    """The page with a grey ring (a seal lighter than the print) over its table."""
+    import cv2
+
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    cv2.circle(gray, (w // 2, h // 3), int(0.08 * w), 150, 5)
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+
+
+@pytest.mark.parametrize(
+    ("damage", "decided"),
+    [
+        (lambda im: im, (0, False, False, False)),
+        (lambda im: scans.rotate90(scans.damage(im, "skew", 3), 1), (1, True, False, False)),
+        (lambda im: scans.damage(im, "skew", 3), (0, True, False, True)),
+        (lambda im: scans.perspective(im, 2, 0.04), (0, True, False, True)),
+        (_grey_seal, (0, False, True, False)),
+    ],
+)
+def test_a_page_prepared_as_decided_is_the_page_prepared_judging(
+    demo: np.ndarray,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: object,
+    decided: tuple[int, bool, bool, bool],
+) -> None:
+    """Given what its first preparation judged (turns, skewed, a grey seal lifted, reshaped),
+    the same image is prepared to the same grey page, pixel for pixel, with the same notes,
+    neither its orientation nor its skew judged again: upright and level, turned sideways and
+    skewed, skewed and warped, straightened, a grey seal lifted. A page no seal was lifted on
+    is not searched for seals (whether it holds one is not known: `seals` None); one nothing
+    was straightened or warped on has no rule masks made (none handed over)."""
+    image = damage(demo)  # type: ignore[operator]
+    first = prepare(image, None)
+    turns, skewed, lifted, reshaped = decided
+    assert first.decided == (turns, first.angle, lifted, reshaped)
+    assert (first.angle != 0.0) == skewed
+    _judging_forbidden(monkeypatch)
+    if not lifted:
+        monkeypatch.setattr(preprocess, "lift_grey_seals", _judged)
+    if not reshaped:
+        monkeypatch.setattr(preprocess, "straighten_rules", _judged)
+        monkeypatch.setattr(preprocess, "table_quad", _judged)
+    again = prepare(image, None, decided=first.decided)
+    assert again.decided == first.decided and again.notes == first.notes
+    assert np.array_equal(again.gray, first.gray)
+    assert first.rules is not None
+    if reshaped:
+        assert again.rules is not None
+        assert all(np.array_equal(a, b) for a, b in zip(again.rules, first.rules, strict=True))
+    else:
+        assert again.rules is None
+    assert again.seals == (first.seals if lifted else None)
+
+
+def test_a_box_reread_prepares_its_page_as_the_page_grid_says(
+    demo: np.ndarray, monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    """The flows' re-reader is handed the document's page grids: it renders an image page
+    again and prepares it with the turns and skew its grid carries (neither judged again),
+    giving the page the grid's boxes name; a page without a decision is judged as before."""
+    from pathlib import Path
+
+    import cv2
+
+    from flows.extract.reread import PageRereader
+    from flows.models import PageGrid, PageStatus
+    from ocr import page as ocr_page_module
+
+    image = scans.rotate90(scans.damage(demo, "skew", 3), 1)
+    path = Path(str(tmp_path)) / "page.png"
+    cv2.imwrite(str(path), image)
+    expected = prepare(cv2.imread(str(path)), None)
+    assert expected.quarter_turns and expected.angle
+    monkeypatch.setattr(ocr_page_module, "engine_for", lambda options: None)
+    h, w = expected.gray.shape
+    grid = PageGrid(
+        1, w, h, "px", False, PageStatus.EXTRACTED, "rapidocr", decided=expected.decided
+    )
+    undecided = PageRereader(path, "image")
+    _judging_forbidden(monkeypatch)
+    got = PageRereader(path, "image", pages=[grid])._page(1)
+    assert got is not None and np.array_equal(got, expected.gray)
+    assert undecided._page(1) is None  # judging again was asked for, and failed

@@ -5,17 +5,22 @@ was misread (a funds block that does not add up), it may ask for that one cell t
 (`flows.forms.funds.reread_funds_by_sum`). The reader knows no OCR and no file: it is handed a
 `BoxReread` callable, which renders the page again (as extraction did), normalises it as OCR did
 (`ocr.reread.normalised_page`) and reads the box's views (`ocr.reread.read_box`). A page is
-rendered once however many of its boxes are asked for; nothing is rendered when none is.
+rendered once however many of its boxes are asked for; nothing is rendered when none is. The
+page's orientation and skew, and whether a grey seal was lifted and its rules straightened or
+its table warped, are taken as its reading decided them (`PageGrid.decided`), not judged again:
+the orientation test's recognition, the skew search, the seal search and the rule masks were
+four fifths of a re-read's preparation (speed38, docs/scans.md).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from flows.models import BBox, BoxReread
+from flows.models import BBox, BoxReread, PageGrid
 from ocr.engines import OcrOptions
 
 log = logging.getLogger(__name__)
@@ -26,9 +31,13 @@ class PageRereader:
     views read. A page that cannot be rendered again gives no reading (the reader then keeps
     what it has), never an error."""
 
-    def __init__(self, path: Path, kind: str, ocr: OcrOptions | None = None) -> None:
+    def __init__(
+        self, path: Path, kind: str, ocr: OcrOptions | None = None, pages: Iterable[PageGrid] = ()
+    ) -> None:
         self.path, self.kind, self.ocr = path, kind, ocr or OcrOptions()
         self._pages: dict[int, np.ndarray | None] = {}
+        # what each OCR page's preparation judged (`PageGrid.decided`)
+        self._decided = {g.page: g.decided for g in pages if g.decided is not None}
 
     def __call__(self, page: int, bbox: BBox) -> list[str]:
         from ocr.page import engine_for
@@ -52,12 +61,15 @@ class PageRereader:
                 image = load_image_page(self.path, page)
             else:
                 image = rasterize_pdf_page(self.path, page - 1, self.ocr.dpi)
-            return normalised_page(image, engine_for(self.ocr))
+            return normalised_page(image, engine_for(self.ocr), self._decided.get(page))
         except Exception as exc:  # noqa: BLE001 - a re-read is optional evidence
             log.warning("%s page %d: not rendered again for a re-read: %s", self.path, page, exc)
             return None
 
 
-def box_rereader(path: Path, kind: str | None, ocr: OcrOptions | None = None) -> BoxReread:
-    """The `BoxReread` the form reader may use on the document at `path` (`kind` as sniffed)."""
-    return PageRereader(path, kind or "pdf", ocr)
+def box_rereader(
+    path: Path, kind: str | None, ocr: OcrOptions | None = None, pages: Iterable[PageGrid] = ()
+) -> BoxReread:
+    """The `BoxReread` the form reader may use on the document at `path` (`kind` as sniffed,
+    `pages` its page grids, whose preparation a re-read repeats)."""
+    return PageRereader(path, kind or "pdf", ocr, pages)
