@@ -548,8 +548,7 @@ def revisions_run(tmp_path_factory: pytest.TempPathFactory) -> RevisionsRun:
     # dbt: 31.7 CPU-s with the data tests, 24.6 without (the unit tests ~26, a plain build 5.9).
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DBT_RESOURCE_TYPES", "model seed unit_test")
-        quarantined = dbt_build(warehouse, unit_tests=True)
-    assert quarantined == []  # no data test ran, so nothing could be held back
+        dbt_build(warehouse, unit_tests=True)
     target = flows.settings.DBT_PROJECT_DIR / "target"
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     unit = [r["status"] for r in results if r["unique_id"].startswith("unit_test.")]
