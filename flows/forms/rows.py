@@ -41,6 +41,7 @@ from flows.forms.labels import (
 )
 from flows.forms.provenance import Where
 from flows.forms.rates import percent_read_as_digit
+from flows.forms.rateunit import rate_unit_read_as_mark
 from flows.forms.spec import (
     LEVEL_PAIR,
     NO_VALUE,
@@ -471,6 +472,7 @@ def append_rows(
         notes += _text_under_seal(cells, values, spec)
         notes += _unit_after_a_mark(values, spec) if ocr else []
         notes += _name_after_a_mark(values) if ocr else []
+        notes += rate_unit_read_as_mark(values, spec, form.indicators) if ocr else []
         target = _compose(values, spec.composed_target, "target", where.sv(None))
         nm = values.get("indicator_name", where.sv(None))
         percent = percent_read_as_digit(nm.value, target.value) if ocr else None
