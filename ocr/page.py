@@ -833,6 +833,26 @@ FAINT_NUMBER_MIN = 0.9
 FAINT_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+PageBox = tuple[int, int, int, int]  # x0, y0, x1, y1 (page px)
+
+
+def _faint_crops(
+    tables: list[Table],
+    gray: np.ndarray,
+    box_of: Callable[[np.ndarray, tuple[float, float, float, float], int], PageBox | None],
+    inset: int,
+) -> tuple[list[tuple[int, int, PageBox]], list[np.ndarray]]:
+    """The blank cells whose faint print `box_of` finds, each with its crop: the print's box
+    with its own height of paper on every side (`FAINT_GLYPH_PAD`), inside the inset cell."""
+    return _blank_cell_crops(
+        tables,
+        gray,
+        lambda c: box_of(gray, c.bbox, inset),
+        lambda h: max(3, int(round(FAINT_GLYPH_PAD * h))),
+        inset,
+    )
+
+
 def read_faint_cells(
     tables: list[Table], gray: np.ndarray, engine: OcrEngine, notes: list[str] | None = None
 ) -> list[Table]:
@@ -844,13 +864,7 @@ def read_faint_cells(
     cell's text, said in `notes` (the page's) naming the cell. All crops go to the recogniser
     in one batch."""
     inset = cell_inset(gray.shape)
-    jobs, crops = _blank_cell_crops(
-        tables,
-        gray,
-        lambda c: faint_glyph_box(gray, c.bbox, inset),
-        lambda h: max(3, int(round(FAINT_GLYPH_PAD * h))),
-        inset,
-    )
+    jobs, crops = _faint_crops(tables, gray, faint_glyph_box, inset)
     for (ti, ci, _), read in zip(jobs, engine.read_crops_ranked(crops), strict=True):
         readings = read.readings or ((read.text, read.confidence),)
         kept = tuple((t.strip(), round(float(p), 6)) for t, p in readings if t.strip())
@@ -889,13 +903,7 @@ def _read_faint_numbers(
     `notes`. Anything else read there leaves the cell as it was: a row of faint marks carries
     no glyph a column's alphabet could judge. Read in a call of their own, after the lone
     glyphs' (whose call stays as it was)."""
-    jobs, crops = _blank_cell_crops(
-        tables,
-        gray,
-        lambda c: faint_line_box(gray, c.bbox, inset),
-        lambda h: max(3, int(round(FAINT_GLYPH_PAD * h))),
-        inset,
-    )
+    jobs, crops = _faint_crops(tables, gray, faint_line_box, inset)
     if not crops:
         return tables
     views = []
