@@ -127,17 +127,12 @@ FAINT_CLEAR_INSETS = 1
 
 
 def faint_glyph_box(
-    gray: np.ndarray,
-    bbox: tuple[float, float, float, float],
-    inset: int,
-    aspect: tuple[float, float] = (0.0, GLYPH_ASPECT),
+    gray: np.ndarray, bbox: tuple[float, float, float, float], inset: int
 ) -> tuple[int, int, int, int] | None:
     """The page box of the one glyph-sized blob of faint print in a cell (page `bbox`) clear
     of its rules by `FAINT_CLEAR_INSETS` insets, or None: no faint print, several glyphs, a
     blob touching the cell's margin, or one too large or too flat to be a glyph. Specks apart
-    from the glyph are left out (`glyph_blobs`). `aspect` bounds the box's width in heights
-    (more than the first, at most the second): a lone glyph's by default; (`GLYPH_ASPECT`,
-    inf) asks for a row of glyphs one line high instead (`faint_line_box`)."""
+    from the glyph are left out (`glyph_blobs`)."""
     x0, y0, x1, y1 = (int(round(v)) for v in bbox)
     x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
     if x1 - x0 < 6 * inset or y1 - y0 < 6 * inset:
@@ -156,19 +151,9 @@ def faint_glyph_box(
     if bx0 < margin or by0 < margin or bx1 > w - margin or by1 > h - margin:
         return None
     gh, gw = by1 - by0, bx1 - bx0
-    if gh < 3 or gh > GLYPH_CELL_SHARE * h or not aspect[0] * gh < gw <= aspect[1] * gh:
+    if gh < 3 or gh > GLYPH_CELL_SHARE * h or gw > GLYPH_ASPECT * gh:
         return None
     return x0 + bx0, y0 + by0, x0 + bx1, y0 + by1
-
-
-def faint_line_box(
-    gray: np.ndarray, bbox: tuple[float, float, float, float], inset: int
-) -> tuple[int, int, int, int] | None:
-    """The page box of a row of faint glyphs one line high in a cell, found as
-    `faint_glyph_box` finds a lone glyph (its strokes and neighbours grown from the largest
-    blob, specks apart left out, clear of the rules), wider than a lone glyph: a faded amount
-    (dev11 lg_102509: `248.105` at grey 185-220 on paper 250, its cell left without ink)."""
-    return faint_glyph_box(gray, bbox, inset, (GLYPH_ASPECT, float("inf")))
 
 
 Blob = tuple[int, int, int, int, int]  # x, y, w, h, area

@@ -54,13 +54,7 @@ from ocr.engines import (
     Readings,
     get_engine,
 )
-from ocr.glyphs import (
-    CLEAR_INSETS,
-    faint_glyph_box,
-    faint_line_box,
-    keep_cut_ink,
-    level_stroke_pair,
-)
+from ocr.glyphs import CLEAR_INSETS, faint_glyph_box, keep_cut_ink, level_stroke_pair
 from ocr.grid import GridCell, GridTable, ruled_regions, tables_of
 from ocr.labelblocks import label_blocks
 from ocr.memo import memoised
@@ -833,26 +827,6 @@ FAINT_NUMBER_MIN = 0.9
 FAINT_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-PageBox = tuple[int, int, int, int]  # x0, y0, x1, y1 (page px)
-
-
-def _faint_crops(
-    tables: list[Table],
-    gray: np.ndarray,
-    box_of: Callable[[np.ndarray, tuple[float, float, float, float], int], PageBox | None],
-    inset: int,
-) -> tuple[list[tuple[int, int, PageBox]], list[np.ndarray]]:
-    """The blank cells whose faint print `box_of` finds, each with its crop: the print's box
-    with its own height of paper on every side (`FAINT_GLYPH_PAD`), inside the inset cell."""
-    return _blank_cell_crops(
-        tables,
-        gray,
-        lambda c: box_of(gray, c.bbox, inset),
-        lambda h: max(3, int(round(FAINT_GLYPH_PAD * h))),
-        inset,
-    )
-
-
 def read_faint_cells(
     tables: list[Table], gray: np.ndarray, engine: OcrEngine, notes: list[str] | None = None
 ) -> list[Table]:
@@ -864,7 +838,13 @@ def read_faint_cells(
     cell's text, said in `notes` (the page's) naming the cell. All crops go to the recogniser
     in one batch."""
     inset = cell_inset(gray.shape)
-    jobs, crops = _faint_crops(tables, gray, faint_glyph_box, inset)
+    jobs, crops = _blank_cell_crops(
+        tables,
+        gray,
+        lambda c: faint_glyph_box(gray, c.bbox, inset),
+        lambda h: max(3, int(round(FAINT_GLYPH_PAD * h))),
+        inset,
+    )
     for (ti, ci, _), read in zip(jobs, engine.read_crops_ranked(crops), strict=True):
         readings = read.readings or ((read.text, read.confidence),)
         kept = tuple((t.strip(), round(float(p), 6)) for t, p in readings if t.strip())
@@ -883,55 +863,6 @@ def read_faint_cells(
                     "its value"
                 )
         tables[ti].cells[ci] = cell
-    return _read_faint_numbers(tables, gray, engine, inset, notes)
-
-
-# A row of faint glyphs is read from its crop as cut and the same crop at this enlargement; it
-# is the cell's value only where both read one number surely. (Stretched to black and white,
-# dev11 lg_102509's noisy `248.105` read the same less surely, 0.887: the noise is stretched
-# with it.)
-FAINT_LINE_SCALE = 2.0
-
-
-def _read_faint_numbers(
-    tables: list[Table], gray: np.ndarray, engine: OcrEngine, inset: int, notes: list[str] | None
-) -> list[Table]:
-    """Cells still blank whose faint print is a row of glyphs one line high
-    (`ocr.glyphs.faint_line_box`: a faded amount whose every stroke is lighter than ink): its
-    crop, padded as a faint glyph's, is read as cut and enlarged (`FAINT_LINE_SCALE`), and the
-    number both views read at least `FAINT_NUMBER_MIN` surely is the cell's text, said in
-    `notes`. Anything else read there leaves the cell as it was: a row of faint marks carries
-    no glyph a column's alphabet could judge. Read in a call of their own, after the lone
-    glyphs' (whose call stays as it was)."""
-    jobs, crops = _faint_crops(tables, gray, faint_line_box, inset)
-    if not crops:
-        return tables
-    views = []
-    for crop in crops:
-        big = cv2.resize(
-            crop, None, fx=FAINT_LINE_SCALE, fy=FAINT_LINE_SCALE, interpolation=cv2.INTER_CUBIC
-        )
-        views += [crop, big]
-    reads = engine.read_crops_ranked(views)
-    for k, (ti, ci, _) in enumerate(jobs):
-        pair = reads[2 * k : 2 * k + 2]
-        texts = {r.text.strip() for r in pair}
-        number = pair[0].text.strip()
-        sure = min(r.confidence for r in pair)
-        if len(texts) != 1 or not FAINT_NUMBER.fullmatch(number) or sure < FAINT_NUMBER_MIN:
-            continue
-        readings = pair[0].readings or ((number, pair[0].confidence),)
-        kept = tuple((t.strip(), round(float(p), 6)) for t, p in readings if t.strip())
-        cell = tables[ti].cells[ci]
-        tables[ti].cells[ci] = replace(
-            cell, text=number, confidence=round(float(sure), 4), readings=kept, faint=kept
-        )
-        if notes is not None:
-            notes.append(
-                f"faint print in a cell left blank (table {ti + 1}, row {cell.row + 1}, column "
-                f"{cell.col + 1}) read '{number}' as cut and enlarged alike (p={sure:.3f}): "
-                "taken as its value"
-            )
     return tables
 
 
@@ -973,7 +904,10 @@ def _crop_line(
 ) -> np.ndarray:
     """A line's crop as a detection box would cut it: its ink plus a little paper, never past
     the cell's own rules; a line of glyphs with less paper above and below than a short token
-    (`LINE_PAD`, `TOKEN_PAD`)."""
+    (`LINE_PAD`, `TOKEN_PAD`). Faint print is handed on at the contrast of normal print
+    (`ocr.preprocess.stretch_faint`: dev10 lg_92927's faded total `41.9`, read `11.9` as cut).
+    A small lone glyph's crops (`_glyph_crops`) are not stretched: they vote, and stretched a
+    faded vertical label's 指 was read `s` (dev11 lg_102156)."""
     x0, y0, x1, y1 = box
     cx0, cy0, cx1, cy1 = cell
     h = max(y1 - y0, 0.6 * line_h)
@@ -1140,7 +1074,7 @@ def _glyph_crops(
         crop = gray[
             max(cy0, y0 - pad_y) : min(cy1, y1 + pad_y), max(cx0, x0 - pad_x) : min(cx1, x1 + pad_x)
         ]
-        out.append(stretch_faint(to_bgr(np.ascontiguousarray(crop))))
+        out.append(to_bgr(np.ascontiguousarray(crop)))
     return out
 
 
