@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocr.page import _crop_line, _glyph_crops
+from ocr.page import LONE_GLYPH_WIDTH, _crop_line, _glyph_crops
 from ocr.preprocess import FAINT_CONTRAST, PRINT_CONTRAST, RIDGE_CONTRAST, stretch_faint, to_bgr
 
 
@@ -59,14 +59,20 @@ def _page(ink: int) -> np.ndarray:
 def test_a_cells_line_crop_of_faint_print_is_stretched_a_lone_glyphs_crops_are_not() -> None:
     """`_crop_line` cuts the same rectangle as before (the crop pads' own tests) and hands
     faint print on stretched: the line's ink at 85, its paper at 255; print of normal weight
-    keeps its grey. A small lone glyph's three crops (`_glyph_crops`, which vote) keep theirs:
-    stretched, a faded vertical label's 指 was read `s` (dev11 lg_102156)."""
+    keeps its grey. A lone glyph's crop keeps its grey, and so do a small glyph's three crops
+    (`_glyph_crops`): stretched, a faded vertical label's 指 was read `s` (dev11 lg_102156)."""
     cell = (40, 20, 760, 180)
     faint = _crop_line(_page(185), (100, 80, 160, 100), cell, line_h=20.0)
     assert faint.shape == (20 + 2 * 7, 60 + 2 * 7, 3)
     assert faint[..., 0].min() == 85 and faint[..., 0].max() == 255
     normal = _crop_line(_page(40), (100, 80, 160, 100), cell, line_h=20.0)
     assert normal[..., 0].min() == 40 and normal[..., 0].max() == 245
+    # a lone glyph's box (no wider than LONE_GLYPH_WIDTH ink heights) is read as cut
+    assert LONE_GLYPH_WIDTH == 1.5
+    lone = _crop_line(_page(185), (100, 80, 130, 100), cell, line_h=20.0)
+    assert lone[..., 0].min() == 185 and lone[..., 0].max() == 245
+    wider = _crop_line(_page(185), (100, 80, 131, 100), cell, line_h=20.0)
+    assert wider[..., 0].min() == 85
     glyph = _page(185)
     glyph[80:100, 112:160] = 245  # a lone small glyph, 12 × 20 px
     crops = _glyph_crops(glyph, (100, 80, 112, 100), cell, line_h=30.0)
