@@ -66,6 +66,7 @@ from ocr.preprocess import (
     find_seals,
     line_masks,
     prepare,
+    stretch_faint,
     to_bgr,
 )
 from ocr.sealprint import reread_under_seals
@@ -893,6 +894,10 @@ def mark_level_pairs(tables: list[Table], gray: np.ndarray) -> list[Table]:
 LINE_PAD = 0.2
 TOKEN_PAD = 0.35
 SHORT_TOKEN = 4.0
+# A crop of faint print is stretched (`ocr.preprocess.stretch_faint`) only where its box is
+# wider than this many ink heights (more than one glyph): a faded vertical label's lone 指,
+# stretched, was read `s` (dev11 lg_102156).
+LONE_GLYPH_WIDTH = 1.5
 
 
 def _crop_line(
@@ -903,7 +908,9 @@ def _crop_line(
 ) -> np.ndarray:
     """A line's crop as a detection box would cut it: its ink plus a little paper, never past
     the cell's own rules; a line of glyphs with less paper above and below than a short token
-    (`LINE_PAD`, `TOKEN_PAD`)."""
+    (`LINE_PAD`, `TOKEN_PAD`). Faint print is handed on at the contrast of normal print
+    (`ocr.preprocess.stretch_faint`: dev10 lg_92927's faded total `41.9`, read `11.9` as cut).
+    A lone glyph's crop is not (`LONE_GLYPH_WIDTH`), nor a small glyph's (`_glyph_crops`)."""
     x0, y0, x1, y1 = box
     cx0, cy0, cx1, cy1 = cell
     h = max(y1 - y0, 0.6 * line_h)
@@ -922,8 +929,8 @@ def _crop_line(
         h_page, w_page = gray.shape[:2]
         top, bottom = max(0, y0 - pad_y), min(h_page, y1 + pad_y)
         left, right = max(0, x0 - pad_x), min(w_page, x1 + pad_x)
-    crop = gray[top:bottom, left:right]
-    return to_bgr(np.ascontiguousarray(crop))
+    crop = to_bgr(np.ascontiguousarray(gray[top:bottom, left:right]))
+    return stretch_faint(crop) if x1 - x0 > LONE_GLYPH_WIDTH * h else crop
 
 
 def read_cells(
