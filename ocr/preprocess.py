@@ -102,9 +102,15 @@ def stretch_faint(crop: np.ndarray) -> np.ndarray:
     ink, paper = np.percentile(grey, (FAINT_INK_SHARE, FAINT_PAPER_SHARE))
     if not RIDGE_CONTRAST <= paper - ink < FAINT_CONTRAST:
         return crop  # print of normal weight, or no more than paper noise to stretch
-    gain = PRINT_CONTRAST / (paper - ink)
-    lut = np.clip(255.0 - (paper - np.arange(256, dtype=np.float32)) * gain, 0, 255)
-    return cv2.LUT(crop, lut.astype(np.uint8))
+    return cv2.LUT(crop, stretch_lut(paper, PRINT_CONTRAST / (paper - ink)))
+
+
+def stretch_lut(paper: float, gain: float) -> np.ndarray:
+    """A 256-entry table (uint8) taking grey level `paper` to white and stretching the levels
+    under it by `gain`, clipped: one table applied in place of image-sized float arithmetic
+    (`restore_contrast`'s page, `stretch_faint`'s crop)."""
+    levels = 255.0 - (paper - np.arange(256, dtype=np.float32)) * gain
+    return np.clip(levels, 0, 255).astype(np.uint8)
 
 
 def suppress_red(image: np.ndarray) -> tuple[np.ndarray, float]:
@@ -178,10 +184,7 @@ def restore_contrast(gray: np.ndarray, target: float = 40.0) -> tuple[np.ndarray
     if ink <= 110 or ink >= 245:
         return gray, 1.0
     gain = (255.0 - target) / (255.0 - ink)
-    # one 256-entry table applied in place of page-sized float arithmetic
-    levels = 255.0 - (255.0 - np.arange(256, dtype=np.float32)) * gain
-    lut = np.clip(levels, 0, 255).astype(np.uint8)
-    return cv2.LUT(gray, lut), gain
+    return cv2.LUT(gray, stretch_lut(255.0, gain)), gain
 
 
 Box = tuple[int, int, int, int, int]
