@@ -916,8 +916,7 @@ def _text_cut_by_a_rule(
             continue
         # the rest ends its row: text after it (a label OCR misread, then its value) would make
         # the unread cells a pair of their own, reported rather than glued on
-        while nxt is not None and not cell_text(nxt) and nxt.row == value.row:
-            nxt = _right_of(table, nxt)
+        nxt = _past_blanks(table, nxt, value.row)
         if nxt is not None and nxt.row == value.row and cell_text(nxt):
             continue
         ending = _label_ending(value.text, labels, header) if rest else None
@@ -952,14 +951,10 @@ def _label_then_its_value(
     colon, no title or unit line. None when the value is not so."""
     sv = header.fields[name]
     ending = _label_ending(value.text, labels, header) if value.text == sv.value else None
-    nxt = _right_of(table, value)
-    while nxt is not None and not cell_text(nxt) and nxt.row == value.row:
-        nxt = _right_of(table, nxt)
+    nxt = _past_blanks(table, _right_of(table, value), value.row)
     if ending is None or nxt is None or id(nxt) in header.used:
         return None
-    after = _right_of(table, nxt)
-    while after is not None and not cell_text(after) and after.row == value.row:
-        after = _right_of(table, after)
+    after = _past_blanks(table, _right_of(table, nxt), value.row)
     if (nxt.row, nxt.last_row) != (value.row, value.last_row) or (
         after is not None and after.row == value.row
     ):
@@ -1017,9 +1012,7 @@ def _amount_cut_by_a_rule(
             continue
         if all(ch in RULE_MARKS for ch in rest):  # `1474.64 | 1`: a worn rule's stroke
             continue
-        after = _right_of(table, nxt)
-        while after is not None and not cell_text(after) and after.row == value.row:
-            after = _right_of(table, after)
+        after = _past_blanks(table, _right_of(table, nxt), value.row)
         ends_row = after is None or after.row != value.row
         if (nxt.row, nxt.last_row) != (value.row, value.last_row) or not ends_row:
             continue
@@ -1084,6 +1077,14 @@ def line_beside(page: PageGrid, table: Table, label: Cell) -> TextLine | None:
 
 def _right_of(table: Table, cell: Cell) -> Cell | None:
     return table.at(cell.row, cell.last_col + 1) if cell.last_col + 1 < table.n_cols else None
+
+
+def _past_blanks(table: Table, cell: Cell | None, row: int) -> Cell | None:
+    """`cell`, or the first cell right of it that prints text or stands in another row than
+    `row`: the blank cells of the row skipped; None past the table's last column."""
+    while cell is not None and not cell_text(cell) and cell.row == row:
+        cell = _right_of(table, cell)
+    return cell
 
 
 # A blank cell narrower than this many text heights prints no value: a CJK character is one text
